@@ -1,0 +1,66 @@
+"""Domain exceptions, one place.
+
+Every layer raises these; `app.py` maps them to `application/problem+json` with the HTTP
+status below. Each carries a message a person can act on and, where one input is at fault,
+the name of that field, so a client can point at it.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """Base of every error Samfard reports to a user instead of crashing."""
+
+    status: int = 400
+    title: str = "Bad request"
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InputError(DomainError):
+    """The input is malformed or inconsistent; the message says what to fix."""
+
+    status = 422
+    title = "Invalid input"
+
+
+class RuleError(InputError):
+    """A rulebook or a rule application is invalid (bad file, missing key, bad value)."""
+
+    title = "Rule error"
+
+
+class NotFound(DomainError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(DomainError):
+    """The request clashes with the stored state (stale version, duplicate, overlap)."""
+
+    status = 409
+    title = "Conflict"
+
+
+class InvalidTransition(Conflict):
+    """A booking (or run) cannot move from its current state to the one asked for."""
+
+    title = "Invalid state transition"
+
+
+class Forbidden(DomainError):
+    status = 403
+    title = "Forbidden"
+
+
+class Unauthenticated(DomainError):
+    status = 401
+    title = "Not logged in"
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    title = "Too many requests"
