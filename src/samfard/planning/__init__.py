@@ -1,0 +1,1 @@
+"""Dial-a-ride planning: the model, solver engines, the verifier and file formats (pure)."""
