@@ -1,0 +1,322 @@
+"""The default engine: OR-Tools vehicle routing with pickup-and-delivery pairs.
+
+Settings follow what was measured on these problems (docs/planning.md):
+- every pickup and drop-off is optional with a penalty larger than any plan's cost, so the
+  search starts from a partial plan where the insertion heuristics find no full one;
+- maximum ride time is a hard constraint on the time cumuls, plus the pair limit function
+  that steers the local search;
+- vehicle compatibility by removing values from each node's vehicle variable;
+- guided local search, one thread.
+OR-Tools works in integers: times are scaled by `time_scale` and rounded so that a schedule
+feasible in integers is feasible in the problem's real numbers (travel rounded up, window
+ends rounded inwards). The reported cost is recomputed from the real matrices.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from samfard.errors import InputError
+from samfard.planning.engine import NOT_INSERTED, unservable_reason
+from samfard.planning.model import (
+    Problem,
+    Request,
+    Route,
+    Solution,
+    Stop,
+    StopKind,
+    Unserved,
+    Window,
+)
+from samfard.planning.verifier import route_cost
+
+_ALONE = 1_000_000  # load a ride-alone request puts on the occupancy dimension
+_MAX_PENALTY = 10**15
+
+
+@dataclass(frozen=True, slots=True)
+class OrToolsSettings:
+    """Tuning of the OR-Tools engine; the defaults are the measured best on Cordeau."""
+
+    time_scale: int = 1000
+    cost_scale: int = 100_000
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    solution_limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.time_scale < 1 or self.cost_scale < 1:
+            raise InputError("time_scale and cost_scale must be >= 1", field="scale")
+        strategies = routing_enums_pb2.FirstSolutionStrategy
+        if self.first_solution not in strategies.Value.keys():  # noqa: SIM118
+            raise InputError(
+                f"unknown first solution strategy {self.first_solution}", field="first_solution"
+            )
+        if self.metaheuristic not in routing_enums_pb2.LocalSearchMetaheuristic.Value.keys():  # noqa: SIM118
+            raise InputError(f"unknown metaheuristic {self.metaheuristic}", field="metaheuristic")
+        if self.solution_limit is not None and self.solution_limit < 1:
+            raise InputError("solution_limit must be >= 1", field="solution_limit")
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    location: int
+    service: float
+    request: Request | None
+    kind: StopKind
+
+
+class OrToolsEngine:
+    """`Solver` on OR-Tools routing. `seed` permutes the order requests are given to OR-Tools
+    (0 keeps the problem's order), which changes its tie-breaks and so the plan found."""
+
+    def __init__(self, settings: OrToolsSettings | None = None) -> None:
+        self.settings = settings or OrToolsSettings()
+
+    def solve(
+        self,
+        problem: Problem,
+        *,
+        time_limit_s: float,
+        seed: int,
+        initial: Solution | None = None,
+    ) -> Solution:
+        if not time_limit_s > 0:
+            raise InputError(f"time limit must be positive, got {time_limit_s}", field="time_limit")
+        reasons = {r.id: unservable_reason(problem, r) for r in problem.requests}
+        plannable = [r for r in problem.requests if reasons[r.id] is None]
+        if seed:
+            random.Random(seed).shuffle(plannable)
+        unserved = [Unserved(rid, why) for rid, why in reasons.items() if why is not None]
+        if not plannable or not problem.vehicles or problem.max_vehicles == 0:
+            unserved += [Unserved(r.id, "no vehicle available") for r in plannable]
+            return Solution((), tuple(unserved), 0.0)
+        model = _Model(problem, plannable, self.settings)
+        routes, dropped = model.run(time_limit_s, initial)
+        unserved += [Unserved(rid, NOT_INSERTED) for rid in dropped]
+        vehicles = {v.id: v for v in problem.vehicles}
+        cost = sum(route_cost(problem, vehicles[r.vehicle_id], r) for r in routes)
+        return Solution(tuple(routes), tuple(unserved), cost)
+
+
+class _Model:
+    """One OR-Tools routing model built for one solve."""
+
+    def __init__(self, problem: Problem, requests: list[Request], settings: OrToolsSettings):
+        self.problem, self.requests, self.settings = problem, requests, settings
+        vehicles = problem.vehicles
+        nodes: list[_Node] = [_Node(v.start_depot, 0.0, None, StopKind.START) for v in vehicles]
+        nodes += [_Node(v.end_depot, 0.0, None, StopKind.END) for v in vehicles]
+        for r in requests:
+            nodes.append(_Node(r.pickup, r.pickup_service, r, StopKind.PICKUP))
+            nodes.append(_Node(r.dropoff, r.dropoff_service, r, StopKind.DROPOFF))
+        self.nodes = nodes
+        count = len(vehicles)
+        self.manager = pywrapcp.RoutingIndexManager(
+            len(nodes), count, list(range(count)), list(range(count, 2 * count))
+        )
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self._keep: list[Callable[..., int]] = []  # callbacks must outlive the solve
+        self._costs()
+        self._time()
+        self._loads()
+        self._pairs()
+
+    def _up(self, value: float) -> int:
+        return math.ceil(value * self.settings.time_scale - 1e-6)
+
+    def _down(self, value: float) -> int:
+        return math.floor(value * self.settings.time_scale + 1e-6)
+
+    def _costs(self) -> None:
+        p, routing, scale = self.problem, self.routing, self.settings.cost_scale
+        w = p.objective
+        by_rate: dict[float, int] = {}
+        self.max_arc = 0
+        for v, vehicle in enumerate(p.vehicles):
+            rate = w.distance * vehicle.cost_per_distance * scale
+            if rate not in by_rate:
+                rows = [
+                    [round(rate * p.distance[a.location][b.location]) for b in self.nodes]
+                    for a in self.nodes
+                ]
+                self.max_arc = max(self.max_arc, max(max(row) for row in rows))
+                by_rate[rate] = routing.RegisterTransitMatrix(rows)
+            routing.SetArcCostEvaluatorOfVehicle(by_rate[rate], v)
+            routing.SetFixedCostOfVehicle(round(w.fixed * vehicle.fixed_cost * scale), v)
+        if p.max_vehicles is not None and p.max_vehicles < len(p.vehicles):
+            routing.SetMaximumNumberOfActiveVehicles(p.max_vehicles)
+
+    def _time(self) -> None:
+        p, routing = self.problem, self.routing
+        rows = [
+            [self._up(a.service + p.time[a.location][b.location]) for b in self.nodes]
+            for a in self.nodes
+        ]
+        transit = routing.RegisterTransitMatrix(rows)
+        horizon = self._down(max(v.shift.latest for v in p.vehicles))
+        routing.AddDimension(transit, horizon, horizon, False, "time")
+        dim = routing.GetDimensionOrDie("time")
+        self.time = dim
+        span_scale = self.settings.cost_scale / self.settings.time_scale
+        self.span_bound = 0
+        for v, vehicle in enumerate(p.vehicles):
+            for index in (routing.Start(v), routing.End(v)):
+                self._window(index, vehicle.shift)
+            if vehicle.max_duration is not None:
+                dim.SetSpanUpperBoundForVehicle(self._down(vehicle.max_duration), v)
+            coef = round(p.objective.time * vehicle.cost_per_time * span_scale)
+            if coef:
+                dim.SetSpanCostCoefficientForVehicle(coef, v)
+                self.span_bound += coef * horizon
+            routing.AddVariableMaximizedByFinalizer(dim.CumulVar(routing.Start(v)))
+            routing.AddVariableMinimizedByFinalizer(dim.CumulVar(routing.End(v)))
+
+    def _window(self, index: int, window: Window) -> None:
+        lo, hi = self._up(window.earliest), self._down(window.latest)
+        self.time.CumulVar(index).SetRange(max(lo, 0), hi)
+
+    def _loads(self) -> None:
+        p, routing = self.problem, self.routing
+        demands: list[tuple[str, list[int], list[int]]] = []
+        for d, name in enumerate(p.dimensions):
+            caps = [v.capacity[d] for v in p.vehicles]
+            demands.append(
+                (
+                    name,
+                    [self._sign(n) * (n.request.load[d] if n.request else 0) for n in self.nodes],
+                    caps,
+                )
+            )
+        if any(r.ride_alone for r in self.requests):
+            occupancy = [
+                self._sign(n) * ((_ALONE if n.request.ride_alone else 1) if n.request else 0)
+                for n in self.nodes
+            ]
+            demands.append(("occupancy", occupancy, [_ALONE] * len(p.vehicles)))
+        if any(r.front_seat for r in self.requests):
+            front = [
+                self._sign(n) * int(bool(n.request and n.request.front_seat)) for n in self.nodes
+            ]
+            demands.append(("front_seat", front, [v.front_seats for v in p.vehicles]))
+        for name, vector, caps in demands:
+            index = routing.RegisterUnaryTransitVector(vector)
+            routing.AddDimensionWithVehicleCapacity(index, 0, caps, True, f"load:{name}")
+
+    @staticmethod
+    def _sign(node: _Node) -> int:
+        return -1 if node.kind is StopKind.DROPOFF else 1
+
+    def _pairs(self) -> None:
+        p, routing, solver = self.problem, self.routing, self.routing.solver()
+        node_index = self.manager.NodeToIndex
+        penalty = min(
+            _MAX_PENALTY,
+            1
+            + len(self.nodes) * self.max_arc
+            + self.span_bound
+            + sum(
+                round(p.objective.fixed * v.fixed_cost * self.settings.cost_scale)
+                for v in p.vehicles
+            ),
+        )
+        first = 2 * len(p.vehicles)
+        for k, request in enumerate(self.requests):
+            pick = node_index(first + 2 * k)
+            drop = node_index(first + 2 * k + 1)
+            routing.AddPickupAndDelivery(pick, drop)
+            routing.AddDisjunction([pick], penalty)
+            routing.AddDisjunction([drop], penalty)
+            solver.Add(routing.ActiveVar(pick) == routing.ActiveVar(drop))
+            solver.Add(routing.VehicleVar(pick) == routing.VehicleVar(drop))
+            cumul_pick, cumul_drop = self.time.CumulVar(pick), self.time.CumulVar(drop)
+            solver.Add(cumul_pick <= cumul_drop)
+            self._window(pick, request.effective_pickup_window)
+            self._window(drop, request.dropoff_window)
+            if request.max_ride is not None:
+                limit = self._down(request.max_ride + request.pickup_service)
+                solver.Add(cumul_drop - cumul_pick <= limit)
+                self._limit(k, limit)
+            banned = [
+                v
+                for v, vehicle in enumerate(p.vehicles)
+                if not (request.allows(vehicle) and request.fits(vehicle))
+            ]
+            if banned:
+                routing.VehicleVar(pick).RemoveValues(banned)
+                routing.VehicleVar(drop).RemoveValues(banned)
+
+    def _limit(self, pair: int, limit: int) -> None:
+        def steer(_pickup: int, _delivery: int) -> int:
+            return limit
+
+        self._keep.append(steer)
+        self.time.SetPickupToDeliveryLimitFunctionForPair(steer, pair)
+
+    def run(self, time_limit_s: float, initial: Solution | None) -> tuple[list[Route], list[str]]:
+        params = pywrapcp.DefaultRoutingSearchParameters()
+        params.first_solution_strategy = getattr(
+            routing_enums_pb2.FirstSolutionStrategy, self.settings.first_solution
+        )
+        params.local_search_metaheuristic = getattr(
+            routing_enums_pb2.LocalSearchMetaheuristic, self.settings.metaheuristic
+        )
+        params.time_limit.FromMilliseconds(max(1, round(time_limit_s * 1000)))
+        if self.settings.solution_limit is not None:
+            params.solution_limit = self.settings.solution_limit
+        start = self._initial(initial, params)
+        if start is not None:
+            found = self.routing.SolveFromAssignmentWithParameters(start, params)
+        else:
+            found = self.routing.SolveWithParameters(params)
+        if found is None:
+            return [], [r.id for r in self.requests]
+        return self._extract(found)
+
+    def _initial(self, initial: Solution | None, params: Any) -> Any:
+        if initial is None:
+            return None
+        pickup_node = {
+            r.id: 2 * len(self.problem.vehicles) + 2 * k for k, r in enumerate(self.requests)
+        }
+        vehicle_of = {v.id: i for i, v in enumerate(self.problem.vehicles)}
+        routes: list[list[int]] = [[] for _ in self.problem.vehicles]
+        for route in initial.routes:
+            v = vehicle_of.get(route.vehicle_id)
+            if v is None:
+                continue
+            for stop in route.stops:
+                node = pickup_node.get(stop.request_id or "")
+                if node is None or stop.kind not in (StopKind.PICKUP, StopKind.DROPOFF):
+                    continue
+                node += stop.kind is StopKind.DROPOFF
+                routes[v].append(self.manager.NodeToIndex(node))
+        self.routing.CloseModelWithParameters(params)
+        return self.routing.ReadAssignmentFromRoutes(routes, True)
+
+    def _extract(self, found: Any) -> tuple[list[Route], list[str]]:
+        routing, manager, scale = self.routing, self.manager, self.settings.time_scale
+        routes: list[Route] = []
+        served: set[str] = set()
+        for v, vehicle in enumerate(self.problem.vehicles):
+            index = routing.Start(v)
+            stops: list[Stop] = []
+            while True:
+                node = self.nodes[manager.IndexToNode(index)]
+                t = found.Min(self.time.CumulVar(index)) / scale
+                rid = node.request.id if node.request else None
+                stops.append(Stop(node.kind, node.location, t, rid))
+                if rid:
+                    served.add(rid)
+                if routing.IsEnd(index):
+                    break
+                index = found.Value(routing.NextVar(index))
+            if len(stops) > 2:
+                routes.append(Route(vehicle.id, tuple(stops)))
+        return routes, [r.id for r in self.requests if r.id not in served]

@@ -1,0 +1,62 @@
+"""The one door to planning: solve, verify, and publish only what passes.
+
+Callers (booking, dispatch, the CLI, benchmarks) call `plan`; it runs an engine and the
+independent verifier and raises instead of returning a plan that breaks a constraint, so a
+solver bug can never reach a driver's manifest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from samfard.errors import DomainError, InputError
+from samfard.planning.engine import Solver
+from samfard.planning.model import Problem, Solution
+from samfard.planning.verifier import Report, verify
+
+
+class PlanRejected(DomainError):
+    """The engine returned a plan the verifier refuses; nothing was published."""
+
+    status = 500
+    title = "Plan rejected by the verifier"
+
+    def __init__(self, report: Report) -> None:
+        lines = "; ".join(str(v) for v in report.violations[:10])
+        more = len(report.violations) - 10
+        tail = f" (and {more} more)" if more > 0 else ""
+        super().__init__(f"the solver's plan breaks constraints: {lines}{tail}")
+        self.report = report
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedSolution:
+    """A solution together with the verifier's clean report on it."""
+
+    solution: Solution
+    report: Report
+
+
+def default_solver() -> Solver:
+    from samfard.planning.ortools_engine import OrToolsEngine
+
+    return OrToolsEngine()
+
+
+def plan(
+    problem: Problem,
+    *,
+    time_limit_s: float = 10.0,
+    seed: int = 0,
+    initial: Solution | None = None,
+    solver: Solver | None = None,
+) -> VerifiedSolution:
+    """Solve `problem` and return the plan only if the verifier finds no violation."""
+    if not time_limit_s > 0:
+        raise InputError(f"time_limit must be positive, got {time_limit_s}", field="time_limit")
+    engine = solver or default_solver()
+    solution = engine.solve(problem, time_limit_s=time_limit_s, seed=seed, initial=initial)
+    report = verify(problem, solution)
+    if not report.ok:
+        raise PlanRejected(report)
+    return VerifiedSolution(solution, report)
