@@ -1,0 +1,297 @@
+"""Run cost and the standalone counterfactual, from a contract and the run's facts.
+
+The same function prices a run from its plan and, once the driver has reported, from its
+actual times and distances: the caller builds `RunFacts` from either and says which in
+`basis`. The standalone cost of a trip is what the same contract would have charged to
+drive that trip alone, by the direct route, in the cheapest vehicle type that meets its
+needs. It is the counterfactual against which coordination is measured and the weight by
+which a shared run's cost is split (see allocation).
+
+Rounding: each component is rounded half up to whole öre (samfard.money.times), and the
+total is the sum of the rounded components, so an invoice line adds up as printed.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from samfard.costs.contracts import (
+    Contract,
+    FleetCostModel,
+    Need,
+    PriceList,
+    Tariff,
+    VehicleType,
+    is_weekend_rate_day,
+    suitable,
+)
+from samfard.errors import InputError
+from samfard.money import Ore, times
+from samfard.timeutil import STOCKHOLM, require_aware
+
+
+class CostBasis(enum.StrEnum):
+    """Whether run facts come from the plan or from the driver's reports."""
+
+    PLANNED = "planned"
+    ACTUAL = "actual"
+
+
+@dataclass(frozen=True)
+class TripFacts:
+    """A passenger trip (resa) on board a run, with its direct route and its payer."""
+
+    trip_id: str
+    principal: str
+    service: str
+    pickup_at: datetime
+    direct_km: Decimal
+    direct_minutes: Decimal
+    passengers: int = 1
+    needs: frozenset[Need] = frozenset()
+
+    def __post_init__(self) -> None:
+        where = f"trip {self.trip_id}"
+        require_aware(self.pickup_at, field="pickup_at")
+        if self.direct_km < 0 or self.direct_minutes < 0:
+            raise InputError(
+                f"{where}: direct_km and direct_minutes must be zero or more, got "
+                f"{self.direct_km} km and {self.direct_minutes} min",
+                field="direct_km",
+            )
+        if self.passengers < 1:
+            raise InputError(
+                f"{where}: passengers must be at least 1, got {self.passengers}",
+                field="passengers",
+            )
+
+
+@dataclass(frozen=True)
+class RunFacts:
+    """A run (körning): one vehicle's tour with the trips it carried.
+
+    `vehicle_day_share` is the fraction of the own-fleet vehicle-day fixed cost this run
+    bears (1 if it is the vehicle's only run that day); procured runs ignore it.
+    """
+
+    run_id: str
+    vehicle_type: VehicleType
+    start: datetime
+    end: datetime
+    driven_km: Decimal
+    driving_minutes: Decimal
+    waiting_minutes: Decimal
+    trips: tuple[TripFacts, ...]
+    basis: CostBasis = CostBasis.PLANNED
+    vehicle_day_share: Decimal = Decimal(1)
+
+    def __post_init__(self) -> None:
+        where = f"run {self.run_id}"
+        require_aware(self.start, field="start")
+        require_aware(self.end, field="end")
+        if self.end < self.start:
+            raise InputError(
+                f"{where}: end {self.end.isoformat()} is before start {self.start.isoformat()}",
+                field="end",
+            )
+        for name in ("driven_km", "driving_minutes", "waiting_minutes"):
+            if getattr(self, name) < 0:
+                raise InputError(
+                    f"{where}: {name} must be zero or more, got {getattr(self, name)}",
+                    field=name,
+                )
+        if not 0 <= self.vehicle_day_share <= 1:
+            raise InputError(
+                f"{where}: vehicle_day_share must be between 0 and 1, got {self.vehicle_day_share}",
+                field="vehicle_day_share",
+            )
+        if not self.trips:
+            raise InputError(f"{where}: carries no trip", field="trips")
+        ids = [t.trip_id for t in self.trips]
+        if len(set(ids)) != len(ids):
+            raise InputError(f"{where}: a trip appears twice on board", field="trips")
+        for trip in self.trips:
+            if not suitable(self.vehicle_type, trip.needs):
+                needs = ", ".join(sorted(n.value for n in trip.needs))
+                raise InputError(
+                    f"{where}: trip {trip.trip_id} needs {needs}, which vehicle type "
+                    f"'{self.vehicle_type.value}' cannot carry",
+                    field="vehicle_type",
+                )
+
+
+@dataclass(frozen=True)
+class CostBreakdown:
+    """The components of a cost, in öre; `total` is their sum."""
+
+    start_fee: Ore = 0
+    distance: Ore = 0
+    driving_time: Ore = 0
+    waiting_time: Ore = 0
+    surcharge: Ore = 0
+    supplements: Ore = 0
+    fixed: Ore = 0
+    driver: Ore = 0
+
+    @property
+    def total(self) -> Ore:
+        return (
+            self.start_fee
+            + self.distance
+            + self.driving_time
+            + self.waiting_time
+            + self.surcharge
+            + self.supplements
+            + self.fixed
+            + self.driver
+        )
+
+
+@dataclass(frozen=True)
+class RunCost:
+    """What a run cost under its contract, with the components an invoice line shows."""
+
+    run_id: str
+    contract_code: str
+    vehicle_type: VehicleType
+    basis: CostBasis
+    breakdown: CostBreakdown
+
+    @property
+    def total(self) -> Ore:
+        return self.breakdown.total
+
+
+@dataclass(frozen=True)
+class StandaloneCost:
+    """The counterfactual: a trip driven alone, direct route, cheapest suitable vehicle."""
+
+    trip_id: str
+    vehicle_type: VehicleType
+    breakdown: CostBreakdown
+
+    @property
+    def total(self) -> Ore:
+        return self.breakdown.total
+
+
+def surcharge_pct(price_list: PriceList, at: datetime) -> Decimal:
+    """Night and weekend surcharges that apply at a moment, added (local Swedish time)."""
+    moment = require_aware(at, field="start").astimezone(STOCKHOLM)
+    pct = Decimal(0)
+    if price_list.is_night(moment.time()):
+        pct += price_list.night_surcharge_pct
+    if is_weekend_rate_day(moment.date()):
+        pct += price_list.weekend_surcharge_pct
+    return pct
+
+
+def _supplements(price_list: PriceList, trips: tuple[TripFacts, ...]) -> Ore:
+    total = 0
+    for trip in trips:
+        if Need.WHEELCHAIR in trip.needs:
+            total += price_list.wheelchair_supplement
+        if Need.STRETCHER in trip.needs:
+            total += price_list.stretcher_supplement
+    return total
+
+
+def _price(
+    tariff: Tariff,
+    *,
+    at: datetime,
+    km: Decimal,
+    driving: Decimal,
+    waiting: Decimal,
+    trips: tuple[TripFacts, ...],
+    vehicle_day_share: Decimal,
+) -> CostBreakdown:
+    if isinstance(tariff, FleetCostModel):
+        return CostBreakdown(
+            distance=times(tariff.per_km, km),
+            fixed=times(tariff.fixed_per_vehicle_day, vehicle_day_share),
+            driver=times(tariff.driver_per_hour, (driving + waiting) / 60),
+        )
+    start_fee = tariff.start_fee
+    distance = times(tariff.per_km, km)
+    driving_time = times(tariff.per_driving_minute, driving)
+    waiting_time = times(tariff.per_waiting_minute, waiting)
+    metered = start_fee + distance + driving_time + waiting_time
+    return CostBreakdown(
+        start_fee=start_fee,
+        distance=distance,
+        driving_time=driving_time,
+        waiting_time=waiting_time,
+        surcharge=times(metered, surcharge_pct(tariff, at) / 100),
+        supplements=_supplements(tariff, trips),
+    )
+
+
+def _require_valid(contract: Contract, at: datetime, what: str) -> None:
+    day = at.astimezone(STOCKHOLM).date()
+    if not contract.covers(day):
+        end = contract.valid_to.isoformat() if contract.valid_to else "open"
+        raise InputError(
+            f"contract {contract.code} is valid {contract.valid_from.isoformat()} to {end}, "
+            f"not on {day.isoformat()} when {what} starts",
+            field="valid_from",
+        )
+
+
+def run_cost(contract: Contract, run: RunFacts) -> RunCost:
+    """Price a run: metered price plus surcharges (classified at the run's start) plus a
+    supplement per trip on board that needs a wheelchair or stretcher place; for the own
+    fleet, vehicle-day share plus driver hours plus kilometres."""
+    _require_valid(contract, run.start, f"run {run.run_id}")
+    tariff = contract.tariff_for(run.vehicle_type)
+    breakdown = _price(
+        tariff,
+        at=run.start,
+        km=run.driven_km,
+        driving=run.driving_minutes,
+        waiting=run.waiting_minutes,
+        trips=run.trips,
+        vehicle_day_share=run.vehicle_day_share,
+    )
+    return RunCost(run.run_id, contract.code, run.vehicle_type, run.basis, breakdown)
+
+
+def standalone_cost(
+    contract: Contract, trip: TripFacts, *, vehicle_day_share: Decimal = Decimal(1)
+) -> StandaloneCost:
+    """The trip driven alone under the same contract: direct km and minutes, no waiting,
+    priced at its pickup time, by the cheapest vehicle type that meets its needs (ties go
+    to the vehicle type named first alphabetically, so the answer is deterministic).
+
+    For the own fleet the trip bears the same `vehicle_day_share` as its run: driven
+    alone it would still have tied up a vehicle for its part of the day.
+    """
+    _require_valid(contract, trip.pickup_at, f"trip {trip.trip_id}")
+    options = [t for t in contract.tariffs if suitable(t.vehicle_type, trip.needs)]
+    if not options:
+        needs = ", ".join(sorted(n.value for n in trip.needs))
+        raise InputError(
+            f"contract {contract.code} prices no vehicle type that meets the needs of "
+            f"trip {trip.trip_id} ({needs})",
+            field="vehicle_type",
+        )
+    priced = [
+        StandaloneCost(
+            trip.trip_id,
+            tariff.vehicle_type,
+            _price(
+                tariff,
+                at=trip.pickup_at,
+                km=trip.direct_km,
+                driving=trip.direct_minutes,
+                waiting=Decimal(0),
+                trips=(trip,),
+                vehicle_day_share=vehicle_day_share,
+            ),
+        )
+        for tariff in options
+    ]
+    return min(priced, key=lambda s: (s.total, s.vehicle_type.value))
