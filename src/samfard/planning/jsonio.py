@@ -1,0 +1,250 @@
+"""The general planning JSON (docs/planning-format.md): problems and solutions as files.
+
+Reading is strict: every error names the request or vehicle and the field, so whoever
+wrote the file can fix it. Writing then reading gives back an equal object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from samfard.errors import InputError
+from samfard.planning.model import (
+    DEFAULT_DIMENSIONS,
+    Objective,
+    Problem,
+    Request,
+    Route,
+    Solution,
+    Stop,
+    StopKind,
+    Unserved,
+    Vehicle,
+    VehicleType,
+    Window,
+    matrix,
+)
+
+FORMAT = "samfard-planning/1"
+T = TypeVar("T")
+
+
+def _window(w: Window) -> list[float]:
+    return [w.earliest, w.latest]
+
+
+def problem_to_json(problem: Problem) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "dimensions": list(problem.dimensions),
+        "objective": {
+            "distance": problem.objective.distance,
+            "time": problem.objective.time,
+            "fixed": problem.objective.fixed,
+        },
+        "max_vehicles": problem.max_vehicles,
+        "time": [list(row) for row in problem.time],
+        "distance": [list(row) for row in problem.distance],
+        "vehicles": [
+            {
+                "id": v.id,
+                "type": str(v.type),
+                "capacity": list(v.capacity),
+                "shift": _window(v.shift),
+                "start_depot": v.start_depot,
+                "end_depot": v.end_depot,
+                "cost_per_distance": v.cost_per_distance,
+                "cost_per_time": v.cost_per_time,
+                "fixed_cost": v.fixed_cost,
+                "max_duration": v.max_duration,
+                "front_seats": v.front_seats,
+            }
+            for v in problem.vehicles
+        ],
+        "requests": [
+            {
+                "id": r.id,
+                "pickup": r.pickup,
+                "dropoff": r.dropoff,
+                "pickup_window": _window(r.pickup_window),
+                "dropoff_window": _window(r.dropoff_window),
+                "pickup_service": r.pickup_service,
+                "dropoff_service": r.dropoff_service,
+                "load": list(r.load),
+                "max_ride": r.max_ride,
+                "allowed_types": sorted(str(t) for t in r.allowed_types),
+                "ride_alone": r.ride_alone,
+                "front_seat": r.front_seat,
+                "promised_pickup": (
+                    _window(r.promised_pickup) if r.promised_pickup is not None else None
+                ),
+            }
+            for r in problem.requests
+        ],
+    }
+
+
+def _get(data: dict[str, Any], key: str, where: str, convert: Callable[[Any], T]) -> T:
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected an object with {key}, got {data!r}", field=key)
+    if key not in data:
+        raise InputError(f"{where}: missing field {key}", field=key)
+    try:
+        return convert(data[key])
+    except InputError as error:
+        raise InputError(f"{where}: {key}: {error.message}", field=key) from error
+    except (TypeError, ValueError, KeyError) as error:
+        raise InputError(f"{where}: bad value for {key}: {data[key]!r}", field=key) from error
+
+
+def _opt(data: dict[str, Any], key: str, where: str, convert: Callable[[Any], T], default: T) -> T:
+    if isinstance(data, dict) and data.get(key) is None:
+        return default
+    return _get(data, key, where, convert)
+
+
+def _as_window(value: Any) -> Window:
+    earliest, latest = value
+    return Window(float(earliest), float(latest))
+
+
+def _as_ints(value: Any) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(isinstance(x, int) for x in value):
+        raise ValueError("expected a list of integers")
+    return tuple(value)
+
+
+def _as_types(value: Any) -> frozenset[VehicleType]:
+    return frozenset(VehicleType(v) for v in value)
+
+
+def _as_int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError("expected an integer")
+    return value
+
+
+def _as_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _as_objective(value: Any) -> Objective:
+    unknown = set(value) - {"distance", "time", "fixed"}
+    if unknown:
+        raise ValueError(f"unknown weights {sorted(unknown)}")
+    return Objective(**{k: float(v) for k, v in value.items()})
+
+
+def _vehicle(data: dict[str, Any], i: int) -> Vehicle:
+    where = f"vehicle {data.get('id', f'#{i}') if isinstance(data, dict) else f'#{i}'}"
+    try:
+        return Vehicle(
+            id=_get(data, "id", where, str),
+            type=_opt(data, "type", where, VehicleType, VehicleType.TAXI),
+            capacity=_get(data, "capacity", where, _as_ints),
+            shift=_get(data, "shift", where, _as_window),
+            start_depot=_get(data, "start_depot", where, _as_int),
+            end_depot=_get(data, "end_depot", where, _as_int),
+            cost_per_distance=_opt(data, "cost_per_distance", where, float, 1.0),
+            cost_per_time=_opt(data, "cost_per_time", where, float, 0.0),
+            fixed_cost=_opt(data, "fixed_cost", where, float, 0.0),
+            max_duration=_opt(data, "max_duration", where, float, None),
+            front_seats=_opt(data, "front_seats", where, _as_int, 1),
+        )
+    except InputError as error:
+        if error.message.startswith(where):
+            raise
+        raise InputError(f"{where}: {error.message}", field=error.field) from error
+
+
+def _request(data: dict[str, Any], i: int) -> Request:
+    where = f"request {data.get('id', f'#{i}') if isinstance(data, dict) else f'#{i}'}"
+    try:
+        return Request(
+            id=_get(data, "id", where, str),
+            pickup=_get(data, "pickup", where, _as_int),
+            dropoff=_get(data, "dropoff", where, _as_int),
+            pickup_window=_get(data, "pickup_window", where, _as_window),
+            dropoff_window=_get(data, "dropoff_window", where, _as_window),
+            pickup_service=_opt(data, "pickup_service", where, float, 0.0),
+            dropoff_service=_opt(data, "dropoff_service", where, float, 0.0),
+            load=_get(data, "load", where, _as_ints),
+            max_ride=_opt(data, "max_ride", where, float, None),
+            allowed_types=_opt(data, "allowed_types", where, _as_types, frozenset()),
+            ride_alone=_opt(data, "ride_alone", where, _as_bool, False),
+            front_seat=_opt(data, "front_seat", where, _as_bool, False),
+            promised_pickup=_opt(data, "promised_pickup", where, _as_window, None),
+        )
+    except InputError as error:
+        if error.message.startswith(where):
+            raise
+        raise InputError(f"{where}: {error.message}", field=error.field) from error
+
+
+def problem_from_json(data: Any) -> Problem:
+    if not isinstance(data, dict):
+        raise InputError("problem JSON must be an object", field="format")
+    if data.get("format", FORMAT) != FORMAT:
+        raise InputError(f"format must be {FORMAT}, got {data.get('format')}", field="format")
+    where = "problem"
+    for key in ("requests", "vehicles"):
+        if not isinstance(data.get(key), list):
+            raise InputError(f"{where}: {key} must be a list", field=key)
+    return Problem(
+        requests=tuple(_request(r, i) for i, r in enumerate(data["requests"])),
+        vehicles=tuple(_vehicle(v, i) for i, v in enumerate(data["vehicles"])),
+        time=_get(data, "time", where, matrix),
+        distance=_get(data, "distance", where, matrix),
+        dimensions=_opt(
+            data, "dimensions", where, lambda d: tuple(map(str, d)), DEFAULT_DIMENSIONS
+        ),
+        objective=_opt(data, "objective", where, _as_objective, Objective()),
+        max_vehicles=_opt(data, "max_vehicles", where, _as_int, None),
+    )
+
+
+def solution_to_json(solution: Solution) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "cost": solution.cost,
+        "routes": [
+            {
+                "vehicle": route.vehicle_id,
+                "stops": [
+                    {"kind": str(s.kind), "location": s.location, "time": s.time}
+                    | ({"request": s.request_id} if s.request_id is not None else {})
+                    for s in route.stops
+                ],
+            }
+            for route in solution.routes
+        ],
+        "unserved": [{"request": u.request_id, "reason": u.reason} for u in solution.unserved],
+    }
+
+
+def _stop(data: dict[str, Any], where: str) -> Stop:
+    request = data.get("request")
+    return Stop(
+        kind=_get(data, "kind", where, StopKind),
+        location=_get(data, "location", where, _as_int),
+        time=_get(data, "time", where, float),
+        request_id=None if request is None else str(request),
+    )
+
+
+def solution_from_json(data: Any) -> Solution:
+    if not isinstance(data, dict):
+        raise InputError("solution JSON must be an object", field="format")
+    routes = []
+    for i, route in enumerate(_get(data, "routes", "solution", list)):
+        where = f"route #{i}"
+        stops = tuple(_stop(s, where) for s in _get(route, "stops", where, list))
+        routes.append(Route(_get(route, "vehicle", where, str), stops))
+    missing: list[dict[str, Any]] = _opt(data, "unserved", "solution", list, [])
+    unserved = tuple(
+        Unserved(_get(u, "request", "unserved", str), str(u.get("reason", ""))) for u in missing
+    )
+    return Solution(tuple(routes), unserved, _get(data, "cost", "solution", float))
