@@ -1,0 +1,1 @@
+"""Follow-up: key figures, the monthly report and its renderers (read-only, pure)."""

@@ -1,0 +1,273 @@
+"""Key figures (nyckeltal) per principal, service and month, with targets.
+
+Two steps, so the database can do the first: `aggregate` sums settled trips into one row
+per principal, service, month and distance band (a GROUP BY in SQL gives the same rows),
+and `kpi_lines` turns any selection of rows into the board's figures, each with target,
+outcome and comment. Every formula is in docs/costs.md.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from samfard.errors import InputError
+from samfard.money import Ore
+from samfard.timeutil import require_aware
+
+PUNCTUAL_WITHIN = timedelta(minutes=10)
+LONG_TRIP_KM = Decimal(100)
+DISTANCE_BANDS: tuple[tuple[str, Decimal], ...] = (
+    ("0-10 km", Decimal(10)),
+    ("10-30 km", Decimal(30)),
+    ("30-100 km", Decimal(100)),
+    ("över 100 km", Decimal("Infinity")),
+)
+
+
+def distance_band(km: Decimal) -> str:
+    """The band a direct distance falls in; upper bounds are inclusive (10 km is 0-10)."""
+    for label, upper in DISTANCE_BANDS:
+        if km <= upper:
+            return label
+    raise AssertionError("the last band is unbounded")
+
+
+@dataclass(frozen=True)
+class TripRecord:
+    """A settled trip as reports see it: what it cost, what it saved, how it went.
+
+    `run_passengers` counts everyone on the trip's run, so the trip's part of a vehicle
+    trip is passengers / run_passengers. `fee` is what the fee ledger (egenavgift) holds
+    for the trip. Pickup times are None until the driver has reported.
+    """
+
+    trip_id: str
+    principal: str
+    service: str
+    day: date
+    passengers: int
+    run_passengers: int
+    direct_km: Decimal
+    standalone: Ore
+    allocated: Ore
+    fee: Ore = 0
+    stretcher: bool = False
+    dialysis: bool = False
+    promised_pickup: datetime | None = None
+    actual_pickup: datetime | None = None
+    deviations: int = 0
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.passengers <= self.run_passengers:
+            raise InputError(
+                f"trip {self.trip_id}: passengers must be 1 to run_passengers "
+                f"({self.run_passengers}), got {self.passengers}",
+                field="passengers",
+            )
+        for name in ("promised_pickup", "actual_pickup"):
+            value = getattr(self, name)
+            if value is not None:
+                require_aware(value, field=name)
+        if (self.actual_pickup is None) != (self.promised_pickup is None):
+            raise InputError(
+                f"trip {self.trip_id}: give both promised_pickup and actual_pickup or neither",
+                field="actual_pickup",
+            )
+
+    @property
+    def punctual(self) -> bool | None:
+        if self.actual_pickup is None or self.promised_pickup is None:
+            return None
+        return self.actual_pickup <= self.promised_pickup + PUNCTUAL_WITHIN
+
+
+@dataclass(frozen=True)
+class CostAggregate:
+    """Sums for one principal, service, month and distance band."""
+
+    principal: str
+    service: str
+    year: int
+    month: int
+    band: str
+    trips: int = 0
+    passengers: int = 0
+    vehicle_trips: Decimal = Decimal(0)
+    direct_km: Decimal = Decimal(0)
+    standalone: Ore = 0
+    cost: Ore = 0
+    fees: Ore = 0
+    long_trips: int = 0
+    stretcher_trips: int = 0
+    dialysis_trips: int = 0
+    with_actuals: int = 0
+    punctual: int = 0
+    deviations: int = 0
+
+
+_SUMMED = [f.name for f in fields(CostAggregate)][5:]
+
+
+def aggregate(records: Iterable[TripRecord]) -> tuple[CostAggregate, ...]:
+    """Sum trips into rows per principal, service, month and distance band (sorted)."""
+    sums: dict[tuple[str, str, int, int, str], dict[str, Decimal | int]] = {}
+    for r in records:
+        key = (r.principal, r.service, r.day.year, r.day.month, distance_band(r.direct_km))
+        row = sums.setdefault(key, dict.fromkeys(_SUMMED, 0))
+        punctual = r.punctual
+        for name, value in (
+            ("trips", 1),
+            ("passengers", r.passengers),
+            ("vehicle_trips", Decimal(r.passengers) / Decimal(r.run_passengers)),
+            ("direct_km", r.direct_km),
+            ("standalone", r.standalone),
+            ("cost", r.allocated),
+            ("fees", r.fee),
+            ("long_trips", int(r.direct_km > LONG_TRIP_KM)),
+            ("stretcher_trips", int(r.stretcher)),
+            ("dialysis_trips", int(r.dialysis)),
+            ("with_actuals", int(punctual is not None)),
+            ("punctual", int(bool(punctual))),
+            ("deviations", r.deviations if punctual is not None else 0),
+        ):
+            row[name] += value
+    return tuple(
+        CostAggregate(*key, **row)  # type: ignore[arg-type]
+        for key, row in sorted(sums.items())
+    )
+
+
+def total(rows: Iterable[CostAggregate]) -> CostAggregate:
+    """One row summing others (its keys are blank): the figures of a selection."""
+    sums: dict[str, Decimal | int] = dict.fromkeys(_SUMMED, 0)
+    for row in rows:
+        for name in _SUMMED:
+            sums[name] += getattr(row, name)
+    sums["vehicle_trips"] = Decimal(sums["vehicle_trips"])
+    sums["direct_km"] = Decimal(sums["direct_km"])
+    return CostAggregate("", "", 0, 0, "", **sums)  # type: ignore[arg-type]
+
+
+class Kpi(enum.StrEnum):
+    """The board's key figures; the value is the stable name used for targets."""
+
+    TRIPS = "trips"
+    PASSENGERS = "passengers"
+    COST = "cost"
+    COST_PER_TRIP = "cost_per_trip"
+    COST_PER_KM = "cost_per_km"
+    COORDINATION_RATE = "coordination_rate"
+    SAVINGS_PCT = "savings_pct"
+    LONG_TRIP_SHARE = "long_trip_share"
+    STRETCHER_SHARE = "stretcher_share"
+    DIALYSIS_TRIPS = "dialysis_trips"
+    FEES = "fees"
+    NET_COST = "net_cost"
+    PUNCTUALITY = "punctuality"
+    DEVIATIONS_PER_1000 = "deviations_per_1000"
+
+
+# Swedish label and unit shown in the report; "kr" values are computed in öre.
+KPI_LABELS: Mapping[Kpi, tuple[str, str]] = {
+    Kpi.TRIPS: ("Resor", "st"),
+    Kpi.PASSENGERS: ("Resenärer", "st"),
+    Kpi.COST: ("Kostnad", "kr"),
+    Kpi.COST_PER_TRIP: ("Kostnad per resa", "kr"),
+    Kpi.COST_PER_KM: ("Kostnad per km", "kr"),
+    Kpi.COORDINATION_RATE: ("Samordningsgrad (resenärer per fordonsresa)", "st"),
+    Kpi.SAVINGS_PCT: ("Samordningsvinst", "%"),
+    Kpi.LONG_TRIP_SHARE: ("Andel resor över 100 km", "%"),
+    Kpi.STRETCHER_SHARE: ("Andel liggande transporter", "%"),
+    Kpi.DIALYSIS_TRIPS: ("Dialysresor", "st"),
+    Kpi.FEES: ("Egenavgifter", "kr"),
+    Kpi.NET_COST: ("Nettokostnad", "kr"),
+    Kpi.PUNCTUALITY: ("Punktlighet (hämtning högst 10 min sen)", "%"),
+    Kpi.DEVIATIONS_PER_1000: ("Avvikelser per 1 000 resor", "st"),
+}
+
+_HUNDRED = Decimal(100)
+
+
+def _ratio(part: Decimal | int, whole: Decimal | int, scale: Decimal | int = 1) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * Decimal(scale) / Decimal(whole)).quantize(Decimal("0.01"))
+
+
+def kpi_values(row: CostAggregate) -> dict[Kpi, Decimal | None]:
+    """Each figure of a summed row; None where it is undefined (no trips, no actuals).
+
+    Money figures are in öre (cost per km: öre per direct km).
+    """
+    return {
+        Kpi.TRIPS: Decimal(row.trips),
+        Kpi.PASSENGERS: Decimal(row.passengers),
+        Kpi.COST: Decimal(row.cost),
+        Kpi.COST_PER_TRIP: _ratio(row.cost, row.trips),
+        Kpi.COST_PER_KM: _ratio(row.cost, row.direct_km),
+        Kpi.COORDINATION_RATE: _ratio(row.passengers, row.vehicle_trips),
+        Kpi.SAVINGS_PCT: _ratio(row.standalone - row.cost, row.standalone, _HUNDRED),
+        Kpi.LONG_TRIP_SHARE: _ratio(row.long_trips, row.trips, _HUNDRED),
+        Kpi.STRETCHER_SHARE: _ratio(row.stretcher_trips, row.trips, _HUNDRED),
+        Kpi.DIALYSIS_TRIPS: Decimal(row.dialysis_trips),
+        Kpi.FEES: Decimal(row.fees),
+        Kpi.NET_COST: Decimal(row.cost - row.fees),
+        Kpi.PUNCTUALITY: _ratio(row.punctual, row.with_actuals, _HUNDRED),
+        Kpi.DEVIATIONS_PER_1000: _ratio(row.deviations, row.with_actuals, 1000),
+    }
+
+
+@dataclass(frozen=True)
+class KpiTarget:
+    """A target (målvärde) for a figure; money targets in öre, shares in percent."""
+
+    kpi: Kpi
+    value: Decimal
+    higher_is_better: bool
+    comment: str = ""
+
+    def __post_init__(self) -> None:
+        if self.value < 0:
+            raise InputError(
+                f"target for {self.kpi.value} must be zero or more, got {self.value}",
+                field="value",
+            )
+
+
+@dataclass(frozen=True)
+class KpiLine:
+    """One row of the board's table: figure, outcome, target, met or not, comment."""
+
+    kpi: Kpi
+    label: str
+    unit: str
+    outcome: Decimal | None
+    target: Decimal | None
+    met: bool | None
+    comment: str
+
+
+def kpi_lines(
+    rows: Sequence[CostAggregate], targets: Iterable[KpiTarget] = ()
+) -> tuple[KpiLine, ...]:
+    """The figures of a selection of rows, each judged against its target if one is set."""
+    by_kpi = {t.kpi: t for t in targets}
+    values = kpi_values(total(rows))
+    lines = []
+    for kpi, outcome in values.items():
+        label, unit = KPI_LABELS[kpi]
+        target = by_kpi.get(kpi)
+        met: bool | None = None
+        comment = target.comment if target else ""
+        if target is not None and outcome is not None:
+            met = outcome >= target.value if target.higher_is_better else outcome <= target.value
+        if outcome is None:
+            comment = (comment + " " if comment else "") + "Underlag saknas."
+        lines.append(
+            KpiLine(kpi, label, unit, outcome, target.value if target else None, met, comment)
+        )
+    return tuple(lines)

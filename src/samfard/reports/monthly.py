@@ -1,0 +1,271 @@
+"""The monthly report (månadsrapport): this year against last year, with the reasons.
+
+`build_monthly_report` takes aggregate rows (kpi.CostAggregate, from Python or from SQL)
+and returns `MonthlyReportData`, plain data that the HTML, PDF and CSV renderers share, so
+the three always show the same figures. The report speaks Swedish: it goes to the board.
+
+The summary names the largest movers and splits each change into a volume effect (change
+in trips at last year's cost per trip) and a price effect (the rest: cost per trip and
+mix), the two reasons a board asks about first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from samfard.errors import InputError
+from samfard.money import Ore, format_kr
+from samfard.reports.kpi import DISTANCE_BANDS, CostAggregate, KpiLine, KpiTarget, kpi_lines
+from samfard.reports.kpi import total as sum_rows
+
+SERVICE_LABELS = {
+    "sjukresa": "Sjukresor",
+    "fardtjanst": "Färdtjänst",
+    "riksfardtjanst": "Riksfärdtjänst",
+    "anropsstyrd_linjetrafik": "Anropsstyrd linjetrafik",
+    "nartrafik": "Närtrafik",
+}
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+MOVERS = 3
+
+
+def service_label(service: str) -> str:
+    return SERVICE_LABELS.get(service, service)
+
+
+def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """part / whole in percent, one decimal, half up; None when whole is zero."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def signed_pct(value: Decimal | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:+}".replace(".", ",") + " %"
+
+
+def signed_kr(ore: Ore) -> str:
+    return ("+" if ore > 0 else "") + format_kr(ore)
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """A money line of the report: this period, the same period last year, the change."""
+
+    label: str
+    current: Ore
+    previous: Ore
+
+    @property
+    def change(self) -> Ore:
+        return self.current - self.previous
+
+    @property
+    def change_pct(self) -> Decimal | None:
+        return percent(self.change, self.previous)
+
+
+@dataclass(frozen=True)
+class BandLine:
+    """Cost per trip in one distance band, this month and the same month last year."""
+
+    band: str
+    current: Ore | None
+    previous: Ore | None
+
+
+@dataclass(frozen=True)
+class MonthlyReportData:
+    """Everything the monthly report shows; renderers only format it."""
+
+    scope: str
+    year: int
+    month: int
+    month_lines: tuple[CostLine, ...]
+    ytd_lines: tuple[CostLine, ...]
+    kpis: tuple[KpiLine, ...]
+    services: tuple[str, ...]
+    cost_by_month: tuple[tuple[Ore, ...], ...]  # [service index][month index], this year
+    coordination_by_month: tuple[tuple[Decimal | None, ...], tuple[Decimal | None, ...]]
+    bands: tuple[BandLine, ...]
+    summary: tuple[str, ...]
+    empty: bool
+
+    @property
+    def period(self) -> str:
+        return f"{MONTHS[self.month - 1]} {self.year}"
+
+    @property
+    def month_labels(self) -> tuple[str, ...]:
+        return tuple(name[:3] for name in MONTHS[: self.month])
+
+
+def _cost_lines(now: Sequence[CostAggregate], before: Sequence[CostAggregate]) -> list[CostLine]:
+    services = sorted({r.service for r in (*now, *before)})
+    lines = [
+        CostLine(
+            f"Kostnad {service_label(s)}",
+            sum(r.cost for r in now if r.service == s),
+            sum(r.cost for r in before if r.service == s),
+        )
+        for s in services
+    ]
+    a, b = sum_rows(now), sum_rows(before)
+    lines += [
+        CostLine("Total kostnad", a.cost, b.cost),
+        CostLine("Kostnad om varje resa körts ensam", a.standalone, b.standalone),
+        CostLine("Samordningsvinst", a.standalone - a.cost, b.standalone - b.cost),
+        CostLine("Egenavgifter", a.fees, b.fees),
+        CostLine("Nettokostnad", a.cost - a.fees, b.cost - b.fees),
+    ]
+    return lines
+
+
+def _cost_of(service: str, rows: Iterable[CostAggregate]) -> Ore:
+    return sum(r.cost for r in rows if r.service == service)
+
+
+def _mover_sentence(
+    service: str, now: Sequence[CostAggregate], before: Sequence[CostAggregate]
+) -> str:
+    a = sum_rows(r for r in now if r.service == service)
+    b = sum_rows(r for r in before if r.service == service)
+    change = a.cost - b.cost
+    head = f"{service_label(service)}: {signed_kr(change)} ({signed_pct(percent(change, b.cost))})"
+    if b.trips == 0:
+        return f"{head}; inga resor samma månad i fjol, så hela beloppet är ny volym."
+    if a.trips == 0:
+        return f"{head}; inga resor denna månad."
+    per_trip_before = Decimal(b.cost) / b.trips
+    volume = int((Decimal(a.trips - b.trips) * per_trip_before).quantize(0, ROUND_HALF_UP))
+    per_trip_now = Decimal(a.cost) / a.trips
+    return (
+        f"{head}. Antal resor {a.trips} mot {b.trips} ({a.trips - b.trips:+d}) förklarar "
+        f"{signed_kr(volume)}; kostnad per resa {format_kr(int(per_trip_now))} mot "
+        f"{format_kr(int(per_trip_before))} förklarar {signed_kr(change - volume)}."
+    )
+
+
+def _summary(
+    scope: str,
+    period: str,
+    now: Sequence[CostAggregate],
+    before: Sequence[CostAggregate],
+) -> tuple[str, ...]:
+    a, b = sum_rows(now), sum_rows(before)
+    if a.trips == 0:
+        first = f"Inga resor registrerade för {scope} i {period}; alla belopp är noll."
+        if b.trips:
+            first += f" Samma månad i fjol: {b.trips} resor för {format_kr(b.cost)}."
+        return (first,)
+    change = a.cost - b.cost
+    lines = [
+        f"Total kostnad {period}: {format_kr(a.cost)}, {signed_kr(change)} "
+        f"({signed_pct(percent(change, b.cost))}) mot samma månad i fjol."
+    ]
+    services = {r.service for r in (*now, *before)}
+    changes = {s: _cost_of(s, now) - _cost_of(s, before) for s in services}
+    movers = sorted((s for s in services if changes[s]), key=lambda s: (-abs(changes[s]), s))
+    lines += [_mover_sentence(s, now, before) for s in movers[:MOVERS]]
+    saving = a.standalone - a.cost
+    lines.append(
+        f"Samordningen sparade {format_kr(saving)} ({signed_pct(percent(saving, a.standalone))}"
+        " av kostnaden om varje resa körts ensam)."
+    )
+    return tuple(lines)
+
+
+def _band_lines(now: Sequence[CostAggregate], before: Sequence[CostAggregate]) -> list[BandLine]:
+    def per_trip(rows: Iterable[CostAggregate]) -> Ore | None:
+        row = sum_rows(rows)
+        return (
+            int((Decimal(row.cost) / row.trips).quantize(0, ROUND_HALF_UP)) if row.trips else None
+        )
+
+    return [
+        BandLine(
+            band,
+            per_trip(r for r in now if r.band == band),
+            per_trip(r for r in before if r.band == band),
+        )
+        for band, _ in DISTANCE_BANDS
+    ]
+
+
+def build_monthly_report(
+    rows: Iterable[CostAggregate],
+    *,
+    year: int,
+    month: int,
+    scope: str,
+    principal: str | None = None,
+    targets: Iterable[KpiTarget] = (),
+) -> MonthlyReportData:
+    """The report for one month of one principal (or of all, with principal=None).
+
+    Rows may span any period; those of other principals and other months are ignored.
+    A month without rows reports zeros and says so in the summary.
+    """
+    if not 1 <= month <= 12:
+        raise InputError(f"month must be 1 to 12, got {month}", field="month")
+    mine = [r for r in rows if principal is None or r.principal == principal]
+
+    def period(y: int, months: range) -> list[CostAggregate]:
+        return [r for r in mine if r.year == y and r.month in months]
+
+    this_month, last_month = (
+        period(year, range(month, month + 1)),
+        period(year - 1, range(month, month + 1)),
+    )
+    ytd, last_ytd = period(year, range(1, month + 1)), period(year - 1, range(1, month + 1))
+    services = tuple(sorted({r.service for r in (*ytd, *last_ytd)}))
+    cost_by_month = tuple(
+        tuple(
+            sum(r.cost for r in ytd if r.service == s and r.month == m) for m in range(1, month + 1)
+        )
+        for s in services
+    )
+
+    def coordination(y: int) -> tuple[Decimal | None, ...]:
+        out = []
+        for m in range(1, month + 1):
+            row = sum_rows(period(y, range(m, m + 1)))
+            out.append(
+                (Decimal(row.passengers) / row.vehicle_trips).quantize(Decimal("0.01"))
+                if row.vehicle_trips
+                else None
+            )
+        return tuple(out)
+
+    name = f"{MONTHS[month - 1]} {year}"
+    return MonthlyReportData(
+        scope=scope,
+        year=year,
+        month=month,
+        month_lines=tuple(_cost_lines(this_month, last_month)),
+        ytd_lines=tuple(_cost_lines(ytd, last_ytd)),
+        kpis=kpi_lines(this_month, targets),
+        services=services,
+        cost_by_month=cost_by_month,
+        coordination_by_month=(coordination(year), coordination(year - 1)),
+        bands=tuple(_band_lines(this_month, last_month)),
+        summary=_summary(scope, name, this_month, last_month),
+        empty=not this_month,
+    )

@@ -1,0 +1,92 @@
+"""KPIs and the monthly report's year-over-year figures on a hand-computed fixture month."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from report_fixtures import november_records
+
+from samfard.reports.kpi import Kpi, KpiTarget, aggregate, distance_band, kpi_lines
+from samfard.reports.monthly import build_monthly_report
+
+
+def test_distance_bands_include_their_upper_bound() -> None:
+    assert distance_band(Decimal(10)) == "0-10 km"
+    assert distance_band(Decimal("10.1")) == "10-30 km"
+    assert distance_band(Decimal(100)) == "30-100 km"
+    assert distance_band(Decimal("100.1")) == "över 100 km"
+
+
+def test_kpis_of_the_fixture_month_match_hand_computation() -> None:
+    rows = [r for r in aggregate(november_records()) if r.principal == "23"]
+    month = [r for r in rows if (r.year, r.month) == (2026, 11)]
+    target = KpiTarget(Kpi.PUNCTUALITY, Decimal(94), higher_is_better=True, comment="Mål 94 %")
+    lines = {line.kpi: line for line in kpi_lines(month, [target])}
+    assert lines[Kpi.TRIPS].outcome == 3
+    assert lines[Kpi.COST].outcome == 150000
+    assert lines[Kpi.COST_PER_TRIP].outcome == 50000
+    assert lines[Kpi.COST_PER_KM].outcome == 1000  # 150 000 öre / 150 km
+    assert lines[Kpi.COORDINATION_RATE].outcome == Decimal("1.50")  # 3 / (0.5 + 0.5 + 1)
+    assert lines[Kpi.SAVINGS_PCT].outcome == Decimal("16.67")  # 30 000 / 180 000
+    assert lines[Kpi.LONG_TRIP_SHARE].outcome == Decimal("33.33")
+    assert lines[Kpi.STRETCHER_SHARE].outcome == Decimal("33.33")
+    assert lines[Kpi.DIALYSIS_TRIPS].outcome == 1
+    assert lines[Kpi.FEES].outcome == 60000
+    assert lines[Kpi.NET_COST].outcome == 90000
+    assert lines[Kpi.PUNCTUALITY].outcome == 50  # t1 exactly 10 min late counts as on time
+    assert lines[Kpi.DEVIATIONS_PER_1000].outcome == 500  # 1 deviation over 2 reported trips
+    assert lines[Kpi.PUNCTUALITY].met is False
+    assert lines[Kpi.PUNCTUALITY].target == 94
+    assert lines[Kpi.PUNCTUALITY].comment == "Mål 94 %"
+
+
+def test_year_over_year_lines_of_the_fixture_month() -> None:
+    report = build_monthly_report(
+        aggregate(november_records()), year=2026, month=11, scope="Region 23", principal="23"
+    )
+    lines = {line.label: line for line in report.month_lines}
+    cost = lines["Kostnad Sjukresor"]
+    assert (cost.current, cost.previous, cost.change) == (150000, 100000, 50000)
+    assert cost.change_pct == Decimal("50.0")
+    assert "Kostnad Färdtjänst" not in lines  # other principal filtered out
+    saving = lines["Samordningsvinst"]
+    assert (saving.current, saving.previous) == (30000, 20000)
+    assert lines["Egenavgifter"].current == 60000
+    assert lines["Nettokostnad"].change == 90000 - 60000
+    ytd = {line.label: line for line in report.ytd_lines}
+    assert (ytd["Total kostnad"].current, ytd["Total kostnad"].previous) == (160000, 100000)
+    assert report.cost_by_month == ((0, 0, 10000, 0, 0, 0, 0, 0, 0, 0, 150000),)
+    assert report.coordination_by_month[0][-1] == Decimal("1.50")
+    assert report.coordination_by_month[1][-1] == Decimal("1.00")
+    assert not report.empty
+
+
+def test_summary_names_the_mover_and_splits_volume_from_price() -> None:
+    report = build_monthly_report(
+        aggregate(november_records()), year=2026, month=11, scope="Region 23", principal="23"
+    )
+    text = " ".join(report.summary)
+    assert "+500,00 kr (+50,0 %)" in text
+    assert "Sjukresor" in text
+    assert "(+1) förklarar +500,00 kr" in text  # one more trip at last year's 500 kr
+    assert "förklarar 0,00 kr" in text  # price per trip unchanged
+
+
+def test_all_principals_scope_includes_every_service() -> None:
+    report = build_monthly_report(aggregate(november_records()), year=2026, month=11, scope="Alla")
+    labels = [line.label for line in report.month_lines]
+    assert "Kostnad Färdtjänst" in labels and "Kostnad Sjukresor" in labels
+    assert report.services == ("fardtjanst", "sjukresa")
+
+
+def test_month_without_data_reports_zeros_and_says_so() -> None:
+    report = build_monthly_report(
+        aggregate(november_records()), year=2026, month=12, scope="Region 23", principal="23"
+    )
+    assert report.empty
+    assert all(line.current == 0 for line in report.month_lines)
+    assert "Inga resor registrerade" in report.summary[0]
+    lines = {line.kpi: line for line in report.kpis}
+    assert lines[Kpi.TRIPS].outcome == 0
+    assert lines[Kpi.COST_PER_TRIP].outcome is None
+    assert "Underlag saknas" in lines[Kpi.COST_PER_TRIP].comment
