@@ -1,0 +1,1 @@
+"""Users, roles scoped to principals, carriers and care units; login; the audit trail."""

@@ -1,0 +1,37 @@
+"""Writing the audit trail: called inside the transaction of the read or write it describes,
+so a rolled-back change leaves no entry and a committed one always has its entry."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.models import AuditEntry
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    *,
+    traveller_id: int | None,
+    record_type: str,
+    record_id: object,
+    action: str,
+    purpose: str,
+    at: datetime | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            at=at or datetime.now(UTC),
+            user_id=actor.user_id,
+            username=actor.username,
+            traveller_id=traveller_id,
+            record_type=record_type,
+            record_id=None if record_id is None else str(record_id),
+            action=action,
+            purpose=purpose,
+            request_id=actor.request_id,
+        )
+    )

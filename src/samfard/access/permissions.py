@@ -1,0 +1,103 @@
+"""Roles, permissions and which role holds which. Default deny: unlisted means no.
+
+Every route declares one permission (see `access.deps.require`); a test walks the route
+table and fails on a route without one, so a new route cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    SYSTEM_ADMIN = "system_admin"
+    PRINCIPAL_ADMIN = "principal_admin"
+    OPERATOR = "operator"  # booking desk
+    ASSESSOR = "assessor"  # central assessment function
+    CARE_ISSUER = "care_issuer"  # care staff issuing sjukresa certificates for their unit
+    CARRIER_DISPATCHER = "carrier_dispatcher"
+    DRIVER = "driver"
+    ANALYST = "analyst"
+    TRAVELLER = "traveller"
+
+
+class Permission(enum.StrEnum):
+    PRINCIPALS_READ = "principals:read"
+    PLACES_READ = "places:read"
+    TRAVELLERS_READ = "travellers:read"
+    TRAVELLERS_WRITE = "travellers:write"
+    PERMITS_WRITE = "permits:write"
+    CERTIFICATES_ISSUE = "certificates:issue"
+    ISSUERS_ADMIN = "issuers:admin"
+    BOOKINGS_READ = "bookings:read"
+    BOOKINGS_WRITE = "bookings:write"
+    ASSESSMENTS_DECIDE = "assessments:decide"
+    PLANS_READ = "plans:read"
+    PLANS_WRITE = "plans:write"
+    RUNS_READ = "runs:read"
+    MANIFEST_READ = "manifest:read"
+    REPORTS_READ = "reports:read"
+    AUDIT_READ = "audit:read"
+    USERS_ADMIN = "users:admin"
+    PROTECTED_IDENTITY_READ = "protected_identity:read"
+
+
+P = Permission
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.SYSTEM_ADMIN: frozenset(Permission) - {P.PROTECTED_IDENTITY_READ},
+    Role.PRINCIPAL_ADMIN: frozenset(
+        {
+            P.PRINCIPALS_READ,
+            P.PLACES_READ,
+            P.USERS_ADMIN,
+            P.ISSUERS_ADMIN,
+            P.REPORTS_READ,
+            P.AUDIT_READ,
+        }
+    ),
+    Role.OPERATOR: frozenset(
+        {
+            P.PRINCIPALS_READ,
+            P.PLACES_READ,
+            P.TRAVELLERS_READ,
+            P.TRAVELLERS_WRITE,
+            P.PERMITS_WRITE,
+            P.BOOKINGS_READ,
+            P.BOOKINGS_WRITE,
+            P.PLANS_READ,
+            P.PLANS_WRITE,
+            P.RUNS_READ,
+        }
+    ),
+    Role.ASSESSOR: frozenset(
+        {
+            P.PRINCIPALS_READ,
+            P.PLACES_READ,
+            P.TRAVELLERS_READ,
+            P.PERMITS_WRITE,
+            P.BOOKINGS_READ,
+            P.BOOKINGS_WRITE,
+            P.ASSESSMENTS_DECIDE,
+            P.CERTIFICATES_ISSUE,
+        }
+    ),
+    Role.CARE_ISSUER: frozenset(
+        {
+            P.PRINCIPALS_READ,
+            P.PLACES_READ,
+            P.TRAVELLERS_READ,
+            P.CERTIFICATES_ISSUE,
+            P.BOOKINGS_READ,
+            P.BOOKINGS_WRITE,
+        }
+    ),
+    Role.CARRIER_DISPATCHER: frozenset({P.PLACES_READ, P.RUNS_READ, P.MANIFEST_READ}),
+    Role.DRIVER: frozenset({P.MANIFEST_READ}),
+    Role.ANALYST: frozenset({P.PRINCIPALS_READ, P.REPORTS_READ}),
+    Role.TRAVELLER: frozenset({P.PLACES_READ, P.BOOKINGS_READ, P.BOOKINGS_WRITE}),
+}
+
+
+def role_has(role: Role, permission: Permission) -> bool:
+    return permission in ROLE_PERMISSIONS[role]

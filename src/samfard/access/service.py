@@ -1,0 +1,144 @@
+"""Use cases of access: users, login with lockout, token resolution."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.models import ApiToken, User
+from samfard.access.passwords import check_policy, hash_password, verify_password
+from samfard.access.permissions import Role
+from samfard.db import transaction
+from samfard.errors import Conflict, InputError, Unauthenticated
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+TOKEN_LIFETIME = {"bearer": timedelta(days=30), "session": timedelta(hours=10)}
+
+
+def create_user(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    now: datetime,
+    display_name: str | None = None,
+    principal_codes: list[str] | None = None,
+    carrier_id: int | None = None,
+    care_unit: str | None = None,
+    traveller_id: int | None = None,
+    may_see_protected: bool = False,
+) -> User:
+    check_policy(password)
+    if not username.strip():
+        raise InputError("username must not be empty", field="username")
+    with transaction(session):
+        if session.scalar(select(User).where(User.username == username)) is not None:
+            raise Conflict(f"a user named {username!r} already exists", field="username")
+        user = User(
+            username=username,
+            display_name=display_name or username,
+            password_hash=hash_password(password),
+            role=role.value,
+            principal_codes=principal_codes or [],
+            carrier_id=carrier_id,
+            care_unit=care_unit,
+            traveller_id=traveller_id,
+            may_see_protected=may_see_protected,
+            active=True,
+            failed_logins=0,
+            created_at=now,
+        )
+        session.add(user)
+    return user
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(*, session: Session, user: User, kind: str, now: datetime) -> str:
+    """A new random token for the user; only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    with transaction(session):
+        session.add(
+            ApiToken(
+                user_id=user.id,
+                token_hash=_hash_token(token),
+                kind=kind,
+                created_at=now,
+                expires_at=now + TOKEN_LIFETIME[kind],
+            )
+        )
+    return token
+
+
+def login(*, session: Session, username: str, password: str, kind: str, now: datetime) -> str:
+    """Check the password; lock the account for 15 minutes after 5 failures in a row.
+
+    The message is the same for an unknown user and a wrong password, so login cannot be
+    used to find out which usernames exist.
+    """
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        raise Unauthenticated("wrong username or password")
+    if user.locked_until is not None and user.locked_until > now:
+        raise Unauthenticated(
+            "account temporarily locked after repeated failed logins; try again later"
+        )
+    if not verify_password(user.password_hash, password):
+        with transaction(session):
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until = now + LOCKOUT
+                user.failed_logins = 0
+        raise Unauthenticated("wrong username or password")
+    with transaction(session):
+        user.failed_logins = 0
+        user.locked_until = None
+    return issue_token(session=session, user=user, kind=kind, now=now)
+
+
+def actor_for_token(
+    *, session: Session, token: str, now: datetime, request_id: str | None
+) -> Actor:
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _hash_token(token))
+    ).first()
+    if row is None:
+        raise Unauthenticated("unknown or revoked token; log in again")
+    api_token, user = row
+    if api_token.expires_at <= now or not user.active:
+        raise Unauthenticated("token expired; log in again")
+    return actor_for_user(user, request_id=request_id)
+
+
+def actor_for_user(user: User, *, request_id: str | None = None) -> Actor:
+    return Actor(
+        user_id=user.id,
+        username=user.username,
+        role=Role(user.role),
+        principal_codes=frozenset(user.principal_codes),
+        carrier_id=user.carrier_id,
+        care_unit=user.care_unit,
+        traveller_id=user.traveller_id,
+        may_see_protected=user.may_see_protected,
+        request_id=request_id,
+    )
+
+
+def logout(*, session: Session, token: str) -> None:
+    with transaction(session):
+        api_token = session.scalar(
+            select(ApiToken).where(ApiToken.token_hash == _hash_token(token))
+        )
+        if api_token is not None:
+            session.delete(api_token)

@@ -1,0 +1,15 @@
+"""Imports every feature's tables so that `Base.metadata` is complete (for migrations)."""
+
+from samfard.access import models as access_models
+from samfard.booking import models as booking_models
+from samfard.geo import models as geo_models
+from samfard.principals import models as principals_models
+from samfard.travellers import models as travellers_models
+
+__all__ = [
+    "access_models",
+    "booking_models",
+    "geo_models",
+    "principals_models",
+    "travellers_models",
+]

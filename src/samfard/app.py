@@ -1,0 +1,106 @@
+"""The web application factory: routers, error handling, request ids, security headers.
+
+The factory refuses to build an application on a database that is not migrated to the
+newest revision, and says which command fixes it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, FastAPI, Request, Response
+from sqlalchemy import Engine
+
+from samfard import __version__, problems
+from samfard.access.api import router as access_router
+from samfard.access.deps import PUBLIC
+from samfard.booking.api import router as booking_router
+from samfard.clock import Clock, SystemClock
+from samfard.config import Settings, get_settings
+from samfard.db import current_revision, head_revision, make_engine, make_sessionmaker
+from samfard.errors import DomainError
+from samfard.geo.api import router as places_router
+from samfard.principals.api import router as principals_router
+from samfard.travellers.api import router as travellers_router
+
+API_PREFIX = "/api/v1"
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
+        "script-src 'self' 'unsafe-inline'"
+    ),
+}
+
+
+class NotMigrated(DomainError):
+    status = 503
+    title = "Database not migrated"
+
+
+def check_migrated(engine: Engine) -> None:
+    have, want = current_revision(engine), head_revision()
+    if have != want:
+        raise NotMigrated(
+            f"the database {engine.url.render_as_string(hide_password=True)} is at revision "
+            f"{have or 'none (empty)'}, this Samfard needs {want}: run `samfard db upgrade` "
+            "first (with the same SAMFARD_DATABASE_URL)",
+            field="SAMFARD_DATABASE_URL",
+        )
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    engine: Engine | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+    engine = engine or make_engine(settings.database_url, echo=settings.request_log_sql)
+    check_migrated(engine)
+
+    app = FastAPI(
+        title="Samfard",
+        version=__version__,
+        description="Booking and coordination centre for community-paid travel.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.clock = clock or SystemClock()
+    problems.install(app)
+
+    @app.middleware("http")
+    async def request_context(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        request.state.request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        response = await call_next(request)
+        response.headers["X-Request-Id"] = request.state.request_id
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (
+        access_router,
+        principals_router,
+        places_router,
+        travellers_router,
+        booking_router,
+    ):
+        api.include_router(router)
+    app.include_router(api)
+
+    @app.get("/health", dependencies=[PUBLIC], tags=["health"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app

@@ -1,0 +1,1 @@
+"""Bookings, their legs, recurring series and the lifecycle of a trip."""

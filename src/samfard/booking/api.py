@@ -1,0 +1,210 @@
+"""Routes of bookings and series under /api/v1."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Response
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.booking import series as series_service
+from samfard.booking import service, transitions
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.schemas import (
+    BookingCreate,
+    BookingPublic,
+    BookingUpdate,
+    CancelCreate,
+    EventPublic,
+    SeriesCancel,
+    SeriesCreate,
+    SeriesPublic,
+    TransitionCreate,
+)
+from samfard.booking.views import booking_public, series_public
+from samfard.deps import NowDep, SessionDep, SettingsDep
+from samfard.errors import InputError
+from samfard.schemas_common import Page
+
+router = APIRouter(tags=["bookings"])
+
+
+@router.post("/bookings", status_code=201)
+def create_booking(
+    data: BookingCreate,
+    response: Response,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_WRITE)],
+    idempotency_key: Annotated[
+        str | None, Header(max_length=128, description="retry safely: same key, same result")
+    ] = None,
+) -> BookingPublic:
+    booking, replayed = service.create_booking(
+        session=session, data=data, actor=actor, now=now, idempotency_key=idempotency_key
+    )
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return booking_public(session, booking, actor)
+
+
+@router.get("/bookings")
+def list_bookings(
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
+    date_: Annotated[date | None, Query(alias="date", description="one service day")] = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    status: BookingStatus | None = None,
+    principal: str | None = None,
+    traveller_id: int | None = None,
+    service_: Annotated[str | None, Query(alias="service")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[BookingPublic]:
+    if date_ is not None and (date_from is not None or date_to is not None):
+        raise InputError("give either date or date_from/date_to, not both", field="date")
+    filters = service.BookingFilter(
+        date_from=date_ or date_from,
+        date_to=date_ or date_to,
+        status=status.value if status else None,
+        principal=principal,
+        traveller_id=traveller_id,
+        service=service_,
+    )
+    rows, total = service.list_bookings(
+        session=session, actor=actor, now=now, filters=filters, limit=limit, offset=offset
+    )
+    return Page(
+        items=[booking_public(session, b, actor) for b in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get("/bookings/{booking_id}")
+def get_booking(
+    booking_id: int,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
+) -> BookingPublic:
+    booking = service.get_booking(session=session, booking_id=booking_id, actor=actor, now=now)
+    return booking_public(session, booking, actor)
+
+
+@router.patch("/bookings/{booking_id}")
+def update_booking(
+    booking_id: int,
+    data: BookingUpdate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_WRITE)],
+) -> BookingPublic:
+    booking = service.update_booking(
+        session=session, booking_id=booking_id, data=data, actor=actor, now=now
+    )
+    return booking_public(session, booking, actor)
+
+
+@router.post("/bookings/{booking_id}/transitions")
+def transition_booking(
+    booking_id: int,
+    data: TransitionCreate,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_WRITE)],
+) -> BookingPublic:
+    booking = transitions.transition(
+        session=session,
+        booking_id=booking_id,
+        target=data.to,
+        actor=actor,
+        now=now,
+        reason=data.reason,
+        version=data.version,
+        late_notice=timedelta(minutes=settings.late_cancellation_minutes),
+    )
+    return booking_public(session, booking, actor)
+
+
+@router.post("/bookings/{booking_id}/cancel")
+def cancel_booking(
+    booking_id: int,
+    data: CancelCreate,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_WRITE)],
+) -> BookingPublic:
+    booking = transitions.transition(
+        session=session,
+        booking_id=booking_id,
+        target=BookingStatus.CANCELLED,
+        actor=actor,
+        now=now,
+        reason=data.reason,
+        version=data.version,
+        late_notice=timedelta(minutes=settings.late_cancellation_minutes),
+    )
+    return booking_public(session, booking, actor)
+
+
+@router.get("/bookings/{booking_id}/events")
+def booking_history(
+    booking_id: int,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
+) -> list[EventPublic]:
+    events = transitions.history(session=session, booking_id=booking_id, actor=actor, now=now)
+    return [EventPublic.model_validate(e) for e in events]
+
+
+@router.post("/series", status_code=201)
+def create_series(
+    data: SeriesCreate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_WRITE)],
+) -> SeriesPublic:
+    series, bookings = series_service.create_series(
+        session=session, data=data, actor=actor, now=now
+    )
+    return series_public(series, bookings)
+
+
+@router.get("/series/{series_id}")
+def get_series(
+    series_id: int,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
+) -> SeriesPublic:
+    series, bookings = series_service.get_series(session=session, series_id=series_id, actor=actor)
+    return series_public(series, bookings)
+
+
+@router.post("/series/{series_id}/cancel")
+def cancel_series(
+    series_id: int,
+    data: SeriesCancel,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_WRITE)],
+) -> SeriesPublic:
+    series, bookings = series_service.cancel_series(
+        session=session,
+        series_id=series_id,
+        data=data,
+        actor=actor,
+        now=now,
+        late_notice=timedelta(minutes=settings.late_cancellation_minutes),
+    )
+    return series_public(series, bookings)

@@ -1,0 +1,223 @@
+"""API types of bookings and series."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.recurrence import Weekday
+
+
+class Channel(enum.StrEnum):
+    PHONE = "phone"
+    OPERATOR = "operator"
+    CARE = "care"  # booked by care staff
+    SELF_SERVICE = "self_service"
+    API = "api"
+
+
+class Need(enum.StrEnum):
+    WHEELCHAIR = "wheelchair"  # needs a wheelchair place
+    STRETCHER = "stretcher"  # travels lying down
+    FRONT_SEAT = "front_seat"
+    RIDE_ALONE = "ride_alone"  # ensamåkning
+
+
+class CompanionKind(enum.StrEnum):
+    ESCORT = "escort"  # ledsagare: helps the traveller during the ride
+    FELLOW_PASSENGER = "fellow_passenger"  # medresenär
+    CHILD = "child"
+
+
+class Companion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: CompanionKind
+    age: int | None = Field(default=None, ge=0, le=120)
+
+    @model_validator(mode="after")
+    def _child_has_age(self) -> Companion:
+        if self.kind is CompanionKind.CHILD and self.age is None:
+            raise ValueError("a child companion needs an age")
+        return self
+
+
+class Location(BaseModel):
+    """Where a leg starts or ends: a gazetteer place, the traveller's home, or an address
+    with coordinates. Give exactly one of these."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    place_id: int | None = None
+    home: bool = False
+    address: str | None = Field(default=None, min_length=3, max_length=200)
+    lat: float | None = Field(default=None, ge=54.0, le=72.0)
+    lon: float | None = Field(default=None, ge=4.0, le=32.0)
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Location:
+        given = sum([self.place_id is not None, self.home, self.address is not None])
+        if given != 1:
+            raise ValueError("give exactly one of place_id, home: true, or address with lat/lon")
+        if self.address is not None and (self.lat is None or self.lon is None):
+            raise ValueError("an address needs lat and lon")
+        return self
+
+
+class LegCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    origin: Location
+    destination: Location
+    pickup_at: AwareDatetime | None = Field(default=None, description="requested pickup")
+    appointment_at: AwareDatetime | None = Field(
+        default=None, description="appointment at the destination; arrive before it"
+    )
+    return_of: int | None = Field(
+        default=None, ge=0, description="index of the outward leg this leg returns from"
+    )
+
+
+class BookingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    traveller_id: int
+    service: str = Field(description="sjukresa, fardtjanst, riksfardtjanst, nartrafik, ...")
+    principal: str = Field(description="code of the paying principal, e.g. 23 or 2281")
+    legs: list[LegCreate] = Field(min_length=1, max_length=6)
+    companions: list[Companion] = Field(default=[], max_length=6)
+    needs: list[Need] = []
+    purpose: str | None = Field(default=None, max_length=40)
+    message_to_driver: str | None = Field(default=None, max_length=500)
+    channel: Channel = Channel.OPERATOR
+
+
+class BookingUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = Field(description="the version you read; a stale version gets 409")
+    companions: list[Companion] | None = Field(default=None, max_length=6)
+    needs: list[Need] | None = None
+    purpose: str | None = Field(default=None, max_length=40)
+    message_to_driver: str | None = Field(default=None, max_length=500)
+
+
+class TransitionCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: BookingStatus
+    reason: str | None = Field(default=None, max_length=500)
+    version: int | None = Field(default=None, description="optional optimistic lock")
+
+
+class CancelCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=2, max_length=500)
+    version: int | None = None
+
+
+class LegPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    direction: str
+    return_of_seq: int | None
+    origin_place_id: int | None
+    origin_address: str
+    origin_lat: float
+    origin_lon: float
+    destination_place_id: int | None
+    destination_address: str
+    destination_lat: float
+    destination_lon: float
+    requested_pickup_at: datetime | None
+    appointment_at: datetime | None
+    promised_pickup_from: datetime | None
+    promised_pickup_until: datetime | None
+
+
+class BookingPublic(BaseModel):
+    id: int
+    reference: str
+    traveller_id: int
+    traveller_name: str
+    principal: str
+    service: str
+    status: str
+    channel: str
+    purpose: str | None
+    service_date: date
+    legs: list[LegPublic]
+    companions: list[dict[str, Any]]
+    needs: list[str]
+    message_to_driver: str | None
+    series_id: int | None
+    late_cancellation: bool
+    decision: dict[str, Any] | None
+    version: int
+    created_at: datetime
+
+
+class EventPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    seq: int
+    from_status: str | None
+    to_status: str
+    at: datetime
+    actor: str
+    reason: str | None
+    late: bool
+
+
+class SeriesLeg(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    origin: Location
+    destination: Location
+    pickup_time: time | None = Field(default=None, description="local Swedish time")
+    appointment_time: time | None = None
+    return_of: int | None = Field(default=None, ge=0)
+
+
+class SeriesCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    traveller_id: int
+    service: str
+    principal: str
+    weekdays: list[Weekday] = Field(description='e.g. ["mon", "wed", "fri"]')
+    start_date: date
+    end_date: date
+    exception_dates: list[date] = []
+    legs: list[SeriesLeg] = Field(min_length=1, max_length=6)
+    companions: list[Companion] = []
+    needs: list[Need] = []
+    purpose: str | None = None
+    message_to_driver: str | None = Field(default=None, max_length=500)
+    channel: Channel = Channel.OPERATOR
+
+
+class SeriesCancel(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    from_date: date
+    reason: str = Field(min_length=2, max_length=500)
+
+
+class SeriesPublic(BaseModel):
+    id: int
+    traveller_id: int
+    principal: str
+    service: str
+    weekdays: list[str]
+    start_date: date
+    end_date: date
+    exception_dates: list[date]
+    cancelled_from: date | None
+    booking_ids: list[int]

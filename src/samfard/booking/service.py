@@ -1,0 +1,351 @@
+"""Use cases of bookings: create (with Idempotency-Key), read, list, update."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from samfard.access import audit
+from samfard.access.actor import Actor
+from samfard.access.permissions import Role
+from samfard.booking.entitlement import check_actor_scope, check_permit
+from samfard.booking.legs import PlannedLeg, plan_legs
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking, BookingEvent, IdempotencyKey
+from samfard.booking.schemas import BookingCreate, BookingUpdate, Companion, Need
+from samfard.db import transaction
+from samfard.errors import Conflict, NotFound
+from samfard.principals.service import get_principal, require_service
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Traveller
+from samfard.travellers.service import load_traveller
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
+
+
+def new_reference() -> str:
+    return "SF-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
+
+
+@dataclass(frozen=True)
+class BookingDraft:
+    """Everything needed to store one booking; series expansion builds many of these."""
+
+    traveller: Traveller
+    principal_code: str
+    service: str
+    legs: list[PlannedLeg]
+    companions: list[Companion]
+    needs: list[Need]
+    purpose: str | None
+    message_to_driver: str | None
+    channel: str
+    series_id: int | None = None
+
+
+def prepare(
+    session: Session,
+    *,
+    traveller_id: int,
+    principal_code: str,
+    service: str,
+    actor: Actor,
+    field_prefix: str = "",
+) -> Traveller:
+    """Checks common to a single booking and a series: principal, service, scope."""
+    principal = get_principal(
+        session=session, code=principal_code, field=field_prefix + "principal"
+    )
+    require_service(principal, service, field=field_prefix + "service")
+    check_actor_scope(
+        actor, principal_code=principal.code, traveller_id=traveller_id, service=service
+    )
+    return load_traveller(session=session, traveller_id=traveller_id)
+
+
+def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: datetime) -> Booking:
+    """Add a booking with its legs and first event to the session (the caller commits)."""
+    first = min(leg.anchor for leg in draft.legs)
+    service_date = first.astimezone(STOCKHOLM).date()
+    check_permit(
+        draft.traveller,
+        service=draft.service,
+        principal_code=draft.principal_code,
+        day=service_date,
+    )
+    booking = Booking(
+        reference=new_reference(),
+        traveller_id=draft.traveller.id,
+        principal_code=draft.principal_code,
+        service=draft.service,
+        status=BookingStatus.REQUESTED.value,
+        channel=draft.channel,
+        purpose=draft.purpose,
+        service_date=service_date,
+        companions=[c.model_dump(mode="json") for c in draft.companions],
+        needs=[n.value for n in draft.needs],
+        message_to_driver=draft.message_to_driver,
+        series_id=draft.series_id,
+        late_cancellation=False,
+        created_by=actor.username,
+        created_at=now,
+        updated_at=now,
+    )
+    booking.legs = [leg.to_row(seq) for seq, leg in enumerate(draft.legs)]
+    booking.events = [
+        BookingEvent(
+            seq=0,
+            from_status=None,
+            to_status=BookingStatus.REQUESTED.value,
+            at=now,
+            actor=actor.username,
+            reason=f"booked via {draft.channel}",
+            late=False,
+        )
+    ]
+    session.add(booking)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        traveller_id=draft.traveller.id,
+        record_type="booking",
+        record_id=booking.id,
+        action="create",
+        purpose="book trip",
+        at=now,
+    )
+    return booking
+
+
+def request_hash(data: BookingCreate) -> str:
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def create_booking(
+    *,
+    session: Session,
+    data: BookingCreate,
+    actor: Actor,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> tuple[Booking, bool]:
+    """Store a new booking in one transaction; returns (booking, replayed).
+
+    With an Idempotency-Key, a repeat of the same request returns the first booking and
+    creates nothing; the same key with a different request is a conflict.
+    """
+    digest = request_hash(data)
+    if idempotency_key is not None:
+        replay = _replay(session, actor=actor, key=idempotency_key, digest=digest)
+        if replay is not None:
+            return replay, True
+    try:
+        with transaction(session):
+            traveller = prepare(
+                session,
+                traveller_id=data.traveller_id,
+                principal_code=data.principal,
+                service=data.service,
+                actor=actor,
+            )
+            legs = plan_legs(session, data.legs, traveller, now=now)
+            draft = BookingDraft(
+                traveller=traveller,
+                principal_code=data.principal,
+                service=data.service,
+                legs=legs,
+                companions=data.companions,
+                needs=data.needs,
+                purpose=data.purpose,
+                message_to_driver=data.message_to_driver,
+                channel=data.channel.value,
+            )
+            booking = store_draft(session, draft, actor=actor, now=now)
+            if idempotency_key is not None:
+                session.add(
+                    IdempotencyKey(
+                        key=idempotency_key,
+                        username=actor.username,
+                        request_hash=digest,
+                        booking_id=booking.id,
+                        created_at=now,
+                    )
+                )
+                session.flush()
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its booking.
+        if idempotency_key is None:
+            raise
+        replay = _replay(session, actor=actor, key=idempotency_key, digest=digest)
+        if replay is None:
+            raise
+        return replay, True
+    return booking, False
+
+
+def _replay(session: Session, *, actor: Actor, key: str, digest: str) -> Booking | None:
+    stored = session.scalar(
+        select(IdempotencyKey).where(
+            IdempotencyKey.key == key, IdempotencyKey.username == actor.username
+        )
+    )
+    if stored is None:
+        return None
+    if stored.request_hash != digest:
+        raise Conflict(
+            "this Idempotency-Key was already used for a different booking request; "
+            "use a new key for a new booking",
+            field="Idempotency-Key",
+        )
+    return load_booking(session=session, booking_id=stored.booking_id)
+
+
+def load_booking(*, session: Session, booking_id: int) -> Booking:
+    booking = session.get(Booking, booking_id, options=[selectinload(Booking.legs)])
+    if booking is None:
+        raise NotFound(f"no booking with id {booking_id}", field="booking_id")
+    return booking
+
+
+def get_booking(*, session: Session, booking_id: int, actor: Actor, now: datetime) -> Booking:
+    with transaction(session):
+        booking = load_booking(session=session, booking_id=booking_id)
+        check_actor_scope(
+            actor,
+            principal_code=booking.principal_code,
+            traveller_id=booking.traveller_id,
+            service=booking.service,
+        )
+        audit.record(
+            session,
+            actor,
+            traveller_id=booking.traveller_id,
+            record_type="booking",
+            record_id=booking.id,
+            action="read",
+            purpose="booking card",
+            at=now,
+        )
+    return booking
+
+
+@dataclass(frozen=True)
+class BookingFilter:
+    date_from: date | None = None
+    date_to: date | None = None
+    status: str | None = None
+    principal: str | None = None
+    traveller_id: int | None = None
+    service: str | None = None
+
+
+def _scoped(statement: Select[Booking], actor: Actor) -> Select[Booking]:
+    if actor.role is Role.TRAVELLER:
+        return statement.where(Booking.traveller_id == (actor.traveller_id or -1))
+    if "*" not in actor.principal_codes:
+        statement = statement.where(Booking.principal_code.in_(sorted(actor.principal_codes)))
+    if actor.role is Role.CARE_ISSUER:
+        statement = statement.where(Booking.service == "sjukresa")
+    return statement
+
+
+def list_bookings(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    filters: BookingFilter,
+    limit: int,
+    offset: int,
+) -> tuple[list[Booking], int]:
+    statement = _scoped(select(Booking), actor)
+    if filters.date_from is not None:
+        statement = statement.where(Booking.service_date >= filters.date_from)
+    if filters.date_to is not None:
+        statement = statement.where(Booking.service_date <= filters.date_to)
+    for column, value in (
+        (Booking.status, filters.status),
+        (Booking.principal_code, filters.principal),
+        (Booking.traveller_id, filters.traveller_id),
+        (Booking.service, filters.service),
+    ):
+        if value is not None:
+            statement = statement.where(column == value)
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    with transaction(session):
+        rows = list(
+            session.scalars(
+                statement.options(selectinload(Booking.legs))
+                .order_by(Booking.service_date, Booking.id)
+                .limit(limit)
+                .offset(offset)
+            )
+        )
+        for booking in rows:
+            audit.record(
+                session,
+                actor,
+                traveller_id=booking.traveller_id,
+                record_type="booking",
+                record_id=booking.id,
+                action="list",
+                purpose="booking list",
+                at=now,
+            )
+    return rows, total
+
+
+def update_booking(
+    *, session: Session, booking_id: int, data: BookingUpdate, actor: Actor, now: datetime
+) -> Booking:
+    with transaction(session):
+        booking = load_booking(session=session, booking_id=booking_id)
+        check_actor_scope(
+            actor,
+            principal_code=booking.principal_code,
+            traveller_id=booking.traveller_id,
+            service=booking.service,
+        )
+        check_version(booking, data.version)
+        if data.companions is not None:
+            booking.companions = [c.model_dump(mode="json") for c in data.companions]
+        if data.needs is not None:
+            booking.needs = [n.value for n in data.needs]
+        if "purpose" in data.model_fields_set:
+            booking.purpose = data.purpose
+        if "message_to_driver" in data.model_fields_set:
+            booking.message_to_driver = data.message_to_driver
+        booking.updated_at = now
+        audit.record(
+            session,
+            actor,
+            traveller_id=booking.traveller_id,
+            record_type="booking",
+            record_id=booking.id,
+            action="update",
+            purpose="change booking",
+            at=now,
+        )
+    return booking
+
+
+def check_version(booking: Booking, version: int | None) -> None:
+    if version is not None and version != booking.version:
+        raise Conflict(
+            f"booking {booking.reference} was changed by someone else (version "
+            f"{booking.version}, you sent {version}); reload it and try again",
+            field="version",
+        )
+
+
+def first_pickup(booking: Booking) -> datetime:
+    return min(leg.reference_time for leg in booking.legs)

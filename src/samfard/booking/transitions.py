@@ -1,0 +1,121 @@
+"""Use cases that move a booking through its lifecycle; each in one transaction with its
+event, so the history always explains the state."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from samfard.access import audit
+from samfard.access.actor import Actor
+from samfard.booking.entitlement import check_actor_scope
+from samfard.booking.lifecycle import BookingStatus, check_transition, is_late_cancellation
+from samfard.booking.models import Booking, BookingEvent
+from samfard.booking.service import check_version, first_pickup, load_booking
+from samfard.db import transaction
+from samfard.errors import InputError
+
+REASON_REQUIRED = {BookingStatus.DENIED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW}
+
+
+def apply_transition(
+    session: Session,
+    booking: Booking,
+    target: BookingStatus,
+    *,
+    actor: Actor,
+    now: datetime,
+    reason: str | None,
+    late_notice: timedelta | None = None,
+) -> BookingEvent:
+    """Move `booking` to `target` inside the caller's transaction and record the event."""
+    current = BookingStatus(booking.status)
+    check_transition(current, target)
+    if target in REASON_REQUIRED and not (reason and reason.strip()):
+        raise InputError(f"moving a booking to {target} needs a reason", field="reason")
+    late = (
+        target is BookingStatus.CANCELLED
+        and late_notice is not None
+        and is_late_cancellation(now=now, first_pickup=first_pickup(booking), notice=late_notice)
+    )
+    event = BookingEvent(
+        seq=len(booking.events),
+        from_status=current.value,
+        to_status=target.value,
+        at=now,
+        actor=actor.username,
+        reason=reason,
+        late=late,
+    )
+    booking.events.append(event)
+    booking.status = target.value
+    booking.late_cancellation = booking.late_cancellation or late
+    booking.updated_at = now
+    audit.record(
+        session,
+        actor,
+        traveller_id=booking.traveller_id,
+        record_type="booking",
+        record_id=booking.id,
+        action="update",
+        purpose=f"status {current} -> {target}",
+        at=now,
+    )
+    return event
+
+
+def transition(
+    *,
+    session: Session,
+    booking_id: int,
+    target: BookingStatus,
+    actor: Actor,
+    now: datetime,
+    reason: str | None,
+    version: int | None,
+    late_notice: timedelta,
+) -> Booking:
+    with transaction(session):
+        booking = load_booking(session=session, booking_id=booking_id)
+        check_actor_scope(
+            actor,
+            principal_code=booking.principal_code,
+            traveller_id=booking.traveller_id,
+            service=booking.service,
+        )
+        check_version(booking, version)
+        apply_transition(
+            session,
+            booking,
+            target,
+            actor=actor,
+            now=now,
+            reason=reason,
+            late_notice=late_notice,
+        )
+    return booking
+
+
+def history(
+    *, session: Session, booking_id: int, actor: Actor, now: datetime
+) -> list[BookingEvent]:
+    with transaction(session):
+        booking = load_booking(session=session, booking_id=booking_id)
+        check_actor_scope(
+            actor,
+            principal_code=booking.principal_code,
+            traveller_id=booking.traveller_id,
+            service=booking.service,
+        )
+        audit.record(
+            session,
+            actor,
+            traveller_id=booking.traveller_id,
+            record_type="booking",
+            record_id=booking.id,
+            action="read",
+            purpose="booking history",
+            at=now,
+        )
+        return list(booking.events)

@@ -1,0 +1,1 @@
+"""Synthetic demo data that looks like the real thing, reproducible from a seed."""

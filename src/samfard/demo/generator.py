@@ -1,0 +1,308 @@
+"""Generate a synthetic service day for both regions (pure: seed in, plain data out).
+
+The mix follows the shape of real demand (docs/demo-data.md): dialysis patients three
+times a week to the dialysis units, sjukresor to health centres and hospitals (mostly the
+nearest), färdtjänst inside the home municipality, a few stretcher transports, a few
+referrals from Funäsdalen to Røros or Tynset, and a little riksfärdtjänst. Homes are spread
+by the population weights of places.csv. Every person is synthetic and marked so.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from samfard.demo.gazetteer import PlaceRow, packaged_places
+from samfard.demo.names import FIRST_NAMES, LAST_NAMES, STREETS
+from samfard.geo.distance import km_between
+from samfard.timeutil import local
+from samfard.travellers.personnummer import luhn_check_digit
+
+# Share of single trips (legs) per kind of demand on an ordinary weekday.
+MIX = {
+    "dialysis": 0.14,
+    "health_centre": 0.24,
+    "hospital": 0.22,
+    "fardtjanst": 0.34,
+    "stretcher": 0.02,
+    "norway": 0.01,
+    "riksfardtjanst": 0.03,
+}
+DIALYSIS_DAYS = (("mon", "wed", "fri"), ("tue", "thu", "sat"))
+
+
+@dataclass(frozen=True)
+class Spot:
+    name: str
+    kind: str  # home | locality | hospital | health_centre | dialysis | tertiary
+    municipality_code: str
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class DemoTraveller:
+    key: int
+    personal_number: str  # 12 digits, valid check digit, synthetic person
+    first_name: str
+    last_name: str
+    street: str
+    postal_code: str
+    city: str
+    municipality_code: str
+    lat: float
+    lon: float
+    mobility_aids: tuple[str, ...]
+    protected_identity: bool
+    permit_municipality: str | None  # färdtjänst/riksfärdtjänst permit granted by
+    permit_special_vehicle: bool
+
+    @property
+    def home(self) -> Spot:
+        return Spot(
+            f"{self.street}, {self.city}", "home", self.municipality_code, self.lat, self.lon
+        )
+
+
+@dataclass(frozen=True)
+class DemoLeg:
+    origin: Spot
+    destination: Spot
+    pickup_at: datetime | None
+    appointment_at: datetime | None
+    return_of: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoBooking:
+    traveller_key: int
+    service: str
+    principal_code: str
+    purpose: str
+    legs: tuple[DemoLeg, ...]
+    needs: tuple[str, ...] = ()
+    companions: tuple[tuple[str, int | None], ...] = ()
+    message_to_driver: str | None = None
+    dialysis_weekdays: tuple[str, ...] = ()  # set for dialysis: the series pattern
+
+
+@dataclass(frozen=True)
+class DemoDay:
+    day: date
+    seed: int
+    travellers: tuple[DemoTraveller, ...]
+    bookings: tuple[DemoBooking, ...]
+
+    @property
+    def trip_count(self) -> int:
+        return sum(len(b.legs) for b in self.bookings)
+
+
+@dataclass
+class _Generator:
+    day: date
+    rng: random.Random
+    places: tuple[PlaceRow, ...]
+    travellers: list[DemoTraveller] = field(default_factory=list)
+
+    def of_kind(self, kind: str, county: str | None = None) -> list[PlaceRow]:
+        return [
+            p for p in self.places if p.kind == kind and (county is None or p.county_code == county)
+        ]
+
+    def nearest(self, kind: str, lat: float, lon: float) -> list[PlaceRow]:
+        return sorted(self.of_kind(kind), key=lambda p: km_between(lat, lon, p.lat, p.lon))
+
+    def spot(self, place: PlaceRow) -> Spot:
+        return Spot(place.name, place.kind, place.municipality_code, place.lat, place.lon)
+
+    def traveller(
+        self,
+        *,
+        home: PlaceRow | None = None,
+        aids: tuple[str, ...] = (),
+        permit: bool = False,
+        min_age: int = 5,
+    ) -> DemoTraveller:
+        rng = self.rng
+        localities = [p for p in self.of_kind("locality") if p.county_code in ("22", "23")]
+        home = home or rng.choices(localities, weights=[p.population for p in localities])[0]
+        age = rng.randint(min_age, 97)
+        birth = date(self.day.year - age, rng.randint(1, 12), rng.randint(1, 28))
+        serial = f"{rng.randint(0, 999):03d}"
+        yymmdd = birth.strftime("%y%m%d")
+        number = birth.strftime("%Y%m%d") + serial + str(luhn_check_digit(yymmdd + serial))
+        traveller = DemoTraveller(
+            key=len(self.travellers),
+            personal_number=number,
+            first_name=rng.choice(FIRST_NAMES),
+            last_name=rng.choice(LAST_NAMES) + " (syntetisk)",
+            street=f"{rng.choice(STREETS)} {rng.randint(1, 60)}",
+            postal_code=f"{rng.randint(800, 899)}{rng.randint(10, 99)}",
+            city=home.name,
+            municipality_code=home.municipality_code,
+            lat=round(home.lat + rng.uniform(-0.02, 0.02), 5),
+            lon=round(home.lon + rng.uniform(-0.04, 0.04), 5),
+            mobility_aids=aids,
+            protected_identity=rng.random() < 0.005,
+            permit_municipality=home.municipality_code if permit else None,
+            permit_special_vehicle=permit and "wheelchair" in aids,
+        )
+        self.travellers.append(traveller)
+        return traveller
+
+    def appointment(self, earliest: int = 8, latest: int = 15) -> datetime:
+        hour = self.rng.randint(earliest, latest)
+        return local(self.day, time(hour, self.rng.choice((0, 15, 30, 45))))
+
+    def round_trip(
+        self, who: DemoTraveller, target: Spot, *, appointment: datetime, stay: timedelta
+    ) -> tuple[DemoLeg, ...]:
+        back = appointment + stay
+        back = back.replace(minute=(back.minute // 15) * 15, second=0)
+        return (
+            DemoLeg(who.home, target, None, appointment),
+            DemoLeg(target, who.home, back, None, return_of=0),
+        )
+
+
+def _sjukresa(g: _Generator, kind: str) -> DemoBooking:
+    rng = g.rng
+    wheelchair = rng.random() < 0.12
+    who = g.traveller(aids=("wheelchair",) if wheelchair else (), min_age=1)
+    candidates = g.nearest(kind, who.lat, who.lon)
+    target = candidates[0] if rng.random() < 0.8 or len(candidates) == 1 else candidates[1]
+    stay = timedelta(minutes=rng.choice((60, 90, 120, 180)))
+    companions: tuple[tuple[str, int | None], ...] = ()
+    if rng.random() < 0.08:
+        companions = (("escort", None),)
+    purpose = (
+        "doctor_visit"
+        if kind == "health_centre"
+        else rng.choice(("treatment", "doctor_visit", "xray"))
+    )
+    return DemoBooking(
+        traveller_key=who.key,
+        service="sjukresa",
+        principal_code=who.municipality_code[:2],
+        purpose=purpose,
+        legs=g.round_trip(who, g.spot(target), appointment=g.appointment(), stay=stay),
+        needs=("wheelchair",) if wheelchair else (),
+        companions=companions,
+    )
+
+
+def _dialysis(g: _Generator) -> DemoBooking:
+    rng = g.rng
+    who = g.traveller(aids=("wheelchair",) if rng.random() < 0.2 else (), min_age=30)
+    unit = g.nearest("dialysis", who.lat, who.lon)[0]
+    start = rng.choice((time(7, 30), time(12, 30)))
+    appointment = local(g.day, start)
+    weekdays = DIALYSIS_DAYS[0] if g.day.weekday() in (0, 2, 4) else DIALYSIS_DAYS[1]
+    return DemoBooking(
+        traveller_key=who.key,
+        service="sjukresa",
+        principal_code=who.municipality_code[:2],
+        purpose="dialysis",
+        legs=g.round_trip(
+            who, g.spot(unit), appointment=appointment, stay=timedelta(hours=4, minutes=30)
+        ),
+        needs=("wheelchair",) if who.mobility_aids else (),
+        dialysis_weekdays=weekdays,
+    )
+
+
+def _fardtjanst(g: _Generator, *, national: bool = False) -> DemoBooking:
+    rng = g.rng
+    wheelchair = rng.random() < 0.25
+    who = g.traveller(
+        aids=("wheelchair",) if wheelchair else ("rollator",), permit=True, min_age=12
+    )
+    if national:
+        others = [
+            p
+            for p in g.of_kind("locality")
+            if p.municipality_code != who.municipality_code and p.county_code in ("22", "23")
+        ]
+        target = rng.choices(others, weights=[p.population for p in others])[0]
+        service, purpose = "riksfardtjanst", "visit"
+    else:
+        same = [
+            p
+            for p in g.places
+            if p.municipality_code == who.municipality_code
+            and p.kind in ("locality", "health_centre")
+            and p.name != who.city
+        ]
+        target = rng.choice(same) if same else g.nearest("health_centre", who.lat, who.lon)[0]
+        service, purpose = "fardtjanst", rng.choice(("shopping", "leisure", "visit", "work"))
+    pickup = local(g.day, time(rng.randint(7, 19), rng.choice((0, 10, 20, 30, 40, 50))))
+    back = pickup + timedelta(minutes=rng.choice((60, 120, 180)))
+    legs = [DemoLeg(who.home, g.spot(target), pickup, None)]
+    if back.astimezone(pickup.tzinfo).hour < 22:
+        legs.append(DemoLeg(g.spot(target), who.home, back, None, return_of=0))
+    return DemoBooking(
+        traveller_key=who.key,
+        service=service,
+        principal_code=who.municipality_code,
+        purpose=purpose,
+        legs=tuple(legs),
+        needs=("wheelchair",) if wheelchair else (),
+    )
+
+
+def _stretcher(g: _Generator) -> DemoBooking:
+    who = g.traveller(aids=("stretcher",), min_age=40)
+    hospital = g.nearest("hospital", who.lat, who.lon)[0]
+    appointment = g.appointment(9, 14)
+    return DemoBooking(
+        traveller_key=who.key,
+        service="sjukresa",
+        principal_code=who.municipality_code[:2],
+        purpose="treatment",
+        needs=("stretcher",),
+        legs=(DemoLeg(who.home, g.spot(hospital), None, appointment),),
+        message_to_driver="Liggande transport, bår behövs.",
+    )
+
+
+def _norway(g: _Generator) -> DemoBooking:
+    funasdalen = next(p for p in g.places if p.name == "Funäsdalen")
+    who = g.traveller(home=funasdalen, min_age=18)
+    target = g.rng.choice([p for p in g.places if p.name in ("Røros sykehus", "Tynset sykehus")])
+    return DemoBooking(
+        traveller_key=who.key,
+        service="sjukresa",
+        principal_code="23",
+        purpose="referral",
+        legs=g.round_trip(
+            who, g.spot(target), appointment=g.appointment(10, 13), stay=timedelta(hours=2)
+        ),
+    )
+
+
+def generate_day(day: date, *, seed: int = 1, trips: int = 600) -> DemoDay:
+    """About `trips` single trips (legs) for both regions on `day`, the same for a seed."""
+    if trips < 1:
+        raise ValueError(f"trips must be positive, got {trips}")
+    g = _Generator(
+        day=day, rng=random.Random(f"{seed}:{day.isoformat()}"), places=packaged_places()
+    )
+    makers = {
+        "dialysis": lambda: _dialysis(g),
+        "health_centre": lambda: _sjukresa(g, "health_centre"),
+        "hospital": lambda: _sjukresa(g, "hospital"),
+        "fardtjanst": lambda: _fardtjanst(g),
+        "stretcher": lambda: _stretcher(g),
+        "norway": lambda: _norway(g),
+        "riksfardtjanst": lambda: _fardtjanst(g, national=True),
+    }
+    kinds, weights = list(MIX), list(MIX.values())
+    bookings: list[DemoBooking] = [makers["norway"]()]  # at least one referral a day
+    count = len(bookings[0].legs)
+    while count < trips:
+        booking = makers[g.rng.choices(kinds, weights=weights)[0]]()
+        bookings.append(booking)
+        count += len(booking.legs)
+    return DemoDay(day=day, seed=seed, travellers=tuple(g.travellers), bookings=tuple(bookings))

@@ -1,0 +1,1 @@
+"""Principals (huvudmän): the regions, municipalities and transport authorities who pay."""

@@ -1,0 +1,1 @@
+"""The traveller register: people, home addresses, aids, permits, certificates, issuers."""

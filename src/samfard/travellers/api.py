@@ -1,0 +1,159 @@
+"""Routes of the traveller register under /api/v1/travellers and /api/v1/issuers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.deps import NowDep, SessionDep
+from samfard.schemas_common import Page
+from samfard.travellers import credentials, service
+from samfard.travellers.schemas import (
+    CertificateCreate,
+    CertificatePublic,
+    IssuerCreate,
+    IssuerPublic,
+    PermitCreate,
+    PermitPublic,
+    TravellerCreate,
+    TravellerPublic,
+    TravellerUpdate,
+)
+from samfard.travellers.views import traveller_public
+
+router = APIRouter(tags=["travellers"])
+
+
+@router.post("/travellers", status_code=201)
+def register_traveller(
+    data: TravellerCreate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.TRAVELLERS_WRITE)],
+) -> TravellerPublic:
+    traveller = service.register_traveller(session=session, data=data, actor=actor, now=now)
+    return traveller_public(traveller, actor)
+
+
+@router.get("/travellers")
+def find_travellers(
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
+    q: Annotated[str | None, Query(description="name or personal number")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[TravellerPublic]:
+    rows, total = service.find_travellers(
+        session=session, actor=actor, now=now, query=q, limit=limit, offset=offset
+    )
+    return Page(
+        items=[traveller_public(t, actor) for t in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@router.get("/travellers/{traveller_id}")
+def get_traveller(
+    traveller_id: int,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
+) -> TravellerPublic:
+    traveller = service.get_traveller(
+        session=session, traveller_id=traveller_id, actor=actor, purpose="traveller card", now=now
+    )
+    return traveller_public(traveller, actor)
+
+
+@router.patch("/travellers/{traveller_id}")
+def update_traveller(
+    traveller_id: int,
+    data: TravellerUpdate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.TRAVELLERS_WRITE)],
+) -> TravellerPublic:
+    traveller = service.update_traveller(
+        session=session, traveller_id=traveller_id, data=data, actor=actor, now=now
+    )
+    return traveller_public(traveller, actor)
+
+
+@router.post("/travellers/{traveller_id}/permits", status_code=201)
+def add_permit(
+    traveller_id: int,
+    data: PermitCreate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.PERMITS_WRITE)],
+) -> PermitPublic:
+    permit = credentials.add_permit(
+        session=session, traveller_id=traveller_id, data=data, actor=actor, now=now
+    )
+    return PermitPublic.model_validate(permit)
+
+
+@router.get("/travellers/{traveller_id}/permits")
+def list_permits(
+    traveller_id: int,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
+) -> list[PermitPublic]:
+    permits = credentials.list_permits(
+        session=session, traveller_id=traveller_id, actor=actor, now=now
+    )
+    return [PermitPublic.model_validate(p) for p in permits]
+
+
+@router.post("/travellers/{traveller_id}/certificates", status_code=201)
+def issue_certificate(
+    traveller_id: int,
+    data: CertificateCreate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
+) -> CertificatePublic:
+    certificate = credentials.issue_certificate(
+        session=session, traveller_id=traveller_id, data=data, actor=actor, now=now
+    )
+    return CertificatePublic.model_validate(certificate)
+
+
+@router.get("/travellers/{traveller_id}/certificates")
+def list_certificates(
+    traveller_id: int,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
+) -> list[CertificatePublic]:
+    certificates = credentials.list_certificates(
+        session=session, traveller_id=traveller_id, actor=actor, now=now
+    )
+    return [CertificatePublic.model_validate(c) for c in certificates]
+
+
+@router.post("/issuers", status_code=201)
+def register_issuer(
+    data: IssuerCreate,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.ISSUERS_ADMIN)],
+) -> IssuerPublic:
+    return IssuerPublic.model_validate(
+        credentials.register_issuer(session=session, data=data, actor=actor)
+    )
+
+
+@router.get("/issuers")
+def list_issuers(
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.ISSUERS_ADMIN)],
+    unit: str | None = None,
+) -> list[IssuerPublic]:
+    return [
+        IssuerPublic.model_validate(i) for i in credentials.list_issuers(session=session, unit=unit)
+    ]

@@ -1,0 +1,144 @@
+"""Tables of the traveller register."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from samfard.db import Base, UTCDateTime
+
+
+class MobilityAid(enum.StrEnum):
+    WHEELCHAIR = "wheelchair"
+    ROLLATOR = "rollator"
+    STRETCHER = "stretcher"  # needs to lie down: stretcher vehicle (liggande transport)
+    GUIDE_DOG = "guide_dog"
+    OXYGEN = "oxygen"
+
+
+class PermitKind(enum.StrEnum):
+    FARDTJANST = "fardtjanst"
+    RIKSFARDTJANST = "riksfardtjanst"
+
+
+class CertificateKind(enum.StrEnum):
+    SINGLE_TRIP = "single_trip"
+    PERIOD = "period"
+    TREATMENT_SERIES = "treatment_series"
+
+
+class Traveller(Base):
+    """Traveller: resenär. Identified by personnummer or samordningsnummer (12 digits)."""
+
+    __tablename__ = "traveller"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    personal_number: Mapped[str] = mapped_column(String(12), unique=True)
+    is_coordination_number: Mapped[bool] = mapped_column(Boolean, default=False)
+    birth_date: Mapped[date] = mapped_column(Date)
+    first_name: Mapped[str] = mapped_column(String(80))
+    last_name: Mapped[str] = mapped_column(String(80))
+    protected_identity: Mapped[bool] = mapped_column(Boolean, default=False)
+    street: Mapped[str] = mapped_column(String(160))
+    postal_code: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(80))
+    municipality_code: Mapped[str] = mapped_column(String(8), index=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(8), default="sv")
+    mobility_aids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    driver_notes: Mapped[str | None] = mapped_column(Text)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    pseudonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    permits: Mapped[list[Permit]] = relationship(
+        back_populates="traveller", order_by="Permit.valid_from", cascade="all, delete-orphan"
+    )
+    certificates: Mapped[list[Certificate]] = relationship(
+        back_populates="traveller",
+        order_by="Certificate.valid_from",
+        cascade="all, delete-orphan",
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Permit(Base):
+    """Permit: färdtjänsttillstånd or riksfärdtjänsttillstånd, with its conditions."""
+
+    __tablename__ = "permit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traveller_id: Mapped[int] = mapped_column(ForeignKey("traveller.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    principal_code: Mapped[str] = mapped_column(ForeignKey("principal.code"))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)
+    special_vehicle: Mapped[bool] = mapped_column(Boolean, default=False)
+    escort: Mapped[bool] = mapped_column(Boolean, default=False)
+    front_seat: Mapped[bool] = mapped_column(Boolean, default=False)
+    ride_alone: Mapped[bool] = mapped_column(Boolean, default=False)
+    allergy_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    guide_dog: Mapped[bool] = mapped_column(Boolean, default=False)
+    service_area: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    traveller: Mapped[Traveller] = relationship(back_populates="permits")
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+
+class Issuer(Base):
+    """Issuer: intygsutfärdare. Care staff certified to issue sjukresa certificates."""
+
+    __tablename__ = "issuer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hsa_id: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    unit: Mapped[str] = mapped_column(String(120), index=True)
+    principal_code: Mapped[str] = mapped_column(ForeignKey("principal.code"))
+    course_passed_on: Mapped[date | None] = mapped_column(Date)
+    certified_until: Mapped[date | None] = mapped_column(Date)
+
+    def certified_on(self, day: date) -> bool:
+        return (
+            self.course_passed_on is not None
+            and self.course_passed_on <= day
+            and self.certified_until is not None
+            and day <= self.certified_until
+        )
+
+
+class Certificate(Base):
+    """Certificate: sjukreseintyg or beslut, allowing a mode (taxi...) for a validity."""
+
+    __tablename__ = "certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traveller_id: Mapped[int] = mapped_column(ForeignKey("traveller.id"), index=True)
+    principal_code: Mapped[str] = mapped_column(ForeignKey("principal.code"))
+    kind: Mapped[str] = mapped_column(String(20))
+    modes: Mapped[list[str]] = mapped_column(JSON)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    trips_allowed: Mapped[int | None] = mapped_column(Integer)
+    issuer_id: Mapped[int | None] = mapped_column(ForeignKey("issuer.id"))
+    unit: Mapped[str] = mapped_column(String(120))
+    companion_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    traveller: Mapped[Traveller] = relationship(back_populates="certificates")
+    issuer: Mapped[Issuer | None] = relationship()
+
+    def valid_on(self, day: date) -> bool:
+        return self.valid_from <= day <= self.valid_until

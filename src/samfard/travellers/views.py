@@ -1,0 +1,54 @@
+"""How a traveller is shown to an actor: protected identities masked for those without the
+right, everywhere a traveller leaves the service layer (lists, details, exports)."""
+
+from __future__ import annotations
+
+from samfard.access.actor import Actor
+from samfard.access.permissions import Permission
+from samfard.travellers.models import Traveller
+from samfard.travellers.schemas import Address, TravellerPublic
+
+MASK = "Skyddad identitet"
+MASKED_NUMBER = "********-****"
+
+
+def can_see_identity(traveller: Traveller, actor: Actor) -> bool:
+    return not traveller.protected_identity or actor.has(Permission.PROTECTED_IDENTITY_READ)
+
+
+def display_name(traveller: Traveller, actor: Actor) -> str:
+    if not can_see_identity(traveller, actor):
+        return MASK
+    return f"{traveller.first_name} {traveller.last_name}"
+
+
+def traveller_public(traveller: Traveller, actor: Actor) -> TravellerPublic:
+    visible = can_see_identity(traveller, actor)
+    number = traveller.personal_number
+    return TravellerPublic(
+        id=traveller.id,
+        personal_number=f"{number[:8]}-{number[8:]}" if visible else MASKED_NUMBER,
+        birth_date=traveller.birth_date if visible else None,
+        is_coordination_number=traveller.is_coordination_number,
+        first_name=traveller.first_name if visible else MASK,
+        last_name=traveller.last_name if visible else "",
+        protected_identity=traveller.protected_identity,
+        address=(
+            Address(
+                street=traveller.street,
+                postal_code=traveller.postal_code,
+                city=traveller.city,
+                municipality_code=traveller.municipality_code,
+                lat=traveller.lat,
+                lon=traveller.lon,
+            )
+            if visible
+            else None
+        ),
+        phone=traveller.phone if visible else None,
+        language=traveller.language,
+        mobility_aids=list(traveller.mobility_aids),
+        driver_notes=traveller.driver_notes,
+        synthetic=traveller.synthetic,
+        version=traveller.version,
+    )
