@@ -1,0 +1,492 @@
+"""Live insertion: place one new trip into the current plan and promise a pickup window.
+
+When a booking is accepted the traveller should hear at once when the car comes. This
+module answers in milliseconds by changing as little as possible: every route keeps its
+order, and the new pickup and drop-off go into one route (or an unused vehicle) at the
+positions that add the least cost. Passengers already promised a window keep it, because
+a promise narrows their pickup window in the model (`Request.promised_pickup`) and every
+schedule here respects that window. The day-before re-optimisation may move everything
+else; this step may not.
+
+How it stays fast: for each route the earliest and latest service times of every stop
+are computed once (Savelsbergh's forward/backward time slack), so each pair of positions
+is screened in constant time, loops stop as soon as windows, load or ride time rule out
+every later position, and only the screened candidates, cheapest first, are scheduled
+exactly (Cordeau and Laporte's 2003 procedure, which delays pickups to respect ride
+times). A candidate the exact schedule rejects is skipped, so an answer is always a plan
+the verifier accepts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from samfard.errors import InputError
+from samfard.planning.model import (
+    Problem,
+    Request,
+    Route,
+    Solution,
+    Stop,
+    StopKind,
+    Vehicle,
+    Window,
+)
+from samfard.planning.verifier import route_cost
+
+EPS = 1e-6
+NO_POSITION = "vehicles where every position misses a window or promise, load or ride time"
+
+
+@dataclass(frozen=True, slots=True)
+class InsertionSettings:
+    """`promise_tolerance` widens the promised pickup window around the planned time (in the
+    problem's time unit; 900 s is the +-15 min färdtjänst tolerance of rules.md).
+    `exact_candidates` is how many screened positions are scheduled exactly and priced
+    before the cheapest is taken: 1 is fastest, more finds cheaper insertions when
+    waiting time matters."""
+
+    promise_tolerance: float = 900.0
+    exact_candidates: int = 4
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.promise_tolerance) and self.promise_tolerance >= 0):
+            raise InputError(
+                f"promise_tolerance must be >= 0, got {self.promise_tolerance}",
+                field="promise_tolerance",
+            )
+        if self.exact_candidates < 1:
+            raise InputError(
+                f"exact_candidates must be at least 1, got {self.exact_candidates}",
+                field="exact_candidates",
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class Insertion:
+    """A feasible placement: the new plan and the window to promise the traveller.
+
+    `request` is the new request with `promised_pickup` set; add it to the problem with
+    `with_request` before planning again, so later insertions keep the promise.
+    """
+
+    request: Request
+    vehicle_id: str
+    pickup_time: float
+    promised_pickup: Window
+    added_cost: float
+    solution: Solution
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """No feasible placement, and why, counted per vehicle, for the operator."""
+
+    request_id: str
+    reasons: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        return f"request {self.request_id} cannot be planned: " + "; ".join(self.reasons)
+
+
+@dataclass(frozen=True, slots=True)
+class _Visit:
+    location: int
+    earliest: float
+    latest: float
+    service: float
+    kind: StopKind
+    request: Request | None
+
+
+@dataclass(slots=True)
+class _RouteView:
+    """One route (or an unused vehicle) prepared for constant-time screening."""
+
+    vehicle: Vehicle
+    route: Route | None
+    visits: list[_Visit]
+    earliest: list[float]  # earliest start of service, ASAP from the shift start
+    latest: list[float]  # latest start keeping every later stop in its window
+    load: list[tuple[int, ...]]  # on board when leaving the stop
+    fronts: list[int]
+    alone: list[bool]  # a ride-alone passenger is on board when leaving the stop
+
+
+def insert(
+    problem: Problem,
+    solution: Solution,
+    request: Request,
+    settings: InsertionSettings | None = None,
+) -> Insertion | Refusal:
+    """Cheapest feasible insertion of `request` into `solution`, or the reasons there is none.
+
+    `request.pickup` and `request.dropoff` must be locations of `problem`'s matrices (the
+    caller extends the matrices with new addresses). `problem` must hold every request the
+    solution serves, with their promises; it may hold `request` itself if not yet routed.
+    """
+    settings = settings or InsertionSettings()
+    requests = {r.id: r for r in problem.requests}
+    routed = {rid for route in solution.routes for rid in route.request_ids()}
+    if request.id in routed:
+        raise InputError(f"request {request.id} is already in the plan", field="request_id")
+    n = problem.location_count()
+    for name in ("pickup", "dropoff"):
+        if getattr(request, name) >= n:
+            raise InputError(
+                f"request {request.id}: {name} location {getattr(request, name)} is not in "
+                f"the {n}x{n} matrices; extend the matrices first",
+                field=name,
+            )
+    if len(request.load) != len(problem.dimensions):
+        raise InputError(
+            f"request {request.id}: load has {len(request.load)} values, expected one per "
+            f"dimension {problem.dimensions}",
+            field="load",
+        )
+    reasons: Counter[str] = Counter()
+    views = _candidate_views(problem, solution, request, requests, reasons)
+    screened: list[tuple[float, int, int, int]] = []
+    for index, view in enumerate(views):
+        found = _screen(problem, view, request, index)
+        if not found:
+            reasons[
+                "vehicles where every position misses a window or promise, load or ride time"
+            ] += 1
+        screened.extend(found)
+    screened.sort()
+    best: tuple[float, int, int, _Timeline, list[float]] | None = None
+    feasible = 0
+    for _, index, i, j in screened:
+        view = views[index]
+        timing = _schedule(_with_new(view.visits, request, i, j), view.vehicle, problem)
+        if timing is None:
+            reasons["positions where the detour would break a promise, window or ride time"] += 1
+            continue
+        line, asap = timing
+        old = route_cost(problem, view.vehicle, view.route) if view.route else 0.0
+        delta = route_cost(problem, view.vehicle, _route(view.vehicle, line)) - old
+        if best is None or delta < best[0] - EPS:
+            best = (delta, index, i, line, asap)
+        feasible += 1
+        if feasible >= settings.exact_candidates:
+            break
+    if best is None:
+        summary = tuple(f"{what}: {count}" for what, count in sorted(reasons.items()))
+        return Refusal(request.id, summary or ("the problem has no vehicles",))
+    delta, index, i, line, asap = best
+    vehicle = views[index].vehicle
+    at = i + 1  # the pickup follows visit i
+    promise = _promise(request, line, asap, at, settings.promise_tolerance)
+    routes = [r for r in solution.routes if r.vehicle_id != vehicle.id]
+    routes.append(_route(vehicle, line))
+    order = {v.id: k for k, v in enumerate(problem.vehicles)}
+    routes.sort(key=lambda r: order[r.vehicle_id])
+    unserved = tuple(u for u in solution.unserved if u.request_id != request.id)
+    return Insertion(
+        request=dataclasses.replace(request, promised_pickup=promise),
+        vehicle_id=vehicle.id,
+        pickup_time=line.begin[at],
+        promised_pickup=promise,
+        added_cost=delta,
+        solution=Solution(tuple(routes), unserved, solution.cost + delta),
+    )
+
+
+def with_request(problem: Problem, request: Request) -> Problem:
+    """The problem with `request` added (or replacing the unrouted one of the same id)."""
+    others = tuple(r for r in problem.requests if r.id != request.id)
+    return dataclasses.replace(problem, requests=(*others, request))
+
+
+def _candidate_views(
+    problem: Problem,
+    solution: Solution,
+    request: Request,
+    requests: dict[str, Request],
+    reasons: Counter[str],
+) -> list[_RouteView]:
+    """Routes of vehicles that could carry the request, then one unused vehicle per kind."""
+    vehicles = {v.id: v for v in problem.vehicles}
+    views: list[_RouteView] = []
+    used: set[str] = set()
+    for route in solution.routes:
+        vehicle = vehicles[route.vehicle_id]
+        used.add(vehicle.id)
+        if _compatible(vehicle, request, reasons):
+            views.append(_view(problem, vehicle, route, requests))
+    in_use = sum(1 for r in solution.routes if r.request_ids())
+    if problem.max_vehicles is not None and in_use >= problem.max_vehicles:
+        reasons[f"all {problem.max_vehicles} vehicles allowed are in use"] += 1
+        return views
+    kinds: set[tuple[object, ...]] = set()
+    for vehicle in problem.vehicles:
+        if vehicle.id in used or not _compatible(vehicle, request, reasons):
+            continue
+        kind = dataclasses.astuple(vehicle)[1:]  # all but the id
+        if kind not in kinds:  # identical idle vehicles would give identical answers
+            kinds.add(kind)
+            views.append(_view(problem, vehicle, None, requests))
+    return views
+
+
+def _compatible(vehicle: Vehicle, request: Request, reasons: Counter[str]) -> bool:
+    if not request.allows(vehicle):
+        reasons[f"vehicle type is not {'/'.join(sorted(request.allowed_types))}"] += 1
+        return False
+    if not request.fits(vehicle):
+        reasons["load or front seat does not fit the vehicle"] += 1
+        return False
+    return True
+
+
+def _view(
+    problem: Problem, vehicle: Vehicle, route: Route | None, requests: dict[str, Request]
+) -> _RouteView:
+    shift = vehicle.shift
+    visits = [_Visit(vehicle.start_depot, shift.earliest, shift.latest, 0.0, StopKind.START, None)]
+    if route is not None:
+        for stop in route.stops[1:-1]:
+            r = requests[stop.request_id or ""]
+            visits.append(_visit(r, stop.kind))
+    visits.append(_Visit(vehicle.end_depot, shift.earliest, shift.latest, 0.0, StopKind.END, None))
+    t = problem.time
+    earliest = [shift.earliest]
+    for a, b in zip(visits, visits[1:], strict=False):
+        earliest.append(max(b.earliest, earliest[-1] + a.service + t[a.location][b.location]))
+    latest = [0.0] * len(visits)
+    latest[-1] = visits[-1].latest
+    for k in range(len(visits) - 2, -1, -1):
+        a, b = visits[k], visits[k + 1]
+        latest[k] = min(a.latest, latest[k + 1] - a.service - t[a.location][b.location])
+    load = [tuple(0 for _ in problem.dimensions)]
+    fronts, alone = [0], [False]
+    riding: set[str] = set()
+    for visit in visits[1:]:
+        rider = visit.request
+        if rider is not None:
+            sign = 1 if visit.kind is StopKind.PICKUP else -1
+            load.append(tuple(q + sign * d for q, d in zip(load[-1], rider.load, strict=True)))
+            fronts.append(fronts[-1] + (sign if rider.front_seat else 0))
+            if sign > 0:
+                riding.add(rider.id)
+            else:
+                riding.discard(rider.id)
+            alone.append(any(requests[x].ride_alone for x in riding))
+        else:
+            load.append(load[-1])
+            fronts.append(fronts[-1])
+            alone.append(alone[-1])
+    return _RouteView(vehicle, route, visits, earliest, latest, load, fronts, alone)
+
+
+def _visit(request: Request, kind: StopKind) -> _Visit:
+    if kind is StopKind.PICKUP:
+        w = request.effective_pickup_window
+        return _Visit(request.pickup, w.earliest, w.latest, request.pickup_service, kind, request)
+    w = request.dropoff_window
+    return _Visit(request.dropoff, w.earliest, w.latest, request.dropoff_service, kind, request)
+
+
+def _screen(
+    problem: Problem, view: _RouteView, request: Request, index: int
+) -> list[tuple[float, int, int, int]]:
+    """Pairs (i, j): pickup after visit i, drop-off after visit j, with a cost estimate.
+
+    Necessary conditions only (windows with time slack, load, ride alone, own ride time),
+    each checked in constant time; the exact schedule decides later.
+    """
+    t, dist = problem.time, problem.distance
+    v = view.vehicle
+    visits, earliest, latest = view.visits, view.earliest, view.latest
+    p, d = request.pickup, request.dropoff
+    pw, dw = request.effective_pickup_window, request.dropoff_window
+    sp, sd = request.pickup_service, request.dropoff_service
+    max_ride = request.max_ride if request.max_ride is not None else math.inf
+    front = 1 if request.front_seat else 0
+    per_dist = problem.objective.distance * v.cost_per_distance
+    per_time = problem.objective.time * v.cost_per_time
+    fixed = problem.objective.fixed * v.fixed_cost if view.route is None else 0.0
+
+    def fits(k: int) -> bool:
+        if view.alone[k] or (request.ride_alone and any(view.load[k])):
+            return False
+        if view.fronts[k] + front > v.front_seats:
+            return False
+        return all(
+            q + x <= c for q, x, c in zip(view.load[k], request.load, v.capacity, strict=True)
+        )
+
+    def added(a: int, x: int, b: int) -> float:
+        return per_dist * (dist[a][x] + dist[x][b] - dist[a][b]) + per_time * (
+            t[a][x] + t[x][b] - t[a][b]
+        )
+
+    found: list[tuple[float, int, int, int]] = []
+    last = len(visits) - 1
+    for i in range(last):
+        if earliest[i] > pw.latest + EPS:
+            break  # earliest times only grow along the route
+        li, nxt = visits[i].location, visits[i + 1].location
+        bp = max(pw.earliest, earliest[i] + visits[i].service + t[li][p])
+        if bp > pw.latest + EPS or not fits(i):
+            continue
+        leave_p = bp + sp
+        bd = max(dw.earliest, leave_p + t[p][d])
+        # Ride time if the pickup waits as long as its window lets it: a lower bound.
+        direct = bd <= dw.latest + EPS and bd - (pw.latest + sp) <= max_ride + EPS
+        if direct and bd + sd + t[d][nxt] <= latest[i + 1] + EPS:
+            cost = per_dist * (dist[li][p] + dist[p][d] + dist[d][nxt] - dist[li][nxt])
+            cost += per_time * (t[li][p] + t[p][d] + t[d][nxt] - t[li][nxt])
+            found.append((cost + fixed, index, i, i))
+        if request.ride_alone:
+            continue
+        cur = max(visits[i + 1].earliest, leave_p + t[p][nxt])
+        if cur > latest[i + 1] + EPS or i + 1 == last:
+            continue
+        latest_leave = min(pw.latest, latest[i + 1] - sp - t[p][nxt]) + sp
+        pickup_cost = added(li, p, nxt)
+        for j in range(i + 1, last):
+            if not fits(j):
+                break
+            lj, after = visits[j].location, visits[j + 1].location
+            bd = max(dw.earliest, cur + visits[j].service + t[lj][d])
+            if bd > dw.latest + EPS or bd - latest_leave > max_ride + EPS:
+                break  # a later drop-off is only later
+            if bd + sd + t[d][after] <= latest[j + 1] + EPS:
+                found.append((pickup_cost + added(lj, d, after) + fixed, index, i, j))
+            cur = max(visits[j + 1].earliest, cur + visits[j].service + t[lj][after])
+            if cur > latest[j + 1] + EPS:
+                break
+    return found
+
+
+def _with_new(visits: Sequence[_Visit], request: Request, i: int, j: int) -> list[_Visit]:
+    out = list(visits[: i + 1])
+    out.append(_visit(request, StopKind.PICKUP))
+    out.extend(visits[i + 1 : j + 1])
+    out.append(_visit(request, StopKind.DROPOFF))
+    out.extend(visits[j + 1 :])
+    return out
+
+
+class _Timeline:
+    """Service start times of a sequence of visits, with the slack arithmetic on them."""
+
+    def __init__(self, visits: Sequence[_Visit], problem: Problem) -> None:
+        t = problem.time
+        self.visits = visits
+        self.travel = [0.0] + [
+            t[a.location][b.location] for a, b in zip(visits, visits[1:], strict=False)
+        ]
+        self.begin = [0.0] * len(visits)
+        self.wait = [0.0] * len(visits)
+        self.picked_at = {
+            v.request.id: k
+            for k, v in enumerate(visits)
+            if v.kind is StopKind.PICKUP and v.request is not None
+        }
+
+    def forward(self, start: int) -> None:
+        """Recompute every visit after `start` as early as its predecessor allows."""
+        visits, begin = self.visits, self.begin
+        for k in range(start + 1, len(visits)):
+            arrive = begin[k - 1] + visits[k - 1].service + self.travel[k]
+            begin[k] = max(visits[k].earliest, arrive)
+            self.wait[k] = begin[k] - arrive
+
+    def delay(self, k: int, by: float) -> None:
+        self.begin[k] += by
+        self.wait[k] += by
+        self.forward(k)
+
+    def ride_excess(self, k: int) -> float:
+        """Ride time beyond the limit of the passenger dropped at visit k (<= 0 is fine)."""
+        visit = self.visits[k]
+        r = visit.request
+        if visit.kind is not StopKind.DROPOFF or r is None or r.max_ride is None:
+            return -math.inf
+        p = self.picked_at[r.id]
+        return self.begin[k] - (self.begin[p] + self.visits[p].service) - r.max_ride
+
+    def slack(self, i: int) -> float:
+        """Forward time slack: how much visit i may start later without any later visit
+        missing its window or a passenger already on board exceeding the ride time."""
+        best, waited = math.inf, 0.0
+        for k in range(i, len(self.visits)):
+            if k > i:
+                waited += self.wait[k]
+            room = self.visits[k].latest - self.begin[k]
+            r = self.visits[k].request
+            if (
+                r is not None
+                and self.visits[k].kind is StopKind.DROPOFF
+                and self.picked_at[r.id] < i
+            ):
+                room = min(room, -self.ride_excess(k))
+            best = min(best, waited + max(0.0, room))
+        return best
+
+    def late(self) -> bool:
+        return any(b > v.latest + EPS for b, v in zip(self.begin, self.visits, strict=True))
+
+    def too_long_rides(self) -> bool:
+        return any(self.ride_excess(k) > EPS for k in range(len(self.visits)))
+
+
+def _schedule(
+    visits: Sequence[_Visit], vehicle: Vehicle, problem: Problem
+) -> tuple[_Timeline, list[float]] | None:
+    """Service start times meeting every window, ride time and the shift, or None.
+
+    Cordeau and Laporte (2003): start as early as possible, then delay the departure and
+    each pickup by as much forward time slack and later waiting allow, which shortens
+    ride times and the route's duration without making anyone late. Also returns the
+    as-early-as-possible times, the lower end of the promise.
+    """
+    line = _Timeline(visits, problem)
+    line.begin[0] = visits[0].earliest
+    line.forward(0)
+    if line.late():
+        return None
+    asap = list(line.begin)
+    line.begin[0] += min(line.slack(0), sum(line.wait[1:]))
+    line.forward(0)
+    if line.too_long_rides():
+        for k in range(1, len(visits) - 1):
+            if visits[k].kind is StopKind.PICKUP:
+                line.delay(k, min(line.slack(k), sum(line.wait[k + 1 :])))
+    if line.late() or line.too_long_rides():
+        return None
+    duration = line.begin[-1] - line.begin[0]
+    if vehicle.max_duration is not None and duration > vehicle.max_duration + EPS:
+        return None
+    return line, asap
+
+
+def _route(vehicle: Vehicle, line: _Timeline) -> Route:
+    stops = tuple(
+        Stop(v.kind, v.location, time, v.request.id if v.request else None)
+        for v, time in zip(line.visits, line.begin, strict=True)
+    )
+    return Route(vehicle.id, stops)
+
+
+def _promise(
+    request: Request, line: _Timeline, asap: list[float], at: int, tolerance: float
+) -> Window:
+    """Planned time +- tolerance, inside the request's window and the route's own slack.
+
+    The earliest end is the pickup's as-early-as-possible time in this route; the latest
+    is the planned time plus its forward time slack (later windows and ride times).
+    """
+    planned = line.begin[at]
+    pw = request.effective_pickup_window
+    low = max(pw.earliest, asap[at], planned - tolerance)
+    high = min(pw.latest, planned + line.slack(at), planned + tolerance)
+    return Window(min(low, planned), max(high, planned))
