@@ -35,7 +35,7 @@ def _kronor(value: Any) -> int:
     try:
         ore = kr(value)
     except InvalidOperation as error:
-        raise ValueError(f"must be kronor like \"38\" or \"1.85\", got {value!r}") from error
+        raise ValueError(f'must be kronor like "38" or "1.85", got {value!r}') from error
     if ore < 0:
         raise ValueError(f"must be >= 0 kr, got {value!r}")
     return ore

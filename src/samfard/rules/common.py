@@ -1,0 +1,83 @@
+"""Small rules shared by several services: time tolerance, booking lead time, bands."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from samfard.money import Ore
+from samfard.rules.decision import TimeTolerance
+from samfard.rules.facts import Trip
+from samfard.rules.schema import Booking, DistanceBands, Tolerance
+from samfard.timeutil import STOCKHOLM
+
+
+def tolerance(rule: Tolerance, *, purpose: str | None, outside_home: bool) -> TimeTolerance:
+    """Pickup window and extra ride time: a purpose (dialysis) or a trip beyond the home
+    municipality may have its own limit."""
+    extra = rule.max_extra_ride_min
+    if outside_home and rule.max_extra_ride_min_outside_home is not None:
+        extra = rule.max_extra_ride_min_outside_home
+    if purpose is not None and purpose in rule.max_extra_ride_min_by_purpose:
+        extra = rule.max_extra_ride_min_by_purpose[purpose]
+    return TimeTolerance(rule.pickup_before_min, rule.pickup_after_min, extra)
+
+
+def _weekdays_between(after: date, until: date) -> int:
+    """Weekdays d with after < d <= until."""
+    count, day = 0, after
+    while day < until:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count += 1
+    return count
+
+
+def _previous_weekday(day: date) -> date:
+    day -= timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= timedelta(days=1)
+    return day
+
+
+def late_booking(rule: Booking, trip: Trip, *, special_vehicle: bool) -> str | None:
+    """Why the booking came too late or at the wrong hour, or None if it is in time.
+    Without a booking time there is nothing to check."""
+    if trip.booked_at is None:
+        return None
+    booked = trip.booked_at.astimezone(STOCKHOLM)
+    start: datetime = trip.legs[0].depart_at
+    hours = rule.special_vehicle_min_hours_ahead if special_vehicle else 0
+    hours = max(hours, rule.min_hours_ahead)
+    if hours and booked + timedelta(hours=hours) > start:
+        return f"booked {booked:%Y-%m-%d %H:%M}, less than {hours} h before {start:%H:%M}"
+    if rule.min_weekdays_ahead:
+        ahead = _weekdays_between(booked.date(), trip.day)
+        if ahead < rule.min_weekdays_ahead:
+            return (
+                f"booked {booked:%Y-%m-%d}, {ahead} weekday(s) before the trip on {trip.day}; "
+                f"at least {rule.min_weekdays_ahead} needed"
+            )
+    if rule.by_previous_weekday and booked.date() > _previous_weekday(trip.day):
+        return f"booked {booked:%Y-%m-%d}, after the weekday before the trip on {trip.day}"
+    opens, closes = rule.desk_opens, rule.desk_closes
+    if opens is not None and closes is not None and not within(booked.time(), opens, closes):
+        return f"booked at {booked:%H:%M}, outside booking hours {opens:%H:%M}-{closes:%H:%M}"
+    return None
+
+
+def within(at: time, start: time, end: time) -> bool:
+    """Whether `at` lies in [start, end); a span past midnight wraps (23:00-06:00)."""
+    if start <= end:
+        return start <= at < end
+    return at >= start or at < end
+
+
+def band_fee(fee: DistanceBands, km: Decimal) -> tuple[int, Ore, Decimal] | None:
+    """The band index, fee and the rounded distance it was read at; None past the table."""
+    rounded = (km / fee.resolution_km).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    distance = rounded * fee.resolution_km
+    for index, band in enumerate(fee.bands):
+        if band.min_km <= distance and (band.max_km is None or distance <= band.max_km):
+            return index, band.fee_ore, distance
+    return None

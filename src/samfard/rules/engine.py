@@ -1,0 +1,106 @@
+"""The assessment engine: facts and a trip in, a cited Decision out.
+
+Pure and deterministic: no clock, no database, no randomness. The paying principal's
+rulebook version in force on the trip date is applied; the Decision records which versions
+were used and a stable hash of the inputs, so the same request against the same rulebooks
+can be replayed and must give the same answer.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from enum import Enum
+from typing import Protocol
+
+from samfard.errors import RuleError
+from samfard.rules import fardtjanst, sjukresa, transit
+from samfard.rules.decision import Decision, RulebookRef
+from samfard.rules.facts import AssessmentRequest, Service, Trip
+from samfard.rules.loader import NATIONAL, Rulebook, RulebookSet
+
+Assessor = Callable[[AssessmentRequest, Rulebook], Decision]
+
+_ASSESSORS: dict[Service, Assessor] = {
+    Service.SJUKRESA: sjukresa.assess,
+    Service.FARDTJANST: fardtjanst.assess,
+    Service.RIKSFARDTJANST: transit.assess_riksfardtjanst,
+    Service.NARTRAFIK: transit.assess_nartrafik,
+}
+
+
+class PublicTransportTimes(Protocol):
+    """Supplies when the cheapest mode would leave home and come back (for accommodation)."""
+
+    def times(self, trip: Trip) -> tuple[time | None, time | None]: ...
+
+
+class GivenTimes:
+    """The default: the times written on the trip itself."""
+
+    def times(self, trip: Trip) -> tuple[time | None, time | None]:
+        return trip.public_transport_departure, trip.public_transport_return
+
+
+def _rulebook(rulebooks: RulebookSet, trip: Trip) -> Rulebook:
+    if trip.service is Service.RIKSFARDTJANST:
+        own = rulebooks.find(trip.principal, trip.service)
+        return own if own is not None else rulebooks.get(NATIONAL, trip.service)
+    return rulebooks.get(trip.principal, trip.service)
+
+
+def assess(
+    request: AssessmentRequest,
+    rulebooks: RulebookSet,
+    *,
+    timetable: PublicTransportTimes | None = None,
+) -> Decision:
+    """Assess one trip under the paying principal's rulebook.
+
+    Raises RuleError when no rulebook or version applies, InputError when a fact the rule
+    needs is missing (the message names the field).
+    """
+    trip = request.trip
+    if timetable is not None:
+        departure, home = timetable.times(trip)
+        trip = dataclasses.replace(
+            trip, public_transport_departure=departure, public_transport_return=home
+        )
+        request = dataclasses.replace(request, trip=trip)
+    assessor = _ASSESSORS.get(trip.service)
+    if assessor is None:
+        raise RuleError(
+            f"service {trip.service.value} has no assessment rules yet",
+            field="trip.service",
+        )
+    decision = assessor(request, _rulebook(rulebooks, trip))
+    return dataclasses.replace(decision, input_hash=input_hash(request, decision.rulebooks))
+
+
+def _plain(value: object) -> object:
+    """A JSON-ready, order-stable form of the facts; instants are normalised to UTC."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date | time | Decimal):
+        return str(value)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def input_hash(request: AssessmentRequest, rulebooks: tuple[RulebookRef, ...]) -> str:
+    """SHA-256 of the request and the rulebook versions used, as canonical JSON."""
+    payload = {
+        "request": _plain(request),
+        "rulebooks": [[ref.file, str(ref.valid_from)] for ref in rulebooks],
+    }
+    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
