@@ -1,0 +1,131 @@
+"""Solve the Cordeau (2006) dial-a-ride instances and compare with the best known costs.
+
+Every solution goes through `samfard.planning.solve.plan`, so it is verified; a plan the
+verifier refuses is reported infeasible, never scored. Results are saved as CSV and Markdown
+(with machine and settings) under benchmarks/results/.
+
+    .venv/bin/python benchmarks/cordeau.py                      # all 48, 30 s each
+    .venv/bin/python benchmarks/cordeau.py --instances a2-16,a4-40 --time-limit 10
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import platform
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from samfard.errors import DomainError
+from samfard.planning import cordeau
+from samfard.planning.ortools_engine import OrToolsEngine, OrToolsSettings
+from samfard.planning.solve import plan
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / ".." / "shared" / "benchmarks" / "darp"
+RESULTS = ROOT / "benchmarks" / "results"
+FIELDS = ("instance", "cost", "best_known", "gap_pct", "seconds", "feasible", "unserved")
+
+
+def best_known() -> dict[str, float]:
+    with (DATA / "bks.csv").open() as f:
+        return {row["instance"]: float(row["best_known_cost"]) for row in csv.DictReader(f)}
+
+
+def run_one(name: str, bks: float, time_limit: float, seed: int) -> dict[str, str]:
+    problem = cordeau.read(DATA / "cordeau2006" / f"{name}.txt")
+    engine = OrToolsEngine(OrToolsSettings())
+    started = time.perf_counter()
+    try:
+        result = plan(problem, time_limit_s=time_limit, seed=seed, solver=engine)
+    except DomainError as error:
+        print(f"{name}: rejected: {error.message}", file=sys.stderr)
+        seconds = time.perf_counter() - started
+        return dict.fromkeys(FIELDS, "") | {
+            "instance": name,
+            "best_known": f"{bks:.2f}",
+            "seconds": f"{seconds:.1f}",
+            "feasible": "no",
+        }
+    seconds = time.perf_counter() - started
+    solution = result.solution
+    complete = not solution.unserved
+    return {
+        "instance": name,
+        "cost": f"{solution.cost:.2f}",
+        "best_known": f"{bks:.2f}",
+        "gap_pct": f"{100 * (solution.cost - bks) / bks:.2f}" if complete else "",
+        "seconds": f"{seconds:.1f}",
+        "feasible": "yes" if complete else "no",
+        "unserved": str(len(solution.unserved)),
+    }
+
+
+def summary(rows: list[dict[str, str]]) -> str:
+    gaps = [float(r["gap_pct"]) for r in rows if r["gap_pct"]]
+    feasible = sum(r["feasible"] == "yes" for r in rows)
+    if not gaps:
+        return f"{feasible}/{len(rows)} feasible"
+    return (
+        f"{feasible}/{len(rows)} feasible; gap mean {statistics.mean(gaps):.2f} %, "
+        f"max {max(gaps):.2f} %, zero-gap {sum(g < 0.005 for g in gaps)}"
+    )
+
+
+def machine() -> str:
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, {platform.system()}"
+    )
+
+
+def save(rows: list[dict[str, str]], args: argparse.Namespace, tag: str) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with (RESULTS / f"cordeau{tag}.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = [
+        "# Cordeau (2006) DARP instances: Samfard OR-Tools engine",
+        "",
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {machine()}, Python {platform.python_version()}",
+        f"- settings: time limit {args.time_limit} s per instance, seed {args.seed}, "
+        f"one thread, {OrToolsSettings()}",
+        f"- result: {summary(rows)}",
+        "",
+        "| " + " | ".join(FIELDS) + " |",
+        "|" + "---|" * len(FIELDS),
+    ]
+    lines += ["| " + " | ".join(r[k] for k in FIELDS) + " |" for r in rows]
+    (RESULTS / f"cordeau{tag}.md").write_text("\n".join(lines) + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--instances", help="comma-separated names, default all 48")
+    parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--tag", default="", help="suffix of the result files")
+    args = parser.parse_args()
+    bks = best_known()
+    names = args.instances.split(",") if args.instances else sorted(bks)
+    unknown = [n for n in names if n not in bks]
+    if unknown:
+        parser.error(f"unknown instances: {', '.join(unknown)}")
+    rows = []
+    print(" | ".join(FIELDS))
+    for name in names:
+        row = run_one(name, bks[name], args.time_limit, args.seed)
+        rows.append(row)
+        print(" | ".join(row[k] for k in FIELDS), flush=True)
+        save(rows, args, args.tag)
+    print(summary(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
