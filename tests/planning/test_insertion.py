@@ -278,3 +278,16 @@ def test_settings_are_validated() -> None:
         InsertionSettings(promise_tolerance=-1)
     with pytest.raises(InputError, match="exact_candidates"):
         InsertionSettings(exact_candidates=0)
+
+
+def test_with_request_equals_a_freshly_validated_problem() -> None:
+    """The fast copy adds (or replaces) the request exactly as building a Problem would."""
+    problem = problem_of([taxi()], [trip("r1", 1, 2, 9)])
+    replaced = with_request(problem, trip("r1", 3, 4, 9))
+    added = with_request(replaced, trip("r2", 5, 6, 9))
+    assert added == Problem(
+        (trip("r1", 3, 4, 9), trip("r2", 5, 6, 9)), problem.vehicles, problem.time, problem.distance
+    )
+    assert problem.requests == (trip("r1", 1, 2, 9),)  # the original is untouched
+    with pytest.raises(InputError, match="load has 2 values"):
+        with_request(problem, trip("r3", 1, 2, 9, load=(1, 0)))

@@ -21,9 +21,9 @@ import numpy as np
 import numpy.typing as npt
 
 from samfard.errors import InputError
+from samfard.geo.distance import EARTH_RADIUS_KM, km_between
 
-EARTH_RADIUS_M = 6_371_008.8
-"""Mean earth radius (IUGG), the usual choice for haversine distances."""
+EARTH_RADIUS_M = EARTH_RADIUS_KM * 1000.0
 
 IntMatrix = npt.NDArray[np.int32]
 
@@ -126,13 +126,8 @@ DEFAULT_ROAD_FACTOR = 1.45
 
 
 def haversine_m(a: Point, b: Point) -> float:
-    """Great-circle distance in metres."""
-    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))
-    h = (
-        math.sin((la2 - la1) / 2) ** 2
-        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(h)))
+    """Great-circle distance in metres (the shared formula of `samfard.geo.distance`)."""
+    return km_between(a.lat, a.lon, b.lat, b.lon) * 1000.0
 
 
 def _haversine_matrix_m(points: Sequence[Point]) -> npt.NDArray[np.float64]:
