@@ -61,6 +61,10 @@ def signed_pct(value: Decimal | None) -> str:
     return f"{value:+}".replace(".", ",") + " %"
 
 
+def plain_pct(value: Decimal | None) -> str:
+    return "–" if value is None else f"{value}".replace(".", ",") + " %"
+
+
 def signed_kr(ore: Ore) -> str:
     return ("+" if ore > 0 else "") + format_kr(ore)
 
@@ -186,7 +190,7 @@ def _summary(
     lines += [_mover_sentence(s, now, before) for s in movers[:MOVERS]]
     saving = a.standalone - a.cost
     lines.append(
-        f"Samordningen sparade {format_kr(saving)} ({signed_pct(percent(saving, a.standalone))}"
+        f"Samordningen sparade {format_kr(saving)} ({plain_pct(percent(saving, a.standalone))}"
         " av kostnaden om varje resa körts ensam)."
     )
     return tuple(lines)

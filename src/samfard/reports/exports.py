@@ -1,0 +1,324 @@
+"""Exports for the finance offices: the invoice basis per carrier and month, the cost
+statement per principal, and the monthly report's tables, as CSV and XLSX.
+
+CSV is for machines (comma separated, UTF-8, amounts in kronor with a decimal point and
+two decimals, e.g. 1234.50) so that any system can import it without a Swedish locale;
+XLSX is for people (real numbers with a kronor format, so sums work in Excel). Both come
+from the same rows, so they always agree.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from io import BytesIO, StringIO
+
+from samfard.costs.pricing import RunCost, RunFacts
+from samfard.errors import InputError
+from samfard.money import Ore
+from samfard.reports.kpi import KpiLine, TripRecord
+from samfard.reports.monthly import MonthlyReportData
+from samfard.timeutil import STOCKHOLM
+
+Cell = str | int | Decimal | date | None
+
+
+def kr_text(ore: Ore) -> str:
+    """Öre as kronor for CSV: 123450 -> '1234.50' (exact, no float)."""
+    sign = "-" if ore < 0 else ""
+    whole, frac = divmod(abs(ore), 100)
+    return f"{sign}{whole}.{frac:02d}"
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A table to export: a title (sheet name), header, rows, and which columns are kr.
+
+    Money columns hold öre (int); the writers turn them into kronor.
+    """
+
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Cell, ...], ...]
+    money_columns: frozenset[int] = frozenset()
+
+    def __post_init__(self) -> None:
+        for i, row in enumerate(self.rows):
+            if len(row) != len(self.header):
+                raise InputError(
+                    f"sheet {self.title}: row {i + 1} has {len(row)} cells for "
+                    f"{len(self.header)} columns",
+                    field="rows",
+                )
+
+
+def to_csv(sheet: Sheet) -> str:
+    """The sheet as CSV text with a header line; money in kronor with a decimal point."""
+    out = StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(sheet.header)
+    for row in sheet.rows:
+        writer.writerow(
+            [
+                kr_text(c) if i in sheet.money_columns and isinstance(c, int) else _text(c)
+                for i, c in enumerate(row)
+            ]
+        )
+    return out.getvalue()
+
+
+def _text(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return str(cell)
+
+
+def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """The sheets as one workbook; money cells are numbers in kronor with a kr format."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for sheet in sheets:
+        ws = book.create_sheet(sheet.title[:31])
+        ws.append(list(sheet.header))
+        for cell in ws[1]:
+            cell.font = Font(bold=True)
+        for row in sheet.rows:
+            ws.append(
+                [
+                    Decimal(c) / 100 if i in sheet.money_columns and isinstance(c, int) else c
+                    for i, c in enumerate(row)
+                ]
+            )
+        for col in sheet.money_columns:
+            for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
+                cell.number_format = '#,##0.00" kr"'
+        for i, name in enumerate(sheet.header):
+            ws.column_dimensions[ws.cell(1, i + 1).column_letter].width = max(12, len(name) + 2)
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+_INVOICE_HEADER = (
+    "run_id",
+    "day",
+    "contract",
+    "vehicle_type",
+    "basis",
+    "driven_km",
+    "driving_minutes",
+    "waiting_minutes",
+    "start_fee_kr",
+    "distance_kr",
+    "driving_time_kr",
+    "waiting_time_kr",
+    "surcharge_kr",
+    "supplements_kr",
+    "fixed_kr",
+    "driver_kr",
+    "total_kr",
+)
+
+
+def invoice_basis(
+    carrier: str, year: int, month: int, runs: Iterable[tuple[RunFacts, RunCost]]
+) -> Sheet:
+    """Invoice basis (fakturaunderlag) of a carrier for a month: one line per run, its
+    components, and a total line. Runs outside the month (local date of start) are left
+    out, so the caller may pass a wider selection."""
+    rows: list[tuple[Cell, ...]] = []
+    totals = [0] * 9
+    for facts, cost in sorted(runs, key=lambda fc: (fc[0].start, fc[0].run_id)):
+        day = facts.start.astimezone(STOCKHOLM).date()
+        if (day.year, day.month) != (year, month):
+            continue
+        b = cost.breakdown
+        amounts = (
+            b.start_fee,
+            b.distance,
+            b.driving_time,
+            b.waiting_time,
+            b.surcharge,
+            b.supplements,
+            b.fixed,
+            b.driver,
+            b.total,
+        )
+        totals = [t + a for t, a in zip(totals, amounts, strict=True)]
+        rows.append(
+            (
+                facts.run_id,
+                day,
+                cost.contract_code,
+                facts.vehicle_type.value,
+                cost.basis.value,
+                facts.driven_km,
+                facts.driving_minutes,
+                facts.waiting_minutes,
+                *amounts,
+            )
+        )
+    rows.append(("TOTAL", None, None, None, None, None, None, None, *totals))
+    return Sheet(
+        f"Faktura {carrier} {year}-{month:02d}",
+        _INVOICE_HEADER,
+        tuple(rows),
+        frozenset(range(8, 17)),
+    )
+
+
+def cost_statement(principal: str, year: int, month: int, trips: Iterable[TripRecord]) -> Sheet:
+    """Cost statement (kostnadsredovisning) of a principal for a month: one line per trip
+    with standalone cost, allocated cost, saving, fee and net cost, and a total line."""
+    mine = sorted(
+        (
+            t
+            for t in trips
+            if t.principal == principal and (t.day.year, t.day.month) == (year, month)
+        ),
+        key=lambda t: (t.day, t.trip_id),
+    )
+    rows: list[tuple[Cell, ...]] = [
+        (
+            t.trip_id,
+            t.day,
+            t.service,
+            t.passengers,
+            t.direct_km,
+            t.standalone,
+            t.allocated,
+            t.standalone - t.allocated,
+            t.fee,
+            t.allocated - t.fee,
+        )
+        for t in mine
+    ]
+    sums = [sum(t.standalone for t in mine), sum(t.allocated for t in mine)]
+    fees = sum(t.fee for t in mine)
+    rows.append(
+        (
+            "TOTAL",
+            None,
+            None,
+            sum(t.passengers for t in mine),
+            sum((t.direct_km for t in mine), Decimal(0)),
+            sums[0],
+            sums[1],
+            sums[0] - sums[1],
+            fees,
+            sums[1] - fees,
+        )
+    )
+    header = (
+        "trip_id",
+        "day",
+        "service",
+        "passengers",
+        "direct_km",
+        "standalone_kr",
+        "allocated_kr",
+        "saving_kr",
+        "fee_kr",
+        "net_kr",
+    )
+    return Sheet(
+        f"Kostnad {principal} {year}-{month:02d}", header, tuple(rows), frozenset(range(5, 10))
+    )
+
+
+def report_sheets(report: MonthlyReportData) -> tuple[Sheet, ...]:
+    """The monthly report's tables: cost lines for the month and year to date, and KPIs."""
+    header = ("line", "current_kr", "previous_kr", "change_kr", "change_pct")
+    money = frozenset({1, 2, 3})
+    sheets = [
+        Sheet(
+            title,
+            header,
+            tuple((ln.label, ln.current, ln.previous, ln.change, ln.change_pct) for ln in lines),
+            money,
+        )
+        for title, lines in (("Månaden", report.month_lines), ("Året hittills", report.ytd_lines))
+    ]
+    sheets.append(
+        Sheet(
+            "Nyckeltal",
+            ("kpi", "label", "unit", "outcome", "target", "met", "comment"),
+            tuple(_kpi_row(line) for line in report.kpis),
+        )
+    )
+    return tuple(sheets)
+
+
+def _kpi_row(line: KpiLine) -> tuple[Cell, ...]:
+    met = None if line.met is None else ("yes" if line.met else "no")
+    if line.unit == "kr":  # carried in öre; exported in kronor like every other amount
+        outcome = None if line.outcome is None else line.outcome / 100
+        target = None if line.target is None else line.target / 100
+    else:
+        outcome, target = line.outcome, line.target
+    return (line.kpi.value, line.label, line.unit, outcome, target, met, line.comment)
+
+
+def report_csv(report: MonthlyReportData) -> str:
+    """The report's tables as one CSV with one header: cost lines of the month and of the
+    year to date (money in kronor), then the key figures with target and comment."""
+    header = (
+        "scope",
+        "period",
+        "table",
+        "label",
+        "unit",
+        "current",
+        "previous",
+        "change",
+        "change_pct",
+        "target",
+        "met",
+        "comment",
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for table, lines in (("month", report.month_lines), ("year_to_date", report.ytd_lines)):
+        rows += [
+            (
+                report.scope,
+                report.period,
+                table,
+                ln.label,
+                "kr",
+                kr_text(ln.current),
+                kr_text(ln.previous),
+                kr_text(ln.change),
+                ln.change_pct,
+                None,
+                None,
+                None,
+            )
+            for ln in lines
+        ]
+    for line in report.kpis:
+        _, label, unit, outcome, target, met, comment = _kpi_row(line)
+        rows.append(
+            (
+                report.scope,
+                report.period,
+                "kpi",
+                label,
+                unit,
+                outcome,
+                None,
+                None,
+                None,
+                target,
+                met,
+                comment,
+            )
+        )
+    return to_csv(Sheet("report", header, tuple(rows)))
