@@ -18,8 +18,7 @@ from samfard.access.deps import PUBLIC
 from samfard.booking.api import router as booking_router
 from samfard.clock import Clock, SystemClock
 from samfard.config import Settings, get_settings
-from samfard.db import current_revision, head_revision, make_engine, make_sessionmaker
-from samfard.errors import DomainError
+from samfard.db import check_migrated, make_engine, make_sessionmaker
 from samfard.geo.api import router as places_router
 from samfard.principals.api import router as principals_router
 from samfard.travellers.api import router as travellers_router
@@ -35,22 +34,6 @@ SECURITY_HEADERS = {
         "script-src 'self' 'unsafe-inline'"
     ),
 }
-
-
-class NotMigrated(DomainError):
-    status = 503
-    title = "Database not migrated"
-
-
-def check_migrated(engine: Engine) -> None:
-    have, want = current_revision(engine), head_revision()
-    if have != want:
-        raise NotMigrated(
-            f"the database {engine.url.render_as_string(hide_password=True)} is at revision "
-            f"{have or 'none (empty)'}, this Samfard needs {want}: run `samfard db upgrade` "
-            "first (with the same SAMFARD_DATABASE_URL)",
-            field="SAMFARD_DATABASE_URL",
-        )
 
 
 def create_app(

@@ -17,6 +17,8 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from samfard.errors import DomainError
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -59,11 +61,18 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin; otherwise
+    # SAVEPOINTs (used for nested transactions and by the test suite) silently misbehave.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -74,6 +83,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             path.parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, echo=echo, pool_pre_ping=True)
 
@@ -126,3 +136,20 @@ def upgrade(url: str) -> None:
     from alembic import command
 
     command.upgrade(alembic_config(url), "head")
+
+
+class NotMigrated(DomainError):
+    status = 503
+    title = "Database not migrated"
+
+
+def check_migrated(engine: Engine) -> None:
+    """Refuse to work on a database whose schema is not the one this code needs."""
+    have, want = current_revision(engine), head_revision()
+    if have != want:
+        raise NotMigrated(
+            f"the database {engine.url.render_as_string(hide_password=True)} is at revision "
+            f"{have or 'none (empty)'}, this Samfard needs {want}: run `samfard db upgrade` "
+            "first (with the same SAMFARD_DATABASE_URL)",
+            field="SAMFARD_DATABASE_URL",
+        )

@@ -1,13 +1,63 @@
-"""Subcommands of the core: database migrations, the server, the demo."""
+"""Subcommands of the core: migrations, the server, demo data and the demo itself."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import secrets
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from samfard.timeutil import STOCKHOLM
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     version = subparsers.add_parser("version", help="print the Samfard version")
     version.set_defaults(handler=_version)
+
+    db = subparsers.add_parser("db", help="database administration")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    upgrade = db_commands.add_parser(
+        "upgrade", help="migrate the database to the newest schema and load reference data"
+    )
+    upgrade.set_defaults(handler=_db_upgrade)
+
+    serve = subparsers.add_parser("serve", help="run the web server")
+    _server_options(serve)
+    serve.set_defaults(handler=_serve)
+
+    data = subparsers.add_parser("demo-data", help="generate a synthetic service day")
+    _demo_options(data)
+    data.add_argument("--json", type=Path, metavar="FILE",
+                      help="write the day to a JSON file instead of the database")
+    data.set_defaults(handler=_demo_data)
+
+    demo = subparsers.add_parser(
+        "demo", help="set up the embedded database with a demo day and start the server"
+    )
+    _demo_options(demo)
+    _server_options(demo)
+    demo.set_defaults(handler=_demo)
+
+
+def _server_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", help="address to listen on (default SAMFARD_HOST or 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="port (default SAMFARD_PORT or 8000)")
+
+
+def _tomorrow() -> date:
+    return datetime.now(STOCKHOLM).date() + timedelta(days=1)
+
+
+def _demo_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--date", type=date.fromisoformat, default=None,
+                        help="service day, YYYY-MM-DD (default: tomorrow)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--trips", type=int, default=600,
+                        help="single trips for both regions (default 600; 3000 is a busy day)")
 
 
 def _version(args: argparse.Namespace) -> int:
@@ -15,3 +65,99 @@ def _version(args: argparse.Namespace) -> int:
 
     print(__version__)
     return 0
+
+
+def _db_upgrade(args: argparse.Namespace) -> int:
+    from samfard.config import get_settings
+    from samfard.db import make_engine, make_sessionmaker, upgrade
+    from samfard.reference import load_reference_data
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    with make_sessionmaker(make_engine(settings.database_url))() as session:
+        principals, places = load_reference_data(session=session)
+    print(f"database migrated; {principals} principals, {places} new places loaded")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from samfard.app import create_app
+    from samfard.config import get_settings
+
+    settings = get_settings()
+    app = create_app(settings)
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"Samfard listening on http://{host}:{port}/ (API docs at /api/v1/docs)", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")
+    return 0
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    from samfard.demo.generator import generate_day
+
+    day = args.date or _tomorrow()
+    demo = generate_day(day, seed=args.seed, trips=args.trips)
+    if args.json is not None:
+        args.json.write_text(json.dumps(dataclasses.asdict(demo), default=_json_default,
+                                        ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"{demo.trip_count} trips, {len(demo.bookings)} bookings for {day} "
+              f"written to {args.json}")
+        return 0
+    return _load_into_database(day=day, seed=args.seed, trips=args.trips)
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _load_into_database(*, day: date, seed: int, trips: int) -> int:
+    from samfard.config import get_settings
+    from samfard.db import check_migrated, make_engine, make_sessionmaker
+    from samfard.demo.generator import generate_day
+    from samfard.demo.loader import day_is_loaded, load_day
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    check_migrated(engine)
+    with make_sessionmaker(engine)() as session:
+        if day_is_loaded(session, day):
+            print(f"demo data for {day} is already in the database; nothing added")
+            return 0
+        result = load_day(session=session, demo=generate_day(day, seed=seed, trips=trips))
+    print(f"loaded {day}: {result.travellers} travellers, {result.bookings} bookings "
+          f"({result.series} dialysis series)")
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from samfard.access.permissions import Role
+    from samfard.access.service import create_user, issue_token
+    from samfard.config import get_settings
+    from samfard.db import make_engine, make_sessionmaker
+
+    settings = get_settings()
+    if not settings.database_url.startswith("sqlite"):
+        print("samfard demo runs on the embedded SQLite database; unset SAMFARD_DATABASE_URL "
+              "or use `samfard demo-data` and `samfard serve` for another database",
+              file=sys.stderr)
+        return 2
+    _db_upgrade(args)
+    day = args.date or _tomorrow()
+    _load_into_database(day=day, seed=args.seed, trips=args.trips)
+    password = secrets.token_urlsafe(12) + "-1"
+    now = datetime.now(STOCKHOLM)
+    with make_sessionmaker(make_engine(settings.database_url))() as session:
+        username = f"demo-{secrets.token_hex(3)}"
+        user = create_user(session=session, username=username, password=password,
+                           role=Role.OPERATOR, now=now, display_name="Demo operator",
+                           principal_codes=["*"])
+        token = issue_token(session=session, user=user, kind="bearer", now=now)
+    host, port = args.host or settings.host, args.port or settings.port
+    print(f"\nDemo operator: {username} / {password}\n"
+          f"Try: curl -H 'Authorization: Bearer {token}' "
+          f"'http://{host}:{port}/api/v1/bookings?date={day}'\n", flush=True)
+    return _serve(args)

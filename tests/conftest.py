@@ -1,0 +1,126 @@
+"""Shared fixtures: every database test runs on SQLite and on the real PostgreSQL.
+
+Each test runs inside an outer transaction that is rolled back at its end; the services'
+own commits become savepoints (join_transaction_mode="create_savepoint"), so tests see real
+commit/rollback behaviour and still leave the database clean.
+
+PostgreSQL is required, never skipped: if it cannot be reached the tests fail with a message
+saying how to start it (the README's test command starts it first).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import SYSTEM, Actor
+from samfard.app import create_app
+from samfard.clock import FixedClock
+from samfard.config import Settings
+from samfard.db import make_engine, upgrade
+from samfard.deps import get_session
+from samfard.reference import load_reference_data
+from samfard.timeutil import STOCKHOLM
+
+PG_ADMIN_URL = os.environ.get(
+    "SAMFARD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test"
+)
+PG_TEST_DB = "samfard_test"
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=STOCKHOLM)
+
+
+def _fresh_postgres() -> str:
+    try:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {PG_TEST_DB} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {PG_TEST_DB}")
+    except psycopg.OperationalError as error:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {PG_ADMIN_URL} ({error}). Start it with "
+            "`pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` or run "
+            "the README's test command, which starts it.",
+            pytrace=False,
+        )
+    base = PG_ADMIN_URL.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    return f"{base}/{PG_TEST_DB}"
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A migrated database with reference data, one per backend for the whole run."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'samfard.sqlite3'}"
+    else:
+        url = _fresh_postgres()
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        load_reference_data(session=session)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as connection:
+        outer = connection.begin()
+        yield connection
+        outer.rollback()
+
+
+@pytest.fixture
+def session(connection: Connection) -> Iterator[Session]:
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as session:
+        yield session
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, secure_cookies=False)
+
+
+@pytest.fixture
+def app_client(
+    settings: Settings, engine: Engine, session: Session, clock: FixedClock
+) -> Iterator[TestClient]:
+    """The application over HTTP, sharing the test's rolled-back session."""
+    app = create_app(settings, engine=engine, clock=clock)
+
+    def _session() -> Iterator[Session]:
+        yield session
+
+    app.dependency_overrides[get_session] = _session
+    with TestClient(app, raise_server_exceptions=True) as client:
+        yield client
+
+
+@pytest.fixture
+def system() -> Actor:
+    return SYSTEM
+
+
+def shared_dir() -> Path:
+    """../shared beside the repository: tests and benchmarks may read it, the code never."""
+    return Path(__file__).resolve().parents[1].parent / "shared"

@@ -1,0 +1,75 @@
+"""Small builders for tests: named, explicit, no factory framework."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from samfard.access.permissions import Role
+from samfard.access.service import create_user, issue_token
+from samfard.travellers.models import Traveller
+
+STRONG_PASSWORD = "correct-horse-42"
+
+
+def token_for(
+    session: Session, role: Role, *, now: datetime, username: str | None = None,
+    principals: list[str] | None = None, **extra: object,
+) -> str:
+    user = create_user(
+        session=session, username=username or f"{role.value}-user", password=STRONG_PASSWORD,
+        role=role, now=now, principal_codes=principals if principals is not None else ["*"],
+        **extra,  # type: ignore[arg-type]
+    )
+    return issue_token(session=session, user=user, kind="bearer", now=now)
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+ANNA = {
+    "personal_number": "19121212-1212",
+    "first_name": "Anna",
+    "last_name": "Testsson",
+    "address": {
+        "street": "Storgatan 1",
+        "postal_code": "831 30",
+        "city": "Östersund",
+        "municipality_code": "2380",
+        "lat": 63.1767,
+        "lon": 14.6361,
+    },
+    "phone": "070-1234567",
+    "mobility_aids": ["rollator"],
+}
+
+
+def register(client: TestClient, token: str, body: dict[str, object] | None = None) -> int:
+    response = client.post("/api/v1/travellers", json=body or ANNA, headers=auth(token))
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def place_id(client: TestClient, token: str, name: str) -> int:
+    response = client.get("/api/v1/places", params={"q": name}, headers=auth(token))
+    assert response.status_code == 200, response.text
+    return int(response.json()[0]["id"])
+
+
+def stored_traveller(session: Session, traveller_id: int) -> Traveller:
+    traveller = session.get(Traveller, traveller_id)
+    assert traveller is not None
+    return traveller
+
+
+def iso(day: date, hhmm: str) -> str:
+    """A Swedish wall-clock time on a day as an aware ISO string."""
+    from datetime import time
+
+    from samfard.timeutil import local
+
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return local(day, time(hour, minute)).isoformat()
