@@ -21,7 +21,7 @@ def taxi_2026() -> Contract:
         area=frozenset({"2380", "2309"}),
         tariffs=(
             PriceList(
-                VehicleType.CAR,
+                VehicleType.TAXI,
                 start_fee=4500,
                 per_km=Decimal(1200),
                 per_driving_minute=Decimal(300),
@@ -61,7 +61,7 @@ def own_fleet_2026() -> Contract:
         area=frozenset({"2380"}),
         tariffs=(
             FleetCostModel(
-                VehicleType.CAR,
+                VehicleType.TAXI,
                 fixed_per_vehicle_day=120000,
                 driver_per_hour=36000,
                 per_km=Decimal(400),

@@ -20,7 +20,7 @@ from samfard.errors import InputError
 def shared_run(*trips: tuple[str, str, str, str]) -> RunFacts:
     return RunFacts(
         run_id="r1",
-        vehicle_type=VehicleType.CAR,
+        vehicle_type=VehicleType.TAXI,
         start=MONDAY_10,
         end=MONDAY_10 + timedelta(minutes=45),
         driven_km=Decimal(30),
@@ -100,7 +100,7 @@ def test_random_runs_allocate_to_the_ore(
     start = MONDAY_10.replace(hour=start_hour)
     run = RunFacts(
         run_id="r",
-        vehicle_type=VehicleType.CAR,
+        vehicle_type=VehicleType.TAXI,
         start=start,
         end=start + timedelta(minutes=int(minutes + waiting)),
         driven_km=km,

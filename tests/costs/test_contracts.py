@@ -23,7 +23,7 @@ from samfard.errors import Conflict, InputError, NotFound
 
 def raw_contract(code: str, valid_from: str, valid_to: str | None, **car: Any) -> dict[str, Any]:
     tariff = {
-        "vehicle_type": "car",
+        "vehicle_type": "taxi",
         "start_fee": 4500,
         "per_km": "12.5",
         "per_driving_minute": 300,
@@ -52,11 +52,11 @@ def test_contract_ending_the_day_before_the_next_begins_does_not_overlap() -> No
     second = parse_contract(raw_contract("B", "2026-01-01", None))
     validate_contracts([second, first])
     found = find_contract(
-        [first, second], carrier="Taxi Jämt", vehicle_type=VehicleType.CAR, day=date(2025, 12, 31)
+        [first, second], carrier="Taxi Jämt", vehicle_type=VehicleType.TAXI, day=date(2025, 12, 31)
     )
     assert found.code == "A"
     found = find_contract(
-        [first, second], carrier="Taxi Jämt", vehicle_type=VehicleType.CAR, day=date(2026, 1, 1)
+        [first, second], carrier="Taxi Jämt", vehicle_type=VehicleType.TAXI, day=date(2026, 1, 1)
     )
     assert found.code == "B"
 
@@ -67,7 +67,7 @@ def test_overlap_by_one_day_is_refused_naming_both_contracts() -> None:
     with pytest.raises(Conflict) as caught:
         validate_contracts([first, second])
     assert "B" in caught.value.message and "A" in caught.value.message
-    assert "car" in caught.value.message
+    assert "taxi" in caught.value.message
     assert caught.value.field == "valid_from"
 
 
@@ -103,7 +103,7 @@ def test_unpriced_vehicle_type_is_refused_naming_contract(taxi_2026: Contract) -
 def test_no_contract_on_a_day_is_not_found(taxi_2026: Contract) -> None:
     with pytest.raises(NotFound, match="2027-01-01"):
         find_contract(
-            [taxi_2026], carrier="Taxi Jämt", vehicle_type=VehicleType.CAR, day=date(2027, 1, 1)
+            [taxi_2026], carrier="Taxi Jämt", vehicle_type=VehicleType.TAXI, day=date(2027, 1, 1)
         )
 
 
@@ -126,7 +126,7 @@ def test_weekend_rate_days_are_weekends_and_holidays_only() -> None:
 
 
 def test_night_interval_wraps_midnight(taxi_2026: Contract) -> None:
-    car = taxi_2026.tariff_for(VehicleType.CAR)
+    car = taxi_2026.tariff_for(VehicleType.TAXI)
     assert isinstance(car, PriceList)
     assert car.is_night(time(22, 0)) and car.is_night(time(5, 59))
     assert not car.is_night(time(6, 0)) and not car.is_night(time(21, 59))

@@ -14,7 +14,7 @@ from samfard.errors import InputError
 from samfard.timeutil import STOCKHOLM
 
 
-def run_of(*trips: TripFacts, vehicle: VehicleType = VehicleType.CAR, **kw: object) -> RunFacts:
+def run_of(*trips: TripFacts, vehicle: VehicleType = VehicleType.TAXI, **kw: object) -> RunFacts:
     facts: dict[str, object] = {
         "run_id": "r1",
         "vehicle_type": vehicle,
@@ -32,7 +32,7 @@ def run_of(*trips: TripFacts, vehicle: VehicleType = VehicleType.CAR, **kw: obje
 def test_standalone_car_trip_on_a_weekday_is_the_plain_meter(taxi_2026: Contract) -> None:
     """45 kr + 20 km * 12 kr + 25 min * 3 kr = 360 kr."""
     alone = standalone_cost(taxi_2026, trip("a", "20", "25"))
-    assert alone.vehicle_type is VehicleType.CAR
+    assert alone.vehicle_type is VehicleType.TAXI
     assert alone.total == 36000
 
 

@@ -23,7 +23,7 @@ TAXI = Contract(
     area=frozenset({"2380"}),
     tariffs=(
         PriceList(
-            VehicleType.CAR,
+            VehicleType.TAXI,
             start_fee=4500,
             per_km=Decimal("1250.5"),
             per_driving_minute=Decimal(300),
@@ -37,7 +37,7 @@ def run(run_id: str, start: datetime, km: str) -> RunFacts:
     trip = TripFacts(run_id + "-t", "23", "sjukresa", start, Decimal(km), Decimal(20))
     return RunFacts(
         run_id,
-        VehicleType.CAR,
+        VehicleType.TAXI,
         start,
         start + timedelta(minutes=20),
         Decimal(km),

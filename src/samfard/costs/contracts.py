@@ -26,7 +26,7 @@ from samfard.money import Ore
 class VehicleType(enum.StrEnum):
     """Vehicle type (fordonstyp) a contract prices."""
 
-    CAR = "car"  # taxi, personbil
+    TAXI = "taxi"  # taxi, personbil (same values as planning.model.VehicleType)
     MINIBUS = "minibus"  # storbil
     WHEELCHAIR = "wheelchair"  # rullstolsfordon
     STRETCHER = "stretcher"  # bårbil, liggande transport
@@ -40,7 +40,7 @@ class Need(enum.StrEnum):
 
 
 CAPABILITIES: Mapping[VehicleType, frozenset[Need]] = {
-    VehicleType.CAR: frozenset(),
+    VehicleType.TAXI: frozenset(),
     VehicleType.MINIBUS: frozenset(),
     VehicleType.WHEELCHAIR: frozenset({Need.WHEELCHAIR}),
     VehicleType.STRETCHER: frozenset({Need.STRETCHER}),
