@@ -321,9 +321,9 @@ def _companions(
     for i, companion in enumerate(request.trip.companions):
         if companion.kind is CompanionKind.ESCORT:
             if not permit.escort:
-                d.refuse(
+                d.escalate(
                     "companion.escort_not_in_permit",
-                    f"companion {i}: the permit has no escort condition",
+                    f"companion {i}: the permit has no escort condition; an assessor decides",
                     key="companions",
                     source=rule.source,
                 )

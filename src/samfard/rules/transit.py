@@ -97,10 +97,15 @@ def assess_riksfardtjanst(request: AssessmentRequest, book: Rulebook) -> Decisio
             ok = permit.escort
             d.add(
                 "companion.escort_free" if ok else "companion.escort_not_in_permit",
-                f"companion {i}: " + ("the escort travels free" if ok else "no escort granted"),
+                f"companion {i}: "
+                + (
+                    "the escort travels free"
+                    if ok
+                    else "no escort in the decision; an assessor decides"
+                ),
                 key="companions.escort_free",
                 source=version.companions.source,
-                effect=Effect.INFO if ok else Effect.REFUSE,
+                effect=Effect.INFO if ok else Effect.NEEDS_ASSESSOR,
             )
             companions.append(CompanionDecision(i, companion.kind, ok, (0,) * len(legs)))
         else:
