@@ -1,0 +1,340 @@
+"""A realistic service day for both regions, planned and compared with every trip alone.
+
+The day comes from the demo generator (`samfard.demo.generator.generate_day`): dialysis,
+sjukresor, färdtjänst, stretcher transports, referrals to Norway and riksfärdtjänst. Each
+leg becomes a planning request with travel times from the geodesic provider; each region
+(county 22 and 23) gets its own mixed fleet and is planned on its own, as the centre
+would partition the work. Two planners are compared: the OR-Tools engine through
+`samfard.planning.solve.plan` (verified) and live insertion in booking order (every plan
+verified too).
+
+    .venv/bin/python benchmarks/service_day.py --trips 600 --time-limit 60
+    .venv/bin/python benchmarks/service_day.py --trips 600,3000 --engines insertion
+
+Cost is priced per vehicle trip (a stretch of a route with someone on board) with the
+illustrative tariff in `TARIFF` (kr): a start fee plus a price per km and per hour of
+loaded driving, as a procured taxi run is paid; empty driving is not priced but is in
+the vehicle km. "Alone" prices every trip as its own vehicle trip on the direct road,
+same tariff, the vehicle type the trip needs. Savings = 1 - cost / alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import platform
+import random
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from samfard.demo.generator import DemoBooking, DemoDay, DemoLeg, generate_day
+from samfard.geo.traveltime import GeodesicProvider, Point
+from samfard.planning.insertion import Insertion, insert, with_request
+from samfard.planning.model import (
+    Problem,
+    Request,
+    Solution,
+    StopKind,
+    Unserved,
+    Vehicle,
+    VehicleType,
+    Window,
+    matrix,
+)
+from samfard.planning.verifier import verify
+from samfard.timeutil import local
+
+RESULTS = Path(__file__).resolve().parent / "results"
+MIN = 60.0
+# kr per vehicle trip, per km, per hour of driving (illustrative, not a contract).
+TARIFF = {
+    VehicleType.TAXI: (45.0, 14.0, 420.0),
+    VehicleType.WHEELCHAIR: (60.0, 18.0, 540.0),
+    VehicleType.STRETCHER: (150.0, 25.0, 900.0),
+}
+# Extra ride time allowed over the direct trip (rules.md, [O] Värmland): sjukresor 60 min
+# (dialysis 45), färdtjänst 30 min within the municipality, riksfärdtjänst 60 min.
+EXTRA_RIDE = {"dialysis": 45 * MIN, "sjukresa": 60 * MIN, "fardtjanst": 30 * MIN}
+SHIFT = Window(5 * 3600, 23.5 * 3600)
+
+
+@dataclass(frozen=True)
+class DayProblem:
+    """One region's problem plus what the metrics need: direct trips and needed types."""
+
+    region: str
+    problem: Problem
+    needs: dict[str, VehicleType]
+    booking_order: tuple[str, ...]
+
+
+def _seconds(day: date, at: datetime) -> float:
+    return (at - local(day, datetime.min.time())).total_seconds()
+
+
+def _need(booking: DemoBooking) -> VehicleType:
+    if "stretcher" in booking.needs:
+        return VehicleType.STRETCHER
+    return VehicleType.WHEELCHAIR if "wheelchair" in booking.needs else VehicleType.TAXI
+
+
+def _request(
+    rid: str, booking: DemoBooking, leg: DemoLeg, day: date, p: int, d: int, direct: float
+) -> Request:
+    need = _need(booking)
+    extra = EXTRA_RIDE.get(booking.purpose, EXTRA_RIDE.get(booking.service, 60 * MIN))
+    max_ride = direct + extra
+    service = {VehicleType.TAXI: (120.0, 60.0), VehicleType.WHEELCHAIR: (300.0, 180.0)}
+    ps, ds = service.get(need, (600.0, 600.0))
+    seats = len(booking.companions) + (1 if need is VehicleType.TAXI else 0)
+    load = (seats, int(need is VehicleType.WHEELCHAIR), int(need is VehicleType.STRETCHER))
+    if leg.appointment_at is not None:  # arrive 5-45 min before the appointment
+        appointment = _seconds(day, leg.appointment_at)
+        drop = Window(appointment - 45 * MIN, appointment - 5 * MIN)
+        latest = drop.latest - direct - ps
+        pick = Window(latest - extra - 40 * MIN, latest)
+    else:  # picked up within +-15 min of the asked time (rules.md, [O] Boden)
+        assert leg.pickup_at is not None
+        asked = _seconds(day, leg.pickup_at)
+        pick = Window(asked - 15 * MIN, asked + 15 * MIN)
+        drop = Window(pick.earliest, pick.latest + ps + max_ride)
+    allowed = frozenset() if need is VehicleType.TAXI else frozenset({need})
+    return Request(rid, p, d, pick, drop, ps, ds, load, max_ride, allowed)
+
+
+def build_problems(
+    demo: DemoDay,
+    *,
+    provider: GeodesicProvider,
+    seed: int,
+    per_vehicle: int = 8,
+    split_regions: bool = True,
+) -> list[DayProblem]:
+    """One problem per region (or one for both); a vehicle per `per_vehicle` plain trips
+    and per 5 wheelchair or stretcher trips, stationed where trips start."""
+    rng = random.Random(seed)
+    by_region: dict[str, list[tuple[str, DemoBooking, DemoLeg]]] = {}
+    for b, booking in enumerate(demo.bookings):
+        for k, leg in enumerate(booking.legs):
+            region = booking.principal_code[:2] if split_regions else "22+23"
+            by_region.setdefault(region, []).append((f"b{b}l{k}", booking, leg))
+    problems = []
+    for region in sorted(by_region):
+        legs = by_region[region]
+        points: dict[Point, int] = {}
+        for _, _, leg in legs:
+            for spot in (leg.origin, leg.destination):
+                points.setdefault(Point(round(spot.lat, 5), round(spot.lon, 5)), len(points))
+        m = provider.matrix(list(points))
+        time_m, dist_m = matrix(m.durations.tolist()), matrix(m.distances.tolist())
+        requests, needs = [], {}
+        for rid, booking, leg in legs:
+            p = points[Point(round(leg.origin.lat, 5), round(leg.origin.lon, 5))]
+            d = points[Point(round(leg.destination.lat, 5), round(leg.destination.lon, 5))]
+            requests.append(_request(rid, booking, leg, demo.day, p, d, time_m[p][d]))
+            needs[rid] = _need(booking)
+        vehicles = _fleet(requests, needs, rng, per_vehicle)
+        problem = Problem(tuple(requests), tuple(vehicles), time_m, dist_m)
+        order = [r.id for r in requests]
+        rng.shuffle(order)
+        problems.append(DayProblem(region, problem, needs, tuple(order)))
+    return problems
+
+
+def _fleet(
+    requests: list[Request], needs: dict[str, VehicleType], rng: random.Random, per_vehicle: int
+) -> list[Vehicle]:
+    capacity = {
+        VehicleType.TAXI: (4, 0, 0),
+        VehicleType.WHEELCHAIR: (3, 2, 0),
+        VehicleType.STRETCHER: (1, 0, 1),
+    }
+    vehicles = []
+    for kind in VehicleType:
+        mine = [r for r in requests if needs[r.id] is kind]
+        if kind is VehicleType.MINIBUS or not mine and kind is not VehicleType.TAXI:
+            continue
+        count = max(1, math.ceil(len(mine) / (per_vehicle if kind is VehicleType.TAXI else 5)))
+        start_fee, per_km, _ = TARIFF[kind]
+        for k in range(count):
+            depot = rng.choice(mine or requests).pickup
+            vehicles.append(
+                Vehicle(
+                    f"{kind.value}-{k}",
+                    capacity[kind],
+                    SHIFT,
+                    depot,
+                    depot,
+                    type=kind,
+                    cost_per_distance=per_km / 1000,
+                    fixed_cost=start_fee,
+                )
+            )
+    return vehicles
+
+
+def plan_by_insertion(day: DayProblem) -> tuple[Problem, Solution]:
+    """Live insertion of every request in booking order; refused ones stay unserved."""
+    unplanned = {r.id: r for r in day.problem.requests}
+    problem = day.problem
+    solution = Solution((), tuple(Unserved(rid, "not yet booked") for rid in unplanned))
+    for rid in day.booking_order:
+        result = insert(problem, solution, unplanned[rid])
+        if isinstance(result, Insertion):
+            problem, solution = with_request(problem, result.request), result.solution
+        else:
+            rest = tuple(u for u in solution.unserved if u.request_id != rid)
+            solution = Solution(
+                solution.routes, (*rest, Unserved(rid, result.message)), solution.cost
+            )
+    return problem, solution
+
+
+def plan_by_ortools(day: DayProblem, time_limit: float, seed: int) -> tuple[Problem, Solution]:
+    from samfard.planning.solve import plan
+
+    return day.problem, plan(day.problem, time_limit_s=time_limit, seed=seed).solution
+
+
+def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, float]:
+    """Vehicle use, coordination, tariff cost against driving alone, extra ride time."""
+    km = cost = alone = 0.0
+    trips = requests_count = used = 0
+    extra: list[float] = []
+    served: list[str] = []
+    for day, problem, solution in plans:
+        t, dist = problem.time, problem.distance
+        requests = {r.id: r for r in problem.requests}
+        vehicles = {v.id: v for v in problem.vehicles}
+        requests_count += len(requests)
+        for route in solution.routes:
+            if not route.request_ids():
+                continue
+            used += 1
+            stops = route.stops
+            start_fee, per_km, per_h = TARIFF[vehicles[route.vehicle_id].type]
+            km += sum(dist[a.location][b.location] for a, b in zip(stops, stops[1:], strict=False))
+            on_board = 0
+            picked: dict[str, float] = {}
+            for prev, stop in zip(stops, stops[1:-1], strict=False):
+                if on_board:  # loaded driving is what a run is paid for
+                    cost += per_km * dist[prev.location][stop.location] / 1000
+                    cost += per_h * t[prev.location][stop.location] / 3600
+                r = requests[stop.request_id or ""]
+                if stop.kind is StopKind.PICKUP:
+                    if on_board == 0:  # a new vehicle trip starts with a pickup into an empty car
+                        trips += 1
+                        cost += start_fee
+                    on_board += 1
+                    picked[r.id] = stop.time + r.pickup_service
+                else:
+                    on_board -= 1
+                    extra.append((stop.time - picked[r.id] - t[r.pickup][r.dropoff]) / MIN)
+            served.extend(route.request_ids())
+        for rid in (rid for route in solution.routes for rid in route.request_ids()):
+            r = requests[rid]
+            start_fee, per_km, per_h = TARIFF[day.needs[rid]]
+            alone += start_fee + per_km * dist[r.pickup][r.dropoff] / 1000
+            alone += per_h * t[r.pickup][r.dropoff] / 3600
+    q = statistics.quantiles(extra, n=20) if len(extra) > 1 else [0.0] * 19
+    return {
+        "requests": requests_count,
+        "served": len(served),
+        "vehicles_used": used,
+        "vehicle_km": km / 1000,
+        "vehicle_trips": trips,
+        "passengers_per_vehicle_trip": len(served) / trips if trips else 0.0,
+        "cost_kr": cost,
+        "alone_kr": alone,
+        "savings_pct": 100 * (1 - cost / alone) if alone else 0.0,
+        "extra_ride_p50_min": q[9],
+        "extra_ride_p90_min": q[17],
+        "extra_ride_p95_min": q[18],
+        "extra_ride_max_min": max(extra, default=0.0),
+    }
+
+
+FIELDS = (
+    "trips", "engine", "plan_s", "requests", "served", "vehicles_used", "vehicle_km",
+    "vehicle_trips", "passengers_per_vehicle_trip", "cost_kr", "alone_kr", "savings_pct",
+    "extra_ride_p50_min", "extra_ride_p90_min", "extra_ride_p95_min", "extra_ride_max_min",
+)  # fmt: skip
+
+
+def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
+    demo = generate_day(args.day, seed=args.seed, trips=trips)
+    days = build_problems(demo, provider=GeodesicProvider(), seed=args.seed)
+    plans = []
+    started = time.perf_counter()
+    for day in days:
+        if engine == "ortools":
+            problem, solution = plan_by_ortools(day, args.time_limit, args.seed)
+        else:
+            problem, solution = plan_by_insertion(day)
+        report = verify(problem, solution)
+        if not report.ok:
+            raise SystemExit(f"{engine} plan for region {day.region} fails the verifier: {report}")
+        plans.append((day, problem, solution))
+    seconds = time.perf_counter() - started
+    row = {"trips": str(trips), "engine": engine, "plan_s": f"{seconds:.1f}"}
+    for key, value in metrics(plans).items():
+        row[key] = f"{value:.2f}" if isinstance(value, float) else str(value)
+    return row
+
+
+def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with (RESULTS / f"service_day{args.tag}.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    cpu = platform.processor() or platform.machine()
+    lines = [
+        "# Service day, both regions: planned against every trip alone",
+        "",
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {cpu}, {platform.system()}, Python {platform.python_version()}",
+        f"- settings: demo day {args.day}, seed {args.seed}, geodesic travel times "
+        f"({GeodesicProvider().name}), one problem per region, OR-Tools time limit "
+        f"{args.time_limit} s per region, one vehicle per 8 plain trips, per 5 wheelchair "
+        "or stretcher trips, shift 05:00-23:30",
+        "- tariff (kr: start fee, per km, per hour): "
+        + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
+        "- plan_s is the planning time of both regions together; extra ride time is ride "
+        "time minus the direct trip, in minutes",
+        "",
+        "| " + " | ".join(FIELDS) + " |",
+        "|" + "---|" * len(FIELDS),
+    ]
+    lines += ["| " + " | ".join(r[k] for k in FIELDS) + " |" for r in rows]
+    (RESULTS / f"service_day{args.tag}.md").write_text("\n".join(lines) + "\n")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--trips", default="600,3000", help="comma-separated day sizes")
+    parser.add_argument("--engines", default="insertion,ortools")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="OR-Tools s per region")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--day", type=date.fromisoformat, default=date(2026, 11, 23))
+    parser.add_argument("--tag", default="", help="suffix of the result files")
+    args = parser.parse_args()
+    rows = []
+    print(" | ".join(FIELDS))
+    for trips in (int(x) for x in args.trips.split(",")):
+        for engine in args.engines.split(","):
+            if engine not in ("insertion", "ortools"):
+                parser.error(f"unknown engine {engine}")
+            rows.append(run(trips, engine, args))
+            print(" | ".join(rows[-1][k] for k in FIELDS), flush=True)
+            save(rows, args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
