@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from samfard.errors import Conflict, InputError, NotFound
@@ -254,6 +255,7 @@ def _first_weekday_from(start: date, weekday: int) -> date:
     return start + timedelta(days=(weekday - start.weekday()) % 7)
 
 
+@cache
 def swedish_holidays(year: int) -> frozenset[date]:
     """Public holidays plus the eves taxi tariffs price as holidays (midsummer, Christmas,
     New Year's Eve), per Lag (1989:253) om allmänna helgdagar."""
