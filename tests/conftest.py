@@ -30,9 +30,7 @@ from samfard.deps import get_session
 from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 
-PG_ADMIN_URL = os.environ.get(
-    "SAMFARD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test"
-)
+PG_ADMIN_URL = os.environ.get("SAMFARD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 PG_TEST_DB = "samfard_test"
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=STOCKHOLM)
 

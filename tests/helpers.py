@@ -15,12 +15,21 @@ STRONG_PASSWORD = "correct-horse-42"
 
 
 def token_for(
-    session: Session, role: Role, *, now: datetime, username: str | None = None,
-    principals: list[str] | None = None, **extra: object,
+    session: Session,
+    role: Role,
+    *,
+    now: datetime,
+    username: str | None = None,
+    principals: list[str] | None = None,
+    **extra: object,
 ) -> str:
     user = create_user(
-        session=session, username=username or f"{role.value}-user", password=STRONG_PASSWORD,
-        role=role, now=now, principal_codes=principals if principals is not None else ["*"],
+        session=session,
+        username=username or f"{role.value}-user",
+        password=STRONG_PASSWORD,
+        role=role,
+        now=now,
+        principal_codes=principals if principals is not None else ["*"],
         **extra,  # type: ignore[arg-type]
     )
     return issue_token(session=session, user=user, kind="bearer", now=now)

@@ -24,7 +24,9 @@ TODAY = date(2026, 11, 20)
         ("701063-2391", "197010632391", date(1970, 10, 3)),  # samordningsnummer: day + 60
     ],
 )
-def test_valid_numbers_are_normalised_to_twelve_digits(text: str, canonical: str, born: date) -> None:
+def test_valid_numbers_are_normalised_to_twelve_digits(
+    text: str, canonical: str, born: date
+) -> None:
     number = parse_personal_number(text, today=TODAY)
     assert number.value == canonical
     assert number.birth_date == born
@@ -59,6 +61,7 @@ def test_luhn_digit_of_the_skatteverket_example() -> None:
 
 def test_ten_digit_number_born_later_this_year_is_from_the_last_century() -> None:
     """A 10-digit number with '-' whose birthday this century lies ahead is 100 years older."""
-    number = parse_personal_number("261231-0000"[:-1] + str(luhn_check_digit("261231000")),
-                                   today=TODAY)
+    number = parse_personal_number(
+        "261231-0000"[:-1] + str(luhn_check_digit("261231000")), today=TODAY
+    )
     assert number.birth_date == date(1926, 12, 31)

@@ -14,15 +14,28 @@ MWF = [Weekday.MON, Weekday.WED, Weekday.FRI]
 
 
 def test_dialysis_pattern_gives_mondays_wednesdays_fridays_minus_exceptions() -> None:
-    days = expand(weekdays=MWF, start=date(2026, 11, 23), end=date(2026, 12, 6),
-                  exceptions=[date(2026, 11, 25)])
-    assert days == [date(2026, 11, 23), date(2026, 11, 27), date(2026, 11, 30),
-                    date(2026, 12, 2), date(2026, 12, 4)]
+    days = expand(
+        weekdays=MWF,
+        start=date(2026, 11, 23),
+        end=date(2026, 12, 6),
+        exceptions=[date(2026, 11, 25)],
+    )
+    assert days == [
+        date(2026, 11, 23),
+        date(2026, 11, 27),
+        date(2026, 11, 30),
+        date(2026, 12, 2),
+        date(2026, 12, 4),
+    ]
 
 
 def test_cancelled_from_stops_the_series_the_day_before() -> None:
-    days = expand(weekdays=MWF, start=date(2026, 11, 23), end=date(2026, 12, 6),
-                  cancelled_from=date(2026, 11, 30))
+    days = expand(
+        weekdays=MWF,
+        start=date(2026, 11, 23),
+        end=date(2026, 12, 6),
+        cancelled_from=date(2026, 11, 30),
+    )
     assert days[-1] == date(2026, 11, 27)
 
 
@@ -41,8 +54,9 @@ def test_end_before_start_is_refused() -> None:
 def test_wall_clock_time_survives_the_spring_daylight_saving_change() -> None:
     """Sweden moves to summer time on 2027-03-28: 07:30 stays 07:30 local, so the UTC
     instant moves one hour earlier across the change."""
-    days = expand(weekdays=[Weekday.SAT, Weekday.MON], start=date(2027, 3, 27),
-                  end=date(2027, 3, 29))
+    days = expand(
+        weekdays=[Weekday.SAT, Weekday.MON], start=date(2027, 3, 27), end=date(2027, 3, 29)
+    )
     before, after = (local(d, time(7, 30)) for d in days)
     assert before.utcoffset() is not None and after.utcoffset() is not None
     assert (before.hour, after.hour) == (7, 7)

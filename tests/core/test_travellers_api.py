@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from helpers import ANNA, auth, register, token_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from conftest import NOW
+from helpers import ANNA, auth, register, token_for
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.travellers.models import Traveller
-
-from conftest import NOW
 
 
 def test_register_find_and_update_a_traveller(app_client: TestClient, session: Session) -> None:
@@ -21,8 +20,9 @@ def test_register_find_and_update_a_traveller(app_client: TestClient, session: S
     found = app_client.get("/api/v1/travellers", params={"q": "testsson"}, headers=auth(token))
     assert found.status_code == 200
     assert [t["id"] for t in found.json()["items"]] == [traveller_id]
-    by_number = app_client.get("/api/v1/travellers", params={"q": "191212121212"},
-                               headers=auth(token))
+    by_number = app_client.get(
+        "/api/v1/travellers", params={"q": "191212121212"}, headers=auth(token)
+    )
     assert by_number.json()["total"] == 1
 
     card = app_client.get(f"/api/v1/travellers/{traveller_id}", headers=auth(token)).json()
@@ -43,11 +43,13 @@ def test_stale_version_gets_409_and_overwrites_nothing(
 ) -> None:
     token = token_for(session, Role.OPERATOR, now=NOW)
     traveller_id = register(app_client, token)
-    first = app_client.patch(f"/api/v1/travellers/{traveller_id}",
-                             json={"version": 1, "phone": "1"}, headers=auth(token))
+    first = app_client.patch(
+        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "1"}, headers=auth(token)
+    )
     assert first.status_code == 200
-    second = app_client.patch(f"/api/v1/travellers/{traveller_id}",
-                              json={"version": 1, "phone": "2"}, headers=auth(token))
+    second = app_client.patch(
+        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "2"}, headers=auth(token)
+    )
     assert second.status_code == 409
     assert second.headers["content-type"] == "application/problem+json"
     assert second.json()["field"] == "version"
@@ -59,9 +61,9 @@ def test_invalid_personal_number_is_refused_and_nothing_stored(
 ) -> None:
     token = token_for(session, Role.OPERATOR, now=NOW)
     before = session.scalar(select(func.count(Traveller.id)))
-    response = app_client.post("/api/v1/travellers",
-                               json={**ANNA, "personal_number": "19121212-1213"},
-                               headers=auth(token))
+    response = app_client.post(
+        "/api/v1/travellers", json={**ANNA, "personal_number": "19121212-1213"}, headers=auth(token)
+    )
     assert response.status_code == 422
     assert response.json()["field"] == "personal_number"
     assert "check digit" in response.json()["detail"]
@@ -87,8 +89,9 @@ def test_protected_identity_is_masked_without_the_right(
     listed = app_client.get("/api/v1/travellers", headers=auth(operator)).text
     assert "Testsson" not in listed
 
-    entitled = token_for(session, Role.OPERATOR, now=NOW, username="entitled",
-                         may_see_protected=True)
+    entitled = token_for(
+        session, Role.OPERATOR, now=NOW, username="entitled", may_see_protected=True
+    )
     seen = app_client.get(f"/api/v1/travellers/{traveller_id}", headers=auth(entitled)).json()
     assert seen["last_name"] == "Testsson"
 
@@ -99,10 +102,12 @@ def test_every_read_and_write_of_a_traveller_is_audited(
     token = token_for(session, Role.OPERATOR, now=NOW)
     traveller_id = register(app_client, token)
     app_client.get(f"/api/v1/travellers/{traveller_id}", headers=auth(token))
-    app_client.patch(f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "9"},
-                     headers=auth(token))
+    app_client.patch(
+        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "9"}, headers=auth(token)
+    )
     actions = session.scalars(
-        select(AuditEntry.action).where(AuditEntry.traveller_id == traveller_id)
+        select(AuditEntry.action)
+        .where(AuditEntry.traveller_id == traveller_id)
         .order_by(AuditEntry.id)
     ).all()
     assert actions == ["create", "read", "update"]
@@ -120,14 +125,19 @@ def test_requests_without_a_token_are_401(app_client: TestClient) -> None:
 
 def test_places_search_is_accent_insensitive(app_client: TestClient, session: Session) -> None:
     token = token_for(session, Role.OPERATOR, now=NOW)
-    names = [p["name"] for p in app_client.get("/api/v1/places", params={"q": "ostersund"},
-                                               headers=auth(token)).json()]
+    names = [
+        p["name"]
+        for p in app_client.get(
+            "/api/v1/places", params={"q": "ostersund"}, headers=auth(token)
+        ).json()
+    ]
     assert names[0] == "Östersund"
     assert "Östersunds sjukhus" in names
     roros = app_client.get("/api/v1/places", params={"q": "roros"}, headers=auth(token)).json()
     assert roros[0]["name"] == "Røros sykehus"
-    dialysis = app_client.get("/api/v1/places", params={"kind": "dialysis"},
-                              headers=auth(token)).json()
+    dialysis = app_client.get(
+        "/api/v1/places", params={"kind": "dialysis"}, headers=auth(token)
+    ).json()
     assert len(dialysis) == 3
 
 

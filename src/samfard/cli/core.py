@@ -31,8 +31,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     data = subparsers.add_parser("demo-data", help="generate a synthetic service day")
     _demo_options(data)
-    data.add_argument("--json", type=Path, metavar="FILE",
-                      help="write the day to a JSON file instead of the database")
+    data.add_argument(
+        "--json",
+        type=Path,
+        metavar="FILE",
+        help="write the day to a JSON file instead of the database",
+    )
     data.set_defaults(handler=_demo_data)
 
     demo = subparsers.add_parser(
@@ -53,11 +57,19 @@ def _tomorrow() -> date:
 
 
 def _demo_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--date", type=date.fromisoformat, default=None,
-                        help="service day, YYYY-MM-DD (default: tomorrow)")
+    parser.add_argument(
+        "--date",
+        type=date.fromisoformat,
+        default=None,
+        help="service day, YYYY-MM-DD (default: tomorrow)",
+    )
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    parser.add_argument("--trips", type=int, default=600,
-                        help="single trips for both regions (default 600; 3000 is a busy day)")
+    parser.add_argument(
+        "--trips",
+        type=int,
+        default=600,
+        help="single trips for both regions (default 600; 3000 is a busy day)",
+    )
 
 
 def _version(args: argparse.Namespace) -> int:
@@ -100,10 +112,16 @@ def _demo_data(args: argparse.Namespace) -> int:
     day = args.date or _tomorrow()
     demo = generate_day(day, seed=args.seed, trips=args.trips)
     if args.json is not None:
-        args.json.write_text(json.dumps(dataclasses.asdict(demo), default=_json_default,
-                                        ensure_ascii=False, indent=1), encoding="utf-8")
-        print(f"{demo.trip_count} trips, {len(demo.bookings)} bookings for {day} "
-              f"written to {args.json}")
+        args.json.write_text(
+            json.dumps(
+                dataclasses.asdict(demo), default=_json_default, ensure_ascii=False, indent=1
+            ),
+            encoding="utf-8",
+        )
+        print(
+            f"{demo.trip_count} trips, {len(demo.bookings)} bookings for {day} "
+            f"written to {args.json}"
+        )
         return 0
     return _load_into_database(day=day, seed=args.seed, trips=args.trips)
 
@@ -128,8 +146,10 @@ def _load_into_database(*, day: date, seed: int, trips: int) -> int:
             print(f"demo data for {day} is already in the database; nothing added")
             return 0
         result = load_day(session=session, demo=generate_day(day, seed=seed, trips=trips))
-    print(f"loaded {day}: {result.travellers} travellers, {result.bookings} bookings "
-          f"({result.series} dialysis series)")
+    print(
+        f"loaded {day}: {result.travellers} travellers, {result.bookings} bookings "
+        f"({result.series} dialysis series)"
+    )
     return 0
 
 
@@ -141,9 +161,11 @@ def _demo(args: argparse.Namespace) -> int:
 
     settings = get_settings()
     if not settings.database_url.startswith("sqlite"):
-        print("samfard demo runs on the embedded SQLite database; unset SAMFARD_DATABASE_URL "
-              "or use `samfard demo-data` and `samfard serve` for another database",
-              file=sys.stderr)
+        print(
+            "samfard demo runs on the embedded SQLite database; unset SAMFARD_DATABASE_URL "
+            "or use `samfard demo-data` and `samfard serve` for another database",
+            file=sys.stderr,
+        )
         return 2
     _db_upgrade(args)
     day = args.date or _tomorrow()
@@ -152,12 +174,21 @@ def _demo(args: argparse.Namespace) -> int:
     now = datetime.now(STOCKHOLM)
     with make_sessionmaker(make_engine(settings.database_url))() as session:
         username = f"demo-{secrets.token_hex(3)}"
-        user = create_user(session=session, username=username, password=password,
-                           role=Role.OPERATOR, now=now, display_name="Demo operator",
-                           principal_codes=["*"])
+        user = create_user(
+            session=session,
+            username=username,
+            password=password,
+            role=Role.OPERATOR,
+            now=now,
+            display_name="Demo operator",
+            principal_codes=["*"],
+        )
         token = issue_token(session=session, user=user, kind="bearer", now=now)
     host, port = args.host or settings.host, args.port or settings.port
-    print(f"\nDemo operator: {username} / {password}\n"
-          f"Try: curl -H 'Authorization: Bearer {token}' "
-          f"'http://{host}:{port}/api/v1/bookings?date={day}'\n", flush=True)
+    print(
+        f"\nDemo operator: {username} / {password}\n"
+        f"Try: curl -H 'Authorization: Bearer {token}' "
+        f"'http://{host}:{port}/api/v1/bookings?date={day}'\n",
+        flush=True,
+    )
     return _serve(args)

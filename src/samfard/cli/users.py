@@ -13,8 +13,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     actions = users.add_subparsers(dest="user_command", required=True, metavar="ACTION")
     admin = actions.add_parser("create-admin", help="create a system administrator")
     admin.add_argument("--username", required=True)
-    admin.add_argument("--password-stdin", action="store_true",
-                       help="read the password from standard input instead of a prompt")
+    admin.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of a prompt",
+    )
     admin.set_defaults(handler=_create_admin)
 
 
@@ -35,8 +38,14 @@ def _create_admin(args: argparse.Namespace) -> int:
             return 2
     settings = get_settings()
     with make_sessionmaker(make_engine(settings.database_url))() as session:
-        create_user(session=session, username=args.username, password=password,
-                    role=Role.SYSTEM_ADMIN, now=datetime.now(UTC),
-                    display_name="System administrator", principal_codes=["*"])
+        create_user(
+            session=session,
+            username=args.username,
+            password=password,
+            role=Role.SYSTEM_ADMIN,
+            now=datetime.now(UTC),
+            display_name="System administrator",
+            principal_codes=["*"],
+        )
     print(f"administrator {args.username} created")
     return 0

@@ -14,6 +14,7 @@ from samfard.booking import series as series_service
 from samfard.booking import service as booking_service
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
+from samfard.booking.recurrence import Weekday
 from samfard.booking.schemas import (
     BookingCreate,
     Channel,
@@ -25,7 +26,6 @@ from samfard.booking.schemas import (
     SeriesCreate,
     SeriesLeg,
 )
-from samfard.booking.recurrence import Weekday
 from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
 from samfard.demo.generator import DemoBooking, DemoDay, DemoTraveller, Spot
@@ -37,8 +37,9 @@ from samfard.travellers.models import MobilityAid, PermitKind
 from samfard.travellers.schemas import Address, PermitCreate, TravellerCreate
 
 SERIES_WEEKS = 2
-DEMO_ACTOR = Actor(user_id=None, username="demo-loader", role=SYSTEM.role,
-                   principal_codes=SYSTEM.principal_codes)
+DEMO_ACTOR = Actor(
+    user_id=None, username="demo-loader", role=SYSTEM.role, principal_codes=SYSTEM.principal_codes
+)
 
 
 @dataclass(frozen=True)
@@ -64,16 +65,20 @@ def load_day(*, session: Session, demo: DemoDay, now: datetime | None = None) ->
         traveller_id = ids[booking.traveller_key]
         if booking.dialysis_weekdays:
             _, created = series_service.create_series(
-                session=session, data=_series(booking, traveller_id, places, demo.day),
-                actor=DEMO_ACTOR, now=now,
+                session=session,
+                data=_series(booking, traveller_id, places, demo.day),
+                actor=DEMO_ACTOR,
+                now=now,
             )
             series += 1
             bookings += len(created)
             stored = created
         else:
             one, _ = booking_service.create_booking(
-                session=session, data=_booking(booking, traveller_id, places),
-                actor=DEMO_ACTOR, now=now,
+                session=session,
+                data=_booking(booking, traveller_id, places),
+                actor=DEMO_ACTOR,
+                now=now,
             )
             bookings += 1
             stored = [one]
@@ -81,30 +86,54 @@ def load_day(*, session: Session, demo: DemoDay, now: datetime | None = None) ->
         if index % 10 != 9:
             with transaction(session):
                 for row in stored:
-                    apply_transition(session, row, BookingStatus.APPROVED, actor=DEMO_ACTOR,
-                                     now=now, reason="demo: approved by the assessment")
+                    apply_transition(
+                        session,
+                        row,
+                        BookingStatus.APPROVED,
+                        actor=DEMO_ACTOR,
+                        now=now,
+                        reason="demo: approved by the assessment",
+                    )
     return LoadResult(travellers=len(ids), bookings=bookings, series=series)
 
 
 def _register(session: Session, t: DemoTraveller, *, now: datetime, day: date) -> int:
     aids = [MobilityAid(a) for a in t.mobility_aids]
     stored = traveller_service.register_traveller(
-        session=session, actor=DEMO_ACTOR, now=now, synthetic=True,
+        session=session,
+        actor=DEMO_ACTOR,
+        now=now,
+        synthetic=True,
         data=TravellerCreate(
-            personal_number=t.personal_number, first_name=t.first_name, last_name=t.last_name,
-            protected_identity=t.protected_identity, mobility_aids=aids,
-            address=Address(street=t.street, postal_code=t.postal_code, city=t.city,
-                            municipality_code=t.municipality_code, lat=t.lat, lon=t.lon),
+            personal_number=t.personal_number,
+            first_name=t.first_name,
+            last_name=t.last_name,
+            protected_identity=t.protected_identity,
+            mobility_aids=aids,
+            address=Address(
+                street=t.street,
+                postal_code=t.postal_code,
+                city=t.city,
+                municipality_code=t.municipality_code,
+                lat=t.lat,
+                lon=t.lon,
+            ),
         ),
     )
     if t.permit_municipality is not None:
         for kind in (PermitKind.FARDTJANST, PermitKind.RIKSFARDTJANST):
             credentials.add_permit(
-                session=session, traveller_id=stored.id, actor=DEMO_ACTOR, now=now,
-                data=PermitCreate(kind=kind, principal=t.permit_municipality,
-                                  valid_from=day - timedelta(days=400),
-                                  valid_until=day + timedelta(days=700),
-                                  special_vehicle=t.permit_special_vehicle),
+                session=session,
+                traveller_id=stored.id,
+                actor=DEMO_ACTOR,
+                now=now,
+                data=PermitCreate(
+                    kind=kind,
+                    principal=t.permit_municipality,
+                    valid_from=day - timedelta(days=400),
+                    valid_until=day + timedelta(days=700),
+                    special_vehicle=t.permit_special_vehicle,
+                ),
             )
     return stored.id
 
@@ -126,15 +155,23 @@ def _extras(b: DemoBooking) -> dict[str, object]:
 
 def _booking(b: DemoBooking, traveller_id: int, places: dict[str, int]) -> BookingCreate:
     legs = [
-        LegCreate(origin=_location(leg.origin, places),
-                  destination=_location(leg.destination, places),
-                  pickup_at=leg.pickup_at, appointment_at=leg.appointment_at,
-                  return_of=leg.return_of)
+        LegCreate(
+            origin=_location(leg.origin, places),
+            destination=_location(leg.destination, places),
+            pickup_at=leg.pickup_at,
+            appointment_at=leg.appointment_at,
+            return_of=leg.return_of,
+        )
         for leg in b.legs
     ]
-    return BookingCreate(traveller_id=traveller_id, service=b.service,
-                         principal=b.principal_code, legs=legs, channel=Channel.PHONE,
-                         **_extras(b))  # type: ignore[arg-type]
+    return BookingCreate(
+        traveller_id=traveller_id,
+        service=b.service,
+        principal=b.principal_code,
+        legs=legs,
+        channel=Channel.PHONE,
+        **_extras(b),
+    )
 
 
 def _series(b: DemoBooking, traveller_id: int, places: dict[str, int], day: date) -> SeriesCreate:
@@ -142,15 +179,23 @@ def _series(b: DemoBooking, traveller_id: int, places: dict[str, int], day: date
         return None if moment is None else moment.astimezone(STOCKHOLM).time()
 
     legs = [
-        SeriesLeg(origin=_location(leg.origin, places),
-                  destination=_location(leg.destination, places),
-                  pickup_time=clock(leg.pickup_at), appointment_time=clock(leg.appointment_at),
-                  return_of=leg.return_of)
+        SeriesLeg(
+            origin=_location(leg.origin, places),
+            destination=_location(leg.destination, places),
+            pickup_time=clock(leg.pickup_at),
+            appointment_time=clock(leg.appointment_at),
+            return_of=leg.return_of,
+        )
         for leg in b.legs
     ]
     return SeriesCreate(
-        traveller_id=traveller_id, service=b.service, principal=b.principal_code,
-        weekdays=[Weekday(w) for w in b.dialysis_weekdays], start_date=day,
-        end_date=day + timedelta(weeks=SERIES_WEEKS) - timedelta(days=1), legs=legs,
-        channel=Channel.CARE, **_extras(b),  # type: ignore[arg-type]
+        traveller_id=traveller_id,
+        service=b.service,
+        principal=b.principal_code,
+        weekdays=[Weekday(w) for w in b.dialysis_weekdays],
+        start_date=day,
+        end_date=day + timedelta(weeks=SERIES_WEEKS) - timedelta(days=1),
+        legs=legs,
+        channel=Channel.CARE,
+        **_extras(b),
     )

@@ -1,0 +1,441 @@
+"""Bookings over HTTP on SQLite and PostgreSQL: creation, filters, lifecycle, idempotency,
+optimistic locking, and bad input answered with problem+json naming the field."""
+
+from __future__ import annotations
+
+from datetime import UTC, date
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from conftest import NOW
+from helpers import auth, iso, place_id, register, token_for
+from samfard.access.permissions import Role
+from samfard.booking.models import Booking, BookingEvent
+from samfard.clock import FixedClock
+
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def operator(session: Session) -> str:
+    return token_for(session, Role.OPERATOR, now=NOW)
+
+
+@pytest.fixture
+def anna(app_client: TestClient, operator: str) -> int:
+    return register(app_client, operator)
+
+
+def sjukresa(client: TestClient, token: str, traveller_id: int, **changes: Any) -> dict[str, Any]:
+    hospital = place_id(client, token, "Östersunds sjukhus")
+    body: dict[str, Any] = {
+        "traveller_id": traveller_id,
+        "service": "sjukresa",
+        "principal": "23",
+        "purpose": "treatment",
+        "legs": [
+            {
+                "origin": {"home": True},
+                "destination": {"place_id": hospital},
+                "appointment_at": iso(MONDAY, "09:30"),
+            },
+            {
+                "origin": {"place_id": hospital},
+                "destination": {"home": True},
+                "pickup_at": iso(MONDAY, "12:00"),
+                "return_of": 0,
+            },
+        ],
+        "companions": [{"kind": "escort"}],
+        "needs": ["wheelchair"],
+        "message_to_driver": "Ring på porttelefonen",
+    }
+    body.update(changes)
+    return body
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count(Booking.id))) or 0
+
+
+def test_booking_is_stored_with_legs_and_listed_by_day(
+    app_client: TestClient, operator: str, anna: int
+) -> None:
+    created = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
+    )
+    assert created.status_code == 201, created.text
+    booking = created.json()
+    assert booking["status"] == "requested"
+    assert booking["service_date"] == "2026-11-23"
+    assert [leg["direction"] for leg in booking["legs"]] == ["outward", "return"]
+    assert booking["legs"][1]["return_of_seq"] == 0
+    assert booking["reference"].startswith("SF-")
+
+    listed = app_client.get(
+        "/api/v1/bookings", params={"date": "2026-11-23"}, headers=auth(operator)
+    ).json()
+    assert [b["id"] for b in listed["items"]] == [booking["id"]]
+    other_day = app_client.get(
+        "/api/v1/bookings", params={"date": "2026-11-24"}, headers=auth(operator)
+    ).json()
+    assert other_day["total"] == 0
+    by_filters = app_client.get(
+        "/api/v1/bookings",
+        params={
+            "status": "requested",
+            "principal": "23",
+            "service": "sjukresa",
+            "traveller_id": anna,
+            "date_from": "2026-11-01",
+            "date_to": "2026-11-30",
+        },
+        headers=auth(operator),
+    ).json()
+    assert by_filters["total"] == 1
+
+
+def test_pagination_reports_total_and_slices(
+    app_client: TestClient, operator: str, anna: int
+) -> None:
+    for hour in ("08:00", "09:00", "10:00"):
+        body = sjukresa(app_client, operator, anna)
+        body["legs"] = [{**body["legs"][0], "appointment_at": iso(MONDAY, hour)}]
+        assert (
+            app_client.post("/api/v1/bookings", json=body, headers=auth(operator)).status_code
+            == 201
+        )
+    page = app_client.get(
+        "/api/v1/bookings", params={"limit": 2, "offset": 2}, headers=auth(operator)
+    ).json()
+    assert page["total"] == 3
+    assert len(page["items"]) == 1
+
+
+def test_lifecycle_transitions_are_stored_as_events(
+    app_client: TestClient, operator: str, anna: int
+) -> None:
+    booking = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
+    ).json()
+    url = f"/api/v1/bookings/{booking['id']}"
+    for target in ("approved", "scheduled", "assigned", "in_progress", "completed"):
+        moved = app_client.post(
+            f"{url}/transitions", json={"to": target, "reason": "test"}, headers=auth(operator)
+        )
+        assert moved.status_code == 200, moved.text
+        assert moved.json()["status"] == target
+    refused = app_client.post(
+        f"{url}/transitions", json={"to": "cancelled", "reason": "x"}, headers=auth(operator)
+    )
+    assert refused.status_code == 409
+    assert "from completed to cancelled" in refused.json()["detail"]
+    history = app_client.get(f"{url}/events", headers=auth(operator)).json()
+    assert [(e["from_status"], e["to_status"]) for e in history] == [
+        (None, "requested"),
+        ("requested", "approved"),
+        ("approved", "scheduled"),
+        ("scheduled", "assigned"),
+        ("assigned", "in_progress"),
+        ("in_progress", "completed"),
+    ]
+    assert all(e["actor"] == "operator-user" for e in history)
+
+
+def test_cancellation_needs_a_reason_and_late_ones_are_flagged(
+    app_client: TestClient, operator: str, anna: int, clock: FixedClock
+) -> None:
+    booking = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
+    ).json()
+    url = f"/api/v1/bookings/{booking['id']}"
+    no_reason = app_client.post(
+        f"{url}/transitions", json={"to": "cancelled"}, headers=auth(operator)
+    )
+    assert no_reason.status_code == 422
+    assert no_reason.json()["field"] == "reason"
+    clock.current = clock.current.replace(day=23, hour=8, minute=30)  # an hour before 09:30
+    cancelled = app_client.post(
+        f"{url}/cancel", json={"reason": "feeling better"}, headers=auth(operator)
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["late_cancellation"] is True
+
+
+def test_idempotent_post_returns_the_first_booking_and_creates_nothing(
+    app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    body = sjukresa(app_client, operator, anna)
+    headers = {**auth(operator), "Idempotency-Key": "desk-7-0001"}
+    first = app_client.post("/api/v1/bookings", json=body, headers=headers)
+    stored = count(session)
+    again = app_client.post("/api/v1/bookings", json=body, headers=headers)
+    assert again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    assert count(session) == stored
+    different = app_client.post(
+        "/api/v1/bookings", json={**body, "purpose": "xray"}, headers=headers
+    )
+    assert different.status_code == 409
+    assert different.json()["field"] == "Idempotency-Key"
+    assert count(session) == stored
+
+
+def test_second_writer_with_a_stale_version_gets_409(
+    app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    booking = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
+    ).json()
+    url = f"/api/v1/bookings/{booking['id']}"
+    version = booking["version"]
+    first = app_client.patch(
+        url, json={"version": version, "message_to_driver": "A"}, headers=auth(operator)
+    )
+    assert first.status_code == 200
+    second = app_client.patch(
+        url, json={"version": version, "message_to_driver": "B"}, headers=auth(operator)
+    )
+    assert second.status_code == 409
+    assert second.json()["field"] == "version"
+    assert session.get(Booking, booking["id"]).message_to_driver == "A"  # type: ignore[union-attr]
+
+
+def _leg(body: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    body["legs"] = [{**body["legs"][0], **changes}]
+    return body
+
+
+BAD_INPUTS = {
+    "unknown place": (
+        lambda b: _leg(b, destination={"place_id": 999999}),
+        "legs[0].destination.place_id",
+        404,
+    ),
+    "appointment before pickup": (
+        lambda b: _leg(b, pickup_at=iso(MONDAY, "10:00"), appointment_at=iso(MONDAY, "09:00")),
+        "legs[0].appointment_at",
+        422,
+    ),
+    "origin is destination": (
+        lambda b: _leg(b, destination={"home": True}),
+        "legs[0].destination",
+        422,
+    ),
+    "booking in the past": (
+        lambda b: _leg(b, appointment_at=iso(date(2026, 11, 19), "09:00")),
+        "legs[0].appointment_at",
+        422,
+    ),
+    "unknown principal": (lambda b: {**b, "principal": "9999"}, "principal", 422),
+    "principal does not pay the service": (lambda b: {**b, "principal": "2380"}, "service", 422),
+    "no time on a leg": (lambda b: _leg(b, appointment_at=None), "legs[0].pickup_at", 422),
+    "naive time": (
+        lambda b: _leg(b, appointment_at="2026-11-23T09:30:00"),
+        "legs[0].appointment_at",
+        422,
+    ),
+    "unknown traveller": (lambda b: {**b, "traveller_id": 999999}, "traveller_id", 404),
+    "return before outward": (
+        lambda b: {
+            **b,
+            "legs": [b["legs"][0], {**b["legs"][1], "pickup_at": iso(MONDAY, "07:00")}],
+        },
+        "legs[1].pickup_at",
+        422,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_INPUTS))
+def test_bad_booking_input_names_the_field_and_stores_nothing(
+    case: str, app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    change, field, status = BAD_INPUTS[case]
+    before = count(session)
+    response = app_client.post(
+        "/api/v1/bookings",
+        json=change(sjukresa(app_client, operator, anna)),
+        headers=auth(operator),
+    )
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["field"] == field
+    assert count(session) == before
+
+
+def test_fardtjanst_under_an_expired_permit_is_refused(
+    app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    permit = app_client.post(
+        f"/api/v1/travellers/{anna}/permits",
+        json={
+            "kind": "fardtjanst",
+            "principal": "2380",
+            "valid_from": "2025-01-01",
+            "valid_until": "2026-11-22",
+        },
+        headers=auth(operator),
+    )
+    assert permit.status_code == 201, permit.text
+    town = place_id(app_client, operator, "Brunflo")
+    body = {
+        "traveller_id": anna,
+        "service": "fardtjanst",
+        "principal": "2380",
+        "legs": [
+            {
+                "origin": {"home": True},
+                "destination": {"place_id": town},
+                "pickup_at": iso(MONDAY, "10:00"),
+            }
+        ],
+    }
+    refused = app_client.post("/api/v1/bookings", json=body, headers=auth(operator))
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "service"
+    assert "expired on 2026-11-22" in refused.json()["detail"]
+    body["legs"][0]["pickup_at"] = iso(date(2026, 11, 22), "10:00")
+    accepted = app_client.post("/api/v1/bookings", json=body, headers=auth(operator))
+    assert accepted.status_code == 201, accepted.text
+
+
+def dialysis_series(
+    client: TestClient, token: str, traveller_id: int, **changes: Any
+) -> dict[str, Any]:
+    unit = place_id(client, token, "Östersunds sjukhus dialys")
+    body: dict[str, Any] = {
+        "traveller_id": traveller_id,
+        "service": "sjukresa",
+        "principal": "23",
+        "purpose": "dialysis",
+        "weekdays": ["mon", "wed", "fri"],
+        "start_date": "2026-11-23",
+        "end_date": "2026-12-06",
+        "exception_dates": ["2026-11-25"],
+        "legs": [
+            {
+                "origin": {"home": True},
+                "destination": {"place_id": unit},
+                "appointment_time": "07:30",
+            },
+            {
+                "origin": {"place_id": unit},
+                "destination": {"home": True},
+                "pickup_time": "12:15",
+                "return_of": 0,
+            },
+        ],
+    }
+    body.update(changes)
+    return body
+
+
+def test_series_expands_into_bookings_and_cancels_from_a_date(
+    app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    created = app_client.post(
+        "/api/v1/series", json=dialysis_series(app_client, operator, anna), headers=auth(operator)
+    )
+    assert created.status_code == 201, created.text
+    series = created.json()
+    assert len(series["booking_ids"]) == 5  # 23, 27, 30 Nov, 2, 4 Dec (25 Nov excepted)
+    days = [session.get(Booking, i).service_date.isoformat() for i in series["booking_ids"]]  # type: ignore[union-attr]
+    assert days == ["2026-11-23", "2026-11-27", "2026-11-30", "2026-12-02", "2026-12-04"]
+
+    cancelled = app_client.post(
+        f"/api/v1/series/{series['id']}/cancel",
+        json={"from_date": "2026-11-30", "reason": "transplant"},
+        headers=auth(operator),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    statuses = {
+        session.get(Booking, i).service_date.isoformat(): session.get(Booking, i).status  # type: ignore[union-attr]
+        for i in series["booking_ids"]
+    }
+    assert statuses == {
+        "2026-11-23": "requested",
+        "2026-11-27": "requested",
+        "2026-11-30": "cancelled",
+        "2026-12-02": "cancelled",
+        "2026-12-04": "cancelled",
+    }
+    assert cancelled.json()["cancelled_from"] == "2026-11-30"
+
+
+def test_series_keeps_local_times_across_the_daylight_saving_change(
+    app_client: TestClient, session: Session, operator: str, anna: int, clock: FixedClock
+) -> None:
+    body = dialysis_series(
+        app_client,
+        operator,
+        anna,
+        start_date="2027-03-26",
+        end_date="2027-03-29",
+        exception_dates=[],
+    )
+    created = app_client.post("/api/v1/series", json=body, headers=auth(operator)).json()
+    appointments = [
+        session.get(Booking, i).legs[0].appointment_at  # type: ignore[union-attr]
+        for i in created["booking_ids"]
+    ]
+    utc_hours = [a.astimezone(UTC).hour for a in appointments]
+    assert utc_hours == [6, 5]  # 07:30 CET on Fri 26 Mar, 07:30 CEST on Mon 29 Mar
+
+
+def test_series_with_no_weekdays_is_refused(
+    app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    before = count(session)
+    response = app_client.post(
+        "/api/v1/series",
+        json=dialysis_series(app_client, operator, anna, weekdays=[]),
+        headers=auth(operator),
+    )
+    assert response.status_code == 422
+    assert response.json()["field"] == "weekdays"
+    assert count(session) == before
+
+
+def test_failure_halfway_through_a_series_leaves_no_partial_series(
+    app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    """A färdtjänst permit ending mid-series makes a later occurrence fail: nothing stays."""
+    app_client.post(
+        f"/api/v1/travellers/{anna}/permits",
+        json={
+            "kind": "fardtjanst",
+            "principal": "2380",
+            "valid_from": "2026-01-01",
+            "valid_until": "2026-11-30",
+        },
+        headers=auth(operator),
+    )
+    town = place_id(app_client, operator, "Brunflo")
+    body = {
+        "traveller_id": anna,
+        "service": "fardtjanst",
+        "principal": "2380",
+        "weekdays": ["mon", "wed", "fri"],
+        "start_date": "2026-11-23",
+        "end_date": "2026-12-11",
+        "legs": [
+            {"origin": {"home": True}, "destination": {"place_id": town}, "pickup_time": "10:00"}
+        ],
+    }
+    before_bookings = count(session)
+    before_events = session.scalar(select(func.count(BookingEvent.id)))
+    response = app_client.post("/api/v1/series", json=body, headers=auth(operator))
+    assert response.status_code == 422
+    assert "expired on 2026-11-30" in response.json()["detail"]
+    assert count(session) == before_bookings
+    assert session.scalar(select(func.count(BookingEvent.id))) == before_events
+    from samfard.booking.models import Series
+
+    assert session.scalar(select(func.count(Series.id))) == 0
