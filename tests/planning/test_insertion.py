@@ -13,7 +13,14 @@ import pytest
 
 from samfard.errors import InputError
 from samfard.planning import insertion as ins
-from samfard.planning.insertion import Insertion, InsertionSettings, Refusal, insert, with_request
+from samfard.planning.insertion import (
+    Insertion,
+    InsertionSettings,
+    Refusal,
+    ScreeningCache,
+    insert,
+    with_request,
+)
 from samfard.planning.model import (
     Problem,
     Request,
@@ -234,7 +241,7 @@ def _brute_force(problem: Problem, solution: Solution, request: Request) -> floa
     from collections import Counter
 
     views = ins._candidate_views(
-        problem, solution, request, {r.id: r for r in problem.requests}, Counter()
+        problem, solution, request, {r.id: r for r in problem.requests}, Counter(), None
     )
     costs = []
     for view in views:
@@ -291,3 +298,20 @@ def test_with_request_equals_a_freshly_validated_problem() -> None:
     assert problem.requests == (trip("r1", 1, 2, 9),)  # the original is untouched
     with pytest.raises(InputError, match="load has 2 values"):
         with_request(problem, trip("r3", 1, 2, 9, load=(1, 0)))
+
+
+def test_screening_cache_changes_speed_not_answers() -> None:
+    """Thirty insertions with one cache give exactly the answers of uncached insertions,
+    and unchanged routes are served from the cache."""
+    rng = random.Random(11)
+    problem = problem_of([taxi(f"t{k}", depot=rng.randrange(11)) for k in range(5)])
+    solution = Solution(())
+    cache = ScreeningCache()
+    for k in range(30):
+        pickup, dropoff = rng.sample(range(11), 2)
+        request = trip(f"r{k}", pickup, dropoff, rng.uniform(7, 12))
+        cached = insert(problem, solution, request, cache=cache)
+        assert cached == insert(problem, solution, request)
+        if isinstance(cached, Insertion):
+            problem, solution = with_request(problem, cached.request), cached.solution
+    assert cache.hits > cache.misses > 0

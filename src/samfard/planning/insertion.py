@@ -119,17 +119,48 @@ class _RouteView:
     alone: list[bool]  # a ride-alone passenger is on board when leaving the stop
 
 
+class ScreeningCache:
+    """Per-route screening data kept between insertions into the same day.
+
+    Each insertion changes one route; the earliest and latest times and loads of the
+    others stay valid, and computing them is most of an insertion's work. Entries are
+    keyed by the vehicle, the route and the requests on it (promises included), so a
+    changed route or promise is never served stale data; routes gone from the plan are
+    forgotten, and everything is dropped when the matrices change.
+    """
+
+    def __init__(self) -> None:
+        self._time: object = None
+        self._views: dict[tuple[object, ...], _RouteView] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def valid_for(self, problem: Problem) -> dict[tuple[object, ...], _RouteView]:
+        if self._time is not problem.time:
+            self._time, self._views = problem.time, {}
+        return self._views
+
+    def keep(self, views: dict[tuple[object, ...], _RouteView]) -> None:
+        found = sum(1 for key in views if key in self._views)
+        self.hits += found
+        self.misses += len(views) - found
+        self._views = views
+
+
 def insert(
     problem: Problem,
     solution: Solution,
     request: Request,
     settings: InsertionSettings | None = None,
+    cache: ScreeningCache | None = None,
 ) -> Insertion | Refusal:
     """Cheapest feasible insertion of `request` into `solution`, or the reasons there is none.
 
     `request.pickup` and `request.dropoff` must be locations of `problem`'s matrices (the
     caller extends the matrices with new addresses). `problem` must hold every request the
     solution serves, with their promises; it may hold `request` itself if not yet routed.
+    Pass the same `cache` to every insertion into one day to skip re-screening routes
+    that did not change; the answer is the same with or without it.
     """
     settings = settings or InsertionSettings()
     requests = {r.id: r for r in problem.requests}
@@ -138,7 +169,7 @@ def insert(
         raise InputError(f"request {request.id} is already in the plan", field="request_id")
     with_request(problem, request)  # checks the request fits the problem's data
     reasons: Counter[str] = Counter()
-    views = _candidate_views(problem, solution, request, requests, reasons)
+    views = _candidate_views(problem, solution, request, requests, reasons, cache)
     screened: list[tuple[float, int, int, int]] = []
     for index, view in enumerate(views):
         found = _screen(problem, view, request, index)
@@ -218,16 +249,27 @@ def _candidate_views(
     request: Request,
     requests: dict[str, Request],
     reasons: Counter[str],
+    cache: ScreeningCache | None,
 ) -> list[_RouteView]:
     """Routes of vehicles that could carry the request, then one unused vehicle per kind."""
     vehicles = {v.id: v for v in problem.vehicles}
     views: list[_RouteView] = []
     used: set[str] = set()
+    known = cache.valid_for(problem) if cache is not None else {}
+    kept: dict[tuple[object, ...], _RouteView] = {}
     for route in solution.routes:
         vehicle = vehicles[route.vehicle_id]
         used.add(vehicle.id)
+        key = (vehicle, route, *(requests[rid] for rid in route.request_ids()))
+        view = known.get(key) if cache is not None else None
         if _compatible(vehicle, request, reasons):
-            views.append(_view(problem, vehicle, route, requests))
+            if view is None:
+                view = _view(problem, vehicle, route, requests)
+            views.append(view)
+        if view is not None and cache is not None:
+            kept[key] = view
+    if cache is not None:
+        cache.keep(kept)
     in_use = sum(1 for r in solution.routes if r.request_ids())
     if problem.max_vehicles is not None and in_use >= problem.max_vehicles:
         reasons[f"all {problem.max_vehicles} vehicles allowed are in use"] += 1
@@ -236,11 +278,19 @@ def _candidate_views(
     for vehicle in problem.vehicles:
         if vehicle.id in used or not _compatible(vehicle, request, reasons):
             continue
-        kind = dataclasses.astuple(vehicle)[1:]  # all but the id
+        kind = _kind(vehicle)
         if kind not in kinds:  # identical idle vehicles would give identical answers
             kinds.add(kind)
             views.append(_view(problem, vehicle, None, requests))
     return views
+
+
+def _kind(v: Vehicle) -> tuple[object, ...]:
+    """Everything about a vehicle but its id: equal kinds give equal insertions."""
+    return (
+        v.capacity, v.shift, v.start_depot, v.end_depot, v.type, v.cost_per_distance,
+        v.cost_per_time, v.fixed_cost, v.max_duration, v.front_seats,
+    )  # fmt: skip
 
 
 def _compatible(vehicle: Vehicle, request: Request, reasons: Counter[str]) -> bool:
@@ -295,8 +345,11 @@ def _view(
 
 def _visit(request: Request, kind: StopKind) -> _Visit:
     if kind is StopKind.PICKUP:
-        w = request.effective_pickup_window
-        return _Visit(request.pickup, w.earliest, w.latest, request.pickup_service, kind, request)
+        w, promise = request.pickup_window, request.promised_pickup
+        lo, hi = w.earliest, w.latest
+        if promise is not None:  # the effective window, without building a Window
+            lo, hi = max(lo, promise.earliest), min(hi, promise.latest)
+        return _Visit(request.pickup, lo, hi, request.pickup_service, kind, request)
     w = request.dropoff_window
     return _Visit(request.dropoff, w.earliest, w.latest, request.dropoff_service, kind, request)
 
