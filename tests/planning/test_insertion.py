@@ -241,7 +241,7 @@ def _brute_force(problem: Problem, solution: Solution, request: Request) -> floa
     from collections import Counter
 
     views = ins._candidate_views(
-        problem, solution, request, {r.id: r for r in problem.requests}, Counter(), None
+        problem, solution, request, {r.id: r for r in problem.requests}, Counter(), None, 10**9
     )
     costs = []
     for view in views:

@@ -49,16 +49,24 @@ class InsertionSettings:
     problem's time unit; 900 s is the +-15 min färdtjänst tolerance of rules.md).
     `exact_candidates` is how many screened positions are scheduled exactly and priced
     before the cheapest is taken: 1 is fastest, more finds cheaper insertions when
-    waiting time matters."""
+    waiting time matters. `idle_per_kind` is how many unused vehicles of one kind (alike but
+    for their depots) are screened: those with the cheapest drive from and back to the
+    depot; with one depot per vehicle and times growing with distance, 1 loses nothing."""
 
     promise_tolerance: float = 900.0
     exact_candidates: int = 4
+    idle_per_kind: int = 2
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.promise_tolerance) and self.promise_tolerance >= 0):
             raise InputError(
                 f"promise_tolerance must be >= 0, got {self.promise_tolerance}",
                 field="promise_tolerance",
+            )
+        if self.idle_per_kind < 1:
+            raise InputError(
+                f"idle_per_kind must be at least 1, got {self.idle_per_kind}",
+                field="idle_per_kind",
             )
         if self.exact_candidates < 1:
             raise InputError(
@@ -169,7 +177,9 @@ def insert(
         raise InputError(f"request {request.id} is already in the plan", field="request_id")
     with_request(problem, request)  # checks the request fits the problem's data
     reasons: Counter[str] = Counter()
-    views = _candidate_views(problem, solution, request, requests, reasons, cache)
+    views = _candidate_views(
+        problem, solution, request, requests, reasons, cache, settings.idle_per_kind
+    )
     screened: list[tuple[float, int, int, int]] = []
     for index, view in enumerate(views):
         found = _screen(problem, view, request, index)
@@ -250,6 +260,7 @@ def _candidate_views(
     requests: dict[str, Request],
     reasons: Counter[str],
     cache: ScreeningCache | None,
+    idle_per_kind: int,
 ) -> list[_RouteView]:
     """Routes of vehicles that could carry the request, then one unused vehicle per kind."""
     vehicles = {v.id: v for v in problem.vehicles}
@@ -274,21 +285,28 @@ def _candidate_views(
     if problem.max_vehicles is not None and in_use >= problem.max_vehicles:
         reasons[f"all {problem.max_vehicles} vehicles allowed are in use"] += 1
         return views
-    kinds: set[tuple[object, ...]] = set()
-    for vehicle in problem.vehicles:
+    # Idle vehicles alike but for their depots: only the few whose trip from and back to
+    # the depot costs least can give the cheapest insertion, so only those are screened.
+    idle: dict[tuple[object, ...], list[tuple[float, int, Vehicle]]] = {}
+    t, dist, w = problem.time, problem.distance, problem.objective
+    for order, vehicle in enumerate(problem.vehicles):
         if vehicle.id in used or not _compatible(vehicle, request, reasons):
             continue
-        kind = _kind(vehicle)
-        if kind not in kinds:  # identical idle vehicles would give identical answers
-            kinds.add(kind)
-            views.append(_view(problem, vehicle, None, requests))
+        s, e = vehicle.start_depot, vehicle.end_depot
+        reach = w.distance * vehicle.cost_per_distance * (
+            dist[s][request.pickup] + dist[request.dropoff][e]
+        ) + w.time * vehicle.cost_per_time * (t[s][request.pickup] + t[request.dropoff][e])
+        idle.setdefault(_kind(vehicle)[4:], []).append((reach, order, vehicle))
+    for group in idle.values():
+        group.sort(key=lambda item: item[:2])
+        views.extend(_view(problem, v, None, requests) for _, _, v in group[:idle_per_kind])
     return views
 
 
 def _kind(v: Vehicle) -> tuple[object, ...]:
-    """Everything about a vehicle but its id: equal kinds give equal insertions."""
+    """Everything about a vehicle but its id, depots first."""
     return (
-        v.capacity, v.shift, v.start_depot, v.end_depot, v.type, v.cost_per_distance,
+        v.start_depot, v.end_depot, v.shift, v.capacity, v.type, v.cost_per_distance,
         v.cost_per_time, v.fixed_cost, v.max_duration, v.front_seats,
     )  # fmt: skip
 
