@@ -19,8 +19,8 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
-from functools import partial
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 
 from samfard.demo.generator import generate_day
