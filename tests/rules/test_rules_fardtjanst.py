@@ -370,6 +370,7 @@ def test_conditions_reach_the_planner(rulebooks: RulebookSet) -> None:
         rulebooks,
     )
     assert decision.chosen_mode is Mode.WHEELCHAIR_VEHICLE
+    assert decision.conditions == ("special_vehicle",)
     assert decision.tolerance is not None
     assert decision.tolerance.max_extra_ride_min == 60
 
@@ -393,3 +394,16 @@ def test_bus_fare_tariff_without_fare_names_the_field(rulebooks: RulebookSet) ->
     with pytest.raises(InputError) as error:
         assess(AssessmentRequest(KROKOM, ride("2309")), rulebooks)
     assert error.value.field == "legs[0].bus_fare_ore"
+
+
+def test_permit_conditions_are_listed_for_dispatch(rulebooks: RulebookSet) -> None:
+    """Front seat, riding alone and a granted escort come out as conditions."""
+    traveller = holder("2280", front_seat=True, ride_alone=True, escort=True)
+    decision = assess(
+        AssessmentRequest(
+            traveller, ride("2280", 12, companions=(Companion(CompanionKind.ESCORT),))
+        ),
+        rulebooks,
+    )
+    assert decision.outcome.value == "automatic"
+    assert decision.conditions == ("escort", "front_seat", "ride_alone")

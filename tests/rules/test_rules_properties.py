@@ -152,3 +152,12 @@ def test_hash_changes_with_any_fact() -> None:
     base = AssessmentRequest(person("2380"), trip(Service.SJUKRESA, "23", (leg(40),)))
     older = dataclasses.replace(base, traveller=person("2380", age=51))
     assert assess(base, RULEBOOKS).input_hash != assess(older, RULEBOOKS).input_hash
+
+
+def test_summary_names_the_request() -> None:
+    """The input summary is a readable line of the facts the decision answers."""
+    request = AssessmentRequest(person("2380"), trip(Service.SJUKRESA, "23", (leg(40),)))
+    assert assess(request, RULEBOOKS).input_summary == (
+        "sjukresa paid by 23 on 2026-03-04: 1 leg(s), 40 km, purpose -, mode cheapest, "
+        "traveller aged 50 from 2380, 0 companion(s)"
+    )

@@ -121,6 +121,8 @@ class Decision:
     rulebooks: tuple[RulebookRef, ...]
     ceiling: CeilingRule | None = None
     ledger_after: LedgerState | None = None
+    conditions: tuple[str, ...] = ()
+    input_summary: str = ""
     input_hash: str = ""
 
     @property
@@ -156,6 +158,7 @@ class Draft:
     version: VersionModel
     principal: str
     reasons: list[Reason] = field(default_factory=list)
+    conditions: set[str] = field(default_factory=set)
 
     def cite(self, key: str, source: str) -> Citation:
         path = f"versions[{self.index}].{key}" if key else f"versions[{self.index}]"
@@ -229,4 +232,5 @@ class Draft:
             rulebooks=(RulebookRef(self.book.file, self.version.valid_from),),
             ceiling=ceiling,
             ledger_after=ledger_after,
+            conditions=tuple(sorted(self.conditions)),
         )

@@ -78,7 +78,23 @@ def assess(
             field="trip.service",
         )
     decision = assessor(request, _rulebook(rulebooks, trip))
-    return dataclasses.replace(decision, input_hash=input_hash(request, decision.rulebooks))
+    return dataclasses.replace(
+        decision,
+        input_summary=input_summary(request),
+        input_hash=input_hash(request, decision.rulebooks),
+    )
+
+
+def input_summary(request: AssessmentRequest) -> str:
+    """One line a person can read to recognise the request a decision answers."""
+    trip, traveller = request.trip, request.traveller
+    km = sum((leg.distance_km for leg in trip.legs), Decimal(0))
+    return (
+        f"{trip.service.value} paid by {trip.principal} on {trip.day}: {len(trip.legs)} leg(s), "
+        f"{km} km, purpose {trip.purpose or '-'}, mode {trip.requested_mode or 'cheapest'}, "
+        f"traveller aged {traveller.age} from {traveller.municipality}, "
+        f"{len(trip.companions)} companion(s)"
+    )
 
 
 def _plain(value: object) -> object:

@@ -244,9 +244,10 @@ class Leg:
 class Trip:
     """The trip asked for: service, paying principal, legs, purpose and circumstances.
 
-    public_transport_departure / _return are the times the cheapest mode would leave home
-    and come back (local), used for the accommodation rule; a PublicTransportTimes provider
-    may supply them instead.
+    destination_kind names the kind of place (care_unit, dental, aids_centre, hospital...)
+    for the record. public_transport_departure / _return are the local times the cheapest
+    mode would leave home and come back, used for the accommodation rule; a
+    PublicTransportTimes provider may supply them instead.
     """
 
     service: Service
@@ -256,6 +257,7 @@ class Trip:
     referral: bool = False
     destination_is_nearest: bool = True
     destination_name: str | None = None
+    destination_kind: str | None = None
     companions: tuple[Companion, ...] = ()
     needs: Needs = field(default_factory=Needs)
     requested_mode: Mode | None = None

@@ -188,6 +188,7 @@ def _mode(
     allowed = tuple(m for m in MODE_ORDER if m in version.modes and trip.needs.fits(m))
     if permit.special_vehicle:
         allowed = tuple(m for m in allowed if m is not Mode.TAXI)
+        d.conditions.add("special_vehicle")
         d.add(
             "permit.special_vehicle",
             "the permit requires a special vehicle",
@@ -195,6 +196,8 @@ def _mode(
             source=version.source,
         )
     for need, granted in (("front_seat", permit.front_seat), ("ride_alone", permit.ride_alone)):
+        if granted or getattr(trip.needs, need):
+            d.conditions.add(need)
         if getattr(trip.needs, need) and not granted:
             d.escalate(
                 f"permit.{need}",
@@ -335,6 +338,7 @@ def _companions(
                 key="companions.escort_free",
                 source=rule.source,
             )
+            d.conditions.add("escort")
             out.append(CompanionDecision(i, companion.kind, True, (0,) * len(legs)))
             continue
         fees = holder_fees

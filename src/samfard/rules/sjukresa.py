@@ -61,6 +61,7 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
         _authorise(d, version, request, modes.chosen, modes.rule_index)
     if trip.needs.ride_alone:
         _ride_alone(d, version)
+    d.conditions.update(name for name in ("front_seat", "ride_alone") if getattr(trip.needs, name))
     if version.booking is not None and modes.chosen in (version.booking.modes or MODE_ORDER):
         late = common.late_booking(version.booking, trip, special_vehicle=False)
         if late:
@@ -128,6 +129,7 @@ def _destination(d: Draft, version: SjukresaVersion, trip: Trip) -> None:
             key="destination.nearest_unit_only",
             source=rule.source,
             destination=trip.destination_name,
+            kind=trip.destination_kind,
         )
     elif trip.referral and rule.farther_unit_with_referral:
         d.add(
@@ -136,6 +138,7 @@ def _destination(d: Draft, version: SjukresaVersion, trip: Trip) -> None:
             key="destination.farther_unit_with_referral",
             source=rule.source,
             destination=trip.destination_name,
+            kind=trip.destination_kind,
         )
     else:
         for i, leg in enumerate(trip.legs):
@@ -151,6 +154,7 @@ def _destination(d: Draft, version: SjukresaVersion, trip: Trip) -> None:
             key="destination.nearest_unit_only",
             source=rule.source,
             destination=trip.destination_name,
+            kind=trip.destination_kind,
         )
 
 

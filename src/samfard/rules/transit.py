@@ -51,6 +51,7 @@ def assess_riksfardtjanst(request: AssessmentRequest, book: Rulebook) -> Decisio
     allowed = tuple(m for m in MODE_ORDER if m in version.modes and trip.needs.fits(m))
     if permit.special_vehicle:
         allowed = tuple(m for m in allowed if m is Mode.WHEELCHAIR_VEHICLE)
+        d.conditions.add("special_vehicle")
     chosen = trip.requested_mode or (allowed[0] if allowed else None)
     if chosen is None or chosen not in allowed:
         d.refuse(
@@ -107,6 +108,8 @@ def assess_riksfardtjanst(request: AssessmentRequest, book: Rulebook) -> Decisio
                 source=version.companions.source,
                 effect=Effect.INFO if ok else Effect.NEEDS_ASSESSOR,
             )
+            if ok:
+                d.conditions.add("escort")
             companions.append(CompanionDecision(i, companion.kind, ok, (0,) * len(legs)))
         else:
             d.add(
