@@ -2,6 +2,8 @@
 
 from samfard.access import models as access_models
 from samfard.booking import models as booking_models
+from samfard.costs import fee_ledger as fee_ledger_models
+from samfard.dispatch import models as dispatch_models
 from samfard.geo import models as geo_models
 from samfard.principals import models as principals_models
 from samfard.travellers import models as travellers_models
@@ -9,6 +11,8 @@ from samfard.travellers import models as travellers_models
 __all__ = [
     "access_models",
     "booking_models",
+    "fee_ledger_models",
+    "dispatch_models",
     "geo_models",
     "principals_models",
     "travellers_models",
