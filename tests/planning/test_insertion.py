@@ -13,6 +13,7 @@ import pytest
 
 from samfard.errors import InputError
 from samfard.planning import insertion as ins
+from samfard.planning import insertion_schedule as sched
 from samfard.planning.insertion import (
     Insertion,
     InsertionSettings,
@@ -248,19 +249,19 @@ def _brute_force(problem: Problem, solution: Solution, request: Request) -> floa
         last = len(view.visits) - 1
         for i in range(last):
             for j in range(i, last):
-                visits = ins._with_new(view.visits, request, i, j)
+                visits = sched.with_new(view.visits, request, i, j)
                 if not _loads_ok(visits, view.vehicle):
                     continue
-                timing = ins._schedule(visits, view.vehicle, problem)
+                timing = sched.schedule(visits, view.vehicle, problem)
                 if timing is None:
                     continue
-                route = ins._route(view.vehicle, timing[0])
+                route = sched.route_of(view.vehicle, timing[0])
                 old = ins.route_cost(problem, view.vehicle, view.route) if view.route else 0.0
                 costs.append(ins.route_cost(problem, view.vehicle, route) - old)
     return min(costs) if costs else None
 
 
-def _loads_ok(visits: list[ins._Visit], vehicle: Vehicle) -> bool:
+def _loads_ok(visits: list[sched.Visit], vehicle: Vehicle) -> bool:
     load = [0, 0, 0]
     for v in visits:
         if v.request is not None:

@@ -13,8 +13,10 @@ are computed once (Savelsbergh's forward/backward time slack), so each pair of p
 is screened in constant time, loops stop as soon as windows, load or ride time rule out
 every later position, and only the screened candidates, cheapest first, are scheduled
 exactly (Cordeau and Laporte's 2003 procedure, which delays pickups to respect ride
-times). A candidate the exact schedule rejects is skipped, so an answer is always a plan
-the verifier accepts.
+times, in `insertion_schedule`). A candidate the exact schedule rejects is skipped, so an
+answer is always a plan the verifier accepts. Of the unused vehicles that differ only by
+depot, just the nearest few are screened, and a `ScreeningCache` carries the data of
+unchanged routes from one insertion to the next.
 """
 
 from __future__ import annotations
@@ -23,23 +25,30 @@ import copy
 import dataclasses
 import math
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from samfard.errors import InputError
+from samfard.planning.insertion_schedule import (
+    EPS,
+    Timeline,
+    Visit,
+    promise_for,
+    route_of,
+    schedule,
+    visit_of,
+    with_new,
+)
 from samfard.planning.model import (
     Problem,
     Request,
     Route,
     Solution,
-    Stop,
     StopKind,
     Vehicle,
     Window,
 )
 from samfard.planning.verifier import route_cost
 
-EPS = 1e-6
 NO_POSITION = "vehicles where every position misses a window or promise, load or ride time"
 
 
@@ -103,23 +112,13 @@ class Refusal:
         return f"request {self.request_id} cannot be planned: " + "; ".join(self.reasons)
 
 
-@dataclass(frozen=True, slots=True)
-class _Visit:
-    location: int
-    earliest: float
-    latest: float
-    service: float
-    kind: StopKind
-    request: Request | None
-
-
 @dataclass(slots=True)
 class _RouteView:
     """One route (or an unused vehicle) prepared for constant-time screening."""
 
     vehicle: Vehicle
     route: Route | None
-    visits: list[_Visit]
+    visits: list[Visit]
     earliest: list[float]  # earliest start of service, ASAP from the shift start
     latest: list[float]  # latest start keeping every later stop in its window
     load: list[tuple[int, ...]]  # on board when leaving the stop
@@ -189,17 +188,17 @@ def insert(
             ] += 1
         screened.extend(found)
     screened.sort()
-    best: tuple[float, int, int, _Timeline, list[float]] | None = None
+    best: tuple[float, int, int, Timeline, list[float]] | None = None
     feasible = 0
     for _, index, i, j in screened:
         view = views[index]
-        timing = _schedule(_with_new(view.visits, request, i, j), view.vehicle, problem)
+        timing = schedule(with_new(view.visits, request, i, j), view.vehicle, problem)
         if timing is None:
             reasons["positions where the detour would break a promise, window or ride time"] += 1
             continue
         line, asap = timing
         old = route_cost(problem, view.vehicle, view.route) if view.route else 0.0
-        delta = route_cost(problem, view.vehicle, _route(view.vehicle, line)) - old
+        delta = route_cost(problem, view.vehicle, route_of(view.vehicle, line)) - old
         if best is None or delta < best[0] - EPS:
             best = (delta, index, i, line, asap)
         feasible += 1
@@ -211,9 +210,9 @@ def insert(
     delta, index, i, line, asap = best
     vehicle = views[index].vehicle
     at = i + 1  # the pickup follows visit i
-    promise = _promise(request, line, asap, at, settings.promise_tolerance)
+    promise = promise_for(request, line, asap, at, settings.promise_tolerance)
     routes = [r for r in solution.routes if r.vehicle_id != vehicle.id]
-    routes.append(_route(vehicle, line))
+    routes.append(route_of(vehicle, line))
     order = {v.id: k for k, v in enumerate(problem.vehicles)}
     routes.sort(key=lambda r: order[r.vehicle_id])
     unserved = tuple(u for u in solution.unserved if u.request_id != request.id)
@@ -325,12 +324,12 @@ def _view(
     problem: Problem, vehicle: Vehicle, route: Route | None, requests: dict[str, Request]
 ) -> _RouteView:
     shift = vehicle.shift
-    visits = [_Visit(vehicle.start_depot, shift.earliest, shift.latest, 0.0, StopKind.START, None)]
+    visits = [Visit(vehicle.start_depot, shift.earliest, shift.latest, 0.0, StopKind.START, None)]
     if route is not None:
         for stop in route.stops[1:-1]:
             r = requests[stop.request_id or ""]
-            visits.append(_visit(r, stop.kind))
-    visits.append(_Visit(vehicle.end_depot, shift.earliest, shift.latest, 0.0, StopKind.END, None))
+            visits.append(visit_of(r, stop.kind))
+    visits.append(Visit(vehicle.end_depot, shift.earliest, shift.latest, 0.0, StopKind.END, None))
     t = problem.time
     earliest = [shift.earliest]
     for a, b in zip(visits, visits[1:], strict=False):
@@ -359,17 +358,6 @@ def _view(
             fronts.append(fronts[-1])
             alone.append(alone[-1])
     return _RouteView(vehicle, route, visits, earliest, latest, load, fronts, alone)
-
-
-def _visit(request: Request, kind: StopKind) -> _Visit:
-    if kind is StopKind.PICKUP:
-        w, promise = request.pickup_window, request.promised_pickup
-        lo, hi = w.earliest, w.latest
-        if promise is not None:  # the effective window, without building a Window
-            lo, hi = max(lo, promise.earliest), min(hi, promise.latest)
-        return _Visit(request.pickup, lo, hi, request.pickup_service, kind, request)
-    w = request.dropoff_window
-    return _Visit(request.dropoff, w.earliest, w.latest, request.dropoff_service, kind, request)
 
 
 def _screen(
@@ -443,129 +431,3 @@ def _screen(
             if cur > latest[j + 1] + EPS:
                 break
     return found
-
-
-def _with_new(visits: Sequence[_Visit], request: Request, i: int, j: int) -> list[_Visit]:
-    out = list(visits[: i + 1])
-    out.append(_visit(request, StopKind.PICKUP))
-    out.extend(visits[i + 1 : j + 1])
-    out.append(_visit(request, StopKind.DROPOFF))
-    out.extend(visits[j + 1 :])
-    return out
-
-
-class _Timeline:
-    """Service start times of a sequence of visits, with the slack arithmetic on them."""
-
-    def __init__(self, visits: Sequence[_Visit], problem: Problem) -> None:
-        t = problem.time
-        self.visits = visits
-        self.travel = [0.0] + [
-            t[a.location][b.location] for a, b in zip(visits, visits[1:], strict=False)
-        ]
-        self.begin = [0.0] * len(visits)
-        self.wait = [0.0] * len(visits)
-        self.picked_at = {
-            v.request.id: k
-            for k, v in enumerate(visits)
-            if v.kind is StopKind.PICKUP and v.request is not None
-        }
-
-    def forward(self, start: int) -> None:
-        """Recompute every visit after `start` as early as its predecessor allows."""
-        visits, begin = self.visits, self.begin
-        for k in range(start + 1, len(visits)):
-            arrive = begin[k - 1] + visits[k - 1].service + self.travel[k]
-            begin[k] = max(visits[k].earliest, arrive)
-            self.wait[k] = begin[k] - arrive
-
-    def delay(self, k: int, by: float) -> None:
-        self.begin[k] += by
-        self.wait[k] += by
-        self.forward(k)
-
-    def ride_excess(self, k: int) -> float:
-        """Ride time beyond the limit of the passenger dropped at visit k (<= 0 is fine)."""
-        visit = self.visits[k]
-        r = visit.request
-        if visit.kind is not StopKind.DROPOFF or r is None or r.max_ride is None:
-            return -math.inf
-        p = self.picked_at[r.id]
-        return self.begin[k] - (self.begin[p] + self.visits[p].service) - r.max_ride
-
-    def slack(self, i: int) -> float:
-        """Forward time slack: how much visit i may start later without any later visit
-        missing its window or a passenger already on board exceeding the ride time."""
-        best, waited = math.inf, 0.0
-        for k in range(i, len(self.visits)):
-            if k > i:
-                waited += self.wait[k]
-            room = self.visits[k].latest - self.begin[k]
-            r = self.visits[k].request
-            if (
-                r is not None
-                and self.visits[k].kind is StopKind.DROPOFF
-                and self.picked_at[r.id] < i
-            ):
-                room = min(room, -self.ride_excess(k))
-            best = min(best, waited + max(0.0, room))
-        return best
-
-    def late(self) -> bool:
-        return any(b > v.latest + EPS for b, v in zip(self.begin, self.visits, strict=True))
-
-    def too_long_rides(self) -> bool:
-        return any(self.ride_excess(k) > EPS for k in range(len(self.visits)))
-
-
-def _schedule(
-    visits: Sequence[_Visit], vehicle: Vehicle, problem: Problem
-) -> tuple[_Timeline, list[float]] | None:
-    """Service start times meeting every window, ride time and the shift, or None.
-
-    Cordeau and Laporte (2003): start as early as possible, then delay the departure and
-    each pickup by as much forward time slack and later waiting allow, which shortens
-    ride times and the route's duration without making anyone late. Also returns the
-    as-early-as-possible times, the lower end of the promise.
-    """
-    line = _Timeline(visits, problem)
-    line.begin[0] = visits[0].earliest
-    line.forward(0)
-    if line.late():
-        return None
-    asap = list(line.begin)
-    line.begin[0] += min(line.slack(0), sum(line.wait[1:]))
-    line.forward(0)
-    if line.too_long_rides():
-        for k in range(1, len(visits) - 1):
-            if visits[k].kind is StopKind.PICKUP:
-                line.delay(k, min(line.slack(k), sum(line.wait[k + 1 :])))
-    if line.late() or line.too_long_rides():
-        return None
-    duration = line.begin[-1] - line.begin[0]
-    if vehicle.max_duration is not None and duration > vehicle.max_duration + EPS:
-        return None
-    return line, asap
-
-
-def _route(vehicle: Vehicle, line: _Timeline) -> Route:
-    stops = tuple(
-        Stop(v.kind, v.location, time, v.request.id if v.request else None)
-        for v, time in zip(line.visits, line.begin, strict=True)
-    )
-    return Route(vehicle.id, stops)
-
-
-def _promise(
-    request: Request, line: _Timeline, asap: list[float], at: int, tolerance: float
-) -> Window:
-    """Planned time +- tolerance, inside the request's window and the route's own slack.
-
-    The earliest end is the pickup's as-early-as-possible time in this route; the latest
-    is the planned time plus its forward time slack (later windows and ride times).
-    """
-    planned = line.begin[at]
-    pw = request.effective_pickup_window
-    low = max(pw.earliest, asap[at], planned - tolerance)
-    high = min(pw.latest, planned + line.slack(at), planned + tolerance)
-    return Window(min(low, planned), max(high, planned))

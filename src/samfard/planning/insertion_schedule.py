@@ -1,0 +1,168 @@
+"""Exact timing of one route with a new trip in it (the second half of live insertion).
+
+Screening in `samfard.planning.insertion` only rules positions out; this module decides:
+given the visits of a route in order, it finds service start times that meet every
+window, promise, ride time and the shift, or says there are none, and from those times
+the window to promise the new traveller. The method is Cordeau and Laporte's (2003):
+start as early as possible, then delay the departure and each pickup by the forward time
+slack, which shortens ride times without making anyone late.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from samfard.planning.model import Problem, Request, Route, Stop, StopKind, Vehicle, Window
+
+EPS = 1e-6
+
+
+@dataclass(frozen=True, slots=True)
+class Visit:
+    """A stop of a route as timing sees it: where, its window (promise applied), service."""
+
+    location: int
+    earliest: float
+    latest: float
+    service: float
+    kind: StopKind
+    request: Request | None
+
+
+def visit_of(request: Request, kind: StopKind) -> Visit:
+    if kind is StopKind.PICKUP:
+        w, promise = request.pickup_window, request.promised_pickup
+        lo, hi = w.earliest, w.latest
+        if promise is not None:  # the effective window, without building a Window
+            lo, hi = max(lo, promise.earliest), min(hi, promise.latest)
+        return Visit(request.pickup, lo, hi, request.pickup_service, kind, request)
+    w = request.dropoff_window
+    return Visit(request.dropoff, w.earliest, w.latest, request.dropoff_service, kind, request)
+
+
+def with_new(visits: Sequence[Visit], request: Request, i: int, j: int) -> list[Visit]:
+    out = list(visits[: i + 1])
+    out.append(visit_of(request, StopKind.PICKUP))
+    out.extend(visits[i + 1 : j + 1])
+    out.append(visit_of(request, StopKind.DROPOFF))
+    out.extend(visits[j + 1 :])
+    return out
+
+
+class Timeline:
+    """Service start times of a sequence of visits, with the slack arithmetic on them."""
+
+    def __init__(self, visits: Sequence[Visit], problem: Problem) -> None:
+        t = problem.time
+        self.visits = visits
+        self.travel = [0.0] + [
+            t[a.location][b.location] for a, b in zip(visits, visits[1:], strict=False)
+        ]
+        self.begin = [0.0] * len(visits)
+        self.wait = [0.0] * len(visits)
+        self.picked_at = {
+            v.request.id: k
+            for k, v in enumerate(visits)
+            if v.kind is StopKind.PICKUP and v.request is not None
+        }
+
+    def forward(self, start: int) -> None:
+        """Recompute every visit after `start` as early as its predecessor allows."""
+        visits, begin = self.visits, self.begin
+        for k in range(start + 1, len(visits)):
+            arrive = begin[k - 1] + visits[k - 1].service + self.travel[k]
+            begin[k] = max(visits[k].earliest, arrive)
+            self.wait[k] = begin[k] - arrive
+
+    def delay(self, k: int, by: float) -> None:
+        self.begin[k] += by
+        self.wait[k] += by
+        self.forward(k)
+
+    def ride_excess(self, k: int) -> float:
+        """Ride time beyond the limit of the passenger dropped at visit k (<= 0 is fine)."""
+        visit = self.visits[k]
+        r = visit.request
+        if visit.kind is not StopKind.DROPOFF or r is None or r.max_ride is None:
+            return -math.inf
+        p = self.picked_at[r.id]
+        return self.begin[k] - (self.begin[p] + self.visits[p].service) - r.max_ride
+
+    def slack(self, i: int) -> float:
+        """Forward time slack: how much visit i may start later without any later visit
+        missing its window or a passenger already on board exceeding the ride time."""
+        best, waited = math.inf, 0.0
+        for k in range(i, len(self.visits)):
+            if k > i:
+                waited += self.wait[k]
+            room = self.visits[k].latest - self.begin[k]
+            r = self.visits[k].request
+            if (
+                r is not None
+                and self.visits[k].kind is StopKind.DROPOFF
+                and self.picked_at[r.id] < i
+            ):
+                room = min(room, -self.ride_excess(k))
+            best = min(best, waited + max(0.0, room))
+        return best
+
+    def late(self) -> bool:
+        return any(b > v.latest + EPS for b, v in zip(self.begin, self.visits, strict=True))
+
+    def too_long_rides(self) -> bool:
+        return any(self.ride_excess(k) > EPS for k in range(len(self.visits)))
+
+
+def schedule(
+    visits: Sequence[Visit], vehicle: Vehicle, problem: Problem
+) -> tuple[Timeline, list[float]] | None:
+    """Service start times meeting every window, ride time and the shift, or None.
+
+    Cordeau and Laporte (2003): start as early as possible, then delay the departure and
+    each pickup by as much forward time slack and later waiting allow, which shortens
+    ride times and the route's duration without making anyone late. Also returns the
+    as-early-as-possible times, the lower end of the promise.
+    """
+    line = Timeline(visits, problem)
+    line.begin[0] = visits[0].earliest
+    line.forward(0)
+    if line.late():
+        return None
+    asap = list(line.begin)
+    line.begin[0] += min(line.slack(0), sum(line.wait[1:]))
+    line.forward(0)
+    if line.too_long_rides():
+        for k in range(1, len(visits) - 1):
+            if visits[k].kind is StopKind.PICKUP:
+                line.delay(k, min(line.slack(k), sum(line.wait[k + 1 :])))
+    if line.late() or line.too_long_rides():
+        return None
+    duration = line.begin[-1] - line.begin[0]
+    if vehicle.max_duration is not None and duration > vehicle.max_duration + EPS:
+        return None
+    return line, asap
+
+
+def route_of(vehicle: Vehicle, line: Timeline) -> Route:
+    stops = tuple(
+        Stop(v.kind, v.location, time, v.request.id if v.request else None)
+        for v, time in zip(line.visits, line.begin, strict=True)
+    )
+    return Route(vehicle.id, stops)
+
+
+def promise_for(
+    request: Request, line: Timeline, asap: list[float], at: int, tolerance: float
+) -> Window:
+    """Planned time +- tolerance, inside the request's window and the route's own slack.
+
+    The earliest end is the pickup's as-early-as-possible time in this route; the latest
+    is the planned time plus its forward time slack (later windows and ride times).
+    """
+    planned = line.begin[at]
+    pw = request.effective_pickup_window
+    low = max(pw.earliest, asap[at], planned - tolerance)
+    high = min(pw.latest, planned + line.slack(at), planned + tolerance)
+    return Window(min(low, planned), max(high, planned))
