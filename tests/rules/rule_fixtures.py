@@ -24,7 +24,7 @@ DAY = date(2026, 3, 4)  # a Wednesday
 
 
 def leg(
-    km: str | int = 10,
+    km: str | int | Decimal = 10,
     *,
     at: time = time(9, 0),
     day: date = DAY,
