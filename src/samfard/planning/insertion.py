@@ -174,7 +174,7 @@ def insert(
     routed = {rid for route in solution.routes for rid in route.request_ids()}
     if request.id in routed:
         raise InputError(f"request {request.id} is already in the plan", field="request_id")
-    with_request(problem, request)  # checks the request fits the problem's data
+    _check_fits(problem, request)
     reasons: Counter[str] = Counter()
     views = _candidate_views(
         problem, solution, request, requests, reasons, cache, settings.idle_per_kind
@@ -232,6 +232,15 @@ def with_request(problem: Problem, request: Request) -> Problem:
     Only the request is checked: re-validating unchanged matrices, as building a new
     `Problem` does, costs about a second at 2 500 locations, far beyond a live answer.
     """
+    _check_fits(problem, request)
+    others = tuple(r for r in problem.requests if r.id != request.id)
+    extended = copy.copy(problem)  # a frozen dataclass copy skips __post_init__
+    object.__setattr__(extended, "requests", (*others, request))
+    return extended
+
+
+def _check_fits(problem: Problem, request: Request) -> None:
+    """The request's load and locations must match the problem's dimensions and matrices."""
     n = problem.location_count()
     if len(request.load) != len(problem.dimensions):
         raise InputError(
@@ -246,10 +255,6 @@ def with_request(problem: Problem, request: Request) -> Problem:
                 f"the {n}x{n} matrices; extend the matrices first",
                 field=name,
             )
-    others = tuple(r for r in problem.requests if r.id != request.id)
-    extended = copy.copy(problem)  # a frozen dataclass copy skips __post_init__
-    object.__setattr__(extended, "requests", (*others, request))
-    return extended
 
 
 def _candidate_views(
