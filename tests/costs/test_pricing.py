@@ -144,3 +144,13 @@ def test_run_with_a_trip_the_vehicle_cannot_carry_is_refused() -> None:
 def test_naive_times_are_refused() -> None:
     with pytest.raises(InputError, match="time zone"):
         run_of(trip("a", "1", "1"), start=datetime(2026, 11, 23, 10, 0))
+
+
+def test_same_run_priced_under_own_fleet_and_procured_contract(
+    taxi_2026: Contract, own_fleet_2026: Contract
+) -> None:
+    """What-if own fleet versus procured: one run, two contracts. Taxi 550 kr (see above);
+    own fleet with the run as the vehicle's only one that day: 1 200 + 270 + 120 kr."""
+    run = run_of(trip("a", "20", "25"), trip("b", "15", "20"))
+    assert run_cost(taxi_2026, run).total == 55000
+    assert run_cost(own_fleet_2026, run).total == 159000

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from report_fixtures import november_records
 
-from samfard.reports.kpi import Kpi, KpiTarget, aggregate, distance_band, kpi_lines
+from samfard.reports.kpi import Kpi, KpiTarget, aggregate, distance_band, kpi_lines, select
 from samfard.reports.monthly import build_monthly_report
 
 
@@ -90,3 +90,31 @@ def test_month_without_data_reports_zeros_and_says_so() -> None:
     assert lines[Kpi.TRIPS].outcome == 0
     assert lines[Kpi.COST_PER_TRIP].outcome is None
     assert "Underlag saknas" in lines[Kpi.COST_PER_TRIP].comment
+
+
+def test_service_target_overrides_general_target_in_its_own_table() -> None:
+    """Punctuality 50 %: met against a 40 % sjukresa target, not against the 94 % general."""
+    general = KpiTarget(Kpi.PUNCTUALITY, Decimal(94), higher_is_better=True)
+    sjukresa = KpiTarget(Kpi.PUNCTUALITY, Decimal(40), higher_is_better=True, service="sjukresa")
+    report = build_monthly_report(
+        aggregate(november_records()),
+        year=2026,
+        month=11,
+        scope="Alla",
+        targets=iter([sjukresa, general]),  # a one-shot iterable must serve every table
+    )
+    overall = {line.kpi: line for line in report.kpis}
+    per_service = dict(zip(report.services, report.service_kpis, strict=True))
+    sjuk = {line.kpi: line for line in per_service["sjukresa"]}
+    fard = {line.kpi: line for line in per_service["fardtjanst"]}
+    assert overall[Kpi.PUNCTUALITY].target == 94
+    assert sjuk[Kpi.PUNCTUALITY].target == 40 and sjuk[Kpi.PUNCTUALITY].met is True
+    assert fard[Kpi.PUNCTUALITY].target == 94 and fard[Kpi.PUNCTUALITY].outcome is None
+    assert sjuk[Kpi.TRIPS].outcome == 3 and fard[Kpi.TRIPS].outcome == 1
+
+
+def test_select_filters_by_each_key() -> None:
+    rows = aggregate(november_records())
+    assert {r.principal for r in select(rows, principal="2380")} == {"2380"}
+    assert sum(r.trips for r in select(rows, year=2026, month=11)) == 4
+    assert sum(r.trips for r in select(rows, service="sjukresa", year=2025)) == 2

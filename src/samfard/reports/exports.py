@@ -312,13 +312,17 @@ def report_csv(report: MonthlyReportData) -> str:
             )
             for ln in lines
         ]
-    for line in report.kpis:
+    tables = [("kpi", report.kpis)]
+    tables += [
+        (f"kpi_{s}", lines) for s, lines in zip(report.services, report.service_kpis, strict=True)
+    ]
+    for table, line in ((t, ln) for t, lines in tables for ln in lines):
         _, label, unit, outcome, target, met, comment = _kpi_row(line)
         rows.append(
             (
                 report.scope,
                 report.period,
-                "kpi",
+                table,
                 label,
                 unit,
                 outcome,

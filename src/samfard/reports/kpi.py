@@ -109,7 +109,27 @@ class CostAggregate:
     deviations: int = 0
 
 
-_SUMMED = [f.name for f in fields(CostAggregate)][5:]
+_KEYS = ("principal", "service", "year", "month", "band")
+_SUMMED = tuple(f.name for f in fields(CostAggregate) if f.name not in _KEYS)
+
+
+def select(
+    rows: Iterable[CostAggregate],
+    *,
+    principal: str | None = None,
+    service: str | None = None,
+    year: int | None = None,
+    month: int | None = None,
+) -> list[CostAggregate]:
+    """The rows of one principal, service, year and month; None matches any."""
+    return [
+        r
+        for r in rows
+        if (principal is None or r.principal == principal)
+        and (service is None or r.service == service)
+        and (year is None or r.year == year)
+        and (month is None or r.month == month)
+    ]
 
 
 def aggregate(records: Iterable[TripRecord]) -> tuple[CostAggregate, ...]:
@@ -223,12 +243,17 @@ def kpi_values(row: CostAggregate) -> dict[Kpi, Decimal | None]:
 
 @dataclass(frozen=True)
 class KpiTarget:
-    """A target (målvärde) for a figure; money targets in öre, shares in percent."""
+    """A target (målvärde) for a figure; money targets in öre, shares in percent.
+
+    `service` limits the target to one service's table (None: every table); a target for
+    the service wins over a general one.
+    """
 
     kpi: Kpi
     value: Decimal
     higher_is_better: bool
     comment: str = ""
+    service: str | None = None
 
     def __post_init__(self) -> None:
         if self.value < 0:
@@ -252,10 +277,17 @@ class KpiLine:
 
 
 def kpi_lines(
-    rows: Sequence[CostAggregate], targets: Iterable[KpiTarget] = ()
+    rows: Sequence[CostAggregate],
+    targets: Iterable[KpiTarget] = (),
+    *,
+    service: str | None = None,
 ) -> tuple[KpiLine, ...]:
-    """The figures of a selection of rows, each judged against its target if one is set."""
-    by_kpi = {t.kpi: t for t in targets}
+    """The figures of a selection of rows, each judged against its target if one is set.
+
+    `service` names the service the rows are of, to pick that service's targets.
+    """
+    usable = [t for t in targets if t.service is None or t.service == service]
+    by_kpi = {t.kpi: t for t in sorted(usable, key=lambda t: t.service is not None)}
     values = kpi_values(total(rows))
     lines = []
     for kpi, outcome in values.items():

@@ -105,6 +105,7 @@ class MonthlyReportData:
     month_lines: tuple[CostLine, ...]
     ytd_lines: tuple[CostLine, ...]
     kpis: tuple[KpiLine, ...]
+    service_kpis: tuple[tuple[KpiLine, ...], ...]  # [service index], the month, per service
     services: tuple[str, ...]
     cost_by_month: tuple[tuple[Ore, ...], ...]  # [service index][month index], this year
     coordination_by_month: tuple[tuple[Decimal | None, ...], tuple[Decimal | None, ...]]
@@ -230,6 +231,7 @@ def build_monthly_report(
     if not 1 <= month <= 12:
         raise InputError(f"month must be 1 to 12, got {month}", field="month")
     mine = [r for r in rows if principal is None or r.principal == principal]
+    goals = tuple(targets)
 
     def period(y: int, months: range) -> list[CostAggregate]:
         return [r for r in mine if r.year == y and r.month in months]
@@ -265,7 +267,10 @@ def build_monthly_report(
         month=month,
         month_lines=tuple(_cost_lines(this_month, last_month)),
         ytd_lines=tuple(_cost_lines(ytd, last_ytd)),
-        kpis=kpi_lines(this_month, targets),
+        kpis=kpi_lines(this_month, goals),
+        service_kpis=tuple(
+            kpi_lines([r for r in this_month if r.service == s], goals, service=s) for s in services
+        ),
         services=services,
         cost_by_month=cost_by_month,
         coordination_by_month=(coordination(year), coordination(year - 1)),

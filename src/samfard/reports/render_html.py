@@ -54,6 +54,14 @@ def kpi_row(line: KpiLine) -> dict[str, str]:
     }
 
 
+def service_kpi_rows(report: MonthlyReportData) -> list[list[str]]:
+    """The month's key figures with one column per service (rows: figures)."""
+    return [
+        [line.label, *(format_kpi_value(t[i].outcome, t[i].unit) for t in report.service_kpis)]
+        for i, line in enumerate(report.kpis)
+    ]
+
+
 def charts(report: MonthlyReportData) -> dict[str, str]:
     """The three charts: cost per month by service, coordination rate, cost per trip by band."""
     months = report.month_labels
@@ -105,6 +113,8 @@ def report_context(report: MonthlyReportData) -> dict[str, Any]:
         "month_rows": [cost_row(line) for line in report.month_lines],
         "ytd_rows": [cost_row(line) for line in report.ytd_lines],
         "kpi_rows": [kpi_row(line) for line in report.kpis],
+        "service_kpi_head": ["Nyckeltal per tjänst", *map(service_label, report.services)],
+        "service_kpi_rows": service_kpi_rows(report),
         "charts": charts(report),
     }
 
@@ -141,6 +151,9 @@ def render_html(report: MonthlyReportData) -> str:
                 for r in ctx["kpi_rows"]
             ],
         ),
+        _table("Nyckeltal per tjänst", ctx["service_kpi_head"], ctx["service_kpi_rows"])
+        if report.services
+        else "",
         *(f"<figure>{svg}</figure>" for svg in ctx["charts"].values()),
         "</section>",
     ]

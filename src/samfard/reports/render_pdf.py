@@ -117,6 +117,22 @@ def render_pdf(report: MonthlyReportData) -> bytes:
             ],
             [62 * mm, 26 * mm, 22 * mm, 20 * mm, 40 * mm],
         ),
+    ]
+    if report.services:
+        width = 110 * mm / len(report.services)
+        story += [
+            Spacer(1, 4 * mm),
+            Paragraph("Nyckeltal per tjänst", styles["Heading2"]),
+            _table(
+                ctx["service_kpi_head"],
+                [
+                    [Paragraph(row[0], styles["BodyText"]), *row[1:]]
+                    for row in ctx["service_kpi_rows"]
+                ],
+                [60 * mm, *[width] * len(report.services)],
+            ),
+        ]
+    story += [
         Spacer(1, 4 * mm),
         _bars(
             f"Kostnad per månad och tjänst {report.year}, kr",
