@@ -34,7 +34,7 @@ from pathlib import Path
 
 from samfard.demo.generator import DemoBooking, DemoDay, DemoLeg, generate_day
 from samfard.geo.traveltime import GeodesicProvider, Point
-from samfard.planning.insertion import Insertion, insert, with_request
+from samfard.planning.insertion import Insertion, ScreeningCache, insert, with_request
 from samfard.planning.model import (
     Problem,
     Request,
@@ -183,8 +183,9 @@ def plan_by_insertion(day: DayProblem) -> tuple[Problem, Solution]:
     unplanned = {r.id: r for r in day.problem.requests}
     problem = day.problem
     solution = Solution((), tuple(Unserved(rid, "not yet booked") for rid in unplanned))
+    cache = ScreeningCache()
     for rid in day.booking_order:
-        result = insert(problem, solution, unplanned[rid])
+        result = insert(problem, solution, unplanned[rid], cache=cache)
         if isinstance(result, Insertion):
             problem, solution = with_request(problem, result.request), result.solution
         else:
