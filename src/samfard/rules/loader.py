@@ -25,6 +25,7 @@ from samfard.rules.schema import (
     DistanceBands,
     FardtjanstVersion,
     Header,
+    ModeRule,
     NartrafikVersion,
     RiksfardtjanstVersion,
     SjukresaVersion,
@@ -125,8 +126,7 @@ def _band_problems(fee: DistanceBands, key: str) -> Iterator[str]:
 
 
 def _version_problems(version: VersionModel, key: str) -> Iterator[str]:
-    modes = version.modes
-    mode_names = [m.mode if hasattr(m, "mode") else m for m in modes]
+    mode_names = [m.mode if isinstance(m, ModeRule) else m for m in version.modes]
     if len(set(mode_names)) != len(mode_names):
         yield f"{key}.modes: a mode is listed twice: {[str(m) for m in mode_names]}"
     if isinstance(version, SjukresaVersion):
