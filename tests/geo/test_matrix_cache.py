@@ -81,3 +81,12 @@ def test_disk_cache_survives_a_new_process(tmp_path: Path) -> None:
     assert restarted.stats.disk_hits == 1
     assert np.array_equal(found.durations, expected.durations)
     assert np.array_equal(found.distances, expected.distances)
+
+
+def test_make_provider_picks_osrm_only_when_a_url_is_set(tmp_path: Path) -> None:
+    from samfard.geo.matrix_cache import make_provider
+
+    assert make_provider(osrm_url=None).name.startswith("geodesic(")
+    osrm = make_provider(osrm_url="http://osrm.internal:5000", cache_path=tmp_path / "m.db")
+    assert osrm.name == "osrm(http://osrm.internal:5000;driving)"
+    assert osrm.path == tmp_path / "m.db"

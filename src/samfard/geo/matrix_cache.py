@@ -136,3 +136,15 @@ class CachedProvider:
                     matrix.distances.astype(np.int32).tobytes(),
                 ),
             )
+
+
+def make_provider(
+    *, osrm_url: str | None, cache_path: Path | None = None, capacity: int = 32
+) -> CachedProvider:
+    """The provider a Samfard process uses: OSRM when SAMFARD_OSRM_URL is set (`osrm_url`),
+    else the geodesic model, behind the matrix cache (on disk when `cache_path` is given)."""
+    from samfard.geo.osrm import OsrmProvider
+    from samfard.geo.traveltime import GeodesicProvider
+
+    inner: TravelTimeProvider = OsrmProvider(osrm_url) if osrm_url else GeodesicProvider()
+    return CachedProvider(inner, capacity=capacity, path=cache_path)
