@@ -126,3 +126,11 @@ def test_pickup_boundary_fixture_is_ten_minutes_exactly() -> None:
     t1 = next(r for r in november_records() if r.trip_id == "t1")
     assert t1.actual_pickup is not None and t1.promised_pickup is not None
     assert t1.actual_pickup - t1.promised_pickup == timedelta(minutes=10)
+
+
+def test_markup_characters_in_names_are_drawn_literally() -> None:
+    """A principal called 'A & B <test>' must not break reportlab's paragraph parser."""
+    report = build_monthly_report([], year=2026, month=2, scope="A & B <test>")
+    text = "".join(pdf_strings(render_pdf(report)))  # reportlab draws "<" as its own string
+    assert "A & B <test>" in text and "&amp;" not in text
+    assert "A &amp; B &lt;test&gt;" in render_html(report)

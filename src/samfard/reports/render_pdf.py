@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from html import escape
 from io import BytesIO
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
@@ -17,7 +18,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
@@ -38,7 +39,14 @@ _TABLE_STYLE = TableStyle(
 )
 
 
-def _table(head: list[str], rows: list[list[str]], widths: Sequence[float]) -> Table:
+def _para(text: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text: reportlab parses markup, so escape &, < and >."""
+    return Paragraph(escape(text, quote=False), style)
+
+
+def _table(
+    head: Sequence[object], rows: Sequence[Sequence[object]], widths: Sequence[float]
+) -> Table:
     table = Table([head, *rows], colWidths=list(widths), repeatRows=1)
     table.setStyle(_TABLE_STYLE)
     return table
@@ -92,8 +100,8 @@ def render_pdf(report: MonthlyReportData) -> bytes:
     money_head = ["", ctx["period"], ctx["previous_period"], "Förändring kr", "Förändring %"]
     money_widths = [62 * mm, 28 * mm, 28 * mm, 28 * mm, 24 * mm]
     keys = ("label", "current", "previous", "change", "change_pct")
-    story: list[Flowable] = [Paragraph(ctx["title"], styles["Title"])]
-    story += [Paragraph(line, styles["BodyText"]) for line in ctx["summary"]]
+    story: list[Flowable] = [_para(ctx["title"], styles["Title"])]
+    story += [_para(line, styles["BodyText"]) for line in ctx["summary"]]
     for heading, rows in (("Kostnader, månaden", "month_rows"), ("Året hittills", "ytd_rows")):
         story += [
             Spacer(1, 4 * mm),
@@ -107,11 +115,11 @@ def render_pdf(report: MonthlyReportData) -> bytes:
             ["Nyckeltal", "Utfall", "Mål", "Uppfyllt", "Kommentar"],
             [
                 [
-                    Paragraph(r["label"], styles["BodyText"]),
+                    _para(r["label"], styles["BodyText"]),
                     r["outcome"],
                     r["target"],
                     r["met"],
-                    Paragraph(r["comment"], styles["BodyText"]),
+                    _para(r["comment"], styles["BodyText"]),
                 ]
                 for r in ctx["kpi_rows"]
             ],
@@ -119,16 +127,14 @@ def render_pdf(report: MonthlyReportData) -> bytes:
         ),
     ]
     if report.services:
+        head_style = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=8, leading=9)
         width = 110 * mm / len(report.services)
         story += [
             Spacer(1, 4 * mm),
             Paragraph("Nyckeltal per tjänst", styles["Heading2"]),
             _table(
-                ctx["service_kpi_head"],
-                [
-                    [Paragraph(row[0], styles["BodyText"]), *row[1:]]
-                    for row in ctx["service_kpi_rows"]
-                ],
+                [_para(h, head_style) for h in ctx["service_kpi_head"]],
+                [[_para(row[0], styles["BodyText"]), *row[1:]] for row in ctx["service_kpi_rows"]],
                 [60 * mm, *[width] * len(report.services)],
             ),
         ]
