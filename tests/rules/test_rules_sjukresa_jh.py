@@ -31,6 +31,7 @@ from samfard.rules import (
     TravelDecision,
     assess,
 )
+from samfard.timeutil import local
 
 CASES = [
     Case(
@@ -51,6 +52,25 @@ CASES = [
         "fee.reimbursement",
         f"{V1}.modes[1].reimbursement_kr_per_km",
         14800,
+    ),
+    Case(
+        "jh own car claimed within a year is paid",
+        JH,
+        jh(requested_mode=Mode.OWN_CAR, booked_at=local(date(2027, 3, 4), time(16))),
+        "automatic",
+        (15000, 15000),
+        "fee.reimbursement",
+        f"{V1}.modes[1].reimbursement_kr_per_km",
+        14800,
+    ),
+    Case(
+        "jh own car claimed after a year is refused",
+        JH,
+        jh(requested_mode=Mode.OWN_CAR, booked_at=local(date(2027, 3, 5), time(9))),
+        "refused",
+        (),
+        "claim.too_late",
+        f"{V1}.modes[1].claim_within_months",
     ),
     Case(
         "jh own car km rounds half up per leg",

@@ -105,6 +105,7 @@ class ModeRule(Section):
     )
     reimbursed_beyond_km: Number = Decimal(0)
     refund_ticket: bool = False
+    claim_within_months: Annotated[int, Field(ge=1)] | None = None
 
 
 class Ceiling(Section):

@@ -7,7 +7,9 @@ through the fee ceiling, companions, accommodation and the time tolerance.
 
 from __future__ import annotations
 
+from calendar import monthrange
 from dataclasses import dataclass
+from datetime import date
 
 from samfard.errors import InputError
 from samfard.rules import common, sjukresa_fees
@@ -28,6 +30,7 @@ from samfard.rules.issuers import find_certificate
 from samfard.rules.ledger import CeilingRule
 from samfard.rules.loader import Rulebook
 from samfard.rules.schema import SjukresaVersion
+from samfard.timeutil import STOCKHOLM
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,7 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
     modes = _choose_mode(d, version, trip)
     if modes.chosen is not None and modes.rule_index is not None:
         _authorise(d, version, request, modes.chosen, modes.rule_index)
+        _claim_deadline(d, version, trip, modes.rule_index)
     if trip.needs.ride_alone:
         _ride_alone(d, version)
     d.conditions.update(name for name in ("front_seat", "ride_alone") if getattr(trip.needs, name))
@@ -281,6 +285,32 @@ def _authorise(
                 source=rule.source,
                 issuer=cert.issuer_unit,
             )
+
+
+def _add_months(day: date, months: int) -> date:
+    """The same day `months` later, or the month's last day if it is shorter."""
+    years, month0 = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month0 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def _claim_deadline(d: Draft, version: SjukresaVersion, trip: Trip, index: int) -> None:
+    """Own-car trips are claimed afterwards; for them booked_at is when the claim came."""
+    rule = version.modes[index]
+    months = rule.claim_within_months
+    if months is None or trip.booked_at is None:
+        return
+    claimed = trip.booked_at.astimezone(STOCKHOLM).date()
+    last = _add_months(trip.day, months)
+    if claimed > last:
+        d.refuse(
+            "claim.too_late",
+            f"the claim came on {claimed}; {rule.mode.value} trips must be claimed within "
+            f"{months} months, by {last}",
+            key=f"modes[{index}].claim_within_months",
+            source=rule.source,
+            claimed_on=claimed,
+        )
 
 
 def _ride_alone(d: Draft, version: SjukresaVersion) -> None:
