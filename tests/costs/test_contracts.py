@@ -130,3 +130,13 @@ def test_night_interval_wraps_midnight(taxi_2026: Contract) -> None:
     assert isinstance(car, PriceList)
     assert car.is_night(time(22, 0)) and car.is_night(time(5, 59))
     assert not car.is_night(time(6, 0)) and not car.is_night(time(21, 59))
+
+
+def test_bad_or_missing_dates_name_the_field() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_contract(raw_contract("TX-9", "2026-01-01", "31/12/2026"))
+    assert caught.value.field == "valid_to" and "TX-9" in caught.value.message
+    missing = raw_contract("TX-9", "2026-01-01", None)
+    del missing["valid_from"]
+    with pytest.raises(InputError, match="TX-9: missing field valid_from"):
+        parse_contract(missing)

@@ -321,22 +321,27 @@ def parse_contract(raw: Mapping[str, Any]) -> Contract:
     for raw_tariff in raw.get("tariffs", ()):
         kind = raw_tariff.get("vehicle_type", "?")
         tariffs.append(_tariff(f"{where}, tariff {kind}", raw_tariff, own_fleet))
+    for name in ("carrier", "valid_from"):
+        if raw.get(name) is None:
+            raise InputError(f"{where}: missing field {name}", field=name)
+    valid_to = raw.get("valid_to")
+    return Contract(
+        code=code,
+        carrier=str(raw["carrier"]),
+        valid_from=_as_date(where, "valid_from", raw["valid_from"]),
+        valid_to=None if valid_to is None else _as_date(where, "valid_to", valid_to),
+        area=frozenset(str(a) for a in raw.get("area", ())),
+        tariffs=tuple(tariffs),
+        own_fleet=own_fleet,
+    )
+
+
+def _as_date(where: str, name: str, value: date | str) -> date:
+    if isinstance(value, date):
+        return value
     try:
-        valid_to = raw.get("valid_to")
-        return Contract(
-            code=code,
-            carrier=str(raw["carrier"]),
-            valid_from=_as_date(raw["valid_from"]),
-            valid_to=None if valid_to is None else _as_date(valid_to),
-            area=frozenset(str(a) for a in raw.get("area", ())),
-            tariffs=tuple(tariffs),
-            own_fleet=own_fleet,
-        )
-    except KeyError as error:
-        raise InputError(f"{where}: missing field {error}", field=str(error.args[0])) from error
+        return date.fromisoformat(value)
     except ValueError as error:
-        raise InputError(f"{where}: {error}", field="valid_from") from error
-
-
-def _as_date(value: date | str) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)
+        raise InputError(
+            f"{where}: {name} must be a date like 2026-01-01, got {value!r}", field=name
+        ) from error
