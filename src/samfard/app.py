@@ -13,6 +13,7 @@ from fastapi import APIRouter, FastAPI, Request, Response
 from sqlalchemy import Engine
 
 from samfard import __version__, problems
+from samfard.access.api import admin_router as access_admin_router
 from samfard.access.api import router as access_router
 from samfard.access.deps import PUBLIC
 from samfard.booking.api import router as booking_router
@@ -75,6 +76,7 @@ def create_app(
     api = APIRouter(prefix=API_PREFIX)
     for router in (
         access_router,
+        access_admin_router,
         principals_router,
         places_router,
         travellers_router,

@@ -1,20 +1,232 @@
-"""Routes of login under /api/v1/auth."""
+"""Routes of login, page sessions, user administration, the audit trail and the
+registerutdrag, under /api/v1."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+from datetime import datetime
+from typing import Annotated, Any
+from urllib.parse import parse_qs
 
-from samfard.access import service
-from samfard.access.deps import PUBLIC
-from samfard.access.schemas import TokenPublic, TokenRequest
-from samfard.deps import NowDep, SessionDep
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+
+from samfard.access import extract as extract_service
+from samfard.access import service, trail, users
+from samfard.access.actor import Actor
+from samfard.access.deps import (
+    CSRF_COOKIE,
+    PUBLIC,
+    SESSION_COOKIE,
+    bearer_token,
+    check_csrf,
+    csrf_token_for,
+    require,
+)
+from samfard.access.permissions import Permission as P
+from samfard.access.ratelimit import LoginLimiter, RateLimitExceeded
+from samfard.access.schemas import (
+    AuditEntryPublic,
+    SessionPublic,
+    TokenPublic,
+    TokenRequest,
+    UserCreate,
+    UserPublic,
+)
+from samfard.deps import NowDep, SessionDep, SettingsDep
+from samfard.errors import InputError
+from samfard.problems import problem
+from samfard.schemas_common import Page
 
 router = APIRouter(tags=["auth"])
+admin_router = APIRouter(tags=["access"])
+
+CREDENTIALS_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            media: {"schema": TokenRequest.model_json_schema()}
+            for media in ("application/json", "application/x-www-form-urlencoded")
+        },
+    }
+}
 
 
-@router.post("/auth/token", dependencies=[PUBLIC])
-def issue_token(data: TokenRequest, session: SessionDep, now: NowDep) -> TokenPublic:
-    token = service.login(
-        session=session, username=data.username, password=data.password, kind="bearer", now=now
+def login_limiter(request: Request) -> LoginLimiter:
+    """One limiter per application, made on first use."""
+    state = request.app.state
+    if not hasattr(state, "login_limiter"):
+        state.login_limiter = LoginLimiter.default()
+    limiter: LoginLimiter = state.login_limiter
+    return limiter
+
+
+LimiterDep = Annotated[LoginLimiter, Depends(login_limiter)]
+
+
+async def credentials(request: Request) -> TokenRequest:
+    """Username and password from a JSON body or an HTML form."""
+    raw = await request.body()
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if media == "application/x-www-form-urlencoded":
+            fields = {k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
+            return TokenRequest.model_validate(fields)
+        return TokenRequest.model_validate(json.loads(raw or b"null"))
+    except (ValueError, ValidationError, UnicodeDecodeError):
+        raise InputError(
+            "send username and password as JSON or as a form", field="username"
+        ) from None
+
+
+CredentialsDep = Annotated[TokenRequest, Depends(credentials)]
+
+
+def _too_many(error: RateLimitExceeded) -> JSONResponse:
+    response = problem(429, error.title, error.message, field=error.field)
+    response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _login(
+    request: Request, data: TokenRequest, kind: str, session: Any, now: datetime, limiter: Any
+) -> str | JSONResponse:
+    address = request.client.host if request.client else "unknown"
+    try:
+        limiter.check(address=address, username=data.username, now=now)
+    except RateLimitExceeded as error:
+        return _too_many(error)
+    return service.login(
+        session=session, username=data.username, password=data.password, kind=kind, now=now
     )
-    return TokenPublic(access_token=token)
+
+
+@router.post(
+    "/auth/token", dependencies=[PUBLIC], response_model=TokenPublic, openapi_extra=CREDENTIALS_BODY
+)
+def issue_token(
+    request: Request, data: CredentialsDep, session: SessionDep, now: NowDep, limiter: LimiterDep
+) -> Any:
+    token = _login(request, data, "bearer", session, now, limiter)
+    return token if isinstance(token, JSONResponse) else TokenPublic(access_token=token)
+
+
+@router.post(
+    "/auth/session",
+    dependencies=[PUBLIC],
+    response_model=SessionPublic,
+    openapi_extra=CREDENTIALS_BODY,
+)
+def open_session(
+    request: Request,
+    response: Response,
+    data: CredentialsDep,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
+) -> Any:
+    """Page login: the session token goes in a secure, HTTP-only, SameSite=Strict cookie;
+    the CSRF token in a readable cookie and in the body, to be echoed as X-CSRF-Token."""
+    token = _login(request, data, "session", session, now, limiter)
+    if isinstance(token, JSONResponse):
+        return token
+    actor = service.actor_for_token(session=session, token=token, now=now, request_id=None)
+    lifetime = service.TOKEN_LIFETIME["session"]
+    csrf = csrf_token_for(token)
+    common: dict[str, Any] = {
+        "max_age": int(lifetime.total_seconds()),
+        "secure": settings.secure_cookies,
+        "samesite": "strict",
+        "path": "/",
+    }
+    response.set_cookie(SESSION_COOKIE, token, httponly=True, **common)
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=False, **common)
+    return SessionPublic(
+        csrf_token=csrf, expires_at=now + lifetime, username=actor.username, role=actor.role
+    )
+
+
+@router.post("/auth/logout", dependencies=[PUBLIC], status_code=204)
+def close_session(request: Request, response: Response, session: SessionDep) -> Response:
+    """Revoke the presented session (or bearer token) and clear the cookies. Public so an
+    expired session can still be cleared; a cookie session needs its CSRF token."""
+    check_csrf(request)
+    token = bearer_token(request) or request.cookies.get(SESSION_COOKIE)
+    if token is not None:
+        service.logout(session=session, token=token)
+    response.status_code = 204
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@admin_router.post("/users", status_code=201)
+def create_user(
+    data: UserCreate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.USERS_ADMIN)],
+) -> UserPublic:
+    return UserPublic.model_validate(users.create(session=session, actor=actor, data=data, now=now))
+
+
+@admin_router.get("/users")
+def list_users(
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.USERS_ADMIN)],
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[UserPublic]:
+    rows, total = users.list_users(session=session, actor=actor, limit=limit, offset=offset)
+    return Page(
+        items=[UserPublic.model_validate(u) for u in rows], total=total, limit=limit, offset=offset
+    )
+
+
+@admin_router.post("/users/{user_id}/deactivate")
+def deactivate_user(
+    user_id: int,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.USERS_ADMIN)],
+) -> UserPublic:
+    user = users.deactivate(session=session, actor=actor, user_id=user_id)
+    return UserPublic.model_validate(user)
+
+
+@admin_router.get("/audit")
+def list_audit_entries(
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.AUDIT_READ)],
+    traveller_id: int | None = None,
+    user_id: int | None = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Page[AuditEntryPublic]:
+    rows, total = trail.entries(
+        session=session,
+        actor=actor,
+        now=now,
+        traveller_id=traveller_id,
+        user_id=user_id,
+        limit=limit,
+        offset=offset,
+    )
+    return Page(
+        items=[AuditEntryPublic.model_validate(e) for e in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@admin_router.get("/travellers/{traveller_id}/extract")
+def traveller_extract(
+    traveller_id: int,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.AUDIT_READ)],
+) -> extract_service.TravellerExtract:
+    return extract_service.extract(session=session, actor=actor, traveller_id=traveller_id, now=now)

@@ -3,10 +3,18 @@
 `Require` both authenticates (bearer token, or the page session cookie) and authorises;
 because it is a class instance, a test can walk the route table and find each route's
 permission, and fail on any route that declares none.
+
+CSRF: a browser sends the session cookie by itself, so a request authenticated by cookie
+with an unsafe method must also carry the header X-CSRF-Token (double submit: the page reads
+it from the CSRF cookie). The token is derived from the session token, so it needs no
+storage and a token stolen from one session is worthless in another. Bearer requests are
+exempt: a browser never adds an Authorization header on its own.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 
 from fastapi import Depends, Request
@@ -15,17 +23,45 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission
 from samfard.access.service import actor_for_token
 from samfard.deps import NowDep, SessionDep
-from samfard.errors import Unauthenticated
+from samfard.errors import Forbidden, Unauthenticated
 
 SESSION_COOKIE = "samfard_session"
+CSRF_COOKIE = "samfard_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def bearer_token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
 
 
 def token_from_request(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.partition(" ")
-    if scheme.lower() == "bearer" and value:
-        return value.strip()
-    return request.cookies.get(SESSION_COOKIE)
+    return bearer_token(request) or request.cookies.get(SESSION_COOKIE)
+
+
+def csrf_token_for(session_token: str) -> str:
+    """The CSRF token belonging to a page session (SHA-256 of a domain tag and the token)."""
+    return hashlib.sha256(b"samfard-csrf:" + session_token.encode()).hexdigest()
+
+
+def check_csrf(request: Request) -> None:
+    """Refuse an unsafe request authenticated by the session cookie without its CSRF token."""
+    if request.method in SAFE_METHODS or bearer_token(request) is not None:
+        return
+    session_token = request.cookies.get(SESSION_COOKIE)
+    if session_token is None:
+        return
+    sent = request.headers.get(CSRF_HEADER, "")
+    if not sent or not hmac.compare_digest(sent, csrf_token_for(session_token)):
+        raise Forbidden(
+            f"missing or wrong {CSRF_HEADER} header: send the value of the {CSRF_COOKIE} "
+            "cookie with every change made with a page session",
+            field=CSRF_HEADER,
+        )
 
 
 class Require:
@@ -38,6 +74,7 @@ class Require:
         token = token_from_request(request)
         if token is None:
             raise Unauthenticated("log in first: send 'Authorization: Bearer <token>'")
+        check_csrf(request)
         actor = actor_for_token(
             session=session, token=token, now=now, request_id=request.state.request_id
         )

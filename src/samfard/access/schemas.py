@@ -1,8 +1,13 @@
-"""API types of login."""
+"""API types of login, user administration and the audit trail."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
+
+from samfard.access.permissions import Role
 
 
 class TokenRequest(BaseModel):
@@ -15,3 +20,60 @@ class TokenRequest(BaseModel):
 class TokenPublic(BaseModel):
     access_token: str
     token_type: str = "bearer"
+
+
+class SessionPublic(BaseModel):
+    """The answer to a page login: the session itself travels in an HTTP-only cookie."""
+
+    csrf_token: str
+    expires_at: datetime
+    username: str
+    role: Role
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9._@-]+$")
+    password: str = Field(min_length=1, max_length=200)
+    role: Role
+    display_name: str | None = Field(default=None, max_length=120)
+    principal_codes: list[Annotated[str, Field(min_length=1, max_length=16)]] = Field(
+        default_factory=list, max_length=40
+    )
+    carrier_id: int | None = Field(default=None, ge=1)
+    care_unit: str | None = Field(default=None, max_length=120)
+    traveller_id: int | None = Field(default=None, ge=1)
+    may_see_protected: bool = False
+
+
+class UserPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    principal_codes: list[str]
+    carrier_id: int | None
+    care_unit: str | None
+    traveller_id: int | None
+    may_see_protected: bool
+    active: bool
+    locked_until: datetime | None
+    created_at: datetime
+
+
+class AuditEntryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    at: datetime
+    user_id: int | None
+    username: str
+    traveller_id: int | None
+    record_type: str
+    record_id: str | None
+    action: str
+    purpose: str
+    request_id: str | None
