@@ -1,0 +1,115 @@
+"""The demo fleet: vehicles of both regions stationed in the larger towns.
+
+Sized for a demo day of about 600 trips (samfard.demo.generator): a taxi does some ten
+passenger trips in a shift with sharing, so about 60 taxis, a third as many wheelchair
+vehicles and a stretcher vehicle near each hospital. Depots are looked up by name in the
+gazetteer so their coordinates have one source (places.csv).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from samfard.dispatch.models import Vehicle
+from samfard.errors import InputError
+from samfard.geo.models import Place, PlaceKind
+
+
+@dataclass(frozen=True, slots=True)
+class VehicleKind:
+    """A vehicle type's places and costs (öre), the same for every carrier in the demo."""
+
+    type: str
+    seats: int
+    wheelchair: int
+    stretcher: int
+    per_km_ore: int
+    per_hour_ore: int
+    fixed_ore: int
+    shift: tuple[time, time]
+
+
+KINDS = {
+    "taxi": VehicleKind("taxi", 4, 0, 0, 1_200, 42_000, 15_000, (time(6), time(20))),
+    "wheelchair": VehicleKind("wheelchair", 4, 2, 0, 1_600, 52_000, 25_000, (time(6), time(20))),
+    "stretcher": VehicleKind("stretcher", 1, 0, 1, 2_200, 65_000, 40_000, (time(7), time(19))),
+}
+
+# (depot town, county, taxis, wheelchair vehicles, stretcher vehicles)
+DEPOTS: tuple[tuple[str, str, int, int, int], ...] = (
+    ("Östersund", "23", 12, 4, 1),
+    ("Strömsund", "23", 3, 1, 0),
+    ("Krokom", "23", 2, 1, 0),
+    ("Järpen", "23", 2, 1, 0),
+    ("Sveg", "23", 2, 1, 1),
+    ("Bräcke", "23", 1, 1, 0),
+    ("Hammarstrand", "23", 1, 1, 0),
+    ("Svenstavik", "23", 1, 0, 0),
+    ("Funäsdalen", "23", 1, 0, 0),
+    ("Sundsvall", "22", 12, 4, 1),
+    ("Örnsköldsvik", "22", 6, 2, 1),
+    ("Härnösand", "22", 4, 1, 0),
+    ("Sollefteå", "22", 3, 1, 1),
+    ("Kramfors", "22", 3, 1, 0),
+    ("Timrå", "22", 2, 1, 0),
+    ("Ånge", "22", 2, 1, 0),
+)
+CARRIERS = {"23": (1, "Demo Taxi Jämtland Härjedalen"), "22": (2, "Demo Taxi Västernorrland")}
+
+
+def load_demo_fleet(session: Session, *, scale: float = 1.0) -> int:
+    """Add the demo fleet unless vehicles exist; `scale` shrinks it for small demo days.
+
+    Each depot keeps round(count * scale) vehicles of each type, and at least one taxi, so
+    every part of both regions stays reachable. Returns the number of vehicles added.
+    """
+    if not 0 < scale <= 10:
+        raise InputError(f"fleet scale must be in (0, 10], got {scale}", field="scale")
+    if session.scalar(select(func.count(Vehicle.id))):
+        return 0
+    added = 0
+    for town, county, *counts in DEPOTS:
+        place = session.scalar(
+            select(Place).where(Place.name == town, Place.kind == PlaceKind.LOCALITY.value)
+        )
+        if place is None:
+            raise InputError(
+                f"depot town {town} is not in the gazetteer: load places first "
+                "(`samfard db upgrade` then `samfard demo-data`)",
+                field="places",
+            )
+        carrier_id, carrier_name = CARRIERS[county]
+        for kind_name, count in zip(KINDS, counts, strict=True):
+            kind = KINDS[kind_name]
+            wanted = round(count * scale)
+            if kind_name == "taxi":
+                wanted = max(1, wanted)
+            for n in range(1, wanted + 1):
+                session.add(
+                    Vehicle(
+                        code=f"{town}-{kind_name}-{n}",
+                        carrier_name=carrier_name,
+                        carrier_id=carrier_id,
+                        county_code=county,
+                        vehicle_type=kind.type,
+                        seats=kind.seats,
+                        wheelchair_places=kind.wheelchair,
+                        stretcher_places=kind.stretcher,
+                        depot_name=town,
+                        depot_lat=place.lat,
+                        depot_lon=place.lon,
+                        shift_start=kind.shift[0],
+                        shift_end=kind.shift[1],
+                        cost_per_km_ore=kind.per_km_ore,
+                        cost_per_hour_ore=kind.per_hour_ore,
+                        fixed_cost_ore=kind.fixed_ore,
+                        active=True,
+                    )
+                )
+                added += 1
+    session.flush()
+    return added

@@ -1,0 +1,307 @@
+"""Turn a day's booking legs and the fleet into the planner's Problem, and back.
+
+Pure: takes frozen inputs (read from the database by `dispatch.service`), a travel-time
+provider and the defaults, returns a `DayProblem`. Times in the problem are seconds since
+local midnight of the service day (elapsed seconds, so a DST change day stays correct);
+`DayProblem.at` and `DayProblem.seconds` convert at the edge.
+
+Where a booking's decision carries a time tolerance (assessment writes
+`decision["tolerance"]` with `pickup_before_min`, `pickup_after_min`,
+`max_extra_ride_min`), it wins; otherwise the defaults below apply (docs/dispatch.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from samfard.errors import InputError
+from samfard.geo.traveltime import Point, TravelTimeProvider
+from samfard.planning.model import Objective, Problem, Request, Vehicle, VehicleType, Window
+from samfard.timeutil import local, require_aware
+
+MINUTE = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class PlanningDefaults:
+    """Windows and ride times used when a booking's decision does not set them.
+
+    Values from rules.md [O]: pickup +-15 min; extra ride time (omresetid) 30 min within
+    the municipality, 60 min beyond, 45 min for dialysis. An appointment leg arrives at
+    most `arrival_slack_min` before the appointment.
+    """
+
+    pickup_before_min: int = 15
+    pickup_after_min: int = 15
+    extra_ride_home_min: int = 30
+    extra_ride_beyond_min: int = 60
+    extra_ride_dialysis_min: int = 45
+    arrival_slack_min: int = 30
+    service_seated_min: float = 2.0
+    service_wheelchair_min: float = 5.0
+    service_stretcher_min: float = 10.0
+
+    def __post_init__(self) -> None:
+        for name in self.__dataclass_fields__:
+            if getattr(self, name) < 0:
+                raise InputError(
+                    f"planning default {name} must be >= 0 minutes, got {getattr(self, name)}",
+                    field=name,
+                )
+
+
+@dataclass(frozen=True, slots=True)
+class LegInput:
+    """One booking leg to plan, as read from the database."""
+
+    booking_id: int
+    leg_id: int
+    leg_seq: int
+    origin: Point
+    destination: Point
+    requested_pickup_at: datetime | None
+    appointment_at: datetime | None
+    promised_from: datetime | None
+    promised_until: datetime | None
+    needs: tuple[str, ...]
+    companions: int
+    purpose: str | None
+    same_municipality: bool
+    decision: Mapping[str, Any] | None = None
+
+    @property
+    def request_id(self) -> str:
+        return f"b{self.booking_id}.{self.leg_seq}"
+
+
+@dataclass(frozen=True, slots=True)
+class FleetVehicle:
+    """One vehicle's shift as the planner sees it (costs in öre)."""
+
+    vehicle_id: int
+    vehicle_type: str
+    seats: int
+    wheelchair_places: int
+    stretcher_places: int
+    depot: Point
+    shift_start: time
+    shift_end: time
+    cost_per_km_ore: int
+    cost_per_hour_ore: int
+    fixed_cost_ore: int
+
+
+@dataclass(frozen=True, slots=True)
+class DayProblem:
+    """A Problem for one service day with the way back to booking legs and vehicles."""
+
+    day: date
+    problem: Problem
+    legs: Mapping[str, LegInput]  # request id -> leg
+    vehicles: Mapping[str, int]  # planner vehicle id -> vehicle row id
+    provider: str
+    rejected: tuple[tuple[str, str], ...] = ()  # (request id, reason) left out before solving
+
+    def at(self, seconds: float) -> datetime:
+        return moment_at(self.day, seconds)
+
+    def seconds(self, moment: datetime) -> float:
+        return seconds_of(self.day, moment)
+
+
+def moment_at(day: date, seconds: float) -> datetime:
+    """The aware moment (UTC) `seconds` after local midnight of `day`, to the microsecond."""
+    # Add in UTC: adding to a Stockholm datetime moves the wall clock, not elapsed time.
+    return local(day, time(0, 0)).astimezone(UTC) + timedelta(seconds=seconds)
+
+
+def seconds_of(day: date, moment: datetime) -> float:
+    """Elapsed seconds from local midnight of `day` to `moment`."""
+    require_aware(moment, field="time")
+    return (moment.astimezone(UTC) - local(day, time(0, 0)).astimezone(UTC)).total_seconds()
+
+
+def tolerance_minutes(decision: Mapping[str, Any] | None) -> tuple[int, int, int] | None:
+    """(pickup before, pickup after, max extra ride) from a decision, or None.
+
+    Read defensively: decisions are JSON written by another module and may predate
+    tolerances, so anything missing or malformed means "use the defaults".
+    """
+    raw = (decision or {}).get("tolerance")
+    if not isinstance(raw, Mapping):
+        return None
+    keys = ("pickup_before_min", "pickup_after_min", "max_extra_ride_min")
+    values = [raw.get(k) for k in keys]
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in values):
+        return None
+    before, after, extra = (int(v) for v in values if isinstance(v, int))
+    return before, after, extra
+
+
+def _extra_ride_min(leg: LegInput, defaults: PlanningDefaults) -> int:
+    if leg.purpose == "dialysis":
+        return defaults.extra_ride_dialysis_min
+    if leg.same_municipality:
+        return defaults.extra_ride_home_min
+    return defaults.extra_ride_beyond_min
+
+
+def _service_s(needs: tuple[str, ...], defaults: PlanningDefaults) -> float:
+    if "stretcher" in needs:
+        return defaults.service_stretcher_min * MINUTE
+    if "wheelchair" in needs:
+        return defaults.service_wheelchair_min * MINUTE
+    return defaults.service_seated_min * MINUTE
+
+
+def _load(leg: LegInput) -> tuple[int, int, int]:
+    """Seats for the traveller (unless lying or in a wheelchair) and companions."""
+    if "stretcher" in leg.needs:
+        return (leg.companions, 0, 1)
+    if "wheelchair" in leg.needs:
+        return (leg.companions, 1, 0)
+    return (1 + leg.companions, 0, 0)
+
+
+def _hull(a: Window, b: Window) -> Window:
+    return Window(min(a.earliest, b.earliest), max(a.latest, b.latest))
+
+
+def _request(
+    leg: LegInput,
+    pickup: int,
+    dropoff: int,
+    direct: float,
+    defaults: PlanningDefaults,
+    day: date,
+) -> Request:
+    tolerance = tolerance_minutes(leg.decision)
+    if tolerance is None:
+        before = defaults.pickup_before_min * MINUTE
+        after = defaults.pickup_after_min * MINUTE
+        extra = _extra_ride_min(leg, defaults) * MINUTE
+    else:
+        before, after, extra = (m * MINUTE for m in tolerance)
+    service = _service_s(leg.needs, defaults)
+    if leg.requested_pickup_at is not None:
+        t = seconds_of(day, leg.requested_pickup_at)
+        pickup_window = Window(t - before, t + after)
+        dropoff_window = Window(
+            pickup_window.earliest + service + direct,
+            pickup_window.latest + service + direct + extra,
+        )
+    elif leg.appointment_at is not None:
+        a = seconds_of(day, leg.appointment_at)
+        latest_drop = a - service
+        dropoff_window = Window(latest_drop - defaults.arrival_slack_min * MINUTE, latest_drop)
+        pickup_window = Window(
+            dropoff_window.earliest - direct - extra - service,
+            latest_drop - direct - service,
+        )
+    else:
+        raise InputError(
+            f"leg {leg.leg_seq} of booking {leg.booking_id} has neither a pickup time nor an "
+            "appointment time",
+            field="legs",
+        )
+    promise = None
+    if leg.promised_from is not None and leg.promised_until is not None:
+        promise = Window(seconds_of(day, leg.promised_from), seconds_of(day, leg.promised_until))
+        # A promise given to a traveller stands even if the tolerance rules changed since.
+        pickup_window = _hull(pickup_window, promise)
+    return Request(
+        id=leg.request_id,
+        pickup=pickup,
+        dropoff=dropoff,
+        pickup_window=pickup_window,
+        dropoff_window=dropoff_window,
+        pickup_service=service,
+        dropoff_service=service,
+        load=_load(leg),
+        max_ride=direct + extra,
+        ride_alone="ride_alone" in leg.needs,
+        front_seat="front_seat" in leg.needs,
+        promised_pickup=promise,
+    )
+
+
+def _vehicle(v: FleetVehicle, depot: int, day: date) -> Vehicle:
+    start = seconds_of(day, local(day, v.shift_start))
+    end = seconds_of(day, local(day, v.shift_end))
+    if end <= start:
+        raise InputError(
+            f"vehicle {v.vehicle_id}: shift end {v.shift_end} is not after start {v.shift_start}",
+            field="shift_end",
+        )
+    return Vehicle(
+        id=str(v.vehicle_id),
+        capacity=(v.seats, v.wheelchair_places, v.stretcher_places),
+        shift=Window(start, end),
+        start_depot=depot,
+        end_depot=depot,
+        type=VehicleType(v.vehicle_type),
+        cost_per_distance=v.cost_per_km_ore / 1000.0,
+        cost_per_time=v.cost_per_hour_ore / 3600.0,
+        fixed_cost=float(v.fixed_cost_ore),
+    )
+
+
+def build_problem(
+    day: date,
+    legs: Sequence[LegInput],
+    fleet: Sequence[FleetVehicle],
+    provider: TravelTimeProvider,
+    defaults: PlanningDefaults | None = None,
+) -> DayProblem:
+    """The planning problem of `legs` on `fleet`, costs in öre, times in seconds.
+
+    Identical coordinates share one matrix location, so a hospital visited by thirty
+    travellers costs one row, not thirty.
+    """
+    defaults = defaults or PlanningDefaults()
+    if not fleet:
+        raise InputError(
+            f"no active vehicles to plan {day} with: load a fleet first", field="fleet"
+        )
+    points: list[Point] = []
+    index: dict[Point, int] = {}
+
+    def locate(p: Point) -> int:
+        if p not in index:
+            index[p] = len(points)
+            points.append(p)
+        return index[p]
+
+    depots = [locate(v.depot) for v in fleet]
+    ends = [(locate(leg.origin), locate(leg.destination)) for leg in legs]
+    m = provider.matrix(points)
+    time_m = tuple(tuple(float(x) for x in row) for row in m.durations.tolist())
+    dist_m = tuple(tuple(float(x) for x in row) for row in m.distances.tolist())
+    vehicles = tuple(_vehicle(v, depot, day) for v, depot in zip(fleet, depots, strict=True))
+    requests: list[Request] = []
+    rejected: list[tuple[str, str]] = []
+    for leg, (p, d) in zip(legs, ends, strict=True):
+        request = _request(leg, p, d, time_m[p][d], defaults, day)
+        if any(request.fits(v) for v in vehicles):
+            requests.append(request)
+        else:
+            needs = ", ".join(leg.needs) or "seated"
+            rejected.append(
+                (
+                    request.id,
+                    f"no vehicle in the fleet can carry load {request.load} "
+                    f"(seats, wheelchair, stretcher; needs: {needs})",
+                )
+            )
+    problem = Problem(tuple(requests), vehicles, time_m, dist_m, objective=Objective())
+    return DayProblem(
+        day=day,
+        problem=problem,
+        legs={leg.request_id: leg for leg in legs},
+        vehicles={str(v.vehicle_id): v.vehicle_id for v in fleet},
+        provider=provider.name,
+        rejected=tuple(rejected),
+    )

@@ -1,0 +1,251 @@
+"""Use cases of dispatch: plan a day, read the plan, a driver's manifest, re-verify.
+
+`plan_day` stores a new plan version in one transaction together with the promised pickup
+windows and the bookings' move to scheduled, so a plan, its promises and the bookings'
+states never disagree. When the day already has a plan, it is re-optimised from that plan
+with every promise kept (planning.reoptimise); otherwise it is planned from scratch.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from samfard.access.actor import Actor
+from samfard.access.permissions import Permission as P
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking, Leg
+from samfard.booking.transitions import apply_transition
+from samfard.db import transaction
+from samfard.dispatch import store
+from samfard.dispatch.models import PlanRun, Run
+from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
+from samfard.errors import Forbidden, InputError, NotFound
+from samfard.geo.traveltime import TravelTimeProvider
+from samfard.planning.model import Solution, StopKind
+from samfard.planning.reoptimise import reoptimise
+from samfard.planning.solve import plan
+from samfard.planning.verifier import Report, verify
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOutcome:
+    """What a planning did: the stored plan, and counts for the operator."""
+
+    plan_run_id: int
+    version: int
+    requests: int
+    served: int
+    unserved: tuple[dict[str, Any], ...]
+    vehicles_used: int
+    distance_km: float
+    passengers_per_vehicle_trip: float
+    objective: float
+
+
+def day_problem(
+    session: Session,
+    day: date,
+    provider: TravelTimeProvider,
+    booking_ids: set[int] | None = None,
+    defaults: PlanningDefaults | None = None,
+) -> DayProblem:
+    bookings = store.read_bookings(session, day, booking_ids)
+    legs = store.leg_inputs(session, bookings)
+    return build_problem(day, legs, store.read_fleet(session), provider, defaults)
+
+
+def plan_day(
+    *,
+    session: Session,
+    day: date,
+    actor: Actor,
+    now: datetime,
+    time_limit_s: float = 10.0,
+    seed: int = 0,
+    osrm_url: str | None = None,
+    defaults: PlanningDefaults | None = None,
+) -> PlanOutcome:
+    """Plan (or re-plan) `day`, store it as a new version, promise windows, schedule."""
+    actor.require(P.PLANS_WRITE)
+    defaults = defaults or PlanningDefaults()
+    provider = store.provider_for(osrm_url)
+    with transaction(session):
+        day_p = day_problem(session, day, provider, defaults=defaults)
+        current = store.latest_plan(session, day)
+        if current is None:
+            verified = plan(day_p.problem, time_limit_s=time_limit_s, seed=seed)
+        else:
+            verified = reoptimise(
+                day_p.problem,
+                store.solution_of(current, day_p),
+                time_limit_s=time_limit_s,
+                seed=seed,
+            )
+        solution = verified.solution
+        plan_run = PlanRun(
+            service_date=day,
+            version=(current.version + 1) if current else 1,
+            kind="reoptimised" if current else "day_ahead",
+            created_at=now,
+            created_by=actor.username,
+            settings={
+                "time_limit_s": time_limit_s,
+                "seed": seed,
+                "provider": provider.name,
+                "osrm_url": osrm_url,
+                "pickup_tolerance_min": defaults.pickup_before_min,
+            },
+            objective=verified.report.cost,
+            verified=verified.report.ok,
+            unserved=store.unserved_rows(day_p, solution),
+        )
+        legs = _legs_of(session, day_p)
+        _promise(day_p, solution, legs, defaults)
+        for route in solution.routes:
+            plan_run.runs.append(store.run_rows(day_p, route, legs))
+        session.add(plan_run)
+        _update_statuses(session, day_p, solution, actor=actor, now=now, version=plan_run.version)
+        session.flush()
+        return _outcome(plan_run, day_p, solution)
+
+
+def _legs_of(session: Session, day: DayProblem) -> dict[int, Leg]:
+    ids = [leg.leg_id for leg in day.legs.values()]
+    return {leg.id: leg for leg in session.scalars(select(Leg).where(Leg.id.in_(ids)))}
+
+
+def _promise(
+    day: DayProblem, solution: Solution, legs: dict[int, Leg], defaults: PlanningDefaults
+) -> None:
+    """Give each newly planned leg a pickup window; legs already promised keep theirs."""
+    for route in solution.routes:
+        for stop in route.stops:
+            if stop.kind is not StopKind.PICKUP or stop.request_id is None:
+                continue
+            leg_input = day.legs[stop.request_id]
+            leg = legs[leg_input.leg_id]
+            if leg.promised_pickup_from is not None and leg.promised_pickup_until is not None:
+                continue
+            tolerance = store.pickup_tolerance_s(leg_input, defaults.pickup_before_min)
+            start, end = store.promise(day, stop.request_id, stop.time, tolerance)
+            leg.promised_pickup_from, leg.promised_pickup_until = start, end
+
+
+def _update_statuses(
+    session: Session,
+    day: DayProblem,
+    solution: Solution,
+    *,
+    actor: Actor,
+    now: datetime,
+    version: int,
+) -> None:
+    """Scheduled when every leg of a booking is planned; back to approved when not."""
+    served = {rid for route in solution.routes for rid in route.request_ids()}
+    legs_per_booking = Counter(leg.booking_id for leg in day.legs.values())
+    planned = Counter(day.legs[rid].booking_id for rid in served)
+    bookings = session.scalars(select(Booking).where(Booking.id.in_(list(legs_per_booking))))
+    for booking in bookings:
+        complete = planned[booking.id] == legs_per_booking[booking.id]
+        status = BookingStatus(booking.status)
+        if complete and status is BookingStatus.APPROVED:
+            target, reason = BookingStatus.SCHEDULED, f"planned in plan version {version}"
+        elif not complete and status is BookingStatus.SCHEDULED:
+            target = BookingStatus.APPROVED
+            reason = f"not every leg fits plan version {version}; see its unserved list"
+        else:
+            continue
+        apply_transition(session, booking, target, actor=actor, now=now, reason=reason)
+
+
+def _outcome(plan_run: PlanRun, day: DayProblem, solution: Solution) -> PlanOutcome:
+    served = sum(len(route.request_ids()) for route in solution.routes)
+    trips = sum(_vehicle_trips(route.stops) for route in solution.routes)
+    return PlanOutcome(
+        plan_run_id=plan_run.id,
+        version=plan_run.version,
+        requests=len(day.legs),
+        served=served,
+        unserved=tuple(plan_run.unserved),
+        vehicles_used=len(solution.routes),
+        distance_km=round(sum(run.distance_km for run in plan_run.runs), 1),
+        passengers_per_vehicle_trip=round(served / trips, 2) if trips else 0.0,
+        objective=plan_run.objective,
+    )
+
+
+def _vehicle_trips(stops: Any) -> int:
+    """Loaded stretches of a route: a trip starts when the vehicle leaves empty.
+
+    This is the denominator of the coordination rate (samordningsgrad) in rules.md.
+    """
+    on_board = trips = 0
+    for stop in stops:
+        if stop.kind is StopKind.PICKUP:
+            trips += on_board == 0
+            on_board += 1
+        elif stop.kind is StopKind.DROPOFF:
+            on_board -= 1
+    return trips
+
+
+def get_plan(*, session: Session, day: date, actor: Actor) -> PlanRun:
+    """The newest plan of `day` with runs and stops, or NotFound naming the command."""
+    actor.require(P.PLANS_READ)
+    with transaction(session):
+        found = store.latest_plan(session, day)
+    if found is None:
+        raise NotFound(
+            f"no plan for {day} yet: POST /api/v1/plans/{day} or run `samfard plan --date {day}`",
+            field="date",
+        )
+    return found
+
+
+def get_manifest(*, session: Session, run_id: int, actor: Actor) -> Run:
+    """A run with stops, legs and travellers loaded; carrier staff see only their own."""
+    actor.require(P.MANIFEST_READ)
+    with transaction(session):
+        run = session.get(
+            Run,
+            run_id,
+            options=[selectinload(Run.stops), selectinload(Run.vehicle)],
+        )
+        if run is None:
+            raise NotFound(f"no run with id {run_id}", field="run_id")
+        if actor.carrier_id is not None and run.vehicle.carrier_id != actor.carrier_id:
+            raise Forbidden(
+                f"run {run_id} is driven for another carrier than yours", field="run_id"
+            )
+    return run
+
+
+def verify_stored(
+    *, session: Session, day: date, osrm_url: str | None = None
+) -> tuple[PlanRun, Report]:
+    """Rebuild the newest stored plan of `day` from the database and verify it again."""
+    found = store.latest_plan(session, day)
+    if found is None:
+        raise NotFound(f"no plan for {day}", field="date")
+    ids = {stop.booking_id for run in found.runs for stop in run.stops}
+    day_p = day_problem(session, day, store.provider_for(osrm_url), booking_ids=ids)
+    return found, verify(day_p.problem, store.solution_of(found, day_p))
+
+
+def plan_count(session: Session, day: date) -> int:
+    count = session.scalar(select(func.count(PlanRun.id)).where(PlanRun.service_date == day))
+    return int(count or 0)
+
+
+def check_time_limit(seconds: float) -> float:
+    if not 0 < seconds <= 600:
+        raise InputError(
+            f"time limit must be between 0 and 600 seconds, got {seconds}", field="time_limit"
+        )
+    return seconds

@@ -1,0 +1,225 @@
+"""Reading planner inputs from the database and writing plans back.
+
+Kept apart from the use cases (`service`, `live`) so both read legs, rebuild a stored
+plan as a planner Solution and write routes the same way; a stored plan can therefore be
+re-verified from the database alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking, Leg
+from samfard.dispatch.models import PlanRun, Run, Stop, Vehicle
+from samfard.dispatch.problem_builder import DayProblem, FleetVehicle, LegInput, tolerance_minutes
+from samfard.geo.models import Place
+from samfard.geo.traveltime import GeodesicProvider, Point, TravelTimeProvider
+from samfard.planning.model import Route, Solution, StopKind, Unserved, Window
+from samfard.planning.model import Stop as PlanStop
+from samfard.planning.verifier import route_cost
+from samfard.travellers.models import Traveller
+
+PLANNABLE = (BookingStatus.APPROVED.value, BookingStatus.SCHEDULED.value)
+
+
+def provider_for(osrm_url: str | None) -> TravelTimeProvider:
+    """OSRM when a server is configured (SAMFARD_OSRM_URL), else the offline geodesic model."""
+    if osrm_url:
+        from samfard.geo.osrm import OsrmProvider
+
+        return OsrmProvider(osrm_url)
+    return GeodesicProvider()
+
+
+def read_fleet(session: Session) -> list[FleetVehicle]:
+    rows = session.scalars(select(Vehicle).where(Vehicle.active).order_by(Vehicle.id))
+    return [
+        FleetVehicle(
+            vehicle_id=v.id,
+            vehicle_type=v.vehicle_type,
+            seats=v.seats,
+            wheelchair_places=v.wheelchair_places,
+            stretcher_places=v.stretcher_places,
+            depot=Point(v.depot_lat, v.depot_lon),
+            shift_start=v.shift_start,
+            shift_end=v.shift_end,
+            cost_per_km_ore=v.cost_per_km_ore,
+            cost_per_hour_ore=v.cost_per_hour_ore,
+            fixed_cost_ore=v.fixed_cost_ore,
+        )
+        for v in rows
+    ]
+
+
+def read_bookings(
+    session: Session, day: date, booking_ids: Iterable[int] | None = None
+) -> list[Booking]:
+    """The day's approved and scheduled bookings (or just `booking_ids` among them)."""
+    statement = (
+        select(Booking)
+        .where(Booking.service_date == day, Booking.status.in_(PLANNABLE))
+        .options(selectinload(Booking.legs))
+        .order_by(Booking.id)
+    )
+    if booking_ids is not None:
+        statement = statement.where(Booking.id.in_(list(booking_ids)))
+    return list(session.scalars(statement))
+
+
+def leg_inputs(session: Session, bookings: Sequence[Booking]) -> list[LegInput]:
+    """Planner inputs of the bookings' legs; an address without a place counts as home."""
+    homes = {
+        t.id: t.municipality_code
+        for t in session.scalars(
+            select(Traveller).where(Traveller.id.in_({b.traveller_id for b in bookings}))
+        )
+    }
+    place_ids = {
+        pid
+        for b in bookings
+        for leg in b.legs
+        for pid in (leg.origin_place_id, leg.destination_place_id)
+        if pid is not None
+    }
+    municipality = {
+        p.id: p.municipality_code
+        for p in session.scalars(select(Place).where(Place.id.in_(place_ids)))
+    }
+    result: list[LegInput] = []
+    for b in bookings:
+        home = homes.get(b.traveller_id, "")
+        for leg in b.legs:
+            start = municipality.get(leg.origin_place_id or -1, home)
+            end = municipality.get(leg.destination_place_id or -1, home)
+            result.append(
+                LegInput(
+                    booking_id=b.id,
+                    leg_id=leg.id,
+                    leg_seq=leg.seq,
+                    origin=Point(leg.origin_lat, leg.origin_lon),
+                    destination=Point(leg.destination_lat, leg.destination_lon),
+                    requested_pickup_at=leg.requested_pickup_at,
+                    appointment_at=leg.appointment_at,
+                    promised_from=leg.promised_pickup_from,
+                    promised_until=leg.promised_pickup_until,
+                    needs=tuple(b.needs or ()),
+                    companions=len(b.companions or ()),
+                    purpose=b.purpose,
+                    same_municipality=start == end,
+                    decision=b.decision,
+                )
+            )
+    return result
+
+
+def latest_plan(session: Session, day: date) -> PlanRun | None:
+    return session.scalar(
+        select(PlanRun)
+        .where(PlanRun.service_date == day)
+        .order_by(PlanRun.version.desc())
+        .options(selectinload(PlanRun.runs).selectinload(Run.stops))
+        .limit(1)
+    )
+
+
+def solution_of(plan: PlanRun, day: DayProblem) -> Solution:
+    """The stored plan as a planner Solution over `day`'s problem.
+
+    Stops of legs no longer in the problem (cancelled since) are left out, and runs of
+    vehicles no longer in the fleet are dropped, so re-planning starts from what still
+    holds; leaving a pickup and its drop-off out never makes a route late.
+    """
+    requests = {r.id: r for r in day.problem.requests}
+    vehicles = {v.id: v for v in day.problem.vehicles}
+    routes: list[Route] = []
+    for run in plan.runs:
+        vehicle = vehicles.get(str(run.vehicle_id))
+        if vehicle is None:
+            continue
+        stops = [PlanStop(StopKind.START, vehicle.start_depot, day.seconds(run.start_at))]
+        for stop in run.stops:
+            rid = f"b{stop.booking_id}.{stop.leg_seq}"
+            request = requests.get(rid)
+            if request is None:
+                continue
+            kind = StopKind(stop.kind)
+            where = request.pickup if kind is StopKind.PICKUP else request.dropoff
+            stops.append(PlanStop(kind, where, day.seconds(stop.planned_at), rid))
+        stops.append(PlanStop(StopKind.END, vehicle.end_depot, day.seconds(run.end_at)))
+        if len(stops) > 2:
+            routes.append(Route(vehicle.id, tuple(stops)))
+    routed = {rid for route in routes for rid in route.request_ids()}
+    reasons = {row["request_id"]: str(row["reason"]) for row in plan.unserved}
+    unserved = tuple(
+        Unserved(rid, reasons.get(rid, "not in the stored plan"))
+        for rid in requests
+        if rid not in routed
+    )
+    cost = sum(route_cost(day.problem, vehicles[r.vehicle_id], r) for r in routes)
+    return Solution(tuple(routes), unserved, cost)
+
+
+def run_rows(day: DayProblem, route: Route, legs: Mapping[int, Leg]) -> Run:
+    """A Run row (not yet added) with its stops for one planner route."""
+    distance = day.problem.distance
+    metres = sum(distance[a.location][b.location] for a, b in itertools.pairwise(route.stops))
+    run = Run(
+        vehicle_id=day.vehicles[route.vehicle_id],
+        start_at=day.at(route.stops[0].time),
+        end_at=day.at(route.stops[-1].time),
+        distance_km=round(metres / 1000.0, 3),
+    )
+    for seq, stop in enumerate(s for s in route.stops if s.request_id is not None):
+        leg_input = day.legs[stop.request_id or ""]
+        leg = legs[leg_input.leg_id]
+        run.stops.append(
+            Stop(
+                seq=seq,
+                booking_id=leg_input.booking_id,
+                leg_id=leg_input.leg_id,
+                leg_seq=leg_input.leg_seq,
+                kind=stop.kind.value,
+                planned_at=day.at(stop.time),
+                promised_from=leg.promised_pickup_from if stop.kind is StopKind.PICKUP else None,
+                promised_until=leg.promised_pickup_until if stop.kind is StopKind.PICKUP else None,
+            )
+        )
+    return run
+
+
+def promise(
+    day: DayProblem, request_id: str, planned: float, tolerance_s: float
+) -> tuple[datetime, datetime]:
+    """Planned pickup +- tolerance, inside the request's pickup window (and any promise)."""
+    window = day.problem.request(request_id).effective_pickup_window
+    low = max(window.earliest, planned - tolerance_s)
+    high = min(window.latest, planned + tolerance_s)
+    kept = Window(min(low, planned), max(high, planned))
+    return day.at(kept.earliest), day.at(kept.latest)
+
+
+def pickup_tolerance_s(leg: LegInput, default_min: int) -> float:
+    """The +- a traveller is promised around the planned pickup, in seconds."""
+    tolerance = tolerance_minutes(leg.decision)
+    minutes = default_min if tolerance is None else max(tolerance[0], tolerance[1])
+    return timedelta(minutes=minutes).total_seconds()
+
+
+def unserved_rows(day: DayProblem, solution: Solution) -> list[dict[str, Any]]:
+    reasons = [*day.rejected, *((u.request_id, u.reason) for u in solution.unserved)]
+    return [
+        {
+            "request_id": rid,
+            "booking_id": day.legs[rid].booking_id,
+            "leg_seq": day.legs[rid].leg_seq,
+            "reason": reason,
+        }
+        for rid, reason in reasons
+    ]
