@@ -31,7 +31,7 @@ from samfard.costs.allocation import RunAllocation, settle_run
 from samfard.costs.contracts import Contract, Need, PriceList, VehicleType
 from samfard.costs.pricing import CostBasis, RunFacts, TripFacts, run_cost
 from samfard.reports.exports import invoice_basis, report_csv, to_csv, to_xlsx
-from samfard.reports.kpi import TripRecord, aggregate
+from samfard.reports.kpi import TripRecord, aggregate, run_records
 from samfard.reports.monthly import build_monthly_report
 from samfard.reports.render_html import render_html
 from samfard.reports.render_pdf import render_pdf
@@ -146,31 +146,23 @@ def synthetic_month(year: int, month: int, per_day: int, days: int, seed: int) -
 
 
 def records(runs: list[RunFacts], settled: list[RunAllocation], seed: int) -> list[TripRecord]:
+    """Trip records with simulated fees, dialysis flags, pickup delays and deviations."""
     rng = random.Random(seed)
-    out = []
+    out: list[TripRecord] = []
     for run, alloc in zip(runs, settled, strict=True):
-        on_board = sum(t.passengers for t in run.trips)
-        for facts, share in zip(run.trips, alloc.trips, strict=True):
-            late = timedelta(minutes=rng.choices((0, 5, 12, 25), weights=(70, 20, 7, 3))[0])
-            out.append(
-                TripRecord(
-                    facts.trip_id,
-                    facts.principal,
-                    facts.service,
-                    facts.pickup_at.date(),
-                    facts.passengers,
-                    on_board,
-                    facts.direct_km,
-                    share.standalone,
-                    share.allocated,
-                    fee=20000 if facts.service == "sjukresa" else 6000,
-                    stretcher=Need.STRETCHER in facts.needs,
-                    dialysis=rng.random() < 0.12,
-                    promised_pickup=facts.pickup_at,
-                    actual_pickup=facts.pickup_at + late,
-                    deviations=int(rng.random() < 0.004),
-                )
-            )
+        ids = [t.trip_id for t in run.trips]
+        lates = rng.choices((0, 5, 12, 25), weights=(70, 20, 7, 3), k=len(ids))
+        out += run_records(
+            run,
+            alloc,
+            fees={t.trip_id: 20000 if t.service == "sjukresa" else 6000 for t in run.trips},
+            dialysis=frozenset(i for i in ids if rng.random() < 0.12),
+            pickups={
+                t.trip_id: (t.pickup_at, t.pickup_at + timedelta(minutes=late))
+                for t, late in zip(run.trips, lates, strict=True)
+            },
+            deviations={i: 1 for i in ids if rng.random() < 0.004},
+        )
     return out
 
 

@@ -115,3 +115,33 @@ def test_random_runs_allocate_to_the_ore(
     assert sum(t.allocated for t in settled.trips) == settled.cost.total
     assert sum(p.allocated for p in settled.principals) == settled.cost.total
     assert sum(p.saving for p in settled.principals) == settled.saving
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    trips=st.lists(trip_strategy, min_size=2, max_size=6),
+    detour=st.decimals(min_value=0, max_value=1, places=2),
+)
+def test_when_coordination_saves_no_trip_pays_more_than_alone(
+    taxi_2026: Contract, trips: list[tuple[Decimal, Decimal, str]], detour: Decimal
+) -> None:
+    """Individual rationality of the proportional split, up to the 1 öre of rounding: a run
+    that drives the longest trip and at most the other trips' distance again is cheaper
+    than the trips alone, and then no trip bears more than its standalone cost."""
+    legs = [trip(f"t{i}", str(k), str(m), principal=p) for i, (k, m, p) in enumerate(trips)]
+    longest = max(legs, key=lambda t: t.direct_km)
+    rest_km = sum(t.direct_km for t in legs) - longest.direct_km
+    rest_min = sum(t.direct_minutes for t in legs) - longest.direct_minutes
+    run = RunFacts(
+        run_id="r",
+        vehicle_type=VehicleType.TAXI,
+        start=MONDAY_10,
+        end=MONDAY_10 + timedelta(hours=8),
+        driven_km=longest.direct_km + rest_km * detour,
+        driving_minutes=longest.direct_minutes + rest_min * detour,
+        waiting_minutes=Decimal(0),
+        trips=tuple(legs),
+    )
+    settled = settle_run(taxi_2026, run)
+    assert settled.cost.total <= settled.standalone  # one start fee instead of several
+    assert all(t.allocated <= t.standalone + 1 for t in settled.trips)

@@ -14,9 +14,12 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from samfard.costs.allocation import RunAllocation
+from samfard.costs.contracts import Need
+from samfard.costs.pricing import RunFacts
 from samfard.errors import InputError
 from samfard.money import Ore
-from samfard.timeutil import require_aware
+from samfard.timeutil import STOCKHOLM, require_aware
 
 PUNCTUAL_WITHIN = timedelta(minutes=10)
 LONG_TRIP_KM = Decimal(100)
@@ -107,6 +110,49 @@ class CostAggregate:
     with_actuals: int = 0
     punctual: int = 0
     deviations: int = 0
+
+
+def run_records(
+    run: RunFacts,
+    allocation: RunAllocation,
+    *,
+    fees: Mapping[str, Ore] | None = None,
+    dialysis: frozenset[str] = frozenset(),
+    pickups: Mapping[str, tuple[datetime, datetime]] | None = None,
+    deviations: Mapping[str, int] | None = None,
+) -> tuple[TripRecord, ...]:
+    """The trip records of a settled run, keyed by trip id in the optional mappings.
+
+    `pickups` holds (promised, actual) for trips the driver has reported; the service day
+    is the Swedish local date of the pickup.
+    """
+    fees, pickups, deviations = fees or {}, pickups or {}, deviations or {}
+    shares = {share.trip_id: share for share in allocation.trips}
+    on_board = sum(t.passengers for t in run.trips)
+    records = []
+    for trip in run.trips:
+        share = shares[trip.trip_id]
+        promised, actual = pickups.get(trip.trip_id, (None, None))
+        records.append(
+            TripRecord(
+                trip_id=trip.trip_id,
+                principal=trip.principal,
+                service=trip.service,
+                day=trip.pickup_at.astimezone(STOCKHOLM).date(),
+                passengers=trip.passengers,
+                run_passengers=on_board,
+                direct_km=trip.direct_km,
+                standalone=share.standalone,
+                allocated=share.allocated,
+                fee=fees.get(trip.trip_id, 0),
+                stretcher=Need.STRETCHER in trip.needs,
+                dialysis=trip.trip_id in dialysis,
+                promised_pickup=promised,
+                actual_pickup=actual,
+                deviations=deviations.get(trip.trip_id, 0),
+            )
+        )
+    return tuple(records)
 
 
 _KEYS = ("principal", "service", "year", "month", "band")
