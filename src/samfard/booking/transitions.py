@@ -62,6 +62,11 @@ def apply_transition(
         purpose=f"status {current} -> {target}",
         at=now,
     )
+    if target is BookingStatus.APPROVED and current is not BookingStatus.SCHEDULED:
+        # Newly approved into an already planned day: place it live (dispatch/live.py).
+        from samfard.dispatch.live import insert_booking  # dispatch imports this module
+
+        insert_booking(session, booking, actor=actor, now=now)
     return event
 
 

@@ -166,20 +166,20 @@ def solution_of(plan: PlanRun, day: DayProblem) -> Solution:
     return Solution(tuple(routes), unserved, cost)
 
 
-def run_rows(day: DayProblem, route: Route, legs: Mapping[int, Leg]) -> Run:
-    """A Run row (not yet added) with its stops for one planner route."""
+def run_rows(day: DayProblem, route: Route, legs: Mapping[int, Leg], run: Run | None = None) -> Run:
+    """A Run row for one planner route: a new one, or `run` with its stops replaced."""
     distance = day.problem.distance
     metres = sum(distance[a.location][b.location] for a, b in itertools.pairwise(route.stops))
-    run = Run(
-        vehicle_id=day.vehicles[route.vehicle_id],
-        start_at=day.at(route.stops[0].time),
-        end_at=day.at(route.stops[-1].time),
-        distance_km=round(metres / 1000.0, 3),
-    )
+    run = run or Run(vehicle_id=day.vehicles[route.vehicle_id])
+    run.start_at = day.at(route.stops[0].time)
+    run.end_at = day.at(route.stops[-1].time)
+    run.distance_km = round(metres / 1000.0, 3)
+    stops: list[Stop] = []
     for seq, stop in enumerate(s for s in route.stops if s.request_id is not None):
         leg_input = day.legs[stop.request_id or ""]
         leg = legs[leg_input.leg_id]
-        run.stops.append(
+        pickup = stop.kind is StopKind.PICKUP
+        stops.append(
             Stop(
                 seq=seq,
                 booking_id=leg_input.booking_id,
@@ -187,10 +187,11 @@ def run_rows(day: DayProblem, route: Route, legs: Mapping[int, Leg]) -> Run:
                 leg_seq=leg_input.leg_seq,
                 kind=stop.kind.value,
                 planned_at=day.at(stop.time),
-                promised_from=leg.promised_pickup_from if stop.kind is StopKind.PICKUP else None,
-                promised_until=leg.promised_pickup_until if stop.kind is StopKind.PICKUP else None,
+                promised_from=leg.promised_pickup_from if pickup else None,
+                promised_until=leg.promised_pickup_until if pickup else None,
             )
         )
+    run.stops = stops
     return run
 
 

@@ -1,0 +1,157 @@
+"""Live insertion: a booking approved after its day was planned goes straight into the plan.
+
+Called from `booking.transitions.apply_transition` when a booking becomes approved (by the
+rules at creation or by an assessor), inside that transaction: the traveller hears the
+promised pickup window in the same answer. The newest plan of the day is changed in place
+(only the run that takes the booking gets new stops), because a new plan version per
+booking would copy hundreds of stops for every phone call. Passengers already on that run
+keep their promises: planning.insertion treats a promise as a hard window.
+
+Nothing is written unless every leg of the booking fits; otherwise the booking stays
+approved, the reason is added to the plan's unserved list, and the next `plan_day` (or an
+operator) takes it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking, Leg
+from samfard.dispatch import store
+from samfard.dispatch.models import PlanRun
+from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
+from samfard.errors import DomainError
+from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
+from samfard.planning.model import Solution
+
+log = logging.getLogger(__name__)
+
+
+def insert_booking(
+    session: Session,
+    booking: Booking,
+    *,
+    actor: Actor,
+    now: datetime,
+    defaults: PlanningDefaults | None = None,
+) -> bool:
+    """Insert `booking`'s legs into the newest plan of its day; True when scheduled.
+
+    False (and nothing changed but the plan's unserved list) when the day has no plan yet
+    or some leg cannot be placed without breaking a promise, window or ride time.
+    """
+    plan_run = store.latest_plan(session, booking.service_date)
+    if plan_run is None:
+        return False
+    session.flush()  # the booking's legs need their ids
+    _drop_stops_of(plan_run, booking.id)
+    try:
+        placed = _place(session, plan_run, booking, defaults or PlanningDefaults())
+    except DomainError as error:
+        log.warning("live insertion of booking %s failed: %s", booking.id, error)
+        _note_unserved(plan_run, booking, str(error))
+        return False
+    if isinstance(placed, str):
+        _note_unserved(plan_run, booking, placed)
+        return False
+    _write(session, plan_run, booking, placed)
+    from samfard.booking.transitions import apply_transition  # that module calls this one
+
+    apply_transition(
+        session,
+        booking,
+        BookingStatus.SCHEDULED,
+        actor=actor,
+        now=now,
+        reason=f"inserted live into plan version {plan_run.version}",
+    )
+    return True
+
+
+def _place(
+    session: Session, plan_run: PlanRun, booking: Booking, defaults: PlanningDefaults
+) -> tuple[DayProblem, Solution, list[Insertion]] | str:
+    """The day's problem, the plan with the booking's legs inserted, and each insertion;
+    or the reason they do not fit."""
+    ids = {stop.booking_id for run in plan_run.runs for stop in run.stops} | {booking.id}
+    provider = store.provider_for(plan_run.settings.get("osrm_url"))
+    bookings = store.read_bookings(session, booking.service_date, ids)
+    if booking not in bookings:
+        bookings.append(booking)
+    legs = store.leg_inputs(session, bookings)
+    day = build_problem(booking.service_date, legs, store.read_fleet(session), provider, defaults)
+    new_ids = [leg.request_id for leg in legs if leg.booking_id == booking.id]
+    for rid, reason in day.rejected:
+        if rid in new_ids:
+            return reason
+    problem = day.problem
+    solution = store.solution_of(plan_run, day)
+    done: list[Insertion] = []
+    for rid in new_ids:
+        tolerance = store.pickup_tolerance_s(day.legs[rid], defaults.pickup_before_min)
+        settings = InsertionSettings(promise_tolerance=tolerance)
+        answer = insert(problem, solution, problem.request(rid), settings)
+        if not isinstance(answer, Insertion):
+            return answer.message
+        done.append(answer)
+        problem = with_request(problem, answer.request)
+        solution = answer.solution
+    return replace(day, problem=problem), solution, done
+
+
+def _drop_stops_of(plan_run: PlanRun, booking_id: int) -> None:
+    """A booking approved again (after a change) is placed afresh, not twice."""
+    for run in plan_run.runs:
+        run.stops[:] = [s for s in run.stops if s.booking_id != booking_id]
+    plan_run.runs[:] = [run for run in plan_run.runs if run.stops]
+
+
+def _note_unserved(plan_run: PlanRun, booking: Booking, reason: str) -> None:
+    rows = [r for r in plan_run.unserved if r.get("booking_id") != booking.id]
+    rows += [
+        {
+            "request_id": f"b{booking.id}.{leg.seq}",
+            "booking_id": booking.id,
+            "leg_seq": leg.seq,
+            "reason": reason,
+        }
+        for leg in booking.legs
+    ]
+    plan_run.unserved = rows
+
+
+def _write(
+    session: Session,
+    plan_run: PlanRun,
+    booking: Booking,
+    placed: tuple[DayProblem, Solution, list[Insertion]],
+) -> None:
+    """Promise windows on the legs, and new stops on each run the insertions changed."""
+    day, solution, done = placed
+    legs = {leg.id: leg for leg in booking.legs}
+    for answer in done:
+        leg = legs[day.legs[answer.request.id].leg_id]
+        leg.promised_pickup_from = day.at(answer.promised_pickup.earliest)
+        leg.promised_pickup_until = day.at(answer.promised_pickup.latest)
+    changed = {answer.vehicle_id for answer in done}
+    routes = {route.vehicle_id: route for route in solution.routes}
+    all_legs = _legs(session, day)
+    runs = {str(run.vehicle_id): run for run in plan_run.runs}
+    for vehicle_id in changed:
+        run = store.run_rows(day, routes[vehicle_id], all_legs, runs.get(vehicle_id))
+        if vehicle_id not in runs:
+            plan_run.runs.append(run)
+    plan_run.objective = solution.cost
+    plan_run.unserved = [r for r in plan_run.unserved if r.get("booking_id") != booking.id]
+
+
+def _legs(session: Session, day: DayProblem) -> dict[int, Leg]:
+    ids = [leg.leg_id for leg in day.legs.values()]
+    return {leg.id: leg for leg in session.scalars(select(Leg).where(Leg.id.in_(ids)))}
