@@ -118,3 +118,22 @@ def test_select_filters_by_each_key() -> None:
     assert {r.principal for r in select(rows, principal="2380")} == {"2380"}
     assert sum(r.trips for r in select(rows, year=2026, month=11)) == 4
     assert sum(r.trips for r in select(rows, service="sjukresa", year=2025)) == 2
+
+
+def test_principal_lines_show_cost_saving_and_net_per_principal() -> None:
+    report = build_monthly_report(
+        aggregate(november_records()),
+        year=2026,
+        month=11,
+        scope="Alla",
+        principal_names={"23": "Region Jämtland Härjedalen"},
+    )
+    lines = {p.principal: p for p in report.principals}
+    region = lines["23"]
+    assert region.name == "Region Jämtland Härjedalen"
+    assert (region.trips, region.cost, region.saving, region.net) == (3, 150000, 30000, 90000)
+    assert region.saving_pct == Decimal("16.7")
+    assert lines["2380"].name == "2380" and lines["2380"].saving == 0
+    assert sum(p.cost for p in report.principals) == next(
+        line.current for line in report.month_lines if line.label == "Total kostnad"
+    )

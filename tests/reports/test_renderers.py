@@ -134,3 +134,19 @@ def test_markup_characters_in_names_are_drawn_literally() -> None:
     text = "".join(pdf_strings(render_pdf(report)))  # reportlab draws "<" as its own string
     assert "A & B <test>" in text and "&amp;" not in text
     assert "A &amp; B &lt;test&gt;" in render_html(report)
+
+
+def test_principal_table_is_in_pdf_csv_and_xlsx(november_23: MonthlyReportData) -> None:
+    assert "Per huvudman, månaden" in pdf_strings(render_pdf(november_23))
+    rows = list(csv.DictReader(StringIO(report_csv(november_23))))
+    saving = next(
+        r for r in rows if r["table"] == "principal:23" and r["label"] == "Samordningsvinst"
+    )
+    assert saving["current"] == "300.00"
+    book = load_workbook(BytesIO(to_xlsx(report_sheets(november_23))))
+    assert list(book["Huvudmän"].iter_rows(min_row=2, values_only=True))[0][:4] == (
+        "23",
+        "23",
+        3,
+        1500,
+    )

@@ -258,6 +258,37 @@ def report_sheets(report: MonthlyReportData) -> tuple[Sheet, ...]:
     ]
     sheets.append(
         Sheet(
+            "Huvudmän",
+            (
+                "principal",
+                "name",
+                "trips",
+                "cost_kr",
+                "standalone_kr",
+                "saving_kr",
+                "saving_pct",
+                "fees_kr",
+                "net_kr",
+            ),
+            tuple(
+                (
+                    p.principal,
+                    p.name,
+                    p.trips,
+                    p.cost,
+                    p.standalone,
+                    p.saving,
+                    p.saving_pct,
+                    p.fees,
+                    p.net,
+                )
+                for p in report.principals
+            ),
+            frozenset({3, 4, 5, 7, 8}),
+        )
+    )
+    sheets.append(
+        Sheet(
             "Nyckeltal",
             ("kpi", "label", "unit", "outcome", "target", "met", "comment"),
             tuple(_kpi_row(line) for line in report.kpis),
@@ -311,6 +342,31 @@ def report_csv(report: MonthlyReportData) -> str:
                 None,
             )
             for ln in lines
+        ]
+    for p in report.principals:
+        rows += [
+            (
+                report.scope,
+                report.period,
+                f"principal:{p.principal}",
+                label,
+                unit,
+                value,
+                None,
+                None,
+                None,
+                None,
+                None,
+                p.name,
+            )
+            for label, unit, value in (
+                ("Resor", "st", str(p.trips)),
+                ("Kostnad", "kr", kr_text(p.cost)),
+                ("Kostnad ensamåkning", "kr", kr_text(p.standalone)),
+                ("Samordningsvinst", "kr", kr_text(p.saving)),
+                ("Egenavgifter", "kr", kr_text(p.fees)),
+                ("Nettokostnad", "kr", kr_text(p.net)),
+            )
         ]
     tables = [("kpi", report.kpis)]
     tables += [

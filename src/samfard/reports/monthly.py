@@ -11,7 +11,7 @@ mix), the two reasons a board asks about first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -96,6 +96,45 @@ class BandLine:
 
 
 @dataclass(frozen=True)
+class PrincipalLine:
+    """A principal's month: what travel cost, what coordination saved, fees, net cost."""
+
+    principal: str
+    name: str
+    trips: int
+    cost: Ore
+    standalone: Ore
+    fees: Ore
+
+    @property
+    def saving(self) -> Ore:
+        return self.standalone - self.cost
+
+    @property
+    def saving_pct(self) -> Decimal | None:
+        return percent(self.saving, self.standalone)
+
+    @property
+    def net(self) -> Ore:
+        return self.cost - self.fees
+
+
+def principal_lines(
+    rows: Iterable[CostAggregate], names: Mapping[str, str] | None = None
+) -> tuple[PrincipalLine, ...]:
+    """One line per principal in the rows (sorted by code), names looked up if given."""
+    by_principal: dict[str, list[CostAggregate]] = {}
+    for row in rows:
+        by_principal.setdefault(row.principal, []).append(row)
+    lines = []
+    for code, mine in sorted(by_principal.items()):
+        row = sum_rows(mine)
+        name = (names or {}).get(code, code)
+        lines.append(PrincipalLine(code, name, row.trips, row.cost, row.standalone, row.fees))
+    return tuple(lines)
+
+
+@dataclass(frozen=True)
 class MonthlyReportData:
     """Everything the monthly report shows; renderers only format it."""
 
@@ -104,6 +143,7 @@ class MonthlyReportData:
     month: int
     month_lines: tuple[CostLine, ...]
     ytd_lines: tuple[CostLine, ...]
+    principals: tuple[PrincipalLine, ...]
     kpis: tuple[KpiLine, ...]
     service_kpis: tuple[tuple[KpiLine, ...], ...]  # [service index], the month, per service
     services: tuple[str, ...]
@@ -222,6 +262,7 @@ def build_monthly_report(
     scope: str,
     principal: str | None = None,
     targets: Iterable[KpiTarget] = (),
+    principal_names: Mapping[str, str] | None = None,
 ) -> MonthlyReportData:
     """The report for one month of one principal (or of all, with principal=None).
 
@@ -267,6 +308,7 @@ def build_monthly_report(
         month=month,
         month_lines=tuple(_cost_lines(this_month, last_month)),
         ytd_lines=tuple(_cost_lines(ytd, last_ytd)),
+        principals=principal_lines(this_month, principal_names),
         kpis=kpi_lines(this_month, goals),
         service_kpis=tuple(
             kpi_lines([r for r in this_month if r.service == s], goals, service=s) for s in services

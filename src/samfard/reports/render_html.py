@@ -17,6 +17,8 @@ from samfard.reports.kpi import KpiLine
 from samfard.reports.monthly import (
     CostLine,
     MonthlyReportData,
+    PrincipalLine,
+    plain_pct,
     service_label,
     signed_kr,
     signed_pct,
@@ -41,6 +43,31 @@ def cost_row(line: CostLine) -> dict[str, str]:
         "change": signed_kr(line.change),
         "change_pct": signed_pct(line.change_pct),
     }
+
+
+PRINCIPAL_HEAD = [
+    "Huvudman",
+    "Resor",
+    "Kostnad",
+    "Kostnad ensamåkning",
+    "Samordningsvinst",
+    "Vinst %",
+    "Egenavgifter",
+    "Nettokostnad",
+]
+
+
+def principal_row(line: PrincipalLine) -> list[str]:
+    return [
+        line.name,
+        str(line.trips),
+        format_kr(line.cost),
+        format_kr(line.standalone),
+        format_kr(line.saving),
+        plain_pct(line.saving_pct),
+        format_kr(line.fees),
+        format_kr(line.net),
+    ]
 
 
 def kpi_row(line: KpiLine) -> dict[str, str]:
@@ -112,6 +139,8 @@ def report_context(report: MonthlyReportData) -> dict[str, Any]:
         "summary": list(report.summary),
         "month_rows": [cost_row(line) for line in report.month_lines],
         "ytd_rows": [cost_row(line) for line in report.ytd_lines],
+        "principal_head": PRINCIPAL_HEAD,
+        "principal_rows": [principal_row(line) for line in report.principals],
         "kpi_rows": [kpi_row(line) for line in report.kpis],
         "service_kpi_head": ["Nyckeltal per tjänst", *map(service_label, report.services)],
         "service_kpi_rows": service_kpi_rows(report),
@@ -143,6 +172,7 @@ def render_html(report: MonthlyReportData) -> str:
             money_head,
             [[r[k] for k in keys] for r in ctx["ytd_rows"]],
         ),
+        _table("Per huvudman, månaden", ctx["principal_head"], ctx["principal_rows"]),
         _table(
             "Nyckeltal",
             ["Nyckeltal", "Utfall", "Mål", "Måluppfyllelse", "Kommentar"],

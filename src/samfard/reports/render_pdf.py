@@ -108,7 +108,16 @@ def render_pdf(report: MonthlyReportData) -> bytes:
             Paragraph(heading, styles["Heading2"]),
             _table(money_head, [[r[k] for k in keys] for r in ctx[rows]], money_widths),
         ]
+    small = ParagraphStyle("small", fontName="Helvetica", fontSize=8, leading=9)
+    head_style = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=8, leading=9)
     story += [
+        Spacer(1, 4 * mm),
+        Paragraph("Per huvudman, månaden", styles["Heading2"]),
+        _table(
+            [_para(h, head_style) for h in ctx["principal_head"]],
+            [[_para(row[0], small), *row[1:]] for row in ctx["principal_rows"]],
+            [38 * mm, 12 * mm, *[20 * mm] * 3, 14 * mm, *[20 * mm] * 2],
+        ),
         Spacer(1, 4 * mm),
         Paragraph("Nyckeltal", styles["Heading2"]),
         _table(
@@ -127,7 +136,6 @@ def render_pdf(report: MonthlyReportData) -> bytes:
         ),
     ]
     if report.services:
-        head_style = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=8, leading=9)
         width = 110 * mm / len(report.services)
         story += [
             Spacer(1, 4 * mm),
