@@ -11,12 +11,19 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from samfard.cli import core, planning, rules, users
+from samfard.cli import access, core, dispatch, planning, rules, users
 from samfard.errors import DomainError
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
 
-REGISTRARS: list[Registrar] = [core.register, users.register, planning.register, rules.register]
+REGISTRARS: list[Registrar] = [
+    core.register,
+    users.register,
+    planning.register,
+    dispatch.register,
+    rules.register,
+    access.register,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

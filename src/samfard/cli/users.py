@@ -7,6 +7,8 @@ import argparse
 import getpass
 import sys
 
+from samfard.access.permissions import Role
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     users = subparsers.add_parser("user", help="user accounts")
@@ -19,23 +21,80 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="read the password from standard input instead of a prompt",
     )
     admin.set_defaults(handler=_create_admin)
+    create = actions.add_parser("create", help="create an account with any role and scope")
+    create.add_argument("--username", required=True)
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    create.add_argument(
+        "--principal", action="append", default=[], help="principal code; repeat for several"
+    )
+    create.add_argument("--carrier-id", type=int, default=None)
+    create.add_argument("--care-unit", default=None)
+    create.add_argument("--traveller-id", type=int, default=None)
+    create.add_argument("--display-name", default=None)
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from standard input instead of a prompt",
+    )
+    create.set_defaults(handler=_create)
+
+
+def _read_password(args: argparse.Namespace) -> str | None:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass("New password: ")
+    if getpass.getpass("Repeat password: ") != password:
+        print("samfard: the passwords differ; nothing created", file=sys.stderr)
+        return None
+    return password
+
+
+def _create(args: argparse.Namespace) -> int:
+    """Any account, checked like the users API does for a system administrator."""
+    from datetime import UTC, datetime
+
+    from pydantic import ValidationError
+
+    from samfard.access import users
+    from samfard.access.actor import SYSTEM
+    from samfard.access.schemas import UserCreate
+    from samfard.config import get_settings
+    from samfard.db import make_engine, make_sessionmaker
+
+    password = _read_password(args)
+    if password is None:
+        return 2
+    try:
+        data = UserCreate(
+            username=args.username,
+            password=password,
+            role=Role(args.role),
+            display_name=args.display_name,
+            principal_codes=args.principal,
+            carrier_id=args.carrier_id,
+            care_unit=args.care_unit,
+            traveller_id=args.traveller_id,
+        )
+    except ValidationError as error:
+        first = error.errors()[0]
+        print(f"samfard: {'.'.join(map(str, first['loc']))}: {first['msg']}", file=sys.stderr)
+        return 2
+    with make_sessionmaker(make_engine(get_settings().database_url))() as session:
+        user = users.create(session=session, actor=SYSTEM, data=data, now=datetime.now(UTC))
+    print(f"user {user.username} ({user.role}) created with id {user.id}")
+    return 0
 
 
 def _create_admin(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from samfard.access.permissions import Role
     from samfard.access.service import create_user
     from samfard.config import get_settings
     from samfard.db import make_engine, make_sessionmaker
 
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = getpass.getpass("New password: ")
-        if getpass.getpass("Repeat password: ") != password:
-            print("samfard: the passwords differ; nothing created", file=sys.stderr)
-            return 2
+    password = _read_password(args)
+    if password is None:
+        return 2
     settings = get_settings()
     with make_sessionmaker(make_engine(settings.database_url))() as session:
         create_user(
