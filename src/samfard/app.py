@@ -20,6 +20,7 @@ from samfard.booking.api import router as booking_router
 from samfard.clock import Clock, SystemClock
 from samfard.config import Settings, get_settings
 from samfard.db import check_migrated, make_engine, make_sessionmaker
+from samfard.dispatch.api import router as dispatch_router
 from samfard.geo.api import router as places_router
 from samfard.principals.api import router as principals_router
 from samfard.travellers.api import router as travellers_router
@@ -81,6 +82,7 @@ def create_app(
         places_router,
         travellers_router,
         booking_router,
+        dispatch_router,
     ):
         api.include_router(router)
     app.include_router(api)

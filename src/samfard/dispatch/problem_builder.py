@@ -264,7 +264,9 @@ def build_problem(
     defaults = defaults or PlanningDefaults()
     if not fleet:
         raise InputError(
-            f"no active vehicles to plan {day} with: load a fleet first", field="fleet"
+            f"no active vehicles to plan {day} with: load a fleet first "
+            "(`samfard fleet-demo` for the demo fleet)",
+            field="fleet",
         )
     points: list[Point] = []
     index: dict[Point, int] = {}

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from samfard.access.actor import Actor
@@ -25,6 +25,8 @@ from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
+from samfard.dispatch.schemas import ManifestPublic
+from samfard.dispatch.views import manifest_public
 from samfard.errors import Forbidden, InputError, NotFound
 from samfard.geo.traveltime import TravelTimeProvider
 from samfard.planning.model import Solution, StopKind
@@ -73,6 +75,11 @@ def plan_day(
 ) -> PlanOutcome:
     """Plan (or re-plan) `day`, store it as a new version, promise windows, schedule."""
     actor.require(P.PLANS_WRITE)
+    if not 0 < time_limit_s <= 600:
+        raise InputError(
+            f"time limit must be between 0 and 600 seconds, got {time_limit_s}",
+            field="time_limit",
+        )
     defaults = defaults or PlanningDefaults()
     provider = store.provider_for(osrm_url)
     with transaction(session):
@@ -208,8 +215,8 @@ def get_plan(*, session: Session, day: date, actor: Actor) -> PlanRun:
     return found
 
 
-def get_manifest(*, session: Session, run_id: int, actor: Actor) -> Run:
-    """A run with stops, legs and travellers loaded; carrier staff see only their own."""
+def get_manifest(*, session: Session, run_id: int, actor: Actor, now: datetime) -> ManifestPublic:
+    """A driver's manifest of one run; carrier staff see only their own carrier's runs."""
     actor.require(P.MANIFEST_READ)
     with transaction(session):
         run = session.get(
@@ -223,7 +230,7 @@ def get_manifest(*, session: Session, run_id: int, actor: Actor) -> Run:
             raise Forbidden(
                 f"run {run_id} is driven for another carrier than yours", field="run_id"
             )
-    return run
+        return manifest_public(session, run, actor, now)
 
 
 def verify_stored(
@@ -236,16 +243,3 @@ def verify_stored(
     ids = {stop.booking_id for run in found.runs for stop in run.stops}
     day_p = day_problem(session, day, store.provider_for(osrm_url), booking_ids=ids)
     return found, verify(day_p.problem, store.solution_of(found, day_p))
-
-
-def plan_count(session: Session, day: date) -> int:
-    count = session.scalar(select(func.count(PlanRun.id)).where(PlanRun.service_date == day))
-    return int(count or 0)
-
-
-def check_time_limit(seconds: float) -> float:
-    if not 0 < seconds <= 600:
-        raise InputError(
-            f"time limit must be between 0 and 600 seconds, got {seconds}", field="time_limit"
-        )
-    return seconds
