@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from samfard.cli import core, dispatch, planning, rules, users
+from samfard.cli import access, core, dispatch, planning, rules, users
 from samfard.errors import DomainError
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
@@ -22,6 +22,7 @@ REGISTRARS: list[Registrar] = [
     planning.register,
     dispatch.register,
     rules.register,
+    access.register,
 ]
 
 
