@@ -126,32 +126,50 @@ class _RouteView:
     alone: list[bool]  # a ride-alone passenger is on board when leaving the stop
 
 
+_Entry = tuple[Route, Vehicle, tuple[Request, ...], _RouteView]
+
+
 class ScreeningCache:
     """Per-route screening data kept between insertions into the same day.
 
     Each insertion changes one route; the earliest and latest times and loads of the
-    others stay valid, and computing them is most of an insertion's work. Entries are
-    keyed by the vehicle, the route and the requests on it (promises included), so a
-    changed route or promise is never served stale data; routes gone from the plan are
-    forgotten, and everything is dropped when the matrices change.
+    others stay valid, and computing them is most of an insertion's work. An entry is
+    found by identity: the same route object, vehicle object and request objects on it.
+    An insertion hands back unchanged routes and requests as the very same objects, and
+    any changed route or promise is a new object, so stale data is never served (and
+    identity checks cost nothing, where hashing whole routes cost more than the work
+    saved). Routes gone from the plan are forgotten; new matrices empty the cache.
     """
 
     def __init__(self) -> None:
         self._time: object = None
-        self._views: dict[tuple[object, ...], _RouteView] = {}
+        self._entries: dict[int, _Entry] = {}
         self.hits = 0
         self.misses = 0
 
-    def valid_for(self, problem: Problem) -> dict[tuple[object, ...], _RouteView]:
+    def entries_for(self, problem: Problem) -> dict[int, _Entry]:
         if self._time is not problem.time:
-            self._time, self._views = problem.time, {}
-        return self._views
+            self._time, self._entries = problem.time, {}
+        return self._entries
 
-    def keep(self, views: dict[tuple[object, ...], _RouteView]) -> None:
-        found = sum(1 for key in views if key in self._views)
-        self.hits += found
-        self.misses += len(views) - found
-        self._views = views
+    def find(
+        self, route: Route, vehicle: Vehicle, riders: tuple[Request, ...]
+    ) -> _RouteView | None:
+        entry = self._entries.get(id(route))
+        if (
+            entry is not None
+            and entry[0] is route
+            and entry[1] is vehicle
+            and len(entry[2]) == len(riders)
+            and all(a is b for a, b in zip(entry[2], riders, strict=True))
+        ):
+            self.hits += 1
+            return entry[3]
+        self.misses += 1
+        return None
+
+    def replace(self, entries: dict[int, _Entry]) -> None:
+        self._entries = entries
 
 
 def insert(
@@ -171,9 +189,6 @@ def insert(
     """
     settings = settings or InsertionSettings()
     requests = {r.id: r for r in problem.requests}
-    routed = {rid for route in solution.routes for rid in route.request_ids()}
-    if request.id in routed:
-        raise InputError(f"request {request.id} is already in the plan", field="request_id")
     _check_fits(problem, request)
     reasons: Counter[str] = Counter()
     views = _candidate_views(
@@ -270,22 +285,27 @@ def _candidate_views(
     vehicles = {v.id: v for v in problem.vehicles}
     views: list[_RouteView] = []
     used: set[str] = set()
-    known = cache.valid_for(problem) if cache is not None else {}
-    kept: dict[tuple[object, ...], _RouteView] = {}
+    kept: dict[int, _Entry] = {}
+    in_use = 0
+    if cache is not None:
+        cache.entries_for(problem)
     for route in solution.routes:
         vehicle = vehicles[route.vehicle_id]
         used.add(vehicle.id)
-        key = (vehicle, route, *(requests[rid] for rid in route.request_ids()))
-        view = known.get(key) if cache is not None else None
+        ids = route.request_ids()
+        if request.id in ids:
+            raise InputError(f"request {request.id} is already in the plan", field="request_id")
+        riders = tuple(requests[rid] for rid in ids)
+        in_use += bool(riders)
+        view = cache.find(route, vehicle, riders) if cache is not None else None
         if _compatible(vehicle, request, reasons):
             if view is None:
                 view = _view(problem, vehicle, route, requests)
             views.append(view)
-        if view is not None and cache is not None:
-            kept[key] = view
+        if view is not None:
+            kept[id(route)] = (route, vehicle, riders, view)
     if cache is not None:
-        cache.keep(kept)
-    in_use = sum(1 for r in solution.routes if r.request_ids())
+        cache.replace(kept)
     if problem.max_vehicles is not None and in_use >= problem.max_vehicles:
         reasons[f"all {problem.max_vehicles} vehicles allowed are in use"] += 1
         return views
