@@ -8,34 +8,18 @@ search, so the operator gets a reason that says what to change rather than "not 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
-from samfard.errors import InputError
 from samfard.planning.model import Problem, Request, Solution, Vehicle
 
 NOT_INSERTED = "not inserted by the solver within the time limit"
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """When to stop searching. `solutions` makes a run reproducible: OR-Tools' time limit is
-    wall-clock, so two runs with the same seed only agree when a solution count stops them
-    first."""
-
-    time_s: float
-    solutions: int | None = None
-
-    def __post_init__(self) -> None:
-        if not self.time_s > 0:
-            raise InputError(f"time limit must be positive, got {self.time_s}", field="time_limit")
-        if self.solutions is not None and self.solutions < 1:
-            raise InputError(
-                f"solution limit must be at least 1, got {self.solutions}", field="solutions"
-            )
-
-
 class Solver(Protocol):
+    """A planning engine. `time_limit_s` is wall-clock; an engine that can also stop on a
+    count of solutions (OrToolsSettings.solution_limit) is reproducible for a fixed seed.
+    `initial` is a plan to start from (re-optimisation); it may be incomplete."""
+
     def solve(
         self,
         problem: Problem,
