@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from samfard import __version__, problems
@@ -17,6 +19,7 @@ from samfard.access.api import admin_router as access_admin_router
 from samfard.access.api import router as access_router
 from samfard.access.deps import PUBLIC
 from samfard.booking.api import router as booking_router
+from samfard.booking.assessment_api import router as assessment_router
 from samfard.clock import Clock, SystemClock
 from samfard.config import Settings, get_settings
 from samfard.db import check_migrated, make_engine, make_sessionmaker
@@ -24,8 +27,10 @@ from samfard.dispatch.api import router as dispatch_router
 from samfard.geo.api import router as places_router
 from samfard.principals.api import router as principals_router
 from samfard.travellers.api import router as travellers_router
+from samfard.web.pages import router as pages_router
 
 API_PREFIX = "/api/v1"
+WEB_STATIC = Path(__file__).parent / "web" / "static"
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -83,9 +88,12 @@ def create_app(
         travellers_router,
         booking_router,
         dispatch_router,
+        assessment_router,
     ):
         api.include_router(router)
     app.include_router(api)
+    app.include_router(pages_router)
+    app.mount("/static", StaticFiles(directory=WEB_STATIC), name="static")
 
     @app.get("/health", dependencies=[PUBLIC], tags=["health"])
     def health() -> dict[str, str]:

@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from samfard.errors import DomainError
+from samfard.errors import DomainError, Unauthenticated
 
 PROBLEM = "application/problem+json"
 
@@ -41,7 +41,9 @@ def _field_name(location: tuple[Any, ...]) -> str:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def _domain(_: Request, error: DomainError) -> JSONResponse:
+    async def _domain(request: Request, error: DomainError) -> Response:
+        if isinstance(error, Unauthenticated) and not request.url.path.startswith("/api/"):
+            return RedirectResponse("/login", status_code=303)  # a page: go log in
         return problem(error.status, error.title, error.message, field=error.field)
 
     @app.exception_handler(RequestValidationError)

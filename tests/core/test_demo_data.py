@@ -58,7 +58,7 @@ def test_loader_stores_the_day_through_the_services(session: Session) -> None:
     assert on_day == len(demo.bookings)
     assert result.travellers == len(demo.travellers)
     statuses = Counter(session.scalars(select(Booking.status).where(Booking.service_date == DAY)))
-    assert set(statuses) <= {"approved", "requested"} and statuses["approved"] > 0
+    assert set(statuses) <= {"approved", "requested", "denied"} and statuses["approved"] > 0
 
 
 def test_demo_data_command_writes_json(tmp_path: Path) -> None:

@@ -1,0 +1,121 @@
+"""The operator's pages: log in, and the day's bookings as a table and a map.
+
+Pages call the same service functions as the API, so scoping, masking and auditing are
+the same; they authenticate with the session cookie set at login.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from samfard.access import service as access_service
+from samfard.access.actor import Actor
+from samfard.access.deps import PUBLIC, SESSION_COOKIE, require
+from samfard.access.permissions import Permission as P
+from samfard.booking import service as booking_service
+from samfard.booking.views import booking_public
+from samfard.deps import NowDep, SessionDep, SettingsDep
+from samfard.errors import Unauthenticated
+from samfard.timeutil import STOCKHOLM
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+router = APIRouter(include_in_schema=False)
+
+STATUS_SV = {
+    "requested": "Inkommen",
+    "approved": "Beviljad",
+    "denied": "Avslagen",
+    "scheduled": "Planerad",
+    "assigned": "Tilldelad",
+    "in_progress": "Pågår",
+    "completed": "Utförd",
+    "cancelled": "Avbokad",
+    "no_show": "Uteblev",
+}
+SERVICE_SV = {
+    "sjukresa": "Sjukresa",
+    "fardtjanst": "Färdtjänst",
+    "riksfardtjanst": "Riksfärdtjänst",
+    "nartrafik": "Närtrafik",
+    "anropsstyrd_linjetrafik": "Anropsstyrd linjetrafik",
+}
+
+
+@router.get("/login", dependencies=[PUBLIC], response_class=HTMLResponse)
+def login_page(request: Request, error: str | None = None) -> Response:
+    return templates.TemplateResponse(request, "login.html", {"error": error})
+
+
+@router.post("/login", dependencies=[PUBLIC])
+def login(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+) -> Response:
+    try:
+        token = access_service.login(
+            session=session, username=username, password=password, kind="session", now=now
+        )
+    except Unauthenticated as error:
+        return templates.TemplateResponse(
+            request,
+            "login.html",
+            {"error": error.message, "username": username},
+            status_code=401,
+        )
+    response = RedirectResponse("/", status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=settings.secure_cookies,
+        max_age=int(access_service.TOKEN_LIFETIME["session"].total_seconds()),
+    )
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def day_overview(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
+    day: Annotated[date | None, Query(alias="date")] = None,
+    status: str | None = None,
+) -> Response:
+    day = day or now.astimezone(STOCKHOLM).date() + timedelta(days=1)
+    rows, total = booking_service.list_bookings(
+        session=session,
+        actor=actor,
+        now=now,
+        filters=booking_service.BookingFilter(date_from=day, date_to=day, status=status or None),
+        limit=500,
+        offset=0,
+    )
+    bookings = [booking_public(session, b, actor) for b in rows]
+    return templates.TemplateResponse(
+        request,
+        "day.html",
+        {
+            "actor": actor,
+            "day": day,
+            "status": status or "",
+            "bookings": bookings,
+            "total": total,
+            "status_sv": STATUS_SV,
+            "service_sv": SERVICE_SV,
+            "tile_url": settings.tile_url,
+            "stockholm": STOCKHOLM,
+        },
+    )
