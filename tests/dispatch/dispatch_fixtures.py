@@ -1,0 +1,50 @@
+"""A small planned demo day shared by the dispatch tests (loaded into the test session)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import SYSTEM
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
+from samfard.db import transaction
+from samfard.demo.generator import generate_day
+from samfard.demo.loader import load_day
+from samfard.dispatch import service
+from samfard.dispatch.fleet import load_demo_fleet
+from samfard.timeutil import local
+
+DAY = date(2026, 11, 23)
+PLAN_NOW = local(date(2026, 11, 22), time(18, 0))
+TIME_LIMIT_S = 1.0
+
+
+@dataclass(frozen=True)
+class PlannedDay:
+    approved_before: frozenset[int]  # booking ids approved when the day was planned
+    outcome: service.PlanOutcome
+
+
+def load_demo(session: Session, *, trips: int = 40, scale: float = 0.2) -> frozenset[int]:
+    """Load a demo day and a small fleet; return the ids of the approved bookings."""
+    load_day(session=session, demo=generate_day(DAY, seed=1, trips=trips))
+    with transaction(session):
+        load_demo_fleet(session, scale=scale)
+    rows = session.scalars(
+        select(Booking.id).where(
+            Booking.service_date == DAY, Booking.status == BookingStatus.APPROVED.value
+        )
+    )
+    return frozenset(rows)
+
+
+def plan_demo_day(session: Session) -> PlannedDay:
+    approved = load_demo(session)
+    outcome = service.plan_day(
+        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=TIME_LIMIT_S, seed=1
+    )
+    return PlannedDay(approved, outcome)

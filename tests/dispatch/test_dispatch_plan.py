@@ -1,0 +1,82 @@
+"""Planning a demo day: every approved leg accounted for, stored plans verify, promises hold."""
+
+from __future__ import annotations
+
+from dispatch_fixtures import DAY, PLAN_NOW, TIME_LIMIT_S, plan_demo_day
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import SYSTEM
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking, Leg
+from samfard.dispatch import service
+from samfard.dispatch.models import PlanRun, Stop
+
+
+def test_every_approved_leg_is_planned_or_unserved_with_a_reason(session: Session) -> None:
+    planned = plan_demo_day(session)
+    assert planned.approved_before, "the demo day should have approved bookings to plan"
+    legs = session.scalars(select(Leg).where(Leg.booking_id.in_(planned.approved_before)))
+    expected = {(leg.booking_id, leg.seq) for leg in legs}
+    stops = list(session.scalars(select(Stop)))
+    pickups = {(s.booking_id, s.leg_seq) for s in stops if s.kind == "pickup"}
+    dropoffs = {(s.booking_id, s.leg_seq) for s in stops if s.kind == "dropoff"}
+    unserved = {(row["booking_id"], row["leg_seq"]) for row in planned.outcome.unserved}
+    assert pickups == dropoffs
+    assert pickups | unserved == expected
+    assert not pickups & unserved
+    assert all(row["reason"] for row in planned.outcome.unserved)
+    assert planned.outcome.served == len(pickups) > 0
+
+
+def test_stored_plan_verifies_again_from_the_database(session: Session) -> None:
+    plan_demo_day(session)
+    session.expire_all()  # read back what was written, not the objects in memory
+    plan_run, report = service.verify_stored(session=session, day=DAY)
+    assert plan_run.verified and plan_run.version == 1
+    assert report.ok, report.violations[:3]
+
+
+def test_fully_planned_bookings_are_scheduled_with_a_promise_around_the_planned_pickup(
+    session: Session,
+) -> None:
+    planned = plan_demo_day(session)
+    pickups = {
+        (s.booking_id, s.leg_seq): s for s in session.scalars(select(Stop)) if s.kind == "pickup"
+    }
+    bookings = session.scalars(select(Booking).where(Booking.id.in_(planned.approved_before)))
+    scheduled = 0
+    for booking in bookings:
+        complete = all((booking.id, leg.seq) in pickups for leg in booking.legs)
+        want = BookingStatus.SCHEDULED if complete else BookingStatus.APPROVED
+        assert booking.status == want.value, booking.id
+        scheduled += complete
+        for leg in booking.legs:
+            stop = pickups.get((booking.id, leg.seq))
+            if stop is None:
+                continue
+            assert leg.promised_pickup_from is not None and leg.promised_pickup_until is not None
+            assert leg.promised_pickup_from <= stop.planned_at <= leg.promised_pickup_until
+            assert stop.promised_from == leg.promised_pickup_from
+    assert scheduled > 0
+
+
+def test_replanning_stores_a_new_version_and_keeps_every_promise(session: Session) -> None:
+    plan_demo_day(session)
+    promised = {
+        leg.id: (leg.promised_pickup_from, leg.promised_pickup_until)
+        for leg in session.scalars(select(Leg).where(Leg.promised_pickup_from.is_not(None)))
+    }
+    again = service.plan_day(
+        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=TIME_LIMIT_S, seed=2
+    )
+    assert again.version == 2
+    newest = session.scalars(select(PlanRun).where(PlanRun.version == 2)).one()
+    assert newest.kind == "reoptimised"
+    pickups = {s.leg_id: s for run in newest.runs for s in run.stops if s.kind == "pickup"}
+    for leg_id, (start, end) in promised.items():
+        leg = session.get(Leg, leg_id)
+        assert leg is not None
+        assert (leg.promised_pickup_from, leg.promised_pickup_until) == (start, end)
+        assert start is not None and end is not None
+        assert start <= pickups[leg_id].planned_at <= end
