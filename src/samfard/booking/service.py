@@ -71,7 +71,8 @@ def prepare(
 
 
 def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: datetime) -> Booking:
-    """Add a booking with its legs and first event to the session (the caller commits)."""
+    """Add a booking with its legs and first event to the session and assess it (the
+    caller commits)."""
     first = min(leg.anchor for leg in draft.legs)
     service_date = first.astimezone(STOCKHOLM).date()
     check_permit(
@@ -122,6 +123,9 @@ def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: dat
         purpose="book trip",
         at=now,
     )
+    from samfard.booking.assessment import assess_new_booking  # imports this module
+
+    assess_new_booking(session, booking, draft.traveller, actor=actor, now=now)
     return booking
 
 

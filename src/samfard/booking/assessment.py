@@ -1,0 +1,278 @@
+"""Assessment of stored bookings: the rules decide at creation, an assessor decides the rest.
+
+A booking is assessed in the transaction that creates it, so it is never stored without
+its decision. Automatic approval moves it to approved and records its fees in the fee
+ledger; an automatic refusal moves it to denied with the reasons (kept in the decision and
+in the event); a booking the rules cannot settle stays requested and waits in the queue.
+When the engine cannot assess at all (a missing fact, a service without rules), the booking
+also waits for a person, with the error as the reason: it is never refused for our gap.
+
+The stored decision (booking.decision) is the engine's Decision as JSON plus who decided
+("rules" or "assessor") and, for a person, the action and reason.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access import audit
+from samfard.access.actor import Actor
+from samfard.booking.assessment_facts import TripInput, build_request, requested_mode
+from samfard.booking.entitlement import check_actor_scope
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
+from samfard.booking.service import check_version, load_booking
+from samfard.booking.transitions import apply_transition
+from samfard.costs import fee_ledger
+from samfard.db import transaction
+from samfard.errors import DomainError, InputError
+from samfard.rules.decision import Decision, Effect, Outcome, Reason
+from samfard.rules.engine import assess
+from samfard.rules.facts import Mode
+from samfard.rules.loader import RulebookSet, shipped_rulebooks
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Traveller
+
+WAITING = "needs_assessor"
+
+
+def plain(value: object) -> object:
+    """A JSON-ready form of a decision: enums by value, dates ISO, Decimals as strings."""
+    if isinstance(value, Enum):
+        return value.value
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    raise TypeError(f"cannot store a {type(value).__name__} in a decision")
+
+
+def cite(reason: Reason) -> str:
+    """A reason with the rule it rests on, as written in events and letters."""
+    if reason.citation is None:
+        return reason.text
+    c = reason.citation
+    return f"{reason.text} [{c.file} {c.key}, from {c.valid_from}]"
+
+
+def decision_json(decision: Decision) -> dict[str, Any]:
+    """The Decision as stored on the booking, with the totals a reader looks for first."""
+    stored = plain(decision)
+    assert isinstance(stored, dict)
+    stored["fee_ore"] = decision.fee_ore
+    stored["reimbursement_ore"] = decision.reimbursement_ore
+    stored["automatic"] = decision.outcome is Outcome.AUTOMATIC
+    stored["needs_assessor_because"] = [cite(r) for r in decision.why(Effect.NEEDS_ASSESSOR)]
+    stored["refused_because"] = [cite(r) for r in decision.why(Effect.REFUSE)]
+    stored["decided_by"] = "rules"
+    return stored
+
+
+def trip_of(booking: Booking, *, mode: Mode | None = None) -> TripInput:
+    return TripInput(
+        service=booking.service,
+        principal=booking.principal_code,
+        purpose=booking.purpose,
+        legs=booking.legs,
+        companions=booking.companions,
+        needs=booking.needs,
+        booked_at=booking.created_at,
+        mode=mode,
+    )
+
+
+def assess_trip(
+    session: Session,
+    trip: TripInput,
+    traveller: Traveller,
+    *,
+    rulebooks: RulebookSet | None = None,
+) -> Decision:
+    """Run the engine on a trip with the register's facts (reads only)."""
+    books = rulebooks or shipped_rulebooks()
+    return assess(build_request(session, trip, traveller, books), books)
+
+
+def _leg_days(booking: Booking) -> tuple[date, ...]:
+    ordered = sorted(booking.legs, key=lambda leg: leg.seq)
+    return tuple(leg.reference_time.astimezone(STOCKHOLM).date() for leg in ordered)
+
+
+def _approve(
+    session: Session,
+    booking: Booking,
+    decision: Decision,
+    *,
+    actor: Actor,
+    now: datetime,
+    reason: str,
+) -> None:
+    apply_transition(session, booking, BookingStatus.APPROVED, actor=actor, now=now, reason=reason)
+    fee_ledger.record(
+        session,
+        booking_id=booking.id,
+        traveller_id=booking.traveller_id,
+        decision=decision,
+        trip_dates=_leg_days(booking),
+        at=now,
+        by=actor.username,
+    )
+
+
+def assess_new_booking(
+    session: Session, booking: Booking, traveller: Traveller, *, actor: Actor, now: datetime
+) -> None:
+    """Assess a just-stored booking inside its creation transaction and act on the outcome."""
+    try:
+        decision = assess_trip(session, trip_of(booking), traveller)
+    except DomainError as error:
+        booking.decision = {
+            "outcome": WAITING,
+            "decided_by": "rules",
+            "automatic": False,
+            "needs_assessor_because": [f"the rules could not assess this trip: {error.message}"],
+            "refused_because": [],
+            "error_field": error.field,
+        }
+        return
+    booking.decision = decision_json(decision)
+    if decision.outcome is Outcome.AUTOMATIC:
+        rulebook = ", ".join(f"{r.file} from {r.valid_from}" for r in decision.rulebooks)
+        _approve(
+            session,
+            booking,
+            decision,
+            actor=actor,
+            now=now,
+            reason=f"approved automatically under {rulebook}",
+        )
+    elif decision.outcome is Outcome.REFUSED:
+        apply_transition(
+            session,
+            booking,
+            BookingStatus.DENIED,
+            actor=actor,
+            now=now,
+            reason="denied automatically: " + "; ".join(booking.decision["refused_because"]),
+        )
+
+
+def decide(
+    *,
+    session: Session,
+    booking_id: int,
+    action: str,
+    reason: str,
+    mode: Mode | None,
+    version: int | None,
+    actor: Actor,
+    now: datetime,
+) -> Booking:
+    """An assessor approves, denies or changes the mode, in one transaction with the event.
+
+    Approval re-runs the rules with today's ledger (other trips may have been approved since
+    the booking was made) so the fees charged are the ones the ceiling allows now.
+    """
+    if not reason.strip():
+        raise InputError("an assessor's decision needs a reason", field="reason")
+    if action == "change_mode" and mode is None:
+        raise InputError("changing the mode needs the new mode", field="mode")
+    with transaction(session):
+        booking = load_booking(session=session, booking_id=booking_id)
+        check_version(booking, version)
+        check_actor_scope(
+            actor,
+            principal_code=booking.principal_code,
+            traveller_id=booking.traveller_id,
+            service=booking.service,
+        )
+        person: dict[str, str | None] = {
+            "username": actor.username,
+            "at": now.isoformat(),
+            "action": action,
+            "reason": reason,
+            "mode": None if mode is None else mode.value,
+        }
+        if action == "deny":
+            apply_transition(
+                session,
+                booking,
+                BookingStatus.DENIED,
+                actor=actor,
+                now=now,
+                reason=f"assessor: {reason}",
+            )
+            stored = dict(booking.decision or {"outcome": WAITING})
+        else:
+            stored = _approved_by_person(session, booking, mode, reason, actor=actor, now=now)
+        booking.decision = stored | {"decided_by": "assessor", "assessor": person}
+    return booking
+
+
+def _approved_by_person(
+    session: Session,
+    booking: Booking,
+    mode: Mode | None,
+    reason: str,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> dict[str, Any]:
+    traveller = session.get(Traveller, booking.traveller_id)
+    assert traveller is not None, "bookings reference a stored traveller"
+    chosen = mode or _suggested_mode(booking)
+    decision = assess_trip(session, trip_of(booking, mode=chosen), traveller)
+    if decision.outcome is Outcome.REFUSED:
+        because = "; ".join(cite(r) for r in decision.why(Effect.REFUSE))
+        raise InputError(
+            f"the rules refuse {chosen.value} for booking {booking.reference} ({because}); "
+            "deny it, or change the mode to one the rules price",
+            field="mode",
+        )
+    _approve(session, booking, decision, actor=actor, now=now, reason=f"assessor: {reason}")
+    return decision_json(decision)
+
+
+def _suggested_mode(booking: Booking) -> Mode:
+    chosen = (booking.decision or {}).get("chosen_mode")
+    return Mode(chosen) if chosen else requested_mode(booking.needs)
+
+
+def queue(
+    *, session: Session, actor: Actor, now: datetime, principal: str | None, limit: int
+) -> list[Booking]:
+    """Bookings waiting for a person: requested, with a decision that needs an assessor."""
+    statement = select(Booking).where(Booking.status == BookingStatus.REQUESTED.value)
+    if principal is not None:
+        actor.require_principal(principal)
+        statement = statement.where(Booking.principal_code == principal)
+    elif "*" not in actor.principal_codes:
+        statement = statement.where(Booking.principal_code.in_(sorted(actor.principal_codes)))
+    rows = session.scalars(statement.order_by(Booking.service_date, Booking.id))
+    waiting = [b for b in rows if (b.decision or {}).get("outcome") == WAITING][:limit]
+    with transaction(session):
+        for booking in waiting:
+            audit.record(
+                session,
+                actor,
+                traveller_id=booking.traveller_id,
+                record_type="booking",
+                record_id=booking.id,
+                action="list",
+                purpose="assessment queue",
+                at=now,
+            )
+    return waiting

@@ -1,0 +1,192 @@
+"""Routes of assessment under /api/v1: trial, queue, assessor decisions, letter, ledger,
+certificate report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.booking import assessment, assessment_reads
+from samfard.booking.assessment_reads import IssuerCount
+from samfard.booking.schemas import BookingCreate, BookingPublic
+from samfard.booking.views import booking_public
+from samfard.deps import NowDep, SessionDep
+from samfard.rules.facts import Mode
+
+router = APIRouter(tags=["assessment"])
+
+
+class AssessmentCreate(BookingCreate):
+    """A trip to assess without booking it; `mode` asks for a mode (default: by needs)."""
+
+    mode: Mode | None = None
+
+
+class AssessorDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["approve", "deny", "change_mode"]
+    reason: str = Field(min_length=2, max_length=500)
+    mode: Mode | None = Field(default=None, description="the new mode, for change_mode")
+    version: int | None = Field(default=None, description="optional optimistic lock")
+
+    @model_validator(mode="after")
+    def _mode_only_when_changing(self) -> AssessorDecision:
+        if (self.mode is not None) != (self.action == "change_mode"):
+            raise ValueError("give a mode with change_mode, and only then")
+        return self
+
+
+class QueueItem(BaseModel):
+    booking: BookingPublic
+    waiting_because: list[str]
+    suggested_mode: str | None
+    suggested_fee_ore: int | None
+    facts: str | None
+
+
+class LedgerEntryPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    booking_id: int
+    leg_index: int
+    trip_date: date
+    mode: str
+    list_fee_ore: int
+    paid_ore: int
+    counts_toward_ceiling: bool
+
+
+class LedgerStatusPublic(BaseModel):
+    traveller_id: int
+    principal: str
+    on: date
+    ceiling_ore: int
+    period: str
+    paid_ore: int
+    remaining_ore: int
+    period_start: date | None
+    free_from: date | None
+    free_until: date | None
+    entries: list[LedgerEntryPublic]
+
+
+@router.post("/assessments")
+def trial_assessment(
+    data: AssessmentCreate,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_WRITE)],
+) -> dict[str, Any]:
+    """What the rules would decide for this trip now; nothing is booked or charged."""
+    trip = BookingCreate.model_validate(data.model_dump(exclude={"mode"}))
+    decision = assessment_reads.trial_assessment(
+        session=session, data=trip, mode=data.mode, actor=actor, now=now
+    )
+    return assessment.decision_json(decision)
+
+
+@router.get("/assessments/queue")
+def assessment_queue(
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.ASSESSMENTS_DECIDE)],
+    principal: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[QueueItem]:
+    rows = assessment.queue(session=session, actor=actor, now=now, principal=principal, limit=limit)
+    items = []
+    for booking in rows:
+        stored = booking.decision or {}
+        items.append(
+            QueueItem(
+                booking=booking_public(session, booking, actor),
+                waiting_because=list(stored.get("needs_assessor_because") or []),
+                suggested_mode=stored.get("chosen_mode"),
+                suggested_fee_ore=stored.get("fee_ore"),
+                facts=stored.get("input_summary"),
+            )
+        )
+    return items
+
+
+@router.post("/bookings/{booking_id}/assessment")
+def decide(
+    booking_id: int,
+    data: AssessorDecision,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.ASSESSMENTS_DECIDE)],
+) -> BookingPublic:
+    booking = assessment.decide(
+        session=session,
+        booking_id=booking_id,
+        action=data.action,
+        reason=data.reason,
+        mode=data.mode,
+        version=data.version,
+        actor=actor,
+        now=now,
+    )
+    return booking_public(session, booking, actor)
+
+
+@router.get("/bookings/{booking_id}/decision-letter", response_class=HTMLResponse)
+def decision_letter(
+    booking_id: int,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
+) -> HTMLResponse:
+    html = assessment_reads.decision_letter(
+        session=session, booking_id=booking_id, actor=actor, now=now
+    )
+    return HTMLResponse(html)
+
+
+@router.get("/fee-ledger/{traveller_id}")
+def fee_ledger(
+    traveller_id: int,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
+    principal: Annotated[str, Query(description="the region, e.g. 23")],
+    on: Annotated[date | None, Query(description="the day to report (default today)")] = None,
+) -> LedgerStatusPublic:
+    view = assessment_reads.fee_ledger_view(
+        session=session,
+        traveller_id=traveller_id,
+        principal=principal,
+        day=on,
+        actor=actor,
+        now=now,
+    )
+    return LedgerStatusPublic(
+        traveller_id=traveller_id,
+        principal=principal,
+        on=view.day,
+        ceiling_ore=view.rule.amount_ore,
+        period=view.rule.period,
+        paid_ore=view.status.paid_ore,
+        remaining_ore=view.status.remaining_ore,
+        period_start=view.status.period_start,
+        free_from=view.status.free_from,
+        free_until=view.status.free_until,
+        entries=[LedgerEntryPublic.model_validate(e) for e in view.entries],
+    )
+
+
+@router.get("/reports/certificates")
+def certificate_report(
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.ISSUERS_ADMIN)],
+) -> list[IssuerCount]:
+    return assessment_reads.certificate_report(session=session, actor=actor, now=now)

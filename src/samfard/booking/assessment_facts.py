@@ -1,0 +1,259 @@
+"""Facts for the rules engine, read from the register, the gazetteer and the fee ledger.
+
+The engine never looks anything up (rules.facts); this module is where a stored or
+proposed booking becomes an AssessmentRequest. Choices made here, each because the register
+has no better source yet:
+
+- the requested mode of a booking is the vehicle its needs call for (stretcher vehicle,
+  wheelchair vehicle, else taxi): the coordination centre books rides in vehicles, public
+  transport and own car are reimbursed afterwards and never booked here;
+- purpose "referral" means a doctor's visit on referral (remiss); "<purpose>+referral"
+  (e.g. "treatment+referral") gives both;
+- road distance is the great-circle distance times the geodesic provider's road factor,
+  the same model the planner uses when no road network is configured;
+- the destination is "the nearest designated unit" when no place of the same kind in the
+  gazetteer is closer to the traveller's home;
+- a certificate's issuer is the person registered on it, named "unit [HSA-id]" so two
+  issuers at one unit are never confused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.booking.models import Leg
+from samfard.costs.fee_ledger import ceiling_rule, ledger_state
+from samfard.errors import RuleError
+from samfard.geo.distance import km_between
+from samfard.geo.models import Place
+from samfard.geo.traveltime import GeodesicProvider, Point
+from samfard.rules import facts
+from samfard.rules.loader import RulebookSet
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Certificate, Permit, Traveller
+
+CARE_KINDS = frozenset({"hospital", "health_centre", "dialysis", "tertiary"})
+REFERRAL = "referral"
+HOME_METRES = 50.0
+ROAD = GeodesicProvider()
+
+
+@dataclass(frozen=True)
+class TripInput:
+    """A booking as the assessment sees it, stored or only proposed (POST /assessments)."""
+
+    service: str
+    principal: str
+    purpose: str | None
+    legs: Sequence[Leg]
+    companions: Sequence[dict[str, Any]]
+    needs: Sequence[str]
+    booked_at: datetime
+    mode: facts.Mode | None = None
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years completed on `day` (a birthday counts on the day itself)."""
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def requested_mode(needs: Sequence[str]) -> facts.Mode:
+    if "stretcher" in needs:
+        return facts.Mode.STRETCHER_VEHICLE
+    if "wheelchair" in needs:
+        return facts.Mode.WHEELCHAIR_VEHICLE
+    return facts.Mode.TAXI
+
+
+def split_purpose(purpose: str | None) -> tuple[str | None, bool]:
+    """The rule purpose and the referral flag written in a booking's purpose."""
+    if purpose is None:
+        return None, False
+    if purpose == REFERRAL:
+        return "doctor_visit", True
+    base, plus, flag = purpose.partition("+")
+    if plus and flag == REFERRAL:
+        return base, True
+    return purpose, False
+
+
+def road_km(a: tuple[float, float], b: tuple[float, float]) -> Decimal:
+    metres = ROAD.road_m(Point(*a), Point(*b))
+    return Decimal(round(metres / 1000, 1)).quantize(Decimal("0.1"))
+
+
+class Gazetteer:
+    """The places of one session, read once per assessment."""
+
+    def __init__(self, session: Session) -> None:
+        self.places = {p.id: p for p in session.scalars(select(Place))}
+
+    def nearest(self, lat: float, lon: float, kind: str | None = None) -> Place:
+        candidates = [p for p in self.places.values() if kind is None or p.kind == kind]
+        return min(candidates, key=lambda p: ROAD.road_m(Point(lat, lon), Point(p.lat, p.lon)))
+
+    def municipality(self, place_id: int | None, lat: float, lon: float, home: Traveller) -> str:
+        if place_id is not None:
+            return self.places[place_id].municipality_code
+        if 1000 * km_between(lat, lon, home.lat, home.lon) < HOME_METRES:
+            return home.municipality_code
+        return self.nearest(lat, lon).municipality_code
+
+
+def _care_place(legs: Sequence[Leg], gazetteer: Gazetteer) -> Place | None:
+    """The care unit the trip goes to: the outward leg's destination, else a return's origin."""
+    for leg in legs:
+        place_id = leg.destination_place_id if leg.direction == "outward" else leg.origin_place_id
+        if place_id is not None and gazetteer.places[place_id].kind in CARE_KINDS:
+            return gazetteer.places[place_id]
+    return None
+
+
+def _legs(
+    trip: TripInput, traveller: Traveller, gazetteer: Gazetteer, nearest_km: Decimal | None
+) -> tuple[facts.Leg, ...]:
+    def name(place_id: int | None) -> str | None:
+        return None if place_id is None else gazetteer.places[place_id].name
+
+    return tuple(
+        facts.Leg(
+            direction=leg.direction,
+            depart_at=leg.reference_time,
+            distance_km=road_km(
+                (leg.origin_lat, leg.origin_lon), (leg.destination_lat, leg.destination_lon)
+            ),
+            origin_municipality=gazetteer.municipality(
+                leg.origin_place_id, leg.origin_lat, leg.origin_lon, traveller
+            ),
+            destination_municipality=gazetteer.municipality(
+                leg.destination_place_id, leg.destination_lat, leg.destination_lon, traveller
+            ),
+            origin_place=name(leg.origin_place_id),
+            destination_place=name(leg.destination_place_id),
+            nearest_unit_km=nearest_km,
+        )
+        for leg in sorted(trip.legs, key=lambda leg: leg.seq)
+    )
+
+
+def _permits(rows: Sequence[Permit]) -> tuple[facts.Permit, ...]:
+    return tuple(
+        facts.Permit(
+            service=facts.Service(p.kind),
+            municipality=p.principal_code,
+            valid_from=p.valid_from,
+            valid_until=p.valid_until,
+            special_vehicle=p.special_vehicle,
+            escort=p.escort,
+            front_seat=p.front_seat,
+            ride_alone=p.ride_alone,
+            extra_areas=tuple(p.service_area),
+        )
+        for p in rows
+    )
+
+
+def issuer_label(row: Certificate) -> str:
+    if row.issuer is None:
+        return row.unit
+    return f"{row.issuer.unit} [{row.issuer.hsa_id}]"
+
+
+def _certificates(
+    rows: Sequence[Certificate], principal: str
+) -> tuple[tuple[facts.Certificate, ...], tuple[facts.Issuer, ...]]:
+    certificates: list[facts.Certificate] = []
+    issuers: dict[str, facts.Issuer] = {}
+    for row in rows:
+        if row.principal_code != principal:
+            continue
+        label = issuer_label(row)
+        certificates.append(
+            facts.Certificate(
+                issuer_unit=label,
+                issued_on=row.issued_at.astimezone(STOCKHOLM).date(),
+                valid_from=row.valid_from,
+                valid_until=row.valid_until,
+                modes=tuple(facts.Mode(m) for m in row.modes),
+            )
+        )
+        if row.issuer is not None:
+            issuers[label] = facts.Issuer(
+                unit=label,
+                course_passed_on=row.issuer.course_passed_on,
+                certified_until=row.issuer.certified_until,
+            )
+    return tuple(certificates), tuple(issuers.values())
+
+
+def _companions(rows: Sequence[dict[str, Any]]) -> tuple[facts.Companion, ...]:
+    return tuple(
+        facts.Companion(kind=facts.CompanionKind(c["kind"]), age=c.get("age")) for c in rows
+    )
+
+
+def build_request(
+    session: Session, trip: TripInput, traveller: Traveller, rulebooks: RulebookSet
+) -> facts.AssessmentRequest:
+    """The AssessmentRequest for `trip` by `traveller`, as the register stands now."""
+    try:
+        service = facts.Service(trip.service)
+    except ValueError:
+        raise RuleError(
+            f"service {trip.service} has no assessment rules; an assessor decides",
+            field="service",
+        ) from None
+    gazetteer = Gazetteer(session)
+    day = min(leg.reference_time for leg in trip.legs).astimezone(STOCKHOLM).date()
+    care = _care_place(trip.legs, gazetteer)
+    is_nearest, nearest_km = True, None
+    if care is not None:
+        nearest = gazetteer.nearest(traveller.lat, traveller.lon, care.kind)
+        is_nearest = nearest.id == care.id
+        if not is_nearest:
+            nearest_km = road_km((traveller.lat, traveller.lon), (nearest.lat, nearest.lon))
+    rule = ceiling_rule(rulebooks, trip.principal, day)
+    ledger = None
+    if rule is not None:
+        ledger = ledger_state(
+            session, traveller_id=traveller.id, principal=trip.principal, rule=rule, day=day
+        )
+    certificates, issuers = _certificates(traveller.certificates, trip.principal)
+    purpose, referral = split_purpose(trip.purpose)
+    return facts.AssessmentRequest(
+        traveller=facts.TravellerFacts(
+            age=age_on(traveller.birth_date, day),
+            municipality=traveller.municipality_code,
+            county=traveller.municipality_code[:2],
+            permits=_permits(traveller.permits),
+            certificates=certificates,
+            ledger=ledger,
+        ),
+        trip=facts.Trip(
+            service=service,
+            principal=trip.principal,
+            legs=_legs(trip, traveller, gazetteer, nearest_km),
+            purpose=purpose,
+            referral=referral,
+            destination_is_nearest=is_nearest,
+            destination_name=None if care is None else care.name,
+            destination_kind=None if care is None else care.kind,
+            companions=_companions(trip.companions),
+            needs=facts.Needs(
+                wheelchair="wheelchair" in trip.needs,
+                stretcher="stretcher" in trip.needs,
+                front_seat="front_seat" in trip.needs,
+                ride_alone="ride_alone" in trip.needs,
+            ),
+            requested_mode=trip.mode or requested_mode(trip.needs),
+            booked_at=trip.booked_at,
+        ),
+        issuers=issuers,
+    )

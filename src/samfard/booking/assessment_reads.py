@@ -1,0 +1,187 @@
+"""Read use cases around assessment: trial assessment, the letter, the ledger, issuers.
+
+Each one is audited in its own transaction because each reads a traveller's data (or, for
+the certificate report, only counts per unit and needs no audit entry per traveller).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from samfard.access import audit
+from samfard.access.actor import Actor
+from samfard.booking.assessment import assess_trip
+from samfard.booking.assessment_facts import TripInput
+from samfard.booking.legs import plan_legs
+from samfard.booking.letters import LetterLeg, render_letter
+from samfard.booking.schemas import BookingCreate
+from samfard.booking.service import get_booking, prepare
+from samfard.costs.fee_ledger import FeeLedgerEntry, ceiling_rule, ceiling_status
+from samfard.db import transaction
+from samfard.errors import NotFound
+from samfard.principals.service import get_principal
+from samfard.rules.decision import Decision
+from samfard.rules.facts import Mode
+from samfard.rules.ledger import CeilingRule, CeilingStatus
+from samfard.rules.loader import shipped_rulebooks
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Certificate, Issuer, Traveller
+from samfard.travellers.service import load_traveller
+from samfard.travellers.views import display_name
+
+
+def trial_assessment(
+    *, session: Session, data: BookingCreate, mode: Mode | None, actor: Actor, now: datetime
+) -> Decision:
+    """What the rules would decide for a trip, storing nothing but the audit of the read."""
+    with transaction(session):
+        traveller = prepare(
+            session,
+            traveller_id=data.traveller_id,
+            principal_code=data.principal,
+            service=data.service,
+            actor=actor,
+        )
+        planned = plan_legs(session, data.legs, traveller, now=now)
+        legs = [leg.to_row(seq) for seq, leg in enumerate(planned)]
+        trip = TripInput(
+            service=data.service,
+            principal=data.principal,
+            purpose=data.purpose,
+            legs=legs,
+            companions=[c.model_dump(mode="json") for c in data.companions],
+            needs=[n.value for n in data.needs],
+            booked_at=now,
+            mode=mode,
+        )
+        decision = assess_trip(session, trip, traveller)
+        audit.record(
+            session,
+            actor,
+            traveller_id=traveller.id,
+            record_type="traveller",
+            record_id=traveller.id,
+            action="read",
+            purpose="trial assessment",
+            at=now,
+        )
+    return decision
+
+
+def decision_letter(*, session: Session, booking_id: int, actor: Actor, now: datetime) -> str:
+    """The Swedish decision letter of a booking (the read is audited by get_booking)."""
+    booking = get_booking(session=session, booking_id=booking_id, actor=actor, now=now)
+    if booking.decision is None:
+        raise NotFound(
+            f"booking {booking.reference} has no decision yet: it was stored before assessment ran",
+            field="booking_id",
+        )
+    traveller = load_traveller(session=session, traveller_id=booking.traveller_id)
+    principal = get_principal(session=session, code=booking.principal_code)
+    legs = [
+        LetterLeg(leg.reference_time, leg.origin_address, leg.destination_address)
+        for leg in sorted(booking.legs, key=lambda leg: leg.seq)
+    ]
+    return render_letter(
+        reference=booking.reference,
+        service=booking.service,
+        principal_name=principal.name,
+        traveller_name=display_name(traveller, actor),
+        status=booking.status,
+        decision=booking.decision,
+        legs=legs,
+        written_on=now.astimezone(STOCKHOLM).date(),
+    )
+
+
+@dataclass(frozen=True)
+class LedgerView:
+    day: date
+    rule: CeilingRule
+    status: CeilingStatus
+    entries: list[FeeLedgerEntry]
+
+
+def fee_ledger_view(
+    *,
+    session: Session,
+    traveller_id: int,
+    principal: str,
+    day: date | None,
+    actor: Actor,
+    now: datetime,
+) -> LedgerView:
+    """Where a traveller stands with the fee ceiling of `principal` on `day` (default today)."""
+    actor.require_principal(principal)
+    on = day or now.astimezone(STOCKHOLM).date()
+    with transaction(session):
+        if session.get(Traveller, traveller_id) is None:
+            raise NotFound(f"no traveller with id {traveller_id}", field="traveller_id")
+        rule = ceiling_rule(shipped_rulebooks(), principal, on)
+        if rule is None:
+            raise NotFound(
+                f"principal {principal} has no fee ceiling (only regions' sjukresor do)",
+                field="principal",
+            )
+        status = ceiling_status(
+            session, traveller_id=traveller_id, principal=principal, rule=rule, day=on
+        )
+        entries = list(
+            session.scalars(
+                select(FeeLedgerEntry)
+                .where(
+                    FeeLedgerEntry.traveller_id == traveller_id,
+                    FeeLedgerEntry.principal_code == principal,
+                )
+                .order_by(FeeLedgerEntry.trip_date, FeeLedgerEntry.id)
+            )
+        )
+        audit.record(
+            session,
+            actor,
+            traveller_id=traveller_id,
+            record_type="fee_ledger",
+            record_id=traveller_id,
+            action="read",
+            purpose="fee ceiling status",
+            at=now,
+        )
+    return LedgerView(day=on, rule=rule, status=status, entries=entries)
+
+
+@dataclass(frozen=True)
+class IssuerCount:
+    principal: str
+    unit: str
+    issuer_hsa_id: str | None
+    issuer_name: str | None
+    certified_today: bool | None
+    certificates: int
+
+
+def certificate_report(*, session: Session, actor: Actor, now: datetime) -> list[IssuerCount]:
+    """Certificates per issuer and unit, within the actor's principals (counts only)."""
+    statement = (
+        select(Certificate.principal_code, Certificate.unit, Issuer, func.count(Certificate.id))
+        .outerjoin(Issuer, Certificate.issuer_id == Issuer.id)
+        .group_by(Certificate.principal_code, Certificate.unit, Issuer.id)
+        .order_by(Certificate.principal_code, Certificate.unit, Issuer.id)
+    )
+    if "*" not in actor.principal_codes:
+        statement = statement.where(Certificate.principal_code.in_(sorted(actor.principal_codes)))
+    today = now.astimezone(STOCKHOLM).date()
+    return [
+        IssuerCount(
+            principal=principal,
+            unit=unit,
+            issuer_hsa_id=None if issuer is None else issuer.hsa_id,
+            issuer_name=None if issuer is None else issuer.name,
+            certified_today=None if issuer is None else issuer.certified_on(today),
+            certificates=count,
+        )
+        for principal, unit, issuer, count in session.execute(statement)
+    ]
