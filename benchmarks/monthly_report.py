@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import platform
 import random
 import time
@@ -230,13 +231,14 @@ def main() -> None:
     RESULTS.mkdir(exist_ok=True)
     with (RESULTS / f"{args.name}.csv").open("w", newline="") as out:
         csv.writer(out).writerows([header, *rows])
+    load = os.getloadavg()[0]
     stamp = datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Settlement and monthly report on a synthetic month",
         "",
         f"- date: {stamp}",
-        f"- machine: {platform.machine()}, {platform.processor() or 'cpu'}, "
-        f"Python {platform.python_version()}, {platform.system()}",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores (shared; load average "
+        f"{load:.1f} at the end), Python {platform.python_version()}, {platform.system()}",
         f"- settings: {args.trips_per_day} trips/day x {args.days} days, seed {args.seed}, "
         f"last year 4 % fewer trips; contract {CONTRACT.code} (illustrative tariff)",
         f"- result: {len(now_runs)} runs, {trips} trips; allocations exact to the öre "

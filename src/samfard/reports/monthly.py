@@ -165,11 +165,7 @@ class MonthlyReportData:
 def _cost_lines(now: Sequence[CostAggregate], before: Sequence[CostAggregate]) -> list[CostLine]:
     services = sorted({r.service for r in (*now, *before)})
     lines = [
-        CostLine(
-            f"Kostnad {service_label(s)}",
-            sum(r.cost for r in now if r.service == s),
-            sum(r.cost for r in before if r.service == s),
-        )
+        CostLine(f"Kostnad {service_label(s)}", _cost_of(s, now), _cost_of(s, before))
         for s in services
     ]
     a, b = sum_rows(now), sum_rows(before)
@@ -199,13 +195,16 @@ def _mover_sentence(
     if a.trips == 0:
         return f"{head}; inga resor denna månad."
     per_trip_before = Decimal(b.cost) / b.trips
-    volume = int((Decimal(a.trips - b.trips) * per_trip_before).quantize(0, ROUND_HALF_UP))
-    per_trip_now = Decimal(a.cost) / a.trips
+    volume = _ore(Decimal(a.trips - b.trips) * per_trip_before)
     return (
         f"{head}. Antal resor {a.trips} mot {b.trips} ({a.trips - b.trips:+d}) förklarar "
-        f"{signed_kr(volume)}; kostnad per resa {format_kr(int(per_trip_now))} mot "
-        f"{format_kr(int(per_trip_before))} förklarar {signed_kr(change - volume)}."
+        f"{signed_kr(volume)}; kostnad per resa {format_kr(_ore(Decimal(a.cost) / a.trips))} "
+        f"mot {format_kr(_ore(per_trip_before))} förklarar {signed_kr(change - volume)}."
     )
+
+
+def _ore(value: Decimal) -> Ore:
+    return int(value.quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def _summary(
@@ -240,9 +239,7 @@ def _summary(
 def _band_lines(now: Sequence[CostAggregate], before: Sequence[CostAggregate]) -> list[BandLine]:
     def per_trip(rows: Iterable[CostAggregate]) -> Ore | None:
         row = sum_rows(rows)
-        return (
-            int((Decimal(row.cost) / row.trips).quantize(0, ROUND_HALF_UP)) if row.trips else None
-        )
+        return _ore(Decimal(row.cost) / row.trips) if row.trips else None
 
     return [
         BandLine(
