@@ -1,0 +1,86 @@
+"""Plan and manifest routes: shape, permissions, carrier scoping, no personal numbers."""
+
+from __future__ import annotations
+
+import re
+
+from dispatch_fixtures import DAY, load_demo, plan_demo_day
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from conftest import NOW
+from helpers import auth, token_for
+from samfard.access.permissions import Role
+from samfard.travellers.models import Traveller
+
+
+def test_plan_route_plans_the_day_and_get_returns_ordered_runs(
+    app_client: TestClient, session: Session
+) -> None:
+    load_demo(session)
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    missing = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(token))
+    assert missing.status_code == 404 and "samfard plan" in missing.json()["detail"]
+    made = app_client.post(f"/api/v1/plans/{DAY}?time_limit=1", headers=auth(token))
+    assert made.status_code == 201, made.text
+    summary = made.json()
+    assert summary["version"] == 1 and summary["served"] > 0
+    body = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(token)).json()
+    assert body["verified"] and body["version"] == 1 and body["service_date"] == str(DAY)
+    assert len(body["runs"]) == summary["vehicles_used"] > 0
+    for run in body["runs"]:
+        assert [s["seq"] for s in run["stops"]] == list(range(len(run["stops"])))
+        times = [s["planned_at"] for s in run["stops"]]
+        assert times == sorted(times)
+        seen: set[tuple[int, int]] = set()
+        for stop in run["stops"]:
+            key = (stop["booking_id"], stop["leg_seq"])
+            if stop["kind"] == "pickup":
+                seen.add(key)
+                assert stop["promised_from"] <= stop["planned_at"] <= stop["promised_until"]
+            else:
+                assert key in seen, "a drop-off follows its pickup on the same run"
+            assert stop["booking_reference"] and stop["address"]
+        assert run["vehicle"]["code"] and run["distance_km"] > 0
+
+
+def test_plans_need_the_plans_permissions(app_client: TestClient, session: Session) -> None:
+    driver = token_for(session, Role.DRIVER, now=NOW)
+    assert app_client.get(f"/api/v1/plans/{DAY}", headers=auth(driver)).status_code == 403
+    assert app_client.post(f"/api/v1/plans/{DAY}", headers=auth(driver)).status_code == 403
+
+
+def test_manifest_shows_first_names_and_hides_personal_numbers_and_last_names(
+    app_client: TestClient, session: Session
+) -> None:
+    plan_demo_day(session)
+    operator = token_for(session, Role.OPERATOR, now=NOW, username="op")
+    run = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(operator)).json()["runs"][0]
+    driver = token_for(session, Role.DRIVER, now=NOW, username="driver", carrier_id=None)
+    answer = app_client.get(f"/api/v1/runs/{run['id']}/manifest", headers=auth(driver))
+    assert answer.status_code == 200, answer.text
+    manifest = answer.json()
+    assert len(manifest["stops"]) == len(run["stops"])
+    text = answer.text
+    assert not re.search(r"\d{12}", text), "no personal number on a manifest"
+    assert "syntetisk" not in text, "demo last names end in (syntetisk): none may show"
+    first = manifest["stops"][0]
+    assert set(first) >= {"first_name", "address", "needs", "message_to_driver", "planned_at"}
+    names = {t.first_name for t in session.query(Traveller)}
+    assert all(s["first_name"] in names or "skyddad" in s["first_name"] for s in manifest["stops"])
+
+
+def test_a_driver_of_another_carrier_cannot_read_the_manifest(
+    app_client: TestClient, session: Session
+) -> None:
+    plan_demo_day(session)
+    operator = token_for(session, Role.OPERATOR, now=NOW, username="op")
+    runs = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(operator)).json()["runs"]
+    run = runs[0]
+    own = 1 if run["vehicle"]["carrier_name"].endswith("Härjedalen") else 2
+    other = token_for(session, Role.DRIVER, now=NOW, username="other", carrier_id=3 - own)
+    mine = token_for(session, Role.DRIVER, now=NOW, username="mine", carrier_id=own)
+    url = f"/api/v1/runs/{run['id']}/manifest"
+    assert app_client.get(url, headers=auth(other)).status_code == 403
+    assert app_client.get(url, headers=auth(mine)).status_code == 200
+    assert app_client.get("/api/v1/runs/999999/manifest", headers=auth(mine)).status_code == 404
