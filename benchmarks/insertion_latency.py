@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import platform
 import statistics
 import sys
@@ -126,7 +127,9 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         "- p*_ms: wall clock of one `insert` without a cache; cpu_*: the process's CPU time "
         "(what the insertion costs when the machine is not shared); cached_*: the same "
         "insertion with the day's ScreeningCache (as a booking desk process keeps it)",
-        "- build_s: cumulative time to build the plans by insertion (includes probes)",
+        "- build_s: cumulative wall time to build the plans by insertion, including the "
+        "probes and their verification",
+        f"- load average (1, 5, 15 min) when saved: {os.getloadavg()}",
         "",
         "| " + " | ".join(FIELDS) + " |",
         "|" + "---|" * len(FIELDS),
