@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import os
 import platform
 import random
 import statistics
@@ -306,8 +307,9 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         "or stretcher trips, shift 05:00-23:30",
         "- tariff (kr: start fee, per km, per hour): "
         + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
-        "- plan_s is the planning time of both regions together; extra ride time is ride "
-        "time minus the direct trip, in minutes",
+        "- plan_s is the wall-clock planning time of both regions together; extra ride time "
+        "is ride time minus the direct trip, in minutes",
+        f"- load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores",
         "",
         "| " + " | ".join(FIELDS) + " |",
         "|" + "---|" * len(FIELDS),
