@@ -1,0 +1,60 @@
+"""Live insertion: a booking approved after planning gets a promise; earlier ones stand."""
+
+from __future__ import annotations
+
+from dispatch_fixtures import DAY, plan_demo_day
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking, Leg
+from samfard.demo.generator import generate_day
+from samfard.demo.loader import load_day
+from samfard.dispatch import service
+from samfard.dispatch.models import PlanRun, Stop
+
+
+def _promises(session: Session) -> dict[int, tuple[object, object]]:
+    rows = session.scalars(select(Leg).where(Leg.promised_pickup_from.is_not(None)))
+    return {leg.id: (leg.promised_pickup_from, leg.promised_pickup_until) for leg in rows}
+
+
+def test_bookings_approved_after_planning_are_inserted_and_keep_earlier_promises(
+    session: Session,
+) -> None:
+    plan_demo_day(session)
+    before = _promises(session)
+    known = set(session.scalars(select(Booking.id)))
+    # More bookings on the planned day: the assessment and the demo's assessor approve
+    # them, and each approval places the booking live into the plan.
+    load_day(session=session, demo=generate_day(DAY, seed=9, trips=12))
+    new = [b for b in session.scalars(select(Booking)) if b.id not in known]
+    assert new
+    plan_run = session.scalars(select(PlanRun)).one()
+    unserved = {row["booking_id"] for row in plan_run.unserved}
+    inserted = 0
+    for booking in new:
+        if booking.status == BookingStatus.SCHEDULED.value:
+            inserted += 1
+            for leg in booking.legs:
+                assert leg.promised_pickup_from is not None
+                assert leg.promised_pickup_until is not None
+                pickup = session.scalars(
+                    select(Stop).where(Stop.leg_id == leg.id, Stop.kind == "pickup")
+                ).one()
+                assert leg.promised_pickup_from <= pickup.planned_at <= leg.promised_pickup_until
+        elif booking.status == BookingStatus.APPROVED.value:
+            assert booking.id in unserved, "an approved booking left out says why"
+    assert inserted > 0
+    after = _promises(session)
+    assert {k: after[k] for k in before} == before, "earlier promises are never changed"
+    session.expire_all()
+    _, report = service.verify_stored(session=session, day=DAY)
+    assert report.ok, report.violations[:3]
+
+
+def test_without_a_plan_an_approved_booking_stays_approved(session: Session) -> None:
+    load_day(session=session, demo=generate_day(DAY, seed=9, trips=12))
+    statuses = set(session.scalars(select(Booking.status)))
+    assert BookingStatus.SCHEDULED.value not in statuses
+    assert session.scalars(select(PlanRun)).first() is None
