@@ -140,3 +140,23 @@ def test_bad_or_missing_dates_name_the_field() -> None:
     del missing["valid_from"]
     with pytest.raises(InputError, match="TX-9: missing field valid_from"):
         parse_contract(missing)
+
+
+def test_find_contract_by_municipality(taxi_2026: Contract) -> None:
+    day = date(2026, 6, 1)
+    found = find_contract(
+        [taxi_2026],
+        carrier="Taxi Jämt",
+        vehicle_type=VehicleType.TAXI,
+        day=day,
+        municipality="2309",
+    )
+    assert found is taxi_2026
+    with pytest.raises(NotFound, match="in municipality 2281"):
+        find_contract(
+            [taxi_2026],
+            carrier="Taxi Jämt",
+            vehicle_type=VehicleType.TAXI,
+            day=day,
+            municipality="2281",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -62,7 +63,6 @@ def test_wheelchair_trip_takes_cheapest_suitable_vehicle_with_supplement(
 
 
 def test_stretcher_trip_without_stretcher_price_is_refused(taxi_2026: Contract) -> None:
-    import dataclasses
 
     no_stretcher = dataclasses.replace(taxi_2026, tariffs=taxi_2026.tariffs[:2])
     with pytest.raises(InputError, match="TX-2026.*trip s"):
@@ -154,3 +154,15 @@ def test_same_run_priced_under_own_fleet_and_procured_contract(
     run = run_of(trip("a", "20", "25"), trip("b", "15", "20"))
     assert run_cost(taxi_2026, run).total == 55000
     assert run_cost(own_fleet_2026, run).total == 159000
+
+
+def test_pickup_outside_the_contract_area_is_refused(taxi_2026: Contract) -> None:
+    """TX-2026 serves Östersund (2380) and Krokom (2309), not Sundsvall (2281)."""
+    inside = dataclasses.replace(trip("a", "5", "10"), municipality="2380")
+    outside = dataclasses.replace(trip("b", "5", "10"), municipality="2281")
+    run_cost(taxi_2026, run_of(inside))
+    with pytest.raises(InputError, match="TX-2026 does not serve municipality 2281") as caught:
+        run_cost(taxi_2026, run_of(inside, outside))
+    assert caught.value.field == "area"
+    with pytest.raises(InputError, match="trip b"):
+        standalone_cost(taxi_2026, outside)

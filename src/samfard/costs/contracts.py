@@ -135,7 +135,7 @@ class Contract:
     """Contract (avtal) of a carrier: tariffs per vehicle type, validity, area served.
 
     `valid_to` is inclusive and None means open-ended. `area` holds the municipality codes
-    served (SCB kommunkod).
+    (SCB kommunkod) where the carrier picks up under this contract; empty means anywhere.
     """
 
     code: str
@@ -173,6 +173,10 @@ class Contract:
     def covers(self, day: date) -> bool:
         """Whether the contract is valid on a day (both ends inclusive)."""
         return self.valid_from <= day and (self.valid_to is None or day <= self.valid_to)
+
+    def serves(self, municipality: str) -> bool:
+        """Whether the contract covers pickups in a municipality (empty area: everywhere)."""
+        return not self.area or municipality in self.area
 
     def tariff_for(self, vehicle_type: VehicleType) -> Tariff:
         """The tariff of a vehicle type; refused, naming the contract, if it is not priced."""
@@ -221,19 +225,27 @@ def _period(contract: Contract) -> str:
 
 
 def find_contract(
-    contracts: Iterable[Contract], *, carrier: str, vehicle_type: VehicleType, day: date
+    contracts: Iterable[Contract],
+    *,
+    carrier: str,
+    vehicle_type: VehicleType,
+    day: date,
+    municipality: str | None = None,
 ) -> Contract:
-    """The contract that prices a carrier's vehicle type on a day (validated: at most one)."""
+    """The contract that prices a carrier's vehicle type on a day, optionally for pickups
+    in a municipality (validated contracts: at most one per carrier, type and day)."""
     for contract in contracts:
         if (
             contract.carrier == carrier
             and vehicle_type in contract.vehicle_types
             and contract.covers(day)
+            and (municipality is None or contract.serves(municipality))
         ):
             return contract
+    where = f" in municipality {municipality}" if municipality else ""
     raise NotFound(
         f"no contract of carrier {carrier} prices vehicle type '{vehicle_type.value}' "
-        f"on {day.isoformat()}",
+        f"on {day.isoformat()}{where}",
         field="vehicle_type",
     )
 

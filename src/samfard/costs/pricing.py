@@ -52,6 +52,7 @@ class TripFacts:
     direct_minutes: Decimal
     passengers: int = 1
     needs: frozenset[Need] = frozenset()
+    municipality: str | None = None  # where the trip is picked up, checked against the area
 
     def __post_init__(self) -> None:
         where = f"trip {self.trip_id}"
@@ -241,11 +242,23 @@ def _require_valid(contract: Contract, at: datetime, what: str) -> None:
         )
 
 
+def _require_served(contract: Contract, trip: TripFacts) -> None:
+    if trip.municipality is not None and not contract.serves(trip.municipality):
+        served = ", ".join(sorted(contract.area))
+        raise InputError(
+            f"contract {contract.code} does not serve municipality {trip.municipality} "
+            f"where trip {trip.trip_id} is picked up (it serves: {served})",
+            field="area",
+        )
+
+
 def run_cost(contract: Contract, run: RunFacts) -> RunCost:
     """Price a run: metered price plus surcharges (classified at the run's start) plus a
     supplement per trip on board that needs a wheelchair or stretcher place; for the own
     fleet, vehicle-day share plus driver hours plus kilometres."""
     _require_valid(contract, run.start, f"run {run.run_id}")
+    for trip in run.trips:
+        _require_served(contract, trip)
     tariff = contract.tariff_for(run.vehicle_type)
     breakdown = _price(
         tariff,
@@ -270,6 +283,7 @@ def standalone_cost(
     alone it would still have tied up a vehicle for its part of the day.
     """
     _require_valid(contract, trip.pickup_at, f"trip {trip.trip_id}")
+    _require_served(contract, trip)
     options = [t for t in contract.tariffs if suitable(t.vehicle_type, trip.needs)]
     if not options:
         needs = ", ".join(sorted(n.value for n in trip.needs))
