@@ -1,0 +1,398 @@
+"""Contracts in the database and the settlement of a planned day.
+
+Contracts: every row is parsed by `costs.contracts.parse_contract` when it is inserted and
+when it is loaded, and an insert is checked with `validate_contracts` against the stored
+ones, so the refusals are the pure module's, naming the contract and the field. The demo
+contracts (TOML under samfard/data/contracts) are loaded by `samfard demo` and
+`samfard contracts load`; loading is idempotent (a stored code is skipped).
+
+Settlement: for each run of the day's newest stored plan, the run's facts are rebuilt from
+the plan (km as stored, driving minutes from the travel-time provider between the stops,
+the rest of the run's duration as waiting), priced under the carrier's contract and split
+to its trips by standalone cost (costs.allocation). The day's settled rows are replaced
+in one transaction, so settling twice gives the same rows, never double.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.permissions import Permission
+from samfard.booking.models import Booking, Leg
+from samfard.costs.allocation import RunAllocation, settle_run
+from samfard.costs.contracts import (
+    Contract,
+    Need,
+    VehicleType,
+    find_contract,
+    parse_contract,
+    validate_contracts,
+)
+from samfard.costs.fee_ledger import FeeLedgerEntry
+from samfard.costs.models import Carrier, ContractRow, SettledRun, SettledTrip
+from samfard.costs.pricing import RunFacts, TripFacts
+from samfard.db import transaction
+from samfard.dispatch.models import Run
+from samfard.dispatch.store import latest_plan, provider_for
+from samfard.errors import InputError, NotFound
+from samfard.geo.traveltime import Point, TravelTimeProvider
+from samfard.timeutil import STOCKHOLM
+
+DEMO_CONTRACTS = Path(__file__).resolve().parent.parent / "data" / "contracts"
+CENTI = Decimal("0.01")
+
+
+def contract_of(row: ContractRow, carrier: Carrier) -> Contract:
+    """The pure contract of a stored row (parsed again, so a bad row cannot be priced with)."""
+    return parse_contract(
+        {
+            "code": row.code,
+            "carrier": carrier.name,
+            "valid_from": row.valid_from,
+            "valid_to": row.valid_to,
+            "area": row.area,
+            "own_fleet": row.own_fleet,
+            "tariffs": row.tariffs,
+        }
+    )
+
+
+def load_contracts(session: Session) -> list[Contract]:
+    """Every stored contract as pure data."""
+    rows = session.execute(
+        select(ContractRow, Carrier).join(Carrier).order_by(ContractRow.code)
+    ).all()
+    return [contract_of(row, carrier) for row, carrier in rows]
+
+
+def ensure_carrier(session: Session, *, name: str, org_number: str, own_fleet: bool) -> Carrier:
+    """The carrier of a name, created if new; a stored one must agree on own_fleet."""
+    carrier = session.scalar(select(Carrier).where(Carrier.name == name))
+    if carrier is None:
+        carrier = Carrier(name=name, org_number=org_number, own_fleet=own_fleet)
+        session.add(carrier)
+        session.flush()
+    elif carrier.own_fleet != own_fleet:
+        raise InputError(
+            f"carrier {name} is stored with own_fleet={carrier.own_fleet}, "
+            f"the contract file says own_fleet={own_fleet}",
+            field="own_fleet",
+        )
+    return carrier
+
+
+def add_contract(session: Session, carrier: Carrier, raw: Mapping[str, Any]) -> ContractRow:
+    """Store a contract for a carrier in the caller's transaction, after parsing it and
+    checking it overlaps none of the carrier's stored contracts."""
+    data = {**raw, "carrier": carrier.name, "own_fleet": carrier.own_fleet}
+    contract = parse_contract(data)
+    if session.scalar(select(ContractRow.id).where(ContractRow.code == contract.code)):
+        raise InputError(f"contract {contract.code} is stored already", field="code")
+    validate_contracts([*load_contracts(session), contract])
+    row = ContractRow(
+        code=contract.code,
+        carrier_id=carrier.id,
+        valid_from=contract.valid_from,
+        valid_to=contract.valid_to,
+        area=sorted(contract.area),
+        own_fleet=contract.own_fleet,
+        tariffs=[_plain(t) for t in data.get("tariffs", ())],
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _plain(tariff: Mapping[str, Any]) -> dict[str, Any]:
+    """A tariff mapping JSON can hold: rates and times as strings, amounts as ints."""
+    return {k: v if isinstance(v, int | str | bool) else str(v) for k, v in tariff.items()}
+
+
+def load_contract_files(session: Session, directory: Path = DEMO_CONTRACTS) -> list[str]:
+    """Store the carriers and contracts of every *.toml file in a folder, skipping contract
+    codes already stored; returns the codes added. One transaction: all files or none.
+
+    A file has a [carrier] table (name, org_number, own_fleet) and [[contracts]] tables as
+    parse_contract reads them, without carrier and own_fleet (taken from [carrier]).
+    """
+    files = sorted(directory.glob("*.toml"))
+    if not files:
+        raise NotFound(f"no contract files (*.toml) in {directory}", field="directory")
+    added: list[str] = []
+    with transaction(session):
+        for path in files:
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+                head = data["carrier"]
+                carrier = ensure_carrier(
+                    session,
+                    name=str(head["name"]),
+                    org_number=str(head.get("org_number", "")),
+                    own_fleet=bool(head.get("own_fleet", False)),
+                )
+            except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
+                raise InputError(f"{path.name}: {error}", field=str(path)) from error
+            for raw in data.get("contracts", ()):
+                code = str(raw.get("code", ""))
+                if session.scalar(select(ContractRow.id).where(ContractRow.code == code)):
+                    continue
+                add_contract(session, carrier, raw)
+                added.append(code)
+    return added
+
+
+@dataclass(frozen=True)
+class Settlement:
+    """What settling a day wrote: runs, trips, and the run cost and standalone sums (öre)."""
+
+    day: date
+    plan_version: int
+    runs: int
+    trips: int
+    cost: int
+    standalone: int
+
+
+def _needs(booking: Booking) -> frozenset[Need]:
+    values = {n.value for n in Need}
+    return frozenset(Need(n) for n in booking.needs or () if n in values)
+
+
+def _minutes(seconds: float) -> Decimal:
+    return (Decimal(seconds) / 60).quantize(CENTI)
+
+
+def run_facts(
+    run: Run,
+    legs: Mapping[int, Leg],
+    bookings: Mapping[int, Booking],
+    provider: TravelTimeProvider,
+) -> RunFacts | None:
+    """A stored run's facts for pricing, None if it carries no trip any more.
+
+    Driving minutes follow the provider along depot, stops and depot; what the run lasts
+    beyond that is waiting (capped at zero); km are the plan's stored distance.
+    """
+    pickups = [s for s in run.stops if s.kind == "pickup"]
+    if not pickups:
+        return None
+    vehicle = run.vehicle
+    depot = Point(vehicle.depot_lat, vehicle.depot_lon)
+    path = [depot]
+    for stop in run.stops:
+        leg = legs[stop.leg_id]
+        if stop.kind == "pickup":
+            path.append(Point(leg.origin_lat, leg.origin_lon))
+        else:
+            path.append(Point(leg.destination_lat, leg.destination_lon))
+    path.append(depot)
+    # Each pickup's own destination goes after the path, for its direct (standalone) route.
+    ends = [Point(legs[s.leg_id].destination_lat, legs[s.leg_id].destination_lon) for s in pickups]
+    matrix = provider.matrix(path + ends)
+    driving_s = sum(matrix.duration(i, i + 1) for i in range(len(path) - 1))
+    run_s = (run.end_at - run.start_at).total_seconds()
+    at_path = {id(stop): i + 1 for i, stop in enumerate(run.stops)}
+    trips = []
+    for n, stop in enumerate(pickups):
+        origin, end = at_path[id(stop)], len(path) + n
+        booking = bookings[stop.booking_id]
+        trips.append(
+            TripFacts(
+                trip_id=f"b{stop.booking_id}.{stop.leg_seq}",
+                principal=booking.principal_code,
+                service=booking.service,
+                pickup_at=stop.planned_at,
+                direct_km=Decimal(matrix.distance(origin, end)) / 1000,
+                direct_minutes=_minutes(matrix.duration(origin, end)),
+                passengers=1 + len(booking.companions or ()),
+                needs=_needs(booking),
+            )
+        )
+    return RunFacts(
+        run_id=f"p{run.plan_run_id}.r{run.id}",
+        vehicle_type=VehicleType(vehicle.vehicle_type),
+        start=run.start_at,
+        end=run.end_at,
+        driven_km=(Decimal(str(run.distance_km))).quantize(Decimal("0.001")),
+        driving_minutes=_minutes(driving_s),
+        waiting_minutes=_minutes(max(0.0, run_s - driving_s)),
+        trips=tuple(trips),
+    )
+
+
+def settled_rows(
+    facts: RunFacts,
+    allocation: RunAllocation,
+    *,
+    carrier: str,
+    source: str,
+    now: datetime,
+    fees: Mapping[str, int] | None = None,
+    dialysis: frozenset[str] = frozenset(),
+    legs: Mapping[str, tuple[int, int]] | None = None,
+    pickups: Mapping[str, tuple[datetime, datetime | None]] | None = None,
+    deviations: Mapping[str, int] | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The settled_run row and settled_trip rows of a priced run, as plain mappings so a
+    caller can insert many runs with one executemany. Mappings are keyed by trip id."""
+    fees, legs, pickups, deviations = fees or {}, legs or {}, pickups or {}, deviations or {}
+    cost = allocation.cost
+    b = cost.breakdown
+    run_row = {
+        "run_ref": facts.run_id,
+        "source": source,
+        "day": facts.start.astimezone(STOCKHOLM).date(),
+        "carrier": carrier,
+        "contract_code": cost.contract_code,
+        "vehicle_type": facts.vehicle_type.value,
+        "basis": cost.basis.value,
+        "start_at": facts.start,
+        "end_at": facts.end,
+        "driven_m": int(facts.driven_km * 1000),
+        "driving_cmin": int(facts.driving_minutes * 100),
+        "waiting_cmin": int(facts.waiting_minutes * 100),
+        "start_fee_ore": b.start_fee,
+        "distance_ore": b.distance,
+        "driving_time_ore": b.driving_time,
+        "waiting_time_ore": b.waiting_time,
+        "surcharge_ore": b.surcharge,
+        "supplements_ore": b.supplements,
+        "fixed_ore": b.fixed,
+        "driver_ore": b.driver,
+        "total_ore": b.total,
+        "settled_at": now,
+    }
+    shares = {s.trip_id: s for s in allocation.trips}
+    on_board = sum(t.passengers for t in facts.trips)
+    trip_rows = []
+    for trip in facts.trips:
+        booking_id, leg_seq = legs.get(trip.trip_id, (None, None))
+        promised, actual = pickups.get(trip.trip_id, (None, None))
+        trip_rows.append(
+            {
+                "trip_key": trip.trip_id,
+                "run_ref": facts.run_id,
+                "booking_id": booking_id,
+                "leg_seq": leg_seq,
+                "principal_code": trip.principal,
+                "service": trip.service,
+                "day": trip.pickup_at.astimezone(STOCKHOLM).date(),
+                "pickup_at": trip.pickup_at,
+                "passengers": trip.passengers,
+                "run_passengers": on_board,
+                "direct_m": int(trip.direct_km * 1000),
+                "standalone_ore": shares[trip.trip_id].standalone,
+                "allocated_ore": shares[trip.trip_id].allocated,
+                "fee_ore": fees.get(trip.trip_id, 0),
+                "stretcher": Need.STRETCHER in trip.needs,
+                "wheelchair": Need.WHEELCHAIR in trip.needs,
+                "dialysis": trip.trip_id in dialysis,
+                "promised_pickup": promised,
+                "actual_pickup": actual,
+                "deviations": deviations.get(trip.trip_id, 0),
+                "carrier": carrier,
+                "contract_code": cost.contract_code,
+            }
+        )
+    return run_row, trip_rows
+
+
+def insert_settled(
+    session: Session, runs: Sequence[dict[str, Any]], trips: Sequence[dict[str, Any]]
+) -> None:
+    """Insert settled rows in bulk (executemany), in the caller's transaction."""
+    if runs:
+        session.execute(insert(SettledRun), list(runs))
+    if trips:
+        session.execute(insert(SettledTrip), list(trips))
+
+
+def _fees(session: Session, bookings: Iterable[Booking]) -> dict[str, int]:
+    """Fee of each leg from the fee ledger: leg_index i is the booking's i-th leg by seq."""
+    by_booking = {b.id: sorted(leg.seq for leg in b.legs) for b in bookings}
+    fees: dict[str, int] = {}
+    for entry in session.scalars(
+        select(FeeLedgerEntry).where(FeeLedgerEntry.booking_id.in_(list(by_booking)))
+    ):
+        seqs = by_booking[entry.booking_id]
+        if entry.leg_index < len(seqs):
+            fees[f"b{entry.booking_id}.{seqs[entry.leg_index]}"] = entry.paid_ore
+    return fees
+
+
+def settle_day(
+    *, session: Session, day: date, actor: Actor, now: datetime, osrm_url: str | None = None
+) -> Settlement:
+    """Settle the newest stored plan of a day, replacing the day's earlier settlement."""
+    actor.require(Permission.PLANS_WRITE)
+    with transaction(session):
+        plan = latest_plan(session, day)
+        if plan is None:
+            raise NotFound(
+                f"no plan is stored for {day}: run `samfard plan --date {day}` first",
+                field="date",
+            )
+        leg_ids = {s.leg_id for run in plan.runs for s in run.stops}
+        legs = {leg.id: leg for leg in session.scalars(select(Leg).where(Leg.id.in_(leg_ids)))}
+        bookings = {
+            b.id: b
+            for b in session.scalars(
+                select(Booking).where(Booking.id.in_({leg.booking_id for leg in legs.values()}))
+            )
+        }
+        contracts = load_contracts(session)
+        provider = provider_for(osrm_url)
+        fees = _fees(session, bookings.values())
+        run_rows: list[dict[str, Any]] = []
+        trip_rows: list[dict[str, Any]] = []
+        cost = standalone = 0
+        for run in plan.runs:
+            facts = run_facts(run, legs, bookings, provider)
+            if facts is None:
+                continue
+            contract = find_contract(
+                contracts,
+                carrier=run.vehicle.carrier_name,
+                vehicle_type=facts.vehicle_type,
+                day=day,
+            )
+            allocation = settle_run(contract, facts)
+            pickups = {s for s in run.stops if s.kind == "pickup"}
+            one_run, its_trips = settled_rows(
+                facts,
+                allocation,
+                carrier=contract.carrier,
+                source="plan",
+                now=now,
+                fees=fees,
+                dialysis=frozenset(
+                    f"b{s.booking_id}.{s.leg_seq}"
+                    for s in pickups
+                    if bookings[s.booking_id].purpose == "dialysis"
+                ),
+                legs={f"b{s.booking_id}.{s.leg_seq}": (s.booking_id, s.leg_seq) for s in pickups},
+                pickups={f"b{s.booking_id}.{s.leg_seq}": (s.planned_at, None) for s in pickups},
+            )
+            run_rows.append(one_run)
+            trip_rows += its_trips
+            cost += allocation.cost.total
+            standalone += allocation.standalone
+        old_runs = select(SettledRun.run_ref).where(
+            SettledRun.day == day, SettledRun.source == "plan"
+        )
+        session.execute(delete(SettledTrip).where(SettledTrip.run_ref.in_(old_runs)))
+        session.execute(
+            delete(SettledRun).where(SettledRun.day == day, SettledRun.source == "plan")
+        )
+        insert_settled(session, run_rows, trip_rows)
+    return Settlement(day, plan.version, len(run_rows), len(trip_rows), cost, standalone)

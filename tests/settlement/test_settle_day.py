@@ -1,0 +1,63 @@
+"""Settling a planned day: allocations add up per run, re-settling replaces the rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+from settlement_fixtures import DAY, SETTLE_NOW, plan_small_day
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import SYSTEM
+from samfard.costs.models import SettledRun, SettledTrip
+from samfard.costs.service import settle_day
+from samfard.dispatch.models import Stop
+from samfard.errors import NotFound
+
+
+def test_allocations_add_up_to_each_run_cost_to_the_ore(session: Session) -> None:
+    plan_small_day(session)
+    outcome = settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
+    runs = {r.run_ref: r for r in session.scalars(select(SettledRun))}
+    trips = list(session.scalars(select(SettledTrip)))
+    assert outcome.runs == len(runs) > 0 and outcome.trips == len(trips)
+    borne: dict[str, int] = defaultdict(int)
+    for trip in trips:
+        borne[trip.run_ref] += trip.allocated_ore
+    for ref, run in runs.items():
+        parts = (
+            run.start_fee_ore + run.distance_ore + run.driving_time_ore + run.waiting_time_ore
+            + run.surcharge_ore + run.supplements_ore + run.fixed_ore + run.driver_ore
+        )  # fmt: skip
+        assert parts == run.total_ore
+        assert borne[ref] == run.total_ore, ref
+    assert outcome.cost == sum(r.total_ore for r in runs.values())
+    assert outcome.standalone == sum(t.standalone_ore for t in trips)
+
+
+def test_every_planned_pickup_is_settled_once_with_its_carrier_contract(session: Session) -> None:
+    plan_small_day(session)
+    settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
+    pickups = {
+        (s.booking_id, s.leg_seq) for s in session.scalars(select(Stop)) if s.kind == "pickup"
+    }
+    trips = list(session.scalars(select(SettledTrip)))
+    assert {(t.booking_id, t.leg_seq) for t in trips} == pickups
+    assert {t.contract_code for t in trips} <= {"JH-TAXI-2026", "VN-TAXI-2026"}
+    assert all(t.run_passengers >= t.passengers >= 1 for t in trips)
+    assert all(t.day == DAY for t in trips)
+
+
+def test_settling_a_day_twice_replaces_its_rows(session: Session) -> None:
+    plan_small_day(session)
+    first = settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
+    second = settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
+    assert second == first
+    assert session.scalar(select(func.count(SettledTrip.id))) == first.trips
+    assert session.scalar(select(func.count(SettledRun.id))) == first.runs
+
+
+def test_settling_an_unplanned_day_names_the_command_to_run(session: Session) -> None:
+    with pytest.raises(NotFound, match="samfard plan --date 2026-11-23"):
+        settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
