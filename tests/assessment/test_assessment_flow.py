@@ -445,3 +445,59 @@ def test_certificate_report_counts_per_issuer_and_unit(
         }
     ]
     assert session.scalar(select(func.count(Issuer.id))) == 1
+
+
+def test_each_booking_of_a_series_is_assessed_and_a_cancelled_trip_stops_counting(
+    app_client: TestClient, session: Session, admin: str, operator: str, stina: int
+) -> None:
+    """VN ceiling 2 400 kr per calendar year, taxi 200 kr a leg: six series days pay, the
+    seventh is free. Cancelling the second day moves the day the ceiling is reached."""
+    certificate(app_client, admin, stina, issuer(app_client, admin))
+    unit = place_id(app_client, operator, "Sundsvalls sjukhus dialys")
+    body = {
+        "traveller_id": stina,
+        "service": "sjukresa",
+        "principal": "22",
+        "purpose": "dialysis",
+        "weekdays": ["mon", "wed", "fri"],
+        "start_date": "2026-11-25",
+        "end_date": "2026-12-09",
+        "legs": [
+            {
+                "origin": {"home": True},
+                "destination": {"place_id": unit},
+                "appointment_time": "08:00",
+            },
+            {
+                "origin": {"place_id": unit},
+                "destination": {"home": True},
+                "pickup_time": "12:00",
+                "return_of": 0,
+            },
+        ],
+    }
+    created = app_client.post("/api/v1/series", json=body, headers=auth(operator))
+    assert created.status_code == 201, created.text
+    ids = created.json()["booking_ids"]
+    assert len(ids) == 7
+    assert {session.get(Booking, i).status for i in ids} == {"approved"}  # type: ignore[union-attr]
+    paid = [sum(p for _, p in ledger_rows(session, i)) for i in ids]
+    assert paid == [40000] * 6 + [0]
+
+    def free_from() -> str:
+        status = app_client.get(
+            f"/api/v1/fee-ledger/{stina}",
+            params={"principal": "22", "on": "2026-12-09"},
+            headers=auth(operator),
+        ).json()
+        assert status["paid_ore"] == 240000
+        return str(status["free_from"])
+
+    assert free_from() == "2026-12-07"
+    cancelled = app_client.post(
+        f"/api/v1/bookings/{ids[1]}/transitions",
+        json={"to": "cancelled", "reason": "treatment moved"},
+        headers=auth(operator),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert free_from() == "2026-12-09"

@@ -5,7 +5,9 @@ only stores what was charged and replays it. A row is written when a trip is app
 when it is completed: the traveller is told the fee in the decision, and the next booking
 (often made before the first trip happens) must already see the earlier fees, or a
 traveller with a dialysis series would be charged past the ceiling. Rows store the list fee
-so the state can always be rebuilt by `rules.ledger.replay` from the rows alone.
+so the state can always be rebuilt by `rules.ledger.replay` from the rows alone. A trip
+cancelled after approval keeps its rows (what the traveller was told stays on record) but
+its fees no longer count toward the ceiling.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
 from samfard.db import Base, UTCDateTime
 from samfard.money import Ore
 from samfard.rules.decision import Decision
@@ -30,6 +34,8 @@ from samfard.rules.facts import Service
 from samfard.rules.ledger import CeilingRule, CeilingStatus, LedgerState, replay, status
 from samfard.rules.loader import RulebookSet
 from samfard.rules.schema import SjukresaVersion
+
+CANCELLED = BookingStatus.CANCELLED.value  # its fees stop counting toward the ceiling
 
 
 class FeeLedgerEntry(Base):
@@ -68,7 +74,9 @@ def _counting_fees(
 ) -> list[tuple[date, Ore]]:
     rows = session.execute(
         select(FeeLedgerEntry.trip_date, FeeLedgerEntry.list_fee_ore)
+        .join(Booking, Booking.id == FeeLedgerEntry.booking_id)
         .where(
+            Booking.status != CANCELLED,
             FeeLedgerEntry.traveller_id == traveller_id,
             FeeLedgerEntry.principal_code == principal,
             FeeLedgerEntry.counts_toward_ceiling.is_(True),
