@@ -31,7 +31,8 @@ from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 
 PG_ADMIN_URL = os.environ.get("SAMFARD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
-PG_TEST_DB = "samfard_test"
+# One database per test process, so parallel runs (developers, CI) never drop each other's.
+PG_TEST_DB = f"samfard_test_{os.getpid()}"
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=STOCKHOLM)
 
 
@@ -63,7 +64,14 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     with Session(engine) as session:
         load_reference_data(session=session)
     engine.dispose()
+    if request.param == "postgresql":
+        request.addfinalizer(_drop_postgres)
     return url
+
+
+def _drop_postgres() -> None:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=5) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {PG_TEST_DB} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session")

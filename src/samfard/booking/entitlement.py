@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Protocol
 
 from samfard.access.actor import Actor
 from samfard.access.permissions import Role
@@ -25,6 +26,23 @@ def check_actor_scope(
     if actor.role is Role.CARE_ISSUER and service != Service.SJUKRESA.value:
         raise Forbidden("care staff book sjukresor only", field="service")
     actor.require_principal(principal_code)
+
+
+class ScopedRecord(Protocol):
+    """A booking or series: what decides who may see it."""
+
+    principal_code: str
+    traveller_id: int
+    service: str
+
+
+def check_record_scope(actor: Actor, record: ScopedRecord) -> None:
+    check_actor_scope(
+        actor,
+        principal_code=record.principal_code,
+        traveller_id=record.traveller_id,
+        service=record.service,
+    )
 
 
 def check_permit(traveller: Traveller, *, service: str, principal_code: str, day: date) -> None:

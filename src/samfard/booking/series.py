@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
-from samfard.booking.entitlement import check_actor_scope
+from samfard.booking.entitlement import check_record_scope
 from samfard.booking.legs import PlannedLeg, check_leg, resolve
 from samfard.booking.lifecycle import ALLOWED, BookingStatus
 from samfard.booking.models import Booking, Series
@@ -114,12 +114,7 @@ def series_bookings(session: Session, series_id: int) -> list[Booking]:
 
 def get_series(*, session: Session, series_id: int, actor: Actor) -> tuple[Series, list[Booking]]:
     series = load_series(session, series_id)
-    check_actor_scope(
-        actor,
-        principal_code=series.principal_code,
-        traveller_id=series.traveller_id,
-        service=series.service,
-    )
+    check_record_scope(actor, series)
     return series, series_bookings(session, series_id)
 
 
@@ -135,12 +130,7 @@ def cancel_series(
     """Cancel every not-yet-final booking from a date on, and stop the series there."""
     with transaction(session):
         series = load_series(session, series_id)
-        check_actor_scope(
-            actor,
-            principal_code=series.principal_code,
-            traveller_id=series.traveller_id,
-            service=series.service,
-        )
+        check_record_scope(actor, series)
         if data.from_date < series.start_date:
             raise InputError(
                 f"from_date {data.from_date} is before the series starts ({series.start_date})",

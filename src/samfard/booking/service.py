@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Role
-from samfard.booking.entitlement import check_actor_scope, check_permit
+from samfard.booking.entitlement import check_actor_scope, check_permit, check_record_scope
 from samfard.booking.legs import PlannedLeg, plan_legs
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, BookingEvent, IdempotencyKey
@@ -223,12 +223,7 @@ def load_booking(*, session: Session, booking_id: int) -> Booking:
 def get_booking(*, session: Session, booking_id: int, actor: Actor, now: datetime) -> Booking:
     with transaction(session):
         booking = load_booking(session=session, booking_id=booking_id)
-        check_actor_scope(
-            actor,
-            principal_code=booking.principal_code,
-            traveller_id=booking.traveller_id,
-            service=booking.service,
-        )
+        check_record_scope(actor, booking)
         audit.record(
             session,
             actor,
@@ -313,12 +308,7 @@ def update_booking(
 ) -> Booking:
     with transaction(session):
         booking = load_booking(session=session, booking_id=booking_id)
-        check_actor_scope(
-            actor,
-            principal_code=booking.principal_code,
-            traveller_id=booking.traveller_id,
-            service=booking.service,
-        )
+        check_record_scope(actor, booking)
         check_version(booking, data.version)
         if data.companions is not None:
             booking.companions = [c.model_dump(mode="json") for c in data.companions]

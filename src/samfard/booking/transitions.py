@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
-from samfard.booking.entitlement import check_actor_scope
+from samfard.booking.entitlement import check_record_scope
 from samfard.booking.lifecycle import BookingStatus, check_transition, is_late_cancellation
 from samfard.booking.models import Booking, BookingEvent
 from samfard.booking.service import check_version, first_pickup, load_booking
@@ -83,12 +83,7 @@ def transition(
 ) -> Booking:
     with transaction(session):
         booking = load_booking(session=session, booking_id=booking_id)
-        check_actor_scope(
-            actor,
-            principal_code=booking.principal_code,
-            traveller_id=booking.traveller_id,
-            service=booking.service,
-        )
+        check_record_scope(actor, booking)
         check_version(booking, version)
         apply_transition(
             session,
@@ -107,12 +102,7 @@ def history(
 ) -> list[BookingEvent]:
     with transaction(session):
         booking = load_booking(session=session, booking_id=booking_id)
-        check_actor_scope(
-            actor,
-            principal_code=booking.principal_code,
-            traveller_id=booking.traveller_id,
-            service=booking.service,
-        )
+        check_record_scope(actor, booking)
         audit.record(
             session,
             actor,
