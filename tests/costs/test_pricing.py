@@ -63,7 +63,6 @@ def test_wheelchair_trip_takes_cheapest_suitable_vehicle_with_supplement(
 
 
 def test_stretcher_trip_without_stretcher_price_is_refused(taxi_2026: Contract) -> None:
-
     no_stretcher = dataclasses.replace(taxi_2026, tariffs=taxi_2026.tariffs[:2])
     with pytest.raises(InputError, match="TX-2026.*trip s"):
         standalone_cost(no_stretcher, trip("s", "20", "25", needs=frozenset({Need.STRETCHER})))

@@ -10,7 +10,7 @@ File formats (JSON): a contracts file is a list of contracts as `parse_contract`
 them; a run file is one object with run_id, carrier, vehicle_type, start, end (ISO times
 with offset), driven_km, driving_minutes, waiting_minutes, optional basis and
 vehicle_day_share, and trips (trip_id, principal, service, pickup_at, direct_km,
-direct_minutes, optional passengers and needs).
+direct_minutes, optional passengers, needs and municipality).
 """
 
 from __future__ import annotations
@@ -89,6 +89,7 @@ def _parse_run(raw: dict[str, Any]) -> RunFacts:
                 direct_minutes=Decimal(str(t["direct_minutes"])),
                 passengers=int(t.get("passengers", 1)),
                 needs=frozenset(Need(n) for n in t.get("needs", ())),
+                municipality=t.get("municipality"),
             )
             for t in raw["trips"]
         )
