@@ -145,3 +145,17 @@ def test_when_coordination_saves_no_trip_pays_more_than_alone(
     settled = settle_run(taxi_2026, run)
     assert settled.cost.total <= settled.standalone  # one start fee instead of several
     assert all(t.allocated <= t.standalone + 1 for t in settled.trips)
+
+
+@given(
+    total=st.integers(min_value=0, max_value=10**6),
+    weights=st.lists(st.integers(min_value=0, max_value=1000), min_size=1, max_size=8),
+    data=st.data(),
+)
+def test_split_does_not_depend_on_the_order_of_trips(
+    total: int, weights: list[int], data: st.DataObject
+) -> None:
+    """Ties are broken by weight and key, never by position: any order, same öre."""
+    keyed = [(f"t{i}", w) for i, w in enumerate(weights)]
+    shuffled = data.draw(st.permutations(keyed))
+    assert largest_remainder(total, keyed) == largest_remainder(total, shuffled)

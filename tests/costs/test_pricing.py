@@ -165,3 +165,9 @@ def test_pickup_outside_the_contract_area_is_refused(taxi_2026: Contract) -> Non
     assert caught.value.field == "area"
     with pytest.raises(InputError, match="trip b"):
         standalone_cost(taxi_2026, outside)
+
+
+def test_own_fleet_standalone_bears_the_runs_vehicle_day_share(own_fleet_2026: Contract) -> None:
+    """Half of 1 200 kr + 25 min at 360 kr/h + 20 km * 4 kr = 600 + 150 + 80 kr."""
+    alone = standalone_cost(own_fleet_2026, trip("a", "20", "25"), vehicle_day_share=Decimal("0.5"))
+    assert alone.total == 83000
