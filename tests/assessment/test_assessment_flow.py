@@ -501,3 +501,16 @@ def test_each_booking_of_a_series_is_assessed_and_a_cancelled_trip_stops_countin
     )
     assert cancelled.status_code == 200, cancelled.text
     assert free_from() == "2026-12-09"
+
+
+def test_letter_of_a_refusal_gives_the_reason_in_swedish_with_the_rule(
+    app_client: TestClient, operator: str, anna: int
+) -> None:
+    denied = book(app_client, operator, jh_trip(app_client, operator, anna, purpose="vaccination"))
+    letter = app_client.get(
+        f"/api/v1/bookings/{denied['id']}/decision-letter", headers=auth(operator)
+    ).text
+    assert "Din ansökan om resa har avslagits." in letter
+    assert "Besöket är inte en sådan vård som regionen ersätter resor till." in letter
+    assert "rulebooks/23/sjukresa.toml" in letter
+    assert "Du kan överklaga beslutet till förvaltningsrätten" in letter
