@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from report_fixtures import november_records
+from report_fixtures import PROMISED, november_records
 
 from samfard.reports.kpi import Kpi, KpiTarget, aggregate, distance_band, kpi_lines, select
 from samfard.reports.monthly import build_monthly_report
@@ -137,3 +137,14 @@ def test_principal_lines_show_cost_saving_and_net_per_principal() -> None:
     assert sum(p.cost for p in report.principals) == next(
         line.current for line in report.month_lines if line.label == "Total kostnad"
     )
+
+
+def test_trip_promised_but_not_yet_reported_is_left_out_of_punctuality() -> None:
+    from dataclasses import replace
+
+    records = november_records()
+    t3 = next(r for r in records if r.trip_id == "t3")
+    pending = replace(t3, trip_id="t4", promised_pickup=PROMISED, actual_pickup=None)
+    month = [r for r in aggregate([*records, pending]) if (r.year, r.month) == (2026, 11)]
+    lines = {line.kpi: line for line in kpi_lines([r for r in month if r.principal == "23"])}
+    assert lines[Kpi.PUNCTUALITY].outcome == 50  # still t1 and t2 only

@@ -75,11 +75,6 @@ class TripRecord:
             value = getattr(self, name)
             if value is not None:
                 require_aware(value, field=name)
-        if (self.actual_pickup is None) != (self.promised_pickup is None):
-            raise InputError(
-                f"trip {self.trip_id}: give both promised_pickup and actual_pickup or neither",
-                field="actual_pickup",
-            )
 
     @property
     def punctual(self) -> bool | None:
@@ -118,12 +113,12 @@ def run_records(
     *,
     fees: Mapping[str, Ore] | None = None,
     dialysis: frozenset[str] = frozenset(),
-    pickups: Mapping[str, tuple[datetime, datetime]] | None = None,
+    pickups: Mapping[str, tuple[datetime | None, datetime | None]] | None = None,
     deviations: Mapping[str, int] | None = None,
 ) -> tuple[TripRecord, ...]:
     """The trip records of a settled run, keyed by trip id in the optional mappings.
 
-    `pickups` holds (promised, actual) for trips the driver has reported; the service day
+    `pickups` holds (promised, actual) pickup times, actual None until reported; the day
     is the Swedish local date of the pickup.
     """
     fees, pickups, deviations = fees or {}, pickups or {}, deviations or {}
