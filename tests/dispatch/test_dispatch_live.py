@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dispatch_fixtures import DAY, plan_demo_day
+from dispatch_fixtures import DAY, PLAN_NOW, plan_demo_day
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.access.actor import SYSTEM
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
+from samfard.booking.transitions import apply_transition
+from samfard.db import transaction
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
 from samfard.dispatch import service
@@ -58,3 +61,25 @@ def test_without_a_plan_an_approved_booking_stays_approved(session: Session) -> 
     statuses = set(session.scalars(select(Booking.status)))
     assert BookingStatus.SCHEDULED.value not in statuses
     assert session.scalars(select(PlanRun)).first() is None
+
+
+def test_a_cancelled_booking_leaves_the_plan(session: Session) -> None:
+    plan_demo_day(session)
+    booking = session.scalars(
+        select(Booking).where(Booking.status == BookingStatus.SCHEDULED.value)
+    ).first()
+    assert booking is not None
+    assert session.scalars(select(Stop).where(Stop.booking_id == booking.id)).first()
+    with transaction(session):
+        apply_transition(
+            session,
+            booking,
+            BookingStatus.CANCELLED,
+            actor=SYSTEM,
+            now=PLAN_NOW,
+            reason="traveller is ill",
+        )
+    assert session.scalars(select(Stop).where(Stop.booking_id == booking.id)).first() is None
+    session.expire_all()
+    _, report = service.verify_stored(session=session, day=DAY)
+    assert report.ok, report.violations[:3]

@@ -62,11 +62,10 @@ def apply_transition(
         purpose=f"status {current} -> {target}",
         at=now,
     )
-    if target is BookingStatus.APPROVED and current is not BookingStatus.SCHEDULED:
-        # Newly approved into an already planned day: place it live (dispatch/live.py).
-        from samfard.dispatch.live import insert_booking  # dispatch imports this module
+    # A planned day follows its bookings: approved ones are placed live, cancelled leave.
+    from samfard.dispatch.live import on_transition  # dispatch imports this module
 
-        insert_booking(session, booking, actor=actor, now=now)
+    on_transition(session, booking, current, target, actor=actor, now=now)
     return event
 
 

@@ -1,11 +1,12 @@
 """Live insertion: a booking approved after its day was planned goes straight into the plan.
 
-Called from `booking.transitions.apply_transition` when a booking becomes approved (by the
-rules at creation or by an assessor), inside that transaction: the traveller hears the
-promised pickup window in the same answer. The newest plan of the day is changed in place
-(only the run that takes the booking gets new stops), because a new plan version per
-booking would copy hundreds of stops for every phone call. Passengers already on that run
-keep their promises: planning.insertion treats a promise as a hard window.
+Called (through `on_transition`) from `booking.transitions.apply_transition` when a
+booking becomes approved (by the rules at creation or by an assessor), inside that
+transaction: the traveller hears the promised pickup window in the same answer. The
+newest plan of the day is changed in place (only the run that takes the booking gets new
+stops), because a new plan version per booking would copy hundreds of stops for every
+phone call. Passengers already on that run keep their promises: planning.insertion
+treats a promise as a hard window.
 
 Nothing is written unless every leg of the booking fits; otherwise the booking stays
 approved, the reason is added to the plan's unserved list, and the next `plan_day` (or an
@@ -32,6 +33,33 @@ from samfard.planning.insertion import Insertion, InsertionSettings, insert, wit
 from samfard.planning.model import Solution
 
 log = logging.getLogger(__name__)
+
+
+LEAVES_PLAN = frozenset({BookingStatus.CANCELLED, BookingStatus.NO_SHOW})
+
+
+def on_transition(
+    session: Session,
+    booking: Booking,
+    current: BookingStatus,
+    target: BookingStatus,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Keep the day's newest plan in step with one booking's move (called by
+    `booking.transitions.apply_transition`, inside its transaction).
+
+    Newly approved (from requested or denied): inserted live. Cancelled or no-show: its
+    stops leave the plan, so no driver drives to it. A move from scheduled back to
+    approved is a dispatcher's or the planner's own decision and changes nothing here.
+    """
+    if target is BookingStatus.APPROVED and current is not BookingStatus.SCHEDULED:
+        insert_booking(session, booking, actor=actor, now=now)
+    elif target in LEAVES_PLAN:
+        plan_run = store.latest_plan(session, booking.service_date)
+        if plan_run is not None:
+            _drop_stops_of(plan_run, booking.id)
 
 
 def insert_booking(

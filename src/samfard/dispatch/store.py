@@ -26,7 +26,12 @@ from samfard.planning.model import Stop as PlanStop
 from samfard.planning.verifier import route_cost
 from samfard.travellers.models import Traveller
 
-PLANNABLE = (BookingStatus.APPROVED.value, BookingStatus.SCHEDULED.value)
+# Assigned bookings (a carrier accepted the run) keep their place when a day is re-planned.
+PLANNABLE = (
+    BookingStatus.APPROVED.value,
+    BookingStatus.SCHEDULED.value,
+    BookingStatus.ASSIGNED.value,
+)
 
 
 def provider_for(osrm_url: str | None) -> TravelTimeProvider:
@@ -61,7 +66,7 @@ def read_fleet(session: Session) -> list[FleetVehicle]:
 def read_bookings(
     session: Session, day: date, booking_ids: Iterable[int] | None = None
 ) -> list[Booking]:
-    """The day's approved and scheduled bookings (or just `booking_ids` among them)."""
+    """The day's approved, scheduled and assigned bookings (or `booking_ids` among them)."""
     statement = (
         select(Booking)
         .where(Booking.service_date == day, Booking.status.in_(PLANNABLE))
