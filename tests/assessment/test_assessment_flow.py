@@ -1,38 +1,31 @@
 """Assessment of stored bookings on SQLite and PostgreSQL: automatic approval with fees,
-the assessor's queue and decisions, refusals kept with their reasons, certified issuers,
-the fee ceiling across stored trips, the trial assessment and the decision letter."""
+the assessor's queue and decisions, refusals kept with their reasons, certified issuers and
+the trial assessment that stores nothing."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
+from assessment_fixtures import (
+    STINA,
+    book,
+    certificate,
+    issuer,
+    jh_trip,
+    ledger_rows,
+    vn_trip,
+)
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from conftest import NOW
-from helpers import ANNA, auth, iso, place_id, register, token_for
+from helpers import auth, register, token_for
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking, BookingEvent
 from samfard.costs.fee_ledger import FeeLedgerEntry
-from samfard.travellers.models import Certificate, Issuer
-
-WEDNESDAY = date(2026, 11, 25)  # NOW is Friday 20 Nov: three weekdays ahead
-STINA = {
-    **ANNA,
-    "personal_number": "19500505-1239",
-    "first_name": "Stina",
-    "address": {
-        "street": "Storgatan 10",
-        "postal_code": "852 30",
-        "city": "Sundsvall",
-        "municipality_code": "2281",
-        "lat": 62.3908,
-        "lon": 17.3069,
-    },
-}
+from samfard.travellers.models import Certificate
 
 
 @pytest.fixture
@@ -58,96 +51,6 @@ def stina(app_client: TestClient, operator: str) -> int:
 @pytest.fixture
 def anna(app_client: TestClient, operator: str) -> int:
     return register(app_client, operator)
-
-
-def issuer(client: TestClient, admin: str, *, hsa_id: str = "SE2321000180-ABC1") -> int:
-    response = client.post(
-        "/api/v1/issuers",
-        json={
-            "hsa_id": hsa_id,
-            "name": "Doktor Test",
-            "unit": "Medicinmottagningen Sundsvall",
-            "principal": "22",
-            "course_passed_on": "2025-01-10",
-            "certified_until": "2027-01-10",
-        },
-        headers=auth(admin),
-    )
-    assert response.status_code == 201, response.text
-    return int(response.json()["id"])
-
-
-def certificate(client: TestClient, admin: str, traveller: int, issuer_id: int) -> None:
-    response = client.post(
-        f"/api/v1/travellers/{traveller}/certificates",
-        json={
-            "principal": "22",
-            "kind": "period",
-            "modes": ["taxi"],
-            "valid_from": "2026-11-20",
-            "valid_until": "2027-02-28",
-            "issuer_id": issuer_id,
-        },
-        headers=auth(admin),
-    )
-    assert response.status_code == 201, response.text
-
-
-def round_trip(
-    client: TestClient,
-    token: str,
-    traveller: int,
-    *,
-    principal: str,
-    hospital: str,
-    day: date = WEDNESDAY,
-    purpose: str = "treatment",
-) -> dict[str, Any]:
-    unit = place_id(client, token, hospital)
-    return {
-        "traveller_id": traveller,
-        "service": "sjukresa",
-        "principal": principal,
-        "purpose": purpose,
-        "legs": [
-            {
-                "origin": {"home": True},
-                "destination": {"place_id": unit},
-                "appointment_at": iso(day, "10:00"),
-            },
-            {
-                "origin": {"place_id": unit},
-                "destination": {"home": True},
-                "pickup_at": iso(day, "13:00"),
-                "return_of": 0,
-            },
-        ],
-    }
-
-
-def book(client: TestClient, token: str, body: dict[str, Any]) -> dict[str, Any]:
-    response = client.post("/api/v1/bookings", json=body, headers=auth(token))
-    assert response.status_code == 201, response.text
-    return dict(response.json())
-
-
-def vn_trip(client: TestClient, token: str, traveller: int, **changes: Any) -> dict[str, Any]:
-    body = round_trip(client, token, traveller, principal="22", hospital="Sundsvalls sjukhus")
-    return {**body, **changes}
-
-
-def jh_trip(client: TestClient, token: str, traveller: int, **changes: Any) -> dict[str, Any]:
-    body = round_trip(client, token, traveller, principal="23", hospital="Östersunds sjukhus")
-    return {**body, **changes}
-
-
-def ledger_rows(session: Session, booking_id: int) -> list[tuple[int, int]]:
-    rows = session.scalars(
-        select(FeeLedgerEntry)
-        .where(FeeLedgerEntry.booking_id == booking_id)
-        .order_by(FeeLedgerEntry.leg_index)
-    )
-    return [(row.list_fee_ore, row.paid_ore) for row in rows]
 
 
 def test_vn_taxi_with_a_valid_certificate_is_approved_automatically_with_fees_in_ore(
@@ -312,53 +215,6 @@ def test_uncertified_issuer_cannot_issue_and_its_stored_certificate_is_refused(
     assert "lapsed on 2022-01-10" in why
 
 
-def test_fee_ceiling_is_crossed_across_stored_bookings(
-    app_client: TestClient, session: Session, operator: str, assessor: str, anna: int
-) -> None:
-    """JH ceiling 2 400 kr: own car 2 x 150 kr, then taxi trips of 2 x 200 kr. After five
-    taxi trips 2 300 kr are paid; the sixth taxi trip's outward leg pays the remaining 100 kr and
-    its return 0; the seventh taxi trip is free."""
-    days = [date(2026, 11, 23) + timedelta(days=i) for i in range(8)]
-    ids = []
-    for day in days:
-        body = round_trip(
-            app_client, operator, anna, principal="23", hospital="Östersunds sjukhus", day=day
-        )
-        ids.append(book(app_client, operator, body)["id"])
-    first = app_client.post(
-        f"/api/v1/bookings/{ids[0]}/assessment",
-        json={"action": "change_mode", "mode": "own_car", "reason": "drives herself"},
-        headers=auth(assessor),
-    )
-    assert first.status_code == 200, first.text
-    for booking_id in ids[1:]:
-        approved = app_client.post(
-            f"/api/v1/bookings/{booking_id}/assessment",
-            json={"action": "approve", "reason": "no bus fits"},
-            headers=auth(assessor),
-        )
-        assert approved.status_code == 200, approved.text
-    paid = [ledger_rows(session, booking_id) for booking_id in ids]
-    assert paid[0] == [(15000, 15000), (15000, 15000)]
-    assert paid[1:6] == [[(20000, 20000), (20000, 20000)]] * 5
-    assert paid[6] == [(20000, 10000), (20000, 0)]
-    assert paid[7] == [(20000, 0), (20000, 0)]
-    assert sum(p for rows in paid for _, p in rows) == 240000
-
-    status = app_client.get(
-        f"/api/v1/fee-ledger/{anna}",
-        params={"principal": "23", "on": days[-1].isoformat()},
-        headers=auth(operator),
-    )
-    assert status.status_code == 200, status.text
-    body = status.json()
-    assert (body["paid_ore"], body["remaining_ore"]) == (240000, 0)
-    assert body["free_from"] == days[6].isoformat()
-    assert body["period_start"] == days[0].isoformat()
-    assert body["free_until"] == "2027-11-22"
-    assert len(body["entries"]) == 16
-
-
 def test_trial_assessment_answers_and_stores_nothing(
     app_client: TestClient, session: Session, admin: str, operator: str, stina: int
 ) -> None:
@@ -386,25 +242,6 @@ def test_trial_assessment_answers_and_stores_nothing(
     assert counts() == before
 
 
-def test_decision_letter_states_the_decision_the_fee_and_how_to_appeal(
-    app_client: TestClient, admin: str, operator: str, stina: int
-) -> None:
-    certificate(app_client, admin, stina, issuer(app_client, admin))
-    booking = book(app_client, operator, vn_trip(app_client, operator, stina))
-    letter = app_client.get(
-        f"/api/v1/bookings/{booking['id']}/decision-letter", headers=auth(operator)
-    )
-    assert letter.status_code == 200, letter.text
-    assert letter.headers["content-type"].startswith("text/html")
-    text = letter.text
-    assert "Din resa är beviljad." in text
-    assert "400,00 kr" in text and "200,00 kr" in text
-    assert "Du kan överklaga beslutet till förvaltningsrätten" in text
-    assert "inom tre veckor från den dag du fick del av beslutet" in text
-    assert "Region Västernorrland" in text
-    assert "Stina Testsson" in text
-
-
 def test_queue_lists_only_bookings_waiting_for_an_assessor(
     app_client: TestClient, admin: str, operator: str, assessor: str, anna: int, stina: int
 ) -> None:
@@ -423,94 +260,3 @@ def test_queue_lists_only_bookings_waiting_for_an_assessor(
         "/api/v1/assessments/queue", params={"principal": "22"}, headers=auth(assessor)
     ).json()
     assert only_vn == []
-
-
-def test_certificate_report_counts_per_issuer_and_unit(
-    app_client: TestClient, session: Session, admin: str, stina: int, anna: int
-) -> None:
-    issuer_id = issuer(app_client, admin)
-    certificate(app_client, admin, stina, issuer_id)
-    certificate(app_client, admin, anna, issuer_id)
-    report = app_client.get("/api/v1/reports/certificates", headers=auth(admin))
-    assert report.status_code == 200, report.text
-    rows = [r for r in report.json() if r["issuer_hsa_id"] == "SE2321000180-ABC1"]
-    assert rows == [
-        {
-            "principal": "22",
-            "unit": "Medicinmottagningen Sundsvall",
-            "issuer_hsa_id": "SE2321000180-ABC1",
-            "issuer_name": "Doktor Test",
-            "certified_today": True,
-            "certificates": 2,
-        }
-    ]
-    assert session.scalar(select(func.count(Issuer.id))) == 1
-
-
-def test_each_booking_of_a_series_is_assessed_and_a_cancelled_trip_stops_counting(
-    app_client: TestClient, session: Session, admin: str, operator: str, stina: int
-) -> None:
-    """VN ceiling 2 400 kr per calendar year, taxi 200 kr a leg: six series days pay, the
-    seventh is free. Cancelling the second day moves the day the ceiling is reached."""
-    certificate(app_client, admin, stina, issuer(app_client, admin))
-    unit = place_id(app_client, operator, "Sundsvalls sjukhus dialys")
-    body = {
-        "traveller_id": stina,
-        "service": "sjukresa",
-        "principal": "22",
-        "purpose": "dialysis",
-        "weekdays": ["mon", "wed", "fri"],
-        "start_date": "2026-11-25",
-        "end_date": "2026-12-09",
-        "legs": [
-            {
-                "origin": {"home": True},
-                "destination": {"place_id": unit},
-                "appointment_time": "08:00",
-            },
-            {
-                "origin": {"place_id": unit},
-                "destination": {"home": True},
-                "pickup_time": "12:00",
-                "return_of": 0,
-            },
-        ],
-    }
-    created = app_client.post("/api/v1/series", json=body, headers=auth(operator))
-    assert created.status_code == 201, created.text
-    ids = created.json()["booking_ids"]
-    assert len(ids) == 7
-    assert {session.get(Booking, i).status for i in ids} == {"approved"}  # type: ignore[union-attr]
-    paid = [sum(p for _, p in ledger_rows(session, i)) for i in ids]
-    assert paid == [40000] * 6 + [0]
-
-    def free_from() -> str:
-        status = app_client.get(
-            f"/api/v1/fee-ledger/{stina}",
-            params={"principal": "22", "on": "2026-12-09"},
-            headers=auth(operator),
-        ).json()
-        assert status["paid_ore"] == 240000
-        return str(status["free_from"])
-
-    assert free_from() == "2026-12-07"
-    cancelled = app_client.post(
-        f"/api/v1/bookings/{ids[1]}/transitions",
-        json={"to": "cancelled", "reason": "treatment moved"},
-        headers=auth(operator),
-    )
-    assert cancelled.status_code == 200, cancelled.text
-    assert free_from() == "2026-12-09"
-
-
-def test_letter_of_a_refusal_gives_the_reason_in_swedish_with_the_rule(
-    app_client: TestClient, operator: str, anna: int
-) -> None:
-    denied = book(app_client, operator, jh_trip(app_client, operator, anna, purpose="vaccination"))
-    letter = app_client.get(
-        f"/api/v1/bookings/{denied['id']}/decision-letter", headers=auth(operator)
-    ).text
-    assert "Din ansökan om resa har avslagits." in letter
-    assert "Besöket är inte en sådan vård som regionen ersätter resor till." in letter
-    assert "rulebooks/23/sjukresa.toml" in letter
-    assert "Du kan överklaga beslutet till förvaltningsrätten" in letter
