@@ -26,6 +26,7 @@ from samfard.db import check_migrated, make_engine, make_sessionmaker
 from samfard.dispatch.api import router as dispatch_router
 from samfard.geo.api import router as places_router
 from samfard.principals.api import router as principals_router
+from samfard.reports.api import router as reports_router
 from samfard.travellers.api import router as travellers_router
 from samfard.web.pages import router as pages_router
 
@@ -89,6 +90,7 @@ def create_app(
         booking_router,
         dispatch_router,
         assessment_router,
+        reports_router,
     ):
         api.include_router(router)
     app.include_router(api)

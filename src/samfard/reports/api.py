@@ -1,0 +1,108 @@
+"""Routes of the reports under /api/v1/reports: monthly report, invoice basis, cost statement.
+
+Each answers in the format asked for (html, pdf, csv, xlsx) with a file name, so a browser
+saves it and a finance system can fetch it; all need REPORTS_READ and the principal in
+the account's scope.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.deps import SessionDep
+from samfard.reports import service
+from samfard.reports.exports import to_csv, to_xlsx
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+
+MONTH = Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM", examples=["2026-10"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ReportFormat(enum.StrEnum):
+    HTML = "html"
+    PDF = "pdf"
+    CSV = "csv"
+
+
+class SheetFormat(enum.StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def _file(body: bytes | str, media_type: str, name: str) -> Response:
+    return Response(
+        content=body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/monthly")
+def monthly_report(
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    month: Annotated[str, MONTH],
+    principal: Annotated[str, Query(min_length=1, max_length=16)],
+    format: ReportFormat = ReportFormat.HTML,
+) -> Response:
+    """The monthly report (månadsrapport) of a principal against the same month last year."""
+    from samfard.reports.exports import report_csv
+    from samfard.reports.render_html import render_html
+    from samfard.reports.render_pdf import render_pdf
+
+    year, number = service.parse_month(month)
+    report = service.monthly_report(
+        session=session, actor=actor, principal=principal, year=year, month=number
+    )
+    name = f"manadsrapport-{principal}-{month}.{format.value}"
+    if format is ReportFormat.PDF:
+        return _file(render_pdf(report), "application/pdf", name)
+    if format is ReportFormat.CSV:
+        return _file(report_csv(report), "text/csv; charset=utf-8", name)
+    page = f'<!doctype html><html lang="sv"><meta charset="utf-8"><body>{render_html(report)}'
+    return Response(content=page, media_type="text/html; charset=utf-8")
+
+
+@router.get("/invoice-basis")
+def invoice_basis(
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    carrier: Annotated[str, Query(min_length=1, max_length=120)],
+    month: Annotated[str, MONTH],
+    format: SheetFormat = SheetFormat.CSV,
+) -> Response:
+    """A carrier's invoice basis (fakturaunderlag) for a month: one line per settled run."""
+    year, number = service.parse_month(month)
+    sheet = service.invoice_basis_sheet(
+        session=session, actor=actor, carrier=carrier, year=year, month=number
+    )
+    name = f"fakturaunderlag-{month}.{format.value}"
+    if format is SheetFormat.XLSX:
+        return _file(to_xlsx([sheet]), XLSX, name)
+    return _file(to_csv(sheet), "text/csv; charset=utf-8", name)
+
+
+@router.get("/cost-statement")
+def cost_statement(
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    principal: Annotated[str, Query(min_length=1, max_length=16)],
+    month: Annotated[str, MONTH],
+    format: SheetFormat = SheetFormat.CSV,
+) -> Response:
+    """A principal's cost statement (kostnadsredovisning) for a month, one line per trip."""
+    year, number = service.parse_month(month)
+    sheet = service.cost_statement_sheet(
+        session=session, actor=actor, principal=principal, year=year, month=number
+    )
+    name = f"kostnadsredovisning-{principal}-{month}.{format.value}"
+    if format is SheetFormat.XLSX:
+        return _file(to_xlsx([sheet]), XLSX, name)
+    return _file(to_csv(sheet), "text/csv; charset=utf-8", name)

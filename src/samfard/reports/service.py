@@ -1,0 +1,224 @@
+"""Reports from the settled tables: the monthly report, invoice basis and cost statement.
+
+The pure report code (kpi, monthly, exports) takes trip records and runs; this module only
+reads them from `settled_trip` and `settled_run` and checks who may see what. A report
+holds no person: trips are named by booking and leg ("b12.1"), principals by code, so an
+analyst may read every report of the principals in the account's scope and no other.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.permissions import Permission
+from samfard.costs.contracts import Need, VehicleType
+from samfard.costs.models import SettledRun, SettledTrip
+from samfard.costs.pricing import CostBasis, CostBreakdown, RunCost, RunFacts, TripFacts
+from samfard.errors import Forbidden, InputError
+from samfard.principals.models import Principal
+from samfard.reports.exports import Sheet, cost_statement, invoice_basis
+from samfard.reports.kpi import TripRecord, aggregate
+from samfard.reports.monthly import MonthlyReportData, build_monthly_report
+
+_TRIP_COLUMNS = (
+    SettledTrip.trip_key,
+    SettledTrip.principal_code,
+    SettledTrip.service,
+    SettledTrip.day,
+    SettledTrip.passengers,
+    SettledTrip.run_passengers,
+    SettledTrip.direct_m,
+    SettledTrip.standalone_ore,
+    SettledTrip.allocated_ore,
+    SettledTrip.fee_ore,
+    SettledTrip.stretcher,
+    SettledTrip.dialysis,
+    SettledTrip.promised_pickup,
+    SettledTrip.actual_pickup,
+    SettledTrip.deviations,
+)
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """'2026-10' as (2026, 10), refused with the expected form otherwise."""
+    try:
+        year, month = (int(part) for part in text.split("-"))
+        date(year, month, 1)
+    except ValueError as error:
+        raise InputError(f"month must look like 2026-10, got {text!r}", field="month") from error
+    return year, month
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def trip_records(
+    session: Session, *, principal: str | None, first: date, last: date
+) -> list[TripRecord]:
+    """Settled trips of a principal (None: all) from `first` to `last`, both inclusive.
+
+    A trip the driver has not reported has no actual pickup; it then counts as a trip
+    without actuals (punctuality needs both times).
+    """
+    statement = select(*_TRIP_COLUMNS).where(SettledTrip.day >= first, SettledTrip.day <= last)
+    if principal is not None:
+        statement = statement.where(SettledTrip.principal_code == principal)
+    records = []
+    for row in session.execute(statement):
+        reported = row.actual_pickup is not None and row.promised_pickup is not None
+        records.append(
+            TripRecord(
+                trip_id=row.trip_key,
+                principal=row.principal_code,
+                service=row.service,
+                day=row.day,
+                passengers=row.passengers,
+                run_passengers=row.run_passengers,
+                direct_km=Decimal(row.direct_m) / 1000,
+                standalone=row.standalone_ore,
+                allocated=row.allocated_ore,
+                fee=row.fee_ore,
+                stretcher=row.stretcher,
+                dialysis=row.dialysis,
+                promised_pickup=row.promised_pickup if reported else None,
+                actual_pickup=row.actual_pickup if reported else None,
+                deviations=row.deviations,
+            )
+        )
+    return records
+
+
+def principal_names(session: Session) -> dict[str, str]:
+    return dict(session.execute(select(Principal.code, Principal.name)).all())
+
+
+def monthly_report(
+    *, session: Session, actor: Actor, principal: str, year: int, month: int
+) -> MonthlyReportData:
+    """The monthly report of a principal: the month, the same month last year, both years
+    to date and the months for the charts, all from settled trips."""
+    actor.require(Permission.REPORTS_READ)
+    actor.require_principal(principal)
+    if not 1 <= month <= 12:
+        raise InputError(f"month must be 1 to 12, got {month}", field="month")
+    names = principal_names(session)
+    if principal not in names:
+        raise InputError(f"unknown principal {principal}", field="principal")
+    records = trip_records(
+        session, principal=principal, first=date(year - 1, 1, 1), last=month_end(year, month)
+    )
+    return build_monthly_report(
+        aggregate(records),
+        year=year,
+        month=month,
+        scope=f"{names[principal]} ({principal})",
+        principal=principal,
+        principal_names=names,
+    )
+
+
+def cost_statement_sheet(
+    *, session: Session, actor: Actor, principal: str, year: int, month: int
+) -> Sheet:
+    """A principal's cost statement for a month, one line per settled trip."""
+    actor.require(Permission.REPORTS_READ)
+    actor.require_principal(principal)
+    records = trip_records(
+        session, principal=principal, first=date(year, month, 1), last=month_end(year, month)
+    )
+    return cost_statement(principal, year, month, records)
+
+
+def invoice_basis_sheet(
+    *, session: Session, actor: Actor, carrier: str, year: int, month: int
+) -> Sheet:
+    """A carrier's invoice basis for a month, one line per settled run.
+
+    A run may carry trips of several principals, so the actor must be scoped to every
+    principal on the carrier's runs that month (a region sees a municipality's share only
+    if it handles that municipality).
+    """
+    actor.require(Permission.REPORTS_READ)
+    first, last = date(year, month, 1), month_end(year, month)
+    runs = list(
+        session.scalars(
+            select(SettledRun)
+            .where(SettledRun.carrier == carrier, SettledRun.day >= first, SettledRun.day <= last)
+            .order_by(SettledRun.start_at, SettledRun.run_ref)
+        )
+    )
+    trips: dict[str, list[TripFacts]] = defaultdict(list)
+    refs = [r.run_ref for r in runs]
+    for chunk in range(0, len(refs), 500):
+        for t in session.scalars(
+            select(SettledTrip).where(SettledTrip.run_ref.in_(refs[chunk : chunk + 500]))
+        ):
+            trips[t.run_ref].append(_trip_facts(t))
+    hidden = sorted(
+        {
+            t.principal
+            for ts in trips.values()
+            for t in ts
+            if not actor.covers_principal(t.principal)
+        }
+    )
+    if hidden:
+        raise Forbidden(
+            f"the invoice basis of {carrier} for {year}-{month:02d} includes trips of "
+            f"principal {', '.join(hidden)}, which your account is not scoped to",
+            field="carrier",
+        )
+    return invoice_basis(carrier, year, month, [_run(r, tuple(trips[r.run_ref])) for r in runs])
+
+
+def _trip_facts(t: SettledTrip) -> TripFacts:
+    """The trip as RunFacts needs it on board; the invoice reads only run-level figures, so
+    the direct minutes (not stored) are left at zero."""
+    needs = {Need.STRETCHER} if t.stretcher else set()
+    if t.wheelchair:
+        needs.add(Need.WHEELCHAIR)
+    return TripFacts(
+        trip_id=t.trip_key,
+        principal=t.principal_code,
+        service=t.service,
+        pickup_at=t.pickup_at,
+        direct_km=Decimal(t.direct_m) / 1000,
+        direct_minutes=Decimal(0),
+        passengers=t.passengers,
+        needs=frozenset(needs),
+    )
+
+
+def _run(r: SettledRun, trips: tuple[TripFacts, ...]) -> tuple[RunFacts, RunCost]:
+    kind = VehicleType(r.vehicle_type)
+    facts = RunFacts(
+        run_id=r.run_ref,
+        vehicle_type=kind,
+        start=r.start_at,
+        end=r.end_at,
+        driven_km=Decimal(r.driven_m) / 1000,
+        driving_minutes=Decimal(r.driving_cmin) / 100,
+        waiting_minutes=Decimal(r.waiting_cmin) / 100,
+        trips=trips,
+        basis=CostBasis(r.basis),
+    )
+    breakdown = CostBreakdown(
+        start_fee=r.start_fee_ore,
+        distance=r.distance_ore,
+        driving_time=r.driving_time_ore,
+        waiting_time=r.waiting_time_ore,
+        surcharge=r.surcharge_ore,
+        supplements=r.supplements_ore,
+        fixed=r.fixed_ore,
+        driver=r.driver_ore,
+    )
+    return facts, RunCost(r.run_ref, r.contract_code, kind, CostBasis(r.basis), breakdown)

@@ -1,0 +1,146 @@
+"""Reports read from the settled tables: figures, formats, scope and the empty month."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from report_month import load_month
+from sqlalchemy.orm import Session
+
+from conftest import NOW
+from helpers import auth, token_for
+from samfard.access.actor import SYSTEM
+from samfard.access.permissions import Role
+from samfard.reports.service import monthly_report
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "reports"))
+from pdf_text import pdf_strings  # noqa: E402
+
+
+def _line(lines: object, label: str) -> tuple[int, int]:
+    for line in lines:  # type: ignore[attr-defined]
+        if line.label == label:
+            return line.current, line.previous
+    raise AssertionError(f"no line {label}")
+
+
+def test_monthly_report_from_the_database_matches_hand_computed_figures(
+    session: Session,
+) -> None:
+    load_month(session)
+    report = monthly_report(session=session, actor=SYSTEM, principal="23", year=2026, month=10)
+    assert _line(report.month_lines, "Total kostnad") == (100000, 40000)
+    assert _line(report.month_lines, "Kostnad Sjukresor") == (50000, 40000)
+    assert _line(report.month_lines, "Kostnad Färdtjänst") == (50000, 0)
+    assert _line(report.month_lines, "Kostnad om varje resa körts ensam") == (115000, 40000)
+    assert _line(report.month_lines, "Samordningsvinst") == (15000, 0)
+    assert _line(report.month_lines, "Egenavgifter") == (12500, 0)
+    assert _line(report.month_lines, "Nettokostnad") == (87500, 40000)
+    assert [(p.principal, p.trips, p.cost) for p in report.principals] == [("23", 3, 100000)]
+    assert not report.empty
+
+
+def test_a_month_without_trips_reports_zeros_and_says_so(session: Session) -> None:
+    load_month(session)
+    report = monthly_report(session=session, actor=SYSTEM, principal="23", year=2026, month=3)
+    assert report.empty
+    assert _line(report.month_lines, "Total kostnad") == (0, 0)
+    assert "alla belopp är noll" in report.summary[0]
+
+
+def _analyst(session: Session, principals: list[str]) -> dict[str, str]:
+    return auth(token_for(session, Role.ANALYST, now=NOW, principals=principals))
+
+
+def test_api_monthly_pdf_holds_the_table_values(app_client: TestClient, session: Session) -> None:
+    load_month(session)
+    response = app_client.get(
+        "/api/v1/reports/monthly",
+        params={"month": "2026-10", "principal": "23", "format": "pdf"},
+        headers=_analyst(session, ["23"]),
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    text = " ".join(pdf_strings(response.content))
+    assert "1 000,00 kr" in text.replace("\xa0", " ")  # total cost of the month
+    assert "875,00 kr" in text.replace("\xa0", " ")  # net cost
+
+
+def test_api_monthly_csv_and_html(app_client: TestClient, session: Session) -> None:
+    load_month(session)
+    headers = _analyst(session, ["23"])
+    params = {"month": "2026-10", "principal": "23"}
+    page = app_client.get("/api/v1/reports/monthly", params=params, headers=headers)
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    rows = app_client.get(
+        "/api/v1/reports/monthly", params={**params, "format": "csv"}, headers=headers
+    )
+    assert rows.status_code == 200
+    assert "1000.00" in rows.text and "400.00" in rows.text
+
+
+def test_analyst_of_principal_23_is_refused_principal_22(
+    app_client: TestClient, session: Session
+) -> None:
+    load_month(session)
+    headers = _analyst(session, ["23"])
+    for path, params in (
+        ("/api/v1/reports/monthly", {"month": "2026-10", "principal": "22"}),
+        ("/api/v1/reports/cost-statement", {"month": "2026-10", "principal": "22"}),
+    ):
+        response = app_client.get(path, params=params, headers=headers)
+        assert response.status_code == 403, (path, response.text)
+        assert "principal 22" in response.json()["detail"]
+
+
+def test_api_cost_statement_csv_and_xlsx(app_client: TestClient, session: Session) -> None:
+    load_month(session)
+    headers = _analyst(session, ["23"])
+    params = {"month": "2026-10", "principal": "23"}
+    response = app_client.get("/api/v1/reports/cost-statement", params=params, headers=headers)
+    assert response.status_code == 200, response.text
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert [r[0] for r in rows[1:]] == ["t1", "t2", "t3", "TOTAL"]
+    assert rows[-1][6] == "1000.00"  # allocated
+    book = app_client.get(
+        "/api/v1/reports/cost-statement", params={**params, "format": "xlsx"}, headers=headers
+    )
+    assert book.status_code == 200
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    assert sheet is not None
+    values = [row[0] for row in sheet.iter_rows(values_only=True)]
+    assert values[1:] == ["t1", "t2", "t3", "TOTAL"]
+
+
+def test_api_invoice_basis_lists_the_carriers_runs_of_the_month(
+    app_client: TestClient, session: Session
+) -> None:
+    load_month(session)
+    params = {"month": "2026-10", "carrier": "Demo Taxi Jämtland Härjedalen"}
+    everyone = _analyst(session, ["*"])
+    response = app_client.get("/api/v1/reports/invoice-basis", params=params, headers=everyone)
+    assert response.status_code == 200, response.text
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert [r[0] for r in rows[1:]] == ["r1", "r4", "r2", "TOTAL"]
+    assert rows[-1][-1] == "1999.00"
+    book = app_client.get(
+        "/api/v1/reports/invoice-basis", params={**params, "format": "xlsx"}, headers=everyone
+    )
+    assert book.status_code == 200 and book.content[:2] == b"PK"
+
+
+def test_invoice_basis_is_refused_to_an_analyst_not_scoped_to_every_payer(
+    app_client: TestClient, session: Session
+) -> None:
+    load_month(session)
+    params = {"month": "2026-10", "carrier": "Demo Taxi Jämtland Härjedalen"}
+    response = app_client.get(
+        "/api/v1/reports/invoice-basis", params=params, headers=_analyst(session, ["23"])
+    )
+    assert response.status_code == 403
+    assert "22" in response.json()["detail"]
