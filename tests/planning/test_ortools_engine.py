@@ -165,7 +165,19 @@ def test_vehicle_limit_k_is_respected() -> None:
 
 def test_same_seed_and_limits_give_identical_plans() -> None:
     """Reproducible: with a solution limit the clock does not decide where the search stops."""
-    prob = a2_16()
-    first = plan(prob, time_limit_s=60.0, seed=7, solver=engine(60)).solution
-    second = plan(prob, time_limit_s=60.0, seed=7, solver=engine(60)).solution
+    trips = [
+        request(
+            f"r{k}",
+            k % 9 + 1,
+            (3 * k) % 9 + 1 if k % 3 else (k + 4) % 9 + 1,
+            earliest=900.0 * k,
+            latest=900.0 * k + 1800.0,
+            max_ride=3600.0,
+        )
+        for k in range(9)
+    ]
+    prob = problem(trips, [vehicle("v1"), vehicle("v2", depot=9), vehicle("v3", depot=5)])
+    first = plan(prob, time_limit_s=60.0, seed=7, solver=engine(30)).solution
+    second = plan(prob, time_limit_s=60.0, seed=7, solver=engine(30)).solution
+    assert not first.unserved
     assert first == second
