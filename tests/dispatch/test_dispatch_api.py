@@ -6,11 +6,14 @@ import re
 
 from dispatch_fixtures import DAY, load_demo, plan_demo_day
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from conftest import NOW
 from helpers import auth, token_for
 from samfard.access.permissions import Role
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
 from samfard.travellers.models import Traveller
 
 
@@ -84,3 +87,31 @@ def test_a_driver_of_another_carrier_cannot_read_the_manifest(
     assert app_client.get(url, headers=auth(other)).status_code == 403
     assert app_client.get(url, headers=auth(mine)).status_code == 200
     assert app_client.get("/api/v1/runs/999999/manifest", headers=auth(mine)).status_code == 404
+
+
+def test_approving_a_booking_on_a_planned_day_answers_with_its_promised_pickup(
+    app_client: TestClient, session: Session
+) -> None:
+    plan_demo_day(session)
+    waiting = session.scalars(
+        select(Booking).where(
+            Booking.service_date == DAY,
+            Booking.status.in_([BookingStatus.REQUESTED.value, BookingStatus.DENIED.value]),
+        )
+    ).all()
+    assert waiting, "the demo day leaves some bookings for an assessor"
+    admin = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="admin")
+    answers = [
+        app_client.post(
+            f"/api/v1/bookings/{booking.id}/transitions",
+            json={"to": "approved", "reason": "assessor: approved"},
+            headers=auth(admin),
+        )
+        for booking in waiting
+    ]
+    assert all(a.status_code == 200 for a in answers), answers[0].text
+    scheduled = [a.json() for a in answers if a.json()["status"] == "scheduled"]
+    assert scheduled, "at least one approval fits the plan"
+    for body in scheduled:
+        for leg in body["legs"]:
+            assert leg["promised_pickup_from"] <= leg["promised_pickup_until"]

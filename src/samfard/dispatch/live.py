@@ -136,9 +136,14 @@ def _place(
 
 def _drop_stops_of(plan_run: PlanRun, booking_id: int) -> None:
     """A booking approved again (after a change) is placed afresh, not twice."""
-    for run in plan_run.runs:
-        run.stops[:] = [s for s in run.stops if s.booking_id != booking_id]
-    plan_run.runs[:] = [run for run in plan_run.runs if run.stops]
+    for run in list(plan_run.runs):
+        gone = [s for s in run.stops if s.booking_id == booking_id]
+        if not gone:
+            continue  # untouched runs: reassigning their lists would rewrite every stop
+        for stop in gone:
+            run.stops.remove(stop)
+        if not run.stops:
+            plan_run.runs.remove(run)
 
 
 def _note_unserved(plan_run: PlanRun, booking: Booking, reason: str) -> None:
