@@ -11,6 +11,7 @@ from samfard.errors import InputError
 from samfard.planning import cordeau, jsonio
 from samfard.planning.model import (
     Objective,
+    Problem,
     Route,
     Solution,
     Stop,
@@ -22,7 +23,7 @@ from samfard.planning.model import (
 from samfard.planning.verifier import verify
 
 
-def rich_problem():  # type: ignore[no-untyped-def]
+def rich_problem() -> Problem:
     return problem(
         [
             request(

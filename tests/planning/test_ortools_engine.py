@@ -7,6 +7,8 @@ silently ignored would fail the test.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from planning_fixtures import DAY, KM, LEG, a2_16, engine, problem, request, vehicle
 
@@ -62,7 +64,7 @@ def test_stretcher_without_stretcher_vehicle_is_unserved_with_reason() -> None:
     assert vehicle_of(solution, "r2") == "taxi"
 
 
-def _shared_trip(**first: object) -> Problem:
+def _shared_trip(**first: Any) -> Problem:
     """Two travellers from place 1 to place 5 at the same time: sharing is cheapest."""
     return problem(
         [request("r1", 1, 5, **first), request("r2", 1, 5)],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from planning_fixtures import DAY, problem, request, vehicle
@@ -30,7 +31,7 @@ START, PICK, DROP, END = StopKind.START, StopKind.PICKUP, StopKind.DROPOFF, Stop
 BASE_COST = 0.01 * 10_000 * 8  # 8 legs of 10 km at 0.01 per metre
 
 
-def base_problem(**request_fields: object) -> Problem:
+def base_problem(**request_fields: Any) -> Problem:
     return problem(
         [request("r1", 1, 3, **request_fields), request("r2", 2, 4)],
         [vehicle("v1"), vehicle("v2")],
