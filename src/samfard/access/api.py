@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -38,6 +38,14 @@ from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import InputError
 from samfard.problems import problem
 from samfard.schemas_common import Page
+
+# Bounds that keep every id and offset inside the databases' integer range (PostgreSQL
+# refuses a bigint overflow with an error, not an empty result).
+MAX_ID = 2**31 - 1
+MAX_OFFSET = 1_000_000
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 
 router = APIRouter(tags=["auth"])
 admin_router = APIRouter(tags=["access"])
@@ -177,7 +185,7 @@ def list_users(
     session: SessionDep,
     actor: Annotated[Actor, require(P.USERS_ADMIN)],
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[UserPublic]:
     rows, total = users.list_users(session=session, actor=actor, limit=limit, offset=offset)
     return Page(
@@ -187,7 +195,7 @@ def list_users(
 
 @admin_router.post("/users/{user_id}/deactivate")
 def deactivate_user(
-    user_id: int,
+    user_id: RecordId,
     session: SessionDep,
     actor: Annotated[Actor, require(P.USERS_ADMIN)],
 ) -> UserPublic:
@@ -200,10 +208,10 @@ def list_audit_entries(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.AUDIT_READ)],
-    traveller_id: int | None = None,
-    user_id: int | None = None,
+    traveller_id: QueryId = None,
+    user_id: QueryId = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[AuditEntryPublic]:
     rows, total = trail.entries(
         session=session,
@@ -224,7 +232,7 @@ def list_audit_entries(
 
 @admin_router.get("/travellers/{traveller_id}/extract")
 def traveller_extract(
-    traveller_id: int,
+    traveller_id: RecordId,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.AUDIT_READ)],
