@@ -146,7 +146,7 @@ def pseudonymise(traveller: Traveller, bookings: Iterable[Booking], *, now: date
     traveller.last_name = f"T{traveller.id}"
     traveller.personal_number = f"X{traveller.id:011d}"
     traveller.birth_date = date(traveller.birth_date.year, 1, 1)
-    traveller.street = ""
+    traveller.street = PSEUDONYM
     traveller.postal_code = traveller.postal_code[:3] + "00"
     traveller.lat, traveller.lon = _coarse(traveller.lat), _coarse(traveller.lon)
     traveller.phone = None
