@@ -170,6 +170,9 @@ def _demo(args: argparse.Namespace) -> int:
     _db_upgrade(args)
     day = args.date or _tomorrow()
     _load_into_database(day=day, seed=args.seed, trips=args.trips)
+    from samfard.cli.reports import load_demo_history
+
+    load_demo_history(day=day, seed=args.seed)
     password = secrets.token_urlsafe(12) + "-1"
     now = datetime.now(STOCKHOLM)
     with make_sessionmaker(make_engine(settings.database_url))() as session:

@@ -104,3 +104,27 @@ def _report(args: argparse.Namespace) -> int:
     if report.empty:
         print(report.summary[0])
     return 0
+
+
+def load_demo_history(*, day: date, seed: int) -> None:
+    """For `samfard demo`: the demo contracts and 13 months of settled history before the
+    demo day (skipped when history is stored), with the time it took."""
+    import time
+    from datetime import datetime
+
+    from samfard.costs.service import load_contract_files
+    from samfard.demo.history import load_history
+    from samfard.timeutil import STOCKHOLM
+
+    started = time.perf_counter()
+    _, session = _session()
+    with session:
+        load_contract_files(session)
+        done = load_history(session, end_day=day, seed=seed, now=datetime.now(STOCKHOLM))
+    if done is None:
+        print("settled history is stored already; none added")
+        return
+    print(
+        f"settled history {done.first} to {done.last}: {done.runs} runs, {done.trips} trips "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
