@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import SYSTEM
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
+from samfard.db import transaction
 from samfard.dispatch import service
+from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.models import PlanRun, Stop
 
 
@@ -80,3 +82,14 @@ def test_replanning_stores_a_new_version_and_keeps_every_promise(session: Sessio
         assert (leg.promised_pickup_from, leg.promised_pickup_until) == (start, end)
         assert start is not None and end is not None
         assert start <= pickups[leg_id].planned_at <= end
+
+
+def test_a_day_without_bookings_gets_an_empty_verified_plan(session: Session) -> None:
+    with transaction(session):
+        load_demo_fleet(session, scale=0.2)
+    empty = DAY.replace(day=DAY.day + 1)
+    outcome = service.plan_day(
+        session=session, day=empty, actor=SYSTEM, now=PLAN_NOW, time_limit_s=TIME_LIMIT_S
+    )
+    assert (outcome.requests, outcome.served, outcome.vehicles_used) == (0, 0, 0)
+    assert outcome.version == 1 and not outcome.unserved

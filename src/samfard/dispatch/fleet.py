@@ -2,8 +2,10 @@
 
 Sized for a demo day of about 600 trips (samfard.demo.generator): a taxi does some ten
 passenger trips in a shift with sharing, so about 60 taxis, a third as many wheelchair
-vehicles and a stretcher vehicle near each hospital. Depots are looked up by name in the
-gazetteer so their coordinates have one source (places.csv).
+vehicles and a stretcher vehicle near each hospital. A vehicle's shift is its operating
+day (two drivers): early enough for dialysis patients from the mountains, late enough
+for evening färdtjänst. Depots are looked up by name in the gazetteer so their
+coordinates have one source (places.csv).
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ class VehicleKind:
 
 
 KINDS = {
-    "taxi": VehicleKind("taxi", 4, 0, 0, 1_200, 42_000, 15_000, (time(6), time(20))),
-    "wheelchair": VehicleKind("wheelchair", 4, 2, 0, 1_600, 52_000, 25_000, (time(6), time(20))),
-    "stretcher": VehicleKind("stretcher", 1, 0, 1, 2_200, 65_000, 40_000, (time(7), time(19))),
+    "taxi": VehicleKind("taxi", 4, 0, 0, 1_200, 42_000, 15_000, (time(5), time(23, 30))),
+    "wheelchair": VehicleKind("wheelchair", 4, 2, 0, 1_600, 52_000, 25_000, (time(5), time(23))),
+    "stretcher": VehicleKind("stretcher", 1, 0, 1, 2_200, 65_000, 40_000, (time(6), time(22))),
 }
 
 # (depot town, county, taxis, wheelchair vehicles, stretcher vehicles)

@@ -19,12 +19,11 @@ import logging
 from dataclasses import replace
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
 from samfard.booking.lifecycle import BookingStatus
-from samfard.booking.models import Booking, Leg
+from samfard.booking.models import Booking
 from samfard.dispatch import store
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
@@ -175,7 +174,7 @@ def _write(
         leg.promised_pickup_until = day.at(answer.promised_pickup.latest)
     changed = {answer.vehicle_id for answer in done}
     routes = {route.vehicle_id: route for route in solution.routes}
-    all_legs = _legs(session, day)
+    all_legs = store.legs_by_id(session, day)
     runs = {str(run.vehicle_id): run for run in plan_run.runs}
     for vehicle_id in changed:
         run = store.run_rows(day, routes[vehicle_id], all_legs, runs.get(vehicle_id))
@@ -183,8 +182,3 @@ def _write(
             plan_run.runs.append(run)
     plan_run.objective = solution.cost
     plan_run.unserved = [r for r in plan_run.unserved if r.get("booking_id") != booking.id]
-
-
-def _legs(session: Session, day: DayProblem) -> dict[int, Leg]:
-    ids = [leg.leg_id for leg in day.legs.values()]
-    return {leg.id: leg for leg in session.scalars(select(Leg).where(Leg.id.in_(ids)))}

@@ -9,6 +9,7 @@ with every promise kept (planning.reoptimise); otherwise it is planned from scra
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -30,6 +31,7 @@ from samfard.dispatch.views import manifest_public
 from samfard.errors import Forbidden, InputError, NotFound
 from samfard.geo.traveltime import TravelTimeProvider
 from samfard.planning.model import Solution, StopKind
+from samfard.planning.model import Stop as PlanStop
 from samfard.planning.reoptimise import reoptimise
 from samfard.planning.solve import plan
 from samfard.planning.verifier import Report, verify
@@ -112,7 +114,7 @@ def plan_day(
             verified=verified.report.ok,
             unserved=store.unserved_rows(day_p, solution),
         )
-        legs = _legs_of(session, day_p)
+        legs = store.legs_by_id(session, day_p)
         _promise(day_p, solution, legs, defaults)
         for route in solution.routes:
             plan_run.runs.append(store.run_rows(day_p, route, legs))
@@ -120,11 +122,6 @@ def plan_day(
         _update_statuses(session, day_p, solution, actor=actor, now=now, version=plan_run.version)
         session.flush()
         return _outcome(plan_run, day_p, solution)
-
-
-def _legs_of(session: Session, day: DayProblem) -> dict[int, Leg]:
-    ids = [leg.leg_id for leg in day.legs.values()]
-    return {leg.id: leg for leg in session.scalars(select(Leg).where(Leg.id.in_(ids)))}
 
 
 def _promise(
@@ -187,7 +184,7 @@ def _outcome(plan_run: PlanRun, day: DayProblem, solution: Solution) -> PlanOutc
     )
 
 
-def _vehicle_trips(stops: Any) -> int:
+def _vehicle_trips(stops: Sequence[PlanStop]) -> int:
     """Loaded stretches of a route: a trip starts when the vehicle leaves empty.
 
     This is the denominator of the coordination rate (samordningsgrad) in rules.md.

@@ -124,6 +124,12 @@ def leg_inputs(session: Session, bookings: Sequence[Booking]) -> list[LegInput]:
     return result
 
 
+def legs_by_id(session: Session, day: DayProblem) -> dict[int, Leg]:
+    """The leg rows behind `day`'s requests, to write promises and addresses on."""
+    ids = [leg.leg_id for leg in day.legs.values()]
+    return {leg.id: leg for leg in session.scalars(select(Leg).where(Leg.id.in_(ids)))}
+
+
 def latest_plan(session: Session, day: date) -> PlanRun | None:
     return session.scalar(
         select(PlanRun)
