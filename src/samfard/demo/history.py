@@ -213,6 +213,33 @@ def _day_rows(
     return runs, trips
 
 
+def generate_days(
+    contracts: Sequence[Contract],
+    *,
+    first: date,
+    end_day: date,
+    seed: int,
+    now: datetime,
+    settings: HistorySettings | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Settled run rows and trip rows for every day from `first` to the day before
+    `end_day`; vehicle types no contract covers on a day are left out. Growth counts from
+    `first`."""
+    settings = settings or HistorySettings()
+    rng = random.Random(seed)
+    runs: list[dict[str, Any]] = []
+    trips: list[dict[str, Any]] = []
+    day = first
+    while day < end_day:
+        for county in REGIONS:
+            volume = _volume(day, first, settings, rng)
+            day_runs, day_trips = _day_rows(contracts, day, county, volume, rng, now)
+            runs += day_runs
+            trips += day_trips
+        day += timedelta(days=1)
+    return runs, trips
+
+
 def generate_history(
     contracts: Sequence[Contract],
     *,
@@ -221,22 +248,15 @@ def generate_history(
     now: datetime,
     settings: HistorySettings | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Settled run rows and trip rows for every day from `history_start(end_day)` to the
-    day before `end_day`; vehicle types no contract covers on a day are left out."""
-    settings = settings or HistorySettings()
-    rng = random.Random(seed)
-    start = history_start(end_day)
-    runs: list[dict[str, Any]] = []
-    trips: list[dict[str, Any]] = []
-    day = start
-    while day < end_day:
-        for county in REGIONS:
-            volume = _volume(day, start, settings, rng)
-            day_runs, day_trips = _day_rows(contracts, day, county, volume, rng, now)
-            runs += day_runs
-            trips += day_trips
-        day += timedelta(days=1)
-    return runs, trips
+    """The demo history: `generate_days` from `history_start(end_day)` to `end_day`."""
+    return generate_days(
+        contracts,
+        first=history_start(end_day),
+        end_day=end_day,
+        seed=seed,
+        now=now,
+        settings=settings,
+    )
 
 
 @dataclass(frozen=True)
