@@ -30,10 +30,12 @@ from samfard.dispatch.schemas import ManifestPublic
 from samfard.dispatch.views import manifest_public
 from samfard.errors import Forbidden, InputError, NotFound
 from samfard.geo.traveltime import TravelTimeProvider
+from samfard.planning.engine import NOT_INSERTED
+from samfard.planning.insertion import Insertion, insert
 from samfard.planning.model import Solution, StopKind
 from samfard.planning.model import Stop as PlanStop
 from samfard.planning.reoptimise import reoptimise
-from samfard.planning.solve import plan
+from samfard.planning.solve import PlanRejected, VerifiedSolution, plan
 from samfard.planning.verifier import Report, verify
 
 
@@ -96,6 +98,7 @@ def plan_day(
                 time_limit_s=time_limit_s,
                 seed=seed,
             )
+        verified = _fill_in(day_p, verified)
         solution = verified.solution
         plan_run = PlanRun(
             service_date=day,
@@ -122,6 +125,28 @@ def plan_day(
         _update_statuses(session, day_p, solution, actor=actor, now=now, version=plan_run.version)
         session.flush()
         return _outcome(plan_run, day_p, solution)
+
+
+def _fill_in(day: DayProblem, verified: VerifiedSolution) -> VerifiedSolution:
+    """Offer each leg the solver left out to live insertion before giving up on it.
+
+    Under a short time limit the search can leave feasible legs unplaced; cheapest
+    insertion into the finished plan places many of them in milliseconds. Legs that
+    cannot be carried at all keep the solver's reason. The result is verified again.
+    """
+    solution = verified.solution
+    for unserved in verified.solution.unserved:
+        if unserved.reason != NOT_INSERTED:
+            continue
+        answer = insert(day.problem, solution, day.problem.request(unserved.request_id))
+        if isinstance(answer, Insertion):
+            solution = answer.solution
+    if solution is verified.solution:
+        return verified
+    report = verify(day.problem, solution)
+    if not report.ok:
+        raise PlanRejected(report)
+    return VerifiedSolution(solution, report)
 
 
 def _promise(
