@@ -1,0 +1,36 @@
+"""Legs the solver left out for lack of time are offered to insertion; the rest keep reasons."""
+
+from __future__ import annotations
+
+from datetime import time
+
+from test_problem_builder import DAY, leg, vehicle
+
+from samfard.dispatch.problem_builder import build_problem
+from samfard.dispatch.service import _fill_in
+from samfard.geo.traveltime import GeodesicProvider
+from samfard.planning.engine import NOT_INSERTED
+from samfard.planning.model import Solution, Unserved
+from samfard.planning.solve import VerifiedSolution
+from samfard.planning.verifier import verify
+from samfard.timeutil import local
+
+
+def test_left_out_legs_are_inserted_and_other_reasons_stand() -> None:
+    legs = [
+        leg(leg_seq=0),
+        leg(leg_seq=1, requested_pickup_at=local(DAY, time(13, 0))),
+        leg(leg_seq=2, requested_pickup_at=local(DAY, time(23, 50))),  # after every shift
+    ]
+    day = build_problem(DAY, legs, [vehicle()], GeodesicProvider())
+    reasons = {"b1.0": NOT_INSERTED, "b1.1": NOT_INSERTED, "b1.2": "window unreachable"}
+    empty = Solution((), tuple(Unserved(rid, why) for rid, why in reasons.items()), 0.0)
+    start = VerifiedSolution(empty, verify(day.problem, empty))
+    assert start.report.ok
+    filled = _fill_in(day, start)
+    served = {rid for route in filled.solution.routes for rid in route.request_ids()}
+    assert served == {"b1.0", "b1.1"}
+    assert [(u.request_id, u.reason) for u in filled.solution.unserved] == [
+        ("b1.2", "window unreachable")
+    ]
+    assert filled.report.ok and filled.report.cost > 0
