@@ -1,0 +1,188 @@
+"""Screening for live insertion: which positions in which routes could take a new trip.
+
+For each route the earliest and latest service times of every stop are computed once
+(Savelsbergh's forward and backward time slack), with the load, front seats and
+ride-alone state when leaving each stop. With those, each pair of positions for the new
+pickup and drop-off is checked in constant time against necessary conditions, and the
+loops stop as soon as windows, load or ride time rule out every later position. What
+passes is only a candidate: `insertion_schedule` decides.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from samfard.planning.insertion_schedule import EPS, Visit, visit_of
+from samfard.planning.model import Problem, Request, Route, StopKind, Vehicle
+
+
+@dataclass(slots=True)
+class RouteView:
+    """One route (or an unused vehicle) prepared for constant-time screening."""
+
+    vehicle: Vehicle
+    route: Route | None
+    visits: list[Visit]
+    earliest: list[float]  # earliest start of service, ASAP from the shift start
+    latest: list[float]  # latest start keeping every later stop in its window
+    load: list[tuple[int, ...]]  # on board when leaving the stop
+    fronts: list[int]
+    alone: list[bool]  # a ride-alone passenger is on board when leaving the stop
+
+
+CacheEntry = tuple[Route, Vehicle, tuple[Request, ...], RouteView]
+
+
+class ScreeningCache:
+    """Per-route screening data kept between insertions into the same day.
+
+    Each insertion changes one route; the earliest and latest times and loads of the
+    others stay valid, and computing them is most of an insertion's work. An entry is
+    found by identity: the same route object, vehicle object and request objects on it.
+    An insertion hands back unchanged routes and requests as the very same objects, and
+    any changed route or promise is a new object, so stale data is never served (and
+    identity checks cost nothing, where hashing whole routes cost more than the work
+    saved). Routes gone from the plan are forgotten; new matrices empty the cache.
+    """
+
+    def __init__(self) -> None:
+        self._time: object = None
+        self._entries: dict[int, CacheEntry] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def entries_for(self, problem: Problem) -> dict[int, CacheEntry]:
+        if self._time is not problem.time:
+            self._time, self._entries = problem.time, {}
+        return self._entries
+
+    def find(self, route: Route, vehicle: Vehicle, riders: tuple[Request, ...]) -> RouteView | None:
+        entry = self._entries.get(id(route))
+        if (
+            entry is not None
+            and entry[0] is route
+            and entry[1] is vehicle
+            and len(entry[2]) == len(riders)
+            and all(a is b for a, b in zip(entry[2], riders, strict=True))
+        ):
+            self.hits += 1
+            return entry[3]
+        self.misses += 1
+        return None
+
+    def replace(self, entries: dict[int, CacheEntry]) -> None:
+        self._entries = entries
+
+
+def route_view(
+    problem: Problem, vehicle: Vehicle, route: Route | None, requests: dict[str, Request]
+) -> RouteView:
+    shift = vehicle.shift
+    visits = [Visit(vehicle.start_depot, shift.earliest, shift.latest, 0.0, StopKind.START, None)]
+    if route is not None:
+        for stop in route.stops[1:-1]:
+            r = requests[stop.request_id or ""]
+            visits.append(visit_of(r, stop.kind))
+    visits.append(Visit(vehicle.end_depot, shift.earliest, shift.latest, 0.0, StopKind.END, None))
+    t = problem.time
+    earliest = [shift.earliest]
+    for a, b in zip(visits, visits[1:], strict=False):
+        earliest.append(max(b.earliest, earliest[-1] + a.service + t[a.location][b.location]))
+    latest = [0.0] * len(visits)
+    latest[-1] = visits[-1].latest
+    for k in range(len(visits) - 2, -1, -1):
+        a, b = visits[k], visits[k + 1]
+        latest[k] = min(a.latest, latest[k + 1] - a.service - t[a.location][b.location])
+    load = [tuple(0 for _ in problem.dimensions)]
+    fronts, alone = [0], [False]
+    riding: set[str] = set()
+    for visit in visits[1:]:
+        rider = visit.request
+        if rider is not None:
+            sign = 1 if visit.kind is StopKind.PICKUP else -1
+            load.append(tuple(q + sign * d for q, d in zip(load[-1], rider.load, strict=True)))
+            fronts.append(fronts[-1] + (sign if rider.front_seat else 0))
+            if sign > 0:
+                riding.add(rider.id)
+            else:
+                riding.discard(rider.id)
+            alone.append(any(requests[x].ride_alone for x in riding))
+        else:
+            load.append(load[-1])
+            fronts.append(fronts[-1])
+            alone.append(alone[-1])
+    return RouteView(vehicle, route, visits, earliest, latest, load, fronts, alone)
+
+
+def screen(
+    problem: Problem, view: RouteView, request: Request, index: int
+) -> list[tuple[float, int, int, int]]:
+    """Pairs (i, j): pickup after visit i, drop-off after visit j, with a cost estimate.
+
+    Necessary conditions only (windows with time slack, load, ride alone, own ride time),
+    each checked in constant time; the exact schedule decides later.
+    """
+    t, dist = problem.time, problem.distance
+    v = view.vehicle
+    visits, earliest, latest = view.visits, view.earliest, view.latest
+    p, d = request.pickup, request.dropoff
+    pw, dw = request.effective_pickup_window, request.dropoff_window
+    sp, sd = request.pickup_service, request.dropoff_service
+    max_ride = request.max_ride if request.max_ride is not None else math.inf
+    front = 1 if request.front_seat else 0
+    per_dist = problem.objective.distance * v.cost_per_distance
+    per_time = problem.objective.time * v.cost_per_time
+    fixed = problem.objective.fixed * v.fixed_cost if view.route is None else 0.0
+
+    def fits(k: int) -> bool:
+        if view.alone[k] or (request.ride_alone and any(view.load[k])):
+            return False
+        if view.fronts[k] + front > v.front_seats:
+            return False
+        return all(
+            q + x <= c for q, x, c in zip(view.load[k], request.load, v.capacity, strict=True)
+        )
+
+    def added(a: int, x: int, b: int) -> float:
+        return per_dist * (dist[a][x] + dist[x][b] - dist[a][b]) + per_time * (
+            t[a][x] + t[x][b] - t[a][b]
+        )
+
+    found: list[tuple[float, int, int, int]] = []
+    last = len(visits) - 1
+    for i in range(last):
+        if earliest[i] > pw.latest + EPS:
+            break  # earliest times only grow along the route
+        li, nxt = visits[i].location, visits[i + 1].location
+        bp = max(pw.earliest, earliest[i] + visits[i].service + t[li][p])
+        if bp > pw.latest + EPS or not fits(i):
+            continue
+        leave_p = bp + sp
+        bd = max(dw.earliest, leave_p + t[p][d])
+        # Ride time if the pickup waits as long as its window lets it: a lower bound.
+        direct = bd <= dw.latest + EPS and bd - (pw.latest + sp) <= max_ride + EPS
+        if direct and bd + sd + t[d][nxt] <= latest[i + 1] + EPS:
+            cost = per_dist * (dist[li][p] + dist[p][d] + dist[d][nxt] - dist[li][nxt])
+            cost += per_time * (t[li][p] + t[p][d] + t[d][nxt] - t[li][nxt])
+            found.append((cost + fixed, index, i, i))
+        if request.ride_alone:
+            continue
+        cur = max(visits[i + 1].earliest, leave_p + t[p][nxt])
+        if cur > latest[i + 1] + EPS or i + 1 == last:
+            continue
+        latest_leave = min(pw.latest, latest[i + 1] - sp - t[p][nxt]) + sp
+        pickup_cost = added(li, p, nxt)
+        for j in range(i + 1, last):
+            if not fits(j):
+                break
+            lj, after = visits[j].location, visits[j + 1].location
+            bd = max(dw.earliest, cur + visits[j].service + t[lj][d])
+            if bd > dw.latest + EPS or bd - latest_leave > max_ride + EPS:
+                break  # a later drop-off is only later
+            if bd + sd + t[d][after] <= latest[j + 1] + EPS:
+                found.append((pickup_cost + added(lj, d, after) + fixed, index, i, j))
+            cur = max(visits[j + 1].earliest, cur + visits[j].service + t[lj][after])
+            if cur > latest[j + 1] + EPS:
+                break
+    return found
