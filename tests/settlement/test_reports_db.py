@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Sequence
+from datetime import date, time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -12,18 +14,21 @@ from openpyxl import load_workbook
 from report_month import load_month
 from sqlalchemy.orm import Session
 
-from conftest import NOW
 from helpers import auth, token_for
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
+from samfard.reports.monthly import CostLine
 from samfard.reports.service import monthly_report
+from samfard.timeutil import local
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "reports"))
 from pdf_text import pdf_strings  # noqa: E402
 
+NOW = local(date(2026, 11, 20), time(10, 0))  # the test clock of tests/conftest.py
 
-def _line(lines: object, label: str) -> tuple[int, int]:
-    for line in lines:  # type: ignore[attr-defined]
+
+def _line(lines: Sequence[CostLine], label: str) -> tuple[int, int]:
+    for line in lines:
         if line.label == label:
             return line.current, line.previous
     raise AssertionError(f"no line {label}")
