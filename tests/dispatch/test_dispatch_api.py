@@ -9,19 +9,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from conftest import NOW
 from helpers import auth, token_for
 from samfard.access.permissions import Role
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
+from samfard.clock import FixedClock
 from samfard.travellers.models import Traveller
 
 
 def test_plan_route_plans_the_day_and_get_returns_ordered_runs(
-    app_client: TestClient, session: Session
+    app_client: TestClient, session: Session, clock: FixedClock
 ) -> None:
     load_demo(session)
-    token = token_for(session, Role.OPERATOR, now=NOW)
+    token = token_for(session, Role.OPERATOR, now=clock.now())
     missing = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(token))
     assert missing.status_code == 404 and "samfard plan" in missing.json()["detail"]
     made = app_client.post(f"/api/v1/plans/{DAY}?time_limit=1", headers=auth(token))
@@ -47,19 +47,21 @@ def test_plan_route_plans_the_day_and_get_returns_ordered_runs(
         assert run["vehicle"]["code"] and run["distance_km"] > 0
 
 
-def test_plans_need_the_plans_permissions(app_client: TestClient, session: Session) -> None:
-    driver = token_for(session, Role.DRIVER, now=NOW)
+def test_plans_need_the_plans_permissions(
+    app_client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    driver = token_for(session, Role.DRIVER, now=clock.now())
     assert app_client.get(f"/api/v1/plans/{DAY}", headers=auth(driver)).status_code == 403
     assert app_client.post(f"/api/v1/plans/{DAY}", headers=auth(driver)).status_code == 403
 
 
 def test_manifest_shows_first_names_and_hides_personal_numbers_and_last_names(
-    app_client: TestClient, session: Session
+    app_client: TestClient, session: Session, clock: FixedClock
 ) -> None:
     plan_demo_day(session)
-    operator = token_for(session, Role.OPERATOR, now=NOW, username="op")
+    operator = token_for(session, Role.OPERATOR, now=clock.now(), username="op")
     run = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(operator)).json()["runs"][0]
-    driver = token_for(session, Role.DRIVER, now=NOW, username="driver", carrier_id=None)
+    driver = token_for(session, Role.DRIVER, now=clock.now(), username="driver", carrier_id=None)
     answer = app_client.get(f"/api/v1/runs/{run['id']}/manifest", headers=auth(driver))
     assert answer.status_code == 200, answer.text
     manifest = answer.json()
@@ -74,15 +76,15 @@ def test_manifest_shows_first_names_and_hides_personal_numbers_and_last_names(
 
 
 def test_a_driver_of_another_carrier_cannot_read_the_manifest(
-    app_client: TestClient, session: Session
+    app_client: TestClient, session: Session, clock: FixedClock
 ) -> None:
     plan_demo_day(session)
-    operator = token_for(session, Role.OPERATOR, now=NOW, username="op")
+    operator = token_for(session, Role.OPERATOR, now=clock.now(), username="op")
     runs = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(operator)).json()["runs"]
     run = runs[0]
     own = 1 if run["vehicle"]["carrier_name"].endswith("Härjedalen") else 2
-    other = token_for(session, Role.DRIVER, now=NOW, username="other", carrier_id=3 - own)
-    mine = token_for(session, Role.DRIVER, now=NOW, username="mine", carrier_id=own)
+    other = token_for(session, Role.DRIVER, now=clock.now(), username="other", carrier_id=3 - own)
+    mine = token_for(session, Role.DRIVER, now=clock.now(), username="mine", carrier_id=own)
     url = f"/api/v1/runs/{run['id']}/manifest"
     assert app_client.get(url, headers=auth(other)).status_code == 403
     assert app_client.get(url, headers=auth(mine)).status_code == 200
@@ -90,7 +92,7 @@ def test_a_driver_of_another_carrier_cannot_read_the_manifest(
 
 
 def test_approving_a_booking_on_a_planned_day_answers_with_its_promised_pickup(
-    app_client: TestClient, session: Session
+    app_client: TestClient, session: Session, clock: FixedClock
 ) -> None:
     plan_demo_day(session)
     waiting = session.scalars(
@@ -100,7 +102,7 @@ def test_approving_a_booking_on_a_planned_day_answers_with_its_promised_pickup(
         )
     ).all()
     assert waiting, "the demo day leaves some bookings for an assessor"
-    admin = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="admin")
+    admin = token_for(session, Role.SYSTEM_ADMIN, now=clock.now(), username="admin")
     answers = [
         app_client.post(
             f"/api/v1/bookings/{booking.id}/transitions",
