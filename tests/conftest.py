@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 
 import psycopg
@@ -21,6 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
+from helpers import NOW
 from samfard.access.actor import SYSTEM, Actor
 from samfard.app import create_app
 from samfard.clock import FixedClock
@@ -28,12 +28,10 @@ from samfard.config import Settings
 from samfard.db import make_engine, upgrade
 from samfard.deps import get_session
 from samfard.reference import load_reference_data
-from samfard.timeutil import STOCKHOLM
 
 PG_ADMIN_URL = os.environ.get("SAMFARD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 # One database per test process, so parallel runs (developers, CI) never drop each other's.
 PG_TEST_DB = f"samfard_test_{os.getpid()}"
-NOW = datetime(2026, 11, 20, 10, 0, tzinfo=STOCKHOLM)
 
 
 def _fresh_postgres() -> str:

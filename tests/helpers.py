@@ -9,9 +9,14 @@ from sqlalchemy.orm import Session
 
 from samfard.access.permissions import Role
 from samfard.access.service import create_user, issue_token
+from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
 STRONG_PASSWORD = "correct-horse-42"
+
+# The fixed "now" of the test clock. Import it from here, not from conftest: several
+# folders have a conftest.py, and which one `import conftest` finds depends on the run.
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=STOCKHOLM)
 
 
 def token_for(

@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from conftest import NOW
+from helpers import NOW
 from samfard.access.actor import SYSTEM
 from samfard.booking.lifecycle import ALLOWED, BookingStatus
 from samfard.booking.models import Booking

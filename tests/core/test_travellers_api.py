@@ -6,8 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import ANNA, auth, register, token_for
+from helpers import ANNA, NOW, auth, register, token_for
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.travellers.models import Traveller
