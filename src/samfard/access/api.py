@@ -21,8 +21,8 @@ from samfard.access.deps import (
     SESSION_COOKIE,
     bearer_token,
     check_csrf,
-    csrf_token_for,
     require,
+    set_session_cookies,
 )
 from samfard.access.permissions import Permission as P
 from samfard.access.ratelimit import LoginLimiter, RateLimitExceeded
@@ -142,15 +142,9 @@ def open_session(
         return token
     actor = service.actor_for_token(session=session, token=token, now=now, request_id=None)
     lifetime = service.TOKEN_LIFETIME["session"]
-    csrf = csrf_token_for(token)
-    common: dict[str, Any] = {
-        "max_age": int(lifetime.total_seconds()),
-        "secure": settings.secure_cookies,
-        "samesite": "strict",
-        "path": "/",
-    }
-    response.set_cookie(SESSION_COOKIE, token, httponly=True, **common)
-    response.set_cookie(CSRF_COOKIE, csrf, httponly=False, **common)
+    csrf = set_session_cookies(
+        response, token, secure=settings.secure_cookies, max_age=int(lifetime.total_seconds())
+    )
     return SessionPublic(
         csrf_token=csrf, expires_at=now + lifetime, username=actor.username, role=actor.role
     )

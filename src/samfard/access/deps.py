@@ -17,7 +17,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission
@@ -46,6 +46,24 @@ def token_from_request(request: Request) -> str | None:
 def csrf_token_for(session_token: str) -> str:
     """The CSRF token belonging to a page session (SHA-256 of a domain tag and the token)."""
     return hashlib.sha256(b"samfard-csrf:" + session_token.encode()).hexdigest()
+
+
+def set_session_cookies(response: Response, token: str, *, secure: bool, max_age: int) -> str:
+    """Set the page session cookie (HTTP-only) and its CSRF cookie (readable by the page
+    script, which echoes it as X-CSRF-Token); both SameSite=Strict. Returns the CSRF token.
+    Every page login (the API's /auth/session, the pages' /login) should go through here."""
+    csrf = csrf_token_for(token)
+    for name, value, http_only in ((SESSION_COOKIE, token, True), (CSRF_COOKIE, csrf, False)):
+        response.set_cookie(
+            name,
+            value,
+            max_age=max_age,
+            secure=secure,
+            httponly=http_only,
+            samesite="strict",
+            path="/",
+        )
+    return csrf
 
 
 def check_csrf(request: Request) -> None:
