@@ -117,3 +117,33 @@ def test_approving_a_booking_on_a_planned_day_answers_with_its_promised_pickup(
     for body in scheduled:
         for leg in body["legs"]:
             assert leg["promised_pickup_from"] <= leg["promised_pickup_until"]
+
+
+def test_protected_identity_is_masked_in_the_plan_and_named_only_generically_on_manifests(
+    app_client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    plan_demo_day(session)
+    operator = token_for(session, Role.OPERATOR, now=clock.now(), username="op")
+    run = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(operator)).json()["runs"][0]
+    booking = session.get(Booking, run["stops"][0]["booking_id"])
+    assert booking is not None
+    traveller = session.get(Traveller, booking.traveller_id)
+    assert traveller is not None
+    traveller.protected_identity = True
+    session.flush()
+
+    def stops_of(token: str) -> list[dict[str, object]]:
+        body = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(token)).json()
+        mine = next(r for r in body["runs"] if r["id"] == run["id"])
+        return [s for s in mine["stops"] if s["booking_id"] == booking.id]
+
+    masked = stops_of(operator)
+    assert masked and all(s["address"] == "Skyddad adress" and s["lat"] is None for s in masked)
+    trusted = token_for(
+        session, Role.OPERATOR, now=clock.now(), username="trusted", may_see_protected=True
+    )
+    assert all(s["address"] != "Skyddad adress" and s["lat"] for s in stops_of(trusted))
+    driver = token_for(session, Role.DRIVER, now=clock.now(), username="driver")
+    manifest = app_client.get(f"/api/v1/runs/{run['id']}/manifest", headers=auth(driver))
+    first = manifest.json()["stops"][0]
+    assert "skyddad" in first["first_name"] and first["address"] != "Skyddad adress"

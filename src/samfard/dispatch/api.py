@@ -23,7 +23,7 @@ def get_plan(
     day: date, session: SessionDep, actor: Annotated[Actor, require(P.PLANS_READ)]
 ) -> PlanPublic:
     """The newest plan of the day: each used vehicle's run with its stops in order."""
-    return plan_public(session, service.get_plan(session=session, day=day, actor=actor))
+    return plan_public(session, service.get_plan(session=session, day=day, actor=actor), actor)
 
 
 @router.post("/plans/{day}", status_code=201)

@@ -25,9 +25,9 @@ class StopPublic(BaseModel):
     booking_id: int
     booking_reference: str
     leg_seq: int
-    address: str
-    lat: float
-    lon: float
+    address: str = Field(description="masked for a protected identity (skyddad identitet)")
+    lat: float | None
+    lon: float | None
 
 
 class RunPublic(BaseModel):

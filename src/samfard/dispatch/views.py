@@ -25,6 +25,18 @@ from samfard.dispatch.schemas import (
 from samfard.travellers.models import Traveller
 
 PROTECTED_NAME = "Resenär (skyddad identitet)"
+PROTECTED_ADDRESS = "Skyddad adress"
+
+
+def _protected(session: Session, bookings: Iterable[Booking], actor: Actor) -> set[int]:
+    """Ids of travellers on these bookings whose identity the actor may not see."""
+    if actor.has(P.PROTECTED_IDENTITY_READ):
+        return set()
+    ids = {b.traveller_id for b in bookings}
+    rows = session.scalars(
+        select(Traveller.id).where(Traveller.id.in_(ids), Traveller.protected_identity)
+    )
+    return set(rows)
 
 
 def _legs(session: Session, stops: Iterable[Stop]) -> dict[int, Leg]:
@@ -43,14 +55,19 @@ def _where(stop: Stop, leg: Leg) -> tuple[str, float, float]:
     return leg.destination_address, leg.destination_lat, leg.destination_lon
 
 
-def plan_public(session: Session, plan: PlanRun) -> PlanPublic:
+def plan_public(session: Session, plan: PlanRun, actor: Actor) -> PlanPublic:
+    """The plan for planners. Addresses of travellers with a protected identity are
+    masked unless the reader may see protected identities: a planner needs the order and
+    times, not where the person lives."""
     stops = [s for run in plan.runs for s in run.stops]
     legs, bookings = _legs(session, stops), _bookings(session, stops)
+    protected = _protected(session, bookings.values(), actor)
     runs = []
     for run in plan.runs:
         out = []
         for s in run.stops:
             address, lat, lon = _where(s, legs[s.leg_id])
+            hidden = bookings[s.booking_id].traveller_id in protected
             out.append(
                 StopPublic(
                     seq=s.seq,
@@ -61,9 +78,9 @@ def plan_public(session: Session, plan: PlanRun) -> PlanPublic:
                     booking_id=s.booking_id,
                     booking_reference=bookings[s.booking_id].reference,
                     leg_seq=s.leg_seq,
-                    address=address,
-                    lat=lat,
-                    lon=lon,
+                    address=PROTECTED_ADDRESS if hidden else address,
+                    lat=None if hidden else lat,
+                    lon=None if hidden else lon,
                 )
             )
         runs.append(
