@@ -61,3 +61,16 @@ def test_settling_a_day_twice_replaces_its_rows(session: Session) -> None:
 def test_settling_an_unplanned_day_names_the_command_to_run(session: Session) -> None:
     with pytest.raises(NotFound, match="samfard plan --date 2026-11-23"):
         settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
+
+
+def test_a_priced_run_starts_at_its_first_pickup_not_at_the_depot(session: Session) -> None:
+    """Carriers bill stretches with passengers on board, so idle shift hours cost nothing."""
+    plan_small_day(session)
+    settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
+    first_pickup: dict[str, object] = {}
+    for trip in session.scalars(select(SettledTrip).order_by(SettledTrip.pickup_at)):
+        first_pickup.setdefault(trip.run_ref, trip.pickup_at)
+    runs = list(session.scalars(select(SettledRun)))
+    assert all(run.start_at == first_pickup[run.run_ref] <= run.end_at for run in runs)
+    shifts = {ref.rsplit(".", 1)[0] for ref in first_pickup}
+    assert len(runs) >= len(shifts)

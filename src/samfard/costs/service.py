@@ -6,10 +6,10 @@ ones, so the refusals are the pure module's, naming the contract and the field. 
 contracts (TOML under samfard/data/contracts) are loaded by `samfard demo` and
 `samfard contracts load`; loading is idempotent (a stored code is skipped).
 
-Settlement: for each run of the day's newest stored plan, the run's facts are rebuilt from
-the plan (km as stored, driving minutes from the travel-time provider between the stops,
-the rest of the run's duration as waiting), priced under the carrier's contract and split
-to its trips by standalone cost (costs.allocation). The day's settled rows are replaced
+Settlement: each vehicle run of the day's newest stored plan is cut into the stretches
+with passengers on board (what a carrier bills), whose facts are rebuilt from the plan's
+stops and the travel-time provider, priced under the carrier's contract and split to the
+trips by standalone cost (costs.allocation). The day's settled rows are replaced
 in one transaction, so settling twice gives the same rows, never double.
 """
 
@@ -42,7 +42,7 @@ from samfard.costs.fee_ledger import FeeLedgerEntry
 from samfard.costs.models import Carrier, ContractRow, SettledRun, SettledTrip
 from samfard.costs.pricing import RunFacts, TripFacts
 from samfard.db import transaction
-from samfard.dispatch.models import Run
+from samfard.dispatch.models import Run, Stop
 from samfard.dispatch.store import latest_plan, provider_for
 from samfard.errors import InputError, NotFound
 from samfard.geo.traveltime import Point, TravelTimeProvider
@@ -172,62 +172,82 @@ def _minutes(seconds: float) -> Decimal:
     return (Decimal(seconds) / 60).quantize(CENTI)
 
 
+def _segments(stops: Sequence[Stop]) -> list[list[Stop]]:
+    """The stops split where the vehicle becomes empty: each part is one occupied trip."""
+    parts: list[list[Stop]] = []
+    on_board = 0
+    for stop in stops:
+        if on_board == 0:
+            parts.append([])
+        parts[-1].append(stop)
+        on_board += 1 if stop.kind == "pickup" else -1
+    return [part for part in parts if any(s.kind == "pickup" for s in part)]
+
+
 def run_facts(
     run: Run,
     legs: Mapping[int, Leg],
     bookings: Mapping[int, Booking],
     provider: TravelTimeProvider,
-) -> RunFacts | None:
-    """A stored run's facts for pricing, None if it carries no trip any more.
+) -> list[RunFacts]:
+    """A stored vehicle run's priced runs: one per stretch with passengers on board.
 
-    Driving minutes follow the provider along depot, stops and depot; what the run lasts
-    beyond that is waiting (capped at zero); km are the plan's stored distance.
+    A plan's run is the vehicle's whole shift, depot to depot; a carrier bills the
+    stretches it drives with passengers (first pickup until the vehicle is empty again),
+    not its idle hours, so each stretch is priced as a run (körning). Km and driving
+    minutes follow the travel-time provider from stop to stop; the rest of the stretch's
+    planned duration is waiting. An own-fleet vehicle's day cost is shared evenly by its
+    stretches. Each pickup's direct route (for its standalone cost) comes from the same
+    provider.
     """
-    pickups = [s for s in run.stops if s.kind == "pickup"]
-    if not pickups:
-        return None
-    vehicle = run.vehicle
-    depot = Point(vehicle.depot_lat, vehicle.depot_lon)
-    path = [depot]
-    for stop in run.stops:
-        leg = legs[stop.leg_id]
-        if stop.kind == "pickup":
-            path.append(Point(leg.origin_lat, leg.origin_lon))
-        else:
-            path.append(Point(leg.destination_lat, leg.destination_lon))
-    path.append(depot)
-    # Each pickup's own destination goes after the path, for its direct (standalone) route.
-    ends = [Point(legs[s.leg_id].destination_lat, legs[s.leg_id].destination_lon) for s in pickups]
-    matrix = provider.matrix(path + ends)
-    driving_s = sum(matrix.duration(i, i + 1) for i in range(len(path) - 1))
-    run_s = (run.end_at - run.start_at).total_seconds()
-    at_path = {id(stop): i + 1 for i, stop in enumerate(run.stops)}
-    trips = []
-    for n, stop in enumerate(pickups):
-        origin, end = at_path[id(stop)], len(path) + n
-        booking = bookings[stop.booking_id]
-        trips.append(
-            TripFacts(
-                trip_id=f"b{stop.booking_id}.{stop.leg_seq}",
-                principal=booking.principal_code,
-                service=booking.service,
-                pickup_at=stop.planned_at,
-                direct_km=Decimal(matrix.distance(origin, end)) / 1000,
-                direct_minutes=_minutes(matrix.duration(origin, end)),
-                passengers=1 + len(booking.companions or ()),
-                needs=_needs(booking),
+    stretches = _segments(run.stops)
+    facts: list[RunFacts] = []
+    for k, stretch in enumerate(stretches):
+        points = [_where(stop, legs[stop.leg_id]) for stop in stretch]
+        pickups = [(i, s) for i, s in enumerate(stretch) if s.kind == "pickup"]
+        ends = [
+            Point(legs[s.leg_id].destination_lat, legs[s.leg_id].destination_lon)
+            for _, s in pickups
+        ]
+        matrix = provider.matrix(points + ends)
+        hops = range(len(points) - 1)
+        driving_s = sum(matrix.duration(i, i + 1) for i in hops)
+        stretch_s = (stretch[-1].planned_at - stretch[0].planned_at).total_seconds()
+        trips = []
+        for n, (i, stop) in enumerate(pickups):
+            booking = bookings[stop.booking_id]
+            trips.append(
+                TripFacts(
+                    trip_id=f"b{stop.booking_id}.{stop.leg_seq}",
+                    principal=booking.principal_code,
+                    service=booking.service,
+                    pickup_at=stop.planned_at,
+                    direct_km=Decimal(matrix.distance(i, len(points) + n)) / 1000,
+                    direct_minutes=_minutes(matrix.duration(i, len(points) + n)),
+                    passengers=1 + len(booking.companions or ()),
+                    needs=_needs(booking),
+                )
+            )
+        facts.append(
+            RunFacts(
+                run_id=f"p{run.plan_run_id}.r{run.id}.{k + 1}",
+                vehicle_type=VehicleType(run.vehicle.vehicle_type),
+                start=stretch[0].planned_at,
+                end=stretch[-1].planned_at,
+                driven_km=Decimal(sum(matrix.distance(i, i + 1) for i in hops)) / 1000,
+                driving_minutes=_minutes(driving_s),
+                waiting_minutes=_minutes(max(0.0, stretch_s - driving_s)),
+                trips=tuple(trips),
+                vehicle_day_share=(Decimal(1) / len(stretches)).quantize(Decimal("0.0001")),
             )
         )
-    return RunFacts(
-        run_id=f"p{run.plan_run_id}.r{run.id}",
-        vehicle_type=VehicleType(vehicle.vehicle_type),
-        start=run.start_at,
-        end=run.end_at,
-        driven_km=(Decimal(str(run.distance_km))).quantize(Decimal("0.001")),
-        driving_minutes=_minutes(driving_s),
-        waiting_minutes=_minutes(max(0.0, run_s - driving_s)),
-        trips=tuple(trips),
-    )
+    return facts
+
+
+def _where(stop: Stop, leg: Leg) -> Point:
+    if stop.kind == "pickup":
+        return Point(leg.origin_lat, leg.origin_lon)
+    return Point(leg.destination_lat, leg.destination_lon)
 
 
 def settled_rows(
@@ -357,36 +377,33 @@ def settle_day(
         trip_rows: list[dict[str, Any]] = []
         cost = standalone = 0
         for run in plan.runs:
-            facts = run_facts(run, legs, bookings, provider)
-            if facts is None:
-                continue
-            contract = find_contract(
-                contracts,
-                carrier=run.vehicle.carrier_name,
-                vehicle_type=facts.vehicle_type,
-                day=day,
+            keys = {f"b{s.booking_id}.{s.leg_seq}": s for s in run.stops if s.kind == "pickup"}
+            dialysis = frozenset(
+                k for k, s in keys.items() if bookings[s.booking_id].purpose == "dialysis"
             )
-            allocation = settle_run(contract, facts)
-            pickups = {s for s in run.stops if s.kind == "pickup"}
-            one_run, its_trips = settled_rows(
-                facts,
-                allocation,
-                carrier=contract.carrier,
-                source="plan",
-                now=now,
-                fees=fees,
-                dialysis=frozenset(
-                    f"b{s.booking_id}.{s.leg_seq}"
-                    for s in pickups
-                    if bookings[s.booking_id].purpose == "dialysis"
-                ),
-                legs={f"b{s.booking_id}.{s.leg_seq}": (s.booking_id, s.leg_seq) for s in pickups},
-                pickups={f"b{s.booking_id}.{s.leg_seq}": (s.planned_at, None) for s in pickups},
-            )
-            run_rows.append(one_run)
-            trip_rows += its_trips
-            cost += allocation.cost.total
-            standalone += allocation.standalone
+            for facts in run_facts(run, legs, bookings, provider):
+                contract = find_contract(
+                    contracts,
+                    carrier=run.vehicle.carrier_name,
+                    vehicle_type=facts.vehicle_type,
+                    day=day,
+                )
+                allocation = settle_run(contract, facts)
+                one_run, its_trips = settled_rows(
+                    facts,
+                    allocation,
+                    carrier=contract.carrier,
+                    source="plan",
+                    now=now,
+                    fees=fees,
+                    dialysis=dialysis,
+                    legs={k: (s.booking_id, s.leg_seq) for k, s in keys.items()},
+                    pickups={k: (s.planned_at, None) for k, s in keys.items()},
+                )
+                run_rows.append(one_run)
+                trip_rows += its_trips
+                cost += allocation.cost.total
+                standalone += allocation.standalone
         old_runs = select(SettledRun.run_ref).where(
             SettledRun.day == day, SettledRun.source == "plan"
         )
