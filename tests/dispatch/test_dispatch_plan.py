@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from dispatch_fixtures import DAY, PLAN_NOW, TIME_LIMIT_S, plan_demo_day
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from samfard.db import transaction
 from samfard.dispatch import service
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.models import PlanRun, Stop
+from samfard.errors import Conflict
 
 
 def test_every_approved_leg_is_planned_or_unserved_with_a_reason(session: Session) -> None:
@@ -93,3 +95,20 @@ def test_a_day_without_bookings_gets_an_empty_verified_plan(session: Session) ->
     )
     assert (outcome.requests, outcome.served, outcome.vehicles_used) == (0, 0, 0)
     assert outcome.version == 1 and not outcome.unserved
+
+
+def test_two_plannings_racing_for_one_version_give_a_conflict_not_a_crash(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with transaction(session):
+        load_demo_fleet(session, scale=0.2)
+    first = service.plan_day(
+        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=TIME_LIMIT_S
+    )
+    assert first.version == 1
+    # The second planning read the day before the first stored its version.
+    monkeypatch.setattr(service.store, "latest_plan", lambda _session, _day: None)
+    with pytest.raises(Conflict, match="plan again"):
+        service.plan_day(
+            session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=TIME_LIMIT_S
+        )

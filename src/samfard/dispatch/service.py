@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from samfard.access.actor import Actor
@@ -28,7 +29,7 @@ from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
 from samfard.dispatch.schemas import ManifestPublic
 from samfard.dispatch.views import manifest_public
-from samfard.errors import Forbidden, InputError, NotFound
+from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.geo.traveltime import TravelTimeProvider
 from samfard.planning.engine import NOT_INSERTED
 from samfard.planning.insertion import Insertion, insert
@@ -122,6 +123,14 @@ def plan_day(
         for route in solution.routes:
             plan_run.runs.append(store.run_rows(day_p, route, legs))
         session.add(plan_run)
+        try:
+            session.flush()  # claims the version number before anything else is written
+        except IntegrityError as error:
+            raise Conflict(
+                f"another planning of {day} stored version {plan_run.version} first; "
+                "plan again to re-optimise from it",
+                field="date",
+            ) from error
         _update_statuses(session, day_p, solution, actor=actor, now=now, version=plan_run.version)
         session.flush()
         return _outcome(plan_run, day_p, solution)
