@@ -6,7 +6,6 @@ import csv
 import io
 import sys
 from collections.abc import Sequence
-from datetime import date, time
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -14,17 +13,14 @@ from openpyxl import load_workbook
 from report_month import load_month
 from sqlalchemy.orm import Session
 
-from helpers import auth, token_for
+from helpers import NOW, auth, token_for
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.reports.monthly import CostLine
 from samfard.reports.service import monthly_report
-from samfard.timeutil import local
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "reports"))
 from pdf_text import pdf_strings  # noqa: E402
-
-NOW = local(date(2026, 11, 20), time(10, 0))  # the test clock of tests/conftest.py
 
 
 def _line(lines: Sequence[CostLine], label: str) -> tuple[int, int]:
