@@ -69,6 +69,15 @@ def _without(*indices: int) -> list[Stop]:
     return [s for i, s in enumerate(base_stops()) if i not in indices]
 
 
+def _only_r1() -> list[Stop]:
+    return [
+        Stop(START, 0, 0.0),
+        Stop(PICK, 1, 600.0, "r1"),
+        Stop(DROP, 3, 1800.0, "r1"),
+        Stop(END, 0, 3600.0),
+    ]
+
+
 Case = Callable[[], tuple[Problem, Solution]]
 
 CASES: dict[K, Case] = {
@@ -84,17 +93,10 @@ CASES: dict[K, Case] = {
         base_problem(),
         Solution(base_solution().routes, (Unserved("r9", "?"),), BASE_COST),
     ),
-    K.NOT_ACCOUNTED: lambda: (
+    K.NOT_ACCOUNTED: lambda: (base_problem(), base_solution(_only_r1(), cost=0.01 * 60_000)),
+    K.NO_REASON: lambda: (
         base_problem(),
-        base_solution(
-            [
-                Stop(START, 0, 0.0),
-                Stop(PICK, 1, 600.0, "r1"),
-                Stop(DROP, 3, 1800.0, "r1"),
-                Stop(END, 0, 3600.0),
-            ],
-            cost=0.01 * 60_000,
-        ),
+        Solution((Route("v1", tuple(_only_r1())),), (Unserved("r2", " "),), 0.01 * 60_000),
     ),
     K.SERVED_TWICE: lambda: (
         base_problem(),

@@ -23,6 +23,7 @@ class ViolationKind(StrEnum):
     VEHICLE_REUSED = "vehicle_reused"
     UNKNOWN_REQUEST = "unknown_request"
     NOT_ACCOUNTED = "not_accounted"
+    NO_REASON = "no_reason"
     SERVED_TWICE = "served_twice"
     ROUTE_SHAPE = "route_shape"
     WRONG_LOCATION = "wrong_location"
@@ -117,6 +118,9 @@ def verify(problem: Problem, solution: Solution, *, eps: float = EPS) -> Report:
             used += 1
 
     unserved_ids = [u.request_id for u in solution.unserved]
+    for missing in solution.unserved:
+        if not missing.reason.strip():
+            add(ViolationKind.NO_REASON, missing.request_id, "unserved without a reason")
     for rid in unserved_ids:
         if rid not in requests:
             add(ViolationKind.UNKNOWN_REQUEST, rid, "reported unserved but not in the problem")
