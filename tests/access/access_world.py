@@ -10,8 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import ANNA, auth, iso, place_id, register, token_for
+from helpers import ANNA, NOW, auth, iso, place_id, register, token_for
 from samfard.access.permissions import Role
 
 MONDAY = date(2026, 11, 23)

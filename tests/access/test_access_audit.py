@@ -16,8 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import ANNA, auth, token_for
+from helpers import ANNA, NOW, auth, token_for
 from samfard.access import audit
 from samfard.access.actor import SYSTEM
 from samfard.access.models import AuditEntry

@@ -10,8 +10,7 @@ from access_world import build_world, role_token
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import STRONG_PASSWORD, auth
+from helpers import NOW, STRONG_PASSWORD, auth
 from samfard.access.permissions import ROLE_PERMISSIONS, Role
 from samfard.access.routes import api_routes
 from samfard.access.service import create_user

@@ -11,8 +11,7 @@ from access_world import PROTECTED, PROTECTED_SECRETS, build_world
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import auth, token_for
+from helpers import NOW, auth, token_for
 from samfard.access.permissions import Role
 
 

@@ -12,8 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import auth, stored_traveller
+from helpers import NOW, auth, stored_traveller
 from samfard.access.models import AuditEntry
 from samfard.access.retention import (
     PSEUDONYM,

@@ -9,8 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import ANNA, STRONG_PASSWORD, auth, token_for
+from helpers import ANNA, NOW, STRONG_PASSWORD, auth, token_for
 from samfard.access.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.ratelimit import RateLimit, RateLimitExceeded, SlidingWindowLimiter

@@ -9,8 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import STRONG_PASSWORD, auth, token_for
+from helpers import NOW, STRONG_PASSWORD, auth, token_for
 from samfard.access.permissions import Role
 
 
