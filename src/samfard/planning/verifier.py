@@ -9,6 +9,7 @@ with a violation. Comparisons allow `eps` because engines compute in scaled inte
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -118,13 +119,14 @@ def verify(problem: Problem, solution: Solution, *, eps: float = EPS) -> Report:
             used += 1
 
     unserved_ids = [u.request_id for u in solution.unserved]
+    unserved_count = Counter(unserved_ids)
     for missing in solution.unserved:
         if not missing.reason.strip():
             add(ViolationKind.NO_REASON, missing.request_id, "unserved without a reason")
     for rid in unserved_ids:
         if rid not in requests:
             add(ViolationKind.UNKNOWN_REQUEST, rid, "reported unserved but not in the problem")
-        elif rid in served or unserved_ids.count(rid) > 1:
+        elif rid in served or unserved_count[rid] > 1:
             add(ViolationKind.SERVED_TWICE, rid, "reported unserved and also served or twice")
     for rid, count in served.items():
         if rid not in requests:
@@ -132,7 +134,7 @@ def verify(problem: Problem, solution: Solution, *, eps: float = EPS) -> Report:
         elif count > 1:
             add(ViolationKind.SERVED_TWICE, rid, f"picked up on {count} routes")
     for rid in requests:
-        if rid not in served and rid not in unserved_ids:
+        if rid not in served and rid not in unserved_count:
             add(ViolationKind.NOT_ACCOUNTED, rid, "neither served nor reported unserved")
     limit = problem.max_vehicles
     if limit is not None and used > limit:

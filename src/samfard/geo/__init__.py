@@ -1,0 +1,1 @@
+"""Places and travel: the gazetteer, distances, travel-time providers and their cache."""
