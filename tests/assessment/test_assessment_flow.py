@@ -20,8 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import auth, register, token_for
+from helpers import NOW, auth, register, token_for
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking, BookingEvent
 from samfard.costs.fee_ledger import FeeLedgerEntry
@@ -260,3 +259,38 @@ def test_queue_lists_only_bookings_waiting_for_an_assessor(
         "/api/v1/assessments/queue", params={"principal": "22"}, headers=auth(assessor)
     ).json()
     assert only_vn == []
+
+
+def test_ids_beyond_32_bits_are_refused_as_input_not_server_errors(
+    app_client: TestClient, operator: str, assessor: str
+) -> None:
+    huge = 2**63
+    answers = [
+        app_client.get(f"/api/v1/bookings/{huge}/decision-letter", headers=auth(operator)),
+        app_client.get(
+            f"/api/v1/fee-ledger/{huge}", params={"principal": "23"}, headers=auth(operator)
+        ),
+        app_client.post(
+            f"/api/v1/bookings/{huge}/assessment",
+            json={"action": "deny", "reason": "test"},
+            headers=auth(assessor),
+        ),
+        app_client.post(
+            "/api/v1/assessments",
+            json={
+                "traveller_id": huge,
+                "service": "sjukresa",
+                "principal": "23",
+                "legs": [
+                    {
+                        "origin": {"home": True},
+                        "destination": {"address": "Storgatan 1", "lat": 63.2, "lon": 14.7},
+                        "pickup_at": "2026-11-25T09:00:00+01:00",
+                    }
+                ],
+            },
+            headers=auth(operator),
+        ),
+    ]
+    assert [a.status_code for a in answers] == [422, 422, 422, 422]
+    assert answers[3].json()["field"].endswith("traveller_id")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -22,10 +22,14 @@ from samfard.rules.facts import Mode
 
 router = APIRouter(tags=["assessment"])
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers on both databases: larger ones are no ids
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
 
 class AssessmentCreate(BookingCreate):
     """A trip to assess without booking it; `mode` asks for a mode (default: by needs)."""
 
+    traveller_id: int = Field(ge=1, le=MAX_ID)
     mode: Mode | None = None
 
 
@@ -119,7 +123,7 @@ def assessment_queue(
 
 @router.post("/bookings/{booking_id}/assessment")
 def decide(
-    booking_id: int,
+    booking_id: RecordId,
     data: AssessorDecision,
     session: SessionDep,
     now: NowDep,
@@ -140,7 +144,7 @@ def decide(
 
 @router.get("/bookings/{booking_id}/decision-letter", response_class=HTMLResponse)
 def decision_letter(
-    booking_id: int,
+    booking_id: RecordId,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.BOOKINGS_READ)],
@@ -153,7 +157,7 @@ def decision_letter(
 
 @router.get("/fee-ledger/{traveller_id}")
 def fee_ledger(
-    traveller_id: int,
+    traveller_id: RecordId,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
