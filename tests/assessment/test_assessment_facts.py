@@ -11,8 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import auth, iso, place_id, register, token_for
+from helpers import NOW, auth, iso, place_id, register, token_for
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.booking.assessment import trip_of

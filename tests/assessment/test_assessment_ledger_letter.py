@@ -20,8 +20,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from conftest import NOW
-from helpers import auth, place_id, register, token_for
+from helpers import NOW, auth, place_id, register, token_for
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking
 from samfard.travellers.models import Issuer
