@@ -44,6 +44,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     _demo_options(demo)
     _server_options(demo)
+    demo.add_argument(
+        "--plan-seconds",
+        type=float,
+        default=10.0,
+        help="load the demo fleet and plan the day with this time limit (0: do not plan)",
+    )
     demo.set_defaults(handler=_demo)
 
 
@@ -173,6 +179,11 @@ def _demo(args: argparse.Namespace) -> int:
     from samfard.cli.reports import load_demo_history
 
     load_demo_history(day=day, seed=args.seed)
+    if args.plan_seconds > 0:
+        from samfard.cli import dispatch
+
+        dispatch.run_fleet(scale=min(10.0, max(0.2, args.trips / 600)))
+        dispatch.run_plan(day=day, time_limit=args.plan_seconds, seed=args.seed)
     password = secrets.token_urlsafe(12) + "-1"
     now = datetime.now(STOCKHOLM)
     with make_sessionmaker(make_engine(settings.database_url))() as session:

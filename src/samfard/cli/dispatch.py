@@ -40,37 +40,47 @@ def _session() -> Any:
 
 
 def _fleet(args: argparse.Namespace) -> int:
+    return run_fleet(scale=args.scale)
+
+
+def run_fleet(*, scale: float) -> int:
+    """Load the demo fleet (also used by `samfard demo`)."""
     from samfard.db import transaction
     from samfard.dispatch.fleet import load_demo_fleet
 
     _, session = _session()
     with session, transaction(session):
-        added = load_demo_fleet(session, scale=args.scale)
+        added = load_demo_fleet(session, scale=scale)
     print(f"{added} demo vehicles added" if added else "vehicles exist already; none added")
     return 0
 
 
 def _plan(args: argparse.Namespace) -> int:
+    return run_plan(day=args.date, time_limit=args.time_limit, seed=args.seed)
+
+
+def run_plan(*, day: date, time_limit: float, seed: int) -> int:
+    """Plan a day and print its figures (also used by `samfard demo`)."""
     from samfard.access.actor import SYSTEM
     from samfard.dispatch.service import plan_day
 
-    if not 0 < args.time_limit <= 600:
+    if not 0 < time_limit <= 600:
         raise InputError(
-            f"--time-limit must be between 0 and 600 seconds, got {args.time_limit}",
+            f"--time-limit must be between 0 and 600 seconds, got {time_limit}",
             field="--time-limit",
         )
     settings, session = _session()
     with session:
         outcome = plan_day(
             session=session,
-            day=args.date,
+            day=day,
             actor=SYSTEM,
             now=datetime.now().astimezone(),
-            time_limit_s=args.time_limit,
-            seed=args.seed,
+            time_limit_s=time_limit,
+            seed=seed,
             osrm_url=settings.osrm_url,
         )
-    print(f"plan version {outcome.version} of {args.date} stored (plan id {outcome.plan_run_id})")
+    print(f"plan version {outcome.version} of {day} stored (plan id {outcome.plan_run_id})")
     print(f"{'legs to plan':<28}{outcome.requests:>10}")
     print(f"{'legs planned':<28}{outcome.served:>10}")
     print(f"{'vehicles used':<28}{outcome.vehicles_used:>10}")
