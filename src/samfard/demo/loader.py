@@ -33,8 +33,14 @@ from samfard.geo.models import Place
 from samfard.timeutil import STOCKHOLM, local
 from samfard.travellers import credentials
 from samfard.travellers import service as traveller_service
-from samfard.travellers.models import MobilityAid, PermitKind
-from samfard.travellers.schemas import Address, PermitCreate, TravellerCreate
+from samfard.travellers.models import CertificateKind, MobilityAid, PermitKind
+from samfard.travellers.schemas import (
+    Address,
+    CertificateCreate,
+    IssuerCreate,
+    PermitCreate,
+    TravellerCreate,
+)
 
 SERIES_WEEKS = 2
 DEMO_ACTOR = Actor(
@@ -60,9 +66,14 @@ def load_day(*, session: Session, demo: DemoDay, now: datetime | None = None) ->
     ids: dict[int, int] = {}
     for traveller in demo.travellers:
         ids[traveller.key] = _register(session, traveller, now=now, day=demo.day)
+    issuers = _demo_issuers(session, day=demo.day)
     bookings = series = 0
     for index, booking in enumerate(demo.bookings):
         traveller_id = ids[booking.traveller_key]
+        # Västernorrland's treating units issue taxi certificates in advance; a few patients
+        # book without one, and the assessment refuses their taxi.
+        if booking.service == "sjukresa" and booking.principal_code == "22" and index % 12:
+            _certify(session, booking, traveller_id, issuers, now=now, day=demo.day)
         if booking.dialysis_weekdays:
             _, created = series_service.create_series(
                 session=session,
@@ -97,6 +108,68 @@ def load_day(*, session: Session, demo: DemoDay, now: datetime | None = None) ->
                             reason="demo: approved by an assessor",
                         )
     return LoadResult(travellers=len(ids), bookings=bookings, series=series)
+
+
+def _demo_issuers(session: Session, *, day: date) -> dict[str, int]:
+    """One certified issuer at each Västernorrland care unit, by unit name."""
+    units = session.scalars(
+        select(Place).where(
+            Place.kind.in_(("hospital", "health_centre", "dialysis")),
+            Place.municipality_code.like("22%"),
+        )
+    )
+    existing = {i.unit: i.id for i in credentials.list_issuers(session=session)}
+    for unit in units:
+        if unit.name not in existing:
+            issuer = credentials.register_issuer(
+                session=session,
+                actor=DEMO_ACTOR,
+                data=IssuerCreate(
+                    hsa_id=f"SE2321000016-DEMO{unit.id:04d}",
+                    name=f"Sjuksköterska vid {unit.name} (syntetisk)",
+                    unit=unit.name,
+                    principal="22",
+                    course_passed_on=day - timedelta(days=200),
+                    certified_until=day + timedelta(days=365),
+                ),
+            )
+            existing[unit.name] = issuer.id
+    return existing
+
+
+def _certify(
+    session: Session,
+    booking: DemoBooking,
+    traveller_id: int,
+    issuers: dict[str, int],
+    *,
+    now: datetime,
+    day: date,
+) -> None:
+    unit = booking.legs[0].destination.name
+    mode = (
+        "stretcher_vehicle"
+        if "stretcher" in booking.needs
+        else "wheelchair_vehicle"
+        if "wheelchair" in booking.needs
+        else "taxi"
+    )
+    series = bool(booking.dialysis_weekdays)
+    credentials.issue_certificate(
+        session=session,
+        traveller_id=traveller_id,
+        actor=DEMO_ACTOR,
+        now=now,
+        data=CertificateCreate(
+            principal="22",
+            kind=CertificateKind.TREATMENT_SERIES if series else CertificateKind.SINGLE_TRIP,
+            modes=[mode],
+            valid_from=day,
+            valid_until=day + timedelta(weeks=SERIES_WEEKS) if series else day,
+            issuer_id=issuers.get(unit) or next(iter(issuers.values())),
+            reason="kan inte resa med allmänna kommunikationer (syntetiskt intyg)",
+        ),
+    )
 
 
 def _register(session: Session, t: DemoTraveller, *, now: datetime, day: date) -> int:
