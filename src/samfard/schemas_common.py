@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
+from fastapi import Path, Query
 from pydantic import BaseModel, Field
 
 T = TypeVar("T")
+
+# Bounds that keep every id and offset inside the databases' integer range (PostgreSQL
+# refuses a bigint overflow with an error, not an empty result).
+MAX_ID = 2**31 - 1
+MAX_OFFSET = 1_000_000
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 # Samfard serves Sweden and the Norwegian hospitals across the border; a point outside this
 # box is almost always latitude and longitude swapped.

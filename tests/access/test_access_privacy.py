@@ -87,11 +87,6 @@ def test_protected_identity_never_reaches_roles_without_the_right(
     assert _leaks(_server_log(caplog)) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="booking/views.py shows the home address of a protected traveller in the legs "
-    "(origin_address); owned by the booking engineer, reported",
-)
 def test_protected_identity_is_masked_in_booking_lists_and_cards(
     app_client: TestClient, session: Session, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 
@@ -37,15 +37,7 @@ from samfard.access.schemas import (
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import InputError
 from samfard.problems import problem
-from samfard.schemas_common import Page
-
-# Bounds that keep every id and offset inside the databases' integer range (PostgreSQL
-# refuses a bigint overflow with an error, not an empty result).
-MAX_ID = 2**31 - 1
-MAX_OFFSET = 1_000_000
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
-QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+from samfard.schemas_common import Offset, Page, QueryId, RecordId
 
 router = APIRouter(tags=["auth"])
 admin_router = APIRouter(tags=["access"])

@@ -22,10 +22,11 @@ from samfard.access.schemas import AuditEntryPublic
 from samfard.access.trail import require_traveller_scope
 from samfard.booking.models import Booking, Series
 from samfard.booking.schemas import EventPublic, LegPublic
+from samfard.booking.views import leg_public
 from samfard.db import transaction
 from samfard.travellers.schemas import CertificatePublic, PermitPublic, TravellerPublic
 from samfard.travellers.service import load_traveller
-from samfard.travellers.views import MASK, can_see_identity, traveller_public
+from samfard.travellers.views import can_see_identity, traveller_public
 
 
 class BookingExtract(BaseModel):
@@ -62,23 +63,6 @@ class TravellerExtract(BaseModel):
     audit_entries: list[AuditEntryPublic]
 
 
-def _leg(leg: Any, *, visible: bool) -> LegPublic:
-    public = LegPublic.model_validate(leg)
-    if visible:
-        return public
-    # Coordinates are rounded to about a kilometre and addresses hidden: the person's home.
-    return public.model_copy(
-        update={
-            "origin_address": MASK,
-            "destination_address": MASK,
-            "origin_lat": round(public.origin_lat, 2),
-            "origin_lon": round(public.origin_lon, 2),
-            "destination_lat": round(public.destination_lat, 2),
-            "destination_lon": round(public.destination_lon, 2),
-        }
-    )
-
-
 def _booking(booking: Booking, *, visible: bool) -> BookingExtract:
     return BookingExtract(
         id=booking.id,
@@ -97,7 +81,7 @@ def _booking(booking: Booking, *, visible: bool) -> BookingExtract:
         decision=booking.decision,
         created_by=booking.created_by,
         created_at=booking.created_at,
-        legs=[_leg(leg, visible=visible) for leg in booking.legs],
+        legs=[leg_public(leg, visible=visible) for leg in booking.legs],
         events=[EventPublic.model_validate(e) for e in booking.events],
     )
 

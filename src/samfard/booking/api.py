@@ -27,7 +27,7 @@ from samfard.booking.schemas import (
 from samfard.booking.views import booking_public, series_public
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import InputError
-from samfard.schemas_common import Page
+from samfard.schemas_common import Offset, Page, QueryId, RecordId
 
 router = APIRouter(tags=["bookings"])
 
@@ -61,10 +61,10 @@ def list_bookings(
     date_to: date | None = None,
     status: BookingStatus | None = None,
     principal: str | None = None,
-    traveller_id: int | None = None,
+    traveller_id: QueryId = None,
     service_: Annotated[str | None, Query(alias="service")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[BookingPublic]:
     if date_ is not None and (date_from is not None or date_to is not None):
         raise InputError("give either date or date_from/date_to, not both", field="date")
@@ -89,7 +89,7 @@ def list_bookings(
 
 @router.get("/bookings/{booking_id}")
 def get_booking(
-    booking_id: int,
+    booking_id: RecordId,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.BOOKINGS_READ)],
@@ -100,7 +100,7 @@ def get_booking(
 
 @router.patch("/bookings/{booking_id}")
 def update_booking(
-    booking_id: int,
+    booking_id: RecordId,
     data: BookingUpdate,
     session: SessionDep,
     now: NowDep,
@@ -114,7 +114,7 @@ def update_booking(
 
 @router.post("/bookings/{booking_id}/transitions")
 def transition_booking(
-    booking_id: int,
+    booking_id: RecordId,
     data: TransitionCreate,
     session: SessionDep,
     now: NowDep,
@@ -136,7 +136,7 @@ def transition_booking(
 
 @router.post("/bookings/{booking_id}/cancel")
 def cancel_booking(
-    booking_id: int,
+    booking_id: RecordId,
     data: CancelCreate,
     session: SessionDep,
     now: NowDep,
@@ -158,7 +158,7 @@ def cancel_booking(
 
 @router.get("/bookings/{booking_id}/events")
 def booking_history(
-    booking_id: int,
+    booking_id: RecordId,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.BOOKINGS_READ)],
@@ -182,7 +182,7 @@ def create_series(
 
 @router.get("/series/{series_id}")
 def get_series(
-    series_id: int,
+    series_id: RecordId,
     session: SessionDep,
     actor: Annotated[Actor, require(P.BOOKINGS_READ)],
 ) -> SeriesPublic:
@@ -192,7 +192,7 @@ def get_series(
 
 @router.post("/series/{series_id}/cancel")
 def cancel_series(
-    series_id: int,
+    series_id: RecordId,
     data: SeriesCancel,
     session: SessionDep,
     now: NowDep,

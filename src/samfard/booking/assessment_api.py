@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -19,17 +19,15 @@ from samfard.booking.schemas import BookingCreate, BookingPublic
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep
 from samfard.rules.facts import Mode
+from samfard.schemas_common import BodyId, RecordId
 
 router = APIRouter(tags=["assessment"])
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers on both databases: larger ones are no ids
-RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 class AssessmentCreate(BookingCreate):
     """A trip to assess without booking it; `mode` asks for a mode (default: by needs)."""
 
-    traveller_id: int = Field(ge=1, le=MAX_ID)
+    traveller_id: BodyId
     mode: Mode | None = None
 
 

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.recurrence import Weekday
+from samfard.schemas_common import BodyId
 
 
 class Channel(enum.StrEnum):
@@ -52,7 +53,7 @@ class Location(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    place_id: int | None = None
+    place_id: BodyId | None = None
     home: bool = False
     address: str | None = Field(default=None, min_length=3, max_length=200)
     lat: float | None = Field(default=None, ge=54.0, le=72.0)
@@ -85,7 +86,7 @@ class LegCreate(BaseModel):
 class BookingCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    traveller_id: int
+    traveller_id: BodyId
     service: str = Field(description="sjukresa, fardtjanst, riksfardtjanst, nartrafik, ...")
     principal: str = Field(description="code of the paying principal, e.g. 23 or 2281")
     legs: list[LegCreate] = Field(min_length=1, max_length=6)
@@ -129,12 +130,12 @@ class LegPublic(BaseModel):
     return_of_seq: int | None
     origin_place_id: int | None
     origin_address: str
-    origin_lat: float
-    origin_lon: float
+    origin_lat: float | None = Field(description="null when hidden (protected identity)")
+    origin_lon: float | None
     destination_place_id: int | None
     destination_address: str
-    destination_lat: float
-    destination_lon: float
+    destination_lat: float | None
+    destination_lon: float | None
     requested_pickup_at: datetime | None
     appointment_at: datetime | None
     promised_pickup_from: datetime | None
@@ -188,7 +189,7 @@ class SeriesLeg(BaseModel):
 class SeriesCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    traveller_id: int
+    traveller_id: BodyId
     service: str
     principal: str
     weekdays: list[Weekday] = Field(description='e.g. ["mon", "wed", "fri"]')

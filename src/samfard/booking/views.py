@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
-from samfard.booking.models import Booking, Series
+from samfard.booking.models import Booking, Leg, Series
 from samfard.booking.schemas import BookingPublic, LegPublic, SeriesPublic
 from samfard.booking.series import exception_days
 from samfard.travellers.models import Traveller
-from samfard.travellers.views import display_name
+from samfard.travellers.views import MASKED_ADDRESS, can_see_identity, display_name
 
 
 def booking_public(session: Session, booking: Booking, actor: Actor) -> BookingPublic:
@@ -26,7 +26,7 @@ def booking_public(session: Session, booking: Booking, actor: Actor) -> BookingP
         channel=booking.channel,
         purpose=booking.purpose,
         service_date=booking.service_date,
-        legs=[LegPublic.model_validate(leg) for leg in booking.legs],
+        legs=[leg_public(leg, visible=can_see_identity(traveller, actor)) for leg in booking.legs],
         companions=list(booking.companions),
         needs=list(booking.needs),
         message_to_driver=booking.message_to_driver,
@@ -36,6 +36,19 @@ def booking_public(session: Session, booking: Booking, actor: Actor) -> BookingP
         version=booking.version,
         created_at=booking.created_at,
     )
+
+
+def leg_public(leg: Leg, *, visible: bool) -> LegPublic:
+    """A leg as shown; for a protected identity, every end that is not a public place
+    (the home, a free address) is hidden with its coordinates."""
+    shown = LegPublic.model_validate(leg)
+    if visible:
+        return shown
+    hidden: dict[str, object] = {}
+    for end in ("origin", "destination"):
+        if getattr(leg, f"{end}_place_id") is None:
+            hidden |= {f"{end}_address": MASKED_ADDRESS, f"{end}_lat": None, f"{end}_lon": None}
+    return shown.model_copy(update=hidden)
 
 
 def series_public(series: Series, bookings: list[Booking]) -> SeriesPublic:

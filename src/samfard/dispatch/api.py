@@ -14,6 +14,7 @@ from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.dispatch import service
 from samfard.dispatch.schemas import ManifestPublic, PlanPublic, PlanSummary, UnservedPublic
 from samfard.dispatch.views import plan_public
+from samfard.schemas_common import RecordId
 
 router = APIRouter(tags=["dispatch"])
 
@@ -60,7 +61,7 @@ def plan_day(
 
 @router.get("/runs/{run_id}/manifest")
 def get_manifest(
-    run_id: int,
+    run_id: RecordId,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.MANIFEST_READ)],

@@ -12,6 +12,7 @@ from samfard.access.permissions import Permission as P
 from samfard.deps import SessionDep
 from samfard.geo import places
 from samfard.geo.schemas import PlacePublic
+from samfard.schemas_common import RecordId
 
 router = APIRouter(tags=["places"])
 
@@ -33,6 +34,6 @@ def search_places(
 
 @router.get("/places/{place_id}")
 def get_place(
-    place_id: int, session: SessionDep, actor: Annotated[Actor, require(P.PLACES_READ)]
+    place_id: RecordId, session: SessionDep, actor: Annotated[Actor, require(P.PLACES_READ)]
 ) -> PlacePublic:
     return PlacePublic.model_validate(places.get_place(session=session, place_id=place_id))

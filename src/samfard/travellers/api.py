@@ -10,7 +10,7 @@ from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
-from samfard.schemas_common import Page
+from samfard.schemas_common import Offset, Page, RecordId
 from samfard.travellers import credentials, service
 from samfard.travellers.schemas import (
     CertificateCreate,
@@ -46,7 +46,7 @@ def find_travellers(
     actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
     q: Annotated[str | None, Query(description="name or personal number")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Offset = 0,
 ) -> Page[TravellerPublic]:
     rows, total = service.find_travellers(
         session=session, actor=actor, now=now, query=q, limit=limit, offset=offset
@@ -58,7 +58,7 @@ def find_travellers(
 
 @router.get("/travellers/{traveller_id}")
 def get_traveller(
-    traveller_id: int,
+    traveller_id: RecordId,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
@@ -71,7 +71,7 @@ def get_traveller(
 
 @router.patch("/travellers/{traveller_id}")
 def update_traveller(
-    traveller_id: int,
+    traveller_id: RecordId,
     data: TravellerUpdate,
     session: SessionDep,
     now: NowDep,
@@ -85,7 +85,7 @@ def update_traveller(
 
 @router.post("/travellers/{traveller_id}/permits", status_code=201)
 def add_permit(
-    traveller_id: int,
+    traveller_id: RecordId,
     data: PermitCreate,
     session: SessionDep,
     now: NowDep,
@@ -99,7 +99,7 @@ def add_permit(
 
 @router.get("/travellers/{traveller_id}/permits")
 def list_permits(
-    traveller_id: int,
+    traveller_id: RecordId,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
@@ -112,7 +112,7 @@ def list_permits(
 
 @router.post("/travellers/{traveller_id}/certificates", status_code=201)
 def issue_certificate(
-    traveller_id: int,
+    traveller_id: RecordId,
     data: CertificateCreate,
     session: SessionDep,
     now: NowDep,
@@ -126,7 +126,7 @@ def issue_certificate(
 
 @router.get("/travellers/{traveller_id}/certificates")
 def list_certificates(
-    traveller_id: int,
+    traveller_id: RecordId,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.TRAVELLERS_READ)],

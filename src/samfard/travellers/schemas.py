@@ -6,7 +6,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from samfard.schemas_common import LAT, LON
+from samfard.schemas_common import LAT, LON, BodyId
 from samfard.travellers.models import CertificateKind, MobilityAid, PermitKind
 
 
@@ -135,7 +135,7 @@ class CertificateCreate(BaseModel):
     valid_from: date
     valid_until: date
     trips_allowed: int | None = Field(default=None, ge=1)
-    issuer_id: int
+    issuer_id: BodyId
     companion_allowed: bool = False
     reason: str | None = None
 

@@ -10,6 +10,7 @@ from samfard.travellers.schemas import Address, TravellerPublic
 
 MASK = "Skyddad identitet"
 MASKED_NUMBER = "********-****"
+MASKED_ADDRESS = "Skyddad adress"
 
 
 def can_see_identity(traveller: Traveller, actor: Actor) -> bool:

@@ -16,8 +16,10 @@ from fastapi.templating import Jinja2Templates
 
 from samfard.access import service as access_service
 from samfard.access.actor import Actor
-from samfard.access.deps import PUBLIC, SESSION_COOKIE, require
+from samfard.access.api import login_limiter
+from samfard.access.deps import PUBLIC, require, set_session_cookies
 from samfard.access.permissions import Permission as P
+from samfard.access.ratelimit import RateLimitExceeded
 from samfard.booking import service as booking_service
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep, SettingsDep
@@ -61,23 +63,24 @@ def login(
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
 ) -> Response:
+    address = request.client.host if request.client else "unknown"
     try:
+        login_limiter(request).check(address=address, username=username, now=now)
         token = access_service.login(
             session=session, username=username, password=password, kind="session", now=now
         )
-    except Unauthenticated as error:
+    except (Unauthenticated, RateLimitExceeded) as error:
+        status = 429 if isinstance(error, RateLimitExceeded) else 401
         return templates.TemplateResponse(
             request,
             "login.html",
             {"error": error.message, "username": username},
-            status_code=401,
+            status_code=status,
         )
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie(
-        SESSION_COOKIE,
+    set_session_cookies(
+        response,
         token,
-        httponly=True,
-        samesite="strict",
         secure=settings.secure_cookies,
         max_age=int(access_service.TOKEN_LIFETIME["session"].total_seconds()),
     )
