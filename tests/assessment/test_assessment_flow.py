@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from assessment_fixtures import (
-    STINA,
     book,
     certificate,
     issuer,
@@ -20,36 +18,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, auth, register, token_for
-from samfard.access.permissions import Role
+from helpers import NOW, auth
 from samfard.booking.models import Booking, BookingEvent
 from samfard.costs.fee_ledger import FeeLedgerEntry
 from samfard.travellers.models import Certificate
-
-
-@pytest.fixture
-def admin(session: Session) -> str:
-    return token_for(session, Role.SYSTEM_ADMIN, now=NOW)
-
-
-@pytest.fixture
-def operator(session: Session) -> str:
-    return token_for(session, Role.OPERATOR, now=NOW)
-
-
-@pytest.fixture
-def assessor(session: Session) -> str:
-    return token_for(session, Role.ASSESSOR, now=NOW)
-
-
-@pytest.fixture
-def stina(app_client: TestClient, operator: str) -> int:
-    return register(app_client, operator, STINA)
-
-
-@pytest.fixture
-def anna(app_client: TestClient, operator: str) -> int:
-    return register(app_client, operator)
 
 
 def test_vn_taxi_with_a_valid_certificate_is_approved_automatically_with_fees_in_ore(

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from assessment_fixtures import (
-    STINA,
     book,
     certificate,
     issuer,
@@ -20,35 +18,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, auth, place_id, register, token_for
-from samfard.access.permissions import Role
+from helpers import auth, place_id
 from samfard.booking.models import Booking
 from samfard.travellers.models import Issuer
-
-
-@pytest.fixture
-def admin(session: Session) -> str:
-    return token_for(session, Role.SYSTEM_ADMIN, now=NOW)
-
-
-@pytest.fixture
-def operator(session: Session) -> str:
-    return token_for(session, Role.OPERATOR, now=NOW)
-
-
-@pytest.fixture
-def assessor(session: Session) -> str:
-    return token_for(session, Role.ASSESSOR, now=NOW)
-
-
-@pytest.fixture
-def stina(app_client: TestClient, operator: str) -> int:
-    return register(app_client, operator, STINA)
-
-
-@pytest.fixture
-def anna(app_client: TestClient, operator: str) -> int:
-    return register(app_client, operator)
 
 
 def test_fee_ceiling_is_crossed_across_stored_bookings(
