@@ -4,6 +4,7 @@ so a rolled-back change leaves no entry and a committed one always has its entry
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Protocol
 
 from sqlalchemy.orm import Session
 
@@ -34,4 +35,33 @@ def record(
             purpose=purpose,
             request_id=actor.request_id,
         )
+    )
+
+
+class TravellersRecord(Protocol):
+    """A record about one traveller, such as a booking."""
+
+    id: int
+    traveller_id: int
+
+
+def record_booking(
+    session: Session,
+    actor: Actor,
+    booking: TravellersRecord,
+    *,
+    action: str,
+    purpose: str,
+    at: datetime | None = None,
+) -> None:
+    """Audit a read or write of a booking, which is personal data of its traveller."""
+    record(
+        session,
+        actor,
+        traveller_id=booking.traveller_id,
+        record_type="booking",
+        record_id=booking.id,
+        action=action,
+        purpose=purpose,
+        at=at,
     )

@@ -265,14 +265,7 @@ def queue(
     waiting = [b for b in rows if (b.decision or {}).get("outcome") == WAITING][:limit]
     with transaction(session):
         for booking in waiting:
-            audit.record(
-                session,
-                actor,
-                traveller_id=booking.traveller_id,
-                record_type="booking",
-                record_id=booking.id,
-                action="list",
-                purpose="assessment queue",
-                at=now,
+            audit.record_booking(
+                session, actor, booking, action="list", purpose="assessment queue", at=now
             )
     return waiting

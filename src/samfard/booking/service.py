@@ -113,16 +113,7 @@ def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: dat
     ]
     session.add(booking)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        traveller_id=draft.traveller.id,
-        record_type="booking",
-        record_id=booking.id,
-        action="create",
-        purpose="book trip",
-        at=now,
-    )
+    audit.record_booking(session, actor, booking, action="create", purpose="book trip", at=now)
     from samfard.booking.assessment import assess_new_booking  # imports this module
 
     assess_new_booking(session, booking, draft.traveller, actor=actor, now=now)
@@ -224,16 +215,7 @@ def get_booking(*, session: Session, booking_id: int, actor: Actor, now: datetim
     with transaction(session):
         booking = load_booking(session=session, booking_id=booking_id)
         check_record_scope(actor, booking)
-        audit.record(
-            session,
-            actor,
-            traveller_id=booking.traveller_id,
-            record_type="booking",
-            record_id=booking.id,
-            action="read",
-            purpose="booking card",
-            at=now,
-        )
+        audit.record_booking(session, actor, booking, action="read", purpose="booking card", at=now)
     return booking
 
 
@@ -290,15 +272,8 @@ def list_bookings(
             )
         )
         for booking in rows:
-            audit.record(
-                session,
-                actor,
-                traveller_id=booking.traveller_id,
-                record_type="booking",
-                record_id=booking.id,
-                action="list",
-                purpose="booking list",
-                at=now,
+            audit.record_booking(
+                session, actor, booking, action="list", purpose="booking list", at=now
             )
     return rows, total
 
@@ -319,15 +294,8 @@ def update_booking(
         if "message_to_driver" in data.model_fields_set:
             booking.message_to_driver = data.message_to_driver
         booking.updated_at = now
-        audit.record(
-            session,
-            actor,
-            traveller_id=booking.traveller_id,
-            record_type="booking",
-            record_id=booking.id,
-            action="update",
-            purpose="change booking",
-            at=now,
+        audit.record_booking(
+            session, actor, booking, action="update", purpose="change booking", at=now
         )
     return booking
 

@@ -52,15 +52,8 @@ def apply_transition(
     booking.status = target.value
     booking.late_cancellation = booking.late_cancellation or late
     booking.updated_at = now
-    audit.record(
-        session,
-        actor,
-        traveller_id=booking.traveller_id,
-        record_type="booking",
-        record_id=booking.id,
-        action="update",
-        purpose=f"status {current} -> {target}",
-        at=now,
+    audit.record_booking(
+        session, actor, booking, action="update", purpose=f"status {current} -> {target}", at=now
     )
     # A planned day follows its bookings: approved ones are placed live, cancelled leave.
     from samfard.dispatch.live import on_transition  # dispatch imports this module
@@ -102,14 +95,7 @@ def history(
     with transaction(session):
         booking = load_booking(session=session, booking_id=booking_id)
         check_record_scope(actor, booking)
-        audit.record(
-            session,
-            actor,
-            traveller_id=booking.traveller_id,
-            record_type="booking",
-            record_id=booking.id,
-            action="read",
-            purpose="booking history",
-            at=now,
+        audit.record_booking(
+            session, actor, booking, action="read", purpose="booking history", at=now
         )
         return list(booking.events)
