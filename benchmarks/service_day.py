@@ -12,7 +12,7 @@ and OR-Tools started from the insertion plan, keeping its promises (`insertion+o
     .venv/bin/python benchmarks/service_day.py --trips 600,3000 --engines insertion
 
 Cost is priced per vehicle trip (a stretch of a route with someone on board) with the
-illustrative tariff in `TARIFF` (kr): a start fee plus a price per km and per hour of
+illustrative tariff in `TARIFF` (öre): a start fee plus a price per km and per hour of
 loaded driving, as a procured taxi run is paid; empty driving is not priced but is in
 the vehicle km. "Alone" prices every trip as its own vehicle trip on the direct road,
 same tariff, the vehicle type the trip needs. Savings = 1 - cost / alone.
@@ -31,10 +31,12 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from samfard.demo.generator import DemoBooking, DemoDay, DemoLeg, generate_day
 from samfard.geo.traveltime import GeodesicProvider, Point
+from samfard.money import times
 from samfard.planning.insertion import Insertion, ScreeningCache, insert, with_request
 from samfard.planning.model import (
     Problem,
@@ -52,12 +54,22 @@ from samfard.timeutil import local
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MIN = 60.0
-# kr per vehicle trip, per km, per hour of driving (illustrative, not a contract).
+# Öre per vehicle trip, per km, per hour of driving (illustrative, not a contract); money
+# is summed in whole öre like everywhere in Samfard.
 TARIFF = {
-    VehicleType.TAXI: (45.0, 14.0, 420.0),
-    VehicleType.WHEELCHAIR: (60.0, 18.0, 540.0),
-    VehicleType.STRETCHER: (150.0, 25.0, 900.0),
+    VehicleType.TAXI: (4500, Decimal(1400), Decimal(42000)),
+    VehicleType.WHEELCHAIR: (6000, Decimal(1800), Decimal(54000)),
+    VehicleType.STRETCHER: (15000, Decimal(2500), Decimal(90000)),
 }
+
+
+def _fare(per_km: Decimal, per_h: Decimal, metres: float, seconds: float) -> int:
+    """Öre for one stretch, each part rounded half up to the öre."""
+    km = Decimal(str(metres)) / 1000
+    hours = Decimal(str(seconds)) / 3600
+    return times(per_km, km) + times(per_h, hours)
+
+
 # Extra ride time allowed over the direct trip (rules.md, [O] Värmland): sjukresor 60 min
 # (dialysis 45), färdtjänst 30 min within the municipality, riksfärdtjänst 60 min.
 EXTRA_RIDE = {"dialysis": 45 * MIN, "sjukresa": 60 * MIN, "fardtjanst": 30 * MIN}
@@ -172,7 +184,7 @@ def _fleet(
                     depot,
                     depot,
                     type=kind,
-                    cost_per_distance=per_km / 1000,
+                    cost_per_distance=float(per_km) / 1000,  # planning weight, öre per metre
                     fixed_cost=start_fee,
                 )
             )
@@ -208,9 +220,10 @@ def plan_by_ortools(
     return problem, plan(problem, time_limit_s=time_limit, seed=seed, initial=initial).solution
 
 
-def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, float]:
+def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, float | Decimal]:
     """Vehicle use, coordination, tariff cost against driving alone, extra ride time."""
-    km = cost = alone = 0.0
+    km = 0.0
+    cost = alone = 0  # öre
     trips = requests_count = used = 0
     extra: list[float] = []
     served: list[str] = []
@@ -230,8 +243,8 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
             picked: dict[str, float] = {}
             for prev, stop in zip(stops, stops[1:-1], strict=False):
                 if on_board:  # loaded driving is what a run is paid for
-                    cost += per_km * dist[prev.location][stop.location] / 1000
-                    cost += per_h * t[prev.location][stop.location] / 3600
+                    leg = (prev.location, stop.location)
+                    cost += _fare(per_km, per_h, dist[leg[0]][leg[1]], t[leg[0]][leg[1]])
                 r = requests[stop.request_id or ""]
                 if stop.kind is StopKind.PICKUP:
                     if on_board == 0:  # a new vehicle trip starts with a pickup into an empty car
@@ -246,8 +259,9 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
         for rid in (rid for route in solution.routes for rid in route.request_ids()):
             r = requests[rid]
             start_fee, per_km, per_h = TARIFF[day.needs[rid]]
-            alone += start_fee + per_km * dist[r.pickup][r.dropoff] / 1000
-            alone += per_h * t[r.pickup][r.dropoff] / 3600
+            alone += start_fee + _fare(
+                per_km, per_h, dist[r.pickup][r.dropoff], t[r.pickup][r.dropoff]
+            )
     q = statistics.quantiles(extra, n=20) if len(extra) > 1 else [0.0] * 19
     return {
         "requests": requests_count,
@@ -256,8 +270,8 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
         "vehicle_km": km / 1000,
         "vehicle_trips": trips,
         "passengers_per_vehicle_trip": len(served) / trips if trips else 0.0,
-        "cost_kr": cost,
-        "alone_kr": alone,
+        "cost_kr": Decimal(cost) / 100,
+        "alone_kr": Decimal(alone) / 100,
         "savings_pct": 100 * (1 - cost / alone) if alone else 0.0,
         "extra_ride_p50_min": q[9],
         "extra_ride_p90_min": q[17],
@@ -291,7 +305,7 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
     seconds = time.perf_counter() - started
     row = {"trips": str(trips), "engine": engine, "plan_s": f"{seconds:.1f}"}
     for key, value in metrics(plans).items():
-        row[key] = f"{value:.2f}" if isinstance(value, float) else str(value)
+        row[key] = f"{value:.2f}" if isinstance(value, float | Decimal) else str(value)
     return row
 
 
@@ -311,7 +325,7 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         f"({GeodesicProvider().name}), one problem per region, OR-Tools time limit "
         f"{args.time_limit} s per region, one vehicle per 8 plain trips, per 5 wheelchair "
         "or stretcher trips, shift 05:00-23:30",
-        "- tariff (kr: start fee, per km, per hour): "
+        "- tariff (öre: per vehicle trip, per km, per hour): "
         + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
         "- plan_s is the wall-clock planning time of both regions together; extra ride time "
         "is ride time minus the direct trip, in minutes",
