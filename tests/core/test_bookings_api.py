@@ -116,15 +116,29 @@ def test_pagination_reports_total_and_slices(
 
 
 def test_lifecycle_transitions_are_stored_as_events(
-    app_client: TestClient, operator: str, anna: int
+    app_client: TestClient, session: Session, operator: str, anna: int
 ) -> None:
+    """The desk moves a booking through planning and driving; approving it is the
+    assessor's decision, which the desk cannot take."""
+    assessor = token_for(session, Role.ASSESSOR, now=NOW)
     booking = app_client.post(
         "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
     ).json()
+    assert booking["status"] == "requested", "a Jämtland taxi sjukresa waits for an assessor"
     url = f"/api/v1/bookings/{booking['id']}"
-    for target in ("approved", "scheduled", "assigned", "in_progress", "completed"):
+    by_desk = app_client.post(
+        f"{url}/transitions", json={"to": "approved", "reason": "x"}, headers=auth(operator)
+    )
+    assert by_desk.status_code == 403
+    for target, token in (
+        ("approved", assessor),
+        ("scheduled", operator),
+        ("assigned", operator),
+        ("in_progress", operator),
+        ("completed", operator),
+    ):
         moved = app_client.post(
-            f"{url}/transitions", json={"to": target, "reason": "test"}, headers=auth(operator)
+            f"{url}/transitions", json={"to": target, "reason": "test"}, headers=auth(token)
         )
         assert moved.status_code == 200, moved.text
         assert moved.json()["status"] == target
@@ -142,7 +156,9 @@ def test_lifecycle_transitions_are_stored_as_events(
         ("assigned", "in_progress"),
         ("in_progress", "completed"),
     ]
-    assert all(e["actor"] == "operator-user" for e in history)
+    assert [e["actor"] for e in history] == ["operator-user", "assessor-user"] + 4 * [
+        "operator-user"
+    ]
 
 
 def test_cancellation_needs_a_reason_and_late_ones_are_flagged(

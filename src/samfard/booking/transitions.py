@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.access.permissions import Permission
 from samfard.booking.entitlement import check_record_scope
 from samfard.booking.lifecycle import BookingStatus, check_transition, is_late_cancellation
 from samfard.booking.models import Booking, BookingEvent
@@ -17,6 +18,9 @@ from samfard.db import transaction
 from samfard.errors import InputError
 
 REASON_REQUIRED = {BookingStatus.DENIED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW}
+# Deciding eligibility belongs to the central assessment function, not to the booking desk.
+DECIDED_FROM = {BookingStatus.REQUESTED, BookingStatus.DENIED}
+DECISIONS = {BookingStatus.APPROVED, BookingStatus.DENIED}
 
 
 def apply_transition(
@@ -77,6 +81,8 @@ def transition(
         booking = load_booking(session=session, booking_id=booking_id)
         check_record_scope(actor, booking)
         check_version(booking, version)
+        if target in DECISIONS and BookingStatus(booking.status) in DECIDED_FROM:
+            actor.require(Permission.ASSESSMENTS_DECIDE)
         apply_transition(
             session,
             booking,
