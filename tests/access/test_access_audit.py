@@ -81,7 +81,7 @@ BODIES: dict[tuple[str, str], Body] = {
         "message_to_driver": "Ny portkod",
     },
     ("POST", "/api/v1/bookings/{booking_id}/transitions"): lambda c, w, url: {
-        "to": "approved",
+        "to": "cancelled",
         "reason": "test",
     },
     ("POST", "/api/v1/bookings/{booking_id}/cancel"): lambda c, w, url: {

@@ -119,19 +119,23 @@ def test_lifecycle_transitions_are_stored_as_events(
     app_client: TestClient, session: Session, operator: str, anna: int
 ) -> None:
     """The desk moves a booking through planning and driving; approving it is the
-    assessor's decision, which the desk cannot take."""
+    assessor's decision, taken through the assessment route, not a plain transition."""
     assessor = token_for(session, Role.ASSESSOR, now=NOW)
     booking = app_client.post(
         "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
     ).json()
     assert booking["status"] == "requested", "a Jämtland taxi sjukresa waits for an assessor"
     url = f"/api/v1/bookings/{booking['id']}"
-    by_desk = app_client.post(
-        f"{url}/transitions", json={"to": "approved", "reason": "x"}, headers=auth(operator)
+    by_transition = app_client.post(
+        f"{url}/transitions", json={"to": "approved", "reason": "x"}, headers=auth(assessor)
     )
-    assert by_desk.status_code == 403
+    assert by_transition.status_code == 409
+    assert by_transition.json()["field"] == "to"
+    approved = app_client.post(
+        f"{url}/assessment", json={"action": "approve", "reason": "test"}, headers=auth(assessor)
+    )
+    assert approved.status_code == 200, approved.text
     for target, token in (
-        ("approved", assessor),
         ("scheduled", operator),
         ("assigned", operator),
         ("in_progress", operator),

@@ -98,15 +98,15 @@ def test_approving_a_booking_on_a_planned_day_answers_with_its_promised_pickup(
     waiting = session.scalars(
         select(Booking).where(
             Booking.service_date == DAY,
-            Booking.status.in_([BookingStatus.REQUESTED.value, BookingStatus.DENIED.value]),
+            Booking.status == BookingStatus.REQUESTED.value,
         )
     ).all()
     assert waiting, "the demo day leaves some bookings for an assessor"
     admin = token_for(session, Role.SYSTEM_ADMIN, now=clock.now(), username="admin")
     answers = [
         app_client.post(
-            f"/api/v1/bookings/{booking.id}/transitions",
-            json={"to": "approved", "reason": "assessor: approved"},
+            f"/api/v1/bookings/{booking.id}/assessment",
+            json={"action": "approve", "reason": "assessor: approved"},
             headers=auth(admin),
         )
         for booking in waiting

@@ -9,16 +9,16 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
-from samfard.access.permissions import Permission
 from samfard.booking.entitlement import check_record_scope
 from samfard.booking.lifecycle import BookingStatus, check_transition, is_late_cancellation
 from samfard.booking.models import Booking, BookingEvent
 from samfard.booking.service import check_version, first_pickup, load_booking
 from samfard.db import transaction
-from samfard.errors import InputError
+from samfard.errors import Conflict, InputError
 
 REASON_REQUIRED = {BookingStatus.DENIED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW}
-# Deciding eligibility belongs to the central assessment function, not to the booking desk.
+# Deciding eligibility belongs to the central assessment function (booking/assessment.py),
+# which records fees with the decision; the plain transition route does not decide.
 DECIDED_FROM = {BookingStatus.REQUESTED, BookingStatus.DENIED}
 DECISIONS = {BookingStatus.APPROVED, BookingStatus.DENIED}
 
@@ -82,7 +82,12 @@ def transition(
         check_record_scope(actor, booking)
         check_version(booking, version)
         if target in DECISIONS and BookingStatus(booking.status) in DECIDED_FROM:
-            actor.require(Permission.ASSESSMENTS_DECIDE)
+            raise Conflict(
+                f"approving or denying booking {booking.reference} is an assessment decision "
+                "(fees, ceiling, letter): an assessor uses "
+                f"POST /api/v1/bookings/{booking.id}/assessment",
+                field="to",
+            )
         apply_transition(
             session,
             booking,
