@@ -143,17 +143,9 @@ def cancel_booking(
     settings: SettingsDep,
     actor: Annotated[Actor, require(P.BOOKINGS_WRITE)],
 ) -> BookingPublic:
-    booking = transitions.transition(
-        session=session,
-        booking_id=booking_id,
-        target=BookingStatus.CANCELLED,
-        actor=actor,
-        now=now,
-        reason=data.reason,
-        version=data.version,
-        late_notice=timedelta(minutes=settings.late_cancellation_minutes),
-    )
-    return booking_public(session, booking, actor)
+    """The desk's most common transition, with the reason required by its body."""
+    move = TransitionCreate(to=BookingStatus.CANCELLED, reason=data.reason, version=data.version)
+    return transition_booking(booking_id, move, session, now, settings, actor)
 
 
 @router.get("/bookings/{booking_id}/events")
