@@ -17,7 +17,7 @@ from samfard.principals.service import get_principal, require_service
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Certificate, Issuer, Permit
 from samfard.travellers.schemas import CertificateCreate, IssuerCreate, PermitCreate
-from samfard.travellers.service import load_traveller
+from samfard.travellers.service import load_traveller, read_traveller
 
 
 def _check_period(valid_from: date, valid_until: date | None) -> None:
@@ -59,19 +59,15 @@ def add_permit(
 def list_permits(
     *, session: Session, traveller_id: int, actor: Actor, now: datetime
 ) -> list[Permit]:
-    with transaction(session):
-        traveller = load_traveller(session=session, traveller_id=traveller_id)
-        audit.record(
-            session,
-            actor,
-            traveller_id=traveller.id,
-            record_type="permit",
-            record_id=None,
-            action="read",
-            purpose="list permits",
-            at=now,
-        )
-        return list(traveller.permits)
+    traveller = read_traveller(
+        session=session,
+        traveller_id=traveller_id,
+        actor=actor,
+        now=now,
+        record_type="permit",
+        purpose="list permits",
+    )
+    return list(traveller.permits)
 
 
 def register_issuer(*, session: Session, data: IssuerCreate, actor: Actor) -> Issuer:
@@ -149,16 +145,12 @@ def issue_certificate(
 def list_certificates(
     *, session: Session, traveller_id: int, actor: Actor, now: datetime
 ) -> list[Certificate]:
-    with transaction(session):
-        traveller = load_traveller(session=session, traveller_id=traveller_id)
-        audit.record(
-            session,
-            actor,
-            traveller_id=traveller.id,
-            record_type="certificate",
-            record_id=None,
-            action="read",
-            purpose="list certificates",
-            at=now,
-        )
-        return list(traveller.certificates)
+    traveller = read_traveller(
+        session=session,
+        traveller_id=traveller_id,
+        actor=actor,
+        now=now,
+        record_type="certificate",
+        purpose="list certificates",
+    )
+    return list(traveller.certificates)

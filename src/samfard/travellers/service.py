@@ -78,14 +78,34 @@ def load_traveller(
 def get_traveller(
     *, session: Session, traveller_id: int, actor: Actor, purpose: str, now: datetime
 ) -> Traveller:
+    return read_traveller(
+        session=session,
+        traveller_id=traveller_id,
+        actor=actor,
+        now=now,
+        record_type="traveller",
+        purpose=purpose,
+    )
+
+
+def read_traveller(
+    *,
+    session: Session,
+    traveller_id: int,
+    actor: Actor,
+    now: datetime,
+    record_type: str,
+    purpose: str,
+) -> Traveller:
+    """Load a traveller to show part of their record, auditing the read of that part."""
     with transaction(session):
         traveller = load_traveller(session=session, traveller_id=traveller_id)
         audit.record(
             session,
             actor,
             traveller_id=traveller.id,
-            record_type="traveller",
-            record_id=traveller.id,
+            record_type=record_type,
+            record_id=traveller.id if record_type == "traveller" else None,
             action="read",
             purpose=purpose,
             at=now,
