@@ -17,7 +17,7 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import SessionDep
 from samfard.reports import service
-from samfard.reports.exports import to_csv, to_xlsx
+from samfard.reports.exports import Sheet, to_csv, to_xlsx
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -83,10 +83,7 @@ def invoice_basis(
     sheet = service.invoice_basis_sheet(
         session=session, actor=actor, carrier=carrier, year=year, month=number
     )
-    name = f"fakturaunderlag-{month}.{format.value}"
-    if format is SheetFormat.XLSX:
-        return _file(to_xlsx([sheet]), XLSX, name)
-    return _file(to_csv(sheet), "text/csv; charset=utf-8", name)
+    return _sheet_file(sheet, format, f"fakturaunderlag-{month}.{format.value}")
 
 
 @router.get("/cost-statement")
@@ -102,7 +99,10 @@ def cost_statement(
     sheet = service.cost_statement_sheet(
         session=session, actor=actor, principal=principal, year=year, month=number
     )
-    name = f"kostnadsredovisning-{principal}-{month}.{format.value}"
+    return _sheet_file(sheet, format, f"kostnadsredovisning-{principal}-{month}.{format.value}")
+
+
+def _sheet_file(sheet: Sheet, format: SheetFormat, name: str) -> Response:
     if format is SheetFormat.XLSX:
         return _file(to_xlsx([sheet]), XLSX, name)
     return _file(to_csv(sheet), "text/csv; charset=utf-8", name)
