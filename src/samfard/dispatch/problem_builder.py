@@ -12,7 +12,7 @@ Where a booking's decision carries a time tolerance (assessment writes
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -149,10 +149,13 @@ def _extra_ride_min(leg: LegInput, defaults: PlanningDefaults) -> int:
     return defaults.extra_ride_beyond_min
 
 
-def _service_s(needs: tuple[str, ...], defaults: PlanningDefaults) -> float:
-    if "stretcher" in needs:
+def service_seconds(needs: Iterable[str], defaults: PlanningDefaults) -> float:
+    """Time the vehicle stands still at a pickup or drop-off for a traveller with these
+    needs (boarding or alighting); settlement uses the same figure."""
+    kinds = set(needs)
+    if "stretcher" in kinds:
         return defaults.service_stretcher_min * MINUTE
-    if "wheelchair" in needs:
+    if "wheelchair" in kinds:
         return defaults.service_wheelchair_min * MINUTE
     return defaults.service_seated_min * MINUTE
 
@@ -185,7 +188,7 @@ def _request(
         extra = _extra_ride_min(leg, defaults) * MINUTE
     else:
         before, after, extra = (m * MINUTE for m in tolerance)
-    service = _service_s(leg.needs, defaults)
+    service = service_seconds(leg.needs, defaults)
     if leg.requested_pickup_at is not None:
         t = seconds_of(day, leg.requested_pickup_at)
         pickup_window = Window(t - before, t + after)
