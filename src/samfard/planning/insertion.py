@@ -258,9 +258,14 @@ def _candidate_views(
         if vehicle.id in used or not _compatible(vehicle, request, reasons):
             continue
         s, e = vehicle.start_depot, vehicle.end_depot
-        reach = w.distance * vehicle.cost_per_distance * (
-            dist[s][request.pickup] + dist[request.dropoff][e]
-        ) + w.time * vehicle.cost_per_time * (t[s][request.pickup] + t[request.dropoff][e])
+        reach = w.fixed * vehicle.cost_per_pickup
+        if not vehicle.free_depot_legs:
+            reach += w.distance * vehicle.cost_per_distance * (
+                dist[s][request.pickup] + dist[request.dropoff][e]
+            ) + w.distance * vehicle.cost_per_transit_time * (
+                t[s][request.pickup] + t[request.dropoff][e]
+            )
+        reach += w.time * vehicle.cost_per_time * (t[s][request.pickup] + t[request.dropoff][e])
         idle.setdefault(_kind(vehicle)[4:], []).append((reach, order, vehicle))
     for group in idle.values():
         group.sort(key=lambda item: item[:2])
@@ -272,7 +277,8 @@ def _kind(v: Vehicle) -> tuple[object, ...]:
     """Everything about a vehicle but its id, depots first."""
     return (
         v.start_depot, v.end_depot, v.shift, v.capacity, v.type, v.cost_per_distance,
-        v.cost_per_time, v.fixed_cost, v.max_duration, v.front_seats,
+        v.cost_per_time, v.fixed_cost, v.max_duration, v.front_seats, v.cost_per_pickup,
+        v.cost_per_transit_time, v.free_depot_legs,
     )  # fmt: skip
 
 

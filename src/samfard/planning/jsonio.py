@@ -59,6 +59,9 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "fixed_cost": v.fixed_cost,
                 "max_duration": v.max_duration,
                 "front_seats": v.front_seats,
+                "cost_per_pickup": v.cost_per_pickup,
+                "cost_per_transit_time": v.cost_per_transit_time,
+                "free_depot_legs": v.free_depot_legs,
             }
             for v in problem.vehicles
         ],
@@ -109,6 +112,12 @@ def _as_window(value: Any) -> Window:
     return Window(float(earliest), float(latest))
 
 
+def _as_bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
 def _as_ints(value: Any) -> tuple[int, ...]:
     if not isinstance(value, list) or not all(isinstance(x, int) for x in value):
         raise ValueError("expected a list of integers")
@@ -153,6 +162,9 @@ def _vehicle(data: dict[str, Any], i: int) -> Vehicle:
             fixed_cost=_opt(data, "fixed_cost", where, float, 0.0),
             max_duration=_opt(data, "max_duration", where, float, None),
             front_seats=_opt(data, "front_seats", where, _as_int, 1),
+            cost_per_pickup=_opt(data, "cost_per_pickup", where, float, 0.0),
+            cost_per_transit_time=_opt(data, "cost_per_transit_time", where, float, 0.0),
+            free_depot_legs=_opt(data, "free_depot_legs", where, _as_bool, False),
         )
     except InputError as error:
         if error.message.startswith(where):
