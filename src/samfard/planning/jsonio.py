@@ -112,12 +112,6 @@ def _as_window(value: Any) -> Window:
     return Window(float(earliest), float(latest))
 
 
-def _as_bool(value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError("expected true or false")
-    return value
-
-
 def _as_ints(value: Any) -> tuple[int, ...]:
     if not isinstance(value, list) or not all(isinstance(x, int) for x in value):
         raise ValueError("expected a list of integers")
