@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from samfard.costs.contracts import VehicleType, find_contract
 from samfard.costs.models import Carrier
-from samfard.costs.service import add_contract, load_contract_files, load_contracts
+from samfard.costs.service import add_contract, load_contract_files
+from samfard.costs.stored_contracts import load_contracts
 from samfard.errors import Conflict, InputError
 
 TAXI = {

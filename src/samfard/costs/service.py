@@ -31,7 +31,6 @@ from samfard.access.permissions import Permission
 from samfard.booking.models import Booking, Leg
 from samfard.costs.allocation import RunAllocation, settle_run
 from samfard.costs.contracts import (
-    Contract,
     Need,
     VehicleType,
     find_contract,
@@ -41,6 +40,7 @@ from samfard.costs.contracts import (
 from samfard.costs.fee_ledger import FeeLedgerEntry
 from samfard.costs.models import Carrier, ContractRow, SettledRun, SettledTrip
 from samfard.costs.pricing import RunFacts
+from samfard.costs.stored_contracts import load_contracts
 from samfard.costs.stretches import run_facts
 from samfard.db import transaction
 from samfard.dispatch.store import latest_plan, provider_for
@@ -49,29 +49,6 @@ from samfard.timeutil import STOCKHOLM
 
 DEMO_CONTRACTS = Path(__file__).resolve().parent.parent / "data" / "contracts"
 CENTI = Decimal("0.01")
-
-
-def contract_of(row: ContractRow, carrier: Carrier) -> Contract:
-    """The pure contract of a stored row (parsed again, so a bad row cannot be priced with)."""
-    return parse_contract(
-        {
-            "code": row.code,
-            "carrier": carrier.name,
-            "valid_from": row.valid_from,
-            "valid_to": row.valid_to,
-            "area": row.area,
-            "own_fleet": row.own_fleet,
-            "tariffs": row.tariffs,
-        }
-    )
-
-
-def load_contracts(session: Session) -> list[Contract]:
-    """Every stored contract as pure data."""
-    rows = session.execute(
-        select(ContractRow, Carrier).join(Carrier).order_by(ContractRow.code)
-    ).all()
-    return [contract_of(row, carrier) for row, carrier in rows]
 
 
 def ensure_carrier(session: Session, *, name: str, org_number: str, own_fleet: bool) -> Carrier:

@@ -33,7 +33,8 @@ from samfard.costs.allocation import settle_run
 from samfard.costs.contracts import Contract, Need, VehicleType, find_contract
 from samfard.costs.models import SettledRun
 from samfard.costs.pricing import RunFacts, TripFacts
-from samfard.costs.service import insert_settled, load_contracts, settled_rows
+from samfard.costs.service import insert_settled, settled_rows
+from samfard.costs.stored_contracts import load_contracts
 from samfard.db import transaction
 from samfard.errors import InputError, NotFound
 from samfard.timeutil import local
