@@ -50,7 +50,11 @@ def test_demo_contracts_load_once_and_read_back_as_the_files_say(session: Sessio
     )
     assert taxi.code == "JH-TAXI-2026"
     own = next(c for c in contracts if c.code == "JH-EGEN-2025")
-    assert own.own_fleet and own.vehicle_types == {VehicleType.MINIBUS, VehicleType.WHEELCHAIR}
+    assert own.own_fleet and own.vehicle_types == {
+        VehicleType.MINIBUS,
+        VehicleType.WHEELCHAIR,
+        VehicleType.STRETCHER,
+    }
 
 
 def test_an_overlapping_contract_is_refused_naming_both_contracts_and_the_field(

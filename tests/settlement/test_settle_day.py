@@ -44,7 +44,7 @@ def test_every_planned_pickup_is_settled_once_with_its_carrier_contract(session:
     }
     trips = list(session.scalars(select(SettledTrip)))
     assert {(t.booking_id, t.leg_seq) for t in trips} == pickups
-    assert {t.contract_code for t in trips} <= {"JH-TAXI-2026", "VN-TAXI-2026"}
+    assert {t.contract_code for t in trips} <= {"JH-TAXI-2026", "VN-TAXI-2026", "JH-EGEN-2025"}
     assert all(t.run_passengers >= t.passengers >= 1 for t in trips)
     assert all(t.day == DAY for t in trips)
 

@@ -82,7 +82,7 @@ def _settle(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from samfard.access.actor import SYSTEM
     from samfard.reports.exports import report_csv
-    from samfard.reports.render_html import render_html
+    from samfard.reports.render_html import render_page
     from samfard.reports.render_pdf import render_pdf
     from samfard.reports.service import monthly_report, parse_month
 
@@ -94,7 +94,7 @@ def _report(args: argparse.Namespace) -> int:
         )
     args.output.mkdir(parents=True, exist_ok=True)
     stem = args.output / f"manadsrapport-{args.principal}-{year}-{month:02d}"
-    page = f'<!doctype html><html lang="sv"><meta charset="utf-8"><body>{render_html(report)}'
+    page = render_page(report)
     paths = (stem.with_suffix(".html"), stem.with_suffix(".pdf"), stem.with_suffix(".csv"))
     paths[0].write_text(page, encoding="utf-8")
     paths[1].write_bytes(render_pdf(report))

@@ -54,7 +54,7 @@ def monthly_report(
 ) -> Response:
     """The monthly report (månadsrapport) of a principal against the same month last year."""
     from samfard.reports.exports import report_csv
-    from samfard.reports.render_html import render_html
+    from samfard.reports.render_html import render_page
     from samfard.reports.render_pdf import render_pdf
 
     year, number = service.parse_month(month)
@@ -66,7 +66,7 @@ def monthly_report(
         return _file(render_pdf(report), "application/pdf", name)
     if format is ReportFormat.CSV:
         return _file(report_csv(report), "text/csv; charset=utf-8", name)
-    page = f'<!doctype html><html lang="sv"><meta charset="utf-8"><body>{render_html(report)}'
+    page = render_page(report)
     return Response(content=page, media_type="text/html; charset=utf-8")
 
 

@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
@@ -97,6 +97,12 @@ def trip_records(
     return records
 
 
+def records_start(session: Session) -> date | None:
+    """The first day settled trips are recorded for (any principal): before it the
+    records are not zero, they are missing, so no comparison reaches back past it."""
+    return session.scalar(select(func.min(SettledTrip.day)))
+
+
 def principal_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Principal.code, Principal.name)).all())
 
@@ -123,6 +129,7 @@ def monthly_report(
         scope=f"{names[principal]} ({principal})",
         principal=principal,
         principal_names=names,
+        data_from=records_start(session),
     )
 
 
