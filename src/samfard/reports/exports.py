@@ -19,7 +19,7 @@ from io import BytesIO, StringIO
 from samfard.costs.pricing import RunCost, RunFacts
 from samfard.errors import InputError
 from samfard.money import Ore
-from samfard.reports.kpi import KpiLine, TripRecord
+from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine, TripRecord
 from samfard.reports.monthly import INCOMPLETE, MonthlyReportData
 from samfard.timeutil import STOCKHOLM
 
@@ -317,7 +317,9 @@ def _kpi_row(line: KpiLine) -> tuple[Cell, ...]:
 
 def report_csv(report: MonthlyReportData) -> str:
     """The report's tables as one CSV with one header: cost lines of the month and of the
-    year to date (money in kronor), then the key figures with target and comment."""
+    year to date (money in kronor), the key figures with target and comment (rounded as
+    printed: kronor to the öre, ratios to two decimals), then the definitions of the
+    figures (table "definition", the text in the comment column)."""
     header = (
         "scope",
         "period",
@@ -398,4 +400,9 @@ def report_csv(report: MonthlyReportData) -> str:
                 comment,
             )
         )
+    rows += [
+        (report.scope, report.period, "definition", term, None, None, None, None, None, None,
+         None, text)
+        for term, text in KPI_DEFINITIONS
+    ]  # fmt: skip
     return to_csv(Sheet("report", header, tuple(rows)))
