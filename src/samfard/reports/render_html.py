@@ -10,7 +10,7 @@ sideways inside their own box instead of widening the page.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
@@ -34,7 +34,11 @@ def format_kpi_value(value: Decimal | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "kr":
-        return format_kr(int(value))
+        return format_kr(int(value.quantize(Decimal(1), ROUND_HALF_UP)))
+    if unit == "%" or value != value.to_integral_value():
+        value = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    else:
+        value = value.quantize(Decimal(1))
     text = f"{value:f}".replace(".", ",")
     return f"{text} %" if unit == "%" else text
 

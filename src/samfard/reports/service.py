@@ -25,6 +25,7 @@ from samfard.principals.models import Principal
 from samfard.reports.exports import Sheet, cost_statement, invoice_basis
 from samfard.reports.kpi import TripRecord, aggregate
 from samfard.reports.monthly import MonthlyReportData, build_monthly_report
+from samfard.reports.targets import comments_for, targets_for
 
 _TRIP_COLUMNS = (
     SettledTrip.trip_key,
@@ -130,6 +131,8 @@ def monthly_report(
         principal=principal,
         principal_names=names,
         data_from=records_start(session),
+        targets=targets_for(session, principal=principal, year=year),
+        comments=comments_for(session, principal=principal, year=year, month=month),
     )
 
 
