@@ -252,7 +252,8 @@ def _candidate_views(
         return views
     # Idle vehicles alike but for their depots: only the few whose trip from and back to
     # the depot costs least can give the cheapest insertion, so only those are screened.
-    idle: dict[tuple[object, ...], list[tuple[float, int, Vehicle]]] = {}
+    # Ties (free depot legs cost nothing) go to the nearest depot, which can reach in time.
+    idle: dict[tuple[object, ...], list[tuple[float, float, int, Vehicle]]] = {}
     t, dist, w = problem.time, problem.distance, problem.objective
     for order, vehicle in enumerate(problem.vehicles):
         if vehicle.id in used or not _compatible(vehicle, request, reasons):
@@ -266,10 +267,11 @@ def _candidate_views(
                 t[s][request.pickup] + t[request.dropoff][e]
             )
         reach += w.time * vehicle.cost_per_time * (t[s][request.pickup] + t[request.dropoff][e])
-        idle.setdefault(_kind(vehicle)[4:], []).append((reach, order, vehicle))
+        near = t[s][request.pickup] + t[request.dropoff][e]
+        idle.setdefault(_kind(vehicle)[4:], []).append((reach, near, order, vehicle))
     for group in idle.values():
-        group.sort(key=lambda item: item[:2])
-        views.extend(route_view(problem, v, None, requests) for _, _, v in group[:idle_per_kind])
+        group.sort(key=lambda item: item[:3])
+        views.extend(route_view(problem, v, None, requests) for *_, v in group[:idle_per_kind])
     return views
 
 
