@@ -86,7 +86,9 @@ def route_cost(problem: Problem, vehicle: Vehicle, route: Route) -> float:
     if not any(s.kind is StopKind.PICKUP for s in route.stops):
         return 0.0
     stops = route.stops
-    requests = {r.id: r for r in problem.requests}
+    # Service times matter only to a transit-time cost; skip the lookup otherwise.
+    ids = {s.request_id for s in stops} if vehicle.cost_per_transit_time else set()
+    requests = {r.id: r for r in problem.requests if r.id in ids}
 
     def service(stop: Stop) -> float:
         request = requests.get(stop.request_id or "")
