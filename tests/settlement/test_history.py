@@ -81,3 +81,15 @@ def test_loading_history_twice_stores_it_once(session: Session) -> None:
     assert load_history(session, end_day=END, seed=4, now=NOW, settings=SMALL) is None
     assert session.scalar(select(func.count(SettledTrip.id))) == first.trips
     assert session.scalar(select(func.count(SettledRun.id))) == first.runs
+
+
+def test_history_runs_with_one_trip_save_exactly_nothing() -> None:
+    runs, trips = generate_history(_contracts(), end_day=END, seed=4, now=NOW, settings=SMALL)
+    on_run: dict[str, list[dict[str, object]]] = defaultdict(list)
+    for trip in trips:
+        on_run[str(trip["run_ref"])].append(trip)
+    alone = [ts[0] for ts in on_run.values() if len(ts) == 1]
+    assert len(alone) > 100
+    assert all(t["standalone_ore"] == t["allocated_ore"] for t in alone)
+    shared = [t for ts in on_run.values() if len(ts) > 1 for t in ts]
+    assert sum(int(t["standalone_ore"]) - int(t["allocated_ore"]) for t in shared) > 0

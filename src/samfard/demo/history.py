@@ -12,8 +12,10 @@ taxi contracts of 2026 raise the rates from 1 April, which the year-over-year su
 then explains as a price effect), and split by `settle_run`, so history obeys the same
 rules as a settled day.
 
-Geometry is not simulated: each trip draws a direct distance for its service, and a run
-drives its longest trip plus a third of the others plus a km per stop. Fees are flat demo
+Geometry is not simulated: each trip draws a direct distance for its service; a run with
+one trip drives exactly its direct route (so it saves exactly nothing, as on a settled
+day), a shared run its longest trip plus a third of the others plus a km per stop; every
+trip stands still for the planner's boarding and alighting time. Fees are flat demo
 amounts per service (the fee ledger is not replayed for invented trips).
 `generate_history` is pure (seed in, rows out); `load_history` inserts them in bulk.
 """
@@ -48,7 +50,13 @@ REGIONS = {
 }
 SPECIAL = "Demo Specialtransport Mittnorrland"
 OWN_FLEET = "Region Jämtland Härjedalen egen regi"
-OWN_SHIFT_MINUTES = Decimal(9 * 60)  # the own fleet's 07-16 shift (dispatch.fleet)
+OWN_SHIFT_MINUTES = Decimal(9 * 60)
+# Boarding and alighting, the planner's service times at both ends (dispatch defaults).
+BOARDING = {
+    VehicleType.TAXI: Decimal(4),
+    VehicleType.WHEELCHAIR: Decimal(10),
+    VehicleType.STRETCHER: Decimal(20),
+}  # the own fleet's 07-16 shift (dispatch.fleet)
 # service, share of trips, median direct km, demo fee in öre
 SERVICES = (
     ("dialysis", 0.14, 25.0, 0),
@@ -130,6 +138,7 @@ def _trip(key: str, county: str, day: date, rng: random.Random) -> _Trip:
         pickup_at=pickup,
         direct_km=km,
         direct_minutes=(km * 60 / 55 + 4).quantize(Decimal("0.01")),
+        boarding_minutes=BOARDING[vehicle],
         passengers=1 + (rng.random() < 0.15),
         needs=needs,
     )
@@ -151,13 +160,17 @@ def _carrier(county: str, vehicle: VehicleType, rng: random.Random) -> str:
 def _run_facts(
     ref: str, vehicle: VehicleType, trips: Sequence[_Trip], share: Decimal, own_fleet: bool
 ) -> RunFacts:
-    kms = sorted((t.facts.direct_km for t in trips), reverse=True)
-    # Fellow passengers live along the way: each adds a third of its direct route.
-    approach = Decimal(len(trips))
-    driven = kms[0] + sum(kms[1:], Decimal(0)) * Decimal("0.35") + approach
-    driving = (driven * 60 / 55).quantize(Decimal("0.01"))
-    waiting = Decimal("1.5") * len(trips)
-    start = min(t.facts.pickup_at for t in trips) - timedelta(minutes=float(approach) * 60 / 55)
+    first = min(t.facts.pickup_at for t in trips)
+    waiting = sum((t.facts.boarding_minutes for t in trips), Decimal(0))
+    if len(trips) == 1:  # driven alone: exactly the trip's direct route and boarding
+        driven, driving = trips[0].facts.direct_km, trips[0].facts.direct_minutes
+    else:
+        # Fellow passengers live along the way: each adds a third of its direct route
+        # and a km to reach.
+        kms = sorted((t.facts.direct_km for t in trips), reverse=True)
+        driven = kms[0] + sum(kms[1:], Decimal(0)) * Decimal("0.35") + len(trips)
+        driving = (driven * 60 / 55 + 4).quantize(Decimal("0.01"))
+    start = first
     end = start + timedelta(minutes=float(driving + waiting))
     return RunFacts(
         run_id=ref,
