@@ -153,8 +153,9 @@ def _load_into_database(*, day: date, seed: int, trips: int) -> int:
             return 0
         result = load_day(session=session, demo=generate_day(day, seed=seed, trips=trips))
     print(
-        f"loaded {day}: {result.travellers} travellers, {result.bookings} bookings "
-        f"({result.series} dialysis series)"
+        f"loaded {day}: {result.travellers} travellers, {result.bookings} bookings on the day "
+        f"({result.series} of them from dialysis series, which book "
+        f"{result.later_series_bookings} more trips on later days)"
     )
     return 0
 
