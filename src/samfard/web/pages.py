@@ -97,7 +97,7 @@ def day_overview(
     day: Annotated[date | None, Query(alias="date")] = None,
     status: str | None = None,
 ) -> Response:
-    day = day or now.astimezone(STOCKHOLM).date() + timedelta(days=1)
+    day = day or settings.default_day or now.astimezone(STOCKHOLM).date() + timedelta(days=1)
     rows, total = booking_service.list_bookings(
         session=session,
         actor=actor,
