@@ -1,6 +1,6 @@
 """Generate a synthetic service day for both regions (pure: seed in, plain data out).
 
-The mix follows the shape of real demand (docs/demo-data.md): dialysis patients three
+The mix follows the shape of real demand (docs/demo.md): dialysis patients three
 times a week to the dialysis units, sjukresor to health centres and hospitals (mostly the
 nearest), färdtjänst inside the home municipality, a few stretcher transports, a few
 referrals from Funäsdalen to Røros or Tynset, and a little riksfärdtjänst. Homes are spread
