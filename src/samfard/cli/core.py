@@ -17,8 +17,8 @@ from samfard.timeutil import STOCKHOLM
 # plan on every run and machine (docs/demo.md). Any engine of samfard.planning.solve.ENGINES
 # that stops on a count rather than a clock keeps that promise.
 DEMO_PLAN_ENGINE = "insertion"
-# The demo's example API call: a few bookings, indented, instead of a page of JSON.
-DEMO_CURL_LIMIT = 2
+# The demo's example API call: one booking, indented, instead of a page of JSON.
+DEMO_CURL_LIMIT = 1
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
