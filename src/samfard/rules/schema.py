@@ -131,13 +131,20 @@ class Accommodation(Section):
 
 
 class SjukresaCompanions(Section):
-    """Companion: medresenär / ledsagare on a sjukresa."""
+    """Companion: medresenär / ledsagare on a sjukresa.
+
+    The fee is the companion's, per single trip. `free_when_patient_to_age` is the child
+    rule: a patient of that age or younger brings `free_companions_of_child` companions free
+    of fee. It looks at the patient's age, not the companion's: a companion who is a child
+    pays as any companion.
+    """
 
     needs_decision: bool
     fee_ore: KronorOre = Field(alias="fee_kr")
     free_when_patient_over_age: Age | None = None
     free_with_specified_disability: bool = False
-    child_free_to_age: Age | None = None
+    free_when_patient_to_age: Age | None = None
+    free_companions_of_child: Annotated[int, Field(ge=0, le=6)] = 1
 
 
 class PatientFee(Section):
