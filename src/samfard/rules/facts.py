@@ -137,7 +137,7 @@ class TravellerFacts:
     age: int
     municipality: str
     county: str
-    listed_unit: str | None = None
+    listed_unit: str | None = None  # gazetteer key of the health centre listed at
     specified_disability: bool = False
     student: bool = False
     permits: tuple[Permit, ...] = ()
@@ -201,7 +201,7 @@ class Leg:
     distance_km: Decimal
     origin_municipality: str
     destination_municipality: str
-    origin_place: str | None = None
+    origin_place: str | None = None  # gazetteer key, when the end is a known place
     destination_place: str | None = None
     nearest_unit_km: Decimal | None = None
     bus_fare_ore: int | None = None
@@ -244,8 +244,10 @@ class Leg:
 class Trip:
     """The trip asked for: service, paying principal, legs, purpose and circumstances.
 
-    destination_kind names the kind of place (care_unit, dental, aids_centre, hospital...)
-    for the record. public_transport_departure / _return are the local times the cheapest
+    destination_place is the care unit's gazetteer key, the identity rules match on;
+    destination_name is its display name, for the reasons a person reads. destination_kind
+    names the kind of place (care_unit, dental, aids_centre, hospital...) for the record.
+    public_transport_departure / _return are the local times the cheapest
     mode would leave home and come back, used for the accommodation rule; a
     PublicTransportTimes provider may supply them instead.
     """
@@ -256,6 +258,7 @@ class Trip:
     purpose: str | None = None
     referral: bool = False
     destination_is_nearest: bool = True
+    destination_place: str | None = None
     destination_name: str | None = None
     destination_kind: str | None = None
     companions: tuple[Companion, ...] = ()

@@ -177,11 +177,18 @@ class RideAlone(Section):
     policy: Literal["allowed", "assessor", "refused"]
 
 
-class ForeignReferral(Section):
-    """Referral abroad (e.g. Funäsdalen to Røros): home-region fees, own cost object."""
+PlaceKey = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 
-    destination: str
-    listed_unit: str
+
+class ForeignReferral(Section):
+    """Referral abroad (e.g. Funäsdalen to Røros): home-region fees, own cost object.
+
+    Places are gazetteer keys (places.csv), never display names: `destination_place` is
+    the hospital referred to, `listed_at_place` the health centre the patient is listed at.
+    """
+
+    destination_place: PlaceKey
+    listed_at_place: PlaceKey
     cost_centre: str
     cost_object: str = Field(alias="object")
 
@@ -234,10 +241,10 @@ Fee = Annotated[DistanceBands | FareMultiple, Field(discriminator="kind")]
 
 
 class Area(Section):
-    """Service area (färdtjänstområde): municipalities and extra named places."""
+    """Service area (färdtjänstområde): municipalities and extra places (gazetteer keys)."""
 
     municipalities: tuple[str, ...] = Field(min_length=1)
-    places: tuple[str, ...] = ()
+    places: tuple[PlaceKey, ...] = ()
 
 
 class FardtjanstChildren(Section):
