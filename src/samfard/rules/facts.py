@@ -28,9 +28,12 @@ class Service(StrEnum):
 
 
 class Mode(StrEnum):
-    """Ways to travel, declared in cost order (cheapest first); flight is priced apart."""
+    """Ways to travel (färdsätt), declared in cost order (cheapest first); flight is priced
+    apart. public_transport is bus or regional train within the county; train is a
+    long-distance train beyond it."""
 
     PUBLIC_TRANSPORT = "public_transport"
+    TRAIN = "train"
     OWN_CAR = "own_car"
     TAXI = "taxi"
     WHEELCHAIR_VEHICLE = "wheelchair_vehicle"
@@ -39,6 +42,11 @@ class Mode(StrEnum):
 
 
 MODE_ORDER: tuple[Mode, ...] = tuple(Mode)
+# The modes the centre drives in its carriers' vehicles: only these are planned into runs.
+# The others are the traveller's own journey (ticket, car, flight), refunded or reimbursed.
+VEHICLE_MODES: frozenset[Mode] = frozenset(
+    {Mode.TAXI, Mode.WHEELCHAIR_VEHICLE, Mode.STRETCHER_VEHICLE}
+)
 
 
 class CompanionKind(StrEnum):
@@ -188,7 +196,7 @@ class Needs:
         if self.wheelchair:
             return mode in (Mode.WHEELCHAIR_VEHICLE, Mode.STRETCHER_VEHICLE)
         if self.front_seat or self.ride_alone:
-            return mode not in (Mode.PUBLIC_TRANSPORT, Mode.FLIGHT)
+            return mode not in (Mode.PUBLIC_TRANSPORT, Mode.TRAIN, Mode.FLIGHT)
         return True
 
 
