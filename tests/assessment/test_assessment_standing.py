@@ -8,7 +8,7 @@ from assessment_fixtures import WEDNESDAY, book, certificate, issuer, jh_trip, l
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import NOW, auth
+from helpers import NOW, auth, iso, place_id
 from samfard.access.actor import SYSTEM
 from samfard.booking.models import Booking
 from samfard.dispatch import live, store
@@ -127,3 +127,39 @@ def test_trial_assessment_prices_the_mode_asked_for(
     assert trial.status_code == 200, trial.text
     assert trial.json()["chosen_mode"] == "train"
     assert trial.json()["fee_ore"] == 0
+
+
+def test_assessor_approves_a_trip_the_rules_cannot_assess_without_a_rule_fee(
+    app_client: TestClient, session: Session, operator: str, assessor: str, anna: int
+) -> None:
+    """Östersund's färdtjänst fee is a multiple of the bus fare, which the register lacks:
+    the booking waits with the engine's message, and the assessor's approval stands."""
+    permit = app_client.post(
+        f"/api/v1/travellers/{anna}/permits",
+        json={"kind": "fardtjanst", "principal": "2380", "valid_from": "2025-01-01"},
+        headers=auth(operator),
+    )
+    assert permit.status_code == 201, permit.text
+    town = place_id(app_client, operator, "Brunflo")
+    body = {
+        "traveller_id": anna,
+        "service": "fardtjanst",
+        "principal": "2380",
+        "legs": [
+            {
+                "origin": {"home": True},
+                "destination": {"place_id": town},
+                "pickup_at": iso(WEDNESDAY, "10:00"),
+            }
+        ],
+    }
+    waiting = book(app_client, operator, body)
+    assert waiting["status"] == "requested"
+    assert waiting["decided"]["outcome"] == "needs_assessor"
+    assert "bus_fare" in " ".join(waiting["decision"]["needs_assessor_because"])
+    approved = _decide(app_client, assessor, waiting["id"], action="approve", reason="bus 38 kr")
+    assert approved["status"] in ("approved", "scheduled")
+    assert approved["decided"]["outcome"] == "approved"
+    assert approved["decided"]["fee_ore"] == 0
+    assert "bus_fare" in approved["decision"]["rules_error"]
+    assert ledger_rows(session, waiting["id"]) == []
