@@ -45,9 +45,7 @@ class NativeSettings:
 
     def __post_init__(self) -> None:
         if self.iterations is not None and self.iterations < 0:
-            raise InputError(
-                f"iterations must be >= 0, got {self.iterations}", field="iterations"
-            )
+            raise InputError(f"iterations must be >= 0, got {self.iterations}", field="iterations")
 
 
 @dataclass(frozen=True, slots=True)

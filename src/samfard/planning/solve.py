@@ -37,10 +37,26 @@ class VerifiedSolution:
     report: Report
 
 
-def default_solver() -> Solver:
-    from samfard.planning.ortools_engine import OrToolsEngine
+ENGINES = ("native", "ortools")
 
-    return OrToolsEngine()
+
+def default_solver() -> Solver:
+    return make_solver("native")
+
+
+def make_solver(name: str, *, iterations: int | None = None) -> Solver:
+    """The engine called `name`: "native" (Samfard's own, the default) or "ortools" (kept for
+    cross-checks). `iterations` bounds the native search (reproducible runs) and the
+    OR-Tools solution count."""
+    if name == "native":
+        from samfard.planning.native_engine import NativeEngine, NativeSettings
+
+        return NativeEngine(NativeSettings(iterations=iterations))
+    if name == "ortools":
+        from samfard.planning.ortools_engine import OrToolsEngine, OrToolsSettings
+
+        return OrToolsEngine(OrToolsSettings(solution_limit=iterations))
+    raise InputError(f"unknown engine {name}, expected one of {', '.join(ENGINES)}", field="engine")
 
 
 def plan(

@@ -89,23 +89,11 @@ public:
             return r.fronts[p] + front <= in.front_seats[v] && r.alone[p] == 0 &&
                    !(alone && r.onboard[p] > 0);
         };
+        // Screened candidates are scheduled cheapest lower bound first, so the exact
+        // schedule runs only while a candidate could still beat the best found.
+        pending_.clear();
         auto try_eval = [&](int i, int j, double lb) {
-            if (lb >= best.delta) return;
-            cand_.clear();
-            cand_.insert(cand_.end(), r.seq.begin(), r.seq.begin() + i);
-            cand_.push_back(u);
-            cand_.insert(cand_.end(), r.seq.begin() + i, r.seq.begin() + j);
-            cand_.push_back(w);
-            cand_.insert(cand_.end(), r.seq.begin() + j, r.seq.end());
-            if (!sequence_ok(in, v, cand_)) return;
-            const Schedule s = sched_.run(v, cand_);
-            if (!s.feasible) return;
-            const double delta = s.cost - old_cost;
-            if (delta < best.delta) {
-                best.delta = delta;
-                best.i = i;
-                best.j = j;
-            }
+            if (lb < best.delta) pending_.push_back({lb, i, j});
         };
         for (int i = 0; i <= m; ++i) {
             const int li = loc_at(i);
@@ -150,6 +138,27 @@ public:
                 if (bw - latest_u - su > ride + kTol) continue;
                 const double lb = cd * (dpu + in.d(lj, lw) + in.d(lw, lnj) - in.d(lj, lnj));
                 try_eval(i, j, lb);
+            }
+        }
+        std::sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
+            return a.lb != b.lb ? a.lb < b.lb : (a.i != b.i ? a.i < b.i : a.j < b.j);
+        });
+        for (const Pending& c : pending_) {
+            if (c.lb >= best.delta) break;
+            cand_.clear();
+            cand_.insert(cand_.end(), r.seq.begin(), r.seq.begin() + c.i);
+            cand_.push_back(u);
+            cand_.insert(cand_.end(), r.seq.begin() + c.i, r.seq.begin() + c.j);
+            cand_.push_back(w);
+            cand_.insert(cand_.end(), r.seq.begin() + c.j, r.seq.end());
+            if (!sequence_ok(in, v, cand_)) continue;
+            const Schedule s = sched_.run(v, cand_);
+            if (!s.feasible) continue;
+            const double delta = s.cost - old_cost;
+            if (delta < best.delta) {
+                best.delta = delta;
+                best.i = c.i;
+                best.j = c.j;
             }
         }
         return best.found() ? best : Insertion{};
@@ -215,7 +224,12 @@ private:
 
     const Instance& in_;
     Scheduler sched_;
+    struct Pending {
+        double lb;
+        int i, j;
+    };
     std::vector<int> cand_;
+    std::vector<Pending> pending_;
 };
 
 }  // namespace samfard

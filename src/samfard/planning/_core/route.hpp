@@ -118,7 +118,7 @@ public:
         double waits = 0.0;
         for (int p = 1; p < n; ++p) waits += w_[p];
         b_[0] = e_[0] + std::min(slack(0), waits);
-        forward(0);
+        push(0);
         const double maxdur = in_.max_duration[v];
         if (b_[n - 1] - b_[0] > maxdur + kTol) return out;
         // Steps 4-7: delay pickups while a ride time is over its limit.
@@ -130,7 +130,7 @@ public:
                 const double delay = std::min(slack(j), later);
                 if (delay > 0.0) {
                     b_[j] += delay;
-                    forward(j);
+                    push(j);
                 }
                 if (rides_ok()) break;
             }
@@ -177,6 +177,18 @@ private:
             if (b_[p] > l_[p] + kTol) return false;
         }
         return true;
+    }
+
+    // After the start at `from` moved later: move later stops as far as waiting does not
+    // absorb it; stops once a start is unchanged (the rest of the schedule is then too).
+    void push(int from) {
+        for (int p = from + 1; p < n_; ++p) {
+            const double arrival = b_[p - 1] + s_[p - 1] + tt_[p - 1];
+            const double start = std::max(arrival, e_[p]);
+            w_[p] = start - arrival;
+            if (start == b_[p]) break;
+            b_[p] = start;
+        }
     }
 
     // Forward time slack at position i: how far its start can move later without breaking a
