@@ -39,6 +39,20 @@ inline bool sequence_ok(const Instance& in, int v, const std::vector<int>& seq) 
         std::fill(load, load + nd, 0);
     }
     int onboard = 0, fronts = 0, alone = 0;
+    // Which requests are on board: a drop-off needs its own pickup before it.
+    thread_local std::vector<uint8_t> riding;
+    if (riding.size() < in.max_ride.size()) riding.assign(in.max_ride.size(), 0);
+    bool paired = true;
+    for (int node : seq) {
+        const int r = request_of(node);
+        if (is_pickup(node) ? riding[r] != 0 : riding[r] != 1) {
+            paired = false;
+            break;
+        }
+        riding[r] = is_pickup(node) ? 1 : 2;
+    }
+    for (int node : seq) riding[request_of(node)] = 0;
+    if (!paired) return false;
     for (int node : seq) {
         const int r = request_of(node);
         const int* q = &in.load[static_cast<size_t>(r) * nd];
@@ -121,9 +135,12 @@ public:
         push(0);
         const double maxdur = in_.max_duration[v];
         if (b_[n - 1] - b_[0] > maxdur + kTol) return out;
-        // Steps 4-7: delay pickups while a ride time is over its limit.
-        if (!rides_ok()) {
-            for (int j = 1; j <= m; ++j) {
+        // Steps 4-7: delay pickups while a ride time is over its limit. Only pickups up to
+        // the last one of an over-long ride can shorten it; a delay within the slack never
+        // makes another ride too long, so after them the answer is known.
+        int last = last_violated_pickup();
+        if (last > 0) {
+            for (int j = 1; j <= last; ++j) {
                 if (!is_pickup(seq[j - 1])) continue;
                 double later = 0.0;
                 for (int p = j + 1; p < n; ++p) later += w_[p];
@@ -132,9 +149,8 @@ public:
                     b_[j] += delay;
                     push(j);
                 }
-                if (rides_ok()) break;
             }
-            if (!rides_ok()) return out;
+            if (last_violated_pickup() > 0) return out;
         }
         // Final check of every time constraint.
         for (int p = 1; p < n; ++p) {
@@ -208,15 +224,17 @@ private:
         return best;
     }
 
-    bool rides_ok() {
+    // Position of the last pickup whose passenger rides too long, 0 when none does.
+    int last_violated_pickup() const {
+        int last = 0;
         for (int p = 1; p + 1 < n_; ++p) {
             const int pick = partner_[p];
             if (pick >= 0 && pick < p) {
                 const double ride = b_[p] - (b_[pick] + s_[pick]);
-                if (ride > limit_[p] + kTol) return false;
+                if (ride > limit_[p] + kTol) last = std::max(last, pick);
             }
         }
-        return true;
+        return last;
     }
 
     const Instance& in_;
