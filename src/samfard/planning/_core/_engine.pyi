@@ -41,6 +41,9 @@ class Model:
         seed: int,
         iterations: int,
         seconds: float,
+        start_worse: float = 0.03,
+        end_ratio: float = 0.01,
+        max_remove: int = 60,
     ) -> tuple[list[RouteOut], int, float]: ...
     def evaluate(
         self, vehicle: int, nodes: Sequence[int]

@@ -101,7 +101,8 @@ public:
 
     std::tuple<std::vector<RouteOut>, int64_t, double> solve(
         const std::vector<std::pair<int, std::vector<int>>>& initial, uint64_t seed,
-        int64_t iterations, double seconds) {
+        int64_t iterations, double seconds, double start_worse, double end_ratio,
+        int max_remove) {
         std::vector<RouteOut> out;
         samfard::Stats stats;
         {
@@ -110,6 +111,9 @@ public:
             settings.seed = seed;
             settings.iterations = iterations;
             settings.seconds = seconds;
+            settings.start_worse = start_worse;
+            settings.end_ratio = end_ratio;
+            settings.max_remove = max_remove;
             samfard::Search search(in_, settings);
             search.seed_routes(initial);
             stats = search.run();
@@ -180,7 +184,8 @@ NB_MODULE(_engine, m) {
              "front_seat"_a, "compatible"_a, "start"_a, "end"_a, "shift_early"_a,
              "shift_late"_a, "max_duration"_a, "cost_distance"_a, "cost_time"_a,
              "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a)
-        .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a)
+        .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
+             "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60)
         .def("evaluate", &Model::evaluate, "vehicle"_a, "nodes"_a)
         .def("insert", &Model::insert, "vehicle"_a, "nodes"_a, "request"_a);
 }

@@ -30,8 +30,8 @@ struct Settings {
     double seconds = 10.0;     // wall time for this call
     int neighbours = 40;       // granular neighbour list length per request
     int max_remove = 60;       // upper bound on requests removed per iteration
-    double start_worse = 0.05; // a plan this much worse is accepted with probability 1/2 at first
-    double end_ratio = 0.002;  // final temperature over the starting one
+    double start_worse = 0.03; // a plan this much worse is accepted with probability 1/2 at first
+    double end_ratio = 0.01;   // final temperature over the starting one
 };
 
 struct Stats {
