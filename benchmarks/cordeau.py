@@ -29,7 +29,7 @@ from samfard.planning.ortools_engine import OrToolsSettings
 from samfard.planning.solve import make_solver, plan
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "benchmarks" / "data" / "darp"
+DATA = ROOT / "benchmarks" / "data" / "darp"  # Cordeau (2006) instances, bks.csv, README
 RESULTS = ROOT / "benchmarks" / "results"
 FIELDS = (
     "instance",
@@ -53,7 +53,7 @@ def best_known() -> dict[str, float]:
 def stand_in(name: str, names: list[str]) -> str | None:
     """The instance this file really is, when its data contradict its series.
 
-    Every a7 file in the shared data set is byte-identical to the b7 file of the same size
+    Every a7 file in the data set is byte-identical to the b7 file of the same size
     (capacity 6, ride time 45, loads up to 6), so scoring it against a7's best known cost
     would report a gap that is not the solver's. Such a file is scored against the
     instance it duplicates and left out of the summary, so that instance counts once.

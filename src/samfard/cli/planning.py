@@ -33,9 +33,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     solve.add_argument("--seed", type=int, default=0)
     solve.add_argument(
         "--engine",
-        choices=("native", "ortools"),
+        choices=("native", "ortools", "insertion"),
         default="native",
-        help="planning engine (default native: Samfard's own; ortools for cross-checks)",
+        help="planning engine (default native: Samfard's own; ortools for cross-checks; "
+        "insertion: cheapest insertion only, no clock)",
     )
     solve.add_argument(
         "--iterations",

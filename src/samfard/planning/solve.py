@@ -37,17 +37,24 @@ class VerifiedSolution:
     report: Report
 
 
-ENGINES = ("native", "ortools")
+# Engines by the name the command line and the demo use. "native" (Samfard's own, the
+# default) and "ortools" search until their time limit unless given an iteration limit;
+# "insertion" never looks at the clock, so a seed gives the same plan on every run.
+ENGINES = ("native", "ortools", "insertion")
 
 
 def default_solver() -> Solver:
-    return make_solver("native")
+    return solver_named("native")
+
+
+def solver_named(name: str) -> Solver:
+    """The engine called `name` (one of ENGINES)."""
+    return make_solver(name)
 
 
 def make_solver(name: str, *, iterations: int | None = None) -> Solver:
-    """The engine called `name`: "native" (Samfard's own, the default) or "ortools" (kept for
-    cross-checks). `iterations` bounds the native search (reproducible runs) and the
-    OR-Tools solution count."""
+    """The engine called `name`; `iterations` bounds the native search (reproducible runs)
+    and the OR-Tools solution count (the insertion engine needs no bound)."""
     if name == "native":
         from samfard.planning.native_engine import NativeEngine, NativeSettings
 
@@ -56,7 +63,13 @@ def make_solver(name: str, *, iterations: int | None = None) -> Solver:
         from samfard.planning.ortools_engine import OrToolsEngine, OrToolsSettings
 
         return OrToolsEngine(OrToolsSettings(solution_limit=iterations))
-    raise InputError(f"unknown engine {name}, expected one of {', '.join(ENGINES)}", field="engine")
+    if name == "insertion":
+        from samfard.planning.insertion_engine import InsertionEngine
+
+        return InsertionEngine()
+    raise InputError(
+        f"unknown planning engine {name!r}; choose one of {', '.join(ENGINES)}", field="engine"
+    )
 
 
 def plan(
