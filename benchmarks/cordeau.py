@@ -165,6 +165,7 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace, tag: str) -> None
         f"one thread (pinned with taskset), engines {args.engines}, iterations "
         f"{args.iterations or 'unlimited'}; ortools: {OrToolsSettings()}",
         f"- result: {summary(rows)}",
+        f"- load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores",
         "",
         "| " + " | ".join(FIELDS) + " |",
         "|" + "---|" * len(FIELDS),
