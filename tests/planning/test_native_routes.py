@@ -4,7 +4,8 @@ Two properties, each over 5 000 routes (hypothesis draws 200 seeds, each seed ma
 random problem and 25 routes on it):
 - sound: whenever the core calls a route feasible, the schedule and cost it returns pass
   the independent verifier (windows, promises, ride times, loads in every dimension,
-  ride alone, front seats, vehicle types, shift, duration, cost);
+  ride alone, front seats, vehicle types, shift, duration, and the cost with every tariff
+  term: distance, duration, fixed, per pickup, transit time, free depot legs);
 - complete: a route built around a known feasible schedule (windows, limits and
   capacities drawn to contain it) is called feasible, so the core does not throw away
   good routes.
@@ -86,6 +87,9 @@ def _random_problem(rng: random.Random) -> Problem:
         fixed_cost=rng.uniform(0, 50),
         max_duration=None if rng.random() < 0.5 else rng.uniform(50, 400),
         front_seats=rng.randint(1, 2),
+        cost_per_pickup=rng.choice((0.0, rng.uniform(0, 30))),
+        cost_per_transit_time=rng.choice((0.0, rng.uniform(0, 3))),
+        free_depot_legs=rng.random() < 0.5,
     )
     return Problem(
         requests=tuple(requests),

@@ -127,6 +127,9 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         capacity=capacity,
         front_seats=[v.front_seats for v in vehicles],
         max_vehicles=len(vehicles) if problem.max_vehicles is None else problem.max_vehicles,
+        cost_pickup=[w.fixed * v.cost_per_pickup for v in vehicles],
+        cost_transit=[w.distance * v.cost_per_transit_time for v in vehicles],
+        free_depot_legs=[int(v.free_depot_legs) for v in vehicles],
     )
     return CoreModel(model, problem, tuple(requests))
 

@@ -34,6 +34,9 @@ class Model:
         capacity: Sequence[int],
         front_seats: Sequence[int],
         max_vehicles: int,
+        cost_pickup: Sequence[float],
+        cost_transit: Sequence[float],
+        free_depot_legs: Sequence[int],
     ) -> None: ...
     def solve(
         self,

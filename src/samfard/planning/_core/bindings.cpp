@@ -47,7 +47,9 @@ public:
           std::vector<double> shift_early, std::vector<double> shift_late,
           std::vector<double> max_duration, std::vector<double> cost_distance,
           std::vector<double> cost_time, std::vector<double> cost_fixed,
-          std::vector<int> capacity, std::vector<int> front_seats, int max_vehicles)
+          std::vector<int> capacity, std::vector<int> front_seats, int max_vehicles,
+          std::vector<double> cost_pickup, std::vector<double> cost_transit,
+          std::vector<uint8_t> free_depot_legs)
         : time_(std::move(time)), distance_(std::move(distance)) {
         const size_t nloc = time_.shape(0);
         if (time_.shape(1) != nloc || distance_.shape(0) != nloc || distance_.shape(1) != nloc)
@@ -66,6 +68,9 @@ public:
                         &cost_fixed})
             expect(*x, nv, "vehicle field");
         expect(capacity, nv * nd, "capacity");
+        expect(cost_pickup, nv, "cost_pickup");
+        expect(cost_transit, nv, "cost_transit");
+        expect(free_depot_legs, nv, "free_depot_legs");
         for (int l : node_location)
             if (l < 0 || static_cast<size_t>(l) >= nloc) throw std::invalid_argument("location out of range");
         for (size_t v = 0; v < nv; ++v)
@@ -96,6 +101,9 @@ public:
         in_.capacity = std::move(capacity);
         in_.front_seats = std::move(front_seats);
         in_.max_vehicles = max_vehicles;
+        in_.cost_pickup = std::move(cost_pickup);
+        in_.cost_transit = std::move(cost_transit);
+        in_.free_depot = std::move(free_depot_legs);
         in_.classify();
     }
 
@@ -178,12 +186,14 @@ NB_MODULE(_engine, m) {
                       std::vector<uint8_t>, std::vector<uint8_t>, std::vector<int>, std::vector<int>,
                       std::vector<double>, std::vector<double>, std::vector<double>,
                       std::vector<double>, std::vector<double>, std::vector<double>,
-                      std::vector<int>, std::vector<int>, int>(),
+                      std::vector<int>, std::vector<int>, int, std::vector<double>,
+                      std::vector<double>, std::vector<uint8_t>>(),
              "time"_a, "distance"_a, "ndim"_a, "node_location"_a, "node_early"_a,
              "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
              "front_seat"_a, "compatible"_a, "start"_a, "end"_a, "shift_early"_a,
              "shift_late"_a, "max_duration"_a, "cost_distance"_a, "cost_time"_a,
-             "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a)
+             "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a,
+             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a)
         .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
              "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60)
         .def("evaluate", &Model::evaluate, "vehicle"_a, "nodes"_a)

@@ -36,6 +36,8 @@ struct Instance {
     std::vector<int> start, end, front_seats, vclass;
     std::vector<double> shift_early, shift_late, max_duration;  // kInf when unlimited
     std::vector<double> cost_distance, cost_time, cost_fixed;   // objective weights applied
+    std::vector<double> cost_pickup, cost_transit;  // per pickup; per service + travel time
+    std::vector<uint8_t> free_depot;                // depot legs cost no distance or transit
     std::vector<int> capacity;                                   // nveh * ndim
     int max_vehicles = 0;
 
@@ -44,6 +46,16 @@ struct Instance {
     double t(int a, int b) const { return time[static_cast<size_t>(a) * nloc + b]; }
     double d(int a, int b) const { return distance[static_cast<size_t>(a) * nloc + b]; }
     bool ok(int r, int v) const { return compatible[static_cast<size_t>(r) * nveh() + v] != 0; }
+
+    // What vehicle v pays to leave location a (after `service` there) for b, as
+    // samfard.planning.model.arc_cost: distance and transit time (free on depot legs for
+    // vehicles that say so) and the fee when b is a pickup. Independent of the schedule.
+    double arc(int v, int a, int b, double service, bool from_depot, bool to_depot,
+               bool to_pickup) const {
+        const double fee = to_pickup ? cost_pickup[v] : 0.0;
+        if (free_depot[v] && (from_depot || to_depot)) return fee;
+        return fee + cost_distance[v] * d(a, b) + cost_transit[v] * (service + t(a, b));
+    }
 
     // Vehicles that are interchangeable when empty share a class, so an insertion into an
     // empty vehicle is evaluated once per class rather than once per vehicle.
@@ -66,7 +78,9 @@ private:
         if (start[v] != start[w] || end[v] != end[w] || front_seats[v] != front_seats[w] ||
             shift_early[v] != shift_early[w] || shift_late[v] != shift_late[w] ||
             max_duration[v] != max_duration[w] || cost_distance[v] != cost_distance[w] ||
-            cost_time[v] != cost_time[w] || cost_fixed[v] != cost_fixed[w])
+            cost_time[v] != cost_time[w] || cost_fixed[v] != cost_fixed[w] ||
+            cost_pickup[v] != cost_pickup[w] || cost_transit[v] != cost_transit[w] ||
+            free_depot[v] != free_depot[w])
             return false;
         for (int k = 0; k < ndim; ++k)
             if (capacity[v * ndim + k] != capacity[w * ndim + k]) return false;

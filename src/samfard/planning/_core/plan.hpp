@@ -72,7 +72,6 @@ public:
         const int front = in.front[q];
         const int* ql = &in.load[static_cast<size_t>(q) * nd];
         const int* cap = &in.capacity[static_cast<size_t>(v) * nd];
-        const double cd = in.cost_distance[v];
         const double fixed = r.empty() ? in.cost_fixed[v] : 0.0;
         const double old_cost = r.empty() ? 0.0 : r.cost();
         auto loc_at = [&](int p) {
@@ -92,6 +91,12 @@ public:
         // Screened candidates are scheduled cheapest lower bound first, so the exact
         // schedule runs only while a candidate could still beat the best found.
         pending_.clear();
+        // Cost of the arc from position a (or the new node x) to position b (or node y).
+        auto arc_pp = [&](int from_loc, double from_svc, bool from_depot, int to_loc,
+                          bool to_depot, bool to_pickup) {
+            return in.arc(v, from_loc, to_loc, from_svc, from_depot, to_depot, to_pickup);
+        };
+        auto is_pick_at = [&](int p) { return p >= 1 && p <= m && is_pickup(r.seq[p - 1]); };
         auto try_eval = [&](int i, int j, double lb) {
             if (lb < best.delta) pending_.push_back({lb, i, j});
         };
@@ -104,12 +109,16 @@ public:
             if (arr_u > luate + kTol) continue;
             const double bu = std::max(eu, arr_u);
             const int ln = loc_at(i + 1);
-            const double dpi = in.d(li, lu) - in.d(li, ln);
+            const bool i_depot = i == 0, n_depot = i + 1 == m + 1;
+            const double svc_i = svc_at(i);
+            const double dpi = arc_pp(li, svc_i, i_depot, lu, false, true) -
+                               arc_pp(li, svc_i, i_depot, ln, n_depot, is_pick_at(i + 1));
             // Drop-off right after the pickup.
             {
                 const double bw = std::max(ew, bu + su + in.t(lu, lw));
                 if (bw <= lwate + kTol && bw + sw + in.t(lw, ln) <= r.latest[i + 1] + kTol) {
-                    const double lb = cd * (dpi + in.d(lu, lw) + in.d(lw, ln)) + fixed;
+                    const double lb = dpi + arc_pp(lu, su, false, lw, false, false) +
+                                      arc_pp(lw, sw, false, ln, n_depot, is_pick_at(i + 1)) + fixed;
                     try_eval(i, i, lb);
                 }
             }
@@ -118,7 +127,7 @@ public:
             if (reach_next > r.latest[i + 1] + kTol) continue;
             const double latest_u =
                 std::min(luate, r.latest[i + 1] - su - in.t(lu, ln));
-            const double dpu = dpi + in.d(lu, ln) + fixed;
+            const double dpu = dpi + arc_pp(lu, su, false, ln, n_depot, is_pick_at(i + 1)) + fixed;
             double bj = std::max(early_at(i + 1), reach_next);
             for (int j = i + 1; j <= m; ++j) {
                 if (j > i + 1) {
@@ -136,7 +145,11 @@ public:
                 }
                 if (bw + sw + in.t(lw, lnj) > r.latest[j + 1] + kTol) continue;
                 if (bw - latest_u - su > ride + kTol) continue;
-                const double lb = cd * (dpu + in.d(lj, lw) + in.d(lw, lnj) - in.d(lj, lnj));
+                const double svc_j = svc_at(j);
+                const bool nj_depot = j + 1 == m + 1;
+                const double lb = dpu + arc_pp(lj, svc_j, false, lw, false, false) +
+                                  arc_pp(lw, sw, false, lnj, nj_depot, is_pick_at(j + 1)) -
+                                  arc_pp(lj, svc_j, false, lnj, nj_depot, is_pick_at(j + 1));
                 try_eval(i, j, lb);
             }
         }

@@ -158,14 +158,17 @@ public:
             if (b_[p] < e_[p] - kTol || b_[p] > l_[p] + kTol) return out;
         }
         if (b_[n - 1] - b_[0] > maxdur + kTol) return out;
-        double dist = 0.0;
-        for (int p = 0; p + 1 < n; ++p) dist += in_.d(lc_[p], lc_[p + 1]);
+        double dist = 0.0, arcs = 0.0;
+        for (int p = 0; p + 1 < n; ++p) {
+            dist += in_.d(lc_[p], lc_[p + 1]);
+            const bool to_pickup = p + 1 <= m && is_pickup(seq[p]);
+            arcs += in_.arc(v, lc_[p], lc_[p + 1], s_[p], p == 0, p + 2 == n, to_pickup);
+        }
         out.feasible = true;
         out.distance = dist;
         out.depart = b_[0];
         out.arrive = b_[n - 1];
-        out.cost = in_.cost_distance[v] * dist + in_.cost_time[v] * (out.arrive - out.depart) +
-                   in_.cost_fixed[v];
+        out.cost = arcs + in_.cost_time[v] * (out.arrive - out.depart) + in_.cost_fixed[v];
         out.times.assign(b_.begin() + 1, b_.begin() + 1 + m);
         return out;
     }
