@@ -209,7 +209,9 @@ def _plan(session: Session, shared: list[int], bo: list[int], hidden: list[int])
     return {"vehicles": {"shared": v1.id, "bo": v2.id, "hidden": v3.id}, "runs": runs}
 
 
-def _settled(session: Session, ref: str, carrier: str, day: date, principals: list[str]) -> None:
+def add_settled_run(
+    session: Session, ref: str, carrier: str, day: date, principals: list[str]
+) -> None:
     start = datetime.combine(day, time(9, 0), tzinfo=STOCKHOLM)
     ore = dict.fromkeys(
         (
@@ -319,9 +321,9 @@ def build_scope_world(client: TestClient, session: Session) -> ScopeWorld:
         bo=[bo_booking_2],
         hidden=[hidden_booking],
     )
-    _settled(session, "s-23", CARRIER_23, date(2026, 10, 5), ["23"])
-    _settled(session, "s-23-empty", CARRIER_23, date(2026, 9, 7), [])
-    _settled(session, "s-22", CARRIER_22, date(2026, 10, 6), ["22"])
+    add_settled_run(session, "s-23", CARRIER_23, date(2026, 10, 5), ["23"])
+    add_settled_run(session, "s-23-empty", CARRIER_23, date(2026, 9, 7), [])
+    add_settled_run(session, "s-22", CARRIER_22, date(2026, 10, 6), ["22"])
     references = tuple(
         str(session.get(Booking, b).reference)  # type: ignore[union-attr]
         for b in (anna_booking, anna_care_booking, hidden_booking)

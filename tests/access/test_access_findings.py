@@ -227,6 +227,24 @@ def test_the_invoice_basis_of_another_principals_carrier_is_not_readable(
     assert own.status_code == 200 and "777" in own.text
 
 
+def test_an_invoice_basis_run_shared_with_another_principal_is_refused(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """A run carrying trips of 22 and 23 cannot be shown to 22 alone: its cost is both's."""
+    from datetime import date
+
+    from scope_world import add_settled_run
+
+    add_settled_run(session, "s-mixed", CARRIER_22, date(2026, 10, 7), ["22", "23"])
+    caller = staff(session, Role.ANALYST, "analyst-22", SIDE_22)
+    response = app_client.get(
+        "/api/v1/reports/invoice-basis",
+        params={"carrier": CARRIER_22, "month": "2026-10"},
+        headers=auth(caller),
+    )
+    assert response.status_code == 403 and "23" in response.json()["detail"]
+
+
 def test_a_driver_reads_only_their_own_run_today(
     app_client: TestClient, session: Session, world: ScopeWorld, clock: FixedClock
 ) -> None:
