@@ -62,7 +62,9 @@ def home_for(actor: Actor) -> str:
 @dataclass
 class FormErrors:
     """Errors of one form, field id to Swedish message, in the order the fields appear.
-    The layout lists them in an error summary; each field shows its own message."""
+    The layout lists them in an error summary; each field shows its own message. A page
+    answers a form with errors with 200 and the form again: a 4xx document is logged as a
+    console error by browsers and is not swapped in by htmx."""
 
     messages: dict[str, str] = field(default_factory=dict)
 
