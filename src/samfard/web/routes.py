@@ -10,10 +10,12 @@ from fastapi import APIRouter
 
 from samfard.access.pages import router as access_pages
 from samfard.booking.pages import router as booking_pages
+from samfard.travellers.pages import router as traveller_pages
 from samfard.web.pages import router as overview_pages
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     overview_pages,
     access_pages,
     booking_pages,
+    traveller_pages,
 )
