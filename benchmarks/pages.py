@@ -21,9 +21,9 @@ import os
 import platform
 import statistics
 import time
-from functools import partial
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
