@@ -2,7 +2,7 @@
 
 Builds (or reuses, with --db) a SQLite database the way `samfard demo` does: reference
 data, a generated day of --trips trips for tomorrow, the demo fleet scaled to it, the
-contracts and a stored plan (--plan-seconds of OR-Tools). Then an operator logs in to the
+contracts and a stored plan (the demo's planning engine). Then an operator logs in to the
 pages and every page in PAGES is requested --repeat times through the application in this
 process (FastAPI's TestClient: routing, auth, services, templates; no network). The table
 gives the median and the slowest time per page.
@@ -38,6 +38,7 @@ from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.app import create_app
 from samfard.booking.models import Booking
+from samfard.cli.core import DEMO_PLAN_ENGINE
 from samfard.config import Settings
 from samfard.costs.service import load_contract_files
 from samfard.db import make_engine, upgrade
@@ -46,6 +47,7 @@ from samfard.demo.loader import day_is_loaded, load_day
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.service import plan_day
 from samfard.dispatch.store import latest_plan
+from samfard.planning.solve import solver_named
 from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
@@ -82,7 +84,8 @@ def build(url: str, *, trips: int, seed: int, plan_seconds: float) -> datetime:
             load_contract_files(session)
         if plan_seconds > 0 and latest_plan(session, day) is None:
             plan_day(session=session, day=day, actor=SYSTEM, now=datetime.now(STOCKHOLM),
-                     time_limit_s=plan_seconds, seed=seed, osrm_url=None)  # fmt: skip
+                     time_limit_s=plan_seconds, seed=seed, osrm_url=None,
+                     solver=solver_named(DEMO_PLAN_ENGINE))  # fmt: skip
         if session.scalar(select(User.id).where(User.username == "bench-operator")) is None:
             create_user(session=session, username="bench-operator", password=PASSWORD,
                         role=Role.OPERATOR, now=datetime.now(STOCKHOLM),
