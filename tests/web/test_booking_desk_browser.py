@@ -17,7 +17,7 @@ from browser_harness import (
     login,
     screenshot,
 )
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -243,8 +243,7 @@ def test_an_approved_trip_shows_the_promised_pickup_window_before_and_after(
     page.get_by_label("Hämtningstid").fill("13:40")
     page.get_by_role("button", name="Visa bedömning").click()
     preview = page.locator("#forhandsvisning")
-    preview.locator(".preview").wait_for()
-    assert "Beviljas enligt reglerna" in preview.inner_text(), preview.inner_text()
+    expect(preview).to_contain_text("Beviljas enligt reglerna")
     window = re.search(r"hämtas mellan (\d\d:\d\d) och (\d\d:\d\d)", preview.inner_text())
     assert window, preview.inner_text()
     page.get_by_role("button", name="Boka").click()

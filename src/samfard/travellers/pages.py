@@ -92,7 +92,7 @@ def register_page(
     total = 0
     if q.strip():
         found, total = service.find_travellers(
-            session=session, actor=actor, now=now, query=q.strip(), limit=50, offset=0
+            session=session, actor=actor, now=now, query=q.strip(), limit=20, offset=0
         )
         rows = [
             {"id": t.id, "name": display_name(t, actor), "shown": traveller_public(t, actor)}
