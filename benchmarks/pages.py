@@ -183,6 +183,8 @@ def write(
         f"Settings: --trips {args.trips}, --seed {args.seed}, --plan-seconds "
         f"{args.plan_seconds}, --repeat {args.repeat}; building the day took {build_s:.0f} s "
         f"(0 when reused); a stored plan of the day: {planned}.",
+        f"Load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores "
+        "(the machine is shared: times vary with the load).",
         "",
         "| " + " | ".join(header) + " |",
         "|" + "---|" * len(header),
