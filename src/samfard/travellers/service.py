@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from samfard.access import audit
@@ -190,7 +190,8 @@ def find_travellers(
     limit: int,
     offset: int,
 ) -> tuple[list[Traveller], int]:
-    """Search the actor's register by name or personal number; each traveller listed is an
+    """Search the actor's register by name, personal number or phone number (six digits or
+    more, written with or without spaces, dashes or a leading 0); each traveller listed is an
     audited read.
 
     The query is taken literally (LIKE wildcards escaped) and must have at least
@@ -212,6 +213,8 @@ def find_travellers(
     ]
     if len(digits) >= 6:
         conditions.append(Traveller.personal_number.like(f"%{digits}%"))
+        national = digits[2:] if text.startswith("+46") else digits
+        conditions.append(_phone_digits().like(f"%{national.lstrip('0')}%"))
     statement = select(Traveller).where(or_(*conditions), in_register_condition(actor))
     if not actor.has(Permission.PROTECTED_IDENTITY_READ):
         statement = statement.where(Traveller.protected_identity.is_(False))
@@ -239,6 +242,14 @@ def find_travellers(
 def escape_like(text: str) -> str:
     """`text` for a LIKE pattern with escape character backslash: matched literally."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _phone_digits() -> ColumnElement[str]:
+    """The stored phone number without the separators people write ("070-123 45 67")."""
+    column: ColumnElement[str] = Traveller.phone  # type: ignore[assignment]
+    for separator in ("-", " ", "+", "(", ")"):
+        column = func.replace(column, separator, "")
+    return column
 
 
 def update_traveller(
