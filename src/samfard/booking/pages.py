@@ -30,7 +30,7 @@ from samfard.booking.service import update_booking
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, InputError
 from samfard.schemas_common import RecordId
-from samfard.travellers.service import find_travellers
+from samfard.travellers.service import MIN_QUERY, find_travellers
 from samfard.travellers.views import display_name, traveller_public
 from samfard.web.pages import SERVICE_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, is_htmx, page_router
@@ -132,7 +132,7 @@ def desk_page(
     matches of a search made without script."""
     if resenar is not None:
         return _workspace(request, session=session, actor=actor, now=now, traveller_id=resenar)
-    matches = _matches(session, actor, now, q) if q.strip() else []
+    matches = _matches(session, actor, now, q) if len(q.strip()) >= MIN_QUERY else []
     return render(request, "booking/desk.html", {"query": q, "matches": matches, "card": None})
 
 
@@ -164,7 +164,7 @@ def traveller_options(
     q: SearchText = "",
 ) -> Response:
     """The options of the Resenär list (name, personnummer or phone, as typed)."""
-    matches = _matches(session, actor, now, q) if len(q.strip()) >= 2 else []
+    matches = _matches(session, actor, now, q) if len(q.strip()) >= MIN_QUERY else []
     return render(request, "booking/_traveller_options.html", {"matches": matches})
 
 

@@ -90,7 +90,7 @@ def register_page(
     """Find a traveller by name, personnummer or phone."""
     rows: list[dict[str, Any]] = []
     total = 0
-    if q.strip():
+    if len(q.strip()) >= service.MIN_QUERY:
         found, total = service.find_travellers(
             session=session, actor=actor, now=now, query=q.strip(), limit=20, offset=0
         )
@@ -98,7 +98,7 @@ def register_page(
             {"id": t.id, "name": display_name(t, actor), "shown": traveller_public(t, actor)}
             for t in found
         ]
-    context = {"query": q, "rows": rows, "total": total,
+    context = {"query": q, "rows": rows, "total": total, "min_query": service.MIN_QUERY,
                "may_register": actor.has(P.TRAVELLERS_WRITE)}  # fmt: skip
     return render(request, "travellers/search.html", context)
 
