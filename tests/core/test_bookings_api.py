@@ -458,3 +458,21 @@ def test_failure_halfway_through_a_series_leaves_no_partial_series(
     from samfard.booking.models import Series
 
     assert session.scalar(select(func.count(Series.id))) == 0
+
+
+@pytest.mark.parametrize("field", ["companions", "needs"])
+def test_null_for_a_booking_list_is_422_and_changes_nothing(
+    app_client: TestClient, session: Session, operator: str, anna: int, field: str
+) -> None:
+    created = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
+    ).json()
+    answer = app_client.patch(
+        f"/api/v1/bookings/{created['id']}",
+        json={"version": created["version"], "purpose": "other", field: None},
+        headers=auth(operator),
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+    again = app_client.get(f"/api/v1/bookings/{created['id']}", headers=auth(operator)).json()
+    assert again["purpose"] == "treatment" and again[field] == created[field]

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.recurrence import Weekday
-from samfard.schemas_common import BodyId
+from samfard.schemas_common import BodyId, NotNull
 
 
 class Channel(enum.StrEnum):
@@ -101,8 +101,9 @@ class BookingUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(description="the version you read; a stale version gets 409")
-    companions: list[Companion] | None = Field(default=None, max_length=6)
-    needs: list[Need] | None = None
+    # Left out: kept as stored. Null clears only purpose and the message; [] clears a list.
+    companions: Annotated[list[Companion] | None, Field(max_length=6), NotNull()] = None
+    needs: Annotated[list[Need] | None, NotNull()] = None
     purpose: str | None = Field(default=None, max_length=40)
     message_to_driver: str | None = Field(default=None, max_length=500)
 
