@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -27,6 +27,7 @@ from samfard.dispatch.api import router as dispatch_router
 from samfard.geo.api import router as places_router
 from samfard.principals.api import router as principals_router
 from samfard.reports.api import router as reports_router
+from samfard.text_input import refuse_nul_characters
 from samfard.travellers.api import router as travellers_router
 from samfard.web.pages import router as pages_router
 
@@ -62,6 +63,7 @@ def create_app(
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.settings = settings
     app.state.engine = engine
