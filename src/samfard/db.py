@@ -60,6 +60,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# How long a SQLite transaction waits for another one's write lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin; otherwise
     # SAVEPOINTs (used for nested transactions and by the test suite) silently misbehave.
@@ -67,12 +71,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """Every SQLite transaction takes the write lock when it begins (BEGIN IMMEDIATE).
+
+    Almost every request writes, reads included (each read of personal data writes its audit
+    entry). A deferred transaction reads first and asks for the write lock later; if another
+    connection wrote in between, SQLite refuses at once with "database is locked" and the
+    busy timeout cannot help, because waiting would not make the stale read fresh. Taking the
+    lock first makes writers queue (up to the busy timeout) instead. SQLite then runs one
+    transaction at a time, which suits the embedded first run; PostgreSQL is for more.
+    """
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
