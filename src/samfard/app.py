@@ -25,6 +25,7 @@ from samfard.config import Settings, get_settings
 from samfard.db import check_migrated, make_engine, make_sessionmaker
 from samfard.dispatch.api import router as dispatch_router
 from samfard.geo.api import router as places_router
+from samfard.logs import keep_personal_data_out_of_logs
 from samfard.principals.api import router as principals_router
 from samfard.reports.api import router as reports_router
 from samfard.text_input import refuse_nul_characters
@@ -52,7 +53,14 @@ def create_app(
     clock: Clock | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
-    engine = engine or make_engine(settings.database_url, echo=settings.request_log_sql)
+    keep_personal_data_out_of_logs()
+    engine = engine or make_engine(
+        settings.database_url,
+        echo=settings.request_log_sql,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+    )
     check_migrated(engine)
 
     app = FastAPI(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -84,21 +84,61 @@ def _sqlite_begin(connection: Any) -> None:
     busy timeout cannot help, because waiting would not make the stale read fresh. Taking the
     lock first makes writers queue (up to the busy timeout) instead. SQLite then runs one
     transaction at a time, which suits the embedded first run; PostgreSQL is for more.
+    A connection that only reads may say so with `execution_options(sqlite_begin="DEFERRED")`.
     """
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for a URL; SQLite gets foreign keys and WAL, its folder is created."""
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    pool_size: int = 10,
+    max_overflow: int = 5,
+    pool_timeout: int = 10,
+) -> Engine:
+    """An engine for a URL; SQLite gets foreign keys and WAL, its folder is created.
+
+    Statement parameters are never written into logs or error messages
+    (hide_parameters): they are names, personal numbers and addresses.
+    """
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False},
+            **(pool if str(path) != ":memory:" else {}),
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, **pool)
+    event.listen(engine, "handle_error", _without_row_detail)
+    return engine
+
+
+def _without_row_detail(context: ExceptionContext) -> None:
+    """Keep only PostgreSQL's primary error message, in the error and so in any log.
+
+    PostgreSQL adds a DETAIL to many errors that quotes the data: "Failing row contains (...)"
+    is the whole row of a traveller, "Key (personal_number)=(...)" a personal number. That
+    text would reach tracebacks and logs whatever hide_parameters says; the primary message
+    ("null value in column ... violates not-null constraint") is what a developer needs.
+    """
+    original = context.original_exception
+    primary = getattr(getattr(original, "diag", None), "message_primary", None)
+    if not isinstance(primary, str):
+        return
+    original.args = (primary,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:
+        wrapped.args = (f"({type(original).__module__}.{type(original).__name__}) {primary}",)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -118,9 +158,9 @@ def transaction(session: Session) -> Iterator[Session]:
 
 def current_revision(engine: Engine) -> str | None:
     """The Alembic revision stamped in the database, or None when it was never migrated."""
-    if not inspect(engine).has_table("alembic_version"):
-        return None
-    with engine.connect() as connection:
+    with engine.connect().execution_options(sqlite_begin="DEFERRED") as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
         row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
     return None if row is None else str(row[0])
 

@@ -20,6 +20,12 @@ from samfard.errors import InputError
 NUL = "\x00"
 JSON_MEDIA = ("application/json", "application/merge-patch+json")
 FORM_MEDIA = "application/x-www-form-urlencoded"
+MULTIPART_MEDIA = "multipart/form-data"
+
+
+def request_form_parsed(request: Request) -> bool:
+    """True when Starlette holds the parsed form (its body stream is then used up)."""
+    return getattr(request, "_form", None) is not None
 
 
 def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
@@ -38,13 +44,17 @@ def _strings(value: Any, where: str) -> Iterator[tuple[str, str]]:
 
 async def _body_strings(request: Request) -> Iterator[tuple[str, str]]:
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media not in JSON_MEDIA and media != FORM_MEDIA:
+    if media == MULTIPART_MEDIA or (media == FORM_MEDIA and request_form_parsed(request)):
+        # FastAPI parsed the form already for a route's Form() fields (the stream is read,
+        # the parsed form is cached): look at that. Multipart is only ever read this way.
+        form = await request.form()
+        return iter([(k, v) for k, v in form.multi_items() if isinstance(v, str)])
+    if media == FORM_MEDIA:  # a route that reads the raw body itself, e.g. login
+        body = await request.body()
+        return iter(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    if media not in JSON_MEDIA:
         return iter(())
     body = await request.body()
-    if media == FORM_MEDIA:
-        if b"%00" not in body and b"\x00" not in body:
-            return iter(())
-        return iter(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
     if b"\\u0000" not in body and b"\x00" not in body:
         return iter(())  # the common case: no NUL can be in this document
     try:
