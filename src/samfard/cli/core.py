@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from samfard.config import Settings
 from samfard.timeutil import STOCKHOLM
 
 
@@ -108,8 +109,19 @@ def _serve(args: argparse.Namespace) -> int:
     app = create_app(settings)
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Samfard listening on http://{host}:{port}/ (API docs at /api/v1/docs)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_proxy_options(settings))
     return 0
+
+
+def uvicorn_proxy_options(settings: Settings) -> dict[str, Any]:
+    """Whom uvicorn believes about the client's address: only SAMFARD_TRUSTED_PROXIES.
+
+    uvicorn's own default trusts X-Forwarded-For from 127.0.0.1, so anything on the same
+    machine could name any client address and step around the per-address login limit.
+    """
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
 
 
 def _demo_data(args: argparse.Namespace) -> int:

@@ -18,12 +18,18 @@ from samfard.access import service as access_service
 from samfard.access.actor import Actor
 from samfard.access.api import login_limiter
 from samfard.access.deps import PUBLIC, require, set_session_cookies
+from samfard.access.login_csrf import (
+    check_login_csrf,
+    login_csrf_token,
+    set_login_csrf_cookie,
+)
 from samfard.access.permissions import Permission as P
 from samfard.access.ratelimit import RateLimitExceeded
 from samfard.booking import service as booking_service
 from samfard.booking.views import booking_public
+from samfard.config import Settings
 from samfard.deps import NowDep, SessionDep, SettingsDep
-from samfard.errors import Unauthenticated
+from samfard.errors import Forbidden, Unauthenticated
 from samfard.timeutil import STOCKHOLM
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -49,9 +55,29 @@ SERVICE_SV = {
 }
 
 
+def _login_form(
+    request: Request,
+    settings: Settings,
+    *,
+    error: str | None = None,
+    username: str = "",
+    status_code: int = 200,
+) -> Response:
+    """The login page with its login-CSRF token in a hidden field and in a cookie."""
+    token = login_csrf_token(request)
+    response = templates.TemplateResponse(
+        request,
+        "login.html",
+        {"error": error, "username": username, "csrf_token": token},
+        status_code=status_code,
+    )
+    set_login_csrf_cookie(response, token, secure=settings.secure_cookies)
+    return response
+
+
 @router.get("/login", dependencies=[PUBLIC], response_class=HTMLResponse)
-def login_page(request: Request, error: str | None = None) -> Response:
-    return templates.TemplateResponse(request, "login.html", {"error": error})
+def login_page(request: Request, settings: SettingsDep, error: str | None = None) -> Response:
+    return _login_form(request, settings, error=error)
 
 
 @router.post("/login", dependencies=[PUBLIC])
@@ -62,20 +88,19 @@ def login(
     settings: SettingsDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     address = request.client.host if request.client else "unknown"
     try:
+        check_login_csrf(request, csrf_token)
         login_limiter(request).check(address=address, username=username, now=now)
         token = access_service.login(
             session=session, username=username, password=password, kind="session", now=now
         )
-    except (Unauthenticated, RateLimitExceeded) as error:
-        status = 429 if isinstance(error, RateLimitExceeded) else 401
-        return templates.TemplateResponse(
-            request,
-            "login.html",
-            {"error": error.message, "username": username},
-            status_code=status,
+    except (Forbidden, Unauthenticated, RateLimitExceeded) as error:
+        status = {Forbidden: 403, RateLimitExceeded: 429}.get(type(error), 401)
+        return _login_form(
+            request, settings, error=error.message, username=username, status_code=status
         )
     response = RedirectResponse("/", status_code=303)
     set_session_cookies(
