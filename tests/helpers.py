@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -13,6 +13,7 @@ from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
 STRONG_PASSWORD = "correct-horse-42"
+TEST_TOKEN_LIFE = timedelta(days=30)
 
 # The fixed "now" of the test clock. Import it from here, not from conftest: several
 # folders have a conftest.py, and which one `import conftest` finds depends on the run.
@@ -37,7 +38,8 @@ def token_for(
         principal_codes=principals if principals is not None else ["*"],
         **extra,  # type: ignore[arg-type]
     )
-    return issue_token(session=session, user=user, kind="bearer", now=now)
+    # Tests move their clock by days; a staff token's 12 hours would run out under them.
+    return issue_token(session=session, user=user, kind="bearer", now=now, lifetime=TEST_TOKEN_LIFE)
 
 
 def auth(token: str) -> dict[str, str]:

@@ -173,8 +173,7 @@ def test_bearer_tokens_live_twelve_hours_or_as_configured(
     app_client.app.state.settings = dataclasses.replace(settings, bearer_token_hours=2)  # type: ignore[attr-defined]
     assert _bearer(app_client)["expires_in"] == 2 * 3600
     stored = session.scalars(select(ApiToken).where(ApiToken.kind == "bearer")).all()
-    lifetimes = sorted(t.expires_at - t.created_at for t in stored)
-    assert timedelta(hours=2) in lifetimes and timedelta(hours=12) in lifetimes
-    assert max(lifetimes) <= timedelta(hours=12)  # the test user's own token included
+    lifetimes = {t.expires_at - t.created_at for t in stored}
+    assert {timedelta(hours=2), timedelta(hours=12)} <= lifetimes
     with pytest.raises(InputError):
         dataclasses.replace(settings, bearer_token_hours=24 * 31)

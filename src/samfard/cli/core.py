@@ -209,7 +209,13 @@ def _demo(args: argparse.Namespace) -> int:
             display_name="Demo operator",
             principal_codes=["*"],
         )
-        token = issue_token(session=session, user=user, kind="bearer", now=now)
+        token = issue_token(
+            session=session,
+            user=user,
+            kind="bearer",
+            now=now,
+            lifetime=settings.bearer_token_lifetime,
+        )
     host, port = args.host or settings.host, args.port or settings.port
     print(
         f"\nDemo operator: {username} / {password}\n"
