@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from samfard import __version__, problems
+from samfard import __version__, openapi, problems
 from samfard.access.api import admin_router as access_admin_router
 from samfard.access.api import router as access_router
 from samfard.access.deps import PUBLIC
@@ -110,5 +110,7 @@ def create_app(
     @app.get("/health", dependencies=[PUBLIC], tags=["health"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    openapi.install(app)
 
     return app

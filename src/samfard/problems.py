@@ -78,7 +78,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        return problem(error.status_code, str(error.detail), str(error.detail))
+        response = problem(error.status_code, str(error.detail), str(error.detail))
+        response.headers.update(error.headers or {})  # e.g. Allow on 405
+        return response
 
     @app.exception_handler(PoolTimeout)
     @app.exception_handler(OperationalError)

@@ -34,8 +34,14 @@ class CompanionKind(enum.StrEnum):
     CHILD = "child"
 
 
+def _child_needs_age(schema: dict[str, Any]) -> None:
+    """The document says what the validator checks: a child companion has an age."""
+    schema["if"] = {"properties": {"kind": {"const": CompanionKind.CHILD.value}}}
+    schema["then"] = {"required": ["age"], "properties": {"age": {"type": "integer"}}}
+
+
 class Companion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_child_needs_age)
 
     kind: CompanionKind
     age: int | None = Field(default=None, ge=0, le=120)
@@ -47,11 +53,38 @@ class Companion(BaseModel):
         return self
 
 
+def _one_of_three_shapes(schema: dict[str, Any]) -> None:
+    """The document says what the validator checks: exactly one of three shapes."""
+    properties = schema.pop("properties")
+    schema.pop("additionalProperties", None)
+
+    def shape(*names: str, **fixed: Any) -> dict[str, Any]:
+        props = {n: fixed.get(n) or _not_null(properties[n]) for n in names}
+        return {
+            "type": "object",
+            "properties": props,
+            "required": list(names),
+            "additionalProperties": False,
+        }
+
+    schema["oneOf"] = [
+        shape("place_id"),
+        shape("home", home={"const": True, "type": "boolean"}),
+        shape("address", "lat", "lon"),
+    ]
+
+
+def _not_null(prop: dict[str, Any]) -> dict[str, Any]:
+    branches = [b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"]
+    rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+    return {**branches[0], **rest}
+
+
 class Location(BaseModel):
     """Where a leg starts or ends: a gazetteer place, the traveller's home, or an address
     with coordinates. Give exactly one of these."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_of_three_shapes)
 
     place_id: BodyId | None = None
     home: bool = False
