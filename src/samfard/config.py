@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,6 +55,8 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # Life of a bearer token from POST /auth/token; page sessions live 10 hours.
     bearer_token_hours: int = 12
+    # The day the operator pages open on; None is tomorrow. `samfard demo` sets its day.
+    default_day: date | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:

@@ -29,7 +29,7 @@ from samfard.booking import service as booking_service
 from samfard.booking.views import booking_public
 from samfard.config import Settings
 from samfard.deps import NowDep, SessionDep, SettingsDep
-from samfard.errors import Forbidden, Unauthenticated
+from samfard.errors import AccountLocked, Forbidden, Unauthenticated
 from samfard.timeutil import STOCKHOLM
 
 templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
@@ -45,6 +45,12 @@ STATUS_SV = {
     "completed": "Utförd",
     "cancelled": "Avbokad",
     "no_show": "Uteblev",
+}
+NEED_SV = {
+    "wheelchair": "Rullstol",
+    "stretcher": "Bår (liggande)",
+    "front_seat": "Framsäte",
+    "ride_alone": "Ensamåkning",
 }
 SERVICE_SV = {
     "sjukresa": "Sjukresa",
@@ -98,9 +104,14 @@ def login(
             session=session, username=username, password=password, kind="session", now=now
         )
     except (Forbidden, Unauthenticated, RateLimitExceeded) as error:
-        status = {Forbidden: 403, RateLimitExceeded: 429}.get(type(error), 401)
+        status = 403 if isinstance(error, Forbidden) else 401
+        status = 429 if isinstance(error, RateLimitExceeded) else status
         return _login_form(
-            request, settings, error=error.message, username=username, status_code=status
+            request,
+            settings,
+            error=_login_refusal_sv(error),
+            username=username,
+            status_code=status,
         )
     response = RedirectResponse("/", status_code=303)
     set_session_cookies(
@@ -112,6 +123,18 @@ def login(
     return response
 
 
+def _login_refusal_sv(error: Forbidden | Unauthenticated | RateLimitExceeded) -> str:
+    """The login page's message in Swedish; as in the API, it never says whether the user
+    exists."""
+    if isinstance(error, Forbidden):  # the login-CSRF token was missing or stale
+        return "Inloggningssidan har gått ut. Ladda om sidan och logga in igen."
+    if isinstance(error, RateLimitExceeded):
+        return f"För många inloggningsförsök. Vänta {error.retry_after} s och försök igen."
+    if isinstance(error, AccountLocked):
+        return "Kontot är tillfälligt låst efter flera misslyckade inloggningar. Försök senare."
+    return "Fel användarnamn eller lösenord."
+
+
 @router.get("/", response_class=HTMLResponse)
 def day_overview(
     request: Request,
@@ -119,10 +142,25 @@ def day_overview(
     now: NowDep,
     settings: SettingsDep,
     actor: Annotated[Actor, require(P.BOOKINGS_READ)],
-    day: Annotated[date | None, Query(alias="date")] = None,
+    date_text: Annotated[str | None, Query(alias="date")] = None,
     status: str | None = None,
 ) -> Response:
-    day = day or now.astimezone(STOCKHOLM).date() + timedelta(days=1)
+    """The day's bookings; a date or status the page cannot read gets a Swedish error page
+    (422) that says what to write, not the API's problem+json."""
+    try:
+        day = date.fromisoformat(date_text) if date_text else None
+    except ValueError:
+        return _page_error(
+            request,
+            actor,
+            f"Datumet ”{date_text}” går inte att läsa. Skriv det som ÅÅÅÅ-MM-DD, "
+            "till exempel 2026-11-23.",
+        )
+    if status and status not in STATUS_SV:
+        return _page_error(
+            request, actor, f"Statusen ”{status}” finns inte. Välj en status i listan."
+        )
+    day = day or settings.default_day or now.astimezone(STOCKHOLM).date() + timedelta(days=1)
     rows, total = booking_service.list_bookings(
         session=session,
         actor=actor,
@@ -143,7 +181,17 @@ def day_overview(
             "total": total,
             "status_sv": STATUS_SV,
             "service_sv": SERVICE_SV,
+            "need_sv": NEED_SV,
             "tile_url": settings.tile_url,
             "stockholm": STOCKHOLM,
         },
+    )
+
+
+def _page_error(request: Request, actor: Actor, message: str) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "page_error.html",
+        {"actor": actor, "message": message, "back": "/"},
+        status_code=422,
     )
