@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user, issue_token
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
 STRONG_PASSWORD = "correct-horse-42"
+TEST_TOKEN_LIFE = timedelta(days=30)
 
 # The fixed "now" of the test clock. Import it from here, not from conftest: several
 # folders have a conftest.py, and which one `import conftest` finds depends on the run.
@@ -37,7 +39,8 @@ def token_for(
         principal_codes=principals if principals is not None else ["*"],
         **extra,  # type: ignore[arg-type]
     )
-    return issue_token(session=session, user=user, kind="bearer", now=now)
+    # Tests move their clock by days; a staff token's 12 hours would run out under them.
+    return issue_token(session=session, user=user, kind="bearer", now=now, lifetime=TEST_TOKEN_LIFE)
 
 
 def auth(token: str) -> dict[str, str]:
@@ -87,3 +90,14 @@ def iso(day: date, hhmm: str) -> str:
 
     hour, minute = (int(x) for x in hhmm.split(":"))
     return local(day, time(hour, minute)).isoformat()
+
+
+def login_form(username: str, client: TestClient) -> dict[str, str]:
+    """The login page's form for `username`, with the login-CSRF token the page hands out
+    (the page sets it as a cookie and a hidden field; a form without it is refused)."""
+    client.get("/login")
+    return {
+        "username": username,
+        "password": STRONG_PASSWORD,
+        "csrf_token": client.cookies[LOGIN_CSRF_COOKIE],
+    }

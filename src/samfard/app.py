@@ -10,12 +10,12 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from samfard import __version__, problems
+from samfard import __version__, openapi, problems
 from samfard.access.api import admin_router as access_admin_router
 from samfard.access.api import router as access_router
 from samfard.access.deps import PUBLIC
@@ -26,8 +26,10 @@ from samfard.config import Settings, get_settings
 from samfard.db import check_migrated, make_engine, make_sessionmaker
 from samfard.dispatch.api import router as dispatch_router
 from samfard.geo.api import router as places_router
+from samfard.logs import keep_personal_data_out_of_logs
 from samfard.principals.api import router as principals_router
 from samfard.reports.api import router as reports_router
+from samfard.text_input import refuse_nul_characters
 from samfard.travellers.api import router as travellers_router
 from samfard.web.routes import PAGE_ROUTERS
 from samfard.web.templating import page_error
@@ -56,7 +58,14 @@ def create_app(
     clock: Clock | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
-    engine = engine or make_engine(settings.database_url, echo=settings.request_log_sql)
+    keep_personal_data_out_of_logs()
+    engine = engine or make_engine(
+        settings.database_url,
+        echo=settings.request_log_sql,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+    )
     check_migrated(engine)
 
     app = FastAPI(
@@ -67,6 +76,7 @@ def create_app(
         docs_url=None,  # served below with the vendored Swagger UI
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
+        dependencies=[Depends(refuse_nul_characters)],
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -117,5 +127,7 @@ def create_app(
     @app.get("/health", dependencies=[PUBLIC], tags=["health"])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
+
+    openapi.install(app)
 
     return app

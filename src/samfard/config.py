@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,6 +29,9 @@ def _env_int(name: str, default: int) -> int:
         ) from None
 
 
+MAX_BEARER_TOKEN_HOURS = 30 * 24
+
+
 @dataclass(frozen=True)
 class Settings:
     """Every knob of a Samfard process. Build with `Settings.from_env()` or directly in tests."""
@@ -41,12 +44,40 @@ class Settings:
     late_cancellation_minutes: int = 120
     secure_cookies: bool = True
     request_log_sql: bool = False
+    # Database connections per worker process: pool_size kept open, max_overflow more under
+    # load; a request waits at most pool_timeout seconds for one, then gets 503 Retry-After.
+    # Keep workers x (pool_size + max_overflow) below PostgreSQL's max_connections.
+    db_pool_size: int = 10
+    db_max_overflow: int = 5
+    db_pool_timeout: int = 10
+    # Addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed;
+    # empty: none, the client address is the TCP peer (the login rate limit keys on it).
+    trusted_proxies: tuple[str, ...] = ()
+    # Life of a bearer token from POST /auth/token; page sessions live 10 hours.
+    bearer_token_hours: int = 12
     # The day the operator pages open on; None is tomorrow. `samfard demo` sets its day.
     default_day: date | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:
             raise InputError("database_url must not be empty", field="SAMFARD_DATABASE_URL")
+        for name, value, least in (
+            ("DB_POOL_SIZE", self.db_pool_size, 1),
+            ("DB_MAX_OVERFLOW", self.db_max_overflow, 0),
+            ("DB_POOL_TIMEOUT", self.db_pool_timeout, 1),
+            ("BEARER_TOKEN_HOURS", self.bearer_token_hours, 1),
+        ):
+            if value < least:
+                raise InputError(
+                    f"SAMFARD_{name} must be at least {least}, got {value}",
+                    field=f"SAMFARD_{name}",
+                )
+        if self.bearer_token_hours > MAX_BEARER_TOKEN_HOURS:
+            raise InputError(
+                f"SAMFARD_BEARER_TOKEN_HOURS must be at most {MAX_BEARER_TOKEN_HOURS} (30 days), "
+                f"got {self.bearer_token_hours}",
+                field="SAMFARD_BEARER_TOKEN_HOURS",
+            )
         if not 0 < self.port < 65536:
             raise InputError(f"port must be 1-65535, got {self.port}", field="SAMFARD_PORT")
         if self.late_cancellation_minutes < 0:
@@ -71,7 +102,18 @@ class Settings:
             late_cancellation_minutes=_env_int("LATE_CANCELLATION_MINUTES", 120),
             secure_cookies=_env("SECURE_COOKIES", "1") not in ("0", "false", "no"),
             request_log_sql=_env("LOG_SQL", "0") in ("1", "true", "yes"),
+            db_pool_size=_env_int("DB_POOL_SIZE", 10),
+            db_max_overflow=_env_int("DB_MAX_OVERFLOW", 5),
+            db_pool_timeout=_env_int("DB_POOL_TIMEOUT", 10),
+            trusted_proxies=tuple(
+                p.strip() for p in _env("TRUSTED_PROXIES", "").split(",") if p.strip()
+            ),
+            bearer_token_hours=_env_int("BEARER_TOKEN_HOURS", 12),
         )
+
+    @property
+    def bearer_token_lifetime(self) -> timedelta:
+        return timedelta(hours=self.bearer_token_hours)
 
 
 @lru_cache(maxsize=1)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Dialect, ExceptionContext
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -60,6 +60,10 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+# How long a SQLite transaction waits for another one's write lock before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin; otherwise
     # SAVEPOINTs (used for nested transactions and by the test suite) silently misbehave.
@@ -67,25 +71,74 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    """Every SQLite transaction takes the write lock when it begins (BEGIN IMMEDIATE).
+
+    Almost every request writes, reads included (each read of personal data writes its audit
+    entry). A deferred transaction reads first and asks for the write lock later; if another
+    connection wrote in between, SQLite refuses at once with "database is locked" and the
+    busy timeout cannot help, because waiting would not make the stale read fresh. Taking the
+    lock first makes writers queue (up to the busy timeout) instead. SQLite then runs one
+    transaction at a time, which suits the embedded first run; PostgreSQL is for more.
+    A connection that only reads may say so with `execution_options(sqlite_begin="DEFERRED")`.
+    """
+    mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    connection.exec_driver_sql(f"BEGIN {'DEFERRED' if mode == 'DEFERRED' else 'IMMEDIATE'}")
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for a URL; SQLite gets foreign keys and WAL, its folder is created."""
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    pool_size: int = 10,
+    max_overflow: int = 5,
+    pool_timeout: int = 10,
+) -> Engine:
+    """An engine for a URL; SQLite gets foreign keys and WAL, its folder is created.
+
+    Statement parameters are never written into logs or error messages
+    (hide_parameters): they are names, personal numbers and addresses.
+    """
+    pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_timeout": pool_timeout}
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if str(path) != ":memory:":
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False})
+        engine = create_engine(
+            url,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"check_same_thread": False},
+            **(pool if str(path) != ":memory:" else {}),
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, hide_parameters=True, pool_pre_ping=True, **pool)
+    event.listen(engine, "handle_error", _without_row_detail)
+    return engine
+
+
+def _without_row_detail(context: ExceptionContext) -> None:
+    """Keep only PostgreSQL's primary error message, in the error and so in any log.
+
+    PostgreSQL adds a DETAIL to many errors that quotes the data: "Failing row contains (...)"
+    is the whole row of a traveller, "Key (personal_number)=(...)" a personal number. That
+    text would reach tracebacks and logs whatever hide_parameters says; the primary message
+    ("null value in column ... violates not-null constraint") is what a developer needs.
+    """
+    original = context.original_exception
+    primary = getattr(getattr(original, "diag", None), "message_primary", None)
+    if not isinstance(primary, str):
+        return
+    original.args = (primary,)
+    wrapped = context.sqlalchemy_exception
+    if wrapped is not None:
+        wrapped.args = (f"({type(original).__module__}.{type(original).__name__}) {primary}",)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
@@ -122,9 +175,9 @@ def dry_run(session: Session) -> Iterator[Session]:
 
 def current_revision(engine: Engine) -> str | None:
     """The Alembic revision stamped in the database, or None when it was never migrated."""
-    if not inspect(engine).has_table("alembic_version"):
-        return None
-    with engine.connect() as connection:
+    with engine.connect().execution_options(sqlite_begin="DEFERRED") as connection:
+        if not inspect(connection).has_table("alembic_version"):
+            return None
         row = connection.exec_driver_sql("SELECT version_num FROM alembic_version").first()
     return None if row is None else str(row[0])
 

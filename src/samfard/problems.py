@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from samfard.errors import DomainError, Unauthenticated
 
 PROBLEM = "application/problem+json"
+# Seconds a client is asked to wait when the database is busy (pool exhausted, SQLite locked).
+BUSY_RETRY_AFTER = 5
+
+log = logging.getLogger("samfard.problems")
 
 
 def problem(
@@ -81,4 +88,39 @@ def install(app: FastAPI, *, page_error: PageErrorRenderer | None = None) -> Non
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        return problem(error.status_code, str(error.detail), str(error.detail))
+        response = problem(error.status_code, str(error.detail), str(error.detail))
+        response.headers.update(error.headers or {})  # e.g. Allow on 405
+        return response
+
+    @app.exception_handler(PoolTimeout)
+    @app.exception_handler(OperationalError)
+    async def _busy(request: Request, error: Exception) -> JSONResponse:
+        # Every connection of this worker is in use (or SQLite's writer kept the lock past
+        # the busy timeout, or the database is down): the request is fine, the moment is not.
+        # The log keeps the statement without its parameters (hide_parameters on the engine).
+        log.error(
+            "database busy or unavailable on %s %s: %s", request.method, request.url.path, error
+        )
+        response = problem(
+            503,
+            "Database busy",
+            "the database is busy or unreachable; try again in a few seconds",
+        )
+        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
+        return response
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, error: IntegrityError) -> JSONResponse:
+        # The last resort: services check uniqueness and references themselves and say what
+        # clashes; this catches the race where two requests pass the check at the same time.
+        log.warning(
+            "integrity error on %s %s: %s",
+            request.method,
+            request.url.path,
+            error.orig.__class__.__name__,
+        )
+        return problem(
+            409,
+            "Conflict",
+            "the change clashes with one stored at the same moment; reload and try again",
+        )

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic_core import core_schema
 
 T = TypeVar("T")
 
@@ -22,6 +23,39 @@ BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
 # box is almost always latitude and longitude swapped.
 LAT = Field(ge=54.0, le=72.0, description="WGS84 latitude, Nordic range")
 LON = Field(ge=4.0, le=32.0, description="WGS84 longitude, Nordic range")
+
+
+def _refuse_null(value: Any) -> Any:
+    if value is None:
+        raise ValueError("must not be null: leave the field out to keep the stored value")
+    return value
+
+
+class NotNull:
+    """Marks a field of a partial update (PATCH) that may be left out but not set to null.
+
+    `Annotated[str | None, NotNull()] = None` keeps None as the "not sent" default (defaults
+    are not validated) while an explicit null is refused with 422, so a column that may not be
+    empty is never cleared; the OpenAPI document then shows the field without null.
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_refuse_null, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        json_schema: dict[str, Any] = dict(handler(schema))
+        if json_schema.get("default", ...) is None:
+            del json_schema["default"]
+        branches = [b for b in json_schema.pop("anyOf", []) if b != {"type": "null"}]
+        if len(branches) == 1:
+            return {**branches[0], **json_schema}
+        if branches:
+            json_schema["anyOf"] = branches
+        return json_schema
 
 
 class Page(BaseModel, Generic[T]):

@@ -1,6 +1,12 @@
-"""Property: no request an operator can send, valid or not, makes the server fail (5xx).
-Schemathesis generates requests from the OpenAPI document; few examples per operation keep
-the run short, and every operation of the document is covered, including future ones."""
+"""Property: the OpenAPI document is true and no request makes the server fail.
+
+Schemathesis generates requests from the document, valid ones and invalid ones, for every
+operation (future ones included) and checks each answer: never a 5xx, only documented
+status codes and content types, bodies that match their schema, and no schema-valid request
+refused by the request validation (the document and the validation must agree). Bounded:
+a few examples per operation and mode, derandomised (a fixed seed), so a run is short and
+repeatable; a failure prints the request to replay.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,15 @@ from typing import Any
 import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+    status_code_conformance,
+)
+from schemathesis.core.failures import FailureGroup
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,10 +32,69 @@ from samfard.access.models import User
 from samfard.access.permissions import Role
 from samfard.access.service import issue_token
 
-EXAMPLES_PER_OPERATION = 4
+EXAMPLES_PER_OPERATION = 3
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 
-def test_no_request_makes_the_server_fail(app_client: TestClient, session: Session) -> None:
+def _validation_refused(response: Any) -> bool:
+    """A 422 from the request validation (it lists `errors`), not from a domain rule."""
+    if response.status_code != 422:
+        return False
+    try:
+        return "errors" in response.json()
+    except ValueError:
+        return False
+
+
+def _exercise(
+    operation: Any,
+    mode: GenerationMode,
+    *,
+    session: Session,
+    user: User,
+    failures: list[str],
+    statuses: set[int],
+) -> None:
+    """Send a few generated requests of one operation and mode; note every broken promise."""
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=EXAMPLES_PER_OPERATION,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def call(case: Any) -> None:
+        # A fresh token per request: a generated POST /auth/logout revokes the one it sends.
+        token = issue_token(session=session, user=user, kind="bearer", now=NOW)
+        where = f"{mode.value} {case.method} {case.operation.path}"
+        try:
+            response = case.call(headers=auth(token))
+        except Exception as error:  # raised inside the app: a client would see a 500
+            failures.append(f"{where} raised {error!r}"[:300])
+            session.rollback()  # the app would drop its session; the test reuses it
+            return
+        statuses.add(response.status_code)
+        try:
+            case.validate_response(response, checks=CHECKS)
+        except FailureGroup as error:
+            failures.append(f"{where} -> {response.status_code}: {error}"[:700])
+        if mode is GenerationMode.POSITIVE and _validation_refused(response):
+            failures.append(f"{where}: schema-valid request refused: {response.text[:300]}")
+
+    try:
+        call()
+    except Unsatisfiable:
+        assert mode is GenerationMode.NEGATIVE  # nothing to get wrong (no parameters or body)
+
+
+def test_the_document_is_true_and_nothing_fails(app_client: TestClient, session: Session) -> None:
     token_for(session, Role.OPERATOR, now=NOW, username="fuzz-operator")
     user = session.scalars(select(User).where(User.username == "fuzz-operator")).one()
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app_client.app)
@@ -28,32 +102,24 @@ def test_no_request_makes_the_server_fail(app_client: TestClient, session: Sessi
     statuses: set[int] = set()
     operations = 0
     for result in schema.get_all_operations():
-        operation = result.ok()
         operations += 1
-
-        @given(case=operation.as_strategy())
-        @settings(
-            max_examples=EXAMPLES_PER_OPERATION,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-        )
-        def call(case: Any) -> None:
-            # A fresh token per request: a generated POST /auth/logout revokes the one it sends.
-            token = issue_token(session=session, user=user, kind="bearer", now=NOW)
-            where = f"{case.method} {case.operation.path}"
-            try:
-                response = case.call(headers=auth(token))
-            except Exception as error:  # raised inside the app: the client would see a 500
-                failures.append(f"{where} raised {error!r}"[:300])
-                session.rollback()  # the app would drop its session; the test reuses it
-                return
-            statuses.add(response.status_code)
-            if response.status_code >= 500:
-                failures.append(f"{where} -> {response.status_code}: {response.text[:200]}")
-
-        call()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            _exercise(
+                result.ok(),
+                mode,
+                session=session,
+                user=user,
+                failures=failures,
+                statuses=statuses,
+            )
     assert operations > 20
-    assert failures == [], "\n".join(failures)
+    assert failures == [], f"{len(failures)} broken promises:\n\n" + "\n\n".join(failures)
     assert {200, 404, 422} <= statuses  # the requests got past authentication
+
+
+def test_an_unsupported_method_is_405_with_allow(app_client: TestClient) -> None:
+    for path in ("/api/v1/travellers", "/api/v1/bookings/1", "/health", "/login"):
+        answer = app_client.request("TRACE", path)
+        assert answer.status_code == 405, path
+        assert answer.headers["content-type"] == "application/problem+json"
+        assert answer.headers.get("allow"), path  # RFC 9110: a 405 says what is allowed

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from helpers import ANNA, NOW, STRONG_PASSWORD, auth, token_for
 from samfard.access.deps import CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE
+from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.ratelimit import RateLimit, RateLimitExceeded, SlidingWindowLimiter
 from samfard.clock import FixedClock
@@ -32,9 +33,14 @@ def login_page(client: TestClient, **body: str) -> dict[str, str]:
 def test_page_login_sets_a_secure_http_only_strict_cookie_and_a_csrf_token(
     app_client: TestClient, operator: str, settings: Settings
 ) -> None:
+    app_client.get("/login")  # a form needs the login page's token (login CSRF)
     response = app_client.post(
         "/api/v1/auth/session",
-        data={"username": "desk", "password": STRONG_PASSWORD},  # an HTML form
+        data={  # an HTML form
+            "username": "desk",
+            "password": STRONG_PASSWORD,
+            "csrf_token": app_client.cookies[LOGIN_CSRF_COOKIE],
+        },
     )
     assert response.status_code == 200, response.text
     cookies = [v for k, v in response.headers.multi_items() if k == "set-cookie"]

@@ -266,3 +266,28 @@ def test_ids_beyond_32_bits_are_refused_as_input_not_server_errors(
     ]
     assert [a.status_code for a in answers] == [422, 422, 422, 422]
     assert answers[3].json()["field"].endswith("traveller_id")
+
+
+def test_approving_a_booking_approved_already_is_409_and_charges_nothing_twice(
+    app_client: TestClient, session: Session, operator: str, assessor: str, anna: int
+) -> None:
+    """A scheduled booking may legally go back to approved (taken out of the plan), so the
+    assessment must refuse it explicitly rather than trip over the fee ledger's unique key."""
+    booking = book(app_client, operator, jh_trip(app_client, operator, anna))
+    url = f"/api/v1/bookings/{booking['id']}/assessment"
+    first = app_client.post(url, json={"action": "approve", "reason": "ok"}, headers=auth(assessor))
+    assert first.status_code == 200, first.text
+    scheduled = app_client.post(
+        f"/api/v1/bookings/{booking['id']}/transitions",
+        json={"to": "scheduled"},
+        headers=auth(operator),
+    )
+    assert scheduled.status_code == 200, scheduled.text
+    fees = ledger_rows(session, booking["id"])
+    for body in ({"action": "approve"}, {"action": "change_mode", "mode": "own_car"}):
+        again = app_client.post(url, json=body | {"reason": "again"}, headers=auth(assessor))
+        assert again.status_code == 409, again.text
+        assert again.headers["content-type"] == "application/problem+json"
+        assert "scheduled" in again.json()["detail"]
+    assert session.get(Booking, booking["id"]).status == "scheduled"  # type: ignore[union-attr]
+    assert ledger_rows(session, booking["id"]) == fees

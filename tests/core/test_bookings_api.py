@@ -458,3 +458,62 @@ def test_failure_halfway_through_a_series_leaves_no_partial_series(
     from samfard.booking.models import Series
 
     assert session.scalar(select(func.count(Series.id))) == 0
+
+
+@pytest.mark.parametrize("field", ["companions", "needs"])
+def test_null_for_a_booking_list_is_422_and_changes_nothing(
+    app_client: TestClient, session: Session, operator: str, anna: int, field: str
+) -> None:
+    created = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
+    ).json()
+    answer = app_client.patch(
+        f"/api/v1/bookings/{created['id']}",
+        json={"version": created["version"], "purpose": "other", field: None},
+        headers=auth(operator),
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+    again = app_client.get(f"/api/v1/bookings/{created['id']}", headers=auth(operator)).json()
+    assert again["purpose"] == "treatment" and again[field] == created[field]
+
+
+def _on(body: dict[str, Any], day: date) -> dict[str, Any]:
+    body["legs"][0]["appointment_at"] = iso(day, "09:30")
+    body["legs"][1]["pickup_at"] = iso(day, "12:00")
+    return body
+
+
+def test_a_booking_beyond_the_rulebooks_horizon_is_422_saying_the_limit(
+    app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    """Region 23's rulebook names no horizon, so Samfard's default year applies (NOW is
+    2026-11-20): the last bookable day is accepted, the day after and 9999-12-31 are not."""
+    before = count(session)
+    for day in (date(9999, 12, 31), date(2027, 11, 21)):
+        answer = app_client.post(
+            "/api/v1/bookings",
+            json=_on(sjukresa(app_client, operator, anna), day),
+            headers=auth(operator),
+        )
+        assert answer.status_code == 422, answer.text
+        assert answer.json()["field"] == "legs[0]"
+        assert "at most 365 days ahead, up to 2027-11-20" in answer.json()["detail"]
+    assert count(session) == before
+    last = app_client.post(
+        "/api/v1/bookings",
+        json=_on(sjukresa(app_client, operator, anna), date(2027, 11, 19)),
+        headers=auth(operator),
+    )
+    assert last.status_code == 201, last.text
+
+
+def test_a_series_ending_beyond_the_horizon_is_422(
+    app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    body = dialysis_series(app_client, operator, anna)
+    body |= {"start_date": "9999-06-01", "end_date": "9999-12-31", "exception_dates": []}
+    answer = app_client.post("/api/v1/series", json=body, headers=auth(operator))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "end_date"
+    assert "days ahead" in answer.json()["detail"]

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import ANNA, NOW, STRONG_PASSWORD, auth, register, token_for
+from helpers import ANNA, NOW, STRONG_PASSWORD, auth, login_form, register, token_for
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
@@ -31,7 +31,7 @@ def desk(app_client: TestClient, session: Session) -> TestClient:
                 role=Role.OPERATOR, now=NOW, principal_codes=["*"])  # fmt: skip
     answer = app_client.post(
         "/login",
-        data={"username": "desk-operator", "password": STRONG_PASSWORD},
+        data=login_form("desk-operator", app_client),
         follow_redirects=False,
     )
     assert answer.status_code == 303

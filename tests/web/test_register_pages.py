@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import ANNA, NOW, STRONG_PASSWORD, auth, register, token_for
+from helpers import ANNA, NOW, STRONG_PASSWORD, auth, login_form, register, token_for
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
@@ -32,7 +32,7 @@ NEW = {
 def log_in(client: TestClient, session: Session, role: Role, username: str) -> TestClient:
     create_user(session=session, username=username, password=STRONG_PASSWORD, role=role,
                 now=NOW, principal_codes=["*"])  # fmt: skip
-    answer = client.post("/login", data={"username": username, "password": STRONG_PASSWORD},
+    answer = client.post("/login", data=login_form(username, client),
                          follow_redirects=False)  # fmt: skip
     assert answer.status_code == 303
     return client

@@ -9,7 +9,7 @@ from decimal import Decimal
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD
+from helpers import NOW, STRONG_PASSWORD, login_form
 from samfard.access.actor import Actor
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
@@ -60,7 +60,7 @@ def test_logout_form_needs_its_csrf_field(app_client: TestClient, session: Sessi
     )
     login = app_client.post(
         "/login",
-        data={"username": "shell-operator", "password": STRONG_PASSWORD},
+        data=login_form("shell-operator", app_client),
         follow_redirects=False,
     )
     assert login.status_code == 303

@@ -24,6 +24,7 @@ from samfard.access.deps import (
     require,
     set_session_cookies,
 )
+from samfard.access.login_csrf import LOGIN_CSRF_FIELD, check_login_csrf
 from samfard.access.permissions import Permission as P
 from samfard.access.ratelimit import LoginLimiter, RateLimitExceeded
 from samfard.access.schemas import (
@@ -34,20 +35,27 @@ from samfard.access.schemas import (
     UserCreate,
     UserPublic,
 )
+from samfard.config import Settings
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import InputError
 from samfard.problems import problem
 from samfard.schemas_common import Offset, Page, QueryId, RecordId
 
+FORM_MEDIA = "application/x-www-form-urlencoded"
 router = APIRouter(tags=["auth"])
 admin_router = APIRouter(tags=["access"])
 
+_CREDENTIALS = TokenRequest.model_json_schema()
+_CREDENTIALS_FORM = _CREDENTIALS | {
+    "properties": _CREDENTIALS["properties"]
+    | {LOGIN_CSRF_FIELD: {"type": "string", "description": "the login page's token"}}
+}
 CREDENTIALS_BODY: dict[str, Any] = {
     "requestBody": {
         "required": True,
         "content": {
-            media: {"schema": TokenRequest.model_json_schema()}
-            for media in ("application/json", "application/x-www-form-urlencoded")
+            "application/json": {"schema": _CREDENTIALS},
+            FORM_MEDIA: {"schema": _CREDENTIALS_FORM},
         },
     }
 }
@@ -70,8 +78,9 @@ async def credentials(request: Request) -> TokenRequest:
     raw = await request.body()
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     try:
-        if media == "application/x-www-form-urlencoded":
+        if media == FORM_MEDIA:
             fields = {k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
+            request.state.login_csrf_sent = fields.pop(LOGIN_CSRF_FIELD, None)
             return TokenRequest.model_validate(fields)
         return TokenRequest.model_validate(json.loads(raw or b"null"))
     except (ValueError, ValidationError, UnicodeDecodeError):
@@ -90,15 +99,28 @@ def _too_many(error: RateLimitExceeded) -> JSONResponse:
 
 
 def _login(
-    request: Request, data: TokenRequest, kind: str, session: Any, now: datetime, limiter: Any
+    request: Request,
+    data: TokenRequest,
+    kind: str,
+    session: Any,
+    now: datetime,
+    limiter: Any,
+    settings: Settings,
 ) -> str | JSONResponse:
+    # The TCP peer, or the client a trusted proxy names (uvicorn's forwarded_allow_ips,
+    # set from SAMFARD_TRUSTED_PROXIES by `samfard serve`); never a header anyone can send.
     address = request.client.host if request.client else "unknown"
     try:
         limiter.check(address=address, username=data.username, now=now)
     except RateLimitExceeded as error:
         return _too_many(error)
     return service.login(
-        session=session, username=data.username, password=data.password, kind=kind, now=now
+        session=session,
+        username=data.username,
+        password=data.password,
+        kind=kind,
+        now=now,
+        lifetime=settings.bearer_token_lifetime if kind == "bearer" else None,
     )
 
 
@@ -106,10 +128,19 @@ def _login(
     "/auth/token", dependencies=[PUBLIC], response_model=TokenPublic, openapi_extra=CREDENTIALS_BODY
 )
 def issue_token(
-    request: Request, data: CredentialsDep, session: SessionDep, now: NowDep, limiter: LimiterDep
+    request: Request,
+    data: CredentialsDep,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    limiter: LimiterDep,
 ) -> Any:
-    token = _login(request, data, "bearer", session, now, limiter)
-    return token if isinstance(token, JSONResponse) else TokenPublic(access_token=token)
+    """A bearer token for a system or a script; it lives SAMFARD_BEARER_TOKEN_HOURS hours."""
+    token = _login(request, data, "bearer", session, now, limiter, settings)
+    if isinstance(token, JSONResponse):
+        return token
+    lifetime = int(settings.bearer_token_lifetime.total_seconds())
+    return TokenPublic(access_token=token, expires_in=lifetime)
 
 
 @router.post(
@@ -128,8 +159,11 @@ def open_session(
     limiter: LimiterDep,
 ) -> Any:
     """Page login: the session token goes in a secure, HTTP-only, SameSite=Strict cookie;
-    the CSRF token in a readable cookie and in the body, to be echoed as X-CSRF-Token."""
-    token = _login(request, data, "session", session, now, limiter)
+    the CSRF token in a readable cookie and in the body, to be echoed as X-CSRF-Token.
+    A form (rather than JSON) must carry the login page's csrf_token (login CSRF)."""
+    if request.headers.get("content-type", "").startswith(FORM_MEDIA):
+        check_login_csrf(request, getattr(request.state, "login_csrf_sent", None))
+    token = _login(request, data, "session", session, now, limiter, settings)
     if isinstance(token, JSONResponse):
         return token
     actor = service.actor_for_token(session=session, token=token, now=now, request_id=None)

@@ -20,6 +20,7 @@ class TokenRequest(BaseModel):
 class TokenPublic(BaseModel):
     access_token: str
     token_type: str = "bearer"
+    expires_in: int = Field(description="seconds until the token expires; then log in again")
 
 
 class SessionPublic(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,7 +19,9 @@ from samfard.errors import AccountLocked, Conflict, InputError, Unauthenticated
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
-TOKEN_LIFETIME = {"bearer": timedelta(days=30), "session": timedelta(hours=10)}
+# Defaults; a bearer token's life is the setting SAMFARD_BEARER_TOKEN_HOURS (12 hours): staff
+# log in for a working day, and a token that leaks is worthless by the next morning.
+TOKEN_LIFETIME = {"bearer": timedelta(hours=12), "session": timedelta(hours=10)}
 
 
 def create_user(
@@ -65,7 +68,9 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(*, session: Session, user: User, kind: str, now: datetime) -> str:
+def issue_token(
+    *, session: Session, user: User, kind: str, now: datetime, lifetime: timedelta | None = None
+) -> str:
     """A new random token for the user; only its hash is kept."""
     token = secrets.token_urlsafe(32)
     with transaction(session):
@@ -75,26 +80,45 @@ def issue_token(*, session: Session, user: User, kind: str, now: datetime) -> st
                 token_hash=_hash_token(token),
                 kind=kind,
                 created_at=now,
-                expires_at=now + TOKEN_LIFETIME[kind],
+                expires_at=now + (lifetime or TOKEN_LIFETIME[kind]),
             )
         )
     return token
 
 
-def login(*, session: Session, username: str, password: str, kind: str, now: datetime) -> str:
+@lru_cache(maxsize=1)
+def _stand_in_hash() -> str:
+    """The hash of a random password, checked when the username is unknown or inactive."""
+    return hash_password(secrets.token_urlsafe(24))
+
+
+def login(
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    kind: str,
+    now: datetime,
+    lifetime: timedelta | None = None,
+) -> str:
     """Check the password; lock the account for 15 minutes after 5 failures in a row.
 
-    The message is the same for an unknown user and a wrong password, so login cannot be
-    used to find out which usernames exist.
+    An unknown username, an inactive or locked account and a wrong password all cost one
+    password hash, and the message is the same for an unknown user and a wrong password, so
+    neither the answer nor its time tells which usernames exist.
     """
     user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
+    known = user is not None and user.active
+    password_ok = verify_password(
+        user.password_hash if user and known else _stand_in_hash(), password
+    )
+    if user is None or not known:
         raise Unauthenticated("wrong username or password")
     if user.locked_until is not None and user.locked_until > now:
         raise AccountLocked(
             "account temporarily locked after repeated failed logins; try again later"
         )
-    if not verify_password(user.password_hash, password):
+    if not password_ok:
         with transaction(session):
             user.failed_logins += 1
             if user.failed_logins >= MAX_FAILED_LOGINS:
@@ -104,7 +128,7 @@ def login(*, session: Session, username: str, password: str, kind: str, now: dat
     with transaction(session):
         user.failed_logins = 0
         user.locked_until = None
-    return issue_token(session=session, user=user, kind=kind, now=now)
+    return issue_token(session=session, user=user, kind=kind, now=now, lifetime=lifetime)
 
 
 def actor_for_token(

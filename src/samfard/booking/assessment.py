@@ -37,7 +37,7 @@ from samfard.booking.service import check_version, load_booking
 from samfard.booking.transitions import apply_transition
 from samfard.costs import fee_ledger
 from samfard.db import transaction
-from samfard.errors import DomainError, InputError
+from samfard.errors import Conflict, DomainError, InputError
 from samfard.rules.decision import Decision, Effect, Outcome, Reason
 from samfard.rules.engine import assess
 from samfard.rules.facts import Mode
@@ -46,6 +46,9 @@ from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
 WAITING = "needs_assessor"
+# What an assessor may approve: a booking waiting for a decision, or one denied and taken up
+# again (omprövning). Anything later was approved already and has its fees in the ledger.
+AWAITING_APPROVAL = frozenset({BookingStatus.REQUESTED.value, BookingStatus.DENIED.value})
 
 
 def plain(value: object) -> object:
@@ -227,6 +230,14 @@ def decide(
             "reason": reason,
             "mode": None if mode is None else mode.value,
         }
+        if action != "deny" and booking.status not in AWAITING_APPROVAL:
+            # Checked here, not left to the fee ledger's unique key: scheduled -> approved is
+            # a legal move (taken out of the plan) and would charge the fees a second time.
+            raise Conflict(
+                f"booking {booking.reference} is {booking.status}, it was approved already; "
+                "an assessor approves a requested booking, or a denied one on reconsideration",
+                field="action",
+            )
         if action == "deny":
             apply_transition(
                 session,

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.recurrence import Weekday
 from samfard.rules.facts import Mode
-from samfard.schemas_common import BodyId
+from samfard.schemas_common import BodyId, NotNull
 
 
 class Channel(enum.StrEnum):
@@ -35,8 +35,14 @@ class CompanionKind(enum.StrEnum):
     CHILD = "child"
 
 
+def _child_needs_age(schema: dict[str, Any]) -> None:
+    """The document says what the validator checks: a child companion has an age."""
+    schema["if"] = {"properties": {"kind": {"const": CompanionKind.CHILD.value}}}
+    schema["then"] = {"required": ["age"], "properties": {"age": {"type": "integer"}}}
+
+
 class Companion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_child_needs_age)
 
     kind: CompanionKind
     age: int | None = Field(default=None, ge=0, le=120)
@@ -48,11 +54,38 @@ class Companion(BaseModel):
         return self
 
 
+def _one_of_three_shapes(schema: dict[str, Any]) -> None:
+    """The document says what the validator checks: exactly one of three shapes."""
+    properties = schema.pop("properties")
+    schema.pop("additionalProperties", None)
+
+    def shape(*names: str, **fixed: Any) -> dict[str, Any]:
+        props = {n: fixed.get(n) or _not_null(properties[n]) for n in names}
+        return {
+            "type": "object",
+            "properties": props,
+            "required": list(names),
+            "additionalProperties": False,
+        }
+
+    schema["oneOf"] = [
+        shape("place_id"),
+        shape("home", home={"const": True, "type": "boolean"}),
+        shape("address", "lat", "lon"),
+    ]
+
+
+def _not_null(prop: dict[str, Any]) -> dict[str, Any]:
+    branches = [b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"]
+    rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+    return {**branches[0], **rest}
+
+
 class Location(BaseModel):
     """Where a leg starts or ends: a gazetteer place, the traveller's home, or an address
     with coordinates. Give exactly one of these."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_of_three_shapes)
 
     place_id: BodyId | None = None
     home: bool = False
@@ -107,8 +140,9 @@ class BookingUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(description="the version you read; a stale version gets 409")
-    companions: list[Companion] | None = Field(default=None, max_length=6)
-    needs: list[Need] | None = None
+    # Left out: kept as stored. Null clears only purpose and the message; [] clears a list.
+    companions: Annotated[list[Companion] | None, Field(max_length=6), NotNull()] = None
+    needs: Annotated[list[Need] | None, NotNull()] = None
     purpose: str | None = Field(default=None, max_length=40)
     message_to_driver: str | None = Field(default=None, max_length=500)
 

@@ -11,6 +11,7 @@ from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Role
 from samfard.booking.entitlement import check_record_scope
+from samfard.booking.horizon import horizon_for
 from samfard.booking.legs import PlannedLeg, check_leg, resolve
 from samfard.booking.lifecycle import ALLOWED, BookingStatus
 from samfard.booking.models import Booking, Series
@@ -20,13 +21,17 @@ from samfard.booking.service import BookingDraft, prepare, store_draft
 from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
 from samfard.errors import InputError, NotFound
-from samfard.timeutil import local
+from samfard.timeutil import STOCKHOLM, local
 
 
 def create_series(
     *, session: Session, data: SeriesCreate, actor: Actor, now: datetime
 ) -> tuple[Series, list[Booking]]:
     """Store the series and every booking it expands into, or nothing at all."""
+    today = now.astimezone(STOCKHOLM).date()
+    horizon_for(data.principal, data.service, today=today).check(
+        data.end_date, today=today, field="end_date"
+    )
     days = expand(
         weekdays=data.weekdays,
         start=data.start_date,

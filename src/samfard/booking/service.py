@@ -17,6 +17,7 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Role
 from samfard.access.register import require_in_register
 from samfard.booking.entitlement import check_actor_scope, check_permit, check_record_scope
+from samfard.booking.horizon import horizon_for
 from samfard.booking.legs import PlannedLeg, plan_legs
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, BookingEvent, IdempotencyKey
@@ -160,6 +161,11 @@ def create_booking(
                 actor=actor,
             )
             legs = plan_legs(session, data.legs, traveller, now=now)
+            today = now.astimezone(STOCKHOLM).date()
+            horizon = horizon_for(data.principal, data.service, today=today)
+            for index, leg in enumerate(legs):
+                day = leg.anchor.astimezone(STOCKHOLM).date()
+                horizon.check(day, today=today, field=f"legs[{index}]")
             draft = BookingDraft(
                 traveller=traveller,
                 principal_code=data.principal,

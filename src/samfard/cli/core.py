@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from samfard.config import Settings
 from samfard.timeutil import STOCKHOLM
 
 # How the demo plans its day: "insertion" never looks at the clock, so a seed gives the same
@@ -123,8 +124,19 @@ def _serve(args: argparse.Namespace, *, default_day: date | None = None) -> int:
     app = create_app(settings)
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Samfard listening on http://{host}:{port}/ (API docs at /api/v1/docs)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="info")
+    uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_proxy_options(settings))
     return 0
+
+
+def uvicorn_proxy_options(settings: Settings) -> dict[str, Any]:
+    """Whom uvicorn believes about the client's address: only SAMFARD_TRUSTED_PROXIES.
+
+    uvicorn's own default trusts X-Forwarded-For from 127.0.0.1, so anything on the same
+    machine could name any client address and step around the per-address login limit.
+    """
+    if not settings.trusted_proxies:
+        return {"proxy_headers": False, "forwarded_allow_ips": ""}
+    return {"proxy_headers": True, "forwarded_allow_ips": ",".join(settings.trusted_proxies)}
 
 
 def _demo_data(args: argparse.Namespace) -> int:
@@ -215,7 +227,13 @@ def _demo(args: argparse.Namespace) -> int:
             display_name="Demo operator",
             principal_codes=["*"],
         )
-        token = issue_token(session=session, user=user, kind="bearer", now=now)
+        token = issue_token(
+            session=session,
+            user=user,
+            kind="bearer",
+            now=now,
+            lifetime=settings.bearer_token_lifetime,
+        )
     host, port = args.host or settings.host, args.port or settings.port
     print(
         f"\nDemo operator: {username} / {password} (log in at http://{host}:{port}/login; "

@@ -171,6 +171,9 @@ class Booking(Section):
     by_previous_weekday: bool = False
     desk_opens: time | None = None
     desk_closes: time | None = None
+    # Booking horizon: a trip may be booked at most this many days ahead (unset: Samfard's
+    # default, booking.horizon.DEFAULT_HORIZON_DAYS).
+    max_days_ahead: Annotated[int, Field(ge=1, le=730)] | None = None
 
 
 class RideAlone(Section):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from samfard.schemas_common import LAT, LON, BodyId
+from samfard.schemas_common import LAT, LON, BodyId, NotNull
 from samfard.travellers.models import CertificateKind, MobilityAid, PermitKind
 
 
@@ -37,13 +38,14 @@ class TravellerUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     version: int = Field(description="the version you read; a stale version gets 409")
-    first_name: str | None = Field(default=None, min_length=1, max_length=80)
-    last_name: str | None = Field(default=None, min_length=1, max_length=80)
-    protected_identity: bool | None = None
-    address: Address | None = None
+    # Left out: kept as stored. Null clears only what may be empty (phone, driver notes).
+    first_name: Annotated[str | None, Field(min_length=1, max_length=80), NotNull()] = None
+    last_name: Annotated[str | None, Field(min_length=1, max_length=80), NotNull()] = None
+    protected_identity: Annotated[bool | None, NotNull()] = None
+    address: Annotated[Address | None, NotNull()] = None
     phone: str | None = Field(default=None, max_length=32)
-    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}$")
-    mobility_aids: list[MobilityAid] | None = None
+    language: Annotated[str | None, Field(pattern=r"^[a-z]{2,3}$"), NotNull()] = None
+    mobility_aids: Annotated[list[MobilityAid] | None, NotNull()] = None
     driver_notes: str | None = Field(default=None, max_length=500)
 
 

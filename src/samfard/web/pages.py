@@ -16,12 +16,18 @@ from samfard.access import service as access_service
 from samfard.access.actor import Actor
 from samfard.access.api import login_limiter
 from samfard.access.deps import PUBLIC, require, set_session_cookies
+from samfard.access.login_csrf import (
+    check_login_csrf,
+    login_csrf_token,
+    set_login_csrf_cookie,
+)
 from samfard.access.permissions import Permission as P
 from samfard.access.ratelimit import RateLimitExceeded
 from samfard.booking import service as booking_service
 from samfard.booking.views import booking_public
+from samfard.config import Settings
 from samfard.deps import NowDep, SessionDep, SettingsDep
-from samfard.errors import AccountLocked, Unauthenticated
+from samfard.errors import AccountLocked, Forbidden, Unauthenticated
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import home_for, page_router
 from samfard.web.templating import templates
@@ -54,11 +60,32 @@ SERVICE_SV = {
 }
 
 
-@router.get("/login", dependencies=[PUBLIC], response_class=HTMLResponse)
-def login_page(request: Request, error: str | None = None, utloggad: str | None = None) -> Response:
-    return templates.TemplateResponse(
-        request, "login.html", {"error": error, "logged_out": utloggad is not None}
+def _login_form(
+    request: Request,
+    settings: Settings,
+    *,
+    error: str | None = None,
+    username: str = "",
+    logged_out: bool = False,
+    status_code: int = 200,
+) -> Response:
+    """The login page with its login-CSRF token in a hidden field and in a cookie."""
+    token = login_csrf_token(request)
+    response = templates.TemplateResponse(
+        request,
+        "login.html",
+        {"error": error, "username": username, "csrf_token": token, "logged_out": logged_out},
+        status_code=status_code,
     )
+    set_login_csrf_cookie(response, token, secure=settings.secure_cookies)
+    return response
+
+
+@router.get("/login", dependencies=[PUBLIC], response_class=HTMLResponse)
+def login_page(
+    request: Request, settings: SettingsDep, error: str | None = None, utloggad: str | None = None
+) -> Response:
+    return _login_form(request, settings, error=error, logged_out=utloggad is not None)
 
 
 @router.post("/login", dependencies=[PUBLIC])
@@ -69,21 +96,26 @@ def login(
     settings: SettingsDep,
     username: Annotated[str, Form()],
     password: Annotated[str, Form()],
+    csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
     address = request.client.host if request.client else "unknown"
     try:
+        check_login_csrf(request, csrf_token)
         login_limiter(request).check(address=address, username=username, now=now)
         token = access_service.login(
             session=session, username=username, password=password, kind="session", now=now
         )
-    except (Unauthenticated, RateLimitExceeded) as error:
+    except (Forbidden, Unauthenticated, RateLimitExceeded) as error:
         # A wrong password re-shows the form (200, like every page form with errors: a
-        # 4xx document is logged as a console error); too many tries is a real 429.
-        status = 429 if isinstance(error, RateLimitExceeded) else 200
-        return templates.TemplateResponse(
+        # 4xx document is logged as a console error); a missing or stale login-CSRF token
+        # is a real 403 and too many tries a real 429.
+        status = 403 if isinstance(error, Forbidden) else 200
+        status = 429 if isinstance(error, RateLimitExceeded) else status
+        return _login_form(
             request,
-            "login.html",
-            {"error": _login_refusal_sv(error), "username": username},
+            settings,
+            error=_login_refusal_sv(error),
+            username=username,
             status_code=status,
         )
     actor = access_service.actor_for_token(session=session, token=token, now=now, request_id=None)
@@ -97,9 +129,11 @@ def login(
     return response
 
 
-def _login_refusal_sv(error: Unauthenticated | RateLimitExceeded) -> str:
+def _login_refusal_sv(error: Forbidden | Unauthenticated | RateLimitExceeded) -> str:
     """The login page's message in Swedish; as in the API, it never says whether the user
     exists."""
+    if isinstance(error, Forbidden):  # the login-CSRF token was missing or stale
+        return "Inloggningssidan har gått ut. Ladda om sidan och logga in igen."
     if isinstance(error, RateLimitExceeded):
         return f"För många inloggningsförsök. Vänta {error.retry_after} s och försök igen."
     if isinstance(error, AccountLocked):

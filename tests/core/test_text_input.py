@@ -1,0 +1,72 @@
+"""A NUL character in any text of a request is 422 naming the field, on both databases;
+PostgreSQL cannot store it and used to fail the statement with a 500."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from helpers import ANNA, NOW, auth, register, stored_traveller, token_for
+from samfard.access.permissions import Role
+
+
+def test_nul_in_a_name_is_422_and_nothing_is_written(
+    app_client: TestClient, session: Session
+) -> None:
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    traveller_id = register(app_client, token)
+    answer = app_client.patch(
+        f"/api/v1/travellers/{traveller_id}",
+        json={"version": 1, "first_name": "An\u0000na"},
+        headers=auth(token),
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert answer.json()["field"] == "first_name"
+    assert "NUL" in answer.json()["detail"]
+    assert stored_traveller(session, traveller_id).first_name == "Anna"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"last_name": "Test\u0000sson"}, "last_name"),
+        ({"address": {**ANNA["address"], "street": "Storgatan\u0000 1"}}, "address.street"),  # type: ignore[dict-item]
+        ({"mobility_aids": ["rollator\u0000"]}, "mobility_aids[0]"),
+    ],
+)
+def test_nul_anywhere_in_a_json_body_names_its_field(
+    app_client: TestClient, session: Session, change: dict[str, object], field: str
+) -> None:
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    answer = app_client.post("/api/v1/travellers", json=ANNA | change, headers=auth(token))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+
+
+def test_nul_in_a_query_or_a_form_is_422(app_client: TestClient, session: Session) -> None:
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    search = app_client.get("/api/v1/travellers", params={"q": "An\x00"}, headers=auth(token))
+    assert search.status_code == 422, search.text
+    assert search.json()["field"] == "q"
+    form = app_client.post(
+        "/api/v1/auth/token", data={"username": "operator-user\x00", "password": "x"}
+    )
+    assert form.status_code == 422, form.text
+    assert form.json()["field"] == "username"
+
+
+def test_an_escaped_backslash_u0000_is_ordinary_text(
+    app_client: TestClient, session: Session
+) -> None:
+    """The six characters backslash-u-0-0-0-0 are not a NUL and are stored as written."""
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    traveller_id = register(app_client, token)
+    answer = app_client.patch(
+        f"/api/v1/travellers/{traveller_id}",
+        json={"version": 1, "driver_notes": "kod \\u0000 på porten"},
+        headers=auth(token),
+    )
+    assert answer.status_code == 200, answer.text
+    assert stored_traveller(session, traveller_id).driver_notes == "kod \\u0000 på porten"
