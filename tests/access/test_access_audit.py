@@ -159,6 +159,9 @@ NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/reports/monthly"): "aggregates per principal",
     ("GET", "/api/v1/reports/invoice-basis"): "one line per run: costs, no person",
     ("GET", "/api/v1/reports/cost-statement"): "one line per trip key: costs, no person",
+    ("GET", "/api/v1/reports/targets"): "a principal's key-figure targets, no person",
+    ("PUT", "/api/v1/reports/targets"): "sets a key-figure target, no person",
+    ("PUT", "/api/v1/reports/comments"): "sets a month's comment on a key figure, no person",
 }
 
 

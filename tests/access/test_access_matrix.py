@@ -220,6 +220,31 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
     ("GET", "/api/v1/reports/cost-statement"): [
         Probe("deny", params=lambda w: {"principal": "23", "month": "2026-10"})
     ],
+    ("GET", "/api/v1/reports/targets"): [
+        Probe("deny", params=lambda w: {"principal": "23", "year": 2026})
+    ],
+    ("PUT", "/api/v1/reports/targets"): [
+        Probe(
+            "deny",
+            body=lambda c, w: {
+                "principal": "23",
+                "year": 2026,
+                "kpi": "cost_per_trip",
+                "value": "350",
+            },
+        )
+    ],
+    ("PUT", "/api/v1/reports/comments"): [
+        Probe(
+            "deny",
+            body=lambda c, w: {
+                "principal": "23",
+                "month": "2026-11",
+                "kpi": "punctuality",
+                "comment": "probe",
+            },
+        )
+    ],
 }
 
 # The callers: every role, scoped to the other side of the world.
