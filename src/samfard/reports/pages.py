@@ -54,9 +54,7 @@ def _principals(session: Session, actor: Actor) -> list[tuple[str, str]]:
     ]
 
 
-def _report(
-    session: Session, actor: Actor, principal: str, month: str
-) -> MonthlyReportData:
+def _report(session: Session, actor: Actor, principal: str, month: str) -> MonthlyReportData:
     year, number = service.parse_month(month)
     return service.monthly_report(
         session=session, actor=actor, principal=principal, year=year, month=number
