@@ -36,9 +36,14 @@ from samfard.planning.verifier import Report, route_cost, verify
 
 
 class MoveRefused(Conflict):
-    """The leg cannot go into that run: no feasible position, or the verifier said no."""
+    """The leg cannot go into that run: no feasible position, or the verifier said no.
+    `kind` says which ("no_position", "verifier", "no_vehicle") so a page can explain it."""
 
     title = "Move refused"
+
+    def __init__(self, message: str, *, kind: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +108,11 @@ def move_leg(
             raise NotFound(f"booking {booking.reference} has no leg {leg_seq}", field="leg_seq")
         rejected = dict(day_p.rejected)
         if rid in rejected:
-            raise MoveRefused(f"no vehicle can carry this leg: {rejected[rid]}", field="leg_seq")
+            raise MoveRefused(
+                f"no vehicle can carry this leg: {rejected[rid]}",
+                kind="no_vehicle",
+                field="leg_seq",
+            )
         moved = _moved_solution(day_p, plan_run, source, target, rid, defaults)
         _write(session, plan_run, day_p, moved, source, target, rid)
         _schedule_if_complete(session, booking, plan_run, actor=actor, now=now)
@@ -159,6 +168,7 @@ def _moved_solution(
         raise MoveRefused(
             "the leg does not fit in that run without breaking a promised time, a time "
             f"window, the ride time or the vehicle's load ({'; '.join(answer.reasons)})",
+            kind="no_position",
             field="to_run_id",
         )
     moved_target = next(r for r in answer.solution.routes if r.vehicle_id == target_vid)
@@ -168,16 +178,16 @@ def _moved_solution(
     unserved = tuple(
         Unserved(r.id, "not in the stored plan") for r in problem.requests if r.id not in routed
     )
-    solution = Solution(tuple(after), unserved)
-    report = verify(_with_promise(problem, answer), solution)
-    if not report.ok:
-        raise MoveRefused(_refusal(report), field="to_run_id")
 
-    def cost(rs: Iterable[Route]) -> float:
-        mine = [r for r in rs if r.vehicle_id in changed]
+    def cost(rs: Iterable[Route], only: set[str] | None = None) -> float:
+        mine = [r for r in rs if only is None or r.vehicle_id in only]
         return sum(route_cost(problem, vehicles[r.vehicle_id], r) for r in mine)
 
-    return _Moved(solution, answer, cost(after) - cost(before.values()))
+    solution = Solution(tuple(after), unserved, cost(after))
+    report = verify(_with_promise(problem, answer), solution)
+    if not report.ok:
+        raise MoveRefused(_refusal(report), kind="verifier", field="to_run_id")
+    return _Moved(solution, answer, cost(after, changed) - cost(before.values(), changed))
 
 
 def _run_of(plan_run: PlanRun, booking_id: int, leg_seq: int) -> Run | None:

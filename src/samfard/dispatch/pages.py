@@ -24,7 +24,7 @@ from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.dispatch import day_view as views
 from samfard.dispatch.jobs import JobBoard, JobRecord, replan_day_task
-from samfard.dispatch.moves import move_leg
+from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.run_sheet import run_sheet
 from samfard.errors import DomainError, InputError
 from samfard.schemas_common import RecordId
@@ -158,7 +158,19 @@ def move(
     return render(request, "dispatch/move.html", context, status_code=409)
 
 
+MOVE_REFUSALS_SV = {
+    "no_position": (
+        "Resan ryms inte i den körningen utan att bryta en utlovad tid, ett tidsfönster, "
+        "den längsta restiden eller fordonets platser. Välj en annan körning."
+    ),
+    "verifier": "Kontrollen av den ändrade planen hittade fel, så ingenting sparades.",
+    "no_vehicle": "Inget fordon i flottan har platser för resan.",
+}
+
+
 def _sv_move_refusal(error: DomainError) -> str:
+    if isinstance(error, MoveRefused):
+        return f"{MOVE_REFUSALS_SV[error.kind]} (Detaljer: {error.message}.)"
     if error.status == 404:
         return f"Flytten gick inte: resan eller körningen finns inte längre ({error.message})."
     return f"Flytten gick inte och planen är oförändrad: {error.message}"
