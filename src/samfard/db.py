@@ -103,6 +103,22 @@ def transaction(session: Session) -> Iterator[Session]:
         raise
 
 
+@contextmanager
+def dry_run(engine: Engine) -> Iterator[Session]:
+    """A session whose every commit is undone at the end: use cases run in full (rules,
+    live insertion, audit) to show what they would do, and nothing is kept. The services'
+    own commits become savepoints inside one outer transaction that is rolled back."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            with Session(
+                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+            ) as session:
+                yield session
+        finally:
+            outer.rollback()
+
+
 def current_revision(engine: Engine) -> str | None:
     """The Alembic revision stamped in the database, or None when it was never migrated."""
     if not inspect(engine).has_table("alembic_version"):

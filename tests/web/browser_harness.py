@@ -9,6 +9,7 @@ collect console errors with `ConsoleErrors`.
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import threading
@@ -147,9 +148,28 @@ class ConsoleErrors:
         assert not self.messages, "errors in the browser console:\n" + "\n".join(self.messages)
 
 
+# A 1x1 transparent PNG: what every map tile request gets, so tests never leave the machine.
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+def new_page(browser: Browser, **context: object) -> Page:
+    """A page in a fresh Swedish browser context whose requests to other hosts (map tiles)
+    are answered locally with a blank tile."""
+    options: dict[str, object] = {"locale": "sv-SE", "timezone_id": "Europe/Stockholm"}
+    options.update(context)
+    browser_context = browser.new_context(**options)  # type: ignore[arg-type]
+    browser_context.route(
+        lambda url: not url.startswith("http://127.0.0.1"),
+        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
+    )
+    return browser_context.new_page()
+
+
 def login(browser: Browser, server: LiveServer, username: str, **context: object) -> Page:
     """A new browser context logged in as `username` through the login form."""
-    page = browser.new_context(**context).new_page()  # type: ignore[arg-type]
+    page = new_page(browser, **context)
     page.goto(server.url("/login"))
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(PASSWORD)

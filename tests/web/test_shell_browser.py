@@ -9,6 +9,7 @@ from browser_harness import (
     LiveServer,
     assert_no_axe_violations,
     login,
+    new_page,
     screenshot,
 )
 from playwright.sync_api import Browser
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.browser
 def test_login_page_is_accessible_and_wrong_password_is_shown(
     live_server: LiveServer, browser: Browser
 ) -> None:
-    page = browser.new_page()
+    page = new_page(browser)
     errors = ConsoleErrors(page)
     page.goto(live_server.url("/"))
     assert page.url.endswith("/login"), "an anonymous visitor is sent to the login page"
@@ -30,7 +31,7 @@ def test_login_page_is_accessible_and_wrong_password_is_shown(
     assert page.get_by_role("alert").is_visible()
     assert page.url.endswith("/login")
     errors.assert_none()
-    page.close()
+    page.context.close()
 
 
 def test_operator_sees_the_day_and_the_workspace_navigation(

@@ -113,8 +113,8 @@ class Require:
         actor = actor_for_token(
             session=session, token=token, now=now, request_id=request.state.request_id
         )
+        request.state.actor = actor  # the page shell shows who is signed in, even on a 403
         actor.require(self.permission)
-        request.state.actor = actor  # the page shell shows who is signed in
         return actor
 
 

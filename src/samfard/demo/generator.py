@@ -59,6 +59,12 @@ class DemoTraveller:
     permit_special_vehicle: bool
 
     @property
+    def phone(self) -> str:
+        """A number from the range PTS reserves for fiction (08-465 00 00 to 08-465 09 99),
+        derived from the key so the demo stays the same for a seed."""
+        return f"08-465 0{self.key % 1000:03d}"
+
+    @property
     def home(self) -> Spot:
         return Spot(
             f"{self.street}, {self.city}", "home", self.municipality_code, self.lat, self.lon

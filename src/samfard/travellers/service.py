@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from samfard.access import audit
@@ -122,7 +122,8 @@ def find_travellers(
     limit: int,
     offset: int,
 ) -> tuple[list[Traveller], int]:
-    """Search by name or personal number; each traveller listed is an audited read."""
+    """Search by name, personal number or phone number (six digits or more, written with
+    or without spaces, dashes or a leading 0); each traveller listed is an audited read."""
     statement = select(Traveller)
     if query:
         digits = "".join(c for c in query if c.isdigit())
@@ -133,6 +134,8 @@ def find_travellers(
         ]
         if len(digits) >= 6:
             conditions.append(Traveller.personal_number.like(f"%{digits}%"))
+            national = digits[2:] if query.strip().startswith("+46") else digits
+            conditions.append(_phone_digits().like(f"%{national.lstrip('0')}%"))
         statement = statement.where(or_(*conditions))
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     with transaction(session):
@@ -153,6 +156,14 @@ def find_travellers(
                 at=now,
             )
     return rows, total
+
+
+def _phone_digits() -> ColumnElement[str]:
+    """The stored phone number without the separators people write ("070-123 45 67")."""
+    column: ColumnElement[str] = Traveller.phone  # type: ignore[assignment]
+    for separator in ("-", " ", "+", "(", ")"):
+        column = func.replace(column, separator, "")
+    return column
 
 
 def update_traveller(

@@ -71,7 +71,9 @@ def login(
             session=session, username=username, password=password, kind="session", now=now
         )
     except (Unauthenticated, RateLimitExceeded) as error:
-        status = 429 if isinstance(error, RateLimitExceeded) else 401
+        # A wrong password re-shows the form (200, like every page form with errors: a
+        # 4xx document is logged as a console error); too many tries is a real 429.
+        status = 429 if isinstance(error, RateLimitExceeded) else 200
         return templates.TemplateResponse(
             request,
             "login.html",

@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from samfard.access.admin_pages import router as admin_pages
 from samfard.access.pages import router as access_pages
 from samfard.booking.assessment_pages import router as assessment_pages
+from samfard.booking.pages import router as booking_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.reports.pages import router as report_pages
 from samfard.web.pages import router as overview_pages
@@ -18,6 +19,7 @@ from samfard.web.pages import router as overview_pages
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     overview_pages,
     access_pages,
+    booking_pages,
     admin_pages,
     assessment_pages,
     dispatch_pages,

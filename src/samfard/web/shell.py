@@ -9,6 +9,7 @@ and a test can check that every listed page answers. A feature's `pages.py` rend
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
@@ -62,7 +63,9 @@ def home_for(actor: Actor) -> str:
 @dataclass
 class FormErrors:
     """Errors of one form, field id to Swedish message, in the order the fields appear.
-    The layout lists them in an error summary; each field shows its own message."""
+    The layout lists them in an error summary; each field shows its own message. A page
+    answers a form with errors with 200 and the form again: a 4xx document is logged as a
+    console error by browsers and is not swapped in by htmx."""
 
     messages: dict[str, str] = field(default_factory=dict)
 
@@ -88,3 +91,13 @@ def page_router() -> APIRouter:
     """A router for a feature's pages: kept out of the API document, and reading the
     hidden CSRF field of posted forms before the permission check runs."""
     return APIRouter(include_in_schema=False, dependencies=[Depends(read_form_csrf)])
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """A posted form as plain text fields (the page reads it with the desk's own parser;
+    repeated names keep their last value)."""
+    form = await request.form()
+    return {name: value for name, value in form.items() if isinstance(value, str)}
+
+
+FormDep = Annotated[dict[str, str], Depends(form_fields)]
