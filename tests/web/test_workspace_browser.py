@@ -86,7 +86,7 @@ def test_an_assessor_decides_a_case_and_reads_the_letter(
     page.get_by_role("button", name="Spara beslut").press("Enter")
     expect(page.get_by_role("status")).to_contain_text(reference)
     expect(page.get_by_role("status")).to_contain_text("beviljad")
-    page.get_by_role("link", name="Visa beslutsbrevet").click()
+    page.get_by_role("link", name="Visa beslutsbrevet", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Beslutsbrev")
     expect(page.locator(".letter")).to_contain_text("Intyg från vårdenheten finns i akten")
     _check(page, errors, "beslutsbrev")

@@ -138,7 +138,7 @@ def test_an_assessor_approves_a_case_with_fees_and_reads_the_letter(
         f"/bedomning/{booking_id}/beslut",
         data={"csrf_token": csrf, "action": "approve", "reason": "", "version": version.group(1)},
     )
-    assert missing.status_code == 422 and "Skriv en motivering" in missing.text
+    assert missing.status_code == 200 and "Skriv en motivering" in missing.text
     without_csrf = app_client.post(
         f"/bedomning/{booking_id}/beslut", data={"action": "approve", "reason": "Intyg finns"}
     )
@@ -179,7 +179,7 @@ def test_moving_a_leg_from_the_page_is_verified_and_a_refusal_is_explained(
     csrf = login(app_client, "operator")
     plan = store.latest_plan(session, DAY)
     assert plan is not None
-    outcomes = {303: 0, 409: 0}
+    outcomes = {303: 0, 200: 0}  # saved (redirect) or refused (the form again)
     for run in plan.runs:
         pickup = next(s for s in run.stops if s.kind == "pickup")
         form = app_client.get(
@@ -201,20 +201,20 @@ def test_moving_a_leg_from_the_page_is_verified_and_a_refusal_is_explained(
             )
             assert answer.status_code in outcomes, answer.text
             outcomes[answer.status_code] += 1
-            if answer.status_code == 409:
+            if answer.status_code == 200:
                 assert "Resan ryms inte" in answer.text or "ingenting sparades" in answer.text
             else:
                 shown = app_client.get(answer.headers["location"]).text
                 assert "Flyttad:" in shown and "kontrollerad och sparad" in shown
                 break
-        if outcomes[303] and outcomes[409]:
+        if outcomes[303] and outcomes[200]:
             break
-    assert outcomes[303] >= 1 and outcomes[409] >= 1, outcomes
+    assert outcomes[303] >= 1 and outcomes[200] >= 1, outcomes
     empty = app_client.post(
         "/trafik/flytta",
         data={"csrf_token": csrf, "datum": DAY.isoformat(), "booking_id": 1, "leg_seq": 0},
     )
-    assert empty.status_code in (404, 409)
+    assert empty.status_code == 404 or "Välj den körning" in empty.text
 
     run_id = plan.runs[0].id
     run_page = app_client.get(f"/trafik/korning/{run_id}?datum={DAY}")
@@ -266,7 +266,7 @@ def test_an_administrator_creates_changes_and_deactivates_an_account(
         "/admin/anvandare",
         data={"csrf_token": csrf, "anvandarnamn": "nykund", "losenord": "kort", "roll": "analyst"},
     )
-    assert weak.status_code == 422 and "Det finns problem" in weak.text
+    assert weak.status_code == 200 and "Det finns problem" in weak.text
     assert 'href="#losenord"' in weak.text
     made = app_client.post(
         "/admin/anvandare",
@@ -305,6 +305,6 @@ def test_an_administrator_creates_changes_and_deactivates_an_account(
         f"/admin/anvandare/{target.id}/roll",
         data={"csrf_token": csrf, "roll": "system_admin", "huvudman": "23"},
     )
-    assert escalate.status_code == 422 and "only a system administrator" in escalate.text
+    assert escalate.status_code == 200 and "only a system administrator" in escalate.text
     session.expire_all()
     assert target.role == "operator"

@@ -75,7 +75,6 @@ def _page(
     errors: FormErrors | None = None,
     form: dict[str, str] | None = None,
     done: str | None = None,
-    status_code: int = 200,
 ) -> Response:
     rows, _ = users.list_users(session=session, actor=actor, limit=1000, offset=0)
     today = now.astimezone(STOCKHOLM).date()
@@ -96,7 +95,6 @@ def _page(
             "form": form or {},
             "done": done,
         },
-        status_code=status_code,
     )
 
 
@@ -180,7 +178,7 @@ def create_user(
             _add_errors(errors, error, "")
         else:
             return _done(f"Kontot {data.username} är skapat.")
-    return _page(request, session, actor, now, errors=errors, form=form, status_code=422)
+    return _page(request, session, actor, now, errors=errors, form=form)
 
 
 @router.post("/admin/anvandare/{user_id}/roll")
@@ -214,7 +212,7 @@ def change_role(
         if isinstance(error, DomainError) and error.status == 404:
             raise
         _add_errors(errors, error, prefix)
-        return _page(request, session, actor, now, errors=errors, status_code=422)
+        return _page(request, session, actor, now, errors=errors)
     return _done(f"Kontot {user.username} har nu rollen {ROLE_SV[Role(user.role)]}.")
 
 
@@ -234,5 +232,5 @@ def deactivate(
             raise
         errors = FormErrors()
         errors.add(f"u{user_id}-roll", f"Kontot kunde inte avaktiveras: {error.message}")
-        return _page(request, session, actor, now, errors=errors, status_code=422)
+        return _page(request, session, actor, now, errors=errors)
     return _done(f"Kontot {user.username} är avaktiverat.")

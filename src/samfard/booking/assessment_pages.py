@@ -104,7 +104,6 @@ def _queue_page(
     decided: int | None,
     errors: FormErrors,
     form: dict[str, str] | None = None,
-    status_code: int = 200,
 ) -> Response:
     case = None
     if chosen is not None:
@@ -130,7 +129,6 @@ def _queue_page(
             "actions": ACTIONS_SV,
             "service_sv": SERVICES_SV,
         },
-        status_code=status_code,
     )
 
 
@@ -183,7 +181,6 @@ def decide(
         decided=None,
         errors=errors,
         form={"action": action, "reason": reason},
-        status_code=422,
     )
 
 

@@ -155,7 +155,7 @@ def move(
         session=session, day=datum, booking_id=booking_id, leg_seq=leg_seq, actor=actor
     )
     context = {"form": form, "errors": errors, "chosen": to_run_id}
-    return render(request, "dispatch/move.html", context, status_code=409)
+    return render(request, "dispatch/move.html", context)
 
 
 MOVE_REFUSALS_SV = {
