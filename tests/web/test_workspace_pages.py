@@ -235,6 +235,8 @@ def test_the_follow_up_shows_the_report_and_offers_its_files(
     assert "Månadsrapport oktober 2026" in page.text
     assert "Nyckeltal mot mål" in page.text and "<svg" in page.text
     assert "Kommentarer" in page.text
+    assert "Mål 94 % hämtade" in page.text, "the KPI table shows the targets' comments"
+    assert "uppfyllt" in page.text
     kinds = {
         "csv": "text/csv; charset=utf-8",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -41,6 +41,7 @@ UNPLANNED_SV = (
     (NOT_INSERTED, "Planeraren hann inte placera resan; planera om dagen eller flytta den."),
     ("no vehicle in the fleet can carry", "Inget fordon i flottan kan ta resan (platser)."),
     ("cannot be planned", "Resan ryms inte i någon körning utan att bryta tider eller löften."),
+    ("unreachable from depot", "Inget fordon hinner dit och tillbaka inom sitt arbetspass."),
 )
 
 

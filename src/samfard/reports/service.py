@@ -25,6 +25,7 @@ from samfard.principals.models import Principal
 from samfard.reports.exports import Sheet, cost_statement, invoice_basis
 from samfard.reports.kpi import TripRecord, aggregate
 from samfard.reports.monthly import MonthlyReportData, build_monthly_report
+from samfard.reports.targets import targets_for
 
 _TRIP_COLUMNS = (
     SettledTrip.trip_key,
@@ -122,6 +123,7 @@ def monthly_report(
         month=month,
         scope=f"{names[principal]} ({principal})",
         principal=principal,
+        targets=targets_for(principal),
         principal_names=names,
     )
 
