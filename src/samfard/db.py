@@ -104,19 +104,20 @@ def transaction(session: Session) -> Iterator[Session]:
 
 
 @contextmanager
-def dry_run(engine: Engine) -> Iterator[Session]:
+def dry_run(session: Session) -> Iterator[Session]:
     """A session whose every commit is undone at the end: use cases run in full (rules,
-    live insertion, audit) to show what they would do, and nothing is kept. The services'
-    own commits become savepoints inside one outer transaction that is rolled back."""
-    with engine.connect() as connection:
-        outer = connection.begin()
-        try:
-            with Session(
-                bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-            ) as session:
-                yield session
-        finally:
-            outer.rollback()
+    live insertion, audit) to show what they would do, and nothing is kept. It shares the
+    connection (and so the view of the data) of `session`; the use cases' own commits
+    become savepoints inside one savepoint that is rolled back."""
+    connection = session.connection()
+    outer = connection.begin_nested()
+    try:
+        with Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as trial:
+            yield trial
+    finally:
+        outer.rollback()
 
 
 def current_revision(engine: Engine) -> str | None:

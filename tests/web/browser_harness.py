@@ -164,6 +164,7 @@ def new_page(browser: Browser, **context: object) -> Page:
         lambda url: not url.startswith("http://127.0.0.1"),
         lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
     )
+    browser_context.set_default_timeout(10_000)  # a page here answers in well under a second
     return browser_context.new_page()
 
 

@@ -2,8 +2,9 @@
 
 Both build the API's request from the form (`desk_form`) and call the API's own use cases
 (`service.create_booking`, `series.create_series`); the preview runs them in a dry run
-(`db.dry_run`), so the assessment, the fee and the pickup window live insertion promises
-are exactly what booking would give, and nothing is stored but the audit of the read.
+(`db.dry_run`, on the request's own connection), so the assessment, the fee and the pickup
+window live insertion promises are exactly what booking would give, and nothing is stored
+but the audit of the read.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from samfard.access import audit
@@ -116,7 +116,6 @@ def _run(
 
 def preview_booking(
     *,
-    engine: Engine,
     session: Session,
     form: Mapping[str, str],
     traveller_id: int,
@@ -125,7 +124,7 @@ def preview_booking(
 ) -> tuple[DeskOutcome | None, FormErrors]:
     """What booking the form would give, from a dry run of the booking use case; only the
     audit entry of reading the traveller for it is kept (in `session`)."""
-    with dry_run(engine) as trial:
+    with dry_run(session) as trial:
         outcome, errors = _run(trial, form, traveller_id=traveller_id, actor=actor, now=now)
     with transaction(session):
         audit.record(

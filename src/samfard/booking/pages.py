@@ -213,7 +213,6 @@ def preview(
 ) -> Response:
     """What booking would give: the rules' decision, the fee, the promised pickup window."""
     outcome, errors = preview_booking(
-        engine=request.app.state.engine,
         session=session,
         form=form,
         traveller_id=_traveller_id(form),

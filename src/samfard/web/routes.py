@@ -14,12 +14,14 @@ from samfard.booking.assessment_pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.reports.pages import router as report_pages
+from samfard.travellers.pages import router as traveller_pages
 from samfard.web.pages import router as overview_pages
 
 PAGE_ROUTERS: tuple[APIRouter, ...] = (
     overview_pages,
     access_pages,
     booking_pages,
+    traveller_pages,
     admin_pages,
     assessment_pages,
     dispatch_pages,
