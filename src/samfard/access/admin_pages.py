@@ -24,6 +24,7 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.access.permissions import Role
 from samfard.access.schemas import UserChange, UserCreate
+from samfard.booking.letters import SERVICES_SV
 from samfard.costs.service import load_contracts
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError
@@ -89,6 +90,7 @@ def _page(
             "users": rows,
             "roles": roles,
             "rulebooks": rulebooks_in_force(today),
+            "services_sv": SERVICES_SV,
             "contracts": contracts,
             "today": today,
             "errors": errors or FormErrors(),
