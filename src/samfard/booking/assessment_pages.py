@@ -25,6 +25,7 @@ from samfard.booking import service as booking_service
 from samfard.booking.letter_pdf import letter_pdf
 from samfard.booking.letters import MODES_SV, SERVICES_SV, reason_sv
 from samfard.booking.models import Booking
+from samfard.booking.queue_view import queue_rows
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError
@@ -121,7 +122,7 @@ def _queue_page(
         "assessment/queue.html",
         {
             "may_decide": True,
-            "queue": [booking_public(session, b, actor) for b in waiting],
+            "queue": queue_rows(session, waiting, actor),
             "case": case,
             "decided": done,
             "errors": errors,

@@ -20,7 +20,7 @@ from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
 from samfard.dispatch import service
-from samfard.dispatch.models import PlanRun
+from samfard.dispatch.models import PlanRun, Vehicle
 from samfard.dispatch.schemas import PlanPublic, RunPublic
 from samfard.dispatch.views import plan_public
 from samfard.errors import NotFound
@@ -98,9 +98,11 @@ def reason_sv(reason: str) -> str:
 def day_view(*, session: Session, day: date, actor: Actor) -> DayView | None:
     """The page data of `day`, or None when the day has no plan yet."""
     try:
-        plan = plan_public(session, service.get_plan(session=session, day=day, actor=actor), actor)
+        stored = service.get_plan(session=session, day=day, actor=actor)
     except NotFound:
         return None
+    _load_vehicles(session, stored)
+    plan = plan_public(session, stored, actor)
     span = _span(day, plan)
     total = (span[1] - span[0]).total_seconds()
 
@@ -142,6 +144,13 @@ def day_view(*, session: Session, day: date, actor: Actor) -> DayView | None:
         unplanned=_unplanned(session, plan, actor),
         polylines=polylines,
     )
+
+
+def _load_vehicles(session: Session, plan: PlanRun) -> None:
+    """Load the plan's vehicles in one query: each run then finds its vehicle in the
+    session instead of asking the database once per run."""
+    ids = {run.vehicle_id for run in plan.runs}
+    list(session.scalars(select(Vehicle).where(Vehicle.id.in_(ids))))
 
 
 def _span(day: date, plan: PlanPublic) -> tuple[datetime, datetime]:
@@ -238,6 +247,7 @@ def _run_choices(plan: PlanRun) -> tuple[RunChoice, ...]:
 def run_view(*, session: Session, day: date, run_id: int, actor: Actor) -> RunView:
     """One run of `day`'s newest plan with its stops (addresses masked as in the plan)."""
     plan = service.get_plan(session=session, day=day, actor=actor)
+    _load_vehicles(session, plan)
     run = next((r for r in plan.runs if r.id == run_id), None)
     if run is None:
         raise NotFound(f"run {run_id} is not in the newest plan of {day}", field="run_id")
@@ -301,6 +311,7 @@ def move_form(
     """The facts of one leg of `day` for the move form (addresses masked if protected)."""
     actor.require(P.PLANS_WRITE)
     plan = service.get_plan(session=session, day=day, actor=actor)
+    _load_vehicles(session, plan)
     booking = session.get(Booking, booking_id)
     leg = session.scalar(select(Leg).where(Leg.booking_id == booking_id, Leg.seq == leg_seq))
     if booking is None or leg is None or booking.service_date != day:
