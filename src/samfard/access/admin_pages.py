@@ -45,6 +45,7 @@ FIELDS = {
     "principal_codes": "huvudman",
     "carrier_id": "utforare",
     "care_unit": "vardenhet",
+    "vehicle_id": "fordon",
     "traveller_id": "resenar",
     "may_see_protected": "roll",
     "user_id": "roll",
@@ -55,6 +56,7 @@ MESSAGES_SV = {
     "password": "Lösenordet följer inte lösenordsreglerna.",
     "carrier_id": "Ange utförarens id (ett heltal).",
     "traveller_id": "Ange resenärens id (ett heltal).",
+    "vehicle_id": "Ange fordonets id (ett heltal).",
 }
 
 
@@ -140,6 +142,7 @@ def create_user(
     huvudman: Annotated[str, Form(max_length=400)] = "",
     utforare: Annotated[str, Form(max_length=12)] = "",
     vardenhet: Annotated[str, Form(max_length=120)] = "",
+    fordon: Annotated[str, Form(max_length=12)] = "",
     resenar: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """Create an account; problems come back on the form, field by field."""
@@ -150,6 +153,7 @@ def create_user(
         "huvudman": huvudman,
         "utforare": utforare,
         "vardenhet": vardenhet,
+        "fordon": fordon,
         "resenar": resenar,
     }
     errors = FormErrors()
@@ -170,6 +174,7 @@ def create_user(
                     "principal_codes": _codes(huvudman),
                     "carrier_id": _number(utforare),
                     "care_unit": vardenhet.strip() or None,
+                    "vehicle_id": _number(fordon),
                     "traveller_id": _number(resenar),
                 }
             )
@@ -194,6 +199,7 @@ def change_role(
     huvudman: Annotated[str, Form(max_length=400)] = "",
     utforare: Annotated[str, Form(max_length=12)] = "",
     vardenhet: Annotated[str, Form(max_length=120)] = "",
+    fordon: Annotated[str, Form(max_length=12)] = "",
     resenar: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """Give an account another role and scope."""
@@ -206,6 +212,7 @@ def change_role(
                 "principal_codes": _codes(huvudman),
                 "carrier_id": _number(utforare),
                 "care_unit": vardenhet.strip() or None,
+                "vehicle_id": _number(fordon),
                 "traveller_id": _number(resenar),
             }
         )

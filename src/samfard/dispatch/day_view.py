@@ -22,8 +22,7 @@ from samfard.db import transaction
 from samfard.dispatch import service
 from samfard.dispatch.models import PlanRun, Vehicle
 from samfard.dispatch.schemas import PlanPublic, RunPublic
-from samfard.dispatch.views import plan_public
-from samfard.errors import NotFound
+from samfard.errors import Forbidden, NotFound
 from samfard.planning.engine import NOT_INSERTED
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
@@ -88,6 +87,22 @@ class DayView:
     polylines: tuple[tuple[str, tuple[tuple[float, float], ...]], ...]  # vehicle, points
 
 
+def may_change_plans(actor: Actor) -> bool:
+    """Moving legs and re-planning change runs that carry every principal's trips, so
+    they are for planners scoped to all principals (as `service.plan_day` requires)."""
+    return actor.has(P.PLANS_WRITE) and actor.owns_everything
+
+
+def require_may_change_plans(actor: Actor) -> None:
+    actor.require(P.PLANS_WRITE)
+    if not actor.owns_everything:
+        raise Forbidden(
+            "moving legs changes runs that carry every principal's trips; only an account "
+            "scoped to all principals (*) may change a day's plan",
+            field="principal",
+        )
+
+
 def reason_sv(reason: str) -> str:
     for marker, text in UNPLANNED_SV:
         if marker in reason:
@@ -95,14 +110,15 @@ def reason_sv(reason: str) -> str:
     return "Resan kunde inte planeras."
 
 
-def day_view(*, session: Session, day: date, actor: Actor) -> DayView | None:
-    """The page data of `day`, or None when the day has no plan yet."""
+def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> DayView | None:
+    """The page data of `day` as the actor may see it (`service.read_plan`: the runs
+    carrying their principals' trips, audited), or None when the day has no plan yet."""
+    fleet = _load_vehicles(session)
     try:
-        stored = service.get_plan(session=session, day=day, actor=actor)
+        plan = service.read_plan(session=session, day=day, actor=actor, now=now)
     except NotFound:
         return None
-    _load_vehicles(session, stored)
-    plan = plan_public(session, stored, actor)
+    del fleet
     span = _span(day, plan)
     total = (span[1] - span[0]).total_seconds()
 
@@ -146,11 +162,10 @@ def day_view(*, session: Session, day: date, actor: Actor) -> DayView | None:
     )
 
 
-def _load_vehicles(session: Session, plan: PlanRun) -> None:
-    """Load the plan's vehicles in one query: each run then finds its vehicle in the
-    session instead of asking the database once per run."""
-    ids = {run.vehicle_id for run in plan.runs}
-    list(session.scalars(select(Vehicle).where(Vehicle.id.in_(ids))))
+def _load_vehicles(session: Session) -> list[Vehicle]:
+    """Load the fleet in one query and hold it while the plan is read: each run then finds
+    its vehicle in the session instead of asking the database once per run."""
+    return list(session.scalars(select(Vehicle)))
 
 
 def _span(day: date, plan: PlanPublic) -> tuple[datetime, datetime]:
@@ -202,8 +217,8 @@ def _unplanned(session: Session, plan: PlanPublic, actor: Actor) -> tuple[Unplan
 
 @dataclass(frozen=True)
 class StopRow:
-    booking_id: int
-    reference: str
+    booking_id: int | None  # None: another principal's trip
+    reference: str | None
     leg_seq: int
     kind: str
     planned_at: datetime
@@ -244,40 +259,29 @@ def _run_choices(plan: PlanRun) -> tuple[RunChoice, ...]:
     )
 
 
-def run_view(*, session: Session, day: date, run_id: int, actor: Actor) -> RunView:
-    """One run of `day`'s newest plan with its stops (addresses masked as in the plan)."""
-    plan = service.get_plan(session=session, day=day, actor=actor)
-    _load_vehicles(session, plan)
+def run_view(*, session: Session, day: date, run_id: int, actor: Actor, now: datetime) -> RunView:
+    """One run of `day`'s newest plan with its stops, as the plan shows it to the actor
+    (another principal's stop keeps its time but no booking or address)."""
+    fleet = _load_vehicles(session)
+    plan = service.read_plan(session=session, day=day, actor=actor, now=now)
+    del fleet
     run = next((r for r in plan.runs if r.id == run_id), None)
     if run is None:
         raise NotFound(f"run {run_id} is not in the newest plan of {day}", field="run_id")
-    ids = {s.booking_id for s in run.stops}
-    bookings = {b.id: b for b in session.scalars(select(Booking).where(Booking.id.in_(ids)))}
-    legs = {leg.id: leg for leg in session.scalars(select(Leg).where(Leg.booking_id.in_(ids)))}
-    travellers = session.scalars(
-        select(Traveller).where(Traveller.id.in_({b.traveller_id for b in bookings.values()}))
-    )
-    hidden = {t.id for t in travellers if not can_see_identity(t, actor)}
-    stops = []
-    for s in run.stops:
-        leg, booking = legs[s.leg_id], bookings[s.booking_id]
-        address = leg.origin_address if s.kind == "pickup" else leg.destination_address
-        promised = (
-            (s.promised_from, s.promised_until)
+    stops = tuple(
+        StopRow(
+            booking_id=s.booking_id,
+            reference=s.booking_reference,
+            leg_seq=s.leg_seq,
+            kind=s.kind,
+            planned_at=s.planned_at,
+            promised=(s.promised_from, s.promised_until)
             if s.promised_from is not None and s.promised_until is not None
-            else None
+            else None,
+            address=s.address,
         )
-        stops.append(
-            StopRow(
-                booking_id=booking.id,
-                reference=booking.reference,
-                leg_seq=s.leg_seq,
-                kind=s.kind,
-                planned_at=s.planned_at,
-                promised=promised,
-                address="Skyddad adress" if booking.traveller_id in hidden else address,
-            )
-        )
+        for s in run.stops
+    )
     return RunView(
         run_id=run.id,
         vehicle=run.vehicle.code,
@@ -286,7 +290,7 @@ def run_view(*, session: Session, day: date, run_id: int, actor: Actor) -> RunVi
         start_at=run.start_at,
         end_at=run.end_at,
         distance_km=run.distance_km,
-        stops=tuple(stops),
+        stops=stops,
     )
 
 
@@ -309,9 +313,9 @@ def move_form(
     *, session: Session, day: date, booking_id: int, leg_seq: int, actor: Actor
 ) -> MoveForm:
     """The facts of one leg of `day` for the move form (addresses masked if protected)."""
-    actor.require(P.PLANS_WRITE)
+    require_may_change_plans(actor)
+    fleet = _load_vehicles(session)
     plan = service.get_plan(session=session, day=day, actor=actor)
-    _load_vehicles(session, plan)
     booking = session.get(Booking, booking_id)
     leg = session.scalar(select(Leg).where(Leg.booking_id == booking_id, Leg.seq == leg_seq))
     if booking is None or leg is None or booking.service_date != day:
@@ -326,7 +330,7 @@ def move_form(
         ),
         None,
     )
-    return MoveForm(
+    form = MoveForm(
         day=day,
         booking_id=booking_id,
         reference=booking.reference,
@@ -337,3 +341,5 @@ def move_form(
         current_run_id=current,
         choices=_run_choices(plan),
     )
+    del fleet
+    return form

@@ -29,7 +29,7 @@ from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
-from samfard.errors import Conflict, InputError, NotFound
+from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.planning.insertion import Insertion, InsertionSettings, insert
 from samfard.planning.model import Problem, Route, Solution, StopKind, Unserved
 from samfard.planning.verifier import Report, route_cost, verify
@@ -67,8 +67,17 @@ def move_leg(
     now: datetime,
     defaults: PlanningDefaults | None = None,
 ) -> MoveOutcome:
-    """Move leg `leg_seq` of `booking_id` into run `to_run_id` of `day`'s newest plan."""
+    """Move leg `leg_seq` of `booking_id` into run `to_run_id` of `day`'s newest plan.
+
+    Only an account scoped to every principal may: the two runs carry other principals'
+    trips too (the same rule as `service.plan_day`)."""
     actor.require(P.PLANS_WRITE)
+    if not actor.owns_everything:
+        raise Forbidden(
+            "moving a leg changes runs that carry every principal's trips; only an account "
+            "scoped to all principals (*) may do it",
+            field="principal",
+        )
     defaults = defaults or PlanningDefaults()
     with transaction(session):
         plan_run = store.latest_plan(session, day)

@@ -11,7 +11,7 @@ with htmx. Read-only at phone width: the timeline and tables scroll sideways.
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import Form, Path, Query, Request
@@ -53,11 +53,12 @@ def _day_page(
     session: Session,
     actor: Actor,
     day: date,
+    now: datetime,
     *,
     moved: str | None = None,
     job: JobRecord | None = None,
 ) -> Response:
-    view = views.day_view(session=session, day=day, actor=actor)
+    view = views.day_view(session=session, day=day, actor=actor, now=now)
     board = job_board(request)
     return render(
         request,
@@ -68,7 +69,7 @@ def _day_page(
             "moved": moved,
             "job": job or board.running(REPLAN, day.isoformat()),
             "replan_seconds": REPLAN_SECONDS,
-            "may_change": actor.has(P.PLANS_WRITE),
+            "may_change": views.may_change_plans(actor),
             "vehicle_types": views.VEHICLE_TYPES_SV,
             "tile_url": request.app.state.settings.tile_url,
         },
@@ -93,7 +94,7 @@ def traffic_page(
             job = job_board(request).get(jobb)
         except DomainError:
             job = None
-    return _day_page(request, session, actor, day, moved=flyttad, job=job)
+    return _day_page(request, session, actor, day, now, moved=flyttad, job=job)
 
 
 @router.get("/trafik/flytta")
@@ -234,14 +235,15 @@ def run_page(
     run_id: RecordId,
     session: SessionDep,
     actor: Annotated[Actor, require(P.PLANS_READ)],
+    now: NowDep,
     datum: Annotated[date, Query()],
 ) -> Response:
     """One run's stops in order, with a move link on each pickup for a controller."""
-    run = views.run_view(session=session, day=datum, run_id=run_id, actor=actor)
+    run = views.run_view(session=session, day=datum, run_id=run_id, actor=actor, now=now)
     return render(
         request,
         "dispatch/run.html",
-        {"run": run, "day": datum, "may_change": actor.has(P.PLANS_WRITE)},
+        {"run": run, "day": datum, "may_change": views.may_change_plans(actor)},
     )
 
 

@@ -3,27 +3,31 @@
 The driver's manifest (`service.get_manifest`) is for carrier staff and drivers. A
 controller at the centre prints the same list to hand over or to follow a run; they hold
 RUNS_READ, not MANIFEST_READ, and may not see protected identities, so on their sheet a
-traveller with a protected identity keeps neither name nor address (the driver gets
-those through their own manifest). Every traveller on the sheet is audited as read.
+traveller with a protected identity keeps neither name nor home address nor message (the
+driver gets those through their own manifest). Every traveller on it is audited as read.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
+from samfard.booking.models import Booking
 from samfard.db import transaction
 from samfard.dispatch.models import Run
 from samfard.dispatch.schemas import ManifestPublic
-from samfard.dispatch.views import PROTECTED_ADDRESS, PROTECTED_NAME, manifest_public
+from samfard.dispatch.views import manifest_public
 from samfard.errors import Forbidden, NotFound
 
 
 def run_sheet(*, session: Session, run_id: int, actor: Actor, now: datetime) -> ManifestPublic:
-    """The manifest of run `run_id` as the actor may print it."""
+    """The manifest of run `run_id` as the actor may print it: a protected traveller's
+    name, address and message are hidden as for any dispatcher (`drives_it=False`), and an
+    account scoped to some principals prints only runs that carry only their trips."""
     actor.require(P.RUNS_READ)
     with transaction(session):
         run = session.get(Run, run_id, options=[selectinload(Run.stops), selectinload(Run.vehicle)])
@@ -33,13 +37,12 @@ def run_sheet(*, session: Session, run_id: int, actor: Actor, now: datetime) -> 
             raise Forbidden(
                 f"run {run_id} is driven for another carrier than yours", field="run_id"
             )
-        sheet = manifest_public(session, run, actor, now)
-    if actor.has(P.MANIFEST_READ):
-        return sheet
-    stops = [
-        s.model_copy(update={"address": PROTECTED_ADDRESS, "lat": 0.0, "lon": 0.0})
-        if s.first_name == PROTECTED_NAME
-        else s
-        for s in sheet.stops
-    ]
-    return sheet.model_copy(update={"stops": stops})
+        if not actor.owns_everything:
+            ids = {s.booking_id for s in run.stops}
+            codes = set(session.scalars(select(Booking.principal_code).where(Booking.id.in_(ids))))
+            if not all(actor.covers_principal(code) for code in codes):
+                raise Forbidden(
+                    f"run {run_id} carries trips of principals outside your account's scope",
+                    field="run_id",
+                )
+        return manifest_public(session, run, actor, now, drives_it=False)
