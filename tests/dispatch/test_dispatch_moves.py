@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from dispatch_fixtures import DAY, PLAN_NOW, plan_demo_day
 from sqlalchemy.orm import Session
 
-from samfard.access.actor import SYSTEM
+from samfard.access.actor import SYSTEM, Actor
+from samfard.access.permissions import Role
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
 from samfard.booking.transitions import apply_transition
@@ -16,6 +18,7 @@ from samfard.db import transaction
 from samfard.dispatch import service, store
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.moves import MoveOutcome, MoveRefused, move_leg
+from samfard.errors import Forbidden
 
 NOW = PLAN_NOW + timedelta(hours=1)
 
@@ -176,3 +179,23 @@ def test_an_unplanned_leg_moved_into_a_run_is_scheduled_and_leaves_the_unplanned
         assert leg.promised_pickup_from is not None, "a newly placed leg gets a promise"
     _, report = service.verify_stored(session=session, day=DAY)
     assert report.ok, report.violations
+
+
+def test_only_an_account_scoped_to_every_principal_moves_legs(session: Session) -> None:
+    plan_demo_day(session)
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    pickup = next(s for s in plan.runs[0].stops if s.kind == "pickup")
+    scoped = Actor(
+        user_id=None, username="op-23", role=Role.OPERATOR, principal_codes=frozenset({"23"})
+    )
+    with pytest.raises(Forbidden, match="all principals"):
+        move_leg(
+            session=session,
+            day=DAY,
+            booking_id=pickup.booking_id,
+            leg_seq=pickup.leg_seq,
+            to_run_id=plan.runs[1].id,
+            actor=scoped,
+            now=NOW,
+        )
