@@ -26,7 +26,7 @@ from samfard.planning.ortools_engine import OrToolsEngine, OrToolsSettings
 from samfard.planning.solve import plan
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / ".." / "shared" / "benchmarks" / "darp"
+DATA = ROOT / "benchmarks" / "data" / "darp"  # Cordeau (2006) instances, bks.csv, README
 RESULTS = ROOT / "benchmarks" / "results"
 FIELDS = ("instance", "cost", "best_known", "gap_pct", "seconds", "feasible", "unserved", "note")
 SERIES = {"a": (3, 30.0), "b": (6, 45.0)}  # capacity Q and ride time L by series (README)
@@ -40,7 +40,7 @@ def best_known() -> dict[str, float]:
 def stand_in(name: str, names: list[str]) -> str | None:
     """The instance this file really is, when its data contradict its series.
 
-    Every a7 file in the shared data set is byte-identical to the b7 file of the same size
+    Every a7 file in the data set is byte-identical to the b7 file of the same size
     (capacity 6, ride time 45, loads up to 6), so scoring it against a7's best known cost
     would report a gap that is not the solver's. Such a file is scored against the
     instance it duplicates and left out of the summary, so that instance counts once.

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -123,8 +122,3 @@ def app_client(
 @pytest.fixture
 def system() -> Actor:
     return SYSTEM
-
-
-def shared_dir() -> Path:
-    """../shared beside the repository: tests and benchmarks may read it, the code never."""
-    return Path(__file__).resolve().parents[1].parent / "shared"

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -33,6 +34,9 @@ from samfard.web.templating import page_error
 
 API_PREFIX = "/api/v1"
 WEB_STATIC = Path(__file__).parent / "web" / "static"
+# Swagger UI is served from the vendored npm package (web/static/vendor/swagger-ui/README.txt),
+# so the docs work offline and within the Content-Security-Policy ('self' only).
+SWAGGER_UI = "/static/vendor/swagger-ui"
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -60,7 +64,7 @@ def create_app(
         version=__version__,
         description="Booking and coordination centre for community-paid travel.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served below with the vendored Swagger UI
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
     )
@@ -98,6 +102,17 @@ def create_app(
     for pages in PAGE_ROUTERS:
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=WEB_STATIC), name="static")
+
+    async def api_docs(request: Request) -> Response:
+        return get_swagger_ui_html(
+            openapi_url=f"{API_PREFIX}/openapi.json",
+            title="Samfard API",
+            swagger_js_url=f"{SWAGGER_UI}/swagger-ui-bundle.js",
+            swagger_css_url=f"{SWAGGER_UI}/swagger-ui.css",
+            swagger_favicon_url=f"{SWAGGER_UI}/favicon-32x32.png",
+        )
+
+    app.add_route(f"{API_PREFIX}/docs", api_docs, include_in_schema=False)
 
     @app.get("/health", dependencies=[PUBLIC], tags=["health"])
     def health() -> dict[str, str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,6 +41,8 @@ class Settings:
     late_cancellation_minutes: int = 120
     secure_cookies: bool = True
     request_log_sql: bool = False
+    # The day the operator pages open on; None is tomorrow. `samfard demo` sets its day.
+    default_day: date | None = None
 
     def __post_init__(self) -> None:
         if not self.database_url:

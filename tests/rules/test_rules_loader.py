@@ -24,7 +24,10 @@ MUNICIPALITIES = ("2303", "2305", "2309", "2313", "2321", "2326", "2361", "2380"
     "2283",
     "2284",
 )
-SHARED_RULES = Path(__file__).resolve().parents[3] / "shared" / "domain" / "rules.md"
+# The reference tables with their primary sources, copied into the repository.
+REFERENCE = tomllib.loads(
+    (Path(__file__).parent / "data" / "reference_bands.toml").read_text(encoding="utf-8")
+)
 
 
 def shipped(relative: str) -> dict[str, Any]:
@@ -76,15 +79,19 @@ def test_missing_rulebook_names_what_exists() -> None:
         shipped_rulebooks().get("9999", Service.FARDTJANST)
 
 
-def test_band_tables_match_rules_md() -> None:
-    """Härnösand's eight bands and the stated riksfärdtjänst bands are those in rules.md."""
-    text = " ".join(SHARED_RULES.read_text(encoding="utf-8").split())
-    stated = re.findall(r"(\d+(?:\.\d)?)-(\d+\.\d) km (\d+) kr", text)
+def test_band_tables_match_the_reference_tables() -> None:
+    """Härnösand's eight bands and the stated riksfärdtjänst bands are the published ones
+    (tests/rules/data/reference_bands.toml names the source of each)."""
+    stated = re.findall(
+        r"(\d+(?:\.\d)?)-(\d+\.\d) km (\d+) kr", REFERENCE["harnosand_fardtjanst"]["text"]
+    )
+    assert len(stated) == 8
     harnosand = shipped("2280/fardtjanst.toml")["versions"][0]["fee"]["bands"]
     assert [(str(b["min_km"]), str(b["max_km"]), b["fee_kr"]) for b in harnosand] == [
         (lo if "." in lo or lo == "0" else f"{lo}.0", hi, fee) for lo, hi, fee in stated
     ]
-    riks = re.findall(r"(\d+)-(\d+) km (\d+) kr", text.split("Förordning 1993:1148")[1])[:3]
+    riks = re.findall(r"(\d+)-(\d+) km (\d+) kr", REFERENCE["riksfardtjanst"]["text"])
+    assert len(riks) == 3
     bands = shipped("SE/riksfardtjanst.toml")["versions"][0]["fee"]["bands"]
     assert [(str(b["min_km"]), str(b["max_km"]), b["fee_kr"]) for b in bands[:3]] == riks
 

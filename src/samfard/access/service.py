@@ -14,7 +14,7 @@ from samfard.access.models import ApiToken, User
 from samfard.access.passwords import check_policy, hash_password, verify_password
 from samfard.access.permissions import Role
 from samfard.db import transaction
-from samfard.errors import Conflict, InputError, Unauthenticated
+from samfard.errors import AccountLocked, Conflict, InputError, Unauthenticated
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -91,7 +91,7 @@ def login(*, session: Session, username: str, password: str, kind: str, now: dat
     if user is None or not user.active:
         raise Unauthenticated("wrong username or password")
     if user.locked_until is not None and user.locked_until > now:
-        raise Unauthenticated(
+        raise AccountLocked(
             "account temporarily locked after repeated failed logins; try again later"
         )
     if not verify_password(user.password_hash, password):

@@ -13,6 +13,13 @@ from typing import Any
 
 from samfard.timeutil import STOCKHOLM
 
+# How the demo plans its day: "insertion" never looks at the clock, so a seed gives the same
+# plan on every run and machine (docs/demo.md). Any engine of samfard.planning.solve.ENGINES
+# that stops on a count rather than a clock keeps that promise.
+DEMO_PLAN_ENGINE = "insertion"
+# The demo's example API call: one booking, indented, instead of a page of JSON.
+DEMO_CURL_LIMIT = 1
+
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     version = subparsers.add_parser("version", help="print the Samfard version")
@@ -45,10 +52,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     _demo_options(demo)
     _server_options(demo)
     demo.add_argument(
+        "--plan-engine",
+        default=DEMO_PLAN_ENGINE,
+        help=f"planning engine for the demo day (default {DEMO_PLAN_ENGINE}: no clock, so a "
+        "seed gives the same plan on every run; ortools: searches until --plan-seconds)",
+    )
+    demo.add_argument(
         "--plan-seconds",
         type=float,
         default=10.0,
-        help="load the demo fleet and plan the day with this time limit (0: do not plan)",
+        help="time limit of a clock-bound engine (ortools); 0: load no fleet and do not plan",
     )
     demo.set_defaults(handler=_demo)
 
@@ -98,13 +111,15 @@ def _db_upgrade(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace) -> int:
+def _serve(args: argparse.Namespace, *, default_day: date | None = None) -> int:
     import uvicorn
 
     from samfard.app import create_app
     from samfard.config import get_settings
 
     settings = get_settings()
+    if default_day is not None:
+        settings = dataclasses.replace(settings, default_day=default_day)
     app = create_app(settings)
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Samfard listening on http://{host}:{port}/ (API docs at /api/v1/docs)", flush=True)
@@ -153,8 +168,9 @@ def _load_into_database(*, day: date, seed: int, trips: int) -> int:
             return 0
         result = load_day(session=session, demo=generate_day(day, seed=seed, trips=trips))
     print(
-        f"loaded {day}: {result.travellers} travellers, {result.bookings} bookings "
-        f"({result.series} dialysis series)"
+        f"loaded {day}: {result.travellers} travellers, {result.bookings} bookings on the day "
+        f"({result.series} of them from dialysis series, which book "
+        f"{result.later_series_bookings} more trips on later days)"
     )
     return 0
 
@@ -183,7 +199,9 @@ def _demo(args: argparse.Namespace) -> int:
         from samfard.cli import dispatch
 
         dispatch.run_fleet(scale=min(10.0, max(0.2, args.trips / 600)))
-        dispatch.run_plan(day=day, time_limit=args.plan_seconds, seed=args.seed)
+        dispatch.run_plan(
+            day=day, time_limit=args.plan_seconds, seed=args.seed, engine=args.plan_engine
+        )
     password = secrets.token_urlsafe(12) + "-1"
     now = datetime.now(STOCKHOLM)
     with make_sessionmaker(make_engine(settings.database_url))() as session:
@@ -200,9 +218,11 @@ def _demo(args: argparse.Namespace) -> int:
         token = issue_token(session=session, user=user, kind="bearer", now=now)
     host, port = args.host or settings.host, args.port or settings.port
     print(
-        f"\nDemo operator: {username} / {password}\n"
-        f"Try: curl -H 'Authorization: Bearer {token}' "
-        f"'http://{host}:{port}/api/v1/bookings?date={day}'\n",
+        f"\nDemo operator: {username} / {password} (log in at http://{host}:{port}/login; "
+        f"the day page opens on {day})\n"
+        f"Try: curl -s -H 'Authorization: Bearer {token}' "
+        f"'http://{host}:{port}/api/v1/bookings?date={day}&limit={DEMO_CURL_LIMIT}' "
+        "| python3 -m json.tool\n",
         flush=True,
     )
-    return _serve(args)
+    return _serve(args, default_day=day)

@@ -20,6 +20,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     plan.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     plan.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
     plan.add_argument("--seed", type=int, default=0)
+    plan.add_argument(
+        "--engine",
+        default="ortools",
+        help="ortools (searches until the time limit) or insertion (no clock: the same plan "
+        "for the same seed on every run)",
+    )
     plan.set_defaults(handler=_plan)
 
     fleet = subparsers.add_parser("fleet-demo", help="load the demo fleet of both regions")
@@ -56,19 +62,21 @@ def run_fleet(*, scale: float) -> int:
 
 
 def _plan(args: argparse.Namespace) -> int:
-    return run_plan(day=args.date, time_limit=args.time_limit, seed=args.seed)
+    return run_plan(day=args.date, time_limit=args.time_limit, seed=args.seed, engine=args.engine)
 
 
-def run_plan(*, day: date, time_limit: float, seed: int) -> int:
-    """Plan a day and print its figures (also used by `samfard demo`)."""
+def run_plan(*, day: date, time_limit: float, seed: int, engine: str = "ortools") -> int:
+    """Plan a day with the named engine and print its figures (also used by `samfard demo`)."""
     from samfard.access.actor import SYSTEM
     from samfard.dispatch.service import plan_day
+    from samfard.planning.solve import solver_named
 
     if not 0 < time_limit <= 600:
         raise InputError(
             f"--time-limit must be between 0 and 600 seconds, got {time_limit}",
             field="--time-limit",
         )
+    solver = solver_named(engine)
     settings, session = _session()
     with session:
         outcome = plan_day(
@@ -79,6 +87,7 @@ def run_plan(*, day: date, time_limit: float, seed: int) -> int:
             time_limit_s=time_limit,
             seed=seed,
             osrm_url=settings.osrm_url,
+            solver=solver,
         )
     print(f"plan version {outcome.version} of {day} stored (plan id {outcome.plan_run_id})")
     print(f"{'legs to plan':<28}{outcome.requests:>10}")

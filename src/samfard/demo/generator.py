@@ -1,20 +1,29 @@
 """Generate a synthetic service day for both regions (pure: seed in, plain data out).
 
-The mix follows the shape of real demand (docs/demo-data.md): dialysis patients three
+The mix follows the shape of real demand (docs/demo.md): dialysis patients three
 times a week to the dialysis units, sjukresor to health centres and hospitals (mostly the
 nearest), färdtjänst inside the home municipality, a few stretcher transports, a few
 referrals from Funäsdalen to Røros or Tynset, and a little riksfärdtjänst. Homes are spread
 by the population weights of places.csv. Every person is synthetic and marked so.
+
+Every booking is checked with the booking service's own leg check (`check_leg`: the
+same-spot distance, times, return order, nothing in the past) as of `booked_at(day)`,
+when the loader books it, and drawn again if refused; personal numbers are unique within
+a day and differ between days less than 100 days apart. So a generated day loads on every
+date and seed, also beside other demo days: the demo never meets a refusal.
 """
 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from samfard.booking import legs as booking_legs
 from samfard.demo.gazetteer import PlaceRow, packaged_places
 from samfard.demo.names import FIRST_NAMES, LAST_NAMES, STREETS
+from samfard.errors import InputError
 from samfard.geo.distance import km_between
 from samfard.timeutil import local
 from samfard.travellers.personnummer import luhn_check_digit
@@ -29,7 +38,9 @@ MIX = {
     "norway": 0.01,
     "riksfardtjanst": 0.03,
 }
-DIALYSIS_DAYS = (("mon", "wed", "fri"), ("tue", "thu", "sat"))
+DIALYSIS_DAYS = (("mon", "wed", "fri"), ("tue", "thu", "sat"))  # no dialysis on Sundays
+# Draws in a row the generator may discard before it gives up and says why.
+MAX_REDRAWS = 100
 
 
 @dataclass(frozen=True)
@@ -105,12 +116,51 @@ class DemoDay:
         return sum(len(b.legs) for b in self.bookings)
 
 
+def booked_at(day: date) -> datetime:
+    """When the demo books a day's trips: noon the day before (the loader's `now`)."""
+    return local(day - timedelta(days=1), time(12, 0))
+
+
+def refusal(booking: DemoBooking, *, now: datetime) -> str | None:
+    """Why booking validation would refuse the booking's legs at `now`, or None.
+
+    It runs the booking service's own `check_leg` on the legs as the service resolves
+    them (a home is the traveller's stored coordinates, a place the gazetteer's), so a
+    rule added there is obeyed here without a copy of it.
+    """
+    checked: list[booking_legs.PlannedLeg] = []
+    try:
+        for index, leg in enumerate(booking.legs):
+            candidate = booking_legs.PlannedLeg(
+                _leg_spot(leg.origin),
+                _leg_spot(leg.destination),
+                leg.pickup_at,
+                leg.appointment_at,
+                leg.return_of,
+            )
+            checked.append(booking_legs.check_leg(candidate, index=index, now=now, earlier=checked))
+    except InputError as error:
+        return error.message
+    return None
+
+
+def _leg_spot(spot: Spot) -> booking_legs.Spot:
+    return booking_legs.Spot(None, spot.name, spot.lat, spot.lon, spot.kind)
+
+
 @dataclass
 class _Generator:
     day: date
     rng: random.Random
     places: tuple[PlaceRow, ...]
     travellers: list[DemoTraveller] = field(default_factory=list)
+    numbers: set[str] = field(default_factory=set)
+
+    def discard_travellers_from(self, count: int) -> None:
+        """Forget the travellers drawn for a booking that was refused."""
+        for traveller in self.travellers[count:]:
+            self.numbers.discard(traveller.personal_number)
+        del self.travellers[count:]
 
     def of_kind(self, kind: str, county: str | None = None) -> list[PlaceRow]:
         return [
@@ -134,11 +184,16 @@ class _Generator:
         rng = self.rng
         localities = [p for p in self.of_kind("locality") if p.county_code in ("22", "23")]
         home = home or rng.choices(localities, weights=[p.population for p in localities])[0]
-        age = rng.randint(min_age, 97)
-        birth = date(self.day.year - age, rng.randint(1, 12), rng.randint(1, 28))
-        serial = f"{rng.randint(0, 999):03d}"
-        yymmdd = birth.strftime("%y%m%d")
-        number = birth.strftime("%Y%m%d") + serial + str(luhn_check_digit(yymmdd + serial))
+        number = ""
+        while not number or number in self.numbers:  # the register refuses a duplicate
+            age = rng.randint(min_age, 97)
+            birth = date(self.day.year - age, rng.randint(1, 12), rng.randint(1, 28))
+            # The serial's first two digits are the day's, so the people of demo days
+            # less than 100 days apart never share a number in one register.
+            serial = f"{self.day.toordinal() % 100:02d}{rng.randint(0, 9)}"
+            yymmdd = birth.strftime("%y%m%d")
+            number = birth.strftime("%Y%m%d") + serial + str(luhn_check_digit(yymmdd + serial))
+        self.numbers.add(number)
         traveller = DemoTraveller(
             key=len(self.travellers),
             personal_number=number,
@@ -289,7 +344,10 @@ def _norway(g: _Generator) -> DemoBooking:
 
 
 def generate_day(day: date, *, seed: int = 1, trips: int = 600) -> DemoDay:
-    """About `trips` single trips (legs) for both regions on `day`, the same for a seed."""
+    """About `trips` single trips (legs) for both regions on `day`, the same for a seed.
+
+    Each booking is drawn until booking validation accepts it as of `booked_at(day)`.
+    """
     if trips < 1:
         raise ValueError(f"trips must be positive, got {trips}")
     g = _Generator(
@@ -304,11 +362,29 @@ def generate_day(day: date, *, seed: int = 1, trips: int = 600) -> DemoDay:
         "norway": lambda: _norway(g),
         "riksfardtjanst": lambda: _fardtjanst(g, national=True),
     }
-    kinds, weights = list(MIX), list(MIX.values())
-    bookings: list[DemoBooking] = [makers["norway"]()]  # at least one referral a day
+    mix = dict(MIX)
+    if day.weekday() == 6:
+        del mix["dialysis"]  # the units treat Monday to Saturday
+    kinds, weights = list(mix), list(mix.values())
+    now = booked_at(day)
+    bookings: list[DemoBooking] = [_accepted(g, makers["norway"], now)]  # a referral a day
     count = len(bookings[0].legs)
     while count < trips:
-        booking = makers[g.rng.choices(kinds, weights=weights)[0]]()
+        kind = g.rng.choices(kinds, weights=weights)[0]
+        booking = _accepted(g, makers[kind], now)
         bookings.append(booking)
         count += len(booking.legs)
     return DemoDay(day=day, seed=seed, travellers=tuple(g.travellers), bookings=tuple(bookings))
+
+
+def _accepted(g: _Generator, make: Callable[[], DemoBooking], now: datetime) -> DemoBooking:
+    """A booking from `make` that booking validation accepts; refused draws are discarded."""
+    why = ""
+    for _ in range(MAX_REDRAWS):
+        before = len(g.travellers)
+        booking = make()
+        why = refusal(booking, now=now) or ""
+        if not why:
+            return booking
+        g.discard_travellers_from(before)
+    raise RuntimeError(f"the demo generator drew {MAX_REDRAWS} refused bookings in a row: {why}")

@@ -28,9 +28,9 @@ from samfard.booking.schemas import (
 )
 from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
-from samfard.demo.generator import DemoBooking, DemoDay, DemoTraveller, Spot
+from samfard.demo.generator import DemoBooking, DemoDay, DemoTraveller, Spot, booked_at
 from samfard.geo.models import Place
-from samfard.timeutil import STOCKHOLM, local
+from samfard.timeutil import STOCKHOLM
 from samfard.travellers import credentials
 from samfard.travellers import service as traveller_service
 from samfard.travellers.models import CertificateKind, MobilityAid, PermitKind
@@ -50,9 +50,13 @@ DEMO_ACTOR = Actor(
 
 @dataclass(frozen=True)
 class LoadResult:
+    """What was stored: `bookings` on the demo day itself, and the bookings the dialysis
+    series add on their later days (`later_series_bookings`), counted apart."""
+
     travellers: int
     bookings: int
     series: int
+    later_series_bookings: int
 
 
 def day_is_loaded(session: Session, day: date) -> bool:
@@ -61,13 +65,13 @@ def day_is_loaded(session: Session, day: date) -> bool:
 
 def load_day(*, session: Session, demo: DemoDay, now: datetime | None = None) -> LoadResult:
     """Register the travellers and book their trips as of the afternoon before the day."""
-    now = now or local(demo.day - timedelta(days=1), time(12, 0))
+    now = now or booked_at(demo.day)
     places = {p.name: p.id for p in session.scalars(select(Place))}
     ids: dict[int, int] = {}
     for traveller in demo.travellers:
         ids[traveller.key] = _register(session, traveller, now=now, day=demo.day)
     issuers = _demo_issuers(session, day=demo.day)
-    bookings = series = 0
+    bookings = series = later = 0
     for index, booking in enumerate(demo.bookings):
         traveller_id = ids[booking.traveller_key]
         # Västernorrland's treating units issue taxi certificates in advance; a few patients
@@ -82,7 +86,9 @@ def load_day(*, session: Session, demo: DemoDay, now: datetime | None = None) ->
                 now=now,
             )
             series += 1
-            bookings += len(created)
+            on_day = sum(1 for row in created if row.service_date == demo.day)
+            bookings += on_day
+            later += len(created) - on_day
             stored = created
         else:
             one, _ = booking_service.create_booking(
@@ -107,7 +113,9 @@ def load_day(*, session: Session, demo: DemoDay, now: datetime | None = None) ->
                             now=now,
                             reason="demo: approved by an assessor",
                         )
-    return LoadResult(travellers=len(ids), bookings=bookings, series=series)
+    return LoadResult(
+        travellers=len(ids), bookings=bookings, series=series, later_series_bookings=later
+    )
 
 
 def _demo_issuers(session: Session, *, day: date) -> dict[str, int]:

@@ -33,7 +33,7 @@ from samfard.dispatch.schemas import ManifestPublic, PlanPublic
 from samfard.dispatch.views import manifest_public, plan_public
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.geo.traveltime import TravelTimeProvider
-from samfard.planning.engine import NOT_INSERTED
+from samfard.planning.engine import NOT_INSERTED, Solver
 from samfard.planning.insertion import Insertion, insert
 from samfard.planning.model import Solution, StopKind
 from samfard.planning.model import Stop as PlanStop
@@ -80,11 +80,13 @@ def plan_day(
     seed: int = 0,
     osrm_url: str | None = None,
     defaults: PlanningDefaults | None = None,
+    solver: Solver | None = None,
 ) -> PlanOutcome:
     """Plan (or re-plan) `day`, store it as a new version, promise windows, schedule.
 
     A day's plan moves every principal's trips, so only an account scoped to all
-    principals (`*`) plans or re-plans a day."""
+    principals (`*`) plans or re-plans a day. `solver` is the engine (OR-Tools when None);
+    the stored settings name it."""
     actor.require(P.PLANS_WRITE)
     if not actor.owns_everything:
         raise Forbidden(
@@ -103,13 +105,14 @@ def plan_day(
         day_p = day_problem(session, day, provider, defaults=defaults)
         current = store.latest_plan(session, day)
         if current is None:
-            verified = plan(day_p.problem, time_limit_s=time_limit_s, seed=seed)
+            verified = plan(day_p.problem, time_limit_s=time_limit_s, seed=seed, solver=solver)
         else:
             verified = reoptimise(
                 day_p.problem,
                 store.solution_of(current, day_p),
                 time_limit_s=time_limit_s,
                 seed=seed,
+                solver=solver,
             )
         verified = _fill_in(day_p, verified)
         solution = verified.solution
@@ -120,6 +123,7 @@ def plan_day(
             created_at=now,
             created_by=actor.username,
             settings={
+                "engine": type(solver).__name__ if solver else "OrToolsEngine",
                 "time_limit_s": time_limit_s,
                 "seed": seed,
                 "provider": provider.name,

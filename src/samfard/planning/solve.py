@@ -37,10 +37,29 @@ class VerifiedSolution:
     report: Report
 
 
-def default_solver() -> Solver:
-    from samfard.planning.ortools_engine import OrToolsEngine
+# Engines by the name the command line and the demo use. "ortools" searches until its time
+# limit (best plans, but how far it gets depends on the machine); "insertion" never looks
+# at the clock, so a seed gives the same plan on every run (the demo's choice).
+ENGINES = ("ortools", "insertion")
 
-    return OrToolsEngine()
+
+def default_solver() -> Solver:
+    return solver_named("ortools")
+
+
+def solver_named(name: str) -> Solver:
+    """The engine called `name` (one of ENGINES)."""
+    if name == "ortools":
+        from samfard.planning.ortools_engine import OrToolsEngine
+
+        return OrToolsEngine()
+    if name == "insertion":
+        from samfard.planning.insertion_engine import InsertionEngine
+
+        return InsertionEngine()
+    raise InputError(
+        f"unknown planning engine {name!r}; choose one of {', '.join(ENGINES)}", field="engine"
+    )
 
 
 def plan(

@@ -21,7 +21,7 @@ from samfard.access.ratelimit import RateLimitExceeded
 from samfard.booking import service as booking_service
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep, SettingsDep
-from samfard.errors import Unauthenticated
+from samfard.errors import AccountLocked, Unauthenticated
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import home_for, page_router
 from samfard.web.templating import templates
@@ -38,6 +38,12 @@ STATUS_SV = {
     "completed": "Utförd",
     "cancelled": "Avbokad",
     "no_show": "Uteblev",
+}
+NEED_SV = {
+    "wheelchair": "Rullstol",
+    "stretcher": "Bår (liggande)",
+    "front_seat": "Framsäte",
+    "ride_alone": "Ensamåkning",
 }
 SERVICE_SV = {
     "sjukresa": "Sjukresa",
@@ -77,7 +83,7 @@ def login(
         return templates.TemplateResponse(
             request,
             "login.html",
-            {"error": error.message, "username": username},
+            {"error": _login_refusal_sv(error), "username": username},
             status_code=status,
         )
     actor = access_service.actor_for_token(session=session, token=token, now=now, request_id=None)
@@ -91,6 +97,16 @@ def login(
     return response
 
 
+def _login_refusal_sv(error: Unauthenticated | RateLimitExceeded) -> str:
+    """The login page's message in Swedish; as in the API, it never says whether the user
+    exists."""
+    if isinstance(error, RateLimitExceeded):
+        return f"För många inloggningsförsök. Vänta {error.retry_after} s och försök igen."
+    if isinstance(error, AccountLocked):
+        return "Kontot är tillfälligt låst efter flera misslyckade inloggningar. Försök senare."
+    return "Fel användarnamn eller lösenord."
+
+
 @router.get("/", response_class=HTMLResponse)
 def day_overview(
     request: Request,
@@ -98,10 +114,25 @@ def day_overview(
     now: NowDep,
     settings: SettingsDep,
     actor: Annotated[Actor, require(P.BOOKINGS_READ)],
-    day: Annotated[date | None, Query(alias="date")] = None,
+    date_text: Annotated[str | None, Query(alias="date")] = None,
     status: str | None = None,
 ) -> Response:
-    day = day or now.astimezone(STOCKHOLM).date() + timedelta(days=1)
+    """The day's bookings; a date or status the page cannot read gets a Swedish error page
+    (422) that says what to write, not the API's problem+json."""
+    try:
+        day = date.fromisoformat(date_text) if date_text else None
+    except ValueError:
+        return _page_error(
+            request,
+            actor,
+            f"Datumet ”{date_text}” går inte att läsa. Skriv det som ÅÅÅÅ-MM-DD, "
+            "till exempel 2026-11-23.",
+        )
+    if status and status not in STATUS_SV:
+        return _page_error(
+            request, actor, f"Statusen ”{status}” finns inte. Välj en status i listan."
+        )
+    day = day or settings.default_day or now.astimezone(STOCKHOLM).date() + timedelta(days=1)
     rows, total = booking_service.list_bookings(
         session=session,
         actor=actor,
@@ -122,7 +153,17 @@ def day_overview(
             "total": total,
             "status_sv": STATUS_SV,
             "service_sv": SERVICE_SV,
+            "need_sv": NEED_SV,
             "tile_url": settings.tile_url,
             "stockholm": STOCKHOLM,
         },
+    )
+
+
+def _page_error(request: Request, actor: Actor, message: str) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "page_error.html",
+        {"actor": actor, "message": message, "back": "/"},
+        status_code=422,
     )
