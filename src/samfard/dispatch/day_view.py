@@ -20,8 +20,8 @@ from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
 from samfard.dispatch import service
+from samfard.dispatch.day_overview import DayOverview, OverviewRun, day_overview
 from samfard.dispatch.models import PlanRun, Vehicle
-from samfard.dispatch.schemas import PlanPublic, RunPublic
 from samfard.errors import Forbidden, NotFound
 from samfard.planning.engine import NOT_INSERTED
 from samfard.timeutil import STOCKHOLM
@@ -57,7 +57,7 @@ def default_day(session: Session, today: date) -> date:
 
 @dataclass(frozen=True)
 class TimelineRun:
-    run: RunPublic
+    run: OverviewRun
     left_pct: float
     width_pct: float
     stops: int
@@ -79,7 +79,7 @@ class UnplannedLeg:
 @dataclass(frozen=True)
 class DayView:
     day: date
-    plan: PlanPublic
+    plan: DayOverview
     span: tuple[datetime, datetime]
     hours: tuple[tuple[str, float], ...]  # label, % from the left
     timeline: tuple[TimelineRun, ...]
@@ -113,12 +113,10 @@ def reason_sv(reason: str) -> str:
 def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> DayView | None:
     """The page data of `day` as the actor may see it (`service.read_plan`: the runs
     carrying their principals' trips, audited), or None when the day has no plan yet."""
-    fleet = _load_vehicles(session)
     try:
-        plan = service.read_plan(session=session, day=day, actor=actor, now=now)
+        plan = day_overview(session=session, day=day, actor=actor, now=now)
     except NotFound:
         return None
-    del fleet
     span = _span(day, plan)
     total = (span[1] - span[0]).total_seconds()
 
@@ -133,7 +131,7 @@ def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> Day
             stops=len(run.stops),
             ticks=tuple(pct(s.planned_at) for s in run.stops if s.kind == "pickup"),
         )
-        for run in sorted(plan.runs, key=lambda r: (r.start_at, r.vehicle.code))
+        for run in sorted(plan.runs, key=lambda r: (r.start_at, r.vehicle_code))
     )
     hours = []
     hour = span[0]
@@ -142,7 +140,7 @@ def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> Day
         hour += timedelta(hours=2)
     polylines = tuple(
         (
-            run.vehicle.code,
+            run.vehicle_code,
             tuple(
                 (round(s.lat, 5), round(s.lon, 5))
                 for s in run.stops
@@ -168,7 +166,7 @@ def _load_vehicles(session: Session) -> list[Vehicle]:
     return list(session.scalars(select(Vehicle)))
 
 
-def _span(day: date, plan: PlanPublic) -> tuple[datetime, datetime]:
+def _span(day: date, plan: DayOverview) -> tuple[datetime, datetime]:
     """Whole hours around the day's runs (06-20 local when there are none)."""
     midnight = datetime(day.year, day.month, day.day, tzinfo=STOCKHOLM)
     starts = [r.start_at for r in plan.runs] or [midnight + timedelta(hours=6)]
@@ -178,10 +176,10 @@ def _span(day: date, plan: PlanPublic) -> tuple[datetime, datetime]:
     return first, last + timedelta(hours=1)
 
 
-def _unplanned(session: Session, plan: PlanPublic, actor: Actor) -> tuple[UnplannedLeg, ...]:
+def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[UnplannedLeg, ...]:
     """The plan's unserved legs with their booking reference, time and addresses; the
     addresses of travellers with a protected identity are masked as in the plan."""
-    ids = {row.booking_id for row in plan.unserved}
+    ids = {row["booking_id"] for row in plan.unserved}
     if not ids:
         return ()
     bookings = {b.id: b for b in session.scalars(select(Booking).where(Booking.id.in_(ids)))}
@@ -195,8 +193,8 @@ def _unplanned(session: Session, plan: PlanPublic, actor: Actor) -> tuple[Unplan
     hidden = {t.id for t in travellers if not can_see_identity(t, actor)}
     rows = []
     for row in plan.unserved:
-        booking = bookings.get(row.booking_id)
-        leg = legs.get((row.booking_id, row.leg_seq))
+        booking = bookings.get(row["booking_id"])
+        leg = legs.get((row["booking_id"], row["leg_seq"]))
         if booking is None or leg is None:
             continue
         masked = booking.traveller_id in hidden
@@ -204,12 +202,12 @@ def _unplanned(session: Session, plan: PlanPublic, actor: Actor) -> tuple[Unplan
             UnplannedLeg(
                 booking_id=booking.id,
                 reference=booking.reference,
-                leg_seq=row.leg_seq,
+                leg_seq=row["leg_seq"],
                 at=leg.requested_pickup_at or leg.appointment_at,
                 origin="Skyddad adress" if masked else leg.origin_address,
                 destination="Skyddad adress" if masked else leg.destination_address,
-                reason_sv=reason_sv(row.reason),
-                reason=row.reason,
+                reason_sv=reason_sv(str(row["reason"])),
+                reason=str(row["reason"]),
             )
         )
     return tuple(sorted(rows, key=lambda r: r.at or datetime.max.replace(tzinfo=STOCKHOLM)))
