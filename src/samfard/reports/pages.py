@@ -22,7 +22,7 @@ from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import InputError
 from samfard.principals.service import list_principals
-from samfard.reports import service
+from samfard.reports import report_cache, service
 from samfard.reports.exports import report_csv, report_sheets, to_xlsx
 from samfard.reports.monthly import MonthlyReportData
 from samfard.reports.render_html import report_context
@@ -56,7 +56,7 @@ def _principals(session: Session, actor: Actor) -> list[tuple[str, str]]:
 
 def _report(session: Session, actor: Actor, principal: str, month: str) -> MonthlyReportData:
     year, number = service.parse_month(month)
-    return service.monthly_report(
+    return report_cache.monthly_report(
         session=session, actor=actor, principal=principal, year=year, month=number
     )
 
