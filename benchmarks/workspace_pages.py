@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import platform
 import statistics
 import time
@@ -136,11 +137,12 @@ def main() -> None:
         f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
     )
     when = datetime.now(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     report = "\n".join(
         [
             "# Server time of the workspace pages",
             "",
-            f"Run {when} (Stockholm) on {machine}; shared 2-core machine.",
+            f"Run {when} (Stockholm) on {machine}; load average {load} at the end.",
             f"Database: {args.database.split('://')[0]}; {setting}.",
             f"Each page {args.runs} times after one warm-up, in-process (TestClient).",
             "",
