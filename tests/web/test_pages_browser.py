@@ -202,7 +202,7 @@ def test_wrong_password_shows_a_swedish_error(
     assert page.inner_text("[role=alert]") == "Fel användarnamn eller lösenord."
 
 
-def test_a_date_the_page_cannot_read_gets_a_swedish_error_page(
+def test_a_date_or_status_the_page_cannot_read_gets_a_swedish_error_page(
     live_server: tuple[str, str], browser: Browser
 ) -> None:
     day_url, _ = live_server
@@ -214,6 +214,9 @@ def test_a_date_the_page_cannot_read_gets_a_swedish_error_page(
     message = page.inner_text("[role=alert]")
     assert "2026-13-45" in message and "ÅÅÅÅ-MM-DD" in message
     assert page.locator("main a[href='/']").count() == 1
+    response = page.goto(day_url + "&status=lost")
+    assert response is not None and response.status == 422
+    assert "Statusen ”lost” finns inte" in page.inner_text("[role=alert]")
 
 
 def test_api_docs_render_from_vendored_assets_without_a_console_error(

@@ -28,6 +28,7 @@ from samfard.demo.loader import load_day
 from samfard.dispatch import store
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.service import plan_day
+from samfard.reports.targets import set_comment, set_target
 from samfard.timeutil import local
 
 DAY = date(2026, 11, 23)
@@ -229,13 +230,34 @@ def test_the_follow_up_shows_the_report_and_offers_its_files(
     users(session, "analyst", "operator")
     load_contract_files(session)
     load_history(session, end_day=date(2026, 11, 1), seed=2, now=NOW, settings=HistorySettings(2))
+    set_target(
+        session=session,
+        actor=SYSTEM,
+        principal="23",
+        year=2026,
+        kpi="punctuality",
+        value="94",
+        now=NOW,
+        comment="Mål 94 % hämtade i tid",
+    )
+    set_comment(
+        session=session,
+        actor=SYSTEM,
+        principal="23",
+        year=2026,
+        month=10,
+        kpi="cost",
+        comment="Fler dialysresor i oktober",
+        now=NOW,
+    )
     login(app_client, "analyst")
     page = app_client.get("/uppfoljning?manad=2026-10&huvudman=23")
     assert page.status_code == 200, page.text
     assert "Månadsrapport oktober 2026" in page.text
     assert "Nyckeltal mot mål" in page.text and "<svg" in page.text
     assert "Kommentarer" in page.text
-    assert "Mål 94 % hämtade" in page.text, "the KPI table shows the targets' comments"
+    assert "Mål 94 % hämtade i tid" in page.text, "the KPI table shows the target's comment"
+    assert "Fler dialysresor i oktober" in page.text, "and the month's comment"
     assert "uppfyllt" in page.text
     kinds = {
         "csv": "text/csv; charset=utf-8",

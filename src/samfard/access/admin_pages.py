@@ -25,7 +25,7 @@ from samfard.access.permissions import Permission as P
 from samfard.access.permissions import Role
 from samfard.access.schemas import UserChange, UserCreate
 from samfard.booking.letters import SERVICES_SV
-from samfard.costs.service import load_contracts
+from samfard.costs.stored_contracts import load_contracts
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError
 from samfard.rules.in_force import rulebooks_in_force

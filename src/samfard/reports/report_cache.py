@@ -2,8 +2,10 @@
 
 A report reads every settled trip of a principal for two years; the follow-up page is
 opened again and again for the same month. The figures change only when a day is settled
-(new rows in `settled_trip`), so a report is kept under its principal, month and the
-table's row count and highest id, and built again when those move. A report holds no
+(new rows in `settled_trip`) or the principal's targets or comments are set, so a report
+is kept under its principal, month, the settled table's row count and highest id and the
+count and latest change of the principal's targets and comments, and built again when
+any of those move. A report holds no
 person (trips are named by booking and leg), so one kept report serves every reader; the
 reader's permission and principal scope are checked on every call, hit or miss.
 """
@@ -20,6 +22,7 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission
 from samfard.costs.models import SettledTrip
 from samfard.reports import service
+from samfard.reports.models import KpiCommentRow, KpiTargetRow
 from samfard.reports.monthly import MonthlyReportData
 
 KEPT = 64  # reports kept (principal x month); older ones are dropped first
@@ -31,13 +34,29 @@ _kept: OrderedDict[tuple[object, ...], MonthlyReportData] = OrderedDict()
 def monthly_report(
     *, session: Session, actor: Actor, principal: str, year: int, month: int
 ) -> MonthlyReportData:
-    """`service.monthly_report`, answered from memory while the settled trips are unchanged."""
+    """`service.monthly_report`, answered from memory while its data is unchanged."""
     actor.require(Permission.REPORTS_READ)
     actor.require_principal(principal)
-    count, highest = session.execute(
-        select(func.count(SettledTrip.id), func.max(SettledTrip.id))
+    settled = session.execute(select(func.count(SettledTrip.id), func.max(SettledTrip.id))).one()
+    targets = session.execute(
+        select(func.count(KpiTargetRow.id), func.max(KpiTargetRow.set_at)).where(
+            KpiTargetRow.principal_code == principal
+        )
     ).one()
-    key = (str(session.get_bind().engine.url), principal, year, month, count, highest)
+    comments = session.execute(
+        select(func.count(KpiCommentRow.id), func.max(KpiCommentRow.set_at)).where(
+            KpiCommentRow.principal_code == principal
+        )
+    ).one()
+    key = (
+        str(session.get_bind().engine.url),
+        principal,
+        year,
+        month,
+        tuple(settled),
+        tuple(targets),
+        tuple(comments),
+    )
     with _lock:
         found = _kept.get(key)
         if found is not None:
