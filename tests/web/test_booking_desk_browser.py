@@ -23,8 +23,9 @@ from sqlalchemy.orm import Session
 
 from samfard.booking.models import Booking, Series
 from samfard.db import make_engine
+from samfard.geo.models import Place
 from samfard.timeutil import STOCKHOLM
-from samfard.travellers.models import Traveller
+from samfard.travellers.models import Permit, Traveller
 
 pytestmark = pytest.mark.browser
 REFERENCE = re.compile(r"SF-[A-Z2-9]{8}")
@@ -203,5 +204,55 @@ def test_the_desk_works_at_phone_width(
     assert overflow <= 0, f"the page is {overflow} px wider than the phone"
     assert_no_axe_violations(page)
     screenshot(page, "bokning-mobil")
+    errors.assert_none()
+    page.context.close()
+
+
+def test_an_approved_trip_shows_the_promised_pickup_window_before_and_after(
+    live_server: LiveServer, browser: Browser, db: Session
+) -> None:
+    """Färdtjänst with a permit is approved by the rules and inserted live into the day's
+    plan: the preview and the receipt give the same promised window, and it is stored."""
+    db.rollback()
+    candidates = db.scalars(
+        select(Traveller)
+        .join(Permit, Permit.traveller_id == Traveller.id)
+        .where(
+            Permit.kind == "fardtjanst",
+            Permit.principal_code.in_(("2281", "2280", "2283")),  # fees by distance, no bus fare
+            Traveller.protected_identity.is_(False),
+        )
+        .order_by(Traveller.id)
+    ).all()
+    # A taxi rider: the small test fleet has few wheelchair places to insert into.
+    who = next((t for t in candidates if "wheelchair" not in t.mobility_aids), None)
+    assert who is not None
+    town = db.scalars(
+        select(Place)
+        .where(Place.municipality_code == who.municipality_code, Place.name != who.city)
+        .where(Place.kind.in_(("locality", "health_centre")))
+        .order_by(Place.id)
+    ).first()
+    assert town is not None
+    page = login(browser, live_server, "operator")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url(f"/bokning?resenar={who.id}"))
+    page.get_by_label("Tjänst").select_option("fardtjanst")
+    page.get_by_label("Syfte").select_option("visit")
+    page.get_by_label("Till").fill(town.name)
+    page.get_by_label("Hämtningstid").fill("13:40")
+    page.get_by_role("button", name="Visa bedömning").click()
+    preview = page.locator("#forhandsvisning")
+    preview.locator(".preview").wait_for()
+    assert "Beviljas enligt reglerna" in preview.inner_text(), preview.inner_text()
+    window = re.search(r"hämtas mellan (\d\d:\d\d) och (\d\d:\d\d)", preview.inner_text())
+    assert window, preview.inner_text()
+    page.get_by_role("button", name="Boka").click()
+    receipt = page.locator("#kvitto")
+    receipt.wait_for()
+    assert f"Bilen kommer mellan {window.group(1)} och {window.group(2)}" in receipt.inner_text()
+    leg = booked(db, receipt_reference(page)).legs[0]
+    assert leg.promised_pickup_from is not None
+    assert leg.promised_pickup_from.astimezone(STOCKHOLM).strftime("%H:%M") == window.group(1)
     errors.assert_none()
     page.context.close()

@@ -19,10 +19,12 @@ from sqlalchemy.orm import Session
 from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.booking.desk_form import DeskRequest, build_request, errors_from
+from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.series import create_series
 from samfard.booking.service import create_booking
 from samfard.db import dry_run, transaction
+from samfard.dispatch.store import latest_plan
 from samfard.errors import DomainError
 from samfard.travellers.service import load_traveller
 from samfard.travellers.views import can_see_identity
@@ -52,13 +54,32 @@ class DeskOutcome:
     days: list[date] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
     series_id: int | None = None
+    planning_note: str | None = None
 
     @property
     def reference(self) -> str:
         return self.references[0]
 
 
-def _outcome(request: DeskRequest, bookings: list[Booking], series_id: int | None) -> DeskOutcome:
+def _planning_note(session: Session, booking: Booking) -> str | None:
+    """Why an approved trip has no promised window yet (the day's plan said why)."""
+    if booking.status != BookingStatus.APPROVED.value:
+        return None
+    plan = latest_plan(session, booking.service_date)
+    if plan is None:
+        return "Dagen är inte planerad än; hämtningsfönstret ges när den planeras."
+    reasons = {r.get("reason") for r in plan.unserved if r.get("booking_id") == booking.id}
+    why = "; ".join(sorted(str(r) for r in reasons if r))
+    return (
+        "Resan fick inte plats i dagens plan"
+        + (f" ({why})" if why else "")
+        + ("; trafikledningen lägger in den.")
+    )
+
+
+def _outcome(
+    session: Session, request: DeskRequest, bookings: list[Booking], series_id: int | None
+) -> DeskOutcome:
     first = bookings[0]
     decision = first.decision or {}
     fee = decision.get("fee_ore", 0)
@@ -82,16 +103,17 @@ def _outcome(request: DeskRequest, bookings: list[Booking], series_id: int | Non
         days=[b.service_date for b in bookings],
         statuses=dict(Counter(b.status for b in bookings)),
         series_id=series_id,
+        planning_note=_planning_note(session, first),
     )
 
 
 def _store(session: Session, request: DeskRequest, *, actor: Actor, now: datetime) -> DeskOutcome:
     if request.series is not None:
         series, bookings = create_series(session=session, data=request.series, actor=actor, now=now)
-        return _outcome(request, bookings, series.id)
+        return _outcome(session, request, bookings, series.id)
     assert request.booking is not None
     booking, _ = create_booking(session=session, data=request.booking, actor=actor, now=now)
-    return _outcome(request, [booking], None)
+    return _outcome(session, request, [booking], None)
 
 
 def _run(

@@ -52,6 +52,9 @@ class Spot:
     lon: float
 
 
+AT_THE_DOOR_KM = 0.2
+
+
 @dataclass(frozen=True)
 class DemoTraveller:
     key: int
@@ -168,7 +171,13 @@ class _Generator:
         ]
 
     def nearest(self, kind: str, lat: float, lon: float) -> list[PlaceRow]:
-        return sorted(self.of_kind(kind), key=lambda p: km_between(lat, lon, p.lat, p.lon))
+        """Places of a kind by distance, leaving out any at the door (under 200 m): a
+        booking refuses a trip that ends where it starts, so a home next to the health
+        centre travels to the next one."""
+        far = [
+            p for p in self.of_kind(kind) if km_between(lat, lon, p.lat, p.lon) >= AT_THE_DOOR_KM
+        ]
+        return sorted(far, key=lambda p: km_between(lat, lon, p.lat, p.lon))
 
     def spot(self, place: PlaceRow) -> Spot:
         return Spot(place.name, place.kind, place.municipality_code, place.lat, place.lon)
