@@ -213,7 +213,7 @@ def test_a_date_or_status_the_page_cannot_read_gets_a_swedish_error_page(
     assert response.headers["content-type"].startswith("text/html")
     message = page.inner_text("[role=alert]")
     assert "2026-13-45" in message and "ÅÅÅÅ-MM-DD" in message
-    assert page.locator("a[href='/']").count() == 1
+    assert page.locator("main a[href='/']").count() == 1, "the error page links back to the day"
     response = page.goto(day_url + "&status=lost")
     assert response is not None and response.status == 422
     assert "Statusen ”lost” finns inte" in page.inner_text("[role=alert]")
