@@ -144,6 +144,9 @@ NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/auth/session"): "login",
     ("POST", "/api/v1/auth/logout"): "logout",
     ("GET", "/health"): "health",
+    ("GET", "/api/v1/reports/targets"): "a principal's KPI targets (no person)",
+    ("PUT", "/api/v1/reports/targets"): "sets a KPI target (no person)",
+    ("PUT", "/api/v1/reports/comments"): "sets a month's KPI comment (no person)",
     ("POST", "/api/v1/users"): "staff accounts, not travellers",
     ("GET", "/api/v1/users"): "staff accounts, not travellers",
     ("POST", "/api/v1/users/{user_id}/deactivate"): "staff accounts, not travellers",
@@ -159,9 +162,6 @@ NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/reports/monthly"): "aggregates per principal",
     ("GET", "/api/v1/reports/invoice-basis"): "one line per run: costs, no person",
     ("GET", "/api/v1/reports/cost-statement"): "one line per trip key: costs, no person",
-    ("GET", "/api/v1/reports/targets"): "a principal's key-figure targets, no person",
-    ("PUT", "/api/v1/reports/targets"): "sets a key-figure target, no person",
-    ("PUT", "/api/v1/reports/comments"): "sets a month's comment on a key figure, no person",
 }
 
 

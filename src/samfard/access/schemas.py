@@ -49,6 +49,22 @@ class UserCreate(BaseModel):
     may_see_protected: bool = False
 
 
+class UserChange(BaseModel):
+    """A new role and scope for an existing account (the password and name stay)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role
+    principal_codes: list[Annotated[str, Field(min_length=1, max_length=16)]] = Field(
+        default_factory=list, max_length=40
+    )
+    carrier_id: int | None = Field(default=None, ge=1)
+    care_unit: str | None = Field(default=None, max_length=120)
+    vehicle_id: int | None = Field(default=None, ge=1, description="a driver's vehicle")
+    traveller_id: int | None = Field(default=None, ge=1)
+    may_see_protected: bool = False
+
+
 class UserPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -13,7 +13,7 @@ from samfard.access import service
 from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.models import ApiToken, User
 from samfard.access.permissions import Permission, Role
-from samfard.access.schemas import UserCreate
+from samfard.access.schemas import UserChange, UserCreate
 from samfard.db import transaction
 from samfard.errors import Forbidden, InputError, NotFound
 
@@ -27,12 +27,12 @@ def covers_all(actor: Actor, codes: list[str]) -> bool:
     return bool(codes) and ALL_PRINCIPALS not in codes and set(codes) <= actor.principal_codes
 
 
-def _check_grant(actor: Actor, data: UserCreate) -> None:
+def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
     if actor.role is Role.SYSTEM_ADMIN:
         return
     if data.role in ROLES_ONLY_SYSTEM_ADMIN_GRANTS:
         raise Forbidden(
-            f"only a system administrator may create a {data.role.value} account", field="role"
+            f"only a system administrator may grant the role {data.role.value}", field="role"
         )
     if data.may_see_protected:
         raise Forbidden(
@@ -48,7 +48,7 @@ def _check_grant(actor: Actor, data: UserCreate) -> None:
         )
 
 
-def _check_scope_fields(data: UserCreate) -> None:
+def _check_scope_fields(data: UserCreate | UserChange) -> None:
     """Scoped roles must say what they are scoped to, or they could see nothing at all."""
     if data.role in (Role.CARRIER_DISPATCHER, Role.DRIVER) and data.carrier_id is None:
         raise InputError(f"a {data.role.value} needs carrier_id", field="carrier_id")
@@ -114,4 +114,27 @@ def deactivate(*, session: Session, actor: Actor, user_id: int) -> User:
             raise InputError("you cannot deactivate your own account", field="user_id")
         user.active = False
         session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    return user
+
+
+def change(*, session: Session, actor: Actor, user_id: int, data: UserChange) -> User:
+    """Give an account another role and scope, under the same rules as creating one: a
+    principal administrator changes only accounts inside their principals, and only to
+    what they could have created. The new role applies from the account's next request."""
+    actor.require(Permission.USERS_ADMIN)
+    with transaction(session):
+        user = get_user(session=session, actor=actor, user_id=user_id)
+        if user.id == actor.user_id:
+            raise InputError(
+                "you cannot change your own role; ask another administrator", field="user_id"
+            )
+        _check_grant(actor, data)
+        _check_scope_fields(data)
+        user.role = data.role.value
+        user.principal_codes = list(data.principal_codes)
+        user.carrier_id = data.carrier_id
+        user.care_unit = data.care_unit
+        user.vehicle_id = data.vehicle_id
+        user.traveller_id = data.traveller_id
+        user.may_see_protected = data.may_see_protected
     return user

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from samfard.access.admin_pages import router as admin_pages
 from samfard.access.pages import router as access_pages
+from samfard.booking.assessment_pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
+from samfard.dispatch.pages import router as dispatch_pages
+from samfard.reports.pages import router as report_pages
 from samfard.travellers.pages import router as traveller_pages
 from samfard.web.pages import router as overview_pages
 
@@ -18,4 +22,8 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     access_pages,
     booking_pages,
     traveller_pages,
+    admin_pages,
+    assessment_pages,
+    dispatch_pages,
+    report_pages,
 )

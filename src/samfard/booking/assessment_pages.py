@@ -1,0 +1,238 @@
+"""The assessor's page /bedomning: the queue, one case with the engine's proposal and its
+citations, the decision form, and the decision letter as a preview and as PDF.
+
+Every read and the decision go through the assessment services (`assessment.queue`,
+`assessment.decide`, `assessment_reads.decision_letter`), so scope, audit and the fee
+ledger are the same as in the API. The page answers any signed-in booking reader with its
+heading; only an assessor (ASSESSMENTS_DECIDE) sees the queue.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.booking import assessment, assessment_reads
+from samfard.booking import service as booking_service
+from samfard.booking.letter_pdf import letter_pdf
+from samfard.booking.letters import MODES_SV, SERVICES_SV, reason_sv
+from samfard.booking.models import Booking
+from samfard.booking.queue_view import queue_rows
+from samfard.booking.views import booking_public
+from samfard.deps import NowDep, SessionDep
+from samfard.errors import DomainError
+from samfard.schemas_common import RecordId
+from samfard.web.shell import FormErrors, page_router
+from samfard.web.templating import render
+
+router = page_router()
+
+ACTIONS_SV = {"approve": "Bevilja", "deny": "Avslå"}
+EFFECTS_SV = {
+    "allow": "stöder beviljande",
+    "refuse": "talar för avslag",
+    "needs_assessor": "kräver handläggare",
+    "info": "upplysning",
+}
+QUEUE_LIMIT = 200
+
+
+def _case(session: Session, booking: Booking, actor: Actor) -> dict[str, Any]:
+    """A case as the page shows it: the booking's facts and the engine's proposal."""
+    public = booking_public(session, booking, actor)
+    stored = booking.decision or {}
+    reasons = [
+        {
+            "text": reason_sv(r),
+            "code": r.get("code", ""),
+            "effect": EFFECTS_SV.get(str(r.get("effect")), str(r.get("effect", ""))),
+            "citation": r.get("citation"),
+            "facts": r.get("facts") or [],
+        }
+        for r in stored.get("reasons") or []
+    ]
+    mode = stored.get("chosen_mode")
+    return {
+        "booking": public,
+        "service_sv": SERVICES_SV.get(booking.service, booking.service),
+        "proposal_mode": MODES_SV.get(mode, mode) if mode else None,
+        "fee_ore": stored.get("fee_ore"),
+        "waiting_because": list(stored.get("needs_assessor_because") or []),
+        "reasons": reasons,
+        "facts": stored.get("input_summary") or "",
+        "rulebooks": stored.get("rulebooks") or [],
+        "assessor": stored.get("assessor"),
+    }
+
+
+@router.get("/bedomning")
+def assessment_page(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
+    arende: RecordId | None = None,
+    beslut: RecordId | None = None,
+) -> Response:
+    """The queue and one open case (the first waiting one unless `arende` names one)."""
+    if not actor.has(P.ASSESSMENTS_DECIDE):
+        return render(request, "assessment/queue.html", {"may_decide": False})
+    waiting = assessment.queue(
+        session=session, actor=actor, now=now, principal=None, limit=QUEUE_LIMIT
+    )
+    chosen = arende if arende is not None else (waiting[0].id if waiting else None)
+    return _queue_page(
+        request, session, actor, now, waiting, chosen, decided=beslut, errors=FormErrors()
+    )
+
+
+def _queue_page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    waiting: list[Booking],
+    chosen: int | None,
+    *,
+    decided: int | None,
+    errors: FormErrors,
+    form: dict[str, str] | None = None,
+) -> Response:
+    case = None
+    if chosen is not None:
+        booking = booking_service.get_booking(
+            session=session, booking_id=chosen, actor=actor, now=now
+        )
+        case = _case(session, booking, actor)
+    done = None
+    if decided is not None:
+        done = booking_service.get_booking(
+            session=session, booking_id=decided, actor=actor, now=now
+        )
+    return render(
+        request,
+        "assessment/queue.html",
+        {
+            "may_decide": True,
+            "queue": queue_rows(session, waiting, actor),
+            "case": case,
+            "decided": done,
+            "errors": errors,
+            "form": form or {},
+            "actions": ACTIONS_SV,
+            "service_sv": SERVICES_SV,
+        },
+    )
+
+
+@router.post("/bedomning/{booking_id}/beslut")
+def decide(
+    request: Request,
+    booking_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.ASSESSMENTS_DECIDE)],
+    action: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
+    version: Annotated[int | None, Form()] = None,
+) -> Response:
+    """Approve or deny a case with the assessor's reason; errors come back on the form."""
+    errors = FormErrors()
+    if action not in ACTIONS_SV:
+        errors.add("beslut-bevilja", "Välj Bevilja eller Avslå.")
+    if len(reason.strip()) < 2:
+        errors.add("motivering", "Skriv en motivering till beslutet (minst två tecken).")
+    if not errors:
+        try:
+            assessment.decide(
+                session=session,
+                booking_id=booking_id,
+                action=action,
+                reason=reason.strip(),
+                mode=None,
+                version=version,
+                actor=actor,
+                now=now,
+            )
+        except DomainError as error:
+            if error.status in (401, 403, 404):
+                raise
+            field = "motivering" if error.field == "reason" else "beslut-bevilja"
+            errors.add(field, _sv_refusal(error))
+        else:
+            return RedirectResponse(f"/bedomning?beslut={booking_id}", status_code=303)
+    waiting = assessment.queue(
+        session=session, actor=actor, now=now, principal=None, limit=QUEUE_LIMIT
+    )
+    return _queue_page(
+        request,
+        session,
+        actor,
+        now,
+        waiting,
+        booking_id,
+        decided=None,
+        errors=errors,
+        form={"action": action, "reason": reason},
+    )
+
+
+def _sv_refusal(error: DomainError) -> str:
+    """A service refusal in Swedish, with the service's own detail kept for the record."""
+    if error.status == 409:
+        return (
+            "Ärendet har ändrats sedan sidan visades (eller är redan avgjort). "
+            f"Ladda om sidan. ({error.message})"
+        )
+    return f"Beslutet kunde inte sparas: {error.message}"
+
+
+_BODY = re.compile(r"<body>(.*)</body>", re.DOTALL)
+
+
+@router.get("/bedomning/{booking_id}/brev")
+def letter_preview(
+    request: Request,
+    booking_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
+) -> Response:
+    """The decision letter inside the page, as the traveller will read it."""
+    html = assessment_reads.decision_letter(
+        session=session, booking_id=booking_id, actor=actor, now=now
+    )
+    found = _BODY.search(html)
+    body = found.group(1) if found else html
+    body = body.replace("<h1>", "<h2 class='letter-title'>").replace("</h1>", "</h2>", 1)
+    return render(
+        request,
+        "assessment/letter.html",
+        {"booking_id": booking_id, "letter": body},
+    )
+
+
+@router.get("/bedomning/{booking_id}/brev.pdf")
+def letter_pdf_file(
+    booking_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
+) -> Response:
+    """The decision letter as a PDF to send or archive."""
+    html = assessment_reads.decision_letter(
+        session=session, booking_id=booking_id, actor=actor, now=now
+    )
+    return Response(
+        content=letter_pdf(html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="beslut-{booking_id}.pdf"'},
+    )

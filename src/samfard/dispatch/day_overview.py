@@ -1,0 +1,203 @@
+"""The newest plan of a day as an overview: every run with its stops' times and places,
+read as plain rows, for the traffic page's timeline and map.
+
+`service.read_plan` builds the full public plan (addresses, references, promises) from
+ORM objects; on a 3 000-trip day that is some 10 000 objects and one audit object per
+traveller, too slow for a page a controller reloads all day. This read takes only what
+the overview draws, in three queries, and writes its audit entries in one statement. It
+applies the same rules as `views.plan_public` and `service.read_plan`: a reader scoped to
+some principals sees the runs carrying their trips, another principal's stop keeps its
+time but not its place, a protected traveller's place is hidden from a reader without
+the right, the unplanned legs are the reader's own, and every traveller whose stop is
+shown is audited as read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.models import AuditEntry
+from samfard.access.permissions import Permission as P
+from samfard.booking.models import Booking, Leg
+from samfard.db import transaction
+from samfard.dispatch.models import PlanRun, Run, Stop, Vehicle
+from samfard.errors import NotFound
+from samfard.travellers.models import Traveller
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewStop:
+    kind: str  # pickup | dropoff
+    planned_at: datetime
+    lat: float | None  # None: hidden (protected identity, or another principal's trip)
+    lon: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRun:
+    id: int
+    vehicle_code: str
+    vehicle_type: str
+    carrier_name: str
+    start_at: datetime
+    end_at: datetime
+    distance_km: float
+    stops: tuple[OverviewStop, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class DayOverview:
+    plan_id: int
+    version: int
+    kind: str
+    created_at: datetime
+    created_by: str
+    runs: tuple[OverviewRun, ...]
+    unserved: tuple[dict[str, Any], ...]
+
+
+def day_overview(*, session: Session, day: date, actor: Actor, now: datetime) -> DayOverview:
+    """The overview of `day`'s newest plan as the actor may see it; NotFound without one."""
+    actor.require(P.PLANS_READ)
+    with transaction(session):
+        plan = session.execute(
+            select(
+                PlanRun.id,
+                PlanRun.version,
+                PlanRun.kind,
+                PlanRun.created_at,
+                PlanRun.created_by,
+                PlanRun.unserved,
+            )
+            .where(PlanRun.service_date == day)
+            .order_by(PlanRun.version.desc())
+            .limit(1)
+        ).first()
+        if plan is None:
+            raise NotFound(
+                f"no plan for {day} yet: POST /api/v1/plans/{day} or run "
+                f"`samfard plan --date {day}`",
+                field="date",
+            )
+        stops, shown = _stops(session, plan.id, actor)
+        runs = tuple(
+            OverviewRun(
+                id=row.id,
+                vehicle_code=row.code,
+                vehicle_type=row.vehicle_type,
+                carrier_name=row.carrier_name,
+                start_at=row.start_at,
+                end_at=row.end_at,
+                distance_km=row.distance_km,
+                stops=tuple(stops[row.id]),
+            )
+            for row in session.execute(
+                select(
+                    Run.id,
+                    Run.start_at,
+                    Run.end_at,
+                    Run.distance_km,
+                    Vehicle.code,
+                    Vehicle.vehicle_type,
+                    Vehicle.carrier_name,
+                )
+                .join(Vehicle, Run.vehicle_id == Vehicle.id)
+                .where(Run.plan_run_id == plan.id)
+                .order_by(Run.id)
+            )
+            if row.id in stops
+        )
+        unserved = _own_unserved(session, list(plan.unserved or ()), actor)
+        if shown:
+            session.execute(
+                insert(AuditEntry),
+                [
+                    {
+                        "at": now,
+                        "user_id": actor.user_id,
+                        "username": actor.username,
+                        "traveller_id": traveller_id,
+                        "record_type": "plan",
+                        "record_id": str(plan.id),
+                        "action": "read",
+                        "purpose": "day plan",
+                        "request_id": actor.request_id,
+                    }
+                    for traveller_id in sorted(shown)
+                ],
+            )
+    return DayOverview(
+        plan_id=plan.id,
+        version=plan.version,
+        kind=plan.kind,
+        created_at=plan.created_at,
+        created_by=plan.created_by,
+        runs=runs,
+        unserved=tuple(unserved),
+    )
+
+
+def _stops(
+    session: Session, plan_id: int, actor: Actor
+) -> tuple[dict[int, list[OverviewStop]], set[int]]:
+    """Stops by run, only for runs carrying at least one of the actor's trips, and the
+    travellers whose stops are shown."""
+    entitled = actor.has(P.PROTECTED_IDENTITY_READ)
+    rows = session.execute(
+        select(
+            Stop.run_id,
+            Stop.kind,
+            Stop.planned_at,
+            Booking.principal_code,
+            Booking.traveller_id,
+            Traveller.protected_identity,
+            Leg.origin_lat,
+            Leg.origin_lon,
+            Leg.destination_lat,
+            Leg.destination_lon,
+        )
+        .join(Run, Stop.run_id == Run.id)
+        .join(Booking, Stop.booking_id == Booking.id)
+        .join(Traveller, Booking.traveller_id == Traveller.id)
+        .join(Leg, Stop.leg_id == Leg.id)
+        .where(Run.plan_run_id == plan_id)
+        .order_by(Stop.run_id, Stop.seq)
+    )
+    by_run: dict[int, list[OverviewStop]] = {}
+    carries_mine: set[int] = set()
+    shown: dict[int, set[int]] = {}
+    for row in rows:
+        own = actor.covers_principal(row.principal_code)
+        hidden = not own or (row.protected_identity and not entitled)
+        pickup = row.kind == "pickup"
+        lat = row.origin_lat if pickup else row.destination_lat
+        lon = row.origin_lon if pickup else row.destination_lon
+        by_run.setdefault(row.run_id, []).append(
+            OverviewStop(row.kind, row.planned_at, None if hidden else lat, None if hidden else lon)
+        )
+        if own:
+            carries_mine.add(row.run_id)
+            shown.setdefault(row.run_id, set()).add(row.traveller_id)
+    kept = {run_id: stops for run_id, stops in by_run.items() if run_id in carries_mine}
+    travellers = {t for run_id in kept for t in shown.get(run_id, ())}
+    return kept, travellers
+
+
+def _own_unserved(
+    session: Session, rows: list[dict[str, Any]], actor: Actor
+) -> list[dict[str, Any]]:
+    if actor.owns_everything or not rows:
+        return rows
+    ids = {int(row["booking_id"]) for row in rows}
+    codes: dict[int, str] = dict(
+        session.execute(
+            select(Booking.id, Booking.principal_code).where(Booking.id.in_(ids))
+        ).tuples()
+    )
+    return [row for row in rows if actor.covers_principal(codes.get(int(row["booking_id"]), ""))]

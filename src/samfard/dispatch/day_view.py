@@ -1,0 +1,343 @@
+"""The traffic controller's day (/trafik) as page data: the newest plan's runs on a
+timeline and a map, the legs left unplanned with their reasons, and the runs a leg can
+be moved to.
+
+Built from `service.get_plan` and `views.plan_public`, so the plan read scope and the
+masking of protected addresses are the API's own; this module only arranges the rows
+for a page (times as fractions of the day's span, one polyline per run).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.permissions import Permission as P
+from samfard.booking.models import Booking, Leg
+from samfard.db import transaction
+from samfard.dispatch import service
+from samfard.dispatch.day_overview import DayOverview, OverviewRun, day_overview
+from samfard.dispatch.models import PlanRun, Vehicle
+from samfard.errors import Forbidden, NotFound
+from samfard.planning.engine import NOT_INSERTED
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Traveller
+from samfard.travellers.views import can_see_identity
+
+VEHICLE_TYPES_SV = {
+    "taxi": "taxi",
+    "minibus": "minibuss",
+    "wheelchair": "rullstolsfordon",
+    "stretcher": "liggande transport",
+}
+
+# The planner's reasons are English sentences for the log; the page leads with Swedish.
+UNPLANNED_SV = (
+    (NOT_INSERTED, "Planeraren hann inte placera resan; planera om dagen eller flytta den."),
+    ("no vehicle in the fleet can carry", "Inget fordon i flottan kan ta resan (platser)."),
+    ("cannot be planned", "Resan ryms inte i någon körning utan att bryta tider eller löften."),
+    ("unreachable from depot", "Inget fordon hinner dit och tillbaka inom sitt arbetspass."),
+)
+
+
+def default_day(session: Session, today: date) -> date:
+    """The day a controller most likely wants: the first planned day from today on, else
+    the newest planned day, else tomorrow."""
+    with transaction(session):
+        coming = session.scalar(
+            select(func.min(PlanRun.service_date)).where(PlanRun.service_date >= today)
+        )
+        newest = coming or session.scalar(select(func.max(PlanRun.service_date)))
+    return newest or today + timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class TimelineRun:
+    run: OverviewRun
+    left_pct: float
+    width_pct: float
+    stops: int
+    ticks: tuple[float, ...]  # pickups, as % of the span
+
+
+@dataclass(frozen=True)
+class UnplannedLeg:
+    booking_id: int
+    reference: str
+    leg_seq: int
+    at: datetime | None
+    origin: str
+    destination: str
+    reason_sv: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DayView:
+    day: date
+    plan: DayOverview
+    span: tuple[datetime, datetime]
+    hours: tuple[tuple[str, float], ...]  # label, % from the left
+    timeline: tuple[TimelineRun, ...]
+    unplanned: tuple[UnplannedLeg, ...]
+    polylines: tuple[tuple[str, tuple[tuple[float, float], ...]], ...]  # vehicle, points
+
+
+def may_change_plans(actor: Actor) -> bool:
+    """Moving legs and re-planning change runs that carry every principal's trips, so
+    they are for planners scoped to all principals (as `service.plan_day` requires)."""
+    return actor.has(P.PLANS_WRITE) and actor.owns_everything
+
+
+def require_may_change_plans(actor: Actor) -> None:
+    actor.require(P.PLANS_WRITE)
+    if not actor.owns_everything:
+        raise Forbidden(
+            "moving legs changes runs that carry every principal's trips; only an account "
+            "scoped to all principals (*) may change a day's plan",
+            field="principal",
+        )
+
+
+def reason_sv(reason: str) -> str:
+    for marker, text in UNPLANNED_SV:
+        if marker in reason:
+            return text
+    return "Resan kunde inte planeras."
+
+
+def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> DayView | None:
+    """The page data of `day` as the actor may see it (`service.read_plan`: the runs
+    carrying their principals' trips, audited), or None when the day has no plan yet."""
+    try:
+        plan = day_overview(session=session, day=day, actor=actor, now=now)
+    except NotFound:
+        return None
+    span = _span(day, plan)
+    total = (span[1] - span[0]).total_seconds()
+
+    def pct(moment: datetime) -> float:
+        return round(100.0 * (moment - span[0]).total_seconds() / total, 3)
+
+    timeline = tuple(
+        TimelineRun(
+            run=run,
+            left_pct=pct(run.start_at),
+            width_pct=max(0.3, pct(run.end_at) - pct(run.start_at)),
+            stops=len(run.stops),
+            ticks=tuple(pct(s.planned_at) for s in run.stops if s.kind == "pickup"),
+        )
+        for run in sorted(plan.runs, key=lambda r: (r.start_at, r.vehicle_code))
+    )
+    hours = []
+    hour = span[0]
+    while hour <= span[1]:
+        hours.append((f"{hour.astimezone(STOCKHOLM):%H}", pct(hour)))
+        hour += timedelta(hours=2)
+    polylines = tuple(
+        (
+            run.vehicle_code,
+            tuple(
+                (round(s.lat, 5), round(s.lon, 5))
+                for s in run.stops
+                if s.lat is not None and s.lon is not None
+            ),
+        )
+        for run in plan.runs
+    )
+    return DayView(
+        day=day,
+        plan=plan,
+        span=span,
+        hours=tuple(hours),
+        timeline=timeline,
+        unplanned=_unplanned(session, plan, actor),
+        polylines=polylines,
+    )
+
+
+def _load_vehicles(session: Session) -> list[Vehicle]:
+    """Load the fleet in one query and hold it while the plan is read: each run then finds
+    its vehicle in the session instead of asking the database once per run."""
+    return list(session.scalars(select(Vehicle)))
+
+
+def _span(day: date, plan: DayOverview) -> tuple[datetime, datetime]:
+    """Whole hours around the day's runs (06-20 local when there are none)."""
+    midnight = datetime(day.year, day.month, day.day, tzinfo=STOCKHOLM)
+    starts = [r.start_at for r in plan.runs] or [midnight + timedelta(hours=6)]
+    ends = [r.end_at for r in plan.runs] or [midnight + timedelta(hours=20)]
+    first = min(starts).astimezone(STOCKHOLM).replace(minute=0, second=0, microsecond=0)
+    last = max(ends).astimezone(STOCKHOLM).replace(minute=0, second=0, microsecond=0)
+    return first, last + timedelta(hours=1)
+
+
+def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[UnplannedLeg, ...]:
+    """The plan's unserved legs with their booking reference, time and addresses; the
+    addresses of travellers with a protected identity are masked as in the plan."""
+    ids = {row["booking_id"] for row in plan.unserved}
+    if not ids:
+        return ()
+    bookings = {b.id: b for b in session.scalars(select(Booking).where(Booking.id.in_(ids)))}
+    legs = {
+        (leg.booking_id, leg.seq): leg
+        for leg in session.scalars(select(Leg).where(Leg.booking_id.in_(ids)))
+    }
+    travellers = session.scalars(
+        select(Traveller).where(Traveller.id.in_({b.traveller_id for b in bookings.values()}))
+    )
+    hidden = {t.id for t in travellers if not can_see_identity(t, actor)}
+    rows = []
+    for row in plan.unserved:
+        booking = bookings.get(row["booking_id"])
+        leg = legs.get((row["booking_id"], row["leg_seq"]))
+        if booking is None or leg is None:
+            continue
+        masked = booking.traveller_id in hidden
+        rows.append(
+            UnplannedLeg(
+                booking_id=booking.id,
+                reference=booking.reference,
+                leg_seq=row["leg_seq"],
+                at=leg.requested_pickup_at or leg.appointment_at,
+                origin="Skyddad adress" if masked else leg.origin_address,
+                destination="Skyddad adress" if masked else leg.destination_address,
+                reason_sv=reason_sv(str(row["reason"])),
+                reason=str(row["reason"]),
+            )
+        )
+    return tuple(sorted(rows, key=lambda r: r.at or datetime.max.replace(tzinfo=STOCKHOLM)))
+
+
+@dataclass(frozen=True)
+class StopRow:
+    booking_id: int | None  # None: another principal's trip
+    reference: str | None
+    leg_seq: int
+    kind: str
+    planned_at: datetime
+    promised: tuple[datetime, datetime] | None
+    address: str
+
+
+@dataclass(frozen=True)
+class RunChoice:
+    id: int
+    label: str
+
+
+@dataclass(frozen=True)
+class RunView:
+    """One run with its stops, and the other runs of the plan a leg could move to."""
+
+    run_id: int
+    vehicle: str
+    vehicle_type: str
+    carrier: str
+    start_at: datetime
+    end_at: datetime
+    distance_km: float
+    stops: tuple[StopRow, ...]
+
+
+def _run_choices(plan: PlanRun) -> tuple[RunChoice, ...]:
+    """Every run of the plan, by vehicle code, as a move's target options."""
+    return tuple(
+        RunChoice(
+            run.id,
+            f"{run.vehicle.code} ({VEHICLE_TYPES_SV.get(run.vehicle.vehicle_type, '')}, "
+            f"{run.start_at.astimezone(STOCKHOLM):%H:%M}–{run.end_at.astimezone(STOCKHOLM):%H:%M}, "
+            f"{len(run.stops) // 2} resor)",
+        )
+        for run in sorted(plan.runs, key=lambda r: r.vehicle.code)
+    )
+
+
+def run_view(*, session: Session, day: date, run_id: int, actor: Actor, now: datetime) -> RunView:
+    """One run of `day`'s newest plan with its stops, as the plan shows it to the actor
+    (another principal's stop keeps its time but no booking or address)."""
+    fleet = _load_vehicles(session)
+    plan = service.read_plan(session=session, day=day, actor=actor, now=now)
+    del fleet
+    run = next((r for r in plan.runs if r.id == run_id), None)
+    if run is None:
+        raise NotFound(f"run {run_id} is not in the newest plan of {day}", field="run_id")
+    stops = tuple(
+        StopRow(
+            booking_id=s.booking_id,
+            reference=s.booking_reference,
+            leg_seq=s.leg_seq,
+            kind=s.kind,
+            planned_at=s.planned_at,
+            promised=(s.promised_from, s.promised_until)
+            if s.promised_from is not None and s.promised_until is not None
+            else None,
+            address=s.address,
+        )
+        for s in run.stops
+    )
+    return RunView(
+        run_id=run.id,
+        vehicle=run.vehicle.code,
+        vehicle_type=VEHICLE_TYPES_SV.get(run.vehicle.vehicle_type, run.vehicle.vehicle_type),
+        carrier=run.vehicle.carrier_name,
+        start_at=run.start_at,
+        end_at=run.end_at,
+        distance_km=run.distance_km,
+        stops=stops,
+    )
+
+
+@dataclass(frozen=True)
+class MoveForm:
+    """What the move form shows: the leg, the run it rides on now, and the runs to pick."""
+
+    day: date
+    booking_id: int
+    reference: str
+    leg_seq: int
+    origin: str
+    destination: str
+    at: datetime | None
+    current_run_id: int | None
+    choices: tuple[RunChoice, ...]
+
+
+def move_form(
+    *, session: Session, day: date, booking_id: int, leg_seq: int, actor: Actor
+) -> MoveForm:
+    """The facts of one leg of `day` for the move form (addresses masked if protected)."""
+    require_may_change_plans(actor)
+    fleet = _load_vehicles(session)
+    plan = service.get_plan(session=session, day=day, actor=actor)
+    booking = session.get(Booking, booking_id)
+    leg = session.scalar(select(Leg).where(Leg.booking_id == booking_id, Leg.seq == leg_seq))
+    if booking is None or leg is None or booking.service_date != day:
+        raise NotFound(f"no leg {leg_seq} of booking {booking_id} on {day}", field="booking_id")
+    traveller = session.get(Traveller, booking.traveller_id)
+    visible = traveller is not None and can_see_identity(traveller, actor)
+    current = next(
+        (
+            run.id
+            for run in plan.runs
+            if any(s.booking_id == booking_id and s.leg_seq == leg_seq for s in run.stops)
+        ),
+        None,
+    )
+    form = MoveForm(
+        day=day,
+        booking_id=booking_id,
+        reference=booking.reference,
+        leg_seq=leg_seq,
+        origin=leg.origin_address if visible else "Skyddad adress",
+        destination=leg.destination_address if visible else "Skyddad adress",
+        at=leg.requested_pickup_at or leg.appointment_at,
+        current_run_id=current,
+        choices=_run_choices(plan),
+    )
+    del fleet
+    return form

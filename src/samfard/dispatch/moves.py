@@ -1,0 +1,277 @@
+"""A traffic controller moves one booking leg to another vehicle's run (or into a run from
+the unplanned list), and the plan changes only if the verifier accepts it.
+
+Only the runs that change are rebuilt: the problem holds the bookings of the leg's current
+run, of the target run and the leg's own booking, so a move on a 3 000-trip day does not
+compute travel times for the whole day. The leg goes into the target run at its cheapest
+feasible position (planning.insertion keeps every promise on that run, the moved leg's
+own promise included); the old run keeps its order without the leg. The changed plan is
+then checked by the independent verifier; a move it refuses is not saved, and the
+controller is told why in Swedish with the verifier's findings.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.permissions import Permission as P
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking, Leg
+from samfard.booking.transitions import apply_transition
+from samfard.db import transaction
+from samfard.dispatch import store
+from samfard.dispatch.models import PlanRun, Run
+from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
+from samfard.errors import Conflict, Forbidden, InputError, NotFound
+from samfard.planning.insertion import Insertion, InsertionSettings, insert
+from samfard.planning.model import Problem, Route, Solution, StopKind, Unserved
+from samfard.planning.verifier import Report, route_cost, verify
+
+
+class MoveRefused(Conflict):
+    """The leg cannot go into that run: no feasible position, or the verifier said no.
+    `kind` says which ("no_position", "verifier", "no_vehicle") so a page can explain it."""
+
+    title = "Move refused"
+
+    def __init__(self, message: str, *, kind: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.kind = kind
+
+
+@dataclass(frozen=True, slots=True)
+class MoveOutcome:
+    booking_reference: str
+    leg_seq: int
+    from_vehicle: str | None  # None: the leg was unplanned
+    to_vehicle: str
+    pickup_at: datetime
+    plan_version: int
+
+
+def move_leg(
+    *,
+    session: Session,
+    day: date,
+    booking_id: int,
+    leg_seq: int,
+    to_run_id: int,
+    actor: Actor,
+    now: datetime,
+    defaults: PlanningDefaults | None = None,
+) -> MoveOutcome:
+    """Move leg `leg_seq` of `booking_id` into run `to_run_id` of `day`'s newest plan.
+
+    Only an account scoped to every principal may: the two runs carry other principals'
+    trips too (the same rule as `service.plan_day`)."""
+    actor.require(P.PLANS_WRITE)
+    if not actor.owns_everything:
+        raise Forbidden(
+            "moving a leg changes runs that carry every principal's trips; only an account "
+            "scoped to all principals (*) may do it",
+            field="principal",
+        )
+    defaults = defaults or PlanningDefaults()
+    with transaction(session):
+        plan_run = store.latest_plan(session, day)
+        if plan_run is None:
+            raise NotFound(f"no plan for {day} yet: plan the day first", field="date")
+        target = next((run for run in plan_run.runs if run.id == to_run_id), None)
+        if target is None:
+            raise NotFound(
+                f"run {to_run_id} is not in the newest plan of {day} (version "
+                f"{plan_run.version}); reload the page",
+                field="to_run_id",
+            )
+        booking = session.get(Booking, booking_id)
+        if booking is None or booking.service_date != day:
+            raise NotFound(f"no booking {booking_id} on {day}", field="booking_id")
+        rid = f"b{booking_id}.{leg_seq}"
+        source = _run_of(plan_run, booking_id, leg_seq)
+        if source is not None and source.id == target.id:
+            raise InputError(
+                f"leg {leg_seq} of {booking.reference} already rides on that run; "
+                "choose another run",
+                field="to_run_id",
+            )
+        runs = [run for run in (source, target) if run is not None]
+        ids = {s.booking_id for run in runs for s in run.stops} | {booking_id}
+        bookings = store.read_bookings(session, day, ids)
+        if booking not in bookings:
+            raise Conflict(
+                f"booking {booking.reference} is {booking.status} and cannot be planned",
+                field="booking_id",
+            )
+        provider = store.provider_for(plan_run.settings.get("osrm_url"))
+        day_p = build_problem(
+            day, store.leg_inputs(session, bookings), store.read_fleet(session), provider, defaults
+        )
+        if rid not in day_p.legs:
+            raise NotFound(f"booking {booking.reference} has no leg {leg_seq}", field="leg_seq")
+        rejected = dict(day_p.rejected)
+        if rid in rejected:
+            raise MoveRefused(
+                f"no vehicle can carry this leg: {rejected[rid]}",
+                kind="no_vehicle",
+                field="leg_seq",
+            )
+        moved = _moved_solution(day_p, plan_run, source, target, rid, defaults)
+        _write(session, plan_run, day_p, moved, source, target, rid)
+        _schedule_if_complete(session, booking, plan_run, actor=actor, now=now)
+        vehicle = target.vehicle.code
+        pickup = next(
+            s.planned_at
+            for s in target.stops
+            if s.booking_id == booking_id and s.leg_seq == leg_seq and s.kind == "pickup"
+        )
+        return MoveOutcome(
+            booking_reference=booking.reference,
+            leg_seq=leg_seq,
+            from_vehicle=None if source is None else source.vehicle.code,
+            to_vehicle=vehicle,
+            pickup_at=pickup,
+            plan_version=plan_run.version,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _Moved:
+    solution: Solution
+    insertion: Insertion
+    cost_change: float  # the changed runs' cost after the move minus before
+
+
+def _moved_solution(
+    day: DayProblem,
+    plan_run: PlanRun,
+    source: Run | None,
+    target: Run,
+    rid: str,
+    defaults: PlanningDefaults,
+) -> _Moved:
+    """The plan with `rid` taken out of its run and put into `target`, verified."""
+    problem = day.problem
+    vehicles = {v.id: v for v in problem.vehicles}
+    target_vid = str(target.vehicle_id)
+    changed = {target_vid} | ({str(source.vehicle_id)} if source is not None else set())
+    before = {r.vehicle_id: r for r in store.solution_of(plan_run, day).routes}
+    routes = [_without(route, rid) for route in before.values()]
+    target_route = next((r for r in routes if r.vehicle_id == target_vid), None)
+    only_target = copy.copy(problem)  # a frozen dataclass copy skips __post_init__
+    object.__setattr__(only_target, "vehicles", (vehicles[target_vid],))
+    tolerance = store.pickup_tolerance_s(day.legs[rid], defaults.pickup_before_min)
+    answer = insert(
+        only_target,
+        Solution(() if target_route is None else (target_route,)),
+        problem.request(rid),
+        InsertionSettings(promise_tolerance=tolerance),
+    )
+    if not isinstance(answer, Insertion):
+        raise MoveRefused(
+            "the leg does not fit in that run without breaking a promised time, a time "
+            f"window, the ride time or the vehicle's load ({'; '.join(answer.reasons)})",
+            kind="no_position",
+            field="to_run_id",
+        )
+    moved_target = next(r for r in answer.solution.routes if r.vehicle_id == target_vid)
+    after = [moved_target if r.vehicle_id == target_vid else r for r in routes]
+    after = [r for r in after if r.request_ids()]
+    routed = {x for r in after for x in r.request_ids()}
+    unserved = tuple(
+        Unserved(r.id, "not in the stored plan") for r in problem.requests if r.id not in routed
+    )
+
+    def cost(rs: Iterable[Route], only: set[str] | None = None) -> float:
+        mine = [r for r in rs if only is None or r.vehicle_id in only]
+        return sum(route_cost(problem, vehicles[r.vehicle_id], r) for r in mine)
+
+    solution = Solution(tuple(after), unserved, cost(after))
+    report = verify(_with_promise(problem, answer), solution)
+    if not report.ok:
+        raise MoveRefused(_refusal(report), kind="verifier", field="to_run_id")
+    return _Moved(solution, answer, cost(after, changed) - cost(before.values(), changed))
+
+
+def _run_of(plan_run: PlanRun, booking_id: int, leg_seq: int) -> Run | None:
+    """The run that carries the leg now, or None when it is unplanned."""
+    for run in plan_run.runs:
+        if any(s.booking_id == booking_id and s.leg_seq == leg_seq for s in run.stops):
+            return run
+    return None
+
+
+def _without(route: Route, rid: str) -> Route:
+    return Route(route.vehicle_id, tuple(s for s in route.stops if s.request_id != rid))
+
+
+def _with_promise(problem: Problem, answer: Insertion) -> Problem:
+    """The problem as it stands after the move: the moved leg with its promised window."""
+    extended = copy.copy(problem)
+    others = tuple(r for r in problem.requests if r.id != answer.request.id)
+    object.__setattr__(extended, "requests", (*others, answer.request))
+    return extended
+
+
+def _refusal(report: Report) -> str:
+    found = "; ".join(str(v) for v in report.violations[:5])
+    return f"the verifier refuses the changed plan, nothing was saved: {found}"
+
+
+def _write(
+    session: Session,
+    plan_run: PlanRun,
+    day: DayProblem,
+    moved: _Moved,
+    source: Run | None,
+    target: Run,
+    rid: str,
+) -> None:
+    """Rewrite the two changed runs; promise a window if the leg had none yet."""
+    legs = store.legs_by_id(session, day)
+    leg: Leg = legs[day.legs[rid].leg_id]
+    if leg.promised_pickup_from is None or leg.promised_pickup_until is None:
+        promised = moved.insertion.promised_pickup
+        leg.promised_pickup_from = day.at(promised.earliest)
+        leg.promised_pickup_until = day.at(promised.latest)
+    routes = {r.vehicle_id: r for r in moved.solution.routes}
+    store.run_rows(day, routes[str(target.vehicle_id)], legs, target)
+    if source is not None:
+        remaining = routes.get(str(source.vehicle_id))
+        if remaining is None or not remaining.request_ids():
+            plan_run.runs.remove(source)
+        else:
+            store.run_rows(day, remaining, legs, source)
+    plan_run.unserved = [row for row in plan_run.unserved if row.get("request_id") != rid]
+    plan_run.objective = float(plan_run.objective) + moved.cost_change
+    session.flush()
+
+
+def _schedule_if_complete(
+    session: Session, booking: Booking, plan_run: PlanRun, *, actor: Actor, now: datetime
+) -> None:
+    """An approved booking whose every leg now rides is scheduled (as planning does)."""
+    if BookingStatus(booking.status) is not BookingStatus.APPROVED:
+        return
+    riding = {
+        s.leg_seq
+        for run in plan_run.runs
+        for s in run.stops
+        if s.booking_id == booking.id and s.kind == StopKind.PICKUP.value
+    }
+    seqs = set(session.scalars(select(Leg.seq).where(Leg.booking_id == booking.id)))
+    if seqs <= riding:
+        apply_transition(
+            session,
+            booking,
+            BookingStatus.SCHEDULED,
+            actor=actor,
+            now=now,
+            reason=f"moved into a run of plan version {plan_run.version} by {actor.username}",
+        )

@@ -1,0 +1,126 @@
+"""The follow-up page /uppfoljning: a principal's monthly report in the page, with its
+charts, KPI targets and comments, and the same report to download as CSV, XLSX or PDF.
+
+The page and the files come from `reports.service.monthly_report` and the report's own
+renderers, so what the board files is what the page shows. The page answers every
+signed-in user who may read principals with its heading; only report readers
+(REPORTS_READ) see figures, and only of the principals in their scope.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from fastapi import Query, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.deps import NowDep, SessionDep
+from samfard.errors import InputError
+from samfard.principals.service import list_principals
+from samfard.reports import report_cache, service
+from samfard.reports.exports import report_csv, report_sheets, to_xlsx
+from samfard.reports.monthly import MonthlyReportData
+from samfard.reports.render_html import report_context
+from samfard.reports.render_pdf import render_pdf
+from samfard.timeutil import STOCKHOLM
+from samfard.web.shell import page_router
+from samfard.web.templating import render
+
+router = page_router()
+
+MONTH = Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS = ("csv", "xlsx", "pdf")
+
+
+def last_full_month(now: datetime) -> str:
+    """The month before today's (Swedish time): the newest month that is complete."""
+    today = now.astimezone(STOCKHOLM).date()
+    first = today.replace(day=1)
+    previous = date.fromordinal(first.toordinal() - 1)
+    return f"{previous.year}-{previous.month:02d}"
+
+
+def _principals(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    return [
+        (p.code, f"{p.name} ({p.code})")
+        for p in list_principals(session=session)
+        if actor.covers_principal(p.code)
+    ]
+
+
+def _report(session: Session, actor: Actor, principal: str, month: str) -> MonthlyReportData:
+    year, number = service.parse_month(month)
+    return report_cache.monthly_report(
+        session=session, actor=actor, principal=principal, year=year, month=number
+    )
+
+
+@router.get("/uppfoljning")
+def follow_up_page(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.PRINCIPALS_READ)],
+    manad: Annotated[str | None, MONTH] = None,
+    huvudman: Annotated[str | None, Query(max_length=16)] = None,
+) -> Response:
+    """The monthly report of one principal (the first in scope) for one month (the last
+    complete one unless `manad` says otherwise)."""
+    if not actor.has(P.REPORTS_READ):
+        return render(request, "reports/follow_up.html", {"may_read": False})
+    principals = _principals(session, actor)
+    month = manad or last_full_month(now)
+    chosen = huvudman or (principals[0][0] if principals else "")
+    context: dict[str, object] = {
+        "may_read": True,
+        "principals": principals,
+        "month": month,
+        "principal": chosen,
+        "formats": FORMATS,
+        "problem": None,
+        "report": None,
+    }
+    if not principals:
+        context["problem"] = "Ditt konto är inte knutet till någon huvudman."
+    else:
+        try:
+            report = _report(session, actor, chosen, month)
+        except InputError as error:
+            context["problem"] = f"Rapporten kan inte visas: {error.message}"
+        else:
+            context["report"] = report_context(report)
+    return render(request, "reports/follow_up.html", context)
+
+
+@router.get("/uppfoljning/manadsrapport.{format}")
+def follow_up_file(
+    format: str,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    manad: Annotated[str, MONTH],
+    huvudman: Annotated[str, Query(min_length=1, max_length=16)],
+) -> Response:
+    """The monthly report as CSV, XLSX (one sheet per table) or PDF."""
+    if format not in FORMATS:
+        wanted = ", ".join(FORMATS)
+        raise InputError(f"format must be one of {wanted}, got {format!r}", field="format")
+    report = _report(session, actor, huvudman, manad)
+    name = f"manadsrapport-{huvudman}-{manad}.{format}"
+    body: bytes | str
+    if format == "pdf":
+        body, media_type = render_pdf(report), "application/pdf"
+    elif format == "xlsx":
+        body, media_type = to_xlsx(report_sheets(report)), XLSX
+    else:
+        body, media_type = report_csv(report), "text/csv; charset=utf-8"
+    return Response(
+        content=body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

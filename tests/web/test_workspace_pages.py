@@ -1,0 +1,334 @@
+"""The workspace pages /bedomning, /trafik, /uppfoljning and /admin over HTTP (no
+browser): each answers every role with a heading, and each change goes through the
+services (decision with fees and letter, a verified move, user administration)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpers import NOW, STRONG_PASSWORD
+from samfard.access.actor import SYSTEM
+from samfard.access.deps import CSRF_COOKIE
+from samfard.access.models import User
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.booking.models import Booking
+from samfard.costs.fee_ledger import FeeLedgerEntry
+from samfard.costs.service import load_contract_files
+from samfard.db import transaction
+from samfard.demo.generator import generate_day
+from samfard.demo.history import HistorySettings, load_history
+from samfard.demo.loader import load_day
+from samfard.dispatch import store
+from samfard.dispatch.fleet import load_demo_fleet
+from samfard.dispatch.service import plan_day
+from samfard.reports.targets import set_comment, set_target
+from samfard.timeutil import local
+
+DAY = date(2026, 11, 23)
+ROLES = {
+    "operator": Role.OPERATOR,
+    "assessor": Role.ASSESSOR,
+    "analyst": Role.ANALYST,
+    "admin": Role.SYSTEM_ADMIN,
+    "padmin": Role.PRINCIPAL_ADMIN,
+}
+H1 = re.compile(r"<h1[^>]*>\s*(.*?)\s*</h1>", re.S)
+
+
+def users(session: Session, *names: str) -> None:
+    """Accounts named by their role (password hashing is slow: only those a test needs)."""
+    for username in names:
+        role = ROLES[username]
+        create_user(
+            session=session,
+            username=username,
+            password=STRONG_PASSWORD,
+            role=role,
+            now=NOW,
+            principal_codes=["23"] if role is Role.PRINCIPAL_ADMIN else ["*"],
+        )
+
+
+@pytest.fixture
+def demo_day(session: Session) -> None:
+    """A demo day with its bookings assessed (some wait for an assessor)."""
+    load_day(session=session, demo=generate_day(DAY, seed=3, trips=40))
+
+
+@pytest.fixture
+def planned_day(session: Session, demo_day: None) -> None:
+    """The demo day planned on a small fleet."""
+    with transaction(session):
+        load_demo_fleet(session, scale=0.2)
+    plan_day(
+        session=session,
+        day=DAY,
+        actor=SYSTEM,
+        now=local(date(2026, 11, 22), time(18, 0)),
+        time_limit_s=1,
+        seed=1,
+    )
+
+
+def login(client: TestClient, username: str) -> str:
+    """Log in through the page form; returns the CSRF token forms must send."""
+    client.cookies.clear()
+    response = client.post(
+        "/login",
+        data={"username": username, "password": STRONG_PASSWORD},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    return str(client.cookies[CSRF_COOKIE])
+
+
+def heading(html: str) -> str:
+    found = H1.search(html)
+    assert found is not None, html[:500]
+    return found.group(1)
+
+
+def test_every_page_answers_each_role_with_a_swedish_heading(
+    app_client: TestClient, session: Session, planned_day: None
+) -> None:
+    users(session, "operator", "assessor", "admin")
+    login(app_client, "operator")
+    page = app_client.get("/bedomning")
+    assert page.status_code == 200 and heading(page.text) == "Bedömning"
+    assert "saknar" not in page.text or "fatta beslut" in page.text
+    assert 'action="/bedomning/' not in page.text, "an operator gets no decision form"
+    page = app_client.get("/uppfoljning")
+    assert page.status_code == 200 and heading(page.text) == "Uppföljning"
+    assert "saknar behörighet att läsa" in page.text
+    page = app_client.get(f"/trafik?datum={DAY.isoformat()}")
+    assert page.status_code == 200 and heading(page.text).startswith("Trafik")
+    assert "Planera om" in page.text and "Körlista" in page.text
+    page = app_client.get("/admin")
+    assert page.status_code == 403 and heading(page.text) == "Du saknar behörighet"
+
+    login(app_client, "assessor")
+    page = app_client.get("/bedomning")
+    assert page.status_code == 200 and "Väntar på beslut" in page.text
+    login(app_client, "admin")
+    page = app_client.get("/admin")
+    assert page.status_code == 200 and heading(page.text) == "Administration"
+    assert "Regelverk i kraft" in page.text and "rulebooks/23/sjukresa.toml" in page.text
+
+
+def test_an_assessor_approves_a_case_with_fees_and_reads_the_letter(
+    app_client: TestClient, session: Session, demo_day: None
+) -> None:
+    users(session, "assessor")
+    csrf = login(app_client, "assessor")
+    page = app_client.get("/bedomning").text
+    found = re.search(r'action="/bedomning/(\d+)/beslut"', page)
+    assert found is not None, "the demo day has a case waiting for an assessor"
+    booking_id = int(found.group(1))
+    assert "Regelmotorns förslag" in page and "<cite>" in page, "the proposal cites its rules"
+    version = re.search(r'name="version" value="(\d+)"', page)
+    assert version is not None
+
+    missing = app_client.post(
+        f"/bedomning/{booking_id}/beslut",
+        data={"csrf_token": csrf, "action": "approve", "reason": "", "version": version.group(1)},
+    )
+    assert missing.status_code == 200 and "Skriv en motivering" in missing.text
+    without_csrf = app_client.post(
+        f"/bedomning/{booking_id}/beslut", data={"action": "approve", "reason": "Intyg finns"}
+    )
+    assert without_csrf.status_code == 403
+
+    done = app_client.post(
+        f"/bedomning/{booking_id}/beslut",
+        data={
+            "csrf_token": csrf,
+            "action": "approve",
+            "reason": "Intyg från vårdenheten finns",
+            "version": version.group(1),
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    session.expire_all()
+    booking = session.get(Booking, booking_id)
+    assert booking is not None and booking.status in ("approved", "scheduled")
+    assert booking.decision is not None and booking.decision["decided_by"] == "assessor"
+    fees = session.scalars(select(FeeLedgerEntry).where(FeeLedgerEntry.booking_id == booking_id))
+    assert len(list(fees)) == len(booking.legs), "the approval records a fee per leg"
+    confirmation = app_client.get(done.headers["location"]).text
+    assert booking.reference in confirmation and "beviljad" in confirmation
+
+    letter = app_client.get(f"/bedomning/{booking_id}/brev")
+    assert letter.status_code == 200 and heading(letter.text) == "Beslutsbrev"
+    assert "Din resa är beviljad" in letter.text and "Intyg från vårdenheten finns" in letter.text
+    pdf = app_client.get(f"/bedomning/{booking_id}/brev.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and b"Intyg fr" in pdf.content
+
+
+def test_moving_a_leg_from_the_page_is_verified_and_a_refusal_is_explained(
+    app_client: TestClient, session: Session, planned_day: None
+) -> None:
+    users(session, "operator")
+    csrf = login(app_client, "operator")
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    outcomes = {303: 0, 200: 0}  # saved (redirect) or refused (the form again)
+    for run in plan.runs:
+        pickup = next(s for s in run.stops if s.kind == "pickup")
+        form = app_client.get(
+            f"/trafik/flytta?datum={DAY}&booking_id={pickup.booking_id}&leg_seq={pickup.leg_seq}"
+        )
+        assert form.status_code == 200 and "Till körning" in form.text
+        choices = re.findall(r'<option value="(\d+)"', form.text)
+        for choice in choices:
+            answer = app_client.post(
+                "/trafik/flytta",
+                data={
+                    "csrf_token": csrf,
+                    "datum": DAY.isoformat(),
+                    "booking_id": pickup.booking_id,
+                    "leg_seq": pickup.leg_seq,
+                    "to_run_id": choice,
+                },
+                follow_redirects=False,
+            )
+            assert answer.status_code in outcomes, answer.text
+            outcomes[answer.status_code] += 1
+            if answer.status_code == 200:
+                assert "Resan ryms inte" in answer.text or "ingenting sparades" in answer.text
+            else:
+                shown = app_client.get(answer.headers["location"]).text
+                assert "Flyttad:" in shown and "kontrollerad och sparad" in shown
+                break
+        if outcomes[303] and outcomes[200]:
+            break
+    assert outcomes[303] >= 1 and outcomes[200] >= 1, outcomes
+    empty = app_client.post(
+        "/trafik/flytta",
+        data={"csrf_token": csrf, "datum": DAY.isoformat(), "booking_id": 1, "leg_seq": 0},
+    )
+    assert empty.status_code == 404 or "Välj den körning" in empty.text
+
+    run_id = plan.runs[0].id
+    run_page = app_client.get(f"/trafik/korning/{run_id}?datum={DAY}")
+    assert run_page.status_code == 200 and "Stopp i tur och ordning" in run_page.text
+    sheet = app_client.get(f"/trafik/korning/{run_id}/korlista")
+    assert sheet.status_code == 200 and heading(sheet.text).startswith("Körlista")
+
+
+def test_the_follow_up_shows_the_report_and_offers_its_files(
+    app_client: TestClient, session: Session
+) -> None:
+    users(session, "analyst", "operator")
+    load_contract_files(session)
+    load_history(session, end_day=date(2026, 11, 1), seed=2, now=NOW, settings=HistorySettings(2))
+    set_target(
+        session=session,
+        actor=SYSTEM,
+        principal="23",
+        year=2026,
+        kpi="punctuality",
+        value="94",
+        now=NOW,
+        comment="Mål 94 % hämtade i tid",
+    )
+    set_comment(
+        session=session,
+        actor=SYSTEM,
+        principal="23",
+        year=2026,
+        month=10,
+        kpi="cost",
+        comment="Fler dialysresor i oktober",
+        now=NOW,
+    )
+    login(app_client, "analyst")
+    page = app_client.get("/uppfoljning?manad=2026-10&huvudman=23")
+    assert page.status_code == 200, page.text
+    assert "Månadsrapport oktober 2026" in page.text
+    assert "Nyckeltal mot mål" in page.text and "<svg" in page.text
+    assert "Kommentarer" in page.text
+    assert "Mål 94 % hämtade i tid" in page.text, "the KPI table shows the target's comment"
+    assert "Fler dialysresor i oktober" in page.text, "and the month's comment"
+    assert "uppfyllt" in page.text
+    kinds = {
+        "csv": "text/csv; charset=utf-8",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "pdf": "application/pdf",
+    }
+    for kind, media_type in kinds.items():
+        assert f"/uppfoljning/manadsrapport.{kind}?manad=2026-10" in page.text
+        answer = app_client.get(f"/uppfoljning/manadsrapport.{kind}?manad=2026-10&huvudman=23")
+        assert answer.status_code == 200 and answer.headers["content-type"] == media_type
+        assert (
+            f'filename="manadsrapport-23-2026-10.{kind}"' in answer.headers["content-disposition"]
+        )
+        assert len(answer.content) > 200
+    bad = app_client.get("/uppfoljning/manadsrapport.doc?manad=2026-10&huvudman=23")
+    assert bad.status_code == 422
+    wrong_month = app_client.get("/uppfoljning?manad=2026-13&huvudman=23")
+    assert wrong_month.status_code == 200 and "Rapporten kan inte visas" in wrong_month.text
+    login(app_client, "operator")
+    refused = app_client.get("/uppfoljning/manadsrapport.csv?manad=2026-10&huvudman=23")
+    assert refused.status_code == 403
+
+
+def test_an_administrator_creates_changes_and_deactivates_an_account(
+    app_client: TestClient, session: Session
+) -> None:
+    users(session, "admin", "padmin")
+    csrf = login(app_client, "admin")
+    weak = app_client.post(
+        "/admin/anvandare",
+        data={"csrf_token": csrf, "anvandarnamn": "nykund", "losenord": "kort", "roll": "analyst"},
+    )
+    assert weak.status_code == 200 and "Det finns problem" in weak.text
+    assert 'href="#losenord"' in weak.text
+    made = app_client.post(
+        "/admin/anvandare",
+        data={
+            "csrf_token": csrf,
+            "anvandarnamn": "nykund",
+            "namn": "Ny Analytiker",
+            "losenord": STRONG_PASSWORD,
+            "roll": "analyst",
+            "huvudman": "23, 2380",
+        },
+        follow_redirects=False,
+    )
+    assert made.status_code == 303, made.text
+    user = session.scalar(select(User).where(User.username == "nykund"))
+    assert user is not None and user.role == "analyst" and user.principal_codes == ["23", "2380"]
+    changed = app_client.post(
+        f"/admin/anvandare/{user.id}/roll",
+        data={"csrf_token": csrf, "roll": "operator", "huvudman": "23"},
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303, changed.text
+    session.expire_all()
+    assert user.role == "operator" and user.principal_codes == ["23"]
+    off = app_client.post(
+        f"/admin/anvandare/{user.id}/avaktivera", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert off.status_code == 303
+    session.expire_all()
+    assert user.active is False
+
+    csrf = login(app_client, "padmin")
+    target = session.scalar(select(User).where(User.username == "nykund"))
+    assert target is not None
+    escalate = app_client.post(
+        f"/admin/anvandare/{target.id}/roll",
+        data={"csrf_token": csrf, "roll": "system_admin", "huvudman": "23"},
+    )
+    assert escalate.status_code == 200 and "only a system administrator" in escalate.text
+    session.expire_all()
+    assert target.role == "operator"
