@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
 from samfard.costs.models import SettledTrip
-from samfard.costs.service import insert_settled, load_contract_files, load_contracts
+from samfard.costs.service import insert_settled, load_contract_files
+from samfard.costs.stored_contracts import load_contracts
 from samfard.db import make_engine, transaction, upgrade
 from samfard.demo.history import HistorySettings, generate_days
 from samfard.reference import load_reference_data

@@ -7,6 +7,7 @@ from samfard.costs import models as costs_models
 from samfard.dispatch import models as dispatch_models
 from samfard.geo import models as geo_models
 from samfard.principals import models as principals_models
+from samfard.reports import models as reports_models
 from samfard.travellers import models as travellers_models
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "dispatch_models",
     "geo_models",
     "principals_models",
+    "reports_models",
     "travellers_models",
 ]

@@ -169,5 +169,21 @@ def test_pickup_outside_the_contract_area_is_refused(taxi_2026: Contract) -> Non
 
 def test_own_fleet_standalone_bears_the_runs_vehicle_day_share(own_fleet_2026: Contract) -> None:
     """Half of 1 200 kr + 25 min at 360 kr/h + 20 km * 4 kr = 600 + 150 + 80 kr."""
-    alone = standalone_cost(own_fleet_2026, trip("a", "20", "25"), vehicle_day_share=Decimal("0.5"))
+    run = run_of(trip("a", "20", "25"), vehicle_day_share=Decimal("0.5"))
+    alone = standalone_cost(own_fleet_2026, trip("a", "20", "25"), run)
     assert alone.total == 83000
+
+
+def test_own_fleet_standalone_bears_the_runs_idle_shift_and_empty_km(
+    own_fleet_2026: Contract,
+) -> None:
+    """The driver is paid while idle and the vehicle drives empty to the depot: a trip
+    driven alone would still bear the run's part of both. Half of 1 200 kr + (25 + 35) min
+    at 360 kr/h + (20 + 5) km * 4 kr = 600 + 360 + 100 kr."""
+    run = run_of(
+        trip("a", "20", "25"),
+        vehicle_day_share=Decimal("0.5"),
+        idle_minutes=Decimal(35),
+        empty_km=Decimal(5),
+    )
+    assert standalone_cost(own_fleet_2026, trip("a", "20", "25"), run).total == 106000

@@ -148,3 +148,52 @@ def test_trip_promised_but_not_yet_reported_is_left_out_of_punctuality() -> None
     month = [r for r in aggregate([*records, pending]) if (r.year, r.month) == (2026, 11)]
     lines = {line.kpi: line for line in kpi_lines([r for r in month if r.principal == "23"])}
     assert lines[Kpi.PUNCTUALITY].outcome == 50  # still t1 and t2 only
+
+
+def test_a_partial_base_gives_no_change_but_says_why() -> None:
+    """Records starting 2025-11-01: November 2025 is whole, January to November 2025 is
+    not, so the month compares and the year to date says the base is incomplete."""
+    from datetime import date
+
+    from samfard.reports.exports import report_csv
+    from samfard.reports.render_html import render_html
+    from samfard.reports.render_pdf import render_pdf
+
+    report = build_monthly_report(
+        aggregate(november_records()),
+        year=2026,
+        month=11,
+        scope="Region 23",
+        principal="23",
+        data_from=date(2025, 11, 1),
+    )
+    month = {line.label: line for line in report.month_lines}["Total kostnad"]
+    assert month.base_complete and month.change_pct == Decimal("50.0")
+    ytd = {line.label: line for line in report.ytd_lines}["Total kostnad"]
+    assert (ytd.current, ytd.previous) == (160000, 100000)
+    assert not ytd.base_complete and ytd.change is None and ytd.change_pct is None
+    assert report.notes == (
+        "Ingen förändring mot januari–november 2025 (året hittills) redovisas: underlaget "
+        "börjar 2025-11-01, så jämförelseperioden är ofullständig.",
+    )
+    page = render_html(report)
+    assert "+60,0 %" not in page and "ofullständigt underlag" in page
+    assert report.notes[0] in page
+    assert b"ofullst" in render_pdf(report)
+    ytd_rows = [r for r in report_csv(report).splitlines() if "year_to_date,Total kostnad" in r]
+    assert ytd_rows and ytd_rows[0].endswith(",,,,,ofullständigt underlag")
+
+
+def test_a_base_starting_mid_month_last_year_gives_no_monthly_change() -> None:
+    from datetime import date
+
+    report = build_monthly_report(
+        aggregate(november_records()),
+        year=2026,
+        month=11,
+        scope="Region 23",
+        principal="23",
+        data_from=date(2025, 11, 12),
+    )
+    assert all(line.change is None for line in (*report.month_lines, *report.ytd_lines))
+    assert "ofullständig" in report.summary[0] and "+" not in report.summary[0]

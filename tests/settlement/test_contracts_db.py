@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from samfard.costs.contracts import VehicleType, find_contract
 from samfard.costs.models import Carrier
-from samfard.costs.service import add_contract, load_contract_files, load_contracts
+from samfard.costs.service import add_contract, load_contract_files
+from samfard.costs.stored_contracts import load_contracts
 from samfard.errors import Conflict, InputError
 
 TAXI = {
@@ -49,7 +50,11 @@ def test_demo_contracts_load_once_and_read_back_as_the_files_say(session: Sessio
     )
     assert taxi.code == "JH-TAXI-2026"
     own = next(c for c in contracts if c.code == "JH-EGEN-2025")
-    assert own.own_fleet and own.vehicle_types == {VehicleType.MINIBUS, VehicleType.WHEELCHAIR}
+    assert own.own_fleet and own.vehicle_types == {
+        VehicleType.MINIBUS,
+        VehicleType.WHEELCHAIR,
+        VehicleType.STRETCHER,
+    }
 
 
 def test_an_overlapping_contract_is_refused_naming_both_contracts_and_the_field(

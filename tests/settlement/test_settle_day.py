@@ -44,7 +44,7 @@ def test_every_planned_pickup_is_settled_once_with_its_carrier_contract(session:
     }
     trips = list(session.scalars(select(SettledTrip)))
     assert {(t.booking_id, t.leg_seq) for t in trips} == pickups
-    assert {t.contract_code for t in trips} <= {"JH-TAXI-2026", "VN-TAXI-2026"}
+    assert {t.contract_code for t in trips} <= {"JH-TAXI-2026", "VN-TAXI-2026", "JH-EGEN-2025"}
     assert all(t.run_passengers >= t.passengers >= 1 for t in trips)
     assert all(t.day == DAY for t in trips)
 
@@ -74,3 +74,20 @@ def test_a_priced_run_starts_at_its_first_pickup_not_at_the_depot(session: Sessi
     assert all(run.start_at == first_pickup[run.run_ref] <= run.end_at for run in runs)
     shifts = {ref.rsplit(".", 1)[0] for ref in first_pickup}
     assert len(runs) >= len(shifts)
+
+
+def test_every_run_carrying_one_trip_saves_exactly_nothing(session: Session) -> None:
+    """A stretch with one traveller is that trip driven alone: its boarding and alighting
+    time is in both the run and the standalone cost, in the same vehicle type."""
+    plan_small_day(session)
+    settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
+    trips_of: dict[str, list[SettledTrip]] = defaultdict(list)
+    for trip in session.scalars(select(SettledTrip)):
+        trips_of[trip.run_ref].append(trip)
+    alone = [ts[0] for ts in trips_of.values() if len(ts) == 1]
+    assert alone, "the small day should have runs with one trip"
+    assert [(t.trip_key, t.standalone_ore - t.allocated_ore) for t in alone] == [
+        (t.trip_key, 0) for t in alone
+    ]
+    runs = {r.run_ref: r for r in session.scalars(select(SettledRun))}
+    assert all(runs[t.run_ref].waiting_cmin > 0 for t in alone)  # boarding is billed

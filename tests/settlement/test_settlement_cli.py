@@ -79,3 +79,20 @@ def test_contracts_load_then_plan_and_settle_a_day(
     assert main(["settle", "--date", str(DAY)]) == 0
     out = capsys.readouterr().out
     assert f"settled {DAY} (plan version 1)" in out and "saving" in out
+
+
+def test_kpi_commands_set_what_the_report_shows(
+    database: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = ["kpi", "target", "--principal", "23", "--year", "2026", "--kpi", "punctuality"]
+    assert main([*target, "--value", "95", "--comment", "Avtalets nivå"]) == 0
+    assert "target 95 %, higher is better" in capsys.readouterr().out
+    comment = ["kpi", "comment", "--principal", "23", "--month", "2026-10", "--kpi"]
+    assert main([*comment, "cost_per_trip", "--text", "Två långa resor."]) == 0
+    assert main(["kpi", "list", "--principal", "23", "--year", "2026"]) == 0
+    assert "23 2026 punctuality: target 95 %" in capsys.readouterr().out
+    assert main(["report", "--month", "2026-10", "--principal", "23", "-o", str(tmp_path)]) == 0
+    page = (tmp_path / "manadsrapport-23-2026-10.html").read_text(encoding="utf-8")
+    assert "<td>95,00 %</td>" in page and "Två långa resor." in page
+    assert main([*target, "--value", "many"]) == 2
+    assert "must be a number" in capsys.readouterr().err

@@ -37,6 +37,7 @@ class Permission(enum.StrEnum):
     RUNS_READ = "runs:read"
     MANIFEST_READ = "manifest:read"
     REPORTS_READ = "reports:read"
+    TARGETS_WRITE = "targets:write"  # KPI targets and the month's comments on the figures
     AUDIT_READ = "audit:read"
     USERS_ADMIN = "users:admin"
     PROTECTED_IDENTITY_READ = "protected_identity:read"
@@ -53,6 +54,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.USERS_ADMIN,
             P.ISSUERS_ADMIN,
             P.REPORTS_READ,
+            P.TARGETS_WRITE,
             P.AUDIT_READ,
         }
     ),

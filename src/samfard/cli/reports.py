@@ -3,7 +3,8 @@
 `contracts load` stores the contract files of a folder (the demo contracts by default);
 `settle --date D` prices the newest stored plan of a day and replaces its settled rows;
 `report --month 2026-10 --principal 23 -o DIR` writes the monthly report as HTML, PDF and
-CSV, the three renderings of the same figures.
+CSV, the three renderings of the same figures; `kpi target`, `kpi comment` and `kpi list`
+set and show the targets and comments the report prints beside the key figures.
 """
 
 from __future__ import annotations
@@ -32,6 +33,30 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     report.add_argument("--principal", required=True, help="principal code, e.g. 23")
     report.add_argument("-o", "--output", type=Path, default=Path("."), help="folder (default .)")
     report.set_defaults(handler=_report)
+
+    kpi = subparsers.add_parser("kpi", help="set the key figures' targets and comments")
+    kpi_actions = kpi.add_subparsers(dest="kpi_command", required=True, metavar="ACTION")
+    target = kpi_actions.add_parser("target", help="set a principal's target for a year")
+    target.add_argument("--principal", required=True, help="principal code, e.g. 23")
+    target.add_argument("--year", type=int, required=True)
+    target.add_argument("--kpi", required=True, help="key figure, e.g. cost_per_trip")
+    target.add_argument("--value", required=True, help="in the report's unit (kr, %%, st)")
+    target.add_argument("--service", default=None, help="only this service's table")
+    direction = target.add_mutually_exclusive_group()
+    direction.add_argument("--higher-is-better", dest="higher", action="store_true", default=None)
+    direction.add_argument("--lower-is-better", dest="higher", action="store_false")
+    target.add_argument("--comment", default="", help="shown with the target")
+    target.set_defaults(handler=_kpi_target)
+    comment = kpi_actions.add_parser("comment", help="comment a key figure for a month")
+    comment.add_argument("--principal", required=True)
+    comment.add_argument("--month", required=True, help="YYYY-MM")
+    comment.add_argument("--kpi", required=True)
+    comment.add_argument("--text", required=True, help="empty text removes the comment")
+    comment.set_defaults(handler=_kpi_comment)
+    listing = kpi_actions.add_parser("list", help="show a principal's targets of a year")
+    listing.add_argument("--principal", required=True)
+    listing.add_argument("--year", type=int, required=True)
+    listing.set_defaults(handler=_kpi_list)
 
 
 def _session() -> Any:
@@ -82,7 +107,7 @@ def _settle(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from samfard.access.actor import SYSTEM
     from samfard.reports.exports import report_csv
-    from samfard.reports.render_html import render_html
+    from samfard.reports.render_html import render_page
     from samfard.reports.render_pdf import render_pdf
     from samfard.reports.service import monthly_report, parse_month
 
@@ -94,7 +119,7 @@ def _report(args: argparse.Namespace) -> int:
         )
     args.output.mkdir(parents=True, exist_ok=True)
     stem = args.output / f"manadsrapport-{args.principal}-{year}-{month:02d}"
-    page = f'<!doctype html><html lang="sv"><meta charset="utf-8"><body>{render_html(report)}'
+    page = render_page(report)
     paths = (stem.with_suffix(".html"), stem.with_suffix(".pdf"), stem.with_suffix(".csv"))
     paths[0].write_text(page, encoding="utf-8")
     paths[1].write_bytes(render_pdf(report))
@@ -106,14 +131,88 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _kpi_target(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from samfard.access.actor import SYSTEM
+    from samfard.reports.targets import set_target
+    from samfard.timeutil import STOCKHOLM
+
+    _, session = _session()
+    with session:
+        view = set_target(
+            session=session,
+            actor=SYSTEM,
+            principal=args.principal,
+            year=args.year,
+            kpi=args.kpi,
+            value=args.value,
+            now=datetime.now(STOCKHOLM),
+            service=args.service,
+            higher_is_better=args.higher,
+            comment=args.comment,
+        )
+    print(_target_line(view))
+    return 0
+
+
+def _target_line(view: Any) -> str:
+    where = f" ({view.service})" if view.service else ""
+    sense = "higher is better" if view.higher_is_better else "lower is better"
+    note = f": {view.comment}" if view.comment else ""
+    return (
+        f"{view.principal} {view.year} {view.kpi}{where}: target {view.value} {view.unit}, "
+        f"{sense}{note}"
+    )
+
+
+def _kpi_comment(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from samfard.access.actor import SYSTEM
+    from samfard.reports.service import parse_month
+    from samfard.reports.targets import set_comment
+    from samfard.timeutil import STOCKHOLM
+
+    year, month = parse_month(args.month)
+    _, session = _session()
+    with session:
+        text = set_comment(
+            session=session,
+            actor=SYSTEM,
+            principal=args.principal,
+            year=year,
+            month=month,
+            kpi=args.kpi,
+            comment=args.text,
+            now=datetime.now(STOCKHOLM),
+        )
+    print(f"comment on {args.kpi} for {args.principal} {args.month}: " + (text or "removed"))
+    return 0
+
+
+def _kpi_list(args: argparse.Namespace) -> int:
+    from samfard.reports.targets import target_views
+
+    _, session = _session()
+    with session:
+        views = target_views(session, principal=args.principal, year=args.year)
+    for view in views:
+        print(_target_line(view))
+    if not views:
+        print(f"no targets set for {args.principal} in {args.year}")
+    return 0
+
+
 def load_demo_history(*, day: date, seed: int) -> None:
-    """For `samfard demo`: the demo contracts and 13 months of settled history before the
-    demo day (skipped when history is stored), with the time it took."""
+    """For `samfard demo`: the demo contracts, 25 months of settled history up to the demo
+    day and the demo KPI targets (skipped when history is stored), with the time it took."""
     import time
     from datetime import datetime
 
     from samfard.costs.service import load_contract_files
     from samfard.demo.history import load_history
+    from samfard.demo.targets import set_demo_targets
     from samfard.timeutil import STOCKHOLM
 
     started = time.perf_counter()
@@ -121,6 +220,8 @@ def load_demo_history(*, day: date, seed: int) -> None:
     with session:
         load_contract_files(session)
         done = load_history(session, end_day=day, seed=seed, now=datetime.now(STOCKHOLM))
+        if done is not None:
+            set_demo_targets(session, day=day, now=datetime.now(STOCKHOLM))
     if done is None:
         print("settled history is stored already; none added")
         return

@@ -135,8 +135,5 @@ def allocate_run(
 def settle_run(contract: Contract, run: RunFacts) -> RunAllocation:
     """Price a run and its trips' counterfactuals under one contract, then split the cost."""
     cost = run_cost(contract, run)
-    alone = {
-        t.trip_id: standalone_cost(contract, t, vehicle_day_share=run.vehicle_day_share)
-        for t in run.trips
-    }
+    alone = {t.trip_id: standalone_cost(contract, t, run) for t in run.trips}
     return allocate_run(run, cost, alone)

@@ -113,18 +113,26 @@ class FleetCostModel:
 
     The fixed cost per vehicle-day (vehicle, insurance, depot) is shared by all runs of
     that vehicle on that day; how to share it is the caller's choice, given per run as
-    `RunFacts.vehicle_day_share` (see pricing).
+    `RunFacts.vehicle_day_share` (see pricing). `driver_on_cost_pct` is the employer's
+    on-cost on the wage (employer contributions, pension, insurance: PO-pålägg), so a
+    driver hour costs `driver_per_hour` × (1 + on-cost / 100).
     """
 
     vehicle_type: VehicleType
     fixed_per_vehicle_day: Ore
     driver_per_hour: Ore
     per_km: Decimal
+    driver_on_cost_pct: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
         owner = f"own-fleet cost model for {self.vehicle_type.value}"
-        for name in ("fixed_per_vehicle_day", "driver_per_hour", "per_km"):
+        for name in ("fixed_per_vehicle_day", "driver_per_hour", "per_km", "driver_on_cost_pct"):
             _non_negative(owner, name, getattr(self, name))
+
+    @property
+    def driver_cost_per_hour(self) -> Decimal:
+        """What a paid driver hour costs the region, on-costs included (öre)."""
+        return self.driver_per_hour * (1 + self.driver_on_cost_pct / 100)
 
 
 Tariff = PriceList | FleetCostModel
@@ -301,7 +309,7 @@ def is_weekend_rate_day(day: date) -> bool:
 
 
 _PRICE_FIELDS = ("per_km", "per_driving_minute", "per_waiting_minute")
-_PCT_FIELDS = ("night_surcharge_pct", "weekend_surcharge_pct")
+_PCT_FIELDS = ("night_surcharge_pct", "weekend_surcharge_pct", "driver_on_cost_pct")
 
 
 def _tariff(where: str, raw: Mapping[str, Any], own_fleet: bool) -> Tariff:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from samfard.costs.contracts import (
@@ -53,14 +53,18 @@ class TripFacts:
     passengers: int = 1
     needs: frozenset[Need] = frozenset()
     municipality: str | None = None  # where the trip is picked up, checked against the area
+    # Minutes the vehicle stands still for this trip alone (boarding at the pickup and
+    # alighting at the drop-off); what a run driving it alone bills as waiting.
+    boarding_minutes: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
         where = f"trip {self.trip_id}"
         require_aware(self.pickup_at, field="pickup_at")
-        if self.direct_km < 0 or self.direct_minutes < 0:
+        if self.direct_km < 0 or self.direct_minutes < 0 or self.boarding_minutes < 0:
             raise InputError(
-                f"{where}: direct_km and direct_minutes must be zero or more, got "
-                f"{self.direct_km} km and {self.direct_minutes} min",
+                f"{where}: direct_km, direct_minutes and boarding_minutes must be zero or "
+                f"more, got {self.direct_km} km, {self.direct_minutes} min and "
+                f"{self.boarding_minutes} min",
                 field="direct_km",
             )
         if self.passengers < 1:
@@ -76,6 +80,10 @@ class RunFacts:
 
     `vehicle_day_share` is the fraction of the own-fleet vehicle-day fixed cost this run
     bears (1 if it is the vehicle's only run that day); procured runs ignore it.
+    `idle_minutes` and `empty_km` are this run's part of the own-fleet shift that no run
+    carries passengers in: the driver is paid for the whole shift and the vehicle drives
+    empty to and from the depot, so those costs are shared by the shift's runs. A carrier
+    bills only the stretches with passengers, so procured runs ignore them too.
     """
 
     run_id: str
@@ -88,6 +96,8 @@ class RunFacts:
     trips: tuple[TripFacts, ...]
     basis: CostBasis = CostBasis.PLANNED
     vehicle_day_share: Decimal = Decimal(1)
+    idle_minutes: Decimal = Decimal(0)
+    empty_km: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
         where = f"run {self.run_id}"
@@ -98,7 +108,7 @@ class RunFacts:
                 f"{where}: end {self.end.isoformat()} is before start {self.start.isoformat()}",
                 field="end",
             )
-        for name in ("driven_km", "driving_minutes", "waiting_minutes"):
+        for name in ("driven_km", "driving_minutes", "waiting_minutes", "idle_minutes", "empty_km"):
             if getattr(self, name) < 0:
                 raise InputError(
                     f"{where}: {name} must be zero or more, got {getattr(self, name)}",
@@ -209,12 +219,14 @@ def _price(
     waiting: Decimal,
     trips: tuple[TripFacts, ...],
     vehicle_day_share: Decimal,
+    idle: Decimal,
+    empty_km: Decimal,
 ) -> CostBreakdown:
     if isinstance(tariff, FleetCostModel):
         return CostBreakdown(
-            distance=times(tariff.per_km, km),
+            distance=times(tariff.per_km, km + empty_km),
             fixed=times(tariff.fixed_per_vehicle_day, vehicle_day_share),
-            driver=times(tariff.driver_per_hour, (driving + waiting) / 60),
+            driver=times(tariff.driver_cost_per_hour, (driving + waiting + idle) / 60),
         )
     start_fee = tariff.start_fee
     distance = times(tariff.per_km, km)
@@ -268,24 +280,52 @@ def run_cost(contract: Contract, run: RunFacts) -> RunCost:
         waiting=run.waiting_minutes,
         trips=run.trips,
         vehicle_day_share=run.vehicle_day_share,
+        idle=run.idle_minutes,
+        empty_km=run.empty_km,
     )
     return RunCost(run.run_id, contract.code, run.vehicle_type, run.basis, breakdown)
 
 
-def standalone_cost(
-    contract: Contract, trip: TripFacts, *, vehicle_day_share: Decimal = Decimal(1)
-) -> StandaloneCost:
-    """The trip driven alone under the same contract: direct km and minutes, no waiting,
-    priced at its pickup time, by the cheapest vehicle type that meets its needs (ties go
-    to the vehicle type named first alphabetically, so the answer is deterministic).
+def alone(trip: TripFacts, like: RunFacts | None = None, *, vehicle_type: VehicleType) -> RunFacts:
+    """The run that drives one trip alone: its direct route, its boarding time as waiting,
+    starting at its pickup; for the own fleet it bears the same part of the vehicle-day
+    and of the shift's idle time and empty km as `like` (driven alone, the trip would
+    still have tied up the vehicle and its driver for that part of the day)."""
+    minutes = trip.direct_minutes + trip.boarding_minutes
+    return RunFacts(
+        run_id=f"{trip.trip_id} alone",
+        vehicle_type=vehicle_type,
+        start=trip.pickup_at,
+        end=trip.pickup_at + timedelta(minutes=float(minutes)),
+        driven_km=trip.direct_km,
+        driving_minutes=trip.direct_minutes,
+        waiting_minutes=trip.boarding_minutes,
+        trips=(trip,),
+        vehicle_day_share=like.vehicle_day_share if like else Decimal(1),
+        idle_minutes=like.idle_minutes if like else Decimal(0),
+        empty_km=like.empty_km if like else Decimal(0),
+    )
 
-    For the own fleet the trip bears the same `vehicle_day_share` as its run: driven
-    alone it would still have tied up a vehicle for its part of the day.
+
+def standalone_cost(
+    contract: Contract, trip: TripFacts, run: RunFacts | None = None
+) -> StandaloneCost:
+    """The trip driven alone under the same contract, priced by `run_cost` itself, so a
+    run that carries one trip by its direct route costs exactly its standalone cost.
+
+    With the `run` the trip rode, the trip is driven alone by that run's vehicle type
+    (the coordination saving measures sharing, not the choice of vehicle, which the
+    planner prices) with the run's own-fleet shares. Without a run (a what-if), by the
+    cheapest vehicle type that meets its needs; ties go to the vehicle type named first
+    alphabetically, so the answer is deterministic.
     """
     _require_valid(contract, trip.pickup_at, f"trip {trip.trip_id}")
     _require_served(contract, trip)
-    options = [t for t in contract.tariffs if suitable(t.vehicle_type, trip.needs)]
-    if not options:
+    if run is not None:
+        kinds = [run.vehicle_type]
+    else:
+        kinds = [t.vehicle_type for t in contract.tariffs if suitable(t.vehicle_type, trip.needs)]
+    if not kinds:
         needs = ", ".join(sorted(n.value for n in trip.needs))
         raise InputError(
             f"contract {contract.code} prices no vehicle type that meets the needs of "
@@ -294,18 +334,8 @@ def standalone_cost(
         )
     priced = [
         StandaloneCost(
-            trip.trip_id,
-            tariff.vehicle_type,
-            _price(
-                tariff,
-                at=trip.pickup_at,
-                km=trip.direct_km,
-                driving=trip.direct_minutes,
-                waiting=Decimal(0),
-                trips=(trip,),
-                vehicle_day_share=vehicle_day_share,
-            ),
+            trip.trip_id, kind, run_cost(contract, alone(trip, run, vehicle_type=kind)).breakdown
         )
-        for tariff in options
+        for kind in kinds
     ]
     return min(priced, key=lambda s: (s.total, s.vehicle_type.value))

@@ -31,7 +31,6 @@ from samfard.access.permissions import Permission
 from samfard.booking.models import Booking, Leg
 from samfard.costs.allocation import RunAllocation, settle_run
 from samfard.costs.contracts import (
-    Contract,
     Need,
     VehicleType,
     find_contract,
@@ -40,39 +39,16 @@ from samfard.costs.contracts import (
 )
 from samfard.costs.fee_ledger import FeeLedgerEntry
 from samfard.costs.models import Carrier, ContractRow, SettledRun, SettledTrip
-from samfard.costs.pricing import RunFacts, TripFacts
+from samfard.costs.pricing import RunFacts
+from samfard.costs.stored_contracts import load_contracts
+from samfard.costs.stretches import run_facts
 from samfard.db import transaction
-from samfard.dispatch.models import Run, Stop
 from samfard.dispatch.store import latest_plan, provider_for
 from samfard.errors import InputError, NotFound
-from samfard.geo.traveltime import Point, TravelTimeProvider
 from samfard.timeutil import STOCKHOLM
 
 DEMO_CONTRACTS = Path(__file__).resolve().parent.parent / "data" / "contracts"
 CENTI = Decimal("0.01")
-
-
-def contract_of(row: ContractRow, carrier: Carrier) -> Contract:
-    """The pure contract of a stored row (parsed again, so a bad row cannot be priced with)."""
-    return parse_contract(
-        {
-            "code": row.code,
-            "carrier": carrier.name,
-            "valid_from": row.valid_from,
-            "valid_to": row.valid_to,
-            "area": row.area,
-            "own_fleet": row.own_fleet,
-            "tariffs": row.tariffs,
-        }
-    )
-
-
-def load_contracts(session: Session) -> list[Contract]:
-    """Every stored contract as pure data."""
-    rows = session.execute(
-        select(ContractRow, Carrier).join(Carrier).order_by(ContractRow.code)
-    ).all()
-    return [contract_of(row, carrier) for row, carrier in rows]
 
 
 def ensure_carrier(session: Session, *, name: str, org_number: str, own_fleet: bool) -> Carrier:
@@ -161,93 +137,6 @@ class Settlement:
     trips: int
     cost: int
     standalone: int
-
-
-def _needs(booking: Booking) -> frozenset[Need]:
-    values = {n.value for n in Need}
-    return frozenset(Need(n) for n in booking.needs or () if n in values)
-
-
-def _minutes(seconds: float) -> Decimal:
-    return (Decimal(seconds) / 60).quantize(CENTI)
-
-
-def _segments(stops: Sequence[Stop]) -> list[list[Stop]]:
-    """The stops split where the vehicle becomes empty: each part is one occupied trip."""
-    parts: list[list[Stop]] = []
-    on_board = 0
-    for stop in stops:
-        if on_board == 0:
-            parts.append([])
-        parts[-1].append(stop)
-        on_board += 1 if stop.kind == "pickup" else -1
-    return [part for part in parts if any(s.kind == "pickup" for s in part)]
-
-
-def run_facts(
-    run: Run,
-    legs: Mapping[int, Leg],
-    bookings: Mapping[int, Booking],
-    provider: TravelTimeProvider,
-) -> list[RunFacts]:
-    """A stored vehicle run's priced runs: one per stretch with passengers on board.
-
-    A plan's run is the vehicle's whole shift, depot to depot; a carrier bills the
-    stretches it drives with passengers (first pickup until the vehicle is empty again),
-    not its idle hours, so each stretch is priced as a run (körning). Km and driving
-    minutes follow the travel-time provider from stop to stop; the rest of the stretch's
-    planned duration is waiting. An own-fleet vehicle's day cost is shared evenly by its
-    stretches. Each pickup's direct route (for its standalone cost) comes from the same
-    provider.
-    """
-    stretches = _segments(run.stops)
-    facts: list[RunFacts] = []
-    for k, stretch in enumerate(stretches):
-        points = [_where(stop, legs[stop.leg_id]) for stop in stretch]
-        pickups = [(i, s) for i, s in enumerate(stretch) if s.kind == "pickup"]
-        ends = [
-            Point(legs[s.leg_id].destination_lat, legs[s.leg_id].destination_lon)
-            for _, s in pickups
-        ]
-        matrix = provider.matrix(points + ends)
-        hops = range(len(points) - 1)
-        driving_s = sum(matrix.duration(i, i + 1) for i in hops)
-        stretch_s = (stretch[-1].planned_at - stretch[0].planned_at).total_seconds()
-        trips = []
-        for n, (i, stop) in enumerate(pickups):
-            booking = bookings[stop.booking_id]
-            trips.append(
-                TripFacts(
-                    trip_id=f"b{stop.booking_id}.{stop.leg_seq}",
-                    principal=booking.principal_code,
-                    service=booking.service,
-                    pickup_at=stop.planned_at,
-                    direct_km=Decimal(matrix.distance(i, len(points) + n)) / 1000,
-                    direct_minutes=_minutes(matrix.duration(i, len(points) + n)),
-                    passengers=1 + len(booking.companions or ()),
-                    needs=_needs(booking),
-                )
-            )
-        facts.append(
-            RunFacts(
-                run_id=f"p{run.plan_run_id}.r{run.id}.{k + 1}",
-                vehicle_type=VehicleType(run.vehicle.vehicle_type),
-                start=stretch[0].planned_at,
-                end=stretch[-1].planned_at,
-                driven_km=Decimal(sum(matrix.distance(i, i + 1) for i in hops)) / 1000,
-                driving_minutes=_minutes(driving_s),
-                waiting_minutes=_minutes(max(0.0, stretch_s - driving_s)),
-                trips=tuple(trips),
-                vehicle_day_share=(Decimal(1) / len(stretches)).quantize(Decimal("0.0001")),
-            )
-        )
-    return facts
-
-
-def _where(stop: Stop, leg: Leg) -> Point:
-    if stop.kind == "pickup":
-        return Point(leg.origin_lat, leg.origin_lon)
-    return Point(leg.destination_lat, leg.destination_lon)
 
 
 def settled_rows(
@@ -381,13 +270,14 @@ def settle_day(
             dialysis = frozenset(
                 k for k, s in keys.items() if bookings[s.booking_id].purpose == "dialysis"
             )
-            for facts in run_facts(run, legs, bookings, provider):
-                contract = find_contract(
-                    contracts,
-                    carrier=run.vehicle.carrier_name,
-                    vehicle_type=facts.vehicle_type,
-                    day=day,
-                )
+            contract = find_contract(
+                contracts,
+                carrier=run.vehicle.carrier_name,
+                vehicle_type=VehicleType(run.vehicle.vehicle_type),
+                day=day,
+            )
+            priced = run_facts(run, legs, bookings, provider, own_fleet=contract.own_fleet, day=day)
+            for facts in priced:
                 allocation = settle_run(contract, facts)
                 one_run, its_trips = settled_rows(
                     facts,

@@ -1,7 +1,9 @@
-"""Thirteen months of settled history for the demo, so the reports have a year to compare.
+"""Two years of settled history for the demo, so the reports have whole years to compare.
 
-The live demo has one planned day; a board report needs the same month last year. This
-module invents settled trips back from the demo day with the shape of real demand:
+The live demo has one planned day; a board report compares the month and the year to
+date with the same periods last year, so the history starts in the demo day's month two
+years back (25 months with the demo month): last year is whole from January for any demo
+date. This module invents settled trips back from the demo day with the shape of real demand:
 about 70 trips on a weekday for both regions (fewer at weekends, more in winter, about
 6 % more in the second year), sjukresor with dialysis to the region, färdtjänst and
 riksfärdtjänst to the municipalities, wheelchair and stretcher needs, shared runs of one
@@ -10,8 +12,10 @@ taxi contracts of 2026 raise the rates from 1 April, which the year-over-year su
 then explains as a price effect), and split by `settle_run`, so history obeys the same
 rules as a settled day.
 
-Geometry is not simulated: each trip draws a direct distance for its service, and a run
-drives its longest trip plus a third of the others plus a km per stop. Fees are flat demo
+Geometry is not simulated: each trip draws a direct distance for its service; a run with
+one trip drives exactly its direct route (so it saves exactly nothing, as on a settled
+day), a shared run its longest trip plus a third of the others plus a km per stop; every
+trip stands still for the planner's boarding and alighting time. Fees are flat demo
 amounts per service (the fee ledger is not replayed for invented trips).
 `generate_history` is pure (seed in, rows out); `load_history` inserts them in bulk.
 """
@@ -33,18 +37,26 @@ from samfard.costs.allocation import settle_run
 from samfard.costs.contracts import Contract, Need, VehicleType, find_contract
 from samfard.costs.models import SettledRun
 from samfard.costs.pricing import RunFacts, TripFacts
-from samfard.costs.service import insert_settled, load_contracts, settled_rows
+from samfard.costs.service import insert_settled, settled_rows
+from samfard.costs.stored_contracts import load_contracts
 from samfard.db import transaction
 from samfard.errors import InputError, NotFound
 from samfard.timeutil import local
 
-MONTHS_BACK = 13
+MONTHS_BACK = 24
 REGIONS = {
     "23": ("Demo Taxi Jämtland Härjedalen", ("2303", "2305", "2309", "2313", "2321", "2380")),
     "22": ("Demo Taxi Västernorrland", ("2260", "2262", "2280", "2281", "2282", "2284")),
 }
 SPECIAL = "Demo Specialtransport Mittnorrland"
 OWN_FLEET = "Region Jämtland Härjedalen egen regi"
+OWN_SHIFT_MINUTES = Decimal(9 * 60)
+# Boarding and alighting, the planner's service times at both ends (dispatch defaults).
+BOARDING = {
+    VehicleType.TAXI: Decimal(4),
+    VehicleType.WHEELCHAIR: Decimal(10),
+    VehicleType.STRETCHER: Decimal(20),
+}  # the own fleet's 07-16 shift (dispatch.fleet)
 # service, share of trips, median direct km, demo fee in öre
 SERVICES = (
     ("dialysis", 0.14, 25.0, 0),
@@ -79,6 +91,12 @@ def history_start(end_day: date) -> date:
     """The first day of the month MONTHS_BACK months before the end day's month."""
     months = end_day.year * 12 + end_day.month - 1 - MONTHS_BACK
     return date(months // 12, months % 12 + 1, 1)
+
+
+def history_first(contracts: Sequence[Contract], end_day: date) -> date:
+    """The first day of history: `history_start`, not before the first contract."""
+    earliest = min((c.valid_from for c in contracts), default=history_start(end_day))
+    return max(history_start(end_day), earliest)
 
 
 def _volume(day: date, start: date, settings: HistorySettings, rng: random.Random) -> int:
@@ -120,6 +138,7 @@ def _trip(key: str, county: str, day: date, rng: random.Random) -> _Trip:
         pickup_at=pickup,
         direct_km=km,
         direct_minutes=(km * 60 / 55 + 4).quantize(Decimal("0.01")),
+        boarding_minutes=BOARDING[vehicle],
         passengers=1 + (rng.random() < 0.15),
         needs=needs,
     )
@@ -128,6 +147,8 @@ def _trip(key: str, county: str, day: date, rng: random.Random) -> _Trip:
 
 def _carrier(county: str, vehicle: VehicleType, rng: random.Random) -> str:
     if vehicle is VehicleType.STRETCHER:
+        if county == "23" and rng.random() < 0.3:
+            return OWN_FLEET
         return SPECIAL if rng.random() < 0.6 else REGIONS[county][0]
     if vehicle is VehicleType.WHEELCHAIR:
         if county == "23" and rng.random() < 0.25:
@@ -136,14 +157,20 @@ def _carrier(county: str, vehicle: VehicleType, rng: random.Random) -> str:
     return REGIONS[county][0]
 
 
-def _run_facts(ref: str, vehicle: VehicleType, trips: Sequence[_Trip], share: Decimal) -> RunFacts:
-    kms = sorted((t.facts.direct_km for t in trips), reverse=True)
-    # Fellow passengers live along the way: each adds a third of its direct route.
-    approach = Decimal(len(trips))
-    driven = kms[0] + sum(kms[1:], Decimal(0)) * Decimal("0.35") + approach
-    driving = (driven * 60 / 55).quantize(Decimal("0.01"))
-    waiting = Decimal("1.5") * len(trips)
-    start = min(t.facts.pickup_at for t in trips) - timedelta(minutes=float(approach) * 60 / 55)
+def _run_facts(
+    ref: str, vehicle: VehicleType, trips: Sequence[_Trip], share: Decimal, own_fleet: bool
+) -> RunFacts:
+    first = min(t.facts.pickup_at for t in trips)
+    waiting = sum((t.facts.boarding_minutes for t in trips), Decimal(0))
+    if len(trips) == 1:  # driven alone: exactly the trip's direct route and boarding
+        driven, driving = trips[0].facts.direct_km, trips[0].facts.direct_minutes
+    else:
+        # Fellow passengers live along the way: each adds a third of its direct route
+        # and a km to reach.
+        kms = sorted((t.facts.direct_km for t in trips), reverse=True)
+        driven = kms[0] + sum(kms[1:], Decimal(0)) * Decimal("0.35") + len(trips)
+        driving = (driven * 60 / 55 + 4).quantize(Decimal("0.01"))
+    start = first
     end = start + timedelta(minutes=float(driving + waiting))
     return RunFacts(
         run_id=ref,
@@ -155,6 +182,12 @@ def _run_facts(ref: str, vehicle: VehicleType, trips: Sequence[_Trip], share: De
         waiting_minutes=waiting,
         trips=tuple(t.facts for t in trips),
         vehicle_day_share=share,
+        # An own vehicle's driver is paid for the whole shift: each of its runs bears its
+        # share of the shift's time not spent with passengers, and of the empty km.
+        idle_minutes=max(Decimal(0), OWN_SHIFT_MINUTES * share - driving - waiting)
+        if own_fleet
+        else Decimal(0),
+        empty_km=Decimal(5) if own_fleet else Decimal(0),
     )
 
 
@@ -195,7 +228,9 @@ def _day_rows(
         while first < len(queue):
             on_board = queue[first : first + rng.randint(1, most)]
             first += len(on_board)
-            facts = _run_facts(f"{stamp}-r{len(runs):03d}", vehicle, on_board, share)
+            facts = _run_facts(
+                f"{stamp}-r{len(runs):03d}", vehicle, on_board, share, contract.own_fleet
+            )
             allocation = settle_run(contract, facts)
             run_row, trip_rows = settled_rows(
                 facts,
@@ -248,10 +283,11 @@ def generate_history(
     now: datetime,
     settings: HistorySettings | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The demo history: `generate_days` from `history_start(end_day)` to `end_day`."""
+    """The demo history: `generate_days` from `history_start(end_day)`, or from the first
+    contract's start if that is later (there is nothing to price before it), to `end_day`."""
     return generate_days(
         contracts,
-        first=history_start(end_day),
+        first=history_first(contracts, end_day),
         end_day=end_day,
         seed=seed,
         now=now,
@@ -291,4 +327,5 @@ def load_history(
     )
     with transaction(session):
         insert_settled(session, runs, trips)
-    return HistoryLoad(len(runs), len(trips), history_start(end_day), end_day - timedelta(days=1))
+    first = history_first(contracts, end_day)
+    return HistoryLoad(len(runs), len(trips), first, end_day - timedelta(days=1))

@@ -4,8 +4,12 @@ Sized for a demo day of about 600 trips (samfard.demo.generator): a taxi does so
 passenger trips in a shift with sharing, so about 60 taxis, a third as many wheelchair
 vehicles and a stretcher vehicle near each hospital. A vehicle's shift is its operating
 day (two drivers): early enough for dialysis patients from the mountains, late enough
-for evening färdtjänst. Depots are looked up by name in the gazetteer so their
-coordinates have one source (places.csv).
+for evening färdtjänst. These belong to the procured carriers. Region Jämtland
+Härjedalen also runs its own wheelchair and stretcher vehicles in Östersund (egen regi,
+one driver on a 07-16 shift), so the plan and the reports weigh own vehicles against
+procured ones. Depots are looked up by name in the gazetteer so their coordinates have
+one source (places.csv). The planner prices every vehicle by its carrier's contract
+(dispatch.tariffs); the per-vehicle costs stored here apply only without a contract.
 """
 
 from __future__ import annotations
@@ -61,6 +65,12 @@ DEPOTS: tuple[tuple[str, str, int, int, int], ...] = (
     ("Ånge", "22", 2, 1, 0),
 )
 CARRIERS = {"23": (1, "Demo Taxi Jämtland Härjedalen"), "22": (2, "Demo Taxi Västernorrland")}
+# Region Jämtland Härjedalen's own fleet (egen regi): one driver a vehicle on a day shift,
+# paid for the whole shift, so the reports can weigh own vehicles against procured ones.
+OWN_FLEET = (3, "Region Jämtland Härjedalen egen regi")
+OWN_SHIFT = (time(7), time(16))
+# (depot town, county, wheelchair vehicles, stretcher vehicles) of the own fleet
+OWN_DEPOTS: tuple[tuple[str, str, int, int], ...] = (("Östersund", "23", 2, 1),)
 
 
 def load_demo_fleet(session: Session, *, scale: float = 1.0) -> int:
@@ -73,45 +83,82 @@ def load_demo_fleet(session: Session, *, scale: float = 1.0) -> int:
         raise InputError(f"fleet scale must be in (0, 10], got {scale}", field="scale")
     if session.scalar(select(func.count(Vehicle.id))):
         return 0
+    towns = {town for town, *_ in DEPOTS} | {town for town, *_ in OWN_DEPOTS}
+    places = {town: _depot(session, town) for town in sorted(towns)}
     added = 0
     for town, county, *counts in DEPOTS:
-        place = session.scalar(
-            select(Place).where(Place.name == town, Place.kind == PlaceKind.LOCALITY.value)
-        )
-        if place is None:
-            raise InputError(
-                f"depot town {town} is not in the gazetteer: load places first "
-                "(`samfard db upgrade` then `samfard demo-data`)",
-                field="places",
-            )
-        carrier_id, carrier_name = CARRIERS[county]
         for kind_name, count in zip(KINDS, counts, strict=True):
-            kind = KINDS[kind_name]
             wanted = round(count * scale)
             if kind_name == "taxi":
                 wanted = max(1, wanted)
             for n in range(1, wanted + 1):
                 session.add(
-                    Vehicle(
-                        code=f"{town}-{kind_name}-{n}",
-                        carrier_name=carrier_name,
-                        carrier_id=carrier_id,
-                        county_code=county,
-                        vehicle_type=kind.type,
-                        seats=kind.seats,
-                        wheelchair_places=kind.wheelchair,
-                        stretcher_places=kind.stretcher,
-                        depot_name=town,
-                        depot_lat=place.lat,
-                        depot_lon=place.lon,
-                        shift_start=kind.shift[0],
-                        shift_end=kind.shift[1],
-                        cost_per_km_ore=kind.per_km_ore,
-                        cost_per_hour_ore=kind.per_hour_ore,
-                        fixed_cost_ore=kind.fixed_ore,
-                        active=True,
+                    _vehicle(
+                        f"{town}-{kind_name}-{n}",
+                        CARRIERS[county],
+                        county,
+                        KINDS[kind_name],
+                        places[town],
+                        KINDS[kind_name].shift,
+                    )
+                )
+                added += 1
+    for town, county, *counts in OWN_DEPOTS:
+        for kind_name, count in zip(("wheelchair", "stretcher"), counts, strict=True):
+            # The own fleet is rostered whatever the day's volume: never scaled away.
+            for n in range(1, max(1, round(count * scale)) + 1):
+                session.add(
+                    _vehicle(
+                        f"{town}-egen-{kind_name}-{n}",
+                        OWN_FLEET,
+                        county,
+                        KINDS[kind_name],
+                        places[town],
+                        OWN_SHIFT,
                     )
                 )
                 added += 1
     session.flush()
     return added
+
+
+def _depot(session: Session, town: str) -> Place:
+    place = session.scalar(
+        select(Place).where(Place.name == town, Place.kind == PlaceKind.LOCALITY.value)
+    )
+    if place is None:
+        raise InputError(
+            f"depot town {town} is not in the gazetteer: load places first "
+            "(`samfard db upgrade` then `samfard demo-data`)",
+            field="places",
+        )
+    return place
+
+
+def _vehicle(
+    code: str,
+    carrier: tuple[int, str],
+    county: str,
+    kind: VehicleKind,
+    place: Place,
+    shift: tuple[time, time],
+) -> Vehicle:
+    return Vehicle(
+        code=code,
+        carrier_name=carrier[1],
+        carrier_id=carrier[0],
+        county_code=county,
+        vehicle_type=kind.type,
+        seats=kind.seats,
+        wheelchair_places=kind.wheelchair,
+        stretcher_places=kind.stretcher,
+        depot_name=place.name,
+        depot_lat=place.lat,
+        depot_lon=place.lon,
+        shift_start=shift[0],
+        shift_end=shift[1],
+        cost_per_km_ore=kind.per_km_ore,
+        cost_per_hour_ore=kind.per_hour_ore,
+        fixed_cost_ore=kind.fixed_ore,
+        active=True,
+    )

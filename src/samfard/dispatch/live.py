@@ -113,7 +113,13 @@ def _place(
     if booking not in bookings:
         bookings.append(booking)
     legs = store.leg_inputs(session, bookings)
-    day = build_problem(booking.service_date, legs, store.read_fleet(session), provider, defaults)
+    day = build_problem(
+        booking.service_date,
+        legs,
+        store.read_fleet(session, booking.service_date),
+        provider,
+        defaults,
+    )
     new_ids = [leg.request_id for leg in legs if leg.booking_id == booking.id]
     for rid, reason in day.rejected:
         if rid in new_ids:

@@ -12,11 +12,12 @@ Where a booking's decision carries a time tolerance (assessment writes
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from samfard.dispatch.tariffs import PlanningCosts
 from samfard.errors import InputError
 from samfard.geo.traveltime import Point, TravelTimeProvider
 from samfard.planning.model import Objective, Problem, Request, Vehicle, VehicleType, Window
@@ -79,7 +80,12 @@ class LegInput:
 
 @dataclass(frozen=True, slots=True)
 class FleetVehicle:
-    """One vehicle's shift as the planner sees it (costs in öre)."""
+    """One vehicle's shift as the planner sees it (costs in öre).
+
+    `tariff` is the planning cost of the vehicle's contract on the day (dispatch.tariffs);
+    when it is given it wins over the stored per-vehicle costs, which remain for a vehicle
+    whose carrier has no contract stored.
+    """
 
     vehicle_id: int
     vehicle_type: str
@@ -92,6 +98,7 @@ class FleetVehicle:
     cost_per_km_ore: int
     cost_per_hour_ore: int
     fixed_cost_ore: int
+    tariff: PlanningCosts | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,10 +156,13 @@ def _extra_ride_min(leg: LegInput, defaults: PlanningDefaults) -> int:
     return defaults.extra_ride_beyond_min
 
 
-def _service_s(needs: tuple[str, ...], defaults: PlanningDefaults) -> float:
-    if "stretcher" in needs:
+def service_seconds(needs: Iterable[str], defaults: PlanningDefaults) -> float:
+    """Time the vehicle stands still at a pickup or drop-off for a traveller with these
+    needs (boarding or alighting); settlement uses the same figure."""
+    kinds = set(needs)
+    if "stretcher" in kinds:
         return defaults.service_stretcher_min * MINUTE
-    if "wheelchair" in needs:
+    if "wheelchair" in kinds:
         return defaults.service_wheelchair_min * MINUTE
     return defaults.service_seated_min * MINUTE
 
@@ -185,7 +195,7 @@ def _request(
         extra = _extra_ride_min(leg, defaults) * MINUTE
     else:
         before, after, extra = (m * MINUTE for m in tolerance)
-    service = _service_s(leg.needs, defaults)
+    service = service_seconds(leg.needs, defaults)
     if leg.requested_pickup_at is not None:
         t = seconds_of(day, leg.requested_pickup_at)
         pickup_window = Window(t - before, t + after)
@@ -243,10 +253,27 @@ def _vehicle(v: FleetVehicle, depot: int, day: date) -> Vehicle:
         start_depot=depot,
         end_depot=depot,
         type=VehicleType(v.vehicle_type),
-        cost_per_distance=v.cost_per_km_ore / 1000.0,
-        cost_per_time=v.cost_per_hour_ore / 3600.0,
-        fixed_cost=float(v.fixed_cost_ore),
+        **_costs(v),
     )
+
+
+def _costs(v: FleetVehicle) -> dict[str, Any]:
+    """The vehicle's objective weights per metre, per second and per use."""
+    if v.tariff is None:
+        return {
+            "cost_per_distance": v.cost_per_km_ore / 1000.0,
+            "cost_per_time": v.cost_per_hour_ore / 3600.0,
+            "fixed_cost": float(v.fixed_cost_ore),
+        }
+    t = v.tariff
+    return {
+        "cost_per_distance": float(t.per_km / 1000),
+        "cost_per_time": 0.0,
+        "fixed_cost": float(t.fixed),
+        "cost_per_pickup": float(t.per_pickup),
+        "cost_per_transit_time": float(t.per_transit_minute / 60),
+        "free_depot_legs": t.free_depot_legs,
+    }
 
 
 def build_problem(

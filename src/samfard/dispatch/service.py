@@ -64,7 +64,7 @@ def day_problem(
 ) -> DayProblem:
     bookings = store.read_bookings(session, day, booking_ids)
     legs = store.leg_inputs(session, bookings)
-    return build_problem(day, legs, store.read_fleet(session), provider, defaults)
+    return build_problem(day, legs, store.read_fleet(session, day), provider, defaults)
 
 
 def plan_day(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -17,13 +18,18 @@ from sqlalchemy.orm import Session, selectinload
 
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
+from samfard.costs.contracts import Contract, VehicleType, find_contract
+from samfard.costs.stored_contracts import load_contracts
 from samfard.dispatch.models import PlanRun, Run, Stop, Vehicle
 from samfard.dispatch.problem_builder import DayProblem, FleetVehicle, LegInput, tolerance_minutes
+from samfard.dispatch.tariffs import PlanningCosts, planning_costs
+from samfard.errors import NotFound
 from samfard.geo.models import Place
 from samfard.geo.traveltime import GeodesicProvider, Point, TravelTimeProvider
 from samfard.planning.model import Route, Solution, StopKind, Unserved, Window
 from samfard.planning.model import Stop as PlanStop
 from samfard.planning.verifier import route_cost
+from samfard.timeutil import local
 from samfard.travellers.models import Traveller
 
 # Assigned bookings (a carrier accepted the run) keep their place when a day is re-planned.
@@ -43,8 +49,11 @@ def provider_for(osrm_url: str | None) -> TravelTimeProvider:
     return GeodesicProvider()
 
 
-def read_fleet(session: Session) -> list[FleetVehicle]:
+def read_fleet(session: Session, day: date | None = None) -> list[FleetVehicle]:
+    """The active vehicles; with a `day`, each priced by its carrier's contract of that day
+    (dispatch.tariffs), so the plan the planner finds cheapest is the cheapest to pay."""
     rows = session.scalars(select(Vehicle).where(Vehicle.active).order_by(Vehicle.id))
+    contracts = load_contracts(session) if day is not None else []
     return [
         FleetVehicle(
             vehicle_id=v.id,
@@ -58,9 +67,22 @@ def read_fleet(session: Session) -> list[FleetVehicle]:
             cost_per_km_ore=v.cost_per_km_ore,
             cost_per_hour_ore=v.cost_per_hour_ore,
             fixed_cost_ore=v.fixed_cost_ore,
+            tariff=None if day is None else _tariff(v, contracts, day),
         )
         for v in rows
     ]
+
+
+def _tariff(vehicle: Vehicle, contracts: Sequence[Contract], day: date) -> PlanningCosts | None:
+    kind = VehicleType(vehicle.vehicle_type)
+    try:
+        contract = find_contract(
+            contracts, carrier=vehicle.carrier_name, vehicle_type=kind, day=day
+        )
+    except NotFound:
+        return None
+    shift = local(day, vehicle.shift_end) - local(day, vehicle.shift_start)
+    return planning_costs(contract, kind, day, Decimal(shift.total_seconds()) / 60)
 
 
 def read_bookings(

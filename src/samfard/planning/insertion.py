@@ -252,19 +252,26 @@ def _candidate_views(
         return views
     # Idle vehicles alike but for their depots: only the few whose trip from and back to
     # the depot costs least can give the cheapest insertion, so only those are screened.
-    idle: dict[tuple[object, ...], list[tuple[float, int, Vehicle]]] = {}
+    # Ties (free depot legs cost nothing) go to the nearest depot, which can reach in time.
+    idle: dict[tuple[object, ...], list[tuple[float, float, int, Vehicle]]] = {}
     t, dist, w = problem.time, problem.distance, problem.objective
     for order, vehicle in enumerate(problem.vehicles):
         if vehicle.id in used or not _compatible(vehicle, request, reasons):
             continue
         s, e = vehicle.start_depot, vehicle.end_depot
-        reach = w.distance * vehicle.cost_per_distance * (
-            dist[s][request.pickup] + dist[request.dropoff][e]
-        ) + w.time * vehicle.cost_per_time * (t[s][request.pickup] + t[request.dropoff][e])
-        idle.setdefault(_kind(vehicle)[4:], []).append((reach, order, vehicle))
+        reach = w.fixed * vehicle.cost_per_pickup
+        if not vehicle.free_depot_legs:
+            reach += w.distance * vehicle.cost_per_distance * (
+                dist[s][request.pickup] + dist[request.dropoff][e]
+            ) + w.distance * vehicle.cost_per_transit_time * (
+                t[s][request.pickup] + t[request.dropoff][e]
+            )
+        reach += w.time * vehicle.cost_per_time * (t[s][request.pickup] + t[request.dropoff][e])
+        near = t[s][request.pickup] + t[request.dropoff][e]
+        idle.setdefault(_kind(vehicle)[4:], []).append((reach, near, order, vehicle))
     for group in idle.values():
-        group.sort(key=lambda item: item[:2])
-        views.extend(route_view(problem, v, None, requests) for _, _, v in group[:idle_per_kind])
+        group.sort(key=lambda item: item[:3])
+        views.extend(route_view(problem, v, None, requests) for *_, v in group[:idle_per_kind])
     return views
 
 
@@ -272,7 +279,8 @@ def _kind(v: Vehicle) -> tuple[object, ...]:
     """Everything about a vehicle but its id, depots first."""
     return (
         v.start_depot, v.end_depot, v.shift, v.capacity, v.type, v.cost_per_distance,
-        v.cost_per_time, v.fixed_cost, v.max_duration, v.front_seats,
+        v.cost_per_time, v.fixed_cost, v.max_duration, v.front_seats, v.cost_per_pickup,
+        v.cost_per_transit_time, v.free_depot_legs,
     )  # fmt: skip
 
 

@@ -131,9 +131,24 @@ def screen(
     sp, sd = request.pickup_service, request.dropoff_service
     max_ride = request.max_ride if request.max_ride is not None else math.inf
     front = 1 if request.front_seat else 0
-    per_dist = problem.objective.distance * v.cost_per_distance
-    per_time = problem.objective.time * v.cost_per_time
-    fixed = problem.objective.fixed * v.fixed_cost if view.route is None else 0.0
+    w = problem.objective
+    per_dist = w.distance * v.cost_per_distance
+    per_transit = w.distance * v.cost_per_transit_time
+    per_time = w.time * v.cost_per_time
+    fixed = w.fixed * v.fixed_cost if view.route is None else 0.0
+    fixed += w.fixed * v.cost_per_pickup + per_transit * (sp + sd)
+
+    def leg(a: int, b: int, free: bool) -> float:
+        """Distance and travel-time cost of an arc (the stop's service is priced apart)."""
+        if free:
+            return 0.0
+        return per_dist * dist[a][b] + per_transit * t[a][b]
+
+    def free_around(k: int) -> tuple[bool, bool]:
+        """Whether the arcs leaving visit k and entering visit k + 1 are free depot legs."""
+        if not v.free_depot_legs:
+            return False, False
+        return visits[k].kind is StopKind.START, visits[k + 1].kind is StopKind.END
 
     def fits(k: int) -> bool:
         if view.alone[k] or (request.ride_alone and any(view.load[k])):
@@ -144,9 +159,15 @@ def screen(
             q + x <= c for q, x, c in zip(view.load[k], request.load, v.capacity, strict=True)
         )
 
-    def added(a: int, x: int, b: int) -> float:
-        return per_dist * (dist[a][x] + dist[x][b] - dist[a][b]) + per_time * (
-            t[a][x] + t[x][b] - t[a][b]
+    def added(k: int, x: int) -> float:
+        """Cost of visiting location x between visit k and visit k + 1."""
+        a, b = visits[k].location, visits[k + 1].location
+        out, home = free_around(k)
+        return (
+            leg(a, x, out)
+            + leg(x, b, home)
+            - leg(a, b, out or home)
+            + per_time * (t[a][x] + t[x][b] - t[a][b])
         )
 
     found: list[tuple[float, int, int, int]] = []
@@ -163,8 +184,10 @@ def screen(
         # Ride time if the pickup waits as long as its window lets it: a lower bound.
         direct = bd <= dw.latest + EPS and bd - (pw.latest + sp) <= max_ride + EPS
         if direct and bd + sd + t[d][nxt] <= latest[i + 1] + EPS:
-            cost = per_dist * (dist[li][p] + dist[p][d] + dist[d][nxt] - dist[li][nxt])
+            out, home = free_around(i)
+            cost = leg(li, p, out) + leg(p, d, False) + leg(d, nxt, home)
             cost += per_time * (t[li][p] + t[p][d] + t[d][nxt] - t[li][nxt])
+            cost -= leg(li, nxt, out or home)
             found.append((cost + fixed, index, i, i))
         if request.ride_alone:
             continue
@@ -172,7 +195,7 @@ def screen(
         if cur > latest[i + 1] + EPS or i + 1 == last:
             continue
         latest_leave = min(pw.latest, latest[i + 1] - sp - t[p][nxt]) + sp
-        pickup_cost = added(li, p, nxt)
+        pickup_cost = added(i, p)
         for j in range(i + 1, last):
             if not fits(j):
                 break
@@ -181,7 +204,7 @@ def screen(
             if bd > dw.latest + EPS or bd - latest_leave > max_ride + EPS:
                 break  # a later drop-off is only later
             if bd + sd + t[d][after] <= latest[j + 1] + EPS:
-                found.append((pickup_cost + added(lj, d, after) + fixed, index, i, j))
+                found.append((pickup_cost + added(j, d) + fixed, index, i, j))
             cur = max(visits[j + 1].earliest, cur + visits[j].service + t[lj][after])
             if cur > latest[j + 1] + EPS:
                 break

@@ -59,6 +59,9 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "fixed_cost": v.fixed_cost,
                 "max_duration": v.max_duration,
                 "front_seats": v.front_seats,
+                "cost_per_pickup": v.cost_per_pickup,
+                "cost_per_transit_time": v.cost_per_transit_time,
+                "free_depot_legs": v.free_depot_legs,
             }
             for v in problem.vehicles
         ],
@@ -153,6 +156,9 @@ def _vehicle(data: dict[str, Any], i: int) -> Vehicle:
             fixed_cost=_opt(data, "fixed_cost", where, float, 0.0),
             max_duration=_opt(data, "max_duration", where, float, None),
             front_seats=_opt(data, "front_seats", where, _as_int, 1),
+            cost_per_pickup=_opt(data, "cost_per_pickup", where, float, 0.0),
+            cost_per_transit_time=_opt(data, "cost_per_transit_time", where, float, 0.0),
+            free_depot_legs=_opt(data, "free_depot_legs", where, _as_bool, False),
         )
     except InputError as error:
         if error.message.startswith(where):

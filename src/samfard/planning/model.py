@@ -145,7 +145,12 @@ class Vehicle:
     """One vehicle shift that can be planned (fordon/pass).
 
     Costs are objective weights per distance unit, per time unit of route duration and per
-    vehicle used. `max_duration` bounds arrival at the end depot minus departure.
+    vehicle used, and, for vehicles paid by a tariff, per pickup (the start fee) and per
+    time unit of transit (service at a stop plus travel to the next, the metered
+    minutes). `free_depot_legs` leaves the legs from and to the depot out of the distance
+    and transit costs: a procured carrier bills the stretches with passengers, not the
+    drive to the first pickup or home. `max_duration` bounds arrival at the end depot
+    minus departure.
     """
 
     id: str
@@ -159,6 +164,9 @@ class Vehicle:
     fixed_cost: float = 0.0
     max_duration: float | None = None
     front_seats: int = 1
+    cost_per_pickup: float = 0.0
+    cost_per_transit_time: float = 0.0
+    free_depot_legs: bool = False
 
     def __post_init__(self) -> None:
         where = f"vehicle {self.id}"
@@ -170,7 +178,13 @@ class Vehicle:
             )
         if self.start_depot < 0 or self.end_depot < 0:
             raise InputError(f"{where}: depot locations must be >= 0", field="start_depot")
-        for name in ("cost_per_distance", "cost_per_time", "fixed_cost"):
+        for name in (
+            "cost_per_distance",
+            "cost_per_time",
+            "fixed_cost",
+            "cost_per_pickup",
+            "cost_per_transit_time",
+        ):
             _finite(getattr(self, name), f"{where}: {name}")
         if self.max_duration is not None:
             _finite(self.max_duration, f"{where}: max_duration")
@@ -180,7 +194,9 @@ class Vehicle:
 
 @dataclass(frozen=True, slots=True)
 class Objective:
-    """Weights of the planning score: each vehicle's own costs are multiplied by these."""
+    """Weights of the planning score: each vehicle's own costs are multiplied by these
+    (`distance` weighs distance and transit-time costs, `fixed` the fixed and per-pickup
+    costs, `time` the route duration cost)."""
 
     distance: float = 1.0
     time: float = 1.0
@@ -329,6 +345,31 @@ class Solution:
     routes: tuple[Route, ...]
     unserved: tuple[Unserved, ...] = ()
     cost: float = 0.0
+
+
+def arc_cost(
+    problem: Problem,
+    vehicle: Vehicle,
+    a: int,
+    b: int,
+    *,
+    service: float,
+    from_depot: bool,
+    to_depot: bool,
+    to_pickup: bool,
+) -> float:
+    """What `vehicle` pays to leave location `a` (after `service` there) for `b`: the
+    weighted distance and transit-time cost, free on depot legs for vehicles that say so,
+    plus the pickup fee when `b` is a pickup. Every engine and the verifier price arcs
+    with this one function, so they agree on the objective."""
+    w = problem.objective
+    cost = w.fixed * vehicle.cost_per_pickup if to_pickup else 0.0
+    if vehicle.free_depot_legs and (from_depot or to_depot):
+        return cost
+    return cost + w.distance * (
+        vehicle.cost_per_distance * problem.distance[a][b]
+        + vehicle.cost_per_transit_time * (service + problem.time[a][b])
+    )
 
 
 def matrix(rows: Sequence[Sequence[float]]) -> Matrix:

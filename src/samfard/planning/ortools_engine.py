@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from samfard.errors import InputError
@@ -32,6 +33,7 @@ from samfard.planning.model import (
     Stop,
     StopKind,
     Unserved,
+    Vehicle,
     Window,
 )
 from samfard.planning.verifier import route_cost
@@ -167,21 +169,43 @@ class _Model:
     def _costs(self) -> None:
         p, routing, scale = self.problem, self.routing, self.settings.cost_scale
         w = p.objective
-        by_rate: dict[float, int] = {}
+        by_rate: dict[tuple[float, float, float, bool], int] = {}
         self.max_arc = 0
         for v, vehicle in enumerate(p.vehicles):
-            rate = w.distance * vehicle.cost_per_distance * scale
-            if rate not in by_rate:
-                rows = [
-                    [round(rate * p.distance[a.location][b.location]) for b in self.nodes]
-                    for a in self.nodes
-                ]
+            key = (
+                vehicle.cost_per_distance,
+                vehicle.cost_per_transit_time,
+                vehicle.cost_per_pickup,
+                vehicle.free_depot_legs,
+            )
+            if key not in by_rate:
+                rows = self._arc_costs(vehicle)
                 self.max_arc = max(self.max_arc, max(max(row) for row in rows))
-                by_rate[rate] = routing.RegisterTransitMatrix(rows)
-            routing.SetArcCostEvaluatorOfVehicle(by_rate[rate], v)
+                by_rate[key] = routing.RegisterTransitMatrix(rows)
+            routing.SetArcCostEvaluatorOfVehicle(by_rate[key], v)
             routing.SetFixedCostOfVehicle(round(w.fixed * vehicle.fixed_cost * scale), v)
         if p.max_vehicles is not None and p.max_vehicles < len(p.vehicles):
             routing.SetMaximumNumberOfActiveVehicles(p.max_vehicles)
+
+    def _arc_costs(self, vehicle: Vehicle) -> list[list[int]]:
+        """The vehicle's arc costs between all nodes, scaled: `model.arc_cost` computed
+        for every pair at once (numpy), as OR-Tools wants integers."""
+        p, w = self.problem, self.problem.objective
+        where = np.array([n.location for n in self.nodes])
+        dist = np.asarray(p.distance, dtype=np.float64)[np.ix_(where, where)]
+        time = np.asarray(p.time, dtype=np.float64)[np.ix_(where, where)]
+        service = np.array([n.service for n in self.nodes], dtype=np.float64)
+        cost = w.distance * (
+            vehicle.cost_per_distance * dist
+            + vehicle.cost_per_transit_time * (service[:, None] + time)
+        )
+        if vehicle.free_depot_legs:
+            cost[[n.kind is StopKind.START for n in self.nodes], :] = 0.0
+            cost[:, [n.kind is StopKind.END for n in self.nodes]] = 0.0
+        pickups = np.array([n.kind is StopKind.PICKUP for n in self.nodes])
+        cost[:, pickups] += w.fixed * vehicle.cost_per_pickup
+        scaled: list[list[int]] = np.rint(cost * self.settings.cost_scale).astype(np.int64).tolist()
+        return scaled
 
     def _time(self) -> None:
         p, routing = self.problem, self.routing

@@ -14,7 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from samfard.planning.model import Problem, Request, Route, Solution, Stop, StopKind, Vehicle
+from samfard.planning.model import (
+    Problem,
+    Request,
+    Route,
+    Solution,
+    Stop,
+    StopKind,
+    Vehicle,
+    arc_cost,
+)
 
 EPS = 1e-6
 
@@ -72,18 +81,37 @@ _Add = Callable[[ViolationKind, str, str], None]
 
 
 def route_cost(problem: Problem, vehicle: Vehicle, route: Route) -> float:
-    """Objective cost of one route: distance, duration and fixed cost, weighted."""
+    """Objective cost of one route: arcs (distance, transit time, pickup fees), duration
+    and fixed cost, weighted."""
     if not any(s.kind is StopKind.PICKUP for s in route.stops):
         return 0.0
     stops = route.stops
-    dist = sum(problem.distance[a.location][b.location] for a, b in itertools.pairwise(stops))
+    # Service times matter only to a transit-time cost; skip the lookup otherwise.
+    ids = {s.request_id for s in stops} if vehicle.cost_per_transit_time else set()
+    requests = {r.id: r for r in problem.requests if r.id in ids}
+
+    def service(stop: Stop) -> float:
+        request = requests.get(stop.request_id or "")
+        if request is None:
+            return 0.0
+        return request.pickup_service if stop.kind is StopKind.PICKUP else request.dropoff_service
+
+    arcs = sum(
+        arc_cost(
+            problem,
+            vehicle,
+            a.location,
+            b.location,
+            service=service(a),
+            from_depot=a.kind is StopKind.START,
+            to_depot=b.kind is StopKind.END,
+            to_pickup=b.kind is StopKind.PICKUP,
+        )
+        for a, b in itertools.pairwise(stops)
+    )
     duration = stops[-1].time - stops[0].time
     w = problem.objective
-    return (
-        w.distance * vehicle.cost_per_distance * dist
-        + w.time * vehicle.cost_per_time * duration
-        + w.fixed * vehicle.fixed_cost
-    )
+    return arcs + w.time * vehicle.cost_per_time * duration + w.fixed * vehicle.fixed_cost
 
 
 def verify(problem: Problem, solution: Solution, *, eps: float = EPS) -> Report:

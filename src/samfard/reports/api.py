@@ -1,8 +1,10 @@
-"""Routes of the reports under /api/v1/reports: monthly report, invoice basis, cost statement.
+"""Routes of the reports under /api/v1/reports: monthly report, invoice basis, cost
+statement, and the KPI targets and comments the monthly report shows.
 
-Each answers in the format asked for (html, pdf, csv, xlsx) with a file name, so a browser
-saves it and a finance system can fetch it; all need REPORTS_READ and the principal in
-the account's scope.
+Each report answers in the format asked for (html, pdf, csv, xlsx) with a file name, so a
+browser saves it and a finance system can fetch it; all need REPORTS_READ and the
+principal in the account's scope. Setting a target or a comment needs TARGETS_WRITE
+(principal_admin) and the principal in scope.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from fastapi import APIRouter, Query, Response
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.deps import SessionDep
-from samfard.reports import service
+from samfard.deps import NowDep, SessionDep
+from samfard.reports import service, targets
 from samfard.reports.exports import Sheet, to_csv, to_xlsx
+from samfard.reports.schemas import CommentIn, CommentOut, TargetIn, TargetOut
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -54,7 +57,7 @@ def monthly_report(
 ) -> Response:
     """The monthly report (månadsrapport) of a principal against the same month last year."""
     from samfard.reports.exports import report_csv
-    from samfard.reports.render_html import render_html
+    from samfard.reports.render_html import render_page
     from samfard.reports.render_pdf import render_pdf
 
     year, number = service.parse_month(month)
@@ -66,7 +69,7 @@ def monthly_report(
         return _file(render_pdf(report), "application/pdf", name)
     if format is ReportFormat.CSV:
         return _file(report_csv(report), "text/csv; charset=utf-8", name)
-    page = f'<!doctype html><html lang="sv"><meta charset="utf-8"><body>{render_html(report)}'
+    page = render_page(report)
     return Response(content=page, media_type="text/html; charset=utf-8")
 
 
@@ -100,6 +103,65 @@ def cost_statement(
         session=session, actor=actor, principal=principal, year=year, month=number
     )
     return _sheet_file(sheet, format, f"kostnadsredovisning-{principal}-{month}.{format.value}")
+
+
+@router.put("/targets")
+def set_target(
+    body: TargetIn,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.TARGETS_WRITE)],
+    now: NowDep,
+) -> TargetOut:
+    """Set or replace a principal's target (målvärde) for a key figure in a year."""
+    view = targets.set_target(
+        session=session,
+        actor=actor,
+        principal=body.principal,
+        year=body.year,
+        kpi=body.kpi,
+        value=body.value,
+        now=now,
+        service=body.service,
+        higher_is_better=body.higher_is_better,
+        comment=body.comment,
+    )
+    return TargetOut(**vars(view))
+
+
+@router.get("/targets")
+def list_targets(
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    principal: Annotated[str, Query(min_length=1, max_length=16)],
+    year: Annotated[int, Query(ge=2000, le=2100)],
+) -> list[TargetOut]:
+    """A principal's targets of a year."""
+    actor.require_principal(principal)
+    return [
+        TargetOut(**vars(v)) for v in targets.target_views(session, principal=principal, year=year)
+    ]
+
+
+@router.put("/comments")
+def set_comment(
+    body: CommentIn,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.TARGETS_WRITE)],
+    now: NowDep,
+) -> CommentOut:
+    """Set, replace or (with an empty text) remove the month's comment on a key figure."""
+    year, month = service.parse_month(body.month)
+    text = targets.set_comment(
+        session=session,
+        actor=actor,
+        principal=body.principal,
+        year=year,
+        month=month,
+        kpi=body.kpi,
+        comment=body.comment,
+        now=now,
+    )
+    return CommentOut(principal=body.principal, month=body.month, kpi=body.kpi, comment=text)
 
 
 def _sheet_file(sheet: Sheet, format: SheetFormat, name: str) -> Response:

@@ -13,14 +13,14 @@ import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from io import BytesIO, StringIO
 
 from samfard.costs.pricing import RunCost, RunFacts
 from samfard.errors import InputError
 from samfard.money import Ore
-from samfard.reports.kpi import KpiLine, TripRecord
-from samfard.reports.monthly import MonthlyReportData
+from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine, TripRecord
+from samfard.reports.monthly import INCOMPLETE, MonthlyReportData
 from samfard.timeutil import STOCKHOLM
 
 Cell = str | int | Decimal | date | None
@@ -297,19 +297,29 @@ def report_sheets(report: MonthlyReportData) -> tuple[Sheet, ...]:
     return tuple(sheets)
 
 
+def kpi_number(value: Decimal | None, unit: str) -> Decimal | None:
+    """A KPI figure for export, rounded as the report prints it: kronor to the öre (money
+    KPIs are carried in öre), counts whole, ratios and percentages to two decimals."""
+    if value is None:
+        return None
+    if unit == "kr":
+        return (value / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1))
+    return value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
 def _kpi_row(line: KpiLine) -> tuple[Cell, ...]:
     met = None if line.met is None else ("yes" if line.met else "no")
-    if line.unit == "kr":  # carried in öre; exported in kronor like every other amount
-        outcome = None if line.outcome is None else line.outcome / 100
-        target = None if line.target is None else line.target / 100
-    else:
-        outcome, target = line.outcome, line.target
+    outcome, target = kpi_number(line.outcome, line.unit), kpi_number(line.target, line.unit)
     return (line.kpi.value, line.label, line.unit, outcome, target, met, line.comment)
 
 
 def report_csv(report: MonthlyReportData) -> str:
     """The report's tables as one CSV with one header: cost lines of the month and of the
-    year to date (money in kronor), then the key figures with target and comment."""
+    year to date (money in kronor), the key figures with target and comment (rounded as
+    printed: kronor to the öre, ratios to two decimals), then the definitions of the
+    figures (table "definition", the text in the comment column)."""
     header = (
         "scope",
         "period",
@@ -335,11 +345,11 @@ def report_csv(report: MonthlyReportData) -> str:
                 "kr",
                 kr_text(ln.current),
                 kr_text(ln.previous),
-                kr_text(ln.change),
+                None if ln.change is None else kr_text(ln.change),
                 ln.change_pct,
                 None,
                 None,
-                None,
+                None if ln.base_complete else INCOMPLETE,
             )
             for ln in lines
         ]
@@ -390,4 +400,9 @@ def report_csv(report: MonthlyReportData) -> str:
                 comment,
             )
         )
+    rows += [
+        (report.scope, report.period, "definition", term, None, None, None, None, None, None,
+         None, text)
+        for term, text in KPI_DEFINITIONS
+    ]  # fmt: skip
     return to_csv(Sheet("report", header, tuple(rows)))

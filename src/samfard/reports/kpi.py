@@ -250,6 +250,31 @@ KPI_LABELS: Mapping[Kpi, tuple[str, str]] = {
     Kpi.DEVIATIONS_PER_1000: ("Avvikelser per 1 000 resor", "st"),
 }
 
+# What the figures a reader is likely to compare mean; the report prints these under the
+# key figures (a board member asked why there are more travellers than trips).
+KPI_DEFINITIONS: tuple[tuple[str, str], ...] = (
+    (
+        "Resor",
+        "bokade resor som körts: en resa är en enkel väg för en resenär (tur och retur är "
+        "två resor), oavsett hur många som åker med.",
+    ),
+    (
+        "Resenärer",
+        "alla som åkte på resorna: resenären och medresenärer (ledsagare, barn, "
+        "medföljande). Därför är resenärerna fler än resorna när någon har sällskap.",
+    ),
+    (
+        "Samordningsgrad",
+        "resenärer per fordonsresa: hur många som i genomsnitt satt i fordonet under en "
+        "körning med passagerare.",
+    ),
+    (
+        "Samordningsvinst",
+        "vad resorna hade kostat om var och en körts ensam, i samma fordonstyp och med "
+        "samma avtal, minus vad de kostade; en resa som körts ensam sparar noll.",
+    ),
+)
+
 _HUNDRED = Decimal(100)
 
 
@@ -322,10 +347,12 @@ def kpi_lines(
     targets: Iterable[KpiTarget] = (),
     *,
     service: str | None = None,
+    comments: Mapping[str, str] | None = None,
 ) -> tuple[KpiLine, ...]:
     """The figures of a selection of rows, each judged against its target if one is set.
 
     `service` names the service the rows are of, to pick that service's targets.
+    `comments` holds the month's comment per KPI name; it wins over the target's own.
     """
     usable = [t for t in targets if t.service is None or t.service == service]
     by_kpi = {t.kpi: t for t in sorted(usable, key=lambda t: t.service is not None)}
@@ -335,7 +362,7 @@ def kpi_lines(
         label, unit = KPI_LABELS[kpi]
         target = by_kpi.get(kpi)
         met: bool | None = None
-        comment = target.comment if target else ""
+        comment = (comments or {}).get(kpi.value) or (target.comment if target else "")
         if target is not None and outcome is not None:
             met = outcome >= target.value if target.higher_is_better else outcome <= target.value
         if outcome is None:

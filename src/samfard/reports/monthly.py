@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from samfard.errors import InputError
@@ -42,6 +43,7 @@ MONTHS = (
     "december",
 )
 MOVERS = 3
+INCOMPLETE = "ofullständigt underlag"  # shown instead of a change against a partial base
 
 
 def service_label(service: str) -> str:
@@ -71,19 +73,26 @@ def signed_kr(ore: Ore) -> str:
 
 @dataclass(frozen=True)
 class CostLine:
-    """A money line of the report: this period, the same period last year, the change."""
+    """A money line of the report: this period, the same period last year, the change.
+
+    `base_complete` is False when the records start after the beginning of last year's
+    period: last year's figure then covers only part of it, and a change against it
+    would mislead (a base of one month against ten gives "+1 091,6 %"), so there is none.
+    """
 
     label: str
     current: Ore
     previous: Ore
+    base_complete: bool = True
 
     @property
-    def change(self) -> Ore:
-        return self.current - self.previous
+    def change(self) -> Ore | None:
+        return self.current - self.previous if self.base_complete else None
 
     @property
     def change_pct(self) -> Decimal | None:
-        return percent(self.change, self.previous)
+        change = self.change
+        return None if change is None else percent(change, self.previous)
 
 
 @dataclass(frozen=True)
@@ -152,6 +161,7 @@ class MonthlyReportData:
     bands: tuple[BandLine, ...]
     summary: tuple[str, ...]
     empty: bool
+    notes: tuple[str, ...] = ()  # why a comparison is missing (an incomplete base)
 
     @property
     def period(self) -> str:
@@ -162,21 +172,31 @@ class MonthlyReportData:
         return tuple(name[:3] for name in MONTHS[: self.month])
 
 
-def _cost_lines(now: Sequence[CostAggregate], before: Sequence[CostAggregate]) -> list[CostLine]:
+def _cost_lines(
+    now: Sequence[CostAggregate], before: Sequence[CostAggregate], complete: bool
+) -> list[CostLine]:
     services = sorted({r.service for r in (*now, *before)})
     lines = [
-        CostLine(f"Kostnad {service_label(s)}", _cost_of(s, now), _cost_of(s, before))
+        CostLine(f"Kostnad {service_label(s)}", _cost_of(s, now), _cost_of(s, before), complete)
         for s in services
     ]
     a, b = sum_rows(now), sum_rows(before)
     lines += [
-        CostLine("Total kostnad", a.cost, b.cost),
-        CostLine("Kostnad om varje resa körts ensam", a.standalone, b.standalone),
-        CostLine("Samordningsvinst", a.standalone - a.cost, b.standalone - b.cost),
-        CostLine("Egenavgifter", a.fees, b.fees),
-        CostLine("Nettokostnad", a.cost - a.fees, b.cost - b.fees),
+        CostLine("Total kostnad", a.cost, b.cost, complete),
+        CostLine("Kostnad om varje resa körts ensam", a.standalone, b.standalone, complete),
+        CostLine("Samordningsvinst", a.standalone - a.cost, b.standalone - b.cost, complete),
+        CostLine("Egenavgifter", a.fees, b.fees, complete),
+        CostLine("Nettokostnad", a.cost - a.fees, b.cost - b.fees, complete),
     ]
     return lines
+
+
+def incomplete_note(period: str, data_from: date) -> str:
+    """The sentence the report prints instead of a change against a partial base."""
+    return (
+        f"Ingen förändring mot {period} redovisas: underlaget börjar {data_from.isoformat()}, "
+        "så jämförelseperioden är ofullständig."
+    )
 
 
 def _cost_of(service: str, rows: Iterable[CostAggregate]) -> Ore:
@@ -212,6 +232,7 @@ def _summary(
     period: str,
     now: Sequence[CostAggregate],
     before: Sequence[CostAggregate],
+    data_from: date | None = None,
 ) -> tuple[str, ...]:
     a, b = sum_rows(now), sum_rows(before)
     if a.trips == 0:
@@ -219,15 +240,21 @@ def _summary(
         if b.trips:
             first += f" Samma månad i fjol: {b.trips} resor för {format_kr(b.cost)}."
         return (first,)
-    change = a.cost - b.cost
-    lines = [
-        f"Total kostnad {period}: {format_kr(a.cost)}, {signed_kr(change)} "
-        f"({signed_pct(percent(change, b.cost))}) mot samma månad i fjol."
-    ]
-    services = {r.service for r in (*now, *before)}
-    changes = {s: _cost_of(s, now) - _cost_of(s, before) for s in services}
-    movers = sorted((s for s in services if changes[s]), key=lambda s: (-abs(changes[s]), s))
-    lines += [_mover_sentence(s, now, before) for s in movers[:MOVERS]]
+    if data_from is not None:
+        lines = [
+            f"Total kostnad {period}: {format_kr(a.cost)}. "
+            + incomplete_note("samma månad i fjol", data_from)
+        ]
+    else:
+        change = a.cost - b.cost
+        lines = [
+            f"Total kostnad {period}: {format_kr(a.cost)}, {signed_kr(change)} "
+            f"({signed_pct(percent(change, b.cost))}) mot samma månad i fjol."
+        ]
+        services = {r.service for r in (*now, *before)}
+        changes = {s: _cost_of(s, now) - _cost_of(s, before) for s in services}
+        movers = sorted((s for s in services if changes[s]), key=lambda s: (-abs(changes[s]), s))
+        lines += [_mover_sentence(s, now, before) for s in movers[:MOVERS]]
     saving = a.standalone - a.cost
     lines.append(
         f"Samordningen sparade {format_kr(saving)} ({plain_pct(percent(saving, a.standalone))}"
@@ -260,11 +287,16 @@ def build_monthly_report(
     principal: str | None = None,
     targets: Iterable[KpiTarget] = (),
     principal_names: Mapping[str, str] | None = None,
+    data_from: date | None = None,
+    comments: Mapping[str, str] | None = None,
 ) -> MonthlyReportData:
     """The report for one month of one principal (or of all, with principal=None).
 
     Rows may span any period; those of other principals and other months are ignored.
-    A month without rows reports zeros and says so in the summary.
+    A month without rows reports zeros and says so in the summary. `data_from` is the
+    first day the records cover (None: complete): a comparison with a period that starts
+    before it is not made, and the report says why. `comments` are the month's comments
+    per KPI name (kpi.Kpi values), shown beside the targets' own.
     """
     if not 1 <= month <= 12:
         raise InputError(f"month must be 1 to 12, got {month}", field="month")
@@ -299,14 +331,23 @@ def build_monthly_report(
         return tuple(out)
 
     name = f"{MONTHS[month - 1]} {year}"
+    month_complete = data_from is None or data_from <= date(year - 1, month, 1)
+    ytd_complete = data_from is None or data_from <= date(year - 1, 1, 1)
+    notes = []
+    if data_from is not None and not month_complete:
+        notes.append(incomplete_note(f"{MONTHS[month - 1]} {year - 1}", data_from))
+    if data_from is not None and not ytd_complete:
+        notes.append(
+            incomplete_note(f"januari–{MONTHS[month - 1]} {year - 1} (året hittills)", data_from)
+        )
     return MonthlyReportData(
         scope=scope,
         year=year,
         month=month,
-        month_lines=tuple(_cost_lines(this_month, last_month)),
-        ytd_lines=tuple(_cost_lines(ytd, last_ytd)),
+        month_lines=tuple(_cost_lines(this_month, last_month, month_complete)),
+        ytd_lines=tuple(_cost_lines(ytd, last_ytd, ytd_complete)),
         principals=principal_lines(this_month, principal_names),
-        kpis=kpi_lines(this_month, goals),
+        kpis=kpi_lines(this_month, goals, comments=comments),
         service_kpis=tuple(
             kpi_lines([r for r in this_month if r.service == s], goals, service=s) for s in services
         ),
@@ -314,6 +355,9 @@ def build_monthly_report(
         cost_by_month=cost_by_month,
         coordination_by_month=(coordination(year), coordination(year - 1)),
         bands=tuple(_band_lines(this_month, last_month)),
-        summary=_summary(scope, name, this_month, last_month),
+        summary=_summary(
+            scope, name, this_month, last_month, None if month_complete else data_from
+        ),
         empty=not this_month,
+        notes=tuple(notes),
     )

@@ -1,20 +1,24 @@
-"""The monthly report as page data and as an HTML fragment.
+"""The monthly report as page data, as an HTML fragment and as a whole HTML page.
 
 `report_context` formats every figure once (Swedish number style) for a template; the web
 pages can pass it to Jinja. `render_html` is a self-contained fragment built from the same
-context, for e-mail, for the archive and for tests. Charts are inline SVG.
+context, for e-mail and for embedding; `render_page` wraps it in a complete, responsive
+HTML document (language, title, viewport, styles inline, no script) for the browser and
+the archive. Charts are inline SVG that shrink with the screen; wide tables scroll
+sideways inside their own box instead of widening the page.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from typing import Any
 
 from samfard.money import format_kr
 from samfard.reports.charts import bar_chart, line_chart
-from samfard.reports.kpi import KpiLine
+from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine
 from samfard.reports.monthly import (
+    INCOMPLETE,
     CostLine,
     MonthlyReportData,
     PrincipalLine,
@@ -30,18 +34,23 @@ def format_kpi_value(value: Decimal | None, unit: str) -> str:
     if value is None:
         return "–"
     if unit == "kr":
-        return format_kr(int(value))
+        return format_kr(int(value.quantize(Decimal(1), ROUND_HALF_UP)))
+    if unit == "%" or value != value.to_integral_value():
+        value = value.quantize(Decimal("0.01"), ROUND_HALF_UP)
+    else:
+        value = value.quantize(Decimal(1))
     text = f"{value:f}".replace(".", ",")
     return f"{text} %" if unit == "%" else text
 
 
 def cost_row(line: CostLine) -> dict[str, str]:
+    change = line.change
     return {
         "label": line.label,
         "current": format_kr(line.current),
         "previous": format_kr(line.previous),
-        "change": signed_kr(line.change),
-        "change_pct": signed_pct(line.change_pct),
+        "change": "–" if change is None else signed_kr(change),
+        "change_pct": INCOMPLETE if change is None else signed_pct(line.change_pct),
     }
 
 
@@ -145,15 +154,25 @@ def report_context(report: MonthlyReportData) -> dict[str, Any]:
         "service_kpi_head": ["Nyckeltal per tjänst", *map(service_label, report.services)],
         "service_kpi_rows": service_kpi_rows(report),
         "charts": charts(report),
+        "notes": list(report.notes),
+        "definitions": list(KPI_DEFINITIONS),
     }
 
 
 def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:
     cells = "".join(f"<th scope='col'>{escape(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<th scope='row'>{escape(c)}</th>" if i == 0 else f"<td>{escape(c)}</td>"
+            for i, c in enumerate(row)
+        )
+        + "</tr>"
+        for row in rows
+    )
     return (
-        f"<table><caption>{escape(caption)}</caption><thead><tr>{cells}</tr></thead>"
-        f"<tbody>{body}</tbody></table>"
+        f"<div class='table-wrap'><table><caption>{escape(caption)}</caption>"
+        f"<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table></div>"
     )
 
 
@@ -172,6 +191,7 @@ def render_html(report: MonthlyReportData) -> str:
             money_head,
             [[r[k] for k in keys] for r in ctx["ytd_rows"]],
         ),
+        *(f"<p class='note'>{escape(note)}</p>" for note in ctx["notes"]),
         _table("Per huvudman, månaden", ctx["principal_head"], ctx["principal_rows"]),
         _table(
             "Nyckeltal",
@@ -184,7 +204,48 @@ def render_html(report: MonthlyReportData) -> str:
         _table("Nyckeltal per tjänst", ctx["service_kpi_head"], ctx["service_kpi_rows"])
         if report.services
         else "",
+        "<h2>Definitioner</h2><dl class='definitions'>"
+        + "".join(
+            f"<dt>{escape(term)}</dt><dd>{escape(text)}</dd>" for term, text in ctx["definitions"]
+        )
+        + "</dl>",
         *(f"<figure>{svg}</figure>" for svg in ctx["charts"].values()),
         "</section>",
     ]
     return "\n".join(parts)
+
+
+PAGE_STYLE = """
+*, *::before, *::after { box-sizing: border-box; }
+body { margin: 0 auto; padding: 1rem; max-width: 60rem; color: #1a1a1a; background: #fff;
+  font: 1rem/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+h1 { font-size: 1.5rem; line-height: 1.2; margin: 0 0 1rem; }
+h2 { font-size: 1.15rem; margin: 1.5rem 0 0.5rem; }
+.summary { padding-left: 1.2rem; }
+.table-wrap { overflow-x: auto; margin: 1rem 0; }
+table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
+caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
+th, td { padding: 0.3rem 0.5rem; border-bottom: 1px solid #ddd; vertical-align: top; }
+thead th { border-bottom: 2px solid #333; text-align: right; }
+thead th:first-child, tbody th { text-align: left; font-weight: normal; }
+td { text-align: right; white-space: nowrap; }
+td:last-child { white-space: normal; }
+tbody tr:nth-child(even) { background: #f4f4f4; }
+.note { font-style: italic; }
+dt { font-weight: 600; }
+dd { margin: 0 0 0.5rem 0; }
+figure { margin: 1.5rem 0; }
+svg { max-width: 100%; height: auto; }
+@media print { body { max-width: none; } .table-wrap { overflow: visible; } }
+"""
+
+
+def render_page(report: MonthlyReportData) -> str:
+    """The report as a complete HTML document: fits a phone, prints on A4."""
+    title = escape(report_context(report)["title"])
+    return (
+        '<!doctype html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{title}</title>\n<style>{PAGE_STYLE}</style>\n</head>\n<body>\n"
+        f"{render_html(report)}\n</body>\n</html>\n"
+    )

@@ -3,7 +3,9 @@
 The board files the PDF; figures must stay searchable and copyable, so tables are text
 (never images). Pages are written uncompressed and invariant (no timestamp, fixed ids):
 the same report gives the same bytes, and tests and archive tools can find the values in
-the file without a PDF library. Charts are reportlab vector drawings of the same data.
+the file without a PDF library. Charts are reportlab vector drawings of the same data, the
+same three as the HTML. Column widths are measured from the text, so a heading wraps
+between words and never inside one ("Samordningsvinst", not "Samordnin gsvinst").
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from io import BytesIO
 
 from reportlab.graphics.charts.barcharts import VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.charts.linecharts import HorizontalLineChart
 from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
 
@@ -27,6 +32,8 @@ from samfard.reports.charts import PALETTE
 from samfard.reports.monthly import MonthlyReportData, service_label
 from samfard.reports.render_html import report_context
 
+_PAD = 3.0
+_FONT, _BOLD, _SIZE = "Helvetica", "Helvetica-Bold", 8
 _TABLE_STYLE = TableStyle(
     [
         ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
@@ -35,6 +42,8 @@ _TABLE_STYLE = TableStyle(
         ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f2f2f2")]),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), _PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), _PAD),
     ]
 )
 
@@ -50,6 +59,40 @@ def _table(
     table = Table([head, *rows], colWidths=list(widths), repeatRows=1)
     table.setStyle(_TABLE_STYLE)
     return table
+
+
+def fitted_widths(
+    head: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    total: float,
+    *,
+    flexible: Sequence[int] = (0,),
+) -> list[float]:
+    """Column widths (points) that hold each heading's longest word and each value on one
+    line; the `flexible` columns (wrapping text) share what is left of `total`. A heading
+    then wraps only between words."""
+
+    def width(text: str, font: str) -> float:
+        return float(stringWidth(text, font, _SIZE)) + 2 * _PAD + 1
+
+    need = [
+        max(
+            [width(word, _BOLD) for word in h.split()]
+            + [width(row[i], _FONT) for row in rows if i not in flexible]
+            + [0.0]
+        )
+        for i, h in enumerate(head)
+    ]
+    fixed = sum(w for i, w in enumerate(need) if i not in flexible)
+    left = max(total - fixed, 0.0)
+    floor = sum(need[i] for i in flexible)
+    for i in flexible:
+        need[i] = max(need[i], left * need[i] / floor if floor else left / len(flexible))
+    return need
+
+
+def _head(texts: Sequence[str], style: ParagraphStyle) -> list[Paragraph]:
+    return [_para(t, style) for t in texts]
 
 
 def _bars(
@@ -80,8 +123,41 @@ def _bars(
     return drawing
 
 
+def _lines(
+    title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[Decimal | None]]]
+) -> Drawing:
+    drawing = Drawing(170 * mm, 62 * mm)
+    chart = HorizontalLineChart()
+    chart.x, chart.y = 14 * mm, 14 * mm
+    chart.width, chart.height = 150 * mm, 38 * mm
+    chart.data = [[None if v is None else float(v) for v in values] for _, values in series]
+    # A line needs two points: with fewer (January, a new service) only the markers show.
+    chart.joinedLines = int(all(sum(v is not None for v in values) >= 2 for _, values in series))
+    chart.categoryAxis.categoryNames = list(categories) or [""]
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    for i in range(len(series)):
+        chart.lines[i].strokeColor = colors.HexColor(PALETTE[i % len(PALETTE)])
+        chart.lines[i].strokeWidth = 1.5
+        chart.lines[i].symbol = makeMarker("FilledCircle", size=3)
+    drawing.add(chart)
+    drawing.add(String(14 * mm, 56 * mm, title, fontName="Helvetica-Bold", fontSize=9))
+    legend = Legend()
+    legend.x, legend.y = 14 * mm, 3 * mm
+    legend.alignment = "right"
+    legend.columnMaximum = 1
+    legend.fontName, legend.fontSize = "Helvetica", 7
+    legend.colorNamePairs = [
+        (colors.HexColor(PALETTE[i % len(PALETTE)]), name) for i, (name, _) in enumerate(series)
+    ]
+    drawing.add(legend)
+    return drawing
+
+
 def render_pdf(report: MonthlyReportData) -> bytes:
-    """The report as PDF bytes: summary, cost tables, KPI table and two charts."""
+    """The report as PDF bytes: summary, cost tables, KPI tables, definitions and the
+    three charts of the HTML."""
     ctx = report_context(report)
     styles = getSampleStyleSheet()
     buffer = BytesIO()
@@ -97,55 +173,60 @@ def render_pdf(report: MonthlyReportData) -> bytes:
         topMargin=16 * mm,
         bottomMargin=16 * mm,
     )
+    full = doc.width
+    small = ParagraphStyle("small", fontName=_FONT, fontSize=_SIZE, leading=9.5)
+    head_style = ParagraphStyle("head", fontName=_BOLD, fontSize=_SIZE, leading=9.5)
     money_head = ["", ctx["period"], ctx["previous_period"], "Förändring kr", "Förändring %"]
-    money_widths = [62 * mm, 28 * mm, 28 * mm, 28 * mm, 24 * mm]
     keys = ("label", "current", "previous", "change", "change_pct")
     story: list[Flowable] = [_para(ctx["title"], styles["Title"])]
     story += [_para(line, styles["BodyText"]) for line in ctx["summary"]]
-    for heading, rows in (("Kostnader, månaden", "month_rows"), ("Året hittills", "ytd_rows")):
+    for heading, name in (("Kostnader, månaden", "month_rows"), ("Året hittills", "ytd_rows")):
+        rows = [[r[k] for k in keys] for r in ctx[name]]
         story += [
             Spacer(1, 4 * mm),
             Paragraph(heading, styles["Heading2"]),
-            _table(money_head, [[r[k] for k in keys] for r in ctx[rows]], money_widths),
+            _table(
+                _head(money_head, head_style),
+                [[_para(row[0], small), *row[1:]] for row in rows],
+                fitted_widths(money_head, rows, full),
+            ),
         ]
-    small = ParagraphStyle("small", fontName="Helvetica", fontSize=8, leading=9)
-    head_style = ParagraphStyle("head", fontName="Helvetica-Bold", fontSize=8, leading=9)
+    story += [_para(note, styles["Italic"]) for note in ctx["notes"]]
+    principal_rows = ctx["principal_rows"]
+    kpi_head = ["Nyckeltal", "Utfall", "Mål", "Uppfyllt", "Kommentar"]
+    kpi_rows = [
+        [r["label"], r["outcome"], r["target"], r["met"], r["comment"]] for r in ctx["kpi_rows"]
+    ]
     story += [
         Spacer(1, 4 * mm),
         Paragraph("Per huvudman, månaden", styles["Heading2"]),
         _table(
-            [_para(h, head_style) for h in ctx["principal_head"]],
-            [[_para(row[0], small), *row[1:]] for row in ctx["principal_rows"]],
-            [38 * mm, 12 * mm, *[20 * mm] * 3, 14 * mm, *[20 * mm] * 2],
+            _head(ctx["principal_head"], head_style),
+            [[_para(row[0], small), *row[1:]] for row in principal_rows],
+            fitted_widths(ctx["principal_head"], principal_rows, full),
         ),
         Spacer(1, 4 * mm),
         Paragraph("Nyckeltal", styles["Heading2"]),
         _table(
-            ["Nyckeltal", "Utfall", "Mål", "Uppfyllt", "Kommentar"],
-            [
-                [
-                    _para(r["label"], styles["BodyText"]),
-                    r["outcome"],
-                    r["target"],
-                    r["met"],
-                    _para(r["comment"], styles["BodyText"]),
-                ]
-                for r in ctx["kpi_rows"]
-            ],
-            [62 * mm, 26 * mm, 22 * mm, 20 * mm, 40 * mm],
+            _head(kpi_head, head_style),
+            [[_para(r[0], small), *r[1:4], _para(r[4], small)] for r in kpi_rows],
+            fitted_widths(kpi_head, kpi_rows, full, flexible=(0, 4)),
         ),
     ]
     if report.services:
-        width = 110 * mm / len(report.services)
+        service_rows = ctx["service_kpi_rows"]
         story += [
             Spacer(1, 4 * mm),
             Paragraph("Nyckeltal per tjänst", styles["Heading2"]),
             _table(
-                [_para(h, head_style) for h in ctx["service_kpi_head"]],
-                [[_para(row[0], styles["BodyText"]), *row[1:]] for row in ctx["service_kpi_rows"]],
-                [60 * mm, *[width] * len(report.services)],
+                _head(ctx["service_kpi_head"], head_style),
+                [[_para(row[0], small), *row[1:]] for row in service_rows],
+                fitted_widths(ctx["service_kpi_head"], service_rows, full),
             ),
         ]
+    story += [Spacer(1, 4 * mm), Paragraph("Definitioner", styles["Heading2"])]
+    story += [_para(f"{term}: {text}", small) for term, text in ctx["definitions"]]
+    now, before = report.coordination_by_month
     story += [
         Spacer(1, 4 * mm),
         _bars(
@@ -155,6 +236,11 @@ def render_pdf(report: MonthlyReportData) -> bytes:
                 (service_label(s), [Decimal(v) / 100 for v in values])
                 for s, values in zip(report.services, report.cost_by_month, strict=True)
             ],
+        ),
+        _lines(
+            "Samordningsgrad (resenärer per fordonsresa)",
+            report.month_labels,
+            [(str(report.year), now), (str(report.year - 1), before)],
         ),
         _bars(
             "Kostnad per resa efter avståndsband, kr",

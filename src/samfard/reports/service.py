@@ -12,7 +12,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
@@ -25,6 +25,7 @@ from samfard.principals.models import Principal
 from samfard.reports.exports import Sheet, cost_statement, invoice_basis
 from samfard.reports.kpi import TripRecord, aggregate
 from samfard.reports.monthly import MonthlyReportData, build_monthly_report
+from samfard.reports.targets import comments_for, targets_for
 
 _TRIP_COLUMNS = (
     SettledTrip.trip_key,
@@ -97,6 +98,12 @@ def trip_records(
     return records
 
 
+def records_start(session: Session) -> date | None:
+    """The first day settled trips are recorded for (any principal): before it the
+    records are not zero, they are missing, so no comparison reaches back past it."""
+    return session.scalar(select(func.min(SettledTrip.day)))
+
+
 def principal_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Principal.code, Principal.name)).all())
 
@@ -123,6 +130,9 @@ def monthly_report(
         scope=f"{names[principal]} ({principal})",
         principal=principal,
         principal_names=names,
+        data_from=records_start(session),
+        targets=targets_for(session, principal=principal, year=year),
+        comments=comments_for(session, principal=principal, year=year, month=month),
     )
 
 

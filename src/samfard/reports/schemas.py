@@ -1,0 +1,52 @@
+"""Request and response bodies of the KPI target and comment routes."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class TargetIn(BaseModel):
+    """A principal's target for a key figure in a year, in the unit the report prints
+    (kr, %, st); `service` limits it to one service's table, `higher_is_better` overrides
+    the figure's usual direction."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    principal: str = Field(min_length=1, max_length=16, examples=["23"])
+    year: int = Field(ge=2000, le=2100, examples=[2026])
+    kpi: str = Field(min_length=1, max_length=40, examples=["cost_per_trip"])
+    value: Decimal = Field(ge=0, le=Decimal("1e12"), examples=["350"])
+    service: str | None = Field(default=None, max_length=32, examples=["sjukresa"])
+    higher_is_better: bool | None = None
+    comment: str = Field(default="", max_length=500)
+
+
+class TargetOut(BaseModel):
+    principal: str
+    year: int
+    kpi: str
+    unit: str
+    service: str | None
+    value: Decimal
+    higher_is_better: bool
+    comment: str
+
+
+class CommentIn(BaseModel):
+    """The month's comment on a key figure; an empty comment removes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    principal: str = Field(min_length=1, max_length=16, examples=["23"])
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])
+    kpi: str = Field(min_length=1, max_length=40, examples=["punctuality"])
+    comment: str = Field(max_length=500)
+
+
+class CommentOut(BaseModel):
+    principal: str
+    month: str
+    kpi: str
+    comment: str
