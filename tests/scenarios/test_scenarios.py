@@ -46,11 +46,20 @@ def test_the_example_spec_parses_into_a_baseline_and_four_own_stretcher_vehicles
     ("change", "message"),
     [
         (lambda r: r["scenarios"].pop(), "at least two [[scenarios]]"),
-        (lambda r: r["own_costs"]["stretcher_vn"].pop("wage_kr_per_hour"), "missing wage_kr_per_hour"),
+        (
+            lambda r: r["own_costs"]["stretcher_vn"].pop("wage_kr_per_hour"),
+            "missing wage_kr_per_hour",
+        ),
         (lambda r: r["own_costs"]["stretcher_vn"].update(lease_kr_per_month=9000), "not both"),
         (lambda r: r["scenarios"][1]["own"][0].update(cost="nope"), "cost 'nope' is not"),
-        (lambda r: r["scenarios"][1]["own"][0].update(vehicle_type="hearse"), "vehicle_type must be one of"),
-        (lambda r: r["scenarios"][1]["own"][0].update(shift=["16:00", "07:00"]), "end after it starts"),
+        (
+            lambda r: r["scenarios"][1]["own"][0].update(vehicle_type="hearse"),
+            "vehicle_type must be one of",
+        ),
+        (
+            lambda r: r["scenarios"][1]["own"][0].update(shift=["16:00", "07:00"]),
+            "end after it starts",
+        ),
         (lambda r: r["scenarios"][1]["own"][0].update(county="01"), "county must be"),
         (lambda r: r["demand"].update(days=0), "days must be a whole number from 1"),
         (lambda r: r["demand"].update(growth_pct="lots"), "growth_pct must be a number"),
@@ -105,7 +114,7 @@ def test_an_own_vehicle_from_a_cost_sheet_costs_its_whole_shift_when_settled() -
 
 def test_spread_of_three_days_has_a_t_interval_around_the_mean() -> None:
     s = spread([Decimal(10), Decimal(20), Decimal(30)])
-    assert (s.low, s.mean, s.high) == (10, 20, 30)
+    assert (s.low, s.mean, s.high) == (Decimal(10), Decimal(20), Decimal(30))
     assert s.ci_low is not None and s.ci_high is not None
     # stdev 10, t(2 df) 4.303: half width 10 * 4.303 / sqrt(3)
     assert abs(s.ci_high - 20 - Decimal("24.84338")) < Decimal("0.001")

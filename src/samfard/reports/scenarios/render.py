@@ -95,9 +95,7 @@ def day_rows(run: ScenarioRun) -> list[list[str]]:
 
 
 def sensitivity_rows(run: ScenarioRun) -> list[list[str]]:
-    return [
-        [s.scenario, s.factor, str(s.pct), _kr(s.difference)] for s in sensitivity_lines(run)
-    ]
+    return [[s.scenario, s.factor, str(s.pct), _kr(s.difference)] for s in sensitivity_lines(run)]
 
 
 def write_csv(run: ScenarioRun, folder: Path) -> list[Path]:
@@ -105,21 +103,41 @@ def write_csv(run: ScenarioRun, folder: Path) -> list[Path]:
     files = {
         "principals.csv": _csv(PRINCIPAL_HEAD, principal_rows(run)),
         "days.csv": _csv(
-            ["scenario", "day", "principal", "trips", "total_kr", "unused_own_kr",
-             "stretcher_trips", "unserved_legs"],
+            [
+                "scenario",
+                "day",
+                "principal",
+                "trips",
+                "total_kr",
+                "unused_own_kr",
+                "stretcher_trips",
+                "unserved_legs",
+            ],
             day_rows(run),
         ),  # fmt: skip
         "sensitivity.csv": _csv(
             ["scenario", "factor", "change_pct", "diff_kr_per_day_mean"], sensitivity_rows(run)
         ),
         "fleet.csv": _csv(
-            ["scenario", "vehicles_used_per_day", "own_utilisation_pct",
-             "passengers_per_vehicle_trip", "total_kr_per_day_mean", "ci95_low", "ci95_high"],
             [
-                [f.scenario, _num(f.vehicles_used_per_day, "0.1"),
-                 _num(f.own_utilisation_pct, "0.1"), _num(f.passengers_per_vehicle_trip),
-                 _kr(f.total_per_day.mean), _kr(f.total_per_day.ci_low),
-                 _kr(f.total_per_day.ci_high)]
+                "scenario",
+                "vehicles_used_per_day",
+                "own_utilisation_pct",
+                "passengers_per_vehicle_trip",
+                "total_kr_per_day_mean",
+                "ci95_low",
+                "ci95_high",
+            ],
+            [
+                [
+                    f.scenario,
+                    _num(f.vehicles_used_per_day, "0.1"),
+                    _num(f.own_utilisation_pct, "0.1"),
+                    _num(f.passengers_per_vehicle_trip),
+                    _kr(f.total_per_day.mean),
+                    _kr(f.total_per_day.ci_low),
+                    _kr(f.total_per_day.ci_high),
+                ]
                 for f in fleet_lines(run)
             ],
         ),  # fmt: skip
@@ -160,8 +178,7 @@ def render_html(run: ScenarioRun) -> str:
         [r[0], "alla huvudmän" if r[1] == ALL else r[1], *r[2:]] for r in principal_rows(run)
     ]
     breaks = [
-        [b.scenario, str(b.fleet), _kr(b.vehicle_day), _num(b.size, "0.1")]
-        for b in break_even(run)
+        [b.scenario, str(b.fleet), _kr(b.vehicle_day), _num(b.size, "0.1")] for b in break_even(run)
     ]
     fleet = [
         [f.scenario, _num(f.vehicles_used_per_day, "0.1"), _num(f.own_utilisation_pct, "0.1"),
@@ -186,17 +203,57 @@ planerade med motorn {escape(spec.engine)} och avräknade med kostnadsmodellen. 
 är scenariot minus {escape(spec.scenarios[0].name)}, kronor per dag, med 95 %
 konfidensintervall över dagarna.</p>
 {chart}
-{_table("Per huvudman", [
-    "Scenario", "Huvudman", "Resor", "Kostnad kr", "Kr per resa", "Kr per km",
-    "Resenärer per fordonsresa", "Bårandel %", "Ej planerade", "Skillnad min",
-    "Skillnad medel", "Skillnad max", "KI 95 % låg", "KI 95 % hög"], principals)}
-{_table("Flotta", ["Scenario", "Fordon i bruk per dag", "Egna fordons beläggning %",
-    "Resenärer per fordonsresa", "Kr per dag", "KI 95 % låg", "KI 95 % hög"], fleet)}
-{_table("Känslighet (planerna oförändrade): skillnad kr per dag",
-    ["Scenario", "Faktor", "Ändring %", "Skillnad kr per dag"], sensitivity_rows(run))}
-{_table("Brytpunkt (första ordningens uppskattning)",
-    ["Scenario", "Egna fordon", "Kr per fordonsdag", "Antal egna fordon vid brytpunkt"],
-    breaks)}
+{
+        _table(
+            "Per huvudman",
+            [
+                "Scenario",
+                "Huvudman",
+                "Resor",
+                "Kostnad kr",
+                "Kr per resa",
+                "Kr per km",
+                "Resenärer per fordonsresa",
+                "Bårandel %",
+                "Ej planerade",
+                "Skillnad min",
+                "Skillnad medel",
+                "Skillnad max",
+                "KI 95 % låg",
+                "KI 95 % hög",
+            ],
+            principals,
+        )
+    }
+{
+        _table(
+            "Flotta",
+            [
+                "Scenario",
+                "Fordon i bruk per dag",
+                "Egna fordons beläggning %",
+                "Resenärer per fordonsresa",
+                "Kr per dag",
+                "KI 95 % låg",
+                "KI 95 % hög",
+            ],
+            fleet,
+        )
+    }
+{
+        _table(
+            "Känslighet (planerna oförändrade): skillnad kr per dag",
+            ["Scenario", "Faktor", "Ändring %", "Skillnad kr per dag"],
+            sensitivity_rows(run),
+        )
+    }
+{
+        _table(
+            "Brytpunkt (första ordningens uppskattning)",
+            ["Scenario", "Egna fordon", "Kr per fordonsdag", "Antal egna fordon vid brytpunkt"],
+            breaks,
+        )
+    }
 </body></html>
 """
 

@@ -20,7 +20,7 @@ import shutil
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -29,18 +29,19 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
 from samfard.booking.models import Booking
-from samfard.costs.contracts import VehicleType
-from samfard.costs.models import SettledRun, SettledTrip
+from samfard.costs.contracts import FleetCostModel, VehicleType, find_contract
+from samfard.costs.models import Carrier, SettledRun, SettledTrip
 from samfard.costs.service import add_contract, ensure_carrier, load_contract_files, settle_day
+from samfard.costs.stored_contracts import load_contracts
 from samfard.db import make_engine, make_sessionmaker, transaction, upgrade
 from samfard.demo.generator import booked_at, generate_day
 from samfard.demo.loader import load_day
-from samfard.dispatch.fleet import KINDS, load_demo_fleet
+from samfard.dispatch.fleet import KINDS, VehicleKind, load_demo_fleet
 from samfard.dispatch.models import Vehicle
 from samfard.dispatch.service import plan_day
 from samfard.dispatch.store import latest_plan
-from samfard.geo.models import Place, PlaceKind
 from samfard.errors import InputError
+from samfard.geo.models import Place, PlaceKind
 from samfard.money import times
 from samfard.planning.solve import solver_named
 from samfard.reference import load_reference_data
@@ -48,7 +49,11 @@ from samfard.reports.scenarios.spec import COUNTIES, OwnVehicles, Scenario, Spec
 from samfard.timeutil import local
 
 PLAN_SECONDS = 10.0  # a clock-bound engine's limit per day and scenario
-CENTI = Decimal("0.01")
+# Places of an own vehicle by type: the demo fleet's, and a minibus (storbil) with eight seats.
+SHAPES = {
+    **KINDS,
+    "minibus": VehicleKind("minibus", 8, 0, 0, 1_400, 45_000, 20_000, (time(6), time(22))),
+}
 
 
 @dataclass
@@ -202,7 +207,7 @@ def _add_own(session: Session, scenario: Scenario, day: date) -> list[Vehicle]:
                 "gazetteer (src/samfard/data/places.csv)",
                 field="depot",
             )
-        kind = KINDS.get(own.vehicle_type.value, KINDS["taxi"])
+        shape = SHAPES[own.vehicle_type.value]
         for n in range(1, own.count + 1):
             vehicle = Vehicle(
                 code=f"{own.depot}-scen-{own.vehicle_type.value}-{own.cost.name}-{n}",
@@ -210,17 +215,17 @@ def _add_own(session: Session, scenario: Scenario, day: date) -> list[Vehicle]:
                 carrier_id=None,
                 county_code=own.county,
                 vehicle_type=own.vehicle_type.value,
-                seats=kind.seats,
-                wheelchair_places=kind.wheelchair,
-                stretcher_places=kind.stretcher,
+                seats=shape.seats,
+                wheelchair_places=shape.wheelchair,
+                stretcher_places=shape.stretcher,
                 depot_name=place.name,
                 depot_lat=place.lat,
                 depot_lon=place.lon,
                 shift_start=own.shift[0],
                 shift_end=own.shift[1],
-                cost_per_km_ore=kind.per_km_ore,
-                cost_per_hour_ore=kind.per_hour_ore,
-                fixed_cost_ore=kind.fixed_ore,
+                cost_per_km_ore=shape.per_km_ore,
+                cost_per_hour_ore=shape.per_hour_ore,
+                fixed_cost_ore=shape.fixed_ore,
                 active=True,
             )
             session.add(vehicle)
@@ -242,8 +247,6 @@ def _prepare_fleet(session: Session, spec: Spec, scenario: Scenario, day: date) 
 
 
 def _own_carrier_names(session: Session) -> set[str]:
-    from samfard.costs.models import Carrier
-
     return set(session.scalars(select(Carrier.name).where(Carrier.own_fleet)))
 
 
@@ -310,7 +313,7 @@ def _read_day(
                 else Decimal(1)  # no sheet (the demo's own fleet): all per-km cost as fuel
             )
             fuel += times(run.distance_ore, share)
-        busy = sum(Decimal(r.driving_cmin + r.waiting_cmin) / 100 for r in runs)
+        busy = sum((Decimal(r.driving_cmin + r.waiting_cmin) / 100 for r in runs), Decimal(0))
         driver = sum(r.driver_ore for r in runs)
         paid, unused_driver = _own_shifts(session, day, scenario, principals, own_names)
         return ScenarioDay(
@@ -336,9 +339,6 @@ def _own_shifts(
     """Paid minutes of all rostered own vehicles, and the cost of those left unused, which
     is charged to the principal of the vehicle's region; returns (paid minutes, unused
     driver öre)."""
-    from samfard.costs.contracts import FleetCostModel, find_contract
-    from samfard.costs.stored_contracts import load_contracts
-
     plan = latest_plan(session, day)
     used = {run.vehicle_id for run in plan.runs} if plan else set()
     contracts = load_contracts(session)
@@ -348,18 +348,22 @@ def _own_shifts(
         select(Vehicle).where(Vehicle.active, Vehicle.carrier_name.in_(own_names))
     )
     for vehicle in vehicles:
-        minutes = Decimal(
-            (local(day, vehicle.shift_end) - local(day, vehicle.shift_start)).total_seconds()
-        ) / 60
+        minutes = (
+            Decimal(
+                (local(day, vehicle.shift_end) - local(day, vehicle.shift_start)).total_seconds()
+            )
+            / 60
+        )
         paid += minutes
         if vehicle.id in used:
             continue
         kind = VehicleType(vehicle.vehicle_type)
-        contract = find_contract(contracts, carrier=vehicle.carrier_name, vehicle_type=kind, day=day)
+        contract = find_contract(
+            contracts, carrier=vehicle.carrier_name, vehicle_type=kind, day=day
+        )
         tariff = contract.tariff_for(kind)
         assert isinstance(tariff, FleetCostModel)
         driver = times(tariff.driver_cost_per_hour, minutes / 60)
         unused_driver += driver
         principals[vehicle.county_code].unused_own += tariff.fixed_per_vehicle_day + driver
     return paid, unused_driver
-

@@ -79,7 +79,10 @@ class OwnCostSheet:
         return self.fuel_litres_per_km * self.fuel_price_per_litre
 
     def fleet_cost_model(
-        self, vehicle_type: VehicleType, *, fuel_factor: Decimal = Decimal(1),
+        self,
+        vehicle_type: VehicleType,
+        *,
+        fuel_factor: Decimal = Decimal(1),
         wage_factor: Decimal = Decimal(1),
     ) -> FleetCostModel:
         """The settlement cost model of this sheet, optionally with fuel or wage scaled."""
@@ -158,7 +161,9 @@ def _decimal(where: str, raw: Mapping[str, Any], name: str, default: str | None 
 def _int(where: str, raw: Mapping[str, Any], name: str, default: int, low: int, high: int) -> int:
     value = raw.get(name, default)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise _fail(where, f"{name} must be a whole number from {low} to {high}, got {value!r}", name)
+        raise _fail(
+            where, f"{name} must be a whole number from {low} to {high}, got {value!r}", name
+        )
     return value
 
 
@@ -187,8 +192,12 @@ def _sheet(name: str, raw: Mapping[str, Any]) -> OwnCostSheet:
     _unknown(where, raw, _SHEET_KEYS)
     bought, leased = "purchase_kr" in raw, "lease_kr_per_month" in raw
     if bought == leased:
-        raise _fail(where, "give either purchase_kr (with depreciation_years) or "
-                    "lease_kr_per_month, not both or neither", "purchase_kr")
+        raise _fail(
+            where,
+            "give either purchase_kr (with depreciation_years) or "
+            "lease_kr_per_month, not both or neither",
+            "purchase_kr",
+        )
     years = _decimal(where, raw, "depreciation_years", "0" if leased else None)
     if bought and years == 0:
         raise _fail(where, "depreciation_years must be more than zero", "depreciation_years")
@@ -222,14 +231,18 @@ def _vehicle_type(where: str, value: Any) -> VehicleType:
         return VehicleType(value)
     except ValueError as error:
         kinds = ", ".join(v.value for v in VehicleType)
-        raise _fail(where, f"vehicle_type must be one of {kinds}, got {value!r}",
-                    "vehicle_type") from error
+        raise _fail(
+            where, f"vehicle_type must be one of {kinds}, got {value!r}", "vehicle_type"
+        ) from error
 
 
 def _county(where: str, value: Any) -> str:
     if value not in COUNTIES:
-        raise _fail(where, f"county must be \"22\" (Västernorrland) or \"23\" (Jämtland "
-                    f"Härjedalen), got {value!r}", "county")
+        raise _fail(
+            where,
+            f'county must be "22" (Västernorrland) or "23" (Jämtland Härjedalen), got {value!r}',
+            "county",
+        )
     return str(value)
 
 
@@ -239,7 +252,7 @@ def _clock(where: str, value: Any) -> time:
     try:
         return time.fromisoformat(str(value))
     except ValueError as error:
-        raise _fail(where, f"shift times must be like \"07:00\", got {value!r}", "shift") from error
+        raise _fail(where, f'shift times must be like "07:00", got {value!r}', "shift") from error
 
 
 def _own(where: str, raw: Mapping[str, Any], sheets: Mapping[str, OwnCostSheet]) -> OwnVehicles:
@@ -249,8 +262,9 @@ def _own(where: str, raw: Mapping[str, Any], sheets: Mapping[str, OwnCostSheet])
             raise _fail(where, f"missing {name}", name)
     shift = raw.get("shift", ["07:00", "16:00"])
     if not isinstance(shift, list) or len(shift) != 2:
-        raise _fail(where, f"shift must be [start, end] like [\"07:00\", \"16:00\"], got {shift!r}",
-                    "shift")
+        raise _fail(
+            where, f'shift must be [start, end] like ["07:00", "16:00"], got {shift!r}', "shift"
+        )
     start, end = _clock(where, shift[0]), _clock(where, shift[1])
     if end <= start:
         raise _fail(where, f"shift must end after it starts, got {shift!r}", "shift")
@@ -281,11 +295,13 @@ def _scenario(index: int, raw: Any, sheets: Mapping[str, OwnCostSheet]) -> Scena
     removed = []
     for item in raw.get("remove_procured", ()):
         if not isinstance(item, Mapping):
-            raise _fail(where, "remove_procured holds tables {county, vehicle_type}",
-                        "remove_procured")
+            raise _fail(
+                where, "remove_procured holds tables {county, vehicle_type}", "remove_procured"
+            )
         _unknown(f"{where}, remove_procured", item, {"county", "vehicle_type"})
-        removed.append((_county(where, item.get("county")),
-                        _vehicle_type(where, item.get("vehicle_type"))))
+        removed.append(
+            (_county(where, item.get("county")), _vehicle_type(where, item.get("vehicle_type")))
+        )
     own = tuple(
         _own(f"{where}, own[{k}]", item, sheets) for k, item in enumerate(raw.get("own", ()))
     )
@@ -294,21 +310,22 @@ def _scenario(index: int, raw: Any, sheets: Mapping[str, OwnCostSheet]) -> Scena
 
 def parse_spec(raw: Mapping[str, Any]) -> Spec:
     """A SPEC from a parsed TOML mapping; every refusal names the table and the key."""
-    _unknown("spec", raw, {"title", "demand", "scenarios", "own_costs", "engine",
-                           "sensitivity_pct"})
+    _unknown(
+        "spec", raw, {"title", "demand", "scenarios", "own_costs", "engine", "sensitivity_pct"}
+    )
     demand_raw = raw.get("demand", {})
     if not isinstance(demand_raw, Mapping):
         raise _fail("spec", "demand must be a table", "demand")
     where = "demand"
-    _unknown(where, demand_raw, {"first_day", "days", "seed", "trips", "growth_pct",
-                                 "fleet_scale"})
+    _unknown(where, demand_raw, {"first_day", "days", "seed", "trips", "growth_pct", "fleet_scale"})
     first = demand_raw.get("first_day", date(2026, 3, 2))
     if not isinstance(first, date):
         try:
             first = date.fromisoformat(str(first))
         except ValueError as error:
-            raise _fail(where, f"first_day must be a date like 2026-03-02, got {first!r}",
-                        "first_day") from error
+            raise _fail(
+                where, f"first_day must be a date like 2026-03-02, got {first!r}", "first_day"
+            ) from error
     scale = demand_raw.get("fleet_scale", 1.0)
     if not isinstance(scale, int | float) or isinstance(scale, bool) or not 0 < scale <= 10:
         raise _fail(where, f"fleet_scale must be a number in (0, 10], got {scale!r}", "fleet_scale")
@@ -326,22 +343,28 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
     sheets = {name: _sheet(name, body) for name, body in sheets_raw.items()}
     scenarios_raw = raw.get("scenarios", ())
     if not isinstance(scenarios_raw, list) or len(scenarios_raw) < 2:
-        raise _fail("spec", "give at least two [[scenarios]]: the first is the baseline the "
-                    "others are compared with", "scenarios")
+        raise _fail(
+            "spec",
+            "give at least two [[scenarios]]: the first is the baseline the "
+            "others are compared with",
+            "scenarios",
+        )
     scenarios = tuple(_scenario(k, s, sheets) for k, s in enumerate(scenarios_raw))
     names = [s.name for s in scenarios]
     if len(set(names)) != len(names):
         raise _fail("spec", f"scenario names must differ, got {names}", "scenarios")
     engine = str(raw.get("engine", "insertion"))
     if engine not in ENGINES:
-        raise _fail("spec", f"engine must be one of {', '.join(ENGINES)}, got {engine!r}",
-                    "engine")
+        raise _fail("spec", f"engine must be one of {', '.join(ENGINES)}, got {engine!r}", "engine")
     steps = raw.get("sensitivity_pct", [-20, -10, 10, 20])
     if not isinstance(steps, list) or not all(
         isinstance(s, int) and not isinstance(s, bool) and -90 <= s <= 200 for s in steps
     ):
-        raise _fail("spec", f"sensitivity_pct must be whole per cents from -90 to 200, got "
-                    f"{steps!r}", "sensitivity_pct")
+        raise _fail(
+            "spec",
+            f"sensitivity_pct must be whole per cents from -90 to 200, got {steps!r}",
+            "sensitivity_pct",
+        )
     return Spec(str(raw.get("title", "Scenario")), demand, scenarios, engine, tuple(steps))
 
 

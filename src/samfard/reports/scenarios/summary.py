@@ -225,9 +225,14 @@ def break_even(run: ScenarioRun) -> list[BreakEven]:
             cost += own.count * (model.fixed_per_vehicle_day + model.driver_cost_per_hour * hours)
         vehicle_day = cost / fleet
         diff = mean(
-            [Decimal(a.total - b.total) for a, b in zip(run.results[scenario.name], baseline, strict=True)]
+            [
+                Decimal(a.total - b.total)
+                for a, b in zip(run.results[scenario.name], baseline, strict=True)
+            ]
         )
         lines.append(
-            BreakEven(scenario.name, fleet, vehicle_day, max(Decimal(0), fleet - diff / vehicle_day))
+            BreakEven(
+                scenario.name, fleet, vehicle_day, max(Decimal(0), fleet - diff / vehicle_day)
+            )
         )
     return lines
