@@ -58,7 +58,7 @@ def _csv(head: list[str], rows: list[list[str]]) -> str:
 
 PRINCIPAL_HEAD = [
     "scenario", "principal", "trips", "total_kr", "kr_per_trip", "kr_per_km",
-    "passengers_per_vehicle_trip", "stretcher_share_pct", "unserved_legs",
+    "passengers_per_vehicle_trip", "stretcher_share_pct", "kr_per_stretcher_trip", "unserved_legs",
     "diff_kr_per_day_min", "diff_kr_per_day_mean", "diff_kr_per_day_max",
     "diff_ci95_low", "diff_ci95_high",
 ]  # fmt: skip
@@ -75,6 +75,7 @@ def principal_rows(run: ScenarioRun) -> list[list[str]]:
             _kr(line.per_km),
             _num(line.passengers_per_vehicle_trip),
             _num(line.stretcher_share, "0.1"),
+            _kr(line.per_stretcher_trip),
             str(line.unserved),
             *_spread_cells(line.difference),
         ]
@@ -215,6 +216,7 @@ konfidensintervall över dagarna.</p>
                 "Kr per km",
                 "Resenärer per fordonsresa",
                 "Bårandel %",
+                "Kr per bårresa",
                 "Ej planerade",
                 "Skillnad min",
                 "Skillnad medel",

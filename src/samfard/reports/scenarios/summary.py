@@ -60,6 +60,7 @@ class PrincipalLine:
     per_km: Decimal | None  # öre per direct km of the principal's trips
     passengers_per_vehicle_trip: Decimal | None
     stretcher_share: Decimal | None  # per cent of trips
+    per_stretcher_trip: Decimal | None  # öre: what a stretcher trip cost the principal
     unserved: int
     difference: Spread | None  # öre per day against the baseline; None for the baseline
 
@@ -117,6 +118,7 @@ def principal_lines(run: ScenarioRun) -> list[PrincipalLine]:
                     per_km=_ratio(whole.total, whole.direct_m, 1000),
                     passengers_per_vehicle_trip=_ratio(whole.trips, len(whole.stretches)),
                     stretcher_share=_ratio(whole.stretcher_trips, whole.trips, 100),
+                    per_stretcher_trip=_ratio(whole.stretcher_cost, whole.stretcher_trips),
                     unserved=whole.unserved,
                     difference=difference,
                 )
