@@ -83,6 +83,12 @@ def test_an_unreadable_spec_names_the_file(tmp_path: Path) -> None:
     assert "bad.toml is not valid TOML" in error.value.message
 
 
+@pytest.mark.parametrize("path", sorted(EXAMPLE.parent.glob("*.toml")), ids=lambda p: p.name)
+def test_every_example_spec_parses_with_own_vehicles_to_compare(path: Path) -> None:
+    spec = load_spec(path)
+    assert any(s.own for s in spec.scenarios[1:])
+
+
 def test_a_cost_sheet_adds_capital_insurance_overhead_and_depot_per_operating_day() -> None:
     sheet = load_spec(EXAMPLE).scenarios[1].own[0].cost
     # 1 600 000 kr less 15 % residual over 6 years, + 30 000 + 60 000 + 36 000 kr a year,
@@ -204,3 +210,18 @@ def test_the_same_spec_and_seed_give_the_same_report(
         assert x.read_bytes() == y.read_bytes(), x.name
     html = (tmp_path / "a" / "scenario.html").read_text(encoding="utf-8")
     assert "<svg" in html and "Per huvudman" in html
+
+
+def test_the_command_refuses_a_bad_spec_with_its_message_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from samfard.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(SMALL.replace("count = 2", 'count = "two"'), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["scenario", str(bad), "-o", str(out)]) == 2
+    assert "count must be a whole number from 1 to 50, got 'two'" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["scenario", str(EXAMPLE), "--days", "0", "-o", str(out)]) == 2
+    assert "--days must be 1 to 60" in capsys.readouterr().err
