@@ -210,6 +210,8 @@ def test_the_same_spec_and_seed_give_the_same_report(
         assert x.read_bytes() == y.read_bytes(), x.name
     html = (tmp_path / "a" / "scenario.html").read_text(encoding="utf-8")
     assert "<svg" in html and "Per huvudman" in html
+    pdf = (tmp_path / "a" / "scenario.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF") and b"Per huvudman" in pdf
 
 
 def test_the_command_refuses_a_bad_spec_with_its_message_and_writes_nothing(

@@ -153,28 +153,30 @@ def write_csv(run: ScenarioRun, folder: Path) -> list[Path]:
 
 def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:
     cells = "".join(f"<th scope='col'>{escape(h)}</th>" for h in head)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(_sv(c))}</td>" for c in row) + "</tr>" for row in rows
-    )
+    body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)
     return (
         f"<table><caption>{escape(caption)}</caption><thead><tr>{cells}</tr></thead>"
         f"<tbody>{body}</tbody></table>"
     )
 
 
-def render_html(run: ScenarioRun) -> str:
-    """The whole report as one HTML document (Swedish), with the daily cost chart."""
-    spec = run.spec
-    days = [d.isoformat() for d in run.days]
-    chart = bar_chart(
-        "Total kostnad per dag och scenario",
-        days,
-        [
-            (s.name, [(Decimal(d.total) / 100).quantize(Decimal(1)) for d in run.results[s.name]])
-            for s in spec.scenarios
-        ],
-        unit="kr",
-    )
+PRINCIPAL_HEAD_SV = [
+    "Scenario", "Huvudman", "Resor", "Kostnad kr", "Kr per resa", "Kr per km",
+    "Resenärer per fordonsresa", "Bårandel %", "Kr per bårresa", "Ej planerade",
+    "Skillnad min", "Skillnad medel", "Skillnad max", "KI 95 % låg", "KI 95 % hög",
+]  # fmt: skip
+FLEET_HEAD_SV = [
+    "Scenario", "Fordon i bruk per dag", "Egna fordons beläggning %",
+    "Resenärer per fordonsresa", "Kr per dag", "KI 95 % låg", "KI 95 % hög",
+]  # fmt: skip
+SENSITIVITY_HEAD_SV = ["Scenario", "Faktor", "Ändring %", "Skillnad kr per dag"]
+BREAK_EVEN_HEAD_SV = [
+    "Scenario", "Egna fordon", "Kr per fordonsdag", "Antal egna fordon vid brytpunkt",
+]  # fmt: skip
+
+
+def tables(run: ScenarioRun) -> list[tuple[str, list[str], list[list[str]]]]:
+    """The report's tables (caption, head, rows) in Swedish, for the HTML and the PDF."""
     principals = [
         [r[0], "alla huvudmän" if r[1] == ALL else r[1], *r[2:]] for r in principal_rows(run)
     ]
@@ -187,83 +189,72 @@ def render_html(run: ScenarioRun) -> str:
          _kr(f.total_per_day.ci_low), _kr(f.total_per_day.ci_high)]
         for f in fleet_lines(run)
     ]  # fmt: skip
-    demand = spec.demand
+    as_sv = [
+        ("Per huvudman", PRINCIPAL_HEAD_SV, principals),
+        ("Flotta", FLEET_HEAD_SV, fleet),
+        ("Känslighet (planerna oförändrade): skillnad kr per dag", SENSITIVITY_HEAD_SV,
+         sensitivity_rows(run)),
+        ("Brytpunkt (första ordningens uppskattning)", BREAK_EVEN_HEAD_SV, breaks),
+    ]  # fmt: skip
+    return [(c, h, [[_sv(cell) for cell in row] for row in rows]) for c, h, rows in as_sv]
+
+
+def intro(run: ScenarioRun) -> str:
+    """What was run, in one Swedish paragraph of plain text."""
+    spec, demand = run.spec, run.spec.demand
+    return (
+        f"{len(run.days)} dagar från {run.days[0].isoformat()}, demogeneratorns frö "
+        f"{demand.seed}, {demand.trips_per_day} resor per dag (tillväxt "
+        f"{_sv(str(demand.growth_pct))} %), planerade med motorn {spec.engine} och "
+        "avräknade med kostnadsmodellen. Skillnaden är scenariot minus "
+        f"{spec.scenarios[0].name}, kronor per dag, med 95 % konfidensintervall över dagarna."
+    )
+
+
+def daily_totals(run: ScenarioRun) -> list[tuple[str, list[Decimal]]]:
+    """Each scenario's total cost per sample day, whole kronor (the chart's series)."""
+    return [
+        (s.name, [(Decimal(d.total) / 100).quantize(Decimal(1)) for d in run.results[s.name]])
+        for s in run.spec.scenarios
+    ]
+
+
+def render_html(run: ScenarioRun) -> str:
+    """The whole report as one HTML document (Swedish), with the daily cost chart."""
+    title = escape(run.spec.title)
+    chart = bar_chart(
+        "Total kostnad per dag och scenario",
+        [d.isoformat() for d in run.days],
+        daily_totals(run),
+        unit="kr",
+    )
+    body = "\n".join(_table(caption, head, rows) for caption, head, rows in tables(run))
     return f"""<!doctype html>
 <html lang="sv"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{escape(spec.title)}</title>
+<title>{title}</title>
 <style>body{{font-family:sans-serif;max-width:72rem;margin:1rem auto;padding:0 1rem}}
-table{{border-collapse:collapse;margin:1rem 0;font-size:.9rem}}
+table{{border-collapse:collapse;margin:1rem 0;font-size:.9rem;display:block;overflow-x:auto}}
 td,th{{border:1px solid #ccc;padding:.2rem .4rem;text-align:right}}
 caption{{text-align:left;font-weight:bold}} svg{{max-width:100%;height:auto}}</style>
 </head><body>
-<h1>{escape(spec.title)}</h1>
-<p>{len(run.days)} dagar från {escape(days[0])}, demogeneratorns frö {demand.seed},
-{demand.trips_per_day} resor per dag (tillväxt {escape(_sv(str(demand.growth_pct)))} %),
-planerade med motorn {escape(spec.engine)} och avräknade med kostnadsmodellen. Skillnaden
-är scenariot minus {escape(spec.scenarios[0].name)}, kronor per dag, med 95 %
-konfidensintervall över dagarna.</p>
+<h1>{title}</h1>
+<p>{escape(intro(run))}</p>
 {chart}
-{
-        _table(
-            "Per huvudman",
-            [
-                "Scenario",
-                "Huvudman",
-                "Resor",
-                "Kostnad kr",
-                "Kr per resa",
-                "Kr per km",
-                "Resenärer per fordonsresa",
-                "Bårandel %",
-                "Kr per bårresa",
-                "Ej planerade",
-                "Skillnad min",
-                "Skillnad medel",
-                "Skillnad max",
-                "KI 95 % låg",
-                "KI 95 % hög",
-            ],
-            principals,
-        )
-    }
-{
-        _table(
-            "Flotta",
-            [
-                "Scenario",
-                "Fordon i bruk per dag",
-                "Egna fordons beläggning %",
-                "Resenärer per fordonsresa",
-                "Kr per dag",
-                "KI 95 % låg",
-                "KI 95 % hög",
-            ],
-            fleet,
-        )
-    }
-{
-        _table(
-            "Känslighet (planerna oförändrade): skillnad kr per dag",
-            ["Scenario", "Faktor", "Ändring %", "Skillnad kr per dag"],
-            sensitivity_rows(run),
-        )
-    }
-{
-        _table(
-            "Brytpunkt (första ordningens uppskattning)",
-            ["Scenario", "Egna fordon", "Kr per fordonsdag", "Antal egna fordon vid brytpunkt"],
-            breaks,
-        )
-    }
+{body}
 </body></html>
 """
 
 
 def write_report(run: ScenarioRun, folder: Path) -> list[Path]:
-    """Every output of a run in `folder` (created): the CSV files and scenario.html."""
+    """Every output of a run in `folder` (created): the CSV files, scenario.html and
+    scenario.pdf."""
+    from samfard.reports.scenarios.render_pdf import render_pdf  # it imports this module
+
     folder.mkdir(parents=True, exist_ok=True)
     written = write_csv(run, folder)
     page = folder / "scenario.html"
     page.write_text(render_html(run), encoding="utf-8")
-    return [*written, page]
+    pdf = folder / "scenario.pdf"
+    pdf.write_bytes(render_pdf(run))
+    return [*written, page, pdf]
