@@ -119,8 +119,8 @@ def run_spec(spec: Spec, workdir: Path, progress: Progress | None = None) -> Sce
         base = workdir / f"{day}.sqlite3"
         _copy(template, base)
         _load_day(base, day, spec)
-        for scenario in spec.scenarios:
-            copy = workdir / f"{day}-{len(results[scenario.name])}-{id(scenario)}.sqlite3"
+        for index, scenario in enumerate(spec.scenarios):
+            copy = workdir / f"{day}-{index}.sqlite3"
             _copy(base, copy)
             results[scenario.name].append(_run_scenario(copy, day, spec, scenario))
             say(f"{day} {scenario.name}: {results[scenario.name][-1].total / 100:.0f} kr")
