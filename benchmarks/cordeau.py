@@ -1,11 +1,14 @@
 """Solve the Cordeau (2006) dial-a-ride instances and compare with the best known costs.
 
 Every solution goes through `samfard.planning.solve.plan`, so it is verified; a plan the
-verifier refuses is reported infeasible, never scored. Results are saved as CSV and Markdown
-(with machine and settings) under benchmarks/results/.
+verifier refuses is reported infeasible, never scored. Each instance runs on every engine
+asked for (default: the native engine and OR-Tools, side by side in one run). Results are
+saved as CSV and Markdown (with machine and settings) under benchmarks/results/. Pin the
+process to one core (`taskset -c 1`) on a shared machine.
 
     .venv/bin/python benchmarks/cordeau.py                      # all 48, 30 s each
     .venv/bin/python benchmarks/cordeau.py --instances a2-16,a4-40 --time-limit 10
+    .venv/bin/python benchmarks/cordeau.py --engines native --iterations 5000
 """
 
 from __future__ import annotations
@@ -22,13 +25,23 @@ from pathlib import Path
 
 from samfard.errors import DomainError
 from samfard.planning import cordeau
-from samfard.planning.ortools_engine import OrToolsEngine, OrToolsSettings
-from samfard.planning.solve import plan
+from samfard.planning.ortools_engine import OrToolsSettings
+from samfard.planning.solve import make_solver, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "darp"  # Cordeau (2006) instances, bks.csv, README
 RESULTS = ROOT / "benchmarks" / "results"
-FIELDS = ("instance", "cost", "best_known", "gap_pct", "seconds", "feasible", "unserved", "note")
+FIELDS = (
+    "instance",
+    "engine",
+    "cost",
+    "best_known",
+    "gap_pct",
+    "seconds",
+    "feasible",
+    "unserved",
+    "note",
+)
 SERIES = {"a": (3, 30.0), "b": (6, 45.0)}  # capacity Q and ride time L by series (README)
 
 
@@ -57,12 +70,17 @@ def stand_in(name: str, names: list[str]) -> str | None:
 
 
 def run_one(
-    name: str, bks: dict[str, float], time_limit: float, seed: int, twin: str | None
+    name: str,
+    bks: dict[str, float],
+    args: argparse.Namespace,
+    engine_name: str,
+    twin: str | None,
 ) -> dict[str, str]:
+    time_limit, seed = args.time_limit, args.seed
     problem = cordeau.read(DATA / "cordeau2006" / f"{name}.txt")
     note = f"file identical to {twin}: scored against {twin}, not in summary" if twin else ""
     best = bks[twin or name]
-    engine = OrToolsEngine(OrToolsSettings())
+    engine = make_solver(engine_name, iterations=args.iterations)
     started = time.perf_counter()
     try:
         result = plan(problem, time_limit_s=time_limit, seed=seed, solver=engine)
@@ -71,6 +89,7 @@ def run_one(
         seconds = time.perf_counter() - started
         return dict.fromkeys(FIELDS, "") | {
             "instance": name,
+            "engine": engine_name,
             "best_known": f"{best:.2f}",
             "seconds": f"{seconds:.1f}",
             "feasible": "no",
@@ -81,6 +100,7 @@ def run_one(
     complete = not solution.unserved
     return {
         "instance": name,
+        "engine": engine_name,
         "cost": f"{solution.cost:.2f}",
         "best_known": f"{best:.2f}",
         "gap_pct": f"{_gap(solution.cost, best):.2f}" if complete else "",
@@ -98,6 +118,11 @@ def _gap(cost: float, bks: float) -> float:
 
 
 def summary(all_rows: list[dict[str, str]]) -> str:
+    engines = sorted({r["engine"] for r in all_rows})
+    return "; ".join(f"{e}: {_summary([r for r in all_rows if r['engine'] == e])}" for e in engines)
+
+
+def _summary(all_rows: list[dict[str, str]]) -> str:
     rows = [r for r in all_rows if not r["note"]]
     left_out = (
         f" ({len(all_rows) - len(rows)} duplicate files left out)" if rows != all_rows else ""
@@ -132,13 +157,15 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace, tag: str) -> None
         writer.writeheader()
         writer.writerows(rows)
     lines = [
-        "# Cordeau (2006) DARP instances: Samfard OR-Tools engine",
+        "# Cordeau (2006) DARP instances: Samfard's engines side by side",
         "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- machine: {machine()}, Python {platform.python_version()}",
-        f"- settings: time limit {args.time_limit} s per instance, seed {args.seed}, "
-        f"one thread, {OrToolsSettings()}",
+        f"- settings: time limit {args.time_limit} s per instance and engine, seed {args.seed}, "
+        f"one thread (pinned with taskset), engines {args.engines}, iterations "
+        f"{args.iterations or 'unlimited'}; ortools: {OrToolsSettings()}",
         f"- result: {summary(rows)}",
+        f"- load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores",
         "",
         "| " + " | ".join(FIELDS) + " |",
         "|" + "---|" * len(FIELDS),
@@ -153,6 +180,10 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tag", default="", help="suffix of the result files")
+    parser.add_argument("--engines", default="native,ortools", help="comma-separated")
+    parser.add_argument(
+        "--iterations", type=int, default=None, help="native iterations / OR-Tools solutions"
+    )
     args = parser.parse_args()
     bks = best_known()
     names = args.instances.split(",") if args.instances else sorted(bks)
@@ -162,10 +193,12 @@ def main() -> int:
     rows = []
     print(" | ".join(FIELDS))
     for name in names:
-        row = run_one(name, bks, args.time_limit, args.seed, stand_in(name, sorted(bks)))
-        rows.append(row)
-        print(" | ".join(row[k] for k in FIELDS), flush=True)
-        save(rows, args, args.tag)
+        twin = stand_in(name, sorted(bks))
+        for engine_name in args.engines.split(","):
+            row = run_one(name, bks, args, engine_name, twin)
+            rows.append(row)
+            print(" | ".join(row[k] for k in FIELDS), flush=True)
+            save(rows, args, args.tag)
     print(summary(rows))
     return 0
 

@@ -4,9 +4,10 @@ The day comes from the demo generator (`samfard.demo.generator.generate_day`): d
 sjukresor, färdtjänst, stretcher transports, referrals to Norway and riksfärdtjänst. Each
 leg becomes a planning request with travel times from the geodesic provider; each region
 (county 22 and 23) gets its own mixed fleet and is planned on its own, as the centre
-would partition the work. Two planners are compared: the OR-Tools engine through
-`samfard.planning.solve.plan` (verified), live insertion in booking order (verified too),
-and OR-Tools started from the insertion plan, keeping its promises (`insertion+ortools`).
+would partition the work. Planners compared: the native engine and the OR-Tools engine
+through `samfard.planning.solve.plan` (verified), live insertion in booking order (verified
+too), and either engine started from the insertion plan, keeping its promises
+(`insertion+native`, `insertion+ortools`).
 
     .venv/bin/python benchmarks/service_day.py --trips 600 --time-limit 60
     .venv/bin/python benchmarks/service_day.py --trips 600,3000 --engines insertion
@@ -209,15 +210,18 @@ def plan_by_insertion(day: DayProblem) -> tuple[Problem, Solution]:
     return problem, solution
 
 
-def plan_by_ortools(
-    day: DayProblem, time_limit: float, seed: int, *, seeded: bool = False
+def plan_by_engine(
+    day: DayProblem, engine: str, time_limit: float, seed: int, *, seeded: bool = False
 ) -> tuple[Problem, Solution]:
-    """OR-Tools on the day; `seeded` starts it from the live-insertion plan and keeps that
-    plan's promises, as the day-before re-optimisation does."""
-    from samfard.planning.solve import plan
+    """An engine ("native" or "ortools") on the day; `seeded` starts it from the
+    live-insertion plan and keeps that plan's promises, as the day-before re-optimisation
+    does."""
+    from samfard.planning.solve import make_solver, plan
 
     problem, initial = plan_by_insertion(day) if seeded else (day.problem, None)
-    return problem, plan(problem, time_limit_s=time_limit, seed=seed, initial=initial).solution
+    solver = make_solver(engine)
+    solution = plan(problem, time_limit_s=time_limit, seed=seed, initial=initial, solver=solver)
+    return problem, solution.solution
 
 
 def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, float | Decimal]:
@@ -293,9 +297,10 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
     plans = []
     started = time.perf_counter()
     for day in days:
-        if engine in ("ortools", "insertion+ortools"):
-            seeded = engine == "insertion+ortools"
-            problem, solution = plan_by_ortools(day, args.time_limit, args.seed, seeded=seeded)
+        if engine != "insertion":
+            seeded = engine.startswith("insertion+")
+            name = engine.removeprefix("insertion+")
+            problem, solution = plan_by_engine(day, name, args.time_limit, args.seed, seeded=seeded)
         else:
             problem, solution = plan_by_insertion(day)
         report = verify(problem, solution)
@@ -322,7 +327,7 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- machine: {cpu}, {platform.system()}, Python {platform.python_version()}",
         f"- settings: demo day {args.day}, seed {args.seed}, geodesic travel times "
-        f"({GeodesicProvider().name}), one problem per region, OR-Tools time limit "
+        f"({GeodesicProvider().name}), one problem per region, engine time limit "
         f"{args.time_limit} s per region, one vehicle per 8 plain trips, per 5 wheelchair "
         "or stretcher trips, shift 05:00-23:30",
         "- tariff (öre: per vehicle trip, per km, per hour): "
@@ -341,8 +346,12 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trips", default="600,3000", help="comma-separated day sizes")
-    parser.add_argument("--engines", default="insertion,ortools")
-    parser.add_argument("--time-limit", type=float, default=60.0, help="OR-Tools s per region")
+    parser.add_argument(
+        "--engines",
+        default="insertion,native,ortools",
+        help="insertion, native, ortools, insertion+native, insertion+ortools",
+    )
+    parser.add_argument("--time-limit", type=float, default=60.0, help="engine s per region")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--day", type=date.fromisoformat, default=date(2026, 11, 23))
     parser.add_argument("--tag", default="", help="suffix of the result files")
@@ -351,7 +360,13 @@ def main() -> int:
     print(" | ".join(FIELDS))
     for trips in (int(x) for x in args.trips.split(",")):
         for engine in args.engines.split(","):
-            if engine not in ("insertion", "ortools", "insertion+ortools"):
+            if engine not in (
+                "insertion",
+                "native",
+                "ortools",
+                "insertion+native",
+                "insertion+ortools",
+            ):
                 parser.error(f"unknown engine {engine}")
             rows.append(run(trips, engine, args))
             print(" | ".join(rows[-1][k] for k in FIELDS), flush=True)

@@ -11,6 +11,7 @@ from typing import Any
 
 from samfard.planning import cordeau
 from samfard.planning.model import Problem, Request, Vehicle, Window, matrix
+from samfard.planning.native_engine import NativeEngine, NativeSettings
 from samfard.planning.ortools_engine import OrToolsEngine, OrToolsSettings
 
 DATA = Path(__file__).parent / "data"
@@ -68,3 +69,8 @@ def problem(requests: list[Request], vehicles: list[Vehicle], **fields: Any) -> 
 def engine(solutions: int = 200) -> OrToolsEngine:
     """A reproducible engine: the solution count, not the clock, ends the search."""
     return OrToolsEngine(OrToolsSettings(solution_limit=solutions))
+
+
+def native(iterations: int = 200) -> NativeEngine:
+    """The native engine, reproducible: the iteration count ends the search."""
+    return NativeEngine(NativeSettings(iterations=iterations))

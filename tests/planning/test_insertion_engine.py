@@ -63,6 +63,6 @@ def test_engines_by_name() -> None:
     try:
         solver_named("simplex")
     except InputError as error:
-        assert "choose one of ortools, insertion" in error.message
+        assert "choose one of native, ortools, insertion" in error.message
     else:
         raise AssertionError("an unknown engine must be refused")

@@ -53,4 +53,4 @@ def ledger(
 
 JH_TAXI = person("2380", decisions=(TAXI_DECISION,))
 VN_CERT = person("2281", certificates=(cert(),))
-FUNASDALEN = person("2361", listed_unit="Funäsdalen hälsocentral")
+FUNASDALEN = person("2361", listed_unit="halsocentral-funasdalen")

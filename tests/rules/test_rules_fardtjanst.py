@@ -124,7 +124,7 @@ CASES = [
     Case(
         "härnösand to midlanda airport is in the area",
         HARNOSAND,
-        ride("2280", 20, destination="2262", destination_place="Midlanda airport"),
+        ride("2280", 20, destination="2262", destination_place="midlanda-flygplats"),
         "automatic",
         (6300,),
         "area.inside",

@@ -280,7 +280,7 @@ CASES = [
             requested_mode=Mode.OWN_CAR,
             purpose="treatment",
             referral=True,
-            destination_name="Røros",
+            destination_place="roros-sykehus",
             legs=round_trip(120, origin="2361"),
         ),
         "automatic",
@@ -295,7 +295,7 @@ CASES = [
         jh(
             purpose="treatment",
             referral=True,
-            destination_name="Tynset",
+            destination_place="tynset-sykehus",
             legs=round_trip(150, origin="2361"),
         ),
         "automatic",
@@ -306,7 +306,11 @@ CASES = [
     Case(
         "røros without referral is refused",
         FUNASDALEN,
-        jh(purpose="treatment", destination_name="Røros", legs=round_trip(120, origin="2361")),
+        jh(
+            purpose="treatment",
+            destination_place="roros-sykehus",
+            legs=round_trip(120, origin="2361"),
+        ),
         "refused",
         (),
         "destination.foreign_needs_referral",
@@ -315,7 +319,7 @@ CASES = [
     Case(
         "røros referral for a patient not listed in funäsdalen is refused",
         JH,
-        jh(purpose="treatment", referral=True, destination_name="Røros"),
+        jh(purpose="treatment", referral=True, destination_place="roros-sykehus"),
         "refused",
         (),
         "destination.foreign_needs_referral",
@@ -394,13 +398,13 @@ CASES = [
         f"{V1}.companions.free_when_patient_over_age",
     ),
     Case(
-        "jh child companion is free",
-        JH,
-        jh(companions=(Companion(CompanionKind.CHILD, age=5),)),
-        "automatic",
+        "jh companion of a child patient is free, the region still decides",
+        person("2380", age=12),
+        jh(companions=(Companion(CompanionKind.ESCORT),)),
+        "needs_assessor",
         (0, 0),
-        "companion.child_free",
-        f"{V1}.companions.child_free_to_age",
+        "companion.child_patient",
+        f"{V1}.companions.free_when_patient_to_age",
     ),
     Case(
         "jh leaving before 05:00 offers accommodation",
@@ -438,10 +442,10 @@ def test_jh_taxi_fees_are_recorded_in_the_ledger(rulebooks: RulebookSet) -> None
 
 def test_funasdalen_referral_books_cost_centre_and_object(rulebooks: RulebookSet) -> None:
     """Røros trips go to cost centre 1600 object 3523, Tynset to object 3524."""
-    for town, obj in (("Røros", "3523"), ("Tynset", "3524")):
+    for town, obj in (("roros-sykehus", "3523"), ("tynset-sykehus", "3524")):
         request = AssessmentRequest(
             FUNASDALEN,
-            jh(purpose="treatment", referral=True, destination_name=town),
+            jh(purpose="treatment", referral=True, destination_place=town),
         )
         decision = assess(request, rulebooks)
         assert decision.cost_object is not None

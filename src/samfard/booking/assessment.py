@@ -7,8 +7,13 @@ in the event); a booking the rules cannot settle stays requested and waits in th
 When the engine cannot assess at all (a missing fact, a service without rules), the booking
 also waits for a person, with the error as the reason: it is never refused for our gap.
 
-The stored decision (booking.decision) is the engine's Decision as JSON plus who decided
-("rules" or "assessor") and, for a person, the action and reason.
+The stored decision (booking.decision) is the engine's Decision as JSON plus the decision
+that stands: `outcome` is what stands ("automatic" or "refused" by the rules,
+"needs_assessor" while waiting, "approved" or "denied" by an assessor), `rules_outcome`
+what the rules said, `decided_by` ("rules" or "assessor") and `decided_at`, and for a person
+the action and reason. The booking's `mode` column is the mode of that decision: the rules'
+chosen mode, or the assessor's change of mode; the fee recorded in the ledger is the fee of
+that mode.
 """
 
 from __future__ import annotations
@@ -68,8 +73,9 @@ def cite(reason: Reason) -> str:
     return f"{reason.text} [{c.file} {c.key}, from {c.valid_from}]"
 
 
-def decision_json(decision: Decision) -> dict[str, Any]:
-    """The Decision as stored on the booking, with the totals a reader looks for first."""
+def decision_json(decision: Decision, *, at: datetime | None = None) -> dict[str, Any]:
+    """The Decision as stored on the booking, with the totals a reader looks for first;
+    `at` is when it was taken (None for a trial that decides nothing)."""
     stored = plain(decision)
     assert isinstance(stored, dict)
     stored["fee_ore"] = decision.fee_ore
@@ -77,8 +83,15 @@ def decision_json(decision: Decision) -> dict[str, Any]:
     stored["automatic"] = decision.outcome is Outcome.AUTOMATIC
     stored["needs_assessor_because"] = [cite(r) for r in decision.why(Effect.NEEDS_ASSESSOR)]
     stored["refused_because"] = [cite(r) for r in decision.why(Effect.REFUSE)]
+    stored["rules_outcome"] = decision.outcome.value
     stored["decided_by"] = "rules"
+    stored["decided_at"] = None if at is None else at.isoformat()
     return stored
+
+
+def booking_mode(booking: Booking) -> Mode | None:
+    """The mode stored on the booking (asked for, or decided), if any."""
+    return None if booking.mode is None else Mode(booking.mode)
 
 
 def trip_of(booking: Booking, *, mode: Mode | None = None) -> TripInput:
@@ -90,7 +103,7 @@ def trip_of(booking: Booking, *, mode: Mode | None = None) -> TripInput:
         companions=booking.companions,
         needs=booking.needs,
         booked_at=booking.created_at,
-        mode=mode,
+        mode=mode or booking_mode(booking),
     )
 
 
@@ -135,20 +148,28 @@ def _approve(
 def assess_new_booking(
     session: Session, booking: Booking, traveller: Traveller, *, actor: Actor, now: datetime
 ) -> None:
-    """Assess a just-stored booking inside its creation transaction and act on the outcome."""
+    """Assess a just-stored booking inside its creation transaction and act on the outcome.
+
+    The booking's mode becomes the rules' chosen mode; when the rules cannot choose one it
+    stays the mode asked for, or the vehicle the needs call for."""
+    trip = trip_of(booking)
     try:
-        decision = assess_trip(session, trip_of(booking), traveller)
+        decision = assess_trip(session, trip, traveller)
     except DomainError as error:
+        booking.mode = (trip.mode or requested_mode(booking.needs)).value
         booking.decision = {
             "outcome": WAITING,
+            "rules_outcome": WAITING,
             "decided_by": "rules",
+            "decided_at": now.isoformat(),
             "automatic": False,
             "needs_assessor_because": [f"the rules could not assess this trip: {error.message}"],
             "refused_because": [],
             "error_field": error.field,
         }
         return
-    booking.decision = decision_json(decision)
+    booking.mode = (decision.chosen_mode or trip.mode or requested_mode(booking.needs)).value
+    booking.decision = decision_json(decision, at=now)
     if decision.outcome is Outcome.AUTOMATIC:
         rulebook = ", ".join(f"{r.file} from {r.valid_from}" for r in decision.rulebooks)
         _approve(
@@ -215,10 +236,17 @@ def decide(
                 now=now,
                 reason=f"assessor: {reason}",
             )
-            stored = dict(booking.decision or {"outcome": WAITING})
+            stored = dict(booking.decision or {"rules_outcome": WAITING})
+            outcome = "denied"
         else:
             stored = _approved_by_person(session, booking, mode, reason, actor=actor, now=now)
-        booking.decision = stored | {"decided_by": "assessor", "assessor": person}
+            outcome = "approved"
+        booking.decision = stored | {
+            "outcome": outcome,
+            "decided_by": "assessor",
+            "decided_at": now.isoformat(),
+            "assessor": person,
+        }
     return booking
 
 
@@ -234,7 +262,26 @@ def _approved_by_person(
     traveller = session.get(Traveller, booking.traveller_id)
     assert traveller is not None, "bookings reference a stored traveller"
     chosen = mode or _suggested_mode(booking)
-    decision = assess_trip(session, trip_of(booking, mode=chosen), traveller)
+    try:
+        decision = assess_trip(session, trip_of(booking, mode=chosen), traveller)
+    except DomainError as error:
+        # The rules cannot assess this trip (a fact they need is missing, or the service
+        # has none): the person decides alone, and no fee is charged by rule.
+        booking.mode = chosen.value
+        apply_transition(
+            session,
+            booking,
+            BookingStatus.APPROVED,
+            actor=actor,
+            now=now,
+            reason=f"assessor: {reason}",
+        )
+        return dict(booking.decision or {}) | {
+            "chosen_mode": chosen.value,
+            "fee_ore": 0,
+            "legs": [],
+            "rules_error": error.message,
+        }
     if decision.outcome is Outcome.REFUSED:
         because = "; ".join(cite(r) for r in decision.why(Effect.REFUSE))
         raise InputError(
@@ -242,13 +289,16 @@ def _approved_by_person(
             "deny it, or change the mode to one the rules price",
             field="mode",
         )
+    booking.mode = chosen.value
     _approve(session, booking, decision, actor=actor, now=now, reason=f"assessor: {reason}")
-    return decision_json(decision)
+    return decision_json(decision, at=now)
 
 
 def _suggested_mode(booking: Booking) -> Mode:
     chosen = (booking.decision or {}).get("chosen_mode")
-    return Mode(chosen) if chosen else requested_mode(booking.needs)
+    if chosen:
+        return Mode(chosen)
+    return booking_mode(booking) or requested_mode(booking.needs)
 
 
 def queue(

@@ -28,7 +28,6 @@ class AssessmentCreate(BookingCreate):
     """A trip to assess without booking it; `mode` asks for a mode (default: by needs)."""
 
     traveller_id: BodyId
-    mode: Mode | None = None
 
 
 class AssessorDecision(BaseModel):

@@ -13,6 +13,10 @@ has no better source yet:
   the same model the planner uses when no road network is configured;
 - the destination is "the nearest designated unit" when no place of the same kind in the
   gazetteer is closer to the traveller's home;
+- places reach the rules by gazetteer key (Place.key), never by display name, so a rule
+  about "roros-sykehus" holds whatever the place is called on screen;
+- the traveller is listed (listad) at the health centre nearest home: the register holds
+  no listing yet, and in the sparsely served west (Funäsdalen) the nearest is the one;
 - a certificate's issuer is the person registered on it, named "unit [HSA-id]" so two
   issuers at one unit are never confused.
 """
@@ -119,8 +123,8 @@ def _care_place(legs: Sequence[Leg], gazetteer: Gazetteer) -> Place | None:
 def _legs(
     trip: TripInput, traveller: Traveller, gazetteer: Gazetteer, nearest_km: Decimal | None
 ) -> tuple[facts.Leg, ...]:
-    def name(place_id: int | None) -> str | None:
-        return None if place_id is None else gazetteer.places[place_id].name
+    def key(place_id: int | None) -> str | None:
+        return None if place_id is None else gazetteer.places[place_id].key
 
     return tuple(
         facts.Leg(
@@ -135,8 +139,8 @@ def _legs(
             destination_municipality=gazetteer.municipality(
                 leg.destination_place_id, leg.destination_lat, leg.destination_lon, traveller
             ),
-            origin_place=name(leg.origin_place_id),
-            destination_place=name(leg.destination_place_id),
+            origin_place=key(leg.origin_place_id),
+            destination_place=key(leg.destination_place_id),
             nearest_unit_km=nearest_km,
         )
         for leg in sorted(trip.legs, key=lambda leg: leg.seq)
@@ -232,6 +236,7 @@ def build_request(
             age=age_on(traveller.birth_date, day),
             municipality=traveller.municipality_code,
             county=traveller.municipality_code[:2],
+            listed_unit=gazetteer.nearest(traveller.lat, traveller.lon, "health_centre").key,
             permits=_permits(traveller.permits),
             certificates=certificates,
             ledger=ledger,
@@ -243,6 +248,7 @@ def build_request(
             purpose=purpose,
             referral=referral,
             destination_is_nearest=is_nearest,
+            destination_place=None if care is None else care.key,
             destination_name=None if care is None else care.name,
             destination_kind=None if care is None else care.kind,
             companions=_companions(trip.companions),

@@ -28,6 +28,7 @@ SERVICES_SV = {
 
 MODES_SV = {
     "public_transport": "buss eller tåg",
+    "train": "tåg",
     "own_car": "egen bil",
     "taxi": "taxi",
     "wheelchair_vehicle": "rullstolsfordon",

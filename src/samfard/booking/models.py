@@ -41,6 +41,8 @@ class Booking(Base):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
     late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False)
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The mode of the standing decision (rules.facts.Mode); None while none stands.
+    mode: Mapped[str | None] = mapped_column(String(24))
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.recurrence import Weekday
+from samfard.rules.facts import Mode
 from samfard.schemas_common import BodyId
 
 
@@ -95,6 +96,11 @@ class BookingCreate(BaseModel):
     purpose: str | None = Field(default=None, max_length=40)
     message_to_driver: str | None = Field(default=None, max_length=500)
     channel: Channel = Channel.OPERATOR
+    mode: Mode | None = Field(
+        default=None,
+        description="the mode asked for; default the vehicle the needs call for (the "
+        "assessment decides the mode the booking goes by)",
+    )
 
 
 class BookingUpdate(BaseModel):
@@ -142,6 +148,18 @@ class LegPublic(BaseModel):
     promised_pickup_until: datetime | None
 
 
+class StandingDecision(BaseModel):
+    """The decision that stands on a booking: what, by which mode, at which fee, by whom
+    and when. `fee_ore` is the traveller's fee for all legs (None while waiting)."""
+
+    outcome: Literal["approved", "denied", "needs_assessor"]
+    mode: str | None
+    fee_ore: int | None
+    decided_by: Literal["rules", "assessor"]
+    decided_by_user: str | None = Field(description="the assessor's username; null for rules")
+    decided_at: datetime | None
+
+
 class BookingPublic(BaseModel):
     id: int
     reference: str
@@ -159,6 +177,8 @@ class BookingPublic(BaseModel):
     message_to_driver: str | None
     series_id: int | None
     late_cancellation: bool
+    mode: str | None = Field(description="the mode of the standing decision")
+    decided: StandingDecision | None
     decision: dict[str, Any] | None
     version: int
     created_at: datetime

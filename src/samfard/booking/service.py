@@ -48,6 +48,7 @@ class BookingDraft:
     message_to_driver: str | None
     channel: str
     series_id: int | None = None
+    mode: str | None = None  # asked for; the assessment sets the mode that stands
 
 
 def prepare(
@@ -94,6 +95,7 @@ def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: dat
         needs=[n.value for n in draft.needs],
         message_to_driver=draft.message_to_driver,
         series_id=draft.series_id,
+        mode=draft.mode,
         late_cancellation=False,
         created_by=actor.username,
         created_at=now,
@@ -163,6 +165,7 @@ def create_booking(
                 purpose=data.purpose,
                 message_to_driver=data.message_to_driver,
                 channel=data.channel.value,
+                mode=None if data.mode is None else data.mode.value,
             )
             booking = store_draft(session, draft, actor=actor, now=now)
             if idempotency_key is not None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
 from samfard.booking.models import Booking, Leg, Series
-from samfard.booking.schemas import BookingPublic, LegPublic, SeriesPublic
+from samfard.booking.schemas import BookingPublic, LegPublic, SeriesPublic, StandingDecision
 from samfard.booking.series import exception_days
 from samfard.travellers.models import Traveller
 from samfard.travellers.views import MASKED_ADDRESS, can_see_identity, display_name
@@ -32,9 +35,40 @@ def booking_public(session: Session, booking: Booking, actor: Actor) -> BookingP
         message_to_driver=booking.message_to_driver,
         series_id=booking.series_id,
         late_cancellation=booking.late_cancellation,
+        mode=booking.mode,
+        decided=standing_decision(booking.decision, booking.mode),
         decision=booking.decision,
         version=booking.version,
         created_at=booking.created_at,
+    )
+
+
+# The stored outcome (rules' vocabulary, or an assessor's) as the decision that stands.
+_STANDING = {
+    "automatic": "approved",
+    "approved": "approved",
+    "refused": "denied",
+    "denied": "denied",
+    "needs_assessor": "needs_assessor",
+}
+
+
+def standing_decision(stored: dict[str, Any] | None, mode: str | None) -> StandingDecision | None:
+    """What stands on a booking, read from its stored decision: approved or denied (by the
+    rules or an assessor) or waiting; the fee is the approved legs' fee, 0 when denied."""
+    if not stored or stored.get("outcome") not in _STANDING:
+        return None
+    outcome = _STANDING[stored["outcome"]]
+    fee = {"approved": stored.get("fee_ore"), "denied": 0}.get(outcome)
+    person = stored.get("assessor") or {}
+    at = stored.get("decided_at")
+    return StandingDecision(
+        outcome=outcome,
+        mode=mode,
+        fee_ore=fee,
+        decided_by="assessor" if stored.get("decided_by") == "assessor" else "rules",
+        decided_by_user=person.get("username"),
+        decided_at=datetime.fromisoformat(at) if at else None,
     )
 
 

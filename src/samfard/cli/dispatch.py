@@ -22,9 +22,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     plan.add_argument("--seed", type=int, default=0)
     plan.add_argument(
         "--engine",
-        default="ortools",
-        help="ortools (searches until the time limit) or insertion (no clock: the same plan "
-        "for the same seed on every run)",
+        default="native",
+        help="native (Samfard's own engine, the default), ortools (both search until the time "
+        "limit) or insertion (no clock: the same plan for the same seed on every run)",
     )
     plan.set_defaults(handler=_plan)
 
@@ -65,7 +65,7 @@ def _plan(args: argparse.Namespace) -> int:
     return run_plan(day=args.date, time_limit=args.time_limit, seed=args.seed, engine=args.engine)
 
 
-def run_plan(*, day: date, time_limit: float, seed: int, engine: str = "ortools") -> int:
+def run_plan(*, day: date, time_limit: float, seed: int, engine: str = "native") -> int:
     """Plan a day with the named engine and print its figures (also used by `samfard demo`)."""
     from samfard.access.actor import SYSTEM
     from samfard.dispatch.service import plan_day

@@ -2,7 +2,10 @@
 
 Both read either the general planning JSON (docs/planning-format.md) or a Cordeau instance,
 so the same commands serve operators' what-if files and the research benchmark. A bad file
-exits 2 with the field at fault (the CLI's DomainError handler); an invalid plan exits 1.
+exits 2 with the field at fault (the CLI's DomainError handler); an invalid plan exits 1;
+`solve` exits 3 when requests some vehicle could carry were left unplanned because the time
+ran out, so a script never takes a partial plan for a finished one. `--time-limit` bounds
+the whole command: reading the file and building the model count against it.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +24,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     solve = subparsers.add_parser("solve", help="plan a dial-a-ride problem file")
     solve.add_argument("problem", type=Path, help="problem file")
     solve.add_argument("-o", "--output", type=Path, required=True, help="solution file")
-    solve.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
+    solve.add_argument(
+        "--time-limit",
+        type=float,
+        default=10.0,
+        help="seconds for the whole run, reading included (default 10)",
+    )
     solve.add_argument("--seed", type=int, default=0)
     solve.add_argument(
+        "--engine",
+        choices=("native", "ortools", "insertion"),
+        default="native",
+        help="planning engine (default native: Samfard's own; ortools for cross-checks; "
+        "insertion: cheapest insertion only, no clock)",
+    )
+    solve.add_argument(
+        "--iterations",
         "--solution-limit",
+        dest="iterations",
         type=int,
         default=None,
-        help="stop after this many solutions: makes runs reproducible",
+        help="stop after this many search iterations (OR-Tools: solutions): reproducible runs",
     )
     solve.add_argument("--format", choices=("json", "cordeau"), default="json")
     solve.set_defaults(handler=_solve)
@@ -60,14 +78,31 @@ def _read_problem(path: Path, fmt: str) -> Any:
     return jsonio.problem_from_json(_load_json(path))
 
 
-def _solve(args: argparse.Namespace) -> int:
-    from samfard.planning import cordeau, jsonio
-    from samfard.planning.ortools_engine import OrToolsEngine, OrToolsSettings
-    from samfard.planning.solve import plan
+# Share of the time left after reading kept back for verifying and writing the plan.
+_FINISH_SHARE = 0.05
+_FINISH_MAX_S = 2.0
+EXIT_OUT_OF_TIME = 3
 
+
+def _solve(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    from samfard.planning import cordeau, jsonio
+    from samfard.planning.engine import NOT_INSERTED
+    from samfard.planning.solve import make_solver, plan
+
+    if not args.time_limit > 0:
+        raise InputError(f"time_limit must be positive, got {args.time_limit}", field="time_limit")
     problem = _read_problem(args.problem, args.format)
-    engine = OrToolsEngine(OrToolsSettings(solution_limit=args.solution_limit))
-    result = plan(problem, time_limit_s=args.time_limit, seed=args.seed, solver=engine)
+    left = args.time_limit - (time.monotonic() - started)
+    budget = left - min(_FINISH_MAX_S, _FINISH_SHARE * left)
+    if budget <= 0:
+        raise InputError(
+            f"reading the problem took the whole time limit of {args.time_limit:g} s; "
+            "give a longer --time-limit",
+            field="time_limit",
+        )
+    engine = make_solver(args.engine, iterations=args.iterations)
+    result = plan(problem, time_limit_s=budget, seed=args.seed, solver=engine)
     solution = result.solution
     data = (
         cordeau.solution_to_json(solution)
@@ -76,12 +111,21 @@ def _solve(args: argparse.Namespace) -> int:
     )
     args.output.write_text(json.dumps(data, indent=1) + "\n")
     served = sum(len(r.request_ids()) for r in solution.routes)
+    late = [u for u in solution.unserved if u.reason == NOT_INSERTED]
     print(
-        f"cost {solution.cost:.2f}, {served} requests on {len(solution.routes)} routes, "
-        f"{len(solution.unserved)} unserved; verified"
+        f"served {served} of {len(problem.requests)} requests on {len(solution.routes)} routes, "
+        f"unserved {len(solution.unserved)} ({len(late)} for lack of time); "
+        f"cost {solution.cost:.2f}; verified in {time.monotonic() - started:.1f} s"
     )
     for missing in solution.unserved:
         print(f"unserved {missing.request_id}: {missing.reason}")
+    if late:
+        print(
+            f"{len(late)} servable requests were not planned within the time limit; "
+            "give a longer --time-limit",
+            file=sys.stderr,
+        )
+        return EXIT_OUT_OF_TIME
     return 0
 
 

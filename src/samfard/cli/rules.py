@@ -2,6 +2,8 @@
 
 A principal editing a rulebook runs `samfard rules check --root <folder>` before asking for
 it to be shipped; the command prints every problem with file and key, or the versions found.
+Places a rule names (referral hospitals, extra service-area places) must be keys of the
+packaged gazetteer.
 """
 
 from __future__ import annotations
@@ -26,9 +28,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def _check(args: argparse.Namespace) -> int:
     from samfard.errors import RuleError
-    from samfard.rules.loader import load_rulebooks, shipped_rulebooks
+    from samfard.geo.places import packaged_rows
+    from samfard.rules.loader import check_places, load_rulebooks, shipped_rulebooks
 
     books = shipped_rulebooks() if args.root is None else load_rulebooks(args.root)
+    check_places(books, (row["key"] for row in packaged_rows()))
     for book in books.books:
         dates = ", ".join(str(v.valid_from) for v in book.versions)
         line = f"{book.file}: {book.principal_name}, {len(book.versions)} version(s): {dates}"

@@ -112,3 +112,7 @@ class SettledTrip(Base):
     deviations: Mapped[int] = mapped_column(Integer, default=0)
     carrier: Mapped[str] = mapped_column(String(120))
     contract_code: Mapped[str] = mapped_column(String(40))
+    # Cost centre and object (kostnadsställe, objekt) the decision books the trip to, when
+    # the rulebook names one (Norway referrals: 1600 / 3523 Røros, 3524 Tynset).
+    cost_centre: Mapped[str | None] = mapped_column(String(16))
+    cost_object: Mapped[str | None] = mapped_column(String(16))

@@ -151,10 +151,13 @@ def settled_rows(
     legs: Mapping[str, tuple[int, int]] | None = None,
     pickups: Mapping[str, tuple[datetime, datetime | None]] | None = None,
     deviations: Mapping[str, int] | None = None,
+    cost_objects: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The settled_run row and settled_trip rows of a priced run, as plain mappings so a
-    caller can insert many runs with one executemany. Mappings are keyed by trip id."""
+    caller can insert many runs with one executemany. Mappings are keyed by trip id;
+    `cost_objects` holds the (cost centre, cost object) a decision books a trip to."""
     fees, legs, pickups, deviations = fees or {}, legs or {}, pickups or {}, deviations or {}
+    cost_objects = cost_objects or {}
     cost = allocation.cost
     b = cost.breakdown
     run_row = {
@@ -187,6 +190,7 @@ def settled_rows(
     for trip in facts.trips:
         booking_id, leg_seq = legs.get(trip.trip_id, (None, None))
         promised, actual = pickups.get(trip.trip_id, (None, None))
+        centre, cost_object = cost_objects.get(trip.trip_id, (None, None))
         trip_rows.append(
             {
                 "trip_key": trip.trip_id,
@@ -211,6 +215,8 @@ def settled_rows(
                 "deviations": deviations.get(trip.trip_id, 0),
                 "carrier": carrier,
                 "contract_code": cost.contract_code,
+                "cost_centre": centre,
+                "cost_object": cost_object,
             }
         )
     return run_row, trip_rows
@@ -237,6 +243,14 @@ def _fees(session: Session, bookings: Iterable[Booking]) -> dict[str, int]:
         if entry.leg_index < len(seqs):
             fees[f"b{entry.booking_id}.{seqs[entry.leg_index]}"] = entry.paid_ore
     return fees
+
+
+def _cost_object(booking: Booking) -> tuple[str, str] | None:
+    """The cost centre and object the booking's decision books it to, if any."""
+    found = (booking.decision or {}).get("cost_object")
+    if not found:
+        return None
+    return str(found["cost_centre"]), str(found["cost_object"])
 
 
 def settle_day(
@@ -289,6 +303,11 @@ def settle_day(
                     dialysis=dialysis,
                     legs={k: (s.booking_id, s.leg_seq) for k, s in keys.items()},
                     pickups={k: (s.planned_at, None) for k, s in keys.items()},
+                    cost_objects={
+                        k: found
+                        for k, s in keys.items()
+                        if (found := _cost_object(bookings[s.booking_id])) is not None
+                    },
                 )
                 run_rows.append(one_run)
                 trip_rows += its_trips

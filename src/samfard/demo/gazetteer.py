@@ -10,6 +10,7 @@ from importlib import resources
 
 @dataclass(frozen=True)
 class PlaceRow:
+    key: str
     name: str
     kind: str
     municipality_code: str
@@ -29,6 +30,7 @@ def packaged_places() -> tuple[PlaceRow, ...]:
     rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
     return tuple(
         PlaceRow(
+            key=row["key"],
             name=row["name"],
             kind=row["kind"],
             municipality_code=row["municipality_code"],

@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM, Actor
+from samfard.access.permissions import Role
+from samfard.booking import assessment
 from samfard.booking import series as series_service
 from samfard.booking import service as booking_service
 from samfard.booking.lifecycle import BookingStatus
@@ -26,8 +28,6 @@ from samfard.booking.schemas import (
     SeriesCreate,
     SeriesLeg,
 )
-from samfard.booking.transitions import apply_transition
-from samfard.db import transaction
 from samfard.demo.generator import DemoBooking, DemoDay, DemoTraveller, Spot, booked_at
 from samfard.geo.models import Place
 from samfard.timeutil import STOCKHOLM
@@ -45,6 +45,9 @@ from samfard.travellers.schemas import (
 SERIES_WEEKS = 2
 DEMO_ACTOR = Actor(
     user_id=None, username="demo-loader", role=SYSTEM.role, principal_codes=SYSTEM.principal_codes
+)
+DEMO_ASSESSOR = Actor(
+    user_id=None, username="demo-assessor", role=Role.ASSESSOR, principal_codes=frozenset({"*"})
 )
 
 
@@ -100,19 +103,21 @@ def load_day(*, session: Session, demo: DemoDay, now: datetime | None = None) ->
             bookings += 1
             stored = [one]
         # The assessment decided what it could; an assessor clears most of the queue too,
-        # leaving some bookings waiting so the demo shows a queue.
+        # through the assessor's own action (fees recorded in the ledger, the decision and
+        # its author stored), leaving some bookings waiting so the demo shows a queue.
         if index % 10 != 9:
-            with transaction(session):
-                for row in stored:
-                    if row.status == BookingStatus.REQUESTED:
-                        apply_transition(
-                            session,
-                            row,
-                            BookingStatus.APPROVED,
-                            actor=DEMO_ACTOR,
-                            now=now,
-                            reason="demo: approved by an assessor",
-                        )
+            for row in stored:
+                if row.status == BookingStatus.REQUESTED:
+                    assessment.decide(
+                        session=session,
+                        booking_id=row.id,
+                        action="approve",
+                        reason="demo: the assessor approves the suggested mode",
+                        mode=None,
+                        version=None,
+                        actor=DEMO_ASSESSOR,
+                        now=now,
+                    )
     return LoadResult(
         travellers=len(ids), bookings=bookings, series=series, later_series_bookings=later
     )

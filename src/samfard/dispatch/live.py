@@ -72,10 +72,11 @@ def insert_booking(
     """Insert `booking`'s legs into the newest plan of its day; True when scheduled.
 
     False (and nothing changed but the plan's unserved list) when the day has no plan yet
-    or some leg cannot be placed without breaking a promise, window or ride time.
+    or some leg cannot be placed without breaking a promise, window or ride time; False and
+    nothing changed when the booking goes by public transport, train, own car or flight.
     """
     plan_run = store.latest_plan(session, booking.service_date)
-    if plan_run is None:
+    if plan_run is None or not store.by_vehicle(booking):
         return False
     session.flush()  # the booking's legs need their ids
     _drop_stops_of(plan_run, booking.id)

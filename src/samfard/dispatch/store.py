@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from samfard.booking.lifecycle import BookingStatus
@@ -29,6 +29,7 @@ from samfard.geo.traveltime import GeodesicProvider, Point, TravelTimeProvider
 from samfard.planning.model import Route, Solution, StopKind, Unserved, Window
 from samfard.planning.model import Stop as PlanStop
 from samfard.planning.verifier import route_cost
+from samfard.rules.facts import VEHICLE_MODES
 from samfard.timeutil import local
 from samfard.travellers.models import Traveller
 
@@ -85,13 +86,25 @@ def _tariff(vehicle: Vehicle, contracts: Sequence[Contract], day: date) -> Plann
     return planning_costs(contract, kind, day, Decimal(shift.total_seconds()) / 60)
 
 
+def by_vehicle(booking: Booking) -> bool:
+    """Whether the centre drives the booking in a carrier's vehicle (see read_bookings)."""
+    return booking.mode is None or booking.mode in VEHICLE_MODES
+
+
 def read_bookings(
     session: Session, day: date, booking_ids: Iterable[int] | None = None
 ) -> list[Booking]:
-    """The day's approved, scheduled and assigned bookings (or `booking_ids` among them)."""
+    """The day's approved, scheduled and assigned bookings that go by vehicle (or
+    `booking_ids` among them). A booking by public transport, train, own car or flight is
+    the traveller's own journey and never reaches the planner; one without a mode (stored
+    before bookings had one) goes by the vehicle its needs call for."""
     statement = (
         select(Booking)
-        .where(Booking.service_date == day, Booking.status.in_(PLANNABLE))
+        .where(
+            Booking.service_date == day,
+            Booking.status.in_(PLANNABLE),
+            or_(Booking.mode.is_(None), Booking.mode.in_(sorted(m.value for m in VEHICLE_MODES))),
+        )
         .options(selectinload(Booking.legs))
         .order_by(Booking.id)
     )

@@ -16,14 +16,20 @@ class PlaceKind(enum.StrEnum):
     HEALTH_CENTRE = "health_centre"  # vårdcentral
     DIALYSIS = "dialysis"
     TERTIARY = "tertiary"  # university hospitals beyond the counties
+    AIRPORT = "airport"
 
 
 class Place(Base):
-    """Place: ort or vårdinrättning, with approximate WGS84 coordinates."""
+    """Place: ort or vårdinrättning, with approximate WGS84 coordinates.
+
+    `key` is the place's stable identity (places.csv): rulebooks and the assessment refer
+    to a place by key, never by its display name, which may be corrected or translated.
+    """
 
     __tablename__ = "place"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(20), index=True)
     municipality_code: Mapped[str] = mapped_column(String(8), index=True)

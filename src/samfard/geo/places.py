@@ -7,7 +7,7 @@ import csv
 import unicodedata
 from importlib import resources
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from samfard.errors import InputError, NotFound
@@ -24,16 +24,23 @@ def search_key(text: str) -> str:
     return " ".join(stripped.split())
 
 
-def load_places(*, session: Session) -> int:
-    """Insert the gazetteer from the packaged places.csv unless already loaded."""
-    if session.scalar(select(func.count(Place.id))):
-        return 0
+def packaged_rows() -> list[dict[str, str]]:
+    """The rows of the packaged places.csv, comments left out."""
     text = resources.files("samfard.data").joinpath("places.csv").read_text("utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    return list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
+
+
+def load_places(*, session: Session) -> int:
+    """Insert the places of the packaged places.csv whose key is not stored yet, so a
+    place added to the file reaches an existing database on the next upgrade."""
+    stored = set(session.scalars(select(Place.key)))
     count = 0
-    for row in rows:
+    for row in packaged_rows():
+        if row["key"] in stored:
+            continue
         session.add(
             Place(
+                key=row["key"],
                 name=row["name"],
                 kind=row["kind"],
                 municipality_code=row["municipality_code"],

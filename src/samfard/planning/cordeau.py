@@ -2,8 +2,10 @@
 
 The standard benchmark lets the planner be measured against proven optima. The header's
 request count is not trusted (some files disagree with their own node lines): n is half the
-number of nodes between the two depots. Travel time and cost are the unrounded Euclidean
-distance, so one location per node keeps the node ids visible in the output.
+number of nodes between the two depots. Files in the older layout (header `K 2n T Q L`, nodes
+0..2n without the end-depot line) get the end depot as a copy of node 0. Travel time and
+cost are the unrounded Euclidean distance, so one location per node keeps the node ids
+visible in the output.
 """
 
 from __future__ import annotations
@@ -58,6 +60,13 @@ def parse(text: str, *, name: str = "instance") -> Problem:
         nodes = [_node(p) for p in lines[1:]]
     except (ValueError, TypeError, IndexError) as error:
         raise InputError(f"{name}: malformed line ({error})", field="node") from error
+    if len(nodes) >= 3 and len(nodes) % 2 == 1 and nodes[-1].id == len(nodes) - 1:
+        # The older layout (header `K 2n T Q L`) lists nodes 0..2n and no end depot: the
+        # vehicles return to node 0, so the end depot is a copy of it with id 2n+1.
+        depot = nodes[0]
+        nodes.append(
+            Node(len(nodes), depot.x, depot.y, depot.service, 0, depot.earliest, depot.latest)
+        )
     if len(nodes) < 4 or len(nodes) % 2 != 0:
         raise InputError(
             f"{name}: expected 2n+2 node lines (depot, pickups, drop-offs, depot), "

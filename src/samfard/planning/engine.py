@@ -1,7 +1,8 @@
 """The solver interface and the checks every engine shares before it searches.
 
-An engine is anything with `solve(problem, *, time_limit_s, seed, initial=None)`; OR-Tools
-is the default (`ortools_engine.OrToolsEngine`). What no search can fix (no vehicle of the
+An engine is anything with `solve(problem, *, time_limit_s, seed, initial=None)`; Samfard's own
+compiled engine is the default (`native_engine.NativeEngine`), OR-Tools the cross-check
+(`ortools_engine.OrToolsEngine`). What no search can fix (no vehicle of the
 needed type, a window no vehicle can reach within its shift) is found here, before the
 search, so the operator gets a reason that says what to change rather than "not planned".
 """
@@ -17,7 +18,8 @@ NOT_INSERTED = "not inserted by the solver within the time limit"
 
 class Solver(Protocol):
     """A planning engine. `time_limit_s` is wall-clock; an engine that can also stop on a
-    count of solutions (OrToolsSettings.solution_limit) is reproducible for a fixed seed.
+    count (NativeSettings.iterations, OrToolsSettings.solution_limit) is reproducible for a
+    fixed seed.
     `initial` is a plan to start from (re-optimisation); it may be incomplete."""
 
     def solve(

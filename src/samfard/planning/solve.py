@@ -37,22 +37,32 @@ class VerifiedSolution:
     report: Report
 
 
-# Engines by the name the command line and the demo use. "ortools" searches until its time
-# limit (best plans, but how far it gets depends on the machine); "insertion" never looks
-# at the clock, so a seed gives the same plan on every run (the demo's choice).
-ENGINES = ("ortools", "insertion")
+# Engines by the name the command line and the demo use. "native" (Samfard's own, the
+# default) and "ortools" search until their time limit unless given an iteration limit;
+# "insertion" never looks at the clock, so a seed gives the same plan on every run.
+ENGINES = ("native", "ortools", "insertion")
 
 
 def default_solver() -> Solver:
-    return solver_named("ortools")
+    return solver_named("native")
 
 
 def solver_named(name: str) -> Solver:
     """The engine called `name` (one of ENGINES)."""
-    if name == "ortools":
-        from samfard.planning.ortools_engine import OrToolsEngine
+    return make_solver(name)
 
-        return OrToolsEngine()
+
+def make_solver(name: str, *, iterations: int | None = None) -> Solver:
+    """The engine called `name`; `iterations` bounds the native search (reproducible runs)
+    and the OR-Tools solution count (the insertion engine needs no bound)."""
+    if name == "native":
+        from samfard.planning.native_engine import NativeEngine, NativeSettings
+
+        return NativeEngine(NativeSettings(iterations=iterations))
+    if name == "ortools":
+        from samfard.planning.ortools_engine import OrToolsEngine, OrToolsSettings
+
+        return OrToolsEngine(OrToolsSettings(solution_limit=iterations))
     if name == "insertion":
         from samfard.planning.insertion_engine import InsertionEngine
 

@@ -63,6 +63,8 @@ class TripRecord:
     promised_pickup: datetime | None = None
     actual_pickup: datetime | None = None
     deviations: int = 0
+    cost_centre: str | None = None  # kostnadsställe, when the decision names one
+    cost_object: str | None = None  # objekt (e.g. 3523 Røros)
 
     def __post_init__(self) -> None:
         if not 1 <= self.passengers <= self.run_passengers:

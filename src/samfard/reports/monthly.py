@@ -18,7 +18,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from samfard.errors import InputError
 from samfard.money import Ore, format_kr
-from samfard.reports.kpi import DISTANCE_BANDS, CostAggregate, KpiLine, KpiTarget, kpi_lines
+from samfard.reports.kpi import (
+    DISTANCE_BANDS,
+    CostAggregate,
+    KpiLine,
+    KpiTarget,
+    TripRecord,
+    kpi_lines,
+)
 from samfard.reports.kpi import total as sum_rows
 
 SERVICE_LABELS = {
@@ -172,14 +179,66 @@ class MonthlyReportData:
         return tuple(name[:3] for name in MONTHS[: self.month])
 
 
+@dataclass(frozen=True)
+class ObjectCost:
+    """Cost booked to one cost centre and object (kostnadsställe, objekt) in one month,
+    such as the Norway referrals (1600 / 3523 Røros, 3524 Tynset) a region follows apart."""
+
+    principal: str
+    service: str
+    cost_centre: str
+    cost_object: str
+    year: int
+    month: int
+    trips: int
+    cost: Ore
+
+
+def object_costs(records: Iterable[TripRecord]) -> tuple[ObjectCost, ...]:
+    """Sum the trips that carry a cost object, per principal, service, object and month."""
+    sums: dict[tuple[str, str, str, str, int, int], tuple[int, Ore]] = {}
+    for r in records:
+        if r.cost_centre is None or r.cost_object is None:
+            continue
+        key = (r.principal, r.service, r.cost_centre, r.cost_object, r.day.year, r.day.month)
+        trips, cost = sums.get(key, (0, 0))
+        sums[key] = (trips + 1, cost + r.allocated)
+    return tuple(ObjectCost(*key, *value) for key, value in sorted(sums.items()))
+
+
+def _object_lines(
+    now: Sequence[ObjectCost], before: Sequence[ObjectCost], complete: bool
+) -> list[CostLine]:
+    """One line per cost object, below the service it belongs to ("varav": part of it)."""
+    keys = sorted({(o.service, o.cost_centre, o.cost_object) for o in (*now, *before)})
+
+    def cost(rows: Sequence[ObjectCost], key: tuple[str, str, str]) -> Ore:
+        return sum(o.cost for o in rows if (o.service, o.cost_centre, o.cost_object) == key)
+
+    return [
+        CostLine(
+            f"varav {service_label(key[0])} kostnadsställe {key[1]}, objekt {key[2]}",
+            cost(now, key),
+            cost(before, key),
+            complete,
+        )
+        for key in keys
+    ]
+
+
 def _cost_lines(
-    now: Sequence[CostAggregate], before: Sequence[CostAggregate], complete: bool
+    now: Sequence[CostAggregate],
+    before: Sequence[CostAggregate],
+    objects_now: Sequence[ObjectCost] = (),
+    objects_before: Sequence[ObjectCost] = (),
+    complete: bool = True,
 ) -> list[CostLine]:
     services = sorted({r.service for r in (*now, *before)})
     lines = [
         CostLine(f"Kostnad {service_label(s)}", _cost_of(s, now), _cost_of(s, before), complete)
         for s in services
     ]
+    lines += _object_lines(objects_now, objects_before, complete)
     a, b = sum_rows(now), sum_rows(before)
     lines += [
         CostLine("Total kostnad", a.cost, b.cost, complete),
@@ -289,6 +348,7 @@ def build_monthly_report(
     principal_names: Mapping[str, str] | None = None,
     data_from: date | None = None,
     comments: Mapping[str, str] | None = None,
+    object_costs: Iterable[ObjectCost] = (),
 ) -> MonthlyReportData:
     """The report for one month of one principal (or of all, with principal=None).
 
@@ -296,15 +356,20 @@ def build_monthly_report(
     A month without rows reports zeros and says so in the summary. `data_from` is the
     first day the records cover (None: complete): a comparison with a period that starts
     before it is not made, and the report says why. `comments` are the month's comments
-    per KPI name (kpi.Kpi values), shown beside the targets' own.
+    per KPI name (kpi.Kpi values), shown beside the targets' own. `object_costs` adds a
+    line per cost centre and object under the service lines.
     """
     if not 1 <= month <= 12:
         raise InputError(f"month must be 1 to 12, got {month}", field="month")
     mine = [r for r in rows if principal is None or r.principal == principal]
+    objects = [o for o in object_costs if principal is None or o.principal == principal]
     goals = tuple(targets)
 
     def period(y: int, months: range) -> list[CostAggregate]:
         return [r for r in mine if r.year == y and r.month in months]
+
+    def objects_in(y: int, months: range) -> list[ObjectCost]:
+        return [o for o in objects if o.year == y and o.month in months]
 
     this_month, last_month = (
         period(year, range(month, month + 1)),
@@ -344,8 +409,24 @@ def build_monthly_report(
         scope=scope,
         year=year,
         month=month,
-        month_lines=tuple(_cost_lines(this_month, last_month, month_complete)),
-        ytd_lines=tuple(_cost_lines(ytd, last_ytd, ytd_complete)),
+        month_lines=tuple(
+            _cost_lines(
+                this_month,
+                last_month,
+                objects_in(year, range(month, month + 1)),
+                objects_in(year - 1, range(month, month + 1)),
+                month_complete,
+            )
+        ),
+        ytd_lines=tuple(
+            _cost_lines(
+                ytd,
+                last_ytd,
+                objects_in(year, range(1, month + 1)),
+                objects_in(year - 1, range(1, month + 1)),
+                ytd_complete,
+            )
+        ),
         principals=principal_lines(this_month, principal_names),
         kpis=kpi_lines(this_month, goals, comments=comments),
         service_kpis=tuple(

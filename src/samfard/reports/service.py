@@ -24,7 +24,7 @@ from samfard.errors import Forbidden, InputError
 from samfard.principals.models import Principal
 from samfard.reports.exports import Sheet, cost_statement, invoice_basis
 from samfard.reports.kpi import TripRecord, aggregate
-from samfard.reports.monthly import MonthlyReportData, build_monthly_report
+from samfard.reports.monthly import MonthlyReportData, build_monthly_report, object_costs
 from samfard.reports.targets import comments_for, targets_for
 
 _TRIP_COLUMNS = (
@@ -43,6 +43,8 @@ _TRIP_COLUMNS = (
     SettledTrip.promised_pickup,
     SettledTrip.actual_pickup,
     SettledTrip.deviations,
+    SettledTrip.cost_centre,
+    SettledTrip.cost_object,
 )
 
 
@@ -93,6 +95,8 @@ def trip_records(
                 promised_pickup=row.promised_pickup if reported else None,
                 actual_pickup=row.actual_pickup if reported else None,
                 deviations=row.deviations,
+                cost_centre=row.cost_centre,
+                cost_object=row.cost_object,
             )
         )
     return records
@@ -125,6 +129,7 @@ def monthly_report(
     )
     return build_monthly_report(
         aggregate(records),
+        object_costs=object_costs(records),
         year=year,
         month=month,
         scope=f"{names[principal]} ({principal})",

@@ -28,9 +28,12 @@ class Service(StrEnum):
 
 
 class Mode(StrEnum):
-    """Ways to travel, declared in cost order (cheapest first); flight is priced apart."""
+    """Ways to travel (färdsätt), declared in cost order (cheapest first); flight is priced
+    apart. public_transport is bus or regional train within the county; train is a
+    long-distance train beyond it."""
 
     PUBLIC_TRANSPORT = "public_transport"
+    TRAIN = "train"
     OWN_CAR = "own_car"
     TAXI = "taxi"
     WHEELCHAIR_VEHICLE = "wheelchair_vehicle"
@@ -39,6 +42,11 @@ class Mode(StrEnum):
 
 
 MODE_ORDER: tuple[Mode, ...] = tuple(Mode)
+# The modes the centre drives in its carriers' vehicles: only these are planned into runs.
+# The others are the traveller's own journey (ticket, car, flight), refunded or reimbursed.
+VEHICLE_MODES: frozenset[Mode] = frozenset(
+    {Mode.TAXI, Mode.WHEELCHAIR_VEHICLE, Mode.STRETCHER_VEHICLE}
+)
 
 
 class CompanionKind(StrEnum):
@@ -137,7 +145,7 @@ class TravellerFacts:
     age: int
     municipality: str
     county: str
-    listed_unit: str | None = None
+    listed_unit: str | None = None  # gazetteer key of the health centre listed at
     specified_disability: bool = False
     student: bool = False
     permits: tuple[Permit, ...] = ()
@@ -188,7 +196,7 @@ class Needs:
         if self.wheelchair:
             return mode in (Mode.WHEELCHAIR_VEHICLE, Mode.STRETCHER_VEHICLE)
         if self.front_seat or self.ride_alone:
-            return mode not in (Mode.PUBLIC_TRANSPORT, Mode.FLIGHT)
+            return mode not in (Mode.PUBLIC_TRANSPORT, Mode.TRAIN, Mode.FLIGHT)
         return True
 
 
@@ -201,7 +209,7 @@ class Leg:
     distance_km: Decimal
     origin_municipality: str
     destination_municipality: str
-    origin_place: str | None = None
+    origin_place: str | None = None  # gazetteer key, when the end is a known place
     destination_place: str | None = None
     nearest_unit_km: Decimal | None = None
     bus_fare_ore: int | None = None
@@ -244,8 +252,10 @@ class Leg:
 class Trip:
     """The trip asked for: service, paying principal, legs, purpose and circumstances.
 
-    destination_kind names the kind of place (care_unit, dental, aids_centre, hospital...)
-    for the record. public_transport_departure / _return are the local times the cheapest
+    destination_place is the care unit's gazetteer key, the identity rules match on;
+    destination_name is its display name, for the reasons a person reads. destination_kind
+    names the kind of place (care_unit, dental, aids_centre, hospital...) for the record.
+    public_transport_departure / _return are the local times the cheapest
     mode would leave home and come back, used for the accommodation rule; a
     PublicTransportTimes provider may supply them instead.
     """
@@ -256,6 +266,7 @@ class Trip:
     purpose: str | None = None
     referral: bool = False
     destination_is_nearest: bool = True
+    destination_place: str | None = None
     destination_name: str | None = None
     destination_kind: str | None = None
     companions: tuple[Companion, ...] = ()

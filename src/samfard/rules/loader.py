@@ -8,7 +8,7 @@ strictly increasing `valid_from` dates; a change is a new version, never an edit
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -231,3 +231,33 @@ __all__ = [
     "parse_rulebook",
     "shipped_rulebooks",
 ]
+
+
+def place_references(book: Rulebook) -> Iterator[tuple[str, str]]:
+    """Every gazetteer key the rulebook refers to, with the key path it is written at.
+
+    Rules name places by key (places.csv), so a display name can change without changing
+    a rule; `check_places` holds these keys against a gazetteer.
+    """
+    for i, version in enumerate(book.versions):
+        if isinstance(version, SjukresaVersion):
+            for j, referral in enumerate(version.foreign_referrals):
+                at = f"versions[{i}].foreign_referrals[{j}]"
+                yield f"{at}.destination_place", referral.destination_place
+                yield f"{at}.listed_at_place", referral.listed_at_place
+        elif isinstance(version, FardtjanstVersion):
+            for j, place in enumerate(version.area.places):
+                yield f"versions[{i}].area.places[{j}]", place
+
+
+def check_places(books: RulebookSet, known: Iterable[str]) -> None:
+    """Refuse rulebooks that refer to a place key the gazetteer does not have, naming each."""
+    keys = set(known)
+    problems = [
+        f"{book.file}: {path}: no place with key {key!r} in the gazetteer"
+        for book in books.books
+        for path, key in place_references(book)
+        if key not in keys
+    ]
+    if problems:
+        raise RuleError("\n".join(problems), field="rulebooks")

@@ -131,13 +131,20 @@ class Accommodation(Section):
 
 
 class SjukresaCompanions(Section):
-    """Companion: medresenär / ledsagare on a sjukresa."""
+    """Companion: medresenär / ledsagare on a sjukresa.
+
+    The fee is the companion's, per single trip. `free_when_patient_to_age` is the child
+    rule: a patient of that age or younger brings `free_companions_of_child` companions free
+    of fee. It looks at the patient's age, not the companion's: a companion who is a child
+    pays as any companion.
+    """
 
     needs_decision: bool
     fee_ore: KronorOre = Field(alias="fee_kr")
     free_when_patient_over_age: Age | None = None
     free_with_specified_disability: bool = False
-    child_free_to_age: Age | None = None
+    free_when_patient_to_age: Age | None = None
+    free_companions_of_child: Annotated[int, Field(ge=0, le=6)] = 1
 
 
 class PatientFee(Section):
@@ -170,11 +177,18 @@ class RideAlone(Section):
     policy: Literal["allowed", "assessor", "refused"]
 
 
-class ForeignReferral(Section):
-    """Referral abroad (e.g. Funäsdalen to Røros): home-region fees, own cost object."""
+PlaceKey = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 
-    destination: str
-    listed_unit: str
+
+class ForeignReferral(Section):
+    """Referral abroad (e.g. Funäsdalen to Røros): home-region fees, own cost object.
+
+    Places are gazetteer keys (places.csv), never display names: `destination_place` is
+    the hospital referred to, `listed_at_place` the health centre the patient is listed at.
+    """
+
+    destination_place: PlaceKey
+    listed_at_place: PlaceKey
     cost_centre: str
     cost_object: str = Field(alias="object")
 
@@ -227,10 +241,10 @@ Fee = Annotated[DistanceBands | FareMultiple, Field(discriminator="kind")]
 
 
 class Area(Section):
-    """Service area (färdtjänstområde): municipalities and extra named places."""
+    """Service area (färdtjänstområde): municipalities and extra places (gazetteer keys)."""
 
     municipalities: tuple[str, ...] = Field(min_length=1)
-    places: tuple[str, ...] = ()
+    places: tuple[PlaceKey, ...] = ()
 
 
 class FardtjanstChildren(Section):

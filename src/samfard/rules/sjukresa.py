@@ -97,15 +97,17 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
 def _foreign_referral(
     d: Draft, version: SjukresaVersion, trip: Trip, traveller: TravellerFacts
 ) -> CostObject | None:
+    """A trip to a referral hospital abroad: matched by place key, never by name."""
     for i, rule in enumerate(version.foreign_referrals):
-        if rule.destination != trip.destination_name:
+        if trip.destination_place is None or rule.destination_place != trip.destination_place:
             continue
         key = f"foreign_referrals[{i}]"
-        if not trip.referral or traveller.listed_unit != rule.listed_unit:
+        where = trip.destination_name or rule.destination_place
+        if not trip.referral or traveller.listed_unit != rule.listed_at_place:
             d.refuse(
                 "destination.foreign_needs_referral",
-                f"trips to {rule.destination} are paid only on referral for patients listed "
-                f"at {rule.listed_unit}",
+                f"trips to {where} are paid only on referral for patients listed at "
+                f"{rule.listed_at_place}",
                 key=key,
                 source=rule.source,
                 referral=trip.referral,
@@ -114,11 +116,12 @@ def _foreign_referral(
             return None
         d.add(
             "destination.foreign_referral",
-            f"referred to {rule.destination}: home-region fee rules, cost centre "
+            f"referred to {where}: home-region fee rules, cost centre "
             f"{rule.cost_centre}, object {rule.cost_object}",
             key=key,
             source=rule.source,
             listed_unit=traveller.listed_unit,
+            destination_place=rule.destination_place,
         )
         return CostObject(rule.cost_centre, rule.cost_object)
     return None

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from samfard.money import Ore, times
 from samfard.rules.decision import CompanionDecision, Draft, LegFee
-from samfard.rules.facts import AssessmentRequest, CompanionKind, Leg, TravellerFacts, Trip
+from samfard.rules.facts import AssessmentRequest, Leg, TravellerFacts, Trip
 from samfard.rules.ledger import CeilingRule, LedgerState, charge
 from samfard.rules.schema import ModeRule, SjukresaVersion
 
@@ -102,26 +102,32 @@ def fees(
 def companions(
     d: Draft, version: SjukresaVersion, request: AssessmentRequest
 ) -> tuple[CompanionDecision, ...]:
+    """Each companion's fee per leg. The free companions of a child patient come first (in
+    the order given); the rest pay unless the patient is old or has a specified
+    disability. Whether a companion needs a decision does not depend on the fee."""
     rule = version.companions
     traveller, trip = request.traveller, request.trip
     out: list[CompanionDecision] = []
     legs = len(trip.legs)
+    child_to = rule.free_when_patient_to_age
+    free_left = (
+        rule.free_companions_of_child if child_to is not None and traveller.age <= child_to else 0
+    )
     for i, companion in enumerate(trip.companions):
-        child_age = companion.age if companion.kind is CompanionKind.CHILD else None
-        free_to = rule.child_free_to_age
-        if child_age is not None and free_to is not None and child_age <= free_to:
-            d.add(
-                "companion.child_free",
-                f"companion {i}: children up to {free_to} travel free",
-                key="companions.child_free_to_age",
-                source=rule.source,
-                age=child_age,
-            )
-            out.append(CompanionDecision(i, companion.kind, True, (0,) * legs))
-            continue
         fee = rule.fee_ore
         over = rule.free_when_patient_over_age
-        if over is not None and traveller.age > over:
+        if free_left:
+            free_left -= 1
+            fee = 0
+            d.add(
+                "companion.child_patient",
+                f"companion {i}: free, the patient is {traveller.age}, and a patient up to "
+                f"{child_to} brings {rule.free_companions_of_child} companion(s) free of fee",
+                key="companions.free_when_patient_to_age",
+                source=rule.source,
+                patient_age=traveller.age,
+            )
+        elif over is not None and traveller.age > over:
             fee = 0
             d.add(
                 "companion.free_patient_over_age",
@@ -144,6 +150,7 @@ def companions(
                 f"companion {i}: {fee} öre per single trip",
                 key="companions.fee_kr",
                 source=rule.source,
+                patient_age=traveller.age,
             )
         if rule.needs_decision and not any(
             x.companion and x.valid_on(trip.day) for x in traveller.decisions

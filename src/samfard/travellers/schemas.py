@@ -80,7 +80,9 @@ class PermitCreate(BaseModel):
     allergy_free: bool = False
     guide_dog: bool = False
     service_area: list[str] = Field(
-        default=[], description="extra municipality codes or place names beyond home"
+        default=[],
+        description="extra municipality codes or gazetteer place keys (e.g. "
+        "midlanda-flygplats) beyond home; rules match places by key, not name",
     )
     notes: str | None = None
 

@@ -1,8 +1,9 @@
-"""The OR-Tools engine honours every constraint, and each constraint really binds.
+"""Both engines (native, OR-Tools) honour every constraint, and each constraint really binds.
 
 Each small case is solved twice, with and without the constraint; the plan with it must
 verify and must differ from (cost more than) the plan without it, so a constraint the engine
-silently ignored would fail the test.
+silently ignored would fail the test. Every case runs on each engine with a count limit
+(iterations, solutions), never the clock, deciding where the search stops.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from planning_fixtures import DAY, KM, LEG, a2_16, engine, problem, request, vehicle
+from planning_fixtures import DAY, KM, LEG, a2_16, engine, native, problem, request, vehicle
 
-from samfard.planning.engine import NOT_INSERTED
+from samfard.planning.engine import NOT_INSERTED, Solver
 from samfard.planning.model import Problem, Solution, VehicleType, Window, matrix
 from samfard.planning.solve import plan
 
@@ -20,8 +21,13 @@ WHEELCHAIR = VehicleType.WHEELCHAIR
 STRETCHER = VehicleType.STRETCHER
 
 
-def solve(prob: Problem, seed: int = 0) -> Solution:
-    return plan(prob, time_limit_s=20.0, seed=seed, solver=engine()).solution
+@pytest.fixture(params=["native", "ortools"])
+def solver(request: pytest.FixtureRequest) -> Solver:
+    return native() if request.param == "native" else engine()
+
+
+def solve(prob: Problem, solver: Solver) -> Solution:
+    return plan(prob, time_limit_s=20.0, seed=0, solver=solver).solution
 
 
 def vehicle_of(solution: Solution, rid: str) -> str:
@@ -37,19 +43,19 @@ def test_a2_16_solved_to_optimum_and_verified() -> None:
     assert result.report.ok
 
 
-def test_wheelchair_user_gets_a_wheelchair_vehicle_even_if_far() -> None:
+def test_wheelchair_user_gets_a_wheelchair_vehicle_even_if_far(solver: Solver) -> None:
     taxi = vehicle("taxi", capacity=(3, 1, 0))
     wheelchair_bus = vehicle("wc", depot=8, capacity=(3, 1, 0), type=WHEELCHAIR)
     free = problem([request("r1", 1, 2, load=(0, 1, 0))], [taxi, wheelchair_bus])
-    assert vehicle_of(solve(free), "r1") == "taxi"
+    assert vehicle_of(solve(free, solver), "r1") == "taxi"
     bound = problem(
         [request("r1", 1, 2, load=(0, 1, 0), allowed_types=frozenset({WHEELCHAIR}))],
         [taxi, wheelchair_bus],
     )
-    assert vehicle_of(solve(bound), "r1") == "wc"
+    assert vehicle_of(solve(bound, solver), "r1") == "wc"
 
 
-def test_stretcher_without_stretcher_vehicle_is_unserved_with_reason() -> None:
+def test_stretcher_without_stretcher_vehicle_is_unserved_with_reason(solver: Solver) -> None:
     prob = problem(
         [
             request("r1", 1, 2, load=(0, 0, 1), allowed_types=frozenset({STRETCHER})),
@@ -57,7 +63,7 @@ def test_stretcher_without_stretcher_vehicle_is_unserved_with_reason() -> None:
         ],
         [vehicle("taxi", capacity=(3, 1, 1))],
     )
-    solution = solve(prob)
+    solution = solve(prob, solver)
     assert [(u.request_id, u.reason) for u in solution.unserved] == [
         ("r1", "no vehicle of type stretcher")
     ]
@@ -72,38 +78,38 @@ def _shared_trip(**first: Any) -> Problem:
     )
 
 
-def _assert_binds(free: Problem, bound: Problem) -> tuple[Solution, Solution]:
-    loose, tight = solve(free), solve(bound)
+def _assert_binds(free: Problem, bound: Problem, solver: Solver) -> tuple[Solution, Solution]:
+    loose, tight = solve(free, solver), solve(bound, solver)
     assert not loose.unserved and not tight.unserved
     assert tight.cost > loose.cost + 1e-6
     return loose, tight
 
 
-def test_ride_alone_keeps_others_off_board() -> None:
-    loose, tight = _assert_binds(_shared_trip(), _shared_trip(ride_alone=True))
+def test_ride_alone_keeps_others_off_board(solver: Solver) -> None:
+    loose, tight = _assert_binds(_shared_trip(), _shared_trip(ride_alone=True), solver)
     assert len(loose.routes) == 1
 
 
-def test_front_seat_is_one_per_vehicle() -> None:
+def test_front_seat_is_one_per_vehicle(solver: Solver) -> None:
     free = _shared_trip(front_seat=True)
     both = problem(
         [request("r1", 1, 5, front_seat=True), request("r2", 1, 5, front_seat=True)],
         [vehicle("v1"), vehicle("v2")],
     )
-    _assert_binds(free, both)
+    _assert_binds(free, both, solver)
 
 
-def test_wheelchair_places_limit_sharing() -> None:
+def test_wheelchair_places_limit_sharing(solver: Solver) -> None:
     """Two wheelchair users and one wheelchair place per vehicle: they cannot ride together."""
     cars = [vehicle("v1", capacity=(3, 1, 0)), vehicle("v2", capacity=(3, 1, 0))]
     free = problem([request("r1", 1, 5, load=(0, 1, 0)), request("r2", 1, 5)], cars)
     bound = problem(
         [request("r1", 1, 5, load=(0, 1, 0)), request("r2", 1, 5, load=(0, 1, 0))], cars
     )
-    _assert_binds(free, bound)
+    _assert_binds(free, bound, solver)
 
 
-def test_max_ride_time_forbids_long_detours() -> None:
+def test_max_ride_time_forbids_long_detours(solver: Solver) -> None:
     """From the depot 0, A (1) and C (3) are near each other and both 3 legs from B (2).
     Sharing A->C->B costs the first rider a one-leg detour; a limit of 3.5 legs forbids it."""
     legs = [[0, 1, 3, 1], [1, 0, 3, 1], [3, 3, 0, 3], [1, 1, 3, 0]]
@@ -116,30 +122,30 @@ def test_max_ride_time_forbids_long_detours() -> None:
             distance=matrix([[KM * x for x in row] for row in legs]),
         )
 
-    loose, tight = _assert_binds(case(None), case(3.5 * LEG))
+    loose, tight = _assert_binds(case(None), case(3.5 * LEG), solver)
     assert loose.cost == pytest.approx(0.01 * KM * 8)
 
 
-def test_shift_end_moves_the_trip_to_another_vehicle() -> None:
+def test_shift_end_moves_the_trip_to_another_vehicle(solver: Solver) -> None:
     late = [request("r1", 1, 2, earliest=30_000.0, latest=31_000.0)]
     near_short = vehicle("near", depot=1, shift=Window(0.0, 20_000.0))
     far = vehicle("far", depot=9)
-    assert vehicle_of(solve(problem(late, [vehicle("near", depot=1), far])), "r1") == "near"
-    assert vehicle_of(solve(problem(late, [near_short, far])), "r1") == "far"
+    assert vehicle_of(solve(problem(late, [vehicle("near", depot=1), far]), solver), "r1") == "near"
+    assert vehicle_of(solve(problem(late, [near_short, far]), solver), "r1") == "far"
 
 
-def test_unreachable_window_is_reported_with_reason() -> None:
+def test_unreachable_window_is_reported_with_reason(solver: Solver) -> None:
     prob = problem(
         [request("r1", 9, 8, earliest=0.0, latest=3000.0), request("r2", 1, 2)],
         [vehicle("v1", shift=Window(0.0, DAY))],
     )
-    solution = solve(prob)
+    solution = solve(prob, solver)
     assert [(u.request_id, u.reason) for u in solution.unserved] == [
         ("r1", "window unreachable from depot within shift")
     ]
 
 
-def test_route_duration_limit_splits_routes() -> None:
+def test_route_duration_limit_splits_routes(solver: Solver) -> None:
     trips = [
         request("r1", 1, 2, earliest=0.0, latest=1000.0),
         request("r2", 1, 2, earliest=20_000.0),
@@ -149,18 +155,18 @@ def test_route_duration_limit_splits_routes() -> None:
         trips,
         [vehicle(v, fixed_cost=1.0, max_duration=10_000.0) for v in ("v1", "v2")],
     )
-    assert len(solve(free).routes) == 1
-    assert len(solve(bound).routes) == 2
+    assert len(solve(free, solver).routes) == 1
+    assert len(solve(bound, solver).routes) == 2
 
 
-def test_vehicle_limit_k_is_respected() -> None:
+def test_vehicle_limit_k_is_respected(solver: Solver) -> None:
     trips = [
         request("r1", 1, 2, earliest=0.0, latest=600.0),
         request("r2", 8, 9, earliest=0.0, latest=700.0),
     ]
     cars = [vehicle("v1", depot=1), vehicle("v2", depot=8)]
-    assert len(solve(problem(trips, cars)).routes) == 2
-    limited = solve(problem(trips, cars, max_vehicles=1))
+    assert len(solve(problem(trips, cars), solver).routes) == 2
+    limited = solve(problem(trips, cars, max_vehicles=1), solver)
     assert len(limited.routes) <= 1
     assert len(limited.unserved) == 1 and limited.unserved[0].reason == NOT_INSERTED
 
@@ -179,7 +185,8 @@ def test_same_seed_and_limits_give_identical_plans() -> None:
         for k in range(9)
     ]
     prob = problem(trips, [vehicle("v1"), vehicle("v2", depot=9), vehicle("v3", depot=5)])
-    first = plan(prob, time_limit_s=60.0, seed=7, solver=engine(30)).solution
-    second = plan(prob, time_limit_s=60.0, seed=7, solver=engine(30)).solution
-    assert not first.unserved
-    assert first == second
+    for make in (lambda: engine(30), lambda: native(300)):
+        first = plan(prob, time_limit_s=60.0, seed=7, solver=make()).solution
+        second = plan(prob, time_limit_s=60.0, seed=7, solver=make()).solution
+        assert not first.unserved
+        assert first == second

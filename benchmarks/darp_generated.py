@@ -1,0 +1,163 @@
+"""Larger Cordeau-style instances (150-300 requests, 24 h horizon), generated from a seed.
+
+The 2006 set stops at 96 requests and 8-hour days; a region's day is longer and larger. The
+generator follows Cordeau's recipe: points uniform in [-10, 10]^2, Euclidean travel time
+and cost, service 3 per stop, load 1 (series a: capacity 3, ride time 30) or 1-6 (series
+b: capacity 6, ride time 45), half the requests with a 15-unit pickup window (outbound)
+and half with a 15-unit drop-off window (inbound), the other end's window derived from
+the ride time, a route duration limit of 480 within a 1 440-unit horizon. Every plan is
+verified. Each engine runs `--time-limit` seconds; the reference is the best of every plan
+found, including one longer native run (`--long`), since no optimum is known.
+
+    .venv/bin/python benchmarks/darp_generated.py --sizes 150,200,300 --time-limit 30 --long 120
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import platform
+import random
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from samfard.planning.model import Objective, Problem, Request, Vehicle, Window, matrix
+from samfard.planning.solve import make_solver, plan
+
+RESULTS = Path(__file__).resolve().parent / "results"
+HORIZON = 1440.0
+FIELDS = ("instance", "requests", "vehicles", "engine", "seconds", "cost", "unserved", "gap_pct")
+
+
+def generate(series: str, n: int, seed: int) -> Problem:
+    """One instance; the same (series, n, seed) always gives the same problem."""
+    rng = random.Random(f"{series}-{n}-{seed}")
+    capacity, ride = (3, 30.0) if series == "a" else (6, 45.0)
+    points = [(0.0, 0.0)] + [(rng.uniform(-10, 10), rng.uniform(-10, 10)) for _ in range(2 * n)]
+    dist = [[math.dist(a, b) for b in points] for a in points]
+    requests = []
+    for i in range(1, n + 1):
+        pick, drop = i, n + i
+        direct = dist[pick][drop]
+        load = 1 if series == "a" else rng.randint(1, 6)
+        start = rng.uniform(60, HORIZON - 120)
+        if i % 2:  # outbound: the pickup is fixed, the drop-off follows within the ride time
+            pw = Window(start, start + 15)
+            dw = Window(start + 3 + direct, start + 15 + 3 + ride)
+        else:  # inbound: the drop-off (appointment) is fixed
+            dw = Window(start, start + 15)
+            pw = Window(max(0.0, start - 3 - ride), max(0.0, start + 15 - 3 - direct))
+        requests.append(
+            Request(
+                id=str(i),
+                pickup=pick,
+                dropoff=drop,
+                pickup_window=pw,
+                dropoff_window=dw,
+                pickup_service=3.0,
+                dropoff_service=3.0,
+                load=(load,),
+                max_ride=ride,
+            )
+        )
+    count = max(2, n // 10)
+    vehicles = tuple(
+        Vehicle(
+            id=str(v),
+            capacity=(capacity,),
+            shift=Window(0.0, HORIZON),
+            start_depot=0,
+            end_depot=0,
+            max_duration=480.0,
+        )
+        for v in range(count)
+    )
+    m = matrix(dist)
+    return Problem(
+        requests=tuple(requests),
+        vehicles=vehicles,
+        time=m,
+        distance=m,
+        dimensions=("persons",),
+        objective=Objective(distance=1.0, time=0.0, fixed=0.0),
+    )
+
+
+def run(problem: Problem, engine: str, seconds: float, seed: int) -> tuple[float, int, float]:
+    started = time.perf_counter()
+    result = plan(problem, time_limit_s=seconds, seed=seed, solver=make_solver(engine))
+    return result.solution.cost, len(result.solution.unserved), time.perf_counter() - started
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="150,200,300")
+    parser.add_argument("--series", default="a,b")
+    parser.add_argument("--engines", default="native,ortools")
+    parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--long", type=float, default=120.0, help="longer native run, 0: none")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--tag", default="")
+    args = parser.parse_args()
+    rows: list[dict[str, str]] = []
+    print(" | ".join(FIELDS))
+    for series in args.series.split(","):
+        for n in (int(x) for x in args.sizes.split(",")):
+            problem = generate(series, n, args.seed)
+            name = f"g{series}-{n}"
+            found = []
+            runs = [(e, args.time_limit) for e in args.engines.split(",")]
+            if args.long > 0:
+                runs.append(("native", args.long))
+            for engine, seconds in runs:
+                cost, unserved, took = run(problem, engine, seconds, args.seed)
+                label = engine if seconds == args.time_limit else f"{engine} {seconds:g} s"
+                found.append((label, cost, unserved, took))
+            complete = [c for _, c, u, _ in found if u == 0]
+            best = min(complete) if complete else math.nan
+            for label, cost, unserved, took in found:
+                row = {
+                    "instance": name,
+                    "requests": str(n),
+                    "vehicles": str(len(problem.vehicles)),
+                    "engine": label,
+                    "seconds": f"{took:.1f}",
+                    "cost": f"{cost:.2f}",
+                    "unserved": str(unserved),
+                    "gap_pct": f"{100 * (cost - best) / best:.2f}" if unserved == 0 else "",
+                }
+                rows.append(row)
+                print(" | ".join(row[k] for k in FIELDS), flush=True)
+            save(rows, args)
+    return 0
+
+
+def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with (RESULTS / f"darp_generated{args.tag}.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    lines = [
+        "# Generated Cordeau-style instances, 24 h horizon: engines side by side",
+        "",
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores visible, "
+        f"Python {platform.python_version()}",
+        f"- settings: seed {args.seed}, {args.time_limit} s per engine, one thread (taskset), "
+        f"reference = best complete plan of the row including a native run of {args.long} s",
+        f"- load average when saved: {os.getloadavg()}",
+        "",
+        "| " + " | ".join(FIELDS) + " |",
+        "|" + "---|" * len(FIELDS),
+    ]
+    lines += ["| " + " | ".join(r[k] for k in FIELDS) + " |" for r in rows]
+    (RESULTS / f"darp_generated{args.tag}.md").write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""Type stub of the compiled engine (bindings.cpp). Only native_engine.py calls it."""
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+# (vehicle, nodes, service start per node, departure, arrival at the end depot, cost)
+RouteOut = tuple[int, list[int], list[float], float, float, float]
+
+class Model:
+    def __init__(
+        self,
+        time: npt.NDArray[np.float64],
+        distance: npt.NDArray[np.float64],
+        ndim: int,
+        node_location: Sequence[int],
+        node_early: Sequence[float],
+        node_late: Sequence[float],
+        node_service: Sequence[float],
+        load: Sequence[int],
+        max_ride: Sequence[float],
+        ride_alone: Sequence[int],
+        front_seat: Sequence[int],
+        compatible: Sequence[int],
+        start: Sequence[int],
+        end: Sequence[int],
+        shift_early: Sequence[float],
+        shift_late: Sequence[float],
+        max_duration: Sequence[float],
+        cost_distance: Sequence[float],
+        cost_time: Sequence[float],
+        cost_fixed: Sequence[float],
+        capacity: Sequence[int],
+        front_seats: Sequence[int],
+        max_vehicles: int,
+        cost_pickup: Sequence[float],
+        cost_transit: Sequence[float],
+        free_depot_legs: Sequence[int],
+    ) -> None: ...
+    def solve(
+        self,
+        initial: Sequence[tuple[int, Sequence[int]]],
+        seed: int,
+        iterations: int,
+        seconds: float,
+        start_worse: float = 0.03,
+        end_ratio: float = 0.01,
+        max_remove: int = 60,
+    ) -> tuple[list[RouteOut], int, float]: ...
+    def evaluate(
+        self, vehicle: int, nodes: Sequence[int]
+    ) -> tuple[bool, float, list[float], float, float]: ...
+    def insert(
+        self, vehicle: int, nodes: Sequence[int], request: int
+    ) -> tuple[bool, float, RouteOut]: ...

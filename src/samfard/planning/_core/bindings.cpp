@@ -1,0 +1,201 @@
+// Python face of the engine (nanobind): one Model per problem, built from flat arrays by
+// samfard.planning.native_engine, with three calls: solve, evaluate a route, and find the
+// cheapest insertion of one request into one route (live insertion). The travel matrices
+// are borrowed from the caller's numpy arrays without a copy. This is the only translation
+// unit, so the whole engine compiles in one step.
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
+#include <nanobind/stl/vector.h>
+
+#include <stdexcept>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "instance.hpp"
+#include "plan.hpp"
+#include "route.hpp"
+#include "search.hpp"
+
+namespace nb = nanobind;
+using namespace nb::literals;
+
+namespace {
+
+using Matrix = nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+// (vehicle, nodes, service start per node, departure, arrival at the end depot, cost)
+using RouteOut = std::tuple<int, std::vector<int>, std::vector<double>, double, double, double>;
+
+template <typename T>
+void expect(const std::vector<T>& values, size_t n, const char* what) {
+    if (values.size() != n)
+        throw std::invalid_argument(std::string(what) + ": expected " + std::to_string(n) +
+                                    " values, got " + std::to_string(values.size()));
+}
+
+class Model {
+public:
+    Model(Matrix time, Matrix distance, int ndim, std::vector<int> node_location,
+          std::vector<double> node_early, std::vector<double> node_late,
+          std::vector<double> node_service, std::vector<int> load, std::vector<double> max_ride,
+          std::vector<uint8_t> ride_alone, std::vector<uint8_t> front_seat,
+          std::vector<uint8_t> compatible, std::vector<int> start, std::vector<int> end,
+          std::vector<double> shift_early, std::vector<double> shift_late,
+          std::vector<double> max_duration, std::vector<double> cost_distance,
+          std::vector<double> cost_time, std::vector<double> cost_fixed,
+          std::vector<int> capacity, std::vector<int> front_seats, int max_vehicles,
+          std::vector<double> cost_pickup, std::vector<double> cost_transit,
+          std::vector<uint8_t> free_depot_legs)
+        : time_(std::move(time)), distance_(std::move(distance)) {
+        const size_t nloc = time_.shape(0);
+        if (time_.shape(1) != nloc || distance_.shape(0) != nloc || distance_.shape(1) != nloc)
+            throw std::invalid_argument("time and distance must be square and the same size");
+        const size_t nr = max_ride.size(), nv = start.size(), nd = static_cast<size_t>(ndim);
+        expect(node_location, 2 * nr, "node_location");
+        expect(node_early, 2 * nr, "node_early");
+        expect(node_late, 2 * nr, "node_late");
+        expect(node_service, 2 * nr, "node_service");
+        expect(load, nr * nd, "load");
+        expect(ride_alone, nr, "ride_alone");
+        expect(front_seat, nr, "front_seat");
+        expect(compatible, nr * nv, "compatible");
+        for (auto* x : {&end, &front_seats}) expect(*x, nv, "vehicle field");
+        for (auto* x : {&shift_early, &shift_late, &max_duration, &cost_distance, &cost_time,
+                        &cost_fixed})
+            expect(*x, nv, "vehicle field");
+        expect(capacity, nv * nd, "capacity");
+        expect(cost_pickup, nv, "cost_pickup");
+        expect(cost_transit, nv, "cost_transit");
+        expect(free_depot_legs, nv, "free_depot_legs");
+        for (int l : node_location)
+            if (l < 0 || static_cast<size_t>(l) >= nloc) throw std::invalid_argument("location out of range");
+        for (size_t v = 0; v < nv; ++v)
+            if (start[v] < 0 || end[v] < 0 || static_cast<size_t>(start[v]) >= nloc ||
+                static_cast<size_t>(end[v]) >= nloc)
+                throw std::invalid_argument("depot out of range");
+        in_.nloc = static_cast<int>(nloc);
+        in_.time = time_.data();
+        in_.distance = distance_.data();
+        in_.ndim = ndim;
+        in_.loc = std::move(node_location);
+        in_.early = std::move(node_early);
+        in_.late = std::move(node_late);
+        in_.service = std::move(node_service);
+        in_.load = std::move(load);
+        in_.max_ride = std::move(max_ride);
+        in_.alone = std::move(ride_alone);
+        in_.front = std::move(front_seat);
+        in_.compatible = std::move(compatible);
+        in_.start = std::move(start);
+        in_.end = std::move(end);
+        in_.shift_early = std::move(shift_early);
+        in_.shift_late = std::move(shift_late);
+        in_.max_duration = std::move(max_duration);
+        in_.cost_distance = std::move(cost_distance);
+        in_.cost_time = std::move(cost_time);
+        in_.cost_fixed = std::move(cost_fixed);
+        in_.capacity = std::move(capacity);
+        in_.front_seats = std::move(front_seats);
+        in_.max_vehicles = max_vehicles;
+        in_.cost_pickup = std::move(cost_pickup);
+        in_.cost_transit = std::move(cost_transit);
+        in_.free_depot = std::move(free_depot_legs);
+        in_.classify();
+    }
+
+    std::tuple<std::vector<RouteOut>, int64_t, double> solve(
+        const std::vector<std::pair<int, std::vector<int>>>& initial, uint64_t seed,
+        int64_t iterations, double seconds, double start_worse, double end_ratio,
+        int max_remove) {
+        std::vector<RouteOut> out;
+        samfard::Stats stats;
+        {
+            nb::gil_scoped_release release;
+            samfard::Settings settings;
+            settings.seed = seed;
+            settings.iterations = iterations;
+            settings.seconds = seconds;
+            settings.start_worse = start_worse;
+            settings.end_ratio = end_ratio;
+            settings.max_remove = max_remove;
+            samfard::Search search(in_, settings);
+            search.seed_routes(initial);
+            stats = search.run();
+            for (const samfard::Route& r : search.routes()) {
+                if (r.empty()) continue;
+                out.emplace_back(r.v, r.seq, r.sch.times, r.sch.depart, r.sch.arrive, r.sch.cost);
+            }
+        }
+        return {std::move(out), stats.iterations, stats.seconds};
+    }
+
+    // Schedule a node sequence on a vehicle: (feasible, cost, times, departure, arrival).
+    std::tuple<bool, double, std::vector<double>, double, double> evaluate(
+        int vehicle, const std::vector<int>& nodes) {
+        check_vehicle(vehicle);
+        check_nodes(nodes);
+        samfard::Planner planner(in_);
+        samfard::Route r;
+        r.v = vehicle;
+        r.seq = nodes;
+        if (!planner.refresh(r)) return {false, 0.0, {}, 0.0, 0.0};
+        return {true, r.sch.cost, r.sch.times, r.sch.depart, r.sch.arrive};
+    }
+
+    // Cheapest insertion of `request` into the route: (found, cost increase, new route).
+    std::tuple<bool, double, RouteOut> insert(int vehicle, const std::vector<int>& nodes,
+                                              int request) {
+        check_vehicle(vehicle);
+        check_nodes(nodes);
+        if (request < 0 || request >= in_.nreq()) throw std::invalid_argument("request out of range");
+        samfard::Planner planner(in_);
+        samfard::Route r;
+        r.v = vehicle;
+        r.seq = nodes;
+        const RouteOut none{vehicle, {}, {}, 0.0, 0.0, 0.0};
+        if (!planner.refresh(r)) return {false, 0.0, none};
+        const samfard::Insertion ins = planner.best_insertion(r, request);
+        if (!ins.found() || !planner.apply(r, request, ins)) return {false, 0.0, none};
+        return {true, ins.delta, RouteOut{vehicle, r.seq, r.sch.times, r.sch.depart, r.sch.arrive, r.sch.cost}};
+    }
+
+private:
+    void check_vehicle(int v) const {
+        if (v < 0 || v >= in_.nveh()) throw std::invalid_argument("vehicle out of range");
+    }
+    void check_nodes(const std::vector<int>& nodes) const {
+        for (int n : nodes)
+            if (n < 0 || n >= 2 * in_.nreq()) throw std::invalid_argument("node out of range");
+    }
+
+    Matrix time_, distance_;
+    samfard::Instance in_;
+};
+
+}  // namespace
+
+NB_MODULE(_engine, m) {
+    m.doc() = "Samfard's dial-a-ride engine (C++): ALNS over routes with exact scheduling.";
+    nb::class_<Model>(m, "Model")
+        .def(nb::init<Matrix, Matrix, int, std::vector<int>, std::vector<double>, std::vector<double>,
+                      std::vector<double>, std::vector<int>, std::vector<double>, std::vector<uint8_t>,
+                      std::vector<uint8_t>, std::vector<uint8_t>, std::vector<int>, std::vector<int>,
+                      std::vector<double>, std::vector<double>, std::vector<double>,
+                      std::vector<double>, std::vector<double>, std::vector<double>,
+                      std::vector<int>, std::vector<int>, int, std::vector<double>,
+                      std::vector<double>, std::vector<uint8_t>>(),
+             "time"_a, "distance"_a, "ndim"_a, "node_location"_a, "node_early"_a,
+             "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
+             "front_seat"_a, "compatible"_a, "start"_a, "end"_a, "shift_early"_a,
+             "shift_late"_a, "max_duration"_a, "cost_distance"_a, "cost_time"_a,
+             "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a,
+             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a)
+        .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
+             "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60)
+        .def("evaluate", &Model::evaluate, "vehicle"_a, "nodes"_a)
+        .def("insert", &Model::insert, "vehicle"_a, "nodes"_a, "request"_a);
+}

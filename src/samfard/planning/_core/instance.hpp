@@ -1,0 +1,96 @@
+// The dial-a-ride instance as flat arrays, built once per solve from the Python Problem.
+//
+// Request r has two nodes: 2r (pickup) and 2r+1 (drop-off). Travel matrices are views of
+// the caller's row-major numpy arrays (no copy); the Python object keeps them alive for the
+// whole solve. Windows are the ones the plan must meet (a promised pickup already narrows
+// the pickup window on the Python side).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+namespace samfard {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// Slack used in every time comparison; the Python verifier allows 1e-6.
+constexpr double kTol = 1e-7;
+
+struct Instance {
+    int nloc = 0;
+    const double* time = nullptr;      // nloc * nloc, row-major
+    const double* distance = nullptr;  // nloc * nloc, row-major
+    int ndim = 0;
+
+    // Per node (2 per request).
+    std::vector<int> loc;
+    std::vector<double> early, late, service;
+    // Per request.
+    std::vector<int> load;          // nreq * ndim
+    std::vector<double> max_ride;   // kInf when unlimited
+    std::vector<uint8_t> alone, front;
+    std::vector<uint8_t> compatible;  // nreq * nveh: type allowed and load fits
+
+    // Per vehicle.
+    std::vector<int> start, end, front_seats, vclass;
+    std::vector<double> shift_early, shift_late, max_duration;  // kInf when unlimited
+    std::vector<double> cost_distance, cost_time, cost_fixed;   // objective weights applied
+    std::vector<double> cost_pickup, cost_transit;  // per pickup; per service + travel time
+    std::vector<uint8_t> free_depot;                // depot legs cost no distance or transit
+    std::vector<int> capacity;                                   // nveh * ndim
+    int max_vehicles = 0;
+
+    int nreq() const { return static_cast<int>(max_ride.size()); }
+    int nveh() const { return static_cast<int>(start.size()); }
+    double t(int a, int b) const { return time[static_cast<size_t>(a) * nloc + b]; }
+    double d(int a, int b) const { return distance[static_cast<size_t>(a) * nloc + b]; }
+    bool ok(int r, int v) const { return compatible[static_cast<size_t>(r) * nveh() + v] != 0; }
+
+    // What vehicle v pays to leave location a (after `service` there) for b, as
+    // samfard.planning.model.arc_cost: distance and transit time (free on depot legs for
+    // vehicles that say so) and the fee when b is a pickup. Independent of the schedule.
+    double arc(int v, int a, int b, double service, bool from_depot, bool to_depot,
+               bool to_pickup) const {
+        const double fee = to_pickup ? cost_pickup[v] : 0.0;
+        if (free_depot[v] && (from_depot || to_depot)) return fee;
+        return fee + cost_distance[v] * d(a, b) + cost_transit[v] * (service + t(a, b));
+    }
+
+    // Vehicles that are interchangeable when empty share a class, so an insertion into an
+    // empty vehicle is evaluated once per class rather than once per vehicle.
+    void classify() {
+        const int nv = nveh();
+        vclass.assign(nv, -1);
+        int next = 0;
+        for (int v = 0; v < nv; ++v) {
+            if (vclass[v] >= 0) continue;
+            vclass[v] = next;
+            for (int w = v + 1; w < nv; ++w) {
+                if (vclass[w] < 0 && same(v, w)) vclass[w] = next;
+            }
+            ++next;
+        }
+    }
+
+private:
+    bool same(int v, int w) const {
+        if (start[v] != start[w] || end[v] != end[w] || front_seats[v] != front_seats[w] ||
+            shift_early[v] != shift_early[w] || shift_late[v] != shift_late[w] ||
+            max_duration[v] != max_duration[w] || cost_distance[v] != cost_distance[w] ||
+            cost_time[v] != cost_time[w] || cost_fixed[v] != cost_fixed[w] ||
+            cost_pickup[v] != cost_pickup[w] || cost_transit[v] != cost_transit[w] ||
+            free_depot[v] != free_depot[w])
+            return false;
+        for (int k = 0; k < ndim; ++k)
+            if (capacity[v * ndim + k] != capacity[w * ndim + k]) return false;
+        for (int r = 0; r < nreq(); ++r)
+            if (ok(r, v) != ok(r, w)) return false;
+        return true;
+    }
+};
+
+inline int request_of(int node) { return node >> 1; }
+inline bool is_pickup(int node) { return (node & 1) == 0; }
+
+}  // namespace samfard

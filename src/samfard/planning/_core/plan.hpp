@@ -1,0 +1,248 @@
+// A plan under construction: one route per vehicle (most empty), which request rides where,
+// and the cheapest feasible insertion of a request into a route.
+//
+// Each route caches, per position, the earliest start of service (leaving at the shift
+// start), the latest start that keeps the rest of the route within its windows, the load
+// and who is on board. An insertion is screened with these in constant time per position
+// pair and with a lower bound on its cost (the added distance: time paid never falls when a
+// stop is added); only the survivors are scheduled exactly.
+#pragma once
+
+#include <algorithm>
+#include <vector>
+
+#include "instance.hpp"
+#include "route.hpp"
+
+namespace samfard {
+
+struct Route {
+    int v = 0;
+    std::vector<int> seq;
+    Schedule sch;
+    // Caches by position (0 start depot, 1..m stops, m+1 end depot).
+    std::vector<double> earliest, latest;
+    std::vector<int> load;  // (m+2) * ndim, after the stop
+    std::vector<int> onboard, fronts, alone;
+
+    bool empty() const { return seq.empty(); }
+    double cost() const { return sch.cost; }
+};
+
+struct Insertion {
+    double delta = kInf;
+    int i = -1;  // pickup after position i
+    int j = -1;  // drop-off after position j (j == i: right after the pickup)
+    bool found() const { return i >= 0; }
+};
+
+class Planner {
+public:
+    explicit Planner(const Instance& in) : in_(in), sched_(in) {}
+
+    const Instance& instance() const { return in_; }
+
+    // Schedule `r.seq` on its vehicle and refresh the caches; false when infeasible.
+    bool refresh(Route& r) {
+        if (!sequence_ok(in_, r.v, r.seq)) return false;
+        Schedule s = sched_.run(r.v, r.seq);
+        if (!s.feasible) return false;
+        if (r.seq.empty()) s.cost = 0.0;
+        r.sch = std::move(s);
+        fill_caches(r);
+        return true;
+    }
+
+    // Cheapest insertion of request `q` into `r` whose cost increase is below `bound`.
+    Insertion best_insertion(const Route& r, int q, double bound = kInf) {
+        Insertion best;
+        best.delta = bound;
+        const Instance& in = in_;
+        const int v = r.v;
+        if (!in.ok(q, v)) return Insertion{};
+        const int nd = in.ndim;
+        const int m = static_cast<int>(r.seq.size());
+        const int u = 2 * q, w = 2 * q + 1;
+        const int lu = in.loc[u], lw = in.loc[w];
+        const double su = in.service[u], sw = in.service[w];
+        const double eu = in.early[u], luate = in.late[u];
+        const double ew = in.early[w], lwate = in.late[w];
+        const double ride = in.max_ride[q];
+        const bool alone = in.alone[q] != 0;
+        const int front = in.front[q];
+        const int* ql = &in.load[static_cast<size_t>(q) * nd];
+        const int* cap = &in.capacity[static_cast<size_t>(v) * nd];
+        const double fixed = r.empty() ? in.cost_fixed[v] : 0.0;
+        const double old_cost = r.empty() ? 0.0 : r.cost();
+        auto loc_at = [&](int p) {
+            return p == 0 ? in.start[v] : (p == m + 1 ? in.end[v] : in.loc[r.seq[p - 1]]);
+        };
+        auto svc_at = [&](int p) { return (p == 0 || p == m + 1) ? 0.0 : in.service[r.seq[p - 1]]; };
+        auto early_at = [&](int p) {
+            return (p == 0 || p == m + 1) ? in.shift_early[v] : in.early[r.seq[p - 1]];
+        };
+        auto fits = [&](int p) {
+            const int* lp = &r.load[static_cast<size_t>(p) * nd];
+            for (int k = 0; k < nd; ++k)
+                if (lp[k] + ql[k] > cap[k]) return false;
+            return r.fronts[p] + front <= in.front_seats[v] && r.alone[p] == 0 &&
+                   !(alone && r.onboard[p] > 0);
+        };
+        // Screened candidates are scheduled cheapest lower bound first, so the exact
+        // schedule runs only while a candidate could still beat the best found.
+        pending_.clear();
+        // Cost of the arc from position a (or the new node x) to position b (or node y).
+        auto arc_pp = [&](int from_loc, double from_svc, bool from_depot, int to_loc,
+                          bool to_depot, bool to_pickup) {
+            return in.arc(v, from_loc, to_loc, from_svc, from_depot, to_depot, to_pickup);
+        };
+        auto is_pick_at = [&](int p) { return p >= 1 && p <= m && is_pickup(r.seq[p - 1]); };
+        auto try_eval = [&](int i, int j, double lb) {
+            if (lb < best.delta) pending_.push_back({lb, i, j});
+        };
+        for (int i = 0; i <= m; ++i) {
+            const int li = loc_at(i);
+            const double leave_i = r.earliest[i] + svc_at(i);
+            if (leave_i > luate + kTol) break;
+            if (!fits(i)) continue;
+            const double arr_u = leave_i + in.t(li, lu);
+            if (arr_u > luate + kTol) continue;
+            const double bu = std::max(eu, arr_u);
+            const int ln = loc_at(i + 1);
+            const bool i_depot = i == 0, n_depot = i + 1 == m + 1;
+            const double svc_i = svc_at(i);
+            const double dpi = arc_pp(li, svc_i, i_depot, lu, false, true) -
+                               arc_pp(li, svc_i, i_depot, ln, n_depot, is_pick_at(i + 1));
+            // Drop-off right after the pickup.
+            {
+                const double bw = std::max(ew, bu + su + in.t(lu, lw));
+                if (bw <= lwate + kTol && bw + sw + in.t(lw, ln) <= r.latest[i + 1] + kTol) {
+                    const double lb = dpi + arc_pp(lu, su, false, lw, false, false) +
+                                      arc_pp(lw, sw, false, ln, n_depot, is_pick_at(i + 1)) + fixed;
+                    try_eval(i, i, lb);
+                }
+            }
+            if (alone || i == m) continue;
+            const double reach_next = bu + su + in.t(lu, ln);
+            if (reach_next > r.latest[i + 1] + kTol) continue;
+            const double latest_u =
+                std::min(luate, r.latest[i + 1] - su - in.t(lu, ln));
+            const double dpu = dpi + arc_pp(lu, su, false, ln, n_depot, is_pick_at(i + 1)) + fixed;
+            double bj = std::max(early_at(i + 1), reach_next);
+            for (int j = i + 1; j <= m; ++j) {
+                if (j > i + 1) {
+                    bj = std::max(early_at(j), bj + svc_at(j - 1) + in.t(loc_at(j - 1), loc_at(j)));
+                }
+                if (bj > r.latest[j] + kTol) break;
+                if (!fits(j)) break;
+                const double leave_j = bj + svc_at(j);
+                if (leave_j - latest_u - su > ride + kTol) break;
+                const int lj = loc_at(j), lnj = loc_at(j + 1);
+                const double bw = std::max(ew, leave_j + in.t(lj, lw));
+                if (bw > lwate + kTol) {
+                    if (leave_j > lwate + kTol) break;
+                    continue;
+                }
+                if (bw + sw + in.t(lw, lnj) > r.latest[j + 1] + kTol) continue;
+                if (bw - latest_u - su > ride + kTol) continue;
+                const double svc_j = svc_at(j);
+                const bool nj_depot = j + 1 == m + 1;
+                const double lb = dpu + arc_pp(lj, svc_j, false, lw, false, false) +
+                                  arc_pp(lw, sw, false, lnj, nj_depot, is_pick_at(j + 1)) -
+                                  arc_pp(lj, svc_j, false, lnj, nj_depot, is_pick_at(j + 1));
+                try_eval(i, j, lb);
+            }
+        }
+        std::sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
+            return a.lb != b.lb ? a.lb < b.lb : (a.i != b.i ? a.i < b.i : a.j < b.j);
+        });
+        for (const Pending& c : pending_) {
+            if (c.lb >= best.delta) break;
+            cand_.clear();
+            cand_.insert(cand_.end(), r.seq.begin(), r.seq.begin() + c.i);
+            cand_.push_back(u);
+            cand_.insert(cand_.end(), r.seq.begin() + c.i, r.seq.begin() + c.j);
+            cand_.push_back(w);
+            cand_.insert(cand_.end(), r.seq.begin() + c.j, r.seq.end());
+            if (!sequence_ok(in, v, cand_)) continue;
+            const Schedule s = sched_.run(v, cand_);
+            if (!s.feasible) continue;
+            const double delta = s.cost - old_cost;
+            if (delta < best.delta) {
+                best.delta = delta;
+                best.i = c.i;
+                best.j = c.j;
+            }
+        }
+        return best.found() ? best : Insertion{};
+    }
+
+    // Apply an insertion found by best_insertion (schedules the route again).
+    bool apply(Route& r, int q, const Insertion& ins) {
+        std::vector<int> seq;
+        seq.reserve(r.seq.size() + 2);
+        seq.insert(seq.end(), r.seq.begin(), r.seq.begin() + ins.i);
+        seq.push_back(2 * q);
+        seq.insert(seq.end(), r.seq.begin() + ins.i, r.seq.begin() + ins.j);
+        seq.push_back(2 * q + 1);
+        seq.insert(seq.end(), r.seq.begin() + ins.j, r.seq.end());
+        std::swap(seq, r.seq);
+        if (refresh(r)) return true;
+        std::swap(seq, r.seq);
+        return false;
+    }
+
+    Scheduler& scheduler() { return sched_; }
+
+private:
+    void fill_caches(Route& r) {
+        const Instance& in = in_;
+        const int v = r.v;
+        const int m = static_cast<int>(r.seq.size());
+        const int n = m + 2;
+        const int nd = in.ndim;
+        r.earliest.assign(n, 0.0);
+        r.latest.assign(n, 0.0);
+        r.load.assign(static_cast<size_t>(n) * nd, 0);
+        r.onboard.assign(n, 0);
+        r.fronts.assign(n, 0);
+        r.alone.assign(n, 0);
+        auto loc_at = [&](int p) {
+            return p == 0 ? in.start[v] : (p == m + 1 ? in.end[v] : in.loc[r.seq[p - 1]]);
+        };
+        r.earliest[0] = in.shift_early[v];
+        for (int p = 1; p < n; ++p) {
+            const double prev_s = p == 1 ? 0.0 : in.service[r.seq[p - 2]];
+            const double e = p == m + 1 ? in.shift_early[v] : in.early[r.seq[p - 1]];
+            r.earliest[p] = std::max(e, r.earliest[p - 1] + prev_s + in.t(loc_at(p - 1), loc_at(p)));
+        }
+        r.latest[n - 1] = in.shift_late[v];
+        for (int p = n - 2; p >= 0; --p) {
+            const double s = p == 0 ? 0.0 : in.service[r.seq[p - 1]];
+            const double l = p == 0 ? in.shift_late[v] : in.late[r.seq[p - 1]];
+            r.latest[p] = std::min(l, r.latest[p + 1] - s - in.t(loc_at(p), loc_at(p + 1)));
+        }
+        for (int p = 1; p <= m; ++p) {
+            const int node = r.seq[p - 1];
+            const int q = request_of(node);
+            const int sign = is_pickup(node) ? 1 : -1;
+            for (int k = 0; k < nd; ++k)
+                r.load[static_cast<size_t>(p) * nd + k] =
+                    r.load[static_cast<size_t>(p - 1) * nd + k] + sign * in.load[static_cast<size_t>(q) * nd + k];
+            r.onboard[p] = r.onboard[p - 1] + sign;
+            r.fronts[p] = r.fronts[p - 1] + sign * in.front[q];
+            r.alone[p] = r.alone[p - 1] + sign * in.alone[q];
+        }
+    }
+
+    const Instance& in_;
+    Scheduler sched_;
+    struct Pending {
+        double lb;
+        int i, j;
+    };
+    std::vector<int> cand_;
+    std::vector<Pending> pending_;
+};
+
+}  // namespace samfard

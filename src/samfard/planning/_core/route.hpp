@@ -1,0 +1,249 @@
+// One vehicle's route: the stop sequence, its schedule and the caches insertion reads.
+//
+// schedule() is the eight-step procedure of Cordeau & Laporte (2003): earliest times
+// forward, the depot departure delayed by the forward time slack so that waiting (paid by
+// the minute) shrinks, then each pickup delayed by its slack (which counts the ride times of
+// passengers already on board) so that ride times shrink without moving the arrival at the
+// end depot. The result is checked constraint by constraint at the end, so a schedule it
+// returns is always feasible; it may, rarely, call a feasible sequence infeasible, which
+// only costs the search a move. Quadratic in the stops in the worst case, linear when few
+// pickups need delaying.
+#pragma once
+
+#include <algorithm>
+#include <vector>
+
+#include "instance.hpp"
+
+namespace samfard {
+
+struct Schedule {
+    bool feasible = false;
+    double cost = 0.0;
+    double distance = 0.0;
+    double depart = 0.0;  // start of the route at the start depot
+    double arrive = 0.0;  // arrival at the end depot
+    std::vector<double> times;  // start of service at each stop
+};
+
+// Static checks of a sequence: pairing, capacity per dimension, front seats, ride alone.
+inline bool sequence_ok(const Instance& in, int v, const std::vector<int>& seq) {
+    const int nd = in.ndim;
+    int load_buf[16];
+    std::vector<int> big;
+    int* load = load_buf;
+    if (nd > 16) {
+        big.assign(nd, 0);
+        load = big.data();
+    } else {
+        std::fill(load, load + nd, 0);
+    }
+    int onboard = 0, fronts = 0, alone = 0;
+    // Which requests are on board: a drop-off needs its own pickup before it.
+    thread_local std::vector<uint8_t> riding;
+    if (riding.size() < in.max_ride.size()) riding.assign(in.max_ride.size(), 0);
+    bool paired = true;
+    for (int node : seq) {
+        const int r = request_of(node);
+        if (is_pickup(node) ? riding[r] != 0 : riding[r] != 1) {
+            paired = false;
+            break;
+        }
+        riding[r] = is_pickup(node) ? 1 : 2;
+    }
+    for (int node : seq) riding[request_of(node)] = 0;
+    if (!paired) return false;
+    for (int node : seq) {
+        const int r = request_of(node);
+        const int* q = &in.load[static_cast<size_t>(r) * nd];
+        if (is_pickup(node)) {
+            if (!in.ok(r, v)) return false;
+            if (alone > 0 || (in.alone[r] && onboard > 0)) return false;
+            ++onboard;
+            fronts += in.front[r];
+            alone += in.alone[r];
+            if (fronts > in.front_seats[v]) return false;
+            for (int k = 0; k < nd; ++k) {
+                load[k] += q[k];
+                if (load[k] > in.capacity[v * nd + k]) return false;
+            }
+        } else {
+            --onboard;
+            fronts -= in.front[r];
+            alone -= in.alone[r];
+            for (int k = 0; k < nd; ++k) load[k] -= q[k];
+            if (onboard < 0) return false;
+        }
+    }
+    return onboard == 0;
+}
+
+// Times, windows, ride times and duration of a sequence whose static checks passed.
+// Positions: 0 start depot, 1..m the stops, m+1 end depot.
+class Scheduler {
+public:
+    explicit Scheduler(const Instance& in) : in_(in) {}
+
+    Schedule run(int v, const std::vector<int>& seq) {
+        Schedule out;
+        const int m = static_cast<int>(seq.size());
+        if (m == 0) {
+            out.feasible = true;
+            out.depart = out.arrive = in_.shift_early[v];
+            return out;
+        }
+        resize(m);
+        const int n = m + 2;
+        lc_[0] = in_.start[v];
+        e_[0] = in_.shift_early[v];
+        l_[0] = in_.shift_late[v];
+        s_[0] = 0.0;
+        partner_[0] = -1;
+        for (int p = 1; p <= m; ++p) {
+            const int node = seq[p - 1];
+            lc_[p] = in_.loc[node];
+            e_[p] = in_.early[node];
+            l_[p] = in_.late[node];
+            s_[p] = in_.service[node];
+            partner_[p] = -1;
+        }
+        lc_[n - 1] = in_.end[v];
+        e_[n - 1] = in_.shift_early[v];
+        l_[n - 1] = in_.shift_late[v];
+        s_[n - 1] = 0.0;
+        partner_[n - 1] = -1;
+        // Pair pickups with drop-offs by position.
+        for (int p = 1; p <= m; ++p) pos_of_[seq[p - 1]] = p;
+        for (int p = 1; p <= m; ++p) {
+            const int node = seq[p - 1];
+            if (is_pickup(node)) {
+                const int q = pos_of_[node + 1];
+                partner_[p] = q;
+                partner_[q] = p;
+                limit_[q] = in_.max_ride[request_of(node)];
+            }
+        }
+        for (int p = 0; p + 1 < n; ++p) tt_[p] = in_.t(lc_[p], lc_[p + 1]);
+
+        // Step 1: earliest schedule leaving at the shift start.
+        b_[0] = e_[0];
+        if (!forward(0)) return out;
+        // Steps 2-3: leave the depot as late as the slack allows.
+        double waits = 0.0;
+        for (int p = 1; p < n; ++p) waits += w_[p];
+        b_[0] = e_[0] + std::min(slack(0), waits);
+        push(0);
+        const double maxdur = in_.max_duration[v];
+        if (b_[n - 1] - b_[0] > maxdur + kTol) return out;
+        // Steps 4-7: delay pickups while a ride time is over its limit. Only pickups up to
+        // the last one of an over-long ride can shorten it; a delay within the slack never
+        // makes another ride too long, so after them the answer is known.
+        int last = last_violated_pickup();
+        if (last > 0) {
+            for (int j = 1; j <= last; ++j) {
+                if (!is_pickup(seq[j - 1])) continue;
+                double later = 0.0;
+                for (int p = j + 1; p < n; ++p) later += w_[p];
+                const double delay = std::min(slack(j), later);
+                if (delay > 0.0) {
+                    b_[j] += delay;
+                    push(j);
+                }
+            }
+            if (last_violated_pickup() > 0) return out;
+        }
+        // Final check of every time constraint.
+        for (int p = 1; p < n; ++p) {
+            if (b_[p] + kTol < b_[p - 1] + s_[p - 1] + tt_[p - 1]) return out;
+            if (b_[p] < e_[p] - kTol || b_[p] > l_[p] + kTol) return out;
+        }
+        if (b_[n - 1] - b_[0] > maxdur + kTol) return out;
+        double dist = 0.0, arcs = 0.0;
+        for (int p = 0; p + 1 < n; ++p) {
+            dist += in_.d(lc_[p], lc_[p + 1]);
+            const bool to_pickup = p + 1 <= m && is_pickup(seq[p]);
+            arcs += in_.arc(v, lc_[p], lc_[p + 1], s_[p], p == 0, p + 2 == n, to_pickup);
+        }
+        out.feasible = true;
+        out.distance = dist;
+        out.depart = b_[0];
+        out.arrive = b_[n - 1];
+        out.cost = arcs + in_.cost_time[v] * (out.arrive - out.depart) + in_.cost_fixed[v];
+        out.times.assign(b_.begin() + 1, b_.begin() + 1 + m);
+        return out;
+    }
+
+private:
+    void resize(int m) {
+        const size_t n = static_cast<size_t>(m) + 2;
+        if (b_.size() < n) {
+            for (auto* vec : {&b_, &w_, &e_, &l_, &s_, &tt_, &limit_}) vec->resize(n);
+            lc_.resize(n);
+            partner_.resize(n);
+        }
+        if (pos_of_.size() < in_.loc.size()) pos_of_.resize(in_.loc.size());
+        n_ = static_cast<int>(n);
+    }
+
+    // Recompute service starts after position `from` (whose start is set); false when a
+    // window closes before the vehicle can arrive.
+    bool forward(int from) {
+        w_[from] = 0.0;
+        for (int p = from + 1; p < n_; ++p) {
+            const double arrival = b_[p - 1] + s_[p - 1] + tt_[p - 1];
+            b_[p] = std::max(arrival, e_[p]);
+            w_[p] = b_[p] - arrival;
+            if (b_[p] > l_[p] + kTol) return false;
+        }
+        return true;
+    }
+
+    // After the start at `from` moved later: move later stops as far as waiting does not
+    // absorb it; stops once a start is unchanged (the rest of the schedule is then too).
+    void push(int from) {
+        for (int p = from + 1; p < n_; ++p) {
+            const double arrival = b_[p - 1] + s_[p - 1] + tt_[p - 1];
+            const double start = std::max(arrival, e_[p]);
+            w_[p] = start - arrival;
+            if (start == b_[p]) break;
+            b_[p] = start;
+        }
+    }
+
+    // Forward time slack at position i: how far its start can move later without breaking a
+    // later window or the ride time of a passenger picked up before i.
+    double slack(int i) const {
+        double best = kInf, waits = 0.0;
+        for (int j = i; j < n_; ++j) {
+            if (j > i) waits += w_[j];
+            double room = l_[j] - b_[j];
+            const int pick = partner_[j];
+            if (pick >= 0 && pick < i) {  // j is a drop-off of someone already on board
+                const double ride = b_[j] - (b_[pick] + s_[pick]);
+                room = std::min(room, limit_[j] - ride);
+            }
+            best = std::min(best, waits + std::max(0.0, room));
+        }
+        return best;
+    }
+
+    // Position of the last pickup whose passenger rides too long, 0 when none does.
+    int last_violated_pickup() const {
+        int last = 0;
+        for (int p = 1; p + 1 < n_; ++p) {
+            const int pick = partner_[p];
+            if (pick >= 0 && pick < p) {
+                const double ride = b_[p] - (b_[pick] + s_[pick]);
+                if (ride > limit_[p] + kTol) last = std::max(last, pick);
+            }
+        }
+        return last;
+    }
+
+    const Instance& in_;
+    int n_ = 0;
+    std::vector<double> b_, w_, e_, l_, s_, tt_, limit_;
+    std::vector<int> lc_, partner_, pos_of_;
+};
+
+}  // namespace samfard

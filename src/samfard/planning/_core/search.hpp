@@ -1,0 +1,597 @@
+// Adaptive large neighbourhood search (Ropke & Pisinger 2006) over the plan.
+//
+// Each iteration removes some requests (random, worst, related (Shaw), string removal from
+// neighbouring routes (SISR, Christiaens & Vanden Berghe 2020) or a whole route) and puts
+// them back (greedy or regret-k insertion, with or without noise); the operators are drawn
+// by adaptive roulette weights and the new plan is accepted by simulated annealing. Requests
+// that fit nowhere stay unassigned at a penalty far above any route's cost, so the search
+// first carries everyone it can, then makes it cheap. With an iteration limit the run is
+// fully determined by the seed (the temperature follows the iteration count); the wall-time
+// deadline only ever stops it early.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <numeric>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "instance.hpp"
+#include "plan.hpp"
+
+namespace samfard {
+
+struct Settings {
+    uint64_t seed = 0;
+    int64_t iterations = -1;   // < 0: until the deadline
+    double seconds = 10.0;     // wall time for this call
+    int neighbours = 40;       // granular neighbour list length per request
+    int max_remove = 60;       // upper bound on requests removed per iteration
+    double start_worse = 0.03; // a plan this much worse is accepted with probability 1/2 at first
+    double end_ratio = 0.01;   // final temperature over the starting one
+};
+
+struct Stats {
+    int64_t iterations = 0;
+    int64_t improvements = 0;
+    double seconds = 0.0;
+};
+
+class Search {
+    using Clock = std::chrono::steady_clock;
+
+public:
+    Search(const Instance& in, const Settings& settings)
+        : in_(in), st_(settings), pl_(in), rng_(settings.seed) {
+        start_ = Clock::now();
+        deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(
+                                 std::chrono::duration<double>(std::max(0.0, settings.seconds)));
+        const int nv = in.nveh();
+        routes_.resize(nv);
+        for (int v = 0; v < nv; ++v) {
+            routes_[v].v = v;
+            pl_.refresh(routes_[v]);
+        }
+        route_of_.assign(in.nreq(), -1);
+        penalties();
+        neighbour_lists();
+        nclass_ = 0;
+        for (int c : in.vclass) nclass_ = std::max(nclass_, c + 1);
+    }
+
+    // Start from given routes (vehicle, node sequence); infeasible ones are dropped.
+    void seed_routes(const std::vector<std::pair<int, std::vector<int>>>& given) {
+        for (const auto& [v, seq] : given) {
+            if (v < 0 || v >= in_.nveh() || !routes_[v].empty() || seq.empty()) continue;
+            if (used() >= in_.max_vehicles) break;
+            bool fresh = true;
+            for (int node : seq) {
+                if (node < 0 || node >= 2 * in_.nreq() || route_of_[request_of(node)] >= 0) fresh = false;
+            }
+            if (!fresh) continue;
+            Route& r = routes_[v];
+            r.seq = seq;
+            if (!pl_.refresh(r)) {
+                r.seq.clear();
+                pl_.refresh(r);
+                continue;
+            }
+            for (int node : seq) route_of_[request_of(node)] = v;
+        }
+    }
+
+    Stats run() {
+        construct();
+        best_routes_ = routes_;
+        best_route_of_ = route_of_;
+        double current = objective();
+        double best = current;
+        const double t0 = std::max(1e-9, st_.start_worse * std::max(served_cost(), 1e-6)) / std::log(2.0);
+        const int n_destroy = 5, n_repair = 4;
+        std::vector<double> wd(n_destroy, 1.0), wr(n_repair, 1.0);
+        std::vector<double> sd(n_destroy, 0.0), sr(n_repair, 0.0);
+        std::vector<int> ud(n_destroy, 0), ur(n_repair, 0);
+        Stats stats;
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        const int served_total = in_.nreq();
+        int64_t it = 0;
+        while (served_total > 0) {
+            if (st_.iterations >= 0 && it >= st_.iterations) break;
+            if (Clock::now() >= deadline_) break;
+            const double progress = st_.iterations > 0
+                                        ? static_cast<double>(it) / static_cast<double>(st_.iterations)
+                                        : elapsed_fraction();
+            const double temperature = t0 * std::pow(st_.end_ratio, std::min(1.0, progress));
+            const int d = roulette(wd), r = roulette(wr);
+            begin_move();
+            const int q = removal_count();
+            switch (d) {
+                case 0: remove_random(q); break;
+                case 1: remove_worst(q); break;
+                case 2: remove_related(q); break;
+                case 3: remove_strings(q); break;
+                default: remove_route(q); break;
+            }
+            switch (r) {
+                case 0: repair(1, false); break;
+                case 1: repair(1, true); break;
+                case 2: repair(2, false); break;
+                default: repair(3, false); break;
+            }
+            const double candidate = objective();
+            double score = 0.0;
+            if (candidate < best - 1e-9) {
+                best = candidate;
+                best_routes_ = routes_;
+                best_route_of_ = route_of_;
+                score = 33.0;
+                ++stats.improvements;
+                current = candidate;
+            } else if (candidate < current - 1e-9) {
+                score = 9.0;
+                current = candidate;
+            } else if (candidate <= current + 1e-9 ||
+                       unit(rng_) < std::exp(-(candidate - current) / temperature)) {
+                score = candidate <= current + 1e-9 ? 0.0 : 13.0;
+                current = candidate;
+            } else {
+                undo_move();
+            }
+            sd[d] += score;
+            sr[r] += score;
+            ++ud[d];
+            ++ur[r];
+            ++it;
+            if (it % 100 == 0) {
+                adapt(wd, sd, ud);
+                adapt(wr, sr, ur);
+            }
+        }
+        routes_ = best_routes_;
+        route_of_ = best_route_of_;
+        stats.iterations = it;
+        stats.seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+        return stats;
+    }
+
+    const std::vector<Route>& routes() const { return routes_; }
+    const std::vector<int>& route_of() const { return route_of_; }
+    bool out_of_time() const { return Clock::now() >= deadline_; }
+
+private:
+    // ---- objective ----------------------------------------------------------------------
+    void penalties() {
+        const int nr = in_.nreq();
+        penalty_.assign(nr, 0.0);
+        for (int q = 0; q < nr; ++q) {
+            double alone = 0.0;
+            for (int v = 0; v < in_.nveh(); ++v) {
+                if (!in_.ok(q, v)) continue;
+                const int p = in_.loc[2 * q], d = in_.loc[2 * q + 1];
+                const double dist = in_.d(in_.start[v], p) + in_.d(p, d) + in_.d(d, in_.end[v]);
+                const double dur = in_.t(in_.start[v], p) + in_.service[2 * q] + in_.t(p, d) +
+                                   in_.service[2 * q + 1] + in_.t(d, in_.end[v]);
+                alone = std::max(alone, in_.cost_distance[v] * dist + in_.cost_time[v] * dur +
+                                            in_.cost_fixed[v]);
+            }
+            penalty_[q] = 1000.0 + 100.0 * alone;
+        }
+    }
+
+    double served_cost() const {
+        double c = 0.0;
+        for (const Route& r : routes_)
+            if (!r.empty()) c += r.cost();
+        return c;
+    }
+
+    double objective() const {
+        double c = served_cost();
+        for (int q = 0; q < in_.nreq(); ++q)
+            if (route_of_[q] < 0) c += penalty_[q];
+        return c;
+    }
+
+    int used() const {
+        int n = 0;
+        for (const Route& r : routes_) n += !r.empty();
+        return n;
+    }
+
+    double elapsed_fraction() const {
+        const double total = std::chrono::duration<double>(deadline_ - start_).count();
+        const double done = std::chrono::duration<double>(Clock::now() - start_).count();
+        return total > 0 ? done / total : 1.0;
+    }
+
+    // ---- granular neighbours ------------------------------------------------------------
+    double relatedness(int a, int b) const {
+        const int pa = 2 * a, pb = 2 * b;
+        return in_.t(in_.loc[pa], in_.loc[pb]) + in_.t(in_.loc[pa + 1], in_.loc[pb + 1]) +
+               std::abs(in_.early[pa] - in_.early[pb]) + std::abs(in_.late[pa + 1] - in_.late[pb + 1]);
+    }
+
+    void neighbour_lists() {
+        const int nr = in_.nreq();
+        const int k = std::min(st_.neighbours, std::max(0, nr - 1));
+        neighbours_.assign(nr, {});
+        std::vector<std::pair<double, int>> all;
+        for (int a = 0; a < nr; ++a) {
+            all.clear();
+            for (int b = 0; b < nr; ++b)
+                if (b != a) all.emplace_back(relatedness(a, b), b);
+            std::partial_sort(all.begin(), all.begin() + k, all.end());
+            neighbours_[a].reserve(k);
+            for (int h = 0; h < k; ++h) neighbours_[a].push_back(all[h].second);
+        }
+    }
+
+    // ---- undo log -----------------------------------------------------------------------
+    void begin_move() {
+        saved_.clear();
+        saved_flag_.assign(routes_.size(), 0);
+        saved_route_of_ = route_of_;
+    }
+    void touch(int v) {
+        if (saved_flag_[v]) return;
+        saved_flag_[v] = 1;
+        saved_.emplace_back(v, routes_[v]);
+    }
+    void undo_move() {
+        for (auto& [v, r] : saved_) routes_[v] = std::move(r);
+        saved_.clear();
+        route_of_ = saved_route_of_;
+    }
+
+    // ---- destroy ------------------------------------------------------------------------
+    int served_count() const {
+        int n = 0;
+        for (int v : route_of_) n += v >= 0;
+        return n;
+    }
+
+    int removal_count() {
+        const int served = served_count();
+        if (served == 0) return 0;
+        const int hi = std::max(1, std::min({st_.max_remove, served, std::max(4, (4 * served) / 10)}));
+        const int lo = std::min(hi, std::max(1, std::min(4, served / 10 + 1)));
+        return std::uniform_int_distribution<int>(lo, hi)(rng_);
+    }
+
+    std::vector<int> served_list() const {
+        std::vector<int> out;
+        for (int q = 0; q < in_.nreq(); ++q)
+            if (route_of_[q] >= 0) out.push_back(q);
+        return out;
+    }
+
+    // Take the requests out of their routes; a route that cannot be scheduled without them
+    // (the scheduler may be pessimistic) keeps them.
+    void remove(const std::vector<int>& reqs) {
+        std::vector<char> gone(in_.nreq(), 0);
+        std::vector<int> vs;
+        for (int q : reqs) {
+            if (route_of_[q] < 0 || gone[q]) continue;
+            gone[q] = 1;
+            vs.push_back(route_of_[q]);
+        }
+        std::sort(vs.begin(), vs.end());
+        vs.erase(std::unique(vs.begin(), vs.end()), vs.end());
+        for (int v : vs) {
+            touch(v);
+            Route& r = routes_[v];
+            std::vector<int> old = r.seq;
+            std::vector<int> kept;
+            for (int node : old)
+                if (!gone[request_of(node)]) kept.push_back(node);
+            r.seq = kept;
+            if (pl_.refresh(r)) {
+                for (int node : old)
+                    if (gone[request_of(node)]) route_of_[request_of(node)] = -1;
+            } else {
+                r.seq = old;
+                pl_.refresh(r);
+            }
+        }
+    }
+
+    void remove_random(int q) {
+        std::vector<int> served = served_list();
+        std::shuffle(served.begin(), served.end(), rng_);
+        served.resize(std::min<size_t>(served.size(), q));
+        remove(served);
+    }
+
+    void remove_worst(int q) {
+        std::vector<int> served = served_list();
+        if (served.size() > 400) {
+            std::shuffle(served.begin(), served.end(), rng_);
+            served.resize(400);
+        }
+        std::vector<std::pair<double, int>> gain;
+        Route probe;
+        for (int r : served) {
+            const Route& route = routes_[route_of_[r]];
+            probe.v = route.v;
+            probe.seq.clear();
+            for (int node : route.seq)
+                if (request_of(node) != r) probe.seq.push_back(node);
+            if (!pl_.refresh(probe)) continue;
+            gain.emplace_back(-(route.cost() - probe.cost()), r);
+        }
+        std::sort(gain.begin(), gain.end());
+        std::vector<int> out;
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        while (static_cast<int>(out.size()) < q && !gain.empty()) {
+            const size_t k = static_cast<size_t>(std::pow(unit(rng_), 3.0) * gain.size());
+            out.push_back(gain[std::min(k, gain.size() - 1)].second);
+            gain.erase(gain.begin() + std::min(k, gain.size() - 1));
+        }
+        remove(out);
+    }
+
+    void remove_related(int q) {
+        std::vector<int> served = served_list();
+        if (served.empty()) return;
+        std::vector<char> picked(in_.nreq(), 0);
+        std::vector<int> out{served[std::uniform_int_distribution<size_t>(0, served.size() - 1)(rng_)]};
+        picked[out[0]] = 1;
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        int stall = 0;
+        while (static_cast<int>(out.size()) < q && stall < 4 * q) {
+            const int from = out[std::uniform_int_distribution<size_t>(0, out.size() - 1)(rng_)];
+            std::vector<int> cands;
+            for (int b : neighbours_[from])
+                if (!picked[b] && route_of_[b] >= 0) cands.push_back(b);
+            if (cands.empty()) {
+                ++stall;
+                continue;
+            }
+            const size_t k = std::min(cands.size() - 1,
+                                      static_cast<size_t>(std::pow(unit(rng_), 6.0) * cands.size()));
+            picked[cands[k]] = 1;
+            out.push_back(cands[k]);
+        }
+        remove(out);
+    }
+
+    // SISR: strings of consecutive stops around the seed's neighbours, one string per route.
+    void remove_strings(int q) {
+        std::vector<int> served = served_list();
+        if (served.empty()) return;
+        const int seed = served[std::uniform_int_distribution<size_t>(0, served.size() - 1)(rng_)];
+        std::vector<int> order{seed};
+        order.insert(order.end(), neighbours_[seed].begin(), neighbours_[seed].end());
+        std::vector<char> route_done(routes_.size(), 0), picked(in_.nreq(), 0);
+        std::vector<int> out;
+        const int max_len = 10;
+        for (int a : order) {
+            if (static_cast<int>(out.size()) >= q) break;
+            const int v = route_of_[a];
+            if (v < 0 || route_done[v]) continue;
+            route_done[v] = 1;
+            const std::vector<int>& seq = routes_[v].seq;
+            const int m = static_cast<int>(seq.size());
+            const int pos = static_cast<int>(std::find(seq.begin(), seq.end(), 2 * a) - seq.begin());
+            const int len = std::uniform_int_distribution<int>(1, std::min(m, max_len))(rng_);
+            const int lo_start = std::max(0, pos - len + 1), hi_start = std::min(pos, m - len);
+            const int first = std::uniform_int_distribution<int>(lo_start, std::max(lo_start, hi_start))(rng_);
+            for (int p = first; p < std::min(m, first + len); ++p) {
+                const int r = request_of(seq[p]);
+                if (!picked[r]) {
+                    picked[r] = 1;
+                    out.push_back(r);
+                }
+            }
+        }
+        remove(out);
+    }
+
+    void remove_route(int q) {
+        std::vector<int> vs;
+        for (const Route& r : routes_)
+            if (!r.empty()) vs.push_back(r.v);
+        if (vs.empty()) return;
+        // Prefer short routes: emptying one saves a vehicle.
+        std::sort(vs.begin(), vs.end(), [&](int a, int b) {
+            return routes_[a].seq.size() != routes_[b].seq.size()
+                       ? routes_[a].seq.size() < routes_[b].seq.size()
+                       : a < b;
+        });
+        std::uniform_real_distribution<double> unit(0.0, 1.0);
+        const int v = vs[std::min(vs.size() - 1, static_cast<size_t>(std::pow(unit(rng_), 2.0) * vs.size()))];
+        std::vector<int> out;
+        for (int node : routes_[v].seq)
+            if (is_pickup(node)) out.push_back(request_of(node));
+        if (static_cast<int>(out.size()) > std::max(q, 1) * 2) out.resize(std::max(q, 1) * 2);
+        remove(out);
+    }
+
+    // ---- repair -------------------------------------------------------------------------
+    std::vector<int> unassigned() const {
+        std::vector<int> out;
+        for (int q = 0; q < in_.nreq(); ++q)
+            if (route_of_[q] < 0) out.push_back(q);
+        return out;
+    }
+
+    // Vehicles worth trying for an insertion: every used one, and the first empty vehicle of
+    // each class while the vehicle limit allows one more.
+    std::vector<int> candidates() const {
+        std::vector<int> out;
+        std::vector<char> class_seen(nclass_, 0);
+        const bool room = used() < in_.max_vehicles;
+        for (const Route& r : routes_) {
+            if (!r.empty()) {
+                out.push_back(r.v);
+            } else if (room && !class_seen[in_.vclass[r.v]]) {
+                class_seen[in_.vclass[r.v]] = 1;
+                out.push_back(r.v);
+            }
+        }
+        return out;
+    }
+
+    bool insert(int q, int v, const Insertion& ins) {
+        touch(v);
+        if (!pl_.apply(routes_[v], q, ins)) return false;
+        route_of_[q] = v;
+        return true;
+    }
+
+    // Sequential cheapest insertion in the given order (the first plan, and big pools).
+    void insert_in_order(const std::vector<int>& order) {
+        for (int q : order) {
+            if (out_of_time()) return;
+            Insertion best;
+            int best_v = -1;
+            for (int v : candidates()) {
+                const Insertion ins = pl_.best_insertion(routes_[v], q, best.delta);
+                if (ins.found() && ins.delta < best.delta) {
+                    best = ins;
+                    best_v = v;
+                }
+            }
+            if (best_v >= 0) insert(q, best_v, best);
+        }
+    }
+
+    void construct() {
+        std::vector<int> order = unassigned();
+        // Earliest pickup first: routes then grow forward in time.
+        std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+            return in_.early[2 * a] + in_.late[2 * a] < in_.early[2 * b] + in_.late[2 * b];
+        });
+        saved_flag_.assign(routes_.size(), 1);  // nothing to undo while building
+        insert_in_order(order);
+    }
+
+    // Regret-k insertion (k = 1: greedy), optionally with noise on the costs.
+    void repair(int k, bool noise) {
+        std::vector<int> pool = unassigned();
+        if (pool.empty()) return;
+        if (pool.size() > 150) {
+            std::shuffle(pool.begin(), pool.end(), rng_);
+            insert_in_order(pool);
+            return;
+        }
+        const int nv = in_.nveh();
+        std::vector<Insertion> cache(pool.size() * static_cast<size_t>(nv));
+        std::vector<char> valid(nv, 0);
+        std::uniform_real_distribution<double> unit(-1.0, 1.0);
+        const double noise_size = noise ? 0.025 * max_arc_cost() : 0.0;
+        std::vector<double> jitter(pool.size() * static_cast<size_t>(nv), 0.0);
+        if (noise)
+            for (double& x : jitter) x = noise_size * unit(rng_);
+        std::vector<char> active(pool.size(), 1);
+        size_t left = pool.size();
+        while (left > 0) {
+            if (out_of_time()) return;
+            const std::vector<int> cand = candidates();
+            for (int v : cand) {
+                if (valid[v]) continue;
+                for (size_t p = 0; p < pool.size(); ++p)
+                    if (active[p]) cache[p * nv + v] = pl_.best_insertion(routes_[v], pool[p]);
+                valid[v] = 1;
+            }
+            int pick = -1, pick_v = -1;
+            double pick_regret = -kInf, pick_cost = kInf;
+            for (size_t p = 0; p < pool.size(); ++p) {
+                if (!active[p]) continue;
+                double c[3] = {kInf, kInf, kInf};
+                int best_v = -1;
+                for (int v : cand) {
+                    const Insertion& ins = cache[p * nv + v];
+                    if (!ins.found()) continue;
+                    const double x = ins.delta + jitter[p * nv + v];
+                    if (x < c[0]) {
+                        c[2] = c[1];
+                        c[1] = c[0];
+                        c[0] = x;
+                        best_v = v;
+                    } else if (x < c[1]) {
+                        c[2] = c[1];
+                        c[1] = x;
+                    } else if (x < c[2]) {
+                        c[2] = x;
+                    }
+                }
+                if (best_v < 0) continue;
+                double regret = 0.0;
+                for (int h = 1; h < k; ++h) regret += (c[h] == kInf ? 1e12 : c[h] - c[0]);
+                if (regret > pick_regret + 1e-12 ||
+                    (regret >= pick_regret - 1e-12 && c[0] < pick_cost)) {
+                    pick = static_cast<int>(p);
+                    pick_v = best_v;
+                    pick_regret = regret;
+                    pick_cost = c[0];
+                }
+            }
+            if (pick < 0) return;
+            const bool was_empty = routes_[pick_v].empty();
+            if (!insert(pool[pick], pick_v, cache[pick * nv + pick_v])) {
+                cache[pick * nv + pick_v] = Insertion{};
+                continue;
+            }
+            active[pick] = 0;
+            --left;
+            valid[pick_v] = 0;
+            if (was_empty) {
+                // The class's next empty vehicle becomes a candidate: reuse no stale values.
+                for (int v = 0; v < nv; ++v)
+                    if (routes_[v].empty()) valid[v] = 0;
+            }
+        }
+    }
+
+    // Largest direct trip's distance cost: the scale of the insertion noise.
+    double max_arc_cost() {
+        if (max_arc_ < 0) {
+            double cd = 0.0, dist = 0.0;
+            for (double x : in_.cost_distance) cd = std::max(cd, x);
+            for (int q = 0; q < in_.nreq(); ++q)
+                dist = std::max(dist, in_.d(in_.loc[2 * q], in_.loc[2 * q + 1]));
+            max_arc_ = cd * dist;
+        }
+        return max_arc_;
+    }
+
+    // ---- adaptive weights ---------------------------------------------------------------
+    int roulette(const std::vector<double>& w) {
+        const double total = std::accumulate(w.begin(), w.end(), 0.0);
+        double x = std::uniform_real_distribution<double>(0.0, total)(rng_);
+        for (size_t h = 0; h < w.size(); ++h) {
+            if (x < w[h]) return static_cast<int>(h);
+            x -= w[h];
+        }
+        return static_cast<int>(w.size()) - 1;
+    }
+
+    static void adapt(std::vector<double>& w, std::vector<double>& s, std::vector<int>& u) {
+        const double reaction = 0.1;
+        for (size_t h = 0; h < w.size(); ++h) {
+            if (u[h] > 0) w[h] = std::max(0.05, w[h] * (1 - reaction) + reaction * s[h] / u[h]);
+            s[h] = 0.0;
+            u[h] = 0;
+        }
+    }
+
+    const Instance& in_;
+    Settings st_;
+    Planner pl_;
+    std::mt19937_64 rng_;
+    Clock::time_point start_, deadline_;
+    std::vector<Route> routes_, best_routes_;
+    std::vector<int> route_of_, best_route_of_, saved_route_of_;
+    std::vector<std::pair<int, Route>> saved_;
+    std::vector<char> saved_flag_;
+    std::vector<double> penalty_;
+    std::vector<std::vector<int>> neighbours_;
+    int nclass_ = 0;
+    double max_arc_ = -1.0;
+};
+
+}  // namespace samfard

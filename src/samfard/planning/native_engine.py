@@ -1,0 +1,184 @@
+"""Samfard's own dial-a-ride engine: the compiled core (`_core`) behind the `Solver` face.
+
+The Python side does what needs the model types: it screens out requests no vehicle could
+carry (`engine.unservable_reason`), flattens the rest into arrays (request i becomes nodes
+2i and 2i+1), lets the C++ search run, and turns its routes back into `Route`s whose cost
+is recomputed by the verifier's own `route_cost`. The time limit counts from the call, so
+building the arrays is inside it. With `iterations` set, a seed gives the same plan on
+every machine as long as the limit is reached before the time runs out.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from samfard.errors import InputError
+from samfard.planning._core._engine import Model
+from samfard.planning.engine import NOT_INSERTED, unservable_reason
+from samfard.planning.model import (
+    Problem,
+    Request,
+    Route,
+    Solution,
+    Stop,
+    StopKind,
+    Unserved,
+)
+from samfard.planning.verifier import route_cost
+
+_SEED_MASK = (1 << 64) - 1
+# A route from the core: (vehicle, nodes, start of service per node, departure, arrival, cost)
+RouteOut = tuple[int, list[int], list[float], float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class NativeSettings:
+    """`iterations` stops the search after that many destroy-and-repair steps (None: run
+    until the time limit); the time limit always stops it too."""
+
+    iterations: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.iterations is not None and self.iterations < 0:
+            raise InputError(f"iterations must be >= 0, got {self.iterations}", field="iterations")
+
+
+@dataclass(frozen=True, slots=True)
+class CoreModel:
+    """A problem flattened for the core: `requests[i]` owns nodes 2i (pickup) and 2i+1."""
+
+    model: Model
+    problem: Problem
+    requests: tuple[Request, ...]
+
+    def node(self, request_index: int, kind: StopKind) -> int:
+        return 2 * request_index + (0 if kind is StopKind.PICKUP else 1)
+
+    def route(self, out: RouteOut) -> Route:
+        """A route of the core as model stops (depots at departure and arrival times)."""
+        v, nodes, times, depart, arrive, _ = out
+        vehicle = self.problem.vehicles[v]
+        stops = [Stop(StopKind.START, vehicle.start_depot, depart)]
+        for node, at in zip(nodes, times, strict=True):
+            request = self.requests[node // 2]
+            if node % 2 == 0:
+                stops.append(Stop(StopKind.PICKUP, request.pickup, at, request.id))
+            else:
+                stops.append(Stop(StopKind.DROPOFF, request.dropoff, at, request.id))
+        stops.append(Stop(StopKind.END, vehicle.end_depot, arrive))
+        return Route(vehicle.id, tuple(stops))
+
+    def nodes_of(self, route: Route) -> list[int] | None:
+        """The core's node sequence of a model route, or None if it carries a request the
+        model does not hold."""
+        index = {r.id: i for i, r in enumerate(self.requests)}
+        nodes: list[int] = []
+        for stop in route.stops:
+            if stop.kind in (StopKind.START, StopKind.END):
+                continue
+            i = index.get(stop.request_id or "")
+            if i is None:
+                return None
+            nodes.append(self.node(i, stop.kind))
+        return nodes
+
+
+def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
+    """Flatten `problem` with only `requests` into the core's arrays."""
+    vehicles = problem.vehicles
+    w = problem.objective
+    dims = len(problem.dimensions)
+    locations, early, late, service = [], [], [], []
+    load: list[int] = []
+    for r in requests:
+        window = r.effective_pickup_window
+        locations += [r.pickup, r.dropoff]
+        early += [window.earliest, r.dropoff_window.earliest]
+        late += [window.latest, r.dropoff_window.latest]
+        service += [r.pickup_service, r.dropoff_service]
+        load += list(r.load)
+    capacity = [c for v in vehicles for c in v.capacity]
+    model = Model(
+        time=_matrix(problem.time),
+        distance=_matrix(problem.distance),
+        ndim=dims,
+        node_location=locations,
+        node_early=early,
+        node_late=late,
+        node_service=service,
+        load=load,
+        max_ride=[math.inf if r.max_ride is None else r.max_ride for r in requests],
+        ride_alone=[int(r.ride_alone) for r in requests],
+        front_seat=[int(r.front_seat) for r in requests],
+        compatible=[int(r.allows(v) and r.fits(v)) for r in requests for v in vehicles],
+        start=[v.start_depot for v in vehicles],
+        end=[v.end_depot for v in vehicles],
+        shift_early=[v.shift.earliest for v in vehicles],
+        shift_late=[v.shift.latest for v in vehicles],
+        max_duration=[math.inf if v.max_duration is None else v.max_duration for v in vehicles],
+        cost_distance=[w.distance * v.cost_per_distance for v in vehicles],
+        cost_time=[w.time * v.cost_per_time for v in vehicles],
+        cost_fixed=[w.fixed * v.fixed_cost for v in vehicles],
+        capacity=capacity,
+        front_seats=[v.front_seats for v in vehicles],
+        max_vehicles=len(vehicles) if problem.max_vehicles is None else problem.max_vehicles,
+        cost_pickup=[w.fixed * v.cost_per_pickup for v in vehicles],
+        cost_transit=[w.distance * v.cost_per_transit_time for v in vehicles],
+        free_depot_legs=[int(v.free_depot_legs) for v in vehicles],
+    )
+    return CoreModel(model, problem, tuple(requests))
+
+
+def _matrix(rows: object) -> np.ndarray[tuple[int, int], np.dtype[np.float64]]:
+    """A C-contiguous float64 view: numpy arrays pass through without a copy."""
+    array = np.ascontiguousarray(rows, dtype=np.float64)
+    if array.ndim != 2:
+        raise InputError("travel matrices must be two-dimensional", field="time")
+    return array
+
+
+class NativeEngine:
+    """`Solver` on the compiled ALNS engine (the default engine)."""
+
+    def __init__(self, settings: NativeSettings | None = None) -> None:
+        self.settings = settings or NativeSettings()
+
+    def solve(
+        self,
+        problem: Problem,
+        *,
+        time_limit_s: float,
+        seed: int,
+        initial: Solution | None = None,
+    ) -> Solution:
+        started = time.monotonic()
+        if not time_limit_s > 0:
+            raise InputError(f"time limit must be positive, got {time_limit_s}", field="time_limit")
+        reasons = {r.id: unservable_reason(problem, r) for r in problem.requests}
+        plannable = [r for r in problem.requests if reasons[r.id] is None]
+        unserved = [Unserved(rid, why) for rid, why in reasons.items() if why is not None]
+        if not plannable or not problem.vehicles or problem.max_vehicles == 0:
+            unserved += [Unserved(r.id, "no vehicle available") for r in plannable]
+            return Solution((), tuple(unserved), 0.0)
+        core = build(problem, plannable)
+        start_routes: list[tuple[int, list[int]]] = []
+        if initial is not None:
+            index = {v.id: i for i, v in enumerate(problem.vehicles)}
+            for route in initial.routes:
+                nodes = core.nodes_of(route)
+                if route.vehicle_id in index and nodes:
+                    start_routes.append((index[route.vehicle_id], nodes))
+        remaining = max(0.001, time_limit_s - (time.monotonic() - started))
+        iterations = -1 if self.settings.iterations is None else self.settings.iterations
+        found, _, _ = core.model.solve(start_routes, seed & _SEED_MASK, iterations, remaining)
+        routes = tuple(core.route(out) for out in found)
+        served = {rid for route in routes for rid in route.request_ids()}
+        unserved += [Unserved(r.id, NOT_INSERTED) for r in plannable if r.id not in served]
+        vehicles = {v.id: v for v in problem.vehicles}
+        cost = sum(route_cost(problem, vehicles[r.vehicle_id], r) for r in routes)
+        return Solution(routes, tuple(unserved), cost)

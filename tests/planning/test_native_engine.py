@@ -1,0 +1,90 @@
+"""The native engine: best-known costs on small Cordeau instances, reproducibility, starts
+from a given plan, and the same input errors as before.
+
+Instances in tests/planning/data are copied unchanged from the Cordeau (2006) set (see
+benchmarks/data/darp/README.md); their best-known costs are proven optima. Every run is
+bounded by an iteration count, so the clock never decides a result.
+"""
+
+from __future__ import annotations
+
+import pytest
+from planning_fixtures import DATA, engine, native, problem, request, vehicle
+
+from samfard.errors import InputError
+from samfard.planning import cordeau
+from samfard.planning.model import Solution
+from samfard.planning.native_engine import NativeSettings
+from samfard.planning.solve import make_solver, plan
+from samfard.planning.verifier import verify
+
+BEST_KNOWN = {"a2-16": 294.25, "b2-16": 309.41, "a4-16": 282.68}
+
+
+@pytest.mark.parametrize("name", sorted(BEST_KNOWN))
+def test_small_instances_reach_the_best_known_cost(name: str) -> None:
+    prob = cordeau.read(DATA / f"{name}.txt")
+    result = plan(prob, time_limit_s=600.0, seed=1, solver=native(5000))
+    assert not result.solution.unserved
+    assert result.report.ok
+    assert result.solution.cost == pytest.approx(BEST_KNOWN[name], abs=0.005)
+
+
+def test_same_seed_and_iterations_give_the_same_plan() -> None:
+    prob = cordeau.read(DATA / "b2-16.txt")
+    first = native(400).solve(prob, time_limit_s=600.0, seed=3)
+    second = native(400).solve(prob, time_limit_s=600.0, seed=3)
+    assert first == second
+    assert verify(prob, first).ok
+
+
+def test_zero_iterations_keep_a_given_plan() -> None:
+    """Re-optimisation starts from the current plan: with no search it comes back whole."""
+    prob = cordeau.read(DATA / "a2-16.txt")
+    start = plan(prob, time_limit_s=600.0, seed=2, solver=native(300)).solution
+    again = native(0).solve(prob, time_limit_s=600.0, seed=9, initial=start)
+    assert {r.vehicle_id: r.request_ids() for r in again.routes} == {
+        r.vehicle_id: r.request_ids() for r in start.routes
+    }
+    assert again.cost <= start.cost + 1e-9
+
+
+def test_search_never_returns_worse_than_its_start() -> None:
+    prob = cordeau.read(DATA / "a4-16.txt")
+    start = plan(prob, time_limit_s=600.0, seed=2, solver=native(50)).solution
+    better = plan(prob, time_limit_s=600.0, seed=5, initial=start, solver=native(500))
+    assert better.solution.cost <= start.cost + 1e-9
+
+
+def test_partial_start_is_completed() -> None:
+    prob = cordeau.read(DATA / "a2-16.txt")
+    full = native(300).solve(prob, time_limit_s=600.0, seed=2)
+    partial = Solution(full.routes[:1], (), 0.0)
+    result = plan(prob, time_limit_s=600.0, seed=2, initial=partial, solver=native(300))
+    assert not result.solution.unserved
+
+
+@pytest.mark.parametrize("limit", [0.0, -1.0, float("nan")])
+def test_bad_time_limit_gives_the_same_error_on_both_engines(limit: float) -> None:
+    prob = problem([request("r1", 1, 2)], [vehicle("v1")])
+    messages = []
+    for solver in (native(), engine()):
+        with pytest.raises(InputError) as error:
+            solver.solve(prob, time_limit_s=limit, seed=0)
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
+    assert "time limit must be positive" in messages[0]
+
+
+def test_bad_settings_and_engine_names_are_input_errors() -> None:
+    with pytest.raises(InputError, match="iterations must be >= 0"):
+        NativeSettings(iterations=-1)
+    with pytest.raises(InputError, match="unknown planning engine .fast."):
+        make_solver("fast")
+
+
+def test_no_vehicle_leaves_everyone_unserved_with_a_reason() -> None:
+    prob = problem([request("r1", 1, 2)], [vehicle("v1")], max_vehicles=0)
+    solution = native().solve(prob, time_limit_s=5.0, seed=0)
+    assert [(u.request_id, u.reason) for u in solution.unserved] == [("r1", "no vehicle available")]
+    assert verify(prob, solution).ok

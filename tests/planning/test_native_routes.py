@@ -1,0 +1,220 @@
+"""The compiled route check and the Python verifier agree, on thousands of generated routes.
+
+Two properties, each over 5 000 routes (hypothesis draws 200 seeds, each seed makes a small
+random problem and 25 routes on it):
+- sound: whenever the core calls a route feasible, the schedule and cost it returns pass
+  the independent verifier (windows, promises, ride times, loads in every dimension,
+  ride alone, front seats, vehicle types, shift, duration, and the cost with every tariff
+  term: distance, duration, fixed, per pickup, transit time, free depot legs);
+- complete: a route built around a known feasible schedule (windows, limits and
+  capacities drawn to contain it) is called feasible, so the core does not throw away
+  good routes.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from samfard.planning.model import (
+    Objective,
+    Problem,
+    Request,
+    Solution,
+    Unserved,
+    Vehicle,
+    VehicleType,
+    Window,
+    matrix,
+)
+from samfard.planning.native_engine import CoreModel, build
+from samfard.planning.verifier import verify
+
+ROUTES_PER_PROBLEM = 25
+SEEDS = 200
+TYPES = (VehicleType.TAXI, VehicleType.MINIBUS, VehicleType.WHEELCHAIR)
+
+
+def _matrices(rng: random.Random, places: int) -> tuple[object, object]:
+    points = [(rng.uniform(0, 60), rng.uniform(0, 60)) for _ in range(places)]
+    time = [[math.dist(a, b) for b in points] for a in points]
+    dist = [[1.3 * math.dist(a, b) for b in points] for a in points]
+    return matrix(time), matrix(dist)
+
+
+def _random_problem(rng: random.Random) -> Problem:
+    places = rng.randint(3, 8)
+    time, dist = _matrices(rng, places)
+    requests = []
+    for k in range(rng.randint(1, 5)):
+        pick, drop = rng.randrange(places), rng.randrange(places)
+        early = rng.uniform(0, 200)
+        window = Window(early, early + rng.uniform(0, 120))
+        drop_early = early + rng.uniform(-20, 60)
+        promised = None
+        if rng.random() < 0.2:
+            at = rng.uniform(window.earliest, window.latest)
+            promised = Window(at - rng.uniform(0, 10), at + rng.uniform(0, 10))
+        requests.append(
+            Request(
+                id=f"r{k}",
+                pickup=pick,
+                dropoff=drop,
+                pickup_window=window,
+                dropoff_window=Window(drop_early, drop_early + rng.uniform(0, 200)),
+                pickup_service=rng.choice((0.0, 1.0, 2.5)),
+                dropoff_service=rng.choice((0.0, 1.0)),
+                load=(rng.randint(1, 3), rng.randint(0, 1)),
+                max_ride=None if rng.random() < 0.3 else rng.uniform(5, 90),
+                allowed_types=frozenset(rng.sample(TYPES, rng.randint(0, 2))),
+                ride_alone=rng.random() < 0.1,
+                front_seat=rng.random() < 0.2,
+                promised_pickup=promised,
+            )
+        )
+    vehicle = Vehicle(
+        id="v",
+        capacity=(rng.randint(3, 8), rng.randint(1, 2)),
+        shift=Window(rng.uniform(0, 50), rng.uniform(250, 500)),
+        start_depot=rng.randrange(places),
+        end_depot=rng.randrange(places),
+        type=rng.choice(TYPES),
+        cost_per_distance=rng.uniform(0, 2),
+        cost_per_time=rng.uniform(0, 2),
+        fixed_cost=rng.uniform(0, 50),
+        max_duration=None if rng.random() < 0.5 else rng.uniform(50, 400),
+        front_seats=rng.randint(1, 2),
+        cost_per_pickup=rng.choice((0.0, rng.uniform(0, 30))),
+        cost_per_transit_time=rng.choice((0.0, rng.uniform(0, 3))),
+        free_depot_legs=rng.random() < 0.5,
+    )
+    return Problem(
+        requests=tuple(requests),
+        vehicles=(vehicle,),
+        time=time,
+        distance=dist,
+        dimensions=("seats", "wheelchair"),
+        objective=Objective(distance=rng.uniform(0.5, 1), time=rng.uniform(0, 1), fixed=1.0),
+    )
+
+
+def _random_sequence(rng: random.Random, count: int) -> list[int]:
+    """Pickups and drop-offs of a random subset, mostly well paired, sometimes not."""
+    chosen = rng.sample(range(count), rng.randint(1, count))
+    nodes = [2 * i + side for i in chosen for side in (0, 1)]
+    rng.shuffle(nodes)
+    if rng.random() < 0.9:  # put each pickup before its drop-off
+        for i in chosen:
+            p, d = nodes.index(2 * i), nodes.index(2 * i + 1)
+            if p > d:
+                nodes[p], nodes[d] = nodes[d], nodes[p]
+    return nodes
+
+
+def _judge(core: CoreModel, nodes: list[int]) -> tuple[bool, bool]:
+    """(core says feasible, verifier accepts the core's schedule and cost)."""
+    feasible, cost, times, depart, arrive = core.model.evaluate(0, nodes)
+    if not feasible:
+        return False, False
+    route = core.route((0, nodes, times, depart, arrive, cost))
+    served = set(route.request_ids())
+    others = tuple(Unserved(r.id, "left out") for r in core.requests if r.id not in served)
+    report = verify(core.problem, Solution((route,), others, cost))
+    return True, report.ok
+
+
+@settings(max_examples=SEEDS, deadline=None, derandomize=True)
+@given(st.integers(min_value=0, max_value=2**32))
+def test_every_route_the_core_accepts_passes_the_verifier(seed: int) -> None:
+    rng = random.Random(seed)
+    prob = _random_problem(rng)
+    core = build(prob, prob.requests)
+    for _ in range(ROUTES_PER_PROBLEM):
+        nodes = _random_sequence(rng, len(prob.requests))
+        feasible, accepted = _judge(core, nodes)
+        assert accepted or not feasible, (prob, nodes)
+
+
+def _feasible_case(rng: random.Random) -> tuple[Problem, list[int]]:
+    """A problem and a route with a feasible schedule drawn first, constraints around it."""
+    places = rng.randint(3, 8)
+    time, dist = _matrices(rng, places)
+    count = rng.randint(1, 5)
+    spots = [(rng.randrange(places), rng.randrange(places)) for _ in range(count)]
+    service = [(rng.choice((0.0, 2.0)), rng.choice((0.0, 1.0))) for _ in range(count)]
+    nodes = _random_sequence(rng, count)
+    while any(nodes.index(2 * i) > nodes.index(2 * i + 1) for i in {n // 2 for n in nodes}):
+        nodes = _random_sequence(rng, count)
+    start, end = rng.randrange(places), rng.randrange(places)
+    at = {}
+    now, here = rng.uniform(0, 100), start
+    depart = now
+    for node in nodes:
+        i, side = divmod(node, 2)
+        place = spots[i][side]
+        now += time[here][place] + rng.choice((0.0, 0.0, rng.uniform(0, 30)))
+        at[node] = now
+        now += service[i][side]
+        here = place
+    arrive = now + time[here][end]
+    loads = [(rng.randint(1, 2), rng.randint(0, 1)) for _ in range(count)]
+    peak = [0, 0]
+    onboard = [0, 0]
+    for node in nodes:
+        sign = 1 if node % 2 == 0 else -1
+        onboard = [q + sign * d for q, d in zip(onboard, loads[node // 2], strict=True)]
+        peak = [max(p, q) for p, q in zip(peak, onboard, strict=True)]
+
+    def around(t: float) -> Window:
+        return Window(t - rng.uniform(0, 40), t + rng.uniform(0, 40))
+
+    requests = []
+    served = sorted({n // 2 for n in nodes})
+    for i in range(count):
+        pick_t = at.get(2 * i, 50.0)
+        drop_t = at.get(2 * i + 1, 80.0)
+        ride = drop_t - pick_t - service[i][0]
+        requests.append(
+            Request(
+                id=f"r{i}",
+                pickup=spots[i][0],
+                dropoff=spots[i][1],
+                pickup_window=around(pick_t),
+                dropoff_window=around(drop_t),
+                pickup_service=service[i][0],
+                dropoff_service=service[i][1],
+                load=loads[i],
+                max_ride=None if i not in served else ride + rng.choice((0.0, rng.uniform(0, 20))),
+            )
+        )
+    vehicle = Vehicle(
+        id="v",
+        capacity=(max(peak[0], 2), max(peak[1], 1)),
+        shift=Window(depart - rng.uniform(0, 50), arrive + rng.uniform(0, 50)),
+        start_depot=start,
+        end_depot=end,
+        cost_per_time=rng.uniform(0, 1),
+        max_duration=(arrive - depart) + rng.choice((0.0, rng.uniform(0, 60))),
+    )
+    prob = Problem(
+        requests=tuple(requests),
+        vehicles=(vehicle,),
+        time=time,
+        distance=dist,
+        dimensions=("seats", "wheelchair"),
+    )
+    return prob, nodes
+
+
+@settings(max_examples=SEEDS, deadline=None, derandomize=True)
+@given(st.integers(min_value=0, max_value=2**32))
+def test_routes_with_a_known_schedule_are_found_feasible(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(ROUTES_PER_PROBLEM):
+        prob, nodes = _feasible_case(rng)
+        core = build(prob, prob.requests)
+        feasible, accepted = _judge(core, nodes)
+        assert feasible and accepted, (prob, nodes)
