@@ -26,9 +26,9 @@ from typing import Any
 
 from samfard.costs.contracts import FleetCostModel, VehicleType
 from samfard.errors import InputError
+from samfard.planning.solve import ENGINES
 
 COUNTIES = {"22": "Region Västernorrland", "23": "Region Jämtland Härjedalen"}
-ENGINES = ("insertion", "ortools")
 MAX_DAYS = 60
 
 
