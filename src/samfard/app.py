@@ -29,7 +29,8 @@ from samfard.geo.api import router as places_router
 from samfard.principals.api import router as principals_router
 from samfard.reports.api import router as reports_router
 from samfard.travellers.api import router as travellers_router
-from samfard.web.pages import router as pages_router
+from samfard.web.routes import PAGE_ROUTERS
+from samfard.web.templating import page_error
 
 API_PREFIX = "/api/v1"
 WEB_STATIC = Path(__file__).parent / "web" / "static"
@@ -71,7 +72,7 @@ def create_app(
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
-    problems.install(app)
+    problems.install(app, page_error=page_error)
 
     @app.middleware("http")
     async def request_context(
@@ -98,7 +99,8 @@ def create_app(
     ):
         api.include_router(router)
     app.include_router(api)
-    app.include_router(pages_router)
+    for pages in PAGE_ROUTERS:
+        app.include_router(pages)
     app.mount("/static", StaticFiles(directory=WEB_STATIC), name="static")
 
     async def api_docs(request: Request) -> Response:

@@ -103,6 +103,23 @@ def transaction(session: Session) -> Iterator[Session]:
         raise
 
 
+@contextmanager
+def dry_run(session: Session) -> Iterator[Session]:
+    """A session whose every commit is undone at the end: use cases run in full (rules,
+    live insertion, audit) to show what they would do, and nothing is kept. It shares the
+    connection (and so the view of the data) of `session`; the use cases' own commits
+    become savepoints inside one savepoint that is rolled back."""
+    connection = session.connection()
+    outer = connection.begin_nested()
+    try:
+        with Session(
+            bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as trial:
+            yield trial
+    finally:
+        outer.rollback()
+
+
 def current_revision(engine: Engine) -> str | None:
     """The Alembic revision stamped in the database, or None when it was never migrated."""
     if not inspect(engine).has_table("alembic_version"):

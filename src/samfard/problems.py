@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -39,11 +40,20 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return name or ".".join(str(p) for p in location)
 
 
-def install(app: FastAPI) -> None:
+PageErrorRenderer = Callable[[Request, DomainError], Response]
+
+
+def install(app: FastAPI, *, page_error: PageErrorRenderer | None = None) -> None:
+    """Map errors to problem+json; on a page (any path outside /api/) an unauthenticated
+    visitor is sent to the login page and other errors are shown by `page_error`."""
+
     @app.exception_handler(DomainError)
     async def _domain(request: Request, error: DomainError) -> Response:
-        if isinstance(error, Unauthenticated) and not request.url.path.startswith("/api/"):
-            return RedirectResponse("/login", status_code=303)  # a page: go log in
+        if not request.url.path.startswith("/api/"):
+            if isinstance(error, Unauthenticated):
+                return RedirectResponse("/login", status_code=303)  # a page: go log in
+            if page_error is not None:
+                return page_error(request, error)
         return problem(error.status, error.title, error.message, field=error.field)
 
     @app.exception_handler(RequestValidationError)

@@ -115,7 +115,7 @@ def test_deactivation_revokes_existing_tokens_and_refuses_new_logins(
     app_client: TestClient, session: Session, admin: str
 ) -> None:
     token = token_for(session, Role.OPERATOR, now=NOW, username="leaving")
-    assert app_client.get("/api/v1/travellers", headers=auth(token)).status_code == 200
+    assert app_client.get("/api/v1/travellers?q=Anna", headers=auth(token)).status_code == 200
     user_id = next(
         u["id"]
         for u in app_client.get("/api/v1/users", headers=auth(admin)).json()["items"]
@@ -125,7 +125,7 @@ def test_deactivation_revokes_existing_tokens_and_refuses_new_logins(
         app_client.post(f"/api/v1/users/{user_id}/deactivate", headers=auth(admin)).status_code
         == 200
     )
-    assert app_client.get("/api/v1/travellers", headers=auth(token)).status_code == 401
+    assert app_client.get("/api/v1/travellers?q=Anna", headers=auth(token)).status_code == 401
     login = app_client.post(
         "/api/v1/auth/token", json={"username": "leaving", "password": STRONG_PASSWORD}
     )

@@ -10,10 +10,12 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from samfard.booking.legs import SAME_SPOT_METRES
 from samfard.booking.models import Booking
 from samfard.cli import main
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
+from samfard.geo.distance import km_between
 from samfard.travellers.personnummer import parse_personal_number
 
 DAY = date(2026, 11, 23)
@@ -34,6 +36,17 @@ def test_default_day_has_about_600_trips_of_every_kind() -> None:
     assert any("stretcher" in b.needs for b in generate_day(DAY, seed=1, trips=3000).bookings)
     regions = Counter(b.principal_code for b in demo.bookings if b.service == "sjukresa")
     assert regions["22"] > regions["23"] > 0  # Västernorrland is the larger county
+
+
+def test_no_trip_ends_at_its_own_door() -> None:
+    """A booking refuses a trip under 50 m; the 3 000-trip day of 2026-12-02 (seed 1) once
+    held four such legs (homes next to their care unit), so loading it failed."""
+    demo = generate_day(date(2026, 12, 2), seed=1, trips=3000)
+    for booking in demo.bookings:
+        for leg in booking.legs:
+            metres = 1000 * km_between(leg.origin.lat, leg.origin.lon,
+                                       leg.destination.lat, leg.destination.lon)  # fmt: skip
+            assert metres >= SAME_SPOT_METRES, (leg.origin.name, leg.destination.name)
 
 
 def test_synthetic_people_have_valid_numbers_and_are_marked() -> None:

@@ -15,6 +15,7 @@ PUBLIC_PATHS = {
     "/api/v1/auth/logout",
     "/health",
     "/login",
+    "/logout",
 }
 DOCUMENT_PATHS = {"/api/v1/openapi.json", "/api/v1/docs", "/static"}
 

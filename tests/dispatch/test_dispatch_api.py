@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import time
+from typing import Any
 
 from dispatch_fixtures import DAY, load_demo, plan_demo_day
 from fastapi.testclient import TestClient
@@ -14,7 +16,27 @@ from samfard.access.permissions import Role
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.clock import FixedClock
+from samfard.dispatch.models import Vehicle
+from samfard.timeutil import local
 from samfard.travellers.models import Traveller
+
+
+def driver_of(
+    session: Session, clock: FixedClock, run: dict[str, Any], username: str = "driver"
+) -> str:
+    """A token of the driver of `run`'s vehicle, with the clock moved to the run's day:
+    a driver reads only their own run, today."""
+    vehicle = session.get(Vehicle, run["vehicle"]["id"])
+    assert vehicle is not None
+    clock.current = local(DAY, time(6, 0))
+    return token_for(
+        session,
+        Role.DRIVER,
+        now=clock.now(),
+        username=username,
+        carrier_id=vehicle.carrier_id,
+        vehicle_id=vehicle.id,
+    )
 
 
 def test_plan_route_plans_the_day_and_get_returns_ordered_runs(
@@ -61,7 +83,7 @@ def test_manifest_shows_first_names_and_hides_personal_numbers_and_last_names(
     plan_demo_day(session)
     operator = token_for(session, Role.OPERATOR, now=clock.now(), username="op")
     run = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(operator)).json()["runs"][0]
-    driver = token_for(session, Role.DRIVER, now=clock.now(), username="driver", carrier_id=None)
+    driver = driver_of(session, clock, run)
     answer = app_client.get(f"/api/v1/runs/{run['id']}/manifest", headers=auth(driver))
     assert answer.status_code == 200, answer.text
     manifest = answer.json()
@@ -83,8 +105,10 @@ def test_a_driver_of_another_carrier_cannot_read_the_manifest(
     runs = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(operator)).json()["runs"]
     run = runs[0]
     own = 1 if run["vehicle"]["carrier_name"].endswith("Härjedalen") else 2
-    other = token_for(session, Role.DRIVER, now=clock.now(), username="other", carrier_id=3 - own)
-    mine = token_for(session, Role.DRIVER, now=clock.now(), username="mine", carrier_id=own)
+    mine = driver_of(session, clock, run, username="mine")
+    other = token_for(
+        session, Role.DRIVER, now=clock.now(), username="other", carrier_id=3 - own, vehicle_id=1
+    )
     url = f"/api/v1/runs/{run['id']}/manifest"
     assert app_client.get(url, headers=auth(other)).status_code == 403
     assert app_client.get(url, headers=auth(mine)).status_code == 200
@@ -143,7 +167,7 @@ def test_protected_identity_is_masked_in_the_plan_and_named_only_generically_on_
         session, Role.OPERATOR, now=clock.now(), username="trusted", may_see_protected=True
     )
     assert all(s["address"] != "Skyddad adress" and s["lat"] for s in stops_of(trusted))
-    driver = token_for(session, Role.DRIVER, now=clock.now(), username="driver")
+    driver = driver_of(session, clock, run)
     manifest = app_client.get(f"/api/v1/runs/{run['id']}/manifest", headers=auth(driver))
     first = manifest.json()["stops"][0]
     assert "skyddad" in first["first_name"] and first["address"] != "Skyddad adress"

@@ -54,8 +54,10 @@ def test_a_month_without_trips_reports_zeros_and_says_so(session: Session) -> No
     assert "alla belopp är noll" in report.summary[0]
 
 
-def _analyst(session: Session, principals: list[str]) -> dict[str, str]:
-    return auth(token_for(session, Role.ANALYST, now=NOW, principals=principals))
+def _analyst(
+    session: Session, principals: list[str], username: str | None = None
+) -> dict[str, str]:
+    return auth(token_for(session, Role.ANALYST, now=NOW, principals=principals, username=username))
 
 
 def test_api_monthly_pdf_holds_the_table_values(app_client: TestClient, session: Session) -> None:
@@ -135,13 +137,22 @@ def test_api_invoice_basis_lists_the_carriers_runs_of_the_month(
     assert book.status_code == 200 and book.content[:2] == b"PK"
 
 
-def test_invoice_basis_is_refused_to_an_analyst_not_scoped_to_every_payer(
+def test_invoice_basis_lists_to_an_analyst_only_the_runs_of_their_principals(
     app_client: TestClient, session: Session
 ) -> None:
+    """The carrier also drove r4 for region 22 (999 kr): region 23 sees r1 and r2 only."""
     load_month(session)
     params = {"month": "2026-10", "carrier": "Demo Taxi Jämtland Härjedalen"}
     response = app_client.get(
         "/api/v1/reports/invoice-basis", params=params, headers=_analyst(session, ["23"])
     )
-    assert response.status_code == 403
-    assert "22" in response.json()["detail"]
+    assert response.status_code == 200, response.text
+    rows = list(csv.reader(io.StringIO(response.text)))
+    assert [r[0] for r in rows[1:]] == ["r1", "r2", "TOTAL"]
+    assert rows[-1][-1] == "1000.00"
+    other = app_client.get(
+        "/api/v1/reports/invoice-basis",
+        params=params,
+        headers=_analyst(session, ["22"], username="analyst-22"),
+    )
+    assert [r[0] for r in csv.reader(io.StringIO(other.text))][1:] == ["r4", "TOTAL"]

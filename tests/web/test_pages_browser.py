@@ -1,6 +1,7 @@
 """The operator pages and the API docs in a real browser: Debian's Chromium driven by
 Playwright against a live server on a migrated SQLite database with a small demo day and
-one protected traveller (whose home coordinates every page hides)."""
+one protected traveller (whose home coordinates every page hides). The browser is the
+session's (tests/web/conftest.py): one Playwright per process."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,8 +37,6 @@ from samfard.travellers import service as traveller_service
 from samfard.travellers.schemas import Address, TravellerCreate
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "browser-test-42"
 
 
@@ -131,18 +130,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
     engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(
-            f"{CHROMIUM} is missing: scripts/test installs Debian's chromium", pytrace=False
-        )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
 def _log_in(page: Page, day_url: str) -> None:
     page.goto(day_url)
     assert page.url.endswith("/login"), "an anonymous visitor is sent to the login page"
@@ -186,7 +173,7 @@ def test_operator_logs_in_and_sees_every_booking_and_every_mappable_one_on_the_m
     protected_row = page.inner_text(f"tr[data-ref={protected}]")
     assert "Rullstol" in protected_row and "Hemlig väg" not in protected_row
     assert "wheelchair" not in page.inner_text("table.bookings")
-    assert "(bokare)" in page.inner_text("header")
+    assert "(beställningsmottagare)" in page.inner_text("header")
     page.screenshot(path=str(tmp_path / "day.png"), full_page=True)
 
 
@@ -213,7 +200,7 @@ def test_a_date_or_status_the_page_cannot_read_gets_a_swedish_error_page(
     assert response.headers["content-type"].startswith("text/html")
     message = page.inner_text("[role=alert]")
     assert "2026-13-45" in message and "ÅÅÅÅ-MM-DD" in message
-    assert page.locator("a[href='/']").count() == 1
+    assert page.locator("main a[href='/']").count() == 1, "a way back (besides the navigation)"
     response = page.goto(day_url + "&status=lost")
     assert response is not None and response.status == 422
     assert "Statusen ”lost” finns inte" in page.inner_text("[role=alert]")

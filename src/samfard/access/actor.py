@@ -18,6 +18,7 @@ class Actor:
     principal_codes: frozenset[str] = frozenset()
     carrier_id: int | None = None
     care_unit: str | None = None
+    vehicle_id: int | None = None
     traveller_id: int | None = None
     may_see_protected: bool = False
     request_id: str | None = None
@@ -34,6 +35,11 @@ class Actor:
     def covers_principal(self, code: str) -> bool:
         """Whether the actor's scope includes a principal (default deny)."""
         return ALL_PRINCIPALS in self.principal_codes or code in self.principal_codes
+
+    @property
+    def owns_everything(self) -> bool:
+        """Scoped to every principal (`*`): the whole register, the whole day."""
+        return ALL_PRINCIPALS in self.principal_codes
 
     def require_principal(self, code: str) -> None:
         if not self.covers_principal(code):

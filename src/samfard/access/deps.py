@@ -8,7 +8,9 @@ CSRF: a browser sends the session cookie by itself, so a request authenticated b
 with an unsafe method must also carry the header X-CSRF-Token (double submit: the page reads
 it from the CSRF cookie). The token is derived from the session token, so it needs no
 storage and a token stolen from one session is worthless in another. Bearer requests are
-exempt: a browser never adds an Authorization header on its own.
+exempt: a browser never adds an Authorization header on its own. A page's plain HTML form
+cannot set a header, so it sends the same token as the hidden field `csrf_token`, which
+`read_form_csrf` (a dependency of every page router) takes from the form body.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from samfard.errors import Forbidden, Unauthenticated
 SESSION_COOKIE = "samfard_session"
 CSRF_COOKIE = "samfard_csrf"
 CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -66,6 +70,19 @@ def set_session_cookies(response: Response, token: str, *, secure: bool, max_age
     return csrf
 
 
+async def read_form_csrf(request: Request) -> None:
+    """Take a page form's hidden CSRF field, so `check_csrf` can accept it in place of the
+    header. Page routers list this first among their dependencies; the form body is parsed
+    once (Starlette caches it for the route's own Form parameters)."""
+    if request.method in SAFE_METHODS:
+        return
+    if not request.headers.get("content-type", "").startswith(FORM_TYPES):
+        return
+    value = (await request.form()).get(CSRF_FIELD)
+    if isinstance(value, str):
+        request.state.form_csrf = value
+
+
 def check_csrf(request: Request) -> None:
     """Refuse an unsafe request authenticated by the session cookie without its CSRF token."""
     if request.method in SAFE_METHODS or bearer_token(request) is not None:
@@ -73,7 +90,7 @@ def check_csrf(request: Request) -> None:
     session_token = request.cookies.get(SESSION_COOKIE)
     if session_token is None:
         return
-    sent = request.headers.get(CSRF_HEADER, "")
+    sent = request.headers.get(CSRF_HEADER, "") or getattr(request.state, "form_csrf", "")
     if not sent or not hmac.compare_digest(sent, csrf_token_for(session_token)):
         raise Forbidden(
             f"missing or wrong {CSRF_HEADER} header: send the value of the {CSRF_COOKIE} "
@@ -96,6 +113,7 @@ class Require:
         actor = actor_for_token(
             session=session, token=token, now=now, request_id=request.state.request_id
         )
+        request.state.actor = actor  # the page shell shows who is signed in, even on a 403
         actor.require(self.permission)
         return actor
 

@@ -104,7 +104,7 @@ def extract(
     actor.require(Permission.AUDIT_READ)
     with transaction(session):
         traveller = load_traveller(session=session, traveller_id=traveller_id)
-        require_traveller_scope(actor, traveller)
+        require_traveller_scope(session, actor, traveller)
         visible = can_see_identity(traveller, actor)
         bookings = session.scalars(
             select(Booking).where(Booking.traveller_id == traveller_id).order_by(Booking.id)

@@ -23,6 +23,7 @@ class User(Base):
     principal_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     carrier_id: Mapped[int | None] = mapped_column(Integer)
     care_unit: Mapped[str | None] = mapped_column(String(120))
+    vehicle_id: Mapped[int | None] = mapped_column(Integer)  # the vehicle a driver drives
     traveller_id: Mapped[int | None] = mapped_column(Integer)
     may_see_protected: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)

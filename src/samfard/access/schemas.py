@@ -43,6 +43,7 @@ class UserCreate(BaseModel):
     )
     carrier_id: int | None = Field(default=None, ge=1)
     care_unit: str | None = Field(default=None, max_length=120)
+    vehicle_id: int | None = Field(default=None, ge=1, description="a driver's vehicle")
     traveller_id: int | None = Field(default=None, ge=1)
     may_see_protected: bool = False
 
@@ -57,6 +58,7 @@ class UserPublic(BaseModel):
     principal_codes: list[str]
     carrier_id: int | None
     care_unit: str | None
+    vehicle_id: int | None
     traveller_id: int | None
     may_see_protected: bool
     active: bool

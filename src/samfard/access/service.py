@@ -34,6 +34,7 @@ def create_user(
     care_unit: str | None = None,
     traveller_id: int | None = None,
     may_see_protected: bool = False,
+    vehicle_id: int | None = None,
 ) -> User:
     check_policy(password)
     if not username.strip():
@@ -49,6 +50,7 @@ def create_user(
             principal_codes=principal_codes or [],
             carrier_id=carrier_id,
             care_unit=care_unit,
+            vehicle_id=vehicle_id,
             traveller_id=traveller_id,
             may_see_protected=may_see_protected,
             active=True,
@@ -129,6 +131,7 @@ def actor_for_user(user: User, *, request_id: str | None = None) -> Actor:
         principal_codes=frozenset(user.principal_codes),
         carrier_id=user.carrier_id,
         care_unit=user.care_unit,
+        vehicle_id=user.vehicle_id,
         traveller_id=user.traveller_id,
         may_see_protected=user.may_see_protected,
         request_id=request_id,

@@ -10,30 +10,21 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access import audit
-from samfard.access.actor import ALL_PRINCIPALS, Actor
+from samfard.access.actor import Actor
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Permission
+from samfard.access.register import require_in_register
 from samfard.access.users import get_user
 from samfard.db import transaction
-from samfard.errors import Forbidden, InputError
+from samfard.errors import InputError
 from samfard.travellers.models import Traveller
 from samfard.travellers.service import load_traveller
 
 
-def covers_traveller(actor: Actor, traveller: Traveller) -> bool:
-    """Whether a principal-scoped administrator answers for this traveller: the home
-    municipality or its region (the county code, its first two digits) is in scope."""
-    codes = actor.principal_codes
-    municipality = traveller.municipality_code
-    return ALL_PRINCIPALS in codes or municipality in codes or municipality[:2] in codes
-
-
-def require_traveller_scope(actor: Actor, traveller: Traveller) -> None:
-    if not covers_traveller(actor, traveller):
-        raise Forbidden(
-            f"traveller {traveller.id} lives outside the principals your account is scoped to",
-            field="traveller_id",
-        )
+def require_traveller_scope(session: Session, actor: Actor, traveller: Traveller) -> None:
+    """A principal administrator answers for the travellers in their principals' registers
+    (access.register); outside it, the same answer as an unknown traveller."""
+    require_in_register(session, actor, traveller.id)
 
 
 def entries(
@@ -54,10 +45,10 @@ def entries(
         statement = select(AuditEntry)
         if traveller_id is not None:
             traveller = load_traveller(session=session, traveller_id=traveller_id)
-            require_traveller_scope(actor, traveller)
+            require_traveller_scope(session, actor, traveller)
             statement = statement.where(AuditEntry.traveller_id == traveller_id)
         else:
-            assert user_id is not None
+            assert user_id is not None  # exactly one of the two, checked above
             get_user(session=session, actor=actor, user_id=user_id)
             statement = statement.where(AuditEntry.user_id == user_id)
         total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
@@ -79,4 +70,34 @@ def entries(
                 purpose="subject access request",
                 at=now,
             )
+        elif user_id is not None:
+            _record_user_review(session, actor, user_id, rows, now)
     return rows, total
+
+
+def _record_user_review(
+    session: Session, actor: Actor, user_id: int, rows: list[AuditEntry], now: datetime
+) -> None:
+    """Reviewing what a user did shows whose data they touched: the review is recorded
+    once for the user, and once for each traveller named on the page read."""
+    audit.record(
+        session,
+        actor,
+        traveller_id=None,
+        record_type="user_audit_trail",
+        record_id=user_id,
+        action="read",
+        purpose="user activity review",
+        at=now,
+    )
+    for traveller_id in sorted({e.traveller_id for e in rows if e.traveller_id is not None}):
+        audit.record(
+            session,
+            actor,
+            traveller_id=traveller_id,
+            record_type="audit_trail",
+            record_id=user_id,
+            action="read",
+            purpose="user activity review",
+            at=now,
+        )

@@ -52,6 +52,8 @@ def _check_scope_fields(data: UserCreate) -> None:
     """Scoped roles must say what they are scoped to, or they could see nothing at all."""
     if data.role in (Role.CARRIER_DISPATCHER, Role.DRIVER) and data.carrier_id is None:
         raise InputError(f"a {data.role.value} needs carrier_id", field="carrier_id")
+    if data.role is Role.DRIVER and data.vehicle_id is None:
+        raise InputError("a driver needs vehicle_id: the vehicle they drive", field="vehicle_id")
     if data.role is Role.CARE_ISSUER and not data.care_unit:
         raise InputError("a care_issuer needs care_unit", field="care_unit")
     if data.role is Role.TRAVELLER and data.traveller_id is None:
@@ -72,6 +74,7 @@ def create(*, session: Session, actor: Actor, data: UserCreate, now: datetime) -
         principal_codes=list(data.principal_codes),
         carrier_id=data.carrier_id,
         care_unit=data.care_unit,
+        vehicle_id=data.vehicle_id,
         traveller_id=data.traveller_id,
         may_see_protected=data.may_see_protected,
     )

@@ -176,9 +176,12 @@ def create_series(
 def get_series(
     series_id: RecordId,
     session: SessionDep,
+    now: NowDep,
     actor: Annotated[Actor, require(P.BOOKINGS_READ)],
 ) -> SeriesPublic:
-    series, bookings = series_service.get_series(session=session, series_id=series_id, actor=actor)
+    series, bookings = series_service.get_series(
+        session=session, series_id=series_id, actor=actor, now=now
+    )
     return series_public(series, bookings)
 
 

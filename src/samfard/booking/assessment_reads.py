@@ -14,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.access.register import require_in_register
 from samfard.booking.assessment import assess_trip
 from samfard.booking.assessment_facts import TripInput
 from samfard.booking.legs import plan_legs
 from samfard.booking.letters import LetterLeg, render_letter
 from samfard.booking.schemas import BookingCreate
 from samfard.booking.service import get_booking, prepare
+from samfard.booking.views import leg_public
 from samfard.costs.fee_ledger import FeeLedgerEntry, ceiling_rule, ceiling_status
 from samfard.db import transaction
 from samfard.errors import NotFound
@@ -31,7 +33,7 @@ from samfard.rules.loader import shipped_rulebooks
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Certificate, Issuer, Traveller
 from samfard.travellers.service import load_traveller
-from samfard.travellers.views import display_name
+from samfard.travellers.views import can_see_identity, display_name
 
 
 def trial_assessment(
@@ -82,10 +84,11 @@ def decision_letter(*, session: Session, booking_id: int, actor: Actor, now: dat
         )
     traveller = load_traveller(session=session, traveller_id=booking.traveller_id)
     principal = get_principal(session=session, code=booking.principal_code)
-    legs = [
-        LetterLeg(leg.reference_time, leg.origin_address, leg.destination_address)
-        for leg in sorted(booking.legs, key=lambda leg: leg.seq)
-    ]
+    visible = can_see_identity(traveller, actor)
+    legs = []
+    for leg in sorted(booking.legs, key=lambda leg: leg.seq):
+        shown = leg_public(leg, visible=visible)  # a protected home address is masked
+        legs.append(LetterLeg(leg.reference_time, shown.origin_address, shown.destination_address))
     return render_letter(
         reference=booking.reference,
         service=booking.service,
@@ -121,6 +124,7 @@ def fee_ledger_view(
     with transaction(session):
         if session.get(Traveller, traveller_id) is None:
             raise NotFound(f"no traveller with id {traveller_id}", field="traveller_id")
+        require_in_register(session, actor, traveller_id)
         rule = ceiling_rule(shipped_rulebooks(), principal, on)
         if rule is None:
             raise NotFound(

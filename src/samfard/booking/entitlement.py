@@ -34,15 +34,21 @@ class ScopedRecord(Protocol):
     principal_code: str
     traveller_id: int
     service: str
+    care_unit: str | None
 
 
 def check_record_scope(actor: Actor, record: ScopedRecord) -> None:
+    """As check_actor_scope, and care staff see only what their own unit booked."""
     check_actor_scope(
         actor,
         principal_code=record.principal_code,
         traveller_id=record.traveller_id,
         service=record.service,
     )
+    if actor.role is Role.CARE_ISSUER and record.care_unit != actor.care_unit:
+        raise Forbidden(
+            f"this trip was not booked by your care unit {actor.care_unit}", field="care_unit"
+        )
 
 
 def check_permit(traveller: Traveller, *, service: str, principal_code: str, day: date) -> None:

@@ -39,6 +39,7 @@ class Booking(Base):
     needs: Mapped[list[str]] = mapped_column(JSON, default=list)
     message_to_driver: Mapped[str | None] = mapped_column(Text)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id"), index=True)
+    care_unit: Mapped[str | None] = mapped_column(String(120))  # the unit whose staff booked
     late_cancellation: Mapped[bool] = mapped_column(Boolean, default=False)
     decision: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The mode of the standing decision (rules.facts.Mode); None while none stands.
@@ -126,6 +127,7 @@ class Series(Base):
     exception_dates: Mapped[list[str]] = mapped_column(JSON, default=list)
     template: Mapped[dict[str, Any]] = mapped_column(JSON)
     cancelled_from: Mapped[date | None] = mapped_column(Date)
+    care_unit: Mapped[str | None] = mapped_column(String(120))  # the unit whose staff booked
     created_by: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

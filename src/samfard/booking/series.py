@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.access.permissions import Role
 from samfard.booking.entitlement import check_record_scope
 from samfard.booking.legs import PlannedLeg, check_leg, resolve
 from samfard.booking.lifecycle import ALLOWED, BookingStatus
@@ -61,6 +63,7 @@ def create_series(
             ),
             created_by=actor.username,
             created_at=now,
+            care_unit=actor.care_unit if actor.role is Role.CARE_ISSUER else None,
         )
         session.add(series)
         session.flush()
@@ -112,10 +115,25 @@ def series_bookings(session: Session, series_id: int) -> list[Booking]:
     )
 
 
-def get_series(*, session: Session, series_id: int, actor: Actor) -> tuple[Series, list[Booking]]:
-    series = load_series(session, series_id)
-    check_record_scope(actor, series)
-    return series, series_bookings(session, series_id)
+def get_series(
+    *, session: Session, series_id: int, actor: Actor, now: datetime
+) -> tuple[Series, list[Booking]]:
+    """A series and its bookings; the read is audited like a booking card."""
+    with transaction(session):
+        series = load_series(session, series_id)
+        check_record_scope(actor, series)
+        bookings = series_bookings(session, series_id)
+        audit.record(
+            session,
+            actor,
+            traveller_id=series.traveller_id,
+            record_type="series",
+            record_id=series.id,
+            action="read",
+            purpose="series card",
+            at=now,
+        )
+    return series, bookings
 
 
 def cancel_series(

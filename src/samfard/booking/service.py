@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Role
+from samfard.access.register import require_in_register
 from samfard.booking.entitlement import check_actor_scope, check_permit, check_record_scope
 from samfard.booking.legs import PlannedLeg, plan_legs
 from samfard.booking.lifecycle import BookingStatus
@@ -60,7 +61,8 @@ def prepare(
     actor: Actor,
     field_prefix: str = "",
 ) -> Traveller:
-    """Checks common to a single booking and a series: principal, service, scope."""
+    """Checks common to a single booking and a series: principal, service, scope, and the
+    traveller in the actor's register (found or registered first)."""
     principal = get_principal(
         session=session, code=principal_code, field=field_prefix + "principal"
     )
@@ -68,7 +70,9 @@ def prepare(
     check_actor_scope(
         actor, principal_code=principal.code, traveller_id=traveller_id, service=service
     )
-    return load_traveller(session=session, traveller_id=traveller_id)
+    traveller = load_traveller(session=session, traveller_id=traveller_id)
+    require_in_register(session, actor, traveller.id, field=field_prefix + "traveller_id")
+    return traveller
 
 
 def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: datetime) -> Booking:
@@ -96,6 +100,7 @@ def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: dat
         message_to_driver=draft.message_to_driver,
         series_id=draft.series_id,
         mode=draft.mode,
+        care_unit=actor.care_unit if actor.role is Role.CARE_ISSUER else None,
         late_cancellation=False,
         created_by=actor.username,
         created_at=now,
@@ -238,7 +243,9 @@ def _scoped(statement: Select[Booking], actor: Actor) -> Select[Booking]:
     if "*" not in actor.principal_codes:
         statement = statement.where(Booking.principal_code.in_(sorted(actor.principal_codes)))
     if actor.role is Role.CARE_ISSUER:
-        statement = statement.where(Booking.service == "sjukresa")
+        statement = statement.where(
+            Booking.service == "sjukresa", Booking.care_unit == (actor.care_unit or "")
+        )
     return statement
 
 

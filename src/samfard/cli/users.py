@@ -29,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     create.add_argument("--carrier-id", type=int, default=None)
     create.add_argument("--care-unit", default=None)
+    create.add_argument("--vehicle-id", type=int, default=None, help="a driver's vehicle")
     create.add_argument("--traveller-id", type=int, default=None)
     create.add_argument("--display-name", default=None)
     create.add_argument(
@@ -73,6 +74,7 @@ def _create(args: argparse.Namespace) -> int:
             principal_codes=args.principal,
             carrier_id=args.carrier_id,
             care_unit=args.care_unit,
+            vehicle_id=args.vehicle_id,
             traveller_id=args.traveller_id,
         )
     except ValidationError as error:

@@ -52,6 +52,9 @@ class Spot:
     lon: float
 
 
+AT_THE_DOOR_KM = 0.2
+
+
 @dataclass(frozen=True)
 class DemoTraveller:
     key: int
@@ -68,6 +71,12 @@ class DemoTraveller:
     protected_identity: bool
     permit_municipality: str | None  # färdtjänst/riksfärdtjänst permit granted by
     permit_special_vehicle: bool
+
+    @property
+    def phone(self) -> str:
+        """A number from the range PTS reserves for fiction (08-465 00 00 to 08-465 09 99),
+        derived from the key so the demo stays the same for a seed."""
+        return f"08-465 0{self.key % 1000:03d}"
 
     @property
     def home(self) -> Spot:
@@ -162,7 +171,13 @@ class _Generator:
         ]
 
     def nearest(self, kind: str, lat: float, lon: float) -> list[PlaceRow]:
-        return sorted(self.of_kind(kind), key=lambda p: km_between(lat, lon, p.lat, p.lon))
+        """Places of a kind by distance, leaving out any at the door (under 200 m): a
+        booking refuses a trip that ends where it starts, so a home next to the health
+        centre travels to the next one."""
+        far = [
+            p for p in self.of_kind(kind) if km_between(lat, lon, p.lat, p.lon) >= AT_THE_DOOR_KM
+        ]
+        return sorted(far, key=lambda p: km_between(lat, lon, p.lat, p.lon))
 
     def spot(self, place: PlaceRow) -> Spot:
         return Spot(place.name, place.kind, place.municipality_code, place.lat, place.lon)

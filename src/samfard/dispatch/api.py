@@ -13,7 +13,6 @@ from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.dispatch import service
 from samfard.dispatch.schemas import ManifestPublic, PlanPublic, PlanSummary, UnservedPublic
-from samfard.dispatch.views import plan_public
 from samfard.schemas_common import RecordId
 
 router = APIRouter(tags=["dispatch"])
@@ -21,10 +20,11 @@ router = APIRouter(tags=["dispatch"])
 
 @router.get("/plans/{day}")
 def get_plan(
-    day: date, session: SessionDep, actor: Annotated[Actor, require(P.PLANS_READ)]
+    day: date, session: SessionDep, now: NowDep, actor: Annotated[Actor, require(P.PLANS_READ)]
 ) -> PlanPublic:
-    """The newest plan of the day: each used vehicle's run with its stops in order."""
-    return plan_public(session, service.get_plan(session=session, day=day, actor=actor), actor)
+    """The newest plan of the day: each used vehicle's run with its stops in order, cut to
+    the caller's principals."""
+    return service.read_plan(session=session, day=day, actor=actor, now=now)
 
 
 @router.post("/plans/{day}", status_code=201)

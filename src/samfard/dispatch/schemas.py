@@ -22,10 +22,13 @@ class StopPublic(BaseModel):
     planned_at: datetime
     promised_from: datetime | None
     promised_until: datetime | None
-    booking_id: int
-    booking_reference: str
+    booking_id: int | None = Field(description="null on another principal's stop")
+    booking_reference: str | None = Field(description="null on another principal's stop")
     leg_seq: int
-    address: str = Field(description="masked for a protected identity (skyddad identitet)")
+    address: str = Field(
+        description="masked for a protected identity (skyddad identitet) and on another "
+        "principal's stop"
+    )
     lat: float | None
     lon: float | None
 
@@ -82,9 +85,11 @@ class ManifestStop(BaseModel):
     promised_from: datetime | None
     promised_until: datetime | None
     first_name: str
-    address: str
-    lat: float
-    lon: float
+    address: str = Field(
+        description="a protected identity's own address only for the driver of the run"
+    )
+    lat: float | None
+    lon: float | None
     needs: list[str]
     companions: int
     message_to_driver: str | None

@@ -18,8 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
+from samfard.access.permissions import Role
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
 from samfard.booking.transitions import apply_transition
@@ -27,8 +29,8 @@ from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
-from samfard.dispatch.schemas import ManifestPublic
-from samfard.dispatch.views import manifest_public
+from samfard.dispatch.schemas import ManifestPublic, PlanPublic
+from samfard.dispatch.views import manifest_public, plan_public
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.geo.traveltime import TravelTimeProvider
 from samfard.planning.engine import NOT_INSERTED, Solver
@@ -38,6 +40,7 @@ from samfard.planning.model import Stop as PlanStop
 from samfard.planning.reoptimise import reoptimise
 from samfard.planning.solve import PlanRejected, VerifiedSolution, plan
 from samfard.planning.verifier import Report, verify
+from samfard.timeutil import STOCKHOLM
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +84,16 @@ def plan_day(
 ) -> PlanOutcome:
     """Plan (or re-plan) `day`, store it as a new version, promise windows, schedule.
 
-    `solver` is the engine (OR-Tools when None); the stored settings name it."""
+    `solver` is the engine (OR-Tools when None); the stored settings name it. A day's plan
+    moves every principal's trips, so only an account scoped to all principals (`*`) plans
+    or re-plans a day."""
     actor.require(P.PLANS_WRITE)
+    if not actor.owns_everything:
+        raise Forbidden(
+            f"planning {day} re-plans the trips of every principal; only an account scoped "
+            "to all principals (*) may plan a day",
+            field="date",
+        )
     if not 0 < time_limit_s <= 600:
         raise InputError(
             f"time limit must be between 0 and 600 seconds, got {time_limit_s}",
@@ -251,8 +262,29 @@ def get_plan(*, session: Session, day: date, actor: Actor) -> PlanRun:
     return found
 
 
+def read_plan(*, session: Session, day: date, actor: Actor, now: datetime) -> PlanPublic:
+    """The newest plan of `day` as the actor may see it (views.plan_public); each traveller
+    whose stop is shown is audited as read."""
+    plan_run = get_plan(session=session, day=day, actor=actor)
+    with transaction(session):
+        view = plan_public(session, plan_run, actor)
+        for traveller_id in sorted(view.shown_travellers):
+            audit.record(
+                session,
+                actor,
+                traveller_id=traveller_id,
+                record_type="plan",
+                record_id=plan_run.id,
+                action="read",
+                purpose="day plan",
+                at=now,
+            )
+    return view.plan
+
+
 def get_manifest(*, session: Session, run_id: int, actor: Actor, now: datetime) -> ManifestPublic:
-    """A driver's manifest of one run; carrier staff see only their own carrier's runs."""
+    """A driver's manifest of one run: carrier staff see only their own carrier's runs, a
+    driver only the newest run of their own vehicle, today (docs/dispatch.md)."""
     actor.require(P.MANIFEST_READ)
     with transaction(session):
         run = session.get(
@@ -266,7 +298,25 @@ def get_manifest(*, session: Session, run_id: int, actor: Actor, now: datetime) 
             raise Forbidden(
                 f"run {run_id} is driven for another carrier than yours", field="run_id"
             )
-        return manifest_public(session, run, actor, now)
+        if actor.role is Role.DRIVER:
+            _require_own_run_today(session, run, actor, now)
+        drives_it = actor.role is Role.DRIVER
+        return manifest_public(session, run, actor, now, drives_it=drives_it)
+
+
+def _require_own_run_today(session: Session, run: Run, actor: Actor, now: datetime) -> None:
+    today = now.astimezone(STOCKHOLM).date()
+    if actor.vehicle_id is None or run.vehicle_id != actor.vehicle_id:
+        raise Forbidden(
+            f"run {run.id} is not driven by your vehicle; a driver reads only their own run",
+            field="run_id",
+        )
+    latest = store.latest_plan(session, today)
+    if run.plan_run.service_date != today or latest is None or latest.id != run.plan_run_id:
+        raise Forbidden(
+            f"run {run.id} is not your run of today ({today}) in the newest plan",
+            field="run_id",
+        )
 
 
 def verify_stored(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -55,19 +56,42 @@ def _where(stop: Stop, leg: Leg) -> tuple[str, float, float]:
     return leg.destination_address, leg.destination_lat, leg.destination_lon
 
 
-def plan_public(session: Session, plan: PlanRun, actor: Actor) -> PlanPublic:
-    """The plan for planners. Addresses of travellers with a protected identity are
+OTHER_PRINCIPAL = "Annan huvudmans resa"
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A plan as one reader may see it, and the travellers whose stops it shows."""
+
+    plan: PlanPublic
+    shown_travellers: frozenset[int]
+
+
+def plan_public(session: Session, plan: PlanRun, actor: Actor) -> PlanView:
+    """The plan for planners, cut to the reader's scope.
+
+    A reader scoped to some principals sees the runs that carry their principals' trips;
+    another principal's stop on such a run keeps its time and place in the order but shows
+    no booking, person or address. Addresses of travellers with a protected identity are
     masked unless the reader may see protected identities: a planner needs the order and
-    times, not where the person lives."""
+    times, not where the person lives.
+    """
     stops = [s for run in plan.runs for s in run.stops]
     legs, bookings = _legs(session, stops), _bookings(session, stops)
     protected = _protected(session, bookings.values(), actor)
-    runs = []
+    mine = {b.id for b in bookings.values() if actor.covers_principal(b.principal_code)}
+    runs, shown = [], set()
     for run in plan.runs:
+        if not any(s.booking_id in mine for s in run.stops):
+            continue
         out = []
         for s in run.stops:
             address, lat, lon = _where(s, legs[s.leg_id])
-            hidden = bookings[s.booking_id].traveller_id in protected
+            booking = bookings[s.booking_id]
+            own = booking.id in mine
+            hidden = not own or booking.traveller_id in protected
+            if own:
+                shown.add(booking.traveller_id)
             out.append(
                 StopPublic(
                     seq=s.seq,
@@ -75,10 +99,10 @@ def plan_public(session: Session, plan: PlanRun, actor: Actor) -> PlanPublic:
                     planned_at=s.planned_at,
                     promised_from=s.promised_from,
                     promised_until=s.promised_until,
-                    booking_id=s.booking_id,
-                    booking_reference=bookings[s.booking_id].reference,
+                    booking_id=booking.id if own else None,
+                    booking_reference=booking.reference if own else None,
                     leg_seq=s.leg_seq,
-                    address=PROTECTED_ADDRESS if hidden else address,
+                    address=(PROTECTED_ADDRESS if own else OTHER_PRINCIPAL) if hidden else address,
                     lat=None if hidden else lat,
                     lon=None if hidden else lon,
                 )
@@ -99,7 +123,8 @@ def plan_public(session: Session, plan: PlanRun, actor: Actor) -> PlanPublic:
                 stops=out,
             )
         )
-    return PlanPublic(
+    unserved = [row for row in plan.unserved if _own_unserved(session, row, actor)]
+    public = PlanPublic(
         id=plan.id,
         service_date=plan.service_date,
         version=plan.version,
@@ -110,21 +135,42 @@ def plan_public(session: Session, plan: PlanRun, actor: Actor) -> PlanPublic:
         objective=plan.objective,
         settings=plan.settings,
         runs=runs,
-        unserved=[UnservedPublic.model_validate(row) for row in plan.unserved],
+        unserved=[UnservedPublic.model_validate(row) for row in unserved],
     )
+    return PlanView(public, frozenset(shown))
 
 
-def manifest_public(session: Session, run: Run, actor: Actor, now: datetime) -> ManifestPublic:
-    """The driver's view; each traveller on it is audited as read (caller commits)."""
+def _own_unserved(session: Session, row: dict[str, object], actor: Actor) -> bool:
+    if actor.owns_everything:
+        return True
+    booking = session.get(Booking, row.get("booking_id"))
+    return booking is not None and actor.covers_principal(booking.principal_code)
+
+
+def manifest_public(
+    session: Session, run: Run, actor: Actor, now: datetime, *, drives_it: bool
+) -> ManifestPublic:
+    """The driver's view; each traveller on it is audited as read (caller commits).
+
+    What is needed to pick up and nothing more: first name, where and when, needs,
+    companions and the message to the driver. For a traveller with a protected identity
+    the name is never shown without the right, and the address, position and message
+    only to the driver of the run (`drives_it`), who must go there; a dispatcher or an
+    administrator sees the stop without them.
+    """
     legs, bookings = _legs(session, run.stops), _bookings(session, run.stops)
     ids = {b.traveller_id for b in bookings.values()}
     travellers = {t.id: t for t in session.scalars(select(Traveller).where(Traveller.id.in_(ids)))}
+    entitled = actor.has(P.PROTECTED_IDENTITY_READ)
     stops = []
     for s in run.stops:
         booking = bookings[s.booking_id]
         traveller = travellers[booking.traveller_id]
-        hidden = traveller.protected_identity and not actor.has(P.PROTECTED_IDENTITY_READ)
-        address, lat, lon = _where(s, legs[s.leg_id])
+        hidden = traveller.protected_identity and not entitled
+        leg = legs[s.leg_id]
+        place = leg.origin_place_id if s.kind == "pickup" else leg.destination_place_id
+        masked = hidden and not drives_it and place is None  # a hospital is no secret
+        address, lat, lon = _where(s, leg)
         stops.append(
             ManifestStop(
                 seq=s.seq,
@@ -133,12 +179,12 @@ def manifest_public(session: Session, run: Run, actor: Actor, now: datetime) -> 
                 promised_from=s.promised_from,
                 promised_until=s.promised_until,
                 first_name=PROTECTED_NAME if hidden else traveller.first_name,
-                address=address,
-                lat=lat,
-                lon=lon,
+                address=PROTECTED_ADDRESS if masked else address,
+                lat=None if masked else lat,
+                lon=None if masked else lon,
                 needs=list(booking.needs or ()),
                 companions=len(booking.companions or ()),
-                message_to_driver=booking.message_to_driver,
+                message_to_driver=None if masked else booking.message_to_driver,
             )
         )
     for traveller_id in sorted(ids):

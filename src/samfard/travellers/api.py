@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from samfard.access.actor import Actor
 from samfard.access.deps import require
@@ -28,14 +28,26 @@ from samfard.travellers.views import traveller_public
 router = APIRouter(tags=["travellers"])
 
 
-@router.post("/travellers", status_code=201)
+@router.post(
+    "/travellers",
+    status_code=201,
+    responses={
+        200: {
+            "description": "a traveller already known to the centre, now also in "
+            "your register (the body named them exactly as stored)"
+        }
+    },
+)
 def register_traveller(
     data: TravellerCreate,
+    response: Response,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.TRAVELLERS_WRITE)],
 ) -> TravellerPublic:
-    traveller = service.register_traveller(session=session, data=data, actor=actor, now=now)
+    traveller, created = service.enrol_traveller(session=session, data=data, actor=actor, now=now)
+    if not created:
+        response.status_code = 200
     return traveller_public(traveller, actor)
 
 
@@ -44,7 +56,10 @@ def find_travellers(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
-    q: Annotated[str | None, Query(description="name or personal number")] = None,
+    q: Annotated[
+        str | None,
+        Query(description="at least 3 characters of a name, or 6+ digits of a personal number"),
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Offset = 0,
 ) -> Page[TravellerPublic]:

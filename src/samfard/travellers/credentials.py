@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.access.register import require_in_register, visible_principal
 from samfard.db import transaction
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.principals.models import Service
@@ -33,7 +34,9 @@ def add_permit(
     _check_period(data.valid_from, data.valid_until)
     with transaction(session):
         traveller = load_traveller(session=session, traveller_id=traveller_id)
+        require_in_register(session, actor, traveller.id)
         principal = get_principal(session=session, code=data.principal)
+        actor.require_principal(principal.code)
         require_service(principal, data.kind.value, field="kind")
         permit = Permit(
             traveller_id=traveller.id,
@@ -67,7 +70,7 @@ def list_permits(
         record_type="permit",
         purpose="list permits",
     )
-    return list(traveller.permits)
+    return [p for p in traveller.permits if visible_principal(actor, p.principal_code)]
 
 
 def register_issuer(*, session: Session, data: IssuerCreate, actor: Actor) -> Issuer:
@@ -98,7 +101,9 @@ def issue_certificate(
     today = now.astimezone(STOCKHOLM).date()
     with transaction(session):
         traveller = load_traveller(session=session, traveller_id=traveller_id)
+        require_in_register(session, actor, traveller.id)
         principal = get_principal(session=session, code=data.principal)
+        actor.require_principal(principal.code)
         require_service(principal, Service.SJUKRESA.value, field="principal")
         issuer = session.get(Issuer, data.issuer_id)
         if issuer is None:
@@ -153,4 +158,4 @@ def list_certificates(
         record_type="certificate",
         purpose="list certificates",
     )
-    return list(traveller.certificates)
+    return [c for c in traveller.certificates if visible_principal(actor, c.principal_code)]

@@ -5,7 +5,17 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samfard.db import Base, UTCDateTime
@@ -142,3 +152,17 @@ class Certificate(Base):
 
     def valid_on(self, day: date) -> bool:
         return self.valid_from <= day <= self.valid_until
+
+
+class TravellerRegistration(Base):
+    """A principal registered (or re-registered) this traveller: one of the links that
+    put a traveller in that principal's register (docs/security.md, "The register")."""
+
+    __tablename__ = "traveller_registration"
+    __table_args__ = (UniqueConstraint("traveller_id", "principal_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    traveller_id: Mapped[int] = mapped_column(ForeignKey("traveller.id", ondelete="CASCADE"))
+    principal_code: Mapped[str] = mapped_column(ForeignKey("principal.code"))
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    registered_by: Mapped[str] = mapped_column(String(80))

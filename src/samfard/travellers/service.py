@@ -5,30 +5,65 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.access.permissions import Permission
+from samfard.access.register import in_register_condition, require_in_register
 from samfard.db import transaction
-from samfard.errors import Conflict, NotFound
+from samfard.errors import Conflict, InputError, NotFound
 from samfard.timeutil import STOCKHOLM
-from samfard.travellers.models import Traveller
+from samfard.travellers.models import Traveller, TravellerRegistration
 from samfard.travellers.personnummer import parse_personal_number
 from samfard.travellers.schemas import TravellerCreate, TravellerUpdate
+
+ALREADY_REGISTERED = (
+    "a traveller with this personal number is already registered; find and update that "
+    "record instead"
+)
+MIN_QUERY = 3
 
 
 def register_traveller(
     *, session: Session, data: TravellerCreate, actor: Actor, now: datetime, synthetic: bool = False
 ) -> Traveller:
+    traveller, _ = enrol_traveller(
+        session=session, data=data, actor=actor, now=now, synthetic=synthetic
+    )
+    return traveller
+
+
+def enrol_traveller(
+    *, session: Session, data: TravellerCreate, actor: Actor, now: datetime, synthetic: bool = False
+) -> tuple[Traveller, bool]:
+    """Register a new traveller in the actor's principals' registers: (traveller, created).
+
+    A person the centre already knows (another principal registered them) is added to the
+    actor's registers when the body names them exactly as stored (personal number, first
+    and last name) and is answered with the stored record; a protected identity only for an
+    account that may see it. Everything else with a known number is the same conflict, so
+    the answer never tells more than the caller already gave.
+    """
     number = parse_personal_number(data.personal_number, today=now.astimezone(STOCKHOLM).date())
     with transaction(session):
-        if session.scalar(select(Traveller.id).where(Traveller.personal_number == number.value)):
-            raise Conflict(
-                "a traveller with this personal number is already registered; find and update "
-                "that record instead",
-                field="personal_number",
+        known = session.scalar(select(Traveller).where(Traveller.personal_number == number.value))
+        if known is not None:
+            if actor.owns_everything or not _names_match(known, data, actor):
+                raise Conflict(ALREADY_REGISTERED, field="personal_number")
+            _link(session, known, actor, now)
+            audit.record(
+                session,
+                actor,
+                traveller_id=known.id,
+                record_type="traveller",
+                record_id=known.id,
+                action="link",
+                purpose="register known traveller",
+                at=now,
             )
+            return known, False
         traveller = Traveller(
             personal_number=number.value,
             is_coordination_number=number.is_coordination_number,
@@ -52,6 +87,7 @@ def register_traveller(
         )
         session.add(traveller)
         session.flush()
+        _link(session, traveller, actor, now)
         audit.record(
             session,
             actor,
@@ -62,7 +98,37 @@ def register_traveller(
             purpose="register traveller",
             at=now,
         )
-    return traveller
+    return traveller, True
+
+
+def _names_match(known: Traveller, data: TravellerCreate, actor: Actor) -> bool:
+    if known.protected_identity and not actor.has(Permission.PROTECTED_IDENTITY_READ):
+        return False
+    return (known.first_name.casefold(), known.last_name.casefold()) == (
+        data.first_name.strip().casefold(),
+        data.last_name.strip().casefold(),
+    )
+
+
+def _link(session: Session, traveller: Traveller, actor: Actor, now: datetime) -> None:
+    """Put the traveller in the register of each principal the actor is scoped to."""
+    known = set(
+        session.scalars(
+            select(TravellerRegistration.principal_code).where(
+                TravellerRegistration.traveller_id == traveller.id
+            )
+        )
+    )
+    for code in sorted(actor.principal_codes - known - {"*"}):
+        session.add(
+            TravellerRegistration(
+                traveller_id=traveller.id,
+                principal_code=code,
+                registered_at=now,
+                registered_by=actor.username,
+            )
+        )
+    session.flush()
 
 
 def load_traveller(
@@ -97,9 +163,11 @@ def read_traveller(
     record_type: str,
     purpose: str,
 ) -> Traveller:
-    """Load a traveller to show part of their record, auditing the read of that part."""
+    """Load a traveller in the actor's register to show part of their record, auditing the
+    read of that part."""
     with transaction(session):
         traveller = load_traveller(session=session, traveller_id=traveller_id)
+        require_in_register(session, actor, traveller.id)
         audit.record(
             session,
             actor,
@@ -122,18 +190,34 @@ def find_travellers(
     limit: int,
     offset: int,
 ) -> tuple[list[Traveller], int]:
-    """Search by name or personal number; each traveller listed is an audited read."""
-    statement = select(Traveller)
-    if query:
-        digits = "".join(c for c in query if c.isdigit())
-        pattern = f"%{query.strip().lower()}%"
-        conditions = [
-            func.lower(Traveller.first_name + " " + Traveller.last_name).like(pattern),
-            func.lower(Traveller.last_name).like(pattern),
-        ]
-        if len(digits) >= 6:
-            conditions.append(Traveller.personal_number.like(f"%{digits}%"))
-        statement = statement.where(or_(*conditions))
+    """Search the actor's register by name, personal number or phone number (six digits or
+    more, written with or without spaces, dashes or a leading 0); each traveller listed is an
+    audited read.
+
+    The query is taken literally (LIKE wildcards escaped) and must have at least
+    MIN_QUERY characters, so a search never lists the register. A protected identity is
+    never matched for an account that may not see it: matching on the hidden name or number
+    and answering with the masked record would confirm each guess.
+    """
+    text = (query or "").strip()
+    if len(text) < MIN_QUERY:
+        raise InputError(
+            f"give at least {MIN_QUERY} characters of a name or a personal number in q",
+            field="q",
+        )
+    digits = "".join(c for c in text if c.isdigit())
+    pattern = f"%{escape_like(text.lower())}%"
+    conditions = [
+        func.lower(Traveller.first_name + " " + Traveller.last_name).like(pattern, escape="\\"),
+        func.lower(Traveller.last_name).like(pattern, escape="\\"),
+    ]
+    if len(digits) >= 6:
+        conditions.append(Traveller.personal_number.like(f"%{digits}%"))
+        national = digits[2:] if text.startswith("+46") else digits
+        conditions.append(_phone_digits().like(f"%{national.lstrip('0')}%"))
+    statement = select(Traveller).where(or_(*conditions), in_register_condition(actor))
+    if not actor.has(Permission.PROTECTED_IDENTITY_READ):
+        statement = statement.where(Traveller.protected_identity.is_(False))
     total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
     with transaction(session):
         rows = list(
@@ -155,11 +239,25 @@ def find_travellers(
     return rows, total
 
 
+def escape_like(text: str) -> str:
+    """`text` for a LIKE pattern with escape character backslash: matched literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _phone_digits() -> ColumnElement[str]:
+    """The stored phone number without the separators people write ("070-123 45 67")."""
+    column: ColumnElement[str] = Traveller.phone  # type: ignore[assignment]
+    for separator in ("-", " ", "+", "(", ")"):
+        column = func.replace(column, separator, "")
+    return column
+
+
 def update_traveller(
     *, session: Session, traveller_id: int, data: TravellerUpdate, actor: Actor, now: datetime
 ) -> Traveller:
     with transaction(session):
         traveller = load_traveller(session=session, traveller_id=traveller_id)
+        require_in_register(session, actor, traveller.id)
         if traveller.version != data.version:
             raise Conflict(
                 f"traveller {traveller_id} was changed by someone else (version "

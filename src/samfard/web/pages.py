@@ -7,12 +7,10 @@ the same; they authenticate with the session cookie set at login.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from samfard.access import service as access_service
 from samfard.access.actor import Actor
@@ -25,9 +23,10 @@ from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import AccountLocked, Unauthenticated
 from samfard.timeutil import STOCKHOLM
+from samfard.web.shell import home_for, page_router
+from samfard.web.templating import templates
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
-router = APIRouter(include_in_schema=False)
+router = page_router()
 
 STATUS_SV = {
     "requested": "Inkommen",
@@ -56,8 +55,10 @@ SERVICE_SV = {
 
 
 @router.get("/login", dependencies=[PUBLIC], response_class=HTMLResponse)
-def login_page(request: Request, error: str | None = None) -> Response:
-    return templates.TemplateResponse(request, "login.html", {"error": error})
+def login_page(request: Request, error: str | None = None, utloggad: str | None = None) -> Response:
+    return templates.TemplateResponse(
+        request, "login.html", {"error": error, "logged_out": utloggad is not None}
+    )
 
 
 @router.post("/login", dependencies=[PUBLIC])
@@ -76,14 +77,17 @@ def login(
             session=session, username=username, password=password, kind="session", now=now
         )
     except (Unauthenticated, RateLimitExceeded) as error:
-        status = 429 if isinstance(error, RateLimitExceeded) else 401
+        # A wrong password re-shows the form (200, like every page form with errors: a
+        # 4xx document is logged as a console error); too many tries is a real 429.
+        status = 429 if isinstance(error, RateLimitExceeded) else 200
         return templates.TemplateResponse(
             request,
             "login.html",
             {"error": _login_refusal_sv(error), "username": username},
             status_code=status,
         )
-    response = RedirectResponse("/", status_code=303)
+    actor = access_service.actor_for_token(session=session, token=token, now=now, request_id=None)
+    response = RedirectResponse(home_for(actor), status_code=303)
     set_session_cookies(
         response,
         token,

@@ -1,0 +1,174 @@
+"""The desk's two actions on a new trip: show what booking it would do, and book it.
+
+Both build the API's request from the form (`desk_form`) and call the API's own use cases
+(`service.create_booking`, `series.create_series`); the preview runs them in a dry run
+(`db.dry_run`, on the request's own connection), so the assessment, the fee and the pickup
+window live insertion promises are exactly what booking would give, and nothing is stored
+but the audit of the read.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy.orm import Session
+
+from samfard.access import audit
+from samfard.access.actor import Actor
+from samfard.booking.desk_form import DeskRequest, build_request, errors_from
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
+from samfard.booking.series import create_series
+from samfard.booking.service import create_booking
+from samfard.db import dry_run, transaction
+from samfard.dispatch.store import latest_plan
+from samfard.errors import DomainError
+from samfard.travellers.service import load_traveller
+from samfard.travellers.views import can_see_identity
+from samfard.web.shell import FormErrors
+
+
+@dataclass(frozen=True)
+class LegWindow:
+    direction: str
+    requested_pickup_at: datetime | None
+    appointment_at: datetime | None
+    promised_from: datetime | None
+    promised_until: datetime | None
+
+
+@dataclass(frozen=True)
+class DeskOutcome:
+    """What a booking gave (or would give): to read back to the caller."""
+
+    references: list[str]
+    status: str
+    decision: Mapping[str, object] | None
+    fee_ore: int
+    legs: list[LegWindow]
+    origin_label: str
+    destination_label: str
+    days: list[date] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+    series_id: int | None = None
+    planning_note: str | None = None
+
+    @property
+    def reference(self) -> str:
+        return self.references[0]
+
+
+def _planning_note(session: Session, booking: Booking) -> str | None:
+    """Why an approved trip has no promised window yet (the day's plan said why)."""
+    if booking.status != BookingStatus.APPROVED.value:
+        return None
+    plan = latest_plan(session, booking.service_date)
+    if plan is None:
+        return "Dagen är inte planerad än; hämtningsfönstret ges när den planeras."
+    reasons = {r.get("reason") for r in plan.unserved if r.get("booking_id") == booking.id}
+    why = "; ".join(sorted(str(r) for r in reasons if r))
+    return (
+        "Resan fick inte plats i dagens plan"
+        + (f" ({why})" if why else "")
+        + ("; trafikledningen lägger in den.")
+    )
+
+
+def _outcome(
+    session: Session, request: DeskRequest, bookings: list[Booking], series_id: int | None
+) -> DeskOutcome:
+    first = bookings[0]
+    decision = first.decision or {}
+    fee = decision.get("fee_ore", 0)
+    return DeskOutcome(
+        references=[b.reference for b in bookings],
+        status=first.status,
+        decision=first.decision,
+        fee_ore=int(fee) if isinstance(fee, int | str) else 0,
+        legs=[
+            LegWindow(
+                leg.direction,
+                leg.requested_pickup_at,
+                leg.appointment_at,
+                leg.promised_pickup_from,
+                leg.promised_pickup_until,
+            )
+            for leg in sorted(first.legs, key=lambda leg: leg.seq)
+        ],
+        origin_label=request.origin_label,
+        destination_label=request.destination_label,
+        days=[b.service_date for b in bookings],
+        statuses=dict(Counter(b.status for b in bookings)),
+        series_id=series_id,
+        planning_note=_planning_note(session, first),
+    )
+
+
+def _store(session: Session, request: DeskRequest, *, actor: Actor, now: datetime) -> DeskOutcome:
+    if request.series is not None:
+        series, bookings = create_series(session=session, data=request.series, actor=actor, now=now)
+        return _outcome(session, request, bookings, series.id)
+    assert request.booking is not None
+    booking, _ = create_booking(session=session, data=request.booking, actor=actor, now=now)
+    return _outcome(session, request, [booking], None)
+
+
+def _run(
+    session: Session,
+    form: Mapping[str, str],
+    *,
+    traveller_id: int,
+    actor: Actor,
+    now: datetime,
+) -> tuple[DeskOutcome | None, FormErrors]:
+    traveller = load_traveller(session=session, traveller_id=traveller_id, field="resenar")
+    visible = can_see_identity(traveller, actor)
+    request, errors = build_request(session, form, traveller, now=now, visible=visible)
+    if request is None:
+        return None, errors
+    try:
+        return _store(session, request, actor=actor, now=now), FormErrors()
+    except DomainError as error:
+        session.rollback()
+        return None, errors_from(error)
+
+
+def preview_booking(
+    *,
+    session: Session,
+    form: Mapping[str, str],
+    traveller_id: int,
+    actor: Actor,
+    now: datetime,
+) -> tuple[DeskOutcome | None, FormErrors]:
+    """What booking the form would give, from a dry run of the booking use case; only the
+    audit entry of reading the traveller for it is kept (in `session`)."""
+    with dry_run(session) as trial:
+        outcome, errors = _run(trial, form, traveller_id=traveller_id, actor=actor, now=now)
+    with transaction(session):
+        audit.record(
+            session,
+            actor,
+            traveller_id=traveller_id,
+            record_type="traveller",
+            record_id=traveller_id,
+            action="read",
+            purpose="booking preview",
+            at=now,
+        )
+    return outcome, errors
+
+
+def book(
+    *,
+    session: Session,
+    form: Mapping[str, str],
+    traveller_id: int,
+    actor: Actor,
+    now: datetime,
+) -> tuple[DeskOutcome | None, FormErrors]:
+    """Book what the form describes (one trip or a series), or say what to fix."""
+    return _run(session, form, traveller_id=traveller_id, actor=actor, now=now)

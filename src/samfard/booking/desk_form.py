@@ -1,0 +1,289 @@
+"""The booking desk's form as the API's request: one BookingCreate, or a SeriesCreate for
+a recurring trip (dialysis), built from what the operator typed.
+
+The page sends the result to the same service functions as the API, so every rule is
+checked once, there. Errors the services raise name API fields (`legs[0].origin`); this
+module maps them back to the form's fields and says in Swedish what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from samfard.booking import desk_input as read
+from samfard.booking.schemas import (
+    BookingCreate,
+    Channel,
+    LegCreate,
+    SeriesCreate,
+    SeriesLeg,
+)
+from samfard.errors import DomainError
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Traveller
+from samfard.web.shell import FormErrors
+
+SERVICES_SV = {
+    "sjukresa": "Sjukresa",
+    "fardtjanst": "Färdtjänst",
+    "riksfardtjanst": "Riksfärdtjänst",
+}
+PURPOSES_SV = {
+    "doctor_visit": "Läkarbesök",
+    "treatment": "Behandling",
+    "dialysis": "Dialys",
+    "xray": "Röntgen",
+    "sampling": "Provtagning",
+    "dental_care": "Tandvård",
+    "aids_centre": "Hjälpmedelscentral",
+    "referral": "Remiss till annan vårdgivare",
+    "shopping": "Inköp",
+    "leisure": "Fritid",
+    "visit": "Besök hos någon",
+    "work": "Arbete",
+}
+RETURN_STAY = timedelta(hours=2)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DeskRequest:
+    """What the desk asks the services for, and the words to read back to the caller."""
+
+    booking: BookingCreate | None
+    series: SeriesCreate | None
+    origin_label: str
+    destination_label: str
+
+
+def principal_for(traveller: Traveller, service: str, day: date) -> str:
+    """Who pays: the region for sjukresor, the permit's municipality for färdtjänst."""
+    if service == "sjukresa":
+        return traveller.municipality_code[:2]
+    valid = [p for p in traveller.permits if p.kind == service and p.valid_on(day)]
+    return valid[0].principal_code if valid else traveller.municipality_code
+
+
+def _field(errors: FormErrors, field_id: str, read_one: Callable[[], T]) -> T | None:
+    """Read one field; a FieldError becomes that field's message, so every field is read
+    and the summary lists every problem at once."""
+    try:
+        return read_one()
+    except read.FieldError as error:
+        errors.add(field_id, str(error))
+        return None
+
+
+def _place(
+    session: Session,
+    form: Mapping[str, str],
+    errors: FormErrors,
+    name: str,
+    traveller: Traveller,
+    visible: bool,
+) -> read.PlaceChoice | None:
+    choice, text = form.get(f"{name}_val", ""), form.get(name, "")
+    return _field(
+        errors,
+        name,
+        lambda: read.resolve_place(
+            session, choice=choice, text=text, traveller=traveller, visible=visible
+        ),
+    )
+
+
+def build_request(
+    session: Session,
+    form: Mapping[str, str],
+    traveller: Traveller,
+    *,
+    now: datetime,
+    visible: bool,
+) -> tuple[DeskRequest | None, FormErrors]:
+    """The API request the form describes, or the errors that keep it from being one."""
+    errors = FormErrors()
+    today = now.astimezone(STOCKHOLM).date()
+    service = form.get("tjanst", "sjukresa")
+    if service not in SERVICES_SV:
+        errors.add("tjanst", "Välj en tjänst i listan")
+    origin = _place(session, form, errors, "fran", traveller, visible)
+    destination = _place(session, form, errors, "till", traveller, visible)
+    day = _field(errors, "datum", lambda: read.parse_date(form.get("datum", ""), today=today))
+    appointment_text = form.get("besok", "").strip()
+    pickup_text = form.get("hamtning", "").strip()
+    appointment = pickup = None
+    if appointment_text:
+        appointment = _field(
+            errors, "besok", lambda: read.parse_when(appointment_text, day=day, today=today)
+        )
+    if pickup_text:
+        pickup = _field(
+            errors, "hamtning", lambda: read.parse_when(pickup_text, day=day, today=today)
+        )
+    if not appointment_text and not pickup_text:
+        errors.add("besok", "Ange tid för besök eller hämtningstid")
+    back = None
+    if form.get("retur"):
+        back_text = form.get("retur_tid", "").strip()
+        anchor = appointment or pickup
+        if back_text:
+            back_day = anchor.astimezone(STOCKHOLM).date() if anchor else day
+            back = _field(
+                errors, "retur_tid", lambda: read.parse_when(back_text, day=back_day, today=today)
+            )
+        elif anchor is not None:
+            back = anchor + RETURN_STAY
+    needs = read.needs_from(form)
+    companions = _field(errors, "ledsagare", lambda: read.companions_from(form)) or []
+    series = bool(form.get("serie"))
+    weekdays = read.weekdays_from(form) if series else []
+    first = last = None
+    if series:
+        if not weekdays:
+            errors.add("man", "Välj minst en veckodag för serien")
+        first = _field(
+            errors, "forsta", lambda: read.parse_date(form.get("forsta", ""), today=today)
+        )
+        last = _field(errors, "sista", lambda: read.parse_date(form.get("sista", ""), today=today))
+    if errors or origin is None or destination is None:
+        return None, errors
+    anchor = appointment or pickup
+    assert anchor is not None
+    principal = principal_for(traveller, service, anchor.astimezone(STOCKHOLM).date())
+    purpose = form.get("syfte") or None
+    message = _message(form)
+    try:
+        if series:
+            assert first is not None and last is not None
+            legs = [
+                SeriesLeg(
+                    origin=origin.location,
+                    destination=destination.location,
+                    pickup_time=_clock(pickup),
+                    appointment_time=_clock(appointment),
+                )
+            ]
+            if back is not None:
+                legs.append(SeriesLeg(origin=destination.location, destination=origin.location,
+                                      pickup_time=_clock(back), return_of=0))  # fmt: skip
+            request = DeskRequest(
+                None,
+                SeriesCreate(
+                    traveller_id=traveller.id,
+                    service=service,
+                    principal=principal,
+                    weekdays=weekdays,
+                    start_date=first,
+                    end_date=last,
+                    legs=legs,
+                    companions=companions,
+                    needs=needs,
+                    purpose=purpose,
+                    message_to_driver=message,
+                    channel=Channel.PHONE,
+                ),
+                origin.label,
+                destination.label,
+            )
+        else:
+            trip = [LegCreate(origin=origin.location, destination=destination.location,
+                              pickup_at=pickup, appointment_at=appointment)]  # fmt: skip
+            if back is not None:
+                trip.append(LegCreate(origin=destination.location, destination=origin.location,
+                                      pickup_at=back, return_of=0))  # fmt: skip
+            request = DeskRequest(
+                BookingCreate(
+                    traveller_id=traveller.id,
+                    service=service,
+                    principal=principal,
+                    legs=trip,
+                    companions=companions,
+                    needs=needs,
+                    purpose=purpose,
+                    message_to_driver=message,
+                    channel=Channel.PHONE,
+                ),
+                None,
+                origin.label,
+                destination.label,
+            )
+    except ValidationError as error:
+        errors.add("meddelande", f"Uppgifterna kan inte sparas: {error.errors()[0]['msg']}")
+        return None, errors
+    return request, errors
+
+
+def _clock(value: datetime | None) -> time | None:
+    return None if value is None else value.astimezone(STOCKHOLM).time()
+
+
+def _message(form: Mapping[str, str]) -> str | None:
+    """The note to the driver, with the rollator mentioned (it needs no special vehicle,
+    but the driver should know)."""
+    parts = [form.get("meddelande", "").strip()]
+    if form.get("rollator"):
+        parts.insert(0, "Resenären har rollator.")
+    text = " ".join(p for p in parts if p)
+    return text[:500] or None
+
+
+# Where a service's error (named by API field) belongs in the form, and what it means.
+_FIELD_MAP = (
+    (re.compile(r"^legs\[0\]\.origin"), "fran"),
+    (re.compile(r"^legs\[0\]\.destination"), "till"),
+    (re.compile(r"^legs\[0\]\.appointment_at"), "besok"),
+    (re.compile(r"^legs\[0\]\.(pickup_at|pickup_time)"), "hamtning"),
+    (re.compile(r"^legs\[[1-9]\]"), "retur_tid"),
+    (re.compile(r"^(service|principal)$"), "tjanst"),
+    (re.compile(r"^weekdays$"), "man"),
+    (re.compile(r"^start_date$"), "forsta"),
+    (re.compile(r"^end_date$"), "sista"),
+    (re.compile(r"^traveller_id$"), "resenar"),
+)
+_MESSAGES_SV = (
+    ("starts where it ends", "Resan börjar där den slutar: välj ett annat resmål"),
+    ("is in the past", "Tiden har redan passerat: ange en kommande tid"),
+    ("needs a pickup time or an appointment", "Ange tid för besök eller hämtningstid"),
+    ("is not after the pickup", "Tiden för besöket måste vara efter hämtningstiden"),
+    ("returns before its outward", "Returen måste hämtas efter utresan"),
+    ("has no fardtjanst permit", "Resenären saknar tillstånd för färdtjänst"),
+    ("has no riksfardtjanst permit", "Resenären saknar tillstånd för riksfärdtjänst"),
+    ("permit expired", "Resenärens tillstånd har gått ut"),
+    ("permit is not valid on", "Resenärens tillstånd gäller inte den dagen"),
+    ("no trip days between", "Serien har inga resdagar mellan datumen"),
+    ("is before start_date", "Sista datum är före första datum"),
+    ("may span at most", "En serie får gälla högst 400 dagar"),
+    ("not scoped to principal", "Ditt konto får inte boka åt den huvudmannen"),
+)
+
+
+def form_field(api_field: str | None) -> str:
+    for pattern, field_id in _FIELD_MAP:
+        if api_field and pattern.search(api_field):
+            return field_id
+    return "tjanst"
+
+
+def message_sv(message: str) -> str:
+    """The Swedish sentence for a service's message, or the message itself."""
+    for english, swedish in _MESSAGES_SV:
+        if english in message:
+            prefix = (
+                message.split(":", 1)[0] + ": " if re.match(r"^\d{4}-\d\d-\d\d:", message) else ""
+            )
+            return prefix + swedish
+    return message
+
+
+def errors_from(error: DomainError) -> FormErrors:
+    """A service's refusal as the form's error summary."""
+    errors = FormErrors()
+    errors.add(form_field(error.field), message_sv(error.message))
+    return errors

@@ -1,0 +1,204 @@
+"""Reading the booking desk's form: Swedish times, chosen or typed places, the series.
+
+An operator types what the caller says. Times come as "10:30", "1030", "kl 10.30" or a
+full "2026-12-02 10:30" (also ISO "2026-12-02T10:30"); a bare time falls on the form's
+date. A place is what was picked in a suggestion list ("place:12", "home", "address:...")
+or, when nothing was picked, the typed text matched against the traveller's home, the
+gazetteer, and finally a street address in a known locality. What cannot be read becomes a
+Swedish message for the error summary, keyed by the field's id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy.orm import Session
+
+from samfard.booking.recurrence import Weekday
+from samfard.booking.schemas import Companion, CompanionKind, Location, Need
+from samfard.geo.models import Place
+from samfard.geo.places import search_key, search_places
+from samfard.timeutil import STOCKHOLM, local
+from samfard.travellers.models import Traveller
+
+HOME_WORDS = frozenset({"hem", "hemma", "hemmet", "hemadress", "bostad"})
+_TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.]?(\d{2}))?$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
+
+
+class FieldError(ValueError):
+    """One field's input cannot be read; the message is Swedish and says what to write."""
+
+
+def parse_clock(text: str) -> time:
+    """'10:30', '10.30', '1030', 'kl 10' -> a wall-clock time."""
+    match = _TIME.match(text.strip().lower())
+    if match is None:
+        raise FieldError("Skriv tiden som klockslag, till exempel 10:30")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if len(match.group(1)) > 2 or hour > 23 or minute > 59:
+        raise FieldError("Klockslaget finns inte; skriv till exempel 10:30")
+    return time(hour, minute)
+
+
+def parse_date(text: str, *, today: date) -> date:
+    """'2026-12-02', or '2/12' (this year, or next if already past), or '2/12/2026'."""
+    value = text.strip()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    match = _DAY_MONTH.match(value)
+    if match is None:
+        raise FieldError("Skriv datumet som 2026-12-02")
+    day, month = int(match.group(1)), int(match.group(2))
+    year = int(match.group(3)) if match.group(3) else today.year
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        raise FieldError("Datumet finns inte; skriv till exempel 2026-12-02") from None
+    if match.group(3) is None and found < today:
+        found = found.replace(year=year + 1)
+    return found
+
+
+def parse_when(text: str, *, day: date | None, today: date) -> datetime:
+    """A time of day on `day`, or a full date and time, as an aware Swedish datetime."""
+    value = " ".join(text.strip().replace("T", " ").replace(",", " ").split())
+    if not value:
+        raise FieldError("Ange en tid")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        parsed = None
+    if parsed is not None:
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=STOCKHOLM, second=0, microsecond=0)
+        return parsed.astimezone(STOCKHOLM)
+    parts = value.split(" ", 1)
+    if len(parts) == 2 and any(c in parts[0] for c in "-/"):
+        return local(parse_date(parts[0], today=today), parse_clock(parts[1]))
+    clock = parse_clock(value)
+    if day is None:
+        raise FieldError("Ange datum i fältet Datum, eller datum och tid här")
+    return local(day, clock)
+
+
+@dataclass(frozen=True)
+class PlaceChoice:
+    """What a place field resolved to: the API's Location and the words to read back."""
+
+    location: Location
+    label: str
+
+
+def home_label(traveller: Traveller, *, visible: bool) -> str:
+    """The home as the desk shows it; a protected identity's address stays hidden."""
+    return f"Hemma: {traveller.street}, {traveller.city}" if visible else "Hemma (skyddad adress)"
+
+
+def place_label(place: Place) -> str:
+    return place.name if place.municipality in place.name else f"{place.name}, {place.municipality}"
+
+
+def resolve_place(
+    session: Session, *, choice: str, text: str, traveller: Traveller, visible: bool
+) -> PlaceChoice:
+    """The place a field names: its picked suggestion if the text still shows it, else the
+    typed text (home, a gazetteer place, or a street in a known locality)."""
+    typed = " ".join(text.split())
+    home = PlaceChoice(Location(home=True), home_label(traveller, visible=visible))
+    if choice == "home" and (not typed or typed == home.label):
+        return home
+    if choice.startswith("place:") and choice[6:].isdigit():
+        place = session.get(Place, int(choice[6:]))
+        if place is not None and (not typed or typed == place_label(place)):
+            return PlaceChoice(Location(place_id=place.id), place_label(place))
+    if choice.startswith("address:") and typed == choice[8:]:
+        return _address(session, typed)
+    if not typed:
+        raise FieldError("Ange en plats: skriv och välj i listan")
+    key = search_key(typed)
+    if key in HOME_WORDS or key.startswith("hemma") or _is_home(key, traveller):
+        return home
+    found = search_places(session=session, query=typed, limit=1)
+    if found:
+        return PlaceChoice(Location(place_id=found[0].id), place_label(found[0]))
+    return _address(session, typed)
+
+
+def _is_home(key: str, traveller: Traveller) -> bool:
+    street = search_key(traveller.street)
+    return key.startswith(street) or key == search_key(f"{traveller.street}, {traveller.city}")
+
+
+def _address(session: Session, typed: str) -> PlaceChoice:
+    """A street address placed at its locality (the gazetteer has no street index)."""
+    street, _, town = typed.rpartition(",")
+    locality = search_places(session=session, query=town.strip(), limit=1) if street else []
+    if not locality or len(street.strip()) < 3:
+        raise FieldError(
+            "Hittar inte platsen. Välj i listan, eller skriv gatuadress och ort, "
+            "till exempel Storgatan 5, Östersund"
+        )
+    place = locality[0]
+    address = f"{street.strip()}, {place.municipality if town.strip() == '' else town.strip()}"
+    return PlaceChoice(Location(address=address, lat=place.lat, lon=place.lon), address)
+
+
+def suggested_address(session: Session, typed: str) -> PlaceChoice | None:
+    """The typed text as a street address, when it names a known locality after a comma."""
+    try:
+        return _address(session, typed)
+    except FieldError:
+        return None
+
+
+NEEDS_FIELDS: dict[str, Need] = {
+    "rullstol": Need.WHEELCHAIR,
+    "bar": Need.STRETCHER,
+    "ensamakning": Need.RIDE_ALONE,
+    "framsate": Need.FRONT_SEAT,
+}
+WEEKDAY_FIELDS: dict[str, Weekday] = {
+    "man": Weekday.MON,
+    "tis": Weekday.TUE,
+    "ons": Weekday.WED,
+    "tor": Weekday.THU,
+    "fre": Weekday.FRI,
+    "lor": Weekday.SAT,
+    "son": Weekday.SUN,
+}
+
+
+def needs_from(form: Mapping[str, str]) -> list[Need]:
+    return [need for name, need in NEEDS_FIELDS.items() if form.get(name)]
+
+
+def count(form: Mapping[str, str], name: str, *, most: int = 4) -> int:
+    """A small whole number typed in a field (empty is 0)."""
+    text = form.get(name, "").strip() or "0"
+    if not text.isdigit() or int(text) > most:
+        raise FieldError(f"Skriv ett antal från 0 till {most}")
+    return int(text)
+
+
+def companions_from(form: Mapping[str, str]) -> list[Companion]:
+    """Escorts, adult fellow passengers and children (ages written '5, 8')."""
+    escorts = count(form, "ledsagare", most=2)
+    adults = count(form, "medfoljande")
+    ages_text = form.get("barn", "").replace(",", " ").split()
+    if not all(a.isdigit() and int(a) < 18 for a in ages_text):
+        raise FieldError("Skriv barnens åldrar i år, till exempel 5, 8")
+    return (
+        [Companion(kind=CompanionKind.ESCORT) for _ in range(escorts)]
+        + [Companion(kind=CompanionKind.FELLOW_PASSENGER) for _ in range(adults)]
+        + [Companion(kind=CompanionKind.CHILD, age=int(a)) for a in ages_text]
+    )
+
+
+def weekdays_from(form: Mapping[str, str]) -> list[Weekday]:
+    return [day for name, day in WEEKDAY_FIELDS.items() if form.get(name)]

@@ -1,0 +1,339 @@
+"""The booking desk (/bokning): find the caller, see their card, book, change or cancel.
+
+Keyboard first: the operator types in "Resenär", moves with the arrow keys and picks with
+Enter; the card and a new-booking form appear with Från already set to the home. Every
+action calls the API's use cases (through `desk`, `desk_booking`, `transitions`), so
+scope, masking and audit are the API's. htmx requests get the workspace fragment; the
+same URLs without script render the whole page.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.booking import transitions
+from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
+from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
+from samfard.booking.desk_form import PURPOSES_SV, SERVICES_SV, message_sv
+from samfard.booking.desk_input import NEEDS_FIELDS, home_label
+from samfard.booking.letters import MODES_SV, reason_sv
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.schemas import BookingUpdate
+from samfard.booking.service import update_booking
+from samfard.deps import NowDep, SessionDep, SettingsDep
+from samfard.errors import DomainError, InputError
+from samfard.schemas_common import RecordId
+from samfard.travellers.service import MIN_QUERY, find_travellers
+from samfard.travellers.views import display_name, traveller_public
+from samfard.web.pages import SERVICE_SV, STATUS_SV
+from samfard.web.shell import FormDep, FormErrors, is_htmx, page_router
+from samfard.web.templating import render, templates
+
+router = page_router()
+Desk = Annotated[Actor, require(P.BOOKINGS_WRITE)]
+SearchText = Annotated[str, Query(max_length=100)]
+
+WEEKDAYS_SV = {
+    "man": "Mån",
+    "tis": "Tis",
+    "ons": "Ons",
+    "tor": "Tor",
+    "fre": "Fre",
+    "lor": "Lör",
+    "son": "Sön",
+}
+AIDS_SV = {"wheelchair": "rullstol", "rollator": "rollator", "stretcher": "bår",
+           "guide_dog": "ledarhund", "oxygen": "syrgas"}  # fmt: skip
+WEEKDAYS_SHORT_SV = {"mon": "mån", "tue": "tis", "wed": "ons", "thu": "tor", "fri": "fre",
+                     "sat": "lör", "sun": "sön"}  # fmt: skip
+NEED_OF = {name: need.value for name, need in NEEDS_FIELDS.items()}
+AID_FIELDS = {"wheelchair": "rullstol", "rollator": "rollator", "stretcher": "bar"}
+templates.env.filters.update(
+    mode_sv=lambda mode: MODES_SV.get(mode, mode),
+    aid_sv=lambda aid: AIDS_SV.get(aid, aid),
+    weekday_sv=lambda day: WEEKDAYS_SHORT_SV.get(day, day),
+    reason_sv=reason_sv,
+)
+
+
+def _new_form(card: TravellerCard, now: datetime) -> dict[str, str]:
+    """A new booking's starting values: from home, tomorrow, the traveller's own aids."""
+    traveller = card.traveller
+    values = {
+        "tjanst": "sjukresa",
+        "syfte": "doctor_visit",
+        "fran": home_label(traveller, visible=card.visible),
+        "fran_val": "home",
+        "datum": default_day(now).isoformat(),
+    }
+    for aid in traveller.mobility_aids:
+        if aid in AID_FIELDS:
+            values[AID_FIELDS[aid]] = "1"
+    return values
+
+
+def _services(card: TravellerCard) -> list[tuple[str, str]]:
+    """Sjukresa always; färdtjänst and riksfärdtjänst when a permit is in force."""
+    kinds = {p.kind for p in card.permits}
+    return [
+        (code, name) for code, name in SERVICES_SV.items() if code == "sjukresa" or code in kinds
+    ]
+
+
+def _workspace(
+    request: Request,
+    *,
+    session: SessionDep,
+    actor: Actor,
+    now: datetime,
+    traveller_id: int,
+    form: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    outcome: DeskOutcome | None = None,
+    notice: str | None = None,
+) -> Response:
+    card = traveller_card(session=session, traveller_id=traveller_id, actor=actor, now=now)
+    context = {
+        "card": card,
+        "form": form if form is not None else _new_form(card, now),
+        "errors": errors or FormErrors(),
+        "outcome": outcome,
+        "notice": notice,
+        "services": _services(card),
+        "purposes": list(PURPOSES_SV.items()),
+        "weekdays": WEEKDAYS_SV,
+        "status_sv": STATUS_SV,
+        "service_sv": SERVICE_SV,
+        "need_of": NEED_OF,
+        "now": now,
+    }
+    if is_htmx(request):
+        return render(request, "booking/_workspace.html", context)
+    return render(request, "booking/desk.html", context | {"query": ""})
+
+
+@router.get("/bokning")
+def desk_page(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Desk,
+    resenar: Annotated[RecordId | None, Query()] = None,
+    q: SearchText = "",
+) -> Response:
+    """The desk; with ?resenar=ID the traveller's card and a new booking, with ?q= the
+    matches of a search made without script."""
+    if resenar is not None:
+        return _workspace(request, session=session, actor=actor, now=now, traveller_id=resenar)
+    matches = _matches(session, actor, now, q) if len(q.strip()) >= MIN_QUERY else []
+    return render(request, "booking/desk.html", {"query": q, "matches": matches, "card": None})
+
+
+def _matches(session: SessionDep, actor: Actor, now: datetime, q: str) -> list[dict[str, Any]]:
+    rows, _ = find_travellers(
+        session=session, actor=actor, now=now, query=q.strip(), limit=8, offset=0
+    )
+    shown = []
+    for traveller in rows:
+        public = traveller_public(traveller, actor)
+        shown.append(
+            {
+                "id": traveller.id,
+                "name": display_name(traveller, actor),
+                "number": public.personal_number,
+                "city": public.address.city if public.address else "",
+                "phone": public.phone or "",
+            }
+        )
+    return shown
+
+
+@router.get("/bokning/resenarer")
+def traveller_options(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
+    q: SearchText = "",
+) -> Response:
+    """The options of the Resenär list (name, personnummer or phone, as typed)."""
+    matches = _matches(session, actor, now, q) if len(q.strip()) >= MIN_QUERY else []
+    return render(request, "booking/_traveller_options.html", {"matches": matches})
+
+
+@router.get("/bokning/resenar/{traveller_id}")
+def traveller_workspace(
+    request: Request, traveller_id: RecordId, session: SessionDep, now: NowDep, actor: Desk
+) -> Response:
+    """The card and a new booking for one traveller (what picking in the list loads)."""
+    if not is_htmx(request):
+        return RedirectResponse(f"/bokning?resenar={traveller_id}", status_code=303)
+    return _workspace(request, session=session, actor=actor, now=now, traveller_id=traveller_id)
+
+
+@router.get("/bokning/platser")
+def place_options(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
+    resenar: Annotated[RecordId, Query()],
+    falt: Annotated[str, Query(pattern="^(fran|till)$")],
+    fran: SearchText = "",
+    till: SearchText = "",
+) -> Response:
+    """Suggestions for Från or Till (the field's own text comes under its name): saved
+    places, gazetteer places, the typed address."""
+    text = fran if falt == "fran" else till
+    suggestions = place_suggestions(
+        session=session, traveller_id=resenar, text=text, actor=actor, now=now
+    )
+    return render(
+        request, "booking/_place_options.html", {"suggestions": suggestions, "field": falt}
+    )
+
+
+def _traveller_id(form: dict[str, str]) -> int:
+    text = form.get("resenar_id", "")
+    if not text.isdigit() or not 1 <= int(text) <= 2**31 - 1:
+        raise InputError("Välj först en resenär", field="resenar")
+    return int(text)
+
+
+@router.post("/bokning/forhandsgranska")
+def preview(
+    request: Request, session: SessionDep, now: NowDep, actor: Desk, form: FormDep
+) -> Response:
+    """What booking would give: the rules' decision, the fee, the promised pickup window."""
+    outcome, errors = preview_booking(
+        session=session,
+        form=form,
+        traveller_id=_traveller_id(form),
+        actor=actor,
+        now=now,
+    )
+    return render(
+        request,
+        "booking/_preview.html",
+        {"outcome": outcome, "errors": errors, "status_sv": STATUS_SV},
+    )
+
+
+@router.post("/bokning")
+def create(
+    request: Request, session: SessionDep, now: NowDep, actor: Desk, form: FormDep
+) -> Response:
+    """Book: the reference to read back, or the form again with what to fix."""
+    traveller_id = _traveller_id(form)
+    outcome, errors = book(
+        session=session, form=form, traveller_id=traveller_id, actor=actor, now=now
+    )
+    if outcome is None:
+        return _workspace(
+            request,
+            session=session,
+            actor=actor,
+            now=now,
+            traveller_id=traveller_id,
+            form=form,
+            errors=errors,
+        )
+    return _workspace(
+        request, session=session, actor=actor, now=now, traveller_id=traveller_id, outcome=outcome
+    )
+
+
+@router.post("/bokning/resor/{booking_id}/avbestall")
+def cancel(
+    request: Request,
+    booking_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Desk,
+    form: FormDep,
+) -> Response:
+    """Cancel a coming trip from the card, with the caller's reason."""
+    traveller_id = _traveller_id(form)
+    reason = form.get("orsak", "").strip() or "avbeställd av resenären per telefon"
+    try:
+        booking = transitions.transition(
+            session=session,
+            booking_id=booking_id,
+            target=BookingStatus.CANCELLED,
+            actor=actor,
+            now=now,
+            reason=reason,
+            version=_version(form),
+            late_notice=timedelta(minutes=settings.late_cancellation_minutes),
+        )
+    except DomainError as error:
+        return _workspace(
+            request,
+            session=session,
+            actor=actor,
+            now=now,
+            traveller_id=traveller_id,
+            notice=message_sv(error.message),
+        )
+    late = " Avbeställningen är sen." if booking.late_cancellation else ""
+    return _workspace(
+        request,
+        session=session,
+        actor=actor,
+        now=now,
+        traveller_id=traveller_id,
+        notice=f"Resan {booking.reference} är avbeställd.{late}",
+    )
+
+
+@router.post("/bokning/resor/{booking_id}/andra")
+def change(
+    request: Request,
+    booking_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Desk,
+    form: FormDep,
+) -> Response:
+    """Change a coming trip's needs and note to the driver (what the API lets change)."""
+    traveller_id = _traveller_id(form)
+    needs = [need for name, need in NEEDS_FIELDS.items() if form.get(f"{name}_{booking_id}")]
+    data = BookingUpdate(
+        version=_version(form) or 0,
+        needs=needs,
+        message_to_driver=form.get(f"meddelande_{booking_id}", "").strip() or None,
+    )
+    try:
+        booking = update_booking(
+            session=session, booking_id=booking_id, data=data, actor=actor, now=now
+        )
+    except DomainError as error:
+        return _workspace(
+            request,
+            session=session,
+            actor=actor,
+            now=now,
+            traveller_id=traveller_id,
+            notice=message_sv(error.message),
+        )
+    return _workspace(
+        request,
+        session=session,
+        actor=actor,
+        now=now,
+        traveller_id=traveller_id,
+        notice=f"Resan {booking.reference} är ändrad.",
+    )
+
+
+def _version(form: dict[str, str]) -> int | None:
+    text = form.get("version", "")
+    return int(text) if text.isdigit() and len(text) < 10 else None

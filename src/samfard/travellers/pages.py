@@ -1,0 +1,326 @@
+"""The register (/resenarer): find, register and change travellers, grant permits and
+issue certificates, through the API's use cases (so audit and masking are the API's).
+
+A protected identity stays masked for a user without the right, here as in the API: the
+page shows "Skyddad identitet" and lets them change only what does not reveal it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.deps import NowDep, SessionDep
+from samfard.errors import DomainError
+from samfard.principals.service import list_principals
+from samfard.schemas_common import RecordId
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers import credentials, service
+from samfard.travellers import page_forms as forms
+from samfard.travellers.views import can_see_identity, display_name, traveller_public
+from samfard.web.shell import FormDep, FormErrors, page_router
+from samfard.web.templating import render
+
+router = page_router()
+Reader = Annotated[Actor, require(P.TRAVELLERS_READ)]
+Writer = Annotated[Actor, require(P.TRAVELLERS_WRITE)]
+
+AIDS_SV = {
+    "wheelchair": "Rullstol",
+    "rollator": "Rollator",
+    "stretcher": "Bår (liggande)",
+    "guide_dog": "Ledarhund",
+    "oxygen": "Syrgas",
+}
+PERMIT_FLAGS_SV = {
+    "special_vehicle": "Specialfordon",
+    "escort": "Ledsagare",
+    "front_seat": "Framsäte",
+    "ride_alone": "Ensamåkning",
+    "allergy_free": "Allergisanerat fordon",
+    "guide_dog": "Ledarhund",
+}
+PERMIT_KINDS_SV = {"fardtjanst": "Färdtjänst", "riksfardtjanst": "Riksfärdtjänst"}
+CERTIFICATE_KINDS_SV = {
+    "single_trip": "Enstaka resa",
+    "period": "Period",
+    "treatment_series": "Behandlingsserie",
+}
+MODES_SV = {
+    "taxi": "Taxi",
+    "wheelchair_vehicle": "Rullstolsfordon",
+    "stretcher_vehicle": "Liggande transport",
+}
+
+
+def _municipalities(session: Session) -> list[tuple[str, str]]:
+    return [
+        (p.code, f"{p.name} ({p.code})")
+        for p in list_principals(session=session)
+        if p.kind == "municipality"
+    ]
+
+
+def _labels() -> dict[str, Any]:
+    return {
+        "aids_sv": AIDS_SV,
+        "aid_fields": forms.AIDS_FIELDS,
+        "permit_flags": PERMIT_FLAGS_SV,
+        "permit_kinds": PERMIT_KINDS_SV,
+        "certificate_kinds": CERTIFICATE_KINDS_SV,
+        "modes_sv": MODES_SV,
+    }
+
+
+@router.get("/resenarer")
+def register_page(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Reader,
+    q: Annotated[str, Query(max_length=100)] = "",
+) -> Response:
+    """Find a traveller by name, personnummer or phone."""
+    rows: list[dict[str, Any]] = []
+    total = 0
+    if len(q.strip()) >= service.MIN_QUERY:
+        found, total = service.find_travellers(
+            session=session, actor=actor, now=now, query=q.strip(), limit=20, offset=0
+        )
+        rows = [
+            {"id": t.id, "name": display_name(t, actor), "shown": traveller_public(t, actor)}
+            for t in found
+        ]
+    context = {"query": q, "rows": rows, "total": total, "min_query": service.MIN_QUERY,
+               "may_register": actor.has(P.TRAVELLERS_WRITE)}  # fmt: skip
+    return render(request, "travellers/search.html", context)
+
+
+@router.get("/resenarer/ny")
+def new_traveller_page(request: Request, session: SessionDep, actor: Writer) -> Response:
+    return _new_form(request, session, {"sprak": "sv"}, FormErrors())
+
+
+def _new_form(
+    request: Request, session: Session, form: dict[str, str], errors: FormErrors
+) -> Response:
+    context = {"form": form, "errors": errors, "municipalities": _municipalities(session)}
+    return render(request, "travellers/new.html", context | _labels())
+
+
+@router.post("/resenarer")
+def register_traveller(
+    request: Request, session: SessionDep, now: NowDep, actor: Writer, form: FormDep
+) -> Response:
+    data, errors = forms.traveller_create(session, form)
+    if data is not None:
+        try:
+            traveller = service.register_traveller(session=session, data=data, actor=actor, now=now)
+        except DomainError as error:
+            errors.add(forms.field_of(error.field), _swedish(error))
+        else:
+            return RedirectResponse(f"/resenarer/{traveller.id}?sparat=ny", status_code=303)
+    return _new_form(request, session, form, errors)
+
+
+def _swedish(error: DomainError) -> str:
+    if "already registered" in error.message:
+        return "Personnumret finns redan i registret: sök fram resenären och ändra där"
+    if "check digit" in error.message:
+        return "Personnumret har fel kontrollsiffra: kontrollera det"
+    return error.message
+
+
+@router.get("/resenarer/{traveller_id}")
+def traveller_page(
+    request: Request,
+    traveller_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Reader,
+    sparat: Annotated[str | None, Query(max_length=20)] = None,
+) -> Response:
+    return _card(request, session, actor, now, traveller_id, saved=sparat)
+
+
+def _card(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    traveller_id: int,
+    *,
+    saved: str | None = None,
+    form: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    section: str = "",
+) -> Response:
+    traveller = service.get_traveller(
+        session=session,
+        traveller_id=traveller_id,
+        actor=actor,
+        purpose="traveller register card",
+        now=now,
+    )
+    permits = credentials.list_permits(
+        session=session, traveller_id=traveller_id, actor=actor, now=now
+    )
+    certificates = credentials.list_certificates(
+        session=session, traveller_id=traveller_id, actor=actor, now=now
+    )
+    shown = traveller_public(traveller, actor)
+    visible = can_see_identity(traveller, actor)
+    defaults = _card_defaults(shown, visible, traveller.municipality_code, now)
+    context = {
+        "t": shown,
+        "traveller": traveller,
+        "visible": visible,
+        "permits": permits,
+        "certificates": certificates,
+        "issuer_options": _issuer_options(session, actor),
+        "may_edit": actor.has(P.TRAVELLERS_WRITE),
+        "may_permit": actor.has(P.PERMITS_WRITE),
+        "may_certify": actor.has(P.CERTIFICATES_ISSUE),
+        "may_book": actor.has(P.BOOKINGS_WRITE),
+        "municipalities": _municipalities(session),
+        "form": defaults | (form or {}),
+        "errors": errors or FormErrors(),
+        "section": section,
+        "saved": saved,
+    }
+    return render(request, "travellers/card.html", context | _labels())
+
+
+def _issuer_options(session: Session, actor: Actor) -> list[tuple[str, str]]:
+    if not actor.has(P.CERTIFICATES_ISSUE):
+        return []
+    issuers = credentials.list_issuers(session=session, unit=actor.care_unit)
+    return [(str(i.id), f"{i.name}, {i.unit}") for i in issuers]
+
+
+# The certificate form's fields have their own ids (the permit form uses the plain ones).
+CERTIFICATE_IDS = {"fran_datum": "intyg_fran", "till_datum": "intyg_till", "typ": "typ_intyg"}
+
+
+def _card_defaults(shown: Any, visible: bool, municipality: str, now: datetime) -> dict[str, str]:
+    values = {
+        "version": str(shown.version),
+        "sprak": shown.language,
+        "forare": shown.driver_notes or "",
+        "huvudman": municipality,
+        "fran_datum": now.astimezone(STOCKHOLM).date().isoformat(),
+    }
+    values |= {forms.AIDS_FIELDS[a]: "1" for a in shown.mobility_aids if a in forms.AIDS_FIELDS}
+    if visible and shown.address is not None:
+        values |= {
+            "fornamn": shown.first_name,
+            "efternamn": shown.last_name,
+            "skyddad": "1" if shown.protected_identity else "",
+            "gata": shown.address.street,
+            "postnummer": shown.address.postal_code,
+            "ort": shown.address.city,
+            "kommun": shown.address.municipality_code,
+            "telefon": shown.phone or "",
+            "lat": str(shown.address.lat),
+            "lon": str(shown.address.lon),
+        }
+    return values
+
+
+@router.post("/resenarer/{traveller_id}")
+def update_traveller(
+    request: Request,
+    traveller_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Writer,
+    form: FormDep,
+) -> Response:
+    traveller = service.load_traveller(session=session, traveller_id=traveller_id)
+    data, errors = forms.traveller_update(session, form, visible=can_see_identity(traveller, actor))
+    if data is not None:
+        try:
+            service.update_traveller(
+                session=session, traveller_id=traveller_id, data=data, actor=actor, now=now
+            )
+        except DomainError as error:
+            message = (
+                "Någon annan har ändrat resenären under tiden: läs in sidan igen"
+                if error.field == "version"
+                else error.message
+            )
+            errors.add(
+                "fornamn" if error.field == "version" else forms.field_of(error.field), message
+            )
+        else:
+            return RedirectResponse(f"/resenarer/{traveller_id}?sparat=uppgifter", 303)
+    return _card(
+        request, session, actor, now, traveller_id, form=form, errors=errors, section="uppgifter"
+    )
+
+
+@router.post("/resenarer/{traveller_id}/tillstand")
+def add_permit(
+    request: Request,
+    traveller_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.PERMITS_WRITE)],
+    form: FormDep,
+) -> Response:
+    data, errors = forms.permit_create(form)
+    if data is not None:
+        try:
+            credentials.add_permit(
+                session=session, traveller_id=traveller_id, data=data, actor=actor, now=now
+            )
+        except DomainError as error:
+            errors.add(forms.field_of(error.field), _permit_sv(error))
+        else:
+            return RedirectResponse(f"/resenarer/{traveller_id}?sparat=tillstand", 303)
+    return _card(
+        request, session, actor, now, traveller_id, form=form, errors=errors, section="tillstand"
+    )
+
+
+def _permit_sv(error: DomainError) -> str:
+    if "is before valid_from" in error.message:
+        return "Slutdatum är före startdatum"
+    if error.field in ("kind", "principal"):
+        return "Huvudmannen ger inte den sortens tillstånd: välj kommunen som beslutar"
+    return error.message
+
+
+@router.post("/resenarer/{traveller_id}/intyg")
+def issue_certificate(
+    request: Request,
+    traveller_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
+    form: FormDep,
+) -> Response:
+    traveller = service.load_traveller(session=session, traveller_id=traveller_id)
+    data, found = forms.certificate_create(form, traveller)
+    if data is not None:
+        try:
+            credentials.issue_certificate(
+                session=session, traveller_id=traveller_id, data=data, actor=actor, now=now
+            )
+        except DomainError as error:
+            found.add(forms.field_of(error.field), _permit_sv(error))
+        else:
+            return RedirectResponse(f"/resenarer/{traveller_id}?sparat=intyg", 303)
+    errors = FormErrors()
+    for field_id, message in found.items():
+        errors.add(CERTIFICATE_IDS.get(field_id, field_id), message)
+    return _card(
+        request, session, actor, now, traveller_id, form=form, errors=errors, section="intyg"
+    )

@@ -1,0 +1,21 @@
+"""Every feature's page router, in one list the application includes.
+
+Each feature keeps its pages in its own `pages.py` (templates under
+`web/templates/<feature>/`); add the router here, one line each.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from samfard.access.pages import router as access_pages
+from samfard.booking.pages import router as booking_pages
+from samfard.travellers.pages import router as traveller_pages
+from samfard.web.pages import router as overview_pages
+
+PAGE_ROUTERS: tuple[APIRouter, ...] = (
+    overview_pages,
+    access_pages,
+    booking_pages,
+    traveller_pages,
+)

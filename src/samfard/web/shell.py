@@ -1,0 +1,103 @@
+"""The page shell: which workspace pages exist, who may see each, and how pages render.
+
+The navigation is data, so a user sees exactly the pages their role's permissions allow,
+and a test can check that every listed page answers. A feature's `pages.py` renders with
+`samfard.web.templating.render` and reports form errors as a `FormErrors`, which the
+`error_summary` macro shows at the top of the form with links that lead to the fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+
+from samfard.access.actor import Actor
+from samfard.access.deps import read_form_csrf
+from samfard.access.permissions import Permission as P
+from samfard.access.permissions import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    path: str
+    label: str
+    permission: P
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("/", "Dagens resor", P.BOOKINGS_READ),
+    NavItem("/bokning", "Bokning", P.BOOKINGS_WRITE),
+    NavItem("/resenarer", "Resenärer", P.TRAVELLERS_READ),
+    NavItem("/bedomning", "Bedömning", P.ASSESSMENTS_DECIDE),
+    NavItem("/trafik", "Trafik", P.PLANS_READ),
+    NavItem("/uppfoljning", "Uppföljning", P.REPORTS_READ),
+    NavItem("/admin", "Administration", P.USERS_ADMIN),
+)
+
+ROLE_SV: dict[Role, str] = {
+    Role.SYSTEM_ADMIN: "systemadministratör",
+    Role.PRINCIPAL_ADMIN: "huvudmannens administratör",
+    Role.OPERATOR: "beställningsmottagare",
+    Role.ASSESSOR: "handläggare",
+    Role.CARE_ISSUER: "vårdpersonal",
+    Role.CARRIER_DISPATCHER: "trafikledare hos utförare",
+    Role.DRIVER: "förare",
+    Role.ANALYST: "analytiker",
+    Role.TRAVELLER: "resenär",
+}
+
+
+def nav_for(actor: Actor) -> list[NavItem]:
+    """The workspace pages this actor's role may open, in the order of the day's work."""
+    return [item for item in NAV if actor.has(item.permission)]
+
+
+def home_for(actor: Actor) -> str:
+    """Where a user lands after login: the first workspace page their role may open."""
+    items = nav_for(actor)
+    return items[0].path if items else "/login"
+
+
+@dataclass
+class FormErrors:
+    """Errors of one form, field id to Swedish message, in the order the fields appear.
+    The layout lists them in an error summary; each field shows its own message. A page
+    answers a form with errors with 200 and the form again: a 4xx document is logged as a
+    console error by browsers and is not swapped in by htmx."""
+
+    messages: dict[str, str] = field(default_factory=dict)
+
+    def add(self, field_id: str, message: str) -> None:
+        self.messages.setdefault(field_id, message)
+
+    def get(self, field_id: str) -> str | None:
+        return self.messages.get(field_id)
+
+    def __bool__(self) -> bool:
+        return bool(self.messages)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self.messages.items())
+
+
+def is_htmx(request: Request) -> bool:
+    """Whether htmx made the request (and wants a fragment, not a whole page)."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def page_router() -> APIRouter:
+    """A router for a feature's pages: kept out of the API document, and reading the
+    hidden CSRF field of posted forms before the permission check runs."""
+    return APIRouter(include_in_schema=False, dependencies=[Depends(read_form_csrf)])
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    """A posted form as plain text fields (the page reads it with the desk's own parser;
+    repeated names keep their last value)."""
+    form = await request.form()
+    return {name: value for name, value in form.items() if isinstance(value, str)}
+
+
+FormDep = Annotated[dict[str, str], Depends(form_fields)]

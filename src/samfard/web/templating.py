@@ -1,0 +1,119 @@
+"""The one Jinja2 environment every page renders with, and the Swedish formats it offers.
+
+Every template gets the shell's context (the signed-in actor, the navigation its role may
+use, the CSRF token for forms) from `shell_context`, so a feature's page only passes what
+is its own. Filters format dates, times, numbers and money the Swedish way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from samfard.access.deps import CSRF_FIELD, SESSION_COOKIE, csrf_token_for
+from samfard.errors import DomainError
+from samfard.money import format_kr
+from samfard.timeutil import STOCKHOLM
+from samfard.web.shell import ROLE_SV, nav_for
+
+MONTHS_SV = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+def sv_date(value: date | datetime | None, style: str = "iso") -> str:
+    """A date as Swedes write it: '2026-12-02' (iso), '2 december 2026' (long) or
+    'onsdag 2 december 2026' (day); datetimes are shown in Swedish local time."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(STOCKHOLM).date()
+    if style == "iso":
+        return value.isoformat()
+    long = f"{value.day} {MONTHS_SV[value.month - 1]} {value.year}"
+    return f"{WEEKDAYS_SV[value.weekday()]} {long}" if style == "day" else long
+
+
+def sv_time(value: datetime | None) -> str:
+    """'08:30' in Swedish local time."""
+    return "" if value is None else value.astimezone(STOCKHOLM).strftime("%H:%M")
+
+
+def sv_datetime(value: datetime | None) -> str:
+    """'2026-12-02 08:30' in Swedish local time."""
+    return "" if value is None else value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+
+def sv_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
+    """'12 345,6': a non-breaking space between thousands, a decimal comma."""
+    if value is None:
+        return ""
+    text = f"{Decimal(str(value)):,.{decimals}f}"
+    return text.replace(",", "\u00a0").replace(".", ",")
+
+
+def sv_kr(ore: int | None) -> str:
+    """Öre as '1 234,56 kr'."""
+    return "" if ore is None else format_kr(ore)
+
+
+def shell_context(request: Request) -> dict[str, Any]:
+    """What the base layout needs on every page: who is signed in (set on the request by
+    the permission check), the navigation their role may use, and the CSRF token that
+    forms send as a hidden field and htmx sends as a header."""
+    actor = getattr(request.state, "actor", None)
+    session_token = request.cookies.get(SESSION_COOKIE)
+    return {
+        "actor": actor,
+        "nav": nav_for(actor) if actor is not None else [],
+        "role_sv": ROLE_SV,
+        "current_path": request.url.path,
+        "csrf_token": csrf_token_for(session_token) if session_token else "",
+        "csrf_field": CSRF_FIELD,
+    }
+
+
+templates = Jinja2Templates(
+    directory=Path(__file__).parent / "templates", context_processors=[shell_context]
+)
+templates.env.filters.update(
+    sv_date=sv_date, sv_time=sv_time, sv_datetime=sv_datetime, sv_number=sv_number, sv_kr=sv_kr
+)
+templates.env.globals["stockholm"] = STOCKHOLM
+
+
+def render(
+    request: Request,
+    template: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """Render one template with the shell's context added (see `shell_context`)."""
+    response: HTMLResponse = templates.TemplateResponse(
+        request, template, dict(context or {}), status_code=status_code
+    )
+    return response
+
+
+PAGE_ERROR_TITLES = {
+    403: "Du saknar behörighet",
+    404: "Hittades inte",
+    409: "Uppgifterna har ändrats",
+    422: "Uppgifterna behöver rättas",
+}
+
+
+def page_error(request: Request, error: DomainError) -> HTMLResponse:
+    """A domain error met while showing a page, as a page in the shell (not JSON)."""
+    title = PAGE_ERROR_TITLES.get(error.status, "Något gick fel")
+    return render(request, "error.html", {"title": title, "error": error}, status_code=error.status)

@@ -1,0 +1,353 @@
+"""One test per finding of the black-box probe (issue 10: authorization, protected identity,
+audit). Each failed on the code the probe ran against; the scope rules they check are in
+docs/security.md ("The register", "Day plans and manifests", "Threat model")."""
+
+from __future__ import annotations
+
+import pytest
+from access_world import CARE_UNIT, MONDAY, PROTECTED, PROTECTED_SECRETS
+from fastapi.testclient import TestClient
+from scope_world import (
+    ANNA_SECRETS,
+    CARRIER_22,
+    CARRIER_23,
+    OTHER_UNIT,
+    SIDE_22,
+    ScopeWorld,
+    build_scope_world,
+    certificate,
+    morning_of_the_day,
+)
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from helpers import ANNA, NOW, auth, token_for
+from samfard.access.models import AuditEntry
+from samfard.access.permissions import Role
+from samfard.clock import FixedClock
+
+pytestmark = pytest.mark.usefixtures("quick_passwords")
+
+
+@pytest.fixture
+def world(app_client: TestClient, session: Session) -> ScopeWorld:
+    return build_scope_world(app_client, session)
+
+
+def staff(session: Session, role: Role, name: str, principals: list[str], **scope: object) -> str:
+    return token_for(session, role, now=NOW, username=name, principals=principals, **scope)
+
+
+def leaked(text: str, secrets: tuple[str, ...] = ANNA_SECRETS) -> list[str]:
+    return [s for s in secrets if s in text]
+
+
+# --- Authorization: the traveller register ------------------------------------------------
+
+
+def test_a_municipal_operator_cannot_read_a_region_sjukresa_traveller_living_there(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """Anna lives in Östersund (2380) but only region 23 has dealt with her."""
+    ostersund = staff(session, Role.OPERATOR, "op-2380", ["2380"])
+    for url in (
+        f"/api/v1/travellers/{world.anna}",
+        f"/api/v1/travellers/{world.anna}/permits",
+        f"/api/v1/travellers/{world.anna}/certificates",
+    ):
+        response = app_client.get(url, headers=auth(ostersund))
+        assert response.status_code == 404, url
+        assert leaked(response.text) == []
+    for q in ("Testsson", "Anna", "191212121212"):
+        found = app_client.get("/api/v1/travellers", params={"q": q}, headers=auth(ostersund))
+        assert found.status_code == 200 and found.json()["total"] == 0, q
+
+
+def test_an_operator_of_22_neither_updates_nor_grants_permits_outside_the_register(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    sundsvall = staff(session, Role.OPERATOR, "op-22", SIDE_22)
+    version = app_client.get(f"/api/v1/travellers/{world.anna}", headers=auth(world.desk))
+    patch = app_client.patch(
+        f"/api/v1/travellers/{world.anna}",
+        json={"version": version.json()["version"], "phone": "070-0000000"},
+        headers=auth(sundsvall),
+    )
+    assert patch.status_code == 404
+    permit = {"kind": "fardtjanst", "principal": "2281", "valid_from": "2026-11-01"}
+    outside = app_client.post(
+        f"/api/v1/travellers/{world.anna}/permits", json=permit, headers=auth(sundsvall)
+    )
+    assert outside.status_code == 404
+    # Bo is in the register of 22, but a permit of Östersund (2380) is not 22's to give.
+    foreign = {**permit, "principal": "2380"}
+    given = app_client.post(
+        f"/api/v1/travellers/{world.bo}/permits", json=foreign, headers=auth(sundsvall)
+    )
+    assert given.status_code == 403 and given.json()["field"] == "principal"
+    own = app_client.post(
+        f"/api/v1/travellers/{world.bo}/permits", json=permit, headers=auth(sundsvall)
+    )
+    assert own.status_code == 201, own.text
+
+
+def test_an_assessor_issues_certificates_only_under_their_own_principal(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    assessor = staff(session, Role.ASSESSOR, "assessor-22", SIDE_22)
+    for traveller, principal, issuer, status in (
+        (world.bo, "23", world.issuer_23, 403),  # Bo is theirs, region 23 is not
+        (world.anna, "22", world.issuer_22, 404),  # Anna is not in their register
+        (world.bo, "22", world.issuer_22, 201),
+    ):
+        response = app_client.post(
+            f"/api/v1/travellers/{traveller}/certificates",
+            json=certificate(issuer, principal),
+            headers=auth(assessor),
+        )
+        assert response.status_code == status, response.text
+
+
+def test_permits_and_certificates_of_other_principals_are_not_listed(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """Bo gets a region 23 certificate; region 22's desk sees Bo, not 23's decision."""
+    issued = app_client.post(
+        f"/api/v1/travellers/{world.bo}/certificates",
+        json=certificate(world.issuer_23, "23"),
+        headers=auth(world.admin),
+    )
+    assert issued.status_code == 201
+    sundsvall = staff(session, Role.OPERATOR, "op-22", SIDE_22)
+    listed = app_client.get(f"/api/v1/travellers/{world.bo}/certificates", headers=auth(sundsvall))
+    assert listed.status_code == 200 and listed.json() == []
+
+
+def test_extract_audit_trail_and_fee_ledger_follow_the_register(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    admin_2281 = staff(session, Role.PRINCIPAL_ADMIN, "padmin-2281", ["2281"])
+    # The protected traveller lives in Sundsvall (2281) but travels on region 23's account.
+    for url in (
+        f"/api/v1/travellers/{world.hidden}/extract",
+        f"/api/v1/audit?traveller_id={world.hidden}",
+    ):
+        assert app_client.get(url, headers=auth(admin_2281)).status_code == 404, url
+    sundsvall = staff(session, Role.OPERATOR, "op-22", SIDE_22)
+    ledger = app_client.get(
+        f"/api/v1/fee-ledger/{world.anna}", params={"principal": "22"}, headers=auth(sundsvall)
+    )
+    assert ledger.status_code == 404
+
+
+def test_a_booking_needs_the_traveller_in_the_register(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """Booking a trip on one's own account for a stranger would put them in the register."""
+    from access_world import sjukresa
+
+    sundsvall = staff(session, Role.OPERATOR, "op-22", SIDE_22)
+    body = sjukresa(app_client, sundsvall, world.anna, "22")
+    response = app_client.post("/api/v1/bookings", json=body, headers=auth(sundsvall))
+    assert response.status_code == 404 and response.json()["field"] == "traveller_id"
+    assert leaked(response.text) == []
+
+
+def test_a_known_traveller_joins_a_register_only_when_named_exactly(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    sundsvall = staff(session, Role.OPERATOR, "op-22", SIDE_22)
+    guess = app_client.post(
+        "/api/v1/travellers", json={**ANNA, "first_name": "Annie"}, headers=auth(sundsvall)
+    )
+    assert guess.status_code == 409 and leaked(guess.text) == []
+    protected = app_client.post("/api/v1/travellers", json=PROTECTED, headers=auth(sundsvall))
+    assert protected.status_code == 409
+    assert protected.json()["detail"] == guess.json()["detail"], "the same answer for both"
+    joined = app_client.post("/api/v1/travellers", json=ANNA, headers=auth(sundsvall))
+    assert joined.status_code == 200 and joined.json()["id"] == world.anna
+    card = app_client.get(f"/api/v1/travellers/{world.anna}", headers=auth(sundsvall))
+    assert card.status_code == 200
+    link = session.scalars(
+        select(AuditEntry).where(AuditEntry.traveller_id == world.anna, AuditEntry.action == "link")
+    ).one()
+    assert link.username == "op-22"
+    # Her region 23 bookings stay region 23's.
+    assert (
+        app_client.get(f"/api/v1/bookings/{world.anna_booking}", headers=auth(sundsvall))
+    ).status_code == 403
+
+
+# --- Authorization: day plans, invoice basis, drivers, care units -------------------------
+
+
+def test_an_operator_of_22_reads_only_22s_part_of_the_day_plan(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    sundsvall = staff(session, Role.OPERATOR, "op-22", SIDE_22)
+    response = app_client.get(f"/api/v1/plans/{MONDAY}", headers=auth(sundsvall))
+    assert response.status_code == 200, response.text
+    plan = response.json()
+    assert {r["id"] for r in plan["runs"]} == {world.runs["shared"], world.runs["bo"]}
+    shared = next(r for r in plan["runs"] if r["id"] == world.runs["shared"])
+    theirs = [s for s in shared["stops"] if s["booking_id"] is None]
+    assert len(theirs) == 2, "Anna's pickup and drop-off keep their place in the order"
+    assert all(s["lat"] is None and s["booking_reference"] is None for s in theirs)
+    assert {s["booking_id"] for s in shared["stops"]} == {None, world.bo_booking}
+    assert leaked(response.text, ANNA_SECRETS + PROTECTED_SECRETS + world.anna_references) == []
+    assert str(world.anna_booking) not in {str(s["booking_id"]) for s in shared["stops"]}
+
+
+def test_only_an_account_of_every_principal_plans_the_day(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    sundsvall = staff(session, Role.OPERATOR, "op-22", SIDE_22)
+    response = app_client.post(f"/api/v1/plans/{MONDAY}?time_limit=1", headers=auth(sundsvall))
+    assert response.status_code == 403 and response.json()["field"] == "date"
+
+
+@pytest.mark.parametrize("role", [Role.PRINCIPAL_ADMIN, Role.ANALYST])
+def test_the_invoice_basis_of_another_principals_carrier_is_not_readable(
+    app_client: TestClient, session: Session, world: ScopeWorld, role: Role
+) -> None:
+    caller = staff(session, role, f"{role.value}-22", SIDE_22)
+    for month in ("2026-09", "2026-10", "2026-08"):  # an empty run, 23's trips, nothing
+        response = app_client.get(
+            "/api/v1/reports/invoice-basis",
+            params={"carrier": CARRIER_23, "month": month},
+            headers=auth(caller),
+        )
+        assert response.status_code in (403, 404), (month, response.text)
+        assert "777" not in response.text
+    own = app_client.get(
+        "/api/v1/reports/invoice-basis",
+        params={"carrier": CARRIER_22, "month": "2026-10"},
+        headers=auth(caller),
+    )
+    assert own.status_code == 200 and "777" in own.text
+
+
+def test_an_invoice_basis_run_shared_with_another_principal_is_refused(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """A run carrying trips of 22 and 23 cannot be shown to 22 alone: its cost is both's."""
+    from datetime import date
+
+    from scope_world import add_settled_run
+
+    add_settled_run(session, "s-mixed", CARRIER_22, date(2026, 10, 7), ["22", "23"])
+    caller = staff(session, Role.ANALYST, "analyst-22", SIDE_22)
+    response = app_client.get(
+        "/api/v1/reports/invoice-basis",
+        params={"carrier": CARRIER_22, "month": "2026-10"},
+        headers=auth(caller),
+    )
+    assert response.status_code == 403 and "23" in response.json()["detail"]
+
+
+def test_a_driver_reads_only_their_own_run_today(
+    app_client: TestClient, session: Session, world: ScopeWorld, clock: FixedClock
+) -> None:
+    driver = staff(
+        session, Role.DRIVER, "driver-jt1", [], carrier_id=1, vehicle_id=world.vehicles["shared"]
+    )
+    own = f"/api/v1/runs/{world.runs['shared']}/manifest"
+    assert app_client.get(own, headers=auth(driver)).status_code == 403, "not today yet"
+    clock.current = morning_of_the_day()
+    assert app_client.get(own, headers=auth(driver)).status_code == 200
+    same_carrier = f"/api/v1/runs/{world.runs['hidden']}/manifest"
+    assert app_client.get(same_carrier, headers=auth(driver)).status_code == 403
+    unlinked = staff(session, Role.DRIVER, "driver-nolink", [], carrier_id=1)
+    assert app_client.get(own, headers=auth(unlinked)).status_code == 403
+
+
+def test_a_care_issuer_sees_only_the_bookings_of_their_care_unit(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    other = staff(session, Role.CARE_ISSUER, "ortopedi", ["23"], care_unit=OTHER_UNIT)
+    listed = app_client.get("/api/v1/bookings", headers=auth(other)).json()
+    assert listed["total"] == 0 and leaked(str(listed)) == []
+    for booking in (world.anna_booking, world.anna_care_booking):
+        response = app_client.get(f"/api/v1/bookings/{booking}", headers=auth(other))
+        assert response.status_code == 403
+    dialysis = staff(session, Role.CARE_ISSUER, "dialys", ["23"], care_unit=CARE_UNIT)
+    mine = app_client.get("/api/v1/bookings", headers=auth(dialysis)).json()
+    assert [b["id"] for b in mine["items"]] == [world.anna_care_booking]
+
+
+# --- Protected identity ---------------------------------------------------------------------
+
+
+def test_the_decision_letter_hides_a_protected_home_address(
+    app_client: TestClient, world: ScopeWorld
+) -> None:
+    response = app_client.get(
+        f"/api/v1/bookings/{world.hidden_booking}/decision-letter", headers=auth(world.desk)
+    )
+    assert response.status_code == 200, response.text
+    assert leaked(response.text, PROTECTED_SECRETS) == []
+    assert "Skyddad adress" in response.text
+
+
+def test_a_protected_address_on_a_manifest_reaches_only_the_driver_of_the_run(
+    app_client: TestClient, session: Session, world: ScopeWorld, clock: FixedClock
+) -> None:
+    url = f"/api/v1/runs/{world.runs['hidden']}/manifest"
+    clock.current = morning_of_the_day()
+    dispatcher = staff(session, Role.CARRIER_DISPATCHER, "disp-1", [], carrier_id=1)
+    for token in (world.admin, dispatcher):
+        response = app_client.get(url, headers=auth(token))
+        assert response.status_code == 200, response.text
+        assert leaked(response.text, PROTECTED_SECRETS) == []
+        home = response.json()["stops"][0]
+        assert home["lat"] is None and home["message_to_driver"] is None
+    driver = staff(
+        session, Role.DRIVER, "driver-jt3", [], carrier_id=1, vehicle_id=world.vehicles["hidden"]
+    )
+    manifest = app_client.get(url, headers=auth(driver))
+    home = manifest.json()["stops"][0]
+    assert "Dolda gränd" in home["address"] and home["lat"] is not None
+    assert leaked(manifest.text, ("Hemlig", "Gömdsson", "198001010001", "9998877")) == []
+
+
+@pytest.mark.parametrize("q", ["Hemlig", "Gömdsson", "Hemlig Gömdsson", "19800101", "800101-0001"])
+def test_search_never_matches_a_protected_identity_on_hidden_fields(
+    app_client: TestClient, session: Session, world: ScopeWorld, q: str
+) -> None:
+    found = app_client.get("/api/v1/travellers", params={"q": q}, headers=auth(world.desk))
+    assert found.status_code == 200 and found.json()["total"] == 0, "no confirmed guess"
+    trusted = staff(session, Role.OPERATOR, "trusted", ["*"], may_see_protected=True)
+    seen = app_client.get("/api/v1/travellers", params={"q": q}, headers=auth(trusted)).json()
+    assert [t["id"] for t in seen["items"]] == [world.hidden]
+
+
+@pytest.mark.parametrize("q", ["%", "%%%", "___", "a%b", None])
+def test_search_takes_wildcards_literally_and_needs_a_real_query(
+    app_client: TestClient, world: ScopeWorld, q: str | None
+) -> None:
+    params = {} if q is None else {"q": q}
+    response = app_client.get("/api/v1/travellers", params=params, headers=auth(world.admin))
+    if response.status_code == 422:
+        assert response.json()["field"] == "q"
+    else:
+        assert response.status_code == 200 and response.json()["total"] == 0, q
+    assert len(q or "") >= 3 or response.status_code == 422
+
+
+# --- Audit ------------------------------------------------------------------------------------
+
+
+def test_series_plan_and_user_trail_reads_are_audited(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    def entries() -> int:
+        return session.scalar(select(func.count(AuditEntry.id))) or 0
+
+    for url in (
+        f"/api/v1/series/{world.anna_series}",
+        f"/api/v1/plans/{MONDAY}",
+        f"/api/v1/audit?user_id={world.user_23}",
+    ):
+        before = entries()
+        assert app_client.get(url, headers=auth(world.admin)).status_code == 200, url
+        assert entries() > before, f"{url} returned personal data without an audit entry"

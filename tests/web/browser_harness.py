@@ -1,0 +1,217 @@
+"""The shared harness for browser tests of the operator pages.
+
+One live server per test session, on a migrated SQLite database holding a demo-like day
+(the demo's generator and loader, the demo fleet and a stored plan), and one user per
+workspace role. Tests log in as a role with `login(browser, role)`, check accessibility
+with `assert_no_axe_violations(page)` (axe-core, vendored from npm beside this file), and
+collect console errors with `ConsoleErrors`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import uvicorn
+from playwright.sync_api import Browser, ConsoleMessage, Page
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import SYSTEM
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.app import create_app
+from samfard.config import Settings
+from samfard.costs.service import load_contract_files
+from samfard.db import make_engine, upgrade
+from samfard.demo.generator import generate_day
+from samfard.demo.loader import load_day
+from samfard.dispatch.fleet import load_demo_fleet
+from samfard.dispatch.service import plan_day
+from samfard.reference import load_reference_data
+from samfard.timeutil import STOCKHOLM
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PASSWORD = "browser-test-42"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+DEMO_TRIPS = 60
+DEMO_SEED = 5
+
+# One user per workspace role; the username is the role's name.
+USERS: dict[str, Role] = {
+    "operator": Role.OPERATOR,
+    "assessor": Role.ASSESSOR,
+    "analyst": Role.ANALYST,
+    "admin": Role.SYSTEM_ADMIN,
+    "principal_admin": Role.PRINCIPAL_ADMIN,
+}
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    base_url: str
+    day: date
+    database_url: str
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def build_world(database_url: str, day: date) -> None:
+    """Migrate, then load what the demo loads (the day, fleet, contracts, a plan) through
+    the same functions `samfard demo` uses, and one user per role."""
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    now = datetime.now(STOCKHOLM)
+    with Session(engine) as session:
+        load_reference_data(session=session)
+        load_day(session=session, demo=generate_day(day, seed=DEMO_SEED, trips=DEMO_TRIPS))
+        load_demo_fleet(session, scale=0.2)
+        session.commit()
+        load_contract_files(session)
+        plan_day(
+            session=session,
+            day=day,
+            actor=SYSTEM,
+            now=now,
+            time_limit_s=2,
+            seed=DEMO_SEED,
+            osrm_url=None,
+        )
+        for username, role in USERS.items():
+            create_user(
+                session=session,
+                username=username,
+                password=PASSWORD,
+                role=role,
+                now=now,
+                display_name=username.capitalize(),
+                principal_codes=["*"],
+            )
+    engine.dispose()
+
+
+def serve(database_url: str, day: date) -> Iterator[LiveServer]:
+    """Run the real application with uvicorn in a thread until the generator is closed."""
+    engine = make_engine(database_url)
+    port = _free_port()
+    app = create_app(Settings(database_url=database_url, secure_cookies=False), engine=engine)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.05)
+    assert server.started, "the test server did not start"
+    yield LiveServer(f"http://127.0.0.1:{port}", day, database_url)
+    server.should_exit = True
+    thread.join(timeout=10)
+    engine.dispose()
+
+
+def demo_day() -> date:
+    """The demo's day: tomorrow in Sweden, as `samfard demo` uses."""
+    return datetime.now(STOCKHOLM).date() + timedelta(days=1)
+
+
+@dataclass
+class ConsoleErrors:
+    """Collects console errors and uncaught page errors; `assert_none` fails with them."""
+
+    page: Page
+    messages: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.messages.append(f"pageerror: {error}"))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.messages.append(f"console: {message.text} ({message.location.get('url')})")
+
+    def assert_none(self) -> None:
+        assert not self.messages, "errors in the browser console:\n" + "\n".join(self.messages)
+
+
+# A 1x1 transparent PNG: what every map tile request gets, so tests never leave the machine.
+BLANK_TILE = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
+)
+
+
+def new_page(browser: Browser, **context: object) -> Page:
+    """A page in a fresh Swedish browser context whose requests to other hosts (map tiles)
+    are answered locally with a blank tile."""
+    options: dict[str, object] = {"locale": "sv-SE", "timezone_id": "Europe/Stockholm"}
+    options.update(context)
+    browser_context = browser.new_context(**options)  # type: ignore[arg-type]
+    browser_context.route(
+        lambda url: not url.startswith("http://127.0.0.1"),
+        lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
+    )
+    browser_context.set_default_timeout(10_000)  # a page here answers in well under a second
+    return browser_context.new_page()
+
+
+def login(browser: Browser, server: LiveServer, username: str, **context: object) -> Page:
+    """A new browser context logged in as `username` through the login form."""
+    page = new_page(browser, **context)
+    page.goto(server.url("/login"))
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill(PASSWORD)
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(lambda url: not url.endswith("/login"))
+    return page
+
+
+SERIOUS = ("serious", "critical")
+
+
+def axe_violations(page: Page, impacts: tuple[str, ...] = SERIOUS) -> list[dict[str, object]]:
+    """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page as it is now."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        """async () => await axe.run(document, {
+            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}
+        })"""
+    )
+    return [v for v in results["violations"] if v["impact"] in impacts]
+
+
+def assert_no_axe_violations(page: Page) -> None:
+    """Fail on any serious or critical axe-core violation, naming the rule and nodes."""
+    found = axe_violations(page)
+    summary = [
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],  # type: ignore[index, union-attr]
+        }
+        for v in found
+    ]
+    assert not found, "axe-core violations:\n" + json.dumps(summary, indent=1, ensure_ascii=False)
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a screenshot under docs/screenshots/ (shown in the README)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

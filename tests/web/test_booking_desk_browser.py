@@ -1,0 +1,257 @@
+"""The booking desk in a real browser: a phone booking from search to reference with the
+keyboard alone, the generic walk-through (fill and click), cancelling from the card, a
+dialysis series, and the desk at phone width. Each page passes axe-core with no serious
+or critical violation and logs no console error."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from browser_harness import (
+    ConsoleErrors,
+    LiveServer,
+    assert_no_axe_violations,
+    login,
+    screenshot,
+)
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.booking.models import Booking, Series
+from samfard.db import make_engine
+from samfard.geo.models import Place
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Permit, Traveller
+
+pytestmark = pytest.mark.browser
+REFERENCE = re.compile(r"SF-[A-Z2-9]{8}")
+
+
+@pytest.fixture(scope="module")
+def db(live_server: LiveServer) -> Iterator[Session]:
+    """A session on the served database, to pick travellers and check what was stored."""
+    engine = make_engine(live_server.database_url)
+    with Session(engine) as session:
+        yield session
+    engine.dispose()
+
+
+def travellers(db: Session, count: int) -> list[Traveller]:
+    """Travellers with unprotected identities and distinct surnames (so a name finds one)."""
+    rows = db.scalars(
+        select(Traveller).where(Traveller.protected_identity.is_(False)).order_by(Traveller.id)
+    ).all()
+    chosen: dict[str, Traveller] = {}
+    for t in rows:
+        if sum(t.last_name == o.last_name for o in rows) == 1:
+            chosen.setdefault(t.last_name, t)
+    assert len(chosen) >= count
+    return list(chosen.values())[:count]
+
+
+def booked(db: Session, reference: str) -> Booking:
+    db.rollback()  # a fresh snapshot: see what the server committed since
+    return db.scalars(select(Booking).where(Booking.reference == reference)).one()
+
+
+def receipt_reference(page: Page) -> str:
+    receipt = page.locator("#kvitto")
+    receipt.wait_for()
+    found = REFERENCE.search(receipt.inner_text())
+    assert found, receipt.inner_text()
+    return found.group()
+
+
+def test_phone_booking_from_search_to_reference_with_the_keyboard_alone(
+    live_server: LiveServer, browser: Browser, db: Session
+) -> None:
+    who = travellers(db, 1)[0]
+    page = login(browser, live_server, "operator")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url("/bokning"))
+    assert page.evaluate("document.activeElement.id") == "resenar", "the search has focus"
+    assert_no_axe_violations(page)
+    page.keyboard.type(who.last_name[:5], delay=20)
+    page.get_by_role("option", name=re.compile(re.escape(who.last_name))).wait_for()
+    assert page.get_by_label("Resenär").get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    active = page.get_by_label("Resenär").get_attribute("aria-activedescendant")
+    assert active and page.locator(f"#{active}").get_attribute("aria-selected") == "true"
+    page.keyboard.press("Enter")
+    page.get_by_role("heading", name=f"{who.first_name} {who.last_name}").wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'till'")
+    assert page.get_by_label("Från").input_value().startswith("Hemma: ")
+    page.keyboard.type("Östersunds sjukhus", delay=10)
+    page.get_by_role("option", name=re.compile("Östersunds sjukhus")).first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.get_by_label("Till").input_value() == "Östersunds sjukhus"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "besok"
+    page.keyboard.type("10:30")
+    page.keyboard.press("Enter")
+    reference = receipt_reference(page)
+    booking = booked(db, reference)
+    assert booking.traveller_id == who.id and booking.channel == "phone"
+    leg = booking.legs[0]
+    assert leg.origin_place_id is None and leg.origin_lat == who.lat, "from home"
+    assert leg.destination_address.startswith("Östersunds sjukhus")
+    assert leg.appointment_at is not None
+    local = leg.appointment_at.astimezone(STOCKHOLM)
+    assert (local.date(), local.strftime("%H:%M")) == (live_server.day, "10:30")
+    assert reference in page.locator(".traveller-card").inner_text(), "listed on the card"
+    assert_no_axe_violations(page)
+    screenshot(page, "bokning")
+    errors.assert_none()
+    page.context.close()
+
+
+def test_walkthrough_fills_and_clicks_then_cancels_from_the_card(
+    live_server: LiveServer, browser: Browser, db: Session
+) -> None:
+    """What a generic walk-through does: type part of a name, pick the first match, fill
+    Från, Till and Tid för besök, press Boka. An empty form first shows the error summary."""
+    who = travellers(db, 2)[1]
+    page = login(browser, live_server, "operator")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url("/bokning"))
+    page.get_by_label("Resenär").fill(who.last_name[:4])
+    page.get_by_role("option").first.click()
+    page.get_by_label("Till").wait_for()
+    page.get_by_role("button", name="Boka").click()
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert summary.get_by_role("link").count() >= 2
+    assert_no_axe_violations(page)
+    summary.get_by_role("link", name=re.compile("plats")).click()
+    assert page.evaluate("document.activeElement.id") == "till"
+    page.get_by_label("Från").fill("Östersund")
+    page.get_by_label("Till").fill("Östersunds sjukhus")
+    page.get_by_label("Tid för besök").fill(f"{live_server.day.isoformat()} 10:00")
+    page.get_by_role("button", name="Boka").click()
+    reference = receipt_reference(page)
+    booking = booked(db, reference)
+    assert booking.legs[0].origin_address == "Östersund, Östersund"
+    row = page.locator(f"tr[data-ref='{reference}']")
+    row.get_by_text("Ändra eller avbeställ").click()
+    row.get_by_label("Orsak").fill("Besöket är inställt")
+    row.get_by_role("button", name="Avbeställ resa").click()
+    page.get_by_text(f"Resan {reference} är avbeställd").wait_for()
+    assert booked(db, reference).status == "cancelled"
+    errors.assert_none()
+    page.context.close()
+
+
+def test_dialysis_series_three_days_a_week(
+    live_server: LiveServer, browser: Browser, db: Session
+) -> None:
+    who = travellers(db, 3)[2]
+    page = login(browser, live_server, "operator")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url(f"/bokning?resenar={who.id}"))
+    first = live_server.day + timedelta(days=7 - live_server.day.weekday() + 7)  # a Monday
+    last = first + timedelta(days=13)
+    page.get_by_label("Till").fill("Sundsvalls sjukhus dialys")
+    page.get_by_role("option", name=re.compile("Sundsvalls sjukhus dialys")).first.click()
+    page.get_by_label("Tid för besök").fill("07:30")
+    page.get_by_label("Syfte").select_option("dialysis")
+    page.get_by_label("Boka även returresa").check()
+    page.get_by_label("Retur, hämtas klockan").fill("12:30")
+    page.get_by_label("Boka som serie").check()
+    for day in ("Mån", "Ons", "Fre"):
+        page.get_by_label(day, exact=True).check()
+    page.get_by_label("Första datum").fill(first.isoformat())
+    page.get_by_label("Sista datum").fill(last.isoformat())
+    page.get_by_role("button", name="Visa bedömning").click()
+    page.locator("#forhandsvisning").get_by_text("6 resor").wait_for()
+    page.get_by_role("button", name="Boka").click()
+    receipt = page.locator("#kvitto")
+    receipt.get_by_text("Serien är bokad").wait_for()
+    assert "6 resor" in receipt.inner_text()
+    db.rollback()  # a fresh snapshot: see what the server committed since
+    series = db.scalars(
+        select(Series).where(Series.traveller_id == who.id).order_by(Series.id.desc())
+    ).first()
+    assert series is not None and series.weekdays == ["mon", "wed", "fri"]
+    trips = db.scalars(select(Booking).where(Booking.series_id == series.id)).all()
+    days = sorted(b.service_date for b in trips)
+    assert days == [first + timedelta(days=d) for d in (0, 2, 4, 7, 9, 11)]
+    assert all(b.purpose == "dialysis" and len(b.legs) == 2 for b in trips)
+    assert_no_axe_violations(page)
+    screenshot(page, "bokning-dialysserie")
+    errors.assert_none()
+    page.context.close()
+
+
+def test_the_desk_works_at_phone_width(
+    live_server: LiveServer, browser: Browser, db: Session
+) -> None:
+    who = travellers(db, 4)[3]
+    page = login(browser, live_server, "operator", viewport={"width": 390, "height": 844})
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url("/bokning"))
+    page.get_by_label("Resenär").fill(who.last_name[:5])
+    page.get_by_role("option").first.click()
+    page.get_by_label("Till").fill("Östersunds sjukhus")
+    page.get_by_label("Tid för besök").fill("11:15")
+    page.get_by_role("button", name="Boka").click()
+    receipt_reference(page)
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page is {overflow} px wider than the phone"
+    assert_no_axe_violations(page)
+    screenshot(page, "bokning-mobil")
+    errors.assert_none()
+    page.context.close()
+
+
+def test_an_approved_trip_shows_the_promised_pickup_window_before_and_after(
+    live_server: LiveServer, browser: Browser, db: Session
+) -> None:
+    """Färdtjänst with a permit is approved by the rules and inserted live into the day's
+    plan: the preview and the receipt give the same promised window, and it is stored."""
+    db.rollback()
+    candidates = db.scalars(
+        select(Traveller)
+        .join(Permit, Permit.traveller_id == Traveller.id)
+        .where(
+            Permit.kind == "fardtjanst",
+            Permit.principal_code.in_(("2281", "2280", "2283")),  # fees by distance, no bus fare
+            Traveller.protected_identity.is_(False),
+        )
+        .order_by(Traveller.id)
+    ).all()
+    # A taxi rider: the small test fleet has few wheelchair places to insert into.
+    who = next((t for t in candidates if "wheelchair" not in t.mobility_aids), None)
+    assert who is not None
+    town = db.scalars(
+        select(Place)
+        .where(Place.municipality_code == who.municipality_code, Place.name != who.city)
+        .where(Place.kind.in_(("locality", "health_centre")))
+        .order_by(Place.id)
+    ).first()
+    assert town is not None
+    page = login(browser, live_server, "operator")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url(f"/bokning?resenar={who.id}"))
+    page.get_by_label("Tjänst").select_option("fardtjanst")
+    page.get_by_label("Syfte").select_option("visit")
+    page.get_by_label("Till").fill(town.name)
+    page.get_by_label("Hämtningstid").fill("13:40")
+    page.get_by_role("button", name="Visa bedömning").click()
+    preview = page.locator("#forhandsvisning")
+    expect(preview).to_contain_text("Beviljas enligt reglerna")
+    window = re.search(r"hämtas mellan (\d\d:\d\d) och (\d\d:\d\d)", preview.inner_text())
+    assert window, preview.inner_text()
+    page.get_by_role("button", name="Boka").click()
+    receipt = page.locator("#kvitto")
+    receipt.wait_for()
+    assert f"Bilen kommer mellan {window.group(1)} och {window.group(2)}" in receipt.inner_text()
+    leg = booked(db, receipt_reference(page)).legs[0]
+    assert leg.promised_pickup_from is not None
+    assert leg.promised_pickup_from.astimezone(STOCKHOLM).strftime("%H:%M") == window.group(1)
+    errors.assert_none()
+    page.context.close()

@@ -1,0 +1,73 @@
+"""Reading what an operator types at the booking desk (no database): Swedish times and
+dates in the forms people write them, and companions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import pytest
+
+from samfard.booking.desk_input import (
+    FieldError,
+    companions_from,
+    parse_clock,
+    parse_date,
+    parse_when,
+)
+from samfard.booking.schemas import CompanionKind
+from samfard.timeutil import STOCKHOLM
+
+TODAY = date(2026, 12, 1)
+DAY = date(2026, 12, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("10:30", time(10, 30)), ("10.30", time(10, 30)), ("1030", time(10, 30)),
+     ("kl 9", time(9, 0)), ("kl. 07:05", time(7, 5)), ("0", time(0, 0))],
+)  # fmt: skip
+def test_clock_times_in_the_ways_people_write_them(text: str, expected: time) -> None:
+    assert parse_clock(text) == expected
+
+
+@pytest.mark.parametrize("text", ["25:00", "10:61", "tio", "10:3", "12345"])
+def test_impossible_clock_times_are_refused_in_swedish(text: str) -> None:
+    with pytest.raises(FieldError, match="10:30"):
+        parse_clock(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-12-02 10:00", "2026-12-02T10:00", "2026-12-02T10:00:00", "2026-12-02, 10:00",
+     "2/12 10:00", "2/12/2026 10.00", "2026-12-02T10:00:00+01:00", "2026-12-02T09:00:00Z"],
+)  # fmt: skip
+def test_full_dates_and_times_ignore_the_form_date(text: str) -> None:
+    at = parse_when(text, day=date(2027, 1, 1), today=TODAY)
+    assert at == datetime(2026, 12, 2, 10, 0, tzinfo=STOCKHOLM)
+    assert at.utcoffset() is not None
+
+
+def test_a_bare_time_falls_on_the_form_date_in_swedish_time() -> None:
+    summer = parse_when("10:00", day=date(2027, 6, 1), today=TODAY)
+    assert summer.isoformat() == "2027-06-01T10:00:00+02:00"
+    with pytest.raises(FieldError, match="Datum"):
+        parse_when("10:00", day=None, today=TODAY)
+
+
+def test_day_and_month_without_year_is_the_next_such_day() -> None:
+    assert parse_date("2/12", today=TODAY) == date(2026, 12, 2)
+    assert parse_date("5/1", today=TODAY) == date(2027, 1, 5)
+    with pytest.raises(FieldError):
+        parse_date("31/2", today=TODAY)
+
+
+def test_companions_are_escorts_adults_and_children_with_ages() -> None:
+    found = companions_from({"ledsagare": "1", "medfoljande": "", "barn": "5, 8"})
+    assert [c.kind for c in found] == [
+        CompanionKind.ESCORT, CompanionKind.CHILD, CompanionKind.CHILD,
+    ]  # fmt: skip
+    assert [c.age for c in found] == [None, 5, 8]
+    with pytest.raises(FieldError, match="åldrar"):
+        companions_from({"barn": "fem"})
+    with pytest.raises(FieldError, match="0 till 2"):
+        companions_from({"ledsagare": "3"})

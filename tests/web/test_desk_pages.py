@@ -1,0 +1,168 @@
+"""The booking desk's pages over HTTP, on SQLite and PostgreSQL: a booking from the form
+is the API's booking, the preview stores nothing, errors link to their fields, protected
+identities stay masked, travellers are found by phone."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from helpers import ANNA, NOW, STRONG_PASSWORD, auth, register, token_for
+from samfard.access.deps import CSRF_COOKIE
+from samfard.access.models import AuditEntry
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.booking.models import Booking
+from samfard.timeutil import STOCKHOLM
+
+MONDAY = date(2026, 11, 23)
+REFERENCE = re.compile(r"SF-[A-Z2-9]{8}")
+
+
+@pytest.fixture
+def desk(app_client: TestClient, session: Session) -> TestClient:
+    """The client logged in to the pages as an operator (session and CSRF cookies)."""
+    create_user(session=session, username="desk-operator", password=STRONG_PASSWORD,
+                role=Role.OPERATOR, now=NOW, principal_codes=["*"])  # fmt: skip
+    answer = app_client.post(
+        "/login",
+        data={"username": "desk-operator", "password": STRONG_PASSWORD},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303
+    return app_client
+
+
+@pytest.fixture
+def anna(app_client: TestClient, session: Session) -> int:
+    return register(app_client, token_for(session, Role.OPERATOR, now=NOW, username="api-op"))
+
+
+def form(traveller_id: int, client: TestClient, **fields: str) -> dict[str, str]:
+    values = {
+        "csrf_token": client.cookies[CSRF_COOKIE],
+        "resenar_id": str(traveller_id),
+        "tjanst": "sjukresa",
+        "syfte": "treatment",
+        "fran": "Hemma: Storgatan 1, Östersund",
+        "fran_val": "home",
+        "till": "Östersunds sjukhus",
+        "till_val": "",
+        "datum": MONDAY.isoformat(),
+        "besok": "09:30",
+        "retur": "1",
+        "retur_tid": "12:00",
+        "rullstol": "1",
+        "ledsagare": "1",
+    }
+    values.update(fields)
+    return values
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count(Booking.id))) or 0
+
+
+def test_a_booking_made_at_the_desk_is_the_apis_booking(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    answer = desk.post("/bokning", data=form(anna, desk))
+    assert answer.status_code == 200
+    found = REFERENCE.search(answer.text.split('id="kvitto"')[1])
+    assert found, "the receipt shows the reference to read back"
+    booking = session.scalars(select(Booking).where(Booking.reference == found.group())).one()
+    assert (booking.traveller_id, booking.service, booking.principal_code) == (
+        anna,
+        "sjukresa",
+        "23",
+    )
+    assert booking.channel == "phone" and booking.needs == ["wheelchair"]
+    assert booking.companions == [{"kind": "escort", "age": None}]
+    out, back = sorted(booking.legs, key=lambda leg: leg.seq)
+    assert out.origin_address == "Storgatan 1, Östersund"
+    assert out.destination_address.startswith("Östersunds sjukhus")
+    assert out.appointment_at is not None
+    assert out.appointment_at.astimezone(STOCKHOLM).isoformat() == "2026-11-23T09:30:00+01:00"
+    assert back.return_of_seq == 0 and back.destination_address == "Storgatan 1, Östersund"
+    assert back.requested_pickup_at is not None
+    assert back.requested_pickup_at.astimezone(STOCKHOLM).strftime("%H:%M") == "12:00"
+    assert booking.decision is not None, "assessed in the same transaction, as by the API"
+
+
+def test_the_preview_stores_nothing_but_the_audit_of_its_read(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    before = count(session)
+    answer = desk.post("/bokning/forhandsgranska", data=form(anna, desk))
+    assert answer.status_code == 200
+    assert "Egenavgift" in answer.text and "Utresa" in answer.text
+    assert any(
+        verdict in answer.text
+        for verdict in ("Beviljas enligt reglerna", "Går till handläggare", "Avslås enligt")
+    )
+    assert count(session) == before
+    purposes = session.scalars(
+        select(AuditEntry.purpose).where(AuditEntry.traveller_id == anna)
+    ).all()
+    assert "booking preview" in purposes
+
+
+def test_errors_are_summarised_with_links_to_their_fields(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    before = count(session)
+    answer = desk.post("/bokning", data=form(anna, desk, till="", besok="", retur=""))
+    assert answer.status_code == 200
+    summary = answer.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#till"' in summary and 'href="#besok"' in summary
+    assert 'aria-invalid="true"' in answer.text
+    assert count(session) == before
+
+
+def test_a_service_refusal_lands_on_its_field(desk: TestClient, anna: int) -> None:
+    """Färdtjänst without a permit: the service refuses, the form says so at Tjänst."""
+    answer = desk.post("/bokning", data=form(anna, desk, tjanst="fardtjanst"))
+    summary = answer.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#tjanst"' in summary and "saknar tillstånd för färdtjänst" in summary
+
+
+def test_a_past_time_is_refused_in_swedish(desk: TestClient, anna: int) -> None:
+    answer = desk.post("/bokning", data=form(anna, desk, datum="2026-11-19", retur=""))
+    assert "Tiden har redan passerat" in answer.text
+
+
+def test_a_form_post_without_the_csrf_field_is_refused(desk: TestClient, anna: int) -> None:
+    fields = form(anna, desk)
+    del fields["csrf_token"]
+    assert desk.post("/bokning", data=fields).status_code == 403
+
+
+def test_travellers_are_found_by_phone_number_as_written(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    token = token_for(session, Role.OPERATOR, now=NOW, username="phone-op")
+    for written in ("070-123 45 67", "0701234567", "+46 70 123 45 67"):
+        options = desk.get("/bokning/resenarer", params={"q": written})
+        assert f'data-value="{anna}"' in options.text, written
+        api = desk.get("/api/v1/travellers", params={"q": written}, headers=auth(token))
+        assert [t["id"] for t in api.json()["items"]] == [anna], written
+
+
+def test_a_protected_identity_stays_masked_on_the_card(desk: TestClient, session: Session) -> None:
+    hidden = dict(ANNA, personal_number="19800101-0001", first_name="Hemlig",
+                  last_name="Gömdsson", protected_identity=True)  # fmt: skip
+    traveller = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="p-op"), hidden)
+    card = desk.get("/bokning", params={"resenar": traveller})
+    assert card.status_code == 200
+    for secret in ("Hemlig", "Gömdsson", "19800101", "Storgatan", "070-1234567"):
+        assert secret not in card.text, secret
+    assert "Skyddad identitet" in card.text and "Hemma (skyddad adress)" in card.text
+    options = desk.get("/bokning/resenarer", params={"q": "Hemlig"})
+    assert "Hemlig" not in options.text and "Skyddad identitet" in options.text
+    places = desk.get("/bokning/platser", params={"resenar": traveller, "falt": "fran", "fran": ""})
+    assert "Storgatan" not in places.text

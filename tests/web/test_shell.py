@@ -1,0 +1,72 @@
+"""The page shell without a browser: navigation per role, Swedish formats, the CSRF
+field of page forms."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from helpers import NOW, STRONG_PASSWORD
+from samfard.access.actor import Actor
+from samfard.access.deps import CSRF_COOKIE
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.timeutil import STOCKHOLM
+from samfard.web.shell import home_for, nav_for
+from samfard.web.templating import sv_date, sv_datetime, sv_kr, sv_number, sv_time
+
+
+def _actor(role: Role) -> Actor:
+    return Actor(user_id=1, username="u", role=role, principal_codes=frozenset({"*"}))
+
+
+def test_navigation_lists_only_pages_the_role_may_open() -> None:
+    assert [i.path for i in nav_for(_actor(Role.OPERATOR))] == [
+        "/",
+        "/bokning",
+        "/resenarer",
+        "/trafik",
+    ]
+    assert [i.path for i in nav_for(_actor(Role.ANALYST))] == ["/uppfoljning"]
+    assert [i.path for i in nav_for(_actor(Role.DRIVER))] == []
+    assert "/admin" in [i.path for i in nav_for(_actor(Role.SYSTEM_ADMIN))]
+    assert home_for(_actor(Role.ANALYST)) == "/uppfoljning"
+    assert home_for(_actor(Role.DRIVER)) == "/login"
+
+
+def test_swedish_formats() -> None:
+    at = datetime(2026, 12, 2, 7, 5, tzinfo=STOCKHOLM)
+    assert sv_date(date(2026, 12, 2)) == "2026-12-02"
+    assert sv_date(date(2026, 12, 2), "day") == "onsdag 2 december 2026"
+    assert sv_time(at) == "07:05"
+    assert sv_datetime(at) == "2026-12-02 07:05"
+    assert sv_number(1234567) == "1\u00a0234\u00a0567"
+    assert sv_number(Decimal("12.5"), 1) == "12,5"
+    assert sv_kr(123456) == "1\u00a0234,56 kr"
+
+
+def test_logout_form_needs_its_csrf_field(app_client: TestClient, session: Session) -> None:
+    """A cookie session's form post is refused without the hidden field, accepted with it."""
+    create_user(
+        session=session,
+        username="shell-operator",
+        password=STRONG_PASSWORD,
+        role=Role.OPERATOR,
+        now=NOW,
+        principal_codes=["*"],
+    )
+    login = app_client.post(
+        "/login",
+        data={"username": "shell-operator", "password": STRONG_PASSWORD},
+        follow_redirects=False,
+    )
+    assert login.status_code == 303
+    refused = app_client.post("/logout", data={}, follow_redirects=False)
+    assert refused.status_code == 403
+    csrf = app_client.cookies[CSRF_COOKIE]
+    done = app_client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
+    assert done.status_code == 303
+    assert done.headers["location"] == "/login?utloggad=1"
