@@ -11,7 +11,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from samfard.cli import access, core, costs, dispatch, planning, reports, rules, users
+from samfard.cli import access, core, costs, dispatch, planning, reports, rules, scenario, users
 from samfard.errors import DomainError
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
@@ -25,6 +25,7 @@ REGISTRARS: list[Registrar] = [
     access.register,
     costs.register,
     reports.register,
+    scenario.register,
 ]
 
 
