@@ -15,12 +15,12 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from samfard.access.actor import Actor
+from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.permissions import Permission
 from samfard.costs.contracts import Need, VehicleType
 from samfard.costs.models import SettledRun, SettledTrip
 from samfard.costs.pricing import CostBasis, CostBreakdown, RunCost, RunFacts, TripFacts
-from samfard.errors import Forbidden, InputError
+from samfard.errors import Forbidden, InputError, NotFound
 from samfard.principals.models import Principal
 from samfard.reports.exports import Sheet, cost_statement, invoice_basis
 from samfard.reports.kpi import TripRecord, aggregate
@@ -158,9 +158,11 @@ def invoice_basis_sheet(
 ) -> Sheet:
     """A carrier's invoice basis for a month, one line per settled run.
 
-    A run may carry trips of several principals, so the actor must be scoped to every
-    principal on the carrier's runs that month (a region sees a municipality's share only
-    if it handles that municipality).
+    Scoped to the caller's principals: only runs carrying a trip of one of them are listed
+    (a carrier with none answers as an unknown one, so another principal's carriers and
+    their figures stay unseen). A run may carry trips of several principals, so the actor
+    must be scoped to every principal on the runs listed (a region sees a municipality's
+    share only if it handles that municipality).
     """
     actor.require(Permission.REPORTS_READ)
     first, last = date(year, month, 1), month_end(year, month)
@@ -178,11 +180,20 @@ def invoice_basis_sheet(
             select(SettledTrip).where(SettledTrip.run_ref.in_(refs[chunk : chunk + 500]))
         ):
             trips[t.run_ref].append(_trip_facts(t))
+    if ALL_PRINCIPALS not in actor.principal_codes:
+        runs = [
+            r for r in runs if any(actor.covers_principal(t.principal) for t in trips[r.run_ref])
+        ]
+        if not runs:
+            raise NotFound(
+                f"no settled runs of carrier {carrier} for your principals in {year}-{month:02d}",
+                field="carrier",
+            )
     hidden = sorted(
         {
             t.principal
-            for ts in trips.values()
-            for t in ts
+            for r in runs
+            for t in trips[r.run_ref]
             if not actor.covers_principal(t.principal)
         }
     )

@@ -74,7 +74,12 @@ def _login_form(
     response = templates.TemplateResponse(
         request,
         "login.html",
-        {"error": error, "username": username, "csrf_token": token, "logged_out": logged_out},
+        {
+            "error": error,
+            "username": username,
+            "login_csrf_token": token,
+            "logged_out": logged_out,
+        },
         status_code=status_code,
     )
     set_login_csrf_cookie(response, token, secure=settings.secure_cookies)
