@@ -39,7 +39,8 @@ def test_null_for_a_required_traveller_field_is_422_and_writes_nothing(
     assert stored.phone == "070-1234567" and stored.version == 1  # nothing half-written
     # The register still reads: no stored poison.
     assert app_client.get(f"/api/v1/travellers/{traveller_id}", headers=auth(token)).is_success
-    assert app_client.get("/api/v1/travellers", headers=auth(token)).is_success
+    listed = app_client.get("/api/v1/travellers", params={"q": "Testsson"}, headers=auth(token))
+    assert listed.is_success and listed.json()["total"] == 1
 
 
 def test_null_clears_what_may_be_empty(app_client: TestClient, session: Session) -> None:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Page
+from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
@@ -215,3 +216,13 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def reader_engine(database_url: str) -> Engine:
+    """An engine for the tests' own reads of the served database.
+
+    The application's engine begins every SQLite transaction IMMEDIATE (it writes audit
+    entries even when it reads), so a test session held open on it would lock the server
+    out; a plain engine reads a WAL snapshot beside the server instead.
+    """
+    return create_engine(database_url, connect_args={"check_same_thread": False})

@@ -15,6 +15,7 @@ from browser_harness import (
     LiveServer,
     assert_no_axe_violations,
     login,
+    reader_engine,
     screenshot,
 )
 from playwright.sync_api import Browser, Page, expect
@@ -22,7 +23,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.booking.models import Booking, Series
-from samfard.db import make_engine
 from samfard.geo.models import Place
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Permit, Traveller
@@ -34,7 +34,7 @@ REFERENCE = re.compile(r"SF-[A-Z2-9]{8}")
 @pytest.fixture(scope="module")
 def db(live_server: LiveServer) -> Iterator[Session]:
     """A session on the served database, to pick travellers and check what was stored."""
-    engine = make_engine(live_server.database_url)
+    engine = reader_engine(live_server.database_url)
     with Session(engine) as session:
         yield session
     engine.dispose()

@@ -15,13 +15,13 @@ from browser_harness import (
     LiveServer,
     assert_no_axe_violations,
     login,
+    reader_engine,
     screenshot,
 )
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy.orm import Session
 
 from samfard.costs.service import load_contract_files
-from samfard.db import make_engine
 from samfard.demo.history import HistorySettings, load_history
 from samfard.timeutil import STOCKHOLM
 
@@ -31,7 +31,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def with_history(live_server: LiveServer) -> Iterator[LiveServer]:
     """The served database with a thin year of settled history, for the monthly report."""
-    engine = make_engine(live_server.database_url)
+    engine = reader_engine(live_server.database_url)
     with Session(engine) as session:
         load_contract_files(session)
         load_history(

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD
+from helpers import NOW, STRONG_PASSWORD, login_form
 from samfard.access.actor import SYSTEM
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.models import User
@@ -82,7 +82,7 @@ def login(client: TestClient, username: str) -> str:
     client.cookies.clear()
     response = client.post(
         "/login",
-        data={"username": username, "password": STRONG_PASSWORD},
+        data=login_form(username, client),
         follow_redirects=False,
     )
     assert response.status_code == 303, response.text
