@@ -187,7 +187,9 @@ def _feasible_case(rng: random.Random) -> tuple[Problem, list[int]]:
                 pickup_service=service[i][0],
                 dropoff_service=service[i][1],
                 load=loads[i],
-                max_ride=None if i not in served else ride + rng.choice((0.0, rng.uniform(0, 20))),
+                max_ride=None
+                if i not in served
+                else max(0.0, ride) + rng.choice((0.0, rng.uniform(0, 20))),
             )
         )
     vehicle = Vehicle(
