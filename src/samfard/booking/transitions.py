@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from samfard import events
 from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.booking.entitlement import check_record_scope
@@ -59,10 +60,14 @@ def apply_transition(
     audit.record_booking(
         session, actor, booking, action="update", purpose=f"status {current} -> {target}", at=now
     )
-    # A planned day follows its bookings: approved ones are placed live, cancelled leave.
-    from samfard.dispatch.live import on_transition  # dispatch imports this module
-
-    on_transition(session, booking, current, target, actor=actor, now=now)
+    # A planned day follows its bookings: dispatch subscribes (approved placed, cancelled leave).
+    session.flush()  # handlers look the booking up by id
+    events.publish(
+        session,
+        events.BookingStatusChanged(
+            actor=actor, at=now, booking_id=booking.id, previous=current.value, current=target.value
+        ),
+    )
     return event
 
 

@@ -1,12 +1,12 @@
 """Live insertion: a booking approved after its day was planned goes straight into the plan.
 
-Called (through `on_transition`) from `booking.transitions.apply_transition` when a
-booking becomes approved (by the rules at creation or by an assessor), inside that
-transaction: the traveller hears the promised pickup window in the same answer. The
-newest plan of the day is changed in place (only the run that takes the booking gets new
-stops), because a new plan version per booking would copy hundreds of stops for every
-phone call. Passengers already on that run keep their promises: planning.insertion
-treats a promise as a hard window.
+Run (through `on_transition`, subscribed in dispatch/handlers.py) when
+`booking.transitions.apply_transition` publishes that a booking became approved (by the
+rules at creation or by an assessor), inside that transaction: the traveller hears the
+promised pickup window in the same answer. The newest plan of the day is changed in place
+(only the run that takes the booking gets new stops), because a new plan version per
+booking would copy hundreds of stops for every phone call. Passengers already on that run
+keep their promises: planning.insertion treats a promise as a hard window.
 
 Nothing is written unless every leg of the booking fits; otherwise the booking stays
 approved, the reason is added to the plan's unserved list, and the next `plan_day` (or an
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
+from samfard.booking.transitions import apply_transition
 from samfard.dispatch import store
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
@@ -46,8 +47,8 @@ def on_transition(
     actor: Actor,
     now: datetime,
 ) -> None:
-    """Keep the day's newest plan in step with one booking's move (called by
-    `booking.transitions.apply_transition`, inside its transaction).
+    """Keep the day's newest plan in step with one booking's move (published by
+    `booking.transitions.apply_transition`, handled inside its transaction).
 
     Newly approved (from requested or denied): inserted live. Cancelled or no-show: its
     stops leave the plan, so no driver drives to it. A move from scheduled back to
@@ -90,7 +91,6 @@ def insert_booking(
         _note_unserved(plan_run, booking, placed)
         return False
     _write(session, plan_run, booking, placed)
-    from samfard.booking.transitions import apply_transition  # that module calls this one
 
     apply_transition(
         session,

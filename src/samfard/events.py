@@ -1,0 +1,76 @@
+"""The message bus: a step publishes what happened, later steps handle it.
+
+Arrows point down the spine (booking → planning → dispatch → settlement), but a later
+step must often react to an earlier one: a booking approved after its day was planned is
+inserted into the plan, a cancelled one leaves it. Instead of booking importing dispatch
+(an import circle), booking publishes a domain event and dispatch subscribes, in the
+style of "Architecture Patterns with Python" (Percival and Gregory, ch. 8-9).
+
+Handlers run synchronously, in order of subscription, inside the publisher's transaction
+and with its session: what an event changes is committed or rolled back together with the
+change that caused it, so nothing is half-written. Handler modules are named in
+`HANDLER_MODULES` and imported on the first publish, so every entry point (server, CLI,
+demo, a test calling a service directly) sees the same subscribers without wiring its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    """Base of every event: who caused it and when (time-zone aware)."""
+
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True)
+class BookingStatusChanged(DomainEvent):
+    """A booking moved in its lifecycle (booking.transitions.apply_transition)."""
+
+    booking_id: int
+    previous: str
+    current: str
+
+
+E = TypeVar("E", bound=DomainEvent)
+Handler = Callable[[Session, Any], None]
+
+# Modules whose import subscribes their handlers; imported once, on the first publish.
+HANDLER_MODULES: tuple[str, ...] = ("samfard.dispatch.handlers",)
+
+_handlers: dict[type[DomainEvent], list[Handler]] = defaultdict(list)
+_wired = False
+
+
+def subscribe(event_type: type[E], handler: Callable[[Session, E], None]) -> None:
+    """Call `handler(session, event)` for every published event of `event_type`."""
+    if handler not in _handlers[event_type]:
+        _handlers[event_type].append(handler)
+
+
+def publish(session: Session, event: DomainEvent) -> None:
+    """Run every handler of the event's type (and its base types) in the caller's transaction."""
+    _wire()
+    for event_type in type(event).__mro__:
+        for handler in list(_handlers.get(event_type, ())):
+            handler(session, event)
+
+
+def _wire() -> None:
+    global _wired
+    if not _wired:
+        for name in HANDLER_MODULES:
+            importlib.import_module(name)
+        _wired = True
