@@ -44,6 +44,43 @@ class BookingStatusChanged(DomainEvent):
     current: str
 
 
+@dataclass(frozen=True)
+class StopReported(DomainEvent):
+    """A driver reported a stop of a run (dispatch's driver events, replayed ones only once).
+
+    `status` is one of "arrived", "picked_up", "no_show", "dropped_off"; `at` is when it
+    happened at the vehicle (which may be long before it reached the server).
+    """
+
+    run_id: int
+    stop_id: int
+    booking_id: int | None
+    status: str
+
+
+@dataclass(frozen=True)
+class PositionReported(DomainEvent):
+    """A vehicle's position, from the driver's page or a carrier's system."""
+
+    vehicle_id: int
+    lat: float
+    lon: float
+
+
+@dataclass(frozen=True)
+class TravellerNotice(DomainEvent):
+    """Something a traveller should be told (the vehicle is on its way, a new time).
+
+    Published by whoever knows it; the notification outbox subscribes and sends it by the
+    traveller's channel. `text` is Swedish and must not name a protected person.
+    """
+
+    traveller_id: int
+    booking_id: int | None
+    kind: str
+    text: str
+
+
 E = TypeVar("E", bound=DomainEvent)
 Handler = Callable[[Session, Any], None]
 
