@@ -26,6 +26,7 @@ from samfard.config import Settings, get_settings
 from samfard.db import check_migrated, make_engine, make_sessionmaker
 from samfard.dispatch.api import router as dispatch_router
 from samfard.geo.api import router as places_router
+from samfard.lines.api import router as lines_router
 from samfard.logs import keep_personal_data_out_of_logs
 from samfard.principals.api import router as principals_router
 from samfard.reports.api import router as reports_router
@@ -101,6 +102,7 @@ def create_app(
         access_admin_router,
         principals_router,
         places_router,
+        lines_router,
         travellers_router,
         booking_router,
         dispatch_router,

@@ -48,11 +48,14 @@ def test_a_municipality_riksfardtjanst_file_overrides_the_national_one(tmp_path:
     assert decision.rulebooks[0].file == "rulebooks/2380/riksfardtjanst.toml"
 
 
-def test_service_without_rules_is_a_rule_error(rulebooks: RulebookSet) -> None:
+def test_a_principal_without_the_services_rulebook_is_a_rule_error(
+    rulebooks: RulebookSet,
+) -> None:
+    """Every service has rules now; a principal that does not run it has no rulebook."""
     request = AssessmentRequest(
-        person("2380"), trip(Service.ANROPSSTYRD_LINJETRAFIK, "RKM-23", (leg(5),))
+        person("2380"), trip(Service.ANROPSSTYRD_LINJETRAFIK, "2380", (leg(5),))
     )
-    with pytest.raises(RuleError, match="anropsstyrd_linjetrafik has no assessment rules"):
+    with pytest.raises(RuleError, match="no anropsstyrd_linjetrafik rulebook for principal"):
         assess(request, rulebooks)
 
 

@@ -18,7 +18,8 @@ has no better source yet:
 - the traveller is listed (listad) at the health centre nearest home: the register holds
   no listing yet, and in the sparsely served west (Funäsdalen) the nearest is the one;
 - a certificate's issuer is the person registered on it, named "unit [HSA-id]" so two
-  issuers at one unit are never confused.
+  issuers at one unit are never confused;
+- booked lines and närtrafik take their facts from the timetable (booking.transit_facts).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.booking import transit_facts
 from samfard.booking.models import Leg
 from samfard.costs.fee_ledger import ceiling_rule, ledger_state
 from samfard.errors import RuleError
@@ -231,6 +233,14 @@ def build_request(
         )
     certificates, issuers = _certificates(traveller.certificates, trip.principal)
     purpose, referral = split_purpose(trip.purpose)
+    legs = _legs(trip, traveller, gazetteer, nearest_km)
+    stops: tuple[str, ...] = ()
+    stop_km: Decimal | None = None
+    if service is facts.Service.ANROPSSTYRD_LINJETRAFIK:
+        legs = transit_facts.with_line_rides(session, legs)
+    if service is facts.Service.NARTRAFIK:
+        home = Point(traveller.lat, traveller.lon)
+        stops, stop_km = transit_facts.nearest_stops(session, gazetteer.places, home)
     return facts.AssessmentRequest(
         traveller=facts.TravellerFacts(
             age=age_on(traveller.birth_date, day),
@@ -244,7 +254,7 @@ def build_request(
         trip=facts.Trip(
             service=service,
             principal=trip.principal,
-            legs=_legs(trip, traveller, gazetteer, nearest_km),
+            legs=legs,
             purpose=purpose,
             referral=referral,
             destination_is_nearest=is_nearest,
@@ -260,6 +270,8 @@ def build_request(
             ),
             requested_mode=trip.mode or requested_mode(trip.needs),
             booked_at=trip.booked_at,
+            distance_to_stop_km=stop_km,
+            nearest_stops=stops,
         ),
         issuers=issuers,
     )

@@ -34,7 +34,11 @@ SERVICES_SV = {
     "sjukresa": "Sjukresa",
     "fardtjanst": "Färdtjänst",
     "riksfardtjanst": "Riksfärdtjänst",
+    "anropsstyrd_linjetrafik": "Anropsstyrd linjetrafik",
+    "nartrafik": "Närtrafik",
 }
+# Services of the transport authority (RKM): open to everyone, no permit, paid by the RKM.
+AUTHORITY_SERVICES = frozenset({"anropsstyrd_linjetrafik", "nartrafik"})
 PURPOSES_SV = {
     "doctor_visit": "Läkarbesök",
     "treatment": "Behandling",
@@ -64,9 +68,12 @@ class DeskRequest:
 
 
 def principal_for(traveller: Traveller, service: str, day: date) -> str:
-    """Who pays: the region for sjukresor, the permit's municipality for färdtjänst."""
+    """Who pays: the region for sjukresor, the permit's municipality for färdtjänst, the
+    county's transport authority for booked lines and närtrafik."""
     if service == "sjukresa":
         return traveller.municipality_code[:2]
+    if service in AUTHORITY_SERVICES:
+        return f"RKM-{traveller.municipality_code[:2]}"
     valid = [p for p in traveller.permits if p.kind == service and p.valid_on(day)]
     return valid[0].principal_code if valid else traveller.municipality_code
 

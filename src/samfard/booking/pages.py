@@ -21,7 +21,12 @@ from samfard.access.permissions import Permission as P
 from samfard.booking import transitions
 from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
-from samfard.booking.desk_form import PURPOSES_SV, SERVICES_SV, message_sv
+from samfard.booking.desk_form import (
+    AUTHORITY_SERVICES,
+    PURPOSES_SV,
+    SERVICES_SV,
+    message_sv,
+)
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label
 from samfard.booking.letters import MODES_SV, reason_sv
 from samfard.booking.lifecycle import BookingStatus
@@ -80,11 +85,10 @@ def _new_form(card: TravellerCard, now: datetime) -> dict[str, str]:
 
 
 def _services(card: TravellerCard) -> list[tuple[str, str]]:
-    """Sjukresa always; färdtjänst and riksfärdtjänst when a permit is in force."""
-    kinds = {p.kind for p in card.permits}
-    return [
-        (code, name) for code, name in SERVICES_SV.items() if code == "sjukresa" or code in kinds
-    ]
+    """Sjukresa, booked lines and närtrafik always; färdtjänst and riksfärdtjänst when a
+    permit is in force."""
+    kinds = {p.kind for p in card.permits} | {"sjukresa"} | AUTHORITY_SERVICES
+    return [(code, name) for code, name in SERVICES_SV.items() if code in kinds]
 
 
 def _workspace(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from samfard.errors import InputError
 from samfard.money import Ore
 from samfard.rules.decision import TimeTolerance
 from samfard.rules.facts import Trip
@@ -81,3 +82,11 @@ def band_fee(fee: DistanceBands, km: Decimal) -> tuple[int, Ore, Decimal] | None
         if band.min_km <= distance and (band.max_km is None or distance <= band.max_km):
             return index, band.fee_ore, distance
     return None
+
+
+def fare_ore(fare: DistanceBands, km: Decimal) -> tuple[int, Ore]:
+    """The transport authority's ordinary single fare for a distance: (band index, öre)."""
+    found = band_fee(fare, km)
+    if found is None:
+        raise InputError(f"no fare band for {km} km in the authority's fare table", field="legs")
+    return found[0], found[1]

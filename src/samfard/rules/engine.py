@@ -18,7 +18,7 @@ from enum import Enum
 from typing import Protocol
 
 from samfard.errors import RuleError
-from samfard.rules import fardtjanst, sjukresa, transit
+from samfard.rules import booked_line, fardtjanst, sjukresa, transit
 from samfard.rules.decision import Decision, RulebookRef
 from samfard.rules.facts import AssessmentRequest, Service, Trip
 from samfard.rules.loader import NATIONAL, Rulebook, RulebookSet
@@ -30,6 +30,7 @@ _ASSESSORS: dict[Service, Assessor] = {
     Service.FARDTJANST: fardtjanst.assess,
     Service.RIKSFARDTJANST: transit.assess_riksfardtjanst,
     Service.NARTRAFIK: transit.assess_nartrafik,
+    Service.ANROPSSTYRD_LINJETRAFIK: booked_line.assess,
 }
 
 

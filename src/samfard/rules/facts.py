@@ -201,6 +201,28 @@ class Needs:
 
 
 @dataclass(frozen=True)
+class LineRide:
+    """A ride on a booked line (anropsstyrd linjetrafik): the timetabled departure a leg
+    matches, read from the line's timetable (lines.timetable)."""
+
+    line_code: str
+    principal: str  # the transport authority that runs the line
+    departure_id: int
+    first_stop_departs_at: datetime  # the departure from the line's first stop
+    boards_at: datetime  # the timetabled time at the stop the traveller boards
+    deadline_min: int  # the line's own booking deadline before first_stop_departs_at
+
+    def __post_init__(self) -> None:
+        require_aware(self.first_stop_departs_at, field="line.first_stop_departs_at")
+        require_aware(self.boards_at, field="line.boards_at")
+        _require(
+            self.deadline_min >= 0,
+            f"line deadline_min must be >= 0, got {self.deadline_min}",
+            "line.deadline_min",
+        )
+
+
+@dataclass(frozen=True)
 class Leg:
     """One single trip (enkelresa): outward or return, with its road distance."""
 
@@ -213,6 +235,7 @@ class Leg:
     destination_place: str | None = None
     nearest_unit_km: Decimal | None = None
     bus_fare_ore: int | None = None
+    line: LineRide | None = None  # the booked line departure the leg rides, if any
 
     def __post_init__(self) -> None:
         _require(
@@ -276,6 +299,8 @@ class Trip:
     public_transport_departure: time | None = None
     public_transport_return: time | None = None
     distance_to_stop_km: Decimal | None = None
+    # Närtrafik: gazetteer keys of the nearest stop and the nearest service point from home.
+    nearest_stops: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _require(bool(self.legs), "a trip needs at least one leg", "trip.legs")

@@ -22,6 +22,7 @@ from samfard.rules.facts import Service
 from samfard.rules.schema import (
     VERSION_MODELS,
     Band,
+    BookedLineVersion,
     DistanceBands,
     FardtjanstVersion,
     Header,
@@ -137,6 +138,8 @@ def _version_problems(version: VersionModel, key: str) -> Iterator[str]:
         version.fee, DistanceBands
     ):
         yield from _band_problems(version.fee, f"{key}.fee")
+    if isinstance(version, NartrafikVersion | BookedLineVersion) and version.fare is not None:
+        yield from _band_problems(version.fare, f"{key}.fare")
     if isinstance(version, NartrafikVersion):
         for i, window in enumerate(version.service.windows):
             if window.end <= window.start:

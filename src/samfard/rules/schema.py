@@ -323,7 +323,10 @@ class NartrafikService(Section):
 
 
 class NartrafikVersion(Version):
-    """Närtrafik: feeder trips for residents far from a stop, in fixed windows."""
+    """Närtrafik: feeder trips for residents far from a stop, in fixed windows.
+
+    `fare` is the authority's ordinary single fare by distance: the fee is a multiple of
+    it when the trip does not bring its own bus fare."""
 
     modes: tuple[Mode, ...] = Field(min_length=1)
     eligibility: NartrafikEligibility
@@ -331,15 +334,40 @@ class NartrafikVersion(Version):
     booking: Booking
     fee: FareMultiple
     tolerance: Tolerance
+    fare: DistanceBands | None = None
 
 
-VersionModel = SjukresaVersion | FardtjanstVersion | RiksfardtjanstVersion | NartrafikVersion
+class BookedLineBooking(Section):
+    """Booking deadline of booked lines: at least this long before the timetabled departure
+    from the line's first stop; a line may ask for more (lines.models.Line)."""
+
+    min_minutes_before_departure: Minutes
+
+
+class BookedLineVersion(Version):
+    """Anropsstyrd linjetrafik: timetabled lines that run only when booked."""
+
+    modes: tuple[Mode, ...] = Field(min_length=1)
+    booking: BookedLineBooking
+    fee: FareMultiple
+    fare: DistanceBands
+    tolerance: Tolerance
+
+
+VersionModel = (
+    SjukresaVersion
+    | FardtjanstVersion
+    | RiksfardtjanstVersion
+    | NartrafikVersion
+    | BookedLineVersion
+)
 
 VERSION_MODELS: dict[Service, type[Version]] = {
     Service.SJUKRESA: SjukresaVersion,
     Service.FARDTJANST: FardtjanstVersion,
     Service.RIKSFARDTJANST: RiksfardtjanstVersion,
     Service.NARTRAFIK: NartrafikVersion,
+    Service.ANROPSSTYRD_LINJETRAFIK: BookedLineVersion,
 }
 
 

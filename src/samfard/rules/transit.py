@@ -165,6 +165,18 @@ def assess_nartrafik(request: AssessmentRequest, book: Rulebook) -> Decision:
             key="eligibility.min_distance_to_stop_km",
             source=rule.source,
         )
+    if trip.nearest_stops:
+        named = " or ".join(trip.nearest_stops)
+        for i, leg in enumerate(trip.legs):
+            if {leg.origin_place, leg.destination_place}.isdisjoint(trip.nearest_stops):
+                d.refuse(
+                    "route.not_to_nearest_stop",
+                    f"leg {i}: närtrafik runs between the door and the nearest stop or "
+                    f"service point ({named}), not {leg.origin_place or 'an address'} to "
+                    f"{leg.destination_place or 'an address'}",
+                    key="eligibility",
+                    source=rule.source,
+                )
     windows = version.service.windows
     for i, leg in enumerate(trip.legs):
         if not any(common.within(leg.local_time, w.start, w.end) for w in windows):
@@ -190,18 +202,28 @@ def assess_nartrafik(request: AssessmentRequest, book: Rulebook) -> Decision:
     legs: list[LegFee] = []
     if not d.refused:
         for i, leg in enumerate(trip.legs):
-            if leg.bus_fare_ore is None:
+            fare = leg.bus_fare_ore
+            if fare is None and version.fare is not None:
+                band, fare = common.fare_ore(version.fare, leg.distance_km)
+                d.add(
+                    "fee.fare_band",
+                    f"leg {i}: the ordinary fare for {leg.distance_km} km is {fare} öre",
+                    key=f"fare.bands[{band}].fee_kr",
+                    source=version.fare.source,
+                    distance_km=leg.distance_km,
+                )
+            if fare is None:
                 raise InputError(
                     f"leg {i}: bus_fare_ore is needed, närtrafik costs the ordinary fare",
                     field=f"legs[{i}].bus_fare_ore",
                 )
-            fee = times(leg.bus_fare_ore, version.fee.multiple)
+            fee = times(fare, version.fee.multiple)
             d.add(
                 "fee.bus_fare",
                 f"leg {i}: the ordinary fare {fee} öre",
                 key="fee.multiple",
                 source=version.fee.source,
-                bus_fare_ore=leg.bus_fare_ore,
+                bus_fare_ore=fare,
             )
             legs.append(LegFee(i, leg.direction, chosen, fee, fee, counts_toward_ceiling=False))
     return d.finish(
