@@ -21,9 +21,7 @@ L = Service.ANROPSSTYRD_LINJETRAFIK
 FIRST_STOP = local(DAY, time(6, 40))
 
 
-def ride(
-    *, principal: str = "RKM-23", deadline_min: int = 120, boards: int = 50
-) -> LineRide:
+def ride(*, principal: str = "RKM-23", deadline_min: int = 120, boards: int = 50) -> LineRide:
     return LineRide(
         line_code="AL 164",
         principal=principal,
@@ -146,9 +144,7 @@ def test_the_line_leaves_at_the_timetabled_time(rulebooks: RulebookSet) -> None:
 
 
 def test_a_wheelchair_rides_the_line_in_a_wheelchair_vehicle(rulebooks: RulebookSet) -> None:
-    decision = assess(
-        AssessmentRequest(HEDE, line_trip(needs=Needs(wheelchair=True))), rulebooks
-    )
+    decision = assess(AssessmentRequest(HEDE, line_trip(needs=Needs(wheelchair=True))), rulebooks)
     assert decision.chosen_mode is Mode.WHEELCHAIR_VEHICLE
     assert decision.legs[0].mode is Mode.WHEELCHAIR_VEHICLE
 
