@@ -29,7 +29,7 @@ def test_a_booked_departure_is_picked_up_at_the_timetabled_time(
     operator = token_for(session, Role.OPERATOR, now=NOW)
     traveller = register(app_client, operator)
     rows = session.execute(select(Place.key, Place.id).where(Place.key.in_(["funasdalen", "hede"])))
-    stops = {key: place_id for key, place_id in rows}
+    stops = {row.key: row.id for row in rows}
     created = app_client.post(
         "/api/v1/bookings",
         json={
