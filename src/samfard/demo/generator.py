@@ -21,12 +21,34 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from samfard.booking import legs as booking_legs
+from samfard.demo import transit_demand
 from samfard.demo.gazetteer import PlaceRow, packaged_places
+from samfard.demo.model import (
+    AT_THE_DOOR_KM,
+    DemoBooking,
+    DemoDay,
+    DemoLeg,
+    DemoTraveller,
+    Spot,
+    booked_at,
+)
 from samfard.demo.names import FIRST_NAMES, LAST_NAMES, STREETS
 from samfard.errors import InputError
 from samfard.geo.distance import km_between
 from samfard.timeutil import local
 from samfard.travellers.personnummer import luhn_check_digit
+
+__all__ = [
+    "AT_THE_DOOR_KM",
+    "DemoBooking",
+    "DemoDay",
+    "DemoLeg",
+    "DemoTraveller",
+    "Spot",
+    "booked_at",
+    "generate_day",
+    "refusal",
+]
 
 # Share of single trips (legs) per kind of demand on an ordinary weekday.
 MIX = {
@@ -41,87 +63,6 @@ MIX = {
 DIALYSIS_DAYS = (("mon", "wed", "fri"), ("tue", "thu", "sat"))  # no dialysis on Sundays
 # Draws in a row the generator may discard before it gives up and says why.
 MAX_REDRAWS = 100
-
-
-@dataclass(frozen=True)
-class Spot:
-    name: str
-    kind: str  # home | locality | hospital | health_centre | dialysis | tertiary
-    municipality_code: str
-    lat: float
-    lon: float
-
-
-AT_THE_DOOR_KM = 0.2
-
-
-@dataclass(frozen=True)
-class DemoTraveller:
-    key: int
-    personal_number: str  # 12 digits, valid check digit, synthetic person
-    first_name: str
-    last_name: str
-    street: str
-    postal_code: str
-    city: str
-    municipality_code: str
-    lat: float
-    lon: float
-    mobility_aids: tuple[str, ...]
-    protected_identity: bool
-    permit_municipality: str | None  # färdtjänst/riksfärdtjänst permit granted by
-    permit_special_vehicle: bool
-
-    @property
-    def phone(self) -> str:
-        """A number from the range PTS reserves for fiction (08-465 00 00 to 08-465 09 99),
-        derived from the key so the demo stays the same for a seed."""
-        return f"08-465 0{self.key % 1000:03d}"
-
-    @property
-    def home(self) -> Spot:
-        return Spot(
-            f"{self.street}, {self.city}", "home", self.municipality_code, self.lat, self.lon
-        )
-
-
-@dataclass(frozen=True)
-class DemoLeg:
-    origin: Spot
-    destination: Spot
-    pickup_at: datetime | None
-    appointment_at: datetime | None
-    return_of: int | None = None
-
-
-@dataclass(frozen=True)
-class DemoBooking:
-    traveller_key: int
-    service: str
-    principal_code: str
-    purpose: str
-    legs: tuple[DemoLeg, ...]
-    needs: tuple[str, ...] = ()
-    companions: tuple[tuple[str, int | None], ...] = ()
-    message_to_driver: str | None = None
-    dialysis_weekdays: tuple[str, ...] = ()  # set for dialysis: the series pattern
-
-
-@dataclass(frozen=True)
-class DemoDay:
-    day: date
-    seed: int
-    travellers: tuple[DemoTraveller, ...]
-    bookings: tuple[DemoBooking, ...]
-
-    @property
-    def trip_count(self) -> int:
-        return sum(len(b.legs) for b in self.bookings)
-
-
-def booked_at(day: date) -> datetime:
-    """When the demo books a day's trips: noon the day before (the loader's `now`)."""
-    return local(day - timedelta(days=1), time(12, 0))
 
 
 def refusal(booking: DemoBooking, *, now: datetime) -> str | None:
@@ -189,6 +130,7 @@ class _Generator:
         aids: tuple[str, ...] = (),
         permit: bool = False,
         min_age: int = 5,
+        at: tuple[float, float] | None = None,
     ) -> DemoTraveller:
         rng = self.rng
         localities = [p for p in self.of_kind("locality") if p.county_code in ("22", "23")]
@@ -212,8 +154,8 @@ class _Generator:
             postal_code=f"{rng.randint(800, 899)}{rng.randint(10, 99)}",
             city=home.name,
             municipality_code=home.municipality_code,
-            lat=round(home.lat + rng.uniform(-0.02, 0.02), 5),
-            lon=round(home.lon + rng.uniform(-0.04, 0.04), 5),
+            lat=at[0] if at else round(home.lat + rng.uniform(-0.02, 0.02), 5),
+            lon=at[1] if at else round(home.lon + rng.uniform(-0.04, 0.04), 5),
             mobility_aids=aids,
             protected_identity=rng.random() < 0.005,
             permit_municipality=home.municipality_code if permit else None,
@@ -378,11 +320,19 @@ def generate_day(day: date, *, seed: int = 1, trips: int = 600) -> DemoDay:
     now = booked_at(day)
     bookings: list[DemoBooking] = [_accepted(g, makers["norway"], now)]  # a referral a day
     count = len(bookings[0].legs)
-    while count < trips:
+    while count < trips - transit_demand.LEGS:
         kind = g.rng.choices(kinds, weights=weights)[0]
         booking = _accepted(g, makers[kind], now)
         bookings.append(booking)
         count += len(booking.legs)
+    # Booked lines and närtrafik, the transport authorities' share of the day.
+    for booking in transit_demand.demand(
+        seed, day, g.places, lambda home, lat, lon: g.traveller(home=home, at=(lat, lon))
+    ):
+        why = refusal(booking, now=now)
+        if why:  # pragma: no cover - timetabled and windowed times lie after noon the day before
+            raise RuntimeError(f"the demo drew a refused {booking.service} booking: {why}")
+        bookings.append(booking)
     return DemoDay(day=day, seed=seed, travellers=tuple(g.travellers), bookings=tuple(bookings))
 
 

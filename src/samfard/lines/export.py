@@ -10,9 +10,7 @@ of the feed.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from datetime import date, timedelta
-from importlib import resources
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +19,7 @@ from samfard.errors import InputError
 from samfard.geo.models import Place, PlaceKind
 from samfard.lines import flex_check
 from samfard.lines.flex import FeederZone, FlexAgency, convex_hull, flex_feed
+from samfard.lines.packaged import packaged_data
 from samfard.lines.service import timetables
 from samfard.lines.timetable import TimetableLine, TimetableStop
 from samfard.principals.models import Principal
@@ -33,8 +32,7 @@ MAX_DAYS = 731
 
 
 def _agencies(session: Session) -> list[FlexAgency]:
-    text = resources.files("samfard.data").joinpath("lines.toml").read_text("utf-8")
-    contact = tomllib.loads(text).get("agencies", {})
+    contact = packaged_data().get("agencies", {})
     rows = session.scalars(
         select(Principal).where(Principal.kind == "transport_authority").order_by(Principal.code)
     )

@@ -6,10 +6,7 @@ is not audited; it names no person.
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date, datetime, time, timedelta
-from importlib import resources
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -17,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from samfard.errors import InputError, NotFound
 from samfard.geo.models import Place
 from samfard.lines.models import Line, LineDeparture, LineStop
+from samfard.lines.packaged import packaged_lines
 from samfard.lines.timetable import (
     Match,
     TimetableDeparture,
@@ -27,13 +25,6 @@ from samfard.lines.timetable import (
 from samfard.principals.models import Principal
 from samfard.rules.facts import Service
 from samfard.rules.loader import RulebookSet, shipped_rulebooks
-
-
-def packaged_lines() -> list[dict[str, Any]]:
-    """The lines of the packaged lines.toml."""
-    text = resources.files("samfard.data").joinpath("lines.toml").read_text("utf-8")
-    lines: list[dict[str, Any]] = tomllib.loads(text)["lines"]
-    return lines
 
 
 def _clock(value: str, *, field: str) -> time:
