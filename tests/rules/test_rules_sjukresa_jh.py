@@ -3,6 +3,7 @@ exact fees and reimbursement in öre, and the rulebook key the deciding reason c
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, time
 from decimal import Decimal
 
@@ -488,3 +489,27 @@ def test_timetable_provider_supplies_times(rulebooks: RulebookSet) -> None:
         ("departure", "04:10:00"),
         ("home", "18:00:00"),
     )
+
+
+def test_asylum_housing_books_the_trip_to_its_own_account(rulebooks: RulebookSet) -> None:
+    """Seed 001: a resident of asylum housing travels on the region's account for them,
+    even when referred abroad; others keep no account of their own."""
+    resident = dataclasses.replace(JH_TAXI, asylum_housing=True)
+    decision = assess(AssessmentRequest(resident, jh(requested_mode=Mode.TAXI)), rulebooks)
+    assert decision.cost_object is not None
+    assert (decision.cost_object.cost_centre, decision.cost_object.cost_object) == (
+        "1650",
+        "4110",
+    )
+    assert decision.reason("cost.asylum_account").citation is not None
+    assert decision.reason("cost.asylum_account").citation.key == "versions[1].asylum"
+    plain = assess(AssessmentRequest(JH_TAXI, jh(requested_mode=Mode.TAXI)), rulebooks)
+    assert plain.cost_object is None
+    referred = assess(
+        AssessmentRequest(
+            dataclasses.replace(FUNASDALEN, asylum_housing=True),
+            jh(purpose="treatment", referral=True, destination_place="roros-sykehus"),
+        ),
+        rulebooks,
+    )
+    assert referred.cost_object is not None and referred.cost_object.cost_centre == "1650"

@@ -247,6 +247,7 @@ def build_request(
             municipality=traveller.municipality_code,
             county=traveller.municipality_code[:2],
             listed_unit=gazetteer.nearest(traveller.lat, traveller.lon, "health_centre").key,
+            asylum_housing=traveller.asylum_housing,
             permits=_permits(traveller.permits),
             certificates=certificates,
             ledger=ledger,

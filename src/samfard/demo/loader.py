@@ -197,6 +197,7 @@ def _register(session: Session, t: DemoTraveller, *, now: datetime, day: date) -
             first_name=t.first_name,
             last_name=t.last_name,
             protected_identity=t.protected_identity,
+            asylum_housing=t.asylum_housing,
             phone=t.phone,
             mobility_aids=aids,
             address=Address(

@@ -39,6 +39,12 @@ class DemoTraveller:
     permit_special_vehicle: bool
 
     @property
+    def asylum_housing(self) -> bool:
+        """About one traveller in forty lives in asylum housing (seed 001): derived from
+        the key, so the rest of a seed's demo stays as it was."""
+        return self.key % 40 == 3
+
+    @property
     def phone(self) -> str:
         """A number from the range PTS reserves for fiction (08-465 00 00 to 08-465 09 99),
         derived from the key so the demo stays the same for a seed."""

@@ -148,6 +148,7 @@ class TravellerFacts:
     listed_unit: str | None = None  # gazetteer key of the health centre listed at
     specified_disability: bool = False
     student: bool = False
+    asylum_housing: bool = False  # lives in asylum housing (anläggningsboende)
     permits: tuple[Permit, ...] = ()
     decisions: tuple[TravelDecision, ...] = ()
     certificates: tuple[Certificate, ...] = ()

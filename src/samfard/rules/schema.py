@@ -196,6 +196,14 @@ class ForeignReferral(Section):
     cost_object: str = Field(alias="object")
 
 
+class AsylumAccount(Section):
+    """Sjukresor of residents of asylum housing are booked to an account of their own
+    (kostnadsställe and objekt), apart from the region's other patient travel."""
+
+    cost_centre: str
+    cost_object: str = Field(alias="object")
+
+
 class Version(Strict):
     valid_from: date
     source: SourceTag
@@ -216,6 +224,7 @@ class SjukresaVersion(Version):
     ride_alone: RideAlone
     booking: Booking | None = None
     foreign_referrals: tuple[ForeignReferral, ...] = ()
+    asylum: AsylumAccount | None = None
 
 
 class Band(Strict):

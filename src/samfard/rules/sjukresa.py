@@ -58,6 +58,7 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
     cost_object = _foreign_referral(d, version, trip, traveller)
     if cost_object is None:
         _destination(d, version, trip)
+    cost_object = _asylum_account(d, version, traveller) or cost_object
     _purpose(d, version, trip.purpose)
     modes = _choose_mode(d, version, trip)
     if modes.chosen is not None and modes.rule_index is not None:
@@ -92,6 +93,25 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
         ceiling=ceiling,
         ledger_after=ledger,
     )
+
+
+def _asylum_account(
+    d: Draft, version: SjukresaVersion, traveller: TravellerFacts
+) -> CostObject | None:
+    """A resident of asylum housing travels on the region's account for asylum seekers
+    (the state compensates the region for their care): it wins over any other account."""
+    rule = version.asylum
+    if not traveller.asylum_housing or rule is None:
+        return None
+    d.add(
+        "cost.asylum_account",
+        f"resident of asylum housing: booked to cost centre {rule.cost_centre}, "
+        f"object {rule.cost_object}",
+        key="asylum",
+        source=rule.source,
+        asylum_housing=True,
+    )
+    return CostObject(rule.cost_centre, rule.cost_object)
 
 
 def _foreign_referral(

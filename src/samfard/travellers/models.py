@@ -52,6 +52,8 @@ class Traveller(Base):
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
     protected_identity: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Lives in asylum housing (anläggningsboende): sjukresor go to the region's own account.
+    asylum_housing: Mapped[bool] = mapped_column(Boolean, default=False)
     street: Mapped[str] = mapped_column(String(160))
     postal_code: Mapped[str] = mapped_column(String(10))
     city: Mapped[str] = mapped_column(String(80))

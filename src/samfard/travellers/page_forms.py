@@ -128,6 +128,7 @@ def traveller_create(
         "first_name": form.get("fornamn", "").strip(),
         "last_name": form.get("efternamn", "").strip(),
         "protected_identity": bool(form.get("skyddad")),
+        "asylum_housing": bool(form.get("asylboende")),
         "address": _address(session, form, errors),
         **_person(form),
     }
@@ -148,6 +149,7 @@ def traveller_update(
             "first_name": form.get("fornamn", "").strip(),
             "last_name": form.get("efternamn", "").strip(),
             "protected_identity": bool(form.get("skyddad")),
+            "asylum_housing": bool(form.get("asylboende")),
             "address": _address(session, form, errors),
         }
     else:

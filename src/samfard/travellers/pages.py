@@ -223,6 +223,7 @@ def _card_defaults(shown: Any, visible: bool, municipality: str, now: datetime) 
             "fornamn": shown.first_name,
             "efternamn": shown.last_name,
             "skyddad": "1" if shown.protected_identity else "",
+            "asylboende": "1" if shown.asylum_housing else "",
             "gata": shown.address.street,
             "postnummer": shown.address.postal_code,
             "ort": shown.address.city,

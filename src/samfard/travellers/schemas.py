@@ -27,6 +27,10 @@ class TravellerCreate(BaseModel):
     first_name: str = Field(min_length=1, max_length=80)
     last_name: str = Field(min_length=1, max_length=80)
     protected_identity: bool = False
+    asylum_housing: bool = Field(
+        default=False,
+        description="lives in asylum housing: sjukresor go to an account of their own",
+    )
     address: Address
     phone: str | None = Field(default=None, max_length=32)
     language: str = Field(default="sv", pattern=r"^[a-z]{2,3}$")
@@ -42,6 +46,7 @@ class TravellerUpdate(BaseModel):
     first_name: Annotated[str | None, Field(min_length=1, max_length=80), NotNull()] = None
     last_name: Annotated[str | None, Field(min_length=1, max_length=80), NotNull()] = None
     protected_identity: Annotated[bool | None, NotNull()] = None
+    asylum_housing: Annotated[bool | None, NotNull()] = None
     address: Annotated[Address | None, NotNull()] = None
     phone: str | None = Field(default=None, max_length=32)
     language: Annotated[str | None, Field(pattern=r"^[a-z]{2,3}$"), NotNull()] = None
@@ -59,6 +64,7 @@ class TravellerPublic(BaseModel):
     first_name: str
     last_name: str
     protected_identity: bool
+    asylum_housing: bool | None  # hidden with the address from those who may not see it
     address: Address | None
     phone: str | None
     language: str

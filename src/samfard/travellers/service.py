@@ -71,6 +71,7 @@ def enrol_traveller(
             first_name=data.first_name,
             last_name=data.last_name,
             protected_identity=data.protected_identity,
+            asylum_housing=data.asylum_housing,
             street=data.address.street,
             postal_code=data.address.postal_code.replace(" ", ""),
             city=data.address.city,

@@ -34,6 +34,7 @@ def traveller_public(traveller: Traveller, actor: Actor) -> TravellerPublic:
         first_name=traveller.first_name if visible else MASK,
         last_name=traveller.last_name if visible else "",
         protected_identity=traveller.protected_identity,
+        asylum_housing=traveller.asylum_housing if visible else None,
         address=(
             Address(
                 street=traveller.street,

@@ -1,4 +1,4 @@
-"""booked lines: lines, their stops and timetabled departures
+"""booked lines and the asylum account: lines, stops, departures; traveller.asylum_housing
 
 Revision ID: 0013
 Revises: 0008
@@ -8,6 +8,8 @@ Create Date: 2026-12-01 14:20:00
   booking deadline and vehicle.
 * `line_stop`: the line's stops in order, gazetteer places with minutes after the first.
 * `line_departure`: timetabled departures from the first stop of a direction, by weekday.
+* `traveller.asylum_housing`: the traveller lives in asylum housing; their sjukresor are
+  booked to the region's account of its own (rulebook `asylum`). Existing rows: false.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("traveller", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("asylum_housing", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
     op.create_table(
         "line",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -81,3 +87,5 @@ def downgrade() -> None:
     op.drop_table("line_stop")
     op.drop_index(op.f("ix_line_principal_code"), table_name="line")
     op.drop_table("line")
+    with op.batch_alter_table("traveller", schema=None) as batch_op:
+        batch_op.drop_column("asylum_housing")
