@@ -153,6 +153,8 @@ NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/principals"): "catalogue of principals",
     ("GET", "/api/v1/places"): "gazetteer of public places",
     ("GET", "/api/v1/places/{place_id}"): "gazetteer of public places",
+    ("GET", "/api/v1/lines"): "published timetable of booked lines",
+    ("GET", "/api/v1/lines/departures"): "published timetable of booked lines",
     ("POST", "/api/v1/issuers"): "register of care staff (issuers), not travellers",
     ("GET", "/api/v1/issuers"): "register of care staff (issuers), not travellers",
     ("POST", "/api/v1/plans/{day}"): (

@@ -38,7 +38,10 @@ def list_lines(
             ],
             departures=[
                 DeparturePublic(
-                    id=d.id, direction=d.direction, departs=d.departs, weekdays=list(d.weekdays)
+                    id=d.id,
+                    direction=d.direction,
+                    departs=f"{d.departs:%H:%M}",
+                    weekdays=list(d.weekdays),
                 )
                 for d in line.departures
             ],

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class StopPublic(BaseModel):
@@ -16,7 +16,10 @@ class StopPublic(BaseModel):
 class DeparturePublic(BaseModel):
     id: int
     direction: int
-    departs: time
+    # Swedish wall-clock time (a timetable time has no offset: it holds all year).
+    departs: str = Field(
+        pattern=r"^[0-2]\d:[0-5]\d$", description="local time at the first stop, HH:MM"
+    )
     weekdays: list[int]
 
 
