@@ -109,6 +109,18 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
     ("GET", "/api/v1/principals"): [Probe("open")],
     ("GET", "/api/v1/places"): [Probe("open", params=lambda w: {"q": "sjukhus"})],
     ("GET", "/api/v1/places/{place_id}"): [Probe("open", path=ids(place_id=lambda w: 1))],
+    ("GET", "/api/v1/lines"): [Probe("open")],
+    ("GET", "/api/v1/lines/departures"): [
+        Probe(
+            "open",
+            params=lambda w: {
+                "principal": "RKM-22",
+                "origin": "bredbyn",
+                "destination": "ornskoldsvik",
+                "date": "2026-11-23",
+            },
+        )
+    ],
     ("POST", "/api/v1/travellers"): [
         Probe("deny", body=lambda c, w: {**ANNA, "first_name": "Annika"}),
         Probe("deny", body=lambda c, w: PROTECTED),

@@ -123,6 +123,7 @@ def test_a_ride_at_no_timetabled_time_is_refused_with_the_reason(
     stored = app_client.get(f"/api/v1/bookings/{created.json()['id']}", headers=auth(operator))
     reasons = " ".join(stored.json()["decision"]["refused_because"])
     assert "no booked line of RKM-23 leaves hede for sveg at 07:45" in reasons
+    assert "(07:30 AL 164)" in reasons, "the refusal offers the day's departures"
 
 
 def test_a_line_that_does_not_run_that_day_is_refused(

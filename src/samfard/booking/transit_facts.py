@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 from samfard.geo.models import Place, PlaceKind
 from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.lines.service import timetables
-from samfard.lines.timetable import match
+from samfard.lines.timetable import departures_between, match
 from samfard.rules import facts
+from samfard.timeutil import STOCKHOLM
 
 ROAD = GeodesicProvider()
 
@@ -31,8 +32,15 @@ def with_line_rides(session: Session, legs: tuple[facts.Leg, ...]) -> tuple[fact
     ridden: list[facts.Leg] = []
     for leg in legs:
         found = None
+        offers: tuple[str, ...] = ()
         if leg.origin_place is not None and leg.destination_place is not None:
             found = match(lines, leg.origin_place, leg.destination_place, leg.depart_at)
+            offers = tuple(
+                f"{m.boards_at.astimezone(STOCKHOLM):%H:%M} {m.line.code}"
+                for m in departures_between(
+                    lines, leg.origin_place, leg.destination_place, leg.local_day
+                )
+            )
         ride = None
         if found is not None:
             ride = facts.LineRide(
@@ -43,7 +51,7 @@ def with_line_rides(session: Session, legs: tuple[facts.Leg, ...]) -> tuple[fact
                 boards_at=found.boards_at,
                 deadline_min=found.line.deadline_min,
             )
-        ridden.append(dataclasses.replace(leg, line=ride))
+        ridden.append(dataclasses.replace(leg, line=ride, line_offers=offers))
     return tuple(ridden)
 
 

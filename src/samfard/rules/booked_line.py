@@ -32,10 +32,12 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
         if ride is None:
             origin = leg.origin_place or "the origin"
             destination = leg.destination_place or "the destination"
+            offered = ", ".join(leg.line_offers) or "none that day"
             d.refuse(
                 "line.no_departure",
                 f"leg {i}: no booked line of {trip.principal} leaves {origin} for "
-                f"{destination} at {leg.local_time:%H:%M}; book a timetabled departure",
+                f"{destination} at {leg.local_time:%H:%M}; book a timetabled departure "
+                f"({offered})",
                 key="",
                 source=version.source,
             )

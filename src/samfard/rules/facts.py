@@ -237,6 +237,8 @@ class Leg:
     nearest_unit_km: Decimal | None = None
     bus_fare_ore: int | None = None
     line: LineRide | None = None  # the booked line departure the leg rides, if any
+    # Booked lines: the timetabled times ("07:30 AL 164") between the leg's stops that day.
+    line_offers: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _require(
