@@ -255,3 +255,41 @@ def test_an_approved_trip_shows_the_promised_pickup_window_before_and_after(
     assert leg.promised_pickup_from.astimezone(STOCKHOLM).strftime("%H:%M") == window.group(1)
     errors.assert_none()
     page.context.close()
+
+
+def test_a_booked_line_at_the_desk_offers_its_departures_then_books_one(
+    live_server: LiveServer, browser: Browser, db: Session
+) -> None:
+    """Anropsstyrd linjetrafik at the desk: a time off the timetable is refused with the
+    day's departures named; the timetabled time is approved, paid by the authority."""
+    db.rollback()
+    who = db.scalars(
+        select(Traveller)
+        .where(Traveller.municipality_code.like("22%"), Traveller.protected_identity.is_(False))
+        .order_by(Traveller.id)
+    ).first()
+    assert who is not None
+    page = login(browser, live_server, "operator")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url(f"/bokning?resenar={who.id}"))
+    page.get_by_label("Tjänst").select_option("anropsstyrd_linjetrafik")
+    page.get_by_label("Från").fill("Bredbyn")
+    page.get_by_label("Till").fill("Örnsköldsvik")
+    page.get_by_label("Hämtningstid").fill("08:00")
+    page.get_by_role("button", name="Visa bedömning").click()
+    preview = page.locator("#forhandsvisning")
+    expect(preview).to_contain_text("08:10 AL 39")
+    page.get_by_label("Hämtningstid").fill("08:10")
+    page.get_by_role("button", name="Visa bedömning").click()
+    expect(preview).to_contain_text("Beviljas enligt reglerna")
+    assert_no_axe_violations(page)
+    screenshot(page, "bokning-anropsstyrd-linje")
+    page.get_by_role("button", name="Boka").click()
+    booking = booked(db, receipt_reference(page))
+    assert (booking.service, booking.principal_code, booking.status) == (
+        "anropsstyrd_linjetrafik",
+        "RKM-22",
+        "approved",
+    )
+    errors.assert_none()
+    page.context.close()
