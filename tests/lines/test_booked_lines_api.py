@@ -126,6 +126,36 @@ def test_a_ride_at_no_timetabled_time_is_refused_with_the_reason(
     assert "(07:30 AL 164)" in reasons, "the refusal offers the day's departures"
 
 
+def test_the_last_wheelchair_place_goes_to_the_first_to_book(
+    app_client: TestClient, session: Session, operator: str
+) -> None:
+    """AL 39's vehicle has one wheelchair place: a second wheelchair on the same departure
+    is refused; once the first cancels, the place is free again."""
+    first = register(app_client, operator)
+    second = register(app_client, operator, {**ANNA, "personal_number": "19400404-1234"})
+
+    def book(traveller: int) -> dict[str, Any]:
+        body = line_booking(session, traveller, "bredbyn", "ornskoldsvik", "08:10")
+        body |= {"principal": "RKM-22", "needs": ["wheelchair"]}
+        response = app_client.post("/api/v1/bookings", json=body, headers=auth(operator))
+        assert response.status_code == 201, response.text
+        return dict(response.json())
+
+    taken = book(first)
+    assert taken["status"] == "approved"
+    refused = book(second)
+    assert refused["status"] == "denied"
+    stored = app_client.get(f"/api/v1/bookings/{refused['id']}", headers=auth(operator))
+    assert "0 wheelchair place(s) left" in " ".join(stored.json()["decision"]["refused_because"])
+    cancelled = app_client.post(
+        f"/api/v1/bookings/{taken['id']}/cancel",
+        json={"reason": "sjuk"},
+        headers=auth(operator),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    assert book(second)["status"] == "approved"
+
+
 def test_a_line_that_does_not_run_that_day_is_refused(
     app_client: TestClient, session: Session, operator: str
 ) -> None:

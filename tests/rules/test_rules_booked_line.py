@@ -12,7 +12,16 @@ from typing import Any
 import pytest
 from rule_fixtures import DAY, Case, check, leg, person, trip
 
-from samfard.rules import Mode, Needs, RulebookSet, Service, Trip, assess
+from samfard.rules import (
+    Companion,
+    CompanionKind,
+    Mode,
+    Needs,
+    RulebookSet,
+    Service,
+    Trip,
+    assess,
+)
 from samfard.rules.facts import AssessmentRequest, LineRide
 from samfard.timeutil import local
 
@@ -21,7 +30,9 @@ L = Service.ANROPSSTYRD_LINJETRAFIK
 FIRST_STOP = local(DAY, time(6, 40))
 
 
-def ride(*, principal: str = "RKM-23", deadline_min: int = 120, boards: int = 50) -> LineRide:
+def ride(
+    *, principal: str = "RKM-23", deadline_min: int = 120, boards: int = 50, **extra: int
+) -> LineRide:
     return LineRide(
         line_code="AL 164",
         principal=principal,
@@ -29,6 +40,7 @@ def ride(*, principal: str = "RKM-23", deadline_min: int = 120, boards: int = 50
         first_stop_departs_at=FIRST_STOP,
         boards_at=FIRST_STOP + timedelta(minutes=boards),
         deadline_min=deadline_min,
+        **({"seats": 8, "wheelchair_places": 1} | extra),
     )
 
 
@@ -121,6 +133,23 @@ CASES = [
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_booked_line_rule_table(case: Case, rulebooks: RulebookSet) -> None:
     check(case, rulebooks)
+
+
+def test_a_full_departure_is_refused_and_a_free_place_taken(rulebooks: RulebookSet) -> None:
+    """Seats and wheelchair places are counted apart; companions take seats too."""
+    full = line_trip(line=ride(seats_booked=8))
+    assert assess(AssessmentRequest(HEDE, full), rulebooks).reason("line.full")
+    wheelchair = Needs(wheelchair=True)
+    seats_full = line_trip(line=ride(seats_booked=8), needs=wheelchair)
+    decision = assess(AssessmentRequest(HEDE, seats_full), rulebooks)
+    assert decision.outcome.value == "automatic", "a wheelchair place is still free"
+    taken = line_trip(line=ride(wheelchair_places_booked=1), needs=wheelchair)
+    assert assess(AssessmentRequest(HEDE, taken), rulebooks).outcome.value == "refused"
+    with_companion = line_trip(
+        line=ride(seats_booked=7), companions=(Companion(CompanionKind.ESCORT),)
+    )
+    reason = assess(AssessmentRequest(HEDE, with_companion), rulebooks).reason("line.full")
+    assert "1 seat(s)" in reason.text and "2 seat(s)" in reason.text
 
 
 def test_a_leg_on_no_departure_is_refused_naming_its_stops(rulebooks: RulebookSet) -> None:

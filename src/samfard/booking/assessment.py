@@ -107,6 +107,7 @@ def trip_of(booking: Booking, *, mode: Mode | None = None) -> TripInput:
         needs=booking.needs,
         booked_at=booking.created_at,
         mode=mode or booking_mode(booking),
+        booking_id=booking.id,
     )
 
 

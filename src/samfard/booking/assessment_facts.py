@@ -63,6 +63,7 @@ class TripInput:
     needs: Sequence[str]
     booked_at: datetime
     mode: facts.Mode | None = None
+    booking_id: int | None = None  # the stored booking assessed, None for a proposal
 
 
 def age_on(birth: date, day: date) -> int:
@@ -237,7 +238,9 @@ def build_request(
     stops: tuple[str, ...] = ()
     stop_km: Decimal | None = None
     if service is facts.Service.ANROPSSTYRD_LINJETRAFIK:
-        legs = transit_facts.with_line_rides(session, legs)
+        legs = transit_facts.with_line_rides(
+            session, legs, gazetteer.places, booking_id=trip.booking_id
+        )
     if service is facts.Service.NARTRAFIK:
         home = Point(traveller.lat, traveller.lon)
         stops, stop_km = transit_facts.nearest_stops(session, gazetteer.places, home)

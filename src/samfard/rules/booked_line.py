@@ -14,10 +14,30 @@ from datetime import timedelta
 from samfard.money import times
 from samfard.rules import common
 from samfard.rules.decision import Decision, Draft, LegFee
-from samfard.rules.facts import MODE_ORDER, AssessmentRequest, Mode
+from samfard.rules.facts import MODE_ORDER, AssessmentRequest, LineRide, Mode, Trip
 from samfard.rules.loader import Rulebook
 from samfard.rules.schema import BookedLineVersion
 from samfard.timeutil import STOCKHOLM
+
+
+def _room(d: Draft, i: int, ride: LineRide, trip: Trip, source: str) -> None:
+    """The line's vehicle has room for the traveller and the companions on the departure
+    (counted over the whole departure, whichever stops the others ride between)."""
+    wheelchair = 1 if trip.needs.wheelchair else 0
+    seated = 1 - wheelchair + len(trip.companions)
+    free_seats = ride.seats - ride.seats_booked
+    free_wheelchair = ride.wheelchair_places - ride.wheelchair_places_booked
+    if seated > free_seats or wheelchair > free_wheelchair:
+        d.refuse(
+            "line.full",
+            f"leg {i}: line {ride.line_code} has {max(free_seats, 0)} seat(s) and "
+            f"{max(free_wheelchair, 0)} wheelchair place(s) left on this departure; "
+            f"{seated} seat(s) and {wheelchair} wheelchair place(s) asked for",
+            key="",
+            source=source,
+            line=ride.line_code,
+            departure=ride.departure_id,
+        )
 
 
 def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
@@ -60,6 +80,7 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
             line=ride.line_code,
             departure=ride.departure_id,
         )
+        _room(d, i, ride, trip, version.source)
         minutes = max(rule.min_minutes_before_departure, ride.deadline_min)
         deadline = ride.first_stop_departs_at - timedelta(minutes=minutes)
         if trip.booked_at is not None and trip.booked_at > deadline:

@@ -212,8 +212,18 @@ class LineRide:
     first_stop_departs_at: datetime  # the departure from the line's first stop
     boards_at: datetime  # the timetabled time at the stop the traveller boards
     deadline_min: int  # the line's own booking deadline before first_stop_departs_at
+    seats: int  # the line vehicle's seats and wheelchair places
+    wheelchair_places: int
+    seats_booked: int = 0  # taken on this departure by other bookings
+    wheelchair_places_booked: int = 0
 
     def __post_init__(self) -> None:
+        for name in ("seats", "wheelchair_places", "seats_booked", "wheelchair_places_booked"):
+            _require(
+                getattr(self, name) >= 0,
+                f"line {name} must be >= 0, got {getattr(self, name)}",
+                f"line.{name}",
+            )
         require_aware(self.first_stop_departs_at, field="line.first_stop_departs_at")
         require_aware(self.boards_at, field="line.boards_at")
         _require(
