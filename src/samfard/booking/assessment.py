@@ -42,6 +42,7 @@ from samfard.rules.decision import Decision, Effect, Outcome, Reason
 from samfard.rules.engine import assess
 from samfard.rules.facts import Mode
 from samfard.rules.loader import RulebookSet, shipped_rulebooks
+from samfard.rules.public_transport import configured_check
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
@@ -119,7 +120,8 @@ def assess_trip(
 ) -> Decision:
     """Run the engine on a trip with the register's facts (reads only)."""
     books = rulebooks or shipped_rulebooks()
-    return assess(build_request(session, trip, traveller, books), books)
+    request = build_request(session, trip, traveller, books)
+    return assess(request, books, public_transport=configured_check())
 
 
 def _leg_days(booking: Booking) -> tuple[date, ...]:

@@ -142,6 +142,9 @@ def _legs(
             origin_place=key(leg.origin_place_id),
             destination_place=key(leg.destination_place_id),
             nearest_unit_km=nearest_km,
+            origin_point=(leg.origin_lat, leg.origin_lon),
+            destination_point=(leg.destination_lat, leg.destination_lon),
+            arrive_by=leg.requested_pickup_at is None,
         )
         for leg in sorted(trip.legs, key=lambda leg: leg.seq)
     )
