@@ -40,7 +40,8 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     osrm_url: str | None = None
-    # A GTFS feed (zip or folder) for the public-transport check; None: the demo feed.
+    # A GTFS feed (zip or folder) for the public-transport check; None: the demo feed;
+    # "off": no check (the authorisation decides alone).
     gtfs_path: str | None = None
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     late_cancellation_minutes: int = 120

@@ -98,7 +98,7 @@ def booking_mode(booking: Booking) -> Mode | None:
     return None if booking.mode is None else Mode(booking.mode)
 
 
-def trip_of(booking: Booking, *, mode: Mode | None = None) -> TripInput:
+def trip_of(booking: Booking, *, mode: Mode | None = None, by_assessor: bool = False) -> TripInput:
     return TripInput(
         service=booking.service,
         principal=booking.principal_code,
@@ -108,6 +108,7 @@ def trip_of(booking: Booking, *, mode: Mode | None = None) -> TripInput:
         needs=booking.needs,
         booked_at=booking.created_at,
         mode=mode or booking_mode(booking),
+        assessor_decides=by_assessor,
     )
 
 
@@ -276,7 +277,8 @@ def _approved_by_person(
     assert traveller is not None, "bookings reference a stored traveller"
     chosen = mode or _suggested_mode(booking)
     try:
-        decision = assess_trip(session, trip_of(booking, mode=chosen), traveller)
+        trip = trip_of(booking, mode=chosen, by_assessor=mode is not None)
+        decision = assess_trip(session, trip, traveller)
     except DomainError as error:
         # The rules cannot assess this trip (a fact they need is missing, or the service
         # has none): the person decides alone, and no fee is charged by rule.

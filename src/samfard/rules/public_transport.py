@@ -84,9 +84,11 @@ class GtfsCheck:
         )
 
 
-def configured_check() -> GtfsCheck:
-    """The check on the configured feed (SAMFARD_GTFS, else the demo feed)."""
-    return GtfsCheck(configured_planner())
+def configured_check() -> GtfsCheck | None:
+    """The check on the configured feed (SAMFARD_GTFS, else the demo feed); None when
+    SAMFARD_GTFS=off: then nothing is checked and the authorisation decides alone."""
+    planner = configured_planner()
+    return None if planner is None else GtfsCheck(planner)
 
 
 def _time(seconds: int) -> time:

@@ -17,6 +17,7 @@ from samfard.geo.gtfs.feed import Feed, Tables, read_tables
 from samfard.geo.gtfs.validate import problems
 
 DEMO = "demo"
+OFF = "off"
 
 
 def load_tables(path: str | None) -> Tables:
@@ -40,6 +41,8 @@ def planner_for(path: str | None) -> Planner:
     return Planner(load_feed(path), name=path or DEMO)
 
 
-def configured_planner() -> Planner:
-    """The planner on the configured feed (SAMFARD_GTFS), built on first use."""
-    return planner_for(get_settings().gtfs_path)
+def configured_planner() -> Planner | None:
+    """The planner on the configured feed (SAMFARD_GTFS), built on first use; None when
+    the setting is "off" (a centre without a timetable)."""
+    path = get_settings().gtfs_path
+    return None if path == OFF else planner_for(path)
