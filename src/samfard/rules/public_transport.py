@@ -117,6 +117,12 @@ def _exemption(request: AssessmentRequest, mode: Mode) -> str | None:
     return None
 
 
+def _text(legs: list[TransitLeg] | tuple[TransitLeg, ...], direction: str) -> str:
+    """The check's words for the leg in `direction`, kept as a fact of the reason so a page
+    can show each leg ("" when the trip has no such leg here)."""
+    return "; ".join(leg.text for leg in legs if leg.direction == direction)
+
+
 def choose(d: Draft, version: SjukresaVersion, request: AssessmentRequest, asked: Mode) -> Mode:
     """Public transport instead of `asked` when the patient can and may go by it.
 
@@ -153,6 +159,8 @@ def choose(d: Draft, version: SjukresaVersion, request: AssessmentRequest, asked
             + "; ".join(f"{leg.direction}: {leg.text}" for leg in impossible),
             key=KEY,
             source=rule.source,
+            outward=_text(impossible, "outward"),
+            homeward=_text(impossible, "return"),
         )
         return asked
     d.add(
@@ -162,5 +170,7 @@ def choose(d: Draft, version: SjukresaVersion, request: AssessmentRequest, asked
         + f"; {asked.value} is paid only when the patient cannot travel by public transport",
         key=KEY,
         source=rule.source,
+        outward=_text(legs, "outward"),
+        homeward=_text(legs, "return"),
     )
     return Mode.PUBLIC_TRANSPORT

@@ -2,8 +2,9 @@
 the limits the rulebook sets, and if not, why not.
 
 Plain data in (the leg's ends and times, the car's time, the limits), plain data out
-(the journey found, or the reason in words), so the rules engine can cite it. The
-`Planner` keeps one feed and the laid-out days it was asked about.
+(the journey found, or the reason in Swedish words, shown to the operator as is), so the
+rules engine can cite it. The `Planner` keeps one feed and the laid-out days it was
+asked about.
 """
 
 from __future__ import annotations
@@ -86,9 +87,9 @@ class Planner:
     def answer(self, query: LegQuery, limits: Limits) -> LegAnswer:
         forward, backward = self.day(query.day)
         if not forward.stops_near(query.origin.lat, query.origin.lon, limits.max_walk_m):
-            return _no(query, f"no stop within {limits.max_walk_m} m walk of the start")
+            return _no(query, f"ingen hållplats inom {limits.max_walk_m} m gång från start")
         if not forward.stops_near(query.destination.lat, query.destination.lon, limits.max_walk_m):
-            return _no(query, f"no stop within {limits.max_walk_m} m walk of the destination")
+            return _no(query, f"ingen hållplats inom {limits.max_walk_m} m gång från målet")
         if query.arrive_by:
             deadline = query.at_s - 60 * limits.arrive_before_min
             journey = arrive_by(
@@ -102,8 +103,8 @@ class Planner:
             if journey is None:
                 return _no(
                     query,
-                    f"no journey arrives by {clock(deadline)} with at most "
-                    f"{limits.max_transfers} transfer(s)",
+                    f"ingen resa framme senast {clock(deadline)} med högst "
+                    f"{limits.max_transfers} byten",
                 )
             wait = (query.at_s - journey.arrive_s) // 60
         else:
@@ -118,8 +119,8 @@ class Planner:
             if journey is None:
                 return _no(
                     query,
-                    f"no journey after {clock(query.at_s)} the same day with at most "
-                    f"{limits.max_transfers} transfer(s)",
+                    f"ingen resa efter {clock(query.at_s)} samma dag med högst "
+                    f"{limits.max_transfers} byten",
                 )
             wait = (journey.leave_s - query.at_s) // 60
         return _judge(query, journey, wait, limits)
@@ -136,17 +137,15 @@ def _judge(query: LegQuery, journey: Journey, wait: int, limits: Limits) -> LegA
     if journey.minutes > allowed:
         return _no(
             query,
-            f"{said} takes {journey.minutes} min, more than {limits.max_time_ratio} times the "
-            f"car's {car_min} min",
+            f"{said} tar {journey.minutes} min, mer än {limits.max_time_ratio} gånger bilens "
+            f"{car_min} min",
         )
     if wait > limits.max_wait_min:
-        where = "before the appointment" if query.arrive_by else "before leaving"
-        return _no(
-            query, f"{said} means {wait} min waiting {where}, more than {limits.max_wait_min}"
-        )
+        where = "före besöket" if query.arrive_by else "före hemresan"
+        return _no(query, f"{said} ger {wait} min väntan {where}, mer än {limits.max_wait_min}")
     return LegAnswer(
         query.direction,
         journey,
-        f"{said} (door to door {clock(journey.leave_s)}–{clock(journey.arrive_s)}, "
-        f"{journey.minutes} min against the car's {car_min}, {journey.walk_m} m walk)",
+        f"{said} (dörr till dörr {clock(journey.leave_s)}–{clock(journey.arrive_s)}, "
+        f"{journey.minutes} min mot bilens {car_min}, {journey.walk_m} m gång)",
     )
