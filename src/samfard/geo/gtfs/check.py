@@ -99,6 +99,7 @@ class Planner:
                 deadline,
                 max_walk_m=limits.max_walk_m,
                 max_transfers=limits.max_transfers,
+                forward=forward,
             )
             if journey is None:
                 return _no(

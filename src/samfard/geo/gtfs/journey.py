@@ -99,8 +99,33 @@ def arrive_by(
     *,
     max_walk_m: int,
     max_transfers: int,
+    forward: Timetable | None = None,
 ) -> Journey | None:
-    """The latest departure from `origin` reaching `destination` by `deadline_s`."""
+    """The latest departure from `origin` reaching `destination` by `deadline_s`; given
+    the `forward` day too, the quickest way there leaving at that time (the reversed
+    search alone may pick any on-time journey, such as riding past and coming back)."""
+    latest = _latest(tt, origin, destination, deadline_s, max_walk_m, max_transfers)
+    if latest is None or forward is None:
+        return latest
+    quickest = depart_after(
+        forward,
+        origin,
+        destination,
+        latest.leave_s,
+        max_walk_m=max_walk_m,
+        max_transfers=max_transfers,
+    )
+    return quickest if quickest is not None and quickest.arrive_s <= latest.arrive_s else latest
+
+
+def _latest(
+    tt: Timetable,
+    origin: Place,
+    destination: Place,
+    deadline_s: int,
+    max_walk_m: int,
+    max_transfers: int,
+) -> Journey | None:
     if not tt.reverse:
         raise ValueError("arrive_by needs a reversed timetable")
     sources = _ends(tt, destination, max_walk_m, start=-deadline_s)
