@@ -16,10 +16,10 @@ from samfard.geo.gtfs import timetable
 from samfard.geo.gtfs.check import LegQuery, Limits, Planner
 from samfard.geo.gtfs.demo_feed import demo_tables, write_feed
 from samfard.geo.gtfs.feed import Feed, read_tables
-from samfard.geo.gtfs.journey import Place
 from samfard.geo.gtfs.store import load_feed
 from samfard.geo.gtfs.validate import problems
 from samfard.geo.places import packaged_rows
+from samfard.geo.traveltime import Point
 
 WEDNESDAY, SUNDAY = date(2026, 11, 25), date(2026, 11, 29)
 
@@ -127,17 +127,17 @@ def test_the_check_arrives_in_time_and_judges_wait_and_ratio(
     """Östersund centre to the hospital by 10:00: on time, within the ratio; from the
     centre to Sveg the bus takes far longer than the car allows."""
     planner = Planner(Feed.from_tables(tables), name="demo")
-    centre, hospital = Place(63.1767, 14.6361), Place(63.1710, 14.6590)
+    centre, hospital = Point(63.1767, 14.6361), Point(63.1710, 14.6590)
     answer = planner.answer(
         LegQuery("outward", centre, hospital, WEDNESDAY, 10 * 3600, True, 240), LIMITS
     )
     assert answer.journey is not None
     assert answer.journey.arrive_s <= 10 * 3600 - 600
     assert answer.journey.leave_s < answer.journey.arrive_s
-    sveg = Place(62.0345, 14.3580)
+    sveg = Point(62.0345, 14.3580)
     slow = planner.answer(LegQuery("outward", centre, sveg, WEDNESDAY, 14 * 3600, True, 60), LIMITS)
     assert slow.journey is None and "gånger bilens" in slow.text
     far = planner.answer(
-        LegQuery("return", Place(63.12, 14.74), centre, WEDNESDAY, 12 * 3600, False, 900), LIMITS
+        LegQuery("return", Point(63.12, 14.74), centre, WEDNESDAY, 12 * 3600, False, 900), LIMITS
     )
     assert far.journey is None and "ingen hållplats" in far.text

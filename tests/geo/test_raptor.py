@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 
 from samfard.geo.gtfs import timetable
 from samfard.geo.gtfs.feed import Feed, format_time
-from samfard.geo.gtfs.journey import CHANGE_S, Place, arrive_by, depart_after
+from samfard.geo.gtfs.journey import CHANGE_S, arrive_by, depart_after
 from samfard.geo.gtfs.raptor import earliest_arrival
 from samfard.geo.gtfs.validate import problems
+from samfard.geo.traveltime import Point
 
 DAY = date(2026, 11, 23)  # a Monday
 BASE_LAT, BASE_LON = 63.0, 14.0
@@ -221,7 +222,7 @@ def test_journey_reads_the_right_way_round() -> None:
     tables_feed = _two_stop_feed()
     forward = timetable.build(tables_feed, DAY)
     backward = timetable.build(tables_feed, DAY, reverse=True)
-    home, clinic = Place(BASE_LAT, BASE_LON), Place(BASE_LAT + 0.05, BASE_LON)
+    home, clinic = Point(BASE_LAT, BASE_LON), Point(BASE_LAT + 0.05, BASE_LON)
     there = arrive_by(backward, home, clinic, 10 * 3600, max_walk_m=800, max_transfers=0)
     assert there is not None
     assert there.rides[0].board_s == 9 * 3600 and there.rides[0].alight_s == 9 * 3600 + 1800

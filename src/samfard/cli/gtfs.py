@@ -64,8 +64,9 @@ def _point(text: str, field: str) -> tuple[float, float]:
 
 def _plan(args: argparse.Namespace) -> int:
     from samfard.errors import InputError
-    from samfard.geo.gtfs.journey import Place, arrive_by, clock, depart_after
+    from samfard.geo.gtfs.journey import arrive_by, clock, depart_after
     from samfard.geo.gtfs.store import configured_planner, planner_for
+    from samfard.geo.traveltime import Point
     from samfard.timeutil import STOCKHOLM
 
     when = args.arrive_by or args.depart_after
@@ -77,7 +78,7 @@ def _plan(args: argparse.Namespace) -> int:
     local = when.astimezone(STOCKHOLM) if when.tzinfo else when.replace(tzinfo=STOCKHOLM)
     forward, backward = planner.day(local.date())
     at = local.hour * 3600 + local.minute * 60
-    a, b = Place(*_point(args.origin, "origin")), Place(*_point(args.destination, "destination"))
+    a, b = Point(*_point(args.origin, "origin")), Point(*_point(args.destination, "destination"))
     limits = {"max_walk_m": args.max_walk, "max_transfers": args.max_transfers}
     journey = (
         arrive_by(backward, a, b, at, forward=forward, **limits)

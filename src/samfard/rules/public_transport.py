@@ -16,7 +16,6 @@ from datetime import time
 from typing import Protocol
 
 from samfard.geo.gtfs.check import LegQuery, Limits, Planner
-from samfard.geo.gtfs.journey import Place
 from samfard.geo.gtfs.store import configured_planner
 from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.rules.decision import Draft
@@ -57,7 +56,7 @@ class GtfsCheck:
     def _leg(self, leg: Leg, limits: Limits) -> TransitLeg:
         assert leg.origin_point is not None and leg.destination_point is not None
         local = leg.depart_at.astimezone(STOCKHOLM)
-        origin, destination = Place(*leg.origin_point), Place(*leg.destination_point)
+        origin, destination = Point(*leg.origin_point), Point(*leg.destination_point)
         car_s = ROAD.seconds_for(
             ROAD.road_m(Point(*leg.origin_point), Point(*leg.destination_point))
         )

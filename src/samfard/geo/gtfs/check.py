@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from samfard.geo.gtfs import timetable
 from samfard.geo.gtfs.feed import Feed
-from samfard.geo.gtfs.journey import Journey, Place, arrive_by, clock, depart_after
+from samfard.geo.gtfs.journey import Journey, arrive_by, clock, depart_after
+from samfard.geo.traveltime import Point
 
 DAYS_KEPT = 8
 
@@ -39,8 +40,8 @@ class LegQuery:
     """One leg: arrive by an appointment (arrive_by=True) or leave once ready."""
 
     direction: str
-    origin: Place
-    destination: Place
+    origin: Point
+    destination: Point
     day: date
     at_s: int  # seconds of the service day: the appointment, or the time ready to leave
     arrive_by: bool

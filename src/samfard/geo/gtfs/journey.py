@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from samfard.geo.gtfs.raptor import Path, earliest_arrival
 from samfard.geo.gtfs.timetable import Timetable, walk_s
+from samfard.geo.traveltime import Point
 
 CHANGE_S = 120  # [G] two minutes to change vehicles at a stop
 
@@ -59,16 +60,10 @@ def clock(seconds: int) -> str:
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
-@dataclass(frozen=True)
-class Place:
-    lat: float
-    lon: float
-
-
 def depart_after(
     tt: Timetable,
-    origin: Place,
-    destination: Place,
+    origin: Point,
+    destination: Point,
     ready_s: int,
     *,
     max_walk_m: int,
@@ -93,8 +88,8 @@ def depart_after(
 
 def arrive_by(
     tt: Timetable,
-    origin: Place,
-    destination: Place,
+    origin: Point,
+    destination: Point,
     deadline_s: int,
     *,
     max_walk_m: int,
@@ -120,8 +115,8 @@ def arrive_by(
 
 def _latest(
     tt: Timetable,
-    origin: Place,
-    destination: Place,
+    origin: Point,
+    destination: Point,
     deadline_s: int,
     max_walk_m: int,
     max_transfers: int,
@@ -143,7 +138,7 @@ def _latest(
 
 
 def _ends(
-    tt: Timetable, place: Place, max_walk_m: int, *, start: int | None = None
+    tt: Timetable, place: Point, max_walk_m: int, *, start: int | None = None
 ) -> dict[int, tuple[int, int]]:
     """Stops within walking of a place: (ready time from `start`, metres), or, without a
     start, (walking seconds, metres)."""

@@ -69,20 +69,36 @@ class Timetable:
     patterns: tuple[Pattern, ...]
     serving: tuple[tuple[tuple[int, int], ...], ...]  # stop -> (pattern, position)
     footpaths: tuple[tuple[tuple[int, int, int], ...], ...]  # stop -> (stop, seconds, m)
+    cells: dict[tuple[int, int], tuple[int, ...]]  # grid cell -> stops in it
 
     def stops_near(self, lat: float, lon: float, max_m: float) -> list[tuple[int, int]]:
         """(stop, walking metres) for every stop within `max_m` walking of a point."""
-        # A cheap box first: one degree of latitude is 111 km; longitude shrinks by cos(lat).
+        # The grid cells a box around the point touches: one degree of latitude is 111 km,
+        # a degree of longitude shrinks with cos(lat).
         dlat = max_m / WALK_DETOUR / 111_000.0
         dlon = dlat / max(0.05, math.cos(math.radians(lat)))
         found: list[tuple[int, int]] = []
-        for i, (slat, slon) in enumerate(zip(self.lats, self.lons, strict=True)):
-            if abs(slat - lat) > dlat or abs(slon - lon) > dlon:
-                continue
-            metres = walk_m(lat, lon, slat, slon)
-            if metres <= max_m:
-                found.append((i, round(metres)))
-        return found
+        for ci in range(_cell(lat - dlat), _cell(lat + dlat) + 1):
+            for cj in range(_cell(lon - dlon), _cell(lon + dlon) + 1):
+                for i in self.cells.get((ci, cj), ()):
+                    metres = walk_m(lat, lon, self.lats[i], self.lons[i])
+                    if metres <= max_m:
+                        found.append((i, round(metres)))
+        return sorted(found)
+
+
+CELL_DEG = 0.01
+
+
+def _cell(degrees: float) -> int:
+    return math.floor(degrees / CELL_DEG)
+
+
+def _grid(feed: Feed) -> dict[tuple[int, int], tuple[int, ...]]:
+    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for i, stop in enumerate(feed.stops):
+        cells[(_cell(stop.lat), _cell(stop.lon))].append(i)
+    return {key: tuple(members) for key, members in cells.items()}
 
 
 def build(feed: Feed, day: date, *, reverse: bool = False) -> Timetable:
@@ -131,6 +147,7 @@ def build(feed: Feed, day: date, *, reverse: bool = False) -> Timetable:
         patterns=tuple(patterns),
         serving=tuple(tuple(s) for s in serving),
         footpaths=_footpaths(feed, index, reverse=reverse),
+        cells=_grid(feed),
     )
 
 
