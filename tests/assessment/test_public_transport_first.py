@@ -17,7 +17,7 @@ from helpers import ANNA, NOW, STRONG_PASSWORD, login_form, register
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
-from samfard.booking.pages import transit_sv
+from samfard.booking.letters import reason_sv, transit_sv
 from samfard.config import get_settings
 from samfard.geo.gtfs.store import planner_for
 
@@ -56,6 +56,7 @@ def test_a_taxi_asked_in_town_goes_by_bus_with_the_journey_cited_and_no_fee(
     lines = transit_sv(decision)
     assert lines and lines[0].startswith("Kan resa kollektivt: utresa: buss")
     assert "retur: buss" in lines[0]
+    assert reason_sv(cited).startswith("Kan resa kollektivt: utresa: buss")  # letters, queue
 
 
 def test_no_stop_within_a_walk_keeps_the_taxi_for_the_central_service(

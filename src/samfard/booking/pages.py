@@ -9,7 +9,6 @@ same URLs without script render the whole page.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -24,7 +23,7 @@ from samfard.booking.desk import TravellerCard, default_day, place_suggestions, 
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
 from samfard.booking.desk_form import PURPOSES_SV, SERVICES_SV, message_sv
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label
-from samfard.booking.letters import MODES_SV, reason_sv
+from samfard.booking.letters import MODES_SV, reason_sv, transit_sv
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.schemas import BookingUpdate
 from samfard.booking.service import update_booking
@@ -56,33 +55,6 @@ WEEKDAYS_SHORT_SV = {"mon": "mån", "tue": "tis", "wed": "ons", "thu": "tor", "f
                      "sat": "lör", "sun": "sön"}  # fmt: skip
 NEED_OF = {name: need.value for name, need in NEEDS_FIELDS.items()}
 AID_FIELDS = {"wheelchair": "rullstol", "rollator": "rollator", "stretcher": "bar"}
-TRANSIT_SV = {
-    "possible": "Kan resa kollektivt",
-    "not_possible": "Ingen kollektivtrafik inom reglerna",
-    "exempt": "Intyg, beslut eller tillstånd säger att resenären inte kan resa kollektivt",
-    "unchecked": "Kollektivtrafiken är inte prövad mot en tidtabell",
-}
-
-
-def transit_sv(decision: Mapping[str, Any]) -> list[str]:
-    """The public-transport check of a stored decision in Swedish, a line per verdict,
-    with each leg's journey or why there is none ("utresa: buss 45 08:05–09:40, 1 byte")."""
-    lines = []
-    for reason in decision.get("reasons") or []:
-        code = str(reason.get("code", ""))
-        head = TRANSIT_SV.get(code.removeprefix("public_transport."))
-        if not code.startswith("public_transport.") or head is None:
-            continue
-        facts = dict(reason.get("facts") or [])
-        legs = "; ".join(
-            f"{'utresa' if name == 'outward' else 'retur'}: {facts[name]}"
-            for name in ("outward", "homeward")
-            if facts.get(name)
-        )
-        lines.append(f"{head}: {legs}" if legs else head)
-    return lines
-
-
 templates.env.filters.update(
     mode_sv=lambda mode: MODES_SV.get(mode, mode),
     transit_sv=transit_sv,
