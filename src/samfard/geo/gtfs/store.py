@@ -6,6 +6,7 @@ problems listed, never half-used.
 
 from __future__ import annotations
 
+import gc
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,7 +39,12 @@ def load_feed(path: str | None) -> Feed:
 
 @lru_cache(maxsize=2)
 def planner_for(path: str | None) -> Planner:
-    return Planner(load_feed(path), name=path or DEMO)
+    planner = Planner(load_feed(path), name=path or DEMO)
+    # The feed lives as long as the process: out of the garbage collector's sight, a full
+    # collection no longer walks its tens of thousands of rows (a 250 ms pause measured in
+    # benchmarks/public_transport.py, inside a booking's assessment).
+    gc.freeze()
+    return planner
 
 
 def configured_planner() -> Planner | None:
