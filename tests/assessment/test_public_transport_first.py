@@ -7,10 +7,12 @@ booking."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from assessment_fixtures import STINA, book, certificate, issuer, jh_trip, vn_trip
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpers import ANNA, NOW, STRONG_PASSWORD, login_form, register
@@ -18,7 +20,11 @@ from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.letters import reason_sv, transit_sv
+from samfard.booking.models import Booking
 from samfard.config import get_settings
+from samfard.demo.generator import generate_day
+from samfard.demo.loader import load_day
+from samfard.dispatch.store import by_vehicle
 from samfard.geo.gtfs.store import planner_for
 
 # A home in the forest between Östersund and Brunflo, kilometres from any stop.
@@ -105,3 +111,22 @@ def test_the_desk_preview_shows_the_journey(
     assert answer.status_code == 200
     assert "<dt>Kollektivtrafik</dt>" in answer.text
     assert "Kan resa kollektivt" in answer.text
+
+
+def test_the_demo_day_sends_some_sjukresor_by_bus_and_never_plans_them(session: Session) -> None:
+    """The demo books through the same assessment: with the demo feed, patients near a line
+    without a certificate go by public transport, with no fee; wheelchair trips never do."""
+    day = date(2026, 11, 23)
+    load_day(session=session, demo=generate_day(day, seed=5, trips=160))
+    sjukresor = list(
+        session.scalars(
+            select(Booking).where(Booking.service_date == day, Booking.service == "sjukresa")
+        )
+    )
+    by_bus = [b for b in sjukresor if b.mode == "public_transport"]
+    assert by_bus, "some demo patients live near a line"
+    assert len(by_bus) < len(sjukresor), "and some do not, or need a vehicle"
+    for booking in by_bus:
+        assert booking.status == "approved" and "wheelchair" not in booking.needs
+        assert (booking.decision or {}).get("fee_ore") == 0
+        assert not by_vehicle(booking)
