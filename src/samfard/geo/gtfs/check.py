@@ -28,7 +28,7 @@ class Limits:
     """What the rulebook accepts as a reasonable public-transport journey."""
 
     max_transfers: int
-    max_walk_m: int
+    max_walk_m: int  # to the first stop and from the last; changes walk within 400 m
     max_time_ratio: Decimal  # journey minutes over the car's, door to door
     ratio_floor_min: int  # journeys this short pass whatever the ratio
     arrive_before_min: int  # be there this long before the appointment
