@@ -17,6 +17,7 @@ from samfard.cli import (
     costs,
     dispatch,
     export,
+    gtfs,
     planning,
     reports,
     rules,
@@ -38,6 +39,7 @@ REGISTRARS: list[Registrar] = [
     reports.register,
     scenario.register,
     export.register,
+    gtfs.register,
 ]
 
 

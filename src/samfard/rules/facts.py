@@ -249,6 +249,12 @@ class Leg:
     line: LineRide | None = None  # the booked line departure the leg rides, if any
     # Booked lines: the timetabled times ("07:30 AL 164") between the leg's stops that day.
     line_offers: tuple[str, ...] = ()
+    # Where the leg starts and ends (lat, lon) and whether depart_at is an appointment to
+    # arrive by (else the time the traveller is ready to leave): the public-transport check
+    # plans on these.
+    origin_point: tuple[float, float] | None = None
+    destination_point: tuple[float, float] | None = None
+    arrive_by: bool = False
 
     def __post_init__(self) -> None:
         _require(
@@ -285,6 +291,20 @@ class Leg:
 
 
 @dataclass(frozen=True)
+class TransitLeg:
+    """The public-transport check of one leg (kollektivtrafik): possible within the
+    rulebook's limits or not, what a person reads ("buss 45 08:05–09:40, 1 byte"), and
+    when the traveller leaves home or is home again."""
+
+    direction: str
+    possible: bool
+    summary: str | None
+    text: str
+    leave: time | None = None
+    arrive: time | None = None
+
+
+@dataclass(frozen=True)
 class Trip:
     """The trip asked for: service, paying principal, legs, purpose and circumstances.
 
@@ -293,7 +313,8 @@ class Trip:
     names the kind of place (care_unit, dental, aids_centre, hospital...) for the record.
     public_transport_departure / _return are the local times the cheapest
     mode would leave home and come back, used for the accommodation rule; a
-    PublicTransportTimes provider may supply them instead.
+    PublicTransportTimes provider may supply them instead, and the public-transport check
+    does when it finds journeys.
     """
 
     service: Service
@@ -314,6 +335,8 @@ class Trip:
     distance_to_stop_km: Decimal | None = None
     # Närtrafik: gazetteer keys of the nearest stop and the nearest service point from home.
     nearest_stops: tuple[str, ...] = ()
+    # The public-transport check per leg; None when no timetable was asked.
+    public_transport: tuple[TransitLeg, ...] | None = None
 
     def __post_init__(self) -> None:
         _require(bool(self.legs), "a trip needs at least one leg", "trip.legs")
