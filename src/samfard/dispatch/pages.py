@@ -5,7 +5,8 @@ its progress, and a run's manifest to print.
 Reads go through `day_view` (plan scope and masking as in the API); a move goes through
 `moves.move_leg`, which saves only what the verifier accepts; re-planning starts
 a "replan" job (samfard.jobs: a thread on SQLite, a worker on PostgreSQL) and the page
-polls its progress, stored in the database, with htmx. Read-only at phone width: the timeline and tables scroll sideways.
+polls its progress, stored in the database, with htmx. Read-only at phone width: the
+timeline and tables scroll sideways.
 """
 
 from __future__ import annotations
@@ -17,13 +18,13 @@ from fastapi import Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
+from samfard import jobs
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.dispatch import day_view as views
-from samfard import jobs
-from samfard.db import transaction
 from samfard.dispatch.jobs import REPLAN
 from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.run_sheet import run_sheet

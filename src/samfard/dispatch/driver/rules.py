@@ -83,8 +83,7 @@ def _check_on_board(kind: str, at: datetime, pickup: Sequence[Reported]) -> None
     picked = next((p for p in pickup if p.kind == "picked_up"), None)
     if any(p.kind == "no_show" for p in pickup):
         raise Conflict(
-            "the traveller did not show up at the pickup of this trip; there is nobody to "
-            "drop off",
+            "the traveller did not show up at the pickup of this trip; there is nobody to drop off",
             field="kind",
         )
     if picked is None:

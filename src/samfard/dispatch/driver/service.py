@@ -116,9 +116,7 @@ def record_report(
 
 
 def _stored(session: Session, data: StopEventCreate, actor: Actor) -> StopEvent | None:
-    row = session.scalar(
-        select(StopEvent).where(StopEvent.client_event_id == data.client_event_id)
-    )
+    row = session.scalar(select(StopEvent).where(StopEvent.client_event_id == data.client_event_id))
     if row is None:
         return None
     same = (
@@ -270,8 +268,7 @@ def todays_run(*, session: Session, actor: Actor, now: datetime) -> Run | None:
     """The driver's run in the newest plan of today, or None when their vehicle has none."""
     if actor.vehicle_id is None:
         raise Forbidden(
-            "your account drives no vehicle; an administrator sets vehicle_id on driver "
-            "accounts",
+            "your account drives no vehicle; an administrator sets vehicle_id on driver accounts",
             field="vehicle_id",
         )
     plan = store.latest_plan(session, now.astimezone(STOCKHOLM).date())
