@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from helpers import auth, token_for
 from samfard import events
+from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking
 from samfard.changes import Change
@@ -224,3 +225,11 @@ def test_the_drivers_run_lists_stops_with_their_reports(
     at_pickup = next(s for s in data["stops"] if s["stop_id"] == pickup.id)
     assert [r["kind"] for r in at_pickup["reports"]] == ["arrived"]
     assert all("personal_number" not in s for s in data["stops"])
+    entries = session.scalars(
+        select(AuditEntry).where(AuditEntry.request_id == shown.headers["X-Request-Id"])
+    ).all()
+    assert entries and all(e.username == "forare" for e in entries), "the read is audited"
+    reported = session.scalars(
+        select(AuditEntry).where(AuditEntry.purpose == "driver report arrived")
+    ).all()
+    assert [e.username for e in reported] == ["forare"], "the report is audited"

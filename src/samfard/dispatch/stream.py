@@ -95,12 +95,14 @@ LastEventId = Annotated[int | None, Header(alias="Last-Event-ID", ge=0, le=2**62
 @router.get("/trafik/strom")
 def traffic_stream(
     request: Request,
+    session: SessionDep,
     actor: Annotated[Actor, require(P.PLANS_READ)],
     datum: Annotated[date, Query()],
     last_event_id: LastEventId = None,
 ) -> StreamingResponse:
     """Changes of the day's plan: reports from vehicles, bookings placed or leaving, a new
     plan version."""
+    session.close()  # the login check's transaction must not live as long as the stream
     sessions: sessionmaker[Session] = request.app.state.sessionmaker
     topics = [f"plan:{datum.isoformat()}"]
     return _response(change_stream(request, sessions, topics, last_event_id))
@@ -120,5 +122,6 @@ def driver_stream(
         if run is None:
             raise NotFound("your vehicle has no run in today's plan", field="vehicle_id")
         topics = [f"run:{run.id}", f"plan:{run.plan_run.service_date.isoformat()}"]
+    session.close()  # nothing of the request's session lives as long as the stream
     sessions: sessionmaker[Session] = request.app.state.sessionmaker
     return _response(change_stream(request, sessions, topics, last_event_id))
