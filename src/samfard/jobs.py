@@ -112,6 +112,7 @@ def uses_queue(sessions: sessionmaker[Session]) -> bool:
 
 def start(
     *,
+    session: Session,
     sessions: sessionmaker[Session],
     kind: str,
     subject: str,
@@ -119,10 +120,12 @@ def start(
     started_by: str,
     now: datetime,
 ) -> Job:
-    """Queue a job (or return the one of this kind and subject already queued or running)."""
+    """Store a job in `session`'s transaction and hand it to a runner once committed (or
+    return the one of this kind and subject already queued or running). `sessions` makes
+    the sessions the runner works in."""
     task_for(kind)  # an unknown kind is refused before anything is stored
     queued = uses_queue(sessions)
-    with sessions() as session, transaction(session):
+    with transaction(session):
         found = active(session, kind, subject)
         if found is not None and not queued and found.runner != runner_name():
             _orphaned(found, now)
@@ -134,6 +137,9 @@ def start(
             subject=subject,
             args=args,
             state="queued",
+            done=0.0,
+            step_expected_s=0.0,
+            attempts=0,
             message="I kö",
             started_by=started_by,
             created_at=now,

@@ -21,6 +21,7 @@ from helpers import NOW
 from samfard import jobs
 from samfard.changes import Change
 from samfard.db import make_engine, make_sessionmaker, upgrade
+from samfard.errors import NotFound
 
 HERE = Path(__file__).parent
 
@@ -83,12 +84,25 @@ def test_on_sqlite_a_job_runs_in_a_thread_and_one_per_subject(
         assert jobs.uses_queue(committed), "PostgreSQL puts jobs on the queue"
         return
     assert not jobs.uses_queue(committed)
-    first = jobs.start(
-        sessions=committed, kind="nap", subject="d", args={"seconds": 0.5}, started_by="a", now=NOW
-    )
-    second = jobs.start(
-        sessions=committed, kind="nap", subject="d", args={"seconds": 0.5}, started_by="b", now=NOW
-    )
+    with committed() as session:
+        first = jobs.start(
+            session=session,
+            sessions=committed,
+            kind="nap",
+            subject="d",
+            args={"seconds": 0.5},
+            started_by="a",
+            now=NOW,
+        )
+        second = jobs.start(
+            session=session,
+            sessions=committed,
+            kind="nap",
+            subject="d",
+            args={"seconds": 0.5},
+            started_by="b",
+            now=NOW,
+        )
     assert second.id == first.id, "a job of the same kind and subject is not started twice"
     for _ in range(100):
         if _state(committed, first.id).state == "done":
@@ -100,8 +114,16 @@ def test_on_sqlite_a_job_runs_in_a_thread_and_one_per_subject(
 def test_unknown_kind_is_refused_before_anything_is_stored(
     committed: sessionmaker[Session],
 ) -> None:
-    with pytest.raises(Exception, match="no task is registered"):
-        jobs.start(sessions=committed, kind="nope", subject="x", args={}, started_by="a", now=NOW)
+    with committed() as session, pytest.raises(NotFound, match="no task is registered"):
+        jobs.start(
+            session=session,
+            sessions=committed,
+            kind="nope",
+            subject="x",
+            args={},
+            started_by="a",
+            now=NOW,
+        )
     with committed() as session:
         assert session.scalars(select(jobs.Job)).first() is None
 
@@ -143,17 +165,19 @@ def test_two_workers_on_postgresql_drain_the_queue_each_job_done_once(
         return
     engine = make_engine(worker_database)
     sessions = make_sessionmaker(engine)
-    started = [
-        jobs.start(
-            sessions=sessions,
-            kind="nap",
-            subject=f"day-{n}",
-            args={"seconds": 0.4},
-            started_by="test",
-            now=NOW,
-        )
-        for n in range(10)
-    ]
+    with sessions() as session:
+        started = [
+            jobs.start(
+                session=session,
+                sessions=sessions,
+                kind="nap",
+                subject=f"day-{n}",
+                args={"seconds": 0.4},
+                started_by="test",
+                now=NOW,
+            )
+            for n in range(10)
+        ]
     workers = [subprocess.Popen([*command, "--name", f"w{n}"], env=environment) for n in range(2)]
     for worker in workers:
         assert worker.wait(timeout=120) == 0

@@ -100,14 +100,16 @@ def _job(args: argparse.Namespace) -> int:
     }
     if args.kind == "replan":
         task_args["time_limit_s"] = args.time_limit
-    job = jobs.start(
-        sessions=sessions,
-        kind=args.kind,
-        subject=args.date.isoformat(),
-        args=task_args,
-        started_by=args.user,
-        now=now,
-    )
+    with sessions() as session:
+        job = jobs.start(
+            session=session,
+            sessions=sessions,
+            kind=args.kind,
+            subject=args.date.isoformat(),
+            args=task_args,
+            started_by=args.user,
+            now=now,
+        )
     print(f"job {job.id} ({args.kind} {args.date}) started")
     while True:
         with sessions() as session, transaction(session):

@@ -170,6 +170,7 @@ def _sv_move_refusal(error: DomainError) -> str:
 @router.post("/trafik/planera")
 def replan(
     request: Request,
+    session: SessionDep,
     now: NowDep,
     settings: SettingsDep,
     actor: Annotated[Actor, require(P.PLANS_WRITE)],
@@ -185,6 +186,7 @@ def replan(
         raise InputError("only a signed-in user can re-plan from the page", field="user")
     sessions: sessionmaker[Session] = request.app.state.sessionmaker
     job = jobs.start(
+        session=session,
         sessions=sessions,
         kind=REPLAN,
         subject=datum.isoformat(),
