@@ -114,6 +114,7 @@ def test_driver_reports_offline_and_the_queue_is_sent_once_when_back(
     page.context.set_offline(True)
     page.locator(f"#stopp-{stop_id}").get_by_role("button", name="Hämtad").press("Enter")
     expect(page.locator("#ko li")).to_have_count(1)
+    expect(page.locator(f"#stopp-{stop_id} form.report")).to_have_count(0)  # finished: no Uteblev
     expect(page.locator("#ko-antal")).to_have_text("1")
     expect(page.locator("#anslutning")).to_contain_text("Ingen anslutning")
     assert_no_axe_violations(page)
@@ -169,3 +170,24 @@ def test_the_traffic_page_hears_a_drivers_report_by_server_sent_events(
     driver.locator("li.stop:not(.stop-done) form.report button").first.click()
     expect(controller.locator("#trafik-live")).to_contain_text("Uppdaterad", timeout=15_000)
     assert_no_axe_violations(controller)
+
+
+def test_the_page_reports_the_vehicles_position_when_the_browser_allows_it(
+    browser: Browser, today_server: LiveServer
+) -> None:
+    where = {"latitude": 63.17912, "longitude": 14.63577}
+    page = login(
+        browser, today_server, "driver", permissions=["geolocation"], geolocation=where, **PHONE
+    )
+    page.goto(today_server.url("/forare"))
+    for _ in range(100):
+        engine = reader_engine(today_server.database_url)
+        with Session(engine) as session:
+            found = session.execute(
+                select(StopEvent.lat, StopEvent.lon).where(StopEvent.kind == "position")
+            ).first()
+        engine.dispose()
+        if found is not None:
+            break
+        page.wait_for_timeout(100)
+    assert found is not None and tuple(found) == (63.17912, 14.63577)

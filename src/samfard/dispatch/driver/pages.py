@@ -29,6 +29,17 @@ from samfard.web.templating import render
 
 router = page_router()
 
+# The codes of needs (booking) and mobility aids (register) as the driver reads them.
+AIDS_SV = {
+    "wheelchair": "rullstol",
+    "stretcher": "bår (liggande)",
+    "front_seat": "framsäte",
+    "ride_alone": "ensamåkning",
+    "rollator": "rollator",
+    "guide_dog": "ledarhund",
+    "oxygen": "syrgas",
+}
+
 
 def _page(
     request: Request, session: SessionDep, actor: Actor, now: datetime, *, fragment: bool = False
@@ -38,6 +49,7 @@ def _page(
     context: dict[str, Any] = {
         "run": run,
         "sv": SV,
+        "aids_sv": AIDS_SV,
         "new_id": lambda: uuid.uuid4().hex,
         "error": request.query_params.get("fel"),
         "no_vehicle": actor.vehicle_id is None,

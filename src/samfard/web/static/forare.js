@@ -61,7 +61,8 @@
   function online(isOnline) {
     status.classList.toggle("offline", !isOnline);
     const waiting = load(KEY).length;
-    status.textContent = isOnline ? baseline : "Ingen anslutning: " + waiting + " rapporter väntar och skickas när anslutningen är tillbaka.";
+    const reports = waiting === 1 ? "1 rapport väntar" : waiting + " rapporter väntar";
+    status.textContent = isOnline ? baseline : "Ingen anslutning: " + reports + " och skickas när anslutningen är tillbaka.";
   }
 
   function enqueue(event) {
@@ -131,14 +132,18 @@
     submitted.preventDefault();
     const data = new FormData(form);
     const stop = form.closest(".stop");
-    form.remove(); // pressed once: the report is queued, the button would only repeat it
+    const kind = String(data.get("kind"));
+    // Pressed once: the report is queued and the button would only repeat it; after
+    // Hämtad, Uteblev or Lämnad the stop is finished and takes no more reports.
+    const finished = kind === "picked_up" || kind === "no_show" || kind === "dropped_off";
+    (finished ? stop.querySelectorAll("form.report") : [form]).forEach(function (f) { f.remove(); });
     const next = stop.querySelector("form.report button");
     (next || stop.querySelector("h3")).focus();
     enqueue({
       client_event_id: newId(),
       run_id: Number(data.get("run_id")),
       stop_id: Number(data.get("stop_id")),
-      kind: String(data.get("kind")),
+      kind: kind,
       at: new Date().toISOString(),
       label: form.querySelector("button").dataset.label,
     });
