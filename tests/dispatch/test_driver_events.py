@@ -26,6 +26,7 @@ from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
 from samfard.dispatch.models import Run, Stop
 from samfard.timeutil import local
+from samfard.travellers.models import Traveller
 
 
 @pytest.fixture
@@ -233,3 +234,27 @@ def test_the_drivers_run_lists_stops_with_their_reports(
         select(AuditEntry).where(AuditEntry.purpose == "driver report arrived")
     ).all()
     assert [e.username for e in reported] == ["forare"], "the report is audited"
+
+
+def test_a_protected_travellers_name_never_reaches_the_driver_but_the_address_does(
+    app_client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    plan_demo_day(session)
+    run = _first_run(session)
+    token = _driver(session, clock, run)
+    pickup, _ = _pair(run)
+    booking = session.get(Booking, pickup.booking_id)
+    assert booking is not None
+    traveller = session.get(Traveller, booking.traveller_id)
+    assert traveller is not None
+    traveller.protected_identity = True
+    traveller.driver_notes = "Portkod 1234"
+    session.flush()
+    shown = app_client.get("/api/v1/driver/run", headers=auth(token))
+    assert shown.status_code == 200, shown.text
+    stop = next(s for s in shown.json()["stops"] if s["stop_id"] == pickup.id)
+    assert stop["first_name"] == "Resenär (skyddad identitet)"
+    assert stop["door_notes"] == "Portkod 1234", "the driver must find the door"
+    for secret in (traveller.last_name, traveller.personal_number):
+        assert secret not in shown.text
+    assert traveller.first_name not in {s["first_name"] for s in shown.json()["stops"]}
