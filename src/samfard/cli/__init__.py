@@ -18,6 +18,7 @@ from samfard.cli import (
     dispatch,
     export,
     gtfs,
+    jobs,
     planning,
     reports,
     rules,
@@ -40,6 +41,7 @@ REGISTRARS: list[Registrar] = [
     scenario.register,
     export.register,
     gtfs.register,
+    jobs.register,
 ]
 
 
