@@ -286,6 +286,8 @@ def test_settings_are_validated() -> None:
         InsertionSettings(promise_tolerance=-1)
     with pytest.raises(InputError, match="exact_candidates"):
         InsertionSettings(exact_candidates=0)
+    with pytest.raises(InputError, match="engine"):
+        InsertionSettings(engine="fortran")  # type: ignore[arg-type]
 
 
 def test_with_request_equals_a_freshly_validated_problem() -> None:
@@ -301,18 +303,63 @@ def test_with_request_equals_a_freshly_validated_problem() -> None:
         with_request(problem, trip("r3", 1, 2, 9, load=(1, 0)))
 
 
-def test_screening_cache_changes_speed_not_answers() -> None:
+@pytest.mark.parametrize("engine", ["native", "python"])
+def test_screening_cache_changes_speed_not_answers(engine: str) -> None:
     """Thirty insertions with one cache give exactly the answers of uncached insertions,
-    and unchanged routes are served from the cache."""
+    and unchanged routes are served from the cache (the core's copy of the day, or the
+    Python screening data)."""
+    settings = InsertionSettings(engine=engine)  # type: ignore[arg-type]
     rng = random.Random(11)
     problem = problem_of([taxi(f"t{k}", depot=rng.randrange(11)) for k in range(5)])
     solution = Solution(())
     cache = ScreeningCache()
+    days = set()
     for k in range(30):
         pickup, dropoff = rng.sample(range(11), 2)
         request = trip(f"r{k}", pickup, dropoff, rng.uniform(7, 12))
-        cached = insert(problem, solution, request, cache=cache)
-        assert cached == insert(problem, solution, request)
+        cached = insert(problem, solution, request, settings, cache=cache)
+        assert cached == insert(problem, solution, request, settings)
+        days.add(id(cache.native))
         if isinstance(cached, Insertion):
             problem, solution = with_request(problem, cached.request), cached.solution
-    assert cache.hits > cache.misses > 0
+    if engine == "python":
+        assert cache.hits > cache.misses > 0
+    else:
+        assert cache.native is not None and len(days) == 1  # one copy of the day, kept
+
+
+def test_native_choice_is_verified_and_never_dearer_than_python_screening() -> None:
+    """Random days on the road: each insertion the core chooses passes the verifier with
+    every earlier promise, and adds no more cost than the Python screening's choice (the
+    core prices every position exactly; Python prices the first few it screens)."""
+    python = InsertionSettings(engine="python")
+    for seed in range(12):
+        rng = random.Random(seed)
+        vehicles = [
+            taxi(f"t{k}", depot=rng.randrange(11), fixed_cost=rng.choice([0, 20_000]))
+            for k in range(4)
+        ]
+        vehicles.append(
+            taxi("w", depot=rng.randrange(11), type=VehicleType.WHEELCHAIR, capacity=(4, 1, 0))
+        )
+        problem = problem_of(vehicles)
+        solution = Solution(())
+        cache = ScreeningCache()
+        for k in range(25):
+            pickup, dropoff = rng.sample(range(11), 2)
+            extra: dict[str, object] = {}
+            if rng.random() < 0.2:
+                extra = {"load": (0, 1, 0), "allowed_types": frozenset({VehicleType.WHEELCHAIR})}
+            if rng.random() < 0.1:
+                extra["ride_alone"] = True
+            request = trip(f"r{k}", pickup, dropoff, rng.uniform(7, 10), **extra)
+            native = insert(problem, solution, request, cache=cache)
+            slow = insert(problem, solution, request, python)
+            assert isinstance(native, Insertion) == isinstance(slow, Insertion)
+            if not isinstance(native, Insertion):
+                continue
+            assert isinstance(slow, Insertion)
+            assert native.added_cost <= slow.added_cost + 1e-6
+            problem, solution = with_request(problem, native.request), native.solution
+            report = verify(problem, solution)
+            assert report.ok, [str(v) for v in report.violations]

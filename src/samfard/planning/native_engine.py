@@ -28,12 +28,16 @@ from samfard.planning.model import (
     Stop,
     StopKind,
     Unserved,
+    VehicleType,
 )
 from samfard.planning.verifier import route_cost
 
 _SEED_MASK = (1 << 64) - 1
+TYPE_INDEX = {t: k for k, t in enumerate(VehicleType)}
+ALL_TYPES = (1 << len(TYPE_INDEX)) - 1
 # A route from the core: (vehicle, nodes, start of service per node, departure, arrival, cost)
 RouteOut = tuple[int, list[int], list[float], float, float, float]
+CoreMatrix = np.ndarray[tuple[int, int], np.dtype[np.float64]] | tuple[tuple[float, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +108,8 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         load += list(r.load)
     capacity = [c for v in vehicles for c in v.capacity]
     model = Model(
-        time=_matrix(problem.time),
-        distance=_matrix(problem.distance),
+        time=matrix(problem.time),
+        distance=matrix(problem.distance),
         ndim=dims,
         node_location=locations,
         node_early=early,
@@ -115,7 +119,8 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         max_ride=[math.inf if r.max_ride is None else r.max_ride for r in requests],
         ride_alone=[int(r.ride_alone) for r in requests],
         front_seat=[int(r.front_seat) for r in requests],
-        compatible=[int(r.allows(v) and r.fits(v)) for r in requests for v in vehicles],
+        allowed=[allowed_mask(r) for r in requests],
+        vehicle_type=[TYPE_INDEX[v.type] for v in vehicles],
         start=[v.start_depot for v in vehicles],
         end=[v.end_depot for v in vehicles],
         shift_early=[v.shift.earliest for v in vehicles],
@@ -134,8 +139,20 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
     return CoreModel(model, problem, tuple(requests))
 
 
-def _matrix(rows: object) -> np.ndarray[tuple[int, int], np.dtype[np.float64]]:
-    """A C-contiguous float64 view: numpy arrays pass through without a copy."""
+def allowed_mask(request: Request) -> int:
+    """The vehicle types that may carry `request` as bits of `TYPE_INDEX` (all when none is
+    named); the core adds the load and front-seat checks of `Request.fits`."""
+    if not request.allowed_types:
+        return ALL_TYPES
+    return sum(1 << TYPE_INDEX[t] for t in request.allowed_types)
+
+
+def matrix(rows: object) -> CoreMatrix:
+    """The model's tuple of tuples as it is (the core copies it in C, much faster than numpy
+    converts it); anything else as a C-contiguous float64 array, which the core borrows
+    without a copy (numpy arrays pass through)."""
+    if isinstance(rows, tuple) and all(isinstance(row, tuple) for row in rows):
+        return rows
     array = np.ascontiguousarray(rows, dtype=np.float64)
     if array.ndim != 2:
         raise InputError("travel matrices must be two-dimensional", field="time")

@@ -172,6 +172,29 @@ def verify(problem: Problem, solution: Solution, *, eps: float = EPS) -> Report:
     return Report(tuple(found), cost)
 
 
+def verify_route(
+    problem: Problem,
+    vehicle: Vehicle,
+    route: Route,
+    requests: dict[str, Request],
+    *,
+    eps: float = EPS,
+) -> tuple[Violation, ...]:
+    """Every violation within one route: shape, depots, travel times, shift, duration,
+    windows, promises, loads, front seats, ride alone, ride times and pairing.
+
+    What needs the whole plan (each request once, K, the total cost) is `verify`'s. Live
+    insertion changes one route, so judging that route is judging the change.
+    """
+    found: list[Violation] = []
+
+    def add(kind: ViolationKind, subject: str, detail: str) -> None:
+        found.append(Violation(kind, subject, detail))
+
+    _check_route(problem, vehicle, route, requests, add, eps)
+    return tuple(found)
+
+
 def _check_route(
     problem: Problem,
     vehicle: Vehicle,

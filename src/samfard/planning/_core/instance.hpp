@@ -31,9 +31,11 @@ struct Instance {
     std::vector<double> max_ride;   // kInf when unlimited
     std::vector<uint8_t> alone, front;
     std::vector<uint8_t> compatible;  // nreq * nveh: type allowed and load fits
+    std::vector<uint64_t> allowed;    // per request: bit t set when vehicle type t may carry it
 
     // Per vehicle.
     std::vector<int> start, end, front_seats, vclass;
+    std::vector<int> vtype;  // index of the vehicle's type (bit in `allowed`)
     std::vector<double> shift_early, shift_late, max_duration;  // kInf when unlimited
     std::vector<double> cost_distance, cost_time, cost_fixed;   // objective weights applied
     std::vector<double> cost_pickup, cost_transit;  // per pickup; per service + travel time
@@ -57,6 +59,24 @@ struct Instance {
         return fee + cost_distance[v] * d(a, b) + cost_transit[v] * (service + t(a, b));
     }
 
+    // Whether vehicle v may carry request r (as Request.allows and Request.fits): its type
+    // is allowed, the load fits the capacity in every dimension, a front seat if needed.
+    uint8_t compatible_with(int r, int v) const {
+        if (((allowed[r] >> vtype[v]) & 1u) == 0) return 0;
+        for (int k = 0; k < ndim; ++k)
+            if (load[static_cast<size_t>(r) * ndim + k] > capacity[static_cast<size_t>(v) * ndim + k])
+                return 0;
+        return (front[r] == 0 || front_seats[v] >= 1) ? 1 : 0;
+    }
+
+    // Fill `compatible` from `allowed`, the loads and the vehicles (once per model).
+    void fill_compatible() {
+        const int nr = nreq(), nv = nveh();
+        compatible.assign(static_cast<size_t>(nr) * nv, 0);
+        for (int r = 0; r < nr; ++r)
+            for (int v = 0; v < nv; ++v) compatible[static_cast<size_t>(r) * nv + v] = compatible_with(r, v);
+    }
+
     // Vehicles that are interchangeable when empty share a class, so an insertion into an
     // empty vehicle is evaluated once per class rather than once per vehicle.
     void classify() {
@@ -75,7 +95,7 @@ struct Instance {
 
 private:
     bool same(int v, int w) const {
-        if (start[v] != start[w] || end[v] != end[w] || front_seats[v] != front_seats[w] ||
+        if (vtype[v] != vtype[w] || start[v] != start[w] || end[v] != end[w] || front_seats[v] != front_seats[w] ||
             shift_early[v] != shift_early[w] || shift_late[v] != shift_late[w] ||
             max_duration[v] != max_duration[w] || cost_distance[v] != cost_distance[w] ||
             cost_time[v] != cost_time[w] || cost_fixed[v] != cost_fixed[w] ||
