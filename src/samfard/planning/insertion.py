@@ -146,12 +146,12 @@ def insert(
     that did not change; the answer is the same with or without it.
     """
     settings = settings or InsertionSettings()
-    requests = {r.id: r for r in problem.requests}
     _check_fits(problem, request)
     if settings.engine == "native":
-        placed = _native(problem, solution, request, requests, settings, cache)
+        placed = _native(problem, solution, request, settings, cache)
         if placed is not None:
             return placed
+    requests = {r.id: r for r in problem.requests}
     reasons: Counter[str] = Counter()
     views = _candidate_views(
         problem, solution, request, requests, reasons, cache, settings.idle_per_kind
@@ -206,7 +206,7 @@ def _answer(
     routes.append(route_of(vehicle, line))
     order = {v.id: k for k, v in enumerate(problem.vehicles)}
     routes.sort(key=lambda r: order[r.vehicle_id])
-    unserved = tuple(u for u in solution.unserved if u.request_id != request.id)
+    unserved = tuple([u for u in solution.unserved if u.request_id != request.id])
     return Insertion(
         request=dataclasses.replace(request, promised_pickup=promise),
         vehicle_id=vehicle.id,
@@ -221,7 +221,6 @@ def _native(
     problem: Problem,
     solution: Solution,
     request: Request,
-    requests: dict[str, Request],
     settings: InsertionSettings,
     cache: ScreeningCache | None,
 ) -> Insertion | None:
@@ -235,17 +234,18 @@ def _native(
     choice = day.choose(problem, solution, request)
     if choice is None or day.unschedulable:
         return None
-    view = route_view(problem, choice.vehicle, choice.route, requests)
+    riders = choice.riders
+    view = route_view(problem, choice.vehicle, choice.route, riders)
     timing = schedule(with_new(view.visits, request, choice.i, choice.j), choice.vehicle, problem)
     if timing is None:
         return None
     line, asap = timing
-    old = route_cost(problem, choice.vehicle, choice.route) if choice.route else 0.0
-    delta = route_cost(problem, choice.vehicle, route_of(choice.vehicle, line)) - old
+    old = route_cost(problem, choice.vehicle, choice.route, riders) if choice.route else 0.0
+    judged = {**riders, request.id: request}
+    delta = route_cost(problem, choice.vehicle, route_of(choice.vehicle, line), judged) - old
     answer = _answer(
         problem, solution, request, choice.vehicle, choice.i, line, asap, delta, settings
     )
-    judged = {rid: requests[rid] for rid in view.route.request_ids()} if view.route else {}
     judged[request.id] = answer.request
     placed = next(r for r in answer.solution.routes if r.vehicle_id == choice.vehicle.id)
     if verify_route(problem, choice.vehicle, placed, judged):

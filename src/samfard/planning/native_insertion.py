@@ -14,7 +14,7 @@ the promise and has the verifier judge the route before it answers.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from samfard.errors import InputError
@@ -25,11 +25,13 @@ from samfard.planning.native_engine import TYPE_INDEX, allowed_mask, matrix
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """Where the core would insert: the vehicle, its current route (None when unused),
-    pickup after visit `i` and drop-off after visit `j` (visit 0 is the start depot)."""
+    """Where the core would insert: the vehicle, its current route (None when unused) and
+    the requests on it by id, pickup after visit `i` and drop-off after visit `j` (visit 0
+    is the start depot)."""
 
     vehicle: Vehicle
     route: Route | None
+    riders: dict[str, Request]
     i: int
     j: int
 
@@ -74,6 +76,10 @@ class NativeDay:
         self._routes: dict[str, Route] = {}  # vehicle id -> the route the core holds
         self._rides: dict[str, str] = {}  # request id -> vehicle id of the route carrying it
         self._stale: set[str] = set()  # vehicles carrying a request whose window changed
+        # Every request object ever synced is kept alive so that ids stay unique; a request
+        # whose object is the one the core holds (`_current`, by id) needs no look.
+        self._held: list[Request] = []
+        self._current: set[int] = set()
         self.unschedulable: set[str] = set()  # vehicles whose route the core cannot schedule
 
     def matches(self, problem: Problem) -> bool:
@@ -97,17 +103,18 @@ class NativeDay:
         if v < 0:
             return None
         vehicle = self._vehicles[v]
-        return Choice(vehicle, self._routes.get(vehicle.id), i, j)
+        route = self._routes.get(vehicle.id)
+        ids = route.request_ids() if route is not None else ()
+        riders = {rid: self._requests[self._index[rid]] for rid in ids}
+        return Choice(vehicle, route, riders, i, j)
 
-    def _sync_requests(self, requests: Iterable[Request]) -> None:
+    def _sync_requests(self, requests: Sequence[Request]) -> None:
         index, known = self._index, self._requests
-        changed: dict[str, Request] = {}
-        for r in requests:
-            k = index.get(r.id)
-            if k is None or known[k] is not r:
-                changed[r.id] = r
-        if not changed:
+        other = set(map(id, requests)) - self._current  # at C speed: usually one or none
+        if not other:
             return
+        changed = {r.id: r for r in requests if id(r) in other}
+        self._held += changed.values()
         at: list[int] = []
         locations: list[int] = []
         early: list[float] = []
@@ -120,10 +127,12 @@ class NativeDay:
                 k = index[r.id] = len(known)
                 known.append(r)
             else:
+                self._current.discard(id(known[k]))
                 known[k] = r
                 carrier = self._rides.get(r.id)
                 if carrier is not None:
                     self._stale.add(carrier)  # its caches hold the old window
+            self._current.add(id(r))
             window = r.effective_pickup_window
             at.append(k)
             locations += [r.pickup, r.dropoff]

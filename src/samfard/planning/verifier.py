@@ -80,15 +80,21 @@ class Report:
 _Add = Callable[[ViolationKind, str, str], None]
 
 
-def route_cost(problem: Problem, vehicle: Vehicle, route: Route) -> float:
+def route_cost(
+    problem: Problem, vehicle: Vehicle, route: Route, riders: dict[str, Request] | None = None
+) -> float:
     """Objective cost of one route: arcs (distance, transit time, pickup fees), duration
-    and fixed cost, weighted."""
+    and fixed cost, weighted. `riders` (the route's requests by id) saves looking them up
+    in the problem, which live insertion cannot afford on a day of thousands."""
     if not any(s.kind is StopKind.PICKUP for s in route.stops):
         return 0.0
     stops = route.stops
     # Service times matter only to a transit-time cost; skip the lookup otherwise.
     ids = {s.request_id for s in stops} if vehicle.cost_per_transit_time else set()
-    requests = {r.id: r for r in problem.requests if r.id in ids}
+    if riders is not None:
+        requests = {rid: riders[rid] for rid in ids if rid is not None}
+    else:
+        requests = {r.id: r for r in problem.requests if r.id in ids}
 
     def service(stop: Stop) -> float:
         request = requests.get(stop.request_id or "")
