@@ -25,7 +25,9 @@ from samfard.planning.insertion import (
 from samfard.planning.model import (
     Problem,
     Request,
+    Route,
     Solution,
+    Stop,
     StopKind,
     Unserved,
     Vehicle,
@@ -33,7 +35,7 @@ from samfard.planning.model import (
     Window,
     matrix,
 )
-from samfard.planning.verifier import verify
+from samfard.planning.verifier import route_cost, verify
 
 KM = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
 DAY = Window(6 * 3600, 22 * 3600)
@@ -112,6 +114,32 @@ def test_shares_a_route_going_the_same_way_instead_of_a_new_vehicle() -> None:
     problem, first = accept(problem, Solution(()), trip("r1", 1, 8, 9))
     _, second = accept(problem, first.solution, trip("r2", 2, 7, 9))
     assert second.vehicle_id == first.vehicle_id == "a"
+    assert [rid for _, rid in route_of(second)] == [None, "r1", "r2", "r2", "r1", None]
+    assert second.added_cost == pytest.approx(0.0)
+
+
+def test_a_carrier_paid_per_stretch_is_billed_for_loaded_driving_once_per_stretch() -> None:
+    """r1 rides km 10-40 with r2 (km 20-30) aboard on the way, r3 km 60-70 later: two
+    stretches, 30 + 10 loaded km; the drives from the depot, between and home are free."""
+    vehicle = taxi("p", cost_per_stretch=4500.0, billed_when_loaded=True)
+    requests = [trip("r1", 1, 4, 9), trip("r2", 2, 3, 9), trip("r3", 6, 7, 11)]
+    problem = problem_of([vehicle], requests)
+    kinds = [(StopKind.START, 0, None)]
+    for loc, kind, rid in [(1, "p", "r1"), (2, "p", "r2"), (3, "d", "r2"), (4, "d", "r1")]:
+        kinds.append((StopKind.PICKUP if kind == "p" else StopKind.DROPOFF, loc, rid))
+    kinds += [(StopKind.PICKUP, 6, "r3"), (StopKind.DROPOFF, 7, "r3"), (StopKind.END, 0, None)]
+    stops = tuple(Stop(kind, loc, 0.0, rid) for kind, loc, rid in kinds)
+    assert route_cost(problem, vehicle, Route("p", stops)) == 2 * 4500 + 30_000 + 10_000
+
+
+def test_a_trip_on_the_way_joins_a_stretch_at_no_cost_with_a_carrier_paid_per_stretch() -> None:
+    problem = problem_of(
+        [taxi(f"p{k}", cost_per_stretch=4500.0, billed_when_loaded=True) for k in (1, 2)]
+    )
+    problem, first = accept(problem, Solution(()), trip("r1", 1, 8, 9))
+    assert first.added_cost == pytest.approx(4500 + 70_000)
+    _, second = accept(problem, first.solution, trip("r2", 2, 7, 9))
+    assert second.vehicle_id == first.vehicle_id
     assert [rid for _, rid in route_of(second)] == [None, "r1", "r2", "r2", "r1", None]
     assert second.added_cost == pytest.approx(0.0)
 
@@ -341,6 +369,9 @@ def test_native_choice_is_verified_and_never_dearer_than_python_screening() -> N
         ]
         vehicles.append(
             taxi("w", depot=rng.randrange(11), type=VehicleType.WHEELCHAIR, capacity=(4, 1, 0))
+        )
+        vehicles.append(  # a carrier paid per stretch with passengers
+            taxi("s", depot=rng.randrange(11), cost_per_stretch=9000.0, billed_when_loaded=True)
         )
         problem = problem_of(vehicles)
         solution = Solution(())

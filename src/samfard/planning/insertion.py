@@ -330,8 +330,8 @@ def _candidate_views(
         if vehicle.id in used or not _compatible(vehicle, request, reasons):
             continue
         s, e = vehicle.start_depot, vehicle.end_depot
-        reach = w.fixed * vehicle.cost_per_pickup
-        if not vehicle.free_depot_legs:
+        reach = w.fixed * (vehicle.cost_per_pickup + vehicle.cost_per_stretch)
+        if not (vehicle.free_depot_legs or vehicle.billed_when_loaded):
             reach += w.distance * vehicle.cost_per_distance * (
                 dist[s][request.pickup] + dist[request.dropoff][e]
             ) + w.distance * vehicle.cost_per_transit_time * (
@@ -351,7 +351,7 @@ def _kind(v: Vehicle) -> tuple[object, ...]:
     return (
         v.start_depot, v.end_depot, v.shift, v.capacity, v.type, v.cost_per_distance,
         v.cost_per_time, v.fixed_cost, v.max_duration, v.front_seats, v.cost_per_pickup,
-        v.cost_per_transit_time, v.free_depot_legs,
+        v.cost_per_transit_time, v.free_depot_legs, v.cost_per_stretch, v.billed_when_loaded,
     )  # fmt: skip
 
 

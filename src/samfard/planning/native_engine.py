@@ -135,6 +135,8 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         cost_pickup=[w.fixed * v.cost_per_pickup for v in vehicles],
         cost_transit=[w.distance * v.cost_per_transit_time for v in vehicles],
         free_depot_legs=[int(v.free_depot_legs) for v in vehicles],
+        cost_stretch=[w.fixed * v.cost_per_stretch for v in vehicles],
+        billed_when_loaded=[int(v.billed_when_loaded) for v in vehicles],
     )
     return CoreModel(model, problem, tuple(requests))
 

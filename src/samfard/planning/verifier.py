@@ -102,8 +102,14 @@ def route_cost(
             return 0.0
         return request.pickup_service if stop.kind is StopKind.PICKUP else request.dropoff_service
 
-    arcs = sum(
-        arc_cost(
+    arcs = 0.0
+    on_board = 0  # passengers aboard when leaving stop a
+    for a, b in itertools.pairwise(stops):
+        if a.kind is StopKind.PICKUP:
+            on_board += 1
+        elif a.kind is StopKind.DROPOFF:
+            on_board -= 1
+        arcs += arc_cost(
             problem,
             vehicle,
             a.location,
@@ -112,9 +118,8 @@ def route_cost(
             from_depot=a.kind is StopKind.START,
             to_depot=b.kind is StopKind.END,
             to_pickup=b.kind is StopKind.PICKUP,
+            loaded=on_board > 0,
         )
-        for a, b in itertools.pairwise(stops)
-    )
     duration = stops[-1].time - stops[0].time
     w = problem.objective
     return arcs + w.time * vehicle.cost_per_time * duration + w.fixed * vehicle.fixed_cost

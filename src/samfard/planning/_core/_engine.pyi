@@ -39,6 +39,8 @@ class Model:
         cost_pickup: Sequence[float],
         cost_transit: Sequence[float],
         free_depot_legs: Sequence[int],
+        cost_stretch: Sequence[float],
+        billed_when_loaded: Sequence[int],
     ) -> None: ...
     def solve(
         self,
@@ -78,6 +80,8 @@ class Live:
         cost_pickup: Sequence[float],
         cost_transit: Sequence[float],
         free_depot_legs: Sequence[int],
+        cost_stretch: Sequence[float],
+        billed_when_loaded: Sequence[int],
     ) -> None: ...
     def set_requests(
         self,

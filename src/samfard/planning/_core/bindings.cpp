@@ -94,7 +94,8 @@ public:
           std::vector<double> cost_time, std::vector<double> cost_fixed,
           std::vector<int> capacity, std::vector<int> front_seats, int max_vehicles,
           std::vector<double> cost_pickup, std::vector<double> cost_transit,
-          std::vector<uint8_t> free_depot_legs)
+          std::vector<uint8_t> free_depot_legs, std::vector<double> cost_stretch,
+          std::vector<uint8_t> billed_when_loaded)
         : time_(std::move(time)), distance_(std::move(distance)) {
         const size_t nloc = time_.size();
         if (distance_.size() != nloc)
@@ -116,6 +117,8 @@ public:
         expect(cost_pickup, nv, "cost_pickup");
         expect(cost_transit, nv, "cost_transit");
         expect(free_depot_legs, nv, "free_depot_legs");
+        expect(cost_stretch, nv, "cost_stretch");
+        expect(billed_when_loaded, nv, "billed_when_loaded");
         for (int l : node_location)
             if (l < 0 || static_cast<size_t>(l) >= nloc) throw std::invalid_argument("location out of range");
         for (size_t v = 0; v < nv; ++v)
@@ -150,6 +153,8 @@ public:
         in_.cost_pickup = std::move(cost_pickup);
         in_.cost_transit = std::move(cost_transit);
         in_.free_depot = std::move(free_depot_legs);
+        in_.cost_stretch = std::move(cost_stretch);
+        in_.loaded_only = std::move(billed_when_loaded);
         in_.fill_compatible();
         in_.classify();
     }
@@ -234,7 +239,8 @@ public:
          std::vector<double> cost_distance, std::vector<double> cost_time,
          std::vector<double> cost_fixed, std::vector<int> capacity, std::vector<int> front_seats,
          int max_vehicles, std::vector<double> cost_pickup, std::vector<double> cost_transit,
-         std::vector<uint8_t> free_depot_legs)
+         std::vector<uint8_t> free_depot_legs, std::vector<double> cost_stretch,
+         std::vector<uint8_t> billed_when_loaded)
         : time_(std::move(time)), distance_(std::move(distance)) {
         const size_t nloc = time_.size(), nv = start.size(), nd = static_cast<size_t>(ndim);
         if (distance_.size() != nloc)
@@ -245,6 +251,8 @@ public:
             expect(*x, nv, "vehicle field");
         expect(capacity, nv * nd, "capacity");
         expect(free_depot_legs, nv, "free_depot_legs");
+        expect(cost_stretch, nv, "cost_stretch");
+        expect(billed_when_loaded, nv, "billed_when_loaded");
         for (size_t v = 0; v < nv; ++v) {
             if (start[v] < 0 || end[v] < 0 || static_cast<size_t>(start[v]) >= nloc ||
                 static_cast<size_t>(end[v]) >= nloc)
@@ -271,6 +279,8 @@ public:
         in_.cost_pickup = std::move(cost_pickup);
         in_.cost_transit = std::move(cost_transit);
         in_.free_depot = std::move(free_depot_legs);
+        in_.cost_stretch = std::move(cost_stretch);
+        in_.loaded_only = std::move(billed_when_loaded);
         in_.classify();  // no requests yet: vehicles alike in every field share a class
         day_ = std::make_unique<samfard::LiveDay>(in_);
     }
@@ -340,13 +350,15 @@ NB_MODULE(_engine, m) {
                       std::vector<int>, std::vector<int>, std::vector<double>, std::vector<double>, std::vector<double>,
                       std::vector<double>, std::vector<double>, std::vector<double>,
                       std::vector<int>, std::vector<int>, int, std::vector<double>,
-                      std::vector<double>, std::vector<uint8_t>>(),
+                      std::vector<double>, std::vector<uint8_t>, std::vector<double>,
+                      std::vector<uint8_t>>(),
              "time"_a, "distance"_a, "ndim"_a, "node_location"_a, "node_early"_a,
              "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
              "front_seat"_a, "allowed"_a, "vehicle_type"_a, "start"_a, "end"_a, "shift_early"_a,
              "shift_late"_a, "max_duration"_a, "cost_distance"_a, "cost_time"_a,
              "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a,
-             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a)
+             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a, "cost_stretch"_a,
+             "billed_when_loaded"_a)
         .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
              "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60)
         .def("evaluate", &Model::evaluate, "vehicle"_a, "nodes"_a)
@@ -356,11 +368,13 @@ NB_MODULE(_engine, m) {
                       std::vector<double>, std::vector<double>, std::vector<double>,
                       std::vector<double>, std::vector<double>, std::vector<double>,
                       std::vector<int>, std::vector<int>, int, std::vector<double>,
-                      std::vector<double>, std::vector<uint8_t>>(),
+                      std::vector<double>, std::vector<uint8_t>, std::vector<double>,
+                      std::vector<uint8_t>>(),
              "time"_a, "distance"_a, "ndim"_a, "vehicle_type"_a, "start"_a, "end"_a,
              "shift_early"_a, "shift_late"_a, "max_duration"_a, "cost_distance"_a,
              "cost_time"_a, "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a,
-             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a)
+             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a, "cost_stretch"_a,
+             "billed_when_loaded"_a)
         .def("set_requests", &Live::set_requests, "index"_a, "node_location"_a, "node_early"_a,
              "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
              "front_seat"_a, "allowed"_a)
