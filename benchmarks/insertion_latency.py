@@ -182,7 +182,9 @@ def main() -> int:
     parser.add_argument("--tag", default="")
     args = parser.parse_args()
     demo = generate_day(args.day, seed=args.seed, trips=args.trips)
-    (day,) = build_problems(demo, provider=GeodesicProvider(), seed=args.seed, split_regions=False)
+    (day,) = build_problems(
+        demo, provider=GeodesicProvider(), seed=args.seed, split_regions=False, costs="vehicle"
+    )
     print(" | ".join(FIELDS))
     rows = measure(day, sorted(int(s) for s in args.sizes.split(",")), args.probes)
     save(rows, args)

@@ -51,6 +51,7 @@ class Model:
         start_worse: float = 0.03,
         end_ratio: float = 0.01,
         max_remove: int = 60,
+        cpu_clock: bool = False,
     ) -> tuple[list[RouteOut], int, float]: ...
     def evaluate(
         self, vehicle: int, nodes: Sequence[int]

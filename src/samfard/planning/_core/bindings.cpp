@@ -162,7 +162,7 @@ public:
     std::tuple<std::vector<RouteOut>, int64_t, double> solve(
         const std::vector<std::pair<int, std::vector<int>>>& initial, uint64_t seed,
         int64_t iterations, double seconds, double start_worse, double end_ratio,
-        int max_remove) {
+        int max_remove, bool cpu_clock) {
         std::vector<RouteOut> out;
         samfard::Stats stats;
         {
@@ -174,6 +174,7 @@ public:
             settings.start_worse = start_worse;
             settings.end_ratio = end_ratio;
             settings.max_remove = max_remove;
+            settings.cpu_clock = cpu_clock;
             samfard::Search search(in_, settings);
             search.seed_routes(initial);
             stats = search.run();
@@ -360,7 +361,8 @@ NB_MODULE(_engine, m) {
              "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a, "cost_stretch"_a,
              "billed_when_loaded"_a)
         .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
-             "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60)
+             "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60,
+             "cpu_clock"_a = false)
         .def("evaluate", &Model::evaluate, "vehicle"_a, "nodes"_a)
         .def("insert", &Model::insert, "vehicle"_a, "nodes"_a, "request"_a);
     nb::class_<Live>(m, "Live")
