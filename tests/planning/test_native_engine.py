@@ -49,6 +49,18 @@ def test_native_fixed_ignores_the_clock_and_gives_the_same_plan() -> None:
     assert not first.unserved and verify(prob, first).ok
 
 
+def test_threads_keep_the_best_of_the_seeds_and_stay_reproducible() -> None:
+    """Two searches at once (seeds 3 and 4): the plan is the better of the two single
+    searches, the same on every run."""
+    prob = cordeau.read(DATA / "a4-16.txt")
+    both = NativeEngine(NativeSettings(iterations=150, threads=2))
+    first = both.solve(prob, time_limit_s=600.0, seed=3)
+    assert first == both.solve(prob, time_limit_s=600.0, seed=3)
+    singles = [native(150).solve(prob, time_limit_s=600.0, seed=s) for s in (3, 4)]
+    assert first.cost == pytest.approx(min(s.cost for s in singles))
+    assert verify(prob, first).ok
+
+
 def test_cpu_clock_stops_the_search_too() -> None:
     prob = cordeau.read(DATA / "a2-16.txt")
     engine_cpu = NativeEngine(NativeSettings(clock="cpu"))
@@ -97,6 +109,8 @@ def test_bad_time_limit_gives_the_same_error_on_both_engines(limit: float) -> No
 def test_bad_settings_and_engine_names_are_input_errors() -> None:
     with pytest.raises(InputError, match="iterations must be >= 0"):
         NativeSettings(iterations=-1)
+    with pytest.raises(InputError, match="threads must be at least 1"):
+        NativeSettings(threads=0)
     with pytest.raises(InputError, match="needs an iteration limit"):
         NativeSettings(clock="none")
     with pytest.raises(InputError, match="clock must be"):

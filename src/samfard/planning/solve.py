@@ -56,13 +56,16 @@ def solver_named(name: str) -> Solver:
     return make_solver(name)
 
 
-def make_solver(name: str, *, iterations: int | None = None) -> Solver:
+def make_solver(name: str, *, iterations: int | None = None, threads: int = 1) -> Solver:
     """The engine called `name`; `iterations` bounds the native search (reproducible runs)
-    and the OR-Tools solution count (the insertion engine needs no bound)."""
+    and the OR-Tools solution count (the insertion engine needs no bound); `threads` runs
+    that many native searches at once (one thread for the others)."""
+    if threads < 1:
+        raise InputError(f"threads must be at least 1, got {threads}", field="threads")
     if name == "native":
         from samfard.planning.native_engine import NativeEngine, NativeSettings
 
-        return NativeEngine(NativeSettings(iterations=iterations))
+        return NativeEngine(NativeSettings(iterations=iterations, threads=threads))
     if name == "native-fixed":
         from samfard.planning.native_engine import NativeEngine, NativeSettings
 

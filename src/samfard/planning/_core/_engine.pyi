@@ -52,6 +52,7 @@ class Model:
         end_ratio: float = 0.01,
         max_remove: int = 60,
         cpu_clock: bool = False,
+        threads: int = 1,
     ) -> tuple[list[RouteOut], int, float]: ...
     def evaluate(
         self, vehicle: int, nodes: Sequence[int]

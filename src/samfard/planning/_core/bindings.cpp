@@ -15,6 +15,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -159,31 +160,58 @@ public:
         in_.classify();
     }
 
+    // The search, on `threads` threads as independent runs (seeds seed, seed + 1, ...):
+    // the plan serving most requests, then cheapest, wins; ties go to the lowest seed, so
+    // with an iteration limit the answer is still fixed by the seed.
     std::tuple<std::vector<RouteOut>, int64_t, double> solve(
         const std::vector<std::pair<int, std::vector<int>>>& initial, uint64_t seed,
         int64_t iterations, double seconds, double start_worse, double end_ratio,
-        int max_remove, bool cpu_clock) {
+        int max_remove, bool cpu_clock, int threads) {
+        if (threads < 1) throw std::invalid_argument("threads must be at least 1");
         std::vector<RouteOut> out;
-        samfard::Stats stats;
+        std::vector<samfard::Stats> stats(threads);
+        std::vector<std::vector<samfard::Route>> found(threads);
         {
             nb::gil_scoped_release release;
-            samfard::Settings settings;
-            settings.seed = seed;
-            settings.iterations = iterations;
-            settings.seconds = seconds;
-            settings.start_worse = start_worse;
-            settings.end_ratio = end_ratio;
-            settings.max_remove = max_remove;
-            settings.cpu_clock = cpu_clock;
-            samfard::Search search(in_, settings);
-            search.seed_routes(initial);
-            stats = search.run();
-            for (const samfard::Route& r : search.routes()) {
-                if (r.empty()) continue;
-                out.emplace_back(r.v, r.seq, r.sch.times, r.sch.depart, r.sch.arrive, r.sch.cost);
-            }
+            auto run = [&](int k) {
+                samfard::Settings settings;
+                settings.seed = seed + static_cast<uint64_t>(k);
+                settings.iterations = iterations;
+                settings.seconds = seconds;
+                settings.start_worse = start_worse;
+                settings.end_ratio = end_ratio;
+                settings.max_remove = max_remove;
+                settings.cpu_clock = cpu_clock;
+                samfard::Search search(in_, settings);
+                search.seed_routes(initial);
+                stats[k] = search.run();
+                found[k] = search.routes();
+            };
+            std::vector<std::thread> pool;
+            for (int k = 1; k < threads; ++k) pool.emplace_back(run, k);
+            run(0);
+            for (std::thread& t : pool) t.join();
         }
-        return {std::move(out), stats.iterations, stats.seconds};
+        int best = 0;
+        auto score = [&](int k) {
+            int served = 0;
+            double cost = 0.0;
+            for (const samfard::Route& r : found[k]) {
+                if (r.empty()) continue;
+                served += static_cast<int>(r.seq.size()) / 2;
+                cost += r.sch.cost;
+            }
+            return std::make_pair(-served, cost);
+        };
+        for (int k = 1; k < threads; ++k)
+            if (score(k) < score(best)) best = k;
+        int64_t iterations_done = 0;
+        for (const samfard::Stats& s : stats) iterations_done += s.iterations;
+        for (const samfard::Route& r : found[best]) {
+            if (r.empty()) continue;
+            out.emplace_back(r.v, r.seq, r.sch.times, r.sch.depart, r.sch.arrive, r.sch.cost);
+        }
+        return {std::move(out), iterations_done, stats[0].seconds};
     }
 
     // Schedule a node sequence on a vehicle: (feasible, cost, times, departure, arrival).
@@ -362,7 +390,7 @@ NB_MODULE(_engine, m) {
              "billed_when_loaded"_a)
         .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
              "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60,
-             "cpu_clock"_a = false)
+             "cpu_clock"_a = false, "threads"_a = 1)
         .def("evaluate", &Model::evaluate, "vehicle"_a, "nodes"_a)
         .def("insert", &Model::insert, "vehicle"_a, "nodes"_a, "request"_a);
     nb::class_<Live>(m, "Live")
