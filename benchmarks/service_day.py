@@ -45,6 +45,7 @@ from pathlib import Path
 from samfard.demo.generator import DemoBooking, DemoDay, DemoLeg, generate_day
 from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.money import times
+from samfard.planning.engine import NOT_INSERTED
 from samfard.planning.insertion import Insertion, ScreeningCache, insert, with_request
 from samfard.planning.model import (
     Problem,
@@ -305,8 +306,9 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
 
 
 FIELDS = (
-    "trips", "engine", "plan_s", "requests", "served", "vehicles_used", "vehicle_km",
-    "vehicle_trips", "passengers_per_vehicle_trip", "cost_kr", "alone_kr", "savings_pct",
+    "trips", "engine", "plan_s", "cpu_s", "requests", "served", "not_inserted",
+    "vehicles_used", "vehicle_km", "vehicle_trips", "passengers_per_vehicle_trip", "cost_kr",
+    "alone_kr", "savings_pct",
     "extra_ride_p50_min", "extra_ride_p90_min", "extra_ride_p95_min", "extra_ride_max_min",
 )  # fmt: skip
 
@@ -315,7 +317,7 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
     demo = generate_day(args.day, seed=args.seed, trips=trips)
     days = build_problems(demo, provider=GeodesicProvider(), seed=args.seed, costs=args.costs)
     plans = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for day in days:
         if engine != "insertion":
             seeded = engine.startswith("insertion+")
@@ -328,7 +330,15 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
             raise SystemExit(f"{engine} plan for region {day.region} fails the verifier: {report}")
         plans.append((day, problem, solution))
     seconds = time.perf_counter() - started
-    row = {"trips": str(trips), "engine": engine, "plan_s": f"{seconds:.1f}"}
+    row = {
+        "trips": str(trips),
+        "engine": engine,
+        "plan_s": f"{seconds:.1f}",
+        "cpu_s": f"{time.process_time() - cpu:.1f}",
+    }
+    row["not_inserted"] = str(
+        sum(u.reason == NOT_INSERTED for _, _, solution in plans for u in solution.unserved)
+    )
     for key, value in metrics(plans).items():
         row[key] = f"{value:.2f}" if isinstance(value, float | Decimal) else str(value)
     return row
@@ -352,8 +362,11 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         f"or stretcher trips, shift 05:00-23:30, planning costs `{args.costs}`",
         "- tariff (öre: per vehicle trip, per km, per hour): "
         + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
-        "- plan_s is the wall-clock planning time of both regions together; extra ride time "
-        "is ride time minus the direct trip, in minutes",
+        "- plan_s is the wall-clock planning time of both regions together (verification "
+        "included), cpu_s this process's CPU time in it (on a shared machine the engine gets "
+        "only part of a core); not_inserted: servable requests left out for lack of time "
+        "(the others no vehicle could carry even alone); extra ride time is ride time minus "
+        "the direct trip, in minutes",
         f"- load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores",
         "",
         "| " + " | ".join(FIELDS) + " |",
