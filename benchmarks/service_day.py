@@ -34,6 +34,7 @@ import math
 import os
 import platform
 import random
+import resource
 import statistics
 import sys
 import time
@@ -310,6 +311,7 @@ FIELDS = (
     "vehicles_used", "vehicle_km", "vehicle_trips", "passengers_per_vehicle_trip", "cost_kr",
     "alone_kr", "savings_pct",
     "extra_ride_p50_min", "extra_ride_p90_min", "extra_ride_p95_min", "extra_ride_max_min",
+    "peak_mb",
 )  # fmt: skip
 
 
@@ -336,6 +338,7 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
         "plan_s": f"{seconds:.1f}",
         "cpu_s": f"{time.process_time() - cpu:.1f}",
     }
+    row["peak_mb"] = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
     row["not_inserted"] = str(
         sum(u.reason == NOT_INSERTED for _, _, solution in plans for u in solution.unserved)
     )
@@ -366,7 +369,7 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         "included), cpu_s this process's CPU time in it (on a shared machine the engine gets "
         "only part of a core); not_inserted: servable requests left out for lack of time "
         "(the others no vehicle could carry even alone); extra ride time is ride time minus "
-        "the direct trip, in minutes",
+        "the direct trip, in minutes; peak_mb: the process's peak resident memory so far",
         f"- load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores",
         "",
         "| " + " | ".join(FIELDS) + " |",
