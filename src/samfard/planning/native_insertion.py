@@ -41,7 +41,9 @@ class NativeDay:
 
     Built for one problem's matrices, vehicles and objective (`matches`); requests and
     routes are then brought up to date on every call. Requests gone from the problem stay
-    in the core unused: nothing refers to them once no route carries them.
+    in the core unused: nothing refers to them once no route carries them. One day serves
+    one caller at a time (like the `ScreeningCache` that keeps it): the core releases the
+    GIL while it searches, so two threads must not share one.
     """
 
     def __init__(self, problem: Problem) -> None:
