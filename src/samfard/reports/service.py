@@ -19,10 +19,11 @@ from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.permissions import Permission
 from samfard.costs.contracts import Need, VehicleType
 from samfard.costs.models import SettledRun, SettledTrip
+from samfard.costs.penalties import penalties
 from samfard.costs.pricing import CostBasis, CostBreakdown, RunCost, RunFacts, TripFacts
 from samfard.errors import Forbidden, InputError, NotFound
 from samfard.principals.models import Principal
-from samfard.reports.exports import Sheet, cost_statement, invoice_basis
+from samfard.reports.exports import PenaltyLine, Sheet, cost_statement, invoice_basis
 from samfard.reports.kpi import TripRecord, aggregate
 from samfard.reports.monthly import MonthlyReportData, build_monthly_report, object_costs
 from samfard.reports.targets import comments_for, targets_for
@@ -203,7 +204,14 @@ def invoice_basis_sheet(
             f"principal {', '.join(hidden)}, which your account is not scoped to",
             field="carrier",
         )
-    return invoice_basis(carrier, year, month, [_run(r, tuple(trips[r.run_ref])) for r in runs])
+    charged = [
+        PenaltyLine(p.deviation_ref, p.day, p.contract_code, p.kind, p.amount_ore)
+        for p in penalties(session, first=first, last=last, carrier=carrier)
+        if actor.covers_principal(p.principal_code)
+    ]
+    return invoice_basis(
+        carrier, year, month, [_run(r, tuple(trips[r.run_ref])) for r in runs], charged
+    )
 
 
 def _trip_facts(t: SettledTrip) -> TripFacts:
