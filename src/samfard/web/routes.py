@@ -13,6 +13,8 @@ from samfard.access.pages import router as access_pages
 from samfard.booking.assessment_pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
 from samfard.dispatch.pages import router as dispatch_pages
+from samfard.mypages.login import router as mypages_login
+from samfard.mypages.pages import router as mypages
 from samfard.reports.pages import router as report_pages
 from samfard.travellers.pages import router as traveller_pages
 from samfard.web.pages import router as overview_pages
@@ -26,4 +28,6 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     assessment_pages,
     dispatch_pages,
     report_pages,
+    mypages_login,
+    mypages,
 )
