@@ -15,6 +15,7 @@ from samfard.booking.pages import router as booking_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.mypages.login import router as mypages_login
 from samfard.mypages.pages import router as mypages
+from samfard.quality.pages import router as quality_pages
 from samfard.reports.pages import router as report_pages
 from samfard.travellers.pages import router as traveller_pages
 from samfard.web.pages import router as overview_pages
@@ -28,6 +29,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     assessment_pages,
     dispatch_pages,
     report_pages,
+    quality_pages,
     mypages_login,
     mypages,
 )
