@@ -1,9 +1,10 @@
 """Tables of deviations (avvikelser) and what was done about each.
 
-A deviation is about one trip (a booking), so its principal, service and traveller are
-the booking's, and its carrier is the one whose vehicle drove (or should have driven) the
-trip in the day's plan. Every step of the handling is an event row, so who did what and
-when is kept, like a booking's lifecycle.
+A deviation is about one trip: a booking (its principal, service and traveller are the
+booking's, and its carrier is the one whose vehicle drove, or should have driven, the trip
+in the day's plan), or a settled trip named by its key, as the invoice basis lists it (its
+principal and carrier are the settled trip's). Every step of the handling is an event
+row, so who did what and when is kept, like a booking's lifecycle.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ class Deviation(Base):
     booking_id: Mapped[int | None] = mapped_column(
         ForeignKey("booking.id", ondelete="SET NULL"), index=True
     )
+    # The settled trip ("b<booking>.<seq>" or a history key) when reported from settlement.
+    trip_key: Mapped[str | None] = mapped_column(String(64), index=True)
     traveller_id: Mapped[int | None] = mapped_column(Integer, index=True)
     principal_code: Mapped[str] = mapped_column(String(16))
     service: Mapped[str] = mapped_column(String(32))

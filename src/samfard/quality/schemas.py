@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from samfard.schemas_common import BodyId
 
@@ -56,16 +57,41 @@ class Outcome(enum.StrEnum):
     NOT_UPHELD = "not_upheld"  # not the carrier's fault, or did not happen as reported
 
 
+def _one_trip_schema(schema: dict[str, Any]) -> None:
+    """The document says what the validator checks: the trip is a booking id or a settled
+    trip key, exactly one, never null."""
+    properties = schema["properties"]
+    for name in ("booking_id", "trip_key"):
+        prop = properties[name]
+        branches = [b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"]
+        properties[name] = {**branches[0], **{k: v for k, v in prop.items()
+                                               if k not in ("anyOf", "default")}}  # fmt: skip
+    schema["oneOf"] = [
+        {"required": ["booking_id"], "not": {"required": ["trip_key"]}},
+        {"required": ["trip_key"], "not": {"required": ["booking_id"]}},
+    ]
+
+
 class DeviationCreate(BaseModel):
-    """A report: which trip, what happened, when; severity if the reporter can say."""
+    """A report: which trip, what happened, when; severity if the reporter can say.
 
-    model_config = ConfigDict(extra="forbid")
+    The trip is a booking (`booking_id`) or a settled trip as the invoice basis names it
+    (`trip_key`), exactly one of them."""
 
-    booking_id: BodyId
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_one_trip_schema)
+
+    booking_id: BodyId | None = None
+    trip_key: str | None = Field(default=None, min_length=2, max_length=64)
     kind: DeviationKind
     severity: Severity = Severity.MINOR
     description: str = Field(min_length=3, max_length=4000)
     occurred_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _one_trip(self) -> DeviationCreate:
+        if (self.booking_id is None) == (self.trip_key is None):
+            raise ValueError("name the trip by exactly one of booking_id and trip_key")
+        return self
 
 
 class DeviationStep(BaseModel):
@@ -95,6 +121,7 @@ class DeviationPublic(BaseModel):
     id: int
     reference: str
     booking_id: int | None
+    trip_key: str | None
     booking_reference: str | None
     traveller_name: str | None  # only for roles that read the register; masked if protected
     principal: str

@@ -20,11 +20,8 @@ from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.models import User
 from samfard.access.permissions import Permission, Role
-from samfard.booking.models import Booking
 from samfard.costs.penalties import PenaltyCase, charge
 from samfard.db import transaction
-from samfard.dispatch.models import Run, Stop
-from samfard.dispatch.store import latest_plan
 from samfard.errors import Conflict, Forbidden, InputError, InvalidTransition
 from samfard.notify.service import enqueue_for_user
 from samfard.quality.models import Deviation, DeviationEvent
@@ -37,12 +34,8 @@ from samfard.quality.schemas import (
     Outcome,
     Severity,
 )
-from samfard.quality.scope import (
-    carrier_answers,
-    require_reportable,
-    require_visible,
-    visible_condition,
-)
+from samfard.quality.scope import carrier_answers, require_visible, visible_condition
+from samfard.quality.trips import booked_trip, settled_trip
 
 CARRIER_ANSWER_DAYS = 10
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -58,37 +51,6 @@ STEPS: dict[Action, tuple[frozenset[DeviationStatus], DeviationStatus | None]] =
 }
 
 
-@dataclass(frozen=True)
-class TripCarrier:
-    """The carrier whose vehicle drives a booking in the newest plan of its day."""
-
-    carrier_id: int | None
-    name: str
-    vehicle_type: str
-
-
-def carrier_of(session: Session, booking: Booking) -> TripCarrier | None:
-    plan = latest_plan(session, booking.service_date)
-    if plan is None:
-        return None
-    run = session.scalar(
-        select(Run)
-        .join(Stop, Stop.run_id == Run.id)
-        .where(Run.plan_run_id == plan.id, Stop.booking_id == booking.id)
-        .options(selectinload(Run.vehicle))
-        .limit(1)
-    )
-    if run is None:
-        return None
-    vehicle = run.vehicle
-    return TripCarrier(vehicle.carrier_id, vehicle.carrier_name, vehicle.vehicle_type)
-
-
-def _first_pickup(booking: Booking) -> datetime | None:
-    times = [leg.reference_time for leg in booking.legs]
-    return min(times) if times else None
-
-
 def report_deviation(
     *, session: Session, data: DeviationCreate, actor: Actor, now: datetime
 ) -> Deviation:
@@ -96,26 +58,27 @@ def report_deviation(
     the audit entry and, if serious, the principal's alerts)."""
     actor.require(Permission.DEVIATIONS_REPORT)
     with transaction(session):
-        booking = session.get(Booking, data.booking_id, options=[selectinload(Booking.legs)])
-        found = carrier_of(session, booking) if booking is not None else None
-        booking = require_reportable(
-            actor, booking, data.booking_id, carrier_id=found.carrier_id if found else None
-        )
-        occurred = data.occurred_at or _first_pickup(booking) or now
+        if data.booking_id is not None:
+            trip = booked_trip(session, actor, data.booking_id)
+        else:
+            trip = settled_trip(session, actor, data.trip_key or "")
+        occurred = data.occurred_at or trip.pickup_at or now
         if occurred > now + timedelta(minutes=5):
             raise InputError(
                 "occurred_at is in the future; report what has happened", field="occurred_at"
             )
+        carrier = trip.carrier
         deviation = Deviation(
             reference="AV-" + "".join(secrets.choice(ALPHABET) for _ in range(6)),
-            booking_id=booking.id,
-            traveller_id=booking.traveller_id,
-            principal_code=booking.principal_code,
-            service=booking.service,
-            carrier_id=found.carrier_id if found else None,
-            carrier_name=found.name if found else None,
-            vehicle_type=found.vehicle_type if found else None,
-            day=booking.service_date,
+            booking_id=trip.booking_id,
+            trip_key=trip.trip_key,
+            traveller_id=trip.traveller_id,
+            principal_code=trip.principal_code,
+            service=trip.service,
+            carrier_id=carrier.carrier_id if carrier else None,
+            carrier_name=carrier.name if carrier else None,
+            vehicle_type=carrier.vehicle_type if carrier else None,
+            day=trip.day,
             occurred_at=occurred,
             kind=data.kind.value,
             severity=data.severity.value,

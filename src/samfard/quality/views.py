@@ -34,6 +34,7 @@ def deviation_public(session: Session, deviation: Deviation, actor: Actor) -> De
         id=deviation.id,
         reference=deviation.reference,
         booking_id=deviation.booking_id,
+        trip_key=deviation.trip_key,
         booking_reference=booking.reference if booking else None,
         traveller_name=traveller_name(session, deviation, actor),
         principal=deviation.principal_code,

@@ -56,6 +56,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("reference", sa.String(length=16), nullable=False),
         sa.Column("booking_id", sa.Integer(), nullable=True),
+        sa.Column("trip_key", sa.String(length=64), nullable=True),
         sa.Column("traveller_id", sa.Integer(), nullable=True),
         sa.Column("principal_code", sa.String(length=16), nullable=False),
         sa.Column("service", sa.String(length=32), nullable=False),
@@ -90,7 +91,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("reference", name=op.f("uq_deviation_reference")),
     )
     op.create_index("ix_deviation_principal_day", "deviation", ["principal_code", "day"])
-    for column in ("booking_id", "traveller_id", "carrier_id", "day"):
+    for column in ("booking_id", "trip_key", "traveller_id", "carrier_id", "day"):
         op.create_index(op.f(f"ix_deviation_{column}"), "deviation", [column])
     op.create_table(
         "deviation_event",
