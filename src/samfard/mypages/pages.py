@@ -38,6 +38,7 @@ from samfard.quality.service import report_deviation
 from samfard.quality.words import STATUS_SV as STATUS_SV_DEVIATION
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Traveller
 from samfard.travellers.service import load_traveller
 from samfard.web.pages import SERVICE_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, page_router
@@ -75,13 +76,18 @@ def _traveller(actor: Actor) -> int:
     return actor.traveller_id
 
 
-def _new_form(now: datetime, services: list[str]) -> dict[str, str]:
-    return {
+def _new_form(now: datetime, services: list[str], traveller: Traveller) -> dict[str, str]:
+    """From home, tomorrow, with the aids the register holds for the traveller."""
+    form = {
         "tjanst": services[0] if services else "",
         "fran": "Hemma",
         "datum": default_day(now).isoformat(),
         "tid_avser": "hamtning",
     }
+    for aid, field in (("wheelchair", "rullstol"), ("rollator", "rollator")):
+        if aid in traveller.mobility_aids:
+            form[field] = "1"
+    return form
 
 
 def _home(
@@ -105,7 +111,7 @@ def _home(
             "traveller": traveller,
             "page": page,
             "services": [(s, SERVICE_SV[s]) for s in services],
-            "form": form if form is not None else _new_form(now, services),
+            "form": form if form is not None else _new_form(now, services, traveller),
             "errors": errors or FormErrors(),
             "outcome": outcome,
             "notice": notice,
