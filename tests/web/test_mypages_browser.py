@@ -204,27 +204,36 @@ def test_a_traveller_books_cancels_and_reports_then_the_centre_closes_it(
     reference = receipt.locator("[data-reference]").inner_text()
     _check(page, errors, "mina-resor-bokad")
 
-    # Changes their mind: cancel from the list, after a question on its own page.
+    # Changes their mind: cancel from the list, after a question on its own page, by keyboard.
     card = page.locator("li.trip", has_text=reference)
-    card.get_by_role("link", name=re.compile("^Avboka resan")).click()
+    link = card.get_by_role("link", name=re.compile("^Avboka resan"))
+    link.focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Vill du avboka resan?")).to_be_visible()
     _check(page, errors, "mina-resor-avboka")
-    page.get_by_role("button", name="Ja, avboka resan").click()
+    _tab_to(page, "Ja, avboka resan")
+    page.keyboard.press("Enter")
     expect(page.get_by_role("status").first).to_contain_text(f"Resan {reference} är avbokad")
     expect(page.locator("li.trip", has_text=reference)).to_have_count(0)
 
-    # The vehicle of the planned trip was late: report it.
+    # The vehicle of the planned trip was late: report it (keyboard only, radios by Space).
     planned = page.locator("li.trip", has_text=planned_trip.reference)
-    planned.get_by_role("link", name=re.compile("^Rapportera avvikelse")).click()
+    expect(planned).to_contain_text("Bilen kommer mellan")  # the promised window
+    planned.get_by_role("link", name=re.compile("^Rapportera avvikelse")).focus()
+    page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Rapportera avvikelse")).to_be_visible()
     _check(page, errors)
-    page.get_by_role("button", name="Skicka").click()  # nothing chosen: what to fix
+    _tab_to(page, "Skicka")
+    page.keyboard.press("Enter")  # nothing chosen: what to fix, linked to the field
     expect(page.locator(".error-summary")).to_contain_text("Välj vad som hände")
     _check(page, errors)
-    page.get_by_label("Bilen kom för sent").check()
-    page.get_by_label("Nej, ingen skada").check()
-    page.get_by_label("Berätta vad som hände").fill("Bilen kom 35 minuter efter fönstret.")
-    page.get_by_role("button", name="Skicka").click()
+    _tab_to(page, "Bilen kom för sent")
+    page.keyboard.press("Space")
+    _tab_to(page, "Nej, ingen skada")  # Tab leaves a radio group for the next one
+    _tab_to(page, "Berätta vad som hände")
+    page.keyboard.type("Bilen kom 35 minuter efter fönstret.")
+    _tab_to(page, "Skicka")
+    page.keyboard.press("Enter")
     deviation = page.locator("[data-deviation]").inner_text()
     assert deviation.startswith("AV-")
     _check(page, errors, "mina-resor-avvikelse")
