@@ -16,6 +16,7 @@ from samfard.cli import (
     core,
     costs,
     dispatch,
+    gtfs,
     notify,
     planning,
     reports,
@@ -37,6 +38,7 @@ REGISTRARS: list[Registrar] = [
     costs.register,
     reports.register,
     scenario.register,
+    gtfs.register,
     notify.register,
 ]
 
