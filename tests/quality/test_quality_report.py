@@ -17,7 +17,9 @@ from samfard.costs.service import settle_day
 from samfard.quality.schemas import Action, DeviationCreate, DeviationStep, Outcome
 from samfard.quality.service import report_deviation, take_step
 from samfard.reports.kpi import Kpi
+from samfard.reports.quality_export import quality_sheets
 from samfard.reports.render_html import render_html
+from samfard.reports.render_pdf import render_pdf
 from samfard.reports.service import monthly_report
 from samfard.reports.targets import set_target
 
@@ -91,3 +93,8 @@ def test_the_report_counts_registered_deviations_against_the_target(session: Ses
     assert (kpi.outcome, kpi.target, kpi.met) == (expected, 5, expected <= 5)
     html = render_html(report)
     assert "Kvalitet och patientsäkerhet" in html and "Avvikelser per utförare" in html
+    pdf = render_pdf(report)
+    assert b"Kvalitet och patients" in pdf and b"Avvikelser per utf" in pdf
+    (sheet,) = quality_sheets(report)
+    total = sheet.rows[0]
+    assert total[:4] == ("total", "", trips, 2) and total[-1] == 50000
