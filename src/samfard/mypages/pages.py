@@ -119,7 +119,6 @@ def _home(
             "service_sv": SERVICE_SV,
             "kinds": dict(KINDS_OWN),
             "dev_status_sv": STATUS_SV_DEVIATION,
-            "own_words": own_words,
         },
     )
 
