@@ -17,6 +17,7 @@ from samfard.cli import (
     costs,
     dispatch,
     gtfs,
+    jobs,
     notify,
     planning,
     reports,
@@ -39,6 +40,7 @@ REGISTRARS: list[Registrar] = [
     reports.register,
     scenario.register,
     gtfs.register,
+    jobs.register,
     notify.register,
 ]
 

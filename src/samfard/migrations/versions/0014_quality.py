@@ -1,7 +1,7 @@
 """quality: notification outbox, deviations, penalties, travellers' login codes
 
 Revision ID: 0014
-Revises: 0008
+Revises: 0011 (was 0008; chained after the live day, merged into main first)
 Create Date: 2026-12-01 14:00:00
 
 * `outbox_message`: every message to a traveller (SMS) or a user (inbox) and its delivery.
@@ -19,7 +19,7 @@ from alembic import op
 import samfard.db
 
 revision = "0014"
-down_revision = "0008"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
