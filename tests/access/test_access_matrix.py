@@ -34,6 +34,7 @@ from scope_world import (
     ScopeWorld,
     build_scope_world,
     certificate,
+    deviation_body,
     morning_of_the_day,
     series_body,
 )
@@ -191,6 +192,21 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         Probe("deny", path=ids(run_id=lambda w, k=k: w.runs[k]))  # type: ignore[misc]
         for k in ("shared", "hidden")
     ],
+    ("GET", "/api/v1/driver/run"): [Probe("filter")],
+    ("POST", "/api/v1/driver/events"): [
+        Probe(
+            "deny",
+            body=lambda c, w, k=k: {  # type: ignore[misc]
+                "client_event_id": f"probe-{k}-0001",
+                "run_id": w.runs[k],
+                "kind": "position",
+                "at": "2026-11-30T08:00:00+01:00",
+                "lat": 63.0,
+                "lon": 14.0,
+            },
+        )
+        for k in ("shared", "hidden")
+    ],
     ("POST", "/api/v1/assessments"): [
         Probe("deny", body=trip("anna", "22")),
         Probe("deny", body=trip("anna", "23")),
@@ -232,6 +248,25 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
                 "kpi": "cost_per_trip",
                 "value": "350",
             },
+        )
+    ],
+    ("POST", "/api/v1/deviations"): [
+        Probe("deny", body=lambda c, w: deviation_body(w.anna_booking)),
+        Probe("deny", body=lambda c, w: deviation_body(w.hidden_booking)),
+    ],
+    ("GET", "/api/v1/deviations"): [
+        Probe("filter"),
+        Probe("filter", params=lambda w: {"principal": "23"}),
+        Probe("filter", params=lambda w: {"booking_id": w.anna_booking}),
+    ],
+    ("GET", "/api/v1/deviations/{deviation_id}"): [
+        Probe("deny", path=ids(deviation_id=lambda w: w.anna_deviation))
+    ],
+    ("POST", "/api/v1/deviations/{deviation_id}/steps"): [
+        Probe(
+            "deny",
+            path=ids(deviation_id=lambda w: w.anna_deviation),
+            body=lambda c, w: {"action": "comment", "note": "probe"},
         )
     ],
     ("PUT", "/api/v1/reports/comments"): [

@@ -17,6 +17,8 @@ from samfard.cli import (
     costs,
     dispatch,
     gtfs,
+    jobs,
+    notify,
     planning,
     reports,
     rules,
@@ -38,6 +40,8 @@ REGISTRARS: list[Registrar] = [
     reports.register,
     scenario.register,
     gtfs.register,
+    jobs.register,
+    notify.register,
 ]
 
 
