@@ -19,6 +19,7 @@ from samfard.cli import (
     export,
     gtfs,
     jobs,
+    notify,
     planning,
     reports,
     rules,
@@ -42,6 +43,7 @@ REGISTRARS: list[Registrar] = [
     export.register,
     gtfs.register,
     jobs.register,
+    notify.register,
 ]
 
 

@@ -1,7 +1,7 @@
 """booked lines and the asylum account: lines, stops, departures; traveller.asylum_housing
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-01 14:20:00
 
 * `line`: a booked bus line (anropsstyrd linjetrafik) of a transport authority, with its
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
