@@ -26,8 +26,8 @@ from samfard.demo.history import HistorySettings, load_history
 from samfard.reference import load_reference_data
 
 SAMFARD = str(Path(sys.executable).parent / "samfard")
-# analysts of Region Jämtland Härjedalen (23) and of Region Västernorrland (22)
-READERS = {"analys-23": ["23"], "analys-22": ["22"]}
+# analysts of Region Jämtland Härjedalen (23), of Region Västernorrland (22) and of all
+READERS = {"analys-23": ["23"], "analys-22": ["22"], "analys-alla": ["*"]}
 
 
 @pytest.fixture(scope="module")

@@ -100,6 +100,22 @@ def test_a_report_job_runs_to_done_and_serves_its_files_to_its_principal_only(
     assert bad.status_code == 422 and "format" in bad.text
 
 
+def test_a_report_job_is_refused_at_once_for_an_unknown_principal_or_month(
+    client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    everyone = _token(sessions, "analys-alla")
+    for body, field in (
+        ({"principal": "99", "month": MONTH}, "principal"),
+        ({"principal": "23", "month": "2026-13"}, "month"),
+    ):
+        answer = client.post("/api/v1/reports/monthly/jobs", json=body, headers=everyone)
+        assert answer.status_code == 422, answer.text
+        assert field in answer.text
+    with sessions() as session:
+        started = session.scalars(select(jobs.Job).where(jobs.Job.started_by == "analys-alla"))
+        assert started.all() == [], "nothing is stored for a refused job"
+
+
 def _login(client: TestClient, username: str) -> None:
     client.cookies.clear()
     answer = client.post("/login", data=login_form(username, client), follow_redirects=False)

@@ -112,6 +112,8 @@ def start_report_job(
     actor.require(Permission.REPORTS_READ)
     actor.require_principal(principal)
     service.parse_month(month)
+    if principal not in service.principal_names(session):
+        raise InputError(f"unknown principal {principal}", field="principal")
     if actor.user_id is None:
         raise InputError("only a signed-in user can start a report job", field="user")
     return jobs.start(
