@@ -19,8 +19,8 @@ from samfard import __version__, openapi, problems
 from samfard.access.api import admin_router as access_admin_router
 from samfard.access.api import router as access_router
 from samfard.access.deps import PUBLIC
+from samfard.assessment.api import router as assessment_router
 from samfard.booking.api import router as booking_router
-from samfard.booking.assessment_api import router as assessment_router
 from samfard.clock import Clock, SystemClock
 from samfard.config import Settings, get_settings
 from samfard.db import check_migrated, make_engine, make_sessionmaker

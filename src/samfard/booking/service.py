@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from samfard import events
 from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Role
@@ -122,9 +123,8 @@ def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: dat
     session.add(booking)
     session.flush()
     audit.record_booking(session, actor, booking, action="create", purpose="book trip", at=now)
-    from samfard.booking.assessment import assess_new_booking  # imports this module
-
-    assess_new_booking(session, booking, draft.traveller, actor=actor, now=now)
+    # The assessment (a later step of the spine) decides it in this transaction.
+    events.publish(session, events.BookingCreated(actor=actor, at=now, booking_id=booking.id))
     return booking
 
 

@@ -10,7 +10,7 @@ from fastapi import APIRouter
 
 from samfard.access.admin_pages import router as admin_pages
 from samfard.access.pages import router as access_pages
-from samfard.booking.assessment_pages import router as assessment_pages
+from samfard.assessment.pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.reports.pages import router as report_pages
