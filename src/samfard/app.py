@@ -21,8 +21,10 @@ from samfard.access.api import router as access_router
 from samfard.access.deps import PUBLIC
 from samfard.assessment.api import router as assessment_router
 from samfard.booking.api import router as booking_router
+from samfard.care.api import router as care_router
 from samfard.clock import Clock, SystemClock
 from samfard.config import Settings, get_settings
+from samfard.course.api import router as course_router
 from samfard.db import check_migrated, make_engine, make_sessionmaker
 from samfard.dispatch.api import router as dispatch_router
 from samfard.geo.api import router as places_router
@@ -105,6 +107,8 @@ def create_app(
         booking_router,
         dispatch_router,
         assessment_router,
+        course_router,
+        care_router,
         reports_router,
     ):
         api.include_router(router)
