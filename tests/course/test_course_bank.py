@@ -58,7 +58,9 @@ def test_a_new_rule_version_changes_the_text_and_the_right_answer() -> None:
     assert after.valid_from == date(2027, 1, 1)
 
 
-def test_the_region_rules_decide_the_answer_taxi_needs_a_certificate_only_in_vasternorrland() -> None:
+def test_the_region_rules_decide_the_answer_taxi_needs_a_certificate_only_in_vasternorrland() -> (
+    None
+):
     vn = build_course(book("22"), DAY, {})
     jh = build_course(book("23"), DAY, {})
     taxi_vn = next(q for q in vn.questions if q.rule_key == "modes[2].authorisation")
