@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from samfard.course.bank import MODULES, build_course
+from samfard.course.bank import build_course
 from samfard.course.quiz import certified_until, draw, grade
+from samfard.course.words import MODULES
 from samfard.rules.facts import Service
 from samfard.rules.loader import Rulebook, shipped_rulebooks
 from samfard.rules.schema import SjukresaVersion

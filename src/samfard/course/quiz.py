@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from samfard.course.bank import CERTIFICATION_YEARS, PASS_PERCENT, Course, Question
+from samfard.course.bank import Course, Question
+from samfard.course.words import CERTIFICATION_YEARS, PASS_PERCENT
 
 
 def draw(course: Course, *, seed: int, size: int) -> tuple[str, ...]:

@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.models import User
-from samfard.course.bank import QUIZ_SIZE, Course, build_course
+from samfard.course.bank import Course, build_course
 from samfard.course.models import CourseAttempt
 from samfard.course.quiz import Graded, certified_until, draw, grade
+from samfard.course.words import QUIZ_SIZE
 from samfard.db import transaction
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.geo.models import Place
