@@ -30,7 +30,14 @@ def test_navigation_lists_only_pages_the_role_may_open() -> None:
         "/resenarer",
         "/trafik",
     ]
-    assert [i.path for i in nav_for(_actor(Role.ANALYST))] == ["/uppfoljning"]
+    assert [i.path for i in nav_for(_actor(Role.ANALYST))] == ["/uppfoljning", "/enheter"]
+    assert [i.path for i in nav_for(_actor(Role.CARE_ISSUER))] == [
+        "/",
+        "/bokning",
+        "/resenarer",
+        "/kurs",
+        "/intyg",
+    ]
     assert [i.path for i in nav_for(_actor(Role.DRIVER))] == []
     assert "/admin" in [i.path for i in nav_for(_actor(Role.SYSTEM_ADMIN))]
     assert home_for(_actor(Role.ANALYST)) == "/uppfoljning"

@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
-from samfard.access.permissions import Role
-from samfard.access.register import require_in_register
+from samfard.access.permissions import Permission, Role
+from samfard.access.register import in_register_condition, require_in_register
 from samfard.care.schemas import CareCertificateCreate, CareCertificatePublic
 from samfard.course.service import issuer_of
 from samfard.db import transaction
@@ -26,6 +26,7 @@ from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.geo.models import Place
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Certificate, CertificateKind, Issuer, Traveller
+from samfard.travellers.personnummer import parse_personal_number
 from samfard.travellers.views import display_name
 
 COURSE_PAGE = "/kurs"
@@ -68,6 +69,36 @@ def require_certified(session: Session, actor: Actor, today: date) -> Issuer:
             field="issuer",
         )
     return issuer
+
+
+def find_patient(
+    *, session: Session, actor: Actor, now: datetime, personal_number: str
+) -> Traveller:
+    """The patient in the actor's register with this personal number (an audited read).
+    A protected identity is found only by those who may see it, as in the search."""
+    number = parse_personal_number(personal_number, today=now.astimezone(STOCKHOLM).date())
+    statement = select(Traveller).where(
+        Traveller.personal_number == number.value, in_register_condition(actor)
+    )
+    if not actor.has(Permission.PROTECTED_IDENTITY_READ):
+        statement = statement.where(Traveller.protected_identity.is_(False))
+    traveller = session.scalar(statement)
+    if traveller is None:
+        raise NotFound(
+            "no patient with that personal number in your register", field="personal_number"
+        )
+    with transaction(session):
+        audit.record(
+            session,
+            actor,
+            traveller_id=traveller.id,
+            record_type="traveller",
+            record_id=traveller.id,
+            action="read",
+            purpose="find patient for certificate",
+            at=now,
+        )
+    return traveller
 
 
 def _check(data: CareCertificateCreate, today: date, session: Session) -> None:
@@ -176,7 +207,7 @@ def unit_certificates(
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         .limit(limit)
     )
-    rows = list(session.execute(statement).tuples())
+    rows = [(row[0], row[1]) for row in session.execute(statement)]
     with transaction(session):
         for certificate, _ in rows:
             _audit(session, actor, certificate, action="list", purpose="unit certificates", at=now)

@@ -173,6 +173,48 @@ CSV_COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class UnitTotal:
+    """A unit over the whole period: staff certified in the last month, and the sums."""
+
+    unit: str
+    principal_code: str
+    certified_staff: int
+    certificates: int
+    taxi: int
+    stretcher: int
+    expected_ore: int
+    settled_ore: int
+
+    @property
+    def taxi_share(self) -> float:
+        return self.taxi / self.certificates if self.certificates else 0.0
+
+    @property
+    def stretcher_share(self) -> float:
+        return self.stretcher / self.certificates if self.certificates else 0.0
+
+
+def totals(rows: list[UnitMonth]) -> list[UnitTotal]:
+    """Per unit over the rows' months (rows as `follow_up` returns them, oldest first)."""
+    units: dict[str, list[UnitMonth]] = defaultdict(list)
+    for row in rows:
+        units[row.unit].append(row)
+    return [
+        UnitTotal(
+            unit=unit,
+            principal_code=months[-1].principal_code,
+            certified_staff=months[-1].certified_staff,
+            certificates=sum(m.certificates for m in months),
+            taxi=sum(m.by_mode.get("taxi", 0) for m in months),
+            stretcher=sum(m.by_mode.get("stretcher_vehicle", 0) for m in months),
+            expected_ore=sum(m.expected_ore for m in months),
+            settled_ore=sum(m.settled_ore for m in months),
+        )
+        for unit, months in sorted(units.items())
+    ]
+
+
 def _kronor(ore: int) -> str:
     whole, frac = divmod(ore, 100)
     return f"{whole},{frac:02d}"

@@ -55,6 +55,16 @@ def course_principal(actor: Actor, principal: str | None, books: RulebookSet) ->
     return mine[0]
 
 
+def course_regions(actor: Actor, rulebooks: RulebookSet | None = None) -> list[tuple[str, str]]:
+    """The regions whose course the actor may take (code, name), by code."""
+    books = rulebooks or shipped_rulebooks()
+    return sorted(
+        (b.principal, b.principal_name)
+        for b in books.books
+        if b.service is Service.SJUKRESA and actor.covers_principal(b.principal)
+    )
+
+
 def place_names(session: Session) -> dict[str, str]:
     return {row.key: row.name for row in session.execute(select(Place.key, Place.name))}
 
@@ -74,7 +84,11 @@ def current_course(
     return build_course(book, now.astimezone(STOCKHOLM).date(), place_names(session))
 
 
-def _course_of(session: Session, attempt: CourseAttempt, books: RulebookSet) -> Course:
+def attempt_course(
+    *, session: Session, attempt: CourseAttempt, rulebooks: RulebookSet | None = None
+) -> Course:
+    """The course an attempt was drawn from (its rulebook version, not today's)."""
+    books = rulebooks or shipped_rulebooks()
     book = books.get(attempt.principal_code, Service.SJUKRESA)
     return build_course(book, attempt.rulebook_valid_from, place_names(session))
 
@@ -157,7 +171,7 @@ def submit_attempt(
             raise InputError(
                 f"answers to questions not in this quiz: {', '.join(unknown)}", field="answers"
             )
-        course = _course_of(session, attempt, books)
+        course = attempt_course(session=session, attempt=attempt, rulebooks=books)
         graded = grade(course, attempt.question_ids, answers)
         attempt.answers = dict(answers)
         attempt.correct = graded.correct

@@ -12,6 +12,8 @@ from samfard.access.admin_pages import router as admin_pages
 from samfard.access.pages import router as access_pages
 from samfard.assessment.pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
+from samfard.care.pages import router as care_pages
+from samfard.course.pages import router as course_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.reports.pages import router as report_pages
 from samfard.travellers.pages import router as traveller_pages
@@ -24,6 +26,8 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     traveller_pages,
     admin_pages,
     assessment_pages,
+    course_pages,
+    care_pages,
     dispatch_pages,
     report_pages,
 )
