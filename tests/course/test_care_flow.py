@@ -3,7 +3,7 @@ patient through the care channel, and the rules approve the taxi without an asse
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 
 from helpers import auth, iso, place_id
 from samfard.access.models import AuditEntry
+from samfard.costs.models import SettledRun, SettledTrip
 from samfard.course.bank import build_course
 from samfard.course.models import CourseAttempt
 from samfard.course.service import place_names
 from samfard.rules.facts import Service
 from samfard.rules.loader import shipped_rulebooks
+from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Issuer
 
 WEDNESDAY = date(2026, 11, 25)  # NOW is Friday 20 Nov 10:00: three weekdays ahead
@@ -214,3 +216,49 @@ def test_the_follow_up_counts_staff_certificates_and_taxi_share_per_unit(
     row = next(line.split(";") for line in lines if line.endswith("") and "2026-11" in line)
     assert row[:5] == ["Medicinmottagningen Sundsvall", "22", "2026-11", "1", "4"]
     assert row[10] == "0,500" and row[11] == "0,250"
+
+
+def _settled(session: Session, ref: str, allocated: list[tuple[int, int | None]]) -> None:
+    """A settled run of 22 on 6 November with sjukresa trips (allocated öre, booking id)."""
+    start = datetime(2026, 11, 6, 9, 0, tzinfo=STOCKHOLM)
+    zero = dict.fromkeys(
+        ("start_fee_ore", "distance_ore", "driving_time_ore", "waiting_time_ore",
+         "surcharge_ore", "supplements_ore", "driver_ore"),
+        0,
+    )  # fmt: skip
+    total = sum(a for a, _ in allocated)
+    session.add(
+        SettledRun(run_ref=ref, source="history", day=start.date(), carrier="Taxi",
+                   contract_code="K-1", vehicle_type="taxi", basis="actual", start_at=start,
+                   end_at=start + timedelta(hours=1), driven_m=1000, driving_cmin=100,
+                   waiting_cmin=0, fixed_ore=total, total_ore=total, settled_at=start, **zero)
+    )  # fmt: skip
+    session.flush()
+    for n, (ore, booking_id) in enumerate(allocated):
+        session.add(
+            SettledTrip(trip_key=f"{ref}.{n}", run_ref=ref, booking_id=booking_id, leg_seq=0,
+                        principal_code="22", service="sjukresa", day=start.date(),
+                        pickup_at=start, passengers=1, run_passengers=len(allocated),
+                        direct_m=1000, standalone_ore=ore, allocated_ore=ore, fee_ore=0,
+                        stretcher=False, dialysis=False, wheelchair=False, promised_pickup=None,
+                        actual_pickup=None, deviations=0, carrier="Taxi", contract_code="K-1")
+        )  # fmt: skip
+    session.flush()
+
+
+def test_the_cost_that_followed_is_read_from_the_settlement_tables(
+    app_client: TestClient, session: Session, nurse: str, stina: int, analyst: str
+) -> None:
+    """Expected: a taxi certificate with return is two trips at the month's mean settled
+    sjukresa taxi trip; settled: the allocated cost of the unit's own settled bookings."""
+    take_quiz(app_client, nurse, session, wrong=0)
+    app_client.post("/api/v1/care/certificates", json=certificate_body(stina), headers=auth(nurse))
+    booked = app_client.post(
+        "/api/v1/bookings", json=trip(app_client, nurse, stina), headers=auth(nurse)
+    ).json()
+    _settled(session, "care-1", [(40_000, None), (20_000, booked["id"])])
+    rows = app_client.get("/api/v1/reports/care-units?months=1", headers=auth(analyst))
+    row = rows.text.splitlines()[1].split(";")
+    assert row[0] == "Medicinmottagningen Sundsvall"
+    assert row[12] == "600,00"  # 2 trips x mean (40 000 + 20 000) / 2 öre
+    assert row[13] == "200,00"
