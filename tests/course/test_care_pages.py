@@ -124,3 +124,17 @@ def test_the_unit_follow_up_page_and_csv_answer_an_analyst(
     assert "Uppföljning per enhet" in page.text
     csv = app_client.get("/enheter/uppfoljning.csv")
     assert csv.text.startswith("enhet;huvudman;månad")
+
+
+def test_an_assessor_of_both_regions_chooses_the_course_and_has_no_unit_to_issue_for(
+    app_client: TestClient, session: Session
+) -> None:
+    log_in(app_client, session, "handlaggare", Role.ASSESSOR, principal_codes=["22", "23"])
+    course = app_client.get("/kurs")
+    assert course.status_code == 200
+    assert "Region Västernorrland" in course.text and 'id="huvudman"' in course.text
+    other = app_client.get("/kurs?huvudman=23")
+    assert "Region Jämtland Härjedalen" in other.text and "Remisser till Norge" in other.text
+    issuing = app_client.get("/intyg")
+    assert issuing.status_code == 200
+    assert "hör\n  inte till någon vårdenhet" in issuing.text
