@@ -37,9 +37,15 @@ def list_certificates(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
+    unit: Annotated[
+        str | None, Query(max_length=120, description="the unit (care staff: their own)")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
 ) -> list[CareCertificatePublic]:
-    return certificates.unit_certificates(session=session, actor=actor, now=now, limit=limit)
+    """A care unit's certificates, newest first (each patient shown is audited)."""
+    return certificates.unit_certificates(
+        session=session, actor=actor, now=now, unit=unit, limit=limit
+    )
 
 
 @router.post("/care/certificates/{certificate_id}/revocation")

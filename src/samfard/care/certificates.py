@@ -194,19 +194,27 @@ def _may_manage(actor: Actor, certificate: Certificate) -> bool:
 
 
 def unit_certificates(
-    *, session: Session, actor: Actor, now: datetime, limit: int = 200
+    *, session: Session, actor: Actor, now: datetime, unit: str | None = None, limit: int = 200
 ) -> list[CareCertificatePublic]:
-    """The certificates the actor's care unit issued, newest first; each patient shown is
-    audited and protected identities are masked for those without the right."""
-    if not actor.care_unit:
-        raise Forbidden("your account has no care unit", field="care_unit")
+    """A care unit's certificates, newest first: care staff see their own unit's, an
+    assessor or administrator names the unit (`unit`) and sees it within their principals.
+    Each patient shown is audited; protected identities are masked for those without the
+    right."""
+    if actor.care_unit:
+        if unit not in (None, actor.care_unit):
+            raise Forbidden(f"you see only the certificates of {actor.care_unit}", field="unit")
+        unit = actor.care_unit
+    elif not unit:
+        raise InputError("name the care unit whose certificates to list", field="unit")
     statement = (
         select(Certificate, Traveller)
         .join(Traveller, Traveller.id == Certificate.traveller_id)
-        .where(Certificate.unit == actor.care_unit, Certificate.issued_by.is_not(None))
+        .where(Certificate.unit == unit)
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         .limit(limit)
     )
+    if not actor.owns_everything:
+        statement = statement.where(Certificate.principal_code.in_(sorted(actor.principal_codes)))
     rows = [(row[0], row[1]) for row in session.execute(statement)]
     with transaction(session):
         for certificate, _ in rows:
