@@ -77,6 +77,10 @@ def _spread(correct: int, others: tuple[int, ...], step: int) -> tuple[int, ...]
     return tuple(sorted(chosen))
 
 
+# Where the course's own rules (not a rulebook's) are written down, as questions cite them.
+COURSE_RULES = "docs/course.md"
+
+
 class _Bank:
     """Collects questions for one version; each `ask` names the rule key it tests."""
 
@@ -92,7 +96,7 @@ class _Bank:
                 id=f"{self.book.principal}:{key}:{variant}",
                 module=module,
                 rule_key=key,
-                file=self.book.file,
+                file=COURSE_RULES if key.startswith("course.") else self.book.file,
                 valid_from=self.valid_from,
                 text=text,
                 options=options,
