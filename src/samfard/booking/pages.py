@@ -18,7 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.assessment.letters import MODES_SV, reason_sv
+from samfard.assessment.letters import MODES_SV, reason_sv, transit_sv
 from samfard.booking import transitions
 from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
@@ -57,6 +57,7 @@ NEED_OF = {name: need.value for name, need in NEEDS_FIELDS.items()}
 AID_FIELDS = {"wheelchair": "rullstol", "rollator": "rollator", "stretcher": "bar"}
 templates.env.filters.update(
     mode_sv=lambda mode: MODES_SV.get(mode, mode),
+    transit_sv=transit_sv,
     aid_sv=lambda aid: AIDS_SV.get(aid, aid),
     weekday_sv=lambda day: WEEKDAYS_SHORT_SV.get(day, day),
     reason_sv=reason_sv,
