@@ -188,6 +188,11 @@ NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ),
     ("GET", "/api/v1/course/expiring"): "register of care staff (issuers), not travellers",
     ("GET", "/api/v1/reports/care-units"): "counts and costs per care unit and month",
+    # Personal, and audited, but only a driver (whose vehicle drives the run) gets a 2xx, and
+    # this walker calls as an administrator: tests/dispatch/test_driver_events.py checks
+    # their audit entries with the driver's own token.
+    ("GET", "/api/v1/driver/run"): "the driver's manifest, audited (see above)",
+    ("POST", "/api/v1/driver/events"): "a report on a booking, audited (see above)",
 }
 
 

@@ -14,7 +14,9 @@ from samfard.assessment.pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
 from samfard.care.pages import router as care_pages
 from samfard.course.pages import router as course_pages
+from samfard.dispatch.driver.pages import router as driver_pages
 from samfard.dispatch.pages import router as dispatch_pages
+from samfard.dispatch.stream import router as stream_pages
 from samfard.reports.pages import router as report_pages
 from samfard.travellers.pages import router as traveller_pages
 from samfard.web.pages import router as overview_pages
@@ -29,5 +31,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     course_pages,
     care_pages,
     dispatch_pages,
+    driver_pages,
+    stream_pages,
     report_pages,
 )

@@ -34,6 +34,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/kurs", "Kurs", P.CERTIFICATES_ISSUE),
     NavItem("/intyg", "Sjukreseintyg", P.CERTIFICATES_ISSUE),
     NavItem("/trafik", "Trafik", P.PLANS_READ),
+    NavItem("/forare", "Min körning", P.STOPS_REPORT),
     NavItem("/uppfoljning", "Uppföljning", P.REPORTS_READ),
     NavItem("/enheter", "Enheter", P.REPORTS_READ),
     NavItem("/admin", "Administration", P.USERS_ADMIN),
