@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 from access_world import CARE_UNIT, MONDAY, book, build_world, sjukresa
 from fastapi.testclient import TestClient
-from scope_world import ScopeWorld, build_scope_world, certificate, series_body
+from scope_world import (
+    ScopeWorld,
+    build_scope_world,
+    certificate,
+    deviation_body,
+    series_body,
+)
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -153,6 +159,14 @@ PERSONAL: dict[tuple[str, str], Call] = {
     ),
     ("POST", "/api/v1/care/certificates/{certificate_id}/revocation"): _one(
         "/api/v1/care/certificates/{anna_certificate}/revocation", body={"reason": "audit walk"}
+    ),
+    ("POST", "/api/v1/deviations"): _one(
+        "/api/v1/deviations", body=lambda c, w: deviation_body(w.anna_booking)
+    ),
+    ("GET", "/api/v1/deviations"): _one("/api/v1/deviations", {"principal": "23"}),
+    ("GET", "/api/v1/deviations/{deviation_id}"): _one("/api/v1/deviations/{anna_deviation}"),
+    ("POST", "/api/v1/deviations/{deviation_id}/steps"): _one(
+        "/api/v1/deviations/{anna_deviation}/steps", body={"action": "comment", "note": "test"}
     ),
 }
 # Operations a system administrator cannot call: issuing needs a certified issuer of a care

@@ -1,7 +1,7 @@
 """course: attempts of the web course, issuers' accounts, electronic certificates
 
 Revision ID: 0009
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-01 14:00:00
 
 * `course_attempt`: each quiz a care issuer took, the rulebook version it was drawn from,
@@ -19,7 +19,7 @@ from alembic import op
 import samfard.db
 
 revision = "0009"
-down_revision = "0011"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
