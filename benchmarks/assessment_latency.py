@@ -25,8 +25,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samfard.booking.assessment import trip_of
-from samfard.booking.assessment_facts import build_request
+from samfard.assessment.facts import build_request
+from samfard.assessment.service import trip_of
 from samfard.booking.models import Booking
 from samfard.db import make_engine, upgrade
 from samfard.demo.generator import generate_day

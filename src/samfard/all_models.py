@@ -6,6 +6,7 @@ from samfard.access import models as access_models
 from samfard.booking import models as booking_models
 from samfard.costs import fee_ledger as fee_ledger_models
 from samfard.costs import models as costs_models
+from samfard.course import models as course_models
 from samfard.dispatch import models as dispatch_models
 from samfard.dispatch.driver import models as driver_models
 from samfard.geo import models as geo_models
@@ -24,6 +25,7 @@ __all__ = [
     "booking_models",
     "fee_ledger_models",
     "costs_models",
+    "course_models",
     "dispatch_models",
     "geo_models",
     "lines_models",

@@ -19,10 +19,12 @@ from samfard import __version__, openapi, problems
 from samfard.access.api import admin_router as access_admin_router
 from samfard.access.api import router as access_router
 from samfard.access.deps import PUBLIC
+from samfard.assessment.api import router as assessment_router
 from samfard.booking.api import router as booking_router
-from samfard.booking.assessment_api import router as assessment_router
+from samfard.care.api import router as care_router
 from samfard.clock import Clock, SystemClock
 from samfard.config import Settings, get_settings
+from samfard.course.api import router as course_router
 from samfard.db import check_migrated, make_engine, make_sessionmaker
 from samfard.dispatch.api import router as dispatch_router
 from samfard.geo.api import router as places_router
@@ -108,6 +110,8 @@ def create_app(
         booking_router,
         dispatch_router,
         assessment_router,
+        course_router,
+        care_router,
         reports_router,
         quality_router,
     ):

@@ -19,6 +19,10 @@ class DomainError(Exception):
         self.message = message
         self.field = field
 
+    def extra(self) -> dict[str, str]:
+        """More members of the problem document (e.g. where to go to fix it)."""
+        return {}
+
 
 class InputError(DomainError):
     """The input is malformed or inconsistent; the message says what to fix."""

@@ -36,6 +36,14 @@ class DomainEvent:
 
 
 @dataclass(frozen=True)
+class BookingCreated(DomainEvent):
+    """A booking was stored (requested) in the creation transaction; the assessment
+    subscribes and decides it there, so no booking is ever stored without its decision."""
+
+    booking_id: int
+
+
+@dataclass(frozen=True)
 class BookingStatusChanged(DomainEvent):
     """A booking moved in its lifecycle (booking.transitions.apply_transition)."""
 
@@ -85,7 +93,11 @@ E = TypeVar("E", bound=DomainEvent)
 Handler = Callable[[Session, Any], None]
 
 # Modules whose import subscribes their handlers; imported once, on the first publish.
-HANDLER_MODULES: tuple[str, ...] = ("samfard.dispatch.handlers", "samfard.notify.handlers")
+HANDLER_MODULES: tuple[str, ...] = (
+    "samfard.assessment.handlers",
+    "samfard.dispatch.handlers",
+    "samfard.notify.handlers",
+)
 
 _handlers: dict[type[DomainEvent], list[Handler]] = defaultdict(list)
 _wired = False

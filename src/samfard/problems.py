@@ -61,7 +61,7 @@ def install(app: FastAPI, *, page_error: PageErrorRenderer | None = None) -> Non
                 return RedirectResponse("/login", status_code=303)  # a page: go log in
             if page_error is not None:
                 return page_error(request, error)
-        return problem(error.status, error.title, error.message, field=error.field)
+        return problem(error.status, error.title, error.message, field=error.field, **error.extra())
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:

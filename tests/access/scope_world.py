@@ -66,6 +66,7 @@ class ScopeWorld:
     bo_booking: int
     bo_booking_2: int
     anna_series: int
+    anna_certificate: int  # issued at the 23 care unit
     anna_references: tuple[str, ...]
     user_23: int
     issuer_23: int
@@ -342,6 +343,7 @@ def build_scope_world(client: TestClient, session: Session) -> ScopeWorld:
         bo_booking=bo_booking,
         bo_booking_2=bo_booking_2,
         anna_series=int(series.json()["id"]),
+        anna_certificate=int(issued.json()["id"]),
         anna_references=references,
         user_23=user_23.id,
         issuer_23=issuer_23,

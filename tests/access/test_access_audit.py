@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 import pytest
-from access_world import MONDAY, book, build_world, sjukresa
+from access_world import CARE_UNIT, MONDAY, book, build_world, sjukresa
 from fastapi.testclient import TestClient
 from scope_world import (
     ScopeWorld,
@@ -22,12 +22,14 @@ from scope_world import (
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import ANNA, NOW, auth, token_for
+from helpers import ANNA, NOW, STRONG_PASSWORD, auth, token_for
 from samfard.access import audit
-from samfard.access.actor import SYSTEM
+from samfard.access.actor import SYSTEM, Actor
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.routes import api_routes
+from samfard.access.service import create_user, issue_token
+from samfard.course.service import start_attempt, submit_attempt
 from samfard.db import transaction
 
 pytestmark = pytest.mark.usefixtures("quick_passwords")
@@ -144,6 +146,20 @@ PERSONAL: dict[tuple[str, str], Call] = {
     ("GET", "/api/v1/fee-ledger/{traveller_id}"): _one(
         "/api/v1/fee-ledger/{anna}", {"principal": "23"}
     ),
+    ("GET", "/api/v1/care/certificates"): _one("/api/v1/care/certificates", {"unit": CARE_UNIT}),
+    ("POST", "/api/v1/care/certificates"): _one(
+        "/api/v1/care/certificates",
+        body=lambda c, w: {
+            "traveller_id": w.anna,
+            "mode": "taxi",
+            "valid_from": NOW.date().isoformat(),
+            "valid_until": "2026-12-31",
+            "reason": "audit walk",
+        },
+    ),
+    ("POST", "/api/v1/care/certificates/{certificate_id}/revocation"): _one(
+        "/api/v1/care/certificates/{anna_certificate}/revocation", body={"reason": "audit walk"}
+    ),
     ("POST", "/api/v1/deviations"): _one(
         "/api/v1/deviations", body=lambda c, w: deviation_body(w.anna_booking)
     ),
@@ -153,6 +169,9 @@ PERSONAL: dict[tuple[str, str], Call] = {
         "/api/v1/deviations/{anna_deviation}/steps", body={"action": "comment", "note": "test"}
     ),
 }
+# Operations a system administrator cannot call: issuing needs a certified issuer of a care
+# unit, so the walk calls it as one (made by _certified_nurse).
+AS_NURSE = {("POST", "/api/v1/care/certificates")}
 NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/auth/token"): "login",
     ("POST", "/api/v1/auth/session"): "login",
@@ -178,12 +197,32 @@ NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/reports/monthly"): "aggregates per principal",
     ("GET", "/api/v1/reports/invoice-basis"): "one line per run: costs, no person",
     ("GET", "/api/v1/reports/cost-statement"): "one line per trip key: costs, no person",
+    ("GET", "/api/v1/course"): "the course's lessons, written from the rulebook",
+    ("POST", "/api/v1/course/attempts"): "a staff member's quiz (audited as course_attempt)",
+    ("POST", "/api/v1/course/attempts/{attempt_id}/answers"): (
+        "a staff member's answers (audited as course_attempt)"
+    ),
+    ("GET", "/api/v1/course/expiring"): "register of care staff (issuers), not travellers",
+    ("GET", "/api/v1/reports/care-units"): "counts and costs per care unit and month",
     # Personal, and audited, but only a driver (whose vehicle drives the run) gets a 2xx, and
     # this walker calls as an administrator: tests/dispatch/test_driver_events.py checks
     # their audit entries with the driver's own token.
     ("GET", "/api/v1/driver/run"): "the driver's manifest, audited (see above)",
     ("POST", "/api/v1/driver/events"): "a report on a booking, audited (see above)",
 }
+
+
+def _certified_nurse(session: Session) -> str:
+    """A care issuer of the 23 unit who passed the course (through the course services)."""
+    nurse = create_user(session=session, username="audit-nurse", password=STRONG_PASSWORD,
+                        role=Role.CARE_ISSUER, now=NOW, principal_codes=["23"],
+                        care_unit=CARE_UNIT)  # fmt: skip
+    actor = Actor(user_id=nurse.id, username=nurse.username, role=Role.CARE_ISSUER,
+                  principal_codes=frozenset({"23"}), care_unit=CARE_UNIT)  # fmt: skip
+    attempt, course = start_attempt(session=session, actor=actor, now=NOW, seed=1)
+    right = {q: found.answer for q in attempt.question_ids if (found := course.question(q))}
+    submit_attempt(session=session, actor=actor, now=NOW, attempt_id=attempt.id, answers=right)
+    return issue_token(session=session, user=nurse, kind="bearer", now=NOW)
 
 
 def test_every_operation_returning_personal_data_writes_an_audit_entry(
@@ -203,17 +242,21 @@ def test_every_operation_returning_personal_data_writes_an_audit_entry(
     assert not unclassified, f"classify in PERSONAL or NO_PERSONAL_DATA: {sorted(unclassified)}"
     assert not (set(PERSONAL) | set(NO_PERSONAL_DATA)) - operations, "stale classification"
     world = build_scope_world(app_client, session)
+    nurse = _certified_nurse(session)
     covered = []
     for (method, path), call in sorted(PERSONAL.items()):
+        caller, name = (
+            (nurse, "audit-nurse") if (method, path) in AS_NURSE else (world.admin, "scope-admin")
+        )
         for url, params, body in call(app_client, world):
             before = session.scalar(select(func.max(AuditEntry.id))) or 0
             response = app_client.request(
-                method, url, params=params, json=body, headers=auth(world.admin)
+                method, url, params=params, json=body, headers=auth(caller)
             )
             assert response.status_code < 300, f"{method} {url}: {response.text}"
             new = session.scalars(select(AuditEntry).where(AuditEntry.id > before)).all()
             assert new, f"{method} {path} returned personal data without an audit entry"
-            assert all(e.username == "scope-admin" for e in new)
+            assert all(e.username == name for e in new)
             assert all(e.request_id == response.headers["X-Request-Id"] for e in new)
             assert any(e.traveller_id is not None for e in new), f"{method} {path}"
         covered.append((method, path))

@@ -237,6 +237,36 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         for r in ("22", "23")
     ],
     ("GET", "/api/v1/reports/certificates"): [Probe("filter")],
+    ("GET", "/api/v1/course"): [
+        Probe("open"),
+        Probe("deny", params=lambda w: {"principal": "23"}),
+    ],
+    ("POST", "/api/v1/course/attempts"): [Probe("deny", body=lambda c, w: {"principal": "23"})],
+    ("POST", "/api/v1/course/attempts/{attempt_id}/answers"): [
+        Probe("deny", path=ids(attempt_id=lambda w: 999_999), body=lambda c, w: {"answers": {}})
+    ],
+    ("GET", "/api/v1/course/expiring"): [Probe("filter")],
+    ("POST", "/api/v1/care/certificates"): [
+        Probe(
+            "deny",
+            body=lambda c, w: {
+                "traveller_id": w.anna,
+                "mode": "taxi",
+                "valid_from": "2026-11-20",
+                "valid_until": "2026-11-30",
+                "reason": "probe",
+            },
+        )
+    ],
+    ("GET", "/api/v1/care/certificates"): [Probe("filter")],
+    ("POST", "/api/v1/care/certificates/{certificate_id}/revocation"): [
+        Probe(
+            "deny",
+            path=ids(certificate_id=lambda w: w.anna_certificate),
+            body=lambda c, w: {"reason": "probe"},
+        )
+    ],
+    ("GET", "/api/v1/reports/care-units"): [Probe("filter")],
     ("GET", "/api/v1/reports/monthly"): [
         Probe("deny", params=lambda w, f=f: {"principal": "23", "month": "2026-10", "format": f})  # type: ignore[misc]
         for f in ("html", "csv")

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samfard.booking.assessment_facts import age_on
+from samfard.assessment.facts import age_on
 from samfard.booking.models import Booking
 from samfard.costs.fee_ledger import FeeLedgerEntry
 from samfard.demo.generator import generate_day

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from helpers import NOW, auth, iso, place_id, register, token_for
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
-from samfard.booking.assessment import trip_of
-from samfard.booking.assessment_facts import age_on, build_request, road_km, split_purpose
+from samfard.assessment.facts import age_on, build_request, road_km, split_purpose
+from samfard.assessment.service import trip_of
 from samfard.booking.models import Booking
 from samfard.rules.facts import Mode
 from samfard.rules.loader import shipped_rulebooks

@@ -19,7 +19,7 @@ from helpers import ANNA, NOW, STRONG_PASSWORD, login_form, register
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
-from samfard.booking.letters import reason_sv, transit_sv
+from samfard.assessment.letters import reason_sv, transit_sv
 from samfard.booking.models import Booking
 from samfard.config import get_settings
 from samfard.demo.generator import generate_day

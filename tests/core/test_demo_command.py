@@ -50,6 +50,8 @@ def test_demo_prints_the_days_figures_and_a_small_curl_and_serves_its_day(
     assert loaded is not None, out
     assert int(loaded.group(1)) == on_day
     assert "more trips on later days" in out
+    assert re.search(r"care units: 6 units, 24 nurses \(\d+ certified", out), out
+    assert "Care staff to try /kurs and /intyg: vard-sundsvalls-sjukhus-4 / " in out
     assert served["default_day"] == DAY
 
     curl = re.search(r"curl -s -H 'Authorization: Bearer (\S+)' 'http://[^/]+(/\S+)'", out)

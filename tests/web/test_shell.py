@@ -31,7 +31,15 @@ def test_navigation_lists_only_pages_the_role_may_open() -> None:
         "/trafik",
         "/kvalitet",
     ]
-    assert [i.path for i in nav_for(_actor(Role.ANALYST))] == ["/uppfoljning"]
+    assert [i.path for i in nav_for(_actor(Role.ANALYST))] == ["/uppfoljning", "/enheter"]
+    assert [i.path for i in nav_for(_actor(Role.CARE_ISSUER))] == [
+        "/",
+        "/bokning",
+        "/resenarer",
+        "/kurs",
+        "/intyg",
+        "/kvalitet",
+    ]
     assert [i.path for i in nav_for(_actor(Role.DRIVER))] == ["/forare", "/kvalitet"]
     assert [i.path for i in nav_for(_actor(Role.TRAVELLER))] == ["/mina-resor"]
     assert "/admin" in [i.path for i in nav_for(_actor(Role.SYSTEM_ADMIN))]

@@ -81,7 +81,7 @@ def test_navigation_follows_the_role(live_server: LiveServer, browser: Browser) 
     assert response is not None and response.status == 403
     assert analyst.get_by_role("heading", name="Du saknar behörighet").is_visible()
     nav = analyst.get_by_role("navigation", name="Arbetsytor")
-    assert [a.inner_text() for a in nav.get_by_role("link").all()] == ["Uppföljning"]
+    assert [a.inner_text() for a in nav.get_by_role("link").all()] == ["Uppföljning", "Enheter"]
     analyst.context.close()
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
-from samfard.booking.assessment_reads import LedgerView, fee_ledger_view
+from samfard.assessment.reads import LedgerView, fee_ledger_view
 from samfard.booking.desk_input import home_label, place_label, suggested_address
 from samfard.booking.models import Booking, Leg, Series
 from samfard.booking.service import BookingFilter, list_bookings

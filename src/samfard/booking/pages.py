@@ -18,6 +18,7 @@ from fastapi.responses import RedirectResponse, Response
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.assessment.letters import MODES_SV, reason_sv, transit_sv
 from samfard.booking import transitions
 from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
@@ -28,7 +29,6 @@ from samfard.booking.desk_form import (
     message_sv,
 )
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label
-from samfard.booking.letters import MODES_SV, reason_sv, transit_sv
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.schemas import BookingUpdate
 from samfard.booking.service import update_booking

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from samfard import events
 from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Role
@@ -21,7 +22,7 @@ from samfard.booking.horizon import horizon_for
 from samfard.booking.legs import PlannedLeg, plan_legs
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, BookingEvent, IdempotencyKey
-from samfard.booking.schemas import BookingCreate, BookingUpdate, Companion, Need
+from samfard.booking.schemas import BookingCreate, BookingUpdate, Channel, Companion, Need
 from samfard.db import transaction
 from samfard.errors import Conflict, NotFound
 from samfard.principals.service import get_principal, require_service
@@ -76,6 +77,12 @@ def prepare(
     return traveller
 
 
+def channel_of(actor: Actor, asked: str) -> str:
+    """Care staff book through the care channel (vårdenhetens bokning) whatever the request
+    says, so the follow-up per unit can tell their bookings apart."""
+    return Channel.CARE.value if actor.role is Role.CARE_ISSUER else asked
+
+
 def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: datetime) -> Booking:
     """Add a booking with its legs and first event to the session and assess it (the
     caller commits)."""
@@ -93,7 +100,7 @@ def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: dat
         principal_code=draft.principal_code,
         service=draft.service,
         status=BookingStatus.REQUESTED.value,
-        channel=draft.channel,
+        channel=channel_of(actor, draft.channel),
         purpose=draft.purpose,
         service_date=service_date,
         companions=[c.model_dump(mode="json") for c in draft.companions],
@@ -115,16 +122,15 @@ def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: dat
             to_status=BookingStatus.REQUESTED.value,
             at=now,
             actor=actor.username,
-            reason=f"booked via {draft.channel}",
+            reason=f"booked via {channel_of(actor, draft.channel)}",
             late=False,
         )
     ]
     session.add(booking)
     session.flush()
     audit.record_booking(session, actor, booking, action="create", purpose="book trip", at=now)
-    from samfard.booking.assessment import assess_new_booking  # imports this module
-
-    assess_new_booking(session, booking, draft.traveller, actor=actor, now=now)
+    # The assessment (a later step of the spine) decides it in this transaction.
+    events.publish(session, events.BookingCreated(actor=actor, at=now, booking_id=booking.id))
     return booking
 
 

@@ -18,7 +18,7 @@ from samfard.db import transaction
 from samfard.errors import Conflict, InputError
 
 REASON_REQUIRED = {BookingStatus.DENIED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW}
-# Deciding eligibility belongs to the central assessment function (booking/assessment.py),
+# Deciding eligibility belongs to the central assessment function (assessment/service.py),
 # which records fees with the decision; the plain transition route does not decide.
 DECIDED_FROM = {BookingStatus.REQUESTED, BookingStatus.DENIED}
 DECISIONS = {BookingStatus.APPROVED, BookingStatus.DENIED}

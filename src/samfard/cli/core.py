@@ -188,6 +188,26 @@ def _load_into_database(*, day: date, seed: int, trips: int) -> int:
     return 0
 
 
+def _load_care_year(*, day: date, seed: int) -> None:
+    """The care units' year: staff taking the course, certificates issued and revoked."""
+    from samfard.config import get_settings
+    from samfard.db import make_engine, make_sessionmaker
+    from samfard.demo.care import load_care_year
+
+    with make_sessionmaker(make_engine(get_settings().database_url))() as session:
+        done = load_care_year(session=session, day=day, seed=seed)
+    if done is None:
+        print("care unit demo is stored already; none added")
+        return
+    print(
+        f"care units: {done.units} units, {done.nurses} nurses ({done.certified} certified, "
+        f"{done.attempts} course attempts), {done.certificates} certificates "
+        f"({done.revoked} revoked) in the year before {day}"
+    )
+    for username, password in done.logins.items():
+        print(f"Care staff to try /kurs and /intyg: {username} / {password}")
+
+
 def _demo(args: argparse.Namespace) -> int:
     from samfard.access.permissions import Role
     from samfard.access.service import create_user, issue_token
@@ -208,6 +228,7 @@ def _demo(args: argparse.Namespace) -> int:
     from samfard.cli.reports import load_demo_history
 
     load_demo_history(day=day, seed=args.seed)
+    _load_care_year(day=day, seed=args.seed)
     if args.plan_seconds > 0:
         from samfard.cli import dispatch
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM, Actor
 from samfard.access.permissions import Role
-from samfard.booking import assessment
+from samfard.assessment import service as assessment
 from samfard.booking import series as series_service
 from samfard.booking import service as booking_service
 from samfard.booking.lifecycle import BookingStatus

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -120,6 +121,9 @@ class Issuer(Base):
     principal_code: Mapped[str] = mapped_column(ForeignKey("principal.code"))
     course_passed_on: Mapped[date | None] = mapped_column(Date)
     certified_until: Mapped[date | None] = mapped_column(Date)
+    # The account of the person, when the issuer signs in to Samfard (care staff taking the
+    # course and issuing electronic certificates); None for issuers known only by HSA-id.
+    username: Mapped[str | None] = mapped_column(String(80), unique=True)
 
     def certified_on(self, day: date) -> bool:
         return (
@@ -148,12 +152,19 @@ class Certificate(Base):
     companion_allowed: Mapped[bool] = mapped_column(Boolean, default=False)
     reason: Mapped[str | None] = mapped_column(Text)
     issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    covers_return: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    visit_place: Mapped[str | None] = mapped_column(String(60))  # gazetteer key of the visit
+    visit_on: Mapped[date | None] = mapped_column(Date)
+    issued_by: Mapped[str | None] = mapped_column(String(80))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(80))
+    revoke_reason: Mapped[str | None] = mapped_column(Text)
 
     traveller: Mapped[Traveller] = relationship(back_populates="certificates")
     issuer: Mapped[Issuer | None] = relationship()
 
     def valid_on(self, day: date) -> bool:
-        return self.valid_from <= day <= self.valid_until
+        return self.revoked_at is None and self.valid_from <= day <= self.valid_until
 
 
 class TravellerRegistration(Base):

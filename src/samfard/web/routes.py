@@ -10,8 +10,10 @@ from fastapi import APIRouter
 
 from samfard.access.admin_pages import router as admin_pages
 from samfard.access.pages import router as access_pages
-from samfard.booking.assessment_pages import router as assessment_pages
+from samfard.assessment.pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
+from samfard.care.pages import router as care_pages
+from samfard.course.pages import router as course_pages
 from samfard.dispatch.driver.pages import router as driver_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.dispatch.stream import router as stream_pages
@@ -29,6 +31,8 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     traveller_pages,
     admin_pages,
     assessment_pages,
+    course_pages,
+    care_pages,
     dispatch_pages,
     driver_pages,
     stream_pages,

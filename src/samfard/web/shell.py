@@ -31,10 +31,13 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/bokning", "Bokning", P.BOOKINGS_WRITE),
     NavItem("/resenarer", "Resenärer", P.TRAVELLERS_READ),
     NavItem("/bedomning", "Bedömning", P.ASSESSMENTS_DECIDE),
+    NavItem("/kurs", "Kurs", P.CERTIFICATES_ISSUE),
+    NavItem("/intyg", "Sjukreseintyg", P.CERTIFICATES_ISSUE),
     NavItem("/trafik", "Trafik", P.PLANS_READ),
     NavItem("/forare", "Min körning", P.STOPS_REPORT),
     NavItem("/kvalitet", "Kvalitet", P.DEVIATIONS_REPORT),
     NavItem("/uppfoljning", "Uppföljning", P.REPORTS_READ),
+    NavItem("/enheter", "Enheter", P.REPORTS_READ),
     NavItem("/admin", "Administration", P.USERS_ADMIN),
 )
 

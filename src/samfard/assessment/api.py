@@ -13,8 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.booking import assessment, assessment_reads
-from samfard.booking.assessment_reads import IssuerCount
+from samfard.assessment import reads as assessment_reads
+from samfard.assessment import service as assessment
+from samfard.assessment.reads import IssuerCount
 from samfard.booking.schemas import BookingCreate, BookingPublic
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep

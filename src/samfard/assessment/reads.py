@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.register import require_in_register
-from samfard.booking.assessment import assess_trip
-from samfard.booking.assessment_facts import TripInput
+from samfard.assessment.facts import TripInput
+from samfard.assessment.letters import LetterLeg, render_letter
+from samfard.assessment.service import assess_trip
 from samfard.booking.legs import plan_legs
-from samfard.booking.letters import LetterLeg, render_letter
 from samfard.booking.schemas import BookingCreate
 from samfard.booking.service import get_booking, prepare
 from samfard.booking.views import leg_public

@@ -20,12 +20,13 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.booking import assessment, assessment_reads
+from samfard.assessment import reads as assessment_reads
+from samfard.assessment import service as assessment
+from samfard.assessment.letter_pdf import letter_pdf
+from samfard.assessment.letters import MODES_SV, SERVICES_SV, reason_sv
+from samfard.assessment.queue_view import queue_rows
 from samfard.booking import service as booking_service
-from samfard.booking.letter_pdf import letter_pdf
-from samfard.booking.letters import MODES_SV, SERVICES_SV, reason_sv
 from samfard.booking.models import Booking
-from samfard.booking.queue_view import queue_rows
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError

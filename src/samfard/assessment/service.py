@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
-from samfard.booking.assessment_facts import TripInput, build_request, requested_mode
+from samfard.assessment.facts import TripInput, build_request, requested_mode
 from samfard.booking.entitlement import check_actor_scope
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking

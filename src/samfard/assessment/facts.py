@@ -184,8 +184,8 @@ def _certificates(
     certificates: list[facts.Certificate] = []
     issuers: dict[str, facts.Issuer] = {}
     for row in rows:
-        if row.principal_code != principal:
-            continue
+        if row.principal_code != principal or row.revoked_at is not None:
+            continue  # a revoked certificate allows nothing
         label = issuer_label(row)
         certificates.append(
             facts.Certificate(
@@ -194,6 +194,7 @@ def _certificates(
                 valid_from=row.valid_from,
                 valid_until=row.valid_until,
                 modes=tuple(facts.Mode(m) for m in row.modes),
+                covers_return=row.covers_return,
             )
         )
         if row.issuer is not None:

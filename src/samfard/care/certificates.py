@@ -1,0 +1,263 @@
+"""Electronic sjukreseintyg: a certified issuer of a care unit writes one for a patient and
+a visit, and the unit revokes it when the need ends.
+
+Only a person whose course certification is valid today may issue (rules/issuers.py says
+the same for the assessment); anyone else is refused with where to take the course. The
+certificate is the register's own (travellers.models.Certificate), so the assessment uses
+it as before: a taxi sjukresa in Västernorrland with a valid certificate is approved by
+the rules, without an assessor. A revoked certificate is never read by the assessment.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access import audit
+from samfard.access.actor import Actor
+from samfard.access.permissions import Permission, Role
+from samfard.access.register import in_register_condition, require_in_register
+from samfard.care.schemas import CareCertificateCreate, CareCertificatePublic
+from samfard.course.service import issuer_of
+from samfard.db import transaction
+from samfard.errors import Conflict, Forbidden, InputError, NotFound
+from samfard.geo.models import Place
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Certificate, CertificateKind, Issuer, Traveller
+from samfard.travellers.personnummer import parse_personal_number
+from samfard.travellers.views import display_name
+
+COURSE_PAGE = "/kurs"
+MAX_VALID_DAYS = 366
+
+
+class NotCertified(Forbidden):
+    """The person may not issue certificates: no course passed, or the certification lapsed."""
+
+    title = "Not a certified issuer"
+
+    def extra(self) -> dict[str, str]:
+        return {"course": COURSE_PAGE}
+
+
+def require_certified(session: Session, actor: Actor, today: date) -> Issuer:
+    """The actor's issuer row, certified today and at the actor's care unit, or NotCertified."""
+    if not actor.care_unit:
+        raise Forbidden(
+            "only staff of a care unit issue certificates here; your account has no care unit",
+            field="care_unit",
+        )
+    issuer = issuer_of(session, actor)
+    if issuer is None or issuer.course_passed_on is None:
+        raise NotCertified(
+            "you have not passed the course in the sjukresa rules, so you may not issue "
+            f"travel certificates yet; take the course at {COURSE_PAGE}",
+            field="issuer",
+        )
+    if not issuer.certified_on(today):
+        raise NotCertified(
+            f"your certification as an issuer lapsed on {issuer.certified_until}; take the "
+            f"course again at {COURSE_PAGE} to renew it",
+            field="issuer",
+        )
+    if issuer.unit != actor.care_unit:
+        raise NotCertified(
+            f"you are certified at {issuer.unit}, not at {actor.care_unit}; take the course "
+            f"at {COURSE_PAGE} for your present unit",
+            field="issuer",
+        )
+    return issuer
+
+
+def find_patient(
+    *, session: Session, actor: Actor, now: datetime, personal_number: str
+) -> Traveller:
+    """The patient in the actor's register with this personal number (an audited read).
+    A protected identity is found only by those who may see it, as in the search."""
+    number = parse_personal_number(personal_number, today=now.astimezone(STOCKHOLM).date())
+    statement = select(Traveller).where(
+        Traveller.personal_number == number.value, in_register_condition(actor)
+    )
+    if not actor.has(Permission.PROTECTED_IDENTITY_READ):
+        statement = statement.where(Traveller.protected_identity.is_(False))
+    traveller = session.scalar(statement)
+    if traveller is None:
+        raise NotFound(
+            "no patient with that personal number in your register", field="personal_number"
+        )
+    with transaction(session):
+        audit.record(
+            session,
+            actor,
+            traveller_id=traveller.id,
+            record_type="traveller",
+            record_id=traveller.id,
+            action="read",
+            purpose="find patient for certificate",
+            at=now,
+        )
+    return traveller
+
+
+def _check(data: CareCertificateCreate, today: date, session: Session) -> None:
+    if data.valid_until < data.valid_from:
+        raise InputError(
+            f"valid_until {data.valid_until} is before valid_from {data.valid_from}",
+            field="valid_until",
+        )
+    if data.valid_from < today:
+        raise InputError(
+            f"a certificate is written in advance: valid_from {data.valid_from} is before "
+            f"today {today}",
+            field="valid_from",
+        )
+    if (data.valid_until - data.valid_from).days >= MAX_VALID_DAYS:
+        raise InputError(
+            f"a certificate is valid at most {MAX_VALID_DAYS} days; shorten valid_until",
+            field="valid_until",
+        )
+    if data.visit_on is not None and not data.valid_from <= data.visit_on <= data.valid_until:
+        raise InputError(
+            f"the visit on {data.visit_on} lies outside the validity "
+            f"{data.valid_from} to {data.valid_until}",
+            field="visit_on",
+        )
+    if data.visit_place is not None and (
+        session.scalar(select(Place.id).where(Place.key == data.visit_place)) is None
+    ):
+        raise InputError(f"no place with key {data.visit_place!r}", field="visit_place")
+
+
+def issue(
+    *, session: Session, data: CareCertificateCreate, actor: Actor, now: datetime
+) -> Certificate:
+    """Write a sjukreseintyg for a patient in the unit's region (one transaction, audited)."""
+    today = now.astimezone(STOCKHOLM).date()
+    with transaction(session):
+        issuer = require_certified(session, actor, today)
+        _check(data, today, session)
+        actor.require_principal(issuer.principal_code)
+        require_in_register(session, actor, data.traveller_id)
+        single = data.visit_on is not None and data.valid_from == data.valid_until
+        certificate = Certificate(
+            traveller_id=data.traveller_id,
+            principal_code=issuer.principal_code,
+            kind=(CertificateKind.SINGLE_TRIP if single else CertificateKind.PERIOD).value,
+            modes=[data.mode.value],
+            valid_from=data.valid_from,
+            valid_until=data.valid_until,
+            trips_allowed=None,
+            issuer_id=issuer.id,
+            unit=issuer.unit,
+            companion_allowed=data.companion_allowed,
+            reason=data.reason,
+            issued_at=now,
+            covers_return=data.covers_return,
+            visit_place=data.visit_place,
+            visit_on=data.visit_on,
+            issued_by=actor.username,
+        )
+        session.add(certificate)
+        session.flush()
+        _audit(session, actor, certificate, action="create", purpose="issue certificate", at=now)
+    return certificate
+
+
+def revoke(
+    *, session: Session, certificate_id: int, reason: str, actor: Actor, now: datetime
+) -> Certificate:
+    """Revoke a certificate of the actor's unit (care staff) or principal (assessor).
+    Revoking needs no valid certification: stopping a certificate must always be possible."""
+    with transaction(session):
+        certificate = session.get(Certificate, certificate_id)
+        if certificate is None or not _may_manage(actor, certificate):
+            raise NotFound(f"no certificate {certificate_id} of your unit", field="certificate_id")
+        if certificate.revoked_at is not None:
+            raise Conflict(
+                f"certificate {certificate_id} was revoked already on "
+                f"{certificate.revoked_at.astimezone(STOCKHOLM):%Y-%m-%d}",
+                field="certificate_id",
+            )
+        certificate.revoked_at = now
+        certificate.revoked_by = actor.username
+        certificate.revoke_reason = reason
+        _audit(session, actor, certificate, action="update", purpose="revoke certificate", at=now)
+    return certificate
+
+
+def _may_manage(actor: Actor, certificate: Certificate) -> bool:
+    if not actor.covers_principal(certificate.principal_code):
+        return False
+    return actor.role is not Role.CARE_ISSUER or certificate.unit == actor.care_unit
+
+
+def unit_certificates(
+    *, session: Session, actor: Actor, now: datetime, unit: str | None = None, limit: int = 200
+) -> list[CareCertificatePublic]:
+    """A care unit's certificates, newest first: care staff see their own unit's, an
+    assessor or administrator names the unit (`unit`) and sees it within their principals.
+    Each patient shown is audited; protected identities are masked for those without the
+    right."""
+    if actor.care_unit:
+        if unit not in (None, actor.care_unit):
+            raise Forbidden(f"you see only the certificates of {actor.care_unit}", field="unit")
+        unit = actor.care_unit
+    elif not unit:
+        raise InputError("name the care unit whose certificates to list", field="unit")
+    statement = (
+        select(Certificate, Traveller)
+        .join(Traveller, Traveller.id == Certificate.traveller_id)
+        .where(Certificate.unit == unit)
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .limit(limit)
+    )
+    if not actor.owns_everything:
+        statement = statement.where(Certificate.principal_code.in_(sorted(actor.principal_codes)))
+    rows = [(row[0], row[1]) for row in session.execute(statement)]
+    with transaction(session):
+        for certificate, _ in rows:
+            _audit(session, actor, certificate, action="list", purpose="unit certificates", at=now)
+    return [public(c, t, actor) for c, t in rows]
+
+
+def public(certificate: Certificate, traveller: Traveller, actor: Actor) -> CareCertificatePublic:
+    return CareCertificatePublic(
+        id=certificate.id,
+        traveller_id=traveller.id,
+        traveller_name=display_name(traveller, actor),
+        principal_code=certificate.principal_code,
+        mode=certificate.modes[0],
+        covers_return=certificate.covers_return,
+        valid_from=certificate.valid_from,
+        valid_until=certificate.valid_until,
+        visit_place=certificate.visit_place,
+        visit_on=certificate.visit_on,
+        unit=certificate.unit,
+        issued_by=certificate.issued_by,
+        issued_at=certificate.issued_at,
+        revoked_at=certificate.revoked_at,
+        revoke_reason=certificate.revoke_reason,
+    )
+
+
+def _audit(
+    session: Session,
+    actor: Actor,
+    certificate: Certificate,
+    *,
+    action: str,
+    purpose: str,
+    at: datetime,
+) -> None:
+    audit.record(
+        session,
+        actor,
+        traveller_id=certificate.traveller_id,
+        record_type="certificate",
+        record_id=certificate.id,
+        action=action,
+        purpose=purpose,
+        at=at,
+    )

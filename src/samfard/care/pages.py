@@ -1,0 +1,258 @@
+"""The care unit's pages: /intyg (issue, list and revoke sjukreseintyg) and /enheter (the
+follow-up per unit, with the certifications about to lapse).
+
+Both go through the care services (`certificates.issue`, `certificates.revoke`,
+`certificates.unit_certificates`, `follow_up.follow_up`), so refusals, scope, masking and
+audit are the API's. An uncertified or lapsed issuer sees the service's refusal in
+Swedish with the way to the course.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.care import certificates, follow_up
+from samfard.care.schemas import CareCertificateCreate
+from samfard.course import service as course_service
+from samfard.course.words import MODES_SV
+from samfard.deps import NowDep, SessionDep
+from samfard.errors import DomainError
+from samfard.geo.models import Place
+from samfard.rules.facts import Mode
+from samfard.schemas_common import RecordId
+from samfard.timeutil import STOCKHOLM
+from samfard.web.shell import FormDep, FormErrors, page_router
+from samfard.web.templating import render
+
+router = page_router()
+
+CARE_KINDS = ("hospital", "health_centre", "dialysis", "tertiary")
+FIELDS = {
+    "traveller_id": "personnummer",
+    "mode": "fardsatt",
+    "valid_from": "giltig-fran",
+    "valid_until": "giltig-till",
+    "visit_place": "besoksplats",
+    "visit_on": "besoksdag",
+    "reason": "skal",
+}
+
+
+def _modes() -> list[tuple[str, str]]:
+    return [
+        (m.value, MODES_SV[m].capitalize())
+        for m in (
+            Mode.PUBLIC_TRANSPORT,
+            Mode.TAXI,
+            Mode.WHEELCHAIR_VEHICLE,
+            Mode.STRETCHER_VEHICLE,
+        )
+    ]
+
+
+def _places(session: Session) -> list[tuple[str, str]]:
+    rows = session.execute(
+        select(Place.key, Place.name).where(Place.kind.in_(CARE_KINDS)).order_by(Place.name)
+    )
+    return [("", "Välj vårdenhet"), *((r.key, r.name) for r in rows)]
+
+
+def _page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    errors: FormErrors,
+    form: dict[str, str],
+    refusal: str | None = None,
+    issued: int | None = None,
+) -> Response:
+    today = now.astimezone(STOCKHOLM).date()
+    issuer = course_service.issuer_of(session, actor)
+    certified = issuer is not None and issuer.certified_on(today)
+    listed = (
+        certificates.unit_certificates(session=session, actor=actor, now=now)
+        if actor.care_unit
+        else []
+    )
+    return render(
+        request,
+        "care/certificates.html",
+        {
+            "certified": certified,
+            "issuer": issuer,
+            "certificates": listed,
+            "modes": _modes(),
+            "modes_sv": dict(_modes()),
+            "places": _places(session),
+            "errors": errors,
+            "form": {"giltig-fran": today.isoformat(), "tur-och-retur": "1"} | form,
+            "refusal": refusal,
+            "issued": issued,
+        },
+    )
+
+
+@router.get("/intyg")
+def certificates_page(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
+    utfardat: RecordId | None = None,
+) -> Response:
+    """The form to issue a certificate and the unit's certificates, newest first."""
+    return _page(request, session, actor, now, errors=FormErrors(), form={}, issued=utfardat)
+
+
+def _date(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _request(form: dict[str, str], traveller_id: int) -> CareCertificateCreate:
+    return CareCertificateCreate(
+        traveller_id=traveller_id,
+        mode=form.get("fardsatt", ""),
+        covers_return=form.get("tur-och-retur") == "1",
+        valid_from=_date(form.get("giltig-fran", "")),
+        valid_until=_date(form.get("giltig-till", "")),
+        visit_place=form.get("besoksplats") or None,
+        visit_on=_date(form.get("besoksdag", "")),
+        reason=form.get("skal", "").strip(),
+    )
+
+
+MESSAGES_SV = {
+    "personnummer": "Skriv patientens personnummer, t.ex. 19121212-1212.",
+    "fardsatt": "Välj färdsätt.",
+    "giltig-fran": "Skriv det första datum intyget gäller, t.ex. 2026-12-01.",
+    "giltig-till": "Skriv det sista datum intyget gäller, samma dag eller senare.",
+    "besoksplats": "Välj vårdenheten som patienten besöker.",
+    "besoksdag": "Skriv besöksdagen inom intygets giltighet.",
+    "skal": "Skriv det medicinska skälet kort (minst två tecken).",
+}
+
+
+@router.post("/intyg")
+def issue_certificate(
+    request: Request,
+    form: FormDep,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
+) -> Response:
+    """Issue from the form; refusals and errors come back on the page."""
+    errors = FormErrors()
+    try:
+        patient = certificates.find_patient(
+            session=session, actor=actor, now=now, personal_number=form.get("personnummer", "")
+        )
+        data = _request(form, patient.id)
+        certificate = certificates.issue(session=session, data=data, actor=actor, now=now)
+    except ValidationError as invalid:
+        for problem in invalid.errors():
+            name = FIELDS.get(str(problem["loc"][0]), "skal")
+            errors.add(name, MESSAGES_SV[name])
+    except certificates.NotCertified as refused:
+        return _page(
+            request, session, actor, now, errors=errors, form=form, refusal=refused.message
+        )
+    except DomainError as error:
+        if error.status in (401,):
+            raise
+        name = FIELDS.get(error.field or "", "personnummer")
+        if error.field == "personal_number":
+            name = "personnummer"
+        errors.add(name, f"{MESSAGES_SV.get(name, '')} ({error.message})")
+    else:
+        return RedirectResponse(f"/intyg?utfardat={certificate.id}", status_code=303)
+    return _page(request, session, actor, now, errors=errors, form=form)
+
+
+@router.post("/intyg/{certificate_id}/aterkalla")
+def revoke_certificate(
+    request: Request,
+    certificate_id: RecordId,
+    form: FormDep,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
+) -> Response:
+    reason = form.get(f"aterkalla-{certificate_id}", "").strip()
+    errors = FormErrors()
+    if len(reason) < 2:
+        errors.add(f"aterkalla-{certificate_id}", "Skriv varför intyget återkallas.")
+        return _page(request, session, actor, now, errors=errors, form={})
+    certificates.revoke(
+        session=session, certificate_id=certificate_id, reason=reason, actor=actor, now=now
+    )
+    return RedirectResponse("/intyg", status_code=303)
+
+
+def _rows(rows: list[follow_up.UnitMonth]) -> list[dict[str, Any]]:
+    return [
+        {
+            "unit": r.unit,
+            "principal": r.principal_code,
+            "month": r.month,
+            "staff": r.certified_staff,
+            "certificates": r.certificates,
+            "revoked": r.revoked,
+            "by_mode": r.by_mode,
+            "taxi_share": round(r.taxi_share * 100),
+            "stretcher_share": round(r.stretcher_share * 100),
+            "expected_ore": r.expected_ore,
+            "settled_ore": r.settled_ore,
+        }
+        for r in rows
+    ]
+
+
+@router.get("/enheter")
+def units_page(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+) -> Response:
+    """Follow-up per care unit and month, and the certifications about to lapse."""
+    rows = follow_up.follow_up(session=session, actor=actor, now=now)
+    return render(
+        request,
+        "care/units.html",
+        {
+            "rows": _rows(rows),
+            "totals": follow_up.totals(rows),
+            "expiring": course_service.expiring(session=session, actor=actor, now=now),
+            "modes": follow_up.MODES,
+            "modes_sv": dict(_modes()),
+        },
+    )
+
+
+@router.get("/enheter/uppfoljning.csv")
+def units_csv(
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+) -> Response:
+    rows = follow_up.follow_up(session=session, actor=actor, now=now)
+    return Response(
+        follow_up.to_csv(rows),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="uppfoljning-per-enhet.csv"'},
+    )

@@ -1,0 +1,176 @@
+"""The course page /kurs: the lessons of the region's rules, the quiz, the result, and the
+person's own certification.
+
+Every step goes through the course services (`current_course`, `start_attempt`,
+`submit_attempt`), so the page stores and audits attempts exactly as the API does. The
+result shows each wrong answer with the right one and the rule it rests on: the quiz is
+also the last lesson.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.course import service
+from samfard.course.bank import Course
+from samfard.course.models import CourseAttempt
+from samfard.course.words import CERTIFICATION_YEARS, PASS_PERCENT
+from samfard.deps import NowDep, SessionDep
+from samfard.schemas_common import RecordId
+from samfard.timeutil import STOCKHOLM
+from samfard.web.shell import FormDep, FormErrors, page_router
+from samfard.web.templating import render
+
+router = page_router()
+
+
+def _status(session: Session, actor: Actor, now: datetime) -> dict[str, Any]:
+    """The person's certification as the page states it."""
+    issuer = service.issuer_of(session, actor)
+    today = now.astimezone(STOCKHOLM).date()
+    if issuer is None or issuer.certified_until is None:
+        return {"state": "none"}
+    if issuer.certified_on(today):
+        left = (issuer.certified_until - today).days
+        return {
+            "state": "expiring" if left <= service.EXPIRY_WARNING_DAYS else "valid",
+            "until": issuer.certified_until,
+            "unit": issuer.unit,
+            "days_left": left,
+        }
+    return {"state": "lapsed", "until": issuer.certified_until}
+
+
+@router.get("/kurs")
+def course_page(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
+    huvudman: Annotated[str | None, Query(max_length=16)] = None,
+) -> Response:
+    """The lessons, the person's certification and attempts, and the button to the quiz.
+    An account of several regions (an assessor) chooses the region; the first by default."""
+    regions = service.course_regions(actor)
+    chosen = huvudman or (regions[0][0] if regions else None)
+    course = service.current_course(session=session, actor=actor, now=now, principal=chosen)
+    return render(
+        request,
+        "course/course.html",
+        {
+            "course": course,
+            "status": _status(session, actor, now),
+            "attempts": service.attempts_of(session=session, actor=actor),
+            "pass_percent": PASS_PERCENT,
+            "years": CERTIFICATION_YEARS,
+            "regions": regions,
+        },
+    )
+
+
+@router.post("/kurs/prov")
+def start_quiz(
+    form: FormDep,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
+) -> Response:
+    attempt, _ = service.start_attempt(
+        session=session, actor=actor, now=now, principal=form.get("huvudman") or None
+    )
+    return RedirectResponse(f"/kurs/prov/{attempt.id}", status_code=303)
+
+
+def _questions(attempt: CourseAttempt, course: Course) -> list[dict[str, Any]]:
+    rows = []
+    for index, question_id in enumerate(attempt.question_ids):
+        q = course.question(question_id)
+        if q is None:
+            continue
+        given = (attempt.answers or {}).get(question_id)
+        rows.append(
+            {
+                "field": f"fraga-{index + 1}",
+                "number": index + 1,
+                "question": q,
+                "given": given,
+                "right": given == q.answer,
+                "rule": f"{q.file} {q.rule_key}, gäller från {q.valid_from}",
+            }
+        )
+    return rows
+
+
+def _quiz(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    attempt_id: int,
+    *,
+    errors: FormErrors,
+    chosen: dict[str, int] | None = None,
+) -> Response:
+    attempt = service.load_attempt(session=session, actor=actor, attempt_id=attempt_id)
+    course = service.attempt_course(session=session, attempt=attempt)
+    return render(
+        request,
+        "course/quiz.html",
+        {
+            "attempt": attempt,
+            "course": course,
+            "questions": _questions(attempt, course),
+            "errors": errors,
+            "chosen": chosen or {},
+            "pass_percent": PASS_PERCENT,
+            "status": None,
+        },
+    )
+
+
+@router.get("/kurs/prov/{attempt_id}")
+def quiz_page(
+    request: Request,
+    attempt_id: RecordId,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
+) -> Response:
+    """An open quiz to answer, or a handed-in one with its result."""
+    return _quiz(request, session, actor, attempt_id, errors=FormErrors())
+
+
+@router.post("/kurs/prov/{attempt_id}")
+def hand_in(
+    request: Request,
+    attempt_id: RecordId,
+    form: FormDep,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
+) -> Response:
+    """Grade the answers; every question must be answered first."""
+    attempt = service.load_attempt(session=session, actor=actor, attempt_id=attempt_id)
+    answers: dict[str, int] = {}
+    chosen: dict[str, int] = {}
+    errors = FormErrors()
+    for index, question_id in enumerate(attempt.question_ids):
+        field = f"fraga-{index + 1}"
+        value = form.get(field, "")
+        if not value.isdigit():
+            errors.add(f"{field}-0", f"Svara på fråga {index + 1}.")
+            continue
+        answers[question_id] = int(value)
+        chosen[field] = int(value)
+    if errors:
+        return _quiz(request, session, actor, attempt_id, errors=errors, chosen=chosen)
+    service.submit_attempt(
+        session=session, actor=actor, now=now, attempt_id=attempt_id, answers=answers
+    )
+    return RedirectResponse(f"/kurs/prov/{attempt_id}", status_code=303)

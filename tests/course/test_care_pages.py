@@ -1,0 +1,140 @@
+"""The pages /kurs, /intyg and /enheter without a browser: the same refusals, course and
+certificates as the API, in Swedish."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from helpers import NOW, STRONG_PASSWORD, login_form
+from samfard.access.deps import CSRF_COOKIE
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.course.models import CourseAttempt
+from samfard.course.service import attempt_course
+
+UNIT = "Medicinmottagningen Sundsvall"
+
+
+def log_in(
+    client: TestClient, session: Session, username: str, role: Role, **extra: object
+) -> None:
+    create_user(session=session, username=username, password=STRONG_PASSWORD, role=role,
+                now=NOW, **extra)  # type: ignore[arg-type]  # fmt: skip
+    answer = client.post("/login", data=login_form(username, client), follow_redirects=False)
+    assert answer.status_code == 303
+
+
+def post(client: TestClient, url: str, fields: dict[str, str]):  # type: ignore[no-untyped-def]
+    return client.post(
+        url, data=fields | {"csrf_token": client.cookies[CSRF_COOKIE]}, follow_redirects=False
+    )
+
+
+def certificate_form(**changes: str) -> dict[str, str]:
+    return {
+        "personnummer": "19500505-1239",
+        "fardsatt": "taxi",
+        "tur-och-retur": "1",
+        "giltig-fran": "2026-11-20",
+        "giltig-till": "2026-12-31",
+        "besoksplats": "sundsvalls-sjukhus",
+        "besoksdag": "2026-11-25",
+        "skal": "kan inte åka buss efter operationen",
+    } | changes
+
+
+def answer_all(client: TestClient, session: Session, attempt_id: int, wrong: int) -> str:
+    attempt = session.get(CourseAttempt, attempt_id)
+    assert attempt is not None
+    course = attempt_course(session=session, attempt=attempt)
+    fields = {}
+    for index, question_id in enumerate(attempt.question_ids):
+        q = course.question(question_id)
+        assert q is not None
+        fields[f"fraga-{index + 1}"] = str(
+            (q.answer + (1 if index < wrong else 0)) % 2 if index < wrong else q.answer
+        )
+    done = post(client, f"/kurs/prov/{attempt_id}", fields)
+    assert done.status_code == 303
+    return client.get(done.headers["location"]).text
+
+
+def test_the_nurse_is_refused_takes_the_course_and_issues_from_the_page(
+    app_client: TestClient, session: Session, stina: int
+) -> None:
+    log_in(app_client, session, "syster-stina", Role.CARE_ISSUER, principal_codes=["22"],
+           care_unit=UNIT)  # fmt: skip
+    page = app_client.get("/intyg")
+    assert page.status_code == 200
+    assert "Du är inte certifierad" in page.text
+    refused = post(app_client, "/intyg", certificate_form())
+    assert refused.status_code == 200
+    assert "Du får inte utfärda sjukreseintyg" in refused.text
+    assert 'href="/kurs"' in refused.text
+
+    course = app_client.get("/kurs")
+    assert "Region Västernorrland" in course.text
+    assert "Avgifter och högkostnadsskydd" in course.text
+    assert "2\u00a0400 kr" in course.text
+
+    started = post(app_client, "/kurs/prov", {"huvudman": "22"})
+    assert started.status_code == 303
+    attempt_id = int(started.headers["location"].rsplit("/", 1)[1])
+    quiz = app_client.get(started.headers["location"]).text
+    assert len(re.findall(r"<fieldset", quiz)) == 20
+    missing = post(app_client, f"/kurs/prov/{attempt_id}", {"fraga-1": "0"})
+    assert missing.status_code == 200
+    assert "Svara på fråga 2." in missing.text
+
+    result = answer_all(app_client, session, attempt_id, wrong=0)
+    assert "Godkänt: 20 av 20 rätt" in result
+
+    issued = post(app_client, "/intyg", certificate_form())
+    assert issued.status_code == 303, issued.text
+    listing = app_client.get(issued.headers["location"]).text
+    assert "Sjukreseintyget är utfärdat" in listing
+    assert "Stina Testsson" in listing
+    assert "Återkalla" in listing
+
+
+def test_bad_form_input_is_summarised_in_swedish(
+    app_client: TestClient, session: Session, stina: int
+) -> None:
+    log_in(app_client, session, "syster-tova", Role.CARE_ISSUER, principal_codes=["22"],
+           care_unit=UNIT)  # fmt: skip
+    started = post(app_client, "/kurs/prov", {})
+    answer_all(app_client, session, int(started.headers["location"].rsplit("/", 1)[1]), 0)
+    page = post(app_client, "/intyg", certificate_form(fardsatt="", **{"giltig-till": ""}))
+    assert page.status_code == 200
+    assert "Det finns problem" in page.text
+    assert 'href="#fardsatt"' in page.text and 'href="#giltig-till"' in page.text
+    unknown = post(app_client, "/intyg", certificate_form(personnummer="19121212-1212"))
+    assert 'href="#personnummer"' in unknown.text
+
+
+def test_the_unit_follow_up_page_and_csv_answer_an_analyst(
+    app_client: TestClient, session: Session
+) -> None:
+    log_in(app_client, session, "analytiker", Role.ANALYST, principal_codes=["22"])
+    page = app_client.get("/enheter")
+    assert page.status_code == 200
+    assert "Uppföljning per enhet" in page.text
+    csv = app_client.get("/enheter/uppfoljning.csv")
+    assert csv.text.startswith("enhet;huvudman;månad")
+
+
+def test_an_assessor_of_both_regions_chooses_the_course_and_has_no_unit_to_issue_for(
+    app_client: TestClient, session: Session
+) -> None:
+    log_in(app_client, session, "handlaggare", Role.ASSESSOR, principal_codes=["22", "23"])
+    course = app_client.get("/kurs")
+    assert course.status_code == 200
+    assert "Region Västernorrland" in course.text and 'id="huvudman"' in course.text
+    other = app_client.get("/kurs?huvudman=23")
+    assert "Region Jämtland Härjedalen" in other.text and "Remisser till Norge" in other.text
+    issuing = app_client.get("/intyg")
+    assert issuing.status_code == 200
+    assert "hör\n  inte till någon vårdenhet" in issuing.text
