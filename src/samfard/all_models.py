@@ -4,6 +4,7 @@ from samfard.access import models as access_models
 from samfard.booking import models as booking_models
 from samfard.costs import fee_ledger as fee_ledger_models
 from samfard.costs import models as costs_models
+from samfard.dispatch import live_models as dispatch_live_models
 from samfard.dispatch import models as dispatch_models
 from samfard.geo import models as geo_models
 from samfard.principals import models as principals_models
@@ -15,6 +16,7 @@ __all__ = [
     "booking_models",
     "fee_ledger_models",
     "costs_models",
+    "dispatch_live_models",
     "dispatch_models",
     "geo_models",
     "principals_models",

@@ -25,6 +25,7 @@ from samfard.clock import Clock, SystemClock
 from samfard.config import Settings, get_settings
 from samfard.db import check_migrated, make_engine, make_sessionmaker
 from samfard.dispatch.api import router as dispatch_router
+from samfard.dispatch.live_api import router as live_router
 from samfard.geo.api import router as places_router
 from samfard.logs import keep_personal_data_out_of_logs
 from samfard.principals.api import router as principals_router
@@ -104,6 +105,7 @@ def create_app(
         travellers_router,
         booking_router,
         dispatch_router,
+        live_router,
         assessment_router,
         reports_router,
     ):

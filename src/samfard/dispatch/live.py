@@ -28,6 +28,7 @@ from samfard.booking.transitions import apply_transition
 from samfard.dispatch import store
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
+from samfard.dispatch.replan_live import place_running, running
 from samfard.errors import DomainError
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
 from samfard.planning.model import Solution
@@ -81,6 +82,12 @@ def insert_booking(
         return False
     session.flush()  # the booking's legs need their ids
     _drop_stops_of(plan_run, booking.id)
+    if running(session, booking.service_date):
+        # Under way: stops done and vehicles on the road stay where they are.
+        placed_live = place_running(session, plan_run, booking, actor=actor, now=now)
+        if not placed_live.saved:
+            _note_unserved(plan_run, booking, "no run can take every leg in the rest of the day")
+        return placed_live.saved
     try:
         placed = _place(session, plan_run, booking, defaults or PlanningDefaults())
     except DomainError as error:

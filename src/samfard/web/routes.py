@@ -12,6 +12,7 @@ from samfard.access.admin_pages import router as admin_pages
 from samfard.access.pages import router as access_pages
 from samfard.booking.assessment_pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
+from samfard.dispatch.live_pages import router as live_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.reports.pages import router as report_pages
 from samfard.travellers.pages import router as traveller_pages
@@ -25,5 +26,6 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     admin_pages,
     assessment_pages,
     dispatch_pages,
+    live_pages,
     report_pages,
 )

@@ -1,0 +1,494 @@
+"""Re-planning the rest of a running day without moving what has happened.
+
+The controller (or the hand-off, when a carrier declines a run) re-plans from the plan as
+it now stands. Fixed are the stops already done and, for a vehicle on the road, the stop
+it is driving to; passengers on board stay on their vehicle. Everything not yet started is
+taken out and placed again, cheapest first, by live insertion (planning.insertion) into
+runs cut at their fixed part, so a promise is a hard window: a traveller keeps the time
+they were told. Only a traveller whose promise the day can no longer keep anywhere is
+placed at the earliest time that works, told the new time, and the controller alerted;
+one that fits nowhere is left unserved with an alert.
+
+The whole new plan is judged by the independent verifier before anything is written;
+a plan it refuses is not saved and the controller is told why.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
+from samfard.booking.transitions import apply_transition
+from samfard.dispatch import alerts, notices, store
+from samfard.dispatch.forecast import (
+    at_risk,
+    forecast_route,
+    judged_problem,
+    service_of,
+    solution_of_routes,
+)
+from samfard.dispatch.live_models import RunOffer, StopDone
+from samfard.dispatch.live_state import LiveDay, live_day
+from samfard.dispatch.models import PlanRun, Run, Vehicle
+from samfard.dispatch.problem_builder import DayProblem
+from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
+from samfard.planning.model import Problem, Request, Route, Solution, Stop, StopKind, Window
+from samfard.planning.verifier import route_cost, verify
+
+RELAX_S = 3 * 3600.0  # how much later than its window a broken promise may still be served
+
+
+@dataclass
+class ReplanOutcome:
+    """What a re-plan did, for the controller and the simulator."""
+
+    moved: int = 0  # legs whose vehicle or position changed
+    kept: int = 0  # legs placed again within their promise
+    broken: list[str] = field(default_factory=list)  # placed, but later than promised
+    unserved: list[str] = field(default_factory=list)
+    fixed_stops: int = 0  # stops that did not move (done, or the next stop en route)
+    saved: bool = True
+
+
+@dataclass
+class _Cut:
+    """One vehicle's run split at what has happened."""
+
+    vehicle_id: str
+    prefix: list[Stop]  # done, plus the stop it drives to
+    start: Stop  # the forecast route's start
+    onboard: list[Request]  # riding now: their drop-offs must stay on this vehicle
+    rest: list[Stop]  # stops after the fixed part that stay on this vehicle, in order
+    route: Route  # the whole forecast route
+
+
+def declined_vehicles(session: Session, plan_run: PlanRun) -> set[int]:
+    """Vehicles whose carrier declined the day's run: nothing may be planned on them."""
+    rows = session.scalars(
+        select(RunOffer.vehicle_id).where(
+            RunOffer.service_date == plan_run.service_date, RunOffer.state == "declined"
+        )
+    )
+    return set(rows)
+
+
+def replan_rest(
+    session: Session, plan_run: PlanRun, *, now: datetime, actor: Actor
+) -> ReplanOutcome:
+    """Re-plan the rest of the day in the caller's transaction (see the module)."""
+    day = plan_run.service_date
+    on_runs = {s.booking_id for run in plan_run.runs for s in run.stops}
+    waiting = [
+        b.id
+        for b in store.read_bookings(session, day)
+        if b.status == BookingStatus.APPROVED.value and b.id not in on_runs
+    ]
+    return _run(session, plan_run, waiting, place_only=None, now=now, actor=actor)
+
+
+def place_running(
+    session: Session, plan_run: PlanRun, booking: Booking, *, now: datetime, actor: Actor
+) -> ReplanOutcome:
+    """Insert one booking's legs into a day already under way: every run keeps its stops
+    in order and what has happened stays; the new legs go where they cost least. Saved
+    only when every leg fits (then the booking is scheduled with promised windows)."""
+    rids = {f"b{booking.id}.{leg.seq}" for leg in booking.legs}
+    return _run(session, plan_run, [booking.id], place_only=rids, now=now, actor=actor)
+
+
+def running(session: Session, day: date) -> bool:
+    """Whether the day is under way: some stop of it has been reported."""
+    return (
+        session.scalar(select(StopDone.id).where(StopDone.service_date == day).limit(1)) is not None
+    )
+
+
+def _run(
+    session: Session,
+    plan_run: PlanRun,
+    extra: list[int],
+    *,
+    place_only: set[str] | None,
+    now: datetime,
+    actor: Actor,
+) -> ReplanOutcome:
+    day = plan_run.service_date
+    excluded = declined_vehicles(session, plan_run)
+    active = set(session.scalars(select(Vehicle.id).where(Vehicle.active)))
+    live = live_day(
+        session, plan_run, plan_run.runs, extra_booking_ids=extra, vehicle_ids=active - excluded
+    )
+    problem = live.day.problem
+    now_s = live.day.seconds(now)
+    forecasts = {
+        vid: forecast_route(problem, r, live.done, now_s) for vid, r in live.routes.items()
+    }
+    cuts = {
+        vid: _cut(problem, route, live, now_s, keep_order=place_only is not None)
+        for vid, route in forecasts.items()
+    }
+    kept = {s.request_id for c in cuts.values() for s in (*c.prefix, *c.rest)}
+    free = [r for r in problem.requests if r.id not in kept]
+    if place_only is not None:
+        free = [r for r in free if r.id in place_only]
+    outcome = ReplanOutcome(fixed_stops=sum(len(c.prefix) for c in cuts.values()))
+    cut_problem, solution = _cut_problem(problem, cuts, free, now_s)
+    placed, final_requests = _place(cut_problem, solution, free, outcome, live.day)
+    if place_only is not None and (outcome.unserved or outcome.broken):
+        outcome.saved = False
+        return outcome
+    stitched = _stitch(problem, cuts, placed)
+    final = copy.copy(problem)
+    object.__setattr__(
+        final,
+        "requests",
+        tuple(final_requests[r.id] for r in problem.requests if r.id in final_requests),
+    )
+    judged = judged_problem(final, stitched, live.done)
+    report = verify(judged, solution_of_routes(judged, stitched))
+    vehicle_of = {rid: r.vehicle_id for r in stitched for rid in r.request_ids()}
+    _, errors = at_risk(report, vehicle_of)
+    if errors:
+        outcome.saved = False
+        found = "; ".join(e for es in errors.values() for e in es[:2])
+        alerts.raise_alert(
+            session,
+            kind="plan_rejected",
+            day=day,
+            subject="replan",
+            message=f"Omplaneringen underkändes av kontrollen och sparades inte: {found}",
+            at=now,
+        )
+        return outcome
+    _save(session, plan_run, live, stitched, final, outcome, now=now, actor=actor)
+    return outcome
+
+
+def _cut(problem: Problem, route: Route, live: LiveDay, now_s: float, *, keep_order: bool) -> _Cut:
+    """Split a route at what has happened; with `keep_order` the stops not yet started
+    stay on it in their order, otherwise only drop-offs of riders on board stay."""
+    requests = {r.id: r for r in problem.requests}
+    inner = list(route.stops[1:-1])
+    done_n = 0
+    for i, stop in enumerate(inner):
+        if (stop.request_id or "", stop.kind.value) in live.done:
+            done_n = i + 1
+    en_route = done_n > 0 or now_s >= route.stops[0].time
+    n = min(len(inner), done_n + 1) if en_route else 0
+    prefix = inner[:n]
+    picked = {s.request_id for s in prefix if s.kind is StopKind.PICKUP}
+    dropped = {s.request_id for s in prefix if s.kind is StopKind.DROPOFF}
+    onboard = [
+        requests[s.request_id or ""]
+        for s in inner[n:]
+        if s.kind is StopKind.DROPOFF and s.request_id in picked and s.request_id not in dropped
+    ]
+    riders = {r.id for r in onboard}
+    rest = [s for s in inner[n:] if keep_order or s.request_id in riders]
+    return _Cut(route.vehicle_id, prefix, route.stops[0], onboard, rest, route)
+
+
+def _cut_problem(
+    problem: Problem, cuts: dict[str, _Cut], free: list[Request], now_s: float
+) -> tuple[Problem, Solution]:
+    """The problem from here on: each vehicle starts where its fixed part ends, riders on
+    board are picked up there at once (service already given), then the rest of its run
+    and the free requests."""
+    originals = {r.id: r for r in problem.requests}
+    requests: dict[str, Request] = {r.id: r for r in free}
+    vehicles = []
+    routes: list[Route] = []
+    for vehicle in problem.vehicles:
+        cut = cuts.get(vehicle.id)
+        if cut is None or not cut.prefix:
+            t0 = max(vehicle.shift.earliest, now_s)
+            if cut is not None and cut.rest:
+                # Not yet on the road but keeping its run: the run as it stands.
+                for stop in cut.rest:
+                    requests[stop.request_id or ""] = originals[stop.request_id or ""]
+                vehicles.append(vehicle)
+                routes.append(cut.route)
+                continue
+            if t0 > vehicle.shift.latest:
+                continue  # the shift is over
+            vehicles.append(dataclasses.replace(vehicle, shift=Window(t0, vehicle.shift.latest)))
+            continue
+        last = cut.prefix[-1]
+        t0 = max(last.time + service_of(originals.get(last.request_id or ""), last.kind), now_s)
+        here = last.location
+        vehicles.append(
+            dataclasses.replace(
+                vehicle,
+                start_depot=here,
+                shift=Window(t0, max(t0, vehicle.shift.latest)),
+                max_duration=None,
+            )
+        )
+        stops = [Stop(StopKind.START, here, t0)]
+        riders = {r.id for r in cut.onboard}
+        for rider in cut.onboard:
+            requests[rider.id] = _riding(rider, here, t0, problem)
+            stops.append(Stop(StopKind.PICKUP, here, t0, rider.id))
+        t, loc = t0, here
+        for stop in cut.rest:
+            rid = stop.request_id or ""
+            request = requests.get(rid) if rid in riders else originals[rid]
+            assert request is not None
+            requests[rid] = request
+            t = max(t + problem.time[loc][stop.location], stop.time)
+            stops.append(dataclasses.replace(stop, time=t))
+            t += service_of(request, stop.kind)
+            loc = stop.location
+        end = vehicle.end_depot
+        stops.append(
+            Stop(StopKind.END, end, max(t + problem.time[loc][end], cut.route.stops[-1].time))
+        )
+        if cut.rest:
+            routes.append(Route(vehicle.id, tuple(stops)))
+    cut_p = copy.copy(problem)
+    object.__setattr__(cut_p, "vehicles", tuple(vehicles))
+    object.__setattr__(cut_p, "requests", tuple(requests.values()))
+    by_id = {v.id: v for v in vehicles}
+    cost = sum(route_cost(cut_p, by_id[r.vehicle_id], r) for r in routes)
+    return cut_p, Solution(tuple(routes), (), cost)
+
+
+def _riding(rider: Request, here: int, t0: float, problem: Problem) -> Request:
+    """A rider on board as a request picked up where the vehicle is, at once."""
+    return dataclasses.replace(
+        rider,
+        pickup=here,
+        pickup_window=Window(t0, t0),
+        pickup_service=0.0,
+        promised_pickup=None,
+        max_ride=None,
+        dropoff_window=Window(
+            min(rider.dropoff_window.earliest, t0 + problem.time[here][rider.dropoff]),
+            max(rider.dropoff_window.latest, t0 + problem.time[here][rider.dropoff]),
+        ),
+    )
+
+
+def _place(
+    cut_p: Problem,
+    solution: Solution,
+    free: list[Request],
+    outcome: ReplanOutcome,
+    day: DayProblem,
+) -> tuple[Solution, dict[str, Request]]:
+    """Insert the free requests, promised ones first in time order."""
+    final = {r.id: r for r in day.problem.requests}
+    order = sorted(
+        free, key=lambda r: (r.promised_pickup is None, r.effective_pickup_window.earliest)
+    )
+    settings = InsertionSettings()
+    for request in order:
+        answer = insert(cut_p, solution, request, settings)
+        if isinstance(answer, Insertion):
+            solution = answer.solution
+            if request.promised_pickup is None:
+                cut_p = with_request(cut_p, answer.request)
+                final[request.id] = answer.request
+            outcome.kept += 1
+            continue
+        if request.promised_pickup is None:
+            outcome.unserved.append(request.id)
+            continue
+        late = _relaxed(request)
+        answer = insert(with_request(cut_p, late), solution, late, settings)
+        if isinstance(answer, Insertion):
+            cut_p = with_request(cut_p, answer.request)
+            final[request.id] = answer.request
+            solution = answer.solution
+            outcome.broken.append(request.id)
+        else:
+            outcome.unserved.append(request.id)
+    return solution, final
+
+
+def _relaxed(request: Request) -> Request:
+    """A request whose promise cannot be kept: its windows opened later by RELAX_S."""
+    pw, dw = request.pickup_window, request.dropoff_window
+    return dataclasses.replace(
+        request,
+        promised_pickup=None,
+        pickup_window=Window(pw.earliest, pw.latest + RELAX_S),
+        dropoff_window=Window(dw.earliest, dw.latest + RELAX_S),
+        max_ride=None if request.max_ride is None else request.max_ride + RELAX_S,
+    )
+
+
+def _stitch(problem: Problem, cuts: dict[str, _Cut], placed: Solution) -> list[Route]:
+    """Each vehicle's fixed part followed by its newly planned rest."""
+    vehicles = {v.id: v for v in problem.vehicles}
+    planned = {r.vehicle_id: r for r in placed.routes}
+    routes: list[Route] = []
+    for vid in sorted(set(cuts) | set(planned), key=lambda v: int(v) if v.isdigit() else 0):
+        cut = cuts.get(vid)
+        rest = planned.get(vid)
+        if cut is None or not cut.prefix:
+            if rest is not None and rest.request_ids():
+                routes.append(rest)
+            continue
+        riders = {r.id for r in cut.onboard}
+        tail = [] if rest is None else list(rest.stops[1:])
+        tail = [s for s in tail if not (s.kind is StopKind.PICKUP and s.request_id in riders)]
+        if not tail:
+            last = cut.prefix[-1]
+            served = service_of(_request_of(problem, last.request_id), last.kind)
+            end_at = last.time + served + problem.time[last.location][vehicles[vid].end_depot]
+            tail = [Stop(StopKind.END, vehicles[vid].end_depot, end_at)]
+        routes.append(Route(vid, (cut.start, *cut.prefix, *tail)))
+    return routes
+
+
+def _request_of(problem: Problem, rid: str | None) -> Request | None:
+    return next((r for r in problem.requests if r.id == rid), None)
+
+
+def _save(
+    session: Session,
+    plan_run: PlanRun,
+    live: LiveDay,
+    stitched: list[Route],
+    final: Problem,
+    outcome: ReplanOutcome,
+    *,
+    now: datetime,
+    actor: Actor,
+) -> None:
+    """Write the changed runs, promises, statuses and alerts."""
+    day = live.day
+    legs = store.legs_by_id(session, day)
+    requests = {r.id: r for r in final.requests}
+    newly_promised = [
+        rid
+        for rid, r in requests.items()
+        if r.promised_pickup is not None and day.legs[rid].promised_from is None
+    ] + outcome.broken
+    for rid in newly_promised:
+        promise = requests[rid].promised_pickup
+        if promise is None:
+            continue
+        leg = legs[day.legs[rid].leg_id]
+        leg.promised_pickup_from = day.at(promise.earliest)
+        leg.promised_pickup_until = day.at(promise.latest)
+    runs = {str(run.vehicle_id): run for run in plan_run.runs}
+    new_routes = {r.vehicle_id: r for r in stitched}
+    for vid, run in runs.items():
+        if vid not in new_routes:
+            plan_run.runs.remove(run)
+    for vid, route in new_routes.items():
+        old = live.routes.get(vid)
+        if old is None or _sequence(old) != _sequence(route):
+            outcome.moved += len(
+                set(route.request_ids()) - set(() if old is None else old.request_ids())
+            )
+            run = store.run_rows(day, route, legs, runs.get(vid))
+            if vid not in runs:
+                plan_run.runs.append(run)
+        else:
+            _times(day, runs[vid], route)
+    served = {rid for r in stitched for rid in r.request_ids()}
+    _statuses(session, live, served, plan_run, now=now, actor=actor)
+    plan_run.unserved = [
+        row for row in plan_run.unserved if row.get("request_id") not in served
+    ] + [
+        {
+            "request_id": rid,
+            "booking_id": day.legs[rid].booking_id,
+            "leg_seq": day.legs[rid].leg_seq,
+            "reason": "no vehicle can take the trip in the rest of the day",
+        }
+        for rid in outcome.unserved
+    ]
+    for rid in outcome.unserved:
+        alerts.raise_alert(
+            session,
+            kind="unserved",
+            day=day.day,
+            subject=rid,
+            booking_id=day.legs[rid].booking_id,
+            message=f"Bokning {day.legs[rid].booking_id} resa {day.legs[rid].leg_seq + 1} "
+            "får inget fordon resten av dagen. Boka om eller kontakta resenären.",
+            at=now,
+        )
+    for rid in outcome.broken:
+        leg_input = day.legs[rid]
+        leg = legs[leg_input.leg_id]
+        alerts.raise_alert(
+            session,
+            kind="promise_broken",
+            day=day.day,
+            subject=rid,
+            booking_id=leg_input.booking_id,
+            message=f"Bokning {leg_input.booking_id} resa {leg_input.leg_seq + 1}: den utlovade "
+            "tiden kan inte hållas; ny tid är lämnad till resenären.",
+            at=now,
+        )
+        booking = session.get(Booking, leg_input.booking_id)
+        if booking is not None and leg.promised_pickup_from and leg.promised_pickup_until:
+            notices.new_promise(
+                session,
+                booking,
+                leg.promised_pickup_from,
+                leg.promised_pickup_until,
+                actor=actor,
+                at=now,
+            )
+    session.flush()
+
+
+def _sequence(route: Route) -> list[tuple[str | None, StopKind]]:
+    return [(s.request_id, s.kind) for s in route.stops[1:-1]]
+
+
+def _times(day: DayProblem, run: Run, route: Route) -> None:
+    times = {(s.request_id, s.kind.value): s.time for s in route.stops if s.request_id}
+    for stop in run.stops:
+        key = (f"b{stop.booking_id}.{stop.leg_seq}", stop.kind)
+        if key in times:
+            stop.planned_at = day.at(times[key])
+    run.start_at = day.at(route.stops[0].time)
+    run.end_at = day.at(route.stops[-1].time)
+
+
+def _statuses(
+    session: Session,
+    live: LiveDay,
+    served: set[str],
+    plan_run: PlanRun,
+    *,
+    now: datetime,
+    actor: Actor,
+) -> None:
+    """Approved bookings now fully placed are scheduled; placed ones left out go back."""
+    legs_of: dict[int, set[str]] = {}
+    for rid, leg in live.day.legs.items():
+        legs_of.setdefault(leg.booking_id, set()).add(rid)
+    reason = f"re-planned live in plan version {plan_run.version}"
+    for booking in session.scalars(select(Booking).where(Booking.id.in_(sorted(legs_of)))):
+        status = BookingStatus(booking.status)
+        complete = legs_of[booking.id] <= served
+        if complete and status is BookingStatus.APPROVED:
+            apply_transition(
+                session, booking, BookingStatus.SCHEDULED, actor=actor, now=now, reason=reason
+            )
+        elif not complete and status in (BookingStatus.SCHEDULED, BookingStatus.ASSIGNED):
+            for target in _back_to_approved(status):
+                apply_transition(session, booking, target, actor=actor, now=now, reason=reason)
+
+
+def _back_to_approved(status: BookingStatus) -> Iterable[BookingStatus]:
+    if status is BookingStatus.ASSIGNED:
+        yield BookingStatus.SCHEDULED
+    yield BookingStatus.APPROVED
