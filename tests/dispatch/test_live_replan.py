@@ -33,6 +33,7 @@ def test_replanning_never_moves_what_happened_and_keeps_promises(session: Sessio
     report(session, late_stop, "arrived", now)
     done[first.vehicle_id].append((late_stop.booking_id, late_stop.leg_seq, late_stop.kind))
     before = {r.vehicle_id: _keys(r) for r in plan(session).runs}
+    started = {r.vehicle_id for r in plan(session).runs if r.start_at <= now}
     times = {
         (s.booking_id, s.leg_seq, s.kind): s.planned_at
         for r in plan(session).runs
@@ -48,11 +49,15 @@ def test_replanning_never_moves_what_happened_and_keeps_promises(session: Sessio
     assert outcome.saved
     session.expire_all()
     after = {r.vehicle_id: _keys(r) for r in plan(session).runs}
-    heading = set()
+    heading = set()  # each vehicle on the road keeps the stop it drives to
     for vehicle_id, keys in done.items():
-        fixed = keys + [before[vehicle_id][len(keys)]]  # done, then the stop it drives to
-        heading.add(fixed[-1])
+        fixed = keys + [before[vehicle_id][len(keys)]]
         assert after[vehicle_id][: len(fixed)] == fixed, "what happened and the next stop stay"
+    all_done = {k for ks in done.values() for k in ks}
+    for vehicle_id, keys in before.items():
+        ahead = [k for k in keys if k not in all_done]
+        if ahead and (vehicle_id in done or vehicle_id in started):
+            heading.add(ahead[0])
     for r in plan(session).runs:
         for s in r.stops:
             key = (s.booking_id, s.leg_seq, s.kind)

@@ -9,7 +9,7 @@ whose vehicle drives it, under its contract; the carrier's dispatcher accepts or
 * Declining frees the vehicle's day: the run is re-planned away (dispatch.replan_live,
   with the declined vehicle out of the fleet) and each of its trips goes into another run
   keeping its promise, or is left unserved with an alert; the controller is alerted in any
-  case.
+  case. Other runs keep their trips in order: a carrier who accepted a run keeps it.
 * An offer not answered by its deadline alerts the controller (`check_deadlines`, run by
   the clock: the simulator, a job, or the API).
 

@@ -2,12 +2,15 @@
 
 The controller (or the hand-off, when a carrier declines a run) re-plans from the plan as
 it now stands. Fixed are the stops already done and, for a vehicle on the road, the stop
-it is driving to; passengers on board stay on their vehicle. Everything not yet started is
-taken out and placed again, cheapest first, by live insertion (planning.insertion) into
-runs cut at their fixed part, so a promise is a hard window: a traveller keeps the time
-they were told. Only a traveller whose promise the day can no longer keep anywhere is
-placed at the earliest time that works, told the new time, and the controller alerted;
-one that fits nowhere is left unserved with an alert.
+it is driving to; passengers on board stay on their vehicle. The trips to move (those
+whose promise is at risk, those of a declined run and those without a run; or, for a full
+re-plan, every trip not yet started) are taken out and placed again, promised ones first,
+by live insertion (planning.insertion) into runs cut at their fixed part, so a promise is
+a hard window: a traveller keeps the time they were told. The same cut serves a booking
+made during the day (`place_running`): nothing moves but the new trip. Only a traveller
+whose promise the day can no longer keep anywhere is placed at the earliest time that
+works, told the new time, and the controller alerted; one that fits nowhere is left
+unserved with an alert.
 
 The whole new plan is judged by the independent verifier before anything is written;
 a plan it refuses is not saved and the controller is told why.
@@ -19,7 +22,8 @@ import copy
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -45,6 +49,7 @@ from samfard.planning.model import Problem, Request, Route, Solution, Stop, Stop
 from samfard.planning.verifier import route_cost, verify
 
 RELAX_S = 3 * 3600.0  # how much later than its window a broken promise may still be served
+NEAR = timedelta(hours=2)  # a new trip is placed among runs with stops this close in time
 
 
 @dataclass
@@ -81,18 +86,23 @@ def declined_vehicles(session: Session, plan_run: PlanRun) -> set[int]:
     return set(rows)
 
 
+Mode = Literal["full", "at_risk", "keep"]
+
+
 def replan_rest(
-    session: Session, plan_run: PlanRun, *, now: datetime, actor: Actor
+    session: Session, plan_run: PlanRun, *, now: datetime, actor: Actor, full: bool = False
 ) -> ReplanOutcome:
-    """Re-plan the rest of the day in the caller's transaction (see the module)."""
-    day = plan_run.service_date
-    on_runs = {s.booking_id for run in plan_run.runs for s in run.stops}
-    waiting = [
-        b.id
-        for b in store.read_bookings(session, day)
-        if b.status == BookingStatus.APPROVED.value and b.id not in on_runs
-    ]
-    return _run(session, plan_run, waiting, place_only=None, now=now, actor=actor)
+    """Re-plan the rest of the day in the caller's transaction (see the module).
+
+    By default only what needs it moves: each trip whose promise the forecast breaks, the
+    trips of runs whose carrier declined, and approved trips without a run are placed
+    again; every other stop keeps its run and order (a carrier who accepted a run keeps
+    it). `full` takes out every trip not yet started and places them all again: a bigger
+    change that may find a cheaper rest of the day, and slower."""
+    return _run(
+        session, plan_run, _waiting(session, plan_run), mode="full" if full else "at_risk",
+        require_all=False, now=now, actor=actor,
+    )  # fmt: skip
 
 
 def place_running(
@@ -101,15 +111,48 @@ def place_running(
     """Insert one booking's legs into a day already under way: every run keeps its stops
     in order and what has happened stays; the new legs go where they cost least. Saved
     only when every leg fits (then the booking is scheduled with promised windows)."""
-    rids = {f"b{booking.id}.{leg.seq}" for leg in booking.legs}
-    return _run(session, plan_run, [booking.id], place_only=rids, now=now, actor=actor)
+    times = [t for leg in booking.legs for t in (leg.requested_pickup_at, leg.appointment_at) if t]
+    near = _runs_near(plan_run, min(times) - NEAR, max(times) + NEAR) if times else None
+    return _run(
+        session, plan_run, [booking.id], mode="keep", require_all=True, now=now, actor=actor,
+        runs=near,
+    )  # fmt: skip
+
+
+def _runs_near(plan_run: PlanRun, start: datetime, end: datetime) -> list[Run]:
+    """Runs with a stop between `start` and `end`: the only ones a trip then can join
+    (vehicles without a run are candidates too)."""
+    return [r for r in plan_run.runs if any(start <= s.planned_at <= end for s in r.stops)]
 
 
 def running(session: Session, day: date) -> bool:
     """Whether the day is under way: some stop of it has been reported."""
-    return (
-        session.scalar(select(StopDone.id).where(StopDone.service_date == day).limit(1)) is not None
-    )
+    found = session.scalar(select(StopDone.id).where(StopDone.service_date == day).limit(1))
+    return found is not None
+
+
+def _waiting(session: Session, plan_run: PlanRun) -> list[int]:
+    on_runs = {s.booking_id for run in plan_run.runs for s in run.stops}
+    return [
+        b.id
+        for b in store.read_bookings(session, plan_run.service_date)
+        if b.status == BookingStatus.APPROVED.value and b.id not in on_runs
+    ]
+
+
+def _at_risk(problem: Problem, forecasts: dict[str, Route], live: LiveDay) -> set[str]:
+    """Trips not yet picked up whose forecast pickup is after their promise."""
+    requests = {r.id: r for r in problem.requests}
+    found: set[str] = set()
+    for route in forecasts.values():
+        for stop in route.stops:
+            rid = stop.request_id or ""
+            if stop.kind is not StopKind.PICKUP or (rid, "pickup") in live.done:
+                continue
+            promise = requests[rid].promised_pickup
+            if promise is not None and stop.time > promise.latest + 1.0:
+                found.add(rid)
+    return found
 
 
 def _run(
@@ -117,33 +160,51 @@ def _run(
     plan_run: PlanRun,
     extra: list[int],
     *,
-    place_only: set[str] | None,
+    mode: Mode,
+    require_all: bool,
     now: datetime,
     actor: Actor,
+    runs: list[Run] | None = None,
 ) -> ReplanOutcome:
+    """Cut every run (or `runs` and the vehicles without one) at what has happened, take
+    out the trips `mode` says, place them again, verify and save (or alert why not)."""
     day = plan_run.service_date
     excluded = declined_vehicles(session, plan_run)
-    active = set(session.scalars(select(Vehicle.id).where(Vehicle.active)))
+    usable = set(session.scalars(select(Vehicle.id).where(Vehicle.active))) - excluded
+    if runs is not None:
+        others = {r.vehicle_id for r in plan_run.runs} - {r.vehicle_id for r in runs}
+        usable -= others
     live = live_day(
-        session, plan_run, plan_run.runs, extra_booking_ids=extra, vehicle_ids=active - excluded
+        session,
+        plan_run,
+        plan_run.runs if runs is None else runs,
+        extra_booking_ids=extra,
+        vehicle_ids=usable,
     )
     problem = live.day.problem
     now_s = live.day.seconds(now)
     forecasts = {
         vid: forecast_route(problem, r, live.done, now_s) for vid, r in live.routes.items()
     }
-    cuts = {
-        vid: _cut(problem, route, live, now_s, keep_order=place_only is not None)
-        for vid, route in forecasts.items()
-    }
+    moving: set[str] | None = None  # None: every trip not yet started
+    if mode == "keep":
+        moving = set()
+    elif mode == "at_risk":
+        moving = _at_risk(problem, forecasts, live)
+    cuts = {vid: _cut(problem, route, live, now_s, moving) for vid, route in forecasts.items()}
     kept = {s.request_id for c in cuts.values() for s in (*c.prefix, *c.rest)}
-    free = [r for r in problem.requests if r.id not in kept]
-    if place_only is not None:
-        free = [r for r in free if r.id in place_only]
+    # A leg of a booking read with these runs may ride on a run left out: it stays there.
+    elsewhere = {
+        f"b{s.booking_id}.{s.leg_seq}"
+        for r in plan_run.runs
+        if str(r.vehicle_id) not in live.routes and r.vehicle_id not in excluded
+        for s in r.stops
+    }
+    free = [r for r in problem.requests if r.id not in kept and r.id not in elsewhere]
     outcome = ReplanOutcome(fixed_stops=sum(len(c.prefix) for c in cuts.values()))
     cut_problem, solution = _cut_problem(problem, cuts, free, now_s)
     placed, final_requests = _place(cut_problem, solution, free, outcome, live.day)
-    if place_only is not None and (outcome.unserved or outcome.broken):
+    if require_all and (outcome.unserved or outcome.broken):
         outcome.saved = False
         return outcome
     stitched = _stitch(problem, cuts, placed)
@@ -169,13 +230,17 @@ def _run(
             at=now,
         )
         return outcome
-    _save(session, plan_run, live, stitched, final, outcome, now=now, actor=actor)
+    declined = {str(v) for v in excluded}
+    _save(session, plan_run, live, stitched, final, outcome, declined, now=now, actor=actor)
     return outcome
 
 
-def _cut(problem: Problem, route: Route, live: LiveDay, now_s: float, *, keep_order: bool) -> _Cut:
-    """Split a route at what has happened; with `keep_order` the stops not yet started
-    stay on it in their order, otherwise only drop-offs of riders on board stay."""
+def _cut(
+    problem: Problem, route: Route, live: LiveDay, now_s: float, moving: set[str] | None
+) -> _Cut:
+    """Split a route at what has happened. The stops after it stay on the vehicle in
+    their order, except the trips in `moving` (all trips not yet started when None);
+    riders on board always stay."""
     requests = {r.id: r for r in problem.requests}
     inner = list(route.stops[1:-1])
     done_n = 0
@@ -193,7 +258,11 @@ def _cut(problem: Problem, route: Route, live: LiveDay, now_s: float, *, keep_or
         if s.kind is StopKind.DROPOFF and s.request_id in picked and s.request_id not in dropped
     ]
     riders = {r.id for r in onboard}
-    rest = [s for s in inner[n:] if keep_order or s.request_id in riders]
+    rest = [
+        s
+        for s in inner[n:]
+        if s.request_id in riders or (moving is not None and s.request_id not in moving)
+    ]
     return _Cut(route.vehicle_id, prefix, route.stops[0], onboard, rest, route)
 
 
@@ -216,7 +285,9 @@ def _cut_problem(
                 for stop in cut.rest:
                     requests[stop.request_id or ""] = originals[stop.request_id or ""]
                 vehicles.append(vehicle)
-                routes.append(cut.route)
+                # Leaving stops out never makes the others later (travel times obey the
+                # triangle inequality), so the forecast times still hold.
+                routes.append(Route(vehicle.id, (cut.start, *cut.rest, cut.route.stops[-1])))
                 continue
             if t0 > vehicle.shift.latest:
                 continue  # the shift is over
@@ -362,11 +433,12 @@ def _save(
     stitched: list[Route],
     final: Problem,
     outcome: ReplanOutcome,
+    declined: set[str],
     *,
     now: datetime,
     actor: Actor,
 ) -> None:
-    """Write the changed runs, promises, statuses and alerts."""
+    """Write the changed runs (a declined vehicle's run goes), promises, statuses, alerts."""
     day = live.day
     legs = store.legs_by_id(session, day)
     requests = {r.id: r for r in final.requests}
@@ -384,8 +456,9 @@ def _save(
         leg.promised_pickup_until = day.at(promise.latest)
     runs = {str(run.vehicle_id): run for run in plan_run.runs}
     new_routes = {r.vehicle_id: r for r in stitched}
+    in_problem = set(live.routes) | {v.id for v in day.problem.vehicles}
     for vid, run in runs.items():
-        if vid not in new_routes:
+        if vid not in new_routes and (vid in in_problem or vid in declined):
             plan_run.runs.remove(run)
     for vid, route in new_routes.items():
         old = live.routes.get(vid)

@@ -48,6 +48,7 @@ class Figures:
     counts: Mapping[str, int]
     setup_s: float
     total_s: float
+    seconds_by_kind: Mapping[str, float]
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -63,6 +64,9 @@ class Figures:
             "counts": dict(sorted(self.counts.items())),
             "setup_seconds": round(self.setup_s, 1),
             "total_seconds": round(self.total_s, 1),
+            "replay_seconds_by_kind": {
+                k: round(v, 1) for k, v in sorted(self.seconds_by_kind.items())
+            },
         }
 
 
@@ -83,6 +87,7 @@ def figures(
     morning_objective: float,
     setup_s: float,
     total_s: float,
+    seconds_by_kind: Mapping[str, float],
 ) -> Figures:
     alerted: dict[str, datetime] = {}
     for subject, created in session.execute(
@@ -118,6 +123,7 @@ def figures(
         counts=counts,
         setup_s=setup_s,
         total_s=total_s,
+        seconds_by_kind=seconds_by_kind,
     )
 
 

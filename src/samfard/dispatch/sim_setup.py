@@ -8,9 +8,11 @@ directory, so a simulation can run beside a live centre and is the same for the 
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 from typing import Any
 
 from sqlalchemy import event
@@ -61,8 +63,15 @@ def prepare(
     trips: int,
     decline_share: float,
     plan_seconds: float = 5.0,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[Prepared, DemoDay]:
     """Build the database, book and plan the day, offer the runs and collect answers."""
+    started = monotonic()
+
+    def note(what: str) -> None:
+        if progress is not None:
+            progress(f"{monotonic() - started:6.1f} s  {what}")
+
     url = f"sqlite:///{directory / 'simulation.sqlite3'}"
     upgrade(url)
     engine = make_engine(url)
@@ -77,6 +86,7 @@ def prepare(
             load_demo_fleet(session, scale=min(10.0, max(0.1, trips / 600)))
         load_contract_files(session)  # the demo carriers' contracts price and hand off runs
         load_day(session=session, demo=demo)
+        note(f"{demo.trip_count} trips booked through the booking services")
         outcome = plan_day(
             session=session,
             day=day,
@@ -86,10 +96,12 @@ def prepare(
             seed=seed,
             solver=solver_named("insertion"),
         )
+        note(f"planned the evening before: {outcome.served} of {outcome.requests} legs")
         offers = handoff.offer_day(
             session=session, day=day, actor=CONTROLLER, now=evening, answer_within_min=120
         )
         declined, overdue = _answer(session, offers, seed, decline_share, evening)
+        note(f"{len(offers)} runs offered, {declined} declined and re-planned away")
     prepared = Prepared(sessions, outcome.objective, declined, overdue, len(offers))
     return prepared, demo
 

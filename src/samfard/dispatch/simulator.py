@@ -67,7 +67,7 @@ class SimSettings:
     late_cancel: float = 0.05
     same_day: float = 0.10
     decline: float = 0.04
-    tick_min: int = 10
+    tick_min: int = 15
     replan_gap_min: int = 90
 
     def __post_init__(self) -> None:
@@ -120,6 +120,7 @@ class _State:
     counts: dict[str, int] = field(default_factory=dict)
     last_replan: datetime | None = None
     travel_cache: dict[tuple[Point, Point], float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall time per kind of event
 
     def push(self, at: datetime, kind: str, payload: Any) -> None:
         self.seq += 1
@@ -139,6 +140,7 @@ def simulate(settings: SimSettings, *, progress: Callable[[str], None] | None = 
             seed=settings.seed,
             trips=settings.trips,
             decline_share=settings.decline,
+            progress=progress,
         )
         setup_s = wall.monotonic() - started
         if progress:
@@ -154,6 +156,7 @@ def simulate(settings: SimSettings, *, progress: Callable[[str], None] | None = 
                 morning_objective=prepared.morning_objective,
                 setup_s=setup_s,
                 total_s=wall.monotonic() - started,
+                seconds_by_kind=state.seconds,
             )
         prepared.sessions.kw["bind"].dispose()
     return result
@@ -260,16 +263,9 @@ def _run(state: _State, *, started_wall: float) -> None:
             pause = due - wall.monotonic()
             if pause > 0:
                 wall.sleep(pause)
-        if kind == "tick":
-            _tick(state, at)
-        elif kind == "arrive":
-            _arrive(state, at, payload)
-        elif kind == "step":
-            _step(state, at, payload)
-        elif kind == "cancel":
-            _cancel(state, at, payload)
-        elif kind == "book":
-            _book(state, at, payload)
+        begun = wall.monotonic()
+        HANDLERS[kind](state, at, payload)
+        state.seconds[kind] = state.seconds.get(kind, 0.0) + wall.monotonic() - begun
 
 
 def _plan(state: _State) -> PlanRun:
@@ -472,7 +468,7 @@ def _book(state: _State, now: datetime, payload: tuple[int, DemoDay]) -> None:
     _wake(state, now)
 
 
-def _tick(state: _State, now: datetime) -> None:
+def _tick(state: _State, now: datetime, _: object = None) -> None:
     """The clock: overdue runs, unanswered offers, the controller's re-plan."""
     plan_run = _plan(state)
     overdue = delays.overdue_runs(state.session, plan_run, now)
@@ -508,3 +504,12 @@ def _tick(state: _State, now: datetime) -> None:
         for alert in open_risks:
             alerts.acknowledge(session=state.session, alert_id=alert.id, actor=CONTROLLER, now=now)
     _wake(state, now)
+
+
+HANDLERS: dict[str, Callable[[_State, datetime, Any], None]] = {
+    "tick": _tick,
+    "arrive": _arrive,
+    "step": _step,
+    "cancel": _cancel,
+    "book": _book,
+}
