@@ -4,8 +4,10 @@ a new booking is inserted into a day under way without moving what happened."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import replace
 
+import pytest
 from dispatch_fixtures import DAY, plan_demo_day
 from live_fixtures import CONTROLLER, DRIVER, busiest_run, drive_on_time, minutes, plan, report
 from sqlalchemy import select
@@ -23,15 +25,22 @@ from samfard.dispatch.live_models import ControllerAlert, NoShowCharge, StopDone
 from samfard.dispatch.models import Stop
 
 
-def _notices() -> list[events.TravellerNotice]:
+def _notices(monkeypatch: pytest.MonkeyPatch) -> list[events.TravellerNotice]:
+    """Collect the notices published during the test (a copy of the bus's handlers, so
+    the collector leaves with the test)."""
+    events._wire()  # dispatch subscribes first, into the real registry
+    copy = defaultdict(list, {kind: list(hs) for kind, hs in events._handlers.items()})
+    monkeypatch.setattr(events, "_handlers", copy)
     seen: list[events.TravellerNotice] = []
     events.subscribe(events.TravellerNotice, lambda session, event: seen.append(event))
     return seen
 
 
-def test_a_delay_moves_down_the_run_and_marks_each_promise_it_breaks(session: Session) -> None:
+def test_a_delay_moves_down_the_run_and_marks_each_promise_it_breaks(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
     plan_demo_day(session)
-    seen = _notices()
+    seen = _notices(monkeypatch)
     run = busiest_run(session)
     first, *rest = list(run.stops)
     before = {s.id: s.planned_at for s in rest}
@@ -71,10 +80,10 @@ def test_a_delay_moves_down_the_run_and_marks_each_promise_it_breaks(session: Se
 
 
 def test_leaving_a_stop_tells_the_next_traveller_the_vehicle_is_on_its_way(
-    session: Session,
+    session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     plan_demo_day(session)
-    seen = _notices()
+    seen = _notices(monkeypatch)
     run = busiest_run(session)
     stops = list(run.stops)
     nxt = next(i for i in range(1, len(stops)) if stops[i].kind == "pickup")

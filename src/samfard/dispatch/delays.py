@@ -60,7 +60,11 @@ class Refresh:
 
 
 def on_stop_reported(session: Session, event: events.StopReported) -> None:
-    """Record the stop, forecast its run again, alert and tell travellers."""
+    """Record the stop, forecast its run again, alert and tell travellers.
+
+    A stop reported no later than planned changes no forecast: the stops after it were
+    planned later still and nothing before it is left, so the run's last verification
+    stands and the forecast is skipped."""
     if event.status not in STATUSES:
         log.warning("stop report with unknown status %s ignored", event.status)
         return
@@ -70,8 +74,10 @@ def on_stop_reported(session: Session, event: events.StopReported) -> None:
         return
     run = stop.run
     plan_run = run.plan_run
+    on_time = event.at <= stop.planned_at and event.status != "no_show"
     _record(session, plan_run.service_date, run, stop, event.status, event.at)
-    refresh_runs(session, plan_run, [run], now=event.at, actor=event.actor)
+    if not on_time:
+        refresh_runs(session, plan_run, [run], now=event.at, actor=event.actor)
     if stop.kind == "pickup" and event.status in ("arrived", "picked_up"):
         _flag_broken_on_arrival(session, plan_run.service_date, stop, event.at, run.id)
     if event.status in COMPLETES_STOP:

@@ -38,7 +38,8 @@ from samfard.db import transaction
 from samfard.dispatch import alerts, store
 from samfard.dispatch.live_models import RunOffer
 from samfard.dispatch.models import PlanRun, Run, Vehicle
-from samfard.dispatch.replan_live import ReplanOutcome, replan_rest
+from samfard.dispatch.replan_live import replan_rest
+from samfard.dispatch.replan_save import ReplanOutcome
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.timeutil import STOCKHOLM
 

@@ -20,7 +20,7 @@ from samfard.dispatch.live_schemas import (
     OfferPublic,
     ReplanPublic,
 )
-from samfard.dispatch.replan_live import ReplanOutcome
+from samfard.dispatch.replan_save import ReplanOutcome
 from samfard.schemas_common import RecordId
 
 router = APIRouter(tags=["live day"])

@@ -14,7 +14,8 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
 from samfard.db import transaction
 from samfard.dispatch import store
-from samfard.dispatch.replan_live import ReplanOutcome, replan_rest
+from samfard.dispatch.replan_live import replan_rest
+from samfard.dispatch.replan_save import ReplanOutcome
 from samfard.errors import Forbidden, NotFound
 
 
