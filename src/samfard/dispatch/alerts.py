@@ -27,6 +27,7 @@ KINDS_SV: dict[str, str] = {
     "promise_at_risk": "Utlovad tid i fara",
     "promise_broken": "Utlovad tid bruten",
     "late_arrival": "Sen ankomst",
+    "overtime": "Passet dras över",
     "run_declined": "Körning avböjd",
     "offer_overdue": "Körning ej accepterad",
     "unserved": "Resa utan fordon",

@@ -156,17 +156,29 @@ def refresh_runs(
     judged = judged_problem(problem, forecasts.values(), live.done)
     report = verify(judged, solution_of_routes(judged, forecasts.values()))
     result.verified_runs = len(forecasts)
-    risks, errors = at_risk(
-        report, {rid: vid for vid, r in forecasts.items() for rid in r.request_ids()}
-    )
+    found = at_risk(report, {rid: vid for vid, r in forecasts.items() for rid in r.request_ids()})
     _write_times(live, forecasts)
     day = plan_run.service_date
-    for risk in risks:
+    for vid in found.overtime:
+        run = live.runs.get(vid)
+        if run is not None:
+            end = run.end_at.astimezone(STOCKHOLM)
+            alerts.raise_alert(
+                session,
+                kind="overtime",
+                day=day,
+                subject=f"vehicle {vid}",
+                run_id=run.id,
+                message=f"{run.vehicle.code}: körningen beräknas sluta {end:%H:%M}, efter "
+                "passets slut. Flytta resor eller ring utföraren.",
+                at=now,
+            )
+    for risk in found.risks:
         result.risks[risk.request_id] = risk.detail
         _alert_risk(session, live, forecasts, risk.request_id, risk.kind, now=now, actor=actor)
-    for vid, found in errors.items():
+    for vid, errors in found.errors.items():
         run = live.runs.get(vid)
-        result.errors[vid] = found
+        result.errors[vid] = errors
         alerts.raise_alert(
             session,
             kind="plan_rejected",
@@ -174,7 +186,7 @@ def refresh_runs(
             subject=f"vehicle {vid}",
             run_id=None if run is None else run.id,
             message=f"Kontrollen hittade fel i {'planen' if run is None else run.vehicle.code}: "
-            + "; ".join(found[:3]),
+            + "; ".join(errors[:3]),
             at=now,
         )
     session.flush()

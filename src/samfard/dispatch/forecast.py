@@ -19,7 +19,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from samfard.planning.model import Problem, Request, Route, Solution, Stop, StopKind, Window
 from samfard.planning.verifier import Report, ViolationKind, route_cost
@@ -27,6 +27,7 @@ from samfard.planning.verifier import Report, ViolationKind, route_cost
 # A stop that happened, by (request id, "pickup" | "dropoff"): when service started.
 Done = Mapping[tuple[str, str], float]
 
+OVERTIME_KINDS = frozenset({ViolationKind.SHIFT, ViolationKind.ROUTE_DURATION})
 AT_RISK_KINDS = frozenset(
     {ViolationKind.PROMISE, ViolationKind.TIME_WINDOW, ViolationKind.MAX_RIDE}
 )
@@ -115,20 +116,28 @@ class Risk:
     detail: str
 
 
-def at_risk(
-    report: Report, vehicle_of: Mapping[str, str]
-) -> tuple[list[Risk], dict[str, list[str]]]:
-    """The verifier's findings split into risks to travellers and other plan errors, the
-    errors by vehicle (`vehicle_of` maps request ids to the vehicle that carries them)."""
-    risks: list[Risk] = []
-    errors: dict[str, list[str]] = {}
+def at_risk(report: Report, vehicle_of: Mapping[str, str]) -> Findings:
+    """The verifier's findings sorted for the controller (`vehicle_of` maps request ids
+    to the vehicle that carries them): risks to travellers, vehicles driving past their
+    shift (caused by what happened: the vehicle cannot stop mid-run, so it is an alert,
+    not a refusal) and anything else, a plan error, by vehicle."""
+    found = Findings()
     for violation in report.violations:
         if violation.kind in AT_RISK_KINDS and violation.subject in vehicle_of:
-            risks.append(Risk(violation.subject, violation.kind, violation.detail))
+            found.risks.append(Risk(violation.subject, violation.kind, violation.detail))
+        elif violation.kind in OVERTIME_KINDS:
+            found.overtime[violation.subject] = violation.detail
         else:
             vid = vehicle_of.get(violation.subject, violation.subject)
-            errors.setdefault(vid, []).append(str(violation))
-    return risks, errors
+            found.errors.setdefault(vid, []).append(str(violation))
+    return found
+
+
+@dataclass
+class Findings:
+    risks: list[Risk] = field(default_factory=list)
+    overtime: dict[str, str] = field(default_factory=dict)  # vehicle id -> detail
+    errors: dict[str, list[str]] = field(default_factory=dict)  # vehicle id -> findings
 
 
 def _hull(window: Window, t: float) -> Window:

@@ -204,7 +204,7 @@ def _run(
     judged = judged_problem(final, stitched, live.done)
     report = verify(judged, solution_of_routes(judged, stitched))
     vehicle_of = {rid: r.vehicle_id for r in stitched for rid in r.request_ids()}
-    _, errors = at_risk(report, vehicle_of)
+    errors = at_risk(report, vehicle_of).errors  # overtime is alerted, not refused
     if errors:
         outcome.saved = False
         found = "; ".join(e for es in errors.values() for e in es[:2])
