@@ -16,6 +16,8 @@ from samfard.cli import (
     core,
     costs,
     dispatch,
+    gtfs,
+    jobs,
     planning,
     reports,
     rules,
@@ -37,6 +39,8 @@ REGISTRARS: list[Registrar] = [
     costs.register,
     reports.register,
     scenario.register,
+    gtfs.register,
+    jobs.register,
     simulate.register,
 ]
 

@@ -33,6 +33,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/bedomning", "Bedömning", P.ASSESSMENTS_DECIDE),
     NavItem("/trafik", "Trafik", P.PLANS_READ),
     NavItem("/utforare", "Körningar", P.RUNS_READ),
+    NavItem("/forare", "Min körning", P.STOPS_REPORT),
     NavItem("/uppfoljning", "Uppföljning", P.REPORTS_READ),
     NavItem("/admin", "Administration", P.USERS_ADMIN),
 )
