@@ -69,8 +69,16 @@ def on_stop_reported(session: Session, event: events.StopReported) -> None:
         log.warning("stop report with unknown status %s ignored", event.status)
         return
     stop = session.get(Stop, event.stop_id)
-    if stop is None or stop.run_id != event.run_id:
+    reported_run = session.get(Run, event.run_id)
+    if stop is None or reported_run is None or stop.run_id != event.run_id:
         log.warning("stop %s of run %s is not in the plan any more", event.stop_id, event.run_id)
+        return
+    if stop.run is None:
+        # The booking left the plan in the same transaction (a no-show moved first): what
+        # happened is still recorded; there is nothing left of it to forecast.
+        booking = session.get(Booking, stop.booking_id)
+        if booking is not None:
+            _record(session, booking.service_date, reported_run, stop, event.status, event.at)
         return
     run = stop.run
     plan_run = run.plan_run

@@ -60,7 +60,8 @@ def on_transition(
     elif target in LEAVES_PLAN:
         plan_run = store.latest_plan(session, booking.service_date)
         if plan_run is not None:
-            _drop_stops_of(plan_run, booking.id)
+            # A no-show is reported from a run under way: the run stays, even emptied.
+            _drop_stops_of(plan_run, booking.id, keep_empty=target is BookingStatus.NO_SHOW)
 
 
 def insert_booking(
@@ -147,15 +148,16 @@ def _place(
     return replace(day, problem=problem), solution, done
 
 
-def _drop_stops_of(plan_run: PlanRun, booking_id: int) -> None:
-    """A booking approved again (after a change) is placed afresh, not twice."""
+def _drop_stops_of(plan_run: PlanRun, booking_id: int, *, keep_empty: bool = False) -> None:
+    """A booking approved again (after a change) is placed afresh, not twice; one that
+    left the plan leaves its runs (an emptied run goes too, unless `keep_empty`)."""
     for run in list(plan_run.runs):
         gone = [s for s in run.stops if s.booking_id == booking_id]
         if not gone:
             continue  # untouched runs: reassigning their lists would rewrite every stop
         for stop in gone:
             run.stops.remove(stop)
-        if not run.stops:
+        if not run.stops and not keep_empty:
             plan_run.runs.remove(run)
 
 

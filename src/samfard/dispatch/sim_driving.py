@@ -1,5 +1,7 @@
 """The simulated vehicles: each drives its run as the plan stands at that moment and
-reports its stops the way the driver's page does (see dispatch.simulator)."""
+reports its stops through the driver's page's own use case (dispatch.driver.service:
+stored once, the booking moved through its lifecycle, StopReported published), see
+dispatch.simulator."""
 
 from __future__ import annotations
 
@@ -9,16 +11,17 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from samfard import events
+from samfard.access.actor import Actor
+from samfard.access.permissions import Role
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
-from samfard.booking.transitions import apply_transition
-from samfard.db import transaction
+from samfard.dispatch.driver.schemas import StopEventCreate
+from samfard.dispatch.driver.service import record_report
 from samfard.dispatch.models import PlanRun, Run, Stop
 from samfard.dispatch.problem_builder import PlanningDefaults, service_seconds
 from samfard.dispatch.sim_figures import Pickup
-from samfard.dispatch.sim_setup import DRIVER
 from samfard.dispatch.sim_state import State
+from samfard.errors import DomainError
 from samfard.geo.traveltime import Point
 
 
@@ -116,19 +119,20 @@ def arrive(state: State, now: datetime, payload: tuple[int, int, int, str, Point
     status = _status(state, booking, kind)
     state.done.add((booking_id, leg_seq, kind))
     planned = stop.planned_at  # a report later than this makes dispatch forecast and verify
-    with transaction(state.session):
-        events.publish(
-            state.session,
-            events.StopReported(
-                actor=DRIVER,
-                at=now,
-                run_id=run.id,
-                stop_id=stop.id,
-                booking_id=booking_id,
-                status=status,
-            ),
-        )
-        _lifecycle(state, booking, kind, status, now)
+    report = StopEventCreate(
+        client_event_id=f"sim-{state.seq:07d}-{booking_id}-{leg_seq}-{kind}",
+        run_id=run.id,
+        stop_id=stop.id,
+        kind=status,
+        at=now,
+    )
+    try:
+        # The driver's page's own use case: stored once, the booking moved, published.
+        record_report(session=state.session, data=report, actor=driver(vehicle_id), now=now)
+    except DomainError:
+        state.count("reports_refused")
+    if status == "no_show":
+        state.count("no_shows")
     state.count("events")
     state.count("verified_plans", status == "no_show" or now > planned)
     if kind == "pickup":
@@ -151,31 +155,8 @@ def _status(state: State, booking: Booking, kind: str) -> str:
     return "no_show" if no_show else "picked_up"
 
 
-def _lifecycle(state: State, booking: Booking, kind: str, status: str, now: datetime) -> None:
-    """The booking's own moves the driver's report makes (assigned -> in progress ->
-    completed, or no-show)."""
-    current = BookingStatus(booking.status)
-    if current is BookingStatus.SCHEDULED:
-        apply_transition(
-            state.session, booking, BookingStatus.ASSIGNED, actor=DRIVER, now=now,
-            reason="run under way",
-        )  # fmt: skip
-        current = BookingStatus.ASSIGNED
-    if status == "no_show":
-        apply_transition(
-            state.session, booking, BookingStatus.NO_SHOW, actor=DRIVER, now=now,
-            reason="resenären kom inte",
-        )  # fmt: skip
-        state.count("no_shows")
-    elif status == "picked_up" and current is BookingStatus.ASSIGNED:
-        apply_transition(
-            state.session, booking, BookingStatus.IN_PROGRESS, actor=DRIVER, now=now, reason=None
-        )
-    elif kind == "dropoff" and current is BookingStatus.IN_PROGRESS:
-        legs = {leg.seq for leg in booking.legs}
-        dropped = {seq for (b, seq, k) in state.done if b == booking.id and k == "dropoff"}
-        if legs <= dropped:
-            apply_transition(
-                state.session, booking, BookingStatus.COMPLETED, actor=DRIVER, now=now,
-                reason=None,
-            )  # fmt: skip
+def driver(vehicle_id: int) -> Actor:
+    """The vehicle's driver, as the driver's page signs its reports."""
+    return Actor(
+        user_id=None, username=f"sim-forare-{vehicle_id}", role=Role.DRIVER, vehicle_id=vehicle_id
+    )

@@ -34,7 +34,6 @@ from samfard.timeutil import local
 CONTROLLER = Actor(
     user_id=None, username="sim-trafikledare", role=Role.OPERATOR, principal_codes=frozenset("*")
 )
-DRIVER = Actor(user_id=None, username="sim-forare", role=Role.DRIVER)
 
 
 def carrier_actor(carrier_id: int | None) -> Actor:

@@ -57,6 +57,7 @@ COUNTS = (
     "declined_runs",
     "offers",
     "offer_overdue_alerts",
+    "reports_refused",
 )
 
 

@@ -6,8 +6,9 @@ Each vehicle drives its run as stored in the plan at that moment (re-plans and l
 insertions change it under way): it leaves so as to arrive at the planned time, takes
 the model's travel time times a random factor (a driver leaves with a margin of a
 quarter of the drive), waits for a promised window to open, and
-reports each stop the way the driver's page does (`events.StopReported` with the
-booking's own lifecycle move, in one transaction). Dispatch's handlers then forecast the
+reports each stop through the driver's page's own use case (dispatch.driver.service: the
+report stored, the booking moved through its lifecycle, `events.StopReported` published,
+in one transaction). Dispatch's handlers then forecast the
 run, verify it and alert. A clock tick every `tick_min` minutes does what the clock does
 in a centre: runs whose vehicle is overdue are forecast again, unanswered offers alert,
 and the traffic controller re-plans the rest of the day when new promises are at risk
