@@ -29,6 +29,7 @@ from samfard.dispatch.live_api import router as live_router
 from samfard.geo.api import router as places_router
 from samfard.logs import keep_personal_data_out_of_logs
 from samfard.principals.api import router as principals_router
+from samfard.quality.api import router as quality_router
 from samfard.reports.api import router as reports_router
 from samfard.text_input import refuse_nul_characters
 from samfard.travellers.api import router as travellers_router
@@ -108,6 +109,7 @@ def create_app(
         live_router,
         assessment_router,
         reports_router,
+        quality_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -18,6 +18,7 @@ from samfard.cli import (
     dispatch,
     gtfs,
     jobs,
+    notify,
     planning,
     reports,
     rules,
@@ -41,6 +42,7 @@ REGISTRARS: list[Registrar] = [
     scenario.register,
     gtfs.register,
     jobs.register,
+    notify.register,
     simulate.register,
 ]
 

@@ -1,7 +1,7 @@
 """live day: controller alerts, run offers to carriers, stops done, no-show fees
 
 Revision ID: 0010
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-01 14:00:00
 
 * `controller_alert`: what the traffic controller must see and acknowledge.
@@ -18,7 +18,7 @@ from alembic import op
 import samfard.db
 
 revision = "0010"
-down_revision = "0011"  # chained after main's 0011 (driver) when merging main
+down_revision = "0014"  # chained after main's 0011 (driver) and 0014 (quality)
 branch_labels = None
 depends_on = None
 
