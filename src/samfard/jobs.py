@@ -44,7 +44,11 @@ Progress = Callable[[float, str, float], None]
 Task = Callable[..., dict[str, Any]]
 """task(*, sessions, report, **args) -> a JSON-ready result"""
 
-TASK_MODULES: tuple[str, ...] = ("samfard.dispatch.jobs", "samfard.costs.jobs")
+TASK_MODULES: tuple[str, ...] = (
+    "samfard.dispatch.jobs",
+    "samfard.costs.jobs",
+    "samfard.reports.jobs",
+)
 QUEUE = "samfard"
 QUEUE_TASK = "samfard.run_job"
 ACTIVE = ("queued", "running")

@@ -13,6 +13,7 @@ import importlib
 import json
 import time
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from samfard.errors import InputError
@@ -36,8 +37,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     worker.set_defaults(handler=_worker)
 
     job = subparsers.add_parser("job", help="start a background job and follow it")
-    job.add_argument("kind", choices=["replan", "settle"])
-    job.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
+    job.add_argument("kind", choices=["replan", "settle", "report"])
+    job.add_argument("--date", type=date.fromisoformat, help="replan, settle: YYYY-MM-DD")
+    job.add_argument("--month", help="report: YYYY-MM")
+    job.add_argument("--principal", help="report: the principal's code, e.g. 23")
+    job.add_argument(
+        "--out", type=Path, help="report: a folder to write its HTML, PDF and CSV into"
+    )
     job.add_argument("--user", required=True, help="the username the job acts as")
     job.add_argument("--time-limit", type=float, default=10.0, help="replan: solver seconds")
     job.set_defaults(handler=_job)
@@ -92,25 +98,11 @@ def _job(args: argparse.Namespace) -> int:
             raise InputError(f"no user named {args.user}", field="user")
         user_id = user.id
     now = datetime.now(STOCKHOLM)
-    task_args: dict[str, Any] = {
-        "user_id": user_id,
-        "day": args.date.isoformat(),
-        "now": now.isoformat(),
-        "osrm_url": settings.osrm_url,
-    }
-    if args.kind == "replan":
-        task_args["time_limit_s"] = args.time_limit
-    with sessions() as session:
-        job = jobs.start(
-            session=session,
-            sessions=sessions,
-            kind=args.kind,
-            subject=args.date.isoformat(),
-            args=task_args,
-            started_by=args.user,
-            now=now,
-        )
-    print(f"job {job.id} ({args.kind} {args.date}) started")
+    if args.kind == "report":
+        job = _start_report(args, sessions, user_id, now)
+    else:
+        job = _start_day_job(args, settings, sessions, user_id, now)
+    print(f"job {job.id} ({args.kind} {job.subject}) started")
     while True:
         with sessions() as session, transaction(session):
             current = jobs.get(session, job.id)
@@ -122,7 +114,79 @@ def _job(args: argparse.Namespace) -> int:
             )
             progress = current.progress
         print(f"{state}: {progress:.0%} {message}", flush=True)
-        if state in ("done", "failed"):
-            print(json.dumps(result) if state == "done" else f"failed: {error}")
-            return 0 if state == "done" else 1
+        if state == "failed":
+            print(f"failed: {error}")
+            return 1
+        if state == "done":
+            if args.kind == "report":
+                result = _write_report(job, sessions, args.out)
+            print(json.dumps(result))
+            return 0
         time.sleep(1.0)
+
+
+def _start_day_job(
+    args: argparse.Namespace, settings: Any, sessions: Any, user_id: int, now: datetime
+) -> Any:
+    from samfard import jobs
+
+    if args.date is None:
+        raise InputError(f"samfard job {args.kind} needs --date YYYY-MM-DD", field="date")
+    task_args: dict[str, Any] = {
+        "user_id": user_id,
+        "day": args.date.isoformat(),
+        "now": now.isoformat(),
+        "osrm_url": settings.osrm_url,
+    }
+    if args.kind == "replan":
+        task_args["time_limit_s"] = args.time_limit
+    with sessions() as session:
+        return jobs.start(
+            session=session,
+            sessions=sessions,
+            kind=args.kind,
+            subject=args.date.isoformat(),
+            args=task_args,
+            started_by=args.user,
+            now=now,
+        )
+
+
+def _start_report(args: argparse.Namespace, sessions: Any, user_id: int, now: datetime) -> Any:
+    """The report job as the user would start it on /uppfoljning (same scope checks)."""
+    from samfard.access.models import User
+    from samfard.access.service import actor_for_user
+    from samfard.reports.jobs import start_report_job
+
+    if not args.month or not args.principal:
+        raise InputError("samfard job report needs --month YYYY-MM and --principal CODE")
+    with sessions() as session:
+        user = session.get(User, user_id)
+        return start_report_job(
+            session=session,
+            sessions=sessions,
+            actor=actor_for_user(user),
+            principal=args.principal,
+            month=args.month,
+            now=now,
+        )
+
+
+def _write_report(job: Any, sessions: Any, out: Path | None) -> dict[str, Any]:
+    """Write the finished report's files into `out` (when given); returns what to print
+    (the files' names and sizes rather than their contents)."""
+    from samfard import jobs
+    from samfard.reports.jobs import FORMATS, report_file
+
+    with sessions() as session:
+        done = jobs.get(session, job.id)
+        files = {f: report_file(done, f) for f in FORMATS}
+        title = done.result["title"] if done.result else ""
+    written: dict[str, Any] = {}
+    for format, (body, _, name) in files.items():
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            (out / name).write_bytes(data)
+        written[format] = {"file": str(out / name) if out else name, "bytes": len(data)}
+    return {"title": title, "files": written}

@@ -28,7 +28,7 @@ from samfard.dispatch import day_view as views
 from samfard.dispatch.jobs import REPLAN
 from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.run_sheet import run_sheet
-from samfard.errors import DomainError, InputError
+from samfard.errors import DomainError, InputError, NotFound
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import FormErrors, is_htmx, page_router
@@ -84,6 +84,8 @@ def traffic_page(
     if jobb:
         with transaction(session):
             job = session.get(jobs.Job, jobb)
+        if job is not None and job.kind != REPLAN:
+            job = None
     return _day_page(request, session, actor, day, now, moved=flyttad, job=job)
 
 
@@ -218,6 +220,8 @@ def job_progress(
     """A job's progress as a fragment htmx swaps in every second while it runs."""
     with transaction(session):
         job = jobs.get(session, job_id)
+    if job.kind != REPLAN:  # other kinds have their own pages and scope (reports/jobs.py)
+        raise NotFound(f"no re-planning job {job_id}", field="job_id")
     context = {"job": job, "day": date.fromisoformat(job.subject)}
     return render(request, "dispatch/_job.html", context)
 

@@ -12,15 +12,25 @@ from __future__ import annotations
 import enum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Path, Query, Request, Response
+from sqlalchemy.orm import Session, sessionmaker
 
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
+from samfard.jobs import Job
+from samfard.reports import jobs as report_jobs
 from samfard.reports import service, targets
 from samfard.reports.exports import Sheet, to_csv, to_xlsx
-from samfard.reports.schemas import CommentIn, CommentOut, TargetIn, TargetOut
+from samfard.reports.schemas import (
+    CommentIn,
+    CommentOut,
+    ReportJobIn,
+    ReportJobOut,
+    TargetIn,
+    TargetOut,
+)
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -71,6 +81,68 @@ def monthly_report(
         return _file(report_csv(report), "text/csv; charset=utf-8", name)
     page = render_page(report)
     return Response(content=page, media_type="text/html; charset=utf-8")
+
+
+def _job_out(job: Job) -> ReportJobOut:
+    files = {}
+    if job.state == "done":
+        base = f"/api/v1/reports/monthly/jobs/{job.id}/file?format="
+        files = {f: base + f for f in report_jobs.FORMATS}
+    return ReportJobOut(
+        id=job.id,
+        state=job.state,
+        progress=job.progress,
+        message=job.message,
+        error=job.error,
+        principal=str(job.args["principal"]),
+        month=str(job.args["month"]),
+        files=files,
+    )
+
+
+@router.post("/monthly/jobs", status_code=202)
+def start_monthly_job(
+    body: ReportJobIn,
+    request: Request,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    now: NowDep,
+) -> ReportJobOut:
+    """Build the monthly report in the background (or answer the job already building it);
+    follow it at /monthly/jobs/{id} and fetch its files when it is done."""
+    sessions: sessionmaker[Session] = request.app.state.sessionmaker
+    job = report_jobs.start_report_job(
+        session=session,
+        sessions=sessions,
+        actor=actor,
+        principal=body.principal,
+        month=body.month,
+        now=now,
+    )
+    return _job_out(job)
+
+
+@router.get("/monthly/jobs/{job_id}")
+def monthly_job(
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    job_id: Annotated[str, Path(max_length=64)],
+) -> ReportJobOut:
+    """A report job's state and progress (readers of its principal only)."""
+    return _job_out(report_jobs.report_job(session=session, actor=actor, job_id=job_id))
+
+
+@router.get("/monthly/jobs/{job_id}/file")
+def monthly_job_file(
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    job_id: Annotated[str, Path(max_length=64)],
+    format: ReportFormat = ReportFormat.HTML,
+) -> Response:
+    """A finished report job's file (html, pdf, csv), as built by the job."""
+    job = report_jobs.report_job(session=session, actor=actor, job_id=job_id)
+    body, media_type, name = report_jobs.report_file(job, format.value)
+    return _file(body, media_type, name)
 
 
 @router.get("/invoice-basis")

@@ -2,7 +2,10 @@
 charts, KPI targets and comments, and the same report to download as CSV, XLSX or PDF.
 
 The page and the files come from `reports.service.monthly_report` and the report's own
-renderers, so what the board files is what the page shows. The page answers every
+renderers, so what the board files is what the page shows. A report that takes long can
+be built in the background instead (a "report" job, reports/jobs.py): the page starts it
+and polls its progress with htmx, as /trafik's re-plan button does, and links its files
+when it is done. The page answers every
 signed-in user who may read principals with its heading; only report readers
 (REPORTS_READ) see figures, and only of the principals in their scope.
 """
@@ -12,16 +15,19 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import Query, Request
-from fastapi.responses import Response
-from sqlalchemy.orm import Session
+from fastapi import Form, Path, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session, sessionmaker
 
+from samfard import jobs
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import InputError
 from samfard.principals.service import list_principals
+from samfard.reports import jobs as report_jobs
 from samfard.reports import report_cache, service
 from samfard.reports.exports import report_csv, report_sheets, to_xlsx
 from samfard.reports.monthly import MonthlyReportData
@@ -29,7 +35,7 @@ from samfard.reports.quality_export import quality_sheets
 from samfard.reports.render_html import report_context
 from samfard.reports.render_pdf import render_pdf
 from samfard.timeutil import STOCKHOLM
-from samfard.web.shell import page_router
+from samfard.web.shell import is_htmx, page_router
 from samfard.web.templating import render
 
 router = page_router()
@@ -70,6 +76,7 @@ def follow_up_page(
     actor: Annotated[Actor, require(P.PRINCIPALS_READ)],
     manad: Annotated[str | None, MONTH] = None,
     huvudman: Annotated[str | None, Query(max_length=16)] = None,
+    jobb: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """The monthly report of one principal (the first in scope) for one month (the last
     complete one unless `manad` says otherwise)."""
@@ -86,6 +93,7 @@ def follow_up_page(
         "formats": FORMATS,
         "problem": None,
         "report": None,
+        "job": _job_for(session, actor, chosen, month, jobb),
     }
     if not principals:
         context["problem"] = "Ditt konto är inte knutet till någon huvudman."
@@ -97,6 +105,67 @@ def follow_up_page(
         else:
             context["report"] = report_context(report)
     return render(request, "reports/follow_up.html", context)
+
+
+def _job_for(
+    session: Session, actor: Actor, principal: str, month: str, job_id: str | None
+) -> jobs.Job | None:
+    """The report job the page was sent back with, else the one building this report."""
+    if job_id:
+        return report_jobs.report_job(session=session, actor=actor, job_id=job_id)
+    with transaction(session):
+        return jobs.active(session, report_jobs.REPORT, f"{principal}:{month}")
+
+
+@router.post("/uppfoljning/jobb")
+def start_report_job(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    manad: Annotated[str, Form(pattern=r"^\d{4}-\d{2}$")],
+    huvudman: Annotated[str, Form(min_length=1, max_length=16)],
+) -> Response:
+    """Build the month's report in the background (or show the job already building it)."""
+    sessions: sessionmaker[Session] = request.app.state.sessionmaker
+    job = report_jobs.start_report_job(
+        session=session, sessions=sessions, actor=actor, principal=huvudman, month=manad, now=now
+    )
+    if is_htmx(request):
+        return render(request, "reports/_job.html", {"job": job})
+    target = request.url_for("follow_up_page").include_query_params(
+        manad=manad, huvudman=huvudman, jobb=job.id
+    )
+    return RedirectResponse(str(target), status_code=303)
+
+
+@router.get("/uppfoljning/jobb/{job_id}")
+def report_job_progress(
+    request: Request,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    job_id: Annotated[str, Path(max_length=64)],
+) -> Response:
+    """A report job's progress as a fragment htmx swaps in every second while it runs."""
+    job = report_jobs.report_job(session=session, actor=actor, job_id=job_id)
+    return render(request, "reports/_job.html", {"job": job})
+
+
+@router.get("/uppfoljning/jobb/{job_id}/manadsrapport.{format}")
+def report_job_file(
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    job_id: Annotated[str, Path(max_length=64)],
+    format: str,
+) -> Response:
+    """A finished report job's file (html, pdf, csv), as the job built it."""
+    job = report_jobs.report_job(session=session, actor=actor, job_id=job_id)
+    body, media_type, name = report_jobs.report_file(job, format)
+    return Response(
+        content=body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 @router.get("/uppfoljning/manadsrapport.{format}")

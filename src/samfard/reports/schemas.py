@@ -50,3 +50,25 @@ class CommentOut(BaseModel):
     month: str
     kpi: str
     comment: str
+
+
+class ReportJobIn(BaseModel):
+    """Which monthly report to build in the background."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    principal: str = Field(min_length=1, max_length=16, examples=["23"])
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-10"])
+
+
+class ReportJobOut(BaseModel):
+    """A report job's progress; `files` links each format once it is done."""
+
+    id: str
+    state: str
+    progress: float
+    message: str
+    error: str | None
+    principal: str
+    month: str
+    files: dict[str, str]
