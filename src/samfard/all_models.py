@@ -7,6 +7,7 @@ from samfard.booking import models as booking_models
 from samfard.costs import fee_ledger as fee_ledger_models
 from samfard.costs import models as costs_models
 from samfard.course import models as course_models
+from samfard.dispatch import live_models as dispatch_live_models
 from samfard.dispatch import models as dispatch_models
 from samfard.dispatch.driver import models as driver_models
 from samfard.geo import models as geo_models
@@ -26,6 +27,7 @@ __all__ = [
     "fee_ledger_models",
     "costs_models",
     "course_models",
+    "dispatch_live_models",
     "dispatch_models",
     "geo_models",
     "lines_models",

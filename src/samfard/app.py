@@ -27,6 +27,7 @@ from samfard.config import Settings, get_settings
 from samfard.course.api import router as course_router
 from samfard.db import check_migrated, make_engine, make_sessionmaker
 from samfard.dispatch.api import router as dispatch_router
+from samfard.dispatch.live_api import router as live_router
 from samfard.geo.api import router as places_router
 from samfard.lines.api import router as lines_router
 from samfard.logs import keep_personal_data_out_of_logs
@@ -109,6 +110,7 @@ def create_app(
         travellers_router,
         booking_router,
         dispatch_router,
+        live_router,
         assessment_router,
         course_router,
         care_router,

@@ -193,6 +193,20 @@ NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/plans/{day}"): (
         "answers with counts and booking ids; the bookings' moves are lifecycle events"
     ),
+    ("GET", "/api/v1/alerts"): "controller alerts name bookings by id, never a person",
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): "an alert (no person)",
+    ("GET", "/api/v1/offers"): "run offers: vehicle, times and counts, no person",
+    ("POST", "/api/v1/offers/{day}"): "run offers: vehicle, times and counts, no person",
+    ("POST", "/api/v1/offers/{offer_id}/accept"): (
+        "an offer; the bookings' moves are lifecycle events"
+    ),
+    ("POST", "/api/v1/offers/{offer_id}/decline"): (
+        "an offer and re-plan counts; the bookings' moves are lifecycle events"
+    ),
+    ("POST", "/api/v1/offers/{day}/deadlines"): "a count of alerts",
+    ("POST", "/api/v1/plans/{day}/replan-live"): (
+        "counts and request ids; the bookings' moves are lifecycle events"
+    ),
     ("GET", "/api/v1/reports/certificates"): "counts per issuer and unit",
     ("GET", "/api/v1/reports/monthly"): "aggregates per principal",
     ("GET", "/api/v1/reports/invoice-basis"): "one line per run: costs, no person",

@@ -200,6 +200,20 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
     ],
     ("GET", "/api/v1/plans/{day}"): [Probe("filter", path=DAY)],
     ("POST", "/api/v1/plans/{day}"): [Probe("deny", path=DAY, params=lambda w: {"time_limit": 1})],
+    ("GET", "/api/v1/alerts"): [Probe("filter", params=lambda w: {"day": MONDAY.isoformat()})],
+    ("POST", "/api/v1/alerts/{alert_id}/acknowledge"): [
+        Probe("deny", path=ids(alert_id=lambda w: 999_999))
+    ],
+    ("GET", "/api/v1/offers"): [Probe("filter", params=lambda w: {"day": MONDAY.isoformat()})],
+    ("POST", "/api/v1/offers/{day}"): [Probe("deny", path=DAY)],
+    ("POST", "/api/v1/offers/{offer_id}/accept"): [
+        Probe("deny", path=ids(offer_id=lambda w: 999_999))
+    ],
+    ("POST", "/api/v1/offers/{offer_id}/decline"): [
+        Probe("deny", path=ids(offer_id=lambda w: 999_999), body=lambda c, w: {"reason": "probe"})
+    ],
+    ("POST", "/api/v1/offers/{day}/deadlines"): [Probe("deny", path=DAY)],
+    ("POST", "/api/v1/plans/{day}/replan-live"): [Probe("deny", path=DAY)],
     ("GET", "/api/v1/runs/{run_id}/manifest"): [
         Probe("deny", path=ids(run_id=lambda w, k=k: w.runs[k]))  # type: ignore[misc]
         for k in ("shared", "hidden")

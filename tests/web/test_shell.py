@@ -29,6 +29,7 @@ def test_navigation_lists_only_pages_the_role_may_open() -> None:
         "/bokning",
         "/resenarer",
         "/trafik",
+        "/utforare",
         "/kvalitet",
     ]
     assert [i.path for i in nav_for(_actor(Role.ANALYST))] == ["/uppfoljning", "/enheter"]

@@ -24,6 +24,7 @@ from samfard.cli import (
     reports,
     rules,
     scenario,
+    simulate,
     users,
 )
 from samfard.errors import DomainError
@@ -44,6 +45,7 @@ REGISTRARS: list[Registrar] = [
     gtfs.register,
     jobs.register,
     notify.register,
+    simulate.register,
 ]
 
 

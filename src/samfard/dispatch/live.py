@@ -28,6 +28,7 @@ from samfard.booking.transitions import apply_transition
 from samfard.dispatch import store
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
+from samfard.dispatch.replan_live import place_running, running
 from samfard.errors import DomainError
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
 from samfard.planning.model import Solution
@@ -59,7 +60,8 @@ def on_transition(
     elif target in LEAVES_PLAN:
         plan_run = store.latest_plan(session, booking.service_date)
         if plan_run is not None:
-            _drop_stops_of(plan_run, booking.id)
+            # A no-show is reported from a run under way: the run stays, even emptied.
+            _drop_stops_of(plan_run, booking.id, keep_empty=target is BookingStatus.NO_SHOW)
 
 
 def insert_booking(
@@ -81,6 +83,12 @@ def insert_booking(
         return False
     session.flush()  # the booking's legs need their ids
     _drop_stops_of(plan_run, booking.id)
+    if running(session, booking.service_date):
+        # Under way: stops done and vehicles on the road stay where they are.
+        placed_live = place_running(session, plan_run, booking, actor=actor, now=now)
+        if not placed_live.saved:
+            _note_unserved(plan_run, booking, "no run can take every leg in the rest of the day")
+        return placed_live.saved
     try:
         placed = _place(session, plan_run, booking, defaults or PlanningDefaults())
     except DomainError as error:
@@ -140,15 +148,16 @@ def _place(
     return replace(day, problem=problem), solution, done
 
 
-def _drop_stops_of(plan_run: PlanRun, booking_id: int) -> None:
-    """A booking approved again (after a change) is placed afresh, not twice."""
+def _drop_stops_of(plan_run: PlanRun, booking_id: int, *, keep_empty: bool = False) -> None:
+    """A booking approved again (after a change) is placed afresh, not twice; one that
+    left the plan leaves its runs (an emptied run goes too, unless `keep_empty`)."""
     for run in list(plan_run.runs):
         gone = [s for s in run.stops if s.booking_id == booking_id]
         if not gone:
             continue  # untouched runs: reassigning their lists would rewrite every stop
         for stop in gone:
             run.stops.remove(stop)
-        if not run.stops:
+        if not run.stops and not keep_empty:
             plan_run.runs.remove(run)
 
 

@@ -218,10 +218,18 @@ class AsylumAccount(Section):
     cost_object: str = Field(alias="object")
 
 
+class NoShow(Section):
+    """No-show fee (bomkörningsavgift): charged when the traveller is not there at pickup
+    and did not cancel in time. A rulebook without this section charges nothing."""
+
+    fee_ore: KronorOre = Field(alias="fee_kr")
+
+
 class Version(Strict):
     valid_from: date
     source: SourceTag
     note: str = ""
+    no_show: NoShow | None = None
 
 
 class SjukresaVersion(Version):

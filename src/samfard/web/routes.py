@@ -15,6 +15,7 @@ from samfard.booking.pages import router as booking_pages
 from samfard.care.pages import router as care_pages
 from samfard.course.pages import router as course_pages
 from samfard.dispatch.driver.pages import router as driver_pages
+from samfard.dispatch.live_pages import router as live_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.dispatch.stream import router as stream_pages
 from samfard.mypages.login import router as mypages_login
@@ -36,6 +37,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     dispatch_pages,
     driver_pages,
     stream_pages,
+    live_pages,
     report_pages,
     quality_pages,
     mypages_login,

@@ -34,6 +34,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/kurs", "Kurs", P.CERTIFICATES_ISSUE),
     NavItem("/intyg", "Sjukreseintyg", P.CERTIFICATES_ISSUE),
     NavItem("/trafik", "Trafik", P.PLANS_READ),
+    NavItem("/utforare", "Körningar", P.RUNS_READ),
     NavItem("/forare", "Min körning", P.STOPS_REPORT),
     NavItem("/kvalitet", "Kvalitet", P.DEVIATIONS_REPORT),
     NavItem("/uppfoljning", "Uppföljning", P.REPORTS_READ),

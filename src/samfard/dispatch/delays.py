@@ -1,0 +1,305 @@
+"""Reports from the road change the plan: a stop done late moves the rest of its run, and
+every promise the new times break is marked, alerted and told to the traveller.
+
+`on_stop_reported` is subscribed to `events.StopReported` (dispatch/handlers.py) and runs
+inside the driver's reporting transaction. It records what happened (`StopDone`), then
+`refresh_runs` forecasts the run from there (dispatch.forecast), has the independent
+verifier judge the forecast, writes the new expected times onto the run's stops (so the
+stored plan is what the controller and the driver should now expect) and raises an alert
+for each promise, appointment or ride time at risk. Nothing else moves: re-planning is the
+controller's decision (dispatch.replan_live).
+
+`overdue_runs` is the clock's part: a vehicle that has not reported a stop it should have
+reached is late too, although no event says so; a periodic check (the simulator's clock,
+or a job) refreshes those runs.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard import events
+from samfard.access.actor import Actor
+from samfard.booking.models import Booking
+from samfard.dispatch import alerts, notices
+from samfard.dispatch.forecast import (
+    at_risk,
+    forecast_route,
+    judged_problem,
+    solution_of_routes,
+)
+from samfard.dispatch.live_models import StopDone
+from samfard.dispatch.live_state import LiveDay, live_day, rid_of
+from samfard.dispatch.models import PlanRun, Run, Stop
+from samfard.planning.model import Route, StopKind
+from samfard.planning.model import Stop as PlanStop
+from samfard.planning.verifier import ViolationKind, verify
+from samfard.timeutil import STOCKHOLM
+
+log = logging.getLogger(__name__)
+
+COMPLETES_STOP = frozenset({"picked_up", "no_show", "dropped_off"})
+STATUSES = frozenset({"arrived", *COMPLETES_STOP})
+PROMISE_ALERTS = frozenset({"promise_at_risk", "promise_broken"})
+LATE_S = 60.0  # a pickup more than a minute after the promise breaks it
+
+
+@dataclass
+class Refresh:
+    """What a refresh found: the risks per request id, and plan errors per vehicle."""
+
+    risks: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, list[str]] = field(default_factory=dict)
+    verified_runs: int = 0
+
+
+def on_stop_reported(session: Session, event: events.StopReported) -> None:
+    """Record the stop, forecast its run again, alert and tell travellers.
+
+    A stop reported no later than planned changes no forecast: the stops after it were
+    planned later still and nothing before it is left, so the run's last verification
+    stands and the forecast is skipped."""
+    if event.status not in STATUSES:
+        log.warning("stop report with unknown status %s ignored", event.status)
+        return
+    stop = session.get(Stop, event.stop_id)
+    reported_run = session.get(Run, event.run_id)
+    if stop is None or reported_run is None or stop.run_id != event.run_id:
+        log.warning("stop %s of run %s is not in the plan any more", event.stop_id, event.run_id)
+        return
+    if stop.run is None:
+        # The booking left the plan in the same transaction (a no-show moved first): what
+        # happened is still recorded; there is nothing left of it to forecast.
+        booking = session.get(Booking, stop.booking_id)
+        if booking is not None:
+            _record(session, booking.service_date, reported_run, stop, event.status, event.at)
+        return
+    run = stop.run
+    plan_run = run.plan_run
+    on_time = event.at <= stop.planned_at and event.status != "no_show"
+    _record(session, plan_run.service_date, run, stop, event.status, event.at)
+    if not on_time:
+        refresh_runs(session, plan_run, [run], now=event.at, actor=event.actor)
+    if stop.kind == "pickup" and event.status in ("arrived", "picked_up"):
+        _flag_broken_on_arrival(session, plan_run.service_date, stop, event.at, run.id)
+    if event.status in COMPLETES_STOP:
+        _tell_next_on_the_way(session, run, stop, actor=event.actor, at=event.at)
+
+
+def _record(session: Session, day: date, run: Run, stop: Stop, status: str, at: datetime) -> None:
+    """One row per leg and stop kind: the first report's time, the last report's status."""
+    row = session.scalar(
+        select(StopDone).where(
+            StopDone.booking_id == stop.booking_id,
+            StopDone.leg_seq == stop.leg_seq,
+            StopDone.kind == stop.kind,
+        )
+    )
+    if row is None:
+        session.add(
+            StopDone(
+                service_date=day,
+                booking_id=stop.booking_id,
+                leg_seq=stop.leg_seq,
+                kind=stop.kind,
+                vehicle_id=run.vehicle_id,
+                status=status,
+                at=at,
+            )
+        )
+    elif status != "arrived":
+        row.status = status
+    session.flush()
+
+
+def _flag_broken_on_arrival(
+    session: Session, day: date, stop: Stop, at: datetime, run_id: int
+) -> None:
+    """A vehicle that first reports a pickup after its promise has broken it; if no alert
+    foresaw it, the controller hears it now."""
+    if stop.promised_until is None or (at - stop.promised_until).total_seconds() <= LATE_S:
+        return
+    subject = rid_of(stop.booking_id, stop.leg_seq)
+    if alerts.has_alert(session, day=day, subject=subject, kinds=PROMISE_ALERTS):
+        return
+    alerts.raise_alert(
+        session,
+        kind="promise_broken",
+        day=day,
+        subject=subject,
+        run_id=run_id,
+        booking_id=stop.booking_id,
+        message=(
+            f"Bokning {stop.booking_id} resa {stop.leg_seq + 1}: hämtad "
+            f"{_clock(at)}, utlovat senast {_clock(stop.promised_until)}."
+        ),
+        at=at,
+    )
+
+
+def refresh_runs(
+    session: Session,
+    plan_run: PlanRun,
+    runs: Sequence[Run],
+    *,
+    now: datetime,
+    actor: Actor,
+) -> Refresh:
+    """Forecast `runs` from what has happened, verify, store the times, alert."""
+    result = Refresh()
+    if not runs:
+        return result
+    live = live_day(session, plan_run, runs)
+    now_s = live.day.seconds(now)
+    problem = live.day.problem
+    forecasts = {
+        vid: forecast_route(problem, route, live.done, now_s) for vid, route in live.routes.items()
+    }
+    judged = judged_problem(problem, forecasts.values(), live.done)
+    report = verify(judged, solution_of_routes(judged, forecasts.values()))
+    result.verified_runs = len(forecasts)
+    found = at_risk(report, {rid: vid for vid, r in forecasts.items() for rid in r.request_ids()})
+    _write_times(live, forecasts)
+    day = plan_run.service_date
+    for vid in found.overtime:
+        run = live.runs.get(vid)
+        if run is not None:
+            end = run.end_at.astimezone(STOCKHOLM)
+            alerts.raise_alert(
+                session,
+                kind="overtime",
+                day=day,
+                subject=f"vehicle {vid}",
+                run_id=run.id,
+                message=f"{run.vehicle.code}: körningen beräknas sluta {end:%H:%M}, efter "
+                "passets slut. Flytta resor eller ring utföraren.",
+                at=now,
+            )
+    for risk in found.risks:
+        result.risks[risk.request_id] = risk.detail
+        _alert_risk(session, live, forecasts, risk.request_id, risk.kind, now=now, actor=actor)
+    for vid, errors in found.errors.items():
+        run = live.runs.get(vid)
+        result.errors[vid] = errors
+        alerts.raise_alert(
+            session,
+            kind="plan_rejected",
+            day=day,
+            subject=f"vehicle {vid}",
+            run_id=None if run is None else run.id,
+            message=f"Kontrollen hittade fel i {'planen' if run is None else run.vehicle.code}: "
+            + "; ".join(errors[:3]),
+            at=now,
+        )
+    session.flush()
+    return result
+
+
+def _write_times(live: LiveDay, forecasts: dict[str, Route]) -> None:
+    """The forecast's times onto the stored stops; a no-show's stops leave the run."""
+    for vid, route in forecasts.items():
+        run = live.runs[vid]
+        times = {(s.request_id, s.kind.value): s.time for s in route.stops if s.request_id}
+        for stop in list(run.stops):
+            key = (rid_of(stop.booking_id, stop.leg_seq), stop.kind)
+            if key in times:
+                stop.planned_at = live.day.at(times[key])
+            elif key[0] in live.no_shows:
+                run.stops.remove(stop)
+        run.end_at = live.day.at(route.stops[-1].time)
+
+
+def _alert_risk(
+    session: Session,
+    live: LiveDay,
+    forecasts: dict[str, Route],
+    rid: str,
+    kind: ViolationKind,
+    *,
+    now: datetime,
+    actor: Actor,
+) -> None:
+    leg_input = live.day.legs[rid]
+    at_pickup = kind is ViolationKind.PROMISE
+    vid, stop = _stop_of(forecasts, rid, StopKind.PICKUP if at_pickup else StopKind.DROPOFF)
+    run = live.runs[vid]
+    expected = live.day.at(stop.time)
+    day = live.day.day
+    booking_ref = f"Bokning {leg_input.booking_id} resa {leg_input.leg_seq + 1}"
+    if at_pickup:
+        promise = (leg_input.promised_from, leg_input.promised_until)
+        message = (
+            f"{booking_ref}: beräknad hämtning {_clock(expected)} med {run.vehicle.code}, "
+            f"utlovat {_clock(promise[0])}–{_clock(promise[1])}."
+        )
+        alert_kind = "promise_at_risk"
+    else:
+        message = (
+            f"{booking_ref}: beräknad ankomst {_clock(expected)} med {run.vehicle.code} "
+            "är efter tiden resenären ska vara framme eller över längsta restid."
+        )
+        alert_kind = "late_arrival"
+    alert = alerts.raise_alert(
+        session,
+        kind=alert_kind,
+        day=day,
+        subject=rid,
+        run_id=run.id,
+        booking_id=leg_input.booking_id,
+        message=message,
+        at=now,
+    )
+    if alert in session.new and kind is ViolationKind.PROMISE:
+        booking = session.get(Booking, leg_input.booking_id)
+        if booking is not None:
+            notices.new_time(session, booking, expected, actor=actor, at=now)
+
+
+def _stop_of(forecasts: dict[str, Route], rid: str, kind: StopKind) -> tuple[str, PlanStop]:
+    for vid, route in forecasts.items():
+        for stop in route.stops:
+            if stop.request_id == rid and stop.kind is kind:
+                return vid, stop
+    raise LookupError(f"{rid} {kind} is on no forecast route")
+
+
+def _tell_next_on_the_way(
+    session: Session, run: Run, stop: Stop, *, actor: Actor, at: datetime
+) -> None:
+    """The vehicle leaves a stop: if the next stop is a pickup, its traveller hears that
+    the vehicle is on its way and when it is expected."""
+    later = [s for s in run.stops if s.seq > stop.seq]
+    if not later or later[0].kind != "pickup":
+        return
+    nxt = later[0]
+    booking = session.get(Booking, nxt.booking_id)
+    if booking is not None:
+        notices.on_the_way(session, booking, nxt.planned_at, actor=actor, at=at)
+
+
+def overdue_runs(session: Session, plan_run: PlanRun, now: datetime) -> list[Run]:
+    """Runs with a stop planned before `now` that nobody has reported: late without an
+    event saying so."""
+    done = {
+        (row.booking_id, row.leg_seq, row.kind)
+        for row in session.scalars(
+            select(StopDone).where(StopDone.service_date == plan_run.service_date)
+        )
+    }
+    return [
+        run
+        for run in plan_run.runs
+        if any(
+            s.planned_at < now and (s.booking_id, s.leg_seq, s.kind) not in done for s in run.stops
+        )
+    ]
+
+
+def _clock(moment: datetime | None) -> str:
+    return "--:--" if moment is None else f"{moment.astimezone(STOCKHOLM):%H:%M}"

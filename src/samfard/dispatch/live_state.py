@@ -1,0 +1,123 @@
+"""The live day read from the database as planner data: runs as routes, stops done as
+facts, and the bookings behind them whatever their state.
+
+`store.read_bookings` reads only bookings still to plan (approved, scheduled, assigned);
+during the day a traveller on board is `in_progress` and must stay on the vehicle, so the
+live day reads the bookings on the runs by id, in any state but cancelled and no-show
+(their stops leave the plan, dispatch.live). Only the vehicles asked for are put in the
+problem, so a delay on one run computes travel times for that run's few places alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
+from samfard.dispatch import store
+from samfard.dispatch.forecast import Done
+from samfard.dispatch.live_models import StopDone
+from samfard.dispatch.models import PlanRun, Run
+from samfard.dispatch.problem_builder import (
+    DayProblem,
+    PlanningDefaults,
+    build_problem,
+    seconds_of,
+)
+from samfard.planning.model import Route, StopKind
+from samfard.planning.model import Stop as PlanStop
+
+GONE = frozenset({BookingStatus.CANCELLED.value, BookingStatus.NO_SHOW.value})
+
+
+@dataclass(frozen=True, slots=True)
+class LiveDay:
+    """A day problem over some vehicles, their runs as routes, and what has happened."""
+
+    day: DayProblem
+    routes: dict[str, Route]  # planner vehicle id -> route as stored
+    runs: dict[str, Run]  # planner vehicle id -> its run row
+    done: Done
+    no_shows: frozenset[str]  # request ids whose traveller did not show
+
+
+def rid_of(booking_id: int, leg_seq: int) -> str:
+    return f"b{booking_id}.{leg_seq}"
+
+
+def read_done(session: Session, day: date, booking_ids: Iterable[int]) -> tuple[Done, set[str]]:
+    """Stops done of these bookings in seconds of the day, and the no-shows."""
+    ids = sorted(set(booking_ids))
+    done: dict[tuple[str, str], float] = {}
+    no_shows: set[str] = set()
+    if not ids:
+        return done, no_shows
+    rows = session.scalars(select(StopDone).where(StopDone.booking_id.in_(ids)))
+    for row in rows:
+        rid = rid_of(row.booking_id, row.leg_seq)
+        done[(rid, row.kind)] = seconds_of(day, row.at)
+        if row.status == "no_show":
+            no_shows.add(rid)
+    return done, no_shows
+
+
+def live_day(
+    session: Session,
+    plan_run: PlanRun,
+    runs: Sequence[Run],
+    *,
+    extra_booking_ids: Iterable[int] = (),
+    vehicle_ids: Iterable[int] | None = None,
+    defaults: PlanningDefaults | None = None,
+    priced: bool = False,
+) -> LiveDay:
+    """The live problem of `runs` (and of `extra_booking_ids`, trips to place) over the
+    runs' vehicles, or over `vehicle_ids` when given (a re-plan may use idle vehicles).
+    `priced` prices vehicles by their contracts as planning does (slower: contracts are
+    parsed), for comparing costs; times and feasibility do not depend on it."""
+    day = plan_run.service_date
+    ids = {stop.booking_id for run in runs for stop in run.stops} | set(extra_booking_ids)
+    bookings = list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.id.in_(sorted(ids)), Booking.status.not_in(sorted(GONE)))
+            .options(selectinload(Booking.legs))
+            .order_by(Booking.id)
+        )
+    )
+    wanted = set(vehicle_ids) if vehicle_ids is not None else {run.vehicle_id for run in runs}
+    fleet = [
+        v for v in store.read_fleet(session, day if priced else None) if v.vehicle_id in wanted
+    ]
+    provider = store.provider_for(plan_run.settings.get("osrm_url"))
+    day_p = build_problem(day, store.leg_inputs(session, bookings), fleet, provider, defaults)
+    done, no_shows = read_done(session, day, ids)
+    routes: dict[str, Route] = {}
+    by_vehicle: dict[str, Run] = {}
+    requests = {r.id: r for r in day_p.problem.requests}
+    vehicles = {v.id: v for v in day_p.problem.vehicles}
+    for run in runs:
+        vid = str(run.vehicle_id)
+        vehicle = vehicles.get(vid)
+        if vehicle is None:
+            continue
+        stops = [PlanStop(StopKind.START, vehicle.start_depot, day_p.seconds(run.start_at))]
+        for stop in run.stops:
+            rid = rid_of(stop.booking_id, stop.leg_seq)
+            request = requests.get(rid)
+            if request is None:
+                continue  # cancelled or no-show since: its stops leave the run
+            kind = StopKind(stop.kind)
+            if rid in no_shows:
+                continue  # nobody on board: the trip leaves the run
+            where = request.pickup if kind is StopKind.PICKUP else request.dropoff
+            stops.append(PlanStop(kind, where, day_p.seconds(stop.planned_at), rid))
+        stops.append(PlanStop(StopKind.END, vehicle.end_depot, day_p.seconds(run.end_at)))
+        routes[vid] = Route(vid, tuple(stops))
+        by_vehicle[vid] = run
+    return LiveDay(day_p, routes, by_vehicle, done, frozenset(no_shows))

@@ -1,0 +1,413 @@
+"""Re-planning the rest of a running day without moving what has happened.
+
+The controller (or the hand-off, when a carrier declines a run) re-plans from the plan as
+it now stands. Fixed are the stops already done and, for a vehicle on the road, the stop
+it is driving to; passengers on board stay on their vehicle. The trips to move (those
+whose promise is at risk, those of a declined run and those without a run; or, for a full
+re-plan, every trip not yet started) are taken out and placed again, promised ones first,
+by live insertion (planning.insertion) into runs cut at their fixed part, so a promise is
+a hard window: a traveller keeps the time they were told. The same cut serves a booking
+made during the day (`place_running`): nothing moves but the new trip. Only a traveller
+whose promise the day can no longer keep anywhere is placed at the earliest time that
+works, told the new time, and the controller alerted; one that fits nowhere is left
+unserved with an alert.
+
+The whole new plan is judged by the independent verifier before anything is written;
+a plan it refuses is not saved and the controller is told why.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
+from samfard.dispatch import alerts, store
+from samfard.dispatch.forecast import (
+    at_risk,
+    forecast_route,
+    judged_problem,
+    service_of,
+    solution_of_routes,
+)
+from samfard.dispatch.live_models import RunOffer, StopDone
+from samfard.dispatch.live_state import LiveDay, live_day
+from samfard.dispatch.models import PlanRun, Run, Vehicle
+from samfard.dispatch.problem_builder import DayProblem
+from samfard.dispatch.replan_save import ReplanOutcome, save
+from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
+from samfard.planning.model import Problem, Request, Route, Solution, Stop, StopKind, Window
+from samfard.planning.verifier import route_cost, verify
+
+RELAX_S = 3 * 3600.0  # how much later than its window a broken promise may still be served
+NEAR = timedelta(hours=2)  # a new trip is placed among runs with stops this close in time
+
+
+@dataclass
+class _Cut:
+    """One vehicle's run split at what has happened."""
+
+    vehicle_id: str
+    prefix: list[Stop]  # done, plus the stop it drives to
+    start: Stop  # the forecast route's start
+    onboard: list[Request]  # riding now: their drop-offs must stay on this vehicle
+    rest: list[Stop]  # stops after the fixed part that stay on this vehicle, in order
+    route: Route  # the whole forecast route
+
+
+def declined_vehicles(session: Session, plan_run: PlanRun) -> set[int]:
+    """Vehicles whose carrier declined the day's run: nothing may be planned on them."""
+    rows = session.scalars(
+        select(RunOffer.vehicle_id).where(
+            RunOffer.service_date == plan_run.service_date, RunOffer.state == "declined"
+        )
+    )
+    return set(rows)
+
+
+Mode = Literal["full", "at_risk", "keep"]
+
+
+def replan_rest(
+    session: Session, plan_run: PlanRun, *, now: datetime, actor: Actor, full: bool = False
+) -> ReplanOutcome:
+    """Re-plan the rest of the day in the caller's transaction (see the module).
+
+    By default only what needs it moves: each trip whose promise the forecast breaks, the
+    trips of runs whose carrier declined, and approved trips without a run are placed
+    again; every other stop keeps its run and order (a carrier who accepted a run keeps
+    it). `full` takes out every trip not yet started and places them all again: a bigger
+    change that may find a cheaper rest of the day, and slower."""
+    return _run(
+        session, plan_run, _waiting(session, plan_run), mode="full" if full else "at_risk",
+        require_all=False, now=now, actor=actor,
+    )  # fmt: skip
+
+
+def place_running(
+    session: Session, plan_run: PlanRun, booking: Booking, *, now: datetime, actor: Actor
+) -> ReplanOutcome:
+    """Insert one booking's legs into a day already under way: every run keeps its stops
+    in order and what has happened stays; the new legs go where they cost least. Saved
+    only when every leg fits (then the booking is scheduled with promised windows)."""
+    times = [t for leg in booking.legs for t in (leg.requested_pickup_at, leg.appointment_at) if t]
+    near = _runs_near(plan_run, min(times) - NEAR, max(times) + NEAR) if times else None
+    return _run(
+        session, plan_run, [booking.id], mode="keep", require_all=True, now=now, actor=actor,
+        runs=near,
+    )  # fmt: skip
+
+
+def _runs_near(plan_run: PlanRun, start: datetime, end: datetime) -> list[Run]:
+    """Runs with a stop between `start` and `end`: the only ones a trip then can join
+    (vehicles without a run are candidates too)."""
+    return [r for r in plan_run.runs if any(start <= s.planned_at <= end for s in r.stops)]
+
+
+def running(session: Session, day: date) -> bool:
+    """Whether the day is under way: some stop of it has been reported."""
+    found = session.scalar(select(StopDone.id).where(StopDone.service_date == day).limit(1))
+    return found is not None
+
+
+def _waiting(session: Session, plan_run: PlanRun) -> list[int]:
+    on_runs = {s.booking_id for run in plan_run.runs for s in run.stops}
+    return [
+        b.id
+        for b in store.read_bookings(session, plan_run.service_date)
+        if b.status == BookingStatus.APPROVED.value and b.id not in on_runs
+    ]
+
+
+def _at_risk(problem: Problem, forecasts: dict[str, Route], live: LiveDay) -> set[str]:
+    """Trips not yet picked up whose forecast pickup is after their promise."""
+    requests = {r.id: r for r in problem.requests}
+    found: set[str] = set()
+    for route in forecasts.values():
+        for stop in route.stops:
+            rid = stop.request_id or ""
+            if stop.kind is not StopKind.PICKUP or (rid, "pickup") in live.done:
+                continue
+            promise = requests[rid].promised_pickup
+            if promise is not None and stop.time > promise.latest + 1.0:
+                found.add(rid)
+    return found
+
+
+def _run(
+    session: Session,
+    plan_run: PlanRun,
+    extra: list[int],
+    *,
+    mode: Mode,
+    require_all: bool,
+    now: datetime,
+    actor: Actor,
+    runs: list[Run] | None = None,
+) -> ReplanOutcome:
+    """Cut every run (or `runs` and the vehicles without one) at what has happened, take
+    out the trips `mode` says, place them again, verify and save (or alert why not)."""
+    day = plan_run.service_date
+    excluded = declined_vehicles(session, plan_run)
+    usable = set(session.scalars(select(Vehicle.id).where(Vehicle.active))) - excluded
+    if runs is not None:
+        others = {r.vehicle_id for r in plan_run.runs} - {r.vehicle_id for r in runs}
+        usable -= others
+    live = live_day(
+        session,
+        plan_run,
+        plan_run.runs if runs is None else runs,
+        extra_booking_ids=extra,
+        vehicle_ids=usable,
+    )
+    problem = live.day.problem
+    now_s = live.day.seconds(now)
+    forecasts = {
+        vid: forecast_route(problem, r, live.done, now_s) for vid, r in live.routes.items()
+    }
+    moving: set[str] | None = None  # None: every trip not yet started
+    if mode == "keep":
+        moving = set()
+    elif mode == "at_risk":
+        moving = _at_risk(problem, forecasts, live)
+    cuts = {vid: _cut(problem, route, live, now_s, moving) for vid, route in forecasts.items()}
+    kept = {s.request_id for c in cuts.values() for s in (*c.prefix, *c.rest)}
+    # A leg of a booking read with these runs may ride on a run left out: it stays there.
+    elsewhere = {
+        f"b{s.booking_id}.{s.leg_seq}"
+        for r in plan_run.runs
+        if str(r.vehicle_id) not in live.routes and r.vehicle_id not in excluded
+        for s in r.stops
+    }
+    free = [r for r in problem.requests if r.id not in kept and r.id not in elsewhere]
+    outcome = ReplanOutcome(fixed_stops=sum(len(c.prefix) for c in cuts.values()))
+    cut_problem, solution = _cut_problem(problem, cuts, free, now_s)
+    placed, final_requests = _place(cut_problem, solution, free, outcome, live.day)
+    if require_all and (outcome.unserved or outcome.broken):
+        outcome.saved = False
+        return outcome
+    stitched = _stitch(problem, cuts, placed)
+    final = copy.copy(problem)
+    object.__setattr__(
+        final,
+        "requests",
+        tuple(final_requests[r.id] for r in problem.requests if r.id in final_requests),
+    )
+    judged = judged_problem(final, stitched, live.done)
+    report = verify(judged, solution_of_routes(judged, stitched))
+    vehicle_of = {rid: r.vehicle_id for r in stitched for rid in r.request_ids()}
+    errors = at_risk(report, vehicle_of).errors  # overtime is alerted, not refused
+    if errors:
+        outcome.saved = False
+        found = "; ".join(e for es in errors.values() for e in es[:2])
+        alerts.raise_alert(
+            session,
+            kind="plan_rejected",
+            day=day,
+            subject="replan",
+            message=f"Omplaneringen underkändes av kontrollen och sparades inte: {found}",
+            at=now,
+        )
+        return outcome
+    declined = {str(v) for v in excluded}
+    save(session, plan_run, live, stitched, final, outcome, declined, now=now, actor=actor)
+    return outcome
+
+
+def _cut(
+    problem: Problem, route: Route, live: LiveDay, now_s: float, moving: set[str] | None
+) -> _Cut:
+    """Split a route at what has happened. The stops after it stay on the vehicle in
+    their order, except the trips in `moving` (all trips not yet started when None);
+    riders on board always stay."""
+    requests = {r.id: r for r in problem.requests}
+    inner = list(route.stops[1:-1])
+    done_n = 0
+    for i, stop in enumerate(inner):
+        if (stop.request_id or "", stop.kind.value) in live.done:
+            done_n = i + 1
+    en_route = done_n > 0 or now_s >= route.stops[0].time
+    n = min(len(inner), done_n + 1) if en_route else 0
+    prefix = inner[:n]
+    picked = {s.request_id for s in prefix if s.kind is StopKind.PICKUP}
+    dropped = {s.request_id for s in prefix if s.kind is StopKind.DROPOFF}
+    onboard = [
+        requests[s.request_id or ""]
+        for s in inner[n:]
+        if s.kind is StopKind.DROPOFF and s.request_id in picked and s.request_id not in dropped
+    ]
+    riders = {r.id for r in onboard}
+    rest = [
+        s
+        for s in inner[n:]
+        if s.request_id in riders or (moving is not None and s.request_id not in moving)
+    ]
+    return _Cut(route.vehicle_id, prefix, route.stops[0], onboard, rest, route)
+
+
+def _cut_problem(
+    problem: Problem, cuts: dict[str, _Cut], free: list[Request], now_s: float
+) -> tuple[Problem, Solution]:
+    """The problem from here on: each vehicle starts where its fixed part ends, riders on
+    board are picked up there at once (service already given), then the rest of its run
+    and the free requests."""
+    originals = {r.id: r for r in problem.requests}
+    requests: dict[str, Request] = {r.id: r for r in free}
+    vehicles = []
+    routes: list[Route] = []
+    for vehicle in problem.vehicles:
+        cut = cuts.get(vehicle.id)
+        if cut is None or not cut.prefix:
+            t0 = max(vehicle.shift.earliest, now_s)
+            if cut is not None and cut.rest:
+                # Not yet on the road but keeping its run: the run as it stands.
+                for stop in cut.rest:
+                    requests[stop.request_id or ""] = originals[stop.request_id or ""]
+                vehicles.append(vehicle)
+                # Leaving stops out never makes the others later (travel times obey the
+                # triangle inequality), so the forecast times still hold.
+                routes.append(Route(vehicle.id, (cut.start, *cut.rest, cut.route.stops[-1])))
+                continue
+            if t0 > vehicle.shift.latest:
+                continue  # the shift is over
+            vehicles.append(dataclasses.replace(vehicle, shift=Window(t0, vehicle.shift.latest)))
+            continue
+        last = cut.prefix[-1]
+        t0 = max(last.time + service_of(originals.get(last.request_id or ""), last.kind), now_s)
+        here = last.location
+        vehicles.append(
+            dataclasses.replace(
+                vehicle,
+                start_depot=here,
+                shift=Window(t0, max(t0, vehicle.shift.latest)),
+                max_duration=None,
+            )
+        )
+        stops = [Stop(StopKind.START, here, t0)]
+        riders = {r.id for r in cut.onboard}
+        for rider in cut.onboard:
+            requests[rider.id] = _riding(rider, here, t0, problem)
+            stops.append(Stop(StopKind.PICKUP, here, t0, rider.id))
+        t, loc = t0, here
+        for stop in cut.rest:
+            rid = stop.request_id or ""
+            request = requests.get(rid) if rid in riders else originals[rid]
+            assert request is not None
+            requests[rid] = request
+            t = max(t + problem.time[loc][stop.location], stop.time)
+            stops.append(dataclasses.replace(stop, time=t))
+            t += service_of(request, stop.kind)
+            loc = stop.location
+        end = vehicle.end_depot
+        stops.append(
+            Stop(StopKind.END, end, max(t + problem.time[loc][end], cut.route.stops[-1].time))
+        )
+        if cut.rest:
+            routes.append(Route(vehicle.id, tuple(stops)))
+    cut_p = copy.copy(problem)
+    object.__setattr__(cut_p, "vehicles", tuple(vehicles))
+    object.__setattr__(cut_p, "requests", tuple(requests.values()))
+    by_id = {v.id: v for v in vehicles}
+    cost = sum(route_cost(cut_p, by_id[r.vehicle_id], r) for r in routes)
+    return cut_p, Solution(tuple(routes), (), cost)
+
+
+def _riding(rider: Request, here: int, t0: float, problem: Problem) -> Request:
+    """A rider on board as a request picked up where the vehicle is, at once."""
+    return dataclasses.replace(
+        rider,
+        pickup=here,
+        pickup_window=Window(t0, t0),
+        pickup_service=0.0,
+        promised_pickup=None,
+        max_ride=None,
+        dropoff_window=Window(
+            min(rider.dropoff_window.earliest, t0 + problem.time[here][rider.dropoff]),
+            max(rider.dropoff_window.latest, t0 + problem.time[here][rider.dropoff]),
+        ),
+    )
+
+
+def _place(
+    cut_p: Problem,
+    solution: Solution,
+    free: list[Request],
+    outcome: ReplanOutcome,
+    day: DayProblem,
+) -> tuple[Solution, dict[str, Request]]:
+    """Insert the free requests, promised ones first in time order."""
+    final = {r.id: r for r in day.problem.requests}
+    order = sorted(
+        free, key=lambda r: (r.promised_pickup is None, r.effective_pickup_window.earliest)
+    )
+    settings = InsertionSettings()
+    for request in order:
+        answer = insert(cut_p, solution, request, settings)
+        if isinstance(answer, Insertion):
+            solution = answer.solution
+            if request.promised_pickup is None:
+                cut_p = with_request(cut_p, answer.request)
+                final[request.id] = answer.request
+            outcome.kept += 1
+            continue
+        if request.promised_pickup is None:
+            outcome.unserved.append(request.id)
+            continue
+        late = _relaxed(request)
+        answer = insert(with_request(cut_p, late), solution, late, settings)
+        if isinstance(answer, Insertion):
+            cut_p = with_request(cut_p, answer.request)
+            final[request.id] = answer.request
+            solution = answer.solution
+            outcome.broken.append(request.id)
+        else:
+            outcome.unserved.append(request.id)
+    return solution, final
+
+
+def _relaxed(request: Request) -> Request:
+    """A request whose promise cannot be kept: its windows opened later by RELAX_S."""
+    pw, dw = request.pickup_window, request.dropoff_window
+    return dataclasses.replace(
+        request,
+        promised_pickup=None,
+        pickup_window=Window(pw.earliest, pw.latest + RELAX_S),
+        dropoff_window=Window(dw.earliest, dw.latest + RELAX_S),
+        max_ride=None if request.max_ride is None else request.max_ride + RELAX_S,
+    )
+
+
+def _stitch(problem: Problem, cuts: dict[str, _Cut], placed: Solution) -> list[Route]:
+    """Each vehicle's fixed part followed by its newly planned rest."""
+    vehicles = {v.id: v for v in problem.vehicles}
+    planned = {r.vehicle_id: r for r in placed.routes}
+    routes: list[Route] = []
+    for vid in sorted(set(cuts) | set(planned), key=lambda v: int(v) if v.isdigit() else 0):
+        cut = cuts.get(vid)
+        rest = planned.get(vid)
+        if cut is None or not cut.prefix:
+            if rest is not None and rest.request_ids():
+                routes.append(rest)
+            continue
+        riders = {r.id for r in cut.onboard}
+        tail = [] if rest is None else list(rest.stops[1:])
+        tail = [s for s in tail if not (s.kind is StopKind.PICKUP and s.request_id in riders)]
+        if not tail:
+            last = cut.prefix[-1]
+            served = service_of(_request_of(problem, last.request_id), last.kind)
+            end_at = last.time + served + problem.time[last.location][vehicles[vid].end_depot]
+            tail = [Stop(StopKind.END, vehicles[vid].end_depot, end_at)]
+        routes.append(Route(vid, (cut.start, *cut.prefix, *tail)))
+    return routes
+
+
+def _request_of(problem: Problem, rid: str | None) -> Request | None:
+    return next((r for r in problem.requests if r.id == rid), None)

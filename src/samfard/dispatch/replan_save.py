@@ -1,0 +1,181 @@
+"""Writing a live re-plan back: the changed runs, new promises, booking states, alerts
+and traveller notices, in the caller's transaction (dispatch.replan_live decides, this
+module records).
+
+Runs whose order did not change only get their new times; a run whose stops changed is
+rewritten (`store.run_rows`), so drivers' manifests follow. A booking left without a run
+goes back to approved (via scheduled when a carrier had been assigned), one newly placed
+whole becomes scheduled, as planning does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
+from samfard.booking.transitions import apply_transition
+from samfard.dispatch import alerts, notices, store
+from samfard.dispatch.live_state import LiveDay
+from samfard.dispatch.models import PlanRun, Run
+from samfard.dispatch.problem_builder import DayProblem
+from samfard.planning.model import Problem, Route, StopKind
+
+
+@dataclass
+class ReplanOutcome:
+    """What a re-plan did, for the controller and the simulator."""
+
+    moved: int = 0  # legs whose vehicle or position changed
+    kept: int = 0  # legs placed again within their promise
+    broken: list[str] = field(default_factory=list)  # placed, but later than promised
+    unserved: list[str] = field(default_factory=list)
+    fixed_stops: int = 0  # stops that did not move (done, or the next stop en route)
+    saved: bool = True
+
+
+def save(
+    session: Session,
+    plan_run: PlanRun,
+    live: LiveDay,
+    stitched: list[Route],
+    final: Problem,
+    outcome: ReplanOutcome,
+    declined: set[str],
+    *,
+    now: datetime,
+    actor: Actor,
+) -> None:
+    """Write the changed runs (a declined vehicle's run goes), promises, statuses, alerts."""
+    day = live.day
+    legs = store.legs_by_id(session, day)
+    requests = {r.id: r for r in final.requests}
+    newly_promised = [
+        rid
+        for rid, r in requests.items()
+        if r.promised_pickup is not None and day.legs[rid].promised_from is None
+    ] + outcome.broken
+    for rid in newly_promised:
+        promise = requests[rid].promised_pickup
+        if promise is None:
+            continue
+        leg = legs[day.legs[rid].leg_id]
+        leg.promised_pickup_from = day.at(promise.earliest)
+        leg.promised_pickup_until = day.at(promise.latest)
+    runs = {str(run.vehicle_id): run for run in plan_run.runs}
+    new_routes = {r.vehicle_id: r for r in stitched}
+    in_problem = set(live.routes) | {v.id for v in day.problem.vehicles}
+    for vid, run in runs.items():
+        if vid not in new_routes and (vid in in_problem or vid in declined):
+            plan_run.runs.remove(run)
+    for vid, route in new_routes.items():
+        old = live.routes.get(vid)
+        if old is None or _sequence(old) != _sequence(route):
+            outcome.moved += len(
+                set(route.request_ids()) - set(() if old is None else old.request_ids())
+            )
+            run = store.run_rows(day, route, legs, runs.get(vid))
+            if vid not in runs:
+                plan_run.runs.append(run)
+        else:
+            _times(day, runs[vid], route)
+    served = {rid for r in stitched for rid in r.request_ids()}
+    _statuses(session, live, served, plan_run, now=now, actor=actor)
+    plan_run.unserved = [
+        row for row in plan_run.unserved if row.get("request_id") not in served
+    ] + [
+        {
+            "request_id": rid,
+            "booking_id": day.legs[rid].booking_id,
+            "leg_seq": day.legs[rid].leg_seq,
+            "reason": "no vehicle can take the trip in the rest of the day",
+        }
+        for rid in outcome.unserved
+    ]
+    for rid in outcome.unserved:
+        alerts.raise_alert(
+            session,
+            kind="unserved",
+            day=day.day,
+            subject=rid,
+            booking_id=day.legs[rid].booking_id,
+            message=f"Bokning {day.legs[rid].booking_id} resa {day.legs[rid].leg_seq + 1} "
+            "får inget fordon resten av dagen. Boka om eller kontakta resenären.",
+            at=now,
+        )
+    for rid in outcome.broken:
+        leg_input = day.legs[rid]
+        leg = legs[leg_input.leg_id]
+        alerts.raise_alert(
+            session,
+            kind="promise_broken",
+            day=day.day,
+            subject=rid,
+            booking_id=leg_input.booking_id,
+            message=f"Bokning {leg_input.booking_id} resa {leg_input.leg_seq + 1}: den utlovade "
+            "tiden kan inte hållas; ny tid är lämnad till resenären.",
+            at=now,
+        )
+        booking = session.get(Booking, leg_input.booking_id)
+        if booking is not None and leg.promised_pickup_from and leg.promised_pickup_until:
+            notices.new_promise(
+                session,
+                booking,
+                leg.promised_pickup_from,
+                leg.promised_pickup_until,
+                actor=actor,
+                at=now,
+            )
+    session.flush()
+
+
+def _sequence(route: Route) -> list[tuple[str | None, StopKind]]:
+    return [(s.request_id, s.kind) for s in route.stops[1:-1]]
+
+
+def _times(day: DayProblem, run: Run, route: Route) -> None:
+    times = {(s.request_id, s.kind.value): s.time for s in route.stops if s.request_id}
+    for stop in run.stops:
+        key = (f"b{stop.booking_id}.{stop.leg_seq}", stop.kind)
+        if key in times:
+            stop.planned_at = day.at(times[key])
+    run.start_at = day.at(route.stops[0].time)
+    run.end_at = day.at(route.stops[-1].time)
+
+
+def _statuses(
+    session: Session,
+    live: LiveDay,
+    served: set[str],
+    plan_run: PlanRun,
+    *,
+    now: datetime,
+    actor: Actor,
+) -> None:
+    """Approved bookings now fully placed are scheduled; placed ones left out go back."""
+    legs_of: dict[int, set[str]] = {}
+    for rid, leg in live.day.legs.items():
+        legs_of.setdefault(leg.booking_id, set()).add(rid)
+    reason = f"re-planned live in plan version {plan_run.version}"
+    for booking in session.scalars(select(Booking).where(Booking.id.in_(sorted(legs_of)))):
+        status = BookingStatus(booking.status)
+        complete = legs_of[booking.id] <= served
+        if complete and status is BookingStatus.APPROVED:
+            apply_transition(
+                session, booking, BookingStatus.SCHEDULED, actor=actor, now=now, reason=reason
+            )
+        elif not complete and status in (BookingStatus.SCHEDULED, BookingStatus.ASSIGNED):
+            for target in _back_to_approved(status):
+                apply_transition(session, booking, target, actor=actor, now=now, reason=reason)
+
+
+def _back_to_approved(status: BookingStatus) -> Iterable[BookingStatus]:
+    if status is BookingStatus.ASSIGNED:
+        yield BookingStatus.SCHEDULED
+    yield BookingStatus.APPROVED

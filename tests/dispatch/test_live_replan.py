@@ -1,0 +1,106 @@
+"""Re-planning the rest of a running day: stops done and each vehicle's next stop stay as
+they were, riders on board stay on their vehicle, every promise still keepable is kept,
+and the whole new plan passes the verifier."""
+
+from __future__ import annotations
+
+from dispatch_fixtures import plan_demo_day
+from live_fixtures import CONTROLLER, drive_on_time, minutes, plan, report
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.booking.models import Leg
+from samfard.db import transaction
+from samfard.dispatch import live_service
+from samfard.dispatch.live_models import ControllerAlert
+from samfard.dispatch.replan_live import replan_rest
+
+
+def _keys(run) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
+    return [(s.booking_id, s.leg_seq, s.kind) for s in run.stops]
+
+
+def test_replanning_never_moves_what_happened_and_keeps_promises(session: Session) -> None:
+    plan_demo_day(session)
+    runs = sorted(plan(session).runs, key=lambda r: r.id)
+    busy = [r for r in runs if len(r.stops) >= 6][:3]
+    assert busy
+    done = {r.vehicle_id: drive_on_time(session, r, 3) for r in busy}
+    # The third stop of the first run is reported 40 minutes late: promises behind it break.
+    first = busy[0]
+    late_stop = list(first.stops)[3]
+    now = late_stop.planned_at + minutes(40)
+    report(session, late_stop, "arrived", now)
+    done[first.vehicle_id].append((late_stop.booking_id, late_stop.leg_seq, late_stop.kind))
+    before = {r.vehicle_id: _keys(r) for r in plan(session).runs}
+    started = {r.vehicle_id for r in plan(session).runs if r.start_at <= now}
+    times = {
+        (s.booking_id, s.leg_seq, s.kind): s.planned_at
+        for r in plan(session).runs
+        for s in r.stops
+        if (s.booking_id, s.leg_seq, s.kind) in {k for ks in done.values() for k in ks}
+    }
+    promises = {
+        leg.id: (leg.promised_pickup_from, leg.promised_pickup_until)
+        for leg in session.scalars(select(Leg).where(Leg.promised_pickup_from.is_not(None)))
+    }
+    with transaction(session):
+        outcome = replan_rest(session, plan(session), now=now, actor=CONTROLLER)
+    assert outcome.saved
+    session.expire_all()
+    after = {r.vehicle_id: _keys(r) for r in plan(session).runs}
+    heading = set()  # each vehicle on the road keeps the stop it drives to
+    for vehicle_id, keys in done.items():
+        fixed = keys + [before[vehicle_id][len(keys)]]
+        assert after[vehicle_id][: len(fixed)] == fixed, "what happened and the next stop stay"
+    all_done = {k for ks in done.values() for k in ks}
+    for vehicle_id, keys in before.items():
+        ahead = [k for k in keys if k not in all_done]
+        if ahead and (vehicle_id in done or vehicle_id in started):
+            heading.add(ahead[0])
+    for r in plan(session).runs:
+        for s in r.stops:
+            key = (s.booking_id, s.leg_seq, s.kind)
+            if key in times:
+                assert s.planned_at == times[key], "stops done keep their times"
+    riders = {(b, seq) for keys in done.values() for (b, seq, kind) in keys if kind == "pickup"} - {
+        (b, seq) for keys in done.values() for (b, seq, kind) in keys if kind == "dropoff"
+    }
+    for r in plan(session).runs:
+        for s in r.stops:
+            if (s.booking_id, s.leg_seq) in riders and s.kind == "dropoff":
+                pickup_vehicle = next(
+                    v for v, ks in done.items() if (s.booking_id, s.leg_seq, "pickup") in ks
+                )
+                assert r.vehicle_id == pickup_vehicle, "a rider on board stays on board"
+    broken = set(outcome.broken)
+    for leg in session.scalars(select(Leg).where(Leg.id.in_(list(promises)))):
+        rid = f"b{leg.booking_id}.{leg.seq}"
+        if rid not in broken:
+            assert (leg.promised_pickup_from, leg.promised_pickup_until) == promises[leg.id]
+    # A promise the re-plan cannot keep is alerted and given a new time.
+    alerted = set(
+        session.scalars(
+            select(ControllerAlert.subject).where(ControllerAlert.kind == "promise_broken")
+        )
+    )
+    assert broken <= alerted
+    # Kept promises really are kept by the new plan.
+    for r in plan(session).runs:
+        for s in r.stops:
+            rid = f"b{s.booking_id}.{s.leg_seq}"
+            key = (s.booking_id, s.leg_seq, s.kind)
+            free = key not in times and key not in heading and rid not in broken
+            if s.kind == "pickup" and free and s.promised_until is not None:
+                assert s.planned_at <= s.promised_until + minutes(0.02), rid
+
+
+def test_the_controller_replans_through_the_use_case(session: Session) -> None:
+    plan_demo_day(session)
+    run = max(plan(session).runs, key=lambda r: len(r.stops))
+    drive_on_time(session, run, 2)
+    now = list(run.stops)[1].planned_at + minutes(1)
+    outcome = live_service.replan_now(
+        session=session, day=plan(session).service_date, actor=CONTROLLER, now=now
+    )
+    assert outcome.saved and outcome.fixed_stops >= 2
