@@ -94,6 +94,8 @@ class CareDemo:
     certificates: int
     revoked: int
     logins: dict[str, str]  # username -> password of two nurses to try the pages with
+    booked: int = 0  # vehicle trips the nurses booked and that were settled
+    settled_trips: int = 0  # their settled legs (with the return)
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -244,7 +246,18 @@ def load_care_year(
             revoked += done[1]
     with transaction(session):
         insert_settled(session, *settled)
-    return CareDemo(len(UNITS), nurses, certified, attempts, issued, revoked, logins)
+    booked = len({row["booking_id"] for row in settled[1]})
+    return CareDemo(
+        len(UNITS),
+        nurses,
+        certified,
+        attempts,
+        issued,
+        revoked,
+        logins,
+        booked,
+        len(settled[1]),
+    )
 
 
 def _issue_year(

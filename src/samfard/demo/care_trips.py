@@ -62,9 +62,10 @@ def book_and_settle(
     purpose: str,
     session: Session,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Book the visit's trip as the nurse; the settled rows of its legs if the visit is
-    before `settle_before` (nothing for public transport, which the region does not book)."""
-    if mode not in VEHICLES:
+    """Book the visit's trip as the nurse and settle its legs, for a visit before
+    `settle_before` (the demo day, whose bookings the day's own generator makes; the
+    year stays in the past); nothing for public transport, which the region does not book."""
+    if mode not in VEHICLES or visit >= settle_before:
         return [], []
     vehicle, needs = VEHICLES[mode]
     appointment = local(visit, time(rng.randint(9, 13), rng.choice((0, 30))))
@@ -118,7 +119,7 @@ def book_and_settle(
             ),
             now=booked_at + timedelta(minutes=20),
         )
-    if visit >= settle_before or booking.status != BookingStatus.APPROVED.value:
+    if booking.status != BookingStatus.APPROVED.value:
         return [], []
     km = (
         Decimal(str(round(km_between(traveller.lat, traveller.lon, place.lat, place.lon), 1)))
