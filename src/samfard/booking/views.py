@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
@@ -18,6 +20,23 @@ from samfard.travellers.views import MASKED_ADDRESS, can_see_identity, display_n
 def booking_public(session: Session, booking: Booking, actor: Actor) -> BookingPublic:
     traveller = session.get(Traveller, booking.traveller_id)
     assert traveller is not None, "bookings reference a stored traveller"
+    return _public(booking, traveller, actor)
+
+
+def bookings_public(
+    session: Session, bookings: Sequence[Booking], actor: Actor, *, decisions: bool = True
+) -> list[BookingPublic]:
+    """Many bookings as shown, their travellers read in one query (not one per booking);
+    `decisions=False` for bookings read without their stored decision (it stays None)."""
+    ids = {b.traveller_id for b in bookings}
+    travellers = {t.id: t for t in session.scalars(select(Traveller).where(Traveller.id.in_(ids)))}
+    return [_public(b, travellers[b.traveller_id], actor, decisions) for b in bookings]
+
+
+def _public(
+    booking: Booking, traveller: Traveller, actor: Actor, decisions: bool = True
+) -> BookingPublic:
+    decision = booking.decision if decisions else None
     return BookingPublic(
         id=booking.id,
         reference=booking.reference,
@@ -36,8 +55,8 @@ def booking_public(session: Session, booking: Booking, actor: Actor) -> BookingP
         series_id=booking.series_id,
         late_cancellation=booking.late_cancellation,
         mode=booking.mode,
-        decided=standing_decision(booking.decision, booking.mode),
-        decision=booking.decision,
+        decided=standing_decision(decision, booking.mode),
+        decision=decision,
         version=booking.version,
         created_at=booking.created_at,
     )

@@ -24,7 +24,7 @@ from samfard.access.login_csrf import (
 from samfard.access.permissions import Permission as P
 from samfard.access.ratelimit import RateLimitExceeded
 from samfard.booking import service as booking_service
-from samfard.booking.views import booking_public
+from samfard.booking.views import bookings_public
 from samfard.config import Settings
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import AccountLocked, Forbidden, Unauthenticated
@@ -179,8 +179,9 @@ def day_overview(
         filters=booking_service.BookingFilter(date_from=day, date_to=day, status=status or None),
         limit=500,
         offset=0,
+        decisions=False,  # the day's table shows no decision
     )
-    bookings = [booking_public(session, b, actor) for b in rows]
+    bookings = bookings_public(session, rows, actor, decisions=False)
     return templates.TemplateResponse(
         request,
         "day.html",
