@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, cast
 
-from sqlalchemy import insert
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
@@ -98,7 +98,7 @@ def record_reads(
         for traveller_id, record_id in reads
     ]
     if rows:
-        session.execute(insert(AuditEntry.__table__), rows)
+        session.execute(insert(cast(Table, AuditEntry.__table__)), rows)
 
 
 def record_bookings(

@@ -175,7 +175,7 @@ def _stops(
         origin_lon,
         destination_lat,
         destination_lon,
-    ) in rows.tuples():
+    ) in rows:
         own = covers.get(principal)
         if own is None:
             own = covers[principal] = actor.covers_principal(principal)
@@ -203,8 +203,6 @@ def _own_unserved(
         return rows
     ids = {int(row["booking_id"]) for row in rows}
     codes: dict[int, str] = dict(
-        session.execute(
-            select(Booking.id, Booking.principal_code).where(Booking.id.in_(ids))
-        ).tuples()
+        session.execute(select(Booking.id, Booking.principal_code).where(Booking.id.in_(ids)))
     )
     return [row for row in rows if actor.covers_principal(codes.get(int(row["booking_id"]), ""))]

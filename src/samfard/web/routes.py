@@ -14,6 +14,7 @@ from samfard.booking.assessment_pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.reports.pages import router as report_pages
+from samfard.reports.scenario_pages import router as scenario_pages
 from samfard.travellers.pages import router as traveller_pages
 from samfard.web.pages import router as overview_pages
 
@@ -26,4 +27,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     assessment_pages,
     dispatch_pages,
     report_pages,
+    scenario_pages,
 )
