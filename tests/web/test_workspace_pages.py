@@ -332,3 +332,30 @@ def test_an_administrator_creates_changes_and_deactivates_an_account(
     assert escalate.status_code == 200 and "only a system administrator" in escalate.text
     session.expire_all()
     assert target.role == "operator"
+
+
+def test_the_scenario_page_is_for_report_readers_and_names_what_to_fix(
+    app_client: TestClient, session: Session
+) -> None:
+    """/uppfoljning/scenario: an operator may not run scenarios; an analyst sees the
+    repository's SPECs (not the centre cost file), a bad form comes back with each
+    field's Swedish message and starts nothing, and a job that does not exist is 404."""
+    users(session, "operator", "analyst")
+    login(app_client, "operator")
+    assert app_client.get("/uppfoljning/scenario").status_code == 403
+    csrf = login(app_client, "analyst")
+    page = app_client.get("/uppfoljning/scenario")
+    assert page.status_code == 200 and heading(page.text).startswith("Scenarioanalys")
+    assert 'value="own_stretcher_vn.toml"' in page.text
+    assert "centre_costs" not in page.text
+    sent = app_client.post(
+        "/uppfoljning/scenario",
+        data={"csrf_token": csrf, "spec": "../pyproject.toml", "dagar": "0", "resor": "x"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 200 and "Det finns problem" in sent.text
+    for message in ("Välj ett scenario i listan", "antalet dagar", "resor per dag"):
+        assert message in sent.text
+    assert getattr(app_client.app.state, "jobs", None) is None  # type: ignore[attr-defined]
+    assert app_client.get("/uppfoljning/scenario/jobb/nope").status_code == 404
+    assert app_client.get("/uppfoljning/scenario/jobb/nope/scenario.pdf").status_code == 404

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Form, Query, Request
 from fastapi import Path as PathParam
@@ -27,7 +27,7 @@ from samfard.deps import SettingsDep
 from samfard.dispatch.jobs import JobRecord
 from samfard.dispatch.pages import job_board
 from samfard.errors import DomainError, NotFound
-from samfard.reports.scenarios.job import run_scenario_task
+from samfard.reports.scenarios.job import Progress, run_scenario_task
 from samfard.reports.scenarios.spec import MAX_DAYS, MAX_TRIPS, load_spec
 from samfard.web.shell import FormErrors, page_router
 from samfard.web.templating import render
@@ -127,18 +127,14 @@ def start_scenario(
         form = {"spec": spec, "dagar": dagar, "fro": fro, "resor": resor}
         return _page(request, settings.scenario_dir, errors=errors, form=form)
     spec_path = str((settings.scenario_dir / spec).resolve())
-    output = tempfile.mkdtemp(prefix="samfard-scenario-report-")
-    job = job_board(request).start(
-        SCENARIO,
-        ONE_AT_A_TIME,
-        actor.username,
-        lambda report: (
-            run_scenario_task(
-                spec_path=spec_path, output=output, days=days, seed=seed, trips=trips, report=report
-            )
-            | {"folder": output}
-        ),
-    )
+
+    def work(report: Progress) -> dict[str, Any]:
+        output = tempfile.mkdtemp(prefix="samfard-scenario-report-")
+        return {"folder": output} | run_scenario_task(
+            spec_path=spec_path, output=output, days=days, seed=seed, trips=trips, report=report
+        )
+
+    job = job_board(request).start(SCENARIO, ONE_AT_A_TIME, actor.username, work)
     target = request.url_for("scenario_page").include_query_params(jobb=job.id)
     return RedirectResponse(str(target), status_code=303)
 
