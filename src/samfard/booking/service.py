@@ -7,10 +7,11 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, TypeVar, Unpack
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from samfard.access import audit
 from samfard.access.actor import Actor
@@ -30,6 +31,7 @@ from samfard.travellers.models import Traveller
 from samfard.travellers.service import load_traveller
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
+S = TypeVar("S", bound=Select[Unpack[tuple[Any, ...]]])  # any select over bookings
 
 
 def new_reference() -> str:
@@ -243,7 +245,10 @@ class BookingFilter:
     service: str | None = None
 
 
-def _scoped(statement: Select[Booking], actor: Actor) -> Select[Booking]:
+def scoped(statement: S, actor: Actor) -> S:
+    """`statement` (over the booking table) limited to the bookings `actor` may read: a
+    traveller their own, an account scoped to principals theirs, care staff their unit's
+    sjukresor."""
     if actor.role is Role.TRAVELLER:
         return statement.where(Booking.traveller_id == (actor.traveller_id or -1))
     if "*" not in actor.principal_codes:
@@ -263,12 +268,9 @@ def list_bookings(
     filters: BookingFilter,
     limit: int,
     offset: int,
-    decisions: bool = True,
 ) -> tuple[list[Booking], int]:
-    """The actor's bookings matching `filters`, each audited as read. `decisions=False`
-    leaves the stored decisions unread (about 4 KB of JSON a booking) for a list that
-    does not show them; reading one from such a booking is an error, not a query."""
-    statement = _scoped(select(Booking), actor)
+    """The actor's bookings matching `filters`, each audited as read."""
+    statement = scoped(select(Booking), actor)
     if filters.date_from is not None:
         statement = statement.where(Booking.service_date >= filters.date_from)
     if filters.date_to is not None:
@@ -285,10 +287,7 @@ def list_bookings(
     with transaction(session):
         rows = list(
             session.scalars(
-                statement.options(
-                    selectinload(Booking.legs),
-                    *(() if decisions else (defer(Booking.decision, raiseload=True),)),
-                )
+                statement.options(selectinload(Booking.legs))
                 .order_by(Booking.service_date, Booking.id)
                 .limit(limit)
                 .offset(offset)

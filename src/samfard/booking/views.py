@@ -24,19 +24,15 @@ def booking_public(session: Session, booking: Booking, actor: Actor) -> BookingP
 
 
 def bookings_public(
-    session: Session, bookings: Sequence[Booking], actor: Actor, *, decisions: bool = True
+    session: Session, bookings: Sequence[Booking], actor: Actor
 ) -> list[BookingPublic]:
-    """Many bookings as shown, their travellers read in one query (not one per booking);
-    `decisions=False` for bookings read without their stored decision (it stays None)."""
+    """Many bookings as shown, their travellers read in one query (not one per booking)."""
     ids = {b.traveller_id for b in bookings}
     travellers = {t.id: t for t in session.scalars(select(Traveller).where(Traveller.id.in_(ids)))}
-    return [_public(b, travellers[b.traveller_id], actor, decisions) for b in bookings]
+    return [_public(b, travellers[b.traveller_id], actor) for b in bookings]
 
 
-def _public(
-    booking: Booking, traveller: Traveller, actor: Actor, decisions: bool = True
-) -> BookingPublic:
-    decision = booking.decision if decisions else None
+def _public(booking: Booking, traveller: Traveller, actor: Actor) -> BookingPublic:
     return BookingPublic(
         id=booking.id,
         reference=booking.reference,
@@ -55,8 +51,8 @@ def _public(
         series_id=booking.series_id,
         late_cancellation=booking.late_cancellation,
         mode=booking.mode,
-        decided=standing_decision(decision, booking.mode),
-        decision=decision,
+        decided=standing_decision(booking.decision, booking.mode),
+        decision=booking.decision,
         version=booking.version,
         created_at=booking.created_at,
     )
