@@ -7,7 +7,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -31,7 +31,7 @@ from samfard.travellers.models import Traveller
 from samfard.travellers.service import load_traveller
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
-S = TypeVar("S", bound=Select[Unpack[tuple[Any, ...]]])  # any select over bookings
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])  # any select over bookings
 
 
 def new_reference() -> str:
