@@ -40,6 +40,9 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     osrm_url: str | None = None
+    # A GTFS feed (zip or folder) for the public-transport check; None: the demo feed;
+    # "off": no check (the authorisation decides alone).
+    gtfs_path: str | None = None
     tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     late_cancellation_minutes: int = 120
     secure_cookies: bool = True
@@ -100,6 +103,7 @@ class Settings:
             host=_env("HOST", "127.0.0.1"),
             port=_env_int("PORT", 8000),
             osrm_url=_env("OSRM_URL", "") or None,
+            gtfs_path=_env("GTFS", "") or None,
             tile_url=_env("TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
             late_cancellation_minutes=_env_int("LATE_CANCELLATION_MINUTES", 120),
             secure_cookies=_env("SECURE_COOKIES", "1") not in ("0", "false", "no"),

@@ -42,6 +42,7 @@ from samfard.rules.decision import Decision, Effect, Outcome, Reason
 from samfard.rules.engine import assess
 from samfard.rules.facts import Mode
 from samfard.rules.loader import RulebookSet, shipped_rulebooks
+from samfard.rules.public_transport import configured_check
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
@@ -97,7 +98,7 @@ def booking_mode(booking: Booking) -> Mode | None:
     return None if booking.mode is None else Mode(booking.mode)
 
 
-def trip_of(booking: Booking, *, mode: Mode | None = None) -> TripInput:
+def trip_of(booking: Booking, *, mode: Mode | None = None, by_assessor: bool = False) -> TripInput:
     return TripInput(
         service=booking.service,
         principal=booking.principal_code,
@@ -107,6 +108,7 @@ def trip_of(booking: Booking, *, mode: Mode | None = None) -> TripInput:
         needs=booking.needs,
         booked_at=booking.created_at,
         mode=mode or booking_mode(booking),
+        assessor_decides=by_assessor,
     )
 
 
@@ -119,7 +121,8 @@ def assess_trip(
 ) -> Decision:
     """Run the engine on a trip with the register's facts (reads only)."""
     books = rulebooks or shipped_rulebooks()
-    return assess(build_request(session, trip, traveller, books), books)
+    request = build_request(session, trip, traveller, books)
+    return assess(request, books, public_transport=configured_check())
 
 
 def _leg_days(booking: Booking) -> tuple[date, ...]:
@@ -274,7 +277,8 @@ def _approved_by_person(
     assert traveller is not None, "bookings reference a stored traveller"
     chosen = mode or _suggested_mode(booking)
     try:
-        decision = assess_trip(session, trip_of(booking, mode=chosen), traveller)
+        trip = trip_of(booking, mode=chosen, by_assessor=mode is not None)
+        decision = assess_trip(session, trip, traveller)
     except DomainError as error:
         # The rules cannot assess this trip (a fact they need is missing, or the service
         # has none): the person decides alone, and no fee is charged by rule.

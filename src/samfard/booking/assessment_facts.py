@@ -61,6 +61,8 @@ class TripInput:
     needs: Sequence[str]
     booked_at: datetime
     mode: facts.Mode | None = None
+    # An assessor who names the mode is the central travel service deciding it.
+    assessor_decides: bool = False
 
 
 def age_on(birth: date, day: date) -> int:
@@ -142,6 +144,9 @@ def _legs(
             origin_place=key(leg.origin_place_id),
             destination_place=key(leg.destination_place_id),
             nearest_unit_km=nearest_km,
+            origin_point=(leg.origin_lat, leg.origin_lon),
+            destination_point=(leg.destination_lat, leg.destination_lon),
+            arrive_by=leg.requested_pickup_at is None,
         )
         for leg in sorted(trip.legs, key=lambda leg: leg.seq)
     )
@@ -203,6 +208,13 @@ def _companions(rows: Sequence[dict[str, Any]]) -> tuple[facts.Companion, ...]:
     )
 
 
+def _assessor_decision(trip: TripInput, day: date) -> tuple[facts.TravelDecision, ...]:
+    if not trip.assessor_decides or trip.mode is None:
+        return ()
+    last = max(leg.reference_time for leg in trip.legs).astimezone(STOCKHOLM).date()
+    return (facts.TravelDecision(mode=trip.mode, valid_from=day, valid_until=last),)
+
+
 def build_request(
     session: Session, trip: TripInput, traveller: Traveller, rulebooks: RulebookSet
 ) -> facts.AssessmentRequest:
@@ -238,6 +250,7 @@ def build_request(
             county=traveller.municipality_code[:2],
             listed_unit=gazetteer.nearest(traveller.lat, traveller.lon, "health_centre").key,
             permits=_permits(traveller.permits),
+            decisions=_assessor_decision(trip, day),
             certificates=certificates,
             ledger=ledger,
         ),

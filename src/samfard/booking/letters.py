@@ -70,6 +70,36 @@ REASONS_SV = {
 }
 
 
+TRANSIT_SV = {
+    "possible": "Kan resa kollektivt",
+    "not_possible": "Ingen kollektivtrafik inom reglerna",
+    "exempt": "Intyg, beslut eller tillstånd säger att resenären inte kan resa kollektivt",
+    "unchecked": "Kollektivtrafiken är inte prövad mot en tidtabell",
+}
+
+
+def transit_reason_sv(reason: Mapping[str, Any]) -> str | None:
+    """A public-transport reason in Swedish with each leg's journey or why there is none
+    ("Kan resa kollektivt: utresa: buss 45 08:05–09:40, 1 byte; …"); None for others."""
+    code = str(reason.get("code", ""))
+    head = TRANSIT_SV.get(code.removeprefix("public_transport."))
+    if not code.startswith("public_transport.") or head is None:
+        return None
+    facts = dict(reason.get("facts") or [])
+    legs = "; ".join(
+        f"{'utresa' if name == 'outward' else 'retur'}: {facts[name]}"
+        for name in ("outward", "homeward")
+        if facts.get(name)
+    )
+    return f"{head}: {legs}" if legs else head
+
+
+def transit_sv(decision: Mapping[str, Any]) -> list[str]:
+    """The public-transport check of a stored decision in Swedish, a line per verdict."""
+    lines = (transit_reason_sv(r) for r in decision.get("reasons") or [])
+    return [line for line in lines if line is not None]
+
+
 @dataclass(frozen=True)
 class LetterLeg:
     departure: datetime
@@ -80,7 +110,9 @@ class LetterLeg:
 def reason_sv(reason: Mapping[str, Any]) -> str:
     """The Swedish sentence for a stored reason, with the rule it rests on."""
     code = str(reason.get("code", ""))
-    text = next((sv for key, sv in REASONS_SV.items() if code.startswith(key)), None)
+    text = transit_reason_sv(reason) or next(
+        (sv for key, sv in REASONS_SV.items() if code.startswith(key)), None
+    )
     citation = reason.get("citation") or {}
     rule = f" (regel: {citation['file']}, {citation['key']})" if citation else ""
     if text is None:

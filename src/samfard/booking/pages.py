@@ -23,7 +23,7 @@ from samfard.booking.desk import TravellerCard, default_day, place_suggestions, 
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
 from samfard.booking.desk_form import PURPOSES_SV, SERVICES_SV, message_sv
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label
-from samfard.booking.letters import MODES_SV, reason_sv
+from samfard.booking.letters import MODES_SV, reason_sv, transit_sv
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.schemas import BookingUpdate
 from samfard.booking.service import update_booking
@@ -57,6 +57,7 @@ NEED_OF = {name: need.value for name, need in NEEDS_FIELDS.items()}
 AID_FIELDS = {"wheelchair": "rullstol", "rollator": "rollator", "stretcher": "bar"}
 templates.env.filters.update(
     mode_sv=lambda mode: MODES_SV.get(mode, mode),
+    transit_sv=transit_sv,
     aid_sv=lambda aid: AIDS_SV.get(aid, aid),
     weekday_sv=lambda day: WEEKDAYS_SHORT_SV.get(day, day),
     reason_sv=reason_sv,

@@ -11,7 +11,18 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from samfard.cli import access, core, costs, dispatch, planning, reports, rules, scenario, users
+from samfard.cli import (
+    access,
+    core,
+    costs,
+    dispatch,
+    gtfs,
+    planning,
+    reports,
+    rules,
+    scenario,
+    users,
+)
 from samfard.errors import DomainError
 
 Registrar = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]"], None]
@@ -26,6 +37,7 @@ REGISTRARS: list[Registrar] = [
     costs.register,
     reports.register,
     scenario.register,
+    gtfs.register,
 ]
 
 

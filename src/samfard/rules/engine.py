@@ -19,9 +19,12 @@ from typing import Protocol
 
 from samfard.errors import RuleError
 from samfard.rules import fardtjanst, sjukresa, transit
+from samfard.rules import public_transport as transit_rules
 from samfard.rules.decision import Decision, RulebookRef
-from samfard.rules.facts import AssessmentRequest, Service, Trip
+from samfard.rules.facts import AssessmentRequest, Mode, Service, Trip
 from samfard.rules.loader import NATIONAL, Rulebook, RulebookSet
+from samfard.rules.public_transport import PublicTransportCheck
+from samfard.rules.schema import SjukresaVersion
 
 Assessor = Callable[[AssessmentRequest, Rulebook], Decision]
 
@@ -58,9 +61,12 @@ def assess(
     rulebooks: RulebookSet,
     *,
     timetable: PublicTransportTimes | None = None,
+    public_transport: PublicTransportCheck | None = None,
 ) -> Decision:
     """Assess one trip under the paying principal's rulebook.
 
+    `public_transport` checks the legs against a timetable within the rulebook's limits
+    before the rules run; its answer becomes a fact of the trip (and of the input hash).
     Raises RuleError when no rulebook or version applies, InputError when a fact the rule
     needs is missing (the message names the field).
     """
@@ -71,6 +77,9 @@ def assess(
             trip, public_transport_departure=departure, public_transport_return=home
         )
         request = dataclasses.replace(request, trip=trip)
+    if public_transport is not None:
+        request = _checked(request, rulebooks, public_transport)
+        trip = request.trip
     assessor = _ASSESSORS.get(trip.service)
     if assessor is None:
         raise RuleError(
@@ -83,6 +92,35 @@ def assess(
         input_summary=input_summary(request),
         input_hash=input_hash(request, decision.rulebooks),
     )
+
+
+def _checked(
+    request: AssessmentRequest, rulebooks: RulebookSet, check: PublicTransportCheck
+) -> AssessmentRequest:
+    """The request with the public-transport check of its legs, when the rulebook in force
+    sets limits, the trip has none yet and public transport fits the traveller's needs."""
+    trip = request.trip
+    if trip.public_transport is not None or not transit_rules.applies(trip):
+        return request
+    if not trip.needs.fits(Mode.PUBLIC_TRANSPORT):
+        return request
+    _, version = _rulebook(rulebooks, trip).version_on(trip.day)
+    if not isinstance(version, SjukresaVersion) or version.public_transport is None:
+        return request
+    legs = check.check(trip, version.public_transport)
+    if legs is None:
+        return request
+    outward = next((leg for leg in legs if leg.direction == "outward"), None)
+    back = next((leg for leg in legs if leg.direction == "return"), None)
+    trip = dataclasses.replace(
+        trip,
+        public_transport=legs,
+        public_transport_departure=trip.public_transport_departure
+        or (outward.leave if outward is not None else None),
+        public_transport_return=trip.public_transport_return
+        or (back.arrive if back is not None else None),
+    )
+    return dataclasses.replace(request, trip=trip)
 
 
 def input_summary(request: AssessmentRequest) -> str:
@@ -106,6 +144,8 @@ def _plain(value: object) -> object:
         return value
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
+    if isinstance(value, float):
+        return repr(value)
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat()
     if isinstance(value, date | time | Decimal):

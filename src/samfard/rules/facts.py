@@ -213,6 +213,12 @@ class Leg:
     destination_place: str | None = None
     nearest_unit_km: Decimal | None = None
     bus_fare_ore: int | None = None
+    # Where the leg starts and ends (lat, lon) and whether depart_at is an appointment to
+    # arrive by (else the time the traveller is ready to leave): the public-transport check
+    # plans on these.
+    origin_point: tuple[float, float] | None = None
+    destination_point: tuple[float, float] | None = None
+    arrive_by: bool = False
 
     def __post_init__(self) -> None:
         _require(
@@ -249,6 +255,20 @@ class Leg:
 
 
 @dataclass(frozen=True)
+class TransitLeg:
+    """The public-transport check of one leg (kollektivtrafik): possible within the
+    rulebook's limits or not, what a person reads ("buss 45 08:05–09:40, 1 byte"), and
+    when the traveller leaves home or is home again."""
+
+    direction: str
+    possible: bool
+    summary: str | None
+    text: str
+    leave: time | None = None
+    arrive: time | None = None
+
+
+@dataclass(frozen=True)
 class Trip:
     """The trip asked for: service, paying principal, legs, purpose and circumstances.
 
@@ -257,7 +277,8 @@ class Trip:
     names the kind of place (care_unit, dental, aids_centre, hospital...) for the record.
     public_transport_departure / _return are the local times the cheapest
     mode would leave home and come back, used for the accommodation rule; a
-    PublicTransportTimes provider may supply them instead.
+    PublicTransportTimes provider may supply them instead, and the public-transport check
+    does when it finds journeys.
     """
 
     service: Service
@@ -276,6 +297,8 @@ class Trip:
     public_transport_departure: time | None = None
     public_transport_return: time | None = None
     distance_to_stop_km: Decimal | None = None
+    # The public-transport check per leg; None when no timetable was asked.
+    public_transport: tuple[TransitLeg, ...] | None = None
 
     def __post_init__(self) -> None:
         _require(bool(self.legs), "a trip needs at least one leg", "trip.legs")

@@ -176,6 +176,20 @@ class Booking(Section):
     max_days_ahead: Annotated[int, Field(ge=1, le=730)] | None = None
 
 
+class PublicTransport(Section):
+    """When a public-transport journey is one the patient can be expected to take: the
+    journey planner's limits (samfard.geo.gtfs.check.Limits). A taxi is paid only when no
+    journey within them exists, or a certificate, decision or permit says the patient
+    cannot travel by public transport."""
+
+    max_transfers: Annotated[int, Field(ge=0, le=5)]
+    max_walk_m: Annotated[int, Field(ge=0, le=5000)]
+    max_travel_time_ratio: Number
+    ratio_floor_min: Minutes = 0
+    arrive_before_min: Minutes = 0
+    max_wait_min: Minutes
+
+
 class RideAlone(Section):
     policy: Literal["allowed", "assessor", "refused"]
 
@@ -216,6 +230,7 @@ class SjukresaVersion(Version):
     ride_alone: RideAlone
     booking: Booking | None = None
     foreign_referrals: tuple[ForeignReferral, ...] = ()
+    public_transport: PublicTransport | None = None
 
 
 class Band(Strict):

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from samfard.errors import InputError
-from samfard.rules import common, sjukresa_fees
+from samfard.rules import common, public_transport, sjukresa_fees
 from samfard.rules.decision import (
     CostObject,
     Decision,
@@ -21,6 +21,7 @@ from samfard.rules.decision import (
 )
 from samfard.rules.facts import (
     MODE_ORDER,
+    VEHICLE_MODES,
     AssessmentRequest,
     Mode,
     TravellerFacts,
@@ -31,6 +32,9 @@ from samfard.rules.ledger import CeilingRule
 from samfard.rules.loader import Rulebook
 from samfard.rules.schema import SjukresaVersion
 from samfard.timeutil import STOCKHOLM
+
+# Modes paid only when the patient cannot travel by public transport (seed 001's rule).
+PUBLIC_TRANSPORT_FIRST = VEHICLE_MODES | {Mode.FLIGHT}
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,7 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
     if cost_object is None:
         _destination(d, version, trip)
     _purpose(d, version, trip.purpose)
-    modes = _choose_mode(d, version, trip)
+    modes = _choose_mode(d, version, request)
     if modes.chosen is not None and modes.rule_index is not None:
         _authorise(d, version, request, modes.chosen, modes.rule_index)
         _claim_deadline(d, version, trip, modes.rule_index)
@@ -200,7 +204,8 @@ def _purpose(d: Draft, version: SjukresaVersion, purpose: str | None) -> None:
         )
 
 
-def _choose_mode(d: Draft, version: SjukresaVersion, trip: Trip) -> _Modes:
+def _choose_mode(d: Draft, version: SjukresaVersion, request: AssessmentRequest) -> _Modes:
+    trip = request.trip
     by_mode = {rule.mode: i for i, rule in enumerate(version.modes)}
     allowed = tuple(m for m in MODE_ORDER if m in by_mode and trip.needs.fits(m))
     if not allowed:
@@ -224,10 +229,17 @@ def _choose_mode(d: Draft, version: SjukresaVersion, trip: Trip) -> _Modes:
             needs=trip.needs,
         )
         return _Modes(allowed, None, None)
+    if allowed[0] is Mode.PUBLIC_TRANSPORT and chosen in PUBLIC_TRANSPORT_FIRST:
+        chosen = public_transport.choose(d, version, request, chosen)
     index = by_mode[chosen]
+    cheapest = allowed[0]
     d.add(
         "mode.chosen",
-        f"{chosen.value}; the cheapest fitting mode is {allowed[0].value}",
+        f"{chosen.value}, the cheapest mode that fits"
+        if chosen is cheapest
+        else f"{chosen.value}; the cheaper {cheapest.value} is set aside as said above"
+        if chosen in PUBLIC_TRANSPORT_FIRST and cheapest is Mode.PUBLIC_TRANSPORT
+        else f"{chosen.value} as asked; the cheapest fitting mode is {cheapest.value}",
         key=f"modes[{index}]",
         source=version.modes[index].source,
         requested=trip.requested_mode,
