@@ -82,7 +82,7 @@ def day_rows(
             Leg.origin_lon,
             Leg.destination_place_id,
             Leg.destination_address,
-        )  # fmt: skip
+        )
         .join(Traveller, Booking.traveller_id == Traveller.id)
         .join(Leg, (Leg.booking_id == Booking.id) & (Leg.seq == 0))  # the outward leg
         .order_by(Booking.id)
