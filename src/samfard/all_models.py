@@ -1,10 +1,13 @@
 """Imports every feature's tables so that `Base.metadata` is complete (for migrations)."""
 
+from samfard import changes as change_models
+from samfard import jobs as job_models
 from samfard.access import models as access_models
 from samfard.booking import models as booking_models
 from samfard.costs import fee_ledger as fee_ledger_models
 from samfard.costs import models as costs_models
 from samfard.dispatch import models as dispatch_models
+from samfard.dispatch.driver import models as driver_models
 from samfard.geo import models as geo_models
 from samfard.principals import models as principals_models
 from samfard.reports import models as reports_models
@@ -12,6 +15,9 @@ from samfard.travellers import models as travellers_models
 
 __all__ = [
     "access_models",
+    "change_models",
+    "driver_models",
+    "job_models",
     "booking_models",
     "fee_ledger_models",
     "costs_models",

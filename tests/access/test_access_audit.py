@@ -162,6 +162,11 @@ NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/reports/monthly"): "aggregates per principal",
     ("GET", "/api/v1/reports/invoice-basis"): "one line per run: costs, no person",
     ("GET", "/api/v1/reports/cost-statement"): "one line per trip key: costs, no person",
+    # Personal, and audited, but only a driver (whose vehicle drives the run) gets a 2xx, and
+    # this walker calls as an administrator: tests/dispatch/test_driver_events.py checks
+    # their audit entries with the driver's own token.
+    ("GET", "/api/v1/driver/run"): "the driver's manifest, audited (see above)",
+    ("POST", "/api/v1/driver/events"): "a report on a booking, audited (see above)",
 }
 
 

@@ -191,6 +191,21 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         Probe("deny", path=ids(run_id=lambda w, k=k: w.runs[k]))  # type: ignore[misc]
         for k in ("shared", "hidden")
     ],
+    ("GET", "/api/v1/driver/run"): [Probe("filter")],
+    ("POST", "/api/v1/driver/events"): [
+        Probe(
+            "deny",
+            body=lambda c, w, k=k: {  # type: ignore[misc]
+                "client_event_id": f"probe-{k}-0001",
+                "run_id": w.runs[k],
+                "kind": "position",
+                "at": "2026-11-30T08:00:00+01:00",
+                "lat": 63.0,
+                "lon": 14.0,
+            },
+        )
+        for k in ("shared", "hidden")
+    ],
     ("POST", "/api/v1/assessments"): [
         Probe("deny", body=trip("anna", "22")),
         Probe("deny", body=trip("anna", "23")),

@@ -21,7 +21,7 @@ from samfard.errors import InputError
 from samfard.geo.traveltime import GeodesicProvider
 from samfard.money import times
 from samfard.reports.scenarios.centre import centre_lines, load_centre, parse_centre, price
-from samfard.reports.scenarios.job import run_scenario_task
+from samfard.reports.scenarios.job import file_of, run_scenario_task
 from samfard.reports.scenarios.render import write_report
 from samfard.reports.scenarios.runner import PrincipalDay, ScenarioRun, run_spec
 from samfard.reports.scenarios.spec import load_spec, parse_spec, with_overrides
@@ -311,15 +311,14 @@ def test_centre_costs_are_priced_from_wage_on_cost_and_volume() -> None:
         parse_centre({"staff": []})
 
 
-def test_a_scenario_job_reports_progress_and_writes_the_report(tmp_path: Path) -> None:
-    """The page's background task: progress only grows, ends at the report, and the
-    files it names are the ones written (the command's outputs)."""
+def test_a_scenario_job_reports_progress_and_returns_the_report(tmp_path: Path) -> None:
+    """The page's background task: progress only grows, and its result carries every
+    file the command writes, the same bytes for the same seed (the PDF in base64)."""
     spec = tmp_path / "small.toml"
     spec.write_text(SMALL, encoding="utf-8")
     seen: list[float] = []
     result = run_scenario_task(
         spec_path=str(spec),
-        output=str(tmp_path / "out"),
         days=None,
         seed=None,
         trips=8,
@@ -327,7 +326,12 @@ def test_a_scenario_job_reports_progress_and_writes_the_report(tmp_path: Path) -
     )
     assert seen == sorted(seen) and len(seen) >= 3
     assert result["title"] == "liten"
-    assert sorted(result["files"]) == sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert "scenario.pdf" in result["files"]
+    (tmp_path / "work").mkdir()
+    run = run_spec(with_overrides(load_spec(spec), trips=8), tmp_path / "work")
+    written = write_report(run, tmp_path / "out")
+    assert sorted(result["names"]) == sorted(p.name for p in written)
+    for path in written:
+        assert file_of(result, path.name) == path.read_bytes(), path.name
+    assert file_of(result, "nope.csv") is None
     with pytest.raises(InputError, match="--trips must be 1 to 5000"):
         with_overrides(load_spec(spec), trips=0)

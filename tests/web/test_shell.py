@@ -31,10 +31,10 @@ def test_navigation_lists_only_pages_the_role_may_open() -> None:
         "/trafik",
     ]
     assert [i.path for i in nav_for(_actor(Role.ANALYST))] == ["/uppfoljning"]
-    assert [i.path for i in nav_for(_actor(Role.DRIVER))] == []
+    assert [i.path for i in nav_for(_actor(Role.DRIVER))] == ["/forare"]
     assert "/admin" in [i.path for i in nav_for(_actor(Role.SYSTEM_ADMIN))]
     assert home_for(_actor(Role.ANALYST)) == "/uppfoljning"
-    assert home_for(_actor(Role.DRIVER)) == "/login"
+    assert home_for(_actor(Role.DRIVER)) == "/forare", "a driver lands on their run"
 
 
 def test_swedish_formats() -> None:

@@ -36,6 +36,7 @@ class Permission(enum.StrEnum):
     PLANS_WRITE = "plans:write"
     RUNS_READ = "runs:read"
     MANIFEST_READ = "manifest:read"
+    STOPS_REPORT = "stops:report"  # a driver's reports from the vehicle (arrived, picked up ...)
     REPORTS_READ = "reports:read"
     TARGETS_WRITE = "targets:write"  # KPI targets and the month's comments on the figures
     AUDIT_READ = "audit:read"
@@ -95,7 +96,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         }
     ),
     Role.CARRIER_DISPATCHER: frozenset({P.PLACES_READ, P.RUNS_READ, P.MANIFEST_READ}),
-    Role.DRIVER: frozenset({P.MANIFEST_READ}),
+    Role.DRIVER: frozenset({P.MANIFEST_READ, P.STOPS_REPORT}),
     Role.ANALYST: frozenset({P.PRINCIPALS_READ, P.REPORTS_READ}),
     Role.TRAVELLER: frozenset({P.PLACES_READ, P.BOOKINGS_READ, P.BOOKINGS_WRITE}),
 }

@@ -17,6 +17,7 @@ from samfard.cli import (
     costs,
     dispatch,
     gtfs,
+    jobs,
     planning,
     reports,
     rules,
@@ -38,6 +39,7 @@ REGISTRARS: list[Registrar] = [
     reports.register,
     scenario.register,
     gtfs.register,
+    jobs.register,
 ]
 
 

@@ -12,10 +12,12 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.dispatch import service
+from samfard.dispatch.driver.api import router as driver_router
 from samfard.dispatch.schemas import ManifestPublic, PlanPublic, PlanSummary, UnservedPublic
 from samfard.schemas_common import RecordId
 
 router = APIRouter(tags=["dispatch"])
+router.include_router(driver_router)
 
 
 @router.get("/plans/{day}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from samfard import events
+from samfard import changes, events
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.dispatch.live import on_transition
@@ -16,6 +16,13 @@ def booking_status_changed(session: Session, event: events.BookingStatusChanged)
     booking = session.get(Booking, event.booking_id)
     if booking is None:  # pragma: no cover - published inside the booking's own transaction
         return
+    changes.announce(
+        session,
+        topic=f"plan:{booking.service_date.isoformat()}",
+        kind=event.current,
+        ref_id=booking.id,
+        at=event.at,
+    )
     on_transition(
         session,
         booking,

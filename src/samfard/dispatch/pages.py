@@ -4,13 +4,13 @@ its progress, and a run's manifest to print.
 
 Reads go through `day_view` (plan scope and masking as in the API); a move goes through
 `moves.move_leg`, which saves only what the verifier accepts; re-planning starts
-`jobs.replan_day_task` on the application's job board and the page polls its progress
-with htmx. Read-only at phone width: the timeline and tables scroll sideways.
+a "replan" job (samfard.jobs: a thread on SQLite, a worker on PostgreSQL) and the page
+polls its progress, stored in the database, with htmx. Read-only at phone width: the
+timeline and tables scroll sideways.
 """
 
 from __future__ import annotations
 
-import threading
 from datetime import date, datetime
 from typing import Annotated
 
@@ -18,12 +18,14 @@ from fastapi import Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session, sessionmaker
 
+from samfard import jobs
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.dispatch import day_view as views
-from samfard.dispatch.jobs import JobBoard, JobRecord, replan_day_task
+from samfard.dispatch.jobs import REPLAN
 from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.run_sheet import run_sheet
 from samfard.errors import DomainError, InputError
@@ -34,18 +36,7 @@ from samfard.web.templating import render
 
 router = page_router()
 
-REPLAN = "replan"
 REPLAN_SECONDS = (5, 10, 30, 60)
-_board_lock = threading.Lock()
-
-
-def job_board(request: Request) -> JobBoard:
-    """The application's job board, made on first use."""
-    with _board_lock:
-        board: JobBoard | None = getattr(request.app.state, "jobs", None)
-        if board is None:
-            board = request.app.state.jobs = JobBoard()
-    return board
 
 
 def _day_page(
@@ -56,10 +47,11 @@ def _day_page(
     now: datetime,
     *,
     moved: str | None = None,
-    job: JobRecord | None = None,
+    job: jobs.Job | None = None,
 ) -> Response:
     view = views.day_view(session=session, day=day, actor=actor, now=now)
-    board = job_board(request)
+    with transaction(session):
+        job = job or jobs.active(session, REPLAN, day.isoformat())
     return render(
         request,
         "dispatch/day.html",
@@ -67,7 +59,7 @@ def _day_page(
             "day": day,
             "view": view,
             "moved": moved,
-            "job": job or board.running(REPLAN, day.isoformat()),
+            "job": job,
             "replan_seconds": REPLAN_SECONDS,
             "may_change": views.may_change_plans(actor),
             "vehicle_types": views.VEHICLE_TYPES_SV,
@@ -90,10 +82,8 @@ def traffic_page(
     day = datum or views.default_day(session, now.astimezone(STOCKHOLM).date())
     job = None
     if jobb:
-        try:
-            job = job_board(request).get(jobb)
-        except DomainError:
-            job = None
+        with transaction(session):
+            job = session.get(jobs.Job, jobb)
     return _day_page(request, session, actor, day, now, moved=flyttad, job=job)
 
 
@@ -180,6 +170,7 @@ def _sv_move_refusal(error: DomainError) -> str:
 @router.post("/trafik/planera")
 def replan(
     request: Request,
+    session: SessionDep,
     now: NowDep,
     settings: SettingsDep,
     actor: Annotated[Actor, require(P.PLANS_WRITE)],
@@ -194,20 +185,20 @@ def replan(
     if actor.user_id is None:
         raise InputError("only a signed-in user can re-plan from the page", field="user")
     sessions: sessionmaker[Session] = request.app.state.sessionmaker
-    user_id = actor.user_id
-    job = job_board(request).start(
-        REPLAN,
-        datum.isoformat(),
-        actor.username,
-        lambda report: replan_day_task(
-            sessions=sessions,
-            user_id=user_id,
-            day=datum.isoformat(),
-            time_limit_s=float(sekunder),
-            now=now.isoformat(),
-            osrm_url=settings.osrm_url,
-            report=report,
-        ),
+    job = jobs.start(
+        session=session,
+        sessions=sessions,
+        kind=REPLAN,
+        subject=datum.isoformat(),
+        args={
+            "user_id": actor.user_id,
+            "day": datum.isoformat(),
+            "time_limit_s": float(sekunder),
+            "now": now.isoformat(),
+            "osrm_url": settings.osrm_url,
+        },
+        started_by=actor.username,
+        now=now,
     )
     if is_htmx(request):
         return render(request, "dispatch/_job.html", {"job": job, "day": datum})
@@ -220,11 +211,13 @@ def replan(
 @router.get("/trafik/jobb/{job_id}")
 def job_progress(
     request: Request,
+    session: SessionDep,
     job_id: Annotated[str, Path(max_length=64)],
     actor: Annotated[Actor, require(P.PLANS_READ)],
 ) -> Response:
     """A job's progress as a fragment htmx swaps in every second while it runs."""
-    job = job_board(request).get(job_id)
+    with transaction(session):
+        job = jobs.get(session, job_id)
     context = {"job": job, "day": date.fromisoformat(job.subject)}
     return render(request, "dispatch/_job.html", context)
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from samfard import changes
 from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
@@ -148,6 +149,7 @@ def plan_day(
                 field="date",
             ) from error
         _update_statuses(session, day_p, solution, actor=actor, now=now, version=plan_run.version)
+        changes.announce(session, topic=f"plan:{day.isoformat()}", kind="planned", at=now)
         session.flush()
         return _outcome(plan_run, day_p, solution)
 

@@ -3,39 +3,38 @@ background job with its progress, then read the report in the page and download 
 HTML, PDF and CSV.
 
 The SPECs offered are the TOML files of `Settings.scenario_dir` (the repository's
-`scenarios/`). A run plans and settles synthetic demo days in throwaway databases
-(`reports.scenarios.job.run_scenario_task`, the same runner as `samfard scenario`), so it
-reads no traveller and writes nothing to the configured database; the report's files
-are kept in a temporary folder for as long as the job board remembers the job. Report
-readers (REPORTS_READ) may run and read scenarios; one scenario runs at a time.
+`scenarios/`). A run is a job of `samfard.jobs` (a worker on PostgreSQL, a thread on
+SQLite) that plans and settles synthetic demo days in throwaway databases
+(`reports.scenarios.job.run_scenario_task`, the same runner as `samfard scenario`): it
+reads no traveller and writes nothing but its job row, whose result holds the report's
+files. Report readers (REPORTS_READ) may run and read scenarios; one runs at a time.
 """
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Form, Query, Request
 from fastapi import Path as PathParam
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session, sessionmaker
 
+from samfard import jobs
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.deps import SettingsDep
-from samfard.dispatch.jobs import JobRecord
-from samfard.dispatch.pages import job_board
+from samfard.db import transaction
+from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, NotFound
-from samfard.reports.scenarios.job import Progress, run_scenario_task
+from samfard.reports.scenarios.job import SCENARIO, file_of
 from samfard.reports.scenarios.spec import MAX_DAYS, MAX_TRIPS, load_spec
 from samfard.web.shell import FormErrors, page_router
 from samfard.web.templating import render
 
 router = page_router()
 
-SCENARIO = "scenario"
-ONE_AT_A_TIME = "centralen"  # the job board's subject: one scenario run at a time
+ONE_AT_A_TIME = "centralen"  # the jobs' subject: one scenario run at a time
 MEDIA = {
     ".html": "text/html; charset=utf-8",
     ".pdf": "application/pdf",
@@ -59,7 +58,7 @@ def _page(
     request: Request,
     settings_dir: Path,
     *,
-    job: JobRecord | None = None,
+    job: jobs.Job | None = None,
     errors: FormErrors | None = None,
     form: dict[str, str] | None = None,
 ) -> Response:
@@ -80,12 +79,13 @@ def _page(
 @router.get("/uppfoljning/scenario")
 def scenario_page(
     request: Request,
+    session: SessionDep,
     settings: SettingsDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
     jobb: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """The form, and the job named by `jobb` (running, or done with its report)."""
-    job = _scenario_job(request, jobb) if jobb else None
+    job = _scenario_job(session, jobb) if jobb else None
     return _page(request, settings.scenario_dir, job=job)
 
 
@@ -108,6 +108,8 @@ def _whole(
 @router.post("/uppfoljning/scenario")
 def start_scenario(
     request: Request,
+    session: SessionDep,
+    now: NowDep,
     settings: SettingsDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
     spec: Annotated[str, Form(max_length=200)] = "",
@@ -126,21 +128,28 @@ def start_scenario(
     if errors:
         form = {"spec": spec, "dagar": dagar, "fro": fro, "resor": resor}
         return _page(request, settings.scenario_dir, errors=errors, form=form)
-    spec_path = str((settings.scenario_dir / spec).resolve())
-
-    def work(report: Progress) -> dict[str, Any]:
-        output = tempfile.mkdtemp(prefix="samfard-scenario-report-")
-        return {"folder": output} | run_scenario_task(
-            spec_path=spec_path, output=output, days=days, seed=seed, trips=trips, report=report
-        )
-
-    job = job_board(request).start(SCENARIO, ONE_AT_A_TIME, actor.username, work)
+    sessions: sessionmaker[Session] = request.app.state.sessionmaker
+    job = jobs.start(
+        session=session,
+        sessions=sessions,
+        kind=SCENARIO,
+        subject=ONE_AT_A_TIME,
+        args={
+            "spec_path": str((settings.scenario_dir / spec).resolve()),
+            "days": days,
+            "seed": seed,
+            "trips": trips,
+        },
+        started_by=actor.username,
+        now=now,
+    )
     target = request.url_for("scenario_page").include_query_params(jobb=job.id)
     return RedirectResponse(str(target), status_code=303)
 
 
-def _scenario_job(request: Request, job_id: str) -> JobRecord:
-    job = job_board(request).get(job_id)
+def _scenario_job(session: Session, job_id: str) -> jobs.Job:
+    with transaction(session):
+        job = jobs.get(session, job_id)
     if job.kind != SCENARIO:
         raise NotFound(f"no scenario job {job_id}", field="jobb")
     return job
@@ -149,32 +158,34 @@ def _scenario_job(request: Request, job_id: str) -> JobRecord:
 @router.get("/uppfoljning/scenario/jobb/{job_id}")
 def scenario_progress(
     request: Request,
+    session: SessionDep,
     job_id: Annotated[str, PathParam(max_length=64)],
     actor: Annotated[Actor, require(P.REPORTS_READ)],
 ) -> Response:
     """A run's progress as a fragment htmx swaps in every second while it runs."""
-    return render(request, "reports/_scenario_job.html", {"job": _scenario_job(request, job_id)})
+    job = _scenario_job(session, job_id)
+    return render(request, "reports/_scenario_job.html", {"job": job})
 
 
 @router.get("/uppfoljning/scenario/jobb/{job_id}/{name}")
 def scenario_file(
-    request: Request,
+    session: SessionDep,
     job_id: Annotated[str, PathParam(max_length=64)],
     name: Annotated[str, PathParam(max_length=64)],
     actor: Annotated[Actor, require(P.REPORTS_READ)],
 ) -> Response:
     """One file of a finished run's report (only the names the run wrote)."""
-    job = _scenario_job(request, job_id)
-    result = job.result or {}
-    if job.state != "done" or name not in result.get("files", ()):
+    job = _scenario_job(session, job_id)
+    content = file_of(job.result or {}, name) if job.state == "done" else None
+    if content is None:
         raise NotFound(f"job {job_id} has no file {name!r}", field="name")
-    path = Path(str(result["folder"])) / name
-    download = path.suffix != ".html"
-    return FileResponse(
-        path,
-        media_type=MEDIA.get(path.suffix, "application/octet-stream"),
-        filename=name if download else None,
-        content_disposition_type="attachment" if download else "inline",
+    suffix = Path(name).suffix
+    headers = (
         # The HTML report is shown in the page's frame: this site may frame it, no other.
-        headers=None if download else {"X-Frame-Options": "SAMEORIGIN"},
+        {"X-Frame-Options": "SAMEORIGIN"}
+        if suffix == ".html"
+        else {"Content-Disposition": f'attachment; filename="{name}"'}
+    )
+    return Response(
+        content, media_type=MEDIA.get(suffix, "application/octet-stream"), headers=headers
     )

@@ -12,7 +12,9 @@ from samfard.access.admin_pages import router as admin_pages
 from samfard.access.pages import router as access_pages
 from samfard.booking.assessment_pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
+from samfard.dispatch.driver.pages import router as driver_pages
 from samfard.dispatch.pages import router as dispatch_pages
+from samfard.dispatch.stream import router as stream_pages
 from samfard.reports.pages import router as report_pages
 from samfard.reports.scenario_pages import router as scenario_pages
 from samfard.travellers.pages import router as traveller_pages
@@ -26,6 +28,8 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     admin_pages,
     assessment_pages,
     dispatch_pages,
+    driver_pages,
+    stream_pages,
     report_pages,
     scenario_pages,
 )

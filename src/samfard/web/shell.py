@@ -32,6 +32,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/resenarer", "Resenärer", P.TRAVELLERS_READ),
     NavItem("/bedomning", "Bedömning", P.ASSESSMENTS_DECIDE),
     NavItem("/trafik", "Trafik", P.PLANS_READ),
+    NavItem("/forare", "Min körning", P.STOPS_REPORT),
     NavItem("/uppfoljning", "Uppföljning", P.REPORTS_READ),
     NavItem("/admin", "Administration", P.USERS_ADMIN),
 )

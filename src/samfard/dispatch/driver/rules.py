@@ -1,0 +1,99 @@
+"""Which report may follow which at one stop (pure: plain data in, an error or nothing out).
+
+A stop is identified across plan versions by its leg and its kind (pickup or dropoff). At a
+pickup the driver reports Framme (arrived), then Hämtad (picked up) or Uteblev (no-show); at
+a drop-off Framme, then Lämnad (dropped off). A stop is finished once; nothing happens at a
+drop-off before the traveller was picked up; and a report may not be dated before the one it
+follows, so a replayed queue that arrives out of order is refused with what to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from samfard.errors import Conflict, InputError
+from samfard.timeutil import STOCKHOLM
+
+STOP_KINDS = ("arrived", "picked_up", "no_show", "dropped_off")
+POSITION = "position"
+ALLOWED_AT: dict[str, frozenset[str]] = {
+    "pickup": frozenset({"arrived", "picked_up", "no_show"}),
+    "dropoff": frozenset({"arrived", "dropped_off"}),
+}
+FINISHING = frozenset({"picked_up", "no_show", "dropped_off"})
+SV = {
+    "arrived": "Framme",
+    "picked_up": "Hämtad",
+    "no_show": "Uteblev",
+    "dropped_off": "Lämnad",
+    "position": "Position",
+}
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A report already stored for a stop (or for the pickup of the same leg)."""
+
+    kind: str
+    at: datetime
+
+
+def _clock(at: datetime) -> str:
+    return at.astimezone(STOCKHOLM).strftime("%H:%M:%S")
+
+
+def check_report(
+    *,
+    stop_kind: str,
+    kind: str,
+    at: datetime,
+    here: Sequence[Reported],
+    pickup: Sequence[Reported],
+) -> None:
+    """Refuse a report that cannot follow what was reported at this stop (`here`) and, at a
+    drop-off, at the same leg's pickup (`pickup`): 422 for a report the stop never takes,
+    409 for one that clashes with the stored reports."""
+    if kind not in ALLOWED_AT[stop_kind]:
+        takes = " or ".join(sorted(ALLOWED_AT[stop_kind]))
+        raise InputError(f"a {stop_kind} stop takes {takes}, not {kind}", field="kind")
+    for done in here:
+        if done.kind in FINISHING:
+            raise Conflict(
+                f"this {stop_kind} was already reported {done.kind} at {_clock(done.at)}; "
+                "a stop is finished once",
+                field="kind",
+            )
+        if done.kind == kind:
+            raise Conflict(
+                f"this {stop_kind} was already reported {kind} at {_clock(done.at)}", field="kind"
+            )
+        if at < done.at:
+            raise Conflict(
+                f"out of order: {kind} at {_clock(at)} is before {done.kind} at "
+                f"{_clock(done.at)}, already reported for this stop",
+                field="at",
+            )
+    if stop_kind == "dropoff":
+        _check_on_board(kind, at, pickup)
+
+
+def _check_on_board(kind: str, at: datetime, pickup: Sequence[Reported]) -> None:
+    picked = next((p for p in pickup if p.kind == "picked_up"), None)
+    if any(p.kind == "no_show" for p in pickup):
+        raise Conflict(
+            "the traveller did not show up at the pickup of this trip; there is nobody to drop off",
+            field="kind",
+        )
+    if picked is None:
+        raise Conflict(
+            f"{kind} at a drop-off before the traveller was picked up: report picked_up at "
+            "the pickup first",
+            field="kind",
+        )
+    if at < picked.at:
+        raise Conflict(
+            f"out of order: {kind} at {_clock(at)} is before the pickup at {_clock(picked.at)}",
+            field="at",
+        )

@@ -1,0 +1,184 @@
+// The driver's page: every press becomes a report with an id made here, queued in
+// localStorage and sent in order whenever there is a connection. The server stores a
+// report once per id, so sending one again after a lost answer is harmless.
+(function () {
+  "use strict";
+  const root = document.getElementById("forare");
+  if (!root || !root.dataset.run) return;
+  const KEY = "samfard.forare.ko";
+  const REFUSED = "samfard.forare.avvisade";
+  const POSITION_EVERY_MS = 60000;
+  const status = document.getElementById("anslutning");
+  const baseline = status.textContent;
+  let sending = false;
+
+  function load(key) {
+    try { return JSON.parse(localStorage.getItem(key) || "[]"); } catch (e) { return []; }
+  }
+  function save(key, list) { localStorage.setItem(key, JSON.stringify(list)); }
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
+  }
+  function csrf() {
+    const match = document.cookie.match(/(?:^|; )samfard_csrf=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : "";
+  }
+  function clock(iso) {
+    return new Date(iso).toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  }
+
+  function show() {
+    const queue = load(KEY);
+    const list = document.getElementById("ko");
+    list.replaceChildren();
+    queue.forEach(function (event) {
+      const item = document.createElement("li");
+      item.textContent = event.label + " (" + clock(event.at) + ")";
+      list.appendChild(item);
+    });
+    document.getElementById("ko-antal").textContent = String(queue.length);
+    const refused = document.getElementById("avvisade");
+    refused.replaceChildren();
+    load(REFUSED).forEach(function (text) {
+      const item = document.createElement("li");
+      item.textContent = text;
+      refused.appendChild(item);
+    });
+    queue.forEach(function (event) {
+      const stop = event.stop_id && document.getElementById("stopp-" + event.stop_id);
+      if (stop && !stop.querySelector(".pending")) {
+        const note = document.createElement("p");
+        note.className = "pending";
+        note.textContent = "Väntar på att skickas";
+        stop.appendChild(note);
+      }
+    });
+  }
+
+  function online(isOnline) {
+    status.classList.toggle("offline", !isOnline);
+    const waiting = load(KEY).length;
+    const reports = waiting === 1 ? "1 rapport väntar" : waiting + " rapporter väntar";
+    status.textContent = isOnline ? baseline : "Ingen anslutning: " + reports + " och skickas när anslutningen är tillbaka.";
+  }
+
+  function enqueue(event) {
+    const queue = load(KEY);
+    if (event.kind === "position") {
+      // Only the newest unsent position matters.
+      for (let i = queue.length - 1; i >= 0; i--) if (queue[i].kind === "position") queue.splice(i, 1);
+    }
+    queue.push(event);
+    save(KEY, queue);
+    show();
+    flush();
+  }
+
+  async function refresh() {
+    const answer = await fetch("/forare?del=stopp", { headers: { "HX-Request": "true" } });
+    if (answer.ok) {
+      document.getElementById("stopp").innerHTML = await answer.text();
+      show();
+    }
+  }
+
+  async function flush() {
+    if (sending) return;
+    sending = true;
+    let sent = 0;
+    try {
+      while (load(KEY).length > 0) {
+        const event = load(KEY)[0];
+        const body = Object.assign({}, event);
+        delete body.label;
+        let answer;
+        try {
+          answer = await fetch("/api/v1/driver/events", {
+            method: "POST",
+            headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+            body: JSON.stringify(body),
+          });
+        } catch (e) {
+          online(false);
+          return;
+        }
+        if (answer.status >= 500 || answer.status === 429 || answer.status === 401) {
+          online(answer.status !== 401);
+          return;
+        }
+        if (!answer.ok) {
+          const problem = await answer.json().catch(function () { return {}; });
+          const refused = load(REFUSED);
+          refused.push(event.label + " (" + clock(event.at) + ") sparades inte: " + (problem.detail || answer.status));
+          save(REFUSED, refused);
+        }
+        save(KEY, load(KEY).filter(function (e) { return e.client_event_id !== event.client_event_id; }));
+        sent += 1;
+      }
+      online(true);
+    } finally {
+      sending = false;
+      show();
+      if (sent > 0) refresh().catch(function () { online(false); });
+    }
+  }
+
+  root.addEventListener("submit", function (submitted) {
+    const form = submitted.target.closest("form.report");
+    if (!form) return;
+    submitted.preventDefault();
+    const data = new FormData(form);
+    const stop = form.closest(".stop");
+    const kind = String(data.get("kind"));
+    // Pressed once: the report is queued and the button would only repeat it; after
+    // Hämtad, Uteblev or Lämnad the stop is finished and takes no more reports.
+    const finished = kind === "picked_up" || kind === "no_show" || kind === "dropped_off";
+    (finished ? stop.querySelectorAll("form.report") : [form]).forEach(function (f) { f.remove(); });
+    const next = stop.querySelector("form.report button");
+    (next || stop.querySelector("h3")).focus();
+    enqueue({
+      client_event_id: newId(),
+      run_id: Number(data.get("run_id")),
+      stop_id: Number(data.get("stop_id")),
+      kind: kind,
+      at: new Date().toISOString(),
+      label: form.querySelector("button").dataset.label,
+    });
+  });
+
+  if (navigator.geolocation) {
+    let last = 0;
+    navigator.geolocation.watchPosition(function (where) {
+      if (Date.now() - last < POSITION_EVERY_MS) return;
+      last = Date.now();
+      enqueue({
+        client_event_id: newId(),
+        run_id: Number(root.dataset.run),
+        kind: "position",
+        at: new Date(where.timestamp || Date.now()).toISOString(),
+        lat: Math.round(where.coords.latitude * 1e5) / 1e5,
+        lon: Math.round(where.coords.longitude * 1e5) / 1e5,
+        label: "Position",
+      });
+    }, function () { /* position not allowed: the page works without it */ }, { enableHighAccuracy: false, maximumAge: 30000 });
+  }
+
+  window.addEventListener("online", flush);
+  window.addEventListener("offline", function () { online(false); });
+  setInterval(flush, 15000);
+
+  // Changes from elsewhere (the controller moved a stop, another device reported) arrive
+  // as server-sent events; the stop list is fetched again when nothing waits to be sent.
+  if (window.EventSource) {
+    const stream = new EventSource("/forare/strom");
+    stream.addEventListener("change", function () {
+      if (load(KEY).length === 0) refresh().catch(function () { online(false); });
+    });
+  }
+
+  show();
+  flush();
+})();

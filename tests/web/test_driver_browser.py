@@ -1,0 +1,193 @@
+"""The driver's page /forare in Chromium at phone width: today's run, the buttons, a queue
+that survives a lost connection and is sent once when it returns, and the traffic page
+told of the reports by server-sent events."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from browser_harness import (
+    PASSWORD,
+    ConsoleErrors,
+    LiveServer,
+    assert_no_axe_violations,
+    login,
+    reader_engine,
+    screenshot,
+    serve,
+)
+from playwright.sync_api import Browser, expect
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import SYSTEM
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.booking.models import Booking
+from samfard.costs.service import load_contract_files
+from samfard.db import make_engine, upgrade
+from samfard.demo.generator import generate_day
+from samfard.demo.loader import load_day
+from samfard.dispatch import store
+from samfard.dispatch.driver.models import StopEvent
+from samfard.dispatch.fleet import load_demo_fleet
+from samfard.dispatch.service import plan_day
+from samfard.reference import load_reference_data
+from samfard.timeutil import STOCKHOLM
+
+PHONE = {"viewport": {"width": 390, "height": 844}}
+
+
+@pytest.fixture(scope="module")
+def today_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A server whose plan is today's (a driver sees only today's run) and one driver for
+    the vehicle of its first run, plus a controller."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('driver') / 'samfard.sqlite3'}"
+    now = datetime.now(STOCKHOLM)
+    day = now.date()
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        load_reference_data(session=session)
+        load_day(session=session, demo=generate_day(day, seed=3, trips=30))
+        load_demo_fleet(session, scale=0.2)
+        session.commit()
+        load_contract_files(session)
+        plan_day(session=session, day=day, actor=SYSTEM, now=now, time_limit_s=1, seed=3)
+        plan = store.latest_plan(session, day)
+        assert plan is not None and plan.runs
+        run = max(plan.runs, key=lambda r: len(r.stops))
+        create_user(
+            session=session,
+            username="driver",
+            password=PASSWORD,
+            role=Role.DRIVER,
+            now=now,
+            principal_codes=["*"],
+            carrier_id=run.vehicle.carrier_id,
+            vehicle_id=run.vehicle_id,
+        )
+        create_user(
+            session=session,
+            username="controller",
+            password=PASSWORD,
+            role=Role.OPERATOR,
+            now=now,
+            principal_codes=["*"],
+        )
+    engine.dispose()
+    yield from serve(url, day)
+
+
+def _stored(server: LiveServer) -> list[tuple[str, str, int | None]]:
+    engine = reader_engine(server.database_url)
+    with Session(engine) as session:
+        rows = session.execute(
+            select(StopEvent.client_event_id, StopEvent.kind, StopEvent.stop_id).order_by(
+                StopEvent.id
+            )
+        ).all()
+    engine.dispose()
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def test_driver_reports_offline_and_the_queue_is_sent_once_when_back(
+    browser: Browser, today_server: LiveServer
+) -> None:
+    page = login(browser, today_server, "driver", **PHONE)
+    errors = ConsoleErrors(page)
+    page.goto(today_server.url("/forare"))
+    expect(page.get_by_role("heading", name="Min körning", exact=False)).to_be_visible()
+    assert_no_axe_violations(page)
+    screenshot(page, "driver-run")
+    first = page.locator("li.stop-pickup").first
+    stop_id = int((first.get_attribute("id") or "").removeprefix("stopp-"))
+
+    # Online: Framme is stored at once and the list shows it.
+    first.get_by_role("button", name="Framme").click()
+    expect(page.locator(f"#stopp-{stop_id} .reported")).to_contain_text("Framme")
+    assert [k for _, k, _ in _stored(today_server)] == ["arrived"]
+
+    # Offline: Hämtad waits in the queue, shown on the page, and survives a reload.
+    page.context.set_offline(True)
+    page.locator(f"#stopp-{stop_id}").get_by_role("button", name="Hämtad").press("Enter")
+    expect(page.locator("#ko li")).to_have_count(1)
+    expect(page.locator(f"#stopp-{stop_id} form.report")).to_have_count(0)  # finished: no Uteblev
+    expect(page.locator("#ko-antal")).to_have_text("1")
+    expect(page.locator("#anslutning")).to_contain_text("Ingen anslutning")
+    assert_no_axe_violations(page)
+    screenshot(page, "driver-offline-queue")
+    assert len(_stored(today_server)) == 1, "nothing reaches the server while offline"
+    queued = page.evaluate("() => JSON.parse(localStorage.getItem('samfard.forare.ko'))")
+    assert [e["kind"] for e in queued] == ["picked_up"]
+
+    # Back online: the queue is sent in order, once, and the page shows the stop done.
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(page.locator("#ko li")).to_have_count(0)
+    expect(page.locator(f"#stopp-{stop_id} .reported")).to_contain_text("Hämtad")
+    stored = _stored(today_server)
+    assert [k for _, k, _ in stored] == ["arrived", "picked_up"]
+    assert stored[1][0] == queued[0]["client_event_id"]
+
+    # Replaying the same queued report again (a lost answer) stores nothing new.
+    again = page.evaluate(
+        """async (event) => {
+            const csrf = document.cookie.match(/samfard_csrf=([^;]+)/)[1];
+            const answer = await fetch('/api/v1/driver/events', {method: 'POST',
+                headers: {'Content-Type': 'application/json', 'X-CSRF-Token': csrf},
+                body: JSON.stringify(event)});
+            return answer.status;
+        }""",
+        {k: v for k, v in queued[0].items() if k != "label"},
+    )
+    assert again == 200
+    assert len(_stored(today_server)) == 2
+    engine = reader_engine(today_server.database_url)
+    with Session(engine) as session:
+        booking_id = session.scalar(
+            select(StopEvent.booking_id).where(StopEvent.stop_id == stop_id)
+        )
+        status = session.scalar(select(Booking.status).where(Booking.id == booking_id))
+        count = session.scalar(select(func.count()).select_from(StopEvent))
+    engine.dispose()
+    assert status == "in_progress" and count == 2
+    screenshot(page, "driver-after-sync")
+    errors.messages = [m for m in errors.messages if "ERR_INTERNET_DISCONNECTED" not in m]
+    errors.assert_none()
+
+
+def test_the_traffic_page_hears_a_drivers_report_by_server_sent_events(
+    browser: Browser, today_server: LiveServer
+) -> None:
+    controller = login(browser, today_server, "controller")
+    controller.goto(today_server.url(f"/trafik?datum={today_server.day.isoformat()}"))
+    expect(controller.locator("#trafik-live")).to_have_text("")
+    driver = login(browser, today_server, "driver", **PHONE)
+    driver.goto(today_server.url("/forare"))
+    driver.locator("li.stop:not(.stop-done) form.report button").first.click()
+    expect(controller.locator("#trafik-live")).to_contain_text("Uppdaterad", timeout=15_000)
+    assert_no_axe_violations(controller)
+
+
+def test_the_page_reports_the_vehicles_position_when_the_browser_allows_it(
+    browser: Browser, today_server: LiveServer
+) -> None:
+    where = {"latitude": 63.17912, "longitude": 14.63577}
+    page = login(
+        browser, today_server, "driver", permissions=["geolocation"], geolocation=where, **PHONE
+    )
+    page.goto(today_server.url("/forare"))
+    for _ in range(100):
+        engine = reader_engine(today_server.database_url)
+        with Session(engine) as session:
+            found = session.execute(
+                select(StopEvent.lat, StopEvent.lon).where(StopEvent.kind == "position")
+            ).first()
+        engine.dispose()
+        if found is not None:
+            break
+        page.wait_for_timeout(100)
+    assert found is not None and tuple(found) == (63.17912, 14.63577)
