@@ -6,6 +6,14 @@ the plan holds N requests, the next `--probes` requests are each inserted into t
 plan and timed (not kept), so every measurement at N is against a plan of exactly N. Each
 probe's answer is checked by the verifier outside the timing.
 
+Side by side, per probe: the compiled core with the day's cache (`native_*`, as a booking
+desk process keeps it: the core's copy of the day is brought up to date with what changed,
+then chooses), the compiled core without a cache (`native_cold_*`: the whole day crosses
+into C++ on every call, as `dispatch.live` does today, since it rebuilds the problem from
+the database per booking), and the Python screening with its cache (`python_*`) and
+without (`python_cold_*`), today's path before the core. Wall time and this process's CPU
+time: the machine is shared, so CPU time is what one insertion costs.
+
     .venv/bin/python benchmarks/insertion_latency.py
     .venv/bin/python benchmarks/insertion_latency.py --sizes 100,500 --probes 50
 """
@@ -26,7 +34,13 @@ from pathlib import Path
 
 from samfard.demo.generator import generate_day
 from samfard.geo.traveltime import GeodesicProvider
-from samfard.planning.insertion import Insertion, ScreeningCache, insert, with_request
+from samfard.planning.insertion import (
+    Insertion,
+    InsertionSettings,
+    ScreeningCache,
+    insert,
+    with_request,
+)
 from samfard.planning.model import Problem, Solution, Unserved
 from samfard.planning.verifier import verify
 
@@ -36,9 +50,13 @@ from service_day import DayProblem, build_problems  # noqa: E402
 RESULTS = Path(__file__).resolve().parent / "results"
 FIELDS = (
     "planned", "vehicles", "locations", "probes", "inserted", "refused",
-    "p50_ms", "p95_ms", "max_ms", "cpu_p50_ms", "cpu_p95_ms",
-    "cached_p50_ms", "cached_p95_ms", "cached_cpu_p95_ms", "build_s",
+    "native_p50_ms", "native_p95_ms", "native_max_ms", "native_cpu_p50_ms", "native_cpu_p95_ms",
+    "native_cold_p50_ms", "native_cold_p95_ms", "native_cold_cpu_p95_ms",
+    "python_p50_ms", "python_p95_ms", "python_cpu_p95_ms",
+    "python_cold_p50_ms", "python_cold_p95_ms", "python_cold_cpu_p95_ms",
+    "cheaper", "dearer", "build_s",
 )  # fmt: skip
+PYTHON = InsertionSettings(engine="python")
 
 
 def _timed(call: Callable[[], object]) -> tuple[object, float, float]:
@@ -49,14 +67,14 @@ def _timed(call: Callable[[], object]) -> tuple[object, float, float]:
 
 
 def _pct(values: list[float], p: int) -> str:
-    return f"{statistics.quantiles(values, n=20)[p // 5 - 1]:.1f}"
+    return f"{statistics.quantiles(values, n=20)[p // 5 - 1]:.2f}"
 
 
 def measure(day: DayProblem, sizes: list[int], probes: int) -> list[dict[str, str]]:
     requests = {r.id: r for r in day.problem.requests}
     problem: Problem = day.problem
     solution = Solution((), tuple(Unserved(rid, "not yet booked") for rid in requests))
-    cache = ScreeningCache()
+    cache, python_cache = ScreeningCache(), ScreeningCache()
     planned = 0
     queue = list(day.booking_order)
     rows = []
@@ -71,39 +89,49 @@ def measure(day: DayProblem, sizes: list[int], probes: int) -> list[dict[str, st
         if planned < size:
             print(f"only {planned} of {size} could be planned; stopping", file=sys.stderr)
             break
-        wall, cpu, cached_wall, cached_cpu, inserted = [], [], [], [], 0
+        times: dict[str, list[float]] = {}
+        inserted = cheaper = dearer = 0
         for rid in queue[:probes]:
             request = requests[rid]
-            result, w, c = _timed(partial(insert, problem, solution, request))
-            again, cw, cc = _timed(partial(insert, problem, solution, request, cache=cache))
-            assert again == result, "the cache changed an answer"
-            wall.append(w)
-            cpu.append(c)
-            cached_wall.append(cw)
-            cached_cpu.append(cc)
+            calls = {
+                "native": partial(insert, problem, solution, request, cache=cache),
+                "native_cold": partial(insert, problem, solution, request),
+                "python": partial(insert, problem, solution, request, PYTHON, python_cache),
+                "python_cold": partial(insert, problem, solution, request, PYTHON),
+            }
+            answers = {}
+            for name, call in calls.items():
+                answers[name], wall, cpu = _timed(call)
+                times.setdefault(name, []).append(wall)
+                times.setdefault(name + "_cpu", []).append(cpu)
+            result = answers["native"]
+            assert answers["native_cold"] == result, "the cache changed an answer"
+            assert answers["python_cold"] == answers["python"], "the cache changed an answer"
             if isinstance(result, Insertion):
                 inserted += 1
                 report = verify(with_request(problem, result.request), result.solution)
                 assert report.ok, report.violations[:3]
-        rows.append(
-            {
-                "planned": str(planned),
-                "vehicles": str(len(problem.vehicles)),
-                "locations": str(problem.location_count()),
-                "probes": str(len(wall)),
-                "inserted": str(inserted),
-                "refused": str(len(wall) - inserted),
-                "p50_ms": _pct(wall, 50),
-                "p95_ms": _pct(wall, 95),
-                "max_ms": f"{max(wall):.1f}",
-                "cpu_p50_ms": _pct(cpu, 50),
-                "cpu_p95_ms": _pct(cpu, 95),
-                "cached_p50_ms": _pct(cached_wall, 50),
-                "cached_p95_ms": _pct(cached_wall, 95),
-                "cached_cpu_p95_ms": _pct(cached_cpu, 95),
-                "build_s": f"{time.perf_counter() - started:.1f}",
-            }
-        )
+                slow = answers["python"]
+                if isinstance(slow, Insertion):
+                    cheaper += result.added_cost < slow.added_cost - 1e-6
+                    dearer += result.added_cost > slow.added_cost + 1e-6
+        row = {
+            "planned": str(planned),
+            "vehicles": str(len(problem.vehicles)),
+            "locations": str(problem.location_count()),
+            "probes": str(len(times["native"])),
+            "inserted": str(inserted),
+            "refused": str(len(times["native"]) - inserted),
+            "native_max_ms": f"{max(times['native']):.2f}",
+            "cheaper": str(cheaper),
+            "dearer": str(dearer),
+            "build_s": f"{time.perf_counter() - started:.1f}",
+        }
+        for name in ("native", "native_cold", "python", "python_cold"):
+            for p in (50, 95):
+                row.setdefault(f"{name}_p{p}_ms", _pct(times[name], p))
+                row.setdefault(f"{name}_cpu_p{p}_ms", _pct(times[name + "_cpu"], p))
+        rows.append({k: row[k] for k in FIELDS})
         print(" | ".join(rows[-1][k] for k in FIELDS), flush=True)
     return rows
 
@@ -123,10 +151,16 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         "one process on a 2-core machine shared with other work",
         f"- settings: demo day {args.day} with {args.trips} trips, seed {args.seed}, both "
         f"regions in one problem, geodesic travel times, default InsertionSettings, "
-        f"{args.probes} probes per size, each against the same plan of `planned` requests",
-        "- p*_ms: wall clock of one `insert` without a cache; cpu_*: the process's CPU time "
-        "(what the insertion costs when the machine is not shared); cached_*: the same "
-        "insertion with the day's ScreeningCache (as a booking desk process keeps it)",
+        f"{args.probes} probes per size, each against the same plan of `planned` requests "
+        "(built by native insertion in booking order)",
+        "- native_*: `insert` through the compiled core with the day's ScreeningCache (the "
+        "core's copy of the day kept between calls, as a booking desk process keeps it); "
+        "native_cold_*: the same without a cache (the day is handed to the core on every "
+        "call); python_*: the Python screening (`InsertionSettings(engine='python')`) with "
+        "its cache; python_cold_*: without. *_ms wall clock, *_cpu_* this process's CPU "
+        "time (what the insertion costs when the machine is not shared)",
+        "- cheaper / dearer: probes where the core's insertion added less / more cost than "
+        "the Python screening's",
         "- build_s: cumulative wall time to build the plans by insertion, including the "
         "probes and their verification",
         f"- load average (1, 5, 15 min) when saved: {os.getloadavg()}",
@@ -148,7 +182,9 @@ def main() -> int:
     parser.add_argument("--tag", default="")
     args = parser.parse_args()
     demo = generate_day(args.day, seed=args.seed, trips=args.trips)
-    (day,) = build_problems(demo, provider=GeodesicProvider(), seed=args.seed, split_regions=False)
+    (day,) = build_problems(
+        demo, provider=GeodesicProvider(), seed=args.seed, split_regions=False, costs="vehicle"
+    )
     print(" | ".join(FIELDS))
     rows = measure(day, sorted(int(s) for s in args.sizes.split(",")), args.probes)
     save(rows, args)

@@ -17,6 +17,13 @@ illustrative tariff in `TARIFF` (öre): a start fee plus a price per km and per 
 loaded driving, as a procured taxi run is paid; empty driving is not priced but is in
 the vehicle km. "Alone" prices every trip as its own vehicle trip on the direct road,
 same tariff, the vehicle type the trip needs. Savings = 1 - cost / alone.
+
+The planner weighs the vehicles with `--costs`: `stretch` (default) plans with the very
+tariff the day is priced by: a start fee per stretch (`Vehicle.cost_per_stretch`), km and
+hours only while someone is on board (`billed_when_loaded`, `cost_per_transit_time`), no
+cost for an idle vehicle; `vehicle` is the earlier set-up (the start fee as a fixed cost
+per vehicle used, every km driven, empty or not, hours free), kept to show what planning
+with other prices than the ones paid costs.
 """
 
 from __future__ import annotations
@@ -27,6 +34,7 @@ import math
 import os
 import platform
 import random
+import resource
 import statistics
 import sys
 import time
@@ -38,6 +46,7 @@ from pathlib import Path
 from samfard.demo.generator import DemoBooking, DemoDay, DemoLeg, generate_day
 from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.money import times
+from samfard.planning.engine import NOT_INSERTED
 from samfard.planning.insertion import Insertion, ScreeningCache, insert, with_request
 from samfard.planning.model import (
     Problem,
@@ -128,6 +137,7 @@ def build_problems(
     seed: int,
     per_vehicle: int = 8,
     split_regions: bool = True,
+    costs: str = "stretch",
 ) -> list[DayProblem]:
     """One problem per region (or one for both); a vehicle per `per_vehicle` plain trips
     and per 5 wheelchair or stretcher trips, stationed where trips start."""
@@ -152,7 +162,7 @@ def build_problems(
             d = points[Point(round(leg.destination.lat, 5), round(leg.destination.lon, 5))]
             requests.append(_request(rid, booking, leg, demo.day, p, d, time_m[p][d]))
             needs[rid] = _need(booking)
-        vehicles = _fleet(requests, needs, rng, per_vehicle)
+        vehicles = _fleet(requests, needs, rng, per_vehicle, costs)
         problem = Problem(tuple(requests), tuple(vehicles), time_m, dist_m)
         order = [r.id for r in requests]
         rng.shuffle(order)
@@ -161,7 +171,11 @@ def build_problems(
 
 
 def _fleet(
-    requests: list[Request], needs: dict[str, VehicleType], rng: random.Random, per_vehicle: int
+    requests: list[Request],
+    needs: dict[str, VehicleType],
+    rng: random.Random,
+    per_vehicle: int,
+    costs: str,
 ) -> list[Vehicle]:
     capacity = {
         VehicleType.TAXI: (4, 0, 0),
@@ -174,7 +188,16 @@ def _fleet(
         if kind is VehicleType.MINIBUS or not mine and kind is not VehicleType.TAXI:
             continue
         count = max(1, math.ceil(len(mine) / (per_vehicle if kind is VehicleType.TAXI else 5)))
-        start_fee, per_km, _ = TARIFF[kind]
+        start_fee, per_km, per_h = TARIFF[kind]
+        if costs == "stretch":  # öre per stretch, per metre and per second while loaded
+            priced = {
+                "cost_per_stretch": float(start_fee),
+                "cost_per_distance": float(per_km) / 1000,
+                "cost_per_transit_time": float(per_h) / 3600,
+                "billed_when_loaded": True,
+            }
+        else:
+            priced = {"cost_per_distance": float(per_km) / 1000, "fixed_cost": float(start_fee)}
         for k in range(count):
             depot = rng.choice(mine or requests).pickup
             vehicles.append(
@@ -185,8 +208,7 @@ def _fleet(
                     depot,
                     depot,
                     type=kind,
-                    cost_per_distance=float(per_km) / 1000,  # planning weight, öre per metre
-                    fixed_cost=start_fee,
+                    **priced,  # type: ignore[arg-type]
                 )
             )
     return vehicles
@@ -285,17 +307,19 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
 
 
 FIELDS = (
-    "trips", "engine", "plan_s", "requests", "served", "vehicles_used", "vehicle_km",
-    "vehicle_trips", "passengers_per_vehicle_trip", "cost_kr", "alone_kr", "savings_pct",
+    "trips", "engine", "plan_s", "cpu_s", "requests", "served", "not_inserted",
+    "vehicles_used", "vehicle_km", "vehicle_trips", "passengers_per_vehicle_trip", "cost_kr",
+    "alone_kr", "savings_pct",
     "extra_ride_p50_min", "extra_ride_p90_min", "extra_ride_p95_min", "extra_ride_max_min",
+    "peak_mb",
 )  # fmt: skip
 
 
 def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
     demo = generate_day(args.day, seed=args.seed, trips=trips)
-    days = build_problems(demo, provider=GeodesicProvider(), seed=args.seed)
+    days = build_problems(demo, provider=GeodesicProvider(), seed=args.seed, costs=args.costs)
     plans = []
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     for day in days:
         if engine != "insertion":
             seeded = engine.startswith("insertion+")
@@ -308,7 +332,16 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
             raise SystemExit(f"{engine} plan for region {day.region} fails the verifier: {report}")
         plans.append((day, problem, solution))
     seconds = time.perf_counter() - started
-    row = {"trips": str(trips), "engine": engine, "plan_s": f"{seconds:.1f}"}
+    row = {
+        "trips": str(trips),
+        "engine": engine,
+        "plan_s": f"{seconds:.1f}",
+        "cpu_s": f"{time.process_time() - cpu:.1f}",
+    }
+    row["peak_mb"] = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
+    row["not_inserted"] = str(
+        sum(u.reason == NOT_INSERTED for _, _, solution in plans for u in solution.unserved)
+    )
     for key, value in metrics(plans).items():
         row[key] = f"{value:.2f}" if isinstance(value, float | Decimal) else str(value)
     return row
@@ -329,11 +362,14 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         f"- settings: demo day {args.day}, seed {args.seed}, geodesic travel times "
         f"({GeodesicProvider().name}), one problem per region, engine time limit "
         f"{args.time_limit} s per region, one vehicle per 8 plain trips, per 5 wheelchair "
-        "or stretcher trips, shift 05:00-23:30",
+        f"or stretcher trips, shift 05:00-23:30, planning costs `{args.costs}`",
         "- tariff (öre: per vehicle trip, per km, per hour): "
         + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
-        "- plan_s is the wall-clock planning time of both regions together; extra ride time "
-        "is ride time minus the direct trip, in minutes",
+        "- plan_s is the wall-clock planning time of both regions together (verification "
+        "included), cpu_s this process's CPU time in it (on a shared machine the engine gets "
+        "only part of a core); not_inserted: servable requests left out for lack of time "
+        "(the others no vehicle could carry even alone); extra ride time is ride time minus "
+        "the direct trip, in minutes; peak_mb: the process's peak resident memory so far",
         f"- load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores",
         "",
         "| " + " | ".join(FIELDS) + " |",
@@ -355,6 +391,12 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--day", type=date.fromisoformat, default=date(2026, 11, 23))
     parser.add_argument("--tag", default="", help="suffix of the result files")
+    parser.add_argument(
+        "--costs",
+        choices=("stretch", "vehicle"),
+        default="stretch",
+        help="plan with the tariff paid (per stretch, loaded km and hours) or per vehicle and km",
+    )
     args = parser.parse_args()
     rows = []
     print(" | ".join(FIELDS))

@@ -9,7 +9,9 @@ from samfard.costs import models as costs_models
 from samfard.dispatch import models as dispatch_models
 from samfard.dispatch.driver import models as driver_models
 from samfard.geo import models as geo_models
+from samfard.notify import models as notify_models
 from samfard.principals import models as principals_models
+from samfard.quality import models as quality_models
 from samfard.reports import models as reports_models
 from samfard.travellers import models as travellers_models
 
@@ -23,7 +25,9 @@ __all__ = [
     "costs_models",
     "dispatch_models",
     "geo_models",
+    "notify_models",
     "principals_models",
+    "quality_models",
     "reports_models",
     "travellers_models",
 ]

@@ -28,6 +28,7 @@ from samfard.dispatch.api import router as dispatch_router
 from samfard.geo.api import router as places_router
 from samfard.logs import keep_personal_data_out_of_logs
 from samfard.principals.api import router as principals_router
+from samfard.quality.api import router as quality_router
 from samfard.reports.api import router as reports_router
 from samfard.text_input import refuse_nul_characters
 from samfard.travellers.api import router as travellers_router
@@ -106,6 +107,7 @@ def create_app(
         dispatch_router,
         assessment_router,
         reports_router,
+        quality_router,
     ):
         api.include_router(router)
     app.include_router(api)

@@ -85,7 +85,7 @@ E = TypeVar("E", bound=DomainEvent)
 Handler = Callable[[Session, Any], None]
 
 # Modules whose import subscribes their handlers; imported once, on the first publish.
-HANDLER_MODULES: tuple[str, ...] = ("samfard.dispatch.handlers",)
+HANDLER_MODULES: tuple[str, ...] = ("samfard.dispatch.handlers", "samfard.notify.handlers")
 
 _handlers: dict[type[DomainEvent], list[Handler]] = defaultdict(list)
 _wired = False

@@ -72,6 +72,7 @@ class ScopeWorld:
     issuer_22: int
     vehicles: dict[str, int]
     runs: dict[str, int]  # shared (carrier 1: Anna and Bo), bo (carrier 2), hidden (carrier 1)
+    anna_deviation: int  # a deviation about Anna's trip (region 23, carrier 1)
 
 
 def _issuer(client: TestClient, admin: str, hsa: str, unit: str, principal: str) -> int:
@@ -324,6 +325,7 @@ def build_scope_world(client: TestClient, session: Session) -> ScopeWorld:
     add_settled_run(session, "s-23", CARRIER_23, date(2026, 10, 5), ["23"])
     add_settled_run(session, "s-23-empty", CARRIER_23, date(2026, 9, 7), [])
     add_settled_run(session, "s-22", CARRIER_22, date(2026, 10, 6), ["22"])
+    anna_deviation = _deviation(client, desk, anna_booking)
     references = tuple(
         str(session.get(Booking, b).reference)  # type: ignore[union-attr]
         for b in (anna_booking, anna_care_booking, hidden_booking)
@@ -346,7 +348,27 @@ def build_scope_world(client: TestClient, session: Session) -> ScopeWorld:
         issuer_22=issuer_22,
         vehicles=fleet["vehicles"],
         runs=fleet["runs"],
+        anna_deviation=anna_deviation,
     )
+
+
+def deviation_body(booking_id: int) -> dict[str, Any]:
+    """A late vehicle on a trip; it happened (the world's clock is before the trip day)."""
+    return {
+        "booking_id": booking_id,
+        "kind": "late",
+        "severity": "moderate",
+        "description": "Bilen kom 30 minuter sent",
+        "occurred_at": (NOW - timedelta(hours=1)).isoformat(),
+    }
+
+
+def _deviation(client: TestClient, token: str, booking_id: int) -> int:
+    response = client.post(
+        "/api/v1/deviations", json=deviation_body(booking_id), headers=auth(token)
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
 
 
 def morning_of_the_day() -> datetime:

@@ -12,7 +12,13 @@ from typing import Any
 import pytest
 from access_world import MONDAY, book, build_world, sjukresa
 from fastapi.testclient import TestClient
-from scope_world import ScopeWorld, build_scope_world, certificate, series_body
+from scope_world import (
+    ScopeWorld,
+    build_scope_world,
+    certificate,
+    deviation_body,
+    series_body,
+)
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -137,6 +143,14 @@ PERSONAL: dict[tuple[str, str], Call] = {
     ),
     ("GET", "/api/v1/fee-ledger/{traveller_id}"): _one(
         "/api/v1/fee-ledger/{anna}", {"principal": "23"}
+    ),
+    ("POST", "/api/v1/deviations"): _one(
+        "/api/v1/deviations", body=lambda c, w: deviation_body(w.anna_booking)
+    ),
+    ("GET", "/api/v1/deviations"): _one("/api/v1/deviations", {"principal": "23"}),
+    ("GET", "/api/v1/deviations/{deviation_id}"): _one("/api/v1/deviations/{anna_deviation}"),
+    ("POST", "/api/v1/deviations/{deviation_id}/steps"): _one(
+        "/api/v1/deviations/{anna_deviation}/steps", body={"action": "comment", "note": "test"}
     ),
 }
 NO_PERSONAL_DATA: dict[tuple[str, str], str] = {

@@ -34,6 +34,7 @@ from scope_world import (
     ScopeWorld,
     build_scope_world,
     certificate,
+    deviation_body,
     morning_of_the_day,
     series_body,
 )
@@ -247,6 +248,25 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
                 "kpi": "cost_per_trip",
                 "value": "350",
             },
+        )
+    ],
+    ("POST", "/api/v1/deviations"): [
+        Probe("deny", body=lambda c, w: deviation_body(w.anna_booking)),
+        Probe("deny", body=lambda c, w: deviation_body(w.hidden_booking)),
+    ],
+    ("GET", "/api/v1/deviations"): [
+        Probe("filter"),
+        Probe("filter", params=lambda w: {"principal": "23"}),
+        Probe("filter", params=lambda w: {"booking_id": w.anna_booking}),
+    ],
+    ("GET", "/api/v1/deviations/{deviation_id}"): [
+        Probe("deny", path=ids(deviation_id=lambda w: w.anna_deviation))
+    ],
+    ("POST", "/api/v1/deviations/{deviation_id}/steps"): [
+        Probe(
+            "deny",
+            path=ids(deviation_id=lambda w: w.anna_deviation),
+            body=lambda c, w: {"action": "comment", "note": "probe"},
         )
     ],
     ("PUT", "/api/v1/reports/comments"): [

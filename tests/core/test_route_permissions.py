@@ -16,6 +16,8 @@ PUBLIC_PATHS = {
     "/health",
     "/login",
     "/logout",
+    "/mina-resor/logga-in",  # a traveller asks for a one-time code
+    "/mina-resor/kod",  # and logs in with it
 }
 DOCUMENT_PATHS = {"/api/v1/openapi.json", "/api/v1/docs", "/static"}
 

@@ -25,7 +25,9 @@ from samfard.planning.insertion import (
 from samfard.planning.model import (
     Problem,
     Request,
+    Route,
     Solution,
+    Stop,
     StopKind,
     Unserved,
     Vehicle,
@@ -33,7 +35,7 @@ from samfard.planning.model import (
     Window,
     matrix,
 )
-from samfard.planning.verifier import verify
+from samfard.planning.verifier import route_cost, verify
 
 KM = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
 DAY = Window(6 * 3600, 22 * 3600)
@@ -112,6 +114,32 @@ def test_shares_a_route_going_the_same_way_instead_of_a_new_vehicle() -> None:
     problem, first = accept(problem, Solution(()), trip("r1", 1, 8, 9))
     _, second = accept(problem, first.solution, trip("r2", 2, 7, 9))
     assert second.vehicle_id == first.vehicle_id == "a"
+    assert [rid for _, rid in route_of(second)] == [None, "r1", "r2", "r2", "r1", None]
+    assert second.added_cost == pytest.approx(0.0)
+
+
+def test_a_carrier_paid_per_stretch_is_billed_for_loaded_driving_once_per_stretch() -> None:
+    """r1 rides km 10-40 with r2 (km 20-30) aboard on the way, r3 km 60-70 later: two
+    stretches, 30 + 10 loaded km; the drives from the depot, between and home are free."""
+    vehicle = taxi("p", cost_per_stretch=4500.0, billed_when_loaded=True)
+    requests = [trip("r1", 1, 4, 9), trip("r2", 2, 3, 9), trip("r3", 6, 7, 11)]
+    problem = problem_of([vehicle], requests)
+    kinds = [(StopKind.START, 0, None)]
+    for loc, kind, rid in [(1, "p", "r1"), (2, "p", "r2"), (3, "d", "r2"), (4, "d", "r1")]:
+        kinds.append((StopKind.PICKUP if kind == "p" else StopKind.DROPOFF, loc, rid))
+    kinds += [(StopKind.PICKUP, 6, "r3"), (StopKind.DROPOFF, 7, "r3"), (StopKind.END, 0, None)]
+    stops = tuple(Stop(kind, loc, 0.0, rid) for kind, loc, rid in kinds)
+    assert route_cost(problem, vehicle, Route("p", stops)) == 2 * 4500 + 30_000 + 10_000
+
+
+def test_a_trip_on_the_way_joins_a_stretch_at_no_cost_with_a_carrier_paid_per_stretch() -> None:
+    problem = problem_of(
+        [taxi(f"p{k}", cost_per_stretch=4500.0, billed_when_loaded=True) for k in (1, 2)]
+    )
+    problem, first = accept(problem, Solution(()), trip("r1", 1, 8, 9))
+    assert first.added_cost == pytest.approx(4500 + 70_000)
+    _, second = accept(problem, first.solution, trip("r2", 2, 7, 9))
+    assert second.vehicle_id == first.vehicle_id
     assert [rid for _, rid in route_of(second)] == [None, "r1", "r2", "r2", "r1", None]
     assert second.added_cost == pytest.approx(0.0)
 
@@ -286,6 +314,8 @@ def test_settings_are_validated() -> None:
         InsertionSettings(promise_tolerance=-1)
     with pytest.raises(InputError, match="exact_candidates"):
         InsertionSettings(exact_candidates=0)
+    with pytest.raises(InputError, match="engine"):
+        InsertionSettings(engine="fortran")  # type: ignore[arg-type]
 
 
 def test_with_request_equals_a_freshly_validated_problem() -> None:
@@ -301,18 +331,66 @@ def test_with_request_equals_a_freshly_validated_problem() -> None:
         with_request(problem, trip("r3", 1, 2, 9, load=(1, 0)))
 
 
-def test_screening_cache_changes_speed_not_answers() -> None:
+@pytest.mark.parametrize("engine", ["native", "python"])
+def test_screening_cache_changes_speed_not_answers(engine: str) -> None:
     """Thirty insertions with one cache give exactly the answers of uncached insertions,
-    and unchanged routes are served from the cache."""
+    and unchanged routes are served from the cache (the core's copy of the day, or the
+    Python screening data)."""
+    settings = InsertionSettings(engine=engine)  # type: ignore[arg-type]
     rng = random.Random(11)
     problem = problem_of([taxi(f"t{k}", depot=rng.randrange(11)) for k in range(5)])
     solution = Solution(())
     cache = ScreeningCache()
+    days = set()
     for k in range(30):
         pickup, dropoff = rng.sample(range(11), 2)
         request = trip(f"r{k}", pickup, dropoff, rng.uniform(7, 12))
-        cached = insert(problem, solution, request, cache=cache)
-        assert cached == insert(problem, solution, request)
+        cached = insert(problem, solution, request, settings, cache=cache)
+        assert cached == insert(problem, solution, request, settings)
+        days.add(id(cache.native))
         if isinstance(cached, Insertion):
             problem, solution = with_request(problem, cached.request), cached.solution
-    assert cache.hits > cache.misses > 0
+    if engine == "python":
+        assert cache.hits > cache.misses > 0
+    else:
+        assert cache.native is not None and len(days) == 1  # one copy of the day, kept
+
+
+def test_native_choice_is_verified_and_never_dearer_than_python_screening() -> None:
+    """Random days on the road: each insertion the core chooses passes the verifier with
+    every earlier promise, and adds no more cost than the Python screening's choice (the
+    core prices every position exactly; Python prices the first few it screens)."""
+    python = InsertionSettings(engine="python")
+    for seed in range(12):
+        rng = random.Random(seed)
+        vehicles = [
+            taxi(f"t{k}", depot=rng.randrange(11), fixed_cost=rng.choice([0, 20_000]))
+            for k in range(4)
+        ]
+        vehicles.append(
+            taxi("w", depot=rng.randrange(11), type=VehicleType.WHEELCHAIR, capacity=(4, 1, 0))
+        )
+        vehicles.append(  # a carrier paid per stretch with passengers
+            taxi("s", depot=rng.randrange(11), cost_per_stretch=9000.0, billed_when_loaded=True)
+        )
+        problem = problem_of(vehicles)
+        solution = Solution(())
+        cache = ScreeningCache()
+        for k in range(25):
+            pickup, dropoff = rng.sample(range(11), 2)
+            extra: dict[str, object] = {}
+            if rng.random() < 0.2:
+                extra = {"load": (0, 1, 0), "allowed_types": frozenset({VehicleType.WHEELCHAIR})}
+            if rng.random() < 0.1:
+                extra["ride_alone"] = True
+            request = trip(f"r{k}", pickup, dropoff, rng.uniform(7, 10), **extra)
+            native = insert(problem, solution, request, cache=cache)
+            slow = insert(problem, solution, request, python)
+            assert isinstance(native, Insertion) == isinstance(slow, Insertion)
+            if not isinstance(native, Insertion):
+                continue
+            assert isinstance(slow, Insertion)
+            assert native.added_cost <= slow.added_cost + 1e-6
+            problem, solution = with_request(problem, native.request), native.solution
+            report = verify(problem, solution)
+            assert report.ok, [str(v) for v in report.violations]

@@ -14,7 +14,7 @@ from planning_fixtures import DATA, engine, native, problem, request, vehicle
 from samfard.errors import InputError
 from samfard.planning import cordeau
 from samfard.planning.model import Solution
-from samfard.planning.native_engine import NativeSettings
+from samfard.planning.native_engine import NativeEngine, NativeSettings
 from samfard.planning.solve import make_solver, plan
 from samfard.planning.verifier import verify
 
@@ -36,6 +36,36 @@ def test_same_seed_and_iterations_give_the_same_plan() -> None:
     second = native(400).solve(prob, time_limit_s=600.0, seed=3)
     assert first == second
     assert verify(prob, first).ok
+
+
+def test_native_fixed_ignores_the_clock_and_gives_the_same_plan() -> None:
+    """The demo's engine: a time limit far too short for 300 iterations does not stop it,
+    so the plan is the one the seed and the iteration count give, on any machine."""
+    prob = cordeau.read(DATA / "b2-16.txt")
+    solver = make_solver("native-fixed", iterations=300)
+    first = solver.solve(prob, time_limit_s=1e-9, seed=3)
+    second = solver.solve(prob, time_limit_s=1e-9, seed=3)
+    assert first == second == native(300).solve(prob, time_limit_s=600.0, seed=3)
+    assert not first.unserved and verify(prob, first).ok
+
+
+def test_threads_keep_the_best_of_the_seeds_and_stay_reproducible() -> None:
+    """Two searches at once (seeds 3 and 4): the plan is the better of the two single
+    searches, the same on every run."""
+    prob = cordeau.read(DATA / "a4-16.txt")
+    both = NativeEngine(NativeSettings(iterations=150, threads=2))
+    first = both.solve(prob, time_limit_s=600.0, seed=3)
+    assert first == both.solve(prob, time_limit_s=600.0, seed=3)
+    singles = [native(150).solve(prob, time_limit_s=600.0, seed=s) for s in (3, 4)]
+    assert first.cost == pytest.approx(min(s.cost for s in singles))
+    assert verify(prob, first).ok
+
+
+def test_cpu_clock_stops_the_search_too() -> None:
+    prob = cordeau.read(DATA / "a2-16.txt")
+    engine_cpu = NativeEngine(NativeSettings(clock="cpu"))
+    result = plan(prob, time_limit_s=0.2, seed=1, solver=engine_cpu)
+    assert not result.solution.unserved
 
 
 def test_zero_iterations_keep_a_given_plan() -> None:
@@ -79,6 +109,12 @@ def test_bad_time_limit_gives_the_same_error_on_both_engines(limit: float) -> No
 def test_bad_settings_and_engine_names_are_input_errors() -> None:
     with pytest.raises(InputError, match="iterations must be >= 0"):
         NativeSettings(iterations=-1)
+    with pytest.raises(InputError, match="threads must be at least 1"):
+        NativeSettings(threads=0)
+    with pytest.raises(InputError, match="needs an iteration limit"):
+        NativeSettings(clock="none")
+    with pytest.raises(InputError, match="clock must be"):
+        NativeSettings(clock="sundial")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="unknown planning engine .fast."):
         make_solver("fast")
 

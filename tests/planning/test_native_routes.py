@@ -90,6 +90,8 @@ def _random_problem(rng: random.Random) -> Problem:
         cost_per_pickup=rng.choice((0.0, rng.uniform(0, 30))),
         cost_per_transit_time=rng.choice((0.0, rng.uniform(0, 3))),
         free_depot_legs=rng.random() < 0.5,
+        cost_per_stretch=rng.choice((0.0, rng.uniform(0, 40))),
+        billed_when_loaded=rng.random() < 0.5,
     )
     return Problem(
         requests=tuple(requests),

@@ -34,7 +34,7 @@ def test_kpis_of_the_fixture_month_match_hand_computation() -> None:
     assert lines[Kpi.FEES].outcome == 60000
     assert lines[Kpi.NET_COST].outcome == 90000
     assert lines[Kpi.PUNCTUALITY].outcome == 50  # t1 exactly 10 min late counts as on time
-    assert lines[Kpi.DEVIATIONS_PER_1000].outcome == 500  # 1 deviation over 2 reported trips
+    assert lines[Kpi.DEVIATIONS_PER_1000].outcome == Decimal("333.33")  # 1 deviation, 3 trips
     assert lines[Kpi.PUNCTUALITY].met is False
     assert lines[Kpi.PUNCTUALITY].target == 94
     assert lines[Kpi.PUNCTUALITY].comment == "Mål 94 %"

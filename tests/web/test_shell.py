@@ -29,12 +29,15 @@ def test_navigation_lists_only_pages_the_role_may_open() -> None:
         "/bokning",
         "/resenarer",
         "/trafik",
+        "/kvalitet",
     ]
     assert [i.path for i in nav_for(_actor(Role.ANALYST))] == ["/uppfoljning"]
-    assert [i.path for i in nav_for(_actor(Role.DRIVER))] == ["/forare"]
+    assert [i.path for i in nav_for(_actor(Role.DRIVER))] == ["/forare", "/kvalitet"]
+    assert [i.path for i in nav_for(_actor(Role.TRAVELLER))] == ["/mina-resor"]
     assert "/admin" in [i.path for i in nav_for(_actor(Role.SYSTEM_ADMIN))]
     assert home_for(_actor(Role.ANALYST)) == "/uppfoljning"
     assert home_for(_actor(Role.DRIVER)) == "/forare", "a driver lands on their run"
+    assert home_for(_actor(Role.TRAVELLER)) == "/mina-resor"
 
 
 def test_swedish_formats() -> None:

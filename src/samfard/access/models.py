@@ -60,3 +60,20 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(16))
     purpose: Mapped[str] = mapped_column(String(120))
     request_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class LoginCode(Base):
+    """A one-time login code (engångskod) for a traveller's account, sent by SMS.
+
+    Only its SHA-256 is kept; it lives ten minutes, allows a few tries and is used once
+    (`access.login_codes`)."""
+
+    __tablename__ = "login_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    used: Mapped[bool] = mapped_column(Boolean, default=False)

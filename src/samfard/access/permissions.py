@@ -40,6 +40,8 @@ class Permission(enum.StrEnum):
     REPORTS_READ = "reports:read"
     TARGETS_WRITE = "targets:write"  # KPI targets and the month's comments on the figures
     AUDIT_READ = "audit:read"
+    DEVIATIONS_REPORT = "deviations:report"  # report a deviation, read those in scope
+    DEVIATIONS_HANDLE = "deviations:handle"  # investigate, decide and close deviations
     USERS_ADMIN = "users:admin"
     PROTECTED_IDENTITY_READ = "protected_identity:read"
 
@@ -57,6 +59,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.REPORTS_READ,
             P.TARGETS_WRITE,
             P.AUDIT_READ,
+            P.DEVIATIONS_REPORT,
         }
     ),
     Role.OPERATOR: frozenset(
@@ -71,6 +74,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PLANS_READ,
             P.PLANS_WRITE,
             P.RUNS_READ,
+            P.DEVIATIONS_REPORT,
+            P.DEVIATIONS_HANDLE,
         }
     ),
     Role.ASSESSOR: frozenset(
@@ -83,6 +88,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.BOOKINGS_WRITE,
             P.ASSESSMENTS_DECIDE,
             P.CERTIFICATES_ISSUE,
+            P.DEVIATIONS_REPORT,
+            P.DEVIATIONS_HANDLE,
         }
     ),
     Role.CARE_ISSUER: frozenset(
@@ -93,12 +100,17 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.CERTIFICATES_ISSUE,
             P.BOOKINGS_READ,
             P.BOOKINGS_WRITE,
+            P.DEVIATIONS_REPORT,
         }
     ),
-    Role.CARRIER_DISPATCHER: frozenset({P.PLACES_READ, P.RUNS_READ, P.MANIFEST_READ}),
-    Role.DRIVER: frozenset({P.MANIFEST_READ, P.STOPS_REPORT}),
+    Role.CARRIER_DISPATCHER: frozenset(
+        {P.PLACES_READ, P.RUNS_READ, P.MANIFEST_READ, P.DEVIATIONS_REPORT}
+    ),
+    Role.DRIVER: frozenset({P.MANIFEST_READ, P.STOPS_REPORT, P.DEVIATIONS_REPORT}),
     Role.ANALYST: frozenset({P.PRINCIPALS_READ, P.REPORTS_READ}),
-    Role.TRAVELLER: frozenset({P.PLACES_READ, P.BOOKINGS_READ, P.BOOKINGS_WRITE}),
+    Role.TRAVELLER: frozenset(
+        {P.PLACES_READ, P.BOOKINGS_READ, P.BOOKINGS_WRITE, P.DEVIATIONS_REPORT}
+    ),
 }
 
 

@@ -21,6 +21,7 @@ from samfard.access.actor import Actor
 from samfard.booking.desk_form import DeskRequest, build_request, errors_from
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
+from samfard.booking.schemas import Channel
 from samfard.booking.series import create_series
 from samfard.booking.service import create_booking
 from samfard.db import dry_run, transaction
@@ -123,10 +124,13 @@ def _run(
     traveller_id: int,
     actor: Actor,
     now: datetime,
+    channel: Channel = Channel.PHONE,
 ) -> tuple[DeskOutcome | None, FormErrors]:
     traveller = load_traveller(session=session, traveller_id=traveller_id, field="resenar")
     visible = can_see_identity(traveller, actor)
-    request, errors = build_request(session, form, traveller, now=now, visible=visible)
+    request, errors = build_request(
+        session, form, traveller, now=now, visible=visible, channel=channel
+    )
     if request is None:
         return None, errors
     try:
@@ -143,11 +147,14 @@ def preview_booking(
     traveller_id: int,
     actor: Actor,
     now: datetime,
+    channel: Channel = Channel.PHONE,
 ) -> tuple[DeskOutcome | None, FormErrors]:
     """What booking the form would give, from a dry run of the booking use case; only the
     audit entry of reading the traveller for it is kept (in `session`)."""
     with dry_run(session) as trial:
-        outcome, errors = _run(trial, form, traveller_id=traveller_id, actor=actor, now=now)
+        outcome, errors = _run(
+            trial, form, traveller_id=traveller_id, actor=actor, now=now, channel=channel
+        )
     with transaction(session):
         audit.record(
             session,
@@ -169,6 +176,7 @@ def book(
     traveller_id: int,
     actor: Actor,
     now: datetime,
+    channel: Channel = Channel.PHONE,
 ) -> tuple[DeskOutcome | None, FormErrors]:
     """Book what the form describes (one trip or a series), or say what to fix."""
-    return _run(session, form, traveller_id=traveller_id, actor=actor, now=now)
+    return _run(session, form, traveller_id=traveller_id, actor=actor, now=now, channel=channel)

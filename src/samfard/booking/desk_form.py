@@ -106,8 +106,10 @@ def build_request(
     *,
     now: datetime,
     visible: bool,
+    channel: Channel = Channel.PHONE,
 ) -> tuple[DeskRequest | None, FormErrors]:
-    """The API request the form describes, or the errors that keep it from being one."""
+    """The API request the form describes, or the errors that keep it from being one.
+    `channel` is how it came in: the desk's phone, or the traveller's own pages."""
     errors = FormErrors()
     today = now.astimezone(STOCKHOLM).date()
     service = form.get("tjanst", "sjukresa")
@@ -187,7 +189,7 @@ def build_request(
                     needs=needs,
                     purpose=purpose,
                     message_to_driver=message,
-                    channel=Channel.PHONE,
+                    channel=channel,
                 ),
                 origin.label,
                 destination.label,
@@ -208,7 +210,7 @@ def build_request(
                     needs=needs,
                     purpose=purpose,
                     message_to_driver=message,
-                    channel=Channel.PHONE,
+                    channel=channel,
                 ),
                 None,
                 origin.label,

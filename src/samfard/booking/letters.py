@@ -63,9 +63,12 @@ REASONS_SV = {
     "mode.not_allowed": "Det begärda färdsättet betalas inte eller passar inte dina behov.",
     "permit.missing": "Du saknar giltigt tillstånd för färdtjänst eller riksfärdtjänst.",
     "permit.valid": "Du har ett giltigt tillstånd.",
+    "permit.special_vehicle": "Ditt tillstånd gäller specialfordon (till exempel "
+    "rullstolsbil), inte vanlig taxi.",
     "needs.ride_alone": "Ensamåkning beviljas bara av medicinska skäl, efter bedömning.",
     "companion.needs_decision": "En medresenär kräver ett beslut.",
     "area.outside": "Resan går utanför ditt färdtjänstområde.",
+    "area.inside": "Resan går inom ditt färdtjänstområde.",
     "hours.outside_window": "Resan ligger utanför trafiktiden.",
 }
 

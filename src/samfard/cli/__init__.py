@@ -18,6 +18,7 @@ from samfard.cli import (
     dispatch,
     gtfs,
     jobs,
+    notify,
     planning,
     reports,
     rules,
@@ -40,6 +41,7 @@ REGISTRARS: list[Registrar] = [
     scenario.register,
     gtfs.register,
     jobs.register,
+    notify.register,
 ]
 
 

@@ -46,6 +46,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default=None,
         help="stop after this many search iterations (OR-Tools: solutions): reproducible runs",
     )
+    solve.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="native engine: independent searches at once, the best plan kept (default 1)",
+    )
     solve.add_argument("--format", choices=("json", "cordeau"), default="json")
     solve.set_defaults(handler=_solve)
 
@@ -101,7 +107,7 @@ def _solve(args: argparse.Namespace) -> int:
             "give a longer --time-limit",
             field="time_limit",
         )
-    engine = make_solver(args.engine, iterations=args.iterations)
+    engine = make_solver(args.engine, iterations=args.iterations, threads=args.threads)
     result = plan(problem, time_limit_s=budget, seed=args.seed, solver=engine)
     solution = result.solution
     data = (

@@ -211,6 +211,7 @@ def load_demo_history(*, day: date, seed: int) -> None:
     from datetime import datetime
 
     from samfard.costs.service import load_contract_files
+    from samfard.demo.deviations import load_demo_deviations
     from samfard.demo.history import load_history
     from samfard.demo.targets import set_demo_targets
     from samfard.timeutil import STOCKHOLM
@@ -222,10 +223,11 @@ def load_demo_history(*, day: date, seed: int) -> None:
         done = load_history(session, end_day=day, seed=seed, now=datetime.now(STOCKHOLM))
         if done is not None:
             set_demo_targets(session, day=day, now=datetime.now(STOCKHOLM))
+            deviations = load_demo_deviations(session, end_day=day, seed=seed)
     if done is None:
         print("settled history is stored already; none added")
         return
     print(
-        f"settled history {done.first} to {done.last}: {done.runs} runs, {done.trips} trips "
-        f"({time.perf_counter() - started:.1f} s)"
+        f"settled history {done.first} to {done.last}: {done.runs} runs, {done.trips} trips, "
+        f"{deviations} deviations in its last year ({time.perf_counter() - started:.1f} s)"
     )

@@ -139,6 +139,30 @@ Tariff = PriceList | FleetCostModel
 
 
 @dataclass(frozen=True)
+class PenaltyTerm:
+    """Penalty (vite) a contract charges the carrier for an upheld deviation.
+
+    `kind` is a deviation kind ("late", "vehicle_no_show", ...) and `severities` the
+    patient-safety severities it applies to (all when empty); `amount` is öre per upheld
+    deviation. The terms are data of the contract, read by quality when a deviation
+    against the carrier is decided; this module knows the words only as strings.
+    """
+
+    kind: str
+    amount: Ore
+    severities: frozenset[str] = frozenset()
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.kind.strip():
+            raise InputError("penalty term: kind must not be empty", field="penalties")
+        _non_negative(f"penalty term for {self.kind}", "amount", self.amount)
+
+    def applies(self, kind: str, severity: str) -> bool:
+        return self.kind == kind and (not self.severities or severity in self.severities)
+
+
+@dataclass(frozen=True)
 class Contract:
     """Contract (avtal) of a carrier: tariffs per vehicle type, validity, area served.
 
@@ -153,6 +177,7 @@ class Contract:
     area: frozenset[str]
     tariffs: tuple[Tariff, ...]
     own_fleet: bool = False
+    penalties: tuple[PenaltyTerm, ...] = ()
     vehicle_types: frozenset[VehicleType] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -185,6 +210,10 @@ class Contract:
     def serves(self, municipality: str) -> bool:
         """Whether the contract covers pickups in a municipality (empty area: everywhere)."""
         return not self.area or municipality in self.area
+
+    def penalty_for(self, kind: str, severity: str) -> PenaltyTerm | None:
+        """The first penalty term that applies to a deviation of a kind and severity."""
+        return next((t for t in self.penalties if t.applies(kind, severity)), None)
 
     def tariff_for(self, vehicle_type: VehicleType) -> Tariff:
         """The tariff of a vehicle type; refused, naming the contract, if it is not priced."""
@@ -345,6 +374,7 @@ def parse_contract(raw: Mapping[str, Any]) -> Contract:
         if raw.get(name) is None:
             raise InputError(f"{where}: missing field {name}", field=name)
     valid_to = raw.get("valid_to")
+    penalties = tuple(_penalty(where, p) for p in raw.get("penalties", ()) or ())
     return Contract(
         code=code,
         carrier=str(raw["carrier"]),
@@ -353,7 +383,26 @@ def parse_contract(raw: Mapping[str, Any]) -> Contract:
         area=frozenset(str(a) for a in raw.get("area", ())),
         tariffs=tuple(tariffs),
         own_fleet=own_fleet,
+        penalties=penalties,
     )
+
+
+def _penalty(where: str, raw: Mapping[str, Any]) -> PenaltyTerm:
+    """A penalty term from a mapping: kind, amount (öre), optional severities and text."""
+    try:
+        return PenaltyTerm(
+            kind=str(raw["kind"]),
+            amount=int(raw["amount"]),
+            severities=frozenset(str(s) for s in raw.get("severities", ())),
+            text=str(raw.get("text", "")),
+        )
+    except InputError as error:
+        raise InputError(f"{where}: {error.message}", field="penalties") from error
+    except (KeyError, ValueError, TypeError) as error:
+        raise InputError(
+            f"{where}: a penalty term needs kind and amount (öre), got {dict(raw)!r}",
+            field="penalties",
+        ) from error
 
 
 def _as_date(where: str, name: str, value: date | str) -> date:

@@ -46,6 +46,8 @@ class ContractRow(Base):
     area: Mapped[list[str]] = mapped_column(JSON, default=list)
     own_fleet: Mapped[bool] = mapped_column(Boolean, default=False)
     tariffs: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # Penalty terms (viten) as `contracts.parse_contract` reads them (migration 0014).
+    penalties: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
 
 
 class SettledRun(Base):
@@ -116,3 +118,27 @@ class SettledTrip(Base):
     # the rulebook names one (Norway referrals: 1600 / 3523 Røros, 3524 Tynset).
     cost_centre: Mapped[str | None] = mapped_column(String(16))
     cost_object: Mapped[str | None] = mapped_column(String(16))
+
+
+class CarrierPenalty(Base):
+    """Penalty (vite) charged to a carrier for an upheld deviation, per its contract's terms.
+
+    Settlement deducts it on the carrier's invoice basis for the month of the deviation;
+    the monthly report shows it beside the cost. One row per deviation at most.
+    """
+
+    __tablename__ = "carrier_penalty"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deviation_id: Mapped[int] = mapped_column(Integer, unique=True)
+    deviation_ref: Mapped[str] = mapped_column(String(16))
+    carrier: Mapped[str] = mapped_column(String(120), index=True)
+    contract_code: Mapped[str] = mapped_column(String(40))
+    principal_code: Mapped[str] = mapped_column(String(16), index=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    severity: Mapped[str] = mapped_column(String(12))
+    amount_ore: Mapped[int] = mapped_column(Integer)
+    term: Mapped[str] = mapped_column(String(200))
+    charged_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    charged_by: Mapped[str] = mapped_column(String(80))

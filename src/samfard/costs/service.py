@@ -83,6 +83,7 @@ def add_contract(session: Session, carrier: Carrier, raw: Mapping[str, Any]) -> 
         area=sorted(contract.area),
         own_fleet=contract.own_fleet,
         tariffs=[_plain(t) for t in data.get("tariffs", ())],
+        penalties=[_plain_penalty(p) for p in data.get("penalties", ()) or ()],
     )
     session.add(row)
     session.flush()
@@ -92,6 +93,12 @@ def add_contract(session: Session, carrier: Carrier, raw: Mapping[str, Any]) -> 
 def _plain(tariff: Mapping[str, Any]) -> dict[str, Any]:
     """A tariff mapping JSON can hold: rates and times as strings, amounts as ints."""
     return {k: v if isinstance(v, int | str | bool) else str(v) for k, v in tariff.items()}
+
+
+def _plain_penalty(term: Mapping[str, Any]) -> dict[str, Any]:
+    """A penalty term JSON can hold (severities as a sorted list)."""
+    plain = _plain({k: v for k, v in term.items() if k != "severities"})
+    return plain | {"severities": sorted(str(s) for s in term.get("severities", ()))}
 
 
 def load_contract_files(session: Session, directory: Path = DEMO_CONTRACTS) -> list[str]:
@@ -120,7 +127,11 @@ def load_contract_files(session: Session, directory: Path = DEMO_CONTRACTS) -> l
                 raise InputError(f"{path.name}: {error}", field=str(path)) from error
             for raw in data.get("contracts", ()):
                 code = str(raw.get("code", ""))
-                if session.scalar(select(ContractRow.id).where(ContractRow.code == code)):
+                stored = session.scalar(select(ContractRow).where(ContractRow.code == code))
+                if stored is not None:
+                    if not stored.penalties and raw.get("penalties"):
+                        # Terms added to the file after the contract was stored (0014).
+                        stored.penalties = [_plain_penalty(p) for p in raw["penalties"]]
                     continue
                 add_contract(session, carrier, raw)
                 added.append(code)

@@ -24,6 +24,7 @@ def contract_of(row: ContractRow, carrier: Carrier) -> Contract:
             "area": row.area,
             "own_fleet": row.own_fleet,
             "tariffs": row.tariffs,
+            "penalties": row.penalties or [],
         }
     )
 

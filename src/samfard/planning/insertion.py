@@ -8,7 +8,14 @@ a promise narrows their pickup window in the model (`Request.promised_pickup`) a
 schedule here respects that window. The day-before re-optimisation may move everything
 else; this step may not.
 
-How it stays fast: for each route the earliest and latest service times of every stop
+How it stays fast: the compiled core chooses the vehicle and positions
+(`native_insertion`, `InsertionSettings.engine = "native"`, the default); Python then
+schedules that one route again with the procedure below, sets the promise, and the
+verifier judges the changed route (`verifier.verify_route`) before anything is returned.
+When the core finds no place, or its choice does not pass, the Python search below runs
+as well, so a refusal always carries its reasons and the core never decides alone.
+
+The Python search: for each route the earliest and latest service times of every stop
 are computed once (Savelsbergh's forward/backward time slack, in `insertion_screen`), so
 each pair of positions is screened in constant time and loops stop as soon as windows,
 load or ride time rule out every later position. Only the screened candidates, cheapest
@@ -26,6 +33,7 @@ import dataclasses
 import math
 from collections import Counter
 from dataclasses import dataclass
+from typing import Literal
 
 from samfard.errors import InputError
 from samfard.planning.insertion_schedule import (
@@ -50,7 +58,8 @@ from samfard.planning.model import (
     Vehicle,
     Window,
 )
-from samfard.planning.verifier import route_cost
+from samfard.planning.native_insertion import NativeDay
+from samfard.planning.verifier import route_cost, verify_route
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +70,15 @@ class InsertionSettings:
     before the cheapest is taken: 1 is fastest, more finds cheaper insertions when
     waiting time matters. `idle_per_kind` is how many unused vehicles of one kind (alike but
     for their depots) are screened: those with the cheapest drive from and back to the
-    depot; with one depot per vehicle and times growing with distance, 1 loses nothing."""
+    depot; with one depot per vehicle and times growing with distance, 1 loses nothing.
+    `engine` is who chooses the place: "native" (the compiled core, exact over every
+    position of every vehicle, in milliseconds) or "python" (the screening below, where
+    `exact_candidates` and `idle_per_kind` apply)."""
 
     promise_tolerance: float = 900.0
     exact_candidates: int = 4
     idle_per_kind: int = 2
+    engine: Literal["native", "python"] = "native"
 
     def __post_init__(self) -> None:
         if not (math.isfinite(self.promise_tolerance) and self.promise_tolerance >= 0):
@@ -77,6 +90,10 @@ class InsertionSettings:
             raise InputError(
                 f"idle_per_kind must be at least 1, got {self.idle_per_kind}",
                 field="idle_per_kind",
+            )
+        if self.engine not in ("native", "python"):
+            raise InputError(
+                f"engine must be 'native' or 'python', got {self.engine!r}", field="engine"
             )
         if self.exact_candidates < 1:
             raise InputError(
@@ -129,8 +146,12 @@ def insert(
     that did not change; the answer is the same with or without it.
     """
     settings = settings or InsertionSettings()
-    requests = {r.id: r for r in problem.requests}
     _check_fits(problem, request)
+    if settings.engine == "native":
+        placed = _native(problem, solution, request, settings, cache)
+        if placed is not None:
+            return placed
+    requests = {r.id: r for r in problem.requests}
     reasons: Counter[str] = Counter()
     views = _candidate_views(
         problem, solution, request, requests, reasons, cache, settings.idle_per_kind
@@ -164,14 +185,28 @@ def insert(
         summary = tuple(f"{what}: {count}" for what, count in sorted(reasons.items()))
         return Refusal(request.id, summary or ("the problem has no vehicles",))
     delta, index, i, line, asap = best
-    vehicle = views[index].vehicle
+    return _answer(problem, solution, request, views[index].vehicle, i, line, asap, delta, settings)
+
+
+def _answer(
+    problem: Problem,
+    solution: Solution,
+    request: Request,
+    vehicle: Vehicle,
+    i: int,
+    line: Timeline,
+    asap: list[float],
+    delta: float,
+    settings: InsertionSettings,
+) -> Insertion:
+    """The insertion with the pickup after visit `i` of `vehicle`'s route timed by `line`."""
     at = i + 1  # the pickup follows visit i
     promise = promise_for(request, line, asap, at, settings.promise_tolerance)
     routes = [r for r in solution.routes if r.vehicle_id != vehicle.id]
     routes.append(route_of(vehicle, line))
     order = {v.id: k for k, v in enumerate(problem.vehicles)}
     routes.sort(key=lambda r: order[r.vehicle_id])
-    unserved = tuple(u for u in solution.unserved if u.request_id != request.id)
+    unserved = tuple([u for u in solution.unserved if u.request_id != request.id])
     return Insertion(
         request=dataclasses.replace(request, promised_pickup=promise),
         vehicle_id=vehicle.id,
@@ -180,6 +215,42 @@ def insert(
         added_cost=delta,
         solution=Solution(tuple(routes), unserved, solution.cost + delta),
     )
+
+
+def _native(
+    problem: Problem,
+    solution: Solution,
+    request: Request,
+    settings: InsertionSettings,
+    cache: ScreeningCache | None,
+) -> Insertion | None:
+    """The core's choice, scheduled in Python and judged by the verifier; None when the
+    core finds no place, holds a route it cannot schedule, or its choice does not pass."""
+    day = cache.native if cache is not None else None
+    if day is None or not day.matches(problem):
+        day = NativeDay(problem)
+        if cache is not None:
+            cache.native = day
+    choice = day.choose(problem, solution, request)
+    if choice is None or day.unschedulable:
+        return None
+    riders = choice.riders
+    view = route_view(problem, choice.vehicle, choice.route, riders)
+    timing = schedule(with_new(view.visits, request, choice.i, choice.j), choice.vehicle, problem)
+    if timing is None:
+        return None
+    line, asap = timing
+    old = route_cost(problem, choice.vehicle, choice.route, riders) if choice.route else 0.0
+    judged = {**riders, request.id: request}
+    delta = route_cost(problem, choice.vehicle, route_of(choice.vehicle, line), judged) - old
+    answer = _answer(
+        problem, solution, request, choice.vehicle, choice.i, line, asap, delta, settings
+    )
+    judged[request.id] = answer.request
+    placed = next(r for r in answer.solution.routes if r.vehicle_id == choice.vehicle.id)
+    if verify_route(problem, choice.vehicle, placed, judged):
+        return None
+    return answer
 
 
 def with_request(problem: Problem, request: Request) -> Problem:
@@ -259,8 +330,8 @@ def _candidate_views(
         if vehicle.id in used or not _compatible(vehicle, request, reasons):
             continue
         s, e = vehicle.start_depot, vehicle.end_depot
-        reach = w.fixed * vehicle.cost_per_pickup
-        if not vehicle.free_depot_legs:
+        reach = w.fixed * (vehicle.cost_per_pickup + vehicle.cost_per_stretch)
+        if not (vehicle.free_depot_legs or vehicle.billed_when_loaded):
             reach += w.distance * vehicle.cost_per_distance * (
                 dist[s][request.pickup] + dist[request.dropoff][e]
             ) + w.distance * vehicle.cost_per_transit_time * (
@@ -280,7 +351,7 @@ def _kind(v: Vehicle) -> tuple[object, ...]:
     return (
         v.start_depot, v.end_depot, v.shift, v.capacity, v.type, v.cost_per_distance,
         v.cost_per_time, v.fixed_cost, v.max_duration, v.front_seats, v.cost_per_pickup,
-        v.cost_per_transit_time, v.free_depot_legs,
+        v.cost_per_transit_time, v.free_depot_legs, v.cost_per_stretch, v.billed_when_loaded,
     )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from samfard.planning.insertion_schedule import EPS, Visit, visit_of
 from samfard.planning.model import Problem, Request, Route, StopKind, Vehicle
+from samfard.planning.native_insertion import NativeDay
 
 
 @dataclass(slots=True)
@@ -44,11 +45,14 @@ class ScreeningCache:
     any changed route or promise is a new object, so stale data is never served (and
     identity checks cost nothing, where hashing whole routes cost more than the work
     saved). Routes gone from the plan are forgotten; new matrices empty the cache.
+    `native` is the compiled core's copy of the day (`native_insertion.NativeDay`), kept
+    by the same rule.
     """
 
     def __init__(self) -> None:
         self._time: object = None
         self._entries: dict[int, CacheEntry] = {}
+        self.native: NativeDay | None = None
         self.hits = 0
         self.misses = 0
 

@@ -62,6 +62,8 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "cost_per_pickup": v.cost_per_pickup,
                 "cost_per_transit_time": v.cost_per_transit_time,
                 "free_depot_legs": v.free_depot_legs,
+                "cost_per_stretch": v.cost_per_stretch,
+                "billed_when_loaded": v.billed_when_loaded,
             }
             for v in problem.vehicles
         ],
@@ -159,6 +161,8 @@ def _vehicle(data: dict[str, Any], i: int) -> Vehicle:
             cost_per_pickup=_opt(data, "cost_per_pickup", where, float, 0.0),
             cost_per_transit_time=_opt(data, "cost_per_transit_time", where, float, 0.0),
             free_depot_legs=_opt(data, "free_depot_legs", where, _as_bool, False),
+            cost_per_stretch=_opt(data, "cost_per_stretch", where, float, 0.0),
+            billed_when_loaded=_opt(data, "billed_when_loaded", where, _as_bool, False),
         )
     except InputError as error:
         if error.message.startswith(where):

@@ -149,8 +149,12 @@ class Vehicle:
     time unit of transit (service at a stop plus travel to the next, the metered
     minutes). `free_depot_legs` leaves the legs from and to the depot out of the distance
     and transit costs: a procured carrier bills the stretches with passengers, not the
-    drive to the first pickup or home. `max_duration` bounds arrival at the end depot
-    minus departure.
+    drive to the first pickup or home. A carrier paid per stretch (a run with passengers
+    aboard, from a pickup into an empty vehicle until it is empty again) sets
+    `cost_per_stretch` (the start fee, once per stretch however many share it) and
+    `billed_when_loaded` (distance and transit time cost only while someone is on board:
+    the empty drives between stretches, and so the depot legs, are not billed).
+    `max_duration` bounds arrival at the end depot minus departure.
     """
 
     id: str
@@ -167,6 +171,8 @@ class Vehicle:
     cost_per_pickup: float = 0.0
     cost_per_transit_time: float = 0.0
     free_depot_legs: bool = False
+    cost_per_stretch: float = 0.0
+    billed_when_loaded: bool = False
 
     def __post_init__(self) -> None:
         where = f"vehicle {self.id}"
@@ -184,6 +190,7 @@ class Vehicle:
             "fixed_cost",
             "cost_per_pickup",
             "cost_per_transit_time",
+            "cost_per_stretch",
         ):
             _finite(getattr(self, name), f"{where}: {name}")
         if self.max_duration is not None:
@@ -357,14 +364,21 @@ def arc_cost(
     from_depot: bool,
     to_depot: bool,
     to_pickup: bool,
+    loaded: bool,
 ) -> float:
-    """What `vehicle` pays to leave location `a` (after `service` there) for `b`: the
-    weighted distance and transit-time cost, free on depot legs for vehicles that say so,
-    plus the pickup fee when `b` is a pickup. Every engine and the verifier price arcs
-    with this one function, so they agree on the objective."""
+    """What `vehicle` pays to leave location `a` (after `service` there) for `b`, with
+    someone on board or not (`loaded`): the weighted distance and transit-time cost, free
+    on depot legs for vehicles that say so and on empty drives for vehicles billed when
+    loaded, plus the pickup fee when `b` is a pickup and the stretch fee when that pickup
+    boards an empty vehicle. Every engine and the verifier price arcs with this one
+    function, so they agree on the objective."""
     w = problem.objective
-    cost = w.fixed * vehicle.cost_per_pickup if to_pickup else 0.0
-    if vehicle.free_depot_legs and (from_depot or to_depot):
+    cost = 0.0
+    if to_pickup:
+        cost = w.fixed * (vehicle.cost_per_pickup + (0.0 if loaded else vehicle.cost_per_stretch))
+    if (vehicle.free_depot_legs and (from_depot or to_depot)) or (
+        vehicle.billed_when_loaded and not loaded
+    ):
         return cost
     return cost + w.distance * (
         vehicle.cost_per_distance * problem.distance[a][b]

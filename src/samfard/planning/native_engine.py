@@ -14,6 +14,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -28,24 +29,46 @@ from samfard.planning.model import (
     Stop,
     StopKind,
     Unserved,
+    VehicleType,
 )
 from samfard.planning.verifier import route_cost
 
 _SEED_MASK = (1 << 64) - 1
+TYPE_INDEX = {t: k for k, t in enumerate(VehicleType)}
+ALL_TYPES = (1 << len(TYPE_INDEX)) - 1
 # A route from the core: (vehicle, nodes, start of service per node, departure, arrival, cost)
 RouteOut = tuple[int, list[int], list[float], float, float, float]
+CoreMatrix = np.ndarray[tuple[int, int], np.dtype[np.float64]] | tuple[tuple[float, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class NativeSettings:
     """`iterations` stops the search after that many destroy-and-repair steps (None: run
-    until the time limit); the time limit always stops it too."""
+    until the time limit); the time limit always stops it too. `clock` is what the time
+    limit counts: "wall" (the default: a caller waiting for an answer), "cpu" (the
+    search thread's CPU time: what a dedicated core would give in that time, for
+    benchmarks on a shared machine; the wall time is then longer) or "none" (the time
+    limit is ignored and only `iterations` stops the search: the same plan for a seed on
+    any machine under any load, as the demo needs). `threads` runs that many independent
+    searches (seeds seed, seed + 1, ...) at once and keeps the best plan (most served,
+    then cheapest; a tie goes to the lowest seed): more cores, better plans in the same
+    wall time, and still one plan per seed with an iteration limit."""
 
     iterations: int | None = None
+    clock: Literal["wall", "cpu", "none"] = "wall"
+    threads: int = 1
 
     def __post_init__(self) -> None:
         if self.iterations is not None and self.iterations < 0:
             raise InputError(f"iterations must be >= 0, got {self.iterations}", field="iterations")
+        if self.clock not in ("wall", "cpu", "none"):
+            raise InputError(
+                f"clock must be 'wall', 'cpu' or 'none', got {self.clock!r}", field="clock"
+            )
+        if self.threads < 1:
+            raise InputError(f"threads must be at least 1, got {self.threads}", field="threads")
+        if self.clock == "none" and self.iterations is None:
+            raise InputError("a search without a clock needs an iteration limit", field="clock")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,8 +127,8 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         load += list(r.load)
     capacity = [c for v in vehicles for c in v.capacity]
     model = Model(
-        time=_matrix(problem.time),
-        distance=_matrix(problem.distance),
+        time=matrix(problem.time),
+        distance=matrix(problem.distance),
         ndim=dims,
         node_location=locations,
         node_early=early,
@@ -115,7 +138,8 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         max_ride=[math.inf if r.max_ride is None else r.max_ride for r in requests],
         ride_alone=[int(r.ride_alone) for r in requests],
         front_seat=[int(r.front_seat) for r in requests],
-        compatible=[int(r.allows(v) and r.fits(v)) for r in requests for v in vehicles],
+        allowed=[allowed_mask(r) for r in requests],
+        vehicle_type=[TYPE_INDEX[v.type] for v in vehicles],
         start=[v.start_depot for v in vehicles],
         end=[v.end_depot for v in vehicles],
         shift_early=[v.shift.earliest for v in vehicles],
@@ -130,12 +154,26 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         cost_pickup=[w.fixed * v.cost_per_pickup for v in vehicles],
         cost_transit=[w.distance * v.cost_per_transit_time for v in vehicles],
         free_depot_legs=[int(v.free_depot_legs) for v in vehicles],
+        cost_stretch=[w.fixed * v.cost_per_stretch for v in vehicles],
+        billed_when_loaded=[int(v.billed_when_loaded) for v in vehicles],
     )
     return CoreModel(model, problem, tuple(requests))
 
 
-def _matrix(rows: object) -> np.ndarray[tuple[int, int], np.dtype[np.float64]]:
-    """A C-contiguous float64 view: numpy arrays pass through without a copy."""
+def allowed_mask(request: Request) -> int:
+    """The vehicle types that may carry `request` as bits of `TYPE_INDEX` (all when none is
+    named); the core adds the load and front-seat checks of `Request.fits`."""
+    if not request.allowed_types:
+        return ALL_TYPES
+    return sum(1 << TYPE_INDEX[t] for t in request.allowed_types)
+
+
+def matrix(rows: object) -> CoreMatrix:
+    """The model's tuple of tuples as it is (the core copies it in C, much faster than numpy
+    converts it); anything else as a C-contiguous float64 array, which the core borrows
+    without a copy (numpy arrays pass through)."""
+    if isinstance(rows, tuple) and all(isinstance(row, tuple) for row in rows):
+        return rows
     array = np.ascontiguousarray(rows, dtype=np.float64)
     if array.ndim != 2:
         raise InputError("travel matrices must be two-dimensional", field="time")
@@ -156,7 +194,8 @@ class NativeEngine:
         seed: int,
         initial: Solution | None = None,
     ) -> Solution:
-        started = time.monotonic()
+        cpu = self.settings.clock == "cpu"
+        started = time.process_time() if cpu else time.monotonic()
         if not time_limit_s > 0:
             raise InputError(f"time limit must be positive, got {time_limit_s}", field="time_limit")
         reasons = {r.id: unservable_reason(problem, r) for r in problem.requests}
@@ -173,9 +212,17 @@ class NativeEngine:
                 nodes = core.nodes_of(route)
                 if route.vehicle_id in index and nodes:
                     start_routes.append((index[route.vehicle_id], nodes))
-        remaining = max(0.001, time_limit_s - (time.monotonic() - started))
+        spent = (time.process_time() if cpu else time.monotonic()) - started
+        remaining = math.inf if self.settings.clock == "none" else max(0.001, time_limit_s - spent)
         iterations = -1 if self.settings.iterations is None else self.settings.iterations
-        found, _, _ = core.model.solve(start_routes, seed & _SEED_MASK, iterations, remaining)
+        found, _, _ = core.model.solve(
+            start_routes,
+            seed & _SEED_MASK,
+            iterations,
+            remaining,
+            cpu_clock=cpu,
+            threads=self.settings.threads,
+        )
         routes = tuple(core.route(out) for out in found)
         served = {rid for route in routes for rid in route.request_ids()}
         unserved += [Unserved(r.id, NOT_INSERTED) for r in plannable if r.id not in served]

@@ -169,7 +169,7 @@ class _Model:
     def _costs(self) -> None:
         p, routing, scale = self.problem, self.routing, self.settings.cost_scale
         w = p.objective
-        by_rate: dict[tuple[float, float, float, bool], int] = {}
+        by_rate: dict[tuple[float, float, float, bool, float, bool], int] = {}
         self.max_arc = 0
         for v, vehicle in enumerate(p.vehicles):
             key = (
@@ -177,6 +177,8 @@ class _Model:
                 vehicle.cost_per_transit_time,
                 vehicle.cost_per_pickup,
                 vehicle.free_depot_legs,
+                vehicle.cost_per_stretch,
+                vehicle.billed_when_loaded,
             )
             if key not in by_rate:
                 rows = self._arc_costs(vehicle)
@@ -189,7 +191,10 @@ class _Model:
 
     def _arc_costs(self, vehicle: Vehicle) -> list[list[int]]:
         """The vehicle's arc costs between all nodes, scaled: `model.arc_cost` computed
-        for every pair at once (numpy), as OR-Tools wants integers."""
+        for every pair at once (numpy), as OR-Tools wants integers. An arc cost cannot see
+        the load, so a vehicle billed per stretch or only when loaded is priced as if
+        every pickup started a stretch and every arc were loaded: an upper bound (the
+        plan's cost is recomputed exactly by the verifier's `route_cost`)."""
         p, w = self.problem, self.problem.objective
         where = np.array([n.location for n in self.nodes])
         dist = np.asarray(p.distance, dtype=np.float64)[np.ix_(where, where)]
@@ -203,7 +208,7 @@ class _Model:
             cost[[n.kind is StopKind.START for n in self.nodes], :] = 0.0
             cost[:, [n.kind is StopKind.END for n in self.nodes]] = 0.0
         pickups = np.array([n.kind is StopKind.PICKUP for n in self.nodes])
-        cost[:, pickups] += w.fixed * vehicle.cost_per_pickup
+        cost[:, pickups] += w.fixed * (vehicle.cost_per_pickup + vehicle.cost_per_stretch)
         scaled: list[list[int]] = np.rint(cost * self.settings.cost_scale).astype(np.int64).tolist()
         return scaled
 

@@ -39,8 +39,12 @@ class VerifiedSolution:
 
 # Engines by the name the command line and the demo use. "native" (Samfard's own, the
 # default) and "ortools" search until their time limit unless given an iteration limit;
-# "insertion" never looks at the clock, so a seed gives the same plan on every run.
-ENGINES = ("native", "ortools", "insertion")
+# "insertion" and "native-fixed" (the native search stopped by FIXED_ITERATIONS alone)
+# never look at the clock, so a seed gives the same plan on every run.
+ENGINES = ("native", "ortools", "insertion", "native-fixed")
+# Iterations of "native-fixed": the demo day (about 260 legs a region) in a few seconds
+# of CPU per region (docs/planning.md, "The demo's engine").
+FIXED_ITERATIONS = 2000
 
 
 def default_solver() -> Solver:
@@ -52,13 +56,21 @@ def solver_named(name: str) -> Solver:
     return make_solver(name)
 
 
-def make_solver(name: str, *, iterations: int | None = None) -> Solver:
+def make_solver(name: str, *, iterations: int | None = None, threads: int = 1) -> Solver:
     """The engine called `name`; `iterations` bounds the native search (reproducible runs)
-    and the OR-Tools solution count (the insertion engine needs no bound)."""
+    and the OR-Tools solution count (the insertion engine needs no bound); `threads` runs
+    that many native searches at once (one thread for the others)."""
+    if threads < 1:
+        raise InputError(f"threads must be at least 1, got {threads}", field="threads")
     if name == "native":
         from samfard.planning.native_engine import NativeEngine, NativeSettings
 
-        return NativeEngine(NativeSettings(iterations=iterations))
+        return NativeEngine(NativeSettings(iterations=iterations, threads=threads))
+    if name == "native-fixed":
+        from samfard.planning.native_engine import NativeEngine, NativeSettings
+
+        count = FIXED_ITERATIONS if iterations is None else iterations
+        return NativeEngine(NativeSettings(iterations=count, clock="none"))
     if name == "ortools":
         from samfard.planning.ortools_engine import OrToolsEngine, OrToolsSettings
 

@@ -80,15 +80,21 @@ class Report:
 _Add = Callable[[ViolationKind, str, str], None]
 
 
-def route_cost(problem: Problem, vehicle: Vehicle, route: Route) -> float:
+def route_cost(
+    problem: Problem, vehicle: Vehicle, route: Route, riders: dict[str, Request] | None = None
+) -> float:
     """Objective cost of one route: arcs (distance, transit time, pickup fees), duration
-    and fixed cost, weighted."""
+    and fixed cost, weighted. `riders` (the route's requests by id) saves looking them up
+    in the problem, which live insertion cannot afford on a day of thousands."""
     if not any(s.kind is StopKind.PICKUP for s in route.stops):
         return 0.0
     stops = route.stops
     # Service times matter only to a transit-time cost; skip the lookup otherwise.
     ids = {s.request_id for s in stops} if vehicle.cost_per_transit_time else set()
-    requests = {r.id: r for r in problem.requests if r.id in ids}
+    if riders is not None:
+        requests = {rid: riders[rid] for rid in ids if rid is not None}
+    else:
+        requests = {r.id: r for r in problem.requests if r.id in ids}
 
     def service(stop: Stop) -> float:
         request = requests.get(stop.request_id or "")
@@ -96,8 +102,14 @@ def route_cost(problem: Problem, vehicle: Vehicle, route: Route) -> float:
             return 0.0
         return request.pickup_service if stop.kind is StopKind.PICKUP else request.dropoff_service
 
-    arcs = sum(
-        arc_cost(
+    arcs = 0.0
+    on_board = 0  # passengers aboard when leaving stop a
+    for a, b in itertools.pairwise(stops):
+        if a.kind is StopKind.PICKUP:
+            on_board += 1
+        elif a.kind is StopKind.DROPOFF:
+            on_board -= 1
+        arcs += arc_cost(
             problem,
             vehicle,
             a.location,
@@ -106,9 +118,8 @@ def route_cost(problem: Problem, vehicle: Vehicle, route: Route) -> float:
             from_depot=a.kind is StopKind.START,
             to_depot=b.kind is StopKind.END,
             to_pickup=b.kind is StopKind.PICKUP,
+            loaded=on_board > 0,
         )
-        for a, b in itertools.pairwise(stops)
-    )
     duration = stops[-1].time - stops[0].time
     w = problem.objective
     return arcs + w.time * vehicle.cost_per_time * duration + w.fixed * vehicle.fixed_cost
@@ -170,6 +181,29 @@ def verify(problem: Problem, solution: Solution, *, eps: float = EPS) -> Report:
     if abs(solution.cost - cost) > eps * max(1.0, abs(cost)):
         add(ViolationKind.COST, "plan", f"reported cost {solution.cost}, recomputed {cost}")
     return Report(tuple(found), cost)
+
+
+def verify_route(
+    problem: Problem,
+    vehicle: Vehicle,
+    route: Route,
+    requests: dict[str, Request],
+    *,
+    eps: float = EPS,
+) -> tuple[Violation, ...]:
+    """Every violation within one route: shape, depots, travel times, shift, duration,
+    windows, promises, loads, front seats, ride alone, ride times and pairing.
+
+    What needs the whole plan (each request once, K, the total cost) is `verify`'s. Live
+    insertion changes one route, so judging that route is judging the change.
+    """
+    found: list[Violation] = []
+
+    def add(kind: ViolationKind, subject: str, detail: str) -> None:
+        found.append(Violation(kind, subject, detail))
+
+    _check_route(problem, vehicle, route, requests, add, eps)
+    return tuple(found)
 
 
 def _check_route(

@@ -137,12 +137,28 @@ _INVOICE_HEADER = (
 )
 
 
+@dataclass(frozen=True)
+class PenaltyLine:
+    """A penalty (vite) deducted on the invoice basis: deviation, day, contract, term."""
+
+    deviation_ref: str
+    day: date
+    contract_code: str
+    kind: str
+    amount: Ore
+
+
 def invoice_basis(
-    carrier: str, year: int, month: int, runs: Iterable[tuple[RunFacts, RunCost]]
+    carrier: str,
+    year: int,
+    month: int,
+    runs: Iterable[tuple[RunFacts, RunCost]],
+    penalties: Sequence[PenaltyLine] = (),
 ) -> Sheet:
     """Invoice basis (fakturaunderlag) of a carrier for a month: one line per run, its
     components, and a total line. Runs outside the month (local date of start) are left
-    out, so the caller may pass a wider selection."""
+    out, so the caller may pass a wider selection. Penalties (viten) for upheld deviations
+    follow the total as negative lines, then the amount to pay ("ATT BETALA")."""
     rows: list[tuple[Cell, ...]] = []
     totals = [0] * 9
     for facts, cost in sorted(runs, key=lambda fc: (fc[0].start, fc[0].run_id)):
@@ -176,6 +192,15 @@ def invoice_basis(
             )
         )
     rows.append(("TOTAL", None, None, None, None, None, None, None, *totals))
+    if penalties:
+        blank = (0,) * 8
+        for p in penalties:
+            rows.append(
+                (f"VITE {p.deviation_ref}", p.day, p.contract_code, p.kind,
+                 None, None, None, None, *blank, -p.amount)
+            )  # fmt: skip
+        net = totals[-1] - sum(p.amount for p in penalties)
+        rows.append(("ATT BETALA", None, None, None, None, None, None, None, *blank, net))
     return Sheet(
         f"Faktura {carrier} {year}-{month:02d}",
         _INVOICE_HEADER,

@@ -195,7 +195,7 @@ def aggregate(records: Iterable[TripRecord]) -> tuple[CostAggregate, ...]:
             ("dialysis_trips", int(r.dialysis)),
             ("with_actuals", int(punctual is not None)),
             ("punctual", int(bool(punctual))),
-            ("deviations", r.deviations if punctual is not None else 0),
+            ("deviations", r.deviations),
         ):
             row[name] += value
     return tuple(
@@ -305,7 +305,7 @@ def kpi_values(row: CostAggregate) -> dict[Kpi, Decimal | None]:
         Kpi.FEES: Decimal(row.fees),
         Kpi.NET_COST: Decimal(row.cost - row.fees),
         Kpi.PUNCTUALITY: _ratio(row.punctual, row.with_actuals, _HUNDRED),
-        Kpi.DEVIATIONS_PER_1000: _ratio(row.deviations, row.with_actuals, 1000),
+        Kpi.DEVIATIONS_PER_1000: _ratio(row.deviations, row.trips, 1000),
     }
 
 

@@ -27,6 +27,7 @@ from samfard.reports.kpi import (
     kpi_lines,
 )
 from samfard.reports.kpi import total as sum_rows
+from samfard.reports.quality import QualityFigures
 
 SERVICE_LABELS = {
     "sjukresa": "Sjukresor",
@@ -169,6 +170,7 @@ class MonthlyReportData:
     summary: tuple[str, ...]
     empty: bool
     notes: tuple[str, ...] = ()  # why a comparison is missing (an incomplete base)
+    quality: QualityFigures | None = None  # deviations and penalties of the month
 
     @property
     def period(self) -> str:

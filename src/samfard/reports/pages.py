@@ -25,6 +25,7 @@ from samfard.principals.service import list_principals
 from samfard.reports import report_cache, service
 from samfard.reports.exports import report_csv, report_sheets, to_xlsx
 from samfard.reports.monthly import MonthlyReportData
+from samfard.reports.quality_export import quality_sheets
 from samfard.reports.render_html import report_context
 from samfard.reports.render_pdf import render_pdf
 from samfard.timeutil import STOCKHOLM
@@ -116,7 +117,7 @@ def follow_up_file(
     if format == "pdf":
         body, media_type = render_pdf(report), "application/pdf"
     elif format == "xlsx":
-        body, media_type = to_xlsx(report_sheets(report)), XLSX
+        body, media_type = to_xlsx((*report_sheets(report), *quality_sheets(report))), XLSX
     else:
         body, media_type = report_csv(report), "text/csv; charset=utf-8"
     return Response(

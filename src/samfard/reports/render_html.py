@@ -27,6 +27,7 @@ from samfard.reports.monthly import (
     signed_kr,
     signed_pct,
 )
+from samfard.reports.render_quality import quality_context
 
 
 def format_kpi_value(value: Decimal | None, unit: str) -> str:
@@ -156,6 +157,7 @@ def report_context(report: MonthlyReportData) -> dict[str, Any]:
         "charts": charts(report),
         "notes": list(report.notes),
         "definitions": list(KPI_DEFINITIONS),
+        "quality": quality_context(report.quality),
     }
 
 
@@ -173,6 +175,25 @@ def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:
     return (
         f"<div class='table-wrap'><table><caption>{escape(caption)}</caption>"
         f"<thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _quality_html(quality: dict[str, Any] | None) -> str:
+    if quality is None:
+        return ""
+    return "".join(
+        [
+            "<h2>Kvalitet och patientsäkerhet</h2><ul class='summary'>",
+            *(f"<li>{escape(s)}</li>" for s in quality["summary"]),
+            "</ul>",
+            _table("Avvikelser per utförare", quality["carrier_head"], quality["carrier_rows"]),
+            _table("Avvikelser per typ", quality["kind_head"], quality["kind_rows"]),
+            _table(
+                "Avvikelser per allvarlighetsgrad",
+                quality["severity_head"],
+                quality["severity_rows"],
+            ),
+        ]
     )
 
 
@@ -204,6 +225,7 @@ def render_html(report: MonthlyReportData) -> str:
         _table("Nyckeltal per tjänst", ctx["service_kpi_head"], ctx["service_kpi_rows"])
         if report.services
         else "",
+        _quality_html(ctx["quality"]),
         "<h2>Definitioner</h2><dl class='definitions'>"
         + "".join(
             f"<dt>{escape(term)}</dt><dd>{escape(text)}</dd>" for term, text in ctx["definitions"]

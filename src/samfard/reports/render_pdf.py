@@ -224,6 +224,24 @@ def render_pdf(report: MonthlyReportData) -> bytes:
                 fitted_widths(ctx["service_kpi_head"], service_rows, full),
             ),
         ]
+    quality = ctx["quality"]
+    if quality is not None:
+        story += [Spacer(1, 4 * mm), Paragraph("Kvalitet och patientsäkerhet", styles["Heading2"])]
+        story += [_para(line, styles["BodyText"]) for line in quality["summary"]]
+        for caption, part in (
+            ("Avvikelser per utförare", "carrier"),
+            ("Avvikelser per typ", "kind"),
+            ("Avvikelser per allvarlighetsgrad", "severity"),
+        ):
+            head, rows = quality[f"{part}_head"], quality[f"{part}_rows"]
+            story += [
+                Paragraph(caption, styles["Heading3"]),
+                _table(
+                    _head(head, head_style),
+                    [[_para(row[0], small), *row[1:]] for row in rows],
+                    fitted_widths(head, rows, full),
+                ),
+            ]
     story += [Spacer(1, 4 * mm), Paragraph("Definitioner", styles["Heading2"])]
     story += [_para(f"{term}: {text}", small) for term, text in ctx["definitions"]]
     now, before = report.coordination_by_month

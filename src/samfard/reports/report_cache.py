@@ -2,7 +2,8 @@
 
 A report reads every settled trip of a principal for two years; the follow-up page is
 opened again and again for the same month. The figures change only when a day is settled
-(new rows in `settled_trip`) or the principal's targets or comments are set, so a report
+(new rows in `settled_trip`), a deviation is reported or moves on, a penalty is charged,
+or the principal's targets or comments are set, so a report
 is kept under its principal, month, the settled table's row count and highest id and the
 count and latest change of the principal's targets and comments, and built again when
 any of those move. A report holds no
@@ -20,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission
-from samfard.costs.models import SettledTrip
+from samfard.costs.models import CarrierPenalty, SettledTrip
+from samfard.quality.models import Deviation
 from samfard.reports import service
 from samfard.reports.models import KpiCommentRow, KpiTargetRow
 from samfard.reports.monthly import MonthlyReportData
@@ -48,6 +50,12 @@ def monthly_report(
             KpiCommentRow.principal_code == principal
         )
     ).one()
+    deviations = session.execute(
+        select(func.count(Deviation.id), func.max(Deviation.id), func.sum(Deviation.version))
+    ).one()
+    penalties = session.execute(
+        select(func.count(CarrierPenalty.id), func.max(CarrierPenalty.id))
+    ).one()
     key = (
         str(session.get_bind().engine.url),
         principal,
@@ -56,6 +64,8 @@ def monthly_report(
         tuple(settled),
         tuple(targets),
         tuple(comments),
+        tuple(deviations),
+        tuple(penalties),
     )
     with _lock:
         found = _kept.get(key)

@@ -9,6 +9,7 @@ analyst may read every report of the principals in the account's scope and no ot
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,12 +20,14 @@ from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.permissions import Permission
 from samfard.costs.contracts import Need, VehicleType
 from samfard.costs.models import SettledRun, SettledTrip
+from samfard.costs.penalties import penalties
 from samfard.costs.pricing import CostBasis, CostBreakdown, RunCost, RunFacts, TripFacts
 from samfard.errors import Forbidden, InputError, NotFound
 from samfard.principals.models import Principal
-from samfard.reports.exports import Sheet, cost_statement, invoice_basis
+from samfard.reports.exports import PenaltyLine, Sheet, cost_statement, invoice_basis
 from samfard.reports.kpi import TripRecord, aggregate
 from samfard.reports.monthly import MonthlyReportData, build_monthly_report, object_costs
+from samfard.reports.quality_reads import deviations_per_trip, month_quality
 from samfard.reports.targets import comments_for, targets_for
 
 _TRIP_COLUMNS = (
@@ -75,8 +78,12 @@ def trip_records(
     statement = select(*_TRIP_COLUMNS).where(SettledTrip.day >= first, SettledTrip.day <= last)
     if principal is not None:
         statement = statement.where(SettledTrip.principal_code == principal)
+    rows = session.execute(statement).all()
+    registered = deviations_per_trip(
+        session, principal=principal, first=first, last=last, keys=[r.trip_key for r in rows]
+    )
     records = []
-    for row in session.execute(statement):
+    for row in rows:
         reported = row.actual_pickup is not None and row.promised_pickup is not None
         records.append(
             TripRecord(
@@ -94,7 +101,7 @@ def trip_records(
                 dialysis=row.dialysis,
                 promised_pickup=row.promised_pickup if reported else None,
                 actual_pickup=row.actual_pickup if reported else None,
-                deviations=row.deviations,
+                deviations=row.deviations + registered.get(row.trip_key, 0),
                 cost_centre=row.cost_centre,
                 cost_object=row.cost_object,
             )
@@ -127,7 +134,7 @@ def monthly_report(
     records = trip_records(
         session, principal=principal, first=date(year - 1, 1, 1), last=month_end(year, month)
     )
-    return build_monthly_report(
+    report = build_monthly_report(
         aggregate(records),
         object_costs=object_costs(records),
         year=year,
@@ -139,6 +146,10 @@ def monthly_report(
         targets=targets_for(session, principal=principal, year=year),
         comments=comments_for(session, principal=principal, year=year, month=month),
     )
+    quality = month_quality(
+        session, principal=principal, first=date(year, month, 1), last=month_end(year, month)
+    )
+    return replace(report, quality=quality)
 
 
 def cost_statement_sheet(
@@ -203,7 +214,14 @@ def invoice_basis_sheet(
             f"principal {', '.join(hidden)}, which your account is not scoped to",
             field="carrier",
         )
-    return invoice_basis(carrier, year, month, [_run(r, tuple(trips[r.run_ref])) for r in runs])
+    charged = [
+        PenaltyLine(p.deviation_ref, p.day, p.contract_code, p.kind, p.amount_ore)
+        for p in penalties(session, first=first, last=last, carrier=carrier)
+        if actor.covers_principal(p.principal_code)
+    ]
+    return invoice_basis(
+        carrier, year, month, [_run(r, tuple(trips[r.run_ref])) for r in runs], charged
+    )
 
 
 def _trip_facts(t: SettledTrip) -> TripFacts:

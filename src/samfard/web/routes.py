@@ -15,6 +15,9 @@ from samfard.booking.pages import router as booking_pages
 from samfard.dispatch.driver.pages import router as driver_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.dispatch.stream import router as stream_pages
+from samfard.mypages.login import router as mypages_login
+from samfard.mypages.pages import router as mypages
+from samfard.quality.pages import router as quality_pages
 from samfard.reports.pages import router as report_pages
 from samfard.reports.scenario_pages import router as scenario_pages
 from samfard.travellers.pages import router as traveller_pages
@@ -32,4 +35,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     stream_pages,
     report_pages,
     scenario_pages,
+    quality_pages,
+    mypages_login,
+    mypages,
 )

@@ -33,6 +33,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/bedomning", "Bedömning", P.ASSESSMENTS_DECIDE),
     NavItem("/trafik", "Trafik", P.PLANS_READ),
     NavItem("/forare", "Min körning", P.STOPS_REPORT),
+    NavItem("/kvalitet", "Kvalitet", P.DEVIATIONS_REPORT),
     NavItem("/uppfoljning", "Uppföljning", P.REPORTS_READ),
     NavItem("/admin", "Administration", P.USERS_ADMIN),
 )
@@ -50,8 +51,14 @@ ROLE_SV: dict[Role, str] = {
 }
 
 
+# A traveller's account has its own pages only (/mina-resor), not the centre's workspace.
+TRAVELLER_NAV: tuple[NavItem, ...] = (NavItem("/mina-resor", "Mina resor", P.BOOKINGS_READ),)
+
+
 def nav_for(actor: Actor) -> list[NavItem]:
     """The workspace pages this actor's role may open, in the order of the day's work."""
+    if actor.role is Role.TRAVELLER:
+        return list(TRAVELLER_NAV)
     return [item for item in NAV if actor.has(item.permission)]
 
 

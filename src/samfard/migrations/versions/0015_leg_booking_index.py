@@ -1,7 +1,7 @@
 """leg_booking_index: an index on leg(booking_id, seq)
 
 Revision ID: 0015
-Revises: 0011
+Revises: 0014
 Create Date: 2026-12-01 14:35:00
 
 A booking's legs are read by booking id (every booking view, and the day overview's join
@@ -14,7 +14,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0015"
-down_revision = "0011"  # main's head when this branch merged it (the brief gave 0008)
+down_revision = "0014"  # main's head when this branch last merged it (the brief gave 0008)
 branch_labels = None
 depends_on = None
 

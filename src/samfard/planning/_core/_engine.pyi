@@ -1,4 +1,5 @@
-"""Type stub of the compiled engine (bindings.cpp). Only native_engine.py calls it."""
+"""Type stub of the compiled engine (bindings.cpp): `Model` for native_engine.py, `Live` for
+native_insertion.py."""
 
 from collections.abc import Sequence
 
@@ -11,8 +12,8 @@ RouteOut = tuple[int, list[int], list[float], float, float, float]
 class Model:
     def __init__(
         self,
-        time: npt.NDArray[np.float64],
-        distance: npt.NDArray[np.float64],
+        time: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
+        distance: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
         ndim: int,
         node_location: Sequence[int],
         node_early: Sequence[float],
@@ -22,7 +23,8 @@ class Model:
         max_ride: Sequence[float],
         ride_alone: Sequence[int],
         front_seat: Sequence[int],
-        compatible: Sequence[int],
+        allowed: Sequence[int],
+        vehicle_type: Sequence[int],
         start: Sequence[int],
         end: Sequence[int],
         shift_early: Sequence[float],
@@ -37,6 +39,8 @@ class Model:
         cost_pickup: Sequence[float],
         cost_transit: Sequence[float],
         free_depot_legs: Sequence[int],
+        cost_stretch: Sequence[float],
+        billed_when_loaded: Sequence[int],
     ) -> None: ...
     def solve(
         self,
@@ -47,6 +51,8 @@ class Model:
         start_worse: float = 0.03,
         end_ratio: float = 0.01,
         max_remove: int = 60,
+        cpu_clock: bool = False,
+        threads: int = 1,
     ) -> tuple[list[RouteOut], int, float]: ...
     def evaluate(
         self, vehicle: int, nodes: Sequence[int]
@@ -54,3 +60,43 @@ class Model:
     def insert(
         self, vehicle: int, nodes: Sequence[int], request: int
     ) -> tuple[bool, float, RouteOut]: ...
+
+class Live:
+    def __init__(
+        self,
+        time: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
+        distance: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
+        ndim: int,
+        vehicle_type: Sequence[int],
+        start: Sequence[int],
+        end: Sequence[int],
+        shift_early: Sequence[float],
+        shift_late: Sequence[float],
+        max_duration: Sequence[float],
+        cost_distance: Sequence[float],
+        cost_time: Sequence[float],
+        cost_fixed: Sequence[float],
+        capacity: Sequence[int],
+        front_seats: Sequence[int],
+        max_vehicles: int,
+        cost_pickup: Sequence[float],
+        cost_transit: Sequence[float],
+        free_depot_legs: Sequence[int],
+        cost_stretch: Sequence[float],
+        billed_when_loaded: Sequence[int],
+    ) -> None: ...
+    def set_requests(
+        self,
+        index: Sequence[int],
+        node_location: Sequence[int],
+        node_early: Sequence[float],
+        node_late: Sequence[float],
+        node_service: Sequence[float],
+        load: Sequence[int],
+        max_ride: Sequence[float],
+        ride_alone: Sequence[int],
+        front_seat: Sequence[int],
+        allowed: Sequence[int],
+    ) -> None: ...
+    def set_route(self, vehicle: int, nodes: Sequence[int]) -> bool: ...
+    def best(self, request: int) -> tuple[int, int, int, float]: ...

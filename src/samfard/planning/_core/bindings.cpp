@@ -1,6 +1,8 @@
 // Python face of the engine (nanobind): one Model per problem, built from flat arrays by
 // samfard.planning.native_engine, with three calls: solve, evaluate a route, and find the
-// cheapest insertion of one request into one route (live insertion). The travel matrices
+// cheapest insertion of one request into one route; and one Live per day for live
+// insertion (samfard.planning.native_insertion), which keeps the day's routes between
+// bookings and finds the cheapest insertion of a new request over every vehicle. The travel matrices
 // are borrowed from the caller's numpy arrays without a copy. This is the only translation
 // unit, so the whole engine compiles in one step.
 #include <nanobind/nanobind.h>
@@ -10,13 +12,16 @@
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "instance.hpp"
+#include "live.hpp"
 #include "plan.hpp"
 #include "route.hpp"
 #include "search.hpp"
@@ -27,6 +32,46 @@ using namespace nb::literals;
 namespace {
 
 using Matrix = nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+
+// A square travel matrix as the core reads it: a C-contiguous float64 numpy array is
+// borrowed without a copy; the model's own tuple of tuples of floats is copied once,
+// row by row through the C API (tens of times faster than numpy's conversion, which is
+// what a live insertion without a kept day would otherwise spend its time on).
+class SquareMatrix {
+public:
+    explicit SquareMatrix(nb::object source) {
+        PyObject* rows = source.ptr();
+        if (!PyTuple_Check(rows)) {
+            array_ = nb::cast<Matrix>(source);
+            n_ = array_.shape(0);
+            if (array_.shape(1) != n_) throw std::invalid_argument("travel matrices must be square");
+            data_ = array_.data();
+            return;
+        }
+        n_ = static_cast<size_t>(PyTuple_GET_SIZE(rows));
+        owned_.resize(n_ * n_);
+        for (size_t i = 0; i < n_; ++i) {
+            PyObject* row = PyTuple_GET_ITEM(rows, static_cast<Py_ssize_t>(i));
+            if (!PyTuple_Check(row) || static_cast<size_t>(PyTuple_GET_SIZE(row)) != n_)
+                throw std::invalid_argument("travel matrices must be square tuples of tuples");
+            double* out = &owned_[i * n_];
+            for (size_t j = 0; j < n_; ++j) {
+                PyObject* x = PyTuple_GET_ITEM(row, static_cast<Py_ssize_t>(j));
+                out[j] = PyFloat_CheckExact(x) ? PyFloat_AS_DOUBLE(x) : PyFloat_AsDouble(x);
+                if (out[j] == -1.0 && PyErr_Occurred()) throw nb::python_error();
+            }
+        }
+        data_ = owned_.data();
+    }
+    size_t size() const { return n_; }
+    const double* data() const { return data_; }
+
+private:
+    Matrix array_;
+    std::vector<double> owned_;
+    const double* data_ = nullptr;
+    size_t n_ = 0;
+};
 // (vehicle, nodes, service start per node, departure, arrival at the end depot, cost)
 using RouteOut = std::tuple<int, std::vector<int>, std::vector<double>, double, double, double>;
 
@@ -39,20 +84,22 @@ void expect(const std::vector<T>& values, size_t n, const char* what) {
 
 class Model {
 public:
-    Model(Matrix time, Matrix distance, int ndim, std::vector<int> node_location,
+    Model(nb::object time, nb::object distance, int ndim, std::vector<int> node_location,
           std::vector<double> node_early, std::vector<double> node_late,
           std::vector<double> node_service, std::vector<int> load, std::vector<double> max_ride,
           std::vector<uint8_t> ride_alone, std::vector<uint8_t> front_seat,
-          std::vector<uint8_t> compatible, std::vector<int> start, std::vector<int> end,
+          std::vector<uint64_t> allowed, std::vector<int> vehicle_type, std::vector<int> start,
+          std::vector<int> end,
           std::vector<double> shift_early, std::vector<double> shift_late,
           std::vector<double> max_duration, std::vector<double> cost_distance,
           std::vector<double> cost_time, std::vector<double> cost_fixed,
           std::vector<int> capacity, std::vector<int> front_seats, int max_vehicles,
           std::vector<double> cost_pickup, std::vector<double> cost_transit,
-          std::vector<uint8_t> free_depot_legs)
+          std::vector<uint8_t> free_depot_legs, std::vector<double> cost_stretch,
+          std::vector<uint8_t> billed_when_loaded)
         : time_(std::move(time)), distance_(std::move(distance)) {
-        const size_t nloc = time_.shape(0);
-        if (time_.shape(1) != nloc || distance_.shape(0) != nloc || distance_.shape(1) != nloc)
+        const size_t nloc = time_.size();
+        if (distance_.size() != nloc)
             throw std::invalid_argument("time and distance must be square and the same size");
         const size_t nr = max_ride.size(), nv = start.size(), nd = static_cast<size_t>(ndim);
         expect(node_location, 2 * nr, "node_location");
@@ -62,8 +109,8 @@ public:
         expect(load, nr * nd, "load");
         expect(ride_alone, nr, "ride_alone");
         expect(front_seat, nr, "front_seat");
-        expect(compatible, nr * nv, "compatible");
-        for (auto* x : {&end, &front_seats}) expect(*x, nv, "vehicle field");
+        expect(allowed, nr, "allowed");
+        for (auto* x : {&end, &front_seats, &vehicle_type}) expect(*x, nv, "vehicle field");
         for (auto* x : {&shift_early, &shift_late, &max_duration, &cost_distance, &cost_time,
                         &cost_fixed})
             expect(*x, nv, "vehicle field");
@@ -71,6 +118,8 @@ public:
         expect(cost_pickup, nv, "cost_pickup");
         expect(cost_transit, nv, "cost_transit");
         expect(free_depot_legs, nv, "free_depot_legs");
+        expect(cost_stretch, nv, "cost_stretch");
+        expect(billed_when_loaded, nv, "billed_when_loaded");
         for (int l : node_location)
             if (l < 0 || static_cast<size_t>(l) >= nloc) throw std::invalid_argument("location out of range");
         for (size_t v = 0; v < nv; ++v)
@@ -89,7 +138,8 @@ public:
         in_.max_ride = std::move(max_ride);
         in_.alone = std::move(ride_alone);
         in_.front = std::move(front_seat);
-        in_.compatible = std::move(compatible);
+        in_.allowed = std::move(allowed);
+        in_.vtype = std::move(vehicle_type);
         in_.start = std::move(start);
         in_.end = std::move(end);
         in_.shift_early = std::move(shift_early);
@@ -104,33 +154,64 @@ public:
         in_.cost_pickup = std::move(cost_pickup);
         in_.cost_transit = std::move(cost_transit);
         in_.free_depot = std::move(free_depot_legs);
+        in_.cost_stretch = std::move(cost_stretch);
+        in_.loaded_only = std::move(billed_when_loaded);
+        in_.fill_compatible();
         in_.classify();
     }
 
+    // The search, on `threads` threads as independent runs (seeds seed, seed + 1, ...):
+    // the plan serving most requests, then cheapest, wins; ties go to the lowest seed, so
+    // with an iteration limit the answer is still fixed by the seed.
     std::tuple<std::vector<RouteOut>, int64_t, double> solve(
         const std::vector<std::pair<int, std::vector<int>>>& initial, uint64_t seed,
         int64_t iterations, double seconds, double start_worse, double end_ratio,
-        int max_remove) {
+        int max_remove, bool cpu_clock, int threads) {
+        if (threads < 1) throw std::invalid_argument("threads must be at least 1");
         std::vector<RouteOut> out;
-        samfard::Stats stats;
+        std::vector<samfard::Stats> stats(threads);
+        std::vector<std::vector<samfard::Route>> found(threads);
         {
             nb::gil_scoped_release release;
-            samfard::Settings settings;
-            settings.seed = seed;
-            settings.iterations = iterations;
-            settings.seconds = seconds;
-            settings.start_worse = start_worse;
-            settings.end_ratio = end_ratio;
-            settings.max_remove = max_remove;
-            samfard::Search search(in_, settings);
-            search.seed_routes(initial);
-            stats = search.run();
-            for (const samfard::Route& r : search.routes()) {
-                if (r.empty()) continue;
-                out.emplace_back(r.v, r.seq, r.sch.times, r.sch.depart, r.sch.arrive, r.sch.cost);
-            }
+            auto run = [&](int k) {
+                samfard::Settings settings;
+                settings.seed = seed + static_cast<uint64_t>(k);
+                settings.iterations = iterations;
+                settings.seconds = seconds;
+                settings.start_worse = start_worse;
+                settings.end_ratio = end_ratio;
+                settings.max_remove = max_remove;
+                settings.cpu_clock = cpu_clock;
+                samfard::Search search(in_, settings);
+                search.seed_routes(initial);
+                stats[k] = search.run();
+                found[k] = search.routes();
+            };
+            std::vector<std::thread> pool;
+            for (int k = 1; k < threads; ++k) pool.emplace_back(run, k);
+            run(0);
+            for (std::thread& t : pool) t.join();
         }
-        return {std::move(out), stats.iterations, stats.seconds};
+        int best = 0;
+        auto score = [&](int k) {
+            int served = 0;
+            double cost = 0.0;
+            for (const samfard::Route& r : found[k]) {
+                if (r.empty()) continue;
+                served += static_cast<int>(r.seq.size()) / 2;
+                cost += r.sch.cost;
+            }
+            return std::make_pair(-served, cost);
+        };
+        for (int k = 1; k < threads; ++k)
+            if (score(k) < score(best)) best = k;
+        int64_t iterations_done = 0;
+        for (const samfard::Stats& s : stats) iterations_done += s.iterations;
+        for (const samfard::Route& r : found[best]) {
+            if (r.empty()) continue;
+            out.emplace_back(r.v, r.seq, r.sch.times, r.sch.depart, r.sch.arrive, r.sch.cost);
+        }
+        return {std::move(out), iterations_done, stats[0].seconds};
     }
 
     // Schedule a node sequence on a vehicle: (feasible, cost, times, departure, arrival).
@@ -172,8 +253,119 @@ private:
             if (n < 0 || n >= 2 * in_.nreq()) throw std::invalid_argument("node out of range");
     }
 
-    Matrix time_, distance_;
+    SquareMatrix time_, distance_;
     samfard::Instance in_;
+};
+
+
+// The day's plan held between live insertions: vehicles fixed at construction, requests
+// added or changed with set_request, routes replaced with set_route, and best(request).
+class Live {
+public:
+    Live(nb::object time, nb::object distance, int ndim, std::vector<int> vehicle_type,
+         std::vector<int> start, std::vector<int> end, std::vector<double> shift_early,
+         std::vector<double> shift_late, std::vector<double> max_duration,
+         std::vector<double> cost_distance, std::vector<double> cost_time,
+         std::vector<double> cost_fixed, std::vector<int> capacity, std::vector<int> front_seats,
+         int max_vehicles, std::vector<double> cost_pickup, std::vector<double> cost_transit,
+         std::vector<uint8_t> free_depot_legs, std::vector<double> cost_stretch,
+         std::vector<uint8_t> billed_when_loaded)
+        : time_(std::move(time)), distance_(std::move(distance)) {
+        const size_t nloc = time_.size(), nv = start.size(), nd = static_cast<size_t>(ndim);
+        if (distance_.size() != nloc)
+            throw std::invalid_argument("time and distance must be square and the same size");
+        for (auto* x : {&end, &front_seats, &vehicle_type}) expect(*x, nv, "vehicle field");
+        for (auto* x : {&shift_early, &shift_late, &max_duration, &cost_distance, &cost_time,
+                        &cost_fixed, &cost_pickup, &cost_transit})
+            expect(*x, nv, "vehicle field");
+        expect(capacity, nv * nd, "capacity");
+        expect(free_depot_legs, nv, "free_depot_legs");
+        expect(cost_stretch, nv, "cost_stretch");
+        expect(billed_when_loaded, nv, "billed_when_loaded");
+        for (size_t v = 0; v < nv; ++v) {
+            if (start[v] < 0 || end[v] < 0 || static_cast<size_t>(start[v]) >= nloc ||
+                static_cast<size_t>(end[v]) >= nloc)
+                throw std::invalid_argument("depot out of range");
+            if (vehicle_type[v] < 0 || vehicle_type[v] >= 64)
+                throw std::invalid_argument("vehicle type out of range");
+        }
+        in_.nloc = static_cast<int>(nloc);
+        in_.time = time_.data();
+        in_.distance = distance_.data();
+        in_.ndim = ndim;
+        in_.vtype = std::move(vehicle_type);
+        in_.start = std::move(start);
+        in_.end = std::move(end);
+        in_.shift_early = std::move(shift_early);
+        in_.shift_late = std::move(shift_late);
+        in_.max_duration = std::move(max_duration);
+        in_.cost_distance = std::move(cost_distance);
+        in_.cost_time = std::move(cost_time);
+        in_.cost_fixed = std::move(cost_fixed);
+        in_.capacity = std::move(capacity);
+        in_.front_seats = std::move(front_seats);
+        in_.max_vehicles = max_vehicles;
+        in_.cost_pickup = std::move(cost_pickup);
+        in_.cost_transit = std::move(cost_transit);
+        in_.free_depot = std::move(free_depot_legs);
+        in_.cost_stretch = std::move(cost_stretch);
+        in_.loaded_only = std::move(billed_when_loaded);
+        in_.classify();  // no requests yet: vehicles alike in every field share a class
+        day_ = std::make_unique<samfard::LiveDay>(in_);
+    }
+
+    // Requests `index[k]` (new or changed), with the same per-node and per-request layout
+    // as Model's arrays.
+    void set_requests(const std::vector<int>& index, const std::vector<int>& node_location,
+                      const std::vector<double>& node_early, const std::vector<double>& node_late,
+                      const std::vector<double>& node_service, const std::vector<int>& load,
+                      const std::vector<double>& max_ride, const std::vector<uint8_t>& ride_alone,
+                      const std::vector<uint8_t>& front_seat, const std::vector<uint64_t>& allowed) {
+        const size_t n = index.size(), nd = static_cast<size_t>(in_.ndim);
+        expect(node_location, 2 * n, "node_location");
+        expect(node_early, 2 * n, "node_early");
+        expect(node_late, 2 * n, "node_late");
+        expect(node_service, 2 * n, "node_service");
+        expect(load, n * nd, "load");
+        expect(max_ride, n, "max_ride");
+        expect(ride_alone, n, "ride_alone");
+        expect(front_seat, n, "front_seat");
+        expect(allowed, n, "allowed");
+        for (size_t k = 0; k < n; ++k) {
+            if (index[k] < 0) throw std::invalid_argument("request index out of range");
+            for (int e = 0; e < 2; ++e) {
+                const int l = node_location[2 * k + e];
+                if (l < 0 || l >= in_.nloc) throw std::invalid_argument("location out of range");
+            }
+        }
+        for (size_t k = 0; k < n; ++k)
+            day_->set_request(index[k], &node_location[2 * k], &node_early[2 * k],
+                              &node_late[2 * k], &node_service[2 * k], &load[k * nd],
+                              max_ride[k], ride_alone[k], front_seat[k], allowed[k]);
+    }
+
+    bool set_route(int vehicle, const std::vector<int>& nodes) {
+        if (vehicle < 0 || vehicle >= in_.nveh()) throw std::invalid_argument("vehicle out of range");
+        for (int n : nodes)
+            if (n < 0 || n >= 2 * in_.nreq()) throw std::invalid_argument("node out of range");
+        return day_->set_route(vehicle, nodes);
+    }
+
+    // (vehicle, i, j, cost increase); vehicle -1 when nothing fits.
+    std::tuple<int, int, int, double> best(int request) {
+        if (request < 0 || request >= in_.nreq()) throw std::invalid_argument("request out of range");
+        samfard::LiveBest b;
+        {
+            nb::gil_scoped_release release;
+            b = day_->best(request);
+        }
+        return {b.v, b.i, b.j, b.delta};
+    }
+
+private:
+    SquareMatrix time_, distance_;
+    samfard::Instance in_;
+    std::unique_ptr<samfard::LiveDay> day_;
 };
 
 }  // namespace
@@ -181,21 +373,41 @@ private:
 NB_MODULE(_engine, m) {
     m.doc() = "Samfard's dial-a-ride engine (C++): ALNS over routes with exact scheduling.";
     nb::class_<Model>(m, "Model")
-        .def(nb::init<Matrix, Matrix, int, std::vector<int>, std::vector<double>, std::vector<double>,
+        .def(nb::init<nb::object, nb::object, int, std::vector<int>, std::vector<double>, std::vector<double>,
                       std::vector<double>, std::vector<int>, std::vector<double>, std::vector<uint8_t>,
-                      std::vector<uint8_t>, std::vector<uint8_t>, std::vector<int>, std::vector<int>,
+                      std::vector<uint8_t>, std::vector<uint64_t>, std::vector<int>,
+                      std::vector<int>, std::vector<int>, std::vector<double>, std::vector<double>, std::vector<double>,
+                      std::vector<double>, std::vector<double>, std::vector<double>,
+                      std::vector<int>, std::vector<int>, int, std::vector<double>,
+                      std::vector<double>, std::vector<uint8_t>, std::vector<double>,
+                      std::vector<uint8_t>>(),
+             "time"_a, "distance"_a, "ndim"_a, "node_location"_a, "node_early"_a,
+             "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
+             "front_seat"_a, "allowed"_a, "vehicle_type"_a, "start"_a, "end"_a, "shift_early"_a,
+             "shift_late"_a, "max_duration"_a, "cost_distance"_a, "cost_time"_a,
+             "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a,
+             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a, "cost_stretch"_a,
+             "billed_when_loaded"_a)
+        .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
+             "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60,
+             "cpu_clock"_a = false, "threads"_a = 1)
+        .def("evaluate", &Model::evaluate, "vehicle"_a, "nodes"_a)
+        .def("insert", &Model::insert, "vehicle"_a, "nodes"_a, "request"_a);
+    nb::class_<Live>(m, "Live")
+        .def(nb::init<nb::object, nb::object, int, std::vector<int>, std::vector<int>, std::vector<int>,
                       std::vector<double>, std::vector<double>, std::vector<double>,
                       std::vector<double>, std::vector<double>, std::vector<double>,
                       std::vector<int>, std::vector<int>, int, std::vector<double>,
-                      std::vector<double>, std::vector<uint8_t>>(),
-             "time"_a, "distance"_a, "ndim"_a, "node_location"_a, "node_early"_a,
+                      std::vector<double>, std::vector<uint8_t>, std::vector<double>,
+                      std::vector<uint8_t>>(),
+             "time"_a, "distance"_a, "ndim"_a, "vehicle_type"_a, "start"_a, "end"_a,
+             "shift_early"_a, "shift_late"_a, "max_duration"_a, "cost_distance"_a,
+             "cost_time"_a, "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a,
+             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a, "cost_stretch"_a,
+             "billed_when_loaded"_a)
+        .def("set_requests", &Live::set_requests, "index"_a, "node_location"_a, "node_early"_a,
              "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
-             "front_seat"_a, "compatible"_a, "start"_a, "end"_a, "shift_early"_a,
-             "shift_late"_a, "max_duration"_a, "cost_distance"_a, "cost_time"_a,
-             "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a,
-             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a)
-        .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
-             "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60)
-        .def("evaluate", &Model::evaluate, "vehicle"_a, "nodes"_a)
-        .def("insert", &Model::insert, "vehicle"_a, "nodes"_a, "request"_a);
+             "front_seat"_a, "allowed"_a)
+        .def("set_route", &Live::set_route, "vehicle"_a, "nodes"_a)
+        .def("best", &Live::best, "request"_a);
 }

@@ -31,13 +31,17 @@ struct Instance {
     std::vector<double> max_ride;   // kInf when unlimited
     std::vector<uint8_t> alone, front;
     std::vector<uint8_t> compatible;  // nreq * nveh: type allowed and load fits
+    std::vector<uint64_t> allowed;    // per request: bit t set when vehicle type t may carry it
 
     // Per vehicle.
     std::vector<int> start, end, front_seats, vclass;
+    std::vector<int> vtype;  // index of the vehicle's type (bit in `allowed`)
     std::vector<double> shift_early, shift_late, max_duration;  // kInf when unlimited
     std::vector<double> cost_distance, cost_time, cost_fixed;   // objective weights applied
     std::vector<double> cost_pickup, cost_transit;  // per pickup; per service + travel time
     std::vector<uint8_t> free_depot;                // depot legs cost no distance or transit
+    std::vector<double> cost_stretch;               // per pickup into an empty vehicle
+    std::vector<uint8_t> loaded_only;               // only loaded arcs cost distance or transit
     std::vector<int> capacity;                                   // nveh * ndim
     int max_vehicles = 0;
 
@@ -47,14 +51,37 @@ struct Instance {
     double d(int a, int b) const { return distance[static_cast<size_t>(a) * nloc + b]; }
     bool ok(int r, int v) const { return compatible[static_cast<size_t>(r) * nveh() + v] != 0; }
 
-    // What vehicle v pays to leave location a (after `service` there) for b, as
-    // samfard.planning.model.arc_cost: distance and transit time (free on depot legs for
-    // vehicles that say so) and the fee when b is a pickup. Independent of the schedule.
+    // What vehicle v pays to leave location a (after `service` there) for b with someone
+    // on board or not (`loaded`), as samfard.planning.model.arc_cost: distance and transit
+    // time (free on depot legs, or on empty drives, for vehicles that say so), the fee when
+    // b is a pickup and the stretch fee when it boards an empty vehicle. Independent of
+    // the schedule.
     double arc(int v, int a, int b, double service, bool from_depot, bool to_depot,
-               bool to_pickup) const {
-        const double fee = to_pickup ? cost_pickup[v] : 0.0;
-        if (free_depot[v] && (from_depot || to_depot)) return fee;
+               bool to_pickup, bool loaded) const {
+        const double fee = to_pickup ? cost_pickup[v] + (loaded ? 0.0 : cost_stretch[v]) : 0.0;
+        if ((free_depot[v] && (from_depot || to_depot)) || (loaded_only[v] && !loaded)) return fee;
         return fee + cost_distance[v] * d(a, b) + cost_transit[v] * (service + t(a, b));
+    }
+
+    // Whether an arc's cost depends on the load (stretch fees or billing when loaded).
+    bool priced_by_load(int v) const { return loaded_only[v] != 0 || cost_stretch[v] != 0.0; }
+
+    // Whether vehicle v may carry request r (as Request.allows and Request.fits): its type
+    // is allowed, the load fits the capacity in every dimension, a front seat if needed.
+    uint8_t compatible_with(int r, int v) const {
+        if (((allowed[r] >> vtype[v]) & 1u) == 0) return 0;
+        for (int k = 0; k < ndim; ++k)
+            if (load[static_cast<size_t>(r) * ndim + k] > capacity[static_cast<size_t>(v) * ndim + k])
+                return 0;
+        return (front[r] == 0 || front_seats[v] >= 1) ? 1 : 0;
+    }
+
+    // Fill `compatible` from `allowed`, the loads and the vehicles (once per model).
+    void fill_compatible() {
+        const int nr = nreq(), nv = nveh();
+        compatible.assign(static_cast<size_t>(nr) * nv, 0);
+        for (int r = 0; r < nr; ++r)
+            for (int v = 0; v < nv; ++v) compatible[static_cast<size_t>(r) * nv + v] = compatible_with(r, v);
     }
 
     // Vehicles that are interchangeable when empty share a class, so an insertion into an
@@ -75,12 +102,13 @@ struct Instance {
 
 private:
     bool same(int v, int w) const {
-        if (start[v] != start[w] || end[v] != end[w] || front_seats[v] != front_seats[w] ||
+        if (vtype[v] != vtype[w] || start[v] != start[w] || end[v] != end[w] || front_seats[v] != front_seats[w] ||
             shift_early[v] != shift_early[w] || shift_late[v] != shift_late[w] ||
             max_duration[v] != max_duration[w] || cost_distance[v] != cost_distance[w] ||
             cost_time[v] != cost_time[w] || cost_fixed[v] != cost_fixed[w] ||
             cost_pickup[v] != cost_pickup[w] || cost_transit[v] != cost_transit[w] ||
-            free_depot[v] != free_depot[w])
+            free_depot[v] != free_depot[w] || cost_stretch[v] != cost_stretch[w] ||
+            loaded_only[v] != loaded_only[w])
             return false;
         for (int k = 0; k < ndim; ++k)
             if (capacity[v * ndim + k] != capacity[w * ndim + k]) return false;

@@ -92,11 +92,21 @@ public:
         // schedule runs only while a candidate could still beat the best found.
         pending_.clear();
         // Cost of the arc from position a (or the new node x) to position b (or node y).
-        auto arc_pp = [&](int from_loc, double from_svc, bool from_depot, int to_loc,
-                          bool to_depot, bool to_pickup) {
-            return in.arc(v, from_loc, to_loc, from_svc, from_depot, to_depot, to_pickup);
-        };
         auto is_pick_at = [&](int p) { return p >= 1 && p <= m && is_pickup(r.seq[p - 1]); };
+        auto arc_pp = [&](int from_loc, double from_svc, bool from_depot, int to_loc,
+                          bool to_depot, bool to_pickup, bool loaded) {
+            return in.arc(v, from_loc, to_loc, from_svc, from_depot, to_depot, to_pickup, loaded);
+        };
+        // For vehicles priced by load: what the arc leaving position k costs more once the
+        // new passenger rides it (an empty drive becomes billed, a stretch fee goes).
+        const bool by_load = in.priced_by_load(v);
+        auto riding_over = [&](int k) {
+            if (!by_load || r.onboard[k] > 0) return 0.0;
+            const int a = loc_at(k), b = loc_at(k + 1);
+            const bool to_pick = is_pick_at(k + 1), to_end = k + 1 == m + 1;
+            return arc_pp(a, svc_at(k), k == 0, b, to_end, to_pick, true) -
+                   arc_pp(a, svc_at(k), k == 0, b, to_end, to_pick, false);
+        };
         auto try_eval = [&](int i, int j, double lb) {
             if (lb < best.delta) pending_.push_back({lb, i, j});
         };
@@ -111,14 +121,16 @@ public:
             const int ln = loc_at(i + 1);
             const bool i_depot = i == 0, n_depot = i + 1 == m + 1;
             const double svc_i = svc_at(i);
-            const double dpi = arc_pp(li, svc_i, i_depot, lu, false, true) -
-                               arc_pp(li, svc_i, i_depot, ln, n_depot, is_pick_at(i + 1));
+            const bool i_loaded = r.onboard[i] > 0;
+            const double dpi = arc_pp(li, svc_i, i_depot, lu, false, true, i_loaded) -
+                               arc_pp(li, svc_i, i_depot, ln, n_depot, is_pick_at(i + 1), i_loaded);
             // Drop-off right after the pickup.
             {
                 const double bw = std::max(ew, bu + su + in.t(lu, lw));
                 if (bw <= lwate + kTol && bw + sw + in.t(lw, ln) <= r.latest[i + 1] + kTol) {
-                    const double lb = dpi + arc_pp(lu, su, false, lw, false, false) +
-                                      arc_pp(lw, sw, false, ln, n_depot, is_pick_at(i + 1)) + fixed;
+                    const double lb = dpi + arc_pp(lu, su, false, lw, false, false, true) +
+                                      arc_pp(lw, sw, false, ln, n_depot, is_pick_at(i + 1), i_loaded) +
+                                      fixed;
                     try_eval(i, i, lb);
                 }
             }
@@ -127,11 +139,13 @@ public:
             if (reach_next > r.latest[i + 1] + kTol) continue;
             const double latest_u =
                 std::min(luate, r.latest[i + 1] - su - in.t(lu, ln));
-            const double dpu = dpi + arc_pp(lu, su, false, ln, n_depot, is_pick_at(i + 1)) + fixed;
+            const double dpu = dpi + arc_pp(lu, su, false, ln, n_depot, is_pick_at(i + 1), true) + fixed;
             double bj = std::max(early_at(i + 1), reach_next);
+            double over = 0.0;  // riding_over of the arcs from i + 1 to j
             for (int j = i + 1; j <= m; ++j) {
                 if (j > i + 1) {
                     bj = std::max(early_at(j), bj + svc_at(j - 1) + in.t(loc_at(j - 1), loc_at(j)));
+                    over += riding_over(j - 1);
                 }
                 if (bj > r.latest[j] + kTol) break;
                 if (!fits(j)) break;
@@ -147,9 +161,10 @@ public:
                 if (bw - latest_u - su > ride + kTol) continue;
                 const double svc_j = svc_at(j);
                 const bool nj_depot = j + 1 == m + 1;
-                const double lb = dpu + arc_pp(lj, svc_j, false, lw, false, false) +
-                                  arc_pp(lw, sw, false, lnj, nj_depot, is_pick_at(j + 1)) -
-                                  arc_pp(lj, svc_j, false, lnj, nj_depot, is_pick_at(j + 1));
+                const bool j_loaded = r.onboard[j] > 0;
+                const double lb = dpu + over + arc_pp(lj, svc_j, false, lw, false, false, true) +
+                                  arc_pp(lw, sw, false, lnj, nj_depot, is_pick_at(j + 1), j_loaded) -
+                                  arc_pp(lj, svc_j, false, lnj, nj_depot, is_pick_at(j + 1), j_loaded);
                 try_eval(i, j, lb);
             }
         }

@@ -159,10 +159,12 @@ public:
         }
         if (b_[n - 1] - b_[0] > maxdur + kTol) return out;
         double dist = 0.0, arcs = 0.0;
+        int aboard = 0;  // passengers on board when leaving position p
         for (int p = 0; p + 1 < n; ++p) {
+            if (p >= 1) aboard += is_pickup(seq[p - 1]) ? 1 : -1;
             dist += in_.d(lc_[p], lc_[p + 1]);
             const bool to_pickup = p + 1 <= m && is_pickup(seq[p]);
-            arcs += in_.arc(v, lc_[p], lc_[p + 1], s_[p], p == 0, p + 2 == n, to_pickup);
+            arcs += in_.arc(v, lc_[p], lc_[p + 1], s_[p], p == 0, p + 2 == n, to_pickup, aboard > 0);
         }
         out.feasible = true;
         out.distance = dist;

@@ -1,0 +1,61 @@
+"""The traveller's booking form as the desk's form, and the answers in the traveller's
+own words.
+
+The traveller's page asks fewer and plainer questions than the desk (one time and what it
+means, a return, a wheelchair or rollator, a note), then hands the desk's form to the same
+booking use case (`booking.desk_booking.book`), so the rules, the fee and live insertion
+are the desk's. Errors come back named by the desk's fields; `own_errors` moves them to
+this form's fields and turns "Resenären" into "du".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from samfard.web.shell import FormErrors
+
+# The desk's field -> this form's field.
+FIELD_OF = {"fran": "fran", "till": "till", "besok": "tid", "hamtning": "tid", "datum": "datum",
+            "retur_tid": "retur_tid", "tjanst": "tjanst", "meddelande": "meddelande",
+            "resenar": "tjanst", "ledsagare": "meddelande"}  # fmt: skip
+OWN_WORDS = (
+    ("Resenären saknar", "Du saknar"),
+    ("Resenärens tillstånd", "Ditt tillstånd"),
+    ("Ditt konto får inte boka åt den huvudmannen", "Du kan inte boka den resan här"),
+)
+
+
+def desk_form(form: Mapping[str, str]) -> dict[str, str]:
+    """The desk's fields for what the traveller filled in."""
+    time_text = form.get("tid", "").strip()
+    fields = {
+        "tjanst": form.get("tjanst", ""),
+        "fran": form.get("fran", "").strip() or "Hemma",
+        "fran_val": "",
+        "till": form.get("till", "").strip(),
+        "till_val": "",
+        "datum": form.get("datum", "").strip(),
+        "meddelande": form.get("meddelande", "").strip(),
+    }
+    fields["besok" if form.get("tid_avser") == "framme" else "hamtning"] = time_text
+    if form.get("retur"):
+        fields["retur"] = "1"
+        fields["retur_tid"] = form.get("retur_tid", "").strip()
+    for aid in ("rullstol", "rollator"):
+        if form.get(aid):
+            fields[aid] = "1"
+    return fields
+
+
+def own_words(message: str) -> str:
+    for desk, own in OWN_WORDS:
+        message = message.replace(desk, own)
+    return message
+
+
+def own_errors(errors: FormErrors) -> FormErrors:
+    """The desk's errors on this form's fields, in the traveller's words."""
+    mine = FormErrors()
+    for field_id, message in errors.items():
+        mine.add(FIELD_OF.get(field_id, "tjanst"), own_words(message))
+    return mine

@@ -1,0 +1,134 @@
+"""Logging in to Mina resor with a one-time code sent by SMS through the outbox.
+
+Two steps, both public and protected by the login page's CSRF token and the login rate
+limits: the personnummer (a code is sent if the person has a traveller account and a
+phone; the answer is the same either way), then the code (a page session like a
+password login). A traveller with a password can use /login, which brings them here.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import RedirectResponse, Response
+
+from samfard.access import login_codes
+from samfard.access.api import login_limiter
+from samfard.access.deps import PUBLIC, set_session_cookies
+from samfard.access.login_csrf import check_login_csrf, login_csrf_token, set_login_csrf_cookie
+from samfard.access.ratelimit import RateLimitExceeded
+from samfard.access.service import TOKEN_LIFETIME
+from samfard.deps import NowDep, SessionDep, SettingsDep
+from samfard.errors import Forbidden, Unauthenticated
+from samfard.notify.senders import Sender, sender_from_env
+from samfard.notify.service import deliver
+from samfard.web.shell import page_router
+from samfard.web.templating import render
+
+router = page_router()
+Text = Annotated[str, Form(max_length=40)]
+
+
+def _sender(request: Request) -> Sender:
+    """The application's sender (a test may set one), else the one the environment names."""
+    sender: Sender | None = getattr(request.app.state, "notify_sender", None)
+    return sender or sender_from_env()
+
+
+def _page(
+    request: Request,
+    settings: SettingsDep,
+    template: str,
+    *,
+    status_code: int = 200,
+    **context: object,
+) -> Response:
+    token = login_csrf_token(request)
+    response = render(
+        request, template, {"login_csrf_token": token, **context}, status_code=status_code
+    )
+    set_login_csrf_cookie(response, token, secure=settings.secure_cookies)
+    return response
+
+
+def _refusal(error: Forbidden | RateLimitExceeded) -> tuple[str, int]:
+    if isinstance(error, RateLimitExceeded):
+        return f"För många försök. Vänta {error.retry_after} sekunder och försök igen.", 429
+    return "Sidan har gått ut. Ladda om sidan och försök igen.", 403
+
+
+@router.get("/mina-resor/logga-in", dependencies=[PUBLIC])
+def login_page(request: Request, settings: SettingsDep) -> Response:
+    return _page(request, settings, "mypages/login.html", personnummer="")
+
+
+@router.post("/mina-resor/logga-in", dependencies=[PUBLIC])
+def ask_for_code(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    personnummer: Text = "",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """Send a code if the person has an account (the same answer either way)."""
+    number = personnummer.strip()
+    address = request.client.host if request.client else "unknown"
+    try:
+        check_login_csrf(request, csrf_token)
+        login_limiter(request).check(address=address, username=number or "-", now=now)
+    except (Forbidden, RateLimitExceeded) as error:
+        message, status = _refusal(error)
+        return _page(
+            request, settings, "mypages/login.html", error=message, personnummer=number,
+            status_code=status,
+        )  # fmt: skip
+    if not number:
+        return _page(
+            request, settings, "mypages/login.html", personnummer="",
+            field_error="Skriv ditt personnummer, till exempel 19121212-1212",
+        )  # fmt: skip
+    message_id = login_codes.request_code(session, personal_number=number, now=now)
+    if message_id is not None:
+        deliver(session, sender=_sender(request), now=now, ids=[message_id])
+    return _page(request, settings, "mypages/code.html", personnummer=number)
+
+
+@router.post("/mina-resor/kod", dependencies=[PUBLIC])
+def enter_code(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    personnummer: Text = "",
+    kod: Annotated[str, Form(max_length=12)] = "",
+    csrf_token: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    address = request.client.host if request.client else "unknown"
+    try:
+        check_login_csrf(request, csrf_token)
+        login_limiter(request).check(address=address, username=personnummer or "-", now=now)
+        token = login_codes.login_with_code(
+            session, personal_number=personnummer, code=kod, now=now
+        )
+    except (Forbidden, RateLimitExceeded) as error:
+        message, status = _refusal(error)
+        return _page(
+            request, settings, "mypages/code.html", error=message, personnummer=personnummer,
+            status_code=status,
+        )  # fmt: skip
+    except Unauthenticated:
+        return _page(
+            request, settings, "mypages/code.html", personnummer=personnummer,
+            field_error="Koden stämmer inte eller har gått ut. Kontrollera siffrorna, "
+            "eller be om en ny kod.",
+        )  # fmt: skip
+    response = RedirectResponse("/mina-resor", status_code=303)
+    set_session_cookies(
+        response,
+        token,
+        secure=settings.secure_cookies,
+        max_age=int(TOKEN_LIFETIME["session"].total_seconds()),
+    )
+    return response

@@ -1,0 +1,275 @@
+"""Mina resor: the traveller's own trips, booking, cancelling and reporting a deviation.
+
+Phone first and one task at a time: the page lists coming trips with the promised pickup
+window, a short booking form, and recent trips; cancelling asks once more on its own page
+(GOV.UK "check before you act"); a deviation is reported on its own page. Every action
+calls the same use case as the desk and the API with the traveller's own actor, so a
+traveller can only ever see and change their own trips.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Annotated
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.access.permissions import Role
+from samfard.booking import transitions
+from samfard.booking.desk import default_day
+from samfard.booking.desk_booking import DeskOutcome, book
+from samfard.booking.desk_form import message_sv
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
+from samfard.booking.schemas import Channel
+from samfard.booking.service import get_booking
+from samfard.deps import NowDep, SessionDep, SettingsDep
+from samfard.errors import DomainError, Forbidden
+from samfard.mypages.forms import desk_form, own_errors, own_words
+from samfard.mypages.trips import bookable_services, own_page
+from samfard.quality.schemas import DeviationCreate
+from samfard.quality.service import report_deviation
+from samfard.quality.words import STATUS_SV as STATUS_SV_DEVIATION
+from samfard.schemas_common import RecordId
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Traveller
+from samfard.travellers.service import load_traveller
+from samfard.web.pages import SERVICE_SV, STATUS_SV
+from samfard.web.shell import FormDep, FormErrors, page_router
+from samfard.web.templating import render
+
+router = page_router()
+Reader = Annotated[Actor, require(P.BOOKINGS_READ)]
+Booker = Annotated[Actor, require(P.BOOKINGS_WRITE)]
+Reporter = Annotated[Actor, require(P.DEVIATIONS_REPORT)]
+
+# What happened, in the traveller's words, for each deviation kind.
+KINDS_OWN = (
+    ("late", "Bilen kom för sent"),
+    ("early", "Bilen kom för tidigt"),
+    ("vehicle_no_show", "Bilen kom inte alls"),
+    ("wrong_vehicle", "Fel bil, eller hjälpmedel fick inte plats"),
+    ("conduct", "Föraren var otrevlig eller körde illa"),
+    ("injury", "Jag skadades, eller var nära att skadas"),
+    ("booking_error", "Bokningen blev fel"),
+    ("information", "Jag fick fel eller ingen information"),
+)
+SEVERITY_OWN = (
+    ("minor", "Nej, ingen skada"),
+    ("moderate", "Det var nära att någon skadades"),
+    ("serious", "Ja, jag eller någon annan skadades"),
+)
+
+
+def _traveller(actor: Actor) -> int:
+    """The traveller's own id; these pages are theirs alone."""
+    if actor.role is not Role.TRAVELLER or actor.traveller_id is None:
+        raise Forbidden(
+            "Mina resor är resenärernas egna sidor. Logga in som resenär.", field="roll"
+        )
+    return actor.traveller_id
+
+
+def _new_form(now: datetime, services: list[str], traveller: Traveller) -> dict[str, str]:
+    """From home, tomorrow, with the aids the register holds for the traveller."""
+    form = {
+        "tjanst": services[0] if services else "",
+        "fran": "Hemma",
+        "datum": default_day(now).isoformat(),
+        "tid_avser": "hamtning",
+    }
+    for aid, field in (("wheelchair", "rullstol"), ("rollator", "rollator")):
+        if aid in traveller.mobility_aids:
+            form[field] = "1"
+    return form
+
+
+def _home(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    form: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    outcome: DeskOutcome | None = None,
+    notice: str | None = None,
+) -> Response:
+    traveller = load_traveller(session=session, traveller_id=_traveller(actor))
+    services = bookable_services(traveller, now.astimezone(STOCKHOLM).date())
+    page = own_page(session=session, actor=actor, now=now)
+    return render(
+        request,
+        "mypages/home.html",
+        {
+            "traveller": traveller,
+            "page": page,
+            "services": [(s, SERVICE_SV[s]) for s in services],
+            "form": form if form is not None else _new_form(now, services, traveller),
+            "errors": errors or FormErrors(),
+            "outcome": outcome,
+            "notice": notice,
+            "status_sv": STATUS_SV,
+            "service_sv": SERVICE_SV,
+            "kinds": dict(KINDS_OWN),
+            "dev_status_sv": STATUS_SV_DEVIATION,
+        },
+    )
+
+
+@router.get("/mina-resor")
+def my_trips(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Reader,
+    avbokad: str | None = None,
+) -> Response:
+    notice = f"Resan {avbokad[:12]} är avbokad." if avbokad else None
+    return _home(request, session, actor, now, notice=notice)
+
+
+@router.post("/mina-resor/boka")
+def book_trip(
+    request: Request, session: SessionDep, now: NowDep, actor: Booker, form: FormDep
+) -> Response:
+    """Book through the desk's use case; the receipt, or the form with what to fix."""
+    traveller = load_traveller(session=session, traveller_id=_traveller(actor))
+    services = bookable_services(traveller, now.astimezone(STOCKHOLM).date())
+    errors = FormErrors()
+    if form.get("tjanst") not in services:
+        errors.add("tjanst", "Välj färdtjänst eller riksfärdtjänst (du behöver ett tillstånd)")
+    if not form.get("tid", "").strip():
+        errors.add("tid", "Skriv en tid, till exempel 10:30")
+    if errors:
+        return _home(request, session, actor, now, form=form, errors=errors)
+    outcome, desk_errors = book(
+        session=session,
+        form=desk_form(form),
+        traveller_id=traveller.id,
+        actor=actor,
+        now=now,
+        channel=Channel.SELF_SERVICE,
+    )
+    if outcome is None:
+        return _home(request, session, actor, now, form=form, errors=own_errors(desk_errors))
+    return _home(request, session, actor, now, outcome=outcome)
+
+
+def _own_booking(session: Session, actor: Actor, booking_id: int, now: datetime) -> Booking:
+    _traveller(actor)
+    return get_booking(session=session, booking_id=booking_id, actor=actor, now=now)
+
+
+@router.get("/mina-resor/resor/{booking_id}/avboka")
+def confirm_cancel(
+    request: Request, booking_id: RecordId, session: SessionDep, now: NowDep, actor: Booker
+) -> Response:
+    booking = _own_booking(session, actor, booking_id, now)
+    return render(
+        request,
+        "mypages/cancel.html",
+        {"booking": booking, "legs": sorted(booking.legs, key=lambda leg: leg.seq)},
+    )
+
+
+@router.post("/mina-resor/resor/{booking_id}/avboka")
+def cancel(
+    request: Request,
+    booking_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    settings: SettingsDep,
+    actor: Booker,
+    form: FormDep,
+) -> Response:
+    """Cancel the trip (late cancellations are flagged by the lifecycle as at the desk)."""
+    booking = _own_booking(session, actor, booking_id, now)
+    try:
+        transitions.transition(
+            session=session,
+            booking_id=booking.id,
+            target=BookingStatus.CANCELLED,
+            actor=actor,
+            now=now,
+            reason="avbokad av resenären på Mina resor",
+            version=int(form["version"]) if form.get("version", "").isdigit() else None,
+            late_notice=timedelta(minutes=settings.late_cancellation_minutes),
+        )
+    except DomainError as error:
+        return _home(request, session, actor, now, notice=own_words(message_sv(error.message)))
+    return RedirectResponse(f"/mina-resor?avbokad={booking.reference}", status_code=303)
+
+
+def _deviation_page(
+    request: Request,
+    booking: Booking,
+    *,
+    form: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    reference: str | None = None,
+) -> Response:
+    return render(
+        request,
+        "mypages/deviation.html",
+        {
+            "booking": booking,
+            "legs": sorted(booking.legs, key=lambda leg: leg.seq),
+            "kinds": KINDS_OWN,
+            "severities": SEVERITY_OWN,
+            "form": form or {"allvar": "minor"},
+            "errors": errors or FormErrors(),
+            "reference": reference,
+        },
+    )
+
+
+@router.get("/mina-resor/resor/{booking_id}/avvikelse")
+def deviation_form(
+    request: Request, booking_id: RecordId, session: SessionDep, now: NowDep, actor: Reporter
+) -> Response:
+    return _deviation_page(request, _own_booking(session, actor, booking_id, now))
+
+
+@router.post("/mina-resor/resor/{booking_id}/avvikelse")
+def report(
+    request: Request,
+    booking_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Reporter,
+    form: FormDep,
+) -> Response:
+    """Report what went wrong on the trip; the answer gives the deviation's reference."""
+    booking = _own_booking(session, actor, booking_id, now)
+    errors = FormErrors()
+    if form.get("vad") not in dict(KINDS_OWN):
+        errors.add("vad-late", "Välj vad som hände")
+    if len(form.get("beskrivning", "").strip()) < 3:
+        errors.add("beskrivning", "Beskriv med några ord vad som hände")
+    if errors:
+        return _deviation_page(request, booking, form=form, errors=errors)
+    try:
+        data = DeviationCreate(
+            booking_id=booking.id,
+            kind=form["vad"],
+            severity=form.get("allvar") or "minor",
+            description=form["beskrivning"].strip()[:4000],
+            occurred_at=min(now, _pickup(booking) or now),
+        )
+    except ValidationError:
+        errors.add("allvar-minor", "Välj ett av svaren")
+        return _deviation_page(request, booking, form=form, errors=errors)
+    deviation = report_deviation(session=session, data=data, actor=actor, now=now)
+    return _deviation_page(request, booking, reference=deviation.reference)
+
+
+def _pickup(booking: Booking) -> datetime | None:
+    times = [leg.reference_time for leg in booking.legs]
+    return min(times) if times else None

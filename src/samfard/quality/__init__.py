@@ -1,0 +1,1 @@
+"""Quality and patient safety: deviations (avvikelser), their handling and follow-up."""

@@ -1,0 +1,110 @@
+"""The trip a deviation is about: a booking, or a settled trip as the invoice basis names
+it, with its principal, service, traveller and carrier, found only within the reporter's
+scope (anything else answers as unknown)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from samfard.access.actor import Actor
+from samfard.access.permissions import Role
+from samfard.booking.models import Booking
+from samfard.costs.models import Carrier, SettledRun, SettledTrip
+from samfard.dispatch.models import Run, Stop
+from samfard.dispatch.store import latest_plan
+from samfard.errors import NotFound
+from samfard.quality.scope import require_reportable
+
+
+@dataclass(frozen=True)
+class TripCarrier:
+    """The carrier whose vehicle drives a booking in the newest plan of its day."""
+
+    carrier_id: int | None
+    name: str
+    vehicle_type: str
+
+
+def carrier_of(session: Session, booking: Booking) -> TripCarrier | None:
+    plan = latest_plan(session, booking.service_date)
+    if plan is None:
+        return None
+    run = session.scalar(
+        select(Run)
+        .join(Stop, Stop.run_id == Run.id)
+        .where(Run.plan_run_id == plan.id, Stop.booking_id == booking.id)
+        .options(selectinload(Run.vehicle))
+        .limit(1)
+    )
+    if run is None:
+        return None
+    vehicle = run.vehicle
+    return TripCarrier(vehicle.carrier_id, vehicle.carrier_name, vehicle.vehicle_type)
+
+
+def _first_pickup(booking: Booking) -> datetime | None:
+    times = [leg.reference_time for leg in booking.legs]
+    return min(times) if times else None
+
+
+@dataclass(frozen=True)
+class TripFacts:
+    """What a deviation copies from the trip it is about."""
+
+    booking_id: int | None
+    trip_key: str | None
+    traveller_id: int | None
+    principal_code: str
+    service: str
+    carrier: TripCarrier | None
+    day: date
+    pickup_at: datetime | None
+
+
+def booked_trip(session: Session, actor: Actor, booking_id: int) -> TripFacts:
+    booking = session.get(Booking, booking_id, options=[selectinload(Booking.legs)])
+    found = carrier_of(session, booking) if booking is not None else None
+    booking = require_reportable(
+        actor, booking, booking_id, carrier_id=found.carrier_id if found else None
+    )
+    return TripFacts(
+        booking.id, None, booking.traveller_id, booking.principal_code, booking.service,
+        found, booking.service_date, _first_pickup(booking),
+    )  # fmt: skip
+
+
+def settled_trip(session: Session, actor: Actor, trip_key: str) -> TripFacts:
+    """A settled trip (as the invoice basis lists it), in the same scope as a booking:
+    its booking's when it has one, else its principal (staff) or its carrier."""
+    unknown = NotFound(f"no settled trip {trip_key}", field="trip_key")
+    row = session.execute(
+        select(SettledTrip, SettledRun.vehicle_type, Carrier.id)
+        .join(SettledRun, SettledRun.run_ref == SettledTrip.run_ref)
+        .outerjoin(Carrier, Carrier.name == SettledTrip.carrier)
+        .where(SettledTrip.trip_key == trip_key)
+    ).first()
+    if row is None:
+        raise unknown
+    trip, vehicle_type, carrier_id = row
+    carrier = TripCarrier(carrier_id, trip.carrier, vehicle_type)
+    if trip.booking_id is not None:
+        facts = booked_trip(session, actor, trip.booking_id)
+        return TripFacts(
+            facts.booking_id, trip_key, facts.traveller_id, facts.principal_code,
+            facts.service, carrier, trip.day, trip.pickup_at,
+        )  # fmt: skip
+    if actor.role in (Role.CARRIER_DISPATCHER, Role.DRIVER):
+        if actor.carrier_id is None or actor.carrier_id != carrier_id:
+            raise unknown
+    elif actor.role in (Role.TRAVELLER, Role.CARE_ISSUER):
+        raise unknown  # a trip without a booking is no traveller's or care unit's
+    elif not actor.covers_principal(trip.principal_code):
+        raise unknown
+    return TripFacts(
+        None, trip_key, None, trip.principal_code, trip.service, carrier, trip.day,
+        trip.pickup_at,
+    )  # fmt: skip

@@ -1,0 +1,71 @@
+"""A deviation as an answer: the traveller's name only for roles that read the register,
+and masked for a protected identity the reader may not see."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.permissions import Permission
+from samfard.booking.models import Booking
+from samfard.quality.models import Deviation
+from samfard.quality.schemas import (
+    DeviationEventPublic,
+    DeviationKind,
+    DeviationPublic,
+    DeviationStatus,
+    Outcome,
+    Severity,
+)
+from samfard.travellers.models import Traveller
+from samfard.travellers.views import display_name
+
+
+def traveller_name(session: Session, deviation: Deviation, actor: Actor) -> str | None:
+    if deviation.traveller_id is None or not actor.has(Permission.TRAVELLERS_READ):
+        return None
+    traveller = session.get(Traveller, deviation.traveller_id)
+    return display_name(traveller, actor) if traveller is not None else None
+
+
+def deviation_public(session: Session, deviation: Deviation, actor: Actor) -> DeviationPublic:
+    booking = session.get(Booking, deviation.booking_id) if deviation.booking_id else None
+    return DeviationPublic(
+        id=deviation.id,
+        reference=deviation.reference,
+        booking_id=deviation.booking_id,
+        trip_key=deviation.trip_key,
+        booking_reference=booking.reference if booking else None,
+        traveller_name=traveller_name(session, deviation, actor),
+        principal=deviation.principal_code,
+        service=deviation.service,
+        carrier=deviation.carrier_name,
+        day=deviation.day,
+        occurred_at=deviation.occurred_at,
+        kind=DeviationKind(deviation.kind),
+        severity=Severity(deviation.severity),
+        description=deviation.description,
+        reported_by=deviation.reported_by,
+        reporter_role=deviation.reporter_role,
+        reported_at=deviation.reported_at,
+        status=DeviationStatus(deviation.status),
+        carrier_due_at=deviation.carrier_due_at,
+        carrier_answer=deviation.carrier_answer,
+        outcome=Outcome(deviation.outcome) if deviation.outcome else None,
+        penalty_ore=deviation.penalty_ore,
+        principal_alerted_at=deviation.principal_alerted_at,
+        closed_at=deviation.closed_at,
+        version=deviation.version,
+        events=[
+            DeviationEventPublic(
+                at=e.at,
+                actor=e.actor,
+                actor_role=e.actor_role,
+                action=e.action,
+                from_status=e.from_status,
+                to_status=e.to_status,
+                note=e.note,
+            )
+            for e in deviation.events
+        ],
+    )

@@ -1,0 +1,206 @@
+"""Deviations: reported in scope, handled step by step with who did what, serious ones
+flagged to the principal at once, upheld ones charged per the carrier's contract."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from quality_world import AFTER, QualityWorld, build_quality_world
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.models import AuditEntry
+from samfard.costs.models import CarrierPenalty
+from samfard.errors import Forbidden, InvalidTransition, NotFound
+from samfard.notify.models import OutboxMessage
+from samfard.quality.schemas import Action, DeviationCreate, DeviationStep, Outcome
+from samfard.quality.service import (
+    DeviationFilter,
+    get_deviation,
+    list_deviations,
+    report_deviation,
+    take_step,
+)
+from samfard.travellers.models import Traveller
+
+
+@pytest.fixture
+def world(session: Session) -> QualityWorld:
+    return build_quality_world(session)
+
+
+def _late(world: QualityWorld, **extra: object) -> DeviationCreate:
+    fields: dict[str, object] = {
+        "booking_id": world.booking.id,
+        "kind": "late",
+        "description": "Bilen kom 35 minuter efter utlovad tid.",
+    }
+    return DeviationCreate.model_validate(fields | extra)
+
+
+def test_a_traveller_reports_about_their_own_trip_and_the_carrier_is_found(
+    session: Session, world: QualityWorld
+) -> None:
+    deviation = report_deviation(
+        session=session, data=_late(world), actor=world.traveller, now=AFTER
+    )
+    assert deviation.status == "received"
+    assert deviation.carrier_id == world.carrier_id
+    assert deviation.carrier_name == world.carrier_name
+    assert deviation.principal_code == world.booking.principal_code
+    assert [e.action for e in deviation.events] == ["report"]
+    assert deviation.events[0].actor == "q-traveller"
+    audited = session.scalars(select(AuditEntry).where(AuditEntry.record_type == "deviation")).all()
+    assert [(a.action, a.traveller_id) for a in audited] == [("create", world.booking.traveller_id)]
+
+
+def test_nobody_reports_about_a_trip_outside_their_scope(
+    session: Session, world: QualityWorld
+) -> None:
+    for actor in (world.other_operator, world.other_carrier):
+        with pytest.raises(NotFound):
+            report_deviation(session=session, data=_late(world), actor=actor, now=AFTER)
+
+
+def test_the_full_workflow_charges_the_contract_penalty_and_records_each_step(
+    session: Session, world: QualityWorld
+) -> None:
+    deviation = report_deviation(
+        session=session, data=_late(world), actor=world.traveller, now=AFTER
+    )
+    take_step(
+        session=session,
+        deviation_id=deviation.id,
+        data=DeviationStep(action=Action.INVESTIGATE, note="Utföraren tillfrågad"),
+        actor=world.operator,
+        now=AFTER,
+    )
+    assert deviation.carrier_due_at == AFTER + timedelta(days=10)
+    take_step(
+        session=session,
+        deviation_id=deviation.id,
+        data=DeviationStep(action=Action.ANSWER, note="Föraren fastnade i trafik."),
+        actor=world.carrier,
+        now=AFTER + timedelta(days=2),
+    )
+    take_step(
+        session=session,
+        deviation_id=deviation.id,
+        data=DeviationStep(action=Action.DECIDE, outcome=Outcome.UPHELD, note="Vite enligt avtal"),
+        actor=world.operator,
+        now=AFTER + timedelta(days=3),
+    )
+    penalty = session.scalar(
+        select(CarrierPenalty).where(CarrierPenalty.deviation_id == deviation.id)
+    )
+    assert penalty is not None
+    assert penalty.amount_ore == deviation.penalty_ore == 50000  # the 2026 taxi terms: late
+    assert penalty.carrier == world.carrier_name
+    assert penalty.contract_code.endswith("TAXI-2026")
+    take_step(
+        session=session,
+        deviation_id=deviation.id,
+        data=DeviationStep(action=Action.CLOSE),
+        actor=world.operator,
+        now=AFTER + timedelta(days=4),
+    )
+    assert deviation.status == "closed"
+    assert [(e.action, e.actor, e.to_status) for e in deviation.events] == [
+        ("report", "q-traveller", "received"),
+        ("investigate", "q-operator", "investigating"),
+        ("answer", "q-carrier", "investigating"),
+        ("decide", "q-operator", "decided"),
+        ("close", "q-operator", "closed"),
+    ]
+
+
+def test_a_not_upheld_decision_charges_nothing(session: Session, world: QualityWorld) -> None:
+    deviation = report_deviation(
+        session=session, data=_late(world), actor=world.operator, now=AFTER
+    )
+    take_step(
+        session=session,
+        deviation_id=deviation.id,
+        data=DeviationStep(action=Action.DECIDE, outcome=Outcome.NOT_UPHELD, note="Inom fönstret"),
+        actor=world.operator,
+        now=AFTER,
+    )
+    assert deviation.penalty_ore == 0
+    assert session.scalar(select(CarrierPenalty)) is None
+
+
+def test_steps_out_of_order_and_out_of_role_are_refused(
+    session: Session, world: QualityWorld
+) -> None:
+    deviation = report_deviation(
+        session=session, data=_late(world), actor=world.operator, now=AFTER
+    )
+    with pytest.raises(InvalidTransition):
+        take_step(
+            session=session,
+            deviation_id=deviation.id,
+            data=DeviationStep(action=Action.CLOSE),
+            actor=world.operator,
+            now=AFTER,
+        )
+    with pytest.raises(InvalidTransition):  # the carrier answers only once asked
+        take_step(
+            session=session,
+            deviation_id=deviation.id,
+            data=DeviationStep(action=Action.ANSWER, note="svar"),
+            actor=world.carrier,
+            now=AFTER,
+        )
+    with pytest.raises(Forbidden):
+        take_step(
+            session=session,
+            deviation_id=deviation.id,
+            data=DeviationStep(action=Action.DECIDE, outcome=Outcome.NOT_UPHELD, note="nej"),
+            actor=world.carrier,
+            now=AFTER,
+        )
+    assert deviation.status == "received" and len(deviation.events) == 1
+
+
+def test_a_serious_deviation_alerts_the_principal_staff_only_and_names_no_one(
+    session: Session, world: QualityWorld
+) -> None:
+    deviation = report_deviation(
+        session=session,
+        data=_late(world, kind="injury", severity="serious"),
+        actor=world.operator,
+        now=AFTER,
+    )
+    assert deviation.principal_alerted_at == AFTER
+    alerts = session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "deviation_alert")
+    ).all()
+    assert {a.recipient for a in alerts} == {"q-operator", "q-admin"}
+    traveller = session.get(Traveller, world.booking.traveller_id)
+    assert traveller is not None
+    for alert in alerts:
+        assert deviation.reference in alert.text
+        assert traveller.last_name not in alert.text
+        assert traveller.personal_number not in alert.text
+
+
+def test_each_role_reads_only_the_deviations_in_its_scope(
+    session: Session, world: QualityWorld
+) -> None:
+    deviation = report_deviation(
+        session=session, data=_late(world), actor=world.traveller, now=AFTER
+    )
+    for actor in (world.operator, world.carrier, world.traveller, world.principal_admin):
+        rows, total = list_deviations(
+            session=session, actor=actor, now=AFTER, filters=DeviationFilter()
+        )
+        assert [d.id for d in rows] == [deviation.id] and total == 1
+        assert get_deviation(session=session, deviation_id=deviation.id, actor=actor, now=AFTER)
+    for actor in (world.other_operator, world.other_carrier):
+        rows, total = list_deviations(
+            session=session, actor=actor, now=AFTER, filters=DeviationFilter()
+        )
+        assert rows == [] and total == 0
+        with pytest.raises(NotFound):
+            get_deviation(session=session, deviation_id=deviation.id, actor=actor, now=AFTER)

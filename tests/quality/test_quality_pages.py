@@ -1,0 +1,115 @@
+"""/kvalitet over HTTP on both databases: staff report by booking number, the centre
+investigates, the carrier answers, the centre decides (the penalty shows) and closes;
+alerts reach the principal's staff; a carrier sees only its own deviations."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+import pytest
+from fastapi.testclient import TestClient
+from quality_world import QualityWorld, build_quality_world
+from sqlalchemy.orm import Session
+
+from helpers import login_form
+from samfard.access.deps import CSRF_COOKIE
+from samfard.clock import FixedClock
+from samfard.quality.models import Deviation
+from samfard.timeutil import local
+
+
+@pytest.fixture
+def world(session: Session, clock: FixedClock) -> QualityWorld:
+    built = build_quality_world(session)
+    clock.current = local(built.booking.service_date, time(18, 0))
+    return built
+
+
+def _login(client: TestClient, username: str) -> None:
+    client.cookies.clear()
+    answer = client.post("/login", data=login_form(username, client), follow_redirects=False)
+    assert answer.status_code == 303
+
+
+def _step(client: TestClient, deviation: int, **fields: str) -> str:
+    version = re.search(r'name="version" value="(\d+)"', client.get(f"/kvalitet/{deviation}").text)
+    assert version, "the card offers a step"
+    data = {"csrf_token": client.cookies[CSRF_COOKIE], "version": version.group(1), **fields}
+    answer = client.post(f"/kvalitet/{deviation}/steg", data=data)
+    assert answer.status_code == 200
+    return answer.text
+
+
+def test_a_deviation_is_handled_from_the_pages_to_its_penalty(
+    app_client: TestClient, session: Session, world: QualityWorld
+) -> None:
+    _login(app_client, "q-operator")
+    reported = app_client.post(
+        "/kvalitet",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "bokning": world.booking.reference,
+              "typ": "late", "allvar": "minor", "beskrivning": "Bilen kom 30 min sent."},
+    )  # fmt: skip
+    assert reported.status_code == 200 and "Avvikelse AV-" in reported.text
+    deviation = session.query(Deviation).one()
+    assert world.carrier_name in reported.text
+    card = _step(app_client, deviation.id, steg="investigate", anteckning="Fråga utföraren")
+    assert "Utreds" in card and "Utförarens svar senast" in card
+    _login(app_client, "q-carrier")
+    listed = app_client.get("/kvalitet").text
+    assert deviation.reference in listed
+    card = _step(app_client, deviation.id, steg="answer", anteckning="Vägarbete på E14.")
+    assert "Vägarbete på E14." in card
+    assert "Besluta" not in card  # the carrier answers; the centre decides
+    _login(app_client, "q-operator")
+    card = _step(app_client, deviation.id, steg="decide", utfall="upheld", anteckning="Sent")
+    assert "Vite" in card and "500,00" in card
+    card = _step(app_client, deviation.id, steg="close")
+    assert "data-status>Avslutad" in card
+    for who in ("q-operator", "q-carrier"):
+        assert who in card
+
+
+def test_a_decision_without_outcome_is_explained_and_nothing_changes(
+    app_client: TestClient, session: Session, world: QualityWorld
+) -> None:
+    _login(app_client, "q-operator")
+    app_client.post(
+        "/kvalitet",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "bokning": world.booking.reference,
+              "typ": "conduct", "allvar": "minor", "beskrivning": "Otrevlig förare."},
+    )  # fmt: skip
+    deviation = session.query(Deviation).one()
+    card = _step(app_client, deviation.id, steg="decide", anteckning="")
+    assert "Ett beslut behöver utfall" in card
+    session.refresh(deviation)
+    assert deviation.status == "received"
+
+
+def test_a_serious_report_alerts_the_principals_staff_on_their_page(
+    app_client: TestClient, world: QualityWorld
+) -> None:
+    _login(app_client, "q-operator")
+    app_client.post(
+        "/kvalitet",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "bokning": world.booking.reference,
+              "typ": "injury", "allvar": "serious", "beskrivning": "Föll vid ombordstigning."},
+    )  # fmt: skip
+    _login(app_client, "q-admin")
+    page = app_client.get("/kvalitet").text
+    assert "Larm om allvarliga avvikelser" in page and "Allvarlig avvikelse AV-" in page
+    _login(app_client, "q-other")
+    other = app_client.get("/kvalitet").text
+    assert "Larm om" not in other and "AV-" not in other
+
+
+def test_an_unknown_or_foreign_booking_number_is_refused_on_its_field(
+    app_client: TestClient, world: QualityWorld
+) -> None:
+    _login(app_client, "q-other")
+    answer = app_client.post(
+        "/kvalitet",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "bokning": world.booking.reference,
+              "typ": "late", "allvar": "minor", "beskrivning": "Sen bil"},
+    )  # fmt: skip
+    assert 'href="#bokning"' in answer.text and "Hittar ingen resa" in answer.text

@@ -1,0 +1,204 @@
+"""Mina resor over HTTP, on SQLite and PostgreSQL: a traveller logs in with a code from
+the outbox, books a färdtjänst trip with the desk's use case, cancels it, reports a
+deviation, and sees and touches nothing of anyone else's."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpers import ANNA, NOW, STRONG_PASSWORD, auth, login_form, register, token_for
+from samfard.access.deps import CSRF_COOKIE
+from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
+from samfard.access.models import LoginCode
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.booking.models import Booking
+from samfard.notify.models import OutboxMessage
+from samfard.quality.models import Deviation
+
+REFERENCE = re.compile(r"SF-[A-Z2-9]{8}")
+BO = {**ANNA, "personal_number": "19450505-4504", "first_name": "Bo", "last_name": "Annansson",
+      "phone": "070-9998877"}  # fmt: skip
+
+
+@pytest.fixture
+def staff(app_client: TestClient, session: Session) -> str:
+    return token_for(session, Role.OPERATOR, now=NOW, username="mp-operator")
+
+
+@pytest.fixture
+def anna(app_client: TestClient, session: Session, staff: str) -> int:
+    """Anna: färdtjänst permit of Östersund, a traveller account, a phone."""
+    traveller = register(app_client, staff, ANNA)
+    permit = {"kind": "fardtjanst", "principal": "2380", "valid_from": "2026-11-01"}
+    answer = app_client.post(
+        f"/api/v1/travellers/{traveller}/permits", json=permit, headers=auth(staff)
+    )
+    assert answer.status_code == 201, answer.text
+    create_user(session=session, username="anna-resenar", password=STRONG_PASSWORD,
+                role=Role.TRAVELLER, now=NOW, traveller_id=traveller)  # fmt: skip
+    return traveller
+
+
+def _code_login(client: TestClient, session: Session, number: str) -> None:
+    client.get("/mina-resor/logga-in")
+    token = client.cookies[LOGIN_CSRF_COOKIE]
+    asked = client.post("/mina-resor/logga-in", data={"personnummer": number, "csrf_token": token})
+    assert asked.status_code == 200 and "Skriv koden" in asked.text
+    sms = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "login_code")).all()[-1]
+    assert sms.status == "sent" and sms.recipient == ANNA["phone"]
+    code = re.search(r"\d{6}", sms.text)
+    assert code is not None
+    token = client.cookies[LOGIN_CSRF_COOKIE]
+    done = client.post(
+        "/mina-resor/kod",
+        data={"personnummer": number, "kod": code.group(), "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/mina-resor"
+
+
+def _trip(client: TestClient, **fields: str) -> dict[str, str]:
+    values = {
+        "csrf_token": client.cookies[CSRF_COOKIE],
+        "tjanst": "fardtjanst",
+        "fran": "Hemma",
+        "till": "Östersunds sjukhus",
+        "datum": "2026-11-23",
+        "tid": "10:30",
+        "tid_avser": "hamtning",
+    }
+    return values | fields
+
+
+def test_a_code_from_the_outbox_logs_the_traveller_in_once(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    _code_login(app_client, session, ANNA["personal_number"])
+    page = app_client.get("/mina-resor")
+    assert page.status_code == 200 and "Mina resor" in page.text and "Hej Anna" in page.text
+    assert '<a href="/bokning"' not in page.text  # the centre's workspace is not theirs
+    codes = session.scalars(select(LoginCode)).all()
+    assert len(codes) == 1 and codes[0].used
+
+
+def test_a_wrong_code_and_an_unknown_person_get_the_same_quiet_answers(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    app_client.get("/mina-resor/logga-in")
+    token = app_client.cookies[LOGIN_CSRF_COOKIE]
+    unknown = app_client.post(
+        "/mina-resor/logga-in", data={"personnummer": "19800101-0008", "csrf_token": token}
+    )
+    assert unknown.status_code == 200 and "Om du har ett konto" in unknown.text
+    assert session.scalars(select(OutboxMessage)).all() == []
+    wrong = app_client.post(
+        "/mina-resor/kod",
+        data={"personnummer": ANNA["personal_number"], "kod": "000000", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert wrong.status_code == 200 and "Koden stämmer inte" in wrong.text
+
+
+def test_a_password_login_of_a_traveller_lands_on_mina_resor(
+    app_client: TestClient, anna: int
+) -> None:
+    answer = app_client.post(
+        "/login", data=login_form("anna-resenar", app_client), follow_redirects=False
+    )
+    assert answer.headers["location"] == "/mina-resor"
+
+
+def test_the_traveller_books_sees_the_trip_and_cancels_it(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    _code_login(app_client, session, ANNA["personal_number"])
+    answer = app_client.post("/mina-resor/boka", data=_trip(app_client, retur="1"))
+    assert answer.status_code == 200
+    receipt = answer.text.split('id="kvitto"')[1]
+    found = REFERENCE.search(receipt)
+    assert found, answer.text
+    booking = session.scalars(select(Booking).where(Booking.reference == found.group())).one()
+    assert (booking.traveller_id, booking.service, booking.channel) == (
+        anna,
+        "fardtjanst",
+        "self_service",
+    )
+    assert len(booking.legs) == 2 and booking.created_by == "anna-resenar"
+    listed = app_client.get("/mina-resor").text.split('id="kommande"')[1]
+    assert booking.reference in listed.split('id="boka"')[0]
+    confirm = app_client.get(f"/mina-resor/resor/{booking.id}/avboka")
+    assert "Vill du avboka resan?" in confirm.text
+    cancelled = app_client.post(
+        f"/mina-resor/resor/{booking.id}/avboka",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "version": str(booking.version)},
+    )
+    assert cancelled.status_code == 200
+    assert f"Resan {booking.reference} är avbokad" in cancelled.text
+    session.refresh(booking)
+    assert booking.status == "cancelled"
+
+
+def test_what_the_form_or_the_rules_refuse_is_said_in_plain_swedish(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    _code_login(app_client, session, ANNA["personal_number"])
+    no_service = app_client.post("/mina-resor/boka", data=_trip(app_client, tjanst="sjukresa"))
+    assert "Välj färdtjänst eller riksfärdtjänst" in no_service.text
+    past = app_client.post(
+        "/mina-resor/boka", data=_trip(app_client, datum="2026-11-19", tid="09:00")
+    )
+    assert 'href="#tid"' in past.text and "Tiden har redan passerat" in past.text
+    nowhere = app_client.post("/mina-resor/boka", data=_trip(app_client, till="Xyzzyvägen"))
+    assert 'href="#till"' in nowhere.text
+    assert session.scalars(select(Booking)).all() == []
+
+
+def test_a_deviation_is_reported_about_an_own_trip_only(
+    app_client: TestClient, session: Session, anna: int, staff: str
+) -> None:
+    bo = register(app_client, staff, BO)
+    _code_login(app_client, session, ANNA["personal_number"])
+    mine = app_client.post("/mina-resor/boka", data=_trip(app_client))
+    reference = REFERENCE.search(mine.text.split('id="kvitto"')[1])
+    assert reference
+    booking = session.scalars(select(Booking).where(Booking.reference == reference.group())).one()
+    form = {"csrf_token": app_client.cookies[CSRF_COOKIE], "vad": "late", "allvar": "minor",
+            "beskrivning": "Bilen kom 40 minuter sent."}  # fmt: skip
+    answer = app_client.post(f"/mina-resor/resor/{booking.id}/avvikelse", data=form)
+    assert answer.status_code == 200 and "Tack, vi har tagit emot det" in answer.text
+    deviation = session.scalars(select(Deviation)).one()
+    assert (deviation.kind, deviation.reporter_role, deviation.traveller_id) == (
+        "late",
+        "traveller",
+        anna,
+    )
+    assert deviation.reference in app_client.get("/mina-resor").text
+    empty = app_client.post(f"/mina-resor/resor/{booking.id}/avvikelse", data=form | {"vad": ""})
+    assert 'href="#vad-late"' in empty.text
+    book_for_bo = {
+        "traveller_id": bo, "principal": "23", "service": "sjukresa",
+        "legs": [{"origin": {"home": True}, "destination": {"address": "Storgatan 9, Östersund",
+                  "lat": 63.18, "lon": 14.64}, "pickup_at": "2026-11-23T08:00:00+01:00"}],
+    }  # fmt: skip
+    other = app_client.post("/api/v1/bookings", json=book_for_bo, headers=auth(staff))
+    assert other.status_code == 201, other.text
+    other_id = other.json()["id"]
+    for path in (f"/mina-resor/resor/{other_id}/avvikelse", f"/mina-resor/resor/{other_id}/avboka"):
+        refused = app_client.get(path)
+        assert refused.status_code in (403, 404)
+        assert "Annansson" not in refused.text
+    assert "Annansson" not in app_client.get("/mina-resor").text
+
+
+def test_staff_are_sent_away_from_mina_resor(app_client: TestClient, session: Session) -> None:
+    create_user(session=session, username="mp-desk", password=STRONG_PASSWORD,
+                role=Role.OPERATOR, now=NOW, principal_codes=["*"])  # fmt: skip
+    app_client.post("/login", data=login_form("mp-desk", app_client))
+    answer = app_client.get("/mina-resor")
+    assert answer.status_code == 403 and "resenärernas egna sidor" in answer.text
