@@ -123,6 +123,12 @@ def test_the_traveller_follows_their_own_vehicle_and_no_one_elses(
     picked = _report(run, "picked_up", clock.now(), mine)
     assert app_client.post("/api/v1/driver/events", json=picked, headers=auth(driver)).is_success
     assert "Hämtad" in app_client.get(url, headers=auth(me)).text
+    dropoff = next(s for s in run.stops if s.kind == "dropoff" and s.leg_id == mine.leg_id)
+    clock.current += timedelta(minutes=20)
+    there = _report(run, "arrived", clock.now(), dropoff)
+    assert app_client.post("/api/v1/driver/events", json=there, headers=auth(driver)).is_success
+    at_destination = app_client.get(url, headers=auth(me)).text
+    assert "Hämtad" in at_destination and "väntar på dig" not in at_destination
 
 
 def test_a_trip_on_another_day_is_not_followed(

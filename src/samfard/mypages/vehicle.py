@@ -94,7 +94,9 @@ def follow_trip(
     stop = _pickup_stop(session, booking, leg)
     if stop is None:
         return None
-    state = reports.get((leg.id, "dropoff")) or reports.get((leg.id, "pickup")) or "on_way"
+    # Arriving at the destination is still "hämtad" to the traveller; only the drop-off ends it.
+    dropped = reports.get((leg.id, "dropoff")) == "dropped_off"
+    state = "dropped_off" if dropped else reports.get((leg.id, "pickup"), "on_way")
     run = session.get(Run, stop.run_id)
     return FollowedTrip(
         booking_id=booking.id,
