@@ -343,8 +343,12 @@ def _kpi_row(line: KpiLine) -> tuple[Cell, ...]:
 def report_csv(report: MonthlyReportData) -> str:
     """The report's tables as one CSV with one header: cost lines of the month and of the
     year to date (money in kronor), the key figures with target and comment (rounded as
-    printed: kronor to the öre, ratios to two decimals), then the definitions of the
-    figures (table "definition", the text in the comment column)."""
+    printed: kronor to the öre, ratios to two decimals), the quality figures (tables
+    "quality…", `quality_export.quality_csv_rows`), then the definitions of the figures
+    (table "definition", the text in the comment column)."""
+    # Imported here: quality_export builds its sheet on this module's Sheet.
+    from samfard.reports.quality_export import quality_csv_rows
+
     header = (
         "scope",
         "period",
@@ -425,6 +429,7 @@ def report_csv(report: MonthlyReportData) -> str:
                 comment,
             )
         )
+    rows += quality_csv_rows(report)
     rows += [
         (report.scope, report.period, "definition", term, None, None, None, None, None, None,
          None, text)
