@@ -3,8 +3,8 @@ its CSV."""
 
 from __future__ import annotations
 
-from samfard.reports.exports import Cell, Sheet, kr_text
 from samfard.reports.monthly import MonthlyReportData
+from samfard.reports.sheet import Cell, Sheet, kr_text
 
 
 def quality_sheets(report: MonthlyReportData) -> tuple[Sheet, ...]:
