@@ -24,10 +24,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("traveller", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("asylum_housing", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN: a batch copy of `traveller` would fail on SQLite once other
+    # tables' rows refer to it (foreign keys are on).
+    op.add_column(
+        "traveller",
+        sa.Column("asylum_housing", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
     op.create_table(
         "line",
         sa.Column("id", sa.Integer(), nullable=False),
