@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect
@@ -31,3 +32,50 @@ def test_server_refuses_an_unmigrated_database_and_names_the_command(tmp_path: P
         create_app(Settings(database_url=url))
     upgrade(url)
     assert create_app(Settings(database_url=url)) is not None
+
+
+def _insert(connection: Any, table: str, **given: object) -> int:
+    """A row of `table` as the schema at that revision has it: given values, and a plain
+    value of the right type for every other column that needs one."""
+    from sqlalchemy import text
+
+    plain = {"INTEGER": 1, "BOOLEAN": 0, "FLOAT": 62.5, "DATE": "2026-01-01", "JSON": "[]"}
+    values = dict(given)
+    for column in inspect(connection).get_columns(table):
+        name, kind = column["name"], str(column["type"]).split("(")[0]
+        if name in values or column["nullable"] or column.get("autoincrement") is True:
+            continue
+        if name == "id":
+            continue
+        values[name] = plain.get(kind, "2026-01-01 00:00:00" if "DATETIME" in kind else name)
+    names = ", ".join(values)
+    marks = ", ".join(f":{name}" for name in values)
+    result = connection.execute(text(f"INSERT INTO {table} ({names}) VALUES ({marks})"), values)
+    return int(result.lastrowid)
+
+
+def test_a_populated_sqlite_database_upgrades_from_the_previous_release(tmp_path: Path) -> None:
+    """SQLite alters a table by copying it; with rows of other tables referring to the copied
+    table that failed ("FOREIGN KEY constraint failed") when a database of the previous
+    release (revision 0008) with data in it was upgraded."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from samfard.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'release.sqlite3'}"
+    command.upgrade(alembic_config(url), "0008")
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        _insert(connection, "principal", code="23")
+        traveller = _insert(connection, "traveller", personal_number="194001019802")
+        issuer = _insert(connection, "issuer", hsa_id="SE2321000207-1", principal_code="23")
+        _insert(
+            connection, "certificate", traveller_id=traveller, issuer_id=issuer, principal_code="23"
+        )
+    upgrade(url)
+    assert current_revision(engine) == head_revision()
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM certificate")).scalar_one() == 1
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+    engine.dispose()
