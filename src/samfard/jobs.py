@@ -48,6 +48,7 @@ TASK_MODULES: tuple[str, ...] = (
     "samfard.dispatch.jobs",
     "samfard.costs.jobs",
     "samfard.reports.jobs",
+    "samfard.dispatch.sim_jobs",
 )
 QUEUE = "samfard"
 QUEUE_TASK = "samfard.run_job"
