@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
 from samfard.access.deps import CSRF_COOKIE
+from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
 from samfard.access.models import User
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
@@ -142,7 +143,9 @@ def main() -> None:
     app = create_app(Settings(database_url=url, secure_cookies=False))
     rows = []
     with TestClient(app) as client:
-        login = client.post("/login", data={"username": "bench-operator", "password": PASSWORD},
+        client.get("/login")  # the login form's CSRF token comes with its page
+        login = client.post("/login", data={"username": "bench-operator", "password": PASSWORD,
+                                            "csrf_token": client.cookies[LOGIN_CSRF_COOKIE]},
                             follow_redirects=False)  # fmt: skip
         assert login.status_code == 303, login.text
         base_form = {

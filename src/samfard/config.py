@@ -60,6 +60,8 @@ class Settings:
     bearer_token_hours: int = 12
     # The day the operator pages open on; None is tomorrow. `samfard demo` sets its day.
     default_day: date | None = None
+    # Folder of scenario SPECs (TOML) the page /uppfoljning/scenario offers to run.
+    scenario_dir: Path = Path("scenarios")
 
     def __post_init__(self) -> None:
         if not self.database_url:
@@ -113,6 +115,7 @@ class Settings:
                 p.strip() for p in _env("TRUSTED_PROXIES", "").split(",") if p.strip()
             ),
             bearer_token_hours=_env_int("BEARER_TOKEN_HOURS", 12),
+            scenario_dir=Path(_env("SCENARIO_DIR", "scenarios")),
         )
 
     @property

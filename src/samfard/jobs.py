@@ -49,6 +49,7 @@ TASK_MODULES: tuple[str, ...] = (
     "samfard.costs.jobs",
     "samfard.reports.jobs",
     "samfard.dispatch.sim_jobs",
+    "samfard.reports.scenarios.job",
 )
 QUEUE = "samfard"
 QUEUE_TASK = "samfard.run_job"

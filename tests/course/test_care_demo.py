@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
 from samfard.care.follow_up import UnitMonth, follow_up, totals
+from samfard.costs.service import load_contract_files
 from samfard.course.service import expiring
 from samfard.db import dry_run
 from samfard.demo.care import UNITS, load_care_year
@@ -24,13 +25,23 @@ def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def fingerprint(rows: list[UnitMonth]) -> list[tuple[object, ...]]:
     return [
-        (r.unit, r.month, r.certified_staff, r.certificates, r.revoked, tuple(r.by_mode.items()))
+        (
+            r.unit,
+            r.month,
+            r.certified_staff,
+            r.certificates,
+            r.revoked,
+            tuple(r.by_mode.items()),
+            r.expected_ore,
+            r.settled_ore,
+        )
         for r in rows
     ]
 
 
 def load(session: Session, day: date, seed: int) -> tuple[list[UnitMonth], int, int, int]:
     with dry_run(session) as trial:
+        load_contract_files(trial)
         result = load_care_year(session=trial, day=day, seed=seed, scale=0.3)
         assert result is not None
         now = local(day, time(12, 0))
@@ -57,6 +68,13 @@ def test_the_demo_year_shows_certified_and_uncertified_staff_in_both_regions(
             > by_name["Hälsocentral Kramfors"].taxi_share
         )
         assert len({r.month for r in rows}) == 12
+        # The nurses book their vehicle certificates' trips, and the past ones are settled:
+        # every unit has settled cost, month by month, read through booking.care_unit.
+        assert all(u.settled_ore > 0 for u in units)
+        # The two readings of cost agree roughly: the settled cost of the unit's own trips
+        # and the certificates priced at the month's mean settled trip.
+        settled, expected = sum(u.settled_ore for u in units), sum(u.expected_ore for u in units)
+        assert expected / 2 < settled < expected * 2
 
 
 def test_a_seed_gives_the_same_demo_and_another_seed_another(session: Session) -> None:

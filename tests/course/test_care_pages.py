@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD, login_form
+from helpers import ANNA, NOW, STRONG_PASSWORD, login_form, register, token_for
 from samfard.access.deps import CSRF_COOKIE
+from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.course.models import CourseAttempt
@@ -138,3 +140,70 @@ def test_an_assessor_of_both_regions_chooses_the_course_and_has_no_unit_to_issue
     issuing = app_client.get("/intyg")
     assert issuing.status_code == 200
     assert "hör\n  inte till någon vårdenhet" in issuing.text
+
+
+HIDDEN_HERE = {  # a protected patient in Västernorrland's register (the nurses' region)
+    **ANNA,
+    "personal_number": "19440707-2380",
+    "first_name": "Hedda",
+    "last_name": "Hemligsson",
+    "protected_identity": True,
+    "address": {
+        "street": "Skolhusgatan 3",
+        "postal_code": "852 31",
+        "city": "Sundsvall",
+        "municipality_code": "2281",
+        "lat": 62.392,
+        "lon": 17.301,
+    },
+}
+HIDDEN_THERE = {  # a protected patient in Jämtland Härjedalen's register only
+    **ANNA,
+    "personal_number": "19620303-2476",
+    "first_name": "Irma",
+    "last_name": "Doldsdotter",
+    "protected_identity": True,
+}
+UNKNOWN = "no patient with that personal number in your register"
+
+
+def certified_nurse(client: TestClient, session: Session, username: str, **extra: object) -> None:
+    log_in(client, session, username, Role.CARE_ISSUER, principal_codes=["22"],
+           care_unit=UNIT, **extra)  # fmt: skip
+    started = post(client, "/kurs/prov", {"huvudman": "22"})
+    attempt_id = int(started.headers["location"].rsplit("/", 1)[1])
+    assert "Godkänt" in answer_all(client, session, attempt_id, wrong=0)
+
+
+def test_a_protected_patient_is_found_on_the_page_only_by_an_entitled_nurse_of_the_region(
+    app_client: TestClient, session: Session
+) -> None:
+    here = token_for(session, Role.OPERATOR, now=NOW, username="op-22", principals=["22"])
+    there = token_for(session, Role.OPERATOR, now=NOW, username="op-23", principals=["23"])
+    register(app_client, here, HIDDEN_HERE)
+    register(app_client, there, HIDDEN_THERE)
+
+    # Without may_see_protected the protected patient is answered as an unknown number,
+    # so the page is no oracle for who is protected, and nothing of them is shown.
+    certified_nurse(app_client, session, "syster-utan")
+    hidden = post(app_client, "/intyg", certificate_form(personnummer="19440707-2380"))
+    unknown = post(app_client, "/intyg", certificate_form(personnummer="19121212-1212"))
+    assert hidden.status_code == unknown.status_code == 200
+    assert UNKNOWN in hidden.text and UNKNOWN in unknown.text
+    assert "Hemligsson" not in hidden.text and "Hedda" not in hidden.text
+    app_client.post("/logout", data={"csrf_token": app_client.cookies[CSRF_COOKIE]})
+    app_client.cookies.clear()
+
+    # Entitled (the flag only a system administrator grants): found in her region's
+    # register and issued for; a protected patient of another region stays unknown.
+    certified_nurse(app_client, session, "syster-med", may_see_protected=True)
+    issued = post(app_client, "/intyg", certificate_form(personnummer="19440707-2380"))
+    assert issued.status_code == 303, issued.text
+    assert "Hedda Hemligsson" in app_client.get(issued.headers["location"]).text
+    elsewhere = post(app_client, "/intyg", certificate_form(personnummer="19620303-2476"))
+    assert UNKNOWN in elsewhere.text
+    assert "Doldsdotter" not in elsewhere.text and "Irma" not in elsewhere.text
+    found = session.scalars(
+        select(AuditEntry).where(AuditEntry.purpose == "find patient for certificate")
+    ).all()
+    assert [entry.username for entry in found] == ["syster-med"]

@@ -99,13 +99,21 @@ def _objective_and_settled(carrier: str) -> tuple[float, list[object], Run]:
     return objective, settled, run
 
 
-def test_own_vehicle_route_objective_is_its_settled_cost() -> None:
-    """Whole shift, vehicle-day and every km: the same in plan and settlement, to within
+def test_own_vehicle_route_objective_is_its_settled_cost_less_the_rostered_shift() -> None:
+    """The planner weighs an own vehicle's km only; with the vehicle-day and the whole
+    shift (sunk once rostered) added back it is what settlement charges, to within
     rounding (one öre per stretch and component)."""
     objective, settled, run = _objective_and_settled(OWN)
     assert shift_minutes(run, DAY) == 9 * 60
     total = sum(s.cost.total for s in settled)  # type: ignore[attr-defined]
-    assert abs(objective - total) <= 6
+    contract = find_contract(
+        demo_contracts(), carrier=OWN, vehicle_type=VehicleType.WHEELCHAIR, day=DAY
+    )
+    costs = planning_costs(contract, VehicleType.WHEELCHAIR, DAY, Decimal(9 * 60))
+    assert costs.fixed == 0 and costs.per_transit_minute == 0
+    assert costs.sunk > 0
+    assert abs(objective + float(costs.sunk) - total) <= 6
+    assert objective < total / 2  # the km are a small part of an own vehicle's day
 
 
 def test_procured_route_objective_bounds_its_settled_cost() -> None:
@@ -170,3 +178,36 @@ def test_ordinary_trip_goes_by_taxi_not_by_a_stretcher_vehicle(session: Session)
     assert carrier_of_ordinary(store.read_fleet(session, DAY)) == "taxi"
     # The stored per-vehicle weights (the planner's costs before contracts) got it wrong.
     assert carrier_of_ordinary(store.read_fleet(session)) == "stretcher"
+
+
+def test_rostered_own_vehicle_carries_a_trip_a_taxi_could_take(session: Session) -> None:
+    """A rostered own wheelchair vehicle and a procured taxi wait in Östersund; an
+    ordinary traveller goes to Brunflo. The own vehicle's day and its driver's shift are
+    paid either way, so using it costs only its km and the plan takes it. Weighed as a
+    fixed cost the planner could avoid (the old tariff), the same trip went by taxi."""
+    load_contract_files(session)
+    with transaction(session):
+        for kind, carrier in (("taxi", TAXI), ("wheelchair", OWN)):
+            k = KINDS[kind]
+            session.add(
+                Vehicle(
+                    code=f"r-{kind}", carrier_name=carrier, carrier_id=None, county_code="23",
+                    vehicle_type=kind, seats=k.seats, wheelchair_places=k.wheelchair,
+                    stretcher_places=k.stretcher, depot_name="Östersund",
+                    depot_lat=OSTERSUND.lat, depot_lon=OSTERSUND.lon, shift_start=time(7),
+                    shift_end=time(16), cost_per_km_ore=k.per_km_ore,
+                    cost_per_hour_ore=k.per_hour_ore, fixed_cost_ore=k.fixed_ore,
+                )
+            )  # fmt: skip
+    legs = [
+        LegInput(1, 10, 0, OSTERSUND, BRUNFLO, local(DAY, time(9)), None, None, None,
+                 (), 0, None, False),
+    ]  # fmt: skip
+    fleet = store.read_fleet(session, DAY)
+    day = build_problem(DAY, legs, fleet, GeodesicProvider())
+    solution = plan(day.problem, time_limit_s=1.0, seed=1).solution
+    types = {v.id: v.type.value for v in day.problem.vehicles}
+    assert not solution.unserved
+    assert [types[r.vehicle_id] for r in solution.routes if r.request_ids()] == ["wheelchair"]
+    own = next(v for v in fleet if v.vehicle_type == "wheelchair")
+    assert own.tariff is not None and own.tariff.fixed == 0 and own.tariff.sunk > 0

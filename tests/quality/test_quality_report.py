@@ -4,8 +4,10 @@ by kind and severity, and the time to close."""
 
 from __future__ import annotations
 
+import csv
 from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 from quality_world import AFTER, DAY, build_quality_world
 from sqlalchemy import func, select
@@ -16,6 +18,7 @@ from samfard.costs.models import SettledTrip
 from samfard.costs.service import settle_day
 from samfard.quality.schemas import Action, DeviationCreate, DeviationStep, Outcome
 from samfard.quality.service import report_deviation, take_step
+from samfard.reports.exports import report_csv
 from samfard.reports.kpi import Kpi
 from samfard.reports.quality_export import quality_sheets
 from samfard.reports.render_html import render_html
@@ -98,3 +101,15 @@ def test_the_report_counts_registered_deviations_against_the_target(session: Ses
     (sheet,) = quality_sheets(report)
     total = sheet.rows[0]
     assert total[:4] == ("total", "", trips, 2) and total[-1] == 50000
+    lines = list(csv.DictReader(StringIO(report_csv(report))))
+    figure = {(r["table"], r["label"]): (r["unit"], r["current"]) for r in lines}
+    assert figure[("quality", "Avvikelser per 1 000 resor")] == ("per_1000", str(expected))
+    assert figure[("quality", "Mediantid till avslut")] == ("dagar", "3.0")
+    assert figure[("quality", "Viten")] == ("kr", "500.00")
+    by_carrier = f"quality_carrier:{world.carrier_name}"
+    assert figure[(by_carrier, "Viten")] == ("kr", "500.00")
+    assert figure[(by_carrier, "Avvikelser")] == ("st", str(carrier.deviations))
+    assert figure[("quality_kind:injury", "Avvikelser")] == ("st", "1")
+    assert figure[("quality_kind:conduct", "Avvikelser")] == ("st", "0")
+    assert figure[("quality_severity:serious", "Avvikelser")] == ("st", "1")
+    assert all(r["scope"] == report.scope for r in lines if r["table"].startswith("quality"))

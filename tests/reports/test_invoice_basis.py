@@ -12,7 +12,8 @@ from openpyxl import load_workbook
 
 from samfard.costs.contracts import Contract, PriceList, VehicleType
 from samfard.costs.pricing import CostBasis, RunFacts, TripFacts, run_cost
-from samfard.reports.exports import invoice_basis, to_csv, to_xlsx
+from samfard.reports.exports import invoice_basis
+from samfard.reports.sheet import to_csv, to_xlsx
 from samfard.timeutil import STOCKHOLM
 
 TAXI = Contract(

@@ -15,11 +15,12 @@ from report_fixtures import november_records
 
 from samfard.money import format_kr
 from samfard.reports.charts import bar_chart, line_chart
-from samfard.reports.exports import cost_statement, report_csv, report_sheets, to_csv, to_xlsx
+from samfard.reports.exports import cost_statement, report_csv, report_sheets
 from samfard.reports.kpi import aggregate
 from samfard.reports.monthly import MonthlyReportData, build_monthly_report
 from samfard.reports.render_html import render_html, report_context
 from samfard.reports.render_pdf import render_pdf
+from samfard.reports.sheet import to_csv, to_xlsx
 
 
 @pytest.fixture

@@ -20,10 +20,18 @@ from samfard.costs.stretches import route_km, run_facts
 from samfard.errors import InputError
 from samfard.geo.traveltime import GeodesicProvider
 from samfard.money import times
+from samfard.reports.scenarios.centre import centre_lines, load_centre, parse_centre, price
+from samfard.reports.scenarios.job import file_of, run_scenario_task
 from samfard.reports.scenarios.render import write_report
 from samfard.reports.scenarios.runner import PrincipalDay, ScenarioRun, run_spec
-from samfard.reports.scenarios.spec import load_spec, parse_spec
-from samfard.reports.scenarios.summary import ALL, break_even, principal_lines, spread
+from samfard.reports.scenarios.spec import load_spec, parse_spec, with_overrides
+from samfard.reports.scenarios.summary import (
+    ALL,
+    break_even,
+    principal_lines,
+    sensitivity_lines,
+    spread,
+)
 from shift_fixtures import DAY, two_trip_route, vehicle
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "scenarios" / "own_stretcher_vn.toml"
@@ -71,7 +79,7 @@ def test_a_bad_spec_is_refused_with_a_message_naming_what_to_fix(change: Any, me
     raw = _example()
     change(raw)
     with pytest.raises(InputError) as error:
-        parse_spec(raw)
+        parse_spec(raw, EXAMPLE.parent)
     assert message in error.value.message
 
 
@@ -227,3 +235,103 @@ def test_the_command_refuses_a_bad_spec_with_its_message_and_writes_nothing(
     assert not out.exists()
     assert main(["scenario", str(EXAMPLE), "--days", "0", "-o", str(out)]) == 2
     assert "--days must be 1 to 60" in capsys.readouterr().err
+
+
+def test_planned_rides_are_never_shorter_than_the_direct_drive(
+    small_runs: tuple[ScenarioRun, ScenarioRun],
+) -> None:
+    """Ride time per principal: every served trip has its planned ride measured, and a
+    ride (the drive plus boarding, maybe a detour) never beats the direct drive."""
+    run, _ = small_runs
+    (base,) = run.results["bas"]
+    assert sum(p.rides for p in base.principals.values()) == base.trips
+    for line in principal_lines(run):
+        if line.trips:
+            assert line.ride_ratio is not None and line.ride_ratio >= 1, line
+            assert line.extra_ride_min is not None and line.extra_ride_min >= 0, line
+
+
+def test_higher_own_vehicle_utilisation_narrows_the_difference(
+    small_runs: tuple[ScenarioRun, ScenarioRun],
+) -> None:
+    """Two idle own vehicles: the same work at 20 % higher utilisation needs 1/1.2 of
+    their rostered days, so the difference falls by a sixth of what they cost; at 20 %
+    lower it rises by a quarter."""
+    run, _ = small_runs
+    (base,), (own,) = run.results["bas"], run.results["egna"]
+    rostered = own.own_fixed + own.own_driver - base.own_fixed - base.own_driver
+    assert rostered > 0
+    lines = {(s.factor, s.pct): s.difference for s in sensitivity_lines(run)}
+    difference = Decimal(own.total - base.total)
+    assert abs(lines[("beläggning", 20)] - (difference - Decimal(rostered) / 6)) < 1
+    assert abs(lines[("beläggning", -20)] - (difference + Decimal(rostered) / 4)) < 1
+
+
+def test_a_joint_centre_costs_less_per_booking_than_either_region_alone() -> None:
+    """The repository's centre costs: fixed costs and minimum staffing spread over the
+    joint volume give a lower price per booking; staff never fall below the minimum."""
+    centre = load_centre(EXAMPLE.parent / "centre" / "centre_costs.toml")
+    assert centre.source
+    lines = {c.name: c for c in centre_lines(centre)}
+    joint = lines["En gemensam central"]
+    for alone in ("Jämtland Härjedalen ensam", "Västernorrland ensam"):
+        assert joint.per_booking < lines[alone].per_booking
+    separate = sum(lines[a].cost_per_year for a in lines if a != joint.name)
+    assert joint.cost_per_year < separate
+    tiny = price(centre, "tiny", 1)
+    assert tiny.fte == sum(r.min_fte for r in centre.staff)
+
+
+def test_centre_costs_are_priced_from_wage_on_cost_and_volume() -> None:
+    """One role of 30 000 kr a month for 12 months with 50 % on-cost (540 000 kr a FTE
+    year) at 10 000 bookings a FTE, minimum one, and 100 000 kr fixed: 25 000 bookings
+    need 2.5 FTE, 1 450 000 kr, 58 kr a booking."""
+    centre = parse_centre(
+        {
+            "source": "test",
+            "staff": [
+                {
+                    "role": "r",
+                    "kr_per_month": 30000,
+                    "months": 12,
+                    "on_cost_pct": 50,
+                    "bookings_per_fte": 10000,
+                    "min_fte": 1,
+                },
+            ],  # fmt: skip
+            "fixed": [{"item": "f", "kr_per_year": 100000}],
+            "volumes": [{"name": "v", "bookings_per_year": 25000}],
+        }
+    )
+    (line,) = centre_lines(centre)
+    assert line.fte == Decimal("2.5")
+    assert line.cost_per_year == 1_450_000 * 100
+    assert line.per_booking == 5800
+    with pytest.raises(InputError, match="missing source"):
+        parse_centre({"staff": []})
+
+
+def test_a_scenario_job_reports_progress_and_returns_the_report(tmp_path: Path) -> None:
+    """The page's background task: progress only grows, and its result carries every
+    file the command writes, the same bytes for the same seed (the PDF in base64)."""
+    spec = tmp_path / "small.toml"
+    spec.write_text(SMALL, encoding="utf-8")
+    seen: list[float] = []
+    result = run_scenario_task(
+        spec_path=str(spec),
+        days=None,
+        seed=None,
+        trips=8,
+        report=lambda done, message, expected: seen.append(done),
+    )
+    assert seen == sorted(seen) and len(seen) >= 3
+    assert result["title"] == "liten"
+    (tmp_path / "work").mkdir()
+    run = run_spec(with_overrides(load_spec(spec), trips=8), tmp_path / "work")
+    written = write_report(run, tmp_path / "out")
+    assert sorted(result["names"]) == sorted(p.name for p in written)
+    for path in written:
+        assert file_of(result, path.name) == path.read_bytes(), path.name
+    assert file_of(result, "nope.csv") is None
+    with pytest.raises(InputError, match="--trips must be 1 to 5000"):
+        with_overrides(load_spec(spec), trips=0)

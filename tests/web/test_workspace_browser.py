@@ -145,7 +145,8 @@ def test_a_controller_moves_a_leg_and_replans_the_day(
     page.get_by_role("link", name=re.compile("^Körlista")).first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Körlista")
     page.emulate_media(media="print")
-    assert not page.locator("header.top").is_visible(), "the print style hides the shell"
+    # the print style hides the shell (waited for: under load the style may apply late)
+    expect(page.locator("header.top")).to_be_hidden()
     page.emulate_media(media="screen")
     _check(page, errors, "korlista")
     page.context.close()

@@ -9,13 +9,13 @@ from datetime import date, time
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from helpers import NOW, STRONG_PASSWORD, login_form
 from samfard.access.actor import SYSTEM
 from samfard.access.deps import CSRF_COOKIE
-from samfard.access.models import User
+from samfard.access.models import AuditEntry, User
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
@@ -28,8 +28,10 @@ from samfard.demo.loader import load_day
 from samfard.dispatch import store
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.service import plan_day
+from samfard.jobs import Job
 from samfard.reports.targets import set_comment, set_target
 from samfard.timeutil import local
+from samfard.travellers.models import Traveller
 
 DAY = date(2026, 11, 23)
 ROLES = {
@@ -332,3 +334,61 @@ def test_an_administrator_creates_changes_and_deactivates_an_account(
     assert escalate.status_code == 200 and "only a system administrator" in escalate.text
     session.expire_all()
     assert target.role == "operator"
+
+
+def test_the_scenario_page_is_for_report_readers_and_names_what_to_fix(
+    app_client: TestClient, session: Session
+) -> None:
+    """/uppfoljning/scenario: an operator may not run scenarios; an analyst sees the
+    repository's SPECs (not the centre cost file), a bad form comes back with each
+    field's Swedish message and starts nothing, and a job that does not exist is 404."""
+    users(session, "operator", "analyst")
+    login(app_client, "operator")
+    assert app_client.get("/uppfoljning/scenario").status_code == 403
+    csrf = login(app_client, "analyst")
+    page = app_client.get("/uppfoljning/scenario")
+    assert page.status_code == 200 and heading(page.text).startswith("Scenarioanalys")
+    assert 'value="own_stretcher_vn.toml"' in page.text
+    assert "centre_costs" not in page.text
+    sent = app_client.post(
+        "/uppfoljning/scenario",
+        data={"csrf_token": csrf, "spec": "../pyproject.toml", "dagar": "0", "resor": "x"},
+        follow_redirects=False,
+    )
+    assert sent.status_code == 200 and "Det finns problem" in sent.text
+    for message in ("Välj ett scenario i listan", "antalet dagar", "resor per dag"):
+        assert message in sent.text
+    assert session.scalar(select(func.count()).select_from(Job)) == 0, "nothing started"
+    assert app_client.get("/uppfoljning/scenario/jobb/nope").status_code == 404
+    assert app_client.get("/uppfoljning/scenario/jobb/nope/scenario.pdf").status_code == 404
+
+
+def test_the_day_overview_lists_scoped_masked_and_audited_rows(
+    app_client: TestClient, session: Session, demo_day: None
+) -> None:
+    """`/` (booking/day_list.py): every booking of the day the reader may see, one row
+    each with its outward leg, a protected traveller's name and home hidden from a
+    reader without the right, and one audit entry per listed booking."""
+    with transaction(session):
+        booking = session.scalars(
+            select(Booking).where(Booking.service_date == DAY).order_by(Booking.id)
+        ).first()
+        assert booking is not None
+        traveller = session.get(Traveller, booking.traveller_id)
+        assert traveller is not None
+        traveller.protected_identity = True
+    users(session, "operator")
+    login(app_client, "operator")
+    page = app_client.get(f"/?date={DAY.isoformat()}")
+    assert page.status_code == 200
+    day = list(session.scalars(select(Booking).where(Booking.service_date == DAY)))
+    assert page.text.count('data-ref="') == len(day) > 0
+    assert f"{len(day)} bokningar" in page.text
+    row = page.text.split(f'data-ref="{booking.reference}"')[0].rsplit("<tr", 1)[1]
+    assert "data-lat" not in row or booking.legs[0].origin_place_id is not None
+    cells = page.text.split(f'data-ref="{booking.reference}"')[1].split("</tr>")[0]
+    assert "Skyddad identitet" in cells and traveller.last_name not in cells
+    audited = session.scalars(
+        select(AuditEntry.record_id).where(AuditEntry.purpose == "booking list")
+    ).all()
+    assert sorted(audited) == sorted(str(b.id) for b in day)

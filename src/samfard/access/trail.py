@@ -90,14 +90,13 @@ def _record_user_review(
         purpose="user activity review",
         at=now,
     )
-    for traveller_id in sorted({e.traveller_id for e in rows if e.traveller_id is not None}):
-        audit.record(
-            session,
-            actor,
-            traveller_id=traveller_id,
-            record_type="audit_trail",
-            record_id=user_id,
-            action="read",
-            purpose="user activity review",
-            at=now,
-        )
+    named = sorted({e.traveller_id for e in rows if e.traveller_id is not None})
+    audit.record_reads(
+        session,
+        actor,
+        ((traveller_id, user_id) for traveller_id in named),
+        record_type="audit_trail",
+        action="read",
+        purpose="user activity review",
+        at=now,
+    )

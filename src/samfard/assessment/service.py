@@ -330,8 +330,7 @@ def queue(
     rows = session.scalars(statement.order_by(Booking.service_date, Booking.id))
     waiting = [b for b in rows if (b.decision or {}).get("outcome") == WAITING][:limit]
     with transaction(session):
-        for booking in waiting:
-            audit.record_booking(
-                session, actor, booking, action="list", purpose="assessment queue", at=now
-            )
+        audit.record_bookings(
+            session, actor, waiting, action="list", purpose="assessment queue", at=now
+        )
     return waiting

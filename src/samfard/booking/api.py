@@ -24,7 +24,7 @@ from samfard.booking.schemas import (
     SeriesPublic,
     TransitionCreate,
 )
-from samfard.booking.views import booking_public, series_public
+from samfard.booking.views import booking_public, bookings_public, series_public
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import InputError
 from samfard.schemas_common import Offset, Page, QueryId, RecordId
@@ -80,7 +80,7 @@ def list_bookings(
         session=session, actor=actor, now=now, filters=filters, limit=limit, offset=offset
     )
     return Page(
-        items=[booking_public(session, b, actor) for b in rows],
+        items=bookings_public(session, rows, actor),
         total=total,
         limit=limit,
         offset=offset,

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -63,6 +64,9 @@ class Leg(Base):
     """Leg: one ride from an origin to a destination (utresa or returresa)."""
 
     __tablename__ = "leg"
+    # A booking's legs are read by booking (every booking view, the day overview's join):
+    # without this index each such read scanned the whole leg table.
+    __table_args__ = (Index("ix_leg_booking_id_seq", "booking_id", "seq"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))

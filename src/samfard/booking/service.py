@@ -7,6 +7,7 @@ import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +32,7 @@ from samfard.travellers.models import Traveller
 from samfard.travellers.service import load_traveller
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
+S = TypeVar("S", bound=Select[*tuple[Any, ...]])  # any select over bookings
 
 
 def new_reference() -> str:
@@ -249,7 +251,10 @@ class BookingFilter:
     service: str | None = None
 
 
-def _scoped(statement: Select[Booking], actor: Actor) -> Select[Booking]:
+def scoped(statement: S, actor: Actor) -> S:
+    """`statement` (over the booking table) limited to the bookings `actor` may read: a
+    traveller their own, an account scoped to principals theirs, care staff their unit's
+    sjukresor."""
     if actor.role is Role.TRAVELLER:
         return statement.where(Booking.traveller_id == (actor.traveller_id or -1))
     if "*" not in actor.principal_codes:
@@ -270,7 +275,8 @@ def list_bookings(
     limit: int,
     offset: int,
 ) -> tuple[list[Booking], int]:
-    statement = _scoped(select(Booking), actor)
+    """The actor's bookings matching `filters`, each audited as read."""
+    statement = scoped(select(Booking), actor)
     if filters.date_from is not None:
         statement = statement.where(Booking.service_date >= filters.date_from)
     if filters.date_to is not None:
@@ -293,10 +299,7 @@ def list_bookings(
                 .offset(offset)
             )
         )
-        for booking in rows:
-            audit.record_booking(
-                session, actor, booking, action="list", purpose="booking list", at=now
-            )
+        audit.record_bookings(session, actor, rows, action="list", purpose="booking list", at=now)
     return rows, total
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
@@ -18,6 +20,19 @@ from samfard.travellers.views import MASKED_ADDRESS, can_see_identity, display_n
 def booking_public(session: Session, booking: Booking, actor: Actor) -> BookingPublic:
     traveller = session.get(Traveller, booking.traveller_id)
     assert traveller is not None, "bookings reference a stored traveller"
+    return _public(booking, traveller, actor)
+
+
+def bookings_public(
+    session: Session, bookings: Sequence[Booking], actor: Actor
+) -> list[BookingPublic]:
+    """Many bookings as shown, their travellers read in one query (not one per booking)."""
+    ids = {b.traveller_id for b in bookings}
+    travellers = {t.id: t for t in session.scalars(select(Traveller).where(Traveller.id.in_(ids)))}
+    return [_public(b, travellers[b.traveller_id], actor) for b in bookings]
+
+
+def _public(booking: Booking, traveller: Traveller, actor: Actor) -> BookingPublic:
     return BookingPublic(
         id=booking.id,
         reference=booking.reference,

@@ -202,7 +202,8 @@ def _load_care_year(*, day: date, seed: int) -> None:
     print(
         f"care units: {done.units} units, {done.nurses} nurses ({done.certified} certified, "
         f"{done.attempts} course attempts), {done.certificates} certificates "
-        f"({done.revoked} revoked) in the year before {day}"
+        f"({done.revoked} revoked) in the year before {day}; {done.booked} trips booked by "
+        f"the units and settled ({done.settled_trips} legs)"
     )
     for username, password in done.logins.items():
         print(f"Care staff to try /kurs and /intyg: {username} / {password}")

@@ -8,11 +8,8 @@ report into the output folder. `--days` and `--seed` override the SPEC's demand.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import tempfile
 from pathlib import Path
-
-from samfard.errors import InputError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -31,19 +28,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _scenario(args: argparse.Namespace) -> int:
     from samfard.reports.scenarios.render import write_report
     from samfard.reports.scenarios.runner import run_spec
-    from samfard.reports.scenarios.spec import MAX_DAYS, load_spec
+    from samfard.reports.scenarios.spec import load_spec, with_overrides
 
-    spec = load_spec(args.spec)
-    demand = spec.demand
-    if args.days is not None:
-        if not 1 <= args.days <= MAX_DAYS:
-            raise InputError(f"--days must be 1 to {MAX_DAYS}, got {args.days}", field="--days")
-        demand = dataclasses.replace(demand, days=args.days)
-    if args.seed is not None:
-        if args.seed < 0:
-            raise InputError(f"--seed must be zero or more, got {args.seed}", field="--seed")
-        demand = dataclasses.replace(demand, seed=args.seed)
-    spec = dataclasses.replace(spec, demand=demand)
+    spec = with_overrides(load_spec(args.spec), days=args.days, seed=args.seed)
     with tempfile.TemporaryDirectory(prefix="samfard-scenario-") as work:
         run = run_spec(spec, Path(work), lambda line: print(line, flush=True))
     for path in write_report(run, args.output):

@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,7 +29,12 @@ from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.care import certificates
 from samfard.care.schemas import CareCertificateCreate, CertificateMode
+from samfard.costs.contracts import Contract
+from samfard.costs.service import insert_settled
+from samfard.costs.stored_contracts import load_contracts
 from samfard.course import service as course
+from samfard.db import transaction
+from samfard.demo.care_trips import book_and_settle
 from samfard.demo.names import FIRST_NAMES, LAST_NAMES, STREETS
 from samfard.geo.models import Place
 from samfard.timeutil import local
@@ -47,15 +54,16 @@ class UnitProfile:
     weights: tuple[int, int, int, int]
     per_week: float
     period_days: int
+    purpose: str = "treatment"  # what the unit's bookings give as the visit's purpose
 
 
 UNITS = (
     UnitProfile("ostersunds-sjukhus", "23", (20, 45, 15, 20), 1.6, 0),
-    UnitProfile("halsocentral-funasdalen", "23", (10, 80, 8, 2), 1.0, 0),
-    UnitProfile("ostersunds-sjukhus-dialys", "23", (0, 85, 15, 0), 0.5, 90),
+    UnitProfile("halsocentral-funasdalen", "23", (10, 80, 8, 2), 1.0, 0, "doctor_visit"),
+    UnitProfile("ostersunds-sjukhus-dialys", "23", (0, 85, 15, 0), 0.5, 90, "dialysis"),
     UnitProfile("sundsvalls-sjukhus", "22", (25, 40, 15, 20), 1.8, 0),
     UnitProfile("ornskoldsviks-sjukhus", "22", (30, 50, 12, 8), 1.2, 0),
-    UnitProfile("halsocentral-kramfors", "22", (45, 45, 8, 2), 0.8, 0),
+    UnitProfile("halsocentral-kramfors", "22", (45, 45, 8, 2), 0.8, 0, "doctor_visit"),
 )
 MODES = (
     CertificateMode.PUBLIC_TRANSPORT,
@@ -86,6 +94,8 @@ class CareDemo:
     certificates: int
     revoked: int
     logins: dict[str, str]  # username -> password of two nurses to try the pages with
+    booked: int = 0  # vehicle trips the nurses booked and that were settled
+    settled_trips: int = 0  # their settled legs (with the return)
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -170,10 +180,14 @@ def load_care_year(
     start = day - timedelta(days=365)
     nurses = attempts = issued = revoked = certified = 0
     logins: dict[str, str] = {}
+    contracts = load_contracts(session)  # none stored: the bookings are made, not settled
+    settled: tuple[list[dict[str, Any]], list[dict[str, Any]]] = ([], [])
     for number, unit in enumerate(UNITS):
         place = places[unit.place_key]
         patients = [
-            _patient(session, rng, place, unit.principal, _at(start, rng))
+            session.get_one(
+                Traveller, _patient(session, rng, place, unit.principal, _at(start, rng))
+            )
             for _ in range(PATIENTS_PER_UNIT)
         ]
         plans = list(PLANS)
@@ -217,11 +231,33 @@ def load_care_year(
                 continue
             certified += 1
             done = _issue_year(
-                session, rng, nurse, unit, place, patients, passed_on, (start, day), scale
+                session,
+                rng,
+                nurse,
+                unit,
+                place,
+                patients,
+                passed_on,
+                (start, day),
+                scale,
+                (contracts, settled),
             )
             issued += done[0]
             revoked += done[1]
-    return CareDemo(len(UNITS), nurses, certified, attempts, issued, revoked, logins)
+    with transaction(session):
+        insert_settled(session, *settled)
+    booked = len({row["booking_id"] for row in settled[1]})
+    return CareDemo(
+        len(UNITS),
+        nurses,
+        certified,
+        attempts,
+        issued,
+        revoked,
+        logins,
+        booked,
+        len(settled[1]),
+    )
 
 
 def _issue_year(
@@ -230,12 +266,16 @@ def _issue_year(
     nurse: Actor,
     unit: UnitProfile,
     place: Place,
-    patients: list[int],
+    patients: list[Traveller],
     passed_on: date,
     period: tuple[date, date],
     scale: float,
+    settling: tuple[Sequence[Contract], tuple[list[dict[str, Any]], list[dict[str, Any]]]],
 ) -> tuple[int, int]:
-    """A nurse's certificates, week by week while certified, in the year before `day`."""
+    """A nurse's certificates, week by week while certified, in the year before `day`; she
+    books each vehicle certificate's trip, and the trips of past visits are settled into
+    `settling`'s row lists (demo.care_trips)."""
+    contracts, settled = settling
     start, day = period
     issued = revoked = 0
     until = course.issuer_of(session, nurse)
@@ -249,12 +289,13 @@ def _issue_year(
             at = _at(when, rng)
             visit = when + timedelta(days=rng.randint(1, 14))
             mode = rng.choices(MODES, weights=unit.weights)[0]
+            traveller = rng.choice(patients)
             certificate = certificates.issue(
                 session=session,
                 actor=nurse,
                 now=at,
                 data=CareCertificateCreate(
-                    traveller_id=rng.choice(patients),
+                    traveller_id=traveller.id,
                     mode=mode,
                     covers_return=rng.random() < 0.9,
                     valid_from=when,
@@ -268,7 +309,25 @@ def _issue_year(
             )
             issued += 1
             later = when + timedelta(days=rng.randint(1, 10))
-            if rng.random() < REVOKED_SHARE and later < day:
+            if rng.random() >= REVOKED_SHARE or later >= day:
+                done = book_and_settle(
+                    session=session,
+                    traveller=traveller,
+                    nurse=nurse,
+                    mode=mode.value,
+                    place=place,
+                    visit=visit,
+                    with_return=certificate.covers_return,
+                    booked_at=at,
+                    contracts=contracts,
+                    rng=rng,
+                    settle_before=day,
+                    principal=unit.principal,
+                    purpose=unit.purpose,
+                )
+                settled[0].extend(done[0])
+                settled[1].extend(done[1])
+            else:
                 certificates.revoke(
                     session=session,
                     certificate_id=certificate.id,

@@ -41,7 +41,7 @@ from samfard.costs.service import insert_settled, settled_rows
 from samfard.costs.stored_contracts import load_contracts
 from samfard.db import transaction
 from samfard.errors import InputError, NotFound
-from samfard.timeutil import local
+from samfard.timeutil import STOCKHOLM, local
 
 MONTHS_BACK = 24
 REGIONS = {
@@ -336,3 +336,37 @@ def load_history(
         insert_settled(session, runs, trips)
     first = history_first(contracts, end_day)
     return HistoryLoad(len(runs), len(trips), first, end_day - timedelta(days=1))
+
+
+def settle_alone(
+    contracts: Sequence[Contract],
+    facts: TripFacts,
+    vehicle: VehicleType,
+    *,
+    county: str,
+    leg: tuple[int, int],
+    rng: random.Random,
+    now: datetime,
+) -> tuple[dict[str, Any], list[dict[str, Any]]] | None:
+    """Settle one booked leg driven alone, as history settles its runs (a contract's carrier
+    drawn as history draws it, `settle_run`, `settled_rows`), tied to its booking and leg so
+    the follow-up per care unit finds it; None when no contract covers the day."""
+    day = facts.pickup_at.astimezone(STOCKHOLM).date()
+    carrier = _carrier(county, vehicle, rng)
+    try:
+        contract = find_contract(contracts, carrier=carrier, vehicle_type=vehicle, day=day)
+    except NotFound:
+        return None
+    share = Decimal("0.25") if contract.own_fleet else Decimal(1)
+    trip = _Trip(facts, vehicle, 15000, False)
+    run = _run_facts(f"c{facts.trip_id}", vehicle, [trip], share, contract.own_fleet)
+    return settled_rows(
+        run,
+        settle_run(contract, run),
+        carrier=carrier,
+        source="history",
+        now=now,
+        fees={facts.trip_id: trip.fee},
+        legs={facts.trip_id: leg},
+        pickups=_pickups([trip], rng),
+    )

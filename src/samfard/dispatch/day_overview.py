@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.access import audit
 from samfard.access.actor import Actor
-from samfard.access.models import AuditEntry
 from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
@@ -114,24 +114,15 @@ def day_overview(*, session: Session, day: date, actor: Actor, now: datetime) ->
             if row.id in stops
         )
         unserved = _own_unserved(session, list(plan.unserved or ()), actor)
-        if shown:
-            session.execute(
-                insert(AuditEntry),
-                [
-                    {
-                        "at": now,
-                        "user_id": actor.user_id,
-                        "username": actor.username,
-                        "traveller_id": traveller_id,
-                        "record_type": "plan",
-                        "record_id": str(plan.id),
-                        "action": "read",
-                        "purpose": "day plan",
-                        "request_id": actor.request_id,
-                    }
-                    for traveller_id in sorted(shown)
-                ],
-            )
+        audit.record_reads(
+            session,
+            actor,
+            ((traveller_id, plan.id) for traveller_id in sorted(shown)),
+            record_type="plan",
+            action="read",
+            purpose="day plan",
+            at=now,
+        )
     return DayOverview(
         plan_id=plan.id,
         version=plan.version,
@@ -172,18 +163,34 @@ def _stops(
     by_run: dict[int, list[OverviewStop]] = {}
     carries_mine: set[int] = set()
     shown: dict[int, set[int]] = {}
-    for row in rows:
-        own = actor.covers_principal(row.principal_code)
-        hidden = not own or (row.protected_identity and not entitled)
-        pickup = row.kind == "pickup"
-        lat = row.origin_lat if pickup else row.destination_lat
-        lon = row.origin_lon if pickup else row.destination_lon
-        by_run.setdefault(row.run_id, []).append(
-            OverviewStop(row.kind, row.planned_at, None if hidden else lat, None if hidden else lon)
-        )
+    covers: dict[str, bool] = {}  # per principal code: 5 000 stops, a handful of codes
+    for (
+        run_id,
+        kind,
+        planned_at,
+        principal,
+        traveller_id,
+        protected,
+        origin_lat,
+        origin_lon,
+        destination_lat,
+        destination_lon,
+    ) in rows:
+        own = covers.get(principal)
+        if own is None:
+            own = covers[principal] = actor.covers_principal(principal)
+        pickup = kind == "pickup"
+        if not own or (protected and not entitled):
+            lat = lon = None
+        else:
+            lat, lon = (origin_lat, origin_lon) if pickup else (destination_lat, destination_lon)
+        stops = by_run.get(run_id)
+        if stops is None:
+            stops = by_run[run_id] = []
+        stops.append(OverviewStop(kind, planned_at, lat, lon))
         if own:
-            carries_mine.add(row.run_id)
-            shown.setdefault(row.run_id, set()).add(row.traveller_id)
+            carries_mine.add(run_id)
+            shown.setdefault(run_id, set()).add(traveller_id)
     kept = {run_id: stops for run_id, stops in by_run.items() if run_id in carries_mine}
     travellers = {t for run_id in kept for t in shown.get(run_id, ())}
     return kept, travellers
@@ -196,8 +203,6 @@ def _own_unserved(
         return rows
     ids = {int(row["booking_id"]) for row in rows}
     codes: dict[int, str] = dict(
-        session.execute(
-            select(Booking.id, Booking.principal_code).where(Booking.id.in_(ids))
-        ).tuples()
+        session.execute(select(Booking.id, Booking.principal_code).where(Booking.id.in_(ids)))
     )
     return [row for row in rows if actor.covers_principal(codes.get(int(row["booking_id"]), ""))]

@@ -55,6 +55,9 @@ def default_day(session: Session, today: date) -> date:
     return newest or today + timedelta(days=1)
 
 
+MAP_UNITS = 100_000  # per degree in `DayView.polylines`; trafik.js divides by the same
+
+
 @dataclass(frozen=True)
 class TimelineRun:
     run: OverviewRun
@@ -62,6 +65,12 @@ class TimelineRun:
     width_pct: float
     stops: int
     ticks: tuple[float, ...]  # pickups, as % of the span
+
+    @property
+    def ticks_path(self) -> str:
+        """The pickups as one SVG path over a 100-wide track: a day has thousands of
+        pickups, and one element per run renders far faster than one per pickup."""
+        return "".join(f"M{tick:.2f} 0V1" for tick in self.ticks)
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,9 @@ class DayView:
     hours: tuple[tuple[str, float], ...]  # label, % from the left
     timeline: tuple[TimelineRun, ...]
     unplanned: tuple[UnplannedLeg, ...]
-    polylines: tuple[tuple[str, tuple[tuple[float, float], ...]], ...]  # vehicle, points
+    # vehicle, points in 1/MAP_UNITS degrees (whole numbers: a day's thousands of points
+    # serialise to JSON several times faster than floats; 1e-5 degrees is about a metre)
+    polylines: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]
 
 
 def may_change_plans(actor: Actor) -> bool:
@@ -120,8 +131,10 @@ def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> Day
     span = _span(day, plan)
     total = (span[1] - span[0]).total_seconds()
 
-    def pct(moment: datetime) -> float:
-        return round(100.0 * (moment - span[0]).total_seconds() / total, 3)
+    origin, scale = span[0].timestamp(), 100.0 / total
+
+    def pct(moment: datetime) -> float:  # by timestamps: no time-zone arithmetic per stop
+        return round((moment.timestamp() - origin) * scale, 3)
 
     timeline = tuple(
         TimelineRun(
@@ -142,7 +155,7 @@ def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> Day
         (
             run.vehicle_code,
             tuple(
-                (round(s.lat, 5), round(s.lon, 5))
+                (round(s.lat * MAP_UNITS), round(s.lon * MAP_UNITS))
                 for s in run.stops
                 if s.lat is not None and s.lon is not None
             ),

@@ -272,17 +272,15 @@ def read_plan(*, session: Session, day: date, actor: Actor, now: datetime) -> Pl
     plan_run = get_plan(session=session, day=day, actor=actor)
     with transaction(session):
         view = plan_public(session, plan_run, actor)
-        for traveller_id in sorted(view.shown_travellers):
-            audit.record(
-                session,
-                actor,
-                traveller_id=traveller_id,
-                record_type="plan",
-                record_id=plan_run.id,
-                action="read",
-                purpose="day plan",
-                at=now,
-            )
+        audit.record_reads(
+            session,
+            actor,
+            ((traveller_id, plan_run.id) for traveller_id in sorted(view.shown_travellers)),
+            record_type="plan",
+            action="read",
+            purpose="day plan",
+            at=now,
+        )
     return view.plan
 
 

@@ -7,9 +7,14 @@ planner's objective (planning.model) is per vehicle: fixed cost, cost per km, pe
 per minute of transit (service at a stop plus travel), optionally free depot legs. The
 mapping, and where it is an approximation:
 
-- Own fleet: fixed = vehicle-day + driver per hour × (1 + on-cost) × shift hours (paid
-  whether the vehicle waits or drives), per km = the cost model's; nothing else. For a
-  route within its shift this is exactly what settlement charges the used vehicle,
+- Own fleet: per km = the cost model's; no fixed cost and no cost per minute. A rostered
+  own vehicle's vehicle-day and its driver's whole shift are paid whether the plan uses
+  the vehicle or not (settlement charges them to the day either way, and a scenario
+  charges an unused one to its region), so they are sunk for the plan: only the km are
+  what using the vehicle adds. Weighing the shift as a fixed cost the planner could
+  avoid by leaving the vehicle idle made plans prefer procured vehicles and left own
+  vehicles standing (docs/scenarios.md). The sunk part is kept as `sunk`, so for a
+  route within its shift objective + sunk is what settlement charges the used vehicle,
   up to rounding to whole öre per stretch and component.
 - Procured: per pickup = start fee, per km = the km rate, per transit minute = the
   driving-minute rate, free depot legs (a carrier does not bill the drive to its first
@@ -47,6 +52,7 @@ class PlanningCosts:
     per_transit_minute: Decimal = Decimal(0)
     free_depot_legs: bool = False
     contract: str | None = None
+    sunk: Decimal = Decimal(0)  # paid once rostered (own fleet's vehicle-day and shift)
 
 
 def planning_costs(
@@ -56,9 +62,10 @@ def planning_costs(
     tariff = contract.tariff_for(vehicle_type)
     if isinstance(tariff, FleetCostModel):
         return PlanningCosts(
-            fixed=tariff.fixed_per_vehicle_day + tariff.driver_cost_per_hour * shift_minutes / 60,
+            fixed=Decimal(0),
             per_km=tariff.per_km,
             contract=contract.code,
+            sunk=tariff.fixed_per_vehicle_day + tariff.driver_cost_per_hour * shift_minutes / 60,
         )
     factor = 1 + (tariff.weekend_surcharge_pct / 100 if is_weekend_rate_day(day) else 0)
     return PlanningCosts(

@@ -187,17 +187,15 @@ def manifest_public(
                 message_to_driver=None if masked else booking.message_to_driver,
             )
         )
-    for traveller_id in sorted(ids):
-        audit.record(
-            session,
-            actor,
-            traveller_id=traveller_id,
-            record_type="run",
-            record_id=run.id,
-            action="read",
-            purpose="driver manifest",
-            at=now,
-        )
+    audit.record_reads(
+        session,
+        actor,
+        ((traveller_id, run.id) for traveller_id in sorted(ids)),
+        record_type="run",
+        action="read",
+        purpose="driver manifest",
+        at=now,
+    )
     return ManifestPublic(
         run_id=run.id,
         service_date=run.plan_run.service_date,

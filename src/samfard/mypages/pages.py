@@ -33,6 +33,7 @@ from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, Forbidden
 from samfard.mypages.forms import desk_form, own_errors, own_words
 from samfard.mypages.trips import bookable_services, own_page
+from samfard.mypages.vehicle import follow_trip, followable
 from samfard.quality.schemas import DeviationCreate
 from samfard.quality.service import report_deviation
 from samfard.quality.words import STATUS_SV as STATUS_SV_DEVIATION
@@ -119,6 +120,7 @@ def _home(
             "service_sv": SERVICE_SV,
             "kinds": dict(KINDS_OWN),
             "dev_status_sv": STATUS_SV_DEVIATION,
+            "followed": {t.booking.id for t in page.coming if followable(t.booking, now)},
         },
     )
 
@@ -133,6 +135,16 @@ def my_trips(
 ) -> Response:
     notice = f"Resan {avbokad[:12]} är avbokad." if avbokad else None
     return _home(request, session, actor, now, notice=notice)
+
+
+@router.get("/mina-resor/resor/{booking_id}/fordon")
+def vehicle(
+    request: Request, booking_id: RecordId, session: SessionDep, now: NowDep, actor: Reader
+) -> Response:
+    """The vehicle of the traveller's trip today (a fragment the trip card polls)."""
+    _traveller(actor)
+    trip = follow_trip(session=session, actor=actor, booking_id=booking_id, now=now)
+    return render(request, "mypages/_vehicle.html", {"followed": trip, "booking_id": booking_id})
 
 
 @router.post("/mina-resor/boka")

@@ -31,7 +31,7 @@ def report_deviation(
 ) -> DeviationPublic:
     """Report a deviation (avvikelse) about a trip the caller has to do with."""
     deviation = service.report_deviation(session=session, data=data, actor=actor, now=now)
-    return deviation_public(session, deviation, actor)
+    return deviation_public(session, deviation, actor, now)
 
 
 @router.get("/deviations")
@@ -43,10 +43,12 @@ def list_deviations(
     severity: Severity | None = None,
     principal: Annotated[str | None, Query(max_length=16)] = None,
     booking_id: QueryId = None,
+    answer_overdue: bool = False,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Offset = 0,
 ) -> Page[DeviationPublic]:
-    """The deviations in the caller's scope, newest first."""
+    """The deviations in the caller's scope, newest first; `answer_overdue=true` only
+    those whose carrier missed the answer deadline."""
     rows, total = service.list_deviations(
         session=session,
         actor=actor,
@@ -56,12 +58,13 @@ def list_deviations(
             principal=principal,
             severity=severity.value if severity else None,
             booking_id=booking_id,
+            answer_overdue_at=now if answer_overdue else None,
         ),
         limit=limit,
         offset=offset,
     )
     return Page(
-        items=[deviation_public(session, d, actor) for d in rows],
+        items=[deviation_public(session, d, actor, now) for d in rows],
         total=total,
         limit=limit,
         offset=offset,
@@ -75,7 +78,7 @@ def get_deviation(
     deviation = service.get_deviation(
         session=session, deviation_id=deviation_id, actor=actor, now=now
     )
-    return deviation_public(session, deviation, actor)
+    return deviation_public(session, deviation, actor, now)
 
 
 @router.post("/deviations/{deviation_id}/steps")
@@ -87,4 +90,4 @@ def take_step(
     deviation = service.take_step(
         session=session, deviation_id=deviation_id, data=data, actor=actor, now=now
     )
-    return deviation_public(session, deviation, actor)
+    return deviation_public(session, deviation, actor, now)

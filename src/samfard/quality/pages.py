@@ -60,6 +60,7 @@ def _list(
     now: datetime,
     *,
     status: str | None,
+    overdue: bool = False,
     form: dict[str, str] | None = None,
     errors: FormErrors | None = None,
     reported: str | None = None,
@@ -68,9 +69,10 @@ def _list(
         session=session,
         actor=actor,
         now=now,
-        filters=service.DeviationFilter(status=status),
+        filters=service.DeviationFilter(status=status, answer_overdue_at=now if overdue else None),
         limit=100,
     )
+    overdue_count = service.count_overdue(session=session, actor=actor, now=now)
     return render(
         request,
         "quality/list.html",
@@ -78,6 +80,9 @@ def _list(
             "rows": rows,
             "total": total,
             "status": status or "",
+            "overdue": overdue,
+            "overdue_ids": {d.id for d in rows if service.answer_overdue(d, now)},
+            "overdue_count": overdue_count,
             "alerts": inbox(session, actor=actor),
             "form": form or {"allvar": "minor"},
             "errors": errors or FormErrors(),
@@ -94,10 +99,12 @@ def deviations_page(
     now: NowDep,
     actor: Reporter,
     status: str | None = None,
+    forsenat: str | None = None,
     rapporterad: str | None = None,
 ) -> Response:
     chosen = status if status in STATUS_SV else None
-    return _list(request, session, actor, now, status=chosen, reported=rapporterad)
+    overdue = forsenat == "1"
+    return _list(request, session, actor, now, status=chosen, overdue=overdue, reported=rapporterad)
 
 
 @router.post("/kvalitet")
@@ -154,7 +161,7 @@ def _card(
         request,
         "quality/card.html",
         {
-            "d": deviation_public(session, deviation, actor),
+            "d": deviation_public(session, deviation, actor, now),
             "error": error,
             "can_investigate": handles and status is DeviationStatus.RECEIVED,
             "can_answer": status is DeviationStatus.INVESTIGATING

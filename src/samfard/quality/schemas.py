@@ -137,6 +137,7 @@ class DeviationPublic(BaseModel):
     reported_at: datetime
     status: DeviationStatus
     carrier_due_at: datetime | None
+    carrier_answer_overdue: bool  # the carrier missed its answer deadline (svar försenat)
     carrier_answer: str | None
     outcome: Outcome | None
     penalty_ore: int

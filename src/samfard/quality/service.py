@@ -177,6 +177,18 @@ class DeviationFilter:
     principal: str | None = None
     severity: str | None = None
     booking_id: int | None = None
+    answer_overdue_at: datetime | None = None  # only those whose carrier missed the deadline
+
+
+def answer_overdue(deviation: Deviation, now: datetime) -> bool:
+    """The carrier missed its answer deadline: still under investigation, no answer, and
+    the deadline passed. Computed, not stored, so it holds at any clock without a job."""
+    return (
+        deviation.status == DeviationStatus.INVESTIGATING.value
+        and deviation.carrier_answered_at is None
+        and deviation.carrier_due_at is not None
+        and deviation.carrier_due_at < now
+    )
 
 
 def _filtered(statement: Select[Deviation], filters: DeviationFilter) -> Select[Deviation]:
@@ -188,6 +200,12 @@ def _filtered(statement: Select[Deviation], filters: DeviationFilter) -> Select[
     ):
         if value is not None:
             statement = statement.where(column == value)
+    if filters.answer_overdue_at is not None:
+        statement = statement.where(
+            Deviation.status == DeviationStatus.INVESTIGATING.value,
+            Deviation.carrier_answered_at.is_(None),
+            Deviation.carrier_due_at < filters.answer_overdue_at,
+        )
     return statement
 
 
@@ -216,6 +234,16 @@ def list_deviations(
         for deviation in rows:
             _audit(session, actor, deviation, "list", "deviation list", now)
     return rows, total
+
+
+def count_overdue(*, session: Session, actor: Actor, now: datetime) -> int:
+    """How many deviations in the actor's scope wait for a carrier's answer past its
+    deadline (the flag on /kvalitet; a count reads no person, so nothing is audited)."""
+    actor.require(Permission.DEVIATIONS_REPORT)
+    statement = _filtered(
+        select(Deviation).where(visible_condition(actor)), DeviationFilter(answer_overdue_at=now)
+    )
+    return session.scalar(select(func.count()).select_from(statement.subquery())) or 0
 
 
 def take_step(

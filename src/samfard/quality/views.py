@@ -3,6 +3,8 @@ and masked for a protected identity the reader may not see."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
@@ -17,6 +19,7 @@ from samfard.quality.schemas import (
     Outcome,
     Severity,
 )
+from samfard.quality.service import answer_overdue
 from samfard.travellers.models import Traveller
 from samfard.travellers.views import display_name
 
@@ -28,7 +31,9 @@ def traveller_name(session: Session, deviation: Deviation, actor: Actor) -> str 
     return display_name(traveller, actor) if traveller is not None else None
 
 
-def deviation_public(session: Session, deviation: Deviation, actor: Actor) -> DeviationPublic:
+def deviation_public(
+    session: Session, deviation: Deviation, actor: Actor, now: datetime
+) -> DeviationPublic:
     booking = session.get(Booking, deviation.booking_id) if deviation.booking_id else None
     return DeviationPublic(
         id=deviation.id,
@@ -50,6 +55,7 @@ def deviation_public(session: Session, deviation: Deviation, actor: Actor) -> De
         reported_at=deviation.reported_at,
         status=DeviationStatus(deviation.status),
         carrier_due_at=deviation.carrier_due_at,
+        carrier_answer_overdue=answer_overdue(deviation, now),
         carrier_answer=deviation.carrier_answer,
         outcome=Outcome(deviation.outcome) if deviation.outcome else None,
         penalty_ore=deviation.penalty_ore,

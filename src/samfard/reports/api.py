@@ -22,7 +22,6 @@ from samfard.deps import NowDep, SessionDep
 from samfard.jobs import Job
 from samfard.reports import jobs as report_jobs
 from samfard.reports import service, targets
-from samfard.reports.exports import Sheet, to_csv, to_xlsx
 from samfard.reports.schemas import (
     CommentIn,
     CommentOut,
@@ -31,6 +30,7 @@ from samfard.reports.schemas import (
     TargetIn,
     TargetOut,
 )
+from samfard.reports.sheet import Sheet, to_csv, to_xlsx
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 

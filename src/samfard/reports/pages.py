@@ -29,11 +29,12 @@ from samfard.errors import InputError
 from samfard.principals.service import list_principals
 from samfard.reports import jobs as report_jobs
 from samfard.reports import report_cache, service
-from samfard.reports.exports import report_csv, report_sheets, to_xlsx
+from samfard.reports.exports import report_csv, report_sheets
 from samfard.reports.monthly import MonthlyReportData
 from samfard.reports.quality_export import quality_sheets
 from samfard.reports.render_html import report_context
 from samfard.reports.render_pdf import render_pdf
+from samfard.reports.sheet import to_xlsx
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import is_htmx, page_router
 from samfard.web.templating import render

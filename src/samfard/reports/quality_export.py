@@ -1,9 +1,10 @@
-"""The month's quality figures as a sheet of the report's XLSX download."""
+"""The month's quality figures as a sheet of the report's XLSX download and as lines of
+its CSV."""
 
 from __future__ import annotations
 
-from samfard.reports.exports import Cell, Sheet
 from samfard.reports.monthly import MonthlyReportData
+from samfard.reports.sheet import Cell, Sheet, kr_text
 
 
 def quality_sheets(report: MonthlyReportData) -> tuple[Sheet, ...]:
@@ -26,3 +27,46 @@ def quality_sheets(report: MonthlyReportData) -> tuple[Sheet, ...]:
         ]
     header = ("group", "label", "trips", "deviations", "per_1000_trips", "penalties_kr")
     return (Sheet("Kvalitet", header, tuple(rows), frozenset({5})),)
+
+
+def quality_csv_rows(report: MonthlyReportData) -> list[tuple[Cell, ...]]:
+    """The quality figures as lines of the report's CSV (scope, period, table, label, unit,
+    current, then blanks): table "quality" the month's totals and time to close, then a
+    table per carrier, kind and severity ("quality_carrier:<name>", "quality_kind:late",
+    "quality_severity:minor") with trips, deviations, deviations per 1 000 trips and, for
+    carriers, the penalties in kronor; no lines without figures."""
+    figures = report.quality
+    if figures is None:
+        return []
+
+    def line(table: str, label: str, unit: str, value: Cell) -> tuple[Cell, ...]:
+        return (report.scope, report.period, table, label, unit, value, *(None,) * 6)
+
+    rows = [
+        line("quality", label, unit, value)
+        for label, unit, value in (
+            ("Resor", "st", figures.trips),
+            ("Avvikelser", "st", figures.deviations),
+            ("Avvikelser per 1 000 resor", "per_1000", figures.per_1000),
+            ("Allvarliga", "st", figures.serious),
+            ("Öppna", "st", figures.open),
+            ("Avslutade", "st", figures.closed),
+            ("Mediantid till avslut", "dagar", figures.median_days_to_close),
+            ("Viten", "kr", kr_text(figures.penalties)),
+        )
+    ]
+    for group, lines in (
+        ("carrier", figures.by_carrier),
+        ("kind", figures.by_kind),
+        ("severity", figures.by_severity),
+    ):
+        for rate in lines:
+            table = f"quality_{group}:{rate.label}"
+            rows += [
+                line(table, "Resor", "st", rate.trips),
+                line(table, "Avvikelser", "st", rate.deviations),
+                line(table, "Avvikelser per 1 000 resor", "per_1000", rate.per_1000),
+            ]
+            if group == "carrier":
+                rows.append(line(table, "Viten", "kr", kr_text(rate.penalties)))
+    return rows

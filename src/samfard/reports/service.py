@@ -24,10 +24,11 @@ from samfard.costs.penalties import penalties
 from samfard.costs.pricing import CostBasis, CostBreakdown, RunCost, RunFacts, TripFacts
 from samfard.errors import Forbidden, InputError, NotFound
 from samfard.principals.models import Principal
-from samfard.reports.exports import PenaltyLine, Sheet, cost_statement, invoice_basis
+from samfard.reports.exports import PenaltyLine, cost_statement, invoice_basis
 from samfard.reports.kpi import TripRecord, aggregate
 from samfard.reports.monthly import MonthlyReportData, build_monthly_report, object_costs
 from samfard.reports.quality_reads import deviations_per_trip, month_quality
+from samfard.reports.sheet import Sheet
 from samfard.reports.targets import comments_for, targets_for
 
 _TRIP_COLUMNS = (

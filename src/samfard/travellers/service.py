@@ -226,17 +226,15 @@ def find_travellers(
                 statement.order_by(Traveller.last_name, Traveller.id).limit(limit).offset(offset)
             )
         )
-        for traveller in rows:
-            audit.record(
-                session,
-                actor,
-                traveller_id=traveller.id,
-                record_type="traveller",
-                record_id=traveller.id,
-                action="list",
-                purpose="traveller search",
-                at=now,
-            )
+        audit.record_reads(
+            session,
+            actor,
+            ((traveller.id, traveller.id) for traveller in rows),
+            record_type="traveller",
+            action="list",
+            purpose="traveller search",
+            at=now,
+        )
     return rows, total
 
 

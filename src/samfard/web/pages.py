@@ -23,8 +23,7 @@ from samfard.access.login_csrf import (
 )
 from samfard.access.permissions import Permission as P
 from samfard.access.ratelimit import RateLimitExceeded
-from samfard.booking import service as booking_service
-from samfard.booking.views import booking_public
+from samfard.booking.day_list import day_rows
 from samfard.config import Settings
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import AccountLocked, Forbidden, Unauthenticated
@@ -172,15 +171,9 @@ def day_overview(
             request, actor, f"Statusen ”{status}” finns inte. Välj en status i listan."
         )
     day = day or settings.default_day or now.astimezone(STOCKHOLM).date() + timedelta(days=1)
-    rows, total = booking_service.list_bookings(
-        session=session,
-        actor=actor,
-        now=now,
-        filters=booking_service.BookingFilter(date_from=day, date_to=day, status=status or None),
-        limit=500,
-        offset=0,
+    bookings, total = day_rows(
+        session=session, actor=actor, now=now, day=day, status=status or None, limit=500
     )
-    bookings = [booking_public(session, b, actor) for b in rows]
     return templates.TemplateResponse(
         request,
         "day.html",

@@ -22,6 +22,7 @@ from samfard.mypages.login import router as mypages_login
 from samfard.mypages.pages import router as mypages
 from samfard.quality.pages import router as quality_pages
 from samfard.reports.pages import router as report_pages
+from samfard.reports.scenario_pages import router as scenario_pages
 from samfard.travellers.pages import router as traveller_pages
 from samfard.web.pages import router as overview_pages
 
@@ -39,6 +40,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     stream_pages,
     live_pages,
     report_pages,
+    scenario_pages,
     quality_pages,
     mypages_login,
     mypages,

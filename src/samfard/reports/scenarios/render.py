@@ -14,6 +14,7 @@ from html import escape
 from pathlib import Path
 
 from samfard.reports.charts import bar_chart
+from samfard.reports.scenarios.centre import centre_lines
 from samfard.reports.scenarios.runner import ScenarioRun
 from samfard.reports.scenarios.summary import (
     ALL,
@@ -59,6 +60,7 @@ def _csv(head: list[str], rows: list[list[str]]) -> str:
 PRINCIPAL_HEAD = [
     "scenario", "principal", "trips", "total_kr", "kr_per_trip", "kr_per_km",
     "passengers_per_vehicle_trip", "stretcher_share_pct", "kr_per_stretcher_trip", "unserved_legs",
+    "extra_ride_min_per_trip", "ride_time_over_direct",
     "diff_kr_per_day_min", "diff_kr_per_day_mean", "diff_kr_per_day_max",
     "diff_ci95_low", "diff_ci95_high",
 ]  # fmt: skip
@@ -77,6 +79,8 @@ def principal_rows(run: ScenarioRun) -> list[list[str]]:
             _num(line.stretcher_share, "0.1"),
             _kr(line.per_stretcher_trip),
             str(line.unserved),
+            _num(line.extra_ride_min, "0.1"),
+            _num(line.ride_ratio),
             *_spread_cells(line.difference),
         ]
         for line in principal_lines(run)
@@ -99,8 +103,20 @@ def sensitivity_rows(run: ScenarioRun) -> list[list[str]]:
     return [[s.scenario, s.factor, str(s.pct), _kr(s.difference)] for s in sensitivity_lines(run)]
 
 
+def centre_rows(run: ScenarioRun) -> list[list[str]]:
+    """The centre's own cost at each volume (empty when the SPEC names no centre costs)."""
+    if run.spec.centre is None:
+        return []
+    return [
+        [c.name, str(c.bookings_per_year), _num(c.fte, "0.1"), _kr(c.cost_per_year),
+         _kr(c.per_booking)]
+        for c in centre_lines(run.spec.centre, run.spec.demand.trips_per_day)
+    ]  # fmt: skip
+
+
 def write_csv(run: ScenarioRun, folder: Path) -> list[Path]:
-    """principals.csv, days.csv, sensitivity.csv and fleet.csv in `folder`."""
+    """principals.csv, days.csv, sensitivity.csv and fleet.csv in `folder`, and
+    centre.csv when the SPEC names centre costs."""
     files = {
         "principals.csv": _csv(PRINCIPAL_HEAD, principal_rows(run)),
         "days.csv": _csv(
@@ -143,6 +159,11 @@ def write_csv(run: ScenarioRun, folder: Path) -> list[Path]:
             ],
         ),  # fmt: skip
     }
+    if run.spec.centre is not None:
+        files["centre.csv"] = _csv(
+            ["volume", "bookings_per_year", "staff_fte", "cost_kr_per_year", "kr_per_booking"],
+            centre_rows(run),
+        )
     written = []
     for name, text in files.items():
         path = folder / name
@@ -163,13 +184,15 @@ def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:
 PRINCIPAL_HEAD_SV = [
     "Scenario", "Huvudman", "Resor", "Kostnad kr", "Kr per resa", "Kr per km",
     "Resenärer per fordonsresa", "Bårandel %", "Kr per bårresa", "Ej planerade",
-    "Skillnad min", "Skillnad medel", "Skillnad max", "KI 95 % låg", "KI 95 % hög",
+    "Extra restid min per resa", "Restid / direkt", "Skillnad min", "Skillnad medel",
+    "Skillnad max", "KI 95 % låg", "KI 95 % hög",
 ]  # fmt: skip
 FLEET_HEAD_SV = [
     "Scenario", "Fordon i bruk per dag", "Egna fordons beläggning %",
     "Resenärer per fordonsresa", "Kr per dag", "KI 95 % låg", "KI 95 % hög",
 ]  # fmt: skip
 SENSITIVITY_HEAD_SV = ["Scenario", "Faktor", "Ändring %", "Skillnad kr per dag"]
+CENTRE_HEAD_SV = ["Volym", "Bokningar per år", "Årsarbeten", "Kr per år", "Kr per bokning"]
 BREAK_EVEN_HEAD_SV = [
     "Scenario", "Egna fordon", "Kr per fordonsdag", "Antal egna fordon vid brytpunkt",
 ]  # fmt: skip
@@ -196,6 +219,11 @@ def tables(run: ScenarioRun) -> list[tuple[str, list[str], list[list[str]]]]:
          sensitivity_rows(run)),
         ("Brytpunkt (första ordningens uppskattning)", BREAK_EVEN_HEAD_SV, breaks),
     ]  # fmt: skip
+    if run.spec.centre is not None:
+        as_sv.append(
+            ("Centralens egen kostnad per bokning (personal och system) mot volym",
+             CENTRE_HEAD_SV, centre_rows(run))
+        )  # fmt: skip
     return [(c, h, [[_sv(cell) for cell in row] for row in rows]) for c, h, rows in as_sv]
 
 
@@ -208,6 +236,7 @@ def intro(run: ScenarioRun) -> str:
         f"{_sv(str(demand.growth_pct))} %), planerade med motorn {spec.engine} och "
         "avräknade med kostnadsmodellen. Skillnaden är scenariot minus "
         f"{spec.scenarios[0].name}, kronor per dag, med 95 % konfidensintervall över dagarna."
+        + (f" Centralens kostnader: {spec.centre.source}" if spec.centre else "")
     )
 
 

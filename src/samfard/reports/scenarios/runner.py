@@ -42,6 +42,7 @@ from samfard.dispatch.service import plan_day
 from samfard.dispatch.store import latest_plan
 from samfard.errors import InputError
 from samfard.geo.models import Place, PlaceKind
+from samfard.geo.traveltime import GeodesicProvider
 from samfard.money import times
 from samfard.planning.solve import solver_named
 from samfard.reference import load_reference_data
@@ -68,6 +69,9 @@ class PrincipalDay:
     stretcher_cost: int = 0
     stretches: set[str] = field(default_factory=set)
     unserved: int = 0
+    rides: int = 0  # trips whose planned ride time is known
+    ride_s: int = 0  # planned pickup to planned drop-off, summed over `rides`
+    direct_s: int = 0  # the direct drive of the same trips (the plan's travel-time model)
 
     @property
     def total(self) -> int:
@@ -85,6 +89,7 @@ class ScenarioDay:
     own_busy_minutes: Decimal  # minutes own vehicles drove or waited with passengers
     own_driver: int  # öre of own-fleet driver cost, for the wage sensitivity
     own_fuel: int  # öre of own-fleet fuel cost, for the fuel sensitivity
+    own_fixed: int  # öre of own vehicle-days (used or not), for the utilisation sensitivity
     vehicle_trips: int
     trips: int
 
@@ -282,8 +287,15 @@ def _read_day(
         trips = session.scalars(
             select(SettledTrip).where(SettledTrip.day == day).order_by(SettledTrip.trip_key)
         ).all()
+        rides = _ride_seconds(session, day)
+        provider = GeodesicProvider()  # the plan's model (plan_day without an OSRM server)
         for trip in trips:
             p = principals[trip.principal_code]
+            ride = rides.get((trip.booking_id, trip.leg_seq))
+            if ride is not None:
+                p.rides += 1
+                p.ride_s += ride
+                p.direct_s += round(provider.seconds_for(trip.direct_m))
             p.trips += 1
             p.cost += trip.allocated_ore
             p.direct_m += trip.direct_m
@@ -315,7 +327,9 @@ def _read_day(
             fuel += times(run.distance_ore, share)
         busy = sum((Decimal(r.driving_cmin + r.waiting_cmin) / 100 for r in runs), Decimal(0))
         driver = sum(r.driver_ore for r in runs)
-        paid, unused_driver = _own_shifts(session, day, scenario, principals, own_names)
+        paid, unused_driver, unused_fixed = _own_shifts(
+            session, day, scenario, principals, own_names
+        )
         return ScenarioDay(
             day=day,
             principals=dict(sorted(principals.items())),
@@ -324,9 +338,32 @@ def _read_day(
             own_busy_minutes=busy,
             own_driver=driver + unused_driver,
             own_fuel=fuel,
+            own_fixed=sum(r.fixed_ore for r in runs) + unused_fixed,
             vehicle_trips=len({t.run_ref for t in trips}),
             trips=len(trips),
         )
+
+
+Leg = tuple[int | None, int | None]  # (booking id, leg seq) of a settled trip
+
+
+def _ride_seconds(session: Session, day: date) -> dict[Leg, int]:
+    """Planned ride time of each served leg in the day's newest plan, in seconds from its
+    planned pickup to its planned drop-off (boarding included), by (booking, leg seq)."""
+    plan = latest_plan(session, day)
+    if plan is None:
+        return {}
+    pickups: dict[Leg, int] = {}
+    rides: dict[Leg, int] = {}
+    for run in plan.runs:
+        for stop in run.stops:
+            key = (stop.booking_id, stop.leg_seq)
+            at = int(stop.planned_at.timestamp())
+            if stop.kind == "pickup":
+                pickups[key] = at
+            elif key in pickups:
+                rides[key] = at - pickups[key]
+    return rides
 
 
 def _own_shifts(
@@ -335,15 +372,15 @@ def _own_shifts(
     scenario: Scenario,
     principals: dict[str, PrincipalDay],
     own_names: set[str],
-) -> tuple[Decimal, int]:
+) -> tuple[Decimal, int, int]:
     """Paid minutes of all rostered own vehicles, and the cost of those left unused, which
     is charged to the principal of the vehicle's region; returns (paid minutes, unused
-    driver öre)."""
+    driver öre, unused vehicle-day öre)."""
     plan = latest_plan(session, day)
     used = {run.vehicle_id for run in plan.runs} if plan else set()
     contracts = load_contracts(session)
     paid = Decimal(0)
-    unused_driver = 0
+    unused_driver = unused_fixed = 0
     vehicles = session.scalars(
         select(Vehicle).where(Vehicle.active, Vehicle.carrier_name.in_(own_names))
     )
@@ -365,5 +402,6 @@ def _own_shifts(
         assert isinstance(tariff, FleetCostModel)
         driver = times(tariff.driver_cost_per_hour, minutes / 60)
         unused_driver += driver
+        unused_fixed += tariff.fixed_per_vehicle_day
         principals[vehicle.county_code].unused_own += tariff.fixed_per_vehicle_day + driver
-    return paid, unused_driver
+    return paid, unused_driver, unused_fixed

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,9 +27,11 @@ from typing import Any
 from samfard.costs.contracts import FleetCostModel, VehicleType
 from samfard.errors import InputError
 from samfard.planning.solve import ENGINES
+from samfard.reports.scenarios.centre import CentreCosts, load_centre
 
 COUNTIES = {"22": "Region Västernorrland", "23": "Region Jämtland Härjedalen"}
 MAX_DAYS = 60
+MAX_TRIPS = 5000
 
 
 @dataclass(frozen=True)
@@ -137,6 +139,7 @@ class Spec:
     scenarios: tuple[Scenario, ...]
     engine: str
     sensitivity_pct: tuple[int, ...]
+    centre: CentreCosts | None = None  # the centre's own cost per booking, when named
 
 
 def _fail(where: str, message: str, field: str) -> InputError:
@@ -308,10 +311,13 @@ def _scenario(index: int, raw: Any, sheets: Mapping[str, OwnCostSheet]) -> Scena
     return Scenario(name, tuple(removed), own)
 
 
-def parse_spec(raw: Mapping[str, Any]) -> Spec:
-    """A SPEC from a parsed TOML mapping; every refusal names the table and the key."""
+def parse_spec(raw: Mapping[str, Any], base: Path | None = None) -> Spec:
+    """A SPEC from a parsed TOML mapping; every refusal names the table and the key. A
+    `centre_costs` file is read relative to `base` (the SPEC's folder)."""
     _unknown(
-        "spec", raw, {"title", "demand", "scenarios", "own_costs", "engine", "sensitivity_pct"}
+        "spec",
+        raw,
+        {"title", "demand", "scenarios", "own_costs", "engine", "sensitivity_pct", "centre_costs"},
     )
     demand_raw = raw.get("demand", {})
     if not isinstance(demand_raw, Mapping):
@@ -333,7 +339,7 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
         first_day=first,
         days=_int(where, demand_raw, "days", 3, 1, MAX_DAYS),
         seed=_int(where, demand_raw, "seed", 1, 0, 2**31),
-        trips=_int(where, demand_raw, "trips", 600, 1, 5000),
+        trips=_int(where, demand_raw, "trips", 600, 1, MAX_TRIPS),
         growth_pct=_decimal(where, demand_raw, "growth_pct", "0"),
         fleet_scale=float(scale),
     )
@@ -365,7 +371,31 @@ def parse_spec(raw: Mapping[str, Any]) -> Spec:
             f"sensitivity_pct must be whole per cents from -90 to 200, got {steps!r}",
             "sensitivity_pct",
         )
-    return Spec(str(raw.get("title", "Scenario")), demand, scenarios, engine, tuple(steps))
+    centre = None
+    if "centre_costs" in raw:
+        centre = load_centre((base or Path()) / str(raw["centre_costs"]))
+    return Spec(str(raw.get("title", "Scenario")), demand, scenarios, engine, tuple(steps), centre)
+
+
+def with_overrides(
+    spec: Spec, *, days: int | None = None, seed: int | None = None, trips: int | None = None
+) -> Spec:
+    """The SPEC with its sample's days, seed or trips a day replaced (the command's --days
+    and --seed, the page's fields); a value out of range is refused naming its field."""
+    demand = spec.demand
+    if days is not None:
+        if not 1 <= days <= MAX_DAYS:
+            raise InputError(f"--days must be 1 to {MAX_DAYS}, got {days}", field="--days")
+        demand = replace(demand, days=days)
+    if seed is not None:
+        if not 0 <= seed <= 2**31:
+            raise InputError(f"--seed must be 0 to 2147483648, got {seed}", field="--seed")
+        demand = replace(demand, seed=seed)
+    if trips is not None:
+        if not 1 <= trips <= MAX_TRIPS:
+            raise InputError(f"--trips must be 1 to {MAX_TRIPS}, got {trips}", field="--trips")
+        demand = replace(demand, trips=trips)
+    return replace(spec, demand=demand)
 
 
 def load_spec(path: Path) -> Spec:
@@ -379,6 +409,6 @@ def load_spec(path: Path) -> Spec:
     except tomllib.TOMLDecodeError as error:
         raise InputError(f"{path.name} is not valid TOML: {error}", field="spec") from error
     try:
-        return parse_spec(raw)
+        return parse_spec(raw, path.parent)
     except InputError as error:
         raise InputError(f"{path.name}: {error.message}", field=error.field) from error

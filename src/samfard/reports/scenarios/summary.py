@@ -62,6 +62,8 @@ class PrincipalLine:
     stretcher_share: Decimal | None  # per cent of trips
     per_stretcher_trip: Decimal | None  # öre: what a stretcher trip cost the principal
     unserved: int
+    extra_ride_min: Decimal | None  # mean minutes a trip rode beyond the direct drive
+    ride_ratio: Decimal | None  # planned ride time / direct drive time, over all trips
     difference: Spread | None  # öre per day against the baseline; None for the baseline
 
 
@@ -76,6 +78,9 @@ def _merge(days: Sequence[PrincipalDay]) -> PrincipalDay:
         out.stretcher_cost += d.stretcher_cost
         out.stretches |= {f"{id(d)}:{s}" for s in d.stretches}
         out.unserved += d.unserved
+        out.rides += d.rides
+        out.ride_s += d.ride_s
+        out.direct_s += d.direct_s
     return out
 
 
@@ -120,6 +125,8 @@ def principal_lines(run: ScenarioRun) -> list[PrincipalLine]:
                     stretcher_share=_ratio(whole.stretcher_trips, whole.trips, 100),
                     per_stretcher_trip=_ratio(whole.stretcher_cost, whole.stretcher_trips),
                     unserved=whole.unserved,
+                    extra_ride_min=_ratio(whole.ride_s - whole.direct_s, whole.rides * 60),
+                    ride_ratio=_ratio(whole.ride_s, whole.direct_s),
                     difference=difference,
                 )
             )
@@ -159,11 +166,17 @@ def fleet_lines(run: ScenarioRun) -> list[FleetLine]:
 
 @dataclass(frozen=True)
 class SensitivityLine:
-    """How the difference from the baseline (öre per day, mean) moves when fuel or wages
-    change by `pct` per cent, the plans held as they are."""
+    """How the difference from the baseline (öre per day, mean) moves when fuel, wages or
+    own vehicles' utilisation change by `pct` per cent, the plans held as they are.
+
+    Fuel and wages scale the own fleet's fuel and driver cost. Utilisation is first
+    order: the same own-fleet work at a utilisation `pct` per cent higher needs
+    1 / (1 + pct/100) of the rostered vehicle-days and shifts (their cost scales so),
+    the km stay; it holds while the own vehicles are far from full.
+    """
 
     scenario: str
-    factor: str  # "bränsle" or "lön"
+    factor: str  # "bränsle", "lön" or "beläggning"
     pct: int
     difference: Decimal
 
@@ -192,6 +205,19 @@ def sensitivity_lines(run: ScenarioRun) -> list[SensitivityLine]:
                         scenario.name, factor, pct, base_diff[scenario.name] + delta * pct / 100
                     )
                 )
+        rostered = mean(
+            [
+                Decimal(a.own_fixed + a.own_driver - b.own_fixed - b.own_driver)
+                for a, b in zip(days, baseline, strict=True)
+            ]
+        )
+        for pct in run.spec.sensitivity_pct:
+            scale = 1 / (1 + Decimal(pct) / 100) - 1
+            lines.append(
+                SensitivityLine(
+                    scenario.name, "beläggning", pct, base_diff[scenario.name] + rostered * scale
+                )
+            )
     return lines
 
 

@@ -12,7 +12,8 @@
   const bounds = [];
   lines.forEach(function (entry, index) {
     const code = entry[0];
-    const points = entry[1];
+    // Whole 1e-5 degrees (dispatch/day_view.py MAP_UNITS), back to degrees.
+    const points = entry[1].map(function (p) { return [p[0] / 1e5, p[1] / 1e5]; });
     if (points.length === 0) return;
     L.polyline(points, { color: colours[index % colours.length], weight: 3, opacity: 0.8 })
       .bindTooltip(code)

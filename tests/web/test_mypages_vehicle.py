@@ -1,0 +1,143 @@
+"""Following the vehicle on the day from Mina resor, on SQLite and PostgreSQL: the
+traveller sees their own vehicle's state, expected time and nearest place once the
+driver reports, and another traveller's trip is refused as at the booking API."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, time, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpers import auth, token_for
+from samfard.access.actor import SYSTEM
+from samfard.access.permissions import Role
+from samfard.booking.models import Booking
+from samfard.clock import FixedClock
+from samfard.costs.service import load_contract_files
+from samfard.db import transaction
+from samfard.demo.generator import generate_day
+from samfard.demo.loader import load_day
+from samfard.dispatch import handoff, service, store
+from samfard.dispatch.fleet import load_demo_fleet
+from samfard.dispatch.models import Run, Stop
+from samfard.geo.models import Place
+from samfard.timeutil import local
+
+DAY = date(2026, 11, 23)
+
+
+def _planned_day(session: Session) -> Run:
+    """The demo day planned the evening before, its busiest run accepted by its carrier
+    (so its trips are assigned to the vehicle)."""
+    evening = local(date(2026, 11, 22), time(18, 0))
+    load_day(session=session, demo=generate_day(DAY, seed=1, trips=30))
+    with transaction(session):
+        load_demo_fleet(session, scale=0.2)
+    load_contract_files(session)
+    service.plan_day(session=session, day=DAY, actor=SYSTEM, now=evening, time_limit_s=1.0,
+                     seed=1)  # fmt: skip
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None and plan.runs
+    run = max(plan.runs, key=lambda r: len(r.stops))
+    offers = handoff.offer_day(session=session, day=DAY, actor=SYSTEM, now=evening)
+    offer = next(o for o in offers if o.run_id == run.id)
+    if offer.state == "offered":
+        handoff.answer_offer(session=session, offer_id=offer.id, accept=True, reason=None,
+                             actor=SYSTEM, now=evening)  # fmt: skip
+    return run
+
+
+def _traveller_of(session: Session, stop: Stop) -> int:
+    booking = session.get(Booking, stop.booking_id)
+    assert booking is not None
+    return booking.traveller_id
+
+
+def _report(run: Run, kind: str, at: Any, stop: Stop | None = None, **extra: Any) -> dict[str, Any]:
+    return {
+        "client_event_id": uuid.uuid4().hex,
+        "run_id": run.id,
+        "stop_id": stop.id if stop else None,
+        "kind": kind,
+        "at": at.isoformat(),
+        **extra,
+    }
+
+
+def test_the_traveller_follows_their_own_vehicle_and_no_one_elses(
+    app_client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    run = _planned_day(session)
+    pickups = [s for s in run.stops if s.kind == "pickup"]
+    mine = pickups[0]
+    others = [s for s in pickups if _traveller_of(session, s) != _traveller_of(session, mine)]
+    assert others, "the run carries more than one traveller"
+    clock.current = mine.planned_at - timedelta(minutes=20)
+    me = token_for(session, Role.TRAVELLER, now=clock.now(), username="folj-mig",
+                   traveller_id=_traveller_of(session, mine))  # fmt: skip
+    other = token_for(session, Role.TRAVELLER, now=clock.now(), username="folj-annan",
+                      traveller_id=_traveller_of(session, others[0]))  # fmt: skip
+    driver = token_for(session, Role.DRIVER, now=clock.now(), username="folj-forare",
+                       carrier_id=run.vehicle.carrier_id, vehicle_id=run.vehicle_id)  # fmt: skip
+    url = f"/mina-resor/resor/{mine.booking_id}/fordon"
+
+    before = app_client.get(url, headers=auth(me))
+    assert before.status_code == 200, before.text
+    assert "På väg" in before.text and "inte rapporterat någon position" in before.text
+    assert f"{mine.planned_at.astimezone(local(DAY, time(0)).tzinfo):%H:%M}" in before.text
+
+    home = app_client.get("/mina-resor", headers=auth(me))
+    assert home.status_code == 200 and 'aria-live="polite"' in home.text and url in home.text
+
+    # The driver reports a position near a locality and arrives at the pickup.
+    place = session.execute(
+        select(Place.name, Place.lat, Place.lon).where(Place.kind == "locality")
+    ).first()
+    assert place is not None
+    at = clock.now()
+    position = _report(run, "position", at, lat=place.lat + 0.001, lon=place.lon)
+    assert app_client.post("/api/v1/driver/events", json=position, headers=auth(driver)).is_success
+    clock.current = at + timedelta(minutes=5)
+    arrived = _report(run, "arrived", clock.now(), mine)
+    answer = app_client.post("/api/v1/driver/events", json=arrived, headers=auth(driver))
+    assert answer.status_code == 201, answer.text
+
+    after = app_client.get(url, headers=auth(me))
+    assert after.status_code == 200
+    assert "Framme" in after.text and place.name in after.text
+    assert f"{at.astimezone(local(DAY, time(0)).tzinfo):%H:%M}" in after.text
+    for stop in others:  # nothing of the other travellers on the vehicle
+        booking = session.get(Booking, stop.booking_id)
+        assert booking is not None and booking.reference not in after.text
+
+    # Another traveller on the same vehicle cannot follow this trip (the booking's scope).
+    probe = app_client.get(url, headers=auth(other))
+    assert probe.status_code in (403, 404)
+    assert place.name not in probe.text
+
+    clock.current = at + timedelta(minutes=7)
+    picked = _report(run, "picked_up", clock.now(), mine)
+    assert app_client.post("/api/v1/driver/events", json=picked, headers=auth(driver)).is_success
+    assert "Hämtad" in app_client.get(url, headers=auth(me)).text
+    dropoff = next(s for s in run.stops if s.kind == "dropoff" and s.leg_id == mine.leg_id)
+    clock.current += timedelta(minutes=20)
+    there = _report(run, "arrived", clock.now(), dropoff)
+    assert app_client.post("/api/v1/driver/events", json=there, headers=auth(driver)).is_success
+    at_destination = app_client.get(url, headers=auth(me)).text
+    assert "Hämtad" in at_destination and "väntar på dig" not in at_destination
+
+
+def test_a_trip_on_another_day_is_not_followed(
+    app_client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    run = _planned_day(session)
+    mine = next(s for s in run.stops if s.kind == "pickup")
+    clock.current = local(DAY - timedelta(days=1), time(12))
+    me = token_for(session, Role.TRAVELLER, now=clock.now(), username="folj-igar",
+                   traveller_id=_traveller_of(session, mine))  # fmt: skip
+    answer = app_client.get(f"/mina-resor/resor/{mine.booking_id}/fordon", headers=auth(me))
+    assert answer.status_code == 200 and "Resan följs inte just nu" in answer.text

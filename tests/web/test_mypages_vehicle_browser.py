@@ -1,0 +1,128 @@
+"""Following the vehicle from Mina resor in a real browser (Debian's Chromium): the
+traveller's page shows their vehicle on the way, the driver reports from the vehicle
+(its position by the browser's geolocation, then "Framme" at the traveller's pickup), and
+the traveller's page shows the vehicle has arrived and where it was, in text, in a polite
+live region; axe-core finds no serious or critical violation. Screenshots in
+docs/screenshots/."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+from browser_harness import (
+    PASSWORD,
+    ConsoleErrors,
+    LiveServer,
+    assert_no_axe_violations,
+    login,
+    screenshot,
+    serve,
+)
+from playwright.sync_api import Browser, expect
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import SYSTEM
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.booking.models import Booking
+from samfard.costs.service import load_contract_files
+from samfard.db import make_engine, upgrade
+from samfard.demo.generator import generate_day
+from samfard.demo.loader import load_day
+from samfard.dispatch import handoff, store
+from samfard.dispatch.fleet import load_demo_fleet
+from samfard.dispatch.service import plan_day
+from samfard.reference import load_reference_data
+from samfard.timeutil import STOCKHOLM
+
+pytestmark = pytest.mark.browser
+PHONE = {"viewport": {"width": 390, "height": 844}}
+ÖSTERSUND = {"latitude": 63.1767, "longitude": 14.6361}
+
+
+@dataclass(frozen=True)
+class Followed:
+    server: LiveServer
+    booking_id: int
+    stop_id: int
+    reference: str
+
+
+@pytest.fixture(scope="module")
+def followed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Followed]:
+    """Today's plan, the busiest run accepted by its carrier, a driver for its vehicle,
+    and a traveller account for the traveller of its first pickup."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('follow') / 'samfard.sqlite3'}"
+    now = datetime.now(STOCKHOLM)
+    day = now.date()
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        load_reference_data(session=session)
+        load_day(session=session, demo=generate_day(day, seed=3, trips=30))
+        load_demo_fleet(session, scale=0.2)
+        session.commit()
+        load_contract_files(session)
+        plan_day(session=session, day=day, actor=SYSTEM, now=now, time_limit_s=1, seed=3)
+        plan = store.latest_plan(session, day)
+        assert plan is not None and plan.runs
+        run = max(plan.runs, key=lambda r: len(r.stops))
+        offers = handoff.offer_day(session=session, day=day, actor=SYSTEM, now=now)
+        offer = next(o for o in offers if o.run_id == run.id)
+        if offer.state == "offered":
+            handoff.answer_offer(session=session, offer_id=offer.id, accept=True, reason=None,
+                                 actor=SYSTEM, now=now)  # fmt: skip
+        pickup = next(s for s in run.stops if s.kind == "pickup")
+        booking = session.get(Booking, pickup.booking_id)
+        assert booking is not None and booking.status == "assigned"
+        create_user(session=session, username="driver", password=PASSWORD, role=Role.DRIVER,
+                    now=now, principal_codes=["*"], carrier_id=run.vehicle.carrier_id,
+                    vehicle_id=run.vehicle_id)  # fmt: skip
+        create_user(session=session, username="resenar", password=PASSWORD,
+                    role=Role.TRAVELLER, now=now, traveller_id=booking.traveller_id)  # fmt: skip
+        facts = (booking.id, pickup.id, booking.reference)
+    engine.dispose()
+    for server in serve(url, day):
+        yield Followed(server, *facts)
+
+
+def test_a_drivers_report_changes_what_the_travellers_page_shows(
+    browser: Browser, followed: Followed
+) -> None:
+    server = followed.server
+    traveller = login(browser, server, "resenar", **PHONE)
+    errors = ConsoleErrors(traveller)
+    traveller.goto(server.url("/mina-resor"))
+    live = traveller.locator(f"#fordon-{followed.booking_id}")
+    expect(live).to_contain_text("På väg")
+    expect(live).to_contain_text("Bilen väntas")
+    region = traveller.locator(f"[aria-live='polite']:has(#fordon-{followed.booking_id})")
+    expect(region).to_have_count(1)
+    assert_no_axe_violations(traveller)
+    screenshot(traveller, "mypages-follow-on-the-way")
+
+    driver = login(
+        browser, server, "driver", permissions=["geolocation"], geolocation=ÖSTERSUND, **PHONE
+    )
+    driver.goto(server.url("/forare"))
+    stop = driver.locator(f"#stopp-{followed.stop_id}")
+    stop.get_by_role("button", name="Framme").click()
+    expect(stop.locator(".reported")).to_contain_text("Framme")
+
+    update = traveller.get_by_role("button", name="Uppdatera bilens läge").first
+    for _ in range(20):  # the position report may land just after the page loads
+        update.click()
+        expect(live.locator(".vehicle-state")).to_be_visible()
+        if live.locator(".vehicle-near").count():
+            break
+        traveller.wait_for_timeout(250)
+    expect(live.locator(".vehicle-state")).to_have_text("Framme")
+    expect(live.locator(".vehicle-near")).to_have_text("Östersund")
+    body = traveller.locator("main").inner_text()
+    assert followed.reference in body and "Östersund" in body
+    assert_no_axe_violations(traveller)
+    screenshot(traveller, "mypages-follow-arrived")
+    errors.assert_none()
