@@ -48,6 +48,7 @@ TASK_MODULES: tuple[str, ...] = (
     "samfard.dispatch.jobs",
     "samfard.costs.jobs",
     "samfard.reports.jobs",
+    "samfard.dispatch.sim_jobs",
     "samfard.reports.scenarios.job",
 )
 QUEUE = "samfard"

@@ -207,6 +207,8 @@ NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/plans/{day}/replan-live"): (
         "counts and request ids; the bookings' moves are lifecycle events"
     ),
+    ("POST", "/api/v1/simulations"): "a simulated day on a database of its own (figures)",
+    ("GET", "/api/v1/simulations/{job_id}"): "a simulation's progress and figures",
     ("GET", "/api/v1/reports/certificates"): "counts per issuer and unit",
     ("GET", "/api/v1/reports/monthly"): "aggregates per principal",
     ("POST", "/api/v1/reports/monthly/jobs"): "starts the monthly report (aggregates)",

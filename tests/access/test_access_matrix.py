@@ -59,6 +59,10 @@ NOT_CALLED = {
     ("POST", "/api/v1/reports/monthly/jobs"): "starts a job; scope in test_report_job.py",
     ("GET", "/api/v1/reports/monthly/jobs/{job_id}"): "a job's state; scope in test_report_job.py",
     ("GET", "/api/v1/reports/monthly/jobs/{job_id}/file"): "a job's file; test_report_job.py",
+    # A simulation builds a database of its own and holds no person; who may start and
+    # read one (plans:write, plans:read) is probed in tests/jobs/test_simulate_job.py.
+    ("POST", "/api/v1/simulations"): "starts a job; test_simulate_job.py",
+    ("GET", "/api/v1/simulations/{job_id}"): "a job's state; test_simulate_job.py",
 }
 
 

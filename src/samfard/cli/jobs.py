@@ -37,8 +37,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     worker.set_defaults(handler=_worker)
 
     job = subparsers.add_parser("job", help="start a background job and follow it")
-    job.add_argument("kind", choices=["replan", "settle", "report"])
-    job.add_argument("--date", type=date.fromisoformat, help="replan, settle: YYYY-MM-DD")
+    job.add_argument("kind", choices=["replan", "settle", "report", "simulate"])
+    job.add_argument("--date", type=date.fromisoformat, help="replan, settle, simulate: YYYY-MM-DD")
+    job.add_argument("--seed", type=int, default=1, help="simulate: same seed, same day")
+    job.add_argument("--trips", type=int, default=600, help="simulate: trips of the day")
     job.add_argument("--month", help="report: YYYY-MM")
     job.add_argument("--principal", help="report: the principal's code, e.g. 23")
     job.add_argument(
@@ -100,6 +102,8 @@ def _job(args: argparse.Namespace) -> int:
     now = datetime.now(STOCKHOLM)
     if args.kind == "report":
         job = _start_report(args, sessions, user_id, now)
+    elif args.kind == "simulate":
+        job = _start_simulation(args, sessions, user_id, now)
     else:
         job = _start_day_job(args, settings, sessions, user_id, now)
     print(f"job {job.id} ({args.kind} {job.subject}) started")
@@ -168,6 +172,27 @@ def _start_report(args: argparse.Namespace, sessions: Any, user_id: int, now: da
             actor=actor_for_user(user),
             principal=args.principal,
             month=args.month,
+            now=now,
+        )
+
+
+def _start_simulation(args: argparse.Namespace, sessions: Any, user_id: int, now: datetime) -> Any:
+    """The simulation job as the API starts it (plans:write; the figures are its result)."""
+    from samfard.access.models import User
+    from samfard.access.service import actor_for_user
+    from samfard.dispatch.sim_jobs import start_simulation
+
+    if args.date is None:
+        raise InputError("samfard job simulate needs --date YYYY-MM-DD", field="date")
+    with sessions() as session:
+        user = session.get(User, user_id)
+        return start_simulation(
+            session=session,
+            sessions=sessions,
+            actor=actor_for_user(user),
+            day=args.date,
+            seed=args.seed,
+            trips=args.trips,
             now=now,
         )
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query, Request
+from sqlalchemy.orm import Session, sessionmaker
 
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
-from samfard.dispatch import alerts, handoff, live_service
+from samfard.dispatch import alerts, handoff, live_service, sim_jobs
 from samfard.dispatch.live_schemas import (
     AlertPublic,
     AnswerPublic,
@@ -19,8 +20,11 @@ from samfard.dispatch.live_schemas import (
     DeclineBody,
     OfferPublic,
     ReplanPublic,
+    SimulationIn,
+    SimulationJobOut,
 )
 from samfard.dispatch.replan_save import ReplanOutcome
+from samfard.jobs import Job
 from samfard.schemas_common import RecordId
 
 router = APIRouter(tags=["live day"])
@@ -142,3 +146,51 @@ def replan_live(
 ) -> ReplanPublic:
     """Re-plan the rest of the day: what happened stays, promises are hard windows."""
     return _replan(live_service.replan_now(session=session, day=day, actor=actor, now=now))
+
+
+def _simulation(job: Job) -> SimulationJobOut:
+    result = job.result if job.state == "done" else None
+    return SimulationJobOut(
+        id=job.id,
+        state=job.state,
+        progress=job.progress,
+        message=job.message,
+        error=job.error,
+        day=date.fromisoformat(str(job.args["day"])),
+        seed=int(job.args["seed"]),
+        trips=int(job.args["trips"]),
+        figures=None if result is None else result["figures"],
+    )
+
+
+@router.post("/simulations", status_code=202)
+def start_simulation(
+    body: SimulationIn,
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.PLANS_WRITE)],
+) -> SimulationJobOut:
+    """Simulate a demo day in the background, on a database of its own (the centre's data
+    is not changed); follow it at /simulations/{id}, whose figures appear when done."""
+    sessions: sessionmaker[Session] = request.app.state.sessionmaker
+    job = sim_jobs.start_simulation(
+        session=session,
+        sessions=sessions,
+        actor=actor,
+        day=body.day,
+        seed=body.seed,
+        trips=body.trips,
+        now=now,
+    )
+    return _simulation(job)
+
+
+@router.get("/simulations/{job_id}")
+def simulation(
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.PLANS_READ)],
+    job_id: Annotated[str, Path(max_length=64)],
+) -> SimulationJobOut:
+    """A simulation job's state and progress, and its figures once it is done."""
+    return _simulation(sim_jobs.simulation_job(session=session, actor=actor, job_id=job_id))

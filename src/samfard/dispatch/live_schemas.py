@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -69,3 +70,25 @@ class AnswerPublic(BaseModel):
 
 class DeadlineCheck(BaseModel):
     alerted: int
+
+
+class SimulationIn(BaseModel):
+    """A simulated day to run as a job (dispatch.sim_jobs)."""
+
+    day: date = Field(description="the service day to simulate")
+    seed: int = Field(default=1, ge=0, description="same seed, same day")
+    trips: int = Field(default=600, ge=1, le=5000, description="trips of the demo day")
+
+
+class SimulationJobOut(BaseModel):
+    """A simulation job's progress; `figures` once it is done (counts and times only)."""
+
+    id: str
+    state: str
+    progress: float
+    message: str
+    error: str | None
+    day: date
+    seed: int
+    trips: int
+    figures: dict[str, Any] | None

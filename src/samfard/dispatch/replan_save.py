@@ -3,9 +3,10 @@ and traveller notices, in the caller's transaction (dispatch.replan_live decides
 module records).
 
 Runs whose order did not change only get their new times; a run whose stops changed is
-rewritten (`store.run_rows`), so drivers' manifests follow. A booking left without a run
-goes back to approved (via scheduled when a carrier had been assigned), one newly placed
-whole becomes scheduled, as planning does.
+rewritten (`store.run_rows`), so drivers' manifests follow. A booking's lifecycle follows
+its runs: one left with no leg on any run goes back to approved (via scheduled when a
+carrier had been assigned); one with a leg on a run is scheduled, also when another of its
+legs found no place (that leg is on the unserved list), so its driver can pick it up.
 """
 
 from __future__ import annotations
@@ -158,24 +159,24 @@ def _statuses(
     now: datetime,
     actor: Actor,
 ) -> None:
-    """Approved bookings now fully placed are scheduled; placed ones left out go back."""
-    legs_of: dict[int, set[str]] = {}
-    for rid, leg in live.day.legs.items():
-        legs_of.setdefault(leg.booking_id, set()).add(rid)
+    """The lifecycle follows the runs: a booking with a leg on a run is scheduled (its
+    driver can pick it up); one with no leg on any run goes back to approved. A booking
+    that kept one leg and lost another stays scheduled: the lost leg is on the plan's
+    unserved list with an alert, for the controller to place."""
+    on_runs = {s.booking_id for run in plan_run.runs for s in run.stops}
+    on_runs |= {live.day.legs[rid].booking_id for rid in served}
+    bookings = {leg.booking_id for leg in live.day.legs.values()}
     reason = f"re-planned live in plan version {plan_run.version}"
-    for booking in session.scalars(select(Booking).where(Booking.id.in_(sorted(legs_of)))):
+    for booking in session.scalars(select(Booking).where(Booking.id.in_(sorted(bookings)))):
         status = BookingStatus(booking.status)
-        complete = legs_of[booking.id] <= served
-        if complete and status is BookingStatus.APPROVED:
-            apply_transition(
-                session, booking, BookingStatus.SCHEDULED, actor=actor, now=now, reason=reason
-            )
-        elif not complete and status in (BookingStatus.SCHEDULED, BookingStatus.ASSIGNED):
-            for target in _back_to_approved(status):
-                apply_transition(session, booking, target, actor=actor, now=now, reason=reason)
+        for target in _steps(status, placed=booking.id in on_runs):
+            apply_transition(session, booking, target, actor=actor, now=now, reason=reason)
 
 
-def _back_to_approved(status: BookingStatus) -> Iterable[BookingStatus]:
-    if status is BookingStatus.ASSIGNED:
+def _steps(status: BookingStatus, *, placed: bool) -> Iterable[BookingStatus]:
+    if placed and status is BookingStatus.APPROVED:
         yield BookingStatus.SCHEDULED
-    yield BookingStatus.APPROVED
+    elif not placed and status in (BookingStatus.SCHEDULED, BookingStatus.ASSIGNED):
+        if status is BookingStatus.ASSIGNED:
+            yield BookingStatus.SCHEDULED
+        yield BookingStatus.APPROVED

@@ -202,19 +202,21 @@ def _update_statuses(
     now: datetime,
     version: int,
 ) -> None:
-    """Scheduled when every leg of a booking is planned; back to approved when not."""
+    """The lifecycle follows the runs: scheduled when a leg of the booking is on a run
+    (its driver can pick it up; a leg that did not fit is on the unserved list); back to
+    approved when none is."""
     served = {rid for route in solution.routes for rid in route.request_ids()}
     legs_per_booking = Counter(leg.booking_id for leg in day.legs.values())
     planned = Counter(day.legs[rid].booking_id for rid in served)
     bookings = session.scalars(select(Booking).where(Booking.id.in_(list(legs_per_booking))))
     for booking in bookings:
-        complete = planned[booking.id] == legs_per_booking[booking.id]
+        placed = planned[booking.id] > 0
         status = BookingStatus(booking.status)
-        if complete and status is BookingStatus.APPROVED:
+        if placed and status is BookingStatus.APPROVED:
             target, reason = BookingStatus.SCHEDULED, f"planned in plan version {version}"
-        elif not complete and status is BookingStatus.SCHEDULED:
+        elif not placed and status is BookingStatus.SCHEDULED:
             target = BookingStatus.APPROVED
-            reason = f"not every leg fits plan version {version}; see its unserved list"
+            reason = f"no leg fits plan version {version}; see its unserved list"
         else:
             continue
         apply_transition(session, booking, target, actor=actor, now=now, reason=reason)

@@ -51,8 +51,15 @@ from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.timeutil import local
 
 
-def simulate(settings: SimSettings, *, progress: Callable[[str], None] | None = None) -> Figures:
-    """Run the simulated day and return its figures (see sim_figures)."""
+def simulate(
+    settings: SimSettings,
+    *,
+    progress: Callable[[str], None] | None = None,
+    clock: Callable[[float, datetime], None] | None = None,
+) -> Figures:
+    """Run the simulated day and return its figures (see sim_figures). `progress` hears
+    each step of the setup; `clock` hears, at each new simulated hour, the share of the
+    day replayed and the simulated time (a job's progress bar follows it)."""
     started = wall.monotonic()
     with tempfile.TemporaryDirectory(prefix="samfard-sim-") as directory:
         prepared, _ = prepare(
@@ -68,7 +75,7 @@ def simulate(settings: SimSettings, *, progress: Callable[[str], None] | None = 
             progress(f"day booked, planned and handed over in {setup_s:.1f} s")
         with prepared.sessions() as session:
             state = _start(session, settings, prepared)
-            _run(state, started_wall=wall.monotonic())
+            _run(state, started_wall=wall.monotonic(), clock=clock)
             result = figures(
                 session,
                 settings.day,
@@ -81,6 +88,10 @@ def simulate(settings: SimSettings, *, progress: Callable[[str], None] | None = 
             )
         prepared.sessions.kw["bind"].dispose()
     return result
+
+
+# From the first vehicle out (04:00) to midnight: what `clock` counts as the whole day.
+DAY_LENGTH = timedelta(hours=20)
 
 
 def _start(session: Session, settings: SimSettings, prepared: Prepared) -> State:
@@ -175,10 +186,16 @@ def _plan_same_day(state: State) -> None:
         state.push(at, "book", (index, one))
 
 
-def _run(state: State, *, started_wall: float) -> None:
+def _run(
+    state: State, *, started_wall: float, clock: Callable[[float, datetime], None] | None
+) -> None:
     day_start = local(state.settings.day, time(4, 0))
+    hour = day_start
     while state.agenda:
         at, _, kind, payload = heapq.heappop(state.agenda)
+        if clock is not None and at >= hour + timedelta(hours=1):
+            hour = at.replace(minute=0, second=0, microsecond=0)
+            clock(min(1.0, (at - day_start) / DAY_LENGTH), at)
         if state.settings.speed > 0:
             due = started_wall + (at - day_start).total_seconds() / state.settings.speed
             pause = due - wall.monotonic()

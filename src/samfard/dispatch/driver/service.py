@@ -8,10 +8,12 @@ reported at the stop before (dispatch.driver.rules), moves the booking through i
 message bus (events.StopReported / PositionReported, for the controller's alerts and
 re-planning) and announced on the change feed, all in one transaction.
 
-Scope: a driver reports only on runs of their own vehicle (`app_user.vehicle_id`) on
-today's date, in any plan version of today (a report of something that happened stays true
-when the day was re-planned meanwhile); a carrier's dispatcher only on their carrier's runs;
-other accounts need every principal (`*`).
+Scope: a driver reports only on runs of their own vehicle (`app_user.vehicle_id`) of
+today's service day (a run that goes on past midnight is still its service day's: a
+run's day is its service day, not the wall-clock date), in any plan version of that day
+(a report of something that happened stays true when the day was re-planned meanwhile);
+a carrier's dispatcher only on their carrier's runs; other accounts need every
+principal (`*`).
 """
 
 from __future__ import annotations
@@ -42,6 +44,8 @@ from samfard.timeutil import STOCKHOLM
 
 # A vehicle's clock may run a little ahead of the server's; more than this is a wrong clock.
 CLOCK_SKEW = timedelta(minutes=5)
+# A run that goes on past midnight stays reportable this long after its expected end.
+OVERTIME = timedelta(hours=3)
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,17 @@ def public(row: StopEvent) -> StopEventPublic:
     )
 
 
+def runs_today(run: Run, now: datetime) -> bool:
+    """Whether `run` is the driver's run now: a run's day is its service day, not the
+    wall-clock date, so a run of yesterday that goes on past midnight (its forecast end,
+    plus OVERTIME for a late last report) is still today's."""
+    today = now.astimezone(STOCKHOLM).date()
+    service_date = run.plan_run.service_date
+    if service_date == today:
+        return True
+    return service_date == today - timedelta(days=1) and now <= run.end_at + OVERTIME
+
+
 def check_run_scope(session: Session, run: Run, actor: Actor, now: datetime) -> None:
     """Whether the actor may report on (and follow) this run; Forbidden says why not."""
     if actor.role is Role.DRIVER:
@@ -78,9 +93,10 @@ def check_run_scope(session: Session, run: Run, actor: Actor, now: datetime) -> 
                 "own runs",
                 field="run_id",
             )
-        if run.plan_run.service_date != today:
+        if not runs_today(run, now):
             raise Forbidden(
-                f"run {run.id} is not a run of today ({today}); a driver reports only today",
+                f"run {run.id} is not a run of today ({today}); a driver reports only today "
+                "(a run of yesterday only while it is still under way after midnight)",
                 field="run_id",
             )
     elif actor.carrier_id is not None:
@@ -265,16 +281,24 @@ def _dropped_legs(session: Session, booking_id: int) -> set[int]:
 
 
 def todays_run(*, session: Session, actor: Actor, now: datetime) -> Run | None:
-    """The driver's run in the newest plan of today, or None when their vehicle has none."""
+    """The driver's run in the newest plan of today (or of yesterday, while that run is
+    still under way after midnight), or None when their vehicle has none."""
     if actor.vehicle_id is None:
         raise Forbidden(
             "your account drives no vehicle; an administrator sets vehicle_id on driver accounts",
             field="vehicle_id",
         )
-    plan = store.latest_plan(session, now.astimezone(STOCKHOLM).date())
-    if plan is None:
-        return None
-    return next((r for r in plan.runs if r.vehicle_id == actor.vehicle_id), None)
+    today = now.astimezone(STOCKHOLM).date()
+    for day in (today, today - timedelta(days=1)):
+        plan = store.latest_plan(session, day)
+        run = (
+            None
+            if plan is None
+            else next((r for r in plan.runs if r.vehicle_id == actor.vehicle_id), None)
+        )
+        if run is not None and runs_today(run, now):
+            return run
+    return None
 
 
 def run_reports(session: Session, run: Run) -> dict[int, list[StopEventPublic]]:
