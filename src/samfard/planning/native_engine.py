@@ -14,7 +14,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -113,8 +113,6 @@ class CoreModel:
 
 def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
     """Flatten `problem` with only `requests` into the core's arrays."""
-    vehicles = problem.vehicles
-    w = problem.objective
     dims = len(problem.dimensions)
     locations, early, late, service = [], [], [], []
     load: list[int] = []
@@ -125,7 +123,6 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         late += [window.latest, r.dropoff_window.latest]
         service += [r.pickup_service, r.dropoff_service]
         load += list(r.load)
-    capacity = [c for v in vehicles for c in v.capacity]
     model = Model(
         time=matrix(problem.time),
         distance=matrix(problem.distance),
@@ -139,25 +136,35 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         ride_alone=[int(r.ride_alone) for r in requests],
         front_seat=[int(r.front_seat) for r in requests],
         allowed=[allowed_mask(r) for r in requests],
-        vehicle_type=[TYPE_INDEX[v.type] for v in vehicles],
-        start=[v.start_depot for v in vehicles],
-        end=[v.end_depot for v in vehicles],
-        shift_early=[v.shift.earliest for v in vehicles],
-        shift_late=[v.shift.latest for v in vehicles],
-        max_duration=[math.inf if v.max_duration is None else v.max_duration for v in vehicles],
-        cost_distance=[w.distance * v.cost_per_distance for v in vehicles],
-        cost_time=[w.time * v.cost_per_time for v in vehicles],
-        cost_fixed=[w.fixed * v.fixed_cost for v in vehicles],
-        capacity=capacity,
-        front_seats=[v.front_seats for v in vehicles],
-        max_vehicles=len(vehicles) if problem.max_vehicles is None else problem.max_vehicles,
-        cost_pickup=[w.fixed * v.cost_per_pickup for v in vehicles],
-        cost_transit=[w.distance * v.cost_per_transit_time for v in vehicles],
-        free_depot_legs=[int(v.free_depot_legs) for v in vehicles],
-        cost_stretch=[w.fixed * v.cost_per_stretch for v in vehicles],
-        billed_when_loaded=[int(v.billed_when_loaded) for v in vehicles],
+        **fleet_arguments(problem),
     )
     return CoreModel(model, problem, tuple(requests))
+
+
+def fleet_arguments(problem: Problem) -> dict[str, Any]:
+    """The vehicles and the objective's weights as the core's keyword arguments; the same
+    for a whole search (`Model`) and for live insertion (`Live`), so both price alike."""
+    vehicles = problem.vehicles
+    w = problem.objective
+    return {
+        "vehicle_type": [TYPE_INDEX[v.type] for v in vehicles],
+        "start": [v.start_depot for v in vehicles],
+        "end": [v.end_depot for v in vehicles],
+        "shift_early": [v.shift.earliest for v in vehicles],
+        "shift_late": [v.shift.latest for v in vehicles],
+        "max_duration": [math.inf if v.max_duration is None else v.max_duration for v in vehicles],
+        "cost_distance": [w.distance * v.cost_per_distance for v in vehicles],
+        "cost_time": [w.time * v.cost_per_time for v in vehicles],
+        "cost_fixed": [w.fixed * v.fixed_cost for v in vehicles],
+        "capacity": [c for v in vehicles for c in v.capacity],
+        "front_seats": [v.front_seats for v in vehicles],
+        "max_vehicles": len(vehicles) if problem.max_vehicles is None else problem.max_vehicles,
+        "cost_pickup": [w.fixed * v.cost_per_pickup for v in vehicles],
+        "cost_transit": [w.distance * v.cost_per_transit_time for v in vehicles],
+        "free_depot_legs": [int(v.free_depot_legs) for v in vehicles],
+        "cost_stretch": [w.fixed * v.cost_per_stretch for v in vehicles],
+        "billed_when_loaded": [int(v.billed_when_loaded) for v in vehicles],
+    }
 
 
 def allowed_mask(request: Request) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from samfard.errors import InputError
 from samfard.planning._core._engine import Live
 from samfard.planning.model import Problem, Request, Route, Solution, StopKind, Vehicle
-from samfard.planning.native_engine import TYPE_INDEX, allowed_mask, matrix
+from samfard.planning.native_engine import allowed_mask, fleet_arguments, matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,28 +50,11 @@ class NativeDay:
         self._built_for = (problem.time, problem.distance, problem.vehicles)
         self._settings = (problem.objective, problem.dimensions, problem.max_vehicles)
         vehicles = problem.vehicles
-        w = problem.objective
         self._live = Live(
             time=matrix(problem.time),
             distance=matrix(problem.distance),
             ndim=len(problem.dimensions),
-            vehicle_type=[TYPE_INDEX[v.type] for v in vehicles],
-            start=[v.start_depot for v in vehicles],
-            end=[v.end_depot for v in vehicles],
-            shift_early=[v.shift.earliest for v in vehicles],
-            shift_late=[v.shift.latest for v in vehicles],
-            max_duration=[math.inf if v.max_duration is None else v.max_duration for v in vehicles],
-            cost_distance=[w.distance * v.cost_per_distance for v in vehicles],
-            cost_time=[w.time * v.cost_per_time for v in vehicles],
-            cost_fixed=[w.fixed * v.fixed_cost for v in vehicles],
-            capacity=[c for v in vehicles for c in v.capacity],
-            front_seats=[v.front_seats for v in vehicles],
-            max_vehicles=len(vehicles) if problem.max_vehicles is None else problem.max_vehicles,
-            cost_pickup=[w.fixed * v.cost_per_pickup for v in vehicles],
-            cost_transit=[w.distance * v.cost_per_transit_time for v in vehicles],
-            free_depot_legs=[int(v.free_depot_legs) for v in vehicles],
-            cost_stretch=[w.fixed * v.cost_per_stretch for v in vehicles],
-            billed_when_loaded=[int(v.billed_when_loaded) for v in vehicles],
+            **fleet_arguments(problem),
         )
         self._vehicles = vehicles
         self._vehicle_index = {v.id: k for k, v in enumerate(vehicles)}
