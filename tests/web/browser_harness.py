@@ -72,6 +72,19 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def load_planned_day(
+    session: Session, day: date, now: datetime, *, seed: int, trips: int, time_limit_s: int
+) -> None:
+    """What `samfard demo` loads, through the same functions: reference data, a generated
+    day, a fifth of the demo fleet, the contracts, and the day's plan."""
+    load_reference_data(session=session)
+    load_day(session=session, demo=generate_day(day, seed=seed, trips=trips))
+    load_demo_fleet(session, scale=0.2)
+    session.commit()
+    load_contract_files(session)
+    plan_day(session=session, day=day, actor=SYSTEM, now=now, time_limit_s=time_limit_s, seed=seed)
+
+
 def build_world(database_url: str, day: date) -> None:
     """Migrate, then load what the demo loads (the day, fleet, contracts, a plan) through
     the same functions `samfard demo` uses, and one user per role."""
@@ -79,20 +92,7 @@ def build_world(database_url: str, day: date) -> None:
     engine = make_engine(database_url)
     now = datetime.now(STOCKHOLM)
     with Session(engine) as session:
-        load_reference_data(session=session)
-        load_day(session=session, demo=generate_day(day, seed=DEMO_SEED, trips=DEMO_TRIPS))
-        load_demo_fleet(session, scale=0.2)
-        session.commit()
-        load_contract_files(session)
-        plan_day(
-            session=session,
-            day=day,
-            actor=SYSTEM,
-            now=now,
-            time_limit_s=2,
-            seed=DEMO_SEED,
-            osrm_url=None,
-        )
+        load_planned_day(session, day, now, seed=DEMO_SEED, trips=DEMO_TRIPS, time_limit_s=2)
         for username, role in USERS.items():
             create_user(
                 session=session,

@@ -13,6 +13,7 @@ from browser_harness import (
     ConsoleErrors,
     LiveServer,
     assert_no_axe_violations,
+    load_planned_day,
     login,
     reader_engine,
     screenshot,
@@ -22,19 +23,12 @@ from playwright.sync_api import Browser, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
-from samfard.costs.service import load_contract_files
 from samfard.db import make_engine, upgrade
-from samfard.demo.generator import generate_day
-from samfard.demo.loader import load_day
 from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
-from samfard.dispatch.fleet import load_demo_fleet
-from samfard.dispatch.service import plan_day
-from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 
 PHONE = {"viewport": {"width": 390, "height": 844}}
@@ -50,12 +44,7 @@ def today_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
-        load_reference_data(session=session)
-        load_day(session=session, demo=generate_day(day, seed=3, trips=30))
-        load_demo_fleet(session, scale=0.2)
-        session.commit()
-        load_contract_files(session)
-        plan_day(session=session, day=day, actor=SYSTEM, now=now, time_limit_s=1, seed=3)
+        load_planned_day(session, day, now, seed=3, trips=30, time_limit_s=1)
         plan = store.latest_plan(session, day)
         assert plan is not None and plan.runs
         run = max(plan.runs, key=lambda r: len(r.stops))

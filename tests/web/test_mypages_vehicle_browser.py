@@ -17,6 +17,7 @@ from browser_harness import (
     ConsoleErrors,
     LiveServer,
     assert_no_axe_violations,
+    load_planned_day,
     login,
     screenshot,
     serve,
@@ -28,14 +29,8 @@ from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
-from samfard.costs.service import load_contract_files
 from samfard.db import make_engine, upgrade
-from samfard.demo.generator import generate_day
-from samfard.demo.loader import load_day
 from samfard.dispatch import handoff, store
-from samfard.dispatch.fleet import load_demo_fleet
-from samfard.dispatch.service import plan_day
-from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 
 pytestmark = pytest.mark.browser
@@ -61,12 +56,7 @@ def followed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Followed]:
     upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
-        load_reference_data(session=session)
-        load_day(session=session, demo=generate_day(day, seed=3, trips=30))
-        load_demo_fleet(session, scale=0.2)
-        session.commit()
-        load_contract_files(session)
-        plan_day(session=session, day=day, actor=SYSTEM, now=now, time_limit_s=1, seed=3)
+        load_planned_day(session, day, now, seed=3, trips=30, time_limit_s=1)
         plan = store.latest_plan(session, day)
         assert plan is not None and plan.runs
         run = max(plan.runs, key=lambda r: len(r.stops))
