@@ -14,7 +14,9 @@ process to one core (`taskset -c 1`) on a shared machine.
 `--clock cpu` counts the native engine's time limit in the search thread's CPU time,
 which is what a dedicated core gives in that wall time; on a machine shared with other
 work the wall time is then longer (both are in the table: `seconds` wall, `cpu_s` CPU).
-OR-Tools' limit is always wall time.
+OR-Tools' limit is always wall time. `--threads N` runs N native searches at once (seeds
+seed .. seed + N - 1, the best plan kept); with `--clock cpu` each thread counts its own
+CPU time, so the figures are what N dedicated cores give.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 from samfard.errors import DomainError
 from samfard.planning import cordeau
@@ -89,8 +92,11 @@ def run_one(
     note = f"file identical to {twin}: scored against {twin}, not in summary" if twin else ""
     best = bks[twin or name]
     engine = make_solver(engine_name, iterations=args.iterations)
-    if engine_name == "native" and args.clock == "cpu":
-        engine = NativeEngine(NativeSettings(iterations=args.iterations, clock="cpu"))
+    if engine_name == "native":
+        clock: Literal["wall", "cpu"] = "cpu" if args.clock == "cpu" else "wall"
+        engine = NativeEngine(
+            NativeSettings(iterations=args.iterations, clock=clock, threads=args.threads)
+        )
     started, cpu = time.perf_counter(), time.process_time()
     try:
         result = plan(problem, time_limit_s=time_limit, seed=seed, solver=engine)
@@ -176,7 +182,7 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace, tag: str) -> None
         f"- machine: {machine()}, Python {platform.python_version()}",
         f"- settings: time limit {args.time_limit} s per instance and engine (native: "
         f"{args.clock} clock), seed {args.seed}, "
-        f"one thread (pinned with taskset), engines {args.engines}, iterations "
+        f"native threads {args.threads}, engines {args.engines}, iterations "
         f"{args.iterations or 'unlimited'}; ortools: {OrToolsSettings()}",
         f"- result: {summary(rows)}",
         f"- load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores"
@@ -205,6 +211,7 @@ def main() -> int:
         default="wall",
         help="what the native time limit counts (cpu: as on a dedicated core)",
     )
+    parser.add_argument("--threads", type=int, default=1, help="native searches at once")
     args = parser.parse_args()
     bks = best_known()
     names = args.instances.split(",") if args.instances else sorted(bks)

@@ -130,6 +130,12 @@ def _request(
     return Request(rid, p, d, pick, drop, ps, ds, load, max_ride, allowed)
 
 
+def county(principal_code: str) -> str:
+    """The county a principal belongs to: "22" for the region (22), its municipalities
+    (2281) and its public transport authority (RKM-22), whose booked lines run in it."""
+    return principal_code.removeprefix("RKM-")[:2]
+
+
 def build_problems(
     demo: DemoDay,
     *,
@@ -145,7 +151,7 @@ def build_problems(
     by_region: dict[str, list[tuple[str, DemoBooking, DemoLeg]]] = {}
     for b, booking in enumerate(demo.bookings):
         for k, leg in enumerate(booking.legs):
-            region = booking.principal_code[:2] if split_regions else "22+23"
+            region = county(booking.principal_code) if split_regions else "22+23"
             by_region.setdefault(region, []).append((f"b{b}l{k}", booking, leg))
     problems = []
     for region in sorted(by_region):
