@@ -8,6 +8,8 @@ bounded by an iteration count, so the clock never decides a result.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from planning_fixtures import DATA, engine, native, problem, request, vehicle
 
@@ -131,7 +133,7 @@ def test_core_fleet_names_a_missing_unknown_or_short_field() -> None:
     """The core's Fleet is read by keyword: a field left out, one it does not know, or a
     list of the wrong length is refused with the field's name, before any search."""
     prob = cordeau.read(DATA / "a2-16.txt")
-    fields = {
+    fields: dict[str, Any] = {
         "vehicle_type": [0],
         "start": [0],
         "end": [0],
@@ -156,6 +158,6 @@ def test_core_fleet_names_a_missing_unknown_or_short_field() -> None:
     with pytest.raises(ValueError, match="fleet: missing cost_stretch"):
         Fleet(**missing)
     with pytest.raises(ValueError, match="fleet: unknown field cost_per_hour"):
-        Fleet(**fields, cost_per_hour=[0.0])
+        Fleet(**fields, cost_per_hour=[0.0])  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="billed_when_loaded: expected 1 values, got 2"):
         Fleet(**{**fields, "billed_when_loaded": [0, 1]})
