@@ -4,7 +4,7 @@ from their files, for tests that price a whole shift and compare plan and settle
 from __future__ import annotations
 
 import tomllib
-from datetime import date, time
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from samfard.booking.models import Booking, Leg
@@ -80,32 +80,55 @@ def _leg(number: int, origin: Point, destination: Point) -> Leg:
     )
 
 
-def two_trip_route(v: Vehicle) -> tuple[Run, dict[int, Leg], dict[int, Booking]]:
-    """Östersund to Brunflo at 08:00 (seated), then Brunflo to Krokom at 10:00 (wheelchair):
-    two stretches, the vehicle empty in between."""
-    bookings = {1: _booking(1, []), 2: _booking(2, ["wheelchair"])}
-    legs = {10: _leg(1, OSTERSUND, BRUNFLO), 20: _leg(2, BRUNFLO, KROKOM)}
-    plan = [
-        (1, 10, "pickup", time(8, 0)),
-        (1, 10, "dropoff", time(8, 30)),
-        (2, 20, "pickup", time(10, 0)),
-        (2, 20, "dropoff", time(10, 50)),
-    ]
+def route_of(
+    v: Vehicle,
+    trips: list[tuple[list[str], Point, Point]],
+    plan: list[tuple[int, str, time]],
+    day: date = DAY,
+) -> tuple[Run, dict[int, Leg], dict[int, Booking]]:
+    """A stored vehicle run of `trips` (needs, origin, destination; booking k + 1 is
+    trips[k], its leg 10 * (k + 1)) with stops `plan` (booking, pickup or dropoff, planned
+    time), leaving the depot 5 minutes before the first stop and home 30 after the last."""
+    bookings = {k + 1: _booking(k + 1, needs) for k, (needs, _, _) in enumerate(trips)}
+    legs = {10 * (k + 1): _leg(k + 1, o, d) for k, (_, o, d) in enumerate(trips)}
     stops = [
-        Stop(id=k, seq=k, booking_id=b, leg_id=leg, leg_seq=0, kind=kind, planned_at=local(DAY, at))
-        for k, (b, leg, kind, at) in enumerate(plan)
+        Stop(
+            id=k,
+            seq=k,
+            booking_id=b,
+            leg_id=10 * b,
+            leg_seq=0,
+            kind=kind,
+            planned_at=local(day, at),
+        )
+        for k, (b, kind, at) in enumerate(plan)
     ]
     run = Run(
         id=1,
         plan_run_id=1,
         vehicle_id=v.id,
         vehicle=v,
-        start_at=local(DAY, time(7, 55)),
-        end_at=local(DAY, time(11, 20)),
+        start_at=stops[0].planned_at - timedelta(minutes=5),
+        end_at=stops[-1].planned_at + timedelta(minutes=30),
         distance_km=0.0,
         stops=stops,
     )
     return run, legs, bookings
+
+
+def two_trip_route(v: Vehicle) -> tuple[Run, dict[int, Leg], dict[int, Booking]]:
+    """Östersund to Brunflo at 08:00 (seated), then Brunflo to Krokom at 10:00 (wheelchair):
+    two stretches, the vehicle empty in between."""
+    return route_of(
+        v,
+        [([], OSTERSUND, BRUNFLO), (["wheelchair"], BRUNFLO, KROKOM)],
+        [
+            (1, "pickup", time(8, 0)),
+            (1, "dropoff", time(8, 30)),
+            (2, "pickup", time(10, 0)),
+            (2, "dropoff", time(10, 50)),
+        ],
+    )
 
 
 def ore(value: Decimal) -> int:

@@ -8,13 +8,16 @@ bounded by an iteration count, so the clock never decides a result.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from planning_fixtures import DATA, engine, native, problem, request, vehicle
 
 from samfard.errors import InputError
 from samfard.planning import cordeau
+from samfard.planning._core._engine import Fleet
 from samfard.planning.model import Solution
-from samfard.planning.native_engine import NativeEngine, NativeSettings
+from samfard.planning.native_engine import NativeEngine, NativeSettings, core_fleet
 from samfard.planning.solve import make_solver, plan
 from samfard.planning.verifier import verify
 
@@ -124,3 +127,37 @@ def test_no_vehicle_leaves_everyone_unserved_with_a_reason() -> None:
     solution = native().solve(prob, time_limit_s=5.0, seed=0)
     assert [(u.request_id, u.reason) for u in solution.unserved] == [("r1", "no vehicle available")]
     assert verify(prob, solution).ok
+
+
+def test_core_fleet_names_a_missing_unknown_or_short_field() -> None:
+    """The core's Fleet is read by keyword: a field left out, one it does not know, or a
+    list of the wrong length is refused with the field's name, before any search."""
+    prob = cordeau.read(DATA / "a2-16.txt")
+    fields: dict[str, Any] = {
+        "vehicle_type": [0],
+        "start": [0],
+        "end": [0],
+        "shift_early": [0.0],
+        "shift_late": [100.0],
+        "max_duration": [100.0],
+        "cost_distance": [1.0],
+        "cost_time": [0.0],
+        "cost_fixed": [0.0],
+        "capacity": [3, 0, 0],
+        "front_seats": [1],
+        "max_vehicles": 1,
+        "cost_pickup": [0.0],
+        "cost_transit": [0.0],
+        "free_depot_legs": [0],
+        "cost_stretch": [0.0],
+        "billed_when_loaded": [0],
+    }
+    Fleet(**fields)  # complete: accepted
+    core_fleet(prob)  # what the engine builds: accepted
+    missing = {k: v for k, v in fields.items() if k != "cost_stretch"}
+    with pytest.raises(ValueError, match="fleet: missing cost_stretch"):
+        Fleet(**missing)
+    with pytest.raises(ValueError, match="fleet: unknown field cost_per_hour"):
+        Fleet(**fields, cost_per_hour=[0.0])  # type: ignore[call-arg]
+    with pytest.raises(ValueError, match="billed_when_loaded: expected 1 values, got 2"):
+        Fleet(**{**fields, "billed_when_loaded": [0, 1]})

@@ -270,9 +270,9 @@ def _costs(v: FleetVehicle) -> dict[str, Any]:
         "cost_per_distance": float(t.per_km / 1000),
         "cost_per_time": 0.0,
         "fixed_cost": float(t.fixed),
-        "cost_per_pickup": float(t.per_pickup),
+        "cost_per_stretch": float(t.per_stretch),
         "cost_per_transit_time": float(t.per_transit_minute / 60),
-        "free_depot_legs": t.free_depot_legs,
+        "billed_when_loaded": t.billed_when_loaded,
     }
 
 

@@ -4,8 +4,8 @@ Settlement (costs.pricing) bills a procured vehicle per stretch with passengers:
 fee, km, driving and waiting minutes, surcharges, supplements; and the own fleet for its
 vehicle-day, its driver's whole paid shift with on-costs, and every km driven. The
 planner's objective (planning.model) is per vehicle: fixed cost, cost per km, per pickup,
-per minute of transit (service at a stop plus travel), optionally free depot legs. The
-mapping, and where it is an approximation:
+per stretch, per minute of transit (service at a stop plus travel), optionally only while
+someone is on board. The mapping, and where it is an approximation:
 
 - Own fleet: per km = the cost model's; no fixed cost and no cost per minute. A rostered
   own vehicle's vehicle-day and its driver's whole shift are paid whether the plan uses
@@ -16,16 +16,26 @@ mapping, and where it is an approximation:
   vehicles standing (docs/scenarios.md). The sunk part is kept as `sunk`, so for a
   route within its shift objective + sunk is what settlement charges the used vehicle,
   up to rounding to whole öre per stretch and component.
-- Procured: per pickup = start fee, per km = the km rate, per transit minute = the
-  driving-minute rate, free depot legs (a carrier does not bill the drive to its first
-  pickup or home), no fixed cost (an idle taxi costs nothing). All × (1 + weekend
-  surcharge) on a weekend-rate day. Approximations: a start fee is charged per pickup,
-  once per stretch in the contract, so a stretch shared by k trips is over-estimated by
-  k − 1 start fees; boarding and alighting are priced at the driving-minute rate, not
-  the waiting rate; empty drives between stretches are charged; night surcharges and
-  per-trip supplements are left out (they depend on the hour and the traveller, and a
-  supplement is the same whichever vehicle of the kind carries the traveller).
-  `tests/dispatch/test_tariff_costs.py` checks these bounds against settlement.
+- Procured: the contract's stretch tariff as the model states it. A stretch runs from a
+  pickup into an empty vehicle until the vehicle is empty again (costs.stretches cuts a
+  route so), and settlement bills each one start fee, km and driving minutes between its
+  stops, and waiting minutes for boarding, alighting and any wait for a later pickup on
+  board. So: per stretch = start fee (`Vehicle.cost_per_stretch`: once however many trips
+  share the stretch), per km = the km rate and per transit minute = the driving-minute
+  rate, both only while someone is on board (`Vehicle.billed_when_loaded`: the drive to
+  the first pickup, the empty drives between stretches and the drive home cost nothing,
+  as the carrier does not bill them), no fixed cost (an idle taxi costs nothing). All ×
+  (1 + weekend surcharge) on a weekend-rate day, as settlement adds it to the metered
+  price. What remains approximate, all of it per stretch or per trip:
+  boarding and alighting are priced at the driving-minute rate where settlement uses the
+  waiting rate (the model has one rate for a stop's service and the travel after it), and
+  the last alighting of a stretch, after which the vehicle is empty, is not priced; a wait
+  on board for a later pickup is not priced (the model prices arcs, not the schedule);
+  night surcharges and per-trip supplements are left out (they depend on the hour and on
+  the traveller, and a supplement is the same whichever vehicle of the kind carries the
+  traveller). With these added back the objective is what settlement bills, up to
+  rounding to whole öre per stretch and component; `tests/dispatch/test_tariff_costs.py`
+  checks that on single and shared stretches.
 """
 
 from __future__ import annotations
@@ -48,9 +58,9 @@ class PlanningCosts:
 
     fixed: Decimal
     per_km: Decimal
-    per_pickup: Decimal = Decimal(0)
+    per_stretch: Decimal = Decimal(0)  # start fee, once per stretch with passengers
     per_transit_minute: Decimal = Decimal(0)
-    free_depot_legs: bool = False
+    billed_when_loaded: bool = False  # km and minutes cost only with someone on board
     contract: str | None = None
     sunk: Decimal = Decimal(0)  # paid once rostered (own fleet's vehicle-day and shift)
 
@@ -71,8 +81,8 @@ def planning_costs(
     return PlanningCosts(
         fixed=Decimal(0),
         per_km=tariff.per_km * factor,
-        per_pickup=Decimal(tariff.start_fee) * factor,
+        per_stretch=Decimal(tariff.start_fee) * factor,
         per_transit_minute=tariff.per_driving_minute * factor,
-        free_depot_legs=True,
+        billed_when_loaded=True,
         contract=contract.code,
     )

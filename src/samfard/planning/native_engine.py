@@ -14,12 +14,12 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 
 from samfard.errors import InputError
-from samfard.planning._core._engine import Model
+from samfard.planning._core._engine import Fleet, Model
 from samfard.planning.engine import NOT_INSERTED, unservable_reason
 from samfard.planning.model import (
     Problem,
@@ -136,35 +136,35 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         ride_alone=[int(r.ride_alone) for r in requests],
         front_seat=[int(r.front_seat) for r in requests],
         allowed=[allowed_mask(r) for r in requests],
-        **fleet_arguments(problem),
+        fleet=core_fleet(problem),
     )
     return CoreModel(model, problem, tuple(requests))
 
 
-def fleet_arguments(problem: Problem) -> dict[str, Any]:
-    """The vehicles and the objective's weights as the core's keyword arguments; the same
+def core_fleet(problem: Problem) -> Fleet:
+    """The vehicles and the objective's weights on them as the core's `Fleet`; the same
     for a whole search (`Model`) and for live insertion (`Live`), so both price alike."""
     vehicles = problem.vehicles
     w = problem.objective
-    return {
-        "vehicle_type": [TYPE_INDEX[v.type] for v in vehicles],
-        "start": [v.start_depot for v in vehicles],
-        "end": [v.end_depot for v in vehicles],
-        "shift_early": [v.shift.earliest for v in vehicles],
-        "shift_late": [v.shift.latest for v in vehicles],
-        "max_duration": [math.inf if v.max_duration is None else v.max_duration for v in vehicles],
-        "cost_distance": [w.distance * v.cost_per_distance for v in vehicles],
-        "cost_time": [w.time * v.cost_per_time for v in vehicles],
-        "cost_fixed": [w.fixed * v.fixed_cost for v in vehicles],
-        "capacity": [c for v in vehicles for c in v.capacity],
-        "front_seats": [v.front_seats for v in vehicles],
-        "max_vehicles": len(vehicles) if problem.max_vehicles is None else problem.max_vehicles,
-        "cost_pickup": [w.fixed * v.cost_per_pickup for v in vehicles],
-        "cost_transit": [w.distance * v.cost_per_transit_time for v in vehicles],
-        "free_depot_legs": [int(v.free_depot_legs) for v in vehicles],
-        "cost_stretch": [w.fixed * v.cost_per_stretch for v in vehicles],
-        "billed_when_loaded": [int(v.billed_when_loaded) for v in vehicles],
-    }
+    return Fleet(
+        vehicle_type=[TYPE_INDEX[v.type] for v in vehicles],
+        start=[v.start_depot for v in vehicles],
+        end=[v.end_depot for v in vehicles],
+        shift_early=[v.shift.earliest for v in vehicles],
+        shift_late=[v.shift.latest for v in vehicles],
+        max_duration=[math.inf if v.max_duration is None else v.max_duration for v in vehicles],
+        cost_distance=[w.distance * v.cost_per_distance for v in vehicles],
+        cost_time=[w.time * v.cost_per_time for v in vehicles],
+        cost_fixed=[w.fixed * v.fixed_cost for v in vehicles],
+        capacity=[c for v in vehicles for c in v.capacity],
+        front_seats=[v.front_seats for v in vehicles],
+        max_vehicles=len(vehicles) if problem.max_vehicles is None else problem.max_vehicles,
+        cost_pickup=[w.fixed * v.cost_per_pickup for v in vehicles],
+        cost_transit=[w.distance * v.cost_per_transit_time for v in vehicles],
+        free_depot_legs=[int(v.free_depot_legs) for v in vehicles],
+        cost_stretch=[w.fixed * v.cost_per_stretch for v in vehicles],
+        billed_when_loaded=[int(v.billed_when_loaded) for v in vehicles],
+    )
 
 
 def allowed_mask(request: Request) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from samfard.errors import InputError
 from samfard.planning._core._engine import Live
 from samfard.planning.model import Problem, Request, Route, Solution, StopKind, Vehicle
-from samfard.planning.native_engine import allowed_mask, fleet_arguments, matrix
+from samfard.planning.native_engine import allowed_mask, core_fleet, matrix
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,7 @@ class NativeDay:
             time=matrix(problem.time),
             distance=matrix(problem.distance),
             ndim=len(problem.dimensions),
-            **fleet_arguments(problem),
+            fleet=core_fleet(problem),
         )
         self._vehicles = vehicles
         self._vehicle_index = {v.id: k for k, v in enumerate(vehicles)}

@@ -1,5 +1,5 @@
 """Type stub of the compiled engine (bindings.cpp): `Model` for native_engine.py, `Live` for
-native_insertion.py."""
+native_insertion.py, both given their vehicles as one `Fleet` (native_engine.core_fleet)."""
 
 from collections.abc import Sequence
 
@@ -9,21 +9,10 @@ import numpy.typing as npt
 # (vehicle, nodes, service start per node, departure, arrival at the end depot, cost)
 RouteOut = tuple[int, list[int], list[float], float, float, float]
 
-class Model:
+class Fleet:
     def __init__(
         self,
-        time: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
-        distance: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
-        ndim: int,
-        node_location: Sequence[int],
-        node_early: Sequence[float],
-        node_late: Sequence[float],
-        node_service: Sequence[float],
-        load: Sequence[int],
-        max_ride: Sequence[float],
-        ride_alone: Sequence[int],
-        front_seat: Sequence[int],
-        allowed: Sequence[int],
+        *,
         vehicle_type: Sequence[int],
         start: Sequence[int],
         end: Sequence[int],
@@ -41,6 +30,24 @@ class Model:
         free_depot_legs: Sequence[int],
         cost_stretch: Sequence[float],
         billed_when_loaded: Sequence[int],
+    ) -> None: ...
+
+class Model:
+    def __init__(
+        self,
+        time: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
+        distance: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
+        ndim: int,
+        node_location: Sequence[int],
+        node_early: Sequence[float],
+        node_late: Sequence[float],
+        node_service: Sequence[float],
+        load: Sequence[int],
+        max_ride: Sequence[float],
+        ride_alone: Sequence[int],
+        front_seat: Sequence[int],
+        allowed: Sequence[int],
+        fleet: Fleet,
     ) -> None: ...
     def solve(
         self,
@@ -67,23 +74,7 @@ class Live:
         time: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
         distance: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
         ndim: int,
-        vehicle_type: Sequence[int],
-        start: Sequence[int],
-        end: Sequence[int],
-        shift_early: Sequence[float],
-        shift_late: Sequence[float],
-        max_duration: Sequence[float],
-        cost_distance: Sequence[float],
-        cost_time: Sequence[float],
-        cost_fixed: Sequence[float],
-        capacity: Sequence[int],
-        front_seats: Sequence[int],
-        max_vehicles: int,
-        cost_pickup: Sequence[float],
-        cost_transit: Sequence[float],
-        free_depot_legs: Sequence[int],
-        cost_stretch: Sequence[float],
-        billed_when_loaded: Sequence[int],
+        fleet: Fleet,
     ) -> None: ...
     def set_requests(
         self,

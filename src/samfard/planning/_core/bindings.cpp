@@ -2,8 +2,9 @@
 // samfard.planning.native_engine, with three calls: solve, evaluate a route, and find the
 // cheapest insertion of one request into one route; and one Live per day for live
 // insertion (samfard.planning.native_insertion), which keeps the day's routes between
-// bookings and finds the cheapest insertion of a new request over every vehicle. The travel matrices
-// are borrowed from the caller's numpy arrays without a copy. This is the only translation
+// bookings and finds the cheapest insertion of a new request over every vehicle. Both take
+// their vehicles as one Fleet. The travel matrices are borrowed from the caller's numpy
+// arrays without a copy. This is the only translation
 // unit, so the whole engine compiles in one step.
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
@@ -12,6 +13,7 @@
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -82,26 +84,116 @@ void expect(const std::vector<T>& values, size_t n, const char* what) {
                                     " values, got " + std::to_string(values.size()));
 }
 
+// The vehicles and the objective's weights on them (already multiplied by the objective's
+// weights), as samfard.planning.native_engine.core_fleet passes them, by keyword: built
+// once, checked once, and copied into the Instance of a Model (a whole search) or a Live
+// day (live insertion), so both read the same fields and price alike. The one place the
+// fleet's fields are named on this side.
+class Fleet {
+public:
+    explicit Fleet(const nb::kwargs& fields) {
+        Taker take{fields};
+        take("vehicle_type", vehicle_type);
+        take("start", start);
+        take("end", end);
+        take("shift_early", shift_early);
+        take("shift_late", shift_late);
+        take("max_duration", max_duration);
+        take("cost_distance", cost_distance);
+        take("cost_time", cost_time);
+        take("cost_fixed", cost_fixed);
+        take("capacity", capacity);
+        take("front_seats", front_seats);
+        take("max_vehicles", max_vehicles);
+        take("cost_pickup", cost_pickup);
+        take("cost_transit", cost_transit);
+        take("free_depot_legs", free_depot_legs);
+        take("cost_stretch", cost_stretch);
+        take("billed_when_loaded", billed_when_loaded);
+        take.no_others();
+        const size_t nv = start.size();
+        for (auto* x : {&end, &front_seats, &vehicle_type}) expect(*x, nv, "vehicle field");
+        for (auto* x : {&shift_early, &shift_late, &max_duration, &cost_distance, &cost_time,
+                        &cost_fixed, &cost_pickup, &cost_transit, &cost_stretch})
+            expect(*x, nv, "vehicle field");
+        expect(free_depot_legs, nv, "free_depot_legs");
+        expect(billed_when_loaded, nv, "billed_when_loaded");
+        for (int t : vehicle_type)
+            if (t < 0 || t >= 64) throw std::invalid_argument("vehicle type out of range");
+    }
+
+    // Copy the fleet into `in`, whose matrices and load dimensions are set: the depots must
+    // be locations of the matrices and the capacities one per dimension.
+    void install(samfard::Instance& in) const {
+        const size_t nv = start.size();
+        expect(capacity, nv * static_cast<size_t>(in.ndim), "capacity");
+        for (size_t v = 0; v < nv; ++v)
+            if (start[v] < 0 || end[v] < 0 || start[v] >= in.nloc || end[v] >= in.nloc)
+                throw std::invalid_argument("depot out of range");
+        in.vtype = vehicle_type;
+        in.start = start;
+        in.end = end;
+        in.shift_early = shift_early;
+        in.shift_late = shift_late;
+        in.max_duration = max_duration;
+        in.cost_distance = cost_distance;
+        in.cost_time = cost_time;
+        in.cost_fixed = cost_fixed;
+        in.capacity = capacity;
+        in.front_seats = front_seats;
+        in.max_vehicles = max_vehicles;
+        in.cost_pickup = cost_pickup;
+        in.cost_transit = cost_transit;
+        in.free_depot = free_depot_legs;
+        in.cost_stretch = cost_stretch;
+        in.loaded_only = billed_when_loaded;
+    }
+
+private:
+    // Reads keyword arguments by name; every field must be given, and nothing else.
+    struct Taker {
+        const nb::kwargs& fields;
+        std::vector<std::string> names;  // the fields taken
+        template <typename T>
+        void operator()(const char* name, T& into) {
+            if (!fields.contains(name))
+                throw std::invalid_argument(std::string("fleet: missing ") + name);
+            into = nb::cast<T>(fields[name]);
+            names.emplace_back(name);
+        }
+        void no_others() const {
+            for (auto [key, value] : fields) {
+                const std::string name = nb::cast<std::string>(nb::str(key));
+                if (std::find(names.begin(), names.end(), name) == names.end())
+                    throw std::invalid_argument("fleet: unknown field " + name);
+            }
+        }
+    };
+
+    std::vector<int> vehicle_type, start, end;
+    std::vector<double> shift_early, shift_late, max_duration;  // inf when unlimited
+    std::vector<double> cost_distance, cost_time, cost_fixed;
+    std::vector<int> capacity;  // nveh * ndim
+    std::vector<int> front_seats;
+    int max_vehicles = 0;
+    std::vector<double> cost_pickup, cost_transit;
+    std::vector<uint8_t> free_depot_legs;
+    std::vector<double> cost_stretch;
+    std::vector<uint8_t> billed_when_loaded;
+};
+
 class Model {
 public:
     Model(nb::object time, nb::object distance, int ndim, std::vector<int> node_location,
           std::vector<double> node_early, std::vector<double> node_late,
           std::vector<double> node_service, std::vector<int> load, std::vector<double> max_ride,
           std::vector<uint8_t> ride_alone, std::vector<uint8_t> front_seat,
-          std::vector<uint64_t> allowed, std::vector<int> vehicle_type, std::vector<int> start,
-          std::vector<int> end,
-          std::vector<double> shift_early, std::vector<double> shift_late,
-          std::vector<double> max_duration, std::vector<double> cost_distance,
-          std::vector<double> cost_time, std::vector<double> cost_fixed,
-          std::vector<int> capacity, std::vector<int> front_seats, int max_vehicles,
-          std::vector<double> cost_pickup, std::vector<double> cost_transit,
-          std::vector<uint8_t> free_depot_legs, std::vector<double> cost_stretch,
-          std::vector<uint8_t> billed_when_loaded)
+          std::vector<uint64_t> allowed, const Fleet& fleet)
         : time_(std::move(time)), distance_(std::move(distance)) {
         const size_t nloc = time_.size();
         if (distance_.size() != nloc)
             throw std::invalid_argument("time and distance must be square and the same size");
-        const size_t nr = max_ride.size(), nv = start.size(), nd = static_cast<size_t>(ndim);
+        const size_t nr = max_ride.size(), nd = static_cast<size_t>(ndim);
         expect(node_location, 2 * nr, "node_location");
         expect(node_early, 2 * nr, "node_early");
         expect(node_late, 2 * nr, "node_late");
@@ -110,26 +202,13 @@ public:
         expect(ride_alone, nr, "ride_alone");
         expect(front_seat, nr, "front_seat");
         expect(allowed, nr, "allowed");
-        for (auto* x : {&end, &front_seats, &vehicle_type}) expect(*x, nv, "vehicle field");
-        for (auto* x : {&shift_early, &shift_late, &max_duration, &cost_distance, &cost_time,
-                        &cost_fixed})
-            expect(*x, nv, "vehicle field");
-        expect(capacity, nv * nd, "capacity");
-        expect(cost_pickup, nv, "cost_pickup");
-        expect(cost_transit, nv, "cost_transit");
-        expect(free_depot_legs, nv, "free_depot_legs");
-        expect(cost_stretch, nv, "cost_stretch");
-        expect(billed_when_loaded, nv, "billed_when_loaded");
         for (int l : node_location)
             if (l < 0 || static_cast<size_t>(l) >= nloc) throw std::invalid_argument("location out of range");
-        for (size_t v = 0; v < nv; ++v)
-            if (start[v] < 0 || end[v] < 0 || static_cast<size_t>(start[v]) >= nloc ||
-                static_cast<size_t>(end[v]) >= nloc)
-                throw std::invalid_argument("depot out of range");
         in_.nloc = static_cast<int>(nloc);
         in_.time = time_.data();
         in_.distance = distance_.data();
         in_.ndim = ndim;
+        fleet.install(in_);
         in_.loc = std::move(node_location);
         in_.early = std::move(node_early);
         in_.late = std::move(node_late);
@@ -139,23 +218,6 @@ public:
         in_.alone = std::move(ride_alone);
         in_.front = std::move(front_seat);
         in_.allowed = std::move(allowed);
-        in_.vtype = std::move(vehicle_type);
-        in_.start = std::move(start);
-        in_.end = std::move(end);
-        in_.shift_early = std::move(shift_early);
-        in_.shift_late = std::move(shift_late);
-        in_.max_duration = std::move(max_duration);
-        in_.cost_distance = std::move(cost_distance);
-        in_.cost_time = std::move(cost_time);
-        in_.cost_fixed = std::move(cost_fixed);
-        in_.capacity = std::move(capacity);
-        in_.front_seats = std::move(front_seats);
-        in_.max_vehicles = max_vehicles;
-        in_.cost_pickup = std::move(cost_pickup);
-        in_.cost_transit = std::move(cost_transit);
-        in_.free_depot = std::move(free_depot_legs);
-        in_.cost_stretch = std::move(cost_stretch);
-        in_.loaded_only = std::move(billed_when_loaded);
         in_.fill_compatible();
         in_.classify();
     }
@@ -262,54 +324,15 @@ private:
 // added or changed with set_request, routes replaced with set_route, and best(request).
 class Live {
 public:
-    Live(nb::object time, nb::object distance, int ndim, std::vector<int> vehicle_type,
-         std::vector<int> start, std::vector<int> end, std::vector<double> shift_early,
-         std::vector<double> shift_late, std::vector<double> max_duration,
-         std::vector<double> cost_distance, std::vector<double> cost_time,
-         std::vector<double> cost_fixed, std::vector<int> capacity, std::vector<int> front_seats,
-         int max_vehicles, std::vector<double> cost_pickup, std::vector<double> cost_transit,
-         std::vector<uint8_t> free_depot_legs, std::vector<double> cost_stretch,
-         std::vector<uint8_t> billed_when_loaded)
+    Live(nb::object time, nb::object distance, int ndim, const Fleet& fleet)
         : time_(std::move(time)), distance_(std::move(distance)) {
-        const size_t nloc = time_.size(), nv = start.size(), nd = static_cast<size_t>(ndim);
-        if (distance_.size() != nloc)
+        if (distance_.size() != time_.size())
             throw std::invalid_argument("time and distance must be square and the same size");
-        for (auto* x : {&end, &front_seats, &vehicle_type}) expect(*x, nv, "vehicle field");
-        for (auto* x : {&shift_early, &shift_late, &max_duration, &cost_distance, &cost_time,
-                        &cost_fixed, &cost_pickup, &cost_transit})
-            expect(*x, nv, "vehicle field");
-        expect(capacity, nv * nd, "capacity");
-        expect(free_depot_legs, nv, "free_depot_legs");
-        expect(cost_stretch, nv, "cost_stretch");
-        expect(billed_when_loaded, nv, "billed_when_loaded");
-        for (size_t v = 0; v < nv; ++v) {
-            if (start[v] < 0 || end[v] < 0 || static_cast<size_t>(start[v]) >= nloc ||
-                static_cast<size_t>(end[v]) >= nloc)
-                throw std::invalid_argument("depot out of range");
-            if (vehicle_type[v] < 0 || vehicle_type[v] >= 64)
-                throw std::invalid_argument("vehicle type out of range");
-        }
-        in_.nloc = static_cast<int>(nloc);
+        in_.nloc = static_cast<int>(time_.size());
         in_.time = time_.data();
         in_.distance = distance_.data();
         in_.ndim = ndim;
-        in_.vtype = std::move(vehicle_type);
-        in_.start = std::move(start);
-        in_.end = std::move(end);
-        in_.shift_early = std::move(shift_early);
-        in_.shift_late = std::move(shift_late);
-        in_.max_duration = std::move(max_duration);
-        in_.cost_distance = std::move(cost_distance);
-        in_.cost_time = std::move(cost_time);
-        in_.cost_fixed = std::move(cost_fixed);
-        in_.capacity = std::move(capacity);
-        in_.front_seats = std::move(front_seats);
-        in_.max_vehicles = max_vehicles;
-        in_.cost_pickup = std::move(cost_pickup);
-        in_.cost_transit = std::move(cost_transit);
-        in_.free_depot = std::move(free_depot_legs);
-        in_.cost_stretch = std::move(cost_stretch);
-        in_.loaded_only = std::move(billed_when_loaded);
+        fleet.install(in_);
         in_.classify();  // no requests yet: vehicles alike in every field share a class
         day_ = std::make_unique<samfard::LiveDay>(in_);
     }
@@ -372,39 +395,23 @@ private:
 
 NB_MODULE(_engine, m) {
     m.doc() = "Samfard's dial-a-ride engine (C++): ALNS over routes with exact scheduling.";
+    nb::class_<Fleet>(m, "Fleet")
+        .def("__init__", [](Fleet* self, const nb::kwargs& fields) { new (self) Fleet(fields); });
     nb::class_<Model>(m, "Model")
         .def(nb::init<nb::object, nb::object, int, std::vector<int>, std::vector<double>, std::vector<double>,
                       std::vector<double>, std::vector<int>, std::vector<double>, std::vector<uint8_t>,
-                      std::vector<uint8_t>, std::vector<uint64_t>, std::vector<int>,
-                      std::vector<int>, std::vector<int>, std::vector<double>, std::vector<double>, std::vector<double>,
-                      std::vector<double>, std::vector<double>, std::vector<double>,
-                      std::vector<int>, std::vector<int>, int, std::vector<double>,
-                      std::vector<double>, std::vector<uint8_t>, std::vector<double>,
-                      std::vector<uint8_t>>(),
+                      std::vector<uint8_t>, std::vector<uint64_t>, const Fleet&>(),
              "time"_a, "distance"_a, "ndim"_a, "node_location"_a, "node_early"_a,
              "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
-             "front_seat"_a, "allowed"_a, "vehicle_type"_a, "start"_a, "end"_a, "shift_early"_a,
-             "shift_late"_a, "max_duration"_a, "cost_distance"_a, "cost_time"_a,
-             "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a,
-             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a, "cost_stretch"_a,
-             "billed_when_loaded"_a)
+             "front_seat"_a, "allowed"_a, "fleet"_a)
         .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
              "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60,
              "cpu_clock"_a = false, "threads"_a = 1)
         .def("evaluate", &Model::evaluate, "vehicle"_a, "nodes"_a)
         .def("insert", &Model::insert, "vehicle"_a, "nodes"_a, "request"_a);
     nb::class_<Live>(m, "Live")
-        .def(nb::init<nb::object, nb::object, int, std::vector<int>, std::vector<int>, std::vector<int>,
-                      std::vector<double>, std::vector<double>, std::vector<double>,
-                      std::vector<double>, std::vector<double>, std::vector<double>,
-                      std::vector<int>, std::vector<int>, int, std::vector<double>,
-                      std::vector<double>, std::vector<uint8_t>, std::vector<double>,
-                      std::vector<uint8_t>>(),
-             "time"_a, "distance"_a, "ndim"_a, "vehicle_type"_a, "start"_a, "end"_a,
-             "shift_early"_a, "shift_late"_a, "max_duration"_a, "cost_distance"_a,
-             "cost_time"_a, "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a,
-             "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a, "cost_stretch"_a,
-             "billed_when_loaded"_a)
+        .def(nb::init<nb::object, nb::object, int, const Fleet&>(), "time"_a, "distance"_a,
+             "ndim"_a, "fleet"_a)
         .def("set_requests", &Live::set_requests, "index"_a, "node_location"_a, "node_early"_a,
              "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
              "front_seat"_a, "allowed"_a)
