@@ -99,7 +99,7 @@ def parse_price_list(raw: Mapping[str, Any]) -> PriceList:
         if not isinstance(entry, Mapping):
             raise InputError(f"{where}: each price must be a table", field="prices")
         try:
-            kind = GoodsKind(entry.get("kind"))
+            kind = GoodsKind(str(entry.get("kind")))
         except ValueError:
             raise InputError(
                 f"{where}: kind must be parcel or aid, got {entry.get('kind')!r}", field="kind"

@@ -114,9 +114,15 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_stop_consignment_id"), ["consignment_id"])
         batch_op.create_check_constraint("leg_or_consignment", LEG_OR_CONSIGNMENT)
+    with op.batch_alter_table("stop_event", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("consignment_id", sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_stop_event_consignment_id"), ["consignment_id"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("stop_event", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_stop_event_consignment_id"))
+        batch_op.drop_column("consignment_id")
     op.execute("DELETE FROM stop WHERE consignment_id IS NOT NULL")
     with op.batch_alter_table("stop", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_stop_leg_or_consignment"), type_="check")

@@ -23,6 +23,7 @@ class Model:
         max_ride: Sequence[float],
         ride_alone: Sequence[int],
         front_seat: Sequence[int],
+        goods: Sequence[int],
         allowed: Sequence[int],
         vehicle_type: Sequence[int],
         start: Sequence[int],
@@ -96,6 +97,7 @@ class Live:
         max_ride: Sequence[float],
         ride_alone: Sequence[int],
         front_seat: Sequence[int],
+        goods: Sequence[int],
         allowed: Sequence[int],
     ) -> None: ...
     def set_route(self, vehicle: int, nodes: Sequence[int]) -> bool: ...

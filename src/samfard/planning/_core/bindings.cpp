@@ -88,7 +88,7 @@ public:
           std::vector<double> node_early, std::vector<double> node_late,
           std::vector<double> node_service, std::vector<int> load, std::vector<double> max_ride,
           std::vector<uint8_t> ride_alone, std::vector<uint8_t> front_seat,
-          std::vector<uint64_t> allowed, std::vector<int> vehicle_type, std::vector<int> start,
+          std::vector<uint8_t> goods, std::vector<uint64_t> allowed, std::vector<int> vehicle_type, std::vector<int> start,
           std::vector<int> end,
           std::vector<double> shift_early, std::vector<double> shift_late,
           std::vector<double> max_duration, std::vector<double> cost_distance,
@@ -109,6 +109,7 @@ public:
         expect(load, nr * nd, "load");
         expect(ride_alone, nr, "ride_alone");
         expect(front_seat, nr, "front_seat");
+        expect(goods, nr, "goods");
         expect(allowed, nr, "allowed");
         for (auto* x : {&end, &front_seats, &vehicle_type}) expect(*x, nv, "vehicle field");
         for (auto* x : {&shift_early, &shift_late, &max_duration, &cost_distance, &cost_time,
@@ -138,6 +139,7 @@ public:
         in_.max_ride = std::move(max_ride);
         in_.alone = std::move(ride_alone);
         in_.front = std::move(front_seat);
+        in_.goods = std::move(goods);
         in_.allowed = std::move(allowed);
         in_.vtype = std::move(vehicle_type);
         in_.start = std::move(start);
@@ -320,7 +322,8 @@ public:
                       const std::vector<double>& node_early, const std::vector<double>& node_late,
                       const std::vector<double>& node_service, const std::vector<int>& load,
                       const std::vector<double>& max_ride, const std::vector<uint8_t>& ride_alone,
-                      const std::vector<uint8_t>& front_seat, const std::vector<uint64_t>& allowed) {
+                      const std::vector<uint8_t>& front_seat, const std::vector<uint8_t>& goods,
+                      const std::vector<uint64_t>& allowed) {
         const size_t n = index.size(), nd = static_cast<size_t>(in_.ndim);
         expect(node_location, 2 * n, "node_location");
         expect(node_early, 2 * n, "node_early");
@@ -330,6 +333,7 @@ public:
         expect(max_ride, n, "max_ride");
         expect(ride_alone, n, "ride_alone");
         expect(front_seat, n, "front_seat");
+        expect(goods, n, "goods");
         expect(allowed, n, "allowed");
         for (size_t k = 0; k < n; ++k) {
             if (index[k] < 0) throw std::invalid_argument("request index out of range");
@@ -341,7 +345,8 @@ public:
         for (size_t k = 0; k < n; ++k)
             day_->set_request(index[k], &node_location[2 * k], &node_early[2 * k],
                               &node_late[2 * k], &node_service[2 * k], &load[k * nd],
-                              max_ride[k], ride_alone[k], front_seat[k], allowed[k]);
+                              max_ride[k], ride_alone[k], front_seat[k], goods[k],
+                              allowed[k]);
     }
 
     bool set_route(int vehicle, const std::vector<int>& nodes) {
@@ -375,7 +380,7 @@ NB_MODULE(_engine, m) {
     nb::class_<Model>(m, "Model")
         .def(nb::init<nb::object, nb::object, int, std::vector<int>, std::vector<double>, std::vector<double>,
                       std::vector<double>, std::vector<int>, std::vector<double>, std::vector<uint8_t>,
-                      std::vector<uint8_t>, std::vector<uint64_t>, std::vector<int>,
+                      std::vector<uint8_t>, std::vector<uint8_t>, std::vector<uint64_t>, std::vector<int>,
                       std::vector<int>, std::vector<int>, std::vector<double>, std::vector<double>, std::vector<double>,
                       std::vector<double>, std::vector<double>, std::vector<double>,
                       std::vector<int>, std::vector<int>, int, std::vector<double>,
@@ -383,7 +388,7 @@ NB_MODULE(_engine, m) {
                       std::vector<uint8_t>>(),
              "time"_a, "distance"_a, "ndim"_a, "node_location"_a, "node_early"_a,
              "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
-             "front_seat"_a, "allowed"_a, "vehicle_type"_a, "start"_a, "end"_a, "shift_early"_a,
+             "front_seat"_a, "goods"_a, "allowed"_a, "vehicle_type"_a, "start"_a, "end"_a, "shift_early"_a,
              "shift_late"_a, "max_duration"_a, "cost_distance"_a, "cost_time"_a,
              "cost_fixed"_a, "capacity"_a, "front_seats"_a, "max_vehicles"_a,
              "cost_pickup"_a, "cost_transit"_a, "free_depot_legs"_a, "cost_stretch"_a,
@@ -407,7 +412,7 @@ NB_MODULE(_engine, m) {
              "billed_when_loaded"_a)
         .def("set_requests", &Live::set_requests, "index"_a, "node_location"_a, "node_early"_a,
              "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
-             "front_seat"_a, "allowed"_a)
+             "front_seat"_a, "goods"_a, "allowed"_a)
         .def("set_route", &Live::set_route, "vehicle"_a, "nodes"_a)
         .def("best", &Live::best, "request"_a);
 }
