@@ -127,8 +127,8 @@ def live_day(
         consignments=goods,
     )
     done, no_shows = read_done(session, day, ids)
-    for key, at in goods_done(session, (g.consignment_id for g in goods)).items():
-        done[key] = seconds_of(day, at)
+    loaded = goods_done(session, (g.consignment_id for g in goods))
+    done = {**done, **{key: seconds_of(day, at) for key, at in loaded.items()}}
     routes: dict[str, Route] = {}
     by_vehicle: dict[str, Run] = {}
     requests = {r.id: r for r in day_p.problem.requests}

@@ -26,6 +26,12 @@ class GoodsKind(enum.StrEnum):
     AID = "aid"  # hjälpmedel
 
 
+# Settlement books goods' shares of runs to this cost centre, on an object per kind, so a
+# principal's monthly report shows what its goods cost apart from its travellers.
+GOODS_COST_CENTRE = "GODS"
+GOODS_COST_OBJECT = {GoodsKind.PARCEL: "bussgods", GoodsKind.AID: "hjalpmedel"}
+
+
 @dataclass(frozen=True, slots=True)
 class GoodsPrice:
     kind: GoodsKind

@@ -114,12 +114,44 @@ def upgrade() -> None:
         )
         batch_op.create_index(batch_op.f("ix_stop_consignment_id"), ["consignment_id"])
         batch_op.create_check_constraint("leg_or_consignment", LEG_OR_CONSIGNMENT)
+    op.create_table(
+        "settled_goods",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("goods_key", sa.String(length=64), nullable=False),
+        sa.Column("run_ref", sa.String(length=64), nullable=False),
+        sa.Column("consignment_id", sa.Integer(), nullable=False),
+        sa.Column("principal_code", sa.String(length=16), nullable=False),
+        sa.Column("kind", sa.String(length=8), nullable=False),
+        sa.Column("units", sa.Integer(), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        sa.Column("standalone_ore", sa.Integer(), nullable=False),
+        sa.Column("allocated_ore", sa.Integer(), nullable=False),
+        sa.Column("cost_centre", sa.String(length=16), nullable=False),
+        sa.Column("cost_object", sa.String(length=16), nullable=False),
+        sa.Column("carrier", sa.String(length=120), nullable=False),
+        sa.Column("contract_code", sa.String(length=40), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["run_ref"],
+            ["settled_run.run_ref"],
+            name=op.f("fk_settled_goods_run_ref_settled_run"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_settled_goods")),
+        sa.UniqueConstraint("goods_key", name=op.f("uq_settled_goods_goods_key")),
+    )
+    with op.batch_alter_table("settled_goods", schema=None) as batch_op:
+        for column in ("run_ref", "principal_code", "day"):
+            batch_op.create_index(batch_op.f(f"ix_settled_goods_{column}"), [column], unique=False)
     with op.batch_alter_table("stop_event", schema=None) as batch_op:
         batch_op.add_column(sa.Column("consignment_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_stop_event_consignment_id"), ["consignment_id"])
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("settled_goods", schema=None) as batch_op:
+        for column in ("run_ref", "principal_code", "day"):
+            batch_op.drop_index(batch_op.f(f"ix_settled_goods_{column}"))
+    op.drop_table("settled_goods")
     with op.batch_alter_table("stop_event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_stop_event_consignment_id"))
         batch_op.drop_column("consignment_id")
