@@ -20,6 +20,7 @@ from samfard.dispatch.models import Stop
 from samfard.goods import service as goods_service
 from samfard.goods.models import Consignment
 from samfard.planning.verifier import verify
+from samfard.reports.service import monthly_report
 
 
 def test_goods_are_planned_on_runs_with_passengers_and_the_stored_plan_verifies(
@@ -119,3 +120,17 @@ def test_settlement_splits_shared_runs_between_trips_and_goods_to_the_ore(
         if any(t.run_ref == r.run_ref for t in session.scalars(select(SettledTrip)))
     ]
     assert mixed, "a shared run is split between passengers and goods"
+
+
+def test_the_monthly_report_shows_the_goods_on_their_own_cost_object(session: Session) -> None:
+    planned_day_with_goods(session)
+    settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
+    rows = [r for r in session.scalars(select(SettledGoods)) if r.principal_code == "23"]
+    assert rows
+    report = monthly_report(session=session, actor=SYSTEM, principal="23", year=2026, month=11)
+    lines = {line.label: line.current for line in report.month_lines}
+    label = "Kostnad gods, bussgods (kostnadsställe GODS, objekt bussgods)"
+    assert lines[label] == sum(r.allocated_ore for r in rows)
+    assert lines["Gods till avtalspris"] == sum(r.standalone_ore for r in rows)
+    ytd = {line.label: line.current for line in report.ytd_lines}
+    assert ytd[label] == lines[label]
