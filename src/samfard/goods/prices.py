@@ -138,7 +138,7 @@ def find_price_list(lists: Sequence[PriceList], *, principal: str, day: date) ->
     if not valid:
         raise InputError(
             f"principal {principal} has no goods price list valid on {day}: store one first "
-            "(`samfard goods-prices`, docs/goods.md)",
+            "(`samfard goods-prices load`, docs/goods.md)",
             field="principal",
         )
     return max(valid, key=lambda p: (p.valid_from, p.code))
