@@ -34,8 +34,6 @@ from samfard.dispatch.schemas import ManifestPublic, PlanPublic
 from samfard.dispatch.views import manifest_public, plan_public
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.geo.traveltime import TravelTimeProvider
-from samfard.goods.models import Consignment
-from samfard.goods.schemas import ConsignmentStatus
 from samfard.planning.engine import NOT_INSERTED, Solver
 from samfard.planning.insertion import Insertion, insert
 from samfard.planning.model import Solution, StopKind
@@ -156,7 +154,8 @@ def plan_day(
                 field="date",
             ) from error
         _update_statuses(session, day_p, solution, actor=actor, now=now, version=plan_run.version)
-        _update_goods(session, day_p, solution, now=now)
+        served = {rid for route in solution.routes for rid in route.request_ids()}
+        store.goods_follow_runs(session, day_p, served, now=now)
         changes.announce(session, topic=f"plan:{day.isoformat()}", kind="planned", at=now)
         session.flush()
         return _outcome(plan_run, day_p, solution)
@@ -229,20 +228,6 @@ def _update_statuses(
         else:
             continue
         apply_transition(session, booking, target, actor=actor, now=now, reason=reason)
-
-
-def _update_goods(session: Session, day: DayProblem, solution: Solution, *, now: datetime) -> None:
-    """Goods follow the runs as bookings do: planned when on a run of the new plan, booked
-    again when it left them out (they are then on its unserved list)."""
-    served = {rid for route in solution.routes for rid in route.request_ids()}
-    ids = {g.consignment_id: rid for rid, g in day.consignments.items()}
-    if not ids:
-        return
-    for row in session.scalars(select(Consignment).where(Consignment.id.in_(list(ids)))):
-        target = ConsignmentStatus.PLANNED if ids[row.id] in served else ConsignmentStatus.BOOKED
-        if row.status != target.value:
-            row.status = target.value
-            row.updated_at = now
 
 
 def _outcome(plan_run: PlanRun, day: DayProblem, solution: Solution) -> PlanOutcome:

@@ -341,10 +341,29 @@ def pickup_tolerance_s(leg: LegInput, default_min: int) -> float:
 
 def unserved_rows(day: DayProblem, solution: Solution) -> list[dict[str, Any]]:
     reasons = [*day.rejected, *((u.request_id, u.reason) for u in solution.unserved)]
-    return [_unserved_row(day, rid, reason) for rid, reason in reasons]
+    return [unserved_row(day, rid, reason) for rid, reason in reasons]
 
 
-def _unserved_row(day: DayProblem, rid: str, reason: str) -> dict[str, Any]:
+def goods_follow_runs(
+    session: Session, day: DayProblem, served: set[str], *, now: datetime
+) -> None:
+    """Goods follow the runs as bookings do: planned when on a run, booked again when the
+    plan left them out (they are then on its unserved list). Goods already picked up or
+    delivered keep their state."""
+    ids = {g.consignment_id: rid for rid, g in day.consignments.items()}
+    if not ids:
+        return
+    for row in session.scalars(select(Consignment).where(Consignment.id.in_(sorted(ids)))):
+        if row.status not in GOODS_PLANNABLE:
+            continue
+        target = ConsignmentStatus.PLANNED if ids[row.id] in served else ConsignmentStatus.BOOKED
+        if row.status != target.value:
+            row.status = target.value
+            row.updated_at = now
+
+
+def unserved_row(day: DayProblem, rid: str, reason: str) -> dict[str, Any]:
+    """A plan's unserved-list row: the leg's booking and seq, or the consignment."""
     goods = day.consignments.get(rid)
     if goods is not None:
         return {"request_id": rid, "consignment_id": goods.consignment_id, "reason": reason}
