@@ -100,7 +100,7 @@ def goods_page(
     datum: Annotated[date | None, Query()] = None,
     klart: Annotated[str | None, Query(max_length=120)] = None,
 ) -> Response:
-    """The day's goods (tomorrow unless `datum` names a day) and the booking form."""
+    """The day's goods (today unless `datum` names a day) and the booking form."""
     day = datum or now.astimezone(STOCKHOLM).date()
     return _page(request, session, actor, now, day, done=klart)
 
