@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, time
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
 
 from samfard.booking.schemas import Location
 from samfard.errors import DomainError
@@ -154,34 +153,29 @@ def parse_form(form: GoodsForm, errors: FormErrors) -> ConsignmentCreate | None:
         )
     except ValidationError as error:
         for problem in error.errors():
-            errors.add(*_validation_sv(problem))
+            loc = problem.get("loc", ())
+            errors.add(
+                FIELD_OF.get(str(loc[0]) if loc else "", "huvudman"), "Kontrollera uppgiften"
+            )
         return None
 
 
-# The schema's own checks of the whole form, by the start of their English message.
-WHOLE_FORM = (
+# The service's checks across fields, by the start of their English message (the API's).
+ACROSS_FIELDS = (
     ("pickup_until is before", "hamtas-till", "Hämtningens sista tid ligger före dess första"),
     ("dropoff_until is before", "lamnas-till", "Lämningens sista tid ligger före dess första"),
-    (
-        "the drop-off window ends",
-        "lamnas-till",
-        "Lämningen måste sluta efter att hämtningen börjar",
-    ),
+    ("the drop-off window ends", "lamnas-till", "Lämningen måste sluta efter hämtningens början"),
     ("only an aid has", "mottagare", "Bara hjälpmedel har en mottagare; lämna fältet tomt"),
     ("home means the recipient", "mottagare", "Mottagarens hem kräver en mottagare"),
 )
 
 
-def _validation_sv(problem: ErrorDetails) -> tuple[str, str]:
-    """(form field, Swedish message) of one schema refusal."""
-    loc = problem.get("loc", ())
-    if loc and str(loc[0]) in FIELD_OF:
-        return FIELD_OF[str(loc[0])], "Kontrollera uppgiften"
-    message = str(problem.get("msg", ""))
-    for start, field_id, text in WHOLE_FORM:
-        if start in message:
+def refusal_sv(error: DomainError) -> tuple[str, str]:
+    """(form field, Swedish message) of a refusal by the service."""
+    for start, field_id, text in ACROSS_FIELDS:
+        if error.message.startswith(start):
             return field_id, text
-    return "huvudman", "Kontrollera uppgifterna"
+    return FIELD_OF.get(error.field or "", "huvudman"), swedish(error)
 
 
 def swedish(error: DomainError) -> str:

@@ -27,7 +27,7 @@ from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError
 from samfard.geo.models import Place
 from samfard.goods import service
-from samfard.goods.page_form import FIELD_OF, GoodsForm, parse_form, swedish
+from samfard.goods.page_form import GoodsForm, parse_form, refusal_sv, swedish
 from samfard.goods.views import consignments_public
 from samfard.principals.models import Principal
 from samfard.schemas_common import RecordId
@@ -121,7 +121,7 @@ def book_goods(
         try:
             row = service.create_consignment(session=session, data=data, actor=actor, now=now)
         except DomainError as error:
-            errors.add(FIELD_OF.get(error.field or "", "huvudman"), swedish(error))
+            errors.add(*refusal_sv(error))
         else:
             done = quote(f"{row.reference} bokad, pris {row.price_ore // 100} kr")
             return RedirectResponse(

@@ -78,11 +78,39 @@ def _audit(
     )
 
 
+def check_consistent(data: ConsignmentCreate) -> None:
+    """The checks across fields of a booking of goods, each naming the field to fix."""
+    if data.pickup_until < data.pickup_from:
+        raise InputError(
+            "pickup_until is before pickup_from: the pickup window is empty", field="pickup_until"
+        )
+    if data.dropoff_until < data.dropoff_from:
+        raise InputError(
+            "dropoff_until is before dropoff_from: the drop-off window is empty",
+            field="dropoff_until",
+        )
+    if data.dropoff_until <= data.pickup_from:
+        raise InputError(
+            "the drop-off window ends before the pickup window opens", field="dropoff_until"
+        )
+    if data.recipient_traveller_id is not None and data.kind is not GoodsKind.AID:
+        raise InputError(
+            "only an aid has a recipient; leave recipient_traveller_id out",
+            field="recipient_traveller_id",
+        )
+    if (data.pickup.home or data.dropoff.home) and data.recipient_traveller_id is None:
+        raise InputError(
+            "home means the recipient's home: give recipient_traveller_id",
+            field="recipient_traveller_id",
+        )
+
+
 def create_consignment(
     *, session: Session, data: ConsignmentCreate, actor: Actor, now: datetime
 ) -> Consignment:
     """Book a consignment at the ordering principal's contract price of the day."""
     actor.require(P.GOODS_WRITE)
+    check_consistent(data)
     with transaction(session):
         principal = get_principal(session=session, code=data.principal)
         if principal.kind not in ORDERING_KINDS:
