@@ -11,6 +11,7 @@ from samfard.dispatch import live_models as dispatch_live_models
 from samfard.dispatch import models as dispatch_models
 from samfard.dispatch.driver import models as driver_models
 from samfard.geo import models as geo_models
+from samfard.goods import models as goods_models
 from samfard.lines import models as lines_models
 from samfard.notify import models as notify_models
 from samfard.principals import models as principals_models
@@ -30,6 +31,7 @@ __all__ = [
     "dispatch_live_models",
     "dispatch_models",
     "geo_models",
+    "goods_models",
     "lines_models",
     "notify_models",
     "principals_models",

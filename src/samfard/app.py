@@ -29,6 +29,7 @@ from samfard.db import check_migrated, make_engine, make_sessionmaker
 from samfard.dispatch.api import router as dispatch_router
 from samfard.dispatch.live_api import router as live_router
 from samfard.geo.api import router as places_router
+from samfard.goods.api import router as goods_router
 from samfard.lines.api import router as lines_router
 from samfard.logs import keep_personal_data_out_of_logs
 from samfard.principals.api import router as principals_router
@@ -109,6 +110,7 @@ def create_app(
         lines_router,
         travellers_router,
         booking_router,
+        goods_router,
         dispatch_router,
         live_router,
         assessment_router,

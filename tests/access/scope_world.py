@@ -22,12 +22,14 @@ from access_world import CARE_UNIT, MONDAY, PROTECTED, book, sjukresa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import ANNA, NOW, auth, register, token_for
+from helpers import ANNA, NOW, auth, place_id, register, token_for
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
 from samfard.costs.models import SettledRun, SettledTrip
+from samfard.db import transaction
 from samfard.dispatch.models import PlanRun, Run, Stop, Vehicle
+from samfard.goods.price_store import demo_price_lists, store_price_list
 from samfard.timeutil import STOCKHOLM, local
 
 BO = {
@@ -74,6 +76,7 @@ class ScopeWorld:
     vehicles: dict[str, int]
     runs: dict[str, int]  # shared (carrier 1: Anna and Bo), bo (carrier 2), hidden (carrier 1)
     anna_deviation: int  # a deviation about Anna's trip (region 23, carrier 1)
+    hidden_aid: int  # region 23's aid to the protected person's home (a consignment)
 
 
 def _issuer(client: TestClient, admin: str, hsa: str, unit: str, principal: str) -> int:
@@ -327,6 +330,13 @@ def build_scope_world(client: TestClient, session: Session) -> ScopeWorld:
     add_settled_run(session, "s-23-empty", CARRIER_23, date(2026, 9, 7), [])
     add_settled_run(session, "s-22", CARRIER_22, date(2026, 10, 6), ["22"])
     anna_deviation = _deviation(client, desk, anna_booking)
+    with transaction(session):
+        for price_list in demo_price_lists():
+            store_price_list(session, price_list)
+    aid = client.post(
+        "/api/v1/goods", json=aid_body(client, desk, hidden, "23"), headers=auth(desk)
+    )
+    assert aid.status_code == 201, aid.text
     references = tuple(
         str(session.get(Booking, b).reference)  # type: ignore[union-attr]
         for b in (anna_booking, anna_care_booking, hidden_booking)
@@ -351,7 +361,25 @@ def build_scope_world(client: TestClient, session: Session) -> ScopeWorld:
         vehicles=fleet["vehicles"],
         runs=fleet["runs"],
         anna_deviation=anna_deviation,
+        hidden_aid=int(aid.json()["id"]),
     )
+
+
+def aid_body(client: TestClient, token: str, recipient: int, principal: str) -> dict[str, Any]:
+    """An aid (hjälpmedel) from the hospital to the recipient's home on Monday morning."""
+    return {
+        "principal": principal,
+        "kind": "aid",
+        "units": 2,
+        "description": "Rullstol",
+        "recipient_traveller_id": recipient,
+        "pickup": {"place_id": place_id(client, token, "Östersunds sjukhus")},
+        "dropoff": {"home": True},
+        "pickup_from": local(MONDAY, time(9)).isoformat(),
+        "pickup_until": local(MONDAY, time(11)).isoformat(),
+        "dropoff_from": local(MONDAY, time(9)).isoformat(),
+        "dropoff_until": local(MONDAY, time(14)).isoformat(),
+    }
 
 
 def deviation_body(booking_id: int) -> dict[str, Any]:

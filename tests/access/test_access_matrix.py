@@ -32,6 +32,7 @@ from scope_world import (
     CARRIER_23,
     SIDE_22,
     ScopeWorld,
+    aid_body,
     build_scope_world,
     certificate,
     deviation_body,
@@ -208,6 +209,24 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
             "deny",
             path=ids(series_id=lambda w: w.anna_series),
             body=lambda c, w: {"from_date": "2026-11-30", "reason": "probe"},
+        )
+    ],
+    ("POST", "/api/v1/goods"): [
+        Probe("deny", body=lambda c, w: aid_body(c, w.desk, w.hidden, "23")),
+        Probe("deny", body=lambda c, w: aid_body(c, w.desk, w.anna, "23")),
+    ],
+    ("GET", "/api/v1/goods"): [
+        Probe("filter", params=lambda w: {"date": MONDAY.isoformat()}),
+        Probe("deny", params=lambda w: {"date": MONDAY.isoformat(), "principal": "23"}),
+    ],
+    ("GET", "/api/v1/goods/{consignment_id}"): [
+        Probe("deny", path=ids(consignment_id=lambda w: w.hidden_aid))
+    ],
+    ("POST", "/api/v1/goods/{consignment_id}/cancel"): [
+        Probe(
+            "deny",
+            path=ids(consignment_id=lambda w: w.hidden_aid),
+            body=lambda c, w: {"reason": "probe"},
         )
     ],
     ("GET", "/api/v1/plans/{day}"): [Probe("filter", path=DAY)],

@@ -27,6 +27,7 @@ def test_navigation_lists_only_pages_the_role_may_open() -> None:
     assert [i.path for i in nav_for(_actor(Role.OPERATOR))] == [
         "/",
         "/bokning",
+        "/gods",
         "/resenarer",
         "/trafik",
         "/utforare",

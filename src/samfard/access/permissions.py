@@ -31,6 +31,8 @@ class Permission(enum.StrEnum):
     ISSUERS_ADMIN = "issuers:admin"
     BOOKINGS_READ = "bookings:read"
     BOOKINGS_WRITE = "bookings:write"
+    GOODS_READ = "goods:read"  # consignments (bussgods, hjälpmedel) of the principals
+    GOODS_WRITE = "goods:write"
     ASSESSMENTS_DECIDE = "assessments:decide"
     PLANS_READ = "plans:read"
     PLANS_WRITE = "plans:write"
@@ -71,6 +73,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.PERMITS_WRITE,
             P.BOOKINGS_READ,
             P.BOOKINGS_WRITE,
+            P.GOODS_READ,
+            P.GOODS_WRITE,
             P.PLANS_READ,
             P.PLANS_WRITE,
             P.RUNS_READ,

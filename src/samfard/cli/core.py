@@ -170,6 +170,7 @@ def _load_into_database(*, day: date, seed: int, trips: int) -> int:
     from samfard.config import get_settings
     from samfard.db import check_migrated, make_engine, make_sessionmaker
     from samfard.demo.generator import generate_day
+    from samfard.demo.goods import load_demo_goods
     from samfard.demo.loader import day_is_loaded, load_day
 
     settings = get_settings()
@@ -180,10 +181,12 @@ def _load_into_database(*, day: date, seed: int, trips: int) -> int:
             print(f"demo data for {day} is already in the database; nothing added")
             return 0
         result = load_day(session=session, demo=generate_day(day, seed=seed, trips=trips))
+        goods = load_demo_goods(session=session, day=day, seed=seed, trips=trips)
     print(
         f"loaded {day}: {result.travellers} travellers, {result.bookings} bookings on the day "
         f"({result.series} of them from dialysis series, which book "
-        f"{result.later_series_bookings} more trips on later days)"
+        f"{result.later_series_bookings} more trips on later days), {goods} consignments "
+        "of goods (parcels and aids)"
     )
     return 0
 

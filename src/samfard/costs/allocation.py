@@ -13,6 +13,11 @@ Rounding: the exact shares are rational; each trip first gets the floor of its s
 öre, and the öre left over go one each to the trips with the largest remainders (largest
 remainder method). Ties go to the larger weight, then to the smaller key in string order.
 So shares are deterministic and add up to the run's cost exactly.
+
+Goods (docs/goods.md) on a run share it by the same rule: a consignment's standalone cost
+is its contract price (what its orderer agreed to pay to send it), so passengers and
+goods each bear the run in proportion to what they would have cost on their own, and the
+trips' and the goods' shares together add up to the run's cost exactly.
 """
 
 from __future__ import annotations
@@ -88,16 +93,31 @@ class PrincipalShare:
 
 
 @dataclass(frozen=True)
+class GoodsShare:
+    """One consignment's part of a run: its contract price and what it bears."""
+
+    goods_id: str
+    principal: str
+    standalone: Ore
+    allocated: Ore
+
+    @property
+    def saving(self) -> Ore:
+        return self.standalone - self.allocated
+
+
+@dataclass(frozen=True)
 class RunAllocation:
     """A run's cost, split to trips and to principals; both splits add up to `cost.total`."""
 
     cost: RunCost
     trips: tuple[TripShare, ...]
     principals: tuple[PrincipalShare, ...]
+    goods: tuple[GoodsShare, ...] = ()
 
     @property
     def standalone(self) -> Ore:
-        return sum(t.standalone for t in self.trips)
+        return sum(t.standalone for t in self.trips) + sum(g.standalone for g in self.goods)
 
     @property
     def saving(self) -> Ore:
@@ -107,7 +127,8 @@ class RunAllocation:
 def allocate_run(
     run: RunFacts, cost: RunCost, standalone: Mapping[str, StandaloneCost | Ore]
 ) -> RunAllocation:
-    """Split a priced run by the standalone costs of its trips (keyed by trip id)."""
+    """Split a priced run by the standalone costs of its trips (keyed by trip id) and the
+    contract prices of its goods."""
     weights: list[tuple[str, int]] = []
     for trip in run.trips:
         if trip.trip_id not in standalone:
@@ -117,19 +138,25 @@ def allocate_run(
             )
         value = standalone[trip.trip_id]
         weights.append((trip.trip_id, value if isinstance(value, int) else value.total))
+    trip_weights = list(weights)
+    weights += [(g.goods_id, g.price) for g in run.goods]
     parts = largest_remainder(cost.total, weights)
     trip_shares = tuple(
         TripShare(t.trip_id, t.principal, t.service, t.passengers, w, parts[t.trip_id])
-        for t, (_, w) in zip(run.trips, weights, strict=True)
+        for t, (_, w) in zip(run.trips, trip_weights, strict=True)
+    )
+    goods_shares = tuple(
+        GoodsShare(g.goods_id, g.principal, g.price, parts[g.goods_id]) for g in run.goods
     )
     by_principal: dict[str, tuple[Ore, Ore]] = {}
-    for share in trip_shares:
+    shares: tuple[TripShare | GoodsShare, ...] = (*trip_shares, *goods_shares)
+    for share in shares:
         alone, borne = by_principal.get(share.principal, (0, 0))
         by_principal[share.principal] = (alone + share.standalone, borne + share.allocated)
     principals = tuple(
         PrincipalShare(code, alone, borne) for code, (alone, borne) in sorted(by_principal.items())
     )
-    return RunAllocation(cost, trip_shares, principals)
+    return RunAllocation(cost, trip_shares, principals, goods_shares)
 
 
 def settle_run(contract: Contract, run: RunFacts) -> RunAllocation:

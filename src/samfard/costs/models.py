@@ -120,6 +120,35 @@ class SettledTrip(Base):
     cost_object: Mapped[str | None] = mapped_column(String(16))
 
 
+class SettledGoods(Base):
+    """Settled goods: one consignment's share of its run, booked to its ordering principal
+    on a cost object of its own (goods.prices.GOODS_COST_CENTRE, object by kind), so the
+    monthly report shows goods apart from the passengers' services.
+
+    A run's cost is split between its trips and its goods together: the settled_trip and
+    settled_goods shares of a run add up to its total.
+    """
+
+    __tablename__ = "settled_goods"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goods_key: Mapped[str] = mapped_column(String(64), unique=True)  # "g<consignment id>"
+    run_ref: Mapped[str] = mapped_column(
+        ForeignKey("settled_run.run_ref", ondelete="CASCADE"), index=True
+    )
+    consignment_id: Mapped[int] = mapped_column(Integer)
+    principal_code: Mapped[str] = mapped_column(String(16), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # parcel | aid
+    units: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    standalone_ore: Mapped[int] = mapped_column(Integer)  # the contract price
+    allocated_ore: Mapped[int] = mapped_column(Integer)
+    cost_centre: Mapped[str] = mapped_column(String(16))
+    cost_object: Mapped[str] = mapped_column(String(16))
+    carrier: Mapped[str] = mapped_column(String(120))
+    contract_code: Mapped[str] = mapped_column(String(40))
+
+
 class CarrierPenalty(Base):
     """Penalty (vite) charged to a carrier for an upheld deviation, per its contract's terms.
 

@@ -75,6 +75,24 @@ class TripFacts:
 
 
 @dataclass(frozen=True)
+class GoodsFacts:
+    """A consignment of goods on board a run (docs/goods.md): its payer and its contract
+    price, which is its standalone cost: what the orderer agreed to pay to send it, so
+    goods share a run with passengers by the same rule as passengers share it."""
+
+    goods_id: str
+    principal: str
+    price: Ore
+
+    def __post_init__(self) -> None:
+        if self.price < 0:
+            raise InputError(
+                f"goods {self.goods_id}: price must be zero or more öre, got {self.price}",
+                field="price",
+            )
+
+
+@dataclass(frozen=True)
 class RunFacts:
     """A run (körning): one vehicle's tour with the trips it carried.
 
@@ -98,6 +116,7 @@ class RunFacts:
     vehicle_day_share: Decimal = Decimal(1)
     idle_minutes: Decimal = Decimal(0)
     empty_km: Decimal = Decimal(0)
+    goods: tuple[GoodsFacts, ...] = ()
 
     def __post_init__(self) -> None:
         where = f"run {self.run_id}"
@@ -119,11 +138,11 @@ class RunFacts:
                 f"{where}: vehicle_day_share must be between 0 and 1, got {self.vehicle_day_share}",
                 field="vehicle_day_share",
             )
-        if not self.trips:
-            raise InputError(f"{where}: carries no trip", field="trips")
-        ids = [t.trip_id for t in self.trips]
+        if not self.trips and not self.goods:
+            raise InputError(f"{where}: carries no trip and no goods", field="trips")
+        ids = [t.trip_id for t in self.trips] + [g.goods_id for g in self.goods]
         if len(set(ids)) != len(ids):
-            raise InputError(f"{where}: a trip appears twice on board", field="trips")
+            raise InputError(f"{where}: a trip or goods appears twice on board", field="trips")
         for trip in self.trips:
             if not suitable(self.vehicle_type, trip.needs):
                 needs = ", ".join(sorted(n.value for n in trip.needs))

@@ -38,13 +38,15 @@ from samfard.costs.contracts import (
     validate_contracts,
 )
 from samfard.costs.fee_ledger import FeeLedgerEntry
-from samfard.costs.models import Carrier, ContractRow, SettledRun, SettledTrip
+from samfard.costs.models import Carrier, ContractRow, SettledGoods, SettledRun, SettledTrip
 from samfard.costs.pricing import RunFacts
 from samfard.costs.stored_contracts import load_contracts
 from samfard.costs.stretches import run_facts
 from samfard.db import transaction
 from samfard.dispatch.store import latest_plan, provider_for
 from samfard.errors import InputError, NotFound
+from samfard.goods.models import Consignment
+from samfard.goods.prices import GOODS_COST_CENTRE, GOODS_COST_OBJECT, GoodsKind
 from samfard.timeutil import STOCKHOLM
 
 DEMO_CONTRACTS = Path(__file__).resolve().parent.parent / "data" / "contracts"
@@ -148,6 +150,7 @@ class Settlement:
     trips: int
     cost: int
     standalone: int
+    goods: int = 0  # consignments settled
 
 
 def settled_rows(
@@ -276,7 +279,12 @@ def settle_day(
                 f"no plan is stored for {day}: run `samfard plan --date {day}` first",
                 field="date",
             )
-        leg_ids = {s.leg_id for run in plan.runs for s in run.stops}
+        leg_ids = {s.leg_id for run in plan.runs for s in run.stops if s.leg_id is not None}
+        goods_ids = {s.consignment_id for run in plan.runs for s in run.stops if s.consignment_id}
+        goods = {
+            c.id: c
+            for c in session.scalars(select(Consignment).where(Consignment.id.in_(goods_ids)))
+        }
         legs = {leg.id: leg for leg in session.scalars(select(Leg).where(Leg.id.in_(leg_ids)))}
         bookings = {
             b.id: b
@@ -289,19 +297,30 @@ def settle_day(
         fees = _fees(session, bookings.values())
         run_rows: list[dict[str, Any]] = []
         trip_rows: list[dict[str, Any]] = []
+        goods_rows: list[dict[str, Any]] = []
         cost = standalone = 0
         for run in plan.runs:
-            keys = {f"b{s.booking_id}.{s.leg_seq}": s for s in run.stops if s.kind == "pickup"}
-            dialysis = frozenset(
-                k for k, s in keys.items() if bookings[s.booking_id].purpose == "dialysis"
-            )
+            keys = {
+                f"b{s.booking_id}.{s.leg_seq}": (s, bookings[s.booking_id])
+                for s in run.stops
+                if s.kind == "pickup" and s.booking_id is not None
+            }
+            dialysis = frozenset(k for k, (_, b) in keys.items() if b.purpose == "dialysis")
             contract = find_contract(
                 contracts,
                 carrier=run.vehicle.carrier_name,
                 vehicle_type=VehicleType(run.vehicle.vehicle_type),
                 day=day,
             )
-            priced = run_facts(run, legs, bookings, provider, own_fleet=contract.own_fleet, day=day)
+            priced = run_facts(
+                run,
+                legs,
+                bookings,
+                provider,
+                own_fleet=contract.own_fleet,
+                day=day,
+                goods=goods,
+            )
             for facts in priced:
                 allocation = settle_run(contract, facts)
                 one_run, its_trips = settled_rows(
@@ -312,24 +331,64 @@ def settle_day(
                     now=now,
                     fees=fees,
                     dialysis=dialysis,
-                    legs={k: (s.booking_id, s.leg_seq) for k, s in keys.items()},
-                    pickups={k: (s.planned_at, None) for k, s in keys.items()},
+                    legs={k: (b.id, s.leg_seq or 0) for k, (s, b) in keys.items()},
+                    pickups={k: (s.planned_at, None) for k, (s, _) in keys.items()},
                     cost_objects={
                         k: found
-                        for k, s in keys.items()
-                        if (found := _cost_object(bookings[s.booking_id])) is not None
+                        for k, (_, b) in keys.items()
+                        if (found := _cost_object(b)) is not None
                     },
                 )
                 run_rows.append(one_run)
                 trip_rows += its_trips
+                goods_rows += goods_settled_rows(facts, allocation, goods, carrier=contract.carrier)
                 cost += allocation.cost.total
                 standalone += allocation.standalone
         old_runs = select(SettledRun.run_ref).where(
             SettledRun.day == day, SettledRun.source == "plan"
         )
         session.execute(delete(SettledTrip).where(SettledTrip.run_ref.in_(old_runs)))
+        session.execute(delete(SettledGoods).where(SettledGoods.run_ref.in_(old_runs)))
         session.execute(
             delete(SettledRun).where(SettledRun.day == day, SettledRun.source == "plan")
         )
         insert_settled(session, run_rows, trip_rows)
-    return Settlement(day, plan.version, len(run_rows), len(trip_rows), cost, standalone)
+        if goods_rows:
+            session.execute(insert(SettledGoods), goods_rows)
+    return Settlement(
+        day, plan.version, len(run_rows), len(trip_rows), cost, standalone, len(goods_rows)
+    )
+
+
+def goods_settled_rows(
+    facts: RunFacts,
+    allocation: RunAllocation,
+    goods: Mapping[int, Consignment],
+    *,
+    carrier: str,
+) -> list[dict[str, Any]]:
+    """The settled_goods rows of a priced run: each consignment's share, booked to its
+    ordering principal on the goods cost centre, object by kind."""
+    shares = {g.goods_id: g for g in allocation.goods}
+    rows = []
+    for carried in facts.goods:
+        consignment = goods[int(carried.goods_id.removeprefix("g"))]
+        share = shares[carried.goods_id]
+        rows.append(
+            {
+                "goods_key": carried.goods_id,
+                "run_ref": facts.run_id,
+                "consignment_id": consignment.id,
+                "principal_code": consignment.principal_code,
+                "kind": consignment.kind,
+                "units": consignment.units,
+                "day": consignment.service_date,
+                "standalone_ore": share.standalone,
+                "allocated_ore": share.allocated,
+                "cost_centre": GOODS_COST_CENTRE,
+                "cost_object": GOODS_COST_OBJECT[GoodsKind(consignment.kind)],
+                "carrier": carrier,
+                "contract_code": allocation.cost.contract_code,
+            }
+        )
+    return rows

@@ -10,6 +10,10 @@ the arrival, nobody idles outside the hospital with a traveller on board). A tri
 `boarding_minutes` is its own pickup and drop-off time, so a stretch carrying one trip has
 exactly the facts of that trip driven alone, and saves exactly nothing.
 
+Goods (docs/goods.md) on board make a stretch as passengers do (the vehicle carries
+them, the carrier bills it); each consignment rides along as `GoodsFacts` at its contract
+price, and loading or unloading it takes the planner's goods service time.
+
 The own fleet (egen regi) pays its driver for the whole shift and drives the empty legs
 too: a vehicle's paid shift minutes not spent in a stretch, and its km without
 passengers, are shared evenly by its stretches (`idle_minutes`, `empty_km`), as is the
@@ -27,10 +31,11 @@ from decimal import Decimal
 from samfard.booking.models import Booking, Leg
 from samfard.costs.allocation import largest_remainder
 from samfard.costs.contracts import Need, VehicleType
-from samfard.costs.pricing import RunFacts, TripFacts
+from samfard.costs.pricing import GoodsFacts, RunFacts, TripFacts
 from samfard.dispatch.models import Run, Stop
-from samfard.dispatch.problem_builder import PlanningDefaults, service_seconds
+from samfard.dispatch.problem_builder import PlanningDefaults, goods_request_id, service_seconds
 from samfard.geo.traveltime import Point, TravelTimeProvider
+from samfard.goods.models import Consignment
 from samfard.timeutil import local
 
 CENTI = Decimal("0.01")
@@ -57,30 +62,77 @@ def segments(stops: Sequence[Stop]) -> list[list[Stop]]:
     return [part for part in parts if any(s.kind == "pickup" for s in part)]
 
 
-def _where(stop: Stop, leg: Leg) -> Point:
-    if stop.kind == "pickup":
+def _leg_point(leg: Leg, *, pickup: bool) -> Point:
+    if pickup:
         return Point(leg.origin_lat, leg.origin_lon)
     return Point(leg.destination_lat, leg.destination_lon)
+
+
+def _goods_point(goods: Consignment, *, pickup: bool) -> Point:
+    if pickup:
+        return Point(goods.pickup_lat, goods.pickup_lon)
+    return Point(goods.dropoff_lat, goods.dropoff_lon)
+
+
+class Carried:
+    """What the stops of one plan carry: the legs and bookings of passengers' stops and
+    the consignments of goods stops, read once per settled day."""
+
+    def __init__(
+        self,
+        legs: Mapping[int, Leg],
+        bookings: Mapping[int, Booking],
+        goods: Mapping[int, Consignment] | None = None,
+    ) -> None:
+        self.legs, self.bookings, self.goods = legs, bookings, goods or {}
+
+    def where(self, stop: Stop) -> Point:
+        """Where the vehicle is at the stop."""
+        pickup = stop.kind == "pickup"
+        if stop.consignment_id is not None:
+            return _goods_point(self.goods[stop.consignment_id], pickup=pickup)
+        return _leg_point(self.leg(stop), pickup=pickup)
+
+    def end(self, stop: Stop) -> Point:
+        """Where what is picked up at `stop` is dropped off (its direct route's end)."""
+        if stop.consignment_id is not None:
+            return _goods_point(self.goods[stop.consignment_id], pickup=False)
+        return _leg_point(self.leg(stop), pickup=False)
+
+    def service_minutes(self, stop: Stop, defaults: PlanningDefaults) -> Decimal:
+        if stop.consignment_id is not None:
+            return minutes(defaults.service_goods_min * 60)
+        return minutes(service_seconds(self.booking(stop).needs or (), defaults))
+
+    def leg(self, stop: Stop) -> Leg:
+        assert stop.leg_id is not None  # a passenger's stop carries its leg
+        return self.legs[stop.leg_id]
+
+    def booking(self, stop: Stop) -> Booking:
+        assert stop.booking_id is not None  # a passenger's stop carries its booking
+        return self.bookings[stop.booking_id]
+
+
+def _same_load(a: Stop, b: Stop) -> bool:
+    """Whether two stops pick up and drop off the same leg or consignment."""
+    if a.consignment_id is not None:
+        return a.consignment_id == b.consignment_id
+    return a.leg_id is not None and a.leg_id == b.leg_id
 
 
 def _stretch(
     run: Run,
     number: int,
     stretch: Sequence[Stop],
-    legs: Mapping[int, Leg],
-    bookings: Mapping[int, Booking],
+    carried: Carried,
     provider: TravelTimeProvider,
     defaults: PlanningDefaults,
 ) -> RunFacts:
-    points = [_where(stop, legs[stop.leg_id]) for stop in stretch]
+    points = [carried.where(stop) for stop in stretch]
     pickups = [(i, s) for i, s in enumerate(stretch) if s.kind == "pickup"]
-    ends = [
-        Point(legs[s.leg_id].destination_lat, legs[s.leg_id].destination_lon) for _, s in pickups
-    ]
+    ends = [carried.end(s) for _, s in pickups]
     matrix = provider.matrix(points + ends)
-    service = [
-        minutes(service_seconds(bookings[s.booking_id].needs or (), defaults)) for s in stretch
-    ]
+    service = [carried.service_minutes(s, defaults) for s in stretch]
     driving = [minutes(matrix.duration(i, i + 1)) for i in range(len(stretch) - 1)]
     # Timed as driven, in minutes after the first pickup: wait only for a pickup's time.
     clock = service[0]
@@ -94,11 +146,20 @@ def _stretch(
         waited += begin - arrive
         clock = begin + service[k]
     trips = []
+    goods = []
     for n, (i, stop) in enumerate(pickups):
-        booking = bookings[stop.booking_id]
-        drop = next(
-            k for k, s in enumerate(stretch) if s.kind == "dropoff" and s.leg_id == stop.leg_id
-        )
+        if stop.consignment_id is not None:
+            consignment = carried.goods[stop.consignment_id]
+            goods.append(
+                GoodsFacts(
+                    goods_request_id(consignment.id),
+                    consignment.principal_code,
+                    consignment.price_ore,
+                )
+            )
+            continue
+        booking = carried.booking(stop)
+        drop = next(k for k, s in enumerate(stretch) if s.kind == "dropoff" and _same_load(s, stop))
         trips.append(
             TripFacts(
                 trip_id=f"b{stop.booking_id}.{stop.leg_seq}",
@@ -122,6 +183,7 @@ def _stretch(
         driving_minutes=sum(driving, Decimal(0)),
         waiting_minutes=sum(service, Decimal(0)) + waited,
         trips=tuple(trips),
+        goods=tuple(goods),
     )
 
 
@@ -133,10 +195,16 @@ def shift_minutes(run: Run, day: date) -> Decimal:
     return minutes(max(shift, route).total_seconds())
 
 
-def route_km(run: Run, legs: Mapping[int, Leg], provider: TravelTimeProvider) -> Decimal:
+def route_km(
+    run: Run,
+    legs: Mapping[int, Leg],
+    provider: TravelTimeProvider,
+    goods: Mapping[int, Consignment] | None = None,
+) -> Decimal:
     """Km the vehicle drives on its whole route, depot to depot."""
+    carried = Carried(legs, {}, goods)
     depot = Point(run.vehicle.depot_lat, run.vehicle.depot_lon)
-    points = [depot, *(_where(stop, legs[stop.leg_id]) for stop in run.stops), depot]
+    points = [depot, *(carried.where(stop) for stop in run.stops), depot]
     matrix = provider.matrix(points)
     return Decimal(sum(matrix.distance(i, i + 1) for i in range(len(points) - 1))) / 1000
 
@@ -155,6 +223,7 @@ def run_facts(
     own_fleet: bool = False,
     day: date | None = None,
     defaults: PlanningDefaults | None = None,
+    goods: Mapping[int, Consignment] | None = None,
 ) -> list[RunFacts]:
     """A stored vehicle run's priced runs: one per stretch with passengers on board.
 
@@ -162,8 +231,9 @@ def run_facts(
     shift's idle paid minutes, its empty km and the vehicle-day evenly.
     """
     defaults = defaults or PlanningDefaults()
+    carried = Carried(legs, bookings, goods)
     stretches = [
-        _stretch(run, k + 1, part, legs, bookings, provider, defaults)
+        _stretch(run, k + 1, part, carried, provider, defaults)
         for k, part in enumerate(segments(run.stops))
     ]
     if not own_fleet or not stretches:
@@ -171,7 +241,9 @@ def run_facts(
     service_day = day or run.start_at.date()
     busy = sum((f.driving_minutes + f.waiting_minutes for f in stretches), Decimal(0))
     idle = max(Decimal(0), shift_minutes(run, service_day) - busy)
-    empty = max(Decimal(0), route_km(run, legs, provider) - sum(f.driven_km for f in stretches))
+    empty = max(
+        Decimal(0), route_km(run, legs, provider, goods) - sum(f.driven_km for f in stretches)
+    )
     n = len(stretches)
     idle_parts = _even(int((idle * 100).to_integral_value()), n)
     empty_parts = _even(int((empty * 1000).to_integral_value()), n)

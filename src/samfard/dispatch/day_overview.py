@@ -28,6 +28,7 @@ from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
 from samfard.dispatch.models import PlanRun, Run, Stop, Vehicle
 from samfard.errors import NotFound
+from samfard.goods.models import Consignment
 from samfard.travellers.models import Traveller
 
 
@@ -140,9 +141,10 @@ def _stops(
     """Stops by run, only for runs carrying at least one of the actor's trips, and the
     travellers whose stops are shown."""
     entitled = actor.has(P.PROTECTED_IDENTITY_READ)
-    rows = session.execute(
+    passengers = session.execute(
         select(
             Stop.run_id,
+            Stop.seq,
             Stop.kind,
             Stop.planned_at,
             Booking.principal_code,
@@ -160,12 +162,14 @@ def _stops(
         .where(Run.plan_run_id == plan_id)
         .order_by(Stop.run_id, Stop.seq)
     )
+    rows = sorted([*passengers, *_goods_stops(session, plan_id)], key=lambda r: (r[0], r[1]))
     by_run: dict[int, list[OverviewStop]] = {}
     carries_mine: set[int] = set()
     shown: dict[int, set[int]] = {}
     covers: dict[str, bool] = {}  # per principal code: 5 000 stops, a handful of codes
     for (
         run_id,
+        _seq,
         kind,
         planned_at,
         principal,
@@ -190,10 +194,45 @@ def _stops(
         stops.append(OverviewStop(kind, planned_at, lat, lon))
         if own:
             carries_mine.add(run_id)
-            shown.setdefault(run_id, set()).add(traveller_id)
+            if traveller_id is not None:
+                shown.setdefault(run_id, set()).add(traveller_id)
     kept = {run_id: stops for run_id, stops in by_run.items() if run_id in carries_mine}
     travellers = {t for run_id in kept for t in shown.get(run_id, ())}
     return kept, travellers
+
+
+def _goods_stops(session: Session, plan_id: int) -> list[tuple[Any, ...]]:
+    """The plan's goods stops in the passengers' row shape: the aid's recipient stands in
+    for the traveller (an end at a public place is never hidden, so it reports no
+    protection), and goods without a recipient name nobody."""
+    rows = session.execute(
+        select(
+            Stop.run_id,
+            Stop.seq,
+            Stop.kind,
+            Stop.planned_at,
+            Consignment.principal_code,
+            Consignment.recipient_traveller_id,
+            Traveller.protected_identity,
+            Consignment.pickup_place_id,
+            Consignment.dropoff_place_id,
+            Consignment.pickup_lat,
+            Consignment.pickup_lon,
+            Consignment.dropoff_lat,
+            Consignment.dropoff_lon,
+        )
+        .join(Run, Stop.run_id == Run.id)
+        .join(Consignment, Stop.consignment_id == Consignment.id)
+        .outerjoin(Traveller, Consignment.recipient_traveller_id == Traveller.id)
+        .where(Run.plan_run_id == plan_id)
+    )
+    shaped: list[tuple[Any, ...]] = []
+    for row in rows:
+        run_id, seq, kind, at, principal, recipient, protected, p_place, d_place = row[:9]
+        public_place = (p_place if kind == "pickup" else d_place) is not None
+        hidden = bool(protected) and not public_place
+        shaped.append((run_id, seq, kind, at, principal, recipient, hidden, *row[9:]))
+    return shaped
 
 
 def _own_unserved(
@@ -201,8 +240,20 @@ def _own_unserved(
 ) -> list[dict[str, Any]]:
     if actor.owns_everything or not rows:
         return rows
-    ids = {int(row["booking_id"]) for row in rows}
+    ids = {int(row["booking_id"]) for row in rows if row.get("booking_id") is not None}
+    goods = {int(row["consignment_id"]) for row in rows if row.get("consignment_id") is not None}
     codes: dict[int, str] = dict(
         session.execute(select(Booking.id, Booking.principal_code).where(Booking.id.in_(ids)))
     )
-    return [row for row in rows if actor.covers_principal(codes.get(int(row["booking_id"]), ""))]
+    goods_codes: dict[int, str] = dict(
+        session.execute(
+            select(Consignment.id, Consignment.principal_code).where(Consignment.id.in_(goods))
+        )
+    )
+
+    def principal_of(row: dict[str, Any]) -> str:
+        if row.get("consignment_id") is not None:
+            return goods_codes.get(int(row["consignment_id"]), "")
+        return codes.get(int(row["booking_id"]), "")
+
+    return [row for row in rows if actor.covers_principal(principal_of(row))]

@@ -192,7 +192,7 @@ def _span(day: date, plan: DayOverview) -> tuple[datetime, datetime]:
 def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[UnplannedLeg, ...]:
     """The plan's unserved legs with their booking reference, time and addresses; the
     addresses of travellers with a protected identity are masked as in the plan."""
-    ids = {row["booking_id"] for row in plan.unserved}
+    ids = {row["booking_id"] for row in plan.unserved if row.get("booking_id") is not None}
     if not ids:
         return ()
     bookings = {b.id: b for b in session.scalars(select(Booking).where(Booking.id.in_(ids)))}
@@ -206,8 +206,8 @@ def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[Unpla
     hidden = {t.id for t in travellers if not can_see_identity(t, actor)}
     rows = []
     for row in plan.unserved:
-        booking = bookings.get(row["booking_id"])
-        leg = legs.get((row["booking_id"], row["leg_seq"]))
+        booking = bookings.get(row.get("booking_id") or 0)
+        leg = legs.get((row.get("booking_id") or 0, row.get("leg_seq") or 0))
         if booking is None or leg is None:
             continue
         masked = booking.traveller_id in hidden
@@ -228,13 +228,14 @@ def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[Unpla
 
 @dataclass(frozen=True)
 class StopRow:
-    booking_id: int | None  # None: another principal's trip
+    booking_id: int | None  # None: another principal's trip, or goods
     reference: str | None
-    leg_seq: int
+    leg_seq: int | None  # None on a goods stop
     kind: str
     planned_at: datetime
     promised: tuple[datetime, datetime] | None
     address: str
+    goods: str | None = None  # what is loaded or unloaded at a goods stop
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,7 @@ def run_view(*, session: Session, day: date, run_id: int, actor: Actor, now: dat
             if s.promised_from is not None and s.promised_until is not None
             else None,
             address=s.address,
+            goods=s.goods,
         )
         for s in run.stops
     )

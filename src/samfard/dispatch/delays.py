@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from samfard import events
 from samfard.access.actor import Actor
 from samfard.booking.models import Booking
-from samfard.dispatch import alerts, notices
+from samfard.dispatch import alerts, notices, store
 from samfard.dispatch.forecast import (
     at_risk,
     forecast_route,
@@ -35,7 +35,7 @@ from samfard.dispatch.forecast import (
     solution_of_routes,
 )
 from samfard.dispatch.live_models import StopDone
-from samfard.dispatch.live_state import LiveDay, live_day, rid_of
+from samfard.dispatch.live_state import LiveDay, goods_done, live_day, rid_of
 from samfard.dispatch.models import PlanRun, Run, Stop
 from samfard.planning.model import Route, StopKind
 from samfard.planning.model import Stop as PlanStop
@@ -94,6 +94,8 @@ def on_stop_reported(session: Session, event: events.StopReported) -> None:
 
 def _record(session: Session, day: date, run: Run, stop: Stop, status: str, at: datetime) -> None:
     """One row per leg and stop kind: the first report's time, the last report's status."""
+    if stop.booking_id is None or stop.leg_seq is None:
+        return  # goods stops are read from the driver's log (live_state.goods_done)
     row = session.scalar(
         select(StopDone).where(
             StopDone.booking_id == stop.booking_id,
@@ -125,6 +127,8 @@ def _flag_broken_on_arrival(
     foresaw it, the controller hears it now."""
     if stop.promised_until is None or (at - stop.promised_until).total_seconds() <= LATE_S:
         return
+    if stop.booking_id is None or stop.leg_seq is None:
+        return  # goods are promised nothing: their windows are the orderer's
     subject = rid_of(stop.booking_id, stop.leg_seq)
     if alerts.has_alert(session, day=day, subject=subject, kinds=PROMISE_ALERTS):
         return
@@ -207,7 +211,7 @@ def _write_times(live: LiveDay, forecasts: dict[str, Route]) -> None:
         run = live.runs[vid]
         times = {(s.request_id, s.kind.value): s.time for s in route.stops if s.request_id}
         for stop in list(run.stops):
-            key = (rid_of(stop.booking_id, stop.leg_seq), stop.kind)
+            key = (store.request_id_of(stop), stop.kind)
             if key in times:
                 stop.planned_at = live.day.at(times[key])
             elif key[0] in live.no_shows:
@@ -225,6 +229,9 @@ def _alert_risk(
     now: datetime,
     actor: Actor,
 ) -> None:
+    if rid in live.day.consignments:
+        _alert_goods_risk(session, live, forecasts, rid, now=now)
+        return
     leg_input = live.day.legs[rid]
     at_pickup = kind is ViolationKind.PROMISE
     vid, stop = _stop_of(forecasts, rid, StopKind.PICKUP if at_pickup else StopKind.DROPOFF)
@@ -261,6 +268,27 @@ def _alert_risk(
             notices.new_time(session, booking, expected, actor=actor, at=now)
 
 
+def _alert_goods_risk(
+    session: Session, live: LiveDay, forecasts: dict[str, Route], rid: str, *, now: datetime
+) -> None:
+    """Goods forecast outside their windows: the controller hears it (nobody to notify)."""
+    goods = live.day.consignments[rid]
+    vid, stop = _stop_of(forecasts, rid, StopKind.DROPOFF)
+    run = live.runs[vid]
+    alerts.raise_alert(
+        session,
+        kind="late_arrival",
+        day=live.day.day,
+        subject=rid,
+        run_id=run.id,
+        message=(
+            f"Gods {goods.consignment_id}: beräknad lämning {_clock(live.day.at(stop.time))} "
+            f"med {run.vehicle.code}, senast {_clock(goods.dropoff_until)}."
+        ),
+        at=now,
+    )
+
+
 def _stop_of(forecasts: dict[str, Route], rid: str, kind: StopKind) -> tuple[str, PlanStop]:
     for vid, route in forecasts.items():
         for stop in route.stops:
@@ -275,7 +303,7 @@ def _tell_next_on_the_way(
     """The vehicle leaves a stop: if the next stop is a pickup, its traveller hears that
     the vehicle is on its way and when it is expected."""
     later = [s for s in run.stops if s.seq > stop.seq]
-    if not later or later[0].kind != "pickup":
+    if not later or later[0].kind != "pickup" or later[0].booking_id is None:
         return
     nxt = later[0]
     booking = session.get(Booking, nxt.booking_id)
@@ -287,16 +315,18 @@ def overdue_runs(session: Session, plan_run: PlanRun, now: datetime) -> list[Run
     """Runs with a stop planned before `now` that nobody has reported: late without an
     event saying so."""
     done = {
-        (row.booking_id, row.leg_seq, row.kind)
+        (rid_of(row.booking_id, row.leg_seq), row.kind)
         for row in session.scalars(
             select(StopDone).where(StopDone.service_date == plan_run.service_date)
         )
     }
+    goods = {s.consignment_id for run in plan_run.runs for s in run.stops if s.consignment_id}
+    done |= set(goods_done(session, goods))
     return [
         run
         for run in plan_run.runs
         if any(
-            s.planned_at < now and (s.booking_id, s.leg_seq, s.kind) not in done for s in run.stops
+            s.planned_at < now and (store.request_id_of(s), s.kind) not in done for s in run.stops
         )
     ]
 

@@ -270,7 +270,7 @@ def _require_may_answer(actor: Actor, offer: RunOffer) -> None:
 
 def _assign(session: Session, run: Run, *, actor: Actor, now: datetime) -> None:
     """The carrier has taken the run: its scheduled bookings are assigned."""
-    ids = sorted({s.booking_id for s in run.stops})
+    ids = sorted({s.booking_id for s in run.stops if s.booking_id is not None})
     for booking in session.scalars(select(Booking).where(Booking.id.in_(ids))):
         if booking.status == BookingStatus.SCHEDULED.value:
             apply_transition(

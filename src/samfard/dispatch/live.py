@@ -116,7 +116,8 @@ def _place(
 ) -> tuple[DayProblem, Solution, list[Insertion]] | str:
     """The day's problem, the plan with the booking's legs inserted, and each insertion;
     or the reason they do not fit."""
-    ids = {stop.booking_id for run in plan_run.runs for stop in run.stops} | {booking.id}
+    ids = {s.booking_id for run in plan_run.runs for s in run.stops if s.booking_id is not None}
+    ids.add(booking.id)
     provider = store.provider_for(plan_run.settings.get("osrm_url"))
     bookings = store.read_bookings(session, booking.service_date, ids)
     if booking not in bookings:
@@ -128,6 +129,7 @@ def _place(
         store.read_fleet(session, booking.service_date),
         provider,
         defaults,
+        consignments=store.consignments_on(session, plan_run.runs),  # goods keep their runs
     )
     new_ids = [leg.request_id for leg in legs if leg.booking_id == booking.id]
     for rid, reason in day.rejected:

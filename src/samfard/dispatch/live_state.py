@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, selectinload
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.dispatch import store
+from samfard.dispatch.driver.models import StopEvent
 from samfard.dispatch.forecast import Done
 from samfard.dispatch.live_models import StopDone
 from samfard.dispatch.models import PlanRun, Run
@@ -27,6 +28,7 @@ from samfard.dispatch.problem_builder import (
     DayProblem,
     PlanningDefaults,
     build_problem,
+    goods_request_id,
     seconds_of,
 )
 from samfard.planning.model import Route, StopKind
@@ -48,6 +50,25 @@ class LiveDay:
 
 def rid_of(booking_id: int, leg_seq: int) -> str:
     return f"b{booking_id}.{leg_seq}"
+
+
+def goods_done(session: Session, consignment_ids: Iterable[int]) -> dict[tuple[str, str], datetime]:
+    """When each goods stop of these consignments was first reported (arrived, loaded or
+    unloaded), by (request id, stop kind). Goods have no dispatch summary (StopDone is per
+    booking leg); the driver's event log is read directly, and they have no no-show."""
+    ids = sorted(set(consignment_ids))
+    if not ids:
+        return {}
+    rows = session.scalars(
+        select(StopEvent)
+        .where(StopEvent.consignment_id.in_(ids), StopEvent.stop_kind.is_not(None))
+        .order_by(StopEvent.at_vehicle, StopEvent.id)
+    )
+    found: dict[tuple[str, str], datetime] = {}
+    for row in rows:
+        key = (goods_request_id(row.consignment_id or 0), row.stop_kind or "")
+        found.setdefault(key, row.at_vehicle)
+    return found
 
 
 def read_done(session: Session, day: date, booking_ids: Iterable[int]) -> tuple[Done, set[str]]:
@@ -81,7 +102,9 @@ def live_day(
     `priced` prices vehicles by their contracts as planning does (slower: contracts are
     parsed), for comparing costs; times and feasibility do not depend on it."""
     day = plan_run.service_date
-    ids = {stop.booking_id for run in runs for stop in run.stops} | set(extra_booking_ids)
+    ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
+    ids |= set(extra_booking_ids)
+    goods = store.consignments_on(session, runs)
     bookings = list(
         session.scalars(
             select(Booking)
@@ -95,8 +118,17 @@ def live_day(
         v for v in store.read_fleet(session, day if priced else None) if v.vehicle_id in wanted
     ]
     provider = store.provider_for(plan_run.settings.get("osrm_url"))
-    day_p = build_problem(day, store.leg_inputs(session, bookings), fleet, provider, defaults)
+    day_p = build_problem(
+        day,
+        store.leg_inputs(session, bookings),
+        fleet,
+        provider,
+        defaults,
+        consignments=goods,
+    )
     done, no_shows = read_done(session, day, ids)
+    loaded = goods_done(session, (g.consignment_id for g in goods))
+    done = {**done, **{key: seconds_of(day, at) for key, at in loaded.items()}}
     routes: dict[str, Route] = {}
     by_vehicle: dict[str, Run] = {}
     requests = {r.id: r for r in day_p.problem.requests}
@@ -108,7 +140,7 @@ def live_day(
             continue
         stops = [PlanStop(StopKind.START, vehicle.start_depot, day_p.seconds(run.start_at))]
         for stop in run.stops:
-            rid = rid_of(stop.booking_id, stop.leg_seq)
+            rid = store.request_id_of(stop)
             request = requests.get(rid)
             if request is None:
                 continue  # cancelled or no-show since: its stops leave the run

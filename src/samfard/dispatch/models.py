@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     Float,
     ForeignKey,
@@ -100,18 +101,30 @@ class Run(Base):
 
 
 class Stop(Base):
-    """Stop: a pickup or drop-off of one booking leg on a run (hämtning/lämning)."""
+    """Stop: a pickup or drop-off on a run (hämtning/lämning) of one booking leg or of one
+    consignment of goods, never both (the CHECK constraint `leg_or_consignment`)."""
 
     __tablename__ = "stop"
+    __table_args__ = (
+        CheckConstraint(
+            "(booking_id IS NOT NULL AND leg_id IS NOT NULL AND leg_seq IS NOT NULL "
+            "AND consignment_id IS NULL) OR (booking_id IS NULL AND leg_id IS NULL "
+            "AND leg_seq IS NULL AND consignment_id IS NOT NULL)",
+            name="leg_or_consignment",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("run.id", ondelete="CASCADE"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
-    booking_id: Mapped[int] = mapped_column(
+    booking_id: Mapped[int | None] = mapped_column(
         ForeignKey("booking.id", ondelete="CASCADE"), index=True
     )
-    leg_id: Mapped[int] = mapped_column(ForeignKey("leg.id", ondelete="CASCADE"), index=True)
-    leg_seq: Mapped[int] = mapped_column(Integer)
+    leg_id: Mapped[int | None] = mapped_column(ForeignKey("leg.id", ondelete="CASCADE"), index=True)
+    leg_seq: Mapped[int | None] = mapped_column(Integer)
+    consignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consignment.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(8))  # pickup | dropoff
     planned_at: Mapped[datetime] = mapped_column(UTCDateTime)
     promised_from: Mapped[datetime | None] = mapped_column(UTCDateTime)

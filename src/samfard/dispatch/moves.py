@@ -102,8 +102,8 @@ def move_leg(
                 field="to_run_id",
             )
         runs = [run for run in (source, target) if run is not None]
-        ids = {s.booking_id for run in runs for s in run.stops} | {booking_id}
-        bookings = store.read_bookings(session, day, ids)
+        ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
+        bookings = store.read_bookings(session, day, ids | {booking_id})
         if booking not in bookings:
             raise Conflict(
                 f"booking {booking.reference} is {booking.status} and cannot be planned",
@@ -111,7 +111,12 @@ def move_leg(
             )
         provider = store.provider_for(plan_run.settings.get("osrm_url"))
         day_p = build_problem(
-            day, store.leg_inputs(session, bookings), store.read_fleet(session), provider, defaults
+            day,
+            store.leg_inputs(session, bookings),
+            store.read_fleet(session),
+            provider,
+            defaults,
+            consignments=store.consignments_on(session, runs),  # goods stay on their runs
         )
         if rid not in day_p.legs:
             raise NotFound(f"booking {booking.reference} has no leg {leg_seq}", field="leg_seq")

@@ -5,6 +5,11 @@ provider and the defaults, returns a `DayProblem`. Times in the problem are seco
 local midnight of the service day (elapsed seconds, so a DST change day stays correct);
 `DayProblem.at` and `DayProblem.seconds` convert at the edge.
 
+Goods (docs/goods.md) ride in the same vehicles: when the day has consignments the problem
+gets a fourth load dimension, `goods` (in goods units, 0 for every passenger), each vehicle
+a goods capacity by its type, and each consignment one request with its own pickup and
+drop-off windows, marked `goods` so a ride-alone traveller allows it on board.
+
 Where a booking's decision carries a time tolerance (assessment writes
 `decision["tolerance"]` with `pickup_before_min`, `pickup_after_min`,
 `max_extra_ride_min`), it wins; otherwise the defaults below apply (docs/dispatch.md).
@@ -13,17 +18,26 @@ Where a booking's decision carries a time tolerance (assessment writes
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from samfard.dispatch.tariffs import PlanningCosts
 from samfard.errors import InputError
 from samfard.geo.traveltime import Point, TravelTimeProvider
-from samfard.planning.model import Objective, Problem, Request, Vehicle, VehicleType, Window
+from samfard.planning.model import (
+    DEFAULT_DIMENSIONS,
+    Objective,
+    Problem,
+    Request,
+    Vehicle,
+    VehicleType,
+    Window,
+)
 from samfard.timeutil import local, require_aware
 
 MINUTE = 60.0
+GOODS_DIMENSION = "goods"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +58,7 @@ class PlanningDefaults:
     service_seated_min: float = 2.0
     service_wheelchair_min: float = 5.0
     service_stretcher_min: float = 10.0
+    service_goods_min: float = 2.0  # loading or unloading a consignment
 
     def __post_init__(self) -> None:
         for name in self.__dataclass_fields__:
@@ -79,6 +94,30 @@ class LegInput:
 
 
 @dataclass(frozen=True, slots=True)
+class ConsignmentInput:
+    """One consignment of goods to plan, as read from the database: its two windows are
+    the orderer's (no tolerance is added, no ride time limit applies)."""
+
+    consignment_id: int
+    units: int
+    pickup: Point
+    dropoff: Point
+    pickup_from: datetime
+    pickup_until: datetime
+    dropoff_from: datetime
+    dropoff_until: datetime
+
+    @property
+    def request_id(self) -> str:
+        return goods_request_id(self.consignment_id)
+
+
+def goods_request_id(consignment_id: int) -> str:
+    """The planner's id of a consignment's request (a leg's is `b<booking>.<seq>`)."""
+    return f"g{consignment_id}"
+
+
+@dataclass(frozen=True, slots=True)
 class FleetVehicle:
     """One vehicle's shift as the planner sees it (costs in öre).
 
@@ -99,6 +138,7 @@ class FleetVehicle:
     cost_per_hour_ore: int
     fixed_cost_ore: int
     tariff: PlanningCosts | None = None
+    goods_units: int = 0  # goods space (dispatch.fleet.GOODS_UNITS by vehicle type)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +151,7 @@ class DayProblem:
     vehicles: Mapping[str, int]  # planner vehicle id -> vehicle row id
     provider: str
     rejected: tuple[tuple[str, str], ...] = ()  # (request id, reason) left out before solving
+    consignments: Mapping[str, ConsignmentInput] = field(default_factory=dict)
 
     def at(self, seconds: float) -> datetime:
         return moment_at(self.day, seconds)
@@ -238,7 +279,33 @@ def _request(
     )
 
 
-def _vehicle(v: FleetVehicle, depot: int, day: date) -> Vehicle:
+def _goods_request(
+    goods: ConsignmentInput, pickup: int, dropoff: int, defaults: PlanningDefaults, day: date
+) -> Request:
+    service = defaults.service_goods_min * MINUTE
+    return Request(
+        id=goods.request_id,
+        pickup=pickup,
+        dropoff=dropoff,
+        pickup_window=Window(
+            seconds_of(day, goods.pickup_from), seconds_of(day, goods.pickup_until)
+        ),
+        dropoff_window=Window(
+            seconds_of(day, goods.dropoff_from), seconds_of(day, goods.dropoff_until)
+        ),
+        pickup_service=service,
+        dropoff_service=service,
+        load=(0, 0, 0, goods.units),
+        goods=True,
+    )
+
+
+def _with_goods(request: Request) -> Request:
+    """A passenger's request in a problem with a goods dimension: no goods units."""
+    return replace(request, load=(*request.load, 0))
+
+
+def _vehicle(v: FleetVehicle, depot: int, day: date, *, with_goods: bool) -> Vehicle:
     start = seconds_of(day, local(day, v.shift_start))
     end = seconds_of(day, local(day, v.shift_end))
     if end <= start:
@@ -248,7 +315,8 @@ def _vehicle(v: FleetVehicle, depot: int, day: date) -> Vehicle:
         )
     return Vehicle(
         id=str(v.vehicle_id),
-        capacity=(v.seats, v.wheelchair_places, v.stretcher_places),
+        capacity=(v.seats, v.wheelchair_places, v.stretcher_places)
+        + ((v.goods_units,) if with_goods else ()),
         shift=Window(start, end),
         start_depot=depot,
         end_depot=depot,
@@ -282,8 +350,10 @@ def build_problem(
     fleet: Sequence[FleetVehicle],
     provider: TravelTimeProvider,
     defaults: PlanningDefaults | None = None,
+    consignments: Sequence[ConsignmentInput] = (),
 ) -> DayProblem:
-    """The planning problem of `legs` on `fleet`, costs in öre, times in seconds.
+    """The planning problem of `legs` and `consignments` on `fleet`, costs in öre, times
+    in seconds.
 
     Identical coordinates share one matrix location, so a hospital visited by thirty
     travellers costs one row, not thirty.
@@ -306,14 +376,21 @@ def build_problem(
 
     depots = [locate(v.depot) for v in fleet]
     ends = [(locate(leg.origin), locate(leg.destination)) for leg in legs]
+    goods_ends = [(locate(g.pickup), locate(g.dropoff)) for g in consignments]
+    with_goods = bool(consignments)
     m = provider.matrix(points)
     time_m = tuple(tuple(float(x) for x in row) for row in m.durations.tolist())
     dist_m = tuple(tuple(float(x) for x in row) for row in m.distances.tolist())
-    vehicles = tuple(_vehicle(v, depot, day) for v, depot in zip(fleet, depots, strict=True))
+    vehicles = tuple(
+        _vehicle(v, depot, day, with_goods=with_goods)
+        for v, depot in zip(fleet, depots, strict=True)
+    )
     requests: list[Request] = []
     rejected: list[tuple[str, str]] = []
     for leg, (p, d) in zip(legs, ends, strict=True):
         request = _request(leg, p, d, time_m[p][d], defaults, day)
+        if with_goods:
+            request = _with_goods(request)
         if any(request.fits(v) for v in vehicles):
             requests.append(request)
         else:
@@ -325,7 +402,18 @@ def build_problem(
                     f"(seats, wheelchair, stretcher; needs: {needs})",
                 )
             )
-    problem = Problem(tuple(requests), vehicles, time_m, dist_m, objective=Objective())
+    for goods, (p, d) in zip(consignments, goods_ends, strict=True):
+        request = _goods_request(goods, p, d, defaults, day)
+        if any(request.fits(v) for v in vehicles):
+            requests.append(request)
+        else:
+            rejected.append(
+                (request.id, f"no vehicle in the fleet has room for {goods.units} goods units")
+            )
+    dimensions = (*DEFAULT_DIMENSIONS, GOODS_DIMENSION) if with_goods else DEFAULT_DIMENSIONS
+    problem = Problem(
+        tuple(requests), vehicles, time_m, dist_m, dimensions=dimensions, objective=Objective()
+    )
     return DayProblem(
         day=day,
         problem=problem,
@@ -333,4 +421,5 @@ def build_problem(
         vehicles={str(v.vehicle_id): v.vehicle_id for v in fleet},
         provider=provider.name,
         rejected=tuple(rejected),
+        consignments={g.request_id: g for g in consignments},
     )

@@ -60,8 +60,10 @@ def save(
     newly_promised = [
         rid
         for rid, r in requests.items()
-        if r.promised_pickup is not None and day.legs[rid].promised_from is None
-    ] + outcome.broken
+        if r.promised_pickup is not None
+        and rid in day.legs  # goods are promised nothing
+        and day.legs[rid].promised_from is None
+    ] + [rid for rid in outcome.broken if rid in day.legs]
     for rid in newly_promised:
         promise = requests[rid].promised_pickup
         if promise is None:
@@ -91,15 +93,22 @@ def save(
     plan_run.unserved = [
         row for row in plan_run.unserved if row.get("request_id") not in served
     ] + [
-        {
-            "request_id": rid,
-            "booking_id": day.legs[rid].booking_id,
-            "leg_seq": day.legs[rid].leg_seq,
-            "reason": "no vehicle can take the trip in the rest of the day",
-        }
+        store.unserved_row(day, rid, "no vehicle can take the trip in the rest of the day")
         for rid in outcome.unserved
     ]
+    store.goods_follow_runs(session, day, served, now=now)
     for rid in outcome.unserved:
+        if rid in day.consignments:
+            alerts.raise_alert(
+                session,
+                kind="unserved",
+                day=day.day,
+                subject=rid,
+                message=f"Gods {day.consignments[rid].consignment_id} får inget fordon resten "
+                "av dagen. Kontakta beställaren.",
+                at=now,
+            )
+            continue
         alerts.raise_alert(
             session,
             kind="unserved",
@@ -110,7 +119,7 @@ def save(
             "får inget fordon resten av dagen. Boka om eller kontakta resenären.",
             at=now,
         )
-    for rid in outcome.broken:
+    for rid in (r for r in outcome.broken if r in day.legs):
         leg_input = day.legs[rid]
         leg = legs[leg_input.leg_id]
         alerts.raise_alert(
@@ -143,7 +152,7 @@ def _sequence(route: Route) -> list[tuple[str | None, StopKind]]:
 def _times(day: DayProblem, run: Run, route: Route) -> None:
     times = {(s.request_id, s.kind.value): s.time for s in route.stops if s.request_id}
     for stop in run.stops:
-        key = (f"b{stop.booking_id}.{stop.leg_seq}", stop.kind)
+        key = (store.request_id_of(stop), stop.kind)
         if key in times:
             stop.planned_at = day.at(times[key])
     run.start_at = day.at(route.stops[0].time)
@@ -163,8 +172,8 @@ def _statuses(
     driver can pick it up); one with no leg on any run goes back to approved. A booking
     that kept one leg and lost another stays scheduled: the lost leg is on the plan's
     unserved list with an alert, for the controller to place."""
-    on_runs = {s.booking_id for run in plan_run.runs for s in run.stops}
-    on_runs |= {live.day.legs[rid].booking_id for rid in served}
+    on_runs = {s.booking_id for run in plan_run.runs for s in run.stops if s.booking_id}
+    on_runs |= {live.day.legs[rid].booking_id for rid in served if rid in live.day.legs}
     bookings = {leg.booking_id for leg in live.day.legs.values()}
     reason = f"re-planned live in plan version {plan_run.version}"
     for booking in session.scalars(select(Booking).where(Booking.id.in_(sorted(bookings)))):

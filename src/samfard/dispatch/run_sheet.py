@@ -22,6 +22,7 @@ from samfard.dispatch.models import Run
 from samfard.dispatch.schemas import ManifestPublic
 from samfard.dispatch.views import manifest_public
 from samfard.errors import Forbidden, NotFound
+from samfard.goods.models import Consignment
 
 
 def run_sheet(*, session: Session, run_id: int, actor: Actor, now: datetime) -> ManifestPublic:
@@ -38,8 +39,12 @@ def run_sheet(*, session: Session, run_id: int, actor: Actor, now: datetime) -> 
                 f"run {run_id} is driven for another carrier than yours", field="run_id"
             )
         if not actor.owns_everything:
-            ids = {s.booking_id for s in run.stops}
+            ids = {s.booking_id for s in run.stops if s.booking_id is not None}
+            goods = {s.consignment_id for s in run.stops if s.consignment_id is not None}
             codes = set(session.scalars(select(Booking.principal_code).where(Booking.id.in_(ids))))
+            codes |= set(
+                session.scalars(select(Consignment.principal_code).where(Consignment.id.in_(goods)))
+            )
             if not all(actor.covers_principal(code) for code in codes):
                 raise Forbidden(
                     f"run {run_id} carries trips of principals outside your account's scope",

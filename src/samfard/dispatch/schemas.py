@@ -22,9 +22,13 @@ class StopPublic(BaseModel):
     planned_at: datetime
     promised_from: datetime | None
     promised_until: datetime | None
-    booking_id: int | None = Field(description="null on another principal's stop")
+    booking_id: int | None = Field(description="null on another principal's stop and on goods")
     booking_reference: str | None = Field(description="null on another principal's stop")
-    leg_seq: int
+    leg_seq: int | None = Field(description="null on a goods stop")
+    consignment_id: int | None = Field(
+        default=None, description="the goods loaded or unloaded here; null on a passenger's stop"
+    )
+    goods: str | None = Field(default=None, description="what the goods are, e.g. 2 kolli")
     address: str = Field(
         description="masked for a protected identity (skyddad identitet) and on another "
         "principal's stop"
@@ -44,8 +48,9 @@ class RunPublic(BaseModel):
 
 class UnservedPublic(BaseModel):
     request_id: str
-    booking_id: int
-    leg_seq: int
+    booking_id: int | None = None
+    leg_seq: int | None = None
+    consignment_id: int | None = Field(default=None, description="set when goods were left out")
     reason: str
 
 
@@ -84,7 +89,8 @@ class ManifestStop(BaseModel):
     planned_at: datetime
     promised_from: datetime | None
     promised_until: datetime | None
-    first_name: str
+    first_name: str | None = Field(description="null on a goods stop")
+    goods: str | None = Field(default=None, description="the goods to load or unload here")
     address: str = Field(
         description="a protected identity's own address only for the driver of the run"
     )

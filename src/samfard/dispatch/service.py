@@ -65,10 +65,15 @@ def day_problem(
     provider: TravelTimeProvider,
     booking_ids: set[int] | None = None,
     defaults: PlanningDefaults | None = None,
+    consignment_ids: set[int] | None = None,
 ) -> DayProblem:
+    """The day's legs and goods on the day's fleet (or only the bookings and consignments
+    given, as a stored plan carries them)."""
     bookings = store.read_bookings(session, day, booking_ids)
     legs = store.leg_inputs(session, bookings)
-    return build_problem(day, legs, store.read_fleet(session, day), provider, defaults)
+    goods = store.consignment_inputs(store.read_consignments(session, day, consignment_ids))
+    fleet = store.read_fleet(session, day)
+    return build_problem(day, legs, fleet, provider, defaults, consignments=goods)
 
 
 def plan_day(
@@ -149,6 +154,8 @@ def plan_day(
                 field="date",
             ) from error
         _update_statuses(session, day_p, solution, actor=actor, now=now, version=plan_run.version)
+        served = {rid for route in solution.routes for rid in route.request_ids()}
+        store.goods_follow_runs(session, day_p, served, now=now)
         changes.announce(session, topic=f"plan:{day.isoformat()}", kind="planned", at=now)
         session.flush()
         return _outcome(plan_run, day_p, solution)
@@ -182,14 +189,15 @@ def _promise(
     """Give each newly planned leg a pickup window; legs already promised keep theirs."""
     for route in solution.routes:
         for stop in route.stops:
-            if stop.kind is not StopKind.PICKUP or stop.request_id is None:
-                continue
-            leg_input = day.legs[stop.request_id]
+            rid = stop.request_id
+            if stop.kind is not StopKind.PICKUP or rid is None or rid not in day.legs:
+                continue  # goods keep the windows they were booked with
+            leg_input = day.legs[rid]
             leg = legs[leg_input.leg_id]
             if leg.promised_pickup_from is not None and leg.promised_pickup_until is not None:
                 continue
             tolerance = store.pickup_tolerance_s(leg_input, defaults.pickup_before_min)
-            start, end = store.promise(day, stop.request_id, stop.time, tolerance)
+            start, end = store.promise(day, rid, stop.time, tolerance)
             leg.promised_pickup_from, leg.promised_pickup_until = start, end
 
 
@@ -205,7 +213,7 @@ def _update_statuses(
     """The lifecycle follows the runs: scheduled when a leg of the booking is on a run
     (its driver can pick it up; a leg that did not fit is on the unserved list); back to
     approved when none is."""
-    served = {rid for route in solution.routes for rid in route.request_ids()}
+    served = {rid for route in solution.routes for rid in route.request_ids() if rid in day.legs}
     legs_per_booking = Counter(leg.booking_id for leg in day.legs.values())
     planned = Counter(day.legs[rid].booking_id for rid in served)
     bookings = session.scalars(select(Booking).where(Booking.id.in_(list(legs_per_booking))))
@@ -224,16 +232,22 @@ def _update_statuses(
 
 def _outcome(plan_run: PlanRun, day: DayProblem, solution: Solution) -> PlanOutcome:
     served = sum(len(route.request_ids()) for route in solution.routes)
-    trips = sum(_vehicle_trips(route.stops) for route in solution.routes)
+    # The coordination rate is about people: goods neither count nor open a trip.
+    passengers = [
+        tuple(s for s in route.stops if s.request_id is None or s.request_id in day.legs)
+        for route in solution.routes
+    ]
+    riders = sum(1 for stops in passengers for s in stops if s.kind is StopKind.PICKUP)
+    trips = sum(_vehicle_trips(stops) for stops in passengers)
     return PlanOutcome(
         plan_run_id=plan_run.id,
         version=plan_run.version,
-        requests=len(day.legs),
+        requests=len(day.legs) + len(day.consignments),
         served=served,
         unserved=tuple(plan_run.unserved),
         vehicles_used=len(solution.routes),
         distance_km=round(sum(run.distance_km for run in plan_run.runs), 1),
-        passengers_per_vehicle_trip=round(served / trips, 2) if trips else 0.0,
+        passengers_per_vehicle_trip=round(riders / trips, 2) if trips else 0.0,
         objective=plan_run.objective,
     )
 
@@ -328,6 +342,12 @@ def verify_stored(
     found = store.latest_plan(session, day)
     if found is None:
         raise NotFound(f"no plan for {day}", field="date")
-    ids = {stop.booking_id for run in found.runs for stop in run.stops}
-    day_p = day_problem(session, day, store.provider_for(osrm_url), booking_ids=ids)
+    stops = [stop for run in found.runs for stop in run.stops]
+    day_p = day_problem(
+        session,
+        day,
+        store.provider_for(osrm_url),
+        booking_ids={s.booking_id for s in stops if s.booking_id is not None},
+        consignment_ids={s.consignment_id for s in stops if s.consignment_id is not None},
+    )
     return found, verify(day_p.problem, store.solution_of(found, day_p))

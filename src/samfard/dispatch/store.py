@@ -21,11 +21,21 @@ from samfard.booking.models import Booking, Leg
 from samfard.costs.contracts import Contract, VehicleType, find_contract
 from samfard.costs.stored_contracts import load_contracts
 from samfard.dispatch.models import PlanRun, Run, Stop, Vehicle
-from samfard.dispatch.problem_builder import DayProblem, FleetVehicle, LegInput, tolerance_minutes
+from samfard.dispatch.problem_builder import (
+    ConsignmentInput,
+    DayProblem,
+    FleetVehicle,
+    LegInput,
+    goods_request_id,
+    tolerance_minutes,
+)
 from samfard.dispatch.tariffs import PlanningCosts, planning_costs
 from samfard.errors import NotFound
 from samfard.geo.models import Place
 from samfard.geo.traveltime import GeodesicProvider, Point, TravelTimeProvider
+from samfard.goods.capacity import goods_units
+from samfard.goods.models import Consignment
+from samfard.goods.schemas import ConsignmentStatus
 from samfard.planning.model import Route, Solution, StopKind, Unserved, Window
 from samfard.planning.model import Stop as PlanStop
 from samfard.planning.verifier import route_cost
@@ -69,6 +79,7 @@ def read_fleet(session: Session, day: date | None = None) -> list[FleetVehicle]:
             cost_per_hour_ore=v.cost_per_hour_ore,
             fixed_cost_ore=v.fixed_cost_ore,
             tariff=None if day is None else _tariff(v, contracts, day),
+            goods_units=goods_units(v.vehicle_type),
         )
         for v in rows
     ]
@@ -159,6 +170,64 @@ def leg_inputs(session: Session, bookings: Sequence[Booking]) -> list[LegInput]:
     return result
 
 
+# Goods still to carry: booked, or planned and so already on a run of an earlier plan.
+GOODS_PLANNABLE = (ConsignmentStatus.BOOKED.value, ConsignmentStatus.PLANNED.value)
+
+
+def read_consignments(
+    session: Session, day: date, consignment_ids: Iterable[int] | None = None
+) -> list[Consignment]:
+    """The day's consignments still to carry (or `consignment_ids` among them)."""
+    statement = (
+        select(Consignment)
+        .where(Consignment.service_date == day, Consignment.status.in_(GOODS_PLANNABLE))
+        .order_by(Consignment.id)
+    )
+    if consignment_ids is not None:
+        statement = statement.where(Consignment.id.in_(list(consignment_ids)))
+    return list(session.scalars(statement))
+
+
+def consignment_inputs(rows: Sequence[Consignment]) -> list[ConsignmentInput]:
+    return [
+        ConsignmentInput(
+            consignment_id=c.id,
+            units=c.units,
+            pickup=Point(c.pickup_lat, c.pickup_lon),
+            dropoff=Point(c.dropoff_lat, c.dropoff_lon),
+            pickup_from=c.pickup_from,
+            pickup_until=c.pickup_until,
+            dropoff_from=c.dropoff_from,
+            dropoff_until=c.dropoff_until,
+        )
+        for c in rows
+    ]
+
+
+def consignments_on(session: Session, runs: Iterable[Run]) -> list[ConsignmentInput]:
+    """The goods on `runs` that are not cancelled, whatever else their state (goods on
+    board stay on their vehicle): a change to a run must keep them on it."""
+    ids = {s.consignment_id for run in runs for s in run.stops if s.consignment_id is not None}
+    if not ids:
+        return []
+    rows = session.scalars(
+        select(Consignment)
+        .where(
+            Consignment.id.in_(sorted(ids)),
+            Consignment.status != ConsignmentStatus.CANCELLED.value,
+        )
+        .order_by(Consignment.id)
+    )
+    return consignment_inputs(list(rows))
+
+
+def request_id_of(stop: Stop) -> str:
+    """The planner's request id of a stored stop: a leg's or a consignment's."""
+    if stop.consignment_id is not None:
+        return goods_request_id(stop.consignment_id)
+    return f"b{stop.booking_id}.{stop.leg_seq}"
+
+
 def legs_by_id(session: Session, day: DayProblem) -> dict[int, Leg]:
     """The leg rows behind `day`'s requests, to write promises and addresses on."""
     ids = [leg.leg_id for leg in day.legs.values()]
@@ -191,7 +260,7 @@ def solution_of(plan: PlanRun, day: DayProblem) -> Solution:
             continue
         stops = [PlanStop(StopKind.START, vehicle.start_depot, day.seconds(run.start_at))]
         for stop in run.stops:
-            rid = f"b{stop.booking_id}.{stop.leg_seq}"
+            rid = request_id_of(stop)
             request = requests.get(rid)
             if request is None:
                 continue
@@ -222,6 +291,17 @@ def run_rows(day: DayProblem, route: Route, legs: Mapping[int, Leg], run: Run | 
     run.distance_km = round(metres / 1000.0, 3)
     stops: list[Stop] = []
     for seq, stop in enumerate(s for s in route.stops if s.request_id is not None):
+        goods = day.consignments.get(stop.request_id or "")
+        if goods is not None:
+            stops.append(
+                Stop(
+                    seq=seq,
+                    consignment_id=goods.consignment_id,
+                    kind=stop.kind.value,
+                    planned_at=day.at(stop.time),
+                )
+            )
+            continue
         leg_input = day.legs[stop.request_id or ""]
         leg = legs[leg_input.leg_id]
         pickup = stop.kind is StopKind.PICKUP
@@ -261,12 +341,36 @@ def pickup_tolerance_s(leg: LegInput, default_min: int) -> float:
 
 def unserved_rows(day: DayProblem, solution: Solution) -> list[dict[str, Any]]:
     reasons = [*day.rejected, *((u.request_id, u.reason) for u in solution.unserved)]
-    return [
-        {
-            "request_id": rid,
-            "booking_id": day.legs[rid].booking_id,
-            "leg_seq": day.legs[rid].leg_seq,
-            "reason": reason,
-        }
-        for rid, reason in reasons
-    ]
+    return [unserved_row(day, rid, reason) for rid, reason in reasons]
+
+
+def goods_follow_runs(
+    session: Session, day: DayProblem, served: set[str], *, now: datetime
+) -> None:
+    """Goods follow the runs as bookings do: planned when on a run, booked again when the
+    plan left them out (they are then on its unserved list). Goods already picked up or
+    delivered keep their state."""
+    ids = {g.consignment_id: rid for rid, g in day.consignments.items()}
+    if not ids:
+        return
+    for row in session.scalars(select(Consignment).where(Consignment.id.in_(sorted(ids)))):
+        if row.status not in GOODS_PLANNABLE:
+            continue
+        target = ConsignmentStatus.PLANNED if ids[row.id] in served else ConsignmentStatus.BOOKED
+        if row.status != target.value:
+            row.status = target.value
+            row.updated_at = now
+
+
+def unserved_row(day: DayProblem, rid: str, reason: str) -> dict[str, Any]:
+    """A plan's unserved-list row: the leg's booking and seq, or the consignment."""
+    goods = day.consignments.get(rid)
+    if goods is not None:
+        return {"request_id": rid, "consignment_id": goods.consignment_id, "reason": reason}
+    leg = day.legs[rid]
+    return {
+        "request_id": rid,
+        "booking_id": leg.booking_id,
+        "leg_seq": leg.leg_seq,
+        "reason": reason,
+    }

@@ -13,6 +13,7 @@ from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking, Leg
+from samfard.dispatch.goods_stops import GoodsAtStop, goods_at_stops
 from samfard.dispatch.models import PlanRun, Run, Stop
 from samfard.dispatch.schemas import (
     ManifestPublic,
@@ -23,6 +24,7 @@ from samfard.dispatch.schemas import (
     UnservedPublic,
     VehiclePublic,
 )
+from samfard.goods.models import Consignment
 from samfard.travellers.models import Traveller
 
 PROTECTED_NAME = "Resenär (skyddad identitet)"
@@ -41,12 +43,12 @@ def _protected(session: Session, bookings: Iterable[Booking], actor: Actor) -> s
 
 
 def _legs(session: Session, stops: Iterable[Stop]) -> dict[int, Leg]:
-    ids = {s.leg_id for s in stops}
+    ids = {s.leg_id for s in stops if s.leg_id is not None}
     return {leg.id: leg for leg in session.scalars(select(Leg).where(Leg.id.in_(ids)))}
 
 
 def _bookings(session: Session, stops: Iterable[Stop]) -> dict[int, Booking]:
-    ids = {s.booking_id for s in stops}
+    ids = {s.booking_id for s in stops if s.booking_id is not None}
     return {b.id: b for b in session.scalars(select(Booking).where(Booking.id.in_(ids)))}
 
 
@@ -78,14 +80,22 @@ def plan_public(session: Session, plan: PlanRun, actor: Actor) -> PlanView:
     """
     stops = [s for run in plan.runs for s in run.stops]
     legs, bookings = _legs(session, stops), _bookings(session, stops)
+    goods = goods_at_stops(session, stops)
     protected = _protected(session, bookings.values(), actor)
     mine = {b.id for b in bookings.values() if actor.covers_principal(b.principal_code)}
+    my_goods = {
+        sid for sid, g in goods.items() if actor.covers_principal(g.consignment.principal_code)
+    }
     runs, shown = [], set()
     for run in plan.runs:
-        if not any(s.booking_id in mine for s in run.stops):
+        if not any(s.booking_id in mine or s.id in my_goods for s in run.stops):
             continue
         out = []
         for s in run.stops:
+            if s.id in goods:
+                out.append(_goods_stop(s, goods[s.id], actor, own=s.id in my_goods))
+                continue
+            assert s.leg_id is not None and s.booking_id is not None  # a passenger's stop
             address, lat, lon = _where(s, legs[s.leg_id])
             booking = bookings[s.booking_id]
             own = booking.id in mine
@@ -140,9 +150,33 @@ def plan_public(session: Session, plan: PlanRun, actor: Actor) -> PlanView:
     return PlanView(public, frozenset(shown))
 
 
+def _goods_stop(s: Stop, goods: GoodsAtStop, actor: Actor, *, own: bool) -> StopPublic:
+    """A goods stop in the plan: another principal's goods keep only time and order."""
+    hidden = not own or goods.masked_for(actor)
+    address = (PROTECTED_ADDRESS if own else OTHER_PRINCIPAL) if hidden else goods.address
+    return StopPublic(
+        seq=s.seq,
+        kind=s.kind,
+        planned_at=s.planned_at,
+        promised_from=None,
+        promised_until=None,
+        booking_id=None,
+        booking_reference=goods.consignment.reference if own else None,
+        leg_seq=None,
+        consignment_id=goods.consignment.id if own else None,
+        goods=goods.label if own else None,
+        address=address,
+        lat=None if hidden else goods.lat,
+        lon=None if hidden else goods.lon,
+    )
+
+
 def _own_unserved(session: Session, row: dict[str, object], actor: Actor) -> bool:
     if actor.owns_everything:
         return True
+    if row.get("consignment_id") is not None:
+        consignment = session.get(Consignment, row["consignment_id"])
+        return consignment is not None and actor.covers_principal(consignment.principal_code)
     booking = session.get(Booking, row.get("booking_id"))
     return booking is not None and actor.covers_principal(booking.principal_code)
 
@@ -159,11 +193,21 @@ def manifest_public(
     administrator sees the stop without them.
     """
     legs, bookings = _legs(session, run.stops), _bookings(session, run.stops)
+    goods = goods_at_stops(session, run.stops)
     ids = {b.traveller_id for b in bookings.values()}
+    ids |= {
+        g.consignment.recipient_traveller_id
+        for g in goods.values()
+        if g.consignment.recipient_traveller_id is not None
+    }
     travellers = {t.id: t for t in session.scalars(select(Traveller).where(Traveller.id.in_(ids)))}
     entitled = actor.has(P.PROTECTED_IDENTITY_READ)
     stops = []
     for s in run.stops:
+        if s.id in goods:
+            stops.append(_manifest_goods(s, goods[s.id], actor, drives_it=drives_it))
+            continue
+        assert s.leg_id is not None and s.booking_id is not None  # a passenger's stop
         booking = bookings[s.booking_id]
         traveller = travellers[booking.traveller_id]
         hidden = traveller.protected_identity and not entitled
@@ -203,4 +247,25 @@ def manifest_public(
         start_at=run.start_at,
         end_at=run.end_at,
         stops=stops,
+    )
+
+
+def _manifest_goods(s: Stop, goods: GoodsAtStop, actor: Actor, *, drives_it: bool) -> ManifestStop:
+    """A goods stop as the driver needs it: what to load or unload and where; an aid's
+    recipient is never named (the driver hands it over at the address)."""
+    masked = goods.masked_for(actor, drives_it=drives_it)
+    return ManifestStop(
+        seq=s.seq,
+        kind=s.kind,
+        planned_at=s.planned_at,
+        promised_from=None,
+        promised_until=None,
+        first_name=None,
+        goods=goods.label,
+        address=PROTECTED_ADDRESS if masked else goods.address,
+        lat=None if masked else goods.lat,
+        lon=None if masked else goods.lon,
+        needs=[],
+        companions=0,
+        message_to_driver=None,
     )

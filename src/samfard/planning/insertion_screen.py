@@ -30,6 +30,7 @@ class RouteView:
     load: list[tuple[int, ...]]  # on board when leaving the stop
     fronts: list[int]
     alone: list[bool]  # a ride-alone passenger is on board when leaving the stop
+    riders: list[int]  # passengers (not goods) on board when leaving the stop
 
 
 CacheEntry = tuple[Route, Vehicle, tuple[Request, ...], RouteView]
@@ -99,7 +100,7 @@ def route_view(
         a, b = visits[k], visits[k + 1]
         latest[k] = min(a.latest, latest[k + 1] - a.service - t[a.location][b.location])
     load = [tuple(0 for _ in problem.dimensions)]
-    fronts, alone = [0], [False]
+    fronts, alone, riders = [0], [False], [0]
     riding: set[str] = set()
     for visit in visits[1:]:
         rider = visit.request
@@ -112,11 +113,13 @@ def route_view(
             else:
                 riding.discard(rider.id)
             alone.append(any(requests[x].ride_alone for x in riding))
+            riders.append(sum(not requests[x].goods for x in riding))
         else:
             load.append(load[-1])
             fronts.append(fronts[-1])
             alone.append(alone[-1])
-    return RouteView(vehicle, route, visits, earliest, latest, load, fronts, alone)
+            riders.append(riders[-1])
+    return RouteView(vehicle, route, visits, earliest, latest, load, fronts, alone, riders)
 
 
 def screen(
@@ -155,7 +158,8 @@ def screen(
         return visits[k].kind is StopKind.START, visits[k + 1].kind is StopKind.END
 
     def fits(k: int) -> bool:
-        if view.alone[k] or (request.ride_alone and any(view.load[k])):
+        # Ride alone counts passengers only: goods may ride with anyone.
+        if not request.goods and (view.alone[k] or (request.ride_alone and view.riders[k])):
             return False
         if view.fronts[k] + front > v.front_seats:
             return False
@@ -193,8 +197,8 @@ def screen(
             cost += per_time * (t[li][p] + t[p][d] + t[d][nxt] - t[li][nxt])
             cost -= leg(li, nxt, out or home)
             found.append((cost + fixed, index, i, i))
-        if request.ride_alone:
-            continue
+        # A ride-alone traveller may ride past stops where only goods are loaded or
+        # unloaded: `fits` refuses each position with a passenger on board.
         cur = max(visits[i + 1].earliest, leave_p + t[p][nxt])
         if cur > latest[i + 1] + EPS or i + 1 == last:
             continue

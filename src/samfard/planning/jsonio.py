@@ -84,6 +84,7 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "promised_pickup": (
                     _window(r.promised_pickup) if r.promised_pickup is not None else None
                 ),
+                "goods": r.goods,
             }
             for r in problem.requests
         ],
@@ -187,6 +188,7 @@ def _request(data: dict[str, Any], i: int) -> Request:
             ride_alone=_opt(data, "ride_alone", where, _as_bool, False),
             front_seat=_opt(data, "front_seat", where, _as_bool, False),
             promised_pickup=_opt(data, "promised_pickup", where, _as_window, None),
+            goods=_opt(data, "goods", where, _as_bool, False),
         )
     except InputError as error:
         if error.message.startswith(where):

@@ -80,6 +80,8 @@ class Request:
     stretcher places); escorts and fellow passengers add seats. `allowed_types` empty means
     any vehicle. `ride_alone` forbids any other passenger on board while this one rides
     (ensamåkning); `front_seat` takes one of the vehicle's front seats (framsäte).
+    `goods` marks a consignment of goods (sändning), not a passenger: nobody rides with it,
+    so a ride-alone traveller allows it on board (the rule counts passengers only).
     `promised_pickup` is the window already given to the traveller: re-planning must keep it.
     """
 
@@ -96,6 +98,7 @@ class Request:
     ride_alone: bool = False
     front_seat: bool = False
     promised_pickup: Window | None = None
+    goods: bool = False
 
     def __post_init__(self) -> None:
         where = f"request {self.id}"

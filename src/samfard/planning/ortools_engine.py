@@ -39,6 +39,16 @@ from samfard.planning.model import (
 from samfard.planning.verifier import route_cost
 
 _ALONE = 1_000_000  # load a ride-alone request puts on the occupancy dimension
+
+
+def _occupancy(request: Request | None) -> int:
+    """What a node puts on the occupancy dimension: a ride-alone traveller fills it, any
+    other passenger takes one, goods take none (they ride with anyone)."""
+    if request is None or request.goods:
+        return 0
+    return _ALONE if request.ride_alone else 1
+
+
 _MAX_PENALTY = 10**15
 
 
@@ -254,10 +264,8 @@ class _Model:
                 )
             )
         if any(r.ride_alone for r in self.requests):
-            occupancy = [
-                self._sign(n) * ((_ALONE if n.request.ride_alone else 1) if n.request else 0)
-                for n in self.nodes
-            ]
+            # Passengers only: goods (no rider) may share a ride-alone traveller's vehicle.
+            occupancy = [self._sign(n) * _occupancy(n.request) for n in self.nodes]
             demands.append(("occupancy", occupancy, [_ALONE] * len(p.vehicles)))
         if any(r.front_seat for r in self.requests):
             front = [

@@ -317,8 +317,10 @@ def _check_pickup(
         add(ViolationKind.PROMISE, rid, f"pickup at {t:g} breaks promise {request.promised_pickup}")
     if not request.allows(vehicle):
         add(ViolationKind.COMPATIBILITY, rid, f"vehicle {vehicle.id} is a {vehicle.type}")
-    alone = [o for o in on_board if requests[o].ride_alone]
-    if on_board and (request.ride_alone or alone):
+    # Ride alone (ensamåkning) is about people: goods on board never break it.
+    riders = [] if request.goods else [o for o in on_board if not requests[o].goods]
+    alone = [o for o in riders if requests[o].ride_alone]
+    if riders and (request.ride_alone or alone):
         who = rid if request.ride_alone else alone[0]
         add(ViolationKind.RIDE_ALONE, who, f"shares vehicle {vehicle.id} with another rider")
 

@@ -228,6 +228,53 @@ def _object_lines(
     ]
 
 
+@dataclass(frozen=True)
+class GoodsCost:
+    """Goods (docs/goods.md) a principal sent in one month on one cost object (cost
+    centre GODS, object bussgods or hjalpmedel): their contract prices and the share of the
+    shared runs they bore. Apart from the passengers' lines: goods carry nobody."""
+
+    principal: str
+    cost_object: str
+    year: int
+    month: int
+    consignments: int
+    standalone: Ore
+    cost: Ore
+
+
+GOODS_OBJECT_LABEL = {"bussgods": "bussgods", "hjalpmedel": "hjälpmedel"}
+
+
+def _goods_lines(
+    now: Sequence[GoodsCost], before: Sequence[GoodsCost], complete: bool
+) -> list[CostLine]:
+    """One line per goods object, then the goods' contract prices: what sending them
+    alone would have cost the principal."""
+    objects = sorted({g.cost_object for g in (*now, *before)})
+    if not objects:
+        return []
+
+    def total(rows: Sequence[GoodsCost], field: str, obj: str | None = None) -> Ore:
+        return sum(getattr(g, field) for g in rows if obj is None or g.cost_object == obj)
+
+    lines = [
+        CostLine(
+            f"Kostnad gods, {GOODS_OBJECT_LABEL.get(obj, obj)} (kostnadsställe GODS, objekt {obj})",
+            total(now, "cost", obj),
+            total(before, "cost", obj),
+            complete,
+        )
+        for obj in objects
+    ]
+    lines.append(
+        CostLine(
+            "Gods till avtalspris", total(now, "standalone"), total(before, "standalone"), complete
+        )
+    )
+    return lines
+
+
 def _cost_lines(
     now: Sequence[CostAggregate],
     before: Sequence[CostAggregate],
@@ -351,6 +398,7 @@ def build_monthly_report(
     data_from: date | None = None,
     comments: Mapping[str, str] | None = None,
     object_costs: Iterable[ObjectCost] = (),
+    goods_costs: Iterable[GoodsCost] = (),
 ) -> MonthlyReportData:
     """The report for one month of one principal (or of all, with principal=None).
 
@@ -359,12 +407,14 @@ def build_monthly_report(
     first day the records cover (None: complete): a comparison with a period that starts
     before it is not made, and the report says why. `comments` are the month's comments
     per KPI name (kpi.Kpi values), shown beside the targets' own. `object_costs` adds a
-    line per cost centre and object under the service lines.
+    line per cost centre and object under the service lines; `goods_costs` the goods'
+    lines after the passengers' (docs/goods.md).
     """
     if not 1 <= month <= 12:
         raise InputError(f"month must be 1 to 12, got {month}", field="month")
     mine = [r for r in rows if principal is None or r.principal == principal]
     objects = [o for o in object_costs if principal is None or o.principal == principal]
+    goods = [g for g in goods_costs if principal is None or g.principal == principal]
     goals = tuple(targets)
 
     def period(y: int, months: range) -> list[CostAggregate]:
@@ -372,6 +422,9 @@ def build_monthly_report(
 
     def objects_in(y: int, months: range) -> list[ObjectCost]:
         return [o for o in objects if o.year == y and o.month in months]
+
+    def goods_in(y: int, months: range) -> list[GoodsCost]:
+        return [g for g in goods if g.year == y and g.month in months]
 
     this_month, last_month = (
         period(year, range(month, month + 1)),
@@ -419,6 +472,11 @@ def build_monthly_report(
                 objects_in(year - 1, range(month, month + 1)),
                 month_complete,
             )
+            + _goods_lines(
+                goods_in(year, range(month, month + 1)),
+                goods_in(year - 1, range(month, month + 1)),
+                month_complete,
+            )
         ),
         ytd_lines=tuple(
             _cost_lines(
@@ -426,6 +484,11 @@ def build_monthly_report(
                 last_ytd,
                 objects_in(year, range(1, month + 1)),
                 objects_in(year - 1, range(1, month + 1)),
+                ytd_complete,
+            )
+            + _goods_lines(
+                goods_in(year, range(1, month + 1)),
+                goods_in(year - 1, range(1, month + 1)),
                 ytd_complete,
             )
         ),

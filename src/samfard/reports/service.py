@@ -19,14 +19,19 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.permissions import Permission
 from samfard.costs.contracts import Need, VehicleType
-from samfard.costs.models import SettledRun, SettledTrip
+from samfard.costs.models import SettledGoods, SettledRun, SettledTrip
 from samfard.costs.penalties import penalties
 from samfard.costs.pricing import CostBasis, CostBreakdown, RunCost, RunFacts, TripFacts
 from samfard.errors import Forbidden, InputError, NotFound
 from samfard.principals.models import Principal
 from samfard.reports.exports import PenaltyLine, cost_statement, invoice_basis
 from samfard.reports.kpi import TripRecord, aggregate
-from samfard.reports.monthly import MonthlyReportData, build_monthly_report, object_costs
+from samfard.reports.monthly import (
+    GoodsCost,
+    MonthlyReportData,
+    build_monthly_report,
+    object_costs,
+)
 from samfard.reports.quality_reads import deviations_per_trip, month_quality
 from samfard.reports.sheet import Sheet
 from samfard.reports.targets import comments_for, targets_for
@@ -110,6 +115,31 @@ def trip_records(
     return records
 
 
+def goods_costs(session: Session, *, principal: str, first: date, last: date) -> list[GoodsCost]:
+    """The principal's settled goods per cost object and month (docs/goods.md)."""
+    sums: dict[tuple[str, int, int], tuple[int, int, int]] = {}
+    rows = session.execute(
+        select(
+            SettledGoods.cost_object,
+            SettledGoods.day,
+            SettledGoods.standalone_ore,
+            SettledGoods.allocated_ore,
+        ).where(
+            SettledGoods.principal_code == principal,
+            SettledGoods.day >= first,
+            SettledGoods.day <= last,
+        )
+    )
+    for cost_object, day, standalone, allocated in rows:
+        key = (cost_object, day.year, day.month)
+        n, alone, borne = sums.get(key, (0, 0, 0))
+        sums[key] = (n + 1, alone + standalone, borne + allocated)
+    return [
+        GoodsCost(principal, obj, y, m, n, alone, borne)
+        for (obj, y, m), (n, alone, borne) in sorted(sums.items())
+    ]
+
+
 def records_start(session: Session) -> date | None:
     """The first day settled trips are recorded for (any principal): before it the
     records are not zero, they are missing, so no comparison reaches back past it."""
@@ -138,6 +168,9 @@ def monthly_report(
     report = build_monthly_report(
         aggregate(records),
         object_costs=object_costs(records),
+        goods_costs=goods_costs(
+            session, principal=principal, first=date(year - 1, 1, 1), last=month_end(year, month)
+        ),
         year=year,
         month=month,
         scope=f"{names[principal]} ({principal})",

@@ -18,6 +18,7 @@ from samfard.dispatch.driver.pages import router as driver_pages
 from samfard.dispatch.live_pages import router as live_pages
 from samfard.dispatch.pages import router as dispatch_pages
 from samfard.dispatch.stream import router as stream_pages
+from samfard.goods.pages import router as goods_pages
 from samfard.mypages.login import router as mypages_login
 from samfard.mypages.pages import router as mypages
 from samfard.quality.pages import router as quality_pages
@@ -30,6 +31,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     overview_pages,
     access_pages,
     booking_pages,
+    goods_pages,
     traveller_pages,
     admin_pages,
     assessment_pages,

@@ -29,6 +29,7 @@ class NavItem:
 NAV: tuple[NavItem, ...] = (
     NavItem("/", "Dagens resor", P.BOOKINGS_READ),
     NavItem("/bokning", "Bokning", P.BOOKINGS_WRITE),
+    NavItem("/gods", "Gods", P.GOODS_READ),
     NavItem("/resenarer", "Resenärer", P.TRAVELLERS_READ),
     NavItem("/bedomning", "Bedömning", P.ASSESSMENTS_DECIDE),
     NavItem("/kurs", "Kurs", P.CERTIFICATES_ISSUE),

@@ -33,6 +33,7 @@ class StopEvent(Base):
     stop_kind: Mapped[str | None] = mapped_column(String(8))  # pickup | dropoff
     leg_id: Mapped[int | None] = mapped_column(Integer, index=True)
     booking_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    consignment_id: Mapped[int | None] = mapped_column(Integer, index=True)  # a goods stop
     at_vehicle: Mapped[datetime] = mapped_column(UTCDateTime)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     user_id: Mapped[int | None] = mapped_column(Integer)

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -40,6 +40,8 @@ from samfard.dispatch.driver.rules import POSITION, SV, Reported, check_report
 from samfard.dispatch.driver.schemas import StopEventCreate, StopEventPublic
 from samfard.dispatch.models import Run, Stop
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
+from samfard.goods.models import Consignment
+from samfard.goods.schemas import ConsignmentStatus
 from samfard.timeutil import STOCKHOLM
 
 # A vehicle's clock may run a little ahead of the server's; more than this is a wrong clock.
@@ -211,6 +213,10 @@ def _record_stop(
             f"stop {data.stop_id} is not (or no longer) on run {run.id}; reload the run",
             field="stop_id",
         )
+    if stop.consignment_id is not None:
+        _record_goods_stop(session, stop, stop.consignment_id, row, data, actor, now)
+        return
+    assert stop.leg_id is not None  # a stop carries a leg or a consignment
     here = _reports(session, stop.leg_id, stop.kind)
     pickup = _reports(session, stop.leg_id, "pickup") if stop.kind == "dropoff" else []
     check_report(stop_kind=stop.kind, kind=data.kind, at=data.at, here=here, pickup=pickup)
@@ -245,6 +251,63 @@ def _reports(session: Session, leg_id: int, stop_kind: str) -> list[Reported]:
         .order_by(StopEvent.at_vehicle, StopEvent.id)
     )
     return [Reported(r.kind, r.at_vehicle) for r in rows]
+
+
+def _goods_reports(session: Session, consignment_id: int, stop_kind: str) -> list[Reported]:
+    rows = session.scalars(
+        select(StopEvent)
+        .where(StopEvent.consignment_id == consignment_id, StopEvent.stop_kind == stop_kind)
+        .order_by(StopEvent.at_vehicle, StopEvent.id)
+    )
+    return [Reported(r.kind, r.at_vehicle) for r in rows]
+
+
+GOODS_STATUS_AFTER = {
+    "picked_up": ConsignmentStatus.PICKED_UP,
+    "dropped_off": ConsignmentStatus.DELIVERED,
+}
+
+
+def _record_goods_stop(
+    session: Session,
+    stop: Stop,
+    consignment_id: int,
+    row: StopEvent,
+    data: StopEventCreate,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """A report at a goods stop: loaded (picked up) or unloaded (delivered). Goods have no
+    no-show; goods not there to load are the orderer's to re-book, told by the desk."""
+    if data.kind == "no_show":
+        raise InputError(
+            "goods have no no-show: report arrived, and tell the desk the goods were not there",
+            field="kind",
+        )
+    here = _goods_reports(session, consignment_id, stop.kind)
+    pickup = _goods_reports(session, consignment_id, "pickup") if stop.kind == "dropoff" else []
+    check_report(stop_kind=stop.kind, kind=data.kind, at=data.at, here=here, pickup=pickup)
+    row.stop_id, row.stop_kind, row.consignment_id = stop.id, stop.kind, consignment_id
+    session.add(row)
+    session.flush()
+    consignment = session.get(Consignment, consignment_id)
+    if consignment is None:  # pragma: no cover - a stop's consignment is a foreign key
+        raise NotFound(f"no consignment {consignment_id}", field="stop_id")
+    target = GOODS_STATUS_AFTER.get(data.kind)
+    if target is not None:
+        consignment.status = target.value
+        consignment.updated_at = now
+    if consignment.recipient_traveller_id is not None:
+        audit.record(
+            session,
+            actor,
+            traveller_id=consignment.recipient_traveller_id,
+            record_type="consignment",
+            record_id=consignment.id,
+            action="update",
+            purpose=f"driver report {data.kind}",
+            at=now,
+        )
 
 
 def _move_booking(
@@ -304,15 +367,17 @@ def todays_run(*, session: Session, actor: Actor, now: datetime) -> Run | None:
 def run_reports(session: Session, run: Run) -> dict[int, list[StopEventPublic]]:
     """The reports at each stop of `run`, oldest first, by stop id (also reports made on
     the same leg and stop kind in an earlier plan version of the day)."""
-    by_key = {(s.leg_id, s.kind): s.id for s in run.stops}
+    by_key = {(s.leg_id, s.consignment_id, s.kind): s.id for s in run.stops}
+    legs = [s.leg_id for s in run.stops if s.leg_id is not None]
+    goods = [s.consignment_id for s in run.stops if s.consignment_id is not None]
     rows = session.scalars(
         select(StopEvent)
-        .where(StopEvent.leg_id.in_([s.leg_id for s in run.stops]))
+        .where(or_(StopEvent.leg_id.in_(legs), StopEvent.consignment_id.in_(goods)))
         .order_by(StopEvent.at_vehicle, StopEvent.id)
     )
     out: dict[int, list[StopEventPublic]] = {s.id: [] for s in run.stops}
     for row in rows:
-        stop_id = by_key.get((row.leg_id or 0, row.stop_kind or ""))
+        stop_id = by_key.get((row.leg_id, row.consignment_id, row.stop_kind or ""))
         if stop_id is not None:
             out[stop_id].append(public(row))
     return out

@@ -31,7 +31,7 @@ def driver_run(*, session: Session, actor: Actor, now: datetime) -> DriverRun | 
         reports = run_reports(session, run)
         stops = []
         for stop, shown in zip(run.stops, manifest.stops, strict=True):
-            booking = session.get(Booking, stop.booking_id)
+            booking = None if stop.booking_id is None else session.get(Booking, stop.booking_id)
             traveller = session.get(Traveller, booking.traveller_id) if booking else None
             stops.append(
                 DriverStop(

@@ -46,6 +46,7 @@ class Model:
         max_ride: Sequence[float],
         ride_alone: Sequence[int],
         front_seat: Sequence[int],
+        goods: Sequence[int],
         allowed: Sequence[int],
         fleet: Fleet,
     ) -> None: ...
@@ -87,6 +88,7 @@ class Live:
         max_ride: Sequence[float],
         ride_alone: Sequence[int],
         front_seat: Sequence[int],
+        goods: Sequence[int],
         allowed: Sequence[int],
     ) -> None: ...
     def set_route(self, vehicle: int, nodes: Sequence[int]) -> bool: ...

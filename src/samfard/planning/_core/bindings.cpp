@@ -188,7 +188,7 @@ public:
           std::vector<double> node_early, std::vector<double> node_late,
           std::vector<double> node_service, std::vector<int> load, std::vector<double> max_ride,
           std::vector<uint8_t> ride_alone, std::vector<uint8_t> front_seat,
-          std::vector<uint64_t> allowed, const Fleet& fleet)
+          std::vector<uint8_t> goods, std::vector<uint64_t> allowed, const Fleet& fleet)
         : time_(std::move(time)), distance_(std::move(distance)) {
         const size_t nloc = time_.size();
         if (distance_.size() != nloc)
@@ -201,6 +201,7 @@ public:
         expect(load, nr * nd, "load");
         expect(ride_alone, nr, "ride_alone");
         expect(front_seat, nr, "front_seat");
+        expect(goods, nr, "goods");
         expect(allowed, nr, "allowed");
         for (int l : node_location)
             if (l < 0 || static_cast<size_t>(l) >= nloc) throw std::invalid_argument("location out of range");
@@ -217,6 +218,7 @@ public:
         in_.max_ride = std::move(max_ride);
         in_.alone = std::move(ride_alone);
         in_.front = std::move(front_seat);
+        in_.goods = std::move(goods);
         in_.allowed = std::move(allowed);
         in_.fill_compatible();
         in_.classify();
@@ -343,7 +345,8 @@ public:
                       const std::vector<double>& node_early, const std::vector<double>& node_late,
                       const std::vector<double>& node_service, const std::vector<int>& load,
                       const std::vector<double>& max_ride, const std::vector<uint8_t>& ride_alone,
-                      const std::vector<uint8_t>& front_seat, const std::vector<uint64_t>& allowed) {
+                      const std::vector<uint8_t>& front_seat, const std::vector<uint8_t>& goods,
+                      const std::vector<uint64_t>& allowed) {
         const size_t n = index.size(), nd = static_cast<size_t>(in_.ndim);
         expect(node_location, 2 * n, "node_location");
         expect(node_early, 2 * n, "node_early");
@@ -353,6 +356,7 @@ public:
         expect(max_ride, n, "max_ride");
         expect(ride_alone, n, "ride_alone");
         expect(front_seat, n, "front_seat");
+        expect(goods, n, "goods");
         expect(allowed, n, "allowed");
         for (size_t k = 0; k < n; ++k) {
             if (index[k] < 0) throw std::invalid_argument("request index out of range");
@@ -364,7 +368,8 @@ public:
         for (size_t k = 0; k < n; ++k)
             day_->set_request(index[k], &node_location[2 * k], &node_early[2 * k],
                               &node_late[2 * k], &node_service[2 * k], &load[k * nd],
-                              max_ride[k], ride_alone[k], front_seat[k], allowed[k]);
+                              max_ride[k], ride_alone[k], front_seat[k], goods[k],
+                              allowed[k]);
     }
 
     bool set_route(int vehicle, const std::vector<int>& nodes) {
@@ -400,10 +405,10 @@ NB_MODULE(_engine, m) {
     nb::class_<Model>(m, "Model")
         .def(nb::init<nb::object, nb::object, int, std::vector<int>, std::vector<double>, std::vector<double>,
                       std::vector<double>, std::vector<int>, std::vector<double>, std::vector<uint8_t>,
-                      std::vector<uint8_t>, std::vector<uint64_t>, const Fleet&>(),
+                      std::vector<uint8_t>, std::vector<uint8_t>, std::vector<uint64_t>, const Fleet&>(),
              "time"_a, "distance"_a, "ndim"_a, "node_location"_a, "node_early"_a,
              "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
-             "front_seat"_a, "allowed"_a, "fleet"_a)
+             "front_seat"_a, "goods"_a, "allowed"_a, "fleet"_a)
         .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
              "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60,
              "cpu_clock"_a = false, "threads"_a = 1)
@@ -414,7 +419,7 @@ NB_MODULE(_engine, m) {
              "ndim"_a, "fleet"_a)
         .def("set_requests", &Live::set_requests, "index"_a, "node_location"_a, "node_early"_a,
              "node_late"_a, "node_service"_a, "load"_a, "max_ride"_a, "ride_alone"_a,
-             "front_seat"_a, "allowed"_a)
+             "front_seat"_a, "goods"_a, "allowed"_a)
         .def("set_route", &Live::set_route, "vehicle"_a, "nodes"_a)
         .def("best", &Live::best, "request"_a);
 }

@@ -30,6 +30,9 @@ struct Instance {
     std::vector<int> load;          // nreq * ndim
     std::vector<double> max_ride;   // kInf when unlimited
     std::vector<uint8_t> alone, front;
+    // 1 for a consignment of goods: nobody rides with it, so a ride-alone traveller
+    // allows it on board (the ride-alone rule counts passengers only).
+    std::vector<uint8_t> goods;
     std::vector<uint8_t> compatible;  // nreq * nveh: type allowed and load fits
     std::vector<uint64_t> allowed;    // per request: bit t set when vehicle type t may carry it
 

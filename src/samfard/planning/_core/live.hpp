@@ -36,7 +36,7 @@ public:
     // The routes that carry it must be set again by the caller (their caches hold its window).
     void set_request(int r, const int* location, const double* early, const double* late,
                      const double* service, const int* load, double max_ride, uint8_t alone,
-                     uint8_t front, uint64_t allowed) {
+                     uint8_t front, uint8_t goods, uint64_t allowed) {
         Instance& in = in_;
         const int nd = in.ndim, nv = in.nveh();
         if (r >= in.nreq()) {
@@ -49,6 +49,7 @@ public:
             in.max_ride.resize(n, kInf);
             in.alone.resize(n, 0);
             in.front.resize(n, 0);
+            in.goods.resize(n, 0);
             in.allowed.resize(n, 0);
             in.compatible.resize(n * nv, 0);
         }
@@ -62,6 +63,7 @@ public:
         in.max_ride[r] = max_ride;
         in.alone[r] = alone;
         in.front[r] = front;
+        in.goods[r] = goods;
         in.allowed[r] = allowed;
         for (int v = 0; v < nv; ++v)
             in.compatible[static_cast<size_t>(r) * nv + v] = in.compatible_with(r, v);

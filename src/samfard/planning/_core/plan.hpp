@@ -23,7 +23,7 @@ struct Route {
     // Caches by position (0 start depot, 1..m stops, m+1 end depot).
     std::vector<double> earliest, latest;
     std::vector<int> load;  // (m+2) * ndim, after the stop
-    std::vector<int> onboard, fronts, alone;
+    std::vector<int> onboard, riders, fronts, alone;  // riders: passengers, not goods
 
     bool empty() const { return seq.empty(); }
     double cost() const { return sch.cost; }
@@ -69,6 +69,7 @@ public:
         const double ew = in.early[w], lwate = in.late[w];
         const double ride = in.max_ride[q];
         const bool alone = in.alone[q] != 0;
+        const bool goods = in.goods[q] != 0;
         const int front = in.front[q];
         const int* ql = &in.load[static_cast<size_t>(q) * nd];
         const int* cap = &in.capacity[static_cast<size_t>(v) * nd];
@@ -85,8 +86,8 @@ public:
             const int* lp = &r.load[static_cast<size_t>(p) * nd];
             for (int k = 0; k < nd; ++k)
                 if (lp[k] + ql[k] > cap[k]) return false;
-            return r.fronts[p] + front <= in.front_seats[v] && r.alone[p] == 0 &&
-                   !(alone && r.onboard[p] > 0);
+            return r.fronts[p] + front <= in.front_seats[v] &&
+                   (goods || (r.alone[p] == 0 && !(alone && r.riders[p] > 0)));
         };
         // Screened candidates are scheduled cheapest lower bound first, so the exact
         // schedule runs only while a candidate could still beat the best found.
@@ -134,7 +135,9 @@ public:
                     try_eval(i, i, lb);
                 }
             }
-            if (alone || i == m) continue;
+            // A ride-alone request may ride past goods stops: fits(j) refuses every
+            // position with a passenger on board.
+            if (i == m) continue;
             const double reach_next = bu + su + in.t(lu, ln);
             if (reach_next > r.latest[i + 1] + kTol) continue;
             const double latest_u =
@@ -220,6 +223,7 @@ private:
         r.latest.assign(n, 0.0);
         r.load.assign(static_cast<size_t>(n) * nd, 0);
         r.onboard.assign(n, 0);
+        r.riders.assign(n, 0);
         r.fronts.assign(n, 0);
         r.alone.assign(n, 0);
         auto loc_at = [&](int p) {
@@ -245,6 +249,7 @@ private:
                 r.load[static_cast<size_t>(p) * nd + k] =
                     r.load[static_cast<size_t>(p - 1) * nd + k] + sign * in.load[static_cast<size_t>(q) * nd + k];
             r.onboard[p] = r.onboard[p - 1] + sign;
+            r.riders[p] = r.riders[p - 1] + (in.goods[q] ? 0 : sign);
             r.fronts[p] = r.fronts[p - 1] + sign * in.front[q];
             r.alone[p] = r.alone[p - 1] + sign * in.alone[q];
         }

@@ -38,7 +38,7 @@ inline bool sequence_ok(const Instance& in, int v, const std::vector<int>& seq) 
     } else {
         std::fill(load, load + nd, 0);
     }
-    int onboard = 0, fronts = 0, alone = 0;
+    int onboard = 0, riders = 0, fronts = 0, alone = 0;  // riders: passengers, not goods
     // Which requests are on board: a drop-off needs its own pickup before it.
     thread_local std::vector<uint8_t> riding;
     if (riding.size() < in.max_ride.size()) riding.assign(in.max_ride.size(), 0);
@@ -58,7 +58,10 @@ inline bool sequence_ok(const Instance& in, int v, const std::vector<int>& seq) 
         const int* q = &in.load[static_cast<size_t>(r) * nd];
         if (is_pickup(node)) {
             if (!in.ok(r, v)) return false;
-            if (alone > 0 || (in.alone[r] && onboard > 0)) return false;
+            if (!in.goods[r]) {
+                if (alone > 0 || (in.alone[r] && riders > 0)) return false;
+                ++riders;
+            }
             ++onboard;
             fronts += in.front[r];
             alone += in.alone[r];
@@ -69,6 +72,7 @@ inline bool sequence_ok(const Instance& in, int v, const std::vector<int>& seq) 
             }
         } else {
             --onboard;
+            riders -= in.goods[r] ? 0 : 1;
             fronts -= in.front[r];
             alone -= in.alone[r];
             for (int k = 0; k < nd; ++k) load[k] -= q[k];

@@ -357,6 +357,8 @@ def _ride_seconds(session: Session, day: date) -> dict[Leg, int]:
     rides: dict[Leg, int] = {}
     for run in plan.runs:
         for stop in run.stops:
+            if stop.booking_id is None:
+                continue  # goods (docs/goods.md): nobody rides
             key = (stop.booking_id, stop.leg_seq)
             at = int(stop.planned_at.timestamp())
             if stop.kind == "pickup":

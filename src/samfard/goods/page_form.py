@@ -1,0 +1,183 @@
+"""The goods desk's form: its fields as typed, turned into a `ConsignmentCreate`, and the
+service's refusals put into Swedish next to the field they concern.
+
+Field ids are Swedish (the page's own), `FIELD_OF` maps a service field to the form
+field showing it; an end is a gazetteer place, or `hem` (the recipient's home, aids
+only). Times are wall-clock times on the chosen day in Sweden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time
+
+from pydantic import ValidationError
+
+from samfard.booking.schemas import Location
+from samfard.errors import DomainError
+from samfard.goods.prices import GoodsKind
+from samfard.goods.schemas import MAX_UNITS, ConsignmentCreate
+from samfard.timeutil import STOCKHOLM, local
+from samfard.web.shell import FormErrors
+
+HOME = "hem"
+FIELD_OF = {
+    "principal": "huvudman",
+    "kind": "slag",
+    "units": "kolli",
+    "description": "beskrivning",
+    "recipient_traveller_id": "mottagare",
+    "pickup": "fran",
+    "pickup.place_id": "fran",
+    "dropoff": "till",
+    "dropoff.place_id": "till",
+    "pickup_from": "hamtas-fran",
+    "pickup_until": "hamtas-till",
+    "dropoff_from": "lamnas-fran",
+    "dropoff_until": "lamnas-till",
+    "consignment_id": "gods-lista",
+    "status": "gods-lista",
+}
+SWEDISH = {
+    "principal": "Välj en huvudman som ditt konto bokar för och som har en prislista för "
+    "gods den dagen",
+    "kind": "Huvudmannens prislista har inget pris för det slaget av gods",
+    "recipient_traveller_id": "Ange en mottagare som finns i ert resenärsregister",
+    "pickup_until": "Hämtningen måste sluta efter nu",
+    "dropoff_until": "Lämningen måste sluta samma dag som hämtningen",
+    "dropoff": "Hämtning och lämning kan inte vara samma plats",
+    "consignment_id": "Sändningen finns inte bland era",
+    "status": "Sändningen är redan hämtad, levererad eller avbokad och kan inte avbokas",
+}
+
+
+@dataclass(frozen=True)
+class GoodsForm:
+    """The form as typed (strings), so a refused form comes back as it was."""
+
+    huvudman: str = ""
+    slag: str = GoodsKind.PARCEL.value
+    kolli: str = "1"
+    beskrivning: str = ""
+    mottagare: str = ""
+    fran: str = ""
+    till: str = ""
+    dag: str = ""
+    hamtas_fran: str = "08:00"
+    hamtas_till: str = "10:00"
+    lamnas_fran: str = "09:00"
+    lamnas_till: str = "12:00"
+
+    @classmethod
+    def empty(cls, day: date) -> GoodsForm:
+        return cls(dag=day.isoformat())
+
+    @classmethod
+    def of(cls, fields: dict[str, str]) -> GoodsForm:
+        names = asdict(cls()).keys()
+        return cls(**{n: fields.get(n.replace("_", "-"), "").strip() for n in names})
+
+    def day_or(self, now: datetime) -> date:
+        try:
+            return date.fromisoformat(self.dag)
+        except ValueError:
+            return now.astimezone(STOCKHOLM).date()
+
+
+def _clock(text: str) -> time | None:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _end(text: str, field_id: str, errors: FormErrors) -> Location | None:
+    if text == HOME:
+        return Location(home=True)
+    if text.isdigit():
+        return Location(place_id=int(text))
+    errors.add(field_id, "Välj en plats")
+    return None
+
+
+def parse_form(form: GoodsForm, errors: FormErrors) -> ConsignmentCreate | None:
+    """The consignment the form asks for, or None with `errors` saying what to fix."""
+    if not form.huvudman:
+        errors.add("huvudman", "Välj huvudman")
+    kind = form.slag if form.slag in {k.value for k in GoodsKind} else None
+    if kind is None:
+        errors.add("slag", "Välj bussgods eller hjälpmedel")
+    units = int(form.kolli) if form.kolli.isdigit() else 0
+    if not 1 <= units <= MAX_UNITS:
+        errors.add("kolli", f"Ange antal kolli, 1 till {MAX_UNITS}")
+    recipient = None
+    if form.mottagare:
+        if not form.mottagare.isdigit() or int(form.mottagare) < 1:
+            errors.add("mottagare", "Ange mottagarens resenärsnummer (siffror)")
+        else:
+            recipient = int(form.mottagare)
+    pickup = _end(form.fran, "fran", errors)
+    dropoff = _end(form.till, "till", errors)
+    try:
+        day = date.fromisoformat(form.dag)
+    except ValueError:
+        errors.add("dag", "Ange dag som ÅÅÅÅ-MM-DD")
+        day = None
+    times = {}
+    for field_id, value in (
+        ("hamtas-fran", form.hamtas_fran),
+        ("hamtas-till", form.hamtas_till),
+        ("lamnas-fran", form.lamnas_fran),
+        ("lamnas-till", form.lamnas_till),
+    ):
+        clock = _clock(value)
+        if clock is None:
+            errors.add(field_id, "Ange klockslag som TT:MM")
+        times[field_id] = clock
+    if errors or day is None or pickup is None or dropoff is None or kind is None:
+        return None
+    at = {k: local(day, v) for k, v in times.items() if v is not None}
+    try:
+        return ConsignmentCreate(
+            principal=form.huvudman,
+            kind=GoodsKind(kind),
+            units=units,
+            description=form.beskrivning or None,
+            recipient_traveller_id=recipient,
+            pickup=pickup,
+            dropoff=dropoff,
+            pickup_from=at["hamtas-fran"],
+            pickup_until=at["hamtas-till"],
+            dropoff_from=at["lamnas-fran"],
+            dropoff_until=at["lamnas-till"],
+        )
+    except ValidationError as error:
+        for problem in error.errors():
+            loc = problem.get("loc", ())
+            errors.add(
+                FIELD_OF.get(str(loc[0]) if loc else "", "huvudman"), "Kontrollera uppgiften"
+            )
+        return None
+
+
+# The service's checks across fields, by the start of their English message (the API's).
+ACROSS_FIELDS = (
+    ("pickup_until is before", "hamtas-till", "Hämtningens sista tid ligger före dess första"),
+    ("dropoff_until is before", "lamnas-till", "Lämningens sista tid ligger före dess första"),
+    ("the drop-off window ends", "lamnas-till", "Lämningen måste sluta efter hämtningens början"),
+    ("only an aid has", "mottagare", "Bara hjälpmedel har en mottagare; lämna fältet tomt"),
+    ("home means the recipient", "mottagare", "Mottagarens hem kräver en mottagare"),
+)
+
+
+def refusal_sv(error: DomainError) -> tuple[str, str]:
+    """(form field, Swedish message) of a refusal by the service."""
+    for start, field_id, text in ACROSS_FIELDS:
+        if error.message.startswith(start):
+            return field_id, text
+    return FIELD_OF.get(error.field or "", "huvudman"), swedish(error)
+
+
+def swedish(error: DomainError) -> str:
+    """The service's refusal in Swedish for the desk (the English message is the API's)."""
+    return SWEDISH.get(error.field or "", "Sändningen kunde inte bokas; kontrollera uppgifterna")

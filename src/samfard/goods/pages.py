@@ -1,0 +1,156 @@
+"""The goods desk /gods: the day's consignments of the desk's principals, booking one
+(parcels, bussgods, and aids, hjälpmedel) and cancelling one.
+
+Everything goes through `goods.service` (scope, prices, audit) and `goods.views`
+(protected recipients masked), as the API does; the form is read by `goods.page_form`,
+which turns the fields into a `ConsignmentCreate` and a refusal into Swedish messages
+tied to the fields. Keyboard first: the form's fields follow the order of a phone call
+(who pays, what, from where, to where, when), every field has a visible label.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.actor import Actor
+from samfard.access.deps import require
+from samfard.access.permissions import Permission as P
+from samfard.db import transaction
+from samfard.deps import NowDep, SessionDep
+from samfard.errors import DomainError
+from samfard.geo.models import Place
+from samfard.goods import service
+from samfard.goods.page_form import GoodsForm, parse_form, refusal_sv, swedish
+from samfard.goods.views import consignments_public
+from samfard.principals.models import Principal
+from samfard.schemas_common import RecordId
+from samfard.timeutil import STOCKHOLM
+from samfard.web.shell import FormDep, FormErrors, page_router
+from samfard.web.templating import render
+
+router = page_router()
+
+STATUS_SV = {
+    "booked": "Bokad",
+    "planned": "Planerad",
+    "picked_up": "Hämtad",
+    "delivered": "Levererad",
+    "cancelled": "Avbokad",
+}
+KIND_SV = {"parcel": "Bussgods", "aid": "Hjälpmedel"}
+
+
+def _choices(session: Session, actor: Actor) -> tuple[list[Principal], list[Place]]:
+    with transaction(session):
+        principals = [
+            p
+            for p in session.scalars(select(Principal).order_by(Principal.code))
+            if p.kind in service.ORDERING_KINDS and actor.covers_principal(p.code)
+        ]
+        places = list(session.scalars(select(Place).order_by(Place.name)))
+    return principals, places
+
+
+def _page(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    day: date,
+    *,
+    form: GoodsForm | None = None,
+    errors: FormErrors | None = None,
+    done: str | None = None,
+) -> Response:
+    rows = service.list_consignments(session=session, day=day, actor=actor, now=now)
+    with transaction(session):
+        shown = consignments_public(session, rows, actor)
+    principals, places = _choices(session, actor)
+    return render(
+        request,
+        "goods/desk.html",
+        {
+            "day": day,
+            "consignments": shown,
+            "principals": principals,
+            "places": places,
+            "form": form or GoodsForm.empty(day),
+            "errors": errors or FormErrors(),
+            "done": done,
+            "may_book": actor.has(P.GOODS_WRITE),
+            "status_sv": STATUS_SV,
+            "kind_sv": KIND_SV,
+        },
+    )
+
+
+@router.get("/gods")
+def goods_page(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.GOODS_READ)],
+    datum: Annotated[date | None, Query()] = None,
+    klart: Annotated[str | None, Query(max_length=120)] = None,
+) -> Response:
+    """The day's goods (today unless `datum` names a day) and the booking form."""
+    day = datum or now.astimezone(STOCKHOLM).date()
+    return _page(request, session, actor, now, day, done=klart)
+
+
+@router.post("/gods")
+def book_goods(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.GOODS_WRITE)],
+    fields: FormDep,
+) -> Response:
+    """Book a consignment; a refusal comes back on the form in Swedish, field by field."""
+    form = GoodsForm.of(fields)
+    errors = FormErrors()
+    data = parse_form(form, errors)
+    if data is not None:
+        try:
+            row = service.create_consignment(session=session, data=data, actor=actor, now=now)
+        except DomainError as error:
+            errors.add(*refusal_sv(error))
+        else:
+            done = quote(f"{row.reference} bokad, pris {row.price_ore // 100} kr")
+            return RedirectResponse(
+                f"/gods?datum={row.service_date.isoformat()}&klart={done}", status_code=303
+            )
+    return _page(request, session, actor, now, form.day_or(now), form=form, errors=errors)
+
+
+@router.post("/gods/{consignment_id}/avboka")
+def cancel_goods(
+    request: Request,
+    consignment_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.GOODS_WRITE)],
+    datum: Annotated[date, Form()],
+) -> Response:
+    """Cancel a consignment not yet picked up; the next planning leaves it out."""
+    try:
+        row = service.cancel_consignment(
+            session=session,
+            consignment_id=consignment_id,
+            reason="avbokad på godsdisken",
+            actor=actor,
+            now=now,
+        )
+    except DomainError as error:
+        errors = FormErrors()
+        errors.add("gods-lista", swedish(error))
+        return _page(request, session, actor, now, datum, errors=errors)
+    done = quote(f"{row.reference} avbokad")
+    return RedirectResponse(f"/gods?datum={datum.isoformat()}&klart={done}", status_code=303)

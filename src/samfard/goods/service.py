@@ -1,0 +1,254 @@
+"""Use cases of goods: book, cancel, read and list consignments by day.
+
+Each runs in one transaction. Who may do what follows the bookings' rule: an account
+acts for the principals it is scoped to (default deny), and only staff who hold the goods
+permissions (the desk) book goods at all. An aid that names its recipient is personal
+data of that person: the recipient must be in the actor's register, and every read and
+write of such a consignment is audited with the recipient as the person read about.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access import audit
+from samfard.access.actor import Actor
+from samfard.access.permissions import Permission as P
+from samfard.access.register import require_in_register
+from samfard.booking.legs import Spot
+from samfard.booking.schemas import Location
+from samfard.db import transaction
+from samfard.errors import InputError, InvalidTransition, NotFound
+from samfard.geo.places import get_place
+from samfard.goods.models import Consignment
+from samfard.goods.price_store import load_price_lists
+from samfard.goods.prices import GoodsKind, find_price_list
+from samfard.goods.schemas import ConsignmentCreate, ConsignmentStatus
+from samfard.principals.models import PrincipalKind
+from samfard.principals.service import get_principal
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Traveller
+from samfard.travellers.service import load_traveller
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
+ORDERING_KINDS = {PrincipalKind.REGION.value, PrincipalKind.MUNICIPALITY.value}
+CANCELLABLE = {ConsignmentStatus.BOOKED.value, ConsignmentStatus.PLANNED.value}
+RECORD_TYPE = "consignment"
+
+
+def new_reference() -> str:
+    return "GD-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
+
+
+def _resolve(
+    session: Session, location: Location, recipient: Traveller | None, *, field: str
+) -> Spot:
+    if location.place_id is not None:
+        place = get_place(session=session, place_id=location.place_id, field=f"{field}.place_id")
+        return Spot(
+            place.id, f"{place.name}, {place.municipality}", place.lat, place.lon, place.kind
+        )
+    if location.home:
+        assert recipient is not None  # the schema asks for a recipient with home
+        return Spot(
+            None, f"{recipient.street}, {recipient.city}", recipient.lat, recipient.lon, "home"
+        )
+    assert location.address is not None and location.lat is not None and location.lon is not None
+    return Spot(None, location.address, location.lat, location.lon, "address")
+
+
+def _audit(
+    session: Session, actor: Actor, row: Consignment, *, action: str, purpose: str, at: datetime
+) -> None:
+    if row.recipient_traveller_id is None:
+        return
+    audit.record(
+        session,
+        actor,
+        traveller_id=row.recipient_traveller_id,
+        record_type=RECORD_TYPE,
+        record_id=row.id,
+        action=action,
+        purpose=purpose,
+        at=at,
+    )
+
+
+def check_consistent(data: ConsignmentCreate) -> None:
+    """The checks across fields of a booking of goods, each naming the field to fix."""
+    if data.pickup_until < data.pickup_from:
+        raise InputError(
+            "pickup_until is before pickup_from: the pickup window is empty", field="pickup_until"
+        )
+    if data.dropoff_until < data.dropoff_from:
+        raise InputError(
+            "dropoff_until is before dropoff_from: the drop-off window is empty",
+            field="dropoff_until",
+        )
+    if data.dropoff_until <= data.pickup_from:
+        raise InputError(
+            "the drop-off window ends before the pickup window opens", field="dropoff_until"
+        )
+    if data.recipient_traveller_id is not None and data.kind is not GoodsKind.AID:
+        raise InputError(
+            "only an aid has a recipient; leave recipient_traveller_id out",
+            field="recipient_traveller_id",
+        )
+    if (data.pickup.home or data.dropoff.home) and data.recipient_traveller_id is None:
+        raise InputError(
+            "home means the recipient's home: give recipient_traveller_id",
+            field="recipient_traveller_id",
+        )
+
+
+def create_consignment(
+    *, session: Session, data: ConsignmentCreate, actor: Actor, now: datetime
+) -> Consignment:
+    """Book a consignment at the ordering principal's contract price of the day."""
+    actor.require(P.GOODS_WRITE)
+    check_consistent(data)
+    with transaction(session):
+        principal = get_principal(session=session, code=data.principal)
+        if principal.kind not in ORDERING_KINDS:
+            raise InputError(
+                f"{principal.name} ({principal.code}) is not a region or a municipality; "
+                "only they order goods with the centre's vehicles",
+                field="principal",
+            )
+        actor.require_principal(principal.code)
+        recipient = None
+        if data.recipient_traveller_id is not None:
+            field = "recipient_traveller_id"
+            require_in_register(session, actor, data.recipient_traveller_id, field=field)
+            recipient = load_traveller(
+                session=session, traveller_id=data.recipient_traveller_id, field=field
+            )
+        if data.pickup_until <= now:
+            raise InputError(
+                f"the pickup window closes at {data.pickup_until.isoformat()}, which has "
+                "passed; book goods before their pickup",
+                field="pickup_until",
+            )
+        service_date = data.pickup_from.astimezone(STOCKHOLM).date()
+        if data.dropoff_until.astimezone(STOCKHOLM).date() != service_date:
+            raise InputError(
+                "pickup and drop-off must be on the same service day (the vehicles' shifts "
+                "end at night); split the consignment over two days",
+                field="dropoff_until",
+            )
+        price_list = find_price_list(
+            load_price_lists(session), principal=principal.code, day=service_date
+        )
+        pickup = _resolve(session, data.pickup, recipient, field="pickup")
+        dropoff = _resolve(session, data.dropoff, recipient, field="dropoff")
+        if (pickup.lat, pickup.lon) == (dropoff.lat, dropoff.lon):
+            raise InputError("pickup and drop-off are the same place", field="dropoff")
+        row = Consignment(
+            reference=new_reference(),
+            principal_code=principal.code,
+            kind=data.kind.value,
+            units=data.units,
+            description=data.description,
+            recipient_traveller_id=data.recipient_traveller_id,
+            status=ConsignmentStatus.BOOKED.value,
+            service_date=service_date,
+            pickup_place_id=pickup.place_id,
+            pickup_address=pickup.address,
+            pickup_lat=pickup.lat,
+            pickup_lon=pickup.lon,
+            pickup_from=data.pickup_from,
+            pickup_until=data.pickup_until,
+            dropoff_place_id=dropoff.place_id,
+            dropoff_address=dropoff.address,
+            dropoff_lat=dropoff.lat,
+            dropoff_lon=dropoff.lon,
+            dropoff_from=data.dropoff_from,
+            dropoff_until=data.dropoff_until,
+            price_list_code=price_list.code,
+            price_ore=price_list.price(GoodsKind(data.kind), data.units),
+            cancel_reason=None,
+            created_by=actor.username,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(row)
+        session.flush()
+        _audit(session, actor, row, action="create", purpose="book goods", at=now)
+        return row
+
+
+def _scoped(session: Session, consignment_id: int, actor: Actor) -> Consignment:
+    """The consignment if it exists within the actor's principals; otherwise the same
+    NotFound, so ids cannot be probed across principals."""
+    row = session.get(Consignment, consignment_id)
+    if row is None or not actor.covers_principal(row.principal_code):
+        raise NotFound(f"no consignment with id {consignment_id}", field="consignment_id")
+    return row
+
+
+def get_consignment(
+    *, session: Session, consignment_id: int, actor: Actor, now: datetime
+) -> Consignment:
+    actor.require(P.GOODS_READ)
+    with transaction(session):
+        row = _scoped(session, consignment_id, actor)
+        _audit(session, actor, row, action="read", purpose="goods", at=now)
+        return row
+
+
+def cancel_consignment(
+    *, session: Session, consignment_id: int, reason: str, actor: Actor, now: datetime
+) -> Consignment:
+    """Cancel goods not yet picked up; the next planning of the day leaves them out."""
+    actor.require(P.GOODS_WRITE)
+    with transaction(session):
+        row = _scoped(session, consignment_id, actor)
+        if row.status not in CANCELLABLE:
+            raise InvalidTransition(
+                f"consignment {row.reference} is {row.status}; only booked or planned goods "
+                "can be cancelled",
+                field="status",
+            )
+        row.status = ConsignmentStatus.CANCELLED.value
+        row.cancel_reason = reason
+        row.updated_at = now
+        session.flush()
+        _audit(session, actor, row, action="cancel", purpose="cancel goods", at=now)
+        return row
+
+
+def list_consignments(
+    *,
+    session: Session,
+    day: date,
+    actor: Actor,
+    now: datetime,
+    principal: str | None = None,
+    status: ConsignmentStatus | None = None,
+) -> list[Consignment]:
+    """The consignments of `day` within the actor's principals, in pickup order."""
+    actor.require(P.GOODS_READ)
+    statement = select(Consignment).where(Consignment.service_date == day)
+    if principal is not None:
+        actor.require_principal(principal)
+        statement = statement.where(Consignment.principal_code == principal)
+    elif not actor.owns_everything:
+        statement = statement.where(Consignment.principal_code.in_(sorted(actor.principal_codes)))
+    if status is not None:
+        statement = statement.where(Consignment.status == status.value)
+    with transaction(session):
+        rows = list(session.scalars(statement.order_by(Consignment.pickup_from, Consignment.id)))
+        audit.record_reads(
+            session,
+            actor,
+            ((r.recipient_traveller_id, r.id) for r in rows if r.recipient_traveller_id),
+            record_type=RECORD_TYPE,
+            action="read",
+            purpose="goods of the day",
+            at=now,
+        )
+        return rows

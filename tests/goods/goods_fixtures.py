@@ -1,0 +1,105 @@
+"""Shared builders of the goods tests: the demo price lists stored, and request bodies."""
+
+from __future__ import annotations
+
+from datetime import date, time, timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from helpers import iso, place_id
+from samfard.access.actor import SYSTEM
+from samfard.booking.models import Booking, Leg
+from samfard.booking.schemas import Location
+from samfard.costs.service import load_contract_files
+from samfard.db import transaction
+from samfard.demo.generator import generate_day
+from samfard.demo.loader import load_day
+from samfard.dispatch import service as dispatch
+from samfard.dispatch import store
+from samfard.dispatch.fleet import load_demo_fleet
+from samfard.goods import service as goods
+from samfard.goods.models import Consignment
+from samfard.goods.price_store import demo_price_lists, store_price_list
+from samfard.goods.prices import GoodsKind
+from samfard.goods.schemas import ConsignmentCreate
+from samfard.timeutil import local
+
+MONDAY = date(2026, 11, 23)
+
+
+def store_demo_prices(session: Session) -> None:
+    with transaction(session):
+        for price_list in demo_price_lists():
+            store_price_list(session, price_list)
+
+
+def parcel(client: TestClient, token: str, **changes: Any) -> dict[str, Any]:
+    """Samples from Östersund's hospital to Strömsund, morning to noon on Monday."""
+    body: dict[str, Any] = {
+        "principal": "23",
+        "kind": "parcel",
+        "units": 2,
+        "description": "Provrör",
+        "pickup": {"place_id": place_id(client, token, "Östersunds sjukhus")},
+        "dropoff": {"place_id": place_id(client, token, "Strömsund")},
+        "pickup_from": iso(MONDAY, "08:00"),
+        "pickup_until": iso(MONDAY, "10:00"),
+        "dropoff_from": iso(MONDAY, "09:00"),
+        "dropoff_until": iso(MONDAY, "12:00"),
+    }
+    body.update(changes)
+    return body
+
+
+DAY = MONDAY
+PLAN_NOW = local(date(2026, 11, 22), time(18, 0))
+SETTLE_NOW = local(date(2026, 11, 24), time(9, 0))
+
+
+def planned_day_with_goods(session: Session, *, trips: int = 24) -> list[Consignment]:
+    """Demo contracts and prices, a small demo day planned, then goods booked along three
+    planned passengers' legs (same ends, windows around their planned times) and the day
+    planned again, so goods and passengers can share runs."""
+    load_contract_files(session)
+    store_demo_prices(session)
+    load_day(session=session, demo=generate_day(DAY, seed=3, trips=trips))
+    with transaction(session):
+        load_demo_fleet(session, scale=0.2)
+    dispatch.plan_day(
+        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=1.0, seed=1
+    )
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    pickups = sorted(
+        (s for run in plan.runs for s in run.stops if s.kind == "pickup"),
+        key=lambda s: (s.planned_at, s.id),
+    )
+    booked: list[Consignment] = []
+    for stop, principal in zip(pickups[::3], ("23", "22", "23"), strict=False):
+        leg = session.get(Leg, stop.leg_id)
+        booking = session.get(Booking, stop.booking_id)
+        assert leg is not None and booking is not None
+        at = stop.planned_at
+        data = ConsignmentCreate(
+            principal=principal,
+            kind=GoodsKind.PARCEL,
+            units=1,
+            description="Prover",
+            pickup=Location(address="Lastkaj", lat=leg.origin_lat, lon=leg.origin_lon),
+            dropoff=Location(
+                address="Mottagning", lat=leg.destination_lat, lon=leg.destination_lon
+            ),
+            pickup_from=at - timedelta(minutes=20),
+            pickup_until=at + timedelta(minutes=20),
+            dropoff_from=at,
+            dropoff_until=at + timedelta(hours=3),
+        )
+        booked.append(
+            goods.create_consignment(session=session, data=data, actor=SYSTEM, now=PLAN_NOW)
+        )
+    dispatch.plan_day(
+        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=2.0, seed=1
+    )
+    return booked

@@ -1,0 +1,216 @@
+"""Goods over HTTP on SQLite and PostgreSQL: booking at the contract price, listing by day,
+cancelling, the principals' scope, an aid's protected recipient, and bad input answered
+with problem+json naming the field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from goods_fixtures import MONDAY, parcel, store_demo_prices
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from helpers import ANNA, NOW, auth, iso, register, token_for
+from samfard.access.models import AuditEntry
+from samfard.access.permissions import Role
+from samfard.goods.models import Consignment
+
+PROTECTED = {
+    **ANNA,
+    "personal_number": "19800101-0001",
+    "first_name": "Hemlig",
+    "last_name": "Gömdsson",
+    "protected_identity": True,
+    "address": {**ANNA["address"], "street": "Dolda gränd 7"},  # type: ignore[dict-item]
+}
+
+
+@pytest.fixture
+def desk(session: Session) -> str:
+    store_demo_prices(session)
+    return token_for(session, Role.OPERATOR, now=NOW, username="desk", principals=["23"])
+
+
+def count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Consignment)) or 0)
+
+
+def test_a_parcel_is_booked_at_the_principals_contract_price(
+    app_client: TestClient, desk: str
+) -> None:
+    response = app_client.post("/api/v1/goods", json=parcel(app_client, desk), headers=auth(desk))
+    assert response.status_code == 201, response.text
+    body = response.json()
+    # GODS-23-2026: parcel 65 kr per consignment + 15 kr per unit, two units.
+    assert body["price_ore"] == 6500 + 2 * 1500
+    assert body["price_list"] == "GODS-23-2026"
+    assert body["status"] == "booked"
+    assert body["service_date"] == MONDAY.isoformat()
+    assert body["reference"].startswith("GD-")
+    assert body["pickup"]["address"].startswith("Östersunds sjukhus")
+    listed = app_client.get(
+        "/api/v1/goods", params={"date": MONDAY.isoformat()}, headers=auth(desk)
+    )
+    assert listed.status_code == 200
+    assert [c["id"] for c in listed.json()] == [body["id"]]
+
+
+def test_an_aid_to_a_recipients_home_is_priced_per_unit_and_audited(
+    app_client: TestClient, desk: str, session: Session
+) -> None:
+    anna = register(app_client, desk)
+    body = parcel(
+        app_client,
+        desk,
+        kind="aid",
+        units=3,
+        description="Rullstol",
+        recipient_traveller_id=anna,
+        dropoff={"home": True},
+    )
+    response = app_client.post("/api/v1/goods", json=body, headers=auth(desk))
+    assert response.status_code == 201, response.text
+    shown = response.json()
+    assert shown["price_ore"] == 18000 + 3 * 4000
+    assert shown["recipient_name"] == "Anna Testsson"
+    assert shown["dropoff"]["address"] == "Storgatan 1, Östersund"
+    app_client.get(f"/api/v1/goods/{shown['id']}", headers=auth(desk))
+    actions = session.scalars(
+        select(AuditEntry.action).where(
+            AuditEntry.record_type == "consignment", AuditEntry.traveller_id == anna
+        )
+    ).all()
+    assert sorted(actions) == ["create", "read"]
+
+
+def test_a_protected_recipients_name_and_home_never_reach_the_desk(
+    app_client: TestClient, desk: str
+) -> None:
+    hidden = register(app_client, desk, PROTECTED)
+    body = parcel(
+        app_client,
+        desk,
+        kind="aid",
+        units=1,
+        recipient_traveller_id=hidden,
+        dropoff={"home": True},
+    )
+    created = app_client.post("/api/v1/goods", json=body, headers=auth(desk))
+    assert created.status_code == 201, created.text
+    listed = app_client.get(
+        "/api/v1/goods", params={"date": MONDAY.isoformat()}, headers=auth(desk)
+    )
+    for text in (created.text, listed.text):
+        assert "Hemlig" not in text and "Dolda" not in text
+        assert "63.1767" not in text  # the home's coordinates
+    shown = listed.json()[0]
+    assert shown["recipient_name"] == "Skyddad identitet"
+    assert shown["dropoff"] == {
+        "place_id": None,
+        "address": "Skyddad adress",
+        "lat": None,
+        "lon": None,
+    }
+    assert shown["pickup"]["address"].startswith("Östersunds sjukhus")  # a public place
+
+
+def test_cancelling_keeps_the_row_and_cannot_happen_twice(
+    app_client: TestClient, desk: str
+) -> None:
+    created = app_client.post(
+        "/api/v1/goods", json=parcel(app_client, desk), headers=auth(desk)
+    ).json()
+    url = f"/api/v1/goods/{created['id']}/cancel"
+    first = app_client.post(url, json={"reason": "provet togs inte"}, headers=auth(desk))
+    assert first.status_code == 200, first.text
+    assert first.json()["status"] == "cancelled"
+    assert first.json()["cancel_reason"] == "provet togs inte"
+    again = app_client.post(url, json={"reason": "igen"}, headers=auth(desk))
+    assert again.status_code == 409
+    assert again.headers["content-type"].startswith("application/problem+json")
+
+
+def test_another_principals_desk_neither_books_nor_sees_the_goods(
+    app_client: TestClient, desk: str, session: Session
+) -> None:
+    created = app_client.post(
+        "/api/v1/goods", json=parcel(app_client, desk), headers=auth(desk)
+    ).json()
+    other = token_for(session, Role.OPERATOR, now=NOW, username="sundsvall", principals=["2281"])
+    refused = app_client.post("/api/v1/goods", json=parcel(app_client, other), headers=auth(other))
+    assert refused.status_code == 403
+    assert refused.json()["field"] == "principal"
+    listed = app_client.get(
+        "/api/v1/goods", params={"date": MONDAY.isoformat()}, headers=auth(other)
+    )
+    assert listed.json() == []
+    assert app_client.get(f"/api/v1/goods/{created['id']}", headers=auth(other)).status_code == 404
+    cancel = app_client.post(
+        f"/api/v1/goods/{created['id']}/cancel", json={"reason": "fel"}, headers=auth(other)
+    )
+    assert cancel.status_code == 404
+
+
+def test_travellers_and_drivers_may_not_book_goods(
+    app_client: TestClient, desk: str, session: Session
+) -> None:
+    driver = token_for(session, Role.DRIVER, now=NOW, username="driver")
+    response = app_client.post("/api/v1/goods", json=parcel(app_client, desk), headers=auth(driver))
+    assert response.status_code == 403
+    assert (
+        app_client.get(
+            "/api/v1/goods", params={"date": MONDAY.isoformat()}, headers=auth(driver)
+        ).status_code
+        == 403
+    )
+
+
+BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
+    ("no units", {"units": 0}, "units"),
+    ("too many units", {"units": 41}, "units"),
+    ("unknown kind", {"kind": "piano"}, "kind"),
+    ("window backwards", {"pickup_until": iso(MONDAY, "07:00")}, ""),
+    ("naive time", {"pickup_from": "2026-11-23T08:00:00"}, "pickup_from"),
+    ("drop-off before pickup", {"dropoff_until": iso(MONDAY, "07:30")}, ""),
+    ("home without recipient", {"dropoff": {"home": True}}, ""),
+    ("recipient of a parcel", {"recipient_traveller_id": 1}, ""),
+    ("unknown principal", {"principal": "99"}, "principal"),
+    ("transport authority", {"principal": "RKM-23"}, "principal"),
+    ("principal without a list", {"principal": "2309"}, "principal"),
+    ("kind not on the list", {"principal": "2380", "kind": "parcel"}, "kind"),
+    ("over two days", {"dropoff_until": iso(MONDAY.replace(day=24), "09:00")}, "dropoff_until"),
+    (
+        "in the past",
+        {
+            "pickup_from": iso(MONDAY.replace(day=19), "08:00"),
+            "pickup_until": iso(MONDAY.replace(day=19), "09:00"),
+            "dropoff_from": iso(MONDAY.replace(day=19), "09:00"),
+            "dropoff_until": iso(MONDAY.replace(day=19), "10:00"),
+        },
+        "pickup_until",
+    ),
+]
+
+
+@pytest.mark.parametrize(("what", "changes", "field"), BAD_INPUT, ids=[b[0] for b in BAD_INPUT])
+def test_bad_input_is_a_problem_naming_what_to_fix(
+    app_client: TestClient,
+    desk: str,
+    session: Session,
+    what: str,
+    changes: dict[str, Any],
+    field: str,
+) -> None:
+    scoped_all = token_for(session, Role.OPERATOR, now=NOW, username="all")
+    response = app_client.post(
+        "/api/v1/goods", json=parcel(app_client, desk, **changes), headers=auth(scoped_all)
+    )
+    assert 400 <= response.status_code < 500, (what, response.text)
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["detail"], what
+    if field:
+        assert field in (problem.get("field") or "") + str(problem.get("errors", "")), problem
+    assert count(session) == 0

@@ -1,0 +1,157 @@
+"""The goods desk /gods over HTTP (no browser): the day's goods, booking through the form
+at the contract price, refusals in Swedish tied to their fields, cancelling, and a
+protected recipient masked on the page."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from goods_fixtures import MONDAY, store_demo_prices
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpers import ANNA, NOW, STRONG_PASSWORD, login_form, register, token_for
+from samfard.access.deps import CSRF_COOKIE
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.geo.models import Place
+from samfard.goods.models import Consignment
+
+
+@pytest.fixture
+def desk(app_client: TestClient, session: Session) -> str:
+    """A desk of Region Jämtland Härjedalen logged in on the page; returns the CSRF token."""
+    store_demo_prices(session)
+    create_user(
+        session=session,
+        username="godsdesk",
+        password=STRONG_PASSWORD,
+        role=Role.OPERATOR,
+        now=NOW,
+        principal_codes=["23"],
+    )
+    app_client.cookies.clear()
+    response = app_client.post(
+        "/login", data=login_form("godsdesk", app_client), follow_redirects=False
+    )
+    assert response.status_code == 303
+    return str(app_client.cookies[CSRF_COOKIE])
+
+
+def place(session: Session, name: str) -> int:
+    found = session.scalar(select(Place.id).where(Place.name == name))
+    assert found is not None
+    return int(found)
+
+
+def form(session: Session, csrf: str, **changes: str) -> dict[str, str]:
+    fields = {
+        "csrf_token": csrf,
+        "huvudman": "23",
+        "slag": "parcel",
+        "kolli": "2",
+        "beskrivning": "Provrör",
+        "mottagare": "",
+        "fran": str(place(session, "Östersunds sjukhus")),
+        "till": str(place(session, "Strömsund")),
+        "dag": MONDAY.isoformat(),
+        "hamtas-fran": "08:00",
+        "hamtas-till": "10:00",
+        "lamnas-fran": "09:00",
+        "lamnas-till": "12:00",
+    }
+    return fields | changes
+
+
+def test_the_desk_books_goods_and_sees_them_on_the_day(
+    app_client: TestClient, session: Session, desk: str
+) -> None:
+    page = app_client.get("/gods", params={"datum": MONDAY.isoformat()})
+    assert page.status_code == 200
+    assert "<h1>Gods</h1>" in page.text and "Inga sändningar den dagen." in page.text
+    assert 'for="huvudman"' in page.text and 'for="lamnas-till"' in page.text  # labels
+    assert "Sundsvalls kommun" not in page.text  # only the desk's own principals to choose
+    booked = app_client.post("/gods", data=form(session, desk), follow_redirects=False)
+    assert booked.status_code == 303, booked.text
+    page = app_client.get(booked.headers["location"])
+    row = session.scalar(select(Consignment))
+    assert row is not None and row.price_ore == 6500 + 2 * 1500
+    assert row.reference in page.text and "95,00 kr" in page.text  # Swedish money
+    assert "Bussgods: Provrör" in page.text and "Bokad" in page.text
+    assert "bokad, pris 95 kr" in page.text
+
+
+def test_refusals_come_back_in_swedish_next_to_their_fields(
+    app_client: TestClient, session: Session, desk: str
+) -> None:
+    cases = {
+        "kolli": ({"kolli": "0"}, "Ange antal kolli"),
+        "hamtas-till": ({"hamtas-till": "07:00"}, "Hämtningens sista tid"),
+        "lamnas-till": ({"lamnas-till": "9"}, "Ange klockslag"),
+        "slag": ({"huvudman": "23", "slag": "piano"}, "Välj bussgods eller hjälpmedel"),
+        "huvudman": ({"huvudman": "2281"}, "Välj en huvudman"),
+        "mottagare": ({"till": "hem"}, "Mottagarens hem kräver en mottagare"),
+    }
+    for field_id, (changes, message) in cases.items():
+        page = app_client.post("/gods", data=form(session, desk, **changes))
+        assert page.status_code == 200, field_id
+        assert f'href="#{field_id}"' in page.text, field_id  # the summary leads to the field
+        assert message in page.text, (field_id, page.text[:2000])
+        assert 'aria-invalid="true"' in page.text
+    assert session.scalar(select(Consignment)) is None
+
+
+def test_cancelling_on_the_page(app_client: TestClient, session: Session, desk: str) -> None:
+    app_client.post("/gods", data=form(session, desk))
+    row = session.scalar(select(Consignment))
+    assert row is not None
+    done = app_client.post(
+        f"/gods/{row.id}/avboka",
+        data={"csrf_token": desk, "datum": MONDAY.isoformat()},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    session.refresh(row)
+    assert row.status == "cancelled"
+    page = app_client.get(done.headers["location"])
+    assert "Avbokad" in page.text and "avbokad" in page.text
+    again = app_client.post(
+        f"/gods/{row.id}/avboka", data={"csrf_token": desk, "datum": MONDAY.isoformat()}
+    )
+    assert "kan inte avbokas" in again.text
+
+
+def test_a_protected_recipient_is_masked_on_the_page(
+    app_client: TestClient, session: Session, desk: str
+) -> None:
+    operator = token_for(session, Role.OPERATOR, now=NOW, username="reg", principals=["23"])
+    hidden = register(
+        app_client,
+        operator,
+        {
+            **ANNA,
+            "personal_number": "19800101-0001",
+            "first_name": "Hemlig",
+            "last_name": "Gömdsson",
+            "protected_identity": True,
+            "address": {**ANNA["address"], "street": "Dolda gränd 7"},  # type: ignore[dict-item]
+        },
+    )
+    booked = app_client.post(
+        "/gods",
+        data=form(session, desk, slag="aid", mottagare=str(hidden), till="hem", kolli="1"),
+        follow_redirects=False,
+    )
+    assert booked.status_code == 303, booked.text
+    page = app_client.get(booked.headers["location"])
+    assert "Skyddad identitet" in page.text and "Skyddad adress" in page.text
+    assert "Hemlig" not in page.text and "Dolda" not in page.text
+
+
+def test_drivers_have_no_goods_desk(app_client: TestClient, session: Session) -> None:
+    create_user(
+        session=session, username="forare", password=STRONG_PASSWORD, role=Role.DRIVER, now=NOW
+    )
+    app_client.cookies.clear()
+    app_client.post("/login", data=login_form("forare", app_client), follow_redirects=False)
+    assert app_client.get("/gods").status_code == 403
