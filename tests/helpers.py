@@ -71,8 +71,8 @@ ANNA_FAR_FROM_A_LINE = {
     **ANNA,
     "address": {
         "street": "Skogsvägen 1",
-        "postal_code": "834 98",
-        "city": "Brunflo",
+        "postal_code": "831 92",
+        "city": "Östersund",
         "municipality_code": "2380",
         "lat": 63.12,
         "lon": 14.74,
