@@ -1,8 +1,9 @@
 """The booking desk's public-transport check in a real browser: an operator books a
 sjukresa for Anna, who lives on Storgatan in Östersund beside the town buses, and before
 booking sees under Kollektivtrafik the buses that take her to Östersunds sjukhus and back,
-with the mode and the fee that follow (public transport, 0 kr); the booking stored goes by
-public transport. The page passes axe-core with nothing serious or critical.
+with the mode and the fee that follow (public transport, 0 kr) and no pickup to wait for;
+the receipt read to her names the bus, and the booking stored goes by public transport.
+The page passes axe-core with nothing serious or critical.
 
 The server runs on its own small world on the demo feed (SAMFARD_GTFS unset) with a fixed
 clock, so the journey and the booking rules are the same whenever the test runs.
@@ -117,6 +118,9 @@ def test_the_desk_shows_the_bus_before_booking_and_books_public_transport(
     assert "Beviljas enligt reglerna" in preview.inner_text()
     assert facts.locator("dt:text-is('Färdsätt') + dd").inner_text() == "buss eller tåg"
     assert facts.locator("dt:text-is('Egenavgift') + dd").inner_text() == "0,00 kr"
+    outward = facts.locator("dt:text-is('Utresa') + dd").inner_text()
+    assert outward == "2026-11-25 10:00; reser med buss eller tåg, ingen hämtning", outward
+    assert "hämtningsfönst" not in preview.inner_text(), "a bus trip is never planned"
     assert_no_axe_violations(page)
     screenshot(page, "bokning-kollektivtrafik")
 
@@ -125,6 +129,11 @@ def test_the_desk_shows_the_bus_before_booking_and_books_public_transport(
     receipt.wait_for()
     found = REFERENCE.search(receipt.inner_text())
     assert found, receipt.inner_text()
+    expect(receipt).to_contain_text(
+        "Ingen bil hämtar: resan görs med buss eller tåg. Kan resa kollektivt: utresa: buss 1 "
+        "09:46–09:50, direkt"
+    )
+    assert "Hämtningstiden meddelas" not in receipt.inner_text()
     engine = reader_engine(server.database_url)
     with Session(engine) as session:
         booking = session.scalars(select(Booking).where(Booking.reference == found.group())).one()
