@@ -28,11 +28,6 @@ from samfard.db import make_engine, upgrade
 from samfard.deps import get_session
 from samfard.reference import load_reference_data
 
-# The public-transport check is off for the suite as a whole: most tests book a taxi for a
-# traveller living beside a bus line and are about what follows. The tests of the check
-# (tests/assessment/test_public_transport_first.py, tests/geo/) turn the demo feed on.
-os.environ.setdefault("SAMFARD_GTFS", "off")
-
 PG_ADMIN_URL = os.environ.get("SAMFARD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 # One database per test process, so parallel runs (developers, CI) never drop each other's.
 PG_TEST_DB = f"samfard_test_{os.getpid()}"

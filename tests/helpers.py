@@ -63,6 +63,22 @@ ANNA = {
     "mobility_aids": ["rollator"],
 }
 
+# Anna living in the forest between Östersund and Brunflo, kilometres from any stop of the
+# demo feed: a sjukresa she asks as a taxi cannot go by bus (public_transport.not_possible),
+# so without a certificate the central travel service decides it. Storgatan 1 is beside
+# town bus lines, and there the check sends a taxi asked without a certificate by bus.
+ANNA_FAR_FROM_A_LINE = {
+    **ANNA,
+    "address": {
+        "street": "Skogsvägen 1",
+        "postal_code": "831 92",
+        "city": "Östersund",
+        "municipality_code": "2380",
+        "lat": 63.12,
+        "lon": 14.74,
+    },
+}
+
 
 def register(client: TestClient, token: str, body: dict[str, object] | None = None) -> int:
     response = client.post("/api/v1/travellers", json=body or ANNA, headers=auth(token))

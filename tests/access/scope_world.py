@@ -6,7 +6,8 @@ The 23 side: Anna (lives in Östersund, 2380) with a sjukresa booking, a booking
 dialysis unit, a series and a certificate; a traveller with a protected identity who lives
 in Sundsvall but travels on region 23's account; their stops on runs of carrier 1; a
 settled month of carrier 1. The 22 side: Bo in Sundsvall with two bookings, one of them on
-a run shared with Anna, and a run of carrier 2.
+a run shared with Anna, and a run of carrier 2. Anna and Bo live kilometres from any bus
+stop, so their taxis wait in the assessor's queue, where a 22 caller must not see Anna's.
 
 Plans and settled runs are written as rows: these tests are about who may read them, not
 about the planner.
@@ -22,7 +23,7 @@ from access_world import CARE_UNIT, MONDAY, PROTECTED, book, sjukresa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import ANNA, NOW, auth, place_id, register, token_for
+from helpers import ANNA, ANNA_FAR_FROM_A_LINE, NOW, auth, place_id, register, token_for
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
@@ -37,13 +38,13 @@ BO = {
     "personal_number": "19550303-1238",
     "first_name": "Bo",
     "last_name": "Sundström",
-    "address": {
-        "street": "Nybrogatan 3",
-        "postal_code": "852 30",
+    "address": {  # in the forest north-west of Sundsvall, kilometres from any stop
+        "street": "Skogsstigen 3",
+        "postal_code": "856 52",
         "city": "Sundsvall",
         "municipality_code": "2281",
-        "lat": 62.3925,
-        "lon": 17.3063,
+        "lat": 62.42,
+        "lon": 17.22,
     },
     "phone": "070-5550001",
 }
@@ -51,7 +52,7 @@ OTHER_UNIT = "Östersunds sjukhus, ortopedi"
 CARRIER_23 = "Jämtlandstaxi"
 CARRIER_22 = "Mittnorrtaxi"
 # What no caller scoped to 22 may ever read: Anna's name, number, street and phone.
-ANNA_SECRETS = ("Testsson", "191212121212", "19121212-1212", "Storgatan 1", "1234567")
+ANNA_SECRETS = ("Testsson", "191212121212", "19121212-1212", "Skogsvägen 1", "1234567")
 SIDE_22 = ["22", "2281"]
 
 
@@ -284,7 +285,7 @@ def add_settled_run(
 def build_scope_world(client: TestClient, session: Session) -> ScopeWorld:
     admin = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="scope-admin")
     desk = token_for(session, Role.OPERATOR, now=NOW, username="scope-desk")
-    anna = register(client, desk, ANNA)
+    anna = register(client, desk, ANNA_FAR_FROM_A_LINE)
     hidden = register(client, desk, PROTECTED)
     bo = register(client, desk, BO)
     anna_booking = book(client, desk, anna, "23")

@@ -7,7 +7,7 @@ from assessment_fixtures import STINA
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import NOW, register, token_for
+from helpers import ANNA_FAR_FROM_A_LINE, NOW, register, token_for
 from samfard.access.permissions import Role
 
 
@@ -34,3 +34,9 @@ def stina(app_client: TestClient, operator: str) -> int:
 @pytest.fixture
 def anna(app_client: TestClient, operator: str) -> int:
     return register(app_client, operator)
+
+
+@pytest.fixture
+def far_anna(app_client: TestClient, operator: str) -> int:
+    """Anna at home kilometres from any stop: her taxi is not sent by bus."""
+    return register(app_client, operator, ANNA_FAR_FROM_A_LINE)

@@ -50,9 +50,9 @@ def test_vn_taxi_with_a_valid_certificate_is_approved_automatically_with_fees_in
 
 
 def test_jh_taxi_waits_in_the_queue_until_an_assessor_approves_with_a_reason(
-    app_client: TestClient, session: Session, operator: str, assessor: str, anna: int
+    app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
 ) -> None:
-    booking = book(app_client, operator, jh_trip(app_client, operator, anna))
+    booking = book(app_client, operator, jh_trip(app_client, operator, far_anna))
     assert booking["status"] == "requested"
     assert booking["decision"]["outcome"] == "needs_assessor"
     assert ledger_rows(session, booking["id"]) == []
@@ -84,9 +84,9 @@ def test_jh_taxi_waits_in_the_queue_until_an_assessor_approves_with_a_reason(
 
 
 def test_assessor_can_change_the_mode_and_deny_and_a_reason_is_required(
-    app_client: TestClient, session: Session, operator: str, assessor: str, anna: int
+    app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
 ) -> None:
-    first = book(app_client, operator, jh_trip(app_client, operator, anna))
+    first = book(app_client, operator, jh_trip(app_client, operator, far_anna))
     url = f"/api/v1/bookings/{first['id']}/assessment"
     no_reason = app_client.post(url, json={"action": "deny", "reason": ""}, headers=auth(assessor))
     assert no_reason.status_code == 422
@@ -103,10 +103,10 @@ def test_assessor_can_change_the_mode_and_deny_and_a_reason_is_required(
     assert changed.json()["decision"]["chosen_mode"] == "own_car"
     assert ledger_rows(session, first["id"]) == [(15000, 15000), (15000, 15000)]
 
-    second = book(app_client, operator, jh_trip(app_client, operator, anna))
+    second = book(app_client, operator, jh_trip(app_client, operator, far_anna))
     denied = app_client.post(
         f"/api/v1/bookings/{second['id']}/assessment",
-        json={"action": "deny", "reason": "bus connection fits the appointment"},
+        json={"action": "deny", "reason": "her son drives her, as every week"},
         headers=auth(assessor),
     )
     assert denied.status_code == 200, denied.text
@@ -214,12 +214,14 @@ def test_trial_assessment_answers_and_stores_nothing(
 
 
 def test_queue_lists_only_bookings_waiting_for_an_assessor(
-    app_client: TestClient, admin: str, operator: str, assessor: str, anna: int, stina: int
+    app_client: TestClient, admin: str, operator: str, assessor: str, far_anna: int, stina: int
 ) -> None:
     certificate(app_client, admin, stina, issuer(app_client, admin))
     approved = book(app_client, operator, vn_trip(app_client, operator, stina))
-    denied = book(app_client, operator, jh_trip(app_client, operator, anna, purpose="vaccination"))
-    waiting = book(app_client, operator, jh_trip(app_client, operator, anna))
+    denied = book(
+        app_client, operator, jh_trip(app_client, operator, far_anna, purpose="vaccination")
+    )
+    waiting = book(app_client, operator, jh_trip(app_client, operator, far_anna))
     assert (approved["status"], denied["status"], waiting["status"]) == (
         "approved",
         "denied",
@@ -269,11 +271,11 @@ def test_ids_beyond_32_bits_are_refused_as_input_not_server_errors(
 
 
 def test_approving_a_booking_approved_already_is_409_and_charges_nothing_twice(
-    app_client: TestClient, session: Session, operator: str, assessor: str, anna: int
+    app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
 ) -> None:
     """A scheduled booking may legally go back to approved (taken out of the plan), so the
     assessment must refuse it explicitly rather than trip over the fee ledger's unique key."""
-    booking = book(app_client, operator, jh_trip(app_client, operator, anna))
+    booking = book(app_client, operator, jh_trip(app_client, operator, far_anna))
     url = f"/api/v1/bookings/{booking['id']}/assessment"
     first = app_client.post(url, json={"action": "approve", "reason": "ok"}, headers=auth(assessor))
     assert first.status_code == 200, first.text

@@ -24,7 +24,7 @@ from samfard.travellers.models import Issuer
 
 
 def test_fee_ceiling_is_crossed_across_stored_bookings(
-    app_client: TestClient, session: Session, operator: str, assessor: str, anna: int
+    app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
 ) -> None:
     """JH ceiling 2 400 kr: own car 2 x 150 kr, then taxi trips of 2 x 200 kr. After five
     taxi trips 2 300 kr are paid; the sixth taxi trip's outward leg pays the remaining 100 kr and
@@ -33,7 +33,7 @@ def test_fee_ceiling_is_crossed_across_stored_bookings(
     ids = []
     for day in days:
         body = round_trip(
-            app_client, operator, anna, principal="23", hospital="Östersunds sjukhus", day=day
+            app_client, operator, far_anna, principal="23", hospital="Östersunds sjukhus", day=day
         )
         ids.append(book(app_client, operator, body)["id"])
     first = app_client.post(
@@ -57,7 +57,7 @@ def test_fee_ceiling_is_crossed_across_stored_bookings(
     assert sum(p for rows in paid for _, p in rows) == 240000
 
     status = app_client.get(
-        f"/api/v1/fee-ledger/{anna}",
+        f"/api/v1/fee-ledger/{far_anna}",
         params={"principal": "23", "on": days[-1].isoformat()},
         headers=auth(operator),
     )

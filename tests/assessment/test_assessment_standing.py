@@ -23,9 +23,9 @@ def _decide(client: TestClient, token: str, booking_id: int, **body: str) -> dic
 
 
 def test_assessor_approval_is_the_decision_that_stands_with_mode_fee_author_and_time(
-    app_client: TestClient, operator: str, assessor: str, anna: int
+    app_client: TestClient, operator: str, assessor: str, far_anna: int
 ) -> None:
-    waiting = book(app_client, operator, jh_trip(app_client, operator, anna))
+    waiting = book(app_client, operator, jh_trip(app_client, operator, far_anna))
     assert waiting["mode"] == "taxi"
     assert waiting["decided"] == {
         "outcome": "needs_assessor",
@@ -51,10 +51,10 @@ def test_assessor_approval_is_the_decision_that_stands_with_mode_fee_author_and_
 
 
 def test_assessor_denial_and_automatic_decisions_stand_too(
-    app_client: TestClient, admin: str, operator: str, assessor: str, anna: int, stina: int
+    app_client: TestClient, admin: str, operator: str, assessor: str, far_anna: int, stina: int
 ) -> None:
-    waiting = book(app_client, operator, jh_trip(app_client, operator, anna))
-    denied = _decide(app_client, assessor, waiting["id"], action="deny", reason="bus fits")
+    waiting = book(app_client, operator, jh_trip(app_client, operator, far_anna))
+    denied = _decide(app_client, assessor, waiting["id"], action="deny", reason="family drives her")
     assert denied["decision"]["outcome"] == "denied"
     assert denied["decided"]["outcome"] == "denied"
     assert denied["decided"]["fee_ore"] == 0
@@ -66,7 +66,9 @@ def test_assessor_denial_and_automatic_decisions_stand_too(
     assert automatic["decided"]["decided_by"] == "rules"
     assert (automatic["mode"], automatic["decided"]["fee_ore"]) == ("taxi", 40000)
 
-    refused = book(app_client, operator, jh_trip(app_client, operator, anna, purpose="vaccination"))
+    refused = book(
+        app_client, operator, jh_trip(app_client, operator, far_anna, purpose="vaccination")
+    )
     assert refused["decided"]["outcome"] == "denied"
     assert refused["decided"]["decided_by"] == "rules"
 
@@ -83,16 +85,16 @@ def test_a_booking_asked_by_a_mode_goes_by_it_and_its_fee_follows(
 
 
 def test_the_assessors_change_of_mode_is_the_bookings_mode_and_fee(
-    app_client: TestClient, session: Session, operator: str, assessor: str, anna: int
+    app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
 ) -> None:
-    waiting = book(app_client, operator, jh_trip(app_client, operator, anna))
+    waiting = book(app_client, operator, jh_trip(app_client, operator, far_anna))
     changed = _decide(
         app_client,
         assessor,
         waiting["id"],
         action="change_mode",
         mode="public_transport",
-        reason="the bus fits the appointment",
+        reason="a neighbour drives her to the bus in Brunflo",
     )
     assert changed["mode"] == "public_transport"
     assert changed["decided"]["mode"] == "public_transport"

@@ -6,7 +6,6 @@ booking."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
@@ -15,32 +14,22 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import ANNA, NOW, STRONG_PASSWORD, login_form, register
+from helpers import NOW, STRONG_PASSWORD, login_form, register
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.assessment.letters import reason_sv, transit_sv
 from samfard.booking.models import Booking
-from samfard.config import get_settings
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
 from samfard.dispatch.store import by_vehicle
 from samfard.geo.gtfs.store import planner_for
 
-# A home in the forest between Östersund and Brunflo, kilometres from any stop.
-FOREST_HOME = {**ANNA["address"], "street": "Skogsvägen 1", "lat": 63.12, "lon": 14.74}  # type: ignore[dict-item]
-FOREST = {**ANNA, "personal_number": "19500505-1239", "first_name": "Skog", "address": FOREST_HOME}
-
 
 @pytest.fixture(autouse=True)
-def demo_feed(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """The demo feed instead of the suite's SAMFARD_GTFS=off, for these tests only."""
-    monkeypatch.delenv("SAMFARD_GTFS", raising=False)
-    get_settings.cache_clear()
-    planner_for(None)  # laid out once, outside the timed requests
-    yield
-    monkeypatch.undo()
-    get_settings.cache_clear()
+def demo_feed() -> None:
+    """The demo feed (the suite runs on it), laid out before the tests' requests."""
+    planner_for(None)
 
 
 def _codes(booking: dict[str, object]) -> set[str]:
@@ -66,10 +55,9 @@ def test_a_taxi_asked_in_town_goes_by_bus_with_the_journey_cited_and_no_fee(
 
 
 def test_no_stop_within_a_walk_keeps_the_taxi_for_the_central_service(
-    app_client: TestClient, operator: str
+    app_client: TestClient, operator: str, far_anna: int
 ) -> None:
-    forest = register(app_client, operator, FOREST)
-    booking = book(app_client, operator, jh_trip(app_client, operator, forest))
+    booking = book(app_client, operator, jh_trip(app_client, operator, far_anna))
     assert booking["mode"] == "taxi"
     assert booking["status"] == "requested"
     assert "public_transport.not_possible" in _codes(booking)

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, auth, iso, place_id, register, token_for
+from helpers import ANNA_FAR_FROM_A_LINE, NOW, auth, iso, place_id, register, token_for
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking, BookingEvent
 from samfard.clock import FixedClock
@@ -357,8 +357,10 @@ def dialysis_series(
 
 
 def test_series_expands_into_bookings_and_cancels_from_a_date(
-    app_client: TestClient, session: Session, operator: str, anna: int
+    app_client: TestClient, session: Session, operator: str
 ) -> None:
+    # Kilometres from any stop, Anna's dialysis taxis wait for the central service.
+    anna = register(app_client, operator, ANNA_FAR_FROM_A_LINE)
     created = app_client.post(
         "/api/v1/series", json=dialysis_series(app_client, operator, anna), headers=auth(operator)
     )

@@ -162,8 +162,12 @@ def test_a_revoked_certificate_no_longer_approves_a_taxi(
     assert again.status_code == 409
     booked = app_client.post(
         "/api/v1/bookings", json=trip(app_client, nurse, stina), headers=auth(nurse)
-    )
-    assert booked.json()["status"] != "approved"
+    ).json()
+    # Stina lives beside Sundsvall's town buses: with the certificate gone nothing exempts
+    # her, so the taxi asked for is not paid and she goes by bus, as the nurse wrote.
+    assert booked["status"] == "approved" and booked["mode"] == "public_transport"
+    codes = {r["code"] for r in booked["decision"]["reasons"]}
+    assert "public_transport.possible" in codes and "public_transport.exempt" not in codes
 
 
 def test_an_expired_certification_is_refused_with_the_day_it_lapsed(

@@ -1,4 +1,5 @@
-"""Planning a demo day: every approved leg accounted for, stored plans verify, promises hold."""
+"""Planning a demo day: every approved leg by vehicle accounted for, stored plans verify,
+promises hold."""
 
 from __future__ import annotations
 
@@ -14,20 +15,26 @@ from samfard.db import transaction
 from samfard.dispatch import service
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.models import PlanRun, Stop
+from samfard.dispatch.store import by_vehicle
 from samfard.errors import Conflict
 
 
 def test_every_approved_leg_is_planned_or_unserved_with_a_reason(session: Session) -> None:
+    """Every leg of an approved booking that goes by vehicle; a booking sent by bus or
+    train (public transport first) is neither planned nor unserved."""
     planned = plan_demo_day(session)
     assert planned.approved_before, "the demo day should have approved bookings to plan"
+    approved = session.scalars(select(Booking).where(Booking.id.in_(planned.approved_before)))
+    not_driven = {b.id for b in approved if not by_vehicle(b)}
     legs = session.scalars(select(Leg).where(Leg.booking_id.in_(planned.approved_before)))
-    expected = {(leg.booking_id, leg.seq) for leg in legs}
+    expected = {(leg.booking_id, leg.seq) for leg in legs if leg.booking_id not in not_driven}
     stops = list(session.scalars(select(Stop)))
     pickups = {(s.booking_id, s.leg_seq) for s in stops if s.kind == "pickup"}
     dropoffs = {(s.booking_id, s.leg_seq) for s in stops if s.kind == "dropoff"}
     unserved = {(row["booking_id"], row["leg_seq"]) for row in planned.outcome.unserved}
     assert pickups == dropoffs
     assert pickups | unserved == expected
+    assert not {booking for booking, _ in pickups | unserved} & not_driven
     assert not pickups & unserved
     assert all(row["reason"] for row in planned.outcome.unserved)
     assert planned.outcome.served == len(pickups) > 0

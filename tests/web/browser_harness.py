@@ -28,6 +28,7 @@ from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.app import create_app
+from samfard.clock import Clock
 from samfard.config import Settings
 from samfard.costs.service import load_contract_files
 from samfard.db import make_engine, upgrade
@@ -106,11 +107,13 @@ def build_world(database_url: str, day: date) -> None:
     engine.dispose()
 
 
-def serve(database_url: str, day: date) -> Iterator[LiveServer]:
-    """Run the real application with uvicorn in a thread until the generator is closed."""
+def serve(database_url: str, day: date, *, clock: Clock | None = None) -> Iterator[LiveServer]:
+    """Run the real application with uvicorn in a thread until the generator is closed
+    (on `clock` when given, so rules that depend on the hour hold whenever the test runs)."""
     engine = make_engine(database_url)
     port = _free_port()
-    app = create_app(Settings(database_url=database_url, secure_cookies=False), engine=engine)
+    settings = Settings(database_url=database_url, secure_cookies=False)
+    app = create_app(settings, engine=engine, clock=clock)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -25,7 +25,7 @@ from samfard.booking.schemas import Channel
 from samfard.booking.series import create_series
 from samfard.booking.service import create_booking
 from samfard.db import dry_run, transaction
-from samfard.dispatch.store import latest_plan
+from samfard.dispatch.store import by_vehicle, latest_plan
 from samfard.errors import DomainError
 from samfard.travellers.service import load_traveller
 from samfard.travellers.views import can_see_identity
@@ -56,6 +56,7 @@ class DeskOutcome:
     statuses: dict[str, int] = field(default_factory=dict)
     series_id: int | None = None
     planning_note: str | None = None
+    by_vehicle: bool = True  # False: bus, train or own car; no pickup, never planned
 
     @property
     def reference(self) -> str:
@@ -63,8 +64,9 @@ class DeskOutcome:
 
 
 def _planning_note(session: Session, booking: Booking) -> str | None:
-    """Why an approved trip has no promised window yet (the day's plan said why)."""
-    if booking.status != BookingStatus.APPROVED.value:
+    """Why an approved trip has no promised window yet (the day's plan said why); none for
+    a trip the traveller makes without the centre's vehicle."""
+    if booking.status != BookingStatus.APPROVED.value or not by_vehicle(booking):
         return None
     plan = latest_plan(session, booking.service_date)
     if plan is None:
@@ -105,6 +107,7 @@ def _outcome(
         statuses=dict(Counter(b.status for b in bookings)),
         series_id=series_id,
         planning_note=_planning_note(session, first),
+        by_vehicle=by_vehicle(first),
     )
 
 

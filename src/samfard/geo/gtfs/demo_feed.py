@@ -19,7 +19,8 @@ from pathlib import Path
 
 from samfard.geo.distance import km_between
 from samfard.geo.gtfs.demo_lines import AGENCIES, LINES, Line, Service
-from samfard.geo.gtfs.feed import Tables, format_time
+from samfard.geo.gtfs.feed import Tables
+from samfard.geo.gtfs.times import format_time
 from samfard.geo.places import packaged_rows
 
 STOP_SPACING_M = 450.0

@@ -3,8 +3,9 @@
 GTFS is plain CSV, so the standard csv module reads it: no pandas stack for a few tables
 (gtfs-kit and partridge both pull in pandas; see docs/public-transport.md). `read_tables`
 gives the raw rows, which `validate.problems` checks; `Feed.from_tables` turns checked
-rows into typed ones. Only the files and fields the journey planner uses are typed; the
-rest of a real feed (shapes, fares, frequencies...) is kept out, not refused.
+rows into typed ones, with the trips of frequencies.txt laid out as the runs they stand
+for (`frequencies.expand`). Only the files and fields the journey planner uses are typed;
+the rest of a real feed (shapes, fares...) is kept out, not refused.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from datetime import date
 from pathlib import Path
 
 from samfard.errors import InputError
+from samfard.geo.gtfs.frequencies import expand
+from samfard.geo.gtfs.times import parse_date, parse_time
 
 Tables = dict[str, list[dict[str, str]]]
 
@@ -29,6 +32,7 @@ FILES = (
     "calendar.txt",
     "calendar_dates.txt",
     "transfers.txt",
+    "frequencies.txt",
     "feed_info.txt",
 )
 
@@ -49,29 +53,6 @@ def route_type_name(route_type: int) -> str:
     if 1000 <= route_type < 1300:
         return "båt"
     return "linje"
-
-
-def parse_time(text: str) -> int:
-    """Seconds from the start of the service day (noon minus 12 h): "25:10:00" is 90 600;
-    GTFS times pass 24:00 for trips that run past midnight."""
-    parts = text.strip().split(":")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise ValueError(f"a GTFS time is HH:MM:SS, got {text!r}")
-    hours, minutes, seconds = (int(p) for p in parts)
-    if minutes > 59 or seconds > 59:
-        raise ValueError(f"minutes and seconds must be below 60, got {text!r}")
-    return hours * 3600 + minutes * 60 + seconds
-
-
-def format_time(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
-
-
-def parse_date(text: str) -> date:
-    text = text.strip()
-    if len(text) != 8 or not text.isdigit():
-        raise ValueError(f"a GTFS date is YYYYMMDD, got {text!r}")
-    return date(int(text[:4]), int(text[4:6]), int(text[6:]))
 
 
 def read_tables(path: Path) -> Tables:
@@ -184,6 +165,9 @@ class Feed:
     @classmethod
     def from_tables(cls, tables: Tables) -> Feed:
         """Typed rows from tables `validate.problems` found nothing wrong with."""
+        trips, stop_times = expand(
+            tables["trips.txt"], tables["stop_times.txt"], tables.get("frequencies.txt", [])
+        )
         return cls(
             stops=tuple(
                 Stop(r["stop_id"], r["stop_name"], float(r["stop_lat"]), float(r["stop_lon"]))
@@ -202,7 +186,7 @@ class Feed:
             ),
             trips=tuple(
                 TripRow(r["trip_id"], r["route_id"], r["service_id"], r.get("trip_headsign", ""))
-                for r in tables["trips.txt"]
+                for r in trips
             ),
             stop_times=tuple(
                 StopTime(
@@ -212,7 +196,7 @@ class Feed:
                     parse_time(r["arrival_time"] or r["departure_time"]),
                     parse_time(r["departure_time"] or r["arrival_time"]),
                 )
-                for r in tables["stop_times.txt"]
+                for r in stop_times
             ),
             calendars=tuple(
                 Calendar(

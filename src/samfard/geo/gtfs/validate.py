@@ -3,15 +3,17 @@
 No kept Python library validates GTFS without a Java runtime (the canonical validator is
 MobilityData's Java tool), so this covers the rules a broken feed would silently break:
 required files and fields, unique ids, every reference resolving, coordinates and times
-that parse, stop times in sequence with times that never go back, and a calendar that
-says when each service runs. Each problem names the file, the row and what to fix.
+that parse, stop times in sequence with times that never go back, a calendar that says
+when each service runs, and frequencies.txt windows that can be laid out as trips. Each
+problem names the file, the row and what to fix.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from samfard.geo.gtfs.feed import WEEKDAY_FIELDS, Tables, parse_date, parse_time
+from samfard.geo.gtfs.feed import WEEKDAY_FIELDS, Tables
+from samfard.geo.gtfs.times import parse_date, parse_time
 
 REQUIRED: dict[str, tuple[str, ...]] = {
     "agency.txt": ("agency_name", "agency_url", "agency_timezone"),
@@ -21,6 +23,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "stop_times.txt": ("trip_id", "stop_id", "stop_sequence"),
 }
 CALENDAR_FIELDS = ("service_id", *WEEKDAY_FIELDS, "start_date", "end_date")
+FREQUENCY_FIELDS = ("trip_id", "start_time", "end_time", "headway_secs")
 MAX_PROBLEMS = 50
 
 
@@ -46,6 +49,7 @@ def problems(tables: Tables) -> list[str]:
     _stops(tables, found)
     _routes(tables, found)
     _stop_times(tables, stops, trips, found)
+    _frequencies(tables, trips, found)
     return found[:MAX_PROBLEMS]
 
 
@@ -160,3 +164,46 @@ def _stop_times(tables: Tables, stops: set[str], trips: set[str], found: list[st
                 )
             if d2 < a2:
                 found.append(f"stop_times.txt line {line}: departure_time before arrival_time")
+
+
+def _frequencies(tables: Tables, trips: set[str], found: list[str]) -> None:
+    """frequencies.txt (GTFS reference): each row names a trip of trips.txt and a window
+    start_time < end_time with headway_secs > 0; exact_times is empty, 0 or 1; the windows
+    of one trip do not overlap (a run would be laid out twice)."""
+    windows: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for i, row in enumerate(tables.get("frequencies.txt", []), start=2):
+        missing = [f for f in FREQUENCY_FIELDS if f not in row]
+        if missing:
+            found.append(f"frequencies.txt lacks the field(s) {', '.join(missing)}")
+            return
+        if row["trip_id"] not in trips:
+            found.append(
+                f"frequencies.txt line {i}: trip_id {row['trip_id']!r} is not in trips.txt"
+            )
+        if not row["headway_secs"].isdigit() or int(row["headway_secs"]) == 0:
+            found.append(
+                f"frequencies.txt line {i}: headway_secs must be a whole number of seconds "
+                f"above 0, got {row['headway_secs']!r}"
+            )
+        if row.get("exact_times", "") not in ("", "0", "1"):
+            found.append(f"frequencies.txt line {i}: exact_times must be empty, 0 or 1")
+        try:
+            start, end = parse_time(row["start_time"]), parse_time(row["end_time"])
+        except ValueError as error:
+            found.append(f"frequencies.txt line {i}: {error}")
+            continue
+        if end <= start:
+            found.append(
+                f"frequencies.txt line {i}: end_time {row['end_time']} must be after "
+                f"start_time {row['start_time']}"
+            )
+            continue
+        windows[row["trip_id"]].append((start, end, i))
+    for trip_id, spans in windows.items():
+        spans.sort()
+        for (_, end1, line1), (start2, _, line2) in zip(spans, spans[1:], strict=False):
+            if start2 < end1:
+                found.append(
+                    f"frequencies.txt line {line2}: trip {trip_id!r} overlaps the window of "
+                    f"line {line1}; a trip's windows must not overlap"
+                )
