@@ -16,6 +16,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
@@ -27,6 +28,11 @@ from samfard.config import Settings
 from samfard.db import make_engine, upgrade
 from samfard.deps import get_session
 from samfard.reference import load_reference_data
+
+# Tests check correctness, never wall time: Hypothesis's default deadline (200 ms per
+# example) fails a correct property when two workers share a loaded 2-core machine.
+hypothesis_settings.register_profile("samfard", deadline=None)
+hypothesis_settings.load_profile("samfard")
 
 PG_ADMIN_URL = os.environ.get("SAMFARD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 # One database per test process, so parallel runs (developers, CI) never drop each other's.
