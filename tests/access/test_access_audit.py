@@ -14,6 +14,7 @@ from access_world import CARE_UNIT, MONDAY, book, build_world, sjukresa
 from fastapi.testclient import TestClient
 from scope_world import (
     ScopeWorld,
+    aid_body,
     build_scope_world,
     certificate,
     deviation_body,
@@ -47,6 +48,17 @@ Call = Callable[[TestClient, ScopeWorld], list[Request]]
 def _fresh_booking(client: TestClient, world: ScopeWorld) -> int:
     """Each write gets a booking of its own, so it finds one in a state it accepts."""
     return book(client, world.desk, world.anna, "23")
+
+
+def _fresh_aid(client: TestClient, world: ScopeWorld) -> int:
+    """An aid (hjälpmedel) to Anna's home: a consignment that names a traveller."""
+    created = client.post(
+        "/api/v1/goods",
+        json=aid_body(client, world.desk, world.anna, "23"),
+        headers=auth(world.desk),
+    )
+    assert created.status_code == 201, created.text
+    return int(created.json()["id"])
 
 
 def _version(client: TestClient, world: ScopeWorld, url: str) -> int:
@@ -165,6 +177,18 @@ PERSONAL: dict[tuple[str, str], Call] = {
     ),
     ("GET", "/api/v1/deviations"): _one("/api/v1/deviations", {"principal": "23"}),
     ("GET", "/api/v1/deviations/{deviation_id}"): _one("/api/v1/deviations/{anna_deviation}"),
+    ("POST", "/api/v1/goods"): _one(
+        "/api/v1/goods", body=lambda c, w: aid_body(c, w.desk, w.anna, "23")
+    ),
+    ("GET", "/api/v1/goods"): _one(
+        "/api/v1/goods", {"date": MONDAY.isoformat(), "principal": "23"}
+    ),
+    ("GET", "/api/v1/goods/{consignment_id}"): lambda c, w: [
+        (f"/api/v1/goods/{_fresh_aid(c, w)}", None, None)
+    ],
+    ("POST", "/api/v1/goods/{consignment_id}/cancel"): lambda c, w: [
+        (f"/api/v1/goods/{_fresh_aid(c, w)}/cancel", None, {"reason": "audit walk"})
+    ],
     ("POST", "/api/v1/deviations/{deviation_id}/steps"): _one(
         "/api/v1/deviations/{anna_deviation}/steps", body={"action": "comment", "note": "test"}
     ),

@@ -13,7 +13,8 @@ from samfard.booking.models import Leg
 from samfard.db import transaction
 from samfard.dispatch import live_service
 from samfard.dispatch.live_models import ControllerAlert
-from samfard.dispatch.replan_live import replan_rest
+from samfard.dispatch.replan_live import _riding, replan_rest
+from samfard.planning.model import Problem, Request, Vehicle, Window, matrix
 
 
 def _keys(run) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
@@ -104,3 +105,29 @@ def test_the_controller_replans_through_the_use_case(session: Session) -> None:
         session=session, day=plan(session).service_date, actor=CONTROLLER, now=now
     )
     assert outcome.saved and outcome.fixed_stops >= 2
+
+
+def _rider(max_ride: float | None) -> tuple[Problem, Request]:
+    """A trip from location 0 to 2 (direct 20 minutes); location 1 lies on the way."""
+    minutes_between = [[0, 10, 20], [10, 0, 10], [20, 10, 0]]
+    time = matrix([[60.0 * m for m in row] for row in minutes_between])
+    request = Request(
+        "b1.1", 0, 2, Window(0, 3600), Window(0, 4 * 3600), 60.0, 60.0, (1, 0, 0), max_ride
+    )
+    vehicle = Vehicle("1", (4, 0, 0), Window(0, 86400), 0, 0)
+    return Problem((request,), (vehicle,), time, time), request
+
+
+def test_a_rider_picked_up_in_the_fixed_part_keeps_what_is_left_of_the_ride_limit() -> None:
+    """A vehicle's next stop is fixed; when it is a pickup, the rest of the run must not
+    make that rider's whole ride longer than the limit (a stored plan was once saved with
+    a ride 8 minutes over it, because the rider counted as having no limit)."""
+    problem, request = _rider(max_ride=1800.0)
+    # Boarded at 600 (pickup service over), the vehicle moves on at 900 from location 1.
+    riding = _riding(request, 1, 900.0, 600.0, problem)
+    assert riding.max_ride == 1500.0, "30 min limit less the 5 min already ridden"
+    # A ride already over its limit may still go straight to the drop-off (10 minutes).
+    late = _riding(request, 1, 3000.0, 600.0, problem)
+    assert late.max_ride == 600.0
+    unlimited = _riding(_rider(max_ride=None)[1], 1, 900.0, 600.0, problem)
+    assert unlimited.max_ride is None

@@ -131,7 +131,7 @@ def test_re_planning_the_rest_of_the_day_keeps_every_goods_stop(session: Session
     booked = planned_day_with_goods(session)
     plan = store.latest_plan(session, DAY)
     assert plan is not None
-    replan_rest(session, plan, now=MORNING, actor=SYSTEM, full=True)
+    outcome = replan_rest(session, plan, now=MORNING, actor=SYSTEM, full=True)
     session.flush()
     plan = store.latest_plan(session, DAY)
     assert plan is not None
@@ -139,8 +139,10 @@ def test_re_planning_the_rest_of_the_day_keeps_every_goods_stop(session: Session
         (s.consignment_id, s.kind) for run in plan.runs for s in run.stops if s.consignment_id
     )
     assert carried == sorted((c.id, k) for c in booked for k in ("dropoff", "pickup"))
+    # A full re-plan places every trip again in turn and may keep a trip only later than
+    # promised (reported as broken and alerted); nothing else may be wrong with the plan.
     _, report = dispatch.verify_stored(session=session, day=DAY)
-    assert report.ok, report.violations
+    assert {v.subject for v in report.violations} <= set(outcome.broken), report.violations
 
 
 def test_a_stop_carries_a_leg_or_a_consignment_never_both_nor_neither(session: Session) -> None:

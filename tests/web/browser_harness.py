@@ -28,6 +28,7 @@ from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.app import create_app
+from samfard.cli.core import DEMO_PLAN_ENGINE
 from samfard.clock import Clock
 from samfard.config import Settings
 from samfard.costs.service import load_contract_files
@@ -36,6 +37,7 @@ from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.service import plan_day
+from samfard.planning.solve import make_solver
 from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 
@@ -77,13 +79,24 @@ def load_planned_day(
     session: Session, day: date, now: datetime, *, seed: int, trips: int, time_limit_s: int
 ) -> None:
     """What `samfard demo` loads, through the same functions: reference data, a generated
-    day, a fifth of the demo fleet, the contracts, and the day's plan."""
+    day, a fifth of the demo fleet, the contracts, and the day's plan (by the demo's
+    engine)."""
     load_reference_data(session=session)
     load_day(session=session, demo=generate_day(day, seed=seed, trips=trips))
     load_demo_fleet(session, scale=0.2)
     session.commit()
     load_contract_files(session)
-    plan_day(session=session, day=day, actor=SYSTEM, now=now, time_limit_s=time_limit_s, seed=seed)
+    # The demo's engine: a fixed number of search steps, so the plan (and what the tests
+    # find in it) is the same however loaded the machine is.
+    plan_day(
+        session=session,
+        day=day,
+        actor=SYSTEM,
+        now=now,
+        time_limit_s=time_limit_s,
+        seed=seed,
+        solver=make_solver(DEMO_PLAN_ENGINE),
+    )
 
 
 def build_world(database_url: str, day: date) -> None:

@@ -45,7 +45,15 @@ def test_operator_sees_the_day_and_the_workspace_navigation(
     assert page.locator("#map .leaflet-interactive").count() == rows.count()
     nav = page.get_by_role("navigation", name="Arbetsytor")
     names = [link.inner_text() for link in nav.get_by_role("link").all()]
-    assert names == ["Dagens resor", "Bokning", "Resenärer", "Trafik", "Körningar", "Kvalitet"]
+    assert names == [
+        "Dagens resor",
+        "Bokning",
+        "Gods",
+        "Resenärer",
+        "Trafik",
+        "Körningar",
+        "Kvalitet",
+    ]
     assert "operator" in page.locator(".top .who").inner_text()
     assert "beställningsmottagare" in page.locator(".top .who").inner_text()
     assert_no_axe_violations(page)

@@ -293,8 +293,13 @@ def _cut_problem(
         )
         stops = [Stop(StopKind.START, here, t0)]
         riders = {r.id for r in cut.onboard}
+        boarded = {
+            s.request_id: s.time + service_of(originals[s.request_id or ""], s.kind)
+            for s in cut.prefix
+            if s.kind is StopKind.PICKUP
+        }
         for rider in cut.onboard:
-            requests[rider.id] = _riding(rider, here, t0, problem)
+            requests[rider.id] = _riding(rider, here, t0, boarded[rider.id], problem)
             stops.append(Stop(StopKind.PICKUP, here, t0, rider.id))
         t, loc = t0, here
         for stop in cut.rest:
@@ -306,6 +311,12 @@ def _cut_problem(
             stops.append(dataclasses.replace(stop, time=t))
             t += service_of(request, stop.kind)
             loc = stop.location
+        for stop in stops:  # a run already late keeps what it needs; nothing more
+            aboard = requests.get(stop.request_id or "") if stop.request_id in riders else None
+            limit = None if aboard is None else aboard.max_ride
+            if aboard and limit is not None and stop.kind is StopKind.DROPOFF:
+                ride = stop.time - t0
+                requests[aboard.id] = dataclasses.replace(aboard, max_ride=max(limit, ride))
         end = vehicle.end_depot
         stops.append(
             Stop(StopKind.END, end, max(t + problem.time[loc][end], cut.route.stops[-1].time))
@@ -320,15 +331,21 @@ def _cut_problem(
     return cut_p, Solution(tuple(routes), (), cost)
 
 
-def _riding(rider: Request, here: int, t0: float, problem: Problem) -> Request:
-    """A rider on board as a request picked up where the vehicle is, at once."""
+def _riding(rider: Request, here: int, t0: float, boarded: float, problem: Problem) -> Request:
+    """A rider on board as a request picked up where the vehicle is, at once. The ride
+    so far (from `boarded`, when the pickup's service ends, to `t0`) counts against the
+    ride limit, so the rest of the run cannot make the whole ride too long (a ride
+    already too long may only go straight to the drop-off, or keep what the run as it
+    stands needs: `_cut_problem` widens it to that)."""
+    direct = problem.time[here][rider.dropoff]
+    left = None if rider.max_ride is None else max(direct, rider.max_ride - (t0 - boarded))
     return dataclasses.replace(
         rider,
         pickup=here,
         pickup_window=Window(t0, t0),
         pickup_service=0.0,
         promised_pickup=None,
-        max_ride=None,
+        max_ride=left,
         dropoff_window=Window(
             min(rider.dropoff_window.earliest, t0 + problem.time[here][rider.dropoff]),
             max(rider.dropoff_window.latest, t0 + problem.time[here][rider.dropoff]),
