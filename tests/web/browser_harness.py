@@ -75,9 +75,7 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def load_planned_day(
-    session: Session, day: date, now: datetime, *, seed: int, trips: int, time_limit_s: int
-) -> None:
+def load_planned_day(session: Session, day: date, now: datetime, *, seed: int, trips: int) -> None:
     """What `samfard demo` loads, through the same functions: reference data, a generated
     day, a fifth of the demo fleet, the contracts, and the day's plan (by the demo's
     engine)."""
@@ -93,7 +91,6 @@ def load_planned_day(
         day=day,
         actor=SYSTEM,
         now=now,
-        time_limit_s=time_limit_s,
         seed=seed,
         solver=make_solver(DEMO_PLAN_ENGINE),
     )
@@ -106,7 +103,7 @@ def build_world(database_url: str, day: date) -> None:
     engine = make_engine(database_url)
     now = datetime.now(STOCKHOLM)
     with Session(engine) as session:
-        load_planned_day(session, day, now, seed=DEMO_SEED, trips=DEMO_TRIPS, time_limit_s=2)
+        load_planned_day(session, day, now, seed=DEMO_SEED, trips=DEMO_TRIPS)
         for username, role in USERS.items():
             create_user(
                 session=session,

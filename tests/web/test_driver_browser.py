@@ -44,7 +44,7 @@ def today_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     upgrade(url)
     engine = make_engine(url)
     with Session(engine) as session:
-        load_planned_day(session, day, now, seed=3, trips=30, time_limit_s=1)
+        load_planned_day(session, day, now, seed=3, trips=30)
         plan = store.latest_plan(session, day)
         assert plan is not None and plan.runs
         run = max(plan.runs, key=lambda r: len(r.stops))

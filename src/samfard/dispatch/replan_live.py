@@ -312,11 +312,11 @@ def _cut_problem(
             t += service_of(request, stop.kind)
             loc = stop.location
         for stop in stops:  # a run already late keeps what it needs; nothing more
-            aboard = requests.get(stop.request_id or "") if stop.request_id in riders else None
-            limit = None if aboard is None else aboard.max_ride
-            if aboard and limit is not None and stop.kind is StopKind.DROPOFF:
-                ride = stop.time - t0
-                requests[aboard.id] = dataclasses.replace(aboard, max_ride=max(limit, ride))
+            if stop.kind is StopKind.DROPOFF and stop.request_id in riders:
+                aboard = requests[stop.request_id or ""]
+                if aboard.max_ride is not None:
+                    ride = max(aboard.max_ride, stop.time - t0)
+                    requests[aboard.id] = dataclasses.replace(aboard, max_ride=ride)
         end = vehicle.end_depot
         stops.append(
             Stop(StopKind.END, end, max(t + problem.time[loc][end], cut.route.stops[-1].time))
