@@ -363,6 +363,35 @@ def test_the_scenario_page_is_for_report_readers_and_names_what_to_fix(
     assert app_client.get("/uppfoljning/scenario/jobb/nope/scenario.pdf").status_code == 404
 
 
+def test_a_scenario_job_not_yet_claimed_by_its_runner_shows_as_waiting_not_failed(
+    app_client: TestClient, session: Session
+) -> None:
+    """The page the start redirects to can be rendered before the runner has claimed the
+    job (state "queued"): it must poll like a running job, not say the run failed (a clean
+    CI run once showed "Scenariot kunde inte köras: None" for exactly that)."""
+    users(session, "analyst")
+    login(app_client, "analyst")
+    with transaction(session):
+        session.add(
+            Job(
+                id="scenq1",
+                kind="scenario",
+                subject="centralen",
+                args={},
+                state="queued",
+                message="I kö",
+                started_by="analyst",
+                created_at=NOW,
+            )
+        )
+    for url in ("/uppfoljning/scenario?jobb=scenq1", "/uppfoljning/scenario/jobb/scenq1"):
+        page = app_client.get(url)
+        assert page.status_code == 200
+        assert "kunde inte köras" not in page.text
+        assert "<progress" in page.text
+        assert 'hx-get="/uppfoljning/scenario/jobb/scenq1"' in page.text
+
+
 def test_the_day_overview_lists_scoped_masked_and_audited_rows(
     app_client: TestClient, session: Session, demo_day: None
 ) -> None:
