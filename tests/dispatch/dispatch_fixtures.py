@@ -1,4 +1,8 @@
-"""A small planned demo day shared by the dispatch tests (loaded into the test session)."""
+"""A small planned demo day shared by the dispatch tests (loaded into the test session).
+
+It is planned by the demo's fixed-step engine (no clock): the same plan under any load, so
+a test that looks for a leg to move or a shared run finds the same one on a busy CI machine
+as here."""
 
 from __future__ import annotations
 
@@ -11,11 +15,13 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import SYSTEM
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
+from samfard.cli.core import DEMO_PLAN_ENGINE
 from samfard.db import transaction
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
 from samfard.dispatch import service
 from samfard.dispatch.fleet import load_demo_fleet
+from samfard.planning.solve import make_solver
 from samfard.timeutil import local
 
 DAY = date(2026, 11, 23)
@@ -45,6 +51,12 @@ def load_demo(session: Session, *, trips: int = 40, scale: float = 0.2) -> froze
 def plan_demo_day(session: Session) -> PlannedDay:
     approved = load_demo(session)
     outcome = service.plan_day(
-        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=TIME_LIMIT_S, seed=1
+        session=session,
+        day=DAY,
+        actor=SYSTEM,
+        now=PLAN_NOW,
+        time_limit_s=TIME_LIMIT_S,
+        seed=1,
+        solver=make_solver(DEMO_PLAN_ENGINE),
     )
     return PlannedDay(approved, outcome)

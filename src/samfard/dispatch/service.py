@@ -39,7 +39,7 @@ from samfard.planning.insertion import Insertion, insert
 from samfard.planning.model import Solution, StopKind
 from samfard.planning.model import Stop as PlanStop
 from samfard.planning.reoptimise import reoptimise
-from samfard.planning.solve import PlanRejected, VerifiedSolution, plan
+from samfard.planning.solve import PlanRejected, VerifiedSolution, default_solver, plan
 from samfard.planning.verifier import Report, verify
 from samfard.timeutil import STOCKHOLM
 
@@ -90,9 +90,9 @@ def plan_day(
 ) -> PlanOutcome:
     """Plan (or re-plan) `day`, store it as a new version, promise windows, schedule.
 
-    `solver` is the engine (OR-Tools when None); the stored settings name it. A day's plan
-    moves every principal's trips, so only an account scoped to all principals (`*`) plans
-    or re-plans a day."""
+    `solver` is the engine (the default, native one when None); the stored settings name
+    it. A day's plan moves every principal's trips, so only an account scoped to all
+    principals (`*`) plans or re-plans a day."""
     actor.require(P.PLANS_WRITE)
     if not actor.owns_everything:
         raise Forbidden(
@@ -106,6 +106,7 @@ def plan_day(
             field="time_limit",
         )
     defaults = defaults or PlanningDefaults()
+    solver = solver or default_solver()
     provider = store.provider_for(osrm_url)
     with transaction(session):
         day_p = day_problem(session, day, provider, defaults=defaults)
@@ -129,7 +130,7 @@ def plan_day(
             created_at=now,
             created_by=actor.username,
             settings={
-                "engine": type(solver).__name__ if solver else "OrToolsEngine",
+                "engine": type(solver).__name__,
                 "time_limit_s": time_limit_s,
                 "seed": seed,
                 "provider": provider.name,
