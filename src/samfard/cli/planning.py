@@ -127,8 +127,9 @@ def _solve(args: argparse.Namespace) -> int:
         print(f"unserved {missing.request_id}: {missing.reason}")
     if late:
         print(
-            f"{len(late)} servable requests were not planned within the time limit; "
-            "give a longer --time-limit",
+            f"{len(late)} requests some vehicle could carry alone were not planned within "
+            "the time limit: give a longer --time-limit, or more vehicles of the type they "
+            "need at that hour if a longer search leaves them out too",
             file=sys.stderr,
         )
         return EXIT_OUT_OF_TIME
