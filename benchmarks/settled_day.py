@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
+import platform
+import subprocess
 import tempfile
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import case, func, select
@@ -35,7 +38,7 @@ from samfard.demo.loader import load_day
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.problem_builder import PlanningDefaults
 from samfard.dispatch.service import plan_day
-from samfard.planning.solve import make_solver
+from samfard.planning.solve import FIXED_ITERATIONS, make_solver
 from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 
@@ -155,9 +158,35 @@ def main() -> None:
         writer = csv.DictWriter(out, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(rows)
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines = [
+        "# A planned demo day, settled",
+        "",
+        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}",
+        f"- machine: {platform.machine()}, {platform.system()}, Python "
+        f"{platform.python_version()}, {os.cpu_count()} cores",
+        f"- settings: demo day {DAY}, {args.trips} trips, seeds {args.seeds}, engine "
+        f"native-fixed ({FIXED_ITERATIONS} iterations, no clock), demo fleet and contracts",
+        "",
+        "| " + " | ".join(COLUMNS) + " |",
+        "|" + "---|" * len(COLUMNS),
+    ]
     lines += ["| " + " | ".join(str(row[c]) for c in COLUMNS) + " |" for row in rows]
     (RESULTS / f"{args.label}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _commit() -> str:
+    """The checkout's commit, so a before and after pair names what it compared."""
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return done.stdout.strip()
 
 
 if __name__ == "__main__":

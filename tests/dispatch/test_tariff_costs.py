@@ -152,11 +152,11 @@ def _billed_boarding_minutes(run: Run, bookings: dict[int, Booking]) -> Decimal:
 def _procured_objective_is_settled(
     objective: float, settled: list[RunAllocation], routed: Routed, weekend: bool
 ) -> None:
-    """The objective is what settlement bills for the stretches (start fee, km and
-    driving minutes, each with the weekend surcharge on a weekend-rate day) plus the
-    boarding the planner prices at the driving rate, to within rounding: one öre per
-    stretch for each of the start fee's, km's and driving minutes' surcharge and for
-    the km and driving minutes themselves."""
+    """The objective is what settlement bills for the stretches (start fee, km, driving
+    minutes and the minutes standing with someone on board, each with the weekend
+    surcharge on a weekend-rate day) plus the boarding the planner prices at the driving
+    rate, to within rounding: one öre per stretch for each of the start fee's, km's and
+    driving minutes' surcharge, for the km, driving and waiting minutes themselves."""
     run, _, bookings = routed
     kind = VehicleType(run.vehicle.vehicle_type)
     tariff = find_contract(demo_contracts(), carrier=TAXI, vehicle_type=kind, day=DAY).tariff_for(
@@ -169,8 +169,25 @@ def _procured_objective_is_settled(
         for s in settled
     )
     boarding = tariff.per_driving_minute * _billed_boarding_minutes(run, bookings)
-    expected = (metered + boarding) * factor
-    assert abs(Decimal(objective) - expected) <= 3 * len(settled)
+    expected = (metered + boarding + _waits_on_board(settled, tariff, run, bookings)) * factor
+    assert abs(Decimal(objective) - expected) <= 4 * len(settled)
+
+
+def _waits_on_board(
+    settled: list[RunAllocation], tariff: PriceList, run: Run, bookings: dict[int, Booking]
+) -> Decimal:
+    """What settlement bills for standing with someone on board: its waiting minutes
+    less every stop's boarding or alighting, at the waiting rate."""
+    service = sum(
+        (
+            minutes(service_seconds(bookings[stop.booking_id].needs, PlanningDefaults()))
+            for stop in run.stops
+        ),
+        Decimal(0),
+    )
+    return sum((s.cost.breakdown.waiting_time for s in settled), Decimal(0)) - (
+        tariff.per_waiting_minute * service
+    )
 
 
 def test_procured_route_objective_is_what_settlement_bills_its_stretches() -> None:
@@ -216,6 +233,32 @@ def test_shared_stretch_is_charged_one_start_fee_and_no_empty_drive() -> None:
     _procured_objective_is_settled(objective, settled, routed, weekend=False)
 
 
+def test_a_wait_on_board_for_a_later_pickup_is_planned_at_the_waiting_rate() -> None:
+    """The second traveller in Krokom is picked up 20 minutes after the first, who waits
+    in the car: settlement bills those minutes at the waiting rate, and so does the
+    planner (before, it left them out and planned such waits as free)."""
+    routed = route_of(
+        vehicle(TAXI, "taxi"),
+        [([], KROKOM, OSTERSUND), ([], KROKOM, OSTERSUND)],
+        [
+            (1, "pickup", time(10, 0)),
+            (2, "pickup", time(10, 20)),
+            (1, "dropoff", time(11, 0)),
+            (2, "dropoff", time(11, 2)),
+        ],
+    )
+    objective, settled, routed = _objective_and_settled(TAXI, routed)
+    run, _, bookings = routed
+    kind = VehicleType.TAXI
+    tariff = find_contract(demo_contracts(), carrier=TAXI, vehicle_type=kind, day=DAY).tariff_for(
+        kind
+    )
+    assert isinstance(tariff, PriceList)
+    waited = _waits_on_board(settled, tariff, run, bookings)
+    assert waited >= tariff.per_waiting_minute * 15  # 20 minutes less the first boarding
+    _procured_objective_is_settled(objective, settled, routed, weekend=False)
+
+
 def test_weekend_rate_day_plans_with_the_surcharge() -> None:
     """On a Saturday settlement adds 10 % to the metered price; the planner weighs the
     start fee, km and driving minutes 10 % dearer too."""
@@ -235,6 +278,9 @@ def test_procured_tariff_is_the_stretch_tariff() -> None:
     procured = planning_costs(taxi, VehicleType.TAXI, DAY, Decimal(9 * 60))
     assert procured.per_stretch == 4800 and procured.billed_when_loaded
     assert procured.per_km == 1180 and procured.per_transit_minute == 590
+    priced = taxi.tariff_for(VehicleType.TAXI)
+    assert isinstance(priced, PriceList)
+    assert procured.per_loaded_wait_minute == priced.per_waiting_minute > priced.per_driving_minute
     own = find_contract(contracts, carrier=OWN, vehicle_type=VehicleType.WHEELCHAIR, day=DAY)
     rostered = planning_costs(own, VehicleType.WHEELCHAIR, DAY, Decimal(9 * 60))
     assert rostered.per_stretch == 0 and not rostered.billed_when_loaded

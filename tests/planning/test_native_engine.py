@@ -151,6 +151,7 @@ def test_core_fleet_names_a_missing_unknown_or_short_field() -> None:
         "free_depot_legs": [0],
         "cost_stretch": [0.0],
         "billed_when_loaded": [0],
+        "cost_wait": [0.0],
     }
     Fleet(**fields)  # complete: accepted
     core_fleet(prob)  # what the engine builds: accepted

@@ -5,7 +5,8 @@ random problem and 25 routes on it):
 - sound: whenever the core calls a route feasible, the schedule and cost it returns pass
   the independent verifier (windows, promises, ride times, loads in every dimension,
   ride alone, front seats, vehicle types, shift, duration, and the cost with every tariff
-  term: distance, duration, fixed, per pickup, transit time, free depot legs);
+  term: distance, duration, fixed, per pickup, transit time, free depot legs, per
+  stretch, billed when loaded, waits on board);
 - complete: a route built around a known feasible schedule (windows, limits and
   capacities drawn to contain it) is called feasible, so the core does not throw away
   good routes.
@@ -92,6 +93,7 @@ def _random_problem(rng: random.Random) -> Problem:
         free_depot_legs=rng.random() < 0.5,
         cost_per_stretch=rng.choice((0.0, rng.uniform(0, 40))),
         billed_when_loaded=rng.random() < 0.5,
+        cost_per_loaded_wait=rng.choice((0.0, rng.uniform(0, 2))),
     )
     return Problem(
         requests=tuple(requests),

@@ -340,6 +340,7 @@ def _costs(v: FleetVehicle) -> dict[str, Any]:
         "fixed_cost": float(t.fixed),
         "cost_per_stretch": float(t.per_stretch),
         "cost_per_transit_time": float(t.per_transit_minute / 60),
+        "cost_per_loaded_wait": float(t.per_loaded_wait_minute / 60),
         "billed_when_loaded": t.billed_when_loaded,
     }
 

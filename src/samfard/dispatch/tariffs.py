@@ -24,15 +24,17 @@ someone is on board. The mapping, and where it is an approximation:
   share the stretch), per km = the km rate and per transit minute = the driving-minute
   rate, both only while someone is on board (`Vehicle.billed_when_loaded`: the drive to
   the first pickup, the empty drives between stretches and the drive home cost nothing,
-  as the carrier does not bill them), no fixed cost (an idle taxi costs nothing). All ×
+  as the carrier does not bill them), per minute standing at a pickup with someone on
+  board = the waiting-minute rate (`Vehicle.cost_per_loaded_wait`: a passenger waiting in
+  the car for a later pickup; the planner starts a stretch late enough to keep such
+  waits short), no fixed cost (an idle taxi costs nothing). All ×
   (1 + weekend surcharge) on a weekend-rate day, as settlement adds it to the metered
   price. What remains approximate, all of it per stretch or per trip:
   boarding and alighting are priced at the driving-minute rate where settlement uses the
   waiting rate (the model has one rate for a stop's service and the travel after it), and
-  the last alighting of a stretch, after which the vehicle is empty, is not priced; a wait
-  on board for a later pickup is not priced (the model prices arcs, not the schedule);
-  night surcharges and per-trip supplements are left out (they depend on the hour and on
-  the traveller, and a supplement is the same whichever vehicle of the kind carries the
+  the last alighting of a stretch, after which the vehicle is empty, is not priced; night
+  surcharges and per-trip supplements are left out (they depend on the hour and on the
+  traveller, and a supplement is the same whichever vehicle of the kind carries the
   traveller). With these added back the objective is what settlement bills, up to
   rounding to whole öre per stretch and component; `tests/dispatch/test_tariff_costs.py`
   checks that on single and shared stretches.
@@ -60,6 +62,7 @@ class PlanningCosts:
     per_km: Decimal
     per_stretch: Decimal = Decimal(0)  # start fee, once per stretch with passengers
     per_transit_minute: Decimal = Decimal(0)
+    per_loaded_wait_minute: Decimal = Decimal(0)  # standing with someone on board
     billed_when_loaded: bool = False  # km and minutes cost only with someone on board
     contract: str | None = None
     sunk: Decimal = Decimal(0)  # paid once rostered (own fleet's vehicle-day and shift)
@@ -83,6 +86,7 @@ def planning_costs(
         per_km=tariff.per_km * factor,
         per_stretch=Decimal(tariff.start_fee) * factor,
         per_transit_minute=tariff.per_driving_minute * factor,
+        per_loaded_wait_minute=tariff.per_waiting_minute * factor,
         billed_when_loaded=True,
         contract=contract.code,
     )

@@ -64,6 +64,7 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
                 "free_depot_legs": v.free_depot_legs,
                 "cost_per_stretch": v.cost_per_stretch,
                 "billed_when_loaded": v.billed_when_loaded,
+                "cost_per_loaded_wait": v.cost_per_loaded_wait,
             }
             for v in problem.vehicles
         ],
@@ -164,6 +165,7 @@ def _vehicle(data: dict[str, Any], i: int) -> Vehicle:
             free_depot_legs=_opt(data, "free_depot_legs", where, _as_bool, False),
             cost_per_stretch=_opt(data, "cost_per_stretch", where, float, 0.0),
             billed_when_loaded=_opt(data, "billed_when_loaded", where, _as_bool, False),
+            cost_per_loaded_wait=_opt(data, "cost_per_loaded_wait", where, float, 0.0),
         )
     except InputError as error:
         if error.message.startswith(where):

@@ -157,6 +157,13 @@ class Vehicle:
     `cost_per_stretch` (the start fee, once per stretch however many share it) and
     `billed_when_loaded` (distance and transit time cost only while someone is on board:
     the empty drives between stretches, and so the depot legs, are not billed).
+    `cost_per_loaded_wait` is paid per time unit the vehicle stands at a pickup before
+    its service starts with someone already on board: the waiting minutes a carrier
+    bills for a passenger who waits in the car for a later pickup (settlement delivers
+    on arrival, so a wait before a drop-off is not billed and not priced). It depends on
+    the schedule, not only on the order of the stops, so it is priced from the stop
+    times (`verifier.route_cost`), and the native engine starts a stretch as late as its
+    windows allow to keep such waits short.
     `max_duration` bounds arrival at the end depot minus departure.
     """
 
@@ -176,6 +183,7 @@ class Vehicle:
     free_depot_legs: bool = False
     cost_per_stretch: float = 0.0
     billed_when_loaded: bool = False
+    cost_per_loaded_wait: float = 0.0
 
     def __post_init__(self) -> None:
         where = f"vehicle {self.id}"
@@ -194,6 +202,7 @@ class Vehicle:
             "cost_per_pickup",
             "cost_per_transit_time",
             "cost_per_stretch",
+            "cost_per_loaded_wait",
         ):
             _finite(getattr(self, name), f"{where}: {name}")
         if self.max_duration is not None:

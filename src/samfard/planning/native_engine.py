@@ -165,6 +165,7 @@ def core_fleet(problem: Problem) -> Fleet:
         free_depot_legs=[int(v.free_depot_legs) for v in vehicles],
         cost_stretch=[w.fixed * v.cost_per_stretch for v in vehicles],
         billed_when_loaded=[int(v.billed_when_loaded) for v in vehicles],
+        cost_wait=[w.distance * v.cost_per_loaded_wait for v in vehicles],
     )
 
 

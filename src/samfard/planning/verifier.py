@@ -83,14 +83,16 @@ _Add = Callable[[ViolationKind, str, str], None]
 def route_cost(
     problem: Problem, vehicle: Vehicle, route: Route, riders: dict[str, Request] | None = None
 ) -> float:
-    """Objective cost of one route: arcs (distance, transit time, pickup fees), duration
-    and fixed cost, weighted. `riders` (the route's requests by id) saves looking them up
-    in the problem, which live insertion cannot afford on a day of thousands."""
+    """Objective cost of one route: arcs (distance, transit time, pickup fees), waits at
+    pickups with someone on board, duration and fixed cost, weighted. `riders` (the
+    route's requests by id) saves looking them up in the problem, which live insertion
+    cannot afford on a day of thousands."""
     if not any(s.kind is StopKind.PICKUP for s in route.stops):
         return 0.0
     stops = route.stops
-    # Service times matter only to a transit-time cost; skip the lookup otherwise.
-    ids = {s.request_id for s in stops} if vehicle.cost_per_transit_time else set()
+    waits = vehicle.cost_per_loaded_wait != 0.0
+    # Service times matter only to transit-time and waiting costs; skip the lookup otherwise.
+    ids = {s.request_id for s in stops} if vehicle.cost_per_transit_time or waits else set()
     if riders is not None:
         requests = {rid: riders[rid] for rid in ids if rid is not None}
     else:
@@ -102,13 +104,16 @@ def route_cost(
             return 0.0
         return request.pickup_service if stop.kind is StopKind.PICKUP else request.dropoff_service
 
-    arcs = 0.0
+    arcs = loaded_wait = 0.0
     on_board = 0  # passengers aboard when leaving stop a
     for a, b in itertools.pairwise(stops):
         if a.kind is StopKind.PICKUP:
             on_board += 1
         elif a.kind is StopKind.DROPOFF:
             on_board -= 1
+        if waits and on_board > 0 and b.kind is StopKind.PICKUP:
+            arrival = a.time + service(a) + problem.time[a.location][b.location]
+            loaded_wait += max(0.0, b.time - arrival)
         arcs += arc_cost(
             problem,
             vehicle,
@@ -122,7 +127,12 @@ def route_cost(
         )
     duration = stops[-1].time - stops[0].time
     w = problem.objective
-    return arcs + w.time * vehicle.cost_per_time * duration + w.fixed * vehicle.fixed_cost
+    return (
+        arcs
+        + w.distance * vehicle.cost_per_loaded_wait * loaded_wait
+        + w.time * vehicle.cost_per_time * duration
+        + w.fixed * vehicle.fixed_cost
+    )
 
 
 def verify(problem: Problem, solution: Solution, *, eps: float = EPS) -> Report:

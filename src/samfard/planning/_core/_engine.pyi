@@ -30,6 +30,7 @@ class Fleet:
         free_depot_legs: Sequence[int],
         cost_stretch: Sequence[float],
         billed_when_loaded: Sequence[int],
+        cost_wait: Sequence[float],
     ) -> None: ...
 
 class Model:

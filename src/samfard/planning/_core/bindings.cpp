@@ -110,11 +110,12 @@ public:
         take("free_depot_legs", free_depot_legs);
         take("cost_stretch", cost_stretch);
         take("billed_when_loaded", billed_when_loaded);
+        take("cost_wait", cost_wait);
         take.no_others();
         const size_t nv = start.size();
         for (auto* x : {&end, &front_seats, &vehicle_type}) expect(*x, nv, "vehicle field");
         for (auto* x : {&shift_early, &shift_late, &max_duration, &cost_distance, &cost_time,
-                        &cost_fixed, &cost_pickup, &cost_transit, &cost_stretch})
+                        &cost_fixed, &cost_pickup, &cost_transit, &cost_stretch, &cost_wait})
             expect(*x, nv, "vehicle field");
         expect(free_depot_legs, nv, "free_depot_legs");
         expect(billed_when_loaded, nv, "billed_when_loaded");
@@ -147,6 +148,7 @@ public:
         in.free_depot = free_depot_legs;
         in.cost_stretch = cost_stretch;
         in.loaded_only = billed_when_loaded;
+        in.cost_wait = cost_wait;
     }
 
 private:
@@ -180,6 +182,7 @@ private:
     std::vector<uint8_t> free_depot_legs;
     std::vector<double> cost_stretch;
     std::vector<uint8_t> billed_when_loaded;
+    std::vector<double> cost_wait;
 };
 
 class Model {

@@ -45,6 +45,7 @@ struct Instance {
     std::vector<uint8_t> free_depot;                // depot legs cost no distance or transit
     std::vector<double> cost_stretch;               // per pickup into an empty vehicle
     std::vector<uint8_t> loaded_only;               // only loaded arcs cost distance or transit
+    std::vector<double> cost_wait;                  // per time unit at a pickup, someone on board
     std::vector<int> capacity;                                   // nveh * ndim
     int max_vehicles = 0;
 
@@ -111,7 +112,7 @@ private:
             cost_time[v] != cost_time[w] || cost_fixed[v] != cost_fixed[w] ||
             cost_pickup[v] != cost_pickup[w] || cost_transit[v] != cost_transit[w] ||
             free_depot[v] != free_depot[w] || cost_stretch[v] != cost_stretch[w] ||
-            loaded_only[v] != loaded_only[w])
+            loaded_only[v] != loaded_only[w] || cost_wait[v] != cost_wait[w])
             return false;
         for (int k = 0; k < ndim; ++k)
             if (capacity[v * ndim + k] != capacity[w * ndim + k]) return false;

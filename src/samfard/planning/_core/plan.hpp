@@ -108,7 +108,11 @@ public:
             return arc_pp(a, svc_at(k), k == 0, b, to_end, to_pick, true) -
                    arc_pp(a, svc_at(k), k == 0, b, to_end, to_pick, false);
         };
+        // Waits on board may shrink when a stop is added (a drive fills a wait), so the
+        // bound leaves out what the route pays for them now.
+        const double shrinkable = r.empty() ? 0.0 : r.sch.wait_cost;
         auto try_eval = [&](int i, int j, double lb) {
+            lb -= shrinkable;
             if (lb < best.delta) pending_.push_back({lb, i, j});
         };
         for (int i = 0; i <= m; ++i) {

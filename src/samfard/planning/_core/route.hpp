@@ -4,7 +4,11 @@
 // forward, the depot departure delayed by the forward time slack so that waiting (paid by
 // the minute) shrinks, then each pickup delayed by its slack (which counts the ride times of
 // passengers already on board) so that ride times shrink without moving the arrival at the
-// end depot. The result is checked constraint by constraint at the end, so a schedule it
+// end depot. For a vehicle paid for waiting at a pickup with someone on board
+// (`cost_wait`), each pickup into an empty vehicle is then delayed as far as its slack and
+// the waits at later pickups of its stretch allow, which moves those waits to before the
+// stretch, where the vehicle is empty: the route's end stays and every ride time stays or
+// shrinks. The result is checked constraint by constraint at the end, so a schedule it
 // returns is always feasible; it may, rarely, call a feasible sequence infeasible, which
 // only costs the search a move. Quadratic in the stops in the worst case, linear when few
 // pickups need delaying.
@@ -20,6 +24,7 @@ namespace samfard {
 struct Schedule {
     bool feasible = false;
     double cost = 0.0;
+    double wait_cost = 0.0;  // the part of `cost` paid for waiting with someone on board
     double distance = 0.0;
     double depart = 0.0;  // start of the route at the start depot
     double arrive = 0.0;  // arrival at the end depot
@@ -151,30 +156,34 @@ public:
                 const double delay = std::min(slack(j), later);
                 if (delay > 0.0) {
                     b_[j] += delay;
+                    w_[j] += delay;
                     push(j);
                 }
             }
             if (last_violated_pickup() > 0) return out;
         }
+        if (in_.cost_wait[v] > 0.0) shorten_waits_on_board(seq);
         // Final check of every time constraint.
         for (int p = 1; p < n; ++p) {
             if (b_[p] + kTol < b_[p - 1] + s_[p - 1] + tt_[p - 1]) return out;
             if (b_[p] < e_[p] - kTol || b_[p] > l_[p] + kTol) return out;
         }
         if (b_[n - 1] - b_[0] > maxdur + kTol) return out;
-        double dist = 0.0, arcs = 0.0;
+        double dist = 0.0, arcs = 0.0, loaded_wait = 0.0;
         int aboard = 0;  // passengers on board when leaving position p
         for (int p = 0; p + 1 < n; ++p) {
             if (p >= 1) aboard += is_pickup(seq[p - 1]) ? 1 : -1;
             dist += in_.d(lc_[p], lc_[p + 1]);
             const bool to_pickup = p + 1 <= m && is_pickup(seq[p]);
             arcs += in_.arc(v, lc_[p], lc_[p + 1], s_[p], p == 0, p + 2 == n, to_pickup, aboard > 0);
+            if (aboard > 0 && to_pickup) loaded_wait += std::max(0.0, b_[p + 1] - (b_[p] + s_[p] + tt_[p]));
         }
         out.feasible = true;
         out.distance = dist;
         out.depart = b_[0];
         out.arrive = b_[n - 1];
-        out.cost = arcs + in_.cost_time[v] * (out.arrive - out.depart) + in_.cost_fixed[v];
+        out.wait_cost = in_.cost_wait[v] * loaded_wait;
+        out.cost = arcs + out.wait_cost + in_.cost_time[v] * (out.arrive - out.depart) + in_.cost_fixed[v];
         out.times.assign(b_.begin() + 1, b_.begin() + 1 + m);
         return out;
     }
@@ -231,6 +240,31 @@ private:
             best = std::min(best, waits + std::max(0.0, room));
         }
         return best;
+    }
+
+    // Delay each pickup into an empty vehicle by the waits at the later pickups of its
+    // stretch (up to its slack): those waits move to before the pickup, where nobody is on
+    // board. A delay within the slack breaks no window or ride time (Cordeau & Laporte
+    // 2003), and one no longer than the stretch's waits is absorbed within the stretch, so
+    // nothing after it moves and the route's duration is unchanged.
+    void shorten_waits_on_board(const std::vector<int>& seq) {
+        const int m = n_ - 2;
+        int aboard = 0;  // on board when leaving position p - 1
+        for (int j = 1; j <= m; ++j) {
+            const bool starts = aboard == 0 && is_pickup(seq[j - 1]);
+            aboard += is_pickup(seq[j - 1]) ? 1 : -1;
+            if (!starts) continue;
+            double waits = 0.0;
+            for (int p = j + 1, on = aboard; p <= m && on > 0; ++p) {
+                if (is_pickup(seq[p - 1])) waits += w_[p];
+                on += is_pickup(seq[p - 1]) ? 1 : -1;
+            }
+            const double delay = std::min(slack(j), waits);
+            if (delay <= 0.0) continue;
+            b_[j] += delay;
+            w_[j] += delay;
+            push(j);
+        }
     }
 
     // Position of the last pickup whose passenger rides too long, 0 when none does.

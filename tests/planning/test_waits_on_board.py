@@ -1,0 +1,116 @@
+"""Waiting with someone on board, paid per minute (`Vehicle.cost_per_loaded_wait`).
+
+On the straight road of planning_fixtures (10 minutes between neighbouring places): the car
+must pick C up at place 1 at exactly 10 minutes, so it cannot leave the depot later; after
+C it picks A up at place 3 and then B at place 4, whose window opens at 100 minutes. Picked
+up as early as possible, A would sit in the car for an hour while it waits for B; the
+scheduler picks A up an hour later instead, and the verifier prices what is left.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from planning_fixtures import problem, request, vehicle
+
+from samfard.planning.insertion_schedule import Visit, schedule, visit_of
+from samfard.planning.model import Problem, Route, Solution, Stop, StopKind, Window
+from samfard.planning.native_engine import build
+from samfard.planning.verifier import route_cost, verify
+
+RATE = 0.5  # per second waiting with someone on board
+ORDER = [0, 1, 2, 4, 3, 5]  # C picked up, C dropped, A picked up, B picked up, A, B dropped
+
+
+def _problem(rate: float) -> Problem:
+    c = request("C", 1, 2, earliest=600.0, latest=600.0)
+    a = request("A", 3, 6)
+    b = request("B", 4, 6, earliest=6000.0, latest=6600.0)
+    taxi = vehicle("v", cost_per_transit_time=0.1, cost_per_loaded_wait=rate)
+    return problem([c, a, b], [taxi])
+
+
+def _route(prob: Problem, a_pickup: float) -> Route:
+    stops = (
+        Stop(StopKind.START, 0, 0.0),
+        Stop(StopKind.PICKUP, 1, 600.0, "C"),
+        Stop(StopKind.DROPOFF, 2, 1200.0, "C"),
+        Stop(StopKind.PICKUP, 3, a_pickup, "A"),
+        Stop(StopKind.PICKUP, 4, 6000.0, "B"),
+        Stop(StopKind.DROPOFF, 6, 7200.0, "A"),
+        Stop(StopKind.DROPOFF, 6, 7200.0, "B"),
+        Stop(StopKind.END, 0, 10800.0),
+    )
+    return Route("v", stops)
+
+
+def test_the_verifier_prices_every_second_waited_with_someone_on_board() -> None:
+    prob = _problem(RATE)
+    early, late = _route(prob, 1800.0), _route(prob, 5400.0)
+    taxi = prob.vehicles[0]
+    # Picked up at 30 min, A waits 60 min at B's place; the two routes differ by that wait
+    # (and nothing else: A's transit time is priced per arc, not per ride).
+    assert route_cost(prob, taxi, early) - route_cost(prob, taxi, late) == pytest.approx(
+        RATE * 3600.0
+    )
+    unpaid = dataclasses.replace(taxi, cost_per_loaded_wait=0.0)
+    assert route_cost(prob, unpaid, early) == pytest.approx(route_cost(prob, unpaid, late))
+    # An empty car waiting costs nothing: C's pickup at 10 min after a start at 0 is exact.
+    for route in (early, late):
+        solution = Solution((route,), (), route_cost(prob, taxi, route))
+        assert verify(prob, solution).ok
+
+
+@pytest.mark.parametrize(("rate", "a_pickup"), [(RATE, 5400.0), (0.0, 1800.0)])
+def test_the_core_moves_a_wait_on_board_to_before_the_stretch(rate: float, a_pickup: float) -> None:
+    """Paid waits: A is picked up at 90 min, just in time for B; unpaid: as early as the
+    route allows. Either way the core's cost is the verifier's."""
+    prob = _problem(rate)
+    core = build(prob, prob.requests)
+    feasible, cost, times, depart, arrive = core.model.evaluate(0, ORDER)
+    assert feasible
+    assert times[2] == pytest.approx(a_pickup)  # A's pickup, third stop
+    assert times[3] == pytest.approx(6000.0)  # B's window opens
+    route = core.route((0, ORDER, times, depart, arrive, cost))
+    assert cost == pytest.approx(route_cost(prob, prob.vehicles[0], route))
+
+
+@pytest.mark.parametrize(("rate", "a_pickup"), [(RATE, 5400.0), (0.0, 1800.0)])
+def test_live_insertion_schedules_the_route_as_the_core_does(rate: float, a_pickup: float) -> None:
+    """Live insertion times the chosen route again in Python (`insertion_schedule`): it
+    starts A's stretch as late as the core does, so the promise it gives is the core's."""
+    prob = _problem(rate)
+    taxi = prob.vehicles[0]
+    c, a, b = prob.requests
+    visits = [
+        Visit(taxi.start_depot, taxi.shift.earliest, taxi.shift.latest, 0.0, StopKind.START, None),
+        visit_of(c, StopKind.PICKUP),
+        visit_of(c, StopKind.DROPOFF),
+        visit_of(a, StopKind.PICKUP),
+        visit_of(b, StopKind.PICKUP),
+        visit_of(a, StopKind.DROPOFF),
+        visit_of(b, StopKind.DROPOFF),
+        Visit(taxi.end_depot, taxi.shift.earliest, taxi.shift.latest, 0.0, StopKind.END, None),
+    ]
+    timed = schedule(visits, taxi, prob)
+    assert timed is not None
+    line, _ = timed
+    assert line.begin[3] == pytest.approx(a_pickup)
+    assert line.begin[4] == pytest.approx(6000.0)
+
+
+def test_a_wait_the_windows_force_is_paid() -> None:
+    """A's own window ends at 40 min: the car must wait with A until B's window opens, and
+    the core and the verifier both charge the 50 minutes."""
+    prob = _problem(RATE)
+    a = dataclasses.replace(prob.requests[1], pickup_window=Window(0.0, 2400.0))
+    prob = dataclasses.replace(prob, requests=(prob.requests[0], a, prob.requests[2]))
+    core = build(prob, prob.requests)
+    feasible, cost, times, depart, arrive = core.model.evaluate(0, ORDER)
+    assert feasible and times[2] == pytest.approx(2400.0)
+    route = core.route((0, ORDER, times, depart, arrive, cost))
+    taxi = prob.vehicles[0]
+    unpaid = dataclasses.replace(taxi, cost_per_loaded_wait=0.0)
+    assert cost == pytest.approx(route_cost(prob, taxi, route))
+    assert cost - route_cost(prob, unpaid, route) == pytest.approx(RATE * 3000.0)
