@@ -37,10 +37,11 @@ from samfard.geo.traveltime import GeodesicProvider
 from samfard.planning.insertion import (
     Insertion,
     InsertionSettings,
-    ScreeningCache,
+    Refusal,
     insert,
     with_request,
 )
+from samfard.planning.insertion_screen import ScreeningCache
 from samfard.planning.model import Problem, Solution, Unserved
 from samfard.planning.verifier import verify
 
@@ -59,7 +60,10 @@ FIELDS = (
 PYTHON = InsertionSettings(engine="python")
 
 
-def _timed(call: Callable[[], object]) -> tuple[object, float, float]:
+Answer = Insertion | Refusal
+
+
+def _timed(call: Callable[[], Answer]) -> tuple[Answer, float, float]:
     """The call's answer, wall-clock ms and this process's CPU ms (immune to other load)."""
     wall, cpu = time.perf_counter(), time.process_time()
     answer = call()
@@ -99,7 +103,7 @@ def measure(day: DayProblem, sizes: list[int], probes: int) -> list[dict[str, st
                 "python": partial(insert, problem, solution, request, PYTHON, python_cache),
                 "python_cold": partial(insert, problem, solution, request, PYTHON),
             }
-            answers = {}
+            answers: dict[str, Answer] = {}
             for name, call in calls.items():
                 answers[name], wall, cpu = _timed(call)
                 times.setdefault(name, []).append(wall)

@@ -31,11 +31,12 @@ from typing import TypeVar
 from samfard.costs.allocation import RunAllocation, settle_run
 from samfard.costs.contracts import Contract, Need, PriceList, VehicleType
 from samfard.costs.pricing import CostBasis, RunFacts, TripFacts, run_cost
-from samfard.reports.exports import invoice_basis, report_csv, to_csv, to_xlsx
+from samfard.reports.exports import invoice_basis, report_csv
 from samfard.reports.kpi import TripRecord, aggregate, run_records
 from samfard.reports.monthly import build_monthly_report
 from samfard.reports.render_html import render_html
 from samfard.reports.render_pdf import render_pdf
+from samfard.reports.sheet import to_csv, to_xlsx
 from samfard.timeutil import STOCKHOLM
 
 RESULTS = Path(__file__).resolve().parent / "results"

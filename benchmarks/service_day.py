@@ -47,7 +47,8 @@ from samfard.demo.generator import DemoBooking, DemoDay, DemoLeg, generate_day
 from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.money import times
 from samfard.planning.engine import NOT_INSERTED
-from samfard.planning.insertion import Insertion, ScreeningCache, insert, with_request
+from samfard.planning.insertion import Insertion, insert, with_request
+from samfard.planning.insertion_screen import ScreeningCache
 from samfard.planning.model import (
     Problem,
     Request,
