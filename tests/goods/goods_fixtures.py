@@ -19,6 +19,7 @@ from samfard.demo.loader import load_day
 from samfard.dispatch import service as dispatch
 from samfard.dispatch import store
 from samfard.dispatch.fleet import load_demo_fleet
+from samfard.dispatch.models import Stop
 from samfard.goods import service as goods
 from samfard.goods.models import Consignment
 from samfard.goods.price_store import demo_price_lists, store_price_list
@@ -56,6 +57,13 @@ def parcel(client: TestClient, token: str, **changes: Any) -> dict[str, Any]:
 DAY = MONDAY
 PLAN_NOW = local(date(2026, 11, 22), time(18, 0))
 SETTLE_NOW = local(date(2026, 11, 24), time(9, 0))
+
+
+def goods_stops(session: Session, consignment_id: int, day: date = DAY) -> list[Stop]:
+    """The consignment's stops in the newest plan of `day` (older versions keep theirs)."""
+    plan = store.latest_plan(session, day)
+    assert plan is not None
+    return [s for run in plan.runs for s in run.stops if s.consignment_id == consignment_id]
 
 
 def planned_day_with_goods(session: Session, *, trips: int = 24) -> list[Consignment]:
@@ -96,9 +104,8 @@ def planned_day_with_goods(session: Session, *, trips: int = 24) -> list[Consign
             dropoff_from=at,
             dropoff_until=at + timedelta(hours=3),
         )
-        booked.append(
-            goods.create_consignment(session=session, data=data, actor=SYSTEM, now=PLAN_NOW)
-        )
+        row, _ = goods.create_consignment(session=session, data=data, actor=SYSTEM, now=PLAN_NOW)
+        booked.append(row)
     dispatch.plan_day(
         session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=2.0, seed=1
     )
