@@ -93,18 +93,24 @@ def live_day(
     runs: Sequence[Run],
     *,
     extra_booking_ids: Iterable[int] = (),
+    extra_consignment_ids: Iterable[int] = (),
     vehicle_ids: Iterable[int] | None = None,
     defaults: PlanningDefaults | None = None,
     priced: bool = False,
 ) -> LiveDay:
-    """The live problem of `runs` (and of `extra_booking_ids`, trips to place) over the
-    runs' vehicles, or over `vehicle_ids` when given (a re-plan may use idle vehicles).
+    """The live problem of `runs` (and of `extra_booking_ids` and `extra_consignment_ids`,
+    trips and goods to place) over the runs' vehicles, or over `vehicle_ids` when given
+    (a re-plan may use idle vehicles).
     `priced` prices vehicles by their contracts as planning does (slower: contracts are
     parsed), for comparing costs; times and feasibility do not depend on it."""
     day = plan_run.service_date
     ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
     ids |= set(extra_booking_ids)
     goods = store.consignments_on(session, runs)
+    on_runs = {g.consignment_id for g in goods}
+    extra_goods = set(extra_consignment_ids) - on_runs
+    if extra_goods:
+        goods += store.consignment_inputs(store.read_consignments(session, day, extra_goods))
     bookings = list(
         session.scalars(
             select(Booking)
