@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from samfard import events
 from samfard.access.actor import SYSTEM
-from samfard.booking.models import Leg
+from samfard.booking.models import Booking, Leg
 from samfard.booking.schemas import Location
 from samfard.changes import Change
 from samfard.db import transaction
@@ -119,6 +119,27 @@ def test_goods_booked_after_planning_go_into_the_newest_plan_and_keep_every_prom
     assert found.id == plan.id
     assert report.ok, report.violations
     assert announced(session, DAY, "goods_planned") == [row.id]
+
+
+def test_the_run_that_takes_the_goods_keeps_every_stop_whatever_its_bookings_state(
+    session: Session,
+) -> None:
+    """A run is rewritten from the day's problem when goods join it; a stop of a booking
+    the planner would not plan again (here every booking set back to requested, as in a
+    hand-made plan) must stay on it all the same."""
+    plan = planned_day(session)
+    pickups = planned_pickups(plan)
+    with transaction(session):
+        for booking_id in {s.booking_id for run in plan.runs for s in run.stops}:
+            booking = session.get(Booking, booking_id)
+            assert booking is not None
+            booking.status = "requested"
+    before = passengers(plan)
+    row = book(session, goods_along(session, pickups[len(pickups) // 2]))
+    assert row.status == "planned"
+    assert {v: [s[:3] for s in ss] for v, ss in passengers(newest(session)).items()} == {
+        v: [s[:3] for s in ss] for v, ss in before.items()
+    }
 
 
 def _too_big(session: Session, plan: PlanRun) -> ConsignmentCreate:

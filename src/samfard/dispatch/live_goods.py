@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
 from samfard.dispatch import store
+from samfard.dispatch.live_state import bookings_on_runs
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.problem_builder import (
     DayProblem,
@@ -107,7 +108,9 @@ def _place(
     insertion; or the reason it does not fit."""
     day = consignment.service_date
     booking_ids = {s.booking_id for run in plan_run.runs for s in run.stops if s.booking_id}
-    bookings = store.read_bookings(session, day, booking_ids)
+    # Every booking on a run, whatever its state: the run that takes the goods is rewritten
+    # from the problem, and a stop left out of it would silently leave the run.
+    bookings = bookings_on_runs(session, booking_ids)
     goods = store.consignments_on(session, plan_run.runs)  # goods keep their runs
     goods += store.consignment_inputs([consignment])
     day_p = build_problem(

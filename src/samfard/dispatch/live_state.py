@@ -87,6 +87,19 @@ def read_done(session: Session, day: date, booking_ids: Iterable[int]) -> tuple[
     return done, no_shows
 
 
+def bookings_on_runs(session: Session, booking_ids: Iterable[int]) -> list[Booking]:
+    """The bookings with these ids (those on a plan's runs) in any state but cancelled and
+    no-show, whose stops have left the plan: a run rebuilt from them keeps every stop."""
+    return list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.id.in_(sorted(set(booking_ids))), Booking.status.not_in(sorted(GONE)))
+            .options(selectinload(Booking.legs))
+            .order_by(Booking.id)
+        )
+    )
+
+
 def live_day(
     session: Session,
     plan_run: PlanRun,
@@ -111,14 +124,7 @@ def live_day(
     extra_goods = set(extra_consignment_ids) - on_runs
     if extra_goods:
         goods += store.consignment_inputs(store.read_consignments(session, day, extra_goods))
-    bookings = list(
-        session.scalars(
-            select(Booking)
-            .where(Booking.id.in_(sorted(ids)), Booking.status.not_in(sorted(GONE)))
-            .options(selectinload(Booking.legs))
-            .order_by(Booking.id)
-        )
-    )
+    bookings = bookings_on_runs(session, ids)
     wanted = set(vehicle_ids) if vehicle_ids is not None else {run.vehicle_id for run in runs}
     fleet = [
         v for v in store.read_fleet(session, day if priced else None) if v.vehicle_id in wanted
