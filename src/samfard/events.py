@@ -2,9 +2,10 @@
 
 Arrows point down the spine (booking → planning → dispatch → settlement), but a later
 step must often react to an earlier one: a booking approved after its day was planned is
-inserted into the plan, a cancelled one leaves it. Instead of booking importing dispatch
-(an import circle), booking publishes a domain event and dispatch subscribes, in the
-style of "Architecture Patterns with Python" (Percival and Gregory, ch. 8-9).
+inserted into the plan, a cancelled one leaves it, and so do goods. Instead of booking or
+goods importing dispatch (an import circle), they publish a domain event and dispatch
+subscribes, in the style of "Architecture Patterns with Python" (Percival and Gregory,
+ch. 8-9).
 
 Handlers run synchronously, in order of subscription, inside the publisher's transaction
 and with its session: what an event changes is committed or rolled back together with the
@@ -50,6 +51,21 @@ class BookingStatusChanged(DomainEvent):
     booking_id: int
     previous: str
     current: str
+
+
+@dataclass(frozen=True)
+class ConsignmentBooked(DomainEvent):
+    """Goods were booked (goods.service.create_consignment); a day already planned takes
+    them into its newest plan in the same transaction (dispatch subscribes)."""
+
+    consignment_id: int
+
+
+@dataclass(frozen=True)
+class ConsignmentCancelled(DomainEvent):
+    """Goods not yet picked up were cancelled; their stops leave the day's newest plan."""
+
+    consignment_id: int
 
 
 @dataclass(frozen=True)

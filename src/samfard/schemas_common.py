@@ -1,7 +1,10 @@
-"""API types shared by several features: pages of results, coordinates."""
+"""API types shared by several features: pages of results, coordinates, the digest of a
+request body kept with an Idempotency-Key."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
@@ -23,6 +26,13 @@ BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
 # box is almost always latitude and longitude swapped.
 LAT = Field(ge=54.0, le=72.0, description="WGS84 latitude, Nordic range")
 LON = Field(ge=4.0, le=32.0, description="WGS84 longitude, Nordic range")
+
+
+def request_hash(data: BaseModel) -> str:
+    """A digest of a request body, kept with an Idempotency-Key: a retry with the same
+    key must send the same body (field order and whitespace do not matter)."""
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _refuse_null(value: Any) -> Any:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
-from goods_fixtures import DAY, planned_day_with_goods
+from goods_fixtures import DAY, goods_stops, planned_day_with_goods
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -31,8 +31,7 @@ MORNING = local(DAY, time(6, 0))
 
 
 def _goods_run(session: Session, consignment: Consignment) -> Run:
-    stop = session.scalar(select(Stop).where(Stop.consignment_id == consignment.id))
-    assert stop is not None
+    stop = goods_stops(session, consignment.id)[0]
     run = session.get(Run, stop.run_id)
     assert run is not None
     return run

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from goods_fixtures import DAY, PLAN_NOW, SETTLE_NOW, planned_day_with_goods
+from goods_fixtures import DAY, PLAN_NOW, SETTLE_NOW, goods_stops, planned_day_with_goods
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +16,6 @@ from samfard.costs.models import SettledGoods, SettledRun, SettledTrip
 from samfard.costs.service import settle_day
 from samfard.dispatch import service as dispatch
 from samfard.dispatch import store
-from samfard.dispatch.models import Stop
 from samfard.goods import service as goods_service
 from samfard.goods.models import Consignment
 from samfard.planning.verifier import verify
@@ -81,9 +80,7 @@ def test_the_plan_and_a_manifest_show_goods_to_those_in_scope(session: Session) 
     theirs = dispatch.read_plan(session=session, day=DAY, actor=desk, now=PLAN_NOW)
     own = {s.consignment_id for run in theirs.runs for s in run.stops if s.consignment_id}
     assert own == {c.id for c in booked if c.principal_code == "22"}
-    run_id = next(
-        s.run_id for s in session.scalars(select(Stop).where(Stop.consignment_id == booked[0].id))
-    )
+    run_id = goods_stops(session, booked[0].id)[0].run_id
     manifest = dispatch.get_manifest(session=session, run_id=run_id, actor=SYSTEM, now=PLAN_NOW)
     goods_rows = [s for s in manifest.stops if s.goods]
     assert [s.kind for s in goods_rows if s.first_name is None] == [s.kind for s in goods_rows]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +25,7 @@ from samfard.booking.schemas import BookingCreate, BookingUpdate, Channel, Compa
 from samfard.db import transaction
 from samfard.errors import Conflict, NotFound
 from samfard.principals.service import get_principal, require_service
+from samfard.schemas_common import request_hash
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 from samfard.travellers.service import load_traveller
@@ -134,11 +133,6 @@ def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: dat
     # The assessment (a later step of the spine) decides it in this transaction.
     events.publish(session, events.BookingCreated(actor=actor, at=now, booking_id=booking.id))
     return booking
-
-
-def request_hash(data: BookingCreate) -> str:
-    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def create_booking(

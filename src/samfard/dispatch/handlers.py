@@ -1,6 +1,6 @@
 """Dispatch's subscriptions on the message bus (samfard.events): a planned day follows
-its bookings and the drivers' reports without booking or the driver's page importing
-dispatch's use cases."""
+its bookings, its goods and the drivers' reports without booking, goods or the driver's
+page importing dispatch's use cases."""
 
 from __future__ import annotations
 
@@ -11,7 +11,9 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.dispatch.delays import on_stop_reported
 from samfard.dispatch.live import on_transition
+from samfard.dispatch.live_goods import insert_consignment, remove_consignment
 from samfard.dispatch.no_show import record_no_show
+from samfard.goods.models import Consignment
 
 
 def booking_status_changed(session: Session, event: events.BookingStatusChanged) -> None:
@@ -39,5 +41,37 @@ def booking_status_changed(session: Session, event: events.BookingStatusChanged)
         record_no_show(session, booking, at=event.at, by=event.actor.username)
 
 
+def consignment_booked(session: Session, event: events.ConsignmentBooked) -> None:
+    """Goods booked for a day already planned go straight into its newest plan."""
+    consignment = session.get(Consignment, event.consignment_id)
+    if consignment is None:  # pragma: no cover - published inside the goods' own transaction
+        return
+    if insert_consignment(session, consignment, actor=event.actor, now=event.at):
+        _announce(session, consignment, "goods_planned", event)
+
+
+def consignment_cancelled(session: Session, event: events.ConsignmentCancelled) -> None:
+    """Cancelled goods leave the newest plan, so no driver drives to them."""
+    consignment = session.get(Consignment, event.consignment_id)
+    if consignment is None:  # pragma: no cover - published inside the goods' own transaction
+        return
+    if remove_consignment(session, consignment):
+        _announce(session, consignment, "goods_cancelled", event)
+
+
+def _announce(
+    session: Session, consignment: Consignment, kind: str, event: events.DomainEvent
+) -> None:
+    changes.announce(
+        session,
+        topic=f"plan:{consignment.service_date.isoformat()}",
+        kind=kind,
+        ref_id=consignment.id,
+        at=event.at,
+    )
+
+
 events.subscribe(events.BookingStatusChanged, booking_status_changed)
+events.subscribe(events.ConsignmentBooked, consignment_booked)
+events.subscribe(events.ConsignmentCancelled, consignment_cancelled)
 events.subscribe(events.StopReported, on_stop_reported)

@@ -87,32 +87,44 @@ def read_done(session: Session, day: date, booking_ids: Iterable[int]) -> tuple[
     return done, no_shows
 
 
+def bookings_on_runs(session: Session, booking_ids: Iterable[int]) -> list[Booking]:
+    """The bookings with these ids (those on a plan's runs) in any state but cancelled and
+    no-show, whose stops have left the plan: a run rebuilt from them keeps every stop."""
+    return list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.id.in_(sorted(set(booking_ids))), Booking.status.not_in(sorted(GONE)))
+            .options(selectinload(Booking.legs))
+            .order_by(Booking.id)
+        )
+    )
+
+
 def live_day(
     session: Session,
     plan_run: PlanRun,
     runs: Sequence[Run],
     *,
     extra_booking_ids: Iterable[int] = (),
+    extra_consignment_ids: Iterable[int] = (),
     vehicle_ids: Iterable[int] | None = None,
     defaults: PlanningDefaults | None = None,
     priced: bool = False,
 ) -> LiveDay:
-    """The live problem of `runs` (and of `extra_booking_ids`, trips to place) over the
-    runs' vehicles, or over `vehicle_ids` when given (a re-plan may use idle vehicles).
+    """The live problem of `runs` (and of `extra_booking_ids` and `extra_consignment_ids`,
+    trips and goods to place) over the runs' vehicles, or over `vehicle_ids` when given
+    (a re-plan may use idle vehicles).
     `priced` prices vehicles by their contracts as planning does (slower: contracts are
     parsed), for comparing costs; times and feasibility do not depend on it."""
     day = plan_run.service_date
     ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
     ids |= set(extra_booking_ids)
     goods = store.consignments_on(session, runs)
-    bookings = list(
-        session.scalars(
-            select(Booking)
-            .where(Booking.id.in_(sorted(ids)), Booking.status.not_in(sorted(GONE)))
-            .options(selectinload(Booking.legs))
-            .order_by(Booking.id)
-        )
-    )
+    on_runs = {g.consignment_id for g in goods}
+    extra_goods = set(extra_consignment_ids) - on_runs
+    if extra_goods:
+        goods += store.consignment_inputs(store.read_consignments(session, day, extra_goods))
+    bookings = bookings_on_runs(session, ids)
     wanted = set(vehicle_ids) if vehicle_ids is not None else {run.vehicle_id for run in runs}
     fleet = [
         v for v in store.read_fleet(session, day if priced else None) if v.vehicle_id in wanted

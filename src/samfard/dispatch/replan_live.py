@@ -7,7 +7,8 @@ whose promise is at risk, those of a declined run and those without a run; or, f
 re-plan, every trip not yet started) are taken out and placed again, promised ones first,
 by live insertion (planning.insertion) into runs cut at their fixed part, so a promise is
 a hard window: a traveller keeps the time they were told. The same cut serves a booking
-made during the day (`place_running`): nothing moves but the new trip. Only a traveller
+made during the day (`place_running`), and goods booked during it
+(`place_running_goods`): nothing moves but the new trip or goods. Only a traveller
 whose promise the day can no longer keep anywhere is placed at the earliest time that
 works, told the new time, and the controller alerted; one that fits nowhere is left
 unserved with an alert.
@@ -43,6 +44,7 @@ from samfard.dispatch.live_state import LiveDay, live_day
 from samfard.dispatch.models import PlanRun, Run, Vehicle
 from samfard.dispatch.problem_builder import DayProblem
 from samfard.dispatch.replan_save import ReplanOutcome, save
+from samfard.goods.models import Consignment
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
 from samfard.planning.model import Problem, Request, Route, Solution, Stop, StopKind, Window
 from samfard.planning.verifier import route_cost, verify
@@ -106,6 +108,20 @@ def place_running(
     )  # fmt: skip
 
 
+def place_running_goods(
+    session: Session, plan_run: PlanRun, consignment: Consignment, *, now: datetime, actor: Actor
+) -> ReplanOutcome:
+    """Insert one consignment into a day already under way, as `place_running` does a
+    booking: every run keeps its stops in order, what has happened stays, and the goods
+    go where they cost least among the runs near their windows. Saved only when they fit
+    (then they are planned)."""
+    near = _runs_near(plan_run, consignment.pickup_from - NEAR, consignment.dropoff_until + NEAR)
+    return _run(
+        session, plan_run, [], mode="keep", require_all=True, now=now, actor=actor, runs=near,
+        extra_goods=[consignment.id],
+    )  # fmt: skip
+
+
 def _runs_near(plan_run: PlanRun, start: datetime, end: datetime) -> list[Run]:
     """Runs with a stop between `start` and `end`: the only ones a trip then can join
     (vehicles without a run are candidates too)."""
@@ -152,9 +168,11 @@ def _run(
     now: datetime,
     actor: Actor,
     runs: list[Run] | None = None,
+    extra_goods: list[int] | None = None,
 ) -> ReplanOutcome:
     """Cut every run (or `runs` and the vehicles without one) at what has happened, take
-    out the trips `mode` says, place them again, verify and save (or alert why not)."""
+    out the trips `mode` says, place them again (with the bookings `extra` and the
+    consignments `extra_goods` not yet on a run), verify and save (or alert why not)."""
     day = plan_run.service_date
     excluded = declined_vehicles(session, plan_run)
     usable = set(session.scalars(select(Vehicle.id).where(Vehicle.active))) - excluded
@@ -166,6 +184,7 @@ def _run(
         plan_run,
         plan_run.runs if runs is None else runs,
         extra_booking_ids=extra,
+        extra_consignment_ids=extra_goods or (),
         vehicle_ids=usable,
     )
     problem = live.day.problem

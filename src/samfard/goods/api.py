@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query, Response
 
 from samfard.access.actor import Actor
 from samfard.access.deps import require
@@ -27,11 +27,19 @@ router = APIRouter(tags=["goods"])
 @router.post("/goods", status_code=201)
 def create_consignment(
     data: ConsignmentCreate,
+    response: Response,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.GOODS_WRITE)],
+    idempotency_key: Annotated[
+        str | None, Header(max_length=128, description="retry safely: same key, same result")
+    ] = None,
 ) -> ConsignmentPublic:
-    row = service.create_consignment(session=session, data=data, actor=actor, now=now)
+    row, replayed = service.create_consignment(
+        session=session, data=data, actor=actor, now=now, idempotency_key=idempotency_key
+    )
+    if replayed:
+        response.headers["Idempotent-Replayed"] = "true"
     return consignment_public(row, actor, recipients(session, [row]))
 
 

@@ -1,4 +1,5 @@
-"""Tables of goods: consignments (sändningar) and the principals' goods price lists.
+"""Tables of goods: consignments (sändningar), the principals' goods price lists, and the
+Idempotency-Keys of goods bookings.
 
 A price list row keeps its prices as the plain mapping `goods.prices.parse_price_list`
 reads, and every store and every load goes through that parser (as carriers' contracts
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from samfard.db import Base, UTCDateTime
@@ -69,3 +70,22 @@ class GoodsPriceListRow(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     prices: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
+class GoodsIdempotencyKey(Base):
+    """The first answer to a `POST /api/v1/goods` with an Idempotency-Key, so a retry
+    creates nothing. Per user and key, with a digest of the body (a reused key with
+    another body is refused). A table of its own: the bookings' `idempotency_key` points
+    at a booking and cannot point at a consignment."""
+
+    __tablename__ = "goods_idempotency_key"
+    __table_args__ = (UniqueConstraint("username", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128))
+    username: Mapped[str] = mapped_column(String(80))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    consignment_id: Mapped[int] = mapped_column(
+        ForeignKey("consignment.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

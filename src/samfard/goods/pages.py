@@ -119,7 +119,7 @@ def book_goods(
     data = parse_form(form, errors)
     if data is not None:
         try:
-            row = service.create_consignment(session=session, data=data, actor=actor, now=now)
+            row, _ = service.create_consignment(session=session, data=data, actor=actor, now=now)
         except DomainError as error:
             errors.add(*refusal_sv(error))
         else:

@@ -13,8 +13,10 @@ import secrets
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from samfard import events
 from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
@@ -22,14 +24,15 @@ from samfard.access.register import require_in_register
 from samfard.booking.legs import Spot
 from samfard.booking.schemas import Location
 from samfard.db import transaction
-from samfard.errors import InputError, InvalidTransition, NotFound
+from samfard.errors import Conflict, InputError, InvalidTransition, NotFound
 from samfard.geo.places import get_place
-from samfard.goods.models import Consignment
+from samfard.goods.models import Consignment, GoodsIdempotencyKey
 from samfard.goods.price_store import load_price_lists
 from samfard.goods.prices import GoodsKind, find_price_list
 from samfard.goods.schemas import ConsignmentCreate, ConsignmentStatus
 from samfard.principals.models import PrincipalKind
 from samfard.principals.service import get_principal
+from samfard.schemas_common import request_hash
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 from samfard.travellers.service import load_traveller
@@ -106,79 +109,154 @@ def check_consistent(data: ConsignmentCreate) -> None:
 
 
 def create_consignment(
-    *, session: Session, data: ConsignmentCreate, actor: Actor, now: datetime
-) -> Consignment:
-    """Book a consignment at the ordering principal's contract price of the day."""
+    *,
+    session: Session,
+    data: ConsignmentCreate,
+    actor: Actor,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> tuple[Consignment, bool]:
+    """Book a consignment at the ordering principal's contract price of the day, in one
+    transaction; returns (consignment, replayed).
+
+    With an Idempotency-Key, a repeat of the same request by the same user returns the
+    first consignment as it now stands and creates nothing; the same key with another
+    body is a conflict. Keys are per user: another user's same key is their own.
+    `ConsignmentBooked` is published in the transaction, so a day already planned takes
+    the goods into its plan at once (dispatch.handlers).
+    """
     actor.require(P.GOODS_WRITE)
+    digest = request_hash(data)
+    if idempotency_key is not None:
+        replay = _replay(session, actor=actor, key=idempotency_key, digest=digest, now=now)
+        if replay is not None:
+            return replay, True
     check_consistent(data)
+    try:
+        with transaction(session):
+            row = _store(session, data, actor=actor, now=now)
+            if idempotency_key is not None:
+                session.add(
+                    GoodsIdempotencyKey(
+                        key=idempotency_key,
+                        username=actor.username,
+                        request_hash=digest,
+                        consignment_id=row.id,
+                        created_at=now,
+                    )
+                )
+                session.flush()
+            events.publish(
+                session, events.ConsignmentBooked(actor=actor, at=now, consignment_id=row.id)
+            )
+    except IntegrityError:
+        # A concurrent request with the same key won the race: answer with its consignment.
+        if idempotency_key is None:
+            raise
+        replay = _replay(session, actor=actor, key=idempotency_key, digest=digest, now=now)
+        if replay is None:
+            raise
+        return replay, True
+    # Read back as stored (times in UTC), so the first answer is the one a retry gets.
+    session.refresh(row)
+    return row, False
+
+
+def _replay(
+    session: Session, *, actor: Actor, key: str, digest: str, now: datetime
+) -> Consignment | None:
+    """The consignment a first request with this user's `key` booked (read again, so
+    audited), or None when the key is new; a conflict when the body differs."""
     with transaction(session):
-        principal = get_principal(session=session, code=data.principal)
-        if principal.kind not in ORDERING_KINDS:
-            raise InputError(
-                f"{principal.name} ({principal.code}) is not a region or a municipality; "
-                "only they order goods with the centre's vehicles",
-                field="principal",
+        stored = session.scalar(
+            select(GoodsIdempotencyKey).where(
+                GoodsIdempotencyKey.key == key, GoodsIdempotencyKey.username == actor.username
             )
-        actor.require_principal(principal.code)
-        recipient = None
-        if data.recipient_traveller_id is not None:
-            field = "recipient_traveller_id"
-            require_in_register(session, actor, data.recipient_traveller_id, field=field)
-            recipient = load_traveller(
-                session=session, traveller_id=data.recipient_traveller_id, field=field
-            )
-        if data.pickup_until <= now:
-            raise InputError(
-                f"the pickup window closes at {data.pickup_until.isoformat()}, which has "
-                "passed; book goods before their pickup",
-                field="pickup_until",
-            )
-        service_date = data.pickup_from.astimezone(STOCKHOLM).date()
-        if data.dropoff_until.astimezone(STOCKHOLM).date() != service_date:
-            raise InputError(
-                "pickup and drop-off must be on the same service day (the vehicles' shifts "
-                "end at night); split the consignment over two days",
-                field="dropoff_until",
-            )
-        price_list = find_price_list(
-            load_price_lists(session), principal=principal.code, day=service_date
         )
-        pickup = _resolve(session, data.pickup, recipient, field="pickup")
-        dropoff = _resolve(session, data.dropoff, recipient, field="dropoff")
-        if (pickup.lat, pickup.lon) == (dropoff.lat, dropoff.lon):
-            raise InputError("pickup and drop-off are the same place", field="dropoff")
-        row = Consignment(
-            reference=new_reference(),
-            principal_code=principal.code,
-            kind=data.kind.value,
-            units=data.units,
-            description=data.description,
-            recipient_traveller_id=data.recipient_traveller_id,
-            status=ConsignmentStatus.BOOKED.value,
-            service_date=service_date,
-            pickup_place_id=pickup.place_id,
-            pickup_address=pickup.address,
-            pickup_lat=pickup.lat,
-            pickup_lon=pickup.lon,
-            pickup_from=data.pickup_from,
-            pickup_until=data.pickup_until,
-            dropoff_place_id=dropoff.place_id,
-            dropoff_address=dropoff.address,
-            dropoff_lat=dropoff.lat,
-            dropoff_lon=dropoff.lon,
-            dropoff_from=data.dropoff_from,
-            dropoff_until=data.dropoff_until,
-            price_list_code=price_list.code,
-            price_ore=price_list.price(GoodsKind(data.kind), data.units),
-            cancel_reason=None,
-            created_by=actor.username,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(row)
-        session.flush()
-        _audit(session, actor, row, action="create", purpose="book goods", at=now)
+        if stored is None:
+            return None
+        if stored.request_hash != digest:
+            raise Conflict(
+                "this Idempotency-Key was already used for a different goods booking; "
+                "send the same body to retry, or use a new key for new goods",
+                field="Idempotency-Key",
+            )
+        row = _scoped(session, stored.consignment_id, actor)
+        _audit(session, actor, row, action="read", purpose="retried goods booking", at=now)
         return row
+
+
+def _store(
+    session: Session, data: ConsignmentCreate, *, actor: Actor, now: datetime
+) -> Consignment:
+    """The consignment row, checked and priced, flushed (the caller's transaction)."""
+    principal = get_principal(session=session, code=data.principal)
+    if principal.kind not in ORDERING_KINDS:
+        raise InputError(
+            f"{principal.name} ({principal.code}) is not a region or a municipality; "
+            "only they order goods with the centre's vehicles",
+            field="principal",
+        )
+    actor.require_principal(principal.code)
+    recipient = None
+    if data.recipient_traveller_id is not None:
+        field = "recipient_traveller_id"
+        require_in_register(session, actor, data.recipient_traveller_id, field=field)
+        recipient = load_traveller(
+            session=session, traveller_id=data.recipient_traveller_id, field=field
+        )
+    if data.pickup_until <= now:
+        raise InputError(
+            f"the pickup window closes at {data.pickup_until.isoformat()}, which has "
+            "passed; book goods before their pickup",
+            field="pickup_until",
+        )
+    service_date = data.pickup_from.astimezone(STOCKHOLM).date()
+    if data.dropoff_until.astimezone(STOCKHOLM).date() != service_date:
+        raise InputError(
+            "pickup and drop-off must be on the same service day (the vehicles' shifts "
+            "end at night); split the consignment over two days",
+            field="dropoff_until",
+        )
+    price_list = find_price_list(
+        load_price_lists(session), principal=principal.code, day=service_date
+    )
+    pickup = _resolve(session, data.pickup, recipient, field="pickup")
+    dropoff = _resolve(session, data.dropoff, recipient, field="dropoff")
+    if (pickup.lat, pickup.lon) == (dropoff.lat, dropoff.lon):
+        raise InputError("pickup and drop-off are the same place", field="dropoff")
+    row = Consignment(
+        reference=new_reference(),
+        principal_code=principal.code,
+        kind=data.kind.value,
+        units=data.units,
+        description=data.description,
+        recipient_traveller_id=data.recipient_traveller_id,
+        status=ConsignmentStatus.BOOKED.value,
+        service_date=service_date,
+        pickup_place_id=pickup.place_id,
+        pickup_address=pickup.address,
+        pickup_lat=pickup.lat,
+        pickup_lon=pickup.lon,
+        pickup_from=data.pickup_from,
+        pickup_until=data.pickup_until,
+        dropoff_place_id=dropoff.place_id,
+        dropoff_address=dropoff.address,
+        dropoff_lat=dropoff.lat,
+        dropoff_lon=dropoff.lon,
+        dropoff_from=data.dropoff_from,
+        dropoff_until=data.dropoff_until,
+        price_list_code=price_list.code,
+        price_ore=price_list.price(GoodsKind(data.kind), data.units),
+        cancel_reason=None,
+        created_by=actor.username,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    _audit(session, actor, row, action="create", purpose="book goods", at=now)
+    return row
 
 
 def _scoped(session: Session, consignment_id: int, actor: Actor) -> Consignment:
@@ -203,7 +281,8 @@ def get_consignment(
 def cancel_consignment(
     *, session: Session, consignment_id: int, reason: str, actor: Actor, now: datetime
 ) -> Consignment:
-    """Cancel goods not yet picked up; the next planning of the day leaves them out."""
+    """Cancel goods not yet picked up; `ConsignmentCancelled` is published in the
+    transaction, so their stops leave the day's newest plan at once (dispatch.handlers)."""
     actor.require(P.GOODS_WRITE)
     with transaction(session):
         row = _scoped(session, consignment_id, actor)
@@ -218,6 +297,9 @@ def cancel_consignment(
         row.updated_at = now
         session.flush()
         _audit(session, actor, row, action="cancel", purpose="cancel goods", at=now)
+        events.publish(
+            session, events.ConsignmentCancelled(actor=actor, at=now, consignment_id=row.id)
+        )
         return row
 
 
