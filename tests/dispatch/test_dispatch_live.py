@@ -59,6 +59,45 @@ def test_bookings_approved_after_planning_are_inserted_and_keep_earlier_promises
     assert report.ok, report.violations[:3]
 
 
+def test_the_run_that_takes_a_booking_keeps_every_stop_whatever_its_bookings_state(
+    session: Session,
+) -> None:
+    """The run that takes a booking approved after planning is rewritten from the day's
+    problem; the stops of bookings the planner would not plan again (here every booking on
+    the plan set back to requested, as an assessor's reversal or a hand-made plan leaves
+    them) must stay on it all the same, as they do for goods."""
+    plan_demo_day(session)
+    plan_run = session.scalars(select(PlanRun)).one()
+    on_plan = {s.booking_id for run in plan_run.runs for s in run.stops if s.booking_id}
+    with transaction(session):
+        for booking_id in on_plan:
+            booking = session.get(Booking, booking_id)
+            assert booking is not None
+            booking.status = BookingStatus.REQUESTED.value
+    before = {
+        run.vehicle_id: [(s.booking_id, s.leg_seq, s.kind) for s in run.stops if s.booking_id]
+        for run in plan_run.runs
+    }
+    known = set(session.scalars(select(Booking.id)))
+    load_day(session=session, demo=generate_day(DAY, seed=9, trips=12))
+    placed = set(
+        session.scalars(
+            select(Booking.id).where(
+                Booking.id.not_in(known), Booking.status == BookingStatus.SCHEDULED.value
+            )
+        )
+    )
+    assert placed, "some new booking went into the plan"
+    session.expire_all()
+    after = {
+        run.vehicle_id: [
+            (s.booking_id, s.leg_seq, s.kind) for s in run.stops if s.booking_id not in placed
+        ]
+        for run in session.scalars(select(PlanRun)).one().runs
+    }
+    assert {v: stops for v, stops in after.items() if stops} == before
+
+
 def test_without_a_plan_an_approved_booking_stays_approved(session: Session) -> None:
     load_day(session=session, demo=generate_day(DAY, seed=9, trips=12))
     statuses = set(session.scalars(select(Booking.status)))

@@ -26,6 +26,7 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.transitions import apply_transition
 from samfard.dispatch import store
+from samfard.dispatch.live_state import bookings_on_runs
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
 from samfard.dispatch.replan_live import place_running, running
@@ -119,7 +120,9 @@ def _place(
     ids = {s.booking_id for run in plan_run.runs for s in run.stops if s.booking_id is not None}
     ids.add(booking.id)
     provider = store.provider_for(plan_run.settings.get("osrm_url"))
-    bookings = store.read_bookings(session, booking.service_date, ids)
+    # Every booking on a run, whatever its state: the run that takes the booking is
+    # rewritten from the problem, and a stop left out of it would silently leave the run.
+    bookings = bookings_on_runs(session, ids)
     if booking not in bookings:
         bookings.append(booking)
     legs = store.leg_inputs(session, bookings)
