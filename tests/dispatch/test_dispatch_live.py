@@ -125,3 +125,34 @@ def test_a_cancelled_booking_leaves_the_plan(session: Session) -> None:
     session.expire_all()
     _, report = service.verify_stored(session=session, day=DAY)
     assert report.ok, report.violations[:3]
+
+
+def test_a_cancelled_booking_leaves_the_plans_unserved_list(session: Session) -> None:
+    """A booking the plan does not carry is listed unserved with its reason (here one a
+    dispatcher took off its run and set back to approved); cancelled, it leaves the list,
+    so the traffic page does not ask anyone to place it."""
+    plan_demo_day(session)
+    plan_run = session.scalars(select(PlanRun)).one()
+    booking = session.scalars(
+        select(Booking).where(Booking.status == BookingStatus.SCHEDULED.value)
+    ).first()
+    assert booking is not None
+    with transaction(session):
+        apply_transition(
+            session, booking, BookingStatus.APPROVED, actor=SYSTEM, now=PLAN_NOW, reason="off"
+        )
+        for run in plan_run.runs:
+            for stop in [s for s in run.stops if s.booking_id == booking.id]:
+                run.stops.remove(stop)
+        plan_run.unserved = [
+            *plan_run.unserved,
+            {"request_id": f"b{booking.id}.0", "booking_id": booking.id, "reason": "full"},
+        ]
+    with transaction(session):
+        apply_transition(
+            session, booking, BookingStatus.CANCELLED, actor=SYSTEM, now=PLAN_NOW, reason="ill"
+        )
+    session.expire_all()
+    rows = session.scalars(select(PlanRun)).one().unserved
+    assert rows is not None
+    assert all(row.get("booking_id") != booking.id for row in rows)

@@ -53,8 +53,10 @@ def on_transition(
     `booking.transitions.apply_transition`, handled inside its transaction).
 
     Newly approved (from requested or denied): inserted live. Cancelled or no-show: its
-    stops leave the plan, so no driver drives to it. A move from scheduled back to
-    approved is a dispatcher's or the planner's own decision and changes nothing here.
+    stops leave the plan, so no driver drives to it, and so does its row on the plan's
+    unserved list, so the traffic controller is not asked to place a trip nobody takes. A
+    move from scheduled back to approved is a dispatcher's or the planner's own decision
+    and changes nothing here.
     """
     if target is BookingStatus.APPROVED and current is not BookingStatus.SCHEDULED:
         insert_booking(session, booking, actor=actor, now=now)
@@ -63,6 +65,10 @@ def on_transition(
         if plan_run is not None:
             # A no-show is reported from a run under way: the run stays, even emptied.
             _drop_stops_of(plan_run, booking.id, keep_empty=target is BookingStatus.NO_SHOW)
+            if any(r.get("booking_id") == booking.id for r in plan_run.unserved):
+                plan_run.unserved = [
+                    r for r in plan_run.unserved if r.get("booking_id") != booking.id
+                ]
 
 
 def insert_booking(
