@@ -1,6 +1,7 @@
 """The goods desk /gods in a real browser: the operator books a parcel with the keyboard
 through the labelled fields, reads back the reference and price, sees a refusal in
-Swedish tied to its field, and cancels; axe-core finds no serious or critical violation
+Swedish tied to its field, sees the parcel planned at once (the served day has a plan, so
+it goes straight into it) and cancels; axe-core finds no serious or critical violation
 and no console error. The screenshot goes to docs/screenshots/gods.png."""
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def test_an_operator_books_and_cancels_goods_with_the_keyboard(
     expect(done).to_contain_text("bokad, pris 95 kr")
     row = page.get_by_role("row").filter(has_text="Bussgods: Provrör")
     expect(row).to_contain_text("95,00 kr")
-    expect(row).to_contain_text("Bokad")
+    expect(row).to_contain_text("Planerad")  # inserted live into the day's plan
     assert_no_axe_violations(page)
     screenshot(page, "gods")
     row.get_by_role("button", name="Avboka").click()

@@ -21,7 +21,14 @@ from samfard.access.permissions import Permission
 from samfard.costs.contracts import Need, VehicleType
 from samfard.costs.models import SettledGoods, SettledRun, SettledTrip
 from samfard.costs.penalties import penalties
-from samfard.costs.pricing import CostBasis, CostBreakdown, RunCost, RunFacts, TripFacts
+from samfard.costs.pricing import (
+    CostBasis,
+    CostBreakdown,
+    GoodsFacts,
+    RunCost,
+    RunFacts,
+    TripFacts,
+)
 from samfard.errors import Forbidden, InputError, NotFound
 from samfard.principals.models import Principal
 from samfard.reports.exports import PenaltyLine, cost_statement, invoice_basis
@@ -219,29 +226,27 @@ def invoice_basis_sheet(
         )
     )
     trips: dict[str, list[TripFacts]] = defaultdict(list)
+    goods: dict[str, list[GoodsFacts]] = defaultdict(list)
     refs = [r.run_ref for r in runs]
     for chunk in range(0, len(refs), 500):
-        for t in session.scalars(
-            select(SettledTrip).where(SettledTrip.run_ref.in_(refs[chunk : chunk + 500]))
-        ):
+        part = refs[chunk : chunk + 500]
+        for t in session.scalars(select(SettledTrip).where(SettledTrip.run_ref.in_(part))):
             trips[t.run_ref].append(_trip_facts(t))
+        # A run may carry goods alone (docs/goods.md): they are what it carries then.
+        for g in session.scalars(select(SettledGoods).where(SettledGoods.run_ref.in_(part))):
+            goods[g.run_ref].append(GoodsFacts(g.goods_key, g.principal_code, g.standalone_ore))
+
+    def payers(ref: str) -> set[str]:
+        return {t.principal for t in trips[ref]} | {g.principal for g in goods[ref]}
+
     if ALL_PRINCIPALS not in actor.principal_codes:
-        runs = [
-            r for r in runs if any(actor.covers_principal(t.principal) for t in trips[r.run_ref])
-        ]
+        runs = [r for r in runs if any(actor.covers_principal(p) for p in payers(r.run_ref))]
         if not runs:
             raise NotFound(
                 f"no settled runs of carrier {carrier} for your principals in {year}-{month:02d}",
                 field="carrier",
             )
-    hidden = sorted(
-        {
-            t.principal
-            for r in runs
-            for t in trips[r.run_ref]
-            if not actor.covers_principal(t.principal)
-        }
-    )
+    hidden = sorted({p for r in runs for p in payers(r.run_ref) if not actor.covers_principal(p)})
     if hidden:
         raise Forbidden(
             f"the invoice basis of {carrier} for {year}-{month:02d} includes trips of "
@@ -253,9 +258,8 @@ def invoice_basis_sheet(
         for p in penalties(session, first=first, last=last, carrier=carrier)
         if actor.covers_principal(p.principal_code)
     ]
-    return invoice_basis(
-        carrier, year, month, [_run(r, tuple(trips[r.run_ref])) for r in runs], charged
-    )
+    lines = [_run(r, tuple(trips[r.run_ref]), tuple(goods[r.run_ref])) for r in runs]
+    return invoice_basis(carrier, year, month, lines, charged)
 
 
 def _trip_facts(t: SettledTrip) -> TripFacts:
@@ -276,7 +280,9 @@ def _trip_facts(t: SettledTrip) -> TripFacts:
     )
 
 
-def _run(r: SettledRun, trips: tuple[TripFacts, ...]) -> tuple[RunFacts, RunCost]:
+def _run(
+    r: SettledRun, trips: tuple[TripFacts, ...], goods: tuple[GoodsFacts, ...]
+) -> tuple[RunFacts, RunCost]:
     kind = VehicleType(r.vehicle_type)
     facts = RunFacts(
         run_id=r.run_ref,
@@ -287,6 +293,7 @@ def _run(r: SettledRun, trips: tuple[TripFacts, ...]) -> tuple[RunFacts, RunCost
         driving_minutes=Decimal(r.driving_cmin) / 100,
         waiting_minutes=Decimal(r.waiting_cmin) / 100,
         trips=trips,
+        goods=goods,
         basis=CostBasis(r.basis),
     )
     breakdown = CostBreakdown(

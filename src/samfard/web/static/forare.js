@@ -77,12 +77,24 @@
     flush();
   }
 
+  // The stop list fetched again (after a report is sent, or on a change from elsewhere).
+  // The button or heading that had keyboard focus gets it back in the new list, so a key
+  // pressed while the list is replaced still reaches the same stop's same button.
   async function refresh() {
     const answer = await fetch("/forare?del=stopp", { headers: { "HX-Request": "true" } });
-    if (answer.ok) {
-      document.getElementById("stopp").innerHTML = await answer.text();
-      show();
+    if (!answer.ok) return;
+    const html = await answer.text();
+    const list = document.getElementById("stopp");
+    const focused = list.contains(document.activeElement) ? document.activeElement : null;
+    const stop = focused ? focused.closest(".stop") : null;
+    const button = focused && focused.matches("form.report button") ? focused.className : null;
+    list.innerHTML = html;
+    const again = stop ? document.getElementById(stop.id) : null;
+    if (again) {
+      const same = button ? again.querySelector("form.report button." + button) : null;
+      (same || again.querySelector("h3")).focus();
     }
+    show();
   }
 
   async function flush() {
