@@ -64,11 +64,9 @@ def on_transition(
         plan_run = store.latest_plan(session, booking.service_date)
         if plan_run is not None:
             # A no-show is reported from a run under way: the run stays, even emptied.
-            _drop_stops_of(plan_run, booking.id, keep_empty=target is BookingStatus.NO_SHOW)
-            if any(r.get("booking_id") == booking.id for r in plan_run.unserved):
-                plan_run.unserved = [
-                    r for r in plan_run.unserved if r.get("booking_id") != booking.id
-                ]
+            keep = target is BookingStatus.NO_SHOW
+            store.drop_stops(plan_run, "booking_id", booking.id, keep_empty=keep)
+            store.drop_unserved(plan_run, "booking_id", booking.id)
 
 
 def insert_booking(
@@ -89,7 +87,7 @@ def insert_booking(
     if plan_run is None or not store.by_vehicle(booking):
         return False
     session.flush()  # the booking's legs need their ids
-    _drop_stops_of(plan_run, booking.id)
+    store.drop_stops(plan_run, "booking_id", booking.id)  # placed afresh, never twice
     if running(session, booking.service_date):
         # Under way: stops done and vehicles on the road stay where they are.
         placed_live = place_running(session, plan_run, booking, actor=actor, now=now)
@@ -159,21 +157,9 @@ def _place(
     return replace(day, problem=problem), solution, done
 
 
-def _drop_stops_of(plan_run: PlanRun, booking_id: int, *, keep_empty: bool = False) -> None:
-    """A booking approved again (after a change) is placed afresh, not twice; one that
-    left the plan leaves its runs (an emptied run goes too, unless `keep_empty`)."""
-    for run in list(plan_run.runs):
-        gone = [s for s in run.stops if s.booking_id == booking_id]
-        if not gone:
-            continue  # untouched runs: reassigning their lists would rewrite every stop
-        for stop in gone:
-            run.stops.remove(stop)
-        if not run.stops and not keep_empty:
-            plan_run.runs.remove(run)
-
-
 def _note_unserved(plan_run: PlanRun, booking: Booking, reason: str) -> None:
-    rows = [r for r in plan_run.unserved if r.get("booking_id") != booking.id]
+    store.drop_unserved(plan_run, "booking_id", booking.id)
+    rows = list(plan_run.unserved)
     rows += [
         {
             "request_id": f"b{booking.id}.{leg.seq}",
@@ -208,4 +194,4 @@ def _write(
         if vehicle_id not in runs:
             plan_run.runs.append(run)
     plan_run.objective = solution.cost
-    plan_run.unserved = [r for r in plan_run.unserved if r.get("booking_id") != booking.id]
+    store.drop_unserved(plan_run, "booking_id", booking.id)

@@ -61,7 +61,7 @@ def insert_consignment(
     plan_run = store.latest_plan(session, consignment.service_date)
     if plan_run is None or consignment.status not in store.GOODS_PLANNABLE:
         return False
-    _drop_stops_of(plan_run, consignment.id)  # placed afresh, never twice
+    store.drop_stops(plan_run, "consignment_id", consignment.id)  # placed afresh, never twice
     try:
         if running(session, consignment.service_date):
             # Under way: stops done and vehicles on the road stay where they are.
@@ -95,8 +95,8 @@ def remove_consignment(session: Session, consignment: Consignment) -> bool:
     listed = any(row.get("consignment_id") == consignment.id for row in plan_run.unserved)
     if not (listed or _on_a_run(plan_run, consignment.id)):
         return False
-    _drop_stops_of(plan_run, consignment.id)
-    _clear_unserved(plan_run, consignment.id)
+    store.drop_stops(plan_run, "consignment_id", consignment.id)
+    store.drop_unserved(plan_run, "consignment_id", consignment.id)
     session.flush()
     return True
 
@@ -146,33 +146,15 @@ def _write(
     if route.vehicle_id not in runs:
         plan_run.runs.append(run)
     plan_run.objective = answer.solution.cost
-    _clear_unserved(plan_run, consignment.id)
-
-
-def _drop_stops_of(plan_run: PlanRun, consignment_id: int) -> None:
-    """The consignment's stops leave their run; a run left with no stop goes too."""
-    for run in list(plan_run.runs):
-        gone = [s for s in run.stops if s.consignment_id == consignment_id]
-        if not gone:
-            continue  # untouched runs: reassigning their lists would rewrite every stop
-        for stop in gone:
-            run.stops.remove(stop)
-        if not run.stops:
-            plan_run.runs.remove(run)
+    store.drop_unserved(plan_run, "consignment_id", consignment.id)
 
 
 def _on_a_run(plan_run: PlanRun, consignment_id: int) -> bool:
     return any(s.consignment_id == consignment_id for run in plan_run.runs for s in run.stops)
 
 
-def _clear_unserved(plan_run: PlanRun, consignment_id: int) -> None:
-    plan_run.unserved = [
-        row for row in plan_run.unserved if row.get("consignment_id") != consignment_id
-    ]
-
-
 def _note_unserved(plan_run: PlanRun, consignment: Consignment, reason: str) -> None:
-    _clear_unserved(plan_run, consignment.id)
+    store.drop_unserved(plan_run, "consignment_id", consignment.id)
     plan_run.unserved = [
         *plan_run.unserved,
         {

@@ -11,7 +11,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -42,6 +42,9 @@ from samfard.planning.verifier import route_cost
 from samfard.rules.facts import VEHICLE_MODES
 from samfard.timeutil import local
 from samfard.travellers.models import Traveller
+
+PlanKey = Literal["booking_id", "consignment_id"]
+"""What a stop and an unserved row belong to: a booking or a consignment of goods."""
 
 # Assigned bookings (a carrier accepted the run) keep their place when a day is re-planned.
 PLANNABLE = (
@@ -374,3 +377,24 @@ def unserved_row(day: DayProblem, rid: str, reason: str) -> dict[str, Any]:
         "leg_seq": leg.leg_seq,
         "reason": reason,
     }
+
+
+def drop_stops(plan: PlanRun, key: PlanKey, value: int, *, keep_empty: bool = False) -> None:
+    """The stops of one booking or consignment leave the plan's runs (a run left with no
+    stop goes too, unless `keep_empty`); runs without them are not touched, since
+    reassigning their lists would rewrite every stop."""
+    for run in list(plan.runs):
+        gone = [s for s in run.stops if getattr(s, key) == value]
+        if not gone:
+            continue
+        for stop in gone:
+            run.stops.remove(stop)
+        if not run.stops and not keep_empty:
+            plan.runs.remove(run)
+
+
+def drop_unserved(plan: PlanRun, key: PlanKey, value: int) -> None:
+    """One booking's or consignment's rows leave the plan's unserved list (the list is
+    written only when it had some)."""
+    if any(row.get(key) == value for row in plan.unserved):
+        plan.unserved = [row for row in plan.unserved if row.get(key) != value]
