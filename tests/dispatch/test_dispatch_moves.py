@@ -199,3 +199,70 @@ def test_only_an_account_scoped_to_every_principal_moves_legs(session: Session) 
             actor=scoped,
             now=NOW,
         )
+
+
+def test_a_move_keeps_every_other_stop_of_both_runs_whatever_its_bookings_state(
+    session: Session,
+) -> None:
+    """Both runs of a move are rewritten from the problem; stops of bookings the planner
+    would not plan again (here every other booking on the plan set back to requested, as
+    an assessor's reversal leaves them) must stay on them (they used to leave silently)."""
+    plan_demo_day(session)
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    on_plan = sorted({s.booking_id for run in plan.runs for s in run.stops if s.booking_id})
+    with transaction(session):
+        for booking_id in on_plan:
+            booking = session.get(Booking, booking_id)
+            assert booking is not None
+            booking.status = BookingStatus.REQUESTED.value
+    before = _layout(plan)
+    moved: tuple[int, int] | None = None
+    for booking_id in on_plan:  # each booking plannable in turn, until one of its legs moves
+        booking = session.get(Booking, booking_id)
+        assert booking is not None
+        with transaction(session):
+            booking.status = BookingStatus.SCHEDULED.value
+        outcome, move = _try_moves_of(session, plan, booking_id)
+        if outcome is not None and move is not None:
+            moved = (booking_id, move)
+            break
+        with transaction(session):
+            booking.status = BookingStatus.REQUESTED.value
+    assert moved is not None, "no leg of the demo day could move"
+    booking_id, (leg_seq, source_id, target_id) = moved
+    session.expire_all()
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    after = _layout(plan)
+    for run_id in (source_id, target_id):
+        kept = [stop for stop in before[run_id] if stop[:2] != (booking_id, leg_seq)]
+        assert [s for s in after.get(run_id, []) if s[:2] != (booking_id, leg_seq)] == kept
+
+
+def _try_moves_of(
+    session: Session, plan: PlanRun, booking_id: int
+) -> tuple[MoveOutcome | None, tuple[int, int, int] | None]:
+    """Try each planned leg of one booking against each other run until a move is
+    accepted; returns it and (leg, from run, to run)."""
+    for source in plan.runs:
+        for stop in source.stops:
+            if stop.booking_id != booking_id or stop.kind != "pickup":
+                continue
+            for target in plan.runs:
+                if target.id == source.id:
+                    continue
+                try:
+                    outcome = move_leg(
+                        session=session,
+                        day=DAY,
+                        booking_id=booking_id,
+                        leg_seq=stop.leg_seq,
+                        to_run_id=target.id,
+                        actor=SYSTEM,
+                        now=NOW,
+                    )
+                except MoveRefused:
+                    continue
+                return outcome, (stop.leg_seq, source.id, target.id)
+    return None, None

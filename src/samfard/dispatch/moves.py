@@ -27,6 +27,7 @@ from samfard.booking.models import Booking, Leg
 from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
 from samfard.dispatch import store
+from samfard.dispatch.live_state import bookings_on_runs
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
@@ -103,13 +104,15 @@ def move_leg(
             )
         runs = [run for run in (source, target) if run is not None]
         ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
-        bookings = store.read_bookings(session, day, ids | {booking_id})
-        if booking not in bookings:
+        if booking not in store.read_bookings(session, day, {booking_id}):
             raise Conflict(
                 f"booking {booking.reference} is {booking.status} and cannot be planned",
                 field="booking_id",
             )
         provider = store.provider_for(plan_run.settings.get("osrm_url"))
+        # Every booking on the two runs, whatever its state: both runs are rewritten from
+        # the problem, and a stop left out of it would silently leave its run.
+        bookings = bookings_on_runs(session, ids | {booking_id})
         day_p = build_problem(
             day,
             store.leg_inputs(session, bookings),
