@@ -5,7 +5,7 @@ which trips run."""
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,6 +116,26 @@ def test_the_calendar_decides_which_trips_run(tables: dict[str, list[dict[str, s
     assert len(timetable.build(holiday, WEDNESDAY).patterns) < len(
         timetable.build(feed, WEDNESDAY).patterns
     )
+
+
+def test_days_with_the_same_services_share_one_layout(
+    tables: dict[str, list[dict[str, str]]],
+) -> None:
+    """A year of bookings asks about hundreds of days; they are laid out once per set of
+    running services, and a day with an exception gets its own layout."""
+    removed = _broken(tables)
+    removed["calendar_dates.txt"] = [
+        {"service_id": "vardag", "date": "20261125", "exception_type": "2"},
+        {"service_id": "sondag", "date": "20261125", "exception_type": "1"},
+    ]
+    planner = Planner(Feed.from_tables(removed), name="demo")
+    thursday, next_week = WEDNESDAY + timedelta(days=1), WEDNESDAY + timedelta(days=7)
+    assert planner.day(thursday) is planner.day(next_week)
+    assert planner.day(WEDNESDAY) is planner.day(SUNDAY)  # the holiday runs Sunday's buses
+    assert planner.day(WEDNESDAY) is not planner.day(thursday)
+    forward, backward = planner.day(thursday)
+    assert forward.services == backward.services == {"vardag"}
+    assert not forward.reverse and backward.reverse
 
 
 LIMITS = Limits(2, 800, Decimal("2.5"), 40, 10, 60)

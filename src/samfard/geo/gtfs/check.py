@@ -3,8 +3,9 @@ the limits the rulebook sets, and if not, why not.
 
 Plain data in (the leg's ends and times, the car's time, the limits), plain data out
 (the journey found, or the reason in Swedish words, shown to the operator as is), so the
-rules engine can cite it. The `Planner` keeps one feed and the laid-out days it was
-asked about.
+rules engine can cite it. The `Planner` keeps one feed and the layouts of the days it
+was asked about, one per set of running services: a year of bookings asks for a few
+dozen layouts (weekdays, weekends, holidays, timetable periods), not one per day.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from samfard.geo.gtfs.feed import Feed
 from samfard.geo.gtfs.journey import Journey, arrive_by, clock, depart_after
 from samfard.geo.traveltime import Point
 
-DAYS_KEPT = 8
+LAYOUTS_KEPT = 16
 
 
 @dataclass(frozen=True)
@@ -62,27 +63,31 @@ class LegAnswer:
 
 
 class Planner:
-    """Answers LegQueries on one feed; keeps the last few days laid out (thread-safe)."""
+    """Answers LegQueries on one feed; keeps the layouts last asked for (thread-safe)."""
 
     def __init__(self, feed: Feed, *, name: str) -> None:
         self.feed = feed
         self.name = name
-        self._days: OrderedDict[date, tuple[timetable.Timetable, timetable.Timetable]] = (
-            OrderedDict()
-        )
+        self._layouts: OrderedDict[
+            frozenset[str], tuple[timetable.Timetable, timetable.Timetable]
+        ] = OrderedDict()
         self._lock = threading.Lock()
 
     def day(self, day: date) -> tuple[timetable.Timetable, timetable.Timetable]:
         """The forward and the reversed timetable of a day."""
+        running = self.feed.services_on(day)
         with self._lock:
-            if day in self._days:
-                self._days.move_to_end(day)
-                return self._days[day]
-        built = (timetable.build(self.feed, day), timetable.build(self.feed, day, reverse=True))
+            if running in self._layouts:
+                self._layouts.move_to_end(running)
+                return self._layouts[running]
+        built = (
+            timetable.build_services(self.feed, running),
+            timetable.build_services(self.feed, running, reverse=True),
+        )
         with self._lock:
-            self._days[day] = built
-            while len(self._days) > DAYS_KEPT:
-                self._days.popitem(last=False)
+            self._layouts[running] = built
+            while len(self._layouts) > LAYOUTS_KEPT:
+                self._layouts.popitem(last=False)
         return built
 
     def answer(self, query: LegQuery, limits: Limits) -> LegAnswer:

@@ -1,6 +1,9 @@
 """One service day of a feed, laid out for RAPTOR: stops by index, trips grouped into
 patterns, the patterns serving each stop, and walking transfers between nearby stops.
 
+The layout depends on the day only through the services running on it, so every day
+with the same services (most weekdays of a timetable period) shares one layout.
+
 A pattern is a run of trips over the same stops in the same order that never overtake
 one another, so "the first trip leaving stop i after t" is a binary search in one column.
 The same layout built `reverse=True` (every trip run backwards in negated time) lets the
@@ -57,10 +60,10 @@ class Pattern:
 
 @dataclass(frozen=True)
 class Timetable:
-    """The RAPTOR layout of one service day (times in seconds of that day; negated when
-    reversed)."""
+    """The RAPTOR layout of the days on which `services` run (times in seconds of the
+    service day; negated when reversed)."""
 
-    day: date
+    services: frozenset[str]
     reverse: bool
     stop_ids: tuple[str, ...]
     stop_names: tuple[str, ...]
@@ -103,9 +106,13 @@ def _grid(feed: Feed) -> dict[tuple[int, int], tuple[int, ...]]:
 
 def build(feed: Feed, day: date, *, reverse: bool = False) -> Timetable:
     """Lay out the trips of `feed` running on `day` for RAPTOR."""
+    return build_services(feed, feed.services_on(day), reverse=reverse)
+
+
+def build_services(feed: Feed, running: frozenset[str], *, reverse: bool = False) -> Timetable:
+    """Lay out the trips of `feed` whose service is in `running` for RAPTOR."""
     index = {s.stop_id: i for i, s in enumerate(feed.stops)}
     routes = {r.route_id: r for r in feed.routes}
-    running = feed.services_on(day)
     trips: dict[str, TripRow] = {
         t.trip_id: t for t in feed.trips if t.service_id in running and t.route_id in routes
     }
@@ -138,7 +145,7 @@ def build(feed: Feed, day: date, *, reverse: bool = False) -> Timetable:
         for pos, stop in enumerate(pattern.stops[:-1]):  # nobody boards at the last stop
             serving[stop].append((p, pos))
     return Timetable(
-        day=day,
+        services=running,
         reverse=reverse,
         stop_ids=tuple(s.stop_id for s in feed.stops),
         stop_names=tuple(s.name for s in feed.stops),
