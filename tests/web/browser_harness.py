@@ -124,7 +124,12 @@ def serve(database_url: str, day: date, *, clock: Clock | None = None) -> Iterat
     port = _free_port()
     settings = Settings(database_url=database_url, secure_cookies=False)
     app = create_app(settings, engine=engine, clock=clock)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    # A page left open on a server-sent event stream would hold a graceful shutdown for
+    # the whole join timeout; a second is enough for every ordinary request to finish.
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     for _ in range(200):
