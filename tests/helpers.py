@@ -10,6 +10,9 @@ from sqlalchemy.orm import Session
 from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user, issue_token
+from samfard.cli.core import DEMO_PLAN_ENGINE
+from samfard.planning.engine import Solver
+from samfard.planning.solve import make_solver
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
@@ -19,6 +22,13 @@ TEST_TOKEN_LIFE = timedelta(days=30)
 # The fixed "now" of the test clock. Import it from here, not from conftest: several
 # folders have a conftest.py, and which one `import conftest` finds depends on the run.
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=STOCKHOLM)
+
+
+def fixed_solver() -> Solver:
+    """The demo's engine: the native search stopped by a count of iterations, never by the
+    clock, so a small test day plans in a fraction of a second instead of the whole time
+    limit, and a seed gives the same plan on any machine."""
+    return make_solver(DEMO_PLAN_ENGINE)
 
 
 def token_for(

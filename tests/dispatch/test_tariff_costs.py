@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from helpers import fixed_solver
 from samfard.booking.models import Booking, Leg
 from samfard.costs.allocation import RunAllocation, settle_run
 from samfard.costs.contracts import Contract, PriceList, VehicleType, find_contract
@@ -325,7 +326,7 @@ def test_ordinary_trip_goes_by_taxi_not_by_a_stretcher_vehicle(session: Session)
 
     def carrier_of_ordinary(fleet: list[FleetVehicle]) -> str:
         day = build_problem(DAY, legs, fleet, provider)
-        solution = plan(day.problem, time_limit_s=1.0, seed=1).solution
+        solution = plan(day.problem, time_limit_s=1.0, seed=1, solver=fixed_solver()).solution
         types = {v.id: v.type.value for v in day.problem.vehicles}
         assert not solution.unserved
         return next(types[r.vehicle_id] for r in solution.routes if "b2.0" in r.request_ids())
@@ -360,7 +361,7 @@ def test_rostered_own_vehicle_carries_a_trip_a_taxi_could_take(session: Session)
     ]  # fmt: skip
     fleet = store.read_fleet(session, DAY)
     day = build_problem(DAY, legs, fleet, GeodesicProvider())
-    solution = plan(day.problem, time_limit_s=1.0, seed=1).solution
+    solution = plan(day.problem, time_limit_s=1.0, seed=1, solver=fixed_solver()).solution
     types = {v.id: v.type.value for v in day.problem.vehicles}
     assert not solution.unserved
     assert [types[r.vehicle_id] for r in solution.routes if r.request_ids()] == ["wheelchair"]

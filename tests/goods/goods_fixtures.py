@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import iso, place_id
+from helpers import fixed_solver, iso, place_id
 from samfard.access.actor import SYSTEM
 from samfard.booking.models import Leg
 from samfard.booking.schemas import Location
@@ -74,7 +74,13 @@ def planned_day(session: Session, *, trips: int = 24) -> PlanRun:
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
     dispatch.plan_day(
-        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=1.0, seed=1
+        solver=fixed_solver(),
+        session=session,
+        day=DAY,
+        actor=SYSTEM,
+        now=PLAN_NOW,
+        time_limit_s=1.0,
+        seed=1,
     )
     plan = store.latest_plan(session, DAY)
     assert plan is not None
@@ -122,6 +128,12 @@ def planned_day_with_goods(session: Session, *, trips: int = 24) -> list[Consign
         row, _ = goods.create_consignment(session=session, data=data, actor=SYSTEM, now=PLAN_NOW)
         booked.append(row)
     dispatch.plan_day(
-        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=2.0, seed=1
+        solver=fixed_solver(),
+        session=session,
+        day=DAY,
+        actor=SYSTEM,
+        now=PLAN_NOW,
+        time_limit_s=2.0,
+        seed=1,
     )
     return booked

@@ -10,6 +10,7 @@ from goods_fixtures import DAY, PLAN_NOW
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from helpers import fixed_solver
 from samfard.access.actor import SYSTEM
 from samfard.cli import main
 from samfard.db import transaction
@@ -47,7 +48,13 @@ def test_demo_goods_are_booked_once_priced_and_planned_with_the_passengers(
     with transaction(session):
         load_demo_fleet(session, scale=0.3)
     outcome = dispatch.plan_day(
-        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=2.0, seed=1
+        solver=fixed_solver(),
+        session=session,
+        day=DAY,
+        actor=SYSTEM,
+        now=PLAN_NOW,
+        time_limit_s=2.0,
+        seed=1,
     )
     unserved_goods = [u for u in outcome.unserved if u.get("consignment_id")]
     served = len(rows) - len(unserved_goods)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, auth, iso, register, token_for
+from helpers import NOW, auth, fixed_solver, iso, register, token_for
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.db import transaction
@@ -52,6 +52,7 @@ def test_a_booked_departure_is_picked_up_at_the_timetabled_time(
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
     service.plan_day(
+        solver=fixed_solver(),
         session=session,
         day=MONDAY,
         actor=SYSTEM,

@@ -8,7 +8,7 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import STRONG_PASSWORD
+from helpers import STRONG_PASSWORD, fixed_solver
 from samfard.access.actor import SYSTEM, Actor
 from samfard.access.permissions import Role
 from samfard.access.service import actor_for_user, create_user
@@ -58,7 +58,13 @@ def build_quality_world(session: Session) -> QualityWorld:
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
     dispatch.plan_day(
-        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=1.0, seed=1
+        solver=fixed_solver(),
+        session=session,
+        day=DAY,
+        actor=SYSTEM,
+        now=PLAN_NOW,
+        time_limit_s=1.0,
+        seed=1,
     )
     row = session.execute(
         select(Stop.booking_id, Vehicle.carrier_id, Vehicle.carrier_name)

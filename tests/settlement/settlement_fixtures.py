@@ -6,6 +6,7 @@ from datetime import date, time
 
 from sqlalchemy.orm import Session
 
+from helpers import fixed_solver
 from samfard.access.actor import SYSTEM
 from samfard.costs.service import load_contract_files
 from samfard.db import transaction
@@ -27,5 +28,11 @@ def plan_small_day(session: Session, *, trips: int = 30) -> None:
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
     dispatch.plan_day(
-        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=1.0, seed=1
+        solver=fixed_solver(),
+        session=session,
+        day=DAY,
+        actor=SYSTEM,
+        now=PLAN_NOW,
+        time_limit_s=1.0,
+        seed=1,
     )

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD, login_form
+from helpers import NOW, STRONG_PASSWORD, fixed_solver, login_form
 from samfard.access.actor import SYSTEM
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
@@ -33,7 +33,15 @@ def planned(session: Session) -> None:
     load_day(session=session, demo=generate_day(DAY, seed=3, trips=30))
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
-    plan_day(session=session, day=DAY, actor=SYSTEM, now=EVENING, time_limit_s=1, seed=1)
+    plan_day(
+        solver=fixed_solver(),
+        session=session,
+        day=DAY,
+        actor=SYSTEM,
+        now=EVENING,
+        time_limit_s=1,
+        seed=1,
+    )
 
 
 def _login(client: TestClient, session: Session, username: str, role: Role, **scope: object) -> str:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import auth, token_for
+from helpers import auth, fixed_solver, token_for
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking
@@ -38,8 +38,9 @@ def _planned_day(session: Session) -> Run:
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
     load_contract_files(session)
-    service.plan_day(session=session, day=DAY, actor=SYSTEM, now=evening, time_limit_s=1.0,
-                     seed=1)  # fmt: skip
+    service.plan_day(
+        session=session, day=DAY, actor=SYSTEM, now=evening, seed=1, solver=fixed_solver()
+    )
     plan = store.latest_plan(session, DAY)
     assert plan is not None and plan.runs
     run = max(plan.runs, key=lambda r: len(r.stops))

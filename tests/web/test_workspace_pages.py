@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD, login_form
+from helpers import NOW, STRONG_PASSWORD, fixed_solver, login_form
 from samfard.access.actor import SYSTEM
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.models import AuditEntry, User
@@ -70,6 +70,7 @@ def planned_day(session: Session, demo_day: None) -> None:
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
     plan_day(
+        solver=fixed_solver(),
         session=session,
         day=DAY,
         actor=SYSTEM,
