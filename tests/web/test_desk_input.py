@@ -7,15 +7,10 @@ from datetime import date, datetime, time
 
 import pytest
 
-from samfard.booking.desk_input import (
-    FieldError,
-    companions_from,
-    parse_clock,
-    parse_date,
-    parse_when,
-)
+from samfard.booking.desk_input import companions_from, parse_when
 from samfard.booking.schemas import CompanionKind
 from samfard.timeutil import STOCKHOLM
+from samfard.web.typed import FieldError, parse_clock, parse_date
 
 TODAY = date(2026, 12, 1)
 DAY = date(2026, 12, 2)

@@ -10,10 +10,9 @@ Swedish message for the error summary, keyed by the field's id.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -23,46 +22,9 @@ from samfard.geo.models import Place
 from samfard.geo.places import search_key, search_places
 from samfard.timeutil import STOCKHOLM, local
 from samfard.travellers.models import Traveller
+from samfard.web.typed import FieldError, parse_clock, parse_date
 
 HOME_WORDS = frozenset({"hem", "hemma", "hemmet", "hemadress", "bostad"})
-_TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.]?(\d{2}))?$")
-_DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
-
-
-class FieldError(ValueError):
-    """One field's input cannot be read; the message is Swedish and says what to write."""
-
-
-def parse_clock(text: str) -> time:
-    """'10:30', '10.30', '1030', 'kl 10' -> a wall-clock time."""
-    match = _TIME.match(text.strip().lower())
-    if match is None:
-        raise FieldError("Skriv tiden som klockslag, till exempel 10:30")
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    if len(match.group(1)) > 2 or hour > 23 or minute > 59:
-        raise FieldError("Klockslaget finns inte; skriv till exempel 10:30")
-    return time(hour, minute)
-
-
-def parse_date(text: str, *, today: date) -> date:
-    """'2026-12-02', or '2/12' (this year, or next if already past), or '2/12/2026'."""
-    value = text.strip()
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        pass
-    match = _DAY_MONTH.match(value)
-    if match is None:
-        raise FieldError("Skriv datumet som 2026-12-02")
-    day, month = int(match.group(1)), int(match.group(2))
-    year = int(match.group(3)) if match.group(3) else today.year
-    try:
-        found = date(year, month, day)
-    except ValueError:
-        raise FieldError("Datumet finns inte; skriv till exempel 2026-12-02") from None
-    if match.group(3) is None and found < today:
-        found = found.replace(year=year + 1)
-    return found
 
 
 def parse_when(text: str, *, day: date | None, today: date) -> datetime:

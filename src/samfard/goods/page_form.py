@@ -19,6 +19,7 @@ from samfard.goods.prices import GoodsKind
 from samfard.goods.schemas import MAX_UNITS, ConsignmentCreate
 from samfard.timeutil import STOCKHOLM, local
 from samfard.web.shell import FormErrors
+from samfard.web.typed import FieldError, parse_clock
 
 HOME = "hem"
 FIELD_OF = {
@@ -86,8 +87,8 @@ class GoodsForm:
 
 def _clock(text: str) -> time | None:
     try:
-        return time.fromisoformat(text)
-    except ValueError:
+        return parse_clock(text)
+    except FieldError:
         return None
 
 
@@ -132,7 +133,7 @@ def parse_form(form: GoodsForm, errors: FormErrors) -> ConsignmentCreate | None:
     ):
         clock = _clock(value)
         if clock is None:
-            errors.add(field_id, "Ange klockslag som TT:MM")
+            errors.add(field_id, "Ange klockslag, till exempel 08:30")
         times[field_id] = clock
     if errors or day is None or pickup is None or dropoff is None or kind is None:
         return None

@@ -1,0 +1,50 @@
+"""Reading a date or a time an operator typed: Swedish forms, whatever the browser's locale.
+
+The pages ask for dates and times in text fields (see `date_input` in _macros.html), so
+what arrives is what was typed: "2026-12-02" or "2/12", "10:30", "10.30", "1030" or
+"kl 10". A FieldError carries the Swedish message shown at the field.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, time
+
+_TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.]?(\d{2}))?$")
+_DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
+
+
+class FieldError(ValueError):
+    """One field's input cannot be read; the message is Swedish and says what to write."""
+
+
+def parse_clock(text: str) -> time:
+    """'10:30', '10.30', '1030', 'kl 10' -> a wall-clock time."""
+    match = _TIME.match(text.strip().lower())
+    if match is None:
+        raise FieldError("Skriv tiden som klockslag, till exempel 10:30")
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    if len(match.group(1)) > 2 or hour > 23 or minute > 59:
+        raise FieldError("Klockslaget finns inte; skriv till exempel 10:30")
+    return time(hour, minute)
+
+
+def parse_date(text: str, *, today: date) -> date:
+    """'2026-12-02', or '2/12' (this year, or next if already past), or '2/12/2026'."""
+    value = text.strip()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        pass
+    match = _DAY_MONTH.match(value)
+    if match is None:
+        raise FieldError("Skriv datumet som 2026-12-02")
+    day, month = int(match.group(1)), int(match.group(2))
+    year = int(match.group(3)) if match.group(3) else today.year
+    try:
+        found = date(year, month, day)
+    except ValueError:
+        raise FieldError("Datumet finns inte; skriv till exempel 2026-12-02") from None
+    if match.group(3) is None and found < today:
+        found = found.replace(year=year + 1)
+    return found
