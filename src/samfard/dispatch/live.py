@@ -26,9 +26,9 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.transitions import apply_transition
 from samfard.dispatch import store
-from samfard.dispatch.live_state import bookings_on_runs
+from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
-from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
+from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults
 from samfard.dispatch.replan_live import place_running, running
 from samfard.errors import DomainError
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
@@ -121,24 +121,15 @@ def _place(
 ) -> tuple[DayProblem, Solution, list[Insertion]] | str:
     """The day's problem, the plan with the booking's legs inserted, and each insertion;
     or the reason they do not fit."""
-    ids = {s.booking_id for run in plan_run.runs for s in run.stops if s.booking_id is not None}
-    ids.add(booking.id)
-    provider = store.provider_for(plan_run.settings.get("osrm_url"))
-    # Every booking on a run, whatever its state: the run that takes the booking is
-    # rewritten from the problem, and a stop left out of it would silently leave the run.
-    bookings = bookings_on_runs(session, ids)
-    if booking not in bookings:
-        bookings.append(booking)
-    legs = store.leg_inputs(session, bookings)
-    day = build_problem(
-        booking.service_date,
-        legs,
+    day = runs_problem(
+        session,
+        plan_run,
+        plan_run.runs,
         store.read_fleet(session, booking.service_date),
-        provider,
         defaults,
-        consignments=store.consignments_on(session, plan_run.runs),  # goods keep their runs
+        booking_ids=[booking.id],
     )
-    new_ids = [leg.request_id for leg in legs if leg.booking_id == booking.id]
+    new_ids = [rid for rid, leg in day.legs.items() if leg.booking_id == booking.id]
     for rid, reason in day.rejected:
         if rid in new_ids:
             return reason

@@ -25,12 +25,11 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
 from samfard.dispatch import store
-from samfard.dispatch.live_state import bookings_on_runs
+from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.problem_builder import (
     DayProblem,
     PlanningDefaults,
-    build_problem,
     goods_request_id,
 )
 from samfard.dispatch.replan_live import place_running_goods, running
@@ -106,20 +105,13 @@ def _place(
 ) -> tuple[DayProblem, Insertion] | str:
     """The day's problem with the stored routes and the consignment, and its cheapest
     insertion; or the reason it does not fit."""
-    day = consignment.service_date
-    booking_ids = {s.booking_id for run in plan_run.runs for s in run.stops if s.booking_id}
-    # Every booking on a run, whatever its state: the run that takes the goods is rewritten
-    # from the problem, and a stop left out of it would silently leave the run.
-    bookings = bookings_on_runs(session, booking_ids)
-    goods = store.consignments_on(session, plan_run.runs)  # goods keep their runs
-    goods += store.consignment_inputs([consignment])
-    day_p = build_problem(
-        day,
-        store.leg_inputs(session, bookings),
-        store.read_fleet(session, day),
-        store.provider_for(plan_run.settings.get("osrm_url")),
+    day_p = runs_problem(
+        session,
+        plan_run,
+        plan_run.runs,
+        store.read_fleet(session, consignment.service_date),
         defaults,
-        consignments=goods,
+        consignments=[consignment],
     )
     rid = goods_request_id(consignment.id)
     for rejected, reason in day_p.rejected:

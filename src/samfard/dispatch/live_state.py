@@ -26,11 +26,13 @@ from samfard.dispatch.live_models import StopDone
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.problem_builder import (
     DayProblem,
+    FleetVehicle,
     PlanningDefaults,
     build_problem,
     goods_request_id,
     seconds_of,
 )
+from samfard.goods.models import Consignment
 from samfard.planning.model import Route, StopKind
 from samfard.planning.model import Stop as PlanStop
 
@@ -100,6 +102,33 @@ def bookings_on_runs(session: Session, booking_ids: Iterable[int]) -> list[Booki
     )
 
 
+def runs_problem(
+    session: Session,
+    plan_run: PlanRun,
+    runs: Sequence[Run],
+    fleet: Sequence[FleetVehicle],
+    defaults: PlanningDefaults | None = None,
+    *,
+    booking_ids: Iterable[int] = (),
+    consignments: Sequence[Consignment] = (),
+) -> DayProblem:
+    """The problem of `runs` as they are stored, over `fleet`: every booking and every
+    consignment on them whatever its state (a run rewritten from the problem keeps every
+    stop), and `booking_ids` and `consignments` to place as well."""
+    ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
+    goods = store.consignments_on(session, runs)
+    on_runs = {g.consignment_id for g in goods}
+    goods += store.consignment_inputs([c for c in consignments if c.id not in on_runs])
+    return build_problem(
+        plan_run.service_date,
+        store.leg_inputs(session, bookings_on_runs(session, ids | set(booking_ids))),
+        fleet,
+        store.provider_for(plan_run.settings.get("osrm_url")),
+        defaults,
+        consignments=goods,
+    )
+
+
 def live_day(
     session: Session,
     plan_run: PlanRun,
@@ -117,29 +146,24 @@ def live_day(
     `priced` prices vehicles by their contracts as planning does (slower: contracts are
     parsed), for comparing costs; times and feasibility do not depend on it."""
     day = plan_run.service_date
-    ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
-    ids |= set(extra_booking_ids)
-    goods = store.consignments_on(session, runs)
-    on_runs = {g.consignment_id for g in goods}
-    extra_goods = set(extra_consignment_ids) - on_runs
-    if extra_goods:
-        goods += store.consignment_inputs(store.read_consignments(session, day, extra_goods))
-    bookings = bookings_on_runs(session, ids)
+    extra_bookings = set(extra_booking_ids)
     wanted = set(vehicle_ids) if vehicle_ids is not None else {run.vehicle_id for run in runs}
     fleet = [
         v for v in store.read_fleet(session, day if priced else None) if v.vehicle_id in wanted
     ]
-    provider = store.provider_for(plan_run.settings.get("osrm_url"))
-    day_p = build_problem(
-        day,
-        store.leg_inputs(session, bookings),
+    extra_goods = set(extra_consignment_ids)
+    day_p = runs_problem(
+        session,
+        plan_run,
+        runs,
         fleet,
-        provider,
         defaults,
-        consignments=goods,
+        booking_ids=extra_bookings,
+        consignments=store.read_consignments(session, day, extra_goods) if extra_goods else (),
     )
-    done, no_shows = read_done(session, day, ids)
-    loaded = goods_done(session, (g.consignment_id for g in goods))
+    ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
+    done, no_shows = read_done(session, day, ids | extra_bookings)
+    loaded = goods_done(session, (g.consignment_id for g in day_p.consignments.values()))
     done = {**done, **{key: seconds_of(day, at) for key, at in loaded.items()}}
     routes: dict[str, Route] = {}
     by_vehicle: dict[str, Run] = {}

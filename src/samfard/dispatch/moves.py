@@ -27,9 +27,9 @@ from samfard.booking.models import Booking, Leg
 from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
 from samfard.dispatch import store
-from samfard.dispatch.live_state import bookings_on_runs
+from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun, Run
-from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
+from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.planning.insertion import Insertion, InsertionSettings, insert
 from samfard.planning.model import Problem, Route, Solution, StopKind, Unserved
@@ -103,23 +103,14 @@ def move_leg(
                 field="to_run_id",
             )
         runs = [run for run in (source, target) if run is not None]
-        ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
         if booking not in store.read_bookings(session, day, {booking_id}):
             raise Conflict(
                 f"booking {booking.reference} is {booking.status} and cannot be planned",
                 field="booking_id",
             )
-        provider = store.provider_for(plan_run.settings.get("osrm_url"))
-        # Every booking on the two runs, whatever its state: both runs are rewritten from
-        # the problem, and a stop left out of it would silently leave its run.
-        bookings = bookings_on_runs(session, ids | {booking_id})
-        day_p = build_problem(
-            day,
-            store.leg_inputs(session, bookings),
-            store.read_fleet(session),
-            provider,
-            defaults,
-            consignments=store.consignments_on(session, runs),  # goods stay on their runs
+        # Both runs are rewritten from the problem: it holds every stop on them.
+        day_p = runs_problem(
+            session, plan_run, runs, store.read_fleet(session), defaults, booking_ids=[booking_id]
         )
         if rid not in day_p.legs:
             raise NotFound(f"booking {booking.reference} has no leg {leg_seq}", field="leg_seq")
