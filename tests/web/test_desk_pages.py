@@ -16,7 +16,8 @@ from helpers import ANNA, NOW, STRONG_PASSWORD, auth, login_form, register, toke
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
-from samfard.access.service import create_user
+from samfard.access.service import actor_for_user, create_user
+from samfard.assessment.service import decide
 from samfard.booking.models import Booking
 from samfard.timeutil import STOCKHOLM
 
@@ -166,3 +167,33 @@ def test_a_protected_identity_stays_masked_on_the_card(desk: TestClient, session
     assert "Hemlig" not in options.text and "Skyddad identitet" not in options.text  # unmatched
     places = desk.get("/bokning/platser", params={"resenar": traveller, "falt": "fran", "fran": ""})
     assert "Storgatan" not in places.text
+
+
+def test_a_denied_trip_offers_no_cancellation_and_a_refused_one_is_explained_in_swedish(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """A denied trip cannot be cancelled (it may only be reconsidered): the card offers
+    "Ändra" alone, and a cancellation sent anyway (an old page) is refused in Swedish."""
+    answer = desk.post("/bokning", data=form(anna, desk, rullstol="", retur=""))
+    found = REFERENCE.search(answer.text.split('id="kvitto"')[1])
+    assert found
+    booking = session.scalars(select(Booking).where(Booking.reference == found.group())).one()
+    assessor = actor_for_user(
+        create_user(session=session, username="desk-assessor", password=STRONG_PASSWORD,
+                    role=Role.ASSESSOR, now=NOW, principal_codes=["*"])
+    )  # fmt: skip
+    decide(session=session, booking_id=booking.id, action="deny", reason="familjen kör",
+           mode=None, version=None, actor=assessor, now=NOW)  # fmt: skip
+    card = desk.get(f"/bokning?resenar={anna}").text
+    row = card.split(f'data-ref="{booking.reference}"')[1].split("</tr>")[0]
+    assert "Avslagen" in row and "<summary>Ändra <span" in row
+    assert "/avbestall" not in row and "begära omprövning" in row
+    sent = desk.post(
+        f"/bokning/resor/{booking.id}/avbestall",
+        data={"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna), "orsak": "x"},
+    )
+    assert sent.status_code == 200
+    assert "Resan kan inte avbeställas: den är avslagen" in sent.text
+    assert "cannot go from" not in sent.text
+    session.refresh(booking)
+    assert booking.status == "denied"

@@ -29,6 +29,7 @@ from samfard.errors import DomainError
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 from samfard.web.shell import FormErrors
+from samfard.web.typed import FieldError, parse_date
 
 SERVICES_SV = {
     "sjukresa": "Sjukresa",
@@ -83,7 +84,7 @@ def _field(errors: FormErrors, field_id: str, read_one: Callable[[], T]) -> T | 
     and the summary lists every problem at once."""
     try:
         return read_one()
-    except read.FieldError as error:
+    except FieldError as error:
         errors.add(field_id, str(error))
         return None
 
@@ -124,7 +125,7 @@ def build_request(
         errors.add("tjanst", "Välj en tjänst i listan")
     origin = _place(session, form, errors, "fran", traveller, visible)
     destination = _place(session, form, errors, "till", traveller, visible)
-    day = _field(errors, "datum", lambda: read.parse_date(form.get("datum", ""), today=today))
+    day = _field(errors, "datum", lambda: parse_date(form.get("datum", ""), today=today))
     appointment_text = form.get("besok", "").strip()
     pickup_text = form.get("hamtning", "").strip()
     appointment = pickup = None
@@ -157,10 +158,8 @@ def build_request(
     if series:
         if not weekdays:
             errors.add("man", "Välj minst en veckodag för serien")
-        first = _field(
-            errors, "forsta", lambda: read.parse_date(form.get("forsta", ""), today=today)
-        )
-        last = _field(errors, "sista", lambda: read.parse_date(form.get("sista", ""), today=today))
+        first = _field(errors, "forsta", lambda: parse_date(form.get("forsta", ""), today=today))
+        last = _field(errors, "sista", lambda: parse_date(form.get("sista", ""), today=today))
     if errors or origin is None or destination is None:
         return None, errors
     anchor = appointment or pickup
@@ -270,7 +269,10 @@ _MESSAGES_SV = (
     ("is before start_date", "Sista datum är före första datum"),
     ("may span at most", "En serie får gälla högst 400 dagar"),
     ("not scoped to principal", "Ditt konto får inte boka åt den huvudmannen"),
-)
+    ("to cancelled;", "Resan kan inte avbeställas: den är avslagen, avbeställd eller genomförd"),
+    ("was changed by someone else", "Resan har ändrats av någon annan sedan sidan visades: "
+     "läs kortet igen och gör om ändringen"),
+)  # fmt: skip
 
 
 def form_field(api_field: str | None) -> str:
