@@ -87,7 +87,7 @@ def test_refusals_come_back_in_swedish_next_to_their_fields(
     cases = {
         "kolli": ({"kolli": "0"}, "Ange antal kolli"),
         "hamtas-till": ({"hamtas-till": "07:00"}, "Hämtningens sista tid"),
-        "lamnas-till": ({"lamnas-till": "9"}, "Ange klockslag"),
+        "lamnas-till": ({"lamnas-till": "25:00"}, "Ange klockslag"),
         "slag": ({"huvudman": "23", "slag": "piano"}, "Välj bussgods eller hjälpmedel"),
         "huvudman": ({"huvudman": "2281"}, "Välj en huvudman"),
         "mottagare": ({"till": "hem"}, "Mottagarens hem kräver en mottagare"),
