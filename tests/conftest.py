@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
+from playwright.sync_api import Browser, sync_playwright
 from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
-from helpers import NOW
+from helpers import CHROMIUM, CHROMIUM_FLAGS, NOW
 from samfard.access.actor import SYSTEM, Actor
 from samfard.app import create_app
 from samfard.clock import FixedClock
@@ -128,3 +130,17 @@ def app_client(
 @pytest.fixture
 def system() -> Actor:
     return SYSTEM
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium per test process, for every folder: Playwright's sync API allows one
+    running instance per thread, so a second one started beside it would fail."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing: scripts/test installs Debian's chromium", pytrace=False
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -17,6 +17,9 @@ from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
 STRONG_PASSWORD = "correct-horse-42"
+# Debian's Chromium, driven by Playwright with the flags the project's browser tests use.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 TEST_TOKEN_LIFE = timedelta(days=30)
 
 # The fixed "now" of the test clock. Import it from here, not from conftest: several

@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
 from decimal import Decimal
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from pdf_text import pdf_strings
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 from report_fixtures import november_records
 
 from samfard.reports.exports import report_csv
@@ -20,9 +18,6 @@ from samfard.reports.kpi import aggregate
 from samfard.reports.monthly import MonthlyReportData, build_monthly_report
 from samfard.reports.render_html import render_page, report_context
 from samfard.reports.render_pdf import render_pdf
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
 @pytest.fixture
@@ -89,16 +84,7 @@ def test_html_is_a_whole_document_with_head_title_and_styles(report: MonthlyRepo
     assert "<style>" in page
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: scripts/test installs Debian's chromium")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
-
-
+@pytest.mark.browser
 def test_html_fits_a_phone_screen(report: MonthlyReportData, browser: Browser) -> None:
     """375 px wide: the page does not scroll sideways; wide tables scroll in their box."""
     page = browser.new_page(viewport={"width": 375, "height": 800})

@@ -41,8 +41,6 @@ from samfard.planning.solve import make_solver
 from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 PASSWORD = "browser-test-42"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"

@@ -31,6 +31,8 @@ from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
 from samfard.timeutil import STOCKHOLM
 
+pytestmark = pytest.mark.browser
+
 PHONE = {"viewport": {"width": 390, "height": 844}}
 
 

@@ -23,6 +23,8 @@ from playwright.sync_api import Browser, expect
 from helpers import STRONG_PASSWORD
 from report_job_fixtures import SAMFARD, report_database
 
+pytestmark = pytest.mark.browser
+
 __all__ = ["report_database"]  # the fixture, imported for pytest
 
 
