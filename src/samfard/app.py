@@ -38,7 +38,7 @@ from samfard.reports.api import router as reports_router
 from samfard.text_input import refuse_nul_characters
 from samfard.travellers.api import router as travellers_router
 from samfard.web.routes import PAGE_ROUTERS
-from samfard.web.templating import page_error
+from samfard.web.templating import page_error, page_invalid
 
 API_PREFIX = "/api/v1"
 WEB_STATIC = Path(__file__).parent / "web" / "static"
@@ -88,7 +88,7 @@ def create_app(
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.clock = clock or SystemClock()
-    problems.install(app, page_error=page_error)
+    problems.install(app, page_error=page_error, page_invalid=page_invalid)
 
     @app.middleware("http")
     async def request_context(

@@ -48,11 +48,19 @@ def _field_name(location: tuple[Any, ...]) -> str:
 
 
 PageErrorRenderer = Callable[[Request, DomainError], Response]
+# A page's unreadable query or form values, as (field, pydantic error type) pairs.
+PageInvalidRenderer = Callable[[Request, list[tuple[str, str]]], Response]
 
 
-def install(app: FastAPI, *, page_error: PageErrorRenderer | None = None) -> None:
+def install(
+    app: FastAPI,
+    *,
+    page_error: PageErrorRenderer | None = None,
+    page_invalid: PageInvalidRenderer | None = None,
+) -> None:
     """Map errors to problem+json; on a page (any path outside /api/) an unauthenticated
-    visitor is sent to the login page and other errors are shown by `page_error`."""
+    visitor is sent to the login page, other errors are shown by `page_error`, and values
+    that cannot be read (a date typed the wrong way) by `page_invalid`."""
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, error: DomainError) -> Response:
@@ -64,7 +72,10 @@ def install(app: FastAPI, *, page_error: PageErrorRenderer | None = None) -> Non
         return problem(error.status, error.title, error.message, field=error.field, **error.extra())
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, error: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, error: RequestValidationError) -> Response:
+        if page_invalid is not None and not request.url.path.startswith("/api/"):
+            fields = [(_field_name(tuple(e["loc"])), str(e["type"])) for e in error.errors()]
+            return page_invalid(request, fields)
         errors = [
             {"field": _field_name(tuple(e["loc"])), "message": e["msg"]} for e in error.errors()
         ]

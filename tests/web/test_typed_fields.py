@@ -12,8 +12,13 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
 import samfard.web
+from helpers import NOW, STRONG_PASSWORD, auth, login_form, token_for
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
 from samfard.goods.page_form import GoodsForm, parse_form
 from samfard.web.shell import FormErrors
 
@@ -59,3 +64,22 @@ def test_a_goods_time_that_cannot_be_read_says_what_to_write() -> None:
     errors = FormErrors()
     parse_form(GoodsForm(dag=date(2026, 12, 2).isoformat(), lamnas_till="25:00"), errors)
     assert errors.get("lamnas-till") == "Ange klockslag, till exempel 08:30"
+
+
+def test_a_date_typed_the_wrong_way_gets_a_swedish_page_and_the_api_problem_json(
+    app_client: TestClient, session: Session
+) -> None:
+    """A day picker is typed text now, so "3/12" can reach a page that reads an ISO date:
+    the page answers in Swedish in the shell; the API still answers problem+json."""
+    create_user(session=session, username="picker", password=STRONG_PASSWORD,
+                role=Role.OPERATOR, now=NOW, principal_codes=["*"])  # fmt: skip
+    assert app_client.post("/login", data=login_form("picker", app_client)).status_code == 200
+    page = app_client.get("/trafik?datum=3/12")
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "Uppgifterna behöver rättas" in page.text
+    assert "datum: skriv datumet som ÅÅÅÅ-MM-DD" in page.text
+    assert "Input should be" not in page.text
+    token = token_for(session, Role.OPERATOR, now=NOW, username="api-picker")
+    api = app_client.get("/api/v1/bookings?date=3/12", headers=auth(token))
+    assert api.status_code == 422 and api.headers["content-type"] == "application/problem+json"
+    assert api.json()["field"] == "date"

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from samfard.access.deps import CSRF_FIELD, SESSION_COOKIE, csrf_token_for
-from samfard.errors import DomainError
+from samfard.errors import DomainError, InputError
 from samfard.money import format_kr
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import ROLE_SV, nav_for
@@ -111,6 +111,26 @@ PAGE_ERROR_TITLES = {
     409: "Uppgifterna har ändrats",
     422: "Uppgifterna behöver rättas",
 }
+
+
+# What a page says of a value it cannot read, by the start of pydantic's error type.
+INVALID_SV = (
+    ("date", "skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-03"),
+    ("int", "skriv ett heltal"),
+    ("missing", "uppgiften saknas"),
+)
+
+
+def page_invalid(request: Request, fields: list[tuple[str, str]]) -> HTMLResponse:
+    """A page's query or form value that cannot be read, said in Swedish on a page (the
+    API answers problem+json): the date fields are typed text, so "3/12" can arrive."""
+    said = [
+        f"{field}: " + next((sv for kind, sv in INVALID_SV if error.startswith(kind)),
+                            "värdet kan inte läsas")
+        for field, error in fields
+    ]  # fmt: skip
+    error = InputError("; ".join(said), field=fields[0][0] if fields else None)
+    return page_error(request, error)
 
 
 def page_error(request: Request, error: DomainError) -> HTMLResponse:
