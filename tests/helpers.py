@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from samfard.access.actor import SYSTEM
 from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user, issue_token
 from samfard.cli.core import DEMO_PLAN_ENGINE
+from samfard.dispatch.service import PlanOutcome, plan_day
 from samfard.planning.engine import Solver
 from samfard.planning.solve import make_solver
 from samfard.timeutil import STOCKHOLM
@@ -32,6 +34,14 @@ def fixed_solver() -> Solver:
     clock, so a small test day plans in a fraction of a second instead of the whole time
     limit, and a seed gives the same plan on any machine."""
     return make_solver(DEMO_PLAN_ENGINE)
+
+
+def plan_fixed(session: Session, day: date, *, now: datetime, seed: int = 0) -> PlanOutcome:
+    """Plan `day` as the system would, with `fixed_solver()`: the plan a test reads is the
+    same however loaded the machine is."""
+    return plan_day(
+        session=session, day=day, actor=SYSTEM, now=now, seed=seed, solver=fixed_solver()
+    )
 
 
 def token_for(

@@ -12,16 +12,14 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samfard.access.actor import SYSTEM
+from helpers import plan_fixed
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
-from samfard.cli.core import DEMO_PLAN_ENGINE
 from samfard.db import transaction
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
 from samfard.dispatch import service
 from samfard.dispatch.fleet import load_demo_fleet
-from samfard.planning.solve import make_solver
 from samfard.timeutil import local
 
 DAY = date(2026, 11, 23)
@@ -50,13 +48,5 @@ def load_demo(session: Session, *, trips: int = 40, scale: float = 0.2) -> froze
 
 def plan_demo_day(session: Session) -> PlannedDay:
     approved = load_demo(session)
-    outcome = service.plan_day(
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=PLAN_NOW,
-        time_limit_s=TIME_LIMIT_S,
-        seed=1,
-        solver=make_solver(DEMO_PLAN_ENGINE),
-    )
+    outcome = plan_fixed(session, DAY, now=PLAN_NOW, seed=1)
     return PlannedDay(approved, outcome)

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import fixed_solver, iso, place_id
+from helpers import iso, place_id, plan_fixed
 from samfard.access.actor import SYSTEM
 from samfard.booking.models import Leg
 from samfard.booking.schemas import Location
@@ -16,7 +16,6 @@ from samfard.costs.service import load_contract_files
 from samfard.db import transaction
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
-from samfard.dispatch import service as dispatch
 from samfard.dispatch import store
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.models import PlanRun, Stop
@@ -73,15 +72,7 @@ def planned_day(session: Session, *, trips: int = 24) -> PlanRun:
     load_day(session=session, demo=generate_day(DAY, seed=3, trips=trips))
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
-    dispatch.plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=PLAN_NOW,
-        time_limit_s=1.0,
-        seed=1,
-    )
+    plan_fixed(session, DAY, now=PLAN_NOW, seed=1)
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     return plan
@@ -127,13 +118,5 @@ def planned_day_with_goods(session: Session, *, trips: int = 24) -> list[Consign
         data = goods_along(session, stop, principal=principal)
         row, _ = goods.create_consignment(session=session, data=data, actor=SYSTEM, now=PLAN_NOW)
         booked.append(row)
-    dispatch.plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=PLAN_NOW,
-        time_limit_s=2.0,
-        seed=1,
-    )
+    plan_fixed(session, DAY, now=PLAN_NOW, seed=1)
     return booked

@@ -10,8 +10,7 @@ from goods_fixtures import DAY, PLAN_NOW
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import fixed_solver
-from samfard.access.actor import SYSTEM
+from helpers import plan_fixed
 from samfard.cli import main
 from samfard.db import transaction
 from samfard.demo.generator import generate_day
@@ -47,15 +46,7 @@ def test_demo_goods_are_booked_once_priced_and_planned_with_the_passengers(
     assert all(c.pickup_place_id is not None for c in rows)  # from a hospital or a centre
     with transaction(session):
         load_demo_fleet(session, scale=0.3)
-    outcome = dispatch.plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=PLAN_NOW,
-        time_limit_s=2.0,
-        seed=1,
-    )
+    outcome = plan_fixed(session, DAY, now=PLAN_NOW, seed=1)
     unserved_goods = [u for u in outcome.unserved if u.get("consignment_id")]
     served = len(rows) - len(unserved_goods)
     assert served >= len(rows) - 1, outcome.unserved

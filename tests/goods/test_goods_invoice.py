@@ -12,14 +12,13 @@ from goods_fixtures import DAY, PLAN_NOW, SETTLE_NOW, store_demo_prices
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import fixed_solver
+from helpers import plan_fixed
 from samfard.access.actor import SYSTEM, Actor
 from samfard.access.permissions import Role
 from samfard.booking.schemas import Location
 from samfard.costs.models import SettledGoods, SettledRun, SettledTrip
 from samfard.costs.service import load_contract_files, settle_day
 from samfard.db import transaction
-from samfard.dispatch import service as dispatch
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.errors import NotFound
 from samfard.goods import service as goods
@@ -48,14 +47,7 @@ def _goods_alone_settled(session: Session) -> SettledRun:
         dropoff_until=local(DAY, time(12, 0)),
     )
     goods.create_consignment(session=session, data=data, actor=SYSTEM, now=PLAN_NOW)
-    dispatch.plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=PLAN_NOW,
-        time_limit_s=1.0,
-    )
+    plan_fixed(session, DAY, now=PLAN_NOW)
     settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     run = session.scalars(select(SettledRun)).one()
     assert session.scalars(select(SettledTrip)).first() is None

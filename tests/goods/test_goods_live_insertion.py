@@ -21,7 +21,7 @@ from goods_fixtures import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import fixed_solver
+from helpers import plan_fixed
 from samfard import events
 from samfard.access.actor import SYSTEM
 from samfard.booking.models import Booking, Leg
@@ -199,14 +199,7 @@ def test_cancelled_goods_leave_the_plan_and_its_unserved_list(session: Session) 
     assert dispatch.verify_stored(session=session, day=DAY)[1].ok
     assert sorted(announced(session, DAY, "goods_cancelled")) == sorted([placed.id, unplaced.id])
     # The next planning of the day does not take them back.
-    dispatch.plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=PLAN_NOW,
-        time_limit_s=1.0,
-    )
+    plan_fixed(session, DAY, now=PLAN_NOW)
     assert goods_stops(session, placed.id) == []
 
 

@@ -10,7 +10,7 @@ from goods_fixtures import DAY, PLAN_NOW, SETTLE_NOW, goods_stops, planned_day_w
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import fixed_solver
+from helpers import plan_fixed
 from samfard.access.actor import SYSTEM, Actor
 from samfard.access.permissions import Role
 from samfard.costs.models import SettledGoods, SettledRun, SettledTrip
@@ -61,14 +61,7 @@ def test_a_cancelled_consignment_leaves_the_plan_when_the_day_is_planned_again(
     goods_service.cancel_consignment(
         session=session, consignment_id=booked[0].id, reason="inställt", actor=SYSTEM, now=PLAN_NOW
     )
-    dispatch.plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=PLAN_NOW,
-        time_limit_s=1.0,
-    )
+    plan_fixed(session, DAY, now=PLAN_NOW)
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     carried = {s.consignment_id for run in plan.runs for s in run.stops if s.consignment_id}

@@ -10,11 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, auth, fixed_solver, iso, register, token_for
-from samfard.access.actor import SYSTEM
+from helpers import NOW, auth, iso, plan_fixed, register, token_for
 from samfard.access.permissions import Role
 from samfard.db import transaction
-from samfard.dispatch import service
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.models import Stop
 from samfard.geo.models import Place
@@ -51,15 +49,7 @@ def test_a_booked_departure_is_picked_up_at_the_timetabled_time(
     assert created.json()["status"] == "approved"
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
-    service.plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=MONDAY,
-        actor=SYSTEM,
-        now=local(date(2026, 11, 22), time(18)),
-        time_limit_s=1.0,
-        seed=1,
-    )
+    plan_fixed(session, MONDAY, now=local(date(2026, 11, 22), time(18)), seed=1)
     [pickup] = session.scalars(
         select(Stop).where(Stop.booking_id == booking_id, Stop.kind == "pickup")
     )

@@ -8,8 +8,8 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import STRONG_PASSWORD, fixed_solver
-from samfard.access.actor import SYSTEM, Actor
+from helpers import STRONG_PASSWORD, plan_fixed
+from samfard.access.actor import Actor
 from samfard.access.permissions import Role
 from samfard.access.service import actor_for_user, create_user
 from samfard.booking.models import Booking
@@ -17,7 +17,6 @@ from samfard.costs.service import load_contract_files
 from samfard.db import transaction
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
-from samfard.dispatch import service as dispatch
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.models import Run, Stop, Vehicle
 from samfard.timeutil import local
@@ -57,15 +56,7 @@ def build_quality_world(session: Session) -> QualityWorld:
     load_day(session=session, demo=generate_day(DAY, seed=3, trips=30))
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
-    dispatch.plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=PLAN_NOW,
-        time_limit_s=1.0,
-        seed=1,
-    )
+    plan_fixed(session, DAY, now=PLAN_NOW, seed=1)
     row = session.execute(
         select(Stop.booking_id, Vehicle.carrier_id, Vehicle.carrier_name)
         .join(Run, Run.id == Stop.run_id)

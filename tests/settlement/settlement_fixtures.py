@@ -6,13 +6,11 @@ from datetime import date, time
 
 from sqlalchemy.orm import Session
 
-from helpers import fixed_solver
-from samfard.access.actor import SYSTEM
+from helpers import plan_fixed
 from samfard.costs.service import load_contract_files
 from samfard.db import transaction
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
-from samfard.dispatch import service as dispatch
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.timeutil import local
 
@@ -27,12 +25,4 @@ def plan_small_day(session: Session, *, trips: int = 30) -> None:
     load_day(session=session, demo=generate_day(DAY, seed=3, trips=trips))
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
-    dispatch.plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=PLAN_NOW,
-        time_limit_s=1.0,
-        seed=1,
-    )
+    plan_fixed(session, DAY, now=PLAN_NOW, seed=1)

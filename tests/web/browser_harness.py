@@ -24,11 +24,10 @@ from playwright.sync_api import Browser, ConsoleMessage, Page
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
-from samfard.access.actor import SYSTEM
+from helpers import plan_fixed
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.app import create_app
-from samfard.cli.core import DEMO_PLAN_ENGINE
 from samfard.clock import Clock
 from samfard.config import Settings
 from samfard.costs.service import load_contract_files
@@ -36,8 +35,6 @@ from samfard.db import make_engine, upgrade
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
 from samfard.dispatch.fleet import load_demo_fleet
-from samfard.dispatch.service import plan_day
-from samfard.planning.solve import make_solver
 from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 
@@ -82,16 +79,7 @@ def load_planned_day(session: Session, day: date, now: datetime, *, seed: int, t
     load_demo_fleet(session, scale=0.2)
     session.commit()
     load_contract_files(session)
-    # The demo's engine: a fixed number of search steps, so the plan (and what the tests
-    # find in it) is the same however loaded the machine is.
-    plan_day(
-        session=session,
-        day=day,
-        actor=SYSTEM,
-        now=now,
-        seed=seed,
-        solver=make_solver(DEMO_PLAN_ENGINE),
-    )
+    plan_fixed(session, day, now=now, seed=seed)
 
 
 def build_world(database_url: str, day: date) -> None:

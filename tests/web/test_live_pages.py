@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD, fixed_solver, login_form
+from helpers import NOW, STRONG_PASSWORD, login_form, plan_fixed
 from samfard.access.actor import SYSTEM
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
@@ -21,7 +21,6 @@ from samfard.demo.loader import load_day
 from samfard.dispatch import alerts, handoff
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.live_models import ControllerAlert, RunOffer
-from samfard.dispatch.service import plan_day
 from samfard.timeutil import local
 
 DAY = date(2026, 11, 23)
@@ -33,15 +32,7 @@ def planned(session: Session) -> None:
     load_day(session=session, demo=generate_day(DAY, seed=3, trips=30))
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
-    plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=EVENING,
-        time_limit_s=1,
-        seed=1,
-    )
+    plan_fixed(session, DAY, now=EVENING, seed=1)
 
 
 def _login(client: TestClient, session: Session, username: str, role: Role, **scope: object) -> str:

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD, fixed_solver, login_form
+from helpers import NOW, STRONG_PASSWORD, login_form, plan_fixed
 from samfard.access.actor import SYSTEM
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.models import AuditEntry, User
@@ -27,7 +27,6 @@ from samfard.demo.history import HistorySettings, load_history
 from samfard.demo.loader import load_day
 from samfard.dispatch import store
 from samfard.dispatch.fleet import load_demo_fleet
-from samfard.dispatch.service import plan_day
 from samfard.jobs import Job
 from samfard.reports.targets import set_comment, set_target
 from samfard.timeutil import local
@@ -69,15 +68,7 @@ def planned_day(session: Session, demo_day: None) -> None:
     """The demo day planned on a small fleet."""
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
-    plan_day(
-        solver=fixed_solver(),
-        session=session,
-        day=DAY,
-        actor=SYSTEM,
-        now=local(date(2026, 11, 22), time(18, 0)),
-        time_limit_s=1,
-        seed=1,
-    )
+    plan_fixed(session, DAY, now=local(date(2026, 11, 22), time(18, 0)), seed=1)
 
 
 def login(client: TestClient, username: str) -> str:
