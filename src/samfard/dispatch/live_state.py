@@ -102,6 +102,11 @@ def bookings_on_runs(session: Session, booking_ids: Iterable[int]) -> list[Booki
     )
 
 
+def booking_ids_on(runs: Iterable[Run]) -> set[int]:
+    """The bookings with a stop on `runs`."""
+    return {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
+
+
 def runs_problem(
     session: Session,
     plan_run: PlanRun,
@@ -115,13 +120,14 @@ def runs_problem(
     """The problem of `runs` as they are stored, over `fleet`: every booking and every
     consignment on them whatever its state (a run rewritten from the problem keeps every
     stop), and `booking_ids` and `consignments` to place as well."""
-    ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
     goods = store.consignments_on(session, runs)
     on_runs = {g.consignment_id for g in goods}
     goods += store.consignment_inputs([c for c in consignments if c.id not in on_runs])
     return build_problem(
         plan_run.service_date,
-        store.leg_inputs(session, bookings_on_runs(session, ids | set(booking_ids))),
+        store.leg_inputs(
+            session, bookings_on_runs(session, booking_ids_on(runs) | set(booking_ids))
+        ),
         fleet,
         store.provider_for(plan_run.settings.get("osrm_url")),
         defaults,
@@ -161,8 +167,7 @@ def live_day(
         booking_ids=extra_bookings,
         consignments=store.read_consignments(session, day, extra_goods) if extra_goods else (),
     )
-    ids = {s.booking_id for run in runs for s in run.stops if s.booking_id is not None}
-    done, no_shows = read_done(session, day, ids | extra_bookings)
+    done, no_shows = read_done(session, day, booking_ids_on(runs) | extra_bookings)
     loaded = goods_done(session, (g.consignment_id for g in day_p.consignments.values()))
     done = {**done, **{key: seconds_of(day, at) for key, at in loaded.items()}}
     routes: dict[str, Route] = {}

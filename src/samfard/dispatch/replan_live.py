@@ -40,7 +40,7 @@ from samfard.dispatch.forecast import (
     solution_of_routes,
 )
 from samfard.dispatch.live_models import RunOffer, StopDone
-from samfard.dispatch.live_state import LiveDay, live_day
+from samfard.dispatch.live_state import LiveDay, booking_ids_on, live_day
 from samfard.dispatch.models import PlanRun, Run, Vehicle
 from samfard.dispatch.problem_builder import DayProblem
 from samfard.dispatch.replan_save import ReplanOutcome, save
@@ -135,7 +135,7 @@ def running(session: Session, day: date) -> bool:
 
 
 def _waiting(session: Session, plan_run: PlanRun) -> list[int]:
-    on_runs = {s.booking_id for run in plan_run.runs for s in run.stops}
+    on_runs = booking_ids_on(plan_run.runs)
     return [
         b.id
         for b in store.read_bookings(session, plan_run.service_date)

@@ -23,7 +23,7 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.transitions import apply_transition
 from samfard.dispatch import alerts, notices, store
-from samfard.dispatch.live_state import LiveDay
+from samfard.dispatch.live_state import LiveDay, booking_ids_on
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.problem_builder import DayProblem
 from samfard.planning.model import Problem, Route, StopKind
@@ -172,7 +172,7 @@ def _statuses(
     driver can pick it up); one with no leg on any run goes back to approved. A booking
     that kept one leg and lost another stays scheduled: the lost leg is on the plan's
     unserved list with an alert, for the controller to place."""
-    on_runs = {s.booking_id for run in plan_run.runs for s in run.stops if s.booking_id}
+    on_runs = booking_ids_on(plan_run.runs)
     on_runs |= {live.day.legs[rid].booking_id for rid in served if rid in live.day.legs}
     bookings = {leg.booking_id for leg in live.day.legs.values()}
     reason = f"re-planned live in plan version {plan_run.version}"
