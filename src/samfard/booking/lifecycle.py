@@ -44,6 +44,7 @@ ALLOWED: dict[BookingStatus, frozenset[BookingStatus]] = {
 }
 
 FINAL = frozenset(status for status, targets in ALLOWED.items() if not targets)
+CANCELLABLE = frozenset(status for status, targets in ALLOWED.items() if S.CANCELLED in targets)
 
 
 def check_transition(current: BookingStatus, target: BookingStatus) -> None:

@@ -29,7 +29,7 @@ from samfard.booking.desk_form import (
     message_sv,
 )
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label
-from samfard.booking.lifecycle import ALLOWED, BookingStatus
+from samfard.booking.lifecycle import CANCELLABLE, BookingStatus
 from samfard.booking.schemas import BookingUpdate
 from samfard.booking.service import update_booking
 from samfard.deps import NowDep, SessionDep, SettingsDep
@@ -60,8 +60,6 @@ WEEKDAYS_SHORT_SV = {"mon": "mån", "tue": "tis", "wed": "ons", "thu": "tor", "f
                      "sat": "lör", "sun": "sön"}  # fmt: skip
 NEED_OF = {name: need.value for name, need in NEEDS_FIELDS.items()}
 AID_FIELDS = {"wheelchair": "rullstol", "rollator": "rollator", "stretcher": "bar"}
-# The states a booking may be cancelled from: the card offers "Avbeställ" only there.
-CANCELLABLE = frozenset(s.value for s, to in ALLOWED.items() if BookingStatus.CANCELLED in to)
 templates.env.filters.update(
     mode_sv=lambda mode: MODES_SV.get(mode, mode),
     transit_sv=transit_sv,
@@ -117,7 +115,7 @@ def _workspace(
         "purposes": list(PURPOSES_SV.items()),
         "weekdays": WEEKDAYS_SV,
         "status_sv": STATUS_SV,
-        "cancellable_states": CANCELLABLE,
+        "cancellable_states": CANCELLABLE,  # the card offers "Avbeställ" only there
         "service_sv": SERVICE_SV,
         "need_of": NEED_OF,
         "now": now,
