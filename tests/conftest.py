@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from hypothesis import settings as hypothesis_settings
 from playwright.sync_api import Browser, sync_playwright
@@ -23,6 +24,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.orm import Session
 
 from helpers import CHROMIUM, CHROMIUM_FLAGS, NOW
+from samfard.access import passwords
 from samfard.access.actor import SYSTEM, Actor
 from samfard.app import create_app
 from samfard.clock import FixedClock
@@ -35,6 +37,11 @@ from samfard.reference import load_reference_data
 # example) fails a correct property when two workers share a loaded 2-core machine.
 hypothesis_settings.register_profile("samfard", deadline=None)
 hypothesis_settings.load_profile("samfard")
+
+# argon2 is slow on purpose (about 0.2 s a hash on a CI core) and the tests create and log in
+# hundreds of accounts: in-process they hash with the same algorithm at its lowest cost, so a
+# login still checks the password. The commands the tests start as processes keep the real cost.
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 PG_ADMIN_URL = os.environ.get("SAMFARD_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/test")
 # One database per test process, so parallel runs (developers, CI) never drop each other's.

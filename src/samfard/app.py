@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -101,7 +101,6 @@ def create_app(
             response.headers.setdefault(name, value)
         return response
 
-    api = APIRouter(prefix=API_PREFIX)
     for router in (
         access_router,
         access_admin_router,
@@ -119,8 +118,7 @@ def create_app(
         reports_router,
         quality_router,
     ):
-        api.include_router(router)
-    app.include_router(api)
+        app.include_router(router, prefix=API_PREFIX)
     for pages in PAGE_ROUTERS:
         app.include_router(pages)
     app.mount("/static", StaticFiles(directory=WEB_STATIC), name="static")

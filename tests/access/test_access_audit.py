@@ -33,8 +33,6 @@ from samfard.access.service import create_user, issue_token
 from samfard.course.service import start_attempt, submit_attempt
 from samfard.db import transaction
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
-
 
 def entries_for(session: Session, traveller_id: int) -> int:
     statement = select(func.count(AuditEntry.id)).where(AuditEntry.traveller_id == traveller_id)

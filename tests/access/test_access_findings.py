@@ -26,8 +26,6 @@ from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.clock import FixedClock
 
-pytestmark = pytest.mark.usefixtures("quick_passwords")
-
 
 @pytest.fixture
 def world(app_client: TestClient, session: Session) -> ScopeWorld:

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
 from access_world import MONDAY, PROTECTED, PROTECTED_SECRETS, sjukresa
 from fastapi.testclient import TestClient
 from scope_world import (
@@ -45,8 +44,6 @@ from helpers import ANNA, NOW, STRONG_PASSWORD, auth, token_for
 from samfard.access.permissions import ROLE_PERMISSIONS, Permission, Role
 from samfard.access.routes import api_routes
 from samfard.clock import FixedClock
-
-pytestmark = pytest.mark.usefixtures("quick_passwords")
 
 LACKS = "lacks the permission"
 DENIED = {403, 404, 409}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, time
 
-import pytest
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
@@ -15,12 +14,6 @@ from samfard.course.service import expiring
 from samfard.db import dry_run
 from samfard.demo.care import UNITS, load_care_year
 from samfard.timeutil import local
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The demo creates 24 staff accounts; argon2 at full cost would dominate the test."""
-    monkeypatch.setattr("samfard.access.service.hash_password", lambda password: "not-a-hash")
 
 
 def fingerprint(rows: list[UnitMonth]) -> list[tuple[object, ...]]:
