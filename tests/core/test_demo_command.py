@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from samfard.booking.models import Booking
 from samfard.cli import core, main
 from samfard.config import Settings, get_settings
 from samfard.db import make_engine
+from samfard.demo import care
 
 DAY = date(2026, 12, 2)  # failed before: a home 47 m from its health centre (seed 1)
 
@@ -38,6 +40,9 @@ def test_demo_prints_the_days_figures_and_a_small_curl_and_serves_its_day(
         return 0
 
     monkeypatch.setattr(core, "_serve", serve)
+    # The care units' year at a tenth of its certificates: the year itself is checked at
+    # scale in tests/course/test_care_demo.py, and here it took 40 of the test's 74 s.
+    monkeypatch.setattr(care, "load_care_year", partial(care.load_care_year, scale=0.1))
     try:
         assert main(["demo", "--date", str(DAY), "--seed", "1", "--trips", "60"]) == 0
     finally:
