@@ -94,11 +94,40 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def connection(engine: Engine) -> Iterator[Connection]:
+def connection(request: pytest.FixtureRequest, engine: Engine) -> Iterator[Connection]:
+    """The test's connection, in a transaction rolled back at its end. In a module marked
+    `world_per_module` the test runs in a savepoint of the module's connection instead, so
+    the world the module built once (`module_session`) is there for every test and what a
+    test changes is gone before the next."""
+    if request.node.get_closest_marker("world_per_module"):
+        shared: Connection = request.getfixturevalue("module_connection")
+        savepoint = shared.begin_nested()
+        yield shared
+        savepoint.rollback()
+        return
     with engine.connect() as connection:
         outer = connection.begin()
         yield connection
         outer.rollback()
+
+
+@pytest.fixture(scope="module")
+def module_connection(engine: Engine) -> Iterator[Connection]:
+    """One transaction for a whole module, rolled back when its last test is done."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        yield connection
+        outer.rollback()
+
+
+@pytest.fixture(scope="module")
+def module_session(module_connection: Connection) -> Iterator[Session]:
+    """A session for building a module's world once; its commits become savepoints of the
+    module's transaction, as the test sessions' do of theirs."""
+    with Session(
+        bind=module_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as session:
+        yield session
 
 
 @pytest.fixture
@@ -119,18 +148,32 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, secure_cookies=False)
 
 
-@pytest.fixture
-def app_client(
-    settings: Settings, engine: Engine, session: Session, clock: FixedClock
-) -> Iterator[TestClient]:
-    """The application over HTTP, sharing the test's rolled-back session."""
+def _client(settings: Settings, engine: Engine, session: Session, clock: FixedClock) -> TestClient:
     app = create_app(settings, engine=engine, clock=clock)
 
     def _session() -> Iterator[Session]:
         yield session
 
     app.dependency_overrides[get_session] = _session
-    with TestClient(app, raise_server_exceptions=True) as client:
+    return TestClient(app, raise_server_exceptions=True)
+
+
+@pytest.fixture
+def app_client(
+    settings: Settings, engine: Engine, session: Session, clock: FixedClock
+) -> Iterator[TestClient]:
+    """The application over HTTP, sharing the test's rolled-back session."""
+    with _client(settings, engine, session, clock) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def module_client(
+    database_url: str, engine: Engine, module_session: Session
+) -> Iterator[TestClient]:
+    """The application over HTTP on `module_session`, for building a module's world."""
+    settings = Settings(database_url=database_url, secure_cookies=False)
+    with _client(settings, engine, module_session, FixedClock(NOW)) as client:
         yield client
 
 

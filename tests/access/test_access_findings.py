@@ -26,10 +26,15 @@ from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.clock import FixedClock
 
+pytestmark = pytest.mark.world_per_module
 
-@pytest.fixture
-def world(app_client: TestClient, session: Session) -> ScopeWorld:
-    return build_scope_world(app_client, session)
+
+@pytest.fixture(scope="module")
+def world(module_client: TestClient, module_session: Session) -> ScopeWorld:
+    """Built once per database through the API; each test runs in a savepoint of it."""
+    built = build_scope_world(module_client, module_session)
+    module_session.commit()
+    return built
 
 
 def staff(session: Session, role: Role, name: str, principals: list[str], **scope: object) -> str:

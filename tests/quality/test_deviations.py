@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from quality_world import AFTER, QualityWorld, build_quality_world
+from quality_world import AFTER, QualityWorld
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,10 +24,12 @@ from samfard.quality.service import (
 )
 from samfard.travellers.models import Traveller
 
+pytestmark = pytest.mark.world_per_module
+
 
 @pytest.fixture
-def world(session: Session) -> QualityWorld:
-    return build_quality_world(session)
+def world(quality_world_once: QualityWorld) -> QualityWorld:
+    return quality_world_once
 
 
 def _late(world: QualityWorld, **extra: object) -> DeviationCreate:

@@ -9,7 +9,7 @@ from datetime import time
 
 import pytest
 from fastapi.testclient import TestClient
-from quality_world import QualityWorld, build_quality_world
+from quality_world import QualityWorld
 from sqlalchemy.orm import Session
 
 from helpers import login_form
@@ -18,12 +18,13 @@ from samfard.clock import FixedClock
 from samfard.quality.models import Deviation
 from samfard.timeutil import local
 
+pytestmark = pytest.mark.world_per_module
+
 
 @pytest.fixture
-def world(session: Session, clock: FixedClock) -> QualityWorld:
-    built = build_quality_world(session)
-    clock.current = local(built.booking.service_date, time(18, 0))
-    return built
+def world(quality_world_once: QualityWorld, clock: FixedClock) -> QualityWorld:
+    clock.current = local(quality_world_once.booking.service_date, time(18, 0))
+    return quality_world_once
 
 
 def _login(client: TestClient, username: str) -> None:
