@@ -135,9 +135,12 @@ def test_a_controller_moves_a_leg_and_replans_the_day(
 
     page.get_by_label("Beräkningstid").select_option("5")
     page.get_by_role("button", name="Planera om").click()
-    expect(page.locator("progress")).to_be_visible()
+    # The progress bar shows while the job runs; a small day may be re-planned before the
+    # page is looked at, so either is the page's answer to the click.
+    done = page.get_by_text("Omplaneringen är klar")
+    expect(page.locator("progress").or_(done)).to_be_visible()
     assert_no_axe_violations(page)
-    expect(page.get_by_text("Omplaneringen är klar")).to_be_visible(timeout=90_000)
+    expect(done).to_be_visible(timeout=90_000)
     page.get_by_role("link", name="Visa den nya planen").click()
     expect(page.locator(".plan-meta")).to_contain_text("omplanerad")
     _check(page, errors, "trafik-omplanerad")
