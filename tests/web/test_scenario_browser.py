@@ -37,7 +37,7 @@ def test_an_analyst_runs_a_scenario_and_reads_its_report(
     # The progress bar shows while the job runs; a one-day run may finish before the page
     # is looked at, so either is the page's answer to the click.
     done = page.get_by_role("status").filter(has_text="Scenariot är klart")
-    expect(page.locator("progress").or_(done)).to_be_visible()
+    expect(page.locator("progress").or_(done).first).to_be_visible()
     expect(page.get_by_role("status")).to_contain_text("Scenariot är klart", timeout=RUN_TIMEOUT_MS)
     report = page.frame_locator("iframe.scenario-report")
     expect(report.get_by_role("heading", level=1)).to_contain_text("egna bårbilar")
