@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -93,6 +94,24 @@ def engine(database_url: str) -> Iterator[Engine]:
     engine.dispose()
 
 
+@contextmanager
+def _rolled_back(engine: Engine) -> Iterator[Connection]:
+    """A connection in a transaction that is rolled back when the block ends."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        yield connection
+        outer.rollback()
+
+
+@contextmanager
+def _savepoint_session(connection: Connection) -> Iterator[Session]:
+    """A session on `connection` whose commits become savepoints of its transaction."""
+    with Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    ) as session:
+        yield session
+
+
 @pytest.fixture
 def connection(request: pytest.FixtureRequest, engine: Engine) -> Iterator[Connection]:
     """The test's connection, in a transaction rolled back at its end. In a module marked
@@ -105,36 +124,27 @@ def connection(request: pytest.FixtureRequest, engine: Engine) -> Iterator[Conne
         yield shared
         savepoint.rollback()
         return
-    with engine.connect() as connection:
-        outer = connection.begin()
+    with _rolled_back(engine) as connection:
         yield connection
-        outer.rollback()
 
 
 @pytest.fixture(scope="module")
 def module_connection(engine: Engine) -> Iterator[Connection]:
     """One transaction for a whole module, rolled back when its last test is done."""
-    with engine.connect() as connection:
-        outer = connection.begin()
+    with _rolled_back(engine) as connection:
         yield connection
-        outer.rollback()
 
 
 @pytest.fixture(scope="module")
 def module_session(module_connection: Connection) -> Iterator[Session]:
-    """A session for building a module's world once; its commits become savepoints of the
-    module's transaction, as the test sessions' do of theirs."""
-    with Session(
-        bind=module_connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    ) as session:
+    """A session for building a module's world once, as `session` is for one test."""
+    with _savepoint_session(module_connection) as session:
         yield session
 
 
 @pytest.fixture
 def session(connection: Connection) -> Iterator[Session]:
-    with Session(
-        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
-    ) as session:
+    with _savepoint_session(connection) as session:
         yield session
 
 
