@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cassert>
 #include <vector>
 
 #include "instance.hpp"
@@ -75,14 +76,16 @@ public:
         const int* cap = &in.capacity[static_cast<size_t>(v) * nd];
         const double fixed = r.empty() ? in.cost_fixed[v] : 0.0;
         const double old_cost = r.empty() ? 0.0 : r.cost();
-        auto loc_at = [&](int p) {
+        auto loc_at = [&](int p) SAMFARD_HOT_LAMBDA {
             return p == 0 ? in.start[v] : (p == m + 1 ? in.end[v] : in.loc[r.seq[p - 1]]);
         };
-        auto svc_at = [&](int p) { return (p == 0 || p == m + 1) ? 0.0 : in.service[r.seq[p - 1]]; };
-        auto early_at = [&](int p) {
+        auto svc_at = [&](int p) SAMFARD_HOT_LAMBDA {
+            return (p == 0 || p == m + 1) ? 0.0 : in.service[r.seq[p - 1]];
+        };
+        auto early_at = [&](int p) SAMFARD_HOT_LAMBDA {
             return (p == 0 || p == m + 1) ? in.shift_early[v] : in.early[r.seq[p - 1]];
         };
-        auto fits = [&](int p) {
+        auto fits = [&](int p) SAMFARD_HOT_LAMBDA {
             const int* lp = &r.load[static_cast<size_t>(p) * nd];
             for (int k = 0; k < nd; ++k)
                 if (lp[k] + ql[k] > cap[k]) return false;
@@ -93,15 +96,17 @@ public:
         // schedule runs only while a candidate could still beat the best found.
         pending_.clear();
         // Cost of the arc from position a (or the new node x) to position b (or node y).
-        auto is_pick_at = [&](int p) { return p >= 1 && p <= m && is_pickup(r.seq[p - 1]); };
+        auto is_pick_at = [&](int p) SAMFARD_HOT_LAMBDA {
+            return p >= 1 && p <= m && is_pickup(r.seq[p - 1]);
+        };
         auto arc_pp = [&](int from_loc, double from_svc, bool from_depot, int to_loc,
-                          bool to_depot, bool to_pickup, bool loaded) {
+                          bool to_depot, bool to_pickup, bool loaded) SAMFARD_HOT_LAMBDA {
             return in.arc(v, from_loc, to_loc, from_svc, from_depot, to_depot, to_pickup, loaded);
         };
         // For vehicles priced by load: what the arc leaving position k costs more once the
         // new passenger rides it (an empty drive becomes billed, a stretch fee goes).
         const bool by_load = in.priced_by_load(v);
-        auto riding_over = [&](int k) {
+        auto riding_over = [&](int k) SAMFARD_HOT_LAMBDA {
             if (!by_load || r.onboard[k] > 0) return 0.0;
             const int a = loc_at(k), b = loc_at(k + 1);
             const bool to_pick = is_pick_at(k + 1), to_end = k + 1 == m + 1;
@@ -111,7 +116,7 @@ public:
         // Waits on board may shrink when a stop is added (a drive fills a wait), so the
         // bound leaves out what the route pays for them now.
         const double shrinkable = r.empty() ? 0.0 : r.sch.wait_cost;
-        auto try_eval = [&](int i, int j, double lb) {
+        auto try_eval = [&](int i, int j, double lb) SAMFARD_HOT_LAMBDA {
             lb -= shrinkable;
             if (lb < best.delta) pending_.push_back({lb, i, j});
         };
@@ -186,7 +191,9 @@ public:
             cand_.insert(cand_.end(), r.seq.begin() + c.i, r.seq.begin() + c.j);
             cand_.push_back(w);
             cand_.insert(cand_.end(), r.seq.begin() + c.j, r.seq.end());
-            if (!sequence_ok(in, v, cand_)) continue;
+            // fits() screened every position the new request rides through, so the static
+            // checks of sequence_ok hold here; apply() runs them again through refresh().
+            assert(sequence_ok(in, v, cand_));
             const Schedule s = sched_.run(v, cand_);
             if (!s.feasible) continue;
             const double delta = s.cost - old_cost;
