@@ -1,15 +1,25 @@
-"""Larger Cordeau-style instances (150-300 requests, 24 h horizon), generated from a seed.
+"""Larger Cordeau-style instances (24-300 requests, 24 h horizon), generated from a seed.
 
 The 2006 set stops at 96 requests and 8-hour days; a region's day is longer and larger. The
 generator follows Cordeau's recipe: points uniform in [-10, 10]^2, Euclidean travel time
-and cost, service 3 per stop, load 1 (series a: capacity 3, ride time 30) or 1-6 (series
-b: capacity 6, ride time 45), half the requests with a 15-unit pickup window (outbound)
-and half with a 15-unit drop-off window (inbound), the other end's window derived from
-the ride time, a route duration limit of 480 within a 1 440-unit horizon. Every plan is
-verified. Each engine runs `--time-limit` seconds; the reference is the best of every plan
-found, including one longer native run (`--long`), since no optimum is known.
+and cost, half the requests with a pickup window (outbound) and half with a drop-off
+window (inbound), the other end's window derived from the ride time, a route duration
+limit of 480 within a 1 440-unit horizon. The series (`SERIES`):
+
+- a, b: the 2006 set's parameters on a day: service 3 per stop, load 1 (a: capacity 3,
+  ride time 30) or 1-6 (b: capacity 6, ride time 45), 15-unit windows, a vehicle per ten
+  requests;
+- n, w: shaped like the 24 h set of Cordeau & Laporte (2003, pr01-pr20): service 10,
+  load 1, capacity 6, ride time 90, n // 12 + 1 vehicles, windows of 15 (n, narrow) or 45
+  (w, wide) units. The window widths are this generator's choice, not the paper's.
+
+Every plan is verified. Each engine runs `--time-limit` seconds (the native engine
+`--runs` times, seeds seed, seed + 1, ...); the reference is the best of every plan found,
+including one longer native run (`--long`), since no optimum is known.
 
     .venv/bin/python benchmarks/darp_generated.py --sizes 150,200,300 --time-limit 30 --long 120
+    .venv/bin/python benchmarks/darp_generated.py --series n,w --sizes 48,96,144 \
+        --engines native --runs 3 --long 150 --tag _pr
 """
 
 from __future__ import annotations
@@ -22,6 +32,7 @@ import platform
 import random
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,24 +44,49 @@ HORIZON = 1440.0
 FIELDS = ("instance", "requests", "vehicles", "engine", "seconds", "cost", "unserved", "gap_pct")
 
 
+@dataclass(frozen=True)
+class Series:
+    """The parameters one series of instances shares."""
+
+    capacity: int
+    ride: float
+    service: float
+    window: float
+    max_load: int  # loads drawn from 1..max_load
+    per_vehicle: int  # requests per vehicle ...
+    extra_vehicles: int  # ... plus these
+
+    def vehicles(self, n: int) -> int:
+        return max(2, n // self.per_vehicle + self.extra_vehicles)
+
+
+SERIES = {
+    "a": Series(3, 30.0, 3.0, 15.0, max_load=1, per_vehicle=10, extra_vehicles=0),
+    "b": Series(6, 45.0, 3.0, 15.0, max_load=6, per_vehicle=10, extra_vehicles=0),
+    "n": Series(6, 90.0, 10.0, 15.0, max_load=1, per_vehicle=12, extra_vehicles=1),
+    "w": Series(6, 90.0, 10.0, 45.0, max_load=1, per_vehicle=12, extra_vehicles=1),
+}
+
+
 def generate(series: str, n: int, seed: int) -> Problem:
     """One instance; the same (series, n, seed) always gives the same problem."""
     rng = random.Random(f"{series}-{n}-{seed}")
-    capacity, ride = (3, 30.0) if series == "a" else (6, 45.0)
+    kind = SERIES[series]
+    ride, svc, width = kind.ride, kind.service, kind.window
     points = [(0.0, 0.0)] + [(rng.uniform(-10, 10), rng.uniform(-10, 10)) for _ in range(2 * n)]
     dist = [[math.dist(a, b) for b in points] for a in points]
     requests = []
     for i in range(1, n + 1):
         pick, drop = i, n + i
         direct = dist[pick][drop]
-        load = 1 if series == "a" else rng.randint(1, 6)
+        load = 1 if kind.max_load == 1 else rng.randint(1, kind.max_load)
         start = rng.uniform(60, HORIZON - 120)
         if i % 2:  # outbound: the pickup is fixed, the drop-off follows within the ride time
-            pw = Window(start, start + 15)
-            dw = Window(start + 3 + direct, start + 15 + 3 + ride)
+            pw = Window(start, start + width)
+            dw = Window(start + svc + direct, start + width + svc + ride)
         else:  # inbound: the drop-off (appointment) is fixed
-            dw = Window(start, start + 15)
-            pw = Window(max(0.0, start - 3 - ride), max(0.0, start + 15 - 3 - direct))
+            dw = Window(start, start + width)
+            pw = Window(max(0.0, start - svc - ride), max(0.0, start + width - svc - direct))
         requests.append(
             Request(
                 id=str(i),
@@ -58,23 +94,22 @@ def generate(series: str, n: int, seed: int) -> Problem:
                 dropoff=drop,
                 pickup_window=pw,
                 dropoff_window=dw,
-                pickup_service=3.0,
-                dropoff_service=3.0,
+                pickup_service=svc,
+                dropoff_service=svc,
                 load=(load,),
                 max_ride=ride,
             )
         )
-    count = max(2, n // 10)
     vehicles = tuple(
         Vehicle(
             id=str(v),
-            capacity=(capacity,),
+            capacity=(kind.capacity,),
             shift=Window(0.0, HORIZON),
             start_depot=0,
             end_depot=0,
             max_duration=480.0,
         )
-        for v in range(count)
+        for v in range(kind.vehicles(n))
     )
     m = matrix(dist)
     return Problem(
@@ -101,6 +136,7 @@ def main() -> int:
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--long", type=float, default=120.0, help="longer native run, 0: none")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=1, help="native runs (seeds) per instance")
     parser.add_argument("--tag", default="")
     args = parser.parse_args()
     rows: list[dict[str, str]] = []
@@ -110,12 +146,17 @@ def main() -> int:
             problem = generate(series, n, args.seed)
             name = f"g{series}-{n}"
             found = []
-            runs = [(e, args.time_limit) for e in args.engines.split(",")]
+            runs = [
+                (engine, args.time_limit, args.seed + k)
+                for engine in args.engines.split(",")
+                for k in range(args.runs if engine == "native" else 1)
+            ]
             if args.long > 0:
-                runs.append(("native", args.long))
-            for engine, seconds in runs:
-                cost, unserved, took = run(problem, engine, seconds, args.seed)
+                runs.append(("native", args.long, args.seed))
+            for engine, seconds, seed in runs:
+                cost, unserved, took = run(problem, engine, seconds, seed)
                 label = engine if seconds == args.time_limit else f"{engine} {seconds:g} s"
+                label += f" seed {seed}" if args.runs > 1 and engine == "native" else ""
                 found.append((label, cost, unserved, took))
             complete = [c for _, c, u, _ in found if u == 0]
             best = min(complete) if complete else math.nan
@@ -148,7 +189,10 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- machine: {platform.machine()}, {os.cpu_count()} cores visible, "
         f"Python {platform.python_version()}",
-        f"- settings: seed {args.seed}, {args.time_limit} s per engine, one thread (taskset), "
+        f"- settings: seed {args.seed}, {args.time_limit} s per engine, {args.runs} native "
+        f"run(s) per instance, one thread (taskset), series {args.series}: "
+        + "; ".join(f"{k} {SERIES[k]}" for k in args.series.split(","))
+        + ", "
         f"reference = best complete plan of the row including a native run of {args.long} s",
         f"- load average when saved: {os.getloadavg()}",
         "",
