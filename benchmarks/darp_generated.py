@@ -15,11 +15,16 @@ limit of 480 within a 1 440-unit horizon. The series (`SERIES`):
 
 Every plan is verified. Each engine runs `--time-limit` seconds (the native engine
 `--runs` times, seeds seed, seed + 1, ...); the reference is the best of every plan found,
-including one longer native run (`--long`), since no optimum is known.
+including one longer native run (`--long`), since no optimum is known. `--fewer K` takes
+K vehicles from each fleet: the same requests on a fleet that only just suffices (or does
+not), where what counts first is whether a run carries everyone. `--write DIR` only writes
+the instances in Cordeau's layout, for other solvers and for the tests' data.
 
     .venv/bin/python benchmarks/darp_generated.py --sizes 150,200,300 --time-limit 30 --long 120
     .venv/bin/python benchmarks/darp_generated.py --series n,w --sizes 48,96,144 \
         --engines native --runs 3 --long 150 --tag _pr
+    .venv/bin/python benchmarks/darp_generated.py --series n --sizes 96,144 --fewer 1 \
+        --engines native --runs 5 --long 0 --tag _tight
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from samfard.planning.solve import make_solver, plan
 
 RESULTS = Path(__file__).resolve().parent / "results"
 HORIZON = 1440.0
+MAX_DURATION = 480.0
 FIELDS = ("instance", "requests", "vehicles", "engine", "seconds", "cost", "unserved", "gap_pct")
 
 
@@ -68,17 +74,27 @@ SERIES = {
 }
 
 
-def generate(series: str, n: int, seed: int) -> Problem:
-    """One instance; the same (series, n, seed) always gives the same problem."""
+@dataclass(frozen=True)
+class Drawn:
+    """One instance as drawn: point 0 is the depot, 1..n the pickups, n+1..2n the drop-offs."""
+
+    series: str
+    points: list[tuple[float, float]]
+    requests: list[Request]
+    vehicles: int
+
+
+def draw(series: str, n: int, seed: int, fewer: int = 0) -> Drawn:
+    """The same (series, n, seed) always draws the same instance; `fewer` takes that many
+    vehicles from the series' fleet (a tighter fleet, the same requests)."""
     rng = random.Random(f"{series}-{n}-{seed}")
     kind = SERIES[series]
     ride, svc, width = kind.ride, kind.service, kind.window
     points = [(0.0, 0.0)] + [(rng.uniform(-10, 10), rng.uniform(-10, 10)) for _ in range(2 * n)]
-    dist = [[math.dist(a, b) for b in points] for a in points]
     requests = []
     for i in range(1, n + 1):
         pick, drop = i, n + i
-        direct = dist[pick][drop]
+        direct = math.dist(points[pick], points[drop])
         load = 1 if kind.max_load == 1 else rng.randint(1, kind.max_load)
         start = rng.uniform(60, HORIZON - 120)
         if i % 2:  # outbound: the pickup is fixed, the drop-off follows within the ride time
@@ -100,6 +116,16 @@ def generate(series: str, n: int, seed: int) -> Problem:
                 max_ride=ride,
             )
         )
+    vehicles = kind.vehicles(n) - fewer
+    if vehicles < 1:
+        raise ValueError(f"{series}-{n} has {kind.vehicles(n)} vehicles, cannot take {fewer}")
+    return Drawn(series, points, requests, vehicles)
+
+
+def generate(series: str, n: int, seed: int, fewer: int = 0) -> Problem:
+    """One instance as a Problem (see `draw`)."""
+    drawn = draw(series, n, seed, fewer)
+    kind = SERIES[series]
     vehicles = tuple(
         Vehicle(
             id=str(v),
@@ -107,19 +133,37 @@ def generate(series: str, n: int, seed: int) -> Problem:
             shift=Window(0.0, HORIZON),
             start_depot=0,
             end_depot=0,
-            max_duration=480.0,
+            max_duration=MAX_DURATION,
         )
-        for v in range(kind.vehicles(n))
+        for v in range(drawn.vehicles)
     )
-    m = matrix(dist)
+    m = matrix([[math.dist(a, b) for b in drawn.points] for a in drawn.points])
     return Problem(
-        requests=tuple(requests),
+        requests=tuple(drawn.requests),
         vehicles=vehicles,
         time=m,
         distance=m,
         dimensions=("persons",),
         objective=Objective(distance=1.0, time=0.0, fixed=0.0),
     )
+
+
+def cordeau_text(drawn: Drawn) -> str:
+    """The instance in Cordeau's (2006) layout, which `samfard.planning.cordeau` and other
+    dial-a-ride codes read: header `K n T Q L`, then depot, pickups, drop-offs, depot as
+    `id x y service load earliest latest` (full precision, so it reads back the same)."""
+    kind = SERIES[drawn.series]
+    n = len(drawn.requests)
+    lines = [f"{drawn.vehicles} {n} {MAX_DURATION:g} {kind.capacity} {kind.ride:g}"]
+    depot = f"0.0 0.0 0 0 0 {HORIZON:g}"
+    lines.append(f"0 {depot}")
+    ends = [(r.pickup, r.pickup_service, r.load[0], r.pickup_window) for r in drawn.requests]
+    ends += [(r.dropoff, r.dropoff_service, -r.load[0], r.dropoff_window) for r in drawn.requests]
+    for node, service, load, window in ends:
+        x, y = drawn.points[node]
+        lines.append(f"{node} {x!r} {y!r} {service:g} {load} {window.earliest!r} {window.latest!r}")
+    lines.append(f"{2 * n + 1} {depot}")
+    return "\n".join(lines) + "\n"
 
 
 def run(problem: Problem, engine: str, seconds: float, seed: int) -> tuple[float, int, float]:
@@ -138,13 +182,21 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--runs", type=int, default=1, help="native runs (seeds) per instance")
     parser.add_argument("--tag", default="")
+    parser.add_argument(
+        "--fewer", type=int, default=0, help="vehicles fewer than the series gives (a tight fleet)"
+    )
+    parser.add_argument(
+        "--write", type=Path, metavar="DIR", help="only write the instances, in Cordeau's layout"
+    )
     args = parser.parse_args()
+    if args.write:
+        return write(args)
     rows: list[dict[str, str]] = []
     print(" | ".join(FIELDS))
     for series in args.series.split(","):
         for n in (int(x) for x in args.sizes.split(",")):
-            problem = generate(series, n, args.seed)
-            name = f"g{series}-{n}"
+            problem = generate(series, n, args.seed, args.fewer)
+            name = instance_name(series, n, len(problem.vehicles), args.fewer)
             found = []
             runs = [
                 (engine, args.time_limit, args.seed + k)
@@ -177,6 +229,21 @@ def main() -> int:
     return 0
 
 
+def instance_name(series: str, n: int, vehicles: int, fewer: int) -> str:
+    return f"g{series}-{n}" + (f"-k{vehicles}" if fewer else "")
+
+
+def write(args: argparse.Namespace) -> int:
+    args.write.mkdir(parents=True, exist_ok=True)
+    for series in args.series.split(","):
+        for n in (int(x) for x in args.sizes.split(",")):
+            drawn = draw(series, n, args.seed, args.fewer)
+            path = args.write / f"{instance_name(series, n, drawn.vehicles, args.fewer)}.txt"
+            path.write_text(cordeau_text(drawn))
+            print(path)
+    return 0
+
+
 def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
     RESULTS.mkdir(parents=True, exist_ok=True)
     with (RESULTS / f"darp_generated{args.tag}.csv").open("w", newline="") as f:
@@ -190,7 +257,8 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         f"- machine: {platform.machine()}, {os.cpu_count()} cores visible, "
         f"Python {platform.python_version()}",
         f"- settings: seed {args.seed}, {args.time_limit} s per engine, {args.runs} native "
-        f"run(s) per instance, one thread (taskset), series {args.series}: "
+        f"run(s) per instance, {args.fewer} vehicle(s) fewer than the series gives, one "
+        f"thread (taskset), series {args.series}: "
         + "; ".join(f"{k} {SERIES[k]}" for k in args.series.split(","))
         + ", "
         f"reference = best complete plan of the row including a native run of {args.long} s",

@@ -5,9 +5,10 @@
 // them back (greedy or regret-k insertion, with or without noise); the operators are drawn
 // by adaptive roulette weights and the new plan is accepted by simulated annealing. Requests
 // that fit nowhere stay unassigned at a penalty far above any route's cost, so the search
-// first carries everyone it can, then makes it cheap. With an iteration limit the run is
-// fully determined by the seed (the temperature follows the iteration count); the wall-time
-// deadline only ever stops it early.
+// first carries everyone it can, then makes it cheap; when the fleet only just suffices, an
+// ejection search (ejection.hpp) run at a few points brings in those it still leaves out.
+// With an iteration limit the run is fully determined by the seed (the temperature follows
+// the iteration count); the wall-time deadline only ever stops it early.
 #pragma once
 
 #include <algorithm>
@@ -15,11 +16,13 @@
 #include <cmath>
 #include <cstdint>
 #include <ctime>
+#include <iterator>
 #include <numeric>
 #include <random>
 #include <utility>
 #include <vector>
 
+#include "ejection.hpp"
 #include "instance.hpp"
 #include "plan.hpp"
 
@@ -47,7 +50,7 @@ class Search {
 
 public:
     Search(const Instance& in, const Settings& settings)
-        : in_(in), st_(settings), pl_(in), rng_(settings.seed) {
+        : in_(in), st_(settings), pl_(in), rng_(settings.seed), ejection_(in, pl_, rng_) {
         start_ = Clock::now();
         cpu_start_ = thread_cpu();
         limit_ = std::max(0.0, settings.seconds);
@@ -100,12 +103,21 @@ public:
         std::uniform_real_distribution<double> unit(0.0, 1.0);
         const int served_total = in_.nreq();
         int64_t it = 0;
+        size_t next_check = 0;
         while (served_total > 0) {
             if (st_.iterations >= 0 && it >= st_.iterations) break;
             if (out_of_time()) break;
             const double progress = st_.iterations > 0
                                         ? static_cast<double>(it) / static_cast<double>(st_.iterations)
                                         : elapsed_fraction();
+            if (next_check < std::size(kEjectionChecks) && progress >= kEjectionChecks[next_check]) {
+                ++next_check;
+                if (bring_in_left_out(best)) {
+                    current = best = objective();
+                    best_routes_ = routes_;
+                    best_route_of_ = route_of_;
+                }
+            }
             const double temperature = t0 * std::pow(st_.end_ratio, std::min(1.0, progress));
             const int d = roulette(wd), r = roulette(wr);
             begin_move();
@@ -164,6 +176,39 @@ public:
     bool out_of_time() const { return elapsed() >= limit_; }
 
 private:
+    // ---- feasibility --------------------------------------------------------------------
+    // When the search has each of these shares of its iterations or time behind it and the
+    // best plan still leaves out a request some vehicle could carry alone, the ejection
+    // search (ejection.hpp) tries, from the best plan, to bring it in: for at most
+    // kEjectionShare of the time and kEjectionSteps insertions per request of the problem,
+    // or, with an iteration limit, a tenth of that limit in insertions and no clock. On a
+    // plan that carries everyone it never runs, so it costs such searches nothing.
+    static constexpr double kEjectionChecks[] = {0.02, 0.2, 0.45};
+    static constexpr double kEjectionShare = 0.05;
+    static constexpr int64_t kEjectionSteps = 20;
+
+    // True when the plan the ejection search found is better than `best`; it is then the
+    // current plan.
+    bool bring_in_left_out(double best) {
+        bool missing = false;
+        for (int q = 0; q < in_.nreq() && !missing; ++q)
+            missing = best_route_of_[q] < 0 && ejection_.carried_alone(q);
+        if (!missing) return false;
+        std::vector<Route> routes = best_routes_;
+        std::vector<int> route_of = best_route_of_;
+        // With an iteration limit only the steps bound it, so the seed fixes the plan.
+        const double until = st_.iterations >= 0 ? kInf : elapsed() + kEjectionShare * limit_;
+        int64_t steps = kEjectionSteps * in_.nreq();
+        if (st_.iterations >= 0) steps = std::min(steps, std::max<int64_t>(1, st_.iterations / 10));
+        ejection_.run(routes, route_of, steps, [&] { return out_of_time() || elapsed() >= until; });
+        std::swap(routes, routes_);
+        std::swap(route_of, route_of_);
+        if (objective() < best - 1e-9) return true;
+        std::swap(routes, routes_);
+        std::swap(route_of, route_of_);
+        return false;
+    }
+
     // ---- objective ----------------------------------------------------------------------
     void penalties() {
         const int nr = in_.nreq();
@@ -584,6 +629,7 @@ private:
     Settings st_;
     Planner pl_;
     std::mt19937_64 rng_;
+    Ejection ejection_;
     Clock::time_point start_;
     double cpu_start_ = 0.0, limit_ = 0.0;
 

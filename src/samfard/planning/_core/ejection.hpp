@@ -1,0 +1,207 @@
+// Guided ejection search (Nagata & Kobayashi 2010, for pickup and delivery with time
+// windows): bring the requests a plan leaves out into it when the fleet only just suffices.
+//
+// Destroy-and-repair ranks plans by cost, and a plan that leaves one request out is often
+// cheaper in routes than any complete one near it, so on a tight fleet the search can stay
+// on incomplete plans until its time is up. This search ignores cost and counts only who
+// is carried. It takes a request from the pool of those left out; if it fits nowhere, it
+// goes in where it costs the fewest and least troublesome ejections (up to two requests
+// from the route it enters, weighed by how often each has failed to fit, so the same
+// requests are not ejected round and round), and the ejected go to the pool. A few random
+// relocations after each ejection keep it from cycling. Every route it keeps is
+// scheduled and checked as in the main search, so its plans are feasible throughout.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <utility>
+#include <vector>
+
+#include "instance.hpp"
+#include "plan.hpp"
+
+namespace samfard {
+
+class Ejection {
+public:
+    Ejection(const Instance& in, Planner& pl, std::mt19937_64& rng)
+        : in_(in), pl_(pl), rng_(rng), weight_(in.nreq(), 1), alone_(in.nreq(), -1) {}
+
+    // Work on `routes` (with `route_of` kept in step) until every request a vehicle can
+    // carry alone is in, `steps` insertions have been made, `stop()` says so, or the pool
+    // has grown by kMaxGrowth.
+    template <class Stop>
+    void run(std::vector<Route>& routes, std::vector<int>& route_of, int64_t steps, Stop&& stop) {
+        std::vector<int> pool;
+        for (int q = 0; q < in_.nreq(); ++q)
+            if (route_of[q] < 0 && carried_alone(q)) pool.push_back(q);
+        std::shuffle(pool.begin(), pool.end(), rng_);
+        const size_t give_up = pool.size() + kMaxGrowth;
+        for (int64_t step = 0; step < steps && !pool.empty() && pool.size() <= give_up; ++step) {
+            if (stop()) return;
+            const int q = pool.back();
+            pool.pop_back();
+            if (insert_anywhere(routes, route_of, q)) continue;
+            ++weight_[q];
+            if (!insert_ejecting(routes, route_of, q, pool)) pool.insert(pool.begin(), q);
+            perturb(routes, route_of);
+        }
+    }
+
+    // Can some vehicle carry `q` with nobody else on board? Requests none can stay out of
+    // the pool: no ejection would make room for them.
+    bool carried_alone(int q) {
+        if (alone_[q] < 0) {
+            alone_[q] = 0;
+            Route probe;
+            probe.seq = {2 * q, 2 * q + 1};
+            for (int v = 0; v < in_.nveh() && !alone_[q]; ++v) {
+                if (!in_.ok(q, v)) continue;
+                probe.v = v;
+                alone_[q] = pl_.refresh(probe) ? 1 : 0;
+            }
+        }
+        return alone_[q] != 0;
+    }
+
+private:
+    // Vehicles to try: every used one, and the first empty one of each class while the
+    // vehicle limit allows one more (the main search's rule).
+    std::vector<int> candidates(const std::vector<Route>& routes) const {
+        std::vector<int> out;
+        int used = 0;
+        for (const Route& r : routes) used += !r.empty();
+        std::vector<char> class_seen;
+        for (const Route& r : routes) {
+            if (!r.empty()) {
+                out.push_back(r.v);
+                continue;
+            }
+            if (used >= in_.max_vehicles) continue;
+            const int c = in_.vclass[r.v];
+            if (c >= static_cast<int>(class_seen.size())) class_seen.resize(c + 1, 0);
+            if (!class_seen[c]) {
+                class_seen[c] = 1;
+                out.push_back(r.v);
+            }
+        }
+        return out;
+    }
+
+    bool insert_anywhere(std::vector<Route>& routes, std::vector<int>& route_of, int q) {
+        Insertion best;
+        int best_v = -1;
+        for (int v : candidates(routes)) {
+            const Insertion ins = pl_.best_insertion(routes[v], q, best.delta);
+            if (ins.found() && ins.delta < best.delta) {
+                best = ins;
+                best_v = v;
+            }
+        }
+        if (best_v < 0 || !pl_.apply(routes[best_v], q, best)) return false;
+        route_of[q] = best_v;
+        return true;
+    }
+
+    // `r` without requests `a` and `b` (b < 0: without `a` alone), scheduled into `probe`;
+    // false when the rest cannot be scheduled.
+    bool without(const Route& r, int a, int b, Route& probe) {
+        probe.v = r.v;
+        probe.seq.clear();
+        for (int node : r.seq) {
+            const int x = request_of(node);
+            if (x != a && x != b) probe.seq.push_back(node);
+        }
+        return pl_.refresh(probe);
+    }
+
+    // Insert `q` where the ejected requests weigh least (ties broken at random); the
+    // ejected go to the pool.
+    bool insert_ejecting(std::vector<Route>& routes, std::vector<int>& route_of, int q,
+                         std::vector<int>& pool) {
+        int best_weight = std::numeric_limits<int>::max(), ties = 0;
+        Route probe, chosen;
+        Insertion chosen_ins;
+        int chosen_a = -1, chosen_b = -1;
+        auto consider = [&](int weight, int a, int b) {
+            const Insertion ins = pl_.best_insertion(probe, q);
+            if (!ins.found()) return;
+            if (weight < best_weight) {
+                best_weight = weight;
+                ties = 0;
+            }
+            if (std::uniform_int_distribution<int>(0, ties++)(rng_) != 0) return;
+            chosen = probe;
+            chosen_ins = ins;
+            chosen_a = a;
+            chosen_b = b;
+        };
+        std::vector<int> members;
+        for (const Route& r : routes) {
+            if (r.empty() || !in_.ok(q, r.v)) continue;
+            members.clear();
+            for (int node : r.seq)
+                if (is_pickup(node)) members.push_back(request_of(node));
+            const int m = static_cast<int>(members.size());
+            for (int i = 0; i < m; ++i) {
+                const int a = members[i];
+                if (weight_[a] <= best_weight && without(r, a, -1, probe)) consider(weight_[a], a, -1);
+                for (int j = i + 1; j < m; ++j) {
+                    const int b = members[j];
+                    const int w = weight_[a] + weight_[b];
+                    if (w <= best_weight && without(r, a, b, probe)) consider(w, a, b);
+                }
+            }
+        }
+        if (chosen_a < 0 || !pl_.apply(chosen, q, chosen_ins)) return false;
+        const int v = chosen.v;
+        routes[v] = std::move(chosen);
+        route_of[q] = v;
+        for (int x : {chosen_a, chosen_b}) {
+            if (x < 0) continue;
+            route_of[x] = -1;
+            pool.push_back(x);
+        }
+        return true;
+    }
+
+    // A few random relocations that keep everyone carried: a request leaves its route for
+    // the cheapest place in another route drawn at random, if it fits there.
+    void perturb(std::vector<Route>& routes, std::vector<int>& route_of) {
+        std::vector<int> served;
+        for (int q = 0; q < in_.nreq(); ++q)
+            if (route_of[q] >= 0) served.push_back(q);
+        if (served.empty()) return;
+        Route probe;
+        for (int k = 0; k < kRelocations; ++k) {
+            const int q = served[std::uniform_int_distribution<size_t>(0, served.size() - 1)(rng_)];
+            const int from = route_of[q];
+            if (from < 0 || !without(routes[from], q, -1, probe)) continue;
+            std::vector<int> order = candidates(routes);
+            std::shuffle(order.begin(), order.end(), rng_);
+            for (int v : order) {
+                if (v == from) continue;
+                const Insertion ins = pl_.best_insertion(routes[v], q);
+                if (!ins.found() || !pl_.apply(routes[v], q, ins)) continue;
+                routes[from] = probe;
+                route_of[q] = v;
+                break;
+            }
+        }
+    }
+
+    static constexpr int kRelocations = 10;
+    // A pool grown by this many more than it started with is a chain going nowhere (on a
+    // plan whose left-out request no fleet change can carry, it grows without end).
+    static constexpr size_t kMaxGrowth = 20;
+
+    const Instance& in_;
+    Planner& pl_;
+    std::mt19937_64& rng_;
+    std::vector<int> weight_;      // per request: 1 + how often it fitted nowhere
+    std::vector<int8_t> alone_;    // per request: -1 unknown, 0 no vehicle carries it alone
+};
+
+}  // namespace samfard
