@@ -194,7 +194,8 @@ private:
 
     static constexpr int kRelocations = 10;
     // A pool grown by this many more than it started with is a chain going nowhere (on a
-    // plan whose left-out request no fleet change can carry, it grows without end).
+    // plan whose left-out request no rearrangement of the routes can carry, it grows
+    // without end).
     static constexpr size_t kMaxGrowth = 20;
 
     const Instance& in_;
