@@ -31,16 +31,16 @@ public:
 
     // Work on `routes` (with `route_of` kept in step) until every request a vehicle can
     // carry alone is in, `steps` insertions have been made, `stop()` says so, or the pool
-    // has grown by kMaxGrowth.
+    // has grown by kMaxGrowth; true in the last case.
     template <class Stop>
-    void run(std::vector<Route>& routes, std::vector<int>& route_of, int64_t steps, Stop&& stop) {
+    bool run(std::vector<Route>& routes, std::vector<int>& route_of, int64_t steps, Stop&& stop) {
         std::vector<int> pool;
         for (int q = 0; q < in_.nreq(); ++q)
             if (route_of[q] < 0 && carried_alone(q)) pool.push_back(q);
         std::shuffle(pool.begin(), pool.end(), rng_);
         const size_t give_up = pool.size() + kMaxGrowth;
         for (int64_t step = 0; step < steps && !pool.empty() && pool.size() <= give_up; ++step) {
-            if (stop()) return;
+            if (stop()) return false;
             const int q = pool.back();
             pool.pop_back();
             if (insert_anywhere(routes, route_of, q)) continue;
@@ -48,6 +48,7 @@ public:
             if (!insert_ejecting(routes, route_of, q, pool)) pool.insert(pool.begin(), q);
             perturb(routes, route_of);
         }
+        return pool.size() > give_up;
     }
 
     // Can some vehicle carry `q` with nobody else on board? Requests none can stay out of

@@ -189,23 +189,27 @@ private:
 
     // True when the plan the ejection search found is better than `best`; it is then the
     // current plan.
+    // A try whose pool grew out of bounds is not made again for the same left-out requests
+    // (a day whose left-out trip nothing carries would pay for every try).
     bool bring_in_left_out(double best) {
-        bool missing = false;
-        for (int q = 0; q < in_.nreq() && !missing; ++q)
-            missing = best_route_of_[q] < 0 && ejection_.carried_alone(q);
-        if (!missing) return false;
+        std::vector<int> missing;
+        for (int q = 0; q < in_.nreq(); ++q)
+            if (best_route_of_[q] < 0 && ejection_.carried_alone(q)) missing.push_back(q);
+        if (missing.empty() || missing == hopeless_) return false;
         std::vector<Route> routes = best_routes_;
         std::vector<int> route_of = best_route_of_;
         // With an iteration limit only the steps bound it, so the seed fixes the plan.
         const double until = st_.iterations >= 0 ? kInf : elapsed() + kEjectionShare * limit_;
         int64_t steps = kEjectionSteps * in_.nreq();
         if (st_.iterations >= 0) steps = std::min(steps, std::max<int64_t>(1, st_.iterations / 10));
-        ejection_.run(routes, route_of, steps, [&] { return out_of_time() || elapsed() >= until; });
+        const bool overgrown =
+            ejection_.run(routes, route_of, steps, [&] { return out_of_time() || elapsed() >= until; });
         std::swap(routes, routes_);
         std::swap(route_of, route_of_);
         if (objective() < best - 1e-9) return true;
         std::swap(routes, routes_);
         std::swap(route_of, route_of_);
+        if (overgrown) hopeless_ = std::move(missing);
         return false;
     }
 
@@ -648,6 +652,7 @@ private:
     std::vector<std::pair<int, Route>> saved_;
     std::vector<char> saved_flag_;
     std::vector<double> penalty_;
+    std::vector<int> hopeless_;  // the left-out requests of the last try whose pool overgrew
     std::vector<std::vector<int>> neighbours_;
     int nclass_ = 0;
     double max_arc_ = -1.0;
