@@ -188,9 +188,8 @@ private:
     static constexpr int64_t kEjectionSteps = 20;
 
     // True when the plan the ejection search found is better than `best`; it is then the
-    // current plan.
-    // A try whose pool grew out of bounds is not made again for the same left-out requests
-    // (a day whose left-out trip nothing carries would pay for every try).
+    // current plan. A try whose pool grew out of bounds is not made again for the same
+    // left-out requests (a day whose left-out trip nothing carries would pay for every try).
     bool bring_in_left_out(double best) {
         std::vector<int> missing;
         for (int q = 0; q < in_.nreq(); ++q)
