@@ -73,7 +73,8 @@ def test_phone_booking_from_search_to_reference_with_the_keyboard_alone(
     page = login(browser, live_server, "operator")
     errors = ConsoleErrors(page)
     page.goto(live_server.url("/bokning"))
-    assert page.evaluate("document.activeElement.id") == "resenar", "the search has focus"
+    # The search has the focus (autofocus, applied at the browser's next rendering step).
+    expect(page.locator("#resenar")).to_be_focused()
     assert_no_axe_violations(page)
     page.keyboard.type(who.last_name[:5], delay=20)
     page.get_by_role("option", name=re.compile(re.escape(who.last_name))).wait_for()
@@ -132,7 +133,7 @@ def test_walkthrough_fills_and_clicks_then_cancels_from_the_card(
     assert summary.get_by_role("link").count() >= 2
     assert_no_axe_violations(page)
     summary.get_by_role("link", name=re.compile("plats")).click()
-    assert page.evaluate("document.activeElement.id") == "till"
+    expect(page.locator("#till")).to_be_focused()
     page.get_by_label("Från").fill("Östersund")
     page.get_by_label("Till").fill("Östersunds sjukhus")
     page.get_by_label("Tid för besök").fill(f"{live_server.day.isoformat()} 10:00")

@@ -167,7 +167,9 @@ def _traveller_logs_in_by_keyboard(browser: Browser, server: LiveServer, trip: T
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Skriv koden från SMS:et")).to_be_visible()
     _check(page, errors)
-    assert _focused_name(page).startswith("Kod")  # the code field waits with the focus
+    # The code field waits with the focus; the browser applies autofocus at its next
+    # rendering step, which can come after the heading is visible, so wait for it.
+    expect(page.get_by_label("Kod (6 siffror)")).to_be_focused()
     page.keyboard.type(_code(server))
     page.keyboard.press("Enter")
     page.wait_for_url(server.url("/mina-resor"))
