@@ -68,54 +68,11 @@ public:
     }
 
 private:
-    // Vehicles to try: every used one, and the first empty one of each class while the
-    // vehicle limit allows one more (the main search's rule).
-    std::vector<int> candidates(const std::vector<Route>& routes) const {
-        std::vector<int> out;
-        int used = 0;
-        for (const Route& r : routes) used += !r.empty();
-        std::vector<char> class_seen;
-        for (const Route& r : routes) {
-            if (!r.empty()) {
-                out.push_back(r.v);
-                continue;
-            }
-            if (used >= in_.max_vehicles) continue;
-            const int c = in_.vclass[r.v];
-            if (c >= static_cast<int>(class_seen.size())) class_seen.resize(c + 1, 0);
-            if (!class_seen[c]) {
-                class_seen[c] = 1;
-                out.push_back(r.v);
-            }
-        }
-        return out;
-    }
-
     bool insert_anywhere(std::vector<Route>& routes, std::vector<int>& route_of, int q) {
-        Insertion best;
-        int best_v = -1;
-        for (int v : candidates(routes)) {
-            const Insertion ins = pl_.best_insertion(routes[v], q, best.delta);
-            if (ins.found() && ins.delta < best.delta) {
-                best = ins;
-                best_v = v;
-            }
-        }
-        if (best_v < 0 || !pl_.apply(routes[best_v], q, best)) return false;
-        route_of[q] = best_v;
+        const auto [v, ins] = cheapest_place(pl_, routes, insertion_candidates(in_, routes), q);
+        if (v < 0 || !pl_.apply(routes[v], q, ins)) return false;
+        route_of[q] = v;
         return true;
-    }
-
-    // `r` without requests `a` and `b` (b < 0: without `a` alone), scheduled into `probe`;
-    // false when the rest cannot be scheduled.
-    bool without(const Route& r, int a, int b, Route& probe) {
-        probe.v = r.v;
-        probe.seq.clear();
-        for (int node : r.seq) {
-            const int x = request_of(node);
-            if (x != a && x != b) probe.seq.push_back(node);
-        }
-        return pl_.refresh(probe);
     }
 
     // Insert `q` where the ejected requests weigh least (ties broken at random); the
@@ -148,11 +105,11 @@ private:
             const int m = static_cast<int>(members.size());
             for (int i = 0; i < m; ++i) {
                 const int a = members[i];
-                if (weight_[a] <= best_weight && without(r, a, -1, probe)) consider(weight_[a], a, -1);
+                if (weight_[a] <= best_weight && pl_.without(r, a, -1, probe)) consider(weight_[a], a, -1);
                 for (int j = i + 1; j < m; ++j) {
                     const int b = members[j];
                     const int w = weight_[a] + weight_[b];
-                    if (w <= best_weight && without(r, a, b, probe)) consider(w, a, b);
+                    if (w <= best_weight && pl_.without(r, a, b, probe)) consider(w, a, b);
                 }
             }
         }
@@ -179,8 +136,8 @@ private:
         for (int k = 0; k < kRelocations; ++k) {
             const int q = served[std::uniform_int_distribution<size_t>(0, served.size() - 1)(rng_)];
             const int from = route_of[q];
-            if (from < 0 || !without(routes[from], q, -1, probe)) continue;
-            std::vector<int> order = candidates(routes);
+            if (from < 0 || !pl_.without(routes[from], q, -1, probe)) continue;
+            std::vector<int> order = insertion_candidates(in_, routes);
             std::shuffle(order.begin(), order.end(), rng_);
             for (int v : order) {
                 if (v == from) continue;

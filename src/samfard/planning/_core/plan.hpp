@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
 #include <vector>
 
 #include "instance.hpp"
@@ -221,6 +222,18 @@ public:
         return false;
     }
 
+    // `r` without requests `a` and `b` (b < 0: without `a` alone), scheduled into `out`;
+    // false when the rest cannot be scheduled.
+    bool without(const Route& r, int a, int b, Route& out) {
+        out.v = r.v;
+        out.seq.clear();
+        for (int node : r.seq) {
+            const int x = request_of(node);
+            if (x != a && x != b) out.seq.push_back(node);
+        }
+        return refresh(out);
+    }
+
     Scheduler& scheduler() { return sched_; }
 
 private:
@@ -275,5 +288,45 @@ private:
     std::vector<int> cand_;
     std::vector<Pending> pending_;
 };
+
+// Vehicles worth trying for an insertion into `routes`: every used one, and the first empty
+// vehicle of each class while the vehicle limit allows one more (empty vehicles of a class
+// differ in nothing).
+inline std::vector<int> insertion_candidates(const Instance& in, const std::vector<Route>& routes) {
+    int used = 0;
+    for (const Route& r : routes) used += !r.empty();
+    const bool room = used < in.max_vehicles;
+    std::vector<int> out;
+    std::vector<char> class_seen;
+    for (const Route& r : routes) {
+        if (!r.empty()) {
+            out.push_back(r.v);
+            continue;
+        }
+        if (!room) continue;
+        const int c = in.vclass[r.v];
+        if (c >= static_cast<int>(class_seen.size())) class_seen.resize(c + 1, 0);
+        if (!class_seen[c]) {
+            class_seen[c] = 1;
+            out.push_back(r.v);
+        }
+    }
+    return out;
+}
+
+// The cheapest insertion of `q` into any of `vehicles`' routes, and that vehicle (-1: none).
+inline std::pair<int, Insertion> cheapest_place(Planner& pl, const std::vector<Route>& routes,
+                                                const std::vector<int>& vehicles, int q) {
+    Insertion best;
+    int best_v = -1;
+    for (int v : vehicles) {
+        const Insertion ins = pl.best_insertion(routes[v], q, best.delta);
+        if (ins.found() && ins.delta < best.delta) {
+            best = ins;
+            best_v = v;
+        }
+    }
+    return {best_v, best};
+}
 
 }  // namespace samfard

@@ -63,8 +63,6 @@ public:
         route_of_.assign(in.nreq(), -1);
         penalties();
         neighbour_lists();
-        nclass_ = 0;
-        for (int c : in.vclass) nclass_ = std::max(nclass_, c + 1);
     }
 
     // Start from given routes (vehicle, node sequence); infeasible ones are dropped.
@@ -364,11 +362,7 @@ private:
         Route probe;
         for (int r : served) {
             const Route& route = routes_[route_of_[r]];
-            probe.v = route.v;
-            probe.seq.clear();
-            for (int node : route.seq)
-                if (request_of(node) != r) probe.seq.push_back(node);
-            if (!pl_.refresh(probe)) continue;
+            if (!pl_.without(route, r, -1, probe)) continue;
             gain.emplace_back(-(route.cost() - probe.cost()), r);
         }
         std::sort(gain.begin(), gain.end());
@@ -467,22 +461,7 @@ private:
         return out;
     }
 
-    // Vehicles worth trying for an insertion: every used one, and the first empty vehicle of
-    // each class while the vehicle limit allows one more.
-    std::vector<int> candidates() const {
-        std::vector<int> out;
-        std::vector<char> class_seen(nclass_, 0);
-        const bool room = used() < in_.max_vehicles;
-        for (const Route& r : routes_) {
-            if (!r.empty()) {
-                out.push_back(r.v);
-            } else if (room && !class_seen[in_.vclass[r.v]]) {
-                class_seen[in_.vclass[r.v]] = 1;
-                out.push_back(r.v);
-            }
-        }
-        return out;
-    }
+    std::vector<int> candidates() const { return insertion_candidates(in_, routes_); }
 
     bool insert(int q, int v, const Insertion& ins) {
         touch(v);
@@ -495,16 +474,8 @@ private:
     void insert_in_order(const std::vector<int>& order) {
         for (int q : order) {
             if (out_of_time()) return;
-            Insertion best;
-            int best_v = -1;
-            for (int v : candidates()) {
-                const Insertion ins = pl_.best_insertion(routes_[v], q, best.delta);
-                if (ins.found() && ins.delta < best.delta) {
-                    best = ins;
-                    best_v = v;
-                }
-            }
-            if (best_v >= 0) insert(q, best_v, best);
+            const auto [v, ins] = cheapest_place(pl_, routes_, candidates(), q);
+            if (v >= 0) insert(q, v, ins);
         }
     }
 
@@ -653,7 +624,6 @@ private:
     std::vector<double> penalty_;
     std::vector<int> hopeless_;  // the left-out requests of the last try whose pool overgrew
     std::vector<std::vector<int>> neighbours_;
-    int nclass_ = 0;
     double max_arc_ = -1.0;
 };
 
