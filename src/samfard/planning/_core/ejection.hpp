@@ -29,14 +29,13 @@ public:
     Ejection(const Instance& in, Planner& pl, std::mt19937_64& rng)
         : in_(in), pl_(pl), rng_(rng), weight_(in.nreq(), 1), alone_(in.nreq(), -1) {}
 
-    // Work on `routes` (with `route_of` kept in step) until every request a vehicle can
-    // carry alone is in, `steps` insertions have been made, `stop()` says so, or the pool
-    // has grown by kMaxGrowth; true in the last case.
+    // Work on `routes` (with `route_of` kept in step) until the requests of `pool` (left
+    // out of them, each one a vehicle can carry alone) and those ejected on the way are in,
+    // `steps` insertions have been made, `stop()` says so, or the pool has grown by
+    // kMaxGrowth; true in the last case.
     template <class Stop>
-    bool run(std::vector<Route>& routes, std::vector<int>& route_of, int64_t steps, Stop&& stop) {
-        std::vector<int> pool;
-        for (int q = 0; q < in_.nreq(); ++q)
-            if (route_of[q] < 0 && carried_alone(q)) pool.push_back(q);
+    bool run(std::vector<Route>& routes, std::vector<int>& route_of, std::vector<int> pool,
+             int64_t steps, Stop&& stop) {
         std::shuffle(pool.begin(), pool.end(), rng_);
         const size_t give_up = pool.size() + kMaxGrowth;
         for (int64_t step = 0; step < steps && !pool.empty() && pool.size() <= give_up; ++step) {

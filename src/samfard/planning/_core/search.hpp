@@ -199,8 +199,9 @@ private:
         const double until = st_.iterations >= 0 ? kInf : elapsed() + kEjectionShare * limit_;
         int64_t steps = kEjectionSteps * in_.nreq();
         if (st_.iterations >= 0) steps = std::min(steps, std::max<int64_t>(1, st_.iterations / 10));
-        const bool overgrown =
-            ejection_.run(routes, route_of, steps, [&] { return out_of_time() || elapsed() >= until; });
+        const bool overgrown = ejection_.run(routes, route_of, missing, steps, [&] {
+            return out_of_time() || elapsed() >= until;
+        });
         std::swap(routes, routes_);
         std::swap(route_of, route_of_);
         if (objective() < best - 1e-9) return true;
