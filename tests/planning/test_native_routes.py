@@ -224,3 +224,38 @@ def test_routes_with_a_known_schedule_are_found_feasible(seed: int) -> None:
         core = build(prob, prob.requests)
         feasible, accepted = _judge(core, nodes)
         assert feasible and accepted, (prob, nodes)
+
+
+def _brute_force_insertion(core: CoreModel, nodes: list[int], request: int) -> float | None:
+    """The least added cost over every pickup and drop-off position the core schedules."""
+    base = core.model.evaluate(0, nodes)
+    old = base[1] if nodes else 0.0
+    costs = []
+    for i in range(len(nodes) + 1):
+        for j in range(i, len(nodes) + 1):
+            seq = [*nodes[:i], 2 * request, *nodes[i:j], 2 * request + 1, *nodes[j:]]
+            feasible, cost, *_ = core.model.evaluate(0, seq)
+            if feasible:
+                costs.append(cost - old)
+    return min(costs, default=None)
+
+
+@settings(max_examples=SEEDS, deadline=None, derandomize=True)
+@given(st.integers(min_value=0, max_value=2**32))
+def test_insertion_screens_drop_only_positions_the_schedule_refuses(seed: int) -> None:
+    """The core's insertion skips positions by windows, loads, the riders' ride times and
+    the route's duration before it schedules; on routes whose ride limits and duration are
+    drawn tight around a feasible schedule, what it finds equals trying every position."""
+    rng = random.Random(seed)
+    for _ in range(ROUTES_PER_PROBLEM):
+        prob, nodes = _feasible_case(rng)
+        core = build(prob, prob.requests)
+        request = nodes[rng.randrange(len(nodes))] // 2
+        rest = [n for n in nodes if n // 2 != request]
+        if rest and not core.model.evaluate(0, rest)[0]:
+            continue  # the route without it does not schedule: nothing to insert into
+        expected = _brute_force_insertion(core, rest, request)
+        found, delta, _ = core.model.insert(0, rest, request)
+        assert found == (expected is not None), (prob, rest, request)
+        if expected is not None:
+            assert math.isclose(delta, expected, rel_tol=1e-9, abs_tol=1e-6), (prob, rest, request)

@@ -26,6 +26,16 @@ struct Route {
     std::vector<double> earliest, latest;
     std::vector<int> load;  // (m+2) * ndim, after the stop
     std::vector<int> onboard, riders, fronts, alone;  // riders: passengers, not goods
+    // How much later than `earliest` position p may start before a ride ending at p is
+    // surely too long (kInf when no ride ends there), the waits of the earliest schedule
+    // summed up to p, and the least of (room + waits) from p on: a delay d at p is then
+    // d - (waits from p) later at each later position. `driven`: driving and service time
+    // from the start depot to p.
+    std::vector<double> room, waits, room_after, driven;
+    // Per arc p (from position p to p + 1): the least time any rider on board along it could
+    // ride longer if nobody waited on board (ride limit less driving and service on the way).
+    std::vector<double> ride_spare;
+    double busy = 0.0;  // driving and service time of the route
 
     bool empty() const { return seq.empty(); }
     double cost() const { return sch.cost; }
@@ -121,6 +131,21 @@ public:
             lb -= shrinkable;
             if (lb < best.delta) pending_.push_back({lb, i, j});
         };
+        // Whether the stops from position p on can start `start_p` at p instead of
+        // earliest[p] (what the new stops before p make them) with every ride and the
+        // route's duration still possibly within limits; see fill_delay_room.
+        const double max_duration = in.max_duration[v];
+        auto later_fits = [&](int p, double start_p) SAMFARD_HOT_LAMBDA {
+            return start_p - r.earliest[p] <= r.room_after[p] - r.waits[p] + kTol;
+        };
+        // Whether the route can still last no longer than its limit: it reaches the end
+        // no earlier than the delay at p leaves it, and leaves the depot no later than the
+        // old route could or the new stops' windows let it (`depart_by`).
+        auto duration_fits = [&](int p, double start_p, double depart_by) SAMFARD_HOT_LAMBDA {
+            const double delay = start_p - r.earliest[p] - (r.waits[m + 1] - r.waits[p]);
+            const double arrive = r.earliest[m + 1] + std::max(0.0, delay);
+            return arrive - std::min(r.latest[0], depart_by) <= max_duration + kTol;
+        };
         for (int i = 0; i <= m; ++i) {
             const int li = loc_at(i);
             const double leave_i = r.earliest[i] + svc_at(i);
@@ -135,10 +160,20 @@ public:
             const bool i_loaded = r.onboard[i] > 0;
             const double dpi = arc_pp(li, svc_i, i_depot, lu, false, true, i_loaded) -
                                arc_pp(li, svc_i, i_depot, ln, n_depot, is_pick_at(i + 1), i_loaded);
+            const double added_u = in.t(li, lu) + su - in.t(li, ln);
+            const double to_u = r.driven[i] + svc_i + in.t(li, lu);  // driving to the pickup
+            // The riders on board from i on ride the pickup's detour too (and the drop-off's
+            // as well when it follows at once, no shorter by the triangle inequality).
+            if (added_u + in.t(lu, ln) > r.ride_spare[i] + kTol) continue;
             // Drop-off right after the pickup.
             {
                 const double bw = std::max(ew, bu + su + in.t(lu, lw));
-                if (bw <= lwate + kTol && bw + sw + in.t(lw, ln) <= r.latest[i + 1] + kTol) {
+                const double next = bw + sw + in.t(lw, ln);
+                if (bw <= lwate + kTol && next <= r.latest[i + 1] + kTol &&
+                    r.busy + added_u + in.t(lu, lw) + sw + in.t(lw, ln) <= max_duration + kTol &&
+                    later_fits(i + 1, std::max(early_at(i + 1), next)) &&
+                    duration_fits(i + 1, std::max(early_at(i + 1), next),
+                                  std::min(luate - to_u, lwate - (to_u + su + in.t(lu, lw))))) {
                     const double lb = dpi + arc_pp(lu, su, false, lw, false, false, true) +
                                       arc_pp(lw, sw, false, ln, n_depot, is_pick_at(i + 1), i_loaded) +
                                       fixed;
@@ -161,6 +196,8 @@ public:
                     over += riding_over(j - 1);
                 }
                 if (bj > r.latest[j] + kTol) break;
+                // A ride ending at j that the new pickup already makes too long stays so.
+                if (bj - r.earliest[j] > r.room[j] + kTol) break;
                 if (!fits(j)) break;
                 const double leave_j = bj + svc_at(j);
                 if (leave_j - latest_u - su > ride + kTol) break;
@@ -170,8 +207,17 @@ public:
                     if (leave_j > lwate + kTol) break;
                     continue;
                 }
-                if (bw + sw + in.t(lw, lnj) > r.latest[j + 1] + kTol) continue;
+                const double next = bw + sw + in.t(lw, lnj);
+                if (next > r.latest[j + 1] + kTol) continue;
                 if (bw - latest_u - su > ride + kTol) continue;
+                const double added = added_u + in.t(lu, ln) + in.t(lj, lw) + sw + in.t(lw, lnj) -
+                                     in.t(lj, lnj);
+                if (r.busy + added > max_duration + kTol) continue;
+                if (added - added_u - in.t(lu, ln) > r.ride_spare[j] + kTol) continue;
+                const double start_next = std::max(early_at(j + 1), next);
+                if (!later_fits(j + 1, start_next)) continue;
+                const double to_w = r.driven[j] + added_u + in.t(lu, ln) + svc_at(j) + in.t(lj, lw);
+                if (!duration_fits(j + 1, start_next, std::min(luate - to_u, lwate - to_w))) continue;
                 const double svc_j = svc_at(j);
                 const bool nj_depot = j + 1 == m + 1;
                 const bool j_loaded = r.onboard[j] > 0;
@@ -265,6 +311,7 @@ private:
             const double l = p == 0 ? in.shift_late[v] : in.late[r.seq[p - 1]];
             r.latest[p] = std::min(l, r.latest[p + 1] - s - in.t(loc_at(p), loc_at(p + 1)));
         }
+        fill_delay_room(r);
         for (int p = 1; p <= m; ++p) {
             const int node = r.seq[p - 1];
             const int q = request_of(node);
@@ -276,6 +323,54 @@ private:
             r.riders[p] = r.riders[p - 1] + (in.goods[q] ? 0 : sign);
             r.fronts[p] = r.fronts[p - 1] + sign * in.front[q];
             r.alone[p] = r.alone[p - 1] + sign * in.alone[q];
+        }
+    }
+
+    // The caches that bound how far an insertion may delay the stops after it. A rider
+    // picked up at a and set down at c rides at least earliest'(c) - latest(a) - service(a)
+    // in any route the insertion makes (it can start c no earlier and a no later than
+    // now, by the triangle inequality), and at least the driving and service between a and
+    // c; the route lasts at least its end's earliest' arrival minus the depot's latest
+    // departure. earliest' is earliest plus the delay, which each wait of the earliest
+    // schedule absorbs in part.
+    void fill_delay_room(Route& r) {
+        const Instance& in = in_;
+        const int v = r.v;
+        const int m = static_cast<int>(r.seq.size());
+        const int n = m + 2;
+        r.room.assign(n, kInf);
+        r.waits.assign(n, 0.0);
+        r.room_after.assign(n, kInf);
+        r.ride_spare.assign(n, kInf);
+        r.busy = 0.0;
+        thread_local std::vector<int> pickup_at;
+        if (pickup_at.size() < in.max_ride.size()) pickup_at.resize(in.max_ride.size());
+        std::vector<double>& driven = r.driven;
+        driven.assign(n, 0.0);
+        int prev = in.start[v];
+        for (int p = 1; p < n; ++p) {
+            const int here = p == m + 1 ? in.end[v] : in.loc[r.seq[p - 1]];
+            const double prev_s = p == 1 ? 0.0 : in.service[r.seq[p - 2]];
+            const double drive = prev_s + in.t(prev, here);
+            r.busy += drive;
+            driven[p] = r.busy;
+            r.waits[p] = r.waits[p - 1] + (r.earliest[p] - (r.earliest[p - 1] + drive));
+            prev = here;
+            if (p == m + 1) continue;
+            const int node = r.seq[p - 1];
+            const int q = request_of(node);
+            if (is_pickup(node)) {
+                pickup_at[q] = p;
+            } else {
+                const int a = pickup_at[q];
+                r.room[p] = in.max_ride[q] + r.latest[a] + in.service[2 * q] - r.earliest[p];
+                const double spare = in.max_ride[q] - (driven[p] - driven[a] - in.service[2 * q]);
+                for (int k = a; k < p; ++k) r.ride_spare[k] = std::min(r.ride_spare[k], spare);
+            }
+        }
+        for (int p = n - 1; p >= 1; --p) {
+            const double here = r.room[p] + r.waits[p];
+            r.room_after[p] = p + 1 < n ? std::min(here, r.room_after[p + 1]) : here;
         }
     }
 
