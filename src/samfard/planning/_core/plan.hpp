@@ -26,16 +26,16 @@ struct Route {
     std::vector<double> earliest, latest;
     std::vector<int> load;  // (m+2) * ndim, after the stop
     std::vector<int> onboard, riders, fronts, alone;  // riders: passengers, not goods
+    // Driving and service time from the start depot to position p (at m+1: the route's
+    // busy time), and the waits of the earliest schedule summed up to p.
+    std::vector<double> driven, waits;
     // How much later than `earliest` position p may start before a ride ending at p is
-    // surely too long (kInf when no ride ends there), the waits of the earliest schedule
-    // summed up to p, and the least of (room + waits) from p on: a delay d at p is then
-    // d - (waits from p) later at each later position. `driven`: driving and service time
-    // from the start depot to p.
-    std::vector<double> room, waits, room_after, driven;
+    // surely too long (kInf when no ride ends there), and the least of (room + waits) from
+    // p on: a delay d at p is then d - (waits from p) later at each later position.
+    std::vector<double> room, room_after;
     // Per arc p (from position p to p + 1): the least time any rider on board along it could
     // ride longer if nobody waited on board (ride limit less driving and service on the way).
     std::vector<double> ride_spare;
-    double busy = 0.0;  // driving and service time of the route
 
     bool empty() const { return seq.empty(); }
     double cost() const { return sch.cost; }
@@ -135,6 +135,7 @@ public:
         // earliest[p] (what the new stops before p make them) with every ride and the
         // route's duration still possibly within limits; see fill_delay_room.
         const double max_duration = in.max_duration[v];
+        const double busy = r.driven[m + 1];  // driving and service time of the route
         auto later_fits = [&](int p, double start_p) SAMFARD_HOT_LAMBDA {
             return start_p - r.earliest[p] <= r.room_after[p] - r.waits[p] + kTol;
         };
@@ -160,19 +161,21 @@ public:
             const bool i_loaded = r.onboard[i] > 0;
             const double dpi = arc_pp(li, svc_i, i_depot, lu, false, true, i_loaded) -
                                arc_pp(li, svc_i, i_depot, ln, n_depot, is_pick_at(i + 1), i_loaded);
-            const double added_u = in.t(li, lu) + su - in.t(li, ln);
+            // Time the pickup adds between i and i + 1. The riders on board from i on ride
+            // it too (and the drop-off's as well when that follows at once, no shorter by
+            // the triangle inequality).
+            const double detour_u = in.t(li, lu) + su + in.t(lu, ln) - in.t(li, ln);
+            if (detour_u > r.ride_spare[i] + kTol) continue;
             const double to_u = r.driven[i] + svc_i + in.t(li, lu);  // driving to the pickup
-            // The riders on board from i on ride the pickup's detour too (and the drop-off's
-            // as well when it follows at once, no shorter by the triangle inequality).
-            if (added_u + in.t(lu, ln) > r.ride_spare[i] + kTol) continue;
             // Drop-off right after the pickup.
             {
                 const double bw = std::max(ew, bu + su + in.t(lu, lw));
                 const double next = bw + sw + in.t(lw, ln);
+                const double start_next = std::max(early_at(i + 1), next);
+                const double detour = in.t(li, lu) + su + in.t(lu, lw) + sw + in.t(lw, ln) - in.t(li, ln);
                 if (bw <= lwate + kTol && next <= r.latest[i + 1] + kTol &&
-                    r.busy + added_u + in.t(lu, lw) + sw + in.t(lw, ln) <= max_duration + kTol &&
-                    later_fits(i + 1, std::max(early_at(i + 1), next)) &&
-                    duration_fits(i + 1, std::max(early_at(i + 1), next),
+                    busy + detour <= max_duration + kTol && later_fits(i + 1, start_next) &&
+                    duration_fits(i + 1, start_next,
                                   std::min(luate - to_u, lwate - (to_u + su + in.t(lu, lw))))) {
                     const double lb = dpi + arc_pp(lu, su, false, lw, false, false, true) +
                                       arc_pp(lw, sw, false, ln, n_depot, is_pick_at(i + 1), i_loaded) +
@@ -210,13 +213,12 @@ public:
                 const double next = bw + sw + in.t(lw, lnj);
                 if (next > r.latest[j + 1] + kTol) continue;
                 if (bw - latest_u - su > ride + kTol) continue;
-                const double added = added_u + in.t(lu, ln) + in.t(lj, lw) + sw + in.t(lw, lnj) -
-                                     in.t(lj, lnj);
-                if (r.busy + added > max_duration + kTol) continue;
-                if (added - added_u - in.t(lu, ln) > r.ride_spare[j] + kTol) continue;
+                const double detour_w = in.t(lj, lw) + sw + in.t(lw, lnj) - in.t(lj, lnj);
+                if (busy + detour_u + detour_w > max_duration + kTol) continue;
+                if (detour_w > r.ride_spare[j] + kTol) continue;
                 const double start_next = std::max(early_at(j + 1), next);
                 if (!later_fits(j + 1, start_next)) continue;
-                const double to_w = r.driven[j] + added_u + in.t(lu, ln) + svc_at(j) + in.t(lj, lw);
+                const double to_w = r.driven[j] + detour_u + svc_at(j) + in.t(lj, lw);
                 if (!duration_fits(j + 1, start_next, std::min(luate - to_u, lwate - to_w))) continue;
                 const double svc_j = svc_at(j);
                 const bool nj_depot = j + 1 == m + 1;
@@ -300,10 +302,15 @@ private:
             return p == 0 ? in.start[v] : (p == m + 1 ? in.end[v] : in.loc[r.seq[p - 1]]);
         };
         r.earliest[0] = in.shift_early[v];
+        r.driven.assign(n, 0.0);
+        r.waits.assign(n, 0.0);
         for (int p = 1; p < n; ++p) {
             const double prev_s = p == 1 ? 0.0 : in.service[r.seq[p - 2]];
             const double e = p == m + 1 ? in.shift_early[v] : in.early[r.seq[p - 1]];
-            r.earliest[p] = std::max(e, r.earliest[p - 1] + prev_s + in.t(loc_at(p - 1), loc_at(p)));
+            const double drive = prev_s + in.t(loc_at(p - 1), loc_at(p));
+            r.earliest[p] = std::max(e, r.earliest[p - 1] + drive);
+            r.driven[p] = r.driven[p - 1] + drive;
+            r.waits[p] = r.waits[p - 1] + (r.earliest[p] - (r.earliest[p - 1] + drive));
         }
         r.latest[n - 1] = in.shift_late[v];
         for (int p = n - 2; p >= 0; --p) {
@@ -332,31 +339,19 @@ private:
     // now, by the triangle inequality), and at least the driving and service between a and
     // c; the route lasts at least its end's earliest' arrival minus the depot's latest
     // departure. earliest' is earliest plus the delay, which each wait of the earliest
-    // schedule absorbs in part.
+    // schedule absorbs in part. Reads `earliest`, `latest`, `driven` and `waits`, which
+    // fill_caches sets first.
     void fill_delay_room(Route& r) {
         const Instance& in = in_;
-        const int v = r.v;
         const int m = static_cast<int>(r.seq.size());
         const int n = m + 2;
         r.room.assign(n, kInf);
-        r.waits.assign(n, 0.0);
         r.room_after.assign(n, kInf);
         r.ride_spare.assign(n, kInf);
-        r.busy = 0.0;
         thread_local std::vector<int> pickup_at;
         if (pickup_at.size() < in.max_ride.size()) pickup_at.resize(in.max_ride.size());
-        std::vector<double>& driven = r.driven;
-        driven.assign(n, 0.0);
-        int prev = in.start[v];
-        for (int p = 1; p < n; ++p) {
-            const int here = p == m + 1 ? in.end[v] : in.loc[r.seq[p - 1]];
-            const double prev_s = p == 1 ? 0.0 : in.service[r.seq[p - 2]];
-            const double drive = prev_s + in.t(prev, here);
-            r.busy += drive;
-            driven[p] = r.busy;
-            r.waits[p] = r.waits[p - 1] + (r.earliest[p] - (r.earliest[p - 1] + drive));
-            prev = here;
-            if (p == m + 1) continue;
+        const std::vector<double>& driven = r.driven;
+        for (int p = 1; p <= m; ++p) {
             const int node = r.seq[p - 1];
             const int q = request_of(node);
             if (is_pickup(node)) {
