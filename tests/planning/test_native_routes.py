@@ -243,9 +243,11 @@ def _brute_force_insertion(core: CoreModel, nodes: list[int], request: int) -> f
 @settings(max_examples=SEEDS, deadline=None, derandomize=True)
 @given(st.integers(min_value=0, max_value=2**32))
 def test_insertion_screens_drop_only_positions_the_schedule_refuses(seed: int) -> None:
-    """The core's insertion skips positions by windows, loads, the riders' ride times and
-    the route's duration before it schedules; on routes whose ride limits and duration are
-    drawn tight around a feasible schedule, what it finds equals trying every position."""
+    """The core's insertion skips positions by windows (tightened by the ride limit and the
+    direct trip), loads, the riders' ride times and the route's duration before it
+    schedules; on routes whose ride limits and duration are drawn tight around a feasible
+    schedule, what it finds equals trying every position, and the lower bound the repair
+    ranks routes by is no more than that (and infinite only where nothing fits)."""
     rng = random.Random(seed)
     for _ in range(ROUTES_PER_PROBLEM):
         prob, nodes = _feasible_case(rng)
@@ -255,7 +257,33 @@ def test_insertion_screens_drop_only_positions_the_schedule_refuses(seed: int) -
         if rest and not core.model.evaluate(0, rest)[0]:
             continue  # the route without it does not schedule: nothing to insert into
         expected = _brute_force_insertion(core, rest, request)
-        found, delta, _ = core.model.insert(0, rest, request)
+        found, delta, _, bound = core.model.insert(0, rest, request)
         assert found == (expected is not None), (prob, rest, request)
         if expected is not None:
             assert math.isclose(delta, expected, rel_tol=1e-9, abs_tol=1e-6), (prob, rest, request)
+            assert bound <= expected + 1e-6, (prob, rest, request)
+
+
+def test_a_detour_faster_than_the_direct_trip_keeps_its_insertions() -> None:
+    """Travel times that break the triangle inequality (here the way from 1 to 3 through
+    the other rider's pickup at 2 takes 20, the direct trip 100) must not tighten the windows
+    by the direct trip: the only insertion drives through that pickup."""
+    time = matrix(
+        [
+            [0.0, 50.0, 50.0, 50.0],
+            [50.0, 0.0, 10.0, 100.0],
+            [50.0, 10.0, 0.0, 10.0],
+            [50.0, 100.0, 10.0, 0.0],
+        ]
+    )
+    rider = Request("a", 2, 0, Window(0.0, 1000.0), Window(0.0, 1000.0), load=(1, 0))
+    # Picked up at 1 (at 50 at the earliest) and set down at 3 by 80: only through 2.
+    late = Request("b", 1, 3, Window(0.0, 80.0), Window(0.0, 80.0), load=(1, 0))
+    vehicle = Vehicle(
+        id="v", capacity=(4, 0), shift=Window(0.0, 1000.0), start_depot=0, end_depot=0
+    )
+    prob = Problem((rider, late), (vehicle,), time, time, dimensions=("seats", "wheelchair"))
+    core = build(prob, prob.requests)
+    found, _, route, bound = core.model.insert(0, [0, 1], 1)
+    assert found and bound < math.inf
+    assert route[1] == [2, 0, 3, 1]  # b's pickup, a's pickup, b's drop-off, a's drop-off

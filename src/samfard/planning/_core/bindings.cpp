@@ -1,6 +1,7 @@
 // Python face of the engine (nanobind): one Model per problem, built from flat arrays by
 // samfard.planning.native_engine, with three calls: solve, evaluate a route, and find the
-// cheapest insertion of one request into one route; and one Live per day for live
+// cheapest insertion of one request into one route (with the lower bound the repair ranks
+// routes by); and one Live per day for live
 // insertion (samfard.planning.native_insertion), which keeps the day's routes between
 // bookings and finds the cheapest insertion of a new request over every vehicle. Both take
 // their vehicles as one Fleet. The travel matrices are borrowed from the caller's numpy
@@ -225,6 +226,8 @@ public:
         in_.allowed = std::move(allowed);
         in_.fill_compatible();
         in_.classify();
+        in_.check_metric();
+        for (int r = 0; r < in_.nreq(); ++r) in_.tighten(r);
     }
 
     // The search, on `threads` threads as independent runs (seeds seed, seed + 1, ...):
@@ -295,8 +298,10 @@ public:
     }
 
     // Cheapest insertion of `request` into the route: (found, cost increase, new route).
-    std::tuple<bool, double, RouteOut> insert(int vehicle, const std::vector<int>& nodes,
-                                              int request) {
+    // The bound the repair ranks routes by comes last (inf: no position passes the screens);
+    // the insertion is found as the repair finds it, the bound's position tried first.
+    std::tuple<bool, double, RouteOut, double> insert(int vehicle, const std::vector<int>& nodes,
+                                                      int request) {
         check_vehicle(vehicle);
         check_nodes(nodes);
         if (request < 0 || request >= in_.nreq()) throw std::invalid_argument("request out of range");
@@ -305,10 +310,12 @@ public:
         r.v = vehicle;
         r.seq = nodes;
         const RouteOut none{vehicle, {}, {}, 0.0, 0.0, 0.0};
-        if (!planner.refresh(r)) return {false, 0.0, none};
-        const samfard::Insertion ins = planner.best_insertion(r, request);
-        if (!ins.found() || !planner.apply(r, request, ins)) return {false, 0.0, none};
-        return {true, ins.delta, RouteOut{vehicle, r.seq, r.sch.times, r.sch.depart, r.sch.arrive, r.sch.cost}};
+        if (!planner.refresh(r)) return {false, 0.0, none, samfard::kInf};
+        const samfard::Bound bound = planner.insertion_bound(r, request);
+        const samfard::Insertion ins = planner.best_insertion(r, request, samfard::kInf, &bound);
+        if (!ins.found() || !planner.apply(r, request, ins)) return {false, 0.0, none, bound.least};
+        return {true, ins.delta, RouteOut{vehicle, r.seq, r.sch.times, r.sch.depart, r.sch.arrive, r.sch.cost},
+                bound.least};
     }
 
 private:
@@ -338,6 +345,7 @@ public:
         in_.distance = distance_.data();
         in_.ndim = ndim;
         fleet.install(in_);
+        in_.check_metric();
         in_.classify();  // no requests yet: vehicles alike in every field share a class
         day_ = std::make_unique<samfard::LiveDay>(in_);
     }

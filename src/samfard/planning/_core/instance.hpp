@@ -6,6 +6,7 @@
 // the pickup window on the Python side).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -37,6 +38,17 @@ struct Instance {
     // Per node (2 per request).
     std::vector<int> loc;
     std::vector<double> early, late, service;
+    // The windows tightened by the ride limit (Cordeau 2006): a pickup no earlier than the
+    // drop-off's window opens less the ride limit, a drop-off no later than the pickup's
+    // closes plus it; and, when the matrices keep the triangle inequality (`metric`), by
+    // the direct trip: a pickup no later than the drop-off's window closes less the direct
+    // trip, a drop-off no earlier than the pickup's opens plus it. Every feasible schedule
+    // keeps them. The screens and the route caches read them, the scheduler the given
+    // windows.
+    std::vector<double> screen_early, screen_late;
+    // Whether no way through a third location is shorter, in time or in distance, than the
+    // direct one (check_metric).
+    bool metric = false;
     // Per request.
     std::vector<int> load;          // nreq * ndim
     std::vector<double> max_ride;   // kInf when unlimited
@@ -98,6 +110,49 @@ struct Instance {
         for (int r = 0; r < nr; ++r)
             for (int v = 0; v < nv; ++v) compatible[static_cast<size_t>(r) * nv + v] = compatible_with(r, v);
     }
+
+    // Fill screen_early and screen_late of request r from its windows, service, ride limit
+    // and direct trip.
+    void tighten(int r) {
+        const size_t n = early.size();
+        if (screen_early.size() != n) {
+            screen_early.resize(n, 0.0);
+            screen_late.resize(n, kInf);
+        }
+        const int u = 2 * r, w = 2 * r + 1;
+        const double ride = max_ride[r];
+        // Without the triangle inequality a way through other stops may beat the direct trip.
+        const double direct = metric ? t(loc[u], loc[w]) : 0.0;
+        screen_early[u] = std::max(early[u], early[w] - service[u] - ride);
+        screen_late[u] = std::min(late[u], late[w] - service[u] - direct);
+        screen_early[w] = std::max(early[w], early[u] + service[u] + direct);
+        screen_late[w] = std::min(late[w], late[u] + service[u] + ride);
+    }
+
+    // Set `metric`, checked for matrices of up to kMetricCheck locations (cubic time: at
+    // most 2 * 4 * 10^8 steps, and a matrix rounded to whole seconds or metres, which often
+    // misses the triangle inequality by one, usually fails within its first rows); larger
+    // ones count as not metric.
+    static constexpr int kMetricCheck = 750;
+    void check_metric() {
+        metric = nloc <= kMetricCheck && keeps_triangle(time) && keeps_triangle(distance);
+    }
+
+private:
+    bool keeps_triangle(const double* m) const {
+        for (int b = 0; b < nloc; ++b)
+            for (int a = 0; a < nloc; ++a) {
+                const double ab = m[static_cast<size_t>(a) * nloc + b];
+                const double* from_b = m + static_cast<size_t>(b) * nloc;
+                const double* from_a = m + static_cast<size_t>(a) * nloc;
+                bool ok = true;
+                for (int c = 0; c < nloc; ++c) ok &= ab + from_b[c] >= from_a[c] - kTol;
+                if (!ok) return false;
+            }
+        return true;
+    }
+
+public:
 
     // Vehicles that are interchangeable when empty share a class, so an insertion into an
     // empty vehicle is evaluated once per class rather than once per vehicle.

@@ -67,6 +67,7 @@ public:
         in.allowed[r] = allowed;
         for (int v = 0; v < nv; ++v)
             in.compatible[static_cast<size_t>(r) * nv + v] = in.compatible_with(r, v);
+        in.tighten(r);
     }
 
     // The route of vehicle v (empty: unused); false when the core cannot schedule it, and

@@ -41,6 +41,15 @@ struct Route {
     double cost() const { return sch.cost; }
 };
 
+// What insertion_bound finds: the least lower bound over the positions of a request in a
+// route, the position (i, j) it belongs to (-1: none passes the screen) and the least bound
+// of the other positions.
+struct Bound {
+    double least = kInf;
+    int i = -1, j = -1;
+    double runner_up = kInf;
+};
+
 struct Insertion {
     double delta = kInf;
     int i = -1;  // pickup after position i
@@ -66,19 +75,93 @@ public:
     }
 
     // Cheapest insertion of request `q` into `r` whose cost increase is below `bound`.
-    Insertion best_insertion(const Route& r, int q, double bound = kInf) {
+    // With `hint` (what insertion_bound found for this route and request) its cheapest
+    // position is scheduled first: when that costs no more than every other position's
+    // bound it is the answer, and the screen is not run again.
+    Insertion best_insertion(const Route& r, int q, double bound = kInf, const Bound* hint = nullptr) {
+        const int v = r.v;
+        const double old_cost = r.empty() ? 0.0 : r.cost();
+        if (hint != nullptr && hint->i >= 0 && hint->least < bound) {
+            const Schedule s = sched_.run(v, with(r, q, hint->i, hint->j));
+            const double delta = s.cost - old_cost;
+            if (s.feasible && delta <= hint->runner_up && delta < bound) return Insertion{delta, hint->i, hint->j};
+        }
+        // Screened candidates are scheduled cheapest lower bound first, so the exact
+        // schedule runs only while a candidate could still beat the best found.
+        pending_.clear();
+        if (!screen(r, q, [&] { return bound; }, [&](int i, int j, double lb) { pending_.push_back({lb, i, j}); }))
+            return Insertion{};
+        std::sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
+            return a.lb != b.lb ? a.lb < b.lb : (a.i != b.i ? a.i < b.i : a.j < b.j);
+        });
         Insertion best;
         best.delta = bound;
+        for (const Pending& c : pending_) {
+            if (c.lb >= best.delta) break;
+            const Schedule s = sched_.run(v, with(r, q, c.i, c.j));
+            if (!s.feasible) continue;
+            const double delta = s.cost - old_cost;
+            if (delta < best.delta) {
+                best.delta = delta;
+                best.i = c.i;
+                best.j = c.j;
+            }
+        }
+        return best.found() ? best : Insertion{};
+    }
+
+    // A lower bound on the cost increase of inserting `q` into `r` (kInf: no position
+    // passes the screen, so the request surely does not fit), the position it belongs to
+    // (the first such in best_insertion's order) and the least bound of any other
+    // position: the screen of best_insertion without its exact schedules. The repair asks
+    // this of every route and schedules only where the bound could make the route one of
+    // the best. When both matrices keep the triangle inequality (Instance::metric) and the
+    // vehicle's arc prices do not depend on the load, the drop-off's detour costs nothing
+    // or more, so a pickup position whose cost alone passes the runner-up is not paired
+    // with any drop-off position.
+    Bound insertion_bound(const Route& r, int q) {
+        Bound b;
+        screen(r, q, [&] { return b.runner_up; }, [&](int i, int j, double lb) {
+            if (lb < b.least || (lb == b.least && (i < b.i || (i == b.i && j < b.j)))) {
+                b.runner_up = b.least;
+                b = Bound{lb, i, j, b.runner_up};
+            } else if (lb < b.runner_up) {
+                b.runner_up = lb;
+            }
+        });
+        return b;
+    }
+
+private:
+    // `r.seq` with the pickup of `q` after position i and its drop-off after position j.
+    const std::vector<int>& with(const Route& r, int q, int i, int j) {
+        cand_.clear();
+        cand_.insert(cand_.end(), r.seq.begin(), r.seq.begin() + i);
+        cand_.push_back(2 * q);
+        cand_.insert(cand_.end(), r.seq.begin() + i, r.seq.begin() + j);
+        cand_.push_back(2 * q + 1);
+        cand_.insert(cand_.end(), r.seq.begin() + j, r.seq.end());
+        // The screen checked every position the new request rides through, so the static
+        // checks of sequence_ok hold here; apply() runs them again through refresh().
+        assert(sequence_ok(in_, r.v, cand_));
+        return cand_;
+    }
+
+    // Every pickup/drop-off position pair (i, j) of `q` in `r` that the constant-time
+    // screens let through, with a lower bound on its cost increase below `bound()`, goes
+    // to `sink(i, j, lb)`. False when the vehicle cannot carry the request at all.
+    template <class Limit, class Sink>
+    bool screen(const Route& r, int q, Limit&& bound, Sink&& sink) {
         const Instance& in = in_;
         const int v = r.v;
-        if (!in.ok(q, v)) return Insertion{};
+        if (!in.ok(q, v)) return false;
         const int nd = in.ndim;
         const int m = static_cast<int>(r.seq.size());
         const int u = 2 * q, w = 2 * q + 1;
         const int lu = in.loc[u], lw = in.loc[w];
         const double su = in.service[u], sw = in.service[w];
-        const double eu = in.early[u], luate = in.late[u];
-        const double ew = in.early[w], lwate = in.late[w];
+        const double eu = in.screen_early[u], luate = in.screen_late[u];
+        const double ew = in.screen_early[w], lwate = in.screen_late[w];
         const double ride = in.max_ride[q];
         const bool alone = in.alone[q] != 0;
         const bool goods = in.goods[q] != 0;
@@ -86,7 +169,6 @@ public:
         const int* ql = &in.load[static_cast<size_t>(q) * nd];
         const int* cap = &in.capacity[static_cast<size_t>(v) * nd];
         const double fixed = r.empty() ? in.cost_fixed[v] : 0.0;
-        const double old_cost = r.empty() ? 0.0 : r.cost();
         auto loc_at = [&](int p) SAMFARD_HOT_LAMBDA {
             return p == 0 ? in.start[v] : (p == m + 1 ? in.end[v] : in.loc[r.seq[p - 1]]);
         };
@@ -94,7 +176,7 @@ public:
             return (p == 0 || p == m + 1) ? 0.0 : in.service[r.seq[p - 1]];
         };
         auto early_at = [&](int p) SAMFARD_HOT_LAMBDA {
-            return (p == 0 || p == m + 1) ? in.shift_early[v] : in.early[r.seq[p - 1]];
+            return (p == 0 || p == m + 1) ? in.shift_early[v] : in.screen_early[r.seq[p - 1]];
         };
         auto fits = [&](int p) SAMFARD_HOT_LAMBDA {
             const int* lp = &r.load[static_cast<size_t>(p) * nd];
@@ -103,9 +185,6 @@ public:
             return r.fronts[p] + front <= in.front_seats[v] &&
                    (goods || (r.alone[p] == 0 && !(alone && r.riders[p] > 0)));
         };
-        // Screened candidates are scheduled cheapest lower bound first, so the exact
-        // schedule runs only while a candidate could still beat the best found.
-        pending_.clear();
         // Cost of the arc from position a (or the new node x) to position b (or node y).
         auto is_pick_at = [&](int p) SAMFARD_HOT_LAMBDA {
             return p >= 1 && p <= m && is_pickup(r.seq[p - 1]);
@@ -117,6 +196,7 @@ public:
         // For vehicles priced by load: what the arc leaving position k costs more once the
         // new passenger rides it (an empty drive becomes billed, a stretch fee goes).
         const bool by_load = in.priced_by_load(v);
+        const bool metric_prices = in.metric && !by_load;
         auto riding_over = [&](int k) SAMFARD_HOT_LAMBDA {
             if (!by_load || r.onboard[k] > 0) return 0.0;
             const int a = loc_at(k), b = loc_at(k + 1);
@@ -129,7 +209,7 @@ public:
         const double shrinkable = r.empty() ? 0.0 : r.sch.wait_cost;
         auto try_eval = [&](int i, int j, double lb) SAMFARD_HOT_LAMBDA {
             lb -= shrinkable;
-            if (lb < best.delta) pending_.push_back({lb, i, j});
+            if (lb < bound()) sink(i, j, lb);
         };
         // Whether the stops from position p on can start `start_p` at p instead of
         // earliest[p] (what the new stops before p make them) with every ride and the
@@ -191,6 +271,8 @@ public:
             const double latest_u =
                 std::min(luate, r.latest[i + 1] - su - in.t(lu, ln));
             const double dpu = dpi + arc_pp(lu, su, false, ln, n_depot, is_pick_at(i + 1), true) + fixed;
+            // Every drop-off position adds its detour, no less than nothing (see insertion_bound).
+            if (metric_prices && dpu - shrinkable > bound()) continue;
             double bj = std::max(early_at(i + 1), reach_next);
             double over = 0.0;  // riding_over of the arcs from i + 1 to j
             for (int j = i + 1; j <= m; ++j) {
@@ -229,32 +311,10 @@ public:
                 try_eval(i, j, lb);
             }
         }
-        std::sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) {
-            return a.lb != b.lb ? a.lb < b.lb : (a.i != b.i ? a.i < b.i : a.j < b.j);
-        });
-        for (const Pending& c : pending_) {
-            if (c.lb >= best.delta) break;
-            cand_.clear();
-            cand_.insert(cand_.end(), r.seq.begin(), r.seq.begin() + c.i);
-            cand_.push_back(u);
-            cand_.insert(cand_.end(), r.seq.begin() + c.i, r.seq.begin() + c.j);
-            cand_.push_back(w);
-            cand_.insert(cand_.end(), r.seq.begin() + c.j, r.seq.end());
-            // fits() screened every position the new request rides through, so the static
-            // checks of sequence_ok hold here; apply() runs them again through refresh().
-            assert(sequence_ok(in, v, cand_));
-            const Schedule s = sched_.run(v, cand_);
-            if (!s.feasible) continue;
-            const double delta = s.cost - old_cost;
-            if (delta < best.delta) {
-                best.delta = delta;
-                best.i = c.i;
-                best.j = c.j;
-            }
-        }
-        return best.found() ? best : Insertion{};
+        return true;
     }
 
+public:
     // Apply an insertion found by best_insertion (schedules the route again).
     bool apply(Route& r, int q, const Insertion& ins) {
         std::vector<int> seq;
@@ -306,7 +366,7 @@ private:
         r.waits.assign(n, 0.0);
         for (int p = 1; p < n; ++p) {
             const double prev_s = p == 1 ? 0.0 : in.service[r.seq[p - 2]];
-            const double e = p == m + 1 ? in.shift_early[v] : in.early[r.seq[p - 1]];
+            const double e = p == m + 1 ? in.shift_early[v] : in.screen_early[r.seq[p - 1]];
             const double drive = prev_s + in.t(loc_at(p - 1), loc_at(p));
             r.earliest[p] = std::max(e, r.earliest[p - 1] + drive);
             r.driven[p] = r.driven[p - 1] + drive;
@@ -315,7 +375,7 @@ private:
         r.latest[n - 1] = in.shift_late[v];
         for (int p = n - 2; p >= 0; --p) {
             const double s = p == 0 ? 0.0 : in.service[r.seq[p - 1]];
-            const double l = p == 0 ? in.shift_late[v] : in.late[r.seq[p - 1]];
+            const double l = p == 0 ? in.shift_late[v] : in.screen_late[r.seq[p - 1]];
             r.latest[p] = std::min(l, r.latest[p + 1] - s - in.t(loc_at(p), loc_at(p + 1)));
         }
         fill_delay_room(r);
@@ -404,19 +464,38 @@ inline std::vector<int> insertion_candidates(const Instance& in, const std::vect
     return out;
 }
 
-// The cheapest insertion of `q` into any of `vehicles`' routes, and that vehicle (-1: none).
+// Lower bounds of insertion_bound are checked against exact costs with this much slack,
+// so rounding in the bound never makes a tie of costs look like a loss.
+constexpr double kBoundSlack = 1e-7;
+
+// The cheapest insertion of `q` into any of `vehicles`' routes, and that vehicle (-1: none);
+// of equal costs the vehicle first in `vehicles`. Routes are scheduled in the order of
+// their lower bounds, and only while the bound could still match the best found.
 inline std::pair<int, Insertion> cheapest_place(Planner& pl, const std::vector<Route>& routes,
                                                 const std::vector<int>& vehicles, int q) {
+    thread_local std::vector<std::pair<Bound, int>> order;  // (bound, index in vehicles)
+    order.clear();
+    for (int k = 0; k < static_cast<int>(vehicles.size()); ++k) {
+        const Bound b = pl.insertion_bound(routes[vehicles[k]], q);
+        if (b.least < kInf) order.emplace_back(b, k);
+    }
+    std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) {
+        return a.first.least != b.first.least ? a.first.least < b.first.least : a.second < b.second;
+    });
     Insertion best;
-    int best_v = -1;
-    for (int v : vehicles) {
-        const Insertion ins = pl.best_insertion(routes[v], q, best.delta);
-        if (ins.found() && ins.delta < best.delta) {
+    int best_k = -1;
+    for (const auto& [b, k] : order) {
+        if (b.least > best.delta + kBoundSlack) break;
+        // A tie goes to the vehicle first in the list, so one later in it must be cheaper.
+        const double beat = best_k < 0 || k < best_k ? best.delta + kBoundSlack : best.delta;
+        const Insertion ins = pl.best_insertion(routes[vehicles[k]], q, beat, &b);
+        if (!ins.found()) continue;
+        if (ins.delta < best.delta || (ins.delta == best.delta && k < best_k)) {
             best = ins;
-            best_v = v;
+            best_k = k;
         }
     }
-    return {best_v, best};
+    return {best_k < 0 ? -1 : vehicles[best_k], best};
 }
 
 }  // namespace samfard

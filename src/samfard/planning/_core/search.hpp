@@ -491,6 +491,13 @@ private:
     }
 
     // Regret-k insertion (k = 1: greedy), optionally with noise on the costs.
+    //
+    // Each request needs the exact cost of its k cheapest routes. Every route first gets
+    // only a lower bound (the screen of best_insertion, no schedule); a route is scheduled
+    // exactly when its bound does not exceed the k-th cheapest exact cost found, until
+    // none does. The k cheapest are then the same as if every route had been scheduled,
+    // ties included, so the plan is the same, with far fewer exact schedules: most routes'
+    // bounds are well above a request's best places.
     void repair(int k, bool noise) {
         std::vector<int> pool = unassigned();
         if (pool.empty()) return;
@@ -500,7 +507,13 @@ private:
             return;
         }
         const int nv = in_.nveh();
-        std::vector<Insertion> cache(pool.size() * static_cast<size_t>(nv));
+        // Per request and vehicle: the insertion once scheduled (`exact`), else its bound.
+        struct Place {
+            Insertion ins;
+            Bound bound;
+            bool exact = false;
+        };
+        std::vector<Place> cache(pool.size() * static_cast<size_t>(nv));
         std::vector<char> valid(nv, 0);
         std::uniform_real_distribution<double> unit(-1.0, 1.0);
         const double noise_size = noise ? 0.025 * max_arc_cost() : 0.0;
@@ -514,8 +527,13 @@ private:
             const std::vector<int> cand = candidates();
             for (int v : cand) {
                 if (valid[v]) continue;
-                for (size_t p = 0; p < pool.size(); ++p)
-                    if (active[p]) cache[p * nv + v] = pl_.best_insertion(routes_[v], pool[p]);
+                for (size_t p = 0; p < pool.size(); ++p) {
+                    if (!active[p]) continue;
+                    Place& place = cache[p * nv + v];
+                    place.bound = pl_.insertion_bound(routes_[v], pool[p]);
+                    place.ins = Insertion{};
+                    place.exact = place.bound.least == kInf;  // nothing passes the screen: no fit
+                }
                 valid[v] = 1;
             }
             int pick = -1, pick_v = -1;
@@ -524,21 +542,48 @@ private:
                 if (!active[p]) continue;
                 double c[3] = {kInf, kInf, kInf};
                 int best_v = -1;
-                for (int v : cand) {
-                    const Insertion& ins = cache[p * nv + v];
-                    if (!ins.found()) continue;
-                    const double x = ins.delta + jitter[p * nv + v];
-                    if (x < c[0]) {
-                        c[2] = c[1];
-                        c[1] = c[0];
-                        c[0] = x;
-                        best_v = v;
-                    } else if (x < c[1]) {
-                        c[2] = c[1];
-                        c[1] = x;
-                    } else if (x < c[2]) {
-                        c[2] = x;
+                // The k cheapest exact costs over `cand` (first in `cand` on a tie), as if
+                // every route had been scheduled.
+                auto cheapest = [&] {
+                    c[0] = c[1] = c[2] = kInf;
+                    best_v = -1;
+                    for (int v : cand) {
+                        const Place& place = cache[p * nv + v];
+                        if (!place.exact || !place.ins.found()) continue;
+                        const double x = place.ins.delta + jitter[p * nv + v];
+                        if (x < c[0]) {
+                            c[2] = c[1];
+                            c[1] = c[0];
+                            c[0] = x;
+                            best_v = v;
+                        } else if (x < c[1]) {
+                            c[2] = c[1];
+                            c[1] = x;
+                        } else if (x < c[2]) {
+                            c[2] = x;
+                        }
                     }
+                };
+                cheapest();
+                while (true) {
+                    // The route whose bound is lowest among those not scheduled yet; it
+                    // must be scheduled while that bound could still tie the k-th.
+                    int next = -1;
+                    double next_bound = kInf;
+                    for (int v : cand) {
+                        const Place& place = cache[p * nv + v];
+                        if (place.exact) continue;
+                        const double x = place.bound.least + jitter[p * nv + v];
+                        if (x < next_bound) {
+                            next_bound = x;
+                            next = v;
+                        }
+                    }
+                    if (next < 0 || next_bound > c[k - 1] + kBoundSlack) break;
+                    Place& place = cache[p * nv + next];
+                    place.ins = pl_.best_insertion(routes_[next], pool[p], kInf, &place.bound);
+                    place.exact = true;
+                    cheapest();
                 }
                 if (best_v < 0) continue;
                 double regret = 0.0;
@@ -553,8 +598,8 @@ private:
             }
             if (pick < 0) return;
             const bool was_empty = routes_[pick_v].empty();
-            if (!insert(pool[pick], pick_v, cache[pick * nv + pick_v])) {
-                cache[pick * nv + pick_v] = Insertion{};
+            if (!insert(pool[pick], pick_v, cache[pick * nv + pick_v].ins)) {
+                cache[pick * nv + pick_v].ins = Insertion{};
                 continue;
             }
             active[pick] = 0;
