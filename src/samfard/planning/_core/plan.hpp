@@ -227,7 +227,21 @@ private:
             const double arrive = r.earliest[m + 1] + std::max(0.0, delay);
             return arrive - std::min(r.latest[0], depart_by) <= max_duration + kTol;
         };
-        for (int i = 0; i <= m; ++i) {
+        // `latest` never falls along a route, and a stop right after the new pickup (or
+        // after its drop-off) starts no earlier than the pickup's (drop-off's) window opens
+        // plus its service: positions before the first whose next stop may start that late
+        // are skipped at once.
+        auto first_after = [&](int from, double start) SAMFARD_HOT_LAMBDA {
+            int lo = from, hi = m;
+            while (lo < hi) {
+                const int mid = (lo + hi) / 2;
+                if (r.latest[mid + 1] < start - kTol) lo = mid + 1;
+                else hi = mid;
+            }
+            return lo;
+        };
+        const int first_drop = first_after(0, ew + sw);
+        for (int i = first_after(0, eu + su); i <= m; ++i) {
             const int li = loc_at(i);
             const double leave_i = r.earliest[i] + svc_at(i);
             if (leave_i > luate + kTol) break;
@@ -286,6 +300,7 @@ private:
                 if (!fits(j)) break;
                 const double leave_j = bj + svc_at(j);
                 if (leave_j - latest_u - su > ride + kTol) break;
+                if (j < first_drop) continue;
                 const int lj = loc_at(j), lnj = loc_at(j + 1);
                 const double bw = std::max(ew, leave_j + in.t(lj, lw));
                 if (bw > lwate + kTol) {
@@ -328,6 +343,19 @@ public:
         if (refresh(r)) return true;
         std::swap(seq, r.seq);
         return false;
+    }
+
+    // The cost of `r` without request `a` (kInf: the rest cannot be scheduled): what
+    // without() would give, with no caches filled (a subsequence of a route passes the
+    // static checks, so they are not run again).
+    double cost_without(const Route& r, int a) {
+        cand_.clear();
+        for (int node : r.seq)
+            if (request_of(node) != a) cand_.push_back(node);
+        if (cand_.empty()) return 0.0;
+        assert(sequence_ok(in_, r.v, cand_));
+        const Schedule s = sched_.run(r.v, cand_);
+        return s.feasible ? s.cost : kInf;
     }
 
     // `r` without requests `a` and `b` (b < 0: without `a` alone), scheduled into `out`;

@@ -360,11 +360,11 @@ private:
             served.resize(400);
         }
         std::vector<std::pair<double, int>> gain;
-        Route probe;
         for (int r : served) {
             const Route& route = routes_[route_of_[r]];
-            if (!pl_.without(route, r, -1, probe)) continue;
-            gain.emplace_back(-(route.cost() - probe.cost()), r);
+            const double rest = pl_.cost_without(route, r);
+            if (rest == kInf) continue;
+            gain.emplace_back(-(route.cost() - rest), r);
         }
         std::sort(gain.begin(), gain.end());
         std::vector<int> out;
