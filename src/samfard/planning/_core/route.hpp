@@ -15,6 +15,7 @@
 #pragma once
 
 #include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "instance.hpp"
@@ -138,9 +139,7 @@ public:
         b_[0] = e_[0];
         if (!forward(0)) return out;
         // Steps 2-3: leave the depot as late as the slack allows.
-        double waits = 0.0;
-        for (int p = 1; p < n; ++p) waits += w_[p];
-        b_[0] = e_[0] + std::min(slack(0), waits);
+        b_[0] = e_[0] + delay_room(0);
         push(0);
         const double maxdur = in_.max_duration[v];
         if (b_[n - 1] - b_[0] > maxdur + kTol) return out;
@@ -151,9 +150,7 @@ public:
         if (last > 0) {
             for (int j = 1; j <= last; ++j) {
                 if (!is_pickup(seq[j - 1])) continue;
-                double later = 0.0;
-                for (int p = j + 1; p < n; ++p) later += w_[p];
-                const double delay = std::min(slack(j), later);
+                const double delay = delay_room(j);
                 if (delay > 0.0) {
                     b_[j] += delay;
                     w_[j] += delay;
@@ -226,11 +223,27 @@ private:
     }
 
     // Forward time slack at position i: how far its start can move later without breaking a
-    // later window or the ride time of a passenger picked up before i.
-    double slack(int i) const {
+    // later window or the ride time of a passenger picked up before i. Each term is the
+    // waits since i plus a room of at least nothing, so once the waits reach the least term
+    // no later one is less.
+    double slack(int i) const { return slack_and_waits(i).first; }
+
+    // How far position i can be delayed so that the route's end does not move: the least of
+    // its slack and the waits after it.
+    double delay_room(int i) const {
+        const auto [slack, waits] = slack_and_waits(i);
+        return std::min(slack, waits);
+    }
+
+    // (slack at i, waits after i); the waits are summed only as far as the slack needs
+    // them, where they are already no less than it.
+    std::pair<double, double> slack_and_waits(int i) const {
         double best = kInf, waits = 0.0;
         for (int j = i; j < n_; ++j) {
-            if (j > i) waits += w_[j];
+            if (j > i) {
+                waits += w_[j];
+                if (waits >= best) break;
+            }
             double room = l_[j] - b_[j];
             const int pick = partner_[j];
             if (pick >= 0 && pick < i) {  // j is a drop-off of someone already on board
@@ -239,7 +252,7 @@ private:
             }
             best = std::min(best, waits + std::max(0.0, room));
         }
-        return best;
+        return {best, waits};
     }
 
     // Delay each pickup into an empty vehicle by the waits at the later pickups of its
