@@ -153,7 +153,6 @@ private:
     }
 
 public:
-
     // Vehicles that are interchangeable when empty share a class, so an insertion into an
     // empty vehicle is evaluated once per class rather than once per vehicle.
     void classify() {
