@@ -120,14 +120,12 @@ public:
     // or more, so a pickup position whose cost alone passes the runner-up is not paired
     // with any drop-off position.
     Bound insertion_bound(const Route& r, int q) {
+        // The screen gives positions in increasing (i, j), best_insertion's order of ties,
+        // so a position with the same bound as the least found comes after it.
         Bound b;
         screen(r, q, [&] { return b.runner_up; }, [&](int i, int j, double lb) {
-            if (lb < b.least || (lb == b.least && (i < b.i || (i == b.i && j < b.j)))) {
-                b.runner_up = b.least;
-                b = Bound{lb, i, j, b.runner_up};
-            } else if (lb < b.runner_up) {
-                b.runner_up = lb;
-            }
+            if (lb < b.least) b = Bound{lb, i, j, b.least};
+            else if (lb < b.runner_up) b.runner_up = lb;
         });
         return b;
     }
@@ -231,8 +229,8 @@ private:
         // after its drop-off) starts no earlier than the pickup's (drop-off's) window opens
         // plus its service: positions before the first whose next stop may start that late
         // are skipped at once.
-        auto first_after = [&](int from, double start) SAMFARD_HOT_LAMBDA {
-            int lo = from, hi = m;
+        auto first_after = [&](double start) SAMFARD_HOT_LAMBDA {
+            int lo = 0, hi = m;
             while (lo < hi) {
                 const int mid = (lo + hi) / 2;
                 if (r.latest[mid + 1] < start - kTol) lo = mid + 1;
@@ -240,8 +238,8 @@ private:
             }
             return lo;
         };
-        const int first_drop = first_after(0, ew + sw);
-        for (int i = first_after(0, eu + su); i <= m; ++i) {
+        const int first_drop = first_after(ew + sw);
+        for (int i = first_after(eu + su); i <= m; ++i) {
             const int li = loc_at(i);
             const double leave_i = r.earliest[i] + svc_at(i);
             if (leave_i > luate + kTol) break;
@@ -349,9 +347,7 @@ public:
     // without() would give, with no caches filled (a subsequence of a route passes the
     // static checks, so they are not run again).
     double cost_without(const Route& r, int a) {
-        cand_.clear();
-        for (int node : r.seq)
-            if (request_of(node) != a) cand_.push_back(node);
+        rest_of(r, a, -1, cand_);
         if (cand_.empty()) return 0.0;
         assert(sequence_ok(in_, r.v, cand_));
         const Schedule s = sched_.run(r.v, cand_);
@@ -362,17 +358,22 @@ public:
     // false when the rest cannot be scheduled.
     bool without(const Route& r, int a, int b, Route& out) {
         out.v = r.v;
-        out.seq.clear();
-        for (int node : r.seq) {
-            const int x = request_of(node);
-            if (x != a && x != b) out.seq.push_back(node);
-        }
+        rest_of(r, a, b, out.seq);
         return refresh(out);
     }
 
     Scheduler& scheduler() { return sched_; }
 
 private:
+    // The stops of `r` that are not of requests `a` or `b`, into `seq`.
+    static void rest_of(const Route& r, int a, int b, std::vector<int>& seq) {
+        seq.clear();
+        for (int node : r.seq) {
+            const int x = request_of(node);
+            if (x != a && x != b) seq.push_back(node);
+        }
+    }
+
     void fill_caches(Route& r) {
         const Instance& in = in_;
         const int v = r.v;
