@@ -2,11 +2,13 @@
 //
 // Each iteration removes some requests (random, worst, related (Shaw), string removal from
 // neighbouring routes (SISR, Christiaens & Vanden Berghe 2020) or a whole route) and puts
-// them back (greedy or regret-k insertion, with or without noise); the operators are drawn
-// by adaptive roulette weights and the new plan is accepted by simulated annealing. Requests
-// that fit nowhere stay unassigned at a penalty far above any route's cost, so the search
-// first carries everyone it can, then makes it cheap; when the fleet only just suffices, an
-// ejection search (ejection.hpp) run at a few points brings in those it still leaves out.
+// them back (greedy or regret-k insertion, with or without noise), then exchanges route
+// tails where vehicles are empty until no exchange is cheaper (tails.hpp); the operators
+// are drawn by adaptive roulette weights and the new plan is accepted by simulated
+// annealing. Requests that fit nowhere stay unassigned at a penalty far above any route's
+// cost, so the search first carries everyone it can, then makes it cheap; when the fleet
+// only just suffices, an ejection search (ejection.hpp) run at a few points brings in those
+// it still leaves out.
 // With an iteration limit the run is fully determined by the seed (the temperature follows
 // the iteration count); the wall-time deadline only ever stops it early.
 #pragma once
@@ -25,6 +27,7 @@
 #include "ejection.hpp"
 #include "instance.hpp"
 #include "plan.hpp"
+#include "tails.hpp"
 
 namespace samfard {
 
@@ -50,7 +53,8 @@ class Search {
 
 public:
     Search(const Instance& in, const Settings& settings)
-        : in_(in), st_(settings), pl_(in), rng_(settings.seed), ejection_(in, pl_, rng_) {
+        : in_(in), st_(settings), pl_(in), rng_(settings.seed), ejection_(in, pl_, rng_),
+          tails_(in, pl_, neighbours_) {
         start_ = Clock::now();
         cpu_start_ = thread_cpu();
         limit_ = std::max(0.0, settings.seconds);
@@ -61,6 +65,7 @@ public:
             pl_.refresh(routes_[v]);
         }
         route_of_.assign(in.nreq(), -1);
+        changed_.assign(nv, 1);
         penalties();
         neighbour_lists();
     }
@@ -88,6 +93,7 @@ public:
 
     Stats run() {
         construct();
+        exchange_tails();
         best_routes_ = routes_;
         best_route_of_ = route_of_;
         double current = objective();
@@ -111,6 +117,7 @@ public:
             if (next_check < std::size(kEjectionChecks) && progress >= kEjectionChecks[next_check]) {
                 ++next_check;
                 if (bring_in_left_out(best)) {
+                    std::fill(changed_.begin(), changed_.end(), 1);
                     current = best = objective();
                     best_routes_ = routes_;
                     best_route_of_ = route_of_;
@@ -133,6 +140,7 @@ public:
                 case 2: repair(2, false); break;
                 default: repair(3, false); break;
             }
+            exchange_tails();
             const double candidate = objective();
             double score = 0.0;
             if (candidate < best - 1e-9) {
@@ -277,6 +285,14 @@ private:
         }
     }
 
+    // ---- tail exchange ------------------------------------------------------------------
+    // Every plan the acceptance sees has had its tails exchanged down to a local optimum
+    // (tails.hpp), so the pairs of routes left unchanged since need no second look.
+    void exchange_tails() {
+        tails_.descend(routes_, route_of_, changed_, [&](int v) { touch(v); });
+        std::fill(changed_.begin(), changed_.end(), 0);
+    }
+
     // ---- undo log -----------------------------------------------------------------------
     void begin_move() {
         saved_.clear();
@@ -284,6 +300,7 @@ private:
         saved_route_of_ = route_of_;
     }
     void touch(int v) {
+        changed_[v] = 1;
         if (saved_flag_[v]) return;
         saved_flag_[v] = 1;
         saved_.emplace_back(v, routes_[v]);
@@ -650,6 +667,7 @@ private:
     Planner pl_;
     std::mt19937_64 rng_;
     Ejection ejection_;
+    TailExchange tails_;
     Clock::time_point start_;
     double cpu_start_ = 0.0, limit_ = 0.0;
 
@@ -667,6 +685,7 @@ private:
     std::vector<int> route_of_, best_route_of_, saved_route_of_;
     std::vector<std::pair<int, Route>> saved_;
     std::vector<char> saved_flag_;
+    std::vector<char> changed_;  // routes changed since the last tail exchange descent
     std::vector<double> penalty_;
     std::vector<int> hopeless_;  // the left-out requests of the last try whose pool overgrew
     std::vector<std::vector<int>> neighbours_;

@@ -1,0 +1,164 @@
+// Tail exchange between two routes (2-opt*, Potvin & Rousseau 1995) where both are empty.
+//
+// Cut route A after a stop where nobody is on board and route B likewise; A keeps its
+// head and takes B's tail, B keeps its head and takes A's tail. No ride crosses a cut, so
+// every ride stays whole. The move swaps whole stretches of a day between two vehicles,
+// which destroy and repair reach only by taking out and putting back every request of a
+// tail, through plans that break the route duration on the way. A cut pair is scheduled
+// only when the two new junctions could be driven in time and cost less than the two
+// they replace (so an exchange that would save only paid time is not tried); the exact
+// schedules of both new routes decide.
+#pragma once
+
+#include <vector>
+
+#include "instance.hpp"
+#include "plan.hpp"
+
+namespace samfard {
+
+class TailExchange {
+public:
+    // `neighbours`: each request's granular neighbours (Search::neighbour_lists).
+    TailExchange(const Instance& in, Planner& pl, const std::vector<std::vector<int>>& neighbours)
+        : in_(in), pl_(pl), neighbours_(neighbours) {}
+
+    // First-improvement descent over pairs of non-empty routes until no exchange lowers
+    // the cost. A pair is tried when one of its routes is marked in `changed` (a pair that
+    // has not changed since the last descent ended has no cheaper exchange) or was made
+    // by an exchange of this descent, and the other carries a neighbour of one of its
+    // requests: so the work grows with the routes changed, not with the square of the
+    // fleet. `touch(v)` is called before route v changes. The number of exchanges made.
+    template <class Touch>
+    int descend(std::vector<Route>& routes, std::vector<int>& route_of, const std::vector<char>& changed,
+                Touch&& touch) {
+        const size_t nv = routes.size();
+        near_.assign(nv * nv, 0);
+        for (size_t a = 0; a < nv; ++a)
+            if (changed[a]) mark(routes, route_of, a);
+        int made = 0;
+        bool again = true;
+        while (again) {
+            again = false;
+            for (size_t a = 0; a < nv; ++a) {
+                for (size_t b = a + 1; b < nv; ++b) {
+                    if (!near_[a * nv + b] || routes[a].empty() || routes[b].empty()) continue;
+                    if (!improve(routes[a], routes[b])) continue;
+                    touch(static_cast<int>(a));
+                    touch(static_cast<int>(b));
+                    routes[a] = std::move(na_);
+                    routes[b] = std::move(nb_);
+                    for (int node : routes[a].seq) route_of[request_of(node)] = static_cast<int>(a);
+                    for (int node : routes[b].seq) route_of[request_of(node)] = static_cast<int>(b);
+                    mark(routes, route_of, a);
+                    mark(routes, route_of, b);
+                    ++made;
+                    again = true;
+                }
+            }
+        }
+        return made;
+    }
+
+private:
+    // Route a and the routes that carry a neighbour of one of its requests become a pair
+    // to try.
+    void mark(const std::vector<Route>& routes, const std::vector<int>& route_of, size_t a) {
+        const size_t nv = routes.size();
+        for (int node : routes[a].seq) {
+            if (!is_pickup(node)) continue;
+            for (int other : neighbours_[request_of(node)]) {
+                const int b = route_of[other];
+                if (b < 0 || static_cast<size_t>(b) == a) continue;
+                near_[a * nv + b] = near_[b * nv + a] = 1;
+            }
+        }
+    }
+
+    // Position p of route r (0 the start depot, past the last stop the end depot): its
+    // location and its service.
+    int loc_at(const Route& r, int p) const {
+        const int m = static_cast<int>(r.seq.size());
+        return p == 0 ? in_.start[r.v] : (p == m + 1 ? in_.end[r.v] : in_.loc[r.seq[p - 1]]);
+    }
+    double svc_at(const Route& r, int p) const {
+        const int m = static_cast<int>(r.seq.size());
+        return (p == 0 || p == m + 1) ? 0.0 : in_.service[r.seq[p - 1]];
+    }
+    // What vehicle v pays to drive empty from position p of `from` to position k of `to`
+    // (k past the last stop: v's own end depot).
+    double junction(int v, const Route& from, int p, const Route& to, int k) const {
+        const int mt = static_cast<int>(to.seq.size());
+        const bool to_end = k == mt + 1;
+        const int b = to_end ? in_.end[v] : in_.loc[to.seq[k - 1]];
+        return in_.arc(v, loc_at(from, p), b, svc_at(from, p), p == 0, to_end, !to_end, false);
+    }
+    // Whether v can leave position p of `from` at its earliest and still reach position k
+    // of `to` by the latest start `to` allows there.
+    bool in_time(int v, const Route& from, int p, const Route& to, int k) const {
+        const int mt = static_cast<int>(to.seq.size());
+        const bool to_end = k == mt + 1;
+        const int b = to_end ? in_.end[v] : in_.loc[to.seq[k - 1]];
+        const double latest = to_end ? in_.shift_late[v] : to.latest[k];
+        return from.earliest[p] + svc_at(from, p) + in_.t(loc_at(from, p), b) <= latest + kTol;
+    }
+
+    // Vehicles that pay nothing for driving empty and the same fees to board: a junction
+    // then costs the same wherever it goes, so no exchange between them passes the filter.
+    bool junctions_priced_alike(int va, int vb) const {
+        return in_.loaded_only[va] && in_.loaded_only[vb] && in_.cost_pickup[va] == in_.cost_pickup[vb] &&
+               in_.cost_stretch[va] == in_.cost_stretch[vb];
+    }
+
+    // The first cut pair of `a` and `b` whose exchange is cheaper, built in na_ and nb_.
+    // Earliest and latest starts never fall along a route, so the cuts of `b` that could
+    // be in time with cut i of `a` form one range, found by bisection.
+    bool improve(const Route& a, const Route& b) {
+        if (junctions_priced_alike(a.v, b.v)) return false;
+        const int ma = static_cast<int>(a.seq.size()), mb = static_cast<int>(b.seq.size());
+        const double old_cost = a.cost() + b.cost();
+        for (int i = 0; i <= ma; ++i) {
+            if (a.onboard[i] != 0) continue;
+            // b's next stop must be able to start after a leaves i, and b must leave its
+            // cut before a's next stop (or b's end depot after a's last) must start: both
+            // what in_time asks, less the drive. b's last cut is always tried (a then
+            // drives to its own end depot).
+            const double leave_a = a.earliest[i] + svc_at(a, i) - kTol;
+            const double latest_a = (i == ma ? in_.shift_late[b.v] : a.latest[i + 1]) + kTol;
+            int lo = 0, hi = mb;
+            while (lo < hi) {
+                const int mid = (lo + hi) / 2;
+                if (b.latest[mid + 1] < leave_a) lo = mid + 1;
+                else hi = mid;
+            }
+            const double old_a = junction(a.v, a, i, a, i + 1);
+            for (int j = lo; j <= mb; ++j) {
+                if (b.earliest[j] + svc_at(b, j) > latest_a) break;
+                if (b.onboard[j] != 0) continue;
+                if ((i == ma && j == mb) || (i == 0 && j == 0)) continue;  // nothing moves
+                if (!in_time(a.v, a, i, b, j + 1) || !in_time(b.v, b, j, a, i + 1)) continue;
+                const double gain = old_a + junction(b.v, b, j, b, j + 1) -
+                                    junction(a.v, a, i, b, j + 1) - junction(b.v, b, j, a, i + 1);
+                if (gain <= kTol) continue;
+                na_.v = a.v;
+                na_.seq.assign(a.seq.begin(), a.seq.begin() + i);
+                na_.seq.insert(na_.seq.end(), b.seq.begin() + j, b.seq.end());
+                nb_.v = b.v;
+                nb_.seq.assign(b.seq.begin(), b.seq.begin() + j);
+                nb_.seq.insert(nb_.seq.end(), a.seq.begin() + i, a.seq.end());
+                if (!pl_.refresh(na_) || !pl_.refresh(nb_)) continue;
+                const double cost = (na_.empty() ? 0.0 : na_.cost()) + (nb_.empty() ? 0.0 : nb_.cost());
+                if (cost < old_cost - 1e-9) return true;
+            }
+        }
+        return false;
+    }
+
+    const Instance& in_;
+    Planner& pl_;
+    const std::vector<std::vector<int>>& neighbours_;
+    std::vector<char> near_;  // nv x nv: the pairs of routes to try
+    Route na_, nb_;
+};
+
+}  // namespace samfard
