@@ -41,6 +41,17 @@ struct Route {
     double cost() const { return sch.cost; }
 };
 
+// The location and the service time at position p of route r (0: its start depot, past
+// its last stop: its end depot, where nobody is served).
+SAMFARD_HOT int location_at(const Instance& in, const Route& r, int p) {
+    const int m = static_cast<int>(r.seq.size());
+    return p == 0 ? in.start[r.v] : (p == m + 1 ? in.end[r.v] : in.loc[r.seq[p - 1]]);
+}
+SAMFARD_HOT double service_at(const Instance& in, const Route& r, int p) {
+    const int m = static_cast<int>(r.seq.size());
+    return (p == 0 || p == m + 1) ? 0.0 : in.service[r.seq[p - 1]];
+}
+
 // What insertion_bound finds: the least lower bound over the positions of a request in a
 // route, the position (i, j) it belongs to (-1: none passes the screen) and the least bound
 // of the other positions.
@@ -167,12 +178,8 @@ private:
         const int* ql = &in.load[static_cast<size_t>(q) * nd];
         const int* cap = &in.capacity[static_cast<size_t>(v) * nd];
         const double fixed = r.empty() ? in.cost_fixed[v] : 0.0;
-        auto loc_at = [&](int p) SAMFARD_HOT_LAMBDA {
-            return p == 0 ? in.start[v] : (p == m + 1 ? in.end[v] : in.loc[r.seq[p - 1]]);
-        };
-        auto svc_at = [&](int p) SAMFARD_HOT_LAMBDA {
-            return (p == 0 || p == m + 1) ? 0.0 : in.service[r.seq[p - 1]];
-        };
+        auto loc_at = [&](int p) SAMFARD_HOT_LAMBDA { return location_at(in, r, p); };
+        auto svc_at = [&](int p) SAMFARD_HOT_LAMBDA { return service_at(in, r, p); };
         auto early_at = [&](int p) SAMFARD_HOT_LAMBDA {
             return (p == 0 || p == m + 1) ? in.shift_early[v] : in.screen_early[r.seq[p - 1]];
         };
@@ -387,9 +394,7 @@ private:
         r.riders.assign(n, 0);
         r.fronts.assign(n, 0);
         r.alone.assign(n, 0);
-        auto loc_at = [&](int p) {
-            return p == 0 ? in.start[v] : (p == m + 1 ? in.end[v] : in.loc[r.seq[p - 1]]);
-        };
+        auto loc_at = [&](int p) { return location_at(in, r, p); };
         r.earliest[0] = in.shift_early[v];
         r.driven.assign(n, 0.0);
         r.waits.assign(n, 0.0);

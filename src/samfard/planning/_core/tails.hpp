@@ -28,15 +28,14 @@ public:
     // has not changed since the last descent ended has no cheaper exchange) or was made
     // by an exchange of this descent, and the other carries a neighbour of one of its
     // requests: so the work grows with the routes changed, not with the square of the
-    // fleet. `touch(v)` is called before route v changes. The number of exchanges made.
+    // fleet. `touch(v)` is called before route v changes.
     template <class Touch>
-    int descend(std::vector<Route>& routes, std::vector<int>& route_of, const std::vector<char>& changed,
+    void descend(std::vector<Route>& routes, std::vector<int>& route_of, const std::vector<char>& changed,
                 Touch&& touch) {
         const size_t nv = routes.size();
         near_.assign(nv * nv, 0);
         for (size_t a = 0; a < nv; ++a)
             if (changed[a]) mark(routes, route_of, a);
-        int made = 0;
         bool again = true;
         while (again) {
             again = false;
@@ -52,12 +51,10 @@ public:
                     for (int node : routes[b].seq) route_of[request_of(node)] = static_cast<int>(b);
                     mark(routes, route_of, a);
                     mark(routes, route_of, b);
-                    ++made;
                     again = true;
                 }
             }
         }
-        return made;
     }
 
 private:
@@ -75,32 +72,26 @@ private:
         }
     }
 
-    // Position p of route r (0 the start depot, past the last stop the end depot): its
-    // location and its service.
-    int loc_at(const Route& r, int p) const {
-        const int m = static_cast<int>(r.seq.size());
-        return p == 0 ? in_.start[r.v] : (p == m + 1 ? in_.end[r.v] : in_.loc[r.seq[p - 1]]);
+    // Whether position k of `to` is past its last stop.
+    static bool past_end(const Route& to, int k) { return k == static_cast<int>(to.seq.size()) + 1; }
+    // The location of position k of `to` for vehicle v: past the last stop, v's own end
+    // depot (the tail that ends a route is driven home by the vehicle that takes it).
+    int reach(int v, const Route& to, int k) const {
+        return past_end(to, k) ? in_.end[v] : in_.loc[to.seq[k - 1]];
     }
-    double svc_at(const Route& r, int p) const {
-        const int m = static_cast<int>(r.seq.size());
-        return (p == 0 || p == m + 1) ? 0.0 : in_.service[r.seq[p - 1]];
-    }
-    // What vehicle v pays to drive empty from position p of `from` to position k of `to`
-    // (k past the last stop: v's own end depot).
+    // What vehicle v pays to drive empty from position p of `from` to position k of `to`.
     double junction(int v, const Route& from, int p, const Route& to, int k) const {
-        const int mt = static_cast<int>(to.seq.size());
-        const bool to_end = k == mt + 1;
-        const int b = to_end ? in_.end[v] : in_.loc[to.seq[k - 1]];
-        return in_.arc(v, loc_at(from, p), b, svc_at(from, p), p == 0, to_end, !to_end, false);
+        const bool to_end = past_end(to, k);
+        return in_.arc(v, location_at(in_, from, p), reach(v, to, k), service_at(in_, from, p), p == 0,
+                       to_end, !to_end, false);
     }
     // Whether v can leave position p of `from` at its earliest and still reach position k
     // of `to` by the latest start `to` allows there.
     bool in_time(int v, const Route& from, int p, const Route& to, int k) const {
-        const int mt = static_cast<int>(to.seq.size());
-        const bool to_end = k == mt + 1;
-        const int b = to_end ? in_.end[v] : in_.loc[to.seq[k - 1]];
-        const double latest = to_end ? in_.shift_late[v] : to.latest[k];
-        return from.earliest[p] + svc_at(from, p) + in_.t(loc_at(from, p), b) <= latest + kTol;
+        const double latest = past_end(to, k) ? in_.shift_late[v] : to.latest[k];
+        return from.earliest[p] + service_at(in_, from, p) +
+                   in_.t(location_at(in_, from, p), reach(v, to, k)) <=
+               latest + kTol;
     }
 
     // Vehicles that pay nothing for driving empty and the same fees to board: a junction
@@ -123,7 +114,7 @@ private:
             // cut before a's next stop (or b's end depot after a's last) must start: both
             // what in_time asks, less the drive. b's last cut is always tried (a then
             // drives to its own end depot).
-            const double leave_a = a.earliest[i] + svc_at(a, i) - kTol;
+            const double leave_a = a.earliest[i] + service_at(in_, a, i) - kTol;
             const double latest_a = (i == ma ? in_.shift_late[b.v] : a.latest[i + 1]) + kTol;
             int lo = 0, hi = mb;
             while (lo < hi) {
@@ -133,7 +124,7 @@ private:
             }
             const double old_a = junction(a.v, a, i, a, i + 1);
             for (int j = lo; j <= mb; ++j) {
-                if (b.earliest[j] + svc_at(b, j) > latest_a) break;
+                if (b.earliest[j] + service_at(in_, b, j) > latest_a) break;
                 if (b.onboard[j] != 0) continue;
                 if ((i == ma && j == mb) || (i == 0 && j == 0)) continue;  // nothing moves
                 if (!in_time(a.v, a, i, b, j + 1) || !in_time(b.v, b, j, a, i + 1)) continue;
