@@ -127,7 +127,7 @@ def test_walkthrough_fills_and_clicks_then_cancels_from_the_card(
     page.get_by_label("Resenär").fill(who.last_name)
     page.get_by_role("option").first.click()
     page.get_by_role("heading", name=f"{who.first_name} {who.last_name}").wait_for()
-    page.get_by_role("button", name="Boka").click()
+    page.get_by_role("button", name="Boka", exact=True).click()
     summary = page.locator(".error-summary")
     summary.wait_for()
     assert summary.get_by_role("link").count() >= 2
@@ -137,7 +137,7 @@ def test_walkthrough_fills_and_clicks_then_cancels_from_the_card(
     page.get_by_label("Från").fill("Östersund")
     page.get_by_label("Till").fill("Östersunds sjukhus")
     page.get_by_label("Tid för besök").fill(f"{live_server.day.isoformat()} 10:00")
-    page.get_by_role("button", name="Boka").click()
+    page.get_by_role("button", name="Boka", exact=True).click()
     reference = receipt_reference(page)
     booking = booked(db, reference)
     assert booking.legs[0].origin_address == "Östersund, Östersund"
@@ -173,7 +173,7 @@ def test_dialysis_series_three_days_a_week(
     page.get_by_label("Sista datum").fill(last.isoformat())
     page.get_by_role("button", name="Visa bedömning").click()
     page.locator("#forhandsvisning").get_by_text("6 resor").wait_for()
-    page.get_by_role("button", name="Boka").click()
+    page.get_by_role("button", name="Boka", exact=True).click()
     receipt = page.locator("#kvitto")
     receipt.get_by_text("Serien är bokad").wait_for()
     assert "6 resor" in receipt.inner_text()
@@ -203,7 +203,7 @@ def test_the_desk_works_at_phone_width(
     page.get_by_role("option").first.click()
     page.get_by_label("Till").fill("Östersunds sjukhus")
     page.get_by_label("Tid för besök").fill("11:15")
-    page.get_by_role("button", name="Boka").click()
+    page.get_by_role("button", name="Boka", exact=True).click()
     receipt_reference(page)
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow} px wider than the phone"
@@ -251,7 +251,7 @@ def test_an_approved_trip_shows_the_promised_pickup_window_before_and_after(
     expect(preview).to_contain_text("Beviljas enligt reglerna")
     window = re.search(r"hämtas mellan (\d\d:\d\d) och (\d\d:\d\d)", preview.inner_text())
     assert window, preview.inner_text()
-    page.get_by_role("button", name="Boka").click()
+    page.get_by_role("button", name="Boka", exact=True).click()
     receipt = page.locator("#kvitto")
     receipt.wait_for()
     assert f"Bilen kommer mellan {window.group(1)} och {window.group(2)}" in receipt.inner_text()
@@ -289,7 +289,7 @@ def test_a_booked_line_at_the_desk_offers_its_departures_then_books_one(
     expect(preview).to_contain_text("Beviljas enligt reglerna")
     assert_no_axe_violations(page)
     screenshot(page, "bokning-anropsstyrd-linje")
-    page.get_by_role("button", name="Boka").click()
+    page.get_by_role("button", name="Boka", exact=True).click()
     booking = booked(db, receipt_reference(page))
     assert (booking.service, booking.principal_code) == ("anropsstyrd_linjetrafik", "RKM-22")
     # Approved; on a day that is planned already it is placed on a vehicle at once.

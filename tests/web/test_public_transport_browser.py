@@ -124,7 +124,7 @@ def test_the_desk_shows_the_bus_before_booking_and_books_public_transport(
     assert_no_axe_violations(page)
     screenshot(page, "bokning-kollektivtrafik")
 
-    page.get_by_role("button", name="Boka").click()
+    page.get_by_role("button", name="Boka", exact=True).click()
     receipt = page.locator("#kvitto")
     receipt.wait_for()
     found = REFERENCE.search(receipt.inner_text())
