@@ -15,13 +15,18 @@ from samfard.timeutil import STOCKHOLM
 
 def tolerance(rule: Tolerance, *, purpose: str | None, outside_home: bool) -> TimeTolerance:
     """Pickup window and extra ride time: a purpose (dialysis) or a trip beyond the home
-    municipality may have its own limit."""
+    municipality may have its own limit; whether waiting counts against it is the rule's."""
     extra = rule.max_extra_ride_min
     if outside_home and rule.max_extra_ride_min_outside_home is not None:
         extra = rule.max_extra_ride_min_outside_home
     if purpose is not None and purpose in rule.max_extra_ride_min_by_purpose:
         extra = rule.max_extra_ride_min_by_purpose[purpose]
-    return TimeTolerance(rule.pickup_before_min, rule.pickup_after_min, extra)
+    return TimeTolerance(
+        rule.pickup_before_min,
+        rule.pickup_after_min,
+        extra,
+        waiting_included=rule.waiting_included,
+    )
 
 
 def _weekdays_between(after: date, until: date) -> int:

@@ -82,11 +82,15 @@ class CompanionDecision:
 
 @dataclass(frozen=True)
 class TimeTolerance:
-    """What the planner may do with the time: pickup window and extra ride time."""
+    """What the planner may do with the time: pickup window and extra ride time.
+
+    `waiting_included`: the extra ride time also covers waiting at the destination before
+    an appointment and for a pickup later than asked (sjukresor: "plus waiting")."""
 
     pickup_before_min: int
     pickup_after_min: int
     max_extra_ride_min: int
+    waiting_included: bool = False
 
 
 @dataclass(frozen=True)

@@ -152,13 +152,20 @@ class PatientFee(Section):
 
 
 class Tolerance(Section):
-    """Time tolerance the planner may use: pickup window and extra ride time (omresetid)."""
+    """Time tolerance the planner may use: pickup window and extra ride time (omresetid).
+
+    `waiting_included`: the extra ride time budget also covers waiting (väntetid): at the
+    destination before an appointment, and for the pickup after the asked time. A rule
+    that reads "extra ride time plus waiting <= 90 min" sets it; without it the budget is
+    ride time alone and waiting is bounded only by the pickup window and arrival slack.
+    """
 
     pickup_before_min: Minutes
     pickup_after_min: Minutes
     max_extra_ride_min: Minutes
     max_extra_ride_min_by_purpose: dict[str, Minutes] = {}
     max_extra_ride_min_outside_home: Minutes | None = None
+    waiting_included: bool = False
 
 
 class Booking(Section):
