@@ -12,7 +12,9 @@ drop-off windows, marked `goods` so a ride-alone traveller allows it on board.
 
 Where a booking's decision carries a time tolerance (assessment writes
 `decision["tolerance"]` with `pickup_before_min`, `pickup_after_min`,
-`max_extra_ride_min`), it wins; otherwise the defaults below apply (docs/dispatch.md).
+`max_extra_ride_min` and `waiting_included`), it wins; otherwise the defaults below apply
+(docs/dispatch.md). With `waiting_included` (sjukresor: "extra ride time plus waiting")
+the extra ride time is one budget for riding and waiting together.
 """
 
 from __future__ import annotations
@@ -189,6 +191,17 @@ def tolerance_minutes(decision: Mapping[str, Any] | None) -> tuple[int, int, int
     return before, after, extra
 
 
+def waiting_included(decision: Mapping[str, Any] | None) -> bool:
+    """Whether the decision's extra ride time also covers waiting: at the destination
+    before an appointment, and for a pickup later than asked.
+
+    Only a literal true counts: a decision stored before the field existed reads as ride
+    time alone, which is how it was planned.
+    """
+    raw = (decision or {}).get("tolerance")
+    return isinstance(raw, Mapping) and raw.get("waiting_included") is True
+
+
 def _extra_ride_min(leg: LegInput, defaults: PlanningDefaults) -> int:
     if leg.purpose == "dialysis":
         return defaults.extra_ride_dialysis_min
@@ -221,6 +234,18 @@ def _hull(a: Window, b: Window) -> Window:
     return Window(min(a.earliest, b.earliest), max(a.latest, b.latest))
 
 
+def _reachable(
+    dropoff: Window, pickup_end: float, service: float, direct: float, max_ride: float
+) -> Window:
+    """The drop-off window widened just enough that a pickup at `pickup_end` (the end of a
+    promise) then the direct ride is on time, and waiting for the window to open stays
+    within the ride limit. A promise made under older windows stands."""
+    return Window(
+        min(dropoff.earliest, pickup_end + service + max_ride),
+        max(dropoff.latest, pickup_end + service + direct),
+    )
+
+
 def _request(
     leg: LegInput,
     pickup: int,
@@ -234,22 +259,32 @@ def _request(
         before = defaults.pickup_before_min * MINUTE
         after = defaults.pickup_after_min * MINUTE
         extra = _extra_ride_min(leg, defaults) * MINUTE
+        waiting = False
     else:
         before, after, extra = (m * MINUTE for m in tolerance)
+        waiting = waiting_included(leg.decision)
     service = service_seconds(leg.needs, defaults)
     if leg.requested_pickup_at is not None:
         t = seconds_of(day, leg.requested_pickup_at)
-        pickup_window = Window(t - before, t + after)
+        # With waiting included, minutes picked up after t come out of the extra ride time,
+        # so the drop-off is due by t + direct + extra however late the pickup. An early
+        # pickup is no wait: the ride limit alone holds it.
+        pickup_window = Window(t - before, t + (min(after, extra) if waiting else after))
+        due = t if waiting else pickup_window.latest
         dropoff_window = Window(
             pickup_window.earliest + service + direct,
-            pickup_window.latest + service + direct + extra,
+            due + service + direct + extra,
         )
     elif leg.appointment_at is not None:
         a = seconds_of(day, leg.appointment_at)
         latest_drop = a - service
         dropoff_window = Window(latest_drop - defaults.arrival_slack_min * MINUTE, latest_drop)
+        # Arriving early is waiting too: with waiting included, the pickup opens only the
+        # extra ride time before the latest direct start, so earliness and extra ride
+        # together stay within it. Otherwise each has its own allowance.
+        opens = dropoff_window.latest if waiting else dropoff_window.earliest
         pickup_window = Window(
-            dropoff_window.earliest - direct - extra - service,
+            opens - direct - extra - service,
             latest_drop - direct - service,
         )
     else:
@@ -263,6 +298,7 @@ def _request(
         promise = Window(seconds_of(day, leg.promised_from), seconds_of(day, leg.promised_until))
         # A promise given to a traveller stands even if the tolerance rules changed since.
         pickup_window = _hull(pickup_window, promise)
+        dropoff_window = _reachable(dropoff_window, promise.latest, service, direct, direct + extra)
     return Request(
         id=leg.request_id,
         pickup=pickup,
