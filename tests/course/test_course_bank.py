@@ -60,6 +60,34 @@ def test_a_new_rule_version_changes_the_text_and_the_right_answer() -> None:
     assert after.valid_from == date(2027, 1, 1)
 
 
+@pytest.mark.parametrize("principal", ["22", "23"])
+def test_the_extra_ride_time_is_taught_as_covering_waiting_where_the_rule_says_so(
+    principal: str,
+) -> None:
+    """Both regions' rule is 'extra ride time plus waiting': the dialysis lesson and the
+    question say so; a version without waiting in its budget says omresetid alone."""
+    original = book(principal)
+    course = build_course(original, DAY, {})
+    dialysis = next(lesson for lesson in course.lessons if lesson.key == "dialys")
+    assert any("omresetid och väntetid sammanlagt" in p.lower() for p in dialysis.paragraphs)
+    question = course.question(f"{principal}:tolerance.max_extra_ride_min_by_purpose:0")
+    assert question is not None and "omresetid och väntetid sammanlagt" in question.text
+    _, current = original.version_on(DAY)
+    assert isinstance(current, SjukresaVersion)
+    ride_only = current.model_copy(
+        update={
+            "valid_from": date(2027, 1, 1),
+            "tolerance": current.tolerance.model_copy(update={"waiting_included": False}),
+        }
+    )
+    newer = dataclasses.replace(original, versions=(*original.versions, ride_only))
+    after = build_course(newer, date(2027, 1, 2), {})
+    question = after.question(f"{principal}:tolerance.max_extra_ride_min_by_purpose:0")
+    assert question is not None and "väntetid" not in question.text
+    dialysis = next(lesson for lesson in after.lessons if lesson.key == "dialys")
+    assert not any("väntetid" in p for p in dialysis.paragraphs)
+
+
 def test_the_region_rules_decide_the_answer_taxi_needs_a_certificate_only_in_vasternorrland() -> (
     None
 ):

@@ -24,6 +24,7 @@ from samfard.course.words import (
     PURPOSES_SV,
     RIDE_ALONE_SV,
     YES_NO,
+    extra_time_sv,
     kr_text,
 )
 from samfard.rules.facts import Mode
@@ -251,10 +252,11 @@ def _questions(book: Rulebook, version: SjukresaVersion, places: Mapping[str, st
     )
     tol = version.tolerance
     dialysis_ride = tol.max_extra_ride_min_by_purpose.get("dialysis", tol.max_extra_ride_min)
+    extra_time = extra_time_sv(tol.waiting_included)
     bank.amount(
         "dialys",
         "tolerance.max_extra_ride_min_by_purpose",
-        "Hur lång får den extra restiden (omresetid med väntan) högst vara för en dialyspatient?",
+        f"Hur lång får {extra_time} högst vara för en dialyspatient?",
         dialysis_ride,
         (30, 60, 90),
         step=15,
@@ -263,7 +265,7 @@ def _questions(book: Rulebook, version: SjukresaVersion, places: Mapping[str, st
     bank.amount(
         "fardsatt",
         "tolerance.max_extra_ride_min",
-        "Hur lång får den extra restiden (omresetid med väntan) högst vara för andra patienter?",
+        f"Hur lång får {extra_time} högst vara för andra patienter?",
         tol.max_extra_ride_min,
         (45, 60, 120),
         step=15,

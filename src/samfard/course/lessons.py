@@ -14,6 +14,7 @@ from samfard.course.words import (
     PERIOD_SV,
     PURPOSES_SV,
     RIDE_ALONE_SV,
+    extra_time_sv,
     kr_text,
 )
 from samfard.rules.loader import Rulebook
@@ -89,9 +90,14 @@ def lessons(book: Rulebook, v: SjukresaVersion, places: Mapping[str, str]) -> tu
     text["dialys"] += [
         "Dialys är behandling som regionen ersätter resor till; patienten reser ofta tre "
         "gånger i veckan, och resorna bokas som en återkommande serie.",
-        f"Den extra restiden med väntan får vara högst {dialysis} minuter för dialys "
-        f"(annars {t.max_extra_ride_min} minuter); fordonet får hämta "
+        f"{extra_time_sv(t.waiting_included).capitalize()} får vara högst {dialysis} minuter "
+        f"för dialys (annars {t.max_extra_ride_min} minuter); fordonet får hämta "
         f"{t.pickup_before_min} minuter före till {t.pickup_after_min} minuter efter utlovad tid.",
+        *(
+            ["Väntan på mottagningen före besöket och på en hämtning senare än beställt räknas in."]
+            if t.waiting_included
+            else []
+        ),
         "Dialysresorna räknas in i högkostnadsskyddet, som snart nås av den som reser ofta.",
     ]
     text["avgifter"] += [

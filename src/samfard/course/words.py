@@ -77,3 +77,9 @@ def kr_text(ore: int) -> str:
     whole, frac = divmod(ore, 100)
     grouped = f"{whole:,}".replace(",", "\u00a0")
     return f"{grouped} kr" if frac == 0 else f"{grouped},{frac:02d} kr"
+
+
+def extra_time_sv(waiting_included: bool) -> str:
+    """What the extra ride time limit covers, as lessons and questions name it: with
+    waiting included (tolerance.waiting_included) the detour and the waiting share it."""
+    return "omresetid och väntetid sammanlagt" if waiting_included else "omresetiden"
