@@ -246,7 +246,7 @@ def _reachable(
     )
 
 
-def _request(
+def leg_request(
     leg: LegInput,
     pickup: int,
     dropoff: int,
@@ -254,6 +254,9 @@ def _request(
     defaults: PlanningDefaults,
     day: date,
 ) -> Request:
+    """One booking leg as a planning request: windows from its decision's tolerance (or
+    the defaults), service time, load and ride limit. Every path that plans a leg builds
+    it here, the service-day benchmark too, so a rule holds wherever a leg is planned."""
     tolerance = tolerance_minutes(leg.decision)
     if tolerance is None:
         before = defaults.pickup_before_min * MINUTE
@@ -425,7 +428,7 @@ def build_problem(
     requests: list[Request] = []
     rejected: list[tuple[str, str]] = []
     for leg, (p, d) in zip(legs, ends, strict=True):
-        request = _request(leg, p, d, time_m[p][d], defaults, day)
+        request = leg_request(leg, p, d, time_m[p][d], defaults, day)
         if with_goods:
             request = _with_goods(request)
         if any(request.fits(v) for v in vehicles):
