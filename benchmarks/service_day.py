@@ -2,7 +2,10 @@
 
 The day comes from the demo generator (`samfard.demo.generator.generate_day`): dialysis,
 sjukresor, färdtjänst, stretcher transports, referrals to Norway and riksfärdtjänst. Each
-leg becomes a planning request with travel times from the geodesic provider; each region
+leg becomes a planning request the way the centre builds it (`problem_builder.leg_request`:
+windows, ride limit and service time from the time tolerance the principal's rulebook
+gives the trip, so a sjukresa's extra ride time and waiting share one budget), with
+travel times from the geodesic provider; each region
 (county 22 and 23) gets its own mixed fleet and is planned on its own, as the centre
 would partition the work. Planners compared: the native engine and the OR-Tools engine
 through `samfard.planning.solve.plan` (verified), live insertion in booking order (verified
@@ -38,12 +41,13 @@ import resource
 import statistics
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 from samfard.demo.generator import DemoBooking, DemoDay, DemoLeg, generate_day
+from samfard.dispatch.problem_builder import LegInput, PlanningDefaults, leg_request
 from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.money import times
 from samfard.planning.engine import NOT_INSERTED
@@ -61,7 +65,10 @@ from samfard.planning.model import (
     matrix,
 )
 from samfard.planning.verifier import verify
-from samfard.timeutil import local
+from samfard.rules.common import tolerance
+from samfard.rules.decision import TimeTolerance
+from samfard.rules.facts import Service
+from samfard.rules.loader import NATIONAL, shipped_rulebooks
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MIN = 60.0
@@ -81,10 +88,8 @@ def _fare(per_km: Decimal, per_h: Decimal, metres: float, seconds: float) -> int
     return times(per_km, km) + times(per_h, hours)
 
 
-# Extra ride time allowed over the direct trip (rules.md, [O] Värmland): sjukresor 60 min
-# (dialysis 45), färdtjänst 30 min within the municipality, riksfärdtjänst 60 min.
-EXTRA_RIDE = {"dialysis": 45 * MIN, "sjukresa": 60 * MIN, "fardtjanst": 30 * MIN}
 SHIFT = Window(5 * 3600, 23.5 * 3600)
+RULEBOOKS = shipped_rulebooks()
 
 
 @dataclass(frozen=True)
@@ -97,38 +102,53 @@ class DayProblem:
     booking_order: tuple[str, ...]
 
 
-def _seconds(day: date, at: datetime) -> float:
-    return (at - local(day, datetime.min.time())).total_seconds()
-
-
 def _need(booking: DemoBooking) -> VehicleType:
     if "stretcher" in booking.needs:
         return VehicleType.STRETCHER
     return VehicleType.WHEELCHAIR if "wheelchair" in booking.needs else VehicleType.TAXI
 
 
+def _tolerance(booking: DemoBooking, leg: DemoLeg, day: date) -> TimeTolerance:
+    """The time tolerance the assessment would give the trip: the paying principal's
+    rulebook in force on the day (riksfärdtjänst: the national one where the municipality
+    has none of its own), read as each service's rules read it (`rules.common.tolerance`)."""
+    service = Service(booking.service)
+    book = RULEBOOKS.find(booking.principal_code, service) or RULEBOOKS.get(NATIONAL, service)
+    _, version = book.version_on(day)
+    rule = version.tolerance
+    if service is Service.SJUKRESA:
+        return tolerance(rule, purpose=booking.purpose, outside_home=False)
+    if service is Service.FARDTJANST:
+        outside = leg.origin.municipality_code != leg.destination.municipality_code
+        return tolerance(rule, purpose=booking.purpose, outside_home=outside)
+    return tolerance(rule, purpose=None, outside_home=service is Service.RIKSFARDTJANST)
+
+
 def _request(
     rid: str, booking: DemoBooking, leg: DemoLeg, day: date, p: int, d: int, direct: float
 ) -> Request:
+    """The leg as the centre plans it: `problem_builder.leg_request` with the decision's
+    tolerance, so windows, ride limits and service times are the production ones."""
     need = _need(booking)
-    extra = EXTRA_RIDE.get(booking.purpose, EXTRA_RIDE.get(booking.service, 60 * MIN))
-    max_ride = direct + extra
-    service = {VehicleType.TAXI: (120.0, 60.0), VehicleType.WHEELCHAIR: (300.0, 180.0)}
-    ps, ds = service.get(need, (600.0, 600.0))
-    seats = len(booking.companions) + (1 if need is VehicleType.TAXI else 0)
-    load = (seats, int(need is VehicleType.WHEELCHAIR), int(need is VehicleType.STRETCHER))
-    if leg.appointment_at is not None:  # arrive 5-45 min before the appointment
-        appointment = _seconds(day, leg.appointment_at)
-        drop = Window(appointment - 45 * MIN, appointment - 5 * MIN)
-        latest = drop.latest - direct - ps
-        pick = Window(latest - extra - 40 * MIN, latest)
-    else:  # picked up within +-15 min of the asked time (rules.md, [O] Boden)
-        assert leg.pickup_at is not None
-        asked = _seconds(day, leg.pickup_at)
-        pick = Window(asked - 15 * MIN, asked + 15 * MIN)
-        drop = Window(pick.earliest, pick.latest + ps + max_ride)
+    leg_input = LegInput(
+        booking_id=0,
+        leg_id=0,
+        leg_seq=0,
+        origin=Point(leg.origin.lat, leg.origin.lon),
+        destination=Point(leg.destination.lat, leg.destination.lon),
+        requested_pickup_at=leg.pickup_at,
+        appointment_at=leg.appointment_at,
+        promised_from=None,
+        promised_until=None,
+        needs=booking.needs,
+        companions=len(booking.companions),
+        purpose=booking.purpose,
+        same_municipality=leg.origin.municipality_code == leg.destination.municipality_code,
+        decision={"tolerance": asdict(_tolerance(booking, leg, day))},
+    )
+    request = leg_request(leg_input, p, d, direct, PlanningDefaults(), day)
     allowed = frozenset() if need is VehicleType.TAXI else frozenset({need})
-    return Request(rid, p, d, pick, drop, ps, ds, load, max_ride, allowed)
+    return replace(request, id=rid, allowed_types=allowed)
 
 
 def county(principal_code: str) -> str:
@@ -369,7 +389,8 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         f"- settings: demo day {args.day}, seed {args.seed}, geodesic travel times "
         f"({GeodesicProvider().name}), one problem per region, engine time limit "
         f"{args.time_limit} s per region, one vehicle per 8 plain trips, per 5 wheelchair "
-        f"or stretcher trips, shift 05:00-23:30, planning costs `{args.costs}`",
+        f"or stretcher trips, shift 05:00-23:30, planning costs `{args.costs}`, windows and "
+        "ride limits from the tolerance each trip's rulebook gives (`leg_request`)",
         "- tariff (öre: per vehicle trip, per km, per hour): "
         + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
         "- plan_s is the wall-clock planning time of both regions together (verification "
