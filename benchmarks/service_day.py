@@ -2,7 +2,7 @@
 
 The day comes from the demo generator (`samfard.demo.generator.generate_day`): dialysis,
 sjukresor, färdtjänst, stretcher transports, referrals to Norway and riksfärdtjänst. Each
-leg becomes a planning request the way the centre builds it (`problem_builder.leg_request`:
+leg becomes a planning request the way the centre builds it (`leg_request.leg_request`:
 windows, ride limit and service time from the time tolerance the principal's rulebook
 gives the trip, so a sjukresa's extra ride time and waiting share one budget), with
 travel times from the geodesic provider; each region
@@ -47,7 +47,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from samfard.demo.generator import DemoBooking, DemoDay, DemoLeg, generate_day
-from samfard.dispatch.problem_builder import LegInput, PlanningDefaults, leg_request
+from samfard.dispatch.leg_request import leg_request
+from samfard.dispatch.planning_inputs import LegInput, PlanningDefaults
 from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.money import times
 from samfard.planning.engine import NOT_INSERTED
@@ -127,7 +128,7 @@ def _tolerance(booking: DemoBooking, leg: DemoLeg, day: date) -> TimeTolerance:
 def _request(
     rid: str, booking: DemoBooking, leg: DemoLeg, day: date, p: int, d: int, direct: float
 ) -> Request:
-    """The leg as the centre plans it: `problem_builder.leg_request` with the decision's
+    """The leg as the centre plans it: `leg_request.leg_request` with the decision's
     tolerance, so windows, ride limits and service times are the production ones."""
     need = _need(booking)
     leg_input = LegInput(

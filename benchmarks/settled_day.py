@@ -36,7 +36,7 @@ from samfard.db import make_engine, make_sessionmaker, transaction, upgrade
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
 from samfard.dispatch.fleet import load_demo_fleet
-from samfard.dispatch.problem_builder import PlanningDefaults
+from samfard.dispatch.planning_inputs import PlanningDefaults
 from samfard.dispatch.service import plan_day
 from samfard.planning.solve import FIXED_ITERATIONS, make_solver
 from samfard.reference import load_reference_data

@@ -6,15 +6,15 @@ from datetime import date, datetime, time
 
 import pytest
 
-from samfard.dispatch.problem_builder import (
+from samfard.dispatch.leg_request import tolerance_minutes
+from samfard.dispatch.planning_inputs import (
     FleetVehicle,
     LegInput,
     PlanningDefaults,
-    build_problem,
     moment_at,
     seconds_of,
-    tolerance_minutes,
 )
+from samfard.dispatch.problem_builder import build_problem
 from samfard.errors import InputError
 from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.timeutil import local

@@ -17,14 +17,10 @@ from samfard.costs.stretches import minutes, run_facts, segments, shift_minutes
 from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.fleet import KINDS
+from samfard.dispatch.leg_request import service_seconds
 from samfard.dispatch.models import Run, Vehicle
-from samfard.dispatch.problem_builder import (
-    FleetVehicle,
-    LegInput,
-    PlanningDefaults,
-    build_problem,
-    service_seconds,
-)
+from samfard.dispatch.planning_inputs import FleetVehicle, LegInput, PlanningDefaults
+from samfard.dispatch.problem_builder import build_problem
 from samfard.dispatch.tariffs import planning_costs
 from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.planning.model import Route, StopKind

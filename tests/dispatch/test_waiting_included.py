@@ -18,7 +18,8 @@ from test_problem_builder import DAY, leg, vehicle
 from helpers import plan_fixed
 from samfard.dispatch import service, store
 from samfard.dispatch.models import Stop
-from samfard.dispatch.problem_builder import DayProblem, build_problem, seconds_of
+from samfard.dispatch.planning_inputs import DayProblem, seconds_of
+from samfard.dispatch.problem_builder import build_problem
 from samfard.geo.traveltime import GeodesicProvider
 from samfard.planning.model import Request, Route, StopKind
 from samfard.planning.model import Stop as PlanStop

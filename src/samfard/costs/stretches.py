@@ -32,8 +32,9 @@ from samfard.booking.models import Booking, Leg
 from samfard.costs.allocation import largest_remainder
 from samfard.costs.contracts import Need, VehicleType
 from samfard.costs.pricing import GoodsFacts, RunFacts, TripFacts
+from samfard.dispatch.leg_request import service_seconds
 from samfard.dispatch.models import Run, Stop
-from samfard.dispatch.problem_builder import PlanningDefaults, goods_request_id, service_seconds
+from samfard.dispatch.planning_inputs import PlanningDefaults, goods_request_id
 from samfard.geo.traveltime import Point, TravelTimeProvider
 from samfard.goods.models import Consignment
 from samfard.timeutil import local

@@ -28,7 +28,7 @@ from samfard.booking.transitions import apply_transition
 from samfard.dispatch import store
 from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
-from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults
+from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
 from samfard.dispatch.replan_live import place_running, running
 from samfard.errors import DomainError
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request

@@ -27,11 +27,7 @@ from samfard.access.actor import Actor
 from samfard.dispatch import store
 from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
-from samfard.dispatch.problem_builder import (
-    DayProblem,
-    PlanningDefaults,
-    goods_request_id,
-)
+from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults, goods_request_id
 from samfard.dispatch.replan_live import place_running_goods, running
 from samfard.errors import DomainError
 from samfard.goods.models import Consignment

@@ -24,14 +24,14 @@ from samfard.dispatch.driver.models import StopEvent
 from samfard.dispatch.forecast import Done
 from samfard.dispatch.live_models import StopDone
 from samfard.dispatch.models import PlanRun, Run
-from samfard.dispatch.problem_builder import (
+from samfard.dispatch.planning_inputs import (
     DayProblem,
     FleetVehicle,
     PlanningDefaults,
-    build_problem,
     goods_request_id,
     seconds_of,
 )
+from samfard.dispatch.problem_builder import build_problem
 from samfard.goods.models import Consignment
 from samfard.planning.model import Route, StopKind
 from samfard.planning.model import Stop as PlanStop

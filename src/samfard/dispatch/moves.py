@@ -29,7 +29,7 @@ from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun, Run
-from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults
+from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.planning.insertion import Insertion, InsertionSettings, insert
 from samfard.planning.model import Problem, Route, Solution, StopKind, Unserved

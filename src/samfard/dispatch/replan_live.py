@@ -42,7 +42,7 @@ from samfard.dispatch.forecast import (
 from samfard.dispatch.live_models import RunOffer, StopDone
 from samfard.dispatch.live_state import LiveDay, booking_ids_on, live_day
 from samfard.dispatch.models import PlanRun, Run, Vehicle
-from samfard.dispatch.problem_builder import DayProblem
+from samfard.dispatch.planning_inputs import DayProblem
 from samfard.dispatch.replan_save import ReplanOutcome, save
 from samfard.goods.models import Consignment
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request

@@ -25,7 +25,7 @@ from samfard.booking.transitions import apply_transition
 from samfard.dispatch import alerts, notices, store
 from samfard.dispatch.live_state import LiveDay, booking_ids_on
 from samfard.dispatch.models import PlanRun, Run
-from samfard.dispatch.problem_builder import DayProblem
+from samfard.dispatch.planning_inputs import DayProblem
 from samfard.planning.model import Problem, Route, StopKind
 
 

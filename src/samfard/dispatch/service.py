@@ -29,7 +29,8 @@ from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.models import PlanRun, Run
-from samfard.dispatch.problem_builder import DayProblem, PlanningDefaults, build_problem
+from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
+from samfard.dispatch.problem_builder import build_problem
 from samfard.dispatch.schemas import ManifestPublic, PlanPublic
 from samfard.dispatch.views import manifest_public, plan_public
 from samfard.errors import Conflict, Forbidden, InputError, NotFound

@@ -17,8 +17,9 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
 from samfard.dispatch.driver.schemas import StopEventCreate
 from samfard.dispatch.driver.service import record_report
+from samfard.dispatch.leg_request import service_seconds
 from samfard.dispatch.models import PlanRun, Run, Stop
-from samfard.dispatch.problem_builder import PlanningDefaults, service_seconds
+from samfard.dispatch.planning_inputs import PlanningDefaults
 from samfard.dispatch.sim_figures import Pickup
 from samfard.dispatch.sim_state import State
 from samfard.errors import DomainError

@@ -20,14 +20,14 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
 from samfard.costs.contracts import Contract, VehicleType, find_contract
 from samfard.costs.stored_contracts import load_contracts
+from samfard.dispatch.leg_request import tolerance_minutes
 from samfard.dispatch.models import PlanRun, Run, Stop, Vehicle
-from samfard.dispatch.problem_builder import (
+from samfard.dispatch.planning_inputs import (
     ConsignmentInput,
     DayProblem,
     FleetVehicle,
     LegInput,
     goods_request_id,
-    tolerance_minutes,
 )
 from samfard.dispatch.tariffs import PlanningCosts, planning_costs
 from samfard.errors import NotFound
