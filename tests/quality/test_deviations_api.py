@@ -4,8 +4,6 @@ half-written."""
 
 from __future__ import annotations
 
-from datetime import time
-
 import pytest
 from fastapi.testclient import TestClient
 from quality_world import QualityWorld
@@ -14,17 +12,9 @@ from sqlalchemy.orm import Session
 
 from helpers import NOW, auth, token_for
 from samfard.access.permissions import Role
-from samfard.clock import FixedClock
 from samfard.quality.models import Deviation
-from samfard.timeutil import local
 
 pytestmark = pytest.mark.world_per_module
-
-
-@pytest.fixture
-def world(quality_world_once: QualityWorld, clock: FixedClock) -> QualityWorld:
-    clock.current = local(quality_world_once.booking.service_date, time(18, 0))
-    return quality_world_once
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ alerts reach the principal's staff; a carrier sees only its own deviations."""
 from __future__ import annotations
 
 import re
-from datetime import time
 
 import pytest
 from fastapi.testclient import TestClient
@@ -14,17 +13,9 @@ from sqlalchemy.orm import Session
 
 from helpers import login_form
 from samfard.access.deps import CSRF_COOKIE
-from samfard.clock import FixedClock
 from samfard.quality.models import Deviation
-from samfard.timeutil import local
 
 pytestmark = pytest.mark.world_per_module
-
-
-@pytest.fixture
-def world(quality_world_once: QualityWorld, clock: FixedClock) -> QualityWorld:
-    clock.current = local(quality_world_once.booking.service_date, time(18, 0))
-    return quality_world_once
 
 
 def _login(client: TestClient, username: str) -> None:
