@@ -94,8 +94,7 @@ public:
     Stats run() {
         construct();
         exchange_tails();
-        best_routes_ = routes_;
-        best_route_of_ = route_of_;
+        keep_as_best();
         double current = objective();
         double best = current;
         const double t0 = std::max(1e-9, st_.start_worse * std::max(served_cost(), 1e-6)) / std::log(2.0);
@@ -119,8 +118,7 @@ public:
                 if (bring_in_left_out(best)) {
                     std::fill(changed_.begin(), changed_.end(), 1);
                     current = best = objective();
-                    best_routes_ = routes_;
-                    best_route_of_ = route_of_;
+                    keep_as_best();
                 }
             }
             const double temperature = t0 * std::pow(st_.end_ratio, std::min(1.0, progress));
@@ -145,8 +143,7 @@ public:
             double score = 0.0;
             if (candidate < best - 1e-9) {
                 best = candidate;
-                best_routes_ = routes_;
-                best_route_of_ = route_of_;
+                keep_as_best();
                 score = 33.0;
                 ++stats.improvements;
                 current = candidate;
@@ -182,6 +179,12 @@ public:
     bool out_of_time() const { return elapsed() >= limit_; }
 
 private:
+    // The current plan becomes the one the search returns unless a better one follows.
+    void keep_as_best() {
+        best_routes_ = routes_;
+        best_route_of_ = route_of_;
+    }
+
     // ---- feasibility --------------------------------------------------------------------
     // When the search has each of these shares of its iterations or time behind it and the
     // best plan still leaves out a request some vehicle could carry alone, the ejection
