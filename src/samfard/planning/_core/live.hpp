@@ -85,30 +85,21 @@ public:
     }
 
     // Cheapest feasible insertion of request q over every vehicle: routes in use, then one
-    // unused vehicle per class (vehicles alike but for their id) while K allows one more.
+    // unused vehicle per class (vehicles alike but for their id) while K allows one more;
+    // the same candidates and the same bound-ordered search (cheapest_place) as the
+    // planner's own insertions.
     LiveBest best(int q) {
-        const int nv = in_.nveh();
-        int used = 0;
-        for (int v = 0; v < nv; ++v) used += (!routes_[v].empty() || broken_[v]) ? 1 : 0;
-        seen_.assign(nv, 0);
-        LiveBest best;
-        for (int v = 0; v < nv; ++v) {
-            if (broken_[v] || !in_.ok(q, v)) continue;
-            if (routes_[v].empty()) {
-                if (used >= in_.max_vehicles || seen_[in_.vclass[v]]) continue;
-                seen_[in_.vclass[v]] = 1;
-            }
-            const Insertion ins = planner_.best_insertion(routes_[v], q, best.delta);
-            if (ins.found() && ins.delta < best.delta) best = LiveBest{v, ins.i, ins.j, ins.delta};
-        }
-        return best;
+        const std::vector<int> vehicles = insertion_candidates(in_, routes_, &broken_);
+        const auto [v, ins] = cheapest_place(planner_, routes_, vehicles, q);
+        if (v < 0) return LiveBest{};
+        return LiveBest{v, ins.i, ins.j, ins.delta};
     }
 
 private:
     Instance& in_;
     Planner planner_;
     std::vector<Route> routes_;
-    std::vector<uint8_t> broken_, seen_;
+    std::vector<uint8_t> broken_;
 };
 
 }  // namespace samfard

@@ -475,14 +475,18 @@ private:
 
 // Vehicles worth trying for an insertion into `routes`: every used one, and the first empty
 // vehicle of each class while the vehicle limit allows one more (empty vehicles of a class
-// differ in nothing).
-inline std::vector<int> insertion_candidates(const Instance& in, const std::vector<Route>& routes) {
+// differ in nothing). A vehicle marked in `shut` (live insertion: a route the core could not
+// schedule) counts as used and takes nothing.
+inline std::vector<int> insertion_candidates(const Instance& in, const std::vector<Route>& routes,
+                                             const std::vector<uint8_t>* shut = nullptr) {
+    const auto is_shut = [&](const Route& r) { return shut != nullptr && (*shut)[r.v] != 0; };
     int used = 0;
-    for (const Route& r : routes) used += !r.empty();
+    for (const Route& r : routes) used += (!r.empty() || is_shut(r)) ? 1 : 0;
     const bool room = used < in.max_vehicles;
     std::vector<int> out;
     std::vector<char> class_seen;
     for (const Route& r : routes) {
+        if (is_shut(r)) continue;
         if (!r.empty()) {
             out.push_back(r.v);
             continue;
