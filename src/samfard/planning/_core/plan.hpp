@@ -355,9 +355,18 @@ public:
     // static checks, so they are not run again).
     double cost_without(const Route& r, int a) {
         rest_of(r, a, -1, cand_);
-        if (cand_.empty()) return 0.0;
-        assert(sequence_ok(in_, r.v, cand_));
-        const Schedule s = sched_.run(r.v, cand_);
+        return cost_of(r.v, cand_, true);
+    }
+
+    // The cost of vehicle v driving `seq` (0 when empty, kInf when it fails the static
+    // checks or cannot be scheduled): what refresh would give, with no caches filled, for
+    // a candidate that is most often refused. `checked`: the caller knows the static
+    // checks hold, so they are not run again.
+    double cost_of(int v, const std::vector<int>& seq, bool checked = false) {
+        if (seq.empty()) return 0.0;
+        assert(!checked || sequence_ok(in_, v, seq));
+        if (!checked && !sequence_ok(in_, v, seq)) return kInf;
+        const Schedule s = sched_.run(v, seq);
         return s.feasible ? s.cost : kInf;
     }
 

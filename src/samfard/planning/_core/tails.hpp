@@ -10,6 +10,7 @@
 // schedules of both new routes decide.
 #pragma once
 
+#include <cassert>
 #include <vector>
 
 #include "instance.hpp"
@@ -21,7 +22,7 @@ class TailExchange {
 public:
     // `neighbours`: each request's granular neighbours (Search::neighbour_lists).
     TailExchange(const Instance& in, Planner& pl, const std::vector<std::vector<int>>& neighbours)
-        : in_(in), pl_(pl), neighbours_(neighbours) {}
+        : in_(in), pl_(pl), neighbours_(neighbours), carries_(carrying_classes(in)) {}
 
     // First-improvement descent over pairs of non-empty routes until no exchange lowers
     // the cost. A pair is tried when one of its routes is marked in `changed` (a pair that
@@ -58,6 +59,32 @@ public:
     }
 
 private:
+    // Vehicles with the same capacity in every dimension, the same front seats and the
+    // same requests allowed share a class. A tail is made of whole stretches (every cut
+    // is where nobody is on board), so a tail that passed the static checks on one
+    // vehicle passes them on any vehicle of its class.
+    static std::vector<int> carrying_classes(const Instance& in) {
+        const int nv = in.nveh(), nd = in.ndim, nr = in.nreq();
+        auto alike = [&](int v, int w) {
+            if (in.front_seats[v] != in.front_seats[w]) return false;
+            for (int k = 0; k < nd; ++k)
+                if (in.capacity[v * nd + k] != in.capacity[w * nd + k]) return false;
+            for (int r = 0; r < nr; ++r)
+                if (in.ok(r, v) != in.ok(r, w)) return false;
+            return true;
+        };
+        std::vector<int> out(nv, -1), first;  // first: a vehicle of each class
+        for (int v = 0; v < nv; ++v) {
+            for (size_t c = 0; c < first.size() && out[v] < 0; ++c)
+                if (alike(v, first[c])) out[v] = static_cast<int>(c);
+            if (out[v] < 0) {
+                out[v] = static_cast<int>(first.size());
+                first.push_back(v);
+            }
+        }
+        return out;
+    }
+
     // Route a and the routes that carry a neighbour of one of its requests become a pair
     // to try.
     void mark(const std::vector<Route>& routes, const std::vector<int>& route_of, size_t a) {
@@ -108,6 +135,7 @@ private:
         if (junctions_priced_alike(a.v, b.v)) return false;
         const int ma = static_cast<int>(a.seq.size()), mb = static_cast<int>(b.seq.size());
         const double old_cost = a.cost() + b.cost();
+        const bool alike = carries_[a.v] == carries_[b.v];
         for (int i = 0; i <= ma; ++i) {
             if (a.onboard[i] != 0) continue;
             // b's next stop must be able to start after a leaves i, and b must leave its
@@ -137,9 +165,14 @@ private:
                 nb_.v = b.v;
                 nb_.seq.assign(b.seq.begin(), b.seq.begin() + j);
                 nb_.seq.insert(nb_.seq.end(), a.seq.begin() + i, a.seq.end());
-                if (!pl_.refresh(na_) || !pl_.refresh(nb_)) continue;
-                const double cost = (na_.empty() ? 0.0 : na_.cost()) + (nb_.empty() ? 0.0 : nb_.cost());
-                if (cost < old_cost - 1e-9) return true;
+                // Costs are never negative, so a new route a that alone costs what the two
+                // did needs no schedule for b; the caches are filled only for the exchange made.
+                const double cost_a = pl_.cost_of(a.v, na_.seq, alike);
+                if (cost_a >= old_cost - 1e-9) continue;
+                if (cost_a + pl_.cost_of(b.v, nb_.seq, alike) >= old_cost - 1e-9) continue;
+                const bool scheduled = pl_.refresh(na_) && pl_.refresh(nb_);
+                assert(scheduled);
+                return scheduled;
             }
         }
         return false;
@@ -148,6 +181,7 @@ private:
     const Instance& in_;
     Planner& pl_;
     const std::vector<std::vector<int>>& neighbours_;
+    const std::vector<int> carries_;  // each vehicle's carrying class
     std::vector<char> near_;  // nv x nv: the pairs of routes to try
     Route na_, nb_;
 };
