@@ -10,6 +10,7 @@ from samfard.dispatch.problem_builder import build_problem
 from samfard.dispatch.service import _fill_in
 from samfard.geo.traveltime import GeodesicProvider
 from samfard.planning.engine import NOT_INSERTED
+from samfard.planning.fleet_bound import FLEET_SHORT
 from samfard.planning.model import Solution, Unserved
 from samfard.planning.solve import VerifiedSolution
 from samfard.planning.verifier import verify
@@ -34,3 +35,18 @@ def test_left_out_legs_are_inserted_and_other_reasons_stand() -> None:
         ("b1.2", "window unreachable")
     ]
     assert filled.report.ok and filled.report.cost > 0
+
+
+def test_left_out_legs_beyond_the_stretcher_vehicles_get_the_fleet_reason() -> None:
+    """Two stretcher legs at 09:00 and one stretcher vehicle: inserting the left-out one
+    fails, and the reason says the fleet, not the time limit, is short."""
+    legs = [leg(leg_seq=k, needs=("stretcher",)) for k in range(2)]
+    day = build_problem(DAY, legs, [vehicle(stretcher=1), vehicle(2)], GeodesicProvider())
+    reasons = {"b1.0": NOT_INSERTED, "b1.1": NOT_INSERTED}
+    empty = Solution((), tuple(Unserved(rid, why) for rid, why in reasons.items()), 0.0)
+    filled = _fill_in(day, VerifiedSolution(empty, verify(day.problem, empty)))
+    served = {rid for route in filled.solution.routes for rid in route.request_ids()}
+    (left_out,) = filled.solution.unserved
+    assert served == {"b1.0"} and left_out.request_id == "b1.1"
+    assert left_out.reason.startswith(FLEET_SHORT)
+    assert filled.report.ok

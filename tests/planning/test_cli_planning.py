@@ -75,9 +75,10 @@ def test_summary_says_served_and_unserved(
 ) -> None:
     out = tmp_path / "solution.json"
     assert main(["solve", str(problem_file), "-o", str(out), "--iterations", "50"]) == 0
-    assert "served 2 of 2 requests on 1 routes, unserved 0 (0 for lack of time)" in (
-        capsys.readouterr().out
-    )
+    assert (
+        "served 2 of 2 requests on 1 routes, "
+        "unserved 0 (0 for lack of time, 0 beyond what the fleet can carry)"
+    ) in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("engine", ["native", "ortools"])
@@ -114,7 +115,7 @@ def test_servable_requests_left_out_for_lack_of_time_exit_3(
     out = tmp_path / "solution.json"
     assert main(["solve", str(problem_file), "-o", str(out), "--iterations", "20"]) == 3
     captured = capsys.readouterr()
-    assert "unserved 1 (1 for lack of time)" in captured.out
+    assert "unserved 1 (1 for lack of time, 0 beyond what the fleet can carry)" in captured.out
     assert "not planned within the time limit" in captured.err
 
 

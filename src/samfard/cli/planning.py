@@ -87,12 +87,15 @@ def _read_problem(path: Path, fmt: str) -> Any:
 # Share of the time left after reading kept back for verifying and writing the plan.
 _FINISH_SHARE = 0.05
 _FINISH_MAX_S = 2.0
+# Share of the rest kept, on a problem with vehicles that carry one trip of a kind at a
+# time (stretchers), for proving that trips the search left out are more than they take.
+_PROOF_SHARE = 0.1
 EXIT_OUT_OF_TIME = 3
 
 
 def _solve(args: argparse.Namespace) -> int:
     started = time.monotonic()
-    from samfard.planning import cordeau, jsonio
+    from samfard.planning import cordeau, fleet_bound, jsonio
     from samfard.planning.engine import NOT_INSERTED
     from samfard.planning.solve import make_solver, plan
 
@@ -107,9 +110,14 @@ def _solve(args: argparse.Namespace) -> int:
             "give a longer --time-limit",
             field="time_limit",
         )
+    deadline = time.monotonic() + budget
+    if fleet_bound.applies(problem):
+        budget -= min(fleet_bound.PROOF_LIMIT_S, _PROOF_SHARE * budget)
     engine = make_solver(args.engine, iterations=args.iterations, threads=args.threads)
     result = plan(problem, time_limit_s=budget, seed=args.seed, solver=engine)
-    solution = result.solution
+    solution = fleet_bound.explain_left_out(
+        problem, result.solution, time_limit_s=deadline - time.monotonic()
+    )
     data = (
         cordeau.solution_to_json(solution)
         if args.format == "cordeau"
@@ -118,9 +126,11 @@ def _solve(args: argparse.Namespace) -> int:
     args.output.write_text(json.dumps(data, indent=1) + "\n")
     served = sum(len(r.request_ids()) for r in solution.routes)
     late = [u for u in solution.unserved if u.reason == NOT_INSERTED]
+    short = [u for u in solution.unserved if u.reason.startswith(fleet_bound.FLEET_SHORT)]
     print(
         f"served {served} of {len(problem.requests)} requests on {len(solution.routes)} routes, "
-        f"unserved {len(solution.unserved)} ({len(late)} for lack of time); "
+        f"unserved {len(solution.unserved)} ({len(late)} for lack of time, "
+        f"{len(short)} beyond what the fleet can carry); "
         f"cost {solution.cost:.2f}; verified in {time.monotonic() - started:.1f} s"
     )
     for missing in solution.unserved:

@@ -24,6 +24,7 @@ from samfard.dispatch.day_overview import DayOverview, OverviewRun, day_overview
 from samfard.dispatch.models import PlanRun, Vehicle
 from samfard.errors import Forbidden, NotFound
 from samfard.planning.engine import NOT_INSERTED
+from samfard.planning.fleet_bound import FLEET_SHORT
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 from samfard.travellers.views import can_see_identity
@@ -38,6 +39,11 @@ VEHICLE_TYPES_SV = {
 # The planner's reasons are English sentences for the log; the page leads with Swedish.
 UNPLANNED_SV = (
     (NOT_INSERTED, "Planeraren hann inte placera resan; planera om dagen eller flytta den."),
+    (
+        FLEET_SHORT,
+        "Fordonen som kan ta resan räcker inte till alla sådana resor den dagen (bevisat); "
+        "boka ett fordon till eller flytta en resa.",
+    ),
     ("no vehicle in the fleet can carry", "Inget fordon i flottan kan ta resan (platser)."),
     ("cannot be planned", "Resan ryms inte i någon körning utan att bryta tider eller löften."),
     ("unreachable from depot", "Inget fordon hinner dit och tillbaka inom sitt arbetspass."),

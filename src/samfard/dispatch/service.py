@@ -36,6 +36,7 @@ from samfard.dispatch.views import manifest_public, plan_public
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.geo.traveltime import TravelTimeProvider
 from samfard.planning.engine import NOT_INSERTED, Solver
+from samfard.planning.fleet_bound import PROOF_LIMIT_S, explain_left_out
 from samfard.planning.insertion import Insertion, insert
 from samfard.planning.model import Solution, StopKind
 from samfard.planning.model import Stop as PlanStop
@@ -168,7 +169,10 @@ def _fill_in(day: DayProblem, verified: VerifiedSolution) -> VerifiedSolution:
 
     Under a short time limit the search can leave feasible legs unplaced; cheapest
     insertion into the finished plan places many of them in milliseconds. Legs that
-    cannot be carried at all keep the solver's reason. The result is verified again.
+    cannot be carried at all keep the solver's reason; legs still left out where the
+    vehicles that alone may carry them are proven too few that day get that reason
+    instead (`fleet_bound`), so the controller hires a vehicle rather than plans again.
+    The result is verified again.
     """
     solution = verified.solution
     for unserved in verified.solution.unserved:
@@ -177,6 +181,7 @@ def _fill_in(day: DayProblem, verified: VerifiedSolution) -> VerifiedSolution:
         answer = insert(day.problem, solution, day.problem.request(unserved.request_id))
         if isinstance(answer, Insertion):
             solution = answer.solution
+    solution = explain_left_out(day.problem, solution, time_limit_s=PROOF_LIMIT_S)
     if solution is verified.solution:
         return verified
     report = verify(day.problem, solution)

@@ -1,0 +1,139 @@
+"""The proof that vehicles carrying one trip of a kind at a time cannot take them all."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from planning_fixtures import native, problem, request, vehicle
+
+from samfard.cli import main
+from samfard.dispatch.day_view import reason_sv
+from samfard.planning import jsonio
+from samfard.planning.engine import NOT_INSERTED
+from samfard.planning.fleet_bound import FLEET_SHORT, applies, explain_left_out, shortfalls
+from samfard.planning.model import Problem, Solution, Unserved, VehicleType
+from samfard.planning.solve import plan
+
+STRETCHER = (1, 0, 1)  # one seat, no wheelchair place, one stretcher
+HOUR = 3600.0
+
+
+def stretcher_day(
+    starts: list[float], vehicles: int = 2, capacity: tuple[int, ...] = STRETCHER
+) -> Problem:
+    """Stretcher trips from place 1 to place 5 (40 min) with 10-minute pickup windows, a
+    taxi that cannot take a stretcher, and `vehicles` stretcher vehicles at place 0."""
+    trips = [
+        request(f"s{k}", 1, 5, earliest=at, latest=at + 600, load=(0, 0, 1), max_ride=HOUR)
+        for k, at in enumerate(starts)
+    ]
+    fleet = [
+        vehicle(f"stretcher-{k}", capacity=capacity, type=VehicleType.STRETCHER)
+        for k in range(vehicles)
+    ]
+    return problem(trips, [*fleet, vehicle("taxi")])
+
+
+def test_three_trips_at_once_on_two_vehicles_prove_one_too_many() -> None:
+    day = stretcher_day([2 * HOUR, 2 * HOUR, 2 * HOUR])
+    assert applies(day)
+    (short,) = shortfalls(day, ["s2"])
+    assert short.at_most == 2
+    assert short.request_ids == ("s0", "s1", "s2")
+    assert short.vehicle_ids == ("stretcher-0", "stretcher-1")
+    assert short.reason().startswith(FLEET_SHORT)
+
+
+def test_trips_one_after_another_fit_and_prove_nothing() -> None:
+    # One vehicle drives 1 -> 5 and back to 1 in 80 min: each trip starts 2 h after the last.
+    day = stretcher_day([2 * HOUR, 4 * HOUR, 6 * HOUR], vehicles=1)
+    assert shortfalls(day, ["s0", "s1", "s2"]) == []
+
+
+def test_the_drive_between_trips_counts() -> None:
+    # The second trip starts 60 min after the first: 40 min to drop off, 40 min back to
+    # the pickup, so one vehicle cannot take both, although the rides do not overlap.
+    day = stretcher_day([2 * HOUR, 3 * HOUR], vehicles=1)
+    (short,) = shortfalls(day, ["s1"])
+    assert short.at_most == 1
+
+
+def test_vehicles_that_take_two_at_a_time_are_not_judged() -> None:
+    day = stretcher_day([2 * HOUR] * 3, vehicles=1, capacity=(1, 0, 2))
+    assert not applies(day)
+    assert shortfalls(day, ["s0"]) == []
+
+
+def test_a_plan_at_the_bound_gets_the_fleet_reason() -> None:
+    day = stretcher_day([2 * HOUR, 2 * HOUR, 2 * HOUR])
+    result = plan(day, time_limit_s=30, seed=1, solver=native(300))
+    assert [u.reason for u in result.solution.unserved] == [NOT_INSERTED]
+    explained = explain_left_out(day, result.solution, time_limit_s=10)
+    (left_out,) = explained.unserved
+    assert left_out.reason.startswith(FLEET_SHORT)
+    assert "at most 2 of the 3 trips" in left_out.reason
+    assert explained.routes == result.solution.routes
+    assert reason_sv(left_out.reason).startswith("Fordonen som kan ta resan räcker inte")
+
+
+def test_a_plan_below_the_bound_keeps_lack_of_time() -> None:
+    day = stretcher_day([2 * HOUR, 2 * HOUR, 2 * HOUR])
+    nothing = Solution((), tuple(Unserved(f"s{k}", NOT_INSERTED) for k in range(3)), 0.0)
+    assert explain_left_out(day, nothing, time_limit_s=10) == nothing
+
+
+def test_solve_exits_0_when_the_fleet_is_what_is_short(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "problem.json"
+    path.write_text(json.dumps(jsonio.problem_to_json(stretcher_day([2 * HOUR] * 3))))
+    out = tmp_path / "solution.json"
+    assert (
+        main(["solve", str(path), "-o", str(out), "--time-limit", "20", "--iterations", "300"]) == 0
+    )
+    printed = capsys.readouterr().out
+    assert "unserved 1 (0 for lack of time, 1 beyond what the fleet can carry)" in printed
+    (left_out,) = json.loads(out.read_text())["unserved"]
+    assert left_out["reason"].startswith(FLEET_SHORT)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_plan_carries_more_than_the_bound(seed: int) -> None:
+    """Random stretcher days: what the engine carries (a verified plan) never exceeds the
+    proven bound, so the proof never calls a fleet short that could carry one more."""
+    rng = random.Random(seed)
+    trips = [
+        request(
+            f"s{k}",
+            pickup,
+            rng.choice([p for p in range(10) if p != pickup]),
+            earliest=(at := rng.uniform(HOUR, 5 * HOUR)),
+            latest=at + rng.choice([300.0, 900.0, 1800.0]),
+            load=(0, 0, 1),
+            max_ride=rng.choice([None, 2 * HOUR]),
+            pickup_service=rng.choice([0.0, 120.0]),
+        )
+        for k, pickup in enumerate(rng.choice(range(10)) for _ in range(7))
+    ]
+    fleet = [
+        vehicle(
+            f"stretcher-{k}",
+            depot=rng.randrange(10),
+            capacity=STRETCHER,
+            type=VehicleType.STRETCHER,
+            max_duration=rng.choice([None, 3 * HOUR]),
+        )
+        for k in range(rng.choice([1, 2]))
+    ]
+    day = problem(trips, fleet)
+    carried = {
+        rid
+        for route in plan(day, time_limit_s=30, seed=seed, solver=native(400)).solution.routes
+        for rid in route.request_ids()
+    }
+    bound = {s.request_ids: s.at_most for s in shortfalls(day, [t.id for t in trips])}
+    for group, at_most in bound.items():
+        assert len(carried & set(group)) <= at_most
