@@ -8,8 +8,11 @@
 // goes in where it costs the fewest and least troublesome ejections (up to two requests
 // from the route it enters, weighed by how often each has failed to fit, so the same
 // requests are not ejected round and round), and the ejected go to the pool. A few random
-// relocations after each ejection keep it from cycling. Every route it keeps is
-// scheduled and checked as in the main search, so its plans are feasible throughout.
+// relocations after each ejection keep it from cycling, and every request of the pool
+// that fits after them goes in at once (one request ejected can make room for two).
+// When the fleet cannot carry everyone, the pool never empties, and the plan that left the
+// fewest out on the way is the one kept. Every route it keeps is scheduled and checked
+// as in the main search, so its plans are feasible throughout.
 #pragma once
 
 #include <algorithm>
@@ -32,22 +35,43 @@ public:
     // Work on `routes` (with `route_of` kept in step) until the requests of `pool` (left
     // out of them, each one a vehicle can carry alone) and those ejected on the way are in,
     // `steps` insertions have been made, `stop()` says so, or the pool has grown by
-    // kMaxGrowth; true in the last case.
+    // kMaxGrowth; true in the last case. When the pool is not emptied, `routes` end as
+    // the plan that left the fewest out on the way, if that is fewer than at the start:
+    // on a day whose fleet cannot carry everyone, carrying two requests instead of the
+    // one that blocked them is the most the search can give.
     template <class Stop>
     bool run(std::vector<Route>& routes, std::vector<int>& route_of, std::vector<int> pool,
              int64_t steps, Stop&& stop) {
         std::shuffle(pool.begin(), pool.end(), rng_);
         const size_t give_up = pool.size() + kMaxGrowth;
+        size_t fewest = pool.size();
+        std::vector<Route> fewest_routes;
+        std::vector<int> fewest_route_of;
         for (int64_t step = 0; step < steps && !pool.empty() && pool.size() <= give_up; ++step) {
-            if (stop()) return false;
+            if (stop()) break;
             const int q = pool.back();
             pool.pop_back();
-            if (insert_anywhere(routes, route_of, q)) continue;
-            ++weight_[q];
-            if (!insert_ejecting(routes, route_of, q, pool)) pool.insert(pool.begin(), q);
-            perturb(routes, route_of);
+            if (!insert_anywhere(routes, route_of, q)) {
+                ++weight_[q];
+                if (!insert_ejecting(routes, route_of, q, pool)) pool.insert(pool.begin(), q);
+                perturb(routes, route_of);
+                // The routes changed: whoever of the pool fits now goes in at once.
+                pool.erase(std::remove_if(pool.begin(), pool.end(),
+                                          [&](int x) { return insert_anywhere(routes, route_of, x); }),
+                           pool.end());
+            }
+            if (!pool.empty() && pool.size() < fewest) {
+                fewest = pool.size();
+                fewest_routes = routes;
+                fewest_route_of = route_of;
+            }
         }
-        return pool.size() > give_up;
+        const bool overgrown = pool.size() > give_up;
+        if (!pool.empty() && !fewest_routes.empty()) {
+            routes = std::move(fewest_routes);
+            route_of = std::move(fewest_route_of);
+        }
+        return overgrown;
     }
 
     // Can some vehicle carry `q` with nobody else on board? Requests none can stay out of
