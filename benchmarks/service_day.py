@@ -52,6 +52,7 @@ from samfard.dispatch.planning_inputs import LegInput, PlanningDefaults
 from samfard.geo.traveltime import GeodesicProvider, Point
 from samfard.money import times
 from samfard.planning.engine import NOT_INSERTED
+from samfard.planning.fleet_bound import FLEET_SHORT, PROOF_LIMIT_S, explain_left_out
 from samfard.planning.insertion import Insertion, insert, with_request
 from samfard.planning.insertion_screen import ScreeningCache
 from samfard.planning.model import (
@@ -335,7 +336,7 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
 
 
 FIELDS = (
-    "trips", "engine", "plan_s", "cpu_s", "requests", "served", "not_inserted",
+    "trips", "engine", "plan_s", "cpu_s", "requests", "served", "not_inserted", "fleet_short",
     "vehicles_used", "vehicle_km", "vehicle_trips", "passengers_per_vehicle_trip", "cost_kr",
     "alone_kr", "savings_pct",
     "extra_ride_p50_min", "extra_ride_p90_min", "extra_ride_p95_min", "extra_ride_max_min",
@@ -353,6 +354,8 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
             seeded = engine.startswith("insertion+")
             name = engine.removeprefix("insertion+")
             problem, solution = plan_by_engine(day, name, args.time_limit, args.seed, seeded=seeded)
+            # As a planning of the day does: prove the left-out beyond the fleet where it can.
+            solution = explain_left_out(problem, solution, time_limit_s=PROOF_LIMIT_S)
         else:
             problem, solution = plan_by_insertion(day)
         report = verify(problem, solution)
@@ -369,6 +372,9 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
     row["peak_mb"] = f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}"
     row["not_inserted"] = str(
         sum(u.reason == NOT_INSERTED for _, _, solution in plans for u in solution.unserved)
+    )
+    row["fleet_short"] = str(
+        sum(u.reason.startswith(FLEET_SHORT) for _, _, solution in plans for u in solution.unserved)
     )
     for key, value in metrics(plans).items():
         row[key] = f"{value:.2f}" if isinstance(value, float | Decimal) else str(value)
@@ -396,8 +402,10 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
         "- plan_s is the wall-clock planning time of both regions together (verification "
         "included), cpu_s this process's CPU time in it (on a shared machine the engine gets "
-        "only part of a core); not_inserted: servable requests left out for lack of time "
-        "(the others no vehicle could carry even alone); extra ride time is ride time minus "
+        "only part of a core); not_inserted: servable requests left out for lack of time; "
+        "fleet_short: left out where the vehicles that alone may carry them are proven too "
+        "few that day (`fleet_bound`, in plan_s); the others no vehicle could carry even "
+        "alone; extra ride time is ride time minus "
         "the direct trip, in minutes; peak_mb: the process's peak resident memory so far",
         f"- load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores",
         "",
