@@ -11,7 +11,7 @@ at depots of their own. The engine runs with an iteration limit, so a row is the
 any machine; `bound` is the proof's upper bound (the trip count when it proves nothing).
 
     .venv/bin/python benchmarks/short_fleet.py
-    .venv/bin/python benchmarks/short_fleet.py --trips 24 --vehicles 3 --seeds 1-20 --iterations 10000
+    .venv/bin/python benchmarks/short_fleet.py --seeds 1-20 --iterations 10000 --tag _quick
 """
 
 from __future__ import annotations

@@ -137,3 +137,9 @@ def test_no_plan_carries_more_than_the_bound(seed: int) -> None:
     bound = {s.request_ids: s.at_most for s in shortfalls(day, [t.id for t in trips])}
     for group, at_most in bound.items():
         assert len(carried & set(group)) <= at_most
+
+
+def test_a_group_too_big_to_model_is_not_judged(monkeypatch: pytest.MonkeyPatch) -> None:
+    day = stretcher_day([2 * HOUR, 2 * HOUR, 2 * HOUR])
+    monkeypatch.setattr("samfard.planning.fleet_bound._MAX_ARCS", 3 * 3 * 2 - 1)
+    assert shortfalls(day, ["s0"]) == []
