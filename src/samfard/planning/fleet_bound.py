@@ -61,11 +61,9 @@ class Shortfall:
 def applies(problem: Problem) -> bool:
     """Whether some request belongs to a group the proof applies to (a static check)."""
     carriers = _carriers(problem)
-    for key in {k for k in carriers.values() if k}:
-        group = [r for r in problem.requests if carriers[r.id] and carriers[r.id] <= key]
-        if _one_at_a_time(group, [v for v in problem.vehicles if v.id in key]):
-            return True
-    return False
+    return any(
+        _one_at_a_time(*_group(problem, carriers, key)) for key in set(carriers.values()) if key
+    )
 
 
 def shortfalls(
@@ -86,15 +84,16 @@ def shortfalls(
         if not key or key in seen:
             continue
         seen.add(key)
-        group = [r for r in problem.requests if carriers[r.id] and carriers[r.id] <= key]
-        vehicles = [v for v in problem.vehicles if v.id in key]
+        group, vehicles = _group(problem, carriers, key)
         left = deadline - time.monotonic()
         too_big = len(group) ** 2 * len(vehicles) > _MAX_ARCS
         if left <= 0 or too_big or not _one_at_a_time(group, vehicles):
             continue
-        bound = _most_carried(problem, group, vehicles, left)
+        bound = _most_carried(problem, group, vehicles, carriers, left)
         if bound < len(group):
-            found.append(Shortfall(tuple(r.id for r in group), _ids(vehicles), bound))
+            found.append(
+                Shortfall(tuple(r.id for r in group), tuple(v.id for v in vehicles), bound)
+            )
     return found
 
 
@@ -131,8 +130,13 @@ def _carriers(problem: Problem) -> dict[str, frozenset[str]]:
     }
 
 
-def _ids(vehicles: list[Vehicle]) -> tuple[str, ...]:
-    return tuple(v.id for v in vehicles)
+def _group(
+    problem: Problem, carriers: dict[str, frozenset[str]], key: frozenset[str]
+) -> tuple[list[Request], list[Vehicle]]:
+    """The requests that only the vehicles in `key` (or some of them) may carry, and those
+    vehicles."""
+    group = [r for r in problem.requests if carriers[r.id] and carriers[r.id] <= key]
+    return group, [v for v in problem.vehicles if v.id in key]
 
 
 def _one_at_a_time(group: list[Request], vehicles: list[Vehicle]) -> bool:
@@ -146,7 +150,11 @@ def _one_at_a_time(group: list[Request], vehicles: list[Vehicle]) -> bool:
 
 
 def _most_carried(
-    problem: Problem, group: list[Request], vehicles: list[Vehicle], time_limit_s: float
+    problem: Problem,
+    group: list[Request],
+    vehicles: list[Vehicle],
+    carriers: dict[str, frozenset[str]],
+    time_limit_s: float,
 ) -> int:
     """An upper bound on how many of `group` the vehicles carry, one at a time."""
     from ortools.sat.python import cp_model
@@ -180,7 +188,7 @@ def _most_carried(
         for i, r in enumerate(group):
             on = carried[k][i]
             arcs.append((i + 1, i + 1, ~on))
-            if not (r.allows(v) and r.fits(v)):
+            if v.id not in carriers[r.id]:
                 model.add(on == 0)
             first, last = model.new_bool_var(""), model.new_bool_var("")
             arcs += [(0, i + 1, first), (i + 1, 0, last)]
