@@ -13,18 +13,17 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
-import platform
 import statistics
 import tempfile
 import time
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import results_table
 from samfard.assessment.facts import build_request
 from samfard.assessment.service import trip_of
 from samfard.booking.models import Booking
@@ -37,7 +36,6 @@ from samfard.rules.engine import assess
 from samfard.rules.loader import shipped_rulebooks
 from samfard.travellers.models import Traveller
 
-RESULTS = Path(__file__).resolve().parent / "results"
 FIELDS = ("part", "bookings", "p50_ms", "p95_ms", "max_ms", "mean_ms")
 
 
@@ -90,33 +88,25 @@ def measure(args: argparse.Namespace) -> tuple[list[dict[str, str]], Counter[str
 def save(
     rows: list[dict[str, str]], outcomes: Counter[str], load_s: float, args: argparse.Namespace
 ) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / "assessment_latency.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    cpu = platform.processor() or platform.machine()
-    lines = [
-        "# Assessment latency per booking",
-        "",
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {cpu}, {platform.system()}, Python {platform.python_version()}, "
-        "one process on a 2-core machine shared with other work",
-        f"- settings: demo day {args.day}, {args.trips} trips, seed {args.seed}, SQLite file "
-        "database, shipped rulebooks, geodesic road distances",
-        f"- loading the day through the booking services (assessing each): {load_s:.1f} s",
-        "",
-        "| " + " | ".join(FIELDS) + " |",
-        "|" + "---|" * len(FIELDS),
-        *("| " + " | ".join(r[k] for k in FIELDS) + " |" for r in rows),
-        "",
-        "Outcomes at creation:",
-        "",
-        *(f"- {key}: {count}" for key, count in sorted(outcomes.items())),
-        "",
-    ]
-    (RESULTS / "assessment_latency.md").write_text("\n".join(lines))
-    print("\n".join(lines))
+    text = results_table.save(
+        "assessment_latency",
+        "Assessment latency per booking",
+        [
+            "one process on a 2-core machine shared with other work",
+            f"settings: demo day {args.day}, {args.trips} trips, seed {args.seed}, SQLite file "
+            "database, shipped rulebooks, geodesic road distances",
+            f"loading the day through the booking services (assessing each): {load_s:.1f} s",
+        ],
+        FIELDS,
+        rows,
+        after=[
+            "",
+            "Outcomes at creation:",
+            "",
+            *(f"- {key}: {count}" for key, count in sorted(outcomes.items())),
+        ],
+    )
+    print(text)
 
 
 def main() -> None:

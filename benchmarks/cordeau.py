@@ -23,15 +23,13 @@ from __future__ import annotations
 
 import argparse
 import csv
-import os
-import platform
 import statistics
 import sys
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+import results_table
 from samfard.errors import DomainError
 from samfard.planning import cordeau
 from samfard.planning.native_engine import NativeEngine, NativeSettings
@@ -40,7 +38,6 @@ from samfard.planning.solve import make_solver, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "darp"  # Cordeau (2006) instances, bks.csv, README
-RESULTS = ROOT / "benchmarks" / "results"
 FIELDS = (
     "instance",
     "engine",
@@ -156,43 +153,21 @@ def _summary(all_rows: list[dict[str, str]]) -> str:
     )
 
 
-def machine() -> str:
-    cpu = platform.machine()
-    info = Path("/proc/cpuinfo")
-    if info.exists():
-        names = [
-            line.split(":", 1)[1].strip()
-            for line in info.read_text().splitlines()
-            if line.startswith("model name")
-        ]
-        cpu = names[0] if names else cpu
-    return f"{cpu}, {os.cpu_count()} cores visible, {platform.system()}"
-
-
 def save(rows: list[dict[str, str]], args: argparse.Namespace, tag: str) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / f"cordeau{tag}.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    lines = [
-        "# Cordeau (2006) DARP instances: Samfard's engines side by side",
-        "",
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {machine()}, Python {platform.python_version()}",
-        f"- settings: time limit {args.time_limit} s per instance and engine (native: "
-        f"{args.clock} clock), seed {args.seed}, "
-        f"native threads {args.threads}, engines {args.engines}, iterations "
-        f"{args.iterations or 'unlimited'}; ortools: {OrToolsSettings()}",
-        f"- result: {summary(rows)}",
-        f"- load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores"
-        " (seconds: wall clock of the call; cpu_s: this process's CPU time in it)",
-        "",
-        "| " + " | ".join(FIELDS) + " |",
-        "|" + "---|" * len(FIELDS),
-    ]
-    lines += ["| " + " | ".join(r[k] for k in FIELDS) + " |" for r in rows]
-    (RESULTS / f"cordeau{tag}.md").write_text("\n".join(lines) + "\n")
+    results_table.save(
+        f"cordeau{tag}",
+        "Cordeau (2006) DARP instances: Samfard's engines side by side",
+        [
+            f"settings: time limit {args.time_limit} s per instance and engine (native: "
+            f"{args.clock} clock), seed {args.seed}, native threads {args.threads}, engines "
+            f"{args.engines}, iterations {args.iterations or 'unlimited'}; ortools: "
+            f"{OrToolsSettings()}",
+            f"result: {summary(rows)}",
+            "seconds: wall clock of the call; cpu_s: this process's CPU time in it",
+        ],
+        FIELDS,
+        rows,
+    )
 
 
 def main() -> int:

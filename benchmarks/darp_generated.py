@@ -30,21 +30,17 @@ the instances in Cordeau's layout, for other solvers and for the tests' data.
 from __future__ import annotations
 
 import argparse
-import csv
 import math
-import os
-import platform
 import random
 import sys
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
+import results_table
 from samfard.planning.model import Objective, Problem, Request, Vehicle, Window, matrix
 from samfard.planning.solve import make_solver, plan
 
-RESULTS = Path(__file__).resolve().parent / "results"
 HORIZON = 1440.0
 MAX_DURATION = 480.0
 FIELDS = ("instance", "requests", "vehicles", "engine", "seconds", "cost", "unserved", "gap_pct")
@@ -245,30 +241,20 @@ def write(args: argparse.Namespace) -> int:
 
 
 def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / f"darp_generated{args.tag}.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    lines = [
-        "# Generated Cordeau-style instances, 24 h horizon: engines side by side",
-        "",
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {platform.machine()}, {os.cpu_count()} cores visible, "
-        f"Python {platform.python_version()}",
-        f"- settings: seed {args.seed}, {args.time_limit} s per engine, {args.runs} native "
-        f"run(s) per instance, {args.fewer} vehicle(s) fewer than the series gives, one "
-        f"thread (taskset), series {args.series}: "
-        + "; ".join(f"{k} {SERIES[k]}" for k in args.series.split(","))
-        + ", "
-        f"reference = best complete plan of the row including a native run of {args.long} s",
-        f"- load average when saved: {os.getloadavg()}",
-        "",
-        "| " + " | ".join(FIELDS) + " |",
-        "|" + "---|" * len(FIELDS),
-    ]
-    lines += ["| " + " | ".join(r[k] for k in FIELDS) + " |" for r in rows]
-    (RESULTS / f"darp_generated{args.tag}.md").write_text("\n".join(lines) + "\n")
+    results_table.save(
+        f"darp_generated{args.tag}",
+        "Generated Cordeau-style instances, 24 h horizon: engines side by side",
+        [
+            f"settings: seed {args.seed}, {args.time_limit} s per engine, {args.runs} native "
+            f"run(s) per instance, {args.fewer} vehicle(s) fewer than the series gives, one "
+            f"thread (taskset), series {args.series}: "
+            + "; ".join(f"{k} {SERIES[k]}" for k in args.series.split(","))
+            + ", reference = best complete plan of the row including a native run of "
+            f"{args.long} s",
+        ],
+        FIELDS,
+        rows,
+    )
 
 
 if __name__ == "__main__":

@@ -21,17 +21,15 @@ time: the machine is shared, so CPU time is what one insertion costs.
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import platform
 import statistics
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import partial
 from pathlib import Path
 
+import results_table
 from samfard.demo.generator import generate_day
 from samfard.geo.traveltime import GeodesicProvider
 from samfard.planning.insertion import (
@@ -48,7 +46,6 @@ from samfard.planning.verifier import verify
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from service_day import DayProblem, build_problems  # noqa: E402
 
-RESULTS = Path(__file__).resolve().parent / "results"
 FIELDS = (
     "planned", "vehicles", "locations", "probes", "inserted", "refused",
     "native_p50_ms", "native_p95_ms", "native_max_ms", "native_cpu_p50_ms", "native_cpu_p95_ms",
@@ -141,39 +138,29 @@ def measure(day: DayProblem, sizes: list[int], probes: int) -> list[dict[str, st
 
 
 def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / f"insertion_latency{args.tag}.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    cpu = platform.processor() or platform.machine()
-    lines = [
-        "# Live insertion latency",
-        "",
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {cpu}, {platform.system()}, Python {platform.python_version()}, "
-        "one process on a 2-core machine shared with other work",
-        f"- settings: demo day {args.day} with {args.trips} trips, seed {args.seed}, both "
-        f"regions in one problem, geodesic travel times, default InsertionSettings, "
-        f"{args.probes} probes per size, each against the same plan of `planned` requests "
-        "(built by native insertion in booking order)",
-        "- native_*: `insert` through the compiled core with the day's ScreeningCache (the "
-        "core's copy of the day kept between calls, as a booking desk process keeps it); "
-        "native_cold_*: the same without a cache (the day is handed to the core on every "
-        "call); python_*: the Python screening (`InsertionSettings(engine='python')`) with "
-        "its cache; python_cold_*: without. *_ms wall clock, *_cpu_* this process's CPU "
-        "time (what the insertion costs when the machine is not shared)",
-        "- cheaper / dearer: probes where the core's insertion added less / more cost than "
-        "the Python screening's",
-        "- build_s: cumulative wall time to build the plans by insertion, including the "
-        "probes and their verification",
-        f"- load average (1, 5, 15 min) when saved: {os.getloadavg()}",
-        "",
-        "| " + " | ".join(FIELDS) + " |",
-        "|" + "---|" * len(FIELDS),
-    ]
-    lines += ["| " + " | ".join(r[k] for k in FIELDS) + " |" for r in rows]
-    (RESULTS / f"insertion_latency{args.tag}.md").write_text("\n".join(lines) + "\n")
+    results_table.save(
+        f"insertion_latency{args.tag}",
+        "Live insertion latency",
+        [
+            "one process on a 2-core machine shared with other work",
+            f"settings: demo day {args.day} with {args.trips} trips, seed {args.seed}, both "
+            f"regions in one problem, geodesic travel times, default InsertionSettings, "
+            f"{args.probes} probes per size, each against the same plan of `planned` requests "
+            "(built by native insertion in booking order)",
+            "native_*: `insert` through the compiled core with the day's ScreeningCache (the "
+            "core's copy of the day kept between calls, as a booking desk process keeps it); "
+            "native_cold_*: the same without a cache (the day is handed to the core on every "
+            "call); python_*: the Python screening (`InsertionSettings(engine='python')`) with "
+            "its cache; python_cold_*: without. *_ms wall clock, *_cpu_* this process's CPU "
+            "time (what the insertion costs when the machine is not shared)",
+            "cheaper / dearer: probes where the core's insertion added less / more cost than "
+            "the Python screening's",
+            "build_s: cumulative wall time to build the plans by insertion, including the "
+            "probes and their verification",
+        ],
+        FIELDS,
+        rows,
+    )
 
 
 def main() -> int:

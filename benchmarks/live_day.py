@@ -14,16 +14,12 @@ is the day itself. The issue's target: a 600-trip day within 2 minutes.
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import platform
 import sys
-from datetime import UTC, date, datetime
-from pathlib import Path
+from datetime import date
 
+import results_table
 from samfard.dispatch.simulator import SimSettings, simulate
 
-RESULTS = Path(__file__).resolve().parent / "results"
 COLUMNS = (
     "trips",
     "seed",
@@ -78,30 +74,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _save(args: argparse.Namespace, rows: list[dict[str, object]]) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    with (RESULTS / f"{args.name}.csv").open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    cpu = platform.processor() or platform.machine()
-    lines = [
-        "# The live day at full speed (samfard simulate)",
-        "",
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {cpu}, {platform.system()}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} cores shared with other work",
-        f"- settings: demo day {args.date}, trips {args.trips}, seeds {args.seeds}; "
-        "embedded SQLite (no disk syncs), geodesic travel times, insertion plan the evening "
-        "before; defaults of dispatch.simulator.SimSettings (noise sigma 0.2, 3 % no-shows, "
-        "5 % late cancellations, 10 % same-day bookings, 4 % declined runs, clock tick "
-        "15 min, re-plan at most every 90 min)",
-        "",
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "---|" * len(COLUMNS),
-    ]
-    lines += ["| " + " | ".join(str(row[c]) for c in COLUMNS) + " |" for row in rows]
-    (RESULTS / f"{args.name}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines[-len(rows) - 2 :]))
+    results_table.save(
+        args.name,
+        "The live day at full speed (samfard simulate)",
+        [
+            f"settings: demo day {args.date}, trips {args.trips}, seeds {args.seeds}; "
+            "embedded SQLite (no disk syncs), geodesic travel times, insertion plan the "
+            "evening before; defaults of dispatch.simulator.SimSettings (noise sigma 0.2, 3 % "
+            "no-shows, 5 % late cancellations, 10 % same-day bookings, 4 % declined runs, "
+            "clock tick 15 min, re-plan at most every 90 min)",
+        ],
+        COLUMNS,
+        rows,
+    )
+    print("\n".join(results_table.table(COLUMNS, rows)))
 
 
 if __name__ == "__main__":

@@ -17,17 +17,14 @@ fewer trips so the report has a year-over-year comparison. Stages timed:
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import platform
 import random
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import TypeVar
 
+import results_table
 from samfard.costs.allocation import RunAllocation, settle_run
 from samfard.costs.contracts import Contract, Need, PriceList, VehicleType
 from samfard.costs.pricing import CostBasis, RunFacts, TripFacts, run_cost
@@ -39,7 +36,6 @@ from samfard.reports.render_pdf import render_pdf
 from samfard.reports.sheet import to_csv, to_xlsx
 from samfard.timeutil import STOCKHOLM
 
-RESULTS = Path(__file__).resolve().parent / "results"
 T = TypeVar("T")
 
 # Illustrative tariff (not a real contract): öre and öre per km / minute.
@@ -229,27 +225,18 @@ def main() -> None:
         f"runs {len(now_runs)}, trips {trips}, exact allocations {exact}/{len(settled)}, "
         f"saving {saving:.1f} %, PDF {len(pdf)} bytes"
     )
-    RESULTS.mkdir(exist_ok=True)
-    with (RESULTS / f"{args.name}.csv").open("w", newline="") as out:
-        csv.writer(out).writerows([header, *rows])
-    load = os.getloadavg()[0]
-    stamp = datetime.now(tz=UTC).strftime("%Y-%m-%d %H:%M UTC")
-    lines = [
-        "# Settlement and monthly report on a synthetic month",
-        "",
-        f"- date: {stamp}",
-        f"- machine: {platform.machine()}, {os.cpu_count()} cores (shared; load average "
-        f"{load:.1f} at the end), Python {platform.python_version()}, {platform.system()}",
-        f"- settings: {args.trips_per_day} trips/day x {args.days} days, seed {args.seed}, "
-        f"last year 4 % fewer trips; contract {CONTRACT.code} (illustrative tariff)",
-        f"- result: {len(now_runs)} runs, {trips} trips; allocations exact to the öre "
-        f"{exact}/{len(settled)}; coordination saving {saving:.1f} %; PDF {len(pdf)} bytes",
-        "",
-        "| " + " | ".join(header) + " |",
-        "|---|---|---|---|",
-        *("| " + " | ".join(r) + " |" for r in rows),
-    ]
-    (RESULTS / f"{args.name}.md").write_text("\n".join(lines) + "\n")
+    results_table.save(
+        args.name,
+        "Settlement and monthly report on a synthetic month",
+        [
+            f"settings: {args.trips_per_day} trips/day x {args.days} days, seed {args.seed}, "
+            f"last year 4 % fewer trips; contract {CONTRACT.code} (illustrative tariff)",
+            f"result: {len(now_runs)} runs, {trips} trips; allocations exact to the öre "
+            f"{exact}/{len(settled)}; coordination saving {saving:.1f} %; PDF {len(pdf)} bytes",
+        ],
+        header,
+        rows,
+    )
 
 
 if __name__ == "__main__":

@@ -13,18 +13,16 @@ report of each principal in under 30 s.
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import platform
 import tempfile
 import time
-from datetime import date, datetime
+from datetime import date
 from datetime import time as clock_time
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import results_table
 from samfard.access.actor import SYSTEM
 from samfard.costs.models import SettledTrip
 from samfard.costs.service import insert_settled, load_contract_files
@@ -38,7 +36,6 @@ from samfard.reports.render_pdf import render_pdf
 from samfard.reports.service import month_end, monthly_report, parse_month
 from samfard.timeutil import local
 
-RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_S = 30.0
 
 
@@ -113,31 +110,21 @@ def write(
     insert_s: float,
     rows: list[tuple[str, int | None, float, float]],
 ) -> None:
-    RESULTS.mkdir(exist_ok=True)
     header = ("principal", "trips_in_month", "report_s", "render_pdf_html_csv_s", "under_30s")
     table = [(*row, row[2] + row[3] < TARGET_S) for row in rows]
-    with (RESULTS / "monthly_report_db.csv").open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(table)
-    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
-    lines = [
-        "# Monthly report from the database (SQLite)",
-        "",
-        f"Run {datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {machine}, "
-        f"Python {platform.python_version()}, SQLite file in a temporary folder.",
-        f"Settings: month {args.month}, --trips-per-day {args.trips_per_day}, "
-        f"seed {args.seed}: {trips} trips in {runs} runs (both regions).",
-        f"Generating and pricing the month took {generated_s:.1f} s; the bulk insert "
-        f"{insert_s:.1f} s (not part of the report time).",
-        "",
-        "| " + " | ".join(header) + " |",
-        "|" + "---|" * len(header),
-        *("| " + " | ".join(str(v) for v in row) + " |" for row in table),
-        "",
-    ]
-    text = "\n".join(lines)
-    (RESULTS / "monthly_report_db.md").write_text(text, encoding="utf-8")
+    text = results_table.save(
+        "monthly_report_db",
+        "Monthly report from the database (SQLite)",
+        [
+            "SQLite file in a temporary folder",
+            f"settings: month {args.month}, --trips-per-day {args.trips_per_day}, "
+            f"seed {args.seed}: {trips} trips in {runs} runs (both regions)",
+            f"generating and pricing the month took {generated_s:.1f} s; the bulk insert "
+            f"{insert_s:.1f} s (not part of the report time)",
+        ],
+        header,
+        table,
+    )
     print(text)
 
 

@@ -16,9 +16,6 @@ path is a traveller with trips that day, `{day}` the day.
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import platform
 import statistics
 import time
 from collections.abc import Callable
@@ -31,6 +28,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import results_table
 from samfard.access.actor import SYSTEM
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
@@ -53,7 +51,6 @@ from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
-RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_MS = 200.0
 PASSWORD = "bench-pages-42"
 
@@ -171,30 +168,19 @@ def main() -> None:
 def write(
     args: argparse.Namespace, build_s: float, rows: list[tuple[Any, ...]], planned: bool
 ) -> None:
-    RESULTS.mkdir(exist_ok=True)
     header = ("page", "status", "median_ms", "max_ms", "median_within_200ms")
-    with (RESULTS / "pages.csv").open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(header)
-        writer.writerows(rows)
-    machine = f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
-    text = "\n".join([
-        "# Page server times on the demo day (SQLite)",
-        "",
-        f"Run {datetime.now().astimezone():%Y-%m-%d %H:%M %Z} on {machine}, "
-        f"Python {platform.python_version()}, in-process (TestClient), SQLite file.",
-        f"Settings: --trips {args.trips}, --seed {args.seed}, --plan-seconds "
-        f"{args.plan_seconds}, --repeat {args.repeat}; building the day took {build_s:.0f} s "
-        f"(0 when reused); a stored plan of the day: {planned}.",
-        f"Load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores "
-        "(the machine is shared: times vary with the load).",
-        "",
-        "| " + " | ".join(header) + " |",
-        "|" + "---|" * len(header),
-        *("| " + " | ".join(str(v) for v in row) + " |" for row in rows),
-        "",
-    ])  # fmt: skip
-    (RESULTS / "pages.md").write_text(text, encoding="utf-8")
+    text = results_table.save(
+        "pages",
+        "Page server times on the demo day (SQLite)",
+        [
+            "in-process (TestClient), SQLite file; the machine is shared: times vary with the load",
+            f"settings: --trips {args.trips}, --seed {args.seed}, --plan-seconds "
+            f"{args.plan_seconds}, --repeat {args.repeat}; building the day took "
+            f"{build_s:.0f} s (0 when reused); a stored plan of the day: {planned}",
+        ],
+        header,
+        rows,
+    )
     print(text)
 
 

@@ -15,15 +15,13 @@ share says what the timetable would allow, not what the rules would.
 from __future__ import annotations
 
 import argparse
-import csv
-import platform
 import statistics
 import time
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
+import results_table
 from samfard.demo.generator import DemoBooking, generate_day
 from samfard.geo.gtfs.store import planner_for
 from samfard.rules.facts import Leg, Service, Trip
@@ -31,7 +29,6 @@ from samfard.rules.loader import shipped_rulebooks
 from samfard.rules.public_transport import GtfsCheck
 from samfard.rules.schema import PublicTransport, SjukresaVersion
 
-RESULTS = Path(__file__).resolve().parent / "results"
 TIMING = ("part", "count", "p50_ms", "p95_ms", "max_ms", "mean_ms")
 SHARE = ("service", "region", "taxi_bookings", "pt_possible", "share", "legs", "legs_possible")
 
@@ -93,6 +90,8 @@ def measure(args: argparse.Namespace) -> tuple[list[dict[str, str]], list[dict[s
     for booking in demo.bookings:
         if booking.needs:  # wheelchair or stretcher: a special vehicle, never the bus
             continue
+        if booking.principal_code.startswith("RKM-"):  # a booked line: public transport already
+            continue
         county = booking.principal_code[:2]
         key = (booking.service, county)
         t = time.perf_counter()
@@ -140,44 +139,33 @@ def measure(args: argparse.Namespace) -> tuple[list[dict[str, str]], list[dict[s
     return timing, shares
 
 
-def _table(fields: tuple[str, ...], rows: list[dict[str, str]]) -> list[str]:
-    return [
-        "| " + " | ".join(fields) + " |",
-        "|" + "---|" * len(fields),
-        *("| " + " | ".join(r[k] for k in fields) + " |" for r in rows),
-    ]
-
-
 def save(
     timing: list[dict[str, str]], shares: list[dict[str, str]], args: argparse.Namespace
 ) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / "public_transport.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=SHARE)
-        writer.writeheader()
-        writer.writerows(shares)
-    cpu = platform.processor() or platform.machine()
-    lines = [
-        "# Public-transport check per booking, and taxi trips that could go by bus",
-        "",
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {cpu}, {platform.system()}, Python {platform.python_version()}, "
+    results_table.write_csv("public_transport", SHARE, shares)
+    notes = [
         "one process on a 2-core machine shared with other work",
-        f"- settings: demo feed, demo day {args.day} (seed {args.seed}, {args.trips} trips), "
+        f"settings: demo feed, demo day {args.day} (seed {args.seed}, {args.trips} trips), "
         "taxi bookings = no wheelchair or stretcher; limits of each county's sjukresa "
         "rulebook (2 transfers, 800 m walk, 2.5 x car time over 40 min, 10 min before "
         "the appointment, 60 min wait)",
-        "",
-        *_table(TIMING, timing),
-        "",
-        "Taxi bookings of the day for which every leg had a public-transport journey within "
-        "the limits (färdtjänst: what the timetable allows; the permit still decides):",
-        "",
-        *_table(SHARE, shares),
-        "",
     ]
-    (RESULTS / "public_transport.md").write_text("\n".join(lines))
-    print("\n".join(lines))
+    text = results_table.write_markdown(
+        "public_transport",
+        [
+            *results_table.header(
+                "Public-transport check per booking, and taxi trips that could go by bus", notes
+            ),
+            *results_table.table(TIMING, timing),
+            "",
+            "Taxi bookings of the day for which every leg had a public-transport journey "
+            "within the limits (färdtjänst: what the timetable allows; the permit still "
+            "decides):",
+            "",
+            *results_table.table(SHARE, shares),
+        ],
+    )
+    print(text)
 
 
 def main() -> None:

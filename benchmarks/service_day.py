@@ -32,20 +32,17 @@ with other prices than the ones paid costs.
 from __future__ import annotations
 
 import argparse
-import csv
 import math
-import os
-import platform
 import random
 import resource
 import statistics
 import sys
 import time
 from dataclasses import asdict, dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
+import results_table
 from samfard.demo.generator import DemoBooking, DemoDay, DemoLeg, generate_day
 from samfard.dispatch.leg_request import leg_request
 from samfard.dispatch.planning_inputs import LegInput, PlanningDefaults
@@ -72,7 +69,6 @@ from samfard.rules.decision import TimeTolerance
 from samfard.rules.facts import Service
 from samfard.rules.loader import NATIONAL, shipped_rulebooks
 
-RESULTS = Path(__file__).resolve().parent / "results"
 MIN = 60.0
 # Öre per vehicle trip, per km, per hour of driving (illustrative, not a contract); money
 # is summed in whole öre like everywhere in Samfard.
@@ -382,38 +378,28 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
 
 
 def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / f"service_day{args.tag}.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    cpu = platform.processor() or platform.machine()
-    lines = [
-        "# Service day, both regions: planned against every trip alone",
-        "",
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {cpu}, {platform.system()}, Python {platform.python_version()}",
-        f"- settings: demo day {args.day}, seed {args.seed}, geodesic travel times "
-        f"({GeodesicProvider().name}), one problem per region, engine time limit "
-        f"{args.time_limit} s per region, one vehicle per 8 plain trips, per 5 wheelchair "
-        f"or stretcher trips, shift 05:00-23:30, planning costs `{args.costs}`, windows and "
-        "ride limits from the tolerance each trip's rulebook gives (`leg_request`)",
-        "- tariff (öre: per vehicle trip, per km, per hour): "
-        + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
-        "- plan_s is the wall-clock planning time of both regions together (verification "
-        "included), cpu_s this process's CPU time in it (on a shared machine the engine gets "
-        "only part of a core); not_inserted: servable requests left out for lack of time; "
-        "fleet_short: left out where the vehicles that alone may carry them are proven too "
-        "few that day (`fleet_bound`, in plan_s); the others no vehicle could carry even "
-        "alone; extra ride time is ride time minus "
-        "the direct trip, in minutes; peak_mb: the process's peak resident memory so far",
-        f"- load average (1, 5, 15 min) when saved: {os.getloadavg()} on {os.cpu_count()} cores",
-        "",
-        "| " + " | ".join(FIELDS) + " |",
-        "|" + "---|" * len(FIELDS),
-    ]
-    lines += ["| " + " | ".join(r[k] for k in FIELDS) + " |" for r in rows]
-    (RESULTS / f"service_day{args.tag}.md").write_text("\n".join(lines) + "\n")
+    results_table.save(
+        f"service_day{args.tag}",
+        "Service day, both regions: planned against every trip alone",
+        [
+            f"settings: demo day {args.day}, seed {args.seed}, geodesic travel times "
+            f"({GeodesicProvider().name}), one problem per region, engine time limit "
+            f"{args.time_limit} s per region, one vehicle per 8 plain trips, per 5 wheelchair "
+            f"or stretcher trips, shift 05:00-23:30, planning costs `{args.costs}`, windows and "
+            "ride limits from the tolerance each trip's rulebook gives (`leg_request`)",
+            "tariff (öre: per vehicle trip, per km, per hour): "
+            + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
+            "plan_s is the wall-clock planning time of both regions together (verification "
+            "included), cpu_s this process's CPU time in it (on a shared machine the engine "
+            "gets only part of a core); not_inserted: servable requests left out for lack of "
+            "time; fleet_short: left out where the vehicles that alone may carry them are "
+            "proven too few that day (`fleet_bound`, in plan_s); the others no vehicle could "
+            "carry even alone; extra ride time is ride time minus the direct trip, in minutes; "
+            "peak_mb: the process's peak resident memory so far",
+        ],
+        FIELDS,
+        rows,
+    )
 
 
 def main() -> int:

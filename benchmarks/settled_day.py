@@ -18,17 +18,15 @@ vehicle with someone on board stood waiting for a later pickup.
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import platform
 import subprocess
 import tempfile
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+import results_table
 from samfard.access.actor import SYSTEM
 from samfard.costs.models import SettledRun, SettledTrip
 from samfard.costs.service import load_contract_files, settle_day
@@ -42,7 +40,6 @@ from samfard.planning.solve import FIXED_ITERATIONS, make_solver
 from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
 
-RESULTS = Path(__file__).resolve().parent / "results"
 DAY = date(2026, 12, 2)  # a Wednesday: no weekend rate
 COLUMNS = (
     "day",
@@ -153,25 +150,17 @@ def main() -> None:
         for seed in (int(s) for s in args.seeds.split(",")):
             rows.append(settled_day(args.trips, seed, Path(folder)))
             print(rows[-1], flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    with (RESULTS / f"{args.label}.csv").open("w", newline="", encoding="utf-8") as out:
-        writer = csv.DictWriter(out, fieldnames=COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    lines = [
-        "# A planned demo day, settled",
-        "",
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {_commit()}",
-        f"- machine: {platform.machine()}, {platform.system()}, Python "
-        f"{platform.python_version()}, {os.cpu_count()} cores",
-        f"- settings: demo day {DAY}, {args.trips} trips, seeds {args.seeds}, engine "
-        f"native-fixed ({FIXED_ITERATIONS} iterations, no clock), demo fleet and contracts",
-        "",
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "---|" * len(COLUMNS),
-    ]
-    lines += ["| " + " | ".join(str(row[c]) for c in COLUMNS) + " |" for row in rows]
-    (RESULTS / f"{args.label}.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    results_table.save(
+        args.label,
+        "A planned demo day, settled",
+        [
+            f"commit {_commit()}",
+            f"settings: demo day {DAY}, {args.trips} trips, seeds {args.seeds}, engine "
+            f"native-fixed ({FIXED_ITERATIONS} iterations, no clock), demo fleet and contracts",
+        ],
+        COLUMNS,
+        rows,
+    )
 
 
 def _commit() -> str:

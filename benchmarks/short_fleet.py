@@ -17,22 +17,17 @@ any machine; `bound` is the proof's upper bound (the trip count when it proves n
 from __future__ import annotations
 
 import argparse
-import csv
 import math
-import os
-import platform
 import random
 import sys
 import time
-from datetime import UTC, datetime
-from pathlib import Path
 
+import results_table
 from samfard.planning.fleet_bound import shortfalls
 from samfard.planning.model import Problem, Request, Vehicle, VehicleType, Window, matrix
 from samfard.planning.native_engine import NativeEngine, NativeSettings
 from samfard.planning.solve import plan
 
-RESULTS = Path(__file__).resolve().parent / "results"
 HOUR = 3600.0
 FIELDS = ("seed", "trips", "vehicles", "carried", "bound", "short_of_bound", "plan_s", "proof_s")
 
@@ -127,28 +122,18 @@ def main() -> int:
 
 
 def save(rows: list[dict[str, str]], args: argparse.Namespace, total: str) -> None:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    with (RESULTS / f"short_fleet{args.tag}.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    lines = [
-        "# Days the fleet cannot carry: trips carried against the proven most",
-        "",
-        f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {platform.machine()}, {os.cpu_count()} cores visible, "
-        f"Python {platform.python_version()}",
-        f"- settings: {args.trips} stretcher trips, {args.vehicles} stretcher vehicles, seeds "
-        f"{args.seeds}, native engine {args.iterations} iterations, one thread; bound: "
-        "`fleet_bound.shortfalls`, 60 s at most",
-        f"- load average when saved: {os.getloadavg()}",
-        f"- {total}",
-        "",
-        "| " + " | ".join(FIELDS) + " |",
-        "|" + "---|" * len(FIELDS),
-    ]
-    lines += ["| " + " | ".join(r[k] for k in FIELDS) + " |" for r in rows]
-    (RESULTS / f"short_fleet{args.tag}.md").write_text("\n".join(lines) + "\n")
+    results_table.save(
+        f"short_fleet{args.tag}",
+        "Days the fleet cannot carry: trips carried against the proven most",
+        [
+            f"settings: {args.trips} stretcher trips, {args.vehicles} stretcher vehicles, "
+            f"seeds {args.seeds}, native engine {args.iterations} iterations, one thread; "
+            "bound: `fleet_bound.shortfalls`, 60 s at most",
+            total,
+        ],
+        FIELDS,
+        rows,
+    )
 
 
 if __name__ == "__main__":

@@ -14,18 +14,15 @@ The benchmark adds its own users (one per role it needs) if they are missing.
 from __future__ import annotations
 
 import argparse
-import csv
-import os
-import platform
 import statistics
 import time
 from datetime import date, datetime
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+import results_table
 from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
 from samfard.access.models import User
 from samfard.access.permissions import Role
@@ -37,7 +34,6 @@ from samfard.db import make_engine
 from samfard.dispatch.models import PlanRun, Run, Stop
 from samfard.timeutil import STOCKHOLM
 
-RESULTS = Path(__file__).resolve().parent / "results"
 PASSWORD = "bench-pages-42"  # the same as benchmarks/pages.py: they share bench-operator
 USERS = {
     "bench-operator": Role.OPERATOR,
@@ -137,33 +133,17 @@ def main() -> None:
     parser.add_argument("--out", default="workspace_pages", help="name of the result files")
     args = parser.parse_args()
     rows, setting = measure(args)
-    header = " | ".join(FIELDS)
-    lines = [f"| {header} |", "|" + "---|" * len(FIELDS)]
-    lines += ["| " + " | ".join(row[f] for f in FIELDS) + " |" for row in rows]
-    machine = (
-        f"{platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
-    )
-    when = datetime.now(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
-    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-    report = "\n".join(
+    report = results_table.save(
+        args.out,
+        "Server time of the workspace pages",
         [
-            "# Server time of the workspace pages",
-            "",
-            f"Run {when} (Stockholm) on {machine}; load average {load} at the end.",
-            f"Database: {args.database.split('://')[0]}; {setting}.",
-            f"Each page {args.runs} times after one warm-up, in-process (TestClient).",
-            "",
-            *lines,
-            "",
-        ]
+            f"database: {args.database.split('://')[0]}; {setting}",
+            f"each page {args.runs} times after one warm-up, in-process (TestClient)",
+        ],
+        FIELDS,
+        rows,
     )
     print(report)
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / f"{args.out}.md").write_text(report, encoding="utf-8")
-    with (RESULTS / f"{args.out}.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
 
 
 if __name__ == "__main__":
