@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from ortools.linear_solver import pywraplp
 
 from samfard.planning.model import (
+    Matrix,
     Objective,
     Problem,
     Request,
@@ -46,7 +47,7 @@ SEEDS = 200
 TYPES = (VehicleType.TAXI, VehicleType.MINIBUS, VehicleType.WHEELCHAIR)
 
 
-def _matrices(rng: random.Random, places: int) -> tuple[object, object]:
+def _matrices(rng: random.Random, places: int) -> tuple[Matrix, Matrix]:
     points = [(rng.uniform(0, 60), rng.uniform(0, 60)) for _ in range(places)]
     time = [[math.dist(a, b) for b in points] for a in points]
     dist = [[1.3 * math.dist(a, b) for b in points] for a in points]
