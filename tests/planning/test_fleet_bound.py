@@ -141,5 +141,7 @@ def test_no_plan_carries_more_than_the_bound(seed: int) -> None:
 
 def test_a_group_too_big_to_model_is_not_judged(monkeypatch: pytest.MonkeyPatch) -> None:
     day = stretcher_day([2 * HOUR, 2 * HOUR, 2 * HOUR])
+    assert applies(day)
     monkeypatch.setattr("samfard.planning.fleet_bound._MAX_ARCS", 3 * 3 * 2 - 1)
     assert shortfalls(day, ["s0"]) == []
+    assert not applies(day)  # so `samfard solve` keeps no time for it

@@ -59,11 +59,10 @@ class Shortfall:
 
 
 def applies(problem: Problem) -> bool:
-    """Whether some request belongs to a group the proof applies to (a static check)."""
+    """Whether some request belongs to a group the proof can judge (a static check), so
+    that `samfard solve` keeps time for a proof only when one will run."""
     carriers = _carriers(problem)
-    return any(
-        _one_at_a_time(*_group(problem, carriers, key)) for key in set(carriers.values()) if key
-    )
+    return any(_judged(*_group(problem, carriers, key)) for key in set(carriers.values()) if key)
 
 
 def shortfalls(
@@ -86,8 +85,7 @@ def shortfalls(
         seen.add(key)
         group, vehicles = _group(problem, carriers, key)
         left = deadline - time.monotonic()
-        too_big = len(group) ** 2 * len(vehicles) > _MAX_ARCS
-        if left <= 0 or too_big or not _one_at_a_time(group, vehicles):
+        if left <= 0 or not _judged(group, vehicles):
             continue
         bound = _most_carried(problem, group, vehicles, carriers, left)
         if bound < len(group):
@@ -137,6 +135,11 @@ def _group(
     vehicles."""
     group = [r for r in problem.requests if carriers[r.id] and carriers[r.id] <= key]
     return group, [v for v in problem.vehicles if v.id in key]
+
+
+def _judged(group: list[Request], vehicles: list[Vehicle]) -> bool:
+    """The proof applies to the group and its model is small enough to build."""
+    return len(group) ** 2 * len(vehicles) <= _MAX_ARCS and _one_at_a_time(group, vehicles)
 
 
 def _one_at_a_time(group: list[Request], vehicles: list[Vehicle]) -> bool:
