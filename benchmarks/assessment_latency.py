@@ -92,7 +92,7 @@ def save(
         "assessment_latency",
         "Assessment latency per booking",
         [
-            "one process on a 2-core machine shared with other work",
+            "one process (the load average below says what else ran)",
             f"settings: demo day {args.day}, {args.trips} trips, seed {args.seed}, SQLite file "
             "database, shipped rulebooks, geodesic road distances",
             f"loading the day through the booking services (assessing each): {load_s:.1f} s",

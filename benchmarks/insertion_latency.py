@@ -142,7 +142,7 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         f"insertion_latency{args.tag}",
         "Live insertion latency",
         [
-            "one process on a 2-core machine shared with other work",
+            "one process (the load average below says what else ran)",
             f"settings: demo day {args.day} with {args.trips} trips, seed {args.seed}, both "
             f"regions in one problem, geodesic travel times, default InsertionSettings, "
             f"{args.probes} probes per size, each against the same plan of `planned` requests "

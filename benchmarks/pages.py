@@ -173,7 +173,7 @@ def write(
         "pages",
         "Page server times on the demo day (SQLite)",
         [
-            "in-process (TestClient), SQLite file; the machine is shared: times vary with the load",
+            "in-process (TestClient), SQLite file; times vary with the load",
             f"settings: --trips {args.trips}, --seed {args.seed}, --plan-seconds "
             f"{args.plan_seconds}, --repeat {args.repeat}; building the day took "
             f"{build_s:.0f} s (0 when reused); a stored plan of the day: {planned}",

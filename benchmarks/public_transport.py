@@ -144,7 +144,7 @@ def save(
 ) -> None:
     results_table.write_csv("public_transport", SHARE, shares)
     notes = [
-        "one process on a 2-core machine shared with other work",
+        "one process (the load average below says what else ran)",
         f"settings: demo feed, demo day {args.day} (seed {args.seed}, {args.trips} trips), "
         "taxi bookings = no wheelchair or stretcher; limits of each county's sjukresa "
         "rulebook (2 transfers, 800 m walk, 2.5 x car time over 40 min, 10 min before "
