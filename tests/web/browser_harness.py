@@ -215,9 +215,14 @@ def assert_no_axe_violations(page: Page) -> None:
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """Save a screenshot under docs/screenshots/ (shown in the README)."""
+    """Save a screenshot under docs/screenshots/ (shown in the README).
+
+    It waits for the page to have loaded first: a capture begun while a form's submission
+    replaces the page can hang until Playwright's timeout.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.wait_for_load_state("load")
     page.screenshot(path=str(path), full_page=True)
     return path
 

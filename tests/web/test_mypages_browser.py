@@ -201,7 +201,6 @@ def test_a_traveller_books_cancels_and_reports_then_the_centre_closes_it(
     _tab_to(page, "Boka resan")
     page.keyboard.press("Enter")
     receipt = page.locator("#kvitto")
-    screenshot(page, "mina-resor-bokad")
     expect(receipt).to_contain_text("Resan är bokad")
     reference = receipt.locator("[data-reference]").inner_text()
     _check(page, errors, "mina-resor-bokad")
