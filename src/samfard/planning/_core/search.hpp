@@ -5,10 +5,11 @@
 // them back (greedy or regret-k insertion, with or without noise), then exchanges route
 // tails where vehicles are empty until no exchange is cheaper (tails.hpp); the operators
 // are drawn by adaptive roulette weights and the new plan is accepted by simulated
-// annealing. Requests that fit nowhere stay unassigned at a penalty far above any route's
-// cost, so the search first carries everyone it can, then makes it cheap; when the fleet
-// only just suffices, an ejection search (ejection.hpp) run at a few points brings in those
-// it still leaves out.
+// annealing; a new best plan is first taken down to a local optimum of pair relocate and
+// exchange (pairs.hpp). Requests that fit nowhere stay unassigned at a penalty far above
+// any route's cost, so the search first carries everyone it can, then makes it cheap; when
+// the fleet only just suffices, an ejection search (ejection.hpp) run at a few points
+// brings in those it still leaves out.
 // With an iteration limit the run is fully determined by the seed (the temperature follows
 // the iteration count); the wall-time deadline only ever stops it early.
 #pragma once
@@ -26,6 +27,7 @@
 
 #include "ejection.hpp"
 #include "instance.hpp"
+#include "pairs.hpp"
 #include "plan.hpp"
 #include "tails.hpp"
 
@@ -54,7 +56,7 @@ class Search {
 public:
     Search(const Instance& in, const Settings& settings)
         : in_(in), st_(settings), pl_(in), rng_(settings.seed), ejection_(in, pl_, rng_),
-          tails_(in, pl_, neighbours_) {
+          tails_(in, pl_, neighbours_), pairs_(in, pl_, neighbours_) {
         start_ = Clock::now();
         cpu_start_ = thread_cpu();
         limit_ = std::max(0.0, settings.seconds);
@@ -94,6 +96,7 @@ public:
     Stats run() {
         construct();
         exchange_tails();
+        polish();
         keep_as_best();
         double current = objective();
         double best = current;
@@ -117,6 +120,7 @@ public:
                 ++next_check;
                 if (bring_in_left_out(best)) {
                     std::fill(changed_.begin(), changed_.end(), 1);
+                    polish();
                     current = best = objective();
                     keep_as_best();
                 }
@@ -139,9 +143,11 @@ public:
                 default: repair(3, false); break;
             }
             exchange_tails();
-            const double candidate = objective();
+            double candidate = objective();
             double score = 0.0;
             if (candidate < best - 1e-9) {
+                polish();
+                candidate = objective();
                 best = candidate;
                 keep_as_best();
                 score = 33.0;
@@ -294,6 +300,13 @@ private:
     void exchange_tails() {
         tails_.descend(routes_, route_of_, changed_, [&](int v) { touch(v); });
         std::fill(changed_.begin(), changed_.end(), 0);
+    }
+
+    // A new best plan goes down to a local optimum of pair relocate and exchange (pairs.hpp)
+    // and of the tail exchange, each again while the other changes the plan.
+    void polish() {
+        while (pairs_.descend(routes_, route_of_, [&](int v) { touch(v); }, [&] { return out_of_time(); }))
+            exchange_tails();
     }
 
     // ---- undo log -----------------------------------------------------------------------
@@ -671,6 +684,7 @@ private:
     std::mt19937_64 rng_;
     Ejection ejection_;
     TailExchange tails_;
+    PairMoves pairs_;
     Clock::time_point start_;
     double cpu_start_ = 0.0, limit_ = 0.0;
 

@@ -1,0 +1,85 @@
+"""The native engine's plans admit no cheaper pair relocate or pair exchange.
+
+A request is a pair of stops. Relocate moves one request to another route; exchange swaps
+two requests of two routes. The search takes every new best plan down to a local optimum of
+both (pairs.hpp), so the plan it returns must hold no such move that is feasible and
+cheaper. Here every move is tried by brute force on day-long instances (`planning_days`)
+whose neighbour lists hold every request: each request into every position pair of every
+other used route, scheduled by the core one candidate at a time. With the search stopped
+after a few iterations the plans are far from good, which is where such moves abound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+import pytest
+from planning_days import core_routes, day_instance
+from planning_fixtures import native
+
+from samfard.planning.native_engine import CoreModel, build
+from samfard.planning.solve import plan
+
+GAIN = 1e-5  # a move must save more than rounding
+
+
+def _cost(core: CoreModel, vehicle: int, nodes: list[int]) -> float:
+    if not nodes:
+        return 0.0
+    feasible, cost, *_ = core.model.evaluate(vehicle, nodes)
+    return cost if feasible else math.inf
+
+
+def _with(nodes: list[int], request: int) -> Iterator[list[int]]:
+    """Every way to put the request's pickup and then its drop-off into `nodes`."""
+    for i in range(len(nodes) + 1):
+        for j in range(i, len(nodes) + 1):
+            yield nodes[:i] + [2 * request] + nodes[i:j] + [2 * request + 1] + nodes[j:]
+
+
+def _cheapest_with(core: CoreModel, vehicle: int, nodes: list[int], request: int) -> float:
+    return min(_cost(core, vehicle, seq) for seq in _with(nodes, request))
+
+
+def _without(nodes: list[int], request: int) -> list[int]:
+    return [n for n in nodes if n // 2 != request]
+
+
+def _cheaper_moves(
+    core: CoreModel, routes: dict[int, list[int]]
+) -> list[tuple[str, int, int, float]]:
+    """Every relocate (request, to vehicle) and exchange (request, request) that is feasible
+    and lowers the plan's cost, with its saving."""
+    cost = {v: _cost(core, v, nodes) for v, nodes in routes.items()}
+    where = {n // 2: v for v, nodes in routes.items() for n in nodes}
+    found = []
+    for a, va in sorted(where.items()):
+        rest_a = _without(routes[va], a)
+        left = _cost(core, va, rest_a)
+        for vb in sorted(routes):
+            if vb == va:
+                continue
+            saving = cost[va] + cost[vb] - left - _cheapest_with(core, vb, routes[vb], a)
+            if saving > GAIN:
+                found.append(("relocate", a, vb, saving))
+        for b, vb in sorted(where.items()):
+            if b <= a or vb == va:
+                continue
+            rest_b = _without(routes[vb], b)
+            new = _cheapest_with(core, va, rest_a, b) + _cheapest_with(core, vb, rest_b, a)
+            if cost[va] + cost[vb] - new > GAIN:
+                found.append(("exchange", a, b, cost[va] + cost[vb] - new))
+    return found
+
+
+@pytest.mark.parametrize("seed", range(1, 7))
+@pytest.mark.parametrize("iterations", [0, 20])
+def test_no_cheaper_pair_relocate_or_exchange_is_left(seed: int, iterations: int) -> None:
+    prob = day_instance(seed, requests=16, vehicles=4)
+    result = plan(prob, time_limit_s=600.0, seed=seed, solver=native(iterations))
+    assert result.report.ok
+    core = build(prob, prob.requests)
+    routes = core_routes(prob, result.solution)
+    assert len(routes) >= 2, "a plan on one vehicle would test nothing"
+    assert _cheaper_moves(core, routes) == []
