@@ -58,12 +58,7 @@ public:
                 int B = -1;
                 if (!relocate(routes, route_of, a, A, *wa, B) && !exchange(routes, route_of, a, A, *wa, B))
                     continue;
-                touch(A);
-                touch(B);
-                routes[A] = std::move(new_a_);
-                routes[B] = std::move(new_b_);
-                for (int node : routes[A].seq) route_of[request_of(node)] = A;
-                for (int node : routes[B].seq) route_of[request_of(node)] = B;
+                install_pair(routes, route_of, A, std::move(new_a_), B, std::move(new_b_), touch);
                 version_[A] = ++clock;
                 version_[B] = ++clock;
                 dirty_[A] = dirty_[B] = next[A] = next[B] = 1;

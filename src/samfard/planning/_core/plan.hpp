@@ -545,4 +545,18 @@ inline std::pair<int, Insertion> cheapest_place(Planner& pl, const std::vector<R
     return {best_k < 0 ? -1 : vehicles[best_k], best};
 }
 
+// Puts the two new routes of a move between routes a and b in their place and points
+// their requests at them. `touch(v)` is called first for each, so an undo log can save the
+// old route (the tail exchange and the pair moves make such moves).
+template <class Touch>
+void install_pair(std::vector<Route>& routes, std::vector<int>& route_of, int a, Route&& new_a, int b,
+                  Route&& new_b, Touch&& touch) {
+    touch(a);
+    touch(b);
+    routes[a] = std::move(new_a);
+    routes[b] = std::move(new_b);
+    for (int node : routes[a].seq) route_of[request_of(node)] = a;
+    for (int node : routes[b].seq) route_of[request_of(node)] = b;
+}
+
 }  // namespace samfard

@@ -44,12 +44,8 @@ public:
                 for (size_t b = a + 1; b < nv; ++b) {
                     if (!near_[a * nv + b] || routes[a].empty() || routes[b].empty()) continue;
                     if (!improve(routes[a], routes[b])) continue;
-                    touch(static_cast<int>(a));
-                    touch(static_cast<int>(b));
-                    routes[a] = std::move(na_);
-                    routes[b] = std::move(nb_);
-                    for (int node : routes[a].seq) route_of[request_of(node)] = static_cast<int>(a);
-                    for (int node : routes[b].seq) route_of[request_of(node)] = static_cast<int>(b);
+                    install_pair(routes, route_of, static_cast<int>(a), std::move(na_), static_cast<int>(b),
+                                 std::move(nb_), touch);
                     mark(routes, route_of, a);
                     mark(routes, route_of, b);
                     again = true;
