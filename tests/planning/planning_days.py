@@ -1,5 +1,6 @@
-"""Day-long planning instances shaped like Cordeau & Laporte's 2003 set, and plans as the
-core's node lists: what the descents' brute-force tests (tail exchange, pair moves) share.
+"""Day-long planning instances shaped like Cordeau & Laporte's 2003 set, plans as the
+core's node lists, and a route's cost as the core schedules it: what the brute-force tests
+of the descents (tail exchange, pair moves) and of insertion share.
 
 The instances are 24 h days with routes of at most 8 h, a ride limit of 90 and one window of
 15 minutes per request, small enough that every request's granular neighbour list holds
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
 
 from samfard.planning import cordeau
 from samfard.planning.model import Problem, Solution, StopKind
+from samfard.planning.native_engine import CoreModel
 
 
 def day_instance(seed: int, requests: int = 24, vehicles: int = 4) -> Problem:
@@ -53,3 +56,19 @@ def core_routes(prob: Problem, solution: Solution) -> dict[int, list[int]]:
         if nodes:
             out[vehicle[route.vehicle_id]] = nodes
     return out
+
+
+def scheduled_cost(core: CoreModel, vehicle: int, nodes: list[int]) -> float:
+    """The route's cost as the core schedules it on `vehicle`: 0 when it has no stops,
+    infinite when it cannot be scheduled."""
+    if not nodes:
+        return 0.0
+    feasible, cost, *_ = core.model.evaluate(vehicle, nodes)
+    return cost if feasible else math.inf
+
+
+def placements(nodes: list[int], request: int) -> Iterator[list[int]]:
+    """Every way to put the request's pickup and then its drop-off into `nodes`."""
+    for i in range(len(nodes) + 1):
+        for j in range(i, len(nodes) + 1):
+            yield [*nodes[:i], 2 * request, *nodes[i:j], 2 * request + 1, *nodes[j:]]

@@ -26,6 +26,7 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.linear_solver import pywraplp
+from planning_days import placements
 
 from samfard.planning.model import (
     Matrix,
@@ -319,12 +320,10 @@ def _brute_force_insertion(core: CoreModel, nodes: list[int], request: int) -> f
     base = core.model.evaluate(0, nodes)
     old = base[1] if nodes else 0.0
     costs = []
-    for i in range(len(nodes) + 1):
-        for j in range(i, len(nodes) + 1):
-            seq = [*nodes[:i], 2 * request, *nodes[i:j], 2 * request + 1, *nodes[j:]]
-            feasible, cost, *_ = core.model.evaluate(0, seq)
-            if feasible:
-                costs.append(cost - old)
+    for seq in placements(nodes, request):
+        feasible, cost, *_ = core.model.evaluate(0, seq)
+        if feasible:
+            costs.append(cost - old)
     return min(costs, default=None)
 
 

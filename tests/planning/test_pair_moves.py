@@ -11,11 +11,8 @@ after a few iterations the plans are far from good, which is where such moves ab
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterator
-
 import pytest
-from planning_days import core_routes, day_instance
+from planning_days import core_routes, day_instance, placements, scheduled_cost
 from planning_fixtures import native
 
 from samfard.planning.native_engine import CoreModel, build
@@ -24,22 +21,8 @@ from samfard.planning.solve import plan
 GAIN = 1e-5  # a move must save more than rounding
 
 
-def _cost(core: CoreModel, vehicle: int, nodes: list[int]) -> float:
-    if not nodes:
-        return 0.0
-    feasible, cost, *_ = core.model.evaluate(vehicle, nodes)
-    return cost if feasible else math.inf
-
-
-def _with(nodes: list[int], request: int) -> Iterator[list[int]]:
-    """Every way to put the request's pickup and then its drop-off into `nodes`."""
-    for i in range(len(nodes) + 1):
-        for j in range(i, len(nodes) + 1):
-            yield nodes[:i] + [2 * request] + nodes[i:j] + [2 * request + 1] + nodes[j:]
-
-
 def _cheapest_with(core: CoreModel, vehicle: int, nodes: list[int], request: int) -> float:
-    return min(_cost(core, vehicle, seq) for seq in _with(nodes, request))
+    return min(scheduled_cost(core, vehicle, seq) for seq in placements(nodes, request))
 
 
 def _without(nodes: list[int], request: int) -> list[int]:
@@ -51,12 +34,12 @@ def _cheaper_moves(
 ) -> list[tuple[str, int, int, float]]:
     """Every relocate (request, to vehicle) and exchange (request, request) that is feasible
     and lowers the plan's cost, with its saving."""
-    cost = {v: _cost(core, v, nodes) for v, nodes in routes.items()}
+    cost = {v: scheduled_cost(core, v, nodes) for v, nodes in routes.items()}
     where = {n // 2: v for v, nodes in routes.items() for n in nodes}
     found = []
     for a, va in sorted(where.items()):
         rest_a = _without(routes[va], a)
-        left = _cost(core, va, rest_a)
+        left = scheduled_cost(core, va, rest_a)
         for vb in sorted(routes):
             if vb == va:
                 continue

@@ -11,10 +11,8 @@ few iterations the plans are far from good, which is where such exchanges abound
 
 from __future__ import annotations
 
-import math
-
 import pytest
-from planning_days import core_routes, day_instance
+from planning_days import core_routes, day_instance, scheduled_cost
 from planning_fixtures import native
 
 from samfard.planning.native_engine import CoreModel, build
@@ -37,7 +35,7 @@ def _cheaper_exchanges(
     """Every feasible tail exchange that lowers the plan's cost, scheduled by the core:
     (vehicle a, cut in a, vehicle b, cut in b, saving)."""
     found = []
-    cost = {v: core.model.evaluate(v, nodes)[1] for v, nodes in routes.items()}
+    cost = {v: scheduled_cost(core, v, nodes) for v, nodes in routes.items()}
     used = sorted(routes)
     for a_pos, a in enumerate(used):
         for b in used[a_pos + 1 :]:
@@ -45,12 +43,7 @@ def _cheaper_exchanges(
             for i in _empty_cuts(ra):
                 for j in _empty_cuts(rb):
                     na, nb = ra[:i] + rb[j:], rb[:j] + ra[i:]
-                    new = 0.0
-                    for v, nodes in ((a, na), (b, nb)):
-                        if not nodes:
-                            continue
-                        feasible, c, *_ = core.model.evaluate(v, nodes)
-                        new = new + c if feasible else math.inf
+                    new = scheduled_cost(core, a, na) + scheduled_cost(core, b, nb)
                     if new < cost[a] + cost[b] - 1e-6:
                         found.append((a, i, b, j, cost[a] + cost[b] - new))
     return found
