@@ -6,6 +6,7 @@ booking and its event, or a whole series, are stored together or not at all.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -201,11 +202,20 @@ def alembic_config(url: str | None) -> Any:
     return config
 
 
+_UPGRADING = threading.Lock()
+
+
 def upgrade(url: str) -> None:
-    """Migrate the database at `url` to the newest schema (idempotent)."""
+    """Migrate the database at `url` to the newest schema (idempotent).
+
+    One at a time in a process: alembic runs a migration through module-level proxies
+    (`alembic.context`, `alembic.op`) that a second thread's run would rebind, so two
+    simulations started together each migrating their own database broke each other's.
+    """
     from alembic import command
 
-    command.upgrade(alembic_config(url), "head")
+    with _UPGRADING:
+        command.upgrade(alembic_config(url), "head")
 
 
 class NotMigrated(DomainError):

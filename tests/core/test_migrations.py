@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,35 @@ def test_server_refuses_an_unmigrated_database_and_names_the_command(tmp_path: P
         create_app(Settings(database_url=url))
     upgrade(url)
     assert create_app(Settings(database_url=url)) is not None
+
+
+def test_databases_migrated_at_once_by_threads_all_reach_the_head(tmp_path: Path) -> None:
+    """Simulations started together each migrate a scratch database of their own in a
+    thread of one process: alembic's module-level context must not be shared between
+    them (before the lock, two of three failed with KeyError('config') or 'database is
+    locked')."""
+    urls = [f"sqlite:///{tmp_path / f'scratch{i}.sqlite3'}" for i in range(3)]
+    together = threading.Barrier(len(urls))
+    failures: list[BaseException] = []
+
+    def migrate(url: str) -> None:
+        together.wait()
+        try:
+            upgrade(url)
+        except BaseException as error:  # collected: a thread's exception is lost otherwise
+            failures.append(error)
+
+    threads = [threading.Thread(target=migrate, args=(url,)) for url in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    for url in urls:
+        engine = make_engine(url)
+        assert current_revision(engine) == head_revision()
+        assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+        engine.dispose()
 
 
 def _insert(connection: Any, table: str, **given: object) -> int:
