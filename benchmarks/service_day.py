@@ -27,6 +27,11 @@ hours only while someone is on board (`billed_when_loaded`, `cost_per_transit_ti
 cost for an idle vehicle; `vehicle` is the earlier set-up (the start fee as a fixed cost
 per vehicle used, every km driven, empty or not, hours free), kept to show what planning
 with other prices than the ones paid costs.
+
+`--window-scale` and `--ride-scale` multiply every trip's pickup window (the minutes
+before and after the asked time) and its extra ride time: what the saving would be if
+the principals gave the centre more room than their rulebooks do (docs/planning.md,
+"What the 600-trip day's saving depends on"). Both are 1 by default: the rulebooks.
 """
 
 from __future__ import annotations
@@ -106,6 +111,26 @@ def _need(booking: DemoBooking) -> VehicleType:
     return VehicleType.WHEELCHAIR if "wheelchair" in booking.needs else VehicleType.TAXI
 
 
+@dataclass(frozen=True, slots=True)
+class Room:
+    """How much more time than the rulebook gives every trip: the pickup window's minutes
+    before and after the asked time times `window`, the extra ride time times `ride`."""
+
+    window: float = 1.0
+    ride: float = 1.0
+
+    def widen(self, given: TimeTolerance) -> TimeTolerance:
+        return replace(
+            given,
+            pickup_before_min=round(given.pickup_before_min * self.window),
+            pickup_after_min=round(given.pickup_after_min * self.window),
+            max_extra_ride_min=round(given.max_extra_ride_min * self.ride),
+        )
+
+
+RULEBOOK_ROOM = Room()
+
+
 def _tolerance(booking: DemoBooking, leg: DemoLeg, day: date) -> TimeTolerance:
     """The time tolerance the assessment would give the trip: the paying principal's
     rulebook in force on the day (riksfärdtjänst: the national one where the municipality
@@ -123,10 +148,17 @@ def _tolerance(booking: DemoBooking, leg: DemoLeg, day: date) -> TimeTolerance:
 
 
 def _request(
-    rid: str, booking: DemoBooking, leg: DemoLeg, day: date, p: int, d: int, direct: float
+    rid: str,
+    booking: DemoBooking,
+    leg: DemoLeg,
+    day: date,
+    stops: tuple[int, int, float],
+    room: Room,
 ) -> Request:
     """The leg as the centre plans it: `leg_request.leg_request` with the decision's
-    tolerance, so windows, ride limits and service times are the production ones."""
+    tolerance (widened by `room`), so windows, ride limits and service times are the
+    production ones. `stops`: the pickup's and drop-off's matrix indices, the direct time."""
+    p, d, direct = stops
     need = _need(booking)
     leg_input = LegInput(
         booking_id=0,
@@ -142,7 +174,7 @@ def _request(
         companions=len(booking.companions),
         purpose=booking.purpose,
         same_municipality=leg.origin.municipality_code == leg.destination.municipality_code,
-        decision={"tolerance": asdict(_tolerance(booking, leg, day))},
+        decision={"tolerance": asdict(room.widen(_tolerance(booking, leg, day)))},
     )
     request = leg_request(leg_input, p, d, direct, PlanningDefaults(), day)
     allowed = frozenset() if need is VehicleType.TAXI else frozenset({need})
@@ -163,6 +195,7 @@ def build_problems(
     per_vehicle: int = 8,
     split_regions: bool = True,
     costs: str = "stretch",
+    room: Room = RULEBOOK_ROOM,
 ) -> list[DayProblem]:
     """One problem per region (or one for both); a vehicle per `per_vehicle` plain trips
     and per 5 wheelchair or stretcher trips, stationed where trips start."""
@@ -185,7 +218,7 @@ def build_problems(
         for rid, booking, leg in legs:
             p = points[Point(round(leg.origin.lat, 5), round(leg.origin.lon, 5))]
             d = points[Point(round(leg.destination.lat, 5), round(leg.destination.lon, 5))]
-            requests.append(_request(rid, booking, leg, demo.day, p, d, time_m[p][d]))
+            requests.append(_request(rid, booking, leg, demo.day, (p, d, time_m[p][d]), room))
             needs[rid] = _need(booking)
         vehicles = _fleet(requests, needs, rng, per_vehicle, costs)
         problem = Problem(tuple(requests), tuple(vehicles), time_m, dist_m)
@@ -342,7 +375,10 @@ FIELDS = (
 
 def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
     demo = generate_day(args.day, seed=args.seed, trips=trips)
-    days = build_problems(demo, provider=GeodesicProvider(), seed=args.seed, costs=args.costs)
+    room = Room(args.window_scale, args.ride_scale)
+    days = build_problems(
+        demo, provider=GeodesicProvider(), seed=args.seed, costs=args.costs, room=room
+    )
     plans = []
     started, cpu = time.perf_counter(), time.process_time()
     for day in days:
@@ -386,7 +422,13 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
             f"({GeodesicProvider().name}), one problem per region, engine time limit "
             f"{args.time_limit} s per region, one vehicle per 8 plain trips, per 5 wheelchair "
             f"or stretcher trips, shift 05:00-23:30, planning costs `{args.costs}`, windows and "
-            "ride limits from the tolerance each trip's rulebook gives (`leg_request`)",
+            "ride limits from the tolerance each trip's rulebook gives (`leg_request`)"
+            + (
+                ""
+                if (args.window_scale, args.ride_scale) == (1.0, 1.0)
+                else f", pickup windows x {args.window_scale:g} and extra ride times x "
+                f"{args.ride_scale:g} of the rulebooks'"
+            ),
             "tariff (öre: per vehicle trip, per km, per hour): "
             + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
             "plan_s is the wall-clock planning time of both regions together (verification "
@@ -400,6 +442,13 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
         FIELDS,
         rows,
     )
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be a number above 0, got {text}")
+    return value
 
 
 def main() -> int:
@@ -419,6 +468,15 @@ def main() -> int:
         choices=("stretch", "vehicle"),
         default="stretch",
         help="plan with the tariff paid (per stretch, loaded km and hours) or per vehicle and km",
+    )
+    parser.add_argument(
+        "--window-scale",
+        type=_positive,
+        default=1.0,
+        help="multiply every pickup window's minutes before and after the asked time",
+    )
+    parser.add_argument(
+        "--ride-scale", type=_positive, default=1.0, help="multiply every extra ride time"
     )
     args = parser.parse_args()
     rows = []
