@@ -243,12 +243,12 @@ def _own_unserved(
     ids = {int(row["booking_id"]) for row in rows if row.get("booking_id") is not None}
     goods = {int(row["consignment_id"]) for row in rows if row.get("consignment_id") is not None}
     codes: dict[int, str] = dict(
-        session.execute(select(Booking.id, Booking.principal_code).where(Booking.id.in_(ids)))
+        session.execute(select(Booking.id, Booking.principal_code).where(Booking.id.in_(ids))).all()
     )
     goods_codes: dict[int, str] = dict(
         session.execute(
             select(Consignment.id, Consignment.principal_code).where(Consignment.id.in_(goods))
-        )
+        ).all()
     )
 
     def principal_of(row: dict[str, Any]) -> str:
