@@ -132,7 +132,11 @@ def test_uncertified_nurse_is_refused_then_certified_issues_and_the_booking_is_a
     codes = {r["code"] for r in body["decision"]["reasons"]}
     assert "authorisation.certificate" in codes
 
-    attempts = session.scalars(select(CourseAttempt).where(CourseAttempt.username == "syster-sara"))
+    attempts = session.scalars(
+        select(CourseAttempt)
+        .where(CourseAttempt.username == "syster-sara")
+        .order_by(CourseAttempt.id)
+    )
     assert [a.passed for a in attempts] == [False, True]
     audited = session.scalars(
         select(AuditEntry.action).where(AuditEntry.record_type == "course_attempt")

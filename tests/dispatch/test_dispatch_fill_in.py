@@ -38,15 +38,15 @@ def test_left_out_legs_are_inserted_and_other_reasons_stand() -> None:
 
 
 def test_left_out_legs_beyond_the_stretcher_vehicles_get_the_fleet_reason() -> None:
-    """Two stretcher legs at 09:00 and one stretcher vehicle: inserting the left-out one
-    fails, and the reason says the fleet, not the time limit, is short."""
-    legs = [leg(leg_seq=k, needs=("stretcher",)) for k in range(2)]
+    """Two travellers' stretcher legs at 09:00 and one stretcher vehicle: inserting the
+    left-out one fails, and the reason says the fleet, not the time limit, is short."""
+    legs = [leg(booking_id=k, needs=("stretcher",)) for k in (1, 2)]
     day = build_problem(DAY, legs, [vehicle(stretcher=1), vehicle(2)], GeodesicProvider())
-    reasons = {"b1.0": NOT_INSERTED, "b1.1": NOT_INSERTED}
+    reasons = {"b1.0": NOT_INSERTED, "b2.0": NOT_INSERTED}
     empty = Solution((), tuple(Unserved(rid, why) for rid, why in reasons.items()), 0.0)
     filled = _fill_in(day, VerifiedSolution(empty, verify(day.problem, empty)))
     served = {rid for route in filled.solution.routes for rid in route.request_ids()}
     (left_out,) = filled.solution.unserved
-    assert served == {"b1.0"} and left_out.request_id == "b1.1"
+    assert served == {"b1.0"} and left_out.request_id == "b2.0"
     assert left_out.reason.startswith(FLEET_SHORT)
     assert filled.report.ok

@@ -44,7 +44,7 @@ def test_a_delay_moves_down_the_run_and_marks_each_promise_it_breaks(
     run = busiest_run(session)
     first, *rest = list(run.stops)
     before = {s.id: s.planned_at for s in rest}
-    late = first.planned_at + minutes(50)
+    late = first.planned_at + minutes(90)
     report(session, first, "arrived", late)
     session.expire_all()
     after = {s.id: s.planned_at for s in session.get(type(run), run.id).stops}  # type: ignore[union-attr]
@@ -59,7 +59,7 @@ def test_a_delay_moves_down_the_run_and_marks_each_promise_it_breaks(
         and s.planned_at > s.promised_until
         and s.id != first.id
     }
-    assert at_risk, "a 50-minute delay early in a full run breaks some promise"
+    assert at_risk, "a 90-minute delay early in a full run breaks some promise"
     alerted = set(
         session.scalars(
             select(ControllerAlert.subject).where(ControllerAlert.kind == "promise_at_risk")

@@ -114,9 +114,9 @@ def test_decision_tolerance_overrides_the_defaults_and_bad_values_fall_back() ->
 def test_wheelchair_stretcher_and_companions_take_their_places_and_longer_service() -> None:
     fleet = [vehicle(1), vehicle(2, wheelchair=2), vehicle(3, stretcher=1)]
     legs = [
-        leg(leg_seq=0, needs=("wheelchair",), companions=1),
-        leg(leg_seq=1, needs=("stretcher",)),
-        leg(leg_seq=2, companions=2, needs=("ride_alone", "front_seat")),
+        leg(booking_id=1, needs=("wheelchair",), companions=1),
+        leg(booking_id=2, needs=("stretcher",)),
+        leg(booking_id=3, companions=2, needs=("ride_alone", "front_seat")),
     ]
     day = build_problem(DAY, legs, fleet, GeodesicProvider())
     wheel, stretcher, seated = day.problem.requests

@@ -72,7 +72,8 @@ def test_the_traveller_follows_their_own_vehicle_and_no_one_elses(
 ) -> None:
     run = _planned_day(session)
     pickups = [s for s in run.stops if s.kind == "pickup"]
-    mine = pickups[0]
+    # The page follows a booking's first leg not yet done: take a first leg.
+    mine = next(s for s in pickups if s.leg_seq == 0)
     others = [s for s in pickups if _traveller_of(session, s) != _traveller_of(session, mine)]
     assert others, "the run carries more than one traveller"
     clock.current = mine.planned_at - timedelta(minutes=20)

@@ -21,6 +21,7 @@ from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
 from samfard.dispatch import service
 from samfard.dispatch.day_overview import DayOverview, OverviewRun, day_overview
+from samfard.dispatch.leg_order import EARLIER_LEG_LATE
 from samfard.dispatch.models import PlanRun, Vehicle
 from samfard.errors import Forbidden, NotFound
 from samfard.planning.engine import NOT_INSERTED
@@ -47,6 +48,11 @@ UNPLANNED_SV = (
     ("no vehicle in the fleet can carry", "Inget fordon i flottan kan ta resan (platser)."),
     ("cannot be planned", "Resan ryms inte i någon körning utan att bryta tider eller löften."),
     ("unreachable from depot", "Inget fordon hinner dit och tillbaka inom sitt arbetspass."),
+    (
+        EARLIER_LEG_LATE,
+        "Resenären hinner inte fram med sin förra resa innan den här ska hämtas; "
+        "kom överens om en senare tid.",
+    ),
 )
 
 

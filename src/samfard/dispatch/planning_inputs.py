@@ -70,6 +70,9 @@ class LegInput:
     purpose: str | None
     same_municipality: bool
     decision: Mapping[str, Any] | None = None
+    # Whose legs they are: one traveller's legs of the day are planned one after another
+    # (`leg_order`); None groups them by booking only.
+    traveller_id: int | None = None
 
     @property
     def request_id(self) -> str:

@@ -2,8 +2,9 @@
 
 Pure: takes frozen inputs (`dispatch.planning_inputs`, read from the database by
 `dispatch.service`), a travel-time provider and the defaults, returns a `DayProblem`.
-Each leg becomes a request in `dispatch.leg_request`; each vehicle's shift and contract
-become a planner vehicle here.
+Each leg becomes a request in `dispatch.leg_request`, and each traveller's legs are put
+one after another in `dispatch.leg_order`; each vehicle's shift and contract become a
+planner vehicle here.
 
 Goods (docs/goods.md) ride in the same vehicles: when the day has consignments the problem
 gets a fourth load dimension, `goods` (in goods units, 0 for every passenger), each vehicle
@@ -18,6 +19,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from samfard.dispatch.leg_order import one_after_another
 from samfard.dispatch.leg_request import leg_request
 from samfard.dispatch.planning_inputs import (
     MINUTE,
@@ -168,6 +170,9 @@ def build_problem(
                     f"(seats, wheelchair, stretcher; needs: {needs})",
                 )
             )
+    in_order = one_after_another(legs, {r.id: r for r in requests})
+    requests = [in_order.requests[r.id] for r in requests if r.id in in_order.requests]
+    rejected.extend(in_order.refused)
     for goods, (p, d) in zip(consignments, goods_ends, strict=True):
         request = _goods_request(goods, p, d, defaults, day)
         if any(request.fits(v) for v in vehicles):

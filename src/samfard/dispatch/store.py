@@ -168,6 +168,7 @@ def leg_inputs(session: Session, bookings: Sequence[Booking]) -> list[LegInput]:
                     purpose=b.purpose,
                     same_municipality=start == end,
                     decision=b.decision,
+                    traveller_id=b.traveller_id,
                 )
             )
     return result
