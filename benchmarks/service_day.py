@@ -49,6 +49,7 @@ from decimal import Decimal
 
 import results_table
 from samfard.demo.generator import DemoBooking, DemoDay, DemoLeg, generate_day
+from samfard.dispatch.leg_order import one_after_another
 from samfard.dispatch.leg_request import leg_request
 from samfard.dispatch.planning_inputs import LegInput, PlanningDefaults
 from samfard.geo.traveltime import GeodesicProvider, Point
@@ -103,6 +104,7 @@ class DayProblem:
     problem: Problem
     needs: dict[str, VehicleType]
     booking_order: tuple[str, ...]
+    asked_too_early: int = 0  # legs refused: asked before the traveller's earlier leg arrives
 
 
 def _need(booking: DemoBooking) -> VehicleType:
@@ -147,23 +149,16 @@ def _tolerance(booking: DemoBooking, leg: DemoLeg, day: date) -> TimeTolerance:
     return tolerance(rule, purpose=None, outside_home=service is Service.RIKSFARDTJANST)
 
 
-def _request(
-    rid: str,
-    booking: DemoBooking,
-    leg: DemoLeg,
-    day: date,
-    stops: tuple[int, int, float],
-    room: Room,
-) -> Request:
-    """The leg as the centre plans it: `leg_request.leg_request` with the decision's
-    tolerance (widened by `room`), so windows, ride limits and service times are the
-    production ones. `stops`: the pickup's and drop-off's matrix indices, the direct time."""
-    p, d, direct = stops
-    need = _need(booking)
-    leg_input = LegInput(
-        booking_id=0,
-        leg_id=0,
-        leg_seq=0,
+def _leg_input(
+    number: int, seq: int, booking: DemoBooking, leg: DemoLeg, day: date, room: Room
+) -> LegInput:
+    """Booking `number`'s leg `seq` as the centre reads it, with the decision's tolerance
+    (widened by `room`), so windows, ride limits and service times are the production
+    ones."""
+    return LegInput(
+        booking_id=number,
+        leg_id=seq,
+        leg_seq=seq,
         origin=Point(leg.origin.lat, leg.origin.lon),
         destination=Point(leg.destination.lat, leg.destination.lon),
         requested_pickup_at=leg.pickup_at,
@@ -175,10 +170,27 @@ def _request(
         purpose=booking.purpose,
         same_municipality=leg.origin.municipality_code == leg.destination.municipality_code,
         decision={"tolerance": asdict(room.widen(_tolerance(booking, leg, day)))},
+        traveller_id=booking.traveller_key,
     )
-    request = leg_request(leg_input, p, d, direct, PlanningDefaults(), day)
-    allowed = frozenset() if need is VehicleType.TAXI else frozenset({need})
-    return replace(request, id=rid, allowed_types=allowed)
+
+
+def _requests(
+    legs: list[tuple[LegInput, DemoBooking]], stops: dict[str, tuple[int, int, float]], day: date
+) -> tuple[list[Request], int]:
+    """The legs as the centre plans them: `leg_request.leg_request` each (`stops`: the
+    pickup's and drop-off's matrix indices and the direct time by request id), then each
+    traveller's legs one after another (`leg_order`), as `problem_builder` does. Returns
+    the requests, with the vehicle types each needs, and how many legs were refused for
+    being asked before the traveller's earlier leg can arrive."""
+    built = {}
+    for leg_input, booking in legs:
+        p, d, direct = stops[leg_input.request_id]
+        request = leg_request(leg_input, p, d, direct, PlanningDefaults(), day)
+        need = _need(booking)
+        allowed = frozenset() if need is VehicleType.TAXI else frozenset({need})
+        built[request.id] = replace(request, allowed_types=allowed)
+    in_order = one_after_another([leg for leg, _ in legs], built)
+    return list(in_order.requests.values()), len(in_order.refused)
 
 
 def county(principal_code: str) -> str:
@@ -200,11 +212,12 @@ def build_problems(
     """One problem per region (or one for both); a vehicle per `per_vehicle` plain trips
     and per 5 wheelchair or stretcher trips, stationed where trips start."""
     rng = random.Random(seed)
-    by_region: dict[str, list[tuple[str, DemoBooking, DemoLeg]]] = {}
+    by_region: dict[str, list[tuple[LegInput, DemoBooking, DemoLeg]]] = {}
     for b, booking in enumerate(demo.bookings):
         for k, leg in enumerate(booking.legs):
             region = county(booking.principal_code) if split_regions else "22+23"
-            by_region.setdefault(region, []).append((f"b{b}l{k}", booking, leg))
+            leg_input = _leg_input(b, k, booking, leg, demo.day, room)
+            by_region.setdefault(region, []).append((leg_input, booking, leg))
     problems = []
     for region in sorted(by_region):
         legs = by_region[region]
@@ -214,17 +227,18 @@ def build_problems(
                 points.setdefault(Point(round(spot.lat, 5), round(spot.lon, 5)), len(points))
         m = provider.matrix(list(points))
         time_m, dist_m = matrix(m.durations.tolist()), matrix(m.distances.tolist())
-        requests, needs = [], {}
-        for rid, booking, leg in legs:
+        stops = {}
+        for leg_input, _, leg in legs:
             p = points[Point(round(leg.origin.lat, 5), round(leg.origin.lon, 5))]
             d = points[Point(round(leg.destination.lat, 5), round(leg.destination.lon, 5))]
-            requests.append(_request(rid, booking, leg, demo.day, (p, d, time_m[p][d]), room))
-            needs[rid] = _need(booking)
+            stops[leg_input.request_id] = (p, d, time_m[p][d])
+        requests, refused = _requests([(i, b) for i, b, _ in legs], stops, demo.day)
+        needs = {i.request_id: _need(b) for i, b, _ in legs}
         vehicles = _fleet(requests, needs, rng, per_vehicle, costs)
         problem = Problem(tuple(requests), tuple(vehicles), time_m, dist_m)
         order = [r.id for r in requests]
         rng.shuffle(order)
-        problems.append(DayProblem(region, problem, needs, tuple(order)))
+        problems.append(DayProblem(region, problem, needs, tuple(order), refused))
     return problems
 
 
@@ -365,7 +379,8 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
 
 
 FIELDS = (
-    "trips", "engine", "plan_s", "cpu_s", "requests", "served", "not_inserted", "fleet_short",
+    "trips", "engine", "plan_s", "cpu_s", "requests", "asked_too_early", "served",
+    "not_inserted", "fleet_short",
     "vehicles_used", "vehicle_km", "vehicle_trips", "passengers_per_vehicle_trip", "cost_kr",
     "alone_kr", "savings_pct",
     "extra_ride_p50_min", "extra_ride_p90_min", "extra_ride_p95_min", "extra_ride_max_min",
@@ -405,6 +420,7 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
     row["not_inserted"] = str(
         sum(u.reason == NOT_INSERTED for _, _, solution in plans for u in solution.unserved)
     )
+    row["asked_too_early"] = str(sum(day.asked_too_early for day in days))
     row["fleet_short"] = str(
         sum(u.reason.startswith(FLEET_SHORT) for _, _, solution in plans for u in solution.unserved)
     )
@@ -434,10 +450,12 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
             "plan_s is the wall-clock planning time of both regions together (verification "
             "included), cpu_s this process's CPU time in it (on a shared machine the engine "
             "gets only part of a core); not_inserted: servable requests left out for lack of "
-            "time; fleet_short: left out where the vehicles that alone may carry them are "
-            "proven too few that day (`fleet_bound`, in plan_s); the others no vehicle could "
-            "carry even alone; extra ride time is ride time minus the direct trip, in minutes; "
-            "peak_mb: the process's peak resident memory so far",
+            "time; asked_too_early: legs not planned because the traveller's earlier leg "
+            "cannot arrive before their pickup window closes (`leg_order`, as planning does; "
+            "not in requests); fleet_short: left out where the vehicles that alone may carry "
+            "them are proven too few that day (`fleet_bound`, in plan_s); the others no "
+            "vehicle could carry even alone; extra ride time is ride time minus the direct "
+            "trip, in minutes; peak_mb: the process's peak resident memory so far",
         ],
         FIELDS,
         rows,
