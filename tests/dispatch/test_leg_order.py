@@ -9,12 +9,14 @@ from datetime import datetime, time
 
 from dispatch_fixtures import DAY, load_demo
 from sqlalchemy.orm import Session
+from test_problem_builder import BRUNFLO, OSTERSUND, SUNDSVALL, vehicle
+from test_problem_builder import leg as booked_leg
 
 from helpers import fixed_solver
 from samfard.dispatch import store
 from samfard.dispatch.day_view import reason_sv
 from samfard.dispatch.leg_order import EARLIER_LEG_LATE
-from samfard.dispatch.planning_inputs import FleetVehicle, LegInput, seconds_of
+from samfard.dispatch.planning_inputs import LegInput, seconds_of
 from samfard.dispatch.problem_builder import build_problem
 from samfard.dispatch.service import day_problem
 from samfard.geo.traveltime import GeodesicProvider, Point
@@ -22,52 +24,26 @@ from samfard.planning.model import Request
 from samfard.planning.solve import plan
 from samfard.timeutil import local
 
-SUNDSVALL = Point(62.3908, 17.3069)
-OSTERSUND = Point(63.1767, 14.6361)
-BRUNFLO = Point(63.0770, 14.8190)
 FAR = {"tolerance": {"pickup_before_min": 15, "pickup_after_min": 15, "max_extra_ride_min": 90}}
 
 
 def leg(seq: int, origin: Point, destination: Point, pickup: time, **changes: object) -> LegInput:
-    base: dict[str, object] = {
-        "booking_id": 1,
+    """Traveller 7's leg `seq` of booking 1, beyond the home municipality (90 min extra)."""
+    given: dict[str, object] = {
         "leg_id": 10 + seq,
         "leg_seq": seq,
         "origin": origin,
         "destination": destination,
         "requested_pickup_at": local(DAY, pickup),
-        "appointment_at": None,
-        "promised_from": None,
-        "promised_until": None,
-        "needs": (),
-        "companions": 0,
-        "purpose": None,
         "same_municipality": False,
         "decision": FAR,
         "traveller_id": 7,
     }
-    base.update(changes)
-    return LegInput(**base)  # type: ignore[arg-type]
-
-
-def taxi() -> FleetVehicle:
-    return FleetVehicle(
-        vehicle_id=1,
-        vehicle_type="taxi",
-        seats=4,
-        wheelchair_places=0,
-        stretcher_places=0,
-        depot=SUNDSVALL,
-        shift_start=time(5),
-        shift_end=time(23),
-        cost_per_km_ore=1200,
-        cost_per_hour_ore=42000,
-        fixed_cost_ore=15000,
-    )
+    return booked_leg(**(given | changes))
 
 
 def planned(legs: list[LegInput]) -> tuple[dict[str, Request], dict[str, str]]:
-    day = build_problem(DAY, legs, [taxi()], GeodesicProvider())
+    day = build_problem(DAY, legs, [vehicle()], GeodesicProvider())
     return {r.id: r for r in day.problem.requests}, dict(day.rejected)
 
 
