@@ -175,21 +175,24 @@ def _leg_input(
 
 
 def _requests(
-    legs: list[tuple[LegInput, DemoBooking]], stops: dict[str, tuple[int, int, float]], day: date
+    legs: list[LegInput],
+    stops: dict[str, tuple[int, int, float]],
+    needs: dict[str, VehicleType],
+    day: date,
 ) -> tuple[list[Request], int]:
     """The legs as the centre plans them: `leg_request.leg_request` each (`stops`: the
     pickup's and drop-off's matrix indices and the direct time by request id), then each
     traveller's legs one after another (`leg_order`), as `problem_builder` does. Returns
-    the requests, with the vehicle types each needs, and how many legs were refused for
-    being asked before the traveller's earlier leg can arrive."""
+    the requests, allowed the vehicle type each `needs` (any for a taxi trip), and how many
+    legs were refused for being asked before the traveller's earlier leg can arrive."""
     built = {}
-    for leg_input, booking in legs:
+    for leg_input in legs:
         p, d, direct = stops[leg_input.request_id]
         request = leg_request(leg_input, p, d, direct, PlanningDefaults(), day)
-        need = _need(booking)
+        need = needs[request.id]
         allowed = frozenset() if need is VehicleType.TAXI else frozenset({need})
         built[request.id] = replace(request, allowed_types=allowed)
-    in_order = one_after_another([leg for leg, _ in legs], built)
+    in_order = one_after_another(legs, built)
     return list(in_order.requests.values()), len(in_order.refused)
 
 
@@ -232,8 +235,8 @@ def build_problems(
             p = points[Point(round(leg.origin.lat, 5), round(leg.origin.lon, 5))]
             d = points[Point(round(leg.destination.lat, 5), round(leg.destination.lon, 5))]
             stops[leg_input.request_id] = (p, d, time_m[p][d])
-        requests, refused = _requests([(i, b) for i, b, _ in legs], stops, demo.day)
         needs = {i.request_id: _need(b) for i, b, _ in legs}
+        requests, refused = _requests([i for i, _, _ in legs], stops, needs, demo.day)
         vehicles = _fleet(requests, needs, rng, per_vehicle, costs)
         problem = Problem(tuple(requests), tuple(vehicles), time_m, dist_m)
         order = [r.id for r in requests]

@@ -5,7 +5,7 @@ can arrive is refused with a reason instead of planned with the traveller in two
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import time
 
 from dispatch_fixtures import DAY, load_demo
 from sqlalchemy.orm import Session
@@ -15,7 +15,7 @@ from test_problem_builder import leg as booked_leg
 from helpers import fixed_solver
 from samfard.dispatch import store
 from samfard.dispatch.day_view import reason_sv
-from samfard.dispatch.leg_order import EARLIER_LEG_LATE
+from samfard.dispatch.leg_order import EARLIER_LEG_LATE, asked_time
 from samfard.dispatch.planning_inputs import LegInput, seconds_of
 from samfard.dispatch.problem_builder import build_problem
 from samfard.dispatch.service import day_problem
@@ -122,7 +122,7 @@ def test_on_a_planned_demo_day_no_traveller_is_picked_up_before_the_earlier_drop
     assert None not in by_traveller
     pairs = 0
     for legs in by_traveller.values():
-        legs.sort(key=lambda x: _asked(x))
+        legs.sort(key=asked_time)
         for first, then in zip(legs, legs[1:], strict=False):
             dropped = times.get((first.request_id, "dropoff"))
             picked = times.get((then.request_id, "pickup"))
@@ -130,9 +130,3 @@ def test_on_a_planned_demo_day_no_traveller_is_picked_up_before_the_earlier_drop
                 pairs += 1
                 assert dropped <= picked, (first.request_id, then.request_id)
     assert pairs >= 10
-
-
-def _asked(each: LegInput) -> datetime:
-    asked = each.requested_pickup_at or each.appointment_at
-    assert asked is not None
-    return asked

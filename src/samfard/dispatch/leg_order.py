@@ -52,7 +52,7 @@ def one_after_another(legs: Sequence[LegInput], requests: Mapping[str, Request])
     ordered = dict(requests)
     refused: list[tuple[str, str]] = []
     for group in by_traveller.values():
-        group.sort(key=lambda leg: (_asked_time(leg), leg.booking_id, leg.leg_seq))
+        group.sort(key=lambda leg: (asked_time(leg), leg.booking_id, leg.leg_seq))
         first = ordered[group[0].request_id]
         for next_leg in group[1:]:
             then = ordered[next_leg.request_id]
@@ -88,7 +88,7 @@ def _clock(seconds: float) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _asked_time(leg: LegInput) -> datetime:
+def asked_time(leg: LegInput) -> datetime:
     """When the leg is asked for: its pickup time, else its appointment."""
     asked = leg.requested_pickup_at or leg.appointment_at
     assert asked is not None, "leg_request refuses a leg with neither time"
