@@ -289,6 +289,55 @@ def test_bad_booking_input_names_the_field_and_stores_nothing(
     assert count(session) == before
 
 
+def _outward_to_sveg_and_back(client: TestClient, token: str, traveller: int, back: str) -> Any:
+    sveg = place_id(client, token, "Sveg")
+    return client.post(
+        "/api/v1/bookings",
+        json=sjukresa(
+            client,
+            token,
+            traveller,
+            legs=[
+                {
+                    "origin": {"home": True},
+                    "destination": {"place_id": sveg},
+                    "pickup_at": iso(MONDAY, "08:00"),
+                },
+                {
+                    "origin": {"place_id": sveg},
+                    "destination": {"home": True},
+                    "pickup_at": iso(MONDAY, back),
+                    "return_of": 0,
+                },
+            ],
+        ),
+        headers=auth(token),
+    )
+
+
+def test_a_return_asked_before_the_outward_can_arrive_is_refused_with_the_earliest_time(
+    app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    """Östersund to Sveg is some 130 km as the crow flies: a return an hour after the
+    08:00 pickup would need the traveller in two places; the answer says when it can be."""
+    before = count(session)
+    refused = _outward_to_sveg_and_back(app_client, operator, anna, "09:00")
+    assert refused.status_code == 422, refused.text
+    problem = refused.json()
+    assert problem["field"] == "legs[1].pickup_at"
+    assert "before its outward leg 0 can arrive" in problem["detail"]
+    earliest = problem["detail"].rsplit("book the return at ", 1)[1].split(" ")[0]
+    hours, minutes = (int(part) for part in earliest.split(":"))
+    assert (9, 0) < (hours, minutes) < (11, 0)  # the model drives it in about 2 h 10 min
+    assert count(session) == before
+
+    one_minute_early = f"{hours:02d}:{minutes - 1:02d}" if minutes else f"{hours - 1:02d}:59"
+    early = _outward_to_sveg_and_back(app_client, operator, anna, one_minute_early)
+    assert early.status_code == 422, early.text
+    accepted = _outward_to_sveg_and_back(app_client, operator, anna, earliest)
+    assert accepted.status_code == 201, accepted.text
+
+
 def test_fardtjanst_under_an_expired_permit_is_refused(
     app_client: TestClient, session: Session, operator: str, anna: int
 ) -> None:

@@ -137,6 +137,41 @@ def test_a_past_time_is_refused_in_swedish(desk: TestClient, anna: int) -> None:
     assert "Tiden har redan passerat" in answer.text
 
 
+def test_a_return_before_the_outward_can_arrive_is_refused_with_the_time_to_offer(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """Östersund to Sveg takes over two hours: a return at 09:00 after an 08:00 pickup is
+    refused at the return's field, saying the earliest time the operator can offer."""
+    before = count(session)
+    answer = desk.post(
+        "/bokning",
+        data=form(anna, desk, tjanst="sjukresa", till="Sveg", besok="", hamtning="08:00",
+                  retur_tid="09:00"),
+    )  # fmt: skip
+    summary = answer.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#retur_tid"' in summary
+    offer = r"Returen hämtas innan utresan hinner fram: boka returen kl\. 1\d:\d\d eller senare"
+    assert re.search(offer, summary)
+    assert count(session) == before
+
+
+def test_a_return_without_a_time_after_a_pickup_counts_the_stay_from_the_arrival(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """Returresa left without a time: two hours after the visit. After a pickup time the
+    visit starts when the drive there ends (2 h 36 min to Sveg by the model, to 2 h 40)."""
+    answer = desk.post(
+        "/bokning",
+        data=form(anna, desk, till="Sveg", besok="", hamtning="08:00", retur_tid=""),
+    )
+    found = REFERENCE.search(answer.text.split('id="kvitto"')[1])
+    assert found, answer.text
+    booking = session.scalars(select(Booking).where(Booking.reference == found.group())).one()
+    back = max(booking.legs, key=lambda leg: leg.seq)
+    assert back.requested_pickup_at is not None
+    assert back.requested_pickup_at.astimezone(STOCKHOLM).strftime("%H:%M") == "12:40"
+
+
 def test_a_form_post_without_the_csrf_field_is_refused(desk: TestClient, anna: int) -> None:
     fields = form(anna, desk)
     del fields["csrf_token"]

@@ -8,6 +8,7 @@ module maps them back to the form's fields and says in Swedish what to fix.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from samfard.booking import desk_input as read
+from samfard.booking import legs as booking_legs
 from samfard.booking.schemas import (
     BookingCreate,
     Channel,
@@ -150,6 +152,8 @@ def build_request(
             )
         elif anchor is not None:
             back = anchor + RETURN_STAY
+            if appointment is None and origin is not None and destination is not None:
+                back += _drive_to_five(session, origin, destination, traveller)
     needs = read.needs_from(form)
     companions = _field(errors, "ledsagare", lambda: read.companions_from(form)) or []
     series = bool(form.get("serie"))
@@ -232,6 +236,18 @@ def _clock(value: datetime | None) -> time | None:
     return None if value is None else value.astimezone(STOCKHOLM).time()
 
 
+def _drive_to_five(
+    session: Session, origin: read.PlaceChoice, destination: read.PlaceChoice, traveller: Traveller
+) -> timedelta:
+    """The drive there, up to whole five minutes: after a pickup time the visit starts when
+    the traveller arrives, so the return's default stay counts from then."""
+    ends = [
+        booking_legs.resolve(session, choice.location, traveller, field=name)
+        for choice, name in ((origin, "fran"), (destination, "till"))
+    ]
+    return timedelta(minutes=5 * math.ceil(booking_legs.model_drive_seconds(*ends) / 300))
+
+
 def _message(form: Mapping[str, str]) -> str | None:
     """The note to the driver, with the rollator mentioned (it needs no special vehicle,
     but the driver should know)."""
@@ -273,6 +289,13 @@ _MESSAGES_SV = (
     ("was changed by someone else", "Resan har ändrats av någon annan sedan sidan visades: "
      "läs kortet igen och gör om ändringen"),
 )  # fmt: skip
+# Messages that carry a value the Swedish sentence repeats (group 1).
+_PATTERNS_SV = (
+    (
+        re.compile(r"before its outward leg \d+ can arrive: .* until (\d\d:\d\d)"),
+        "Returen hämtas innan utresan hinner fram: boka returen kl. {} eller senare",
+    ),
+)
 
 
 def form_field(api_field: str | None) -> str:
@@ -284,6 +307,9 @@ def form_field(api_field: str | None) -> str:
 
 def message_sv(message: str) -> str:
     """The Swedish sentence for a service's message, or the message itself."""
+    for pattern, template in _PATTERNS_SV:
+        if found := pattern.search(message):
+            return template.format(found.group(1))
     for english, swedish in _MESSAGES_SV:
         if english in message:
             prefix = (
