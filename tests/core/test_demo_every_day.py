@@ -19,6 +19,7 @@ from samfard.booking.legs import PlannedLeg, Spot, check_leg
 from samfard.booking.models import Booking
 from samfard.demo.generator import DemoBooking, booked_at, generate_day
 from samfard.demo.loader import load_day
+from samfard.timeutil import STOCKHOLM
 from samfard.travellers.personnummer import parse_personal_number
 
 FIRST = date(2026, 11, 20)
@@ -41,13 +42,16 @@ def _legs_accepted(booking: DemoBooking, day: date) -> None:
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_full_size_days_pass_leg_validation_on_every_date(seed: int) -> None:
-    """600-trip days (the demo's default) for 60 days: every leg passes the booking check,
+    """600-trip days (the demo's default) for 60 days: every leg passes the booking check
+    and is asked for on the day itself (a long visit's return once fell after midnight),
     every personal number is valid and used once (the register refuses a duplicate)."""
     numbers: Counter[str] = Counter()
     for day in SPAN:
         demo = generate_day(day, seed=seed, trips=600)
         for booking in demo.bookings:
             _legs_accepted(booking, day)
+            asked = [leg.pickup_at or leg.appointment_at for leg in booking.legs]
+            assert {a.astimezone(STOCKHOLM).date() for a in asked if a} == {day}, booking
         for person in demo.travellers:
             parse_personal_number(person.personal_number, today=day)
         numbers.update(p.personal_number for p in demo.travellers)

@@ -82,20 +82,9 @@ def test_the_driver_loads_and_unloads_goods_and_the_consignment_follows(
     assert reported[dropoff.id] == ["dropped_off"]
 
 
-def test_moving_a_passenger_keeps_the_goods_on_their_runs(session: Session) -> None:
-    booked = planned_day_with_goods(session)
-    plan = store.latest_plan(session, DAY)
-    assert plan is not None
-    before = {
-        (s.consignment_id, s.kind): run.vehicle_id
-        for run in plan.runs
-        for s in run.stops
-        if s.consignment_id
-    }
-    run = _goods_run(session, booked[0])
-    passenger = next(s for s in run.stops if s.booking_id and s.kind == "pickup")
-    moved = False
-    for target in plan.runs:
+def _moved_elsewhere(session: Session, runs: list[Run], run: Run, passenger: Stop) -> bool:
+    """Move the passenger's leg to the first other run that takes it; False if none does."""
+    for target in runs:
         if target.id == run.id:
             continue
         try:
@@ -110,9 +99,30 @@ def test_moving_a_passenger_keeps_the_goods_on_their_runs(session: Session) -> N
             )
         except MoveRefused:
             continue
-        moved = True
-        break
-    assert moved, "some other run takes the passenger"
+        return True
+    return False
+
+
+def test_moving_a_passenger_keeps_the_goods_on_their_runs(session: Session) -> None:
+    booked = planned_day_with_goods(session)
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    before = {
+        (s.consignment_id, s.kind): run.vehicle_id
+        for run in plan.runs
+        for s in run.stops
+        if s.consignment_id
+    }
+    passengers = [
+        (run, stop)
+        for run in dict.fromkeys(_goods_run(session, c) for c in booked)
+        for stop in run.stops
+        if stop.booking_id and stop.kind == "pickup"
+    ]
+    moved = any(
+        _moved_elsewhere(session, plan.runs, run, passenger) for run, passenger in passengers
+    )
+    assert moved, "some other run takes a passenger of a run with goods"
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     after = {

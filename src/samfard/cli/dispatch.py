@@ -30,7 +30,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     fleet = subparsers.add_parser("fleet-demo", help="load the demo fleet of both regions")
     fleet.add_argument(
-        "--scale", type=float, default=1.0, help="share of the 83 demo vehicles (default 1)"
+        "--scale",
+        type=float,
+        default=1.0,
+        help="share of the 83 procured and 3 own demo vehicles (default 1)",
     )
     fleet.set_defaults(handler=_fleet)
 

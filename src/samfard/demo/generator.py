@@ -15,6 +15,7 @@ date and seed, also beside other demo days: the demo never meets a refusal.
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -250,10 +251,12 @@ def _fardtjanst(g: _Generator, *, national: bool = False) -> DemoBooking:
         target = rng.choice(same) if same else g.nearest("health_centre", who.lat, who.lon)[0]
         service, purpose = "fardtjanst", rng.choice(("shopping", "leisure", "visit", "work"))
     pickup = local(g.day, time(rng.randint(7, 19), rng.choice((0, 10, 20, 30, 40, 50))))
-    back = pickup + timedelta(minutes=rng.choice((60, 120, 180)))
-    legs = [DemoLeg(who.home, g.spot(target), pickup, None)]
-    if back.astimezone(pickup.tzinfo).hour < 22:
-        legs.append(DemoLeg(g.spot(target), who.home, back, None, return_of=0))
+    there = g.spot(target)
+    drive = _drive_to_ten(who.home, there)
+    back = pickup + drive + timedelta(minutes=rng.choice((60, 120, 180)))
+    legs = [DemoLeg(who.home, there, pickup, None)]
+    if back + drive <= local(g.day, time(22)):  # home by ten, else the visit is one way
+        legs.append(DemoLeg(there, who.home, back, None, return_of=0))
     return DemoBooking(
         traveller_key=who.key,
         service=service,
@@ -262,6 +265,14 @@ def _fardtjanst(g: _Generator, *, national: bool = False) -> DemoBooking:
         legs=tuple(legs),
         needs=("wheelchair",) if wheelchair else (),
     )
+
+
+def _drive_to_ten(origin: Spot, destination: Spot) -> timedelta:
+    """The drive by the planner's default travel times, up to whole ten minutes: a visit's
+    return is asked for that long plus the stay after the pickup, as a traveller would, and
+    only where the drive home ends by the evening."""
+    seconds = booking_legs.model_drive_seconds(_leg_spot(origin), _leg_spot(destination))
+    return timedelta(minutes=10 * math.ceil(seconds / 600))
 
 
 def _stretcher(g: _Generator) -> DemoBooking:
