@@ -82,6 +82,13 @@ def test_the_driver_loads_and_unloads_goods_and_the_consignment_follows(
     assert reported[dropoff.id] == ["dropped_off"]
 
 
+def _goods_vehicles(runs: list[Run]) -> dict[tuple[int | None, str], int]:
+    """Which vehicle carries each consignment's pickup and drop-off."""
+    return {
+        (s.consignment_id, s.kind): r.vehicle_id for r in runs for s in r.stops if s.consignment_id
+    }
+
+
 def _moved_elsewhere(session: Session, runs: list[Run], run: Run, passenger: Stop) -> bool:
     """Move the passenger's leg to the first other run that takes it; False if none does."""
     for target in runs:
@@ -107,12 +114,7 @@ def test_moving_a_passenger_keeps_the_goods_on_their_runs(session: Session) -> N
     booked = planned_day_with_goods(session)
     plan = store.latest_plan(session, DAY)
     assert plan is not None
-    before = {
-        (s.consignment_id, s.kind): run.vehicle_id
-        for run in plan.runs
-        for s in run.stops
-        if s.consignment_id
-    }
+    before = _goods_vehicles(plan.runs)
     passengers = [
         (run, stop)
         for run in dict.fromkeys(_goods_run(session, c) for c in booked)
@@ -125,13 +127,7 @@ def test_moving_a_passenger_keeps_the_goods_on_their_runs(session: Session) -> N
     assert moved, "some other run takes a passenger of a run with goods"
     plan = store.latest_plan(session, DAY)
     assert plan is not None
-    after = {
-        (s.consignment_id, s.kind): r.vehicle_id
-        for r in plan.runs
-        for s in r.stops
-        if s.consignment_id
-    }
-    assert after == before
+    assert _goods_vehicles(plan.runs) == before
     _, report = dispatch.verify_stored(session=session, day=DAY)
     assert report.ok, report.violations
 
