@@ -53,6 +53,28 @@ def travellers(db: Session, count: int) -> list[Traveller]:
     return list(chosen.values())[:count]
 
 
+def by_bus(db: Session) -> list[Traveller]:
+    """Travellers with no permit, certificate or aid, whose trip is approved on any day (by
+    bus; a certificate for another destination would make it a taxi trip, denied)."""
+    return [
+        t for t in travellers(db, 12)[1:] if not (t.permits or t.certificates or t.mobility_aids)
+    ]
+
+
+def desk_on(
+    browser: Browser, live_server: LiveServer, who: Traveller
+) -> tuple[Page, ConsoleErrors]:
+    """The desk, logged in as the operator, with the traveller picked by a click; console
+    errors are collected from before the desk loads."""
+    page = login(browser, live_server, "operator")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url("/bokning"))
+    page.get_by_label("Resenär").fill(who.last_name)
+    page.get_by_role("option").first.click()
+    page.get_by_role("heading", name=f"{who.first_name} {who.last_name}").wait_for()
+    return page, errors
+
+
 def booked(db: Session, reference: str) -> Booking:
     db.rollback()  # a fresh snapshot: see what the server committed since
     return db.scalars(select(Booking).where(Booking.reference == reference)).one()
@@ -116,17 +138,7 @@ def test_walkthrough_fills_and_clicks_then_cancels_from_the_card(
 ) -> None:
     """What a generic walk-through does: type part of a name, pick the first match, fill
     Från, Till and Tid för besök, press Boka. An empty form first shows the error summary."""
-    # Someone with no permit, certificate or aid, so the trip is approved on any day (by
-    # bus; a certificate for another destination would make it a taxi trip, denied).
-    who = next(
-        t for t in travellers(db, 12)[1:] if not (t.permits or t.certificates or t.mobility_aids)
-    )
-    page = login(browser, live_server, "operator")
-    errors = ConsoleErrors(page)
-    page.goto(live_server.url("/bokning"))
-    page.get_by_label("Resenär").fill(who.last_name)
-    page.get_by_role("option").first.click()
-    page.get_by_role("heading", name=f"{who.first_name} {who.last_name}").wait_for()
+    page, errors = desk_on(browser, live_server, by_bus(db)[0])
     page.get_by_role("button", name="Boka", exact=True).click()
     summary = page.locator(".error-summary")
     summary.wait_for()
@@ -147,6 +159,29 @@ def test_walkthrough_fills_and_clicks_then_cancels_from_the_card(
     row.get_by_role("button", name="Avbeställ resa").click()
     page.get_by_text(f"Resan {reference} är avbeställd").wait_for()
     assert booked(db, reference).status == "cancelled"
+    errors.assert_none()
+    page.context.close()
+
+
+def test_the_same_trip_booked_twice_names_the_first_on_the_receipt(
+    live_server: LiveServer, browser: Browser, db: Session
+) -> None:
+    """A likely double booking: the second receipt names the first trip and its times."""
+    page, errors = desk_on(browser, live_server, by_bus(db)[1])
+    references: list[str] = []
+    for _ in range(2):
+        page.get_by_label("Till").fill("Östersunds sjukhus")
+        page.get_by_label("Tid för besök").fill(f"{live_server.day.isoformat()} 13:00")
+        page.get_by_role("button", name="Boka", exact=True).click()
+        for earlier in references:  # the new receipt, not the one still shown
+            expect(page.locator("#kvitto [data-reference]")).not_to_have_text(earlier)
+        references.append(receipt_reference(page))
+    first, second = references
+    clash = page.locator("#kvitto .clashes")
+    expect(clash).to_contain_text("Resenären har redan en resa samtidigt")
+    expect(clash).to_contain_text(first)
+    assert_no_axe_violations(page)
+    screenshot(page, "bokning-dubbelbokning")
     errors.assert_none()
     page.context.close()
 

@@ -5,7 +5,7 @@ identities stay masked, travellers are found by phone."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,12 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from helpers import ANNA, NOW, STRONG_PASSWORD, auth, login_form, register, token_for
+from samfard.access.actor import SYSTEM
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.service import actor_for_user, create_user
 from samfard.assessment.service import decide
+from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
+from samfard.booking.transitions import transition
 from samfard.timeutil import STOCKHOLM
 
 MONDAY = date(2026, 11, 23)
@@ -170,6 +173,38 @@ def test_a_return_without_a_time_after_a_pickup_counts_the_stay_from_the_arrival
     back = max(booking.legs, key=lambda leg: leg.seq)
     assert back.requested_pickup_at is not None
     assert back.requested_pickup_at.astimezone(STOCKHOLM).strftime("%H:%M") == "12:40"
+
+
+def _booked(answer_text: str) -> str:
+    found = REFERENCE.search(answer_text.split('id="kvitto"')[1])
+    assert found, "the receipt shows the reference"
+    return found.group()
+
+
+def test_a_second_trip_at_the_same_time_is_named_as_a_likely_double_booking(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """The same visit booked twice: the preview and the receipt name the first trip; a
+    trip later that day does not clash, nor does a cancelled one."""
+    first = _booked(desk.post("/bokning", data=form(anna, desk)).text)
+    preview = desk.post("/bokning/forhandsgranska", data=form(anna, desk)).text
+    assert "Resenären har redan en resa samtidigt" in preview and first in preview
+    again = desk.post("/bokning", data=form(anna, desk)).text
+    second = _booked(again)
+    receipt = again.split('id="kvitto"')[1]
+    assert second != first and "dubbelbokning" in receipt and first in receipt
+    assert (
+        "samtidigt"
+        not in desk.post(
+            "/bokning/forhandsgranska", data=form(anna, desk, besok="18:00", retur="")
+        ).text
+    )
+    for reference in (first, second):
+        booking = session.scalars(select(Booking).where(Booking.reference == reference)).one()
+        transition(session=session, booking_id=booking.id, target=BookingStatus.CANCELLED,
+                   actor=SYSTEM, now=NOW, reason="dubbelbokad", version=None,
+                   late_notice=timedelta(0))  # fmt: skip
+    assert "samtidigt" not in desk.post("/bokning/forhandsgranska", data=form(anna, desk)).text
 
 
 def test_a_form_post_without_the_csrf_field_is_refused(desk: TestClient, anna: int) -> None:

@@ -144,6 +144,19 @@ def test_the_traveller_books_sees_the_trip_and_cancels_it(
     assert booking.status == "cancelled"
 
 
+def test_booking_the_same_trip_twice_names_the_first_on_the_receipt(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    _code_login(app_client, session, ANNA["personal_number"])
+    first = REFERENCE.search(
+        app_client.post("/mina-resor/boka", data=_trip(app_client)).text.split('id="kvitto"')[1]
+    )
+    assert first
+    again = app_client.post("/mina-resor/boka", data=_trip(app_client)).text
+    receipt = again.split('id="kvitto"')[1].split("</div>")[0]
+    assert "Du har redan en resa samtidigt" in receipt and first.group() in receipt
+
+
 def test_what_the_form_or_the_rules_refuse_is_said_in_plain_swedish(
     app_client: TestClient, session: Session, anna: int
 ) -> None:

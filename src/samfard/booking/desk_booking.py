@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.booking.clashes import Clash, clashes
 from samfard.booking.desk_form import DeskRequest, build_request, errors_from
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
@@ -57,6 +58,8 @@ class DeskOutcome:
     series_id: int | None = None
     planning_note: str | None = None
     by_vehicle: bool = True  # False: bus, train or own car; no pickup, never planned
+    # The traveller's other open trips at the same time: a likely double booking.
+    clashes: list[Clash] = field(default_factory=list)
 
     @property
     def reference(self) -> str:
@@ -108,6 +111,7 @@ def _outcome(
         series_id=series_id,
         planning_note=_planning_note(session, first),
         by_vehicle=by_vehicle(first),
+        clashes=[clash for booking in bookings for clash in clashes(session, booking)],
     )
 
 

@@ -1,0 +1,83 @@
+"""A traveller's other trips at the same time as a new one: a likely double booking.
+
+The care unit books a patient's visit and the patient books it again by phone; a
+relative books what the traveller booked the day before. Two vehicles are then sent for
+one person and one comes back empty, paid for. The desk and the traveller's own pages
+name the overlapping trips before booking and on the receipt, so the operator can ask.
+The booking is not refused: the caller may be about to cancel the other trip, and which
+of the two is the mistake is for the caller to say.
+
+A trip takes the traveller from its pickup until it arrives (the travel-time model's
+direct drive, `legs.model_drive_seconds`): after a pickup time, until the drive ends;
+before an appointment, from when the drive must start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.booking.legs import Spot, model_drive_seconds
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking, Leg
+
+# A trip in one of these may still send a vehicle or take the traveller somewhere.
+OPEN = (
+    BookingStatus.REQUESTED,
+    BookingStatus.APPROVED,
+    BookingStatus.SCHEDULED,
+    BookingStatus.ASSIGNED,
+    BookingStatus.IN_PROGRESS,
+)
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Another open trip of the traveller's, and when it takes them, that day."""
+
+    reference: str
+    starts: datetime
+    ends: datetime
+
+
+def leg_span(leg: Leg) -> tuple[datetime, datetime]:
+    """From when to when the leg takes its traveller."""
+    drive = timedelta(
+        seconds=model_drive_seconds(
+            Spot(None, "", leg.origin_lat, leg.origin_lon, ""),
+            Spot(None, "", leg.destination_lat, leg.destination_lon, ""),
+        )
+    )
+    if leg.requested_pickup_at is not None:
+        return leg.requested_pickup_at, leg.requested_pickup_at + drive
+    assert leg.appointment_at is not None, "a leg has a pickup time or an appointment time"
+    return leg.appointment_at - drive, leg.appointment_at
+
+
+def clashes(session: Session, booking: Booking) -> list[Clash]:
+    """The traveller's other open trips that day whose legs overlap the booking's, in the
+    order they start."""
+    own = [leg_span(leg) for leg in booking.legs]
+    others = session.scalars(
+        select(Booking)
+        .where(
+            Booking.traveller_id == booking.traveller_id,
+            Booking.service_date == booking.service_date,
+            Booking.id != booking.id,
+            Booking.status.in_([s.value for s in OPEN]),
+        )
+        .order_by(Booking.id)
+    )
+    found: list[Clash] = []
+    for other in others:
+        spans = [
+            span
+            for span in (leg_span(leg) for leg in other.legs)
+            if any(span[0] < end and start < span[1] for start, end in own)
+        ]
+        if spans:
+            found.append(Clash(other.reference, min(s for s, _ in spans), max(e for _, e in spans)))
+    return sorted(found, key=lambda clash: clash.starts)
