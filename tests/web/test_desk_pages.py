@@ -13,12 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from helpers import ANNA, NOW, STRONG_PASSWORD, auth, login_form, register, token_for
-from samfard.access.actor import SYSTEM
+from samfard.access.actor import SYSTEM, Actor
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.service import actor_for_user, create_user
 from samfard.assessment.service import decide
+from samfard.booking.clashes import clashes
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.transitions import transition
@@ -199,6 +200,17 @@ def test_a_second_trip_at_the_same_time_is_named_as_a_likely_double_booking(
             "/bokning/forhandsgranska", data=form(anna, desk, besok="18:00", retur="")
         ).text
     )
+    shown = session.scalars(select(Booking).where(Booking.reference == first)).one()
+    audited = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.purpose == "double booking check", AuditEntry.record_id == str(shown.id)
+        )
+    ).all()
+    assert len(audited) == 2, "the preview's and the receipt's showing are audited"
+    later = session.scalars(select(Booking).where(Booking.reference == second)).one()
+    elsewhere = Actor(user_id=None, username="vn-op", role=Role.OPERATOR,
+                      principal_codes=frozenset({"22"}))  # fmt: skip
+    assert clashes(session, later, elsewhere) == [], "only trips the user may read"
     for reference in (first, second):
         booking = session.scalars(select(Booking).where(Booking.reference == reference)).one()
         transition(session=session, booking_id=booking.id, target=BookingStatus.CANCELLED,

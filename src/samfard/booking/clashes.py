@@ -9,7 +9,9 @@ of the two is the mistake is for the caller to say.
 
 A trip takes the traveller from its pickup until it arrives (the travel-time model's
 direct drive, `legs.model_drive_seconds`): after a pickup time, until the drive ends;
-before an appointment, from when the drive must start.
+before an appointment, from when the drive must start. Only the trips the user may read
+are looked at (`service.scoped`, as the card's coming trips), and the caller audits the
+ones it shows (`audit_shown`), since a preview's own reads are rolled back.
 """
 
 from __future__ import annotations
@@ -20,9 +22,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.access import audit
+from samfard.access.actor import Actor
 from samfard.booking.legs import Spot, model_drive_seconds
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
+from samfard.booking.service import scoped
+from samfard.db import transaction
 
 # A trip in one of these may still send a vehicle or take the traveller somewhere.
 OPEN = (
@@ -38,6 +44,8 @@ OPEN = (
 class Clash:
     """Another open trip of the traveller's, and when it takes them, that day."""
 
+    id: int
+    traveller_id: int
     reference: str
     starts: datetime
     ends: datetime
@@ -57,12 +65,12 @@ def leg_span(leg: Leg) -> tuple[datetime, datetime]:
     return leg.appointment_at - drive, leg.appointment_at
 
 
-def clashes(session: Session, booking: Booking) -> list[Clash]:
-    """The traveller's other open trips that day whose legs overlap the booking's, in the
-    order they start."""
+def clashes(session: Session, booking: Booking, actor: Actor) -> list[Clash]:
+    """The traveller's other open trips that day, among those `actor` may read, whose legs
+    overlap the booking's, in the order they start."""
     own = [leg_span(leg) for leg in booking.legs]
     others = session.scalars(
-        select(Booking)
+        scoped(select(Booking), actor)
         .where(
             Booking.traveller_id == booking.traveller_id,
             Booking.service_date == booking.service_date,
@@ -79,5 +87,21 @@ def clashes(session: Session, booking: Booking) -> list[Clash]:
             if any(span[0] < end and start < span[1] for start, end in own)
         ]
         if spans:
-            found.append(Clash(other.reference, min(s for s, _ in spans), max(e for _, e in spans)))
+            starts, ends = min(s for s, _ in spans), max(e for _, e in spans)
+            found.append(Clash(other.id, other.traveller_id, other.reference, starts, ends))
     return sorted(found, key=lambda clash: clash.starts)
+
+
+def audit_shown(session: Session, actor: Actor, shown: list[Clash], *, at: datetime) -> None:
+    """Record that the user was shown these trips, in a transaction of its own."""
+    if shown:
+        with transaction(session):
+            audit.record_reads(
+                session,
+                actor,
+                ((clash.traveller_id, clash.id) for clash in shown),
+                record_type="booking",
+                action="read",
+                purpose="double booking check",
+                at=at,
+            )

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
-from samfard.booking.clashes import Clash, clashes
+from samfard.booking.clashes import Clash, audit_shown, clashes
 from samfard.booking.desk_form import DeskRequest, build_request, errors_from
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
@@ -84,7 +84,11 @@ def _planning_note(session: Session, booking: Booking) -> str | None:
 
 
 def _outcome(
-    session: Session, request: DeskRequest, bookings: list[Booking], series_id: int | None
+    session: Session,
+    request: DeskRequest,
+    bookings: list[Booking],
+    series_id: int | None,
+    actor: Actor,
 ) -> DeskOutcome:
     first = bookings[0]
     decision = first.decision or {}
@@ -111,17 +115,17 @@ def _outcome(
         series_id=series_id,
         planning_note=_planning_note(session, first),
         by_vehicle=by_vehicle(first),
-        clashes=[clash for booking in bookings for clash in clashes(session, booking)],
+        clashes=[clash for booking in bookings for clash in clashes(session, booking, actor)],
     )
 
 
 def _store(session: Session, request: DeskRequest, *, actor: Actor, now: datetime) -> DeskOutcome:
     if request.series is not None:
         series, bookings = create_series(session=session, data=request.series, actor=actor, now=now)
-        return _outcome(session, request, bookings, series.id)
+        return _outcome(session, request, bookings, series.id, actor)
     assert request.booking is not None
     booking, _ = create_booking(session=session, data=request.booking, actor=actor, now=now)
-    return _outcome(session, request, [booking], None)
+    return _outcome(session, request, [booking], None, actor)
 
 
 def _run(
@@ -157,11 +161,14 @@ def preview_booking(
     channel: Channel = Channel.PHONE,
 ) -> tuple[DeskOutcome | None, FormErrors]:
     """What booking the form would give, from a dry run of the booking use case; only the
-    audit entry of reading the traveller for it is kept (in `session`)."""
+    audit entries of reading the traveller and the trips shown as clashing are kept (in
+    `session`)."""
     with dry_run(session) as trial:
         outcome, errors = _run(
             trial, form, traveller_id=traveller_id, actor=actor, now=now, channel=channel
         )
+    if outcome is not None:
+        audit_shown(session, actor, outcome.clashes, at=now)
     with transaction(session):
         audit.record(
             session,
@@ -186,4 +193,9 @@ def book(
     channel: Channel = Channel.PHONE,
 ) -> tuple[DeskOutcome | None, FormErrors]:
     """Book what the form describes (one trip or a series), or say what to fix."""
-    return _run(session, form, traveller_id=traveller_id, actor=actor, now=now, channel=channel)
+    outcome, errors = _run(
+        session, form, traveller_id=traveller_id, actor=actor, now=now, channel=channel
+    )
+    if outcome is not None:
+        audit_shown(session, actor, outcome.clashes, at=now)
+    return outcome, errors
