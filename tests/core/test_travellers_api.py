@@ -37,6 +37,19 @@ def test_register_find_and_update_a_traveller(app_client: TestClient, session: S
     assert changed.json()["version"] == card["version"] + 1
 
 
+def test_a_name_starting_with_a_swedish_letter_is_found_in_either_case(
+    app_client: TestClient, session: Session
+) -> None:
+    """SQLite's own lower() folds ASCII only: "östlund" once missed "Östlund"."""
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    traveller_id = register(
+        app_client, token, {**ANNA, "first_name": "Åsa", "last_name": "Östlund"}
+    )
+    for typed in ("östlu", "ÖSTLUND", "åsa östlund", "Åsa Ö"):
+        found = app_client.get("/api/v1/travellers", params={"q": typed}, headers=auth(token))
+        assert [t["id"] for t in found.json()["items"]] == [traveller_id], typed
+
+
 def test_stale_version_gets_409_and_overwrites_nothing(
     app_client: TestClient, session: Session
 ) -> None:
