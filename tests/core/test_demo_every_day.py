@@ -43,7 +43,8 @@ def _legs_accepted(booking: DemoBooking, day: date) -> None:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_full_size_days_pass_leg_validation_on_every_date(seed: int) -> None:
     """600-trip days (the demo's default) for 60 days: every leg passes the booking check
-    and is asked for on the day itself (a long visit's return once fell after midnight),
+    and is asked for on the day itself (a return asked after the drive could fall after
+    midnight until the generator required the traveller home by 22:00),
     every personal number is valid and used once (the register refuses a duplicate)."""
     numbers: Counter[str] = Counter()
     for day in SPAN:
