@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from samfard.access import audit
 from samfard.access.actor import Actor
@@ -77,6 +77,7 @@ def clashes(session: Session, booking: Booking, actor: Actor) -> list[Clash]:
             Booking.id != booking.id,
             Booking.status.in_([s.value for s in OPEN]),
         )
+        .options(selectinload(Booking.legs))  # one query for all their legs, not one each
         .order_by(Booking.id)
     )
     found: list[Clash] = []
