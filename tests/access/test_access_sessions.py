@@ -145,6 +145,19 @@ def test_rate_limit_per_address_covers_every_username(
     assert limited.json()["field"] == "address"
 
 
+def test_right_passwords_do_not_use_up_the_windows(app_client: TestClient, operator: str) -> None:
+    """A centre's operators log in from the office's one address: 25 logins within a minute
+    (beyond both the address's 20 and the username's 10) all succeed, while wrong
+    passwords are still limited."""
+    right = {"username": "desk", "password": STRONG_PASSWORD}
+    answers = [app_client.post("/api/v1/auth/session", json=right).status_code for _ in range(25)]
+    assert answers == [200] * 25
+    wrong = {"username": "nobody-here", "password": "whatever-123"}
+    for _ in range(10):
+        assert app_client.post("/api/v1/auth/token", json=wrong).status_code == 401
+    assert app_client.post("/api/v1/auth/token", json=wrong).status_code == 429
+
+
 def test_sliding_window_forgets_attempts_older_than_the_window() -> None:
     limiter = SlidingWindowLimiter(RateLimit(2, timedelta(seconds=10)))
     limiter.hit("k", now=NOW, what="address")
@@ -154,6 +167,16 @@ def test_sliding_window_forgets_attempts_older_than_the_window() -> None:
     assert refused.value.retry_after == 4  # the first attempt leaves the window at 10 s
     limiter.hit("k", now=NOW + timedelta(seconds=10), what="address")
     limiter.hit("other", now=NOW + timedelta(seconds=10), what="address")
+
+
+def test_a_taken_back_attempt_frees_its_place_in_the_window() -> None:
+    limiter = SlidingWindowLimiter(RateLimit(1, timedelta(seconds=10)))
+    limiter.hit("k", now=NOW, what="address")
+    limiter.take_back("k", at=NOW + timedelta(seconds=1))  # no attempt then: nothing changes
+    with pytest.raises(RateLimitExceeded):
+        limiter.hit("k", now=NOW + timedelta(seconds=2), what="address")
+    limiter.take_back("k", at=NOW)
+    limiter.hit("k", now=NOW + timedelta(seconds=2), what="address")
 
 
 def test_rate_limit_parameters_are_validated() -> None:

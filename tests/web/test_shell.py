@@ -83,3 +83,25 @@ def test_logout_form_needs_its_csrf_field(app_client: TestClient, session: Sessi
     done = app_client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert done.status_code == 303
     assert done.headers["location"] == "/login?utloggad=1"
+
+
+def test_an_office_of_operators_can_all_log_in_at_once(
+    app_client: TestClient, session: Session
+) -> None:
+    """The login page counts only refused logins: 25 right logins from one address within a
+    minute are all let in (the address's window allows 20 attempts, a username's 10)."""
+    create_user(
+        session=session,
+        username="shift-operator",
+        password=STRONG_PASSWORD,
+        role=Role.OPERATOR,
+        now=NOW,
+        principal_codes=["*"],
+    )
+    answers = [
+        app_client.post(
+            "/login", data=login_form("shift-operator", app_client), follow_redirects=False
+        ).status_code
+        for _ in range(25)
+    ]
+    assert answers == [303] * 25

@@ -104,7 +104,7 @@ def _login(
     kind: str,
     session: Any,
     now: datetime,
-    limiter: Any,
+    limiter: LoginLimiter,
     settings: Settings,
 ) -> str | JSONResponse:
     # The TCP peer, or the client a trusted proxy names (uvicorn's forwarded_allow_ips,
@@ -114,7 +114,7 @@ def _login(
         limiter.check(address=address, username=data.username, now=now)
     except RateLimitExceeded as error:
         return _too_many(error)
-    return service.login(
+    token = service.login(
         session=session,
         username=data.username,
         password=data.password,
@@ -122,6 +122,8 @@ def _login(
         now=now,
         lifetime=settings.bearer_token_lifetime if kind == "bearer" else None,
     )
+    limiter.succeeded(address=address, username=data.username, now=now)
+    return token
 
 
 @router.post(

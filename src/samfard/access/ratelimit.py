@@ -69,14 +69,18 @@ class SlidingWindowLimiter:
                 )
             hits.append(now)
 
-    def forget(self, key: str) -> None:
+    def take_back(self, key: str, *, at: datetime) -> None:
+        """Stop counting the attempt counted for `key` at `at`."""
         with self._lock:
-            self._hits.pop(key, None)
+            hits = self._hits.get(key)
+            if hits is not None and at in hits:
+                hits.remove(at)
 
 
 @dataclass
 class LoginLimiter:
-    """The two windows a login passes: one per client address, one per username."""
+    """The two windows a login passes: one per client address, one per username; only
+    attempts that fail stay counted."""
 
     per_address: SlidingWindowLimiter
     per_username: SlidingWindowLimiter
@@ -92,3 +96,14 @@ class LoginLimiter:
     def check(self, *, address: str, username: str, now: datetime) -> None:
         self.per_address.hit(address, now=now, what="address")
         self.per_username.hit(username.strip().lower(), now=now, what="username")
+
+    def succeeded(self, *, address: str, username: str, now: datetime) -> None:
+        """Uncount the attempt `check` counted at `now`: a login that succeeded was no guess.
+
+        The attempt is counted before the password is checked, so guessing is slowed before
+        it costs a password hash. Left counted, right passwords used up the windows too: a
+        centre's operators share the office's one address, and at a shift's start the 21st
+        to log in within a minute was refused (as were browser tests logging in often).
+        """
+        self.per_address.take_back(address, at=now)
+        self.per_username.take_back(username.strip().lower(), at=now)

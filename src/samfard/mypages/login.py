@@ -112,6 +112,7 @@ def enter_code(
         token = login_codes.login_with_code(
             session, personal_number=personnummer, code=kod, now=now
         )
+        login_limiter(request).succeeded(address=address, username=personnummer or "-", now=now)
     except (Forbidden, RateLimitExceeded) as error:
         message, status = _refusal(error)
         return _page(

@@ -122,6 +122,7 @@ def login(
             username=username,
             status_code=status,
         )
+    login_limiter(request).succeeded(address=address, username=username, now=now)
     actor = access_service.actor_for_token(session=session, token=token, now=now, request_id=None)
     response = RedirectResponse(home_for(actor), status_code=303)
     set_session_cookies(
