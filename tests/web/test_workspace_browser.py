@@ -117,8 +117,8 @@ def test_a_controller_moves_a_leg_and_replans_the_day(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Körning")
     assert_no_axe_violations(page)
     # The first run whose leg another run takes (on some days no leg of the first run fits
-    # elsewhere); each refusal is shown on the form.
-    moved = False
+    # elsewhere); each refusal is shown on the form (axe checks the first one shown).
+    moved = refusal_checked = False
     for run_url in run_urls:
         page.goto(run_url)
         for index in range(page.get_by_role("link", name=re.compile("^Flytta")).count()):
@@ -136,7 +136,9 @@ def test_a_controller_moves_a_leg_and_replans_the_day(
                     moved = True
                     break
                 expect(page.locator(".error-summary")).to_contain_text("Välj en annan körning")
-                assert_no_axe_violations(page)
+                if not refusal_checked:
+                    assert_no_axe_violations(page)
+                    refusal_checked = True
             if moved:
                 break
         if moved:
