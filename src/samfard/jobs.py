@@ -9,7 +9,9 @@ the database:
   runs it. Several API processes and several workers on one PostgreSQL is how a centre grows
   past one machine (docs/jobs.md).
 * SQLite (the embedded first run): a thread of the process that started it runs it, as
-  before; a job running at a restart is marked failed when the next process looks at it.
+  before. A job whose thread is gone while the job is still queued or running (the
+  process restarted, or the thread could not even record its end because the database
+  stayed locked) is marked failed when the next job of its kind and subject is asked for.
 
 Either way `execute` runs it: it claims the row (queued to running) in one statement, so a
 job is done at most once even if the queue handed it out twice, calls the task function
@@ -57,6 +59,10 @@ ACTIVE = ("queued", "running")
 
 _tasks: dict[str, Task] = {}
 _imported = False
+# The threads of the jobs this process runs itself (SQLite), by job id, from before the
+# job's row is committed until the thread ends.
+_threads: dict[str, threading.Thread] = {}
+_threads_lock = threading.Lock()
 
 
 class Job(Base):
@@ -131,12 +137,13 @@ def start(
     the sessions the runner works in."""
     task_for(kind)  # an unknown kind is refused before anything is stored
     queued = uses_queue(sessions)
+    thread: threading.Thread | None = None
     with transaction(session):
         found = active(session, kind, subject)
-        if found is not None and not queued and found.runner != runner_name():
-            _orphaned(found, now)
-        elif found is not None:
+        if found is not None and (queued or _runs_here(found.id)):
             return found
+        if found is not None:
+            _orphaned(found, now)
         job = Job(
             id=uuid.uuid4().hex,
             kind=kind,
@@ -153,23 +160,74 @@ def start(
         )
         session.add(job)
         changes.announce(session, topic=f"job:{job.id}", kind="queued", at=now)
-    if queued:
+        if not queued:
+            # Known as running here before the row is committed, so that a second start
+            # never takes the job for an orphan in between.
+            thread = threading.Thread(
+                target=_run_here, args=(sessions, job.id), name=f"job-{kind}-{subject}"
+            )
+            thread.daemon = True
+            with _threads_lock:
+                _threads[job.id] = thread
+    if thread is not None:
+        thread.start()
+    else:
         from samfard.job_queue import defer
 
         defer(sessions, job.id)
-    else:
-        thread = threading.Thread(
-            target=execute, args=(sessions, job.id), name=f"job-{kind}-{subject}", daemon=True
-        )
-        thread.start()
     return job
 
 
+def _runs_here(job_id: str) -> bool:
+    """Whether a thread of this process is about to run, or runs, the job."""
+    with _threads_lock:
+        thread = _threads.get(job_id)
+    return thread is not None and (thread.ident is None or thread.is_alive())
+
+
+def _run_here(sessions: sessionmaker[Session], job_id: str) -> None:
+    """A thread job's thread: `execute`, and if even that fails (the database stayed locked
+    past its busy timeout while claiming or recording the end), the job is marked failed."""
+    try:
+        execute(sessions, job_id)
+    except Exception:
+        log.exception("job %s stopped before it could record its end", job_id)
+        _stopped(sessions, job_id)
+    finally:
+        with _threads_lock:
+            _threads.pop(job_id, None)
+
+
+def _stopped(sessions: sessionmaker[Session], job_id: str) -> None:
+    """Mark a job that stopped without an end of its own failed, if the database lets us;
+    if not, the next start of its kind and subject finds it orphaned."""
+    try:
+        with sessions() as session, transaction(session):
+            now = datetime.now(UTC)
+            session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.state.in_(ACTIVE))
+                .values(
+                    state="failed",
+                    finished_at=now,
+                    message="Avbrutet",
+                    error="jobbet avbröts av ett fel i databasen; starta det igen",
+                )
+            )
+            changes.announce(session, topic=f"job:{job_id}", kind="failed", at=now)
+    except Exception:
+        log.exception("job %s could not be marked failed", job_id)
+
+
 def _orphaned(job: Job, now: datetime) -> None:
-    """A thread job (SQLite) of a process that has stopped can never finish: mark it failed
+    """A thread job (SQLite) with no thread left to run it can never finish: mark it failed
     so a new one can start and the page does not wait for ever."""
     job.state, job.finished_at, job.message = "failed", now, "Avbrutet"
-    job.error = "servern startades om medan jobbet pågick; starta det igen"
+    job.error = (
+        "servern startades om medan jobbet pågick; starta det igen"
+        if job.runner != runner_name()
+        else "jobbet avbröts; starta det igen"
+    )
 
 
 def active(session: Session, kind: str, subject: str) -> Job | None:

@@ -15,6 +15,7 @@ import nap_tasks  # noqa: F401  (registers the "nap" kind)
 import psycopg
 import pytest
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from helpers import NOW
@@ -109,6 +110,70 @@ def test_on_sqlite_a_job_runs_in_a_thread_and_one_per_subject(
             break
         time.sleep(0.05)
     assert _state(committed, first.id).state == "done"
+
+
+def _start_nap(sessions: sessionmaker[Session], subject: str) -> jobs.Job:
+    with sessions() as session:
+        return jobs.start(
+            session=session,
+            sessions=sessions,
+            kind="nap",
+            subject=subject,
+            args={"seconds": 0.01},
+            started_by="a",
+            now=NOW,
+        )
+
+
+def _wait_until_ended(sessions: sessionmaker[Session], job_id: str) -> jobs.Job:
+    for _ in range(200):
+        job = _state(sessions, job_id)
+        if job.state not in jobs.ACTIVE:
+            return job
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} is still {job.state}")
+
+
+def test_on_sqlite_a_thread_job_that_dies_is_failed_and_can_be_started_again(
+    committed: sessionmaker[Session], engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thread whose claim or end the database refuses (locked past its busy timeout) used
+    to leave its job queued for ever, and every later start returned that dead job."""
+    if engine.dialect.name != "sqlite":
+        assert jobs.uses_queue(committed), "PostgreSQL puts jobs on the queue"
+        return
+
+    def locked(sessions: sessionmaker[Session], job_id: str) -> str:
+        raise OperationalError("UPDATE job", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(jobs, "execute", locked)
+    dead = _start_nap(committed, "e")
+    failed = _wait_until_ended(committed, dead.id)
+    assert failed.state == "failed" and failed.message == "Avbrutet"
+    assert failed.error is not None and "starta det igen" in failed.error
+    monkeypatch.undo()
+    again = _start_nap(committed, "e")
+    assert again.id != dead.id
+    assert _wait_until_ended(committed, again.id).state == "done"
+
+
+def test_on_sqlite_a_job_left_active_by_this_process_without_a_thread_is_orphaned(
+    committed: sessionmaker[Session], engine: Engine
+) -> None:
+    """A job of this process still marked running, but whose thread is gone (it could not
+    even mark itself failed), is failed by the next start of its kind and subject."""
+    if engine.dialect.name != "sqlite":
+        assert jobs.uses_queue(committed), "PostgreSQL puts jobs on the queue"
+        return
+    stale = _job(committed, "f", seconds=0.01)
+    with committed() as session, session.begin():
+        job = jobs.get(session, stale)
+        job.state, job.runner = "running", jobs.runner_name()
+    fresh = _start_nap(committed, "f")
+    assert fresh.id != stale
+    orphan = _state(committed, stale)
+    assert orphan.state == "failed" and orphan.error == "jobbet avbröts; starta det igen"
+    assert _wait_until_ended(committed, fresh.id).state == "done"
 
 
 def test_unknown_kind_is_refused_before_anything_is_stored(
