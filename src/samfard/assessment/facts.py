@@ -39,7 +39,7 @@ from samfard.costs.fee_ledger import ceiling_rule, ledger_state
 from samfard.errors import RuleError
 from samfard.geo.distance import km_between
 from samfard.geo.models import Place
-from samfard.geo.traveltime import GeodesicProvider, Point
+from samfard.geo.traveltime import ROAD_MODEL, Point
 from samfard.rules import facts
 from samfard.rules.loader import RulebookSet
 from samfard.timeutil import STOCKHOLM
@@ -48,7 +48,6 @@ from samfard.travellers.models import Certificate, Permit, Traveller
 CARE_KINDS = frozenset({"hospital", "health_centre", "dialysis", "tertiary"})
 REFERRAL = "referral"
 HOME_METRES = 50.0
-ROAD = GeodesicProvider()
 
 
 @dataclass(frozen=True)
@@ -94,7 +93,7 @@ def split_purpose(purpose: str | None) -> tuple[str | None, bool]:
 
 
 def road_km(a: tuple[float, float], b: tuple[float, float]) -> Decimal:
-    metres = ROAD.road_m(Point(*a), Point(*b))
+    metres = ROAD_MODEL.road_m(Point(*a), Point(*b))
     return Decimal(round(metres / 1000, 1)).quantize(Decimal("0.1"))
 
 
@@ -106,7 +105,9 @@ class Gazetteer:
 
     def nearest(self, lat: float, lon: float, kind: str | None = None) -> Place:
         candidates = [p for p in self.places.values() if kind is None or p.kind == kind]
-        return min(candidates, key=lambda p: ROAD.road_m(Point(lat, lon), Point(p.lat, p.lon)))
+        return min(
+            candidates, key=lambda p: ROAD_MODEL.road_m(Point(lat, lon), Point(p.lat, p.lon))
+        )
 
     def municipality(self, place_id: int | None, lat: float, lon: float, home: Traveller) -> str:
         if place_id is not None:

@@ -13,12 +13,11 @@ from samfard.booking.schemas import LegCreate, Location
 from samfard.errors import InputError
 from samfard.geo.distance import km_between
 from samfard.geo.places import get_place
-from samfard.geo.traveltime import GeodesicProvider, Point
+from samfard.geo.traveltime import ROAD_MODEL, Point
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
 SAME_SPOT_METRES = 50.0
-ROAD = GeodesicProvider()
 SHORTEST_DRIVE_SHARE = 0.84
 """The share of the geodesic model's drive time a drive is taken to need at least.
 
@@ -58,8 +57,10 @@ def metres_between(a: Spot, b: Spot) -> float:
 
 def model_drive_seconds(origin: Spot, destination: Spot) -> float:
     """The direct drive by the planner's default travel times (the geodesic model)."""
-    road_m = ROAD.road_m(Point(origin.lat, origin.lon), Point(destination.lat, destination.lon))
-    return ROAD.seconds_for(road_m)
+    road_m = ROAD_MODEL.road_m(
+        Point(origin.lat, origin.lon), Point(destination.lat, destination.lon)
+    )
+    return ROAD_MODEL.seconds_for(road_m)
 
 
 def shortest_drive(origin: Spot, destination: Spot) -> timedelta:

@@ -25,13 +25,12 @@ from sqlalchemy.orm import Session, selectinload
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.geo.models import Place, PlaceKind
-from samfard.geo.traveltime import GeodesicProvider, Point
+from samfard.geo.traveltime import ROAD_MODEL, Point
 from samfard.lines.service import timetables
 from samfard.lines.timetable import TimetableLine, departures_between, match
 from samfard.rules import facts
 from samfard.timeutil import STOCKHOLM
 
-ROAD = GeodesicProvider()
 # A booking in these states holds no place on a line any more.
 RELEASED = (BookingStatus.CANCELLED.value, BookingStatus.DENIED.value)
 
@@ -113,7 +112,7 @@ def with_line_rides(
 
 
 def road_km(a: Point, b: Point) -> Decimal:
-    return Decimal(round(ROAD.road_m(a, b) / 1000, 1)).quantize(Decimal("0.1"))
+    return Decimal(round(ROAD_MODEL.road_m(a, b) / 1000, 1)).quantize(Decimal("0.1"))
 
 
 def nearest_stops(
@@ -128,7 +127,7 @@ def nearest_stops(
         [p for p in places.values() if p.kind == PlaceKind.LOCALITY.value],
     ):
         if group:
-            best = min(group, key=lambda p: ROAD.road_m(home, Point(p.lat, p.lon)))
+            best = min(group, key=lambda p: ROAD_MODEL.road_m(home, Point(p.lat, p.lon)))
             candidates.append((road_km(home, Point(best.lat, best.lon)), best.key))
     candidates.sort()
     keys = tuple(dict.fromkeys(key for _, key in candidates))

@@ -214,3 +214,9 @@ class GeodesicProvider:
         durations = np.rint(self._seconds(road)).astype(np.int32)
         distances = np.rint(road).astype(np.int32)
         return Matrix(durations, distances)
+
+
+# The model with its default factors: what booking, assessment and the public-transport
+# rule use to estimate a drive without a matrix (planning makes its own provider, perhaps
+# OSRM). One instance, so every estimate outside planning agrees.
+ROAD_MODEL = GeodesicProvider()

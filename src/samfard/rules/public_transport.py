@@ -17,13 +17,12 @@ from typing import Protocol
 
 from samfard.geo.gtfs.check import LegQuery, Limits, Planner
 from samfard.geo.gtfs.store import configured_planner
-from samfard.geo.traveltime import GeodesicProvider, Point
+from samfard.geo.traveltime import ROAD_MODEL, Point
 from samfard.rules.decision import Draft
 from samfard.rules.facts import AssessmentRequest, Leg, Mode, Service, TransitLeg, Trip
 from samfard.rules.schema import PublicTransport, SjukresaVersion
 from samfard.timeutil import STOCKHOLM
 
-ROAD = GeodesicProvider()
 KEY = "public_transport"
 
 
@@ -57,8 +56,8 @@ class GtfsCheck:
         assert leg.origin_point is not None and leg.destination_point is not None
         local = leg.depart_at.astimezone(STOCKHOLM)
         origin, destination = Point(*leg.origin_point), Point(*leg.destination_point)
-        car_s = ROAD.seconds_for(
-            ROAD.road_m(Point(*leg.origin_point), Point(*leg.destination_point))
+        car_s = ROAD_MODEL.seconds_for(
+            ROAD_MODEL.road_m(Point(*leg.origin_point), Point(*leg.destination_point))
         )
         answer = self.planner.answer(
             LegQuery(
