@@ -3,7 +3,7 @@ optimistic locking, and bad input answered with problem+json naming the field.""
 
 from __future__ import annotations
 
-from datetime import UTC, date
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from helpers import ANNA_FAR_FROM_A_LINE, NOW, auth, iso, place_id, register, token_for
+from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking, BookingEvent
 from samfard.clock import FixedClock
@@ -96,6 +97,34 @@ def test_booking_is_stored_with_legs_and_listed_by_day(
         headers=auth(operator),
     ).json()
     assert by_filters["total"] == 1
+
+
+def test_a_booking_names_the_travellers_trips_at_the_same_time(
+    app_client: TestClient, operator: str, anna: int, session: Session
+) -> None:
+    """The API's answer names a likely double booking, as the desk's receipt does: the
+    same visit booked twice overlaps, a trip that evening does not; the showing is audited."""
+    body = sjukresa(app_client, operator, anna)
+    first = app_client.post("/api/v1/bookings", json=body, headers=auth(operator)).json()
+    assert first["overlapping"] == []
+    again = app_client.post("/api/v1/bookings", json=body, headers=auth(operator))
+    assert again.status_code == 201, again.text
+    [overlap] = again.json()["overlapping"]
+    assert overlap["booking_id"] == first["id"] and overlap["reference"] == first["reference"]
+    starts, ends = (datetime.fromisoformat(overlap[k]) for k in ("starts", "ends"))
+    assert starts < datetime.fromisoformat(iso(MONDAY, "09:30")), "it leaves before the visit"
+    assert ends > datetime.fromisoformat(iso(MONDAY, "12:00")), "and is home after the return"
+    assert starts.microsecond == ends.microsecond == 0
+    evening = sjukresa(app_client, operator, anna)
+    evening["legs"] = [{**evening["legs"][0], "appointment_at": iso(MONDAY, "19:00")}]
+    later = app_client.post("/api/v1/bookings", json=evening, headers=auth(operator)).json()
+    assert later["overlapping"] == []
+    audited = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.purpose == "double booking check", AuditEntry.record_id == str(first["id"])
+        )
+    ).all()
+    assert len(audited) == 1
 
 
 def test_pagination_reports_total_and_slices(

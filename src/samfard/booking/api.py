@@ -12,13 +12,16 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.booking import series as series_service
 from samfard.booking import service, transitions
+from samfard.booking.clashes import audit_shown, clashes
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.schemas import (
     BookingCreate,
+    BookingCreated,
     BookingPublic,
     BookingUpdate,
     CancelCreate,
     EventPublic,
+    OverlapPublic,
     SeriesCancel,
     SeriesCreate,
     SeriesPublic,
@@ -42,13 +45,20 @@ def create_booking(
     idempotency_key: Annotated[
         str | None, Header(max_length=128, description="retry safely: same key, same result")
     ] = None,
-) -> BookingPublic:
+) -> BookingCreated:
+    """Book a trip; the answer names the traveller's trips at the same time (`overlapping`),
+    as the desk's receipt does."""
     booking, replayed = service.create_booking(
         session=session, data=data, actor=actor, now=now, idempotency_key=idempotency_key
     )
     if replayed:
         response.headers["Idempotent-Replayed"] = "true"
-    return booking_public(session, booking, actor)
+    public = booking_public(session, booking, actor)
+    shown = clashes(session, booking, actor)
+    audit_shown(session, actor, shown, at=now)
+    overlapping = [OverlapPublic(booking_id=c.id, reference=c.reference, starts=c.starts,
+                                 ends=c.ends) for c in shown]  # fmt: skip
+    return BookingCreated(**public.model_dump(), overlapping=overlapping)
 
 
 @router.get("/bookings")

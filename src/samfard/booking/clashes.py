@@ -52,11 +52,13 @@ class Clash:
 
 
 def leg_span(leg: Leg) -> tuple[datetime, datetime]:
-    """From when to when the leg takes its traveller."""
+    """From when to when the leg takes its traveller (to the second)."""
     drive = timedelta(
-        seconds=model_drive_seconds(
-            Spot(None, "", leg.origin_lat, leg.origin_lon, ""),
-            Spot(None, "", leg.destination_lat, leg.destination_lon, ""),
+        seconds=round(
+            model_drive_seconds(
+                Spot(None, "", leg.origin_lat, leg.origin_lon, ""),
+                Spot(None, "", leg.destination_lat, leg.destination_lon, ""),
+            )
         )
     )
     if leg.requested_pickup_at is not None:

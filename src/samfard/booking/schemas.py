@@ -218,6 +218,23 @@ class BookingPublic(BaseModel):
     created_at: datetime
 
 
+class OverlapPublic(BaseModel):
+    """Another open trip of the traveller's at the same time: perhaps a double booking."""
+
+    booking_id: int
+    reference: str
+    starts: datetime = Field(description="when that trip takes the traveller, at the earliest")
+    ends: datetime = Field(description="when it has brought them there, at the latest")
+
+
+class BookingCreated(BookingPublic):
+    overlapping: list[OverlapPublic] = Field(
+        description="the traveller's other open trips that day whose time overlaps this "
+        "booking's, among those the caller may read: perhaps the same trip booked twice. "
+        "The booking is made all the same; cancel the one that is the mistake."
+    )
+
+
 class EventPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
