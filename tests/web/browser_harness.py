@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,11 @@ from samfard.demo.loader import load_day
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.reference import load_reference_data
 from samfard.timeutil import STOCKHOLM
+
+# What an assertion on the page waits for, as long as an action waits (`new_page`):
+# Playwright's own 5 s was too short on a loaded 2-core machine for a report that queues
+# behind another, is sent, and has the stop list fetched again (driver, 2026-12-04).
+expect.set_options(timeout=10_000)
 
 PASSWORD = "browser-test-42"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
