@@ -150,6 +150,37 @@ def test_driver_reports_offline_and_the_queue_is_sent_once_when_back(
     errors.assert_none()
 
 
+def test_a_waiting_report_keeps_its_button_away_in_a_list_from_before_it_was_stored(
+    browser: Browser, today_server: LiveServer
+) -> None:
+    """The stop list fetched from the server while a report still waits (here: the page
+    loaded again while reports cannot be sent) does not offer the report's button again,
+    so the driver does not report twice; the report is sent once it can be."""
+    page = login(browser, today_server, "driver", **PHONE)
+    errors = ConsoleErrors(page)
+    page.goto(today_server.url("/forare"))
+    stop = page.locator("li.stop-pickup:not(.stop-done)").last
+    stop_id = int((stop.get_attribute("id") or "").removeprefix("stopp-"))
+    stop = page.locator(f"#stopp-{stop_id}")
+    page.route("**/api/v1/driver/events", lambda route: route.abort())
+    stop.get_by_role("button", name="Framme").click()
+    expect(page.locator("#ko li")).to_have_count(1)
+    page.reload()
+    expect(page.locator("#ko li")).to_have_count(1)
+    expect(stop.locator(".pending")).to_have_text("Väntar på att skickas")
+    expect(stop.get_by_role("button", name="Framme")).to_have_count(0)
+    expect(stop.get_by_role("button", name="Hämtad")).to_have_count(1)
+    assert [k for _, k, s in _stored(today_server) if s == stop_id] == []
+    page.unroute("**/api/v1/driver/events")
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(stop.locator(".reported")).to_contain_text("Framme")
+    expect(stop.get_by_role("button", name="Framme")).to_have_count(0)
+    assert [k for _, k, s in _stored(today_server) if s == stop_id] == ["arrived"]
+    errors.messages = [m for m in errors.messages if "net::ERR_FAILED" not in m]
+    errors.assert_none()
+    page.context.close()
+
+
 def test_the_traffic_page_hears_a_drivers_report_by_server_sent_events(
     browser: Browser, today_server: LiveServer
 ) -> None:

@@ -8,6 +8,8 @@
   const KEY = "samfard.forare.ko";
   const REFUSED = "samfard.forare.avvisade";
   const POSITION_EVERY_MS = 60000;
+  // After one of these the stop is finished and takes no more reports.
+  const FINISHING = ["picked_up", "no_show", "dropped_off"];
   const status = document.getElementById("anslutning");
   const baseline = status.textContent;
   let sending = false;
@@ -49,13 +51,31 @@
     });
     queue.forEach(function (event) {
       const stop = event.stop_id && document.getElementById("stopp-" + event.stop_id);
-      if (stop && !stop.querySelector(".pending")) {
+      if (!stop) return;
+      withoutButtonsFor(stop, event.kind);
+      if (!stop.querySelector(".pending")) {
         const note = document.createElement("p");
         note.className = "pending";
         note.textContent = "Väntar på att skickas";
         stop.appendChild(note);
       }
     });
+  }
+
+  // A report waiting to be sent takes its button away, and every button of its stop once
+  // the stop is finished; show() does it again after the list is fetched, since a list
+  // fetched before the report was stored offers its button again (a second press would
+  // report twice). Focus moves to the stop's next button, or its heading.
+  function withoutButtonsFor(stop, kind) {
+    const finished = FINISHING.indexOf(kind) >= 0;
+    let hadFocus = false;
+    stop.querySelectorAll("form.report").forEach(function (form) {
+      if (finished || form.elements.kind.value === kind) {
+        hadFocus = hadFocus || form.contains(document.activeElement);
+        form.remove();
+      }
+    });
+    if (hadFocus) (stop.querySelector("form.report button") || stop.querySelector("h3")).focus();
   }
 
   function online(isOnline) {
@@ -143,21 +163,18 @@
     if (!form) return;
     submitted.preventDefault();
     const data = new FormData(form);
-    const stop = form.closest(".stop");
     const kind = String(data.get("kind"));
-    // Pressed once: the report is queued and the button would only repeat it; after
-    // Hämtad, Uteblev or Lämnad the stop is finished and takes no more reports.
-    const finished = kind === "picked_up" || kind === "no_show" || kind === "dropped_off";
-    (finished ? stop.querySelectorAll("form.report") : [form]).forEach(function (f) { f.remove(); });
-    const next = stop.querySelector("form.report button");
-    (next || stop.querySelector("h3")).focus();
+    const button = form.querySelector("button");
+    // Pressed once: the report is queued and the button would only repeat it.
+    button.focus();
+    withoutButtonsFor(form.closest(".stop"), kind);
     enqueue({
       client_event_id: newId(),
       run_id: Number(data.get("run_id")),
       stop_id: Number(data.get("stop_id")),
       kind: kind,
       at: new Date().toISOString(),
-      label: form.querySelector("button").dataset.label,
+      label: button.dataset.label,
     });
   });
 
