@@ -201,22 +201,32 @@ def _run_here(sessions: sessionmaker[Session], job_id: str) -> None:
 def _stopped(sessions: sessionmaker[Session], job_id: str) -> None:
     """Mark a job that stopped without an end of its own failed, if the database lets us;
     if not, the next start of its kind and subject finds it orphaned."""
+    outcome = {
+        "state": "failed",
+        "message": "Avbrutet",
+        "error": "jobbet avbröts av ett fel i databasen; starta det igen",
+    }
     try:
-        with sessions() as session, transaction(session):
-            now = datetime.now(UTC)
-            session.execute(
-                update(Job)
-                .where(Job.id == job_id, Job.state.in_(ACTIVE))
-                .values(
-                    state="failed",
-                    finished_at=now,
-                    message="Avbrutet",
-                    error="jobbet avbröts av ett fel i databasen; starta det igen",
-                )
-            )
-            changes.announce(session, topic=f"job:{job_id}", kind="failed", at=now)
+        _record_end(sessions, job_id, outcome, only_if_active=True)
     except Exception:
         log.exception("job %s could not be marked failed", job_id)
+
+
+def _record_end(
+    sessions: sessionmaker[Session],
+    job_id: str,
+    outcome: dict[str, Any],
+    *,
+    only_if_active: bool = False,
+) -> None:
+    """Store a job's end (its state and the fields that go with it) and announce it."""
+    with sessions() as session, transaction(session):
+        now = datetime.now(UTC)
+        ending = update(Job).where(Job.id == job_id)
+        if only_if_active:
+            ending = ending.where(Job.state.in_(ACTIVE))
+        session.execute(ending.values(finished_at=now, **outcome))
+        changes.announce(session, topic=f"job:{job_id}", kind=outcome["state"], at=now)
 
 
 def _orphaned(job: Job, now: datetime) -> None:
@@ -297,8 +307,5 @@ def execute(sessions: sessionmaker[Session], job_id: str) -> str:
         }
     else:
         outcome = {"state": "done", "result": result, "message": "Klar", "done": 1.0}
-    with sessions() as session, transaction(session):
-        now = datetime.now(UTC)
-        session.execute(update(Job).where(Job.id == job_id).values(finished_at=now, **outcome))
-        changes.announce(session, topic=f"job:{job_id}", kind=outcome["state"], at=now)
+    _record_end(sessions, job_id, outcome)
     return str(outcome["state"])
