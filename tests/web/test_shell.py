@@ -61,16 +61,20 @@ def test_swedish_formats() -> None:
     assert sv_kr(123456) == "1\u00a0234,56 kr"
 
 
-def test_logout_form_needs_its_csrf_field(app_client: TestClient, session: Session) -> None:
-    """A cookie session's form post is refused without the hidden field, accepted with it."""
+def _operator(session: Session, username: str) -> None:
     create_user(
         session=session,
-        username="shell-operator",
+        username=username,
         password=STRONG_PASSWORD,
         role=Role.OPERATOR,
         now=NOW,
         principal_codes=["*"],
     )
+
+
+def test_logout_form_needs_its_csrf_field(app_client: TestClient, session: Session) -> None:
+    """A cookie session's form post is refused without the hidden field, accepted with it."""
+    _operator(session, "shell-operator")
     login = app_client.post(
         "/login",
         data=login_form("shell-operator", app_client),
@@ -90,14 +94,7 @@ def test_an_office_of_operators_can_all_log_in_at_once(
 ) -> None:
     """The login page counts only refused logins: 25 right logins from one address within a
     minute are all let in (the address's window allows 20 attempts, a username's 10)."""
-    create_user(
-        session=session,
-        username="shift-operator",
-        password=STRONG_PASSWORD,
-        role=Role.OPERATOR,
-        now=NOW,
-        principal_codes=["*"],
-    )
+    _operator(session, "shift-operator")
     answers = [
         app_client.post(
             "/login", data=login_form("shift-operator", app_client), follow_redirects=False
