@@ -6,9 +6,11 @@ stretcher trips as the vehicles can take, and say of the rest that the fleet is 
 Each day here is drawn from a seed: `--trips` stretcher trips between random places in a
 60 x 60 km square (driving at 50 km/h in a straight line), pickups between 06:00 and 17:00
 with 15-minute windows, five minutes' service at each end, at most 30 minutes' extra ride,
-and `--vehicles` stretcher vehicles (one stretcher at a time, 8 h of a 06:00-20:00 shift)
-at depots of their own. The engine runs with an iteration limit, so a row is the same on
-any machine; `bound` is the proof's upper bound (the trip count when it proves nothing).
+and `--vehicles` stretcher vehicles (8 h of a 06:00-20:00 shift) at depots of their own,
+each with `--places` stretcher places: with one the proof models whole trips one after
+another, with more it models each pickup and drop-off (as for wheelchair vehicles). The
+engine runs with an iteration limit, so a row is the same on any machine; `bound` is
+the proof's upper bound (the trip count when it proves nothing).
 
     .venv/bin/python benchmarks/short_fleet.py
     .venv/bin/python benchmarks/short_fleet.py --seeds 1-20 --iterations 10000 --tag _quick
@@ -29,10 +31,20 @@ from samfard.planning.native_engine import NativeEngine, NativeSettings
 from samfard.planning.solve import plan
 
 HOUR = 3600.0
-FIELDS = ("seed", "trips", "vehicles", "carried", "bound", "short_of_bound", "plan_s", "proof_s")
+FIELDS = (
+    "seed",
+    "trips",
+    "vehicles",
+    "places",
+    "carried",
+    "bound",
+    "short_of_bound",
+    "plan_s",
+    "proof_s",
+)
 
 
-def stretcher_day(seed: int, trips: int, vehicles: int) -> Problem:
+def stretcher_day(seed: int, trips: int, vehicles: int, stretchers: int = 1) -> Problem:
     """A day of stretcher trips for a fleet of stretcher vehicles, drawn from `seed`."""
     rng = random.Random(seed)
     places = [(rng.uniform(0, 60), rng.uniform(0, 60)) for _ in range(2 * trips + vehicles)]
@@ -59,7 +71,7 @@ def stretcher_day(seed: int, trips: int, vehicles: int) -> Problem:
     fleet = [
         Vehicle(
             f"stretcher-{k}",
-            (1, 0, 1),
+            (1, 0, stretchers),
             Window(6 * HOUR, 20 * HOUR),
             2 * trips + k,
             2 * trips + k,
@@ -73,7 +85,7 @@ def stretcher_day(seed: int, trips: int, vehicles: int) -> Problem:
 
 
 def run_one(seed: int, args: argparse.Namespace) -> dict[str, str]:
-    problem = stretcher_day(seed, args.trips, args.vehicles)
+    problem = stretcher_day(seed, args.trips, args.vehicles, args.places)
     engine = NativeEngine(NativeSettings(iterations=args.iterations))
     started = time.perf_counter()
     solution = plan(problem, time_limit_s=3600.0, seed=seed, solver=engine).solution
@@ -86,6 +98,7 @@ def run_one(seed: int, args: argparse.Namespace) -> dict[str, str]:
         "seed": str(seed),
         "trips": str(args.trips),
         "vehicles": str(args.vehicles),
+        "places": str(args.places),
         "carried": str(carried),
         "bound": str(bound),
         "short_of_bound": str(bound - carried),
@@ -103,6 +116,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trips", type=int, default=24)
     parser.add_argument("--vehicles", type=int, default=3)
+    parser.add_argument("--places", type=int, default=1, help="stretcher places a vehicle")
     parser.add_argument("--seeds", default="1-100", help="a seed or a range, e.g. 1-20")
     parser.add_argument("--iterations", type=int, default=2000, help="native engine")
     parser.add_argument("--tag", default="", help="suffix of the result files")
@@ -126,7 +140,8 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace, total: str) -> No
         f"short_fleet{args.tag}",
         "Days the fleet cannot carry: trips carried against the proven most",
         [
-            f"settings: {args.trips} stretcher trips, {args.vehicles} stretcher vehicles, "
+            f"settings: {args.trips} stretcher trips, {args.vehicles} stretcher vehicles "
+            f"with {args.places} stretcher places each, "
             f"seeds {args.seeds}, native engine {args.iterations} iterations, one thread; "
             "bound: `fleet_bound.shortfalls`, 60 s at most",
             total,

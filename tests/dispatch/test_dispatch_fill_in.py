@@ -50,3 +50,20 @@ def test_left_out_legs_beyond_the_stretcher_vehicles_get_the_fleet_reason() -> N
     assert served == {"b1.0"} and left_out.request_id == "b2.0"
     assert left_out.reason.startswith(FLEET_SHORT)
     assert filled.report.ok
+
+
+def test_left_out_legs_beyond_the_wheelchair_places_get_the_fleet_reason() -> None:
+    """Three travellers in wheelchairs at 09:00 and one vehicle with two wheelchair places:
+    two ride together, and the third is left out because the fleet, not the time, is short
+    (the proof follows each pickup and drop-off when a vehicle takes more than one)."""
+    legs = [leg(booking_id=k, needs=("wheelchair",)) for k in (1, 2, 3)]
+    day = build_problem(DAY, legs, [vehicle(wheelchair=2), vehicle(2)], GeodesicProvider())
+    reasons = {f"b{k}.0": NOT_INSERTED for k in (1, 2, 3)}
+    empty = Solution((), tuple(Unserved(rid, why) for rid, why in reasons.items()), 0.0)
+    filled = _fill_in(day, VerifiedSolution(empty, verify(day.problem, empty)))
+    served = {rid for route in filled.solution.routes for rid in route.request_ids()}
+    (left_out,) = filled.solution.unserved
+    assert len(served) == 2 and left_out.request_id not in served
+    assert left_out.reason.startswith(FLEET_SHORT)
+    assert "at most 2 of the 3 trips" in left_out.reason
+    assert filled.report.ok

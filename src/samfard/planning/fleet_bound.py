@@ -1,18 +1,20 @@
 """Whether the vehicles that alone can take a kind of trip can take all of them in a day.
 
-A stretcher vehicle carries one stretcher at a time. When the day's stretcher trips
-overlap more than the stretcher vehicles can take, no search carries them all, and a plan
-that leaves one out is short of vehicles, not of time: the controller should hire a
-vehicle or move a trip, not plan the day again. This module proves that where it can.
+A stretcher vehicle carries one stretcher at a time, a wheelchair vehicle two wheelchairs.
+When the day's trips of a kind overlap more than their vehicles can take, no search
+carries them all, and a plan that leaves one out is short of vehicles, not of time: the
+controller should hire a vehicle or move a trip, not plan the day again. This module
+proves that where it can.
 
 For a request that only some vehicles may carry, the group is every request those
-vehicles alone may carry, and the proof applies when they take at most one of the group
-at a time (two loads of the group exceed their capacity in some dimension). Those
-vehicles' day is then a sequence of whole trips of the group: an exact model (CP-SAT)
-with windows, ride limits, service, shifts and route durations, and none of the other
+vehicles alone may carry. An exact model (CP-SAT) of those vehicles' day with windows,
+ride limits, service, shifts, route durations and the group's loads, and none of the other
 requests (they can only make it harder), bounds how many of the group can be carried.
+When the vehicles take at most one of the group at a time (two loads of the group exceed
+their capacity in some dimension), a vehicle's day is a sequence of whole trips and the
+model links trips; otherwise it links pickups and drop-offs and counts the load on board.
 Windows are widened to whole seconds and every drive is taken 5 s shorter than the
-matrix says: a vehicle may reach the next trip by way of other stops, which is never
+matrix says: a vehicle may reach the next stop by way of other stops, which is never
 quicker than driving there directly when the travel times keep the triangle inequality,
 and matrices of rounded times miss it by about a second a stop (the geodesic provider's
 by one, OSRM's by its rounding), less than the minute or more a stop takes. So the model
@@ -25,19 +27,25 @@ import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from samfard.planning.engine import NOT_INSERTED
 from samfard.planning.model import Problem, Request, Solution, Unserved, Vehicle
 
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
 FLEET_SHORT = "fleet short"
 # Seconds a planning spends at most, after its search, on proving its left-out requests
 # beyond the fleet: the groups here take a few seconds (27 stretcher trips on six
-# vehicles: 2 s), and a proof not found in time only leaves the reason as it was.
+# vehicles: 2 s; 10 wheelchair trips on three vehicles with two places: 0.5 s), and a
+# proof not found in time only leaves the reason as it was.
 PROOF_LIMIT_S = 10.0
 _DRIVE_MARGIN_S = 5
-# Groups whose model would hold more vehicle-trip-trip arcs than this are not judged: the
-# model is built before the solver's time limit applies (a region's 27 stretcher trips on
-# six vehicles make about 4 400 and build in 0.06 s; 100 000 took 1.4 s, 300 000 4.2 s).
+# Groups whose model would hold more arcs (vehicles x nodes x nodes, a node a trip or a
+# stop) than this are not judged: the model is built before the solver's time limit
+# applies (a region's 27 stretcher trips on six vehicles make about 4 400 and build in
+# 0.06 s; 100 000 took 1.4 s linking trips, 0.5 s linking stops).
 _MAX_ARCS = 100_000
 
 
@@ -138,8 +146,10 @@ def _group(
 
 
 def _judged(group: list[Request], vehicles: list[Vehicle]) -> bool:
-    """The proof applies to the group and its model is small enough to build."""
-    return len(group) ** 2 * len(vehicles) <= _MAX_ARCS and _one_at_a_time(group, vehicles)
+    """The group's model is small enough to build: arcs between whole trips when its
+    vehicles take one at a time, between pickups and drop-offs otherwise."""
+    nodes = len(group) if _one_at_a_time(group, vehicles) else 2 * len(group)
+    return nodes**2 * len(vehicles) <= _MAX_ARCS
 
 
 def _one_at_a_time(group: list[Request], vehicles: list[Vehicle]) -> bool:
@@ -159,56 +169,19 @@ def _most_carried(
     carriers: dict[str, frozenset[str]],
     time_limit_s: float,
 ) -> int:
-    """An upper bound on how many of `group` the vehicles carry, one at a time."""
+    """An upper bound on how many of `group` the vehicles carry."""
     from ortools.sat.python import cp_model
 
-    def drive(a: int, b: int) -> int:
-        return max(0, math.floor(problem.time[a][b]) - _DRIVE_MARGIN_S)
-
-    model = cp_model.CpModel()
-    pick, drop = [], []
-    for i, r in enumerate(group):
-        window = r.effective_pickup_window
-        p = model.new_int_var(math.floor(window.earliest), math.ceil(window.latest), f"p{i}")
-        d = model.new_int_var(
-            math.floor(r.dropoff_window.earliest), math.ceil(r.dropoff_window.latest), f"d{i}"
-        )
-        leave = p + math.floor(r.pickup_service)
-        model.add(d >= leave + drive(r.pickup, r.dropoff))
-        if r.max_ride is not None:
-            model.add(d - leave <= math.ceil(r.max_ride))
-        pick.append(p)
-        drop.append(d)
-    carried = [[model.new_bool_var(f"x{k}_{i}") for i in range(len(group))] for k in vehicles]
-    for k, v in enumerate(vehicles):
-        shift = (math.floor(v.shift.earliest), math.ceil(v.shift.latest))
-        start = model.new_int_var(*shift, f"start{k}")
-        end = model.new_int_var(*shift, f"end{k}")
-        if v.max_duration is not None:
-            model.add(end - start <= math.ceil(v.max_duration))
-        used = model.new_bool_var(f"used{k}")
-        arcs = [(0, 0, ~used)]  # node 0: the depots; node i + 1: the whole trip i
-        for i, r in enumerate(group):
-            on = carried[k][i]
-            arcs.append((i + 1, i + 1, ~on))
-            if v.id not in carriers[r.id]:
-                model.add(on == 0)
-            first, last = model.new_bool_var(""), model.new_bool_var("")
-            arcs += [(0, i + 1, first), (i + 1, 0, last)]
-            model.add(pick[i] >= start + drive(v.start_depot, r.pickup)).only_enforce_if(first)
-            back = math.floor(r.dropoff_service) + drive(r.dropoff, v.end_depot)
-            model.add(end >= drop[i] + back).only_enforce_if(last)
-            for j, s in enumerate(group):
-                gap = math.floor(r.dropoff_service) + drive(r.dropoff, s.pickup)
-                if j == i or r.dropoff_window.earliest + gap > s.effective_pickup_window.latest:
-                    continue
-                then = model.new_bool_var("")
-                arcs.append((i + 1, j + 1, then))
-                model.add(pick[j] >= drop[i] + gap).only_enforce_if(then)
-        model.add_circuit(arcs)
-    for i in range(len(group)):
-        model.add(sum(carried[k][i] for k in range(len(vehicles))) <= 1)
-    model.maximize(sum(x for row in carried for x in row))
+    day = _GroupDay(problem, group, vehicles, carriers)
+    if _one_at_a_time(group, vehicles):
+        for k, v in enumerate(vehicles):
+            day.route_whole_trips(k, v)
+    else:
+        stops = day.stops()
+        for k, v in enumerate(vehicles):
+            day.route_stops(k, v, stops)
+    model = day.model
+    model.maximize(sum(day.served))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_s
     solver.parameters.num_workers = 1
@@ -216,3 +189,176 @@ def _most_carried(
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return len(group)
     return min(len(group), math.floor(solver.best_objective_bound + 1e-6))
+
+
+class _GroupDay:
+    """The CP-SAT model of the group's day: when each trip is picked up and dropped off,
+    which vehicle carries it (at most one), and each vehicle's route as a circuit through
+    its depot. A trip left out has no times to meet, so the model always has a plan (the
+    empty one) and a trip no vehicle can reach only lowers the bound."""
+
+    def __init__(
+        self,
+        problem: Problem,
+        group: list[Request],
+        vehicles: list[Vehicle],
+        carriers: dict[str, frozenset[str]],
+    ) -> None:
+        from ortools.sat.python import cp_model
+
+        self.problem = problem
+        self.group = group
+        self.model = model = cp_model.CpModel()
+        self.pick: list[cp_model.IntVar] = []
+        self.drop: list[cp_model.IntVar] = []
+        self.served: list[cp_model.IntVar] = []
+        for i, r in enumerate(group):
+            window = r.effective_pickup_window
+            p = model.new_int_var(math.floor(window.earliest), math.ceil(window.latest), f"p{i}")
+            d = model.new_int_var(
+                math.floor(r.dropoff_window.earliest), math.ceil(r.dropoff_window.latest), f"d{i}"
+            )
+            served = model.new_bool_var(f"served{i}")
+            leave = p + math.floor(r.pickup_service)
+            model.add(d >= leave + self.drive(r.pickup, r.dropoff)).only_enforce_if(served)
+            if r.max_ride is not None:
+                model.add(d - leave <= math.ceil(r.max_ride)).only_enforce_if(served)
+            self.pick.append(p)
+            self.drop.append(d)
+            self.served.append(served)
+        self.carried = [
+            [model.new_bool_var(f"x{k}_{i}") for i in range(len(group))] for k in vehicles
+        ]
+        for k, v in enumerate(vehicles):
+            for i, r in enumerate(group):
+                if v.id not in carriers[r.id]:
+                    model.add(self.carried[k][i] == 0)
+        for i in range(len(group)):
+            model.add(sum(row[i] for row in self.carried) == self.served[i])
+
+    def drive(self, a: int, b: int) -> int:
+        return max(0, math.floor(self.problem.time[a][b]) - _DRIVE_MARGIN_S)
+
+    def shift(self, k: int, v: Vehicle) -> tuple[cp_model.IntVar, cp_model.IntVar]:
+        """The vehicle's departure and return within its shift and its longest day."""
+        window = (math.floor(v.shift.earliest), math.ceil(v.shift.latest))
+        start = self.model.new_int_var(*window, f"start{k}")
+        end = self.model.new_int_var(*window, f"end{k}")
+        if v.max_duration is not None:
+            self.model.add(end - start <= math.ceil(v.max_duration))
+        return start, end
+
+    def route_whole_trips(self, k: int, v: Vehicle) -> None:
+        """Vehicle k's day as a sequence of whole trips: node 0 the depots, node i + 1
+        trip i from its pickup to its drop-off."""
+        model, group = self.model, self.group
+        start, end = self.shift(k, v)
+        used = model.new_bool_var(f"used{k}")
+        arcs = [(0, 0, ~used)]
+        for i, r in enumerate(group):
+            arcs.append((i + 1, i + 1, ~self.carried[k][i]))
+            first, last = model.new_bool_var(""), model.new_bool_var("")
+            arcs += [(0, i + 1, first), (i + 1, 0, last)]
+            model.add(self.pick[i] >= start + self.drive(v.start_depot, r.pickup)).only_enforce_if(
+                first
+            )
+            back = math.floor(r.dropoff_service) + self.drive(r.dropoff, v.end_depot)
+            model.add(end >= self.drop[i] + back).only_enforce_if(last)
+            for j, s in enumerate(group):
+                gap = math.floor(r.dropoff_service) + self.drive(r.dropoff, s.pickup)
+                if j == i or r.dropoff_window.earliest + gap > s.effective_pickup_window.latest:
+                    continue
+                then = model.new_bool_var("")
+                arcs.append((i + 1, j + 1, then))
+                model.add(self.pick[j] >= self.drop[i] + gap).only_enforce_if(then)
+        model.add_circuit(arcs)
+
+    def route_stops(self, k: int, v: Vehicle, stops: list[_Stop]) -> None:
+        """Vehicle k's day as a sequence of stops, for vehicles that carry several of the
+        group at once: node 0 the depots, 2i + 1 trip i's pickup, 2i + 2 its drop-off, and
+        on board after each stop the group's load, within the vehicle's capacity (the other
+        requests' loads left out, which only lets more of the group on board)."""
+        model = self.model
+        dimensions = [d for d in range(len(v.capacity)) if any(r.load[d] for r in self.group)]
+        start, end = self.shift(k, v)
+        used = model.new_bool_var(f"used{k}")
+        arcs = [(0, 0, ~used)]
+        for stop in stops:
+            on = self.carried[k][stop.trip]
+            arcs.append((stop.node, stop.node, ~on))
+            aboard = [stop.aboard[d] for d in dimensions]
+            for d, load in zip(dimensions, aboard, strict=True):
+                model.add(load <= v.capacity[d]).only_enforce_if(on)
+            if stop.pickup:
+                first = model.new_bool_var("")
+                arcs.append((0, stop.node, first))
+                model.add(
+                    stop.at >= start + self.drive(v.start_depot, stop.location)
+                ).only_enforce_if(first)
+                for d, load in zip(dimensions, aboard, strict=True):
+                    model.add(load == stop.change[d]).only_enforce_if(first)
+            else:
+                last = model.new_bool_var("")
+                arcs.append((stop.node, 0, last))
+                back = stop.service + self.drive(stop.location, v.end_depot)
+                model.add(end >= stop.at + back).only_enforce_if(last)
+            for after in stops:
+                gap = stop.service + self.drive(stop.location, after.location)
+                if (
+                    after is stop
+                    or (after.trip == stop.trip and after.pickup)
+                    or stop.earliest + gap > after.latest
+                ):
+                    continue
+                then = model.new_bool_var("")
+                arcs.append((stop.node, after.node, then))
+                model.add(after.at >= stop.at + gap).only_enforce_if(then)
+                for d in dimensions:
+                    model.add(after.aboard[d] == stop.aboard[d] + after.change[d]).only_enforce_if(
+                        then
+                    )
+        model.add_circuit(arcs)
+
+    def stops(self) -> list[_Stop]:
+        """The group's pickups and drop-offs, each with the group's load on board after it
+        (one variable per stop and dimension, shared by the vehicles: one carries it)."""
+        found: list[_Stop] = []
+        for i, r in enumerate(self.group):
+            window = r.effective_pickup_window
+            for pickup in (True, False):
+                found.append(
+                    _Stop(
+                        node=2 * i + (1 if pickup else 2),
+                        trip=i,
+                        pickup=pickup,
+                        location=r.pickup if pickup else r.dropoff,
+                        at=self.pick[i] if pickup else self.drop[i],
+                        service=math.floor(r.pickup_service if pickup else r.dropoff_service),
+                        earliest=math.floor(
+                            window.earliest if pickup else r.dropoff_window.earliest
+                        ),
+                        latest=math.ceil(window.latest if pickup else r.dropoff_window.latest),
+                        change=[q if pickup else -q for q in r.load],
+                        aboard=[
+                            self.model.new_int_var(0, sum(s.load[d] for s in self.group), "")
+                            for d in range(len(r.load))
+                        ],
+                    )
+                )
+        return found
+
+
+@dataclass(frozen=True)
+class _Stop:
+    """A pickup or drop-off of the group in the stop model."""
+
+    node: int
+    trip: int
+    pickup: bool
+    location: int
+    at: cp_model.IntVar
+    service: int
+    earliest: int
+    latest: int
+    change: list[int]
+    aboard: list[cp_model.IntVar]
