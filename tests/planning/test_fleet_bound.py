@@ -102,7 +102,10 @@ def test_a_plan_at_the_bound_gets_the_fleet_reason() -> None:
     assert left_out.reason.startswith(FLEET_SHORT)
     assert "at most 2 of the 3 trips" in left_out.reason
     assert explained.routes == result.solution.routes
-    assert reason_sv(left_out.reason).startswith("Fordonen som kan ta resan räcker inte")
+    assert reason_sv(left_out.reason, {"stretcher-0": "Liggande 1"}) == (
+        "Fordonen som kan ta resan (Liggande 1, stretcher-1) hinner högst 2 av dagens 3 "
+        "sådana resor (bevisat); boka ett fordon till eller flytta en resa."
+    )
 
 
 def test_a_plan_below_the_bound_keeps_lack_of_time() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from html import unescape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -27,7 +28,9 @@ from samfard.demo.history import HistorySettings, load_history
 from samfard.demo.loader import load_day
 from samfard.dispatch import store
 from samfard.dispatch.fleet import load_demo_fleet
+from samfard.dispatch.models import Vehicle
 from samfard.jobs import Job
+from samfard.planning.fleet_bound import Shortfall
 from samfard.reports.targets import set_comment, set_target
 from samfard.timeutil import local
 from samfard.travellers.models import Traveller
@@ -413,3 +416,31 @@ def test_the_day_overview_lists_scoped_masked_and_audited_rows(
         select(AuditEntry.record_id).where(AuditEntry.purpose == "booking list")
     ).all()
     assert sorted(audited) == sorted(str(b.id) for b in day)
+
+
+def test_a_proven_shortfall_names_its_vehicles_in_swedish(
+    app_client: TestClient, session: Session, planned_day: None
+) -> None:
+    """A leg left out because the vehicles that may carry it are proven too few: the day
+    page says so in Swedish with the vehicles' codes and the counts, not their ids."""
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    run = plan.runs[0]
+    stop = next(s for s in run.stops if s.kind == "pickup")
+    vehicles = sorted(session.scalars(select(Vehicle)), key=lambda v: v.id)[:2]
+    reason = Shortfall(("b1.0", "b2.0", "b3.0"), tuple(str(v.id) for v in vehicles), 2).reason()
+    with transaction(session):
+        plan.unserved = [
+            {"request_id": f"b{stop.booking_id}.{stop.leg_seq}", "booking_id": stop.booking_id,
+             "leg_seq": stop.leg_seq, "reason": reason},
+        ]  # fmt: skip
+    users(session, "operator")
+    login(app_client, "operator")
+    page = app_client.get(f"/trafik?datum={DAY.isoformat()}")
+    assert page.status_code == 200
+    names = ", ".join(v.code for v in vehicles)
+    assert (
+        f"Fordonen som kan ta resan ({names}) hinner högst 2 av dagens 3 sådana resor "
+        "(bevisat); boka ett fordon till eller flytta en resa."
+    ) in unescape(page.text)
+    assert "1 resa oplanerad." in page.text

@@ -9,6 +9,7 @@ for a page (times as fractions of the day's span, one polyline per run).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -25,7 +26,7 @@ from samfard.dispatch.leg_order import EARLIER_LEG_LATE
 from samfard.dispatch.models import PlanRun, Vehicle
 from samfard.errors import Forbidden, NotFound
 from samfard.planning.engine import NOT_INSERTED
-from samfard.planning.fleet_bound import FLEET_SHORT
+from samfard.planning.fleet_bound import read_reason
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 from samfard.travellers.views import can_see_identity
@@ -40,11 +41,6 @@ VEHICLE_TYPES_SV = {
 # The planner's reasons are English sentences for the log; the page leads with Swedish.
 UNPLANNED_SV = (
     (NOT_INSERTED, "Planeraren hann inte placera resan; planera om dagen eller flytta den."),
-    (
-        FLEET_SHORT,
-        "Fordonen som kan ta resan räcker inte till alla sådana resor den dagen (bevisat); "
-        "boka ett fordon till eller flytta en resa.",
-    ),
     ("no vehicle in the fleet can carry", "Inget fordon i flottan kan ta resan (platser)."),
     ("cannot be planned", "Resan ryms inte i någon körning utan att bryta tider eller löften."),
     ("unreachable from depot", "Inget fordon hinner dit och tillbaka inom sitt arbetspass."),
@@ -126,7 +122,17 @@ def require_may_change_plans(actor: Actor) -> None:
         )
 
 
-def reason_sv(reason: str) -> str:
+def reason_sv(reason: str, vehicle_codes: Mapping[str, str] | None = None) -> str:
+    """The planner's reason in Swedish; a proven shortfall names its vehicles by code
+    (`vehicle_codes`, by the planner's vehicle id) and says how many of the trips fit."""
+    short = read_reason(reason)
+    if short is not None:
+        codes = vehicle_codes or {}
+        names = ", ".join(codes.get(v, v) for v in short.vehicle_ids)
+        return (
+            f"Fordonen som kan ta resan ({names}) hinner högst {short.at_most} av dagens "
+            f"{short.trips} sådana resor (bevisat); boka ett fordon till eller flytta en resa."
+        )
     for marker, text in UNPLANNED_SV:
         if marker in reason:
             return text
@@ -216,6 +222,7 @@ def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[Unpla
         select(Traveller).where(Traveller.id.in_({b.traveller_id for b in bookings.values()}))
     )
     hidden = {t.id for t in travellers if not can_see_identity(t, actor)}
+    codes = _vehicle_codes(session, [str(row["reason"]) for row in plan.unserved])
     rows = []
     for row in plan.unserved:
         booking = bookings.get(row.get("booking_id") or 0)
@@ -231,11 +238,25 @@ def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[Unpla
                 at=leg.requested_pickup_at or leg.appointment_at,
                 origin="Skyddad adress" if masked else leg.origin_address,
                 destination="Skyddad adress" if masked else leg.destination_address,
-                reason_sv=reason_sv(str(row["reason"])),
+                reason_sv=reason_sv(str(row["reason"]), codes),
                 reason=str(row["reason"]),
             )
         )
     return tuple(sorted(rows, key=lambda r: r.at or datetime.max.replace(tzinfo=STOCKHOLM)))
+
+
+def _vehicle_codes(session: Session, reasons: list[str]) -> dict[str, str]:
+    """The codes of the vehicles that proven shortfalls among `reasons` name."""
+    ids = {
+        int(v)
+        for short in filter(None, map(read_reason, reasons))
+        for v in short.vehicle_ids
+        if v.isdigit()
+    }
+    if not ids:
+        return {}
+    rows = session.execute(select(Vehicle.id, Vehicle.code).where(Vehicle.id.in_(ids)))
+    return {str(vid): code for vid, code in rows}
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ allows a plan everything the real day does, and its bound holds for the real day
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,11 +60,34 @@ class Shortfall:
 
     def reason(self) -> str:
         """The unserved reason of the group's requests a plan leaves out while carrying
-        `at_most` of them: the most any plan can."""
+        `at_most` of them: the most any plan can (read back by `read_reason`)."""
         return (
             f"{FLEET_SHORT}: at most {self.at_most} of the {len(self.request_ids)} trips "
             f"that only vehicles {', '.join(self.vehicle_ids)} can carry fit in their day"
         )
+
+
+@dataclass(frozen=True)
+class ShortReason:
+    """What a stored "fleet short" reason says, for pages that word it in Swedish with
+    the vehicles' names."""
+
+    at_most: int
+    trips: int
+    vehicle_ids: tuple[str, ...]
+
+
+_REASON = re.compile(
+    rf"^{FLEET_SHORT}: at most (\d+) of the (\d+) trips that only vehicles (.+) can carry "
+)
+
+
+def read_reason(reason: str) -> ShortReason | None:
+    """The counts and vehicles of a reason `Shortfall.reason` wrote, else None."""
+    found = _REASON.match(reason)
+    if found is None:
+        return None
+    return ShortReason(int(found[1]), int(found[2]), tuple(found[3].split(", ")))
 
 
 def applies(problem: Problem) -> bool:
