@@ -9,14 +9,20 @@ import random
 from pathlib import Path
 
 import pytest
-from planning_fixtures import native, problem, request, vehicle
+from planning_fixtures import PLACES, native, problem, request, road, vehicle
 
 from samfard.cli import main
 from samfard.dispatch.day_view import reason_sv
 from samfard.planning import jsonio
 from samfard.planning.engine import NOT_INSERTED
-from samfard.planning.fleet_bound import FLEET_SHORT, applies, explain_left_out, shortfalls
-from samfard.planning.model import Problem, Solution, Unserved, VehicleType
+from samfard.planning.fleet_bound import (
+    FLEET_SHORT,
+    applies,
+    explain_left_out,
+    least_drives,
+    shortfalls,
+)
+from samfard.planning.model import Problem, Solution, Unserved, VehicleType, matrix
 from samfard.planning.solve import plan
 
 STRETCHER = (1, 0, 1)  # one seat, no wheelchair place, one stretcher
@@ -193,3 +199,54 @@ def test_a_group_too_big_to_model_is_not_judged(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr("samfard.planning.fleet_bound._MAX_ARCS", 3 * 3 * 2 - 1)
     assert shortfalls(day, ["s0"]) == []
     assert not applies(day)  # so `samfard solve` keeps no time for it
+
+
+def shortcut_day() -> Problem:
+    """A road whose matrix breaks the triangle inequality: straight from place 2 to place 5
+    takes 10 000 s, by way of a stop at place 3 or 4 under 2 000 s. One stretcher vehicle
+    takes a stretcher from 1 to 2, a seated traveller from 3 to 5 on the way (a taxi could
+    too), and a second stretcher from 5 within the hour."""
+    time, distance = road()
+    rows = [list(row) for row in time]
+    rows[2][5] = rows[5][2] = 10_000.0
+    service = {"pickup_service": 60.0, "dropoff_service": 60.0}
+    trips = [
+        request("s0", 1, 2, earliest=0.0, latest=600.0, load=(0, 0, 1), **service),
+        request("r", 3, 5, load=(1, 0, 0), **service),
+        request("s1", 5, 6, earliest=3200.0, latest=3600.0, load=(0, 0, 1), **service),
+    ]
+    fleet = [
+        vehicle("stretcher", capacity=STRETCHER, type=VehicleType.STRETCHER),
+        vehicle("taxi", depot=9),  # so the seated traveller is not of the stretchers' group
+    ]
+    return Problem(tuple(trips), tuple(fleet), matrix(rows), distance)
+
+
+def test_least_drives_go_by_way_of_other_stops() -> None:
+    day = shortcut_day()
+    drives = least_drives(day)
+    assert drives(2, 5) == 600 + 60 + 1200  # through place 3 (or 4), 60 s of service there
+    assert drives(1, 2) == 600
+
+
+def test_a_matrix_too_big_for_shortest_paths_takes_every_drive_5_s_shorter(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("samfard.planning.fleet_bound._CLOSURE_MAX_PLACES", PLACES - 1)
+    drives = least_drives(shortcut_day())
+    assert drives(2, 5) == 10_000 - 5
+    assert drives(1, 2) == 600 - 5
+
+
+def test_a_way_through_another_stop_is_not_called_a_shortfall() -> None:
+    """Straight from the first stretcher's drop-off the vehicle cannot reach the second in
+    time; by way of the seated traveller's stops it can, and the engine's plan does: the
+    proof must see that way too."""
+    day = shortcut_day()
+    carried = plan(day, time_limit_s=30, seed=1, solver=native(300)).solution
+    assert sorted(rid for route in carried.routes for rid in route.request_ids()) == [
+        "r",
+        "s0",
+        "s1",
+    ]
+    assert shortfalls(day, ["s0", "s1"]) == []
