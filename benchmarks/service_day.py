@@ -69,6 +69,7 @@ from samfard.planning.model import (
     Window,
     matrix,
 )
+from samfard.planning.solve import make_solver, plan
 from samfard.planning.verifier import verify
 from samfard.rules.common import tolerance
 from samfard.rules.decision import TimeTolerance
@@ -313,8 +314,6 @@ def plan_by_engine(
     """An engine ("native" or "ortools") on the day; `seeded` starts it from the
     live-insertion plan and keeps that plan's promises, as the day-before re-optimisation
     does."""
-    from samfard.planning.solve import make_solver, plan
-
     problem, initial = plan_by_insertion(day) if seeded else (day.problem, None)
     solver = make_solver(engine)
     solution = plan(problem, time_limit_s=time_limit, seed=seed, initial=initial, solver=solver)
@@ -404,8 +403,15 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
             seeded = engine.startswith("insertion+")
             name = engine.removeprefix("insertion+")
             problem, solution = plan_by_engine(day, name, args.time_limit, args.seed, seeded=seeded)
-            # As a planning of the day does: prove the left-out beyond the fleet where it can.
-            solution = explain_left_out(problem, solution, time_limit_s=PROOF_LIMIT_S)
+            # As a planning of the day does: prove the left-out beyond the fleet where it
+            # can, and start again from the proof's plan where that carries more.
+            solution = explain_left_out(
+                problem,
+                solution,
+                time_limit_s=PROOF_LIMIT_S,
+                solver=make_solver(name),
+                seed=args.seed,
+            )
         else:
             problem, solution = plan_by_insertion(day)
         report = verify(problem, solution)

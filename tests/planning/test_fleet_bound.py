@@ -24,6 +24,7 @@ from samfard.planning.fleet_bound import (
 )
 from samfard.planning.model import Problem, Solution, Unserved, VehicleType, matrix
 from samfard.planning.solve import plan
+from samfard.planning.verifier import verify
 
 STRETCHER = (1, 0, 1)  # one seat, no wheelchair place, one stretcher
 HOUR = 3600.0
@@ -118,6 +119,33 @@ def test_a_plan_below_the_bound_keeps_lack_of_time() -> None:
     day = stretcher_day([2 * HOUR, 2 * HOUR, 2 * HOUR])
     nothing = Solution((), tuple(Unserved(f"s{k}", NOT_INSERTED) for k in range(3)), 0.0)
     assert explain_left_out(day, nothing, time_limit_s=10) == nothing
+
+
+@pytest.mark.parametrize("places", [1, 2])
+def test_a_plan_below_the_bound_is_started_again_from_the_proofs_plan(places: int) -> None:
+    """Given a solver, a plan that carries fewer than the bound is planned again from the
+    model's plan of the group's vehicles: it then carries as many as the bound, and the
+    rest are the fleet's. The seated traveller the stretcher vehicles were not asked to
+    carry in the proof is still carried."""
+    trips = [2 * HOUR] * (2 * places + 1)
+    day = stretcher_day(trips, capacity=(1, 0, places))
+    day = Problem(
+        (*day.requests, request("seated", 2, 3, load=(1, 0, 0))),
+        day.vehicles,
+        day.time,
+        day.distance,
+    )
+    ids = [f"s{k}" for k in range(len(trips))]
+    (short,) = shortfalls(day, ids)
+    assert short.at_most == 2 * places
+    assert {rid for _, stops in short.witness for rid, _ in stops} <= set(ids)
+    few = Solution((), tuple(Unserved(rid, NOT_INSERTED) for rid in [*ids, "seated"]), 0.0)
+    explained = explain_left_out(day, few, time_limit_s=10, solver=native(300), seed=1)
+    assert verify(day, explained).ok
+    carried = {rid for route in explained.routes for rid in route.request_ids()}
+    assert len(carried & set(ids)) == 2 * places and "seated" in carried
+    (left_out,) = explained.unserved
+    assert left_out.reason.startswith(FLEET_SHORT)
 
 
 def test_solve_exits_0_when_the_fleet_is_what_is_short(

@@ -116,7 +116,11 @@ def _solve(args: argparse.Namespace) -> int:
     engine = make_solver(args.engine, iterations=args.iterations, threads=args.threads)
     result = plan(problem, time_limit_s=budget, seed=args.seed, solver=engine)
     solution = fleet_bound.explain_left_out(
-        problem, result.solution, time_limit_s=deadline - time.monotonic()
+        problem,
+        result.solution,
+        time_limit_s=deadline - time.monotonic(),
+        solver=engine,
+        seed=args.seed,
     )
     data = (
         cordeau.solution_to_json(solution)

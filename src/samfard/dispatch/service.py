@@ -123,7 +123,7 @@ def plan_day(
                 seed=seed,
                 solver=solver,
             )
-        verified = _fill_in(day_p, verified)
+        verified = _fill_in(day_p, verified, solver, seed)
         solution = verified.solution
         plan_run = PlanRun(
             service_date=day,
@@ -164,15 +164,18 @@ def plan_day(
         return _outcome(plan_run, day_p, solution)
 
 
-def _fill_in(day: DayProblem, verified: VerifiedSolution) -> VerifiedSolution:
+def _fill_in(
+    day: DayProblem, verified: VerifiedSolution, solver: Solver | None = None, seed: int = 0
+) -> VerifiedSolution:
     """Offer each leg the solver left out to live insertion before giving up on it.
 
     Under a short time limit the search can leave feasible legs unplaced; cheapest
     insertion into the finished plan places many of them in milliseconds. Legs that
     cannot be carried at all keep the solver's reason; legs still left out where the
     vehicles that alone may carry them are proven too few that day get that reason
-    instead (`fleet_bound`), so the controller hires a vehicle rather than plans again.
-    The result is verified again.
+    instead (`fleet_bound`), so the controller hires a vehicle rather than plans again;
+    where the proof's own plan of those vehicles carries more of them, `solver` starts
+    again from it. The result is verified again.
     """
     solution = verified.solution
     for unserved in verified.solution.unserved:
@@ -181,7 +184,9 @@ def _fill_in(day: DayProblem, verified: VerifiedSolution) -> VerifiedSolution:
         answer = insert(day.problem, solution, day.problem.request(unserved.request_id))
         if isinstance(answer, Insertion):
             solution = answer.solution
-    solution = explain_left_out(day.problem, solution, time_limit_s=PROOF_LIMIT_S)
+    solution = explain_left_out(
+        day.problem, solution, time_limit_s=PROOF_LIMIT_S, solver=solver, seed=seed
+    )
     if solution is verified.solution:
         return verified
     report = verify(day.problem, solution)

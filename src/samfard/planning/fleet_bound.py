@@ -35,8 +35,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from samfard.planning.engine import NOT_INSERTED
-from samfard.planning.model import Problem, Request, Solution, Unserved, Vehicle
+from samfard.planning.engine import NOT_INSERTED, Solver
+from samfard.planning.model import (
+    Problem,
+    Request,
+    Route,
+    Solution,
+    Stop,
+    StopKind,
+    Unserved,
+    Vehicle,
+)
+from samfard.planning.verifier import verify
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -58,13 +68,22 @@ _CLOSURE_MAX_PLACES = 1000
 _MAX_ARCS = 100_000
 
 
+# Per vehicle id, the group's stops in order: (request id, True at its pickup).
+Witness = tuple[tuple[str, tuple[tuple[str, bool], ...]], ...]
+
+
 @dataclass(frozen=True)
 class Shortfall:
-    """At most `at_most` of the group's requests can be carried by its vehicles."""
+    """At most `at_most` of the group's requests can be carried by its vehicles.
+
+    `witness` is the plan of the group's vehicles that carried the most in the model: a
+    start for the search when a plan carries fewer, not a plan to keep as it is (its
+    times are whole seconds and its drives the least ones)."""
 
     request_ids: tuple[str, ...]
     vehicle_ids: tuple[str, ...]
     at_most: int
+    witness: Witness = ()
 
     def reason(self) -> str:
         """The unserved reason of the group's requests a plan leaves out while carrying
@@ -131,10 +150,10 @@ def shortfalls(
         left = deadline - time.monotonic()
         if left <= 0:
             continue
-        bound = _most_carried(group, vehicles, carriers, drives, left)
+        bound, witness = _most_carried(group, vehicles, carriers, drives, left)
         if bound < len(group):
             found.append(
-                Shortfall(tuple(r.id for r in group), tuple(v.id for v in vehicles), bound)
+                Shortfall(tuple(r.id for r in group), tuple(v.id for v in vehicles), bound, witness)
             )
     return found
 
@@ -156,18 +175,35 @@ def least_drives(problem: Problem) -> Drives:
     return lambda a, b: max(0, int(whole[a, b]))
 
 
-def explain_left_out(problem: Problem, solution: Solution, *, time_limit_s: float) -> Solution:
+def explain_left_out(
+    problem: Problem,
+    solution: Solution,
+    *,
+    time_limit_s: float,
+    solver: Solver | None = None,
+    seed: int = 0,
+) -> Solution:
     """`solution` with the requests it left out for lack of time relabelled where the
     fleet is proven short: in a group whose bound the plan reaches, every request left
     out could only be carried instead of another, so the reason is the fleet's.
-    `time_limit_s` is shared by the groups; a plan with nothing left out costs nothing."""
+
+    Where the plan carries fewer of a group than the proof's own plan of its vehicles,
+    `solver` (when given) starts again from that plan, the other vehicles keeping their
+    routes, and its plan is taken if it verifies, carries more requests in all and keeps
+    every promised traveller: the search can miss a plan with one traveller more that the
+    model finds. `time_limit_s`
+    is shared by the groups and the new starts; a plan with nothing left out costs
+    nothing."""
+    deadline = time.monotonic() + time_limit_s
     late = [u.request_id for u in solution.unserved if u.reason == NOT_INSERTED]
     if not late or time_limit_s <= 0:
         return solution
-    served = {rid for route in solution.routes for rid in route.request_ids()}
     reasons: dict[str, str] = {}
     for shortfall in shortfalls(problem, late, time_limit_s=time_limit_s):
-        if sum(rid in served for rid in shortfall.request_ids) < shortfall.at_most:
+        left = deadline - time.monotonic()
+        if _carried(solution, shortfall) < shortfall.at_most and solver is not None and left > 0:
+            solution = _start_from_witness(problem, solution, shortfall, solver, seed, left)
+        if _carried(solution, shortfall) < shortfall.at_most:
             continue  # a better plan could carry one more: time, not the fleet, is short
         reasons |= dict.fromkeys(shortfall.request_ids, shortfall.reason())
     if not reasons:
@@ -179,6 +215,56 @@ def explain_left_out(problem: Problem, solution: Solution, *, time_limit_s: floa
         for u in solution.unserved
     )
     return Solution(solution.routes, unserved, solution.cost)
+
+
+def _carried(solution: Solution, shortfall: Shortfall) -> int:
+    served = {rid for route in solution.routes for rid in route.request_ids()}
+    return sum(rid in served for rid in shortfall.request_ids)
+
+
+def _start_from_witness(
+    problem: Problem,
+    solution: Solution,
+    shortfall: Shortfall,
+    solver: Solver,
+    seed: int,
+    time_limit_s: float,
+) -> Solution:
+    """The solver's plan from the shortfall's witness on its vehicles and `solution`'s
+    routes on the others, if it verifies, carries more requests and still carries every
+    traveller `solution` carries with a promised pickup; else `solution`."""
+    if not shortfall.witness:
+        return solution
+    vehicles = {v.id: v for v in problem.vehicles}
+    requests = {r.id: r for r in problem.requests}
+    witness_routes = tuple(
+        Route(
+            vid,
+            (
+                Stop(StopKind.START, vehicles[vid].start_depot, 0.0),
+                *(
+                    Stop(StopKind.PICKUP, requests[rid].pickup, 0.0, rid)
+                    if pickup
+                    else Stop(StopKind.DROPOFF, requests[rid].dropoff, 0.0, rid)
+                    for rid, pickup in stops
+                ),
+                Stop(StopKind.END, vehicles[vid].end_depot, 0.0),
+            ),
+        )
+        for vid, stops in shortfall.witness
+    )
+    others = tuple(r for r in solution.routes if r.vehicle_id not in shortfall.vehicle_ids)
+    start = Solution(others + witness_routes, (), 0.0)
+    found = solver.solve(problem, time_limit_s=time_limit_s, seed=seed, initial=start)
+
+    def carried(plan: Solution) -> set[str]:
+        return {rid for route in plan.routes for rid in route.request_ids()}
+
+    before, after = carried(solution), carried(found)
+    promised = {r.id for r in problem.requests if r.promised_pickup is not None}
+    if len(after) <= len(before) or not (before & promised) <= after:
+        return solution
+    return found if verify(problem, found).ok else solution
 
 
 def _carriers(problem: Problem) -> dict[str, frozenset[str]]:
@@ -221,8 +307,9 @@ def _most_carried(
     carriers: dict[str, frozenset[str]],
     drives: Drives,
     time_limit_s: float,
-) -> int:
-    """An upper bound on how many of `group` the vehicles carry."""
+) -> tuple[int, Witness]:
+    """An upper bound on how many of `group` the vehicles carry, and the model's plan
+    that carried the most (empty when it found none)."""
     from ortools.sat.python import cp_model
 
     day = _GroupDay(group, vehicles, carriers, drives)
@@ -240,8 +327,9 @@ def _most_carried(
     solver.parameters.num_workers = 1
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return len(group)
-    return min(len(group), math.floor(solver.best_objective_bound + 1e-6))
+        return len(group), ()
+    bound = min(len(group), math.floor(solver.best_objective_bound + 1e-6))
+    return bound, day.witness(solver, vehicles)
 
 
 class _GroupDay:
@@ -368,6 +456,20 @@ class _GroupDay:
                         then
                     )
         model.add_circuit(arcs)
+
+    def witness(self, solver: cp_model.CpSolver, vehicles: list[Vehicle]) -> Witness:
+        """Each vehicle's stops of the group in the order of the solver's times (a pickup
+        before a drop-off at the same second)."""
+        routes = []
+        for k, v in enumerate(vehicles):
+            visits = []
+            for i, r in enumerate(self.group):
+                if solver.boolean_value(self.carried[k][i]):
+                    visits.append((solver.value(self.pick[i]), 0, r.id, True))
+                    visits.append((solver.value(self.drop[i]), 1, r.id, False))
+            if visits:
+                routes.append((v.id, tuple((rid, pickup) for *_, rid, pickup in sorted(visits))))
+        return tuple(routes)
 
     def stops(self) -> list[_Stop]:
         """The group's pickups and drop-offs, each with the group's load on board after it
