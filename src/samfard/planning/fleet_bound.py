@@ -46,6 +46,7 @@ from samfard.planning.model import (
     Unserved,
     Vehicle,
 )
+from samfard.planning.reoptimise import promises_lost, served_ids
 from samfard.planning.verifier import verify
 
 if TYPE_CHECKING:
@@ -191,9 +192,8 @@ def explain_left_out(
     `solver` (when given) starts again from that plan, the other vehicles keeping their
     routes, and its plan is taken if it verifies, carries more requests in all and keeps
     every promised traveller: the search can miss a plan with one traveller more that the
-    model finds. `time_limit_s`
-    is shared by the groups and the new starts; a plan with nothing left out costs
-    nothing."""
+    model finds. `time_limit_s` is shared by the groups and the new starts; a plan with
+    nothing left out costs nothing."""
     deadline = time.monotonic() + time_limit_s
     late = [u.request_id for u in solution.unserved if u.reason == NOT_INSERTED]
     if not late or time_limit_s <= 0:
@@ -218,8 +218,7 @@ def explain_left_out(
 
 
 def _carried(solution: Solution, shortfall: Shortfall) -> int:
-    served = {rid for route in solution.routes for rid in route.request_ids()}
-    return sum(rid in served for rid in shortfall.request_ids)
+    return len(served_ids(solution).intersection(shortfall.request_ids))
 
 
 def _start_from_witness(
@@ -257,12 +256,9 @@ def _start_from_witness(
     start = Solution(others + witness_routes, (), 0.0)
     found = solver.solve(problem, time_limit_s=time_limit_s, seed=seed, initial=start)
 
-    def carried(plan: Solution) -> set[str]:
-        return {rid for route in plan.routes for rid in route.request_ids()}
-
-    before, after = carried(solution), carried(found)
-    promised = {r.id for r in problem.requests if r.promised_pickup is not None}
-    if len(after) <= len(before) or not (before & promised) <= after:
+    if len(served_ids(found)) <= len(served_ids(solution)):
+        return solution
+    if promises_lost(problem, solution, found):
         return solution
     return found if verify(problem, found).ok else solution
 

@@ -21,6 +21,13 @@ def served_ids(solution: Solution) -> set[str]:
     return {rid for route in solution.routes for rid in route.request_ids()}
 
 
+def promises_lost(problem: Problem, current: Solution, candidate: Solution) -> set[str]:
+    """The travellers with a promised pickup that `current` carries and `candidate` does
+    not: a plan that replaces another must keep them."""
+    promised = {r.id for r in problem.requests if r.promised_pickup is not None}
+    return (served_ids(current) & promised) - served_ids(candidate)
+
+
 def reoptimise(
     problem: Problem,
     current: Solution,
@@ -32,9 +39,7 @@ def reoptimise(
     """Re-plan `problem` starting from `current`; never returns a plan breaking a promise."""
     before = verify(problem, current)
     candidate = plan(problem, time_limit_s=time_limit_s, seed=seed, initial=current, solver=solver)
-    promised = {r.id for r in problem.requests if r.promised_pickup is not None}
-    kept = served_ids(current) & promised
-    lost = kept - served_ids(candidate.solution)
+    lost = promises_lost(problem, current, candidate.solution)
     if before.ok:
         if lost or _score(candidate.solution, candidate.report.cost) < _score(current, before.cost):
             return VerifiedSolution(current, before)
