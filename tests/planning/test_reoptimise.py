@@ -8,7 +8,7 @@ import pytest
 from planning_fixtures import engine, problem, request, vehicle
 
 from samfard.planning.model import Problem, Solution, StopKind, Unserved, Window
-from samfard.planning.reoptimise import reoptimise, served_ids
+from samfard.planning.reoptimise import reoptimise
 from samfard.planning.solve import PlanRejected, plan
 
 
@@ -62,7 +62,7 @@ def test_reoptimised_day_keeps_every_promise() -> None:
     promised = with_promises(day(), current)
     result = reoptimise(promised, current, time_limit_s=10.0, solver=engine())
     assert result.report.ok
-    assert served_ids(result.solution) == {"r1", "r2", "r3", "r4"}
+    assert result.solution.served_ids() == {"r1", "r2", "r3", "r4"}
     for route in result.solution.routes:
         for stop in route.stops:
             if stop.kind is StopKind.PICKUP:

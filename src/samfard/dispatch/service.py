@@ -157,7 +157,7 @@ def plan_day(
                 field="date",
             ) from error
         _update_statuses(session, day_p, solution, actor=actor, now=now, version=plan_run.version)
-        served = {rid for route in solution.routes for rid in route.request_ids()}
+        served = solution.served_ids()
         store.goods_follow_runs(session, day_p, served, now=now)
         changes.announce(session, topic=f"plan:{day.isoformat()}", kind="planned", at=now)
         session.flush()
@@ -225,7 +225,7 @@ def _update_statuses(
     """The lifecycle follows the runs: scheduled when a leg of the booking is on a run
     (its driver can pick it up; a leg that did not fit is on the unserved list); back to
     approved when none is."""
-    served = {rid for route in solution.routes for rid in route.request_ids() if rid in day.legs}
+    served = solution.served_ids() & day.legs.keys()
     legs_per_booking = Counter(leg.booking_id for leg in day.legs.values())
     planned = Counter(day.legs[rid].booking_id for rid in served)
     bookings = session.scalars(select(Booking).where(Booking.id.in_(list(legs_per_booking))))

@@ -46,7 +46,7 @@ from samfard.planning.model import (
     Unserved,
     Vehicle,
 )
-from samfard.planning.reoptimise import promises_lost, served_ids
+from samfard.planning.reoptimise import promises_lost
 from samfard.planning.verifier import verify
 
 if TYPE_CHECKING:
@@ -218,7 +218,7 @@ def explain_left_out(
 
 
 def _carried(solution: Solution, shortfall: Shortfall) -> int:
-    return len(served_ids(solution).intersection(shortfall.request_ids))
+    return len(solution.served_ids().intersection(shortfall.request_ids))
 
 
 def _start_from_witness(
@@ -256,7 +256,7 @@ def _start_from_witness(
     start = Solution(others + witness_routes, (), 0.0)
     found = solver.solve(problem, time_limit_s=time_limit_s, seed=seed, initial=start)
 
-    if len(served_ids(found)) <= len(served_ids(solution)):
+    if len(found.served_ids()) <= len(solution.served_ids()):
         return solution
     if promises_lost(problem, solution, found):
         return solution

@@ -33,9 +33,7 @@ class InsertionEngine:
     ) -> Solution:
         reasons = {r.id: unservable_reason(problem, r) for r in problem.requests}
         unserved = [Unserved(rid, why) for rid, why in reasons.items() if why is not None]
-        routed = (
-            {rid for route in initial.routes for rid in route.request_ids()} if initial else set()
-        )
+        routed = initial.served_ids() if initial else set()
         order = [r for r in problem.requests if reasons[r.id] is None and r.id not in routed]
         if seed:
             random.Random(seed).shuffle(order)

@@ -365,6 +365,10 @@ class Solution:
     unserved: tuple[Unserved, ...] = ()
     cost: float = 0.0
 
+    def served_ids(self) -> set[str]:
+        """The ids of the requests some route carries."""
+        return {rid for route in self.routes for rid in route.request_ids()}
+
 
 def arc_cost(
     problem: Problem,

@@ -17,15 +17,11 @@ from samfard.planning.solve import VerifiedSolution, plan
 from samfard.planning.verifier import verify
 
 
-def served_ids(solution: Solution) -> set[str]:
-    return {rid for route in solution.routes for rid in route.request_ids()}
-
-
 def promises_lost(problem: Problem, current: Solution, candidate: Solution) -> set[str]:
     """The travellers with a promised pickup that `current` carries and `candidate` does
     not: a plan that replaces another must keep them."""
     promised = {r.id for r in problem.requests if r.promised_pickup is not None}
-    return (served_ids(current) & promised) - served_ids(candidate)
+    return (current.served_ids() & promised) - candidate.served_ids()
 
 
 def reoptimise(
@@ -56,4 +52,4 @@ def reoptimise(
 
 def _score(solution: Solution, cost: float) -> tuple[int, float]:
     """More requests carried first, then lower cost."""
-    return len(served_ids(solution)), -cost
+    return len(solution.served_ids()), -cost
