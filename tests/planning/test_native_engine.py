@@ -18,7 +18,7 @@ from samfard.errors import InputError
 from samfard.planning import cordeau
 from samfard.planning._core._engine import Fleet
 from samfard.planning.model import Solution
-from samfard.planning.native_engine import NativeEngine, NativeSettings, core_fleet
+from samfard.planning.native_engine import NativeEngine, NativeSettings, build, core_fleet
 from samfard.planning.solve import make_solver, plan
 from samfard.planning.verifier import verify
 
@@ -175,3 +175,33 @@ def test_core_fleet_names_a_missing_unknown_or_short_field() -> None:
         Fleet(**fields, cost_per_hour=[0.0])  # type: ignore[call-arg]
     with pytest.raises(ValueError, match="billed_when_loaded: expected 1 values, got 2"):
         Fleet(**{**fields, "billed_when_loaded": [0, 1]})
+
+
+def _appointment_and_return_day() -> str:
+    """Twelve trips between the same two places, in Cordeau's layout (minutes of the day):
+    an appointment trip (drop-off 10:00-10:15, pickup any time), a trip from the same door
+    with a pickup window (09:20-09:35, drop-off any time), and ten more appointment trips
+    an hour apart from 11:00 on."""
+    windows = [((0, 1440), (600, 615)), ((560, 575), (0, 1440))]
+    windows += [((0, 1440), (600 + 60 * j, 615 + 60 * j)) for j in range(1, 11)]
+    n = len(windows)
+    lines = [f"2 {n} 480 6 90", "0 0 0 0 0 0 1440"]
+    lines += [f"{i + 1} 5 5 10 1 {p[0]} {p[1]}" for i, (p, _) in enumerate(windows)]
+    lines += [f"{n + i + 1} 6 6 10 -1 {d[0]} {d[1]}" for i, (_, d) in enumerate(windows)]
+    lines.append(f"{2 * n + 1} 0 0 0 0 0 1440")
+    return "\n".join(lines) + "\n"
+
+
+def test_trips_of_the_same_hour_are_neighbours_whichever_end_has_the_window() -> None:
+    """The search's neighbours (related and string removal, pair moves, tail exchange) are
+    the trips nearest in place and time. The appointment trip's nearest is the trip
+    leaving the same door in the same hour, not the appointment trips an hour and more
+    later. Compared by the windows as given, each trip's whole-day window at its other end
+    made the two a day apart (a build with that relatedness fails here)."""
+    prob = cordeau.parse(_appointment_and_return_day(), name="same-hour")
+    model = build(prob, prob.requests).model
+    neighbours = model.neighbours(3)
+    assert neighbours[0][0] == 1
+    assert neighbours[1][0] == 0
+    assert neighbours[0][1:] == [2, 3]
+    assert model.neighbours(40)[0] == list(range(1, 12))

@@ -1,12 +1,12 @@
 // Python face of the engine (nanobind): one Model per problem, built from flat arrays by
-// samfard.planning.native_engine, with three calls: solve, evaluate a route, and find the
-// cheapest insertion of one request into one route (with the lower bound the repair ranks
-// routes by); and one Live per day for live
-// insertion (samfard.planning.native_insertion), which keeps the day's routes between
-// bookings and finds the cheapest insertion of a new request over every vehicle. Both take
-// their vehicles as one Fleet. The travel matrices are borrowed from the caller's numpy
-// arrays without a copy. This is the only translation
-// unit, so the whole engine compiles in one step.
+// samfard.planning.native_engine, with four calls: solve, each request's granular
+// neighbours (for the tests), evaluate a route, and find the cheapest insertion of one
+// request into one route (with the lower bound the repair ranks routes by); and one Live
+// per day for live insertion (samfard.planning.native_insertion), which keeps the day's
+// routes between bookings and finds the cheapest insertion of a new request over every
+// vehicle. Both take their vehicles as one Fleet. The travel matrices are borrowed from
+// the caller's numpy arrays without a copy. This is the only translation unit, so the
+// whole engine compiles in one step.
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
 #include <nanobind/stl/pair.h>
@@ -25,6 +25,7 @@
 
 #include "instance.hpp"
 #include "live.hpp"
+#include "neighbours.hpp"
 #include "plan.hpp"
 #include "route.hpp"
 #include "search.hpp"
@@ -284,6 +285,12 @@ public:
         return {std::move(out), iterations_done, stats[0].seconds};
     }
 
+    // Each request's `count` most related requests (neighbours.hpp), as the search uses them.
+    std::vector<std::vector<int>> neighbours(int count) const {
+        if (count < 0) throw std::invalid_argument("count must be >= 0");
+        return samfard::granular_neighbours(in_, count);
+    }
+
     // Schedule a node sequence on a vehicle: (feasible, cost, times, departure, arrival).
     std::tuple<bool, double, std::vector<double>, double, double> evaluate(
         int vehicle, const std::vector<int>& nodes) {
@@ -423,6 +430,7 @@ NB_MODULE(_engine, m) {
         .def("solve", &Model::solve, "initial"_a, "seed"_a, "iterations"_a, "seconds"_a,
              "start_worse"_a = 0.03, "end_ratio"_a = 0.01, "max_remove"_a = 60,
              "cpu_clock"_a = false, "threads"_a = 1)
+        .def("neighbours", &Model::neighbours, "count"_a)
         .def("evaluate", &Model::evaluate, "vehicle"_a, "nodes"_a)
         .def("insert", &Model::insert, "vehicle"_a, "nodes"_a, "request"_a);
     nb::class_<Live>(m, "Live")

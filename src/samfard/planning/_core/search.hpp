@@ -27,6 +27,7 @@
 
 #include "ejection.hpp"
 #include "instance.hpp"
+#include "neighbours.hpp"
 #include "pairs.hpp"
 #include "plan.hpp"
 #include "tails.hpp"
@@ -69,7 +70,7 @@ public:
         route_of_.assign(in.nreq(), -1);
         changed_.assign(nv, 1);
         penalties();
-        neighbour_lists();
+        neighbours_ = granular_neighbours(in, settings.neighbours);
     }
 
     // Start from given routes (vehicle, node sequence); infeasible ones are dropped.
@@ -270,28 +271,6 @@ private:
 
     double elapsed_fraction() const {
         return limit_ > 0 ? elapsed() / limit_ : 1.0;
-    }
-
-    // ---- granular neighbours ------------------------------------------------------------
-    double relatedness(int a, int b) const {
-        const int pa = 2 * a, pb = 2 * b;
-        return in_.t(in_.loc[pa], in_.loc[pb]) + in_.t(in_.loc[pa + 1], in_.loc[pb + 1]) +
-               std::abs(in_.early[pa] - in_.early[pb]) + std::abs(in_.late[pa + 1] - in_.late[pb + 1]);
-    }
-
-    void neighbour_lists() {
-        const int nr = in_.nreq();
-        const int k = std::min(st_.neighbours, std::max(0, nr - 1));
-        neighbours_.assign(nr, {});
-        std::vector<std::pair<double, int>> all;
-        for (int a = 0; a < nr; ++a) {
-            all.clear();
-            for (int b = 0; b < nr; ++b)
-                if (b != a) all.emplace_back(relatedness(a, b), b);
-            std::partial_sort(all.begin(), all.begin() + k, all.end());
-            neighbours_[a].reserve(k);
-            for (int h = 0; h < k; ++h) neighbours_[a].push_back(all[h].second);
-        }
     }
 
     // ---- tail exchange ------------------------------------------------------------------
@@ -515,9 +494,10 @@ private:
 
     void construct() {
         std::vector<int> order = unassigned();
-        // Earliest pickup first: routes then grow forward in time.
+        // Earliest pickup first (by its tightened window, neighbours.hpp): routes then grow
+        // forward in time.
         std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-            return in_.early[2 * a] + in_.late[2 * a] < in_.early[2 * b] + in_.late[2 * b];
+            return stop_time(in_, 2 * a) < stop_time(in_, 2 * b);
         });
         saved_flag_.assign(routes_.size(), 1);  // nothing to undo while building
         insert_in_order(order);
