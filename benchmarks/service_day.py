@@ -356,7 +356,7 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
                     on_board -= 1
                     extra.append((stop.time - picked[r.id] - t[r.pickup][r.dropoff]) / MIN)
             served.extend(route.request_ids())
-        for rid in (rid for route in solution.routes for rid in route.request_ids()):
+        for rid in solution.served_ids():
             r = requests[rid]
             start_fee, per_km, per_h = TARIFF[day.needs[rid]]
             alone += start_fee + _fare(

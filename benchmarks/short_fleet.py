@@ -101,7 +101,7 @@ def run_one(seed: int, args: argparse.Namespace) -> dict[str, str]:
     proof_s = time.perf_counter() - started
     started = time.perf_counter()
     explained = explain_left_out(problem, solution, time_limit_s=60.0, solver=engine, seed=seed)
-    restarted = sum(len(route.request_ids()) for route in explained.routes)
+    restarted = len(explained.served_ids())
     return {
         "seed": str(seed),
         "trips": str(args.trips),

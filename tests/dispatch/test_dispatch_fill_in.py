@@ -29,7 +29,7 @@ def test_left_out_legs_are_inserted_and_other_reasons_stand() -> None:
     start = VerifiedSolution(empty, verify(day.problem, empty))
     assert start.report.ok
     filled = _fill_in(day, start)
-    served = {rid for route in filled.solution.routes for rid in route.request_ids()}
+    served = filled.solution.served_ids()
     assert served == {"b1.0", "b1.1"}
     assert [(u.request_id, u.reason) for u in filled.solution.unserved] == [
         ("b1.2", "window unreachable")
@@ -45,7 +45,7 @@ def test_left_out_legs_beyond_the_stretcher_vehicles_get_the_fleet_reason() -> N
     reasons = {"b1.0": NOT_INSERTED, "b2.0": NOT_INSERTED}
     empty = Solution((), tuple(Unserved(rid, why) for rid, why in reasons.items()), 0.0)
     filled = _fill_in(day, VerifiedSolution(empty, verify(day.problem, empty)))
-    served = {rid for route in filled.solution.routes for rid in route.request_ids()}
+    served = filled.solution.served_ids()
     (left_out,) = filled.solution.unserved
     assert served == {"b1.0"} and left_out.request_id == "b2.0"
     assert left_out.reason.startswith(FLEET_SHORT)
@@ -61,7 +61,7 @@ def test_left_out_legs_beyond_the_wheelchair_places_get_the_fleet_reason() -> No
     reasons = {f"b{k}.0": NOT_INSERTED for k in (1, 2, 3)}
     empty = Solution((), tuple(Unserved(rid, why) for rid, why in reasons.items()), 0.0)
     filled = _fill_in(day, VerifiedSolution(empty, verify(day.problem, empty)))
-    served = {rid for route in filled.solution.routes for rid in route.request_ids()}
+    served = filled.solution.served_ids()
     (left_out,) = filled.solution.unserved
     assert len(served) == 2 and left_out.request_id not in served
     assert left_out.reason.startswith(FLEET_SHORT)

@@ -50,7 +50,7 @@ def test_goods_are_planned_on_runs_with_passengers_and_the_stored_plan_verifies(
     assert "goods" in day.problem.dimensions
     reloaded = store.solution_of(plan, day)
     assert verify(day.problem, reloaded).ok
-    routed = {rid for route in reloaded.routes for rid in route.request_ids()}
+    routed = reloaded.served_ids()
     assert {f"g{i}" for i in ids} <= routed
 
 

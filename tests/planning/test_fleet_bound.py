@@ -142,7 +142,7 @@ def test_a_plan_below_the_bound_is_started_again_from_the_proofs_plan(places: in
     few = Solution((), tuple(Unserved(rid, NOT_INSERTED) for rid in [*ids, "seated"]), 0.0)
     explained = explain_left_out(day, few, time_limit_s=10, solver=native(300), seed=1)
     assert verify(day, explained).ok
-    carried = {rid for route in explained.routes for rid in route.request_ids()}
+    carried = explained.served_ids()
     assert len(carried & set(ids)) == 2 * places and "seated" in carried
     (left_out,) = explained.unserved
     assert left_out.reason.startswith(FLEET_SHORT)
@@ -272,6 +272,7 @@ def test_a_way_through_another_stop_is_not_called_a_shortfall() -> None:
     proof must see that way too."""
     day = shortcut_day()
     carried = plan(day, time_limit_s=30, seed=1, solver=native(300)).solution
+    # Each once: a list, not a set, so a request on two routes would fail here too.
     assert sorted(rid for route in carried.routes for rid in route.request_ids()) == [
         "r",
         "s0",
