@@ -326,7 +326,7 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
     cost = alone = 0  # öre
     trips = requests_count = used = 0
     extra: list[float] = []
-    served: list[str] = []
+    served = 0
     for day, problem, solution in plans:
         t, dist = problem.time, problem.distance
         requests = {r.id: r for r in problem.requests}
@@ -355,8 +355,9 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
                 else:
                     on_board -= 1
                     extra.append((stop.time - picked[r.id] - t[r.pickup][r.dropoff]) / MIN)
-            served.extend(route.request_ids())
-        for rid in solution.served_ids():
+        carried = solution.served_ids()
+        served += len(carried)
+        for rid in carried:
             r = requests[rid]
             start_fee, per_km, per_h = TARIFF[day.needs[rid]]
             alone += start_fee + _fare(
@@ -365,11 +366,11 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
     q = statistics.quantiles(extra, n=20) if len(extra) > 1 else [0.0] * 19
     return {
         "requests": requests_count,
-        "served": len(served),
+        "served": served,
         "vehicles_used": used,
         "vehicle_km": km / 1000,
         "vehicle_trips": trips,
-        "passengers_per_vehicle_trip": len(served) / trips if trips else 0.0,
+        "passengers_per_vehicle_trip": served / trips if trips else 0.0,
         "cost_kr": Decimal(cost) / 100,
         "alone_kr": Decimal(alone) / 100,
         "savings_pct": 100 * (1 - cost / alone) if alone else 0.0,
