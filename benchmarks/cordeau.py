@@ -17,6 +17,11 @@ work the wall time is then longer (both are in the table: `seconds` wall, `cpu_s
 OR-Tools' limit is always wall time. `--threads N` runs N native searches at once (seeds
 seed .. seed + N - 1, the best plan kept); with `--clock cpu` each thread counts its own
 CPU time, so the figures are what N dedicated cores give.
+
+`--data DIR` solves another set in the same layouts (either of the two `cordeau.read`
+takes), for example the Cordeau & Laporte (2003) instances pr01-pr20 that are not in the
+repository: DIR holds `<instance>.txt` and a `bks.csv` with the columns `instance` and
+`best_known_cost`.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from samfard.planning.solve import make_solver, plan
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "benchmarks" / "data" / "darp"  # Cordeau (2006) instances, bks.csv, README
+INSTANCES = DATA / "cordeau2006"
 FIELDS = (
     "instance",
     "engine",
@@ -53,12 +59,12 @@ FIELDS = (
 SERIES = {"a": (3, 30.0), "b": (6, 45.0)}  # capacity Q and ride time L by series (README)
 
 
-def best_known() -> dict[str, float]:
-    with (DATA / "bks.csv").open() as f:
+def best_known(path: Path) -> dict[str, float]:
+    with path.open() as f:
         return {row["instance"]: float(row["best_known_cost"]) for row in csv.DictReader(f)}
 
 
-def stand_in(name: str, names: list[str]) -> str | None:
+def stand_in(folder: Path, name: str, names: list[str]) -> str | None:
     """The instance this file really is, when its data contradict its series.
 
     Every a7 file in the data set is byte-identical to the b7 file of the same size
@@ -66,13 +72,13 @@ def stand_in(name: str, names: list[str]) -> str | None:
     would report a gap that is not the solver's. Such a file is scored against the
     instance it duplicates and left out of the summary, so that instance counts once.
     """
-    problem = cordeau.read(DATA / "cordeau2006" / f"{name}.txt")
+    problem = cordeau.read(folder / f"{name}.txt")
     capacity, ride = problem.vehicles[0].capacity[0], problem.requests[0].max_ride
     if SERIES.get(name[0]) == (capacity, ride):
         return None
-    text = (DATA / "cordeau2006" / f"{name}.txt").read_bytes()
+    text = (folder / f"{name}.txt").read_bytes()
     for other in names:
-        if other != name and (DATA / "cordeau2006" / f"{other}.txt").read_bytes() == text:
+        if other != name and (folder / f"{other}.txt").read_bytes() == text:
             return other
     return None
 
@@ -85,7 +91,7 @@ def run_one(
     twin: str | None,
 ) -> dict[str, str]:
     time_limit, seed = args.time_limit, args.seed
-    problem = cordeau.read(DATA / "cordeau2006" / f"{name}.txt")
+    problem = cordeau.read(args.folder / f"{name}.txt")
     note = f"file identical to {twin}: scored against {twin}, not in summary" if twin else ""
     best = bks[twin or name]
     engine = make_solver(engine_name, iterations=args.iterations)
@@ -156,8 +162,9 @@ def _summary(all_rows: list[dict[str, str]]) -> str:
 def save(rows: list[dict[str, str]], args: argparse.Namespace, tag: str) -> None:
     results_table.save(
         f"cordeau{tag}",
-        "Cordeau (2006) DARP instances: Samfard's engines side by side",
+        "Cordeau DARP instances: Samfard's engines side by side",
         [
+            f"instances: {args.folder}",
             f"settings: time limit {args.time_limit} s per instance and engine (native: "
             f"{args.clock} clock), seed {args.seed}, native threads {args.threads}, engines "
             f"{args.engines}, iterations {args.iterations or 'unlimited'}; ortools: "
@@ -172,7 +179,7 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace, tag: str) -> None
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instances", help="comma-separated names, default all 48")
+    parser.add_argument("--instances", help="comma-separated names, default all in bks.csv")
     parser.add_argument("--time-limit", type=float, default=30.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tag", default="", help="suffix of the result files")
@@ -187,16 +194,26 @@ def main() -> int:
         help="what the native time limit counts (cpu: as on a dedicated core)",
     )
     parser.add_argument("--threads", type=int, default=1, help="native searches at once")
+    parser.add_argument(
+        "--data", type=Path, help="folder of <instance>.txt and bks.csv (default: Cordeau 2006)"
+    )
     args = parser.parse_args()
-    bks = best_known()
+    args.folder = args.data or INSTANCES
+    bks_file = args.data / "bks.csv" if args.data else DATA / "bks.csv"
+    if not bks_file.is_file():
+        parser.error(f"{bks_file} not found: --data needs a bks.csv beside the instances")
+    bks = best_known(bks_file)
     names = args.instances.split(",") if args.instances else sorted(bks)
     unknown = [n for n in names if n not in bks]
     if unknown:
         parser.error(f"unknown instances: {', '.join(unknown)}")
+    missing = [n for n in names if not (args.folder / f"{n}.txt").is_file()]
+    if missing:
+        parser.error(f"no file in {args.folder} for: {', '.join(missing)}")
     rows = []
     print(" | ".join(FIELDS))
     for name in names:
-        twin = stand_in(name, sorted(bks))
+        twin = stand_in(args.folder, name, sorted(bks))
         for engine_name in args.engines.split(","):
             row = run_one(name, bks, args, engine_name, twin)
             rows.append(row)
