@@ -1,4 +1,4 @@
-"""The default engine: OR-Tools vehicle routing with pickup-and-delivery pairs.
+"""OR-Tools routing with pickup-and-delivery pairs, kept for cross-checks (`--engine ortools`).
 
 Settings follow what was measured on these problems (docs/planning.md):
 - every pickup and drop-off is optional with a penalty larger than any plan's cost, so the

@@ -43,7 +43,7 @@ class VerifiedSolution:
 # never look at the clock, so a seed gives the same plan on every run.
 ENGINES = ("native", "ortools", "insertion", "native-fixed")
 # Iterations of "native-fixed": the demo day (about 260 legs a region) in a few seconds
-# of CPU per region (docs/planning.md, "The demo's engine").
+# of CPU per region (docs/demo.md, "The same seed, the same demo").
 FIXED_ITERATIONS = 2000
 
 
