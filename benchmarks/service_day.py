@@ -30,7 +30,7 @@ with other prices than the ones paid costs.
 
 `--window-scale` and `--ride-scale` multiply every trip's pickup window (the minutes
 before and after the asked time) and its extra ride time: what the saving would be if
-the principals gave the centre more room than their rulebooks do (docs/planning.md,
+the principals gave the centre more room than their rulebooks do (docs/planning-log.md,
 "What the 600-trip day's saving depends on"). Both are 1 by default: the rulebooks.
 """
 
