@@ -59,6 +59,14 @@ FIELDS = (
 SERIES = {"a": (3, 30.0), "b": (6, 45.0)}  # capacity Q and ride time L by series (README)
 
 
+def sources(data: Path | None) -> tuple[Path, Path]:
+    """The folder of instance files and the best-known costs that go with them: `--data`
+    holds both; without it, the Cordeau (2006) set in the repository."""
+    if data is None:
+        return INSTANCES, DATA / "bks.csv"
+    return data, data / "bks.csv"
+
+
 def best_known(path: Path) -> dict[str, float]:
     with path.open() as f:
         return {row["instance"]: float(row["best_known_cost"]) for row in csv.DictReader(f)}
@@ -84,6 +92,7 @@ def stand_in(folder: Path, name: str, names: list[str]) -> str | None:
 
 
 def run_one(
+    folder: Path,
     name: str,
     bks: dict[str, float],
     args: argparse.Namespace,
@@ -91,7 +100,7 @@ def run_one(
     twin: str | None,
 ) -> dict[str, str]:
     time_limit, seed = args.time_limit, args.seed
-    problem = cordeau.read(args.folder / f"{name}.txt")
+    problem = cordeau.read(folder / f"{name}.txt")
     note = f"file identical to {twin}: scored against {twin}, not in summary" if twin else ""
     best = bks[twin or name]
     engine = make_solver(engine_name, iterations=args.iterations)
@@ -159,12 +168,12 @@ def _summary(all_rows: list[dict[str, str]]) -> str:
     )
 
 
-def save(rows: list[dict[str, str]], args: argparse.Namespace, tag: str) -> None:
+def save(rows: list[dict[str, str]], args: argparse.Namespace, folder: Path, tag: str) -> None:
     results_table.save(
         f"cordeau{tag}",
         "Cordeau DARP instances: Samfard's engines side by side",
         [
-            f"instances: {args.folder}",
+            f"instances: {folder}",
             f"settings: time limit {args.time_limit} s per instance and engine (native: "
             f"{args.clock} clock), seed {args.seed}, native threads {args.threads}, engines "
             f"{args.engines}, iterations {args.iterations or 'unlimited'}; ortools: "
@@ -198,8 +207,7 @@ def main() -> int:
         "--data", type=Path, help="folder of <instance>.txt and bks.csv (default: Cordeau 2006)"
     )
     args = parser.parse_args()
-    args.folder = args.data or INSTANCES
-    bks_file = args.data / "bks.csv" if args.data else DATA / "bks.csv"
+    folder, bks_file = sources(args.data)
     if not bks_file.is_file():
         parser.error(f"{bks_file} not found: --data needs a bks.csv beside the instances")
     bks = best_known(bks_file)
@@ -207,18 +215,18 @@ def main() -> int:
     unknown = [n for n in names if n not in bks]
     if unknown:
         parser.error(f"unknown instances: {', '.join(unknown)}")
-    missing = [n for n in names if not (args.folder / f"{n}.txt").is_file()]
+    missing = [n for n in names if not (folder / f"{n}.txt").is_file()]
     if missing:
-        parser.error(f"no file in {args.folder} for: {', '.join(missing)}")
+        parser.error(f"no file in {folder} for: {', '.join(missing)}")
     rows = []
     print(" | ".join(FIELDS))
     for name in names:
-        twin = stand_in(args.folder, name, sorted(bks))
+        twin = stand_in(folder, name, sorted(bks))
         for engine_name in args.engines.split(","):
-            row = run_one(name, bks, args, engine_name, twin)
+            row = run_one(folder, name, bks, args, engine_name, twin)
             rows.append(row)
             print(" | ".join(row[k] for k in FIELDS), flush=True)
-            save(rows, args, args.tag)
+            save(rows, args, folder, args.tag)
     print(summary(rows))
     return 0
 
