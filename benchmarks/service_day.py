@@ -86,7 +86,7 @@ TARIFF = {
 }
 
 
-def _fare(per_km: Decimal, per_h: Decimal, metres: float, seconds: float) -> int:
+def fare(per_km: Decimal, per_h: Decimal, metres: float, seconds: float) -> int:
     """Öre for one stretch, each part rounded half up to the öre."""
     km = Decimal(str(metres)) / 1000
     hours = Decimal(str(seconds)) / 3600
@@ -344,7 +344,7 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
             for prev, stop in zip(stops, stops[1:-1], strict=False):
                 if on_board:  # loaded driving is what a run is paid for
                     leg = (prev.location, stop.location)
-                    cost += _fare(per_km, per_h, dist[leg[0]][leg[1]], t[leg[0]][leg[1]])
+                    cost += fare(per_km, per_h, dist[leg[0]][leg[1]], t[leg[0]][leg[1]])
                 r = requests[stop.request_id or ""]
                 if stop.kind is StopKind.PICKUP:
                     if on_board == 0:  # a new vehicle trip starts with a pickup into an empty car
@@ -360,7 +360,7 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
         for rid in carried:
             r = requests[rid]
             start_fee, per_km, per_h = TARIFF[day.needs[rid]]
-            alone += start_fee + _fare(
+            alone += start_fee + fare(
                 per_km, per_h, dist[r.pickup][r.dropoff], t[r.pickup][r.dropoff]
             )
     q = statistics.quantiles(extra, n=20) if len(extra) > 1 else [0.0] * 19
