@@ -48,7 +48,7 @@ from ortools.sat.python import cp_model
 import results_table
 from samfard.demo.generator import generate_day
 from samfard.geo.traveltime import GeodesicProvider
-from samfard.planning.insertion_schedule import Visit, schedule, visit_of
+from samfard.planning.insertion_schedule import route_visits, schedule
 from samfard.planning.model import Problem, Request, Route, StopKind, Vehicle, VehicleType
 from service_day import TARIFF, DayProblem, build_problems, fare, metrics, plan_by_engine
 
@@ -236,10 +236,7 @@ class Enumeration:
         first = self.requests[stretch.stops[0][0]].pickup
         last = self.requests[stretch.stops[-1][0]].dropoff
         here = replace(vehicle, start_depot=first, end_depot=last)
-        shift = here.shift
-        visits = [Visit(first, shift.earliest, shift.latest, 0.0, StopKind.START, None)]
-        visits += [visit_of(self.requests[i], kind) for i, kind in stretch.stops]
-        visits.append(Visit(last, shift.earliest, shift.latest, 0.0, StopKind.END, None))
+        visits = route_visits(here, ((self.requests[i], kind) for i, kind in stretch.stops))
         return schedule(visits, here, self.problem) is not None
 
 

@@ -14,7 +14,7 @@ import dataclasses
 import pytest
 from planning_fixtures import problem, request, vehicle
 
-from samfard.planning.insertion_schedule import Visit, schedule, visit_of
+from samfard.planning.insertion_schedule import route_visits, schedule
 from samfard.planning.model import Problem, Route, Solution, Stop, StopKind, Window
 from samfard.planning.native_engine import build
 from samfard.planning.verifier import route_cost, verify
@@ -83,16 +83,9 @@ def test_live_insertion_schedules_the_route_as_the_core_does(rate: float, a_pick
     prob = _problem(rate)
     taxi = prob.vehicles[0]
     c, a, b = prob.requests
-    visits = [
-        Visit(taxi.start_depot, taxi.shift.earliest, taxi.shift.latest, 0.0, StopKind.START, None),
-        visit_of(c, StopKind.PICKUP),
-        visit_of(c, StopKind.DROPOFF),
-        visit_of(a, StopKind.PICKUP),
-        visit_of(b, StopKind.PICKUP),
-        visit_of(a, StopKind.DROPOFF),
-        visit_of(b, StopKind.DROPOFF),
-        Visit(taxi.end_depot, taxi.shift.earliest, taxi.shift.latest, 0.0, StopKind.END, None),
-    ]
+    pickup, dropoff = StopKind.PICKUP, StopKind.DROPOFF
+    stops = [(c, pickup), (c, dropoff), (a, pickup), (b, pickup), (a, dropoff), (b, dropoff)]
+    visits = route_visits(taxi, stops)
     timed = schedule(visits, taxi, prob)
     assert timed is not None
     line, _ = timed

@@ -11,7 +11,7 @@ slack, which shortens ride times without making anyone late.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from samfard.planning.model import Problem, Request, Route, Stop, StopKind, Vehicle, Window
@@ -40,6 +40,17 @@ def visit_of(request: Request, kind: StopKind) -> Visit:
         return Visit(request.pickup, lo, hi, request.pickup_service, kind, request)
     w = request.dropoff_window
     return Visit(request.dropoff, w.earliest, w.latest, request.dropoff_service, kind, request)
+
+
+def route_visits(vehicle: Vehicle, stops: Iterable[tuple[Request, StopKind]]) -> list[Visit]:
+    """A vehicle's route as timing sees it: its start depot, the stops in order, its end
+    depot, the depots open for the whole shift."""
+    shift = vehicle.shift
+    return [
+        Visit(vehicle.start_depot, shift.earliest, shift.latest, 0.0, StopKind.START, None),
+        *(visit_of(request, kind) for request, kind in stops),
+        Visit(vehicle.end_depot, shift.earliest, shift.latest, 0.0, StopKind.END, None),
+    ]
 
 
 def with_new(visits: Sequence[Visit], request: Request, i: int, j: int) -> list[Visit]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from samfard.planning.insertion_schedule import EPS, Visit, visit_of
+from samfard.planning.insertion_schedule import EPS, Visit, route_visits
 from samfard.planning.model import Problem, Request, Route, StopKind, Vehicle
 from samfard.planning.native_insertion import NativeDay
 
@@ -84,12 +84,8 @@ def route_view(
     problem: Problem, vehicle: Vehicle, route: Route | None, requests: dict[str, Request]
 ) -> RouteView:
     shift = vehicle.shift
-    visits = [Visit(vehicle.start_depot, shift.earliest, shift.latest, 0.0, StopKind.START, None)]
-    if route is not None:
-        for stop in route.stops[1:-1]:
-            r = requests[stop.request_id or ""]
-            visits.append(visit_of(r, stop.kind))
-    visits.append(Visit(vehicle.end_depot, shift.earliest, shift.latest, 0.0, StopKind.END, None))
+    stops = route.stops[1:-1] if route is not None else ()
+    visits = route_visits(vehicle, ((requests[s.request_id or ""], s.kind) for s in stops))
     t = problem.time
     earliest = [shift.earliest]
     for a, b in zip(visits, visits[1:], strict=False):
