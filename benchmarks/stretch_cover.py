@@ -263,33 +263,34 @@ def cheapest_cover(
     enumeration: Enumeration, stretches: list[Stretch], trips: set[int], limit_s: float
 ) -> Cover:
     """The cheapest set of stretches carrying each of `trips` exactly once, every one of
-    them schedulable (those picked are checked; any that fail are struck out, and the
+    them schedulable (those picked are checked; any that fail are forbidden, and the
     cover is solved again)."""
     usable = [s for s in stretches if s.trips <= trips]
+    model = cp_model.CpModel()
+    chosen = [model.new_bool_var(f"s{k}") for k in range(len(usable))]
+    covering: dict[int, list[cp_model.IntVar]] = {i: [] for i in trips}
+    for s, x in zip(usable, chosen, strict=True):
+        for i in s.trips:
+            covering[i].append(x)
+    for xs in covering.values():
+        model.add_exactly_one(xs)
+    model.minimize(sum(s.cost * x for s, x in zip(usable, chosen, strict=True)))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = limit_s
+    solver.parameters.num_workers = 1
     struck = 0
     while True:
-        model = cp_model.CpModel()
-        chosen = [model.new_bool_var(f"s{k}") for k in range(len(usable))]
-        covering: dict[int, list[cp_model.IntVar]] = {i: [] for i in trips}
-        for s, x in zip(usable, chosen, strict=True):
-            for i in s.trips:
-                covering[i].append(x)
-        for xs in covering.values():
-            model.add_exactly_one(xs)
-        model.minimize(sum(s.cost * x for s, x in zip(usable, chosen, strict=True)))
-        solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = limit_s
-        solver.parameters.num_workers = 1
         status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             raise SystemExit(f"the cover found no solution in {limit_s} s: {solver.status_name()}")
-        picked = [s for s, x in zip(usable, chosen, strict=True) if solver.value(x)]
-        failed = {s.trips for s in picked if not enumeration.schedulable(s)}
+        picked = [(s, x) for s, x in zip(usable, chosen, strict=True) if solver.value(x)]
+        failed = [x for s, x in picked if not enumeration.schedulable(s)]
         if not failed:
-            cost = sum(s.cost for s in picked)
-            return Cover(picked, cost, status == cp_model.OPTIMAL, struck)
+            cost = sum(s.cost for s, _ in picked)
+            return Cover([s for s, _ in picked], cost, status == cp_model.OPTIMAL, struck)
         struck += len(failed)
-        usable = [s for s in usable if s.trips not in failed]
+        for x in failed:
+            model.add(x == 0)
 
 
 FIELDS = (
