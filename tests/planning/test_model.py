@@ -40,8 +40,9 @@ def test_negative_travel_time_is_refused() -> None:
     base = problem([request("r1", 1, 2)], [vehicle("v1")])
     rows = [list(row) for row in base.time]
     rows[1][2] = -5.0
-    with pytest.raises(InputError, match=r"time\[1\]\[2\]"):
-        dataclasses.replace(base, time=matrix(rows))
+    with pytest.raises(InputError, match=r"time\[1\]\[2\] must be a finite number >= 0") as caught:
+        dataclasses.replace(base, time=rows)
+    assert caught.value.field == "time"
 
 
 def test_location_outside_the_matrix_names_the_field() -> None:

@@ -81,7 +81,10 @@ def _read_problem(path: Path, fmt: str) -> Any:
             raise InputError(f"cannot read {path}: {error.strerror}", field=str(path)) from error
     from samfard.planning import jsonio
 
-    return jsonio.problem_from_json(_load_json(path))
+    try:
+        return jsonio.read_problem(path)
+    except OSError as error:
+        raise InputError(f"cannot read {path}: {error.strerror}", field=str(path)) from error
 
 
 # Share of the time left after reading kept back for verifying and writing the plan.

@@ -40,6 +40,7 @@ from samfard.planning.model import (
     Vehicle,
     VehicleType,
     Window,
+    matrix,
 )
 from samfard.timeutil import local
 
@@ -147,8 +148,8 @@ def build_problem(
     goods_ends = [(locate(g.pickup), locate(g.dropoff)) for g in consignments]
     with_goods = bool(consignments)
     m = provider.matrix(points)
-    time_m = tuple(tuple(float(x) for x in row) for row in m.durations.tolist())
-    dist_m = tuple(tuple(float(x) for x in row) for row in m.distances.tolist())
+    time_m = matrix(m.durations, name="time")
+    dist_m = matrix(m.distances, name="distance")
     vehicles = tuple(
         _vehicle(v, depot, day, with_goods=with_goods)
         for v, depot in zip(fleet, depots, strict=True)

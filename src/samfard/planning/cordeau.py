@@ -10,10 +10,11 @@ visible in the output.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from samfard.errors import InputError
 from samfard.planning.model import (
@@ -27,6 +28,7 @@ from samfard.planning.model import (
     Unserved,
     Vehicle,
     Window,
+    matrix,
 )
 
 DIMENSIONS = ("persons",)
@@ -77,7 +79,9 @@ def parse(text: str, *, name: str = "instance") -> Problem:
     for index, node in enumerate(nodes):
         if node.id != index:
             raise InputError(f"{name}: node line {index + 1} has id {node.id}", field="node")
-    dist = tuple(tuple(math.hypot(a.x - b.x, a.y - b.y) for b in nodes) for a in nodes)
+    x = np.array([node.x for node in nodes])
+    y = np.array([node.y for node in nodes])
+    dist = matrix(np.hypot(x[:, None] - x[None, :], y[:, None] - y[None, :]), name="distance")
     start, end = nodes[0], nodes[-1]
     shift = Window(start.earliest, end.latest)
     vehicles = tuple(

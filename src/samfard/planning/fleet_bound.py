@@ -168,7 +168,7 @@ def least_drives(problem: Problem) -> Drives:
     places = len(problem.time)
     if places > _CLOSURE_MAX_PLACES:
         return lambda a, b: max(0, math.floor(problem.time[a][b]) - _DRIVE_MARGIN_S)
-    least = np.array(problem.time, dtype=np.float64)
+    least = problem.time.array.astype(np.float64)
     stop = min((min(r.pickup_service, r.dropoff_service) for r in problem.requests), default=0.0)
     for k in range(places):
         np.minimum(least, least[:, k : k + 1] + stop + least[k : k + 1, :], out=least)

@@ -15,13 +15,13 @@ settlement prices runs with `samfard.costs` in öre.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from samfard.errors import InputError
+from samfard.planning.travel_matrix import MatrixInput, TravelMatrix
 
-Matrix = tuple[tuple[float, ...], ...]
+Matrix = TravelMatrix
 
 DEFAULT_DIMENSIONS: tuple[str, ...] = ("seats", "wheelchair", "stretcher")
 
@@ -243,21 +243,16 @@ class Problem:
     max_vehicles: int | None = None
 
     def __post_init__(self) -> None:
+        # Nested sequences and numpy arrays are taken and frozen here, checked once.
+        object.__setattr__(self, "time", TravelMatrix(self.time, name="time"))
+        object.__setattr__(self, "distance", TravelMatrix(self.distance, name="distance"))
         n = len(self.time)
-        for name, matrix in (("time", self.time), ("distance", self.distance)):
-            if len(matrix) != n or any(len(row) != n for row in matrix):
-                raise InputError(
-                    f"{name} matrix must be square with {n} rows and columns "
-                    f"(one per location), got {len(matrix)} rows",
-                    field=name,
-                )
-            for i, row in enumerate(matrix):
-                for j, value in enumerate(row):
-                    if not math.isfinite(value) or value < 0:
-                        raise InputError(
-                            f"{name}[{i}][{j}] must be a finite number >= 0, got {value}",
-                            field=name,
-                        )
+        if len(self.distance) != n:
+            raise InputError(
+                f"distance matrix must be square with {n} rows and columns "
+                f"(one per location), got {len(self.distance)} rows",
+                field="distance",
+            )
         if not self.dimensions:
             raise InputError("dimensions must name at least one load dimension", field="dimensions")
         if self.max_vehicles is not None and self.max_vehicles < 0:
@@ -402,6 +397,6 @@ def arc_cost(
     )
 
 
-def matrix(rows: Sequence[Sequence[float]]) -> Matrix:
-    """Freeze a nested sequence into the tuple form the model stores."""
-    return tuple(tuple(float(x) for x in row) for row in rows)
+def matrix(rows: MatrixInput, *, name: str = "matrix") -> Matrix:
+    """Freeze nested rows or a numpy array into the form the model stores, checked."""
+    return TravelMatrix(rows, name=name)

@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-import numpy as np
-
 from samfard.errors import InputError
 from samfard.planning._core._engine import Fleet, Model
 from samfard.planning.engine import NOT_INSERTED, unservable_reason
@@ -38,7 +36,6 @@ TYPE_INDEX = {t: k for k, t in enumerate(VehicleType)}
 ALL_TYPES = (1 << len(TYPE_INDEX)) - 1
 # A route from the core: (vehicle, nodes, start of service per node, departure, arrival, cost)
 RouteOut = tuple[int, list[int], list[float], float, float, float]
-CoreMatrix = np.ndarray[tuple[int, int], np.dtype[np.float64]] | tuple[tuple[float, ...], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,8 +121,8 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         service += [r.pickup_service, r.dropoff_service]
         load += list(r.load)
     model = Model(
-        time=matrix(problem.time),
-        distance=matrix(problem.distance),
+        time=problem.time.array,
+        distance=problem.distance.array,
         ndim=dims,
         node_location=locations,
         node_early=early,
@@ -175,18 +172,6 @@ def allowed_mask(request: Request) -> int:
     if not request.allowed_types:
         return ALL_TYPES
     return sum(1 << TYPE_INDEX[t] for t in request.allowed_types)
-
-
-def matrix(rows: object) -> CoreMatrix:
-    """The model's tuple of tuples as it is (the core copies it in C, much faster than numpy
-    converts it); anything else as a C-contiguous float64 array, which the core borrows
-    without a copy (numpy arrays pass through)."""
-    if isinstance(rows, tuple) and all(isinstance(row, tuple) for row in rows):
-        return rows
-    array = np.ascontiguousarray(rows, dtype=np.float64)
-    if array.ndim != 2:
-        raise InputError("travel matrices must be two-dimensional", field="time")
-    return array
 
 
 class NativeEngine:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from samfard.errors import InputError
 from samfard.planning._core._engine import Live
 from samfard.planning.model import Problem, Request, Route, Solution, StopKind, Vehicle
-from samfard.planning.native_engine import allowed_mask, core_fleet, matrix
+from samfard.planning.native_engine import allowed_mask, core_fleet
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +51,8 @@ class NativeDay:
         self._settings = (problem.objective, problem.dimensions, problem.max_vehicles)
         vehicles = problem.vehicles
         self._live = Live(
-            time=matrix(problem.time),
-            distance=matrix(problem.distance),
+            time=problem.time.array,
+            distance=problem.distance.array,
             ndim=len(problem.dimensions),
             fleet=core_fleet(problem),
         )

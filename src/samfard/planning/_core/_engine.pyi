@@ -1,5 +1,6 @@
 """Type stub of the compiled engine (bindings.cpp): `Model` for native_engine.py, `Live` for
-native_insertion.py, both given their vehicles as one `Fleet` (native_engine.core_fleet)."""
+native_insertion.py, both given their vehicles as one `Fleet` (native_engine.core_fleet);
+`Splitter` for jsonio.read_problem."""
 
 from collections.abc import Sequence
 
@@ -36,8 +37,8 @@ class Fleet:
 class Model:
     def __init__(
         self,
-        time: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
-        distance: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
+        time: npt.NDArray[np.float32] | npt.NDArray[np.float64],
+        distance: npt.NDArray[np.float32] | npt.NDArray[np.float64],
         ndim: int,
         node_location: Sequence[int],
         node_early: Sequence[float],
@@ -74,8 +75,8 @@ class Model:
 class Live:
     def __init__(
         self,
-        time: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
-        distance: npt.NDArray[np.float64] | tuple[tuple[float, ...], ...],
+        time: npt.NDArray[np.float32] | npt.NDArray[np.float64],
+        distance: npt.NDArray[np.float32] | npt.NDArray[np.float64],
         ndim: int,
         fleet: Fleet,
     ) -> None: ...
@@ -95,3 +96,11 @@ class Live:
     ) -> None: ...
     def set_route(self, vehicle: int, nodes: Sequence[int]) -> bool: ...
     def best(self, request: int) -> tuple[int, int, int, float]: ...
+
+class Splitter:
+    def __init__(self, keys: Sequence[str]) -> None: ...
+    def feed(self, chunk: bytes) -> None: ...
+    def finish(self) -> bytes: ...
+    def matrices(
+        self,
+    ) -> list[tuple[str, npt.NDArray[np.float32] | npt.NDArray[np.float64]]]: ...

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "instance.hpp"
+#include "json_matrices.hpp"
 #include "live.hpp"
 #include "neighbours.hpp"
 #include "plan.hpp"
@@ -35,45 +36,35 @@ using namespace nb::literals;
 
 namespace {
 
-using Matrix = nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+using Narrow = nb::ndarray<const float, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
+using Wide = nb::ndarray<const double, nb::ndim<2>, nb::c_contig, nb::device::cpu>;
 
-// A square travel matrix as the core reads it: a C-contiguous float64 numpy array is
-// borrowed without a copy; the model's own tuple of tuples of floats is copied once,
-// row by row through the C API (tens of times faster than numpy's conversion, which is
-// what a live insertion without a kept day would otherwise spend its time on).
+// A square travel matrix as the core reads it: the model's `TravelMatrix.array`, a
+// C-contiguous numpy array of 32- or 64-bit floats, borrowed without a copy (never
+// converted: a conversion would copy a day's matrices, hundreds of MB).
 class SquareMatrix {
 public:
-    explicit SquareMatrix(nb::object source) {
-        PyObject* rows = source.ptr();
-        if (!PyTuple_Check(rows)) {
-            array_ = nb::cast<Matrix>(source);
-            n_ = array_.shape(0);
-            if (array_.shape(1) != n_) throw std::invalid_argument("travel matrices must be square");
-            data_ = array_.data();
-            return;
+    explicit SquareMatrix(nb::handle source) {
+        size_t rows = 0, cols = 0;
+        if (nb::try_cast<Narrow>(source, narrow_, false)) {
+            rows = narrow_.shape(0), cols = narrow_.shape(1);
+            view_.narrow = narrow_.data();
+        } else if (nb::try_cast<Wide>(source, wide_, false)) {
+            rows = wide_.shape(0), cols = wide_.shape(1);
+            view_.wide = wide_.data();
+        } else {
+            throw std::invalid_argument("travel matrices must be C-contiguous float32 or float64 arrays");
         }
-        n_ = static_cast<size_t>(PyTuple_GET_SIZE(rows));
-        owned_.resize(n_ * n_);
-        for (size_t i = 0; i < n_; ++i) {
-            PyObject* row = PyTuple_GET_ITEM(rows, static_cast<Py_ssize_t>(i));
-            if (!PyTuple_Check(row) || static_cast<size_t>(PyTuple_GET_SIZE(row)) != n_)
-                throw std::invalid_argument("travel matrices must be square tuples of tuples");
-            double* out = &owned_[i * n_];
-            for (size_t j = 0; j < n_; ++j) {
-                PyObject* x = PyTuple_GET_ITEM(row, static_cast<Py_ssize_t>(j));
-                out[j] = PyFloat_CheckExact(x) ? PyFloat_AS_DOUBLE(x) : PyFloat_AsDouble(x);
-                if (out[j] == -1.0 && PyErr_Occurred()) throw nb::python_error();
-            }
-        }
-        data_ = owned_.data();
+        if (rows != cols) throw std::invalid_argument("travel matrices must be square");
+        n_ = rows;
     }
     size_t size() const { return n_; }
-    const double* data() const { return data_; }
+    samfard::TravelView view() const { return view_; }
 
 private:
-    Matrix array_;
-    std::vector<double> owned_;
-    const double* data_ = nullptr;
+    Narrow narrow_;
+    Wide wide_;
+    samfard::TravelView view_;
     size_t n_ = 0;
 };
 // (vehicle, nodes, service start per node, departure, arrival at the end depot, cost)
@@ -211,8 +202,8 @@ public:
         for (int l : node_location)
             if (l < 0 || static_cast<size_t>(l) >= nloc) throw std::invalid_argument("location out of range");
         in_.nloc = static_cast<int>(nloc);
-        in_.time = time_.data();
-        in_.distance = distance_.data();
+        in_.time = time_.view();
+        in_.distance = distance_.view();
         in_.ndim = ndim;
         fleet.install(in_);
         in_.loc = std::move(node_location);
@@ -348,8 +339,8 @@ public:
         if (distance_.size() != time_.size())
             throw std::invalid_argument("time and distance must be square and the same size");
         in_.nloc = static_cast<int>(time_.size());
-        in_.time = time_.data();
-        in_.distance = distance_.data();
+        in_.time = time_.view();
+        in_.distance = distance_.view();
         in_.ndim = ndim;
         fleet.install(in_);
         in_.check_metric();
@@ -414,10 +405,55 @@ private:
     std::unique_ptr<samfard::LiveDay> day_;
 };
 
+// A problem file's travel matrices read into arrays as the file is fed in chunks
+// (`samfard.planning.jsonio.read_problem`), and the rest of the document for json.
+class Splitter {
+public:
+    explicit Splitter(std::vector<std::string> keys) : splitter_(std::move(keys)) {}
+
+    void feed(nb::bytes chunk) {
+        const char* data = chunk.c_str();
+        const size_t size = chunk.size();
+        nb::gil_scoped_release released;
+        splitter_.feed(data, size);
+    }
+
+    // The document without the matrices, once it is all fed.
+    nb::bytes finish() {
+        splitter_.finish();
+        return nb::bytes(splitter_.rest.data(), splitter_.rest.size());
+    }
+
+    // Each matrix read, by its key, as a numpy array that owns its data: float32 when
+    // every value is exact in 32 bits (as the model would store it), float64 otherwise.
+    std::vector<std::pair<std::string, nb::object>> matrices() {
+        std::vector<std::pair<std::string, nb::object>> out;
+        for (samfard::ParsedMatrix& m : splitter_.matrices)
+            out.emplace_back(m.name, m.is_wide ? owned(std::move(m.wide), m.rows) : owned(std::move(m.narrow), m.rows));
+        splitter_.matrices.clear();
+        return out;
+    }
+
+private:
+    template <typename T>
+    static nb::object owned(std::vector<T>&& values, size_t n) {
+        auto* heap = new std::vector<T>(std::move(values));
+        nb::capsule owner(heap, [](void* p) noexcept { delete static_cast<std::vector<T>*>(p); });
+        return nb::cast(nb::ndarray<nb::numpy, T, nb::ndim<2>, nb::c_contig>(heap->data(), {n, n}, owner));
+    }
+
+    samfard::MatrixSplitter splitter_;
+};
+
 }  // namespace
 
 NB_MODULE(_engine, m) {
     m.doc() = "Samfard's dial-a-ride engine (C++): ALNS over routes with exact scheduling.";
+    nb::class_<Splitter>(m, "Splitter")
+        .def(nb::init<std::vector<std::string>>(), "keys"_a)
+        .def("feed", &Splitter::feed, "chunk"_a)
+        .def("finish", &Splitter::finish)
+        .def("matrices", &Splitter::matrices);
     nb::class_<Fleet>(m, "Fleet")
         .def("__init__", [](Fleet* self, const nb::kwargs& fields) { new (self) Fleet(fields); });
     nb::class_<Model>(m, "Model")

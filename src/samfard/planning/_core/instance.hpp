@@ -1,8 +1,8 @@
 // The dial-a-ride instance as flat arrays, built once per solve from the Python Problem.
 //
 // Request r has two nodes: 2r (pickup) and 2r+1 (drop-off). Travel matrices are views of
-// the caller's row-major numpy arrays (no copy); the Python object keeps them alive for the
-// whole solve. Windows are the ones the plan must meet (a promised pickup already narrows
+// the caller's row-major numpy arrays (no copy), 32- or 64-bit floats (`TravelView`); the
+// Python object keeps them alive for the whole solve. Windows are the ones the plan must meet (a promised pickup already narrows
 // the pickup window on the Python side).
 #pragma once
 
@@ -26,13 +26,22 @@ namespace samfard {
 #endif
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// A square, row-major travel matrix borrowed from Python: 32-bit floats when every value
+// is exact in them (whole seconds and metres: half the memory of a day with thousands of
+// addresses), 64-bit otherwise (Euclidean benchmark instances). Which one is fixed for the
+// whole solve, so the branch is always predicted.
+struct TravelView {
+    const float* narrow = nullptr;
+    const double* wide = nullptr;
+    SAMFARD_HOT double operator[](size_t k) const { return narrow ? static_cast<double>(narrow[k]) : wide[k]; }
+};
 // Slack used in every time comparison; the Python verifier allows 1e-6.
 constexpr double kTol = 1e-7;
 
 struct Instance {
     int nloc = 0;
-    const double* time = nullptr;      // nloc * nloc, row-major
-    const double* distance = nullptr;  // nloc * nloc, row-major
+    TravelView time, distance;  // nloc * nloc, row-major
     int ndim = 0;
 
     // Per node (2 per request).
@@ -139,14 +148,20 @@ struct Instance {
     }
 
 private:
-    bool keeps_triangle(const double* m) const {
+    bool keeps_triangle(const TravelView& m) const {
+        return m.narrow ? keeps_triangle(m.narrow, nloc) : keeps_triangle(m.wide, nloc);
+    }
+
+    template <typename T>
+    static bool keeps_triangle(const T* m, int nloc) {
         for (int b = 0; b < nloc; ++b)
             for (int a = 0; a < nloc; ++a) {
                 const double ab = m[static_cast<size_t>(a) * nloc + b];
-                const double* from_b = m + static_cast<size_t>(b) * nloc;
-                const double* from_a = m + static_cast<size_t>(a) * nloc;
+                const T* from_b = m + static_cast<size_t>(b) * nloc;
+                const T* from_a = m + static_cast<size_t>(a) * nloc;
                 bool ok = true;
-                for (int c = 0; c < nloc; ++c) ok &= ab + from_b[c] >= from_a[c] - kTol;
+                for (int c = 0; c < nloc; ++c)
+                    ok &= ab + static_cast<double>(from_b[c]) >= static_cast<double>(from_a[c]) - kTol;
                 if (!ok) return false;
             }
         return true;
