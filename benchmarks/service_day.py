@@ -210,11 +210,14 @@ def build_problems(
     seed: int,
     per_vehicle: int = 8,
     split_regions: bool = True,
+    fleet_per_region: bool = False,
     costs: str = "stretch",
     room: Room = RULEBOOK_ROOM,
 ) -> list[DayProblem]:
     """One problem per region (or one for both); a vehicle per `per_vehicle` plain trips
-    and per 5 wheelchair or stretcher trips, stationed where trips start."""
+    and per 5 wheelchair or stretcher trips, stationed where trips start. One problem for
+    both regions gets one fleet sized for all its trips, or with `fleet_per_region` each
+    region's own, as the regions planned apart would have (ids prefixed with the county)."""
     rng = random.Random(seed)
     by_region: dict[str, list[tuple[LegInput, DemoBooking, DemoLeg]]] = {}
     for b, booking in enumerate(demo.bookings):
@@ -230,7 +233,7 @@ def build_problems(
             for spot in (leg.origin, leg.destination):
                 points.setdefault(Point(round(spot.lat, 5), round(spot.lon, 5)), len(points))
         m = provider.matrix(list(points))
-        time_m, dist_m = matrix(m.durations.tolist()), matrix(m.distances.tolist())
+        time_m, dist_m = matrix(m.durations, name="time"), matrix(m.distances, name="distance")
         stops = {}
         for leg_input, _, leg in legs:
             p = points[Point(round(leg.origin.lat, 5), round(leg.origin.lon, 5))]
@@ -238,7 +241,15 @@ def build_problems(
             stops[leg_input.request_id] = (p, d, time_m[p][d])
         needs = {i.request_id: _need(b) for i, b, _ in legs}
         requests, refused = _requests([i for i, _, _ in legs], stops, needs, demo.day)
-        vehicles = _fleet(requests, needs, rng, per_vehicle, costs)
+        if fleet_per_region and not split_regions:
+            vehicles = []
+            for part in sorted({county(b.principal_code) for _, b, _ in legs}):
+                mine = {i.request_id for i, b, _ in legs if county(b.principal_code) == part}
+                own = [r for r in requests if r.id in mine]
+                fleet = _fleet(own, needs, rng, per_vehicle, costs)
+                vehicles += [replace(v, id=f"{part}-{v.id}") for v in fleet]
+        else:
+            vehicles = _fleet(requests, needs, rng, per_vehicle, costs)
         problem = Problem(tuple(requests), tuple(vehicles), time_m, dist_m)
         order = [r.id for r in requests]
         rng.shuffle(order)
