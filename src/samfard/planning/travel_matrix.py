@@ -113,6 +113,8 @@ def _blocks(array: TravelArray, rows: int = 512) -> Iterator[tuple[int, TravelAr
 
 
 def _from_rows(values: object, name: str) -> npt.NDArray[np.float64]:
+    """Nested rows as a 64-bit array; an InputError naming the first row of another length
+    or the first entry that is not a number."""
     if not isinstance(values, Sequence) or isinstance(values, str | bytes):
         raise InputError(f"{name} matrix must be a list of rows", field=name)
     n = len(values)

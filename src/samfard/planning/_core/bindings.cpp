@@ -47,10 +47,12 @@ public:
     explicit SquareMatrix(nb::handle source) {
         size_t rows = 0, cols = 0;
         if (nb::try_cast<Narrow>(source, narrow_, false)) {
-            rows = narrow_.shape(0), cols = narrow_.shape(1);
+            rows = narrow_.shape(0);
+            cols = narrow_.shape(1);
             view_.narrow = narrow_.data();
         } else if (nb::try_cast<Wide>(source, wide_, false)) {
-            rows = wide_.shape(0), cols = wide_.shape(1);
+            rows = wide_.shape(0);
+            cols = wide_.shape(1);
             view_.wide = wide_.data();
         } else {
             throw std::invalid_argument("travel matrices must be C-contiguous float32 or float64 arrays");

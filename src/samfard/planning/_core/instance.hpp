@@ -2,8 +2,8 @@
 //
 // Request r has two nodes: 2r (pickup) and 2r+1 (drop-off). Travel matrices are views of
 // the caller's row-major numpy arrays (no copy), 32- or 64-bit floats (`TravelView`); the
-// Python object keeps them alive for the whole solve. Windows are the ones the plan must meet (a promised pickup already narrows
-// the pickup window on the Python side).
+// Python object keeps them alive for the whole solve. Windows are the ones the plan must
+// meet (a promised pickup already narrows the pickup window on the Python side).
 #pragma once
 
 #include <algorithm>
@@ -27,6 +27,9 @@ namespace samfard {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
+// Slack used in every time comparison; the Python verifier allows 1e-6.
+constexpr double kTol = 1e-7;
+
 // A square, row-major travel matrix borrowed from Python: 32-bit floats when every value
 // is exact in them (whole seconds and metres: half the memory of a day with thousands of
 // addresses), 64-bit otherwise (Euclidean benchmark instances). Which one is fixed for the
@@ -36,8 +39,6 @@ struct TravelView {
     const double* wide = nullptr;
     SAMFARD_HOT double operator[](size_t k) const { return narrow ? static_cast<double>(narrow[k]) : wide[k]; }
 };
-// Slack used in every time comparison; the Python verifier allows 1e-6.
-constexpr double kTol = 1e-7;
 
 struct Instance {
     int nloc = 0;
