@@ -121,7 +121,7 @@ def run(trips: int, args: argparse.Namespace, folder: Path) -> dict[str, str]:
         fleet_per_region=True,
     )
     problem_path, plan_path = folder / f"day_{trips}.json", folder / f"plan_{trips}.json"
-    problem_path.write_text(json.dumps(jsonio.problem_to_json(day.problem)))
+    jsonio.write_problem(day.problem, problem_path)
     reader = [sys.executable, "-c", READ_ONLY, str(problem_path)]
     read_rc, read_s, read_peak, read_out = child(reader)
     if read_rc != 0:

@@ -109,6 +109,17 @@ def test_a_problem_file_reads_as_json_does(tmp_path: Path) -> None:
         assert read.time == p.time and read.distance == p.distance
 
 
+def test_a_problem_written_row_by_row_reads_back_equal(tmp_path: Path) -> None:
+    p = problem([request("r1", 1, 3), request("r2", 2, 4)], [vehicle("v1", depot=5)])
+    path = tmp_path / "written.json"
+    jsonio.write_problem(p, path)
+    assert json.loads(path.read_text()) == jsonio.problem_to_json(p)
+    assert jsonio.read_problem(path) == p
+    wide = dataclasses.replace(p, time=np.asarray(p.time.array) + 0.1)
+    jsonio.write_problem(wide, path)
+    assert jsonio.read_problem(path) == wide
+
+
 @settings(max_examples=40, deadline=None)
 @given(
     size=st.integers(min_value=1, max_value=9),

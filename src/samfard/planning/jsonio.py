@@ -40,6 +40,27 @@ def _window(w: Window) -> list[float]:
 
 
 def problem_to_json(problem: Problem) -> dict[str, Any]:
+    return _without_matrices(problem) | {
+        "time": problem.time.array.tolist(),
+        "distance": problem.distance.array.tolist(),
+    }
+
+
+def write_problem(problem: Problem, path: Path) -> None:
+    """The file `problem_to_json` describes, its matrices written a row at a time: a day of
+    6 000 locations as lists of Python floats would take over 2 GB to write."""
+    head = json.dumps(_without_matrices(problem))
+    with path.open("w", encoding="utf-8") as file:
+        file.write(head[:-1])
+        for name, matrix in (("time", problem.time), ("distance", problem.distance)):
+            file.write(f', "{name}": [')
+            for i, row in enumerate(matrix.array):
+                file.write(("," if i else "") + json.dumps(row.tolist()))
+            file.write("]")
+        file.write("}")
+
+
+def _without_matrices(problem: Problem) -> dict[str, Any]:
     return {
         "format": FORMAT,
         "dimensions": list(problem.dimensions),
@@ -49,8 +70,6 @@ def problem_to_json(problem: Problem) -> dict[str, Any]:
             "fixed": problem.objective.fixed,
         },
         "max_vehicles": problem.max_vehicles,
-        "time": problem.time.array.tolist(),
-        "distance": problem.distance.array.tolist(),
         "vehicles": [
             {
                 "id": v.id,
