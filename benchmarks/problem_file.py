@@ -13,10 +13,9 @@ locations).
 The problem is written in the planning JSON (docs/planning-format.md), then run as its
 own process: `samfard solve FILE --time-limit S`, whose limit bounds the whole command,
 reading included. Wall time and peak resident memory are that process's own (os.wait4,
-from a small process that starts it: `MEASURE`). A
-second process only reads the file (`jsonio.read_problem`), to show what reading costs.
-The plan is read back, verified again and priced like the service day's, against every
-trip alone.
+from a small process that starts it: `MEASURE`). A second process only reads the file
+(`jsonio.read_problem`), to show what reading costs. The plan is read back, verified
+again and priced like the service day's, against every trip alone.
 
     .venv/bin/python benchmarks/problem_file.py --trips 600,3000
     .venv/bin/python benchmarks/problem_file.py --trips 3000 --addresses shared --tag _shared
@@ -85,7 +84,8 @@ def own_addresses(demo: DemoDay, seed: int) -> DemoDay:
 # Runs a command and prints, last, its exit code, wall seconds and peak resident memory.
 # A process's peak is carried over its exec from the process it was forked from, so the
 # command is started by this small process rather than by the benchmark, which holds the
-# day and its file text (GBs) by then; os.wait4 gives the command's own figures.
+# day and its matrices by then (GBs at 12 000 locations); os.wait4 gives the command's own
+# figures.
 MEASURE = """
 import json, os, subprocess, sys, time
 started = time.perf_counter()
