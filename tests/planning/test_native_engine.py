@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
-from planning_fixtures import DATA, engine, native, problem, request, vehicle
+from planning_fixtures import DATA, DAY, engine, native, problem, request, vehicle
 
 from samfard.errors import InputError
 from samfard.planning import cordeau
 from samfard.planning._core._engine import Fleet
-from samfard.planning.model import Solution
+from samfard.planning.model import Problem, Request, Solution, Vehicle, Window
 from samfard.planning.native_engine import NativeEngine, NativeSettings, build, core_fleet
 from samfard.planning.solve import make_solver, plan
 from samfard.planning.verifier import verify
@@ -206,3 +207,40 @@ def test_trips_of_the_same_hour_are_neighbours_whichever_end_has_the_window() ->
     assert neighbours[1][0] == 0
     assert neighbours[0][1:] == [2, 3]
     assert model.neighbours(40)[0] == list(range(1, 12))
+
+
+def test_trips_a_carrier_bills_alike_weigh_alike_when_left_out() -> None:
+    """One vehicle, billed only while loaded, can carry three short trips near its depot or
+    one as short 300 km away, never both. Counting the depot legs it never bills, the far
+    trip weighed ten times each near one when left out, and the search left the three out
+    to carry it; priced as the tariff prices it, it carries the three."""
+    km = np.array([0, 1, 2, 3, 4, 5, 6, 300, 301], dtype=np.float64)
+    metres = np.abs(km[:, None] - km[None, :]) * 1000
+    seconds = metres / 20
+    hour = 3600.0
+
+    def trip(rid: str, pickup: int, at: float) -> Request:
+        return Request(
+            id=rid,
+            pickup=pickup,
+            dropoff=pickup + 1,
+            pickup_window=Window(at, at + 600),
+            dropoff_window=Window(0.0, DAY),
+        )
+
+    carrier = Vehicle(
+        id="v",
+        capacity=(1, 0, 0),
+        shift=Window(4 * hour, 23 * hour),
+        start_depot=0,
+        end_depot=0,
+        cost_per_distance=0.015,
+        cost_per_stretch=1000.0,
+        billed_when_loaded=True,
+    )
+    near = [trip("a1", 1, 8 * hour), trip("a2", 3, 8.5 * hour), trip("a3", 5, 9 * hour)]
+    far = trip("x", 7, 8.5 * hour)
+    prob = Problem((*near, far), (carrier,), seconds, metres)
+    for seed in (1, 2, 3):
+        solution = plan(prob, time_limit_s=600.0, seed=seed, solver=native(500)).solution
+        assert solution.served_ids() == {"a1", "a2", "a3"}

@@ -230,6 +230,11 @@ private:
     }
 
     // ---- objective ----------------------------------------------------------------------
+    // A request left out costs 1000 + 100 x the most it would cost carried alone, its three
+    // arcs priced as the objective prices them (`Instance::arc`: fees, and no depot legs or
+    // empty drives for a vehicle that does not pay for them). Priced with every arc paid,
+    // a trip far from a carrier's depot, whose depot legs that carrier never bills, weighed
+    // many times another, and the search would leave three trips out to carry that one.
     void penalties() {
         const int nr = in_.nreq();
         penalty_.assign(nr, 0.0);
@@ -238,12 +243,12 @@ private:
             for (int v = 0; v < in_.nveh(); ++v) {
                 if (!in_.ok(q, v)) continue;
                 const int p = in_.loc[2 * q], d = in_.loc[2 * q + 1];
-                const double dist = in_.d(in_.start[v], p) + in_.d(p, d) + in_.d(d, in_.end[v]);
-                const double dur = in_.t(in_.start[v], p) + in_.service[2 * q] + in_.t(p, d) +
-                                   in_.service[2 * q + 1] + in_.t(d, in_.end[v]);
-                alone = std::max(alone, in_.cost_distance[v] * dist + in_.cost_time[v] * dur +
-                                            in_.cost_transit[v] * dur + in_.cost_fixed[v] +
-                                            in_.cost_pickup[v] + in_.cost_stretch[v]);
+                const double ps = in_.service[2 * q], ds = in_.service[2 * q + 1];
+                const double dur = in_.t(in_.start[v], p) + ps + in_.t(p, d) + ds + in_.t(d, in_.end[v]);
+                const double arcs = in_.arc(v, in_.start[v], p, 0.0, true, false, true, false) +
+                                    in_.arc(v, p, d, ps, false, false, false, true) +
+                                    in_.arc(v, d, in_.end[v], ds, false, true, false, false);
+                alone = std::max(alone, arcs + in_.cost_time[v] * dur + in_.cost_fixed[v]);
             }
             penalty_[q] = 1000.0 + 100.0 * alone;
         }
