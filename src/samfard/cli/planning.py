@@ -72,17 +72,11 @@ def _load_json(path: Path) -> Any:
 
 
 def _read_problem(path: Path, fmt: str) -> Any:
-    if fmt == "cordeau":
-        from samfard.planning import cordeau
+    from samfard.planning import cordeau, jsonio
 
-        try:
-            return cordeau.read(path)
-        except OSError as error:
-            raise InputError(f"cannot read {path}: {error.strerror}", field=str(path)) from error
-    from samfard.planning import jsonio
-
+    read = cordeau.read if fmt == "cordeau" else jsonio.read_problem
     try:
-        return jsonio.read_problem(path)
+        return read(path)
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}", field=str(path)) from error
 
