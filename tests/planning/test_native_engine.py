@@ -244,3 +244,44 @@ def test_trips_a_carrier_bills_alike_weigh_alike_when_left_out() -> None:
     for seed in (1, 2, 3):
         solution = plan(prob, time_limit_s=600.0, seed=seed, solver=native(500)).solution
         assert solution.served_ids() == {"a1", "a2", "a3"}
+
+
+def test_the_search_carries_more_trips_before_it_carries_dearer_ones() -> None:
+    """One vehicle can carry three short trips, or the first of them and one 99 km long,
+    whose return leaves no time for the other two. Weighed by what each costs alone, the
+    long trip's penalty outweighed two short ones' and the search left two travellers
+    without a ride to carry one; counting trips first, it leaves out only the long one."""
+    km = np.array([0, 1, 2, 3, 4, 5, 6, 100], dtype=np.float64)
+    metres = np.abs(km[:, None] - km[None, :]) * 1000
+    seconds = metres / 20
+    hour = 3600.0
+
+    def trip(rid: str, pickup: int, dropoff: int, at: float) -> Request:
+        return Request(
+            id=rid,
+            pickup=pickup,
+            dropoff=dropoff,
+            pickup_window=Window(at, at + 600),
+            dropoff_window=Window(0.0, DAY),
+        )
+
+    carrier = Vehicle(
+        id="v",
+        capacity=(1, 0, 0),
+        shift=Window(4 * hour, 23 * hour),
+        start_depot=0,
+        end_depot=0,
+        cost_per_distance=0.015,
+        cost_per_stretch=1000.0,
+        billed_when_loaded=True,
+    )
+    short = [
+        trip("a1", 1, 2, 7.75 * hour),
+        trip("a2", 3, 4, 8.75 * hour),
+        trip("a3", 5, 6, 9.25 * hour),
+    ]
+    long = trip("x", 1, 7, 8.5 * hour)
+    prob = Problem((*short, long), (carrier,), seconds, metres)
+    for seed in (1, 2, 3):
+        solution = plan(prob, time_limit_s=600.0, seed=seed, solver=native(500)).solution
+        assert solution.served_ids() == {"a1", "a2", "a3"}
