@@ -234,12 +234,12 @@ private:
     // The part shared by every request puts the number carried first: leaving one more out
     // costs more than any difference between two requests' own parts, and far more than
     // carrying one more adds to the routes, so the search carries everyone it can, then
-    // makes it cheap. Weighed by its own cost alone only, one long
-    // trip would outweigh two short ones, and the search would leave two travellers without
-    // a ride to carry one. The own part still leaves out, among as many, the requests
-    // cheapest to carry alone: on gn-96 (tests/planning/data), whose fleet only just
-    // suffices, the ejection search then brings them in more often (of 20 seeds at 4 000
-    // iterations, 11 carried everyone with the own part and 8 without it).
+    // makes it cheap. Weighed by its own cost alone only, one long trip would outweigh two
+    // short ones, and the search would leave two travellers without a ride to carry one.
+    // The own part still leaves out, among as many, the requests cheapest to carry alone:
+    // on gn-96 (tests/planning/data), whose fleet only just suffices, the ejection search
+    // then brings them in more often (of 20 seeds at 4 000 iterations, 11 carried everyone
+    // with the own part weighed 100 times, 8 with it weighed once).
     // The cost alone is priced as the objective prices it (`Instance::arc`: fees, and no
     // depot legs or empty drives for a vehicle that does not pay for them).
     void penalties() {
