@@ -209,41 +209,58 @@ def test_trips_of_the_same_hour_are_neighbours_whichever_end_has_the_window() ->
     assert model.neighbours(40)[0] == list(range(1, 12))
 
 
-def test_trips_a_carrier_bills_alike_weigh_alike_when_left_out() -> None:
-    """One vehicle, billed only while loaded, can carry three short trips near its depot or
-    one as short 300 km away, never both. Counting the depot legs it never bills, the far
-    trip weighed ten times each near one when left out, and the search left the three out
-    to carry it; priced as the tariff prices it, it carries the three."""
-    km = np.array([0, 1, 2, 3, 4, 5, 6, 300, 301], dtype=np.float64)
-    metres = np.abs(km[:, None] - km[None, :]) * 1000
-    seconds = metres / 20
-    hour = 3600.0
+_HOUR = 3600.0
 
-    def trip(rid: str, pickup: int, at: float) -> Request:
-        return Request(
+
+def _on_a_line(*rides: tuple[str, int, int, float], km: list[float]) -> Problem:
+    """Trips (id, pickup, drop-off, asked pickup hour) between places `km` km along a road
+    driven at 72 km/h, for one vehicle with its depot at the first place that is billed
+    only while loaded, in öre: 1 000 a stretch and 0.015 a metre (15 öre a km)."""
+    along = np.array(km, dtype=np.float64)
+    metres = np.abs(along[:, None] - along[None, :]) * 1000
+    trips = tuple(
+        Request(
             id=rid,
             pickup=pickup,
-            dropoff=pickup + 1,
-            pickup_window=Window(at, at + 600),
+            dropoff=dropoff,
+            pickup_window=Window(at * _HOUR, at * _HOUR + 600),
             dropoff_window=Window(0.0, DAY),
         )
-
+        for rid, pickup, dropoff, at in rides
+    )
     carrier = Vehicle(
         id="v",
         capacity=(1, 0, 0),
-        shift=Window(4 * hour, 23 * hour),
+        shift=Window(4 * _HOUR, 23 * _HOUR),
         start_depot=0,
         end_depot=0,
         cost_per_distance=0.015,
         cost_per_stretch=1000.0,
         billed_when_loaded=True,
     )
-    near = [trip("a1", 1, 8 * hour), trip("a2", 3, 8.5 * hour), trip("a3", 5, 9 * hour)]
-    far = trip("x", 7, 8.5 * hour)
-    prob = Problem((*near, far), (carrier,), seconds, metres)
-    for seed in (1, 2, 3):
-        solution = plan(prob, time_limit_s=600.0, seed=seed, solver=native(500)).solution
-        assert solution.served_ids() == {"a1", "a2", "a3"}
+    return Problem(trips, (carrier,), metres / 20, metres)
+
+
+def _served_on_seeds_1_to_3(prob: Problem) -> list[set[str]]:
+    return [
+        plan(prob, time_limit_s=600.0, seed=seed, solver=native(500)).solution.served_ids()
+        for seed in (1, 2, 3)
+    ]
+
+
+def test_trips_a_carrier_bills_alike_weigh_alike_when_left_out() -> None:
+    """One vehicle, billed only while loaded, can carry three short trips near its depot or
+    one as short 300 km away, never both. Counting the depot legs it never bills, the far
+    trip weighed ten times each near one when left out, and the search left the three out
+    to carry it; priced as the tariff prices it, it carries the three."""
+    prob = _on_a_line(
+        ("a1", 1, 2, 8.0),
+        ("a2", 3, 4, 8.5),
+        ("a3", 5, 6, 9.0),
+        ("x", 7, 8, 8.5),
+        km=[0, 1, 2, 3, 4, 5, 6, 300, 301],
+    )
+    assert _served_on_seeds_1_to_3(prob) == [{"a1", "a2", "a3"}] * 3
 
 
 def test_the_search_carries_more_trips_before_it_carries_dearer_ones() -> None:
@@ -251,37 +268,11 @@ def test_the_search_carries_more_trips_before_it_carries_dearer_ones() -> None:
     whose return leaves no time for the other two. Weighed by what each costs alone, the
     long trip's penalty outweighed two short ones' and the search left two travellers
     without a ride to carry one; counting trips first, it leaves out only the long one."""
-    km = np.array([0, 1, 2, 3, 4, 5, 6, 100], dtype=np.float64)
-    metres = np.abs(km[:, None] - km[None, :]) * 1000
-    seconds = metres / 20
-    hour = 3600.0
-
-    def trip(rid: str, pickup: int, dropoff: int, at: float) -> Request:
-        return Request(
-            id=rid,
-            pickup=pickup,
-            dropoff=dropoff,
-            pickup_window=Window(at, at + 600),
-            dropoff_window=Window(0.0, DAY),
-        )
-
-    carrier = Vehicle(
-        id="v",
-        capacity=(1, 0, 0),
-        shift=Window(4 * hour, 23 * hour),
-        start_depot=0,
-        end_depot=0,
-        cost_per_distance=0.015,
-        cost_per_stretch=1000.0,
-        billed_when_loaded=True,
+    prob = _on_a_line(
+        ("a1", 1, 2, 7.75),
+        ("a2", 3, 4, 8.75),
+        ("a3", 5, 6, 9.25),
+        ("x", 1, 7, 8.5),
+        km=[0, 1, 2, 3, 4, 5, 6, 100],
     )
-    short = [
-        trip("a1", 1, 2, 7.75 * hour),
-        trip("a2", 3, 4, 8.75 * hour),
-        trip("a3", 5, 6, 9.25 * hour),
-    ]
-    long = trip("x", 1, 7, 8.5 * hour)
-    prob = Problem((*short, long), (carrier,), seconds, metres)
-    for seed in (1, 2, 3):
-        solution = plan(prob, time_limit_s=600.0, seed=seed, solver=native(500)).solution
-        assert solution.served_ids() == {"a1", "a2", "a3"}
+    assert _served_on_seeds_1_to_3(prob) == [{"a1", "a2", "a3"}] * 3
