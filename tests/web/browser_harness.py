@@ -16,18 +16,22 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 
-from helpers import plan_fixed
+from helpers import ANNA_FAR_FROM_A_LINE, plan_fixed
+from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.app import create_app
+from samfard.booking import service as booking_service
+from samfard.booking.schemas import BookingCreate, Channel, LegCreate, Location
 from samfard.clock import Clock
 from samfard.config import Settings
 from samfard.costs.service import load_contract_files
@@ -35,8 +39,11 @@ from samfard.db import make_engine, upgrade
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
 from samfard.dispatch.fleet import load_demo_fleet
+from samfard.geo.models import Place
 from samfard.reference import load_reference_data
-from samfard.timeutil import STOCKHOLM
+from samfard.timeutil import STOCKHOLM, local
+from samfard.travellers import service as traveller_service
+from samfard.travellers.schemas import TravellerCreate
 
 # What an assertion on the page waits for, as long as an action waits (`new_page`):
 # Playwright's own 5 s was too short on a loaded 2-core machine for a report that queues
@@ -217,6 +224,63 @@ def assert_no_axe_violations(page: Page) -> None:
         for v in found
     ]
     assert not found, "axe-core violations:\n" + json.dumps(summary, indent=1, ensure_ascii=False)
+
+
+def unmapped_travellers(page: Page) -> list[str]:
+    """The traveller column of the day list's rows that have no place on its map. Only a
+    protected traveller's own address is hidden, so every name here should read as masked;
+    the demo's days hold such travellers on some dates and not on others (0.5 % of them)."""
+    rows = page.locator("table.bookings tbody tr[data-ref]:not([data-lat])").all()
+    return [row.locator("td").nth(2).inner_text() for row in rows]
+
+
+def book_a_case_for_an_assessor(server: LiveServer) -> str:
+    """A sjukresa of Region Jämtland Härjedalen by taxi, home and back, for a traveller
+    kilometres from any stop: the rules leave it to the central travel service, so it waits
+    in the assessor's queue. Booked through the services, as the desk would, on the served
+    day; returns its reference. Whether the demo day holds such a case depends on the date
+    (none with the harness's seed on 2026-12-08), so a test that needs one books its own;
+    the queue lists it after the day's own cases."""
+    engine = make_engine(server.database_url)
+    with Session(engine) as session:
+        now = datetime.now(UTC)
+        traveller, _ = traveller_service.enrol_traveller(
+            session=session,
+            actor=SYSTEM,
+            now=now,
+            synthetic=True,
+            data=TravellerCreate.model_validate(ANNA_FAR_FROM_A_LINE),
+        )
+        hospital = session.scalars(select(Place).where(Place.name == "Östersunds sjukhus")).one()
+        booking, _ = booking_service.create_booking(
+            session=session,
+            actor=SYSTEM,
+            now=now,
+            data=BookingCreate(
+                traveller_id=traveller.id,
+                service="sjukresa",
+                principal="23",
+                purpose="treatment",
+                legs=[
+                    LegCreate(
+                        origin=Location(home=True),
+                        destination=Location(place_id=hospital.id),
+                        appointment_at=local(server.day, clock_time(10)),
+                    ),
+                    LegCreate(
+                        origin=Location(place_id=hospital.id),
+                        destination=Location(home=True),
+                        pickup_at=local(server.day, clock_time(13)),
+                        return_of=0,
+                    ),
+                ],
+                channel=Channel.PHONE,
+            ),
+        )
+        assert (booking.decision or {}).get("outcome") == "needs_assessor", booking.decision
+        reference = booking.reference
+    engine.dispose()
+    return reference
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from browser_harness import (
@@ -22,10 +22,16 @@ from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.access.actor import SYSTEM
 from samfard.booking.models import Booking, Series
+from samfard.db import make_engine
 from samfard.geo.models import Place
 from samfard.timeutil import STOCKHOLM
-from samfard.travellers.models import Permit, Traveller
+from samfard.travellers import credentials
+from samfard.travellers import service as traveller_service
+from samfard.travellers.models import PermitKind, Traveller
+from samfard.travellers.personnummer import luhn_check_digit
+from samfard.travellers.schemas import Address, PermitCreate, TravellerCreate
 
 pytestmark = pytest.mark.browser
 REFERENCE = re.compile(r"SF-[A-Z2-9]{8}")
@@ -79,6 +85,58 @@ def desk_on(
     page.get_by_role("option").first.click()
     page.get_by_role("heading", name=f"{who.first_name} {who.last_name}").wait_for()
     return page, errors
+
+
+def enrol_taxi_rider(server: LiveServer) -> tuple[int, str]:
+    """A traveller at home in a Sundsvall locality with a färdtjänst permit there and no
+    aids (fees by distance, no bus fare; the small test fleet has few wheelchair places),
+    enrolled through the traveller services as the desk would; returns the traveller's id
+    and another place in the municipality to go to. The demo day has such a traveller on
+    most dates, but not all (none on 23 of the 365 days from 2026-12-01)."""
+    engine = make_engine(server.database_url)
+    with Session(engine) as session:
+        home, town = session.scalars(
+            select(Place)
+            .where(Place.municipality_code == "2281", Place.kind == "locality")
+            .order_by(Place.id)
+            .limit(2)
+        ).all()
+        now = datetime.now(UTC)
+        nine = "340405314"
+        traveller, _ = traveller_service.enrol_traveller(
+            session=session,
+            actor=SYSTEM,
+            now=now,
+            synthetic=True,
+            data=TravellerCreate(
+                personal_number=f"19{nine[:6]}-{nine[6:]}{luhn_check_digit(nine)}",
+                first_name="Taxi",
+                last_name="Resenär (syntetisk)",
+                address=Address(
+                    street="Storgatan 1",
+                    postal_code="852 30",
+                    city=home.name,
+                    municipality_code="2281",
+                    lat=home.lat,
+                    lon=home.lon,
+                ),
+            ),
+        )
+        credentials.add_permit(
+            session=session,
+            traveller_id=traveller.id,
+            actor=SYSTEM,
+            now=now,
+            data=PermitCreate(
+                kind=PermitKind.FARDTJANST,
+                principal="2281",
+                valid_from=server.day - timedelta(days=30),
+                valid_until=server.day + timedelta(days=300),
+            ),
+        )
+        who, where = traveller.id, town.name
+    engine.dispose()
+    return who, where
 
 
 def booked(db: Session, reference: str) -> Booking:
@@ -261,33 +319,13 @@ def test_an_approved_trip_shows_the_promised_pickup_window_before_and_after(
 ) -> None:
     """Färdtjänst with a permit is approved by the rules and inserted live into the day's
     plan: the preview and the receipt give the same promised window, and it is stored."""
-    db.rollback()
-    candidates = db.scalars(
-        select(Traveller)
-        .join(Permit, Permit.traveller_id == Traveller.id)
-        .where(
-            Permit.kind == "fardtjanst",
-            Permit.principal_code.in_(("2281", "2280", "2283")),  # fees by distance, no bus fare
-            Traveller.protected_identity.is_(False),
-        )
-        .order_by(Traveller.id)
-    ).all()
-    # A taxi rider: the small test fleet has few wheelchair places to insert into.
-    who = next((t for t in candidates if "wheelchair" not in t.mobility_aids), None)
-    assert who is not None
-    town = db.scalars(
-        select(Place)
-        .where(Place.municipality_code == who.municipality_code, Place.name != who.city)
-        .where(Place.kind.in_(("locality", "health_centre")))
-        .order_by(Place.id)
-    ).first()
-    assert town is not None
+    who, town = enrol_taxi_rider(live_server)
     page = login(browser, live_server, "operator")
     errors = ConsoleErrors(page)
-    page.goto(live_server.url(f"/bokning?resenar={who.id}"))
+    page.goto(live_server.url(f"/bokning?resenar={who}"))
     page.get_by_label("Tjänst").select_option("fardtjanst")
     page.get_by_label("Syfte").select_option("visit")
-    page.get_by_label("Till").fill(town.name)
+    page.get_by_label("Till").fill(town)
     page.get_by_label("Hämtningstid").fill("13:40")
     page.get_by_role("button", name="Visa bedömning").click()
     preview = page.locator("#forhandsvisning")

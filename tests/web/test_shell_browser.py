@@ -11,8 +11,11 @@ from browser_harness import (
     login,
     new_page,
     screenshot,
+    unmapped_travellers,
 )
 from playwright.sync_api import Browser
+
+from samfard.travellers.views import MASK
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +45,9 @@ def test_operator_sees_the_day_and_the_workspace_navigation(
     page.goto(live_server.url(f"/?date={live_server.day.isoformat()}"))
     rows = page.locator("table.bookings tbody tr[data-ref]")
     assert rows.count() >= 20
-    assert page.locator("#map .leaflet-interactive").count() == rows.count()
+    mapped = page.locator("table.bookings tbody tr[data-lat]")
+    assert page.locator("#map .leaflet-interactive").count() == mapped.count() >= 20
+    assert all(name == MASK for name in unmapped_travellers(page))
     nav = page.get_by_role("navigation", name="Arbetsytor")
     names = [link.inner_text() for link in nav.get_by_role("link").all()]
     assert names == [

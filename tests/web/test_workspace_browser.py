@@ -14,6 +14,7 @@ from browser_harness import (
     ConsoleErrors,
     LiveServer,
     assert_no_axe_violations,
+    book_a_case_for_an_assessor,
     login,
     reader_engine,
     screenshot,
@@ -73,6 +74,7 @@ def test_the_demo_operator_opens_each_workspace_page_and_sees_its_heading(
 def test_an_assessor_decides_a_case_and_reads_the_letter(
     live_server: LiveServer, browser: Browser
 ) -> None:
+    book_a_case_for_an_assessor(live_server)
     page = login(browser, live_server, "assessor")
     errors = ConsoleErrors(page)
     page.goto(live_server.url("/bedomning"))
