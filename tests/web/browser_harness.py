@@ -15,6 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -234,6 +235,18 @@ def unmapped_travellers(page: Page) -> list[str]:
     return [row.locator("td").nth(2).inner_text() for row in rows]
 
 
+@contextmanager
+def served_session(server: LiveServer) -> Iterator[Session]:
+    """A session on the served database through the application's own engine, for a test
+    that stores what it needs through the services, as the desk would."""
+    engine = make_engine(server.database_url)
+    try:
+        with Session(engine) as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
 def book_a_case_for_an_assessor(server: LiveServer) -> str:
     """A sjukresa of Region Jämtland Härjedalen by taxi, home and back, for a traveller
     kilometres from any stop: the rules leave it to the central travel service, so it waits
@@ -241,8 +254,7 @@ def book_a_case_for_an_assessor(server: LiveServer) -> str:
     day; returns its reference. Whether the demo day holds such a case depends on the date
     (none with the harness's seed on 2026-12-08), so a test that needs one books its own;
     the queue lists it after the day's own cases."""
-    engine = make_engine(server.database_url)
-    with Session(engine) as session:
+    with served_session(server) as session:
         now = datetime.now(UTC)
         traveller, _ = traveller_service.enrol_traveller(
             session=session,
@@ -278,9 +290,7 @@ def book_a_case_for_an_assessor(server: LiveServer) -> str:
             ),
         )
         assert (booking.decision or {}).get("outcome") == "needs_assessor", booking.decision
-        reference = booking.reference
-    engine.dispose()
-    return reference
+        return booking.reference
 
 
 def screenshot(page: Page, name: str) -> Path:

@@ -17,6 +17,7 @@ from browser_harness import (
     login,
     reader_engine,
     screenshot,
+    served_session,
 )
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
@@ -24,13 +25,11 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
 from samfard.booking.models import Booking, Series
-from samfard.db import make_engine
 from samfard.geo.models import Place
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers import credentials
 from samfard.travellers import service as traveller_service
 from samfard.travellers.models import PermitKind, Traveller
-from samfard.travellers.personnummer import luhn_check_digit
 from samfard.travellers.schemas import Address, PermitCreate, TravellerCreate
 
 pytestmark = pytest.mark.browser
@@ -93,8 +92,7 @@ def enrol_taxi_rider(server: LiveServer) -> tuple[int, str]:
     enrolled through the traveller services as the desk would; returns the traveller's id
     and another place in the municipality to go to. The demo day has such a traveller on
     most dates, but not all (none on 23 of the 365 days from 2026-12-01)."""
-    engine = make_engine(server.database_url)
-    with Session(engine) as session:
+    with served_session(server) as session:
         home, town = session.scalars(
             select(Place)
             .where(Place.municipality_code == "2281", Place.kind == "locality")
@@ -102,14 +100,13 @@ def enrol_taxi_rider(server: LiveServer) -> tuple[int, str]:
             .limit(2)
         ).all()
         now = datetime.now(UTC)
-        nine = "340405314"
         traveller, _ = traveller_service.enrol_traveller(
             session=session,
             actor=SYSTEM,
             now=now,
             synthetic=True,
             data=TravellerCreate(
-                personal_number=f"19{nine[:6]}-{nine[6:]}{luhn_check_digit(nine)}",
+                personal_number="19340405-3146",
                 first_name="Taxi",
                 last_name="Resenär (syntetisk)",
                 address=Address(
@@ -134,9 +131,7 @@ def enrol_taxi_rider(server: LiveServer) -> tuple[int, str]:
                 valid_until=server.day + timedelta(days=300),
             ),
         )
-        who, where = traveller.id, town.name
-    engine.dispose()
-    return who, where
+        return traveller.id, town.name
 
 
 def booked(db: Session, reference: str) -> Booking:
