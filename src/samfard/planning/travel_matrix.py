@@ -82,10 +82,8 @@ def _checked_array(values: object, name: str) -> TravelArray:
         if not np.issubdtype(values.dtype, np.number) or np.iscomplexobj(values):
             raise InputError(f"{name} matrix must hold numbers, got {values.dtype}", field=name)
         readonly = not values.flags.writeable and values.flags.c_contiguous
-        if values.dtype == np.float32:
-            array = values if readonly else np.array(values, dtype=np.float32, order="C")
-        elif values.dtype == np.float64:
-            array = values if readonly else np.array(values, dtype=np.float64, order="C")
+        if values.dtype in (np.float32, np.float64):
+            array = values if readonly else np.array(values, order="C")
         else:
             array = np.array(values, dtype=np.float64, order="C")
     else:
