@@ -63,12 +63,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _load_json(path: Path) -> Any:
+    from samfard.planning import jsonio
+
     try:
-        return json.loads(path.read_text())
+        text = path.read_text()
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}", field=str(path)) from error
-    except json.JSONDecodeError as error:
-        raise InputError(f"{path} is not valid JSON: {error}", field=str(path)) from error
+    return jsonio.loads(text, path)
 
 
 def _read_problem(path: Path, fmt: str) -> Any:

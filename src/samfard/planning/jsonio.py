@@ -244,6 +244,15 @@ def problem_from_json(data: Any) -> Problem:
     )
 
 
+def loads(text: str | bytes, path: Path) -> Any:
+    """The JSON `text` read from `path`, or an InputError that names the file: the one
+    message for a problem and a solution file that is not JSON."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{path} is not valid JSON: {error}", field=str(path)) from error
+
+
 def read_problem(path: Path) -> Problem:
     """The problem in the JSON file at `path`, its travel matrices read straight into
     arrays: a day of 6 000 locations has 72 million entries, which as Python lists would
@@ -258,10 +267,7 @@ def read_problem(path: Path) -> Problem:
         except ValueError as error:  # a matrix that is not square rows of numbers
             name = str(error).split(" ", 1)[0]
             raise InputError(f"problem: {error}", field=name) from error
-    try:
-        data = json.loads(rest)
-    except json.JSONDecodeError as error:
-        raise InputError(f"{path} is not valid JSON: {error}", field=str(path)) from error
+    data = loads(rest, path)
     if isinstance(data, dict):
         for name, array in splitter.matrices():
             array.setflags(write=False)
