@@ -1,15 +1,15 @@
 // Adaptive large neighbourhood search (Ropke & Pisinger 2006) over the plan.
 //
-// Each iteration removes some requests (random, worst, related (Shaw), string removal from
-// neighbouring routes (SISR, Christiaens & Vanden Berghe 2020) or a whole route) and puts
-// them back (greedy or regret-k insertion, with or without noise), then exchanges route
-// tails where vehicles are empty until no exchange is cheaper (tails.hpp); the operators
-// are drawn by adaptive roulette weights and the new plan is accepted by simulated
-// annealing; a new best plan is first taken down to a local optimum of pair relocate and
-// exchange (pairs.hpp). Requests that fit nowhere stay unassigned at a penalty far above
-// any route's cost, so the search first carries everyone it can, then makes it cheap; when
-// the fleet only just suffices, an ejection search (ejection.hpp) run at a few points
-// brings in those it still leaves out.
+// Each iteration removes some requests, fewer as the run cools (random, worst, related
+// (Shaw), string removal from neighbouring routes (SISR, Christiaens & Vanden Berghe
+// 2020) or a whole route) and puts them back (greedy or regret-k insertion, with or
+// without noise), then exchanges route tails where vehicles are empty until no exchange
+// is cheaper (tails.hpp); the operators are drawn by adaptive roulette weights and the
+// new plan is accepted by simulated annealing; a new best plan is first taken down to a
+// local optimum of pair relocate and exchange (pairs.hpp). Requests that fit nowhere
+// stay unassigned at a penalty far above any route's cost, so the search first carries
+// everyone it can, then makes it cheap; when the fleet only just suffices, an ejection
+// search (ejection.hpp) run at a few points brings in those it still leaves out.
 // With an iteration limit the run is fully determined by the seed (the temperature follows
 // the iteration count); the wall-time deadline only ever stops it early.
 #pragma once
@@ -40,7 +40,7 @@ struct Settings {
     double seconds = 10.0;     // time for this call: wall clock, or this thread's CPU time
     bool cpu_clock = false;    // count `seconds` in CPU time (what a dedicated core would give)
     int neighbours = 40;       // granular neighbour list length per request
-    int max_remove = 60;       // upper bound on requests removed per iteration
+    int max_remove = 60;       // upper bound on requests removed per iteration, at the start
     double start_worse = 0.03; // a plan this much worse is accepted with probability 1/2 at first
     double end_ratio = 0.01;   // final temperature over the starting one
 };
@@ -129,7 +129,7 @@ public:
             const double temperature = t0 * std::pow(st_.end_ratio, std::min(1.0, progress));
             const int d = roulette(wd), r = roulette(wr);
             begin_move();
-            const int q = removal_count();
+            const int q = removal_count(progress);
             switch (d) {
                 case 0: remove_random(q); break;
                 case 1: remove_worst(q); break;
@@ -326,10 +326,19 @@ private:
         return n;
     }
 
-    int removal_count() {
+    static constexpr double kLateRemoveShare = 0.3;
+
+    // How many requests a destroy step takes out: uniform between a few and an upper end
+    // that falls over the run, from max_remove (at most 40 % of the served requests) to
+    // kLateRemoveShare of that. Early, while the anneal is hot, large moves rebuild whole
+    // hours of several routes; late, small moves refine the plan and cost less each, so
+    // the cold end of the run gets more of them (docs/planning.md, Parameters).
+    int removal_count(double progress) {
         const int served = served_count();
         if (served == 0) return 0;
-        const int hi = std::max(1, std::min({st_.max_remove, served, std::max(4, (4 * served) / 10)}));
+        const int top = std::max(1, std::min({st_.max_remove, served, std::max(4, (4 * served) / 10)}));
+        const double share = 1.0 - (1.0 - kLateRemoveShare) * std::min(1.0, progress);
+        const int hi = std::max(1, static_cast<int>(std::lround(top * share)));
         const int lo = std::min(hi, std::max(1, std::min(4, served / 10 + 1)));
         return std::uniform_int_distribution<int>(lo, hi)(rng_);
     }
