@@ -114,9 +114,11 @@ public:
         while (served_total > 0) {
             if (st_.iterations >= 0 && it >= st_.iterations) break;
             if (out_of_time()) break;
-            const double progress = st_.iterations > 0
-                                        ? static_cast<double>(it) / static_cast<double>(st_.iterations)
-                                        : elapsed_fraction();
+            // Share of the run behind it, in [0, 1]: the temperature and the removal size
+            // follow it.
+            const double progress = std::min(
+                1.0, st_.iterations > 0 ? static_cast<double>(it) / static_cast<double>(st_.iterations)
+                                        : elapsed_fraction());
             if (next_check < std::size(kEjectionChecks) && progress >= kEjectionChecks[next_check]) {
                 ++next_check;
                 if (bring_in_left_out(best)) {
@@ -126,7 +128,7 @@ public:
                     keep_as_best();
                 }
             }
-            const double temperature = t0 * std::pow(st_.end_ratio, std::min(1.0, progress));
+            const double temperature = t0 * std::pow(st_.end_ratio, progress);
             const int d = roulette(wd), r = roulette(wr);
             begin_move();
             const int q = removal_count(progress);
@@ -337,7 +339,7 @@ private:
         const int served = served_count();
         if (served == 0) return 0;
         const int top = std::max(1, std::min({st_.max_remove, served, std::max(4, (4 * served) / 10)}));
-        const double share = 1.0 - (1.0 - kLateRemoveShare) * std::min(1.0, progress);
+        const double share = 1.0 - (1.0 - kLateRemoveShare) * progress;
         const int hi = std::max(1, static_cast<int>(std::lround(top * share)));
         const int lo = std::min(hi, std::max(1, std::min(4, served / 10 + 1)));
         return std::uniform_int_distribution<int>(lo, hi)(rng_);
