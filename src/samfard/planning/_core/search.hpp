@@ -2,7 +2,8 @@
 //
 // Each iteration removes some requests, fewer as the run cools (random, worst, related
 // (Shaw), string removal from neighbouring routes (SISR, Christiaens & Vanden Berghe
-// 2020) or a whole route) and puts them back (greedy or regret-k insertion, with or
+// 2020), a whole route, or those next to stops they never sat next to in a good plan
+// (historical node-pair removal)) and puts them back (greedy or regret-k insertion, with or
 // without noise), then exchanges route tails where vehicles are empty until no exchange
 // is cheaper (tails.hpp); the operators are drawn by adaptive roulette weights and the
 // new plan is accepted by simulated annealing; a new best plan is first taken down to a
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <ctime>
 #include <iterator>
+#include <limits>
 #include <numeric>
 #include <random>
 #include <utility>
@@ -71,6 +73,9 @@ public:
         changed_.assign(nv, 1);
         penalties();
         neighbours_ = granular_neighbours(in, settings.neighbours);
+        const size_t stops = 2 * static_cast<size_t>(in.nreq()) + 1;
+        if (stops * stops <= kHistoryCells)
+            history_.assign(stops * stops, std::numeric_limits<float>::infinity());
     }
 
     // Start from given routes (vehicle, node sequence); infeasible ones are dropped.
@@ -101,9 +106,11 @@ public:
         keep_as_best();
         double current = objective();
         double best = current;
+        remember_arcs(current);
         const double t0 = std::max(1e-9, st_.start_worse * std::max(served_cost(), 1e-6)) / std::log(2.0);
-        const int n_destroy = 5, n_repair = 4;
+        const int n_destroy = 6, n_repair = 4;
         std::vector<double> wd(n_destroy, 1.0), wr(n_repair, 1.0);
+        if (history_.empty()) wd[5] = 0.0;  // too many stops to keep a table of arcs
         std::vector<double> sd(n_destroy, 0.0), sr(n_repair, 0.0);
         std::vector<int> ud(n_destroy, 0), ur(n_repair, 0);
         Stats stats;
@@ -137,7 +144,8 @@ public:
                 case 1: remove_worst(q); break;
                 case 2: remove_related(q); break;
                 case 3: remove_strings(q); break;
-                default: remove_route(q); break;
+                case 4: remove_route(q); break;
+                default: remove_historical(q); break;
             }
             switch (r) {
                 case 0: repair(1, false); break;
@@ -147,6 +155,7 @@ public:
             }
             exchange_tails();
             double candidate = objective();
+            remember_arcs(candidate);
             double score = 0.0;
             if (candidate < best - 1e-9) {
                 polish();
@@ -402,15 +411,24 @@ private:
             if (rest == kInf) continue;
             gain.emplace_back(-(route.cost() - rest), r);
         }
-        std::sort(gain.begin(), gain.end());
+        remove(draw_ranked(std::move(gain), q));
+    }
+
+    // Up to q requests of `ranked` (key, request), most wanted first once sorted by key,
+    // each drawn at a rank skewed toward the front (u^3 of those left), as worst removal
+    // draws in Ropke & Pisinger (2006).
+    template <class Key>
+    std::vector<int> draw_ranked(std::vector<std::pair<Key, int>> ranked, int q) {
+        std::sort(ranked.begin(), ranked.end());
         std::vector<int> out;
         std::uniform_real_distribution<double> unit(0.0, 1.0);
-        while (static_cast<int>(out.size()) < q && !gain.empty()) {
-            const size_t k = static_cast<size_t>(std::pow(unit(rng_), 3.0) * gain.size());
-            out.push_back(gain[std::min(k, gain.size() - 1)].second);
-            gain.erase(gain.begin() + std::min(k, gain.size() - 1));
+        while (static_cast<int>(out.size()) < q && !ranked.empty()) {
+            const size_t k = std::min(ranked.size() - 1,
+                                      static_cast<size_t>(std::pow(unit(rng_), 3.0) * ranked.size()));
+            out.push_back(ranked[k].second);
+            ranked.erase(ranked.begin() + static_cast<std::ptrdiff_t>(k));
         }
-        remove(out);
+        return out;
     }
 
     void remove_related(int q) {
@@ -468,6 +486,52 @@ private:
             }
         }
         remove(out);
+    }
+
+    // ---- history of arcs (Ropke & Pisinger 2006, historical node-pair removal) -----------
+    // For each pair of stops, the least objective of any plan the search has weighed (the
+    // first plan, and each step's plan before its acceptance) with one right after the
+    // other; a route's two ends count as one stop, the depot. A request whose stops sit
+    // next to stops they never sat next to in a good plan is out of place, and this removal
+    // takes such requests first: a memory of good plans that the anneal's single current
+    // plan lacks. The table is (2n + 1)^2 floats, kept only up to kHistoryCells (2^24 cells,
+    // 64 MB: up to 2 047 requests); beyond, the removal is not drawn.
+    static constexpr size_t kHistoryCells = size_t{1} << 24;
+
+    int history_node(const Route& r, int p) const {
+        const int m = static_cast<int>(r.seq.size());
+        return p == 0 || p == m + 1 ? 2 * in_.nreq() : r.seq[p - 1];
+    }
+    float& history(int a, int b) { return history_[static_cast<size_t>(a) * (2 * in_.nreq() + 1) + b]; }
+
+    void remember_arcs(double objective_value) {
+        if (history_.empty()) return;
+        const float f = static_cast<float>(objective_value);
+        for (const Route& r : routes_) {
+            const int m = static_cast<int>(r.seq.size());
+            for (int p = 0; p <= m && m > 0; ++p) {
+                float& h = history(history_node(r, p), history_node(r, p + 1));
+                h = std::min(h, f);
+            }
+        }
+    }
+
+    // A request's score is the sum of the table over the four arcs at its stops: the
+    // highest scores go first.
+    void remove_historical(int q) {
+        std::vector<float> sum(in_.nreq(), 0.0f);
+        for (const Route& r : routes_) {
+            const int m = static_cast<int>(r.seq.size());
+            for (int p = 1; p <= m; ++p) {
+                const int node = history_node(r, p);
+                sum[request_of(node)] +=
+                    history(history_node(r, p - 1), node) + history(node, history_node(r, p + 1));
+            }
+        }
+        std::vector<std::pair<float, int>> ranked;  // (- score, request)
+        for (int x = 0; x < in_.nreq(); ++x)
+            if (route_of_[x] >= 0) ranked.emplace_back(-sum[x], x);
+        remove(draw_ranked(std::move(ranked), q));
     }
 
     void remove_route(int q) {
@@ -710,6 +774,7 @@ private:
     std::vector<double> penalty_;
     std::vector<int> hopeless_;  // the left-out requests of the last try whose pool overgrew
     std::vector<std::vector<int>> neighbours_;
+    std::vector<float> history_;  // see remove_historical
     double max_arc_ = -1.0;
 };
 
