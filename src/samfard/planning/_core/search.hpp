@@ -508,8 +508,9 @@ private:
         if (history_.empty()) return;
         const float f = static_cast<float>(objective_value);
         for (const Route& r : routes_) {
+            if (r.empty()) continue;  // an unused vehicle drives no arc
             const int m = static_cast<int>(r.seq.size());
-            for (int p = 0; p <= m && m > 0; ++p) {
+            for (int p = 0; p <= m; ++p) {
                 float& h = history(history_node(r, p), history_node(r, p + 1));
                 h = std::min(h, f);
             }
