@@ -4,7 +4,8 @@ On the straight road of planning_fixtures (10 minutes between neighbouring place
 must pick C up at place 1 at exactly 10 minutes, so it cannot leave the depot later; after
 C it picks A up at place 3 and then B at place 4, whose window opens at 100 minutes. Picked
 up as early as possible, A would sit in the car for an hour while it waits for B; the
-scheduler picks A up an hour later instead, and the verifier prices what is left.
+scheduler picks A up an hour later instead, whether the wait is paid or not, and the
+verifier prices what is left. The same holds for a wait for a drop-off window to open.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from planning_fixtures import problem, request, vehicle
+from planning_fixtures import DAY, problem, request, vehicle
 
 from samfard.planning.insertion_schedule import route_visits, schedule
 from samfard.planning.model import Problem, Route, Solution, Stop, StopKind, Window
@@ -62,22 +63,23 @@ def test_the_verifier_prices_every_second_waited_with_someone_on_board() -> None
         assert verify(prob, solution).ok
 
 
-@pytest.mark.parametrize(("rate", "a_pickup"), [(RATE, 5400.0), (0.0, 1800.0)])
-def test_the_core_moves_a_wait_on_board_to_before_the_stretch(rate: float, a_pickup: float) -> None:
-    """Paid waits: A is picked up at 90 min, just in time for B; unpaid: as early as the
-    route allows. Either way the core's cost is the verifier's."""
+@pytest.mark.parametrize("rate", [RATE, 0.0])
+def test_the_core_moves_a_wait_on_board_to_before_the_stretch(rate: float) -> None:
+    """A is picked up at 90 min, just in time for B, whether the carrier bills the wait or
+    not: a traveller does not sit in a parked car where the stretch could start later.
+    Either way the core's cost is the verifier's."""
     prob = _problem(rate)
     core = build(prob, prob.requests)
     feasible, cost, times, depart, arrive = core.model.evaluate(0, ORDER)
     assert feasible
-    assert times[2] == pytest.approx(a_pickup)  # A's pickup, third stop
+    assert times[2] == pytest.approx(5400.0)  # A's pickup, third stop
     assert times[3] == pytest.approx(6000.0)  # B's window opens
     route = core.route((0, ORDER, times, depart, arrive, cost))
     assert cost == pytest.approx(route_cost(prob, prob.vehicles[0], route))
 
 
-@pytest.mark.parametrize(("rate", "a_pickup"), [(RATE, 5400.0), (0.0, 1800.0)])
-def test_live_insertion_schedules_the_route_as_the_core_does(rate: float, a_pickup: float) -> None:
+@pytest.mark.parametrize("rate", [RATE, 0.0])
+def test_live_insertion_schedules_the_route_as_the_core_does(rate: float) -> None:
     """Live insertion times the chosen route again in Python (`insertion_schedule`): it
     starts A's stretch as late as the core does, so the promise it gives is the core's."""
     prob = _problem(rate)
@@ -89,8 +91,32 @@ def test_live_insertion_schedules_the_route_as_the_core_does(rate: float, a_pick
     timed = schedule(visits, taxi, prob)
     assert timed is not None
     line, _ = timed
-    assert line.begin[3] == pytest.approx(a_pickup)
+    assert line.begin[3] == pytest.approx(5400.0)
     assert line.begin[4] == pytest.approx(6000.0)
+
+
+@pytest.mark.parametrize("rate", [RATE, 0.0])
+def test_nobody_waits_in_the_car_for_a_drop_off_window_to_open(rate: float) -> None:
+    """A is due at place 6 no earlier than 100 min (an appointment's arrival window).
+    Picked up as early as the route allows, at 30 min, A would reach place 6 at 60 min and
+    sit in the parked car for 40 minutes; the core and live insertion pick A up at 70 min
+    instead, and A arrives as the window opens."""
+    c = request("C", 1, 2, earliest=600.0, latest=600.0)
+    a = dataclasses.replace(request("A", 3, 6), dropoff_window=Window(6000.0, DAY))
+    taxi = vehicle("v", cost_per_transit_time=0.1, cost_per_loaded_wait=rate)
+    prob = problem([c, a], [taxi])
+    order = [0, 1, 2, 3]
+    core = build(prob, prob.requests)
+    feasible, cost, times, depart, arrive = core.model.evaluate(0, order)
+    assert feasible
+    assert times[2:] == pytest.approx([4200.0, 6000.0])
+    route = core.route((0, order, times, depart, arrive, cost))
+    assert cost == pytest.approx(route_cost(prob, taxi, route))
+    pickup, dropoff = StopKind.PICKUP, StopKind.DROPOFF
+    stops = [(c, pickup), (c, dropoff), (a, pickup), (a, dropoff)]
+    timed = schedule(route_visits(taxi, stops), taxi, prob)
+    assert timed is not None
+    assert timed[0].begin[3:5] == pytest.approx([4200.0, 6000.0])
 
 
 def test_a_wait_the_windows_force_is_paid() -> None:

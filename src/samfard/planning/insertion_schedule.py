@@ -133,10 +133,10 @@ def schedule(
 
     Cordeau and Laporte (2003): start as early as possible, then delay the departure and
     each pickup by as much forward time slack and later waiting allow, which shortens
-    ride times and the route's duration without making anyone late. A vehicle paid for
-    waiting with someone on board starts each stretch late enough to keep those waits
-    short, as the compiled scheduler does. Also returns the as-early-as-possible times,
-    the lower end of the promise.
+    ride times and the route's duration without making anyone late. Each stretch starts
+    late enough that nobody waits on board where a later start would do, as the compiled
+    scheduler does. Also returns the as-early-as-possible times, the lower end of the
+    promise.
     """
     line = Timeline(visits, problem)
     line.begin[0] = visits[0].earliest
@@ -146,8 +146,7 @@ def schedule(
     asap = list(line.begin)
     line.begin[0] += min(line.slack(0), sum(line.wait[1:]))
     line.forward(0)
-    if vehicle.cost_per_loaded_wait > 0:
-        _shorten_waits_on_board(line)
+    _shorten_waits_on_board(line)
     if line.too_long_rides():
         for k in range(1, len(visits) - 1):
             if visits[k].kind is StopKind.PICKUP:
@@ -161,9 +160,10 @@ def schedule(
 
 
 def _shorten_waits_on_board(line: Timeline) -> None:
-    """Delay each pickup into an empty vehicle by the waits at the later pickups of its
-    stretch (within its slack), so they are waited before the stretch, with nobody on
-    board (the compiled `Scheduler::shorten_waits_on_board`)."""
+    """Delay each pickup into an empty vehicle by the waits later in its stretch, at
+    pickups and drop-offs alike (within its slack), so they are waited before the stretch,
+    with nobody on board: no traveller sits in a parked car for a later pickup or for a
+    drop-off window to open (the compiled `Scheduler::shorten_waits_on_board`)."""
     visits = line.visits
     aboard = 0
     for k in range(1, len(visits) - 1):
@@ -176,11 +176,8 @@ def _shorten_waits_on_board(line: Timeline) -> None:
         for p in range(k + 1, len(visits) - 1):
             if on == 0:
                 break
-            if visits[p].kind is StopKind.PICKUP:
-                waits += line.wait[p]
-                on += 1
-            else:
-                on -= 1
+            waits += line.wait[p]
+            on += 1 if visits[p].kind is StopKind.PICKUP else -1
         by = min(line.slack(k), waits)
         if by > 0:
             line.delay(k, by)

@@ -271,8 +271,10 @@ public:
             if (score(k) < score(best)) best = k;
         int64_t iterations_done = 0;
         for (const samfard::Stats& s : stats) iterations_done += s.iterations;
-        for (const samfard::Route& r : found[best]) {
+        samfard::Planner planner(in_);
+        for (samfard::Route& r : found[best]) {
             if (r.empty()) continue;
+            planner.settle(r);
             out.emplace_back(r.v, r.seq, r.sch.times, r.sch.depart, r.sch.arrive, r.sch.cost);
         }
         return {std::move(out), iterations_done, stats[0].seconds};
@@ -294,6 +296,7 @@ public:
         r.v = vehicle;
         r.seq = nodes;
         if (!planner.refresh(r)) return {false, 0.0, {}, 0.0, 0.0};
+        planner.settle(r);
         return {true, r.sch.cost, r.sch.times, r.sch.depart, r.sch.arrive};
     }
 
@@ -314,6 +317,7 @@ public:
         const samfard::Bound bound = planner.insertion_bound(r, request);
         const samfard::Insertion ins = planner.best_insertion(r, request, samfard::kInf, &bound);
         if (!ins.found() || !planner.apply(r, request, ins)) return {false, 0.0, none, bound.least};
+        planner.settle(r);
         return {true, ins.delta, RouteOut{vehicle, r.seq, r.sch.times, r.sch.depart, r.sch.arrive, r.sch.cost},
                 bound.least};
     }

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cmath>
 #include <utility>
 #include <vector>
 
@@ -83,6 +84,17 @@ public:
         r.sch = std::move(s);
         fill_caches(r);
         return true;
+    }
+
+    // `r` (scheduled by refresh) with its waits on board moved to before their stretches
+    // whether they are paid or not (Waits): the times a plan hands out. The cost stays, and
+    // every constraint holds, as each move stays within its slack; should the scheduler
+    // refuse the sequence all the same, refresh's schedule stays.
+    void settle(Route& r) {
+        if (r.empty()) return;
+        Schedule s = sched_.run(r.v, r.seq, Waits::all);
+        assert(s.feasible && std::abs(s.cost - r.sch.cost) <= 1e-6 * (1.0 + std::abs(r.sch.cost)));
+        if (s.feasible) r.sch = std::move(s);
     }
 
     // Cheapest insertion of request `q` into `r` whose cost increase is below `bound`.
@@ -377,8 +389,6 @@ public:
         rest_of(r, a, b, out.seq);
         return refresh(out);
     }
-
-    Scheduler& scheduler() { return sched_; }
 
 private:
     // The stops of `r` that are not of requests `a` or `b`, into `seq`.
