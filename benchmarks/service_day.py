@@ -14,6 +14,11 @@ too), and either engine started from the insertion plan, keeping its promises
 
     .venv/bin/python benchmarks/service_day.py --trips 600 --time-limit 60
     .venv/bin/python benchmarks/service_day.py --trips 600,3000 --engines insertion
+    .venv/bin/python benchmarks/service_day.py --trips 600 --engines native-fixed
+
+`native-fixed` stops the search at an iteration count instead of the clock, so two builds
+plan the same day the same way wherever they run: how to compare what a change does to
+a plan's times (ride times, waits on board) with the plan itself held fixed.
 
 Cost is priced per vehicle trip (a stretch of a route with someone on board) with the
 illustrative tariff in `TARIFF` (öre): a start fee plus a price per km and per hour of
