@@ -33,6 +33,12 @@ cost for an idle vehicle; `vehicle` is the earlier set-up (the start fee as a fi
 per vehicle used, every km driven, empty or not, hours free), kept to show what planning
 with other prices than the ones paid costs.
 
+`--bill-waits` prices what the default tariff leaves out: a vehicle standing at a pickup
+with someone on board (a traveller waiting in the car for the next one) pays the hourly
+rate, as a meter runs and settlement bills waiting minutes, in the day's cost and, with
+`stretch`, in planning (`Vehicle.cost_per_loaded_wait`). How much the default's saving
+owes to waits nobody pays for.
+
 `--window-scale` and `--ride-scale` multiply every trip's pickup window (the minutes
 before and after the asked time) and its extra ride time: what the saving would be if
 the principals gave the centre more room than their rulebooks do (docs/planning-log.md,
@@ -219,6 +225,7 @@ def build_problems(
     fleet_per_region: bool = False,
     costs: str = "stretch",
     room: Room = RULEBOOK_ROOM,
+    bill_waits: bool = False,
 ) -> list[DayProblem]:
     """One problem per region (or one for both); a vehicle per `per_vehicle` plain trips
     and per 5 wheelchair or stretcher trips, stationed where trips start. One problem for
@@ -252,10 +259,10 @@ def build_problems(
             for part in sorted({county(b.principal_code) for _, b, _ in legs}):
                 mine = {i.request_id for i, b, _ in legs if county(b.principal_code) == part}
                 own = [r for r in requests if r.id in mine]
-                fleet = _fleet(own, needs, rng, per_vehicle, costs)
+                fleet = _fleet(own, needs, rng, per_vehicle, costs, bill_waits)
                 vehicles += [replace(v, id=f"{part}-{v.id}") for v in fleet]
         else:
-            vehicles = _fleet(requests, needs, rng, per_vehicle, costs)
+            vehicles = _fleet(requests, needs, rng, per_vehicle, costs, bill_waits)
         problem = Problem(tuple(requests), tuple(vehicles), time_m, dist_m)
         order = [r.id for r in requests]
         rng.shuffle(order)
@@ -269,6 +276,7 @@ def _fleet(
     rng: random.Random,
     per_vehicle: int,
     costs: str,
+    bill_waits: bool = False,
 ) -> list[Vehicle]:
     capacity = {
         VehicleType.TAXI: (4, 0, 0),
@@ -289,6 +297,8 @@ def _fleet(
                 "cost_per_transit_time": float(per_h) / 3600,
                 "billed_when_loaded": True,
             }
+            if bill_waits:  # the meter runs while a traveller waits for a later pickup
+                priced["cost_per_loaded_wait"] = float(per_h) / 3600
         else:
             priced = {"cost_per_distance": float(per_km) / 1000, "fixed_cost": float(start_fee)}
         for k in range(count):
@@ -337,11 +347,15 @@ def plan_by_engine(
     return problem, solution.solution
 
 
-def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, float | Decimal]:
-    """Vehicle use, coordination, tariff cost against driving alone, extra ride time."""
+def metrics(
+    plans: list[tuple[DayProblem, Problem, Solution]], *, bill_waits: bool = False
+) -> dict[str, float | Decimal]:
+    """Vehicle use, coordination, tariff cost against driving alone, extra ride time.
+    `bill_waits`: a vehicle trip also pays the hourly rate while it stands at a pickup with
+    someone on board, as a meter runs (settlement's waiting minutes)."""
     km = 0.0
     parked = 0.0  # seconds a vehicle stands with someone on board
-    cost = alone = 0  # öre
+    cost = alone = waits_ore = 0  # öre; waits_ore: waits at a pickup at the hourly rate
     trips = requests_count = used = 0
     extra: list[float] = []
     served = 0
@@ -364,7 +378,10 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
                     leg = (prev.location, stop.location)
                     cost += fare(per_km, per_h, dist[leg[0]][leg[1]], t[leg[0]][leg[1]])
                     arrival = prev.time + _service(prev, requests) + t[leg[0]][leg[1]]
-                    parked += max(0.0, stop.time - arrival)
+                    waited = max(0.0, stop.time - arrival)
+                    parked += waited
+                    if stop.kind is StopKind.PICKUP:
+                        waits_ore += fare(Decimal(0), per_h, 0.0, waited)
                 r = requests[stop.request_id or ""]
                 if stop.kind is StopKind.PICKUP:
                     if on_board == 0:  # a new vehicle trip starts with a pickup into an empty car
@@ -383,6 +400,8 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
             alone += start_fee + fare(
                 per_km, per_h, dist[r.pickup][r.dropoff], t[r.pickup][r.dropoff]
             )
+    if bill_waits:
+        cost += waits_ore
     q = statistics.quantiles(extra, n=20) if len(extra) > 1 else [0.0] * 19
     return {
         "requests": requests_count,
@@ -399,6 +418,7 @@ def metrics(plans: list[tuple[DayProblem, Problem, Solution]]) -> dict[str, floa
         "extra_ride_p95_min": q[18],
         "extra_ride_max_min": max(extra, default=0.0),
         "waits_on_board_min": parked / MIN,
+        "pickup_waits_kr": Decimal(waits_ore) / 100,
     }
 
 
@@ -416,7 +436,7 @@ FIELDS = (
     "vehicles_used", "vehicle_km", "vehicle_trips", "passengers_per_vehicle_trip", "cost_kr",
     "alone_kr", "savings_pct",
     "extra_ride_p50_min", "extra_ride_p90_min", "extra_ride_p95_min", "extra_ride_max_min",
-    "waits_on_board_min", "peak_mb",
+    "waits_on_board_min", "pickup_waits_kr", "peak_mb",
 )  # fmt: skip
 
 
@@ -424,7 +444,12 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
     demo = generate_day(args.day, seed=args.seed, trips=trips)
     room = Room(args.window_scale, args.ride_scale)
     days = build_problems(
-        demo, provider=GeodesicProvider(), seed=args.seed, costs=args.costs, room=room
+        demo,
+        provider=GeodesicProvider(),
+        seed=args.seed,
+        costs=args.costs,
+        room=room,
+        bill_waits=args.bill_waits,
     )
     plans = []
     started, cpu = time.perf_counter(), time.process_time()
@@ -463,7 +488,7 @@ def run(trips: int, engine: str, args: argparse.Namespace) -> dict[str, str]:
     row["fleet_short"] = str(
         sum(u.reason.startswith(FLEET_SHORT) for _, _, solution in plans for u in solution.unserved)
     )
-    for key, value in metrics(plans).items():
+    for key, value in metrics(plans, bill_waits=args.bill_waits).items():
         row[key] = f"{value:.2f}" if isinstance(value, float | Decimal) else str(value)
     return row
 
@@ -485,7 +510,13 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
                 f"{args.ride_scale:g} of the rulebooks'"
             ),
             "tariff (öre: per vehicle trip, per km, per hour): "
-            + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items()),
+            + "; ".join(f"{k.value} {v}" for k, v in TARIFF.items())
+            + (
+                "; the hourly rate also for waits at a pickup with someone on board "
+                "(`--bill-waits`), in the cost and in planning"
+                if args.bill_waits
+                else "; waits on board unpriced"
+            ),
             "plan_s is the wall-clock planning time of both regions together (verification "
             "included), cpu_s this process's CPU time in it (on a shared machine the engine "
             "gets only part of a core); not_inserted: servable requests left out for lack of "
@@ -495,8 +526,9 @@ def save(rows: list[dict[str, str]], args: argparse.Namespace) -> None:
             "them are proven too few that day (`fleet_bound`, in plan_s); the others no "
             "vehicle could carry even alone; extra ride time is ride time minus the direct "
             "trip, in minutes; waits_on_board_min: minutes vehicles stand with someone on "
-            "board (for a later pickup or a drop-off window), summed over the day; peak_mb: "
-            "the process's peak resident memory so far",
+            "board (for a later pickup or a drop-off window), summed over the day; "
+            "pickup_waits_kr: the waits at a pickup among them at the hourly rate (in cost_kr "
+            "only with --bill-waits); peak_mb: the process's peak resident memory so far",
         ],
         FIELDS,
         rows,
@@ -537,6 +569,12 @@ def main() -> int:
     )
     parser.add_argument(
         "--ride-scale", type=_positive, default=1.0, help="multiply every extra ride time"
+    )
+    parser.add_argument(
+        "--bill-waits",
+        action="store_true",
+        help="a vehicle trip also pays the hourly rate while it stands at a pickup with "
+        "someone on board, in the day's cost and (with --costs stretch) in planning",
     )
     args = parser.parse_args()
     rows = []

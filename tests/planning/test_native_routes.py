@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import replace
 
 from hypothesis import given, settings
@@ -322,13 +323,12 @@ def test_the_core_finds_a_schedule_whenever_one_exists(seed: int) -> None:
             assert not _schedule_exists(prob, nodes, margin=1e-4), (prob, nodes)
 
 
-def _stretch_starting_later(prob: Problem, route: Route) -> Route | None:
-    """The route with some stretch (from a pickup into an empty car until it is empty
-    again) started later by up to half a minute, the stops after its start pushed as
-    driven, when waiting with someone on board in that stretch absorbs the delay; None
-    when no stretch has such a wait."""
+def _stretches_starting_later(prob: Problem, route: Route) -> Iterator[Route]:
+    """For each stretch of `route` (from a pickup into an empty car until it is empty
+    again) with someone waiting on board in it, the route with that stretch started later
+    by its waits (at most 30 units), the stops after its start pushed as driven."""
     requests = {r.id: r for r in prob.requests}
-    stops = list(route.stops)
+    stops = route.stops
 
     def service(stop: Stop) -> float:
         r = requests.get(stop.request_id or "")
@@ -362,20 +362,19 @@ def _stretch_starting_later(prob: Problem, route: Route) -> Route | None:
             a = later[p - 1]
             reach = a.time + service(a) + prob.time[a.location][later[p].location]
             later[p] = replace(later[p], time=max(later[p].time, reach))
-        return Route(route.vehicle_id, tuple(later))
-    return None
+        yield Route(route.vehicle_id, tuple(later))
 
 
 def _waits_needlessly(prob: Problem, route: Route) -> bool:
     """Whether some stretch of `route` could start later, every window, ride time, the
     shift and the duration still met (the verifier judges), with less waiting on board."""
-    later = _stretch_starting_later(prob, route)
-    if later is None:
-        return False
-    served = set(later.request_ids())
-    others = tuple(Unserved(r.id, "left out") for r in prob.requests if r.id not in served)
-    cost = route_cost(prob, prob.vehicles[0], later)
-    return verify(prob, Solution((later,), others, cost)).ok
+    for later in _stretches_starting_later(prob, route):
+        served = set(later.request_ids())
+        others = tuple(Unserved(r.id, "left out") for r in prob.requests if r.id not in served)
+        cost = route_cost(prob, prob.vehicles[0], later)
+        if verify(prob, Solution((later,), others, cost)).ok:
+            return True
+    return False
 
 
 @settings(max_examples=SEEDS, deadline=None, derandomize=True)
