@@ -8,6 +8,7 @@ silently ignored would fail the test. Every case runs on each engine with a coun
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from planning_fixtures import DAY, KM, LEG, a2_16, engine, native, problem, requ
 
 from samfard.planning.engine import NOT_INSERTED, Solver
 from samfard.planning.model import Problem, Solution, VehicleType, Window, matrix
+from samfard.planning.ortools_engine import OrToolsEngine
 from samfard.planning.solve import plan
 
 WHEELCHAIR = VehicleType.WHEELCHAIR
@@ -143,6 +145,34 @@ def test_unreachable_window_is_reported_with_reason(solver: Solver) -> None:
     assert [(u.request_id, u.reason) for u in solution.unserved] == [
         ("r1", "window unreachable from depot within shift")
     ]
+
+
+def test_a_window_of_one_instant_or_before_the_clock_starts_is_planned_or_explained(
+    solver: Solver,
+) -> None:
+    """A drop-off due at exactly 1 800.0004 s (a window of one instant between two steps of
+    OR-Tools' millisecond clock), a trip wholly before time 0, and a vehicle whose shift is
+    over before 0: each is carried or left out with its reason, never a failed model. The
+    native engine times the instant exactly; OR-Tools cannot, and says so. (OR-Tools
+    failed as the model was built, "CP Solver fail", before 2026-12-05.)"""
+    instant = Window(1800.0004, 1800.0004)
+    prob = problem(
+        [
+            replace(request("due", 1, 2), dropoff_window=instant),
+            request("past", 3, 4, earliest=-900.0, latest=-300.0),
+            request("plain", 5, 6),
+        ],
+        [vehicle("v1"), vehicle("gone", shift=Window(-3600.0, -60.0))],
+    )
+    solution = solve(prob, solver)
+    reasons = {u.request_id: u.reason for u in solution.unserved}
+    assert "plain" in solution.served_ids()
+    assert reasons["past"] == "window unreachable from depot within shift"
+    if isinstance(solver, OrToolsEngine):
+        assert reasons["due"].startswith("drop-off window") and "1/1000" in reasons["due"]
+    else:
+        assert "due" in solution.served_ids()
+    assert all(r.vehicle_id == "v1" for r in solution.routes)
 
 
 def test_route_duration_limit_splits_routes(solver: Solver) -> None:

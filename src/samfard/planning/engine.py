@@ -9,11 +9,13 @@ search, so the operator gets a reason that says what to change rather than "not 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from samfard.planning.model import Problem, Request, Solution, Vehicle
 
 NOT_INSERTED = "not inserted by the solver within the time limit"
+NO_VEHICLE = "no vehicle available"
 
 
 class Solver(Protocol):
@@ -32,9 +34,15 @@ class Solver(Protocol):
     ) -> Solution: ...
 
 
-def unservable_reason(problem: Problem, request: Request) -> str | None:
-    """Why no vehicle could carry `request` even alone, or None if some vehicle could."""
-    typed = [v for v in problem.vehicles if request.allows(v)]
+def unservable_reason(
+    problem: Problem, request: Request, vehicles: Sequence[Vehicle] | None = None
+) -> str | None:
+    """Why no vehicle could carry `request` even alone, or None if some vehicle could;
+    `vehicles`: those an engine can use (default: the problem's)."""
+    fleet = problem.vehicles if vehicles is None else vehicles
+    if not fleet:
+        return NO_VEHICLE
+    typed = [v for v in fleet if request.allows(v)]
     if not typed:
         kinds = "/".join(sorted(request.allowed_types))
         return f"no vehicle of type {kinds}"

@@ -18,7 +18,7 @@ from typing import Literal
 
 from samfard.errors import InputError
 from samfard.planning._core._engine import Fleet, Model
-from samfard.planning.engine import NOT_INSERTED, unservable_reason
+from samfard.planning.engine import NO_VEHICLE, NOT_INSERTED, unservable_reason
 from samfard.planning.model import (
     Problem,
     Request,
@@ -196,7 +196,7 @@ class NativeEngine:
         plannable = [r for r in problem.requests if reasons[r.id] is None]
         unserved = [Unserved(rid, why) for rid, why in reasons.items() if why is not None]
         if not plannable or not problem.vehicles or problem.max_vehicles == 0:
-            unserved += [Unserved(r.id, "no vehicle available") for r in plannable]
+            unserved += [Unserved(r.id, NO_VEHICLE) for r in plannable]
             return Solution((), tuple(unserved), 0.0)
         core = build(problem, plannable)
         start_routes: list[tuple[int, list[int]]] = []

@@ -24,7 +24,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from samfard.errors import InputError
-from samfard.planning.engine import NOT_INSERTED, unservable_reason
+from samfard.planning.engine import NO_VEHICLE, NOT_INSERTED, unservable_reason
 from samfard.planning.model import (
     Problem,
     Request,
@@ -50,6 +50,37 @@ def _occupancy(request: Request | None) -> int:
 
 
 _MAX_PENALTY = 10**15
+
+
+def _ticks(window: Window, scale: int) -> tuple[int, int]:
+    """`window` on OR-Tools' integer clock (steps of 1/scale), its ends rounded inwards so
+    that a time feasible in integers is feasible in the problem's real numbers, and no
+    earlier than 0, where the time cumuls start. Empty (first > second) when the window
+    holds no step: narrower than one between two steps, or wholly before 0."""
+    return (
+        max(math.ceil(window.earliest * scale - 1e-6), 0),
+        math.floor(window.latest * scale + 1e-6),
+    )
+
+
+def _on_the_clock(window: Window, scale: int) -> bool:
+    """Whether `window` holds a step of OR-Tools' integer clock (`_ticks`)."""
+    first, last = _ticks(window, scale)
+    return first <= last
+
+
+def _off_the_clock(request: Request, scale: int, horizon: int) -> str | None:
+    """Why OR-Tools cannot time `request` at all, or None: a window of it holds no step of
+    the integer clock up to `horizon` (the latest shift's end). Planned anyway, it would
+    make the model fail as it is built."""
+    for name, window in (
+        ("pickup", request.effective_pickup_window),
+        ("drop-off", request.dropoff_window),
+    ):
+        first, last = _ticks(window, scale)
+        if first > min(last, horizon):
+            return f"{name} window {window} holds no time on OR-Tools' clock (steps of 1/{scale})"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,13 +152,21 @@ class OrToolsEngine:
     ) -> Solution:
         if not time_limit_s > 0:
             raise InputError(f"time limit must be positive, got {time_limit_s}", field="time_limit")
-        reasons = {r.id: unservable_reason(problem, r) for r in problem.requests}
+        scale = self.settings.time_scale
+        # A shift with no step of the integer clock would make the model fail as it is
+        # built; such a vehicle can carry nobody (_Model bans it from every request).
+        usable = [v for v in problem.vehicles if _on_the_clock(v.shift, scale)]
+        horizon = max((_ticks(v.shift, scale)[1] for v in usable), default=0)
+        reasons = {
+            r.id: unservable_reason(problem, r, usable) or _off_the_clock(r, scale, horizon)
+            for r in problem.requests
+        }
         plannable = [r for r in problem.requests if reasons[r.id] is None]
         if seed:
             random.Random(seed).shuffle(plannable)
         unserved = [Unserved(rid, why) for rid, why in reasons.items() if why is not None]
-        if not plannable or not problem.vehicles or problem.max_vehicles == 0:
-            unserved += [Unserved(r.id, "no vehicle available") for r in plannable]
+        if not plannable or not usable or problem.max_vehicles == 0:
+            unserved += [Unserved(r.id, NO_VEHICLE) for r in plannable]
             return Solution((), tuple(unserved), 0.0)
         vehicles = {v.id: v for v in problem.vehicles}
         best: tuple[int, float, list[Route], list[str]] | None = None
@@ -153,6 +192,12 @@ class _Model:
     def __init__(self, problem: Problem, requests: list[Request], settings: OrToolsSettings):
         self.problem, self.requests, self.settings = problem, requests, settings
         vehicles = problem.vehicles
+        # Vehicles whose shift holds no step of the integer clock (OrToolsEngine.solve).
+        self.off_clock = {
+            v
+            for v, vehicle in enumerate(vehicles)
+            if not _on_the_clock(vehicle.shift, settings.time_scale)
+        }
         nodes: list[_Node] = [_Node(v.start_depot, 0.0, None, StopKind.START) for v in vehicles]
         nodes += [_Node(v.end_depot, 0.0, None, StopKind.END) for v in vehicles]
         for r in requests:
@@ -236,6 +281,8 @@ class _Model:
         span_scale = self.settings.cost_scale / self.settings.time_scale
         self.span_bound = 0
         for v, vehicle in enumerate(p.vehicles):
+            if v in self.off_clock:
+                continue  # carries nobody (`_pairs`), so its cumuls need no window
             for index in (routing.Start(v), routing.End(v)):
                 self._window(index, vehicle.shift)
             if vehicle.max_duration is not None:
@@ -248,8 +295,7 @@ class _Model:
             routing.AddVariableMinimizedByFinalizer(dim.CumulVar(routing.End(v)))
 
     def _window(self, index: int, window: Window) -> None:
-        lo, hi = self._up(window.earliest), self._down(window.latest)
-        self.time.CumulVar(index).SetRange(max(lo, 0), hi)
+        self.time.CumulVar(index).SetRange(*_ticks(window, self.settings.time_scale))
 
     def _loads(self) -> None:
         p, routing = self.problem, self.routing
@@ -313,7 +359,7 @@ class _Model:
             banned = [
                 v
                 for v, vehicle in enumerate(p.vehicles)
-                if not (request.allows(vehicle) and request.fits(vehicle))
+                if v in self.off_clock or not (request.allows(vehicle) and request.fits(vehicle))
             ]
             if banned:
                 routing.VehicleVar(pick).RemoveValues(banned)
