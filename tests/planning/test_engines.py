@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from planning_fixtures import DAY, KM, LEG, a2_16, engine, native, problem, request, vehicle
 
+from samfard.errors import InputError
 from samfard.planning.engine import NOT_INSERTED, Solver
 from samfard.planning.model import Problem, Solution, VehicleType, Window, matrix
 from samfard.planning.ortools_engine import OrToolsEngine
@@ -173,6 +174,26 @@ def test_a_window_of_one_instant_or_before_the_clock_starts_is_planned_or_explai
     else:
         assert "due" in solution.served_ids()
     assert all(r.vehicle_id == "v1" for r in solution.routes)
+
+
+def test_numbers_at_the_edge_of_the_clock_are_planned_or_refused_with_a_reason(
+    solver: Solver,
+) -> None:
+    """A vehicle limit K far beyond the fleet limits nothing, and a shift ending at 1e300 s
+    is a shift without end: both plan on either engine (they made the native core fail on
+    its 32-bit integers, and OR-Tools on its 64-bit ones). A fixed cost of 1e300 fits no
+    64-bit integer once OR-Tools scales it, so OR-Tools refuses the problem with an
+    InputError that names the native engine; the native engine plans it."""
+    endless = vehicle("v1", shift=Window(0.0, 1e300))
+    prob = problem([request("r1", 1, 2)], [endless], max_vehicles=10**30)
+    assert solve(prob, solver).served_ids() == {"r1"}
+    dear = problem([request("r1", 1, 2)], [vehicle("v1", fixed_cost=1e300)])
+    if isinstance(solver, OrToolsEngine):
+        with pytest.raises(InputError, match="native engine") as caught:
+            solve(dear, solver)
+        assert caught.value.field == "engine"
+    else:
+        assert solve(dear, solver).served_ids() == {"r1"}
 
 
 def test_route_duration_limit_splits_routes(solver: Solver) -> None:

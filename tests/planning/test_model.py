@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 from planning_fixtures import problem, request, vehicle
@@ -75,3 +76,20 @@ def test_empty_load_is_refused() -> None:
 def test_promise_narrows_the_effective_pickup_window() -> None:
     r = request("r1", 1, 2, earliest=0.0, latest=5000.0, promised_pickup=Window(1000.0, 9000.0))
     assert r.effective_pickup_window == Window(1000.0, 5000.0)
+
+
+@pytest.mark.parametrize(
+    ("build", "field"),
+    [
+        (lambda: request("r1", 1, 2, load=(2**31, 0, 0)), "load"),
+        (lambda: vehicle("v1", capacity=(10**30, 0, 0)), "capacity"),
+        (lambda: vehicle("v1", front_seats=2**40), "front_seats"),
+    ],
+)
+def test_counts_beyond_a_million_are_refused_with_their_field(build: Any, field: str) -> None:
+    """The compiled core counts places in 32-bit integers: a larger count was an
+    unhandled `std::bad_cast` in every engine that uses it, now a refusal that names the
+    field (MAX_UNITS)."""
+    with pytest.raises(InputError, match="at most 1000000|between 0 and 1000000") as caught:
+        build()
+    assert caught.value.field == field

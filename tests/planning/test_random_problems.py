@@ -2,12 +2,13 @@
 
 Each seed draws a small problem with every feature the model has (several vehicles of
 mixed types, capacities in one to three dimensions, shifts, durations and every tariff
-term; windows of one instant, windows before time 0 and wide ones; promises, ride limits,
-ride alone, front seats, goods, allowed types, a vehicle limit K). Whatever the engine,
-`plan` returns a plan the verifier accepts (every request carried or left out with a
-reason), or the problem is refused as it is built with an InputError naming what to fix.
-It never fails otherwise. This is how OR-Tools' failed model on a window narrower than
-its clock's step was found (2026-12-05).
+term; windows of one instant, windows before time 0, wide ones and ones that never close;
+promises, ride limits, ride alone, front seats, goods, allowed types, a vehicle limit K,
+also far beyond the fleet). Whatever the engine, `plan` returns a plan the verifier
+accepts (every request carried or left out with a reason), or the problem is refused as
+it is built with an InputError naming what to fix. It never fails otherwise. This is how
+OR-Tools' failed model on a window narrower than its clock's step was found
+(2026-12-05).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ TYPES = tuple(VehicleType)
 
 
 def _window(rng: random.Random, start: float) -> Window:
-    return Window(start, start + rng.choice((0.0, rng.uniform(0, 60), 1000.0)))
+    return Window(start, start + rng.choice((0.0, rng.uniform(0, 60), 1000.0, 1e300)))
 
 
 def _request(rng: random.Random, k: int, places: int, dims: int) -> Request:
@@ -112,7 +113,7 @@ def _random_problem(rng: random.Random) -> Problem:
         objective=Objective(
             distance=rng.uniform(0.5, 1), time=rng.uniform(0, 1), fixed=rng.uniform(0.5, 1)
         ),
-        max_vehicles=None if rng.random() < 0.8 else rng.randint(0, 3),
+        max_vehicles=None if rng.random() < 0.8 else rng.choice((0, 1, 3, 10**30)),
     )
 
 

@@ -24,6 +24,9 @@ from samfard.planning.travel_matrix import MatrixInput, TravelMatrix
 Matrix = TravelMatrix
 
 DEFAULT_DIMENSIONS: tuple[str, ...] = ("seats", "wheelchair", "stretcher")
+# The most places of one dimension a load or a capacity may count. The compiled core
+# counts them in 32-bit integers, and no vehicle carries a million of anything.
+MAX_UNITS = 1_000_000
 
 
 class VehicleType(StrEnum):
@@ -114,6 +117,11 @@ class Request:
                 f"{where}: load must be non-negative with at least one place, got {self.load}",
                 field="load",
             )
+        if any(q > MAX_UNITS for q in self.load):
+            raise InputError(
+                f"{where}: load must be at most {MAX_UNITS} per dimension, got {self.load}",
+                field="load",
+            )
         if self.max_ride is not None:
             _finite(self.max_ride, f"{where}: max_ride")
         if self.promised_pickup is not None and (
@@ -189,9 +197,11 @@ class Vehicle:
         where = f"vehicle {self.id}"
         if not self.id:
             raise InputError("vehicle id must be a non-empty string", field="id")
-        if any(c < 0 for c in self.capacity):
+        if any(c < 0 or c > MAX_UNITS for c in self.capacity):
             raise InputError(
-                f"{where}: capacity must be >= 0, got {self.capacity}", field="capacity"
+                f"{where}: capacity must be between 0 and {MAX_UNITS} per dimension, "
+                f"got {self.capacity}",
+                field="capacity",
             )
         if self.start_depot < 0 or self.end_depot < 0:
             raise InputError(f"{where}: depot locations must be >= 0", field="start_depot")
@@ -207,8 +217,11 @@ class Vehicle:
             _finite(getattr(self, name), f"{where}: {name}")
         if self.max_duration is not None:
             _finite(self.max_duration, f"{where}: max_duration")
-        if self.front_seats < 0:
-            raise InputError(f"{where}: front_seats must be >= 0", field="front_seats")
+        if not 0 <= self.front_seats <= MAX_UNITS:
+            raise InputError(
+                f"{where}: front_seats must be between 0 and {MAX_UNITS}, got {self.front_seats}",
+                field="front_seats",
+            )
 
 
 @dataclass(frozen=True, slots=True)

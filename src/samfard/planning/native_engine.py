@@ -156,7 +156,10 @@ def core_fleet(problem: Problem) -> Fleet:
         cost_fixed=[w.fixed * v.fixed_cost for v in vehicles],
         capacity=[c for v in vehicles for c in v.capacity],
         front_seats=[v.front_seats for v in vehicles],
-        max_vehicles=len(vehicles) if problem.max_vehicles is None else problem.max_vehicles,
+        # K beyond the fleet limits nothing (and may not fit the core's integers).
+        max_vehicles=len(vehicles)
+        if problem.max_vehicles is None
+        else min(len(vehicles), problem.max_vehicles),
         cost_pickup=[w.fixed * v.cost_per_pickup for v in vehicles],
         cost_transit=[w.distance * v.cost_per_transit_time for v in vehicles],
         free_depot_legs=[int(v.free_depot_legs) for v in vehicles],

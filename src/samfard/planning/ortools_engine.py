@@ -52,14 +52,18 @@ def _occupancy(request: Request | None) -> int:
 _MAX_PENALTY = 10**15
 
 
+_LAST_TICK = 2**62  # the clock's end: OR-Tools' integers are 64-bit
+
+
 def _ticks(window: Window, scale: int) -> tuple[int, int]:
     """`window` on OR-Tools' integer clock (steps of 1/scale), its ends rounded inwards so
-    that a time feasible in integers is feasible in the problem's real numbers, and no
-    earlier than 0, where the time cumuls start. Empty (first > second) when the window
-    holds no step: narrower than one between two steps, or wholly before 0."""
+    that a time feasible in integers is feasible in the problem's real numbers, no earlier
+    than 0, where the time cumuls start, and no later than the clock's end. Empty (first >
+    second) when the window holds no step: narrower than one between two steps, wholly
+    before 0 or after the clock's end."""
     return (
-        max(math.ceil(window.earliest * scale - 1e-6), 0),
-        math.floor(window.latest * scale + 1e-6),
+        max(math.ceil(min(window.earliest * scale, _LAST_TICK + 1) - 1e-6), 0),
+        math.floor(min(window.latest * scale, _LAST_TICK) + 1e-6),
     )
 
 
@@ -175,8 +179,17 @@ class OrToolsEngine:
             strategies = strategies[:1]
         share = time_limit_s / len(strategies)
         for k, strategy in enumerate(strategies):
-            model = _Model(problem, plannable, self.settings)
-            routes, dropped = model.run(strategy, share, initial if k == 0 else None)
+            try:
+                model = _Model(problem, plannable, self.settings)
+                routes, dropped = model.run(strategy, share, initial if k == 0 else None)
+            except OverflowError as error:
+                raise InputError(
+                    "the problem's numbers do not fit OR-Tools' 64-bit integers (times are "
+                    f"scaled by {self.settings.time_scale}, costs by "
+                    f"{self.settings.cost_scale}): plan it with the native engine, or give "
+                    "times and costs in smaller units",
+                    field="engine",
+                ) from error
             cost = sum(route_cost(problem, vehicles[r.vehicle_id], r) for r in routes)
             if best is None or (len(dropped), cost) < best[:2]:
                 best = (len(dropped), cost, routes, dropped)
@@ -274,7 +287,7 @@ class _Model:
             for a in self.nodes
         ]
         transit = routing.RegisterTransitMatrix(rows)
-        horizon = self._down(max(v.shift.latest for v in p.vehicles))
+        horizon = max(_ticks(v.shift, self.settings.time_scale)[1] for v in p.vehicles)
         routing.AddDimension(transit, horizon, horizon, False, "time")
         dim = routing.GetDimensionOrDie("time")
         self.time = dim

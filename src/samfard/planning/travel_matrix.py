@@ -96,9 +96,12 @@ def _checked_array(values: object, name: str) -> TravelArray:
                 f"{name}[{first + i}][{j}] must be a finite number >= 0, got {float(block[i, j])}",
                 field=name,
             )
-    if array.dtype == np.float64 and all(
-        np.array_equal(block.astype(np.float32), block) for _, block in _blocks(array)
-    ):
+    # A value beyond float32's range overflows to inf in the check and stays float64.
+    with np.errstate(over="ignore"):
+        exact = array.dtype == np.float64 and all(
+            np.array_equal(block.astype(np.float32), block) for _, block in _blocks(array)
+        )
+    if exact:
         array = array.astype(np.float32)
     array.setflags(write=False)
     return array
