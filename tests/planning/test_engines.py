@@ -179,14 +179,16 @@ def test_a_window_of_one_instant_or_before_the_clock_starts_is_planned_or_explai
 def test_numbers_at_the_edge_of_the_clock_are_planned_or_refused_with_a_reason(
     solver: Solver,
 ) -> None:
-    """A vehicle limit K far beyond the fleet limits nothing, and a shift ending at 1e300 s
-    is a shift without end: both plan on either engine (they made the native core fail on
-    its 32-bit integers, and OR-Tools on its 64-bit ones). A fixed cost of 1e300 fits no
+    """A vehicle limit K far beyond the fleet limits nothing, a shift ending at 1e300 s is
+    a shift without end, and a window from -1e308 to 1e308 is always open: all plan on
+    either engine (they made the native core fail on its 32-bit integers, and OR-Tools on
+    its 64-bit ones). A fixed cost of 1e300 fits no
     64-bit integer once OR-Tools scales it, so OR-Tools refuses the problem with an
     InputError that names the native engine; the native engine plans it."""
     endless = vehicle("v1", shift=Window(0.0, 1e300))
-    prob = problem([request("r1", 1, 2)], [endless], max_vehicles=10**30)
-    assert solve(prob, solver).served_ids() == {"r1"}
+    always = request("r2", 3, 4, earliest=-1e308, latest=1e308)
+    prob = problem([request("r1", 1, 2), always], [endless], max_vehicles=10**30)
+    assert solve(prob, solver).served_ids() == {"r1", "r2"}
     dear = problem([request("r1", 1, 2)], [vehicle("v1", fixed_cost=1e300)])
     if isinstance(solver, OrToolsEngine):
         with pytest.raises(InputError, match="native engine") as caught:

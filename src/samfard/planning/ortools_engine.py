@@ -58,13 +58,12 @@ _LAST_TICK = 2**62  # the clock's end: OR-Tools' integers are 64-bit
 def _ticks(window: Window, scale: int) -> tuple[int, int]:
     """`window` on OR-Tools' integer clock (steps of 1/scale), its ends rounded inwards so
     that a time feasible in integers is feasible in the problem's real numbers, no earlier
-    than 0, where the time cumuls start, and no later than the clock's end. Empty (first >
-    second) when the window holds no step: narrower than one between two steps, wholly
-    before 0 or after the clock's end."""
-    return (
-        max(math.ceil(min(window.earliest * scale, _LAST_TICK + 1) - 1e-6), 0),
-        math.floor(min(window.latest * scale, _LAST_TICK) + 1e-6),
-    )
+    than 0, where the time cumuls start, and no later than the clock's end (a window that
+    never closes). Empty (first > second) when the window holds no step: narrower than
+    one between two steps, or wholly before 0."""
+    first = min(max(window.earliest * scale, 0.0), _LAST_TICK + 1.0)
+    last = min(max(window.latest * scale, -1.0), float(_LAST_TICK))
+    return math.ceil(first - 1e-6), math.floor(last + 1e-6)
 
 
 def _on_the_clock(window: Window, scale: int) -> bool:
