@@ -73,7 +73,6 @@ from samfard.planning.model import (
     Problem,
     Request,
     Solution,
-    Stop,
     StopKind,
     Unserved,
     Vehicle,
@@ -82,7 +81,7 @@ from samfard.planning.model import (
     matrix,
 )
 from samfard.planning.solve import make_solver, plan
-from samfard.planning.verifier import verify
+from samfard.planning.verifier import stop_service, verify
 from samfard.rules.common import tolerance
 from samfard.rules.decision import TimeTolerance
 from samfard.rules.facts import Service
@@ -377,7 +376,7 @@ def metrics(
                 if on_board:  # loaded driving is what a run is paid for
                     leg = (prev.location, stop.location)
                     cost += fare(per_km, per_h, dist[leg[0]][leg[1]], t[leg[0]][leg[1]])
-                    arrival = prev.time + _service(prev, requests) + t[leg[0]][leg[1]]
+                    arrival = prev.time + stop_service(prev, requests) + t[leg[0]][leg[1]]
                     waited = max(0.0, stop.time - arrival)
                     parked += waited
                     if stop.kind is StopKind.PICKUP:
@@ -420,14 +419,6 @@ def metrics(
         "waits_on_board_min": parked / MIN,
         "pickup_waits_kr": Decimal(waits_ore) / 100,
     }
-
-
-def _service(stop: Stop, requests: dict[str, Request]) -> float:
-    """The time the vehicle stands at `stop` to board or set down its traveller."""
-    r = requests.get(stop.request_id or "")
-    if r is None:
-        return 0.0
-    return r.pickup_service if stop.kind is StopKind.PICKUP else r.dropoff_service
 
 
 FIELDS = (

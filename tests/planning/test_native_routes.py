@@ -40,7 +40,6 @@ from samfard.planning.model import (
     Request,
     Route,
     Solution,
-    Stop,
     StopKind,
     Unserved,
     Vehicle,
@@ -49,7 +48,7 @@ from samfard.planning.model import (
     matrix,
 )
 from samfard.planning.native_engine import CoreModel, build
-from samfard.planning.verifier import route_cost, verify
+from samfard.planning.verifier import route_cost, stop_service, verify
 
 ROUTES_PER_PROBLEM = 25
 SEEDS = 200
@@ -330,15 +329,9 @@ def _stretches_starting_later(prob: Problem, route: Route) -> Iterator[Route]:
     requests = {r.id: r for r in prob.requests}
     stops = route.stops
 
-    def service(stop: Stop) -> float:
-        r = requests.get(stop.request_id or "")
-        if r is None:
-            return 0.0
-        return r.pickup_service if stop.kind is StopKind.PICKUP else r.dropoff_service
-
     def waited(k: int) -> float:
         a, b = stops[k - 1], stops[k]
-        return b.time - (a.time + service(a) + prob.time[a.location][b.location])
+        return b.time - (a.time + stop_service(a, requests) + prob.time[a.location][b.location])
 
     aboard = 0  # on board before stop j
     for j, stop in enumerate(stops):
@@ -360,7 +353,7 @@ def _stretches_starting_later(prob: Problem, route: Route) -> Iterator[Route]:
         later[j] = replace(stop, time=stop.time + min(waits, 30.0))
         for p in range(j + 1, len(later)):
             a = later[p - 1]
-            reach = a.time + service(a) + prob.time[a.location][later[p].location]
+            reach = a.time + stop_service(a, requests) + prob.time[a.location][later[p].location]
             later[p] = replace(later[p], time=max(later[p].time, reach))
         yield Route(route.vehicle_id, tuple(later))
 

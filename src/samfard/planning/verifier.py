@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -98,12 +98,6 @@ def route_cost(
     else:
         requests = {r.id: r for r in problem.requests if r.id in ids}
 
-    def service(stop: Stop) -> float:
-        request = requests.get(stop.request_id or "")
-        if request is None:
-            return 0.0
-        return request.pickup_service if stop.kind is StopKind.PICKUP else request.dropoff_service
-
     arcs = loaded_wait = 0.0
     on_board = 0  # passengers aboard when leaving stop a
     for a, b in itertools.pairwise(stops):
@@ -112,14 +106,14 @@ def route_cost(
         elif a.kind is StopKind.DROPOFF:
             on_board -= 1
         if waits and on_board > 0 and b.kind is StopKind.PICKUP:
-            arrival = a.time + service(a) + problem.time[a.location][b.location]
+            arrival = a.time + stop_service(a, requests) + problem.time[a.location][b.location]
             loaded_wait += max(0.0, b.time - arrival)
         arcs += arc_cost(
             problem,
             vehicle,
             a.location,
             b.location,
-            service=service(a),
+            service=stop_service(a, requests),
             from_depot=a.kind is StopKind.START,
             to_depot=b.kind is StopKind.END,
             to_pickup=b.kind is StopKind.PICKUP,
@@ -252,7 +246,7 @@ def _check_schedule(
     vid = vehicle.id
     stops = route.stops
     for a, b in itertools.pairwise(stops):
-        service = _service(a, requests)
+        service = stop_service(a, requests)
         earliest = a.time + service + problem.time[a.location][b.location]
         if b.time < earliest - eps:
             add(
@@ -335,7 +329,9 @@ def _check_pickup(
         add(ViolationKind.RIDE_ALONE, who, f"shares vehicle {vehicle.id} with another rider")
 
 
-def _service(stop: Stop, requests: dict[str, Request]) -> float:
+def stop_service(stop: Stop, requests: Mapping[str, Request]) -> float:
+    """The time the vehicle stands at `stop` to board or set down its rider (0 at a depot
+    or for a request not in `requests`)."""
     request = requests.get(stop.request_id or "")
     if request is None:
         return 0.0
