@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -70,6 +70,13 @@ def _on_the_clock(window: Window, scale: int) -> bool:
     """Whether `window` holds a step of OR-Tools' integer clock (`_ticks`)."""
     first, last = _ticks(window, scale)
     return first <= last
+
+
+def _horizon(vehicles: Sequence[Vehicle], scale: int) -> int:
+    """The end of the time dimension: the latest step a shift that holds any reaches."""
+    return max(
+        (_ticks(v.shift, scale)[1] for v in vehicles if _on_the_clock(v.shift, scale)), default=0
+    )
 
 
 def _off_the_clock(request: Request, scale: int, horizon: int) -> str | None:
@@ -159,7 +166,7 @@ class OrToolsEngine:
         # A shift with no step of the integer clock would make the model fail as it is
         # built; such a vehicle can carry nobody (_Model bans it from every request).
         usable = [v for v in problem.vehicles if _on_the_clock(v.shift, scale)]
-        horizon = max((_ticks(v.shift, scale)[1] for v in usable), default=0)
+        horizon = _horizon(problem.vehicles, scale)
         reasons = {
             r.id: unservable_reason(problem, r, usable) or _off_the_clock(r, scale, horizon)
             for r in problem.requests
@@ -286,7 +293,7 @@ class _Model:
             for a in self.nodes
         ]
         transit = routing.RegisterTransitMatrix(rows)
-        horizon = max(_ticks(v.shift, self.settings.time_scale)[1] for v in p.vehicles)
+        horizon = _horizon(p.vehicles, self.settings.time_scale)
         routing.AddDimension(transit, horizon, horizon, False, "time")
         dim = routing.GetDimensionOrDie("time")
         self.time = dim
