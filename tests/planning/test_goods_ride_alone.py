@@ -87,6 +87,45 @@ def test_every_engine_carries_the_parcel_during_the_ride_alone_trip(name: str) -
     assert order[:2] == [(StopKind.PICKUP, "alone"), (StopKind.PICKUP, "parcel")]
 
 
+def goods_marked_alone() -> Problem:
+    """A consignment marked ride-alone from place 1 to place 5, and a passenger whose
+    window opens only while it is on board: the mark restricts nobody, for the rule is
+    about people (as the verifier reads it)."""
+    consignment = request(
+        "crate", 1, 5, earliest=600, latest=900, load=(0, 0, 0, 1), goods=True, ride_alone=True
+    )
+    passenger = request("rider", 2, 4, earliest=1200, latest=1400, load=(1, 0, 0, 0))
+    return problem([consignment, passenger], [vehicle("car", capacity=CAR)], dimensions=DIMENSIONS)
+
+
+@pytest.mark.parametrize("name", sorted(ENGINES))
+def test_every_engine_seats_a_passenger_beside_goods_marked_ride_alone(name: str) -> None:
+    """The native core counted a consignment's ride-alone mark and left the passenger out
+    (found by comparing the engines on random problems, 2026-12-05)."""
+    p = goods_marked_alone()
+    solution = ENGINES[name]().solve(p, time_limit_s=5.0, seed=1)
+    assert verify(p, solution).ok
+    assert not solution.unserved, solution.unserved
+
+
+@pytest.mark.parametrize("core", ["native", "python"])
+def test_live_insertion_seats_a_passenger_beside_goods_marked_ride_alone(core: str) -> None:
+    p = goods_marked_alone()
+    only_crate = Route(
+        "car",
+        (
+            Stop(StopKind.START, 0, 0.0),
+            Stop(StopKind.PICKUP, 1, 600.0, "crate"),
+            Stop(StopKind.DROPOFF, 5, 3000.0, "crate"),
+            Stop(StopKind.END, 0, 6000.0),
+        ),
+    )
+    planned = Solution((only_crate,), (), route_cost(p, p.vehicles[0], only_crate))
+    answer = insert(p, planned, p.request("rider"), InsertionSettings(engine=core))
+    assert isinstance(answer, Insertion), answer
+    assert verify(p, answer.solution).ok
+
+
 @pytest.mark.parametrize("name", sorted(ENGINES))
 def test_no_engine_seats_a_passenger_beside_a_ride_alone_traveller(name: str) -> None:
     p = problem(

@@ -108,7 +108,7 @@ def route_view(
                 riding.add(rider.id)
             else:
                 riding.discard(rider.id)
-            alone.append(any(requests[x].ride_alone for x in riding))
+            alone.append(any(requests[x].keeps_riders_out for x in riding))
             riders.append(sum(not requests[x].goods for x in riding))
         else:
             load.append(load[-1])
@@ -155,7 +155,7 @@ def screen(
 
     def fits(k: int) -> bool:
         # Ride alone counts passengers only: goods may ride with anyone.
-        if not request.goods and (view.alone[k] or (request.ride_alone and view.riders[k])):
+        if not request.goods and (view.alone[k] or (request.keeps_riders_out and view.riders[k])):
             return False
         if view.fronts[k] + front > v.front_seats:
             return False

@@ -142,6 +142,13 @@ class Request:
         assert narrowed is not None  # checked in __post_init__
         return narrowed
 
+    @property
+    def keeps_riders_out(self) -> bool:
+        """Whether no other passenger may be on board with this request: a ride-alone
+        passenger; never goods, even marked ride-alone, for the rule is about people. Every
+        engine and the verifier read the rule from here."""
+        return self.ride_alone and not self.goods
+
     def allows(self, vehicle: Vehicle) -> bool:
         return not self.allowed_types or vehicle.type in self.allowed_types
 

@@ -130,7 +130,7 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         node_service=service,
         load=load,
         max_ride=[math.inf if r.max_ride is None else r.max_ride for r in requests],
-        ride_alone=[int(r.ride_alone) for r in requests],
+        ride_alone=[int(r.keeps_riders_out) for r in requests],
         front_seat=[int(r.front_seat) for r in requests],
         goods=[int(r.goods) for r in requests],
         allowed=[allowed_mask(r) for r in requests],

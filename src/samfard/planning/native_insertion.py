@@ -136,7 +136,7 @@ class NativeDay:
             node_service=service,
             load=load,
             max_ride=[math.inf if r.max_ride is None else r.max_ride for r in rows],
-            ride_alone=[int(r.ride_alone) for r in rows],
+            ride_alone=[int(r.keeps_riders_out) for r in rows],
             front_seat=[int(r.front_seat) for r in rows],
             goods=[int(r.goods) for r in rows],
             allowed=[allowed_mask(r) for r in rows],

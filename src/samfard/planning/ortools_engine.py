@@ -46,7 +46,7 @@ def _occupancy(request: Request | None) -> int:
     other passenger takes one, goods take none (they ride with anyone)."""
     if request is None or request.goods:
         return 0
-    return _ALONE if request.ride_alone else 1
+    return _ALONE if request.keeps_riders_out else 1
 
 
 _MAX_PENALTY = 10**15
@@ -328,7 +328,7 @@ class _Model:
                     caps,
                 )
             )
-        if any(r.ride_alone for r in self.requests):
+        if any(r.keeps_riders_out for r in self.requests):
             # Passengers only: goods (no rider) may share a ride-alone traveller's vehicle.
             occupancy = [self._sign(n) * _occupancy(n.request) for n in self.nodes]
             demands.append(("occupancy", occupancy, [_ALONE] * len(p.vehicles)))

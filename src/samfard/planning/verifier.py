@@ -323,9 +323,9 @@ def _check_pickup(
         add(ViolationKind.COMPATIBILITY, rid, f"vehicle {vehicle.id} is a {vehicle.type}")
     # Ride alone (ensamåkning) is about people: goods on board never break it.
     riders = [] if request.goods else [o for o in on_board if not requests[o].goods]
-    alone = [o for o in riders if requests[o].ride_alone]
-    if riders and (request.ride_alone or alone):
-        who = rid if request.ride_alone else alone[0]
+    alone = [o for o in riders if requests[o].keeps_riders_out]
+    if riders and (request.keeps_riders_out or alone):
+        who = rid if request.keeps_riders_out else alone[0]
         add(ViolationKind.RIDE_ALONE, who, f"shares vehicle {vehicle.id} with another rider")
 
 
