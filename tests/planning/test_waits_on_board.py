@@ -133,3 +133,36 @@ def test_a_wait_the_windows_force_is_paid() -> None:
     unpaid = dataclasses.replace(taxi, cost_per_loaded_wait=0.0)
     assert cost == pytest.approx(route_cost(prob, taxi, route))
     assert cost - route_cost(prob, unpaid, route) == pytest.approx(RATE * 3000.0)
+
+
+@pytest.mark.parametrize("rate", [RATE, 0.0])
+def test_a_ride_too_long_later_in_the_route_keeps_nobody_waiting_on_board(rate: float) -> None:
+    """A is picked up at place 1 at exactly 10 min and B at the same place; B is set down
+    at place 2 (by 50 min), A at place 3. Much later C is due at place 5 no earlier than
+    150 min and may ride 20 min at most, so C's pickup must wait: the earliest schedule has
+    C riding 50 min. Only C's pickup needs delaying. Delaying every pickup before it, as
+    Cordeau and Laporte's procedure does, also picked B up half an hour late, with A
+    waiting in the car (found by comparing the engines on random problems, 2026-12-05)."""
+    a = request("A", 1, 3, earliest=600.0, latest=600.0)
+    b = dataclasses.replace(request("B", 1, 2, earliest=600.0), dropoff_window=Window(0.0, 3000.0))
+    c = dataclasses.replace(
+        request("C", 4, 5, earliest=6000.0, latest=9000.0),
+        dropoff_window=Window(9000.0, DAY),
+        max_ride=1200.0,
+    )
+    taxi = vehicle("v", cost_per_transit_time=0.1, cost_per_loaded_wait=rate)
+    prob = problem([a, b, c], [taxi])
+    order = [0, 2, 3, 1, 4, 5]  # A and B picked up, B and A set down, C
+    core = build(prob, prob.requests)
+    feasible, cost, times, depart, arrive = core.model.evaluate(0, order)
+    assert feasible
+    assert times == pytest.approx([600.0, 600.0, 1200.0, 1800.0, 8400.0, 9000.0])
+    route = core.route((0, order, times, depart, arrive, cost))
+    unpaid = dataclasses.replace(taxi, cost_per_loaded_wait=0.0)
+    assert cost == pytest.approx(route_cost(prob, taxi, route))
+    assert cost == pytest.approx(route_cost(prob, unpaid, route))  # no wait on board
+    pickup, dropoff = StopKind.PICKUP, StopKind.DROPOFF
+    stops = [(a, pickup), (b, pickup), (b, dropoff), (a, dropoff), (c, pickup), (c, dropoff)]
+    timed = schedule(route_visits(taxi, stops), taxi, prob)
+    assert timed is not None
+    assert timed[0].begin[1:-1] == pytest.approx(times)

@@ -4,8 +4,8 @@ Screening in `samfard.planning.insertion` only rules positions out; this module 
 given the visits of a route in order, it finds service start times that meet every
 window, promise, ride time and the shift, or says there are none, and from those times
 the window to promise the new traveller. The method is Cordeau and Laporte's (2003):
-start as early as possible, then delay the departure and each pickup by the forward time
-slack, which shortens ride times without making anyone late.
+start as early as possible, then delay the departure, and pickups where a ride is too
+long, by the forward time slack, which shortens ride times without making anyone late.
 """
 
 from __future__ import annotations
@@ -88,9 +88,18 @@ class Timeline:
             self.wait[k] = begin[k] - arrive
 
     def delay(self, k: int, by: float) -> None:
-        self.begin[k] += by
-        self.wait[k] += by
-        self.forward(k)
+        """Start visit k `by` later and the visits after it as far as waiting does not
+        absorb it. No visit moves earlier: one already delayed (for a ride limit) keeps its
+        delay, which its window alone would not hold, as the slack arithmetic assumes."""
+        visits, begin, wait = self.visits, self.begin, self.wait
+        begin[k] += by
+        wait[k] += by
+        for p in range(k + 1, len(visits)):
+            arrive = begin[p - 1] + visits[p - 1].service + self.travel[p]
+            if arrive <= begin[p]:
+                wait[p] = begin[p] - arrive
+                return
+            begin[p], wait[p] = arrive, 0.0
 
     def ride_excess(self, k: int) -> float:
         """Ride time beyond the limit of the passenger dropped at visit k (<= 0 is fine)."""
@@ -131,9 +140,9 @@ def schedule(
 ) -> tuple[Timeline, list[float]] | None:
     """Service start times meeting every window, ride time and the shift, or None.
 
-    Cordeau and Laporte (2003): start as early as possible, then delay the departure and
-    each pickup by as much forward time slack and later waiting allow, which shortens
-    ride times and the route's duration without making anyone late. Each stretch starts
+    Cordeau and Laporte (2003): start as early as possible, then delay the departure by
+    as much forward time slack and later waiting allow, and pickups where a ride is too
+    long (`_shorten_rides`), without making anyone late. Each stretch starts
     late enough that nobody waits on board where a later start would do, as the compiled
     scheduler does. Also returns the as-early-as-possible times, the lower end of the
     promise.
@@ -146,17 +155,46 @@ def schedule(
     asap = list(line.begin)
     line.begin[0] += min(line.slack(0), sum(line.wait[1:]))
     line.forward(0)
-    _shorten_waits_on_board(line)
     if line.too_long_rides():
-        for k in range(1, len(visits) - 1):
-            if visits[k].kind is StopKind.PICKUP:
-                line.delay(k, min(line.slack(k), sum(line.wait[k + 1 :])))
+        _shorten_rides(line)
     if line.late() or line.too_long_rides():
         return None
+    _shorten_waits_on_board(line)
     duration = line.begin[-1] - line.begin[0]
     if vehicle.max_duration is not None and duration > vehicle.max_duration + EPS:
         return None
     return line, asap
+
+
+def _shorten_rides(line: Timeline) -> None:
+    """Delay pickups until no ride is too long, as the compiled `Scheduler::shorten_rides`
+    does: first only the pickups of rides too long, each by its excess, which leaves every
+    other ride as it was; where that does not suffice, every pickup as far as its slack
+    and the waits after it allow."""
+    visits = line.visits
+    dropped_at = {
+        v.request.id: k
+        for k, v in enumerate(visits)
+        if v.kind is StopKind.DROPOFF and v.request is not None
+    }
+    pickups = [
+        (k, dropped_at[v.request.id])
+        for k, v in enumerate(visits)
+        if v.kind is StopKind.PICKUP and v.request is not None
+    ]
+    # Only pickups up to the last one of a ride too long can shorten it.
+    last = max(k for k, drop in pickups if line.ride_excess(drop) > EPS)
+    begin, wait = list(line.begin), list(line.wait)
+    for k, drop in pickups:
+        excess = line.ride_excess(drop)
+        if excess > EPS:
+            line.delay(k, min(excess, line.slack(k), sum(line.wait[k + 1 :])))
+    if not line.too_long_rides():
+        return
+    line.begin, line.wait = begin, wait
+    for k, _ in pickups:
+        if k <= last:
+            line.delay(k, min(line.slack(k), sum(line.wait[k + 1 :])))
 
 
 def _shorten_waits_on_board(line: Timeline) -> None:

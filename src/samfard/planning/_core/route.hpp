@@ -2,12 +2,14 @@
 //
 // schedule() is the eight-step procedure of Cordeau & Laporte (2003): earliest times
 // forward, the depot departure delayed by the forward time slack so that waiting (paid by
-// the minute) shrinks, then each pickup delayed by its slack (which counts the ride times of
-// passengers already on board) so that ride times shrink without moving the arrival at the
-// end depot. Each pickup into an empty vehicle is then delayed as far as its slack and the
-// waits later in its stretch allow, which moves those waits (for a later pickup, paid by
-// `cost_wait`, or for a drop-off window to open) to before the stretch, where the vehicle
-// is empty: the route's end stays and every ride time stays or shrinks. The result is
+// the minute) shrinks, then, where a ride is too long, pickups delayed within their slack
+// (which counts the ride times of passengers already on board) without moving the arrival
+// at the end depot: first only those of rides too long, by their excess, and every pickup,
+// by all its slack, only where that does not suffice. Each pickup into an empty vehicle
+// is then delayed as far as its slack and the waits later in its stretch allow, which
+// moves those waits (for a later pickup, paid by `cost_wait`, or for a drop-off window to
+// open) to before the stretch, where the vehicle is empty: the route's end stays and every
+// ride time stays or shrinks. The result is
 // checked constraint by constraint at the end, so a schedule it returns is always
 // feasible; it may, rarely, call a feasible sequence infeasible, which only costs the
 // search a move. Quadratic in the stops in the worst case, linear when few pickups need
@@ -149,22 +151,9 @@ public:
         push(0);
         const double maxdur = in_.max_duration[v];
         if (b_[n - 1] - b_[0] > maxdur + kTol) return out;
-        // Steps 4-7: delay pickups while a ride time is over its limit. Only pickups up to
-        // the last one of an over-long ride can shorten it; a delay within the slack never
-        // makes another ride too long, so after them the answer is known.
-        int last = last_violated_pickup();
-        if (last > 0) {
-            for (int j = 1; j <= last; ++j) {
-                if (!is_pickup(seq[j - 1])) continue;
-                const double delay = delay_room(j);
-                if (delay > 0.0) {
-                    b_[j] += delay;
-                    w_[j] += delay;
-                    push(j);
-                }
-            }
-            if (last_violated_pickup() > 0) return out;
-        }
+        // Steps 4-7: delay pickups while a ride time is over its limit. A delay within the
+        // slack never makes another ride too long, so after them the answer is known.
+        if (const int last = last_violated_pickup(); last > 0 && !shorten_rides(seq, last)) return out;
         if (moved == Waits::all || in_.cost_wait[v] > 0.0) shorten_waits_on_board(seq);
         // Final check of every time constraint.
         for (int p = 1; p < n; ++p) {
@@ -218,13 +207,17 @@ private:
 
     // After the start at `from` moved later: move later stops as far as waiting does not
     // absorb it; stops once a start is unchanged (the rest of the schedule is then too).
+    // No start moves earlier: a stop already delayed (for a ride limit) keeps its delay,
+    // which its window alone would not hold, as the slack arithmetic assumes.
     void push(int from) {
         for (int p = from + 1; p < n_; ++p) {
             const double arrival = b_[p - 1] + s_[p - 1] + tt_[p - 1];
-            const double start = std::max(arrival, e_[p]);
-            w_[p] = start - arrival;
-            if (start == b_[p]) break;
-            b_[p] = start;
+            if (arrival <= b_[p]) {
+                w_[p] = b_[p] - arrival;
+                break;
+            }
+            w_[p] = 0.0;
+            b_[p] = arrival;
         }
     }
 
@@ -282,12 +275,41 @@ private:
                 waits += w_[p];
                 on += is_pickup(seq[p - 1]) ? 1 : -1;
             }
-            const double delay = std::min(slack(j), waits);
-            if (delay <= 0.0) continue;
-            b_[j] += delay;
-            w_[j] += delay;
-            push(j);
+            delay(j, std::min(slack(j), waits));
         }
+    }
+
+    // Delay pickups up to `last` (the last one of an over-long ride) until no ride is too
+    // long; false when that cannot be done. First only the pickups of rides too long, each
+    // by its excess: the least change, which leaves everyone else's ride as it was. Where
+    // that does not suffice, every pickup up to `last` as far as its slack and the waits
+    // after it allow (Cordeau & Laporte 2003), which frees room for later ones but can
+    // make a passenger already on board wait in the car for nothing: a traveller with no
+    // ride limit rode 40 min longer, and a vehicle paid for waiting cost a third more,
+    // when a later passenger's ride was the only one too long.
+    bool shorten_rides(const std::vector<int>& seq, int last) {
+        saved_b_.assign(b_.begin(), b_.begin() + n_);
+        saved_w_.assign(w_.begin(), w_.begin() + n_);
+        for (int j = 1; j <= last; ++j) {
+            if (!is_pickup(seq[j - 1])) continue;
+            const int drop = partner_[j];
+            const double excess = b_[drop] - (b_[j] + s_[j]) - limit_[drop];
+            if (excess > kTol) delay(j, std::min(excess, delay_room(j)));
+        }
+        if (last_violated_pickup() == 0) return true;
+        std::copy(saved_b_.begin(), saved_b_.end(), b_.begin());
+        std::copy(saved_w_.begin(), saved_w_.end(), w_.begin());
+        for (int j = 1; j <= last; ++j)
+            if (is_pickup(seq[j - 1])) delay(j, delay_room(j));
+        return last_violated_pickup() == 0;
+    }
+
+    // Start position j `by` later, and the stops after it as far as waits do not absorb it.
+    void delay(int j, double by) {
+        if (by <= 0.0) return;
+        b_[j] += by;
+        w_[j] += by;
+        push(j);
     }
 
     // Position of the last pickup whose passenger rides too long, 0 when none does.
@@ -306,6 +328,7 @@ private:
     const Instance& in_;
     int n_ = 0;
     std::vector<double> b_, w_, e_, l_, s_, tt_, limit_;
+    std::vector<double> saved_b_, saved_w_;  // the schedule before shorten_rides tried the least change
     std::vector<int> lc_, partner_, pos_of_;
 };
 
