@@ -9,6 +9,7 @@ DIR`). Every run is bounded by an iteration count, so the clock never decides a 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -278,3 +279,27 @@ def test_the_search_carries_more_trips_before_it_carries_dearer_ones() -> None:
         km=[0, 1, 2, 3, 4, 5, 6, 100],
     )
     assert _served_on_seeds_1_to_3(prob) == [{"a1", "a2", "a3"}] * 3
+
+
+def test_a_day_of_trips_goes_to_the_vehicle_cheapest_for_all_of_them() -> None:
+    """Eight trips from place 1 to 2, one an hour, each due within 30 minutes. A taxi paid
+    by the hour (36 an hour, 10 a leg) carries one of them for 64 and each next one for 56
+    more; a bus with a fixed fee of 150 (and the same 10 a leg) carries one for 190, all
+    eight for 330 against the taxi's 450. Trip by trip the taxi is always cheaper, so
+    destroy and repair, which puts back one request at a time, kept the day on the taxi;
+    moving the whole route to the bus finds the plan (vehicles.hpp, 2026-12-05)."""
+    trips = [
+        dataclasses.replace(
+            request(f"h{k}", 1, 2, earliest=3600.0 * k, latest=3600.0 * k + 600.0),
+            dropoff_window=Window(0.0, 3600.0 * k + 1800.0),
+        )
+        for k in range(1, 9)
+    ]
+    taxi = vehicle("taxi", cost_per_distance=0.001, cost_per_time=0.01)
+    bus = vehicle("bus", cost_per_distance=0.001, fixed_cost=150.0)
+    p = problem(trips, [taxi, bus])
+    solution = native(300).solve(p, time_limit_s=10.0, seed=1)
+    assert verify(p, solution).ok
+    assert not solution.unserved
+    assert [r.vehicle_id for r in solution.routes] == ["bus"]
+    assert solution.cost == pytest.approx(330.0)

@@ -33,6 +33,7 @@
 #include "pairs.hpp"
 #include "plan.hpp"
 #include "tails.hpp"
+#include "vehicles.hpp"
 
 namespace samfard {
 
@@ -59,7 +60,7 @@ class Search {
 public:
     Search(const Instance& in, const Settings& settings)
         : in_(in), st_(settings), pl_(in), rng_(settings.seed), ejection_(in, pl_, rng_),
-          tails_(in, pl_, neighbours_), pairs_(in, pl_, neighbours_) {
+          tails_(in, pl_, neighbours_), pairs_(in, pl_, neighbours_), swaps_(in, pl_) {
         start_ = Clock::now();
         cpu_start_ = thread_cpu();
         limit_ = std::max(0.0, settings.seconds);
@@ -305,11 +306,17 @@ private:
         std::fill(changed_.begin(), changed_.end(), 0);
     }
 
-    // A new best plan goes down to a local optimum of pair relocate and exchange (pairs.hpp)
-    // and of the tail exchange, each again while the other changes the plan.
+    // A new best plan goes down to a local optimum of pair relocate and exchange (pairs.hpp),
+    // of the tail exchange and of whole routes to other vehicles (vehicles.hpp), each again
+    // while another changes the plan.
     void polish() {
-        while (pairs_.descend(routes_, route_of_, [&](int v) { touch(v); }, [&] { return out_of_time(); }))
+        const auto touched = [&](int v) { touch(v); };
+        const auto late = [&] { return out_of_time(); };
+        while (true) {
+            while (pairs_.descend(routes_, route_of_, touched, late)) exchange_tails();
+            if (!swaps_.descend(routes_, route_of_, touched, late)) break;
             exchange_tails();
+        }
     }
 
     // ---- undo log -----------------------------------------------------------------------
@@ -754,6 +761,7 @@ private:
     Ejection ejection_;
     TailExchange tails_;
     PairMoves pairs_;
+    VehicleSwap swaps_;
     Clock::time_point start_;
     double cpu_start_ = 0.0, limit_ = 0.0;
 
