@@ -49,6 +49,22 @@ def interleaved(*, goods: bool = True) -> tuple[Problem, Solution]:
     return p, Solution((route,), (), route_cost(p, p.vehicles[0], route))
 
 
+def carrying_only(p: Problem, rid: str, pickup: float, dropoff: float, home: float) -> Solution:
+    """A plan whose one car carries request `rid` alone: picked up and set down at those
+    times, back at the depot at `home`."""
+    r = p.request(rid)
+    route = Route(
+        "car",
+        (
+            Stop(StopKind.START, 0, 0.0),
+            Stop(StopKind.PICKUP, r.pickup, pickup, rid),
+            Stop(StopKind.DROPOFF, r.dropoff, dropoff, rid),
+            Stop(StopKind.END, 0, home),
+        ),
+    )
+    return Solution((route,), (), route_cost(p, p.vehicles[0], route))
+
+
 def test_the_verifier_lets_goods_ride_with_a_ride_alone_traveller() -> None:
     p, solution = interleaved(goods=True)
     report = verify(p, solution)
@@ -111,16 +127,7 @@ def test_every_engine_seats_a_passenger_beside_goods_marked_ride_alone(name: str
 @pytest.mark.parametrize("core", ["native", "python"])
 def test_live_insertion_seats_a_passenger_beside_goods_marked_ride_alone(core: str) -> None:
     p = goods_marked_alone()
-    only_crate = Route(
-        "car",
-        (
-            Stop(StopKind.START, 0, 0.0),
-            Stop(StopKind.PICKUP, 1, 600.0, "crate"),
-            Stop(StopKind.DROPOFF, 5, 3000.0, "crate"),
-            Stop(StopKind.END, 0, 6000.0),
-        ),
-    )
-    planned = Solution((only_crate,), (), route_cost(p, p.vehicles[0], only_crate))
+    planned = carrying_only(p, "crate", 600.0, 3000.0, 6000.0)
     answer = insert(p, planned, p.request("rider"), InsertionSettings(engine=core))
     assert isinstance(answer, Insertion), answer
     assert verify(p, answer.solution).ok
@@ -143,16 +150,7 @@ def test_live_insertion_loads_goods_into_a_ride_alone_trip(core: str) -> None:
     """The ride-alone trip is planned; the parcel is inserted into its route (the C++ core
     and the Python screen agree)."""
     p, _ = interleaved()
-    only_alone = Route(
-        "car",
-        (
-            Stop(StopKind.START, 0, 0.0),
-            Stop(StopKind.PICKUP, 1, 600.0, "alone"),
-            Stop(StopKind.DROPOFF, 5, 3000.0, "alone"),
-            Stop(StopKind.END, 0, 6000.0),
-        ),
-    )
-    planned = Solution((only_alone,), (), route_cost(p, p.vehicles[0], only_alone))
+    planned = carrying_only(p, "alone", 600.0, 3000.0, 6000.0)
     answer = insert(p, planned, p.request("parcel"), InsertionSettings(engine=core))
     assert isinstance(answer, Insertion), answer
     assert verify(p, answer.solution).ok
@@ -164,16 +162,7 @@ def test_live_insertion_loads_goods_into_a_ride_alone_trip(core: str) -> None:
 def test_live_insertion_seats_a_ride_alone_traveller_around_goods_on_board(core: str) -> None:
     """The parcel is planned; the ride-alone traveller is inserted around it."""
     p, _ = interleaved()
-    only_parcel = Route(
-        "car",
-        (
-            Stop(StopKind.START, 0, 0.0),
-            Stop(StopKind.PICKUP, 2, 1200.0, "parcel"),
-            Stop(StopKind.DROPOFF, 4, 2400.0, "parcel"),
-            Stop(StopKind.END, 0, 4800.0),
-        ),
-    )
-    planned = Solution((only_parcel,), (), route_cost(p, p.vehicles[0], only_parcel))
+    planned = carrying_only(p, "parcel", 1200.0, 2400.0, 4800.0)
     answer = insert(p, planned, p.request("alone"), InsertionSettings(engine=core))
     assert isinstance(answer, Insertion), answer
     assert verify(p, answer.solution).ok

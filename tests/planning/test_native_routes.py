@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 from ortools.linear_solver import pywraplp
 from planning_days import placements
 
-from samfard.planning.insertion_schedule import route_of, route_visits, schedule
+from samfard.planning.insertion_schedule import Timeline, route_of, route_visits, schedule
 from samfard.planning.model import (
     Matrix,
     Objective,
@@ -373,6 +373,24 @@ def _waits_needlessly(prob: Problem, route: Route) -> bool:
     return False
 
 
+def _some_tightened(rng: random.Random) -> Iterator[tuple[Problem, list[int]]]:
+    """Routes drawn around a feasible schedule, half of them with one limit then drawn
+    tighter, so that some still have a schedule and some no longer do."""
+    for _ in range(ROUTES_PER_PROBLEM):
+        prob, nodes = _feasible_case(rng)
+        if rng.random() < 0.5:
+            prob = _tightened(rng, prob, nodes)
+        yield prob, nodes
+
+
+def _live_schedule(prob: Problem, nodes: list[int]) -> tuple[Timeline, list[float]] | None:
+    """Live insertion's Python schedule of the core's route `nodes`."""
+    stops = [
+        (prob.requests[n // 2], StopKind.PICKUP if n % 2 == 0 else StopKind.DROPOFF) for n in nodes
+    ]
+    return schedule(route_visits(prob.vehicles[0], stops), prob.vehicles[0], prob)
+
+
 @settings(max_examples=SEEDS, deadline=None, derandomize=True)
 @given(st.integers(min_value=0, max_value=2**32))
 def test_nobody_waits_on_board_where_the_stretch_could_start_later(seed: int) -> None:
@@ -382,22 +400,14 @@ def test_nobody_waits_on_board_where_the_stretch_could_start_later(seed: int) ->
     stretch, where the car is empty. Routes drawn around a feasible schedule with waits,
     some limits then drawn tighter. (Before 2026-12-05 only a vehicle paid for waiting
     did so, and only for waits at pickups: with that build this test fails.)"""
-    rng = random.Random(seed)
-    for _ in range(ROUTES_PER_PROBLEM):
-        prob, nodes = _feasible_case(rng)
-        if rng.random() < 0.5:
-            prob = _tightened(rng, prob, nodes)
+    for prob, nodes in _some_tightened(random.Random(seed)):
         core = build(prob, prob.requests)
         out = core.model.evaluate(0, nodes)
         if not out[0]:
             continue
         _, cost, times, depart, arrive = out
         assert not _waits_needlessly(prob, core.route((0, nodes, times, depart, arrive, cost)))
-        stops = [
-            (prob.requests[n // 2], StopKind.PICKUP if n % 2 == 0 else StopKind.DROPOFF)
-            for n in nodes
-        ]
-        timed = schedule(route_visits(prob.vehicles[0], stops), prob.vehicles[0], prob)
+        timed = _live_schedule(prob, nodes)
         if timed is not None:
             live = route_of(prob.vehicles[0], timed[0])
             assert not _waits_needlessly(prob, live), (prob, nodes)
@@ -408,21 +418,13 @@ def test_nobody_waits_on_board_where_the_stretch_could_start_later(seed: int) ->
 def test_live_insertion_times_every_route_as_the_core_does(seed: int) -> None:
     """The promise live insertion gives comes from its Python twin of the scheduler
     (`insertion_schedule`): it finds a schedule exactly when the core does, and the same
-    one. (Before 2026-12-05 they repaired rides too long differently and told apart on
-    about 1 % of these routes; the core also let a delay made for one ride limit be
-    undone by a later one, which the verifier then found.)"""
-    rng = random.Random(seed)
-    for _ in range(ROUTES_PER_PROBLEM):
-        prob, nodes = _feasible_case(rng)
-        if rng.random() < 0.5:
-            prob = _tightened(rng, prob, nodes)
+    one. (Until the fourth session of 2026-12-05 they repaired rides too long differently
+    and told apart on about 1 % of these routes; the core also let a delay made for one
+    ride limit be undone by a later one, which the verifier then found.)"""
+    for prob, nodes in _some_tightened(random.Random(seed)):
         core = build(prob, prob.requests)
         feasible, _, times, depart, arrive = core.model.evaluate(0, nodes)
-        stops = [
-            (prob.requests[n // 2], StopKind.PICKUP if n % 2 == 0 else StopKind.DROPOFF)
-            for n in nodes
-        ]
-        timed = schedule(route_visits(prob.vehicles[0], stops), prob.vehicles[0], prob)
+        timed = _live_schedule(prob, nodes)
         assert feasible == (timed is not None), (prob, nodes)
         if timed is not None:
             assert timed[0].begin == pytest.approx([depart, *times, arrive]), (prob, nodes)

@@ -9,10 +9,9 @@
 // is then delayed as far as its slack and the waits later in its stretch allow, which
 // moves those waits (for a later pickup, paid by `cost_wait`, or for a drop-off window to
 // open) to before the stretch, where the vehicle is empty: the route's end stays and every
-// ride time stays or shrinks. The result is
-// checked constraint by constraint at the end, so a schedule it returns is always
-// feasible; it may, rarely, call a feasible sequence infeasible, which only costs the
-// search a move. Quadratic in the stops in the worst case, linear when few pickups need
+// ride time stays or shrinks. The result is checked constraint by constraint at the end,
+// so a schedule it returns is always feasible; it may, rarely, call a feasible sequence
+// infeasible, which only costs the search a move. Quadratic in the stops in the worst case, linear when few pickups need
 // delaying.
 #pragma once
 
@@ -285,8 +284,8 @@ private:
     // that does not suffice, every pickup up to `last` as far as its slack and the waits
     // after it allow (Cordeau & Laporte 2003), which frees room for later ones but can
     // make a passenger already on board wait in the car for nothing: a traveller with no
-    // ride limit rode 40 min longer, and a vehicle paid for waiting cost a third more,
-    // when a later passenger's ride was the only one too long.
+    // ride limit rode 40 min longer, and a vehicle paid for waiting cost 6 % more, when a
+    // later passenger's ride was the only one too long.
     bool shorten_rides(const std::vector<int>& seq, int last) {
         saved_b_.assign(b_.begin(), b_.begin() + n_);
         saved_w_.assign(w_.begin(), w_.begin() + n_);
