@@ -165,7 +165,10 @@ class OrToolsEngine:
         scale = self.settings.time_scale
         # A shift with no step of the integer clock would make the model fail as it is
         # built; such a vehicle can carry nobody (_Model bans it from every request).
-        usable = [v for v in problem.vehicles if _on_the_clock(v.shift, scale)]
+        off_clock = frozenset(
+            k for k, v in enumerate(problem.vehicles) if not _on_the_clock(v.shift, scale)
+        )
+        usable = [v for k, v in enumerate(problem.vehicles) if k not in off_clock]
         horizon = _horizon(problem.vehicles, scale)
         reasons = {
             r.id: unservable_reason(problem, r, usable) or _off_the_clock(r, scale, horizon)
@@ -186,7 +189,7 @@ class OrToolsEngine:
         share = time_limit_s / len(strategies)
         for k, strategy in enumerate(strategies):
             try:
-                model = _Model(problem, plannable, self.settings)
+                model = _Model(problem, plannable, self.settings, off_clock, horizon)
                 routes, dropped = model.run(strategy, share, initial if k == 0 else None)
             except OverflowError as error:
                 raise InputError(
@@ -208,15 +211,19 @@ class OrToolsEngine:
 class _Model:
     """One OR-Tools routing model built for one solve."""
 
-    def __init__(self, problem: Problem, requests: list[Request], settings: OrToolsSettings):
+    def __init__(
+        self,
+        problem: Problem,
+        requests: list[Request],
+        settings: OrToolsSettings,
+        off_clock: frozenset[int],
+        horizon: int,
+    ):
+        """`off_clock`: the vehicles whose shift holds no step of the integer clock;
+        `horizon`: the end of the time dimension (`_horizon`); both as the solve found them."""
         self.problem, self.requests, self.settings = problem, requests, settings
+        self.off_clock, self.horizon = off_clock, horizon
         vehicles = problem.vehicles
-        # Vehicles whose shift holds no step of the integer clock (OrToolsEngine.solve).
-        self.off_clock = {
-            v
-            for v, vehicle in enumerate(vehicles)
-            if not _on_the_clock(vehicle.shift, settings.time_scale)
-        }
         nodes: list[_Node] = [_Node(v.start_depot, 0.0, None, StopKind.START) for v in vehicles]
         nodes += [_Node(v.end_depot, 0.0, None, StopKind.END) for v in vehicles]
         for r in requests:
@@ -293,8 +300,7 @@ class _Model:
             for a in self.nodes
         ]
         transit = routing.RegisterTransitMatrix(rows)
-        horizon = _horizon(p.vehicles, self.settings.time_scale)
-        routing.AddDimension(transit, horizon, horizon, False, "time")
+        routing.AddDimension(transit, self.horizon, self.horizon, False, "time")
         dim = routing.GetDimensionOrDie("time")
         self.time = dim
         span_scale = self.settings.cost_scale / self.settings.time_scale
@@ -309,7 +315,7 @@ class _Model:
             coef = round(p.objective.time * vehicle.cost_per_time * span_scale)
             if coef:
                 dim.SetSpanCostCoefficientForVehicle(coef, v)
-                self.span_bound += coef * horizon
+                self.span_bound += coef * self.horizon
             routing.AddVariableMaximizedByFinalizer(dim.CumulVar(routing.Start(v)))
             routing.AddVariableMinimizedByFinalizer(dim.CumulVar(routing.End(v)))
 
