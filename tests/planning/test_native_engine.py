@@ -19,7 +19,7 @@ from planning_fixtures import DATA, DAY, engine, native, problem, request, vehic
 from samfard.errors import InputError
 from samfard.planning import cordeau
 from samfard.planning._core._engine import Fleet
-from samfard.planning.model import Problem, Request, Solution, Vehicle, Window
+from samfard.planning.model import Problem, Request, Solution, Vehicle, VehicleType, Window
 from samfard.planning.native_engine import NativeEngine, NativeSettings, build, core_fleet
 from samfard.planning.solve import make_solver, plan
 from samfard.planning.verifier import verify
@@ -279,6 +279,41 @@ def test_the_search_carries_more_trips_before_it_carries_dearer_ones() -> None:
         km=[0, 1, 2, 3, 4, 5, 6, 100],
     )
     assert _served_on_seeds_1_to_3(prob) == [{"a1", "a2", "a3"}] * 3
+
+
+def test_a_plan_allowed_one_vehicle_takes_the_one_that_carries_the_most_trips() -> None:
+    """One vehicle may be used. A stretcher car alone can carry the short trip x; only a
+    wheelchair van can carry y and z, one after the other. Every repair puts x in first
+    (it has one vehicle to go to and is the cheapest), which spends the one vehicle, and
+    ejecting requests from its route never made room for y, which that car cannot carry.
+    Giving up the whole route for a vehicle left unused carries two travellers instead of
+    one (ejection.hpp, 2026-12-05)."""
+
+    def trip(rid: str, pickup: int, dropoff: int, hour: int, kind: VehicleType) -> Request:
+        return request(
+            rid,
+            pickup,
+            dropoff,
+            earliest=hour * _HOUR,
+            latest=(hour + 1) * _HOUR,
+            allowed_types=frozenset({kind}),
+        )
+
+    trips = [
+        trip("x", 1, 2, 8, VehicleType.STRETCHER),
+        trip("y", 1, 5, 9, VehicleType.WHEELCHAIR),
+        trip("z", 5, 1, 12, VehicleType.WHEELCHAIR),
+    ]
+    fleet = [
+        vehicle("car", type=VehicleType.STRETCHER),
+        vehicle("van", type=VehicleType.WHEELCHAIR, fixed_cost=100.0),
+    ]
+    p = problem(trips, fleet, max_vehicles=1)
+    for seed in (1, 2, 3):
+        solution = native(300).solve(p, time_limit_s=10.0, seed=seed)
+        assert verify(p, solution).ok
+        assert solution.served_ids() == {"y", "z"}
+        assert [r.vehicle_id for r in solution.routes] == ["van"]
 
 
 def test_a_day_of_trips_goes_to_the_vehicle_cheapest_for_all_of_them() -> None:

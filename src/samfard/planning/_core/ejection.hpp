@@ -100,13 +100,20 @@ private:
 
     // Insert `q` where the ejected requests weigh least (ties broken at random); the
     // ejected go to the pool.
+    //
+    // When the plan already uses every vehicle it may (`Instance::max_vehicles`), a
+    // request that only an unused vehicle can carry fits no route, whatever is ejected
+    // from it. It then may also take the place of a whole route of up to two requests:
+    // that route is emptied and `q` rides alone in an unused vehicle. Without this a plan
+    // allowed one vehicle kept it on the one trip it held first, though another vehicle
+    // could carry two of the trips left out.
     bool insert_ejecting(std::vector<Route>& routes, std::vector<int>& route_of, int q,
                          std::vector<int>& pool) {
         int best_weight = std::numeric_limits<int>::max(), ties = 0;
-        Route probe, chosen;
+        Route probe, chosen, emptied;
         Insertion chosen_ins;
-        int chosen_a = -1, chosen_b = -1;
-        auto consider = [&](int weight, int a, int b) {
+        int chosen_a = -1, chosen_b = -1, chosen_emptied = -1;
+        auto consider = [&](int weight, int a, int b, int emptied_v) {
             const Insertion ins = pl_.best_insertion(probe, q);
             if (!ins.found()) return;
             if (weight < best_weight) {
@@ -118,7 +125,10 @@ private:
             chosen_ins = ins;
             chosen_a = a;
             chosen_b = b;
+            chosen_emptied = emptied_v;
         };
+        const std::vector<int> free_vs =
+            vehicles_at_limit(routes) ? unused_vehicles_for(routes, q) : std::vector<int>{};
         std::vector<int> members;
         for (const Route& r : routes) {
             if (r.empty() || !in_.ok(q, r.v)) continue;
@@ -128,15 +138,34 @@ private:
             const int m = static_cast<int>(members.size());
             for (int i = 0; i < m; ++i) {
                 const int a = members[i];
-                if (weight_[a] <= best_weight && pl_.without(r, a, -1, probe)) consider(weight_[a], a, -1);
+                if (weight_[a] <= best_weight && pl_.without(r, a, -1, probe)) consider(weight_[a], a, -1, -1);
                 for (int j = i + 1; j < m; ++j) {
                     const int b = members[j];
                     const int w = weight_[a] + weight_[b];
-                    if (w <= best_weight && pl_.without(r, a, b, probe)) consider(w, a, b);
+                    if (w <= best_weight && pl_.without(r, a, b, probe)) consider(w, a, b, -1);
                 }
             }
         }
+        for (const Route& r : routes) {
+            if (free_vs.empty()) break;
+            if (r.empty()) continue;
+            members.clear();
+            for (int node : r.seq)
+                if (is_pickup(node)) members.push_back(request_of(node));
+            if (members.size() > 2) continue;
+            const int a = members[0], b = members.size() == 2 ? members[1] : -1;
+            const int w = weight_[a] + (b >= 0 ? weight_[b] : 0);
+            if (w > best_weight) continue;
+            for (int free_v : free_vs) {
+                probe = routes[free_v];
+                consider(w, a, b, r.v);
+            }
+        }
         if (chosen_a < 0 || !pl_.apply(chosen, q, chosen_ins)) return false;
+        if (chosen_emptied >= 0) {
+            if (!pl_.without(routes[chosen_emptied], chosen_a, chosen_b, emptied)) return false;
+            routes[chosen_emptied] = std::move(emptied);
+        }
         const int v = chosen.v;
         routes[v] = std::move(chosen);
         route_of[q] = v;
@@ -146,6 +175,21 @@ private:
             pool.push_back(x);
         }
         return true;
+    }
+
+    // Whether the routes use every vehicle the plan may use.
+    bool vehicles_at_limit(const std::vector<Route>& routes) const {
+        int used = 0;
+        for (const Route& r : routes) used += r.empty() ? 0 : 1;
+        return used >= in_.max_vehicles;
+    }
+
+    // The unused vehicles that can carry `q` alone, one of each class.
+    std::vector<int> unused_vehicles_for(const std::vector<Route>& routes, int q) {
+        std::vector<int> out;
+        for (int v : unused_by_class(in_, routes))
+            if (in_.ok(q, v) && pl_.best_insertion(routes[v], q).found()) out.push_back(v);
+        return out;
     }
 
     // A few random relocations that keep everyone carried: a request leaves its route for

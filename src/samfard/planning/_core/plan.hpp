@@ -521,6 +521,20 @@ inline std::vector<int> insertion_candidates(const Instance& in, const std::vect
     return out;
 }
 
+// The first unused vehicle of each class (Instance::vclass), in the order of `routes`: the
+// others of a class would plan the same. The moves that give a route a vehicle of its own
+// (the ejection search under a vehicle limit, two routes run as one) try these.
+inline std::vector<int> unused_by_class(const Instance& in, const std::vector<Route>& routes) {
+    std::vector<int> out;
+    std::vector<char> class_seen(routes.size(), 0);
+    for (const Route& r : routes) {
+        if (!r.empty() || class_seen[in.vclass[r.v]]) continue;
+        class_seen[in.vclass[r.v]] = 1;
+        out.push_back(r.v);
+    }
+    return out;
+}
+
 // Lower bounds of insertion_bound are checked against exact costs with this much slack,
 // so rounding in the bound never makes a tie of costs look like a loss.
 constexpr double kBoundSlack = 1e-7;
