@@ -281,6 +281,30 @@ def test_the_search_carries_more_trips_before_it_carries_dearer_ones() -> None:
     assert _served_on_seeds_1_to_3(prob) == [{"a1", "a2", "a3"}] * 3
 
 
+def test_two_trips_on_two_cars_go_together_on_a_bus_that_carries_both_for_less() -> None:
+    """Trip x from place 1 to 2 at 08:00 and y from 7 to 8 at 09:00. A car at place 1
+    carries x for 200 (20 km at 10 a km, depot legs paid) and a car at place 7 carries y
+    for 200; a bus at place 4 (fixed fee 200, 1 a km) carries x alone for 260, y alone for
+    280, and both for 340. Each trip is cheaper on its own car and each car dearer with the
+    other trip, so no move of one request, nor a whole route to the bus, finds the plan;
+    the two routes run as one do (merge.hpp, 2026-12-05)."""
+    trips = [
+        request("x", 1, 2, earliest=8 * _HOUR, latest=8 * _HOUR + 600.0),
+        request("y", 7, 8, earliest=9 * _HOUR, latest=9 * _HOUR + 1800.0),
+    ]
+    fleet = [
+        vehicle("car at 1", depot=1),
+        vehicle("car at 7", depot=7),
+        vehicle("bus", depot=4, cost_per_distance=0.001, fixed_cost=200.0),
+    ]
+    p = problem(trips, fleet)
+    for seed in (1, 2, 3):
+        solution = native(300).solve(p, time_limit_s=10.0, seed=seed)
+        assert verify(p, solution).ok
+        assert [r.vehicle_id for r in solution.routes] == ["bus"]
+        assert solution.cost == pytest.approx(340.0)
+
+
 def test_a_plan_allowed_one_vehicle_takes_the_one_that_carries_the_most_trips() -> None:
     """One vehicle may be used. A stretcher car alone can carry the short trip x; only a
     wheelchair van can carry y and z, one after the other. Every repair puts x in first

@@ -29,6 +29,7 @@
 
 #include "ejection.hpp"
 #include "instance.hpp"
+#include "merge.hpp"
 #include "neighbours.hpp"
 #include "pairs.hpp"
 #include "plan.hpp"
@@ -60,7 +61,8 @@ class Search {
 public:
     Search(const Instance& in, const Settings& settings)
         : in_(in), st_(settings), pl_(in), rng_(settings.seed), ejection_(in, pl_, rng_),
-          tails_(in, pl_, neighbours_), pairs_(in, pl_, neighbours_), swaps_(in, pl_) {
+          tails_(in, pl_, neighbours_), pairs_(in, pl_, neighbours_), swaps_(in, pl_),
+          merges_(in, pl_) {
         start_ = Clock::now();
         cpu_start_ = thread_cpu();
         limit_ = std::max(0.0, settings.seconds);
@@ -314,7 +316,9 @@ private:
         const auto late = [&] { return out_of_time(); };
         while (true) {
             while (pairs_.descend(routes_, route_of_, touched, late)) exchange_tails();
-            if (!swaps_.descend(routes_, route_of_, touched, late)) break;
+            const bool swapped = swaps_.descend(routes_, route_of_, touched, late);
+            const bool merged = merges_.descend(routes_, route_of_, touched, late);
+            if (!swapped && !merged) break;
             exchange_tails();
         }
     }
@@ -762,6 +766,7 @@ private:
     TailExchange tails_;
     PairMoves pairs_;
     VehicleSwap swaps_;
+    RouteMerge merges_;
     Clock::time_point start_;
     double cpu_start_ = 0.0, limit_ = 0.0;
 
