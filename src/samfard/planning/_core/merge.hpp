@@ -27,24 +27,12 @@ public:
     // when a move was made. `touch(v)` is called before route v changes.
     template <class Touch, class Stop>
     bool descend(std::vector<Route>& routes, std::vector<int>& route_of, Touch&& touch, Stop&& stop) {
-        const int nv = static_cast<int>(routes.size());
-        // On the first call no route is certified ({-1} is no route's sequence).
-        if (static_cast<int>(certified_.size()) != nv) certified_.assign(nv, {-1});
-        bool moved_any = false;
-        bool again = true;
-        while (again) {
-            again = false;
-            for (int a = 0; a < nv; ++a) {
-                if (routes[a].empty()) continue;
-                if (stop()) return moved_any;
-                if (improve(routes, a)) {
-                    install(routes, route_of, touch);
-                    moved_any = again = true;
-                }
-            }
-        }
-        for (int v = 0; v < nv; ++v) certified_[v] = routes[v].seq;
-        return moved_any;
+        const auto move = [&](int a) {
+            if (!improve(routes, a)) return false;
+            install(routes, route_of, touch);
+            return true;
+        };
+        return descend_routes(routes, certified_, move, stop);
     }
 
 private:

@@ -521,6 +521,30 @@ inline std::vector<int> insertion_candidates(const Instance& in, const std::vect
     return out;
 }
 
+// A first-improvement descent over whole routes (VehicleSwap, RouteMerge): `move(a)`
+// tries route a against the others and makes the cheaper move it finds (true), pass after
+// pass until one makes none, or `stop()`. True when a move was made. `certified` holds each
+// route's stops as the last descent left them, so a move can skip pairs unchanged since.
+template <class Move, class Stop>
+bool descend_routes(const std::vector<Route>& routes, std::vector<std::vector<int>>& certified,
+                    Move&& move, Stop&& stop) {
+    const int nv = static_cast<int>(routes.size());
+    // On the first call no route is certified ({-1} is no route's sequence).
+    if (static_cast<int>(certified.size()) != nv) certified.assign(nv, {-1});
+    bool moved_any = false;
+    bool again = true;
+    while (again) {
+        again = false;
+        for (int a = 0; a < nv; ++a) {
+            if (routes[a].empty()) continue;
+            if (stop()) return moved_any;
+            if (move(a)) moved_any = again = true;
+        }
+    }
+    for (int v = 0; v < nv; ++v) certified[v] = routes[v].seq;
+    return moved_any;
+}
+
 // The first unused vehicle of each class (Instance::vclass), in the order of `routes`: the
 // others of a class would plan the same. The moves that give a route a vehicle of its own
 // (the ejection search under a vehicle limit, two routes run as one) try these.

@@ -7,7 +7,8 @@
 // without noise), then exchanges route tails where vehicles are empty until no exchange
 // is cheaper (tails.hpp); the operators are drawn by adaptive roulette weights and the
 // new plan is accepted by simulated annealing; a new best plan is first taken down to a
-// local optimum of pair relocate and exchange (pairs.hpp). Requests that fit nowhere
+// local optimum of pair relocate and exchange (pairs.hpp), whole routes to other vehicles
+// (vehicles.hpp) and two routes run as one (merge.hpp). Requests that fit nowhere
 // stay unassigned at a penalty far above any route's cost, so the search first carries
 // everyone it can, then makes it cheap; when the fleet only just suffices, an ejection
 // search (ejection.hpp) run at a few points brings in those it still leaves out.
@@ -309,8 +310,8 @@ private:
     }
 
     // A new best plan goes down to a local optimum of pair relocate and exchange (pairs.hpp),
-    // of the tail exchange and of whole routes to other vehicles (vehicles.hpp), each again
-    // while another changes the plan.
+    // of the tail exchange, of whole routes to other vehicles (vehicles.hpp) and of two
+    // routes run as one (merge.hpp), each again while another changes the plan.
     void polish() {
         const auto touched = [&](int v) { touch(v); };
         const auto late = [&] { return out_of_time(); };

@@ -32,25 +32,12 @@ public:
     template <class Touch, class Stop>
     bool descend(std::vector<Route>& routes, std::vector<int>& route_of, Touch&& touch, Stop&& stop) {
         if (classes_ < 2) return false;
-        const int nv = static_cast<int>(routes.size());
-        // On the first call no route is certified ({-1} is no route's sequence).
-        if (static_cast<int>(certified_.size()) != nv) certified_.assign(nv, {-1});
-        bool moved_any = false;
-        bool again = true;
-        while (again) {
-            again = false;
-            for (int a = 0; a < nv; ++a) {
-                if (routes[a].empty()) continue;
-                if (stop()) return moved_any;
-                if (improve(routes, a)) {
-                    const int b = partner_;
-                    install_pair(routes, route_of, a, std::move(na_), b, std::move(nb_), touch);
-                    moved_any = again = true;
-                }
-            }
-        }
-        for (int v = 0; v < nv; ++v) certified_[v] = routes[v].seq;
-        return moved_any;
+        const auto move = [&](int a) {
+            if (!improve(routes, a)) return false;
+            install_pair(routes, route_of, a, std::move(na_), partner_, std::move(nb_), touch);
+            return true;
+        };
+        return descend_routes(routes, certified_, move, stop);
     }
 
 private:
