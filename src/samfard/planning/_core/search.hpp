@@ -333,8 +333,8 @@ private:
     // (reorder.hpp), and of polish again wherever they changed it. Only here, after the
     // clock: on every new best plan they steered the search elsewhere, and the 2003 set
     // came out worse (0.70 % → 0.91 % on seed 1, 0.60 % → 0.93 % on seed 2's first 18
-    // instances, 2026-12-05). Each move saves, so the descent ends; on the 2003 set it
-    // takes a few milliseconds.
+    // instances, 2026-12-05). Each move saves, so the descent ends; pr13 at 3 000
+    // iterations took 0.905 s of CPU with it against 0.884 s, the whole process.
     void finish() {
         const auto touched = [&](int v) { touch(v); };
         const auto never = [] { return false; };
