@@ -305,13 +305,18 @@ def test_two_trips_on_two_cars_go_together_on_a_bus_that_carries_both_for_less()
         assert solution.cost == pytest.approx(340.0)
 
 
-def test_a_plan_allowed_one_vehicle_takes_the_one_that_carries_the_most_trips() -> None:
-    """One vehicle may be used. A stretcher car alone can carry the short trip x; only a
-    wheelchair van can carry y and z, one after the other. Every repair puts x in first
-    (it has one vehicle to go to and is the cheapest), which spends the one vehicle, and
-    ejecting requests from its route never made room for y, which that car cannot carry.
-    Giving up the whole route for a vehicle left unused carries two travellers instead of
-    one (ejection.hpp, 2026-12-05)."""
+@pytest.mark.parametrize(("on_the_car", "on_the_van"), [(1, 2), (3, 4)])
+def test_a_plan_allowed_one_vehicle_takes_the_one_that_carries_the_most_trips(
+    on_the_car: int, on_the_van: int
+) -> None:
+    """One vehicle may be used. A stretcher car alone can carry the short trips x, two
+    hours apart; only a wheelchair van can carry the y trips, one more of them. Every
+    repair puts the x trips in first (each has one vehicle to go to and is the cheapest),
+    which spends the one vehicle, and ejecting requests from the car's route never made
+    room for a y trip, which that car cannot carry. Giving up the car's whole route for a
+    vehicle left unused carries the more travellers (ejection.hpp, 2026-12-05; the first
+    version gave up routes of at most two requests, and a mid-size random problem then
+    kept three where four would go)."""
 
     def trip(rid: str, pickup: int, dropoff: int, hour: int, kind: VehicleType) -> Request:
         return request(
@@ -323,20 +328,20 @@ def test_a_plan_allowed_one_vehicle_takes_the_one_that_carries_the_most_trips() 
             allowed_types=frozenset({kind}),
         )
 
-    trips = [
-        trip("x", 1, 2, 8, VehicleType.STRETCHER),
-        trip("y", 1, 5, 9, VehicleType.WHEELCHAIR),
-        trip("z", 5, 1, 12, VehicleType.WHEELCHAIR),
+    short = [trip(f"x{k}", 1, 2, 6 + 2 * k, VehicleType.STRETCHER) for k in range(on_the_car)]
+    longer = [
+        trip(f"y{k}", 1 + 4 * (k % 2), 5 - 4 * (k % 2), 7 + 3 * k, VehicleType.WHEELCHAIR)
+        for k in range(on_the_van)
     ]
     fleet = [
         vehicle("car", type=VehicleType.STRETCHER),
         vehicle("van", type=VehicleType.WHEELCHAIR, fixed_cost=100.0),
     ]
-    p = problem(trips, fleet, max_vehicles=1)
+    p = problem(short + longer, fleet, max_vehicles=1)
     for seed in (1, 2, 3):
         solution = native(300).solve(p, time_limit_s=10.0, seed=seed)
         assert verify(p, solution).ok
-        assert solution.served_ids() == {"y", "z"}
+        assert solution.served_ids() == {r.id for r in longer}
         assert [r.vehicle_id for r in solution.routes] == ["van"]
 
 

@@ -103,10 +103,10 @@ private:
     //
     // When the plan already uses every vehicle it may (`Instance::max_vehicles`), a
     // request that only an unused vehicle can carry fits no route, whatever is ejected
-    // from it. It then may also take the place of a whole route of up to two requests:
-    // that route is emptied and `q` rides alone in an unused vehicle. Without this a plan
-    // allowed one vehicle kept it on the one trip it held first, though another vehicle
-    // could carry two of the trips left out.
+    // from it. It then may also take the place of a whole route, weighed as all its
+    // requests ejected: that route is emptied and `q` rides alone in an unused vehicle.
+    // Without this a plan allowed one vehicle kept it on the trips it held first, though
+    // another vehicle could carry more of the trips left out.
     bool insert_ejecting(std::vector<Route>& routes, std::vector<int>& route_of, int q,
                          std::vector<int>& pool) {
         int best_weight = std::numeric_limits<int>::max(), ties = 0;
@@ -152,18 +152,24 @@ private:
             members.clear();
             for (int node : r.seq)
                 if (is_pickup(node)) members.push_back(request_of(node));
-            if (members.size() > 2) continue;
-            const int a = members[0], b = members.size() == 2 ? members[1] : -1;
-            const int w = weight_[a] + (b >= 0 ? weight_[b] : 0);
+            int w = 0;
+            for (int x : members) w += weight_[x];
             if (w > best_weight) continue;
             for (int free_v : free_vs) {
                 probe = routes[free_v];
-                consider(w, a, b, r.v);
+                consider(w, -1, -1, r.v);
             }
         }
-        if (chosen_a < 0 || !pl_.apply(chosen, q, chosen_ins)) return false;
+        if (ties == 0 || !pl_.apply(chosen, q, chosen_ins)) return false;
         if (chosen_emptied >= 0) {
-            if (!pl_.without(routes[chosen_emptied], chosen_a, chosen_b, emptied)) return false;
+            for (int node : routes[chosen_emptied].seq) {
+                if (!is_pickup(node)) continue;
+                route_of[request_of(node)] = -1;
+                pool.push_back(request_of(node));
+            }
+            emptied.v = chosen_emptied;
+            emptied.seq.clear();
+            pl_.refresh(emptied);
             routes[chosen_emptied] = std::move(emptied);
         }
         const int v = chosen.v;
