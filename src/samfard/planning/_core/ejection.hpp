@@ -110,11 +110,11 @@ private:
     bool insert_ejecting(std::vector<Route>& routes, std::vector<int>& route_of, int q,
                          std::vector<int>& pool) {
         int best_weight = std::numeric_limits<int>::max(), ties = 0;
-        Route probe, chosen, emptied;
+        Route probe, chosen;
         Insertion chosen_ins;
         int chosen_a = -1, chosen_b = -1, chosen_emptied = -1;
-        auto consider = [&](int weight, int a, int b, int emptied_v) {
-            const Insertion ins = pl_.best_insertion(probe, q);
+        // `ins`: q's cheapest place in `probe`.
+        auto consider = [&](int weight, int a, int b, int emptied_v, const Insertion& ins) {
             if (!ins.found()) return;
             if (weight < best_weight) {
                 best_weight = weight;
@@ -127,8 +127,10 @@ private:
             chosen_b = b;
             chosen_emptied = emptied_v;
         };
-        const std::vector<int> free_vs =
-            vehicles_at_limit(routes) ? unused_vehicles_for(routes, q) : std::vector<int>{};
+        // q alone in each unused vehicle that carries it, whichever route is given up.
+        const std::vector<std::pair<int, Insertion>> free_vs =
+            vehicles_at_limit(routes) ? unused_vehicles_for(routes, q)
+                                      : std::vector<std::pair<int, Insertion>>{};
         std::vector<int> members;
         for (const Route& r : routes) {
             if (r.empty() || !in_.ok(q, r.v)) continue;
@@ -138,26 +140,26 @@ private:
             const int m = static_cast<int>(members.size());
             for (int i = 0; i < m; ++i) {
                 const int a = members[i];
-                if (weight_[a] <= best_weight && pl_.without(r, a, -1, probe)) consider(weight_[a], a, -1, -1);
+                if (weight_[a] <= best_weight && pl_.without(r, a, -1, probe))
+                    consider(weight_[a], a, -1, -1, pl_.best_insertion(probe, q));
                 for (int j = i + 1; j < m; ++j) {
                     const int b = members[j];
                     const int w = weight_[a] + weight_[b];
-                    if (w <= best_weight && pl_.without(r, a, b, probe)) consider(w, a, b, -1);
+                    if (w <= best_weight && pl_.without(r, a, b, probe))
+                        consider(w, a, b, -1, pl_.best_insertion(probe, q));
                 }
             }
         }
         for (const Route& r : routes) {
             if (free_vs.empty()) break;
             if (r.empty()) continue;
-            members.clear();
-            for (int node : r.seq)
-                if (is_pickup(node)) members.push_back(request_of(node));
             int w = 0;
-            for (int x : members) w += weight_[x];
+            for (int node : r.seq)
+                if (is_pickup(node)) w += weight_[request_of(node)];
             if (w > best_weight) continue;
-            for (int free_v : free_vs) {
+            for (const auto& [free_v, ins] : free_vs) {
                 probe = routes[free_v];
-                consider(w, -1, -1, r.v);
+                consider(w, -1, -1, r.v, ins);
             }
         }
         if (ties == 0 || !pl_.apply(chosen, q, chosen_ins)) return false;
@@ -167,10 +169,7 @@ private:
                 route_of[request_of(node)] = -1;
                 pool.push_back(request_of(node));
             }
-            emptied.v = chosen_emptied;
-            emptied.seq.clear();
-            pl_.refresh(emptied);
-            routes[chosen_emptied] = std::move(emptied);
+            pl_.clear(routes[chosen_emptied]);
         }
         const int v = chosen.v;
         routes[v] = std::move(chosen);
@@ -190,11 +189,15 @@ private:
         return used >= in_.max_vehicles;
     }
 
-    // The unused vehicles that can carry `q` alone, one of each class.
-    std::vector<int> unused_vehicles_for(const std::vector<Route>& routes, int q) {
-        std::vector<int> out;
-        for (int v : unused_by_class(in_, routes))
-            if (in_.ok(q, v) && pl_.best_insertion(routes[v], q).found()) out.push_back(v);
+    // The unused vehicles that can carry `q` alone, one of each class, with q's place in
+    // each.
+    std::vector<std::pair<int, Insertion>> unused_vehicles_for(const std::vector<Route>& routes, int q) {
+        std::vector<std::pair<int, Insertion>> out;
+        for (int v : unused_by_class(in_, routes)) {
+            if (!in_.ok(q, v)) continue;
+            const Insertion ins = pl_.best_insertion(routes[v], q);
+            if (ins.found()) out.emplace_back(v, ins);
+        }
         return out;
     }
 

@@ -100,10 +100,7 @@ private:
         for (int x : {a_, b_}) {
             if (x == merged_.v) continue;
             touch(x);
-            empty_.v = x;
-            empty_.seq.clear();
-            pl_.refresh(empty_);
-            routes[x] = empty_;
+            pl_.clear(routes[x]);
         }
         const int w = merged_.v;
         touch(w);
@@ -115,7 +112,7 @@ private:
     Planner& pl_;
     std::vector<std::vector<int>> certified_;  // each route's stops when the last descent ended
     std::vector<int> seq_, tried_;
-    Route merged_, empty_;
+    Route merged_;
     int a_ = -1, b_ = -1;
 };
 

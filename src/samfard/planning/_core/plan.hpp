@@ -382,6 +382,12 @@ public:
         return s.feasible ? s.cost : kInf;
     }
 
+    // `r` with no stops left, scheduled: its vehicle unused.
+    void clear(Route& r) {
+        r.seq.clear();
+        refresh(r);
+    }
+
     // `r` without requests `a` and `b` (b < 0: without `a` alone), scheduled into `out`;
     // false when the rest cannot be scheduled.
     bool without(const Route& r, int a, int b, Route& out) {

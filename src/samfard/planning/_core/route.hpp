@@ -11,8 +11,8 @@
 // open) to before the stretch, where the vehicle is empty: the route's end stays and every
 // ride time stays or shrinks. The result is checked constraint by constraint at the end,
 // so a schedule it returns is always feasible; it may, rarely, call a feasible sequence
-// infeasible, which only costs the search a move. Quadratic in the stops in the worst case, linear when few pickups need
-// delaying.
+// infeasible, which only costs the search a move. Quadratic in the stops in the worst
+// case, linear when few pickups need delaying.
 #pragma once
 
 #include <algorithm>
