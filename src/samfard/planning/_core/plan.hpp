@@ -362,6 +362,21 @@ public:
         return false;
     }
 
+    // The requests of `from` put into `r` (scheduled by refresh) one at a time in the order
+    // of their pickups, each where it is cheapest; false when one fits nowhere. How a short
+    // route is carried by another vehicle or joined to another route where its own order
+    // is not the cheapest there, or does not run at all: another depot, shift or capacity
+    // wants another order.
+    bool insert_all(Route& r, const Route& from) {
+        for (int node : from.seq) {
+            if (!is_pickup(node)) continue;
+            const int q = request_of(node);
+            const Insertion ins = best_insertion(r, q);
+            if (!ins.found() || !apply(r, q, ins)) return false;
+        }
+        return true;
+    }
+
     // The cost of `r` without request `a` (kInf: the rest cannot be scheduled): what
     // without() would give, with no caches filled (a subsequence of a route passes the
     // static checks, so they are not run again).
@@ -564,6 +579,11 @@ inline std::vector<int> unused_by_class(const Instance& in, const std::vector<Ro
     }
     return out;
 }
+
+// Routes of at most this many requests are short: the moves over whole routes (two routes
+// run as one, a route on another vehicle) also rebuild them request by request where they
+// go (Planner::insert_all), which for a long route would cost a repair each.
+constexpr size_t kShortRoute = 3;
 
 // Lower bounds of insertion_bound are checked against exact costs with this much slack,
 // so rounding in the bound never makes a tie of costs look like a loss.

@@ -36,6 +36,7 @@
 #include "pairs.hpp"
 #include "plan.hpp"
 #include "reorder.hpp"
+#include "split.hpp"
 #include "tails.hpp"
 #include "vehicles.hpp"
 
@@ -65,7 +66,7 @@ public:
     Search(const Instance& in, const Settings& settings)
         : in_(in), st_(settings), pl_(in), rng_(settings.seed), ejection_(in, pl_, rng_),
           tails_(in, pl_, neighbours_), pairs_(in, pl_, neighbours_), swaps_(in, pl_),
-          merges_(in, pl_), reorder_(pl_) {
+          merges_(in, pl_, neighbours_), splits_(in, pl_), reorder_(pl_) {
         start_ = Clock::now();
         cpu_start_ = thread_cpu();
         limit_ = std::max(0.0, settings.seconds);
@@ -313,8 +314,9 @@ private:
     }
 
     // A new best plan goes down to a local optimum of pair relocate and exchange (pairs.hpp),
-    // of the tail exchange, of whole routes to other vehicles (vehicles.hpp) and of two
-    // routes run as one (merge.hpp), each again while another changes the plan.
+    // of the tail exchange, of whole routes to other vehicles (vehicles.hpp), of two routes
+    // run as one (merge.hpp) and of one route cut in two (split.hpp), each again while
+    // another changes the plan.
     void polish() { polish_until([&] { return out_of_time(); }); }
 
     template <class Stop>
@@ -324,7 +326,8 @@ private:
             while (pairs_.descend(routes_, route_of_, touched, stop)) exchange_tails();
             const bool swapped = swaps_.descend(routes_, route_of_, touched, stop);
             const bool merged = merges_.descend(routes_, route_of_, touched, stop);
-            if (!swapped && !merged) break;
+            const bool split = splits_.descend(routes_, route_of_, touched, stop);
+            if (!swapped && !merged && !split) break;
             exchange_tails();
         }
     }
@@ -785,6 +788,7 @@ private:
     PairMoves pairs_;
     VehicleSwap swaps_;
     RouteMerge merges_;
+    RouteSplit splits_;
     Reorder reorder_;
     Clock::time_point start_;
     double cpu_start_ = 0.0, limit_ = 0.0;
