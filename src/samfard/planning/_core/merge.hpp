@@ -84,7 +84,7 @@ private:
     // the other is on board). Into merged_ when cheaper than `least`, which it lowers.
     // Tried only when a request of `extra` has a granular neighbour in `base`: each try
     // schedules `base` on w and an insertion per request, which over every pair of routes
-    // took a sixth of the search's time on the 3 000-trip day.
+    // took a fifth of the search's time on the 3 000-trip day.
     bool joined(int w, const std::vector<Route>& routes, const std::vector<int>& route_of, int base,
                 int extra, double& least) {
         if (!is_short(routes[extra]) || !near(routes[extra], route_of, base)) return false;
