@@ -581,8 +581,9 @@ inline std::vector<int> unused_by_class(const Instance& in, const std::vector<Ro
 }
 
 // Routes of at most this many requests are short: the moves over whole routes (two routes
-// run as one, a route on another vehicle) also rebuild them request by request where they
-// go (Planner::insert_all), which for a long route would cost a repair each.
+// run as one, a route on another vehicle or shared out between two) also rebuild them
+// request by request where they go (Planner::insert_all), which for a long route would
+// cost a repair each.
 constexpr size_t kShortRoute = 3;
 
 // Lower bounds of insertion_bound are checked against exact costs with this much slack,
