@@ -9,10 +9,12 @@
 // new plan is accepted by simulated annealing; a new best plan is first taken down to a
 // local optimum of pair relocate and exchange (pairs.hpp), whole routes to other vehicles
 // (vehicles.hpp) and two routes run as one (merge.hpp), and the plan returned to one of
-// the moves within a route as well (reorder.hpp). Requests that fit nowhere
-// stay unassigned at a penalty far above any route's cost, so the search first carries
-// everyone it can, then makes it cheap; when the fleet only just suffices, an ejection
-// search (ejection.hpp) run at a few points brings in those it still leaves out.
+// the moves within a route and of a route cut in two as well (reorder.hpp, split.hpp).
+// Requests that fit nowhere stay unassigned at a penalty far above any route's cost, so
+// the search first carries everyone it can, then makes it cheap; when the fleet only just
+// suffices, an ejection search (ejection.hpp) run at a few points brings in those it
+// still leaves out. The plan returned is, of those accepted, one that carries the most
+// and costs the region least (keep_if_cheaper_for_region).
 // With an iteration limit the run is fully determined by the seed (the temperature follows
 // the iteration count); the wall-time deadline only ever stops it early.
 #pragma once
