@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterator
 
 import pytest
+from planning_days import placements, scheduled_cost
 from planning_random import random_problem
 
 from samfard.errors import InputError
@@ -61,19 +61,14 @@ def _problem(seed: int, requests: int = 4, vehicles: int = 4) -> Problem | None:
         return None
 
 
-def _orders(requests: list[int]) -> Iterator[list[int]]:
+def _orders(requests: list[int]) -> list[list[int]]:
     """Every sequence of the requests' stops (core nodes) with each pickup before its
-    drop-off."""
-
-    def extend(seq: list[int], waiting: set[int], riding: set[int]) -> Iterator[list[int]]:
-        if not waiting and not riding:
-            yield list(seq)
-        for r in sorted(waiting):
-            yield from extend([*seq, 2 * r], waiting - {r}, riding | {r})
-        for r in sorted(riding):
-            yield from extend([*seq, 2 * r + 1], waiting, riding - {r})
-
-    yield from extend([], set(requests), set())
+    drop-off: each request's two stops put in every way into each sequence of the ones
+    before it."""
+    orders: list[list[int]] = [[]]
+    for r in requests:
+        orders = [seq for before in orders for seq in placements(before, r)]
+    return orders
 
 
 def _cheapest_by_set(core: CoreModel, limit: int) -> dict[int, float]:
@@ -85,9 +80,7 @@ def _cheapest_by_set(core: CoreModel, limit: int) -> dict[int, float]:
     for v in range(vehicles):
         for subset in range(1, 1 << n):
             for seq in _orders([i for i in range(n) if subset >> i & 1]):
-                feasible, cost, *_ = core.model.evaluate(v, seq)
-                if feasible:
-                    route[v][subset] = min(route[v][subset], cost)
+                route[v][subset] = min(route[v][subset], scheduled_cost(core, v, seq))
     plans = {(0, 0): 0.0}  # (requests carried, vehicles used) -> least cost
     for v in range(vehicles):
         grown = dict(plans)
@@ -113,10 +106,10 @@ def _gap(seed: int, requests: int = 4, vehicles: int = 4) -> str | None:
     prob = _problem(seed, requests, vehicles)
     if prob is None:
         return None
-    requests = [r for r in prob.requests if unservable_reason(prob, r) is None]
-    if not requests:
+    plannable = [r for r in prob.requests if unservable_reason(prob, r) is None]
+    if not plannable:
         return None
-    core = build(prob, requests)
+    core = build(prob, plannable)
     limit = len(prob.vehicles) if prob.max_vehicles is None else prob.max_vehicles
     least = _cheapest_by_set(core, min(limit, len(prob.vehicles)))
     result = plan(prob, time_limit_s=1.0, seed=seed % 7, solver=ENGINE)
@@ -125,8 +118,8 @@ def _gap(seed: int, requests: int = 4, vehicles: int = 4) -> str | None:
     for route in result.solution.routes:
         nodes = core.nodes_of(route)
         assert nodes is not None
-        feasible, route_cost, *_ = core.model.evaluate(vehicle[route.vehicle_id], nodes)
-        assert feasible
+        route_cost = scheduled_cost(core, vehicle[route.vehicle_id], nodes)
+        assert route_cost < math.inf
         cost += route_cost
         carried |= sum(1 << (node // 2) for node in nodes if node % 2 == 0)
     most = max(bin(s).count("1") for s in least)

@@ -76,8 +76,6 @@ private:
         return false;
     }
 
-    static bool is_short(const Route& r) { return r.seq.size() <= 2 * kShortRoute; }
-
     // The requests of short route `extra` put one at a time into route `base`'s stops on
     // vehicle w, each where it is cheapest: the order the schedules interleave in time
     // may not run on w, or cost more than another (a rider of one picked up while one of

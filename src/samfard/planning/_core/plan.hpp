@@ -586,6 +586,8 @@ inline std::vector<int> unused_by_class(const Instance& in, const std::vector<Ro
 // cost a repair each.
 constexpr size_t kShortRoute = 3;
 
+inline bool is_short(const Route& r) { return r.seq.size() <= 2 * kShortRoute; }
+
 // Lower bounds of insertion_bound are checked against exact costs with this much slack,
 // so rounding in the bound never makes a tie of costs look like a loss.
 constexpr double kBoundSlack = 1e-7;

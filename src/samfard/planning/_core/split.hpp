@@ -83,7 +83,7 @@ private:
     // on the other vehicle), the part that stays in its order: riders of the two parts
     // may ride together now, so the route need not be empty where it is cut.
     bool shared(const Route& ra, int a, const std::vector<int>& unused, double below) {
-        if (ra.seq.size() > 2 * kShortRoute) return false;
+        if (!is_short(ra)) return false;
         requests_.clear();
         for (int node : ra.seq)
             if (is_pickup(node)) requests_.push_back(request_of(node));

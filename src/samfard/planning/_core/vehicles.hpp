@@ -89,7 +89,7 @@ private:
     // cheapest, when a's order costs `below` or more there (or does not run): another depot
     // or shift wants another order. Into nb_, with a emptied in na_.
     bool rebuilt(const Route& ra, int b, double below) {
-        if (ra.seq.size() > 2 * kShortRoute) return false;
+        if (!is_short(ra)) return false;
         nb_.v = b;
         pl_.clear(nb_);
         if (!pl_.insert_all(nb_, ra) || nb_.cost() >= below) return false;
