@@ -9,7 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
-from planning_fixtures import PLACES, native, problem, request, road, vehicle
+from planning_fixtures import DAY, PLACES, native, problem, request, road, vehicle
 
 from samfard.cli import main
 from samfard.dispatch.day_view import reason_sv
@@ -17,12 +17,13 @@ from samfard.planning import jsonio
 from samfard.planning.engine import NOT_INSERTED
 from samfard.planning.fleet_bound import (
     FLEET_SHORT,
+    Carriers,
     applies,
     explain_left_out,
     least_drives,
     shortfalls,
 )
-from samfard.planning.model import Problem, Solution, Unserved, VehicleType, matrix
+from samfard.planning.model import Problem, Solution, Unserved, VehicleType, Window, matrix
 from samfard.planning.solve import plan
 from samfard.planning.verifier import verify
 
@@ -279,3 +280,108 @@ def test_a_way_through_another_stop_is_not_called_a_shortfall() -> None:
         "s1",
     ]
     assert shortfalls(day, ["s0", "s1"]) == []
+
+
+def far_end_day(*, far_shift_start: float = 5 * HOUR) -> Problem:
+    """Two seated trips from the far end of the road (place 9 to 8) at 05:00 with
+    10-minute windows. The vehicle stationed there takes one traveller at a time; a taxi
+    with room for three waits at place 0, 90 min away, from `far_shift_start`."""
+    trips = [
+        request(rid, 9, 8, earliest=5 * HOUR, latest=5 * HOUR + 600, max_ride=HOUR)
+        for rid in ("a", "b")
+    ]
+    fleet = [
+        vehicle("near", depot=9, capacity=(1, 0, 0), shift=Window(5 * HOUR, DAY)),
+        vehicle("far", shift=Window(far_shift_start, DAY)),
+    ]
+    return problem(trips, fleet)
+
+
+def test_trips_only_one_vehicle_reaches_in_time_prove_one_too_many(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Any taxi may carry a seated traveller, but only the one at the far end gets there
+    in time: the group is what that vehicle alone may carry. On a region's day the group
+    of every taxi is thousands of trips, too many to model; here the limit on the model's
+    size is lowered below the two taxis' group (4 stops, 2 vehicles: 32 arcs) and above
+    the one's (16)."""
+    monkeypatch.setattr("samfard.planning.fleet_bound._MAX_ARCS", 20)
+    day = far_end_day()
+    carriers = Carriers(day, least_drives(day))
+    assert carriers.keys_of("a") == [frozenset({"near"}), frozenset({"near", "far"})]
+    assert applies(day)
+    (short,) = shortfalls(day, ["a", "b"])
+    assert (short.request_ids, short.vehicle_ids, short.at_most) == (("a", "b"), ("near",), 1)
+    result = plan(day, time_limit_s=30, seed=1, solver=native(300))
+    explained = explain_left_out(day, result.solution, time_limit_s=10)
+    (left_out,) = explained.unserved
+    assert left_out.reason == short.reason()
+
+
+def test_a_vehicle_that_reaches_in_time_is_among_the_carriers() -> None:
+    # From 03:00 the taxi at place 0 reaches place 9 by 04:30 and takes both at once.
+    day = far_end_day(far_shift_start=3 * HOUR)
+    carriers = Carriers(day, least_drives(day))
+    assert carriers.keys_of("a") == [frozenset({"near", "far"})]
+    assert shortfalls(day, ["a", "b"]) == []
+    assert plan(day, time_limit_s=30, seed=1, solver=native(300)).solution.unserved == ()
+
+
+def test_a_way_through_another_stop_counts_for_the_carriers() -> None:
+    """The stretcher reaches the second stretcher only by way of the seated traveller's
+    stops (the straight drive is too long): it is still among that trip's carriers."""
+    day = shortcut_day()
+    assert Carriers(day, least_drives(day)).keys_of("s1") == [frozenset({"stretcher"})]
+
+
+def reach_day(seed: int) -> Problem:
+    """Seven seated trips along the road in the early morning with short windows, and two
+    or three vehicles at random depots starting between 04:00 and 06:00, one place or
+    three each: many trips are within reach of one or two vehicles only."""
+    rng = random.Random(seed)
+    trips = [
+        request(
+            f"t{k}",
+            pickup,
+            rng.choice([p for p in range(PLACES) if p != pickup]),
+            earliest=(at := rng.uniform(5 * HOUR, 6 * HOUR)),
+            latest=at + rng.choice([300.0, 900.0]),
+            max_ride=rng.choice([None, 2 * HOUR]),
+            pickup_service=rng.choice([0.0, 120.0]),
+        )
+        for k, pickup in enumerate(rng.randrange(PLACES) for _ in range(7))
+    ]
+    fleet = [
+        vehicle(
+            f"v{k}",
+            depot=rng.randrange(PLACES),
+            capacity=(rng.choice([1, 3]), 0, 0),
+            shift=Window(rng.uniform(4 * HOUR, 6 * HOUR), DAY),
+        )
+        for k in range(rng.choice([2, 3]))
+    ]
+    return problem(trips, fleet)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_plan_carries_more_than_a_bound_by_reach(seed: int) -> None:
+    """Random early mornings: a verified plan never carries more of a group than its
+    proven bound, with groups drawn by which vehicles reach which trips."""
+    day = reach_day(seed)
+    ids = [t.id for t in day.requests]
+    solution = plan(day, time_limit_s=30, seed=seed, solver=native(400)).solution
+    carried = solution.served_ids()
+    for short in shortfalls(day, ids):
+        assert len(carried & set(short.request_ids)) <= short.at_most
+
+
+def test_reach_days_do_prove_shortfalls_of_fewer_vehicles_than_the_type() -> None:
+    """The bound by reach is not idle: on some of the random mornings above a group of
+    fewer vehicles than every taxi is proven short."""
+    proven = [
+        short
+        for seed in range(12)
+        for short in shortfalls(reach_day(seed), [f"t{k}" for k in range(7)])
+        if len(short.vehicle_ids) < len(reach_day(seed).vehicles)
+    ]
+    assert proven

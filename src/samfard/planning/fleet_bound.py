@@ -7,7 +7,15 @@ controller should hire a vehicle or move a trip, not plan the day again. This mo
 proves that where it can.
 
 For a request that only some vehicles may carry, the group is every request those
-vehicles alone may carry. An exact model (CP-SAT) of those vehicles' day with windows,
+vehicles alone may carry. A vehicle may carry a request when the request allows its type,
+it has room for the load, and it could reach the pickup from its depot, make the ride
+within its limit and the windows, and be home by the shift's end, with the least drives
+below: no route with other stops does better than that, so a vehicle that cannot carry a
+request alone cannot carry it at all. A plain trip early in the morning, far from every
+depot but one, thus has the vehicles of that depot for its group, as a stretcher trip has
+the stretcher vehicles. Each request left out is judged with the vehicles that may carry
+it and with every vehicle of the types it allows, whichever proves the shortfall. An exact
+model (CP-SAT) of those vehicles' day with windows,
 ride limits, service, shifts, route durations and the group's loads, and none of the other
 requests (they can only make it harder), bounds how many of the group can be carried.
 When the vehicles take at most one of the group at a time (two loads of the group exceed
@@ -29,7 +37,7 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -121,8 +129,8 @@ def read_reason(reason: str) -> ShortReason | None:
 def applies(problem: Problem) -> bool:
     """Whether some request belongs to a group the proof can judge (a static check), so
     that `samfard solve` keeps time for a proof only when one will run."""
-    carriers = _carriers(problem)
-    return any(_judged(*_group(problem, carriers, key)) for key in set(carriers.values()) if key)
+    carriers = Carriers(problem, least_drives(problem))
+    return any(_judged(*carriers.group(key)) for key in carriers.every_key())
 
 
 def shortfalls(
@@ -130,50 +138,78 @@ def shortfalls(
 ) -> list[Shortfall]:
     """The proven shortfalls of the groups the given requests belong to.
 
-    A group appears only when its bound is below its size; a group the proof does not
-    apply to, too big to model at once, or not settled within what is left of
-    `time_limit_s` (for all groups together), does not.
+    A request is judged with the vehicles that may carry it first, then with every
+    vehicle of its types (`Carriers.keys_of`), until one proves a shortfall. A group
+    appears only when its bound is below its size; a group the proof does not apply to,
+    too big to model at once, or not settled within what is left of `time_limit_s` (for
+    all groups together), does not.
     """
     deadline = time.monotonic() + time_limit_s
-    carriers = _carriers(problem)
-    drives: Drives | None = None
+    drives = least_drives(problem)
+    carriers = Carriers(problem, drives)
     found: list[Shortfall] = []
     seen: set[frozenset[str]] = set()
+    proven: set[frozenset[str]] = set()
     for rid in request_ids:
-        key = carriers[rid]
-        if not key or key in seen:
-            continue
-        seen.add(key)
-        group, vehicles = _group(problem, carriers, key)
-        if not _judged(group, vehicles):
-            continue
-        drives = drives or least_drives(problem)
-        left = deadline - time.monotonic()
-        if left <= 0:
-            continue
-        bound, witness = _most_carried(group, vehicles, carriers, drives, left)
-        if bound < len(group):
-            found.append(
-                Shortfall(tuple(r.id for r in group), tuple(v.id for v in vehicles), bound, witness)
-            )
+        for key in carriers.keys_of(rid):
+            if key in proven:
+                break
+            if key in seen:
+                continue
+            seen.add(key)
+            group, vehicles = carriers.group(key)
+            if not _judged(group, vehicles):
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0:
+                continue
+            bound, witness = _most_carried(group, vehicles, carriers, drives, left)
+            if bound < len(group):
+                found.append(
+                    Shortfall(
+                        tuple(r.id for r in group), tuple(v.id for v in vehicles), bound, witness
+                    )
+                )
+                proven.add(key)
+                break
     return found
 
 
-Drives = Callable[[int, int], int]
+class Drives:
+    """Whole seconds a vehicle takes at least from one place to the next stop at another,
+    directly or by way of other stops (see the module's docstring): one pair at a time
+    for the model, or a whole block of pairs at once for the vehicles' reach."""
+
+    def __init__(self, problem: Problem) -> None:
+        self._time = problem.time.array
+        self._least: np.ndarray | None = None
+        places = len(self._time)
+        if places <= _CLOSURE_MAX_PLACES:
+            least = self._time.astype(np.float64)
+            stop = min(
+                (min(r.pickup_service, r.dropoff_service) for r in problem.requests), default=0.0
+            )
+            for k in range(places):
+                np.minimum(least, least[:, k : k + 1] + stop + least[k : k + 1, :], out=least)
+            self._least = np.floor(least).astype(np.int64)
+
+    def __call__(self, a: int, b: int) -> int:
+        if self._least is not None:
+            return max(0, int(self._least[a, b]))
+        return max(0, math.floor(float(self._time[a, b])) - _DRIVE_MARGIN_S)
+
+    def between(self, a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
+        """The drives from each place of `a` to the place at the same position of `b`
+        (arrays of place indices that broadcast together)."""
+        if self._least is not None:
+            return np.asarray(np.maximum(0, self._least[a, b]))
+        whole = np.floor(self._time[a, b]).astype(np.int64)
+        return np.asarray(np.maximum(0, whole - _DRIVE_MARGIN_S))
 
 
 def least_drives(problem: Problem) -> Drives:
-    """Whole seconds a vehicle takes at least from one place to the next stop at another,
-    directly or by way of other stops (see the module's docstring)."""
-    places = len(problem.time)
-    if places > _CLOSURE_MAX_PLACES:
-        return lambda a, b: max(0, math.floor(problem.time[a][b]) - _DRIVE_MARGIN_S)
-    least = problem.time.array.astype(np.float64)
-    stop = min((min(r.pickup_service, r.dropoff_service) for r in problem.requests), default=0.0)
-    for k in range(places):
-        np.minimum(least, least[:, k : k + 1] + stop + least[k : k + 1, :], out=least)
-    whole = np.floor(least).astype(np.int64)
-    return lambda a, b: max(0, int(whole[a, b]))
+    """The least drives of `problem` (see `Drives`)."""
+    return Drives(problem)
 
 
 def explain_left_out(
@@ -205,7 +241,8 @@ def explain_left_out(
             solution = _start_from_witness(problem, solution, shortfall, solver, seed, left)
         if _carried(solution, shortfall) < shortfall.at_most:
             continue  # a better plan could carry one more: time, not the fleet, is short
-        reasons |= dict.fromkeys(shortfall.request_ids, shortfall.reason())
+        for rid in shortfall.request_ids:
+            reasons.setdefault(rid, shortfall.reason())
     if not reasons:
         return solution
     unserved = tuple(
@@ -263,21 +300,95 @@ def _start_from_witness(
     return found if verify(problem, found).ok else solution
 
 
-def _carriers(problem: Problem) -> dict[str, frozenset[str]]:
-    """Per request, the vehicles that may carry it (type and load)."""
-    return {
-        r.id: frozenset(v.id for v in problem.vehicles if r.allows(v) and r.fits(v))
-        for r in problem.requests
-    }
+class Carriers:
+    """Per request, the vehicles that may carry it: of a type it allows, with room for its
+    load, and able to carry it alone under the least drives (see the module's docstring).
 
+    Alone means: from the depot at the shift's start to the pickup by the close of its
+    window, the drop-off within its window, a ride within the limit (the pickup as late
+    as its window allows where the drop-off window makes the vehicle wait), and back at
+    the depot by the shift's end. Each is a condition every route carrying the request
+    meets, so the model (which keeps them all, and the shift's length too) loses no plan.
+    Kept as one row of booleans over the vehicles per request, so a group is found for
+    thousands of requests at once."""
 
-def _group(
-    problem: Problem, carriers: dict[str, frozenset[str]], key: frozenset[str]
-) -> tuple[list[Request], list[Vehicle]]:
-    """The requests that only the vehicles in `key` (or some of them) may carry, and those
-    vehicles."""
-    group = [r for r in problem.requests if carriers[r.id] and carriers[r.id] <= key]
-    return group, [v for v in problem.vehicles if v.id in key]
+    def __init__(self, problem: Problem, drives: Drives) -> None:
+        self.problem = problem
+        self.vehicles = problem.vehicles
+        requests = problem.requests
+        pickups = np.array([r.pickup for r in requests], dtype=np.int64)
+        dropoffs = np.array([r.dropoff for r in requests], dtype=np.int64)
+        windows = [r.effective_pickup_window for r in requests]
+        pick_open = np.array([math.floor(w.earliest) for w in windows], dtype=np.int64)
+        pick_close = np.array([math.ceil(w.latest) for w in windows], dtype=np.int64)
+        drop_open = np.array([math.floor(r.dropoff_window.earliest) for r in requests])
+        drop_close = np.array([math.ceil(r.dropoff_window.latest) for r in requests])
+        boarding = np.array([math.floor(r.pickup_service) for r in requests], dtype=np.int64)
+        alighting = np.array([math.floor(r.dropoff_service) for r in requests], dtype=np.int64)
+        limit = np.array(
+            [math.inf if r.max_ride is None else math.ceil(r.max_ride) for r in requests]
+        )
+        ride = drives.between(pickups, dropoffs)
+        rideable = (ride <= limit) & (drop_open - pick_close - boarding <= limit)
+        # The type and the load per kind of vehicle: a fleet has few kinds, thousands of
+        # vehicles.
+        kinds: dict[tuple[object, ...], np.ndarray] = {}
+        self.by_type = np.zeros((len(requests), len(self.vehicles)), dtype=bool)
+        self.mask = np.zeros_like(self.by_type)
+        for k, v in enumerate(self.vehicles):
+            kind = (v.type, v.capacity, v.front_seats >= 1)
+            if kind not in kinds:
+                kinds[kind] = np.array([r.allows(v) and r.fits(v) for r in requests], dtype=bool)
+            self.by_type[:, k] = kinds[kind]
+            pick = np.maximum(
+                math.floor(v.shift.earliest) + drives.between(v.start_depot, pickups),
+                pick_open,
+            )
+            drop = np.maximum(pick + boarding + ride, drop_open)
+            home = drop + alighting + drives.between(dropoffs, v.end_depot)
+            self.mask[:, k] = (
+                kinds[kind]
+                & rideable
+                & (pick <= pick_close)
+                & (drop <= drop_close)
+                & (home <= math.ceil(v.shift.latest))
+            )
+        self._index = {r.id: i for i, r in enumerate(requests)}
+        self._ids = [v.id for v in self.vehicles]
+
+    def carries(self, request_id: str, vehicle_index: int) -> bool:
+        """Whether the vehicle at `vehicle_index` of the problem may carry the request."""
+        return bool(self.mask[self._index[request_id], vehicle_index])
+
+    def keys_of(self, request_id: str) -> list[frozenset[str]]:
+        """The vehicle sets to judge a left-out request with: those that may carry it,
+        then every vehicle of its types with room for it (the group of the latter is
+        larger, and may be short where the former is not)."""
+        i = self._index[request_id]
+        keys = []
+        for row in (self.mask[i], self.by_type[i]):
+            key = frozenset(self._ids[k] for k in np.flatnonzero(row))
+            if key and key not in keys:
+                keys.append(key)
+        return keys
+
+    def every_key(self) -> list[frozenset[str]]:
+        """Every request's keys, without repeats, the fewest vehicles first."""
+        packed = np.unique(np.packbits(np.concatenate([self.mask, self.by_type]), axis=1), axis=0)
+        rows = np.unpackbits(packed, axis=1, count=len(self.vehicles)).astype(bool)
+        rows = rows[rows.any(axis=1)]
+        rows = rows[np.argsort(rows.sum(axis=1), kind="stable")]
+        return [frozenset(self._ids[k] for k in np.flatnonzero(row)) for row in rows]
+
+    def group(self, key: frozenset[str]) -> tuple[list[Request], list[Vehicle]]:
+        """The requests that only the vehicles in `key` (or some of them) may carry, and
+        those vehicles."""
+        inside = np.array([v.id in key for v in self.vehicles], dtype=bool)
+        only = self.mask.any(axis=1) & ~(self.mask & ~inside).any(axis=1)
+        requests = self.problem.requests
+        return [requests[i] for i in np.flatnonzero(only)], [
+            v for v, kept in zip(self.vehicles, inside, strict=True) if kept
+        ]
 
 
 def _judged(group: list[Request], vehicles: list[Vehicle]) -> bool:
@@ -300,7 +411,7 @@ def _one_at_a_time(group: list[Request], vehicles: list[Vehicle]) -> bool:
 def _most_carried(
     group: list[Request],
     vehicles: list[Vehicle],
-    carriers: dict[str, frozenset[str]],
+    carriers: Carriers,
     drives: Drives,
     time_limit_s: float,
 ) -> tuple[int, Witness]:
@@ -338,7 +449,7 @@ class _GroupDay:
         self,
         group: list[Request],
         vehicles: list[Vehicle],
-        carriers: dict[str, frozenset[str]],
+        carriers: Carriers,
         drives: Drives,
     ) -> None:
         from ortools.sat.python import cp_model
@@ -366,9 +477,10 @@ class _GroupDay:
         self.carried = [
             [model.new_bool_var(f"x{k}_{i}") for i in range(len(group))] for k in vehicles
         ]
+        position = {v.id: k for k, v in enumerate(carriers.vehicles)}
         for k, v in enumerate(vehicles):
             for i, r in enumerate(group):
-                if v.id not in carriers[r.id]:
+                if not carriers.carries(r.id, position[v.id]):
                     model.add(self.carried[k][i] == 0)
         for i in range(len(group)):
             model.add(sum(row[i] for row in self.carried) == self.served[i])
