@@ -355,10 +355,11 @@ class Carriers:
             )
         self._index = {r.id: i for i, r in enumerate(requests)}
         self._ids = [v.id for v in self.vehicles]
+        self._vehicle_index = {vid: k for k, vid in enumerate(self._ids)}
 
-    def carries(self, request_id: str, vehicle_index: int) -> bool:
-        """Whether the vehicle at `vehicle_index` of the problem may carry the request."""
-        return bool(self.mask[self._index[request_id], vehicle_index])
+    def carries(self, request_id: str, vehicle_id: str) -> bool:
+        """Whether the vehicle may carry the request."""
+        return bool(self.mask[self._index[request_id], self._vehicle_index[vehicle_id]])
 
     def keys_of(self, request_id: str) -> list[frozenset[str]]:
         """The vehicle sets to judge a left-out request with: those that may carry it,
@@ -477,10 +478,9 @@ class _GroupDay:
         self.carried = [
             [model.new_bool_var(f"x{k}_{i}") for i in range(len(group))] for k in vehicles
         ]
-        position = {v.id: k for k, v in enumerate(carriers.vehicles)}
         for k, v in enumerate(vehicles):
             for i, r in enumerate(group):
-                if not carriers.carries(r.id, position[v.id]):
+                if not carriers.carries(r.id, v.id):
                     model.add(self.carried[k][i] == 0)
         for i in range(len(group)):
             model.add(sum(row[i] for row in self.carried) == self.served[i])
