@@ -14,7 +14,7 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypedDict
 
 from samfard.errors import InputError
 from samfard.planning._core._engine import Fleet, Model
@@ -110,8 +110,39 @@ class CoreModel:
 
 def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
     """Flatten `problem` with only `requests` into the core's arrays."""
-    dims = len(problem.dimensions)
-    locations, early, late, service = [], [], [], []
+    model = Model(
+        time=problem.time.array,
+        distance=problem.distance.array,
+        ndim=len(problem.dimensions),
+        fleet=core_fleet(problem),
+        **request_columns(requests),
+    )
+    return CoreModel(model, problem, tuple(requests))
+
+
+class RequestColumns(TypedDict):
+    """A request's two nodes (pickup, drop-off) and its own limits, as the core takes them."""
+
+    node_location: list[int]
+    node_early: list[float]
+    node_late: list[float]
+    node_service: list[float]
+    load: list[int]
+    max_ride: list[float]
+    ride_alone: list[int]
+    front_seat: list[int]
+    goods: list[int]
+    allowed: list[int]
+
+
+def request_columns(requests: Sequence[Request]) -> RequestColumns:
+    """`requests` as the core's columns, two nodes (pickup, drop-off) a request: the
+    keyword arguments of `Model` and of `Live.set_requests`, built in one place so that a
+    search and live insertion read a request alike."""
+    locations: list[int] = []
+    early: list[float] = []
+    late: list[float] = []
+    service: list[float] = []
     load: list[int] = []
     for r in requests:
         window = r.effective_pickup_window
@@ -119,11 +150,8 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         early += [window.earliest, r.dropoff_window.earliest]
         late += [window.latest, r.dropoff_window.latest]
         service += [r.pickup_service, r.dropoff_service]
-        load += list(r.load)
-    model = Model(
-        time=problem.time.array,
-        distance=problem.distance.array,
-        ndim=dims,
+        load += r.load
+    return RequestColumns(
         node_location=locations,
         node_early=early,
         node_late=late,
@@ -134,9 +162,7 @@ def build(problem: Problem, requests: Sequence[Request]) -> CoreModel:
         front_seat=[int(r.front_seat) for r in requests],
         goods=[int(r.goods) for r in requests],
         allowed=[allowed_mask(r) for r in requests],
-        fleet=core_fleet(problem),
     )
-    return CoreModel(model, problem, tuple(requests))
 
 
 def core_fleet(problem: Problem) -> Fleet:

@@ -13,14 +13,13 @@ the promise and has the verifier judge the route before it answers.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from samfard.errors import InputError
 from samfard.planning._core._engine import Live
 from samfard.planning.model import Problem, Request, Route, Solution, StopKind, Vehicle
-from samfard.planning.native_engine import allowed_mask, core_fleet
+from samfard.planning.native_engine import core_fleet, request_columns
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,11 +102,6 @@ class NativeDay:
         changed = {r.id: r for r in requests if id(r) in other}
         self._held += changed.values()
         at: list[int] = []
-        locations: list[int] = []
-        early: list[float] = []
-        late: list[float] = []
-        service: list[float] = []
-        load: list[int] = []
         for r in changed.values():
             k = index.get(r.id)
             if k is None:
@@ -120,27 +114,8 @@ class NativeDay:
                 if carrier is not None:
                     self._stale.add(carrier)  # its caches hold the old window
             self._current.add(id(r))
-            window = r.effective_pickup_window
             at.append(k)
-            locations += [r.pickup, r.dropoff]
-            early += [window.earliest, r.dropoff_window.earliest]
-            late += [window.latest, r.dropoff_window.latest]
-            service += [r.pickup_service, r.dropoff_service]
-            load += r.load
-        rows = changed.values()
-        self._live.set_requests(
-            index=at,
-            node_location=locations,
-            node_early=early,
-            node_late=late,
-            node_service=service,
-            load=load,
-            max_ride=[math.inf if r.max_ride is None else r.max_ride for r in rows],
-            ride_alone=[int(r.keeps_riders_out) for r in rows],
-            front_seat=[int(r.front_seat) for r in rows],
-            goods=[int(r.goods) for r in rows],
-            allowed=[allowed_mask(r) for r in rows],
-        )
+        self._live.set_requests(index=at, **request_columns(list(changed.values())))
 
     def _sync_routes(self, solution: Solution) -> None:
         current = {route.vehicle_id: route for route in solution.routes}
