@@ -305,7 +305,7 @@ def test_request_already_planned_or_off_the_matrix_is_an_input_error() -> None:
     problem, first = accept(problem, Solution(()), trip("r1", 1, 2, 9))
     with pytest.raises(InputError, match="already in the plan"):
         insert(problem, first.solution, trip("r1", 1, 2, 9))
-    with pytest.raises(InputError, match="not in the 11x11 matrices"):
+    with pytest.raises(InputError, match="not a location of the 11x11 matrices"):
         insert(problem, first.solution, trip("r2", 1, 42, 9))
 
 

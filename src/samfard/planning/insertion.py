@@ -146,7 +146,7 @@ def insert(
     that did not change; the answer is the same with or without it.
     """
     settings = settings or InsertionSettings()
-    _check_fits(problem, request)
+    problem.check_fits(request)
     if settings.engine == "native":
         placed = _native(problem, solution, request, settings, cache)
         if placed is not None:
@@ -259,29 +259,11 @@ def with_request(problem: Problem, request: Request) -> Problem:
     Only the request is checked: re-validating unchanged matrices, as building a new
     `Problem` does, costs about a second at 2 500 locations, far beyond a live answer.
     """
-    _check_fits(problem, request)
+    problem.check_fits(request)
     others = tuple(r for r in problem.requests if r.id != request.id)
     extended = copy.copy(problem)  # a frozen dataclass copy skips __post_init__
     object.__setattr__(extended, "requests", (*others, request))
     return extended
-
-
-def _check_fits(problem: Problem, request: Request) -> None:
-    """The request's load and locations must match the problem's dimensions and matrices."""
-    n = problem.location_count()
-    if len(request.load) != len(problem.dimensions):
-        raise InputError(
-            f"request {request.id}: load has {len(request.load)} values, expected one per "
-            f"dimension {problem.dimensions}",
-            field="load",
-        )
-    for name in ("pickup", "dropoff"):
-        if getattr(request, name) >= n:
-            raise InputError(
-                f"request {request.id}: {name} location {getattr(request, name)} is not in "
-                f"the {n}x{n} matrices; extend the matrices first",
-                field=name,
-            )
 
 
 def _candidate_views(

@@ -283,7 +283,7 @@ class Problem:
         for vehicle in self.vehicles:
             self._check_vehicle(vehicle, n)
         for request in self.requests:
-            self._check_request(request, n)
+            self._check_request(request)
 
     def _check_ids(self) -> None:
         for kind, ids in (
@@ -312,7 +312,19 @@ class Problem:
                     field=name,
                 )
 
-    def _check_request(self, request: Request, n: int) -> None:
+    def _check_request(self, request: Request) -> None:
+        self.check_fits(request)
+        if self.vehicles and not any(request.fits(v) for v in self.vehicles):
+            raise InputError(
+                f"request {request.id}: load {request.load} is larger than every vehicle's "
+                "capacity",
+                field="load",
+            )
+
+    def check_fits(self, request: Request) -> None:
+        """`request`'s load and locations match this problem's dimensions and matrices: the
+        check a request added to a day (live insertion) needs without a new `Problem`."""
+        n = self.location_count()
         where = f"request {request.id}"
         if len(request.load) != len(self.dimensions):
             raise InputError(
@@ -327,11 +339,6 @@ class Problem:
                     f"of the {n}x{n} matrices",
                     field=name,
                 )
-        if self.vehicles and not any(request.fits(v) for v in self.vehicles):
-            raise InputError(
-                f"{where}: load {request.load} is larger than every vehicle's capacity",
-                field="load",
-            )
 
     def location_count(self) -> int:
         return len(self.time)
