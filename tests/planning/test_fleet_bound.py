@@ -18,9 +18,9 @@ from samfard.planning.engine import NOT_INSERTED
 from samfard.planning.fleet_bound import (
     FLEET_SHORT,
     Carriers,
+    Drives,
     applies,
     explain_left_out,
-    least_drives,
     shortfalls,
 )
 from samfard.planning.model import Problem, Solution, Unserved, VehicleType, Window, matrix
@@ -253,7 +253,7 @@ def shortcut_day() -> Problem:
 
 def test_least_drives_go_by_way_of_other_stops() -> None:
     day = shortcut_day()
-    drives = least_drives(day)
+    drives = Drives(day)
     assert drives(2, 5) == 600 + 60 + 1200  # through place 3 (or 4), 60 s of service there
     assert drives(1, 2) == 600
 
@@ -262,7 +262,7 @@ def test_a_matrix_too_big_for_shortest_paths_takes_every_drive_5_s_shorter(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("samfard.planning.fleet_bound._CLOSURE_MAX_PLACES", PLACES - 1)
-    drives = least_drives(shortcut_day())
+    drives = Drives(shortcut_day())
     assert drives(2, 5) == 10_000 - 5
     assert drives(1, 2) == 600 - 5
 
@@ -307,7 +307,7 @@ def test_trips_only_one_vehicle_reaches_in_time_prove_one_too_many(
     the one's (16)."""
     monkeypatch.setattr("samfard.planning.fleet_bound._MAX_ARCS", 20)
     day = far_end_day()
-    carriers = Carriers(day, least_drives(day))
+    carriers = Carriers(day, Drives(day))
     assert carriers.keys_of("a") == [frozenset({"near"}), frozenset({"near", "far"})]
     assert applies(day)
     (short,) = shortfalls(day, ["a", "b"])
@@ -321,7 +321,7 @@ def test_trips_only_one_vehicle_reaches_in_time_prove_one_too_many(
 def test_a_vehicle_that_reaches_in_time_is_among_the_carriers() -> None:
     # From 03:00 the taxi at place 0 reaches place 9 by 04:30 and takes both at once.
     day = far_end_day(far_shift_start=3 * HOUR)
-    carriers = Carriers(day, least_drives(day))
+    carriers = Carriers(day, Drives(day))
     assert carriers.keys_of("a") == [frozenset({"near", "far"})]
     assert shortfalls(day, ["a", "b"]) == []
     assert plan(day, time_limit_s=30, seed=1, solver=native(300)).solution.unserved == ()
@@ -331,7 +331,7 @@ def test_a_way_through_another_stop_counts_for_the_carriers() -> None:
     """The stretcher reaches the second stretcher only by way of the seated traveller's
     stops (the straight drive is too long): it is still among that trip's carriers."""
     day = shortcut_day()
-    assert Carriers(day, least_drives(day)).keys_of("s1") == [frozenset({"stretcher"})]
+    assert Carriers(day, Drives(day)).keys_of("s1") == [frozenset({"stretcher"})]
 
 
 def reach_day(seed: int) -> Problem:

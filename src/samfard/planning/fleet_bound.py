@@ -129,7 +129,7 @@ def read_reason(reason: str) -> ShortReason | None:
 def applies(problem: Problem) -> bool:
     """Whether some request belongs to a group the proof can judge (a static check), so
     that `samfard solve` keeps time for a proof only when one will run."""
-    carriers = Carriers(problem, least_drives(problem))
+    carriers = Carriers(problem, Drives(problem))
     return any(_judged(*carriers.group(key)) for key in carriers.every_key())
 
 
@@ -145,7 +145,7 @@ def shortfalls(
     all groups together), does not.
     """
     deadline = time.monotonic() + time_limit_s
-    drives = least_drives(problem)
+    drives = Drives(problem)
     carriers = Carriers(problem, drives)
     found: list[Shortfall] = []
     seen: set[frozenset[str]] = set()
@@ -194,9 +194,7 @@ class Drives:
             self._least = np.floor(least).astype(np.int64)
 
     def __call__(self, a: int, b: int) -> int:
-        if self._least is not None:
-            return max(0, int(self._least[a, b]))
-        return max(0, math.floor(float(self._time[a, b])) - _DRIVE_MARGIN_S)
+        return int(self.between(a, b))
 
     def between(self, a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
         """The drives from each place of `a` to the place at the same position of `b`
@@ -205,11 +203,6 @@ class Drives:
             return np.asarray(np.maximum(0, self._least[a, b]))
         whole = np.floor(self._time[a, b]).astype(np.int64)
         return np.asarray(np.maximum(0, whole - _DRIVE_MARGIN_S))
-
-
-def least_drives(problem: Problem) -> Drives:
-    """The least drives of `problem` (see `Drives`)."""
-    return Drives(problem)
 
 
 def explain_left_out(
