@@ -109,7 +109,8 @@ def _solve(args: argparse.Namespace) -> int:
             field="time_limit",
         )
     deadline = time.monotonic() + budget
-    if fleet_bound.applies(problem):
+    carriers = fleet_bound.Carriers(problem, fleet_bound.Drives(problem))
+    if fleet_bound.applies(problem, carriers):
         budget -= min(fleet_bound.PROOF_LIMIT_S, _PROOF_SHARE * budget)
     engine = make_solver(args.engine, iterations=args.iterations, threads=args.threads)
     result = plan(problem, time_limit_s=budget, seed=args.seed, solver=engine)
@@ -119,6 +120,7 @@ def _solve(args: argparse.Namespace) -> int:
         time_limit_s=deadline - time.monotonic(),
         solver=engine,
         seed=args.seed,
+        carriers=carriers,
     )
     data = (
         cordeau.solution_to_json(solution)

@@ -126,15 +126,20 @@ def read_reason(reason: str) -> ShortReason | None:
     return ShortReason(int(found[1]), int(found[2]), tuple(found[3].split(", ")))
 
 
-def applies(problem: Problem) -> bool:
+def applies(problem: Problem, carriers: Carriers | None = None) -> bool:
     """Whether some request belongs to a group the proof can judge (a static check), so
-    that `samfard solve` keeps time for a proof only when one will run."""
-    carriers = Carriers(problem, Drives(problem))
+    that `samfard solve` keeps time for a proof only when one will run. `carriers`, when
+    given, are `problem`'s, kept for the proof so that its drives are computed once."""
+    carriers = carriers or Carriers(problem, Drives(problem))
     return any(_judged(*carriers.group(key)) for key in carriers.every_key())
 
 
 def shortfalls(
-    problem: Problem, request_ids: Iterable[str], *, time_limit_s: float = PROOF_LIMIT_S
+    problem: Problem,
+    request_ids: Iterable[str],
+    *,
+    time_limit_s: float = PROOF_LIMIT_S,
+    carriers: Carriers | None = None,
 ) -> list[Shortfall]:
     """The proven shortfalls of the groups the given requests belong to.
 
@@ -145,8 +150,7 @@ def shortfalls(
     all groups together), does not.
     """
     deadline = time.monotonic() + time_limit_s
-    drives = Drives(problem)
-    carriers = Carriers(problem, drives)
+    carriers = carriers or Carriers(problem, Drives(problem))
     found: list[Shortfall] = []
     seen: set[frozenset[str]] = set()
     proven: set[frozenset[str]] = set()
@@ -163,7 +167,7 @@ def shortfalls(
             left = deadline - time.monotonic()
             if left <= 0:
                 continue
-            bound, witness = _most_carried(group, vehicles, carriers, drives, left)
+            bound, witness = _most_carried(group, vehicles, carriers, left)
             if bound < len(group):
                 found.append(
                     Shortfall(
@@ -212,6 +216,7 @@ def explain_left_out(
     time_limit_s: float,
     solver: Solver | None = None,
     seed: int = 0,
+    carriers: Carriers | None = None,
 ) -> Solution:
     """`solution` with the requests it left out for lack of time relabelled where the
     fleet is proven short: in a group whose bound the plan reaches, every request left
@@ -222,13 +227,13 @@ def explain_left_out(
     routes, and its plan is taken if it verifies, carries more requests in all and keeps
     every promised traveller: the search can miss a plan with one traveller more that the
     model finds. `time_limit_s` is shared by the groups and the new starts; a plan with
-    nothing left out costs nothing."""
+    nothing left out costs nothing. `carriers`: as for `applies`."""
     deadline = time.monotonic() + time_limit_s
     late = [u.request_id for u in solution.unserved if u.reason == NOT_INSERTED]
     if not late or time_limit_s <= 0:
         return solution
     reasons: dict[str, str] = {}
-    for shortfall in shortfalls(problem, late, time_limit_s=time_limit_s):
+    for shortfall in shortfalls(problem, late, time_limit_s=time_limit_s, carriers=carriers):
         left = deadline - time.monotonic()
         if _carried(solution, shortfall) < shortfall.at_most and solver is not None and left > 0:
             solution = _start_from_witness(problem, solution, shortfall, solver, seed, left)
@@ -303,10 +308,12 @@ class Carriers:
     the depot by the shift's end. Each is a condition every route carrying the request
     meets, so the model (which keeps them all, and the shift's length too) loses no plan.
     Kept as one row of booleans over the vehicles per request, so a group is found for
-    thousands of requests at once."""
+    thousands of requests at once; the drives they were judged with are kept too, for the
+    proof's model."""
 
     def __init__(self, problem: Problem, drives: Drives) -> None:
         self.problem = problem
+        self.drives = drives
         self.vehicles = problem.vehicles
         requests = problem.requests
         pickups = np.array([r.pickup for r in requests], dtype=np.int64)
@@ -406,14 +413,13 @@ def _most_carried(
     group: list[Request],
     vehicles: list[Vehicle],
     carriers: Carriers,
-    drives: Drives,
     time_limit_s: float,
 ) -> tuple[int, Witness]:
     """An upper bound on how many of `group` the vehicles carry, and the model's plan
     that carried the most (empty when it found none)."""
     from ortools.sat.python import cp_model
 
-    day = _GroupDay(group, vehicles, carriers, drives)
+    day = _GroupDay(group, vehicles, carriers)
     if _one_at_a_time(group, vehicles):
         for k, v in enumerate(vehicles):
             day.route_whole_trips(k, v)
@@ -444,11 +450,10 @@ class _GroupDay:
         group: list[Request],
         vehicles: list[Vehicle],
         carriers: Carriers,
-        drives: Drives,
     ) -> None:
         from ortools.sat.python import cp_model
 
-        self.drive = drives
+        self.drive = carriers.drives
         self.group = group
         self.model = model = cp_model.CpModel()
         self.pick: list[cp_model.IntVar] = []
