@@ -302,14 +302,17 @@ def test_a_protected_address_on_a_manifest_reaches_only_the_driver_of_the_run(
         response = app_client.get(url, headers=auth(token))
         assert response.status_code == 200, response.text
         assert leaked(response.text, PROTECTED_SECRETS) == []
-        home = response.json()["stops"][0]
+        home, hospital = response.json()["stops"][:2]
         assert home["lat"] is None and home["message_to_driver"] is None
+        # The hospital is no secret, but a message may say where the person lives.
+        assert hospital["lat"] is not None and hospital["message_to_driver"] is None
     driver = staff(
         session, Role.DRIVER, "driver-jt3", [], carrier_id=1, vehicle_id=world.vehicles["hidden"]
     )
     manifest = app_client.get(url, headers=auth(driver))
-    home = manifest.json()["stops"][0]
+    home, hospital = manifest.json()["stops"][:2]
     assert "Dolda gränd" in home["address"] and home["lat"] is not None
+    assert home["message_to_driver"] == hospital["message_to_driver"] == "Ring på porttelefonen"
     assert leaked(manifest.text, ("Hemlig", "Gömdsson", "198001010001", "9998877")) == []
 
 

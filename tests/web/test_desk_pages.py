@@ -251,6 +251,59 @@ def test_a_protected_identity_stays_masked_on_the_card(desk: TestClient, session
     assert "Storgatan" not in places.text
 
 
+@pytest.mark.parametrize("typed", ["Storgatan 1", "storgatan 1 b"])
+def test_a_hidden_home_address_typed_answers_as_any_other_address(
+    desk: TestClient, session: Session, typed: str
+) -> None:
+    """Were the typed text matched against the hidden street, the preview would confirm a
+    guess: taken as the home, where another number without a town is not found."""
+    hidden = dict(ANNA, personal_number="19800101-0001", protected_identity=True)
+    traveller = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="p-op"), hidden)
+    guesses = [typed, typed.replace("1", "3")]  # the hidden home is Storgatan 1
+    previews = [
+        desk.post(
+            "/bokning/forhandsgranska", data=form(traveller, desk, fran=g, fran_val="")
+        ).text.replace(g, "<typed>")
+        for g in guesses
+    ]
+    assert previews[0] == previews[1]
+    chosen = desk.post(
+        "/bokning/forhandsgranska",
+        data=form(traveller, desk, fran="Hemma (skyddad adress)", fran_val="home"),
+    )
+    assert "Egenavgift" in chosen.text
+
+
+def test_a_hidden_persons_message_to_the_driver_is_written_but_not_read(
+    desk: TestClient, session: Session
+) -> None:
+    hidden = dict(ANNA, personal_number="19800101-0001", protected_identity=True)
+    traveller = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="p-op"), hidden)
+    found = REFERENCE.search(
+        desk.post(
+            "/bokning",
+            data=form(
+                traveller, desk, fran="Hemma (skyddad adress)", retur="", meddelande="Portkod 4711"
+            ),
+        ).text  # fmt: skip
+    )
+    assert found
+    booking = session.scalars(select(Booking).where(Booking.reference == found.group())).one()
+    assert booking.message_to_driver == "Portkod 4711"
+    card = desk.get("/bokning", params={"resenar": traveller}).text
+    assert "Portkod" not in card and "Ett sparat meddelande visas inte för dig" in card
+    change = {"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(traveller),
+              "version": str(booking.version), f"meddelande_dolt_{booking.id}": "1",
+              f"meddelande_{booking.id}": ""}  # fmt: skip
+    assert desk.post(f"/bokning/resor/{booking.id}/andra", data=change).status_code == 200
+    session.refresh(booking)
+    assert booking.message_to_driver == "Portkod 4711", "a blank field keeps what it did not show"
+    change |= {"version": str(booking.version), f"meddelande_{booking.id}": "Ring två gånger"}
+    desk.post(f"/bokning/resor/{booking.id}/andra", data=change)
+    session.refresh(booking)
+    assert booking.message_to_driver == "Ring två gånger"
+
+
 def test_a_denied_trip_offers_no_cancellation_and_a_refused_one_is_explained_in_swedish(
     desk: TestClient, anna: int, session: Session
 ) -> None:

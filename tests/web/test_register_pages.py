@@ -98,11 +98,13 @@ def test_a_protected_identity_is_neither_shown_nor_changed_by_whom_it_is_hidden_
     desk: TestClient, session: Session
 ) -> None:
     hidden = dict(ANNA, personal_number="19800101-0001", first_name="Hemlig",
-                  last_name="Gömdsson", protected_identity=True)  # fmt: skip
+                  last_name="Gömdsson", protected_identity=True,
+                  driver_notes="Portkod 4711")  # fmt: skip
     traveller = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="p-op"), hidden)
     card = desk.get(f"/resenarer/{traveller}")
-    for secret in ("Hemlig", "Gömdsson", "19800101", "Storgatan", "070-1234567"):
+    for secret in ("Hemlig", "Gömdsson", "19800101", "Storgatan", "070-1234567", "Portkod"):
         assert secret not in card.text, secret
+    assert "Den sparade informationen visas inte för dig" in card.text
     assert 'name="fornamn"' not in card.text and 'name="gata"' not in card.text
     found = desk.get("/resenarer", params={"q": "Hemlig"})
     assert "Gömdsson" not in found.text and "Skyddad identitet" not in found.text  # unmatched
@@ -112,6 +114,10 @@ def test_a_protected_identity_is_neither_shown_nor_changed_by_whom_it_is_hidden_
     stored = session.get(Traveller, traveller)
     assert stored is not None and stored.first_name == "Hemlig" and stored.phone == "070-1234567"
     assert stored.mobility_aids == ["wheelchair"]
+    assert stored.driver_notes == "Portkod 4711", "a blank field keeps notes it did not show"
+    post(desk, f"/resenarer/{traveller}", {"version": "2", "forare": "Ring två gånger"})
+    session.expire_all()
+    assert session.get(Traveller, traveller).driver_notes == "Ring två gånger"  # type: ignore[union-attr]
 
 
 def test_certificates_are_issued_by_roles_that_may(

@@ -22,7 +22,7 @@ from samfard.access.schemas import AuditEntryPublic
 from samfard.access.trail import require_traveller_scope
 from samfard.booking.models import Booking, Series
 from samfard.booking.schemas import EventPublic, LegPublic
-from samfard.booking.views import leg_public
+from samfard.booking.views import booking_decision, leg_public
 from samfard.db import transaction
 from samfard.travellers.schemas import CertificatePublic, PermitPublic, TravellerPublic
 from samfard.travellers.service import load_traveller
@@ -78,7 +78,7 @@ def _booking(booking: Booking, *, visible: bool) -> BookingExtract:
         message_to_driver=booking.message_to_driver if visible else None,
         series_id=booking.series_id,
         late_cancellation=booking.late_cancellation,
-        decision=booking.decision,
+        decision=booking_decision(booking, visible=visible),
         created_by=booking.created_by,
         created_at=booking.created_at,
         legs=[leg_public(leg, visible=visible) for leg in booking.legs],

@@ -89,10 +89,9 @@ def trial_assessment(
 ) -> dict[str, Any]:
     """What the rules would decide for this trip now; nothing is booked or charged."""
     trip = BookingCreate.model_validate(data.model_dump(exclude={"mode"}))
-    decision = assessment_reads.trial_assessment(
+    return assessment_reads.trial_assessment(
         session=session, data=trip, mode=data.mode, actor=actor, now=now
     )
-    return assessment.decision_json(decision)
 
 
 @router.get("/assessments/queue")
@@ -106,10 +105,11 @@ def assessment_queue(
     rows = assessment.queue(session=session, actor=actor, now=now, principal=principal, limit=limit)
     items = []
     for booking in rows:
-        stored = booking.decision or {}
+        public = booking_public(session, booking, actor)  # its decision as the actor may see it
+        stored = public.decision or {}
         items.append(
             QueueItem(
-                booking=booking_public(session, booking, actor),
+                booking=public,
                 waiting_because=list(stored.get("needs_assessor_because") or []),
                 suggested_mode=stored.get("chosen_mode"),
                 suggested_fee_ore=stored.get("fee_ore"),

@@ -49,7 +49,7 @@ QUEUE_LIMIT = 200
 def _case(session: Session, booking: Booking, actor: Actor) -> dict[str, Any]:
     """A case as the page shows it: the booking's facts and the engine's proposal."""
     public = booking_public(session, booking, actor)
-    stored = booking.decision or {}
+    stored = public.decision or {}  # as the actor may see it (`decision_shown`)
     reasons = [
         {
             "text": reason_sv(r),

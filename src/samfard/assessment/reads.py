@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -17,16 +18,15 @@ from samfard.access.actor import Actor
 from samfard.access.register import require_in_register
 from samfard.assessment.facts import TripInput
 from samfard.assessment.letters import LetterLeg, render_letter
-from samfard.assessment.service import assess_trip
+from samfard.assessment.service import assess_trip, decision_json
 from samfard.booking.legs import plan_legs
 from samfard.booking.schemas import BookingCreate
 from samfard.booking.service import get_booking, prepare
-from samfard.booking.views import leg_public
+from samfard.booking.views import decision_shown, leg_public
 from samfard.costs.fee_ledger import FeeLedgerEntry, ceiling_rule, ceiling_status
 from samfard.db import transaction
 from samfard.errors import NotFound
 from samfard.principals.service import get_principal
-from samfard.rules.decision import Decision
 from samfard.rules.facts import Mode
 from samfard.rules.ledger import CeilingRule, CeilingStatus
 from samfard.rules.loader import shipped_rulebooks
@@ -38,8 +38,9 @@ from samfard.travellers.views import can_see_identity, display_name
 
 def trial_assessment(
     *, session: Session, data: BookingCreate, mode: Mode | None, actor: Actor, now: datetime
-) -> Decision:
-    """What the rules would decide for a trip, storing nothing but the audit of the read."""
+) -> dict[str, Any]:
+    """What the rules would decide for a trip, as stored on a booking and shown to the
+    caller (`decision_shown`), storing nothing but the audit of the read."""
     with transaction(session):
         traveller = prepare(
             session,
@@ -71,7 +72,7 @@ def trial_assessment(
             purpose="trial assessment",
             at=now,
         )
-    return decision
+    return decision_shown(decision_json(decision), visible=can_see_identity(traveller, actor))
 
 
 def decision_letter(*, session: Session, booking_id: int, actor: Actor, now: datetime) -> str:
@@ -95,7 +96,7 @@ def decision_letter(*, session: Session, booking_id: int, actor: Actor, now: dat
         principal_name=principal.name,
         traveller_name=display_name(traveller, actor),
         status=booking.status,
-        decision=booking.decision,
+        decision=decision_shown(booking.decision, visible=visible),
         legs=legs,
         written_on=now.astimezone(STOCKHOLM).date(),
     )

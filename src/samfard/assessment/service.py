@@ -69,12 +69,16 @@ def plain(value: object) -> object:
     raise TypeError(f"cannot store a {type(value).__name__} in a decision")
 
 
-def cite(reason: Reason) -> str:
-    """A reason with the rule it rests on, as written in events and letters."""
+def cite(reason: Reason, *, by_code: bool = False) -> str:
+    """A reason with the rule it rests on, as written in decisions and letters. `by_code`
+    names the reason by its code instead of its text, which may carry facts of the person
+    (km from the home): how a booking's event log, read by anyone with the booking in
+    scope, says why."""
+    said = reason.code if by_code else reason.text
     if reason.citation is None:
-        return reason.text
+        return said
     c = reason.citation
-    return f"{reason.text} [{c.file} {c.key}, from {c.valid_from}]"
+    return f"{said} [{c.file} {c.key}, from {c.valid_from}]"
 
 
 def decision_json(decision: Decision, *, at: datetime | None = None) -> dict[str, Any]:
@@ -194,7 +198,8 @@ def assess_new_booking(
             BookingStatus.DENIED,
             actor=actor,
             now=now,
-            reason="denied automatically: " + "; ".join(booking.decision["refused_because"]),
+            reason="denied automatically: "
+            + "; ".join(cite(r, by_code=True) for r in decision.why(Effect.REFUSE)),
         )
 
 

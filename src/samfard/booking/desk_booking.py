@@ -25,6 +25,7 @@ from samfard.booking.models import Booking
 from samfard.booking.schemas import Channel
 from samfard.booking.series import create_series
 from samfard.booking.service import create_booking
+from samfard.booking.views import booking_decision
 from samfard.db import dry_run, transaction
 from samfard.dispatch.store import by_vehicle, latest_plan
 from samfard.errors import DomainError
@@ -89,14 +90,16 @@ def _outcome(
     bookings: list[Booking],
     series_id: int | None,
     actor: Actor,
+    *,
+    visible: bool,
 ) -> DeskOutcome:
     first = bookings[0]
-    decision = first.decision or {}
-    fee = decision.get("fee_ore", 0)
+    shown = booking_decision(first, visible=visible)
+    fee = (shown or {}).get("fee_ore", 0)
     return DeskOutcome(
         references=[b.reference for b in bookings],
         status=first.status,
-        decision=first.decision,
+        decision=shown,
         fee_ore=int(fee) if isinstance(fee, int | str) else 0,
         legs=[
             LegWindow(
@@ -119,13 +122,15 @@ def _outcome(
     )
 
 
-def _store(session: Session, request: DeskRequest, *, actor: Actor, now: datetime) -> DeskOutcome:
+def _store(
+    session: Session, request: DeskRequest, *, actor: Actor, now: datetime, visible: bool
+) -> DeskOutcome:
     if request.series is not None:
         series, bookings = create_series(session=session, data=request.series, actor=actor, now=now)
-        return _outcome(session, request, bookings, series.id, actor)
+        return _outcome(session, request, bookings, series.id, actor, visible=visible)
     assert request.booking is not None
     booking, _ = create_booking(session=session, data=request.booking, actor=actor, now=now)
-    return _outcome(session, request, [booking], None, actor)
+    return _outcome(session, request, [booking], None, actor, visible=visible)
 
 
 def _run(
@@ -145,7 +150,7 @@ def _run(
     if request is None:
         return None, errors
     try:
-        return _store(session, request, actor=actor, now=now), FormErrors()
+        return _store(session, request, actor=actor, now=now, visible=visible), FormErrors()
     except DomainError as error:
         session.rollback()
         return None, errors_from(error)

@@ -84,7 +84,7 @@ def resolve_place(
     if not typed:
         raise FieldError("Ange en plats: skriv och välj i listan")
     key = search_key(typed)
-    if key in HOME_WORDS or key.startswith("hemma") or _is_home(key, traveller):
+    if key in HOME_WORDS or key.startswith("hemma") or (visible and _is_home(key, traveller)):
         return home
     found = search_places(session=session, query=typed, limit=1)
     if found:
@@ -93,6 +93,8 @@ def resolve_place(
 
 
 def _is_home(key: str, traveller: Traveller) -> bool:
+    """The typed text names the home's street. Asked only of a reader who may see the
+    address: matching a hidden one would confirm a guess ("Hittar inte platsen" otherwise)."""
     street = search_key(traveller.street)
     return key.startswith(street) or key == search_key(f"{traveller.street}, {traveller.city}")
 

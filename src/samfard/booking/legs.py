@@ -124,8 +124,9 @@ def check_leg(
 ) -> PlannedLeg:
     field = f"legs[{index}]"
     if metres_between(leg.origin, leg.destination) < SAME_SPOT_METRES:
+        # Not the resolved address: for a traveller's home it may be a protected one.
         raise InputError(
-            f"leg {index} starts where it ends ({leg.origin.address}); choose another destination",
+            f"leg {index} starts where it ends; choose another destination",
             field=f"{field}.destination",
         )
     if leg.pickup_at is None and leg.appointment_at is None:

@@ -309,13 +309,16 @@ def change(
     actor: Desk,
     form: FormDep,
 ) -> Response:
-    """Change a coming trip's needs and note to the driver (what the API lets change)."""
+    """Change a coming trip's needs and note to the driver (what the API lets change).
+    Where the note was not shown (a protected identity), a blank field keeps it."""
     traveller_id = _traveller_id(form)
     needs = [need for name, need in NEEDS_FIELDS.items() if form.get(f"{name}_{booking_id}")]
+    message = form.get(f"meddelande_{booking_id}", "").strip() or None
+    unseen = bool(form.get(f"meddelande_dolt_{booking_id}"))
     data = BookingUpdate(
         version=_version(form) or 0,
         needs=needs,
-        message_to_driver=form.get(f"meddelande_{booking_id}", "").strip() or None,
+        **({} if message is None and unseen else {"message_to_driver": message}),
     )
     try:
         booking = update_booking(

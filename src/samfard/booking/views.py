@@ -33,6 +33,7 @@ def bookings_public(
 
 
 def _public(booking: Booking, traveller: Traveller, actor: Actor) -> BookingPublic:
+    visible = can_see_identity(traveller, actor)
     return BookingPublic(
         id=booking.id,
         reference=booking.reference,
@@ -44,18 +45,24 @@ def _public(booking: Booking, traveller: Traveller, actor: Actor) -> BookingPubl
         channel=booking.channel,
         purpose=booking.purpose,
         service_date=booking.service_date,
-        legs=[leg_public(leg, visible=can_see_identity(traveller, actor)) for leg in booking.legs],
+        legs=[leg_public(leg, visible=visible) for leg in booking.legs],
         companions=list(booking.companions),
         needs=list(booking.needs),
-        message_to_driver=booking.message_to_driver,
+        # Free text about the person may say where they live (a door code, a floor).
+        message_to_driver=booking.message_to_driver if visible else None,
         series_id=booking.series_id,
         late_cancellation=booking.late_cancellation,
         mode=booking.mode,
         decided=standing_decision(booking.decision, booking.mode),
-        decision=booking.decision,
+        decision=booking_decision(booking, visible=visible),
         version=booking.version,
         created_at=booking.created_at,
     )
+
+
+def booking_decision(booking: Booking, *, visible: bool) -> dict[str, Any] | None:
+    """The booking's stored decision as a reader may see it, if it has one."""
+    return None if booking.decision is None else decision_shown(booking.decision, visible=visible)
 
 
 # The stored outcome (rules' vocabulary, or an assessor's) as the decision that stands.
@@ -85,6 +92,52 @@ def standing_decision(stored: dict[str, Any] | None, mode: str | None) -> Standi
         decided_by_user=person.get("username"),
         decided_at=datetime.fromisoformat(at) if at else None,
     )
+
+
+HIDDEN_FACTS = "hidden: protected identity"
+
+
+def decision_shown(stored: dict[str, Any], *, visible: bool) -> dict[str, Any]:
+    """A stored decision as a reader may see it. For a protected identity the reader may
+    not see, what the rules worked out from the person is left out: the input summary
+    (distances, age), each reason's text and facts (km from the home, the walk to its
+    stop, the bus from it) and the input's hash (of those facts). A trial assessment is
+    free to pick any destination, so distances from a hidden home would locate it; for
+    the same reason the reimbursement for an own car (so much per km) is left out. What
+    was decided stays: outcome, modes, fees, the rule each reason cites (by its code)."""
+    if visible:
+        return stored
+    reasons = [
+        {**reason, "text": str(reason.get("code", "")), "facts": []}
+        for reason in stored.get("reasons") or []
+    ]
+    legs = [{**leg, "reimbursement_ore": None} for leg in stored.get("legs") or []]
+    return stored | {
+        "input_summary": HIDDEN_FACTS,
+        "input_hash": None,
+        "reasons": reasons,
+        "legs": legs,
+        "reimbursement_ore": None,
+        "needs_assessor_because": _cited(stored, reasons, "needs_assessor"),
+        "refused_because": _cited(stored, reasons, "refuse"),
+    }
+
+
+def _cited(stored: dict[str, Any], reasons: list[dict[str, Any]], effect: str) -> list[str]:
+    """The reasons of one effect cited by code (`assessment.service.cite`). A decision the
+    rules could not take has no reasons, only the error's message, which may name a
+    distance: it is hidden too."""
+    if not reasons:
+        key = "needs_assessor_because" if effect == "needs_assessor" else "refused_because"
+        return [HIDDEN_FACTS for _ in stored.get(key) or []]
+    cited = []
+    for reason in reasons:
+        if reason.get("effect") != effect:
+            continue
+        c = reason.get("citation")
+        rule = f" [{c['file']} {c['key']}, from {c['valid_from']}]" if c else ""
+        cited.append(f"{reason['text']}{rule}")
+    return cited
 
 
 def leg_public(leg: Leg, *, visible: bool) -> LegPublic:

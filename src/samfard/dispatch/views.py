@@ -228,7 +228,8 @@ def manifest_public(
                 lon=None if masked else lon,
                 needs=list(booking.needs or ()),
                 companions=len(booking.companions or ()),
-                message_to_driver=None if masked else booking.message_to_driver,
+                # Not even at a hospital: a message may say where the person lives.
+                message_to_driver=None if hidden and not drives_it else booking.message_to_driver,
             )
         )
     audit.record_reads(

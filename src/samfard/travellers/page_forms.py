@@ -139,7 +139,8 @@ def traveller_update(
     session: Session, form: Mapping[str, str], *, visible: bool
 ) -> tuple[TravellerUpdate | None, FormErrors]:
     """The changes; for a protected identity the user may not see, only the fields that do
-    not reveal it (aids, language, notes to the driver)."""
+    not reveal it (aids, language), and notes to the driver written anew (the stored ones
+    are not shown, so a blank field keeps them)."""
     errors = FormErrors()
     version = form.get("version", "")
     data: dict[str, Any] = {"version": int(version) if version.isdigit() else 0}
@@ -154,6 +155,8 @@ def traveller_update(
         }
     else:
         del data["phone"]
+        if data["driver_notes"] is None:  # the stored notes are not shown: blank keeps them
+            del data["driver_notes"]
     return _validated(TravellerUpdate, data, errors), errors
 
 

@@ -50,7 +50,8 @@ def traveller_public(traveller: Traveller, actor: Actor) -> TravellerPublic:
         phone=traveller.phone if visible else None,
         language=traveller.language,
         mobility_aids=list(traveller.mobility_aids),
-        driver_notes=traveller.driver_notes,
+        # Free text about the person may say where they live (a door code, a floor).
+        driver_notes=traveller.driver_notes if visible else None,
         synthetic=traveller.synthetic,
         version=traveller.version,
     )
