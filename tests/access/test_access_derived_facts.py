@@ -139,3 +139,17 @@ def test_a_denial_by_the_rules_is_logged_by_rule_not_by_the_persons_facts(
     denial = [e for e in events.json() if e["to_status"] == "denied"]
     assert denial and denial[0]["reason"].startswith("denied automatically: purpose.")
     assert "[rulebooks/22/sjukresa.toml" in denial[0]["reason"]
+
+
+def test_the_person_sees_their_own_trip_in_full(app_client: TestClient, session: Session) -> None:
+    """The mask is for others: the protected person's own account reads their booking
+    with its message and the reasons for its decision (their right of access)."""
+    desk, _ = _tokens(session)
+    hidden = register(app_client, desk, PROTECTED)
+    booking = book(app_client, desk, hidden, "22")
+    own = token_for(session, Role.TRAVELLER, now=NOW, username="derived-own", traveller_id=hidden)
+    trip = app_client.get(f"/api/v1/bookings/{booking}", headers=auth(own))
+    assert trip.status_code == 200, trip.text
+    assert trip.json()["message_to_driver"] == "Ring på porttelefonen"
+    assert " km" in trip.json()["decision"]["input_summary"]
+    assert "Dolda gränd" in trip.json()["legs"][0]["origin_address"]

@@ -4,7 +4,7 @@ right, everywhere a traveller leaves the service layer (lists, details, exports)
 from __future__ import annotations
 
 from samfard.access.actor import Actor
-from samfard.access.permissions import Permission
+from samfard.access.permissions import Permission, Role
 from samfard.travellers.models import Traveller
 from samfard.travellers.schemas import Address, TravellerPublic
 
@@ -14,7 +14,14 @@ MASKED_ADDRESS = "Skyddad adress"
 
 
 def can_see_identity(traveller: Traveller, actor: Actor) -> bool:
-    return not traveller.protected_identity or actor.has(Permission.PROTECTED_IDENTITY_READ)
+    """Whether `actor` may see who `traveller` is and where they live: anyone for an
+    ordinary identity; for a protected one an account with the right, or the person's
+    own traveller account (their bookings, the reasons for their decisions)."""
+    return (
+        not traveller.protected_identity
+        or actor.has(Permission.PROTECTED_IDENTITY_READ)
+        or (actor.role is Role.TRAVELLER and actor.traveller_id == traveller.id)
+    )
 
 
 def display_name(traveller: Traveller, actor: Actor) -> str:
