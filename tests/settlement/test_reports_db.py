@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from report_month import load_month
@@ -16,8 +19,10 @@ from sqlalchemy.orm import Session
 from helpers import NOW, auth, token_for
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
+from samfard.attachment import content_disposition
 from samfard.reports.monthly import CostLine
 from samfard.reports.service import monthly_report
+from samfard.reports.sheet import sheet_title
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "reports"))
 from pdf_text import pdf_strings  # noqa: E402
@@ -156,3 +161,31 @@ def test_invoice_basis_lists_to_an_analyst_only_the_runs_of_their_principals(
         headers=_analyst(session, ["22"], username="analyst-22"),
     )
     assert [r[0] for r in csv.reader(io.StringIO(other.text))][1:] == ["r4", "TOTAL"]
+
+
+@pytest.mark.parametrize("principal", ["2[3]", "A/B:*?", "Härjedalen", "漢字", 'x"; y=1'])
+def test_a_statement_of_any_principal_asked_for_is_a_file_not_a_server_error(
+    app_client: TestClient, session: Session, principal: str
+) -> None:
+    """The file's name and its sheet's title carry what was asked for: a character a header
+    or Excel refuses is replaced there, and the name as given travels in `filename*`."""
+    headers = _analyst(session, ["*"])
+    for format in ("csv", "xlsx"):
+        params = {"month": "2026-10", "principal": principal, "format": format}
+        answer = app_client.get("/api/v1/reports/cost-statement", params=params, headers=headers)
+        assert answer.status_code == 200, answer.text
+        disposition = answer.headers["content-disposition"]
+        assert disposition.startswith('attachment; filename="kostnadsredovisning-')
+        name = f"kostnadsredovisning-{principal}-2026-10.{format}"
+        assert f"filename*=UTF-8''{quote(name, safe='')}" in disposition
+        plain = disposition.split('filename="')[1].split('"')[0]
+        assert re.fullmatch(r"[A-Za-z0-9._-]+", plain), plain
+    assert load_workbook(io.BytesIO(answer.content)).active is not None
+
+
+def test_names_excel_refuses_become_sheet_titles_it_takes() -> None:
+    assert sheet_title("A/B Taxi: [jan]?*\\") == "A-B Taxi- -jan----"
+    assert sheet_title("x" * 40) == "x" * 31 and sheet_title("''") == "Blad"
+    assert content_disposition("beslut-7.pdf", inline=True) == (
+        "inline; filename=\"beslut-7.pdf\"; filename*=UTF-8''beslut-7.pdf"
+    )

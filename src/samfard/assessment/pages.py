@@ -25,6 +25,7 @@ from samfard.assessment import service as assessment
 from samfard.assessment.letter_pdf import letter_pdf
 from samfard.assessment.letters import MODES_SV, SERVICES_SV, reason_sv
 from samfard.assessment.queue_view import queue_rows
+from samfard.attachment import content_disposition
 from samfard.booking import service as booking_service
 from samfard.booking.models import Booking
 from samfard.booking.views import booking_public
@@ -235,5 +236,7 @@ def letter_pdf_file(
     return Response(
         content=letter_pdf(html),
         media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="beslut-{booking_id}.pdf"'},
+        headers={
+            "Content-Disposition": content_disposition(f"beslut-{booking_id}.pdf", inline=True)
+        },
     )

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.attachment import content_disposition
 from samfard.care import certificates, follow_up
 from samfard.care.schemas import CareCertificateCreate, CareCertificatePublic, Revocation
 from samfard.deps import NowDep, SessionDep
@@ -76,5 +77,5 @@ def unit_follow_up(
     return Response(
         follow_up.to_csv(rows),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="uppfoljning-per-enhet.csv"'},
+        headers={"Content-Disposition": content_disposition("uppfoljning-per-enhet.csv")},
     )

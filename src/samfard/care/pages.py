@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.attachment import content_disposition
 from samfard.care import certificates, follow_up
 from samfard.care.schemas import CareCertificateCreate
 from samfard.course import service as course_service
@@ -254,5 +255,5 @@ def units_csv(
     return Response(
         follow_up.to_csv(rows),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="uppfoljning-per-enhet.csv"'},
+        headers={"Content-Disposition": content_disposition("uppfoljning-per-enhet.csv")},
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.attachment import content_disposition
 from samfard.deps import NowDep, SessionDep
 from samfard.jobs import Job
 from samfard.reports import jobs as report_jobs
@@ -53,7 +54,7 @@ def _file(body: bytes | str, media_type: str, name: str) -> Response:
     return Response(
         content=body,
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": content_disposition(name)},
     )
 
 

@@ -23,6 +23,7 @@ from samfard import jobs
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.attachment import content_disposition
 from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import InputError
@@ -165,7 +166,7 @@ def report_job_file(
     return Response(
         content=body,
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": content_disposition(name)},
     )
 
 
@@ -193,5 +194,5 @@ def follow_up_file(
     return Response(
         content=body,
         media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        headers={"Content-Disposition": content_disposition(name)},
     )

@@ -24,6 +24,7 @@ from samfard import jobs
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.attachment import content_disposition
 from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, NotFound
@@ -184,7 +185,7 @@ def scenario_file(
         # The HTML report is shown in the page's frame: this site may frame it, no other.
         {"X-Frame-Options": "SAMEORIGIN"}
         if suffix == ".html"
-        else {"Content-Disposition": f'attachment; filename="{name}"'}
+        else {"Content-Disposition": content_disposition(name)}
     )
     return Response(
         content, media_type=MEDIA.get(suffix, "application/octet-stream"), headers=headers

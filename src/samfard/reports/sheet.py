@@ -7,6 +7,7 @@ monthly report's quality tables) can depend on it without depending on one anoth
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -72,6 +73,16 @@ def _text(cell: Cell) -> str:
     return str(cell)
 
 
+# Excel refuses these in a sheet's name, and names longer than 31 characters.
+NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def sheet_title(title: str) -> str:
+    """A name Excel takes for a sheet: titles carry what the caller asked for (a carrier's
+    name such as "A/B Taxi"), so the characters Excel forbids become "-"."""
+    return NOT_IN_SHEET_TITLE.sub("-", title)[:31].strip("'") or "Blad"
+
+
 def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
     """The sheets as one workbook; money cells are numbers in kronor with a kr format.
 
@@ -85,7 +96,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
 
     book = Workbook(write_only=True)
     for sheet in sheets:
-        ws = book.create_sheet(sheet.title[:31])
+        ws = book.create_sheet(sheet_title(sheet.title))
         for i, name in enumerate(sheet.header):
             ws.column_dimensions[get_column_letter(i + 1)].width = max(12, len(name) + 2)
         head = []
