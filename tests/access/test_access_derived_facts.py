@@ -153,3 +153,66 @@ def test_the_person_sees_their_own_trip_in_full(app_client: TestClient, session:
     assert trip.json()["message_to_driver"] == "Ring på porttelefonen"
     assert " km" in trip.json()["decision"]["input_summary"]
     assert "Dolda gränd" in trip.json()["legs"][0]["origin_address"]
+
+
+def _trip_from_home(
+    client: TestClient, token: str, traveller: int, to: tuple[float, float], back: str
+) -> dict[str, Any]:
+    """Picked up at home at 10:00 for a point the caller picks, and back from it at `back`."""
+    there = {"address": "Punkt, Sundsvall", "lat": to[0], "lon": to[1]}
+    return {
+        "traveller_id": traveller,
+        "service": "sjukresa",
+        "principal": "22",
+        "purpose": "treatment",
+        "legs": [
+            {"origin": {"home": True}, "destination": there, "pickup_at": iso(MONDAY, "10:00")},
+            {"origin": there, "destination": {"home": True}, "pickup_at": iso(MONDAY, back),
+             "return_of": 0},
+        ],
+    }  # fmt: skip
+
+
+def test_no_check_of_a_booking_measures_a_protected_home_against_a_chosen_point(
+    app_client: TestClient, session: Session
+) -> None:
+    """Refused or not, and the drive named in the refusal, would each tell how far the home
+    is from a point of the caller's choosing: 39 tries located one within 81 m. For an
+    ordinary home the same bookings are refused, as before."""
+    desk, _ = _tokens(session)
+    hidden = register(app_client, desk, PROTECTED)
+    ordinary = register(app_client, desk, PROTECTED | {
+        "personal_number": "19121212-1212", "protected_identity": False})  # fmt: skip
+    home = (PROTECTED["address"]["lat"], PROTECTED["address"]["lon"])  # type: ignore[index]
+    beside = (home[0] + 0.0002, home[1])  # 22 m away
+    far = (62.63, 17.94)  # Härnösand, about 50 km: a return at 10:01 cannot be
+    for traveller, refused in ((ordinary, True), (hidden, False)):
+        for to, back, words in ((beside, "12:00", "starts where it ends"),
+                                (far, "10:01", "can arrive")):  # fmt: skip
+            answer = app_client.post(
+                "/api/v1/bookings",
+                json=_trip_from_home(app_client, desk, traveller, to, back),
+                headers=auth(desk),
+            )
+            assert (answer.status_code == 422) is refused, answer.text
+            assert (words in answer.text) is refused
+    series = _trip_from_home(app_client, desk, hidden, far, "10:01")
+    legs = [{k: v for k, v in leg.items() if k != "pickup_at"} for leg in series.pop("legs")]
+    legs[0]["pickup_time"], legs[1]["pickup_time"] = "10:00", "10:01"
+    answer = app_client.post(
+        "/api/v1/series",
+        json=series
+        | {
+            "legs": legs,
+            "weekdays": ["mon"],
+            "start_date": MONDAY.isoformat(),
+            "end_date": MONDAY.isoformat(),
+        },  # fmt: skip
+        headers=auth(desk),
+    )
+    assert answer.status_code == 201, answer.text  # a series is checked by the same rules
+    home_to_home = _trip_from_home(app_client, desk, hidden, far, "12:00")
+    home_to_home["legs"] = home_to_home["legs"][:1]
+    home_to_home["legs"][0]["destination"] = {"home": True}
+    answer = app_client.post("/api/v1/bookings", json=home_to_home, headers=auth(desk))
+    assert answer.status_code == 422 and "starts where it ends" in answer.text

@@ -274,6 +274,29 @@ def test_a_hidden_home_address_typed_answers_as_any_other_address(
     assert "Egenavgift" in chosen.text
 
 
+def test_the_return_suggested_from_a_protected_home_tells_no_drive(
+    desk: TestClient, session: Session
+) -> None:
+    """After a pickup time the desk suggests the return two hours after arrival; from a
+    protected home the drive is left out, so the time is the same wherever the trip goes."""
+    hidden = dict(ANNA, personal_number="19800101-0001", protected_identity=True)
+    traveller = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="p-op"), hidden)
+    ordinary = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="o-op"))
+    returns = {}
+    for who, home in (
+        (traveller, "Hemma (skyddad adress)"),
+        (ordinary, "Hemma: Storgatan 1, Östersund"),
+    ):
+        for place in ("Östersunds sjukhus", "Krokom"):
+            fields = form(
+                who, desk, fran=home, till=place, besok="", hamtning="09:00", retur_tid=""
+            )
+            preview = desk.post("/bokning/forhandsgranska", data=fields).text
+            returns[who, place] = re.findall(r"<dt>Retur</dt>\s*<dd>([^;<]+)", preview)
+    assert returns[traveller, "Östersunds sjukhus"] == returns[traveller, "Krokom"] != []
+    assert returns[ordinary, "Östersunds sjukhus"] != returns[ordinary, "Krokom"]
+
+
 def test_a_hidden_persons_message_to_the_driver_is_written_but_not_read(
     desk: TestClient, session: Session
 ) -> None:

@@ -115,15 +115,36 @@ def plan_legs(
         candidate = PlannedLeg(
             origin, destination, leg.pickup_at, leg.appointment_at, leg.return_of
         )
-        planned.append(check_leg(candidate, index=index, now=now, earlier=planned))
+        planned.append(
+            check_leg(
+                candidate,
+                index=index,
+                now=now,
+                earlier=planned,
+                protected_home=traveller.protected_identity,
+            )
+        )
     return planned
 
 
 def check_leg(
-    leg: PlannedLeg, *, index: int, now: datetime, earlier: list[PlannedLeg]
+    leg: PlannedLeg,
+    *,
+    index: int,
+    now: datetime,
+    earlier: list[PlannedLeg],
+    protected_home: bool,
 ) -> PlannedLeg:
+    """The leg, or an InputError naming the field to fix.
+
+    With a `protected_home` (skyddad identitet), no check measures the home against a
+    place the caller picked: each answer would tell how far the home is from it, and a
+    few would locate it. A trip to the home's neighbour is then taken as any short trip,
+    and a return is not checked against the outward's drive; the planner still plans
+    both as they are."""
     field = f"legs[{index}]"
-    if metres_between(leg.origin, leg.destination) < SAME_SPOT_METRES:
+    silent = protected_home and _measures_home(leg)
+    if not silent and metres_between(leg.origin, leg.destination) < SAME_SPOT_METRES:
         # Not the resolved address: for a traveller's home it may be a protected one.
         raise InputError(
             f"leg {index} starts where it ends; choose another destination",
@@ -158,9 +179,17 @@ def check_leg(
             f"leg {index} returns before its outward leg {leg.return_of} has started",
             field=f"{field}.pickup_at",
         )
-    if leg.return_of is not None and leg.pickup_at is not None:
-        _check_return_after_arrival(leg, earlier[leg.return_of], index=index)
+    outward = earlier[leg.return_of] if leg.return_of is not None else None
+    measured = outward is not None and not (protected_home and _measures_home(outward))
+    if outward is not None and measured and leg.pickup_at is not None:
+        _check_return_after_arrival(leg, outward, index=index)
     return leg
+
+
+def _measures_home(leg: PlannedLeg) -> bool:
+    """One end is the home and the other a place the caller chose (home to home says
+    nothing of where the home is, and is refused whoever's it is)."""
+    return (leg.origin.kind == "home") != (leg.destination.kind == "home")
 
 
 def _check_return_after_arrival(leg: PlannedLeg, outward: PlannedLeg, *, index: int) -> None:

@@ -86,7 +86,15 @@ def create_series(
                     leg.return_of,
                 )
                 try:
-                    legs.append(check_leg(candidate, index=index, now=now, earlier=legs))
+                    legs.append(
+                        check_leg(
+                            candidate,
+                            index=index,
+                            now=now,
+                            earlier=legs,
+                            protected_home=traveller.protected_identity,
+                        )
+                    )
                 except InputError as error:
                     raise InputError(f"{day}: {error.message}", field=error.field) from None
             draft = BookingDraft(

@@ -106,8 +106,8 @@ class OsrmProvider:
                 f"{body.get('message', 'no message')}"
             )
         return (
-            _whole(body, "durations", sources, targets, points),
-            _whole(body, "distances", sources, targets, points),
+            _whole(body, "durations", len(sources), len(targets), places=len(points)),
+            _whole(body, "distances", len(sources), len(targets), places=len(points)),
         )
 
     def _get(self, url: str) -> dict[str, Any]:
@@ -144,25 +144,29 @@ class OsrmProvider:
 
 
 def _whole(
-    body: dict[str, Any], key: str, sources: list[int], targets: list[int], points: Sequence[Point]
+    body: dict[str, Any], key: str, sources: int, targets: int, *, places: int
 ) -> list[list[int]]:
-    """Rows of whole numbers from the answer; a null entry means OSRM found no route."""
+    """Rows of whole numbers from the answer, `sources` by `targets`; a null entry means
+    OSRM found no route (between two of the request's `places`)."""
     rows = body.get(key)
-    if not isinstance(rows, list) or len(rows) != len(sources):
+    if not isinstance(rows, list) or len(rows) != sources:
         raise TravelTimeUnavailable(
-            f"OSRM answer lacks {key} for {len(sources)} sources; is the server older than 5.22 "
+            f"OSRM answer lacks {key} for {sources} sources; is the server older than 5.22 "
             "(annotations=duration,distance)?"
         )
     result: list[list[int]] = []
-    for s, row in zip(sources, rows, strict=True):
-        if not isinstance(row, list) or len(row) != len(targets):
+    for row in rows:
+        if not isinstance(row, list) or len(row) != targets:
             raise TravelTimeUnavailable(f"OSRM answer has a {key} row of the wrong length")
         out: list[int] = []
-        for t, value in zip(targets, row, strict=True):
+        for value in row:
             if value is None:
+                # Not the points: one may be a protected home, and this message reaches
+                # whoever started the planning (a 503, a job's error).
                 raise TravelTimeUnavailable(
-                    f"OSRM found no road from {points[s].lat},{points[s].lon} "
-                    f"to {points[t].lat},{points[t].lon}; is the point off the road network?"
+                    f"OSRM found no road between two of the {places} places asked for; "
+                    "one is off the road network (an island without a ferry, a misplaced "
+                    "address): check the day's addresses on a map"
                 )
             out.append(round(float(value)))
         result.append(out)
