@@ -37,7 +37,11 @@ def _legs_accepted(booking: DemoBooking, day: date) -> None:
         candidate = PlannedLeg(
             origin, destination, leg.pickup_at, leg.appointment_at, leg.return_of
         )
-        checked.append(check_leg(candidate, index=index, now=booked_at(day), earlier=checked))
+        checked.append(
+            check_leg(
+                candidate, index=index, now=booked_at(day), earlier=checked, protected_home=False
+            )
+        )
 
 
 @pytest.mark.parametrize("seed", SEEDS)
