@@ -28,6 +28,21 @@ LAT = Field(ge=54.0, le=72.0, description="WGS84 latitude, Nordic range")
 LON = Field(ge=4.0, le=32.0, description="WGS84 longitude, Nordic range")
 
 
+def file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
+    """`responses=` of a route that answers a file (a report as CSV, XLSX, PDF or HTML):
+    FastAPI documents every 200 as JSON, and the document should say what comes back."""
+    binary = {"schema": {"type": "string", "format": "binary"}}
+    return {200: {"description": "the file", "content": dict.fromkeys(media_types, binary)}}
+
+
+def not_null(prop: dict[str, Any]) -> dict[str, Any]:
+    """An optional field's schema made required-shaped: its null branch and default gone,
+    for a `oneOf` shape in which the validator demands it (`json_schema_extra`)."""
+    branches = [b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"]
+    rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
+    return {**branches[0], **rest}
+
+
 def request_hash(data: BaseModel) -> str:
     """A digest of a request body, kept with an Idempotency-Key: a retry with the same
     key must send the same body (field order and whitespace do not matter)."""

@@ -20,7 +20,7 @@ from samfard.booking.schemas import BookingCreate, BookingPublic
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep
 from samfard.rules.facts import Mode
-from samfard.schemas_common import BodyId, RecordId
+from samfard.schemas_common import BodyId, RecordId, not_null
 
 router = APIRouter(tags=["assessment"])
 
@@ -31,8 +31,28 @@ class AssessmentCreate(BookingCreate):
     traveller_id: BodyId
 
 
+def _mode_with_change_mode(schema: dict[str, Any]) -> None:
+    """The document says what the validator checks: a mode with change_mode, and only then."""
+    props = schema.pop("properties")
+    schema.pop("required", None)
+    schema.pop("additionalProperties", None)
+
+    def shape(action: dict[str, Any], mode: dict[str, Any], required: list[str]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": props | {"action": action, "mode": mode},
+            "required": ["action", "reason", *required],
+            "additionalProperties": False,
+        }
+
+    schema["oneOf"] = [
+        shape({"enum": ["approve", "deny"], "type": "string"}, {"type": "null"}, []),
+        shape({"const": "change_mode", "type": "string"}, not_null(props["mode"]), ["mode"]),
+    ]
+
+
 class AssessorDecision(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_mode_with_change_mode)
 
     action: Literal["approve", "deny", "change_mode"]
     reason: str = Field(min_length=2, max_length=500)

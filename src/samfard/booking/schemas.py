@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.recurrence import Weekday
 from samfard.rules.facts import Mode
-from samfard.schemas_common import BodyId, NotNull
+from samfard.schemas_common import BodyId, NotNull, not_null
 
 
 class Channel(enum.StrEnum):
@@ -60,7 +60,7 @@ def _one_of_three_shapes(schema: dict[str, Any]) -> None:
     schema.pop("additionalProperties", None)
 
     def shape(*names: str, **fixed: Any) -> dict[str, Any]:
-        props = {n: fixed.get(n) or _not_null(properties[n]) for n in names}
+        props = {n: fixed.get(n) or not_null(properties[n]) for n in names}
         return {
             "type": "object",
             "properties": props,
@@ -73,12 +73,6 @@ def _one_of_three_shapes(schema: dict[str, Any]) -> None:
         shape("home", home={"const": True, "type": "boolean"}),
         shape("address", "lat", "lon"),
     ]
-
-
-def _not_null(prop: dict[str, Any]) -> dict[str, Any]:
-    branches = [b for b in prop.get("anyOf", [prop]) if b.get("type") != "null"]
-    rest = {k: v for k, v in prop.items() if k not in ("anyOf", "default")}
-    return {**branches[0], **rest}
 
 
 class Location(BaseModel):

@@ -13,7 +13,7 @@ from samfard.attachment import content_disposition
 from samfard.care import certificates, follow_up
 from samfard.care.schemas import CareCertificateCreate, CareCertificatePublic, Revocation
 from samfard.deps import NowDep, SessionDep
-from samfard.schemas_common import RecordId
+from samfard.schemas_common import RecordId, file_responses
 from samfard.travellers.models import Traveller
 
 router = APIRouter(tags=["care units"])
@@ -65,7 +65,11 @@ def revoke_certificate(
     return certificates.public(certificate, traveller, actor)
 
 
-@router.get("/reports/care-units")
+@router.get(
+    "/reports/care-units",
+    response_class=Response,
+    responses=file_responses("text/csv; charset=utf-8"),
+)
 def unit_follow_up(
     session: SessionDep,
     now: NowDep,

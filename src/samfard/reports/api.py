@@ -32,11 +32,15 @@ from samfard.reports.schemas import (
     TargetOut,
 )
 from samfard.reports.sheet import Sheet, to_csv, to_xlsx
+from samfard.schemas_common import file_responses
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
 MONTH = Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM", examples=["2026-10"])
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+REPORT_FILE = file_responses("text/html; charset=utf-8", "application/pdf", CSV)
+SHEET_FILE = file_responses(CSV, XLSX)
 
 
 class ReportFormat(enum.StrEnum):
@@ -58,7 +62,7 @@ def _file(body: bytes | str, media_type: str, name: str) -> Response:
     )
 
 
-@router.get("/monthly")
+@router.get("/monthly", response_class=Response, responses=REPORT_FILE)
 def monthly_report(
     session: SessionDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
@@ -79,7 +83,7 @@ def monthly_report(
     if format is ReportFormat.PDF:
         return _file(render_pdf(report), "application/pdf", name)
     if format is ReportFormat.CSV:
-        return _file(report_csv(report), "text/csv; charset=utf-8", name)
+        return _file(report_csv(report), CSV, name)
     page = render_page(report)
     return Response(content=page, media_type="text/html; charset=utf-8")
 
@@ -133,7 +137,7 @@ def monthly_job(
     return _job_out(report_jobs.report_job(session=session, actor=actor, job_id=job_id))
 
 
-@router.get("/monthly/jobs/{job_id}/file")
+@router.get("/monthly/jobs/{job_id}/file", response_class=Response, responses=REPORT_FILE)
 def monthly_job_file(
     session: SessionDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
@@ -146,7 +150,7 @@ def monthly_job_file(
     return _file(body, media_type, name)
 
 
-@router.get("/invoice-basis")
+@router.get("/invoice-basis", response_class=Response, responses=SHEET_FILE)
 def invoice_basis(
     session: SessionDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
@@ -162,7 +166,7 @@ def invoice_basis(
     return _sheet_file(sheet, format, f"fakturaunderlag-{month}.{format.value}")
 
 
-@router.get("/cost-statement")
+@router.get("/cost-statement", response_class=Response, responses=SHEET_FILE)
 def cost_statement(
     session: SessionDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
@@ -240,4 +244,4 @@ def set_comment(
 def _sheet_file(sheet: Sheet, format: SheetFormat, name: str) -> Response:
     if format is SheetFormat.XLSX:
         return _file(to_xlsx([sheet]), XLSX, name)
-    return _file(to_csv(sheet), "text/csv; charset=utf-8", name)
+    return _file(to_csv(sheet), CSV, name)

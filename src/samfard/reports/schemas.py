@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 
 class TargetIn(BaseModel):
@@ -17,7 +18,10 @@ class TargetIn(BaseModel):
     principal: str = Field(min_length=1, max_length=16, examples=["23"])
     year: int = Field(ge=2000, le=2100, examples=[2026])
     kpi: str = Field(min_length=1, max_length=40, examples=["cost_per_trip"])
-    value: Decimal = Field(ge=0, le=Decimal("1e12"), examples=["350"])
+    # Documented as the number it is (a Decimal is published as "number or any string").
+    value: Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1e12})] = (
+        Field(ge=0, le=Decimal("1e12"), examples=[350])
+    )
     service: str | None = Field(default=None, max_length=32, examples=["sjukresa"])
     higher_is_better: bool | None = None
     comment: str = Field(default="", max_length=500)

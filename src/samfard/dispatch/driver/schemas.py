@@ -4,17 +4,41 @@ reported at each stop."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from samfard.dispatch.schemas import ManifestStop
+from samfard.schemas_common import not_null
 
 ReportKind = Literal["arrived", "picked_up", "no_show", "dropped_off", "position"]
+AT_A_STOP = ["arrived", "picked_up", "no_show", "dropped_off"]
+ANY_REPORT = ["client_event_id", "run_id", "kind", "at"]
+
+
+def _position_or_stop(schema: dict[str, Any]) -> None:
+    """The document says what the validator checks: a position has lat and lon and no
+    stop; every other report names its stop."""
+    props = schema.pop("properties")
+    schema.pop("required", None)
+    position = props | {
+        "kind": {"const": "position", "type": "string"},
+        "stop_id": {"type": "null"},
+        "lat": not_null(props["lat"]),
+        "lon": not_null(props["lon"]),
+    }
+    at_stop = props | {"kind": {"enum": AT_A_STOP, "type": "string"}}
+    at_stop["stop_id"] = not_null(props["stop_id"])
+    schema["oneOf"] = [
+        {"type": "object", "properties": position, "required": [*ANY_REPORT, "lat", "lon"]},
+        {"type": "object", "properties": at_stop, "required": [*ANY_REPORT, "stop_id"]},
+    ]
 
 
 class StopEventCreate(BaseModel):
     """One report as the driver's page queued it; `client_event_id` makes a replay safe."""
+
+    model_config = ConfigDict(json_schema_extra=_position_or_stop)
 
     client_event_id: str = Field(
         min_length=8,
