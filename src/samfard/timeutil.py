@@ -8,9 +8,27 @@ from zoneinfo import ZoneInfo
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
+# The years a trip can fall in. A date is valid from year 1 to 9999, but a day at either
+# end overflows when it is turned to UTC or a stay is added to it; no booking needs them.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def check_year(day: date, *, field: str = "day") -> date:
+    """The day, if trips can fall on it; else an InputError naming `field`."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        from samfard.errors import InputError
+
+        raise InputError(
+            f"{day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR}: give a day "
+            "trips can fall on",
+            field=field,
+        )
+    return day
+
+
 def local(day: date, at: time) -> datetime:
     """The aware datetime of a wall-clock time on a Swedish day (DST handled by zoneinfo)."""
-    return datetime.combine(day, at, tzinfo=STOCKHOLM)
+    return datetime.combine(check_year(day), at, tzinfo=STOCKHOLM)
 
 
 def require_aware(value: datetime, *, field: str) -> datetime:

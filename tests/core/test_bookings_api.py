@@ -559,8 +559,10 @@ def test_null_for_a_booking_list_is_422_and_changes_nothing(
 
 
 def _on(body: dict[str, Any], day: date) -> dict[str, Any]:
-    body["legs"][0]["appointment_at"] = iso(day, "09:30")
-    body["legs"][1]["pickup_at"] = iso(day, "12:00")
+    """The trip moved to `day`; written with Sweden's winter offset, not by `iso` (whose
+    `local` refuses a year no trip falls in: the service must say so itself)."""
+    body["legs"][0]["appointment_at"] = f"{day.isoformat()}T09:30:00+01:00"
+    body["legs"][1]["pickup_at"] = f"{day.isoformat()}T12:00:00+01:00"
     return body
 
 

@@ -33,6 +33,7 @@ from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import ROLE_SV, FormErrors, page_router
 from samfard.web.templating import render
+from samfard.web.typed import whole_number
 
 router = page_router()
 
@@ -66,7 +67,7 @@ def _codes(text: str) -> list[str]:
 
 def _number(text: str) -> int | str | None:
     text = text.strip()
-    return None if not text else int(text) if text.isdigit() else text
+    return None if not text else whole_number(text) or text
 
 
 def _page(

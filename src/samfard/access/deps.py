@@ -91,7 +91,9 @@ def check_csrf(request: Request) -> None:
     if session_token is None:
         return
     sent = request.headers.get(CSRF_HEADER, "") or getattr(request.state, "form_csrf", "")
-    if not sent or not hmac.compare_digest(sent, csrf_token_for(session_token)):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged token may hold them).
+    expected = csrf_token_for(session_token).encode()
+    if not sent or not hmac.compare_digest(sent.encode(), expected):
         raise Forbidden(
             f"missing or wrong {CSRF_HEADER} header: send the value of the {CSRF_COOKIE} "
             "cookie with every change made with a page session",

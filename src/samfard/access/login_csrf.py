@@ -43,7 +43,8 @@ def set_login_csrf_cookie(response: Response, token: str, *, secure: bool) -> No
 def check_login_csrf(request: Request, sent: str | None) -> None:
     """Refuse a login form whose token is missing or differs from the cookie's."""
     held = request.cookies.get(LOGIN_CSRF_COOKIE, "")
-    if not held or not sent or not hmac.compare_digest(held, sent):
+    # As bytes: compare_digest refuses str with non-ASCII characters (a forged token may hold them).
+    if not held or not sent or not hmac.compare_digest(held.encode(), sent.encode()):
         raise Forbidden(
             "the login form did not come from this site's login page, or it has expired; "
             "reload the login page and log in again",

@@ -22,7 +22,7 @@ from samfard.geo.models import Place
 from samfard.geo.places import search_key, search_places
 from samfard.timeutil import STOCKHOLM, local
 from samfard.travellers.models import Traveller
-from samfard.web.typed import FieldError, parse_clock, parse_date
+from samfard.web.typed import FieldError, parse_clock, parse_date, whole_number, within_years
 
 HOME_WORDS = frozenset({"hem", "hemma", "hemmet", "hemadress", "bostad"})
 
@@ -37,6 +37,7 @@ def parse_when(text: str, *, day: date | None, today: date) -> datetime:
     except ValueError:
         parsed = None
     if parsed is not None:
+        within_years(parsed.date())
         if parsed.tzinfo is None:
             return parsed.replace(tzinfo=STOCKHOLM, second=0, microsecond=0)
         return parsed.astimezone(STOCKHOLM)
@@ -75,8 +76,9 @@ def resolve_place(
     home = PlaceChoice(Location(home=True), home_label(traveller, visible=visible))
     if choice == "home" and (not typed or typed == home.label):
         return home
-    if choice.startswith("place:") and choice[6:].isdigit():
-        place = session.get(Place, int(choice[6:]))
+    place_id = whole_number(choice[6:]) if choice.startswith("place:") else None
+    if place_id:
+        place = session.get(Place, place_id)
         if place is not None and (not typed or typed == place_label(place)):
             return PlaceChoice(Location(place_id=place.id), place_label(place))
     if choice.startswith("address:") and typed == choice[8:]:
@@ -144,23 +146,23 @@ def needs_from(form: Mapping[str, str]) -> list[Need]:
 
 def count(form: Mapping[str, str], name: str, *, most: int = 4) -> int:
     """A small whole number typed in a field (empty is 0)."""
-    text = form.get(name, "").strip() or "0"
-    if not text.isdigit() or int(text) > most:
+    number = whole_number(form.get(name, "").strip() or "0", most=most)
+    if number is None:
         raise FieldError(f"Skriv ett antal från 0 till {most}")
-    return int(text)
+    return number
 
 
 def companions_from(form: Mapping[str, str]) -> list[Companion]:
     """Escorts, adult fellow passengers and children (ages written '5, 8')."""
     escorts = count(form, "ledsagare", most=2)
     adults = count(form, "medfoljande")
-    ages_text = form.get("barn", "").replace(",", " ").split()
-    if not all(a.isdigit() and int(a) < 18 for a in ages_text):
+    ages = [whole_number(a, most=17) for a in form.get("barn", "").replace(",", " ").split()]
+    if None in ages:
         raise FieldError("Skriv barnens åldrar i år, till exempel 5, 8")
     return (
         [Companion(kind=CompanionKind.ESCORT) for _ in range(escorts)]
         + [Companion(kind=CompanionKind.FELLOW_PASSENGER) for _ in range(adults)]
-        + [Companion(kind=CompanionKind.CHILD, age=int(a)) for a in ages_text]
+        + [Companion(kind=CompanionKind.CHILD, age=a) for a in ages]
     )
 
 

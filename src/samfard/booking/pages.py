@@ -30,7 +30,7 @@ from samfard.booking.desk_form import (
 )
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label
 from samfard.booking.lifecycle import CANCELLABLE, BookingStatus
-from samfard.booking.schemas import BookingUpdate
+from samfard.booking.schemas import MESSAGE_MOST, BookingUpdate
 from samfard.booking.service import update_booking
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, InputError
@@ -40,6 +40,7 @@ from samfard.travellers.views import display_name, traveller_public
 from samfard.web.pages import SERVICE_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, is_htmx, page_router
 from samfard.web.templating import render, templates
+from samfard.web.typed import whole_number
 
 router = page_router()
 Desk = Annotated[Actor, require(P.BOOKINGS_WRITE)]
@@ -207,10 +208,10 @@ def place_options(
 
 
 def _traveller_id(form: dict[str, str]) -> int:
-    text = form.get("resenar_id", "")
-    if not text.isdigit() or not 1 <= int(text) <= 2**31 - 1:
+    traveller_id = whole_number(form.get("resenar_id", ""))
+    if not traveller_id:
         raise InputError("Välj först en resenär", field="resenar")
-    return int(text)
+    return traveller_id
 
 
 @router.post("/bokning/forhandsgranska")
@@ -315,6 +316,15 @@ def change(
     needs = [need for name, need in NEEDS_FIELDS.items() if form.get(f"{name}_{booking_id}")]
     message = form.get(f"meddelande_{booking_id}", "").strip() or None
     unseen = bool(form.get(f"meddelande_dolt_{booking_id}"))
+    if message is not None and len(message) > MESSAGE_MOST:
+        return _workspace(
+            request,
+            session=session,
+            actor=actor,
+            now=now,
+            traveller_id=traveller_id,
+            notice=f"Meddelandet åt föraren får vara högst {MESSAGE_MOST} tecken.",
+        )
     data = BookingUpdate(
         version=_version(form) or 0,
         needs=needs,
@@ -344,5 +354,4 @@ def change(
 
 
 def _version(form: dict[str, str]) -> int | None:
-    text = form.get("version", "")
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return whole_number(form.get("version", ""))

@@ -13,6 +13,8 @@ from samfard.booking.recurrence import Weekday
 from samfard.rules.facts import Mode
 from samfard.schemas_common import BodyId, NotNull, not_null
 
+MESSAGE_MOST = 500  # characters in a message to the driver
+
 
 class Channel(enum.StrEnum):
     PHONE = "phone"
@@ -121,7 +123,7 @@ class BookingCreate(BaseModel):
     companions: list[Companion] = Field(default=[], max_length=6)
     needs: list[Need] = []
     purpose: str | None = Field(default=None, max_length=40)
-    message_to_driver: str | None = Field(default=None, max_length=500)
+    message_to_driver: str | None = Field(default=None, max_length=MESSAGE_MOST)
     channel: Channel = Channel.OPERATOR
     mode: Mode | None = Field(
         default=None,
@@ -138,7 +140,7 @@ class BookingUpdate(BaseModel):
     companions: Annotated[list[Companion] | None, Field(max_length=6), NotNull()] = None
     needs: Annotated[list[Need] | None, NotNull()] = None
     purpose: str | None = Field(default=None, max_length=40)
-    message_to_driver: str | None = Field(default=None, max_length=500)
+    message_to_driver: str | None = Field(default=None, max_length=MESSAGE_MOST)
 
 
 class TransitionCreate(BaseModel):
@@ -265,7 +267,7 @@ class SeriesCreate(BaseModel):
     companions: list[Companion] = []
     needs: list[Need] = []
     purpose: str | None = None
-    message_to_driver: str | None = Field(default=None, max_length=500)
+    message_to_driver: str | None = Field(default=None, max_length=MESSAGE_MOST)
     channel: Channel = Channel.OPERATOR
 
 

@@ -28,6 +28,7 @@ from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
+from samfard.web.typed import whole_number
 
 router = page_router()
 
@@ -162,12 +163,12 @@ def hand_in(
     errors = FormErrors()
     for index, question_id in enumerate(attempt.question_ids):
         field = f"fraga-{index + 1}"
-        value = form.get(field, "")
-        if not value.isdigit():
+        value = whole_number(form.get(field, ""), most=99)
+        if value is None:
             errors.add(f"{field}-0", f"Svara på fråga {index + 1}.")
             continue
-        answers[question_id] = int(value)
-        chosen[field] = int(value)
+        answers[question_id] = value
+        chosen[field] = value
     if errors:
         return _quiz(request, session, actor, attempt_id, errors=errors, chosen=chosen)
     service.submit_attempt(

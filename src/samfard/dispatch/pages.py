@@ -30,9 +30,10 @@ from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.run_sheet import run_sheet
 from samfard.errors import DomainError, InputError, NotFound
 from samfard.schemas_common import RecordId
-from samfard.timeutil import STOCKHOLM
+from samfard.timeutil import STOCKHOLM, check_year
 from samfard.web.shell import FormErrors, is_htmx, page_router
 from samfard.web.templating import render
+from samfard.web.typed import whole_number
 
 router = page_router()
 
@@ -118,7 +119,8 @@ def move(
 ) -> Response:
     """Move one leg to the chosen run; a refusal comes back on the form in Swedish."""
     errors = FormErrors()
-    if not to_run_id.isdigit():
+    run_id = whole_number(to_run_id)
+    if not run_id:
         errors.add("till-korning", "Välj den körning resan ska flyttas till.")
     else:
         try:
@@ -127,7 +129,7 @@ def move(
                 day=datum,
                 booking_id=booking_id,
                 leg_seq=leg_seq,
-                to_run_id=int(to_run_id),
+                to_run_id=run_id,
                 actor=actor,
                 now=now,
             )
@@ -180,6 +182,7 @@ def replan(
     sekunder: Annotated[int, Form()] = 10,
 ) -> Response:
     """Start re-planning the day in the background (or show the one already running)."""
+    check_year(datum, field="datum")  # refused here, not by the job after a 303
     if sekunder not in REPLAN_SECONDS:
         raise InputError(
             f"sekunder must be one of {', '.join(map(str, REPLAN_SECONDS))}", field="sekunder"

@@ -55,6 +55,9 @@ def load_places(*, session: Session) -> int:
     return count
 
 
+LONGEST_QUERY = 200  # characters: longer than any place's name with its municipality
+
+
 def search_places(
     *,
     session: Session,
@@ -76,6 +79,8 @@ def search_places(
     if municipality_code is not None:
         statement = statement.where(Place.municipality_code == municipality_code)
     order = [Place.population.desc(), Place.name]
+    if query and len(query) > LONGEST_QUERY:
+        return []  # no place is named so; SQLite refuses a LIKE pattern of 50 000 characters
     if query:
         key = search_key(query)
         statement = statement.where(Place.search_key.like(f"%{key}%"))

@@ -19,7 +19,7 @@ from samfard.goods.prices import GoodsKind
 from samfard.goods.schemas import MAX_UNITS, ConsignmentCreate
 from samfard.timeutil import STOCKHOLM, local
 from samfard.web.shell import FormErrors
-from samfard.web.typed import FieldError, parse_clock
+from samfard.web.typed import FieldError, parse_clock, whole_number
 
 HOME = "hem"
 FIELD_OF = {
@@ -95,8 +95,9 @@ def _clock(text: str) -> time | None:
 def _end(text: str, field_id: str, errors: FormErrors) -> Location | None:
     if text == HOME:
         return Location(home=True)
-    if text.isdigit():
-        return Location(place_id=int(text))
+    place = whole_number(text)
+    if place:
+        return Location(place_id=place)
     errors.add(field_id, "Välj en plats")
     return None
 
@@ -108,15 +109,14 @@ def parse_form(form: GoodsForm, errors: FormErrors) -> ConsignmentCreate | None:
     kind = form.slag if form.slag in {k.value for k in GoodsKind} else None
     if kind is None:
         errors.add("slag", "Välj bussgods eller hjälpmedel")
-    units = int(form.kolli) if form.kolli.isdigit() else 0
+    units = whole_number(form.kolli) or 0
     if not 1 <= units <= MAX_UNITS:
         errors.add("kolli", f"Ange antal kolli, 1 till {MAX_UNITS}")
     recipient = None
     if form.mottagare:
-        if not form.mottagare.isdigit() or int(form.mottagare) < 1:
+        recipient = whole_number(form.mottagare) or None
+        if recipient is None:
             errors.add("mottagare", "Ange mottagarens resenärsnummer (siffror)")
-        else:
-            recipient = int(form.mottagare)
     pickup = _end(form.fran, "fran", errors)
     dropoff = _end(form.till, "till", errors)
     try:

@@ -44,6 +44,7 @@ from samfard.travellers.service import load_traveller
 from samfard.web.pages import SERVICE_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
+from samfard.web.typed import whole_number
 
 router = page_router()
 Reader = Annotated[Actor, require(P.BOOKINGS_READ)]
@@ -211,7 +212,7 @@ def cancel(
             actor=actor,
             now=now,
             reason="avbokad av resenären på Mina resor",
-            version=int(form["version"]) if form.get("version", "").isdigit() else None,
+            version=whole_number(form.get("version", "")),
             late_notice=timedelta(minutes=settings.late_cancellation_minutes),
         )
     except DomainError as error:

@@ -40,6 +40,7 @@ from samfard.quality.words import (
 from samfard.schemas_common import RecordId
 from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
+from samfard.web.typed import whole_number
 
 router = page_router()
 Reporter = Annotated[Actor, require(P.DEVIATIONS_REPORT)]
@@ -197,7 +198,7 @@ def take_step(
         "outcome": form.get("utfall") or None,
         "kind": form.get("typ") or None,
         "severity": form.get("allvar") or None,
-        "version": int(form["version"]) if form.get("version", "").isdigit() else None,
+        "version": whole_number(form.get("version", "")),
     }
     try:
         data = DeviationStep.model_validate(fields)

@@ -23,6 +23,7 @@ from samfard.travellers.schemas import (
     TravellerUpdate,
 )
 from samfard.web.shell import FormErrors
+from samfard.web.typed import whole_number
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -143,7 +144,7 @@ def traveller_update(
     are not shown, so a blank field keeps them)."""
     errors = FormErrors()
     version = form.get("version", "")
-    data: dict[str, Any] = {"version": int(version) if version.isdigit() else 0}
+    data: dict[str, Any] = {"version": whole_number(version) or 0}
     data |= _person(form)
     if visible:
         data |= {
@@ -189,8 +190,9 @@ def certificate_create(
         "modes": [m for m in CERTIFICATE_MODES if form.get(f"fardsatt_{m}")],
         "valid_from": _date(form, "fran_datum"),
         "valid_until": _date(form, "till_datum"),
-        "trips_allowed": int(trips) if trips.isdigit() and len(trips) < 6 else (trips or None),
-        "issuer_id": int(issuer) if issuer.isdigit() and len(issuer) < 10 else None,
+        # Text that is no count goes on as text, for the validation to name the field.
+        "trips_allowed": whole_number(trips, most=99_999) or trips or None,
+        "issuer_id": whole_number(issuer),
         "companion_allowed": bool(form.get("medresenar_tillats")),
         "reason": form.get("skal", "").strip() or None,
     }

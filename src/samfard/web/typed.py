@@ -10,6 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date, time
 
+from samfard.schemas_common import MAX_ID
+from samfard.timeutil import FIRST_YEAR, LAST_YEAR
+
 _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.]?(\d{2}))?$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
 
@@ -29,11 +32,28 @@ def parse_clock(text: str) -> time:
     return time(hour, minute)
 
 
+def within_years(day: date) -> date:
+    """The day, if trips can fall on it (`timeutil.FIRST_YEAR`-`LAST_YEAR`)."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise FieldError(f"Skriv ett datum mellan år {FIRST_YEAR} och {LAST_YEAR}")
+    return day
+
+
+def whole_number(text: str, *, most: int = MAX_ID) -> int | None:
+    """A count or an id typed or sent by a form, or None: ASCII digits only ("²" is a digit
+    to `str.isdigit` but not to `int`) and at most `most` (an id fits the databases)."""
+    value = text.strip()
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(most)):
+        return None
+    number = int(value)
+    return number if number <= most else None
+
+
 def parse_date(text: str, *, today: date) -> date:
     """'2026-12-02', or '2/12' (this year, or next if already past), or '2/12/2026'."""
     value = text.strip()
     try:
-        return date.fromisoformat(value)
+        return within_years(date.fromisoformat(value))
     except ValueError:
         pass
     match = _DAY_MONTH.match(value)
@@ -42,7 +62,9 @@ def parse_date(text: str, *, today: date) -> date:
     day, month = int(match.group(1)), int(match.group(2))
     year = int(match.group(3)) if match.group(3) else today.year
     try:
-        found = date(year, month, day)
+        found = within_years(date(year, month, day))
+    except FieldError:
+        raise
     except ValueError:
         raise FieldError("Datumet finns inte; skriv till exempel 2026-12-02") from None
     if match.group(3) is None and found < today:

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from pydantic import ValidationError
 
 from samfard.access.actor import Actor
 from samfard.access.deps import require
@@ -87,6 +88,9 @@ def report(
             client_event_id=client_event_id, run_id=run_id, stop_id=stop_id, kind=kind, at=now
         )
         record_report(session=session, data=data, actor=actor, now=now)
+    except ValidationError as error:  # a form not sent by the page (an id too short, a kind)
+        why = error.errors()[0]["msg"]
+        target = target.include_query_params(fel=f"{SV.get(kind, kind)} sparades inte: {why}")
     except DomainError as error:
         if error.status in (401, 403):
             raise
