@@ -105,6 +105,17 @@ class TravellerNotice(DomainEvent):
     text: str
 
 
+@dataclass(frozen=True)
+class TravellerPseudonymised(DomainEvent):
+    """Retention replaced a traveller's identity and coarsened where they travelled from
+    (access.retention); every step that keeps its own copy of where they were does the same
+    to its rows: goods (aids to their home), dispatch (what drivers reported at their
+    stops)."""
+
+    traveller_id: int
+    booking_ids: tuple[int, ...]
+
+
 E = TypeVar("E", bound=DomainEvent)
 Handler = Callable[[Session, Any], None]
 
@@ -112,6 +123,7 @@ Handler = Callable[[Session, Any], None]
 HANDLER_MODULES: tuple[str, ...] = (
     "samfard.assessment.handlers",
     "samfard.dispatch.handlers",
+    "samfard.goods.handlers",
     "samfard.notify.handlers",
 )
 

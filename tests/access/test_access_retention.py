@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from access_world import build_world
 from fastapi.testclient import TestClient
+from scope_world import aid_body
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,8 +26,11 @@ from samfard.access.retention import (
 from samfard.booking.models import Booking
 from samfard.cli import main
 from samfard.config import get_settings
-from samfard.db import upgrade
+from samfard.db import transaction, upgrade
+from samfard.dispatch.driver.models import StopEvent
 from samfard.errors import InputError
+from samfard.goods.models import Consignment
+from samfard.goods.price_store import demo_price_lists, store_price_list
 
 TODAY = date(2026, 11, 20)
 POLICY = RetentionPolicy(
@@ -161,3 +165,40 @@ def test_cli_dry_run_reports_and_a_bad_policy_file_exits_2(
         assert "completed_bookings" in capsys.readouterr().err
     finally:
         get_settings.cache_clear()
+
+
+def test_retention_reaches_the_aids_to_the_home_and_the_drivers_reports_at_it(
+    app_client: TestClient, session: Session
+) -> None:
+    """Goods and the driver's reports keep their own copy of where the person was: the
+    address of an aid delivered home, the vehicle's position at a pickup. Retention's event
+    reaches both (about a kilometre kept, as for the legs)."""
+    world = build_world(app_client, session)
+    with transaction(session):
+        for price_list in demo_price_lists():
+            store_price_list(session, price_list)
+    aid = app_client.post(
+        "/api/v1/goods", json=aid_body(app_client, world.operator, world.anna, "23"),
+        headers=auth(world.operator),
+    )  # fmt: skip
+    assert aid.status_code == 201, aid.text
+    home = stored_traveller(session, world.anna)
+    at_home = (home.lat + 0.00031, home.lon + 0.00047)  # the vehicle at the door
+    for booking_id, consignment_id in ((world.anna_booking, None), (None, aid.json()["id"])):
+        session.add(
+            StopEvent(client_event_id=f"reported-{booking_id}-{consignment_id}",
+                      kind="picked_up", service_date=date(2023, 5, 2), vehicle_id=1, run_id=1,
+                      stop_id=1, booking_id=booking_id, consignment_id=consignment_id,
+                      at_vehicle=NOW, received_at=NOW, username="driver",
+                      lat=at_home[0], lon=at_home[1])
+        )  # fmt: skip
+    session.flush()
+    _finish_long_ago(session, world.anna_booking)
+
+    assert apply(session=session, policy=POLICY, now=NOW).traveller_ids == (world.anna,)
+    consignment = session.get_one(Consignment, aid.json()["id"])
+    assert consignment.dropoff_address == PSEUDONYM  # it was her home
+    assert consignment.pickup_address != PSEUDONYM  # the hospital stays
+    assert consignment.dropoff_lat == round(consignment.dropoff_lat, 2)
+    reports = session.scalars(select(StopEvent)).all()
+    assert [(r.lat, r.lon) for r in reports] == [(round(at_home[0], 2), round(at_home[1], 2))] * 2

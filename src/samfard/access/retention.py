@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard import events
 from samfard.access import audit
 from samfard.access.actor import SYSTEM
 from samfard.booking.lifecycle import BookingStatus
@@ -135,8 +136,9 @@ def due_travellers(facts: Iterable[BookingFact], policy: RetentionPolicy, today:
     return {traveller_id for traveller_id, is_due in due.items() if is_due}
 
 
-def _coarse(value: float) -> float:
-    return round(value, 2)  # about one kilometre: the village, not the house
+def coarse(value: float) -> float:
+    """A coordinate kept after retention: about one kilometre, the village, not the house."""
+    return round(value, 2)
 
 
 def pseudonymise(traveller: Traveller, bookings: Iterable[Booking], *, now: datetime) -> None:
@@ -148,7 +150,7 @@ def pseudonymise(traveller: Traveller, bookings: Iterable[Booking], *, now: date
     traveller.birth_date = date(traveller.birth_date.year, 1, 1)
     traveller.street = PSEUDONYM
     traveller.postal_code = traveller.postal_code[:3] + "00"
-    traveller.lat, traveller.lon = _coarse(traveller.lat), _coarse(traveller.lon)
+    traveller.lat, traveller.lon = coarse(traveller.lat), coarse(traveller.lon)
     traveller.phone = None
     traveller.driver_notes = None
     traveller.pseudonymised_at = now
@@ -160,9 +162,9 @@ def pseudonymise(traveller: Traveller, bookings: Iterable[Booking], *, now: date
                 leg.origin_address = PSEUDONYM
             if leg.destination_place_id is None:
                 leg.destination_address = PSEUDONYM
-            leg.origin_lat, leg.origin_lon = _coarse(leg.origin_lat), _coarse(leg.origin_lon)
-            leg.destination_lat = _coarse(leg.destination_lat)
-            leg.destination_lon = _coarse(leg.destination_lon)
+            leg.origin_lat, leg.origin_lon = coarse(leg.origin_lat), coarse(leg.origin_lon)
+            leg.destination_lat = coarse(leg.destination_lat)
+            leg.destination_lon = coarse(leg.destination_lon)
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,15 @@ def apply(
                     session.scalars(select(Booking).where(Booking.traveller_id == traveller_id))
                 )
                 pseudonymise(traveller, bookings, now=now)
+                events.publish(
+                    session,
+                    events.TravellerPseudonymised(
+                        actor=SYSTEM,
+                        at=now,
+                        traveller_id=traveller_id,
+                        booking_ids=tuple(b.id for b in bookings),
+                    ),
+                )
                 audit.record(
                     session,
                     SYSTEM,

@@ -4,12 +4,15 @@ page importing dispatch's use cases."""
 
 from __future__ import annotations
 
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from samfard import changes, events
+from samfard.access.retention import coarse
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.dispatch.delays import on_stop_reported
+from samfard.dispatch.driver.models import StopEvent
 from samfard.dispatch.live import on_transition
 from samfard.dispatch.live_goods import insert_consignment, remove_consignment
 from samfard.dispatch.no_show import record_no_show
@@ -71,7 +74,26 @@ def _announce(
     )
 
 
+def traveller_pseudonymised(session: Session, event: events.TravellerPseudonymised) -> None:
+    """What drivers reported at the traveller's stops (and at their aids') keeps the
+    vehicle's position there: about a kilometre after retention, as the legs keep."""
+    consignments = select(Consignment.id).where(
+        Consignment.recipient_traveller_id == event.traveller_id
+    )
+    reported = select(StopEvent).where(
+        or_(
+            StopEvent.booking_id.in_(event.booking_ids),
+            StopEvent.consignment_id.in_(consignments),
+        ),
+        StopEvent.lat.is_not(None),
+    )
+    for report in session.scalars(reported):
+        assert report.lat is not None and report.lon is not None
+        report.lat, report.lon = coarse(report.lat), coarse(report.lon)
+
+
 events.subscribe(events.BookingStatusChanged, booking_status_changed)
 events.subscribe(events.ConsignmentBooked, consignment_booked)
 events.subscribe(events.ConsignmentCancelled, consignment_cancelled)
 events.subscribe(events.StopReported, on_stop_reported)
+events.subscribe(events.TravellerPseudonymised, traveller_pseudonymised)
