@@ -310,21 +310,27 @@ def change(
     actor: Desk,
     form: FormDep,
 ) -> Response:
-    """Change a coming trip's needs and note to the driver (what the API lets change).
+    """Change a coming trip's needs and note to the driver (what the API lets change)."""
+    return _workspace(
+        request,
+        session=session,
+        actor=actor,
+        now=now,
+        traveller_id=_traveller_id(form),
+        notice=_change(session, booking_id, form, actor=actor, now=now),
+    )
+
+
+def _change(
+    session: SessionDep, booking_id: int, form: dict[str, str], *, actor: Actor, now: datetime
+) -> str:
+    """Make the change the trip's form asks for; the notice says what was done, or why not.
     Where the note was not shown (a protected identity), a blank field keeps it."""
-    traveller_id = _traveller_id(form)
     needs = [need for name, need in NEEDS_FIELDS.items() if form.get(f"{name}_{booking_id}")]
     message = form.get(f"meddelande_{booking_id}", "").strip() or None
     unseen = bool(form.get(f"meddelande_dolt_{booking_id}"))
     if message is not None and len(message) > MESSAGE_MOST:
-        return _workspace(
-            request,
-            session=session,
-            actor=actor,
-            now=now,
-            traveller_id=traveller_id,
-            notice=f"Meddelandet åt föraren får vara högst {MESSAGE_MOST} tecken.",
-        )
+        return f"Meddelandet åt föraren får vara högst {MESSAGE_MOST} tecken."
     data = BookingUpdate(
         version=_version(form) or 0,
         needs=needs,
@@ -335,22 +341,8 @@ def change(
             session=session, booking_id=booking_id, data=data, actor=actor, now=now
         )
     except DomainError as error:
-        return _workspace(
-            request,
-            session=session,
-            actor=actor,
-            now=now,
-            traveller_id=traveller_id,
-            notice=message_sv(error.message),
-        )
-    return _workspace(
-        request,
-        session=session,
-        actor=actor,
-        now=now,
-        traveller_id=traveller_id,
-        notice=f"Resan {booking.reference} är ändrad.",
-    )
+        return message_sv(error.message)
+    return f"Resan {booking.reference} är ändrad."
 
 
 def _version(form: dict[str, str]) -> int | None:
