@@ -180,8 +180,11 @@ def check_leg(
             field=f"{field}.pickup_at",
         )
     outward = earlier[leg.return_of] if leg.return_of is not None else None
-    measured = outward is not None and not (protected_home and _measures_home(outward))
-    if outward is not None and measured and leg.pickup_at is not None:
+    if (
+        outward is not None
+        and leg.pickup_at is not None
+        and not (protected_home and _measures_home(outward))
+    ):
         _check_return_after_arrival(leg, outward, index=index)
     return leg
 

@@ -53,9 +53,11 @@ def parse_date(text: str, *, today: date) -> date:
     """'2026-12-02', or '2/12' (this year, or next if already past), or '2/12/2026'."""
     value = text.strip()
     try:
-        return within_years(date.fromisoformat(value))
+        iso = date.fromisoformat(value)
     except ValueError:
-        pass
+        iso = None
+    if iso is not None:
+        return within_years(iso)
     match = _DAY_MONTH.match(value)
     if match is None:
         raise FieldError("Skriv datumet som 2026-12-02")
