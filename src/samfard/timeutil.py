@@ -13,9 +13,14 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
+def in_trip_years(day: date) -> bool:
+    """Whether trips can fall on the day (`FIRST_YEAR`-`LAST_YEAR`)."""
+    return FIRST_YEAR <= day.year <= LAST_YEAR
+
+
 def check_year(day: date, *, field: str = "day") -> date:
     """The day, if trips can fall on it; else an InputError naming `field`."""
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+    if not in_trip_years(day):
         from samfard.errors import InputError
 
         raise InputError(

@@ -242,12 +242,12 @@ def _drive_to_five(
     """The drive there, up to whole five minutes: after a pickup time the visit starts when
     the traveller arrives, so the return's default stay counts from then. Not from a
     protected home to a place typed: the suggested time would tell how far the home is."""
-    if traveller.protected_identity and origin.location.home != destination.location.home:
-        return timedelta(0)
     ends = [
         booking_legs.resolve(session, choice.location, traveller, field=name)
         for choice, name in ((origin, "fran"), (destination, "till"))
     ]
+    if traveller.protected_identity and booking_legs.measures_home(*ends):
+        return timedelta(0)
     return timedelta(minutes=5 * math.ceil(booking_legs.model_drive_seconds(*ends) / 300))
 
 

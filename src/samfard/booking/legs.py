@@ -143,7 +143,7 @@ def check_leg(
     and a return is not checked against the outward's drive; the planner still plans
     both as they are."""
     field = f"legs[{index}]"
-    silent = protected_home and _measures_home(leg)
+    silent = protected_home and measures_home(leg.origin, leg.destination)
     if not silent and metres_between(leg.origin, leg.destination) < SAME_SPOT_METRES:
         # Not the resolved address: for a traveller's home it may be a protected one.
         raise InputError(
@@ -183,16 +183,16 @@ def check_leg(
     if (
         outward is not None
         and leg.pickup_at is not None
-        and not (protected_home and _measures_home(outward))
+        and not (protected_home and measures_home(outward.origin, outward.destination))
     ):
         _check_return_after_arrival(leg, outward, index=index)
     return leg
 
 
-def _measures_home(leg: PlannedLeg) -> bool:
-    """One end is the home and the other a place the caller chose (home to home says
-    nothing of where the home is, and is refused whoever's it is)."""
-    return (leg.origin.kind == "home") != (leg.destination.kind == "home")
+def measures_home(origin: Spot, destination: Spot) -> bool:
+    """One end is the home and the other a place the caller chose: what no answer may
+    measure for a protected home (home to home says nothing of where the home is)."""
+    return (origin.kind == "home") != (destination.kind == "home")
 
 
 def _check_return_after_arrival(leg: PlannedLeg, outward: PlannedLeg, *, index: int) -> None:

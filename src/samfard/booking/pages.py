@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
 from samfard.access.deps import require
@@ -322,7 +323,7 @@ def change(
 
 
 def _change(
-    session: SessionDep, booking_id: int, form: dict[str, str], *, actor: Actor, now: datetime
+    session: Session, booking_id: int, form: dict[str, str], *, actor: Actor, now: datetime
 ) -> str:
     """Make the change the trip's form asks for; the notice says what was done, or why not.
     Where the note was not shown (a protected identity), a blank field keeps it."""

@@ -11,7 +11,7 @@ import re
 from datetime import date, time
 
 from samfard.schemas_common import MAX_ID
-from samfard.timeutil import FIRST_YEAR, LAST_YEAR
+from samfard.timeutil import FIRST_YEAR, LAST_YEAR, in_trip_years
 
 _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.]?(\d{2}))?$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
@@ -33,8 +33,8 @@ def parse_clock(text: str) -> time:
 
 
 def within_years(day: date) -> date:
-    """The day, if trips can fall on it (`timeutil.FIRST_YEAR`-`LAST_YEAR`)."""
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+    """The day, if trips can fall on it; else the Swedish message at the field."""
+    if not in_trip_years(day):
         raise FieldError(f"Skriv ett datum mellan år {FIRST_YEAR} och {LAST_YEAR}")
     return day
 
