@@ -130,17 +130,16 @@ def test_a_change_committed_here_reaches_the_stream_of_a_server_in_another_proce
                 if line.startswith("data:"):
                     break
         event_id = int(received[0].removeprefix("id: "))
-        assert received[1:] == [
-            "event: change",
-            f'data: {{"topic": "plan:{DAY}", "kind": "arrived", "ref": 7}}',
-        ]
+        # Which topic changed, not what nor whose booking: the day's plan holds every
+        # principal's trips, and a scoped reader fetches what it may see through the page.
+        assert received[1:] == ["event: change", f'data: {{"topic": "plan:{DAY}"}}']
         # A reconnecting browser names the last id it saw and gets what came after.
         with sessions() as session, session.begin():
             changes.announce(session, topic=f"plan:{DAY}", kind="dropped_off", at=NOW)
         resumed = {**headers, "Last-Event-ID": str(event_id)}
         with httpx.stream("GET", url, headers=resumed, timeout=20) as stream:
-            data = next(line for line in stream.iter_lines() if line.startswith("data:"))
-        assert '"kind": "dropped_off"' in data
+            next_id = next(line for line in stream.iter_lines() if line.startswith("id:"))
+        assert int(next_id.removeprefix("id: ")) > event_id
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -3,8 +3,10 @@
 
 Each stream reads the change feed (samfard.changes) from the database every
 `POLL_S` seconds, so a change made by any API process or worker reaches every browser,
-whichever process it is connected to. An event says only what changed (`topic`, `kind`);
-the page fetches the changed part again through its normal, scoped and audited route.
+whichever process it is connected to. An event says only which topic changed, not what
+changed in it nor whose booking: a topic (a day's plan) holds every principal's trips, and
+its readers may see only some of them. The page fetches the changed part again through its
+normal, scoped and audited route.
 A stream ends after `LIFETIME_S` (the browser's EventSource reconnects and sends
 Last-Event-ID, so nothing is missed), which also frees a server thread now and then.
 """
@@ -72,7 +74,7 @@ async def change_stream(
         notes = await run_in_threadpool(_read, sessions, lambda s: cursor.read(s, topics))
         assert isinstance(notes, list)
         for note in notes:
-            data = json.dumps({"topic": note.topic, "kind": note.kind, "ref": note.ref_id})
+            data = json.dumps({"topic": note.topic})
             yield f"id: {note.id}\nevent: change\ndata: {data}\n\n"
             quiet = time.monotonic()
         if time.monotonic() - quiet > KEEP_ALIVE_S:
