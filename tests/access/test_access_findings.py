@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from access_world import CARE_UNIT, MONDAY, PROTECTED, PROTECTED_SECRETS
 from fastapi.testclient import TestClient
+from httpx import Response
 from scope_world import (
     ANNA_SECRETS,
     CARRIER_22,
@@ -21,10 +22,16 @@ from scope_world import (
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import ANNA, NOW, auth, token_for
+from helpers import ANNA, NOW, STRONG_PASSWORD, auth, token_for
+from samfard.access import users
+from samfard.access.actor import SYSTEM
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
+from samfard.access.schemas import UserChange
 from samfard.clock import FixedClock
+from samfard.costs.models import Carrier
+from samfard.dispatch.models import Vehicle
+from samfard.errors import InputError
 
 pytestmark = pytest.mark.world_per_module
 
@@ -338,6 +345,73 @@ def test_search_takes_wildcards_literally_and_needs_a_real_query(
     else:
         assert response.status_code == 200 and response.json()["total"] == 0, q
     assert len(q or "") >= 3 or response.status_code == 422
+
+
+# --- Accounts ---------------------------------------------------------------------------------
+
+
+def _account(client: TestClient, token: str, name: str, role: str, **scope: object) -> Response:
+    body = {"username": name, "password": STRONG_PASSWORD, "role": role, **scope}
+    return client.post("/api/v1/users", json=body, headers=auth(token))
+
+
+def test_a_traveller_account_links_only_a_traveller_its_administrator_may_see(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """Whoever creates an account sets its first password and can log in as it, so linking
+    one to a traveller is a read of that traveller's record."""
+    admin_22 = staff(session, Role.PRINCIPAL_ADMIN, "admin-22", SIDE_22)
+    outside = _account(app_client, admin_22, "anna-own", "traveller", traveller_id=world.anna,
+                       principal_codes=SIDE_22)  # fmt: skip
+    assert outside.status_code == 404 and outside.json()["field"] == "traveller_id"
+    assert outside.json() == _account(
+        app_client, admin_22, "nobody-own", "traveller", traveller_id=987654,
+        principal_codes=SIDE_22).json() | {"detail": outside.json()["detail"]}  # fmt: skip
+    assert "Testsson" not in outside.text
+    admin_23 = staff(session, Role.PRINCIPAL_ADMIN, "admin-23", ["23"])
+    mine = _account(app_client, admin_23, "anna-own", "traveller", traveller_id=world.anna,
+                    principal_codes=["23"])  # fmt: skip
+    assert mine.status_code == 201, mine.text
+    for token in (admin_23, world.admin):  # neither may see protected identities
+        hidden = _account(app_client, token, "hidden-own", "traveller",
+                          traveller_id=world.hidden, principal_codes=["23"])  # fmt: skip
+        assert hidden.status_code == 403 and hidden.json()["field"] == "traveller_id"
+    trusted = staff(session, Role.SYSTEM_ADMIN, "root-trusted", ["*"], may_see_protected=True)
+    allowed = _account(app_client, trusted, "hidden-own", "traveller", traveller_id=world.hidden,
+                       principal_codes=["23"])  # fmt: skip
+    assert allowed.status_code == 201, allowed.text
+
+
+def test_an_account_is_scoped_to_a_carrier_vehicle_and_principals_that_exist(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    carrier = Carrier(name="Kontrolltaxi AB", org_number="556677-8899")
+    other = Carrier(name="Annantaxi AB", org_number="556677-0000")
+    session.add_all([carrier, other])
+    session.flush()
+    vehicle = session.get(Vehicle, world.vehicles["hidden"])
+    assert vehicle is not None
+    vehicle.carrier_id = carrier.id
+    session.flush()
+    cases = [
+        ({"carrier_id": 987654, "vehicle_id": vehicle.id}, "carrier_id"),
+        ({"carrier_id": carrier.id, "vehicle_id": 987654}, "vehicle_id"),
+        ({"carrier_id": other.id, "vehicle_id": vehicle.id}, "vehicle_id"),
+        ({"carrier_id": carrier.id, "vehicle_id": vehicle.id, "principal_codes": ["9999"]},
+         "principal_codes"),
+    ]  # fmt: skip
+    for scope, field in cases:
+        refused = _account(app_client, world.admin, "driver-x", "driver", **scope)
+        assert refused.status_code == 422, (scope, refused.text)
+        assert refused.json()["field"] == field, scope
+    driver = _account(app_client, world.admin, "driver-x", "driver", carrier_id=carrier.id,
+                      vehicle_id=vehicle.id, principal_codes=["23"])  # fmt: skip
+    assert driver.status_code == 201, driver.text
+    # A change of role and scope (the admin page's) holds to the same rule.
+    change = UserChange(role=Role.DRIVER, carrier_id=other.id, vehicle_id=vehicle.id)
+    with pytest.raises(InputError) as refused_change:
+        users.change(session=session, actor=SYSTEM, user_id=driver.json()["id"], data=change)
+    assert refused_change.value.field == "vehicle_id"
 
 
 # --- Audit ------------------------------------------------------------------------------------

@@ -13,9 +13,14 @@ from samfard.access import service
 from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.models import ApiToken, User
 from samfard.access.permissions import Permission, Role
+from samfard.access.register import require_in_register
 from samfard.access.schemas import UserChange, UserCreate
+from samfard.costs.models import Carrier
 from samfard.db import transaction
+from samfard.dispatch.models import Vehicle
 from samfard.errors import Forbidden, InputError, NotFound
+from samfard.principals.models import Principal
+from samfard.travellers.models import Traveller
 
 ROLES_ONLY_SYSTEM_ADMIN_GRANTS = frozenset({Role.SYSTEM_ADMIN})
 
@@ -60,10 +65,50 @@ def _check_scope_fields(data: UserCreate | UserChange) -> None:
         raise InputError("a traveller account needs traveller_id", field="traveller_id")
 
 
+def _check_references(session: Session, actor: Actor, data: UserCreate | UserChange) -> None:
+    """An account is scoped to things that exist: its principals, its carrier, the vehicle
+    that carrier runs, and a traveller in the administrator's own register. Without this a
+    principal administrator could link a traveller account to anyone's record and log in as
+    it, and a typo would leave an account that sees nothing."""
+    known = set(session.scalars(select(Principal.code)))
+    unknown = sorted(set(data.principal_codes) - known - {ALL_PRINCIPALS})
+    if unknown:
+        raise InputError(
+            f"no principal with the code {', '.join(unknown)}; give codes from "
+            "GET /api/v1/principals",
+            field="principal_codes",
+        )
+    if data.carrier_id is not None and session.get(Carrier, data.carrier_id) is None:
+        raise InputError(f"no carrier with id {data.carrier_id}", field="carrier_id")
+    if data.vehicle_id is not None:
+        vehicle = session.get(Vehicle, data.vehicle_id)
+        if vehicle is None:
+            raise InputError(f"no vehicle with id {data.vehicle_id}", field="vehicle_id")
+        if data.carrier_id is not None and vehicle.carrier_id != data.carrier_id:
+            raise InputError(
+                f"vehicle {data.vehicle_id} is not run by carrier {data.carrier_id}; give the "
+                "carrier that runs it",
+                field="vehicle_id",
+            )
+    if data.traveller_id is not None:
+        require_in_register(session, actor, data.traveller_id)
+        traveller = session.get(Traveller, data.traveller_id)
+        protected = traveller is not None and traveller.protected_identity
+        if protected and not actor.has(Permission.PROTECTED_IDENTITY_READ):
+            # The account would show its holder the protected record, and whoever set its
+            # first password could log in as it.
+            raise Forbidden(
+                "only an administrator who may see protected identities may create an "
+                "account for this traveller",
+                field="traveller_id",
+            )
+
+
 def create(*, session: Session, actor: Actor, data: UserCreate, now: datetime) -> User:
     actor.require(Permission.USERS_ADMIN)
     _check_grant(actor, data)
     _check_scope_fields(data)
+    _check_references(session, actor, data)
     return service.create_user(
         session=session,
         username=data.username,
@@ -130,6 +175,7 @@ def change(*, session: Session, actor: Actor, user_id: int, data: UserChange) ->
             )
         _check_grant(actor, data)
         _check_scope_fields(data)
+        _check_references(session, actor, data)
         user.role = data.role.value
         user.principal_codes = list(data.principal_codes)
         user.carrier_id = data.carrier_id
