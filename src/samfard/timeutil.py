@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -34,6 +34,20 @@ def check_year(day: date, *, field: str = "day") -> date:
 def local(day: date, at: time) -> datetime:
     """The aware datetime of a wall-clock time on a Swedish day (DST handled by zoneinfo)."""
     return datetime.combine(check_year(day), at, tzinfo=STOCKHOLM)
+
+
+def elapsed(at: datetime, delta: timedelta) -> datetime:
+    """`at` moved by `delta` of time that passes, in UTC.
+
+    Python adds a timedelta to a datetime in Europe/Stockholm on its wall clock, so across
+    the night a DST change falls in, "an hour later" would be two hours or none. A rule's
+    "1 h ahead" or "24 h before" is time that passes."""
+    return at.astimezone(UTC) + delta
+
+
+def local_date(at: datetime) -> date:
+    """The Swedish calendar day of an aware moment, whatever zone it is written in."""
+    return at.astimezone(STOCKHOLM).date()
 
 
 def require_aware(value: datetime, *, field: str) -> datetime:

@@ -42,7 +42,10 @@ def test_a_municipality_riksfardtjanst_file_overrides_the_national_one(tmp_path:
     books = load_rulebooks(root)
     traveller = person("2380", permits=(Permit(Service.RIKSFARDTJANST, "2380", date(2026, 1, 1)),))
     decision = assess(
-        AssessmentRequest(traveller, trip(Service.RIKSFARDTJANST, "2380", (leg(90),))), books
+        AssessmentRequest(
+            traveller, trip(Service.RIKSFARDTJANST, "2380", (leg(90, destination="0180"),))
+        ),
+        books,
     )
     assert decision.legs[0].fee_ore == 9500
     assert decision.rulebooks[0].file == "rulebooks/2380/riksfardtjanst.toml"

@@ -3,7 +3,7 @@ children's reductions, companions and booking lead times; exact öre and cited k
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 import pytest
@@ -21,7 +21,7 @@ from samfard.rules import (
     Trip,
     assess,
 )
-from samfard.timeutil import local
+from samfard.timeutil import STOCKHOLM, local
 
 V0 = "versions[0]"
 F = Service.FARDTJANST
@@ -39,7 +39,7 @@ def ride(principal: str, km: str | int = 10, **extra: Any) -> Trip:
     leg_extra = {
         k: extra.pop(k)
         for k in list(extra)
-        if k in ("destination", "at", "bus_fare_ore", "destination_place")
+        if k in ("destination", "at", "day", "bus_fare_ore", "destination_place")
     }
     return trip(F, principal, (leg(km, origin=principal, **leg_extra),), **extra)
 
@@ -276,6 +276,42 @@ CASES = [
         f"{V0}.modes",
     ),
     Case(
+        "special vehicle permit sends one when the booking asks a taxi",
+        holder("2280", special_vehicle=True),
+        ride("2280", 12, requested_mode=Mode.TAXI),
+        "automatic",
+        (4500,),
+        "mode.chosen",
+        f"{V0}.modes",
+    ),
+    Case(
+        "a trip to treatment is a sjukresa of the region, not färdtjänst",
+        HARNOSAND,
+        ride("2280", 12, purpose="treatment"),
+        "refused",
+        (),
+        "purpose.sjukresa",
+        V0,
+    ),
+    Case(
+        "a dialysis trip in jämtland is a sjukresa too",
+        KROKOM,
+        ride("2309", bus_fare_ore=3200, purpose="dialysis"),
+        "refused",
+        (),
+        "purpose.sjukresa",
+        V0,
+    ),
+    Case(
+        "a vaccination is no sjukresa, so färdtjänst may take it",
+        HARNOSAND,
+        ride("2280", 12, purpose="vaccination"),
+        "automatic",
+        (4500,),
+        "fee.band",
+        f"{V0}.fee.bands[1].fee_kr",
+    ),
+    Case(
         "escort in the permit rides free",
         holder("2280", escort=True),
         ride("2280", 12, companions=(Companion(CompanionKind.ESCORT),)),
@@ -385,6 +421,46 @@ def test_strömsund_booked_the_weekday_before_is_in_time(rulebooks: RulebookSet)
         rulebooks,
     )
     assert decision.outcome.value == "automatic"
+
+
+SPRING_FORWARD, FALL_BACK = date(2026, 3, 29), date(2026, 10, 25)
+
+
+@pytest.mark.parametrize("zone", [UTC, STOCKHOLM])
+@pytest.mark.parametrize(
+    ("booked_utc", "day", "at", "special_vehicle", "late"),
+    [
+        # 00:30 UTC is 02:30 summer time; 03:10 winter time is 02:10 UTC: 100 min pass.
+        ((2026, 10, 25, 0, 30), FALL_BACK, time(3, 10), False, False),
+        # 00:30 UTC is 01:30 winter time; 03:10 summer time is 01:10 UTC: 40 min pass.
+        ((2026, 3, 29, 0, 30), SPRING_FORWARD, time(3, 10), False, True),
+        # 10:00 the day before, winter time; 10:30 summer time: 23.5 h pass.
+        ((2026, 3, 28, 9, 0), SPRING_FORWARD, time(10, 30), True, True),
+        # 10:00 the day before, summer time; 09:30 winter time: 24.5 h pass.
+        ((2026, 10, 24, 8, 0), FALL_BACK, time(9, 30), True, False),
+    ],
+)
+def test_lead_times_are_time_that_passes_across_a_dst_change(
+    rulebooks: RulebookSet,
+    zone: Any,
+    booked_utc: tuple[int, ...],
+    day: date,
+    at: time,
+    special_vehicle: bool,
+    late: bool,
+) -> None:
+    """Härnösand: a taxi 1 h ahead, a special vehicle 24 h ahead, counted in hours that pass,
+    not on the clock, which skips or repeats an hour on the night of a change; whatever zone
+    the booking time is written in."""
+    booked = datetime(*booked_utc, tzinfo=UTC).astimezone(zone)  # type: ignore[misc]
+    decision = assess(
+        AssessmentRequest(
+            holder("2280", special_vehicle=special_vehicle),
+            ride("2280", 12, day=day, at=at, booked_at=booked),
+        ),
+        rulebooks,
+    )
+    assert ("booking.late" in [r.code for r in decision.reasons]) is late
 
 
 def test_bus_fare_tariff_without_fare_names_the_field(rulebooks: RulebookSet) -> None:

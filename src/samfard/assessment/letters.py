@@ -42,6 +42,13 @@ REASONS_SV = {
     "purpose.unlisted": "Besökets syfte finns inte i reglerna; en handläggare bedömer det.",
     "purpose.missing": "Resans syfte saknas.",
     "purpose.reimbursed": "Besöket är sådan vård som regionen ersätter resor till.",
+    "purpose.sjukresa": (
+        "Resor till vård är sjukresor som regionen betalar, inte färdtjänst eller "
+        "riksfärdtjänst. Beställ resan som sjukresa."
+    ),
+    "trip.within_municipality": (
+        "Riksfärdtjänst gäller resor mellan kommuner. Inom en kommun kan färdtjänst gälla."
+    ),
     "principal.not_home": "Resan betalas av den region eller kommun där du är folkbokförd.",
     "authorisation.no_certificate": (
         "Resan kräver ett sjukreseintyg som vårdenheten har skrivit i förväg, och något "

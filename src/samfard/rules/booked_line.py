@@ -17,7 +17,7 @@ from samfard.rules.decision import Decision, Draft, LegFee
 from samfard.rules.facts import MODE_ORDER, AssessmentRequest, LineRide, Mode, Trip
 from samfard.rules.loader import Rulebook
 from samfard.rules.schema import BookedLineVersion
-from samfard.timeutil import STOCKHOLM
+from samfard.timeutil import STOCKHOLM, elapsed
 
 
 def _room(d: Draft, i: int, ride: LineRide, trip: Trip, source: str) -> None:
@@ -82,7 +82,7 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
         )
         _room(d, i, ride, trip, version.source)
         minutes = max(rule.min_minutes_before_departure, ride.deadline_min)
-        deadline = ride.first_stop_departs_at - timedelta(minutes=minutes)
+        deadline = elapsed(ride.first_stop_departs_at, -timedelta(minutes=minutes))
         if trip.booked_at is not None and trip.booked_at > deadline:
             d.refuse(
                 "booking.after_deadline",

@@ -7,10 +7,26 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from samfard.errors import InputError
 from samfard.money import Ore
-from samfard.rules.decision import TimeTolerance
+from samfard.rules.decision import Draft, TimeTolerance
 from samfard.rules.facts import Trip
 from samfard.rules.schema import Booking, DistanceBands, Tolerance
-from samfard.timeutil import STOCKHOLM
+from samfard.timeutil import STOCKHOLM, elapsed
+
+
+def paid_as_sjukresa(d: Draft, trip: Trip, care_purposes: frozenset[str], *, law: str) -> None:
+    """Refuse a trip to care: the region pays it as a sjukresa under its own rules, and a
+    trip another public body pays is not färdtjänst nor riksfärdtjänst. `care_purposes` are
+    the purposes the traveller's region reimburses on the day, read from its rulebook."""
+    if trip.purpose is None or trip.purpose not in care_purposes:
+        return
+    d.refuse(
+        "purpose.sjukresa",
+        f"a trip for {trip.purpose} is a sjukresa, paid by the region where the traveller "
+        f"lives; book it as a sjukresa, not {trip.service.value}",
+        key="",
+        source=law,
+        purpose=trip.purpose,
+    )
 
 
 def tolerance(rule: Tolerance, *, purpose: str | None, outside_home: bool) -> TimeTolerance:
@@ -52,10 +68,10 @@ def late_booking(rule: Booking, trip: Trip, *, special_vehicle: bool) -> str | N
     if trip.booked_at is None:
         return None
     booked = trip.booked_at.astimezone(STOCKHOLM)
-    start: datetime = trip.legs[0].depart_at
+    start: datetime = trip.legs[0].depart_at.astimezone(STOCKHOLM)
     hours = rule.special_vehicle_min_hours_ahead if special_vehicle else 0
     hours = max(hours, rule.min_hours_ahead)
-    if hours and booked + timedelta(hours=hours) > start:
+    if hours and elapsed(booked, timedelta(hours=hours)) > start:
         return f"booked {booked:%Y-%m-%d %H:%M}, less than {hours} h before {start:%H:%M}"
     if rule.min_weekdays_ahead:
         ahead = _weekdays_between(booked.date(), trip.day)

@@ -37,6 +37,33 @@ _ASSESSORS: dict[Service, Assessor] = {
 }
 
 
+class CareAwareAssessor(Protocol):
+    """An assessor of a service that a trip to care is not: it refuses `care_purposes`."""
+
+    def __call__(
+        self, request: AssessmentRequest, book: Rulebook, *, care_purposes: frozenset[str]
+    ) -> Decision: ...
+
+
+# Färdtjänst and riksfärdtjänst do not pay for what the region pays as a sjukresa.
+PAID_BY_ANOTHER_WHEN_CARE: dict[Service, CareAwareAssessor] = {
+    Service.FARDTJANST: fardtjanst.assess,
+    Service.RIKSFARDTJANST: transit.assess_riksfardtjanst,
+}
+
+
+def care_purposes(rulebooks: RulebookSet, region: str, day: date) -> frozenset[str]:
+    """The purposes region `region` reimburses as sjukresor on `day`, from its rulebook
+    (none where the region has no rulebook here or none in force)."""
+    book = rulebooks.find(region, Service.SJUKRESA)
+    if book is None or book.versions[0].valid_from > day:
+        return frozenset()
+    _, version = book.version_on(day)
+    if not isinstance(version, SjukresaVersion):  # pragma: no cover - loader guarantees it
+        return frozenset()
+    return frozenset(version.purposes.reimbursed)
+
+
 class PublicTransportTimes(Protocol):
     """Supplies when the cheapest mode would leave home and come back (for accommodation)."""
 
@@ -87,7 +114,12 @@ def assess(
             f"service {trip.service.value} has no assessment rules yet",
             field="trip.service",
         )
-    decision = assessor(request, _rulebook(rulebooks, trip))
+    book = _rulebook(rulebooks, trip)
+    if trip.service in PAID_BY_ANOTHER_WHEN_CARE:
+        purposes = care_purposes(rulebooks, request.traveller.county, trip.day)
+        decision = PAID_BY_ANOTHER_WHEN_CARE[trip.service](request, book, care_purposes=purposes)
+    else:
+        decision = assessor(request, book)
     return dataclasses.replace(
         decision,
         input_summary=input_summary(request),

@@ -25,13 +25,20 @@ from samfard.rules.facts import (
 from samfard.rules.loader import Rulebook
 from samfard.rules.schema import DistanceBands, FardtjanstVersion
 
+LAW = "[S] Lag (1997:736) om färdtjänst"
 
-def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
+
+def assess(
+    request: AssessmentRequest, book: Rulebook, *, care_purposes: frozenset[str] = frozenset()
+) -> Decision:
     trip, traveller = request.trip, request.traveller
     index, version = book.version_on(trip.day)
     if not isinstance(version, FardtjanstVersion):  # pragma: no cover - loader guarantees it
         raise TypeError(f"{book.file} is not a fardtjanst rulebook")
     d = Draft(book=book, index=index, version=version, principal=trip.principal)
+    common.paid_as_sjukresa(
+        d, trip, care_purposes, law=f"{LAW}: trips another public body pays are not färdtjänst"
+    )
     permit = _permit(d, version, request)
     if permit is None:
         return d.finish(allowed_modes=(), chosen_mode=None)
@@ -67,7 +74,7 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
 
 def _permit(d: Draft, version: FardtjanstVersion, request: AssessmentRequest) -> Permit | None:
     trip, traveller = request.trip, request.traveller
-    source = "[S] Lag (1997:736) om färdtjänst: the municipality grants permits to residents"
+    source = f"{LAW}: the municipality grants permits to residents"
     if traveller.municipality != trip.principal:
         d.refuse(
             "permit.not_resident",
@@ -222,6 +229,10 @@ def _mode(
         )
         return (), None
     chosen = trip.requested_mode or allowed[0]
+    if permit.special_vehicle and chosen is Mode.TAXI:
+        # The permit decides the vehicle: a taxi asked for, or assumed because the booking
+        # named no need, becomes the special vehicle the permit holder needs.
+        chosen = allowed[0]
     if chosen not in allowed:
         d.refuse(
             "mode.not_allowed",

@@ -31,7 +31,7 @@ from samfard.rules.issuers import find_certificate
 from samfard.rules.ledger import CeilingRule
 from samfard.rules.loader import Rulebook
 from samfard.rules.schema import SjukresaVersion
-from samfard.timeutil import STOCKHOLM
+from samfard.timeutil import local_date
 
 # Modes paid only when the patient cannot travel by public transport (seed 001's rule).
 PUBLIC_TRANSPORT_FIRST = VEHICLE_MODES | {Mode.FLIGHT}
@@ -295,7 +295,7 @@ def _authorise(
                 source=rule.source,
             )
     elif rule.authorisation == "certificate":
-        booked_on = trip.booked_at.date() if trip.booked_at is not None else trip.day
+        booked_on = local_date(trip.booked_at) if trip.booked_at is not None else trip.day
         cert, why = find_certificate(
             traveller.certificates,
             request.issuers,
@@ -335,7 +335,7 @@ def _claim_deadline(d: Draft, version: SjukresaVersion, trip: Trip, index: int) 
     months = rule.claim_within_months
     if months is None or trip.booked_at is None:
         return
-    claimed = trip.booked_at.astimezone(STOCKHOLM).date()
+    claimed = local_date(trip.booked_at)
     last = _add_months(trip.day, months)
     if claimed > last:
         d.refuse(

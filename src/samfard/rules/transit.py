@@ -17,16 +17,36 @@ from samfard.rules.decision import CompanionDecision, Decision, Draft, Effect, L
 from samfard.rules.facts import MODE_ORDER, AssessmentRequest, CompanionKind, Mode, Service
 from samfard.rules.loader import Rulebook
 from samfard.rules.schema import NartrafikVersion, RiksfardtjanstVersion
-from samfard.timeutil import STOCKHOLM
+from samfard.timeutil import STOCKHOLM, elapsed
 
 
-def assess_riksfardtjanst(request: AssessmentRequest, book: Rulebook) -> Decision:
+def assess_riksfardtjanst(
+    request: AssessmentRequest, book: Rulebook, *, care_purposes: frozenset[str] = frozenset()
+) -> Decision:
     trip, traveller = request.trip, request.traveller
     index, version = book.version_on(trip.day)
     if not isinstance(version, RiksfardtjanstVersion):  # pragma: no cover - loader checks
         raise TypeError(f"{book.file} is not a riksfardtjanst rulebook")
     d = Draft(book=book, index=index, version=version, principal=trip.principal)
     law = "[S] Lag (1997:735) om riksfärdtjänst: the home municipality decides and pays"
+    common.paid_as_sjukresa(
+        d,
+        trip,
+        care_purposes,
+        law="[S] Lag (1997:735) om riksfärdtjänst: leisure and private "
+        "trips; travel to care is a sjukresa",
+    )
+    for i, leg in enumerate(trip.legs):
+        if leg.origin_municipality == leg.destination_municipality:
+            d.refuse(
+                "trip.within_municipality",
+                f"leg {i} starts and ends in municipality {leg.origin_municipality}; "
+                "riksfärdtjänst is for trips between municipalities (within one, färdtjänst "
+                "may apply)",
+                key="",
+                source="[S] Lag (1997:735) om riksfärdtjänst: trips between municipalities",
+                municipality=leg.origin_municipality,
+            )
     permit = next(
         (
             p
@@ -48,11 +68,15 @@ def assess_riksfardtjanst(request: AssessmentRequest, book: Rulebook) -> Decisio
         )
         return d.finish(allowed_modes=(), chosen_mode=None)
     d.add("permit.valid", "riksfärdtjänst decision valid on the day", key="", source=law)
+    if d.refused:
+        return d.finish(allowed_modes=(), chosen_mode=None)
     allowed = tuple(m for m in MODE_ORDER if m in version.modes and trip.needs.fits(m))
     if permit.special_vehicle:
         allowed = tuple(m for m in allowed if m is Mode.WHEELCHAIR_VEHICLE)
         d.conditions.add("special_vehicle")
     chosen = trip.requested_mode or (allowed[0] if allowed else None)
+    if permit.special_vehicle and chosen is Mode.TAXI and allowed:
+        chosen = allowed[0]  # the permit decides the vehicle, as in färdtjänst
     if chosen is None or chosen not in allowed:
         d.refuse(
             "mode.not_allowed",
@@ -190,7 +214,7 @@ def assess_nartrafik(request: AssessmentRequest, book: Rulebook) -> Decision:
     booking = version.booking
     if trip.booked_at is not None:
         first = trip.legs[0].depart_at
-        if trip.booked_at + timedelta(hours=booking.min_hours_ahead) > first:
+        if elapsed(trip.booked_at, timedelta(hours=booking.min_hours_ahead)) > first:
             d.refuse(
                 "booking.late",
                 f"booked {trip.booked_at.astimezone(STOCKHOLM):%H:%M}, less than "
