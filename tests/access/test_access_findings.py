@@ -323,6 +323,39 @@ def test_a_protected_address_on_a_manifest_reaches_only_the_driver_of_the_run(
     assert leaked(manifest.text, ("Hemlig", "Gömdsson", "198001010001", "9998877")) == []
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"protected_identity": False},
+        {"first_name": "Ny"},
+        {"phone": "070-1111111"},
+        {"phone": None},
+        {"asylum_housing": True},
+        {"address": {**ANNA["address"], "street": "Nygatan 1"}},  # type: ignore[dict-item]
+    ],
+)
+def test_a_protected_identity_is_changed_only_by_who_may_see_it(
+    app_client: TestClient, session: Session, world: ScopeWorld, change: dict[str, object]
+) -> None:
+    """Lifting the protection answered with the whole record; a new address or phone was
+    written over the hidden one by someone who never saw it."""
+    url = f"/api/v1/travellers/{world.hidden}"
+    version = app_client.get(url, headers=auth(world.desk)).json()["version"]
+    refused = app_client.patch(url, json={"version": version, **change}, headers=auth(world.desk))
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["field"] == next(iter(change))
+    assert leaked(refused.text, PROTECTED_SECRETS) == []
+    allowed = app_client.patch(
+        url, json={"version": version, "language": "fi"}, headers=auth(world.desk)
+    )
+    assert allowed.status_code == 200, allowed.text
+    assert leaked(allowed.text, PROTECTED_SECRETS) == []
+    trusted = staff(session, Role.OPERATOR, "trusted-editor", ["*"], may_see_protected=True)
+    version = allowed.json()["version"]
+    done = app_client.patch(url, json={"version": version, **change}, headers=auth(trusted))
+    assert done.status_code == 200, done.text
+
+
 @pytest.mark.parametrize("q", ["Hemlig", "Gömdsson", "Hemlig Gömdsson", "19800101", "800101-0001"])
 def test_search_never_matches_a_protected_identity_on_hidden_fields(
     app_client: TestClient, session: Session, world: ScopeWorld, q: str

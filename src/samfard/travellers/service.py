@@ -13,11 +13,24 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission
 from samfard.access.register import in_register_condition, require_in_register
 from samfard.db import transaction
-from samfard.errors import Conflict, InputError, NotFound
+from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller, TravellerRegistration
 from samfard.travellers.personnummer import parse_personal_number
 from samfard.travellers.schemas import TravellerCreate, TravellerUpdate
+from samfard.travellers.views import can_see_identity
+
+# What says who a person is and where they live: a reader who may not see a protected
+# identity may not change it either (the answer would show what was written, and lifting
+# the protection would show everything).
+IDENTITY_FIELDS = (
+    "first_name",
+    "last_name",
+    "protected_identity",
+    "asylum_housing",
+    "address",
+    "phone",
+)
 
 ALREADY_REGISTERED = (
     "a traveller with this personal number is already registered; find and update that "
@@ -263,6 +276,15 @@ def update_traveller(
                 f"{traveller.version}, you sent {data.version}); reload and try again",
                 field="version",
             )
+        if not can_see_identity(traveller, actor):
+            for name in IDENTITY_FIELDS:
+                if name in data.model_fields_set:
+                    raise Forbidden(
+                        f"{name} of a protected identity is changed only by an account that "
+                        "may see protected identities; you may change mobility_aids, "
+                        "language and driver_notes",
+                        field=name,
+                    )
         changes = data.model_dump(exclude_unset=True, exclude={"version", "address"})
         if "mobility_aids" in changes and changes["mobility_aids"] is not None:
             changes["mobility_aids"] = [str(aid) for aid in changes["mobility_aids"]]
