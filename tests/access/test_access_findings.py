@@ -415,6 +415,20 @@ def test_a_traveller_account_links_only_a_traveller_its_administrator_may_see(
     assert allowed.status_code == 201, allowed.text
 
 
+@pytest.mark.parametrize("role", ["driver", "carrier_dispatcher"])
+def test_only_a_system_administrator_creates_a_carriers_account(
+    app_client: TestClient, session: Session, world: ScopeWorld, role: str
+) -> None:
+    """A carrier's runs carry every principal's travellers, protected homes included: a
+    municipality's administrator made a driver of a carrier and read another region's."""
+    admin_2281 = staff(session, Role.PRINCIPAL_ADMIN, "admin-2281", ["2281"])
+    scope = {"carrier_id": 1, "vehicle_id": world.vehicles["hidden"], "principal_codes": ["2281"]}
+    refused = _account(app_client, admin_2281, "carrier-x", role, **scope)
+    assert refused.status_code == 403 and refused.json()["field"] == "role", refused.text
+    page = app_client.get("/admin", headers=auth(admin_2281))
+    assert page.status_code == 200 and f'value="{role}"' not in page.text
+
+
 def test_an_account_is_scoped_to_a_carrier_vehicle_and_principals_that_exist(
     app_client: TestClient, session: Session, world: ScopeWorld
 ) -> None:

@@ -109,3 +109,47 @@ def test_a_populated_sqlite_database_upgrades_from_the_previous_release(tmp_path
         assert connection.execute(text("SELECT count(*) FROM certificate")).scalar_one() == 1
         assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
     engine.dispose()
+
+
+def test_0018_gives_a_carrier_one_number_and_closes_accounts_scoped_to_nothing(
+    tmp_path: Path,
+) -> None:
+    """Before 0018 the demo fleet numbered its carriers itself (1, 2, 3) while the register
+    numbered them as the contracts were stored, so a dispatcher's runs and deviations were
+    of different carriers; and an account could point at a traveller not yet stored."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from samfard.db import alembic_config
+
+    url = f"sqlite:///{tmp_path / 'carriers.sqlite3'}"
+    command.upgrade(alembic_config(url), "0017")
+    engine = make_engine(url)
+    taxi, special = "Demo Taxi Västernorrland", "Demo Specialtransport Mittnorrland"
+    with engine.begin() as connection:
+        registered = {
+            name: _insert(connection, "carrier", name=name) for name in ("Egen regi", special, taxi)
+        }
+        vehicle = _insert(connection, "vehicle", code="v1", carrier_id=2, carrier_name=taxi)
+        _insert(connection, "run_offer", vehicle_id=vehicle, carrier_id=2)
+        _insert(connection, "deviation", reference="A1", carrier_id=2, carrier_name=taxi)
+        dispatcher = _insert(
+            connection, "app_user", username="disp", role="carrier_dispatcher", carrier_id=2
+        )
+        ghost = _insert(connection, "app_user", username="ghost", role="traveller",
+                        traveller_id=999, active=1)  # fmt: skip
+        _insert(connection, "api_token", user_id=ghost, token_hash="x" * 64)
+    upgrade(url)
+    with engine.connect() as connection:
+
+        def one(sql: str) -> object:
+            return connection.execute(text(sql)).scalar_one()
+
+        assert registered[taxi] == 3 != 2
+        assert one("SELECT carrier_id FROM vehicle") == registered[taxi]
+        assert one("SELECT carrier_id FROM run_offer") == registered[taxi]
+        assert one("SELECT carrier_id FROM deviation") == registered[taxi]
+        assert one(f"SELECT carrier_id FROM app_user WHERE id = {dispatcher}") == registered[taxi]
+        assert one(f"SELECT active FROM app_user WHERE id = {ghost}") == 0
+        assert one("SELECT count(*) FROM api_token") == 0
+    engine.dispose()

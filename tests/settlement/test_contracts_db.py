@@ -98,3 +98,22 @@ def test_a_contract_that_does_not_overlap_is_stored_and_priced_from_the_database
     )  # fmt: skip
     stored = next(c for c in load_contracts(session) if c.code == "MN-TAXI-2024")
     assert stored.tariff_for(VehicleType.TAXI).start_fee == 5000  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("contracts_first", [True, False])
+def test_the_fleet_and_the_contracts_name_a_carrier_by_one_number(
+    session: Session, contracts_first: bool
+) -> None:
+    """A carrier dispatcher's runs (by the vehicle's carrier) and deviations (by the register)
+    are one carrier's, whichever is loaded first."""
+    from samfard.dispatch.fleet import load_demo_fleet
+    from samfard.dispatch.models import Vehicle
+
+    if contracts_first:
+        load_contract_files(session)
+    load_demo_fleet(session)
+    load_contract_files(session)
+    register = {c.name: c.id for c in session.scalars(select(Carrier))}
+    assert len(register) == 4  # the fleet's three and the special transport's
+    vehicles = session.scalars(select(Vehicle)).all()
+    assert vehicles and all(v.carrier_id == register[v.carrier_name] for v in vehicles)

@@ -85,7 +85,8 @@ def _page(
     contracts = sorted(load_contracts(session), key=lambda c: (c.carrier, c.code))
     roles = [(r.value, ROLE_SV[r]) for r in Role]
     if actor.role is not Role.SYSTEM_ADMIN:
-        roles = [(value, label) for value, label in roles if value != Role.SYSTEM_ADMIN.value]
+        granted = {role.value for role in users.ROLES_ONLY_SYSTEM_ADMIN_GRANTS}
+        roles = [(value, label) for value, label in roles if value not in granted]
     return render(
         request,
         "access/admin.html",

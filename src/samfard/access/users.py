@@ -1,6 +1,7 @@
 """User administration: a system administrator manages everyone; a principal administrator
 only accounts wholly inside their own principals, and never hands out more than they hold
-(no system administrators, no "*" scope, no right to see protected identities)."""
+(no system administrators, no carriers' accounts, no "*" scope, no right to see protected
+identities)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,11 @@ from samfard.errors import Forbidden, InputError, NotFound
 from samfard.principals.models import Principal
 from samfard.travellers.models import Traveller
 
-ROLES_ONLY_SYSTEM_ADMIN_GRANTS = frozenset({Role.SYSTEM_ADMIN})
+# A carrier's accounts are scoped to the carrier, not to principals: its runs carry every
+# principal's travellers, protected homes included, so no principal may hand them out.
+ROLES_ONLY_SYSTEM_ADMIN_GRANTS = frozenset(
+    {Role.SYSTEM_ADMIN, Role.CARRIER_DISPATCHER, Role.DRIVER}
+)
 
 
 def covers_all(actor: Actor, codes: list[str]) -> bool:
@@ -37,7 +42,13 @@ def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
         return
     if data.role in ROLES_ONLY_SYSTEM_ADMIN_GRANTS:
         raise Forbidden(
-            f"only a system administrator may grant the role {data.role.value}", field="role"
+            f"only a system administrator may grant the role {data.role.value}"
+            + (
+                ": a carrier's runs carry every principal's travellers"
+                if data.role is not Role.SYSTEM_ADMIN
+                else ""
+            ),
+            field="role",
         )
     if data.may_see_protected:
         raise Forbidden(

@@ -30,6 +30,7 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission
 from samfard.booking.models import Booking, Leg
 from samfard.costs.allocation import RunAllocation, settle_run
+from samfard.costs.carriers import ensure_carrier
 from samfard.costs.contracts import (
     Need,
     VehicleType,
@@ -51,22 +52,6 @@ from samfard.timeutil import STOCKHOLM
 
 DEMO_CONTRACTS = Path(__file__).resolve().parent.parent / "data" / "contracts"
 CENTI = Decimal("0.01")
-
-
-def ensure_carrier(session: Session, *, name: str, org_number: str, own_fleet: bool) -> Carrier:
-    """The carrier of a name, created if new; a stored one must agree on own_fleet."""
-    carrier = session.scalar(select(Carrier).where(Carrier.name == name))
-    if carrier is None:
-        carrier = Carrier(name=name, org_number=org_number, own_fleet=own_fleet)
-        session.add(carrier)
-        session.flush()
-    elif carrier.own_fleet != own_fleet:
-        raise InputError(
-            f"carrier {name} is stored with own_fleet={carrier.own_fleet}, "
-            f"the contract file says own_fleet={own_fleet}",
-            field="own_fleet",
-        )
-    return carrier
 
 
 def add_contract(session: Session, carrier: Carrier, raw: Mapping[str, Any]) -> ContractRow:

@@ -20,6 +20,8 @@ from datetime import time
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from samfard.costs.carriers import ensure_carrier
+from samfard.costs.models import Carrier
 from samfard.dispatch.models import Vehicle
 from samfard.errors import InputError
 from samfard.geo.models import Place, PlaceKind
@@ -64,10 +66,24 @@ DEPOTS: tuple[tuple[str, str, int, int, int], ...] = (
     ("Timrå", "22", 2, 1, 0),
     ("Ånge", "22", 2, 1, 0),
 )
-CARRIERS = {"23": (1, "Demo Taxi Jämtland Härjedalen"), "22": (2, "Demo Taxi Västernorrland")}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCarrier:
+    """A carrier as the demo's contract files (samfard/data/contracts) name it."""
+
+    name: str
+    org_number: str
+    own_fleet: bool = False
+
+
+CARRIERS = {
+    "23": DemoCarrier("Demo Taxi Jämtland Härjedalen", "556900-0231"),
+    "22": DemoCarrier("Demo Taxi Västernorrland", "556900-0422"),
+}
 # Region Jämtland Härjedalen's own fleet (egen regi): one driver a vehicle on a day shift,
 # paid for the whole shift, so the reports can weigh own vehicles against procured ones.
-OWN_FLEET = (3, "Region Jämtland Härjedalen egen regi")
+OWN_FLEET = DemoCarrier("Region Jämtland Härjedalen egen regi", "232100-0214", own_fleet=True)
 OWN_SHIFT = (time(7), time(16))
 # (depot town, county, wheelchair vehicles, stretcher vehicles) of the own fleet
 OWN_DEPOTS: tuple[tuple[str, str, int, int], ...] = (("Östersund", "23", 2, 1),)
@@ -85,6 +101,12 @@ def load_demo_fleet(session: Session, *, scale: float = 1.0) -> int:
         return 0
     towns = {town for town, *_ in DEPOTS} | {town for town, *_ in OWN_DEPOTS}
     places = {town: _depot(session, town) for town in sorted(towns)}
+    # Vehicles carry the id of the carrier's row in the register, which the contracts
+    # share, so a carrier's accounts see its runs and its deviations under one number.
+    carriers = {
+        c: ensure_carrier(session, name=c.name, org_number=c.org_number, own_fleet=c.own_fleet)
+        for c in (*CARRIERS.values(), OWN_FLEET)
+    }
     added = 0
     for town, county, *counts in DEPOTS:
         for kind_name, count in zip(KINDS, counts, strict=True):
@@ -95,7 +117,7 @@ def load_demo_fleet(session: Session, *, scale: float = 1.0) -> int:
                 session.add(
                     _vehicle(
                         f"{town}-{kind_name}-{n}",
-                        CARRIERS[county],
+                        carriers[CARRIERS[county]],
                         county,
                         KINDS[kind_name],
                         places[town],
@@ -110,7 +132,7 @@ def load_demo_fleet(session: Session, *, scale: float = 1.0) -> int:
                 session.add(
                     _vehicle(
                         f"{town}-egen-{kind_name}-{n}",
-                        OWN_FLEET,
+                        carriers[OWN_FLEET],
                         county,
                         KINDS[kind_name],
                         places[town],
@@ -137,7 +159,7 @@ def _depot(session: Session, town: str) -> Place:
 
 def _vehicle(
     code: str,
-    carrier: tuple[int, str],
+    carrier: Carrier,
     county: str,
     kind: VehicleKind,
     place: Place,
@@ -145,8 +167,8 @@ def _vehicle(
 ) -> Vehicle:
     return Vehicle(
         code=code,
-        carrier_name=carrier[1],
-        carrier_id=carrier[0],
+        carrier_name=carrier.name,
+        carrier_id=carrier.id,
         county_code=county,
         vehicle_type=kind.type,
         seats=kind.seats,

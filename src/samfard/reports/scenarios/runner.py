@@ -29,9 +29,10 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
 from samfard.booking.models import Booking
+from samfard.costs.carriers import ensure_carrier
 from samfard.costs.contracts import FleetCostModel, VehicleType, find_contract
 from samfard.costs.models import Carrier, SettledRun, SettledTrip
-from samfard.costs.service import add_contract, ensure_carrier, load_contract_files, settle_day
+from samfard.costs.service import add_contract, load_contract_files, settle_day
 from samfard.costs.stored_contracts import load_contracts
 from samfard.db import make_engine, make_sessionmaker, transaction, upgrade
 from samfard.demo.generator import booked_at, generate_day
