@@ -219,6 +219,20 @@ def test_a_second_trip_at_the_same_time_is_named_as_a_likely_double_booking(
     assert "samtidigt" not in desk.post("/bokning/forhandsgranska", data=form(anna, desk)).text
 
 
+def test_the_same_form_sent_twice_books_one_trip(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """A second Enter while the first is on its way (htmx queues it), or a resent form,
+    carries the form's one-time key: the receipt names the trip already booked."""
+    fields = form(anna, desk, engangsnyckel="desk-key-0123456789")
+    first = _booked(desk.post("/bokning", data=fields).text)
+    again = desk.post("/bokning", data=fields).text
+    assert _booked(again) == first
+    assert len(session.scalars(select(Booking).where(Booking.traveller_id == anna)).all()) == 1
+    changed = desk.post("/bokning", data=fields | {"till": "Krokom"}).text
+    assert "Formuläret har redan skickats för en annan resa" in changed
+
+
 def test_a_form_post_without_the_csrf_field_is_refused(desk: TestClient, anna: int) -> None:
     fields = form(anna, desk)
     del fields["csrf_token"]
@@ -325,6 +339,26 @@ def test_a_hidden_persons_message_to_the_driver_is_written_but_not_read(
     desk.post(f"/bokning/resor/{booking.id}/andra", data=change)
     session.refresh(booking)
     assert booking.message_to_driver == "Ring två gånger"
+
+
+def test_a_trip_the_rules_refuse_is_not_read_back_as_booked(
+    desk: TestClient, session: Session
+) -> None:
+    """Riksfärdtjänst inside the home municipality is refused by the rules: the receipt
+    says it is registered but not granted, not "Resan är bokad"."""
+    staff = token_for(session, Role.OPERATOR, now=NOW, username="riks-op")
+    anna = register(desk, staff)
+    permit = {"kind": "riksfardtjanst", "principal": "2380", "valid_from": "2026-11-01"}
+    added = desk.post(f"/api/v1/travellers/{anna}/permits", json=permit, headers=auth(staff))
+    assert added.status_code == 201, added.text
+    fields = form(anna, desk, tjanst="riksfardtjanst", syfte="visit", retur="", rullstol="",
+                  ledsagare="", besok="", hamtning="10:00", till="Brunflo")  # fmt: skip
+    answer = desk.post("/bokning", data=fields).text
+    assert 'id="kvitto"' in answer, re.findall(r"Fel: </span>([^<]*)", answer)
+    receipt = answer.split('id="kvitto"')[1].split("</div>")[0]
+    assert "Resan är registrerad men beviljas inte" in receipt, receipt
+    assert "Resan är bokad" not in receipt
+    assert "Riksfärdtjänst gäller resor mellan kommuner" in receipt
 
 
 def test_a_denied_trip_offers_no_cancellation_and_a_refused_one_is_explained_in_swedish(

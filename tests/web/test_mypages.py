@@ -157,6 +157,26 @@ def test_booking_the_same_trip_twice_names_the_first_on_the_receipt(
     assert "Du har redan en resa samtidigt" in receipt and first.group() in receipt
 
 
+def test_a_reload_of_the_receipt_books_nothing_more(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    """The browser sends the form again on a reload; its one-time key books it once."""
+    _code_login(app_client, session, ANNA["personal_number"])
+    page = app_client.get("/mina-resor").text
+    key = re.search(r'name="engangsnyckel" value="([^"]+)"', page)
+    assert key, "the form carries a one-time key"
+    form = _trip(app_client, engangsnyckel=key.group(1))
+    first = app_client.post("/mina-resor/boka", data=form)
+    reloaded = app_client.post("/mina-resor/boka", data=form)
+    references = [
+        REFERENCE.search(answer.text.split('id="kvitto"')[1]) for answer in (first, reloaded)
+    ]
+    assert references[0] and references[1] and references[0].group() == references[1].group()
+    assert len(session.scalars(select(Booking).where(Booking.traveller_id == anna)).all()) == 1
+    fresh = re.search(r'name="engangsnyckel" value="([^"]+)"', reloaded.text)
+    assert fresh and fresh.group(1) != key.group(1), "the next trip gets a key of its own"
+
+
 def test_what_the_form_or_the_rules_refuse_is_said_in_plain_swedish(
     app_client: TestClient, session: Session, anna: int
 ) -> None:

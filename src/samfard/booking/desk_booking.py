@@ -9,6 +9,7 @@ but the audit of the read.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -122,14 +123,35 @@ def _outcome(
     )
 
 
+# The hidden field with the form's one-time key (`ui.once`): a single trip is booked with it
+# as its Idempotency-Key, so a reload of the receipt or a second Enter answers with the
+# trip already booked instead of booking it twice.
+ONCE_FIELD = "engangsnyckel"
+_ONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+
+
+def once_key(form: Mapping[str, str]) -> str | None:
+    """The form's one-time key, if it sent a well-formed one."""
+    key = form.get(ONCE_FIELD, "")
+    return key if _ONCE.match(key) else None
+
+
 def _store(
-    session: Session, request: DeskRequest, *, actor: Actor, now: datetime, visible: bool
+    session: Session,
+    request: DeskRequest,
+    *,
+    actor: Actor,
+    now: datetime,
+    visible: bool,
+    once: str | None,
 ) -> DeskOutcome:
     if request.series is not None:
         series, bookings = create_series(session=session, data=request.series, actor=actor, now=now)
         return _outcome(session, request, bookings, series.id, actor, visible=visible)
     assert request.booking is not None
-    booking, _ = create_booking(session=session, data=request.booking, actor=actor, now=now)
+    booking, _ = create_booking(
+        session=session, data=request.booking, actor=actor, now=now, idempotency_key=once
+    )
     return _outcome(session, request, [booking], None, actor, visible=visible)
 
 
@@ -150,7 +172,10 @@ def _run(
     if request is None:
         return None, errors
     try:
-        return _store(session, request, actor=actor, now=now, visible=visible), FormErrors()
+        stored = _store(
+            session, request, actor=actor, now=now, visible=visible, once=once_key(form)
+        )
+        return stored, FormErrors()
     except DomainError as error:
         session.rollback()
         return None, errors_from(error)

@@ -267,6 +267,7 @@ _FIELD_MAP = (
     (re.compile(r"^legs\[0\]\.destination"), "till"),
     (re.compile(r"^legs\[0\]\.appointment_at"), "besok"),
     (re.compile(r"^legs\[0\]\.(pickup_at|pickup_time)"), "hamtning"),
+    (re.compile(r"^legs\[0\]$"), "datum"),
     (re.compile(r"^legs\[[1-9]\]"), "retur_tid"),
     (re.compile(r"^(service|principal)$"), "tjanst"),
     (re.compile(r"^weekdays$"), "man"),
@@ -291,12 +292,18 @@ _MESSAGES_SV = (
     ("to cancelled;", "Resan kan inte avbeställas: den är avslagen, avbeställd eller genomförd"),
     ("was changed by someone else", "Resan har ändrats av någon annan sedan sidan visades: "
      "läs kortet igen och gör om ändringen"),
+    ("already used for a different booking request", "Formuläret har redan skickats för en "
+     "annan resa: ladda om sidan och fyll i den nya resan"),
 )  # fmt: skip
-# Messages that carry a value the Swedish sentence repeats (group 1).
+# Messages that carry values the Swedish sentence repeats (its groups, in order).
 _PATTERNS_SV = (
     (
         re.compile(r"before its outward leg \d+ can arrive: .* until (\d\d:\d\d)"),
         "Returen hämtas innan utresan hinner fram: boka returen kl. {} eller senare",
+    ),
+    (
+        re.compile(r"too far ahead: .* at most (\d+) days ahead, up to (\d{4}-\d\d-\d\d)"),
+        "Så långt fram tar reglerna inte emot bokningar: högst {} dagar fram, till och med {}",
     ),
 )
 
@@ -312,7 +319,7 @@ def message_sv(message: str) -> str:
     """The Swedish sentence for a service's message, or the message itself."""
     for pattern, template in _PATTERNS_SV:
         if found := pattern.search(message):
-            return template.format(found.group(1))
+            return template.format(*found.groups())
     for english, swedish in _MESSAGES_SV:
         if english in message:
             prefix = (

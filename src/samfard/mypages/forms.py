@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from samfard.booking.desk_booking import ONCE_FIELD
 from samfard.web.shell import FormErrors
 
 # The desk's field -> this form's field.
@@ -36,6 +37,7 @@ def desk_form(form: Mapping[str, str]) -> dict[str, str]:
         "till_val": "",
         "datum": form.get("datum", "").strip(),
         "meddelande": form.get("meddelande", "").strip(),
+        ONCE_FIELD: form.get(ONCE_FIELD, ""),
     }
     fields["besok" if form.get("tid_avser") == "framme" else "hamtning"] = time_text
     if form.get("retur"):

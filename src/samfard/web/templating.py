@@ -7,6 +7,7 @@ is its own. Filters format dates, times, numbers and money the Swedish way.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -89,6 +90,8 @@ templates.env.filters.update(
     sv_date=sv_date, sv_time=sv_time, sv_datetime=sv_datetime, sv_number=sv_number, sv_kr=sv_kr
 )
 templates.env.globals["stockholm"] = STOCKHOLM
+# A new form's one-time key (booking.desk_booking.ONCE_FIELD): sent twice, it books once.
+templates.env.globals["once_key"] = lambda: secrets.token_urlsafe(16)
 
 
 def render(
