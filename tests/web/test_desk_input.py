@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from samfard.booking.desk_input import companions_from, parse_when
+from samfard.booking.desk_input import child_ages, companions, count, parse_when
 from samfard.booking.schemas import CompanionKind
 from samfard.timeutil import STOCKHOLM
 from samfard.web.typed import FieldError, parse_clock, parse_date
@@ -57,12 +57,14 @@ def test_day_and_month_without_year_is_the_next_such_day() -> None:
 
 
 def test_companions_are_escorts_adults_and_children_with_ages() -> None:
-    found = companions_from({"ledsagare": "1", "medfoljande": "", "barn": "5, 8"})
+    form = {"ledsagare": "1", "medfoljande": "", "barn": "5, 8"}
+    found = companions(count(form, "ledsagare", most=2), count(form, "medfoljande"),
+                       child_ages(form))  # fmt: skip
     assert [c.kind for c in found] == [
         CompanionKind.ESCORT, CompanionKind.CHILD, CompanionKind.CHILD,
     ]  # fmt: skip
     assert [c.age for c in found] == [None, 5, 8]
     with pytest.raises(FieldError, match="åldrar"):
-        companions_from({"barn": "fem"})
+        child_ages({"barn": "fem"})
     with pytest.raises(FieldError, match="0 till 2"):
-        companions_from({"ledsagare": "3"})
+        count({"ledsagare": "3"}, "ledsagare", most=2)

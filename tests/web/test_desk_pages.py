@@ -136,6 +136,38 @@ def test_a_service_refusal_lands_on_its_field(desk: TestClient, anna: int) -> No
     assert 'href="#tjanst"' in summary and "saknar tillstånd för färdtjänst" in summary
 
 
+def test_a_visit_time_and_a_pickup_time_together_are_refused(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """Both given, the promised window shrank to a moment ("mellan 08:45 och 08:45")."""
+    before = count(session)
+    answer = desk.post("/bokning", data=form(anna, desk, besok="10:30", hamtning="09:00"))
+    assert answer.status_code == 200 and 'id="kvitto"' not in answer.text
+    assert "Ange antingen tid för besök eller hämtningstid, inte båda" in answer.text
+    assert 'href="#hamtning"' in answer.text and count(session) == before
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "says"),
+    [
+        ("barn", "fem", "Skriv barnens åldrar"),
+        ("barn", "5, 18", "Skriv barnens åldrar"),
+        ("medfoljande", "-1", "Skriv ett antal från 0 till 4"),
+        ("medfoljande", "99", "Skriv ett antal från 0 till 4"),
+        ("ledsagare", "3", "Skriv ett antal från 0 till 2"),
+    ],
+)
+def test_a_wrong_companion_count_is_marked_where_it_was_typed(
+    desk: TestClient, anna: int, session: Session, field: str, typed: str, says: str
+) -> None:
+    before = count(session)
+    answer = desk.post("/bokning", data=form(anna, desk, **{field: typed})).text
+    assert says in answer and f'href="#{field}"' in answer
+    others = {"barn", "medfoljande", "ledsagare"} - {field}
+    assert not any(f'href="#{other}"' in answer for other in others)
+    assert count(session) == before
+
+
 def test_a_past_time_is_refused_in_swedish(desk: TestClient, anna: int) -> None:
     answer = desk.post("/bokning", data=form(anna, desk, datum="2026-11-19", retur=""))
     assert "Tiden har redan passerat" in answer.text

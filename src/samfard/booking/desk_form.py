@@ -141,6 +141,13 @@ def build_request(
         )
     if not appointment_text and not pickup_text:
         errors.add("besok", "Ange tid för besök eller hämtningstid")
+    elif appointment_text and pickup_text:
+        # With both, the pickup would have to fit the drive to the appointment too, and the
+        # promised window shrank to a moment; the caller gives one, the planner the other.
+        errors.add(
+            "hamtning",
+            "Ange antingen tid för besök eller hämtningstid, inte båda: töm det ena fältet",
+        )
     back = None
     if form.get("retur"):
         back_text = form.get("retur_tid", "").strip()
@@ -155,7 +162,12 @@ def build_request(
             if appointment is None and origin is not None and destination is not None:
                 back += _drive_to_five(session, origin, destination, traveller)
     needs = read.needs_from(form)
-    companions = _field(errors, "ledsagare", lambda: read.companions_from(form)) or []
+    # Each count is read at its own field, so a wrong one is marked where it was typed.
+    companions = read.companions(
+        _field(errors, "ledsagare", lambda: read.count(form, "ledsagare", most=2)) or 0,
+        _field(errors, "medfoljande", lambda: read.count(form, "medfoljande")) or 0,
+        _field(errors, "barn", lambda: read.child_ages(form)) or [],
+    )
     series = bool(form.get("serie"))
     weekdays = read.weekdays_from(form) if series else []
     first = last = None

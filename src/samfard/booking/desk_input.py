@@ -152,13 +152,16 @@ def count(form: Mapping[str, str], name: str, *, most: int = 4) -> int:
     return number
 
 
-def companions_from(form: Mapping[str, str]) -> list[Companion]:
-    """Escorts, adult fellow passengers and children (ages written '5, 8')."""
-    escorts = count(form, "ledsagare", most=2)
-    adults = count(form, "medfoljande")
+def child_ages(form: Mapping[str, str]) -> list[int]:
+    """The children's ages, written '5, 8'."""
     ages = [whole_number(a, most=17) for a in form.get("barn", "").replace(",", " ").split()]
     if None in ages:
-        raise FieldError("Skriv barnens åldrar i år, till exempel 5, 8")
+        raise FieldError("Skriv barnens åldrar i år (0 till 17), till exempel 5, 8")
+    return [age for age in ages if age is not None]
+
+
+def companions(escorts: int, adults: int, ages: list[int]) -> list[Companion]:
+    """Escorts, adult fellow passengers and children, as the booking lists them."""
     return (
         [Companion(kind=CompanionKind.ESCORT) for _ in range(escorts)]
         + [Companion(kind=CompanionKind.FELLOW_PASSENGER) for _ in range(adults)]
