@@ -163,6 +163,15 @@ def test_a_no_show_is_recorded_on_the_booking_and_a_position_is_published(
     pickup, _ = _pair(run)
     booking_id = pickup.booking_id
     body = _report(pickup, run, "no_show", pickup.planned_at)
+    at_once = app_client.post("/api/v1/driver/events", json=body, headers=auth(token))
+    assert at_once.status_code == 409 and "Framme" in at_once.json()["detail"], at_once.text
+    arrived = _report(pickup, run, "arrived", pickup.planned_at)
+    assert app_client.post("/api/v1/driver/events", json=arrived, headers=auth(token)).is_success
+    assert pickup.promised_from is not None
+    early = _report(pickup, run, "no_show", pickup.promised_from - timedelta(minutes=1))
+    refused = app_client.post("/api/v1/driver/events", json=early, headers=auth(token))
+    assert refused.status_code == 409 and refused.json()["field"] == "at", refused.text
+    body = _report(pickup, run, "no_show", max(pickup.planned_at, pickup.promised_from))
     answer = app_client.post("/api/v1/driver/events", json=body, headers=auth(token))
     assert answer.status_code == 201, answer.text
     booking = session.get(Booking, booking_id)

@@ -96,9 +96,14 @@ def test_driver_reports_offline_and_the_queue_is_sent_once_when_back(
     first = page.locator("li.stop-pickup").first
     stop_id = int((first.get_attribute("id") or "").removeprefix("stopp-"))
 
+    # Uteblev is offered at the door only, after Framme.
+    expect(first.get_by_role("button", name="Uteblev", exact=False)).to_have_count(0)
     # Online: Framme is stored at once and the list shows it.
     first.get_by_role("button", name="Framme").click()
     expect(page.locator(f"#stopp-{stop_id} .reported")).to_contain_text("Framme")
+    expect(
+        page.locator(f"#stopp-{stop_id}").get_by_role("button", name="Uteblev", exact=False)
+    ).to_have_count(1)
     assert [k for _, k, _ in _stored(today_server)] == ["arrived"]
 
     # Offline: Hämtad waits in the queue, shown on the page, and survives a reload.

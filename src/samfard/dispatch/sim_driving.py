@@ -120,18 +120,24 @@ def arrive(state: State, now: datetime, payload: tuple[int, int, int, str, Point
     status = _status(state, booking, kind)
     state.done.add((booking_id, leg_seq, kind))
     planned = stop.planned_at  # a report later than this makes dispatch forecast and verify
-    report = StopEventCreate(
-        client_event_id=f"sim-{state.seq:07d}-{booking_id}-{leg_seq}-{kind}",
-        run_id=run.id,
-        stop_id=stop.id,
-        kind=status,
-        at=now,
-    )
-    try:
-        # The driver's page's own use case: stored once, the booking moved, published.
-        record_report(session=state.session, data=report, actor=driver(vehicle_id), now=now)
-    except DomainError:
-        state.count("reports_refused")
+    reports = [(status, now)]
+    if status == "no_show":
+        # At the door first, and the no-show once the promised window has opened.
+        opens = stop.promised_from or now
+        reports = [("arrived", now), (status, max(now, opens))]
+    for number, (reported, at) in enumerate(reports):
+        report = StopEventCreate(
+            client_event_id=f"sim-{state.seq:07d}-{booking_id}-{leg_seq}-{kind}-{number}",
+            run_id=run.id,
+            stop_id=stop.id,
+            kind=reported,
+            at=at,
+        )
+        try:
+            # The driver's page's own use case: stored once, the booking moved, published.
+            record_report(session=state.session, data=report, actor=driver(vehicle_id), now=at)
+        except DomainError:
+            state.count("reports_refused")
     if status == "no_show":
         state.count("no_shows")
     state.count("events")

@@ -2,9 +2,12 @@
 
 A stop is identified across plan versions by its leg and its kind (pickup or dropoff). At a
 pickup the driver reports Framme (arrived), then Hämtad (picked up) or Uteblev (no-show); at
-a drop-off Framme, then Lämnad (dropped off). A stop is finished once; nothing happens at a
-drop-off before the traveller was picked up; and a report may not be dated before the one it
-follows, so a replayed queue that arrives out of order is refused with what to do.
+a drop-off Framme, then Lämnad (dropped off). A no-show ends the booking and may cost the
+traveller a fee, so it is reported only at the door (after Framme) and not before the
+promised window opens: one early tap hours ahead cancelled a trip. A stop is finished
+once; nothing happens at a drop-off before the traveller was picked up; and a report may not
+be dated before the one it follows, so a replayed queue that arrives out of order is
+refused with what to do.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ def check_report(
     at: datetime,
     here: Sequence[Reported],
     pickup: Sequence[Reported],
+    no_show_from: datetime | None = None,
 ) -> None:
     """Refuse a report that cannot follow what was reported at this stop (`here`) and, at a
     drop-off, at the same leg's pickup (`pickup`): 422 for a report the stop never takes,
@@ -75,8 +79,25 @@ def check_report(
                 f"{_clock(done.at)}, already reported for this stop",
                 field="at",
             )
+    if kind == "no_show":
+        _check_no_show(at, here, no_show_from)
     if stop_kind == "dropoff":
         _check_on_board(kind, at, pickup)
+
+
+def _check_no_show(at: datetime, here: Sequence[Reported], opens: datetime | None) -> None:
+    if not any(done.kind == "arrived" for done in here):
+        raise Conflict(
+            "report Framme (arrived) first: a no-show is reported at the pickup, after "
+            "arriving and waiting",
+            field="kind",
+        )
+    if opens is not None and at < opens:
+        raise Conflict(
+            f"the traveller has until the promised window opens at {_clock(opens)}; report "
+            "the no-show after that",
+            field="at",
+        )
 
 
 def _check_on_board(kind: str, at: datetime, pickup: Sequence[Reported]) -> None:

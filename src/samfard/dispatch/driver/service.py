@@ -219,7 +219,14 @@ def _record_stop(
     assert stop.leg_id is not None  # a stop carries a leg or a consignment
     here = _reports(session, stop.leg_id, stop.kind)
     pickup = _reports(session, stop.leg_id, "pickup") if stop.kind == "dropoff" else []
-    check_report(stop_kind=stop.kind, kind=data.kind, at=data.at, here=here, pickup=pickup)
+    check_report(
+        stop_kind=stop.kind,
+        kind=data.kind,
+        at=data.at,
+        here=here,
+        pickup=pickup,
+        no_show_from=stop.promised_from,
+    )
     row.stop_id, row.stop_kind = stop.id, stop.kind
     row.leg_id, row.booking_id = stop.leg_id, stop.booking_id
     session.add(row)
