@@ -232,13 +232,18 @@ def test_a_second_trip_at_the_same_time_is_named_as_a_likely_double_booking(
             "/bokning/forhandsgranska", data=form(anna, desk, besok="18:00", retur="")
         ).text
     )
+    # Between the visit at 09:30 and the return at 12:00 the traveller is away from home.
+    away = form(anna, desk, fran="Hemma: Storgatan 1, Östersund", till="Brunflo", besok="",
+                hamtning="11:00", retur="")  # fmt: skip
+    during = desk.post("/bokning/forhandsgranska", data=away).text
+    assert "Resenären har redan 2 resor samtidigt" in during and first in during
     shown = session.scalars(select(Booking).where(Booking.reference == first)).one()
     audited = session.scalars(
         select(AuditEntry).where(
             AuditEntry.purpose == "double booking check", AuditEntry.record_id == str(shown.id)
         )
     ).all()
-    assert len(audited) == 2, "the preview's and the receipt's showing are audited"
+    assert len(audited) == 3, "each preview's and the receipt's showing are audited"
     later = session.scalars(select(Booking).where(Booking.reference == second)).one()
     elsewhere = Actor(user_id=None, username="vn-op", role=Role.OPERATOR,
                       principal_codes=frozenset({"22"}))  # fmt: skip

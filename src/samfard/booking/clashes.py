@@ -9,9 +9,12 @@ of the two is the mistake is for the caller to say.
 
 A trip takes the traveller from its pickup until it arrives (the travel-time model's
 direct drive, `legs.model_drive_seconds`): after a pickup time, until the drive ends;
-before an appointment, from when the drive must start. Only the trips the user may read
-are looked at (`service.scoped`, as the card's coming trips), and the caller audits the
-ones it shows (`audit_shown`), since a preview's own reads are rolled back.
+before an appointment, from when the drive must start. A booking with a return takes the
+traveller from the outward pickup until home again: between the two they are at the
+visit, and a new trip from home then would send a car to an empty house. Only the trips
+the user may read are looked at (`service.scoped`, as the card's coming trips), and the
+caller audits the ones it shows (`audit_shown`), since a preview's own reads are rolled
+back.
 """
 
 from __future__ import annotations
@@ -67,10 +70,19 @@ def leg_span(leg: Leg) -> tuple[datetime, datetime]:
     return leg.appointment_at - drive, leg.appointment_at
 
 
+def booking_spans(booking: Booking) -> list[tuple[datetime, datetime]]:
+    """When the booking takes its traveller: each leg's span, or for a trip there and back
+    the whole time from the first pickup to the last arrival."""
+    spans = [leg_span(leg) for leg in booking.legs]
+    if len(spans) > 1:
+        return [(min(s for s, _ in spans), max(e for _, e in spans))]
+    return spans
+
+
 def clashes(session: Session, booking: Booking, actor: Actor) -> list[Clash]:
-    """The traveller's other open trips that day, among those `actor` may read, whose legs
-    overlap the booking's, in the order they start."""
-    own = [leg_span(leg) for leg in booking.legs]
+    """The traveller's other open trips that day, among those `actor` may read, that
+    overlap the booking in time, in the order they start."""
+    own = booking_spans(booking)
     others = session.scalars(
         scoped(select(Booking), actor)
         .where(
@@ -86,7 +98,7 @@ def clashes(session: Session, booking: Booking, actor: Actor) -> list[Clash]:
     for other in others:
         spans = [
             span
-            for span in (leg_span(leg) for leg in other.legs)
+            for span in booking_spans(other)
             if any(span[0] < end and start < span[1] for start, end in own)
         ]
         if spans:
