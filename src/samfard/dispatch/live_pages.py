@@ -86,7 +86,8 @@ def replan_now(
         note = (
             f"Resten av dagen är omplanerad: {outcome.kept} resor behöll sin utlovade tid, "
             f"{len(outcome.broken)} fick ny tid, {len(outcome.unserved)} saknar fordon; "
-            f"{outcome.fixed_stops} utförda eller påbörjade stopp låg fast."
+            f"{outcome.fixed_stops} stopp låg fast: de som rapporterats och det stopp som "
+            "varje bil som kört ut är på väg till."
             if outcome.saved
             else "Kontrollen underkände omplaneringen; planen är oförändrad."
         )
