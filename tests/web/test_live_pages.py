@@ -77,6 +77,16 @@ def test_the_controller_sees_acknowledges_alerts_and_replans(
     assert replanned.status_code == 200 and "Resten av dagen är omplanerad" in replanned.text
 
 
+def test_one_principals_operator_is_not_sent_for_the_alerts_of_every_principal(
+    app_client: TestClient, session: Session, planned: None
+) -> None:
+    """The day page loaded /trafik/larm for everyone and a scoped operator got a 403."""
+    _login(app_client, session, "op-2380", Role.OPERATOR, principal_codes=["2380"])
+    day_page = app_client.get(f"/trafik?datum={DAY}")
+    assert day_page.status_code == 200 and "/trafik/larm" not in day_page.text
+    assert 'href="/utforare"' not in day_page.text
+
+
 def test_a_carrier_accepts_and_must_say_why_it_declines(
     app_client: TestClient, session: Session, planned: None
 ) -> None:

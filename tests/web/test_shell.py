@@ -50,6 +50,17 @@ def test_navigation_lists_only_pages_the_role_may_open() -> None:
     assert home_for(_actor(Role.TRAVELLER)) == "/mina-resor"
 
 
+def test_a_page_of_every_principals_work_is_not_offered_to_one_principals_staff() -> None:
+    """Körningar (run offers) answered 403 to a municipality's operator, who saw it listed."""
+    scoped = Actor(
+        user_id=2, username="op", role=Role.OPERATOR, principal_codes=frozenset({"2380"})
+    )
+    assert "/utforare" not in [i.path for i in nav_for(scoped)]
+    assert "/trafik" in [i.path for i in nav_for(scoped)]
+    carrier = Actor(user_id=3, username="disp", role=Role.CARRIER_DISPATCHER, carrier_id=1)
+    assert "/utforare" in [i.path for i in nav_for(carrier)]
+
+
 def test_swedish_formats() -> None:
     at = datetime(2026, 12, 2, 7, 5, tzinfo=STOCKHOLM)
     assert sv_date(date(2026, 12, 2)) == "2026-12-02"

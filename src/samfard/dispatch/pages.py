@@ -63,6 +63,8 @@ def _day_page(
             "job": job,
             "replan_seconds": REPLAN_SECONDS,
             "may_change": views.may_change_plans(actor),
+            # Alerts concern every principal's trips (dispatch.alerts.list_alerts).
+            "sees_alerts": actor.owns_everything,
             "vehicle_types": views.VEHICLE_TYPES_SV,
             "tile_url": request.app.state.settings.tile_url,
         },

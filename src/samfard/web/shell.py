@@ -24,6 +24,14 @@ class NavItem:
     path: str
     label: str
     permission: P
+    # A page that holds every principal's work opens only to an account scoped to all of
+    # them or to a carrier (its own runs), not to one principal's staff.
+    whole_day: bool = False
+
+    def opens_for(self, actor: Actor) -> bool:
+        if not actor.has(self.permission):
+            return False
+        return not self.whole_day or actor.owns_everything or actor.carrier_id is not None
 
 
 NAV: tuple[NavItem, ...] = (
@@ -35,7 +43,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/kurs", "Kurs", P.CERTIFICATES_ISSUE),
     NavItem("/intyg", "Sjukreseintyg", P.CERTIFICATES_ISSUE),
     NavItem("/trafik", "Trafik", P.PLANS_READ),
-    NavItem("/utforare", "Körningar", P.RUNS_READ),
+    NavItem("/utforare", "Körningar", P.RUNS_READ, whole_day=True),
     NavItem("/forare", "Min körning", P.STOPS_REPORT),
     NavItem("/kvalitet", "Kvalitet", P.DEVIATIONS_REPORT),
     NavItem("/uppfoljning", "Uppföljning", P.REPORTS_READ),
@@ -64,7 +72,7 @@ def nav_for(actor: Actor) -> list[NavItem]:
     """The workspace pages this actor's role may open, in the order of the day's work."""
     if actor.role is Role.TRAVELLER:
         return list(TRAVELLER_NAV)
-    return [item for item in NAV if actor.has(item.permission)]
+    return [item for item in NAV if item.opens_for(actor)]
 
 
 def home_for(actor: Actor) -> str:
