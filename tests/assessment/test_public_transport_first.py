@@ -18,7 +18,7 @@ from helpers import NOW, STRONG_PASSWORD, login_form, register
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
-from samfard.assessment.letters import reason_sv, transit_sv
+from samfard.assessment.words_sv import reason_sv, transit_sv
 from samfard.booking.models import Booking
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day

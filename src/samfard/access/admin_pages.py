@@ -24,7 +24,7 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.access.permissions import Role
 from samfard.access.schemas import UserChange, UserCreate
-from samfard.assessment.letters import SERVICES_SV
+from samfard.assessment.words_sv import SERVICES_SV
 from samfard.costs.stored_contracts import load_contracts
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError

@@ -23,14 +23,23 @@ from samfard.access.permissions import Permission as P
 from samfard.assessment import reads as assessment_reads
 from samfard.assessment import service as assessment
 from samfard.assessment.letter_pdf import letter_pdf
-from samfard.assessment.letters import MODES_SV, SERVICES_SV, reason_sv
 from samfard.assessment.queue_view import queue_rows
+from samfard.assessment.words_sv import (
+    MODES_SV,
+    NEEDS_SV,
+    PURPOSES_SV,
+    SERVICES_SV,
+    reason_sv,
+    reasons_sv,
+    summary_sv,
+)
 from samfard.attachment import content_disposition
 from samfard.booking import service as booking_service
 from samfard.booking.models import Booking
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError
+from samfard.principals.service import get_principal
 from samfard.schemas_common import RecordId
 from samfard.web.shell import FormErrors, page_router
 from samfard.web.templating import render
@@ -62,14 +71,20 @@ def _case(session: Session, booking: Booking, actor: Actor) -> dict[str, Any]:
         for r in stored.get("reasons") or []
     ]
     mode = stored.get("chosen_mode")
+    waiting = [r for r in stored.get("reasons") or [] if r.get("effect") == "needs_assessor"]
     return {
         "booking": public,
         "service_sv": SERVICES_SV.get(booking.service, booking.service),
+        "principal_sv": get_principal(session=session, code=booking.principal_code).name,
+        "purpose_sv": ", ".join(
+            PURPOSES_SV.get(part, part) for part in (booking.purpose or "").split("+") if part
+        ),
+        "needs_sv": [NEEDS_SV.get(need, need) for need in booking.needs or ()],
         "proposal_mode": MODES_SV.get(mode, mode) if mode else None,
         "fee_ore": stored.get("fee_ore"),
-        "waiting_because": list(stored.get("needs_assessor_because") or []),
+        "waiting_because": reasons_sv(waiting),
         "reasons": reasons,
-        "facts": stored.get("input_summary") or "",
+        "facts": summary_sv(str(stored.get("input_summary") or "")),
         "rulebooks": stored.get("rulebooks") or [],
         "assessor": stored.get("assessor"),
     }

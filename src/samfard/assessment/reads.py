@@ -89,12 +89,23 @@ def decision_letter(*, session: Session, booking_id: int, actor: Actor, now: dat
     legs = []
     for leg in sorted(booking.legs, key=lambda leg: leg.seq):
         shown = leg_public(leg, visible=visible)  # a protected home address is masked
-        legs.append(LetterLeg(leg.reference_time, shown.origin_address, shown.destination_address))
+        legs.append(
+            LetterLeg(
+                leg.reference_time,
+                leg.appointment_at is not None,
+                shown.origin_address,
+                shown.destination_address,
+            )
+        )
+    code = traveller.postal_code
+    postal = f"{code[:3]} {code[3:]}" if len(code) == 5 else code
+    address = f"{traveller.street}, {postal} {traveller.city}"
     return render_letter(
         reference=booking.reference,
         service=booking.service,
         principal_name=principal.name,
         traveller_name=display_name(traveller, actor),
+        traveller_address=address if visible else None,
         status=booking.status,
         decision=decision_shown(booking.decision, visible=visible),
         legs=legs,

@@ -28,6 +28,7 @@ from samfard.booking.series import create_series
 from samfard.booking.service import create_booking
 from samfard.booking.views import booking_decision
 from samfard.db import dry_run, transaction
+from samfard.dispatch.day_view import reason_sv as unplanned_sv
 from samfard.dispatch.store import by_vehicle, latest_plan
 from samfard.errors import DomainError
 from samfard.travellers.service import load_traveller
@@ -77,7 +78,9 @@ def _planning_note(session: Session, booking: Booking) -> str | None:
     if plan is None:
         return "Dagen är inte planerad än; hämtningsfönstret ges när den planeras."
     reasons = {r.get("reason") for r in plan.unserved if r.get("booking_id") == booking.id}
-    why = "; ".join(sorted(str(r) for r in reasons if r))
+    # In Swedish, as the day's page says it; the planner's own words carry clock times that
+    # would tell a drive from a protected home.
+    why = "; ".join(sorted({unplanned_sv(str(r)) for r in reasons if r}))
     return (
         "Resan fick inte plats i dagens plan"
         + (f" ({why})" if why else "")

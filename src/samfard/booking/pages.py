@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.assessment.letters import MODES_SV, reason_sv, transit_sv
+from samfard.assessment.words_sv import MODES_SV, reasons_sv, transit_sv
 from samfard.booking import transitions
 from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
@@ -67,7 +67,7 @@ templates.env.filters.update(
     transit_sv=transit_sv,
     aid_sv=lambda aid: AIDS_SV.get(aid, aid),
     weekday_sv=lambda day: WEEKDAYS_SHORT_SV.get(day, day),
-    reason_sv=reason_sv,
+    reasons_sv=reasons_sv,
 )
 
 
