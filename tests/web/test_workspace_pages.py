@@ -109,6 +109,9 @@ def test_every_page_answers_each_role_with_a_swedish_heading(
     assert "Planera om" in page.text and "Körlista" in page.text
     page = app_client.get("/admin")
     assert page.status_code == 403 and heading(page.text) == "Du saknar behörighet"
+    # Said in Swedish first; the service's English is a technical detail, marked as such.
+    assert "Ditt konto får inte öppna den här sidan" in page.text
+    assert '<details><summary>Teknisk uppgift</summary><p lang="en">' in page.text
 
     login(app_client, "assessor")
     page = app_client.get("/bedomning")
@@ -326,9 +329,17 @@ def test_an_administrator_creates_changes_and_deactivates_an_account(
         f"/admin/anvandare/{target.id}/roll",
         data={"csrf_token": csrf, "roll": "system_admin", "huvudman": "23"},
     )
-    assert escalate.status_code == 200 and "only a system administrator" in escalate.text
+    assert escalate.status_code == 200
+    assert "Den rollen delar bara en systemadministratör ut." in escalate.text
+    assert "only a system administrator" not in escalate.text, "said in Swedish"
     session.expire_all()
     assert target.role == "operator"
+    nowhere = app_client.post(
+        "/admin/anvandare",
+        data={"csrf_token": csrf, "anvandarnamn": "nowhere", "losenord": STRONG_PASSWORD,
+              "roll": "operator", "huvudman": "9999"},
+    )  # fmt: skip
+    assert "Ange huvudmän som finns och som ditt konto administrerar" in nowhere.text
 
 
 def test_the_scenario_page_is_for_report_readers_and_names_what_to_fix(

@@ -115,11 +115,31 @@ def admin_page(
     return _page(request, session, actor, now, done=klart)
 
 
+# The service's refusals by the field they name, said as what to do.
+REFUSALS_SV = {
+    "password": "Lösenordet ska ha minst 12 tecken och blanda bokstäver med siffror eller tecken.",
+    "username": "Det finns redan ett konto med det användarnamnet; välj ett annat.",
+    "principal_codes": "Ange huvudmän som finns och som ditt konto administrerar, med "
+    "kommun- eller länskod (till exempel 2380).",
+    "carrier_id": "Det finns ingen utförare med det id:t.",
+    "vehicle_id": "Fordonet finns inte, eller körs inte av den utföraren.",
+    "traveller_id": "Resenären finns inte i ditt register, eller har skyddad identitet som "
+    "bara den som får se sådana kan knyta ett konto till.",
+    "role": "Den rollen delar bara en systemadministratör ut.",
+    "may_see_protected": "Rätten att se skyddade personuppgifter delar bara en "
+    "systemadministratör ut.",
+    "care_unit": "Ange vårdenheten.",
+    "user_id": "Du kan inte ändra roll på eller avaktivera ditt eget konto; be en annan "
+    "administratör.",
+}
+
+
 def _add_errors(errors: FormErrors, error: ValidationError | DomainError, prefix: str) -> None:
     """Service and schema errors as Swedish messages on the form's fields."""
     if isinstance(error, DomainError):
         field = FIELDS.get(error.field or "", "roll")
-        errors.add(prefix + field, f"Ändringen gick inte: {error.message}")
+        said = REFUSALS_SV.get(error.field or "", "Ändringen gick inte; kontrollera fälten.")
+        errors.add(prefix + field, said)
         return
     for problem in error.errors():
         name = str(problem["loc"][0]) if problem["loc"] else "role"

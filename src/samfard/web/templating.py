@@ -114,6 +114,15 @@ PAGE_ERROR_TITLES = {
     409: "Uppgifterna har ändrats",
     422: "Uppgifterna behöver rättas",
 }
+# What the user does next, in Swedish; the service's own message follows as a detail.
+PAGE_ERROR_HELP = {
+    403: "Ditt konto får inte öppna den här sidan eller göra det här. Be din administratör "
+    "om behörighet om du behöver den i arbetet.",
+    404: "Det du söker finns inte, eller ligger utanför det ditt konto får se.",
+    409: "Någon annan har ändrat uppgifterna sedan sidan visades. Ladda om sidan och gör "
+    "om ändringen.",
+    422: "Uppgifterna kunde inte användas. Gå tillbaka, rätta dem och försök igen.",
+}
 
 
 # What a page says of a value it cannot read, by the start of pydantic's error type.
@@ -139,4 +148,6 @@ def page_invalid(request: Request, fields: list[tuple[str, str]]) -> HTMLRespons
 def page_error(request: Request, error: DomainError) -> HTMLResponse:
     """A domain error met while showing a page, as a page in the shell (not JSON)."""
     title = PAGE_ERROR_TITLES.get(error.status, "Något gick fel")
-    return render(request, "error.html", {"title": title, "error": error}, status_code=error.status)
+    help_sv = PAGE_ERROR_HELP.get(error.status, "Försök igen om en stund.")
+    context = {"title": title, "help": help_sv, "error": error}
+    return render(request, "error.html", context, status_code=error.status)
