@@ -18,10 +18,13 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+        # The message in Swedish where a page shows the problem document to its user as it
+        # is (the driver's queue); sent as `detail_sv`.
+        self.detail_sv: str | None = None
 
     def extra(self) -> dict[str, str]:
         """More members of the problem document (e.g. where to go to fix it)."""
-        return {}
+        return {"detail_sv": self.detail_sv} if self.detail_sv else {}
 
 
 class InputError(DomainError):

@@ -115,6 +115,10 @@ def test_bad_form_input_is_summarised_in_swedish(
     assert 'href="#fardsatt"' in page.text and 'href="#giltig-till"' in page.text
     unknown = post(app_client, "/intyg", certificate_form(personnummer="19121212-1212"))
     assert 'href="#personnummer"' in unknown.text
+    assert "Patienten finns inte i vårdenhetens register" in unknown.text
+    assert "no patient" not in unknown.text, "said in Swedish, no English in brackets"
+    long = post(app_client, "/intyg", certificate_form(**{"giltig-till": "2036-12-01"}))
+    assert "Ett intyg gäller högst 366 dagar" in long.text and "valid at most" not in long.text
 
 
 def test_the_unit_follow_up_page_and_csv_answer_an_analyst(
@@ -164,7 +168,7 @@ HIDDEN_THERE = {  # a protected patient in Jämtland Härjedalen's register only
     "last_name": "Doldsdotter",
     "protected_identity": True,
 }
-UNKNOWN = "no patient with that personal number in your register"
+UNKNOWN = "Patienten finns inte i vårdenhetens register"
 
 
 def certified_nurse(client: TestClient, session: Session, username: str, **extra: object) -> None:

@@ -165,6 +165,8 @@ def test_a_no_show_is_recorded_on_the_booking_and_a_position_is_published(
     body = _report(pickup, run, "no_show", pickup.planned_at)
     at_once = app_client.post("/api/v1/driver/events", json=body, headers=auth(token))
     assert at_once.status_code == 409 and "Framme" in at_once.json()["detail"], at_once.text
+    # The driver's page shows the refusal as it comes: in Swedish too.
+    assert at_once.json()["detail_sv"].startswith("Rapportera Framme först")
     arrived = _report(pickup, run, "arrived", pickup.planned_at)
     assert app_client.post("/api/v1/driver/events", json=arrived, headers=auth(token)).is_success
     assert pickup.promised_from is not None

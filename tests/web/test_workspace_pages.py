@@ -164,6 +164,17 @@ def test_an_assessor_approves_a_case_with_fees_and_reads_the_letter(
     assert len(list(fees)) == len(booking.legs), "the approval records a fee per leg"
     confirmation = app_client.get(done.headers["location"]).text
     assert booking.reference in confirmation and "beviljad" in confirmation
+    # The case decided in another tab: said in Swedish, without the service's English.
+    stale = app_client.post(
+        f"/bedomning/{booking_id}/beslut",
+        data={"csrf_token": csrf, "action": "deny", "reason": "Andra fliken",
+              "version": version.group(1)},
+    )  # fmt: skip
+    assert "Ärendet har ändrats sedan sidan visades, eller är redan avgjort" in stale.text
+    assert "version" not in stale.text.split("Ärendet har ändrats")[1].split("</")[0]
+    # The case facts are in Swedish: purpose, needs, payer and the facts line.
+    case = app_client.get(f"/bedomning?arende={booking_id}").text
+    assert "betalas av Region" in case and "paid by" not in case
 
     letter = app_client.get(f"/bedomning/{booking_id}/brev")
     assert letter.status_code == 200 and heading(letter.text) == "Beslutsbrev"

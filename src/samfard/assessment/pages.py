@@ -203,13 +203,13 @@ def decide(
 
 
 def _sv_refusal(error: DomainError) -> str:
-    """A service refusal in Swedish, with the service's own detail kept for the record."""
+    """A service refusal in Swedish."""
     if error.status == 409:
         return (
-            "Ärendet har ändrats sedan sidan visades (eller är redan avgjort). "
-            f"Ladda om sidan. ({error.message})"
+            "Ärendet har ändrats sedan sidan visades, eller är redan avgjort. Ladda om "
+            "sidan och läs ärendet igen innan du beslutar."
         )
-    return f"Beslutet kunde inte sparas: {error.message}"
+    return "Beslutet kunde inte sparas; kontrollera färdsätt och motivering och försök igen."
 
 
 _BODY = re.compile(r"<body>(.*)</body>", re.DOTALL)

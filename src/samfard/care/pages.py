@@ -148,6 +148,25 @@ MESSAGES_SV = {
 }
 
 
+# The certificate service's refusals, by what their message says, as what to do.
+REFUSALS_SV = (
+    ("no patient with that personal number", "Patienten finns inte i vårdenhetens register; "
+     "kontrollera numret, eller låt beställningscentralen registrera patienten."),
+    ("check digit", "Personnumret har fel kontrollsiffra; kontrollera numret."),
+    ("is before valid_from", "Sista giltighetsdag kan inte vara före den första."),
+    ("written in advance", "Intyget skrivs i förväg: första giltighetsdag kan inte vara före "
+     "i dag."),
+    ("valid at most", f"Ett intyg gäller högst {certificates.MAX_VALID_DAYS} dagar; välj ett "
+     "tidigare sista datum."),
+    ("lies outside the validity", "Besöksdagen ska ligga inom intygets giltighet."),
+)  # fmt: skip
+
+
+def _refusal_sv(error: DomainError, name: str) -> str:
+    said = next((sv for english, sv in REFUSALS_SV if english in error.message), None)
+    return said or MESSAGES_SV.get(name, "Uppgiften kunde inte användas; kontrollera den.")
+
+
 @router.post("/intyg")
 def issue_certificate(
     request: Request,
@@ -178,7 +197,7 @@ def issue_certificate(
         name = FIELDS.get(error.field or "", "personnummer")
         if error.field == "personal_number":
             name = "personnummer"
-        errors.add(name, f"{MESSAGES_SV.get(name, '')} ({error.message})")
+        errors.add(name, _refusal_sv(error, name))
     else:
         return RedirectResponse(f"/intyg?utfardat={certificate.id}", status_code=303)
     return _page(request, session, actor, now, errors=errors, form=form)

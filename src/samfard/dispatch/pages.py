@@ -167,10 +167,10 @@ MOVE_REFUSALS_SV = {
 
 def _sv_move_refusal(error: DomainError) -> str:
     if isinstance(error, MoveRefused):
-        return f"{MOVE_REFUSALS_SV[error.kind]} (Detaljer: {error.message}.)"
+        return MOVE_REFUSALS_SV[error.kind]
     if error.status == 404:
-        return f"Flytten gick inte: resan eller körningen finns inte längre ({error.message})."
-    return f"Flytten gick inte och planen är oförändrad: {error.message}"
+        return "Flytten gick inte: resan eller körningen finns inte längre. Ladda om sidan."
+    return "Flytten gick inte och planen är oförändrad. Ladda om sidan och försök igen."
 
 
 @router.post("/trafik/planera")

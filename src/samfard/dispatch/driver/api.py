@@ -10,10 +10,11 @@ from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
+from samfard.dispatch.driver.rules import refusal_sv
 from samfard.dispatch.driver.schemas import DriverRun, StopEventCreate, StopEventPublic
 from samfard.dispatch.driver.service import record_report
 from samfard.dispatch.driver.views import driver_run
-from samfard.errors import NotFound
+from samfard.errors import DomainError, NotFound
 
 router = APIRouter(prefix="/driver", tags=["driver"])
 
@@ -44,7 +45,11 @@ def post_report(
     """Report arrived, picked up, no-show, dropped off or a position. 201 when stored; 200
     with the stored report when this `client_event_id` was posted before (a replayed queue);
     409 when it cannot follow what was reported at the stop; 403 for another vehicle's run."""
-    recorded = record_report(session=session, data=data, actor=actor, now=now)
+    try:
+        recorded = record_report(session=session, data=data, actor=actor, now=now)
+    except DomainError as error:
+        error.detail_sv = refusal_sv(error.message)  # the page's queue shows it as it is
+        raise
     if recorded.replayed:
         response.status_code = 200
     return recorded.event

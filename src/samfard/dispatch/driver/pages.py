@@ -20,7 +20,7 @@ from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
-from samfard.dispatch.driver.rules import SV
+from samfard.dispatch.driver.rules import SV, refusal_sv
 from samfard.dispatch.driver.schemas import ReportKind, StopEventCreate
 from samfard.dispatch.driver.service import record_report
 from samfard.dispatch.driver.views import driver_run
@@ -94,5 +94,6 @@ def report(
     except DomainError as error:
         if error.status in (401, 403):
             raise
-        target = target.include_query_params(fel=f"{SV[kind]} sparades inte: {error.message}")
+        said = refusal_sv(error.message)
+        target = target.include_query_params(fel=f"{SV[kind]} sparades inte: {said}")
     return RedirectResponse(str(target), status_code=303)

@@ -118,3 +118,31 @@ def _check_on_board(kind: str, at: datetime, pickup: Sequence[Reported]) -> None
             f"out of order: {kind} at {_clock(at)} is before the pickup at {_clock(picked.at)}",
             field="at",
         )
+
+
+# The refusals of a report as the driver's page says them, by what the message says.
+REFUSALS_SV = (
+    ("finished once", "Stoppet är redan rapporterat klart."),
+    ("already reported", "Det är redan rapporterat för stoppet."),
+    ("out of order", "Rapporten är tidigare än en som redan finns för stoppet; den sparades "
+     "inte."),
+    ("report Framme", "Rapportera Framme först: Uteblev rapporteras vid dörren."),
+    ("promised window opens", "Resenären har tid på sig tills det utlovade tidsfönstret "
+     "börjar; rapportera Uteblev efter det."),
+    ("did not show up", "Resenären uteblev vid hämtningen; det finns ingen att lämna."),
+    ("before the traveller was picked up", "Resenären är inte rapporterad hämtad än."),
+    ("in the future", "Telefonens klocka går före; ställ in rätt tid och rapportera igen."),
+    ("takes", "Den rapporten passar inte det här stoppet."),
+    ("another vehicle", "Körningen hör till ett annat fordon."),
+    ("another carrier", "Körningen körs åt en annan utförare."),
+    ("was already used for another report", "Rapporten skickades två gånger med olika "
+     "innehåll; ladda om sidan."),
+)  # fmt: skip
+
+
+def refusal_sv(message: str) -> str:
+    """A refused report in Swedish, for the driver's page."""
+    return next(
+        (sv for english, sv in REFUSALS_SV if english in message),
+        "Rapporten kunde inte sparas; ladda om sidan och försök igen.",
+    )

@@ -144,7 +144,7 @@
         if (!answer.ok) {
           const problem = await answer.json().catch(function () { return {}; });
           const refused = load(REFUSED);
-          refused.push(event.label + " (" + clock(event.at) + ") sparades inte: " + (problem.detail || answer.status));
+          refused.push(event.label + " (" + clock(event.at) + ") sparades inte: " + (problem.detail_sv || problem.detail || answer.status));
           save(REFUSED, refused);
         }
         save(KEY, load(KEY).filter(function (e) { return e.client_event_id !== event.client_event_id; }));
