@@ -63,7 +63,7 @@ def test_a_press_without_script_is_stored_once_and_a_refusal_is_shown(
     wrong = {**form, "client_event_id": "form-press-0002", "kind": "arrived"}
     refused = app_client.post("/forare/rapport", data=wrong, follow_redirects=True)
     assert refused.status_code == 200
-    assert "Framme sparades inte" in refused.text and "already reported arrived" in refused.text
+    assert "Framme sparades inte: Det är redan rapporterat för stoppet." in refused.text
     assert session.scalar(count) == 1
     fragment = app_client.get("/forare?del=stopp")
     assert "Rapporterat: Framme" in fragment.text and "<html" not in fragment.text

@@ -18,9 +18,17 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
+from samfard.booking.models import Booking
 from samfard.db import transaction
 from samfard.dispatch.live_models import ControllerAlert
 from samfard.errors import Conflict, Forbidden, NotFound
+
+
+def trip_name(session: Session, booking_id: int, leg_seq: int) -> str:
+    """A trip as the controller says it on the phone: its booking number and which leg."""
+    reference = session.scalar(select(Booking.reference).where(Booking.id == booking_id))
+    return f"Bokning {reference or booking_id} resa {leg_seq + 1}"
+
 
 # Kinds and their Swedish names on the page.
 KINDS_SV: dict[str, str] = {

@@ -87,7 +87,9 @@ def on_stop_reported(session: Session, event: events.StopReported) -> None:
     if not on_time:
         refresh_runs(session, plan_run, [run], now=event.at, actor=event.actor)
     if stop.kind == "pickup" and event.status in ("arrived", "picked_up"):
-        _flag_broken_on_arrival(session, plan_run.service_date, stop, event.at, run.id)
+        _flag_broken_on_arrival(
+            session, plan_run.service_date, stop, event.at, run.id, event.status
+        )
     if event.status in COMPLETES_STOP:
         _tell_next_on_the_way(session, run, stop, actor=event.actor, at=event.at)
 
@@ -121,7 +123,7 @@ def _record(session: Session, day: date, run: Run, stop: Stop, status: str, at: 
 
 
 def _flag_broken_on_arrival(
-    session: Session, day: date, stop: Stop, at: datetime, run_id: int
+    session: Session, day: date, stop: Stop, at: datetime, run_id: int, status: str
 ) -> None:
     """A vehicle that first reports a pickup after its promise has broken it; if no alert
     foresaw it, the controller hears it now."""
@@ -140,8 +142,9 @@ def _flag_broken_on_arrival(
         run_id=run_id,
         booking_id=stop.booking_id,
         message=(
-            f"Bokning {stop.booking_id} resa {stop.leg_seq + 1}: hämtad "
-            f"{_clock(at)}, utlovat senast {_clock(stop.promised_until)}."
+            f"{alerts.trip_name(session, stop.booking_id, stop.leg_seq)}: "
+            f"{'framme' if status == 'arrived' else 'hämtad'} {_clock(at)}, utlovat senast "
+            f"{_clock(stop.promised_until)}."
         ),
         at=at,
     )
@@ -238,7 +241,7 @@ def _alert_risk(
     run = live.runs[vid]
     expected = live.day.at(stop.time)
     day = live.day.day
-    booking_ref = f"Bokning {leg_input.booking_id} resa {leg_input.leg_seq + 1}"
+    booking_ref = alerts.trip_name(session, leg_input.booking_id, leg_input.leg_seq)
     if at_pickup:
         promise = (leg_input.promised_from, leg_input.promised_until)
         message = (

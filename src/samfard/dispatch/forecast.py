@@ -50,8 +50,15 @@ def forecast_route(problem: Problem, route: Route, done: Done, now: float) -> Ro
     """
     requests = {r.id: r for r in problem.requests}
     stops = list(route.stops)
+    # A report from a stop says the vehicle got there: the stops before it that nobody
+    # reported were passed on the way (as planned, or as soon as the drive allows), not
+    # still ahead of it now; before, one late Framme sent the forecast back to the first.
+    passed = max(
+        (i for i, s in enumerate(stops) if (s.request_id or "", s.kind.value) in done),
+        default=0,
+    )
     out: list[Stop] = [stops[0]]
-    for stop in stops[1:]:
+    for index, stop in enumerate(stops[1:], start=1):
         prev = out[-1]
         reach = (
             prev.time
@@ -61,6 +68,8 @@ def forecast_route(problem: Problem, route: Route, done: Done, now: float) -> Ro
         happened = done.get((stop.request_id or "", stop.kind.value))
         if happened is not None:
             t = max(happened, reach)
+        elif index < passed:
+            t = max(stop.time, reach)
         else:
             t = max(stop.time, reach, now if stop.kind is not StopKind.END else reach)
         out.append(dataclasses.replace(stop, time=t))

@@ -115,7 +115,7 @@ def save(
             day=day.day,
             subject=rid,
             booking_id=day.legs[rid].booking_id,
-            message=f"Bokning {day.legs[rid].booking_id} resa {day.legs[rid].leg_seq + 1} "
+            message=f"{alerts.trip_name(session, day.legs[rid].booking_id, day.legs[rid].leg_seq)} "
             "får inget fordon resten av dagen. Boka om eller kontakta resenären.",
             at=now,
         )
@@ -128,8 +128,8 @@ def save(
             day=day.day,
             subject=rid,
             booking_id=leg_input.booking_id,
-            message=f"Bokning {leg_input.booking_id} resa {leg_input.leg_seq + 1}: den utlovade "
-            "tiden kan inte hållas; ny tid är lämnad till resenären.",
+            message=f"{alerts.trip_name(session, leg_input.booking_id, leg_input.leg_seq)}: den "
+            "utlovade tiden kan inte hållas; ny tid är lämnad till resenären.",
             at=now,
         )
         booking = session.get(Booking, leg_input.booking_id)
