@@ -29,7 +29,7 @@ from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.schemas import UserChange
 from samfard.clock import FixedClock
-from samfard.costs.models import Carrier
+from samfard.costs.models import Carrier, SettledRun, SettledTrip
 from samfard.dispatch.models import Vehicle
 from samfard.errors import InputError
 
@@ -252,7 +252,8 @@ def test_an_invoice_basis_run_shared_with_another_principal_is_refused(
         params={"carrier": CARRIER_22, "month": "2026-10"},
         headers=auth(caller),
     )
-    assert response.status_code == 403 and "23" in response.json()["detail"]
+    assert response.status_code == 403 and "not scoped to" in response.json()["detail"]
+    assert "23" not in response.json()["detail"], "the other principals are not named"
 
 
 def test_a_driver_reads_only_their_own_run_today(
@@ -354,6 +355,38 @@ def test_a_protected_identity_is_changed_only_by_who_may_see_it(
     version = allowed.json()["version"]
     done = app_client.patch(url, json={"version": version, **change}, headers=auth(trusted))
     assert done.status_code == 200, done.text
+
+
+def test_a_cost_statement_gives_no_distance_of_a_protected_identitys_trip(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """Each settled trip's km from a hidden home, with the booking that says where it went,
+    placed the home; the row keeps its cost, not its booking nor its km."""
+    keys = {
+        world.hidden_booking: f"b{world.hidden_booking}.0",
+        world.anna_booking: f"b{world.anna_booking}.0",
+    }
+    run_ref = session.scalars(select(SettledRun.run_ref)).first()
+    for booking_id, key in keys.items():
+        session.add(
+            SettledTrip(trip_key=key, run_ref=run_ref, booking_id=booking_id, leg_seq=0,
+                        principal_code="23", service="sjukresa", day=MONDAY,
+                        pickup_at=morning_of_the_day(), passengers=1, run_passengers=1,
+                        direct_m=2895, standalone_ore=50_000, allocated_ore=40_000, fee_ore=0,
+                        stretcher=False, dialysis=False, wheelchair=False, promised_pickup=None,
+                        actual_pickup=None, deviations=0, carrier=CARRIER_23,
+                        contract_code="K-1")
+        )  # fmt: skip
+    session.flush()
+    params = {"month": f"{MONDAY:%Y-%m}", "principal": "23"}
+    sheet = app_client.get("/api/v1/reports/cost-statement", params=params,
+                           headers=auth(world.admin)).text  # fmt: skip
+    rows = {row.split(",")[0]: row.split(",") for row in sheet.splitlines()}
+    assert keys[world.hidden_booking] not in sheet and rows["skyddad identitet"][4] == ""
+    assert rows[keys[world.anna_booking]][4] == "2.895"
+    trusted = staff(session, Role.ANALYST, "trusted-analyst", ["23"], may_see_protected=True)
+    full = app_client.get("/api/v1/reports/cost-statement", params=params, headers=auth(trusted))
+    assert keys[world.hidden_booking] in full.text
 
 
 @pytest.mark.parametrize("q", ["Hemlig", "Gömdsson", "Hemlig Gömdsson", "19800101", "800101-0001"])

@@ -115,24 +115,38 @@ def invoice_basis(
     )
 
 
-def cost_statement(principal: str, year: int, month: int, trips: Iterable[TripRecord]) -> Sheet:
+PROTECTED_TRIP = "skyddad identitet"
+
+
+def cost_statement(
+    principal: str,
+    year: int,
+    month: int,
+    trips: Iterable[TripRecord],
+    *,
+    hidden: frozenset[str] = frozenset(),
+) -> Sheet:
     """Cost statement (kostnadsredovisning) of a principal for a month: one line per trip
-    with standalone cost, allocated cost, saving, fee and net cost, and a total line."""
+    with standalone cost, allocated cost, saving, fee and net cost, and a total line.
+
+    A trip in `hidden` (a protected identity's, for a reader without the right) shows no
+    booking and no distance, last among its day's trips: its km from a hidden home, and the
+    booking that says where it went, together placed the home."""
     mine = sorted(
         (
             t
             for t in trips
             if t.principal == principal and (t.day.year, t.day.month) == (year, month)
         ),
-        key=lambda t: (t.day, t.trip_id),
+        key=lambda t: (t.day, t.trip_id in hidden, "" if t.trip_id in hidden else t.trip_id),
     )
     rows: list[tuple[Cell, ...]] = [
         (
-            t.trip_id,
+            PROTECTED_TRIP if t.trip_id in hidden else t.trip_id,
             t.day,
             t.service,
             t.passengers,
-            t.direct_km,
+            None if t.trip_id in hidden else t.direct_km,
             t.standalone,
             t.allocated,
             t.standalone - t.allocated,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.permissions import Permission
+from samfard.booking.models import Booking
 from samfard.costs.contracts import Need, VehicleType
 from samfard.costs.models import SettledGoods, SettledRun, SettledTrip
 from samfard.costs.penalties import penalties
@@ -42,6 +43,7 @@ from samfard.reports.monthly import (
 from samfard.reports.quality_reads import deviations_per_trip, month_quality
 from samfard.reports.sheet import Sheet
 from samfard.reports.targets import comments_for, targets_for
+from samfard.travellers.models import Traveller
 
 _TRIP_COLUMNS = (
     SettledTrip.trip_key,
@@ -199,10 +201,23 @@ def cost_statement_sheet(
     """A principal's cost statement for a month, one line per settled trip."""
     actor.require(Permission.REPORTS_READ)
     actor.require_principal(principal)
-    records = trip_records(
-        session, principal=principal, first=date(year, month, 1), last=month_end(year, month)
-    )
-    return cost_statement(principal, year, month, records)
+    first, last = date(year, month, 1), month_end(year, month)
+    records = trip_records(session, principal=principal, first=first, last=last)
+    hidden: frozenset[str] = frozenset()
+    if not actor.has(Permission.PROTECTED_IDENTITY_READ):
+        hidden = frozenset(
+            session.scalars(
+                select(SettledTrip.trip_key)
+                .join(Booking, Booking.id == SettledTrip.booking_id)
+                .join(Traveller, Traveller.id == Booking.traveller_id)
+                .where(
+                    Traveller.protected_identity.is_(True),
+                    SettledTrip.day >= first,
+                    SettledTrip.day <= last,
+                )
+            )
+        )
+    return cost_statement(principal, year, month, records, hidden=hidden)
 
 
 def invoice_basis_sheet(
@@ -246,11 +261,11 @@ def invoice_basis_sheet(
                 f"no settled runs of carrier {carrier} for your principals in {year}-{month:02d}",
                 field="carrier",
             )
-    hidden = sorted({p for r in runs for p in payers(r.run_ref) if not actor.covers_principal(p)})
-    if hidden:
+    if any(not actor.covers_principal(p) for r in runs for p in payers(r.run_ref)):
+        # Which other principals rode with this carrier is theirs to know, not named here.
         raise Forbidden(
             f"the invoice basis of {carrier} for {year}-{month:02d} includes trips of "
-            f"principal {', '.join(hidden)}, which your account is not scoped to",
+            "principals your account is not scoped to; ask an account scoped to all of them",
             field="carrier",
         )
     charged = [
