@@ -231,6 +231,13 @@ def test_moving_a_leg_from_the_page_is_verified_and_a_refusal_is_explained(
     run_id = plan.runs[0].id
     run_page = app_client.get(f"/trafik/korning/{run_id}?datum={DAY}")
     assert run_page.status_code == 200 and "Stopp i tur och ordning" in run_page.text
+    # The trail says the travellers of this run were read, not everyone of the day.
+    on_run = {s.booking_id for s in plan.runs[0].stops if s.booking_id is not None}
+    riders = set(session.scalars(select(Booking.traveller_id).where(Booking.id.in_(on_run))))
+    audited = session.scalars(
+        select(AuditEntry.traveller_id).where(AuditEntry.purpose == f"run {run_id}")
+    ).all()
+    assert riders and set(audited) == riders and len(audited) == len(riders)
     sheet = app_client.get(f"/trafik/korning/{run_id}/korlista")
     assert sheet.status_code == 200 and heading(sheet.text).startswith("Körlista")
 

@@ -308,7 +308,7 @@ def run_view(*, session: Session, day: date, run_id: int, actor: Actor, now: dat
     """One run of `day`'s newest plan with its stops, as the plan shows it to the actor
     (another principal's stop keeps its time but no booking or address)."""
     fleet = _load_vehicles(session)
-    plan = service.read_plan(session=session, day=day, actor=actor, now=now)
+    plan = service.read_plan(session=session, day=day, actor=actor, now=now, run_id=run_id)
     del fleet
     run = next((r for r in plan.runs if r.id == run_id), None)
     if run is None:

@@ -292,19 +292,28 @@ def get_plan(*, session: Session, day: date, actor: Actor) -> PlanRun:
     return found
 
 
-def read_plan(*, session: Session, day: date, actor: Actor, now: datetime) -> PlanPublic:
+def read_plan(
+    *, session: Session, day: date, actor: Actor, now: datetime, run_id: int | None = None
+) -> PlanPublic:
     """The newest plan of `day` as the actor may see it (views.plan_public); each traveller
-    whose stop is shown is audited as read."""
+    whose stop is shown is audited as read: on the whole day, or only on run `run_id` when
+    the caller shows that one run (the trail said a day's people were read for one run)."""
     plan_run = get_plan(session=session, day=day, actor=actor)
     with transaction(session):
         view = plan_public(session, plan_run, actor)
+        shown = set(view.shown_travellers)
+        if run_id is not None:
+            stops = [s for r in view.plan.runs if r.id == run_id for s in r.stops]
+            bookings = {s.booking_id for s in stops if s.booking_id is not None}
+            on_run = select(Booking.traveller_id).where(Booking.id.in_(bookings))
+            shown &= set(session.scalars(on_run))
         audit.record_reads(
             session,
             actor,
-            ((traveller_id, plan_run.id) for traveller_id in sorted(view.shown_travellers)),
+            ((traveller_id, plan_run.id) for traveller_id in sorted(shown)),
             record_type="plan",
             action="read",
-            purpose="day plan",
+            purpose="day plan" if run_id is None else f"run {run_id}",
             at=now,
         )
     return view.plan
