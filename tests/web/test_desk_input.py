@@ -18,7 +18,8 @@ DAY = date(2026, 12, 2)
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("10:30", time(10, 30)), ("10.30", time(10, 30)), ("1030", time(10, 30)),
+    [("10:30", time(10, 30)), ("10.30", time(10, 30)), ("10,30", time(10, 30)),
+     ("1030", time(10, 30)),
      ("kl 9", time(9, 0)), ("kl. 07:05", time(7, 5)), ("0", time(0, 0))],
 )  # fmt: skip
 def test_clock_times_in_the_ways_people_write_them(text: str, expected: time) -> None:

@@ -113,3 +113,14 @@ def test_an_office_of_operators_can_all_log_in_at_once(
         for _ in range(25)
     ]
     assert answers == [303] * 25
+
+
+def test_a_count_takes_its_noun_in_the_right_number() -> None:
+    """ "1 resor" and "1 avvikelser" were shown; a chart axis said "125000 kr"."""
+    from samfard.reports.charts import _number
+    from samfard.web.templating import sv_count
+
+    assert sv_count(1, "resa", "resor") == "1 resa"
+    assert sv_count(2, "resa", "resor") == "2 resor"
+    assert sv_count(1234, "resa", "resor") == "1\u00a0234 resor"
+    assert _number(Decimal(125000)) == "125\u00a0000" and _number(Decimal("12.5")) == "12,50"

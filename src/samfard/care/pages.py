@@ -140,7 +140,7 @@ def _request(form: dict[str, str], traveller_id: int) -> CareCertificateCreate:
 MESSAGES_SV = {
     "personnummer": "Skriv patientens personnummer, t.ex. 19121212-1212.",
     "fardsatt": "Välj färdsätt.",
-    "giltig-fran": "Skriv det första datum intyget gäller, t.ex. 2026-12-01.",
+    "giltig-fran": "Skriv det första datum intyget gäller, som ÅÅÅÅ-MM-DD.",
     "giltig-till": "Skriv det sista datum intyget gäller, samma dag eller senare.",
     "besoksplats": "Välj vårdenheten som patienten besöker.",
     "besoksdag": "Skriv besöksdagen inom intygets giltighet.",

@@ -298,7 +298,7 @@ def _run_choices(plan: PlanRun) -> tuple[RunChoice, ...]:
             run.id,
             f"{run.vehicle.code} ({VEHICLE_TYPES_SV.get(run.vehicle.vehicle_type, '')}, "
             f"{run.start_at.astimezone(STOCKHOLM):%H:%M}–{run.end_at.astimezone(STOCKHOLM):%H:%M}, "
-            f"{len(run.stops) // 2} resor)",
+            f"{len(run.stops) // 2} {'resa' if len(run.stops) // 2 == 1 else 'resor'})",
         )
         for run in sorted(plan.runs, key=lambda r: r.vehicle.code)
     )

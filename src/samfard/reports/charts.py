@@ -35,8 +35,9 @@ def _nice_max(peak: Decimal) -> Decimal:
 
 
 def _number(value: Decimal) -> str:
-    text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}"
-    return text.replace(".", ",")
+    """'125 000', '12,50': a non-breaking space between thousands, a decimal comma."""
+    decimals = 0 if value == value.to_integral() else 2
+    return f"{value:,.{decimals}f}".replace(",", "\u00a0").replace(".", ",")
 
 
 def _frame(title: str, unit: str, top: Decimal, categories: Sequence[str], body: list[str]) -> str:

@@ -62,6 +62,11 @@ def sv_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
     return text.replace(",", "\u00a0").replace(".", ",")
 
 
+def sv_count(count: int, one: str, many: str) -> str:
+    """'1 resa', '2 resor', '1 234 resor': a count with the noun in its number."""
+    return f"{sv_number(count)} {one if count == 1 else many}"
+
+
 def sv_kr(ore: int | None) -> str:
     """Öre as '1 234,56 kr'."""
     return "" if ore is None else format_kr(ore)
@@ -87,7 +92,12 @@ templates = Jinja2Templates(
     directory=Path(__file__).parent / "templates", context_processors=[shell_context]
 )
 templates.env.filters.update(
-    sv_date=sv_date, sv_time=sv_time, sv_datetime=sv_datetime, sv_number=sv_number, sv_kr=sv_kr
+    sv_date=sv_date,
+    sv_time=sv_time,
+    sv_datetime=sv_datetime,
+    sv_number=sv_number,
+    sv_count=sv_count,
+    sv_kr=sv_kr,
 )
 templates.env.globals["stockholm"] = STOCKHOLM
 # A new form's one-time key (booking.desk_booking.ONCE_FIELD): sent twice, it books once.
@@ -127,7 +137,7 @@ PAGE_ERROR_HELP = {
 
 # What a page says of a value it cannot read, by the start of pydantic's error type.
 INVALID_SV = (
-    ("date", "skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-12-03"),
+    ("date", "skriv datumet som ÅÅÅÅ-MM-DD"),
     ("int", "skriv ett heltal"),
     ("missing", "uppgiften saknas"),
 )

@@ -13,7 +13,7 @@ from datetime import date, time
 from samfard.schemas_common import MAX_ID
 from samfard.timeutil import FIRST_YEAR, LAST_YEAR, in_trip_years
 
-_TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.]?(\d{2}))?$")
+_TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.,]?(\d{2}))?$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
 
 
@@ -22,7 +22,7 @@ class FieldError(ValueError):
 
 
 def parse_clock(text: str) -> time:
-    """'10:30', '10.30', '1030', 'kl 10' -> a wall-clock time."""
+    """'10:30', '10.30', '10,30', '1030', 'kl 10' -> a wall-clock time."""
     match = _TIME.match(text.strip().lower())
     if match is None:
         raise FieldError("Skriv tiden som klockslag, till exempel 10:30")
@@ -60,7 +60,7 @@ def parse_date(text: str, *, today: date) -> date:
         return within_years(iso)
     match = _DAY_MONTH.match(value)
     if match is None:
-        raise FieldError("Skriv datumet som 2026-12-02")
+        raise FieldError("Skriv datumet som ÅÅÅÅ-MM-DD, eller dag och månad som 3/12")
     day, month = int(match.group(1)), int(match.group(2))
     year = int(match.group(3)) if match.group(3) else today.year
     try:
@@ -68,7 +68,7 @@ def parse_date(text: str, *, today: date) -> date:
     except FieldError:
         raise
     except ValueError:
-        raise FieldError("Datumet finns inte; skriv till exempel 2026-12-02") from None
+        raise FieldError("Datumet finns inte; kontrollera dag och månad") from None
     if match.group(3) is None and found < today:
         found = found.replace(year=year + 1)
     return found
