@@ -189,6 +189,8 @@ def test_what_the_form_or_the_rules_refuse_is_said_in_plain_swedish(
     assert 'href="#tid"' in past.text and "Tiden har redan passerat" in past.text
     nowhere = app_client.post("/mina-resor/boka", data=_trip(app_client, till="Xyzzyvägen"))
     assert 'href="#till"' in nowhere.text
+    empty = app_client.post("/mina-resor/boka", data=_trip(app_client, till="", tid=""))
+    assert 'href="#till"' in empty.text and 'href="#tid"' in empty.text, "every missing field"
     assert session.scalars(select(Booking)).all() == []
 
 

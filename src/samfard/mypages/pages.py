@@ -158,6 +158,8 @@ def book_trip(
     errors = FormErrors()
     if form.get("tjanst") not in services:
         errors.add("tjanst", "Välj färdtjänst eller riksfärdtjänst (du behöver ett tillstånd)")
+    if not form.get("till", "").strip():
+        errors.add("till", "Skriv vart du ska: en plats eller en adress med ort")
     if not form.get("tid", "").strip():
         errors.add("tid", "Skriv en tid, till exempel 10:30")
     if errors:
