@@ -13,6 +13,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from samfard.course.words import PURPOSES_SV as CARE_PURPOSES_SV
 from samfard.money import format_kr
 
 SERVICES_SV = {
@@ -33,17 +34,9 @@ MODES_SV = {
     "flight": "flyg",
 }
 
+# The care purposes in the course's words, and the purposes of other trips.
 PURPOSES_SV = {
-    "doctor_visit": "läkarbesök",
-    "treatment": "behandling",
-    "dialysis": "dialys",
-    "xray": "röntgen",
-    "sampling": "provtagning",
-    "dental_care": "tandvård",
-    "aids_centre": "hjälpmedelscentral",
-    "lss_habilitation": "habilitering (LSS)",
-    "preventive_care": "förebyggande vård",
-    "vaccination": "vaccination",
+    **CARE_PURPOSES_SV,
     "referral": "remiss till annan vårdgivare",
     "shopping": "inköp",
     "leisure": "fritid",
