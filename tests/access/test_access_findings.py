@@ -462,6 +462,24 @@ def test_only_a_system_administrator_creates_a_carriers_account(
     assert page.status_code == 200 and f'value="{role}"' not in page.text
 
 
+@pytest.mark.parametrize(
+    ("role", "scope"),
+    [("operator", {"carrier_id": 1}), ("operator", {"vehicle_id": 1}),
+     ("analyst", {"traveller_id": 1}), ("assessor", {"care_unit": "Avd 1"})],
+)  # fmt: skip
+def test_a_scope_goes_only_with_its_role(
+    app_client: TestClient, session: Session, world: ScopeWorld, role: str, scope: dict[str, object]
+) -> None:
+    """An operator given a carrier read that carrier's run offers of every principal; an
+    account made so before is read without it."""
+    admin_23 = staff(session, Role.PRINCIPAL_ADMIN, "admin-23b", ["23"])
+    refused = _account(app_client, admin_23, "scoped-x", role, principal_codes=["23"], **scope)
+    assert refused.status_code == 422 and refused.json()["field"] == next(iter(scope))
+    older = staff(session, Role.OPERATOR, "old-op", ["23"], carrier_id=1)
+    offers = app_client.get("/api/v1/offers", params={"day": str(MONDAY)}, headers=auth(older))
+    assert offers.status_code == 403, offers.text
+
+
 def test_an_account_is_scoped_to_a_carrier_vehicle_and_principals_that_exist(
     app_client: TestClient, session: Session, world: ScopeWorld
 ) -> None:

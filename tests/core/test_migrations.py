@@ -138,6 +138,12 @@ def test_0018_gives_a_carrier_one_number_and_closes_accounts_scoped_to_nothing(
         )
         ghost = _insert(connection, "app_user", username="ghost", role="traveller",
                         traveller_id=999, active=1)  # fmt: skip
+        nowhere = _insert(connection, "app_user", username="nowhere", role="carrier_dispatcher",
+                          carrier_id=77, active=1)  # fmt: skip
+        other = _insert(connection, "app_user", username="other", role="driver",
+                        carrier_id=registered["Egen regi"], vehicle_id=vehicle, active=1)  # fmt: skip
+        driver = _insert(connection, "app_user", username="driver", role="driver",
+                         carrier_id=2, vehicle_id=vehicle, active=1)  # fmt: skip
         _insert(connection, "api_token", user_id=ghost, token_hash="x" * 64)
     upgrade(url)
     with engine.connect() as connection:
@@ -151,5 +157,9 @@ def test_0018_gives_a_carrier_one_number_and_closes_accounts_scoped_to_nothing(
         assert one("SELECT carrier_id FROM deviation") == registered[taxi]
         assert one(f"SELECT carrier_id FROM app_user WHERE id = {dispatcher}") == registered[taxi]
         assert one(f"SELECT active FROM app_user WHERE id = {ghost}") == 0
+        assert one(f"SELECT active FROM app_user WHERE id = {nowhere}") == 0, "no carrier 77"
+        assert one(f"SELECT active FROM app_user WHERE id = {other}") == 0, "another's vehicle"
+        assert one(f"SELECT active FROM app_user WHERE id = {driver}") == 1
+        assert one(f"SELECT carrier_id FROM app_user WHERE id = {driver}") == registered[taxi]
         assert one("SELECT count(*) FROM api_token") == 0
     engine.dispose()

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from samfard.access.permissions import Role
+from samfard.schemas_common import MAX_ID
 
 
 class TokenRequest(BaseModel):
@@ -42,10 +43,10 @@ class UserCreate(BaseModel):
     principal_codes: list[Annotated[str, Field(min_length=1, max_length=16)]] = Field(
         default_factory=list, max_length=40
     )
-    carrier_id: int | None = Field(default=None, ge=1)
+    carrier_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     care_unit: str | None = Field(default=None, max_length=120)
-    vehicle_id: int | None = Field(default=None, ge=1, description="a driver's vehicle")
-    traveller_id: int | None = Field(default=None, ge=1)
+    vehicle_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="a driver's vehicle")
+    traveller_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     may_see_protected: bool = False
 
 
@@ -58,10 +59,10 @@ class UserChange(BaseModel):
     principal_codes: list[Annotated[str, Field(min_length=1, max_length=16)]] = Field(
         default_factory=list, max_length=40
     )
-    carrier_id: int | None = Field(default=None, ge=1)
+    carrier_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     care_unit: str | None = Field(default=None, max_length=120)
-    vehicle_id: int | None = Field(default=None, ge=1, description="a driver's vehicle")
-    traveller_id: int | None = Field(default=None, ge=1)
+    vehicle_id: int | None = Field(default=None, ge=1, le=MAX_ID, description="a driver's vehicle")
+    traveller_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     may_see_protected: bool = False
 
 

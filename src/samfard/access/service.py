@@ -148,15 +148,19 @@ def actor_for_token(
 
 
 def actor_for_user(user: User, *, request_id: str | None = None) -> Actor:
+    """The account as it acts; a scope stored on an account whose role it does not belong
+    to (made before `users.SCOPE_FIELDS` was checked) counts for nothing."""
+    role = Role(user.role)
+    carrier_roles = (Role.CARRIER_DISPATCHER, Role.DRIVER)
     return Actor(
         user_id=user.id,
         username=user.username,
-        role=Role(user.role),
+        role=role,
         principal_codes=frozenset(user.principal_codes),
-        carrier_id=user.carrier_id,
-        care_unit=user.care_unit,
-        vehicle_id=user.vehicle_id,
-        traveller_id=user.traveller_id,
+        carrier_id=user.carrier_id if role in carrier_roles else None,
+        care_unit=user.care_unit if role is Role.CARE_ISSUER else None,
+        vehicle_id=user.vehicle_id if role is Role.DRIVER else None,
+        traveller_id=user.traveller_id if role is Role.TRAVELLER else None,
         may_see_protected=user.may_see_protected,
         request_id=request_id,
     )

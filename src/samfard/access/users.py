@@ -64,8 +64,26 @@ def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
         )
 
 
+# Which role each scope field belongs to: an operator given a carrier read that carrier's
+# run offers of every principal.
+SCOPE_FIELDS: dict[str, frozenset[Role]] = {
+    "carrier_id": frozenset({Role.CARRIER_DISPATCHER, Role.DRIVER}),
+    "vehicle_id": frozenset({Role.DRIVER}),
+    "care_unit": frozenset({Role.CARE_ISSUER}),
+    "traveller_id": frozenset({Role.TRAVELLER}),
+}
+
+
 def _check_scope_fields(data: UserCreate | UserChange) -> None:
-    """Scoped roles must say what they are scoped to, or they could see nothing at all."""
+    """Scoped roles must say what they are scoped to, or they could see nothing at all;
+    other roles may not carry a scope that is not theirs."""
+    for name, roles in SCOPE_FIELDS.items():
+        if getattr(data, name) is not None and data.role not in roles:
+            owners = " or ".join(sorted(r.value for r in roles))
+            raise InputError(
+                f"{name} belongs to a {owners} account, not a {data.role.value}; leave it out",
+                field=name,
+            )
     if data.role in (Role.CARRIER_DISPATCHER, Role.DRIVER) and data.carrier_id is None:
         raise InputError(f"a {data.role.value} needs carrier_id", field="carrier_id")
     if data.role is Role.DRIVER and data.vehicle_id is None:

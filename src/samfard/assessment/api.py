@@ -20,7 +20,7 @@ from samfard.booking.schemas import BookingCreate, BookingPublic
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep
 from samfard.rules.facts import Mode
-from samfard.schemas_common import BodyId, RecordId, not_null
+from samfard.schemas_common import MAX_ID, BodyId, RecordId, not_null
 
 router = APIRouter(tags=["assessment"])
 
@@ -57,7 +57,9 @@ class AssessorDecision(BaseModel):
     action: Literal["approve", "deny", "change_mode"]
     reason: str = Field(min_length=2, max_length=500)
     mode: Mode | None = Field(default=None, description="the new mode, for change_mode")
-    version: int | None = Field(default=None, description="optional optimistic lock")
+    version: int | None = Field(
+        default=None, ge=0, le=MAX_ID, description="optional optimistic lock"
+    )
 
     @model_validator(mode="after")
     def _mode_only_when_changing(self) -> AssessorDecision:

@@ -11,9 +11,10 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.recurrence import Weekday
 from samfard.rules.facts import Mode
-from samfard.schemas_common import BodyId, NotNull, not_null
+from samfard.schemas_common import MAX_ID, BodyId, NotNull, not_null
 
 MESSAGE_MOST = 500  # characters in a message to the driver
+MAX_LEGS = 6  # legs of one booking (an outward trip, its return, a few stops between)
 
 
 class Channel(enum.StrEnum):
@@ -109,7 +110,10 @@ class LegCreate(BaseModel):
         default=None, description="appointment at the destination; arrive before it"
     )
     return_of: int | None = Field(
-        default=None, ge=0, description="index of the outward leg this leg returns from"
+        default=None,
+        ge=0,
+        le=MAX_LEGS - 1,
+        description="index of the outward leg this leg returns from",
     )
 
 
@@ -119,7 +123,7 @@ class BookingCreate(BaseModel):
     traveller_id: BodyId
     service: str = Field(description="sjukresa, fardtjanst, riksfardtjanst, nartrafik, ...")
     principal: str = Field(description="code of the paying principal, e.g. 23 or 2281")
-    legs: list[LegCreate] = Field(min_length=1, max_length=6)
+    legs: list[LegCreate] = Field(min_length=1, max_length=MAX_LEGS)
     companions: list[Companion] = Field(default=[], max_length=6)
     needs: list[Need] = []
     purpose: str | None = Field(default=None, max_length=40)
@@ -135,7 +139,9 @@ class BookingCreate(BaseModel):
 class BookingUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: int = Field(description="the version you read; a stale version gets 409")
+    version: int = Field(
+        ge=0, le=MAX_ID, description="the version you read; a stale version gets 409"
+    )
     # Left out: kept as stored. Null clears only purpose and the message; [] clears a list.
     companions: Annotated[list[Companion] | None, Field(max_length=6), NotNull()] = None
     needs: Annotated[list[Need] | None, NotNull()] = None
@@ -148,14 +154,16 @@ class TransitionCreate(BaseModel):
 
     to: BookingStatus
     reason: str | None = Field(default=None, max_length=500)
-    version: int | None = Field(default=None, description="optional optimistic lock")
+    version: int | None = Field(
+        default=None, ge=0, le=MAX_ID, description="optional optimistic lock"
+    )
 
 
 class CancelCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reason: str = Field(min_length=2, max_length=500)
-    version: int | None = None
+    version: int | None = Field(default=None, ge=0, le=MAX_ID)
 
 
 class LegPublic(BaseModel):
@@ -250,7 +258,7 @@ class SeriesLeg(BaseModel):
     destination: Location
     pickup_time: time | None = Field(default=None, description="local Swedish time")
     appointment_time: time | None = None
-    return_of: int | None = Field(default=None, ge=0)
+    return_of: int | None = Field(default=None, ge=0, le=MAX_LEGS - 1)
 
 
 class SeriesCreate(BaseModel):
@@ -263,7 +271,7 @@ class SeriesCreate(BaseModel):
     start_date: date
     end_date: date
     exception_dates: list[date] = []
-    legs: list[SeriesLeg] = Field(min_length=1, max_length=6)
+    legs: list[SeriesLeg] = Field(min_length=1, max_length=MAX_LEGS)
     companions: list[Companion] = []
     needs: list[Need] = []
     purpose: str | None = None

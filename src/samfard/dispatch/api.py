@@ -14,7 +14,7 @@ from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.dispatch import service
 from samfard.dispatch.driver.api import router as driver_router
 from samfard.dispatch.schemas import ManifestPublic, PlanPublic, PlanSummary, UnservedPublic
-from samfard.schemas_common import RecordId
+from samfard.schemas_common import MAX_ID, RecordId
 
 router = APIRouter(tags=["dispatch"])
 router.include_router(driver_router)
@@ -37,7 +37,7 @@ def plan_day(
     settings: SettingsDep,
     actor: Annotated[Actor, require(P.PLANS_WRITE)],
     time_limit: Annotated[float, Query(gt=0, le=600, description="solver seconds")] = 10.0,
-    seed: Annotated[int, Query(ge=0)] = 0,
+    seed: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
 ) -> PlanSummary:
     """Plan the day now (or re-plan it keeping every promise) and store a new version."""
     outcome = service.plan_day(

@@ -7,6 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from samfard.schemas_common import MAX_ID
+
 
 class AlertPublic(BaseModel):
     """A controller alert; names bookings by id, never a traveller."""
@@ -76,7 +78,7 @@ class SimulationIn(BaseModel):
     """A simulated day to run as a job (dispatch.sim_jobs)."""
 
     day: date = Field(description="the service day to simulate")
-    seed: int = Field(default=1, ge=0, description="same seed, same day")
+    seed: int = Field(default=1, ge=0, le=MAX_ID, description="same seed, same day")
     trips: int = Field(default=600, ge=1, le=5000, description="trips of the demo day")
 
 

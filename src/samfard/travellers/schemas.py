@@ -7,7 +7,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from samfard.schemas_common import LAT, LON, BodyId, NotNull
+from samfard.schemas_common import LAT, LON, MAX_ID, BodyId, NotNull
 from samfard.travellers.models import CertificateKind, MobilityAid, PermitKind
 
 
@@ -41,7 +41,9 @@ class TravellerCreate(BaseModel):
 class TravellerUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    version: int = Field(description="the version you read; a stale version gets 409")
+    version: int = Field(
+        ge=0, le=MAX_ID, description="the version you read; a stale version gets 409"
+    )
     # Left out: kept as stored. Null clears only what may be empty (phone, driver notes).
     first_name: Annotated[str | None, Field(min_length=1, max_length=80), NotNull()] = None
     last_name: Annotated[str | None, Field(min_length=1, max_length=80), NotNull()] = None
@@ -144,7 +146,7 @@ class CertificateCreate(BaseModel):
     modes: list[str] = Field(min_length=1, description="taxi, wheelchair_vehicle, ...")
     valid_from: date
     valid_until: date
-    trips_allowed: int | None = Field(default=None, ge=1)
+    trips_allowed: int | None = Field(default=None, ge=1, le=10_000)
     issuer_id: BodyId
     companion_allowed: bool = False
     reason: str | None = None

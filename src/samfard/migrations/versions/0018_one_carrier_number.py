@@ -11,9 +11,10 @@ their carrier's row (`dispatch.fleet`); this revision moves what is stored to it
 carrier's name: vehicles, deviations, run offers and the carrier accounts that used the
 vehicles' number.
 
-Accounts could also be created for a traveller or vehicle that did not exist (`access.users`
-now refuses them). Such an account would become whoever was stored next under that id, so
-those that point at nothing are deactivated and their tokens revoked.
+Accounts could also be created for a traveller, vehicle or carrier that did not exist, or
+for a driver of another carrier's vehicle (`access.users` now refuses them). Such an account
+would become whoever was stored next under that id, so those are deactivated and their
+tokens revoked.
 """
 
 from __future__ import annotations
@@ -71,7 +72,11 @@ def _renumber_carriers(connection: sa.Connection) -> None:
 def _close_accounts_scoped_to_nothing(connection: sa.Connection) -> None:
     dangling = (
         "(traveller_id IS NOT NULL AND traveller_id NOT IN (SELECT id FROM traveller)) "
-        "OR (vehicle_id IS NOT NULL AND vehicle_id NOT IN (SELECT id FROM vehicle))"
+        "OR (vehicle_id IS NOT NULL AND vehicle_id NOT IN (SELECT id FROM vehicle)) "
+        "OR (role IN ('driver', 'carrier_dispatcher') AND (carrier_id IS NULL "
+        "OR carrier_id NOT IN (SELECT id FROM carrier))) "
+        "OR (role = 'driver' AND NOT EXISTS (SELECT 1 FROM vehicle WHERE vehicle.id = "
+        "app_user.vehicle_id AND vehicle.carrier_id = app_user.carrier_id))"
     )
     connection.execute(
         sa.text(
