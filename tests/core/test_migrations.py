@@ -140,8 +140,9 @@ def test_0018_gives_a_carrier_one_number_and_closes_accounts_scoped_to_nothing(
                         traveller_id=999, active=1)  # fmt: skip
         nowhere = _insert(connection, "app_user", username="nowhere", role="carrier_dispatcher",
                           carrier_id=77, active=1)  # fmt: skip
+        own = registered["Egen regi"]
         other = _insert(connection, "app_user", username="other", role="driver",
-                        carrier_id=registered["Egen regi"], vehicle_id=vehicle, active=1)  # fmt: skip
+                        carrier_id=own, vehicle_id=vehicle, active=1)  # fmt: skip
         driver = _insert(connection, "app_user", username="driver", role="driver",
                          carrier_id=2, vehicle_id=vehicle, active=1)  # fmt: skip
         _insert(connection, "api_token", user_id=ghost, token_hash="x" * 64)

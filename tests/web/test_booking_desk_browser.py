@@ -19,7 +19,7 @@ from browser_harness import (
     screenshot,
     served_session,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -215,8 +215,16 @@ def test_walkthrough_fills_and_clicks_then_cancels_from_the_card(
     row = page.locator(f"tr[data-ref='{reference}']")
     row.get_by_text("Ändra eller avbeställ").click()
     row.get_by_label("Orsak").fill("Besöket är inställt")
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:  # the operator confirms: it cannot be undone
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
     row.get_by_role("button", name="Avbeställ resa").click()
     page.get_by_text(f"Resan {reference} är avbeställd").wait_for()
+    assert asked == [f"Avbeställa resan {reference}? Det går inte att ångra."]
     assert booked(db, reference).status == "cancelled"
     errors.assert_none()
     page.context.close()

@@ -35,7 +35,8 @@ def test_impossible_clock_times_are_refused_in_swedish(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["2026-12-02 10:00", "2026-12-02T10:00", "2026-12-02T10:00:00", "2026-12-02, 10:00",
-     "2/12 10:00", "2/12/2026 10.00", "2026-12-02T10:00:00+01:00", "2026-12-02T09:00:00Z"],
+     "2/12 10:00", "2/12/2026 10.00", "2026-12-02T10:00:00+01:00", "2026-12-02T09:00:00Z",
+     "2/12,10:00", "2026-12-02 10,00"],
 )  # fmt: skip
 def test_full_dates_and_times_ignore_the_form_date(text: str) -> None:
     at = parse_when(text, day=date(2027, 1, 1), today=TODAY)
@@ -69,3 +70,10 @@ def test_companions_are_escorts_adults_and_children_with_ages() -> None:
         child_ages({"barn": "fem"})
     with pytest.raises(FieldError, match="0 till 2"):
         count({"ledsagare": "3"}, "ledsagare", most=2)
+
+
+def test_a_time_written_with_a_comma_is_a_time_on_the_form_date() -> None:
+    """'10,30' reached the clock as '10 30' and was refused."""
+    assert parse_when("10,30", day=date(2027, 1, 1), today=TODAY) == datetime(
+        2027, 1, 1, 10, 30, tzinfo=STOCKHOLM
+    )

@@ -189,6 +189,12 @@ def test_a_traveller_books_cancels_and_reports_then_the_centre_closes_it(
     assert planned_trip.reference in tree
     _check(page, errors, "mina-resor")
 
+    # Sent empty, the page comes back with the problems in view and focused, every one named.
+    page.get_by_role("button", name="Boka resan").click()
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_count(2)  # Till and Tid
+
     # Book with the keyboard alone: the form's fields in order, Enter on the button.
     passed = _tab_to(page, "Till")
     assert "Färdtjänst" in passed and "Från" in passed

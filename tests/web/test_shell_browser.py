@@ -13,7 +13,7 @@ from browser_harness import (
     screenshot,
     unmapped_travellers,
 )
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from samfard.travellers.views import MASK
 
@@ -62,6 +62,10 @@ def test_operator_sees_the_day_and_the_workspace_navigation(
     assert "operator" in page.locator(".top .who").inner_text()
     assert "beställningsmottagare" in page.locator(".top .who").inner_text()
     assert_no_axe_violations(page)
+    # The table lists every marker: none is a keyboard stop, and the zoom speaks Swedish.
+    expect(page.locator("#map path.leaflet-interactive").first).to_have_attribute("tabindex", "-1")
+    assert page.locator("#map [tabindex='0']").count() == 0
+    expect(page.get_by_title("Zooma in")).to_be_visible()
     screenshot(page, "dagens-resor")
     errors.assert_none()
     page.context.close()

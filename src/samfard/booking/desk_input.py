@@ -10,6 +10,7 @@ Swedish message for the error summary, keyed by the field's id.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,9 +28,14 @@ from samfard.web.typed import FieldError, parse_clock, parse_date, whole_number,
 HOME_WORDS = frozenset({"hem", "hemma", "hemmet", "hemadress", "bostad"})
 
 
+_DATE_COMMA = re.compile(r",(?=\s)|(?<=[-/]\d),|(?<=[-/]\d\d),")
+
+
 def parse_when(text: str, *, day: date | None, today: date) -> datetime:
     """A time of day on `day`, or a full date and time, as an aware Swedish datetime."""
-    value = " ".join(text.strip().replace("T", " ").replace(",", " ").split())
+    # A comma after a date or before a space parts date and time ("7/12, 10:30"); one
+    # between digits is the minutes' ("10,30"), as Swedes also write the time.
+    value = " ".join(_DATE_COMMA.sub(" ", text.strip().replace("T", " ")).split())
     if not value:
         raise FieldError("Ange en tid")
     try:

@@ -6,7 +6,8 @@
   if (!element || typeof L === "undefined") return;
   const lines = JSON.parse(document.getElementById("run-lines").textContent);
   const tiles = JSON.parse(document.getElementById("tile-url").textContent);
-  const map = L.map(element, { keyboard: true }).setView([63.0, 16.0], 6);
+  const map = L.map(element, { keyboard: true, zoomControl: false }).setView([63.0, 16.0], 6);
+  L.control.zoom({ zoomInTitle: "Zooma in", zoomOutTitle: "Zooma ut" }).addTo(map);
   if (tiles) L.tileLayer(tiles, { maxZoom: 18, attribution: "© OpenStreetMap" }).addTo(map);
   const colours = ["#0b4f6c", "#a40000", "#0b6b3a", "#7a4f00", "#5b2a86", "#1d2733"];
   const bounds = [];
@@ -15,9 +16,12 @@
     // Whole 1e-5 degrees (dispatch/day_view.py MAP_UNITS), back to degrees.
     const points = entry[1].map(function (p) { return [p[0] / 1e5, p[1] / 1e5]; });
     if (points.length === 0) return;
-    L.polyline(points, { color: colours[index % colours.length], weight: 3, opacity: 0.8 })
+    const line = L.polyline(points, { color: colours[index % colours.length], weight: 3, opacity: 0.8 })
       .bindTooltip(code)
       .addTo(map);
+    // The timeline and the table name every run: the lines are no keyboard stops.
+    line.getElement().setAttribute("tabindex", "-1");
+    line.getElement().setAttribute("aria-hidden", "true");
     points.forEach(function (p) { bounds.push(p); });
   });
   if (bounds.length > 0) map.fitBounds(bounds, { padding: [10, 10] });
