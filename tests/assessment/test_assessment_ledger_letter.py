@@ -179,7 +179,7 @@ def test_letter_of_a_refusal_gives_the_reason_in_swedish_with_the_rule(
     ).text
     assert "Din ansökan om resa har avslagits." in letter
     assert letter.count("Besöket är inte en sådan vård som regionen ersätter resor till.") == 1
-    assert "Beslutet grundas på Region Jämtland Härjedalens regler för sjukresa" in letter
+    assert "Beslutet grundas på reglerna för sjukresa hos Region Jämtland Härjedalen" in letter
     assert "rulebooks/" not in letter and "versions[" not in letter
     assert "Storgatan 1, 831 30 Östersund" in letter
     assert "framme senast" in letter or "hämtas" in letter

@@ -100,6 +100,13 @@ def test_the_nurse_is_refused_takes_the_course_and_issues_from_the_page(
     assert "Sjukreseintyget är utfärdat" in listing
     assert "Stina Testsson" in listing
     assert "Återkalla" in listing
+    found = re.search(r'action="/intyg/(\d+)/aterkalla"', listing)
+    assert found, "each certificate of the unit has its revocation form"
+    number = found.group(1)
+    revoked = post(app_client, f"/intyg/{number}/aterkalla", {f"aterkalla-{number}": "Fel patient"})
+    assert revoked.status_code == 303, revoked.text
+    said = app_client.get(revoked.headers["location"]).text
+    assert "Sjukreseintyget är återkallat" in said, "the nurse is told it was done"
 
 
 def test_bad_form_input_is_summarised_in_swedish(

@@ -222,6 +222,8 @@ def test_a_second_trip_at_the_same_time_is_named_as_a_likely_double_booking(
     first = _booked(desk.post("/bokning", data=form(anna, desk)).text)
     preview = desk.post("/bokning/forhandsgranska", data=form(anna, desk)).text
     assert "Resenären har redan en resa samtidigt" in preview and first in preview
+    assert "Bedömt efter regler för sjukresa, Region Jämtland Härjedalen" in preview
+    assert "rulebooks/" not in preview
     again = desk.post("/bokning", data=form(anna, desk)).text
     second = _booked(again)
     receipt = again.split('id="kvitto"')[1]

@@ -131,7 +131,8 @@ def test_an_assessor_approves_a_case_with_fees_and_reads_the_letter(
     found = re.search(r'action="/bedomning/(\d+)/beslut"', page)
     assert found is not None, "the demo day has a case waiting for an assessor"
     booking_id = int(found.group(1))
-    assert "Regelmotorns förslag" in page and "<cite>" in page, "the proposal cites its rules"
+    assert "Regelmotorns förslag" in page and "<cite>Regler för" in page, "cites its rules"
+    assert "<cite>rulebooks/" not in page, "by principal and version, not by file"
     version = re.search(r'name="version" value="(\d+)"', page)
     assert version is not None
 

@@ -24,11 +24,10 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.access.permissions import Role
 from samfard.access.schemas import UserChange, UserCreate
-from samfard.assessment.words_sv import SERVICES_SV
 from samfard.costs.stored_contracts import load_contracts
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError
-from samfard.rules.in_force import rulebooks_in_force
+from samfard.rules.in_force import SERVICES_SV, rulebooks_in_force
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import ROLE_SV, FormErrors, page_router

@@ -16,8 +16,9 @@ from datetime import date, datetime
 from html import escape
 from typing import Any
 
-from samfard.assessment.words_sv import MODES_SV, SERVICES_SV, reasons_sv
+from samfard.assessment.words_sv import MODES_SV, reasons_sv
 from samfard.money import format_kr
+from samfard.rules.in_force import SERVICES_SV
 from samfard.timeutil import STOCKHOLM
 
 # What a traveller is told besides what refused the trip or sent it to an assessor.
@@ -105,7 +106,7 @@ def render_letter(
     reasons = "".join(f"<li>{escape(line)}</li>" for line in reasons_sv(shown))
     books = decision.get("rulebooks") or []
     grounds = (
-        f"<p>Beslutet grundas på {escape(principal_name)}s regler för {escape(service_sv)}, "
+        f"<p>Beslutet grundas på reglerna för {escape(service_sv)} hos {escape(principal_name)}, "
         f"i den lydelse som gäller från {escape(str(books[0].get('valid_from', '')))}.</p>"
         if books
         else ""

@@ -28,7 +28,6 @@ from samfard.assessment.words_sv import (
     MODES_SV,
     NEEDS_SV,
     PURPOSES_SV,
-    SERVICES_SV,
     reason_sv,
     reasons_sv,
     summary_sv,
@@ -40,6 +39,7 @@ from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError
 from samfard.principals.service import get_principal
+from samfard.rules.in_force import SERVICES_SV, rulebook_sv
 from samfard.schemas_common import RecordId
 from samfard.web.shell import FormErrors, page_router
 from samfard.web.templating import render
@@ -56,6 +56,14 @@ EFFECTS_SV = {
 QUEUE_LIMIT = 200
 
 
+def _citation(citation: Any) -> dict[str, Any] | None:
+    """A reason's rule with the rulebook named as a reader says it."""
+    if not isinstance(citation, dict):
+        return None
+    named = rulebook_sv(str(citation.get("file", "")), citation.get("valid_from"))
+    return citation | {"rulebook_sv": named[:1].upper() + named[1:]}
+
+
 def _case(session: Session, booking: Booking, actor: Actor) -> dict[str, Any]:
     """A case as the page shows it: the booking's facts and the engine's proposal."""
     public = booking_public(session, booking, actor)
@@ -65,7 +73,7 @@ def _case(session: Session, booking: Booking, actor: Actor) -> dict[str, Any]:
             "text": reason_sv(r),
             "code": r.get("code", ""),
             "effect": EFFECTS_SV.get(str(r.get("effect")), str(r.get("effect", ""))),
-            "citation": r.get("citation"),
+            "citation": _citation(r.get("citation")),
             "facts": r.get("facts") or [],
         }
         for r in stored.get("reasons") or []

@@ -15,14 +15,7 @@ from typing import Any
 
 from samfard.course.words import PURPOSES_SV as CARE_PURPOSES_SV
 from samfard.money import format_kr
-
-SERVICES_SV = {
-    "sjukresa": "sjukresa",
-    "fardtjanst": "färdtjänst",
-    "riksfardtjanst": "riksfärdtjänst",
-    "nartrafik": "närtrafik",
-    "anropsstyrd_linjetrafik": "anropsstyrd linjetrafik",
-}
+from samfard.rules.in_force import SERVICES_SV
 
 MODES_SV = {
     "public_transport": "buss eller tåg",

@@ -35,6 +35,7 @@ from samfard.booking.schemas import MESSAGE_MOST, BookingUpdate
 from samfard.booking.service import update_booking
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, InputError
+from samfard.rules.in_force import rulebook_sv
 from samfard.schemas_common import RecordId
 from samfard.travellers.service import MIN_QUERY, find_travellers
 from samfard.travellers.views import display_name, traveller_public
@@ -68,6 +69,7 @@ templates.env.filters.update(
     aid_sv=lambda aid: AIDS_SV.get(aid, aid),
     weekday_sv=lambda day: WEEKDAYS_SHORT_SV.get(day, day),
     reasons_sv=reasons_sv,
+    rulebook_sv=lambda ref: rulebook_sv(str(ref.get("file", "")), ref.get("valid_from")),
 )
 
 

@@ -78,6 +78,7 @@ def _page(
     form: dict[str, str],
     refusal: str | None = None,
     issued: int | None = None,
+    revoked: int | None = None,
 ) -> Response:
     today = now.astimezone(STOCKHOLM).date()
     issuer = course_service.issuer_of(session, actor)
@@ -101,6 +102,7 @@ def _page(
             "form": {"giltig-fran": today.isoformat(), "tur-och-retur": "1"} | form,
             "refusal": refusal,
             "issued": issued,
+            "revoked": revoked,
         },
     )
 
@@ -112,9 +114,20 @@ def certificates_page(
     now: NowDep,
     actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
     utfardat: RecordId | None = None,
+    aterkallat: RecordId | None = None,
 ) -> Response:
-    """The form to issue a certificate and the unit's certificates, newest first."""
-    return _page(request, session, actor, now, errors=FormErrors(), form={}, issued=utfardat)
+    """The form to issue a certificate and the unit's certificates, newest first; after an
+    issue or a revocation, the page says it was done."""
+    return _page(
+        request,
+        session,
+        actor,
+        now,
+        errors=FormErrors(),
+        form={},
+        issued=utfardat,
+        revoked=aterkallat,
+    )
 
 
 def _date(value: str) -> date | None:
@@ -220,7 +233,7 @@ def revoke_certificate(
     certificates.revoke(
         session=session, certificate_id=certificate_id, reason=reason, actor=actor, now=now
     )
-    return RedirectResponse("/intyg", status_code=303)
+    return RedirectResponse(f"/intyg?aterkallat={certificate_id}", status_code=303)
 
 
 def _rows(rows: list[follow_up.UnitMonth]) -> list[dict[str, Any]]:

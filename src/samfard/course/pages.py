@@ -24,6 +24,7 @@ from samfard.course.bank import Course
 from samfard.course.models import CourseAttempt
 from samfard.course.words import CERTIFICATION_YEARS, PASS_PERCENT
 from samfard.deps import NowDep, SessionDep
+from samfard.rules.in_force import rulebook_sv
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import FormDep, FormErrors, page_router
@@ -48,6 +49,10 @@ def _status(session: Session, actor: Actor, now: datetime) -> dict[str, Any]:
             "days_left": left,
         }
     return {"state": "lapsed", "until": issuer.certified_until}
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 @router.get("/kurs")
@@ -104,7 +109,7 @@ def _questions(attempt: CourseAttempt, course: Course) -> list[dict[str, Any]]:
                 "question": q,
                 "given": given,
                 "right": given == q.answer,
-                "rule": f"{q.file} {q.rule_key}, gäller från {q.valid_from}",
+                "rule": _capital(rulebook_sv(q.file, q.valid_from)),
             }
         )
     return rows

@@ -1,4 +1,5 @@
-"""Which version of each shipped rulebook is in force on a day, for the administrator."""
+"""Which version of each shipped rulebook is in force on a day, for the administrator, and
+how a reader names a rulebook in Swedish."""
 
 from __future__ import annotations
 
@@ -6,6 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from samfard.rules.loader import RulebookSet, shipped_rulebooks
+
+SERVICES_SV = {
+    "sjukresa": "sjukresa",
+    "fardtjanst": "färdtjänst",
+    "riksfardtjanst": "riksfärdtjänst",
+    "nartrafik": "närtrafik",
+    "anropsstyrd_linjetrafik": "anropsstyrd linjetrafik",
+}
 
 
 @dataclass(frozen=True)
@@ -39,3 +48,13 @@ def rulebooks_in_force(day: date, rulebooks: RulebookSet | None = None) -> list[
             )
         )
     return sorted(rows, key=lambda r: (r.principal, r.service))
+
+
+def rulebook_sv(file: str, valid_from: object) -> str:
+    """A rulebook as a reader names it: 'regler för färdtjänst, Sundsvalls kommun, från
+    2024-01-01' (its file is for whoever edits it)."""
+    book = next((b for b in shipped_rulebooks().books if b.file == file), None)
+    if book is None:
+        return f"{file}, från {valid_from}"
+    service = SERVICES_SV.get(book.service.value, book.service.value)
+    return f"regler för {service}, {book.principal_name}, från {valid_from}"
