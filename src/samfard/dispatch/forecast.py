@@ -26,6 +26,10 @@ from samfard.planning.verifier import Report, ViolationKind, route_cost
 
 # A stop that happened, by (request id, "pickup" | "dropoff"): when service started.
 Done = Mapping[tuple[str, str], float]
+# A stop planned this long before now and never reported is taken as passed without a
+# report (a driver who does not report), not as still ahead of the vehicle: otherwise a
+# morning's unreported stops were all forecast for now, and a re-plan found them no vehicle.
+STALE_S = 3600.0
 
 OVERTIME_KINDS = frozenset({ViolationKind.SHIFT, ViolationKind.ROUTE_DURATION})
 AT_RISK_KINDS = frozenset(
@@ -53,6 +57,7 @@ def forecast_route(problem: Problem, route: Route, done: Done, now: float) -> Ro
     # A report from a stop says the vehicle got there: the stops before it that nobody
     # reported were passed on the way (as planned, or as soon as the drive allows), not
     # still ahead of it now; before, one late Framme sent the forecast back to the first.
+    # So were stops planned long before now (STALE_S).
     passed = max(
         (i for i, s in enumerate(stops) if (s.request_id or "", s.kind.value) in done),
         default=0,
@@ -68,7 +73,7 @@ def forecast_route(problem: Problem, route: Route, done: Done, now: float) -> Ro
         happened = done.get((stop.request_id or "", stop.kind.value))
         if happened is not None:
             t = max(happened, reach)
-        elif index < passed:
+        elif index < passed or stop.time < now - STALE_S:
             t = max(stop.time, reach)
         else:
             t = max(stop.time, reach, now if stop.kind is not StopKind.END else reach)

@@ -33,6 +33,7 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.dispatch import alerts, store
 from samfard.dispatch.forecast import (
+    STALE_S,
     at_risk,
     forecast_route,
     judged_problem,
@@ -251,7 +252,8 @@ def _cut(
     inner = list(route.stops[1:-1])
     done_n = 0
     for i, stop in enumerate(inner):
-        if (stop.request_id or "", stop.kind.value) in live.done:
+        reported = (stop.request_id or "", stop.kind.value) in live.done
+        if reported or stop.time < now_s - STALE_S:  # passed, reported or not (forecast)
             done_n = i + 1
     en_route = done_n > 0 or now_s >= route.stops[0].time
     n = min(len(inner), done_n + 1) if en_route else 0
