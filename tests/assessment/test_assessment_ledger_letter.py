@@ -178,6 +178,7 @@ def test_letter_of_a_refusal_gives_the_reason_in_swedish_with_the_rule(
         f"/api/v1/bookings/{denied['id']}/decision-letter", headers=auth(operator)
     ).text
     assert "Din ansökan om resa har avslagits." in letter
+    assert "<h2>Egenavgift</h2>" not in letter, "nothing to pay for a trip not granted"
     assert letter.count("Besöket är inte en sådan vård som regionen ersätter resor till.") == 1
     assert "Beslutet grundas på reglerna för sjukresa hos Region Jämtland Härjedalen" in letter
     assert "rulebooks/" not in letter and "versions[" not in letter

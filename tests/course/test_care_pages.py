@@ -218,3 +218,15 @@ def test_a_protected_patient_is_found_on_the_page_only_by_an_entitled_nurse_of_t
         select(AuditEntry).where(AuditEntry.purpose == "find patient for certificate")
     ).all()
     assert [entry.username for entry in found] == ["syster-med"]
+
+
+def test_the_certificate_form_reads_dates_as_the_desk_does() -> None:
+    """The desk took '7/12' and /intyg refused it."""
+    from datetime import date
+
+    from samfard.care.pages import _date
+
+    today = date(2026, 12, 5)
+    assert _date("7/12", today) == date(2026, 12, 7)
+    assert _date("2027-01-31", today) == date(2027, 1, 31)
+    assert _date("31/2", today) is None and _date("", today) is None

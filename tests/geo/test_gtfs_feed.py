@@ -5,6 +5,7 @@ which trips run."""
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -157,6 +158,7 @@ def test_the_check_arrives_in_time_and_judges_wait_and_ratio(
     sveg = Point(62.0345, 14.3580)
     slow = planner.answer(LegQuery("outward", centre, sveg, WEDNESDAY, 14 * 3600, True, 60), LIMITS)
     assert slow.journey is None and "gånger bilens" in slow.text
+    assert "dörr till dörr, mer än de" in slow.text and not re.search(r"\d\.\d", slow.text)
     far = planner.answer(
         LegQuery("return", Point(63.12, 14.74), centre, WEDNESDAY, 12 * 3600, False, 900), LIMITS
     )

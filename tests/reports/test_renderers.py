@@ -151,3 +151,18 @@ def test_principal_table_is_in_pdf_csv_and_xlsx(november_23: MonthlyReportData) 
         3,
         1500,
     )
+
+
+def test_the_quality_section_counts_in_the_right_number() -> None:
+    """ "1 avvikelser på 645 resor" and "(1 avslutade)" on /uppfoljning."""
+    from samfard.reports.quality import QualityFigures
+    from samfard.reports.render_quality import quality_context
+
+    figures = QualityFigures(trips=645, deviations=1, per_1000=Decimal("1.55"), serious=1,
+                             open=0, closed=1, median_days_to_close=Decimal(2), penalties=0,
+                             by_carrier=(), by_kind=(), by_severity=())  # fmt: skip
+    context = quality_context(figures)
+    assert context is not None
+    text = " ".join(context["summary"])
+    assert "1 avvikelse på 645 resor" in text and "(1 avslutad)" in text
+    assert "1 allvarlig (" in text and "0 öppna" in text

@@ -97,12 +97,16 @@ def render_letter(
 ) -> str:
     """The decision letter as a complete HTML document."""
     service_sv = SERVICES_SV.get(service, service)
-    shown = [
-        r
-        for r in decision.get("reasons") or []
-        if r.get("effect") in ("refuse", "needs_assessor")
-        or str(r.get("code", "")).startswith(LETTER_CODES)
-    ]
+    reasons_all = decision.get("reasons") or []
+    if status == "denied":  # a refusal gives what refused it, not what spoke for the trip
+        shown = [r for r in reasons_all if r.get("effect") == "refuse"]
+    else:
+        shown = [
+            r
+            for r in reasons_all
+            if r.get("effect") in ("refuse", "needs_assessor")
+            or str(r.get("code", "")).startswith(LETTER_CODES)
+        ]
     reasons = "".join(f"<li>{escape(line)}</li>" for line in reasons_sv(shown))
     books = decision.get("rulebooks") or []
     grounds = (
@@ -135,8 +139,7 @@ def render_letter(
 {mode_line}
 <h2>Resor</h2>
 <ul>{trips}</ul>
-<h2>Egenavgift</h2>
-{_fees(decision)}
+{"" if status == "denied" else "<h2>Egenavgift</h2>" + _fees(decision)}
 <h2>Skäl för beslutet</h2>
 <ul>{reasons}</ul>
 {grounds}

@@ -34,6 +34,7 @@ from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
+from samfard.web.typed import FieldError, parse_date
 
 router = page_router()
 
@@ -130,22 +131,23 @@ def certificates_page(
     )
 
 
-def _date(value: str) -> date | None:
+def _date(value: str, today: date) -> date | None:
+    """A date as the desk reads it ('2026-12-07' or '7/12'); None lets the schema say it."""
     try:
-        return date.fromisoformat(value)
-    except ValueError:
+        return parse_date(value, today=today) if value.strip() else None
+    except FieldError:
         return None
 
 
-def _request(form: dict[str, str], traveller_id: int) -> CareCertificateCreate:
+def _request(form: dict[str, str], traveller_id: int, today: date) -> CareCertificateCreate:
     return CareCertificateCreate(
         traveller_id=traveller_id,
         mode=form.get("fardsatt", ""),
         covers_return=form.get("tur-och-retur") == "1",
-        valid_from=_date(form.get("giltig-fran", "")),
-        valid_until=_date(form.get("giltig-till", "")),
+        valid_from=_date(form.get("giltig-fran", ""), today),
+        valid_until=_date(form.get("giltig-till", ""), today),
         visit_place=form.get("besoksplats") or None,
-        visit_on=_date(form.get("besoksdag", "")),
+        visit_on=_date(form.get("besoksdag", ""), today),
         reason=form.get("skal", "").strip(),
     )
 
@@ -153,7 +155,7 @@ def _request(form: dict[str, str], traveller_id: int) -> CareCertificateCreate:
 MESSAGES_SV = {
     "personnummer": "Skriv patientens personnummer, t.ex. 19121212-1212.",
     "fardsatt": "Välj färdsätt.",
-    "giltig-fran": "Skriv det första datum intyget gäller, som ÅÅÅÅ-MM-DD.",
+    "giltig-fran": "Skriv det första datum intyget gäller, som ÅÅÅÅ-MM-DD eller 7/12.",
     "giltig-till": "Skriv det sista datum intyget gäller, samma dag eller senare.",
     "besoksplats": "Välj vårdenheten som patienten besöker.",
     "besoksdag": "Skriv besöksdagen inom intygets giltighet.",
@@ -194,7 +196,7 @@ def issue_certificate(
         patient = certificates.find_patient(
             session=session, actor=actor, now=now, personal_number=form.get("personnummer", "")
         )
-        data = _request(form, patient.id)
+        data = _request(form, patient.id, now.astimezone(STOCKHOLM).date())
         certificate = certificates.issue(session=session, data=data, actor=actor, now=now)
     except ValidationError as invalid:
         for problem in invalid.errors():

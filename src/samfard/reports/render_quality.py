@@ -27,21 +27,27 @@ def _rows(lines: tuple[RateLine, ...], words: dict[str, str]) -> list[list[str]]
     ]  # fmt: skip
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{_number(n)} {one if n == 1 else many}"
+
+
 def quality_context(figures: QualityFigures | None) -> dict[str, Any] | None:
     """Sentences and tables of the quality section; None when the report has no figures."""
     if figures is None:
         return None
     closing = (
         f"Mediantid till avslut {_number(figures.median_days_to_close, 1)} dagar "
-        f"({figures.closed} avslutade)."
+        f"({_count(figures.closed, 'avslutad', 'avslutade')})."
         if figures.median_days_to_close is not None
         else "Ingen av månadens avvikelser är avslutad än."
     )
     return {
         "summary": [
-            f"{_number(figures.deviations)} avvikelser på {_number(figures.trips)} resor: "
-            f"{_number(figures.per_1000, 2)} per 1 000 resor.",
-            f"{figures.serious} allvarliga (skada eller allvarlig skada), {figures.open} öppna.",
+            f"{_count(figures.deviations, 'avvikelse', 'avvikelser')} på "
+            f"{_count(figures.trips, 'resa', 'resor')}: {_number(figures.per_1000, 2)} per "
+            "1 000 resor.",
+            f"{_count(figures.serious, 'allvarlig', 'allvarliga')} (skada eller allvarlig "
+            f"skada), {_count(figures.open, 'öppen', 'öppna')}.",
             closing,
             f"Viten från utförarna: {format_kr(figures.penalties)}.",
         ],

@@ -54,6 +54,7 @@ def _page(
         "new_id": lambda: uuid.uuid4().hex,
         "error": request.query_params.get("fel"),
         "no_vehicle": actor.vehicle_id is None,
+        "now": now,
     }
     return render(request, template, context)
 

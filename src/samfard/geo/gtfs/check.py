@@ -144,8 +144,9 @@ def _judge(query: LegQuery, journey: Journey, wait: int, limits: Limits) -> LegA
     if journey.minutes > allowed:
         return _no(
             query,
-            f"{said} tar {journey.minutes} min, mer än {limits.max_time_ratio} gånger bilens "
-            f"{car_min} min",
+            f"{said} tar {journey.minutes} min dörr till dörr, mer än de {allowed} min "
+            f"reglerna medger ({str(limits.max_time_ratio).replace('.', ',')} gånger bilens "
+            f"{car_min} min, minst {limits.ratio_floor_min} min)",
         )
     if wait > limits.max_wait_min:
         where = "före besöket" if query.arrive_by else "före hemresan"
