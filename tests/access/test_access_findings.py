@@ -4,6 +4,8 @@ docs/security.md ("The register", "Day plans and manifests", "Threat model")."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from access_world import CARE_UNIT, MONDAY, PROTECTED, PROTECTED_SECRETS
 from fastapi.testclient import TestClient
@@ -382,8 +384,13 @@ def test_a_cost_statement_gives_no_distance_of_a_protected_identitys_trip(
     sheet = app_client.get("/api/v1/reports/cost-statement", params=params,
                            headers=auth(world.admin)).text  # fmt: skip
     rows = {row.split(",")[0]: row.split(",") for row in sheet.splitlines()}
-    assert keys[world.hidden_booking] not in sheet and rows["skyddad identitet"][4] == ""
+    masked = rows["skyddad identitet (1 resa)"]
+    assert keys[world.hidden_booking] not in sheet
+    assert masked[1] == masked[4] == "", "no day, no km"
     assert rows[keys[world.anna_booking]][4] == "2.895"
+    # The total's km leave the masked trip out (the difference was its km); its money not.
+    visible_km = sum(Decimal(r[4]) for k, r in rows.items() if k.startswith("b") and r[4])
+    assert Decimal(rows["TOTAL"][4]) == visible_km
     trusted = staff(session, Role.ANALYST, "trusted-analyst", ["23"], may_see_protected=True)
     full = app_client.get("/api/v1/reports/cost-statement", params=params, headers=auth(trusted))
     assert keys[world.hidden_booking] in full.text

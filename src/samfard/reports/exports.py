@@ -118,6 +118,31 @@ def invoice_basis(
 PROTECTED_TRIP = "skyddad identitet"
 
 
+def _cost_row(
+    label: str,
+    day: date | None,
+    service: str | None,
+    trips: Sequence[TripRecord],
+    km: Decimal | None,
+) -> tuple[Cell, ...]:
+    """A line of the cost statement: the sums of `trips`, with the km given."""
+    standalone = sum(t.standalone for t in trips)
+    allocated = sum(t.allocated for t in trips)
+    fee = sum(t.fee for t in trips)
+    return (
+        label,
+        day,
+        service,
+        sum(t.passengers for t in trips),
+        km,
+        standalone,
+        allocated,
+        standalone - allocated,
+        fee,
+        allocated - fee,
+    )
+
+
 def cost_statement(
     principal: str,
     year: int,
@@ -129,48 +154,26 @@ def cost_statement(
     """Cost statement (kostnadsredovisning) of a principal for a month: one line per trip
     with standalone cost, allocated cost, saving, fee and net cost, and a total line.
 
-    A trip in `hidden` (a protected identity's, for a reader without the right) shows no
-    booking and no distance, last among its day's trips: its km from a hidden home, and the
-    booking that says where it went, together placed the home."""
+    The trips in `hidden` (a protected identity's, for a reader without the right) are one
+    line of the month's sums, with no booking, day or km: a trip's km from a hidden home,
+    or its standalone cost (a start fee and a price per km), with the booking that says
+    where it went, placed the home. The total's km leave them out; its money does not."""
     mine = sorted(
         (
             t
             for t in trips
             if t.principal == principal and (t.day.year, t.day.month) == (year, month)
         ),
-        key=lambda t: (t.day, t.trip_id in hidden, "" if t.trip_id in hidden else t.trip_id),
+        key=lambda t: (t.day, t.trip_id),
     )
-    rows: list[tuple[Cell, ...]] = [
-        (
-            PROTECTED_TRIP if t.trip_id in hidden else t.trip_id,
-            t.day,
-            t.service,
-            t.passengers,
-            None if t.trip_id in hidden else t.direct_km,
-            t.standalone,
-            t.allocated,
-            t.standalone - t.allocated,
-            t.fee,
-            t.allocated - t.fee,
-        )
-        for t in mine
-    ]
-    sums = [sum(t.standalone for t in mine), sum(t.allocated for t in mine)]
-    fees = sum(t.fee for t in mine)
-    rows.append(
-        (
-            "TOTAL",
-            None,
-            None,
-            sum(t.passengers for t in mine),
-            sum((t.direct_km for t in mine), Decimal(0)),
-            sums[0],
-            sums[1],
-            sums[0] - sums[1],
-            fees,
-            sums[1] - fees,
-        )
-    )
+    shown = [t for t in mine if t.trip_id not in hidden]
+    rows = [_cost_row(t.trip_id, t.day, t.service, [t], t.direct_km) for t in shown]
+    masked = [t for t in mine if t.trip_id in hidden]
+    if masked:
+        label = f"{PROTECTED_TRIP} ({len(masked)} {'resa' if len(masked) == 1 else 'resor'})"
+        rows.append(_cost_row(label, None, None, masked, None))
+    km = sum((t.direct_km for t in shown), Decimal(0))
+    rows.append(_cost_row("TOTAL", None, None, mine, km))
     header = (
         "trip_id",
         "day",
