@@ -21,6 +21,16 @@ class Role(enum.StrEnum):
     TRAVELLER = "traveller"
 
 
+# The roles each scope of an account belongs to; on any other role it counts for nothing
+# (an operator given a carrier read that carrier's run offers of every principal).
+SCOPE_ROLES: dict[str, frozenset[Role]] = {
+    "carrier_id": frozenset({Role.CARRIER_DISPATCHER, Role.DRIVER}),
+    "vehicle_id": frozenset({Role.DRIVER}),
+    "care_unit": frozenset({Role.CARE_ISSUER}),
+    "traveller_id": frozenset({Role.TRAVELLER}),
+}
+
+
 class Permission(enum.StrEnum):
     PRINCIPALS_READ = "principals:read"
     PLACES_READ = "places:read"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.models import ApiToken, User
 from samfard.access.passwords import check_policy, hash_password, verify_password
-from samfard.access.permissions import Role
+from samfard.access.permissions import SCOPE_ROLES, Role
 from samfard.db import transaction
 from samfard.errors import AccountLocked, Conflict, InputError, Unauthenticated
 
@@ -149,18 +149,20 @@ def actor_for_token(
 
 def actor_for_user(user: User, *, request_id: str | None = None) -> Actor:
     """The account as it acts; a scope stored on an account whose role it does not belong
-    to (made before `users.SCOPE_FIELDS` was checked) counts for nothing."""
+    to (`SCOPE_ROLES`, made before account changes checked it) counts for nothing."""
     role = Role(user.role)
-    carrier_roles = (Role.CARRIER_DISPATCHER, Role.DRIVER)
+    scopes = {
+        name: getattr(user, name) if role in roles else None for name, roles in SCOPE_ROLES.items()
+    }
     return Actor(
         user_id=user.id,
         username=user.username,
         role=role,
         principal_codes=frozenset(user.principal_codes),
-        carrier_id=user.carrier_id if role in carrier_roles else None,
-        care_unit=user.care_unit if role is Role.CARE_ISSUER else None,
-        vehicle_id=user.vehicle_id if role is Role.DRIVER else None,
-        traveller_id=user.traveller_id if role is Role.TRAVELLER else None,
+        carrier_id=scopes["carrier_id"],
+        care_unit=scopes["care_unit"],
+        vehicle_id=scopes["vehicle_id"],
+        traveller_id=scopes["traveller_id"],
         may_see_protected=user.may_see_protected,
         request_id=request_id,
     )

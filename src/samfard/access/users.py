@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from samfard.access import service
 from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.models import ApiToken, User
-from samfard.access.permissions import Permission, Role
+from samfard.access.permissions import SCOPE_ROLES, Permission, Role
 from samfard.access.register import require_in_register
 from samfard.access.schemas import UserChange, UserCreate
 from samfard.costs.models import Carrier
@@ -64,27 +64,17 @@ def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
         )
 
 
-# Which role each scope field belongs to: an operator given a carrier read that carrier's
-# run offers of every principal.
-SCOPE_FIELDS: dict[str, frozenset[Role]] = {
-    "carrier_id": frozenset({Role.CARRIER_DISPATCHER, Role.DRIVER}),
-    "vehicle_id": frozenset({Role.DRIVER}),
-    "care_unit": frozenset({Role.CARE_ISSUER}),
-    "traveller_id": frozenset({Role.TRAVELLER}),
-}
-
-
 def _check_scope_fields(data: UserCreate | UserChange) -> None:
     """Scoped roles must say what they are scoped to, or they could see nothing at all;
     other roles may not carry a scope that is not theirs."""
-    for name, roles in SCOPE_FIELDS.items():
+    for name, roles in SCOPE_ROLES.items():
         if getattr(data, name) is not None and data.role not in roles:
             owners = " or ".join(sorted(r.value for r in roles))
             raise InputError(
                 f"{name} belongs to a {owners} account, not a {data.role.value}; leave it out",
                 field=name,
             )
-    if data.role in (Role.CARRIER_DISPATCHER, Role.DRIVER) and data.carrier_id is None:
+    if data.role in SCOPE_ROLES["carrier_id"] and data.carrier_id is None:
         raise InputError(f"a {data.role.value} needs carrier_id", field="carrier_id")
     if data.role is Role.DRIVER and data.vehicle_id is None:
         raise InputError("a driver needs vehicle_id: the vehicle they drive", field="vehicle_id")
