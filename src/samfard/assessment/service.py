@@ -38,7 +38,7 @@ from samfard.booking.transitions import apply_transition
 from samfard.costs import fee_ledger
 from samfard.db import transaction
 from samfard.errors import Conflict, DomainError, InputError
-from samfard.rules.decision import Decision, Effect, Outcome, Reason
+from samfard.rules.decision import Decision, Effect, Outcome, Reason, cited
 from samfard.rules.engine import assess
 from samfard.rules.facts import Mode
 from samfard.rules.loader import RulebookSet, shipped_rulebooks
@@ -78,7 +78,7 @@ def cite(reason: Reason, *, by_code: bool = False) -> str:
     if reason.citation is None:
         return said
     c = reason.citation
-    return f"{said} [{c.file} {c.key}, from {c.valid_from}]"
+    return cited(said, c.file, c.key, c.valid_from)
 
 
 def decision_json(decision: Decision, *, at: datetime | None = None) -> dict[str, Any]:

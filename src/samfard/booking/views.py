@@ -13,6 +13,7 @@ from samfard.access.actor import Actor
 from samfard.booking.models import Booking, Leg, Series
 from samfard.booking.schemas import BookingPublic, LegPublic, SeriesPublic, StandingDecision
 from samfard.booking.series import exception_days
+from samfard.rules.decision import cited
 from samfard.travellers.models import Traveller
 from samfard.travellers.views import MASKED_ADDRESS, can_see_identity, display_name
 
@@ -124,20 +125,20 @@ def decision_shown(stored: dict[str, Any], *, visible: bool) -> dict[str, Any]:
 
 
 def _cited(stored: dict[str, Any], reasons: list[dict[str, Any]], effect: str) -> list[str]:
-    """The reasons of one effect cited by code (`assessment.service.cite`). A decision the
-    rules could not take has no reasons, only the error's message, which may name a
-    distance: it is hidden too."""
+    """The reasons of one effect cited by code, as `assessment.service.cite` does. A
+    decision the rules could not take has no reasons, only the error's message, which may
+    name a distance: it is hidden too."""
     if not reasons:
         key = "needs_assessor_because" if effect == "needs_assessor" else "refused_because"
         return [HIDDEN_FACTS for _ in stored.get(key) or []]
-    cited = []
+    shown = []
     for reason in reasons:
         if reason.get("effect") != effect:
             continue
         c = reason.get("citation")
-        rule = f" [{c['file']} {c['key']}, from {c['valid_from']}]" if c else ""
-        cited.append(f"{reason['text']}{rule}")
-    return cited
+        said = str(reason["text"])
+        shown.append(cited(said, c["file"], c["key"], c["valid_from"]) if c else said)
+    return shown
 
 
 def leg_public(leg: Leg, *, visible: bool) -> LegPublic:

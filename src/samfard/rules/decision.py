@@ -46,6 +46,12 @@ class Citation:
     source: str
 
 
+def cited(said: str, file: str, key: str, valid_from: object) -> str:
+    """A reason with the rule it rests on, as decisions and event logs write it (from a
+    Reason, or from the dict a stored decision holds)."""
+    return f"{said} [{file} {key}, from {valid_from}]"
+
+
 @dataclass(frozen=True)
 class Reason:
     """One step of the assessment: a stable code, a sentence, the rule and the facts."""
