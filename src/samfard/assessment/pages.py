@@ -60,8 +60,8 @@ def _citation(citation: Any) -> dict[str, Any] | None:
     """A reason's rule with the rulebook named as a reader says it."""
     if not isinstance(citation, dict):
         return None
-    named = rulebook_sv(str(citation.get("file", "")), citation.get("valid_from"))
-    return citation | {"rulebook_sv": named[:1].upper() + named[1:]}
+    named = rulebook_sv(str(citation.get("file", "")), citation.get("valid_from"), first=True)
+    return citation | {"rulebook_sv": named}
 
 
 def _case(session: Session, booking: Booking, actor: Actor) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.assessment.words_sv import MODES_SV, reasons_sv, transit_sv
+from samfard.assessment.words_sv import MODES_SV, NEEDS_SV, reasons_sv, transit_sv
 from samfard.booking import transitions
 from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
@@ -57,8 +57,6 @@ WEEKDAYS_SV = {
     "lor": "Lör",
     "son": "Sön",
 }
-AIDS_SV = {"wheelchair": "rullstol", "rollator": "rollator", "stretcher": "bår",
-           "guide_dog": "ledarhund", "oxygen": "syrgas"}  # fmt: skip
 WEEKDAYS_SHORT_SV = {"mon": "mån", "tue": "tis", "wed": "ons", "thu": "tor", "fri": "fre",
                      "sat": "lör", "sun": "sön"}  # fmt: skip
 NEED_OF = {name: need.value for name, need in NEEDS_FIELDS.items()}
@@ -66,7 +64,7 @@ AID_FIELDS = {"wheelchair": "rullstol", "rollator": "rollator", "stretcher": "ba
 templates.env.filters.update(
     mode_sv=lambda mode: MODES_SV.get(mode, mode),
     transit_sv=transit_sv,
-    aid_sv=lambda aid: AIDS_SV.get(aid, aid),
+    aid_sv=lambda aid: NEEDS_SV.get(aid, aid),
     weekday_sv=lambda day: WEEKDAYS_SHORT_SV.get(day, day),
     reasons_sv=reasons_sv,
     rulebook_sv=lambda ref: rulebook_sv(str(ref.get("file", "")), ref.get("valid_from")),

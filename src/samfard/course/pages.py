@@ -51,10 +51,6 @@ def _status(session: Session, actor: Actor, now: datetime) -> dict[str, Any]:
     return {"state": "lapsed", "until": issuer.certified_until}
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 @router.get("/kurs")
 def course_page(
     request: Request,
@@ -109,7 +105,7 @@ def _questions(attempt: CourseAttempt, course: Course) -> list[dict[str, Any]]:
                 "question": q,
                 "given": given,
                 "right": given == q.answer,
-                "rule": _capital(rulebook_sv(q.file, q.valid_from)),
+                "rule": rulebook_sv(q.file, q.valid_from, first=True),
             }
         )
     return rows

@@ -50,11 +50,13 @@ def rulebooks_in_force(day: date, rulebooks: RulebookSet | None = None) -> list[
     return sorted(rows, key=lambda r: (r.principal, r.service))
 
 
-def rulebook_sv(file: str, valid_from: object) -> str:
+def rulebook_sv(file: str, valid_from: object, *, first: bool = False) -> str:
     """A rulebook as a reader names it: 'regler för färdtjänst, Sundsvalls kommun, från
-    2024-01-01' (its file is for whoever edits it)."""
+    2024-01-01' (its file is for whoever edits it); `first` begins a sentence with it."""
     book = next((b for b in shipped_rulebooks().books if b.file == file), None)
     if book is None:
-        return f"{file}, från {valid_from}"
-    service = SERVICES_SV.get(book.service.value, book.service.value)
-    return f"regler för {service}, {book.principal_name}, från {valid_from}"
+        named = f"{file}, från {valid_from}"
+    else:
+        service = SERVICES_SV.get(book.service.value, book.service.value)
+        named = f"regler för {service}, {book.principal_name}, från {valid_from}"
+    return named[:1].upper() + named[1:] if first else named
