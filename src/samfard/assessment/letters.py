@@ -16,7 +16,7 @@ from datetime import date, datetime
 from html import escape
 from typing import Any
 
-from samfard.assessment.words_sv import MODES_SV, reasons_sv
+from samfard.assessment.words_sv import MODES_SV, reasons_sv, why_sv
 from samfard.money import format_kr
 from samfard.rules.in_force import SERVICES_SV
 from samfard.timeutil import STOCKHOLM
@@ -97,17 +97,18 @@ def render_letter(
 ) -> str:
     """The decision letter as a complete HTML document."""
     service_sv = SERVICES_SV.get(service, service)
-    reasons_all = decision.get("reasons") or []
     if status == "denied":  # a refusal gives what refused it, not what spoke for the trip
-        shown = [r for r in reasons_all if r.get("effect") == "refuse"]
+        lines = why_sv(decision, status)
     else:
-        shown = [
-            r
-            for r in reasons_all
-            if r.get("effect") in ("refuse", "needs_assessor")
-            or str(r.get("code", "")).startswith(LETTER_CODES)
-        ]
-    reasons = "".join(f"<li>{escape(line)}</li>" for line in reasons_sv(shown))
+        lines = reasons_sv(
+            [
+                r
+                for r in decision.get("reasons") or []
+                if r.get("effect") in ("refuse", "needs_assessor")
+                or str(r.get("code", "")).startswith(LETTER_CODES)
+            ]
+        )
+    reasons = "".join(f"<li>{escape(line)}</li>" for line in lines)
     books = decision.get("rulebooks") or []
     grounds = (
         f"<p>Beslutet grundas på reglerna för {escape(service_sv)} hos {escape(principal_name)}, "

@@ -236,6 +236,14 @@ def reasons_sv(reasons: list[Mapping[str, Any]]) -> list[str]:
     return list(dict.fromkeys(reason_sv(r) for r in reasons))
 
 
+def why_sv(decision: Mapping[str, Any] | None, status: str) -> list[str]:
+    """Why the rules did not approve, in Swedish, once each: what refused a denied trip,
+    what sent another to an assessor."""
+    effect = "refuse" if status == "denied" else "needs_assessor"
+    held = [r for r in (decision or {}).get("reasons") or [] if r.get("effect") == effect]
+    return reasons_sv(held)
+
+
 def summary_sv(summary: str) -> str:
     """The decision's one-line summary of the facts (`rules.engine.input_summary`) in
     Swedish; a summary hidden for a protected identity says so."""

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.assessment.words_sv import MODES_SV, NEEDS_SV, reasons_sv, transit_sv
+from samfard.assessment.words_sv import MODES_SV, NEEDS_SV, transit_sv, why_sv
 from samfard.booking import transitions
 from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
@@ -66,7 +66,7 @@ templates.env.filters.update(
     transit_sv=transit_sv,
     aid_sv=lambda aid: NEEDS_SV.get(aid, aid),
     weekday_sv=lambda day: WEEKDAYS_SHORT_SV.get(day, day),
-    reasons_sv=reasons_sv,
+    why_sv=why_sv,
     rulebook_sv=lambda ref: rulebook_sv(str(ref.get("file", "")), ref.get("valid_from")),
 )
 
