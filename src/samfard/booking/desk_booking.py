@@ -33,7 +33,7 @@ from samfard.dispatch.store import by_vehicle, latest_plan
 from samfard.errors import DomainError
 from samfard.travellers.service import load_traveller
 from samfard.travellers.views import can_see_identity
-from samfard.web.shell import FormErrors
+from samfard.web.shell import ONCE_FIELD, FormErrors
 
 
 @dataclass(frozen=True)
@@ -126,10 +126,9 @@ def _outcome(
     )
 
 
-# The hidden field with the form's one-time key (`ui.once`): a single trip is booked with it
-# as its Idempotency-Key, so a reload of the receipt or a second Enter answers with the
-# trip already booked instead of booking it twice.
-ONCE_FIELD = "engangsnyckel"
+# A single trip is booked with the form's one-time key (`web.shell.ONCE_FIELD`) as its
+# Idempotency-Key, so a reload of the receipt or a second Enter answers with the trip
+# already booked instead of booking it twice.
 _ONCE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 

@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from samfard.booking.desk_booking import ONCE_FIELD
-from samfard.web.shell import FormErrors
+from samfard.web.shell import ONCE_FIELD, FormErrors
 
 # The desk's field -> this form's field.
 FIELD_OF = {"fran": "fran", "till": "till", "besok": "tid", "hamtning": "tid", "datum": "datum",

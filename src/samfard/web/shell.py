@@ -81,6 +81,11 @@ def home_for(actor: Actor) -> str:
     return items[0].path if items else "/login"
 
 
+# The hidden field of a form's one-time key (`ui.once`), which the booking forms send as
+# the booking's Idempotency-Key (booking.desk_booking.once_key).
+ONCE_FIELD = "engangsnyckel"
+
+
 @dataclass
 class FormErrors:
     """Errors of one form, field id to Swedish message, in the order the fields appear.

@@ -22,7 +22,7 @@ from samfard.access.deps import CSRF_FIELD, SESSION_COOKIE, csrf_token_for
 from samfard.errors import DomainError, InputError
 from samfard.money import format_kr
 from samfard.timeutil import STOCKHOLM
-from samfard.web.shell import ROLE_SV, nav_for
+from samfard.web.shell import ONCE_FIELD, ROLE_SV, nav_for
 
 MONTHS_SV = (
     "januari", "februari", "mars", "april", "maj", "juni",
@@ -100,7 +100,8 @@ templates.env.filters.update(
     sv_kr=sv_kr,
 )
 templates.env.globals["stockholm"] = STOCKHOLM
-# A new form's one-time key (booking.desk_booking.ONCE_FIELD): sent twice, it books once.
+# A new form's one-time key (`ONCE_FIELD`): sent twice, it books once.
+templates.env.globals["once_field"] = ONCE_FIELD
 templates.env.globals["once_key"] = lambda: secrets.token_urlsafe(16)
 
 
