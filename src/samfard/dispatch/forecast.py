@@ -31,6 +31,12 @@ Done = Mapping[tuple[str, str], float]
 # morning's unreported stops were all forecast for now, and a re-plan found them no vehicle.
 STALE_S = 3600.0
 
+
+def stale(planned: float, now: float) -> bool:
+    """Whether a stop planned at `planned` and not reported by `now` was passed unreported."""
+    return planned < now - STALE_S
+
+
 OVERTIME_KINDS = frozenset({ViolationKind.SHIFT, ViolationKind.ROUTE_DURATION})
 AT_RISK_KINDS = frozenset(
     {ViolationKind.PROMISE, ViolationKind.TIME_WINDOW, ViolationKind.MAX_RIDE}
@@ -73,7 +79,7 @@ def forecast_route(problem: Problem, route: Route, done: Done, now: float) -> Ro
         happened = done.get((stop.request_id or "", stop.kind.value))
         if happened is not None:
             t = max(happened, reach)
-        elif index < passed or stop.time < now - STALE_S:
+        elif index < passed or stale(stop.time, now):
             t = max(stop.time, reach)
         else:
             t = max(stop.time, reach, now if stop.kind is not StopKind.END else reach)

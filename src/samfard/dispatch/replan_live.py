@@ -33,12 +33,12 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.dispatch import alerts, store
 from samfard.dispatch.forecast import (
-    STALE_S,
     at_risk,
     forecast_route,
     judged_problem,
     service_of,
     solution_of_routes,
+    stale,
 )
 from samfard.dispatch.live_models import RunOffer, StopDone
 from samfard.dispatch.live_state import LiveDay, booking_ids_on, live_day
@@ -253,7 +253,7 @@ def _cut(
     done_n = 0
     for i, stop in enumerate(inner):
         reported = (stop.request_id or "", stop.kind.value) in live.done
-        if reported or stop.time < now_s - STALE_S:  # passed, reported or not (forecast)
+        if reported or stale(stop.time, now_s):  # passed, reported or not (forecast)
             done_n = i + 1
     en_route = done_n > 0 or now_s >= route.stops[0].time
     n = min(len(inner), done_n + 1) if en_route else 0
