@@ -54,6 +54,17 @@ class BookingStatusChanged(DomainEvent):
 
 
 @dataclass(frozen=True)
+class BookingChanged(DomainEvent):
+    """What the rules weigh (needs, companions, purpose) was changed on a booking not yet
+    travelled (booking.service.update_booking): the assessment decides it again, and a
+    planned day places it again with its new loads."""
+
+    booking_id: int
+    fields: tuple[str, ...]
+    status: str  # the booking's status when it was changed, before it is decided again
+
+
+@dataclass(frozen=True)
 class ConsignmentBooked(DomainEvent):
     """Goods were booked (goods.service.create_consignment); a day already planned takes
     them into its newest plan in the same transaction (dispatch subscribes)."""

@@ -4,6 +4,7 @@ identities stay masked, travellers are found by phone."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, timedelta
 
@@ -428,3 +429,31 @@ def test_a_denied_trip_offers_no_cancellation_and_a_refused_one_is_explained_in_
     assert "cannot go from" not in sent.text
     session.refresh(booking)
     assert booking.status == "denied"
+
+
+def test_a_need_added_at_the_desk_says_how_the_trip_stands_after_it(
+    desk: TestClient, session: Session
+) -> None:
+    """A wheelchair added to a trip is decided again: the desk's notice says what the
+    rules made of it."""
+    anna = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="need-op"))
+    booked = form(anna, desk, retur="", rullstol="", ledsagare="")
+    found = REFERENCE.search(desk.post("/bokning", data=booked).text)
+    assert found
+    booking = session.scalars(select(Booking).where(Booking.reference == found.group())).one()
+    change = {"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna),
+              "version": str(booking.version), f"rullstol_{booking.id}": "1",
+              f"meddelande_{booking.id}": ""}  # fmt: skip
+    answer = desk.post(f"/bokning/resor/{booking.id}/andra", data=change)
+    assert answer.status_code == 200
+    session.refresh(booking)
+    assert booking.needs == ["wheelchair"] and booking.decision is not None
+    assert booking.status == "requested", (
+        "approved as a taxi; a wheelchair vehicle needs a decision"
+    )
+    assert "approved automatically" in (booking.events[-2].reason or "")
+    notice = html.unescape(answer.text)
+    assert (
+        f"Resan {booking.reference} är ändrad. Ändringen behöver en handläggares prövning "
+        "innan resan gäller. Färdsättet kräver ett beslut av en handläggare."
+    ) in notice

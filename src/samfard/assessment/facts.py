@@ -72,6 +72,16 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
+def needs_of(needs: Sequence[str]) -> facts.Needs:
+    """The rules' needs from a booking's list of them."""
+    return facts.Needs(
+        wheelchair="wheelchair" in needs,
+        stretcher="stretcher" in needs,
+        front_seat="front_seat" in needs,
+        ride_alone="ride_alone" in needs,
+    )
+
+
 def requested_mode(needs: Sequence[str]) -> facts.Mode:
     if "stretcher" in needs:
         return facts.Mode.STRETCHER_VEHICLE
@@ -281,12 +291,7 @@ def build_request(
             destination_name=None if care is None else care.name,
             destination_kind=None if care is None else care.kind,
             companions=_companions(trip.companions),
-            needs=facts.Needs(
-                wheelchair="wheelchair" in trip.needs,
-                stretcher="stretcher" in trip.needs,
-                front_seat="front_seat" in trip.needs,
-                ride_alone="ride_alone" in trip.needs,
-            ),
+            needs=needs_of(trip.needs),
             requested_mode=trip.mode or requested_mode(trip.needs),
             booked_at=trip.booked_at,
             distance_to_stop_km=stop_km,

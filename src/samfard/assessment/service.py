@@ -130,6 +130,20 @@ def assess_trip(
     return assess(request, books, public_transport=configured_check())
 
 
+def waiting_for_error(error: DomainError, *, at: datetime) -> dict[str, Any]:
+    """The stored decision of a trip the rules could not assess: it waits for a person."""
+    return {
+        "outcome": WAITING,
+        "rules_outcome": WAITING,
+        "decided_by": "rules",
+        "decided_at": at.isoformat(),
+        "automatic": False,
+        "needs_assessor_because": [f"the rules could not assess this trip: {error.message}"],
+        "refused_because": [],
+        "error_field": error.field,
+    }
+
+
 def _leg_days(booking: Booking) -> tuple[date, ...]:
     ordered = sorted(booking.legs, key=lambda leg: leg.seq)
     return tuple(leg.reference_time.astimezone(STOCKHOLM).date() for leg in ordered)
@@ -145,6 +159,13 @@ def _approve(
     reason: str,
 ) -> None:
     apply_transition(session, booking, BookingStatus.APPROVED, actor=actor, now=now, reason=reason)
+    record_fees(session, booking, decision, actor=actor, now=now)
+
+
+def record_fees(
+    session: Session, booking: Booking, decision: Decision, *, actor: Actor, now: datetime
+) -> None:
+    """The approved decision's fees in the fee ledger, leg by leg on the legs' dates."""
     fee_ledger.record(
         session,
         booking_id=booking.id,
@@ -168,16 +189,7 @@ def assess_new_booking(
         decision = assess_trip(session, trip, traveller)
     except DomainError as error:
         booking.mode = (trip.mode or requested_mode(booking.needs)).value
-        booking.decision = {
-            "outcome": WAITING,
-            "rules_outcome": WAITING,
-            "decided_by": "rules",
-            "decided_at": now.isoformat(),
-            "automatic": False,
-            "needs_assessor_because": [f"the rules could not assess this trip: {error.message}"],
-            "refused_because": [],
-            "error_field": error.field,
-        }
+        booking.decision = waiting_for_error(error, at=now)
         return
     booking.mode = (decision.chosen_mode or trip.mode or requested_mode(booking.needs)).value
     booking.decision = decision_json(decision, at=now)

@@ -116,6 +116,9 @@ def update_booking(
     now: NowDep,
     actor: Annotated[Actor, require(P.BOOKINGS_WRITE)],
 ) -> BookingPublic:
+    """Change the needs, companions, purpose or note to the driver of a trip not yet begun.
+    A change to what the rules weigh decides the trip again: approved with new fees, back
+    to an assessor, or refused with 422 and the change undone (docs/assessment.md)."""
     booking = service.update_booking(
         session=session, booking_id=booking_id, data=data, actor=actor, now=now
     )

@@ -1,9 +1,10 @@
 """The states of a booking and the transitions allowed between them (pure).
 
 requested -> approved | denied | cancelled
-approved  -> scheduled | cancelled
-scheduled -> assigned | approved (taken out of the plan) | cancelled
+approved  -> scheduled | cancelled | requested (changed, for an assessor to decide again)
+scheduled -> assigned | approved (taken out of the plan) | cancelled | requested (changed)
 assigned  -> in_progress | scheduled (taken off the run) | cancelled | no_show
+             | requested (changed)
 in_progress -> completed
 denied    -> approved (on reconsideration, omprövning, by an assessor)
 completed, cancelled and no_show are final.
@@ -33,9 +34,9 @@ S = BookingStatus
 
 ALLOWED: dict[BookingStatus, frozenset[BookingStatus]] = {
     S.REQUESTED: frozenset({S.APPROVED, S.DENIED, S.CANCELLED}),
-    S.APPROVED: frozenset({S.SCHEDULED, S.CANCELLED}),
-    S.SCHEDULED: frozenset({S.ASSIGNED, S.APPROVED, S.CANCELLED}),
-    S.ASSIGNED: frozenset({S.IN_PROGRESS, S.SCHEDULED, S.CANCELLED, S.NO_SHOW}),
+    S.APPROVED: frozenset({S.SCHEDULED, S.CANCELLED, S.REQUESTED}),
+    S.SCHEDULED: frozenset({S.ASSIGNED, S.APPROVED, S.CANCELLED, S.REQUESTED}),
+    S.ASSIGNED: frozenset({S.IN_PROGRESS, S.SCHEDULED, S.CANCELLED, S.NO_SHOW, S.REQUESTED}),
     S.IN_PROGRESS: frozenset({S.COMPLETED}),
     S.DENIED: frozenset({S.APPROVED}),
     S.COMPLETED: frozenset(),

@@ -31,6 +31,7 @@ from samfard.booking.desk_form import (
 )
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label
 from samfard.booking.lifecycle import CANCELLABLE, BookingStatus
+from samfard.booking.models import Booking
 from samfard.booking.schemas import MESSAGE_MOST, BookingUpdate
 from samfard.booking.service import update_booking
 from samfard.deps import NowDep, SessionDep, SettingsDep
@@ -41,7 +42,7 @@ from samfard.travellers.service import MIN_QUERY, find_travellers
 from samfard.travellers.views import display_name, traveller_public
 from samfard.web.pages import SERVICE_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, is_htmx, page_router
-from samfard.web.templating import render, templates
+from samfard.web.templating import render, sv_kr, templates
 from samfard.web.typed import whole_number
 
 router = page_router()
@@ -342,8 +343,28 @@ def _change(
             session=session, booking_id=booking_id, data=data, actor=actor, now=now
         )
     except DomainError as error:
-        return message_sv(error.message)
-    return f"Resan {booking.reference} är ändrad."
+        return error.detail_sv or message_sv(error.message)
+    return changed_notice(booking, now=now)
+
+
+def changed_notice(booking: Booking, *, now: datetime) -> str:
+    """What the change did: a trip decided again by it says how it stands now (waiting for
+    an assessor, refused, or a new fee); any other change is simply done."""
+    done = f"Resan {booking.reference} är ändrad."
+    decision = booking.decision or {}
+    if "changed" not in decision or decision.get("decided_at") != now.isoformat():
+        return done
+    why = " ".join(why_sv(decision, booking.status))
+    if booking.status == BookingStatus.REQUESTED:
+        return (
+            f"{done} Ändringen behöver en handläggares prövning innan resan gäller. {why}".rstrip()
+        )
+    if booking.status == BookingStatus.DENIED:
+        return f"{done} Med ändringen godtar reglerna inte resan. {why}".rstrip()
+    before, fee = decision.get("fee_before_ore"), decision.get("fee_ore")
+    if before is not None and fee is not None and before != fee:
+        return f"{done} Egenavgiften är nu {sv_kr(fee)} (var {sv_kr(before)})."
+    return done
 
 
 def _version(form: dict[str, str]) -> int | None:

@@ -32,6 +32,16 @@ from samfard.travellers.service import load_traveller
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])  # any select over bookings
+# What the rules weigh in a booking that a change may touch (BookingUpdate's fields).
+ASSESSED_FIELDS = ("needs", "companions", "purpose")
+CHANGEABLE = frozenset(
+    {
+        BookingStatus.REQUESTED,
+        BookingStatus.APPROVED,
+        BookingStatus.SCHEDULED,
+        BookingStatus.ASSIGNED,
+    }
+)
 
 
 def new_reference() -> str:
@@ -300,10 +310,18 @@ def list_bookings(
 def update_booking(
     *, session: Session, booking_id: int, data: BookingUpdate, actor: Actor, now: datetime
 ) -> Booking:
+    """Change what the API lets change on a trip not yet travelled.
+
+    A change to what the rules weigh (needs, companions, purpose) is published in the same
+    transaction: the assessment decides the trip again (a refusal undoes the change) and a
+    planned day places it again, so no approval, fee or vehicle stands for a trip as it was.
+    """
     with transaction(session):
         booking = load_booking(session=session, booking_id=booking_id)
         check_record_scope(actor, booking)
         check_version(booking, data.version)
+        _check_changeable(booking)
+        before = _assessed(booking)
         if data.companions is not None:
             booking.companions = [c.model_dump(mode="json") for c in data.companions]
         if data.needs is not None:
@@ -316,7 +334,46 @@ def update_booking(
         audit.record_booking(
             session, actor, booking, action="update", purpose="change booking", at=now
         )
+        after = _assessed(booking)
+        changed = tuple(name for name in ASSESSED_FIELDS if before[name] != after[name])
+        if changed:
+            session.flush()  # handlers look the booking up by id
+            events.publish(
+                session,
+                events.BookingChanged(
+                    actor=actor,
+                    at=now,
+                    booking_id=booking.id,
+                    fields=changed,
+                    status=booking.status,
+                ),
+            )
     return booking
+
+
+def _check_changeable(booking: Booking) -> None:
+    status = BookingStatus(booking.status)
+    if status in CHANGEABLE:
+        return
+    if status is BookingStatus.DENIED:
+        raise Conflict(
+            f"booking {booking.reference} was denied; an assessor reconsiders it as it was "
+            "asked for, or make a new booking with the change",
+            field="status",
+        )
+    raise Conflict(
+        f"booking {booking.reference} is {status}; only a trip not yet begun (requested, "
+        "approved, scheduled or assigned) can be changed",
+        field="status",
+    )
+
+
+def _assessed(booking: Booking) -> dict[str, object]:
+    return {
+        "needs": sorted(booking.needs),
+        "companions": list(booking.companions),
+        "purpose": booking.purpose,
+    }
 
 
 def check_version(booking: Booking, version: int | None) -> None:

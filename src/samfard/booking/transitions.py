@@ -93,6 +93,13 @@ def transition(
                 f"POST /api/v1/bookings/{booking.id}/assessment",
                 field="to",
             )
+        if target is BookingStatus.REQUESTED:
+            raise Conflict(
+                f"booking {booking.reference} goes back to requested only when a change "
+                "needs an assessor's decision again: change it with "
+                f"PATCH /api/v1/bookings/{booking.id}",
+                field="to",
+            )
         apply_transition(
             session,
             booking,

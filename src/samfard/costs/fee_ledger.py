@@ -7,7 +7,9 @@ when it is completed: the traveller is told the fee in the decision, and the nex
 traveller with a dialysis series would be charged past the ceiling. Rows store the list fee
 so the state can always be rebuilt by `rules.ledger.replay` from the rows alone. A trip
 cancelled after approval keeps its rows (what the traveller was told stays on record) but
-its fees no longer count toward the ceiling.
+its fees no longer count toward the ceiling. A trip changed before it is travelled is
+priced again: its rows give way to the new decision's (`forget`), which keeps the fee told
+before as `fee_before_ore`.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    delete,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -142,3 +145,9 @@ def record(
     session.add_all(entries)
     session.flush()
     return entries
+
+
+def forget(session: Session, booking_id: int) -> None:
+    """Remove the fees of a booking about to be decided again, in the caller's transaction,
+    so that its new decision sees the ceiling without them and records its own."""
+    session.execute(delete(FeeLedgerEntry).where(FeeLedgerEntry.booking_id == booking_id))

@@ -13,7 +13,7 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.dispatch.delays import on_stop_reported
 from samfard.dispatch.driver.models import StopEvent
-from samfard.dispatch.live import on_transition
+from samfard.dispatch.live import on_change, on_transition
 from samfard.dispatch.live_goods import insert_consignment, remove_consignment
 from samfard.dispatch.no_show import record_no_show
 from samfard.goods.models import Consignment
@@ -42,6 +42,22 @@ def booking_status_changed(session: Session, event: events.BookingStatusChanged)
     )
     if event.current == BookingStatus.NO_SHOW.value:
         record_no_show(session, booking, at=event.at, by=event.actor.username)
+
+
+def booking_changed(session: Session, event: events.BookingChanged) -> None:
+    """A booking whose loads changed is placed again (after its assessment, which runs
+    first: samfard.events.HANDLER_MODULES)."""
+    booking = session.get(Booking, event.booking_id)
+    if booking is None:  # pragma: no cover - published inside the booking's own transaction
+        return
+    on_change(
+        session,
+        booking,
+        fields=event.fields,
+        status_when_changed=BookingStatus(event.status),
+        actor=event.actor,
+        now=event.at,
+    )
 
 
 def consignment_booked(session: Session, event: events.ConsignmentBooked) -> None:
@@ -93,6 +109,7 @@ def traveller_pseudonymised(session: Session, event: events.TravellerPseudonymis
 
 
 events.subscribe(events.BookingStatusChanged, booking_status_changed)
+events.subscribe(events.BookingChanged, booking_changed)
 events.subscribe(events.ConsignmentBooked, consignment_booked)
 events.subscribe(events.ConsignmentCancelled, consignment_cancelled)
 events.subscribe(events.StopReported, on_stop_reported)

@@ -37,7 +37,11 @@ from samfard.planning.model import Solution
 log = logging.getLogger(__name__)
 
 
-LEAVES_PLAN = frozenset({BookingStatus.CANCELLED, BookingStatus.NO_SHOW})
+# Cancelled or a no-show: nobody travels. Back to requested: a change waits for an assessor.
+LEAVES_PLAN = frozenset({BookingStatus.CANCELLED, BookingStatus.NO_SHOW, BookingStatus.REQUESTED})
+# Changes that alter what a vehicle carries (seats, wheelchair or stretcher places, time at
+# the stops), so a booking already placed is placed again.
+LOAD_FIELDS = frozenset({"needs", "companions"})
 
 
 def on_transition(
@@ -52,13 +56,16 @@ def on_transition(
     """Keep the day's newest plan in step with one booking's move (published by
     `booking.transitions.apply_transition`, handled inside its transaction).
 
-    Newly approved (from requested or denied): inserted live. Cancelled or no-show: its
-    stops leave the plan, so no driver drives to it, and so does its row on the plan's
-    unserved list, so the traffic controller is not asked to place a trip nobody takes. A
-    move from scheduled back to approved is a dispatcher's or the planner's own decision
-    and changes nothing here.
+    Newly approved (from requested or denied): inserted live. Cancelled, no-show or sent
+    back to an assessor: its stops leave the plan, so no driver drives to it, and so does
+    its row on the plan's unserved list, so the traffic controller is not asked to place a
+    trip nobody takes. A move from scheduled back to approved is a dispatcher's or the
+    planner's own decision and changes nothing here.
     """
-    if target is BookingStatus.APPROVED and current is not BookingStatus.SCHEDULED:
+    if target is BookingStatus.APPROVED and current in (
+        BookingStatus.REQUESTED,
+        BookingStatus.DENIED,
+    ):
         insert_booking(session, booking, actor=actor, now=now)
     elif target in LEAVES_PLAN:
         plan_run = store.latest_plan(session, booking.service_date)
@@ -67,6 +74,34 @@ def on_transition(
             keep = target is BookingStatus.NO_SHOW
             store.drop_stops(plan_run, "booking_id", booking.id, keep_empty=keep)
             store.drop_unserved(plan_run, "booking_id", booking.id)
+
+
+def on_change(
+    session: Session,
+    booking: Booking,
+    *,
+    fields: tuple[str, ...],
+    status_when_changed: BookingStatus,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """Place again a booking whose loads changed after it was approved (its assessment
+    has approved it again): taken off its run and inserted afresh, keeping its promised
+    window where the day allows, else left approved on the unserved list for the traffic
+    controller. A booking approved only now, by the change, was inserted by its approval."""
+    if not LOAD_FIELDS & set(fields) or status_when_changed is BookingStatus.REQUESTED:
+        return
+    reason = f"taken out of the plan to be placed again: its {', '.join(fields)} changed"
+    if booking.status == BookingStatus.ASSIGNED:
+        apply_transition(
+            session, booking, BookingStatus.SCHEDULED, actor=actor, now=now, reason=reason
+        )
+    if booking.status == BookingStatus.SCHEDULED:
+        apply_transition(
+            session, booking, BookingStatus.APPROVED, actor=actor, now=now, reason=reason
+        )
+    if booking.status == BookingStatus.APPROVED:
+        insert_booking(session, booking, actor=actor, now=now)
 
 
 def insert_booking(

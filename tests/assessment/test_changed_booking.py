@@ -1,0 +1,198 @@
+"""A booking changed before it is travelled is decided again, on SQLite and PostgreSQL: no
+approval, fee or mode stands for the trip as it was (assessment.changed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assessment_fixtures import book, certificate, issuer, jh_trip, ledger_rows, vn_trip
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from helpers import NOW, auth
+
+TWO_LEGS_AT_200_KR = [(20000, 20000), (20000, 20000)]
+
+
+def change(client: TestClient, token: str, booking: dict[str, Any], **fields: Any) -> Any:
+    return client.patch(
+        f"/api/v1/bookings/{booking['id']}",
+        json={"version": booking["version"], **fields},
+        headers=auth(token),
+    )
+
+
+def approved_taxi(
+    client: TestClient, admin: str, operator: str, traveller: int, *, modes: list[str] | None = None
+) -> dict[str, Any]:
+    """Stina's taxi to Sundsvall, approved by the rules on a certificate for `modes`."""
+    if modes is None:
+        certificate(client, admin, traveller, issuer(client, admin))
+    else:
+        issued = client.post(
+            f"/api/v1/travellers/{traveller}/certificates",
+            json={"principal": "22", "kind": "period", "modes": modes,
+                  "valid_from": "2026-11-20", "valid_until": "2027-02-28",
+                  "issuer_id": issuer(client, admin)},
+            headers=auth(admin),
+        )  # fmt: skip
+        assert issued.status_code == 201, issued.text
+    booking = book(client, operator, vn_trip(client, operator, traveller))
+    assert booking["status"] == "approved" and booking["mode"] == "taxi"
+    return booking
+
+
+def history(client: TestClient, token: str, booking_id: int) -> list[dict[str, Any]]:
+    answer = client.get(f"/api/v1/bookings/{booking_id}/events", headers=auth(token))
+    assert answer.status_code == 200, answer.text
+    return list(answer.json())
+
+
+def test_a_companion_added_is_priced_again_and_the_fees_recorded_once(
+    app_client: TestClient, session: Session, admin: str, operator: str, stina: int
+) -> None:
+    booking = approved_taxi(app_client, admin, operator, stina)
+    assert booking["decision"]["companions"] == []
+    answer = change(app_client, operator, booking, companions=[{"kind": "fellow_passenger"}])
+    assert answer.status_code == 200, answer.text
+    changed = answer.json()
+    assert changed["status"] == "approved"
+    decision = changed["decision"]
+    assert decision["changed"] == ["companions"] and decision["decided_at"] == NOW.isoformat()
+    assert [c["fee_ore_per_leg"] for c in decision["companions"]] == [[12500, 12500]]
+    assert ledger_rows(session, booking["id"]) == TWO_LEGS_AT_200_KR, "replaced, not added"
+
+
+def test_a_wheelchair_added_sends_the_vehicle_the_needs_call_for(
+    app_client: TestClient, session: Session, admin: str, operator: str, stina: int
+) -> None:
+    booking = approved_taxi(
+        app_client, admin, operator, stina, modes=["taxi", "wheelchair_vehicle"]
+    )
+    answer = change(app_client, operator, booking, needs=["wheelchair"])
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "approved"
+    assert answer.json()["mode"] == "wheelchair_vehicle"
+    assert answer.json()["decision"]["chosen_mode"] == "wheelchair_vehicle"
+    assert ledger_rows(session, booking["id"]) == TWO_LEGS_AT_200_KR
+
+
+def test_a_change_the_rules_refuse_is_undone_and_says_why(
+    app_client: TestClient, session: Session, admin: str, operator: str, stina: int
+) -> None:
+    booking = approved_taxi(app_client, admin, operator, stina)
+    refusals = {
+        "purpose": ("mammography", "mammography is not a reimbursed purpose"),
+        "needs": (["wheelchair"], "no certificate for wheelchair_vehicle"),
+    }
+    for field, (value, why) in refusals.items():
+        answer = change(app_client, operator, booking, **{field: value})
+        assert answer.status_code == 422, answer.text
+        problem = answer.json()
+        assert why in problem["detail"] and "rulebooks/22/sjukresa.toml" in problem["detail"]
+        assert problem["field"] == field
+        assert problem["detail_sv"].startswith("Reglerna godtar inte resan")
+        assert problem["detail_sv"].endswith("Resan står kvar som den beviljades.")
+        kept = app_client.get(f"/api/v1/bookings/{booking['id']}", headers=auth(operator)).json()
+        assert (kept["status"], kept["purpose"], kept["needs"], kept["version"]) == (
+            "approved",
+            "treatment",
+            [],
+            booking["version"],
+        )
+        assert kept["decision"] == booking["decision"]
+        assert ledger_rows(session, booking["id"]) == TWO_LEGS_AT_200_KR
+
+
+def test_a_trip_an_assessor_approved_goes_back_to_an_assessor_when_changed(
+    app_client: TestClient,
+    session: Session,
+    operator: str,
+    assessor: str,
+    far_anna: int,
+) -> None:
+    booking = book(app_client, operator, jh_trip(app_client, operator, far_anna))
+    approved = app_client.post(
+        f"/api/v1/bookings/{booking['id']}/assessment",
+        json={"action": "approve", "reason": "cannot take the bus after the treatment"},
+        headers=auth(assessor),
+    ).json()
+    assert approved["status"] == "approved" and ledger_rows(session, booking["id"])
+
+    answer = change(app_client, operator, approved, companions=[{"kind": "escort"}])
+    assert answer.status_code == 200, answer.text
+    waiting = answer.json()
+    assert waiting["status"] == "requested"
+    assert waiting["decision"]["outcome"] == "needs_assessor"
+    assert waiting["decision"]["changed"] == ["companions"]
+    assert ledger_rows(session, booking["id"]) == [], "no fee stands while it waits"
+    last = history(app_client, operator, booking["id"])[-1]
+    assert (last["from_status"], last["to_status"]) == ("approved", "requested")
+    assert "changed (companions)" in last["reason"]
+    queue = app_client.get("/api/v1/assessments/queue", headers=auth(assessor)).json()
+    assert booking["id"] in [item["booking"]["id"] for item in queue]
+
+    again = app_client.post(
+        f"/api/v1/bookings/{booking['id']}/assessment",
+        json={"action": "approve", "reason": "the escort helps her out of the car"},
+        headers=auth(assessor),
+    )
+    assert again.status_code == 200, again.text
+    assert again.json()["status"] == "approved"
+    assert len(ledger_rows(session, booking["id"])) == 2
+
+
+def test_a_waiting_trip_changed_is_decided_as_a_new_one(
+    app_client: TestClient, operator: str, far_anna: int
+) -> None:
+    booking = book(app_client, operator, jh_trip(app_client, operator, far_anna))
+    assert booking["status"] == "requested"
+    answer = change(app_client, operator, booking, purpose="vaccination")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["status"] == "denied"
+    assert any("vaccination" in why for why in answer.json()["decision"]["refused_because"])
+
+
+def test_a_trip_denied_or_done_is_not_changed(
+    app_client: TestClient, admin: str, operator: str, stina: int, far_anna: int
+) -> None:
+    booking = approved_taxi(app_client, admin, operator, stina)
+    cancelled = app_client.post(
+        f"/api/v1/bookings/{booking['id']}/cancel",
+        json={"reason": "well again"},
+        headers=auth(operator),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    answer = change(app_client, operator, cancelled.json(), needs=["wheelchair"])
+    assert answer.status_code == 409, answer.text
+    assert answer.json()["field"] == "status" and "is cancelled" in answer.json()["detail"]
+
+    denied = book(
+        app_client, operator, jh_trip(app_client, operator, far_anna, purpose="vaccination")
+    )
+    assert denied["status"] == "denied"
+    answer = change(app_client, operator, denied, purpose="treatment")
+    assert answer.status_code == 409, answer.text
+    assert "an assessor reconsiders it" in answer.json()["detail"]
+
+
+def test_only_a_change_sends_a_trip_back_to_requested(
+    app_client: TestClient, admin: str, operator: str, stina: int
+) -> None:
+    booking = approved_taxi(app_client, admin, operator, stina)
+    answer = app_client.post(
+        f"/api/v1/bookings/{booking['id']}/transitions",
+        json={"to": "requested", "version": booking["version"]},
+        headers=auth(operator),
+    )
+    assert answer.status_code == 409, answer.text
+    assert "PATCH" in answer.json()["detail"]
+
+
+def test_a_message_to_the_driver_alone_decides_nothing_again(
+    app_client: TestClient, admin: str, operator: str, stina: int
+) -> None:
+    booking = approved_taxi(app_client, admin, operator, stina)
+    answer = change(app_client, operator, booking, message_to_driver="Ring på porttelefonen")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["decision"] == booking["decision"]
