@@ -399,6 +399,11 @@ def test_a_trip_the_rules_refuse_is_not_read_back_as_booked(
     assert "Resan är registrerad men beviljas inte" in receipt, receipt
     assert "Resan är bokad" not in receipt
     assert "Riksfärdtjänst gäller resor mellan kommuner" in receipt
+    found = REFERENCE.search(receipt)
+    assert found
+    card = desk.get("/bokning", params={"resenar": anna}).text
+    row = card.split(f'data-ref="{found.group()}"')[1].split("</tr>")[0]
+    assert "/andra" not in row and "Omprövning" in row, "a denied trip is reconsidered, not changed"
 
 
 def test_a_denied_trip_offers_no_cancellation_and_a_refused_one_is_explained_in_swedish(
@@ -457,3 +462,50 @@ def test_a_need_added_at_the_desk_says_how_the_trip_stands_after_it(
         f"Resan {booking.reference} är ändrad. Ändringen behöver en handläggares prövning "
         "innan resan gäller. Färdsättet kräver ett beslut av en handläggare."
     ) in notice
+
+
+def test_companions_are_changed_at_the_desk_and_a_finished_trip_is_not(
+    desk: TestClient, session: Session
+) -> None:
+    anna = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="comp-op"))
+    booked = form(anna, desk, retur="", rullstol="", ledsagare="")
+    found = REFERENCE.search(desk.post("/bokning", data=booked).text)
+    assert found
+    booking = session.scalars(select(Booking).where(Booking.reference == found.group())).one()
+    card = desk.get("/bokning", params={"resenar": anna}).text
+    assert f'id="ledsagare_{booking.id}"' in card and f'for="barn_{booking.id}"' in card
+
+    def change(**fields: str) -> str:
+        session.refresh(booking)
+        values = {"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna),
+                  "version": str(booking.version), f"ledsagare_{booking.id}": "0",
+                  f"medfoljande_{booking.id}": "0", f"barn_{booking.id}": "",
+                  f"meddelande_{booking.id}": ""}  # fmt: skip
+        answer = desk.post(f"/bokning/resor/{booking.id}/andra", data=values | fields)
+        assert answer.status_code == 200
+        return html.unescape(answer.text)
+
+    page = change(**{f"medfoljande_{booking.id}": "1", f"barn_{booking.id}": "7"})
+    assert f"Resan {booking.reference} är ändrad." in page
+    session.refresh(booking)
+    assert booking.companions == [
+        {"kind": "fellow_passenger", "age": None},
+        {"kind": "child", "age": 7},
+    ]
+    assert booking.decision is not None and booking.decision["changed"] == ["companions"]
+
+    page = change(**{f"barn_{booking.id}": "sju"})
+    assert "Skriv barnens åldrar i år (0 till 17)" in page
+    session.refresh(booking)
+    assert len(booking.companions) == 2, "nothing changed by a field that cannot be read"
+
+    cancelled = desk.post(
+        f"/api/v1/bookings/{booking.id}/cancel",
+        json={"reason": "besöket är inställt", "version": booking.version},
+        headers=auth(token_for(session, Role.OPERATOR, now=NOW, username="comp-op2")),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    page = change(**{f"ledsagare_{booking.id}": "1"})
+    assert f"Resan {booking.reference} har redan börjat, är utförd eller avbeställd" in page
+    session.refresh(booking)
+    assert [c["kind"] for c in booking.companions] == ["fellow_passenger", "child"]

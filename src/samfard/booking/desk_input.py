@@ -158,9 +158,9 @@ def count(form: Mapping[str, str], name: str, *, most: int = 4) -> int:
     return number
 
 
-def child_ages(form: Mapping[str, str]) -> list[int]:
+def child_ages(form: Mapping[str, str], name: str = "barn") -> list[int]:
     """The children's ages, written '5, 8'."""
-    ages = [whole_number(a, most=17) for a in form.get("barn", "").replace(",", " ").split()]
+    ages = [whole_number(a, most=17) for a in form.get(name, "").replace(",", " ").split()]
     if None in ages:
         raise FieldError("Skriv barnens åldrar i år (0 till 17), till exempel 5, 8")
     return [age for age in ages if age is not None]

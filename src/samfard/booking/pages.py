@@ -20,6 +20,7 @@ from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.assessment.words_sv import MODES_SV, NEEDS_SV, transit_sv, why_sv
+from samfard.booking import desk_input as read
 from samfard.booking import transitions
 from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
@@ -33,7 +34,7 @@ from samfard.booking.desk_input import NEEDS_FIELDS, home_label
 from samfard.booking.lifecycle import CANCELLABLE, BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.schemas import MESSAGE_MOST, BookingUpdate
-from samfard.booking.service import update_booking
+from samfard.booking.service import CHANGEABLE, update_booking
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, InputError
 from samfard.rules.in_force import rulebook_sv
@@ -43,7 +44,7 @@ from samfard.travellers.views import display_name, traveller_public
 from samfard.web.pages import SERVICE_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, is_htmx, page_router
 from samfard.web.templating import render, sv_kr, templates
-from samfard.web.typed import whole_number
+from samfard.web.typed import FieldError, whole_number
 
 router = page_router()
 Desk = Annotated[Actor, require(P.BOOKINGS_WRITE)]
@@ -119,6 +120,7 @@ def _workspace(
         "weekdays": WEEKDAYS_SV,
         "status_sv": STATUS_SV,
         "cancellable_states": CANCELLABLE,  # the card offers "Avbeställ" only there
+        "changeable_states": CHANGEABLE,  # and "Ändra" only on a trip not yet begun
         "service_sv": SERVICE_SV,
         "need_of": NEED_OF,
         "now": now,
@@ -326,9 +328,20 @@ def change(
 def _change(
     session: Session, booking_id: int, form: dict[str, str], *, actor: Actor, now: datetime
 ) -> str:
-    """Make the change the trip's form asks for; the notice says what was done, or why not.
+    """Make the change the trip's form asks for (needs, companions, the note to the driver);
+    the notice says what was done, or why not.
     Where the note was not shown (a protected identity), a blank field keeps it."""
     needs = [need for name, need in NEEDS_FIELDS.items() if form.get(f"{name}_{booking_id}")]
+    companions = None  # a form without the companion fields leaves them as they are
+    if f"ledsagare_{booking_id}" in form:
+        try:
+            companions = read.companions(
+                read.count(form, f"ledsagare_{booking_id}", most=2),
+                read.count(form, f"medfoljande_{booking_id}"),
+                read.child_ages(form, f"barn_{booking_id}"),
+            )
+        except FieldError as error:
+            return str(error)
     message = form.get(f"meddelande_{booking_id}", "").strip() or None
     unseen = bool(form.get(f"meddelande_dolt_{booking_id}"))
     if message is not None and len(message) > MESSAGE_MOST:
@@ -336,6 +349,7 @@ def _change(
     data = BookingUpdate(
         version=_version(form) or 0,
         needs=needs,
+        **({} if companions is None else {"companions": companions}),
         **({} if message is None and unseen else {"message_to_driver": message}),
     )
     try:

@@ -356,16 +356,26 @@ def _check_changeable(booking: Booking) -> None:
     if status in CHANGEABLE:
         return
     if status is BookingStatus.DENIED:
-        raise Conflict(
+        refused = Conflict(
             f"booking {booking.reference} was denied; an assessor reconsiders it as it was "
             "asked for, or make a new booking with the change",
             field="status",
         )
-    raise Conflict(
+        refused.detail_sv = (
+            f"Resan {booking.reference} är avslagen och ändras inte: en handläggare kan "
+            "ompröva den som den söktes, eller boka en ny resa med ändringen."
+        )
+        raise refused
+    refused = Conflict(
         f"booking {booking.reference} is {status}; only a trip not yet begun (requested, "
         "approved, scheduled or assigned) can be changed",
         field="status",
     )
+    refused.detail_sv = (
+        f"Resan {booking.reference} har redan börjat, är utförd eller avbeställd och kan "
+        "inte ändras."
+    )
+    raise refused
 
 
 def _assessed(booking: Booking) -> dict[str, object]:
