@@ -5,11 +5,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from assessment_fixtures import book, certificate, issuer, jh_trip, ledger_rows, vn_trip
+from assessment_fixtures import (
+    WEDNESDAY,
+    book,
+    certificate,
+    issuer,
+    jh_trip,
+    ledger_rows,
+    vn_trip,
+)
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import NOW, auth
+from helpers import NOW, auth, plan_fixed
+from samfard.db import transaction
+from samfard.dispatch import service
+from samfard.dispatch.fleet import load_demo_fleet
 
 TWO_LEGS_AT_200_KR = [(20000, 20000), (20000, 20000)]
 
@@ -196,3 +207,59 @@ def test_a_message_to_the_driver_alone_decides_nothing_again(
     answer = change(app_client, operator, booking, message_to_driver="Ring på porttelefonen")
     assert answer.status_code == 200, answer.text
     assert answer.json()["decision"] == booking["decision"]
+
+
+def planned_trip(
+    client: TestClient, session: Session, admin: str, operator: str, traveller: int, **trip: Any
+) -> dict[str, Any]:
+    """Stina's trip on a planned Wednesday, carried by the demo fleet."""
+    with transaction(session):
+        load_demo_fleet(session, scale=0.2)
+    booking = book(client, operator, vn_trip(client, operator, traveller) | trip)
+    plan_fixed(session, WEDNESDAY, now=NOW)
+    booking = client.get(f"/api/v1/bookings/{booking['id']}", headers=auth(operator)).json()
+    assert booking["status"] == "scheduled" and stops_of(client, admin, booking["id"])
+    return dict(booking)
+
+
+def stops_of(client: TestClient, token: str, booking_id: int) -> list[dict[str, Any]]:
+    plan = client.get(f"/api/v1/plans/{WEDNESDAY}", headers=auth(token)).json()
+    return [s for run in plan["runs"] for s in run["stops"] if s.get("booking_id") == booking_id]
+
+
+def test_a_planned_trip_changed_to_the_bus_leaves_the_plan(
+    app_client: TestClient, session: Session, admin: str, operator: str, stina: int
+) -> None:
+    """Certified for a wheelchair vehicle only: without the wheelchair the rules send
+    Stina by bus, and no car may still come for her."""
+    issued = app_client.post(
+        f"/api/v1/travellers/{stina}/certificates",
+        json={"principal": "22", "kind": "period", "modes": ["wheelchair_vehicle"],
+              "valid_from": "2026-11-20", "valid_until": "2027-02-28",
+              "issuer_id": issuer(app_client, admin)},
+        headers=auth(admin),
+    )  # fmt: skip
+    assert issued.status_code == 201, issued.text
+    booking = planned_trip(app_client, session, admin, operator, stina, needs=["wheelchair"])
+    answer = change(app_client, operator, booking, needs=[])
+    assert answer.status_code == 200, answer.text
+    assert (answer.json()["status"], answer.json()["mode"]) == ("approved", "public_transport")
+    assert answer.json()["decision"]["mode_before"] == "wheelchair_vehicle"
+    assert stops_of(app_client, admin, booking["id"]) == []
+    assert service.verify_stored(session=session, day=WEDNESDAY)[1].ok
+
+
+def test_a_purpose_that_allows_less_extra_ride_places_the_trip_again(
+    app_client: TestClient, session: Session, admin: str, operator: str, stina: int
+) -> None:
+    """Dialysis allows 45 minutes of extra ride in region 22, not 90: the trip is placed
+    again under the new limit, and the stored plan still verifies."""
+    certificate(app_client, admin, stina, issuer(app_client, admin))
+    booking = planned_trip(app_client, session, admin, operator, stina)
+    answer = change(app_client, operator, booking, purpose="dialysis")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["decision"]["tolerance"]["max_extra_ride_min"] == 45
+    events = [e["reason"] for e in history(app_client, operator, booking["id"])]
+    assert "taken out of the plan to be placed again: its purpose changed" in events
+    assert answer.json()["status"] in ("scheduled", "approved")
+    assert service.verify_stored(session=session, day=WEDNESDAY)[1].ok

@@ -23,6 +23,7 @@ from samfard.assessment.service import decide
 from samfard.booking.clashes import clashes
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
+from samfard.booking.pages import changed_notice
 from samfard.booking.transitions import transition
 from samfard.timeutil import STOCKHOLM
 
@@ -496,8 +497,15 @@ def test_companions_are_changed_at_the_desk_and_a_finished_trip_is_not(
 
     page = change(**{f"barn_{booking.id}": "sju"})
     assert "Skriv barnens åldrar i år (0 till 17)" in page
+    many = {f"ledsagare_{booking.id}": "2", f"medfoljande_{booking.id}": "4",
+            f"barn_{booking.id}": "7"}  # fmt: skip
+    assert "Högst 6 medföljande på en resa, barn medräknade" in change(**many)
     session.refresh(booking)
     assert len(booking.companions) == 2, "nothing changed by a field that cannot be read"
+    crowded = form(anna, desk, retur="", ledsagare="2", medfoljande="4", barn="7")
+    answer = html.unescape(desk.post("/bokning", data=crowded).text)
+    assert "Högst 6 medföljande på en resa, barn medräknade" in answer
+    assert "List should have" not in answer
 
     cancelled = desk.post(
         f"/api/v1/bookings/{booking.id}/cancel",
@@ -509,3 +517,18 @@ def test_companions_are_changed_at_the_desk_and_a_finished_trip_is_not(
     assert f"Resan {booking.reference} har redan börjat, är utförd eller avbeställd" in page
     session.refresh(booking)
     assert [c["kind"] for c in booking.companions] == ["fellow_passenger", "child"]
+
+
+def test_the_change_notice_says_the_new_mode_and_fee() -> None:
+    decided = {"changed": ["needs"], "decided_at": NOW.isoformat(), "fee_ore": 0,
+               "fee_before_ore": 40000, "mode_before": "wheelchair_vehicle"}  # fmt: skip
+    booking = Booking(
+        reference="SF-ABCDEFGH", status="approved", mode="public_transport", decision=decided
+    )
+    assert changed_notice(booking, now=NOW) == (
+        "Resan SF-ABCDEFGH är ändrad. Färdsättet är nu buss eller tåg (var rullstolsfordon). "
+        "Egenavgiften är nu 0,00 kr (var 400,00 kr)."
+    )
+    earlier = Booking(reference="SF-ABCDEFGH", status="approved", decision=decided)
+    later = NOW.replace(hour=11)
+    assert changed_notice(earlier, now=later) == "Resan SF-ABCDEFGH är ändrad.", "not this change"

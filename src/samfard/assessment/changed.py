@@ -53,9 +53,13 @@ def decide_again(
     now: datetime,
 ) -> None:
     """Decide `booking` again after `fields` changed, in the change's transaction."""
+    changed = {
+        "changed": list(fields),
+        "fee_before_ore": (booking.decision or {}).get("fee_ore"),
+        "mode_before": booking.mode,
+    }
     by_assessor = _assessor_mode(booking)
     booking.mode = _mode_asked(booking, fields, by_assessor)
-    changed = {"changed": list(fields), "fee_before_ore": (booking.decision or {}).get("fee_ore")}
     if booking.status == BookingStatus.REQUESTED:
         assess_new_booking(session, booking, traveller, actor=actor, now=now)
         booking.decision = (booking.decision or {}) | changed

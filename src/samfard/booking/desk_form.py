@@ -163,11 +163,10 @@ def build_request(
                 back += _drive_to_five(session, origin, destination, traveller)
     needs = read.needs_from(form)
     # Each count is read at its own field, so a wrong one is marked where it was typed.
-    companions = read.companions(
-        _field(errors, "ledsagare", lambda: read.count(form, "ledsagare", most=2)) or 0,
-        _field(errors, "medfoljande", lambda: read.count(form, "medfoljande")) or 0,
-        _field(errors, "barn", lambda: read.child_ages(form)) or [],
-    )
+    escorts = _field(errors, "ledsagare", lambda: read.count(form, "ledsagare", most=2)) or 0
+    adults = _field(errors, "medfoljande", lambda: read.count(form, "medfoljande")) or 0
+    ages = _field(errors, "barn", lambda: read.child_ages(form)) or []
+    companions = _field(errors, "medfoljande", lambda: read.companions(escorts, adults, ages)) or []
     series = bool(form.get("serie"))
     weekdays = read.weekdays_from(form) if series else []
     first = last = None
@@ -301,6 +300,8 @@ _MESSAGES_SV = (
     ("is before start_date", "Sista datum är före första datum"),
     ("may span at most", "En serie får gälla högst 400 dagar"),
     ("not scoped to principal", "Ditt konto får inte boka åt den huvudmannen"),
+    ("was not booked by your care unit", "Resan bokades inte av din vårdenhet"),
+    ("no booking with id", "Resan finns inte: ladda om sidan"),
     ("to cancelled;", "Resan kan inte avbeställas: den är avslagen, avbeställd eller genomförd"),
     ("was changed by someone else", "Resan har ändrats av någon annan sedan sidan visades: "
      "läs kortet igen och gör om ändringen"),

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from sqlalchemy.orm import Session
 
 from samfard.booking.recurrence import Weekday
-from samfard.booking.schemas import Companion, CompanionKind, Location, Need
+from samfard.booking.schemas import COMPANIONS_MOST, Companion, CompanionKind, Location, Need
 from samfard.geo.models import Place
 from samfard.geo.places import search_key, search_places
 from samfard.timeutil import STOCKHOLM, local
@@ -167,7 +167,10 @@ def child_ages(form: Mapping[str, str], name: str = "barn") -> list[int]:
 
 
 def companions(escorts: int, adults: int, ages: list[int]) -> list[Companion]:
-    """Escorts, adult fellow passengers and children, as the booking lists them."""
+    """Escorts, adult fellow passengers and children, as the booking lists them; more than
+    a booking takes is refused in the operator's words, not the schema's."""
+    if escorts + adults + len(ages) > COMPANIONS_MOST:
+        raise FieldError(f"Högst {COMPANIONS_MOST} medföljande på en resa, barn medräknade")
     return (
         [Companion(kind=CompanionKind.ESCORT) for _ in range(escorts)]
         + [Companion(kind=CompanionKind.FELLOW_PASSENGER) for _ in range(adults)]

@@ -363,7 +363,7 @@ def _change(
 
 def changed_notice(booking: Booking, *, now: datetime) -> str:
     """What the change did: a trip decided again by it says how it stands now (waiting for
-    an assessor, refused, or a new fee); any other change is simply done."""
+    an assessor, refused, or a new mode or fee); any other change is simply done."""
     done = f"Resan {booking.reference} är ändrad."
     decision = booking.decision or {}
     if "changed" not in decision or decision.get("decided_at") != now.isoformat():
@@ -375,10 +375,17 @@ def changed_notice(booking: Booking, *, now: datetime) -> str:
         )
     if booking.status == BookingStatus.DENIED:
         return f"{done} Med ändringen godtar reglerna inte resan. {why}".rstrip()
+    said = [done]
+    mode_before = decision.get("mode_before")
+    if booking.mode and mode_before and mode_before != booking.mode:
+        said.append(
+            f"Färdsättet är nu {MODES_SV.get(booking.mode, booking.mode)} "
+            f"(var {MODES_SV.get(mode_before, mode_before)})."
+        )
     before, fee = decision.get("fee_before_ore"), decision.get("fee_ore")
     if before is not None and fee is not None and before != fee:
-        return f"{done} Egenavgiften är nu {sv_kr(fee)} (var {sv_kr(before)})."
-    return done
+        said.append(f"Egenavgiften är nu {sv_kr(fee)} (var {sv_kr(before)}).")
+    return " ".join(said)
 
 
 def _version(form: dict[str, str]) -> int | None:

@@ -14,6 +14,7 @@ from samfard.rules.facts import Mode
 from samfard.schemas_common import MAX_ID, BodyId, NotNull, not_null
 
 MESSAGE_MOST = 500  # characters in a message to the driver
+COMPANIONS_MOST = 6  # companions on one booking, children included
 MAX_LEGS = 6  # legs of one booking (an outward trip, its return, a few stops between)
 
 
@@ -124,7 +125,7 @@ class BookingCreate(BaseModel):
     service: str = Field(description="sjukresa, fardtjanst, riksfardtjanst, nartrafik, ...")
     principal: str = Field(description="code of the paying principal, e.g. 23 or 2281")
     legs: list[LegCreate] = Field(min_length=1, max_length=MAX_LEGS)
-    companions: list[Companion] = Field(default=[], max_length=6)
+    companions: list[Companion] = Field(default=[], max_length=COMPANIONS_MOST)
     needs: list[Need] = []
     purpose: str | None = Field(default=None, max_length=40)
     message_to_driver: str | None = Field(default=None, max_length=MESSAGE_MOST)
@@ -143,7 +144,9 @@ class BookingUpdate(BaseModel):
         ge=0, le=MAX_ID, description="the version you read; a stale version gets 409"
     )
     # Left out: kept as stored. Null clears only purpose and the message; [] clears a list.
-    companions: Annotated[list[Companion] | None, Field(max_length=6), NotNull()] = None
+    companions: Annotated[list[Companion] | None, Field(max_length=COMPANIONS_MOST), NotNull()] = (
+        None
+    )
     needs: Annotated[list[Need] | None, NotNull()] = None
     purpose: str | None = Field(default=None, max_length=40)
     message_to_driver: str | None = Field(default=None, max_length=MESSAGE_MOST)

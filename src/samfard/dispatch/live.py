@@ -39,9 +39,6 @@ log = logging.getLogger(__name__)
 
 # Cancelled or a no-show: nobody travels. Back to requested: a change waits for an assessor.
 LEAVES_PLAN = frozenset({BookingStatus.CANCELLED, BookingStatus.NO_SHOW, BookingStatus.REQUESTED})
-# Changes that alter what a vehicle carries (seats, wheelchair or stretcher places, time at
-# the stops), so a booking already placed is placed again.
-LOAD_FIELDS = frozenset({"needs", "companions"})
 
 
 def on_transition(
@@ -85,11 +82,15 @@ def on_change(
     actor: Actor,
     now: datetime,
 ) -> None:
-    """Place again a booking whose loads changed after it was approved (its assessment
-    has approved it again): taken off its run and inserted afresh, keeping its promised
-    window where the day allows, else left approved on the unserved list for the traffic
-    controller. A booking approved only now, by the change, was inserted by its approval."""
-    if not LOAD_FIELDS & set(fields) or status_when_changed is BookingStatus.REQUESTED:
+    """Place again a booking changed after it was approved (its assessment has approved
+    it again): taken off its run and inserted afresh, keeping its promised window where the
+    day allows, else left approved on the unserved list for the traffic controller.
+
+    Every change the rules weigh can change the plan: needs and companions the load and
+    the time at the stops, any of them the mode (a bus instead of a car) and the ride-time
+    limit (a dialysis purpose allows less extra ride). A booking approved only now, by the
+    change, was inserted by its approval."""
+    if status_when_changed is BookingStatus.REQUESTED:
         return
     reason = f"taken out of the plan to be placed again: its {', '.join(fields)} changed"
     if booking.status == BookingStatus.ASSIGNED:
@@ -115,14 +116,19 @@ def insert_booking(
     """Insert `booking`'s legs into the newest plan of its day; True when scheduled.
 
     False (and nothing changed but the plan's unserved list) when the day has no plan yet
-    or some leg cannot be placed without breaking a promise, window or ride time; False and
-    nothing changed when the booking goes by public transport, train, own car or flight.
+    or some leg cannot be placed without breaking a promise, window or ride time; False,
+    and its stops and unserved rows gone, when the booking goes by public transport, train,
+    own car or flight.
     """
     plan_run = store.latest_plan(session, booking.service_date)
-    if plan_run is None or not store.by_vehicle(booking):
+    if plan_run is None:
         return False
     session.flush()  # the booking's legs need their ids
     store.drop_stops(plan_run, "booking_id", booking.id)  # placed afresh, never twice
+    if not store.by_vehicle(booking):
+        # The traveller makes the journey (a change of needs may end in the bus): no car.
+        store.drop_unserved(plan_run, "booking_id", booking.id)
+        return False
     if running(session, booking.service_date):
         # Under way: stops done and vehicles on the road stay where they are.
         placed_live = place_running(session, plan_run, booking, actor=actor, now=now)
