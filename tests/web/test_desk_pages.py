@@ -410,8 +410,9 @@ def test_a_trip_the_rules_refuse_is_not_read_back_as_booked(
 def test_a_denied_trip_offers_no_cancellation_and_a_refused_one_is_explained_in_swedish(
     desk: TestClient, anna: int, session: Session
 ) -> None:
-    """A denied trip cannot be cancelled (it may only be reconsidered): the card offers
-    "Ändra" alone, and a cancellation sent anyway (an old page) is refused in Swedish."""
+    """A denied trip cannot be cancelled or changed (it may only be reconsidered): the card
+    says so under "Omprövning", and a cancellation sent anyway (an old page) is refused in
+    Swedish."""
     answer = desk.post("/bokning", data=form(anna, desk, rullstol="", retur=""))
     found = REFERENCE.search(answer.text.split('id="kvitto"')[1])
     assert found
@@ -424,8 +425,8 @@ def test_a_denied_trip_offers_no_cancellation_and_a_refused_one_is_explained_in_
            mode=None, version=None, actor=assessor, now=NOW)  # fmt: skip
     card = desk.get(f"/bokning?resenar={anna}").text
     row = card.split(f'data-ref="{booking.reference}"')[1].split("</tr>")[0]
-    assert "Avslagen" in row and "<summary>Ändra <span" in row
-    assert "/avbestall" not in row and "begära omprövning" in row
+    assert "Avslagen" in row and "<summary>Omprövning <span" in row
+    assert "/avbestall" not in row and "/andra" not in row and "begära omprövning" in row
     sent = desk.post(
         f"/bokning/resor/{booking.id}/avbestall",
         data={"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna), "orsak": "x"},
