@@ -89,6 +89,25 @@ def test_decision_letter_states_the_decision_the_fee_and_how_to_appeal(
     assert "Stina Testsson" in text
 
 
+def test_the_letter_and_the_decision_state_what_companions_pay(
+    app_client: TestClient, admin: str, operator: str, stina: int
+) -> None:
+    """A fellow passenger (medresenär) pays 125 kr a leg beside Stina's 200 kr."""
+    certificate(app_client, admin, stina, issuer(app_client, admin))
+    trip = vn_trip(app_client, operator, stina, companions=[{"kind": "fellow_passenger"}])
+    booking = book(app_client, operator, trip)
+    assert (booking["decided"]["fee_ore"], booking["decided"]["companion_fee_ore"]) == (
+        40000,
+        25000,
+    )
+    assert booking["decision"]["companion_fee_ore"] == 25000
+    letter = app_client.get(
+        f"/api/v1/bookings/{booking['id']}/decision-letter", headers=auth(operator)
+    ).text
+    assert "<th>Medresenärer</th>" in letter and "125,00 kr" in letter
+    assert "<th colspan=3>Att betala</th><th>650,00 kr</th>" in letter.replace("\u00a0", " ")
+
+
 def test_certificate_report_counts_per_issuer_and_unit(
     app_client: TestClient, session: Session, admin: str, stina: int, anna: int
 ) -> None:

@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from settlement_fixtures import DAY, SETTLE_NOW, plan_small_day
+from settlement_fixtures import DAY, PLAN_NOW, SETTLE_NOW, plan_small_day
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
+from samfard.assessment.service import decide
+from samfard.booking.models import Booking
+from samfard.booking.schemas import BookingUpdate, Companion, CompanionKind
+from samfard.booking.service import update_booking
+from samfard.costs.fee_ledger import FeeLedgerEntry
 from samfard.costs.models import SettledRun, SettledTrip
 from samfard.costs.service import settle_day
 from samfard.dispatch.models import Stop
 from samfard.errors import NotFound
+from samfard.rules.decision import companion_fees
 
 
 def test_allocations_add_up_to_each_run_cost_to_the_ore(session: Session) -> None:
@@ -91,3 +97,54 @@ def test_every_run_carrying_one_trip_saves_exactly_nothing(session: Session) -> 
     ]
     runs = {r.run_ref: r for r in session.scalars(select(SettledRun))}
     assert all(runs[t.run_ref].waiting_cmin > 0 for t in alone)  # boarding is billed
+
+
+def test_a_settled_leg_carries_the_fees_of_the_traveller_and_the_companions(
+    session: Session,
+) -> None:
+    """The traveller's fee from the ledger, the companions' (medresenärer) from the
+    decision: both are what the principal takes in for the leg."""
+    plan_small_day(session)
+    _bring_a_fellow_passenger(session)
+    settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
+    ledger = {
+        (e.booking_id, e.leg_index): e.paid_ore for e in session.scalars(select(FeeLedgerEntry))
+    }
+    with_companions = 0
+    for trip in session.scalars(select(SettledTrip)):
+        booking = session.get(Booking, trip.booking_id)
+        assert booking is not None
+        index = sorted(leg.seq for leg in booking.legs).index(trip.leg_seq)
+        companions = companion_fees((booking.decision or {}).get("companions") or ())
+        with_companions += bool(companions.get(index))
+        expected = ledger.get((booking.id, index), 0)
+        if (booking.id, index) in ledger:
+            expected += companions.get(index, 0)
+        assert trip.fee_ore == expected, booking.reference
+    assert with_companions > 0, "the small day has companions who pay"
+
+
+def _bring_a_fellow_passenger(session: Session) -> None:
+    """A fellow passenger added to a planned trip, as at the desk: the change goes back to
+    an assessor, who approves it, and the trip is placed again."""
+    planned = session.scalars(
+        select(Booking)
+        .where(Booking.status == "scheduled", Booking.principal_code == "22")
+        .order_by(Booking.id)
+    )
+    for booking in planned:
+        companion = Companion(kind=CompanionKind.FELLOW_PASSENGER)
+        update_booking(
+            session=session,
+            booking_id=booking.id,
+            data=BookingUpdate(version=booking.version, companions=[companion]),
+            actor=SYSTEM,
+            now=PLAN_NOW,
+        )
+        if booking.status == "requested":
+            decide(session=session, booking_id=booking.id, action="approve",
+                   reason="the daughter comes along", mode=None, version=None,
+                   actor=SYSTEM, now=PLAN_NOW)  # fmt: skip
+        if booking.status == "scheduled" and (booking.decision or {}).get("companion_fee_ore"):
+            return
+    raise AssertionError("no planned trip of region 22 took a paying fellow passenger")

@@ -18,6 +18,7 @@ from typing import Any
 
 from samfard.assessment.words_sv import MODES_SV, reasons_sv, why_sv
 from samfard.money import format_kr
+from samfard.rules.decision import companion_fees
 from samfard.rules.in_force import SERVICES_SV
 from samfard.timeutil import STOCKHOLM
 
@@ -67,19 +68,26 @@ def _verdict(status: str) -> str:
 
 
 def _fees(decision: Mapping[str, Any]) -> str:
+    """Each leg's fee, and the companions' beside it where they pay (medresenärer pay
+    their own fee, outside the traveller's ceiling); the total is what the party pays."""
     legs = decision.get("legs") or []
     if not legs:
         return "<p>Ingen egenavgift är beräknad för resan.</p>"
+    companions = companion_fees(decision.get("companions") or ())
+    extra = "<th>Medresenärer</th>" if companions else ""
     rows = "".join(
         f"<tr><td>{'Utresa' if leg['direction'] == 'outward' else 'Returresa'}</td>"
         f"<td>{escape(MODES_SV.get(leg['mode'], leg['mode']))}</td>"
-        f"<td>{format_kr(int(leg['fee_ore']))}</td></tr>"
+        f"<td>{format_kr(int(leg['fee_ore']))}</td>"
+        + (f"<td>{format_kr(companions.get(leg['leg_index'], 0))}</td>" if companions else "")
+        + "</tr>"
         for leg in legs
     )
-    total = format_kr(int(decision.get("fee_ore", 0)))
+    total = format_kr(int(decision.get("fee_ore", 0)) + sum(companions.values()))
+    span = 3 if companions else 2
     return (
-        "<table><tr><th>Resa</th><th>Färdsätt</th><th>Egenavgift</th></tr>"
-        f"{rows}<tr><th colspan=2>Att betala</th><th>{total}</th></tr></table>"
+        f"<table><tr><th>Resa</th><th>Färdsätt</th><th>Egenavgift</th>{extra}</tr>"
+        f"{rows}<tr><th colspan={span}>Att betala</th><th>{total}</th></tr></table>"
     )
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.assessment.ceiling import lower_later_fees
 from samfard.assessment.facts import TripInput, build_request, requested_mode
 from samfard.booking.entitlement import check_actor_scope
 from samfard.booking.lifecycle import BookingStatus
@@ -38,7 +39,7 @@ from samfard.booking.transitions import apply_transition
 from samfard.costs import fee_ledger
 from samfard.db import transaction
 from samfard.errors import Conflict, DomainError, InputError
-from samfard.rules.decision import Decision, Effect, Outcome, Reason, cited
+from samfard.rules.decision import Decision, Effect, Outcome, Reason, cited, companion_fees
 from samfard.rules.engine import assess
 from samfard.rules.facts import Mode
 from samfard.rules.loader import RulebookSet, shipped_rulebooks
@@ -87,6 +88,7 @@ def decision_json(decision: Decision, *, at: datetime | None = None) -> dict[str
     stored = plain(decision)
     assert isinstance(stored, dict)
     stored["fee_ore"] = decision.fee_ore
+    stored["companion_fee_ore"] = sum(companion_fees(stored["companions"]).values())
     stored["reimbursement_ore"] = decision.reimbursement_ore
     stored["automatic"] = decision.outcome is Outcome.AUTOMATIC
     stored["needs_assessor_because"] = [cite(r) for r in decision.why(Effect.NEEDS_ASSESSOR)]
@@ -165,15 +167,24 @@ def _approve(
 def record_fees(
     session: Session, booking: Booking, decision: Decision, *, actor: Actor, now: datetime
 ) -> None:
-    """The approved decision's fees in the fee ledger, leg by leg on the legs' dates."""
+    """The approved decision's fees in the fee ledger, leg by leg on the legs' dates; fees
+    of later-dated trips the ceiling no longer leaves are lowered (assessment.ceiling)."""
+    days = _leg_days(booking)
     fee_ledger.record(
         session,
         booking_id=booking.id,
         traveller_id=booking.traveller_id,
         decision=decision,
-        trip_dates=_leg_days(booking),
+        trip_dates=days,
         at=now,
         by=actor.username,
+    )
+    lower_later_fees(
+        session,
+        traveller_id=booking.traveller_id,
+        principal=decision.principal,
+        day=days[0],
+        now=now,
     )
 
 

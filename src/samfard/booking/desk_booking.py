@@ -31,6 +31,7 @@ from samfard.db import dry_run, transaction
 from samfard.dispatch.day_view import reason_sv as unplanned_sv
 from samfard.dispatch.store import by_vehicle, latest_plan
 from samfard.errors import DomainError
+from samfard.rules.decision import companion_fees
 from samfard.travellers.service import load_traveller
 from samfard.travellers.views import can_see_identity
 from samfard.web.shell import ONCE_FIELD, FormErrors
@@ -53,6 +54,7 @@ class DeskOutcome:
     status: str
     decision: Mapping[str, object] | None
     fee_ore: int
+    companion_fee_ore: int  # what the companions pay beside the traveller
     legs: list[LegWindow]
     origin_label: str
     destination_label: str
@@ -100,11 +102,13 @@ def _outcome(
     first = bookings[0]
     shown = booking_decision(first, visible=visible)
     fee = (shown or {}).get("fee_ore", 0)
+    companions = companion_fees((shown or {}).get("companions") or ())
     return DeskOutcome(
         references=[b.reference for b in bookings],
         status=first.status,
         decision=shown,
         fee_ore=int(fee) if isinstance(fee, int | str) else 0,
+        companion_fee_ore=sum(companions.values()),
         legs=[
             LegWindow(
                 leg.direction,

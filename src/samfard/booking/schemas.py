@@ -191,11 +191,13 @@ class LegPublic(BaseModel):
 
 class StandingDecision(BaseModel):
     """The decision that stands on a booking: what, by which mode, at which fee, by whom
-    and when. `fee_ore` is the traveller's fee for all legs (None while waiting)."""
+    and when. `fee_ore` is the traveller's fee for all legs (None while waiting);
+    `companion_fee_ore` what the companions pay beside it, outside the fee ceiling."""
 
     outcome: Literal["approved", "denied", "needs_assessor"]
     mode: str | None
     fee_ore: int | None
+    companion_fee_ore: int | None = None
     decided_by: Literal["rules", "assessor"]
     decided_by_user: str | None = Field(description="the assessor's username; null for rules")
     decided_at: datetime | None

@@ -13,7 +13,7 @@ from samfard.access.actor import Actor
 from samfard.booking.models import Booking, Leg, Series
 from samfard.booking.schemas import BookingPublic, LegPublic, SeriesPublic, StandingDecision
 from samfard.booking.series import exception_days
-from samfard.rules.decision import cited
+from samfard.rules.decision import cited, companion_fees
 from samfard.travellers.models import Traveller
 from samfard.travellers.views import MASKED_ADDRESS, can_see_identity, display_name
 
@@ -83,12 +83,14 @@ def standing_decision(stored: dict[str, Any] | None, mode: str | None) -> Standi
         return None
     outcome = _STANDING[stored["outcome"]]
     fee = {"approved": stored.get("fee_ore"), "denied": 0}.get(outcome)
+    companions = sum(companion_fees(stored.get("companions") or ()).values())
     person = stored.get("assessor") or {}
     at = stored.get("decided_at")
     return StandingDecision(
         outcome=outcome,
         mode=mode,
         fee_ore=fee,
+        companion_fee_ore={"approved": companions, "denied": 0}.get(outcome),
         decided_by="assessor" if stored.get("decided_by") == "assessor" else "rules",
         decided_by_user=person.get("username"),
         decided_at=datetime.fromisoformat(at) if at else None,

@@ -23,10 +23,12 @@ from sqlalchemy import (
     Integer,
     String,
     UniqueConstraint,
+    and_,
     delete,
     select,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
@@ -34,7 +36,14 @@ from samfard.db import Base, UTCDateTime
 from samfard.money import Ore
 from samfard.rules.decision import Decision
 from samfard.rules.facts import Service
-from samfard.rules.ledger import CeilingRule, CeilingStatus, LedgerState, replay, status
+from samfard.rules.ledger import (
+    CeilingRule,
+    CeilingStatus,
+    LedgerState,
+    charge,
+    replay,
+    status,
+)
 from samfard.rules.loader import RulebookSet
 from samfard.rules.schema import SjukresaVersion
 
@@ -72,19 +81,23 @@ def ceiling_rule(rulebooks: RulebookSet, principal: str, day: date) -> CeilingRu
     return CeilingRule(version.ceiling.amount_ore, version.ceiling.period)
 
 
+def _counting(traveller_id: int, principal: str) -> ColumnElement[bool]:
+    """The rows that count toward a traveller's ceiling with one principal."""
+    return and_(
+        Booking.status != CANCELLED,
+        FeeLedgerEntry.traveller_id == traveller_id,
+        FeeLedgerEntry.principal_code == principal,
+        FeeLedgerEntry.counts_toward_ceiling.is_(True),
+    )
+
+
 def _counting_fees(
     session: Session, traveller_id: int, principal: str, up_to: date
 ) -> list[tuple[date, Ore]]:
     rows = session.execute(
         select(FeeLedgerEntry.trip_date, FeeLedgerEntry.list_fee_ore)
         .join(Booking, Booking.id == FeeLedgerEntry.booking_id)
-        .where(
-            Booking.status != CANCELLED,
-            FeeLedgerEntry.traveller_id == traveller_id,
-            FeeLedgerEntry.principal_code == principal,
-            FeeLedgerEntry.counts_toward_ceiling.is_(True),
-            FeeLedgerEntry.trip_date <= up_to,
-        )
+        .where(_counting(traveller_id, principal), FeeLedgerEntry.trip_date <= up_to)
         .order_by(FeeLedgerEntry.trip_date, FeeLedgerEntry.id)
     )
     return [(day, fee) for day, fee in rows]
@@ -95,8 +108,9 @@ def ledger_state(
 ) -> LedgerState:
     """The ledger as it stands for a trip on `day`: the recorded trips up to that day.
 
-    Trips dated after `day` are left out; their recorded fees are not re-priced when an
-    earlier trip is approved later (the traveller was already told those fees).
+    Trips dated after `day` are left out: an earlier trip approved later is priced as if
+    approved in date order, and the later trips' fees it leaves above the ceiling are
+    lowered afterwards (`lower_to_ceiling`).
     """
     return replay(principal, rule, _counting_fees(session, traveller_id, principal, day))
 
@@ -145,6 +159,35 @@ def record(
     session.add_all(entries)
     session.flush()
     return entries
+
+
+def lower_to_ceiling(
+    session: Session, *, traveller_id: int, principal: str, rule: CeilingRule
+) -> list[FeeLedgerEntry]:
+    """Lower every recorded fee above what the ceiling leaves it, replaying the traveller's
+    counting fees in date order; returns the rows lowered.
+
+    A trip approved after later-dated ones may fill the ceiling before them (a follow-up
+    booked first, a series approved from its end): priced only by the trips up to its own
+    day, it would let the period's total pass the ceiling. A fee is never raised here: what
+    the traveller was told stands unless the ceiling takes it away.
+    """
+    rows = session.scalars(
+        select(FeeLedgerEntry)
+        .join(Booking, Booking.id == FeeLedgerEntry.booking_id)
+        .where(_counting(traveller_id, principal))
+        .order_by(FeeLedgerEntry.trip_date, FeeLedgerEntry.id)
+    )
+    state = LedgerState(principal=principal)
+    lowered = []
+    for row in rows:
+        charged = charge(state, rule, row.trip_date, row.list_fee_ore)
+        state = charged.state
+        if charged.paid_ore < row.paid_ore:
+            row.paid_ore = charged.paid_ore
+            lowered.append(row)
+    session.flush()
+    return lowered
 
 
 def forget(session: Session, booking_id: int) -> None:

@@ -48,6 +48,7 @@ from samfard.dispatch.store import latest_plan, provider_for
 from samfard.errors import InputError, NotFound
 from samfard.goods.models import Consignment
 from samfard.goods.prices import GOODS_COST_CENTRE, GOODS_COST_OBJECT, GoodsKind
+from samfard.rules.decision import companion_fees
 from samfard.timeutil import STOCKHOLM
 
 DEMO_CONTRACTS = Path(__file__).resolve().parent.parent / "data" / "contracts"
@@ -232,15 +233,22 @@ def insert_settled(
 
 
 def _fees(session: Session, bookings: Iterable[Booking]) -> dict[str, int]:
-    """Fee of each leg from the fee ledger: leg_index i is the booking's i-th leg by seq."""
-    by_booking = {b.id: sorted(leg.seq for leg in b.legs) for b in bookings}
+    """Fees paid for each leg: the traveller's from the fee ledger, and the companions'
+    from the decision (they pay their own, outside the ledger's ceiling). leg_index i is
+    the booking's i-th leg by seq."""
+    by_id = {b.id: b for b in bookings}
+    by_booking = {b.id: sorted(leg.seq for leg in b.legs) for b in by_id.values()}
     fees: dict[str, int] = {}
     for entry in session.scalars(
         select(FeeLedgerEntry).where(FeeLedgerEntry.booking_id.in_(list(by_booking)))
     ):
         seqs = by_booking[entry.booking_id]
         if entry.leg_index < len(seqs):
-            fees[f"b{entry.booking_id}.{seqs[entry.leg_index]}"] = entry.paid_ore
+            companions = companion_fees(
+                (by_id[entry.booking_id].decision or {}).get("companions") or ()
+            )
+            key = f"b{entry.booking_id}.{seqs[entry.leg_index]}"
+            fees[key] = entry.paid_ore + companions.get(entry.leg_index, 0)
     return fees
 
 

@@ -8,10 +8,11 @@ person can check the rule against the file and the facts against the register.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from samfard.money import Ore
 from samfard.rules.facts import CompanionKind, Mode, Service
@@ -50,6 +51,17 @@ def cited(said: str, file: str, key: str, valid_from: object) -> str:
     """A reason with the rule it rests on, as decisions and event logs write it (from a
     Reason, or from the dict a stored decision holds)."""
     return f"{said} [{file} {key}, from {valid_from}]"
+
+
+def companion_fees(companions: Iterable[Mapping[str, Any]]) -> dict[int, Ore]:
+    """The companions' fees per leg index, from a decision's companions (as stored): what
+    the allowed companions (medresenärer) pay beside the traveller, outside the ceiling."""
+    fees: dict[int, Ore] = {}
+    for companion in companions:
+        if companion.get("allowed"):
+            for leg_index, fee in enumerate(companion.get("fee_ore_per_leg") or ()):
+                fees[leg_index] = fees.get(leg_index, 0) + int(fee)
+    return fees
 
 
 @dataclass(frozen=True)
