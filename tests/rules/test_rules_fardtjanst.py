@@ -463,12 +463,33 @@ def test_lead_times_are_time_that_passes_across_a_dst_change(
     assert ("booking.late" in [r.code for r in decision.reasons]) is late
 
 
-def test_bus_fare_tariff_without_fare_names_the_field(rulebooks: RulebookSet) -> None:
-    """A tariff municipality cannot price a trip without the bus fare; it says which field."""
+@pytest.mark.parametrize(
+    ("who", "principal", "km", "fee_ore"),
+    [
+        (KROKOM, "2309", 10, 3400),  # 1 x the county's 34 kr for up to 10 km
+        (KROKOM, "2309", 25, 5200),  # 1 x 52 kr for 11-30 km
+        (ORNSKOLDSVIK, "2284", 25, 7800),  # 1.5 x Din Tur's 52 kr
+    ],
+)
+def test_bus_fare_tariff_takes_the_countys_ordinary_fare(
+    rulebooks: RulebookSet, who: Any, principal: str, km: int, fee_ore: int
+) -> None:
+    """A booking does not know the bus fare: the county transport authority's ordinary
+    fare for the leg's distance (RKM-22, RKM-23) prices it."""
+    decision = assess(AssessmentRequest(who, ride(principal, km)), rulebooks)
+    assert decision.outcome.value == "automatic"
+    assert [leg.fee_ore for leg in decision.legs] == [fee_ore]
+    assert "fee.bus_fare" in {r.code for r in decision.reasons}
+
+
+def test_bus_fare_tariff_without_any_fare_names_the_field(rulebooks: RulebookSet) -> None:
+    """Where the county has no fare table here, the trip cannot be priced; it says which
+    field the rules need."""
     from samfard.errors import InputError
 
+    without = RulebookSet(tuple(b for b in rulebooks.books if not b.principal.startswith("RKM")))
     with pytest.raises(InputError) as error:
-        assess(AssessmentRequest(KROKOM, ride("2309")), rulebooks)
+        assess(AssessmentRequest(KROKOM, ride("2309")), without)
     assert error.value.field == "legs[0].bus_fare_ore"
 
 

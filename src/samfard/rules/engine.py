@@ -20,11 +20,12 @@ from typing import Protocol
 from samfard.errors import RuleError
 from samfard.rules import booked_line, fardtjanst, sjukresa, transit
 from samfard.rules import public_transport as transit_rules
+from samfard.rules.common import band_fee
 from samfard.rules.decision import Decision, RulebookRef
 from samfard.rules.facts import AssessmentRequest, Mode, Service, Trip
 from samfard.rules.loader import NATIONAL, Rulebook, RulebookSet
 from samfard.rules.public_transport import PublicTransportCheck
-from samfard.rules.schema import SjukresaVersion
+from samfard.rules.schema import DistanceBands, SjukresaVersion
 
 Assessor = Callable[[AssessmentRequest, Rulebook], Decision]
 
@@ -62,6 +63,49 @@ def care_purposes(rulebooks: RulebookSet, region: str, day: date) -> frozenset[s
     if not isinstance(version, SjukresaVersion):  # pragma: no cover - loader guarantees it
         return frozenset()
     return frozenset(version.purposes.reimbursed)
+
+
+def county_fare(rulebooks: RulebookSet, county: str, day: date) -> DistanceBands | None:
+    """The county transport authority's ordinary single fare by distance on `day` (the fare
+    table of its booked lines or närtrafik, RKM-22 or RKM-23), if it has one here."""
+    for service in (Service.ANROPSSTYRD_LINJETRAFIK, Service.NARTRAFIK):
+        book = rulebooks.find(f"RKM-{county}", service)
+        if book is None or book.versions[0].valid_from > day:
+            continue
+        _, version = book.version_on(day)
+        fare = getattr(version, "fare", None)
+        if isinstance(fare, DistanceBands):
+            return fare
+    return None
+
+
+def _with_bus_fares(request: AssessmentRequest, rulebooks: RulebookSet) -> AssessmentRequest:
+    """Färdtjänst legs without a bus fare get the county's ordinary fare for their distance.
+
+    A municipality's fee may be a multiple of the bus fare for the same trip (Örnsköldsvik
+    1.5 x); a booking does not know that fare, and without it every such trip waited for
+    an assessor and was told no fee. The fare becomes a fact of the leg, so the input hash
+    and the fee's reason carry it."""
+    trip = request.trip
+    if trip.service is not Service.FARDTJANST or all(
+        leg.bus_fare_ore is not None for leg in trip.legs
+    ):
+        return request
+    fare = county_fare(rulebooks, trip.principal[:2], trip.day)
+    if fare is None:
+        return request
+    legs = tuple(
+        leg
+        if leg.bus_fare_ore is not None
+        else dataclasses.replace(leg, bus_fare_ore=_fare_for(fare, leg.distance_km))
+        for leg in trip.legs
+    )
+    return dataclasses.replace(request, trip=dataclasses.replace(trip, legs=legs))
+
+
+def _fare_for(fare: DistanceBands, km: Decimal) -> int | None:
+    found = band_fee(fare, km)
+    return None if found is None else found[1]
 
 
 class PublicTransportTimes(Protocol):
@@ -108,6 +152,8 @@ def assess(
     if public_transport is not None:
         request = _checked(request, rulebooks, public_transport)
         trip = request.trip
+    request = _with_bus_fares(request, rulebooks)
+    trip = request.trip
     assessor = _ASSESSORS.get(trip.service)
     if assessor is None:
         raise RuleError(
