@@ -10,19 +10,26 @@ File formats (JSON): a contracts file is a list of contracts as `parse_contract`
 them; a run file is one object with run_id, carrier, vehicle_type, start, end (ISO times
 with offset), driven_km, driving_minutes, waiting_minutes, optional basis and
 vehicle_day_share, and trips (trip_id, principal, service, pickup_at, direct_km,
-direct_minutes, optional passengers, needs and municipality).
+direct_minutes, optional passengers, needs and municipality). Every value is read for
+what its field holds before anything is priced, so a bad one ends the command with one
+line naming the run (and trip) and the field, never a traceback (docs/costs.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import enum
 import json
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from samfard.costs.contracts import Contract
-    from samfard.costs.pricing import RunFacts
+    from samfard.costs.pricing import RunFacts, TripFacts
+
+E = TypeVar("E", bound=enum.Enum)
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -42,7 +49,7 @@ def _read_json(path: Path) -> Any:
 
     try:
         return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as error:
+    except (OSError, ValueError) as error:  # ValueError: bad JSON or not UTF-8
         raise InputError(f"cannot read {path}: {error}", field=str(path)) from error
 
 
@@ -53,6 +60,13 @@ def _load_contracts(path: Path) -> list[Contract]:
     raw = _read_json(path)
     if not isinstance(raw, list):
         raise InputError(f"{path} must hold a JSON list of contracts", field="contracts")
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict):
+            raise InputError(
+                f"{path}: contract {number} must be a JSON object with code, carrier, "
+                f"valid_from and tariffs, got {_quoted(item)}",
+                field="contracts",
+            )
     contracts = [parse_contract(item) for item in raw]
     validate_contracts(contracts)
     return contracts
@@ -71,44 +85,154 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _parse_run(raw: dict[str, Any]) -> RunFacts:
-    from datetime import datetime
-    from decimal import Decimal
+    """A run file's run, every field read and checked; refusals name the run and field."""
+    from samfard.costs.contracts import VehicleType
+    from samfard.costs.pricing import CostBasis, RunFacts
 
-    from samfard.costs.contracts import Need, VehicleType
-    from samfard.costs.pricing import CostBasis, RunFacts, TripFacts
+    run_id = _text("run file", "run_id", raw)
+    where = f"run {run_id}"
+    return RunFacts(
+        run_id=run_id,
+        vehicle_type=_choice(where, "vehicle_type", raw, VehicleType),
+        start=_moment(where, "start", raw),
+        end=_moment(where, "end", raw),
+        driven_km=_quantity(where, "driven_km", raw, unit="km"),
+        driving_minutes=_quantity(where, "driving_minutes", raw, unit="min"),
+        waiting_minutes=_quantity(where, "waiting_minutes", raw, unit="min"),
+        trips=tuple(_parse_trip(where, t) for t in _objects(where, "trips", raw)),
+        basis=_choice(where, "basis", raw, CostBasis, default="planned"),
+        vehicle_day_share=_share(where, raw),
+    )
+
+
+def _parse_trip(run: str, raw: dict[str, Any]) -> TripFacts:
+    """One trip of a run file."""
+    from samfard.costs.contracts import Need
+    from samfard.costs.pricing import TripFacts
+
+    trip_id = _text(f"{run}, a trip", "trip_id", raw)
+    where = f"{run}, trip {trip_id}"
+    municipality = raw.get("municipality")
+    return TripFacts(
+        trip_id=trip_id,
+        principal=_text(where, "principal", raw),
+        service=_text(where, "service", raw),
+        pickup_at=_moment(where, "pickup_at", raw),
+        direct_km=_quantity(where, "direct_km", raw, unit="km"),
+        direct_minutes=_quantity(where, "direct_minutes", raw, unit="min"),
+        passengers=_count(where, "passengers", raw.get("passengers", 1)),
+        needs=frozenset(_choices(where, "needs", raw, Need)),
+        municipality=None if municipality is None else _text(where, "municipality", raw),
+    )
+
+
+# Far beyond any run; they catch typos and keep the price inside what can be stored.
+MAX_KM = Decimal(10_000)
+MAX_MINUTES = Decimal(7 * 24 * 60)
+MAX_PASSENGERS = 50
+
+
+def _quoted(value: object) -> str:
+    """A value as the JSON file has it, cut short for a one-line message."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def _field(where: str, name: str, raw: dict[str, Any]) -> Any:
     from samfard.errors import InputError
 
+    if name not in raw:
+        raise InputError(f"{where}: missing field {name!r}", field=name)
+    return raw[name]
+
+
+def _text(where: str, name: str, raw: dict[str, Any]) -> str:
+    from samfard.errors import InputError
+
+    value = _field(where, name, raw)
+    if isinstance(value, bool) or not isinstance(value, str | int) or not str(value).strip():
+        raise InputError(f"{where}: {name} must be a text, got {_quoted(value)}", field=name)
+    return str(value).strip()
+
+
+def _quantity(where: str, name: str, raw: dict[str, Any], *, unit: str) -> Decimal:
+    from samfard.costs.amounts import bounded
+
+    most = MAX_KM if unit == "km" else MAX_MINUTES
+    return bounded(where, name, _field(where, name, raw), unit=unit, most=most)
+
+
+def _share(where: str, raw: dict[str, Any]) -> Decimal:
+    from samfard.costs.amounts import bounded
+
+    value = raw.get("vehicle_day_share", 1)
+    return bounded(where, "vehicle_day_share", value, unit="of the day", most=Decimal(1))
+
+
+def _count(where: str, name: str, value: object) -> int:
+    from samfard.errors import InputError
+
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_PASSENGERS:
+        raise InputError(
+            f"{where}: {name} must be a whole number from 1 to {MAX_PASSENGERS}, "
+            f"got {_quoted(value)}",
+            field=name,
+        )
+    return value
+
+
+def _moment(where: str, name: str, raw: dict[str, Any]) -> datetime:
+    """An ISO time with its offset (a time without one is ambiguous around DST)."""
+    from samfard.errors import InputError
+
+    value = _field(where, name, raw)
     try:
-        trips = tuple(
-            TripFacts(
-                trip_id=str(t["trip_id"]),
-                principal=str(t["principal"]),
-                service=str(t["service"]),
-                pickup_at=datetime.fromisoformat(t["pickup_at"]),
-                direct_km=Decimal(str(t["direct_km"])),
-                direct_minutes=Decimal(str(t["direct_minutes"])),
-                passengers=int(t.get("passengers", 1)),
-                needs=frozenset(Need(n) for n in t.get("needs", ())),
-                municipality=t.get("municipality"),
-            )
-            for t in raw["trips"]
+        moment = datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None or moment.utcoffset() is None:
+        raise InputError(
+            f"{where}: {name} must be a time with offset like 2026-11-23T10:00:00+01:00, "
+            f"got {_quoted(value)}",
+            field=name,
         )
-        return RunFacts(
-            run_id=str(raw["run_id"]),
-            vehicle_type=VehicleType(raw["vehicle_type"]),
-            start=datetime.fromisoformat(raw["start"]),
-            end=datetime.fromisoformat(raw["end"]),
-            driven_km=Decimal(str(raw["driven_km"])),
-            driving_minutes=Decimal(str(raw["driving_minutes"])),
-            waiting_minutes=Decimal(str(raw["waiting_minutes"])),
-            trips=trips,
-            basis=CostBasis(raw.get("basis", "planned")),
-            vehicle_day_share=Decimal(str(raw.get("vehicle_day_share", 1))),
+    return moment
+
+
+def _choice(
+    where: str, name: str, raw: dict[str, Any], kind: type[E], *, default: str | None = None
+) -> E:
+    from samfard.errors import InputError
+
+    value = raw.get(name, default) if default is not None else _field(where, name, raw)
+    allowed = [member.value for member in kind]
+    if value not in allowed:
+        raise InputError(
+            f"{where}: {name} must be one of {', '.join(allowed)}, got {_quoted(value)}",
+            field=name,
         )
-    except KeyError as error:
-        raise InputError(f"run file: missing field {error}", field=str(error.args[0])) from error
-    except (ValueError, ArithmeticError) as error:
-        raise InputError(f"run file: {error}", field="run") from error
+    return kind(value)
+
+
+def _choices(where: str, name: str, raw: dict[str, Any], kind: type[E]) -> list[E]:
+    from samfard.errors import InputError
+
+    values = raw.get(name, [])
+    if not isinstance(values, list):
+        raise InputError(f"{where}: {name} must be a list, got {_quoted(values)}", field=name)
+    return [_choice(where, name, {name: value}, kind) for value in values]
+
+
+def _objects(where: str, name: str, raw: dict[str, Any]) -> list[dict[str, Any]]:
+    from samfard.errors import InputError
+
+    value = _field(where, name, raw)
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise InputError(
+            f"{where}: {name} must be a list of objects, got {_quoted(value)}",
+            field=name,
+        )
+    return value
 
 
 def _settle(args: argparse.Namespace) -> int:

@@ -13,13 +13,14 @@ names the contract and the field in every refusal.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, time, timedelta
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
+from samfard.costs.amounts import percent, rate_ore, shown, whole_ore
 from samfard.errors import Conflict, InputError, NotFound
 from samfard.money import Ore
 
@@ -53,9 +54,12 @@ def suitable(vehicle_type: VehicleType, needs: Iterable[Need]) -> bool:
     return frozenset(needs) <= CAPABILITIES[vehicle_type]
 
 
-def _non_negative(owner: str, name: str, value: int | Decimal) -> None:
-    if value < 0:
-        raise InputError(f"{owner}: {name} must be zero or more, got {value}", field=name)
+def _check_fields(owner: str, tariff: PriceList | FleetCostModel) -> None:
+    """Read every field of a tariff as its reader says (whole öre, rate, percentage, time),
+    so a tariff made in code meets the same checks as one parsed from a file."""
+    for name, reader in _READERS.items():
+        if hasattr(tariff, name):
+            object.__setattr__(tariff, name, reader(owner, name, getattr(tariff, name)))
 
 
 @dataclass(frozen=True)
@@ -81,18 +85,8 @@ class PriceList:
     stretcher_supplement: Ore = 0
 
     def __post_init__(self) -> None:
-        owner = f"price list for {self.vehicle_type.value}"
-        for name in (
-            "start_fee",
-            "per_km",
-            "per_driving_minute",
-            "per_waiting_minute",
-            "night_surcharge_pct",
-            "weekend_surcharge_pct",
-            "wheelchair_supplement",
-            "stretcher_supplement",
-        ):
-            _non_negative(owner, name, getattr(self, name))
+        owner = f"price list for {self.vehicle_type}"
+        _check_fields(owner, self)
         if self.night_start == self.night_end:
             raise InputError(
                 f"{owner}: night_start and night_end are both {self.night_start:%H:%M}; "
@@ -125,9 +119,7 @@ class FleetCostModel:
     driver_on_cost_pct: Decimal = Decimal(0)
 
     def __post_init__(self) -> None:
-        owner = f"own-fleet cost model for {self.vehicle_type.value}"
-        for name in ("fixed_per_vehicle_day", "driver_per_hour", "per_km", "driver_on_cost_pct"):
-            _non_negative(owner, name, getattr(self, name))
+        _check_fields(f"own-fleet cost model for {self.vehicle_type}", self)
 
     @property
     def driver_cost_per_hour(self) -> Decimal:
@@ -156,7 +148,9 @@ class PenaltyTerm:
     def __post_init__(self) -> None:
         if not self.kind.strip():
             raise InputError("penalty term: kind must not be empty", field="penalties")
-        _non_negative(f"penalty term for {self.kind}", "amount", self.amount)
+        object.__setattr__(
+            self, "amount", whole_ore(f"penalty term for {self.kind}", "amount", self.amount)
+        )
 
     def applies(self, kind: str, severity: str) -> bool:
         return self.kind == kind and (not self.severities or severity in self.severities)
@@ -261,6 +255,60 @@ def _period(contract: Contract) -> str:
     return f"{contract.valid_from.isoformat()} to {end}"
 
 
+class ContractUnreadable(NotFound):
+    """A stored contract that would price a run cannot be read (it was stored before a
+    check that now refuses it).
+
+    A NotFound, so a caller that can do without a contract does so as before (planning
+    weighs the vehicle by its stored per-vehicle costs); one that must price the run
+    (settlement) reports it, naming the contract, the field and the remedy. 409: the
+    request is sound, the stored contract is not.
+    """
+
+    status = 409
+    title = "Contract cannot be read"
+
+
+@dataclass(frozen=True)
+class UnreadableContract:
+    """A stored contract row `parse_contract` refuses, kept so that a lookup it would have
+    answered says why there is no contract instead of only that there is none.
+
+    `vehicle_types` are the types its tariffs name (empty when even those are unreadable:
+    then it may price any type).
+    """
+
+    code: str
+    carrier: str
+    valid_from: date
+    valid_to: date | None
+    vehicle_types: frozenset[str]
+    problem: InputError
+
+    def would_price(self, carrier: str, vehicle_type: VehicleType, day: date) -> bool:
+        """Whether the contract, were it readable, could be the one for a lookup."""
+        return (
+            self.carrier == carrier
+            and self.valid_from <= day
+            and (self.valid_to is None or day <= self.valid_to)
+            and (not self.vehicle_types or vehicle_type.value in self.vehicle_types)
+        )
+
+
+class StoredContracts(list[Contract]):
+    """The stored contracts that parse, and (`unreadable`) those that do not.
+
+    A bad row used to stop every day's planning and settlement; now only the lookups it
+    would have answered fail, and they name it (see `find_contract`).
+    """
+
+    def __init__(
+        self, readable: Iterable[Contract], unreadable: Iterable[UnreadableContract] = ()
+    ) -> None:
+        super().__init__(readable)
+        self.unreadable = tuple(unreadable)
+
+
 def find_contract(
     contracts: Iterable[Contract],
     *,
@@ -280,11 +328,19 @@ def find_contract(
         ):
             return contract
     where = f" in municipality {municipality}" if municipality else ""
-    raise NotFound(
+    missing = (
         f"no contract of carrier {carrier} prices vehicle type '{vehicle_type.value}' "
-        f"on {day.isoformat()}{where}",
-        field="vehicle_type",
+        f"on {day.isoformat()}{where}"
     )
+    unreadable = contracts.unreadable if isinstance(contracts, StoredContracts) else ()
+    for bad in unreadable:
+        if bad.would_price(carrier, vehicle_type, day):
+            raise ContractUnreadable(
+                f"{missing}: stored contract {bad.code} cannot be read ({bad.problem.message}); "
+                f"correct it in its contract file and run `samfard contracts load` again",
+                field=bad.problem.field,
+            )
+    raise NotFound(missing, field="vehicle_type")
 
 
 def _easter(year: int) -> date:
@@ -337,80 +393,247 @@ def is_weekend_rate_day(day: date) -> bool:
     return day.weekday() >= 5 or day in swedish_holidays(day.year)
 
 
-_PRICE_FIELDS = ("per_km", "per_driving_minute", "per_waiting_minute")
-_PCT_FIELDS = ("night_surcharge_pct", "weekend_surcharge_pct", "driver_on_cost_pct")
+def _vehicle_type(where: str, name: str, raw: object) -> VehicleType:
+    if isinstance(raw, str) and raw in {v.value for v in VehicleType}:
+        return VehicleType(raw)
+    kinds = ", ".join(v.value for v in VehicleType)
+    raise InputError(f"{where}: {name} must be one of {kinds}, got {shown(raw)}", field=name)
 
 
-def _tariff(where: str, raw: Mapping[str, Any], own_fleet: bool) -> Tariff:
-    data = dict(raw)
+def _clock(where: str, name: str, raw: object) -> time:
+    """A local wall-clock time: a TOML time or a string like 22:00 (no zone, no date)."""
+    value = raw
+    if isinstance(raw, str):
+        try:
+            value = time.fromisoformat(raw)
+        except ValueError:
+            value = None
+    if not isinstance(value, time) or value.tzinfo is not None:
+        raise InputError(
+            f"{where}: {name} must be a local time like 22:00, got {shown(raw)}", field=name
+        )
+    return value
+
+
+# How each tariff field is read, by `parse_contract` and by the tariffs' own checks.
+_READERS: dict[str, Callable[[str, str, Any], Any]] = {
+    "vehicle_type": _vehicle_type,
+    "start_fee": whole_ore,
+    "wheelchair_supplement": whole_ore,
+    "stretcher_supplement": whole_ore,
+    "fixed_per_vehicle_day": whole_ore,
+    "driver_per_hour": whole_ore,
+    "per_km": rate_ore,
+    "per_driving_minute": rate_ore,
+    "per_waiting_minute": rate_ore,
+    "night_surcharge_pct": percent,
+    "weekend_surcharge_pct": percent,
+    "driver_on_cost_pct": percent,
+    "night_start": _clock,
+    "night_end": _clock,
+}
+
+
+def _expect_fields(where: str, raw: Mapping[str, Any], kind: type[Tariff]) -> None:
+    """Refuse an unknown field (a typo would otherwise leave a rate at its default) and
+    name the first missing one."""
+    known = [f.name for f in fields(kind) if f.init]
+    unknown = sorted(str(k) for k in raw if k not in known)
+    if unknown:
+        label = "an own-fleet cost model" if kind is FleetCostModel else "a price list"
+        raise InputError(
+            f"{where}: unknown field {unknown[0]} ({label} has: {', '.join(known)})",
+            field=unknown[0],
+        )
+    for f in fields(kind):
+        if f.init and f.default is MISSING and f.name not in raw:
+            raise InputError(f"{where}: missing field {f.name}", field=f.name)
+
+
+def _tariff(where: str, raw: object, own_fleet: bool) -> Tariff:
+    """A price list (or, for the own fleet, a cost model) with every field read and checked."""
+    if not isinstance(raw, Mapping):
+        raise InputError(
+            f"{where}: a tariff must be a table of vehicle_type and rates, got {shown(raw)}",
+            field="tariffs",
+        )
+    kind: type[Tariff] = FleetCostModel if own_fleet else PriceList
+    _expect_fields(where, raw, kind)
+    data = {name: _READERS[name](where, name, value) for name, value in raw.items()}
     try:
-        data["vehicle_type"] = VehicleType(data["vehicle_type"])
-        for name in (*_PRICE_FIELDS, *_PCT_FIELDS):
-            if name in data:
-                data[name] = Decimal(str(data[name]))
-        for name in ("night_start", "night_end"):
-            if isinstance(data.get(name), str):
-                data[name] = time.fromisoformat(data[name])
-        return FleetCostModel(**data) if own_fleet else PriceList(**data)
+        return kind(**data)
     except InputError as error:
         raise InputError(f"{where}: {error.message}", field=error.field) from error
-    except (KeyError, ValueError, TypeError, InvalidOperation) as error:
-        raise InputError(f"{where}: {error}", field="tariffs") from error
 
 
-def parse_contract(raw: Mapping[str, Any]) -> Contract:
+def _tables(where: str, name: str, raw: object) -> list[object]:
+    """A list of tables ([[contracts.tariffs]] in TOML, a JSON list of objects); each
+    item is checked to be a table by its own reader."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list | tuple):
+        raise InputError(
+            f"{where}: {name} must be a list of tables ([[contracts.{name}]]), got {shown(raw)}",
+            field=name,
+        )
+    return list(raw)
+
+
+def _text(where: str, name: str, raw: object, *, longest: int) -> str:
+    """A non-empty string of at most `longest` characters (the column it is stored in)."""
+    if not isinstance(raw, str) or not raw.strip():
+        raise InputError(f"{where}: {name} must be a non-empty text, got {shown(raw)}", field=name)
+    if len(raw.strip()) > longest:
+        raise InputError(
+            f"{where}: {name} must be at most {longest} characters, got {len(raw.strip())}",
+            field=name,
+        )
+    return raw.strip()
+
+
+def _flag(where: str, name: str, raw: object) -> bool:
+    """true or false, not a string ("false" would read as true)."""
+    if not isinstance(raw, bool):
+        raise InputError(f"{where}: {name} must be true or false, got {shown(raw)}", field=name)
+    return raw
+
+
+def _area(where: str, raw: object) -> frozenset[str]:
+    """Municipality codes (SCB kommunkod, four digits as text: "0180" is not 180)."""
+    if not isinstance(raw, list | tuple | set | frozenset):
+        raise InputError(
+            f'{where}: area must be a list of municipality codes like ["2380"], got {shown(raw)}',
+            field="area",
+        )
+    for code in raw:
+        if not (isinstance(code, str) and len(code) == 4 and code.isascii() and code.isdigit()):
+            raise InputError(
+                f'{where}: area must hold four-digit municipality codes as text like "2380", '
+                f"got {shown(code)}",
+                field="area",
+            )
+    return frozenset(raw)
+
+
+CONTRACT_FIELDS = (
+    "code",
+    "carrier",
+    "valid_from",
+    "valid_to",
+    "area",
+    "own_fleet",
+    "tariffs",
+    "penalties",
+)
+
+
+def parse_contract(raw: object) -> Contract:
     """A contract from plain data; every refusal names the contract and the field.
 
-    Dates are ISO strings or dates; rates are strings or numbers read as Decimal.
+    Dates are ISO strings or dates; whole-öre amounts (start fees, supplements, day costs,
+    wages, penalties) are integers, rates and percentages numbers or strings read as
+    Decimal (docs/costs.md). Anything else is refused here, never stored or priced with.
     """
-    code = str(raw.get("code", "")).strip() or "(no code)"
+    if not isinstance(raw, Mapping):
+        raise InputError(
+            f"a contract must be a table of {', '.join(CONTRACT_FIELDS)}, got {shown(raw)}",
+            field="contracts",
+        )
+    code = _text("contract", "code", raw.get("code"), longest=40)
     where = f"contract {code}"
-    own_fleet = bool(raw.get("own_fleet", False))
+    unknown = sorted(str(k) for k in raw if k not in CONTRACT_FIELDS)
+    if unknown:
+        raise InputError(
+            f"{where}: unknown field {unknown[0]} (a contract has: {', '.join(CONTRACT_FIELDS)})",
+            field=unknown[0],
+        )
+    own_fleet = _flag(where, "own_fleet", raw.get("own_fleet", False))
     tariffs = []
-    for raw_tariff in raw.get("tariffs", ()):
-        kind = raw_tariff.get("vehicle_type", "?")
-        tariffs.append(_tariff(f"{where}, tariff {kind}", raw_tariff, own_fleet))
-    for name in ("carrier", "valid_from"):
-        if raw.get(name) is None:
-            raise InputError(f"{where}: missing field {name}", field=name)
+    for raw_tariff in _tables(where, "tariffs", raw.get("tariffs")):
+        kind = raw_tariff.get("vehicle_type") if isinstance(raw_tariff, Mapping) else None
+        named = kind[:20] if isinstance(kind, str) else "?"
+        tariffs.append(_tariff(f"{where}, tariff {named}", raw_tariff, own_fleet))
+    if raw.get("valid_from") is None:
+        raise InputError(f"{where}: missing field valid_from", field="valid_from")
     valid_to = raw.get("valid_to")
-    penalties = tuple(_penalty(where, p) for p in raw.get("penalties", ()) or ())
     return Contract(
         code=code,
-        carrier=str(raw["carrier"]),
+        carrier=_text(where, "carrier", raw.get("carrier"), longest=120),
         valid_from=_as_date(where, "valid_from", raw["valid_from"]),
         valid_to=None if valid_to is None else _as_date(where, "valid_to", valid_to),
-        area=frozenset(str(a) for a in raw.get("area", ())),
+        area=_area(where, raw.get("area", ())),
         tariffs=tuple(tariffs),
         own_fleet=own_fleet,
-        penalties=penalties,
+        penalties=tuple(
+            _penalty(where, p) for p in _tables(where, "penalties", raw.get("penalties"))
+        ),
     )
 
 
-def _penalty(where: str, raw: Mapping[str, Any]) -> PenaltyTerm:
-    """A penalty term from a mapping: kind, amount (öre), optional severities and text."""
-    try:
-        return PenaltyTerm(
-            kind=str(raw["kind"]),
-            amount=int(raw["amount"]),
-            severities=frozenset(str(s) for s in raw.get("severities", ())),
-            text=str(raw.get("text", "")),
-        )
-    except InputError as error:
-        raise InputError(f"{where}: {error.message}", field="penalties") from error
-    except (KeyError, ValueError, TypeError) as error:
+def _penalty(where: str, raw: object) -> PenaltyTerm:
+    """A penalty term from a mapping: kind, amount (whole öre), optional severities and text."""
+    if not isinstance(raw, Mapping) or "kind" not in raw or "amount" not in raw:
         raise InputError(
-            f"{where}: a penalty term needs kind and amount (öre), got {dict(raw)!r}",
+            f"{where}: a penalty term needs kind and amount (öre), got {shown(raw)}",
             field="penalties",
-        ) from error
-
-
-def _as_date(where: str, name: str, value: date | str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
+        )
+    kind = _text(f"{where}, penalty", "kind", raw["kind"], longest=40)
+    at = f"{where}, penalty {kind}"
+    severities = raw.get("severities", ())
+    if not isinstance(severities, list | tuple | set | frozenset) or not all(
+        isinstance(s, str) for s in severities
+    ):
         raise InputError(
-            f"{where}: {name} must be a date like 2026-01-01, got {value!r}", field=name
-        ) from error
+            f'{at}: severities must be a list of texts like ["serious"], got {shown(severities)}',
+            field="severities",
+        )
+    text = raw.get("text", "")
+    if not isinstance(text, str):
+        raise InputError(f"{at}: text must be a text, got {shown(text)}", field="text")
+    return PenaltyTerm(
+        kind=kind,
+        amount=whole_ore(at, "amount", raw["amount"]),
+        severities=frozenset(severities),
+        text=text,
+    )
+
+
+def _as_date(where: str, name: str, value: object) -> date:
+    """A calendar day: a TOML date or an ISO string (a date-time is refused, not cut)."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise InputError(
+        f"{where}: {name} must be a date like 2026-01-01, got {shown(value)}", field=name
+    )
+
+
+def tariff_data(tariff: Tariff) -> dict[str, Any]:
+    """The plain mapping a stored row keeps for a tariff: whole öre as integers, rates and
+    percentages as exact decimal strings, times as HH:MM:SS. What is stored is what was
+    checked, and `parse_contract` reads it back to an equal tariff."""
+    return {f.name: _plain(getattr(tariff, f.name)) for f in fields(tariff) if f.init}
+
+
+def penalty_data(term: PenaltyTerm) -> dict[str, Any]:
+    """The plain mapping a stored row keeps for a penalty term (severities sorted)."""
+    return {
+        "kind": term.kind,
+        "amount": term.amount,
+        "severities": sorted(term.severities),
+        "text": term.text,
+    }
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, time):
+        return value.isoformat()
+    return value

@@ -30,22 +30,27 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission
 from samfard.booking.models import Booking, Leg
 from samfard.costs.allocation import RunAllocation, settle_run
+from samfard.costs.amounts import shown
 from samfard.costs.carriers import ensure_carrier
 from samfard.costs.contracts import (
+    Contract,
     Need,
+    UnreadableContract,
     VehicleType,
     find_contract,
     parse_contract,
+    penalty_data,
+    tariff_data,
     validate_contracts,
 )
 from samfard.costs.fee_ledger import FeeLedgerEntry
 from samfard.costs.models import Carrier, ContractRow, SettledGoods, SettledRun, SettledTrip
 from samfard.costs.pricing import RunFacts
-from samfard.costs.stored_contracts import load_contracts
+from samfard.costs.stored_contracts import contract_of, load_contracts
 from samfard.costs.stretches import run_facts
 from samfard.db import transaction
 from samfard.dispatch.store import latest_plan, provider_for
-from samfard.errors import InputError, NotFound
+from samfard.errors import DomainError, InputError, NotFound
 from samfard.goods.models import Consignment
 from samfard.goods.prices import GOODS_COST_CENTRE, GOODS_COST_OBJECT, GoodsKind
 from samfard.rules.decision import companion_fees
@@ -57,73 +62,156 @@ CENTI = Decimal("0.01")
 
 def add_contract(session: Session, carrier: Carrier, raw: Mapping[str, Any]) -> ContractRow:
     """Store a contract for a carrier in the caller's transaction, after parsing it and
-    checking it overlaps none of the carrier's stored contracts."""
-    data = {**raw, "carrier": carrier.name, "own_fleet": carrier.own_fleet}
-    contract = parse_contract(data)
+    checking it overlaps none of the carrier's stored contracts. The row keeps the parsed
+    tariffs (`tariff_data`), not the input as written, so what is stored is what was
+    checked."""
+    contract = _parsed(carrier, raw)
     if session.scalar(select(ContractRow.id).where(ContractRow.code == contract.code)):
         raise InputError(f"contract {contract.code} is stored already", field="code")
     validate_contracts([*load_contracts(session), contract])
-    row = ContractRow(
-        code=contract.code,
-        carrier_id=carrier.id,
-        valid_from=contract.valid_from,
-        valid_to=contract.valid_to,
-        area=sorted(contract.area),
-        own_fleet=contract.own_fleet,
-        tariffs=[_plain(t) for t in data.get("tariffs", ())],
-        penalties=[_plain_penalty(p) for p in data.get("penalties", ()) or ()],
-    )
+    row = ContractRow(code=contract.code, carrier_id=carrier.id)
+    _write(row, contract)
     session.add(row)
     session.flush()
     return row
 
 
-def _plain(tariff: Mapping[str, Any]) -> dict[str, Any]:
-    """A tariff mapping JSON can hold: rates and times as strings, amounts as ints."""
-    return {k: v if isinstance(v, int | str | bool) else str(v) for k, v in tariff.items()}
+def _parsed(carrier: Carrier, raw: Mapping[str, Any]) -> Contract:
+    """A contract of a file or a request, its carrier and own_fleet taken from the carrier."""
+    return parse_contract({**raw, "carrier": carrier.name, "own_fleet": carrier.own_fleet})
 
 
-def _plain_penalty(term: Mapping[str, Any]) -> dict[str, Any]:
-    """A penalty term JSON can hold (severities as a sorted list)."""
-    plain = _plain({k: v for k, v in term.items() if k != "severities"})
-    return plain | {"severities": sorted(str(s) for s in term.get("severities", ()))}
+def _write(row: ContractRow, contract: Contract) -> None:
+    """Put a parsed contract's validity, area, tariffs and penalties on its row."""
+    row.valid_from = contract.valid_from
+    row.valid_to = contract.valid_to
+    row.area = sorted(contract.area)
+    row.own_fleet = contract.own_fleet
+    row.tariffs = [tariff_data(t) for t in contract.tariffs]
+    row.penalties = [penalty_data(p) for p in contract.penalties]
+
+
+@dataclass(frozen=True)
+class ContractFiles:
+    """What loading a folder of contract files did: codes added, codes whose unreadable
+    stored row the file's contract replaced, and stored rows still unreadable."""
+
+    added: list[str]
+    repaired: list[str]
+    unreadable: list[UnreadableContract]
 
 
 def load_contract_files(session: Session, directory: Path = DEMO_CONTRACTS) -> list[str]:
+    """Store the contracts of every *.toml file in a folder; returns the codes written
+    (added or repaired). See `store_contract_files`."""
+    done = store_contract_files(session, directory)
+    return done.added + done.repaired
+
+
+def store_contract_files(session: Session, directory: Path = DEMO_CONTRACTS) -> ContractFiles:
     """Store the carriers and contracts of every *.toml file in a folder, skipping contract
-    codes already stored; returns the codes added. One transaction: all files or none.
+    codes already stored. One transaction: all files or none.
 
     A file has a [carrier] table (name, org_number, own_fleet) and [[contracts]] tables as
-    parse_contract reads them, without carrier and own_fleet (taken from [carrier]).
+    parse_contract reads them, without carrier and own_fleet (taken from [carrier]). Every
+    contract is parsed, stored or not, so a bad file is refused whole, naming the file,
+    contract and field. A stored row that cannot be read (stored before its fault was
+    refused) is replaced by the file's contract of the same code.
     """
     files = sorted(directory.glob("*.toml"))
     if not files:
         raise NotFound(f"no contract files (*.toml) in {directory}", field="directory")
     added: list[str] = []
+    repaired: list[str] = []
     with transaction(session):
         for path in files:
+            data = _read_toml(path)
             try:
-                data = tomllib.loads(path.read_text(encoding="utf-8"))
-                head = data["carrier"]
-                carrier = ensure_carrier(
-                    session,
-                    name=str(head["name"]),
-                    org_number=str(head.get("org_number", "")),
-                    own_fleet=bool(head.get("own_fleet", False)),
-                )
-            except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
-                raise InputError(f"{path.name}: {error}", field=str(path)) from error
-            for raw in data.get("contracts", ()):
-                code = str(raw.get("code", ""))
-                stored = session.scalar(select(ContractRow).where(ContractRow.code == code))
-                if stored is not None:
-                    if not stored.penalties and raw.get("penalties"):
+                carrier = _carrier_of(session, data.get("carrier"))
+                for raw in _contract_tables(data.get("contracts")):
+                    contract = _parsed(carrier, raw)
+                    stored = session.scalar(
+                        select(ContractRow).where(ContractRow.code == contract.code)
+                    )
+                    if stored is None:
+                        add_contract(session, carrier, raw)
+                        added.append(contract.code)
+                    elif _repair(session, stored, carrier, contract):
+                        repaired.append(contract.code)
+                    elif not stored.penalties and contract.penalties:
                         # Terms added to the file after the contract was stored (0014).
-                        stored.penalties = [_plain_penalty(p) for p in raw["penalties"]]
-                    continue
-                add_contract(session, carrier, raw)
-                added.append(code)
-    return added
+                        stored.penalties = [penalty_data(p) for p in contract.penalties]
+            except DomainError as error:
+                raise type(error)(f"{path.name}: {error.message}", field=error.field) from error
+        session.flush()
+        unreadable = load_contracts(session).unreadable
+    return ContractFiles(added, repaired, list(unreadable))
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise InputError(f"{path.name}: {error}", field=str(path)) from error
+
+
+def _carrier_of(session: Session, head: object) -> Carrier:
+    """The carrier of a file's [carrier] table, registered if new."""
+    if not isinstance(head, Mapping):
+        raise InputError(
+            "needs a [carrier] table with name, org_number and own_fleet", field="carrier"
+        )
+    where = "[carrier]"
+    name = head.get("name")
+    org_number = head.get("org_number", "")
+    own_fleet = head.get("own_fleet", False)
+    if not isinstance(name, str) or not name.strip() or len(name.strip()) > 120:
+        raise InputError(
+            f"{where}: name must be a text of 1 to 120 characters, got {shown(name)}",
+            field="name",
+        )
+    if not isinstance(org_number, str) or len(org_number) > 20:
+        raise InputError(
+            f'{where}: org_number must be a text like "556900-0513", got {shown(org_number)}',
+            field="org_number",
+        )
+    if not isinstance(own_fleet, bool):
+        raise InputError(
+            f"{where}: own_fleet must be true or false, got {shown(own_fleet)}",
+            field="own_fleet",
+        )
+    return ensure_carrier(session, name=name.strip(), org_number=org_number, own_fleet=own_fleet)
+
+
+def _contract_tables(raw: object) -> list[Mapping[str, Any]]:
+    """The [[contracts]] tables of a file (a single [contracts] table is refused)."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list) or not all(isinstance(item, Mapping) for item in raw):
+        raise InputError(
+            f"contracts must be a list of tables ([[contracts]]), got {shown(raw)}",
+            field="contracts",
+        )
+    return raw
+
+
+def _repair(session: Session, row: ContractRow, carrier: Carrier, contract: Contract) -> bool:
+    """Replace a stored row that cannot be read by the file's contract of its code, after
+    the same overlap check as a new contract; False if the stored row reads."""
+    try:
+        contract_of(row, carrier)  # whether it reads does not depend on the carrier's name
+        return False
+    except InputError:
+        pass
+    if row.carrier_id != carrier.id:
+        raise InputError(
+            f"contract {contract.code} is stored for another carrier; give it another code",
+            field="code",
+        )
+    others = [c for c in load_contracts(session) if c.code != contract.code]
+    validate_contracts([*others, contract])
+    _write(row, contract)
+    return True
 
 
 @dataclass(frozen=True)
