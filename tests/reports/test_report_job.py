@@ -176,10 +176,14 @@ def test_a_report_job_that_cannot_finish_is_failed_with_a_swedish_reason(
     out_of_scope = _queued(sessions, "rfail1", user_id=outsider, principal="23", month=MONTH)
     gone = _queued(sessions, "rfail2", user_id=987654, principal="23", month=MONTH)
     bad_month = _queued(sessions, "rfail3", user_id=outsider, principal="22", month="2026-13")
+    # Queued past the route's check (an older job, another client): the calendar's edge is
+    # the same Swedish refusal, not a ValueError from `date`.
+    edge = _queued(sessions, "rfail4", user_id=outsider, principal="22", month="9999-12")
     reasons = {
         out_of_scope: "kontot analys-22 får inte läsa rapporter för huvudman 23",
         gone: "användaren (id 987654) finns inte längre eller är avstängd",
         bad_month: "rapporten kan inte tas fram för huvudman 22 och månad 2026-13",
+        edge: "månad 9999-12 (Månaden ”9999-12” går inte att visa. Skriv den som ÅÅÅÅ-MM",
     }
     for job_id, reason in reasons.items():
         assert jobs.execute(sessions, job_id) == "failed"

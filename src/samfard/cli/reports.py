@@ -70,13 +70,33 @@ def _session() -> Any:
 
 
 def _load(args: argparse.Namespace) -> int:
-    from samfard.costs.service import DEMO_CONTRACTS, load_contract_files
+    """Store a folder's contracts and say what changed (see `_say_loaded`)."""
+    from samfard.costs.service import DEMO_CONTRACTS, store_contract_files
 
     _, session = _session()
     with session:
-        added = load_contract_files(session, args.directory or DEMO_CONTRACTS)
-    print(f"contracts added: {', '.join(added)}" if added else "all contracts stored already")
+        done = store_contract_files(session, args.directory or DEMO_CONTRACTS)
+    _say_loaded(done)
     return 0
+
+
+def _say_loaded(done: Any) -> None:
+    """Contracts added and repaired; a warning for each stored contract that still cannot
+    be read, since it prices nothing until its file is corrected and loaded again."""
+    import sys
+
+    if done.added:
+        print(f"contracts added: {', '.join(done.added)}")
+    if done.repaired:
+        print(f"contracts repaired: {', '.join(done.repaired)}")
+    if not done.added and not done.repaired:
+        print("all contracts stored already")
+    for bad in done.unreadable:
+        print(
+            f"samfard: warning: stored contract {bad.code} cannot be read and prices nothing: "
+            f"{bad.problem.message}",
+            file=sys.stderr,
+        )
 
 
 def _settle(args: argparse.Namespace) -> int:
@@ -107,18 +127,23 @@ def _settle(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from samfard.access.actor import SYSTEM
     from samfard.reports.exports import report_csv
+    from samfard.reports.month import Month
     from samfard.reports.render_html import render_page
     from samfard.reports.render_pdf import render_pdf
-    from samfard.reports.service import monthly_report, parse_month
+    from samfard.reports.service import monthly_report
 
-    year, month = parse_month(args.month)
+    period = Month.parse(args.month)
     _, session = _session()
     with session:
         report = monthly_report(
-            session=session, actor=SYSTEM, principal=args.principal, year=year, month=month
+            session=session,
+            actor=SYSTEM,
+            principal=args.principal,
+            year=period.year,
+            month=period.number,
         )
     args.output.mkdir(parents=True, exist_ok=True)
-    stem = args.output / f"manadsrapport-{args.principal}-{year}-{month:02d}"
+    stem = args.output / f"manadsrapport-{args.principal}-{period}"
     page = render_page(report)
     paths = (stem.with_suffix(".html"), stem.with_suffix(".pdf"), stem.with_suffix(".csv"))
     paths[0].write_text(page, encoding="utf-8")
@@ -170,19 +195,19 @@ def _kpi_comment(args: argparse.Namespace) -> int:
     from datetime import datetime
 
     from samfard.access.actor import SYSTEM
-    from samfard.reports.service import parse_month
+    from samfard.reports.month import Month
     from samfard.reports.targets import set_comment
     from samfard.timeutil import STOCKHOLM
 
-    year, month = parse_month(args.month)
+    period = Month.parse(args.month)
     _, session = _session()
     with session:
         text = set_comment(
             session=session,
             actor=SYSTEM,
             principal=args.principal,
-            year=year,
-            month=month,
+            year=period.year,
+            month=period.number,
             kpi=args.kpi,
             comment=args.text,
             now=datetime.now(STOCKHOLM),

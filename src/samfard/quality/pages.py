@@ -222,6 +222,11 @@ def _step_sv(error: DomainError) -> str:
         return "Ett beslut behöver utfall och en motivering."
     if error.field == "note":
         return "Skriv utförarens svar."
+    if error.field in ("kind", "severity"):
+        return (
+            "Typ och allvarlighetsgrad ändras av beställningscentralen och senast i beslutet; "
+            "vitet följer beslutets klassning."
+        )
     if error.status == 403:
         return "Ditt konto får inte ta det steget."
     return "Steget passar inte avvikelsens status. Ladda om sidan."

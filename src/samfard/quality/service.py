@@ -269,6 +269,7 @@ def take_step(
                 f"'{data.action.value}' needs it to be {' or '.join(sorted(allowed))}",
                 field="action",
             )
+        _check_reclassification(actor, deviation, data)
         note = (data.note or "").strip() or None
         _apply(session, deviation, data, actor, now, note)
         if after is not None:
@@ -294,6 +295,37 @@ def _check_part(actor: Actor, deviation: Deviation, action: Action) -> None:
         raise Forbidden(
             f"your role {actor.role.value} lacks the permission deviations:handle",
             field="action",
+        )
+
+
+def _check_reclassification(actor: Actor, deviation: Deviation, data: DeviationStep) -> None:
+    """Kind and severity are the centre's to change, and only until the decision: an
+    upheld decision charges the contract's penalty for the kind and severity it was taken
+    on, so a later change would leave the deviation saying one thing and the carrier's
+    invoice basis another. A step that names the same kind and severity changes nothing
+    and passes."""
+    changed = [
+        name
+        for name, asked, current in (
+            ("kind", data.kind, deviation.kind),
+            ("severity", data.severity, deviation.severity),
+        )
+        if asked is not None and asked.value != current
+    ]
+    if not changed:
+        return
+    if not actor.has(Permission.DEVIATIONS_HANDLE):
+        raise Forbidden(
+            f"only the centre reclassifies a deviation; your role {actor.role.value} "
+            f"may not change its {' and '.join(changed)}",
+            field=changed[0],
+        )
+    if deviation.outcome is not None:
+        raise Conflict(
+            f"deviation {deviation.reference} was decided {deviation.outcome} as "
+            f"{deviation.kind}, {deviation.severity}, and its penalty follows that; kind and "
+            "severity are set at the decision at the latest and cannot change after it",
+            field=changed[0],
         )
 
 

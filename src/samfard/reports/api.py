@@ -23,6 +23,7 @@ from samfard.deps import NowDep, SessionDep
 from samfard.jobs import Job
 from samfard.reports import jobs as report_jobs
 from samfard.reports import service, targets
+from samfard.reports.month import FIRST_YEAR, LAST_YEAR, PATTERN, Month
 from samfard.reports.schemas import (
     CommentIn,
     CommentOut,
@@ -36,7 +37,11 @@ from samfard.schemas_common import file_responses
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
-MONTH = Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM", examples=["2026-10"])
+MONTH = Query(
+    pattern=PATTERN,
+    description=f"YYYY-MM, {FIRST_YEAR}-01 to {LAST_YEAR}-12",
+    examples=["2026-10"],
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 REPORT_FILE = file_responses("text/html; charset=utf-8", "application/pdf", CSV)
@@ -75,9 +80,9 @@ def monthly_report(
     from samfard.reports.render_html import render_page
     from samfard.reports.render_pdf import render_pdf
 
-    year, number = service.parse_month(month)
+    period = Month.parse(month)
     report = service.monthly_report(
-        session=session, actor=actor, principal=principal, year=year, month=number
+        session=session, actor=actor, principal=principal, year=period.year, month=period.number
     )
     name = f"manadsrapport-{principal}-{month}.{format.value}"
     if format is ReportFormat.PDF:
@@ -159,9 +164,9 @@ def invoice_basis(
     format: SheetFormat = SheetFormat.CSV,
 ) -> Response:
     """A carrier's invoice basis (fakturaunderlag) for a month: one line per settled run."""
-    year, number = service.parse_month(month)
+    period = Month.parse(month)
     sheet = service.invoice_basis_sheet(
-        session=session, actor=actor, carrier=carrier, year=year, month=number
+        session=session, actor=actor, carrier=carrier, year=period.year, month=period.number
     )
     return _sheet_file(sheet, format, f"fakturaunderlag-{month}.{format.value}")
 
@@ -175,9 +180,9 @@ def cost_statement(
     format: SheetFormat = SheetFormat.CSV,
 ) -> Response:
     """A principal's cost statement (kostnadsredovisning) for a month, one line per trip."""
-    year, number = service.parse_month(month)
+    period = Month.parse(month)
     sheet = service.cost_statement_sheet(
-        session=session, actor=actor, principal=principal, year=year, month=number
+        session=session, actor=actor, principal=principal, year=period.year, month=period.number
     )
     return _sheet_file(sheet, format, f"kostnadsredovisning-{principal}-{month}.{format.value}")
 
@@ -210,7 +215,7 @@ def list_targets(
     session: SessionDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
     principal: Annotated[str, Query(min_length=1, max_length=16)],
-    year: Annotated[int, Query(ge=2000, le=2100)],
+    year: Annotated[int, Query(ge=FIRST_YEAR, le=LAST_YEAR)],
 ) -> list[TargetOut]:
     """A principal's targets of a year."""
     actor.require_principal(principal)
@@ -227,13 +232,13 @@ def set_comment(
     now: NowDep,
 ) -> CommentOut:
     """Set, replace or (with an empty text) remove the month's comment on a key figure."""
-    year, month = service.parse_month(body.month)
+    period = Month.parse(body.month)
     text = targets.set_comment(
         session=session,
         actor=actor,
         principal=body.principal,
-        year=year,
-        month=month,
+        year=period.year,
+        month=period.number,
         kpi=body.kpi,
         comment=body.comment,
         now=now,

@@ -28,6 +28,7 @@ from samfard.errors import Conflict, DomainError, Forbidden, InputError, NotFoun
 from samfard.jobs import Job, Progress
 from samfard.reports import report_cache, service
 from samfard.reports.exports import report_csv
+from samfard.reports.month import Month
 from samfard.reports.render_html import render_page
 from samfard.reports.render_pdf import render_pdf
 
@@ -66,13 +67,13 @@ def monthly_report_task(
                 f"användaren (id {user_id}) finns inte längre eller är avstängd", field="user_id"
             )
         try:
-            year, number = service.parse_month(month)
+            period = Month.parse(month)
             data = report_cache.monthly_report(
                 session=session,
                 actor=actor_for_user(user),
                 principal=principal,
-                year=year,
-                month=number,
+                year=period.year,
+                month=period.number,
             )
         except Forbidden as error:
             raise ReportJobFailed(
@@ -82,7 +83,7 @@ def monthly_report_task(
         except InputError as error:
             raise ReportJobFailed(
                 f"rapporten kan inte tas fram för huvudman {principal} och månad {month} "
-                f"({error.message})",
+                f"({error.detail_sv or error.message})",
                 field=error.field,
             ) from error
     report(0.6, "Skriver HTML och CSV", 0.5)
@@ -111,9 +112,9 @@ def start_report_job(
     refused at once if the account may not read the principal's reports."""
     actor.require(Permission.REPORTS_READ)
     actor.require_principal(principal)
-    service.parse_month(month)
+    Month.parse(month)
     if principal not in service.principal_names(session):
-        raise InputError(f"unknown principal {principal}", field="principal")
+        raise service.unknown_principal(principal)
     if actor.user_id is None:
         raise InputError("only a signed-in user can start a report job", field="user")
     return jobs.start(

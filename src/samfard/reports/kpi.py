@@ -18,7 +18,7 @@ from samfard.costs.allocation import RunAllocation
 from samfard.costs.contracts import Need
 from samfard.costs.pricing import RunFacts
 from samfard.errors import InputError
-from samfard.money import Ore
+from samfard.money import Ore, times
 from samfard.timeutil import STOCKHOLM, require_aware
 
 PUNCTUAL_WITHIN = timedelta(minutes=10)
@@ -281,22 +281,32 @@ _HUNDRED = Decimal(100)
 
 
 def _ratio(part: Decimal | int, whole: Decimal | int, scale: Decimal | int = 1) -> Decimal | None:
+    """A share or rate, rounded half-even to two decimals (as printed)."""
     if not whole:
         return None
     return (Decimal(part) * Decimal(scale) / Decimal(whole)).quantize(Decimal("0.01"))
 
 
+def _ore_ratio(ore: Ore, whole: Decimal | int) -> Decimal | None:
+    """Money per something (cost per trip, per km), rounded once, half up to whole öre as
+    every amount is (money.times). Rounding to hundredths of an öre first and to the öre
+    again when printed made 505,50 kr over 101 trips 5,01 kr instead of 5,00 kr."""
+    if not whole:
+        return None
+    return Decimal(times(Decimal(ore) / Decimal(whole), 1))
+
+
 def kpi_values(row: CostAggregate) -> dict[Kpi, Decimal | None]:
     """Each figure of a summed row; None where it is undefined (no trips, no actuals).
 
-    Money figures are in öre (cost per km: öre per direct km).
+    Money figures are in whole öre (cost per km: öre per direct km).
     """
     return {
         Kpi.TRIPS: Decimal(row.trips),
         Kpi.PASSENGERS: Decimal(row.passengers),
         Kpi.COST: Decimal(row.cost),
-        Kpi.COST_PER_TRIP: _ratio(row.cost, row.trips),
-        Kpi.COST_PER_KM: _ratio(row.cost, row.direct_km),
+        Kpi.COST_PER_TRIP: _ore_ratio(row.cost, row.trips),
+        Kpi.COST_PER_KM: _ore_ratio(row.cost, row.direct_km),
         Kpi.COORDINATION_RATE: _ratio(row.passengers, row.vehicle_trips),
         Kpi.SAVINGS_PCT: _ratio(row.standalone - row.cost, row.standalone, _HUNDRED),
         Kpi.LONG_TRIP_SHARE: _ratio(row.long_trips, row.trips, _HUNDRED),

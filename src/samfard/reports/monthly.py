@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from samfard.errors import InputError
 from samfard.money import Ore, format_kr
 from samfard.reports.kpi import (
     DISTANCE_BANDS,
@@ -27,6 +26,7 @@ from samfard.reports.kpi import (
     kpi_lines,
 )
 from samfard.reports.kpi import total as sum_rows
+from samfard.reports.month import Month
 from samfard.reports.quality import QualityFigures
 
 SERVICE_LABELS = {
@@ -410,8 +410,7 @@ def build_monthly_report(
     line per cost centre and object under the service lines; `goods_costs` the goods'
     lines after the passengers' (docs/goods.md).
     """
-    if not 1 <= month <= 12:
-        raise InputError(f"month must be 1 to 12, got {month}", field="month")
+    Month(year, month)  # refuses a month whose year before or last day does not exist
     mine = [r for r in rows if principal is None or r.principal == principal]
     objects = [o for o in object_costs if principal is None or o.principal == principal]
     goods = [g for g in goods_costs if principal is None or g.principal == principal]

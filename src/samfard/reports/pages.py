@@ -29,8 +29,9 @@ from samfard.deps import NowDep, SessionDep
 from samfard.errors import InputError
 from samfard.principals.service import list_principals
 from samfard.reports import jobs as report_jobs
-from samfard.reports import report_cache, service
+from samfard.reports import report_cache
 from samfard.reports.exports import report_csv, report_sheets
+from samfard.reports.month import PATTERN, Month
 from samfard.reports.monthly import MonthlyReportData
 from samfard.reports.quality_export import quality_sheets
 from samfard.reports.render_html import report_context
@@ -42,7 +43,7 @@ from samfard.web.templating import render
 
 router = page_router()
 
-MONTH = Query(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+MONTH = Query(pattern=PATTERN, description="YYYY-MM")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx", "pdf")
 
@@ -64,9 +65,9 @@ def _principals(session: Session, actor: Actor) -> list[tuple[str, str]]:
 
 
 def _report(session: Session, actor: Actor, principal: str, month: str) -> MonthlyReportData:
-    year, number = service.parse_month(month)
+    period = Month.parse(month, field="manad")
     return report_cache.monthly_report(
-        session=session, actor=actor, principal=principal, year=year, month=number
+        session=session, actor=actor, principal=principal, year=period.year, month=period.number
     )
 
 
@@ -103,7 +104,7 @@ def follow_up_page(
         try:
             report = _report(session, actor, chosen, month)
         except InputError as error:
-            context["problem"] = f"Rapporten kan inte visas: {error.message}"
+            context["problem"] = f"Rapporten kan inte visas: {error.detail_sv or error.message}"
         else:
             context["report"] = report_context(report)
     return render(request, "reports/follow_up.html", context)
@@ -125,7 +126,7 @@ def start_report_job(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
-    manad: Annotated[str, Form(pattern=r"^\d{4}-\d{2}$")],
+    manad: Annotated[str, Form(pattern=PATTERN)],
     huvudman: Annotated[str, Form(min_length=1, max_length=16)],
 ) -> Response:
     """Build the month's report in the background (or show the job already building it)."""

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
+from samfard.reports.month import FIRST_YEAR, LAST_YEAR, PATTERN
+
 
 class TargetIn(BaseModel):
     """A principal's target for a key figure in a year, in the unit the report prints
@@ -16,7 +18,7 @@ class TargetIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     principal: str = Field(min_length=1, max_length=16, examples=["23"])
-    year: int = Field(ge=2000, le=2100, examples=[2026])
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, examples=[2026])
     kpi: str = Field(min_length=1, max_length=40, examples=["cost_per_trip"])
     # Documented as the number it is (a Decimal is published as "number or any string").
     value: Annotated[Decimal, WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1e12})] = (
@@ -44,7 +46,7 @@ class CommentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     principal: str = Field(min_length=1, max_length=16, examples=["23"])
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-11"])
+    month: str = Field(pattern=PATTERN, examples=["2026-11"])
     kpi: str = Field(min_length=1, max_length=40, examples=["punctuality"])
     comment: str = Field(max_length=500)
 
@@ -62,7 +64,7 @@ class ReportJobIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     principal: str = Field(min_length=1, max_length=16, examples=["23"])
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2026-10"])
+    month: str = Field(pattern=PATTERN, examples=["2026-10"])
 
 
 class ReportJobOut(BaseModel):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -34,6 +34,7 @@ from samfard.errors import Forbidden, InputError, NotFound
 from samfard.principals.models import Principal
 from samfard.reports.exports import PenaltyLine, cost_statement, invoice_basis
 from samfard.reports.kpi import TripRecord, aggregate
+from samfard.reports.month import Month
 from samfard.reports.monthly import (
     GoodsCost,
     MonthlyReportData,
@@ -64,22 +65,6 @@ _TRIP_COLUMNS = (
     SettledTrip.cost_centre,
     SettledTrip.cost_object,
 )
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    """'2026-10' as (2026, 10), refused with the expected form otherwise."""
-    try:
-        year, month = (int(part) for part in text.split("-"))
-        date(year, month, 1)
-    except ValueError as error:
-        raise InputError(f"month must look like 2026-10, got {text!r}", field="month") from error
-    return year, month
-
-
-def month_end(year: int, month: int) -> date:
-    """The last day of a month."""
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return following - timedelta(days=1)
 
 
 def trip_records(
@@ -159,6 +144,13 @@ def principal_names(session: Session) -> dict[str, str]:
     return dict(session.execute(select(Principal.code, Principal.name)).all())
 
 
+def unknown_principal(principal: str) -> InputError:
+    """The refusal of a principal code no principal has, said in Swedish for the pages."""
+    error = InputError(f"unknown principal {principal}", field="principal")
+    error.detail_sv = f"Det finns ingen huvudman med koden {principal}."
+    return error
+
+
 def monthly_report(
     *, session: Session, actor: Actor, principal: str, year: int, month: int
 ) -> MonthlyReportData:
@@ -166,20 +158,16 @@ def monthly_report(
     to date and the months for the charts, all from settled trips."""
     actor.require(Permission.REPORTS_READ)
     actor.require_principal(principal)
-    if not 1 <= month <= 12:
-        raise InputError(f"month must be 1 to 12, got {month}", field="month")
+    period = Month(year, month)
     names = principal_names(session)
     if principal not in names:
-        raise InputError(f"unknown principal {principal}", field="principal")
-    records = trip_records(
-        session, principal=principal, first=date(year - 1, 1, 1), last=month_end(year, month)
-    )
+        raise unknown_principal(principal)
+    first, last = period.start_of_year_before, period.last_day
+    records = trip_records(session, principal=principal, first=first, last=last)
     report = build_monthly_report(
         aggregate(records),
         object_costs=object_costs(records),
-        goods_costs=goods_costs(
-            session, principal=principal, first=date(year - 1, 1, 1), last=month_end(year, month)
-        ),
+        goods_costs=goods_costs(session, principal=principal, first=first, last=last),
         year=year,
         month=month,
         scope=f"{names[principal]} ({principal})",
@@ -190,7 +178,7 @@ def monthly_report(
         comments=comments_for(session, principal=principal, year=year, month=month),
     )
     quality = month_quality(
-        session, principal=principal, first=date(year, month, 1), last=month_end(year, month)
+        session, principal=principal, first=period.first_day, last=period.last_day
     )
     return replace(report, quality=quality)
 
@@ -201,7 +189,8 @@ def cost_statement_sheet(
     """A principal's cost statement for a month, one line per settled trip."""
     actor.require(Permission.REPORTS_READ)
     actor.require_principal(principal)
-    first, last = date(year, month, 1), month_end(year, month)
+    period = Month(year, month)
+    first, last = period.first_day, period.last_day
     records = trip_records(session, principal=principal, first=first, last=last)
     hidden: frozenset[str] = frozenset()
     if not actor.has(Permission.PROTECTED_IDENTITY_READ):
@@ -226,13 +215,15 @@ def invoice_basis_sheet(
     """A carrier's invoice basis for a month, one line per settled run.
 
     Scoped to the caller's principals: only runs carrying a trip of one of them are listed
-    (a carrier with none answers as an unknown one, so another principal's carriers and
-    their figures stay unseen). A run may carry trips of several principals, so the actor
-    must be scoped to every principal on the runs listed (a region sees a municipality's
-    share only if it handles that municipality).
+    (a carrier with none answers 404 as an unknown one, so another principal's carriers and
+    their figures stay unseen; an account scoped to all principals gets the same 404 for a
+    carrier without runs that month). A run may carry trips of several principals, so the
+    actor must be scoped to every principal on the runs listed (a region sees a
+    municipality's share only if it handles that municipality).
     """
     actor.require(Permission.REPORTS_READ)
-    first, last = date(year, month, 1), month_end(year, month)
+    period = Month(year, month)
+    first, last = period.first_day, period.last_day
     runs = list(
         session.scalars(
             select(SettledRun)
@@ -256,15 +247,18 @@ def invoice_basis_sheet(
 
     if ALL_PRINCIPALS not in actor.principal_codes:
         runs = [r for r in runs if any(actor.covers_principal(p) for p in payers(r.run_ref))]
-        if not runs:
-            raise NotFound(
-                f"no settled runs of carrier {carrier} for your principals in {year}-{month:02d}",
-                field="carrier",
-            )
+    if not runs:
+        # The same answer for every scope, and for a carrier that does not exist: an empty
+        # sheet would read as "nothing to pay" where the name was mistyped.
+        raise NotFound(
+            f"no settled runs of carrier {carrier} in {period} for the principals your "
+            "account is scoped to",
+            field="carrier",
+        )
     if any(not actor.covers_principal(p) for r in runs for p in payers(r.run_ref)):
         # Which other principals rode with this carrier is theirs to know, not named here.
         raise Forbidden(
-            f"the invoice basis of {carrier} for {year}-{month:02d} includes trips of "
+            f"the invoice basis of {carrier} for {period} includes trips of "
             "principals your account is not scoped to; ask an account scoped to all of them",
             field="carrier",
         )

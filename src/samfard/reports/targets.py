@@ -24,12 +24,14 @@ from samfard.errors import InputError
 from samfard.principals.models import Principal
 from samfard.reports.kpi import KPI_LABELS, Kpi, KpiTarget
 from samfard.reports.models import KpiCommentRow, KpiTargetRow
+from samfard.reports.month import FIRST_YEAR, LAST_YEAR, Month
 from samfard.reports.monthly import SERVICE_LABELS
 
 # The direction a target is met in when the caller does not say (a cost is a ceiling,
 # a rate or a share of punctual trips a floor; a count is a budget, so a ceiling).
 HIGHER_IS_BETTER = frozenset({Kpi.COORDINATION_RATE, Kpi.SAVINGS_PCT, Kpi.PUNCTUALITY})
 MAX_COMMENT = 500
+TARGET_LIMIT = Decimal(10) ** 12  # in the report's unit; kronor are stored as öre, ×100
 
 
 def parse_kpi(name: str) -> Kpi:
@@ -45,8 +47,8 @@ def parse_kpi(name: str) -> Kpi:
 def _check(session: Session, actor: Actor, principal: str, year: int) -> None:
     actor.require(Permission.TARGETS_WRITE)
     actor.require_principal(principal)
-    if not 2000 <= year <= 2100:
-        raise InputError(f"year must be 2000 to 2100, got {year}", field="year")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise InputError(f"year must be {FIRST_YEAR} to {LAST_YEAR}, got {year}", field="year")
     if session.scalar(select(Principal.id).where(Principal.code == principal)) is None:
         raise InputError(f"unknown principal {principal}", field="principal")
 
@@ -60,14 +62,51 @@ def _comment(text: str) -> str:
     return text
 
 
+def target_amount(kpi: Kpi, value: Decimal | str) -> Decimal:
+    """The target as a number the table keeps exactly (NUMERIC(18, 4) in the stored unit):
+    at least 0 and below 10^12, kronor to the öre, other units to four decimals. A kronor
+    target of 10^12 overflowed the column on PostgreSQL (500) and a finer one was rounded
+    without a word, so both are refused naming the field."""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation as error:
+        raise InputError(f"target value must be a number, got {value!r}", field="value") from error
+    if not amount.is_finite() or amount < 0 or amount >= TARGET_LIMIT:
+        raise InputError(
+            f"target value must be at least 0 and below 1000000000000, got {value}",
+            field="value",
+        )
+    unit = KPI_LABELS[kpi][1]
+    places = 2 if unit == "kr" else 4
+    if amount != amount.quantize(Decimal(1).scaleb(-places)):
+        raise InputError(
+            f"a target in {unit} has at most {places} decimals, got {value}", field="value"
+        )
+    return amount
+
+
 def stored_value(kpi: Kpi, value: Decimal) -> Decimal:
     """A value in the report's unit as the report computes it (kr → öre)."""
     return value * 100 if KPI_LABELS[kpi][1] == "kr" else value
 
 
 def shown_value(kpi: Kpi, value: Decimal) -> Decimal:
-    """A stored value back in the report's unit (öre → kr)."""
-    return value / 100 if KPI_LABELS[kpi][1] == "kr" else value
+    """A stored value back in the report's unit (öre → kr), written plainly."""
+    return plain(value / 100 if KPI_LABELS[kpi][1] == "kr" else value)
+
+
+def plain(value: Decimal) -> Decimal:
+    """The value without trailing zeros and never in exponent notation: 650 stays 650.
+
+    `Decimal.normalize` alone turns 650 into 6.5E+2, which the API sent as "6.5E+2" and the
+    command printed as "target 6.5E+2 kr"; whole numbers are therefore kept at exponent 0.
+    The stored scale (four decimals) keeps fractions short enough to print plainly.
+    """
+    normal = value.normalize()
+    exponent = normal.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        return normal.quantize(Decimal(1))
+    return normal
 
 
 @dataclass(frozen=True)
@@ -92,7 +131,7 @@ def _view(row: KpiTargetRow) -> TargetView:
         kpi=row.kpi,
         unit=KPI_LABELS[kpi][1],
         service=row.service or None,
-        value=shown_value(kpi, Decimal(row.value)).normalize(),
+        value=shown_value(kpi, Decimal(row.value)),
         higher_is_better=row.higher_is_better,
         comment=row.comment,
     )
@@ -114,12 +153,7 @@ def set_target(
     """Set (or replace) a principal's target for a figure in a year."""
     figure = parse_kpi(kpi)
     _check(session, actor, principal, year)
-    try:
-        amount = Decimal(str(value))
-    except InvalidOperation as error:
-        raise InputError(f"target value must be a number, got {value!r}", field="value") from error
-    if not amount.is_finite() or amount < 0 or amount > Decimal("1e12"):
-        raise InputError(f"target value must be 0 to 10^12, got {value}", field="value")
+    amount = target_amount(figure, value)
     if service is not None and service not in SERVICE_LABELS:
         known = ", ".join(SERVICE_LABELS)
         raise InputError(f"unknown service {service!r}; use one of: {known}", field="service")
@@ -162,8 +196,7 @@ def set_comment(
     """Set (or replace) the month's comment on a figure; an empty comment removes it."""
     figure = parse_kpi(kpi)
     _check(session, actor, principal, year)
-    if not 1 <= month <= 12:
-        raise InputError(f"month must be 1 to 12, got {month}", field="month")
+    Month(year, month)
     text = _comment(comment)
     key = (
         KpiCommentRow.principal_code == principal,
