@@ -224,6 +224,8 @@ def test_walkthrough_fills_and_clicks_then_cancels_from_the_card(
     page.once("dialog", answer)
     row.get_by_role("button", name="Avbeställ resa").click()
     page.get_by_text(f"Resan {reference} är avbeställd").wait_for()
+    # The operator hears what was done: focus on the notice, not in the form below it.
+    expect(page.locator("#arbetsyta > .notice[role=status]")).to_be_focused()
     assert asked == [f"Avbeställa resan {reference}? Det går inte att ångra."]
     assert booked(db, reference).status == "cancelled"
     errors.assert_none()

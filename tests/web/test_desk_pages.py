@@ -20,11 +20,13 @@ from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.service import actor_for_user, create_user
 from samfard.assessment.service import decide
+from samfard.assessment.words_sv import UNASSESSABLE_SV
 from samfard.booking.clashes import clashes
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.pages import changed_notice
 from samfard.booking.transitions import transition
+from samfard.rules import engine
 from samfard.timeutil import STOCKHOLM
 
 MONDAY = date(2026, 11, 23)
@@ -533,3 +535,32 @@ def test_the_change_notice_says_the_new_mode_and_fee() -> None:
     earlier = Booking(reference="SF-ABCDEFGH", status="approved", decision=decided)
     later = NOW.replace(hour=11)
     assert changed_notice(earlier, now=later) == "Resan SF-ABCDEFGH är ändrad.", "not this change"
+
+
+def test_the_receipt_reads_back_the_return_and_no_fee_while_an_assessor_decides(
+    desk: TestClient, session: Session
+) -> None:
+    anna = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="back-op"))
+    answer = html.unescape(desk.post("/bokning", data=form(anna, desk)).text)
+    receipt = answer.split('id="kvitto"')[1].split("</div>")[0]
+    assert "Går till handläggare" not in receipt and "Status: <strong>Inkommen" in receipt
+    assert "Returen hämtas 12:00" in receipt
+    assert "Egenavgiften beräknas när resan är bedömd." in receipt
+    assert "Egenavgift 0,00" not in receipt
+
+
+def test_a_trip_the_rules_cannot_assess_says_why_in_swedish(
+    desk: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a fare table for the county, a färdtjänst fee that is a multiple of the
+    bus fare cannot be priced: the receipt says so, not an empty list of reasons."""
+    monkeypatch.setattr(engine, "county_fare", lambda *_: None)
+    staff = token_for(session, Role.OPERATOR, now=NOW, username="fare-op")
+    anna = register(desk, staff)
+    permit = {"kind": "fardtjanst", "principal": "2380", "valid_from": "2026-11-01"}
+    added = desk.post(f"/api/v1/travellers/{anna}/permits", json=permit, headers=auth(staff))
+    assert added.status_code == 201, added.text
+    fields = form(anna, desk, tjanst="fardtjanst", syfte="leisure", retur="", rullstol="",
+                  ledsagare="", besok="", hamtning="10:00", till="Brunflo")  # fmt: skip
+    receipt = html.unescape(desk.post("/bokning", data=fields).text).split('id="kvitto"')[1]
+    assert UNASSESSABLE_SV in receipt

@@ -28,17 +28,22 @@ from samfard.assessment.words_sv import (
     MODES_SV,
     NEEDS_SV,
     PURPOSES_SV,
-    reason_sv,
-    reasons_sv,
+    changed_sv,
+    companions_sv,
+    reason_about_sv,
+    reasons_about_sv,
+    rule_part_sv,
+    source_sv,
     summary_sv,
 )
 from samfard.attachment import content_disposition
 from samfard.booking import service as booking_service
+from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError
-from samfard.principals.service import get_principal
+from samfard.principals.service import list_principals
 from samfard.rules.in_force import SERVICES_SV, rulebook_sv
 from samfard.schemas_common import RecordId
 from samfard.web.shell import FormErrors, page_router
@@ -57,20 +62,81 @@ QUEUE_LIMIT = 200
 
 
 def _citation(citation: Any) -> dict[str, Any] | None:
-    """A reason's rule with the rulebook named as a reader says it."""
+    """A reason's rule as a reader says it: the rulebook by service, principal and version,
+    the part of it in words and what its value rests on; never the file or the key."""
     if not isinstance(citation, dict):
         return None
-    named = rulebook_sv(str(citation.get("file", "")), citation.get("valid_from"), first=True)
-    return citation | {"rulebook_sv": named}
+    file, valid_from = str(citation.get("file", "")), citation.get("valid_from")
+    return {
+        "rulebook_sv": rulebook_sv(file, valid_from, first=True),
+        "part_sv": rule_part_sv(file, str(citation.get("key", "")), valid_from),
+        "source_sv": source_sv(citation.get("source")),
+    }
 
 
-def _case(session: Session, booking: Booking, actor: Actor) -> dict[str, Any]:
-    """A case as the page shows it: the booking's facts and the engine's proposal."""
+# Why the rules could not assess a trip (the stored error's field), as the assessor acts on it.
+RULES_ERRORS_SV = (
+    ("bus_fare", "Avgiften räknas på bussens taxa, och taxan för resan finns inte i Samfard."),
+    ("distance_to_stop", "Avståndet till närmaste hållplats är inte känt."),
+    ("service", "Tjänsten har inga regler i Samfard ännu."),
+    ("day", "Inget regelverk gäller på resdagen."),
+)
+RULES_ERROR_THEN = (
+    "Handläggaren beslutar utan regelmotorns förslag; ingen avgift tas ut enligt regel."
+)
+
+
+def _waiting_because(stored: dict[str, Any]) -> list[str]:
+    """Why the case waits for a person, in Swedish: the reasons that ask for an assessor,
+    or (when the rules could not assess the trip at all) what they lacked."""
+    waiting = [r for r in stored.get("reasons") or [] if r.get("effect") == "needs_assessor"]
+    if stored.get("reasons") or not stored.get("needs_assessor_because"):
+        return reasons_about_sv(waiting)
+    field = str(stored.get("error_field") or "")
+    lacking = next((sv for part, sv in RULES_ERRORS_SV if part in field), None)
+    return [
+        lacking or "Reglerna kunde inte bedöma resan: en uppgift de behöver saknas.",
+        RULES_ERROR_THEN,
+    ]
+
+
+def _approval_before(booking: Booking) -> dict[str, Any] | None:
+    """The last approval of a trip now waiting again (its events keep it): when, and
+    whether the rules or an assessor gave it."""
+    approvals = [e for e in booking.events if e.to_status == BookingStatus.APPROVED.value]
+    if not approvals:
+        return None
+    last = max(approvals, key=lambda e: e.seq)
+    by_person = (last.reason or "").startswith("assessor:")
+    return {"at": last.at, "by_sv": f"handläggaren {last.actor}" if by_person else "reglerna"}
+
+
+def _change(booking: Booking, stored: dict[str, Any]) -> dict[str, Any] | None:
+    """What the case says of a change to the trip (docs/assessment.md, "A changed trip is
+    decided again"): the fields changed, and for a trip approved before, when and by whom,
+    and the mode and fee it was approved with. None for a trip not changed."""
+    fields = stored.get("changed")
+    if not fields:
+        return None
+    before = stored.get("mode_before")
+    return {
+        "fields_sv": changed_sv(fields),
+        "approved": _approval_before(booking),
+        "mode_before_sv": MODES_SV.get(str(before), str(before)) if before else None,
+        "fee_before_ore": stored.get("fee_before_ore"),
+    }
+
+
+def _case(
+    session: Session, booking: Booking, actor: Actor, names: dict[str, str]
+) -> dict[str, Any]:
+    """A case as the page shows it: the booking's facts and the engine's proposal, said to
+    the assessor (the traveller in the third person, payers and homes by name)."""
     public = booking_public(session, booking, actor)
     stored = public.decision or {}  # as the actor may see it (`decision_shown`)
     reasons = [
         {
-            "text": reason_sv(r),
+            "text": reason_about_sv(r),
             "code": r.get("code", ""),
             "effect": EFFECTS_SV.get(str(r.get("effect")), str(r.get("effect", ""))),
             "citation": _citation(r.get("citation")),
@@ -79,23 +145,29 @@ def _case(session: Session, booking: Booking, actor: Actor) -> dict[str, Any]:
         for r in stored.get("reasons") or []
     ]
     mode = stored.get("chosen_mode")
-    waiting = [r for r in stored.get("reasons") or [] if r.get("effect") == "needs_assessor"]
     return {
         "booking": public,
         "service_sv": SERVICES_SV.get(booking.service, booking.service),
-        "principal_sv": get_principal(session=session, code=booking.principal_code).name,
+        "principal_sv": names.get(booking.principal_code, booking.principal_code),
         "purpose_sv": ", ".join(
             PURPOSES_SV.get(part, part) for part in (booking.purpose or "").split("+") if part
         ),
         "needs_sv": [NEEDS_SV.get(need, need) for need in booking.needs or ()],
+        "companions_sv": companions_sv(public.companions),
+        "change": _change(booking, stored),
         "proposal_mode": MODES_SV.get(mode, mode) if mode else None,
         "fee_ore": stored.get("fee_ore"),
-        "waiting_because": reasons_sv(waiting),
+        "waiting_because": _waiting_because(stored),
         "reasons": reasons,
-        "facts": summary_sv(str(stored.get("input_summary") or "")),
+        "facts": summary_sv(str(stored.get("input_summary") or ""), names),
         "rulebooks": stored.get("rulebooks") or [],
         "assessor": stored.get("assessor"),
     }
+
+
+def _names(session: Session) -> dict[str, str]:
+    """Principals and municipalities by code, as the principals register names them."""
+    return {p.code: p.name for p in list_principals(session=session)}
 
 
 @router.get("/bedomning")
@@ -136,7 +208,7 @@ def _queue_page(
         booking = booking_service.get_booking(
             session=session, booking_id=chosen, actor=actor, now=now
         )
-        case = _case(session, booking, actor)
+        case = _case(session, booking, actor, _names(session))
     done = None
     if decided is not None:
         done = booking_service.get_booking(

@@ -10,12 +10,14 @@ that gives no figure leaves the sentence without it, never wrong.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from samfard.course.words import PURPOSES_SV as CARE_PURPOSES_SV
 from samfard.money import format_kr
-from samfard.rules.in_force import SERVICES_SV
+from samfard.rules.facts import Mode
+from samfard.rules.in_force import SERVICES_SV, rulebook_sv
+from samfard.rules.loader import shipped_rulebooks
 
 MODES_SV = {
     "public_transport": "buss eller tåg",
@@ -213,6 +215,11 @@ def _sentence(template: str, values: _Blank) -> str:
 
 def reason_sv(reason: Mapping[str, Any]) -> str:
     """The Swedish sentence for a stored reason (its rule is cited beside it, not in it)."""
+    return _reason_in(reason, REASONS_SV)
+
+
+def _reason_in(reason: Mapping[str, Any], templates: Mapping[str, str]) -> str:
+    """A stored reason's sentence from `templates` (the traveller's or the assessor's)."""
     code = str(reason.get("code", ""))
     transit = transit_reason_sv(reason)
     if transit is not None:
@@ -225,7 +232,7 @@ def reason_sv(reason: Mapping[str, Any]) -> str:
         if reason.get("effect") == "needs_assessor":
             return f"{condition.capitalize()} är begärt men ingår inte i tillståndet."
         return f"Tillståndet medger {condition}."
-    template = next((sv for key, sv in REASONS_SV.items() if code.startswith(key)), None)
+    template = next((sv for key, sv in templates.items() if code.startswith(key)), None)
     if template is None:
         return str(reason.get("text", code))
     return _sentence(template, _figures(reason))
@@ -241,12 +248,23 @@ def why_sv(decision: Mapping[str, Any] | None, status: str) -> list[str]:
     what sent another to an assessor."""
     effect = "refuse" if status == "denied" else "needs_assessor"
     held = [r for r in (decision or {}).get("reasons") or [] if r.get("effect") == effect]
+    if not held and effect == "needs_assessor" and (decision or {}).get("error_field"):
+        # The rules could not assess at all (assessment.service.waiting_for_error).
+        return [UNASSESSABLE_SV]
     return reasons_sv(held)
 
 
-def summary_sv(summary: str) -> str:
+UNASSESSABLE_SV = (
+    "Reglerna kan inte bedöma resan: en uppgift de behöver saknas. En handläggare bedömer "
+    "den och beräknar egenavgiften."
+)
+
+
+def summary_sv(summary: str, names: Mapping[str, str] | None = None) -> str:
     """The decision's one-line summary of the facts (`rules.engine.input_summary`) in
-    Swedish; a summary hidden for a protected identity says so."""
+    Swedish; a summary hidden for a protected identity says so. `names` (principal and
+    municipality codes to their names, as the principals register holds them) names the
+    payer and the home municipality, which the summary gives only by code."""
     if summary.startswith("hidden"):
         return "Dolt: skyddad identitet."
     found = _SUMMARY.match(summary)
@@ -255,9 +273,285 @@ def summary_sv(summary: str) -> str:
     f = found.groupdict()
     purpose = PURPOSES_SV.get(f["purpose"], f["purpose"]) if f["purpose"] != "-" else "inget"
     mode = "billigaste" if f["mode"] == "cheapest" else MODES_SV.get(f["mode"], f["mode"])
+    known = names or {}
+    payer = known.get(f["principal"]) or f"huvudman {f['principal']}"
+    home = known.get(f["home"]) or f"kommun {f['home']}"
     return (
-        f"{SERVICES_SV.get(f['service'], f['service']).capitalize()} som huvudman "
-        f"{f['principal']} betalar, {f['day']}: {f['legs']} resor, "
+        f"{SERVICES_SV.get(f['service'], f['service']).capitalize()} som {payer} "
+        f"betalar, {f['day']}: {f['legs']} resor, "
         f"{f['km'].replace('.', ',')} km, syfte {purpose}, färdsätt {mode}, resenären "
-        f"{f['age']} år från kommun {f['home']}, {f['companions']} medresenärer."
+        f"{f['age']} år från {home}, {f['companions']} medresenärer."
     )
+
+
+# The assessor reads about the traveller, not to them: the sentences above that speak to
+# the traveller (the letter's "Du", "ditt") in the third person, for the assessor's page.
+ABOUT_TRAVELLER_SV = {
+    "area.inside": "Resan går inom resenärens färdtjänstområde.",
+    "area.outside": "Resan går utanför resenärens färdtjänstområde; riksfärdtjänst kan gälla.",
+    "authorisation.certificate": "Resenären har ett giltigt sjukreseintyg för färdsättet.",
+    "authorisation.decision": "Resenären har ett gällande beslut om färdsättet.",
+    "destination.nearest": "Resmålet är närmaste vårdenhet av sitt slag.",
+    "destination.referral": "Resenären reser med remiss till en vårdenhet längre bort.",
+    "destination.as_nearest": "Resan ersätts som om resenären rest till närmaste vårdenhet.",
+    "fee.ceiling": (
+        "Högkostnadsskyddet begränsar resenärens egenavgift: resenären betalar högst det som "
+        "återstår upp till taket."
+    ),
+    "mode.none_fits": "Inget färdsätt som betalas passar resenärens behov.",
+    "mode.not_allowed": "Det begärda färdsättet betalas inte eller passar inte resenärens behov.",
+    "permit.missing": "Resenären saknar giltigt tillstånd för färdtjänst eller riksfärdtjänst.",
+    "permit.not_resident": "Färdtjänst betalas av kommunen där resenären är folkbokförd.",
+    "permit.valid": "Resenären har ett giltigt tillstånd.",
+    "permit.special_vehicle": "Resenärens tillstånd gäller specialfordon (till exempel "
+    "rullstolsbil), inte vanlig taxi.",
+    "principal.not_home": "Resan betalas av den region eller kommun där resenären är folkbokförd.",
+}
+# Every code keeps its place in REASONS_SV (codes are matched by prefix, in order).
+ASSESSOR_REASONS_SV = {**REASONS_SV, **ABOUT_TRAVELLER_SV}
+
+
+def reason_about_sv(reason: Mapping[str, Any]) -> str:
+    """A stored reason's sentence for the assessor: about the traveller, in the third
+    person ("Resmålet är närmaste vårdenhet av sitt slag."), where the letter says "Du"."""
+    return _reason_in(reason, ASSESSOR_REASONS_SV)
+
+
+def reasons_about_sv(reasons: list[Mapping[str, Any]]) -> list[str]:
+    """Each reason's sentence for the assessor once, in order (as `reasons_sv`)."""
+    return list(dict.fromkeys(reason_about_sv(r) for r in reasons))
+
+
+def and_sv(items: Sequence[str]) -> str:
+    """'a, b och c': a list as a Swedish sentence says it."""
+    if len(items) < 2:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+# What a change of a booking may touch (`decision.changed`), as the assessor reads it.
+CHANGED_SV = {"needs": "behov", "companions": "medföljande", "purpose": "ärende"}
+
+
+def changed_sv(fields: Sequence[str]) -> str:
+    """The fields a change touched, in Swedish: 'behov och medföljande'."""
+    return and_sv([CHANGED_SV.get(str(name), "annat") for name in fields])
+
+
+def companions_sv(companions: Sequence[Mapping[str, Any]]) -> str:
+    """A booking's companions by kind, as the desk books them: '1 ledsagare, 2 medföljande
+    vuxna och 2 barn (5 och 8 år)'; 'inga' without any."""
+    kinds = [str(c.get("kind", "")) for c in companions]
+    escorts, adults = kinds.count("escort"), kinds.count("fellow_passenger")
+    ages = sorted(
+        int(c["age"]) for c in companions if c.get("kind") == "child" and c.get("age") is not None
+    )
+    children = kinds.count("child")
+    others = len(kinds) - escorts - adults - children
+    parts = []
+    if escorts:
+        parts.append(f"{escorts} ledsagare")
+    if adults:
+        parts.append(f"{adults} medföljande {'vuxen' if adults == 1 else 'vuxna'}")
+    if children:
+        years = f" ({and_sv([str(age) for age in ages])} år)" if ages else ""
+        parts.append(f"{children} barn{years}")
+    if others:
+        parts.append(f"{others} {'annan medresenär' if others == 1 else 'andra medresenärer'}")
+    return and_sv(parts) or "inga"
+
+
+# The parts of a rulebook a reason cites (its key, `versions[1].modes[3].authorisation`),
+# in words: the first name of a key is a section of the rulebook, the later ones its fields.
+RULE_SECTIONS_SV = {
+    "accommodation": "övernattning",
+    "administered_by": "administreras av",
+    "area": "färdtjänstområde",
+    "asylum": "boende på asylboende",
+    "booking": "beställning",
+    "ceiling": "högkostnadsskydd",
+    "children": "barn",
+    "companions": "medresenärer",
+    "destination": "resmål",
+    "eligibility": "rätt till närtrafik",
+    "fare": "biljettpris",
+    "fee": "egenavgift",
+    "foreign_referrals": "remisser till vård i Norge",
+    "modes": "färdsätt",
+    "night": "nattuppehåll",
+    "no_show": "uteblivna resor",
+    "note": "anmärkning",
+    "outside_area": "resor utanför området",
+    "patient": "patientens avgift",
+    "public_transport": "kollektivtrafik först",
+    "purposes": "syften",
+    "reduction": "reducerad avgift",
+    "ride_alone": "ensamåkning",
+    "service": "trafiktid",
+    "source": "källa",
+    "tolerance": "tidstolerans",
+    "valid_from": "giltig från",
+}
+RULE_FIELDS_SV = {
+    "amount_kr": "belopp",
+    "arrive_before_min": "framme före besöket",
+    "authorisation": "intyg eller beslut som krävs",
+    "bands": "avståndsband",
+    "below_age": "under en ålder",
+    "by_previous_weekday": "senast vardagen före",
+    "claim_within_months": "tid att söka ersättning",
+    "cost_centre": "kostnadsställe",
+    "counts_toward_ceiling": "räknas mot högkostnadsskyddet",
+    "desk_closes": "beställningen stänger",
+    "desk_opens": "beställningen öppnar",
+    "destination_place": "vårdenhet",
+    "end": "slut",
+    "ends": "slutar",
+    "escort_free": "ledsagare utan avgift",
+    "farther_unit_with_referral": "vårdenhet längre bort med remiss",
+    "fee_kr": "avgift",
+    "fellow_passenger_pays_as_holder": "medresenär betalar som tillståndshavaren",
+    "free_companions_of_child": "medresenärer utan avgift för barn",
+    "free_to_age": "avgiftsfritt upp till en ålder",
+    "free_when_patient_over_age": "avgiftsfritt när patienten är äldre",
+    "free_when_patient_to_age": "avgiftsfritt när patienten är ung",
+    "free_with_specified_disability": "avgiftsfritt vid angiven funktionsnedsättning",
+    "holder_reduced_below_age": "reducerad avgift under en ålder",
+    "holder_reduced_share": "reducerad avgift för barn och unga",
+    "home_after": "hemkomst senast",
+    "kind": "slag",
+    "leave_before": "avresa tidigast",
+    "listed_at_place": "listning",
+    "max_days_ahead": "längst i förväg",
+    "max_extra_ride_min": "längsta omresetid",
+    "max_extra_ride_min_by_purpose": "längsta omresetid per syfte",
+    "max_extra_ride_min_outside_home": "längsta omresetid utanför hemkommunen",
+    "max_km": "högst km",
+    "max_transfers": "byten",
+    "max_travel_time_ratio": "restid jämfört med bil",
+    "max_wait_min": "längsta väntan",
+    "max_walk_m": "gångavstånd",
+    "min_distance_to_stop_km": "minsta avstånd till hållplats",
+    "min_hours_ahead": "beställning i förväg",
+    "min_km": "minst km",
+    "min_minutes_before_departure": "beställning före avgång",
+    "min_weekdays_ahead": "vardagar i förväg",
+    "minimum_kr": "lägsta avgift",
+    "mode": "färdsätt",
+    "modes": "färdsätt",
+    "multiple": "gånger busstaxan",
+    "municipalities": "kommuner",
+    "nearest_unit_only": "bara närmaste vårdenhet",
+    "needs_decision": "beslut krävs",
+    "not_reimbursed": "ersätts inte",
+    "note": "anmärkning",
+    "object": "kostnadsobjekt",
+    "own_child_free_to_age": "egna barn utan avgift",
+    "own_child_reduced_share": "egna barn med reducerad avgift",
+    "own_child_reduced_to_age": "egna barn med reducerad avgift upp till en ålder",
+    "period": "period",
+    "pickup_after_min": "hämtning efter utlovad tid",
+    "pickup_before_min": "hämtning före utlovad tid",
+    "places": "platser",
+    "policy": "regel",
+    "rate_kr_per_km": "pris per km",
+    "ratio_floor_min": "restid minst",
+    "refund_ticket": "biljetten ersätts",
+    "reimbursed": "ersätts",
+    "reimbursed_beyond_km": "ersätts bortom km",
+    "reimbursement_kr_per_km": "ersättning per km",
+    "resolution_km": "avrundning av km",
+    "share": "andel",
+    "source": "källa",
+    "special_vehicle_min_hours_ahead": "specialfordon i förväg",
+    "start": "början",
+    "starts": "börjar",
+    "students": "studerande",
+    "trips_per_year": "resor per år",
+    "waiting_included": "väntetid räknas in",
+    "windows": "tider",
+}
+_VERSION = re.compile(r"^versions\[(\d+)\]\.?")
+_PART = re.compile(r"^(?P<name>[a-z_]+)(?:\[(?P<index>\d+)\])?$")
+
+
+def _version_of(file: str, key: str, valid_from: object) -> object | None:
+    """The rulebook version a citation points at (by its index, else its date), if shipped."""
+    book = next((b for b in shipped_rulebooks().books if b.file == file), None)
+    if book is None:
+        return None
+    index = _VERSION.match(key)
+    if index is not None and int(index.group(1)) < len(book.versions):
+        return book.versions[int(index.group(1))]
+    return next((v for v in book.versions if str(v.valid_from) == str(valid_from)), None)
+
+
+def _item_sv(value: object) -> str | None:
+    """An entry of a rulebook's list in words: a mode, a purpose, a distance band."""
+    mode = getattr(value, "mode", value)
+    if isinstance(mode, Mode):
+        return MODES_SV.get(mode.value)
+    if isinstance(value, str):
+        return PURPOSES_SV.get(value)
+    low, high = getattr(value, "min_km", None), getattr(value, "max_km", None)
+    if low is not None:
+        return f"{low}–{high} km".replace(".", ",") if high is not None else f"från {low} km"
+    return None
+
+
+def rule_part_sv(file: str, key: str, valid_from: object) -> str:
+    """The part of a rulebook a citation's key points at, in words ('färdsätt
+    (rullstolsfordon): intyg eller beslut som krävs'); '' for the version as a whole. A
+    reader is never shown the key: a name without words is left out."""
+    node = _version_of(file, key, valid_from)
+    said = []
+    for depth, part in enumerate(p for p in _VERSION.sub("", key).split(".") if p):
+        found = _PART.match(part)
+        words = (RULE_SECTIONS_SV if depth == 0 else RULE_FIELDS_SV).get(
+            found["name"] if found else ""
+        )
+        if found is None or words is None:
+            break
+        node = getattr(node, found["name"], None)
+        if found["index"] is not None:
+            index = int(found["index"])
+            entries = node if isinstance(node, tuple | list) else ()
+            node = entries[index] if index < len(entries) else None
+            words += f" ({_item_sv(node) or f'nr {index + 1}'})"
+        said.append(words)
+    return ": ".join(said)
+
+
+def citation_sv(citation: Mapping[str, Any]) -> str:
+    """A reason's rule in words: the rulebook by service, principal and version, and the
+    part of it ('Regler för sjukresa, Region Jämtland Härjedalen, från 2021-05-01,
+    färdsätt (taxi): avgift'); never the file or the key."""
+    file, valid_from = str(citation.get("file", "")), citation.get("valid_from")
+    book = rulebook_sv(file, valid_from, first=True)
+    part = rule_part_sv(file, str(citation.get("key", "")), valid_from)
+    return f"{book}, {part}" if part else book
+
+
+# What a rulebook value rests on: its source tag ([S], [S-old], [O:X], [G], rulebook files'
+# headers), as the assessor weighs it.
+_SOURCE_TAG = re.compile(r"^\[(?P<tag>[^\]]+)\]")
+BORROWED_FROM_SV = {
+    "Närtrafik elsewhere": "närtrafik i andra län",
+    "Jämtland RKM municipalities": "kommunerna i Länstrafiken i Jämtland",
+}
+
+
+def source_sv(source: object) -> str | None:
+    """The kind of source a rule's value has, in Swedish (None without a tag)."""
+    found = _SOURCE_TAG.match(str(source or ""))
+    if found is None:
+        return None
+    tag = found["tag"]
+    if tag.startswith("O:"):
+        lender = BORROWED_FROM_SV.get(tag[2:], tag[2:])
+        return f"värdet är lånat från {lender}; huvudmannens eget är inte känt"
+    return {
+        "S": "huvudmannens egna regler",
+        "S-old": "huvudmannens tidigare regler",
+        "G": "antaget värde, ännu inte bekräftat av huvudmannen",
+    }.get(tag)

@@ -28,9 +28,10 @@ from samfard.booking.series import create_series
 from samfard.booking.service import create_booking
 from samfard.booking.views import booking_decision
 from samfard.db import dry_run, transaction
-from samfard.dispatch.day_view import reason_sv as unplanned_sv
+from samfard.dispatch.unplanned_reasons import reason_sv as unplanned_sv
 from samfard.dispatch.store import by_vehicle, latest_plan
 from samfard.errors import DomainError
+from samfard.money import format_kr
 from samfard.rules.decision import companion_fees
 from samfard.travellers.service import load_traveller
 from samfard.travellers.views import can_see_identity
@@ -69,6 +70,17 @@ class DeskOutcome:
     @property
     def reference(self) -> str:
         return self.references[0]
+
+    @property
+    def fee_sv(self) -> str:
+        """The fees to read back: none stated while an assessor has yet to decide (the
+        fee is not known), and the companions' beside the traveller's."""
+        if self.status == BookingStatus.REQUESTED:
+            return "Egenavgiften beräknas när resan är bedömd."
+        said = f"Egenavgift {format_kr(self.fee_ore)}"
+        if self.companion_fee_ore:
+            said += f", för medresenärer {format_kr(self.companion_fee_ore)}"
+        return said + "."
 
 
 def _planning_note(session: Session, booking: Booking) -> str | None:

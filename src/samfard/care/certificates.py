@@ -34,12 +34,19 @@ MAX_VALID_DAYS = 366
 
 
 class NotCertified(Forbidden):
-    """The person may not issue certificates: no course passed, or the certification lapsed."""
+    """The person may not issue certificates: no course passed, or the certification lapsed.
+
+    The refusal carries a Swedish text for care staff (`detail_sv`, on the page and in the
+    API's answer): what stands in the way and what to do, not the developers' English."""
 
     title = "Not a certified issuer"
 
+    def __init__(self, message: str, *, detail_sv: str, field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.detail_sv = detail_sv
+
     def extra(self) -> dict[str, str]:
-        return {"course": COURSE_PAGE}
+        return super().extra() | {"course": COURSE_PAGE}
 
 
 def require_certified(session: Session, actor: Actor, today: date) -> Issuer:
@@ -54,18 +61,24 @@ def require_certified(session: Session, actor: Actor, today: date) -> Issuer:
         raise NotCertified(
             "you have not passed the course in the sjukresa rules, so you may not issue "
             f"travel certificates yet; take the course at {COURSE_PAGE}",
+            detail_sv="Du har inte klarat kursen i sjukreseregler. Gå kursen och gör provet "
+            "för att få utfärda sjukreseintyg.",
             field="issuer",
         )
     if not issuer.certified_on(today):
         raise NotCertified(
             f"your certification as an issuer lapsed on {issuer.certified_until}; take the "
             f"course again at {COURSE_PAGE} to renew it",
+            detail_sv=f"Din certifiering gick ut {issuer.certified_until}. Gör provet igen "
+            "för att förnya den.",
             field="issuer",
         )
     if issuer.unit != actor.care_unit:
         raise NotCertified(
             f"you are certified at {issuer.unit}, not at {actor.care_unit}; take the course "
             f"at {COURSE_PAGE} for your present unit",
+            detail_sv=f"Du är certifierad vid {issuer.unit}, inte vid {actor.care_unit}. "
+            "Gör provet för den enhet du arbetar vid nu.",
             field="issuer",
         )
     return issuer

@@ -4,7 +4,8 @@ follow-up per unit, with the certifications about to lapse).
 Both go through the care services (`certificates.issue`, `certificates.revoke`,
 `certificates.unit_certificates`, `follow_up.follow_up`), so refusals, scope, masking and
 audit are the API's. An uncertified or lapsed issuer sees the service's refusal in
-Swedish with the way to the course.
+Swedish (`NotCertified.detail_sv`: never passed, lapsed, or certified at another unit)
+with the way to the course.
 """
 
 from __future__ import annotations
@@ -203,8 +204,9 @@ def issue_certificate(
             name = FIELDS.get(str(problem["loc"][0]), "skal")
             errors.add(name, MESSAGES_SV[name])
     except certificates.NotCertified as refused:
+        # Care staff read the Swedish refusal; the developers' English stays in the API.
         return _page(
-            request, session, actor, now, errors=errors, form=form, refusal=refused.message
+            request, session, actor, now, errors=errors, form=form, refusal=refused.detail_sv
         )
     except DomainError as error:
         if error.status in (401,):

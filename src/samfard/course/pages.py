@@ -19,12 +19,12 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.assessment.words_sv import citation_sv
 from samfard.course import service
-from samfard.course.bank import Course
+from samfard.course.bank import COURSE_RULES, Course, Question
 from samfard.course.models import CourseAttempt
-from samfard.course.words import CERTIFICATION_YEARS, PASS_PERCENT
+from samfard.course.words import CERTIFICATION_YEARS, COURSE_RULES_SV, PASS_PERCENT
 from samfard.deps import NowDep, SessionDep
-from samfard.rules.in_force import rulebook_sv
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import FormDep, FormErrors, page_router
@@ -91,6 +91,17 @@ def start_quiz(
     return RedirectResponse(f"/kurs/prov/{attempt.id}", status_code=303)
 
 
+def rule_sv(question: Question) -> str:
+    """The rule a question rests on, as care staff read it: the rulebook by region and
+    version and the part of it in words, or the course's own rule; never a file or a key
+    (the question keeps both for whoever checks it against the rulebook)."""
+    if question.file == COURSE_RULES:
+        return COURSE_RULES_SV.get(question.rule_key, "Kursens egna regler")
+    return citation_sv(
+        {"file": question.file, "key": question.rule_key, "valid_from": question.valid_from}
+    )
+
+
 def _questions(attempt: CourseAttempt, course: Course) -> list[dict[str, Any]]:
     rows = []
     for index, question_id in enumerate(attempt.question_ids):
@@ -105,7 +116,7 @@ def _questions(attempt: CourseAttempt, course: Course) -> list[dict[str, Any]]:
                 "question": q,
                 "given": given,
                 "right": given == q.answer,
-                "rule": rulebook_sv(q.file, q.valid_from, first=True),
+                "rule": rule_sv(q),
             }
         )
     return rows

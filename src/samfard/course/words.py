@@ -61,6 +61,17 @@ CERTIFICATION_YEARS = 2
 PASS_PERCENT = 80
 QUIZ_SIZE = 20
 
+# The course's own rules in words, as the result of a quiz names the rule of a question
+# (a rulebook's rules are named by `assessment.words_sv.citation_sv`).
+COURSE_RULES_SV = {
+    "course.issuer": "Kursens regler: bara certifierade intygsutfärdare utfärdar sjukreseintyg",
+    "course.certification_years": (
+        f"Kursens regler: certifieringen gäller {CERTIFICATION_YEARS} år efter godkänt prov"
+    ),
+    "course.revocation": "Kursens regler: ett återkallat intyg gäller inte för nya bokningar",
+    "course.in_advance": "Kursens regler: sjukreseintyget skrivs i förväg",
+}
+
 MODULES = (
     ("sjukresa", "Vad är en sjukresa och vem betalar"),
     ("fardsatt", "Taxi eller kollektivtrafik"),

@@ -1,0 +1,159 @@
+"""The assessor's queue with the keyboard alone (Debian's Chromium): an opened case, and the
+next case after a decision, take focus at the case's heading, so the decision is a Tab away
+however long the queue is; a skip link passes the queue list. A walk-through took 38 Tabs
+from loading a case to Bevilja with 22 cases waiting, and more with every case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from datetime import time as clock_time
+
+import pytest
+from browser_harness import (
+    ConsoleErrors,
+    LiveServer,
+    assert_no_axe_violations,
+    login,
+    served_session,
+)
+from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select
+
+from helpers import ANNA_FAR_FROM_A_LINE
+from samfard.access.actor import SYSTEM
+from samfard.booking import service as booking_service
+from samfard.booking.schemas import BookingCreate, Channel, LegCreate, Location
+from samfard.geo.models import Place
+from samfard.timeutil import local
+from samfard.travellers import service as traveller_service
+from samfard.travellers.models import Traveller
+from samfard.travellers.schemas import TravellerCreate
+
+pytestmark = pytest.mark.browser
+
+# A traveller of this test alone, far from any stop: her taxi waits for an assessor.
+BRITA = {**ANNA_FAR_FROM_A_LINE, "personal_number": "19400404-1234", "first_name": "Brita"}
+ENOUGH_TABS = 80
+
+
+def _brita(server: LiveServer) -> int:
+    """Brita's id, registered on first use (the served world lives for the session)."""
+    with served_session(server) as session:
+        known = session.scalars(
+            select(Traveller).where(Traveller.personal_number == "194004041234")
+        ).first()
+        if known is not None:
+            return known.id
+        traveller, _ = traveller_service.enrol_traveller(
+            session=session,
+            actor=SYSTEM,
+            now=datetime.now(UTC),
+            synthetic=True,
+            data=TravellerCreate.model_validate(BRITA),
+        )
+        return traveller.id
+
+
+def _book_cases(server: LiveServer, count: int) -> None:
+    """`count` taxi trips of Region Jämtland Härjedalen that wait in the assessor's queue,
+    booked through the services as the desk would."""
+    traveller = _brita(server)
+    with served_session(server) as session:
+        hospital = session.scalars(select(Place).where(Place.name == "Östersunds sjukhus")).one()
+        for hour in range(8, 8 + count):
+            booking, _ = booking_service.create_booking(
+                session=session,
+                actor=SYSTEM,
+                now=datetime.now(UTC),
+                data=BookingCreate(
+                    traveller_id=traveller,
+                    service="sjukresa",
+                    principal="23",
+                    purpose="treatment",
+                    legs=[
+                        LegCreate(
+                            origin=Location(home=True),
+                            destination=Location(place_id=hospital.id),
+                            appointment_at=local(server.day, clock_time(hour)),
+                        )
+                    ],
+                    channel=Channel.PHONE,
+                ),
+            )
+            assert (booking.decision or {}).get("outcome") == "needs_assessor", booking.decision
+
+
+def _tabs_to(page: Page, selector: str) -> int:
+    """Tabs pressed from where focus is until `selector` has it."""
+    for count in range(1, ENOUGH_TABS + 1):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement === document.querySelector(s)", selector):
+            return count
+    return ENOUGH_TABS + 1
+
+
+def _queue_length(page: Page) -> int:
+    return page.locator(".queue-list li").count()
+
+
+def test_a_case_opens_with_focus_on_it_and_the_decision_a_tab_away(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    _book_cases(live_server, 3)
+    page = login(browser, live_server, "assessor")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url("/bedomning"))
+    expect(page.locator("#case-title")).to_be_focused()
+    shorter = _queue_length(page)
+    assert _tabs_to(page, "#beslut-bevilja") == 1, "the heading, then the decision"
+    assert_no_axe_violations(page)
+
+    _book_cases(live_server, 5)
+    page.goto(live_server.url("/bedomning"))
+    assert _queue_length(page) == shorter + 5
+    expect(page.locator("#case-title")).to_be_focused()
+    assert _tabs_to(page, "#beslut-bevilja") == 1, "as many keys with a longer queue"
+
+    # A case chosen from the list (the last one): focus on it again.
+    page.locator(".queue-list a").last.focus()
+    reference = page.locator(".queue-list a .ref").last.inner_text()
+    page.keyboard.press("Enter")
+    expect(page.locator("#case-title")).to_have_text(f"Ärende {reference}")
+    expect(page.locator("#case-title")).to_be_focused()
+
+    # Decide with the keyboard: the next case opens with focus on it, the saved decision
+    # as the heading's description.
+    assert _tabs_to(page, "#beslut-bevilja") == 1
+    page.keyboard.press("Space")
+    assert _tabs_to(page, "#motivering") == 1
+    page.keyboard.type("Kan inte åka buss efter behandlingen")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text(reference)
+    expect(page.locator("#case-title")).to_be_focused()
+    expect(page.locator("#case-title")).to_have_attribute("aria-describedby", "decided-note")
+    assert reference not in page.locator("#case-title").inner_text()
+    assert _tabs_to(page, "#beslut-bevilja") == 1
+    assert_no_axe_violations(page)
+
+    # From the top of the content, a skip link passes the queue list.
+    page.locator("main").focus()
+    assert _tabs_to(page, "a[href='#case-title']") <= 3, "before the queue's first case"
+    expect(page.locator("a[href='#case-title']")).to_have_text("Hoppa förbi kön till ärendet")
+    page.keyboard.press("Enter")
+    expect(page.locator("#case-title")).to_be_focused()
+    assert _tabs_to(page, "#beslut-bevilja") == 1
+    errors.assert_none()
+    page.context.close()
+
+
+def test_a_form_with_problems_keeps_focus_on_its_summary(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """The case's focus never takes the place of the error summary's."""
+    _book_cases(live_server, 1)
+    page = login(browser, live_server, "assessor")
+    page.goto(live_server.url("/bedomning"))
+    page.get_by_role("button", name="Spara beslut").press("Enter")
+    expect(page.locator("[data-error-summary]")).to_be_focused()
+    page.context.close()
