@@ -19,7 +19,7 @@ from browser_harness import (
     screenshot,
     serve,
 )
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -72,6 +72,15 @@ def today_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     yield from serve(url, day)
 
 
+def _driver(browser: Browser, server: LiveServer) -> Page:
+    """The driver logged in at phone width, saying yes when a report is far ahead of its
+    stop: these tests run at any hour of the real day, so whether the page asks depends on
+    when they run (tests/web/test_driver_early_browser.py tests the question itself)."""
+    page = login(browser, server, "driver", **PHONE)
+    page.on("dialog", lambda dialog: dialog.accept())
+    return page
+
+
 def _stored(server: LiveServer) -> list[tuple[str, str, int | None]]:
     engine = reader_engine(server.database_url)
     with Session(engine) as session:
@@ -87,7 +96,7 @@ def _stored(server: LiveServer) -> list[tuple[str, str, int | None]]:
 def test_driver_reports_offline_and_the_queue_is_sent_once_when_back(
     browser: Browser, today_server: LiveServer
 ) -> None:
-    page = login(browser, today_server, "driver", **PHONE)
+    page = _driver(browser, today_server)
     errors = ConsoleErrors(page)
     page.goto(today_server.url("/forare"))
     expect(page.get_by_role("heading", name="Min körning", exact=False)).to_be_visible()
@@ -161,7 +170,7 @@ def test_a_waiting_report_keeps_its_button_away_in_a_list_from_before_it_was_sto
     """The stop list fetched from the server while a report still waits (here: the page
     loaded again while reports cannot be sent) does not offer the report's button again,
     so the driver does not report twice; the report is sent once it can be."""
-    page = login(browser, today_server, "driver", **PHONE)
+    page = _driver(browser, today_server)
     errors = ConsoleErrors(page)
     page.goto(today_server.url("/forare"))
     stop = page.locator("li.stop-pickup:not(.stop-done)").last
@@ -192,7 +201,7 @@ def test_the_traffic_page_hears_a_drivers_report_by_server_sent_events(
     controller = login(browser, today_server, "controller")
     controller.goto(today_server.url(f"/trafik?datum={today_server.day.isoformat()}"))
     expect(controller.locator("#trafik-live")).to_have_text("")
-    driver = login(browser, today_server, "driver", **PHONE)
+    driver = _driver(browser, today_server)
     driver.goto(today_server.url("/forare"))
     driver.locator("li.stop:not(.stop-done) form.report button").first.click()
     expect(controller.locator("#trafik-live")).to_contain_text("Uppdaterad", timeout=15_000)

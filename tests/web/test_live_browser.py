@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import SYSTEM
 from samfard.db import transaction
 from samfard.dispatch import alerts, handoff
+from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.timeutil import STOCKHOLM
 
 pytestmark = pytest.mark.browser
@@ -57,7 +58,8 @@ def test_the_controller_acknowledges_an_alert_and_a_carrier_run_is_accepted(
     expect(page.get_by_role("heading", level=1)).to_contain_text("Körningar att ta")
     assert_no_axe_violations(page)
     screenshot(page, "utforare")
-    row = page.locator("tr", has_text=waiting.vehicle_code)
+    name = vehicle_name_sv(waiting.vehicle_code)
+    row = page.locator("tr", has_text=name)
     row.get_by_role("button", name="Acceptera").click()
-    expect(page.locator("tr", has_text=waiting.vehicle_code)).to_contain_text("Accepterad")
+    expect(page.locator("tr", has_text=name)).to_contain_text("Accepterad")
     errors.assert_none()

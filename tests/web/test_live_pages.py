@@ -21,6 +21,7 @@ from samfard.demo.loader import load_day
 from samfard.dispatch import alerts, handoff
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.live_models import ControllerAlert, RunOffer
+from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.timeutil import local
 
 DAY = date(2026, 11, 23)
@@ -96,7 +97,7 @@ def test_a_carrier_accepts_and_must_say_why_it_declines(
         app_client, session, "carrier", Role.CARRIER_DISPATCHER, carrier_id=offer.carrier_id
     )
     page = app_client.get(f"/utforare?datum={DAY}")
-    assert page.status_code == 200 and offer.vehicle_code in page.text
+    assert page.status_code == 200 and vehicle_name_sv(offer.vehicle_code) in page.text
     assert "Skäl om du avböjer" in page.text
     refused = app_client.post(
         f"/utforare/{offer.id}/svar",

@@ -149,7 +149,11 @@ def test_a_controller_moves_a_leg_and_replans_the_day(
     expect(page.get_by_role("status")).to_contain_text("kontrollerad och sparad")
 
     page.get_by_label("Beräkningstid").select_option("5")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Planera om", exact=True).click()
+    expect(page.locator("#jobb > *").first).to_be_attached()
+    assert asked and asked[0].startswith("Planera om hela dagen?"), "the whole day: asked first"
     # The progress bar shows while the job runs; a small day may be re-planned before the
     # page is looked at, so either is the page's answer to the click.
     done = page.get_by_text("Omplaneringen är klar")

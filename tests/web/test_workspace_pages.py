@@ -29,6 +29,7 @@ from samfard.demo.loader import load_day
 from samfard.dispatch import store
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.models import Vehicle
+from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.jobs import Job
 from samfard.planning.fleet_bound import Shortfall
 from samfard.reports.targets import set_comment, set_target
@@ -452,7 +453,7 @@ def test_a_proven_shortfall_names_its_vehicles_in_swedish(
     app_client: TestClient, session: Session, planned_day: None
 ) -> None:
     """A leg left out because the vehicles that may carry it are proven too few: the day
-    page says so in Swedish with the vehicles' codes and the counts, not their ids."""
+    page says so in Swedish with the vehicles' names and the counts, not their ids."""
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     run = plan.runs[0]
@@ -468,7 +469,7 @@ def test_a_proven_shortfall_names_its_vehicles_in_swedish(
     login(app_client, "operator")
     page = app_client.get(f"/trafik?datum={DAY.isoformat()}")
     assert page.status_code == 200
-    names = ", ".join(v.code for v in vehicles)
+    names = ", ".join(vehicle_name_sv(v.code) for v in vehicles)
     assert (
         f"Fordonen som kan ta resan ({names}) hinner högst 2 av dagens 3 sådana resor "
         "(bevisat); boka ett fordon till eller flytta en resa."

@@ -28,8 +28,8 @@ from samfard.booking.series import create_series
 from samfard.booking.service import create_booking
 from samfard.booking.views import booking_decision
 from samfard.db import dry_run, transaction
-from samfard.dispatch.unplanned_reasons import reason_sv as unplanned_sv
 from samfard.dispatch.store import by_vehicle, latest_plan
+from samfard.dispatch.unplanned_reasons import reason_sv as unplanned_sv
 from samfard.errors import DomainError
 from samfard.money import format_kr
 from samfard.rules.decision import companion_fees

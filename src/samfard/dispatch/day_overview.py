@@ -27,6 +27,7 @@ from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
 from samfard.dispatch.models import PlanRun, Run, Stop, Vehicle
+from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.errors import NotFound
 from samfard.goods.models import Consignment
 from samfard.travellers.models import Traveller
@@ -50,6 +51,11 @@ class OverviewRun:
     end_at: datetime
     distance_km: float
     stops: tuple[OverviewStop, ...]
+
+    @property
+    def vehicle_name(self) -> str:
+        """The vehicle as the page names it (Swedish words for a demo code)."""
+        return vehicle_name_sv(self.vehicle_code)
 
 
 @dataclass(frozen=True, slots=True)

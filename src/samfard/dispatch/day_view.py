@@ -9,7 +9,6 @@ for a page (times as fractions of the day's span, one polyline per run).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -22,34 +21,14 @@ from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
 from samfard.dispatch import service
 from samfard.dispatch.day_overview import DayOverview, OverviewRun, day_overview
-from samfard.dispatch.leg_order import EARLIER_LEG_LATE
 from samfard.dispatch.models import PlanRun, Vehicle
+from samfard.dispatch.unplanned_reasons import reason_sv as reason_sv  # the desk reads it here
+from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV, vehicle_name_sv
 from samfard.errors import Forbidden, NotFound
-from samfard.planning.engine import NOT_INSERTED
 from samfard.planning.fleet_bound import read_reason
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 from samfard.travellers.views import can_see_identity
-
-VEHICLE_TYPES_SV = {
-    "taxi": "taxi",
-    "minibus": "minibuss",
-    "wheelchair": "rullstolsfordon",
-    "stretcher": "liggande transport",
-}
-
-# The planner's reasons are English sentences for the log; the page leads with Swedish.
-UNPLANNED_SV = (
-    (NOT_INSERTED, "Planeraren hann inte placera resan; planera om dagen eller flytta den."),
-    ("no vehicle in the fleet can carry", "Inget fordon i flottan kan ta resan (platser)."),
-    ("cannot be planned", "Resan ryms inte i någon körning utan att bryta tider eller löften."),
-    ("unreachable from depot", "Inget fordon hinner dit och tillbaka inom sitt arbetspass."),
-    (
-        EARLIER_LEG_LATE,
-        "Resenären hinner inte fram med sin förra resa innan den här ska hämtas; "
-        "kom överens om en senare tid.",
-    ),
-)
 
 
 def default_day(session: Session, today: date) -> date:
@@ -101,7 +80,7 @@ class DayView:
     hours: tuple[tuple[str, float], ...]  # label, % from the left
     timeline: tuple[TimelineRun, ...]
     unplanned: tuple[UnplannedLeg, ...]
-    # vehicle, points in 1/MAP_UNITS degrees (whole numbers: a day's thousands of points
+    # vehicle name, points in 1/MAP_UNITS degrees (whole numbers: a day's thousands of points
     # serialise to JSON several times faster than floats; 1e-5 degrees is about a metre)
     polylines: tuple[tuple[str, tuple[tuple[int, int], ...]], ...]
 
@@ -120,23 +99,6 @@ def require_may_change_plans(actor: Actor) -> None:
             "scoped to all principals (*) may change a day's plan",
             field="principal",
         )
-
-
-def reason_sv(reason: str, vehicle_codes: Mapping[str, str] | None = None) -> str:
-    """The planner's reason in Swedish; a proven shortfall names its vehicles by code
-    (`vehicle_codes`, by the planner's vehicle id) and says how many of the trips fit."""
-    short = read_reason(reason)
-    if short is not None:
-        codes = vehicle_codes or {}
-        names = ", ".join(codes.get(v, v) for v in short.vehicle_ids)
-        return (
-            f"Fordonen som kan ta resan ({names}) hinner högst {short.at_most} av dagens "
-            f"{short.trips} sådana resor (bevisat); boka ett fordon till eller flytta en resa."
-        )
-    for marker, text in UNPLANNED_SV:
-        if marker in reason:
-            return text
-    return "Resan kunde inte planeras."
 
 
 def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> DayView | None:
@@ -171,7 +133,7 @@ def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> Day
         hour += timedelta(hours=2)
     polylines = tuple(
         (
-            run.vehicle_code,
+            vehicle_name_sv(run.vehicle_code),
             tuple(
                 (round(s.lat * MAP_UNITS), round(s.lon * MAP_UNITS))
                 for s in run.stops
@@ -222,7 +184,7 @@ def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[Unpla
         select(Traveller).where(Traveller.id.in_({b.traveller_id for b in bookings.values()}))
     )
     hidden = {t.id for t in travellers if not can_see_identity(t, actor)}
-    codes = _vehicle_codes(session, [str(row["reason"]) for row in plan.unserved])
+    names = _vehicle_names(session, [str(row["reason"]) for row in plan.unserved])
     rows = []
     for row in plan.unserved:
         booking = bookings.get(row.get("booking_id") or 0)
@@ -238,15 +200,16 @@ def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[Unpla
                 at=leg.requested_pickup_at or leg.appointment_at,
                 origin="Skyddad adress" if masked else leg.origin_address,
                 destination="Skyddad adress" if masked else leg.destination_address,
-                reason_sv=reason_sv(str(row["reason"]), codes),
+                reason_sv=reason_sv(str(row["reason"]), names),
                 reason=str(row["reason"]),
             )
         )
     return tuple(sorted(rows, key=lambda r: r.at or datetime.max.replace(tzinfo=STOCKHOLM)))
 
 
-def _vehicle_codes(session: Session, reasons: list[str]) -> dict[str, str]:
-    """The codes of the vehicles that proven shortfalls among `reasons` name."""
+def _vehicle_names(session: Session, reasons: list[str]) -> dict[str, str]:
+    """The names (`vehicle_name_sv`) of the vehicles that proven shortfalls among
+    `reasons` name, by the planner's vehicle id."""
     ids = {
         int(v)
         for short in filter(None, map(read_reason, reasons))
@@ -256,7 +219,7 @@ def _vehicle_codes(session: Session, reasons: list[str]) -> dict[str, str]:
     if not ids:
         return {}
     rows = session.execute(select(Vehicle.id, Vehicle.code).where(Vehicle.id.in_(ids)))
-    return {str(vid): code for vid, code in rows}
+    return {str(vid): vehicle_name_sv(code) for vid, code in rows}
 
 
 @dataclass(frozen=True)
@@ -282,7 +245,8 @@ class RunView:
     """One run with its stops, and the other runs of the plan a leg could move to."""
 
     run_id: int
-    vehicle: str
+    vehicle: str  # the vehicle's name on the page (`vehicle_name_sv`)
+    vehicle_code: str  # its code, as the API and the carrier's files know it
     vehicle_type: str
     carrier: str
     start_at: datetime
@@ -292,15 +256,16 @@ class RunView:
 
 
 def _run_choices(plan: PlanRun) -> tuple[RunChoice, ...]:
-    """Every run of the plan, by vehicle code, as a move's target options."""
+    """Every run of the plan, by vehicle name, as a move's target options."""
     return tuple(
         RunChoice(
             run.id,
-            f"{run.vehicle.code} ({VEHICLE_TYPES_SV.get(run.vehicle.vehicle_type, '')}, "
+            f"{vehicle_name_sv(run.vehicle.code)} "
+            f"({VEHICLE_TYPES_SV.get(run.vehicle.vehicle_type, '')}, "
             f"{run.start_at.astimezone(STOCKHOLM):%H:%M}–{run.end_at.astimezone(STOCKHOLM):%H:%M}, "
             f"{len(run.stops) // 2} {'resa' if len(run.stops) // 2 == 1 else 'resor'})",
         )
-        for run in sorted(plan.runs, key=lambda r: r.vehicle.code)
+        for run in sorted(plan.runs, key=lambda r: vehicle_name_sv(r.vehicle.code))
     )
 
 
@@ -330,7 +295,8 @@ def run_view(*, session: Session, day: date, run_id: int, actor: Actor, now: dat
     )
     return RunView(
         run_id=run.id,
-        vehicle=run.vehicle.code,
+        vehicle=vehicle_name_sv(run.vehicle.code),
+        vehicle_code=run.vehicle.code,
         vehicle_type=VEHICLE_TYPES_SV.get(run.vehicle.vehicle_type, run.vehicle.vehicle_type),
         carrier=run.vehicle.carrier_name,
         start_at=run.start_at,

@@ -37,6 +37,7 @@ from samfard.dispatch.forecast import (
 from samfard.dispatch.live_models import StopDone
 from samfard.dispatch.live_state import LiveDay, goods_done, live_day, rid_of
 from samfard.dispatch.models import PlanRun, Run, Stop
+from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.planning.model import Route, StopKind
 from samfard.planning.model import Stop as PlanStop
 from samfard.planning.verifier import ViolationKind, verify
@@ -184,8 +185,8 @@ def refresh_runs(
                 day=day,
                 subject=f"vehicle {vid}",
                 run_id=run.id,
-                message=f"{run.vehicle.code}: körningen beräknas sluta {end:%H:%M}, efter "
-                "passets slut. Flytta resor eller ring utföraren.",
+                message=f"{vehicle_name_sv(run.vehicle.code)}: körningen beräknas sluta "
+                f"{end:%H:%M}, efter passets slut. Flytta resor eller ring utföraren.",
                 at=now,
             )
     for risk in found.risks:
@@ -200,7 +201,8 @@ def refresh_runs(
             day=day,
             subject=f"vehicle {vid}",
             run_id=None if run is None else run.id,
-            message=f"Kontrollen hittade fel i {'planen' if run is None else run.vehicle.code}: "
+            message=f"Kontrollen hittade fel i "
+            f"{'planen' if run is None else vehicle_name_sv(run.vehicle.code)}: "
             + "; ".join(errors[:3]),
             at=now,
         )
@@ -242,16 +244,17 @@ def _alert_risk(
     expected = live.day.at(stop.time)
     day = live.day.day
     booking_ref = alerts.trip_name(session, leg_input.booking_id, leg_input.leg_seq)
+    vehicle = vehicle_name_sv(run.vehicle.code)
     if at_pickup:
         promise = (leg_input.promised_from, leg_input.promised_until)
         message = (
-            f"{booking_ref}: beräknad hämtning {_clock(expected)} med {run.vehicle.code}, "
+            f"{booking_ref}: beräknad hämtning {_clock(expected)} med {vehicle}, "
             f"utlovat {_clock(promise[0])}–{_clock(promise[1])}."
         )
         alert_kind = "promise_at_risk"
     else:
         message = (
-            f"{booking_ref}: beräknad ankomst {_clock(expected)} med {run.vehicle.code} "
+            f"{booking_ref}: beräknad ankomst {_clock(expected)} med {vehicle} "
             "är efter tiden resenären ska vara framme eller över längsta restid."
         )
         alert_kind = "late_arrival"
@@ -286,7 +289,7 @@ def _alert_goods_risk(
         run_id=run.id,
         message=(
             f"Gods {goods.consignment_id}: beräknad lämning {_clock(live.day.at(stop.time))} "
-            f"med {run.vehicle.code}, senast {_clock(goods.dropoff_until)}."
+            f"med {vehicle_name_sv(run.vehicle.code)}, senast {_clock(goods.dropoff_until)}."
         ),
         at=now,
     )

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from samfard.costs.carriers import ensure_carrier
 from samfard.costs.models import Carrier
 from samfard.dispatch.models import Vehicle
+from samfard.dispatch.vehicle_names import OWN_MARK
 from samfard.errors import InputError
 from samfard.geo.models import Place, PlaceKind
 
@@ -89,6 +90,13 @@ OWN_SHIFT = (time(7), time(16))
 OWN_DEPOTS: tuple[tuple[str, str, int, int], ...] = (("Östersund", "23", 2, 1),)
 
 
+def demo_code(town: str, kind: str, n: int, *, own_fleet: bool = False) -> str:
+    """A demo vehicle's code: `Krokom-wheelchair-1`, `Östersund-egen-stretcher-1`. The
+    code is the vehicle's identity in the API and the stored plans; the pages name it in
+    Swedish from these parts (dispatch/vehicle_names.py reads them back)."""
+    return f"{town}-{OWN_MARK}-{kind}-{n}" if own_fleet else f"{town}-{kind}-{n}"
+
+
 def load_demo_fleet(session: Session, *, scale: float = 1.0) -> int:
     """Add the demo fleet unless vehicles exist; `scale` shrinks it for small demo days.
 
@@ -116,7 +124,7 @@ def load_demo_fleet(session: Session, *, scale: float = 1.0) -> int:
             for n in range(1, wanted + 1):
                 session.add(
                     _vehicle(
-                        f"{town}-{kind_name}-{n}",
+                        demo_code(town, kind_name, n),
                         carriers[CARRIERS[county]],
                         county,
                         KINDS[kind_name],
@@ -131,7 +139,7 @@ def load_demo_fleet(session: Session, *, scale: float = 1.0) -> int:
             for n in range(1, max(1, round(count * scale)) + 1):
                 session.add(
                     _vehicle(
-                        f"{town}-egen-{kind_name}-{n}",
+                        demo_code(town, kind_name, n, own_fleet=True),
                         carriers[OWN_FLEET],
                         county,
                         KINDS[kind_name],

@@ -40,6 +40,7 @@ from samfard.dispatch.live_models import RunOffer
 from samfard.dispatch.models import PlanRun, Run, Vehicle
 from samfard.dispatch.replan_live import replan_rest
 from samfard.dispatch.replan_save import ReplanOutcome
+from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.timeutil import STOCKHOLM
 
@@ -231,7 +232,7 @@ def answer_offer(
                 _assign(session, run, actor=actor, now=now)
         else:
             vehicle = session.get(Vehicle, offer.vehicle_id)
-            code = vehicle.code if vehicle else str(offer.vehicle_id)
+            code = vehicle_name_sv(vehicle.code) if vehicle else str(offer.vehicle_id)
             alerts.raise_alert(
                 session,
                 kind="run_declined",
@@ -299,7 +300,7 @@ def check_deadlines(*, session: Session, day: date, actor: Actor, now: datetime)
         )
         for offer in late:
             vehicle = session.get(Vehicle, offer.vehicle_id)
-            code = vehicle.code if vehicle else str(offer.vehicle_id)
+            code = vehicle_name_sv(vehicle.code) if vehicle else str(offer.vehicle_id)
             alerts.raise_alert(
                 session,
                 kind="offer_overdue",

@@ -30,6 +30,7 @@ from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
 from samfard.dispatch.replan_live import place_running, running
+from samfard.dispatch.unplanned_reasons import NO_RUN_FOR_EVERY_LEG
 from samfard.errors import DomainError
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
 from samfard.planning.model import Solution
@@ -133,7 +134,7 @@ def insert_booking(
         # Under way: stops done and vehicles on the road stay where they are.
         placed_live = place_running(session, plan_run, booking, actor=actor, now=now)
         if not placed_live.saved:
-            _note_unserved(plan_run, booking, "no run can take every leg in the rest of the day")
+            _note_unserved(plan_run, booking, NO_RUN_FOR_EVERY_LEG)
         return placed_live.saved
     try:
         placed = _place(session, plan_run, booking, defaults or PlanningDefaults())

@@ -29,6 +29,7 @@ from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults, goods_request_id
 from samfard.dispatch.replan_live import place_running_goods, running
+from samfard.dispatch.unplanned_reasons import NO_RUN_FOR_GOODS
 from samfard.errors import DomainError
 from samfard.goods.models import Consignment
 from samfard.goods.schemas import ConsignmentStatus
@@ -36,7 +37,7 @@ from samfard.planning.insertion import Insertion, InsertionSettings, insert
 
 log = logging.getLogger(__name__)
 
-NOT_ON_A_RUN = "no run can take the goods in the rest of the day"
+NOT_ON_A_RUN = NO_RUN_FOR_GOODS
 
 
 def insert_consignment(

@@ -19,6 +19,7 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
 from samfard.dispatch import alerts, handoff, live_service
+from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.errors import DomainError
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
@@ -105,9 +106,7 @@ def offers_page(
     """The carrier's runs of the day to accept or decline."""
     day = datum or now.astimezone(STOCKHOLM).date()
     offers = handoff.list_offers(session=session, day=day, actor=actor)
-    return render(
-        request, "dispatch/offers.html", {"offers": offers, "day": day, "errors": FormErrors()}
-    )
+    return _offers(request, offers, day, FormErrors())
 
 
 @router.post("/utforare/{offer_id}/svar")
@@ -145,6 +144,11 @@ def answer(
             target = request.url_for("offers_page").include_query_params(datum=datum.isoformat())
             return RedirectResponse(str(target), status_code=303)
     offers = handoff.list_offers(session=session, day=datum, actor=actor)
-    return render(
-        request, "dispatch/offers.html", {"offers": offers, "day": datum, "errors": errors}
-    )
+    return _offers(request, offers, datum, errors)
+
+
+def _offers(
+    request: Request, offers: list[handoff.OfferPublic], day: date, errors: FormErrors
+) -> Response:
+    context = {"offers": offers, "day": day, "errors": errors, "vehicle_name": vehicle_name_sv}
+    return render(request, "dispatch/offers.html", context)

@@ -30,6 +30,7 @@ from samfard.dispatch import store
 from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
+from samfard.dispatch.unplanned_reasons import NOT_IN_STORED_PLAN
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.planning.insertion import Insertion, InsertionSettings, insert
 from samfard.planning.model import Problem, Route, Solution, StopKind, Unserved
@@ -184,7 +185,7 @@ def _moved_solution(
     after = [r for r in after if r.request_ids()]
     routed = {x for r in after for x in r.request_ids()}
     unserved = tuple(
-        Unserved(r.id, "not in the stored plan") for r in problem.requests if r.id not in routed
+        Unserved(r.id, NOT_IN_STORED_PLAN) for r in problem.requests if r.id not in routed
     )
 
     def cost(rs: Iterable[Route], only: set[str] | None = None) -> float:

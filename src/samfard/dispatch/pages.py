@@ -28,6 +28,8 @@ from samfard.dispatch import day_view as views
 from samfard.dispatch.jobs import REPLAN
 from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.run_sheet import run_sheet
+from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV, vehicle_name_sv
+from samfard.dispatch.words_sv import AIDS_SV
 from samfard.errors import DomainError, InputError, NotFound
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM, check_year
@@ -65,7 +67,7 @@ def _day_page(
             "may_change": views.may_change_plans(actor),
             # Alerts concern every principal's trips (dispatch.alerts.list_alerts).
             "sees_alerts": actor.owns_everything,
-            "vehicle_types": views.VEHICLE_TYPES_SV,
+            "vehicle_types": VEHICLE_TYPES_SV,
             "tile_url": request.app.state.settings.tile_url,
         },
     )
@@ -140,9 +142,10 @@ def move(
                 raise
             errors.add("till-korning", _sv_move_refusal(error))
         else:
+            pickup = outcome.pickup_at.astimezone(STOCKHOLM)
             done = (
                 f"{outcome.booking_reference} resa {outcome.leg_seq + 1} går nu med "
-                f"{outcome.to_vehicle}, hämtas {outcome.pickup_at.astimezone(STOCKHOLM):%H:%M}"
+                f"{vehicle_name_sv(outcome.to_vehicle)}, hämtas {pickup:%H:%M}"
             )
             target = request.url_for("traffic_page").include_query_params(
                 datum=datum.isoformat(), flyttad=done
@@ -259,4 +262,5 @@ def manifest(
 ) -> Response:
     """A run's manifest laid out for printing (the print style hides the shell)."""
     sheet = run_sheet(session=session, run_id=run_id, actor=actor, now=now)
-    return render(request, "dispatch/manifest.html", {"sheet": sheet})
+    context = {"sheet": sheet, "vehicle": vehicle_name_sv(sheet.vehicle_code), "aids_sv": AIDS_SV}
+    return render(request, "dispatch/manifest.html", context)

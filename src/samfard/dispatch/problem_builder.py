@@ -30,6 +30,7 @@ from samfard.dispatch.planning_inputs import (
     PlanningDefaults,
     seconds_of,
 )
+from samfard.dispatch.unplanned_reasons import NO_ROOM_FOR_GOODS, NO_ROOM_IN_FLEET
 from samfard.errors import InputError
 from samfard.geo.traveltime import Point, TravelTimeProvider
 from samfard.planning.model import (
@@ -167,7 +168,7 @@ def build_problem(
             rejected.append(
                 (
                     request.id,
-                    f"no vehicle in the fleet can carry load {request.load} "
+                    f"{NO_ROOM_IN_FLEET} {request.load} "
                     f"(seats, wheelchair, stretcher; needs: {needs})",
                 )
             )
@@ -179,9 +180,7 @@ def build_problem(
         if any(request.fits(v) for v in vehicles):
             requests.append(request)
         else:
-            rejected.append(
-                (request.id, f"no vehicle in the fleet has room for {goods.units} goods units")
-            )
+            rejected.append((request.id, f"{NO_ROOM_FOR_GOODS} {goods.units} goods units"))
     dimensions = (*DEFAULT_DIMENSIONS, GOODS_DIMENSION) if with_goods else DEFAULT_DIMENSIONS
     problem = Problem(
         tuple(requests), vehicles, time_m, dist_m, dimensions=dimensions, objective=Objective()

@@ -26,6 +26,7 @@ from samfard.dispatch import alerts, notices, store
 from samfard.dispatch.live_state import LiveDay, booking_ids_on
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.planning_inputs import DayProblem
+from samfard.dispatch.unplanned_reasons import NO_VEHICLE_REST_OF_DAY
 from samfard.planning.model import Problem, Route, StopKind
 
 
@@ -92,10 +93,7 @@ def save(
     _statuses(session, live, served, plan_run, now=now, actor=actor)
     plan_run.unserved = [
         row for row in plan_run.unserved if row.get("request_id") not in served
-    ] + [
-        store.unserved_row(day, rid, "no vehicle can take the trip in the rest of the day")
-        for rid in outcome.unserved
-    ]
+    ] + [store.unserved_row(day, rid, NO_VEHICLE_REST_OF_DAY) for rid in outcome.unserved]
     store.goods_follow_runs(session, day, served, now=now)
     for rid in outcome.unserved:
         if rid in day.consignments:

@@ -30,6 +30,7 @@ from samfard.dispatch.planning_inputs import (
     goods_request_id,
 )
 from samfard.dispatch.tariffs import PlanningCosts, planning_costs
+from samfard.dispatch.unplanned_reasons import NOT_IN_STORED_PLAN
 from samfard.errors import NotFound
 from samfard.geo.models import Place
 from samfard.geo.traveltime import GeodesicProvider, Point, TravelTimeProvider
@@ -277,9 +278,7 @@ def solution_of(plan: PlanRun, day: DayProblem) -> Solution:
     routed = {rid for route in routes for rid in route.request_ids()}
     reasons = {row["request_id"]: str(row["reason"]) for row in plan.unserved}
     unserved = tuple(
-        Unserved(rid, reasons.get(rid, "not in the stored plan"))
-        for rid in requests
-        if rid not in routed
+        Unserved(rid, reasons.get(rid, NOT_IN_STORED_PLAN)) for rid in requests if rid not in routed
     )
     cost = sum(route_cost(day.problem, vehicles[r.vehicle_id], r) for r in routes)
     return Solution(tuple(routes), unserved, cost)

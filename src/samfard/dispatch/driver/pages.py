@@ -4,11 +4,18 @@ The page works without script (each button is a form posted to /forare/rapport, 
 calls the same service as the API); with script (web/static/forare.js) each press becomes a
 report with an id made in the browser, queued in localStorage and sent in order when there
 is a connection, so a poor connection loses nothing and a resent report counts once.
+
+A first report at a pickup far ahead of its time (`rules.asks_first`: one tap at 03:15 for a
+pickup promised 10:20 was stored as Framme, Hämtad and Lämnad) is asked about before it is
+sent: by forare.js with the phone's clock before it queues (so offline too), and here, on a
+page of its own, when the form is posted without script. Uteblev is shown disabled with
+the time it opens until the promised window starts.
 """
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -20,26 +27,38 @@ from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
-from samfard.dispatch.driver.rules import SV, refusal_sv
-from samfard.dispatch.driver.schemas import ReportKind, StopEventCreate
-from samfard.dispatch.driver.service import record_report
+from samfard.dispatch.driver.rules import EARLY_REPORT, SV, refusal_sv, stop_time
+from samfard.dispatch.driver.schemas import DriverRun, ReportKind, StopEventCreate
+from samfard.dispatch.driver.service import EarlyReport, early_report, record_report
 from samfard.dispatch.driver.views import driver_run
+from samfard.dispatch.vehicle_names import vehicle_name_sv
+from samfard.dispatch.words_sv import AIDS_SV
 from samfard.errors import DomainError
 from samfard.web.shell import page_router
 from samfard.web.templating import render
 
 router = page_router()
 
-# The codes of needs (booking) and mobility aids (register) as the driver reads them.
-AIDS_SV = {
-    "wheelchair": "rullstol",
-    "stretcher": "bår (liggande)",
-    "front_seat": "framsäte",
-    "ride_alone": "ensamåkning",
-    "rollator": "rollator",
-    "guide_dog": "ledarhund",
-    "oxygen": "syrgas",
-}
+
+@dataclass(frozen=True)
+class Ahead:
+    """A stop's time, and the moment before which its first report is asked about."""
+
+    stop_at: datetime
+    until: datetime
+
+
+def _ahead(run: DriverRun | None) -> dict[int, Ahead]:
+    """The pickups nothing was reported at yet, with their times (the page compares them
+    with the phone's clock: a report queued offline is asked about as one sent at once)."""
+    if run is None:
+        return {}
+    out = {}
+    for stop in run.stops:
+        if stop.kind == "pickup" and not stop.reports:
+            at = stop_time(stop.planned_at, stop.promised_from)
+            out[stop.stop_id] = Ahead(at, at - EARLY_REPORT)
+    return out
 
 
 def _page(
@@ -55,6 +74,8 @@ def _page(
         "error": request.query_params.get("fel"),
         "no_vehicle": actor.vehicle_id is None,
         "now": now,
+        "vehicle_name": vehicle_name_sv,
+        "early": _ahead(run),
     }
     return render(request, template, context)
 
@@ -81,10 +102,19 @@ def report(
     run_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
     stop_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
     kind: Annotated[ReportKind, Form()],
+    bekraftat: Annotated[str, Form(max_length=3)] = "",
 ) -> Response:
-    """A report sent without script: happened now; a refusal is shown on the page."""
+    """A report sent without script: happened now; a refusal is shown on the page, and a
+    first report far ahead of the stop's time is asked about first (`_confirm`)."""
     target = request.url_for("driver_page")
     try:
+        if bekraftat != "ja" and kind != "position":
+            ahead = early_report(
+                session=session, actor=actor, run_id=run_id, stop_id=stop_id, now=now
+            )
+            if ahead is not None:
+                form = {"client_event_id": client_event_id, "run_id": run_id, "stop_id": stop_id}
+                return _confirm(request, ahead, kind, form, now)
         data = StopEventCreate(
             client_event_id=client_event_id, run_id=run_id, stop_id=stop_id, kind=kind, at=now
         )
@@ -98,3 +128,19 @@ def report(
         said = refusal_sv(error.message)
         target = target.include_query_params(fel=f"{SV[kind]} sparades inte: {said}")
     return RedirectResponse(str(target), status_code=303)
+
+
+def _confirm(
+    request: Request, ahead: EarlyReport, kind: str, form: dict[str, Any], now: datetime
+) -> Response:
+    """The question the page with script asks before it queues, as a page: send the same
+    report (the same id: a second press counts once) or go back without it."""
+    context = {"ahead": ahead, "kind": kind, "sv": SV, "form": form, "left": _left(ahead, now)}
+    return render(request, "driver/confirm.html", context)
+
+
+def _left(ahead: EarlyReport, now: datetime) -> str:
+    """How long until the stop, as the driver reads it: "7 tim 5 min", "45 min"."""
+    minutes = max(0, round((ahead.stop_at - now).total_seconds() / 60))
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} tim {minutes} min" if hours else f"{minutes} min"

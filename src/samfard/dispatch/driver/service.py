@@ -36,7 +36,14 @@ from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
-from samfard.dispatch.driver.rules import POSITION, SV, Reported, check_report
+from samfard.dispatch.driver.rules import (
+    POSITION,
+    SV,
+    Reported,
+    asks_first,
+    check_report,
+    stop_time,
+)
 from samfard.dispatch.driver.schemas import StopEventCreate, StopEventPublic
 from samfard.dispatch.models import Run, Stop
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
@@ -131,6 +138,46 @@ def record_report(
         if stored is None:  # pragma: no cover - the unique key was the only constraint
             raise
         return Recorded(public(stored), replayed=True)
+
+
+@dataclass(frozen=True)
+class EarlyReport:
+    """A report the driver is asked about first: the stop's time and promised window."""
+
+    stop_at: datetime
+    promised_from: datetime | None
+    promised_until: datetime | None
+
+
+def early_report(
+    *, session: Session, actor: Actor, run_id: int, stop_id: int, now: datetime
+) -> EarlyReport | None:
+    """What to ask before a report made now at `stop_id` is recorded, or None when it goes
+    at once (`rules.asks_first`): the page without script asks on a page of its own, as
+    the page with script asks before it queues. A stop not on the run is left to
+    `record_report` to refuse; another vehicle's run is refused here (no times of it)."""
+    actor.require(P.STOPS_REPORT)
+    with transaction(session):
+        run = session.get(Run, run_id, options=[selectinload(Run.vehicle)])
+        stop = session.get(Stop, stop_id)
+        if run is None or stop is None or stop.run_id != run.id:
+            return None
+        check_run_scope(session, run, actor, now)
+        if stop.consignment_id is not None:
+            reported = _goods_reports(session, stop.consignment_id, stop.kind)
+        else:
+            reported = _reports(session, stop.leg_id or 0, stop.kind)
+        if not asks_first(
+            stop_kind=stop.kind,
+            planned_at=stop.planned_at,
+            promised_from=stop.promised_from,
+            reported=bool(reported),
+            at=now,
+        ):
+            return None
+        return EarlyReport(
+            stop_time(stop.planned_at, stop.promised_from), stop.promised_from, stop.promised_until
+        )
 
 
 def _stored(session: Session, data: StopEventCreate, actor: Actor) -> StopEvent | None:

@@ -1,6 +1,10 @@
 // The driver's page: every press becomes a report with an id made here, queued in
 // localStorage and sent in order whenever there is a connection. The server stores a
 // report once per id, so sending one again after a lost answer is harmless.
+// A first report at a pickup far ahead of its time (the stop carries the moment,
+// data-early-until, from dispatch/driver/rules.py) is asked about before it is queued, by
+// the phone's clock, so offline too; Uteblev (data-opens) is enabled when the promised
+// window opens, by the same clock the report is dated with.
 (function () {
   "use strict";
   const root = document.getElementById("forare");
@@ -32,7 +36,43 @@
     return new Date(iso).toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   }
 
+  // "7 tim 5 min", "45 min": how long until the stop.
+  function left(ms) {
+    const minutes = Math.max(0, Math.round(ms / 60000));
+    const hours = Math.floor(minutes / 60);
+    return hours ? hours + " tim " + (minutes % 60) + " min" : minutes + " min";
+  }
+
+  // Whether the report may be queued: yes, unless it is the stop's first (nothing stored,
+  // nothing waiting) and far ahead of the stop's time, and the driver says no.
+  function confirmed(stop, label) {
+    const until = stop && Date.parse(stop.dataset.earlyUntil || "");
+    if (!until || Date.now() >= until) return true;
+    const id = Number(stop.id.replace("stopp-", ""));
+    if (load(KEY).some(function (event) { return event.stop_id === id; })) return true;
+    const ahead = left(Date.parse(stop.dataset.stopAt) - Date.now());
+    return window.confirm(stop.dataset.earlyText + ": det är " + ahead + " dit. Rapportera " + label + " nu ändå?");
+  }
+
+  // Uteblev waits for the promised window: disabled, with its time beside it, until then.
+  let opening = null;
+  function openNoShows() {
+    clearTimeout(opening);
+    let next = Infinity;
+    root.querySelectorAll("button[data-opens]").forEach(function (button) {
+      const opens = Date.parse(button.dataset.opens);
+      const closed = Date.now() < opens;
+      button.disabled = closed;
+      const hint = document.getElementById(button.getAttribute("aria-describedby"));
+      if (hint) hint.hidden = !closed;
+      if (closed) next = Math.min(next, opens);
+    });
+    // At most a minute at a time: a phone asleep lets a long timer run late.
+    if (next < Infinity) opening = setTimeout(openNoShows, Math.min(next - Date.now() + 50, 60000));
+  }
+
   function show() {
+    openNoShows();
     const queue = load(KEY);
     const list = document.getElementById("ko");
     list.replaceChildren();
@@ -165,6 +205,7 @@
     const data = new FormData(form);
     const kind = String(data.get("kind"));
     const button = form.querySelector("button");
+    if (!confirmed(form.closest(".stop"), String(button.firstChild.textContent).trim())) return;
     // Pressed once: the report is queued and the button would only repeat it.
     button.focus();
     withoutButtonsFor(form.closest(".stop"), kind);

@@ -24,5 +24,6 @@
     line.getElement().setAttribute("aria-hidden", "true");
     points.forEach(function (p) { bounds.push(p); });
   });
-  if (bounds.length > 0) map.fitBounds(bounds, { padding: [10, 10] });
+  // Not animated: the first view is where the page starts, not a zoom to watch.
+  if (bounds.length > 0) map.fitBounds(bounds, { padding: [10, 10], animate: false });
 })();

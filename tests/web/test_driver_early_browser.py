@@ -1,0 +1,160 @@
+"""The driver's page at phone width (Chromium), hours ahead of a pickup: a first report
+asks before it is queued (offline too: the queue still holds it until the connection is
+back), and Uteblev is disabled with its time until the
+promised window opens, then works without a reload. The server runs on a fixed clock and
+the page on one set to the same moment, both moved on together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import pytest
+from browser_harness import (
+    PASSWORD,
+    ConsoleErrors,
+    LiveServer,
+    assert_no_axe_violations,
+    demo_day,
+    load_planned_day,
+    login,
+    reader_engine,
+    screenshot,
+    serve,
+)
+from playwright.sync_api import Browser, Dialog, expect
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.clock import FixedClock
+from samfard.db import make_engine, upgrade
+from samfard.dispatch import store
+from samfard.dispatch.driver.models import StopEvent
+from samfard.timeutil import STOCKHOLM
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}}
+AHEAD = timedelta(hours=2)
+
+
+@dataclass
+class Early:
+    server: LiveServer
+    clock: FixedClock
+    stop_id: int
+    opens: datetime  # the pickup's promised window
+
+
+@pytest.fixture(scope="module")
+def early(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Early]:
+    """A planned day and its driver, on a clock two hours before a promised pickup."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('early') / 'samfard.sqlite3'}"
+    day = demo_day()
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        load_planned_day(session, day, datetime.now(STOCKHOLM), seed=3, trips=30)
+        plan = store.latest_plan(session, day)
+        assert plan is not None
+        run = max(plan.runs, key=lambda r: len(r.stops))
+        pickup = next(s for s in run.stops if s.kind == "pickup" and s.promised_from)
+        assert pickup.promised_from is not None
+        clock = FixedClock(pickup.promised_from - AHEAD)
+        assert clock.current.astimezone(STOCKHOLM).date() == day
+        create_user(
+            session=session, username="forare", password=PASSWORD, role=Role.DRIVER,
+            now=clock.now(), principal_codes=["*"], carrier_id=run.vehicle.carrier_id,
+            vehicle_id=run.vehicle_id,
+        )  # fmt: skip
+        found = Early(LiveServer("", day, url), clock, pickup.id, pickup.promised_from)
+    engine.dispose()
+    for server in serve(url, day, clock=found.clock):
+        found.server = server
+        yield found
+
+
+@dataclass
+class Questions:
+    asked: list[str] = field(default_factory=list)
+    accept: bool = False
+
+    def answer(self, dialog: Dialog) -> None:
+        self.asked.append(dialog.message)
+        if self.accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+
+def _stored(early: Early) -> list[str]:
+    engine = reader_engine(early.server.database_url)
+    with Session(engine) as session:
+        kinds = session.scalars(
+            select(StopEvent.kind).where(StopEvent.stop_id == early.stop_id).order_by(StopEvent.id)
+        ).all()
+    engine.dispose()
+    return list(kinds)
+
+
+def test_an_early_report_is_asked_about_and_uteblev_opens_with_the_window(
+    browser: Browser, early: Early
+) -> None:
+    page = login(browser, early.server, "forare", **PHONE)
+    errors = ConsoleErrors(page)
+    questions = Questions()
+    page.on("dialog", questions.answer)
+    page.clock.install(time=early.clock.now())
+    page.goto(early.server.url("/forare"))
+    stop = page.locator(f"#stopp-{early.stop_id}")
+
+    # Offline, as in a car out of coverage: the question needs no connection.
+    page.context.set_offline(True)
+    # No: nothing is queued, nothing sent, and the button is still there to press.
+    framme = stop.get_by_role("button", name="Framme")
+    framme.focus()
+    page.keyboard.press("Enter")
+    assert len(questions.asked) == 1
+    assert questions.asked[0].endswith("det är 2 tim 0 min dit. Rapportera Framme nu ändå?")
+    assert "utlovat" in questions.asked[0]
+    expect(page.locator("#ko li")).to_have_count(0)
+    expect(framme).to_be_focused()
+    assert _stored(early) == []
+
+    # Yes: queued, and sent once the connection is back; Uteblev is then shown, disabled,
+    # with its time.
+    questions.accept = True
+    page.keyboard.press("Enter")
+    expect(page.locator("#ko li")).to_have_count(1)
+    assert _stored(early) == []
+    page.context.set_offline(False)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(stop.locator(".reported")).to_contain_text("Framme")
+    assert _stored(early) == ["arrived"] and len(questions.asked) == 2
+    uteblev = stop.get_by_role("button", name="Uteblev", exact=False)
+    expect(uteblev).to_be_disabled()
+    expect(stop.locator(".hint")).to_be_visible()
+    expect(stop.locator(".hint")).to_contain_text("Uteblev går att rapportera från")
+    assert_no_axe_violations(page)
+    stop.scroll_into_view_if_needed()
+    screenshot(page, "driver-uteblev-vantar")
+
+    # The window opens: Uteblev works without a reload.
+    early.clock.advance(AHEAD + timedelta(minutes=1))
+    page.clock.fast_forward(int((AHEAD + timedelta(minutes=1)).total_seconds() * 1000))
+    expect(uteblev).to_be_enabled()
+    expect(stop.locator(".hint")).to_be_hidden()
+    uteblev.focus()
+    page.keyboard.press("Enter")
+    # Sent and stored; the no-show takes the booking's stops off the run.
+    expect(page.locator("#ko li")).to_have_count(0)
+    expect(stop).to_have_count(0)
+    expect(page.locator("#avvisade li")).to_have_count(0)
+    assert _stored(early) == ["arrived", "no_show"] and len(questions.asked) == 2
+    assert_no_axe_violations(page)
+    errors.messages = [m for m in errors.messages if "ERR_INTERNET_DISCONNECTED" not in m]
+    errors.assert_none()
+    page.context.close()

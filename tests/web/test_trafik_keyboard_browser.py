@@ -1,0 +1,199 @@
+"""/trafik with the keyboard alone (Chromium): the alerts section is replaced whole by
+htmx, and focus fell to <body> after Kvittera, after "Planera om resten av dagen" and on
+its 30-second reload; and "Planera om" started a whole day's re-plan without a question.
+Here focus stays on the control, or moves to the next alert or the section's heading, the
+answer is read out, and both re-plans ask first (in Swedish). axe-core finds no serious or
+critical violation and the console stays clean."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pytest
+from browser_harness import (
+    PASSWORD,
+    ConsoleErrors,
+    LiveServer,
+    assert_no_axe_violations,
+    demo_day,
+    load_planned_day,
+    login,
+    reader_engine,
+    serve,
+)
+from playwright.sync_api import Browser, Dialog, Page, expect
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.db import make_engine, transaction, upgrade
+from samfard.dispatch import alerts
+from samfard.jobs import Job
+from samfard.timeutil import STOCKHOLM
+
+pytestmark = pytest.mark.browser
+
+WIDE = {"viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A small planned day of its own (these tests re-plan it) and a controller."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('trafik') / 'samfard.sqlite3'}"
+    now = datetime.now(STOCKHOLM)
+    day = demo_day()
+    upgrade(url)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        load_planned_day(session, day, now, seed=4, trips=20)
+        create_user(
+            session=session, username="trafikledare", password=PASSWORD, role=Role.OPERATOR,
+            now=now, principal_codes=["*"],
+        )  # fmt: skip
+    engine.dispose()
+    yield from serve(url, day)
+
+
+def _alerts(server: LiveServer, *names: str) -> None:
+    """Open alerts, newest last (the page lists the newest first)."""
+    engine = reader_engine(server.database_url)
+    with Session(engine) as session, transaction(session):
+        for name in names:
+            alerts.raise_alert(
+                session, kind="run_declined", day=server.day, subject=f"vehicle {name}",
+                message=f"{name}: utföraren avböjde körningen (test).", at=datetime.now(STOCKHOLM),
+            )  # fmt: skip
+    engine.dispose()
+
+
+def _focused(page: Page) -> str:
+    """The focused element as "tag#id text"."""
+    return str(
+        page.evaluate(
+            "() => { const e = document.activeElement;"
+            " return e.tagName + '#' + e.id + ' ' + e.textContent.trim(); }"
+        )
+    )
+
+
+def _tab_to(page: Page, name: str, *, exact: bool = False, limit: int = 80) -> None:
+    """Press Tab until the focused control's text is `name` (or starts with it)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        text = _focused(page).split(" ", 1)[-1]
+        if text == name or (not exact and text.startswith(name)):
+            return
+    raise AssertionError(f"Tab never reached {name!r}; focus is on {_focused(page)}")
+
+
+@dataclass
+class Questions:
+    """The confirmations the page asked, answered yes unless `accept` is set to False."""
+
+    asked: list[str] = field(default_factory=list)
+    accept: bool = True
+
+    def answer(self, dialog: Dialog) -> None:
+        self.asked.append(dialog.message)
+        if self.accept:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+
+def _day_page(browser: Browser, server: LiveServer) -> tuple[Page, ConsoleErrors, Questions]:
+    page = login(browser, server, "trafikledare", **WIDE)
+    errors = ConsoleErrors(page)
+    questions = Questions()
+    page.on("dialog", questions.answer)
+    page.clock.install()  # the alerts' 30-second reload, on a clock the test moves
+    page.goto(server.url(f"/trafik?datum={server.day.isoformat()}"))
+    expect(page.locator("#larm")).to_be_visible()
+    return page, errors, questions
+
+
+def test_kvittera_moves_focus_to_the_next_alert_and_then_to_the_heading(
+    browser: Browser, server: LiveServer
+) -> None:
+    _alerts(server, "Bil A", "Bil B")
+    page, errors, _ = _day_page(browser, server)
+    live = page.locator("#larm-meddelande")
+    _tab_to(page, "Kvittera")
+    first = page.evaluate("() => document.activeElement.id")
+    page.keyboard.press("Enter")
+    expect(page.locator(f"#{first}")).to_have_count(0)
+    expect(page.locator("#larm button.kvittera")).to_have_count(1)
+    expect(page.locator("#larm button.kvittera")).to_be_focused()
+    expect(live).to_have_text("Larmet är kvitterat.")
+    assert_no_axe_violations(page)
+    page.keyboard.press("Enter")  # the last alert
+    expect(page.locator("#larm")).to_contain_text("Inga öppna larm")
+    expect(page.get_by_role("heading", name="Larm", exact=True)).to_be_focused()
+    expect(live).to_have_text("Larmet är kvitterat.")
+    page.keyboard.press("Tab")  # on from the heading, not from the top of the page
+    assert "Planera om resten av dagen" in _focused(page)
+    errors.assert_none()
+    page.context.close()
+
+
+def test_the_30_second_reload_keeps_focus_on_the_same_control(
+    browser: Browser, server: LiveServer
+) -> None:
+    _alerts(server, "Bil C")
+    page, errors, _ = _day_page(browser, server)
+    _tab_to(page, "Kvittera")
+    focused = page.evaluate("() => document.activeElement.id")
+    _alerts(server, "Bil D")  # a new alert comes with the reload: the rows move
+    with page.expect_response(lambda r: "/trafik/larm" in r.url):
+        page.clock.fast_forward(31_000)
+    expect(page.locator("#larm")).to_contain_text("Bil D")
+    expect(page.locator(f"#{focused}")).to_be_focused()
+    errors.assert_none()
+    page.context.close()
+
+
+def test_both_replans_ask_first_and_the_rest_of_the_day_keeps_focus(
+    browser: Browser, server: LiveServer
+) -> None:
+    page, errors, questions = _day_page(browser, server)
+    live = page.locator("#larm-meddelande")
+
+    _tab_to(page, "Planera om resten av dagen")
+    page.keyboard.press("Enter")
+    note = page.locator("#larm .larm-svar")
+    expect(note).to_be_visible(timeout=60_000)
+    assert questions.asked == ["Planera om resten av dagen? Resenärer vars tid ändras får besked."]
+    expect(page.locator("#planera-om-nu")).to_be_focused()
+    expect(live).to_have_text(note.inner_text())
+
+    # "Planera om" re-plans the whole day: nothing starts until the question is answered.
+    _tab_to(page, "Planera om", exact=True)
+    questions.accept = False
+    jobs = _jobs(server)
+    page.keyboard.press("Enter")
+    for _ in range(50):  # the question is answered while the key is pressed; to be sure
+        if len(questions.asked) == 2:
+            break
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(300)  # a request the answer let through would be on its way
+    assert questions.asked[1].startswith("Planera om hela dagen?"), questions.asked
+    assert _jobs(server) == jobs and page.locator("#jobb").inner_text().strip() == ""
+    expect(page.get_by_role("button", name="Planera om", exact=True)).to_be_focused()
+    questions.accept = True
+    page.keyboard.press("Enter")
+    # Done before the page closes: a job still running would outlive the server.
+    expect(page.get_by_text("Omplaneringen är klar")).to_be_visible(timeout=90_000)
+    assert len(questions.asked) == 3 and _jobs(server) == jobs + 1
+    errors.assert_none()
+    page.context.close()
+
+
+def _jobs(server: LiveServer) -> int:
+    engine = reader_engine(server.database_url)
+    with Session(engine) as session:
+        count = session.scalar(select(func.count()).select_from(Job))
+    engine.dispose()
+    return int(count or 0)
