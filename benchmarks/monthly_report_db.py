@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from datetime import date
 from datetime import time as clock_time
 from pathlib import Path
 
@@ -31,9 +30,10 @@ from samfard.db import make_engine, transaction, upgrade
 from samfard.demo.history import HistorySettings, generate_days
 from samfard.reference import load_reference_data
 from samfard.reports.exports import report_csv
+from samfard.reports.month import Month
 from samfard.reports.render_html import render_html
 from samfard.reports.render_pdf import render_pdf
-from samfard.reports.service import month_end, monthly_report, parse_month
+from samfard.reports.service import monthly_report
 from samfard.timeutil import local
 
 TARGET_S = 30.0
@@ -45,8 +45,9 @@ def main() -> None:
     parser.add_argument("--month", default="2026-10")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    year, month = parse_month(args.month)
-    first, last = date(year, month, 1), month_end(year, month)
+    chosen = Month.parse(args.month)
+    year, month = chosen.year, chosen.number
+    first, last = chosen.first_day, chosen.last_day
     settings = HistorySettings(
         weekday_trips=args.trips_per_day // 2, weekend_share=1.0, winter_extra=0, growth=0
     )
