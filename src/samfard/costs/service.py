@@ -324,19 +324,17 @@ def _fees(session: Session, bookings: Iterable[Booking]) -> dict[str, int]:
     """Fees paid for each leg: the traveller's from the fee ledger, and the companions'
     from the decision (they pay their own, outside the ledger's ceiling). leg_index i is
     the booking's i-th leg by seq."""
-    by_id = {b.id: b for b in bookings}
-    by_booking = {b.id: sorted(leg.seq for leg in b.legs) for b in by_id.values()}
+    rows = list(bookings)
+    by_booking = {b.id: sorted(leg.seq for leg in b.legs) for b in rows}
+    companions = {b.id: companion_fees((b.decision or {}).get("companions") or ()) for b in rows}
     fees: dict[str, int] = {}
     for entry in session.scalars(
         select(FeeLedgerEntry).where(FeeLedgerEntry.booking_id.in_(list(by_booking)))
     ):
         seqs = by_booking[entry.booking_id]
         if entry.leg_index < len(seqs):
-            companions = companion_fees(
-                (by_id[entry.booking_id].decision or {}).get("companions") or ()
-            )
-            key = f"b{entry.booking_id}.{seqs[entry.leg_index]}"
-            fees[key] = entry.paid_ore + companions.get(entry.leg_index, 0)
+            extra = companions[entry.booking_id].get(entry.leg_index, 0)
+            fees[f"b{entry.booking_id}.{seqs[entry.leg_index]}"] = entry.paid_ore + extra
     return fees
 
 

@@ -30,6 +30,7 @@ from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
 from samfard.dispatch.replan_live import place_running, running
+from samfard.dispatch.replan_save import lifecycle_steps
 from samfard.dispatch.unplanned_reasons import NO_RUN_FOR_EVERY_LEG
 from samfard.errors import DomainError
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
@@ -94,14 +95,8 @@ def on_change(
     if status_when_changed is BookingStatus.REQUESTED:
         return
     reason = f"taken out of the plan to be placed again: its {', '.join(fields)} changed"
-    if booking.status == BookingStatus.ASSIGNED:
-        apply_transition(
-            session, booking, BookingStatus.SCHEDULED, actor=actor, now=now, reason=reason
-        )
-    if booking.status == BookingStatus.SCHEDULED:
-        apply_transition(
-            session, booking, BookingStatus.APPROVED, actor=actor, now=now, reason=reason
-        )
+    for target in lifecycle_steps(BookingStatus(booking.status), placed=False):
+        apply_transition(session, booking, target, actor=actor, now=now, reason=reason)
     if booking.status == BookingStatus.APPROVED:
         insert_booking(session, booking, actor=actor, now=now)
 

@@ -176,11 +176,12 @@ def _statuses(
     reason = f"re-planned live in plan version {plan_run.version}"
     for booking in session.scalars(select(Booking).where(Booking.id.in_(sorted(bookings)))):
         status = BookingStatus(booking.status)
-        for target in _steps(status, placed=booking.id in on_runs):
+        for target in lifecycle_steps(status, placed=booking.id in on_runs):
             apply_transition(session, booking, target, actor=actor, now=now, reason=reason)
 
 
-def _steps(status: BookingStatus, *, placed: bool) -> Iterable[BookingStatus]:
+def lifecycle_steps(status: BookingStatus, *, placed: bool) -> Iterable[BookingStatus]:
+    """The moves that bring a booking in `status` in step with being on a run or not."""
     if placed and status is BookingStatus.APPROVED:
         yield BookingStatus.SCHEDULED
     elif not placed and status in (BookingStatus.SCHEDULED, BookingStatus.ASSIGNED):
