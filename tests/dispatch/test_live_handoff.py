@@ -5,23 +5,33 @@ past its deadline alerts the controller once."""
 
 from __future__ import annotations
 
+from collections import Counter
+from datetime import date
+
 import pytest
 from dispatch_fixtures import PLAN_NOW, plan_demo_day
 from live_fixtures import CONTROLLER, minutes, plan
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samfard.access.actor import Actor
+from helpers import plan_fixed
+from samfard.access.actor import SYSTEM, Actor
 from samfard.access.permissions import Role
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
+from samfard.booking.schemas import BookingUpdate, Companion
+from samfard.booking.service import update_booking
 from samfard.costs.service import load_contract_files
 from samfard.costs.stored_contracts import load_contracts
+from samfard.demo.generator import generate_day
+from samfard.demo.loader import load_day
 from samfard.dispatch import handoff
-from samfard.dispatch.live_models import ControllerAlert
+from samfard.dispatch.live_models import ControllerAlert, RunOffer
 from samfard.dispatch.models import Vehicle
+from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.service import verify_stored
 from samfard.errors import Conflict, Forbidden, InputError
+from samfard.rules.facts import CompanionKind
 
 
 def _dispatcher(carrier_id: int | None) -> Actor:
@@ -155,3 +165,127 @@ def test_an_offer_unanswered_by_its_deadline_alerts_the_controller_once(
     ).all()
     assert len(alerted) == len(waiting)
     assert all("inte accepterad" in a.message for a in alerted)
+
+
+def _taken_vehicles(session: Session, day: date) -> set[int]:
+    rows = session.scalars(
+        select(RunOffer.vehicle_id).where(
+            RunOffer.service_date == day, RunOffer.state == "accepted"
+        )
+    )
+    return set(rows)
+
+
+def _status_follows_runs(session: Session, booking_ids: set[int]) -> Counter[str]:
+    """Check that each booking placed on a run is assigned exactly when a carrier has
+    taken one of its runs, else scheduled; count the statuses."""
+    session.expire_all()
+    plan_run = plan(session)
+    taken = _taken_vehicles(session, plan_run.service_date)
+    vehicles: dict[int, set[int]] = {}
+    for run in plan_run.runs:
+        for stop in run.stops:
+            if stop.booking_id in booking_ids:
+                vehicles.setdefault(stop.booking_id, set()).add(run.vehicle_id)
+    seen: Counter[str] = Counter()
+    for booking in session.scalars(select(Booking).where(Booking.id.in_(booking_ids))):
+        if booking.id not in vehicles:
+            continue
+        want = "assigned" if vehicles[booking.id] & taken else "scheduled"
+        assert booking.status == want, (booking.reference, vehicles[booking.id], taken)
+        seen[booking.status] += 1
+    return seen
+
+
+def test_a_trip_placed_on_a_run_its_carrier_has_taken_is_assigned(session: Session) -> None:
+    """Accepting a run assigns the trips on it then; a trip placed on it later (approved
+    after the hand-off, or changed and placed again) is the carrier's as well, and a trip
+    moved to a run nobody has taken yet is only scheduled."""
+    offers = _offer(session)
+    day = offers[0].service_date
+    waiting = [o for o in offers if o.state == "offered"]
+    assert len(waiting) >= 2
+    for offer in waiting[1:]:  # one run stays unanswered
+        handoff.answer_offer(
+            session=session, offer_id=offer.id, accept=True, reason=None,
+            actor=_dispatcher(offer.carrier_id), now=PLAN_NOW + minutes(5),
+        )  # fmt: skip
+    known = set(session.scalars(select(Booking.id)))
+    load_day(session=session, demo=generate_day(day, seed=9, trips=12))
+    new = set(
+        session.scalars(
+            select(Booking.id).where(Booking.id.not_in(known), Booking.service_date == day)
+        )
+    )
+    assert _status_follows_runs(session, new)["assigned"] >= 1, "a new trip joined a taken run"
+
+    assigned = session.scalars(
+        select(Booking)
+        .where(Booking.status == BookingStatus.ASSIGNED.value, Booking.mode == "taxi")
+        .order_by(Booking.id)
+    ).all()
+    changed = [b for b in assigned if (b.decision or {}).get("decided_by") == "rules"][:3]
+    assert changed
+    for booking in changed:
+        update_booking(
+            session=session, booking_id=booking.id,
+            data=BookingUpdate(version=booking.version, companions=[
+                Companion(kind=CompanionKind.FELLOW_PASSENGER)
+            ]),
+            actor=SYSTEM, now=PLAN_NOW + minutes(20),
+        )  # fmt: skip
+    seen = _status_follows_runs(session, {b.id for b in changed})
+    assert seen["assigned"] >= 1, "a changed trip placed again on a taken run stays assigned"
+
+    moved = _move_one_assigned_off_taken_runs(session)
+    assert _status_follows_runs(session, {moved}) == Counter(scheduled=1)
+    _, report = verify_stored(session=session, day=day)
+    assert report.ok, report.violations[:3]
+
+
+def _move_one_assigned_off_taken_runs(session: Session) -> int:
+    """Move the only leg of some assigned one-way booking into a run no carrier has taken
+    (the one left unanswered, or a run begun since on a vehicle not offered); its id."""
+    plan_run = plan(session)
+    taken = _taken_vehicles(session, plan_run.service_date)
+    targets = [run.id for run in plan_run.runs if run.vehicle_id not in taken]
+    for run in plan_run.runs:
+        for stop in run.stops:
+            booking = session.get(Booking, stop.booking_id) if stop.booking_id else None
+            if booking is None or booking.status != "assigned" or len(booking.legs) != 1:
+                continue
+            for target in targets:
+                try:
+                    move_leg(
+                        session=session, day=plan_run.service_date, booking_id=booking.id,
+                        leg_seq=stop.leg_seq, to_run_id=target, actor=CONTROLLER,
+                        now=PLAN_NOW + minutes(30),
+                    )  # fmt: skip
+                except MoveRefused:
+                    continue
+                return booking.id
+    raise AssertionError("no assigned one-way trip fits a run nobody has taken")
+
+
+def test_nothing_is_planned_again_on_a_vehicle_whose_carrier_declined_the_day(
+    session: Session,
+) -> None:
+    """A carrier's no stands for the vehicle's whole day: neither a new plan of the day nor
+    a trip approved afterwards puts a run on that vehicle."""
+    offers = _offer(session)
+    day = offers[0].service_date
+    offer = max((o for o in offers if o.state == "offered"), key=lambda o: (o.stops, -o.id))
+    declined = next(r.vehicle_id for r in plan(session).runs if r.id == offer.run_id)
+    handoff.answer_offer(
+        session=session, offer_id=offer.id, accept=False, reason="Bilen är på verkstad",
+        actor=_dispatcher(offer.carrier_id), now=PLAN_NOW + minutes(10),
+    )  # fmt: skip
+    load_day(session=session, demo=generate_day(day, seed=9, trips=12))
+    session.expire_all()
+    assert all(r.vehicle_id != declined for r in plan(session).runs)
+    plan_fixed(session, day, now=PLAN_NOW + minutes(40), seed=1)
+    session.expire_all()
+    runs = plan(session).runs
+    assert runs and all(r.vehicle_id != declined for r in runs), "a new plan keeps the no"
+    _, report = verify_stored(session=session, day=day)
+    assert report.ok, report.violations[:3]

@@ -38,6 +38,7 @@ from samfard.db import transaction
 from samfard.dispatch import alerts, store
 from samfard.dispatch.live_models import RunOffer
 from samfard.dispatch.models import PlanRun, Run, Vehicle
+from samfard.dispatch.offer_states import ACCEPTED, DECLINED, OFFERED, STATES_SV
 from samfard.dispatch.replan_live import replan_rest
 from samfard.dispatch.replan_save import ReplanOutcome
 from samfard.dispatch.vehicle_names import vehicle_name_sv
@@ -45,8 +46,6 @@ from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.timeutil import STOCKHOLM
 
 DEFAULT_ANSWER_WITHIN_MIN = 120
-OFFERED, ACCEPTED, DECLINED = "offered", "accepted", "declined"
-STATES_SV = {OFFERED: "Erbjuden", ACCEPTED: "Accepterad", DECLINED: "Avböjd"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
 from samfard.dispatch.replan_live import place_running, running
-from samfard.dispatch.replan_save import lifecycle_steps
+from samfard.dispatch.replan_save import booking_ids_taken, lifecycle_steps
 from samfard.dispatch.unplanned_reasons import NO_RUN_FOR_EVERY_LEG
 from samfard.errors import DomainError
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
@@ -109,7 +109,8 @@ def insert_booking(
     now: datetime,
     defaults: PlanningDefaults | None = None,
 ) -> bool:
-    """Insert `booking`'s legs into the newest plan of its day; True when scheduled.
+    """Insert `booking`'s legs into the newest plan of its day; True when scheduled (or
+    assigned, when a carrier has already taken a run it went into).
 
     False (and nothing changed but the plan's unserved list) when the day has no plan yet
     or some leg cannot be placed without breaking a promise, window or ride time; False,
@@ -141,15 +142,10 @@ def insert_booking(
         _note_unserved(plan_run, booking, placed)
         return False
     _write(session, plan_run, booking, placed)
-
-    apply_transition(
-        session,
-        booking,
-        BookingStatus.SCHEDULED,
-        actor=actor,
-        now=now,
-        reason=f"inserted live into plan version {plan_run.version}",
-    )
+    reason = f"inserted live into plan version {plan_run.version}"
+    taken = booking.id in booking_ids_taken(session, plan_run)
+    for target in lifecycle_steps(BookingStatus(booking.status), placed=True, taken=taken):
+        apply_transition(session, booking, target, actor=actor, now=now, reason=reason)
     return True
 
 

@@ -30,6 +30,7 @@ from samfard.dispatch import store
 from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
+from samfard.dispatch.replan_save import booking_ids_taken, lifecycle_steps
 from samfard.dispatch.unplanned_reasons import NOT_IN_STORED_PLAN
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.planning.insertion import Insertion, InsertionSettings, insert
@@ -124,7 +125,7 @@ def move_leg(
             )
         moved = _moved_solution(day_p, plan_run, source, target, rid, defaults)
         _write(session, plan_run, day_p, moved, source, target, rid)
-        _schedule_if_complete(session, booking, plan_run, actor=actor, now=now)
+        _status_after_move(session, booking, plan_run, actor=actor, now=now)
         vehicle = target.vehicle.code
         pickup = next(
             s.planned_at
@@ -253,12 +254,12 @@ def _write(
     session.flush()
 
 
-def _schedule_if_complete(
+def _status_after_move(
     session: Session, booking: Booking, plan_run: PlanRun, *, actor: Actor, now: datetime
 ) -> None:
-    """An approved booking whose every leg now rides is scheduled (as planning does)."""
-    if BookingStatus(booking.status) is not BookingStatus.APPROVED:
-        return
+    """An approved booking whose every leg now rides is scheduled (as planning does); one
+    on a run its carrier has taken is assigned, and one moved off every taken run is
+    scheduled again (the new run's carrier has not taken it yet)."""
     riding = {
         s.leg_seq
         for run in plan_run.runs
@@ -266,12 +267,11 @@ def _schedule_if_complete(
         if s.booking_id == booking.id and s.kind == StopKind.PICKUP.value
     }
     seqs = set(session.scalars(select(Leg.seq).where(Leg.booking_id == booking.id)))
-    if seqs <= riding:
-        apply_transition(
-            session,
-            booking,
-            BookingStatus.SCHEDULED,
-            actor=actor,
-            now=now,
-            reason=f"moved into a run of plan version {plan_run.version} by {actor.username}",
-        )
+    status = BookingStatus(booking.status)
+    placed = seqs <= riding if status is BookingStatus.APPROVED else bool(riding)
+    if not placed:
+        return
+    taken = booking.id in booking_ids_taken(session, plan_run)
+    reason = f"moved into a run of plan version {plan_run.version} by {actor.username}"
+    for target in lifecycle_steps(status, placed=True, taken=taken):
+        apply_transition(session, booking, target, actor=actor, now=now, reason=reason)

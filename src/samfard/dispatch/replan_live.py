@@ -40,9 +40,10 @@ from samfard.dispatch.forecast import (
     solution_of_routes,
     stale,
 )
-from samfard.dispatch.live_models import RunOffer, StopDone
+from samfard.dispatch.live_models import StopDone
 from samfard.dispatch.live_state import LiveDay, booking_ids_on, live_day
 from samfard.dispatch.models import PlanRun, Run, Vehicle
+from samfard.dispatch.offer_states import DECLINED, vehicles_answered
 from samfard.dispatch.planning_inputs import DayProblem
 from samfard.dispatch.replan_save import ReplanOutcome, save
 from samfard.goods.models import Consignment
@@ -64,16 +65,6 @@ class _Cut:
     onboard: list[Request]  # riding now: their drop-offs must stay on this vehicle
     rest: list[Stop]  # stops after the fixed part that stay on this vehicle, in order
     route: Route  # the whole forecast route
-
-
-def declined_vehicles(session: Session, plan_run: PlanRun) -> set[int]:
-    """Vehicles whose carrier declined the day's run: nothing may be planned on them."""
-    rows = session.scalars(
-        select(RunOffer.vehicle_id).where(
-            RunOffer.service_date == plan_run.service_date, RunOffer.state == "declined"
-        )
-    )
-    return set(rows)
 
 
 Mode = Literal["full", "at_risk", "keep"]
@@ -175,7 +166,7 @@ def _run(
     out the trips `mode` says, place them again (with the bookings `extra` and the
     consignments `extra_goods` not yet on a run), verify and save (or alert why not)."""
     day = plan_run.service_date
-    excluded = declined_vehicles(session, plan_run)
+    excluded = vehicles_answered(session, plan_run.service_date, DECLINED)
     usable = set(session.scalars(select(Vehicle.id).where(Vehicle.active))) - excluded
     if runs is not None:
         others = {r.vehicle_id for r in plan_run.runs} - {r.vehicle_id for r in runs}

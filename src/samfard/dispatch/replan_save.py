@@ -25,6 +25,7 @@ from samfard.booking.transitions import apply_transition
 from samfard.dispatch import alerts, notices, store
 from samfard.dispatch.live_state import LiveDay, booking_ids_on
 from samfard.dispatch.models import PlanRun, Run
+from samfard.dispatch.offer_states import ACCEPTED, vehicles_answered
 from samfard.dispatch.planning_inputs import DayProblem
 from samfard.dispatch.unplanned_reasons import NO_VEHICLE_REST_OF_DAY
 from samfard.planning.model import Problem, Route, StopKind
@@ -167,22 +168,43 @@ def _statuses(
     actor: Actor,
 ) -> None:
     """The lifecycle follows the runs: a booking with a leg on a run is scheduled (its
-    driver can pick it up); one with no leg on any run goes back to approved. A booking
-    that kept one leg and lost another stays scheduled: the lost leg is on the plan's
-    unserved list with an alert, for the controller to place."""
+    driver can pick it up), and assigned when a carrier has taken that run; one with no
+    leg on any run goes back to approved. A booking that kept one leg and lost another
+    stays scheduled: the lost leg is on the plan's unserved list with an alert, for the
+    controller to place."""
     on_runs = booking_ids_on(plan_run.runs)
     on_runs |= {live.day.legs[rid].booking_id for rid in served if rid in live.day.legs}
+    taken = booking_ids_taken(session, plan_run)
     bookings = {leg.booking_id for leg in live.day.legs.values()}
     reason = f"re-planned live in plan version {plan_run.version}"
     for booking in session.scalars(select(Booking).where(Booking.id.in_(sorted(bookings)))):
-        status = BookingStatus(booking.status)
-        for target in lifecycle_steps(status, placed=booking.id in on_runs):
+        steps = lifecycle_steps(
+            BookingStatus(booking.status),
+            placed=booking.id in on_runs,
+            taken=booking.id in taken,
+        )
+        for target in steps:
             apply_transition(session, booking, target, actor=actor, now=now, reason=reason)
 
 
-def lifecycle_steps(status: BookingStatus, *, placed: bool) -> Iterable[BookingStatus]:
-    """The moves that bring a booking in `status` in step with being on a run or not."""
+def booking_ids_taken(session: Session, plan_run: PlanRun) -> set[int]:
+    """The bookings with a stop on a run its carrier has taken (accepted, or own fleet)."""
+    accepted = vehicles_answered(session, plan_run.service_date, ACCEPTED)
+    return booking_ids_on([run for run in plan_run.runs if run.vehicle_id in accepted])
+
+
+def lifecycle_steps(
+    status: BookingStatus, *, placed: bool, taken: bool = False
+) -> Iterable[BookingStatus]:
+    """The moves that bring a booking in `status` in step with being on a run or not, and
+    with a carrier having taken (`taken`) a run it is on: assigned, as when the carrier
+    accepts the run after the booking was placed on it (dispatch.handoff)."""
     if placed and status is BookingStatus.APPROVED:
+        yield BookingStatus.SCHEDULED
+        status = BookingStatus.SCHEDULED
+    if placed and taken and status is BookingStatus.SCHEDULED:
+        yield BookingStatus.ASSIGNED
+    elif placed and not taken and status is BookingStatus.ASSIGNED:
         yield BookingStatus.SCHEDULED
     elif not placed and status in (BookingStatus.SCHEDULED, BookingStatus.ASSIGNED):
         if status is BookingStatus.ASSIGNED:

@@ -26,6 +26,7 @@ from samfard.demo.generator import DemoDay, generate_day
 from samfard.demo.loader import load_day
 from samfard.dispatch import handoff
 from samfard.dispatch.fleet import load_demo_fleet
+from samfard.dispatch.offer_states import OFFERED
 from samfard.dispatch.service import plan_day
 from samfard.planning.solve import solver_named
 from samfard.reference import load_reference_data
@@ -122,7 +123,7 @@ def _answer(
     """Carriers answer in the evening: some decline, one forgets (the controller is
     alerted at the deadline and accepts on the carrier's behalf after a call)."""
     rng = random.Random(f"answers:{seed}")
-    waiting = [o for o in offers if o.state == handoff.OFFERED]
+    waiting = [o for o in offers if o.state == OFFERED]
     forgot = waiting[-1:] if waiting else []
     declined = 0
     for offer in waiting:

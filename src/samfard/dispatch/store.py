@@ -22,6 +22,7 @@ from samfard.costs.contracts import Contract, VehicleType, find_contract
 from samfard.costs.stored_contracts import load_contracts
 from samfard.dispatch.leg_request import tolerance_minutes
 from samfard.dispatch.models import PlanRun, Run, Stop, Vehicle
+from samfard.dispatch.offer_states import DECLINED, vehicles_answered
 from samfard.dispatch.planning_inputs import (
     ConsignmentInput,
     DayProblem,
@@ -66,8 +67,13 @@ def provider_for(osrm_url: str | None) -> TravelTimeProvider:
 
 def read_fleet(session: Session, day: date | None = None) -> list[FleetVehicle]:
     """The active vehicles; with a `day`, each priced by its carrier's contract of that day
-    (dispatch.tariffs), so the plan the planner finds cheapest is the cheapest to pay."""
-    rows = session.scalars(select(Vehicle).where(Vehicle.active).order_by(Vehicle.id))
+    (dispatch.tariffs), so the plan the planner finds cheapest is the cheapest to pay, and
+    none whose carrier declined that day's run (a plan or an insertion must not hand a
+    carrier the day it said no to)."""
+    statement = select(Vehicle).where(Vehicle.active).order_by(Vehicle.id)
+    if day is not None:
+        statement = statement.where(Vehicle.id.not_in(vehicles_answered(session, day, DECLINED)))
+    rows = session.scalars(statement)
     contracts = load_contracts(session) if day is not None else []
     return [
         FleetVehicle(
