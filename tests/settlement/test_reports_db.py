@@ -106,6 +106,23 @@ def test_analyst_of_principal_23_is_refused_principal_22(
         assert "principal 22" in response.json()["detail"]
 
 
+def test_a_principal_code_nobody_has_is_refused_not_answered_empty(
+    app_client: TestClient, session: Session
+) -> None:
+    """A mistyped code gets a 422 that names it, not a file or list with nothing in it
+    that reads as a month without trips."""
+    load_month(session)
+    headers = _analyst(session, ["*"])
+    for path, params in (
+        ("/api/v1/reports/monthly", {"month": "2026-10", "principal": "99"}),
+        ("/api/v1/reports/cost-statement", {"month": "2026-10", "principal": "99"}),
+        ("/api/v1/reports/targets", {"year": "2026", "principal": "99"}),
+    ):
+        response = app_client.get(path, params=params, headers=headers)
+        assert response.status_code == 422, (path, response.text)
+        assert response.json()["detail"] == "unknown principal 99", path
+
+
 def test_api_cost_statement_csv_and_xlsx(app_client: TestClient, session: Session) -> None:
     load_month(session)
     headers = _analyst(session, ["23"])

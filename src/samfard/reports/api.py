@@ -219,6 +219,8 @@ def list_targets(
 ) -> list[TargetOut]:
     """A principal's targets of a year."""
     actor.require_principal(principal)
+    if principal not in service.principal_names(session):
+        raise service.unknown_principal(principal)
     return [
         TargetOut(**vars(v)) for v in targets.target_views(session, principal=principal, year=year)
     ]

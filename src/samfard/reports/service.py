@@ -186,9 +186,12 @@ def monthly_report(
 def cost_statement_sheet(
     *, session: Session, actor: Actor, principal: str, year: int, month: int
 ) -> Sheet:
-    """A principal's cost statement for a month, one line per settled trip."""
+    """A principal's cost statement for a month, one line per settled trip (a code no
+    principal has is refused, not answered with an empty sheet)."""
     actor.require(Permission.REPORTS_READ)
     actor.require_principal(principal)
+    if principal not in principal_names(session):
+        raise unknown_principal(principal)
     period = Month(year, month)
     first, last = period.first_day, period.last_day
     records = trip_records(session, principal=principal, first=first, last=last)
