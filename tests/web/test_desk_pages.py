@@ -140,6 +140,39 @@ def test_a_service_refusal_lands_on_its_field(desk: TestClient, anna: int) -> No
     assert 'href="#tjanst"' in summary and "saknar tillstånd för färdtjänst" in summary
 
 
+def _selected_purpose(page: str) -> str:
+    field = page.split('id="syfte-falt"')[1].split("</select>")[0]
+    found = re.search(r'<option value="(\w+)" selected>', field)
+    assert found, field
+    return found.group(1)
+
+
+def test_syfte_follows_tjanst_so_no_care_purpose_is_left_on_a_fardtjanst_trip(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """A new booking starts as a sjukresa to the doctor; switching Tjänst to färdtjänst
+    brings an errand (fritid) with the errands listed first, since färdtjänst refuses a
+    trip to care; an errand chosen stays when switching among errand services, and a
+    purpose not on the list is refused at Syfte."""
+    page = desk.get(f"/bokning?resenar={anna}").text
+    assert _selected_purpose(page) == "doctor_visit"
+    assert 'hx-get="/bokning/syfte"' in page.split('id="tjanst"')[1].split(">")[0]
+    swapped = desk.get("/bokning/syfte", params={"tjanst": "fardtjanst", "syfte": "doctor_visit"})
+    assert _selected_purpose(swapped.text) == "leisure"
+    groups = re.findall(r'<optgroup label="([^"]+)"', swapped.text)
+    assert groups == ["Ärenden", "Vård (sjukresa)"]
+    kept = desk.get("/bokning/syfte", params={"tjanst": "riksfardtjanst", "syfte": "work"})
+    assert _selected_purpose(kept.text) == "work"
+    back = desk.get("/bokning/syfte", params={"tjanst": "sjukresa", "syfte": "work"})
+    assert _selected_purpose(back.text) == "doctor_visit"
+    assert re.findall(r'<optgroup label="([^"]+)"', back.text)[0] == "Vård (sjukresa)"
+    before = count(session)
+    refused = desk.post("/bokning", data=form(anna, desk, syfte="bingo"))
+    summary = refused.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#syfte"' in summary and "Välj ett syfte i listan" in summary
+    assert count(session) == before
+
+
 def test_a_visit_time_and_a_pickup_time_together_are_refused(
     desk: TestClient, anna: int, session: Session
 ) -> None:

@@ -42,7 +42,7 @@ SERVICES_SV = {
 }
 # Services of the transport authority (RKM): open to everyone, no permit, paid by the RKM.
 AUTHORITY_SERVICES = frozenset({"anropsstyrd_linjetrafik", "nartrafik"})
-PURPOSES_SV = {
+CARE_PURPOSES_SV = {
     "doctor_visit": "Läkarbesök",
     "treatment": "Behandling",
     "dialysis": "Dialys",
@@ -51,12 +51,36 @@ PURPOSES_SV = {
     "dental_care": "Tandvård",
     "aids_centre": "Hjälpmedelscentral",
     "referral": "Remiss till annan vårdgivare",
-    "shopping": "Inköp",
+}
+ERRAND_PURPOSES_SV = {
     "leisure": "Fritid",
+    "shopping": "Inköp",
     "visit": "Besök hos någon",
     "work": "Arbete",
 }
+PURPOSES_SV = CARE_PURPOSES_SV | ERRAND_PURPOSES_SV
 RETURN_STAY = timedelta(hours=2)
+PurposeGroups = list[tuple[str, list[tuple[str, str]]]]
+
+
+def purpose_groups(service: str) -> PurposeGroups:
+    """The desk's purposes for `service`, its own first: care for a sjukresa, errands for
+    every other service. The others stay listed, in their own group, because a trip to
+    care is the region's sjukresa and färdtjänst refuses it: the operator should see that
+    choice for what it is, not land on it by a default."""
+    care = ("Vård (sjukresa)", list(CARE_PURPOSES_SV.items()))
+    errands = ("Ärenden", list(ERRAND_PURPOSES_SV.items()))
+    return [care, errands] if service == "sjukresa" else [errands, care]
+
+
+def purpose_for(service: str, chosen: str | None) -> str:
+    """The purpose the form shows for `service`: the one chosen when it is of the
+    service's own group, else the group's first (läkarbesök, fritid). Switching Tjänst
+    from sjukresa to färdtjänst thus leaves no läkarbesök behind for the rules to refuse."""
+    own = purpose_groups(service)[0][1]
+    return chosen if chosen in dict(own) else own[0][0]
+
+
 T = TypeVar("T")
 
 
@@ -125,6 +149,8 @@ def build_request(
     service = form.get("tjanst", "sjukresa")
     if service not in SERVICES_SV:
         errors.add("tjanst", "Välj en tjänst i listan")
+    if form.get("syfte") and form["syfte"] not in PURPOSES_SV:
+        errors.add("syfte", "Välj ett syfte i listan")
     origin = _place(session, form, errors, "fran", traveller, visible)
     destination = _place(session, form, errors, "till", traveller, visible)
     day = _field(errors, "datum", lambda: parse_date(form.get("datum", ""), today=today))

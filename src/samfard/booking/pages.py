@@ -26,9 +26,10 @@ from samfard.booking.desk import TravellerCard, default_day, place_suggestions, 
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
 from samfard.booking.desk_form import (
     AUTHORITY_SERVICES,
-    PURPOSES_SV,
     SERVICES_SV,
     message_sv,
+    purpose_for,
+    purpose_groups,
 )
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label
 from samfard.booking.lifecycle import CANCELLABLE, BookingStatus
@@ -78,7 +79,7 @@ def _new_form(card: TravellerCard, now: datetime) -> dict[str, str]:
     traveller = card.traveller
     values = {
         "tjanst": "sjukresa",
-        "syfte": "doctor_visit",
+        "syfte": purpose_for("sjukresa", None),
         "fran": home_label(traveller, visible=card.visible),
         "fran_val": "home",
         "datum": default_day(now).isoformat(),
@@ -109,14 +110,15 @@ def _workspace(
     notice: str | None = None,
 ) -> Response:
     card = traveller_card(session=session, traveller_id=traveller_id, actor=actor, now=now)
+    form = form if form is not None else _new_form(card, now)
     context = {
         "card": card,
-        "form": form if form is not None else _new_form(card, now),
+        "form": form,
         "errors": errors or FormErrors(),
         "outcome": outcome,
         "notice": notice,
         "services": _services(card),
-        "purposes": list(PURPOSES_SV.items()),
+        "purpose_groups": purpose_groups(form.get("tjanst", "sjukresa")),
         "weekdays": WEEKDAYS_SV,
         "status_sv": STATUS_SV,
         "cancellable_states": CANCELLABLE,  # the card offers "Avbeställ" only there
@@ -187,6 +189,26 @@ def traveller_workspace(
     if not is_htmx(request):
         return RedirectResponse(f"/bokning?resenar={traveller_id}", status_code=303)
     return _workspace(request, session=session, actor=actor, now=now, traveller_id=traveller_id)
+
+
+@router.get("/bokning/syfte")
+def purpose_field(
+    request: Request,
+    actor: Desk,
+    tjanst: Annotated[str, Query(max_length=40)] = "sjukresa",
+    syfte: Annotated[str, Query(max_length=40)] = "",
+) -> Response:
+    """Syfte again when Tjänst changes: the new service's purposes first, and its first
+    purpose unless the one chosen is its own (see `desk_form.purpose_for`)."""
+    return render(
+        request,
+        "booking/_purpose.html",
+        {
+            "purpose_groups": purpose_groups(tjanst),
+            "form": {"syfte": purpose_for(tjanst, syfte)},
+            "errors": FormErrors(),
+        },
+    )
 
 
 @router.get("/bokning/platser")
