@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
-from pydantic import BaseModel, Field, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
 from pydantic_core import core_schema
+
+from samfard.timeutil import FIRST_YEAR, LAST_YEAR, in_trip_years
 
 T = TypeVar("T")
 
@@ -26,6 +36,18 @@ BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
 # box is almost always latitude and longitude swapped.
 LAT = Field(ge=54.0, le=72.0, description="WGS84 latitude, Nordic range")
 LON = Field(ge=4.0, le=32.0, description="WGS84 longitude, Nordic range")
+
+
+def _in_trip_years(value: datetime) -> datetime:
+    if not in_trip_years(value.date()):
+        raise ValueError(f"the year must be {FIRST_YEAR}-{LAST_YEAR}, got {value.year}")
+    return value
+
+
+# A moment a client sends: with its UTC offset, and in the years trips fall in, because a
+# time at either end of what a datetime holds (year 1 or 9999) overflows when it is turned
+# to Stockholm time or UTC, and no trip, consignment or report needs one.
+Moment = Annotated[AwareDatetime, AfterValidator(_in_trip_years)]
 
 
 def file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:

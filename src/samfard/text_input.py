@@ -18,9 +18,16 @@ from fastapi import Request
 from samfard.errors import InputError
 
 NUL = "\x00"
-JSON_MEDIA = ("application/json", "application/merge-patch+json")
 FORM_MEDIA = "application/x-www-form-urlencoded"
 MULTIPART_MEDIA = "multipart/form-data"
+
+
+def is_json(media: str) -> bool:
+    """Whether FastAPI reads a body of `media` as JSON: application/json and every
+    application/…+json (merge-patch+json, vnd.api+json, …), as its own check does, so no
+    JSON body slips past the NUL check under another name."""
+    kind, _, subtype = media.partition("/")
+    return kind == "application" and (subtype == "json" or subtype.endswith("+json"))
 
 
 def request_form_parsed(request: Request) -> bool:
@@ -52,7 +59,7 @@ async def _body_strings(request: Request) -> Iterator[tuple[str, str]]:
     if media == FORM_MEDIA:  # a route that reads the raw body itself, e.g. login
         body = await request.body()
         return iter(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
-    if media not in JSON_MEDIA:
+    if not is_json(media):
         return iter(())
     body = await request.body()
     if b"\\u0000" not in body and b"\x00" not in body:

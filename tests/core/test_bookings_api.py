@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import ANNA_FAR_FROM_A_LINE, NOW, auth, iso, place_id, register, token_for
+from helpers import ANNA, ANNA_FAR_FROM_A_LINE, NOW, auth, iso, place_id, register, token_for
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking, BookingEvent
@@ -287,6 +287,16 @@ BAD_INPUTS = {
     "naive time": (
         lambda b: _leg(b, appointment_at="2026-11-23T09:30:00"),
         "legs[0].appointment_at",
+        422,
+    ),
+    "time at the end of the calendar": (
+        lambda b: _leg(b, appointment_at="9999-12-31T23:59:59-14:00"),
+        "legs[0].appointment_at",
+        422,
+    ),
+    "time at the start of the calendar": (
+        lambda b: _leg(b, appointment_at=None, pickup_at="0001-01-01T00:00:00+14:00"),
+        "legs[0].pickup_at",
         422,
     ),
     "unknown traveller": (lambda b: {**b, "traveller_id": 999999}, "traveller_id", 404),
@@ -599,3 +609,20 @@ def test_a_series_ending_beyond_the_horizon_is_422(
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == "end_date"
     assert "days ahead" in answer.json()["detail"]
+
+
+def test_a_home_address_as_long_as_the_register_allows_is_booked_whole(
+    app_client: TestClient, session: Session, operator: str
+) -> None:
+    """The register takes a street of 160 characters and a city of 80; a trip from that
+    home stores "street, city" whole (PostgreSQL used to refuse it with a 500)."""
+    street, city = "Långa vägen " + "x" * 148, "Ö" * 80
+    body = {**ANNA, "address": {**ANNA["address"], "street": street, "city": city}}  # type: ignore[dict-item]
+    traveller = register(app_client, operator, body)
+    answer = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, traveller), headers=auth(operator)
+    )
+    assert answer.status_code == 201, answer.text
+    legs = answer.json()["legs"]
+    assert legs[0]["origin_address"] == f"{street}, {city}"
+    assert legs[1]["destination_address"] == f"{street}, {city}"

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect
+from sqlalchemy import String, inspect
 
 from samfard import all_models  # noqa: F401
 from samfard.app import create_app
@@ -25,6 +25,24 @@ def test_migrations_from_empty_create_every_table(database_url: str) -> None:
     upgrade(database_url)  # a second upgrade is a no-op
     assert current_revision(engine) == head_revision()
     engine.dispose()
+
+
+def test_every_text_column_is_as_long_in_the_database_as_in_its_model(database_url: str) -> None:
+    """The migrations and the models agree on each column's length, so no value the code
+    lets through is refused by PostgreSQL (a 500) or kept longer than the model says."""
+    engine = make_engine(database_url)
+    inspector = inspect(engine)
+    differ = []
+    for table in Base.metadata.sorted_tables:
+        stored = {c["name"]: c["type"] for c in inspector.get_columns(table.name)}
+        for column in table.columns:
+            length = getattr(column.type, "length", None)
+            if isinstance(column.type, String) and length is not None:
+                found = getattr(stored.get(column.name), "length", None)
+                if found != length:
+                    differ.append((table.name, column.name, length, found))
+    engine.dispose()
+    assert differ == []
 
 
 def test_server_refuses_an_unmigrated_database_and_names_the_command(tmp_path: Path) -> None:

@@ -3,6 +3,8 @@ PostgreSQL cannot store it and used to fail the statement with a 500."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -43,6 +45,23 @@ def test_nul_anywhere_in_a_json_body_names_its_field(
     answer = app_client.post("/api/v1/travellers", json=ANNA | change, headers=auth(token))
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == field
+
+
+@pytest.mark.parametrize(
+    "media", ["application/vnd.api+json", "application/json; charset=utf-8", "APPLICATION/JSON"]
+)
+def test_nul_in_json_sent_under_another_json_media_type_is_422(
+    app_client: TestClient, session: Session, media: str
+) -> None:
+    """FastAPI reads every application/…+json body as JSON, so the check reads them too
+    (a vnd.api+json body used to reach PostgreSQL with its NUL: 500)."""
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    body = json.dumps(ANNA | {"last_name": "Test\u0000sson"})
+    answer = app_client.post(
+        "/api/v1/travellers", content=body, headers=auth(token) | {"content-type": media}
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "last_name"
 
 
 def test_nul_in_a_query_or_a_form_is_422(app_client: TestClient, session: Session) -> None:

@@ -182,6 +182,16 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     ("kind not on the list", {"principal": "2380", "kind": "parcel"}, "kind"),
     ("over two days", {"dropoff_until": iso(MONDAY.replace(day=24), "09:00")}, "dropoff_until"),
     (
+        "at the end of the calendar",
+        {
+            "pickup_from": "9999-12-31T08:00:00+00:00",
+            "pickup_until": "9999-12-31T09:00:00+00:00",
+            "dropoff_from": "9999-12-31T09:00:00+00:00",
+            "dropoff_until": "9999-12-31T23:59:00+00:00",
+        },
+        "pickup_from",
+    ),
+    (
         "in the past",
         {
             "pickup_from": iso(MONDAY.replace(day=19), "08:00"),

@@ -21,6 +21,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from samfard.db import Base, UTCDateTime
 
+# An address as a leg or consignment stores it: room for the register's whole home,
+# "street, city" (160 + 2 + 80 characters), and for any address typed (at most 200).
+ADDRESS_MOST = 250
+
 
 class Booking(Base):
     """Booking: beställning. One traveller, one service, one paying principal, 1+ legs."""
@@ -74,11 +78,11 @@ class Leg(Base):
     direction: Mapped[str] = mapped_column(String(8))  # outward | return
     return_of_seq: Mapped[int | None] = mapped_column(Integer)
     origin_place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
-    origin_address: Mapped[str] = mapped_column(String(200))
+    origin_address: Mapped[str] = mapped_column(String(ADDRESS_MOST))
     origin_lat: Mapped[float] = mapped_column(Float)
     origin_lon: Mapped[float] = mapped_column(Float)
     destination_place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
-    destination_address: Mapped[str] = mapped_column(String(200))
+    destination_address: Mapped[str] = mapped_column(String(ADDRESS_MOST))
     destination_lat: Mapped[float] = mapped_column(Float)
     destination_lon: Mapped[float] = mapped_column(Float)
     requested_pickup_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

@@ -6,12 +6,12 @@ import enum
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.recurrence import Weekday
 from samfard.rules.facts import Mode
-from samfard.schemas_common import MAX_ID, BodyId, NotNull, not_null
+from samfard.schemas_common import MAX_ID, BodyId, Moment, NotNull, not_null
 
 MESSAGE_MOST = 500  # characters in a message to the driver
 COMPANIONS_MOST = 6  # companions on one booking, children included
@@ -106,8 +106,8 @@ class LegCreate(BaseModel):
 
     origin: Location
     destination: Location
-    pickup_at: AwareDatetime | None = Field(default=None, description="requested pickup")
-    appointment_at: AwareDatetime | None = Field(
+    pickup_at: Moment | None = Field(default=None, description="requested pickup")
+    appointment_at: Moment | None = Field(
         default=None, description="appointment at the destination; arrive before it"
     )
     return_of: int | None = Field(
@@ -279,7 +279,7 @@ class SeriesCreate(BaseModel):
     legs: list[SeriesLeg] = Field(min_length=1, max_length=MAX_LEGS)
     companions: list[Companion] = []
     needs: list[Need] = []
-    purpose: str | None = None
+    purpose: str | None = Field(default=None, max_length=40)
     message_to_driver: str | None = Field(default=None, max_length=MESSAGE_MOST)
     channel: Channel = Channel.OPERATOR
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from samfard.booking.models import ADDRESS_MOST
 from samfard.db import Base, UTCDateTime
 
 
@@ -40,13 +41,13 @@ class Consignment(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)
     service_date: Mapped[date] = mapped_column(Date, index=True)
     pickup_place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
-    pickup_address: Mapped[str] = mapped_column(String(200))
+    pickup_address: Mapped[str] = mapped_column(String(ADDRESS_MOST))
     pickup_lat: Mapped[float] = mapped_column(Float)
     pickup_lon: Mapped[float] = mapped_column(Float)
     pickup_from: Mapped[datetime] = mapped_column(UTCDateTime)
     pickup_until: Mapped[datetime] = mapped_column(UTCDateTime)
     dropoff_place_id: Mapped[int | None] = mapped_column(ForeignKey("place.id"))
-    dropoff_address: Mapped[str] = mapped_column(String(200))
+    dropoff_address: Mapped[str] = mapped_column(String(ADDRESS_MOST))
     dropoff_lat: Mapped[float] = mapped_column(Float)
     dropoff_lon: Mapped[float] = mapped_column(Float)
     dropoff_from: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from samfard.booking.schemas import Location
 from samfard.goods.prices import GoodsKind
-from samfard.schemas_common import BodyId
+from samfard.schemas_common import BodyId, Moment
 
 MAX_UNITS = 40  # a minibus's whole goods space; more is a lorry's load, not a shared run
 
@@ -41,10 +41,10 @@ class ConsignmentCreate(BaseModel):
     )
     pickup: Location
     dropoff: Location
-    pickup_from: AwareDatetime
-    pickup_until: AwareDatetime
-    dropoff_from: AwareDatetime
-    dropoff_until: AwareDatetime
+    pickup_from: Moment
+    pickup_until: Moment
+    dropoff_from: Moment
+    dropoff_until: Moment
 
 
 class ConsignmentCancel(BaseModel):

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from samfard.dispatch.schemas import ManifestStop
-from samfard.schemas_common import not_null
+from samfard.schemas_common import Moment, not_null
 
 ReportKind = Literal["arrived", "picked_up", "no_show", "dropped_off", "position"]
 AT_A_STOP = ["arrived", "picked_up", "no_show", "dropped_off"]
@@ -51,7 +51,7 @@ class StopEventCreate(BaseModel):
         default=None, ge=1, le=2**31 - 1, description="required for every kind but position"
     )
     kind: ReportKind
-    at: AwareDatetime = Field(description="when it happened at the vehicle, with its offset")
+    at: Moment = Field(description="when it happened at the vehicle, with its offset")
     lat: float | None = Field(default=None, ge=-90, le=90, description="position only")
     lon: float | None = Field(default=None, ge=-180, le=180, description="position only")
 
