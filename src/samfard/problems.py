@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -47,6 +47,14 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return name or ".".join(str(p) for p in location)
 
 
+class _Failure(DomainError):
+    """A failure outside the services, carried to the page renderer as theirs are."""
+
+    def __init__(self, status: int, title: str, message: str, *, field: str | None) -> None:
+        super().__init__(message, field=field)
+        self.status, self.title = status, title
+
+
 PageErrorRenderer = Callable[[Request, DomainError], Response]
 # A page's unreadable query or form values, as (field, pydantic error type) pairs.
 PageInvalidRenderer = Callable[[Request, list[tuple[str, str]]], Response]
@@ -61,6 +69,24 @@ def install(
     """Map errors to problem+json; on a page (any path outside /api/) an unauthenticated
     visitor is sent to the login page, other errors are shown by `page_error`, and values
     that cannot be read (a date typed the wrong way) by `page_invalid`."""
+
+    def answer(
+        request: Request,
+        status: int,
+        title: str,
+        detail: str,
+        *,
+        field: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Response:
+        """A failure met outside the services (an unknown address, a busy database): a
+        problem document, or on a page the shell's error page, as the services' own."""
+        if page_error is not None and not request.url.path.startswith("/api/"):
+            response = page_error(request, _Failure(status, title, detail, field=field))
+        else:
+            response = problem(status, title, detail, field=field)
+        response.headers.update(headers or {})
+        return response
 
     @app.exception_handler(DomainError)
     async def _domain(request: Request, error: DomainError) -> Response:
@@ -89,8 +115,9 @@ def install(
         )
 
     @app.exception_handler(StaleDataError)
-    async def _stale(_: Request, error: StaleDataError) -> JSONResponse:
-        return problem(
+    async def _stale(request: Request, error: StaleDataError) -> Response:
+        return answer(
+            request,
             409,
             "Conflict",
             "the record was changed by someone else at the same time; reload it and try again",
@@ -98,30 +125,29 @@ def install(
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, error: StarletteHTTPException) -> JSONResponse:
-        response = problem(error.status_code, str(error.detail), str(error.detail))
-        response.headers.update(error.headers or {})  # e.g. Allow on 405
-        return response
+    async def _http(request: Request, error: StarletteHTTPException) -> Response:
+        detail = str(error.detail)  # e.g. Allow on 405 in its headers
+        return answer(request, error.status_code, detail, detail, headers=error.headers)
 
     @app.exception_handler(PoolTimeout)
     @app.exception_handler(OperationalError)
-    async def _busy(request: Request, error: Exception) -> JSONResponse:
+    async def _busy(request: Request, error: Exception) -> Response:
         # Every connection of this worker is in use (or SQLite's writer kept the lock past
         # the busy timeout, or the database is down): the request is fine, the moment is not.
         # The log keeps the statement without its parameters (hide_parameters on the engine).
         log.error(
             "database busy or unavailable on %s %s: %s", request.method, request.url.path, error
         )
-        response = problem(
+        return answer(
+            request,
             503,
             "Database busy",
             "the database is busy or unreachable; try again in a few seconds",
+            headers={"Retry-After": str(BUSY_RETRY_AFTER)},
         )
-        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
-        return response
 
     @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, error: IntegrityError) -> JSONResponse:
+    async def _integrity(request: Request, error: IntegrityError) -> Response:
         # The last resort: services check uniqueness and references themselves and say what
         # clashes; this catches the race where two requests pass the check at the same time.
         log.warning(
@@ -130,8 +156,27 @@ def install(
             request.url.path,
             error.orig.__class__.__name__,
         )
-        return problem(
+        return answer(
+            request,
             409,
             "Conflict",
             "the change clashes with one stored at the same moment; reload and try again",
+        )
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, error: DataError) -> Response:
+        # The last resort for a value the database cannot hold (too long for its column,
+        # out of its range) that a schema let through: the request is at fault, not the
+        # server. The log names the route and the kind, never the value (personal data).
+        log.warning(
+            "value refused by the database on %s %s: %s",
+            request.method,
+            request.url.path,
+            error.orig.__class__.__name__,
+        )
+        return answer(
+            request,
+            422,
+            "Invalid input",
+            "a value is too long or out of range for what can be stored; shorten it",
         )

@@ -124,3 +124,24 @@ def test_a_count_takes_its_noun_in_the_right_number() -> None:
     assert sv_count(2, "resa", "resor") == "2 resor"
     assert sv_count(1234, "resa", "resor") == "1\u00a0234 resor"
     assert _number(Decimal(125000)) == "125\u00a0000" and _number(Decimal("12.5")) == "12,50"
+
+
+def test_an_unknown_page_and_a_wrong_method_answer_with_a_swedish_page_not_json(
+    app_client: TestClient, session: Session
+) -> None:
+    """Outside /api/ every failure is a page in Swedish, as the services' own errors are;
+    the API keeps answering problem+json."""
+    stranger = app_client.get("/finns-inte")
+    assert stranger.status_code == 404 and "<h1>Hittades inte</h1>" in stranger.text
+    _operator(session, "shell-lost")
+    app_client.post("/login", data=login_form("shell-lost", app_client), follow_redirects=False)
+    lost = app_client.get("/finns-inte")
+    assert lost.status_code == 404
+    assert lost.headers["content-type"].startswith("text/html")
+    assert "<h1>Hittades inte</h1>" in lost.text
+    wrong = app_client.put("/bokning")
+    assert wrong.status_code == 405 and wrong.headers["allow"]
+    assert "<h1>Sidan tar inte emot det här</h1>" in wrong.text
+    api = app_client.get("/api/v1/finns-inte")
+    assert api.status_code == 404
+    assert api.headers["content-type"] == "application/problem+json"

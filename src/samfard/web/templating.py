@@ -123,7 +123,9 @@ PAGE_ERROR_TITLES = {
     403: "Du saknar behörighet",
     404: "Hittades inte",
     409: "Uppgifterna har ändrats",
+    405: "Sidan tar inte emot det här",
     422: "Uppgifterna behöver rättas",
+    503: "Systemet är upptaget",
 }
 # What the user does next, in Swedish; the service's own message follows as a detail.
 PAGE_ERROR_HELP = {
@@ -132,7 +134,10 @@ PAGE_ERROR_HELP = {
     404: "Det du söker finns inte, eller ligger utanför det ditt konto får se.",
     409: "Någon annan har ändrat uppgifterna sedan sidan visades. Ladda om sidan och gör "
     "om ändringen.",
+    405: "Adressen finns men tar inte emot den här sortens anrop. Gå tillbaka och använd "
+    "sidans egna knappar och länkar.",
     422: "Uppgifterna kunde inte användas. Gå tillbaka, rätta dem och försök igen.",
+    503: "Systemet hinner inte svara just nu. Vänta några sekunder och försök igen.",
 }
 
 
