@@ -4,6 +4,8 @@ half-written."""
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 from fastapi.testclient import TestClient
 from quality_world import QualityWorld
@@ -12,7 +14,9 @@ from sqlalchemy.orm import Session
 
 from helpers import NOW, auth, token_for
 from samfard.access.permissions import Role
+from samfard.clock import FixedClock
 from samfard.quality.models import Deviation
+from samfard.timeutil import local
 
 pytestmark = pytest.mark.world_per_module
 
@@ -99,3 +103,22 @@ def test_a_future_occurrence_is_refused(
             "occurred_at": "2030-01-01T10:00:00+01:00"}  # fmt: skip
     answer = app_client.post("/api/v1/deviations", json=body, headers=auth(desk))
     assert answer.status_code == 422 and "occurred_at" in answer.text
+
+
+def test_a_blank_description_and_a_trip_still_to_come_are_refused_at_their_fields(
+    app_client: TestClient, session: Session, world: QualityWorld, desk: str, clock: FixedClock
+) -> None:
+    """Three spaces are no description; a report with no time of its own about a trip not
+    yet made points at the trip, not at an occurred_at the reporter never sent."""
+    before = _count(session)
+    body = {"booking_id": world.booking.id, "kind": "late", "description": "   "}
+    blank = app_client.post("/api/v1/deviations", json=body, headers=auth(desk))
+    assert blank.status_code == 422 and blank.json()["field"] == "description", blank.text
+    clock.current = local(world.booking.service_date, time(0, 5))
+    body["description"] = "Bilen kom inte"
+    early = app_client.post("/api/v1/deviations", json=body, headers=auth(desk))
+    assert early.status_code == 422, early.text
+    assert early.json()["field"] == "booking_id"
+    assert "still to come" in early.json()["detail"]
+    assert early.json()["detail_sv"].startswith("Resan hämtas ")
+    assert _count(session) == before

@@ -23,7 +23,7 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking
 from samfard.deps import NowDep, SessionDep
-from samfard.errors import DomainError
+from samfard.errors import DomainError, NotFound
 from samfard.notify.service import inbox
 from samfard.quality import service
 from samfard.quality.schemas import DeviationCreate, DeviationStatus, DeviationStep
@@ -137,8 +137,10 @@ def report(
             deviation = service.report_deviation(session=session, data=data, actor=actor, now=now)
         except ValidationError:
             errors.add("allvar", "Välj en allvarlighetsgrad i listan")
-        except DomainError:
+        except NotFound:
             errors.add("bokning", f"Hittar ingen resa med bokningsnummer {reference[:20]}")
+        except DomainError as error:
+            errors.add("bokning", error.detail_sv or "Avvikelsen kunde inte tas emot.")
         else:
             return RedirectResponse(f"/kvalitet/{deviation.id}", status_code=303)
     return _list(request, session, actor, now, status=None, form=form, errors=errors)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from samfard.schemas_common import BodyId
+from samfard.schemas_common import BodyId, Moment
 
 
 class DeviationKind(enum.StrEnum):
@@ -84,8 +84,11 @@ class DeviationCreate(BaseModel):
     trip_key: str | None = Field(default=None, min_length=2, max_length=64)
     kind: DeviationKind
     severity: Severity = Severity.MINOR
-    description: str = Field(min_length=3, max_length=4000)
-    occurred_at: AwareDatetime | None = None
+    # Stripped first: three spaces are no description.
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=4000)
+    ]
+    occurred_at: Moment | None = None
 
     @model_validator(mode="after")
     def _one_trip(self) -> DeviationCreate:

@@ -36,9 +36,12 @@ from samfard.quality.schemas import (
 )
 from samfard.quality.scope import carrier_answers, require_visible, visible_condition
 from samfard.quality.trips import booked_trip, settled_trip
+from samfard.timeutil import STOCKHOLM
 
 CARRIER_ANSWER_DAYS = 10
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+# A report a few minutes ahead of the server's clock is the reporter's clock, not a guess.
+REPORT_AHEAD = timedelta(minutes=5)
 ALERTED_ROLES = frozenset({Role.PRINCIPAL_ADMIN, Role.OPERATOR, Role.ASSESSOR})
 S = DeviationStatus
 # Which step may follow which status, and what status it leads to (None: unchanged).
@@ -63,10 +66,8 @@ def report_deviation(
         else:
             trip = settled_trip(session, actor, data.trip_key or "")
         occurred = data.occurred_at or trip.pickup_at or now
-        if occurred > now + timedelta(minutes=5):
-            raise InputError(
-                "occurred_at is in the future; report what has happened", field="occurred_at"
-            )
+        if occurred > now + REPORT_AHEAD:
+            raise _not_yet(data, occurred)
         carrier = trip.carrier
         deviation = Deviation(
             reference="AV-" + "".join(secrets.choice(ALPHABET) for _ in range(6)),
@@ -96,6 +97,29 @@ def report_deviation(
         _audit(session, actor, deviation, "create", "report deviation", now)
         _alert_if_serious(session, deviation, now)
     return deviation
+
+
+def _not_yet(data: DeviationCreate, occurred: datetime) -> InputError:
+    """The refusal of a deviation dated after now: the time given, or, when none was
+    given, the trip's own pickup, which has not come yet (the report names the trip, so
+    that is the field to point at)."""
+    if data.occurred_at is not None:
+        error = InputError(
+            "occurred_at is in the future; report what has happened", field="occurred_at"
+        )
+        error.detail_sv = "Tidpunkten har inte kommit än: rapportera det som har hänt."
+        return error
+    at = occurred.astimezone(STOCKHOLM)
+    error = InputError(
+        f"the trip is picked up at {at.isoformat(timespec='minutes')}, still to come: report "
+        "a deviation once it has happened, or give occurred_at",
+        field="booking_id" if data.booking_id is not None else "trip_key",
+    )
+    error.detail_sv = (
+        f"Resan hämtas {at:%Y-%m-%d %H:%M} och har inte gjorts än: rapportera avvikelsen när "
+        "den har hänt."
+    )
+    return error
 
 
 def _event(
