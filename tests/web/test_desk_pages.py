@@ -597,3 +597,24 @@ def test_a_trip_the_rules_cannot_assess_says_why_in_swedish(
                   ledsagare="", besok="", hamtning="10:00", till="Brunflo")  # fmt: skip
     receipt = html.unescape(desk.post("/bokning", data=fields).text).split('id="kvitto"')[1]
     assert UNASSESSABLE_SV in receipt
+
+
+def test_a_travellers_places_are_not_suggested_outside_the_operators_register(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    """Anna lives in Region Jämtland Härjedalen's register; an operator of Region
+    Västernorrland gets the answer a traveller who does not exist gets, at the desk's
+    place suggestions as at the API, and not her home or the clinics she travels to."""
+    create_user(session=session, username="desk-22", password=STRONG_PASSWORD,
+                role=Role.OPERATOR, now=NOW, principal_codes=["22"])  # fmt: skip
+    app_client.post("/login", data=login_form("desk-22", app_client), follow_redirects=False)
+    for traveller in (anna, 999999):
+        places = app_client.get(
+            "/bokning/platser", params={"resenar": traveller, "falt": "till", "till": ""}
+        )
+        assert places.status_code == 404, places.text
+        assert "Storgatan" not in places.text and "Hemma" not in places.text
+    token = token_for(session, Role.OPERATOR, now=NOW, username="api-22", principals=["22"])
+    outside = app_client.get(f"/api/v1/travellers/{anna}", headers=auth(token)).json()
+    missing = app_client.get("/api/v1/travellers/999999", headers=auth(token)).json()
+    assert outside["detail"].replace(str(anna), "N") == missing["detail"].replace("999999", "N")

@@ -53,10 +53,11 @@ def in_register(session: Session, actor: Actor, traveller_id: int) -> bool:
 def require_in_register(
     session: Session, actor: Actor, traveller_id: int, *, field: str = "traveller_id"
 ) -> None:
-    """Refuse a traveller outside the actor's register with the same answer as a traveller
-    that does not exist, so ids cannot be probed across principals."""
+    """Refuse a traveller outside the actor's register with the same answer, word for
+    word, as a traveller that does not exist (`travellers.service.load_traveller`), so ids
+    cannot be probed across principals."""
     if not in_register(session, actor, traveller_id):
-        raise NotFound(f"no traveller with id {traveller_id} in your register", field=field)
+        raise NotFound(f"no traveller with id {traveller_id}", field=field)
 
 
 def visible_principal(actor: Actor, principal_code: str) -> bool:

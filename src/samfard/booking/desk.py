@@ -14,13 +14,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.assessment.reads import LedgerView, fee_ledger_view
 from samfard.booking.desk_input import home_label, place_label, suggested_address
 from samfard.booking.models import Booking, Leg, Series
 from samfard.booking.service import BookingFilter, list_bookings
-from samfard.db import transaction
 from samfard.errors import NotFound
 from samfard.geo.models import Place
 from samfard.geo.places import search_places
@@ -121,20 +119,15 @@ def place_suggestions(
     """Places to offer while the operator types: the traveller's home and the places they
     travel to most, then gazetteer matches, then the text itself as a street address."""
     key = text.strip().lower()
-    with transaction(session):
-        traveller = session.get(Traveller, traveller_id)
-        if traveller is None:
-            raise NotFound(f"no traveller with id {traveller_id}", field="traveller_id")
-        audit.record(
-            session,
-            actor,
-            traveller_id=traveller.id,
-            record_type="traveller",
-            record_id=traveller.id,
-            action="read",
-            purpose="saved places for a booking",
-            at=now,
-        )
+    # In the actor's register only: the home and the places travelled to are the record.
+    traveller = read_traveller(
+        session=session,
+        traveller_id=traveller_id,
+        actor=actor,
+        now=now,
+        record_type="traveller",
+        purpose="saved places for a booking",
+    )
     visible = can_see_identity(traveller, actor)
     own = [Suggestion("home", home_label(traveller, visible=visible), "Sparad plats")]
     own += [
