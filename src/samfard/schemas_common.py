@@ -47,7 +47,11 @@ def _in_trip_years(value: datetime) -> datetime:
 # A moment a client sends: with its UTC offset, and in the years trips fall in, because a
 # time at either end of what a datetime holds (year 1 or 9999) overflows when it is turned
 # to Stockholm time or UTC, and no trip, consignment or report needs one.
-Moment = Annotated[AwareDatetime, AfterValidator(_in_trip_years)]
+Moment = Annotated[
+    AwareDatetime,
+    AfterValidator(_in_trip_years),
+    Field(json_schema_extra={"pattern": r"^(19|20|21)[0-9]{2}-"}),
+]
 
 
 def file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:
