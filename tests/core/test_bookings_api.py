@@ -147,8 +147,9 @@ def test_pagination_reports_total_and_slices(
 def test_lifecycle_transitions_are_stored_as_events(
     app_client: TestClient, session: Session, operator: str, anna: int
 ) -> None:
-    """The desk moves a booking through planning and driving; approving it is the
-    assessor's decision, taken through the assessment route, not a plain transition."""
+    """The traffic controller (an operator over every principal) moves a booking through
+    planning and driving by hand; approving it is the assessor's decision, taken through
+    the assessment route, not a plain transition."""
     assessor = token_for(session, Role.ASSESSOR, now=NOW)
     booking = app_client.post(
         "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
@@ -192,6 +193,44 @@ def test_lifecycle_transitions_are_stored_as_events(
     assert [e["actor"] for e in history] == ["operator-user", "assessor-user"] + 4 * [
         "operator-user"
     ]
+
+
+def test_only_the_traffic_controller_moves_a_trip_through_planning_and_driving_by_hand(
+    app_client: TestClient, session: Session, operator: str, anna: int, clock: FixedClock
+) -> None:
+    """A traveller may cancel their trip but not mark it completed; a desk scoped to one
+    region may not record a no-show (and its fee); the controller may, once the pickup
+    time has come, not hours before it."""
+    assessor = token_for(session, Role.ASSESSOR, now=NOW)
+    booking = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
+    ).json()
+    url = f"/api/v1/bookings/{booking['id']}"
+    app_client.post(
+        f"{url}/assessment", json={"action": "approve", "reason": "test"}, headers=auth(assessor)
+    )
+    for target in ("scheduled", "assigned"):
+        moved = app_client.post(f"{url}/transitions", json={"to": target}, headers=auth(operator))
+        assert moved.status_code == 200, moved.text
+    own = token_for(session, Role.TRAVELLER, now=NOW, username="anna-self", traveller_id=anna)
+    desk_23 = token_for(session, Role.OPERATOR, now=NOW, username="desk-23", principals=["23"])
+    for token, target in ((own, "in_progress"), (own, "completed"), (desk_23, "no_show")):
+        refused = app_client.post(
+            f"{url}/transitions", json={"to": target, "reason": "x"}, headers=auth(token)
+        )
+        assert refused.status_code == 403, (target, refused.text)
+        assert refused.json()["field"] == "to"
+        assert f"{url}/cancel" in refused.json()["detail"]
+    early = app_client.post(
+        f"{url}/transitions", json={"to": "no_show", "reason": "x"}, headers=auth(operator)
+    )
+    assert early.status_code == 409 and "cannot fail to show" in early.json()["detail"]
+    assert app_client.get(url, headers=auth(operator)).json()["status"] == "assigned"
+    clock.current = clock.current.replace(day=23, hour=9, minute=45)  # after the 09:30 visit
+    late = app_client.post(
+        f"{url}/transitions", json={"to": "no_show", "reason": "x"}, headers=auth(operator)
+    )
+    assert late.status_code == 200, late.text
 
 
 def test_cancellation_needs_a_reason_and_late_ones_are_flagged(

@@ -3,25 +3,63 @@ event, so the history always explains the state."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
 from samfard import events
 from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.access.permissions import Permission as P
 from samfard.booking.entitlement import check_record_scope
 from samfard.booking.lifecycle import BookingStatus, check_transition, is_late_cancellation
 from samfard.booking.models import Booking, BookingEvent
 from samfard.booking.service import check_version, first_pickup, load_booking
 from samfard.db import transaction
-from samfard.errors import Conflict, InputError
+from samfard.errors import Conflict, Forbidden, InputError
+from samfard.timeutil import local
 
 REASON_REQUIRED = {BookingStatus.DENIED, BookingStatus.CANCELLED, BookingStatus.NO_SHOW}
 # Deciding eligibility belongs to the central assessment function (assessment/service.py),
 # which records fees with the decision; the plain transition route does not decide.
 DECIDED_FROM = {BookingStatus.REQUESTED, BookingStatus.DENIED}
 DECISIONS = {BookingStatus.APPROVED, BookingStatus.DENIED}
+
+
+def _require_may_move(actor: Actor, booking: Booking, target: BookingStatus, now: datetime) -> None:
+    """Cancelling is anyone's in scope who books (the desk, care staff, the traveller);
+    every other move by hand (scheduled, assigned, under way, completed, no-show, out of
+    the plan) is what the plan and the drivers record, so only the traffic controller
+    (plans:write over every principal) sets it, e.g. after a driver's phone call. A
+    traveller once marked their own trips completed, and a desk scoped to one municipality
+    recorded a no-show, and its fee, for a trip ten hours away."""
+    if target is BookingStatus.CANCELLED:
+        return
+    if not (actor.has(P.PLANS_WRITE) and actor.owns_everything):
+        raise Forbidden(
+            f"moving booking {booking.reference} to {target} is the plan's and the drivers' "
+            "work, set by hand only by the traffic controller; cancel it with "
+            f"POST /api/v1/bookings/{booking.id}/cancel",
+            field="to",
+        )
+    opens = _pickup_opens(booking)
+    if target is BookingStatus.NO_SHOW and now < opens:
+        raise Conflict(
+            f"booking {booking.reference} is picked up from {opens.isoformat(timespec='minutes')}"
+            ": a traveller cannot fail to show before then",
+            field="to",
+        )
+
+
+def _pickup_opens(booking: Booking) -> datetime:
+    """When the first pickup may begin: its promised window's start, else the time asked
+    for, else the start of the trip's day (an appointment's pickup is the planner's)."""
+    first = min(booking.legs, key=lambda leg: leg.reference_time)
+    return (
+        first.promised_pickup_from
+        or first.requested_pickup_at
+        or local(booking.service_date, time(0, 0))
+    )
 
 
 def apply_transition(
@@ -100,6 +138,7 @@ def transition(
                 f"PATCH /api/v1/bookings/{booking.id}",
                 field="to",
             )
+        _require_may_move(actor, booking, target, now)
         apply_transition(
             session,
             booking,
