@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -77,7 +77,7 @@ def install(
         detail: str,
         *,
         field: str | None = None,
-        headers: dict[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Response:
         """A failure met outside the services (an unknown address, a busy database): a
         problem document, or on a page the shell's error page, as the services' own."""
