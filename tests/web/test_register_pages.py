@@ -4,6 +4,9 @@ fields; a protected identity stays masked and cannot be changed by whom it is hi
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
@@ -13,6 +16,8 @@ from helpers import ANNA, NOW, STRONG_PASSWORD, auth, login_form, register, toke
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
+from samfard.errors import Forbidden
+from samfard.travellers import pages
 from samfard.travellers.models import Certificate, Permit, Traveller
 
 NEW = {
@@ -146,3 +151,112 @@ def test_an_operator_cannot_issue_certificates(desk: TestClient, session: Sessio
     assert "Utfärda intyg" not in desk.get(f"/resenarer/{traveller}").text
     refused = post(desk, f"/resenarer/{traveller}/intyg", {"typ": "period"})
     assert refused.status_code == 403  # type: ignore[attr-defined]
+
+
+def summary(answer: object) -> dict[str, str]:
+    """The error summary's messages by the field they link to (empty: none shown)."""
+    text: str = answer.text  # type: ignore[attr-defined]
+    if 'class="error-summary"' not in text:
+        return {}
+    block = text.split('class="error-summary"')[1].split("</div>")[0]
+    found = re.findall(r'<li><a href="#([\w-]+)">(.*?)</a></li>', block, re.S)
+    return {field: html.unescape(message) for field, message in found}
+
+
+# A form wrong in one way, and the one message each wrong field must get: what is wrong
+# there, in Swedish (no field of the home's place blamed for a wrong municipality).
+WRONG: list[tuple[dict[str, str], dict[str, str]]] = [
+    ({"lat": "abc", "lon": "xyz"}, {"lat": "Skriv latituden i grader med siffror, t.ex. 63,18",
+                                    "lon": "Skriv longituden i grader med siffror, t.ex. 14,64"}),
+    ({"lat": "63,18"}, {"lon": "Skriv longituden också, eller lämna båda tomma för ortens läge"}),
+    ({"lat": "nan", "lon": "14,64"}, {"lat": "Skriv latituden i grader med siffror, t.ex. 63,18"}),
+    ({"lat": "14,64", "lon": "63,18"},
+     {"lat": "Latituden ska vara mellan 54 och 72 grader: har du bytt plats på latitud och "
+             "longitud?",
+      "lon": "Longituden ska vara mellan 4 och 32 grader: har du bytt plats på latitud och "
+             "longitud?"}),
+    ({"kommun": "9999"}, {"kommun": "Kommunkoden 9999 finns inte: välj en kommun i listan"}),
+    ({"kommun": ""}, {"kommun": "Välj kommun"}),
+    ({"fornamn": "G" * 81}, {"fornamn": "Förnamnet får vara högst 80 tecken"}),
+    ({"fornamn": " "}, {"fornamn": "Skriv förnamnet"}),
+    ({"efternamn": "F" * 81}, {"efternamn": "Efternamnet får vara högst 80 tecken"}),
+    ({"gata": "K" * 161}, {"gata": "Gatuadressen får vara högst 160 tecken"}),
+    ({"ort": "Ö" * 81}, {"ort": "Orten får vara högst 80 tecken"}),
+    ({"postnummer": "8"}, {"postnummer": "Skriv postnumret med fem siffror, t.ex. 831 30"}),
+    ({"telefon": "0" * 33}, {"telefon": "Telefonnumret får vara högst 32 tecken"}),
+    ({"sprak": "svenska"},
+     {"sprak": "Skriv språket som en kod med två eller tre små bokstäver, t.ex. sv"}),
+    ({"forare": "R" * 501}, {"forare": "Informationen åt föraren får vara högst 500 tecken"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("wrong", "messages"), WRONG)
+def test_a_new_traveller_with_a_wrong_field_is_told_what_is_wrong_and_not_stored(
+    desk: TestClient, session: Session, wrong: dict[str, str], messages: dict[str, str]
+) -> None:
+    answer = post(desk, "/resenarer", NEW | wrong)
+    assert answer.status_code == 200, "the form again, not a redirect to a saved card"  # type: ignore[attr-defined]
+    assert summary(answer) == messages
+    assert session.scalar(select(Traveller).where(Traveller.last_name == "Formulärsson")) is None
+
+
+@pytest.mark.parametrize(("wrong", "messages"), WRONG)
+def test_a_change_with_a_wrong_field_is_told_what_is_wrong_and_not_stored(
+    desk: TestClient, session: Session, wrong: dict[str, str], messages: dict[str, str]
+) -> None:
+    traveller = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="w-op"))
+    fields = NEW | {"version": "1", "fornamn": "Annika", "telefon": "070-999 88 77"}
+    answer = post(desk, f"/resenarer/{traveller}", fields | wrong)
+    assert answer.status_code == 200  # type: ignore[attr-defined]
+    assert summary(answer) == messages
+    session.expire_all()
+    stored = session.get(Traveller, traveller)
+    assert stored is not None and stored.version == 1 and stored.first_name == "Anna"
+    assert (stored.lat, stored.lon) == (63.1767, 14.6361) and stored.phone == "070-1234567"
+
+
+@pytest.mark.parametrize(
+    ("number", "message"),
+    [
+        ("", "Skriv personnumret, t.ex. 19121212-1212"),
+        ("abc", "Skriv personnumret med 10 eller 12 siffror, t.ex. 19121212-1212 eller "
+                "121212-1212"),
+        ("19450312-1230\u200b", "Personnumret innehåller ett osynligt tecken, kanske från "
+                                "inklistrad text: radera det och skriv numret med siffror"),
+        ("19450312+1230", "Ett personnummer med 12 siffror skrivs med bindestreck, inte "
+                          "plustecken: t.ex. 19121212-1212"),
+        ("19451332-1230", "Personnumret har inget giltigt födelsedatum: kontrollera år, "
+                          "månad och dag"),
+        ("20991212-1212", "Personnumret har ett födelsedatum i framtiden: kontrollera det"),
+        ("19450312-1239", "Personnumret har fel kontrollsiffra: kontrollera det"),
+    ],
+)  # fmt: skip
+def test_a_wrong_personal_number_is_explained_in_swedish(
+    desk: TestClient, session: Session, number: str, message: str
+) -> None:
+    answer = post(desk, "/resenarer", NEW | {"personnummer": number, "fornamn": ""})
+    assert summary(answer) == {"personnummer": message, "fornamn": "Skriv förnamnet"}
+    assert "personal number" not in answer.text  # type: ignore[attr-defined]
+    assert session.scalar(select(Traveller).where(Traveller.last_name == "Formulärsson")) is None
+
+
+def test_a_known_personal_number_and_a_refused_change_are_explained_in_swedish(
+    desk: TestClient, session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    traveller = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="k-op"))
+    twice = post(desk, "/resenarer", NEW | {"personnummer": "19121212-1212"})
+    assert summary(twice) == {
+        "personnummer": "Personnumret finns redan i registret: sök fram resenären och ändra där"
+    }
+
+    def refuse(**_: object) -> None:
+        raise Forbidden("first_name of a protected identity is changed only by ...",
+                        field="first_name")  # fmt: skip
+
+    monkeypatch.setattr(pages.service, "update_traveller", refuse)
+    refused = post(desk, f"/resenarer/{traveller}", NEW | {"version": "1"})
+    assert summary(refused) == {
+        "fornamn": "Du får inte ändra namn, adress eller telefon för en resenär med skyddade "
+        "personuppgifter: ändra bara hjälpmedel, språk och information åt föraren"
+    }
+    assert "protected identity" not in refused.text  # type: ignore[attr-defined]

@@ -10,19 +10,20 @@ more than they hold). Rulebooks and contracts are read-only here; they change by
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from sqlalchemy.orm import Session
 
 from samfard.access import users
 from samfard.access.actor import Actor
 from samfard.access.deps import require
+from samfard.access.permissions import SCOPE_ROLES, Role
 from samfard.access.permissions import Permission as P
-from samfard.access.permissions import Role
 from samfard.access.schemas import UserChange, UserCreate
 from samfard.costs.stored_contracts import load_contracts
 from samfard.deps import NowDep, SessionDep
@@ -51,13 +52,30 @@ FIELDS = {
     "user_id": "roll",
 }
 
-MESSAGES_SV = {
-    "username": "Användarnamnet får bara innehålla bokstäver a–z, siffror och . _ @ -.",
-    "password": "Lösenordet följer inte lösenordsreglerna.",
-    "carrier_id": "Ange utförarens id (ett heltal).",
-    "traveller_id": "Ange resenärens id (ett heltal).",
-    "vehicle_id": "Ange fordonets id (ett heltal).",
+# Each field as the subject of a sentence, and what to write there.
+FIELDS_SV: dict[str, tuple[str, str]] = {
+    "username": ("Användarnamnet", "Ange ett användarnamn."),
+    "display_name": ("Namnet", "Ange namnet."),
+    "password": ("Lösenordet", "Ange ett startlösenord."),
+    "role": ("Rollen", "Välj en roll i listan."),
+    "principal_codes": (
+        "Huvudmannens kod",
+        "Ange huvudmännen med kommun- eller länskod, till exempel 23, 2380.",
+    ),
+    "carrier_id": ("Utförarens id", "Ange utförarens id som ett heltal."),
+    "care_unit": ("Vårdenhetens namn", "Ange vårdenheten."),
+    "vehicle_id": ("Fordonets id", "Ange fordonets id som ett heltal."),
+    "traveller_id": ("Resenärens id", "Ange resenärens id som ett heltal."),
 }
+# What a scoped role needs (permissions.SCOPE_ROLES), as the object of "Ange".
+SCOPES_SV = {
+    "carrier_id": "utförarens id",
+    "vehicle_id": "fordonets id",
+    "care_unit": "vårdenheten",
+    "traveller_id": "resenärens id",
+}
+USERNAME_CHARACTERS = "Användarnamnet får bara innehålla bokstäver a–z, siffror och . _ @ -."
+RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 
 
 def _codes(text: str) -> list[str]:
@@ -133,17 +151,59 @@ REFUSALS_SV = {
 }
 
 
-def _add_errors(errors: FormErrors, error: ValidationError | DomainError, prefix: str) -> None:
-    """Service and schema errors as Swedish messages on the form's fields."""
+def _add_errors(
+    errors: FormErrors,
+    error: ValidationError | DomainError,
+    prefix: str,
+    data: UserCreate | UserChange | None = None,
+) -> None:
+    """Service and schema errors as Swedish messages on the form's fields (`data`: what the
+    service was given, to tell a missing scope from a wrong one)."""
     if isinstance(error, DomainError):
-        field = FIELDS.get(error.field or "", "roll")
-        said = REFUSALS_SV.get(error.field or "", "Ändringen gick inte; kontrollera fälten.")
-        errors.add(prefix + field, said)
+        name = error.field or ""
+        errors.add(prefix + FIELDS.get(name, "roll"), _refusal_sv(name, data))
         return
     for problem in error.errors():
         name = str(problem["loc"][0]) if problem["loc"] else "role"
-        message = MESSAGES_SV.get(name, f"Kontrollera fältet ({problem['msg']}).")
-        errors.add(prefix + FIELDS.get(name, "roll"), message)
+        errors.add(prefix + FIELDS.get(name, "roll"), _schema_sv(name, problem))
+
+
+def _refusal_sv(name: str, data: UserCreate | UserChange | None) -> str:
+    """The service's refusal naming `name`: a scope the role needs and lacks, a scope
+    another role's, or else what the service checks of that field."""
+    if data is not None and name in SCOPE_ROLES:
+        role = ROLE_SV[data.role]
+        if getattr(data, name) in (None, "") and data.role in SCOPE_ROLES[name]:
+            return f"Ange {SCOPES_SV[name]}: rollen {role} behöver det."
+        if data.role not in SCOPE_ROLES[name]:
+            return f"{FIELDS_SV[name][0]} hör inte till rollen {role}: lämna fältet tomt."
+    return REFUSALS_SV.get(name, "Ändringen gick inte; kontrollera fälten.")
+
+
+def _schema_sv(name: str, problem: ErrorDetails) -> str:
+    """What is wrong with a field the schema refuses, in Swedish, with the schema's own
+    limits (never pydantic's English)."""
+    noun, write = FIELDS_SV.get(name, ("Fältet", "Kontrollera fälten."))
+    kind = problem["type"]
+    limit = problem.get("ctx", {}).get("max_length")
+    if kind == "string_pattern_mismatch" and name == "username":
+        return USERNAME_CHARACTERS
+    if kind == "too_long" and name == "principal_codes":
+        return f"Ange högst {limit} huvudmän."
+    if kind == "string_too_long":
+        return f"{noun} får vara högst {limit} tecken."
+    if kind in RANGE_ERRORS and name in UserCreate.model_fields:
+        low, high = _bounds(name)
+        return f"{noun} ska vara ett heltal från {low} till {high}."
+    return write
+
+
+def _bounds(name: str) -> tuple[Any, Any]:
+    """The schema's bounds of a number field."""
+    metadata = UserCreate.model_fields[name].metadata
+    low = next((m.ge for m in metadata if hasattr(m, "ge")), None)
+    high = next((m.le for m in metadata if hasattr(m, "le")), None)
+    return low, high
 
 
 def _done(text: str) -> Response:
@@ -185,6 +245,7 @@ def create_user(
     if not roll:
         errors.add("roll", "Välj en roll.")
     if not errors:
+        data: UserCreate | None = None
         try:
             data = UserCreate.model_validate(
                 {
@@ -203,7 +264,7 @@ def create_user(
         except (ValidationError, DomainError) as error:
             if isinstance(error, DomainError) and error.status in (401, 403) and not error.field:
                 raise
-            _add_errors(errors, error, "")
+            _add_errors(errors, error, "", data)
         else:
             return _done(f"Kontot {data.username} är skapat.")
     return _page(request, session, actor, now, errors=errors, form=form)
@@ -226,6 +287,7 @@ def change_role(
     """Give an account another role and scope."""
     errors = FormErrors()
     prefix = f"u{user_id}-"
+    data: UserChange | None = None
     try:
         data = UserChange.model_validate(
             {
@@ -241,7 +303,7 @@ def change_role(
     except (ValidationError, DomainError) as error:
         if isinstance(error, DomainError) and error.status == 404:
             raise
-        _add_errors(errors, error, prefix)
+        _add_errors(errors, error, prefix, data)
         return _page(request, session, actor, now, errors=errors)
     return _done(f"Kontot {user.username} har nu rollen {ROLE_SV[Role(user.role)]}.")
 
@@ -261,6 +323,7 @@ def deactivate(
         if error.status == 404:
             raise
         errors = FormErrors()
-        errors.add(f"u{user_id}-roll", f"Kontot kunde inte avaktiveras: {error.message}")
+        said = _refusal_sv(error.field or "", None)
+        errors.add(f"u{user_id}-roll", f"Kontot kunde inte avaktiveras. {said}")
         return _page(request, session, actor, now, errors=errors)
     return _done(f"Kontot {user.username} är avaktiverat.")

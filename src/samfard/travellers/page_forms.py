@@ -8,15 +8,24 @@ largest locality); the operator can type exact coordinates when they matter.
 
 from __future__ import annotations
 
+import math
+import unicodedata
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 from sqlalchemy.orm import Session
 
+from samfard.errors import InputError
 from samfard.geo.places import search_places
+from samfard.principals.service import list_principals
 from samfard.travellers.models import MobilityAid, Traveller
+from samfard.travellers.personnummer import parse_personal_number
 from samfard.travellers.schemas import (
+    Address,
     CertificateCreate,
     PermitCreate,
     TravellerCreate,
@@ -32,83 +41,232 @@ PERMIT_FLAGS = ("special_vehicle", "escort", "front_seat", "ride_alone", "allerg
                 "guide_dog")  # fmt: skip
 CERTIFICATE_MODES = ("taxi", "wheelchair_vehicle", "stretcher_vehicle")
 
-# The form field of each API field, and what to write there (the API's own message is
-# English and names the API field).
-FIELDS: dict[str, tuple[str, str]] = {
-    "personal_number": ("personnummer", "Skriv ett giltigt personnummer, t.ex. 19121212-1212"),
-    "first_name": ("fornamn", "Skriv förnamnet"),
-    "last_name": ("efternamn", "Skriv efternamnet"),
-    "address.street": ("gata", "Skriv gatuadressen"),
-    "address.postal_code": ("postnummer", "Skriv postnumret med fem siffror, t.ex. 831 30"),
-    "address.city": ("ort", "Skriv orten"),
-    "address.municipality_code": ("kommun", "Välj kommun"),
-    "address.lat": ("lat", "Skriv latitud i grader, t.ex. 63,18"),
-    "address.lon": ("lon", "Skriv longitud i grader, t.ex. 14,64"),
-    "phone": ("telefon", "Telefonnumret får vara högst 32 tecken"),
-    "language": ("sprak", "Skriv språket som en kod med två eller tre bokstäver, t.ex. sv"),
-    "driver_notes": ("forare", "Högst 500 tecken"),
-    "kind": ("typ", "Välj typ"),
-    "principal": ("huvudman", "Välj huvudman"),
-    "valid_from": ("fran_datum", "Skriv datumet som 2026-12-02"),
-    "valid_until": ("till_datum", "Skriv datumet som 2026-12-02"),
-    "modes": ("fardsatt_taxi", "Välj minst ett färdsätt"),
-    "issuer_id": ("utfardare", "Välj intygsutfärdare"),
-    "trips_allowed": ("antal_resor", "Skriv ett antal resor, minst 1"),
-}
+
+@dataclass(frozen=True)
+class FormField:
+    """How the page speaks of one API field (whose own messages are English and name the
+    API field): the form field it is typed in, the field as the subject of a sentence, what
+    to write there, and what is wrong when its number is out of range."""
+
+    id: str
+    noun: str
+    write: str
+    out_of_range: str = ""
+
+
+def _bounds(model: type[BaseModel], name: str) -> tuple[Any, Any]:
+    """The schema's lower and upper bound of a number field, so the page states the same."""
+    metadata = model.model_fields[name].metadata
+    low = next(m.ge for m in metadata if hasattr(m, "ge"))
+    high = next(m.le for m in metadata if hasattr(m, "le"))
+    return low, high
+
+
+def _swapped(noun: str, model: type[BaseModel], name: str) -> str:
+    low, high = _bounds(model, name)
+    return (f"{noun} ska vara mellan {low:g} och {high:g} grader: har du bytt plats på "
+            "latitud och longitud?")  # fmt: skip
+
+
+def _trips_range() -> str:
+    low, high = _bounds(CertificateCreate, "trips_allowed")
+    return f"Antalet resor ska vara mellan {low} och {high:,}".replace(",", " ")
+
+
+FIELDS: dict[str, FormField] = {
+    "personal_number": FormField("personnummer", "Personnumret",
+                                 "Skriv personnumret, t.ex. 19121212-1212"),
+    "first_name": FormField("fornamn", "Förnamnet", "Skriv förnamnet"),
+    "last_name": FormField("efternamn", "Efternamnet", "Skriv efternamnet"),
+    "address.street": FormField("gata", "Gatuadressen", "Skriv gatuadressen"),
+    "address.postal_code": FormField("postnummer", "Postnumret",
+                                     "Skriv postnumret med fem siffror, t.ex. 831 30"),
+    "address.city": FormField("ort", "Orten", "Skriv orten"),
+    "address.municipality_code": FormField("kommun", "Kommunkoden", "Välj kommun"),
+    "address.lat": FormField("lat", "Latituden",
+                             "Skriv latituden i grader med siffror, t.ex. 63,18",
+                             _swapped("Latituden", Address, "lat")),
+    "address.lon": FormField("lon", "Longituden",
+                             "Skriv longituden i grader med siffror, t.ex. 14,64",
+                             _swapped("Longituden", Address, "lon")),
+    "phone": FormField("telefon", "Telefonnumret", "Skriv telefonnumret"),
+    "language": FormField("sprak", "Språkkoden",
+                          "Skriv språket som en kod med två eller tre små bokstäver, t.ex. sv"),
+    "driver_notes": FormField("forare", "Informationen åt föraren",
+                              "Skriv informationen åt föraren"),
+    "kind": FormField("typ", "Typen", "Välj typ i listan"),
+    "principal": FormField("huvudman", "Huvudmannen", "Välj huvudman i listan"),
+    "valid_from": FormField("fran_datum", "Startdatumet", "Skriv startdatumet som 2026-12-02"),
+    "valid_until": FormField("till_datum", "Slutdatumet", "Skriv slutdatumet som 2026-12-02"),
+    "notes": FormField("anteckning", "Anteckningen", "Skriv anteckningen"),
+    "modes": FormField("fardsatt_taxi", "Färdsätten", "Välj minst ett färdsätt"),
+    "issuer_id": FormField("utfardare", "Intygsutfärdaren", "Välj intygsutfärdare i listan"),
+    "trips_allowed": FormField("antal_resor", "Antalet resor",
+                               "Skriv antalet resor med siffror, eller lämna fältet tomt",
+                               _trips_range()),
+    "reason": FormField("skal", "Det medicinska skälet", "Skriv det medicinska skälet"),
+}  # fmt: skip
+# A field the form does not show (the page sets it): said of the whole form.
+UNKNOWN = FormField(
+    "personnummer", "Uppgiften", "Formuläret kunde inte läsas: läs in sidan igen och fyll i det"
+)
+
+# The page works out the home's coordinates itself (`_locate`) and says why when it cannot;
+# the schema's complaint that one is missing would blame fields nobody typed in.
+PLACED_BY_PAGE = {"address.lat", "address.lon"}
+RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
+
+# The personnummer module's reasons (English, for the API), said as what to fix.
+PERSONAL_NUMBER_SV = (
+    ("must be 10 or 12 digits",
+     "Skriv personnumret med 10 eller 12 siffror, t.ex. 19121212-1212 eller 121212-1212"),
+    ("already states the century",
+     "Ett personnummer med 12 siffror skrivs med bindestreck, inte plustecken: "
+     "t.ex. 19121212-1212"),
+    ("no valid date of birth",
+     "Personnumret har inget giltigt födelsedatum: kontrollera år, månad och dag"),
+    ("born in the future", "Personnumret har ett födelsedatum i framtiden: kontrollera det"),
+    ("check digit", "Personnumret har fel kontrollsiffra: kontrollera det"),
+)  # fmt: skip
+INVISIBLE = (
+    "Personnumret innehåller ett osynligt tecken, kanske från inklistrad text: "
+    "radera det och skriv numret med siffror"
+)
+# Unicode categories of characters that show as nothing or as a space.
+INVISIBLE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Zs"}
 
 
 def field_of(api_field: str | None) -> str:
     """The form field an API field is entered in (the first field when unknown)."""
-    return FIELDS.get(api_field or "", ("personnummer", ""))[0]
+    return FIELDS.get(api_field or "", UNKNOWN).id
+
+
+def personal_number_sv(reason: str) -> str:
+    """A refused personnummer's reason said in Swedish as what to fix."""
+    for fragment, message in PERSONAL_NUMBER_SV:
+        if fragment in reason:
+            return message
+    return "Personnumret kan inte läsas: skriv det som 19121212-1212 eller 121212-1212"
+
+
+def _message(field: FormField, problem: ErrorDetails) -> str:
+    """What is wrong with the field, by the kind of the schema's objection (its limits are
+    the schema's own, from the error's context)."""
+    kind = problem["type"]
+    if kind == "string_too_long":
+        return f"{field.noun} får vara högst {problem.get('ctx', {})['max_length']} tecken"
+    if kind in RANGE_ERRORS and field.out_of_range:
+        return field.out_of_range
+    return field.write
 
 
 def _validated(model: type[M], data: dict[str, Any], errors: FormErrors) -> M | None:
+    """The API's request, or None when the form has an error: one the page found itself
+    (already in `errors`) or one the schema finds; so nothing is stored while the page
+    shows an error."""
     try:
-        return model.model_validate(data)
+        validated = model.model_validate(data)
     except ValidationError as error:
         for problem in error.errors():
             name = ".".join(str(p) for p in problem["loc"] if not isinstance(p, int))
-            field_id, message = FIELDS.get(name, ("personnummer", problem["msg"]))
-            errors.add(field_id, message)
+            if name in PLACED_BY_PAGE and problem["input"] is None:
+                continue
+            field = FIELDS.get(name, UNKNOWN)
+            errors.add(field.id, _message(field, problem))
         return None
+    return None if errors else validated
 
 
 def _number(text: str) -> float | None:
     value = text.strip().replace(",", ".")
     try:
-        return float(value) if value else None
+        number = float(value) if value else None
     except ValueError:
         return None
+    return number if number is not None and math.isfinite(number) else None
 
 
-def _locate(session: Session, form: Mapping[str, str], errors: FormErrors) -> tuple[Any, Any]:
-    """Typed coordinates, or the locality's when none were typed."""
-    lat, lon = _number(form.get("lat", "")), _number(form.get("lon", ""))
-    if form.get("lat", "").strip() and lat is None:
-        errors.add("lat", FIELDS["address.lat"][1])
-    if form.get("lon", "").strip() and lon is None:
-        errors.add("lon", FIELDS["address.lon"][1])
-    if lat is not None and lon is not None:
-        return lat, lon
-    municipality = form.get("kommun", "")
+def municipality_codes(session: Session) -> set[str]:
+    """The municipalities a home may be in: those the form lists."""
+    return {p.code for p in list_principals(session=session) if p.kind == "municipality"}
+
+
+def _municipality(session: Session, form: Mapping[str, str], errors: FormErrors) -> str | None:
+    """The chosen municipality's code, or None with what to fix when none of the listed
+    ones is chosen (a well-formed code that names no municipality passes the schema)."""
+    code = form.get("kommun", "").strip()
+    if not code:
+        errors.add("kommun", FIELDS["address.municipality_code"].write)
+        return None
+    if code not in municipality_codes(session):
+        shown = code if len(code) <= 12 else code[:12] + "…"
+        errors.add("kommun", f"Kommunkoden {shown} finns inte: välj en kommun i listan")
+        return None
+    return code
+
+
+def _degrees(text: str, api_field: str, errors: FormErrors) -> float | None:
+    field = FIELDS[api_field]
+    if not text:
+        errors.add(field.id, f"Skriv {field.noun.lower()} också, eller lämna båda tomma för "
+                             "ortens läge")  # fmt: skip
+        return None
+    value = _number(text)
+    if value is None:
+        errors.add(field.id, field.write)
+    return value
+
+
+def _locate(
+    session: Session, form: Mapping[str, str], municipality: str | None, errors: FormErrors
+) -> tuple[float | None, float | None]:
+    """Typed coordinates, or the locality's when none were typed; None where the home
+    cannot be placed, always with the reason in `errors` (a wrong municipality is reported
+    at its own field)."""
+    lat_text, lon_text = form.get("lat", "").strip(), form.get("lon", "").strip()
+    if lat_text or lon_text:
+        return _degrees(lat_text, "address.lat", errors), _degrees(lon_text, "address.lon", errors)
+    if municipality is None:
+        return None, None
     found = search_places(session=session, query=form.get("ort", "").strip() or None,
-                          municipality_code=municipality or None, limit=1)  # fmt: skip
-    if not found and municipality:
+                          municipality_code=municipality, limit=1)  # fmt: skip
+    if not found:
         found = search_places(session=session, query=None, kind="locality",
                               municipality_code=municipality, limit=1)  # fmt: skip
-    return (found[0].lat, found[0].lon) if found else (None, None)
+    if not found:
+        errors.add("lat", "Kommunen har ingen ort i ortregistret: skriv latitud och longitud")
+        return None, None
+    return found[0].lat, found[0].lon
 
 
 def _address(session: Session, form: Mapping[str, str], errors: FormErrors) -> dict[str, Any]:
-    lat, lon = _locate(session, form, errors)
+    municipality = _municipality(session, form, errors)
+    lat, lon = _locate(session, form, municipality, errors)
     return {
         "street": form.get("gata", "").strip(),
         "postal_code": form.get("postnummer", "").strip(),
         "city": form.get("ort", "").strip(),
-        "municipality_code": form.get("kommun", ""),
+        "municipality_code": form.get("kommun", "").strip(),
         "lat": lat,
         "lon": lon,
     }
+
+
+def _personal_number(form: Mapping[str, str], today: date, errors: FormErrors) -> str:
+    """The typed personnummer, checked here as the service will check it, so its fault is
+    said in Swedish and together with the other fields' (the service's reasons are
+    English, for the API)."""
+    text = form.get("personnummer", "").strip()
+    if not text:
+        errors.add("personnummer", FIELDS["personal_number"].write)
+    elif any(unicodedata.category(c) in INVISIBLE_CATEGORIES and c != " " for c in text):
+        errors.add("personnummer", INVISIBLE)
+    else:
+        try:
+            parse_personal_number(text, today=today)
+        except InputError as error:
+            errors.add("personnummer", personal_number_sv(error.message))
+    return text
 
 
 def _person(form: Mapping[str, str]) -> dict[str, Any]:
@@ -121,11 +279,12 @@ def _person(form: Mapping[str, str]) -> dict[str, Any]:
 
 
 def traveller_create(
-    session: Session, form: Mapping[str, str]
+    session: Session, form: Mapping[str, str], *, today: date
 ) -> tuple[TravellerCreate | None, FormErrors]:
+    """The new traveller, or None and every field's fault (`today` dates the personnummer)."""
     errors = FormErrors()
     data = {
-        "personal_number": form.get("personnummer", "").strip(),
+        "personal_number": _personal_number(form, today, errors),
         "first_name": form.get("fornamn", "").strip(),
         "last_name": form.get("efternamn", "").strip(),
         "protected_identity": bool(form.get("skyddad")),

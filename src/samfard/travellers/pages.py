@@ -18,7 +18,7 @@ from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
-from samfard.errors import DomainError
+from samfard.errors import DomainError, Forbidden, NotFound
 from samfard.principals.service import list_principals
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
@@ -119,7 +119,7 @@ def _new_form(
 def register_traveller(
     request: Request, session: SessionDep, now: NowDep, actor: Writer, form: FormDep
 ) -> Response:
-    data, errors = forms.traveller_create(session, form)
+    data, errors = forms.traveller_create(session, form, today=now.astimezone(STOCKHOLM).date())
     if data is not None:
         try:
             traveller = service.register_traveller(session=session, data=data, actor=actor, now=now)
@@ -130,12 +130,18 @@ def register_traveller(
     return _new_form(request, session, form, errors)
 
 
+# Said when the service refuses for a reason the page has no words of its own for: the
+# service's messages are English, for the API, and never shown on the page.
+NOT_SAVED = "Uppgifterna kunde inte sparas: kontrollera fälten och försök igen"
+
+
 def _swedish(error: DomainError) -> str:
+    """The service's refusal of a new traveller, in Swedish."""
     if "already registered" in error.message:
         return "Personnumret finns redan i registret: sök fram resenären och ändra där"
-    if "check digit" in error.message:
-        return "Personnumret har fel kontrollsiffra: kontrollera det"
-    return error.message
+    if error.field == "personal_number":
+        return forms.personal_number_sv(error.message)
+    return NOT_SAVED
 
 
 @router.get("/resenarer/{traveller_id}")
@@ -235,6 +241,17 @@ def _card_defaults(shown: Any, visible: bool, municipality: str, now: datetime) 
     return values
 
 
+# The service's refusals of a change, by the field they name (a protected identity's
+# name, address or phone changed by an account that may not see them), at the first field.
+UPDATE_REFUSALS_SV = {
+    "version": "Någon annan har ändrat resenären under tiden: läs in sidan igen",
+} | dict.fromkeys(
+    service.IDENTITY_FIELDS,
+    "Du får inte ändra namn, adress eller telefon för en resenär med skyddade "
+    "personuppgifter: ändra bara hjälpmedel, språk och information åt föraren",
+)
+
+
 @router.post("/resenarer/{traveller_id}")
 def update_traveller(
     request: Request,
@@ -252,14 +269,10 @@ def update_traveller(
                 session=session, traveller_id=traveller_id, data=data, actor=actor, now=now
             )
         except DomainError as error:
-            message = (
-                "Någon annan har ändrat resenären under tiden: läs in sidan igen"
-                if error.field == "version"
-                else error.message
-            )
-            errors.add(
-                "fornamn" if error.field == "version" else forms.field_of(error.field), message
-            )
+            if isinstance(error, NotFound):
+                raise
+            field = "fornamn" if error.field in UPDATE_REFUSALS_SV else forms.field_of(error.field)
+            errors.add(field, UPDATE_REFUSALS_SV.get(error.field or "", NOT_SAVED))
         else:
             return RedirectResponse(f"/resenarer/{traveller_id}?sparat=uppgifter", 303)
     return _card(
@@ -292,11 +305,29 @@ def add_permit(
 
 
 def _permit_sv(error: DomainError) -> str:
+    """The service's refusal of a permit or a certificate, in Swedish."""
     if "is before valid_from" in error.message:
         return "Slutdatum är före startdatum"
+    if error.field == "principal" and "unknown principal" in error.message:
+        return "Huvudmannen finns inte: välj en huvudman i listan"
+    if error.field == "principal" and isinstance(error, Forbidden):
+        return "Ditt konto gäller inte den huvudmannen: välj en av dina huvudmän"
     if error.field in ("kind", "principal"):
         return "Huvudmannen ger inte den sortens tillstånd: välj kommunen som beslutar"
-    return error.message
+    if error.field == "issuer_id":
+        return _issuer_sv(error)
+    return NOT_SAVED
+
+
+def _issuer_sv(error: DomainError) -> str:
+    if isinstance(error, NotFound):
+        return "Intygsutfärdaren finns inte: välj en utfärdare i listan"
+    if "only for your unit" in error.message:
+        return "Du får bara utfärda intyg för din egen vårdenhet: välj en utfärdare där"
+    return (
+        "Utfärdaren är inte certifierad i dag (kursen är inte godkänd eller certifieringen "
+        "har gått ut): välj en annan utfärdare"
+    )
 
 
 @router.post("/resenarer/{traveller_id}/intyg")
