@@ -167,6 +167,12 @@ def test_phone_booking_from_search_to_reference_with_the_keyboard_alone(
     page.get_by_role("heading", name=f"{who.first_name} {who.last_name}").wait_for()
     page.wait_for_function("document.activeElement && document.activeElement.id === 'till'")
     assert page.get_by_label("Från").input_value().startswith("Hemma: ")
+    # Enter in the empty Till sends the form: the summary names Till, nothing is picked.
+    page.get_by_role("option", name=re.compile("Hemma")).first.wait_for()
+    page.keyboard.press("Enter")
+    expect(page.locator(".error-summary")).to_contain_text("Ange resmålet (Till)")
+    assert page.get_by_label("Till").input_value() == ""
+    page.get_by_label("Till").focus()
     page.keyboard.type("Östersunds sjukhus", delay=10)
     page.get_by_role("option", name=re.compile("Östersunds sjukhus")).first.wait_for()
     page.keyboard.press("ArrowDown")

@@ -464,8 +464,9 @@ def test_a_denied_trip_offers_no_cancellation_and_a_refused_one_is_explained_in_
     assert "/avbestall" not in row and "/andra" not in row and "begära omprövning" in row
     sent = desk.post(
         f"/bokning/resor/{booking.id}/avbestall",
-        data={"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna), "orsak": "x"},
-    )
+        data={"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna), "orsak": "x",
+              "version": str(booking.version)},
+    )  # fmt: skip
     assert sent.status_code == 200
     assert "Resan kan inte avbeställas: den är avslagen" in sent.text
     assert "cannot go from" not in sent.text
@@ -618,3 +619,61 @@ def test_a_travellers_places_are_not_suggested_outside_the_operators_register(
     outside = app_client.get(f"/api/v1/travellers/{anna}", headers=auth(token)).json()
     missing = app_client.get("/api/v1/travellers/999999", headers=auth(token)).json()
     assert outside["detail"].replace(str(anna), "N") == missing["detail"].replace("999999", "N")
+
+
+@pytest.mark.parametrize("version", ["abc", "", "²"])
+def test_a_cancellation_whose_version_cannot_be_read_is_stale_not_unchecked(
+    desk: TestClient, anna: int, session: Session, version: str
+) -> None:
+    """The card sends the version it showed; a form whose version cannot be read is
+    treated as out of date, as a change is, so nothing is cancelled unchecked."""
+    booked = desk.post("/bokning", data=form(anna, desk))
+    reference = REFERENCE.search(booked.text)
+    assert reference
+    booking = session.scalars(select(Booking).where(Booking.reference == reference[0])).one()
+    sent = desk.post(
+        f"/bokning/resor/{booking.id}/avbestall",
+        data={"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna), "orsak": "x",
+              "version": version},
+    )  # fmt: skip
+    assert sent.status_code == 200
+    assert "avbeställd" not in sent.text.split('id="arbetsyta"')[-1].split("<h2")[0]
+    session.refresh(booking)
+    assert booking.status != "cancelled"
+
+
+def test_a_message_to_the_driver_over_the_limit_is_refused_not_cut(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """The desk used to keep the first 500 characters without a word; with the rollator
+    mentioned for the driver there is less room, and the page says how much."""
+    before = count(session)
+    plain = desk.post("/bokning", data=form(anna, desk, meddelande="x" * 501))
+    summary = plain.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#meddelande"' in summary and "högst 500 tecken" in summary
+    rollator = desk.post("/bokning", data=form(anna, desk, meddelande="x" * 480, rollator="1"))
+    summary = rollator.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "högst 476 tecken (rollatorn nämns för föraren)" in summary
+    assert count(session) == before
+    fits = desk.post("/bokning", data=form(anna, desk, meddelande="x" * 476, rollator="1"))
+    assert REFERENCE.search(fits.text), "476 characters and the rollator fit"
+
+
+def test_an_empty_fran_and_till_each_name_their_field(desk: TestClient, anna: int) -> None:
+    answer = desk.post("/bokning", data=form(anna, desk, fran="", fran_val="", till=""))
+    summary = answer.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert "Ange var resan börjar (Från)" in summary and "Ange resmålet (Till)" in summary
+
+
+def test_a_series_receipt_counts_its_trips_in_the_plural(desk: TestClient, anna: int) -> None:
+    """ "(6 avslagen)" was read back for a series; several trips take the plural."""
+    answer = desk.post(
+        "/bokning",
+        data=form(anna, desk, serie="1", man="1", ons="1", fre="1",
+                  forsta=MONDAY.isoformat(), sista=(MONDAY + timedelta(days=4)).isoformat()),
+    )  # fmt: skip
+    counts = re.findall(r"(\d+) (inkomna?|inkommen|beviljade?|beviljad|avslagna?|avslagen)",
+                        answer.text)  # fmt: skip
+    assert counts, answer.text
+    singular = {"inkommen", "beviljad", "avslagen"}
+    assert all((int(n) == 1) == (word in singular) for n, word in counts), counts

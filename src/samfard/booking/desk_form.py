@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from samfard.booking import desk_input as read
 from samfard.booking import legs as booking_legs
 from samfard.booking.schemas import (
+    MESSAGE_MOST,
     BookingCreate,
     Channel,
     LegCreate,
@@ -60,6 +61,11 @@ ERRAND_PURPOSES_SV = {
 }
 PURPOSES_SV = CARE_PURPOSES_SV | ERRAND_PURPOSES_SV
 RETURN_STAY = timedelta(hours=2)
+# An empty Från or Till, said of that field: the error summary lists both, so each names its own.
+EMPTY_PLACE_SV = {
+    "fran": "Ange var resan börjar (Från): skriv och välj i listan",
+    "till": "Ange resmålet (Till): skriv och välj i listan",
+}
 PurposeGroups = list[tuple[str, list[tuple[str, str]]]]
 
 
@@ -124,6 +130,9 @@ def _place(
     visible: bool,
 ) -> read.PlaceChoice | None:
     choice, text = form.get(f"{name}_val", ""), form.get(name, "")
+    if not " ".join(text.split()) and not choice:
+        errors.add(name, EMPTY_PLACE_SV[name])
+        return None
     return _field(
         errors,
         name,
@@ -201,13 +210,13 @@ def build_request(
             errors.add("man", "Välj minst en veckodag för serien")
         first = _field(errors, "forsta", lambda: parse_date(form.get("forsta", ""), today=today))
         last = _field(errors, "sista", lambda: parse_date(form.get("sista", ""), today=today))
+    message = _message(form, errors)
     if errors or origin is None or destination is None:
         return None, errors
     anchor = appointment or pickup
     assert anchor is not None
     principal = principal_for(traveller, service, anchor.astimezone(STOCKHOLM).date())
     purpose = form.get("syfte") or None
-    message = _message(form)
     try:
         if series:
             assert first is not None and last is not None
@@ -288,14 +297,24 @@ def _drive_to_five(
     return timedelta(minutes=5 * math.ceil(booking_legs.model_drive_seconds(*ends) / 300))
 
 
-def _message(form: Mapping[str, str]) -> str | None:
+ROLLATOR_NOTE = "Resenären har rollator."
+
+
+def _message(form: Mapping[str, str], errors: FormErrors) -> str | None:
     """The note to the driver, with the rollator mentioned (it needs no special vehicle,
-    but the driver should know)."""
-    parts = [form.get("meddelande", "").strip()]
-    if form.get("rollator"):
-        parts.insert(0, "Resenären har rollator.")
+    but the driver should know); too long is refused at the field, never cut short."""
+    typed = form.get("meddelande", "").strip()
+    parts = [ROLLATOR_NOTE, typed] if form.get("rollator") else [typed]
     text = " ".join(p for p in parts if p)
-    return text[:500] or None
+    if len(text) > MESSAGE_MOST:
+        room = MESSAGE_MOST - (len(ROLLATOR_NOTE) + 1 if form.get("rollator") else 0)
+        errors.add(
+            "meddelande",
+            f"Meddelandet får vara högst {room} tecken"
+            + (" (rollatorn nämns för föraren)" if form.get("rollator") else "")
+            + f": det har {len(typed)}, korta det",
+        )
+    return text or None
 
 
 # Where a service's error (named by API field) belongs in the form, and what it means.

@@ -42,7 +42,7 @@ from samfard.rules.in_force import rulebook_sv
 from samfard.schemas_common import RecordId
 from samfard.travellers.service import MIN_QUERY, find_travellers
 from samfard.travellers.views import display_name, traveller_public
-from samfard.web.pages import SERVICE_SV, STATUS_SV
+from samfard.web.pages import SERVICE_SV, STATUS_PLURAL_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, is_htmx, page_router
 from samfard.web.templating import render, sv_kr, templates
 from samfard.web.typed import FieldError, whole_number
@@ -121,6 +121,7 @@ def _workspace(
         "purpose_groups": purpose_groups(form.get("tjanst", "sjukresa")),
         "weekdays": WEEKDAYS_SV,
         "status_sv": STATUS_SV,
+        "status_plural_sv": STATUS_PLURAL_SV,
         "cancellable_states": CANCELLABLE,  # the card offers "Avbeställ" only there
         "changeable_states": CHANGEABLE,  # and "Ändra" only on a trip not yet begun
         "service_sv": SERVICE_SV,
@@ -369,7 +370,7 @@ def _change(
     if message is not None and len(message) > MESSAGE_MOST:
         return f"Meddelandet åt föraren får vara högst {MESSAGE_MOST} tecken."
     data = BookingUpdate(
-        version=_version(form) or 0,
+        version=_version(form),
         needs=needs,
         **({} if companions is None else {"companions": companions}),
         **({} if message is None and unseen else {"message_to_driver": message}),
@@ -410,5 +411,7 @@ def changed_notice(booking: Booking, *, now: datetime) -> str:
     return " ".join(said)
 
 
-def _version(form: dict[str, str]) -> int | None:
-    return whole_number(form.get("version", ""))
+def _version(form: dict[str, str]) -> int:
+    """The trip's version the card showed; one that cannot be read (0) is stale, so a
+    change or cancellation never goes through unchecked."""
+    return whole_number(form.get("version", "")) or 0

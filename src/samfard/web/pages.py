@@ -44,6 +44,18 @@ STATUS_SV = {
     "cancelled": "Avbokad",
     "no_show": "Uteblev",
 }
+# The same, of several trips ("6 avslagna", not "6 avslagen").
+STATUS_PLURAL_SV = {
+    "requested": "Inkomna",
+    "approved": "Beviljade",
+    "denied": "Avslagna",
+    "scheduled": "Planerade",
+    "assigned": "Tilldelade",
+    "in_progress": "Pågår",
+    "completed": "Utförda",
+    "cancelled": "Avbokade",
+    "no_show": "Uteblev",
+}
 NEED_SV = {
     "wheelchair": "Rullstol",
     "stretcher": "Bår (liggande)",

@@ -6,7 +6,8 @@
  *   <ul id="LIST" role="listbox"> <li role="option" data-value=".." data-label=".."> </ul>
  *   <span data-combobox-status role="status"></span>   (optional: "3 träffar")
  * The server fills the list (htmx swaps the options in). Keys: ArrowDown/ArrowUp move,
- * Enter picks the active option (or the first one), Escape closes. A click picks too.
+ * Enter picks the active option (or the first one, when something is typed; in an empty
+ * field it sends the form), Escape closes. A click picks too.
  * Picking sets the text and the hidden value and fires "combobox:chosen" on the container;
  * an option with data-load="URL" is loaded by htmx into the container's data-load-target.
  */
@@ -78,6 +79,12 @@
       activate(p, all[next]);
     } else if (event.key === "Enter") {
       if (!all.length) return;
+      if (index < 0 && !input.value.trim()) {
+        /* Nothing typed and nothing marked: the operator meant to send the form, not to
+           take the first suggestion (an empty Till became the home, as Från). */
+        close(p);
+        return;
+      }
       event.preventDefault(); /* picking a suggestion never submits the form */
       choose(container, index >= 0 ? all[index] : all[0]);
     } else if (event.key === "Escape") {
