@@ -294,3 +294,22 @@ def test_approving_a_booking_approved_already_is_409_and_charges_nothing_twice(
         assert "scheduled" in again.json()["detail"]
     assert session.get(Booking, booking["id"]).status == "scheduled"  # type: ignore[union-attr]
     assert ledger_rows(session, booking["id"]) == fees
+    assert "approved already" in again.json()["detail"]
+
+
+def test_approving_a_cancelled_booking_never_approved_says_so(
+    app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
+) -> None:
+    """The refusal said "it was approved already" of a trip cancelled while it waited."""
+    booking = book(app_client, operator, jh_trip(app_client, operator, far_anna))
+    cancelled = app_client.post(
+        f"/api/v1/bookings/{booking['id']}/cancel",
+        json={"reason": "ej längre"},
+        headers=auth(operator),
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    url = f"/api/v1/bookings/{booking['id']}/assessment"
+    again = app_client.post(url, json={"action": "approve", "reason": "ok"}, headers=auth(assessor))
+    assert again.status_code == 409, again.text
+    assert "cancelled, it was never approved and is closed" in again.json()["detail"]
+    assert ledger_rows(session, booking["id"]) == []

@@ -265,8 +265,10 @@ def decide(
         if action != "deny" and booking.status not in AWAITING_APPROVAL:
             # Checked here, not left to the fee ledger's unique key: scheduled -> approved is
             # a legal move (taken out of the plan) and would charge the fees a second time.
+            approved = any(e.to_status == BookingStatus.APPROVED.value for e in booking.events)
+            done = "it was approved already" if approved else "it was never approved and is closed"
             raise Conflict(
-                f"booking {booking.reference} is {booking.status}, it was approved already; "
+                f"booking {booking.reference} is {booking.status}, {done}; "
                 "an assessor approves a requested booking, or a denied one on reconsideration",
                 field="action",
             )
