@@ -282,7 +282,8 @@ def test_a_care_issuer_sees_only_the_bookings_of_their_care_unit(
     assert listed["total"] == 0 and leaked(str(listed)) == []
     for booking in (world.anna_booking, world.anna_care_booking):
         response = app_client.get(f"/api/v1/bookings/{booking}", headers=auth(other))
-        assert response.status_code == 403
+        assert response.status_code == 404, "as a trip that does not exist: nothing told"
+        assert response.json()["detail"] == f"no booking with id {booking}"
     dialysis = staff(session, Role.CARE_ISSUER, "dialys", ["23"], care_unit=CARE_UNIT)
     mine = app_client.get("/api/v1/bookings", headers=auth(dialysis)).json()
     assert [b["id"] for b in mine["items"]] == [world.anna_care_booking]
@@ -536,3 +537,22 @@ def test_series_plan_and_user_trail_reads_are_audited(
         before = entries()
         assert app_client.get(url, headers=auth(world.admin)).status_code == 200, url
         assert entries() > before, f"{url} returned personal data without an audit entry"
+
+
+def test_a_booking_outside_the_scope_answers_as_one_that_does_not_exist(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """A 403 named the paying principal ("not scoped to principal 2281"), for färdtjänst
+    the person's home municipality, of any booking id tried; now the answer is the one a
+    missing id gets, to reads, changes and moves alike."""
+    desk_22 = staff(session, Role.OPERATOR, "desk-22-probe", ["22"])
+    for booking in (world.anna_booking, world.hidden_booking):
+        for method, path, body in (
+            ("GET", f"/api/v1/bookings/{booking}", None),
+            ("GET", f"/api/v1/bookings/{booking}/events", None),
+            ("POST", f"/api/v1/bookings/{booking}/cancel", {"reason": "prov"}),
+        ):
+            answer = app_client.request(method, path, json=body, headers=auth(desk_22))
+            assert answer.status_code == 404, (path, answer.text)
+            assert answer.json()["detail"] == f"no booking with id {booking}", path
+

@@ -7,7 +7,7 @@ from typing import Protocol
 
 from samfard.access.actor import Actor
 from samfard.access.permissions import Role
-from samfard.errors import Forbidden, InputError
+from samfard.errors import Forbidden, InputError, NotFound
 from samfard.principals.models import Service
 from samfard.travellers.models import Traveller
 
@@ -31,24 +31,31 @@ def check_actor_scope(
 class ScopedRecord(Protocol):
     """A booking or series: what decides who may see it."""
 
+    id: int
     principal_code: str
     traveller_id: int
     service: str
     care_unit: str | None
 
 
-def check_record_scope(actor: Actor, record: ScopedRecord) -> None:
-    """As check_actor_scope, and care staff see only what their own unit booked."""
-    check_actor_scope(
-        actor,
-        principal_code=record.principal_code,
-        traveller_id=record.traveller_id,
-        service=record.service,
-    )
-    if actor.role is Role.CARE_ISSUER and record.care_unit != actor.care_unit:
-        raise Forbidden(
-            f"this trip was not booked by your care unit {actor.care_unit}", field="care_unit"
+def check_record_scope(actor: Actor, record: ScopedRecord, *, kind: str = "booking") -> None:
+    """As check_actor_scope, and care staff see only what their own unit booked.
+
+    A stored record outside the actor's scope is answered, word for word, as one that does
+    not exist (`no booking with id 15`): a 403 naming its principal, its service or its
+    care unit told a caller who pays for someone's trip (for färdtjänst, their home
+    municipality) by trying ids."""
+    try:
+        check_actor_scope(
+            actor,
+            principal_code=record.principal_code,
+            traveller_id=record.traveller_id,
+            service=record.service,
         )
+        if actor.role is Role.CARE_ISSUER and record.care_unit != actor.care_unit:
+            raise Forbidden("not booked by the caller's care unit", field="care_unit")
+    except Forbidden as error:
+        raise NotFound(f"no {kind} with id {record.id}", field=f"{kind}_id") from error
 
 
 def check_permit(traveller: Traveller, *, service: str, principal_code: str, day: date) -> None:

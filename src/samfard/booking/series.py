@@ -134,7 +134,7 @@ def get_series(
     """A series and its bookings; the read is audited like a booking card."""
     with transaction(session):
         series = load_series(session, series_id)
-        check_record_scope(actor, series)
+        check_record_scope(actor, series, kind="series")
         bookings = series_bookings(session, series_id)
         audit.record(
             session,
@@ -161,7 +161,7 @@ def cancel_series(
     """Cancel every not-yet-final booking from a date on, and stop the series there."""
     with transaction(session):
         series = load_series(session, series_id)
-        check_record_scope(actor, series)
+        check_record_scope(actor, series, kind="series")
         if data.from_date < series.start_date:
             raise InputError(
                 f"from_date {data.from_date} is before the series starts ({series.start_date})",
