@@ -116,6 +116,26 @@ def test_a_protected_recipients_name_and_home_never_reach_the_desk(
     assert shown["pickup"]["address"].startswith("Östersunds sjukhus")  # a public place
 
 
+def test_a_guess_of_a_protected_home_is_not_confirmed_by_the_same_place_check(
+    app_client: TestClient, desk: str
+) -> None:
+    """An aid to a protected home, picked up at an address typed at the home's exact
+    coordinates, was refused as "the same place", confirming the guess; as for a trip,
+    no answer measures a protected home against a place the caller chose. An ordinary
+    recipient's is still refused."""
+    guess = {"address": "Gissad gata 1, Östersund", "lat": ANNA["address"]["lat"],  # type: ignore[index]
+             "lon": ANNA["address"]["lon"]}  # type: ignore[index]  # fmt: skip
+    answers = {}
+    for who, body in (("hidden", PROTECTED), ("open", ANNA)):
+        recipient = register(app_client, desk, body)
+        aid = parcel(app_client, desk, kind="aid", units=1, recipient_traveller_id=recipient,
+                     pickup=guess, dropoff={"home": True})  # fmt: skip
+        answers[who] = app_client.post("/api/v1/goods", json=aid, headers=auth(desk))
+    assert answers["hidden"].status_code == 201, answers["hidden"].text
+    assert answers["open"].status_code == 422
+    assert "same place" in answers["open"].json()["detail"]
+
+
 def test_cancelling_keeps_the_row_and_cannot_happen_twice(
     app_client: TestClient, desk: str
 ) -> None:

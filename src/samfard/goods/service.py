@@ -21,7 +21,7 @@ from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
 from samfard.access.register import require_in_register
-from samfard.booking.legs import Spot
+from samfard.booking.legs import Spot, measures_home
 from samfard.booking.schemas import Location
 from samfard.db import transaction
 from samfard.errors import Conflict, InputError, InvalidTransition, NotFound
@@ -223,7 +223,11 @@ def _store(
     )
     pickup = _resolve(session, data.pickup, recipient, field="pickup")
     dropoff = _resolve(session, data.dropoff, recipient, field="dropoff")
-    if (pickup.lat, pickup.lon) == (dropoff.lat, dropoff.lon):
+    protected_home = recipient is not None and recipient.protected_identity
+    # As for a trip (booking.legs.check_leg): a refusal measuring a protected home against
+    # a place the caller typed would confirm a guess of where it is.
+    silent = protected_home and measures_home(pickup, dropoff)
+    if not silent and (pickup.lat, pickup.lon) == (dropoff.lat, dropoff.lon):
         raise InputError("pickup and drop-off are the same place", field="dropoff")
     row = Consignment(
         reference=new_reference(),
