@@ -22,6 +22,7 @@ from samfard.quality.service import (
     report_deviation,
     take_step,
 )
+from samfard.quality.views import deviation_public
 from samfard.travellers.models import Traveller
 
 pytestmark = pytest.mark.world_per_module
@@ -206,3 +207,19 @@ def test_each_role_reads_only_the_deviations_in_its_scope(
         assert rows == [] and total == 0
         with pytest.raises(NotFound):
             get_deviation(session=session, deviation_id=deviation.id, actor=actor, now=AFTER)
+
+
+def test_the_carrier_reads_that_a_traveller_reported_not_which_account(
+    session: Session, world: QualityWorld
+) -> None:
+    """A traveller's username may carry their name; the carrier answers the report and
+    reads "traveller", while the centre, which reads the register, sees the account."""
+    deviation = report_deviation(
+        session=session, data=_late(world), actor=world.traveller, now=AFTER
+    )
+    to_carrier = deviation_public(session, deviation, world.carrier, AFTER)
+    assert to_carrier.reported_by == "traveller" and to_carrier.reporter_role == "traveller"
+    assert [e.actor for e in to_carrier.events] == ["traveller"]
+    assert "q-traveller" not in to_carrier.model_dump_json()
+    to_desk = deviation_public(session, deviation, world.operator, AFTER)
+    assert to_desk.reported_by == "q-traveller"

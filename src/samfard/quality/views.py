@@ -31,6 +31,19 @@ def traveller_name(session: Session, deviation: Deviation, actor: Actor) -> str 
     return display_name(traveller, actor) if traveller is not None else None
 
 
+# Said instead of a traveller's username to a reader outside the register (a carrier):
+# a username may carry the person's name, and the carrier answers the report, not them.
+TRAVELLER_SHOWN_AS = "traveller"
+
+
+def _who(username: str, role: str, actor: Actor) -> str:
+    """The username of whoever reported or handled, unless it is a traveller's and the
+    reader may not read the register."""
+    if role == "traveller" and not actor.has(Permission.TRAVELLERS_READ):
+        return TRAVELLER_SHOWN_AS
+    return username
+
+
 def deviation_public(
     session: Session, deviation: Deviation, actor: Actor, now: datetime
 ) -> DeviationPublic:
@@ -50,7 +63,7 @@ def deviation_public(
         kind=DeviationKind(deviation.kind),
         severity=Severity(deviation.severity),
         description=deviation.description,
-        reported_by=deviation.reported_by,
+        reported_by=_who(deviation.reported_by, deviation.reporter_role, actor),
         reporter_role=deviation.reporter_role,
         reported_at=deviation.reported_at,
         status=DeviationStatus(deviation.status),
@@ -65,7 +78,7 @@ def deviation_public(
         events=[
             DeviationEventPublic(
                 at=e.at,
-                actor=e.actor,
+                actor=_who(e.actor, e.actor_role, actor),
                 actor_role=e.actor_role,
                 action=e.action,
                 from_status=e.from_status,
