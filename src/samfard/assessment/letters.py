@@ -17,6 +17,7 @@ from html import escape
 from typing import Any
 
 from samfard.assessment.words_sv import MODES_SV, reasons_sv, why_sv
+from samfard.dates_sv import date_sv
 from samfard.money import format_kr
 from samfard.rules.decision import companion_fees
 from samfard.rules.in_force import SERVICES_SV
@@ -55,6 +56,14 @@ class LetterLeg:
     appointment: bool
     origin: str
     destination: str
+
+
+def _from_sv(valid_from: object) -> str:
+    """The rulebook version's first day in words, as the rest of the letter's dates."""
+    try:
+        return date_sv(date.fromisoformat(str(valid_from)), "long")
+    except ValueError:
+        return str(valid_from or "")
 
 
 def _verdict(status: str) -> str:
@@ -120,14 +129,14 @@ def render_letter(
     books = decision.get("rulebooks") or []
     grounds = (
         f"<p>Beslutet grundas på reglerna för {escape(service_sv)} hos {escape(principal_name)}, "
-        f"i den lydelse som gäller från {escape(str(books[0].get('valid_from', '')))}.</p>"
+        f"i den lydelse som gäller från {escape(_from_sv(books[0].get('valid_from')))}.</p>"
         if books
         else ""
     )
     person = decision.get("assessor") or {}
     assessor = f"<p>Handläggarens motivering: {escape(str(person['reason']))}</p>" if person else ""
     trips = "".join(
-        f"<li>{leg.at.astimezone(STOCKHOLM):%Y-%m-%d}, "
+        f"<li>{date_sv(leg.at, 'day')}, "
         f"{'framme senast' if leg.appointment else 'hämtas'} {leg.at.astimezone(STOCKHOLM):%H:%M}: "
         f"{escape(leg.origin)} – {escape(leg.destination)}</li>"
         for leg in legs
@@ -140,7 +149,7 @@ def render_letter(
 <title>Beslut om {escape(service_sv)} {escape(reference)}</title></head>
 <body>
 <h1>Beslut om {escape(service_sv)}</h1>
-<p>{escape(principal_name)}, {written_on.isoformat()}</p>
+<p>{escape(principal_name)}, {date_sv(written_on, "long")}</p>
 <p>Till: {to}</p>
 <p>Ärende: {escape(reference)}</p>
 <h2>Beslut</h2>

@@ -19,29 +19,16 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from samfard.access.deps import CSRF_FIELD, SESSION_COOKIE, csrf_token_for
+from samfard.dates_sv import date_sv
 from samfard.errors import DomainError, InputError
 from samfard.money import format_kr
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import ONCE_FIELD, ROLE_SV, nav_for
 
-MONTHS_SV = (
-    "januari", "februari", "mars", "april", "maj", "juni",
-    "juli", "augusti", "september", "oktober", "november", "december",
-)  # fmt: skip
-WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-
 
 def sv_date(value: date | datetime | None, style: str = "iso") -> str:
-    """A date as Swedes write it: '2026-12-02' (iso), '2 december 2026' (long) or
-    'onsdag 2 december 2026' (day); datetimes are shown in Swedish local time."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(STOCKHOLM).date()
-    if style == "iso":
-        return value.isoformat()
-    long = f"{value.day} {MONTHS_SV[value.month - 1]} {value.year}"
-    return f"{WEEKDAYS_SV[value.weekday()]} {long}" if style == "day" else long
+    """A date as Swedes write it (`dates_sv.date_sv`); nothing for no date."""
+    return "" if value is None else date_sv(value, style)
 
 
 def sv_time(value: datetime | None) -> str:
@@ -52,6 +39,11 @@ def sv_time(value: datetime | None) -> str:
 def sv_datetime(value: datetime | None) -> str:
     """'2026-12-02 08:30' in Swedish local time."""
     return "" if value is None else value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+
+
+def sv_moment(value: datetime | None) -> str:
+    """'måndag 7 december 2026 kl. 10:30': a time read back to a caller, in words."""
+    return "" if value is None else f"{date_sv(value, 'day')} kl. {sv_time(value)}"
 
 
 def sv_number(value: int | float | Decimal | None, decimals: int = 0) -> str:
@@ -95,6 +87,7 @@ templates.env.filters.update(
     sv_date=sv_date,
     sv_time=sv_time,
     sv_datetime=sv_datetime,
+    sv_moment=sv_moment,
     sv_number=sv_number,
     sv_count=sv_count,
     sv_kr=sv_kr,

@@ -1,0 +1,26 @@
+"""Dates as Swedes write them, for every place that speaks Swedish to a person: the pages
+(web.templating's `sv_date`), and the decision letter, which is built outside the pages.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from samfard.timeutil import STOCKHOLM
+
+MONTHS_SV = (
+    "januari", "februari", "mars", "april", "maj", "juni",
+    "juli", "augusti", "september", "oktober", "november", "december",
+)  # fmt: skip
+WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+def date_sv(value: date | datetime, style: str = "iso") -> str:
+    """'2026-12-02' (iso), '2 december 2026' (long) or 'onsdag 2 december 2026' (day);
+    a datetime is read in Swedish local time."""
+    if isinstance(value, datetime):
+        value = value.astimezone(STOCKHOLM).date()
+    if style == "iso":
+        return value.isoformat()
+    long = f"{value.day} {MONTHS_SV[value.month - 1]} {value.year}"
+    return f"{WEEKDAYS_SV[value.weekday()]} {long}" if style == "day" else long
