@@ -221,12 +221,19 @@ def test_a_protected_patient_is_found_on_the_page_only_by_an_entitled_nurse_of_t
 
 
 def test_the_certificate_form_reads_dates_as_the_desk_does() -> None:
-    """The desk took '7/12' and /intyg refused it."""
+    """The desk took '7/12' and /intyg refused it; a date that cannot be read, or none
+    where one is needed, is the field's error."""
     from datetime import date
 
-    from samfard.care.pages import _date
+    from samfard.care.pages import _form_date
+    from samfard.web.shell import FormErrors
 
     today = date(2026, 12, 5)
-    assert _date("7/12", today) == date(2026, 12, 7)
-    assert _date("2027-01-31", today) == date(2027, 1, 31)
-    assert _date("31/2", today) is None and _date("", today) is None
+    errors = FormErrors()
+    form = {"giltig-fran": "7/12", "giltig-till": "2027-01-31", "besoksdag": "31/2"}
+    assert _form_date(form, "giltig-fran", today, errors) == date(2026, 12, 7)
+    assert _form_date(form, "giltig-till", today, errors) == date(2027, 1, 31)
+    assert not errors
+    assert _form_date(form, "besoksdag", today, errors, required=False) is None
+    assert _form_date({}, "giltig-fran", today, errors) is None
+    assert set(errors.messages) == {"besoksdag", "giltig-fran"}

@@ -1,6 +1,7 @@
-"""Care staff in a real browser: an uncertified nurse is refused and sent to the course,
-fails the quiz once, passes, issues a sjukreseintyg, and the patient's taxi is approved by
-the rules without an assessor; /kurs, /intyg and /enheter pass axe-core.
+"""Care staff in a real browser: an uncertified nurse is shown the way to the course instead
+of the form, fails the quiz once, passes, sends an empty form and is told every missing
+field at once, issues a sjukreseintyg, and the patient's taxi is approved by the rules
+without an assessor; /kurs, /intyg and /enheter pass axe-core.
 
 The server runs on its own small world (no demo day) with a fixed clock on a Friday
 morning, so Västernorrland's booking rules (two weekdays ahead, booked 07-17) hold
@@ -26,7 +27,7 @@ from browser_harness import (
     reader_engine,
     screenshot,
 )
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -163,9 +164,9 @@ def test_a_nurse_is_refused_takes_the_course_fails_passes_issues_and_the_taxi_is
     page = _login(browser, server, "syster-sigrid")
     errors = ConsoleErrors(page)
     page.goto(server.url("/intyg"))
-    _fill_certificate(page)
-    refusal = page.get_by_role("alert")
-    refusal.get_by_text("Du får inte utfärda sjukreseintyg").wait_for()
+    notice = page.locator("[data-not-certified]")
+    notice.get_by_text("Du har inte klarat kursen i sjukreseregler").wait_for()
+    assert page.get_by_role("button", name="Utfärda intyget").count() == 0, "no form yet"
     assert_no_axe_violations(page)
     screenshot(page, "intyg-nekad")
     page.get_by_role("link", name="Gå kursen och gör provet").click()
@@ -186,6 +187,11 @@ def test_a_nurse_is_refused_takes_the_course_fails_passes_issues_and_the_taxi_is
     screenshot(page, "kurs-godkand")
     page.get_by_role("link", name="Utfärda sjukreseintyg").click()
 
+    # Enter on an empty form: every missing field at once, the summary focused.
+    page.get_by_role("button", name="Utfärda intyget").press("Enter")
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_count(4)  # patient, mode, last day, ground
     _fill_certificate(page)
     page.get_by_text("Sjukreseintyget är utfärdat").wait_for()
     assert "Stina Patientsson" in page.inner_text("main")

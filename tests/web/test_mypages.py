@@ -5,6 +5,8 @@ deviation, and sees and touches nothing of anyone else's."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,12 +20,15 @@ from samfard.access.models import LoginCode
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
+from samfard.clock import FixedClock
 from samfard.notify.models import OutboxMessage
+from samfard.notify.senders import Outgoing
 from samfard.quality.models import Deviation
 
 REFERENCE = re.compile(r"SF-[A-Z2-9]{8}")
 BO = {**ANNA, "personal_number": "19450505-4504", "first_name": "Bo", "last_name": "Annansson",
       "phone": "070-9998877"}  # fmt: skip
+NOT_YET = "Resan har inte gjorts än: du kan rapportera en avvikelse när den har hänt."
 
 
 @pytest.fixture
@@ -45,14 +50,28 @@ def anna(app_client: TestClient, session: Session, staff: str) -> int:
     return traveller
 
 
+@dataclass
+class Phone:
+    """The traveller's phone: what the outbox sends arrives here (the outbox row itself
+    forgets a code once it is sent)."""
+
+    texts: list[str] = field(default_factory=list)
+
+    def send(self, message: Outgoing) -> str:
+        self.texts.append(message.text)
+        return f"phone-{message.message_id}"
+
+
 def _code_login(client: TestClient, session: Session, number: str) -> None:
+    phone = Phone()
+    client.app.state.notify_sender = phone  # type: ignore[attr-defined]
     client.get("/mina-resor/logga-in")
     token = client.cookies[LOGIN_CSRF_COOKIE]
     asked = client.post("/mina-resor/logga-in", data={"personnummer": number, "csrf_token": token})
     assert asked.status_code == 200 and "Skriv koden" in asked.text
     sms = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "login_code")).all()[-1]
     assert sms.status == "sent" and sms.recipient == ANNA["phone"]
-    code = re.search(r"\d{6}", sms.text)
+    code = re.search(r"\d{6}", phone.texts[-1])
     assert code is not None
     token = client.cookies[LOGIN_CSRF_COOKIE]
     done = client.post(
@@ -74,6 +93,19 @@ def _trip(client: TestClient, **fields: str) -> dict[str, str]:
         "tid_avser": "hamtning",
     }
     return values | fields
+
+
+def _booked(client: TestClient, session: Session, **fields: str) -> Booking:
+    """A trip the logged-in traveller books on the page, as stored."""
+    answer = client.post("/mina-resor/boka", data=_trip(client, **fields))
+    found = REFERENCE.search(answer.text.split('id="kvitto"')[1])
+    assert found, answer.text
+    return session.scalars(select(Booking).where(Booking.reference == found.group())).one()
+
+
+def _report_form(client: TestClient) -> dict[str, str]:
+    return {"csrf_token": client.cookies[CSRF_COOKIE], "vad": "late", "allvar": "minor",
+            "beskrivning": "Bilen kom 40 minuter sent."}  # fmt: skip
 
 
 def test_a_code_from_the_outbox_logs_the_traveller_in_once(
@@ -195,14 +227,12 @@ def test_what_the_form_or_the_rules_refuse_is_said_in_plain_swedish(
 
 
 def test_a_deviation_is_reported_about_an_own_trip_only(
-    app_client: TestClient, session: Session, anna: int, staff: str
+    app_client: TestClient, session: Session, anna: int, staff: str, clock: FixedClock
 ) -> None:
     bo = register(app_client, staff, BO)
     _code_login(app_client, session, ANNA["personal_number"])
-    mine = app_client.post("/mina-resor/boka", data=_trip(app_client))
-    reference = REFERENCE.search(mine.text.split('id="kvitto"')[1])
-    assert reference
-    booking = session.scalars(select(Booking).where(Booking.reference == reference.group())).one()
+    booking = _booked(app_client, session, datum="2026-11-20", tid="11:30")
+    clock.current = NOW + timedelta(hours=2)  # the trip has been made
     form = {"csrf_token": app_client.cookies[CSRF_COOKIE], "vad": "late", "allvar": "minor",
             "beskrivning": "Bilen kom 40 minuter sent."}  # fmt: skip
     answer = app_client.post(f"/mina-resor/resor/{booking.id}/avvikelse", data=form)
@@ -237,3 +267,87 @@ def test_staff_are_sent_away_from_mina_resor(app_client: TestClient, session: Se
     app_client.post("/login", data=login_form("mp-desk", app_client))
     answer = app_client.get("/mina-resor")
     assert answer.status_code == 403 and "resenärernas egna sidor" in answer.text
+
+
+def test_a_reload_or_back_after_a_report_files_nothing_more(
+    app_client: TestClient, session: Session, anna: int, clock: FixedClock
+) -> None:
+    """The report redirects to its receipt (post/redirect/get): reading the receipt again,
+    as a reload or Back does, is a GET and files no second deviation."""
+    _code_login(app_client, session, ANNA["personal_number"])
+    booking = _booked(app_client, session, datum="2026-11-20", tid="11:30")
+    clock.current = NOW + timedelta(hours=2)  # the pickup time has come
+    path = f"/mina-resor/resor/{booking.id}/avvikelse"
+    sent = app_client.post(path, data=_report_form(app_client), follow_redirects=False)
+    assert sent.status_code == 303, sent.text
+    deviation = session.scalars(select(Deviation)).one()
+    assert sent.headers["location"] == f"{path}?skickad={deviation.reference}"
+    for _ in range(2):  # the receipt, then a reload of it
+        receipt = app_client.get(sent.headers["location"])
+        assert "Tack, vi har tagit emot det" in receipt.text
+        assert f"data-deviation>{deviation.reference}<" in receipt.text
+    assert len(session.scalars(select(Deviation)).all()) == 1
+    cancelled = app_client.post(
+        f"/mina-resor/resor/{booking.id}/avboka",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "version": str(booking.version)},
+        follow_redirects=False,
+    )
+    assert cancelled.status_code == 303, "cancelling redirects too: a reload cancels nothing"
+
+
+def test_a_receipt_of_another_reference_shows_only_the_form(
+    app_client: TestClient, session: Session, anna: int, clock: FixedClock
+) -> None:
+    _code_login(app_client, session, ANNA["personal_number"])
+    booking = _booked(app_client, session, datum="2026-11-20", tid="11:30")
+    clock.current = NOW + timedelta(hours=2)
+    page = app_client.get(f"/mina-resor/resor/{booking.id}/avvikelse?skickad=AV-ZZZZZZ")
+    assert page.status_code == 200 and "Tack" not in page.text
+    assert f'action="/mina-resor/resor/{booking.id}/avvikelse"' in page.text
+
+
+def test_a_trip_still_to_come_cannot_be_reported_about(
+    app_client: TestClient, session: Session, anna: int, clock: FixedClock
+) -> None:
+    """A deviation is about what happened: the link is not offered before the pickup time,
+    the page says why instead of showing the form, and a report sent anyway is refused."""
+    _code_login(app_client, session, ANNA["personal_number"])
+    later = _booked(app_client, session, datum="2026-11-23", tid="10:30")
+    path = f"/mina-resor/resor/{later.id}/avvikelse"
+    assert f'href="{path}"' not in app_client.get("/mina-resor").text
+    page = app_client.get(path)
+    assert page.status_code == 200 and NOT_YET in page.text
+    assert f'action="{path}"' not in page.text, "no form to fill in for nothing"
+    refused = app_client.post(path, data=_report_form(app_client), follow_redirects=False)
+    assert refused.status_code == 200 and NOT_YET in refused.text
+    assert session.scalars(select(Deviation)).all() == []
+    today = _booked(app_client, session, datum="2026-11-20", tid="11:30")
+    clock.current = NOW + timedelta(hours=2)  # today's pickup has come, the other's not
+    home = app_client.get("/mina-resor").text
+    assert f'href="/mina-resor/resor/{today.id}/avvikelse"' in home
+    assert f'href="{path}"' not in home
+
+
+def test_what_was_just_done_takes_the_focus(
+    app_client: TestClient, session: Session, anna: int, clock: FixedClock
+) -> None:
+    """The receipt of a booking, the word that a trip is cancelled and the receipt of a
+    report each carry autofocus, so the browser puts the focus there (and a screen reader
+    reads it) instead of on <body>."""
+    _code_login(app_client, session, ANNA["personal_number"])
+    booked = app_client.post("/mina-resor/boka", data=_trip(app_client, datum="2026-11-20",
+                                                          tid="11:30"))  # fmt: skip
+    assert re.search(r'<div [^>]*tabindex="-1" autofocus id="kvitto"', booked.text)
+    booking = session.scalars(select(Booking).where(Booking.traveller_id == anna)).one()
+    cancelled = app_client.post(
+        f"/mina-resor/resor/{booking.id}/avboka",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "version": str(booking.version)},
+    )
+    assert re.search(r'<p [^>]*tabindex="-1" autofocus[^>]*>Resan SF-', cancelled.text)
+    other = _booked(app_client, session, datum="2026-11-20", tid="11:40")
+    clock.current = NOW + timedelta(hours=2)
+    receipt = app_client.post(
+        f"/mina-resor/resor/{other.id}/avvikelse", data=_report_form(app_client)
+    )
+    assert re.search(r'<div [^>]*tabindex="-1" autofocus id="kvitto"', receipt.text)
+    assert receipt.text.count("autofocus") == 1

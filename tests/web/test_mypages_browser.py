@@ -9,10 +9,15 @@ every heading and field, and no page logs a console error. Screenshots in docs/s
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from typing import Any
 
 import pytest
 from browser_harness import (
@@ -23,6 +28,7 @@ from browser_harness import (
     new_page,
     reader_engine,
     screenshot,
+    serve,
 )
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
@@ -32,15 +38,20 @@ from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
+from samfard.clock import FixedClock
 from samfard.costs.service import settle_day
 from samfard.dispatch.models import Run, Stop, Vehicle
 from samfard.dispatch.store import latest_plan
-from samfard.notify.models import OutboxMessage
+from samfard.mypages.trips import has_begun
 from samfard.reports.targets import set_target
-from samfard.timeutil import STOCKHOLM
+from samfard.timeutil import STOCKHOLM, local
 from samfard.travellers.models import Permit, Traveller
 
 pytestmark = pytest.mark.browser
+# The pages are seen at noon of the demo day: the morning's trips have been made (a
+# deviation is reported only about a trip whose pickup time has come), and a special
+# vehicle can still be booked for the next afternoon (a day ahead).
+NOON = time(12)
 
 
 @dataclass(frozen=True)
@@ -56,14 +67,15 @@ class Trip:
 
 @pytest.fixture(scope="module")
 def planned_trip(live_server: LiveServer) -> Iterator[Trip]:
-    """A färdtjänst traveller of the demo day whose trip rides a procured taxi, given a
-    traveller account and a phone; the day settled; a target for deviations per 1 000."""
+    """A färdtjänst traveller of the demo day whose morning trip rides a procured taxi,
+    given a traveller account and a phone; the day settled; a target for deviations per
+    1 000."""
     engine = reader_engine(live_server.database_url)
     now = datetime.now(STOCKHOLM)
     with Session(engine) as session:
         plan = latest_plan(session, live_server.day)
         assert plan is not None
-        row = session.execute(
+        rows = session.execute(
             select(Booking, Vehicle.carrier_name)
             .join(Stop, Stop.booking_id == Booking.id)
             .join(Run, Run.id == Stop.run_id)
@@ -78,9 +90,10 @@ def planned_trip(live_server: LiveServer) -> Iterator[Trip]:
                 Traveller.protected_identity.is_(False),
             )
             .order_by(Booking.id)
-            .limit(1)
-        ).first()
-        assert row is not None, "the demo day has a färdtjänst trip on a procured taxi"
+        ).all()
+        morning = local(live_server.day, NOON) - timedelta(hours=1)
+        row = next((r for r in rows if has_begun(r[0], morning)), None)
+        assert row is not None, "the demo day has a morning färdtjänst trip on a procured taxi"
         booking, carrier = row
         traveller = session.get(Traveller, booking.traveller_id)
         assert traveller is not None
@@ -103,6 +116,13 @@ def planned_trip(live_server: LiveServer) -> Iterator[Trip]:
         )
     engine.dispose()
     yield trip
+
+
+@pytest.fixture(scope="module")
+def noon_server(live_server: LiveServer, planned_trip: Trip) -> Iterator[LiveServer]:
+    """The same world served on a clock stopped at noon of the demo day."""
+    clock = FixedClock(local(live_server.day, NOON))
+    yield from serve(live_server.database_url, live_server.day, clock=clock)
 
 
 def _check(page: Page, errors: ConsoleErrors, shot: str | None = None) -> None:
@@ -141,23 +161,49 @@ def _tab_to(page: Page, name: str, most: int = 80) -> list[str]:
     raise AssertionError(f"Tab never reached {name!r}; passed {seen}")
 
 
-def _code(server: LiveServer) -> str:
-    engine = reader_engine(server.database_url)
-    with Session(engine) as session:
-        sms = session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.kind == "login_code")
-            .order_by(OutboxMessage.id.desc())
-        ).first()
-        assert sms is not None and sms.status == "sent"
-        text = sms.text
-    engine.dispose()
-    found = re.search(r"\d{6}", text)
+class SmsGateway(BaseHTTPRequestHandler):
+    """A fake SMS gateway: the texts the server sent, newest last (the outbox row forgets a
+    login code once it is sent, so the code is read where an SMS arrives)."""
+
+    texts: list[str] = []  # noqa: RUF012
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        SmsGateway.texts.append(str(body["message"]))
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.end_headers()
+        self.wfile.write(b'{"id": "gw"}')
+
+    def log_message(self, *args: Any) -> None:
+        return None
+
+
+@pytest.fixture(scope="module")
+def sms_gateway() -> Iterator[list[str]]:
+    """The server's SMS go to the fake gateway while this module runs."""
+    gateway = HTTPServer(("127.0.0.1", 0), SmsGateway)
+    threading.Thread(target=gateway.serve_forever, daemon=True).start()
+    before = os.environ.get("SAMFARD_SMS_URL")
+    os.environ["SAMFARD_SMS_URL"] = f"http://127.0.0.1:{gateway.server_address[1]}/sms"
+    yield SmsGateway.texts
+    if before is None:
+        del os.environ["SAMFARD_SMS_URL"]
+    else:
+        os.environ["SAMFARD_SMS_URL"] = before
+    gateway.shutdown()
+
+
+def _code(texts: list[str]) -> str:
+    assert texts, "the login code was sent"
+    found = re.search(r"\d{6}", texts[-1])
     assert found
     return found.group()
 
 
-def _traveller_logs_in_by_keyboard(browser: Browser, server: LiveServer, trip: Trip) -> Page:
+def _traveller_logs_in_by_keyboard(
+    browser: Browser, server: LiveServer, trip: Trip, texts: list[str]
+) -> Page:
     page = new_page(browser, viewport={"width": 390, "height": 844})
     errors = ConsoleErrors(page)
     page.goto(server.url("/mina-resor/logga-in"))
@@ -170,16 +216,16 @@ def _traveller_logs_in_by_keyboard(browser: Browser, server: LiveServer, trip: T
     # The code field waits with the focus; the browser applies autofocus at its next
     # rendering step, which can come after the heading is visible, so wait for it.
     expect(page.get_by_label("Kod (6 siffror)")).to_be_focused()
-    page.keyboard.type(_code(server))
+    page.keyboard.type(_code(texts))
     page.keyboard.press("Enter")
     page.wait_for_url(server.url("/mina-resor"))
     return page
 
 
 def test_a_traveller_books_cancels_and_reports_then_the_centre_closes_it(
-    live_server: LiveServer, browser: Browser, planned_trip: Trip
+    noon_server: LiveServer, browser: Browser, planned_trip: Trip, sms_gateway: list[str]
 ) -> None:
-    page = _traveller_logs_in_by_keyboard(browser, live_server, planned_trip)
+    page = _traveller_logs_in_by_keyboard(browser, noon_server, planned_trip, sms_gateway)
     errors = ConsoleErrors(page)
     expect(page.get_by_role("heading", name="Mina resor", level=1)).to_be_visible()
     tree = page.locator("main").aria_snapshot()
@@ -201,13 +247,14 @@ def test_a_traveller_books_cancels_and_reports_then_the_centre_closes_it(
     page.keyboard.type(planned_trip.city)
     _tab_to(page, "Datum")
     page.keyboard.press("Control+a")  # a special vehicle is booked a day ahead
-    page.keyboard.type((live_server.day + timedelta(days=1)).isoformat())
+    page.keyboard.type((noon_server.day + timedelta(days=1)).isoformat())
     _tab_to(page, "Tid")
     page.keyboard.type("13:30")
     _tab_to(page, "Boka resan")
     page.keyboard.press("Enter")
     receipt = page.locator("#kvitto")
     expect(receipt).to_contain_text("Resan är bokad")
+    expect(receipt).to_be_focused()  # read out at once, not the page from the top
     reference = receipt.locator("[data-reference]").inner_text()
     _check(page, errors, "mina-resor-bokad")
 
@@ -221,6 +268,7 @@ def test_a_traveller_books_cancels_and_reports_then_the_centre_closes_it(
     _tab_to(page, "Ja, avboka resan")
     page.keyboard.press("Enter")
     expect(page.get_by_role("status").first).to_contain_text(f"Resan {reference} är avbokad")
+    expect(page.get_by_role("status").first).to_be_focused()
     expect(page.locator("li.trip", has_text=reference)).to_have_count(0)
 
     # The vehicle of the planned trip was late: report it (keyboard only, radios by Space).
@@ -241,15 +289,19 @@ def test_a_traveller_books_cancels_and_reports_then_the_centre_closes_it(
     page.keyboard.type("Bilen kom 35 minuter efter fönstret.")
     _tab_to(page, "Skicka")
     page.keyboard.press("Enter")
+    expect(page.locator("#kvitto")).to_be_focused()
     deviation = page.locator("[data-deviation]").inner_text()
     assert deviation.startswith("AV-")
+    page.reload()  # the receipt is a page of its own: reading it again files nothing
+    expect(page.locator("[data-deviation]")).to_have_text(deviation)
+    expect(page.locator("#kvitto")).to_be_focused()
     _check(page, errors, "mina-resor-avvikelse")
     page.close()
 
     # The operator investigates, decides (upheld: the contract's penalty) and closes.
-    desk = login(browser, live_server, "operator")
+    desk = login(browser, noon_server, "operator")
     errors = ConsoleErrors(desk)
-    desk.goto(live_server.url("/kvalitet"))
+    desk.goto(noon_server.url("/kvalitet"))
     _check(desk, errors, "kvalitet")
     desk.get_by_role("link", name=deviation).click()
     expect(desk.get_by_role("heading", name=f"Avvikelse {deviation}")).to_be_visible()
@@ -266,10 +318,10 @@ def test_a_traveller_books_cancels_and_reports_then_the_centre_closes_it(
     _check(desk, errors, "kvalitet-avvikelse")
 
     # Settlement and follow-up: the penalty, and deviations per 1 000 against the target.
-    analyst = login(browser, live_server, "analyst")
+    analyst = login(browser, noon_server, "analyst")
     errors = ConsoleErrors(analyst)
     analyst.goto(
-        live_server.url(
+        noon_server.url(
             f"/uppfoljning?manad={planned_trip.month}&huvudman={planned_trip.principal}"
         )
     )
@@ -286,7 +338,7 @@ def test_a_traveller_books_cancels_and_reports_then_the_centre_closes_it(
     ).to_contain_text("500,00")
     _check(analyst, errors, "uppfoljning-kvalitet")
     invoice = analyst.request.get(
-        live_server.url("/api/v1/reports/invoice-basis"),
+        noon_server.url("/api/v1/reports/invoice-basis"),
         params={"carrier": planned_trip.carrier, "month": planned_trip.month, "format": "csv"},
     )
     assert invoice.ok, invoice.text()

@@ -24,7 +24,7 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.attachment import content_disposition
 from samfard.care import certificates, follow_up
-from samfard.care.schemas import CareCertificateCreate
+from samfard.care.schemas import CareCertificateCreate, CertificateMode
 from samfard.course import service as course_service
 from samfard.course.words import MODES_SV
 from samfard.deps import NowDep, SessionDep
@@ -84,7 +84,7 @@ def _page(
 ) -> Response:
     today = now.astimezone(STOCKHOLM).date()
     issuer = course_service.issuer_of(session, actor)
-    certified = issuer is not None and issuer.certified_on(today)
+    not_certified = _not_certified_sv(session, actor, today)
     listed = (
         certificates.unit_certificates(session=session, actor=actor, now=now)
         if actor.care_unit
@@ -94,7 +94,8 @@ def _page(
         request,
         "care/certificates.html",
         {
-            "certified": certified,
+            "may_issue": bool(actor.care_unit) and not_certified is None,
+            "not_certified": not_certified,
             "issuer": issuer,
             "certificates": listed,
             "modes": _modes(),
@@ -107,6 +108,19 @@ def _page(
             "revoked": revoked,
         },
     )
+
+
+def _not_certified_sv(session: Session, actor: Actor, today: date) -> str | None:
+    """Why the person may not issue today, in Swedish (never passed, lapsed, another
+    unit), or None. Asked of the service's own check before the form is shown, so no one
+    fills in a certificate only to be refused when sending it."""
+    if not actor.care_unit:
+        return None  # the page says the account belongs to no care unit
+    try:
+        certificates.require_certified(session, actor, today)
+    except certificates.NotCertified as refused:
+        return refused.detail_sv
+    return None
 
 
 @router.get("/intyg")
@@ -132,27 +146,95 @@ def certificates_page(
     )
 
 
-def _date(value: str, today: date) -> date | None:
-    """A date as the desk reads it ('2026-12-07' or '7/12'); None lets the schema say it."""
+def _form_date(
+    form: dict[str, str], name: str, today: date, errors: FormErrors, *, required: bool = True
+) -> date | None:
+    """The field's date, read as the desk reads it; a missing or unreadable one is the
+    field's error, said as what to type."""
+    text = form.get(name, "").strip()
+    if not text:
+        if required:
+            errors.add(name, MESSAGES_SV[name])
+        return None
     try:
-        return parse_date(value, today=today) if value.strip() else None
-    except FieldError:
+        return parse_date(text, today=today)
+    except FieldError as unreadable:
+        errors.add(name, f"{unreadable}.")
         return None
 
 
-def _request(form: dict[str, str], traveller_id: int, today: date) -> CareCertificateCreate:
-    return CareCertificateCreate(
-        traveller_id=traveller_id,
-        mode=form.get("fardsatt", ""),
-        covers_return=form.get("tur-och-retur") == "1",
-        valid_from=_date(form.get("giltig-fran", ""), today),
-        valid_until=_date(form.get("giltig-till", ""), today),
-        visit_place=form.get("besoksplats") or None,
-        visit_on=_date(form.get("besoksdag", ""), today),
-        reason=form.get("skal", "").strip(),
-    )
+def _validity(
+    form: dict[str, str], today: date, errors: FormErrors
+) -> tuple[date | None, date | None, date | None]:
+    """The first and last day and the visit, each read and checked against the others as
+    the service checks them (`certificates._check`), field by field in the page's order,
+    so the nurse sees every problem with the dates at once."""
+    first = _form_date(form, "giltig-fran", today, errors)
+    if first is not None and first < today:
+        errors.add("giltig-fran", WRITTEN_IN_ADVANCE_SV)
+    last = _form_date(form, "giltig-till", today, errors)
+    if first is not None and last is not None:
+        if last < first:
+            errors.add("giltig-till", LAST_BEFORE_FIRST_SV)
+        elif (last - first).days >= certificates.MAX_VALID_DAYS:
+            errors.add("giltig-till", TOO_LONG_SV)
+    visit = _form_date(form, "besoksdag", today, errors, required=False)
+    within = visit is None or first is None or last is None or first <= visit <= last
+    if not within:
+        errors.add("besoksdag", VISIT_OUTSIDE_SV)
+    return first, last, visit
 
 
+def _patient(
+    session: Session, actor: Actor, now: datetime, form: dict[str, str], errors: FormErrors
+) -> int | None:
+    """The patient's id in the unit's register, or None with what to fix at the field."""
+    try:
+        return certificates.find_patient(
+            session=session, actor=actor, now=now, personal_number=form.get("personnummer", "")
+        ).id
+    except DomainError as error:
+        if error.status in (401,):
+            raise
+        errors.add("personnummer", _refusal_sv(error, "personnummer"))
+        return None
+
+
+def _request(
+    session: Session, actor: Actor, now: datetime, form: dict[str, str], errors: FormErrors
+) -> CareCertificateCreate | None:
+    """The certificate the form asks for, or None with every field's problem in `errors`
+    (all fields are read, in the order the page shows them, before any is refused)."""
+    today = now.astimezone(STOCKHOLM).date()
+    patient = _patient(session, actor, now, form, errors)
+    mode = form.get("fardsatt", "")
+    if mode not in {m.value for m in CertificateMode}:
+        errors.add("fardsatt", MESSAGES_SV["fardsatt"])
+    first, last, visit = _validity(form, today, errors)
+    reason = form.get("skal", "").strip()
+    if not 2 <= len(reason) <= REASON_MOST:
+        errors.add("skal", MESSAGES_SV["skal"])
+    if errors or patient is None or first is None or last is None:
+        return None
+    try:
+        return CareCertificateCreate(
+            traveller_id=patient,
+            mode=CertificateMode(mode),
+            covers_return=form.get("tur-och-retur") == "1",
+            valid_from=first,
+            valid_until=last,
+            visit_place=form.get("besoksplats") or None,
+            visit_on=visit,
+            reason=reason,
+        )
+    except ValidationError as invalid:
+        for problem in invalid.errors():
+            name = FIELDS.get(str(problem["loc"][0]), "skal")
+            errors.add(name, MESSAGES_SV[name])
+        return None
+
+
+REASON_MOST = 500  # the schema's longest medical ground
 MESSAGES_SV = {
     "personnummer": "Skriv patientens personnummer, t.ex. 19121212-1212.",
     "fardsatt": "Välj färdsätt.",
@@ -160,8 +242,14 @@ MESSAGES_SV = {
     "giltig-till": "Skriv det sista datum intyget gäller, samma dag eller senare.",
     "besoksplats": "Välj vårdenheten som patienten besöker.",
     "besoksdag": "Skriv besöksdagen inom intygets giltighet.",
-    "skal": "Skriv det medicinska skälet kort (minst två tecken).",
+    "skal": f"Skriv det medicinska skälet kort (minst två och högst {REASON_MOST} tecken).",
 }
+LAST_BEFORE_FIRST_SV = "Sista giltighetsdag kan inte vara före den första."
+WRITTEN_IN_ADVANCE_SV = "Intyget skrivs i förväg: första giltighetsdag kan inte vara före i dag."
+TOO_LONG_SV = (
+    f"Ett intyg gäller högst {certificates.MAX_VALID_DAYS} dagar; välj ett tidigare sista datum."
+)
+VISIT_OUTSIDE_SV = "Besöksdagen ska ligga inom intygets giltighet."
 
 
 # The certificate service's refusals, by what their message says, as what to do.
@@ -169,12 +257,10 @@ REFUSALS_SV = (
     ("no patient with that personal number", "Patienten finns inte i vårdenhetens register; "
      "kontrollera numret, eller låt beställningscentralen registrera patienten."),
     ("check digit", "Personnumret har fel kontrollsiffra; kontrollera numret."),
-    ("is before valid_from", "Sista giltighetsdag kan inte vara före den första."),
-    ("written in advance", "Intyget skrivs i förväg: första giltighetsdag kan inte vara före "
-     "i dag."),
-    ("valid at most", f"Ett intyg gäller högst {certificates.MAX_VALID_DAYS} dagar; välj ett "
-     "tidigare sista datum."),
-    ("lies outside the validity", "Besöksdagen ska ligga inom intygets giltighet."),
+    ("is before valid_from", LAST_BEFORE_FIRST_SV),
+    ("written in advance", WRITTEN_IN_ADVANCE_SV),
+    ("valid at most", TOO_LONG_SV),
+    ("lies outside the validity", VISIT_OUTSIDE_SV),
 )  # fmt: skip
 
 
@@ -191,32 +277,28 @@ def issue_certificate(
     now: NowDep,
     actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
 ) -> Response:
-    """Issue from the form; refusals and errors come back on the page."""
-    errors = FormErrors()
-    try:
-        patient = certificates.find_patient(
-            session=session, actor=actor, now=now, personal_number=form.get("personnummer", "")
-        )
-        data = _request(form, patient.id, now.astimezone(STOCKHOLM).date())
-        certificate = certificates.issue(session=session, data=data, actor=actor, now=now)
-    except ValidationError as invalid:
-        for problem in invalid.errors():
-            name = FIELDS.get(str(problem["loc"][0]), "skal")
-            errors.add(name, MESSAGES_SV[name])
-    except certificates.NotCertified as refused:
+    """Issue from the form. One who may not issue is told why; otherwise every field is
+    checked at once and all that is wrong comes back on the page together."""
+    refusal = _not_certified_sv(session, actor, now.astimezone(STOCKHOLM).date())
+    if refusal is not None:
         # Care staff read the Swedish refusal; the developers' English stays in the API.
-        return _page(
-            request, session, actor, now, errors=errors, form=form, refusal=refused.detail_sv
-        )
-    except DomainError as error:
-        if error.status in (401,):
-            raise
-        name = FIELDS.get(error.field or "", "personnummer")
-        if error.field == "personal_number":
-            name = "personnummer"
-        errors.add(name, _refusal_sv(error, name))
-    else:
-        return RedirectResponse(f"/intyg?utfardat={certificate.id}", status_code=303)
+        return _page(request, session, actor, now, errors=FormErrors(), form=form,
+                     refusal=refusal)  # fmt: skip
+    errors = FormErrors()
+    data = _request(session, actor, now, form, errors)
+    if data is not None:
+        try:
+            certificate = certificates.issue(session=session, data=data, actor=actor, now=now)
+        except certificates.NotCertified as refused:
+            return _page(request, session, actor, now, errors=errors, form=form,
+                         refusal=refused.detail_sv)  # fmt: skip
+        except DomainError as error:
+            if error.status in (401,):
+                raise
+            name = FIELDS.get(error.field or "", "personnummer")
+            errors.add(name, _refusal_sv(error, name))
+        else:
+            return RedirectResponse(f"/intyg?utfardat={certificate.id}", status_code=303)
     return _page(request, session, actor, now, errors=errors, form=form)
 
 

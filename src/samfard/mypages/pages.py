@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Annotated
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -32,10 +32,11 @@ from samfard.booking.service import get_booking
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, Forbidden
 from samfard.mypages.forms import desk_form, own_errors, own_words
-from samfard.mypages.trips import bookable_services, own_page
+from samfard.mypages.trips import bookable_services, has_begun, own_page
 from samfard.mypages.vehicle import follow_trip, followable
+from samfard.quality.models import Deviation
 from samfard.quality.schemas import DeviationCreate
-from samfard.quality.service import report_deviation
+from samfard.quality.service import DeviationFilter, list_deviations, report_deviation
 from samfard.quality.words import STATUS_SV as STATUS_SV_DEVIATION
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
@@ -67,6 +68,8 @@ SEVERITY_OWN = (
     ("moderate", "Det var nära att någon skadades"),
     ("serious", "Ja, jag eller någon annan skadades"),
 )
+# A trip whose pickup time has not come has nothing to report about yet.
+NOT_YET_SV = "Resan har inte gjorts än: du kan rapportera en avvikelse när den har hänt."
 
 
 def _traveller(actor: Actor) -> int:
@@ -152,7 +155,9 @@ def vehicle(
 def book_trip(
     request: Request, session: SessionDep, now: NowDep, actor: Booker, form: FormDep
 ) -> Response:
-    """Book through the desk's use case; the receipt, or the form with what to fix."""
+    """Book through the desk's use case; the receipt, or the form with what to fix. A
+    reload sends the form's one-time key again and gets the trip already booked, not a
+    second one (`booking.desk_booking.once_key`)."""
     traveller = load_traveller(session=session, traveller_id=_traveller(actor))
     services = bookable_services(traveller, now.astimezone(STOCKHOLM).date())
     errors = FormErrors()
@@ -225,10 +230,11 @@ def cancel(
 def _deviation_page(
     request: Request,
     booking: Booking,
+    now: datetime,
     *,
     form: dict[str, str] | None = None,
     errors: FormErrors | None = None,
-    reference: str | None = None,
+    reported: Deviation | None = None,
 ) -> Response:
     return render(
         request,
@@ -240,16 +246,37 @@ def _deviation_page(
             "severities": SEVERITY_OWN,
             "form": form or {"allvar": "minor"},
             "errors": errors or FormErrors(),
-            "reference": reference,
+            "reported": reported,
+            "not_yet": None if has_begun(booking, now) else NOT_YET_SV,
         },
     )
 
 
+def _own_deviation(
+    session: Session, actor: Actor, booking: Booking, reference: str, now: datetime
+) -> Deviation | None:
+    """The traveller's own deviation about this trip with that reference, read through the
+    quality use case (scope and audit as the API's); None for any other reference."""
+    rows, _ = list_deviations(
+        session=session, actor=actor, now=now, filters=DeviationFilter(booking_id=booking.id)
+    )
+    return next((d for d in rows if d.reference == reference), None)
+
+
 @router.get("/mina-resor/resor/{booking_id}/avvikelse")
 def deviation_form(
-    request: Request, booking_id: RecordId, session: SessionDep, now: NowDep, actor: Reporter
+    request: Request,
+    booking_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Reporter,
+    skickad: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
-    return _deviation_page(request, _own_booking(session, actor, booking_id, now))
+    """The report form; with `skickad`, the receipt of the report just sent. The receipt
+    is this page read again (post/redirect/get), so a reload or Back files nothing more."""
+    booking = _own_booking(session, actor, booking_id, now)
+    reported = _own_deviation(session, actor, booking, skickad, now) if skickad else None
+    return _deviation_page(request, booking, now, reported=reported)
 
 
 @router.post("/mina-resor/resor/{booking_id}/avvikelse")
@@ -261,15 +288,18 @@ def report(
     actor: Reporter,
     form: FormDep,
 ) -> Response:
-    """Report what went wrong on the trip; the answer gives the deviation's reference."""
+    """Report what went wrong on the trip, then send the browser to the receipt with the
+    deviation's reference. A trip still to come has nothing to report yet: refused."""
     booking = _own_booking(session, actor, booking_id, now)
+    if not has_begun(booking, now):
+        return _deviation_page(request, booking, now)
     errors = FormErrors()
     if form.get("vad") not in dict(KINDS_OWN):
         errors.add("vad-late", "Välj vad som hände")
     if len(form.get("beskrivning", "").strip()) < 3:
         errors.add("beskrivning", "Beskriv med några ord vad som hände")
     if errors:
-        return _deviation_page(request, booking, form=form, errors=errors)
+        return _deviation_page(request, booking, now, form=form, errors=errors)
     try:
         data = DeviationCreate(
             booking_id=booking.id,
@@ -280,9 +310,12 @@ def report(
         )
     except ValidationError:
         errors.add("allvar-minor", "Välj ett av svaren")
-        return _deviation_page(request, booking, form=form, errors=errors)
+        return _deviation_page(request, booking, now, form=form, errors=errors)
     deviation = report_deviation(session=session, data=data, actor=actor, now=now)
-    return _deviation_page(request, booking, reference=deviation.reference)
+    return RedirectResponse(
+        f"/mina-resor/resor/{booking.id}/avvikelse?skickad={deviation.reference}",
+        status_code=303,
+    )
 
 
 def _pickup(booking: Booking) -> datetime | None:

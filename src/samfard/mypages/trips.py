@@ -22,11 +22,31 @@ OPEN = frozenset({"requested", "approved", "scheduled", "assigned", "in_progress
 PERMIT_SERVICES = ("fardtjanst", "riksfardtjanst")
 
 
+def begins_at(booking: Booking) -> datetime | None:
+    """When the trip starts for the traveller: the earliest of the promised window, the
+    pickup asked for and the appointment (a planned trip may be fetched before its time)."""
+    times = [
+        time
+        for leg in booking.legs
+        for time in (leg.promised_pickup_from, leg.requested_pickup_at, leg.appointment_at)
+        if time is not None
+    ]
+    return min(times) if times else None
+
+
+def has_begun(booking: Booking, now: datetime) -> bool:
+    """Whether the trip's pickup time has come: only then can something have gone wrong on
+    it, so only then may the traveller report a deviation about it."""
+    start = begins_at(booking)
+    return start is not None and start <= now
+
+
 @dataclass(frozen=True)
 class OwnTrip:
     booking: Booking
     legs: list[Leg]
     coming: bool
+    begun: bool  # the pickup time has come: a deviation can be reported about it
 
     @property
     def cancellable(self) -> bool:
@@ -54,7 +74,7 @@ def own_page(*, session: Session, actor: Actor, now: datetime) -> OwnPage:
     for booking in rows:
         legs = sorted(booking.legs, key=lambda leg: leg.seq)
         coming = booking.service_date >= today and booking.status in OPEN
-        trips.append(OwnTrip(booking, legs, coming))
+        trips.append(OwnTrip(booking, legs, coming, has_begun(booking, now)))
     deviations, _ = list_deviations(
         session=session, actor=actor, now=now, filters=DeviationFilter(), limit=50
     )
