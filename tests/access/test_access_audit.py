@@ -205,6 +205,7 @@ NO_PERSONAL_DATA: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/users"): "staff accounts, not travellers",
     ("GET", "/api/v1/users"): "staff accounts, not travellers",
     ("POST", "/api/v1/users/{user_id}/deactivate"): "staff accounts, not travellers",
+    ("POST", "/api/v1/users/{user_id}/reactivate"): "staff accounts, not travellers",
     ("GET", "/api/v1/principals"): "catalogue of principals",
     ("GET", "/api/v1/places"): "gazetteer of public places",
     ("GET", "/api/v1/places/{place_id}"): "gazetteer of public places",
@@ -313,7 +314,7 @@ def test_a_failed_transaction_leaves_no_audit_entry(
     before = entries_for(session, world.anna)
     stale = app_client.patch(
         f"/api/v1/travellers/{world.anna}",
-        json={"version": 99, "phone": "1"},
+        json={"version": 99, "phone": "070-111 11 11"},
         headers=auth(world.operator),
     )
     assert stale.status_code == 409

@@ -89,3 +89,33 @@ def test_an_escaped_backslash_u0000_is_ordinary_text(
     )
     assert answer.status_code == 200, answer.text
     assert stored_traveller(session, traveller_id).driver_notes == "kod \\u0000 på porten"
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"first_name": "   "}, "first_name"),
+        ({"last_name": "\u200b"}, "last_name"),
+        ({"address": {**ANNA["address"], "street": " "}}, "address.street"),  # type: ignore[dict-item]
+        ({"address": {**ANNA["address"], "city": "\t\n"}}, "address.city"),  # type: ignore[dict-item]
+        ({"phone": "abc"}, "phone"),
+        ({"phone": "   "}, "phone"),
+    ],
+)
+def test_a_name_address_or_phone_with_nothing_readable_in_it_is_refused(
+    app_client: TestClient, session: Session, change: dict[str, object], field: str
+) -> None:
+    """Spaces, a zero-width space or letters for a phone number were registered; a driver
+    or an SMS can do nothing with them."""
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    answer = app_client.post("/api/v1/travellers", json=ANNA | change, headers=auth(token))
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+
+
+def test_names_and_phones_are_stored_trimmed(app_client: TestClient, session: Session) -> None:
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    body = ANNA | {"first_name": "  Anna ", "phone": " +46 70-123 45 67 "}
+    traveller_id = register(app_client, token, body)
+    stored = stored_traveller(session, traveller_id)
+    assert (stored.first_name, stored.phone) == ("Anna", "+46 70-123 45 67")

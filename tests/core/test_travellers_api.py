@@ -56,16 +56,16 @@ def test_stale_version_gets_409_and_overwrites_nothing(
     token = token_for(session, Role.OPERATOR, now=NOW)
     traveller_id = register(app_client, token)
     first = app_client.patch(
-        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "1"}, headers=auth(token)
+        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "070-111 11 11"}, headers=auth(token)
     )
     assert first.status_code == 200
     second = app_client.patch(
-        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "2"}, headers=auth(token)
+        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "070-222 22 22"}, headers=auth(token)
     )
     assert second.status_code == 409
     assert second.headers["content-type"] == "application/problem+json"
     assert second.json()["field"] == "version"
-    assert session.get(Traveller, traveller_id).phone == "1"  # type: ignore[union-attr]
+    assert session.get(Traveller, traveller_id).phone == "070-111 11 11"  # type: ignore[union-attr]
 
 
 def test_invalid_personal_number_is_refused_and_nothing_stored(
@@ -115,7 +115,7 @@ def test_every_read_and_write_of_a_traveller_is_audited(
     traveller_id = register(app_client, token)
     app_client.get(f"/api/v1/travellers/{traveller_id}", headers=auth(token))
     app_client.patch(
-        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "9"}, headers=auth(token)
+        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "070-999 99 99"}, headers=auth(token)
     )
     actions = session.scalars(
         select(AuditEntry.action)

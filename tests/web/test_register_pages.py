@@ -88,7 +88,7 @@ def test_changes_and_permits_are_saved_and_a_stale_form_is_refused(
     assert post(desk, url, fields).status_code == 303  # type: ignore[attr-defined]
     session.expire_all()
     assert session.get(Traveller, traveller).phone == "070-999 88 77"  # type: ignore[union-attr]
-    stale = post(desk, url, fields | {"telefon": "1"})
+    stale = post(desk, url, fields | {"telefon": "070-111 11 11"})
     assert "Någon annan har ändrat" in stale.text  # type: ignore[attr-defined]
     permit = {"typ": "fardtjanst", "huvudman": "2380", "fran_datum": "2026-11-20",
               "till_datum": "2027-11-19", "ride_alone": "1"}  # fmt: skip
@@ -113,7 +113,7 @@ def test_a_protected_identity_is_neither_shown_nor_changed_by_whom_it_is_hidden_
     assert 'name="fornamn"' not in card.text and 'name="gata"' not in card.text
     found = desk.get("/resenarer", params={"q": "Hemlig"})
     assert "Gömdsson" not in found.text and "Skyddad identitet" not in found.text  # unmatched
-    post(desk, f"/resenarer/{traveller}", {"version": "1", "fornamn": "X", "telefon": "1",
+    post(desk, f"/resenarer/{traveller}", {"version": "1", "fornamn": "X", "telefon": "070-111 11 11",
                                             "hjalpmedel_wheelchair": "1"})  # fmt: skip
     session.expire_all()
     stored = session.get(Traveller, traveller)

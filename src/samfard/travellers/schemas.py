@@ -5,34 +5,78 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from samfard.schemas_common import LAT, LON, MAX_ID, BodyId, NotNull
 from samfard.travellers.models import CertificateKind, MobilityAid, PermitKind
 
 
+def _readable(value: str) -> str:
+    """Text a driver, a letter or a search can use: some letter or digit in it, not only
+    spaces or characters that show as nothing (a zero-width space pasted in)."""
+    if not any(c.isalnum() for c in value):
+        raise ValueError("write it with letters or digits; spaces alone say nothing")
+    return value
+
+
+def _phone(value: str) -> str:
+    if sum(c.isdigit() for c in value) < 5:
+        raise ValueError("a phone number has at least 5 digits, e.g. 070-123 45 67")
+    return value
+
+
+# Names and address parts: trimmed, readable (`_readable`), at most so many characters.
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
+    AfterValidator(_readable),
+]  # fmt: skip
+Street = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160),
+    AfterValidator(_readable),
+]  # fmt: skip
+City = Name
+
+Phone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^[0-9+()\-/ ]+$"),
+    AfterValidator(_phone),
+]
+
+
 class Address(BaseModel):
-    street: str = Field(min_length=1, max_length=160)
+    street: Street
     postal_code: str = Field(pattern=r"^\d{3} ?\d{2}$", description="Swedish postcode, 831 30")
-    city: str = Field(min_length=1, max_length=80)
+    city: City
     municipality_code: str = Field(pattern=r"^\d{4}$", description="SCB code, e.g. 2380")
     lat: float = LAT
     lon: float = LON
+
+
+class AddressPublic(BaseModel):
+    """An address as stored and shown: no input rules, so a record stored before a rule
+    was tightened is still read."""
+
+    street: str
+    postal_code: str
+    city: str
+    municipality_code: str
+    lat: float
+    lon: float
 
 
 class TravellerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     personal_number: str = Field(description="personnummer or samordningsnummer")
-    first_name: str = Field(min_length=1, max_length=80)
-    last_name: str = Field(min_length=1, max_length=80)
+    first_name: Name
+    last_name: Name
     protected_identity: bool = False
     asylum_housing: bool = Field(
         default=False,
         description="lives in asylum housing: sjukresor go to an account of their own",
     )
     address: Address
-    phone: str | None = Field(default=None, max_length=32)
+    phone: Phone | None = None
     language: str = Field(default="sv", pattern=r"^[a-z]{2,3}$")
     mobility_aids: list[MobilityAid] = []
     driver_notes: str | None = Field(default=None, max_length=500)
@@ -45,12 +89,12 @@ class TravellerUpdate(BaseModel):
         ge=0, le=MAX_ID, description="the version you read; a stale version gets 409"
     )
     # Left out: kept as stored. Null clears only what may be empty (phone, driver notes).
-    first_name: Annotated[str | None, Field(min_length=1, max_length=80), NotNull()] = None
-    last_name: Annotated[str | None, Field(min_length=1, max_length=80), NotNull()] = None
+    first_name: Annotated[Name | None, NotNull()] = None
+    last_name: Annotated[Name | None, NotNull()] = None
     protected_identity: Annotated[bool | None, NotNull()] = None
     asylum_housing: Annotated[bool | None, NotNull()] = None
     address: Annotated[Address | None, NotNull()] = None
-    phone: str | None = Field(default=None, max_length=32)
+    phone: Phone | None = None
     language: Annotated[str | None, Field(pattern=r"^[a-z]{2,3}$"), NotNull()] = None
     mobility_aids: Annotated[list[MobilityAid] | None, NotNull()] = None
     driver_notes: str | None = Field(default=None, max_length=500)
@@ -67,7 +111,7 @@ class TravellerPublic(BaseModel):
     last_name: str
     protected_identity: bool
     asylum_housing: bool | None  # hidden with the address from those who may not see it
-    address: Address | None
+    address: AddressPublic | None
     phone: str | None
     language: str
     mobility_aids: list[str]

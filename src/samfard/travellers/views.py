@@ -6,7 +6,7 @@ from __future__ import annotations
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission, Role
 from samfard.travellers.models import Traveller
-from samfard.travellers.schemas import Address, TravellerPublic
+from samfard.travellers.schemas import AddressPublic, TravellerPublic
 
 MASK = "Skyddad identitet"
 MASKED_NUMBER = "********-****"
@@ -43,7 +43,7 @@ def traveller_public(traveller: Traveller, actor: Actor) -> TravellerPublic:
         protected_identity=traveller.protected_identity,
         asylum_housing=traveller.asylum_housing if visible else None,
         address=(
-            Address(
+            AddressPublic(
                 street=traveller.street,
                 postal_code=traveller.postal_code,
                 city=traveller.city,
