@@ -68,10 +68,6 @@ class Unauthenticated(DomainError):
     title = "Not logged in"
 
 
-class AccountLocked(Unauthenticated):
-    """Login refused because the account is locked after repeated failures."""
-
-
 class TooManyRequests(DomainError):
     status = 429
     title = "Too many requests"

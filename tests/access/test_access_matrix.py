@@ -111,6 +111,9 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
     ("POST", "/api/v1/users/{user_id}/deactivate"): [
         Probe("deny", path=ids(user_id=lambda w: w.user_23))
     ],
+    ("POST", "/api/v1/users/{user_id}/reactivate"): [
+        Probe("deny", path=ids(user_id=lambda w: w.user_23))
+    ],
     ("GET", "/api/v1/audit"): [
         Probe("deny", params=lambda w: {"traveller_id": w.anna}),
         Probe("deny", params=lambda w: {"traveller_id": w.hidden}),

@@ -56,11 +56,15 @@ def test_stale_version_gets_409_and_overwrites_nothing(
     token = token_for(session, Role.OPERATOR, now=NOW)
     traveller_id = register(app_client, token)
     first = app_client.patch(
-        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "070-111 11 11"}, headers=auth(token)
+        f"/api/v1/travellers/{traveller_id}",
+        json={"version": 1, "phone": "070-111 11 11"},
+        headers=auth(token),
     )
     assert first.status_code == 200
     second = app_client.patch(
-        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "070-222 22 22"}, headers=auth(token)
+        f"/api/v1/travellers/{traveller_id}",
+        json={"version": 1, "phone": "070-222 22 22"},
+        headers=auth(token),
     )
     assert second.status_code == 409
     assert second.headers["content-type"] == "application/problem+json"
@@ -115,7 +119,9 @@ def test_every_read_and_write_of_a_traveller_is_audited(
     traveller_id = register(app_client, token)
     app_client.get(f"/api/v1/travellers/{traveller_id}", headers=auth(token))
     app_client.patch(
-        f"/api/v1/travellers/{traveller_id}", json={"version": 1, "phone": "070-999 99 99"}, headers=auth(token)
+        f"/api/v1/travellers/{traveller_id}",
+        json={"version": 1, "phone": "070-999 99 99"},
+        headers=auth(token),
     )
     actions = session.scalars(
         select(AuditEntry.action)

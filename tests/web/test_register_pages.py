@@ -113,7 +113,8 @@ def test_a_protected_identity_is_neither_shown_nor_changed_by_whom_it_is_hidden_
     assert 'name="fornamn"' not in card.text and 'name="gata"' not in card.text
     found = desk.get("/resenarer", params={"q": "Hemlig"})
     assert "Gömdsson" not in found.text and "Skyddad identitet" not in found.text  # unmatched
-    post(desk, f"/resenarer/{traveller}", {"version": "1", "fornamn": "X", "telefon": "070-111 11 11",
+    post(desk, f"/resenarer/{traveller}", {"version": "1", "fornamn": "X",
+                                            "telefon": "070-111 11 11",
                                             "hjalpmedel_wheelchair": "1"})  # fmt: skip
     session.expire_all()
     stored = session.get(Traveller, traveller)

@@ -335,8 +335,14 @@ def test_an_administrator_creates_changes_and_deactivates_an_account(
     assert changed.status_code == 303, changed.text
     session.expire_all()
     assert user.role == "operator" and user.principal_codes == ["23"]
-    off = app_client.post(
+    asked = app_client.post(
         f"/admin/anvandare/{user.id}/avaktivera", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert asked.status_code == 200 and "Avaktivera kontot nykund?" in asked.text
+    off = app_client.post(
+        f"/admin/anvandare/{user.id}/avaktivera",
+        data={"csrf_token": csrf, "bekraftat": "ja"},
+        follow_redirects=False,
     )
     assert off.status_code == 303
     session.expire_all()

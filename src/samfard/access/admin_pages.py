@@ -1,5 +1,8 @@
 """The administrator's page /admin: user accounts and their roles (list, create, change
-role and scope, deactivate), the rulebook versions in force, and the carriers' contracts.
+role and scope, deactivate after a question, reactivate), the rulebook versions in force,
+and the carriers' contracts, all in Swedish: the rulebook files' own notes are English
+for whoever edits them, so the page says what an administrator needs (service, principal,
+version and the laws it rests on) and keeps a note only as a marked English detail.
 
 Accounts change only through `access.users` (the same grant rules as the API: a
 principal administrator manages only accounts inside their principals and never grants
@@ -9,6 +12,7 @@ more than they hold). Rulebooks and contracts are read-only here; they change by
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -22,11 +26,14 @@ from sqlalchemy.orm import Session
 from samfard.access import users
 from samfard.access.actor import Actor
 from samfard.access.deps import require
+from samfard.access.models import User
 from samfard.access.permissions import SCOPE_ROLES, Role
 from samfard.access.permissions import Permission as P
 from samfard.access.schemas import UserChange, UserCreate
+from samfard.assessment.words_sv import source_sv
 from samfard.costs.stored_contracts import load_contracts
 from samfard.deps import NowDep, SessionDep
+from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV
 from samfard.errors import DomainError
 from samfard.rules.in_force import SERVICES_SV, rulebooks_in_force
 from samfard.schemas_common import RecordId
@@ -87,6 +94,12 @@ def _number(text: str) -> int | str | None:
     return None if not text else whole_number(text) or text
 
 
+def vehicle_types_sv(types: Iterable[str]) -> str:
+    """A contract's vehicle types in the Swedish words of the traffic pages ("liggande
+    transport, rullstolsfordon, taxi"), never the files' codes ("stretcher, wheelchair")."""
+    return ", ".join(sorted(VEHICLE_TYPES_SV.get(str(t), str(t)) for t in types))
+
+
 def _page(
     request: Request,
     session: Session,
@@ -96,7 +109,10 @@ def _page(
     errors: FormErrors | None = None,
     form: dict[str, str] | None = None,
     done: str | None = None,
+    ask_deactivate: User | None = None,
 ) -> Response:
+    """The page; `done` is the confirmation of a change made, `ask_deactivate` the account
+    whose deactivation waits for a yes."""
     rows, _ = users.list_users(session=session, actor=actor, limit=1000, offset=0)
     today = now.astimezone(STOCKHOLM).date()
     contracts = sorted(load_contracts(session), key=lambda c: (c.carrier, c.code))
@@ -112,7 +128,10 @@ def _page(
             "roles": roles,
             "rulebooks": rulebooks_in_force(today),
             "services_sv": SERVICES_SV,
+            "source_sv": source_sv,
             "contracts": contracts,
+            "vehicle_types_sv": vehicle_types_sv,
+            "ask_deactivate": ask_deactivate,
             "today": today,
             "errors": errors or FormErrors(),
             "form": form or {},
@@ -315,8 +334,15 @@ def deactivate(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.USERS_ADMIN)],
+    bekraftat: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
-    """Deactivate an account; its sessions and tokens stop working at once."""
+    """Deactivate an account once the administrator has said yes; its sessions and tokens
+    stop working at once. Without the yes the page asks first: one Enter on "Avaktivera"
+    once logged a colleague out mid-call with no question."""
+    if bekraftat != "ja":
+        user = users.get_user(session=session, actor=actor, user_id=user_id)
+        if user.active and user.id != actor.user_id:
+            return _page(request, session, actor, now, ask_deactivate=user)
     try:
         user = users.deactivate(session=session, actor=actor, user_id=user_id)
     except DomainError as error:
@@ -327,3 +353,25 @@ def deactivate(
         errors.add(f"u{user_id}-roll", f"Kontot kunde inte avaktiveras. {said}")
         return _page(request, session, actor, now, errors=errors)
     return _done(f"Kontot {user.username} är avaktiverat.")
+
+
+@router.post("/admin/anvandare/{user_id}/aktivera")
+def reactivate(
+    request: Request,
+    user_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.USERS_ADMIN)],
+) -> Response:
+    """Let a deactivated account log in again (`users.reactivate`: the same scope as
+    deactivating, and only an account the administrator could have created)."""
+    try:
+        user = users.reactivate(session=session, actor=actor, user_id=user_id)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        errors = FormErrors()
+        said = _refusal_sv(error.field or "", None)
+        errors.add(f"u{user_id}-aktivera", f"Kontot kunde inte aktiveras. {said}")
+        return _page(request, session, actor, now, errors=errors)
+    return _done(f"Kontot {user.username} är aktiverat och kan logga in igen.")

@@ -225,6 +225,17 @@ def deactivate_user(
     return UserPublic.model_validate(user)
 
 
+@admin_router.post("/users/{user_id}/reactivate")
+def reactivate_user(
+    user_id: RecordId,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.USERS_ADMIN)],
+) -> UserPublic:
+    """Let a deactivated account log in again; its revoked tokens stay revoked."""
+    user = users.reactivate(session=session, actor=actor, user_id=user_id)
+    return UserPublic.model_validate(user)
+
+
 @admin_router.get("/audit")
 def list_audit_entries(
     session: SessionDep,

@@ -4,7 +4,9 @@ A traveller types their personnummer; if it belongs to a traveller with an activ
 traveller account and a phone in the register, a six-digit code is put in the outbox for
 that phone. The answer is the same whether or not anything was sent, so the page tells no
 one who has an account. The code lives CODE_LIFETIME, allows MAX_TRIES wrong tries and is
-used once; only its SHA-256 (salted with the account id) is stored. A correct code gives
+used once; only its SHA-256 (salted with the account id) is stored. The SMS's text holds
+the code only until it is delivered (or the code is dead): the outbox then keeps
+"Engångskod till Mina resor" without it (`notify.service.SECRETS`). A correct code gives
 the same page session as a password login (`service.issue_token(kind="session")`).
 
 BankID would replace the code step: the seam is `login_with_identity`, which takes a
@@ -16,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,12 +28,14 @@ from samfard.access.permissions import Role
 from samfard.access.service import issue_token
 from samfard.db import transaction
 from samfard.errors import InputError, Unauthenticated
-from samfard.notify.service import enqueue_for_traveller
+from samfard.notify.service import SECRETS, enqueue_for_traveller
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 from samfard.travellers.personnummer import parse_personal_number
 
-CODE_LIFETIME = timedelta(minutes=10)
+# The outbox forgets a code's text when it is sent or when the code dies, whichever comes
+# first: one lifetime for both.
+CODE_LIFETIME = SECRETS["login_code"].lifetime
 MAX_TRIES = 5
 REFUSED = "wrong or expired code; ask for a new one"
 

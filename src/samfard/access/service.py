@@ -15,7 +15,7 @@ from samfard.access.models import ApiToken, User
 from samfard.access.passwords import check_policy, hash_password, verify_password
 from samfard.access.permissions import SCOPE_ROLES, Role
 from samfard.db import transaction
-from samfard.errors import AccountLocked, Conflict, InputError, Unauthenticated
+from samfard.errors import Conflict, InputError, Unauthenticated
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -92,6 +92,15 @@ def _stand_in_hash() -> str:
     return hash_password(secrets.token_urlsafe(24))
 
 
+# The one answer to every refused login. It names the lock, because a right password is
+# refused while an account is locked; it never says whether this account is, because a
+# lock the answer confirmed happened only to usernames that exist.
+REFUSED = (
+    "wrong username or password; after 5 failed logins in a row an account is locked for "
+    "15 minutes, so wait and try again if you are sure of the password"
+)
+
+
 def login(
     *,
     session: Session,
@@ -104,8 +113,10 @@ def login(
     """Check the password; lock the account for 15 minutes after 5 failures in a row.
 
     An unknown username, an inactive or locked account and a wrong password all cost one
-    password hash, and the message is the same for an unknown user and a wrong password, so
-    neither the answer nor its time tells which usernames exist.
+    password hash and get the same answer (`REFUSED`), so neither the answer nor its time
+    tells which usernames exist. A locked account once answered "temporarily locked"
+    after the fifth wrong password, which an unknown username never did: six tries told
+    whether a username exists.
     """
     user = session.scalar(select(User).where(User.username == username))
     known = user is not None and user.active
@@ -113,18 +124,16 @@ def login(
         user.password_hash if user and known else _stand_in_hash(), password
     )
     if user is None or not known:
-        raise Unauthenticated("wrong username or password")
+        raise Unauthenticated(REFUSED)
     if user.locked_until is not None and user.locked_until > now:
-        raise AccountLocked(
-            "account temporarily locked after repeated failed logins; try again later"
-        )
+        raise Unauthenticated(REFUSED)  # as any refusal: see REFUSED
     if not password_ok:
         with transaction(session):
             user.failed_logins += 1
             if user.failed_logins >= MAX_FAILED_LOGINS:
                 user.locked_until = now + LOCKOUT
                 user.failed_logins = 0
-        raise Unauthenticated("wrong username or password")
+        raise Unauthenticated(REFUSED)
     with transaction(session):
         user.failed_logins = 0
         user.locked_until = None

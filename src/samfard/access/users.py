@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from samfard.access import service
+from samfard.access import audit, service
 from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.models import ApiToken, User
 from samfard.access.permissions import SCOPE_ROLES, Permission, Role
@@ -178,7 +178,52 @@ def deactivate(*, session: Session, actor: Actor, user_id: int) -> User:
             raise InputError("you cannot deactivate your own account", field="user_id")
         user.active = False
         session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+        _audit(session, actor, user, "deactivate")
     return user
+
+
+def reactivate(*, session: Session, actor: Actor, user_id: int) -> User:
+    """Let a deactivated account log in again (its old sessions stay revoked). The scope is
+    deactivation's, and a principal administrator reactivates only an account they could
+    have created: giving an account back is granting what it holds."""
+    actor.require(Permission.USERS_ADMIN)
+    with transaction(session):
+        user = get_user(session=session, actor=actor, user_id=user_id)
+        if user.id == actor.user_id:
+            raise InputError("you cannot reactivate your own account", field="user_id")
+        _check_grant(actor, _as_granted(user))
+        user.active = True
+        user.failed_logins = 0
+        user.locked_until = None
+        _audit(session, actor, user, "reactivate")
+    return user
+
+
+def _as_granted(user: User) -> UserChange:
+    """What an account holds, as the grant that would give it (for `_check_grant`)."""
+    return UserChange.model_construct(
+        role=Role(user.role),
+        principal_codes=list(user.principal_codes),
+        carrier_id=user.carrier_id,
+        care_unit=user.care_unit,
+        vehicle_id=user.vehicle_id,
+        traveller_id=user.traveller_id,
+        may_see_protected=user.may_see_protected,
+    )
+
+
+def _audit(session: Session, actor: Actor, user: User, action: str) -> None:
+    """Who turned an account off or on, in the audit trail (a traveller's account names
+    its traveller, so the change shows in that person's trail too)."""
+    audit.record(
+        session,
+        actor,
+        traveller_id=user.traveller_id,
+        record_type="user",
+        record_id=user.id,
+        action=action,
+        purpose="user administration",
+    )
 
 
 def change(*, session: Session, actor: Actor, user_id: int, data: UserChange) -> User:

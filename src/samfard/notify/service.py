@@ -6,6 +6,9 @@ out at once (a login code) or from `samfard notify deliver` (cron, or a loop bes
 server): each due message is tried, a failure is retried with a growing pause
 (1, 2, 4, 8 ... minutes) up to MAX_ATTEMPTS, then the message is marked failed with the
 reason, which an operator can see.
+
+A message whose text is a secret (a login code, `SECRETS`) keeps it only until it is sent,
+given up, or dead: then the row says what kind of message went, not the secret.
 """
 
 from __future__ import annotations
@@ -25,6 +28,25 @@ from samfard.travellers.models import Traveller
 
 MAX_ATTEMPTS = 5
 FIRST_PAUSE = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A kind of message whose text holds a secret needed only to send it."""
+
+    kept_text: str  # what the row says once the message has gone or been given up
+    lifetime: timedelta  # after it the secret is dead: it is not sent, only forgotten
+
+
+# A login code to Mina resor (`access.login_codes`): only the code's hash is stored, so
+# the outbox keeps the text until the SMS has gone (or the code is dead); left there,
+# anyone reading the database or a backup could log in while the code lived.
+SECRETS = {
+    "login_code": Secret(
+        kept_text="Engångskod till Mina resor (koden sparas inte).",
+        lifetime=timedelta(minutes=10),
+    ),
+}
 
 
 def enqueue_for_traveller(
@@ -121,6 +143,13 @@ def deliver(
             message = session.get(OutboxMessage, message_id)
             if message is None or message.status != "pending":
                 continue
+            secret = SECRETS.get(message.kind)
+            if secret is not None and message.created_at + secret.lifetime <= now:
+                message.status = "failed"
+                message.last_error = "the secret expired before it could be sent"
+                message.text = secret.kept_text
+                failed += 1
+                continue
             outgoing = Outgoing(
                 message.id, message.kind, message.channel, message.recipient, message.text
             )
@@ -131,6 +160,7 @@ def deliver(
                 message.last_error = str(error)[:200]
                 if message.attempts >= MAX_ATTEMPTS:
                     message.status = "failed"
+                    message.text = secret.kept_text if secret else message.text
                     failed += 1
                 else:
                     message.next_attempt_at = now + FIRST_PAUSE * 2 ** (message.attempts - 1)
@@ -139,6 +169,7 @@ def deliver(
             message.status = "sent"
             message.sent_at = now
             message.last_error = None
+            message.text = secret.kept_text if secret else message.text
             sent += 1
     return Delivery(sent, retried, failed)
 

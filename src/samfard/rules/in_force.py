@@ -3,6 +3,7 @@ how a reader names a rulebook in Swedish."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -15,6 +16,9 @@ SERVICES_SV = {
     "nartrafik": "närtrafik",
     "anropsstyrd_linjetrafik": "anropsstyrd linjetrafik",
 }
+# A Swedish statute a version's source names ("Lag (1997:736) om färdtjänst", "Förordning
+# (1993:1148)"): the one part of the files' English notes an administrator reads as it is.
+_STATUTE = re.compile(r"\b(?:Lag|Förordning) \(\d{4}:\d+\)(?: om [^;,.\]]+)?")
 
 
 @dataclass(frozen=True)
@@ -24,9 +28,16 @@ class RulebookInForce:
     principal_name: str
     service: str
     valid_from: date | None  # None: no version is in force yet
-    source: str | None
+    source: str | None  # the file's own note, in English: "[S] ... as tagged per section"
     versions: int
     next_from: date | None  # the next version's start, if one is decided
+    statutes: tuple[str, ...] = ()  # the Swedish laws the version in force names
+
+
+def statutes(source: str | None) -> tuple[str, ...]:
+    """The Swedish laws and ordinances a source note names, in its order: what the page
+    shows of the note, which is otherwise the file editor's English."""
+    return tuple(found.group().strip() for found in _STATUTE.finditer(source or ""))
 
 
 def rulebooks_in_force(day: date, rulebooks: RulebookSet | None = None) -> list[RulebookInForce]:
@@ -45,6 +56,7 @@ def rulebooks_in_force(day: date, rulebooks: RulebookSet | None = None) -> list[
                 source=current[-1].source if current else None,
                 versions=len(book.versions),
                 next_from=min(coming) if coming else None,
+                statutes=statutes(current[-1].source if current else None),
             )
         )
     return sorted(rows, key=lambda r: (r.principal, r.service))

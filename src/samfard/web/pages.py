@@ -26,7 +26,7 @@ from samfard.access.ratelimit import RateLimitExceeded
 from samfard.booking.day_list import day_rows
 from samfard.config import Settings
 from samfard.deps import NowDep, SessionDep, SettingsDep
-from samfard.errors import AccountLocked, Forbidden, Unauthenticated
+from samfard.errors import Forbidden, Unauthenticated
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import home_for, page_router
 from samfard.web.templating import templates
@@ -79,8 +79,10 @@ def _login_form(
     username: str = "",
     logged_out: bool = False,
     status_code: int = 200,
+    invalid: tuple[str, ...] = (),
 ) -> Response:
-    """The login page with its login-CSRF token in a hidden field and in a cookie."""
+    """The login page with its login-CSRF token in a hidden field and in a cookie;
+    `invalid` names the fields the error is about (marked, and described by it)."""
     token = login_csrf_token(request)
     response = templates.TemplateResponse(
         request,
@@ -90,6 +92,7 @@ def _login_form(
             "username": username,
             "login_csrf_token": token,
             "logged_out": logged_out,
+            "invalid": invalid,
         },
         status_code=status_code,
     )
@@ -110,13 +113,20 @@ def login(
     session: SessionDep,
     now: NowDep,
     settings: SettingsDep,
-    username: Annotated[str, Form()],
-    password: Annotated[str, Form()],
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
     csrf_token: Annotated[str, Form()] = "",
 ) -> Response:
+    """Log in; a field left empty is said in Swedish on the page (the form is sent with
+    `novalidate`, so the browser's own English bubble never answers instead)."""
     address = request.client.host if request.client else "unknown"
     try:
         check_login_csrf(request, csrf_token)
+        empty = _empty_fields(username=username, password=password)
+        if empty:
+            return _login_form(
+                request, settings, error=EMPTY_SV[empty], username=username, invalid=empty
+            )
         login_limiter(request).check(address=address, username=username, now=now)
         token = access_service.login(
             session=session, username=username, password=password, kind="session", now=now
@@ -146,16 +156,30 @@ def login(
     return response
 
 
+# What to write when a field of the login form was left empty, by the empty fields.
+EMPTY_SV = {
+    ("username",): "Ange ditt användarnamn.",
+    ("password",): "Ange ditt lösenord.",
+    ("username", "password"): "Ange ditt användarnamn och ditt lösenord.",
+}
+
+
+def _empty_fields(**fields: str) -> tuple[str, ...]:
+    """The names of the fields left empty (or holding only spaces), in the form's order."""
+    return tuple(name for name, value in fields.items() if not value.strip())
+
+
 def _login_refusal_sv(error: Forbidden | Unauthenticated | RateLimitExceeded) -> str:
     """The login page's message in Swedish; as in the API, it never says whether the user
-    exists."""
+    exists, nor whether the account is locked (only accounts that exist can be)."""
     if isinstance(error, Forbidden):  # the login-CSRF token was missing or stale
         return "Inloggningssidan har gått ut. Ladda om sidan och logga in igen."
     if isinstance(error, RateLimitExceeded):
         return f"För många inloggningsförsök. Vänta {error.retry_after} s och försök igen."
-    if isinstance(error, AccountLocked):
-        return "Kontot är tillfälligt låst efter flera misslyckade inloggningar. Försök senare."
-    return "Fel användarnamn eller lösenord."
+    return (
+        "Fel användarnamn eller lösenord. Efter fem misslyckade inloggningar i rad låses "
+        "kontot i 15 minuter: är du säker på lösenordet, vänta en stund och försök igen."
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
