@@ -1,8 +1,10 @@
 """The driver's page without script: today's run with its buttons, a press posted as a form
-is stored once (a double submit too), and a refusal is shown on the page in Swedish."""
+is stored once (a double submit too), a refusal is shown on the page in Swedish, and a
+drop-off's buttons wait for its pickup."""
 
 from __future__ import annotations
 
+import re
 from datetime import time
 
 from dispatch_fixtures import DAY, plan_demo_day
@@ -17,7 +19,7 @@ from samfard.access.service import create_user
 from samfard.clock import FixedClock
 from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
-from samfard.timeutil import local
+from samfard.timeutil import STOCKHOLM, local
 
 
 def test_a_press_without_script_is_stored_once_and_a_refusal_is_shown(
@@ -67,3 +69,54 @@ def test_a_press_without_script_is_stored_once_and_a_refusal_is_shown(
     assert session.scalar(count) == 1
     fragment = app_client.get("/forare?del=stopp")
     assert "Rapporterat: Framme" in fragment.text and "<html" not in fragment.text
+
+
+def _stop(html: str, stop_id: int) -> str:
+    """One stop's item of the driver's list."""
+    found = re.search(rf'<li [^>]*id="stopp-{stop_id}".*?</li>', html, re.S)
+    assert found is not None, stop_id
+    return found.group(0)
+
+
+def test_a_drop_off_waits_for_its_pickup_with_the_reason_shown(
+    app_client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    """Framme and Lämnad were offered at a drop-off before its pickup was reported, and the
+    server refused Lämnad ("Resenären är inte rapporterad hämtad än"): they are disabled,
+    with the reason beside them, until the pickup is reported Hämtad."""
+    plan_demo_day(session)
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    run = plan.runs[0]
+    pickup = next(s for s in run.stops if s.kind == "pickup" and s.booking_id)
+    dropoff = next(s for s in run.stops if s.kind == "dropoff" and s.leg_id == pickup.leg_id)
+    clock.current = local(DAY, time(23, 0))
+    create_user(
+        session=session, username="forare-lamna", password=STRONG_PASSWORD, role=Role.DRIVER,
+        now=clock.now(), principal_codes=["*"], carrier_id=run.vehicle.carrier_id,
+        vehicle_id=run.vehicle_id,
+    )  # fmt: skip
+    app_client.cookies.clear()
+    app_client.post("/login", data=login_form("forare-lamna", app_client))
+    csrf = str(app_client.cookies[CSRF_COOKIE])
+
+    waiting = _stop(app_client.get("/forare").text, dropoff.id)
+    buttons = re.findall(r"<button [^>]*>", waiting)
+    assert len(buttons) == 2 and all(" disabled" in b for b in buttons), buttons
+    assert all(f'data-pickup="{pickup.id}"' in b for b in buttons)
+    assert f'aria-describedby="lamnas-{dropoff.id}"' in buttons[0]
+    at = pickup.planned_at.astimezone(STOCKHOLM).strftime("%H:%M")
+    assert (
+        f'<p class="hint" id="lamnas-{dropoff.id}">Framme och Lämnad går att rapportera när '
+        f"hämtningen {at} är rapporterad Hämtad.</p>"
+    ) in waiting
+    assert " disabled" not in _stop(app_client.get("/forare").text, pickup.id)
+
+    for n, kind in enumerate(("arrived", "picked_up")):
+        form = {"csrf_token": csrf, "client_event_id": f"lamna-{n:04}", "run_id": str(run.id),
+                "stop_id": str(pickup.id), "kind": kind}  # fmt: skip
+        sent = app_client.post("/forare/rapport", data=form, follow_redirects=False)
+        assert "fel=" not in sent.headers["location"], sent.headers["location"]
+    ready = _stop(app_client.get("/forare").text, dropoff.id)
+    assert ready.count("<button ") == 2 and " disabled" not in ready
+    assert "lamnas-" not in ready

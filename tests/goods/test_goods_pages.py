@@ -4,6 +4,8 @@ protected recipient masked on the page."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from goods_fixtures import MONDAY, store_demo_prices
@@ -155,3 +157,55 @@ def test_drivers_have_no_goods_desk(app_client: TestClient, session: Session) ->
     app_client.cookies.clear()
     app_client.post("/login", data=login_form("forare", app_client), follow_redirects=False)
     assert app_client.get("/gods").status_code == 403
+
+
+def test_a_day_is_read_as_the_booking_desk_reads_it(
+    app_client: TestClient, session: Session, desk: str
+) -> None:
+    """ "23/11" got the bare 422 page on /gods and "Ange dag som ÅÅÅÅ-MM-DD" in the form;
+    the booking desk takes it. The clock is Friday 2026-11-20 (helpers.NOW)."""
+    shown = app_client.get("/gods", params={"datum": "23/11"})
+    assert shown.status_code == 200 and "Sändningar måndag 23 november 2026" in shown.text
+    wrong = app_client.get("/gods", params={"datum": "i morgon"})
+    assert wrong.status_code == 200 and "Uppgifterna behöver rättas" not in wrong.text
+    assert '<a href="#datum">Skriv datumet som ÅÅÅÅ-MM-DD, eller dag och månad som 3/12</a>' in (
+        wrong.text
+    )
+    assert 'value="i morgon"' in wrong.text and 'id="datum-error"' in wrong.text
+    booked = app_client.post("/gods", data=form(session, desk, dag="23/11"), follow_redirects=False)
+    assert booked.status_code == 303, booked.text[:2000]
+    row = session.scalar(select(Consignment))
+    assert row is not None and row.service_date == MONDAY
+    refused = app_client.post("/gods", data=form(session, desk, dag="31/2"))
+    assert '<a href="#dag">Datumet finns inte; kontrollera dag och månad</a>' in refused.text
+
+
+def test_each_empty_place_names_its_field(
+    app_client: TestClient, session: Session, desk: str
+) -> None:
+    """An empty form listed "Välj en plats" twice in the summary, for both ends."""
+    page = app_client.post("/gods", data=form(session, desk, fran="", till=""))
+    assert '<a href="#fran">Välj var godset hämtas (Hämtas vid)</a>' in page.text
+    assert '<a href="#till">Välj vart godset ska (Lämnas vid)</a>' in page.text
+    assert "Välj en plats" not in page.text
+    summary = re.findall(r'<li><a href="#([a-z-]+)">', page.text)
+    assert summary == ["fran", "till"]  # in the order of the form
+
+
+def test_avboka_asks_first_and_what_was_done_takes_focus(
+    app_client: TestClient, session: Session, desk: str
+) -> None:
+    """Avboka cancelled at one Enter, where the trip desk asks first (hx-confirm)."""
+    booked = app_client.post("/gods", data=form(session, desk), follow_redirects=False)
+    page = app_client.get(booked.headers["location"])
+    row = session.scalar(select(Consignment))
+    assert row is not None
+    cancel = re.search(rf'<form method="post" action="/gods/{row.id}/avboka"[^>]*>', page.text)
+    assert cancel is not None
+    assert f'hx-post="/gods/{row.id}/avboka"' in cancel.group(0)
+    assert f'hx-confirm="Avboka godset {row.reference}? Det går inte att ångra."' in (
+        cancel.group(0)
+    )
+    done = re.search(r'<p class="notice" role="status"[^>]*>', page.text)
+    assert done is not None and 'tabindex="-1"' in done.group(0)
+    assert "autofocus" in done.group(0)

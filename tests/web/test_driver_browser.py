@@ -105,8 +105,11 @@ def test_driver_reports_offline_and_the_queue_is_sent_once_when_back(
     first = page.locator("li.stop-pickup").first
     stop_id = int((first.get_attribute("id") or "").removeprefix("stopp-"))
 
-    # Uteblev is offered at the door only, after Framme.
+    # Uteblev is offered at the door only, after Framme; the drop-off waits for Hämtad.
     expect(first.get_by_role("button", name="Uteblev", exact=False)).to_have_count(0)
+    drop_off = page.locator(f'button[data-pickup="{stop_id}"]')
+    expect(drop_off).to_have_count(2)
+    expect(drop_off.first).to_be_disabled()
     # Online: Framme is stored at once and the list shows it.
     first.get_by_role("button", name="Framme").click()
     expect(page.locator(f"#stopp-{stop_id} .reported")).to_contain_text("Framme")
@@ -122,6 +125,7 @@ def test_driver_reports_offline_and_the_queue_is_sent_once_when_back(
     expect(page.locator(f"#stopp-{stop_id} form.report")).to_have_count(0)  # finished: no Uteblev
     expect(page.locator("#ko-antal")).to_have_text("1")
     expect(page.locator("#anslutning")).to_contain_text("Ingen anslutning")
+    expect(drop_off.first).to_be_enabled()  # Hämtad is queued: the queue carries both
     assert_no_axe_violations(page)
     screenshot(page, "driver-offline-queue")
     assert len(_stored(today_server)) == 1, "nothing reaches the server while offline"
@@ -203,7 +207,7 @@ def test_the_traffic_page_hears_a_drivers_report_by_server_sent_events(
     expect(controller.locator("#trafik-live")).to_have_text("")
     driver = _driver(browser, today_server)
     driver.goto(today_server.url("/forare"))
-    driver.locator("li.stop:not(.stop-done) form.report button").first.click()
+    driver.locator("li.stop:not(.stop-done) form.report button:enabled").first.click()
     expect(controller.locator("#trafik-live")).to_contain_text("Uppdaterad", timeout=15_000)
     assert_no_axe_violations(controller)
 

@@ -1,8 +1,8 @@
 """The goods desk /gods in a real browser: the operator books a parcel with the keyboard
 through the labelled fields, reads back the reference and price, sees a refusal in
 Swedish tied to its field, sees the parcel planned at once (the served day has a plan, so
-it goes straight into it) and cancels; axe-core finds no serious or critical violation
-and no console error. The screenshot goes to docs/screenshots/gods.png."""
+it goes straight into it) and cancels, after a question; axe-core finds no serious or
+critical violation and no console error. The screenshot goes to docs/screenshots/gods.png."""
 
 from __future__ import annotations
 
@@ -66,8 +66,16 @@ def test_an_operator_books_and_cancels_goods_with_the_keyboard(
     expect(row).to_contain_text("Planerad")  # inserted live into the day's plan
     assert_no_axe_violations(page)
     screenshot(page, "gods")
-    row.get_by_role("button", name="Avboka").click()
+    # Avboka asks first: no, and nothing happens; yes, and what was done takes focus.
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    row.get_by_role("button", name="Avboka").press("Enter")
+    expect(row).to_contain_text("Planerad")
+    assert len(asked) == 1 and asked[0].startswith("Avboka godset ")
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.get_by_role("button", name="Avboka").press("Enter")
     expect(page.get_by_role("status")).to_contain_text("avbokad")
+    expect(page.get_by_role("status")).to_be_focused()
     expect(page.get_by_role("row").filter(has_text="Bussgods: Provrör")).to_contain_text("Avbokad")
     errors.assert_none()
     page.context.close()

@@ -197,3 +197,34 @@ def _jobs(server: LiveServer) -> int:
         count = session.scalar(select(func.count()).select_from(Job))
     engine.dispose()
     return int(count or 0)
+
+
+def test_skip_links_lead_to_the_unplanned_trips_and_a_move_is_read_out(
+    browser: Browser, server: LiveServer
+) -> None:
+    """The first "Flytta till körning" was 85 Tabs down, and after a move focus was on
+    <body>, so the confirmation was not read."""
+    page, errors, _ = _day_page(browser, server)
+    page.locator("#innehall").focus()  # where "Hoppa till innehållet" leads
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Till oplanerade resor")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["width"] > 1  # shown when focused
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Till larmen")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#unplanned-title")).to_be_focused()
+    page.keyboard.press("Tab")  # on from the unplanned trips, past the timeline and map
+    assert page.evaluate(
+        "() => document.getElementById('oplanerade').compareDocumentPosition("
+        "document.activeElement) & Node.DOCUMENT_POSITION_FOLLOWING"
+        " || document.getElementById('oplanerade').contains(document.activeElement)"
+    )
+    day = server.day.isoformat()
+    page.goto(server.url(f"/trafik?datum={day}&flyttad=SF-TEST resa 1 går nu med Bil 1"))
+    expect(page.locator("#flyttad")).to_be_focused()
+    expect(page.locator("#flyttad")).to_contain_text("Flyttad: SF-TEST resa 1")
+    errors.assert_none()
+    page.context.close()

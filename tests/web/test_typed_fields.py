@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 import samfard.web
 from helpers import NOW, STRONG_PASSWORD, auth, login_form, token_for
+from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.goods.page_form import GoodsForm, parse_form
@@ -55,26 +56,31 @@ def test_the_macros_render_text_fields_with_the_format_visible() -> None:
 def test_goods_times_are_read_as_people_type_them(typed: str, expected: time) -> None:
     errors = FormErrors()
     form = GoodsForm(huvudman="23", fran="1", till="2", dag="2026-12-02", hamtas_fran=typed)
-    data = parse_form(form, errors)
+    data = parse_form(form, errors, today=date(2026, 12, 1))
     assert errors.get("hamtas-fran") is None, errors.items()
     assert data is not None and data.pickup_from.timetz().replace(tzinfo=None) == expected
 
 
 def test_a_goods_time_that_cannot_be_read_says_what_to_write() -> None:
     errors = FormErrors()
-    parse_form(GoodsForm(dag=date(2026, 12, 2).isoformat(), lamnas_till="25:00"), errors)
+    form = GoodsForm(dag=date(2026, 12, 2).isoformat(), lamnas_till="25:00")
+    parse_form(form, errors, today=date(2026, 12, 1))
     assert errors.get("lamnas-till") == "Ange klockslag, till exempel 08:30"
 
 
 def test_a_date_typed_the_wrong_way_gets_a_swedish_page_and_the_api_problem_json(
     app_client: TestClient, session: Session
 ) -> None:
-    """A day picker is typed text now, so "3/12" can reach a page that reads an ISO date:
-    the page answers in Swedish in the shell; the API still answers problem+json."""
+    """A form field that reads only an ISO date (a hidden field the page writes) answers
+    "3/12" in Swedish in the shell; the API still answers problem+json. (A day picker reads
+    "3/12" itself: tests/dispatch/test_trafik_page_days.py.)"""
     create_user(session=session, username="picker", password=STRONG_PASSWORD,
                 role=Role.OPERATOR, now=NOW, principal_codes=["*"])  # fmt: skip
     assert app_client.post("/login", data=login_form("picker", app_client)).status_code == 200
-    page = app_client.get("/trafik?datum=3/12")
+    page = app_client.post(
+        "/trafik/planera-om-nu",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "datum": "3/12"},
+    )
     assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
     assert "Uppgifterna behöver rättas" in page.text
     assert "datum: skriv datumet som ÅÅÅÅ-MM-DD" in page.text

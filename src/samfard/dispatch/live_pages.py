@@ -3,7 +3,8 @@ refreshes), the controller's live re-plan, and the carriers' run offers on /utfo
 
 Every action calls the same service function as its API route (dispatch.alerts,
 dispatch.handoff, dispatch.live_service), so scope and checks are one. Forms work
-without script; with htmx the alerts section swaps in place.
+without script; with htmx the alerts section swaps in place. A day is typed as on
+/trafik (`pages.read_day`: "8/12" too), and one that cannot be read is said at the field.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
 from samfard.dispatch import alerts, handoff, live_service
+from samfard.dispatch.pages import read_day
 from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.errors import DomainError
 from samfard.schemas_common import RecordId
@@ -30,10 +32,23 @@ router = page_router()
 
 
 def _alerts(
-    request: Request, session: SessionDep, actor: Actor, day: date, note: str | None = None
+    request: Request,
+    session: SessionDep,
+    actor: Actor,
+    day: date,
+    note: str | None = None,
+    errors: FormErrors | None = None,
+    typed: str | None = None,
 ) -> Response:
     rows = alerts.list_alerts(session=session, day=day, actor=actor)
-    context = {"alerts": rows, "day": day, "note": note, "may_change": actor.has(P.PLANS_WRITE)}
+    context = {
+        "alerts": rows,
+        "day": day,
+        "note": note,
+        "may_change": actor.has(P.PLANS_WRITE),
+        "errors": errors or FormErrors(),
+        "typed": typed,
+    }
     template = "dispatch/_alerts.html" if is_htmx(request) else "dispatch/alerts.html"
     return render(request, template, context)
 
@@ -44,11 +59,12 @@ def alerts_page(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.PLANS_READ)],
-    datum: Annotated[date | None, Query()] = None,
+    datum: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     """The day's open alerts (the section /trafik loads, or a page of its own)."""
-    day = datum or now.astimezone(STOCKHOLM).date()
-    return _alerts(request, session, actor, day)
+    errors = FormErrors()
+    day = read_day(datum, now, errors) or now.astimezone(STOCKHOLM).date()
+    return _alerts(request, session, actor, day, errors=errors, typed=datum if errors else None)
 
 
 @router.post("/trafik/larm/{alert_id}/kvittera")
@@ -101,12 +117,13 @@ def offers_page(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.RUNS_READ)],
-    datum: Annotated[date | None, Query()] = None,
+    datum: Annotated[str | None, Query(max_length=40)] = None,
 ) -> Response:
     """The carrier's runs of the day to accept or decline."""
-    day = datum or now.astimezone(STOCKHOLM).date()
+    errors = FormErrors()
+    day = read_day(datum, now, errors) or now.astimezone(STOCKHOLM).date()
     offers = handoff.list_offers(session=session, day=day, actor=actor)
-    return _offers(request, offers, day, FormErrors())
+    return _offers(request, offers, day, errors, typed=datum if errors else None)
 
 
 @router.post("/utforare/{offer_id}/svar")
@@ -148,7 +165,17 @@ def answer(
 
 
 def _offers(
-    request: Request, offers: list[handoff.OfferPublic], day: date, errors: FormErrors
+    request: Request,
+    offers: list[handoff.OfferPublic],
+    day: date,
+    errors: FormErrors,
+    typed: str | None = None,
 ) -> Response:
-    context = {"offers": offers, "day": day, "errors": errors, "vehicle_name": vehicle_name_sv}
+    context = {
+        "offers": offers,
+        "day": day,
+        "errors": errors,
+        "typed": typed,
+        "vehicle_name": vehicle_name_sv,
+    }
     return render(request, "dispatch/offers.html", context)

@@ -2,6 +2,10 @@
 left unplanned, moving a leg to another run, re-planning the day in the background with
 its progress, and a run's manifest to print.
 
+A day is typed as the booking desk takes it ("8/12", "2026-12-08", `read_day`); a day
+that cannot be read is said at the Datum field, on the page. A run or a leg finds its
+own day, so its links need no date.
+
 Reads go through `day_view` (plan scope and masking as in the API); a move goes through
 `moves.move_leg`, which saves only what the verifier accepts; re-planning starts
 a "replan" job (samfard.jobs: a thread on SQLite, a worker on PostgreSQL) and the page
@@ -11,21 +15,26 @@ timeline and tables scroll sideways.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from typing import Annotated
 
 from fastapi import Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from samfard import jobs
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.booking.models import Booking
 from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.dispatch import day_view as views
+from samfard.dispatch import service
 from samfard.dispatch.jobs import REPLAN
+from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.run_sheet import run_sheet
 from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV, vehicle_name_sv
@@ -35,11 +44,25 @@ from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM, check_year
 from samfard.web.shell import FormErrors, is_htmx, page_router
 from samfard.web.templating import render
-from samfard.web.typed import whole_number
+from samfard.web.typed import FieldError, parse_picked_day, whole_number
 
 router = page_router()
 
 REPLAN_SECONDS = (5, 10, 30, 60)
+
+
+def read_day(typed: str | None, now: datetime, errors: FormErrors) -> date | None:
+    """The day typed in a page's Datum field, in the booking desk's formats ("8/12",
+    "8/12/2026", "2026-12-08"; `parse_picked_day`); None when none was typed, or when it
+    cannot be read: then
+    `errors` says at the field how to write it (the page had answered a bare 422)."""
+    if typed is None or not typed.strip():
+        return None
+    try:
+        return parse_picked_day(typed, today=now.astimezone(STOCKHOLM).date())
+    except FieldError as error:
+        errors.add("datum", str(error))
+        return None
 
 
 def _day_page(
@@ -51,6 +74,8 @@ def _day_page(
     *,
     moved: str | None = None,
     job: jobs.Job | None = None,
+    errors: FormErrors | None = None,
+    typed: str | None = None,
 ) -> Response:
     view = views.day_view(session=session, day=day, actor=actor, now=now)
     with transaction(session):
@@ -60,6 +85,8 @@ def _day_page(
         "dispatch/day.html",
         {
             "day": day,
+            "errors": errors or FormErrors(),
+            "typed": typed,
             "view": view,
             "moved": moved,
             "job": job,
@@ -79,19 +106,25 @@ def traffic_page(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.PLANS_READ)],
-    datum: Annotated[date | None, Query()] = None,
+    datum: Annotated[str | None, Query(max_length=40)] = None,
     flyttad: Annotated[str | None, Query(max_length=120)] = None,
     jobb: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
-    """The day's plan (the first planned day from today unless `datum` names one)."""
-    day = datum or views.default_day(session, now.astimezone(STOCKHOLM).date())
+    """The day's plan (the first planned day from today unless `datum` names one); a
+    `datum` that cannot be read shows that day with the message at the Datum field."""
+    errors = FormErrors()
+    chosen = read_day(datum, now, errors)
+    day = chosen or views.default_day(session, now.astimezone(STOCKHOLM).date())
     job = None
     if jobb:
         with transaction(session):
             job = session.get(jobs.Job, jobb)
         if job is not None and job.kind != REPLAN:
             job = None
-    return _day_page(request, session, actor, day, now, moved=flyttad, job=job)
+    shown = datum if errors else None
+    return _day_page(
+        request, session, actor, day, now, moved=flyttad, job=job, errors=errors, typed=shown
+    )
 
 
 @router.get("/trafik/flytta")
@@ -99,15 +132,47 @@ def move_page(
     request: Request,
     session: SessionDep,
     actor: Annotated[Actor, require(P.PLANS_WRITE)],
-    datum: Annotated[date, Query()],
     booking_id: Annotated[int, Query(ge=1, le=2**31 - 1)],
     leg_seq: Annotated[int, Query(ge=0, le=20)],
 ) -> Response:
-    """The form to move one leg: the leg, where it rides now, and the runs to choose."""
-    form = views.move_form(
-        session=session, day=datum, booking_id=booking_id, leg_seq=leg_seq, actor=actor
-    )
+    """The form to move one leg: the leg, where it rides now, and the runs to choose. The
+    leg's day is its booking's (a `datum` in the link is not needed, and not read)."""
+    views.require_may_change_plans(actor)  # before a booking id is looked up
+    day = _booking_day(session, booking_id)
+    form = _move_form(session, day, booking_id, leg_seq, actor)
     return render(request, "dispatch/move.html", {"form": form, "errors": FormErrors()})
+
+
+def _booking_day(session: Session, booking_id: int) -> date:
+    """The service day of a booking, so a page naming one of its legs needs no date."""
+    with transaction(session):
+        found = session.scalar(select(Booking.service_date).where(Booking.id == booking_id))
+    if found is None:
+        raise NotFound(f"no booking {booking_id}", field="booking_id")
+    return found
+
+
+def _move_form(
+    session: Session, day: date, booking_id: int, leg_seq: int, actor: Actor
+) -> views.MoveForm:
+    """The move form with the runs nearest the trip's time first: listed by vehicle name,
+    a controller tried one run after another (six tries) to find one that could take it."""
+    form = views.move_form(
+        session=session, day=day, booking_id=booking_id, leg_seq=leg_seq, actor=actor
+    )
+    if form.at is None:
+        return form
+    plan = service.get_plan(session=session, day=day, actor=actor)
+    gap = {run.id: _gap(run, form.at) for run in plan.runs}
+    nearest = sorted(form.choices, key=lambda choice: gap.get(choice.id, timedelta.max))
+    return replace(form, choices=tuple(nearest))
+
+
+def _gap(run: Run, at: datetime) -> timedelta:
+    """How far in time the run's nearest stop is from `at` (a run near the trip's time is
+    the likeliest to take it without breaking a promise)."""
+    times = [stop.planned_at for stop in run.stops] or [run.start_at, run.end_at]
+    return min(abs(when - at) for when in times)
 
 
 @router.post("/trafik/flytta")
@@ -151,9 +216,7 @@ def move(
                 datum=datum.isoformat(), flyttad=done
             )
             return RedirectResponse(str(target), status_code=303)
-    form = views.move_form(
-        session=session, day=datum, booking_id=booking_id, leg_seq=leg_seq, actor=actor
-    )
+    form = _move_form(session, datum, booking_id, leg_seq, actor)
     context = {"form": form, "errors": errors, "chosen": to_run_id}
     return render(request, "dispatch/move.html", context)
 
@@ -241,15 +304,29 @@ def run_page(
     session: SessionDep,
     actor: Annotated[Actor, require(P.PLANS_READ)],
     now: NowDep,
-    datum: Annotated[date, Query()],
 ) -> Response:
-    """One run's stops in order, with a move link on each pickup for a controller."""
-    run = views.run_view(session=session, day=datum, run_id=run_id, actor=actor, now=now)
+    """One run's stops in order, with a move link on each pickup for a controller. The run
+    finds its own day (a link without `?datum=` got a bare 422; one with it still works)."""
+    day = _run_day(session, run_id)
+    run = views.run_view(session=session, day=day, run_id=run_id, actor=actor, now=now)
     return render(
         request,
         "dispatch/run.html",
-        {"run": run, "day": datum, "may_change": views.may_change_plans(actor)},
+        {"run": run, "day": day, "may_change": views.may_change_plans(actor)},
     )
+
+
+def _run_day(session: Session, run_id: int) -> date:
+    """The service day of the plan a run belongs to."""
+    with transaction(session):
+        found = session.scalar(
+            select(PlanRun.service_date)
+            .join(Run, Run.plan_run_id == PlanRun.id)
+            .where(Run.id == run_id)
+        )
+    if found is None:
+        raise NotFound(f"no run {run_id}", field="run_id")
+    return found
 
 
 @router.get("/trafik/korning/{run_id}/korlista")

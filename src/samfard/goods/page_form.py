@@ -19,7 +19,7 @@ from samfard.goods.prices import GoodsKind
 from samfard.goods.schemas import MAX_UNITS, ConsignmentCreate
 from samfard.timeutil import STOCKHOLM, local
 from samfard.web.shell import FormErrors
-from samfard.web.typed import FieldError, parse_clock, whole_number
+from samfard.web.typed import FieldError, parse_clock, parse_date, whole_number
 
 HOME = "hem"
 FIELD_OF = {
@@ -92,18 +92,27 @@ def _clock(text: str) -> time | None:
         return None
 
 
+# An empty place, said of its own field: the error summary listed "Välj en plats" twice,
+# for Hämtas vid and for Lämnas vid, with nothing to tell them apart.
+PLACE_MISSING_SV = {
+    "fran": "Välj var godset hämtas (Hämtas vid)",
+    "till": "Välj vart godset ska (Lämnas vid)",
+}
+
+
 def _end(text: str, field_id: str, errors: FormErrors) -> Location | None:
     if text == HOME:
         return Location(home=True)
     place = whole_number(text)
     if place:
         return Location(place_id=place)
-    errors.add(field_id, "Välj en plats")
+    errors.add(field_id, PLACE_MISSING_SV[field_id])
     return None
 
 
-def parse_form(form: GoodsForm, errors: FormErrors) -> ConsignmentCreate | None:
-    """The consignment the form asks for, or None with `errors` saying what to fix."""
+def parse_form(form: GoodsForm, errors: FormErrors, *, today: date) -> ConsignmentCreate | None:
+    """The consignment the form asks for, or None with `errors` saying what to fix; Dag
+    is read as the booking desk reads a date ("8/12", the next such day, from `today`)."""
     if not form.huvudman:
         errors.add("huvudman", "Välj huvudman")
     kind = form.slag if form.slag in {k.value for k in GoodsKind} else None
@@ -120,9 +129,9 @@ def parse_form(form: GoodsForm, errors: FormErrors) -> ConsignmentCreate | None:
     pickup = _end(form.fran, "fran", errors)
     dropoff = _end(form.till, "till", errors)
     try:
-        day = date.fromisoformat(form.dag)
-    except ValueError:
-        errors.add("dag", "Ange dag som ÅÅÅÅ-MM-DD")
+        day: date | None = parse_date(form.dag, today=today)
+    except FieldError as unreadable:
+        errors.add("dag", str(unreadable))
         day = None
     times = {}
     for field_id, value in (

@@ -5,11 +5,15 @@ Everything goes through `goods.service` (scope, prices, audit) and `goods.views`
 (protected recipients masked), as the API does; the form is read by `goods.page_form`,
 which turns the fields into a `ConsignmentCreate` and a refusal into Swedish messages
 tied to the fields. Keyboard first: the form's fields follow the order of a phone call
-(who pays, what, from where, to where, when), every field has a visible label.
+(who pays, what, from where, to where, when), every field has a visible label. A day is
+typed as at the booking desk ("8/12" too, `web.typed.parse_date`); one that cannot be
+read is said at its field, on the page.
 """
 
 from __future__ import annotations
 
+from contextlib import suppress
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated
 from urllib.parse import quote
@@ -28,12 +32,14 @@ from samfard.errors import DomainError
 from samfard.geo.models import Place
 from samfard.goods import service
 from samfard.goods.page_form import GoodsForm, parse_form, refusal_sv, swedish
+from samfard.goods.schemas import ConsignmentCreate
 from samfard.goods.views import consignments_public
 from samfard.principals.models import Principal
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
+from samfard.web.typed import FieldError, parse_date, parse_picked_day
 
 router = page_router()
 
@@ -68,6 +74,7 @@ def _page(
     form: GoodsForm | None = None,
     errors: FormErrors | None = None,
     done: str | None = None,
+    typed: str | None = None,
 ) -> Response:
     rows = service.list_consignments(session=session, day=day, actor=actor, now=now)
     with transaction(session):
@@ -84,6 +91,7 @@ def _page(
             "form": form or GoodsForm.empty(day),
             "errors": errors or FormErrors(),
             "done": done,
+            "typed": typed,
             "may_book": actor.has(P.GOODS_WRITE),
             "status_sv": STATUS_SV,
             "kind_sv": KIND_SV,
@@ -97,12 +105,21 @@ def goods_page(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.GOODS_READ)],
-    datum: Annotated[date | None, Query()] = None,
+    datum: Annotated[str | None, Query(max_length=40)] = None,
     klart: Annotated[str | None, Query(max_length=120)] = None,
 ) -> Response:
-    """The day's goods (today unless `datum` names a day) and the booking form."""
-    day = datum or now.astimezone(STOCKHOLM).date()
-    return _page(request, session, actor, now, day, done=klart)
+    """The day's goods (today unless `datum` names a day) and the booking form; a `datum`
+    that cannot be read shows today with the message at the field (it was a bare 422)."""
+    errors = FormErrors()
+    today = now.astimezone(STOCKHOLM).date()
+    day = today
+    if datum and datum.strip():
+        try:
+            day = parse_picked_day(datum, today=today)
+        except FieldError as error:
+            errors.add("datum", str(error))
+    typed = datum if errors else None
+    return _page(request, session, actor, now, day, errors=errors, done=klart, typed=typed)
 
 
 @router.post("/gods")
@@ -114,9 +131,8 @@ def book_goods(
     fields: FormDep,
 ) -> Response:
     """Book a consignment; a refusal comes back on the form in Swedish, field by field."""
-    form = GoodsForm.of(fields)
     errors = FormErrors()
-    data = parse_form(form, errors)
+    form, data = _read_form(GoodsForm.of(fields), errors, now)
     if data is not None:
         try:
             row, _ = service.create_consignment(session=session, data=data, actor=actor, now=now)
@@ -128,6 +144,18 @@ def book_goods(
                 f"/gods?datum={row.service_date.isoformat()}&klart={done}", status_code=303
             )
     return _page(request, session, actor, now, form.day_or(now), form=form, errors=errors)
+
+
+def _read_form(
+    form: GoodsForm, errors: FormErrors, now: datetime
+) -> tuple[GoodsForm, ConsignmentCreate | None]:
+    """The form read by `parse_form`, and the form again with its Dag as read, so a
+    refused form shows which day it took ("8/12" comes back as 2026-12-08)."""
+    today = now.astimezone(STOCKHOLM).date()
+    data = parse_form(form, errors, today=today)
+    with suppress(FieldError):  # an unreadable Dag is said at the field by `parse_form`
+        form = replace(form, dag=parse_date(form.dag, today=today).isoformat())
+    return form, data
 
 
 @router.post("/gods/{consignment_id}/avboka")

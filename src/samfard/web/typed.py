@@ -8,7 +8,7 @@ what arrives is what was typed: "2026-12-02" or "2/12", "10:30", "10.30", "1030"
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from samfard.schemas_common import MAX_ID
 from samfard.timeutil import FIRST_YEAR, LAST_YEAR, in_trip_years
@@ -72,3 +72,15 @@ def parse_date(text: str, *, today: date) -> date:
     if match.group(3) is None and found < today:
         found = found.replace(year=year + 1)
     return found
+
+
+# A day picker (the traffic day, the goods day) looks back as often as ahead: "9/12" is
+# the nearest such day, up to half a year either way, where the booking desk, which books
+# ahead, takes the next one (`parse_date`); yesterday's runs are not next year's.
+LOOK_BACK = timedelta(days=182)
+
+
+def parse_picked_day(text: str, *, today: date) -> date:
+    """A day typed in a day picker, in the desk's formats, the nearest one for a day and
+    month; FieldError says how to write it."""
+    return parse_date(text, today=today - LOOK_BACK)

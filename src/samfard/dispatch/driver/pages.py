@@ -9,7 +9,8 @@ A first report at a pickup far ahead of its time (`rules.asks_first`: one tap at
 pickup promised 10:20 was stored as Framme, Hämtad and Lämnad) is asked about before it is
 sent: by forare.js with the phone's clock before it queues (so offline too), and here, on a
 page of its own, when the form is posted without script. Uteblev is shown disabled with
-the time it opens until the promised window starts.
+the time it opens until the promised window starts; so are Framme and Lämnad at a drop-off
+until its pickup is reported Hämtad (`_waiting`), which the server would refuse.
 """
 
 from __future__ import annotations
@@ -22,15 +23,19 @@ from typing import Annotated, Any
 from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep
 from samfard.dispatch.driver.rules import EARLY_REPORT, SV, refusal_sv, stop_time
-from samfard.dispatch.driver.schemas import DriverRun, ReportKind, StopEventCreate
+from samfard.dispatch.driver.schemas import DriverRun, DriverStop, ReportKind, StopEventCreate
 from samfard.dispatch.driver.service import EarlyReport, early_report, record_report
 from samfard.dispatch.driver.views import driver_run
+from samfard.dispatch.models import Stop
 from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.dispatch.words_sv import AIDS_SV
 from samfard.errors import DomainError
@@ -61,6 +66,39 @@ def _ahead(run: DriverRun | None) -> dict[int, Ahead]:
     return out
 
 
+def _waiting(session: Session, run: DriverRun | None) -> dict[int, DriverStop]:
+    """The drop-offs whose pickup on the run is not reported Hämtad yet, each with that
+    pickup. The page offered Framme and Lämnad there and the server refused them
+    ("Resenären är inte rapporterad hämtad än"); now they wait, disabled with the reason,
+    and forare.js opens them once the pickup's Hämtad is queued (offline too)."""
+    if run is None:
+        return {}
+    with transaction(session):
+        rows = session.execute(
+            select(Stop.id, Stop.kind, Stop.leg_id, Stop.consignment_id).where(
+                Stop.run_id == run.run_id
+            )
+        ).all()
+    shown = {stop.stop_id: stop for stop in run.stops}
+    pickups = {
+        (row.leg_id, row.consignment_id): shown[row.id]
+        for row in rows
+        if row.kind == "pickup" and row.id in shown
+    }
+    on_board = {key for key, stop in pickups.items() if _picked_up(stop)}
+    return {
+        row.id: pickups[(row.leg_id, row.consignment_id)]
+        for row in rows
+        if row.kind == "dropoff"
+        and (row.leg_id, row.consignment_id) in pickups
+        and (row.leg_id, row.consignment_id) not in on_board
+    }
+
+
+def _picked_up(stop: DriverStop) -> bool:
+    return any(report.kind == "picked_up" for report in stop.reports)
+
+
 def _page(
     request: Request, session: SessionDep, actor: Actor, now: datetime, *, fragment: bool = False
 ) -> Response:
@@ -76,6 +114,7 @@ def _page(
         "now": now,
         "vehicle_name": vehicle_name_sv,
         "early": _ahead(run),
+        "waiting": _waiting(session, run),
     }
     return render(request, template, context)
 

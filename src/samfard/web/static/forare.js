@@ -4,7 +4,8 @@
 // A first report at a pickup far ahead of its time (the stop carries the moment,
 // data-early-until, from dispatch/driver/rules.py) is asked about before it is queued, by
 // the phone's clock, so offline too; Uteblev (data-opens) is enabled when the promised
-// window opens, by the same clock the report is dated with.
+// window opens, by the same clock the report is dated with; a drop-off (data-pickup) when
+// its pickup's Hämtad is queued.
 (function () {
   "use strict";
   const root = document.getElementById("forare");
@@ -71,9 +72,23 @@
     if (next < Infinity) opening = setTimeout(openNoShows, Math.min(next - Date.now() + 50, 60000));
   }
 
+  // A drop-off waits for its pickup's Hämtad (data-pickup: the server refuses it before);
+  // its buttons open once that report is queued, so offline the queue carries both.
+  function openDropOffs(queue) {
+    queue.forEach(function (event) {
+      if (event.kind !== "picked_up") return;
+      root.querySelectorAll('button[data-pickup="' + event.stop_id + '"]').forEach(function (button) {
+        button.disabled = false;
+        const hint = document.getElementById(button.getAttribute("aria-describedby"));
+        if (hint) hint.hidden = true;
+      });
+    });
+  }
+
   function show() {
     openNoShows();
     const queue = load(KEY);
+    openDropOffs(queue);
     const list = document.getElementById("ko");
     list.replaceChildren();
     queue.forEach(function (event) {
