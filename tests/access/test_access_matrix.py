@@ -145,7 +145,7 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
     ],
     ("GET", "/api/v1/travellers/{traveller_id}"): every((ANNA_ID, HIDDEN_ID), "deny"),
     ("PATCH", "/api/v1/travellers/{traveller_id}"): every(
-        (ANNA_ID, HIDDEN_ID), "deny", body=lambda c, w: {"version": 1, "phone": "070-1"}
+        (ANNA_ID, HIDDEN_ID), "deny", body=lambda c, w: {"version": 1, "phone": "070-100 00 00"}
     ),
     ("POST", "/api/v1/travellers/{traveller_id}/permits"): [
         Probe("deny", path=ANNA_ID, body=lambda c, w: {**PERMIT, "principal": "2281"}),

@@ -20,6 +20,7 @@ from helpers import NOW, auth, token_for
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.attachment import content_disposition
+from samfard.principals.models import Principal
 from samfard.reports.monthly import CostLine
 from samfard.reports.service import monthly_report
 from samfard.reports.sheet import sheet_title
@@ -184,8 +185,12 @@ def test_invoice_basis_lists_to_an_analyst_only_the_runs_of_their_principals(
 def test_a_statement_of_any_principal_asked_for_is_a_file_not_a_server_error(
     app_client: TestClient, session: Session, principal: str
 ) -> None:
-    """The file's name and its sheet's title carry what was asked for: a character a header
-    or Excel refuses is replaced there, and the name as given travels in `filename*`."""
+    """The file's name and its sheet's title carry the principal's code: a character a
+    header or Excel refuses is replaced there, and the code as given travels in
+    `filename*`. (A code no principal has is refused first; these are stored ones.)"""
+    session.add(Principal(code=principal, name="Prov", kind="municipality", county_code="23",
+                          services=[], handled_by_code=None))  # fmt: skip
+    session.flush()
     headers = _analyst(session, ["*"])
     for format in ("csv", "xlsx"):
         params = {"month": "2026-10", "principal": principal, "format": format}

@@ -17,23 +17,13 @@ from browser_harness import (
     new_page,
     served_session,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.timeutil import STOCKHOLM
 
 pytestmark = pytest.mark.browser
-
-
-def focused(page: Page) -> dict[str, str]:
-    """The focused element: its tag, id, name, role and text."""
-    found: dict[str, str] = page.evaluate(
-        """() => { const e = document.activeElement; return {tag: e.tagName.toLowerCase(),
-            id: e.id, name: e.getAttribute('name') || '', role: e.getAttribute('role') || '',
-            text: e.textContent.trim()}; }"""
-    )
-    return found
 
 
 def test_the_login_page_starts_in_the_username_and_keeps_the_focus_on_its_answer(
@@ -46,17 +36,17 @@ def test_the_login_page_starts_in_the_username_and_keeps_the_focus_on_its_answer
     page = new_page(browser)
     errors = ConsoleErrors(page)
     page.goto(live_server.url("/login"))
-    assert focused(page)["name"] == "username", "the cursor waits in Användarnamn"
+    expect(page.locator("[name=username]")).to_be_focused()  # the cursor waits there
     page.keyboard.press("Enter")  # nothing typed: the page answers, not the browser
     expect(page.get_by_role("alert")).to_have_text("Ange ditt användarnamn och ditt lösenord.")
-    assert focused(page)["id"] == "login-error"
+    expect(page.locator("#login-error")).to_be_focused()
     page.keyboard.press("Tab")
     page.keyboard.type("focus-walker")
     page.keyboard.press("Tab")
     page.keyboard.type("not-the-password-1")
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text("Fel användarnamn eller lösenord.")
-    assert focused(page)["id"] == "login-error"
+    expect(page.locator("#login-error")).to_be_focused()
     assert_no_axe_violations(page)
     errors.assert_none()
     page.context.close()
@@ -78,13 +68,13 @@ def test_an_administrator_makes_deactivates_and_reactivates_an_account_by_keyboa
     page.get_by_label("Huvudmän").last.fill("23")
     page.get_by_role("button", name="Skapa konto").press("Enter")
     expect(page.get_by_role("status")).to_have_text("Kontot focus-made är skapat.")
-    assert focused(page)["role"] == "status"
+    expect(page.get_by_role("status")).to_be_focused()
 
     page.get_by_text("Ändra focus-made").click()
     page.get_by_role("button", name="Avaktivera focus-made").press("Enter")
     question = page.get_by_role("heading", name="Avaktivera kontot focus-made?")
     expect(question).to_be_visible()
-    assert focused(page)["id"] == "question-title"
+    expect(page.locator("#question-title")).to_be_focused()
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Ja, avaktivera focus-made").press("Enter")
     expect(page.get_by_role("status")).to_have_text("Kontot focus-made är avaktiverat.")
@@ -92,7 +82,7 @@ def test_an_administrator_makes_deactivates_and_reactivates_an_account_by_keyboa
     expect(page.get_by_role("status")).to_have_text(
         "Kontot focus-made är aktiverat och kan logga in igen."
     )
-    assert focused(page)["role"] == "status"
+    expect(page.get_by_role("status")).to_be_focused()
     assert_no_axe_violations(page)
     errors.assert_none()
     page.context.close()

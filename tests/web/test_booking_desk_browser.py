@@ -209,7 +209,7 @@ def test_walkthrough_fills_and_clicks_then_cancels_from_the_card(
     summary.wait_for()
     assert summary.get_by_role("link").count() >= 2
     assert_no_axe_violations(page)
-    summary.get_by_role("link", name=re.compile("plats")).click()
+    summary.get_by_role("link", name=re.compile(r"resmålet \(Till\)")).click()
     expect(page.locator("#till")).to_be_focused()
     page.get_by_label("Från").fill("Östersund")
     page.get_by_label("Till").fill("Östersunds sjukhus")

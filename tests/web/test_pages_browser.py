@@ -192,7 +192,7 @@ def test_wrong_password_shows_a_swedish_error(
     page.fill("input[name=username]", "desk")
     page.fill("input[name=password]", "not-the-password-1")
     page.click("button[type=submit]")
-    assert page.inner_text("[role=alert]") == "Fel användarnamn eller lösenord."
+    assert page.inner_text("[role=alert]").startswith("Fel användarnamn eller lösenord. ")
 
 
 def test_a_date_or_status_the_page_cannot_read_gets_a_swedish_error_page(

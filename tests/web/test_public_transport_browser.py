@@ -119,7 +119,9 @@ def test_the_desk_shows_the_bus_before_booking_and_books_public_transport(
     assert facts.locator("dt:text-is('Färdsätt') + dd").inner_text() == "buss eller tåg"
     assert facts.locator("dt:text-is('Egenavgift') + dd").inner_text() == "0,00 kr"
     outward = facts.locator("dt:text-is('Utresa') + dd").inner_text()
-    assert outward == "2026-11-25 10:00; reser med buss eller tåg, ingen hämtning", outward
+    assert (
+        outward == "onsdag 25 november 2026 kl. 10:00; reser med buss eller tåg, ingen hämtning"
+    ), outward
     assert "hämtningsfönst" not in preview.inner_text(), "a bus trip is never planned"
     assert_no_axe_violations(page)
     screenshot(page, "bokning-kollektivtrafik")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated
 
@@ -10,36 +11,46 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 from samfard.schemas_common import LAT, LON, MAX_ID, BodyId, NotNull
 from samfard.travellers.models import CertificateKind, MobilityAid, PermitKind
 
+# Names and address parts: trimmed, and with some letter or digit in them, not only spaces
+# or characters that show as nothing (a zero-width space pasted in): a driver, a letter
+# or a search can do nothing with those. Phones: digits with the signs people write
+# between them, at least five digits (070-123 45 67). Each rule is a pattern the API's
+# document states and a check that says in words what to fix.
+READABLE = r"[^\W_]"
+PHONE = r"^[+()/ -]*(?:[0-9][+()/ -]*){5,}$"
+
 
 def _readable(value: str) -> str:
-    """Text a driver, a letter or a search can use: some letter or digit in it, not only
-    spaces or characters that show as nothing (a zero-width space pasted in)."""
-    if not any(c.isalnum() for c in value):
+    if not re.search(READABLE, value):
         raise ValueError("write it with letters or digits; spaces alone say nothing")
     return value
 
 
 def _phone(value: str) -> str:
-    if sum(c.isdigit() for c in value) < 5:
-        raise ValueError("a phone number has at least 5 digits, e.g. 070-123 45 67")
+    if not re.fullmatch(PHONE, value):
+        raise ValueError(
+            "write a phone number with at least 5 digits and only + ( ) / - or spaces "
+            "between them, e.g. 070-123 45 67"
+        )
     return value
 
 
-# Names and address parts: trimmed, readable (`_readable`), at most so many characters.
-Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80),
-    AfterValidator(_readable),
-]  # fmt: skip
-Street = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160),
-    AfterValidator(_readable),
-]  # fmt: skip
-City = Name
+def _text(most: int) -> StringConstraints:
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=most)
 
+
+Name = Annotated[
+    str, _text(80), AfterValidator(_readable), Field(json_schema_extra={"pattern": READABLE})
+]
+Street = Annotated[
+    str, _text(160), AfterValidator(_readable), Field(json_schema_extra={"pattern": READABLE})
+]
+City = Name
 Phone = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=32, pattern=r"^[0-9+()\-/ ]+$"),
+    StringConstraints(strip_whitespace=True, max_length=32),
     AfterValidator(_phone),
+    Field(json_schema_extra={"pattern": PHONE}),
 ]
 
 
