@@ -3,7 +3,7 @@ dates in the forms people write them, and companions."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -77,3 +77,28 @@ def test_a_time_written_with_a_comma_is_a_time_on_the_form_date() -> None:
     assert parse_when("10,30", day=date(2027, 1, 1), today=TODAY) == datetime(
         2027, 1, 1, 10, 30, tzinfo=STOCKHOLM
     )
+
+
+SPRING_FORWARD = date(2027, 3, 28)  # the last Sunday of March: 02:00 becomes 03:00
+FALL_BACK = date(2027, 10, 31)  # the last Sunday of October: 03:00 becomes 02:00
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("02:30", SPRING_FORWARD), ("2027-03-28 02:00", None), ("28/3 02:59", None),
+     ("2027-03-28T02:15", None)],
+)  # fmt: skip
+def test_a_time_the_clocks_skip_in_spring_is_refused_not_moved_an_hour(
+    text: str, day: date | None
+) -> None:
+    """02:30 on the night summer time begins was booked as 03:30 without a word."""
+    with pytest.raises(FieldError, match="finns inte den dagen"):
+        parse_when(text, day=day, today=TODAY)
+
+
+def test_the_hours_around_the_clock_changes_are_read_as_the_clocks_show_them() -> None:
+    before = parse_when("01:59", day=SPRING_FORWARD, today=TODAY)
+    after = parse_when("03:00", day=SPRING_FORWARD, today=TODAY)
+    assert after.astimezone(UTC) - before.astimezone(UTC) == timedelta(minutes=1)
+    twice = parse_when("02:30", day=FALL_BACK, today=TODAY)
+    assert twice.utcoffset() == timedelta(hours=2), "the first 02:30, summer time's"

@@ -308,10 +308,17 @@ def test_an_administrator_creates_changes_and_deactivates_an_account(
     csrf = login(app_client, "admin")
     weak = app_client.post(
         "/admin/anvandare",
-        data={"csrf_token": csrf, "anvandarnamn": "nykund", "losenord": "kort", "roll": "analyst"},
-    )
+        data={"csrf_token": csrf, "anvandarnamn": "nykund", "losenord": "kort", "roll": "analyst",
+              "huvudman": "23"},
+    )  # fmt: skip
     assert weak.status_code == 200 and "Det finns problem" in weak.text
     assert 'href="#losenord"' in weak.text
+    nobody = app_client.post(
+        "/admin/anvandare",
+        data={"csrf_token": csrf, "anvandarnamn": "ingen", "losenord": "x" * 16, "roll": "analyst"},
+    )
+    summary = nobody.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert 'href="#huvudman"' in summary and "works for principals" not in summary, summary
     made = app_client.post(
         "/admin/anvandare",
         data={

@@ -64,6 +64,20 @@ def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
         )
 
 
+# The roles whose work is a principal's: scoped by principal codes, so one with none is an
+# account that sees nothing (a system administrator made without --principal was one).
+PRINCIPAL_ROLES = frozenset(
+    {
+        Role.SYSTEM_ADMIN,
+        Role.PRINCIPAL_ADMIN,
+        Role.OPERATOR,
+        Role.ASSESSOR,
+        Role.CARE_ISSUER,
+        Role.ANALYST,
+    }
+)
+
+
 def _check_scope_fields(data: UserCreate | UserChange) -> None:
     """Scoped roles must say what they are scoped to, or they could see nothing at all;
     other roles may not carry a scope that is not theirs."""
@@ -74,6 +88,12 @@ def _check_scope_fields(data: UserCreate | UserChange) -> None:
                 f"{name} belongs to a {owners} account, not a {data.role.value}; leave it out",
                 field=name,
             )
+    if data.role in PRINCIPAL_ROLES and not data.principal_codes:
+        raise InputError(
+            f"a {data.role.value} works for principals: give principal_codes (or * for "
+            "every principal); an account with none sees nothing",
+            field="principal_codes",
+        )
     if data.role in SCOPE_ROLES["carrier_id"] and data.carrier_id is None:
         raise InputError(f"a {data.role.value} needs carrier_id", field="carrier_id")
     if data.role is Role.DRIVER and data.vehicle_id is None:

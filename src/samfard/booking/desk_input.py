@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy.orm import Session
 
@@ -45,15 +45,29 @@ def parse_when(text: str, *, day: date | None, today: date) -> datetime:
     if parsed is not None:
         within_years(parsed.date())
         if parsed.tzinfo is None:
-            return parsed.replace(tzinfo=STOCKHOLM, second=0, microsecond=0)
+            return _on_the_clock(parsed.replace(tzinfo=STOCKHOLM, second=0, microsecond=0))
         return parsed.astimezone(STOCKHOLM)
     parts = value.split(" ", 1)
     if len(parts) == 2 and any(c in parts[0] for c in "-/"):
-        return local(parse_date(parts[0], today=today), parse_clock(parts[1]))
+        return _on_the_clock(local(parse_date(parts[0], today=today), parse_clock(parts[1])))
     clock = parse_clock(value)
     if day is None:
         raise FieldError("Ange datum i fältet Datum, eller datum och tid här")
-    return local(day, clock)
+    return _on_the_clock(local(day, clock))
+
+
+def _on_the_clock(moment: datetime) -> datetime:
+    """The wall-clock time, if Swedish clocks show it that day: the hour the clocks skip
+    when summer time begins (02:00-02:59 on the last Sunday of March) does not exist, and
+    was taken silently as an hour later. (The hour shown twice in October is the first,
+    summer time's, as the clocks show it first.)"""
+    shown = moment.astimezone(UTC).astimezone(STOCKHOLM)
+    if shown.replace(tzinfo=None) != moment.replace(tzinfo=None):
+        raise FieldError(
+            f"Klockan {moment:%H:%M} finns inte den dagen: klockan ställs fram från 02:00 "
+            "till 03:00 när sommartid börjar. Välj en tid före 02:00 eller från 03:00"
+        )
+    return moment
 
 
 @dataclass(frozen=True)
