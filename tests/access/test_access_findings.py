@@ -555,4 +555,3 @@ def test_a_booking_outside_the_scope_answers_as_one_that_does_not_exist(
             answer = app_client.request(method, path, json=body, headers=auth(desk_22))
             assert answer.status_code == 404, (path, answer.text)
             assert answer.json()["detail"] == f"no booking with id {booking}", path
-
