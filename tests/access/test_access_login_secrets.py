@@ -155,7 +155,8 @@ def test_a_login_code_that_cannot_be_sent_is_forgotten_when_given_up_or_dead(
     stored = _stored(session, first)
     assert stored.status == "failed" and not re.search(r"\d{6}", stored.text)
 
-    second = login_codes.request_code(session, personal_number=anna_number, now=NOW)
+    later = NOW + login_codes.RESEND_AFTER  # a second ask sooner keeps the first code
+    second = login_codes.request_code(session, personal_number=anna_number, now=later)
     assert second is not None
     for _ in range(MAX_ATTEMPTS):
         _stored(session, second).next_attempt_at = NOW
@@ -203,3 +204,24 @@ def test_the_api_reactivates_within_the_scope_of_deactivation(
         )
     ).all()
     assert [(e.username, e.record_id) for e in entries] == [("oracle-padmin", str(mine.id))]
+
+
+def test_asking_again_at_once_sends_nothing_and_the_first_code_still_works(
+    session: Session, anna_number: str
+) -> None:
+    """Reloading "Skriv koden" posted the personnummer again: a second SMS, and the code
+    being typed died. Within RESEND_AFTER the first code stands; after it, a new one."""
+    phone = Capture()
+    first = login_codes.request_code(session, personal_number=anna_number, now=NOW)
+    assert first is not None
+    deliver(session, sender=phone, now=NOW, ids=[first])
+    code = re.search(r"\d{6}", phone.sent[0].text)
+    assert code
+    again = NOW + login_codes.RESEND_AFTER - timedelta(seconds=1)
+    assert login_codes.request_code(session, personal_number=anna_number, now=again) is None
+    token = login_codes.login_with_code(
+        session, personal_number=anna_number, code=code[0], now=again
+    )
+    assert token
+    later = NOW + login_codes.RESEND_AFTER
+    assert login_codes.request_code(session, personal_number=anna_number, now=later) is not None

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -37,6 +37,10 @@ from samfard.travellers.personnummer import parse_personal_number
 # first: one lifetime for both.
 CODE_LIFETIME = SECRETS["login_code"].lifetime
 MAX_TRIES = 5
+# A second ask within this time sends nothing and keeps the first code: reloading the
+# "Skriv koden" page posted the personnummer again, sent a new SMS and killed the code
+# the traveller was typing (and a loop could send SMS after SMS).
+RESEND_AFTER = timedelta(seconds=60)
 REFUSED = "wrong or expired code; ask for a new one"
 
 
@@ -69,12 +73,15 @@ def traveller_account(
 
 def request_code(session: Session, *, personal_number: str, now: datetime) -> int | None:
     """Put a new code in the outbox for the person's phone; returns the outbox message id
-    to deliver at once, or None when nothing was sent (no account, no phone)."""
+    to deliver at once, or None when nothing was sent (no account, no phone, or a code
+    sent less than RESEND_AFTER ago, which stands)."""
     with transaction(session):
         found = traveller_account(session, personal_number, now=now)
         if found is None:
             return None
         user, traveller = found
+        if _sent_just_now(session, user.id, now):
+            return None  # the code sent a moment ago stands (see RESEND_AFTER)
         code = f"{secrets.randbelow(10**6):06d}"
         message = enqueue_for_traveller(
             session,
@@ -100,6 +107,17 @@ def request_code(session: Session, *, personal_number: str, now: datetime) -> in
             )
         )
     return message.id
+
+
+def _sent_just_now(session: Session, user_id: int, now: datetime) -> bool:
+    """Whether a live code went to the account less than RESEND_AFTER ago."""
+    latest = session.scalar(
+        select(LoginCode.created_at)
+        .where(LoginCode.user_id == user_id, LoginCode.used.is_(False), LoginCode.expires_at > now)
+        .order_by(LoginCode.created_at.desc())
+        .limit(1)
+    )
+    return latest is not None and now - latest < RESEND_AFTER
 
 
 def login_with_code(session: Session, *, personal_number: str, code: str, now: datetime) -> str:
