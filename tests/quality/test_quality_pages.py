@@ -105,3 +105,16 @@ def test_an_unknown_or_foreign_booking_number_is_refused_on_its_field(
               "typ": "late", "allvar": "minor", "beskrivning": "Sen bil"},
     )  # fmt: skip
     assert 'href="#bokning"' in answer.text and "Hittar ingen resa" in answer.text
+
+
+def test_the_report_form_is_one_skip_away_from_the_top(
+    app_client: TestClient, session: Session, world: QualityWorld
+) -> None:
+    """A long list put about 100 Tabs before "Rapportera"; the first link in the page's
+    content now skips there, to a heading that takes the focus."""
+    _login(app_client, "q-operator")
+    page = app_client.get("/kvalitet").text
+    main = page.split("<main", 1)[1]
+    first_link = re.search(r'<a [^>]*href="([^"]+)"[^>]*>([^<]+)</a>', main)
+    assert first_link and first_link.groups() == ("#rapportera", "Till Rapportera avvikelse")
+    assert '<h2 id="rapportera" tabindex="-1">' in main
