@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path, Query
@@ -50,6 +50,21 @@ def _in_trip_years(value: datetime) -> datetime:
 Moment = Annotated[
     AwareDatetime,
     AfterValidator(_in_trip_years),
+    Field(json_schema_extra={"pattern": r"^(19|20|21)[0-9]{2}-"}),
+]
+
+
+def _day_in_trip_years(value: date) -> date:
+    if not in_trip_years(value):
+        raise ValueError(f"the year must be {FIRST_YEAR}-{LAST_YEAR}, got {value.year}")
+    return value
+
+
+# A day a client sends (a permit's, a certificate's, a series'): in the years trips fall
+# in, as `Moment`; a permit valid from year 1 to 9999 was taken and read as forever.
+Day = Annotated[
+    date,
+    AfterValidator(_day_in_trip_years),
     Field(json_schema_extra={"pattern": r"^(19|20|21)[0-9]{2}-"}),
 ]
 

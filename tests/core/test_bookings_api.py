@@ -651,11 +651,14 @@ def test_a_series_ending_beyond_the_horizon_is_422(
     app_client: TestClient, session: Session, operator: str, anna: int
 ) -> None:
     body = dialysis_series(app_client, operator, anna)
-    body |= {"start_date": "9999-06-01", "end_date": "9999-12-31", "exception_dates": []}
+    body |= {"start_date": "2027-06-01", "end_date": "2027-12-31", "exception_dates": []}
     answer = app_client.post("/api/v1/series", json=body, headers=auth(operator))
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == "end_date"
     assert "days ahead" in answer.json()["detail"]
+    body |= {"start_date": "9999-06-01", "end_date": "9999-12-31"}
+    years = app_client.post("/api/v1/series", json=body, headers=auth(operator))
+    assert years.status_code == 422 and "the year must be 1900-2199" in years.json()["detail"]
 
 
 def test_a_home_address_as_long_as_the_register_allows_is_booked_whole(

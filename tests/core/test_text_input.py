@@ -119,3 +119,28 @@ def test_names_and_phones_are_stored_trimmed(app_client: TestClient, session: Se
     traveller_id = register(app_client, token, body)
     stored = stored_traveller(session, traveller_id)
     assert (stored.first_name, stored.phone) == ("Anna", "+46 70-123 45 67")
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"valid_from": "0001-01-01"}, "valid_from"),
+        ({"valid_until": "9999-12-31"}, "valid_until"),
+        ({"notes": "x" * 2001}, "notes"),
+        ({"service_area": ["x" * 61]}, "service_area[0]"),
+        ({"service_area": ["2281"] * 41}, "service_area"),
+    ],
+)
+def test_a_permit_of_impossible_years_or_unbounded_text_is_refused(
+    app_client: TestClient, session: Session, change: dict[str, object], field: str
+) -> None:
+    """A permit valid from year 1 to 9999, notes of 100 KB and a thousand service areas
+    of a thousand characters were all taken."""
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    traveller_id = register(app_client, token)
+    permit = {"kind": "fardtjanst", "principal": "2380", "valid_from": "2026-11-01"} | change
+    answer = app_client.post(
+        f"/api/v1/travellers/{traveller_id}/permits", json=permit, headers=auth(token)
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field

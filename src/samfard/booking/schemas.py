@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.recurrence import Weekday
 from samfard.rules.facts import Mode
-from samfard.schemas_common import MAX_ID, BodyId, Moment, NotNull, not_null
+from samfard.schemas_common import MAX_ID, BodyId, Day, Moment, NotNull, not_null
 
 MESSAGE_MOST = 500  # characters in a message to the driver
 COMPANIONS_MOST = 6  # companions on one booking, children included
@@ -273,9 +273,9 @@ class SeriesCreate(BaseModel):
     service: str
     principal: str
     weekdays: list[Weekday] = Field(description='e.g. ["mon", "wed", "fri"]')
-    start_date: date
-    end_date: date
-    exception_dates: list[date] = []
+    start_date: Day
+    end_date: Day
+    exception_dates: list[Day] = Field(default=[], max_length=366)
     legs: list[SeriesLeg] = Field(min_length=1, max_length=MAX_LEGS)
     companions: list[Companion] = []
     needs: list[Need] = []
@@ -287,7 +287,7 @@ class SeriesCreate(BaseModel):
 class SeriesCancel(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    from_date: date
+    from_date: Day
     reason: str = Field(min_length=2, max_length=500)
 
 

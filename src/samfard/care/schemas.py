@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from samfard.schemas_common import BodyId
+from samfard.schemas_common import BodyId, Day
 
 
 class CertificateMode(enum.StrEnum):
@@ -27,12 +27,12 @@ class CareCertificateCreate(BaseModel):
     traveller_id: BodyId
     mode: CertificateMode
     covers_return: bool = Field(default=True, description="outward and return, or outward only")
-    valid_from: date
-    valid_until: date
+    valid_from: Day
+    valid_until: Day
     visit_place: str | None = Field(
         default=None, max_length=60, description="gazetteer key of the unit visited"
     )
-    visit_on: date | None = Field(default=None, description="the day of the visit, if one")
+    visit_on: Day | None = Field(default=None, description="the day of the visit, if one")
     companion_allowed: bool = False
     reason: str = Field(min_length=2, max_length=500, description="the medical ground, briefly")
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from samfard.schemas_common import LAT, LON, MAX_ID, BodyId, NotNull
+from samfard.schemas_common import LAT, LON, MAX_ID, BodyId, Day, NotNull
 from samfard.travellers.models import CertificateKind, MobilityAid, PermitKind
 
 # Names and address parts: trimmed, and with some letter or digit in them, not only spaces
@@ -136,20 +136,21 @@ class PermitCreate(BaseModel):
 
     kind: PermitKind
     principal: str = Field(description="code of the municipality granting it, e.g. 2281")
-    valid_from: date
-    valid_until: date | None = None
+    valid_from: Day
+    valid_until: Day | None = None
     special_vehicle: bool = False
     escort: bool = False
     front_seat: bool = False
     ride_alone: bool = False
     allergy_free: bool = False
     guide_dog: bool = False
-    service_area: list[str] = Field(
+    service_area: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
         default=[],
+        max_length=40,
         description="extra municipality codes or gazetteer place keys (e.g. "
         "midlanda-flygplats) beyond home; rules match places by key, not name",
     )
-    notes: str | None = None
+    notes: str | None = Field(default=None, max_length=2000)
 
 
 class PermitPublic(BaseModel):
@@ -177,8 +178,8 @@ class IssuerCreate(BaseModel):
     name: str = Field(min_length=1, max_length=120)
     unit: str = Field(min_length=1, max_length=120)
     principal: str
-    course_passed_on: date | None = None
-    certified_until: date | None = None
+    course_passed_on: Day | None = None
+    certified_until: Day | None = None
 
 
 class IssuerPublic(BaseModel):
@@ -199,12 +200,12 @@ class CertificateCreate(BaseModel):
     principal: str = Field(description="the region paying, 23 or 22")
     kind: CertificateKind
     modes: list[str] = Field(min_length=1, description="taxi, wheelchair_vehicle, ...")
-    valid_from: date
-    valid_until: date
+    valid_from: Day
+    valid_until: Day
     trips_allowed: int | None = Field(default=None, ge=1, le=10_000)
     issuer_id: BodyId
     companion_allowed: bool = False
-    reason: str | None = None
+    reason: str | None = Field(default=None, max_length=500)
 
 
 class CertificatePublic(BaseModel):
