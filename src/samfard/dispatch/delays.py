@@ -38,6 +38,7 @@ from samfard.dispatch.live_models import StopDone
 from samfard.dispatch.live_state import LiveDay, goods_done, live_day, rid_of
 from samfard.dispatch.models import PlanRun, Run, Stop
 from samfard.dispatch.vehicle_names import vehicle_name_sv
+from samfard.dispatch.words_sv import findings_sv
 from samfard.planning.model import Route, StopKind
 from samfard.planning.model import Stop as PlanStop
 from samfard.planning.verifier import ViolationKind, verify
@@ -194,7 +195,8 @@ def refresh_runs(
         _alert_risk(session, live, forecasts, risk.request_id, risk.kind, now=now, actor=actor)
     for vid, errors in found.errors.items():
         run = live.runs.get(vid)
-        result.errors[vid] = errors
+        result.errors[vid] = [str(e) for e in errors]
+        log.warning("plan errors on vehicle %s: %s", vid, "; ".join(result.errors[vid][:5]))
         alerts.raise_alert(
             session,
             kind="plan_rejected",
@@ -203,7 +205,7 @@ def refresh_runs(
             run_id=None if run is None else run.id,
             message=f"Kontrollen hittade fel i "
             f"{'planen' if run is None else vehicle_name_sv(run.vehicle.code)}: "
-            + "; ".join(errors[:3]),
+            f"{findings_sv(errors)}. Kontakta systemförvaltningen.",
             at=now,
         )
     session.flush()

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from samfard.planning.model import Problem, Request, Route, Solution, Stop, StopKind, Window
-from samfard.planning.verifier import Report, ViolationKind, route_cost
+from samfard.planning.verifier import Report, Violation, ViolationKind, route_cost
 
 # A stop that happened, by (request id, "pickup" | "dropoff"): when service started.
 Done = Mapping[tuple[str, str], float]
@@ -149,7 +149,7 @@ def at_risk(report: Report, vehicle_of: Mapping[str, str]) -> Findings:
             found.overtime[violation.subject] = violation.detail
         else:
             vid = vehicle_of.get(violation.subject, violation.subject)
-            found.errors.setdefault(vid, []).append(str(violation))
+            found.errors.setdefault(vid, []).append(violation)
     return found
 
 
@@ -157,7 +157,7 @@ def at_risk(report: Report, vehicle_of: Mapping[str, str]) -> Findings:
 class Findings:
     risks: list[Risk] = field(default_factory=list)
     overtime: dict[str, str] = field(default_factory=dict)  # vehicle id -> detail
-    errors: dict[str, list[str]] = field(default_factory=dict)  # vehicle id -> findings
+    errors: dict[str, list[Violation]] = field(default_factory=dict)  # vehicle id -> findings
 
 
 def _hull(window: Window, t: float) -> Window:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -46,11 +47,13 @@ from samfard.dispatch.models import PlanRun, Run, Vehicle
 from samfard.dispatch.offer_states import DECLINED, vehicles_answered
 from samfard.dispatch.planning_inputs import DayProblem
 from samfard.dispatch.replan_save import ReplanOutcome, save
+from samfard.dispatch.words_sv import findings_sv
 from samfard.goods.models import Consignment
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
 from samfard.planning.model import Problem, Request, Route, Solution, Stop, StopKind, Window
 from samfard.planning.verifier import route_cost, verify
 
+log = logging.getLogger(__name__)
 RELAX_S = 3 * 3600.0  # how much later than its window a broken promise may still be served
 NEAR = timedelta(hours=2)  # a new trip is placed among runs with stops this close in time
 
@@ -218,13 +221,15 @@ def _run(
     errors = at_risk(report, vehicle_of).errors  # overtime is alerted, not refused
     if errors:
         outcome.saved = False
-        found = "; ".join(e for es in errors.values() for e in es[:2])
+        found = [e for es in errors.values() for e in es]
+        log.warning("re-plan refused by the verifier: %s", "; ".join(map(str, found[:5])))
         alerts.raise_alert(
             session,
             kind="plan_rejected",
             day=day,
             subject="replan",
-            message=f"Omplaneringen underkändes av kontrollen och sparades inte: {found}",
+            message="Omplaneringen underkändes av kontrollen och sparades inte "
+            f"({findings_sv(found)}); planen är oförändrad.",
             at=now,
         )
         return outcome
