@@ -144,3 +144,25 @@ def test_a_permit_of_impossible_years_or_unbounded_text_is_refused(
     )
     assert answer.status_code == 422, answer.text
     assert answer.json()["field"] == field
+
+
+def test_a_home_in_a_municipality_no_principal_has_is_refused(
+    app_client: TestClient, session: Session
+) -> None:
+    """Kommun 9999 was registered through the API (the page refused it), leaving a
+    traveller no municipality pays for; registering and moving alike are refused."""
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    elsewhere = {**ANNA["address"], "municipality_code": "9999"}  # type: ignore[dict-item]
+    answer = app_client.post(
+        "/api/v1/travellers", json=ANNA | {"address": elsewhere}, headers=auth(token)
+    )
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "address.municipality_code"
+    traveller_id = register(app_client, token)
+    moved = app_client.patch(
+        f"/api/v1/travellers/{traveller_id}",
+        json={"version": 1, "address": elsewhere},
+        headers=auth(token),
+    )
+    assert moved.status_code == 422, moved.text
+    assert stored_traveller(session, traveller_id).municipality_code == "2380"

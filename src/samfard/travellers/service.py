@@ -14,6 +14,7 @@ from samfard.access.permissions import Permission
 from samfard.access.register import in_register_condition, require_in_register
 from samfard.db import transaction
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
+from samfard.principals.models import Principal, PrincipalKind
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller, TravellerRegistration
 from samfard.travellers.personnummer import parse_personal_number
@@ -37,6 +38,23 @@ ALREADY_REGISTERED = (
     "record instead"
 )
 MIN_QUERY = 3
+
+
+def _require_municipality(session: Session, code: str) -> None:
+    """A home is in one of the centre's municipalities: the home's municipality pays its
+    färdtjänst and its region the sjukresor, and a code no principal has (9999) was
+    stored, leaving a traveller no rule can assess (the register page refuses it too)."""
+    found = session.scalar(
+        select(Principal.id).where(
+            Principal.code == code, Principal.kind == PrincipalKind.MUNICIPALITY.value
+        )
+    )
+    if found is None:
+        raise InputError(
+            f"no municipality with the code {code}; give a municipality's code from "
+            "GET /api/v1/principals",
+            field="address.municipality_code",
+        )
 
 
 def register_traveller(
@@ -77,6 +95,7 @@ def enrol_traveller(
                 at=now,
             )
             return known, False
+        _require_municipality(session, data.address.municipality_code)
         traveller = Traveller(
             personal_number=number.value,
             is_coordination_number=number.is_coordination_number,
@@ -291,6 +310,7 @@ def update_traveller(
         for name, value in changes.items():
             setattr(traveller, name, value)
         if data.address is not None:
+            _require_municipality(session, data.address.municipality_code)
             traveller.street = data.address.street
             traveller.postal_code = data.address.postal_code.replace(" ", "")
             traveller.city = data.address.city
