@@ -19,7 +19,7 @@ from browser_harness import (
     screenshot,
     serve,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import APIResponse, Browser, Page, Route, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -194,6 +194,54 @@ def test_a_waiting_report_keeps_its_button_away_in_a_list_from_before_it_was_sto
     expect(stop.locator(".reported")).to_contain_text("Framme")
     expect(stop.get_by_role("button", name="Framme")).to_have_count(0)
     assert [k for _, k, s in _stored(today_server) if s == stop_id] == ["arrived"]
+    errors.messages = [m for m in errors.messages if "net::ERR_FAILED" not in m]
+    errors.assert_none()
+    page.context.close()
+
+
+def test_an_older_stop_list_arriving_late_does_not_replace_a_newer_one(
+    browser: Browser, today_server: LiveServer
+) -> None:
+    """Fetches of the stop list overlap (a report sent and the server's change events each
+    ask for one): the answer to an older one, read before Hämtad was stored, arriving after
+    a newer one must not bring back the Hämtad button, which would report the pickup twice.
+    Fetches after the newer answer are refused here, so that none of them hides the older
+    answer by replacing the list once more."""
+    page = _driver(browser, today_server)
+    errors = ConsoleErrors(page)
+    page.goto(today_server.url("/forare"))
+    stop = page.locator("li.stop-pickup:not(.stop-done):not(:has(.reported))").first
+    stop_id = int((stop.get_attribute("id") or "").removeprefix("stopp-"))
+    stop = page.locator(f"#stopp-{stop_id}")
+    held: list[tuple[Route, APIResponse]] = []
+    refusing = False
+
+    def hold_the_first(route: Route) -> None:
+        if not held:
+            held.append((route, route.fetch()))  # the list as it is now, answered later
+        elif refusing:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route("**/forare?del=stopp", hold_the_first)
+    stop.get_by_role("button", name="Framme").click()
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the page did not fetch its stop list after Framme was sent"
+    stop.get_by_role("button", name="Hämtad").click()
+    expect(stop.locator(".reported")).to_contain_text("Hämtad")
+    refusing = True
+    route, older = held[0]
+    in_older = older.text().split(f'id="stopp-{stop_id}"')[1].split("</li>")[0]
+    assert 'value="picked_up"' in in_older  # read before Hämtad: it offers the button
+    route.fulfill(response=older)
+    page.wait_for_timeout(1000)  # the older answer read and, but for the fix, shown
+    expect(stop.locator(".reported")).to_contain_text("Hämtad")
+    expect(stop.get_by_role("button", name="Hämtad")).to_have_count(0)
+    assert [k for _, k, s in _stored(today_server) if s == stop_id] == ["arrived", "picked_up"]
     errors.messages = [m for m in errors.messages if "net::ERR_FAILED" not in m]
     errors.assert_none()
     page.context.close()

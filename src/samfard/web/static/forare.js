@@ -153,12 +153,18 @@
   }
 
   // The stop list fetched again (after a report is sent, or on a change from elsewhere).
-  // The button or heading that had keyboard focus gets it back in the new list, so a key
-  // pressed while the list is replaced still reaches the same stop's same button.
+  // Fetches overlap (a report sent and the server's change event each ask for one), and an
+  // answer read before the last report was stored must not replace a newer list: only the
+  // answer to the latest fetch is shown. The button or heading that had keyboard focus
+  // gets it back in the new list, so a key pressed while the list is replaced still
+  // reaches the same stop's same button.
+  let fetched = 0;
   async function refresh() {
+    const mine = ++fetched;
     const answer = await fetch("/forare?del=stopp", { headers: { "HX-Request": "true" } });
-    if (!answer.ok) return;
+    if (!answer.ok || mine !== fetched) return;
     const html = await answer.text();
+    if (mine !== fetched) return;
     const list = document.getElementById("stopp");
     const focused = list.contains(document.activeElement) ? document.activeElement : null;
     const stop = focused ? focused.closest(".stop") : null;
