@@ -260,6 +260,48 @@ def test_the_traffic_page_hears_a_drivers_report_by_server_sent_events(
     assert_no_axe_violations(controller)
 
 
+def test_the_traffic_page_shows_only_the_answer_to_its_latest_fetch(
+    browser: Browser, today_server: LiveServer
+) -> None:
+    """Two changes a second apart each fetch the plan again; the answer to the first,
+    arriving after the second's, must not replace the newer parts. The stream is played
+    here (two change events, then none), and the first answer is one made to be told apart."""
+    controller = login(browser, today_server, "controller")
+    errors = ConsoleErrors(controller)
+    streamed: list[int] = []
+
+    def two_changes(route: Route) -> None:
+        streamed.append(1)
+        events = "retry: 1000\nid: 1\nevent: change\ndata: {}\n\n" if len(streamed) <= 2 else ""
+        route.fulfill(status=200, content_type="text/event-stream", body=events)
+
+    controller.route("**/trafik/strom?*", two_changes)
+    controller.goto(today_server.url(f"/trafik?datum={today_server.day.isoformat()}"))
+    expect(controller.locator("#planinfo")).to_contain_text("Planversion")
+    held: list[Route] = []
+    refusing = False
+
+    def hold_the_first(route: Route) -> None:
+        if not held:
+            held.append(route)
+        elif refusing:
+            route.abort()
+        else:
+            route.continue_()
+
+    controller.route("**/trafik?datum=*", hold_the_first)
+    expect(controller.locator("#trafik-live")).to_contain_text("Uppdaterad", timeout=15_000)
+    assert len(held) == 1  # the first change's fetch, still unanswered
+    refusing = True
+    older = '<html><body><p class="plan-meta" id="planinfo">En äldre plan</p></body></html>'
+    held[0].fulfill(status=200, content_type="text/html", body=older)
+    controller.wait_for_timeout(1000)  # the older answer read and, but for the fix, shown
+    expect(controller.locator("#planinfo")).to_contain_text("Planversion")
+    errors.messages = [m for m in errors.messages if "net::ERR_FAILED" not in m]
+    errors.assert_none()
+    controller.context.close()
+
+
 def test_the_page_reports_the_vehicles_position_when_the_browser_allows_it(
     browser: Browser, today_server: LiveServer
 ) -> None:

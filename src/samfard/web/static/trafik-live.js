@@ -8,12 +8,18 @@
   const day = live.dataset.datum;
   const PARTS = ["planinfo", "tidslinje", "oplanerade", "korningar"];
   let pending = null;
+  // A slow answer may overlap the next change's fetch: only the latest fetch's answer is
+  // shown, so an older one arriving last does not bring back a plan from before a change.
+  let fetched = 0;
 
   async function refresh() {
     pending = null;
+    const mine = ++fetched;
     const answer = await fetch("/trafik?datum=" + encodeURIComponent(day));
-    if (!answer.ok) return;
-    const fresh = new DOMParser().parseFromString(await answer.text(), "text/html");
+    if (!answer.ok || mine !== fetched) return;
+    const html = await answer.text();
+    if (mine !== fetched) return;
+    const fresh = new DOMParser().parseFromString(html, "text/html");
     PARTS.forEach(function (id) {
       const now = document.getElementById(id);
       const next = fresh.getElementById(id);
