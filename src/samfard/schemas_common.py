@@ -13,6 +13,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     Field,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
@@ -30,7 +31,16 @@ MAX_OFFSET = 1_000_000
 RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 QueryId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _not_a_truth_value(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("must be a number such as 7, not true or false")
+    return value
+
+
+# An id in a JSON body: `true` is refused, not read as id 1.
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_not_a_truth_value)]
 
 # Samfard serves Sweden and the Norwegian hospitals across the border; a point outside this
 # box is almost always latitude and longitude swapped.
@@ -67,6 +77,32 @@ Day = Annotated[
     AfterValidator(_day_in_trip_years),
     Field(json_schema_extra={"pattern": r"^(19|20|21)[0-9]{2}-"}),
 ]
+
+
+def _each_once(values: list[Any] | None) -> list[Any] | None:
+    seen: list[Any] = []
+    for value in values or ():  # None: a NotNull outside it says what is wrong
+        if value in seen:
+            shown = getattr(value, "value", value)
+            raise ValueError(f"give each item once: {shown!s} is given twice")
+        seen.append(value)
+    return values
+
+
+class EachOnce:
+    """Marks a list whose items are a set (needs, weekdays, areas): an item given twice is
+    refused with 422 rather than stored twice, since it is almost always a client's slip;
+    the OpenAPI document says `uniqueItems`."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_each_once, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> dict[str, Any]:
+        return {**handler(schema), "uniqueItems": True}
 
 
 def file_responses(*media_types: str) -> dict[int | str, dict[str, Any]]:

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.recurrence import Weekday
 from samfard.rules.facts import Mode
-from samfard.schemas_common import MAX_ID, BodyId, Day, Moment, NotNull, not_null
+from samfard.schemas_common import MAX_ID, BodyId, Day, EachOnce, Moment, NotNull, not_null
 
 MESSAGE_MOST = 500  # characters in a message to the driver
 COMPANIONS_MOST = 6  # companions on one booking, children included
@@ -126,7 +126,7 @@ class BookingCreate(BaseModel):
     principal: str = Field(description="code of the paying principal, e.g. 23 or 2281")
     legs: list[LegCreate] = Field(min_length=1, max_length=MAX_LEGS)
     companions: list[Companion] = Field(default=[], max_length=COMPANIONS_MOST)
-    needs: list[Need] = []
+    needs: Annotated[list[Need], EachOnce()] = []
     purpose: str | None = Field(default=None, max_length=40)
     message_to_driver: str | None = Field(default=None, max_length=MESSAGE_MOST)
     channel: Channel = Channel.OPERATOR
@@ -147,7 +147,7 @@ class BookingUpdate(BaseModel):
     companions: Annotated[list[Companion] | None, Field(max_length=COMPANIONS_MOST), NotNull()] = (
         None
     )
-    needs: Annotated[list[Need] | None, NotNull()] = None
+    needs: Annotated[list[Need] | None, EachOnce(), NotNull()] = None
     purpose: str | None = Field(default=None, max_length=40)
     message_to_driver: str | None = Field(default=None, max_length=MESSAGE_MOST)
 
@@ -272,13 +272,13 @@ class SeriesCreate(BaseModel):
     traveller_id: BodyId
     service: str
     principal: str
-    weekdays: list[Weekday] = Field(description='e.g. ["mon", "wed", "fri"]')
+    weekdays: Annotated[list[Weekday], EachOnce()] = Field(description='e.g. ["mon", "wed", "fri"]')
     start_date: Day
     end_date: Day
-    exception_dates: list[Day] = Field(default=[], max_length=366)
+    exception_dates: Annotated[list[Day], EachOnce()] = Field(default=[], max_length=366)
     legs: list[SeriesLeg] = Field(min_length=1, max_length=MAX_LEGS)
     companions: list[Companion] = []
-    needs: list[Need] = []
+    needs: Annotated[list[Need], EachOnce()] = []
     purpose: str | None = Field(default=None, max_length=40)
     message_to_driver: str | None = Field(default=None, max_length=MESSAGE_MOST)
     channel: Channel = Channel.OPERATOR

@@ -13,6 +13,7 @@ from samfard.access.actor import Actor
 from samfard.access.register import require_in_register, visible_principal
 from samfard.db import transaction
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
+from samfard.geo.models import Place
 from samfard.principals.models import Service
 from samfard.principals.service import get_principal, require_service
 from samfard.timeutil import STOCKHOLM
@@ -28,6 +29,24 @@ def _check_period(valid_from: date, valid_until: date | None) -> None:
         )
 
 
+def _check_service_area(session: Session, areas: list[str]) -> None:
+    """Each extra area is a municipality code or a place key the gazetteer knows: the rules
+    match a trip's places by them, so a name or a typo would be stored and never match."""
+    if not areas:
+        return
+    keys = set(session.scalars(select(Place.key).where(Place.key.in_(areas))))
+    codes = set(
+        session.scalars(select(Place.municipality_code).where(Place.municipality_code.in_(areas)))
+    )
+    for area in areas:
+        if area not in keys and area not in codes:
+            raise InputError(
+                f"service_area: no municipality code or place key {area[:60]!r}; give a "
+                "code (e.g. 2380) or a place key from GET /api/v1/places (e.g. midlanda-flygplats)",
+                field="service_area",
+            )
+
+
 def add_permit(
     *, session: Session, traveller_id: int, data: PermitCreate, actor: Actor, now: datetime
 ) -> Permit:
@@ -38,6 +57,7 @@ def add_permit(
         principal = get_principal(session=session, code=data.principal)
         actor.require_principal(principal.code)
         require_service(principal, data.kind.value, field="kind")
+        _check_service_area(session, data.service_area)
         permit = Permit(
             traveller_id=traveller.id,
             kind=data.kind.value,

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
-from samfard.schemas_common import LAT, LON, MAX_ID, BodyId, Day, NotNull
+from samfard.schemas_common import LAT, LON, MAX_ID, BodyId, Day, EachOnce, NotNull
 from samfard.travellers.models import CertificateKind, MobilityAid, PermitKind
 
 # Names and address parts: trimmed, and with some letter or digit in them, not only spaces
@@ -131,6 +131,10 @@ class TravellerPublic(BaseModel):
     version: int
 
 
+# A municipality code (2380) or a gazetteer place key (midlanda-flygplats).
+AreaKey = Annotated[str, Field(min_length=1, max_length=60)]
+
+
 class PermitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -144,7 +148,7 @@ class PermitCreate(BaseModel):
     ride_alone: bool = False
     allergy_free: bool = False
     guide_dog: bool = False
-    service_area: list[Annotated[str, Field(min_length=1, max_length=60)]] = Field(
+    service_area: Annotated[list[AreaKey], EachOnce()] = Field(
         default=[],
         max_length=40,
         description="extra municipality codes or gazetteer place keys (e.g. "

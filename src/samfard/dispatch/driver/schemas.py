@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from samfard.dispatch.schemas import ManifestStop
-from samfard.schemas_common import Moment, not_null
+from samfard.schemas_common import BodyId, Moment, not_null
 
 ReportKind = Literal["arrived", "picked_up", "no_show", "dropped_off", "position"]
 AT_A_STOP = ["arrived", "picked_up", "no_show", "dropped_off"]
@@ -46,10 +46,8 @@ class StopEventCreate(BaseModel):
         pattern=r"^[A-Za-z0-9_-]+$",
         description="made by the client (a UUID); the same id posted again is stored once",
     )
-    run_id: int = Field(ge=1, le=2**31 - 1)
-    stop_id: int | None = Field(
-        default=None, ge=1, le=2**31 - 1, description="required for every kind but position"
-    )
+    run_id: BodyId
+    stop_id: BodyId | None = Field(default=None, description="required for every kind but position")
     kind: ReportKind
     at: Moment = Field(description="when it happened at the vehicle, with its offset")
     lat: float | None = Field(default=None, ge=-90, le=90, description="position only")
