@@ -194,6 +194,11 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     ("window backwards", {"pickup_until": iso(MONDAY, "07:00")}, ""),
     ("naive time", {"pickup_from": "2026-11-23T08:00:00"}, "pickup_from"),
     ("drop-off before pickup", {"dropoff_until": iso(MONDAY, "07:30")}, ""),
+    (
+        "drop-off ends as pickup opens",
+        {"dropoff_from": iso(MONDAY, "07:00"), "dropoff_until": iso(MONDAY, "08:00")},
+        "dropoff_until",
+    ),
     ("home without recipient", {"dropoff": {"home": True}}, ""),
     ("recipient of a parcel", {"recipient_traveller_id": 1}, ""),
     ("unknown principal", {"principal": "99"}, "principal"),

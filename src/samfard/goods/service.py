@@ -94,7 +94,9 @@ def check_consistent(data: ConsignmentCreate) -> None:
         )
     if data.dropoff_until <= data.pickup_from:
         raise InputError(
-            "the drop-off window ends before the pickup window opens", field="dropoff_until"
+            "the drop-off window ends when or before the pickup window opens: dropoff_until "
+            "must be after pickup_from",
+            field="dropoff_until",
         )
     if data.recipient_traveller_id is not None and data.kind is not GoodsKind.AID:
         raise InputError(
