@@ -47,6 +47,21 @@ def _field_name(location: tuple[Any, ...]) -> str:
     return name or ".".join(str(p) for p in location)
 
 
+# pydantic's words when the whole body is not an object; they do not say why.
+_NOT_AN_OBJECT = frozenset({"model_attributes_type", "dict_type", "model_type"})
+
+
+def _said(request: Request, problem: Mapping[str, Any]) -> str:
+    """A validation error's message; a body refused whole says what to send instead."""
+    if tuple(problem["loc"]) != ("body",) or problem["type"] not in _NOT_AN_OBJECT:
+        return str(problem["msg"])
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media == "application/json" or media.endswith("+json"):
+        return "the body must be a JSON object, {...}"
+    sent = f"it came as {media[:80]}" if media else "it came without a Content-Type"
+    return f"send the body as a JSON object with Content-Type: application/json ({sent})"
+
+
 class _Failure(DomainError):
     """A failure outside the services, carried to the page renderer as theirs are."""
 
@@ -103,7 +118,8 @@ def install(
             fields = [(_field_name(tuple(e["loc"])), str(e["type"])) for e in error.errors()]
             return page_invalid(request, fields)
         errors = [
-            {"field": _field_name(tuple(e["loc"])), "message": e["msg"]} for e in error.errors()
+            {"field": _field_name(tuple(e["loc"])), "message": _said(request, e)}
+            for e in error.errors()
         ]
         first = errors[0] if errors else {"field": None, "message": "invalid request"}
         return problem(

@@ -98,3 +98,28 @@ def test_a_permit_area_by_municipality_code_or_place_key_is_stored(
     answer = _permit(app_client, token, traveller_id, ["2309", "midlanda-flygplats"])
     assert answer.status_code == 201, answer.text
     assert answer.json()["service_area"] == ["2309", "midlanda-flygplats"]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "said"),
+    [
+        (
+            "text/plain",
+            b'{"first_name": "Anna"}',
+            "Content-Type: application/json (it came as text/plain)",
+        ),
+        (None, b'{"first_name": "Anna"}', "(it came without a Content-Type)"),
+        ("application/json", b"[1, 2]", "the body must be a JSON object"),
+    ],
+)
+def test_a_body_refused_whole_says_what_to_send(
+    app_client: TestClient, session: Session, content_type: str | None, body: bytes, said: str
+) -> None:
+    """JSON sent as text/plain was refused with pydantic's 'Input should be a valid
+    dictionary or object to extract fields from', which does not say what to change."""
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    headers = auth(token) | ({"Content-Type": content_type} if content_type else {})
+    answer = app_client.post("/api/v1/travellers", content=body, headers=headers)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "body"
+    assert said in answer.json()["detail"]
