@@ -192,3 +192,25 @@ def test_login_with_a_malformed_body_is_a_422_naming_the_field(app_client: TestC
     )
     assert response.status_code == 422
     assert response.json()["field"] == "username"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/session", "/api/v1/auth/token"])
+@pytest.mark.parametrize(
+    "media", ["text/plain", "application/vnd.api+json", "multipart/form-data", None]
+)
+def test_a_login_sent_as_another_site_could_send_it_is_refused(
+    app_client: TestClient, operator: str, path: str, media: str | None
+) -> None:
+    """A form of enctype text/plain on another site writes `{"username": ..., "password":
+    ...}` and posts it without any CORS consent: taken as JSON, it logged the visitor into
+    the other site's account (login CSRF). Only application/json and the login page's own
+    form are read; multipart was a 500 (its stream was used up before the login read it)."""
+    document = b'{"username": "desk", "password": "' + STRONG_PASSWORD.encode() + b'"}'
+    if media == "multipart/form-data":
+        response = app_client.post(path, files={"username": (None, "desk")})
+    else:
+        headers = {"content-type": media} if media else {}
+        response = app_client.post(path, content=document, headers=headers)
+    assert response.status_code == 422, response.text
+    assert "application/json" in response.json()["detail"]
+    assert SESSION_COOKIE not in response.headers.get("set-cookie", "")

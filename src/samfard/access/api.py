@@ -42,6 +42,7 @@ from samfard.problems import problem
 from samfard.schemas_common import Offset, Page, QueryId, RecordId
 
 FORM_MEDIA = "application/x-www-form-urlencoded"
+JSON_MEDIA = "application/json"
 router = APIRouter(tags=["auth"])
 admin_router = APIRouter(tags=["access"])
 
@@ -74,9 +75,22 @@ LimiterDep = Annotated[LoginLimiter, Depends(login_limiter)]
 
 
 async def credentials(request: Request) -> TokenRequest:
-    """Username and password from a JSON body or an HTML form."""
-    raw = await request.body()
+    """Username and password from a JSON body or the login page's form.
+
+    JSON only as application/json: a browser sends that cross-site only with the site's
+    CORS consent, so the login needs no CSRF token, whereas text/plain is a simple request
+    any page can send (a form of enctype text/plain writes a JSON document), which would let
+    another site log a visitor into an account of its choosing. The form carries the login
+    page's CSRF token."""
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in (JSON_MEDIA, FORM_MEDIA):
+        raise InputError(
+            f"send username and password as JSON with Content-Type: {JSON_MEDIA}, or as "
+            f"the login page's form ({FORM_MEDIA}); {media[:80] or 'no Content-Type'} is not "
+            "taken here",
+            field="username",
+        )
+    raw = await request.body()
     try:
         if media == FORM_MEDIA:
             fields = {k: v[0] for k, v in parse_qs(raw.decode(), keep_blank_values=True).items()}
