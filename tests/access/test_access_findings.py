@@ -269,9 +269,9 @@ def test_a_driver_reads_only_their_own_run_today(
     clock.current = morning_of_the_day()
     assert app_client.get(own, headers=auth(driver)).status_code == 200
     same_carrier = f"/api/v1/runs/{world.runs['hidden']}/manifest"
-    assert app_client.get(same_carrier, headers=auth(driver)).status_code == 403
+    assert app_client.get(same_carrier, headers=auth(driver)).status_code == 404  # as if missing
     unlinked = staff(session, Role.DRIVER, "driver-nolink", [], carrier_id=1)
-    assert app_client.get(own, headers=auth(unlinked)).status_code == 403
+    assert app_client.get(own, headers=auth(unlinked)).status_code == 404
 
 
 def test_a_care_issuer_sees_only_the_bookings_of_their_care_unit(

@@ -201,7 +201,8 @@ def test_a_driver_reports_only_on_their_own_vehicles_run_today(
         json=_report(stop, other, "arrived", stop.planned_at),
         headers=auth(token),
     )
-    assert refused.status_code == 403 and refused.json()["field"] == "run_id"
+    assert refused.status_code == 404 and refused.json()["field"] == "run_id"
+    assert refused.json()["detail"] == f"no run with id {other.id}"  # as if it were not there
     clock.current = local(DAY + timedelta(days=1), time(6, 0))
     own = mine.stops[0]
     tomorrow = app_client.post(

@@ -30,7 +30,7 @@ from samfard.dispatch.live_models import ControllerAlert, RunOffer
 from samfard.dispatch.models import Vehicle
 from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.service import verify_stored
-from samfard.errors import Conflict, Forbidden, InputError
+from samfard.errors import Conflict, InputError, NotFound
 from samfard.rules.facts import CompanionKind
 
 
@@ -82,7 +82,7 @@ def test_a_carrier_sees_and_answers_only_its_own_runs(session: Session) -> None:
     assert mine and all(o.carrier_id == offer.carrier_id for o in mine)
     other = _dispatcher(99)
     assert handoff.list_offers(session=session, day=offer.service_date, actor=other) == []
-    with pytest.raises(Forbidden):
+    with pytest.raises(NotFound, match=f"^no run offer with id {offer.id}$"):  # as if missing
         handoff.answer_offer(
             session=session, offer_id=offer.id, accept=True, reason=None, actor=other,
             now=PLAN_NOW,

@@ -31,7 +31,7 @@ from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.assessment.ceiling import lower_later_fees
 from samfard.assessment.facts import TripInput, build_request, requested_mode
-from samfard.booking.entitlement import check_actor_scope
+from samfard.booking.entitlement import check_record_scope
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.service import check_version, load_booking
@@ -248,13 +248,8 @@ def decide(
         raise InputError("changing the mode needs the new mode", field="mode")
     with transaction(session):
         booking = load_booking(session=session, booking_id=booking_id)
+        check_record_scope(actor, booking)  # before the version: a 409 would tell it exists
         check_version(booking, version)
-        check_actor_scope(
-            actor,
-            principal_code=booking.principal_code,
-            traveller_id=booking.traveller_id,
-            service=booking.service,
-        )
         person: dict[str, str | None] = {
             "username": actor.username,
             "at": now.isoformat(),

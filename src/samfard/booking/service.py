@@ -89,9 +89,14 @@ def prepare(
 
 
 def channel_of(actor: Actor, asked: str) -> str:
-    """Care staff book through the care channel (vårdenhetens bokning) whatever the request
-    says, so the follow-up per unit can tell their bookings apart."""
-    return Channel.CARE.value if actor.role is Role.CARE_ISSUER else asked
+    """Care staff book through the care channel (vårdenhetens bokning) and travellers
+    through self-service (Mina resor, or the API with their own login) whatever the request
+    says, so the follow-up per unit and per channel counts each where it came in."""
+    if actor.role is Role.CARE_ISSUER:
+        return Channel.CARE.value
+    if actor.role is Role.TRAVELLER:
+        return Channel.SELF_SERVICE.value
+    return asked
 
 
 def store_draft(session: Session, draft: BookingDraft, *, actor: Actor, now: datetime) -> Booking:

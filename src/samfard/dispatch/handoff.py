@@ -258,10 +258,14 @@ def answer_offer(
 
 
 def _require_may_answer(actor: Actor, offer: RunOffer) -> None:
+    """Another carrier's offer is answered as one that does not exist: a 403 told its
+    dispatcher which ids are offers to others."""
     if actor.role is Role.CARRIER_DISPATCHER and actor.carrier_id == offer.carrier_id:
         return
     if actor.owns_everything and actor.has(P.PLANS_WRITE):
         return
+    if actor.carrier_id is not None:
+        raise NotFound(f"no run offer with id {offer.id}", field="offer_id")
     raise Forbidden(
         "only the carrier's dispatcher (or the traffic controller) answers this offer",
         field="offer_id",

@@ -35,9 +35,7 @@ def run_sheet(*, session: Session, run_id: int, actor: Actor, now: datetime) -> 
         if run is None:
             raise NotFound(f"no run with id {run_id}", field="run_id")
         if actor.carrier_id is not None and run.vehicle.carrier_id != actor.carrier_id:
-            raise Forbidden(
-                f"run {run_id} is driven for another carrier than yours", field="run_id"
-            )
+            raise NotFound(f"no run with id {run_id}", field="run_id")  # as if missing
         if not actor.owns_everything:
             ids = {s.booking_id for s in run.stops if s.booking_id is not None}
             goods = {s.consignment_id for s in run.stops if s.consignment_id is not None}

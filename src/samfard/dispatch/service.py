@@ -332,9 +332,7 @@ def get_manifest(*, session: Session, run_id: int, actor: Actor, now: datetime) 
         if run is None:
             raise NotFound(f"no run with id {run_id}", field="run_id")
         if actor.carrier_id is not None and run.vehicle.carrier_id != actor.carrier_id:
-            raise Forbidden(
-                f"run {run_id} is driven for another carrier than yours", field="run_id"
-            )
+            raise NotFound(f"no run with id {run_id}", field="run_id")  # as if missing
         if actor.role is Role.DRIVER:
             _require_own_run_today(session, run, actor, now)
         drives_it = actor.role is Role.DRIVER
@@ -344,10 +342,7 @@ def get_manifest(*, session: Session, run_id: int, actor: Actor, now: datetime) 
 def _require_own_run_today(session: Session, run: Run, actor: Actor, now: datetime) -> None:
     today = now.astimezone(STOCKHOLM).date()
     if actor.vehicle_id is None or run.vehicle_id != actor.vehicle_id:
-        raise Forbidden(
-            f"run {run.id} is not driven by your vehicle; a driver reads only their own run",
-            field="run_id",
-        )
+        raise NotFound(f"no run with id {run.id}", field="run_id")  # another vehicle's
     latest = store.latest_plan(session, today)
     if run.plan_run.service_date != today or latest is None or latest.id != run.plan_run_id:
         raise Forbidden(

@@ -166,8 +166,7 @@ REFUSALS_SV = (
     ("before the traveller was picked up", "Resenären är inte rapporterad hämtad än."),
     ("in the future", "Telefonens klocka går före; ställ in rätt tid och rapportera igen."),
     ("takes", "Den rapporten passar inte det här stoppet."),
-    ("another vehicle", "Körningen hör till ett annat fordon."),
-    ("another carrier", "Körningen körs åt en annan utförare."),
+    ("no run with id", "Körningen finns inte bland dina körningar."),
     ("was already used for another report", "Rapporten skickades två gånger med olika "
      "innehåll; ladda om sidan."),
 )  # fmt: skip

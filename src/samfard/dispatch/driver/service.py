@@ -97,11 +97,7 @@ def check_run_scope(session: Session, run: Run, actor: Actor, now: datetime) -> 
     if actor.role is Role.DRIVER:
         today = now.astimezone(STOCKHOLM).date()
         if actor.vehicle_id is None or run.vehicle_id != actor.vehicle_id:
-            raise Forbidden(
-                f"run {run.id} is not driven by your vehicle; a driver reports only on their "
-                "own runs",
-                field="run_id",
-            )
+            raise NotFound(f"no run with id {run.id}", field="run_id")  # another vehicle's
         if not runs_today(run, now):
             raise Forbidden(
                 f"run {run.id} is not a run of today ({today}); a driver reports only today "
@@ -110,7 +106,7 @@ def check_run_scope(session: Session, run: Run, actor: Actor, now: datetime) -> 
             )
     elif actor.carrier_id is not None:
         if run.vehicle.carrier_id != actor.carrier_id:
-            raise Forbidden(f"run {run.id} is driven for another carrier", field="run_id")
+            raise NotFound(f"no run with id {run.id}", field="run_id")  # another carrier's
     elif not actor.owns_everything:
         raise Forbidden(
             "only a driver, the carrier's dispatcher or an account scoped to every principal "
