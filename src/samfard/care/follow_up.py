@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.booking.models import Booking
 from samfard.costs.models import SettledTrip
+from samfard.spreadsheet import spreadsheet_row
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Certificate, Issuer
 
@@ -216,29 +217,33 @@ def totals(rows: list[UnitMonth]) -> list[UnitTotal]:
 
 
 def _kronor(ore: int) -> str:
-    whole, frac = divmod(ore, 100)
-    return f"{whole},{frac:02d}"
+    sign = "-" if ore < 0 else ""
+    whole, frac = divmod(abs(ore), 100)
+    return f"{sign}{whole},{frac:02d}"
 
 
 def to_csv(rows: list[UnitMonth]) -> str:
-    """Semicolon-separated with decimal commas, as Swedish spreadsheet programs read it."""
+    """Semicolon-separated with decimal commas, as Swedish spreadsheet programs read it; a
+    unit's name a spreadsheet would read as a formula gets a leading quote (spreadsheet.py)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for r in rows:
         writer.writerow(
-            (
-                r.unit,
-                r.principal_code,
-                f"{r.month:%Y-%m}",
-                r.certified_staff,
-                r.certificates,
-                r.revoked,
-                *(r.by_mode.get(m, 0) for m in MODES),
-                f"{r.taxi_share:.3f}".replace(".", ","),
-                f"{r.stretcher_share:.3f}".replace(".", ","),
-                _kronor(r.expected_ore),
-                _kronor(r.settled_ore),
+            spreadsheet_row(
+                (
+                    r.unit,
+                    r.principal_code,
+                    f"{r.month:%Y-%m}",
+                    r.certified_staff,
+                    r.certificates,
+                    r.revoked,
+                    *(r.by_mode.get(m, 0) for m in MODES),
+                    f"{r.taxi_share:.3f}".replace(".", ","),
+                    f"{r.stretcher_share:.3f}".replace(".", ","),
+                    _kronor(r.expected_ore),
+                    _kronor(r.settled_ore),
+                )
             )
         )
     return out.getvalue()

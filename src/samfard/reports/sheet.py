@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from io import BytesIO, StringIO
+from typing import Any
 
 from samfard.errors import InputError
 from samfard.money import Ore
+from samfard.spreadsheet import spreadsheet_row, spreadsheet_text
 
 Cell = str | int | Decimal | date | None
 KR_FORMAT = '#,##0.00" kr"'
@@ -51,10 +53,11 @@ class Sheet:
 
 
 def to_csv(sheet: Sheet) -> str:
-    """The sheet as CSV text with a header line; money in kronor with a decimal point."""
+    """The sheet as CSV text with a header line; money in kronor with a decimal point.
+    A text cell a spreadsheet would read as a formula gets a leading quote (spreadsheet.py)."""
     out = StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(sheet.header)
+    writer.writerow(spreadsheet_row(sheet.header))
     for row in sheet.rows:
         writer.writerow(
             [
@@ -70,6 +73,8 @@ def _text(cell: Cell) -> str:
         return ""
     if isinstance(cell, date):
         return cell.isoformat()
+    if isinstance(cell, str):
+        return spreadsheet_text(cell)
     return str(cell)
 
 
@@ -88,11 +93,19 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
 
     Written in openpyxl's write-only mode: a month's invoice basis has tens of thousands
     of lines, and streaming rows is several times faster than building the sheet in memory.
+    Every text cell is a string, never a formula (`text_cell`).
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
+
+    def text_cell(ws: Any, text: str) -> Any:
+        """openpyxl makes a text starting with "=" a formula (and "#N/A" an error) unless
+        told the type: the text is escaped (spreadsheet.py) and its type set to string."""
+        cell = WriteOnlyCell(ws, value=spreadsheet_text(text))
+        cell.data_type = "s"
+        return cell
 
     book = Workbook(write_only=True)
     for sheet in sheets:
@@ -101,7 +114,7 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
             ws.column_dimensions[get_column_letter(i + 1)].width = max(12, len(name) + 2)
         head = []
         for name in sheet.header:
-            cell = WriteOnlyCell(ws, value=name)
+            cell = text_cell(ws, name)
             cell.font = Font(bold=True)
             head.append(cell)
         ws.append(head)
@@ -112,6 +125,8 @@ def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
                     cell = WriteOnlyCell(ws, value=Decimal(c) / 100)
                     cell.number_format = KR_FORMAT
                     out.append(cell)
+                elif isinstance(c, str):
+                    out.append(text_cell(ws, c))
                 else:
                     out.append(c)
             ws.append(out)

@@ -24,6 +24,7 @@ from samfard.reports.scenarios.summary import (
     principal_lines,
     sensitivity_lines,
 )
+from samfard.spreadsheet import spreadsheet_row
 
 CENT = Decimal("0.01")
 
@@ -50,10 +51,12 @@ def _spread_cells(s: Spread | None) -> list[str]:
 
 
 def _csv(head: list[str], rows: list[list[str]]) -> str:
+    """Names come from the SPEC and the database: one a spreadsheet would read as a
+    formula gets a leading quote (spreadsheet.py); figures stay numbers."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(head)
-    writer.writerows(rows)
+    writer.writerow(spreadsheet_row(head))
+    writer.writerows(spreadsheet_row(row) for row in rows)
     return out.getvalue()
 
 
