@@ -18,6 +18,7 @@ from samfard.access.deps import CSRF_COOKIE
 from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
 from samfard.access.models import LoginCode
 from samfard.access.permissions import Role
+from samfard.access.routes import api_routes
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
 from samfard.clock import FixedClock
@@ -351,3 +352,30 @@ def test_what_was_just_done_takes_the_focus(
     )
     assert re.search(r'<div [^>]*tabindex="-1" autofocus id="kvitto"', receipt.text)
     assert receipt.text.count("autofocus") == 1
+
+
+def test_a_travellers_login_opens_mina_resor_and_no_staff_page(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    """A traveller holds some of the staff's permissions (to read and book their own trips),
+    so /bokning, /bedomning and /kvalitet answered 200, each showing only their own. Every
+    page but Mina resor is now refused, and / leads to Mina resor."""
+    login = {"username": "anna-resenar", "password": STRONG_PASSWORD}
+    assert app_client.post("/api/v1/auth/session", json=login).status_code == 200
+    start = app_client.get("/", follow_redirects=False)
+    assert (start.status_code, start.headers["location"]) == (303, "/mina-resor")
+    assert app_client.get("/mina-resor").status_code == 200
+    pages = sorted(
+        route.path
+        for route in api_routes(app_client.app)  # type: ignore[arg-type]
+        if "GET" in route.methods
+        and route.permission is not None  # not the login pages
+        and "{" not in route.path
+        and not route.path.startswith(("/api/", "/mina-resor"))
+        and route.path != "/"
+    )
+    assert "/bokning" in pages and "/kvalitet" in pages
+    for path in pages:
+        answer = app_client.get(path, follow_redirects=False)
+        assert answer.status_code == 403, path
+        assert "Mina resor" in answer.text, path

@@ -22,7 +22,7 @@ from typing import Any
 from fastapi import Depends, Request, Response
 
 from samfard.access.actor import Actor
-from samfard.access.permissions import Permission
+from samfard.access.permissions import Permission, Role
 from samfard.access.service import actor_for_token
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import Forbidden, Unauthenticated
@@ -116,8 +116,24 @@ class Require:
             session=session, token=token, now=now, request_id=request.state.request_id
         )
         request.state.actor = actor  # the page shell shows who is signed in, even on a 403
+        if actor.role is Role.TRAVELLER and not _open_to_travellers(request):
+            raise Forbidden("a traveller's own pages are Mina resor, at /mina-resor")
         actor.require(self.permission)
         return actor
+
+
+def welcome_travellers(request: Request) -> None:
+    """Dependency of the pages a traveller's login may open (Mina resor): every other page
+    is the centre's staff's, though a traveller holds some of the same permissions (to
+    read and book their own trips) and each page would show only their own."""
+    request.state.open_to_travellers = True
+
+
+def _open_to_travellers(request: Request) -> bool:
+    """The API (scoped to the traveller's own records) and the pages marked for them."""
+    return request.url.path.startswith("/api/") or getattr(
+        request.state, "open_to_travellers", False
+    )
 
 
 def require(permission: Permission) -> Any:

@@ -26,7 +26,7 @@ from samfard.notify.service import deliver
 from samfard.web.shell import page_router
 from samfard.web.templating import render
 
-router = page_router()
+router = page_router(for_travellers=True)
 Text = Annotated[str, Form(max_length=40)]
 
 

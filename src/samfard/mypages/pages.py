@@ -47,7 +47,7 @@ from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
 from samfard.web.typed import whole_number
 
-router = page_router()
+router = page_router(for_travellers=True)
 Reader = Annotated[Actor, require(P.BOOKINGS_READ)]
 Booker = Annotated[Actor, require(P.BOOKINGS_WRITE)]
 Reporter = Annotated[Actor, require(P.DEVIATIONS_REPORT)]

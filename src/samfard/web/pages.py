@@ -9,19 +9,20 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from samfard.access import service as access_service
 from samfard.access.actor import Actor
 from samfard.access.api import login_limiter
-from samfard.access.deps import PUBLIC, require, set_session_cookies
+from samfard.access.deps import PUBLIC, require, set_session_cookies, welcome_travellers
 from samfard.access.login_csrf import (
     check_login_csrf,
     login_csrf_token,
     set_login_csrf_cookie,
 )
 from samfard.access.permissions import Permission as P
+from samfard.access.permissions import Role
 from samfard.access.ratelimit import RateLimitExceeded
 from samfard.booking.day_list import day_rows
 from samfard.config import Settings
@@ -182,7 +183,7 @@ def _login_refusal_sv(error: Forbidden | Unauthenticated | RateLimitExceeded) ->
     )
 
 
-@router.get("/", response_class=HTMLResponse)
+@router.get("/", response_class=HTMLResponse, dependencies=[Depends(welcome_travellers)])
 def day_overview(
     request: Request,
     session: SessionDep,
@@ -193,7 +194,10 @@ def day_overview(
     status: str | None = None,
 ) -> Response:
     """The day's bookings; a date or status the page cannot read gets a Swedish error page
-    (422) that says what to write, not the API's problem+json."""
+    (422) that says what to write, not the API's problem+json. A traveller's start page is
+    Mina resor."""
+    if actor.role is Role.TRAVELLER:
+        return RedirectResponse("/mina-resor", status_code=303)
     try:
         day = date.fromisoformat(date_text) if date_text else None
     except ValueError:

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 
 from samfard.access.actor import Actor
-from samfard.access.deps import read_form_csrf
+from samfard.access.deps import read_form_csrf, welcome_travellers
 from samfard.access.permissions import Permission as P
 from samfard.access.permissions import Role
 
@@ -113,10 +113,14 @@ def is_htmx(request: Request) -> bool:
     return request.headers.get("HX-Request") == "true"
 
 
-def page_router() -> APIRouter:
+def page_router(*, for_travellers: bool = False) -> APIRouter:
     """A router for a feature's pages: kept out of the API document, and reading the
-    hidden CSRF field of posted forms before the permission check runs."""
-    return APIRouter(include_in_schema=False, dependencies=[Depends(read_form_csrf)])
+    hidden CSRF field of posted forms before the permission check runs. Only the pages
+    made `for_travellers` open to a traveller's login; the rest are the staff's."""
+    dependencies = [Depends(read_form_csrf)]
+    if for_travellers:
+        dependencies.append(Depends(welcome_travellers))
+    return APIRouter(include_in_schema=False, dependencies=dependencies)
 
 
 async def form_fields(request: Request) -> dict[str, str]:
