@@ -3,6 +3,7 @@ flagged to the principal at once, upheld ones charged per the carrier's contract
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -22,7 +23,7 @@ from samfard.quality.service import (
     report_deviation,
     take_step,
 )
-from samfard.quality.views import deviation_public
+from samfard.quality.views import HIDDEN_TEXT, deviation_public
 from samfard.travellers.models import Traveller
 
 pytestmark = pytest.mark.world_per_module
@@ -223,3 +224,35 @@ def test_the_carrier_reads_that_a_traveller_reported_not_which_account(
     assert "q-traveller" not in to_carrier.model_dump_json()
     to_desk = deviation_public(session, deviation, world.operator, AFTER)
     assert to_desk.reported_by == "q-traveller"
+
+
+def test_what_people_wrote_about_a_protected_traveller_reaches_only_who_may_see_it(
+    session: Session, world: QualityWorld
+) -> None:
+    """Found by the security probe of 2026-12-06: a protected traveller wrote their street
+    and phone in a report, and the carrier, the operator and the administrators all read it."""
+    traveller = session.get(Traveller, world.booking.traveller_id)
+    assert traveller is not None
+    traveller.protected_identity = True
+    session.flush()
+    secret = "Bilen kom aldrig till min port på Järnvägsgatan 43, ring 08-465 0258."
+    deviation = report_deviation(
+        session=session, data=_late(world, description=secret), actor=world.traveller, now=AFTER
+    )
+    take_step(
+        session=session,
+        deviation_id=deviation.id,
+        data=DeviationStep(action=Action.INVESTIGATE, note="Ringt 08-465 0258"),
+        actor=world.operator,
+        now=AFTER,
+    )
+    entitled = replace(world.operator, may_see_protected=True)
+    for reader in (world.carrier, world.operator, world.principal_admin):
+        shown = deviation_public(session, deviation, reader, AFTER)
+        assert shown.description == HIDDEN_TEXT
+        assert all(e.note in (None, HIDDEN_TEXT) for e in shown.events)
+        assert "0258" not in shown.model_dump_json(), reader.role
+    for reader in (world.traveller, entitled):
+        shown = deviation_public(session, deviation, reader, AFTER)
+        assert shown.description == secret
+        assert [e.note for e in shown.events] == [None, "Ringt 08-465 0258"]

@@ -1,5 +1,5 @@
 """A deviation as an answer: the traveller's name only for roles that read the register,
-and masked for a protected identity the reader may not see."""
+and masked for a protected identity the reader may not see, with the free text about them."""
 
 from __future__ import annotations
 
@@ -44,10 +44,36 @@ def _who(username: str, role: str, actor: Actor) -> str:
     return username
 
 
+# Said instead of the free text of a deviation about a protected identity (its
+# description, the carrier's answer, the handling notes) to a reader who may not see them.
+HIDDEN_TEXT = "Fritexten visas inte: avvikelsen gäller en person med skyddad identitet."
+
+
+def free_text_hidden(session: Session, deviation: Deviation, actor: Actor) -> bool:
+    """Whether the reader may not see what people wrote about this deviation: a traveller
+    with skyddad identitet reporting that the car never came to their door at Storgatan 4
+    told every carrier, operator and administrator reading it where they live, as a note to
+    the driver would. The person themselves and those entitled to protected identities
+    see it."""
+    if actor.has(Permission.PROTECTED_IDENTITY_READ):
+        return False
+    booking = session.get(Booking, deviation.booking_id) if deviation.booking_id else None
+    traveller_id = booking.traveller_id if booking is not None else deviation.traveller_id
+    if traveller_id is None or actor.traveller_id == traveller_id:
+        return False
+    traveller = session.get(Traveller, traveller_id)
+    return traveller is not None and traveller.protected_identity
+
+
 def deviation_public(
     session: Session, deviation: Deviation, actor: Actor, now: datetime
 ) -> DeviationPublic:
     booking = session.get(Booking, deviation.booking_id) if deviation.booking_id else None
+    hidden = free_text_hidden(session, deviation, actor)
+
+    def shown(text: str | None) -> str | None:
+        return HIDDEN_TEXT if hidden and text else text
+
     return DeviationPublic(
         id=deviation.id,
         reference=deviation.reference,
@@ -62,14 +88,14 @@ def deviation_public(
         occurred_at=deviation.occurred_at,
         kind=DeviationKind(deviation.kind),
         severity=Severity(deviation.severity),
-        description=deviation.description,
+        description=shown(deviation.description) or "",
         reported_by=_who(deviation.reported_by, deviation.reporter_role, actor),
         reporter_role=deviation.reporter_role,
         reported_at=deviation.reported_at,
         status=DeviationStatus(deviation.status),
         carrier_due_at=deviation.carrier_due_at,
         carrier_answer_overdue=answer_overdue(deviation, now),
-        carrier_answer=deviation.carrier_answer,
+        carrier_answer=shown(deviation.carrier_answer),
         outcome=Outcome(deviation.outcome) if deviation.outcome else None,
         penalty_ore=deviation.penalty_ore,
         principal_alerted_at=deviation.principal_alerted_at,
@@ -83,7 +109,7 @@ def deviation_public(
                 action=e.action,
                 from_status=e.from_status,
                 to_status=e.to_status,
-                note=e.note,
+                note=shown(e.note),
             )
             for e in deviation.events
         ],
