@@ -24,11 +24,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from helpers import ANNA, NOW, STRONG_PASSWORD, auth, token_for
-from samfard.access import audit
+from samfard.access import audit, users
 from samfard.access.actor import SYSTEM, Actor
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.routes import api_routes
+from samfard.access.schemas import UserChange
 from samfard.access.service import create_user, issue_token
 from samfard.course.service import start_attempt, submit_attempt
 from samfard.db import transaction
@@ -438,3 +439,34 @@ def test_registerutdrag_holds_everything_stored_and_is_itself_audited(
         .order_by(AuditEntry.id.desc())
     ).first()
     assert last is not None and (last.action, last.purpose) == ("export", "registerutdrag")
+
+
+def test_creating_an_account_and_changing_its_role_are_in_the_audit_trail(
+    app_client: TestClient, session: Session
+) -> None:
+    """Found by the security probe of 2026-12-06: only deactivating and reactivating an
+    account were recorded, so an administrator could give an account the right to see
+    protected identities, or link a traveller's account to a person, and leave no trace."""
+    admin = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="root")
+    operator = token_for(session, Role.OPERATOR, now=NOW)
+    anna = app_client.post("/api/v1/travellers", json=ANNA, headers=auth(operator)).json()["id"]
+    body = {"username": "skugga", "password": STRONG_PASSWORD, "role": "operator",
+            "principal_codes": ["*"], "may_see_protected": True}  # fmt: skip
+    created = app_client.post("/api/v1/users", json=body, headers=auth(admin))
+    assert created.status_code == 201, created.text
+    entry = session.scalars(
+        select(AuditEntry).where(AuditEntry.record_type == "user", AuditEntry.action == "create")
+    ).one()
+    assert (entry.username, entry.record_id) == ("root", str(created.json()["id"]))
+    assert "may see protected identities" in entry.purpose
+    users.change(
+        session=session,
+        actor=SYSTEM,
+        user_id=created.json()["id"],
+        data=UserChange(role=Role.TRAVELLER, traveller_id=anna),
+    )
+    changed = session.scalars(
+        select(AuditEntry).where(AuditEntry.record_type == "user", AuditEntry.action == "change")
+    ).one()
+    assert (changed.username, changed.traveller_id) == ("system", anna)  # in the person's trail
+    assert "role operator" in changed.purpose and f"traveller_id {anna}" in changed.purpose

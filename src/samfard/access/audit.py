@@ -11,7 +11,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
-from samfard.access.models import AuditEntry
+from samfard.access.models import PURPOSE_MOST, AuditEntry
 
 
 def record(
@@ -34,7 +34,7 @@ def record(
             record_type=record_type,
             record_id=None if record_id is None else str(record_id),
             action=action,
-            purpose=purpose,
+            purpose=purpose if len(purpose) <= PURPOSE_MOST else purpose[: PURPOSE_MOST - 1] + "…",
             request_id=actor.request_id,
         )
     )

@@ -45,6 +45,10 @@ class ApiToken(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+# Room for what an administrator granted an account (access.service.granted).
+PURPOSE_MOST = 500
+
+
 class AuditEntry(Base):
     """One read or write of a traveller's personal data. Append-only: no route edits it."""
 
@@ -58,7 +62,7 @@ class AuditEntry(Base):
     record_type: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[str | None] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(16))
-    purpose: Mapped[str] = mapped_column(String(120))
+    purpose: Mapped[str] = mapped_column(String(PURPOSE_MOST))
     request_id: Mapped[str | None] = mapped_column(String(64))
 
 

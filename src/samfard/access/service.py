@@ -10,6 +10,7 @@ from functools import lru_cache
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.models import ApiToken, User
 from samfard.access.passwords import check_policy, hash_password, verify_password
@@ -38,7 +39,11 @@ def create_user(
     traveller_id: int | None = None,
     may_see_protected: bool = False,
     vehicle_id: int | None = None,
+    audited_by: Actor | None = None,
 ) -> User:
+    """A new account. Made by an administrator (`audited_by`), it is recorded in the audit
+    trail in the same transaction: who gave which role and scope to whom, and for a
+    traveller's account, in that person's trail too."""
     check_policy(password)
     if not username.strip():
         raise InputError("username must not be empty", field="username")
@@ -61,7 +66,31 @@ def create_user(
             created_at=now,
         )
         session.add(user)
+        if audited_by is not None:
+            session.flush()
+            audit.record(
+                session,
+                audited_by,
+                traveller_id=traveller_id,
+                record_type="user",
+                record_id=user.id,
+                action="create",
+                purpose=f"user administration: {granted(user)}",
+                at=now,
+            )
     return user
+
+
+def granted(user: User) -> str:
+    """What an account was given, in the words of the audit trail."""
+    scope = [f"principals {','.join(user.principal_codes)}"] if user.principal_codes else []
+    for name in ("carrier_id", "vehicle_id", "care_unit", "traveller_id"):
+        value = getattr(user, name)
+        if value is not None:
+            scope.append(f"{name} {value}")
+    if user.may_see_protected:
+        scope.append("may see protected identities")
+    return f"role {user.role}" + (f" ({'; '.join(scope)})" if scope else "")
 
 
 def _hash_token(token: str) -> str:

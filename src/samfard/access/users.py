@@ -161,6 +161,7 @@ def create(*, session: Session, actor: Actor, data: UserCreate, now: datetime) -
         vehicle_id=data.vehicle_id,
         traveller_id=data.traveller_id,
         may_see_protected=data.may_see_protected,
+        audited_by=actor,
     )
 
 
@@ -232,17 +233,26 @@ def _as_granted(user: User) -> UserChange:
     )
 
 
-def _audit(session: Session, actor: Actor, user: User, action: str) -> None:
-    """Who turned an account off or on, in the audit trail (a traveller's account names
-    its traveller, so the change shows in that person's trail too)."""
+def _audit(
+    session: Session,
+    actor: Actor,
+    user: User,
+    action: str,
+    *,
+    purpose: str = "user administration",
+    traveller_id: int | None = None,
+) -> None:
+    """Who turned an account off or on or changed what it may do, in the audit trail (a
+    traveller's account names its traveller, so the change shows in that person's trail
+    too)."""
     audit.record(
         session,
         actor,
-        traveller_id=user.traveller_id,
+        traveller_id=traveller_id if traveller_id is not None else user.traveller_id,
         record_type="user",
         record_id=user.id,
         action=action,
-        purpose="user administration",
+        purpose=purpose,
     )
 
 
@@ -260,6 +270,8 @@ def change(*, session: Session, actor: Actor, user_id: int, data: UserChange) ->
         _check_grant(actor, data)
         _check_scope_fields(data)
         _check_references(session, actor, data)
+        before = service.granted(user)
+        unlinked = user.traveller_id if user.traveller_id != data.traveller_id else None
         user.role = data.role.value
         user.principal_codes = list(data.principal_codes)
         user.carrier_id = data.carrier_id
@@ -267,4 +279,8 @@ def change(*, session: Session, actor: Actor, user_id: int, data: UserChange) ->
         user.vehicle_id = data.vehicle_id
         user.traveller_id = data.traveller_id
         user.may_see_protected = data.may_see_protected
+        said = f"user administration: {before} changed to {service.granted(user)}"
+        _audit(session, actor, user, "change", purpose=said)
+        if unlinked is not None:  # the person the account was theirs until now
+            _audit(session, actor, user, "change", purpose=said, traveller_id=unlinked)
     return user
