@@ -2,7 +2,9 @@
 
 Built from the same public views the API uses, so protected identities stay masked for an
 actor without the right, also in the leg addresses (a protected person's home address must
-not leak through a trip). The extract itself is an audited export.
+not leak through a trip). What later steps keep about the person (deviations, goods,
+messages, drivers' reports, plans, fees, settlement, alerts) is read by
+`access.extract_related`. The extract itself is an audited export.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access import audit
+from samfard.access import extract_related as related
 from samfard.access.actor import Actor
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Permission
@@ -37,6 +40,8 @@ class BookingExtract(BaseModel):
     status: str
     channel: str
     purpose: str | None
+    mode: str | None
+    care_unit: str | None
     service_date: date
     companions: list[dict[str, Any]]
     needs: list[str]
@@ -50,16 +55,42 @@ class BookingExtract(BaseModel):
     events: list[EventPublic]
 
 
+class CertificateExtract(CertificatePublic):
+    """A certificate with what the register's card leaves out: the visit, who issued it
+    and when, and its revocation."""
+
+    covers_return: bool
+    visit_place: str | None
+    visit_on: date | None
+    issued_at: datetime
+    issued_by: str | None
+    revoked_at: datetime | None
+    revoked_by: str | None
+    revoke_reason: str | None
+
+
 class TravellerExtract(BaseModel):
-    """Registerutdrag: the traveller, permits, certificates, series, bookings and who read."""
+    """Registerutdrag: the traveller, permits, certificates, series, bookings, what later
+    steps keep about them and their trips, and who read or changed their data."""
 
     produced_at: datetime
     produced_by: str
     traveller: TravellerPublic
+    registrations: list[related.RegistrationExtract]
+    accounts: list[related.AccountExtract]
     permits: list[PermitPublic]
-    certificates: list[CertificatePublic]
+    certificates: list[CertificateExtract]
     series: list[dict[str, Any]]
     bookings: list[BookingExtract]
+    fees: list[related.FeeExtract]
+    planned_stops: list[related.PlannedStopExtract]
+    stop_reports: list[related.StopReportExtract]
+    no_show_charges: list[related.NoShowChargeExtract]
+    settled_trips: list[related.SettledTripExtract]
+    alerts: list[related.AlertExtract]
+    deviations: list[related.DeviationExtract]
+    consignments: list[related.ConsignmentExtract]
+    messages: list[related.MessageExtract]
     audit_entries: list[AuditEntryPublic]
 
 
@@ -72,6 +103,8 @@ def _booking(booking: Booking, *, visible: bool) -> BookingExtract:
         status=booking.status,
         channel=booking.channel,
         purpose=booking.purpose,
+        mode=booking.mode,
+        care_unit=booking.care_unit,
         service_date=booking.service_date,
         companions=list(booking.companions),
         needs=list(booking.needs),
@@ -86,7 +119,7 @@ def _booking(booking: Booking, *, visible: bool) -> BookingExtract:
     )
 
 
-def _series(series: Series) -> dict[str, Any]:
+def _series(series: Series, *, visible: bool) -> dict[str, Any]:
     return {
         "id": series.id,
         "principal": series.principal_code,
@@ -94,7 +127,13 @@ def _series(series: Series) -> dict[str, Any]:
         "weekdays": list(series.weekdays),
         "start_date": series.start_date.isoformat(),
         "end_date": series.end_date.isoformat(),
+        "exception_dates": list(series.exception_dates),
         "cancelled_from": series.cancelled_from.isoformat() if series.cancelled_from else None,
+        # The template's legs and message may hold the home or a typed address.
+        "template": dict(series.template) if visible else None,
+        "care_unit": series.care_unit,
+        "created_by": series.created_by,
+        "created_at": series.created_at.isoformat(),
     }
 
 
@@ -106,25 +145,45 @@ def extract(
         traveller = load_traveller(session=session, traveller_id=traveller_id)
         require_traveller_scope(session, actor, traveller)
         visible = can_see_identity(traveller, actor)
-        bookings = session.scalars(
-            select(Booking).where(Booking.traveller_id == traveller_id).order_by(Booking.id)
+        bookings = list(
+            session.scalars(
+                select(Booking).where(Booking.traveller_id == traveller_id).order_by(Booking.id)
+            )
         )
-        series = session.scalars(
-            select(Series).where(Series.traveller_id == traveller_id).order_by(Series.id)
+        booking_ids = [b.id for b in bookings]
+        series = list(
+            session.scalars(
+                select(Series).where(Series.traveller_id == traveller_id).order_by(Series.id)
+            )
         )
-        entries = session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.traveller_id == traveller_id)
-            .order_by(AuditEntry.at, AuditEntry.id)
+        entries = list(
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.traveller_id == traveller_id)
+                .order_by(AuditEntry.at, AuditEntry.id)
+            )
         )
+        goods = related.consignments(session, traveller_id)
+        goods_ids = [c.id for c in goods]
         result = TravellerExtract(
             produced_at=now,
             produced_by=actor.username,
             traveller=traveller_public(traveller, actor),
+            registrations=related.registrations(session, traveller_id),
+            accounts=related.accounts(session, traveller_id),
             permits=[PermitPublic.model_validate(p) for p in traveller.permits],
-            certificates=[CertificatePublic.model_validate(c) for c in traveller.certificates],
-            series=[_series(s) for s in series],
+            certificates=[CertificateExtract.model_validate(c) for c in traveller.certificates],
+            series=[_series(s, visible=visible) for s in series],
             bookings=[_booking(b, visible=visible) for b in bookings],
+            fees=related.fees(session, traveller_id),
+            planned_stops=related.planned_stops(session, booking_ids, goods_ids),
+            stop_reports=related.stop_reports(session, bookings, goods_ids, visible=visible),
+            no_show_charges=related.no_show_charges(session, traveller_id),
+            settled_trips=related.settled_trips(session, booking_ids, visible=visible),
+            alerts=related.alerts(session, booking_ids),
+            deviations=related.deviations(session, traveller_id, booking_ids, visible=visible),
+            consignments=related.consignments_extract(goods, traveller, actor),
+            messages=related.messages(session, traveller_id, visible=visible),
             audit_entries=[AuditEntryPublic.model_validate(e) for e in entries],
         )
         audit.record(
