@@ -103,7 +103,12 @@ def test_the_nurse_is_refused_takes_the_course_and_issues_from_the_page(
     found = re.search(r'action="/intyg/(\d+)/aterkalla"', listing)
     assert found, "each certificate of the unit has its revocation form"
     number = found.group(1)
-    revoked = post(app_client, f"/intyg/{number}/aterkalla", {f"aterkalla-{number}": "Fel patient"})
+    asked = post(app_client, f"/intyg/{number}/aterkalla", {})
+    assert (
+        asked.status_code == 200 and "Återkalla sjukreseintyget för Stina Testsson?" in asked.text
+    )
+    revoked = post(app_client, f"/intyg/{number}/aterkalla",
+                   {f"aterkalla-{number}": "Fel patient", "bekraftat": "ja"})  # fmt: skip
     assert revoked.status_code == 303, revoked.text
     said = app_client.get(revoked.headers["location"]).text
     assert "Sjukreseintyget är återkallat" in said, "the nurse is told it was done"

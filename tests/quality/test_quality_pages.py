@@ -54,7 +54,12 @@ def test_a_deviation_is_handled_from_the_pages_to_its_penalty(
     assert "Vägarbete på E14." in card
     assert "Besluta" not in card  # the carrier answers; the centre decides
     _login(app_client, "q-operator")
-    card = _step(app_client, deviation.id, steg="decide", utfall="upheld", anteckning="Sent")
+    asked = _step(app_client, deviation.id, steg="decide", utfall="upheld", anteckning="Sent")
+    assert "Besluta befogad med vite 500,00" in asked and "Utföraren har svarat." in asked
+    session.refresh(deviation)
+    assert deviation.status == "investigating", "nothing is decided before the yes"
+    card = _step(app_client, deviation.id, steg="decide", utfall="upheld", anteckning="Sent",
+                 bekraftat="ja")  # fmt: skip
     assert "Vite" in card and "500,00" in card
     card = _step(app_client, deviation.id, steg="close")
     assert "data-status>Avslutad" in card
@@ -73,7 +78,8 @@ def test_a_decision_without_outcome_is_explained_and_nothing_changes(
     )  # fmt: skip
     deviation = session.query(Deviation).one()
     card = _step(app_client, deviation.id, steg="decide", anteckning="")
-    assert "Ett beslut behöver utfall" in card
+    assert "Välj utfall: Befogad eller Ej befogad" in card and 'href="#utfall-upheld"' in card
+    assert "Skriv motiveringen" in card and 'href="#anteckning-decide"' in card
     session.refresh(deviation)
     assert deviation.status == "received"
 

@@ -312,6 +312,10 @@ def test_a_traveller_books_cancels_and_reports_then_the_centre_closes_it(
     desk.get_by_label("Befogad (utförarens ansvar)").check()
     desk.get_by_label("Motivering").fill("Hämtningen låg 35 minuter efter fönstret.")
     desk.get_by_role("button", name="Besluta").click()
+    # Befogad charges the penalty: asked first, with the amount (focus on the question).
+    expect(desk.get_by_role("heading", name="Besluta befogad med vite 500,00 kr?")).to_be_focused()
+    desk.get_by_role("button", name="Ja, besluta befogad").click()
+    expect(desk.get_by_role("status")).to_be_focused()
     expect(desk.locator("[data-penalty]")).to_contain_text("500,00")
     desk.get_by_role("button", name="Avsluta ärendet").click()
     expect(desk.locator("[data-status]")).to_have_text("Avslutad")

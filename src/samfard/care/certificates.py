@@ -200,10 +200,40 @@ def revoke(
     return certificate
 
 
-def _may_manage(actor: Actor, certificate: Certificate) -> bool:
+def may_manage(actor: Actor, certificate: Certificate) -> bool:
+    """Whether the actor may revoke the certificate: care staff of the unit that issued it,
+    certified or not (stopping a certificate must always be possible), or an assessor or
+    administrator of its principal."""
     if not actor.covers_principal(certificate.principal_code):
         return False
     return actor.role is not Role.CARE_ISSUER or certificate.unit == actor.care_unit
+
+
+_may_manage = may_manage
+
+
+def identical_valid(
+    session: Session, data: CareCertificateCreate, *, unit: str
+) -> Certificate | None:
+    """A certificate of the unit, not revoked, that says what `data` would: the same
+    patient, mode, journeys, first and last day, place and day of the visit. The page
+    refuses to write such a one again (the same certificate was issued three times)."""
+    statement = select(Certificate).where(
+        Certificate.traveller_id == data.traveller_id,
+        Certificate.unit == unit,
+        Certificate.revoked_at.is_(None),
+        Certificate.valid_from == data.valid_from,
+        Certificate.valid_until == data.valid_until,
+        Certificate.covers_return == data.covers_return,
+    )
+    for certificate in session.scalars(statement.order_by(Certificate.id)):
+        if (
+            certificate.modes == [data.mode.value]
+            and certificate.visit_place == data.visit_place
+            and certificate.visit_on == data.visit_on
+        ):
+            return certificate
+    return None
 
 
 def unit_certificates(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -22,11 +22,20 @@ from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking
+from samfard.costs.penalties import PenaltyCase, contract_for
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError, NotFound
 from samfard.notify.service import inbox
+from samfard.principals.models import Principal
 from samfard.quality import service
-from samfard.quality.schemas import DeviationCreate, DeviationStatus, DeviationStep
+from samfard.quality.models import Deviation
+from samfard.quality.schemas import (
+    Action,
+    DeviationCreate,
+    DeviationStatus,
+    DeviationStep,
+    Outcome,
+)
 from samfard.quality.scope import carrier_answers
 from samfard.quality.views import deviation_public
 from samfard.quality.words import (
@@ -65,6 +74,8 @@ def _list(
     form: dict[str, str] | None = None,
     errors: FormErrors | None = None,
     reported: str | None = None,
+    earlier: list[Deviation] | None = None,
+    own_earlier: Deviation | None = None,
 ) -> Response:
     rows, total = service.list_deviations(
         session=session,
@@ -88,6 +99,8 @@ def _list(
             "form": form or {"allvar": "minor"},
             "errors": errors or FormErrors(),
             "reported": reported,
+            "earlier": earlier or [],
+            "own_earlier": own_earlier,
             **WORDS,
         },
     )
@@ -134,16 +147,69 @@ def report(
                     "description": form["beskrivning"].strip()[:4000],
                 }
             )
-            deviation = service.report_deviation(session=session, data=data, actor=actor, now=now)
         except ValidationError:
             errors.add("allvar", "Välj en allvarlighetsgrad i listan")
+            return _list(request, session, actor, now, status=None, form=form, errors=errors)
+        earlier = service.same_trip_and_kind(
+            session=session, actor=actor, now=now, booking_id=booking_id, kind=data.kind.value
+        )
+        if earlier and form.get("bekraftat") != "ja":
+            # Asked first, with a link to each earlier report: the same trip's lateness
+            # was reported three times, counted thrice and could be charged thrice.
+            return _list(request, session, actor, now, status=None, form=form, earlier=earlier)
+        try:
+            deviation = service.report_deviation(session=session, data=data, actor=actor, now=now)
+        except service.DuplicateReport as duplicate:
+            errors.add("typ", DUPLICATE_SV.format(ref=duplicate.existing.reference))
+            return _list(request, session, actor, now, status=None, form=form, errors=errors,
+                         own_earlier=duplicate.existing)  # fmt: skip
         except NotFound:
             errors.add("bokning", f"Hittar ingen resa med bokningsnummer {reference[:20]}")
         except DomainError as error:
             errors.add("bokning", error.detail_sv or "Avvikelsen kunde inte tas emot.")
         else:
-            return RedirectResponse(f"/kvalitet/{deviation.id}", status_code=303)
+            return RedirectResponse(f"/kvalitet/{deviation.id}?klart=report", status_code=303)
     return _list(request, session, actor, now, status=None, form=form, errors=errors)
+
+
+DUPLICATE_SV = (
+    "Du har redan rapporterat avvikelsen om resan med samma typ och beskrivning ({ref}): "
+    "öppna den i stället; hände något mer, beskriv det"
+)
+# What the card says after each step, read out and focused (role=status).
+DONE_SV = {
+    "report": "Avvikelsen är rapporterad.",
+    "investigate": "Utredningen är startad.",
+    "answer": "Utförarens svar är sparat.",
+    "decide": "Beslutet är sparat.",
+    "close": "Ärendet är avslutat.",
+    "comment": "Kommentaren är sparad.",
+}
+
+
+def _principal_name(session: Session, code: str) -> str:
+    name = session.scalar(select(Principal.name).where(Principal.code == code))
+    return name or code
+
+
+def _penalty_ore(session: Session, deviation: Deviation, kind: str, severity: str) -> int:
+    """The penalty an upheld decision would charge now, by the carrier's contract in force
+    on the trip's day (what `service.take_step` would charge), without charging it."""
+    if not deviation.carrier_name:
+        return 0
+    case = PenaltyCase(
+        deviation_id=deviation.id,
+        deviation_ref=deviation.reference,
+        carrier=deviation.carrier_name,
+        vehicle_type=deviation.vehicle_type,
+        principal_code=deviation.principal_code,
+        day=deviation.day,
+        kind=kind,
+        severity=severity,
+    )
+    contract = contract_for(session, case)
+    term = contract.penalty_for(kind, severity) if contract else None
+    return term.amount if term else 0
 
 
 def _card(
@@ -153,19 +219,27 @@ def _card(
     now: datetime,
     deviation_id: int,
     *,
-    error: str | None = None,
+    errors: FormErrors | None = None,
+    form: dict[str, str] | None = None,
+    done: str | None = None,
+    asked: dict[str, object] | None = None,
 ) -> Response:
     deviation = service.get_deviation(
         session=session, deviation_id=deviation_id, actor=actor, now=now
     )
     status = DeviationStatus(deviation.status)
     handles = actor.has(P.DEVIATIONS_HANDLE)
+    shown = deviation_public(session, deviation, actor, now)
     return render(
         request,
         "quality/card.html",
         {
-            "d": deviation_public(session, deviation, actor, now),
-            "error": error,
+            "d": shown,
+            "principal_name": _principal_name(session, deviation.principal_code),
+            "errors": errors or FormErrors(),
+            "form": form or {},
+            "done": DONE_SV.get(done or ""),
+            "asked": asked,
             "can_investigate": handles and status is DeviationStatus.RECEIVED,
             "can_answer": status is DeviationStatus.INVESTIGATING
             and (handles or carrier_answers(actor, deviation)),
@@ -179,9 +253,30 @@ def _card(
 
 @router.get("/kvalitet/{deviation_id}")
 def deviation_card(
-    request: Request, deviation_id: RecordId, session: SessionDep, now: NowDep, actor: Reporter
+    request: Request,
+    deviation_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Reporter,
+    klart: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
-    return _card(request, session, actor, now, deviation_id)
+    return _card(request, session, actor, now, deviation_id, done=klart)
+
+
+def _step_errors(form: dict[str, str]) -> FormErrors:
+    """What the step's form lacks, at its fields, in Swedish (the page checks before the
+    service does, so the browser's own bubble never answers)."""
+    errors = FormErrors()
+    action = form.get("steg", "")
+    note = form.get("anteckning", "").strip()
+    if action == "decide":
+        if form.get("utfall") not in OUTCOME_SV:
+            errors.add("utfall-upheld", "Välj utfall: Befogad eller Ej befogad")
+        if not note:
+            errors.add("anteckning-decide", "Skriv motiveringen: varför beslutet blev så")
+    elif action == "answer" and not note:
+        errors.add("anteckning-answer", "Skriv utförarens svar")
+    return errors
 
 
 @router.post("/kvalitet/{deviation_id}/steg")
@@ -193,7 +288,9 @@ def take_step(
     actor: Reporter,
     form: FormDep,
 ) -> Response:
-    """One handling step from the card; the card again, with the step or the refusal."""
+    """One handling step from the card; the card again, with the step's outcome focused,
+    the form's faults at their fields, or (an upheld decision that charges a penalty) the
+    question first."""
     fields = {
         "action": form.get("steg", ""),
         "note": form.get("anteckning", "").strip()[:4000] or None,
@@ -202,18 +299,67 @@ def take_step(
         "severity": form.get("allvar") or None,
         "version": whole_number(form.get("version", "")),
     }
+    errors = _step_errors(form)
+    if errors:
+        return _card(request, session, actor, now, deviation_id, errors=errors, form=form)
     try:
         data = DeviationStep.model_validate(fields)
+    except ValidationError:
+        errors.add("steg", "Välj ett steg i listan.")
+        return _card(request, session, actor, now, deviation_id, errors=errors, form=form)
+    if data.action is Action.DECIDE and data.outcome is Outcome.UPHELD:
+        asked = _penalty_question(session, actor, now, deviation_id, data, form)
+        if asked is not None:
+            return _card(request, session, actor, now, deviation_id, form=form, asked=asked)
+    try:
         service.take_step(
             session=session, deviation_id=deviation_id, data=data, actor=actor, now=now
         )
-    except ValidationError:
-        return _card(request, session, actor, now, deviation_id, error="Välj ett steg i listan.")
     except DomainError as error:
         if error.status == 404:
             raise
-        return _card(request, session, actor, now, deviation_id, error=_step_sv(error))
-    return RedirectResponse(f"/kvalitet/{deviation_id}", status_code=303)
+        errors.add(_error_field(error, data.action), _step_sv(error))
+        return _card(request, session, actor, now, deviation_id, errors=errors, form=form)
+    return RedirectResponse(f"/kvalitet/{deviation_id}?klart={data.action.value}", status_code=303)
+
+
+def _penalty_question(
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    deviation_id: int,
+    data: DeviationStep,
+    form: dict[str, str],
+) -> dict[str, object] | None:
+    """The question before an upheld decision that charges the carrier a penalty: how
+    much, deducted when, and whether the carrier has answered. None when there is no
+    penalty or the user has said yes."""
+    if form.get("bekraftat") == "ja":
+        return None
+    deviation = service.load_deviation(session, deviation_id)
+    if deviation is None:
+        return None
+    kind = data.kind.value if data.kind else deviation.kind
+    severity = data.severity.value if data.severity else deviation.severity
+    penalty = _penalty_ore(session, deviation, kind, severity)
+    if not penalty:
+        return None
+    return {
+        "penalty_ore": penalty,
+        "carrier": deviation.carrier_name,
+        "month": f"{deviation.day.year}-{deviation.day.month:02d}",
+        "answered": deviation.carrier_answered_at is not None,
+        "due": deviation.carrier_due_at,
+        "overdue": service.answer_overdue(deviation, now),
+    }
+
+
+def _error_field(error: DomainError, action: Action) -> str:
+    if error.field == "outcome":
+        return "utfall-upheld"
+    if error.field == "note":
+        return f"anteckning-{action.value}"
+    return f"anteckning-{action.value}"
 
 
 def _step_sv(error: DomainError) -> str:

@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from samfard.access import audit
@@ -36,6 +36,7 @@ from samfard.quality.schemas import (
 )
 from samfard.quality.scope import carrier_answers, require_visible, visible_condition
 from samfard.quality.trips import booked_trip, settled_trip
+from samfard.quality.words import KIND_SV, SEVERITY_SV
 from samfard.timeutil import STOCKHOLM
 
 CARRIER_ANSWER_DAYS = 10
@@ -68,6 +69,9 @@ def report_deviation(
         occurred = data.occurred_at or trip.pickup_at or now
         if occurred > now + REPORT_AHEAD:
             raise _not_yet(data, occurred)
+        own = _reported_before(session, actor, trip.booking_id, trip.trip_key, data)
+        if own is not None:
+            raise DuplicateReport(own)
         carrier = trip.carrier
         deviation = Deviation(
             reference="AV-" + "".join(secrets.choice(ALPHABET) for _ in range(6)),
@@ -97,6 +101,94 @@ def report_deviation(
         _audit(session, actor, deviation, "create", "report deviation", now)
         _alert_if_serious(session, deviation, now)
     return deviation
+
+
+class DuplicateReport(Conflict):
+    """The same account reported this already: the same trip, kind and description (a form
+    sent three times stored three deviations, counted thrice per 1 000 trips, each one a
+    penalty if upheld). The answer names the earlier report. Another report of the same
+    kind about the trip with other words is stored (the return leg may be late too);
+    /kvalitet asks before it (`same_trip_and_kind`)."""
+
+    title = "Already reported"
+
+    def __init__(self, existing: Deviation) -> None:
+        super().__init__(
+            f"you reported this {existing.kind} deviation about this trip already, in the "
+            f"same words: {existing.reference} (id {existing.id}, {existing.status})",
+            field="kind",
+        )
+        self.existing = existing
+        self.detail_sv = f"Du har redan rapporterat avvikelsen om resan: {existing.reference}."
+
+    def extra(self) -> dict[str, str]:
+        return super().extra() | {
+            "existing_deviation_id": str(self.existing.id),
+            "existing_reference": self.existing.reference,
+        }
+
+
+def _trip_condition(booking_id: int | None, trip_key: str | None) -> ColumnElement[bool]:
+    if booking_id is not None:
+        return Deviation.booking_id == booking_id
+    return Deviation.trip_key == trip_key
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _reported_before(
+    session: Session,
+    actor: Actor,
+    booking_id: int | None,
+    trip_key: str | None,
+    data: DeviationCreate,
+) -> Deviation | None:
+    """The actor's own earlier report of this trip with the same kind and description
+    (spacing and case aside), whatever its status."""
+    same = session.scalars(
+        select(Deviation)
+        .where(
+            _trip_condition(booking_id, trip_key),
+            Deviation.kind == data.kind.value,
+            Deviation.reported_by == actor.username,
+            Deviation.reporter_role == actor.role.value,
+        )
+        .order_by(Deviation.id)
+    )
+    said = _words(data.description)
+    return next((d for d in same if _words(d.description) == said), None)
+
+
+def same_trip_and_kind(
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    booking_id: int | None,
+    trip_key: str | None = None,
+    kind: str,
+) -> list[Deviation]:
+    """The deviations of this kind about this trip that the actor may read (each audited
+    as read): what /kvalitet warns of before a second report of the same event."""
+    actor.require(Permission.DEVIATIONS_REPORT)
+    rows = list(
+        session.scalars(
+            select(Deviation)
+            .where(
+                _trip_condition(booking_id, trip_key),
+                Deviation.kind == kind,
+                visible_condition(actor),
+            )
+            .order_by(Deviation.id)
+        )
+    )
+    if rows:
+        with transaction(session):
+            for deviation in rows:
+                _audit(session, actor, deviation, "read", "duplicate report check", now)
+    return rows
 
 
 def _not_yet(data: DeviationCreate, occurred: datetime) -> InputError:
@@ -164,9 +256,11 @@ def _alert_if_serious(session: Session, deviation: Deviation, now: datetime) -> 
     names the deviation and trip by reference, never the traveller."""
     if deviation.principal_alerted_at is not None or Severity(deviation.severity) not in SERIOUS:
         return
+    kind = KIND_SV.get(deviation.kind, deviation.kind).lower()
+    severity = SEVERITY_SV.get(deviation.severity, deviation.severity).lower()
     text = (
-        f"Allvarlig avvikelse {deviation.reference} ({deviation.kind}, "
-        f"{deviation.severity}) på resa {deviation.day.isoformat()}: utred i dag."
+        f"Allvarlig avvikelse {deviation.reference} ({kind}, {severity}) på resa "
+        f"{deviation.day.isoformat()}: utred i dag."
     )
     for user in session.scalars(select(User).where(User.active.is_(True))):
         codes = set(user.principal_codes or [])

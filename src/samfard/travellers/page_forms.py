@@ -89,7 +89,9 @@ FIELDS: dict[str, FormField] = {
     "address.lon": FormField("lon", "Longituden",
                              "Skriv longituden i grader med siffror, t.ex. 14,64",
                              _swapped("Longituden", Address, "lon")),
-    "phone": FormField("telefon", "Telefonnumret", "Skriv telefonnumret"),
+    "phone": FormField("telefon", "Telefonnumret",
+                       "Skriv telefonnumret med minst fem siffror, t.ex. 070-123 45 67; "
+                       "mellan siffrorna bara mellanslag, bindestreck, + ( ) eller /"),
     "language": FormField("sprak", "Språkkoden",
                           "Skriv språket som en kod med två eller tre små bokstäver, t.ex. sv"),
     "driver_notes": FormField("forare", "Informationen åt föraren",
@@ -160,10 +162,29 @@ def _message(field: FormField, problem: ErrorDetails) -> str:
     return field.write
 
 
+# The fields in the order the forms show them: the error summary lists its messages so
+# (the page finds some faults itself before the schema finds others, and listed Kommun
+# second, above the names).
+FORM_ORDER = (
+    "personnummer", "fornamn", "efternamn", "gata", "postnummer", "ort", "kommun", "lat",
+    "lon", "telefon", "sprak", "forare",
+    "typ", "huvudman", "fran_datum", "till_datum", "anteckning",
+    "utfardare", "fardsatt_taxi", "antal_resor", "skal",
+)  # fmt: skip
+
+
+def in_form_order(errors: FormErrors) -> None:
+    """Order the errors as their fields appear (a field the list lacks goes last)."""
+    rank = {name: index for index, name in enumerate(FORM_ORDER)}
+    errors.messages = dict(
+        sorted(errors.messages.items(), key=lambda item: rank.get(item[0], len(rank)))
+    )
+
+
 def _validated(model: type[M], data: dict[str, Any], errors: FormErrors) -> M | None:
     """The API's request, or None when the form has an error: one the page found itself
     (already in `errors`) or one the schema finds; so nothing is stored while the page
-    shows an error."""
+    shows an error. The errors come out in the form's order."""
     try:
         validated = model.model_validate(data)
     except ValidationError as error:
@@ -173,7 +194,9 @@ def _validated(model: type[M], data: dict[str, Any], errors: FormErrors) -> M | 
                 continue
             field = FIELDS.get(name, UNKNOWN)
             errors.add(field.id, _message(field, problem))
+        in_form_order(errors)
         return None
+    in_form_order(errors)
     return None if errors else validated
 
 

@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
+from samfard.course.words import MODES_SV as MODE_WORDS_SV
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError, Forbidden, NotFound
 from samfard.principals.service import list_principals
+from samfard.rules.facts import Mode
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers import credentials, service
@@ -53,11 +55,11 @@ CERTIFICATE_KINDS_SV = {
     "period": "Period",
     "treatment_series": "Behandlingsserie",
 }
-MODES_SV = {
-    "taxi": "Taxi",
-    "wheelchair_vehicle": "Rullstolsfordon",
-    "stretcher_vehicle": "Liggande transport",
-}
+# The form offers the vehicles a certificate is written for; a stored certificate may name
+# any mode (the care units' /intyg also writes bus and train), so the table says each one in
+# the course's words, never its code.
+MODES_SV = {mode: MODE_WORDS_SV[Mode(mode)].capitalize() for mode in forms.CERTIFICATE_MODES}
+ALL_MODES_SV = {mode.value: words.capitalize() for mode, words in MODE_WORDS_SV.items()}
 
 
 def _municipalities(session: Session) -> list[tuple[str, str]]:
@@ -76,6 +78,7 @@ def _labels() -> dict[str, Any]:
         "permit_kinds": PERMIT_KINDS_SV,
         "certificate_kinds": CERTIFICATE_KINDS_SV,
         "modes_sv": MODES_SV,
+        "all_modes_sv": ALL_MODES_SV,
     }
 
 
@@ -196,6 +199,7 @@ def _card(
         "may_certify": actor.has(P.CERTIFICATES_ISSUE),
         "may_book": actor.has(P.BOOKINGS_WRITE),
         "municipalities": _municipalities(session),
+        "principal_names": {p.code: p.name for p in list_principals(session=session)},
         "form": defaults | (form or {}),
         "errors": errors or FormErrors(),
         "section": section,
