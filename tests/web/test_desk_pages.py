@@ -677,3 +677,72 @@ def test_a_series_receipt_counts_its_trips_in_the_plural(desk: TestClient, anna:
     assert counts, answer.text
     singular = {"inkommen", "beviljad", "avslagen"}
     assert all((int(n) == 1) == (word in singular) for n, word in counts), counts
+
+
+def _desk_booking(desk: TestClient, session: Session, anna: int, **fields: str) -> Booking:
+    """A one-way trip booked at the desk on MONDAY, as stored."""
+    answer = desk.post("/bokning", data=form(anna, desk, retur="", ledsagare="", **fields))
+    found = REFERENCE.search(answer.text.split('id="kvitto"')[1])
+    assert found, re.findall(r"Fel: </span>([^<]*)", answer.text)
+    return session.scalars(select(Booking).where(Booking.reference == found.group())).one()
+
+
+def test_the_cards_coming_trips_are_in_time_order_and_counted_as_shown(
+    desk: TestClient, session: Session, anna: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kommande resor lists the trips in the order they are made (the pickup, or the
+    visit's time), not in the order they were booked, and "Visar 2 av 3" counts only the
+    trips the card can show: a cancelled one is not shown, so not counted ("Visar 2 av 4"
+    after one cancellation). Each time says what it is: "hämtas" only for a pickup time,
+    "framme senast" for a visit's."""
+    afternoon = _desk_booking(desk, session, anna, besok="", hamtning="14:30")
+    visit = _desk_booking(desk, session, anna, besok="08:00")
+    morning = _desk_booking(desk, session, anna, besok="", hamtning="10:00")
+    gone = _desk_booking(desk, session, anna, besok="", hamtning="09:00")
+    transition(session=session, booking_id=gone.id, target=BookingStatus.CANCELLED,
+               actor=SYSTEM, now=NOW, reason="ångrad", version=None,
+               late_notice=timedelta(0))  # fmt: skip
+    card = desk.get("/bokning", params={"resenar": anna}).text
+    listed = re.findall(r'<tr data-ref="(SF-[A-Z2-9]{8})"', card)
+    assert listed == [visit.reference, morning.reference, afternoon.reference], listed
+    assert "Visar" not in card, "all three shown trips are shown"
+    row = card.split(f'data-ref="{visit.reference}"')[1].split("</td>")[0]
+    assert "framme senast 08:00 (besök)" in row and "hämtas" not in row, row
+    row = card.split(f'data-ref="{morning.reference}"')[1].split("</td>")[0]
+    assert "hämtas 10:00" in row and "besök" not in row, row
+    monkeypatch.setattr("samfard.booking.desk.COMING_TRIPS", 2)
+    card = desk.get("/bokning", params={"resenar": anna}).text
+    assert re.findall(r'<tr data-ref="(SF-[A-Z2-9]{8})"', card) == [
+        visit.reference,
+        morning.reference,
+    ]
+    assert "Visar 2 av 3." in card
+
+
+def test_the_card_names_the_permits_principal(desk: TestClient, session: Session) -> None:
+    """A permit reads "Färdtjänst (Östersunds kommun)", not the principal's code."""
+    staff = token_for(session, Role.OPERATOR, now=NOW, username="permit-op")
+    anna = register(desk, staff)
+    permit = {"kind": "fardtjanst", "principal": "2380", "valid_from": "2026-11-01"}
+    added = desk.post(f"/api/v1/travellers/{anna}/permits", json=permit, headers=auth(staff))
+    assert added.status_code == 201, added.text
+    card = desk.get("/bokning", params={"resenar": anna}).text
+    assert "Färdtjänst (Östersunds kommun)" in card
+    assert "(2380)" not in card
+
+
+def test_the_preview_says_a_visits_time_is_the_arrival_and_a_pickup_time_the_pickup(
+    desk: TestClient, anna: int
+) -> None:
+    """Before booking, a visit's time is when the traveller must be there ("framme
+    senast … (besök)"), never read out as the pickup; a pickup time is "hämtas"."""
+    visit = desk.post("/bokning/forhandsgranska", data=form(anna, desk, besok="10:30")).text
+    outward = visit.split("<dt>Utresa</dt>")[1].split("</dd>")[0]
+    assert "framme senast måndag 23 november 2026 kl. 10:30 (besök)" in outward, outward
+    assert "hämtas" not in outward and "hämtningsfönster" not in outward, outward
+    pickup = desk.post(
+        "/bokning/forhandsgranska", data=form(anna, desk, besok="", hamtning="10:30", retur="")
+    ).text
+    outward = pickup.split("<dt>Utresa</dt>")[1].split("</dd>")[0]
+    assert "hämtas måndag 23 november 2026 kl. 10:30" in outward, outward
+    assert "framme" not in outward

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -126,7 +127,7 @@ def test_a_wrong_code_and_an_unknown_person_get_the_same_quiet_answers(
     app_client.get("/mina-resor/logga-in")
     token = app_client.cookies[LOGIN_CSRF_COOKIE]
     unknown = app_client.post(
-        "/mina-resor/logga-in", data={"personnummer": "19800101-0008", "csrf_token": token}
+        "/mina-resor/logga-in", data={"personnummer": "19800101-0001", "csrf_token": token}
     )
     assert unknown.status_code == 200 and "Om du har ett konto" in unknown.text
     assert session.scalars(select(OutboxMessage)).all() == []
@@ -379,3 +380,90 @@ def test_a_travellers_login_opens_mina_resor_and_no_staff_page(
         answer = app_client.get(path, follow_redirects=False)
         assert answer.status_code == 403, path
         assert "Mina resor" in answer.text, path
+
+
+def _ask_for_code(client: TestClient, number: str) -> str:
+    client.get("/mina-resor/logga-in")
+    token = client.cookies[LOGIN_CSRF_COOKIE]
+    answer = client.post("/mina-resor/logga-in", data={"personnummer": number, "csrf_token": token})
+    assert answer.status_code == 200
+    return answer.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("123", "Skriv personnumret med 10 eller 12 siffror"),
+        ("19121212-1213", "Personnumret har fel kontrollsiffra"),
+        ("19121312-1212", "Personnumret har inget giltigt födelsedatum"),
+        ("", "Skriv ditt personnummer"),
+    ],
+)
+def test_a_personnummer_that_cannot_be_anyones_is_said_at_the_field(
+    app_client: TestClient, session: Session, anna: int, typed: str, said: str
+) -> None:
+    """ "123" went on to "Skriv koden från SMS:et", and the traveller waited for a code that
+    never came: a number of the wrong form, date or check digit is now said at the field,
+    in an error summary that takes the focus, the typed text kept."""
+    page = _ask_for_code(app_client, typed)
+    assert "Skriv koden" not in page and "Om du har ett konto" not in page
+    assert re.search(r'class="error-summary"[^>]*autofocus', page), "the summary takes focus"
+    assert f'<a href="#personnummer">{said}' in page
+    assert 'id="personnummer-error"' in page and 'aria-invalid="true"' in page
+    assert f'value="{typed}"' in page
+    assert session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_a_well_formed_number_gets_the_same_answer_with_an_account_or_without(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    """The check tells no one who has an account: any well-formed number, Anna's or one
+    nobody has, goes on to the same page (10 digits as well as 12)."""
+    pages = [
+        _ask_for_code(app_client, number)
+        for number in (ANNA["personal_number"], "19800101-0001", "800101-0001")
+    ]
+    shown = [
+        re.sub(r'value="[^"]*"', "", page.split("<main")[1].split("</main>")[0]) for page in pages
+    ]
+    assert "Skriv koden från SMS:et" in shown[0]
+    assert shown[0] == shown[1] == shown[2]
+
+
+def test_a_trip_the_rules_would_deny_is_told_before_anything_is_stored(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    """Färdtjänst of Östersund to Sundsvall is outside the permit's area: it was stored as
+    a formal denial (Avslagen) with no word first. The page now runs the desk's preview
+    (a dry run), says why at the field to change, in "du" form, keeps what was typed and
+    stores nothing; the trip changed to one inside the area is then booked."""
+    _code_login(app_client, session, ANNA["personal_number"])
+    answer = app_client.post("/mina-resor/boka", data=_trip(app_client, till="Sundsvall"))
+    assert answer.status_code == 200
+    assert 'id="kvitto"' not in answer.text, "no receipt: nothing was booked"
+    assert re.search(r'class="error-summary"[^>]*autofocus', answer.text)
+    assert '<a href="#till">Resan går utanför ditt färdtjänstområde' in answer.text
+    assert 'id="till-error"' in answer.text and 'value="Sundsvall"' in answer.text
+    assert "Resan är inte bokad" in answer.text
+    assert session.scalars(select(Booking)).all() == []
+    booked = _booked(app_client, session, till="Östersunds sjukhus")
+    assert booked.status != "denied"
+
+
+def test_a_trip_for_an_assessor_is_still_booked(
+    app_client: TestClient, session: Session, anna: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trip the rules send to an assessor (here: booked later than a rulebook asks) is
+    booked as before and waits for them: only a denial is stopped before booking."""
+    from samfard.rules import fardtjanst
+
+    night = fardtjanst._night
+
+    def late(d: Any, version: Any, trip: Any) -> None:
+        night(d, version, trip)
+        d.escalate("booking.late", "booked late", key="booking", source="test rulebook")
+
+    monkeypatch.setattr(fardtjanst, "_night", late)
+    _code_login(app_client, session, ANNA["personal_number"])
+    booked = _booked(app_client, session)
+    assert booked.status == "requested", booked.status

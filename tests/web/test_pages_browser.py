@@ -195,18 +195,18 @@ def test_wrong_password_shows_a_swedish_error(
     assert page.inner_text("[role=alert]").startswith("Fel användarnamn eller lösenord. ")
 
 
-def test_a_date_or_status_the_page_cannot_read_gets_a_swedish_error_page(
+def test_a_date_or_status_the_page_cannot_read_gets_a_swedish_error(
     live_server: tuple[str, str], browser: Browser
 ) -> None:
+    """A date is said at the Datum field, the form kept and the typed text in it (as on the
+    other day pickers); a status not in the list gets a Swedish error page."""
     day_url, _ = live_server
     page = browser.new_page()
     _log_in(page, day_url)
     response = page.goto(day_url.split("?")[0] + "?date=2026-13-45")
-    assert response is not None and response.status == 422
-    assert response.headers["content-type"].startswith("text/html")
-    message = page.inner_text("[role=alert]")
-    assert "2026-13-45" in message and "ÅÅÅÅ-MM-DD" in message
-    assert page.locator("main a[href='/']").count() == 1, "a way back (besides the navigation)"
+    assert response is not None and response.status == 200
+    assert "ÅÅÅÅ-MM-DD" in page.inner_text("[role=alert]")
+    assert page.input_value("#date") == "2026-13-45"
     response = page.goto(day_url + "&status=lost")
     assert response is not None and response.status == 422
     assert "Statusen ”lost” finns inte" in page.inner_text("[role=alert]")

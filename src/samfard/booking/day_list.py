@@ -53,7 +53,8 @@ def day_rows(
     status: str | None,
     limit: int,
 ) -> tuple[list[DayRow], int]:
-    """The first `limit` of `day`'s bookings the actor may read (by id), and how many
+    """The first `limit` of `day`'s bookings the actor may read (by the time of the
+    trip, then id), and how many
     there are; each listed booking is audited as read."""
     actor.require(P.BOOKINGS_READ)
     entitled = actor.has(P.PROTECTED_IDENTITY_READ)
@@ -85,7 +86,9 @@ def day_rows(
         )
         .join(Traveller, Booking.traveller_id == Traveller.id)
         .join(Leg, (Leg.booking_id == Booking.id) & (Leg.seq == 0))  # the outward leg
-        .order_by(Booking.id)
+        # In the order of the day: the outward leg's pickup, or its appointment when it has
+        # none (the time the row shows), then the booking's id.
+        .order_by(func.coalesce(Leg.requested_pickup_at, Leg.appointment_at), Booking.id)
         .limit(limit)
     )
     rows = []

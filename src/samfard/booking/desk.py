@@ -8,20 +8,24 @@ are masked by `travellers.views` exactly as in the API.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
+from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.assessment.reads import LedgerView, fee_ledger_view
 from samfard.booking.desk_input import home_label, place_label, suggested_address
+from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg, Series
-from samfard.booking.service import BookingFilter, list_bookings
+from samfard.booking.service import scoped
+from samfard.db import transaction
 from samfard.errors import NotFound
 from samfard.geo.models import Place
 from samfard.geo.places import search_places
+from samfard.principals.models import Principal
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Certificate, Permit, Traveller
 from samfard.travellers.schemas import TravellerPublic
@@ -44,8 +48,9 @@ class TravellerCard:
     certificates: list[Certificate]
     series: list[Series]
     ledger: LedgerView | None
-    coming: list[Booking]
-    coming_total: int
+    coming: list[Booking]  # in the order they are made, cancelled ones left out
+    coming_total: int  # how many such trips there are (the card shows at most COMING_TRIPS)
+    principal_names: dict[str, str] = field(default_factory=dict)  # code -> name
 
 
 def traveller_card(
@@ -62,14 +67,7 @@ def traveller_card(
         purpose="booking desk card",
     )
     today = now.astimezone(STOCKHOLM).date()
-    coming, total = list_bookings(
-        session=session,
-        actor=actor,
-        now=now,
-        filters=BookingFilter(date_from=today, traveller_id=traveller.id),
-        limit=COMING_TRIPS,
-        offset=0,
-    )
+    coming, total = coming_trips(session=session, actor=actor, now=now, traveller=traveller)
     region = traveller.municipality_code[:2]
     ledger = None
     if actor.covers_principal(region):
@@ -99,9 +97,56 @@ def traveller_card(
         certificates=[c for c in traveller.certificates if c.valid_until >= today],
         series=[s for s in series if s.cancelled_from is None or s.cancelled_from > today],
         ledger=ledger,
-        coming=[b for b in coming if b.status not in ("cancelled",)],
+        coming=coming,
         coming_total=total,
+        principal_names=_principal_names(
+            session,
+            {p.principal_code for p in traveller.permits} | {s.principal_code for s in series},
+        ),
     )
+
+
+def coming_trips(
+    *, session: Session, actor: Actor, now: datetime, traveller: Traveller
+) -> tuple[list[Booking], int]:
+    """The traveller's trips from today on that the card lists (not the cancelled ones,
+    which it does not show, so "Visar 20 av 23" counts only trips it could show), in the
+    order they are made: by day, then the outward leg's pickup or, without one, its
+    appointment, then id. Read in the actor's scope, and each listed trip audited as read
+    (as `service.list_bookings`, the API's list, does)."""
+    today = now.astimezone(STOCKHOLM).date()
+    listed = scoped(select(Booking), actor).where(
+        Booking.traveller_id == traveller.id,
+        Booking.service_date >= today,
+        Booking.status != BookingStatus.CANCELLED.value,
+    )
+    total = session.scalar(select(func.count()).select_from(listed.subquery())) or 0
+    with transaction(session):
+        rows = list(
+            session.scalars(
+                listed.join(Leg, (Leg.booking_id == Booking.id) & (Leg.seq == 0))
+                .options(selectinload(Booking.legs))
+                .order_by(
+                    Booking.service_date,
+                    func.coalesce(Leg.requested_pickup_at, Leg.appointment_at),
+                    Booking.id,
+                )
+                .limit(COMING_TRIPS)
+            )
+        )
+        audit.record_bookings(session, actor, rows, action="list", purpose="booking list", at=now)
+    return rows, total
+
+
+def _principal_names(session: Session, codes: set[str]) -> dict[str, str]:
+    """The principals' names by code ("2380" -> "Östersunds kommun"), as the register
+    holds them; a code it does not hold is left out (the card then shows the code)."""
+    if not codes:
+        return {}
+    rows = session.execute(
+        select(Principal.code, Principal.name).where(Principal.code.in_(sorted(codes)))
+    )
+    return {row.code: row.name for row in rows}
 
 
 @dataclass(frozen=True)

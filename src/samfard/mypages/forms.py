@@ -11,7 +11,9 @@ this form's fields and turns "Resenären" into "du".
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
+from samfard.assessment.words_sv import reason_sv
 from samfard.web.shell import ONCE_FIELD, FormErrors
 
 # The desk's field -> this form's field.
@@ -60,3 +62,34 @@ def own_errors(errors: FormErrors) -> FormErrors:
     for field_id, message in errors.items():
         mine.add(FIELD_OF.get(field_id, "tjanst"), own_words(message))
     return mine
+
+
+# Where a rule's refusal is changed on this form, by the start of the reason's code: the
+# destination decides the area, the time the booking deadline and the hours; the rest is
+# the choice of service (the permit, the mode, the needs).
+REFUSED_AT = (
+    (("area.", "destination.", "route.", "eligibility."), "till"),
+    (("booking.", "hours.", "line."), "tid"),
+)
+REFUSED_SV = "Reglerna godtar inte resan så som den är beställd. Ändra resan eller ring oss."
+
+
+def refusal_errors(decision: Mapping[str, Any] | None) -> FormErrors:
+    """Why the rules would refuse the trip, in the traveller's words, at the fields to
+    change: a trip the rules deny is said before anything is booked."""
+    said: dict[str, list[str]] = {}
+    for reason in (decision or {}).get("reasons") or []:
+        if reason.get("effect") != "refuse":
+            continue
+        code = str(reason.get("code", ""))
+        field = next((f for starts, f in REFUSED_AT if code.startswith(starts)), "tjanst")
+        line = own_words(reason_sv(reason))
+        if line not in said.setdefault(field, []):
+            said[field].append(line)
+    errors = FormErrors()
+    for field_id in ("tjanst", "till", "tid"):  # in the form's order
+        if said.get(field_id):
+            errors.add(field_id, " ".join(said[field_id]))
+    if not errors:
+        errors.add("tjanst", REFUSED_SV)
+    return errors

@@ -8,6 +8,7 @@ password login). A traveller with a password can use /login, which brings them h
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Form, Request
@@ -21,10 +22,13 @@ from samfard.access.login_csrf import check_login_csrf, login_csrf_token, set_lo
 from samfard.access.ratelimit import RateLimitExceeded
 from samfard.access.service import TOKEN_LIFETIME
 from samfard.deps import NowDep, SessionDep, SettingsDep
-from samfard.errors import Forbidden, Unauthenticated
+from samfard.errors import Forbidden, InputError, Unauthenticated
 from samfard.notify.senders import Sender, sender_from_env
 from samfard.notify.service import deliver
-from samfard.web.shell import page_router
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.page_forms import personal_number_sv
+from samfard.travellers.personnummer import parse_personal_number
+from samfard.web.shell import FormErrors, page_router
 from samfard.web.templating import render
 
 router = page_router(for_travellers=True)
@@ -47,7 +51,10 @@ def _page(
 ) -> Response:
     token = login_csrf_token(request)
     response = render(
-        request, template, {"login_csrf_token": token, **context}, status_code=status_code
+        request,
+        template,
+        {"login_csrf_token": token, "errors": FormErrors(), **context},
+        status_code=status_code,
     )
     set_login_csrf_cookie(response, token, secure=settings.secure_cookies)
     return response
@@ -57,6 +64,18 @@ def _refusal(error: Forbidden | RateLimitExceeded) -> tuple[str, int]:
     if isinstance(error, RateLimitExceeded):
         return f"För många försök. Vänta {error.retry_after} sekunder och försök igen.", 429
     return "Sidan har gått ut. Ladda om sidan och försök igen.", 403
+
+
+def _personal_number_fault(number: str, now: datetime) -> str | None:
+    """What is wrong with a typed personnummer, in Swedish, or None when it is well formed
+    (the form, the date of birth and the check digit: `travellers.personnummer`)."""
+    if not number:
+        return "Skriv ditt personnummer, till exempel 19121212-1212"
+    try:
+        parse_personal_number(number, today=now.astimezone(STOCKHOLM).date())
+    except InputError as error:
+        return personal_number_sv(error.message)
+    return None
 
 
 @router.get("/mina-resor/logga-in", dependencies=[PUBLIC])
@@ -85,11 +104,14 @@ def ask_for_code(
             request, settings, "mypages/login.html", error=message, personnummer=number,
             status_code=status,
         )  # fmt: skip
-    if not number:
-        return _page(
-            request, settings, "mypages/login.html", personnummer="",
-            field_error="Skriv ditt personnummer, till exempel 19121212-1212",
-        )  # fmt: skip
+    wrong = _personal_number_fault(number, now)
+    if wrong is not None:
+        # A number that cannot be anyone's is said at the field: the traveller would wait
+        # for a code that never comes. Any well-formed number goes on to the same answer,
+        # with an account or not, so the page tells no one who has one.
+        errors = FormErrors()
+        errors.add("personnummer", wrong)
+        return _page(request, settings, "mypages/login.html", personnummer=number, errors=errors)
     message_id = login_codes.request_code(session, personal_number=number, now=now)
     response = _page(request, settings, "mypages/code.html", personnummer=number)
     if message_id is not None:

@@ -23,7 +23,7 @@ from samfard.access.permissions import Permission as P
 from samfard.access.permissions import Role
 from samfard.booking import transitions
 from samfard.booking.desk import default_day
-from samfard.booking.desk_booking import DeskOutcome, book
+from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
 from samfard.booking.desk_form import message_sv
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
@@ -31,7 +31,7 @@ from samfard.booking.schemas import Channel
 from samfard.booking.service import get_booking
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, Forbidden
-from samfard.mypages.forms import desk_form, own_errors, own_words
+from samfard.mypages.forms import desk_form, own_errors, own_words, refusal_errors
 from samfard.mypages.trips import bookable_services, has_begun, own_page
 from samfard.mypages.vehicle import follow_trip, followable
 from samfard.quality.models import Deviation
@@ -75,9 +75,11 @@ NOT_YET_SV = "Resan har inte gjorts än: du kan rapportera en avvikelse när den
 def _traveller(actor: Actor) -> int:
     """The traveller's own id; these pages are theirs alone."""
     if actor.role is not Role.TRAVELLER or actor.traveller_id is None:
-        raise Forbidden(
+        refused = Forbidden(
             "Mina resor är resenärernas egna sidor. Logga in som resenär.", field="roll"
         )
+        refused.detail_sv = refused.message  # already Swedish: the page shows it as it is
+        raise refused
     return actor.traveller_id
 
 
@@ -105,6 +107,7 @@ def _home(
     errors: FormErrors | None = None,
     outcome: DeskOutcome | None = None,
     notice: str | None = None,
+    refused: bool = False,
 ) -> Response:
     traveller = load_traveller(session=session, traveller_id=_traveller(actor))
     services = bookable_services(traveller, now.astimezone(STOCKHOLM).date())
@@ -120,6 +123,7 @@ def _home(
             "errors": errors or FormErrors(),
             "outcome": outcome,
             "notice": notice,
+            "refused": refused,
             "status_sv": STATUS_SV,
             "service_sv": SERVICE_SV,
             "kinds": dict(KINDS_OWN),
@@ -155,7 +159,8 @@ def vehicle(
 def book_trip(
     request: Request, session: SessionDep, now: NowDep, actor: Booker, form: FormDep
 ) -> Response:
-    """Book through the desk's use case; the receipt, or the form with what to fix. A
+    """Book through the desk's use case; the receipt, or the form with what to fix. A trip
+    the rules would deny is not booked: the form says why, at the fields to change. A
     reload sends the form's one-time key again and gets the trip already booked, not a
     second one (`booking.desk_booking.once_key`)."""
     traveller = load_traveller(session=session, traveller_id=_traveller(actor))
@@ -169,9 +174,33 @@ def book_trip(
         errors.add("tid", "Skriv en tid, till exempel 10:30")
     if errors:
         return _home(request, session, actor, now, form=form, errors=errors)
+    fields = desk_form(form)
+    # First what booking would give, as the desk's preview (a dry run: nothing is stored).
+    # A trip the rules would deny is said at the fields to change instead of being stored
+    # as a formal denial; one they send to an assessor is booked and waits for them.
+    trial, desk_errors = preview_booking(
+        session=session,
+        form=fields,
+        traveller_id=traveller.id,
+        actor=actor,
+        now=now,
+        channel=Channel.SELF_SERVICE,
+    )
+    if trial is None:
+        return _home(request, session, actor, now, form=form, errors=own_errors(desk_errors))
+    if trial.status == BookingStatus.DENIED:
+        return _home(
+            request,
+            session,
+            actor,
+            now,
+            form=form,
+            errors=refusal_errors(trial.decision),
+            refused=True,
+        )
     outcome, desk_errors = book(
         session=session,
-        form=desk_form(form),
+        form=fields,
         traveller_id=traveller.id,
         actor=actor,
         now=now,

@@ -6,7 +6,7 @@ the same; they authenticate with the session cookie set at login.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Form, Query, Request
@@ -29,8 +29,9 @@ from samfard.config import Settings
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import Forbidden, Unauthenticated
 from samfard.timeutil import STOCKHOLM
-from samfard.web.shell import home_for, page_router
+from samfard.web.shell import FormErrors, home_for, page_router
 from samfard.web.templating import templates
+from samfard.web.typed import FieldError, parse_picked_day
 
 router = page_router()
 
@@ -193,25 +194,26 @@ def day_overview(
     date_text: Annotated[str | None, Query(alias="date")] = None,
     status: str | None = None,
 ) -> Response:
-    """The day's bookings; a date or status the page cannot read gets a Swedish error page
-    (422) that says what to write, not the API's problem+json. A traveller's start page is
-    Mina resor."""
+    """The day's bookings. The Datum field takes the other day pickers' formats
+    (`web.typed.parse_picked_day`: "7/12", "2026-12-07"); a date it cannot read shows the
+    default day with the message at the field, the typed text kept. A status not in the
+    list gets a Swedish error page (422), not the API's problem+json. A traveller's start
+    page is Mina resor."""
     if actor.role is Role.TRAVELLER:
         return RedirectResponse("/mina-resor", status_code=303)
-    try:
-        day = date.fromisoformat(date_text) if date_text else None
-    except ValueError:
-        return _page_error(
-            request,
-            actor,
-            f"Datumet ”{date_text}” går inte att läsa. Skriv det som ÅÅÅÅ-MM-DD, "
-            "till exempel 2026-11-23.",
-        )
+    errors = FormErrors()
+    today = now.astimezone(STOCKHOLM).date()
+    day = None
+    if date_text and date_text.strip():
+        try:
+            day = parse_picked_day(date_text, today=today)
+        except FieldError as error:
+            errors.add("date", str(error))
     if status and status not in STATUS_SV:
         return _page_error(
             request, actor, f"Statusen ”{status}” finns inte. Välj en status i listan."
         )
-    day = day or settings.default_day or now.astimezone(STOCKHOLM).date() + timedelta(days=1)
+    day = day or settings.default_day or today + timedelta(days=1)
     bookings, total = day_rows(
         session=session, actor=actor, now=now, day=day, status=status or None, limit=500
     )
@@ -221,6 +223,8 @@ def day_overview(
         {
             "actor": actor,
             "day": day,
+            "errors": errors,
+            "typed": date_text if errors else None,
             "status": status or "",
             "bookings": bookings,
             "total": total,
