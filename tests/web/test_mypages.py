@@ -289,6 +289,10 @@ def test_a_reload_or_back_after_a_report_files_nothing_more(
         assert "Tack, vi har tagit emot det" in receipt.text
         assert f"data-deviation>{deviation.reference}<" in receipt.text
     assert len(session.scalars(select(Deviation)).all()) == 1
+    # The form sent again with the same words (a resubmit after Back): the same receipt.
+    again = app_client.post(path, data=_report_form(app_client), follow_redirects=False)
+    assert again.headers["location"] == sent.headers["location"], again.text
+    assert len(session.scalars(select(Deviation)).all()) == 1
     cancelled = app_client.post(
         f"/mina-resor/resor/{booking.id}/avboka",
         data={"csrf_token": app_client.cookies[CSRF_COOKIE], "version": str(booking.version)},

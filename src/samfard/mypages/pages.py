@@ -36,7 +36,12 @@ from samfard.mypages.trips import bookable_services, has_begun, own_page
 from samfard.mypages.vehicle import follow_trip, followable
 from samfard.quality.models import Deviation
 from samfard.quality.schemas import DeviationCreate
-from samfard.quality.service import DeviationFilter, list_deviations, report_deviation
+from samfard.quality.service import (
+    DeviationFilter,
+    DuplicateReport,
+    list_deviations,
+    report_deviation,
+)
 from samfard.quality.words import STATUS_SV as STATUS_SV_DEVIATION
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
@@ -340,7 +345,10 @@ def report(
     except ValidationError:
         errors.add("allvar-minor", "Välj ett av svaren")
         return _deviation_page(request, booking, now, form=form, errors=errors)
-    deviation = report_deviation(session=session, data=data, actor=actor, now=now)
+    try:
+        deviation = report_deviation(session=session, data=data, actor=actor, now=now)
+    except DuplicateReport as sent_before:  # the same words sent again: its receipt
+        deviation = sent_before.existing
     return RedirectResponse(
         f"/mina-resor/resor/{booking.id}/avvikelse?skickad={deviation.reference}",
         status_code=303,
