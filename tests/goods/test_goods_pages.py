@@ -80,7 +80,7 @@ def test_the_desk_books_goods_and_sees_them_on_the_day(
     assert row is not None and row.price_ore == 6500 + 2 * 1500
     assert row.reference in page.text and "95,00 kr" in page.text  # Swedish money
     assert "Bussgods: Provrör" in page.text and "Bokad" in page.text
-    assert "bokad, pris 95 kr" in page.text
+    assert "bokad, pris 95,00 kr" in page.text  # as the list says it (sv_kr)
 
 
 def test_refusals_come_back_in_swedish_next_to_their_fields(

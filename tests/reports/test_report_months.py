@@ -114,7 +114,8 @@ def test_the_follow_up_page_says_in_swedish_which_months_it_shows(
     for query in ("manad=9999-12&huvudman=23", "manad=0001-01"):
         page = app_client.get(f"/uppfoljning?{query}", headers=analyst)
         assert page.status_code == 200, page.text
-        assert "Rapporten kan inte visas: Månaden" in page.text
+        # Said at the Månad field (the error summary links to it), the typed month kept.
+        assert 'href="#manad"' in page.text and "Månaden ”" in page.text
         assert "från 2000-01 till 2100-12" in page.text
     for kind in ("csv", "xlsx", "pdf"):
         file = app_client.get(

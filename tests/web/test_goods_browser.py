@@ -60,7 +60,7 @@ def test_an_operator_books_and_cancels_goods_with_the_keyboard(
     page.get_by_label("Hämtas senast").fill("10:00")
     page.get_by_role("button", name="Boka gods").click()
     done = page.get_by_role("status")
-    expect(done).to_contain_text("bokad, pris 95 kr")
+    expect(done).to_contain_text("bokad, pris 95,00 kr")
     row = page.get_by_role("row").filter(has_text="Bussgods: Provrör")
     expect(row).to_contain_text("95,00 kr")
     expect(row).to_contain_text("Planerad")  # inserted live into the day's plan

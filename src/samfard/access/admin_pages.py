@@ -19,8 +19,9 @@ from urllib.parse import quote
 
 from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access import users
@@ -31,12 +32,15 @@ from samfard.access.permissions import SCOPE_ROLES, Role
 from samfard.access.permissions import Permission as P
 from samfard.access.schemas import UserChange, UserCreate
 from samfard.assessment.words_sv import source_sv
+from samfard.costs.models import Carrier
 from samfard.costs.stored_contracts import load_contracts
+from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep
 from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV
 from samfard.errors import DomainError
+from samfard.principals.models import Principal
 from samfard.rules.in_force import SERVICES_SV, rulebooks_in_force
-from samfard.schemas_common import RecordId
+from samfard.schemas_common import MAX_ID, RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import ROLE_SV, FormErrors, page_router
 from samfard.web.templating import render
@@ -82,6 +86,35 @@ SCOPES_SV = {
     "traveller_id": "resenärens id",
 }
 USERNAME_CHARACTERS = "Användarnamnet får bara innehålla bokstäver a–z, siffror och . _ @ -."
+# What a form field may hold before the page stops reading it: far above every limit of
+# the schema, so an over-long value (a 200-character user name) is said at its field with
+# the schema's limit and the form comes back, not answered by a bare 422 page. Only a
+# hand-made request sends more; the fields' maxlength stops a browser at the limit.
+READ_AT_MOST = 10_000
+
+
+def _max_length(model: type[BaseModel], name: str) -> int | None:
+    """The schema's max_length of a text field, if it has one."""
+    return next(
+        (int(m.max_length) for m in model.model_fields[name].metadata if hasattr(m, "max_length")),
+        None,
+    )
+
+
+_CODES = _max_length(UserCreate, "principal_codes") or 40
+_CODE = 16  # each principal code (UserCreate.principal_codes' items)
+# Each field's maxlength on the page, from the schema: the text limits, an id's digits,
+# and the list of principals written with ", " between the codes.
+FIELD_MAXLENGTH = {
+    "anvandarnamn": _max_length(UserCreate, "username"),
+    "namn": _max_length(UserCreate, "display_name"),
+    "losenord": _max_length(UserCreate, "password"),
+    "vardenhet": _max_length(UserCreate, "care_unit"),
+    "huvudman": _CODES * (_CODE + 2),
+    "utforare": len(str(MAX_ID)),
+    "fordon": len(str(MAX_ID)),
+    "resenar": len(str(MAX_ID)),
+}
 RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
 
 
@@ -100,6 +133,21 @@ def vehicle_types_sv(types: Iterable[str]) -> str:
     return ", ".join(sorted(VEHICLE_TYPES_SV.get(str(t), str(t)) for t in types))
 
 
+def _names(session: Session) -> tuple[dict[int, str], dict[str, str]]:
+    """Every carrier's name by its id and every principal's name by its code: the page
+    says "Norrtaxi AB" and "Östersunds kommun", not "utförare 3" and "2380"."""
+    with transaction(session):
+        carriers = {c.id: c.name for c in session.scalars(select(Carrier))}
+        principals = {p.code: p.name for p in session.scalars(select(Principal))}
+    return carriers, principals
+
+
+def area_sv(area: Iterable[str], principals: dict[str, str]) -> str:
+    """A contract's area as its municipalities' names ("Krokoms kommun, Östersunds
+    kommun"); a code with no principal of its own stays a code."""
+    return ", ".join(sorted(principals.get(code, code) for code in area)) or "hela området"
+
+
 def _page(
     request: Request,
     session: Session,
@@ -116,6 +164,7 @@ def _page(
     rows, _ = users.list_users(session=session, actor=actor, limit=1000, offset=0)
     today = now.astimezone(STOCKHOLM).date()
     contracts = sorted(load_contracts(session), key=lambda c: (c.carrier, c.code))
+    carriers, principals = _names(session)
     roles = [(r.value, ROLE_SV[r]) for r in Role]
     if actor.role is not Role.SYSTEM_ADMIN:
         granted = {role.value for role in users.ROLES_ONLY_SYSTEM_ADMIN_GRANTS}
@@ -131,6 +180,11 @@ def _page(
             "source_sv": source_sv,
             "contracts": contracts,
             "vehicle_types_sv": vehicle_types_sv,
+            "carriers": carriers,
+            "carrier_ids": {name: id_ for id_, name in carriers.items()},
+            "principal_names": principals,
+            "area_sv": area_sv,
+            "maxlength": FIELD_MAXLENGTH,
             "ask_deactivate": ask_deactivate,
             "today": today,
             "errors": errors or FormErrors(),
@@ -235,15 +289,15 @@ def create_user(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.USERS_ADMIN)],
-    anvandarnamn: Annotated[str, Form(max_length=80)] = "",
-    namn: Annotated[str, Form(max_length=120)] = "",
-    losenord: Annotated[str, Form(max_length=200)] = "",
-    roll: Annotated[str, Form(max_length=40)] = "",
-    huvudman: Annotated[str, Form(max_length=400)] = "",
-    utforare: Annotated[str, Form(max_length=12)] = "",
-    vardenhet: Annotated[str, Form(max_length=120)] = "",
-    fordon: Annotated[str, Form(max_length=12)] = "",
-    resenar: Annotated[str, Form(max_length=12)] = "",
+    anvandarnamn: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    namn: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    losenord: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    roll: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    huvudman: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    utforare: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    vardenhet: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    fordon: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    resenar: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
 ) -> Response:
     """Create an account; problems come back on the form, field by field."""
     form = {
@@ -296,12 +350,12 @@ def change_role(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.USERS_ADMIN)],
-    roll: Annotated[str, Form(max_length=40)] = "",
-    huvudman: Annotated[str, Form(max_length=400)] = "",
-    utforare: Annotated[str, Form(max_length=12)] = "",
-    vardenhet: Annotated[str, Form(max_length=120)] = "",
-    fordon: Annotated[str, Form(max_length=12)] = "",
-    resenar: Annotated[str, Form(max_length=12)] = "",
+    roll: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    huvudman: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    utforare: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    vardenhet: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    fordon: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    resenar: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
 ) -> Response:
     """Give an account another role and scope."""
     errors = FormErrors()

@@ -22,6 +22,14 @@ from samfard.web.shell import FormErrors
 from samfard.web.typed import FieldError, parse_clock, parse_date, whole_number
 
 HOME = "hem"
+# The most characters each text field takes: the schema's for the description, and room
+# for every way the desk writes a day ("2026-12-08", "8/12") or a time ("kl. 10.30").
+MAX_DESCRIPTION = int(
+    next(m.max_length for m in ConsignmentCreate.model_fields["description"].metadata
+         if hasattr(m, "max_length"))
+)  # fmt: skip
+MAX_DATE = 40
+MAX_TIME = 12
 FIELD_OF = {
     "principal": "huvudman",
     "kind": "slag",
@@ -120,7 +128,9 @@ def parse_form(form: GoodsForm, errors: FormErrors, *, today: date) -> Consignme
         errors.add("slag", "Välj bussgods eller hjälpmedel")
     units = whole_number(form.kolli) or 0
     if not 1 <= units <= MAX_UNITS:
-        errors.add("kolli", f"Ange antal kolli, 1 till {MAX_UNITS}")
+        errors.add("kolli", f"Ange antal kolli som ett heltal, 1 till {MAX_UNITS}")
+    if len(form.beskrivning) > MAX_DESCRIPTION:
+        errors.add("beskrivning", f"Beskrivningen får vara högst {MAX_DESCRIPTION} tecken")
     recipient = None
     if form.mottagare:
         recipient = whole_number(form.mottagare) or None

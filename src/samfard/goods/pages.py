@@ -31,11 +31,20 @@ from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError
 from samfard.geo.models import Place
 from samfard.goods import service
-from samfard.goods.page_form import GoodsForm, parse_form, refusal_sv, swedish
-from samfard.goods.schemas import ConsignmentCreate
+from samfard.goods.page_form import (
+    MAX_DATE,
+    MAX_DESCRIPTION,
+    MAX_TIME,
+    GoodsForm,
+    parse_form,
+    refusal_sv,
+    swedish,
+)
+from samfard.goods.schemas import MAX_UNITS, ConsignmentCreate
 from samfard.goods.views import consignments_public
+from samfard.money import format_kr
 from samfard.principals.models import Principal
-from samfard.schemas_common import RecordId
+from samfard.schemas_common import MAX_ID, RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
@@ -53,15 +62,16 @@ STATUS_SV = {
 KIND_SV = {"parcel": "Bussgods", "aid": "Hjälpmedel"}
 
 
-def _choices(session: Session, actor: Actor) -> tuple[list[Principal], list[Place]]:
+def _choices(session: Session, actor: Actor) -> tuple[list[Principal], list[Place], dict[str, str]]:
+    """The principals the desk books for, the places, and every principal's name by its
+    code (the list says "Region Jämtland Härjedalen", not "23")."""
     with transaction(session):
-        principals = [
-            p
-            for p in session.scalars(select(Principal).order_by(Principal.code))
-            if p.kind in service.ORDERING_KINDS and actor.covers_principal(p.code)
-        ]
+        every = list(session.scalars(select(Principal).order_by(Principal.code)))
         places = list(session.scalars(select(Place).order_by(Place.name)))
-    return principals, places
+    principals = [
+        p for p in every if p.kind in service.ORDERING_KINDS and actor.covers_principal(p.code)
+    ]
+    return principals, places, {p.code: p.name for p in every}
 
 
 def _page(
@@ -79,7 +89,7 @@ def _page(
     rows = service.list_consignments(session=session, day=day, actor=actor, now=now)
     with transaction(session):
         shown = consignments_public(session, rows, actor)
-    principals, places = _choices(session, actor)
+    principals, places, names = _choices(session, actor)
     return render(
         request,
         "goods/desk.html",
@@ -87,6 +97,7 @@ def _page(
             "day": day,
             "consignments": shown,
             "principals": principals,
+            "principal_names": names,
             "places": places,
             "form": form or GoodsForm.empty(day),
             "errors": errors or FormErrors(),
@@ -95,6 +106,11 @@ def _page(
             "may_book": actor.has(P.GOODS_WRITE),
             "status_sv": STATUS_SV,
             "kind_sv": KIND_SV,
+            "max_units": MAX_UNITS,
+            "max_description": MAX_DESCRIPTION,
+            "max_id_digits": len(str(MAX_ID)),
+            "max_date": MAX_DATE,
+            "max_time": MAX_TIME,
         },
     )
 
@@ -105,15 +121,19 @@ def goods_page(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.GOODS_READ)],
-    datum: Annotated[str | None, Query(max_length=40)] = None,
+    datum: Annotated[str | None, Query(max_length=2000)] = None,
     klart: Annotated[str | None, Query(max_length=120)] = None,
 ) -> Response:
     """The day's goods (today unless `datum` names a day) and the booking form; a `datum`
-    that cannot be read shows today with the message at the field (it was a bare 422)."""
+    that cannot be read shows today with the message at the field (it was a bare 422), as
+    does one longer than the field takes (only a hand-made address sends one)."""
     errors = FormErrors()
+    if datum is not None and len(datum) > MAX_DATE:
+        errors.add("datum", f"Skriv datumet som ÅÅÅÅ-MM-DD, högst {MAX_DATE} tecken")
+        datum = datum[:MAX_DATE]
     today = now.astimezone(STOCKHOLM).date()
     day = today
-    if datum and datum.strip():
+    if datum and datum.strip() and not errors:
         try:
             day = parse_picked_day(datum, today=today)
         except FieldError as error:
@@ -139,7 +159,8 @@ def book_goods(
         except DomainError as error:
             errors.add(*refusal_sv(error))
         else:
-            done = quote(f"{row.reference} bokad, pris {row.price_ore // 100} kr")
+            # The price as the list shows it ("95,00 kr"), one format on the page.
+            done = quote(f"{row.reference} bokad, pris {format_kr(row.price_ore)}")
             return RedirectResponse(
                 f"/gods?datum={row.service_date.isoformat()}&klart={done}", status_code=303
             )

@@ -12,6 +12,7 @@ signed-in user who may read principals with its heading; only report readers
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated
 
@@ -24,6 +25,7 @@ from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.attachment import content_disposition
+from samfard.dates_sv import MONTHS_SV
 from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import InputError
@@ -38,14 +40,48 @@ from samfard.reports.render_html import report_context
 from samfard.reports.render_pdf import render_pdf
 from samfard.reports.sheet import to_xlsx
 from samfard.timeutil import STOCKHOLM
-from samfard.web.shell import is_htmx, page_router
+from samfard.web.shell import FormErrors, is_htmx, page_router
 from samfard.web.templating import render
+from samfard.web.typed import FieldError
 
 router = page_router()
 
 MONTH = Query(pattern=PATTERN, description="YYYY-MM")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx", "pdf")
+
+
+# The Månad field: what it takes (maxlength) and how a month may be typed besides
+# "2026-11": "11/2026", "11-2026", "nov 2026", "november 2026". Read by the page itself,
+# so "nov 2026" is a month and anything else is said in Swedish at the field, never the
+# browser's "Please match the requested format." nor a bare 422 page.
+MONTH_MAXLENGTH = 20
+_ISO_MONTH = re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})")
+_MONTH_YEAR = re.compile(r"(\d{1,2})\s*[-/.]\s*(\d{4})")
+_NAMED_MONTH = re.compile(r"([a-zåäö]+)\.?\s*(\d{4})")
+MONTH_NAMES = {name: n for n, full in enumerate(MONTHS_SV, 1) for name in (full, full[:3])}
+MONTH_HOW = "Skriv månaden som ÅÅÅÅ-MM, till exempel 2026-10 (eller 10/2026, okt 2026)."
+
+
+def read_month(text: str) -> str:
+    """A month typed in the Månad field as "ÅÅÅÅ-MM"; FieldError says how to write one
+    the page cannot read or one outside the years a report covers."""
+    typed = text.strip().lower()
+    if len(typed) > MONTH_MAXLENGTH:
+        raise FieldError(f"Månaden får vara högst {MONTH_MAXLENGTH} tecken. {MONTH_HOW}")
+    year = number = None
+    if found := _ISO_MONTH.fullmatch(typed):
+        year, number = int(found[1]), int(found[2])
+    elif found := _MONTH_YEAR.fullmatch(typed):
+        number, year = int(found[1]), int(found[2])
+    elif (found := _NAMED_MONTH.fullmatch(typed)) and found[1] in MONTH_NAMES:
+        number, year = MONTH_NAMES[found[1]], int(found[2])
+    if year is None or number is None:
+        raise FieldError(MONTH_HOW)
+    try:
+        return str(Month(year, number))
+    except InputError as error:
+        raise FieldError(error.detail_sv or MONTH_HOW) from None
 
 
 def last_full_month(now: datetime) -> str:
@@ -77,30 +113,40 @@ def follow_up_page(
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.PRINCIPALS_READ)],
-    manad: Annotated[str | None, MONTH] = None,
+    manad: Annotated[str | None, Query(max_length=2000)] = None,
     huvudman: Annotated[str | None, Query(max_length=16)] = None,
     jobb: Annotated[str | None, Query(max_length=64)] = None,
 ) -> Response:
     """The monthly report of one principal (the first in scope) for one month (the last
-    complete one unless `manad` says otherwise)."""
+    complete one unless `manad` says otherwise); a `manad` the page cannot read comes
+    back at the field, as typed, with no report."""
     if not actor.has(P.REPORTS_READ):
         return render(request, "reports/follow_up.html", {"may_read": False})
     principals = _principals(session, actor)
-    month = manad or last_full_month(now)
+    errors = FormErrors()
+    month = last_full_month(now)
+    if manad and manad.strip():
+        try:
+            month = read_month(manad)
+        except FieldError as error:
+            errors.add("manad", str(error))
     chosen = huvudman or (principals[0][0] if principals else "")
     context: dict[str, object] = {
         "may_read": True,
         "principals": principals,
         "month": month,
+        "typed": manad[:MONTH_MAXLENGTH] if errors and manad else None,
+        "month_maxlength": MONTH_MAXLENGTH,
+        "errors": errors,
         "principal": chosen,
         "formats": FORMATS,
         "problem": None,
         "report": None,
-        "job": _job_for(session, actor, chosen, month, jobb),
+        "job": None if errors else _job_for(session, actor, chosen, month, jobb),
     }
     if not principals:
         context["problem"] = "Ditt konto är inte knutet till någon huvudman."
-    else:
+    elif not errors:  # a month the page could not read is said at the field, no report
         try:
             report = _report(session, actor, chosen, month)
         except InputError as error:

@@ -29,12 +29,17 @@ from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, NotFound
 from samfard.reports.scenarios.job import SCENARIO, file_of
-from samfard.reports.scenarios.spec import MAX_DAYS, MAX_TRIPS, load_spec
+from samfard.reports.scenarios.spec import MAX_DAYS, MAX_SEED, MAX_TRIPS, load_spec
 from samfard.web.shell import FormErrors, page_router
-from samfard.web.templating import render
+from samfard.web.templating import render, sv_number
+from samfard.web.typed import whole_number
 
 router = page_router()
 
+# What a field may hold before the page stops reading it: far above what any field takes,
+# so "99999999999999999999999" days comes back at its field with the range; only a
+# hand-made request sends more.
+READ_AT_MOST = 10_000
 ONE_AT_A_TIME = "centralen"  # the jobs' subject: one scenario run at a time
 MEDIA = {
     ".html": "text/html; charset=utf-8",
@@ -72,6 +77,7 @@ def _page(
             "errors": errors or FormErrors(),
             "form": form or {},
             "max_days": MAX_DAYS,
+            "max_seed": MAX_SEED,
             "max_trips": MAX_TRIPS,
         },
     )
@@ -93,15 +99,16 @@ def scenario_page(
 def _whole(
     text: str, low: int, high: int, field: str, label: str, errors: FormErrors
 ) -> int | None:
-    """An optional whole number from a form field, or None; a bad one adds an error."""
-    if not text.strip():
+    """An optional whole number from a form field, or None; one that is not a whole
+    number ("1,5", "1e400"), too long or out of range adds an error saying the range, as
+    the field's hint does (it was a bare 422 page, or "1,5" read as 15 by the browser)."""
+    typed = text.strip()
+    if not typed:
         return None
-    try:
-        value = int(text.strip())
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        errors.add(field, f"Skriv {label} som ett heltal från {low} till {high}.")
+    value = whole_number(typed, most=high)
+    if value is None or value < low:
+        said = sv_number(low), sv_number(high)
+        errors.add(field, f"Skriv {label} som ett heltal från {said[0]} till {said[1]}.")
         return None
     return value
 
@@ -113,10 +120,10 @@ def start_scenario(
     now: NowDep,
     settings: SettingsDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
-    spec: Annotated[str, Form(max_length=200)] = "",
-    dagar: Annotated[str, Form(max_length=10)] = "",
-    fro: Annotated[str, Form(max_length=12)] = "",
-    resor: Annotated[str, Form(max_length=10)] = "",
+    spec: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    dagar: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    fro: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
+    resor: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
 ) -> Response:
     """Start a scenario run in the background (or show the one already running)."""
     errors = FormErrors()
@@ -124,7 +131,7 @@ def start_scenario(
     if spec not in offered:
         errors.add("spec", "Välj ett scenario i listan.")
     days = _whole(dagar, 1, MAX_DAYS, "dagar", "antalet dagar", errors)
-    seed = _whole(fro, 0, 2**31, "fro", "fröet", errors)
+    seed = _whole(fro, 0, MAX_SEED, "fro", "fröet", errors)
     trips = _whole(resor, 1, MAX_TRIPS, "resor", "resor per dag", errors)
     if errors:
         form = {"spec": spec, "dagar": dagar, "fro": fro, "resor": resor}

@@ -120,7 +120,7 @@ PAGE_ERROR_TITLES = {
     422: "Uppgifterna behöver rättas",
     503: "Systemet är upptaget",
 }
-# What the user does next, in Swedish; the service's own message follows as a detail.
+# What the user does next, in Swedish; the service's own message follows where Swedish.
 PAGE_ERROR_HELP = {
     403: "Ditt konto får inte öppna den här sidan eller göra det här. Be din administratör "
     "om behörighet om du behöver den i arbetet.",
@@ -139,6 +139,12 @@ INVALID_SV = (
     ("date", "skriv datumet som ÅÅÅÅ-MM-DD"),
     ("int", "skriv ett heltal"),
     ("missing", "uppgiften saknas"),
+    ("string_too_long", "för långt, skriv färre tecken"),
+    ("string_too_short", "uppgiften saknas"),
+    ("string_pattern", "skrivet på fel sätt"),
+    ("too_long", "för många värden"),
+    ("greater_than", "för litet tal"),
+    ("less_than", "för stort tal"),
 )
 
 
@@ -151,12 +157,16 @@ def page_invalid(request: Request, fields: list[tuple[str, str]]) -> HTMLRespons
         for field, error in fields
     ]  # fmt: skip
     error = InputError("; ".join(said), field=fields[0][0] if fields else None)
+    error.detail_sv = error.message
     return page_error(request, error)
 
 
 def page_error(request: Request, error: DomainError) -> HTMLResponse:
-    """A domain error met while showing a page, as a page in the shell (not JSON)."""
+    """A domain error met while showing a page, as a page in the shell (not JSON): what
+    happened and what to do, in Swedish, and the service's own words only where they are
+    Swedish (`detail_sv`). The English message ("no traveller with id 999999") is the
+    API's; a user of the pages never reads it."""
     title = PAGE_ERROR_TITLES.get(error.status, "Något gick fel")
     help_sv = PAGE_ERROR_HELP.get(error.status, "Försök igen om en stund.")
-    context = {"title": title, "help": help_sv, "error": error}
+    context = {"title": title, "help": help_sv, "detail": error.detail_sv}
     return render(request, "error.html", context, status_code=error.status)

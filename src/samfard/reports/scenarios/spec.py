@@ -32,6 +32,7 @@ from samfard.reports.scenarios.centre import CentreCosts, load_centre
 COUNTIES = {"22": "Region Västernorrland", "23": "Region Jämtland Härjedalen"}
 MAX_DAYS = 60
 MAX_TRIPS = 5000
+MAX_SEED = 2**31 - 1  # the largest 32-bit signed integer, as every id here
 
 
 @dataclass(frozen=True)
@@ -338,7 +339,7 @@ def parse_spec(raw: Mapping[str, Any], base: Path | None = None) -> Spec:
     demand = Demand(
         first_day=first,
         days=_int(where, demand_raw, "days", 3, 1, MAX_DAYS),
-        seed=_int(where, demand_raw, "seed", 1, 0, 2**31),
+        seed=_int(where, demand_raw, "seed", 1, 0, MAX_SEED),
         trips=_int(where, demand_raw, "trips", 600, 1, MAX_TRIPS),
         growth_pct=_decimal(where, demand_raw, "growth_pct", "0"),
         fleet_scale=float(scale),
@@ -388,8 +389,8 @@ def with_overrides(
             raise InputError(f"--days must be 1 to {MAX_DAYS}, got {days}", field="--days")
         demand = replace(demand, days=days)
     if seed is not None:
-        if not 0 <= seed <= 2**31:
-            raise InputError(f"--seed must be 0 to 2147483648, got {seed}", field="--seed")
+        if not 0 <= seed <= MAX_SEED:
+            raise InputError(f"--seed must be 0 to {MAX_SEED}, got {seed}", field="--seed")
         demand = replace(demand, seed=seed)
     if trips is not None:
         if not 1 <= trips <= MAX_TRIPS:
