@@ -7,7 +7,7 @@ run or a leg: a keyboard walk-through (Chromium, 2026-12) found
 * no way past the timeline to the unplanned trips (85 Tabs to the first move), and the
   move's confirmation not focused, so a screen reader did not read it;
 * the move form's runs listed by vehicle name across both regions: six tries to find one
-  that could take the trip.
+  that could take the trip (now nearest the trip first, tests/web/test_trafik_move_browser.py).
 
 The clock of these tests is Friday 2026-11-20 (helpers.NOW); the planned day is Monday
 2026-11-23 (dispatch_fixtures.DAY).
@@ -16,18 +16,15 @@ The clock of these tests is Friday 2026-11-20 (helpers.NOW); the planned day is 
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 import pytest
 from dispatch_fixtures import DAY, plan_demo_day
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpers import NOW, STRONG_PASSWORD, login_form
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
-from samfard.booking.models import Leg
 from samfard.dispatch import store
 
 FIELD_ERROR = re.compile(r'<span class="field-error" id="datum-error">.*?</span>(.*?)</span>', re.S)
@@ -129,27 +126,18 @@ def test_the_moves_confirmation_takes_focus(app_client: TestClient, controller: 
     assert "autofocus" in done.group(0)
 
 
-def _asked(session: Session, booking_id: int, leg_seq: int) -> datetime:
-    """The time the move form sorts by: the leg's asked pickup, else its appointment."""
-    leg = session.scalars(select(Leg).filter_by(booking_id=booking_id, seq=leg_seq)).one()
-    found = leg.requested_pickup_at or leg.appointment_at
-    assert found is not None
-    return found
-
-
-def test_the_move_form_lists_the_runs_nearest_the_trips_time_first(
+def test_the_move_form_lists_every_other_run(
     app_client: TestClient, session: Session, controller: None
 ) -> None:
+    """Every run but the one the trip rides on; their order (nearest the trip in place and
+    time first) is tests/web/test_trafik_move_browser.py's."""
     plan = store.latest_plan(session, DAY)
     assert plan is not None and len(plan.runs) > 3
     runs = {r.id: r for r in plan.runs}
     run = max(plan.runs, key=lambda r: len(r.stops))
     pickup = next(s for s in run.stops if s.kind == "pickup" and s.booking_id)
     assert pickup.booking_id is not None and pickup.leg_seq is not None
-    at = _asked(session, pickup.booking_id, pickup.leg_seq)
     page = app_client.get(f"/trafik/flytta?booking_id={pickup.booking_id}&leg_seq={pickup.leg_seq}")
     offered = [int(i) for i in re.findall(r'<option value="(\d+)"', page.text)]
     assert sorted(offered) == sorted(i for i in runs if i != run.id)
-    gaps = [min(abs(s.planned_at - at) for s in runs[i].stops) for i in offered]
-    assert gaps == sorted(gaps), list(zip(offered, gaps, strict=True))
-    assert "stopp närmast resans tid står först" in page.text
+    assert "passerar närmast resans hämtning kring resans tid står först" in page.text

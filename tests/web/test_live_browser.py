@@ -51,7 +51,7 @@ def test_the_controller_acknowledges_an_alert_and_a_carrier_run_is_accepted(
     button = section.get_by_role("button", name="Kvittera").first
     button.focus()
     page.keyboard.press("Enter")
-    expect(page.locator("#larm")).to_contain_text("Larmet är kvitterat")
+    expect(page.locator("#larm-meddelande")).to_contain_text("Larmet är kvitterat")
 
     waiting = next(o for o in offers if o.state == "offered")
     page.goto(live_server.url(f"/utforare?datum={live_server.day.isoformat()}"))

@@ -141,6 +141,13 @@ def day_overview(*, session: Session, day: date, actor: Actor, now: datetime) ->
     )
 
 
+def run_stops(session: Session, plan_id: int, actor: Actor) -> dict[int, list[OverviewStop]]:
+    """The stops of the plan's runs that carry the actor's trips, in order, each with its
+    place as the actor may see it (None where hidden); nothing is audited, so a caller
+    must not show a traveller from them."""
+    return _stops(session, plan_id, actor)[0]
+
+
 def _stops(
     session: Session, plan_id: int, actor: Actor
 ) -> tuple[dict[int, list[OverviewStop]], set[int]]:

@@ -319,6 +319,10 @@ class MoveForm:
     at: datetime | None
     current_run_id: int | None
     choices: tuple[RunChoice, ...]
+    # Where the trip is picked up, to order the runs by (never shown); None when the
+    # traveller's places are hidden from the controller.
+    pickup: tuple[float, float] | None = None
+    current_label: str | None = None  # the run it rides on now, as a choice names it
 
 
 def move_form(
@@ -342,6 +346,7 @@ def move_form(
         ),
         None,
     )
+    choices = _run_choices(plan)
     form = MoveForm(
         day=day,
         booking_id=booking_id,
@@ -351,7 +356,9 @@ def move_form(
         destination=leg.destination_address if visible else "Skyddad adress",
         at=leg.requested_pickup_at or leg.appointment_at,
         current_run_id=current,
-        choices=_run_choices(plan),
+        choices=choices,
+        pickup=(leg.origin_lat, leg.origin_lon) if visible else None,
+        current_label=next((c.label for c in choices if c.id == current), None),
     )
     del fleet
     return form

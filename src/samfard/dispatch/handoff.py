@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
@@ -46,6 +46,8 @@ from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.timeutil import STOCKHOLM
 
 DEFAULT_ANSWER_WITHIN_MIN = 120
+REASON_MAX = 300
+"""The most characters of a decline's reason (the column `run_offer.reason`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +155,21 @@ def list_offers(*, session: Session, day: date, actor: Actor) -> list[OfferPubli
         return _list(session, day, actor)
 
 
+def first_day_with_offers(*, session: Session, actor: Actor, today: date) -> date | None:
+    """The first day from `today` on that has offers the actor may read (`today` itself
+    when it has some), or None: a carrier's page opened on an empty today although the
+    runs to answer were offered for tomorrow."""
+    actor.require(P.RUNS_READ)
+    statement = select(func.min(RunOffer.service_date)).where(RunOffer.service_date >= today)
+    if actor.carrier_id is not None:
+        statement = statement.where(RunOffer.carrier_id == actor.carrier_id)
+    elif not actor.owns_everything:
+        return None
+    with transaction(session):
+        found: date | None = session.scalar(statement)
+    return found
+
+
 def _list(session: Session, day: date, actor: Actor) -> list[OfferPublic]:
     statement = select(RunOffer).where(RunOffer.service_date == day).order_by(RunOffer.id)
     if actor.carrier_id is not None:
@@ -209,8 +226,8 @@ def answer_offer(
     reason = (reason or "").strip() or None
     if not accept and reason is None:
         raise InputError("say why the run is declined (reason)", field="reason")
-    if reason is not None and len(reason) > 300:
-        raise InputError("reason must be at most 300 characters", field="reason")
+    if reason is not None and len(reason) > REASON_MAX:
+        raise InputError(f"reason must be at most {REASON_MAX} characters", field="reason")
     with transaction(session):
         offer = session.get(RunOffer, offer_id)
         if offer is None:

@@ -37,7 +37,13 @@ def replan_day_task(
 ) -> dict[str, Any]:
     """Re-plan `day` (ISO date) as user `user_id` would, keeping every promise; returns the
     outcome's counts. Opens its own session, so it can run in any thread or worker."""
-    report(0.02, "Läser dagens bokningar och fordon", SOLVE_OVERHEAD_S + time_limit_s)
+    # One step: `plan_day` reads, solves and stores in one call (one transaction), so the
+    # bar moves by the time spent against the step's expected length (jobs.Job.progress).
+    report(
+        0.02,
+        f"Läser dagen och beräknar en ny plan (cirka {round(SOLVE_OVERHEAD_S + time_limit_s)} s)",
+        SOLVE_OVERHEAD_S + time_limit_s,
+    )
     with sessions() as session:
         user = session.get(User, user_id)
         if user is None or not user.active:

@@ -16,10 +16,10 @@ timeline and tables scroll sideways.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import Form, Path, Query, Request
+from fastapi import Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,10 +32,13 @@ from samfard.booking.models import Booking
 from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.dispatch import day_view as views
-from samfard.dispatch import service
+from samfard.dispatch import handoff, service, store
+from samfard.dispatch.day_overview import OverviewStop, run_stops
 from samfard.dispatch.jobs import REPLAN
 from samfard.dispatch.models import PlanRun, Run
+from samfard.dispatch.move_order import Passing, nearness
 from samfard.dispatch.moves import MoveRefused, move_leg
+from samfard.dispatch.offer_notes import ANSWER_WITHIN_MIN, offers_summary, sent_count_note
 from samfard.dispatch.run_sheet import run_sheet
 from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV, vehicle_name_sv
 from samfard.dispatch.words_sv import AIDS_SV
@@ -76,10 +79,15 @@ def _day_page(
     job: jobs.Job | None = None,
     errors: FormErrors | None = None,
     typed: str | None = None,
+    offered: int | None = None,
 ) -> Response:
     view = views.day_view(session=session, day=day, actor=actor, now=now)
     with transaction(session):
         job = job or jobs.active(session, REPLAN, day.isoformat())
+    offers_note = None
+    if offered is not None and views.may_change_plans(actor):
+        offers = handoff.list_offers(session=session, day=day, actor=actor)
+        offers_note = f"{sent_count_note(offered)} {offers_summary(offers)}"
     return render(
         request,
         "dispatch/day.html",
@@ -91,6 +99,9 @@ def _day_page(
             "moved": moved,
             "job": job,
             "replan_seconds": REPLAN_SECONDS,
+            "answer_within": ANSWER_WITHIN_MIN,
+            "default_answer_within": handoff.DEFAULT_ANSWER_WITHIN_MIN,
+            "offers_note": offers_note,
             "may_change": views.may_change_plans(actor),
             # Alerts concern every principal's trips (dispatch.alerts.list_alerts).
             "sees_alerts": actor.owns_everything,
@@ -109,9 +120,12 @@ def traffic_page(
     datum: Annotated[str | None, Query(max_length=40)] = None,
     flyttad: Annotated[str | None, Query(max_length=120)] = None,
     jobb: Annotated[str | None, Query(max_length=64)] = None,
+    erbjudet: Annotated[str | None, Query(max_length=6)] = None,
 ) -> Response:
     """The day's plan (the first planned day from today unless `datum` names one); a
-    `datum` that cannot be read shows that day with the message at the Datum field."""
+    `datum` that cannot be read shows that day with the message at the Datum field.
+    `erbjudet` (how many runs were just offered to the carriers) shows where the offers
+    stand."""
     errors = FormErrors()
     chosen = read_day(datum, now, errors)
     day = chosen or views.default_day(session, now.astimezone(STOCKHOLM).date())
@@ -122,8 +136,18 @@ def traffic_page(
         if job is not None and job.kind != REPLAN:
             job = None
     shown = datum if errors else None
+    offered = whole_number(erbjudet) if erbjudet else None
     return _day_page(
-        request, session, actor, day, now, moved=flyttad, job=job, errors=errors, typed=shown
+        request,
+        session,
+        actor,
+        day,
+        now,
+        moved=flyttad,
+        job=job,
+        errors=errors,
+        typed=shown,
+        offered=offered,
     )
 
 
@@ -155,24 +179,39 @@ def _booking_day(session: Session, booking_id: int) -> date:
 def _move_form(
     session: Session, day: date, booking_id: int, leg_seq: int, actor: Actor
 ) -> views.MoveForm:
-    """The move form with the runs nearest the trip's time first: listed by vehicle name,
-    a controller tried one run after another (six tries) to find one that could take it."""
+    """The move form with the runs that pass nearest the trip first, in place and time
+    (`move_order`): listed by vehicle name, a controller tried one run after another (six
+    tries) to find one that could take it; listed by time alone, a Frösön trip got a
+    Sundsvall taxi first. The run the trip is on now is not among them."""
     form = views.move_form(
         session=session, day=day, booking_id=booking_id, leg_seq=leg_seq, actor=actor
     )
-    if form.at is None:
-        return form
+    choices = tuple(c for c in form.choices if c.id != form.current_run_id)
+    at = form.at
+    if at is None:
+        return replace(form, choices=choices)
     plan = service.get_plan(session=session, day=day, actor=actor)
-    gap = {run.id: _gap(run, form.at) for run in plan.runs}
-    nearest = sorted(form.choices, key=lambda choice: gap.get(choice.id, timedelta.max))
+    with transaction(session):
+        stops = run_stops(session, plan.id, actor)
+    near = {
+        run.id: nearness(_passings(run, stops.get(run.id, [])), at, form.pickup)
+        for run in plan.runs
+    }
+    far = (float("inf"), float("inf"))
+    nearest = sorted(choices, key=lambda choice: near.get(choice.id, far))
     return replace(form, choices=tuple(nearest))
 
 
-def _gap(run: Run, at: datetime) -> timedelta:
-    """How far in time the run's nearest stop is from `at` (a run near the trip's time is
-    the likeliest to take it without breaking a promise)."""
-    times = [stop.planned_at for stop in run.stops] or [run.start_at, run.end_at]
-    return min(abs(when - at) for when in times)
+def _passings(run: Run, stops: list[OverviewStop]) -> list[Passing]:
+    """Where the run is when: its depot at its start and end, and each stop whose place
+    the controller may see."""
+    vehicle = run.vehicle
+    depot = (vehicle.depot_lat, vehicle.depot_lon)
+    return [
+        Passing(run.start_at, *depot),
+        *(Passing(stop.planned_at, stop.lat, stop.lon) for stop in stops),
+        Passing(run.end_at, *depot),
+    ]
 
 
 @router.post("/trafik/flytta")
@@ -189,8 +228,15 @@ def move(
     """Move one leg to the chosen run; a refusal comes back on the form in Swedish."""
     errors = FormErrors()
     run_id = whole_number(to_run_id)
+    current = _current_run(session, datum, booking_id, leg_seq) if run_id else None
     if not run_id:
         errors.add("till-korning", "Välj den körning resan ska flyttas till.")
+    elif current is not None and current.id == run_id:
+        errors.add(
+            "till-korning",
+            f"Resan går redan med {vehicle_name_sv(current.vehicle.code)}. "
+            "Välj en annan körning att flytta den till.",
+        )
     else:
         try:
             outcome = move_leg(
@@ -219,6 +265,23 @@ def move(
     form = _move_form(session, datum, booking_id, leg_seq, actor)
     context = {"form": form, "errors": errors, "chosen": to_run_id}
     return render(request, "dispatch/move.html", context)
+
+
+def _current_run(session: Session, day: date, booking_id: int, leg_seq: int) -> Run | None:
+    """The run of the day's newest plan the leg rides on now, if any (a form sent from an
+    old page, or with the back button after a move, may name it as the target)."""
+    with transaction(session):
+        plan = store.latest_plan(session, day)
+        if plan is None:
+            return None
+        return next(
+            (
+                run
+                for run in plan.runs
+                if any(s.booking_id == booking_id and s.leg_seq == leg_seq for s in run.stops)
+            ),
+            None,
+        )
 
 
 MOVE_REFUSALS_SV = {
@@ -281,14 +344,27 @@ def replan(
     return RedirectResponse(str(target), status_code=303)
 
 
+def reads_only(session: SessionDep) -> None:
+    """Declared before the permission check: the request's transaction only reads, so on
+    SQLite it begins DEFERRED (db._sqlite_begin) and reads beside a writer. The re-plan
+    holds the write lock for its whole solve (`plan_day` is one transaction), so each poll
+    of its progress waited in BEGIN IMMEDIATE until the busy timeout and answered 503,
+    and the bar stood at 0 % until the job was done. (A session already in a transaction,
+    as a test's shared one, keeps its own.)"""
+    if not session.in_transaction():
+        session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+
+
 @router.get("/trafik/jobb/{job_id}")
 def job_progress(
     request: Request,
     session: SessionDep,
     job_id: Annotated[str, Path(max_length=64)],
+    _reads: Annotated[None, Depends(reads_only)],
     actor: Annotated[Actor, require(P.PLANS_READ)],
 ) -> Response:
-    """A job's progress as a fragment htmx swaps in every second while it runs."""
+    """A job's progress as a fragment htmx swaps in every second while it runs; it reads
+    while the re-plan writes (`reads_only`)."""
     with transaction(session):
         job = jobs.get(session, job_id)
     if job.kind != REPLAN:  # other kinds have their own pages and scope (reports/jobs.py)

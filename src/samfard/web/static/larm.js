@@ -5,8 +5,9 @@
 // controller, on the keyboard, had to start again from the top of the page. So focus goes
 // to the next alert's Kvittera (the one now in the same row, else the last), else to the
 // section's heading; and the answer's message ("Larmet är kvitterat.", the re-plan's
-// outcome) is read out through a live region outside the section, which a section
-// inserted whole would not be.
+// outcome) is shown in the status region outside the section (#larm-meddelande), which
+// reads it out: a section inserted whole would not be. The section brings the message
+// hidden, so it is shown once (it stood both above the table and in the region).
 (function () {
   "use strict";
   let before = null; // {row} of the control that had focus in the section, or null
@@ -31,10 +32,18 @@
   function announce(section) {
     const live = document.getElementById("larm-meddelande");
     const note = section.querySelector(".larm-svar");
-    if (!live) return;
-    live.textContent = "";
+    // A reload every 30 seconds brings no message: the last answer's stays until the next.
+    if (!live || !note) return;
+    const text = note.textContent.trim();
+    note.remove();
+    live.replaceChildren();
     // Set after a pause: the same message twice in a row is otherwise not read again.
-    if (note) setTimeout(function () { live.textContent = note.textContent.trim(); }, 100);
+    setTimeout(function () {
+      const shown = document.createElement("p");
+      shown.className = "success";
+      shown.textContent = text;
+      live.replaceChildren(shown);
+    }, 100);
   }
 
   document.addEventListener("htmx:beforeSwap", function (event) {
