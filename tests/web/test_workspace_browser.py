@@ -146,7 +146,7 @@ def test_a_controller_moves_a_leg_and_replans_the_day(
         if moved:
             break
     assert moved, "no leg of the demo day could be moved to another run"
-    expect(page.get_by_role("status")).to_contain_text("kontrollerad och sparad")
+    expect(page.locator("#flyttad")).to_contain_text("kontrollerad och sparad")
     # The page came from the move's redirect: until htmx has bound the button, a press
     # would post the form as a page without JavaScript does, without the question.
     page.wait_for_load_state("load")
