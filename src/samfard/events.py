@@ -55,9 +55,10 @@ class BookingStatusChanged(DomainEvent):
 
 @dataclass(frozen=True)
 class BookingChanged(DomainEvent):
-    """What the rules weigh (needs, companions, purpose) was changed on a booking not yet
+    """What the rules weigh (needs, companions, purpose, a leg's time, named as
+    `legs[i].pickup_at` or `legs[i].appointment_at`) was changed on a booking not yet
     travelled (booking.service.update_booking): the assessment decides it again, and a
-    planned day places it again with its new loads."""
+    planned day places it again with its new loads and times."""
 
     booking_id: int
     fields: tuple[str, ...]

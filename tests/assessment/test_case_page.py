@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import UTC, datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from test_words_sv import CODES
 
 import samfard.rules
 from helpers import auth, iso, login_form, place_id
+from samfard.assessment.pages import _approval_before
 from samfard.assessment.words_sv import (
     REASONS_SV,
     RULE_FIELDS_SV,
@@ -34,6 +36,7 @@ from samfard.assessment.words_sv import (
     rule_part_sv,
     summary_sv,
 )
+from samfard.booking.models import Booking, BookingEvent
 from samfard.money import format_kr
 from samfard.rules import engine, schema
 
@@ -278,3 +281,41 @@ def test_companions_are_said_by_kind() -> None:
     assert companions_sv(COMPANIONS) == "1 ledsagare, 2 medföljande vuxna och 2 barn (5 och 8 år)"
     assert companions_sv([{"kind": "fellow_passenger"}]) == "1 medföljande vuxen"
     assert companions_sv([]) == "inga"
+
+
+def test_a_changed_time_is_not_taken_for_the_last_approval() -> None:
+    """A time changed on an approved trip is kept in its history as approved -> approved;
+    a case sent back to an assessor named that change as the rules' last approval."""
+    approved_at = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    booking = Booking(
+        events=[
+            BookingEvent(
+                seq=0,
+                from_status=None,
+                to_status="requested",
+                at=approved_at,
+                actor="desk",
+                reason="booked",
+                late=False,
+            ),
+            BookingEvent(
+                seq=1,
+                from_status="requested",
+                to_status="approved",
+                at=approved_at,
+                actor="assessor-1",
+                reason="assessor: ok",
+                late=False,
+            ),
+            BookingEvent(
+                seq=2,
+                from_status="approved",
+                to_status="approved",
+                at=datetime(2026, 11, 21, 9, 0, tzinfo=UTC),
+                actor="desk",
+                reason="time changed: leg 0 pickup ... -> ...",
+                late=False,
+            ),
+        ]  # fmt: skip
+    )
+    assert _approval_before(booking) == {"at": approved_at, "by_sv": "handläggaren assessor-1"}

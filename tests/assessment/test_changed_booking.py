@@ -3,9 +3,11 @@ approval, fee or mode stands for the trip as it was (assessment.changed)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from assessment_fixtures import (
+    STINA,
     WEDNESDAY,
     book,
     certificate,
@@ -15,9 +17,11 @@ from assessment_fixtures import (
     vn_trip,
 )
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, auth, plan_fixed
+from helpers import NOW, auth, iso, place_id, plan_fixed
+from samfard.access.models import AuditEntry
 from samfard.db import transaction
 from samfard.dispatch import service
 from samfard.dispatch.fleet import load_demo_fleet
@@ -263,3 +267,96 @@ def test_a_purpose_that_allows_less_extra_ride_places_the_trip_again(
     assert "taken out of the plan to be placed again: its purpose changed" in events
     assert answer.json()["status"] in ("scheduled", "approved")
     assert service.verify_stored(session=session, day=WEDNESDAY)[1].ok
+
+
+def test_a_new_time_on_a_planned_day_is_decided_and_placed_again_with_a_new_promise(
+    app_client: TestClient, session: Session, admin: str, operator: str, stina: int
+) -> None:
+    """ "Can she go home an hour later?": the return moves from 13:00 to 14:00, keeps its
+    booking, is decided again by the rules and placed again, promised around 14:00; its
+    history and the audit trail say from what time to what time."""
+    certificate(app_client, admin, stina, issuer(app_client, admin))
+    booking = planned_trip(app_client, session, admin, operator, stina)
+    later = iso(WEDNESDAY, "14:00")
+    answer = change(app_client, operator, booking, legs=[{"seq": 1, "pickup_at": later}])
+    assert answer.status_code == 200, answer.text
+    changed = answer.json()
+    assert (changed["id"], changed["reference"]) == (booking["id"], booking["reference"])
+    assert changed["decision"]["changed"] == ["legs[0].pickup_at"]
+    assert changed["decision"]["decided_at"] == NOW.isoformat(), "decided again"
+    assert changed["status"] == "scheduled"
+    leg = changed["legs"][1]
+    assert leg["requested_pickup_at"] == later
+    window = [
+        datetime.fromisoformat(leg[k]) for k in ("promised_pickup_from", "promised_pickup_until")
+    ]
+    assert window[0] <= datetime.fromisoformat(later) <= window[1], window
+    outward = [
+        datetime.fromisoformat(leg[k])
+        for leg in (booking["legs"][0], changed["legs"][0])
+        for k in ("promised_pickup_from", "promised_pickup_until")
+    ]
+    assert outward[0] <= outward[2] <= outward[3] <= outward[1], "the outward keeps its promise"
+    reasons = [e["reason"] for e in history(app_client, operator, booking["id"])]
+    said = "leg 1 pickup 2026-11-25 13:00 -> pickup 2026-11-25 14:00"
+    assert f"time changed: {said}" in reasons
+    assert "taken out of the plan to be placed again: its legs[0].pickup_at changed" in reasons
+    assert session.scalar(
+        select(AuditEntry.id).where(
+            AuditEntry.record_id == str(booking["id"]),
+            AuditEntry.purpose == f"change booking: time {said}",
+        )
+    )
+    assert service.verify_stored(session=session, day=WEDNESDAY)[1].ok
+
+
+def test_a_new_time_the_rules_refuse_is_undone_and_says_why(
+    app_client: TestClient, operator: str
+) -> None:
+    """Örnsköldsvik's färdtjänst does not run at night: a trip moved from 22:00 to 23:30 is
+    refused by the rules, at the time's field, and stands as it was approved."""
+    home = {"street": "Storgatan 3", "postal_code": "891 33", "city": "Örnsköldsvik",
+            "municipality_code": "2284", "lat": 63.2905, "lon": 18.7160}  # fmt: skip
+    body = {**STINA, "personal_number": "19480808-8886", "address": home}
+    created = app_client.post("/api/v1/travellers", json=body, headers=auth(operator))
+    assert created.status_code == 201, created.text
+    traveller = created.json()["id"]
+    permit = {"kind": "fardtjanst", "principal": "2284", "valid_from": "2026-01-01"}
+    answer = app_client.post(
+        f"/api/v1/travellers/{traveller}/permits", json=permit, headers=auth(operator)
+    )
+    assert answer.status_code == 201, answer.text
+    trip = {
+        "traveller_id": traveller,
+        "service": "fardtjanst",
+        "principal": "2284",
+        "purpose": "leisure",
+        "legs": [
+            {
+                "origin": {"home": True},
+                "destination": {"place_id": place_id(app_client, operator, "Husum")},
+                "pickup_at": iso(WEDNESDAY, "22:00"),
+            }
+        ],
+    }
+    booking = book(app_client, operator, trip)
+    assert booking["status"] == "approved", booking["decision"]
+    answer = change(
+        app_client, operator, booking, legs=[{"seq": 0, "pickup_at": iso(WEDNESDAY, "23:30")}]
+    )
+    assert answer.status_code == 422, answer.text
+    problem = answer.json()
+    assert problem["field"] == "legs[0].pickup_at"
+    assert "no service between 23:00 and 06:00" in problem["detail"]
+    assert problem["detail_sv"].startswith(f"Reglerna godtar inte resan {booking['reference']}")
+    kept = app_client.get(f"/api/v1/bookings/{booking['id']}", headers=auth(operator)).json()
+    assert (kept["status"], kept["version"], kept["decision"]) == (
+        "approved",
+        booking["version"],
+        booking["decision"],
+    )
+    pickup = kept["legs"][0]["requested_pickup_at"]
+    assert datetime.fromisoformat(pickup) == datetime.fromisoformat(iso(WEDNESDAY, "22:00"))
+    assert not any(
+        "time changed" in (e["reason"] or "") for e in history(app_client, operator, booking["id"])
+    )

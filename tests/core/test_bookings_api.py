@@ -676,3 +676,139 @@ def test_a_home_address_as_long_as_the_register_allows_is_booked_whole(
     legs = answer.json()["legs"]
     assert legs[0]["origin_address"] == f"{street}, {city}"
     assert legs[1]["destination_address"] == f"{street}, {city}"
+
+
+def _retime(client: TestClient, token: str, booking: dict[str, Any], *legs: dict[str, Any]) -> Any:
+    return client.patch(
+        f"/api/v1/bookings/{booking['id']}",
+        json={"version": booking["version"], "legs": list(legs)},
+        headers=auth(token),
+    )
+
+
+def _times(booking: dict[str, Any]) -> list[tuple[datetime | None, ...]]:
+    """Each leg's times as instants (the answer writes them in UTC or Swedish time)."""
+    names = ("requested_pickup_at", "appointment_at", "promised_pickup_from")
+    return [
+        tuple(None if leg[n] is None else datetime.fromisoformat(leg[n]) for n in names)
+        for leg in booking["legs"]
+    ]
+
+
+def _kept(client: TestClient, token: str, booking: dict[str, Any]) -> None:
+    """Nothing of a refused change is stored: the legs, the version, the history."""
+    again = client.get(f"/api/v1/bookings/{booking['id']}", headers=auth(token)).json()
+    assert (_times(again), again["version"]) == (_times(booking), booking["version"])
+    events = client.get(f"/api/v1/bookings/{booking['id']}/events", headers=auth(token)).json()
+    assert not any("time changed" in (e["reason"] or "") for e in events)
+
+
+def test_a_new_time_on_another_day_is_refused_saying_to_book_the_new_day(
+    app_client: TestClient, operator: str, anna: int
+) -> None:
+    booking = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
+    ).json()
+    tuesday = iso(date(2026, 11, 24), "09:30")
+    answer = _retime(app_client, operator, booking, {"seq": 0, "appointment_at": tuesday})
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    problem = answer.json()
+    assert problem["field"] == "legs[0].appointment_at"
+    assert "cancel this booking and book the new day" in problem["detail"]
+    assert problem["detail_sv"].endswith("avbeställ resan och boka den nya dagen.")
+    _kept(app_client, operator, booking)
+
+
+def test_a_new_time_is_checked_as_on_creation_and_names_its_field(
+    app_client: TestClient, operator: str, anna: int
+) -> None:
+    """A return before its outward, a time in the past, neither or both times, a leg the
+    booking does not have: 422 at the request's field, nothing stored."""
+    booking = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
+    ).json()
+    cases = [
+        # The outward's visit moved past the return's pickup at 12:00.
+        ([{"seq": 0, "appointment_at": iso(MONDAY, "12:30")}], "legs[0].appointment_at",
+         "returns before its outward leg 0"),
+        ([{"seq": 1, "pickup_at": iso(MONDAY, "09:00")}], "legs[0].pickup_at",
+         "returns before its outward leg 0"),
+        ([{"seq": 0, "appointment_at": iso(MONDAY, "09:30")},
+          {"seq": 1, "pickup_at": iso(MONDAY, "09:20")}], "legs[1].pickup_at",
+         "returns before its outward leg 0"),
+        ([{"seq": 0, "appointment_at": "2026-11-20T08:00:00+01:00"}], "legs[0].appointment_at",
+         "on another day"),
+        ([{"seq": 1}], "legs[0].pickup_at", "one of them"),
+        ([{"seq": 1, "pickup_at": iso(MONDAY, "13:00"), "appointment_at": iso(MONDAY, "14:00")}],
+         "legs[0].appointment_at", "one of them"),
+        ([{"seq": 4, "pickup_at": iso(MONDAY, "13:00")}], "legs[0].seq", "has no leg 4"),
+        ([{"seq": 1, "pickup_at": iso(MONDAY, "13:00")},
+          {"seq": 1, "pickup_at": iso(MONDAY, "14:00")}], "legs[1]", "given twice"),
+        ([{"seq": 1, "pickup_at": "2026-11-23T13:00:00"}], "legs[0].pickup_at", "timezone"),
+    ]  # fmt: skip
+    for legs, field, said in cases:
+        answer = _retime(app_client, operator, booking, *legs)
+        assert answer.status_code == 422, (legs, answer.text)
+        assert (answer.json()["field"], said in answer.json()["detail"]) == (field, True), legs
+    _kept(app_client, operator, booking)
+
+
+def test_a_return_moved_to_before_the_outward_can_arrive_is_told_the_time_to_offer(
+    app_client: TestClient, operator: str, anna: int
+) -> None:
+    """The same check as booking (booking.legs.check_leg): after a pickup at 08:00 to the
+    hospital in Östersund the return cannot be fetched at 08:01."""
+    body = sjukresa(app_client, operator, anna)
+    body["legs"][0] = body["legs"][0] | {"appointment_at": None, "pickup_at": iso(MONDAY, "08:00")}
+    body["legs"][0].pop("appointment_at")
+    booking = app_client.post("/api/v1/bookings", json=body, headers=auth(operator)).json()
+    answer = _retime(app_client, operator, booking, {"seq": 1, "pickup_at": iso(MONDAY, "08:01")})
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == "legs[0].pickup_at"
+    assert "before its outward leg 0 can arrive" in answer.json()["detail"]
+    _kept(app_client, operator, booking)
+
+
+def test_a_new_time_keeps_the_booking_and_says_what_changed_in_its_history(
+    app_client: TestClient, session: Session, operator: str, anna: int
+) -> None:
+    """An appointment moved to 14:00 (the return with it): the same booking and reference,
+    decided again, its history and audit saying from what time to what time. A pickup sent
+    to a leg timed by its appointment times it by the pickup."""
+    booking = app_client.post(
+        "/api/v1/bookings", json=sjukresa(app_client, operator, anna), headers=auth(operator)
+    ).json()
+    answer = _retime(
+        app_client,
+        operator,
+        booking,
+        {"seq": 0, "appointment_at": iso(MONDAY, "14:00")},
+        {"seq": 1, "pickup_at": iso(MONDAY, "16:30")},
+    )
+    assert answer.status_code == 200, answer.text
+    changed = answer.json()
+    assert (changed["id"], changed["reference"]) == (booking["id"], booking["reference"])
+    assert _times(changed) == [
+        (None, datetime.fromisoformat(iso(MONDAY, "14:00")), None),
+        (datetime.fromisoformat(iso(MONDAY, "16:30")), None, None),
+    ]
+    assert changed["decision"]["changed"] == ["legs[0].appointment_at", "legs[1].pickup_at"]
+    said = (
+        "leg 0 appointment 2026-11-23 09:30 -> appointment 2026-11-23 14:00; "
+        "leg 1 pickup 2026-11-23 12:00 -> pickup 2026-11-23 16:30"
+    )
+    events = app_client.get(f"/api/v1/bookings/{booking['id']}/events", headers=auth(operator))
+    assert f"time changed: {said}" in [e["reason"] for e in events.json()]
+    purposes = session.scalars(
+        select(AuditEntry.purpose).where(AuditEntry.record_id == str(booking["id"]))
+    ).all()
+    assert f"change booking: time {said}" in purposes
+
+    switched = _retime(app_client, operator, changed, {"seq": 0, "pickup_at": iso(MONDAY, "13:00")})
+    assert switched.status_code == 200, switched.text
+    assert _times(switched.json())[0] == (datetime.fromisoformat(iso(MONDAY, "13:00")), None, None)
+    same = _retime(
+        app_client, operator, switched.json(), {"seq": 0, "pickup_at": iso(MONDAY, "13:00")}
+    )
+    assert same.status_code == 200 and same.json()["version"] == switched.json()["version"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -746,3 +746,71 @@ def test_the_preview_says_a_visits_time_is_the_arrival_and_a_pickup_time_the_pic
     outward = pickup.split("<dt>Utresa</dt>")[1].split("</dd>")[0]
     assert "hämtas måndag 23 november 2026 kl. 10:30" in outward, outward
     assert "framme" not in outward
+
+
+def test_a_trips_time_is_changed_at_the_desk_and_the_notice_says_how_it_stands(
+    desk: TestClient, session: Session, anna: int
+) -> None:
+    """ "My appointment moved to 10:30": the card's Ändra has the visit's time, as it is
+    timed, prefilled; the new time keeps the booking and the notice says the new time and
+    that the trip waits for a vehicle (the day is not planned yet)."""
+    permit = {"kind": "fardtjanst", "principal": "2380", "valid_from": "2026-11-01"}
+    token = token_for(session, Role.OPERATOR, now=NOW, username="time-op")
+    answer = desk.post(f"/api/v1/travellers/{anna}/permits", json=permit, headers=auth(token))
+    assert answer.status_code == 201, answer.text
+    booking = _desk_booking(
+        desk, session, anna, tjanst="fardtjanst", syfte="leisure", till="Brunflo", rullstol=""
+    )
+    field = f"tid_{booking.id}_0"
+    card = html.unescape(desk.get("/bokning", params={"resenar": anna}).text)
+    assert f'<label for="{field}">Framme senast</label>' in card
+    assert re.search(rf'id="{field}" name="{field}" type="text" value="09:30"', card)
+    change = {"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna),
+              "version": str(booking.version), field: "1030"}  # fmt: skip
+    answer = desk.post(f"/bokning/resor/{booking.id}/andra", data=change)
+    assert answer.status_code == 200
+    session.refresh(booking)
+    assert booking.legs[0].appointment_at == datetime(2026, 11, 23, 10, 30, tzinfo=STOCKHOLM)
+    assert booking.decision is not None and booking.decision["changed"] == [
+        "legs[0].appointment_at"
+    ]
+    assert (
+        f"Resan {booking.reference} är ändrad. Utresan är framme senast nu 10:30 (var 09:30). "
+        "Resan väntar på ett fordon: dagen är inte planerad än; hämtningsfönstret ges när den "
+        "planeras."
+    ) in html.unescape(answer.text)
+    assert f'id="{field}" name="{field}" type="text" value="10:30"' in answer.text
+
+
+@pytest.mark.parametrize(
+    ("typed", "said"),
+    [
+        ("25:99", "Klockslaget finns inte; skriv till exempel 10:30"),
+        ("2026-11-24 10:30", "Den nya tiden är en annan dag (2026-11-24) än resans (2026-11-20): "
+         "avbeställ resan och boka den nya dagen."),
+        ("kl 7", "Tiden har redan passerat"),
+    ],
+)  # fmt: skip
+def test_a_new_time_that_cannot_be_used_is_said_at_its_field_and_the_summary_takes_focus(
+    desk: TestClient, session: Session, anna: int, typed: str, said: str
+) -> None:
+    booking = _desk_booking(desk, session, anna, rullstol="", datum="2026-11-20", besok="12:00")
+    field = f"tid_{booking.id}_0"
+    change = {"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna),
+              "version": str(booking.version), field: typed}  # fmt: skip
+    answer = desk.post(
+        f"/bokning/resor/{booking.id}/andra", data=change, headers={"HX-Request": "true"}
+    )
+    assert answer.status_code == 200
+    page = html.unescape(answer.text)
+    form = page.split(f'action="/bokning/resor/{booking.id}/andra"')[1].split("</form>")[0]
+    summary = form.split("data-error-summary")[0]
+    assert "autofocus" in summary and page.count("autofocus") == 1, "the summary takes focus"
+    assert f'<a href="#{field}">{said}' in form
+    error = f'id="{field}-error"><span class="visually-hidden">Fel: </span>{said}'
+    assert error in form
+    described = f'aria-describedby="{field}-hint {field}-error" aria-invalid="true"'
+    assert f'id="{field}" name="{field}" type="text" value="{typed}" {described}' in form
+    assert "<details open>" in page.split(f'data-ref="{booking.reference}"')[1]
+    session.refresh(booking)
+    assert booking.legs[0].appointment_at == datetime(2026, 11, 20, 12, 0, tzinfo=STOCKHOLM)

@@ -103,7 +103,11 @@ def _waiting_because(stored: dict[str, Any]) -> list[str]:
 def _approval_before(booking: Booking) -> dict[str, Any] | None:
     """The last approval of a trip now waiting again (its events keep it): when, and
     whether the rules or an assessor gave it."""
-    approvals = [e for e in booking.events if e.to_status == BookingStatus.APPROVED.value]
+    approvals = [  # a time changed on an approved trip is an event approved -> approved
+        e
+        for e in booking.events
+        if e.to_status == BookingStatus.APPROVED.value and e.from_status != e.to_status
+    ]
     if not approvals:
         return None
     last = max(approvals, key=lambda e: e.seq)

@@ -334,8 +334,13 @@ CHANGED_SV = {"needs": "behov", "companions": "medföljande", "purpose": "ärend
 
 
 def changed_sv(fields: Sequence[str]) -> str:
-    """The fields a change touched, in Swedish: 'behov och medföljande'."""
-    return and_sv([CHANGED_SV.get(str(name), "annat") for name in fields])
+    """The fields a change touched, in Swedish: 'behov och medföljande'; a leg's new time
+    (`legs[0].pickup_at`) is 'tid', said once however many legs moved."""
+    words = [
+        "tid" if str(name).startswith("legs[") else CHANGED_SV.get(str(name), "annat")
+        for name in fields
+    ]
+    return and_sv(list(dict.fromkeys(words)))
 
 
 def companions_sv(companions: Sequence[Mapping[str, Any]]) -> str:

@@ -83,7 +83,7 @@ class DeskOutcome:
         return said + "."
 
 
-def _planning_note(session: Session, booking: Booking) -> str | None:
+def planning_note(session: Session, booking: Booking) -> str | None:
     """Why an approved trip has no promised window yet (the day's plan said why); none for
     a trip the traveller makes without the centre's vehicle."""
     if booking.status != BookingStatus.APPROVED.value or not by_vehicle(booking):
@@ -136,7 +136,7 @@ def _outcome(
         days=[b.service_date for b in bookings],
         statuses=dict(Counter(b.status for b in bookings)),
         series_id=series_id,
-        planning_note=_planning_note(session, first),
+        planning_note=planning_note(session, first),
         by_vehicle=by_vehicle(first),
         clashes=[clash for booking in bookings for clash in clashes(session, booking, actor)],
     )

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from samfard.booking.models import Leg
-from samfard.booking.schemas import LegCreate, Location
+from samfard.booking.schemas import LegCreate, LegTime, Location
 from samfard.errors import InputError
 from samfard.geo.distance import km_between
 from samfard.geo.places import get_place
@@ -210,3 +210,111 @@ def _check_return_after_arrival(leg: PlannedLeg, outward: PlannedLeg, *, index: 
             f"book the return at {local:%H:%M} or later",
             field=f"legs[{index}].pickup_at",
         )
+
+
+@dataclass(frozen=True)
+class Retimed:
+    """A leg's new time, checked: the request's field that gave it, and both times."""
+
+    seq: int
+    field: str  # the request's field: legs[0].pickup_at
+    pickup_at: datetime | None
+    appointment_at: datetime | None
+
+
+def retime(
+    stored: list[Leg], times: list[LegTime], traveller: Traveller, *, now: datetime
+) -> list[Retimed]:
+    """New times for stored legs, checked as a new booking's are (`check_leg`: not in the
+    past, an appointment after its pickup, a return after its outward) and on the day each
+    leg travels; an InputError names the request's field (`legs[0].pickup_at`).
+
+    The time sent replaces the one the leg is timed by: a pickup sent to a leg timed by its
+    appointment times it by the pickup (and the other way round); a leg with both keeps
+    the one not sent."""
+    by_seq = {leg.seq: leg for leg in stored}
+    asked: dict[int, Retimed] = {}
+    for index, new in enumerate(times):
+        name = f"legs[{index}]"
+        leg = by_seq.get(new.seq)
+        if leg is None:
+            raise InputError(
+                f"the booking has no leg {new.seq}: its legs are 0 to {len(stored) - 1}",
+                field=f"{name}.seq",
+            )
+        if new.seq in asked:
+            raise InputError(f"leg {new.seq} is given twice; give each leg once", field=name)
+        if (new.pickup_at is None) == (new.appointment_at is None):
+            raise InputError(
+                f"leg {new.seq}: give the new pickup_at or the new appointment_at, one of them",
+                field=f"{name}.pickup_at" if new.pickup_at is None else f"{name}.appointment_at",
+            )
+        field = f"{name}.pickup_at" if new.pickup_at is not None else f"{name}.appointment_at"
+        moment = new.pickup_at or new.appointment_at
+        assert moment is not None
+        _check_same_day(leg, moment, field=field)
+        if new.pickup_at is not None:
+            kept = leg.appointment_at if leg.requested_pickup_at is not None else None
+            asked[new.seq] = Retimed(new.seq, field, new.pickup_at, kept)
+        else:
+            kept = leg.requested_pickup_at if leg.appointment_at is not None else None
+            asked[new.seq] = Retimed(new.seq, field, kept, new.appointment_at)
+    checked: list[PlannedLeg] = []
+    for leg in sorted(stored, key=lambda leg: leg.seq):
+        new_time = asked.get(leg.seq)
+        candidate = PlannedLeg(
+            stored_spot(leg, "origin", traveller),
+            stored_spot(leg, "destination", traveller),
+            new_time.pickup_at if new_time else leg.requested_pickup_at,
+            new_time.appointment_at if new_time else leg.appointment_at,
+            leg.return_of_seq,
+        )
+        outward = asked.get(leg.return_of_seq) if leg.return_of_seq is not None else None
+        blamed = new_time or outward  # a return checked again after its outward moved
+        if blamed is not None:
+            try:
+                check_leg(
+                    candidate,
+                    index=leg.seq,
+                    now=now,
+                    earlier=checked,
+                    protected_home=traveller.protected_identity,
+                )
+            except InputError as error:
+                moved = InputError(error.message, field=blamed.field)
+                moved.detail_sv = error.detail_sv
+                raise moved from error
+        checked.append(candidate)
+    return [asked[seq] for seq in sorted(asked)]
+
+
+def _check_same_day(leg: Leg, moment: datetime, *, field: str) -> None:
+    """A new time falls on the day the leg travels: another day is another trip."""
+    day = leg.reference_time.astimezone(STOCKHOLM).date()
+    local = moment.astimezone(STOCKHOLM)
+    if local.date() != day:
+        refused = InputError(
+            f"leg {leg.seq} travels on {day}; the new time {local:%Y-%m-%d %H:%M} is on "
+            "another day: cancel this booking and book the new day",
+            field=field,
+        )
+        refused.detail_sv = (
+            f"Den nya tiden är en annan dag ({local:%Y-%m-%d}) än resans ({day}): "
+            "avbeställ resan och boka den nya dagen."
+        )
+        raise refused
+
+
+def stored_spot(leg: Leg, end: str, traveller: Traveller) -> Spot:
+    """A stored leg's origin or destination as `resolve` made it: a gazetteer place, the
+    traveller's home (no place, at the home), or an address."""
+    place_id: int | None = getattr(leg, f"{end}_place_id")
+    address: str = getattr(leg, f"{end}_address")
+    lat: float = getattr(leg, f"{end}_lat")
+    lon: float = getattr(leg, f"{end}_lon")
+    if place_id is not None:
+        return Spot(place_id, address, lat, lon, "place")
+    spot = Spot(None, address, lat, lon, "address")
+    home = Spot(None, "", traveller.lat, traveller.lon, "home")
+    at_home = metres_between(spot, home) < SAME_SPOT_METRES
+    return Spot(None, address, lat, lon, "home") if at_home else spot

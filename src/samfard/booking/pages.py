@@ -9,6 +9,8 @@ same URLs without script render the whole page.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
@@ -23,7 +25,7 @@ from samfard.assessment.words_sv import MODES_SV, NEEDS_SV, transit_sv, why_sv
 from samfard.booking import desk_input as read
 from samfard.booking import transitions
 from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
-from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
+from samfard.booking.desk_booking import DeskOutcome, book, planning_note, preview_booking
 from samfard.booking.desk_form import (
     AUTHORITY_SERVICES,
     SERVICES_SV,
@@ -31,20 +33,21 @@ from samfard.booking.desk_form import (
     purpose_for,
     purpose_groups,
 )
-from samfard.booking.desk_input import NEEDS_FIELDS, home_label
+from samfard.booking.desk_input import NEEDS_FIELDS, home_label, parse_when
 from samfard.booking.lifecycle import CANCELLABLE, BookingStatus
-from samfard.booking.models import Booking
-from samfard.booking.schemas import MESSAGE_MOST, BookingUpdate
+from samfard.booking.models import Booking, Leg
+from samfard.booking.schemas import MESSAGE_MOST, BookingUpdate, LegTime
 from samfard.booking.service import CHANGEABLE, update_booking
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, InputError
 from samfard.rules.in_force import rulebook_sv
 from samfard.schemas_common import RecordId
+from samfard.timeutil import STOCKHOLM
 from samfard.travellers.service import MIN_QUERY, find_travellers
 from samfard.travellers.views import display_name, traveller_public
 from samfard.web.pages import SERVICE_SV, STATUS_PLURAL_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, is_htmx, page_router
-from samfard.web.templating import render, sv_kr, templates
+from samfard.web.templating import render, sv_kr, sv_time, templates
 from samfard.web.typed import FieldError, whole_number
 
 router = page_router()
@@ -108,6 +111,7 @@ def _workspace(
     errors: FormErrors | None = None,
     outcome: DeskOutcome | None = None,
     notice: str | None = None,
+    change: ChangeForm | None = None,
 ) -> Response:
     card = traveller_card(session=session, traveller_id=traveller_id, actor=actor, now=now)
     form = form if form is not None else _new_form(card, now)
@@ -127,6 +131,7 @@ def _workspace(
         "service_sv": SERVICE_SV,
         "need_of": NEED_OF,
         "now": now,
+        "change": change,  # a trip's change form sent back with errors at its fields
     }
     if is_htmx(request):
         return render(request, "booking/_workspace.html", context)
@@ -328,6 +333,15 @@ def cancel(
     )
 
 
+@dataclass(frozen=True)
+class ChangeForm:
+    """A trip's "Ändra" form sent back: which trip, the fields as typed, their errors."""
+
+    booking_id: int
+    form: dict[str, str]
+    errors: FormErrors
+
+
 @router.post("/bokning/resor/{booking_id}/andra")
 def change(
     request: Request,
@@ -337,23 +351,62 @@ def change(
     actor: Desk,
     form: FormDep,
 ) -> Response:
-    """Change a coming trip's needs and note to the driver (what the API lets change)."""
+    """Change a coming trip's times, needs and note to the driver (what the API lets
+    change); a time that cannot be used comes back at its field."""
+    notice, errors = _change(session, booking_id, form, actor=actor, now=now)
     return _workspace(
         request,
         session=session,
         actor=actor,
         now=now,
         traveller_id=_traveller_id(form),
-        notice=_change(session, booking_id, form, actor=actor, now=now),
+        notice=notice,
+        change=ChangeForm(booking_id, form, errors) if errors else None,
     )
+
+
+def time_field(booking_id: int, leg: Leg) -> str:
+    """The id of a leg's time in its trip's "Ändra" form."""
+    return f"tid_{booking_id}_{leg.seq}"
+
+
+def _new_times(
+    stored: Booking, form: dict[str, str], errors: FormErrors, *, now: datetime
+) -> tuple[list[LegTime], dict[int, str]]:
+    """The legs whose time the form changes (a time left as shown is no change), each by
+    what it is timed by, and the form's field of each, by the request's index."""
+    times: list[LegTime] = []
+    fields: dict[int, str] = {}
+    for leg in sorted(stored.legs, key=lambda leg: leg.seq):
+        name = time_field(stored.id, leg)
+        typed = form.get(name, "").strip()
+        if name not in form or typed == sv_time(leg.reference_time):
+            continue
+        day = leg.reference_time.astimezone(STOCKHOLM).date()
+        try:
+            moment = parse_when(typed, day=day, today=now.astimezone(STOCKHOLM).date())
+        except FieldError as error:
+            errors.add(name, str(error))
+            continue
+        by = "pickup_at" if leg.requested_pickup_at is not None else "appointment_at"
+        fields[len(times)] = name
+        times.append(LegTime.model_validate({"seq": leg.seq, by: moment}))
+    return times, fields
 
 
 def _change(
     session: Session, booking_id: int, form: dict[str, str], *, actor: Actor, now: datetime
-) -> str:
-    """Make the change the trip's form asks for (needs, companions, the note to the driver);
-    the notice says what was done, or why not.
+) -> tuple[str | None, FormErrors]:
+    """Make the change the trip's form asks for (times, needs, companions, the note to the
+    driver); the notice says what was done, or why not, and a time that cannot be used is
+    said at its field (with the form as typed).
     Where the note was not shown (a protected identity), a blank field keeps it."""
+    errors = FormErrors()
+    stored = session.get(Booking, booking_id)
+    times, time_fields = ([], {}) if stored is None else _new_times(stored, form, errors, now=now)
+    before = {} if stored is None else {leg.seq: leg.reference_time for leg in stored.legs}
+    if errors:
+        return None, errors
     needs = [need for name, need in NEEDS_FIELDS.items() if form.get(f"{name}_{booking_id}")]
     companions = None  # a form without the companion fields leaves them as they are
     if f"ledsagare_{booking_id}" in form:
@@ -364,24 +417,59 @@ def _change(
                 read.child_ages(form, f"barn_{booking_id}"),
             )
         except FieldError as error:
-            return str(error)
+            return str(error), errors
     message = form.get(f"meddelande_{booking_id}", "").strip() or None
     unseen = bool(form.get(f"meddelande_dolt_{booking_id}"))
     if message is not None and len(message) > MESSAGE_MOST:
-        return f"Meddelandet åt föraren får vara högst {MESSAGE_MOST} tecken."
+        return f"Meddelandet åt föraren får vara högst {MESSAGE_MOST} tecken.", errors
     data = BookingUpdate(
         version=_version(form),
         needs=needs,
         **({} if companions is None else {"companions": companions}),
         **({} if message is None and unseen else {"message_to_driver": message}),
+        **({"legs": times} if times else {}),
     )
     try:
         booking = update_booking(
             session=session, booking_id=booking_id, data=data, actor=actor, now=now
         )
     except DomainError as error:
-        return error.detail_sv or message_sv(error.message)
-    return changed_notice(booking, now=now)
+        said = error.detail_sv or message_sv(error.message)
+        found = _LEG_FIELD.match(error.field or "")
+        if found and int(found.group(1)) in time_fields:
+            errors.add(time_fields[int(found.group(1))], said)
+            return None, errors
+        return said, errors
+    notice = changed_notice(booking, now=now)
+    if times:
+        notice = " ".join([notice, *retimed_sv(session, booking, before)])
+    return notice, errors
+
+
+_LEG_FIELD = re.compile(r"^legs\[(\d+)\]")
+
+
+def retimed_sv(session: Session, booking: Booking, before: dict[int, datetime]) -> list[str]:
+    """What the new times are and how the trip stands with them: each leg moved, with its
+    new promised window where a vehicle takes it, or why it waits for one."""
+    said = []
+    for leg in sorted(booking.legs, key=lambda leg: leg.seq):
+        was = before.get(leg.seq)
+        if was is None or was == leg.reference_time:
+            continue
+        which = "Utresan" if leg.direction == "outward" else "Returen"
+        how = "hämtas" if leg.requested_pickup_at is not None else "är framme senast"
+        sentence = f"{which} {how} nu {sv_time(leg.reference_time)} (var {sv_time(was)})"
+        if leg.promised_pickup_from and leg.promised_pickup_until:
+            sentence += (
+                f", utlovad hämtning {sv_time(leg.promised_pickup_from)}–"
+                f"{sv_time(leg.promised_pickup_until)}"
+            )
+        said.append(sentence + ".")
+    waiting = planning_note(session, booking)
+    if waiting:
+        said.append(f"Resan väntar på ett fordon: {waiting[0].lower()}{waiting[1:]}")
+    return said
 
 
 def changed_notice(booking: Booking, *, now: datetime) -> str:

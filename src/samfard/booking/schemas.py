@@ -137,6 +137,19 @@ class BookingCreate(BaseModel):
     )
 
 
+class LegTime(BaseModel):
+    """A leg's new time on the same day: its pickup or its appointment, one of the two, as
+    on creation (a leg is timed by its pickup or by its appointment)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    seq: int = Field(ge=0, le=MAX_LEGS - 1, description="the leg's seq, as the booking shows")
+    pickup_at: Moment | None = Field(default=None, description="the new pickup")
+    appointment_at: Moment | None = Field(
+        default=None, description="the new appointment at the destination; arrive before it"
+    )
+
+
 class BookingUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -150,6 +163,15 @@ class BookingUpdate(BaseModel):
     needs: Annotated[list[Need] | None, EachOnce(), NotNull()] = None
     purpose: str | None = Field(default=None, max_length=40)
     message_to_driver: str | None = Field(default=None, max_length=MESSAGE_MOST)
+    legs: Annotated[
+        list[LegTime] | None,
+        Field(
+            max_length=MAX_LEGS,
+            description="new times of legs, on the day each travels (another day is a new "
+            "booking); the trip is decided and placed again",
+        ),
+        NotNull(),
+    ] = None
 
 
 class TransitionCreate(BaseModel):

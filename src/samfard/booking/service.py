@@ -18,7 +18,7 @@ from samfard.access.permissions import Role
 from samfard.access.register import require_in_register
 from samfard.booking.entitlement import check_actor_scope, check_permit, check_record_scope
 from samfard.booking.horizon import horizon_for
-from samfard.booking.legs import PlannedLeg, plan_legs
+from samfard.booking.legs import PlannedLeg, Retimed, plan_legs, retime
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, BookingEvent, IdempotencyKey
 from samfard.booking.schemas import BookingCreate, BookingUpdate, Channel, Companion, Need
@@ -32,7 +32,9 @@ from samfard.travellers.service import load_traveller
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
 S = TypeVar("S", bound=Select[*tuple[Any, ...]])  # any select over bookings
-# What the rules weigh in a booking that a change may touch (BookingUpdate's fields).
+# What the rules weigh in a booking that a change may touch (BookingUpdate's fields); a
+# leg's new time is weighed too (night hours, fees, the bus by time), published by the
+# request's field that gave it (`legs[0].pickup_at`).
 ASSESSED_FIELDS = ("needs", "companions", "purpose")
 CHANGEABLE = frozenset(
     {
@@ -317,15 +319,18 @@ def update_booking(
 ) -> Booking:
     """Change what the API lets change on a trip not yet travelled.
 
-    A change to what the rules weigh (needs, companions, purpose) is published in the same
-    transaction: the assessment decides the trip again (a refusal undoes the change) and a
-    planned day places it again, so no approval, fee or vehicle stands for a trip as it was.
+    A change to what the rules weigh (needs, companions, purpose, a leg's time) is published
+    in the same transaction: the assessment decides the trip again (a refusal undoes the
+    change) and a planned day places it again, so no approval, fee or vehicle stands for a
+    trip as it was. A new time is checked as on creation, on the day the leg travels, and
+    recorded in the booking's history and the audit trail (what time to what time).
     """
     with transaction(session):
         booking = load_booking(session=session, booking_id=booking_id)
         check_record_scope(actor, booking)
         check_version(booking, data.version)
         _check_changeable(booking)
+        retimed = _retimed(session, booking, data, now=now)
         before = _assessed(booking)
         if data.companions is not None:
             booking.companions = [c.model_dump(mode="json") for c in data.companions]
@@ -335,12 +340,31 @@ def update_booking(
             booking.purpose = data.purpose
         if "message_to_driver" in data.model_fields_set:
             booking.message_to_driver = data.message_to_driver
+        said = _apply_times(booking, retimed)
         booking.updated_at = now
+        if said:
+            booking.events.append(
+                BookingEvent(
+                    seq=len(booking.events),
+                    from_status=booking.status,
+                    to_status=booking.status,
+                    at=now,
+                    actor=actor.username,
+                    reason=f"time changed: {said}",
+                    late=False,
+                )
+            )
         audit.record_booking(
-            session, actor, booking, action="update", purpose="change booking", at=now
+            session,
+            actor,
+            booking,
+            action="update",
+            purpose=f"change booking: time {said}" if said else "change booking",
+            at=now,
         )
         after = _assessed(booking)
         changed = tuple(name for name in ASSESSED_FIELDS if before[name] != after[name])
+        changed += tuple(r.field for r in retimed)
         if changed:
             session.flush()  # handlers look the booking up by id
             events.publish(
@@ -354,6 +378,54 @@ def update_booking(
                 ),
             )
     return booking
+
+
+def _retimed(
+    session: Session, booking: Booking, data: BookingUpdate, *, now: datetime
+) -> list[Retimed]:
+    """The legs whose time the change moves, checked as on creation (the legs' own checks
+    and the horizon); a time sent as it stands is no change."""
+    if not data.legs:
+        return []
+    traveller = session.get(Traveller, booking.traveller_id)
+    assert traveller is not None, "bookings reference a stored traveller"
+    asked = retime(booking.legs, data.legs, traveller, now=now)
+    today = now.astimezone(STOCKHOLM).date()
+    horizon = horizon_for(booking.principal_code, booking.service, today=today)
+    legs = {leg.seq: leg for leg in booking.legs}
+    moved = []
+    for new in asked:
+        leg = legs[new.seq]
+        if (new.pickup_at, new.appointment_at) == (leg.requested_pickup_at, leg.appointment_at):
+            continue
+        anchor = new.pickup_at or new.appointment_at
+        assert anchor is not None
+        horizon.check(anchor.astimezone(STOCKHOLM).date(), today=today, field=new.field)
+        moved.append(new)
+    return moved
+
+
+def _apply_times(booking: Booking, retimed: list[Retimed]) -> str:
+    """Set the legs' new times; a promise made for the old time no longer stands (a planned
+    day promises the new one). Says what changed: "leg 0 pickup 08:00 -> 09:00"."""
+    legs = {leg.seq: leg for leg in booking.legs}
+    said = []
+    for new in retimed:
+        leg = legs[new.seq]
+        was = _timed(leg.requested_pickup_at, leg.appointment_at)
+        leg.requested_pickup_at, leg.appointment_at = new.pickup_at, new.appointment_at
+        leg.promised_pickup_from = leg.promised_pickup_until = None
+        said.append(f"leg {leg.seq} {was} -> {_timed(new.pickup_at, new.appointment_at)}")
+    return "; ".join(said)
+
+
+def _timed(pickup: datetime | None, appointment: datetime | None) -> str:
+    parts = [
+        f"{word} {moment.astimezone(STOCKHOLM):%Y-%m-%d %H:%M}"
+        for word, moment in (("pickup", pickup), ("appointment", appointment))
+        if moment is not None
+    ]
+    return " and ".join(parts)
 
 
 def _check_changeable(booking: Booking) -> None:

@@ -89,9 +89,10 @@ def on_change(
     day allows, else left approved on the unserved list for the traffic controller.
 
     Every change the rules weigh can change the plan: needs and companions the load and
-    the time at the stops, any of them the mode (a bus instead of a car) and the ride-time
-    limit (a dialysis purpose allows less extra ride). A booking approved only now, by the
-    change, was inserted by its approval."""
+    the time at the stops, a leg's new time its window (its old promise was cleared with
+    it, so the insertion promises anew), any of them the mode (a bus instead of a car) and
+    the ride-time limit (a dialysis purpose allows less extra ride). A booking approved
+    only now, by the change, was inserted by its approval."""
     if status_when_changed is BookingStatus.REQUESTED:
         return
     reason = f"taken out of the plan to be placed again: its {', '.join(fields)} changed"
