@@ -3,12 +3,15 @@ field of page forms."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+import samfard.web
 from helpers import NOW, STRONG_PASSWORD, login_form
 from samfard.access.actor import Actor
 from samfard.access.deps import CSRF_COOKIE
@@ -145,3 +148,19 @@ def test_an_unknown_page_and_a_wrong_method_answer_with_a_swedish_page_not_json(
     api = app_client.get("/api/v1/finns-inte")
     assert api.status_code == 404
     assert api.headers["content-type"] == "application/problem+json"
+
+
+def test_the_pages_run_scripts_from_the_site_only(app_client: TestClient) -> None:
+    """The Content-Security-Policy allowed inline scripts ('unsafe-inline', noted by the
+    security probe of 2026-12-06), because the day list's map and the API document's page
+    started inline; both are script files now, and no template holds an inline script (a
+    JSON data block is not run)."""
+    for path in ("/login", "/api/v1/docs"):
+        policy = app_client.get(path).headers["content-security-policy"]
+        scripts = next(p.strip() for p in policy.split(";") if p.strip().startswith("script-src"))
+        assert scripts == "script-src 'self'", path
+    assert 'src="/static/api-docs.js"' in app_client.get("/api/v1/docs").text
+    templates = Path(samfard.web.__file__).parent / "templates"
+    for template in templates.rglob("*.html"):
+        for tag in re.findall(r"<script\b[^>]*>", template.read_text(encoding="utf-8")):
+            assert "src=" in tag or 'type="application/json"' in tag, (template.name, tag)
