@@ -9,11 +9,11 @@ from datetime import datetime
 
 import pytest
 from browser_harness import (
-    AXE,
     PASSWORD,
     ConsoleErrors,
     LiveServer,
     assert_no_axe_violations,
+    inject_axe,
     login,
     new_page,
     screenshot,
@@ -34,8 +34,7 @@ HEADING_RULES = ["page-has-heading-one", "heading-order", "empty-heading"]
 
 def heading_violations(page: Page) -> list[str]:
     """The heading rules axe-core finds broken on the page as it is now."""
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+    inject_axe(page)
     results = page.evaluate(
         "async (rules) => await axe.run(document, {runOnly: {type: 'rule', values: rules}})",
         HEADING_RULES,
