@@ -210,10 +210,12 @@ def test_the_follow_up_counts_staff_certificates_and_taxi_share_per_unit(
     app_client: TestClient, session: Session, nurse: str, stina: int, analyst: str
 ) -> None:
     take_quiz(app_client, nurse, session, wrong=0)
-    for mode in ("taxi", "taxi", "stretcher_vehicle", "public_transport"):
+    # Two taxi certificates, the second without the return (the same one twice is refused).
+    for mode, back in (("taxi", True), ("taxi", False), ("stretcher_vehicle", True),
+                       ("public_transport", True)):  # fmt: skip
         response = app_client.post(
             "/api/v1/care/certificates",
-            json=certificate_body(stina, mode=mode),
+            json=certificate_body(stina, mode=mode, covers_return=back),
             headers=auth(nurse),
         )
         assert response.status_code == 201
@@ -270,3 +272,26 @@ def test_the_cost_that_followed_is_read_from_the_settlement_tables(
     assert row[0] == "Medicinmottagningen Sundsvall"
     assert row[12] == "600,00"  # 2 trips x mean (40 000 + 20 000) / 2 öre
     assert row[13] == "200,00"
+
+
+def test_the_same_certificate_twice_is_refused_naming_the_first(
+    app_client: TestClient, session: Session, nurse: str, stina: int
+) -> None:
+    """The same certificate (patient, mode, journeys, dates, visit) was issued three times
+    from /intyg; the API took it as often as it was sent. A changed one is issued."""
+    take_quiz(app_client, nurse, session, wrong=0)
+    first = app_client.post(
+        "/api/v1/care/certificates", json=certificate_body(stina), headers=auth(nurse)
+    )
+    assert first.status_code == 201, first.text
+    again = app_client.post(
+        "/api/v1/care/certificates", json=certificate_body(stina), headers=auth(nurse)
+    )
+    assert again.status_code == 409, again.text
+    assert f"certificate {first.json()['id']} of this unit" in again.json()["detail"]
+    changed = app_client.post(
+        "/api/v1/care/certificates",
+        json=certificate_body(stina, valid_until="2027-01-31"),
+        headers=auth(nurse),
+    )
+    assert changed.status_code == 201, changed.text

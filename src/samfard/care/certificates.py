@@ -153,6 +153,9 @@ def issue(
         _check(data, today, session)
         actor.require_principal(issuer.principal_code)
         require_in_register(session, actor, data.traveller_id)
+        twin = identical_valid(session, data, unit=issuer.unit)
+        if twin is not None:
+            raise IdenticalCertificate(twin)
         single = data.visit_on is not None and data.valid_from == data.valid_until
         certificate = Certificate(
             traveller_id=data.traveller_id,
@@ -185,7 +188,7 @@ def revoke(
     Revoking needs no valid certification: stopping a certificate must always be possible."""
     with transaction(session):
         certificate = session.get(Certificate, certificate_id)
-        if certificate is None or not _may_manage(actor, certificate):
+        if certificate is None or not may_manage(actor, certificate):
             raise NotFound(f"no certificate {certificate_id} of your unit", field="certificate_id")
         if certificate.revoked_at is not None:
             raise Conflict(
@@ -209,15 +212,27 @@ def may_manage(actor: Actor, certificate: Certificate) -> bool:
     return actor.role is not Role.CARE_ISSUER or certificate.unit == actor.care_unit
 
 
-_may_manage = may_manage
+class IdenticalCertificate(Conflict):
+    """The unit has a valid certificate saying what this one would: the same certificate
+    was issued three times from /intyg, each counting as the patient's right to travel."""
+
+    def __init__(self, existing: Certificate) -> None:
+        super().__init__(
+            f"certificate {existing.id} of this unit, issued "
+            f"{existing.issued_at.astimezone(STOCKHOLM):%Y-%m-%d} by "
+            f"{existing.issued_by or 'the centre'}, already says this (the same patient, "
+            "mode, journeys, dates and visit); revoke it first to issue a changed one",
+            field="traveller_id",
+        )
+        self.existing = existing
 
 
 def identical_valid(
     session: Session, data: CareCertificateCreate, *, unit: str
 ) -> Certificate | None:
     """A certificate of the unit, not revoked, that says what `data` would: the same
-    patient, mode, journeys, first and last day, place and day of the visit. The page
-    refuses to write such a one again (the same certificate was issued three times)."""
+    patient, mode, journeys, first and last day, place and day of the visit (`issue`
+    refuses to write such a one again)."""
     statement = select(Certificate).where(
         Certificate.traveller_id == data.traveller_id,
         Certificate.unit == unit,

@@ -290,13 +290,11 @@ def issue_certificate(
                      refusal=refusal)  # fmt: skip
     errors = FormErrors()
     data = _request(session, actor, now, form, errors)
-    twin = _identical(session, actor, data) if data is not None else None
-    if twin is not None:
-        errors.add("personnummer", _identical_sv(twin))
-        data = None
     if data is not None:
         try:
             certificate = certificates.issue(session=session, data=data, actor=actor, now=now)
+        except certificates.IdenticalCertificate as twin:
+            errors.add("personnummer", _identical_sv(twin.existing))
         except certificates.NotCertified as refused:
             return _page(request, session, actor, now, errors=errors, form=form,
                          refusal=refused.detail_sv)  # fmt: skip
@@ -308,14 +306,6 @@ def issue_certificate(
         else:
             return RedirectResponse(f"/intyg?utfardat={certificate.id}", status_code=303)
     return _page(request, session, actor, now, errors=errors, form=form)
-
-
-def _identical(session: Session, actor: Actor, data: CareCertificateCreate) -> Certificate | None:
-    """A valid certificate of the unit that says what this one would (the same patient,
-    mode, journeys, dates and visit): the page refuses to write it twice."""
-    if not actor.care_unit:
-        return None
-    return certificates.identical_valid(session, data, unit=actor.care_unit)
 
 
 def _identical_sv(twin: Certificate) -> str:

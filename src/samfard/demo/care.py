@@ -290,23 +290,19 @@ def _issue_year(
             visit = when + timedelta(days=rng.randint(1, 14))
             mode = rng.choices(MODES, weights=unit.weights)[0]
             traveller = rng.choice(patients)
-            certificate = certificates.issue(
-                session=session,
-                actor=nurse,
-                now=at,
-                data=CareCertificateCreate(
-                    traveller_id=traveller.id,
-                    mode=mode,
-                    covers_return=rng.random() < 0.9,
-                    valid_from=when,
-                    valid_until=when + timedelta(days=unit.period_days)
-                    if unit.period_days
-                    else visit,
-                    visit_place=place.key,
-                    visit_on=None if unit.period_days else visit,
-                    reason="behöver fordon av medicinska skäl (syntetiskt intyg)",
-                ),
+            data = CareCertificateCreate(
+                traveller_id=traveller.id,
+                mode=mode,
+                covers_return=rng.random() < 0.9,
+                valid_from=when,
+                valid_until=when + timedelta(days=unit.period_days) if unit.period_days else visit,
+                visit_place=place.key,
+                visit_on=None if unit.period_days else visit,
+                reason="behöver fordon av medicinska skäl (syntetiskt intyg)",
             )
+            if certificates.identical_valid(session, data, unit=nurse.care_unit or ""):
+                continue  # drawn twice: the patient has it already, as a nurse would see
+            certificate = certificates.issue(session=session, actor=nurse, now=at, data=data)
             issued += 1
             later = when + timedelta(days=rng.randint(1, 10))
             if rng.random() >= REVOKED_SHARE or later >= day:
