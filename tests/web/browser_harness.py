@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from playwright.sync_api import Browser, ConsoleMessage, Page, expect
@@ -93,6 +94,31 @@ def load_planned_day(session: Session, day: date, now: datetime, *, seed: int, t
     session.commit()
     load_contract_files(session)
     plan_fixed(session, day, now=now, seed=seed)
+
+
+@contextmanager
+def planned_database(
+    folder: Path, day: date, now: datetime, *, seed: int, trips: int
+) -> Iterator[tuple[str, Session]]:
+    """A migrated SQLite database of a test module's own in `folder` with a small planned
+    day (`load_planned_day`), and a session on it to add what the module needs (accounts,
+    answered offers); yields the database's URL for `serve` and that session."""
+    url = f"sqlite:///{folder / 'samfard.sqlite3'}"
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            load_planned_day(session, day, now, seed=seed, trips=trips)
+            yield url, session
+    finally:
+        engine.dispose()
+
+
+def staff(session: Session, username: str, role: Role, now: datetime, **scope: Any) -> None:
+    """An account of `role` with the harness's password, scoped to every principal unless
+    `scope` says otherwise (a driver's carrier and vehicle, a traveller)."""
+    scope.setdefault("principal_codes", [] if role is Role.TRAVELLER else ["*"])
+    create_user(session=session, username=username, password=PASSWORD, role=role, now=now, **scope)
 
 
 def build_world(database_url: str, day: date) -> None:

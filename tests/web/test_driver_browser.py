@@ -9,24 +9,22 @@ from datetime import datetime
 
 import pytest
 from browser_harness import (
-    PASSWORD,
     ConsoleErrors,
     LiveServer,
     assert_no_axe_violations,
-    load_planned_day,
     login,
+    planned_database,
     reader_engine,
     screenshot,
     serve,
+    staff,
 )
 from playwright.sync_api import APIResponse, Browser, Page, Route, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access.permissions import Role
-from samfard.access.service import create_user
 from samfard.booking.models import Booking
-from samfard.db import make_engine, upgrade
 from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
 from samfard.timeutil import STOCKHOLM
@@ -40,35 +38,16 @@ PHONE = {"viewport": {"width": 390, "height": 844}}
 def today_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A server whose plan is today's (a driver sees only today's run) and one driver for
     the vehicle of its first run, plus a controller."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('driver') / 'samfard.sqlite3'}"
     now = datetime.now(STOCKHOLM)
     day = now.date()
-    upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        load_planned_day(session, day, now, seed=3, trips=30)
+    folder = tmp_path_factory.mktemp("driver")
+    with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
         plan = store.latest_plan(session, day)
         assert plan is not None and plan.runs
         run = max(plan.runs, key=lambda r: len(r.stops))
-        create_user(
-            session=session,
-            username="driver",
-            password=PASSWORD,
-            role=Role.DRIVER,
-            now=now,
-            principal_codes=["*"],
-            carrier_id=run.vehicle.carrier_id,
-            vehicle_id=run.vehicle_id,
-        )
-        create_user(
-            session=session,
-            username="controller",
-            password=PASSWORD,
-            role=Role.OPERATOR,
-            now=now,
-            principal_codes=["*"],
-        )
-    engine.dispose()
+        staff(session, "driver", Role.DRIVER, now, carrier_id=run.vehicle.carrier_id,
+              vehicle_id=run.vehicle_id)  # fmt: skip
+        staff(session, "controller", Role.OPERATOR, now)
     yield from serve(url, day)
 
 

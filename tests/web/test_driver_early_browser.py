@@ -12,25 +12,23 @@ from datetime import datetime, timedelta
 
 import pytest
 from browser_harness import (
-    PASSWORD,
     ConsoleErrors,
     LiveServer,
     assert_no_axe_violations,
     demo_day,
-    load_planned_day,
     login,
+    planned_database,
     reader_engine,
     screenshot,
     serve,
+    staff,
 )
 from playwright.sync_api import Browser, Dialog, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access.permissions import Role
-from samfard.access.service import create_user
 from samfard.clock import FixedClock
-from samfard.db import make_engine, upgrade
 from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
 from samfard.timeutil import STOCKHOLM
@@ -52,12 +50,9 @@ class Early:
 @pytest.fixture(scope="module")
 def early(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Early]:
     """A planned day and its driver, on a clock two hours before a promised pickup."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('early') / 'samfard.sqlite3'}"
     day = demo_day()
-    upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        load_planned_day(session, day, datetime.now(STOCKHOLM), seed=3, trips=30)
+    folder, now = tmp_path_factory.mktemp("early"), datetime.now(STOCKHOLM)
+    with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
         plan = store.latest_plan(session, day)
         assert plan is not None
         run = max(plan.runs, key=lambda r: len(r.stops))
@@ -65,13 +60,9 @@ def early(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Early]:
         assert pickup.promised_from is not None
         clock = FixedClock(pickup.promised_from - AHEAD)
         assert clock.current.astimezone(STOCKHOLM).date() == day
-        create_user(
-            session=session, username="forare", password=PASSWORD, role=Role.DRIVER,
-            now=clock.now(), principal_codes=["*"], carrier_id=run.vehicle.carrier_id,
-            vehicle_id=run.vehicle_id,
-        )  # fmt: skip
+        staff(session, "forare", Role.DRIVER, clock.now(), carrier_id=run.vehicle.carrier_id,
+              vehicle_id=run.vehicle_id)  # fmt: skip
         found = Early(LiveServer("", day, url), clock, pickup.id, pickup.promised_from)
-    engine.dispose()
     for server in serve(url, day, clock=found.clock):
         found.server = server
         yield found

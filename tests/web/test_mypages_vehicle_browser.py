@@ -13,23 +13,20 @@ from datetime import datetime
 
 import pytest
 from browser_harness import (
-    PASSWORD,
     ConsoleErrors,
     LiveServer,
     assert_no_axe_violations,
-    load_planned_day,
     login,
+    planned_database,
     screenshot,
     serve,
+    staff,
 )
 from playwright.sync_api import Browser, expect
-from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
-from samfard.access.service import create_user
 from samfard.booking.models import Booking
-from samfard.db import make_engine, upgrade
 from samfard.dispatch import handoff, store
 from samfard.timeutil import STOCKHOLM
 
@@ -50,13 +47,10 @@ class Followed:
 def followed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Followed]:
     """Today's plan, the busiest run accepted by its carrier, a driver for its vehicle,
     and a traveller account for the traveller of its first pickup."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('follow') / 'samfard.sqlite3'}"
     now = datetime.now(STOCKHOLM)
     day = now.date()
-    upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        load_planned_day(session, day, now, seed=3, trips=30)
+    folder = tmp_path_factory.mktemp("follow")
+    with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
         plan = store.latest_plan(session, day)
         assert plan is not None and plan.runs
         run = max(plan.runs, key=lambda r: len(r.stops))
@@ -68,13 +62,10 @@ def followed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Followed]:
         pickup = next(s for s in run.stops if s.kind == "pickup")
         booking = session.get(Booking, pickup.booking_id)
         assert booking is not None and booking.status == "assigned"
-        create_user(session=session, username="driver", password=PASSWORD, role=Role.DRIVER,
-                    now=now, principal_codes=["*"], carrier_id=run.vehicle.carrier_id,
-                    vehicle_id=run.vehicle_id)  # fmt: skip
-        create_user(session=session, username="resenar", password=PASSWORD,
-                    role=Role.TRAVELLER, now=now, traveller_id=booking.traveller_id)  # fmt: skip
+        staff(session, "driver", Role.DRIVER, now, carrier_id=run.vehicle.carrier_id,
+              vehicle_id=run.vehicle_id)  # fmt: skip
+        staff(session, "resenar", Role.TRAVELLER, now, traveller_id=booking.traveller_id)
         facts = (booking.id, pickup.id, booking.reference)
-    engine.dispose()
     for server in serve(url, day):
         yield Followed(server, *facts)
 

@@ -21,16 +21,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from browser_harness import (
-    PASSWORD,
     ConsoleErrors,
     LiveServer,
     assert_no_axe_violations,
     demo_day,
-    load_planned_day,
     login,
+    planned_database,
     reader_engine,
     screenshot,
     serve,
+    staff,
 )
 from playwright.sync_api import Browser, Dialog, Page, expect
 from sqlalchemy import select
@@ -38,8 +38,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
-from samfard.access.service import create_user
-from samfard.db import make_engine, transaction, upgrade
+from samfard.db import transaction
 from samfard.dispatch import alerts, handoff
 from samfard.dispatch.jobs import REPLAN
 from samfard.dispatch.live_models import RunOffer
@@ -57,18 +56,11 @@ WIDE = {"viewport": {"width": 1280, "height": 900}}
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A small planned day of its own (its runs are offered and answered here) and a
     controller."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('utforare') / 'samfard.sqlite3'}"
     now = datetime.now(STOCKHOLM)
     day = demo_day()
-    upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        load_planned_day(session, day, now, seed=4, trips=30)
-        create_user(
-            session=session, username="trafikledare", password=PASSWORD, role=Role.OPERATOR,
-            now=now, principal_codes=["*"],
-        )  # fmt: skip
-    engine.dispose()
+    folder = tmp_path_factory.mktemp("utforare")
+    with planned_database(folder, day, now, seed=4, trips=30) as (url, session):
+        staff(session, "trafikledare", Role.OPERATOR, now)
     yield from serve(url, day)
 
 

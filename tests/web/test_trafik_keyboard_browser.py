@@ -13,23 +13,22 @@ from datetime import datetime
 
 import pytest
 from browser_harness import (
-    PASSWORD,
     ConsoleErrors,
     LiveServer,
     assert_no_axe_violations,
     demo_day,
-    load_planned_day,
     login,
+    planned_database,
     reader_engine,
     serve,
+    staff,
 )
 from playwright.sync_api import Browser, Dialog, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access.permissions import Role
-from samfard.access.service import create_user
-from samfard.db import make_engine, transaction, upgrade
+from samfard.db import transaction
 from samfard.dispatch import alerts
 from samfard.jobs import Job
 from samfard.timeutil import STOCKHOLM
@@ -42,18 +41,11 @@ WIDE = {"viewport": {"width": 1280, "height": 900}}
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A small planned day of its own (these tests re-plan it) and a controller."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('trafik') / 'samfard.sqlite3'}"
     now = datetime.now(STOCKHOLM)
     day = demo_day()
-    upgrade(url)
-    engine = make_engine(url)
-    with Session(engine) as session:
-        load_planned_day(session, day, now, seed=4, trips=20)
-        create_user(
-            session=session, username="trafikledare", password=PASSWORD, role=Role.OPERATOR,
-            now=now, principal_codes=["*"],
-        )  # fmt: skip
-    engine.dispose()
+    folder = tmp_path_factory.mktemp("trafik")
+    with planned_database(folder, day, now, seed=4, trips=20) as (url, session):
+        staff(session, "trafikledare", Role.OPERATOR, now)
     yield from serve(url, day)
 
 
