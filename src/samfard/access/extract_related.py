@@ -36,7 +36,7 @@ from samfard.notify.models import OutboxMessage
 from samfard.notify.service import SECRETS
 from samfard.quality.models import Deviation
 from samfard.quality.schemas import DeviationEventPublic
-from samfard.quality.views import HIDDEN_TEXT
+from samfard.quality.views import shown_text
 from samfard.travellers.models import Traveller, TravellerRegistration
 
 # What a driver reports at a stop; `position` reports are the vehicle's trail, not a stop.
@@ -219,10 +219,7 @@ def deviations(
 ) -> list[DeviationExtract]:
     """The free text (description, the carrier's answer, the notes) of a protected
     person's deviation is hidden as the quality pages hide it (`quality.views`)."""
-
-    def shown(text: str | None) -> str | None:
-        return text if visible or not text else HIDDEN_TEXT
-
+    hidden = not visible
     rows = session.scalars(
         select(Deviation)
         .where(or_(Deviation.traveller_id == traveller_id, Deviation.booking_id.in_(booking_ids)))
@@ -243,13 +240,13 @@ def deviations(
             occurred_at=row.occurred_at,
             kind=row.kind,
             severity=row.severity,
-            description=shown(row.description) or "",
+            description=shown_text(row.description, hidden=hidden) or "",
             reported_by=row.reported_by,
             reporter_role=row.reporter_role,
             reported_at=row.reported_at,
             status=row.status,
             carrier_due_at=row.carrier_due_at,
-            carrier_answer=shown(row.carrier_answer),
+            carrier_answer=shown_text(row.carrier_answer, hidden=hidden),
             carrier_answered_at=row.carrier_answered_at,
             outcome=row.outcome,
             penalty_ore=row.penalty_ore,
@@ -263,7 +260,7 @@ def deviations(
                     action=e.action,
                     from_status=e.from_status,
                     to_status=e.to_status,
-                    note=shown(e.note),
+                    note=shown_text(e.note, hidden=hidden),
                 )
                 for e in row.events
             ],

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from samfard.costs.contracts import Contract, VehicleType, find_contract
+from samfard.costs.contracts import Contract, PenaltyTerm, VehicleType, find_contract
 from samfard.costs.models import CarrierPenalty
 from samfard.costs.stored_contracts import load_contracts
 from samfard.errors import NotFound
@@ -46,11 +46,23 @@ def contract_for(session: Session, case: PenaltyCase) -> Contract | None:
     return None
 
 
+def _term(session: Session, case: PenaltyCase) -> tuple[Contract | None, PenaltyTerm | None]:
+    """The carrier's contract that day and its penalty term for the case, if any."""
+    contract = contract_for(session, case)
+    return contract, contract.penalty_for(case.kind, case.severity) if contract else None
+
+
+def penalty_amount(session: Session, case: PenaltyCase) -> int:
+    """What `charge` would charge for the case (öre, 0 for nothing), charging nothing: the
+    amount /kvalitet asks about before an upheld decision."""
+    _, term = _term(session, case)
+    return term.amount if term else 0
+
+
 def charge(session: Session, case: PenaltyCase, *, by: str, now: datetime) -> CarrierPenalty | None:
     """Store the penalty the contract sets for the case (in the caller's transaction); None
     when the carrier has no contract that day or the contract sets no penalty for it."""
-    contract = contract_for(session, case)
-    term = contract.penalty_for(case.kind, case.severity) if contract else None
+    contract, term = _term(session, case)
     if contract is None or term is None or term.amount == 0:
         return None
     penalty = CarrierPenalty(

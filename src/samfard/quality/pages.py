@@ -22,7 +22,7 @@ from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking
-from samfard.costs.penalties import PenaltyCase, contract_for
+from samfard.costs.penalties import penalty_amount
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError, NotFound
 from samfard.notify.service import inbox
@@ -197,19 +197,8 @@ def _penalty_ore(session: Session, deviation: Deviation, kind: str, severity: st
     on the trip's day (what `service.take_step` would charge), without charging it."""
     if not deviation.carrier_name:
         return 0
-    case = PenaltyCase(
-        deviation_id=deviation.id,
-        deviation_ref=deviation.reference,
-        carrier=deviation.carrier_name,
-        vehicle_type=deviation.vehicle_type,
-        principal_code=deviation.principal_code,
-        day=deviation.day,
-        kind=kind,
-        severity=severity,
-    )
-    contract = contract_for(session, case)
-    term = contract.penalty_for(kind, severity) if contract else None
-    return term.amount if term else 0
+    case = service.penalty_case(deviation, kind=kind, severity=severity)
+    return penalty_amount(session, case)
 
 
 def _card(

@@ -103,6 +103,23 @@ def report_deviation(
     return deviation
 
 
+def penalty_case(
+    deviation: Deviation, *, kind: str | None = None, severity: str | None = None
+) -> PenaltyCase:
+    """What the carrier's contract is asked about an upheld deviation: as it stands, or as
+    a decision that also reclassifies it (`kind`, `severity`) would leave it."""
+    return PenaltyCase(
+        deviation_id=deviation.id,
+        deviation_ref=deviation.reference,
+        carrier=deviation.carrier_name or "",
+        vehicle_type=deviation.vehicle_type,
+        principal_code=deviation.principal_code,
+        day=deviation.day,
+        kind=kind or deviation.kind,
+        severity=severity or deviation.severity,
+    )
+
+
 class DuplicateReport(Conflict):
     """The same account reported this already: the same trip, kind and description (a form
     sent three times stored three deviations, counted thrice per 1 000 trips, each one a
@@ -472,21 +489,7 @@ def _apply(
             raise InputError("a decision needs an outcome and a note saying why", field="outcome")
         deviation.outcome = data.outcome.value
         if data.outcome is Outcome.UPHELD and deviation.carrier_name:
-            penalty = charge(
-                session,
-                PenaltyCase(
-                    deviation_id=deviation.id,
-                    deviation_ref=deviation.reference,
-                    carrier=deviation.carrier_name,
-                    vehicle_type=deviation.vehicle_type,
-                    principal_code=deviation.principal_code,
-                    day=deviation.day,
-                    kind=deviation.kind,
-                    severity=deviation.severity,
-                ),
-                by=actor.username,
-                now=now,
-            )
+            penalty = charge(session, penalty_case(deviation), by=actor.username, now=now)
             deviation.penalty_ore = penalty.amount_ore if penalty else 0
     elif data.action is Action.CLOSE:
         deviation.closed_at = now

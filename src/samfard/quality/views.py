@@ -65,15 +65,17 @@ def free_text_hidden(session: Session, deviation: Deviation, actor: Actor) -> bo
     return traveller is not None and traveller.protected_identity
 
 
+def shown_text(text: str | None, *, hidden: bool) -> str | None:
+    """A deviation's free text as a reader sees it: `HIDDEN_TEXT` in place of any text
+    when it is hidden from them (`free_text_hidden`)."""
+    return HIDDEN_TEXT if hidden and text else text
+
+
 def deviation_public(
     session: Session, deviation: Deviation, actor: Actor, now: datetime
 ) -> DeviationPublic:
     booking = session.get(Booking, deviation.booking_id) if deviation.booking_id else None
     hidden = free_text_hidden(session, deviation, actor)
-
-    def shown(text: str | None) -> str | None:
-        return HIDDEN_TEXT if hidden and text else text
-
     return DeviationPublic(
         id=deviation.id,
         reference=deviation.reference,
@@ -88,14 +90,14 @@ def deviation_public(
         occurred_at=deviation.occurred_at,
         kind=DeviationKind(deviation.kind),
         severity=Severity(deviation.severity),
-        description=shown(deviation.description) or "",
+        description=shown_text(deviation.description, hidden=hidden) or "",
         reported_by=_who(deviation.reported_by, deviation.reporter_role, actor),
         reporter_role=deviation.reporter_role,
         reported_at=deviation.reported_at,
         status=DeviationStatus(deviation.status),
         carrier_due_at=deviation.carrier_due_at,
         carrier_answer_overdue=answer_overdue(deviation, now),
-        carrier_answer=shown(deviation.carrier_answer),
+        carrier_answer=shown_text(deviation.carrier_answer, hidden=hidden),
         outcome=Outcome(deviation.outcome) if deviation.outcome else None,
         penalty_ore=deviation.penalty_ore,
         principal_alerted_at=deviation.principal_alerted_at,
@@ -109,7 +111,7 @@ def deviation_public(
                 action=e.action,
                 from_status=e.from_status,
                 to_status=e.to_status,
-                note=shown(e.note),
+                note=shown_text(e.note, hidden=hidden),
             )
             for e in deviation.events
         ],
