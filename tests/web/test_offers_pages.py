@@ -17,51 +17,23 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date, time, timedelta
+from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
+from live_day_pages import DAY, EVENING, page_login
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD, login_form, plan_fixed
+from helpers import NOW
 from samfard.access.actor import SYSTEM
-from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
-from samfard.access.service import create_user
 from samfard.db import transaction
-from samfard.demo.generator import generate_day
-from samfard.demo.loader import load_day
 from samfard.dispatch import alerts, handoff
-from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.jobs import REPLAN
 from samfard.dispatch.live_models import RunOffer
 from samfard.dispatch.offer_states import ACCEPTED, DECLINED, OFFERED
 from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.jobs import Job
-from samfard.timeutil import local
-
-DAY = date(2026, 11, 23)
-EVENING = local(date(2026, 11, 22), time(18, 0))
-
-
-@pytest.fixture
-def planned(session: Session) -> None:
-    load_day(session=session, demo=generate_day(DAY, seed=3, trips=30))
-    with transaction(session):
-        load_demo_fleet(session, scale=0.2)
-    plan_fixed(session, DAY, now=EVENING, seed=1)
-
-
-def _login(client: TestClient, session: Session, username: str, role: Role, **scope: object) -> str:
-    create_user(
-        session=session, username=username, password=STRONG_PASSWORD, role=role, now=NOW,
-        **scope,  # type: ignore[arg-type]
-    )  # fmt: skip
-    client.cookies.clear()
-    response = client.post("/login", data=login_form(username, client), follow_redirects=False)
-    assert response.status_code == 303, response.text
-    return str(client.cookies[CSRF_COOKIE])
 
 
 def _main(html: str) -> str:
@@ -90,7 +62,7 @@ def test_the_page_opens_on_the_next_day_with_offers(
     app_client: TestClient, session: Session, planned: None
 ) -> None:
     carrier, mine = _carrier_with_offers(session)
-    _login(app_client, session, "utforare", Role.CARRIER_DISPATCHER, carrier_id=carrier)
+    page_login(app_client, session, "utforare", Role.CARRIER_DISPATCHER, carrier_id=carrier)
     page = app_client.get("/utforare")  # today is Friday 20 November: nothing offered
     assert page.status_code == 200
     main = _main(page.text)
@@ -105,7 +77,7 @@ def test_a_decline_is_asked_about_first_and_its_reason_kept(
     app_client: TestClient, session: Session, planned: None
 ) -> None:
     carrier, mine = _carrier_with_offers(session)
-    csrf = _login(app_client, session, "utforare", Role.CARRIER_DISPATCHER, carrier_id=carrier)
+    csrf = page_login(app_client, session, "utforare", Role.CARRIER_DISPATCHER, carrier_id=carrier)
     offer = mine[0]
     name = vehicle_name_sv(offer.vehicle_code)
     form = {"datum": DAY.isoformat(), "svar": "avboj", "csrf_token": csrf}
@@ -145,7 +117,7 @@ def test_an_overlong_reason_is_said_at_the_field_with_the_text_kept(
     app_client: TestClient, session: Session, planned: None
 ) -> None:
     carrier, mine = _carrier_with_offers(session)
-    csrf = _login(app_client, session, "utforare", Role.CARRIER_DISPATCHER, carrier_id=carrier)
+    csrf = page_login(app_client, session, "utforare", Role.CARRIER_DISPATCHER, carrier_id=carrier)
     offer = mine[0]
     page = _main(app_client.get(f"/utforare?datum={DAY}").text)
     field = re.search(rf'<input id="skal-{offer.id}"[^>]*>', page)
@@ -175,7 +147,7 @@ def test_an_answer_is_said_in_its_row_with_the_way_on(
 ) -> None:
     carrier, mine = _carrier_with_offers(session)
     assert len(mine) >= 2, "the carrier needs two runs to answer"
-    csrf = _login(app_client, session, "utforare", Role.CARRIER_DISPATCHER, carrier_id=carrier)
+    csrf = page_login(app_client, session, "utforare", Role.CARRIER_DISPATCHER, carrier_id=carrier)
     first, second = mine[0], mine[1]
     accepted = app_client.post(
         f"/utforare/{first.id}/svar",
@@ -201,7 +173,7 @@ def test_an_answer_is_said_in_its_row_with_the_way_on(
 def test_the_controller_offers_the_days_runs_from_trafik(
     app_client: TestClient, session: Session, planned: None
 ) -> None:
-    csrf = _login(app_client, session, "controller", Role.OPERATOR, principal_codes=["*"])
+    csrf = page_login(app_client, session, "controller", Role.OPERATOR, principal_codes=["*"])
     main = _main(app_client.get(f"/trafik?datum={DAY}").text)
     form = re.search(r'<form method="post" action="/trafik/erbjud"[^>]*>', main, re.S)
     assert form is not None and 'hx-confirm="Erbjuda dagens körningar' in form.group(0)
@@ -243,7 +215,7 @@ def test_the_controller_offers_the_days_runs_from_trafik(
 def test_one_principals_operator_is_not_offered_the_days_runs(
     app_client: TestClient, session: Session, planned: None
 ) -> None:
-    csrf = _login(app_client, session, "op-2380", Role.OPERATOR, principal_codes=["2380"])
+    csrf = page_login(app_client, session, "op-2380", Role.OPERATOR, principal_codes=["2380"])
     assert "/trafik/erbjud" not in app_client.get(f"/trafik?datum={DAY}").text
     refused = app_client.post(
         "/trafik/erbjud", data={"datum": DAY.isoformat(), "svarstid": "120", "csrf_token": csrf}
@@ -270,7 +242,7 @@ def test_counts_of_one_are_in_the_singular(
                 },
             )
         )  # fmt: skip
-    _login(app_client, session, "controller", Role.OPERATOR, principal_codes=["*"])
+    page_login(app_client, session, "controller", Role.OPERATOR, principal_codes=["*"])
     section = app_client.get(f"/trafik/larm?datum={DAY}", headers={"HX-Request": "true"}).text
     assert "<caption>1 öppet larm, nyast först</caption>" in section
     job = session.scalars(select(Job)).one()
