@@ -48,9 +48,14 @@ LAT = Field(ge=54.0, le=72.0, description="WGS84 latitude, Nordic range")
 LON = Field(ge=4.0, le=32.0, description="WGS84 longitude, Nordic range")
 
 
-def _in_trip_years(value: datetime) -> datetime:
-    if not in_trip_years(value.date()):
+def _day_in_trip_years(value: date) -> date:
+    if not in_trip_years(value):
         raise ValueError(f"the year must be {FIRST_YEAR}-{LAST_YEAR}, got {value.year}")
+    return value
+
+
+def _in_trip_years(value: datetime) -> datetime:
+    _day_in_trip_years(value.date())
     return value
 
 
@@ -62,12 +67,6 @@ Moment = Annotated[
     AfterValidator(_in_trip_years),
     Field(json_schema_extra={"pattern": r"^(19|20|21)[0-9]{2}-"}),
 ]
-
-
-def _day_in_trip_years(value: date) -> date:
-    if not in_trip_years(value):
-        raise ValueError(f"the year must be {FIRST_YEAR}-{LAST_YEAR}, got {value.year}")
-    return value
 
 
 # A day a client sends (a permit's, a certificate's, a series'): in the years trips fall
