@@ -130,7 +130,9 @@ def test_an_early_report_is_asked_about_and_uteblev_opens_with_the_window(
     expect(stop.locator(".hint")).to_be_visible()
     expect(stop.locator(".hint")).to_contain_text("Uteblev går att rapportera från")
     assert_no_axe_violations(page)
-    stop.scroll_into_view_if_needed()
+    # In one step in the page: the list is replaced whenever a change event asks for it
+    # again, which detached the stop while Playwright waited for it to stand still.
+    stop.evaluate("element => element.scrollIntoView({block: 'center'})")
     screenshot(page, "driver-uteblev-vantar")
 
     # The window opens: Uteblev works without a reload.
