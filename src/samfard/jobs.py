@@ -56,6 +56,7 @@ TASK_MODULES: tuple[str, ...] = (
 QUEUE = "samfard"
 QUEUE_TASK = "samfard.run_job"
 ACTIVE = ("queued", "running")
+FAILED = "Misslyckades"  # a failed job's message when its error has no words for a page
 
 _tasks: dict[str, Task] = {}
 _imported = False
@@ -297,13 +298,14 @@ def execute(sessions: sessionmaker[Session], job_id: str) -> str:
     try:
         result = task_for(kind)(sessions=sessions, report=report, **args)
     except DomainError as error:
-        outcome = {"state": "failed", "error": error.message, "message": "Misslyckades"}
+        said = (error.detail_sv or FAILED)[:200]  # the page's words, where the error has them
+        outcome = {"state": "failed", "error": error.message, "message": said}
     except Exception as error:  # a bug must end the job visibly, not hang it
         log.exception("job %s (%s) failed", job_id, kind)
         outcome = {
             "state": "failed",
             "error": f"internt fel: {type(error).__name__}",
-            "message": "Misslyckades",
+            "message": FAILED,
         }
     else:
         outcome = {"state": "done", "result": result, "message": "Klar", "done": 1.0}

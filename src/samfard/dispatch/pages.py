@@ -346,11 +346,10 @@ def replan(
 
 def reads_only(session: SessionDep) -> None:
     """Declared before the permission check: the request's transaction only reads, so on
-    SQLite it begins DEFERRED (db._sqlite_begin) and reads beside a writer. The re-plan
-    holds the write lock for its whole solve (`plan_day` is one transaction), so each poll
-    of its progress waited in BEGIN IMMEDIATE until the busy timeout and answered 503,
-    and the bar stood at 0 % until the job was done. (A session already in a transaction,
-    as a test's shared one, keeps its own.)"""
+    SQLite it begins DEFERRED (db._sqlite_begin) and reads beside a writer: a poll of a
+    re-plan's progress does not queue behind the re-plan's store step, nor behind any
+    other request's write. (A session already in a transaction, as a test's shared one,
+    keeps its own.)"""
     if not session.in_transaction():
         session.connection(execution_options={"sqlite_begin": "DEFERRED"})
 

@@ -28,6 +28,14 @@ from samfard.booking.models import Booking, Leg
 from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
 from samfard.dispatch import store
+from samfard.dispatch.day_reading import (
+    DayReading,
+    carry_over,
+    moved_by_hand,
+    read_day,
+    same_vehicles,
+    unchanged,
+)
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
 from samfard.dispatch.problem_builder import build_problem
@@ -40,7 +48,7 @@ from samfard.planning.fleet_bound import PROOF_LIMIT_S, explain_left_out
 from samfard.planning.insertion import Insertion, insert
 from samfard.planning.model import Solution, StopKind
 from samfard.planning.model import Stop as PlanStop
-from samfard.planning.reoptimise import reoptimise
+from samfard.planning.reoptimise import promises_lost, reoptimise
 from samfard.planning.solve import PlanRejected, VerifiedSolution, default_solver, plan
 from samfard.planning.verifier import Report, verify
 from samfard.timeutil import STOCKHOLM
@@ -110,20 +118,29 @@ def plan_day(
     defaults = defaults or PlanningDefaults()
     solver = solver or default_solver()
     provider = store.provider_for(osrm_url)
-    with transaction(session):
-        day_p = day_problem(session, day, provider, defaults=defaults)
+    with transaction(session):  # reads only: on SQLite it takes no write lock
+        if not session.in_transaction():
+            session.connection(execution_options={"sqlite_begin": "DEFERRED"})
         current = store.latest_plan(session, day)
-        if current is None:
-            verified = plan(day_p.problem, time_limit_s=time_limit_s, seed=seed, solver=solver)
-        else:
-            verified = reoptimise(
-                day_p.problem,
-                store.solution_of(current, day_p),
-                time_limit_s=time_limit_s,
-                seed=seed,
-                solver=solver,
+        reading = read_day(session, day, current)
+        day_p = reading.problem(provider, defaults)
+        start = None if current is None else store.solution_of(current, day_p)
+    # Solved with no transaction open (day_reading says why), then stored as the day stands.
+    if start is None:
+        verified = plan(day_p.problem, time_limit_s=time_limit_s, seed=seed, solver=solver)
+    else:
+        verified = reoptimise(
+            day_p.problem, start, time_limit_s=time_limit_s, seed=seed, solver=solver
+        )
+    verified = _fill_in(day_p, verified, solver, seed)
+    with transaction(session):
+        session.expire_all()  # what other transactions wrote meanwhile, not the first reading
+        current = store.latest_plan(session, day)
+        now_reading = read_day(session, day, current)
+        if now_reading != reading:
+            day_p, verified = _as_the_day_stands(
+                reading, now_reading, current, verified, provider, defaults, solver, seed
             )
-        verified = _fill_in(day_p, verified, solver, seed)
         solution = verified.solution
         plan_run = PlanRun(
             service_date=day,
@@ -162,6 +179,60 @@ def plan_day(
         changes.announce(session, topic=f"plan:{day.isoformat()}", kind="planned", at=now)
         session.flush()
         return _outcome(plan_run, day_p, solution)
+
+
+def _as_the_day_stands(
+    before: DayReading,
+    after: DayReading,
+    newest: PlanRun | None,
+    verified: VerifiedSolution,
+    provider: TravelTimeProvider,
+    defaults: PlanningDefaults,
+    solver: Solver,
+    seed: int,
+) -> tuple[DayProblem, VerifiedSolution]:
+    """The plan solved from `before`, carried to the day as read again (`after`) just
+    before it is stored: what changed meanwhile is inserted again, and every promise the
+    newest plan keeps is kept. Where that cannot be done the plan stays as it is and the
+    controller plans again (a Conflict says why)."""
+    day = after.day
+    if before.plan_id != after.plan_id:
+        raise _changed_meanwhile(
+            f"another planning of {day} stored a new plan while this one was solved; "
+            "plan again to re-optimise from it",
+            "en annan planering sparade en ny plan under tiden",
+        )
+    kept = unchanged(before, after)
+    if moved_by_hand(before, after, kept):
+        raise _changed_meanwhile(
+            f"trips of {day} were moved by hand while the day was re-planned, and the new "
+            "plan would undo the moves; the plan is unchanged, plan again to start from them",
+            "resor flyttades för hand under tiden, och den nya planen skulle ha ångrat flyttarna",
+        )
+    fresh = after.problem(provider, defaults)
+    carried = carry_over(verified.solution, fresh, kept, same_vehicles(before, after))
+    report = verify(fresh.problem, carried)
+    if not report.ok:
+        raise PlanRejected(report)
+    result = _fill_in(fresh, VerifiedSolution(carried, report), solver, seed)
+    if newest is not None:
+        lost = promises_lost(fresh.problem, store.solution_of(newest, fresh), result.solution)
+        if lost:
+            raise _changed_meanwhile(
+                f"the day {day} changed while it was re-planned, and {len(lost)} promised "
+                "trips no longer fit the new plan; the plan is unchanged, plan again",
+                f"dagen ändrades under tiden, och {len(lost)} utlovade resor fick inte plats "
+                "i den nya planen",
+            )
+    return fresh, result
+
+
+def _changed_meanwhile(message: str, why_sv: str) -> Conflict:
+    """A re-plan not stored because the day changed while it was solved; the words in
+    Swedish are what /trafik shows of the failed job."""
+    conflict = Conflict(message, field="date")
+    conflict.detail_sv = f"Dagen planerades inte om: {why_sv}. Planera om igen."
+    return conflict
 
 
 def _fill_in(
