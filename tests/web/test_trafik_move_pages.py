@@ -16,10 +16,12 @@ from datetime import date, datetime, time
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpers import NOW, STRONG_PASSWORD, login_form, plan_fixed
 from samfard.access.deps import CSRF_COOKIE
+from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking, Leg
@@ -160,3 +162,26 @@ def test_the_run_the_trip_is_on_is_no_choice_and_is_refused_at_the_field(
     newest = store.latest_plan(session, DAY)
     assert newest is not None and newest.version == plan.version
     assert any(s.booking_id == stop.booking_id for s in session.get(Run, run.id).stops)  # type: ignore[union-attr]
+
+
+def test_the_move_form_audits_its_read_of_the_trips_places(
+    app_client: TestClient, session: Session, controller: str
+) -> None:
+    """The form shows where the trip starts and ends: a read of the traveller's personal
+    data, audited like every other (a probe found none written)."""
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    stop = next(s for run in plan.runs for s in run.stops if s.kind == "pickup")
+    page = app_client.get(f"/trafik/flytta?booking_id={stop.booking_id}&leg_seq={stop.leg_seq}")
+    assert page.status_code == 200
+    booking = session.get(Booking, stop.booking_id)
+    assert booking is not None
+    entries = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.record_type == "booking",
+            AuditEntry.record_id == str(booking.id),
+            AuditEntry.username == "trafikledare",
+        )
+    ).all()
+    assert [e.traveller_id for e in entries] == [booking.traveller_id]
+    assert entries[0].action == "read" and "flytt" in entries[0].purpose

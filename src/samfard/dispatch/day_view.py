@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking, Leg
@@ -338,6 +339,14 @@ def move_form(
         raise NotFound(f"no leg {leg_seq} of booking {booking_id} on {day}", field="booking_id")
     traveller = session.get(Traveller, booking.traveller_id)
     visible = traveller is not None and can_see_identity(traveller, actor)
+    with transaction(session):  # the form shows the trip's places: personal data
+        audit.record_booking(
+            session,
+            actor,
+            booking,
+            action="read",
+            purpose="move form (/trafik/flytta): the trip's places",
+        )
     current = next(
         (
             run.id
