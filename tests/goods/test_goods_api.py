@@ -16,6 +16,7 @@ from helpers import ANNA, NOW, auth, iso, register, token_for
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.goods.models import Consignment
+from samfard.travellers.free_text import HIDDEN_FREE_TEXT
 
 PROTECTED = {
     **ANNA,
@@ -114,6 +115,41 @@ def test_a_protected_recipients_name_and_home_never_reach_the_desk(
         "lon": None,
     }
     assert shown["pickup"]["address"].startswith("Östersunds sjukhus")  # a public place
+
+
+def test_what_staff_write_about_a_protected_recipient_reaches_only_those_entitled(
+    app_client: TestClient, desk: str, session: Session
+) -> None:
+    """A goods description and a cancellation's reason are free text: a probe wrote the
+    recipient's name, street and phone there and read them back in clear on the desk, the
+    plan, the manifest and the registerutdrag (the address fields were masked)."""
+    hidden = register(app_client, desk, PROTECTED)
+    secret = "Till Hemlig Gömdsson, Dolda gränd 7"
+    body = parcel(
+        app_client, desk, kind="aid", units=1, description=secret,
+        recipient_traveller_id=hidden, dropoff={"home": True},
+    )  # fmt: skip
+    created = app_client.post("/api/v1/goods", json=body, headers=auth(desk))
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/goods/{created.json()['id']}"
+    cancelled = app_client.post(
+        f"{url}/cancel", json={"reason": "Hemlig har flyttat från Dolda gränd 7"},
+        headers=auth(desk),
+    )  # fmt: skip
+    assert cancelled.status_code == 200, cancelled.text
+    entitled = token_for(
+        session, Role.OPERATOR, now=NOW, username="desk-entitled", principals=["23"],
+        may_see_protected=True,
+    )  # fmt: skip
+    day = {"date": MONDAY.isoformat()}
+    listed = app_client.get("/api/v1/goods", params=day, headers=auth(desk))
+    for answer in (created, cancelled, app_client.get(url, headers=auth(desk)), listed):
+        assert "Hemlig" not in answer.text and "Dolda" not in answer.text, answer.text
+    shown = app_client.get(url, headers=auth(desk)).json()
+    assert shown["description"] == shown["cancel_reason"] == HIDDEN_FREE_TEXT
+    seen = app_client.get(url, headers=auth(entitled)).json()
+    assert seen["description"] == secret
+    assert seen["cancel_reason"] == "Hemlig har flyttat från Dolda gränd 7"
 
 
 def test_a_guess_of_a_protected_home_is_not_confirmed_by_the_same_place_check(

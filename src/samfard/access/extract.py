@@ -25,8 +25,9 @@ from samfard.access.schemas import AuditEntryPublic
 from samfard.access.trail import require_traveller_scope
 from samfard.booking.models import Booking, Series
 from samfard.booking.schemas import EventPublic, LegPublic
-from samfard.booking.views import booking_decision, leg_public
+from samfard.booking.views import booking_decision, events_public, leg_public
 from samfard.db import transaction
+from samfard.travellers.free_text import shown_free_text
 from samfard.travellers.schemas import CertificatePublic, PermitPublic, TravellerPublic
 from samfard.travellers.service import load_traveller
 from samfard.travellers.views import can_see_identity, traveller_public
@@ -102,7 +103,7 @@ def _booking(booking: Booking, *, visible: bool) -> BookingExtract:
         service=booking.service,
         status=booking.status,
         channel=booking.channel,
-        purpose=booking.purpose,
+        purpose=shown_free_text(booking.purpose, visible=visible),
         mode=booking.mode,
         care_unit=booking.care_unit,
         service_date=booking.service_date,
@@ -115,7 +116,7 @@ def _booking(booking: Booking, *, visible: bool) -> BookingExtract:
         created_by=booking.created_by,
         created_at=booking.created_at,
         legs=[leg_public(leg, visible=visible) for leg in booking.legs],
-        events=[EventPublic.model_validate(e) for e in booking.events],
+        events=events_public(booking.events, visible=visible),
     )
 
 

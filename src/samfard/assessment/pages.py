@@ -154,7 +154,7 @@ def _case(
         "service_sv": SERVICES_SV.get(booking.service, booking.service),
         "principal_sv": names.get(booking.principal_code, booking.principal_code),
         "purpose_sv": ", ".join(
-            PURPOSES_SV.get(part, part) for part in (booking.purpose or "").split("+") if part
+            PURPOSES_SV.get(part, part) for part in (public.purpose or "").split("+") if part
         ),
         "needs_sv": [NEEDS_SV.get(need, need) for need in booking.needs or ()],
         "companions_sv": companions_sv(public.companions),

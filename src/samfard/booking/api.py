@@ -14,6 +14,7 @@ from samfard.booking import series as series_service
 from samfard.booking import service, transitions
 from samfard.booking.clashes import audit_shown, clashes
 from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
 from samfard.booking.schemas import (
     BookingCreate,
     BookingCreated,
@@ -27,10 +28,12 @@ from samfard.booking.schemas import (
     SeriesPublic,
     TransitionCreate,
 )
-from samfard.booking.views import booking_public, bookings_public, series_public
+from samfard.booking.views import booking_public, bookings_public, events_public, series_public
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import InputError
 from samfard.schemas_common import Offset, Page, QueryId, RecordId
+from samfard.travellers.models import Traveller
+from samfard.travellers.views import can_see_identity
 
 router = APIRouter(tags=["bookings"])
 
@@ -169,7 +172,10 @@ def booking_history(
     actor: Annotated[Actor, require(P.BOOKINGS_READ)],
 ) -> list[EventPublic]:
     events = transitions.history(session=session, booking_id=booking_id, actor=actor, now=now)
-    return [EventPublic.model_validate(e) for e in events]
+    booking = session.get(Booking, booking_id)  # read by `history`, in scope
+    traveller = session.get(Traveller, booking.traveller_id) if booking else None
+    visible = traveller is not None and can_see_identity(traveller, actor)
+    return events_public(events, visible=visible)
 
 
 @router.post("/series", status_code=201)

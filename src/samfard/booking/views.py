@@ -10,10 +10,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
-from samfard.booking.models import Booking, Leg, Series
-from samfard.booking.schemas import BookingPublic, LegPublic, SeriesPublic, StandingDecision
+from samfard.booking.models import Booking, BookingEvent, Leg, Series
+from samfard.booking.schemas import (
+    BookingPublic,
+    EventPublic,
+    LegPublic,
+    SeriesPublic,
+    StandingDecision,
+)
 from samfard.booking.series import exception_days
 from samfard.rules.decision import cited, companion_fees
+from samfard.travellers.free_text import HIDDEN_FREE_TEXT, shown_free_text
 from samfard.travellers.models import Traveller
 from samfard.travellers.views import MASKED_ADDRESS, can_see_identity, display_name
 
@@ -44,7 +51,7 @@ def _public(booking: Booking, traveller: Traveller, actor: Actor) -> BookingPubl
         service=booking.service,
         status=booking.status,
         channel=booking.channel,
-        purpose=booking.purpose,
+        purpose=shown_free_text(booking.purpose, visible=visible),
         service_date=booking.service_date,
         legs=[leg_public(leg, visible=visible) for leg in booking.legs],
         companions=list(booking.companions),
@@ -59,6 +66,17 @@ def _public(booking: Booking, traveller: Traveller, actor: Actor) -> BookingPubl
         version=booking.version,
         created_at=booking.created_at,
     )
+
+
+def events_public(events: Sequence[BookingEvent], *, visible: bool) -> list[EventPublic]:
+    """A booking's history as a reader may see it: each event's reason is free text (a
+    cancellation's, an assessor's) where staff may have named the person or their home."""
+    return [
+        EventPublic.model_validate(e).model_copy(
+            update={"reason": shown_free_text(e.reason, visible=visible)}
+        )
+        for e in events
+    ]
 
 
 def booking_decision(booking: Booking, *, visible: bool) -> dict[str, Any] | None:
@@ -110,12 +128,16 @@ def decision_shown(stored: dict[str, Any], *, visible: bool) -> dict[str, Any]:
     was decided stays: outcome, modes, fees, the rule each reason cites (by its code)."""
     if visible:
         return stored
+    person = stored.get("assessor")
+    if isinstance(person, dict) and person.get("reason"):
+        person = person | {"reason": HIDDEN_FREE_TEXT}  # the assessor's words about them
     reasons = [
         {**reason, "text": str(reason.get("code", "")), "facts": []}
         for reason in stored.get("reasons") or []
     ]
     legs = [{**leg, "reimbursement_ore": None} for leg in stored.get("legs") or []]
     return stored | {
+        "assessor": person,
         "input_summary": HIDDEN_FACTS,
         "input_hash": None,
         "reasons": reasons,

@@ -18,6 +18,7 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
 from samfard.dispatch.models import Stop
 from samfard.goods.models import Consignment
+from samfard.travellers.free_text import shown_free_text
 from samfard.travellers.models import Traveller
 
 GOODS_KIND_LABEL = {"parcel": "Bussgods", "aid": "Hjälpmedel"}
@@ -34,12 +35,15 @@ class GoodsAtStop:
     public_place: bool  # a gazetteer place (a hospital, a town): never a secret
     recipient_protected: bool  # the aid's recipient has a protected identity
 
-    @property
-    def label(self) -> str:
-        """What the driver loads: "Hjälpmedel, 3 kolli (Rullstol)"."""
+    def label_for(self, actor: Actor) -> str:
+        """What the driver loads: "Hjälpmedel, 3 kolli (Rullstol)". The description is free
+        text that may name a protected recipient or their home, so only those who may see
+        who they are read it (the driver, who may see the address, may not)."""
         c = self.consignment
         what = f"{GOODS_KIND_LABEL.get(c.kind, c.kind)}, {c.units} kolli"
-        return f"{what} ({c.description})" if c.description else what
+        visible = not self.recipient_protected or actor.has(P.PROTECTED_IDENTITY_READ)
+        described = shown_free_text(c.description, visible=visible)
+        return f"{what} ({described})" if described else what
 
     def masked_for(self, actor: Actor, *, drives_it: bool = False) -> bool:
         """Whether this stop's address is hidden from `actor` (the driver of the run may

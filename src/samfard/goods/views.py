@@ -17,6 +17,7 @@ from samfard.access.actor import Actor
 from samfard.goods.models import Consignment
 from samfard.goods.prices import GoodsKind
 from samfard.goods.schemas import ConsignmentEnd, ConsignmentPublic, ConsignmentStatus
+from samfard.travellers.free_text import shown_free_text
 from samfard.travellers.models import Traveller
 from samfard.travellers.views import MASKED_ADDRESS, can_see_identity, display_name
 
@@ -47,7 +48,7 @@ def consignment_public(
         principal=row.principal_code,
         kind=GoodsKind(row.kind),
         units=row.units,
-        description=row.description,
+        description=shown_free_text(row.description, visible=visible),
         recipient_traveller_id=row.recipient_traveller_id,
         recipient_name=None if person is None else display_name(person, actor),
         status=ConsignmentStatus(row.status),
@@ -72,7 +73,7 @@ def consignment_public(
         dropoff_until=row.dropoff_until,
         price_list=row.price_list_code,
         price_ore=row.price_ore,
-        cancel_reason=row.cancel_reason,
+        cancel_reason=shown_free_text(row.cancel_reason, visible=visible),
         created_at=row.created_at,
     )
 

@@ -1,0 +1,73 @@
+"""What staff write about a traveller with skyddad identitet reaches only those who may see
+who the person is (travellers.free_text). A probe typed the person's name, street and
+phone into a booking's purpose, a cancellation's reason and an assessor's motivation and
+read them back in clear as other operators, a system administrator, in the decision
+letter and in the registerutdrag; the address fields beside them were masked."""
+
+from __future__ import annotations
+
+from access_world import PROTECTED_SECRETS, book, build_world
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from helpers import NOW, auth, token_for
+from samfard.access.permissions import Role
+from samfard.travellers.free_text import HIDDEN_FREE_TEXT
+
+SECRET = "Hemlig Gömdsson flyttar till Dolda gränd 7, ring 070-9998877"
+
+
+def test_free_text_about_a_protected_traveller_is_hidden_from_those_not_entitled(
+    app_client: TestClient, session: Session
+) -> None:
+    world = build_world(app_client, session)
+    url = f"/api/v1/bookings/{world.hidden_booking}"
+    booking = app_client.get(url, headers=auth(world.operator)).json()
+    changed = app_client.patch(
+        url, json={"purpose": "Dolda gränd 7", "version": booking["version"]},
+        headers=auth(world.operator),
+    )  # fmt: skip
+    assert changed.status_code == 200, changed.text
+    assessor = token_for(session, Role.ASSESSOR, now=NOW, username="fritext-handlaggare")
+    decided = app_client.post(
+        f"{url}/assessment", json={"action": "deny", "reason": SECRET}, headers=auth(assessor)
+    )
+    assert decided.status_code == 200, decided.text
+    other = f"/api/v1/bookings/{book(app_client, world.operator, world.hidden, '22')}"
+    version = app_client.get(other, headers=auth(world.operator)).json()["version"]
+    cancelled = app_client.post(
+        f"{other}/cancel", json={"reason": SECRET, "version": version},
+        headers=auth(world.operator),
+    )  # fmt: skip
+    assert cancelled.status_code == 200, cancelled.text
+    entitled = token_for(
+        session, Role.OPERATOR, now=NOW, username="fritext-behorig", may_see_protected=True
+    )
+    reads = (
+        url,
+        f"{url}/events",
+        f"{url}/decision-letter",
+        other,
+        f"{other}/events",
+        f"/api/v1/travellers/{world.hidden}/extract",
+    )
+    for path in reads:
+        read = 0
+        for token in (world.operator, world.admin, assessor):
+            answer = app_client.get(path, headers=auth(token))
+            if answer.status_code != 200:
+                continue  # a role that may not read it at all
+            read += 1
+            for secret in (*PROTECTED_SECRETS, "Dolda gränd 7"):
+                assert secret not in answer.text, (path, secret)
+        assert read, f"no account not entitled read {path}"
+    shown = app_client.get(url, headers=auth(world.operator)).json()
+    assert shown["purpose"] == HIDDEN_FREE_TEXT
+    assert shown["decision"]["assessor"]["reason"] == HIDDEN_FREE_TEXT
+    events = app_client.get(f"{other}/events", headers=auth(world.operator)).json()
+    assert {e["reason"] for e in events if e["reason"]} == {HIDDEN_FREE_TEXT}
+    seen = app_client.get(url, headers=auth(entitled)).json()
+    assert seen["purpose"] == "Dolda gränd 7"
+    assert seen["decision"]["assessor"]["reason"] == SECRET
+    told = app_client.get(f"{other}/events", headers=auth(entitled)).json()
+    assert any(SECRET in (e["reason"] or "") for e in told)
