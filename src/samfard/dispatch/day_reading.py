@@ -1,4 +1,4 @@
-"""What a planning read of its day, and how its plan is carried to the day as it stands.
+"""What a planning reads of its day, and how its plan is carried to the day as it stands.
 
 Planning a day solves for as long as its time limit (up to ten minutes), so `plan_day`
 reads the day in one short transaction, solves with none open, and stores in a second.
