@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 import time
 from pathlib import Path
@@ -66,7 +67,7 @@ def _load_json(path: Path) -> Any:
     from samfard.planning import jsonio
 
     try:
-        text = path.read_text()
+        text = path.read_bytes()  # bytes: json reads a UTF-8 byte order mark, as for problems
     except OSError as error:
         raise InputError(f"cannot read {path}: {error.strerror}", field=str(path)) from error
     return jsonio.loads(text, path)
@@ -85,9 +86,6 @@ def _read_problem(path: Path, fmt: str) -> Any:
 # Share of the time left after reading kept back for verifying and writing the plan.
 _FINISH_SHARE = 0.05
 _FINISH_MAX_S = 2.0
-# Share of the rest kept, on a problem with vehicles that carry one trip of a kind at a
-# time (stretchers), for proving that trips the search left out are more than they take.
-_PROOF_SHARE = 0.1
 EXIT_OUT_OF_TIME = 3
 
 
@@ -95,10 +93,13 @@ def _solve(args: argparse.Namespace) -> int:
     started = time.monotonic()
     from samfard.planning import cordeau, fleet_bound, jsonio
     from samfard.planning.engine import NOT_INSERTED
-    from samfard.planning.solve import make_solver, plan
+    from samfard.planning.solve import PROOF_MIN_LIMIT_S, make_solver, plan_with_proof
 
-    if not args.time_limit > 0:
-        raise InputError(f"time_limit must be positive, got {args.time_limit}", field="time_limit")
+    if not (math.isfinite(args.time_limit) and args.time_limit > 0):
+        raise InputError(
+            f"time_limit must be a finite number of seconds above 0, got {args.time_limit}",
+            field="time_limit",
+        )
     problem = _read_problem(args.problem, args.format)
     left = args.time_limit - (time.monotonic() - started)
     budget = left - min(_FINISH_MAX_S, _FINISH_SHARE * left)
@@ -108,20 +109,12 @@ def _solve(args: argparse.Namespace) -> int:
             "give a longer --time-limit",
             field="time_limit",
         )
-    deadline = time.monotonic() + budget
-    carriers = fleet_bound.Carriers(problem, fleet_bound.Drives(problem))
-    if fleet_bound.applies(problem, carriers):
-        budget -= min(fleet_bound.PROOF_LIMIT_S, _PROOF_SHARE * budget)
     engine = make_solver(args.engine, iterations=args.iterations, threads=args.threads)
-    result = plan(problem, time_limit_s=budget, seed=args.seed, solver=engine)
-    solution = fleet_bound.explain_left_out(
-        problem,
-        result.solution,
-        time_limit_s=deadline - time.monotonic(),
-        solver=engine,
-        seed=args.seed,
-        carriers=carriers,
+    prove = args.time_limit >= PROOF_MIN_LIMIT_S
+    explained = plan_with_proof(
+        problem, time_limit_s=budget, seed=args.seed, solver=engine, prove=prove
     )
+    solution = explained.solution
     data = (
         cordeau.solution_to_json(solution)
         if args.format == "cordeau"
@@ -146,6 +139,14 @@ def _solve(args: argparse.Namespace) -> int:
             "need at that hour if a longer search leaves them out too",
             file=sys.stderr,
         )
+        if explained.proof_skipped:
+            print(
+                f"{explained.proof_skipped}: it needs a --time-limit of at least "
+                f"{PROOF_MIN_LIMIT_S:g} s (loading its solver takes about a second), so "
+                "requests the fleet could not carry in any plan count as left out for lack "
+                "of time",
+                file=sys.stderr,
+            )
         return EXIT_OUT_OF_TIME
     return 0
 
@@ -161,7 +162,7 @@ def _verify(args: argparse.Namespace) -> int:
             raise InputError("solution JSON must be an object", field="routes")
         solution = cordeau.solution_from_json(problem, data)
     else:
-        solution = jsonio.solution_from_json(data)
+        solution = jsonio.solution_from_json(data, problem)
     report = verify(problem, solution)
     if report.ok:
         print(f"valid: cost {report.cost:.2f}")

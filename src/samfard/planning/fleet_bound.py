@@ -34,8 +34,10 @@ allows a plan everything the real day does, and its bound holds for the real day
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -53,6 +55,7 @@ from samfard.planning.model import (
     StopKind,
     Unserved,
     Vehicle,
+    Window,
 )
 from samfard.planning.reoptimise import promises_lost
 from samfard.planning.verifier import verify
@@ -70,6 +73,10 @@ _DRIVE_MARGIN_S = 5
 # Problems with at most this many places get the exact least drives (Floyd-Warshall in
 # numpy: 400 places took 0.05 s, 800 0.4 s, 1 200 1.7 s).
 _CLOSURE_MAX_PLACES = 1000
+# The model counts whole seconds; a group whose day reaches beyond this many from time 0
+# (about 35 000 years) is not judged (CP-SAT counts in 64 bits, and sums of such times
+# must stay within them).
+_MAX_TIME = 2**40
 # Groups whose model would hold more arcs (vehicles x nodes x nodes, a node a trip or a
 # stop) than this are not judged: the model is built before the solver's time limit
 # applies (a region's 27 stretcher trips on six vehicles make about 4 400 and build in
@@ -131,7 +138,7 @@ def applies(problem: Problem, carriers: Carriers | None = None) -> bool:
     that `samfard solve` keeps time for a proof only when one will run. `carriers`, when
     given, are `problem`'s, kept for the proof so that its drives are computed once."""
     carriers = carriers or Carriers(problem, Drives(problem))
-    return any(_judged(*carriers.group(key)) for key in carriers.every_key())
+    return any(_judged(*carriers.group(key), carriers.drives) for key in carriers.every_key())
 
 
 def shortfalls(
@@ -147,7 +154,8 @@ def shortfalls(
     vehicle of its types (`Carriers.keys_of`), until one proves a shortfall. A group
     appears only when its bound is below its size; a group the proof does not apply to,
     too big to model at once, or not settled within what is left of `time_limit_s` (for
-    all groups together), does not.
+    all groups together, loading CP-SAT included: about a second the first time), does
+    not.
     """
     deadline = time.monotonic() + time_limit_s
     carriers = carriers or Carriers(problem, Drives(problem))
@@ -162,8 +170,10 @@ def shortfalls(
                 continue
             seen.add(key)
             group, vehicles = carriers.group(key)
-            if not _judged(group, vehicles):
+            if not _judged(group, vehicles, carriers.drives):
                 continue
+            if not _cp_sat_loaded(deadline):
+                return found  # no time left to load the solver, so none to judge
             left = deadline - time.monotonic()
             if left <= 0:
                 continue
@@ -177,6 +187,23 @@ def shortfalls(
                 proven.add(key)
                 break
     return found
+
+
+_CP_SAT = "ortools.sat.python.cp_model"
+
+
+def load_solver() -> None:
+    """Load CP-SAT now (about a second of imports, more on a busy machine), so that a
+    caller with a time limit can count it before its search rather than after."""
+    importlib.import_module(_CP_SAT)
+
+
+def _cp_sat_loaded(deadline: float) -> bool:
+    """CP-SAT is loaded (imported now if it was not, the time counted against the proof's)
+    and time is left before `deadline`."""
+    if _CP_SAT not in sys.modules:
+        load_solver()
+    return time.monotonic() < deadline
 
 
 class Drives:
@@ -193,20 +220,24 @@ class Drives:
             stop = min(
                 (min(r.pickup_service, r.dropoff_service) for r in problem.requests), default=0.0
             )
-            for k in range(places):
-                np.minimum(least, least[:, k : k + 1] + stop + least[k : k + 1, :], out=least)
-            self._least = np.floor(least).astype(np.int64)
+            # A matrix may hold any finite number: a sum past the largest float is no
+            # shorter way, and np.minimum keeps the direct drive.
+            with np.errstate(over="ignore"):
+                for k in range(places):
+                    np.minimum(least, least[:, k : k + 1] + stop + least[k : k + 1, :], out=least)
+            self._least = np.floor(least)
 
     def __call__(self, a: int, b: int) -> int:
         return int(self.between(a, b))
 
     def between(self, a: np.ndarray | int, b: np.ndarray | int) -> np.ndarray:
         """The drives from each place of `a` to the place at the same position of `b`
-        (arrays of place indices that broadcast together)."""
+        (arrays of place indices that broadcast together), whole seconds as floats: a
+        matrix of finite numbers may still hold more than 64-bit integers do."""
         if self._least is not None:
-            return np.asarray(np.maximum(0, self._least[a, b]))
-        whole = np.floor(self._time[a, b]).astype(np.int64)
-        return np.asarray(np.maximum(0, whole - _DRIVE_MARGIN_S))
+            return np.asarray(np.maximum(0.0, self._least[a, b]))
+        whole = np.floor(self._time[a, b].astype(np.float64))
+        return np.asarray(np.maximum(0.0, whole - _DRIVE_MARGIN_S))
 
 
 def explain_left_out(
@@ -319,17 +350,19 @@ class Carriers:
         pickups = np.array([r.pickup for r in requests], dtype=np.int64)
         dropoffs = np.array([r.dropoff for r in requests], dtype=np.int64)
         windows = [r.effective_pickup_window for r in requests]
-        pick_open = np.array([math.floor(w.earliest) for w in windows], dtype=np.int64)
-        pick_close = np.array([math.ceil(w.latest) for w in windows], dtype=np.int64)
-        drop_open = np.array([math.floor(r.dropoff_window.earliest) for r in requests])
-        drop_close = np.array([math.ceil(r.dropoff_window.latest) for r in requests])
-        boarding = np.array([math.floor(r.pickup_service) for r in requests], dtype=np.int64)
-        alighting = np.array([math.floor(r.dropoff_service) for r in requests], dtype=np.int64)
-        limit = np.array(
-            [math.inf if r.max_ride is None else math.ceil(r.max_ride) for r in requests]
-        )
+        # Whole seconds kept as floats: a window that never closes (1e300) is a number
+        # like any other here. A comparison that cannot be made (a sum past the largest
+        # float) is taken as "may carry", so the mask never leaves out a vehicle that can.
+        pick_open = np.floor([w.earliest for w in windows])
+        pick_close = np.ceil([w.latest for w in windows])
+        drop_open = np.floor([r.dropoff_window.earliest for r in requests])
+        drop_close = np.ceil([r.dropoff_window.latest for r in requests])
+        boarding = np.floor([r.pickup_service for r in requests])
+        alighting = np.floor([r.dropoff_service for r in requests])
+        limit = np.ceil([math.inf if r.max_ride is None else r.max_ride for r in requests])
         ride = drives.between(pickups, dropoffs)
-        rideable = (ride <= limit) & (drop_open - pick_close - boarding <= limit)
+        with np.errstate(over="ignore", invalid="ignore"):
+            rideable = ~(ride > limit) & ~(drop_open - pick_close - boarding > limit)
         # The type and the load per kind of vehicle: a fleet has few kinds, thousands of
         # vehicles.
         kinds: dict[tuple[object, ...], np.ndarray] = {}
@@ -340,19 +373,20 @@ class Carriers:
             if kind not in kinds:
                 kinds[kind] = np.array([r.allows(v) and r.fits(v) for r in requests], dtype=bool)
             self.by_type[:, k] = kinds[kind]
-            pick = np.maximum(
-                math.floor(v.shift.earliest) + drives.between(v.start_depot, pickups),
-                pick_open,
-            )
-            drop = np.maximum(pick + boarding + ride, drop_open)
-            home = drop + alighting + drives.between(dropoffs, v.end_depot)
-            self.mask[:, k] = (
-                kinds[kind]
-                & rideable
-                & (pick <= pick_close)
-                & (drop <= drop_close)
-                & (home <= math.ceil(v.shift.latest))
-            )
+            with np.errstate(over="ignore", invalid="ignore"):
+                pick = np.maximum(
+                    np.floor(v.shift.earliest) + drives.between(v.start_depot, pickups),
+                    pick_open,
+                )
+                drop = np.maximum(pick + boarding + ride, drop_open)
+                home = drop + alighting + drives.between(dropoffs, v.end_depot)
+                self.mask[:, k] = (
+                    kinds[kind]
+                    & rideable
+                    & ~(pick > pick_close)
+                    & ~(drop > drop_close)
+                    & ~(home > np.ceil(v.shift.latest))
+                )
         self._index = {r.id: i for i, r in enumerate(requests)}
         self._ids = [v.id for v in self.vehicles]
         self._vehicle_index = {vid: k for k, vid in enumerate(self._ids)}
@@ -392,21 +426,73 @@ class Carriers:
         ]
 
 
-def _judged(group: list[Request], vehicles: list[Vehicle]) -> bool:
-    """The group's model is small enough to build: arcs between whole trips when its
-    vehicles take one at a time, between pickups and drop-offs otherwise."""
+def _judged(group: list[Request], vehicles: list[Vehicle], drives: Drives) -> bool:
+    """The group's model is worth building: it has a request, it is small enough (arcs
+    between whole trips when its vehicles take one at a time, between pickups and
+    drop-offs otherwise), and its day fits in the integers the model counts in
+    (`_Clock`)."""
+    if not group or not vehicles:
+        return False
     nodes = len(group) if _one_at_a_time(group, vehicles) else 2 * len(group)
-    return nodes**2 * len(vehicles) <= _MAX_ARCS
+    return nodes**2 * len(vehicles) <= _MAX_ARCS and _Clock.of(group, vehicles, drives) is not None
 
 
 def _one_at_a_time(group: list[Request], vehicles: list[Vehicle]) -> bool:
     """True when some dimension keeps every vehicle to one request of the group at once."""
-    dimensions = min(len(r.load) for r in group)
+    dimensions = min((len(r.load) for r in group), default=0)
     for k in range(dimensions):
         least = min(r.load[k] for r in group)
         if least > 0 and all(2 * least > v.capacity[k] for v in vehicles):
             return True
     return False
+
+
+@dataclass(frozen=True)
+class _Clock:
+    """The whole seconds the group's model counts in: from `low`, the earliest any of its
+    vehicles may leave, to `high`, past which no plan needs a stop.
+
+    After the latest moment anything of the group opens (a window, a shift), a plan can
+    drop every wait without breaking a limit (a stop moved earlier never rides longer than
+    the stops before it allow, and a route only gets shorter), so some plan that carries
+    the most has every stop by that moment plus all the group's services and a longest
+    drive per stop and depot. Windows, shifts, ride limits, route lengths and drives are
+    cut to that span, so a window that never closes (1e300) costs the model nothing; a
+    group whose span is beyond `_MAX_TIME` (a service of 1e300 s, a shift from -1e300) is
+    not judged."""
+
+    low: int
+    high: int
+
+    @classmethod
+    def of(cls, group: list[Request], vehicles: list[Vehicle], drives: Drives) -> _Clock | None:
+        low = min(math.floor(v.shift.earliest) for v in vehicles)
+        opens = [math.floor(v.shift.earliest) for v in vehicles]
+        for r in group:
+            opens.append(math.floor(r.effective_pickup_window.earliest))
+            opens.append(math.floor(r.dropoff_window.earliest))
+        places = np.array(
+            [p for r in group for p in (r.pickup, r.dropoff)]
+            + [p for v in vehicles for p in (v.start_depot, v.end_depot)],
+            dtype=np.int64,
+        )
+        longest = float(drives.between(places[:, None], places[None, :]).max())
+        services = sum(math.floor(r.pickup_service) + math.floor(r.dropoff_service) for r in group)
+        if not math.isfinite(longest):
+            return None
+        high = max(low, *opens) + services + (2 * len(group) + 1) * math.ceil(longest)
+        if low < -_MAX_TIME or high > _MAX_TIME:
+            return None
+        return cls(low, high)
+
+    def at(self, value: float, *, up: bool) -> int:
+        """A moment (rounded up or down to whole seconds) within the span."""
+        whole = math.ceil(value) if up else math.floor(value)
+        return min(self.high, max(self.low, whole))
+
+    def length(self, value: float) -> int:
+        """A duration (rounded up) cut to the span's length."""
+        return min(self.high - self.low, math.ceil(value))
 
 
 def _most_carried(
@@ -419,7 +505,10 @@ def _most_carried(
     that carried the most (empty when it found none)."""
     from ortools.sat.python import cp_model
 
-    day = _GroupDay(group, vehicles, carriers)
+    clock = _Clock.of(group, vehicles, carriers.drives)
+    if clock is None:  # not judged (`_judged`)
+        return len(group), ()
+    day = _GroupDay(group, vehicles, carriers, clock)
     if _one_at_a_time(group, vehicles):
         for k, v in enumerate(vehicles):
             day.route_whole_trips(k, v)
@@ -443,17 +532,20 @@ class _GroupDay:
     """The CP-SAT model of the group's day: when each trip is picked up and dropped off,
     which vehicle carries it (at most one), and each vehicle's route as a circuit through
     its depot. A trip left out has no times to meet, so the model always has a plan (the
-    empty one) and a trip no vehicle can reach only lowers the bound."""
+    empty one) and a trip no vehicle can reach only lowers the bound. Every time and
+    duration is cut to the group's `_Clock`."""
 
     def __init__(
         self,
         group: list[Request],
         vehicles: list[Vehicle],
         carriers: Carriers,
+        clock: _Clock,
     ) -> None:
         from ortools.sat.python import cp_model
 
-        self.drive = carriers.drives
+        self.drives = carriers.drives
+        self.clock = clock
         self.group = group
         self.model = model = cp_model.CpModel()
         self.pick: list[cp_model.IntVar] = []
@@ -461,15 +553,13 @@ class _GroupDay:
         self.served: list[cp_model.IntVar] = []
         for i, r in enumerate(group):
             window = r.effective_pickup_window
-            p = model.new_int_var(math.floor(window.earliest), math.ceil(window.latest), f"p{i}")
-            d = model.new_int_var(
-                math.floor(r.dropoff_window.earliest), math.ceil(r.dropoff_window.latest), f"d{i}"
-            )
+            p = model.new_int_var(*self.window(window), f"p{i}")
+            d = model.new_int_var(*self.window(r.dropoff_window), f"d{i}")
             served = model.new_bool_var(f"served{i}")
             leave = p + math.floor(r.pickup_service)
             model.add(d >= leave + self.drive(r.pickup, r.dropoff)).only_enforce_if(served)
             if r.max_ride is not None:
-                model.add(d - leave <= math.ceil(r.max_ride)).only_enforce_if(served)
+                model.add(d - leave <= clock.length(r.max_ride)).only_enforce_if(served)
             self.pick.append(p)
             self.drop.append(d)
             self.served.append(served)
@@ -483,13 +573,22 @@ class _GroupDay:
         for i in range(len(group)):
             model.add(sum(row[i] for row in self.carried) == self.served[i])
 
+    def window(self, window: Window) -> tuple[int, int]:
+        """A window widened to whole seconds and cut to the clock."""
+        return self.clock.at(window.earliest, up=False), self.clock.at(window.latest, up=True)
+
+    def drive(self, a: int, b: int) -> int:
+        """The least drive from `a` to `b`; one longer than the clock's span is as good as
+        none, and is cut to one second more than it."""
+        return min(self.clock.high - self.clock.low + 1, self.drives(a, b))
+
     def shift(self, k: int, v: Vehicle) -> tuple[cp_model.IntVar, cp_model.IntVar]:
         """The vehicle's departure and return within its shift and its longest day."""
-        window = (math.floor(v.shift.earliest), math.ceil(v.shift.latest))
+        window = self.window(v.shift)
         start = self.model.new_int_var(*window, f"start{k}")
         end = self.model.new_int_var(*window, f"end{k}")
         if v.max_duration is not None:
-            self.model.add(end - start <= math.ceil(v.max_duration))
+            self.model.add(end - start <= self.clock.length(v.max_duration))
         return start, end
 
     def route_whole_trips(self, k: int, v: Vehicle) -> None:
@@ -510,7 +609,11 @@ class _GroupDay:
             model.add(end >= self.drop[i] + back).only_enforce_if(last)
             for j, s in enumerate(group):
                 gap = math.floor(r.dropoff_service) + self.drive(r.dropoff, s.pickup)
-                if j == i or r.dropoff_window.earliest + gap > s.effective_pickup_window.latest:
+                if (
+                    j == i
+                    or self.window(r.dropoff_window)[0] + gap
+                    > self.window(s.effective_pickup_window)[1]
+                ):
                     continue
                 then = model.new_bool_var("")
                 arcs.append((i + 1, j + 1, then))
@@ -592,10 +695,8 @@ class _GroupDay:
                         location=r.pickup if pickup else r.dropoff,
                         at=self.pick[i] if pickup else self.drop[i],
                         service=math.floor(r.pickup_service if pickup else r.dropoff_service),
-                        earliest=math.floor(
-                            window.earliest if pickup else r.dropoff_window.earliest
-                        ),
-                        latest=math.ceil(window.latest if pickup else r.dropoff_window.latest),
+                        earliest=self.window(window if pickup else r.dropoff_window)[0],
+                        latest=self.window(window if pickup else r.dropoff_window)[1],
                         change=[q if pickup else -q for q in r.load],
                         aboard=[
                             self.model.new_int_var(0, sum(s.load[d] for s in self.group), "")

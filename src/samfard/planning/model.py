@@ -275,6 +275,11 @@ class Problem:
             )
         if not self.dimensions:
             raise InputError("dimensions must name at least one load dimension", field="dimensions")
+        if len(set(self.dimensions)) != len(self.dimensions):
+            raise InputError(
+                f"dimensions must have distinct names, got {list(self.dimensions)}",
+                field="dimensions",
+            )
         if self.max_vehicles is not None and self.max_vehicles < 0:
             raise InputError(
                 f"max_vehicles must be >= 0, got {self.max_vehicles}", field="max_vehicles"
@@ -315,6 +320,17 @@ class Problem:
     def _check_request(self, request: Request) -> None:
         self.check_fits(request)
         if self.vehicles and not any(request.fits(v) for v in self.vehicles):
+            roomy = [
+                v
+                for v in self.vehicles
+                if all(q <= c for q, c in zip(request.load, v.capacity, strict=True))
+            ]
+            if roomy:  # room for the load, but no front seat on any of them
+                raise InputError(
+                    f"request {request.id}: front_seat is asked for, but every vehicle with "
+                    f"room for its load {request.load} has front_seats 0",
+                    field="front_seat",
+                )
             raise InputError(
                 f"request {request.id}: load {request.load} is larger than every vehicle's "
                 "capacity",

@@ -7,6 +7,8 @@ solver bug can never reach a driver's manifest.
 
 from __future__ import annotations
 
+import math
+import time
 from dataclasses import dataclass
 
 from samfard.errors import DomainError, InputError
@@ -101,3 +103,74 @@ def plan(
     if not report.ok:
         raise PlanRejected(report)
     return VerifiedSolution(solution, report)
+
+
+# On a problem where the fleet proof applies (`fleet_bound.applies`), the time kept for
+# proving that requests the search left out are more than their vehicles can take: a
+# tenth, at least PROOF_FLOOR_S (a small group takes CP-SAT about 0.05 s, more on a busy
+# machine) and at most `fleet_bound.PROOF_LIMIT_S`, never more than half of what is left.
+PROOF_SHARE = 0.1
+PROOF_FLOOR_S = 0.5
+# `samfard solve` runs the proof only with a time limit of at least this: loading CP-SAT
+# alone takes about a second (1.1-1.4 s on a busy 2-core machine), and the search needs
+# time too. Decided on the limit given, not on the time left after reading, so the same
+# file and limit always get the same judgement.
+PROOF_MIN_LIMIT_S = 3.0
+# The least a search is given when loading CP-SAT took what was left.
+_LEAST_SEARCH_S = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class ExplainedPlan:
+    """A verified plan whose left-out requests `fleet_bound` has judged, unless
+    `proof_skipped` says why it did not."""
+
+    solution: Solution
+    proof_skipped: str | None = None
+
+
+def plan_with_proof(
+    problem: Problem,
+    *,
+    time_limit_s: float,
+    seed: int = 0,
+    solver: Solver | None = None,
+    prove: bool = True,
+) -> ExplainedPlan:
+    """`plan`, then `fleet_bound.explain_left_out`, both within `time_limit_s` in all: what
+    `samfard solve` runs after reading its file. Where the proof applies, CP-SAT is loaded
+    before the search and time is kept for the proof, so the proof runs neither past the
+    limit nor without time (loaded after the search, as until 2026-12-06, it overran a
+    limit of 2 s by 1-1.5 s, and whether it finished, and with it the exit code, changed
+    from run to run). `prove=False` skips the proof; `proof_skipped` then says so where it
+    would have run."""
+    from samfard.planning import fleet_bound
+
+    if not (math.isfinite(time_limit_s) and time_limit_s > 0):
+        raise InputError(
+            f"time_limit must be a finite number of seconds above 0, got {time_limit_s}",
+            field="time_limit",
+        )
+    deadline = time.monotonic() + time_limit_s
+    carriers = fleet_bound.Carriers(problem, fleet_bound.Drives(problem))
+    applies = fleet_bound.applies(problem, carriers)
+    reserve = 0.0
+    if applies and prove:
+        fleet_bound.load_solver()
+        left = deadline - time.monotonic()
+        reserve = min(fleet_bound.PROOF_LIMIT_S, max(PROOF_FLOOR_S, PROOF_SHARE * left), left / 2)
+    budget = max(_LEAST_SEARCH_S, deadline - time.monotonic() - reserve)
+    engine = solver or default_solver()
+    result = plan(problem, time_limit_s=budget, seed=seed, solver=engine)
+    if not prove:
+        skipped = "the fleet proof did not run" if applies else None
+        return ExplainedPlan(result.solution, skipped)
+    solution = fleet_bound.explain_left_out(
+        problem,
+        result.solution,
+        time_limit_s=deadline - time.monotonic(),
+        solver=engine,
+        seed=seed,
+        carriers=carriers,
+    )
+    return ExplainedPlan(solution)

@@ -229,6 +229,15 @@ def _check_route(
     ):
         add(ViolationKind.ROUTE_SHAPE, vid, "route must run from one start stop to one end stop")
         return False
+    places = problem.location_count()
+    outside = [s.location for s in stops if not 0 <= s.location < places]
+    if outside:  # no travel time to read there (and a negative index would wrap around)
+        add(
+            ViolationKind.WRONG_LOCATION,
+            vid,
+            f"stop at location {outside[0]}, not one of the problem's 0 to {places - 1}",
+        )
+        return False
     if stops[0].location != vehicle.start_depot or stops[-1].location != vehicle.end_depot:
         add(ViolationKind.WRONG_LOCATION, vid, "route does not start and end at its depots")
     _check_schedule(problem, vehicle, route, requests, add, eps)
