@@ -6,13 +6,15 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from rule_fixtures import Case, check, person, round_trip
+from rule_fixtures import Case, check, leg, person, round_trip
 from sjukresa_fixtures import (
     BOOKED,
+    JH,
     V1,
     VN,
     VN_CERT,
     cert,
+    jh,
     ledger,
     vn,
 )
@@ -35,6 +37,16 @@ CASES = [
         "fee.leg",
         f"{V1}.modes[0].fee_kr",
         13000,
+    ),
+    Case(
+        "vn matfors to sundsvalls sjukhus by bus: the county fare refunded",
+        VN,
+        vn(destination_place="sundsvalls-sjukhus", legs=round_trip(17, origin="2281")),
+        "automatic",
+        (0, 0),
+        "fee.fare_band.refund",
+        f"{V1}.modes[0].refund_ticket",
+        10400,
     ),
     Case(
         "vn own car paid only beyond 75 km",
@@ -205,3 +217,24 @@ def test_vn_own_car_does_not_touch_the_ceiling(rulebooks: RulebookSet) -> None:
     decision = assess(request, rulebooks)
     assert decision.ledger_after == state
     assert all(not fee.counts_toward_ceiling for fee in decision.legs)
+
+
+def test_vn_refund_reads_the_fare_for_each_leg(rulebooks: RulebookSet) -> None:
+    """The refunded ticket is Din Tur's ordinary fare for each leg's own distance, written
+    on the leg (so the input hash carries it) and cited per leg."""
+    legs = (
+        leg(17, origin="2281"),
+        leg(45, at=time(15), direction="return", origin="2281"),
+    )
+    decision = assess(AssessmentRequest(VN, vn(legs=legs)), rulebooks)
+    assert [fee.reimbursement_ore for fee in decision.legs] == [5200, 7800]
+    refunds = [r for r in decision.reasons if r.code == "fee.fare_band.refund"]
+    assert [dict(r.facts)["bus_fare_ore"] for r in refunds] == ["5200", "7800"]
+    assert refunds[1].text.startswith("leg 1:")
+
+
+def test_a_region_that_refunds_no_ticket_gets_no_fare(rulebooks: RulebookSet) -> None:
+    """Jämtland Härjedalen's bus is free and refunds nothing: its legs stay as given."""
+    decision = assess(AssessmentRequest(JH, jh()), rulebooks)
+    assert decision.reimbursement_ore == 0
+    assert "fee.fare_band.refund" not in [r.code for r in decision.reasons]

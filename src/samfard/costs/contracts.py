@@ -15,13 +15,13 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from samfard.costs.amounts import percent, rate_ore, shown, whole_ore
 from samfard.errors import Conflict, InputError, NotFound
+from samfard.holidays_sv import swedish_holidays
 from samfard.money import Ore
 
 
@@ -341,51 +341,6 @@ def find_contract(
                 field=bad.problem.field,
             )
     raise NotFound(missing, field="vehicle_type")
-
-
-def _easter(year: int) -> date:
-    """Easter Sunday, Gregorian calendar (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    el = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 19 * el) // 433
-    month = (h + el - 7 * m + 90) // 25
-    return date(year, month, (h + el - 7 * m + 33 * month + 19) % 32)
-
-
-def _first_weekday_from(start: date, weekday: int) -> date:
-    return start + timedelta(days=(weekday - start.weekday()) % 7)
-
-
-@cache
-def swedish_holidays(year: int) -> frozenset[date]:
-    """Public holidays plus the eves taxi tariffs price as holidays (midsummer, Christmas,
-    New Year's Eve), per Lag (1989:253) om allmänna helgdagar."""
-    easter = _easter(year)
-    midsummer_day = _first_weekday_from(date(year, 6, 20), 5)
-    return frozenset(
-        {
-            date(year, 1, 1),
-            date(year, 1, 6),
-            easter - timedelta(days=2),
-            easter,
-            easter + timedelta(days=1),
-            date(year, 5, 1),
-            easter + timedelta(days=39),
-            easter + timedelta(days=49),
-            date(year, 6, 6),
-            midsummer_day - timedelta(days=1),
-            midsummer_day,
-            _first_weekday_from(date(year, 10, 31), 5),
-            date(year, 12, 24),
-            date(year, 12, 25),
-            date(year, 12, 26),
-            date(year, 12, 31),
-        }
-    )
 
 
 def is_weekend_rate_day(day: date) -> bool:

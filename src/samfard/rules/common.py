@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from samfard.errors import InputError
+from samfard.holidays_sv import is_working_day
 from samfard.money import Ore
 from samfard.rules.decision import Draft, TimeTolerance
 from samfard.rules.facts import Trip
@@ -45,19 +46,22 @@ def tolerance(rule: Tolerance, *, purpose: str | None, outside_home: bool) -> Ti
     )
 
 
-def _weekdays_between(after: date, until: date) -> int:
-    """Weekdays d with after < d <= until."""
+def _working_days_between(after: date, until: date) -> int:
+    """Working days d with after < d <= until: Monday to Friday, not a Swedish holiday nor
+    Midsummer, Christmas or New Year's Eve (`holidays_sv`). A rule's "weekdays ahead" are
+    days the desk and the clinic work; Good Friday is no more one than a Saturday."""
     count, day = 0, after
     while day < until:
         day += timedelta(days=1)
-        if day.weekday() < 5:
+        if is_working_day(day):
             count += 1
     return count
 
 
-def _previous_weekday(day: date) -> date:
+def _previous_working_day(day: date) -> date:
+    """The last working day before `day` (as `_working_days_between` counts them)."""
     day -= timedelta(days=1)
-    while day.weekday() >= 5:
+    while not is_working_day(day):
         day -= timedelta(days=1)
     return day
 
@@ -74,14 +78,16 @@ def late_booking(rule: Booking, trip: Trip, *, special_vehicle: bool) -> str | N
     if hours and elapsed(booked, timedelta(hours=hours)) > start:
         return f"booked {booked:%Y-%m-%d %H:%M}, less than {hours} h before {start:%H:%M}"
     if rule.min_weekdays_ahead:
-        ahead = _weekdays_between(booked.date(), trip.day)
+        ahead = _working_days_between(booked.date(), trip.day)
         if ahead < rule.min_weekdays_ahead:
             return (
-                f"booked {booked:%Y-%m-%d}, {ahead} weekday(s) before the trip on {trip.day}; "
-                f"at least {rule.min_weekdays_ahead} needed"
+                f"booked {booked:%Y-%m-%d}, {ahead} weekday(s) before the trip on {trip.day} "
+                f"(holidays not counted); at least {rule.min_weekdays_ahead} needed"
             )
-    if rule.by_previous_weekday and booked.date() > _previous_weekday(trip.day):
-        return f"booked {booked:%Y-%m-%d}, after the weekday before the trip on {trip.day}"
+    if rule.by_previous_weekday:
+        last = _previous_working_day(trip.day)
+        if booked.date() > last:
+            return f"booked {booked:%Y-%m-%d}, after {last}, the weekday before the trip"
     opens, closes = rule.desk_opens, rule.desk_closes
     if opens is not None and closes is not None and not within(booked.time(), opens, closes):
         return f"booked at {booked:%H:%M}, outside booking hours {opens:%H:%M}-{closes:%H:%M}"

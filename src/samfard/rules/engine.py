@@ -1,9 +1,10 @@
 """The assessment engine: facts and a trip in, a cited Decision out.
 
 Pure and deterministic: no clock, no database, no randomness. The paying principal's
-rulebook version in force on the trip date is applied; the Decision records which versions
-were used and a stable hash of the inputs, so the same request against the same rulebooks
-can be replayed and must give the same answer.
+rulebook version in force on each leg's date is applied (a trip across a version change is
+assessed in parts, `version_split`); the Decision records which versions were used and a
+stable hash of the inputs, so the same request against the same rulebooks can be replayed
+and must give the same answer.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Protocol
 
-from samfard.errors import RuleError
-from samfard.rules import booked_line, fardtjanst, sjukresa, transit
+from samfard.errors import InputError, RuleError
+from samfard.rules import booked_line, fardtjanst, sjukresa, transit, version_split
 from samfard.rules import public_transport as transit_rules
 from samfard.rules.common import band_fee
 from samfard.rules.decision import Decision, RulebookRef
@@ -80,27 +81,42 @@ def county_fare(rulebooks: RulebookSet, county: str, day: date) -> DistanceBands
 
 
 def _with_bus_fares(request: AssessmentRequest, rulebooks: RulebookSet) -> AssessmentRequest:
-    """Färdtjänst legs without a bus fare get the county's ordinary fare for their distance.
+    """Legs without a bus fare get the county's ordinary fare for their distance, where a
+    rule prices or refunds by it.
 
-    A municipality's fee may be a multiple of the bus fare for the same trip (Örnsköldsvik
-    1.5 x); a booking does not know that fare, and without it every such trip waited for
-    an assessor and was told no fee. The fare becomes a fact of the leg, so the input hash
-    and the fee's reason carry it."""
+    A municipality's färdtjänst fee may be a multiple of the bus fare for the same trip
+    (Örnsköldsvik 1.5 x), and a region may refund the ticket of a sjukresa by public
+    transport in full (Västernorrland); a booking knows neither fare, and without it every
+    such färdtjänst trip waited for an assessor and every refund was 0. The fare is the one
+    in force on the leg's own day and becomes a fact of the leg, so the input hash and the
+    reason that uses it carry it."""
     trip = request.trip
-    if trip.service is not Service.FARDTJANST or all(
-        leg.bus_fare_ore is not None for leg in trip.legs
-    ):
+    missing = [i for i, leg in enumerate(trip.legs) if leg.bus_fare_ore is None]
+    if not missing or not _prices_by_fare(rulebooks, trip):
         return request
-    fare = county_fare(rulebooks, trip.principal[:2], trip.day)
-    if fare is None:
-        return request
-    legs = tuple(
-        leg
-        if leg.bus_fare_ore is not None
-        else dataclasses.replace(leg, bus_fare_ore=_fare_for(fare, leg.distance_km))
-        for leg in trip.legs
-    )
-    return dataclasses.replace(request, trip=dataclasses.replace(trip, legs=legs))
+    legs = list(trip.legs)
+    for i in missing:
+        fare = county_fare(rulebooks, trip.principal[:2], legs[i].local_day)
+        if fare is not None:
+            legs[i] = dataclasses.replace(
+                legs[i], bus_fare_ore=_fare_for(fare, legs[i].distance_km)
+            )
+    trip = dataclasses.replace(trip, legs=tuple(legs))
+    return dataclasses.replace(request, trip=trip)
+
+
+def _prices_by_fare(rulebooks: RulebookSet, trip: Trip) -> bool:
+    """Färdtjänst may price by the bus fare; a sjukresa needs it where the version in force
+    refunds the ticket of some mode."""
+    if trip.service is Service.FARDTJANST:
+        return True
+    if trip.service is not Service.SJUKRESA:
+        return False
+    book = rulebooks.find(trip.principal, Service.SJUKRESA)
+    if book is None or book.versions[0].valid_from > trip.day:
+        return False
+    _, version = book.version_on(trip.day)
+    return isinstance(version, SjukresaVersion) and any(m.refund_ticket for m in version.modes)
 
 
 def _fare_for(fare: DistanceBands, km: Decimal) -> int | None:
@@ -149,28 +165,52 @@ def assess(
             trip, public_transport_departure=departure, public_transport_return=home
         )
         request = dataclasses.replace(request, trip=trip)
-    if public_transport is not None:
-        request = _checked(request, rulebooks, public_transport)
-        trip = request.trip
-    request = _with_bus_fares(request, rulebooks)
-    trip = request.trip
-    assessor = _ASSESSORS.get(trip.service)
-    if assessor is None:
+    if trip.service not in _ASSESSORS:
         raise RuleError(
             f"service {trip.service.value} has no assessment rules yet",
             field="trip.service",
         )
     book = _rulebook(rulebooks, trip)
-    if trip.service in PAID_BY_ANOTHER_WHEN_CARE:
-        purposes = care_purposes(rulebooks, request.traveller.county, trip.day)
-        decision = PAID_BY_ANOTHER_WHEN_CARE[trip.service](request, book, care_purposes=purposes)
+    parts = version_split.split(request, book)
+    if len(parts) == 1:
+        request, decision = _assess_part(request, rulebooks, book, public_transport)
     else:
-        decision = assessor(request, book)
+        done: list[tuple[version_split.Part, Decision]] = []
+        for part in parts:
+            if done:
+                part = version_split.carry(part, done[-1][1])
+            try:
+                asked, decision = _assess_part(part.request, rulebooks, book, public_transport)
+            except InputError as error:
+                raise version_split.renumbered(error, part.first) from error
+            done.append((dataclasses.replace(part, request=asked), decision))
+        decision = version_split.join(request, book, done)
+        request = version_split.joined_request(request, [part for part, _ in done])
     return dataclasses.replace(
         decision,
         input_summary=input_summary(request),
         input_hash=input_hash(request, decision.rulebooks),
     )
+
+
+def _assess_part(
+    request: AssessmentRequest,
+    rulebooks: RulebookSet,
+    book: Rulebook,
+    public_transport: PublicTransportCheck | None,
+) -> tuple[AssessmentRequest, Decision]:
+    """Legs under one rulebook version: the request with the facts the engine adds (the
+    public-transport check, bus fares) and the service's decision on it."""
+    if public_transport is not None:
+        request = _checked(request, rulebooks, public_transport)
+    request = _with_bus_fares(request, rulebooks)
+    trip = request.trip
+    if trip.service in PAID_BY_ANOTHER_WHEN_CARE:
+        purposes = care_purposes(rulebooks, request.traveller.county, trip.day)
+        return request, PAID_BY_ANOTHER_WHEN_CARE[trip.service](
+            request, book, care_purposes=purposes
+        )
+    return request, _ASSESSORS[trip.service](request, book)
 
 
 def _checked(

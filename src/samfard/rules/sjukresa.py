@@ -59,9 +59,10 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
             source="[S] Lag (1991:419) om resekostnadsersättning vid sjukresor",
             county=traveller.county,
         )
-    cost_object = _foreign_referral(d, version, trip, traveller)
-    if cost_object is None:
-        _destination(d, version, trip)
+    # A foreign referral rule governs its destination whether it pays or refuses the trip;
+    # the nearest-unit rule then has nothing to say.
+    governed, cost_object = _foreign_referral(d, version, trip, traveller)
+    as_nearest = not governed and _destination(d, version, trip)
     cost_object = _asylum_account(d, version, traveller) or cost_object
     _purpose(d, version, trip.purpose)
     modes = _choose_mode(d, version, request)
@@ -85,6 +86,8 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
     legs: tuple[LegFee, ...] = ()
     ledger = traveller.ledger
     if modes.chosen is not None and modes.rule_index is not None and not d.refused:
+        if as_nearest:
+            _require_nearest_distances(trip)
         legs, ledger = sjukresa_fees.fees(d, version, trip, traveller, modes.rule_index, ceiling)
     return d.finish(
         allowed_modes=modes.allowed,
@@ -92,7 +95,7 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
         legs=legs,
         companions=sjukresa_fees.companions(d, version, request),
         tolerance=common.tolerance(version.tolerance, purpose=trip.purpose, outside_home=False),
-        accommodation_offered=sjukresa_fees.accommodation(d, version, trip),
+        accommodation_offered=not d.refused and sjukresa_fees.accommodation(d, version, trip),
         cost_object=cost_object,
         ceiling=ceiling,
         ledger_after=ledger,
@@ -120,8 +123,9 @@ def _asylum_account(
 
 def _foreign_referral(
     d: Draft, version: SjukresaVersion, trip: Trip, traveller: TravellerFacts
-) -> CostObject | None:
-    """A trip to a referral hospital abroad: matched by place key, never by name."""
+) -> tuple[bool, CostObject | None]:
+    """A trip to a referral hospital abroad, matched by place key, never by name: whether a
+    rule governs the destination, and the account it books a paid trip to."""
     for i, rule in enumerate(version.foreign_referrals):
         if trip.destination_place is None or rule.destination_place != trip.destination_place:
             continue
@@ -137,7 +141,7 @@ def _foreign_referral(
                 referral=trip.referral,
                 listed_unit=traveller.listed_unit,
             )
-            return None
+            return True, None
         d.add(
             "destination.foreign_referral",
             f"referred to {where}: home-region fee rules, cost centre "
@@ -147,11 +151,14 @@ def _foreign_referral(
             listed_unit=traveller.listed_unit,
             destination_place=rule.destination_place,
         )
-        return CostObject(rule.cost_centre, rule.cost_object)
-    return None
+        return True, CostObject(rule.cost_centre, rule.cost_object)
+    return False, None
 
 
-def _destination(d: Draft, version: SjukresaVersion, trip: Trip) -> None:
+def _destination(d: Draft, version: SjukresaVersion, trip: Trip) -> bool:
+    """Whether the trip is reimbursed as a trip to the nearest unit (a farther one without
+    referral). Its distance is asked for only once the trip is paid: a refusal for another
+    reason makes it moot (`_require_nearest_distances`)."""
     rule = version.destination
     if trip.destination_is_nearest or not rule.nearest_unit_only:
         d.add(
@@ -172,13 +179,6 @@ def _destination(d: Draft, version: SjukresaVersion, trip: Trip) -> None:
             kind=trip.destination_kind,
         )
     else:
-        for i, leg in enumerate(trip.legs):
-            if leg.nearest_unit_km is None:
-                raise InputError(
-                    f"leg {i}: nearest_unit_km is needed because {trip.destination_name} is "
-                    "not the nearest unit and there is no referral",
-                    field=f"legs[{i}].nearest_unit_km",
-                )
         d.add(
             "destination.as_nearest",
             "a farther unit without referral: reimbursed as a trip to the nearest unit",
@@ -187,6 +187,20 @@ def _destination(d: Draft, version: SjukresaVersion, trip: Trip) -> None:
             destination=trip.destination_name,
             kind=trip.destination_kind,
         )
+        return True
+    return False
+
+
+def _require_nearest_distances(trip: Trip) -> None:
+    """A trip paid as to the nearest unit needs that unit's distance on every leg."""
+    where = trip.destination_name or trip.destination_place or "the destination"
+    for i, leg in enumerate(trip.legs):
+        if leg.nearest_unit_km is None:
+            raise InputError(
+                f"leg {i}: nearest_unit_km is needed because {where} is "
+                "not the nearest unit and there is no referral",
+                field=f"legs[{i}].nearest_unit_km",
+            )
 
 
 def _purpose(d: Draft, version: SjukresaVersion, purpose: str | None) -> None:

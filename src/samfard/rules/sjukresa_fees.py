@@ -7,6 +7,7 @@ reasons to the same Draft.
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from samfard.money import Ore, times
@@ -14,13 +15,14 @@ from samfard.rules.decision import CompanionDecision, Draft, LegFee
 from samfard.rules.facts import AssessmentRequest, Leg, TravellerFacts, Trip
 from samfard.rules.ledger import CeilingRule, LedgerState, charge
 from samfard.rules.schema import ModeRule, SjukresaVersion
+from samfard.timeutil import local
 
 
 def _reimbursement(
     d: Draft, rule: ModeRule, index: int, trip: Trip, leg_index: int, leg: Leg
 ) -> Ore:
     if rule.refund_ticket:
-        return leg.bus_fare_ore or 0
+        return _refund(d, rule, index, leg_index, leg)
     if rule.reimbursement_ore_per_km is None:
         return 0
     km = leg.distance_km
@@ -38,6 +40,26 @@ def _reimbursement(
         reimbursement_ore=amount,
     )
     return amount
+
+
+def _refund(d: Draft, rule: ModeRule, index: int, leg_index: int, leg: Leg) -> Ore:
+    """The full ticket refunded: the county's ordinary single fare for the leg's distance,
+    which the engine writes on the leg (`engine._with_bus_fares`); without one nothing is
+    refunded here, and the reason says so rather than a silent 0."""
+    fare = leg.bus_fare_ore
+    d.add(
+        "fee.fare_band.refund",
+        f"leg {leg_index}: the ticket is refunded in full, the ordinary fare for "
+        f"{leg.distance_km} km: {fare} öre"
+        if fare is not None
+        else f"leg {leg_index}: the ticket is refunded in full, but no ordinary fare is known "
+        f"for {leg.distance_km} km; nothing is refunded here",
+        key=f"modes[{index}].refund_ticket",
+        source=rule.source,
+        distance_km=leg.distance_km,
+        bus_fare_ore=fare,
+    )
+    return fare or 0
 
 
 def fees(
@@ -166,19 +188,62 @@ def companions(
 
 
 def accommodation(d: Draft, version: SjukresaVersion, trip: Trip) -> bool:
+    """Accommodation is paid when the cheapest mode would leave home before `leave_before`
+    on the day of the visit or bring the patient home after `home_after` on the day of the
+    return. Compared as moments, not clock times: a journey home that arrives at 00:30 is
+    an arrival the next day, after 23:00, not an early one."""
     rule = version.accommodation
     leave, home = trip.public_transport_departure, trip.public_transport_return
-    early = leave is not None and leave < rule.leave_before
-    late = home is not None and home > rule.home_after
+    outward = next((leg for leg in trip.legs if leg.direction == "outward"), trip.legs[0])
+    back = next((leg for leg in reversed(trip.legs) if leg.direction == "return"), trip.legs[-1])
+    leave_at = None if leave is None else _leave_moment(leave, outward)
+    home_at = None if home is None else _home_moment(home, back)
+    early = leave_at is not None and leave_at < local(outward.local_day, rule.leave_before)
+    latest = local(back.local_day, rule.home_after)
+    if rule.home_after <= rule.leave_before:  # a limit past midnight: the night after
+        latest = local(back.local_day + timedelta(days=1), rule.home_after)
+    late = home_at is not None and home_at > latest
     if early or late:
         d.add(
             "accommodation.offered",
-            f"the cheapest mode would leave at {leave} and return at {home}: accommodation "
-            f"is paid (leave before {rule.leave_before:%H:%M} or home after "
-            f"{rule.home_after:%H:%M})",
+            f"the cheapest mode would leave at {_when(leave_at, outward)} and be home at "
+            f"{_when(home_at, back)}: accommodation is paid (leave before "
+            f"{rule.leave_before:%H:%M} or home after {rule.home_after:%H:%M})",
             key="accommodation",
             source=rule.source,
-            departure=leave,
-            home=home,
+            departure=_shown(leave, leave_at, outward),
+            home=_shown(home, home_at, back),
         )
     return early or late
+
+
+def _leave_moment(at: time, leg: Leg) -> datetime:
+    """When the traveller leaves home: on the outward leg's day, or the evening before when
+    the leg is an appointment to arrive by and the clock time is later than it."""
+    day = leg.local_day
+    if leg.arrive_by and at > leg.local_time:
+        day -= timedelta(days=1)
+    return local(day, at)
+
+
+def _home_moment(at: time, leg: Leg) -> datetime:
+    """When the traveller is home again: on the return leg's day, or the next day when the
+    clock time is earlier than the leg leaves (the journey home passed midnight)."""
+    day = leg.local_day
+    if not leg.arrive_by and at < leg.local_time:
+        day += timedelta(days=1)
+    return local(day, at)
+
+
+def _when(at: datetime | None, leg: Leg) -> str:
+    """A moment as the reason says it: the clock on the leg's own day, else with its date."""
+    if at is None:
+        return "-"
+    return f"{at:%H:%M}" if at.date() == leg.local_day else f"{at:%Y-%m-%d %H:%M}"
+
+
+def _shown(clock: time | None, at: datetime | None, leg: Leg) -> time | str | None:
+    """The fact as before (the clock time) on the leg's day; with its date on another."""
+    if at is None or at.date() == leg.local_day:
+        return clock
+    return f"{at:%Y-%m-%d %H:%M}"
