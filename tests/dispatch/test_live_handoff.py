@@ -224,7 +224,13 @@ def test_a_trip_placed_on_a_run_its_carrier_has_taken_is_assigned(session: Sessi
         .where(Booking.status == BookingStatus.ASSIGNED.value, Booking.mode == "taxi")
         .order_by(Booking.id)
     ).all()
-    changed = [b for b in assigned if (b.decision or {}).get("decided_by") == "rules"][:3]
+    # Not färdtjänst: the demo's permits grant no fellow passenger, so one added there sends
+    # the trip to an assessor (out of the plan), as the permit says.
+    changed = [
+        b
+        for b in assigned
+        if (b.decision or {}).get("decided_by") == "rules" and b.service != "fardtjanst"
+    ][:3]
     assert changed
     for booking in changed:
         update_booking(

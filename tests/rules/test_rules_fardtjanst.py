@@ -21,6 +21,7 @@ from samfard.rules import (
     Trip,
     assess,
 )
+from samfard.rules.facts import OUTSIDE_REGIONS
 from samfard.timeutil import STOCKHOLM, local
 
 V0 = "versions[0]"
@@ -330,12 +331,21 @@ CASES = [
         f"{V0}.companions",
     ),
     Case(
-        "fellow passenger pays as the holder",
-        HARNOSAND,
+        "fellow passenger in the permit pays as the holder",
+        holder("2280", fellow_passenger=True),
         ride("2280", 12, companions=(Companion(CompanionKind.FELLOW_PASSENGER),)),
         "automatic",
         (4500,),
         "companion.pays_as_holder",
+        f"{V0}.companions",
+    ),
+    Case(
+        "fellow passenger not in the permit goes to assessor, as an escort does",
+        HARNOSAND,
+        ride("2280", 17, companions=(Companion(CompanionKind.FELLOW_PASSENGER),)),
+        "needs_assessor",
+        (6300,),
+        "companion.fellow_passenger_not_in_permit",
         f"{V0}.companions",
     ),
     Case(
@@ -394,7 +404,7 @@ def test_companion_fees_follow_the_holder(rulebooks: RulebookSet) -> None:
     toddler = ride("2309", bus_fare_ore=3200, companions=(Companion(CompanionKind.CHILD, age=3),))
     assert _companion_fees(KROKOM, toddler, rulebooks) == (0,)
     fellow = ride("2280", 12, companions=(Companion(CompanionKind.FELLOW_PASSENGER),))
-    assert _companion_fees(HARNOSAND, fellow, rulebooks) == (4500,)
+    assert _companion_fees(holder("2280", fellow_passenger=True), fellow, rulebooks) == (4500,)
 
 
 def test_conditions_reach_the_planner(rulebooks: RulebookSet) -> None:
@@ -504,3 +514,44 @@ def test_permit_conditions_are_listed_for_dispatch(rulebooks: RulebookSet) -> No
     )
     assert decision.outcome.value == "automatic"
     assert decision.conditions == ("escort", "front_seat", "ride_alone")
+
+
+def test_allergy_cleaned_vehicle_and_guide_dog_reach_the_conditions(
+    rulebooks: RulebookSet,
+) -> None:
+    """The permit's allergy-cleaned vehicle and guide dog are what the carrier must send:
+    they join the special vehicle in the decision's conditions (they were granted on the
+    permit and reached no planner or driver)."""
+    traveller = holder("2280", special_vehicle=True, allergy_free=True, guide_dog=True)
+    decision = assess(AssessmentRequest(traveller, ride("2280", 12)), rulebooks)
+    assert decision.outcome.value == "automatic"
+    assert decision.conditions == ("allergy_free", "guide_dog", "special_vehicle")
+    codes = {r.code for r in decision.reasons}
+    assert {"permit.allergy_free", "permit.guide_dog"} <= codes
+    plain = assess(AssessmentRequest(HARNOSAND, ride("2280", 12)), rulebooks)
+    assert plain.conditions == ()
+
+
+def test_a_fellow_passenger_not_granted_is_not_charged_before_an_assessor_decides(
+    rulebooks: RulebookSet,
+) -> None:
+    fellow = ride("2280", 17, companions=(Companion(CompanionKind.FELLOW_PASSENGER),))
+    decision = assess(AssessmentRequest(HARNOSAND, fellow), rulebooks)
+    assert decision.outcome.value == "needs_assessor"
+    assert not decision.companions[0].allowed
+    assert decision.companions[0].fee_ore_per_leg == ()
+
+
+def test_an_end_outside_the_regions_leaves_the_service_area(rulebooks: RulebookSet) -> None:
+    """Stockholm (facts.OUTSIDE_REGIONS) is in no färdtjänst area: Sundsvall refuses the
+    trip as outside it; Örnsköldsvik takes it on its yearly quota at 5 kr/km."""
+    far = ride("2281", 497, destination=OUTSIDE_REGIONS)
+    refused = assess(AssessmentRequest(holder("2281"), far), rulebooks)
+    assert refused.outcome.value == "refused"
+    assert refused.reason("area.outside").effect.value == "refuse"
+    quota = assess(
+        AssessmentRequest(holder("2284"), ride("2284", 497, destination=OUTSIDE_REGIONS)),
+        rulebooks,
+    )
+    assert quota.reason("area.quota").effect.value == "info"
+    assert [leg.list_fee_ore for leg in quota.legs] == [248500]

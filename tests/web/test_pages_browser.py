@@ -209,7 +209,7 @@ def test_a_date_or_status_the_page_cannot_read_gets_a_swedish_error(
     assert page.input_value("#date") == "2026-13-45"
     response = page.goto(day_url + "&status=lost")
     assert response is not None and response.status == 422
-    assert "Statusen ”lost” finns inte" in page.inner_text("[role=alert]")
+    assert "Den statusen finns inte" in page.inner_text("[role=alert]")
 
 
 def test_api_docs_render_from_vendored_assets_without_a_console_error(

@@ -30,7 +30,7 @@ from samfard.db import transaction
 from samfard.travellers.free_text import shown_free_text
 from samfard.travellers.schemas import CertificatePublic, PermitPublic, TravellerPublic
 from samfard.travellers.service import load_traveller
-from samfard.travellers.views import can_see_identity, traveller_public
+from samfard.travellers.views import can_see_identity, permit_public, traveller_public
 
 
 class BookingExtract(BaseModel):
@@ -172,8 +172,13 @@ def extract(
             traveller=traveller_public(traveller, actor),
             registrations=related.registrations(session, traveller_id),
             accounts=related.accounts(session, traveller_id),
-            permits=[PermitPublic.model_validate(p) for p in traveller.permits],
-            certificates=[CertificateExtract.model_validate(c) for c in traveller.certificates],
+            permits=[permit_public(p, visible=visible) for p in traveller.permits],
+            certificates=[
+                CertificateExtract.model_validate(c).model_copy(
+                    update={"reason": shown_free_text(c.reason, visible=visible)}
+                )
+                for c in traveller.certificates
+            ],
             series=[_series(s, visible=visible) for s in series],
             bookings=[_booking(b, visible=visible) for b in bookings],
             fees=related.fees(session, traveller_id),

@@ -19,6 +19,13 @@ has no better source yet:
   no listing yet, and in the sparsely served west (Funäsdalen) the nearest is the one;
 - a certificate's issuer is the person registered on it, named "unit [HSA-id]" so two
   issuers at one unit are never confused;
+- an address (neither a place nor the home) is in the municipality whose boundary holds
+  it, or outside the two regions (assessment.boundaries), never in the municipality of
+  the nearest place, which made Stockholm part of Sundsvall;
+- a student (riksfärdtjänst's 70 %) is one whose student status in the register is valid
+  on the trip day; a specified disability (sjukresa companions free) is the register's
+  flag; the färdtjänst trips outside the area this permit year are counted from the
+  stored bookings (assessment.quota);
 - booked lines and närtrafik take their facts from the timetable (booking.transit_facts).
 """
 
@@ -33,6 +40,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.assessment import quota
+from samfard.assessment.boundaries import municipality_at, served_codes
 from samfard.booking import transit_facts
 from samfard.booking.models import Leg
 from samfard.costs.fee_ledger import ceiling_rule, ledger_state
@@ -48,6 +57,9 @@ from samfard.travellers.models import Certificate, Permit, Traveller
 CARE_KINDS = frozenset({"hospital", "health_centre", "dialysis", "tertiary"})
 REFERRAL = "referral"
 HOME_METRES = 50.0
+# An address this near a gazetteer place is in that place's town: places.csv puts its
+# points within about 2 km.
+TOWN_KM = 3.0
 
 
 @dataclass(frozen=True)
@@ -120,11 +132,27 @@ class Gazetteer:
         )
 
     def municipality(self, place_id: int | None, lat: float, lon: float, home: Traveller) -> str:
+        """A place's own municipality, the home's at the home; else facts.OUTSIDE_REGIONS
+        for an address beyond the served municipalities' boundaries (assessment.boundaries),
+        and within them the municipality of a served place within TOWN_KM (in a town the
+        gazetteer's points are finer than the simplified boundary, which passes 1-2 km
+        from Timrå's centre), or else the one whose boundary holds it."""
         if place_id is not None:
             return self.places[place_id].municipality_code
         if 1000 * km_between(lat, lon, home.lat, home.lon) < HOME_METRES:
             return home.municipality_code
-        return self.nearest(lat, lon).municipality_code
+        code = municipality_at(lat, lon)
+        if code == facts.OUTSIDE_REGIONS:
+            return code
+        town = min(self.served(), key=lambda p: km_between(lat, lon, p.lat, p.lon), default=None)
+        if town is not None and km_between(lat, lon, town.lat, town.lon) <= TOWN_KM:
+            return town.municipality_code
+        return code
+
+    def served(self) -> list[Place]:
+        """The places in the served municipalities (not the hospitals beyond them)."""
+        codes = served_codes()
+        return [p for p in self.places.values() if p.municipality_code in codes]
 
 
 def _care_place(legs: Sequence[Leg], gazetteer: Gazetteer) -> Place | None:
@@ -175,8 +203,11 @@ def _permits(rows: Sequence[Permit]) -> tuple[facts.Permit, ...]:
             valid_until=p.valid_until,
             special_vehicle=p.special_vehicle,
             escort=p.escort,
+            fellow_passenger=p.fellow_passenger,
             front_seat=p.front_seat,
             ride_alone=p.ride_alone,
+            allergy_free=p.allergy_free,
+            guide_dog=p.guide_dog,
             extra_areas=tuple(p.service_area),
         )
         for p in rows
@@ -230,6 +261,32 @@ def _assessor_decision(trip: TripInput, day: date) -> tuple[facts.TravelDecision
     return (facts.TravelDecision(mode=trip.mode, valid_from=day, valid_until=last),)
 
 
+def _outside_area_trips(
+    session: Session, trip: TripInput, traveller: Traveller, service: facts.Service
+) -> int:
+    """Färdtjänst trips outside the area already on this permit year's quota (0 for other
+    services, or without a permit, which the rules refuse anyway)."""
+    if service is not facts.Service.FARDTJANST:
+        return 0
+    days = sorted(leg.reference_time.astimezone(STOCKHOLM).date() for leg in trip.legs)
+    permit = quota.fardtjanst_permit(traveller.permits, trip.principal, days)
+    if permit is None:
+        return 0
+    return quota.outside_area_trips(
+        session,
+        traveller_id=traveller.id,
+        principal=trip.principal,
+        year=quota.permit_year(permit.valid_from, days[0]),
+        leave_out=trip.booking_id,
+    )
+
+
+def student_on(traveller: Traveller, day: date) -> bool:
+    """Whether the register's student status (studerande, valid until a date) holds on
+    the trip day."""
+    return traveller.student_until is not None and day <= traveller.student_until
+
+
 def build_request(
     session: Session, trip: TripInput, traveller: Traveller, rulebooks: RulebookSet
 ) -> facts.AssessmentRequest:
@@ -274,11 +331,14 @@ def build_request(
             municipality=traveller.municipality_code,
             county=traveller.municipality_code[:2],
             listed_unit=gazetteer.nearest(traveller.lat, traveller.lon, "health_centre").key,
+            specified_disability=traveller.specified_disability,
+            student=student_on(traveller, day),
             asylum_housing=traveller.asylum_housing,
             permits=_permits(traveller.permits),
             decisions=_assessor_decision(trip, day),
             certificates=certificates,
             ledger=ledger,
+            outside_area_trips_this_year=_outside_area_trips(session, trip, traveller, service),
         ),
         trip=facts.Trip(
             service=service,

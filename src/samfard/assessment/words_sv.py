@@ -72,6 +72,9 @@ REASONS_SV = {
     "companion.child_patient": "Medresenären åker utan avgift: patienten är {patient_age} år.",
     "companion.escort_free": "Ledsagaren åker utan avgift.",
     "companion.escort_not_in_permit": "Tillståndet har ingen ledsagare; en handläggare avgör.",
+    "companion.fellow_passenger_not_in_permit": (
+        "Tillståndet medger ingen medresenär; en handläggare avgör."
+    ),
     "companion.fee": "Medresenären betalar {kr} per enkelresa.",
     "companion.free_disability": "Medresenären åker utan avgift: patienten har en "
     "funktionsnedsättning som reglerna anger.",
@@ -132,8 +135,14 @@ REASONS_SV = {
     ),
 }
 
-# A permit condition asked for but not granted, or granted (permit.front_seat, .ride_alone).
-CONDITIONS_SV = {"front_seat": "plats i framsätet", "ride_alone": "ensamåkning"}
+# A permit condition asked for but not granted, or granted (permit.front_seat, .ride_alone,
+# and the vehicle's: .allergy_free, .guide_dog).
+CONDITIONS_SV = {
+    "front_seat": "plats i framsätet",
+    "ride_alone": "ensamåkning",
+    "allergy_free": "allergisanerat fordon",
+    "guide_dog": "ledarhund i fordonet",
+}
 
 TRANSIT_SV = {
     "possible": "Kan resa kollektivt",

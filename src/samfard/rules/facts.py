@@ -49,6 +49,13 @@ VEHICLE_MODES: frozenset[Mode] = frozenset(
 )
 
 
+# The municipality of a leg's end that lies beyond the centre's municipalities (Stockholm,
+# Gävle, Norway): the facts say "outside the two regions" rather than guess a municipality
+# the address is not in. It equals no municipality code, so a färdtjänst area never holds
+# it and riksfärdtjänst sees a leg to it as going to another municipality.
+OUTSIDE_REGIONS = "outside"
+
+
 class CompanionKind(StrEnum):
     """Escort (ledsagare) helps during the ride; fellow passenger (medresenär) just comes."""
 
@@ -64,7 +71,12 @@ def _require(condition: bool, message: str, field_name: str) -> None:
 
 @dataclass(frozen=True)
 class Permit:
-    """Permit: färdtjänsttillstånd (or a riksfärdtjänst decision), with its conditions."""
+    """Permit: färdtjänsttillstånd (or a riksfärdtjänst decision), with its conditions.
+
+    fellow_passenger: the permit lets a fellow passenger (medresenär) come along, paying
+    as the holder; allergy_free (allergisanerat fordon) and guide_dog (ledarhund) are what
+    the vehicle must honour, so they travel with the decision to the planner and driver.
+    """
 
     service: Service
     municipality: str
@@ -75,6 +87,8 @@ class Permit:
     fellow_passenger: bool = False
     front_seat: bool = False
     ride_alone: bool = False
+    allergy_free: bool = False
+    guide_dog: bool = False
     extra_areas: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -235,7 +249,10 @@ class LineRide:
 
 @dataclass(frozen=True)
 class Leg:
-    """One single trip (enkelresa): outward or return, with its road distance."""
+    """One single trip (enkelresa): outward or return, with its road distance.
+
+    origin_municipality / destination_municipality are municipality codes, or
+    OUTSIDE_REGIONS for an end beyond the centre's municipalities."""
 
     direction: str
     depart_at: datetime

@@ -1,9 +1,13 @@
 """Färdtjänst (paratransit): a municipality's rules applied to one trip.
 
 The permit is the gate: valid on the day, issued by the paying municipality, its conditions
-(special vehicle, escort, front seat, riding alone) carried into the decision. Then the
-service area and hours, the fee by distance band or bus fare, reductions for children, and
-the yearly quota for trips outside the area where the municipality has one.
+(special vehicle, escort, fellow passenger, front seat, riding alone, allergy-cleaned
+vehicle, guide dog) carried into the decision. Then the service area and hours, the fee by
+distance band or bus fare, reductions for children, and the yearly quota for trips outside
+the area where the municipality has one.
+
+A leg's end beyond the centre's municipalities (facts.OUTSIDE_REGIONS) is never in a
+service area: it leaves the area like any other municipality's.
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ from samfard.rules.loader import Rulebook
 from samfard.rules.schema import DistanceBands, FardtjanstVersion
 
 LAW = "[S] Lag (1997:736) om färdtjänst"
+PERMIT_CONDITIONS = "[S] permit conditions, Lag (1997:736)"
+# The reason each leg charged on the yearly quota outside the area carries: the register
+# counts a traveller's stored ones to say how much of the quota is used.
+OUTSIDE_AREA_FEE = "fee.outside_area"
 
 
 def assess(
@@ -210,15 +218,16 @@ def _mode(
                 f"permit.{need}",
                 f"{need.replace('_', ' ')} is asked for but not a permit condition",
                 key="",
-                source="[S] permit conditions, Lag (1997:736)",
+                source=PERMIT_CONDITIONS,
             )
         elif granted:
             d.add(
                 f"permit.{need}",
                 f"permit condition: {need.replace('_', ' ')}",
                 key="",
-                source="[S] permit conditions, Lag (1997:736)",
+                source=PERMIT_CONDITIONS,
             )
+    _vehicle_conditions(d, permit)
     if not allowed:
         d.refuse(
             "mode.none_fits",
@@ -243,6 +252,28 @@ def _mode(
         return allowed, None
     d.add("mode.chosen", chosen.value, key="modes", source=version.source)
     return allowed, chosen
+
+
+def _vehicle_conditions(d: Draft, permit: Permit) -> None:
+    """An allergy-cleaned vehicle and room for a guide dog are what the carrier must send:
+    they go into the decision's conditions beside the special vehicle, for the planner and
+    the driver (they were granted on the permit and reached no one)."""
+    if permit.allergy_free:
+        d.conditions.add("allergy_free")
+        d.add(
+            "permit.allergy_free",
+            "permit condition: allergy-cleaned vehicle",
+            key="",
+            source=PERMIT_CONDITIONS,
+        )
+    if permit.guide_dog:
+        d.conditions.add("guide_dog")
+        d.add(
+            "permit.guide_dog",
+            "permit condition: guide dog travels along",
+            key="",
+            source=PERMIT_CONDITIONS,
+        )
 
 
 def _list_fee(d: Draft, version: FardtjanstVersion, i: int, leg: Leg, outside: bool) -> Ore:
@@ -351,6 +382,17 @@ def _companions(
             )
             d.conditions.add("escort")
             out.append(CompanionDecision(i, companion.kind, True, (0,) * len(legs)))
+            continue
+        if companion.kind is CompanionKind.FELLOW_PASSENGER and not permit.fellow_passenger:
+            # The permit says whether a fellow passenger may come; one it does not grant is
+            # a person's decision, as an escort is (it was approved at the holder's fee).
+            d.escalate(
+                "companion.fellow_passenger_not_in_permit",
+                f"companion {i}: the permit grants no fellow passenger; an assessor decides",
+                key="companions",
+                source=rule.source,
+            )
+            out.append(CompanionDecision(i, companion.kind, False, ()))
             continue
         fees = holder_fees
         age = companion.age if companion.kind is CompanionKind.CHILD else None

@@ -14,7 +14,14 @@ from samfard.errors import InputError
 from samfard.money import times
 from samfard.rules import common
 from samfard.rules.decision import CompanionDecision, Decision, Draft, Effect, LegFee
-from samfard.rules.facts import MODE_ORDER, AssessmentRequest, CompanionKind, Mode, Service
+from samfard.rules.facts import (
+    MODE_ORDER,
+    OUTSIDE_REGIONS,
+    AssessmentRequest,
+    CompanionKind,
+    Mode,
+    Service,
+)
 from samfard.rules.loader import Rulebook
 from samfard.rules.schema import NartrafikVersion, RiksfardtjanstVersion
 from samfard.timeutil import STOCKHOLM, elapsed
@@ -37,7 +44,8 @@ def assess_riksfardtjanst(
         "trips; travel to care is a sjukresa",
     )
     for i, leg in enumerate(trip.legs):
-        if leg.origin_municipality == leg.destination_municipality:
+        # Two ends beyond the centre's municipalities may lie in two of them: not refused.
+        if leg.origin_municipality == leg.destination_municipality != OUTSIDE_REGIONS:
             d.refuse(
                 "trip.within_municipality",
                 f"leg {i} starts and ends in municipality {leg.origin_municipality}; "

@@ -23,7 +23,12 @@ from samfard.travellers.schemas import (
     TravellerPublic,
     TravellerUpdate,
 )
-from samfard.travellers.views import traveller_public
+from samfard.travellers.views import (
+    certificate_public,
+    permit_public,
+    sees_traveller,
+    traveller_public,
+)
 
 router = APIRouter(tags=["travellers"])
 
@@ -109,7 +114,7 @@ def add_permit(
     permit = credentials.add_permit(
         session=session, traveller_id=traveller_id, data=data, actor=actor, now=now
     )
-    return PermitPublic.model_validate(permit)
+    return permit_public(permit, visible=sees_traveller(session, traveller_id, actor))
 
 
 @router.get("/travellers/{traveller_id}/permits")
@@ -122,7 +127,8 @@ def list_permits(
     permits = credentials.list_permits(
         session=session, traveller_id=traveller_id, actor=actor, now=now
     )
-    return [PermitPublic.model_validate(p) for p in permits]
+    visible = sees_traveller(session, traveller_id, actor)
+    return [permit_public(p, visible=visible) for p in permits]
 
 
 @router.post("/travellers/{traveller_id}/certificates", status_code=201)
@@ -136,7 +142,7 @@ def issue_certificate(
     certificate = credentials.issue_certificate(
         session=session, traveller_id=traveller_id, data=data, actor=actor, now=now
     )
-    return CertificatePublic.model_validate(certificate)
+    return certificate_public(certificate, visible=sees_traveller(session, traveller_id, actor))
 
 
 @router.get("/travellers/{traveller_id}/certificates")
@@ -149,7 +155,8 @@ def list_certificates(
     certificates = credentials.list_certificates(
         session=session, traveller_id=traveller_id, actor=actor, now=now
     )
-    return [CertificatePublic.model_validate(c) for c in certificates]
+    visible = sees_traveller(session, traveller_id, actor)
+    return [certificate_public(c, visible=visible) for c in certificates]
 
 
 @router.post("/issuers", status_code=201)

@@ -55,6 +55,17 @@ class Traveller(Base):
     protected_identity: Mapped[bool] = mapped_column(Boolean, default=False)
     # Lives in asylum housing (anläggningsboende): sjukresor go to the region's own account.
     asylum_housing: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Specified disability (angiven funktionsnedsättning): the companions of such a patient
+    # travel free on sjukresor. Kept on the traveller, not on a certificate: it is a fact
+    # about the person the central travel service records once (Jämtland Härjedalen writes
+    # no certificates, and a companion's fee must not hang on which visit a certificate
+    # names), and the companion rule reads it for every trip.
+    specified_disability: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Student status (studerande) until this day, from the proof shown (CSN's decision or
+    # the school's certificate for the term): riksfärdtjänst charges students 70 %. Kept on
+    # the traveller with its end date, not on one permit: the proof outlives and
+    # outnumbers permits (a new term, a new decision), and the fee asks about the trip day.
+    student_until: Mapped[date | None] = mapped_column(Date)
     street: Mapped[str] = mapped_column(String(160))
     postal_code: Mapped[str] = mapped_column(String(10))
     city: Mapped[str] = mapped_column(String(80))
@@ -96,6 +107,9 @@ class Permit(Base):
     valid_until: Mapped[date | None] = mapped_column(Date)
     special_vehicle: Mapped[bool] = mapped_column(Boolean, default=False)
     escort: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A fellow passenger (medresenär) may come along, paying as the holder; without it one
+    # booked goes to an assessor, as an escort does.
+    fellow_passenger: Mapped[bool] = mapped_column(Boolean, default=False)
     front_seat: Mapped[bool] = mapped_column(Boolean, default=False)
     ride_alone: Mapped[bool] = mapped_column(Boolean, default=False)
     allergy_free: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -37,8 +37,8 @@ from samfard.web.typed import whole_number
 M = TypeVar("M", bound=BaseModel)
 
 AIDS_FIELDS = {aid.value: f"hjalpmedel_{aid.value}" for aid in MobilityAid}
-PERMIT_FLAGS = ("special_vehicle", "escort", "front_seat", "ride_alone", "allergy_free",
-                "guide_dog")  # fmt: skip
+PERMIT_FLAGS = ("special_vehicle", "escort", "fellow_passenger", "front_seat", "ride_alone",
+                "allergy_free", "guide_dog")  # fmt: skip
 CERTIFICATE_MODES = ("taxi", "wheelchair_vehicle", "stretcher_vehicle")
 
 
@@ -96,6 +96,9 @@ FIELDS: dict[str, FormField] = {
                           "Skriv språket som en kod med två eller tre små bokstäver, t.ex. sv"),
     "driver_notes": FormField("forare", "Informationen åt föraren",
                               "Skriv informationen åt föraren"),
+    "student_until": FormField("studerande_till", "Datumet för studierna",
+                               "Skriv sista dagen som studerande som 2027-06-15, eller lämna "
+                               "fältet tomt"),
     "kind": FormField("typ", "Typen", "Välj typ i listan"),
     "principal": FormField("huvudman", "Huvudmannen", "Välj huvudman i listan"),
     "valid_from": FormField("fran_datum", "Startdatumet", "Skriv startdatumet som 2026-12-02"),
@@ -167,7 +170,7 @@ def _message(field: FormField, problem: ErrorDetails) -> str:
 # second, above the names).
 FORM_ORDER = (
     "personnummer", "fornamn", "efternamn", "gata", "postnummer", "ort", "kommun", "lat",
-    "lon", "telefon", "sprak", "forare",
+    "lon", "telefon", "sprak", "forare", "studerande_till",
     "typ", "huvudman", "fran_datum", "till_datum", "anteckning",
     "utfardare", "fardsatt_taxi", "antal_resor", "skal",
 )  # fmt: skip
@@ -293,11 +296,15 @@ def _personal_number(form: Mapping[str, str], today: date, errors: FormErrors) -
 
 
 def _person(form: Mapping[str, str]) -> dict[str, Any]:
+    """The fields every reader may change, a protected identity's too: what the trip and
+    its fee need, none of which says who the person is or where they live."""
     return {
         "phone": form.get("telefon", "").strip() or None,
         "language": form.get("sprak", "sv").strip() or "sv",
         "mobility_aids": [aid for aid, name in AIDS_FIELDS.items() if form.get(name)],
         "driver_notes": form.get("forare", "").strip() or None,
+        "specified_disability": bool(form.get("funktionsnedsattning")),
+        "student_until": _date(form, "studerande_till"),
     }
 
 

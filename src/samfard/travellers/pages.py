@@ -44,6 +44,7 @@ AIDS_SV = {
 PERMIT_FLAGS_SV = {
     "special_vehicle": "Specialfordon",
     "escort": "Ledsagare",
+    "fellow_passenger": "Medresenär",
     "front_seat": "Framsäte",
     "ride_alone": "Ensamåkning",
     "allergy_free": "Allergisanerat fordon",
@@ -224,6 +225,8 @@ def _card_defaults(shown: Any, visible: bool, municipality: str, now: datetime) 
         "version": str(shown.version),
         "sprak": shown.language,
         "forare": shown.driver_notes or "",
+        "funktionsnedsattning": "1" if shown.specified_disability else "",
+        "studerande_till": shown.student_until.isoformat() if shown.student_until else "",
         "huvudman": municipality,
         "fran_datum": now.astimezone(STOCKHOLM).date().isoformat(),
     }

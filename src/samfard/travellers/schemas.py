@@ -75,6 +75,16 @@ class AddressPublic(BaseModel):
     lon: float
 
 
+SPECIFIED_DISABILITY = (
+    "the patient has a specified disability (angiven funktionsnedsättning), decided by the "
+    "central travel service: sjukresa companions travel free"
+)
+STUDENT_UNTIL = (
+    "a student (studerande) until this day, as the proof shown says (CSN, the school): "
+    "riksfärdtjänst charges 70 %; null: not a student"
+)
+
+
 class TravellerCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -86,6 +96,8 @@ class TravellerCreate(BaseModel):
         default=False,
         description="lives in asylum housing: sjukresor go to an account of their own",
     )
+    specified_disability: bool = Field(default=False, description=SPECIFIED_DISABILITY)
+    student_until: Day | None = Field(default=None, description=STUDENT_UNTIL)
     address: Address
     phone: Phone | None = None
     language: str = Field(default="sv", pattern=r"^[a-z]{2,3}$")
@@ -104,6 +116,11 @@ class TravellerUpdate(BaseModel):
     last_name: Annotated[Name | None, NotNull()] = None
     protected_identity: Annotated[bool | None, NotNull()] = None
     asylum_housing: Annotated[bool | None, NotNull()] = None
+    specified_disability: Annotated[bool | None, NotNull()] = Field(
+        default=None, description=SPECIFIED_DISABILITY
+    )
+    # Null clears it: no longer a student.
+    student_until: Day | None = Field(default=None, description=STUDENT_UNTIL)
     address: Annotated[Address | None, NotNull()] = None
     phone: Phone | None = None
     language: Annotated[str | None, Field(pattern=r"^[a-z]{2,3}$"), NotNull()] = None
@@ -122,6 +139,9 @@ class TravellerPublic(BaseModel):
     last_name: str
     protected_identity: bool
     asylum_housing: bool | None  # hidden with the address from those who may not see it
+    # What the rules need of the person, shown like the aids: neither says who or where.
+    specified_disability: bool
+    student_until: date | None
     address: AddressPublic | None
     phone: str | None
     language: str
@@ -144,6 +164,11 @@ class PermitCreate(BaseModel):
     valid_until: Day | None = None
     special_vehicle: bool = False
     escort: bool = False
+    fellow_passenger: bool = Field(
+        default=False,
+        description="a fellow passenger (medresenär) may come, paying as the holder; "
+        "without it one booked goes to an assessor",
+    )
     front_seat: bool = False
     ride_alone: bool = False
     allergy_free: bool = False
@@ -167,6 +192,7 @@ class PermitPublic(BaseModel):
     valid_until: date | None
     special_vehicle: bool
     escort: bool
+    fellow_passenger: bool
     front_seat: bool
     ride_alone: bool
     allergy_free: bool

@@ -104,6 +104,8 @@ def enrol_traveller(
             last_name=data.last_name,
             protected_identity=data.protected_identity,
             asylum_housing=data.asylum_housing,
+            specified_disability=data.specified_disability,
+            student_until=data.student_until,
             street=data.address.street,
             postal_code=data.address.postal_code.replace(" ", ""),
             city=data.address.city,

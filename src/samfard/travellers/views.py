@@ -3,10 +3,18 @@ right, everywhere a traveller leaves the service layer (lists, details, exports)
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission, Role
-from samfard.travellers.models import Traveller
-from samfard.travellers.schemas import AddressPublic, TravellerPublic
+from samfard.travellers.free_text import shown_free_text
+from samfard.travellers.models import Certificate, Permit, Traveller
+from samfard.travellers.schemas import (
+    AddressPublic,
+    CertificatePublic,
+    PermitPublic,
+    TravellerPublic,
+)
 
 MASK = "Skyddad identitet"
 MASKED_NUMBER = "********-****"
@@ -42,6 +50,8 @@ def traveller_public(traveller: Traveller, actor: Actor) -> TravellerPublic:
         last_name=traveller.last_name if visible else "",
         protected_identity=traveller.protected_identity,
         asylum_housing=traveller.asylum_housing if visible else None,
+        specified_disability=traveller.specified_disability,
+        student_until=traveller.student_until,
         address=(
             AddressPublic(
                 street=traveller.street,
@@ -62,3 +72,22 @@ def traveller_public(traveller: Traveller, actor: Actor) -> TravellerPublic:
         synthetic=traveller.synthetic,
         version=traveller.version,
     )
+
+
+def permit_public(permit: Permit, *, visible: bool) -> PermitPublic:
+    """A permit as a reader sees it: its notes are free text about the person
+    (`free_text`)."""
+    shown = PermitPublic.model_validate(permit)
+    return shown.model_copy(update={"notes": shown_free_text(shown.notes, visible=visible)})
+
+
+def certificate_public(certificate: Certificate, *, visible: bool) -> CertificatePublic:
+    """A certificate as a reader sees it: its reason is free text about the person."""
+    shown = CertificatePublic.model_validate(certificate)
+    return shown.model_copy(update={"reason": shown_free_text(shown.reason, visible=visible)})
+
+
+def sees_traveller(session: Session, traveller_id: int, actor: Actor) -> bool:
+    """Whether `actor` may see who the stored traveller `traveller_id` is."""
+    traveller = session.get(Traveller, traveller_id)
+    return traveller is not None and can_see_identity(traveller, actor)
