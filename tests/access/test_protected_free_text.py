@@ -65,9 +65,51 @@ def test_free_text_about_a_protected_traveller_is_hidden_from_those_not_entitled
     assert shown["purpose"] == HIDDEN_FREE_TEXT
     assert shown["decision"]["assessor"]["reason"] == HIDDEN_FREE_TEXT
     events = app_client.get(f"{other}/events", headers=auth(world.operator)).json()
-    assert {e["reason"] for e in events if e["reason"]} == {HIDDEN_FREE_TEXT}
+    cancelling = [e for e in events if e["to_status"] == "cancelled"]
+    assert [e["reason"] for e in cancelling] == [HIDDEN_FREE_TEXT]
+    assert any(e["reason"].startswith("booked via") for e in events if e["reason"]), (
+        "the system's own reasons stay"
+    )
     seen = app_client.get(url, headers=auth(entitled)).json()
     assert seen["purpose"] == "Dolda gränd 7"
     assert seen["decision"]["assessor"]["reason"] == SECRET
     told = app_client.get(f"{other}/events", headers=auth(entitled)).json()
     assert any(SECRET in (e["reason"] or "") for e in told)
+
+
+def test_a_permits_notes_and_a_certificates_reason_are_hidden_likewise(
+    app_client: TestClient, session: Session
+) -> None:
+    world = build_world(app_client, session)
+    permits = f"/api/v1/travellers/{world.hidden}/permits"
+    permit = {"kind": "fardtjanst", "principal": "2281", "valid_from": "2026-01-01",
+              "notes": SECRET}  # fmt: skip
+    assert app_client.post(permits, json=permit, headers=auth(world.operator)).status_code == 201
+    issuer = app_client.post(
+        "/api/v1/issuers",
+        json={"hsa_id": "SE2321000065-F01", "name": "Doktor F01", "unit": "Sundsvalls sjukhus",
+              "principal": "22", "course_passed_on": "2026-01-01",
+              "certified_until": "2027-12-31"},
+        headers=auth(world.admin),
+    )  # fmt: skip
+    assert issuer.status_code == 201, issuer.text
+    certificates = f"/api/v1/travellers/{world.hidden}/certificates"
+    body = {"principal": "22", "kind": "single_trip", "modes": ["taxi"],
+            "valid_from": "2026-11-20", "valid_until": "2026-12-20",
+            "issuer_id": issuer.json()["id"], "reason": SECRET}  # fmt: skip
+    issued = app_client.post(certificates, json=body, headers=auth(world.admin))
+    assert issued.status_code == 201, issued.text
+    entitled = token_for(
+        session, Role.OPERATOR, now=NOW, username="fritext-behorig2", may_see_protected=True
+    )
+    for path in (permits, certificates, f"/api/v1/travellers/{world.hidden}/extract"):
+        for token in (world.operator, world.admin):
+            answer = app_client.get(path, headers=auth(token))
+            if answer.status_code == 200:
+                assert "Dolda gränd" not in answer.text and "9998877" not in answer.text, path
+    assert "Dolda gränd" not in issued.text
+    assert app_client.get(permits, headers=auth(world.operator)).json()[0]["notes"] == (
+        HIDDEN_FREE_TEXT
+    )
+    assert app_client.get(permits, headers=auth(entitled)).json()[0]["notes"] == SECRET
+    assert app_client.get(certificates, headers=auth(entitled)).json()[0]["reason"] == SECRET

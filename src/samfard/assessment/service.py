@@ -159,8 +159,17 @@ def _approve(
     actor: Actor,
     now: datetime,
     reason: str,
+    reason_by_person: bool = False,
 ) -> None:
-    apply_transition(session, booking, BookingStatus.APPROVED, actor=actor, now=now, reason=reason)
+    apply_transition(
+        session,
+        booking,
+        BookingStatus.APPROVED,
+        actor=actor,
+        now=now,
+        reason=reason,
+        reason_by_person=reason_by_person,
+    )
     record_fees(session, booking, decision, actor=actor, now=now)
 
 
@@ -275,6 +284,7 @@ def decide(
                 actor=actor,
                 now=now,
                 reason=f"assessor: {reason}",
+                reason_by_person=True,
             )
             stored = dict(booking.decision or {"rules_outcome": WAITING})
             outcome = "denied"
@@ -316,6 +326,7 @@ def _approved_by_person(
             actor=actor,
             now=now,
             reason=f"assessor: {reason}",
+            reason_by_person=True,
         )
         return dict(booking.decision or {}) | {
             "chosen_mode": chosen.value,
@@ -331,7 +342,15 @@ def _approved_by_person(
             field="mode",
         )
     booking.mode = chosen.value
-    _approve(session, booking, decision, actor=actor, now=now, reason=f"assessor: {reason}")
+    _approve(
+        session,
+        booking,
+        decision,
+        actor=actor,
+        now=now,
+        reason=f"assessor: {reason}",
+        reason_by_person=True,
+    )
     return decision_json(decision, at=now)
 
 

@@ -115,6 +115,9 @@ class BookingEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime)
     actor: Mapped[str] = mapped_column(String(80))
     reason: Mapped[str | None] = mapped_column(Text)
+    # A person typed the reason (a cancellation's, an assessor's): it may name the traveller,
+    # so it is hidden where their identity is (booking.views.events_public).
+    reason_by_person: Mapped[bool] = mapped_column(Boolean, default=False)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
 
     booking: Mapped[Booking] = relationship(back_populates="events")

@@ -12,7 +12,7 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Role
 from samfard.booking.entitlement import check_record_scope
 from samfard.booking.horizon import horizon_for
-from samfard.booking.legs import PlannedLeg, check_leg, resolve
+from samfard.booking.legs import PlannedLeg, check_leg, resolve_ends
 from samfard.booking.lifecycle import ALLOWED, BookingStatus
 from samfard.booking.models import Booking, Series
 from samfard.booking.recurrence import expand
@@ -49,10 +49,7 @@ def create_series(
             actor=actor,
         )
         spots = [
-            (
-                resolve(session, leg.origin, traveller, field=f"legs[{i}].origin"),
-                resolve(session, leg.destination, traveller, field=f"legs[{i}].destination"),
-            )
+            resolve_ends(session, leg.origin, leg.destination, traveller, field=f"legs[{i}]")
             for i, leg in enumerate(data.legs)
         ]
         series = Series(
@@ -179,6 +176,7 @@ def cancel_series(
                     now=now,
                     reason=f"series cancelled from {data.from_date}: {data.reason}",
                     late_notice=late_notice,
+                    reason_by_person=True,
                 )
         series.cancelled_from = data.from_date
     return series, bookings

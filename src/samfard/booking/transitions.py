@@ -71,8 +71,11 @@ def apply_transition(
     now: datetime,
     reason: str | None,
     late_notice: timedelta | None = None,
+    reason_by_person: bool = False,
 ) -> BookingEvent:
-    """Move `booking` to `target` inside the caller's transaction and record the event."""
+    """Move `booking` to `target` inside the caller's transaction and record the event;
+    `reason_by_person` when a person typed the reason (the history hides it from those who
+    may not see a protected traveller)."""
     current = BookingStatus(booking.status)
     check_transition(current, target)
     if target in REASON_REQUIRED and not (reason and reason.strip()):
@@ -89,6 +92,7 @@ def apply_transition(
         at=now,
         actor=actor.username,
         reason=reason,
+        reason_by_person=reason_by_person and bool(reason),
         late=late,
     )
     booking.events.append(event)
@@ -119,7 +123,10 @@ def transition(
     reason: str | None,
     version: int | None,
     late_notice: timedelta,
+    reason_by_person: bool = True,
 ) -> Booking:
+    """A transition asked for by a user (the API, the desk, Mina resor); its reason is
+    typed unless the caller says it is the page's own words."""
     with transaction(session):
         booking = load_booking(session=session, booking_id=booking_id)
         check_record_scope(actor, booking)
@@ -147,6 +154,7 @@ def transition(
             now=now,
             reason=reason,
             late_notice=late_notice,
+            reason_by_person=reason_by_person,
         )
     return booking
 

@@ -69,11 +69,12 @@ def _public(booking: Booking, traveller: Traveller, actor: Actor) -> BookingPubl
 
 
 def events_public(events: Sequence[BookingEvent], *, visible: bool) -> list[EventPublic]:
-    """A booking's history as a reader may see it: each event's reason is free text (a
-    cancellation's, an assessor's) where staff may have named the person or their home."""
+    """A booking's history as a reader may see it: a reason a person typed (a
+    cancellation's, an assessor's) may name the person or their home, and is hidden where
+    they are; the system's own reasons (which rules refused, which plan) stay."""
     return [
         EventPublic.model_validate(e).model_copy(
-            update={"reason": shown_free_text(e.reason, visible=visible)}
+            update={"reason": shown_free_text(e.reason, visible=visible or not e.reason_by_person)}
         )
         for e in events
     ]
