@@ -447,7 +447,7 @@ def test_creating_an_account_and_changing_its_role_are_in_the_audit_trail(
     """Found by the security probe of 2026-12-06: only deactivating and reactivating an
     account were recorded, so an administrator could give an account the right to see
     protected identities, or link a traveller's account to a person, and leave no trace."""
-    admin = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="root")
+    admin = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="root", may_see_protected=True)
     operator = token_for(session, Role.OPERATOR, now=NOW)
     anna = app_client.post("/api/v1/travellers", json=ANNA, headers=auth(operator)).json()["id"]
     body = {"username": "skugga", "password": STRONG_PASSWORD, "role": "operator",

@@ -1,7 +1,8 @@
 """The monthly report as a background job: it runs (a thread on SQLite, a `samfard worker`
 on PostgreSQL), reports progress up to done, keeps the report's HTML, PDF and CSV where the
-API and /uppfoljning serve them, serves them only to readers of the job's principal, and
-a job that cannot finish is recorded as failed with a Swedish reason."""
+API and /uppfoljning serve them, serves them only to readers of the job's principal (to
+others it is missing), and a job that cannot finish is recorded as failed with a Swedish
+reason."""
 
 from __future__ import annotations
 
@@ -94,8 +95,8 @@ def test_a_report_job_runs_to_done_and_serves_its_files_to_its_principal_only(
             assert answer.content.startswith(b"%PDF")
         else:
             assert answer.text == direct[format].text, f"the job's {format} is the report's"
-        assert client.get(url, headers=outsider).status_code == 403
-    assert client.get(f"/api/v1/reports/monthly/jobs/{job_id}", headers=outsider).status_code == 403
+        assert client.get(url, headers=outsider).status_code == 404  # as a missing job
+    assert client.get(f"/api/v1/reports/monthly/jobs/{job_id}", headers=outsider).status_code == 404
     bad = client.get(status["files"]["csv"].replace("csv", "xlsx"), headers=reader)
     assert bad.status_code == 422 and "format" in bad.text
 
@@ -146,8 +147,8 @@ def test_the_follow_up_page_starts_the_job_polls_it_and_links_its_files(
     assert f"/uppfoljning/jobb/{job.id}/manadsrapport.csv" in back.text
 
     _login(client, "analys-22")
-    assert client.get(f"/uppfoljning/jobb/{job.id}").status_code == 403
-    assert client.get(f"/uppfoljning/jobb/{job.id}/manadsrapport.csv").status_code == 403
+    assert client.get(f"/uppfoljning/jobb/{job.id}").status_code == 404
+    assert client.get(f"/uppfoljning/jobb/{job.id}/manadsrapport.csv").status_code == 404
     assert client.get(f"/trafik/jobb/{job.id}").status_code in (403, 404)
 
 

@@ -13,11 +13,11 @@ more than they hold). Rulebooks and contracts are read-only here; they change by
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import datetime
 from typing import Annotated, Any
-from urllib.parse import quote
 
-from fastapi import Form, Request
+from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -37,7 +37,7 @@ from samfard.costs.stored_contracts import load_contracts
 from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep
 from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV
-from samfard.errors import DomainError
+from samfard.errors import DomainError, NotFound
 from samfard.principals.models import Principal
 from samfard.rules.in_force import SERVICES_SV, rulebooks_in_force
 from samfard.schemas_common import MAX_ID, RecordId
@@ -194,15 +194,44 @@ def _page(
     )
 
 
+# What was just done, by the code the redirect after a change carries, said of the account
+# as it now stands (and only when it is so). `?klart=` once carried the sentence itself,
+# shown as it came: a link could make /admin confirm anything (probe of 2026-12-06).
+DONE_SV = {
+    "skapat": "Kontot {username} är skapat.",
+    "roll": "Kontot {username} har nu rollen {role}.",
+    "avaktiverat": "Kontot {username} är avaktiverat.",
+    "aktiverat": "Kontot {username} är aktiverat och kan logga in igen.",
+}
+
+
+def done_sv(code: str | None, user: User | None) -> str | None:
+    """The confirmation `code` of `user`, or nothing for an unknown code, no account, or
+    an account that is not as the code says (a deactivation undone since)."""
+    if code not in DONE_SV or user is None:
+        return None
+    if (code == "avaktiverat" and user.active) or (code == "aktiverat" and not user.active):
+        return None
+    return DONE_SV[code].format(username=user.username, role=ROLE_SV[Role(user.role)])
+
+
 @router.get("/admin")
 def admin_page(
     request: Request,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.USERS_ADMIN)],
-    klart: str | None = None,
+    klart: Annotated[str | None, Query(max_length=20)] = None,
+    konto: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
-    return _page(request, session, actor, now, done=klart)
+    """The page; `?klart=CODE&konto=ID` confirms a change to an account the administrator
+    administers (`done_sv`)."""
+    user_id = whole_number(konto) if konto else None
+    user = None
+    if klart in DONE_SV and user_id is not None:
+        with suppress(NotFound):
+            user = users.get_user(session=session, actor=actor, user_id=user_id)
+    return _page(request, session, actor, now, done=done_sv(klart, user))
 
 
 # The service's refusals by the field they name, said as what to do.
@@ -217,7 +246,7 @@ REFUSALS_SV = {
     "bara den som får se sådana kan knyta ett konto till.",
     "role": "Den rollen delar bara en systemadministratör ut.",
     "may_see_protected": "Rätten att se skyddade personuppgifter delar bara en "
-    "systemadministratör ut.",
+    "systemadministratör ut som själv får se dem.",
     "care_unit": "Ange vårdenheten.",
     "user_id": "Du kan inte ändra roll på eller avaktivera ditt eget konto; be en annan "
     "administratör.",
@@ -279,8 +308,9 @@ def _bounds(name: str) -> tuple[Any, Any]:
     return low, high
 
 
-def _done(text: str) -> Response:
-    return RedirectResponse(f"/admin?klart={quote(text)}", status_code=303)
+def _done(code: str, user: User) -> Response:
+    """Back to the page, which confirms `code` (`DONE_SV`) of the account."""
+    return RedirectResponse(f"/admin?klart={code}&konto={user.id}", status_code=303)
 
 
 @router.post("/admin/anvandare")
@@ -333,13 +363,13 @@ def create_user(
                     "traveller_id": _number(resenar),
                 }
             )
-            users.create(session=session, actor=actor, data=data, now=now)
+            made = users.create(session=session, actor=actor, data=data, now=now)
         except (ValidationError, DomainError) as error:
             if isinstance(error, DomainError) and error.status in (401, 403) and not error.field:
                 raise
             _add_errors(errors, error, "", data)
         else:
-            return _done(f"Kontot {data.username} är skapat.")
+            return _done("skapat", made)
     return _page(request, session, actor, now, errors=errors, form=form)
 
 
@@ -378,7 +408,7 @@ def change_role(
             raise
         _add_errors(errors, error, prefix, data)
         return _page(request, session, actor, now, errors=errors)
-    return _done(f"Kontot {user.username} har nu rollen {ROLE_SV[Role(user.role)]}.")
+    return _done("roll", user)
 
 
 @router.post("/admin/anvandare/{user_id}/avaktivera")
@@ -406,7 +436,7 @@ def deactivate(
         said = _refusal_sv(error.field or "", None)
         errors.add(f"u{user_id}-roll", f"Kontot kunde inte avaktiveras. {said}")
         return _page(request, session, actor, now, errors=errors)
-    return _done(f"Kontot {user.username} är avaktiverat.")
+    return _done("avaktiverat", user)
 
 
 @router.post("/admin/anvandare/{user_id}/aktivera")
@@ -428,4 +458,4 @@ def reactivate(
         said = _refusal_sv(error.field or "", None)
         errors.add(f"u{user_id}-aktivera", f"Kontot kunde inte aktiveras. {said}")
         return _page(request, session, actor, now, errors=errors)
-    return _done(f"Kontot {user.username} är aktiverat och kan logga in igen.")
+    return _done("aktiverat", user)

@@ -23,6 +23,10 @@ from samfard.errors import Forbidden, InputError, NotFound
 from samfard.principals.models import Principal
 from samfard.travellers.models import Traveller
 
+# The start of every refusal of what only a holder of the right to see protected identities
+# may do with accounts: linking a protected traveller, granting the right itself.
+ONLY_WHO_MAY_SEE = "only an administrator who may see protected identities may"
+
 # A carrier's accounts are scoped to the carrier, not to principals: its runs carry every
 # principal's travellers, protected homes included, so no principal may hand them out.
 ROLES_ONLY_SYSTEM_ADMIN_GRANTS = frozenset(
@@ -38,7 +42,11 @@ def covers_all(actor: Actor, codes: list[str]) -> bool:
 
 
 def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
+    """What the actor may hand out. The right to see protected identities goes only from an
+    administrator who holds it: a system administrator without it gave it to an account of
+    their own making and read protected travellers through it (probe of 2026-12-06)."""
     if actor.role is Role.SYSTEM_ADMIN:
+        _check_protected_grant(actor, data)
         return
     if data.role in ROLES_ONLY_SYSTEM_ADMIN_GRANTS:
         raise Forbidden(
@@ -61,6 +69,15 @@ def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
             f"you may only create accounts within your principals ({mine}); give "
             "principal_codes from that list",
             field="principal_codes",
+        )
+
+
+def _check_protected_grant(actor: Actor, data: UserCreate | UserChange) -> None:
+    """Only an administrator who may see protected identities grants that right (on
+    creating, changing and reactivating an account alike; the command line acts as one)."""
+    if data.may_see_protected and not actor.has(Permission.PROTECTED_IDENTITY_READ):
+        raise Forbidden(
+            f"{ONLY_WHO_MAY_SEE} grant the right to see them", field="may_see_protected"
         )
 
 
@@ -137,9 +154,7 @@ def _check_references(session: Session, actor: Actor, data: UserCreate | UserCha
             # The account would show its holder the protected record, and whoever set its
             # first password could log in as it.
             raise Forbidden(
-                "only an administrator who may see protected identities may create an "
-                "account for this traveller",
-                field="traveller_id",
+                f"{ONLY_WHO_MAY_SEE} create an account for this traveller", field="traveller_id"
             )
 
 

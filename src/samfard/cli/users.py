@@ -33,6 +33,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     create.add_argument("--traveller-id", type=int, default=None)
     create.add_argument("--display-name", default=None)
     create.add_argument(
+        "--may-see-protected",
+        action="store_true",
+        help="let the account see protected identities (skyddade personuppgifter); on the web "
+        "only an administrator who has this right may grant it",
+    )
+    create.add_argument(
         "--password-stdin",
         action="store_true",
         help="read the password from standard input instead of a prompt",
@@ -77,14 +83,16 @@ def _create(args: argparse.Namespace) -> int:
             care_unit=args.care_unit,
             vehicle_id=args.vehicle_id,
             traveller_id=args.traveller_id,
+            may_see_protected=args.may_see_protected,
         )
     except ValidationError as error:
         first = error.errors()[0]
         print(f"samfard: {'.'.join(map(str, first['loc']))}: {first['msg']}", file=sys.stderr)
         return 2
     # Whoever runs the command holds the database itself, so it may also create the account
-    # of a traveller with a protected identity, which an administrator on the web may not
-    # unless they may see protected identities.
+    # of a traveller with a protected identity and grant the right to see protected
+    # identities, which an administrator on the web may only if they hold that right: the
+    # command is how the first such account is made.
     actor = replace(SYSTEM, may_see_protected=True)
     with make_sessionmaker(make_engine(get_settings().database_url))() as session:
         user = users.create(session=session, actor=actor, data=data, now=datetime.now(UTC))

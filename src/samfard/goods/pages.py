@@ -16,7 +16,6 @@ from contextlib import suppress
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -40,7 +39,12 @@ from samfard.goods.page_form import (
     refusal_sv,
     swedish,
 )
-from samfard.goods.schemas import MAX_UNITS, ConsignmentCreate
+from samfard.goods.schemas import (
+    MAX_UNITS,
+    ConsignmentCreate,
+    ConsignmentPublic,
+    ConsignmentStatus,
+)
 from samfard.goods.views import consignments_public
 from samfard.money import format_kr
 from samfard.principals.models import Principal
@@ -83,12 +87,14 @@ def _page(
     *,
     form: GoodsForm | None = None,
     errors: FormErrors | None = None,
-    done: str | None = None,
+    done: tuple[str | None, str | None] = (None, None),
     typed: str | None = None,
 ) -> Response:
+    """The day's desk; `done` is the redirect's (code, consignment id) to confirm."""
     rows = service.list_consignments(session=session, day=day, actor=actor, now=now)
     with transaction(session):
         shown = consignments_public(session, rows, actor)
+    said = done_sv(done[0], next((c for c in shown if str(c.id) == done[1]), None))
     principals, places, names = _choices(session, actor)
     return render(
         request,
@@ -101,7 +107,7 @@ def _page(
             "places": places,
             "form": form or GoodsForm.empty(day),
             "errors": errors or FormErrors(),
-            "done": done,
+            "done": said,
             "typed": typed,
             "may_book": actor.has(P.GOODS_WRITE),
             "status_sv": STATUS_SV,
@@ -115,6 +121,21 @@ def _page(
     )
 
 
+def done_sv(code: str | None, row: ConsignmentPublic | None) -> str | None:
+    """What was just done to a consignment of the day's list, by the code the redirect
+    carries (bokad, avbokad), and only while it is so; nothing for any other code or id.
+    `?klart=` once carried the sentence and showed any 120 characters as done (probe of
+    2026-12-06). The price as the list shows it ("95,00 kr"), one format on the page."""
+    if row is None:
+        return None
+    cancelled = row.status == ConsignmentStatus.CANCELLED
+    if code == "bokad" and not cancelled:
+        return f"{row.reference} bokad, pris {format_kr(row.price_ore)}"
+    if code == "avbokad" and cancelled:
+        return f"{row.reference} avbokad"
+    return None
+
+
 @router.get("/gods")
 def goods_page(
     request: Request,
@@ -122,7 +143,8 @@ def goods_page(
     now: NowDep,
     actor: Annotated[Actor, require(P.GOODS_READ)],
     datum: Annotated[str | None, Query(max_length=2000)] = None,
-    klart: Annotated[str | None, Query(max_length=120)] = None,
+    klart: Annotated[str | None, Query(max_length=20)] = None,
+    sandning: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     """The day's goods (today unless `datum` names a day) and the booking form; a `datum`
     that cannot be read shows today with the message at the field (it was a bare 422), as
@@ -139,7 +161,8 @@ def goods_page(
         except FieldError as error:
             errors.add("datum", str(error))
     typed = datum if errors else None
-    return _page(request, session, actor, now, day, errors=errors, done=klart, typed=typed)
+    done = (klart, sandning)
+    return _page(request, session, actor, now, day, errors=errors, done=done, typed=typed)
 
 
 @router.post("/gods")
@@ -159,10 +182,9 @@ def book_goods(
         except DomainError as error:
             errors.add(*refusal_sv(error))
         else:
-            # The price as the list shows it ("95,00 kr"), one format on the page.
-            done = quote(f"{row.reference} bokad, pris {format_kr(row.price_ore)}")
             return RedirectResponse(
-                f"/gods?datum={row.service_date.isoformat()}&klart={done}", status_code=303
+                f"/gods?datum={row.service_date.isoformat()}&klart=bokad&sandning={row.id}",
+                status_code=303,
             )
     return _page(request, session, actor, now, form.day_or(now), form=form, errors=errors)
 
@@ -201,5 +223,6 @@ def cancel_goods(
         errors = FormErrors()
         errors.add("gods-lista", swedish(error))
         return _page(request, session, actor, now, datum, errors=errors)
-    done = quote(f"{row.reference} avbokad")
-    return RedirectResponse(f"/gods?datum={datum.isoformat()}&klart={done}", status_code=303)
+    return RedirectResponse(
+        f"/gods?datum={datum.isoformat()}&klart=avbokad&sandning={row.id}", status_code=303
+    )

@@ -6,13 +6,14 @@ as a job and fetch its files when it is done. The files (HTML, PDF, CSV) are kep
 job's result, the one place every API process and worker shares without a table of its
 own; a report holds no person (trips are named by booking and leg), so keeping it needs no
 masking. Whoever fetches a file needs REPORTS_READ and the job's principal in scope,
-checked on every fetch, as for the report itself. A job that fails records why in Swedish,
-because that text is what the page shows.
+checked on every fetch, as for the report itself; to anyone else the job does not exist.
+A job that fails records why in Swedish, because that text is what the page shows.
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -128,16 +129,27 @@ def start_report_job(
     )
 
 
-def report_job(*, session: Session, actor: Actor, job_id: str) -> Job:
-    """A report job, for a reader of its principal only (others are told it is not theirs,
-    as they would be for the report itself)."""
-    actor.require(Permission.REPORTS_READ)
+def job_of_kind(
+    session: Session, job_id: str, kind: str, readable: Callable[[Job], bool] = lambda _: True
+) -> Job:
+    """The job `job_id` if it is of `kind` and `readable` to the caller; any other answers
+    as one that does not exist, in the same words (`jobs.get`'s "no job …"), so a job id
+    tells nothing of another principal's work. Another principal's report job answered
+    403 "your account is not scoped to principal 23" (probe of 2026-12-06)."""
     with transaction(session):
         job = jobs.get(session, job_id)
-    if job.kind != REPORT:
-        raise NotFound(f"no report job {job_id}", field="job_id")
-    actor.require_principal(str(job.args["principal"]))
+    if job.kind != kind or not readable(job):
+        raise NotFound(f"no job {job_id}", field="job_id")
     return job
+
+
+def report_job(*, session: Session, actor: Actor, job_id: str) -> Job:
+    """A report job, for a reader of its principal only (to others it is missing, as
+    another principal's booking is)."""
+    actor.require(Permission.REPORTS_READ)
+    return job_of_kind(
+        session, job_id, REPORT, lambda job: actor.covers_principal(str(job.args["principal"]))
+    )
 
 
 def report_file(job: Job, format: str) -> tuple[bytes | str, str, str]:

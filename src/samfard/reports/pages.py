@@ -146,6 +146,9 @@ def follow_up_page(
     }
     if not principals:
         context["problem"] = "Ditt konto är inte knutet till någon huvudman."
+    elif chosen not in {code for code, _ in principals}:
+        # Never the address's code in the message: a link would put its words on the page.
+        context["problem"] = "Välj en huvudman i listan: där står de som ditt konto får läsa."
     elif not errors:  # a month the page could not read is said at the field, no report
         try:
             report = _report(session, actor, chosen, month)

@@ -25,9 +25,9 @@ from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.attachment import content_disposition
-from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, NotFound
+from samfard.reports.jobs import job_of_kind
 from samfard.reports.scenarios.job import SCENARIO, file_of
 from samfard.reports.scenarios.spec import MAX_DAYS, MAX_SEED, MAX_TRIPS, load_spec
 from samfard.web.shell import FormErrors, page_router
@@ -156,11 +156,9 @@ def start_scenario(
 
 
 def _scenario_job(session: Session, job_id: str) -> jobs.Job:
-    with transaction(session):
-        job = jobs.get(session, job_id)
-    if job.kind != SCENARIO:
-        raise NotFound(f"no scenario job {job_id}", field="jobb")
-    return job
+    """A scenario run (any report reader's: it reads no principal's data); another kind of
+    job answers as a missing one."""
+    return job_of_kind(session, job_id, SCENARIO)
 
 
 @router.get("/uppfoljning/scenario/jobb/{job_id}")

@@ -103,10 +103,11 @@ def _login_form(
 
 
 @router.get("/login", dependencies=[PUBLIC], response_class=HTMLResponse)
-def login_page(
-    request: Request, settings: SettingsDep, error: str | None = None, utloggad: str | None = None
-) -> Response:
-    return _login_form(request, settings, error=error, logged_out=utloggad is not None)
+def login_page(request: Request, settings: SettingsDep, utloggad: str | None = None) -> Response:
+    """The login page; `?utloggad` adds the site's own "Du är utloggad.". No text of the
+    address is ever shown: `?error=` once put any words in the page's red error box, so a
+    link could make the site say "Kontot spärrat: ring 070-…" (probe of 2026-12-06)."""
+    return _login_form(request, settings, logged_out=utloggad is not None)
 
 
 @router.post("/login", dependencies=[PUBLIC])
@@ -210,9 +211,8 @@ def day_overview(
         except FieldError as error:
             errors.add("date", str(error))
     if status and status not in STATUS_SV:
-        return _page_error(
-            request, actor, f"Statusen ”{status}” finns inte. Välj en status i listan."
-        )
+        # Never the address's words in the message: a link would make the site say them.
+        return _page_error(request, actor, "Den statusen finns inte. Välj en status i listan.")
     day = day or settings.default_day or today + timedelta(days=1)
     bookings, total = day_rows(
         session=session, actor=actor, now=now, day=day, status=status or None, limit=500
