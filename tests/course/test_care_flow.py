@@ -120,6 +120,7 @@ def test_uncertified_nurse_is_refused_then_certified_issues_and_the_booking_is_a
     assert issued.status_code == 201, issued.text
     assert issued.json()["unit"] == "Medicinmottagningen Sundsvall"
     assert issued.json()["issued_by"] == "syster-sara"
+    assert issued.json()["issuer_name"] == "Sara Sjuksköterska"  # the register's name
 
     booked = app_client.post(
         "/api/v1/bookings", json=trip(app_client, nurse, stina), headers=auth(nurse)

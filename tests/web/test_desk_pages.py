@@ -189,9 +189,11 @@ def test_a_visit_time_and_a_pickup_time_together_are_refused(
     [
         ("barn", "fem", "Skriv barnens åldrar"),
         ("barn", "5, 18", "Skriv barnens åldrar"),
-        ("medfoljande", "-1", "Skriv ett antal från 0 till 4"),
-        ("medfoljande", "99", "Skriv ett antal från 0 till 4"),
-        ("ledsagare", "3", "Skriv ett antal från 0 till 2"),
+        ("medfoljande", "-1", "Ange ett heltal från 0 till 4"),
+        ("medfoljande", "99", "Ange ett heltal från 0 till 4"),
+        ("medfoljande", "1,5", "Ange ett heltal från 0 till 4"),
+        ("ledsagare", "3", "Ange ett heltal från 0 till 2"),
+        ("ledsagare", "1,5", "Ange ett heltal från 0 till 2"),
     ],
 )
 def test_a_wrong_companion_count_is_marked_where_it_was_typed(

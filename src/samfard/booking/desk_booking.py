@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.booking import legs as booking_legs
 from samfard.booking.clashes import Clash, audit_shown, clashes
 from samfard.booking.desk_form import DeskRequest, build_request, errors_from
 from samfard.booking.lifecycle import BookingStatus
@@ -33,6 +34,7 @@ from samfard.dispatch.unplanned_reasons import reason_sv as unplanned_sv
 from samfard.errors import DomainError
 from samfard.money import format_kr
 from samfard.rules.decision import companion_fees
+from samfard.travellers.models import Traveller
 from samfard.travellers.service import load_traveller
 from samfard.travellers.views import can_see_identity
 from samfard.web.shell import ONCE_FIELD, FormErrors
@@ -66,6 +68,8 @@ class DeskOutcome:
     by_vehicle: bool = True  # False: bus, train or own car; no pickup, never planned
     # The traveller's other open trips at the same time: a likely double booking.
     clashes: list[Clash] = field(default_factory=list)
+    # Från and Till placed at one point (two streets of a town): the operator may know better.
+    place_note: str | None = None
 
     @property
     def reference(self) -> str:
@@ -102,6 +106,34 @@ def planning_note(session: Session, booking: Booking) -> str | None:
     )
 
 
+def place_note(
+    session: Session, request: DeskRequest, traveller: Traveller, *, visible: bool
+) -> str | None:
+    """What to tell the operator when Från and Till lie on one point of the map without
+    being one place (`legs.same_place`): an address without coordinates is placed at its
+    town, so the planner gets a trip of no length there. Never for a protected home and a
+    place typed, to a user who may not see the home: it would say the two are close."""
+    data = request.booking or request.series
+    assert data is not None
+    first = data.legs[0]
+    origin, destination = booking_legs.resolve_ends(
+        session, first.origin, first.destination, traveller, field="legs[0]"
+    )
+    hidden = traveller.protected_identity and not visible
+    if hidden and booking_legs.measures_home(origin, destination):
+        return None
+    if booking_legs.metres_between(origin, destination) >= booking_legs.SAME_SPOT_METRES:
+        return None
+    town = origin.placed_at or destination.placed_at
+    if town is None:
+        return None
+    return (
+        f"Från och Till ligger på samma punkt på kartan, vid {town}: en adress utan egna "
+        "koordinater placeras mitt i orten. Resan planeras som noll km; välj exakta platser "
+        "i listan om du vet var de ligger."
+    )
+
+
 def _outcome(
     session: Session,
     request: DeskRequest,
@@ -109,6 +141,7 @@ def _outcome(
     series_id: int | None,
     actor: Actor,
     *,
+    traveller: Traveller,
     visible: bool,
 ) -> DeskOutcome:
     first = bookings[0]
@@ -139,6 +172,7 @@ def _outcome(
         planning_note=planning_note(session, first),
         by_vehicle=by_vehicle(first),
         clashes=[clash for booking in bookings for clash in clashes(session, booking, actor)],
+        place_note=place_note(session, request, traveller, visible=visible),
     )
 
 
@@ -160,17 +194,20 @@ def _store(
     *,
     actor: Actor,
     now: datetime,
+    traveller: Traveller,
     visible: bool,
     once: str | None,
 ) -> DeskOutcome:
     if request.series is not None:
         series, bookings = create_series(session=session, data=request.series, actor=actor, now=now)
-        return _outcome(session, request, bookings, series.id, actor, visible=visible)
+        return _outcome(
+            session, request, bookings, series.id, actor, traveller=traveller, visible=visible
+        )
     assert request.booking is not None
     booking, _ = create_booking(
         session=session, data=request.booking, actor=actor, now=now, idempotency_key=once
     )
-    return _outcome(session, request, [booking], None, actor, visible=visible)
+    return _outcome(session, request, [booking], None, actor, traveller=traveller, visible=visible)
 
 
 def _run(
@@ -191,7 +228,13 @@ def _run(
         return None, errors
     try:
         stored = _store(
-            session, request, actor=actor, now=now, visible=visible, once=once_key(form)
+            session,
+            request,
+            actor=actor,
+            now=now,
+            traveller=traveller,
+            visible=visible,
+            once=once_key(form),
         )
         return stored, FormErrors()
     except DomainError as error:

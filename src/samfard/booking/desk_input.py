@@ -165,10 +165,11 @@ def needs_from(form: Mapping[str, str]) -> list[Need]:
 
 
 def count(form: Mapping[str, str], name: str, *, most: int = 4) -> int:
-    """A small whole number typed in a field (empty is 0)."""
+    """A small whole number typed in a field (empty is 0); "1,5" is no count, and is
+    refused as typed (a browser's number field made it 15)."""
     number = whole_number(form.get(name, "").strip() or "0", most=most)
     if number is None:
-        raise FieldError(f"Skriv ett antal från 0 till {most}")
+        raise FieldError(f"Ange ett heltal från 0 till {most}")
     return number
 
 

@@ -3,21 +3,26 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.booking.models import Leg
 from samfard.booking.schemas import LegCreate, LegTime, Location
 from samfard.errors import InputError
 from samfard.geo.distance import km_between
-from samfard.geo.places import get_place
+from samfard.geo.models import Place
+from samfard.geo.places import get_place, search_key
 from samfard.geo.traveltime import ROAD_MODEL, Point
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
 SAME_SPOT_METRES = 50.0
+# How near a point must be to a gazetteer place's to be taken as placed there (a home or
+# address copied from the place's coordinates): a tenth of a metre, for the floats' sake.
+PLACED_DEGREES = 1e-6
 SHORTEST_DRIVE_SHARE = 0.84
 """The share of the geodesic model's drive time a drive is taken to need at least.
 
@@ -30,18 +35,34 @@ Planning still leaves out a return its own times cannot reach (dispatch.leg_orde
 
 @dataclass(frozen=True)
 class Spot:
+    """One end of a leg. `placed_at` names the gazetteer place whose point the end has: a
+    gazetteer place's own (approximate, places.csv: within about 2 km), or a town's for a
+    home or address without coordinates of its own. None: a point of its own, or not
+    looked up (`placed`), which the same-place check takes as the stricter case."""
+
     place_id: int | None
     address: str
     lat: float
     lon: float
     kind: str  # place kind, or "home" / "address"
+    placed_at: str | None = None
+
+    @property
+    def approximate(self) -> bool:
+        """The point stands for a place, not for this address: a gazetteer point."""
+        return self.place_id is not None or self.placed_at is not None
 
 
 def resolve(session: Session, location: Location, traveller: Traveller, *, field: str) -> Spot:
     if location.place_id is not None:
         place = get_place(session=session, place_id=location.place_id, field=f"{field}.place_id")
         return Spot(
-            place.id, f"{place.name}, {place.municipality}", place.lat, place.lon, place.kind
+            place.id,
+            f"{place.name}, {place.municipality}",
+            place.lat,
+            place.lon,
+            place.kind,
+            place.name,
         )
     if location.home:
         return Spot(
@@ -49,6 +70,67 @@ def resolve(session: Session, location: Location, traveller: Traveller, *, field
         )
     assert location.address is not None and location.lat is not None and location.lon is not None
     return Spot(None, location.address, location.lat, location.lon, "address")
+
+
+def placed(session: Session, spot: Spot) -> Spot:
+    """The spot with the gazetteer place whose point it has, if any (`Spot.placed_at`)."""
+    if spot.placed_at is not None:
+        return spot
+    place = session.scalars(
+        select(Place)
+        .where(
+            Place.lat.between(spot.lat - PLACED_DEGREES, spot.lat + PLACED_DEGREES),
+            Place.lon.between(spot.lon - PLACED_DEGREES, spot.lon + PLACED_DEGREES),
+        )
+        .order_by(Place.population.desc(), Place.id)
+        .limit(1)
+    ).first()
+    return spot if place is None else replace(spot, placed_at=place.name)
+
+
+def resolve_ends(
+    session: Session,
+    origin: Location,
+    destination: Location,
+    traveller: Traveller,
+    *,
+    field: str,
+) -> tuple[Spot, Spot]:
+    """A leg's two ends resolved (`resolve`); where they lie on one point, each with the
+    gazetteer place whose point it has, so the same-place check can tell two streets of a
+    town, both placed at the town, from one place (`same_place`)."""
+    ends = (
+        resolve(session, origin, traveller, field=f"{field}.origin"),
+        resolve(session, destination, traveller, field=f"{field}.destination"),
+    )
+    if metres_between(*ends) >= SAME_SPOT_METRES:
+        return ends
+    return placed(session, ends[0]), placed(session, ends[1])
+
+
+def same_place(a: Spot, b: Spot) -> bool:
+    """Whether a leg's ends are one place: the same gazetteer place, the home twice, the same
+    address written twice, or two ends within SAME_SPOT_METRES of which one at least has a
+    point of its own (typed coordinates: the caller said where it is).
+
+    Two ends each only placed at a gazetteer point (`Spot.approximate`) are not one place
+    for sharing it: the gazetteer has no street index, so "Storgatan 12, Östersund" and
+    "Kyrkgatan 20, Östersund" both lie at Östersund's point, and two gazetteer places
+    (a hospital and its dialysis unit) may lie 30 m apart on points good to 2 km."""
+    if a.place_id is not None and a.place_id == b.place_id:
+        return True
+    if a.kind == "home" and b.kind == "home":
+        return True
+    if _written(a.address) == _written(b.address):
+        return True
+    if a.approximate and b.approximate:
+        return False
+    return metres_between(a, b) < SAME_SPOT_METRES
+
+
+def _written(address: str) -> str:
+    """An address as written, whatever its case, accents, spaces and commas."""
+    return " ".join(search_key(address).replace(",", " ").split())
 
 
 def metres_between(a: Spot, b: Spot) -> float:
@@ -109,9 +191,9 @@ def plan_legs(
     """Resolve and check every leg; the first problem found is reported with its field."""
     planned: list[PlannedLeg] = []
     for index, leg in enumerate(legs):
-        field = f"legs[{index}]"
-        origin = resolve(session, leg.origin, traveller, field=f"{field}.origin")
-        destination = resolve(session, leg.destination, traveller, field=f"{field}.destination")
+        origin, destination = resolve_ends(
+            session, leg.origin, leg.destination, traveller, field=f"legs[{index}]"
+        )
         candidate = PlannedLeg(
             origin, destination, leg.pickup_at, leg.appointment_at, leg.return_of
         )
@@ -135,21 +217,41 @@ def check_leg(
     earlier: list[PlannedLeg],
     protected_home: bool,
 ) -> PlannedLeg:
-    """The leg, or an InputError naming the field to fix.
+    """The leg, or an InputError naming the field to fix: its ends (`check_ends`), then its
+    times (`check_times`)."""
+    check_ends(leg, index=index, protected_home=protected_home)
+    return check_times(leg, index=index, now=now, earlier=earlier, protected_home=protected_home)
+
+
+def check_ends(leg: PlannedLeg, *, index: int, protected_home: bool) -> None:
+    """Refuse a leg that starts where it ends (`same_place`).
 
     With a `protected_home` (skyddad identitet), no check measures the home against a
     place the caller picked: each answer would tell how far the home is from it, and a
     few would locate it. A trip to the home's neighbour is then taken as any short trip,
     and a return is not checked against the outward's drive; the planner still plans
     both as they are."""
-    field = f"legs[{index}]"
     silent = protected_home and measures_home(leg.origin, leg.destination)
-    if not silent and metres_between(leg.origin, leg.destination) < SAME_SPOT_METRES:
+    if not silent and same_place(leg.origin, leg.destination):
         # Not the resolved address: for a traveller's home it may be a protected one.
         raise InputError(
             f"leg {index} starts where it ends; choose another destination",
-            field=f"{field}.destination",
+            field=f"legs[{index}].destination",
         )
+
+
+def check_times(
+    leg: PlannedLeg,
+    *,
+    index: int,
+    now: datetime,
+    earlier: list[PlannedLeg],
+    protected_home: bool,
+) -> PlannedLeg:
+    """The leg, or an InputError naming the time to fix: one of them given, an appointment
+    after its pickup, not in the past, a return after its outward (and, but for a
+    protected home measured against a chosen place, after the outward can arrive)."""
+    field = f"legs[{index}]"
     if leg.pickup_at is None and leg.appointment_at is None:
         raise InputError(
             f"leg {index} needs a pickup time or an appointment time", field=f"{field}.pickup_at"
@@ -225,9 +327,10 @@ class Retimed:
 def retime(
     stored: list[Leg], times: list[LegTime], traveller: Traveller, *, now: datetime
 ) -> list[Retimed]:
-    """New times for stored legs, checked as a new booking's are (`check_leg`: not in the
+    """New times for stored legs, checked as a new booking's are (`check_times`: not in the
     past, an appointment after its pickup, a return after its outward) and on the day each
-    leg travels; an InputError names the request's field (`legs[0].pickup_at`).
+    leg travels; an InputError names the request's field (`legs[0].pickup_at`). The places
+    are not checked again: they were when the trip was booked, and a new time moves none.
 
     The time sent replaces the one the leg is timed by: a pickup sent to a leg timed by its
     appointment times it by the pickup (and the other way round); a leg with both keeps
@@ -273,7 +376,7 @@ def retime(
         blamed = new_time or outward  # a return checked again after its outward moved
         if blamed is not None:
             try:
-                check_leg(
+                check_times(
                     candidate,
                     index=leg.seq,
                     now=now,

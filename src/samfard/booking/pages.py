@@ -36,7 +36,7 @@ from samfard.booking.desk_form import (
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label, parse_when
 from samfard.booking.lifecycle import CANCELLABLE, BookingStatus
 from samfard.booking.models import Booking, Leg
-from samfard.booking.schemas import MESSAGE_MOST, BookingUpdate, LegTime
+from samfard.booking.schemas import MESSAGE_MOST, BookingUpdate, Companion, LegTime
 from samfard.booking.service import CHANGEABLE, update_booking
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, InputError
@@ -405,19 +405,12 @@ def _change(
     stored = session.get(Booking, booking_id)
     times, time_fields = ([], {}) if stored is None else _new_times(stored, form, errors, now=now)
     before = {} if stored is None else {leg.seq: leg.reference_time for leg in stored.legs}
+    companions = None  # a form without the companion fields leaves them as they are
+    if f"ledsagare_{booking_id}" in form:
+        companions = _companions(form, booking_id, errors)
     if errors:
         return None, errors
     needs = [need for name, need in NEEDS_FIELDS.items() if form.get(f"{name}_{booking_id}")]
-    companions = None  # a form without the companion fields leaves them as they are
-    if f"ledsagare_{booking_id}" in form:
-        try:
-            companions = read.companions(
-                read.count(form, f"ledsagare_{booking_id}", most=2),
-                read.count(form, f"medfoljande_{booking_id}"),
-                read.child_ages(form, f"barn_{booking_id}"),
-            )
-        except FieldError as error:
-            return str(error), errors
     message = form.get(f"meddelande_{booking_id}", "").strip() or None
     unseen = bool(form.get(f"meddelande_dolt_{booking_id}"))
     if message is not None and len(message) > MESSAGE_MOST:
@@ -447,6 +440,38 @@ def _change(
 
 
 _LEG_FIELD = re.compile(r"^legs\[(\d+)\]")
+
+
+def _companions(
+    form: dict[str, str], booking_id: int, errors: FormErrors
+) -> list[Companion] | None:
+    """The companions the trip's form asks for, read as the new booking's form reads them:
+    a count or age that cannot be read ("1,5") is said at its own field, the form kept as
+    typed."""
+    escorts_id, adults_id, children_id = (
+        f"{name}_{booking_id}" for name in ("ledsagare", "medfoljande", "barn")
+    )
+    escorts = adults = None
+    ages: list[int] | None = None
+    try:
+        escorts = read.count(form, escorts_id, most=2)
+    except FieldError as error:
+        errors.add(escorts_id, str(error))
+    try:
+        adults = read.count(form, adults_id)
+    except FieldError as error:
+        errors.add(adults_id, str(error))
+    try:
+        ages = read.child_ages(form, children_id)
+    except FieldError as error:
+        errors.add(children_id, str(error))
+    if escorts is None or adults is None or ages is None:
+        return None
+    try:
+        return read.companions(escorts, adults, ages)
+    except FieldError as error:
+        errors.add(adults_id, str(error))
+        return None
 
 
 def retimed_sv(session: Session, booking: Booking, before: dict[int, datetime]) -> list[str]:

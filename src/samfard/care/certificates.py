@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from samfard.access import audit
 from samfard.access.actor import Actor
@@ -268,6 +268,7 @@ def unit_certificates(
         select(Certificate, Traveller)
         .join(Traveller, Traveller.id == Certificate.traveller_id)
         .where(Certificate.unit == unit)
+        .options(joinedload(Certificate.issuer))  # each row names its issuer
         .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         .limit(limit)
     )
@@ -294,10 +295,24 @@ def public(certificate: Certificate, traveller: Traveller, actor: Actor) -> Care
         visit_on=certificate.visit_on,
         unit=certificate.unit,
         issued_by=certificate.issued_by,
+        issuer_name=issuer_name(certificate),
         issued_at=certificate.issued_at,
         revoked_at=certificate.revoked_at,
         revoke_reason=certificate.revoke_reason,
     )
+
+
+def issuer_name(certificate: Certificate) -> str | None:
+    """The issuer's name as the register stores it, or None where it stores none but the
+    account's login name (an issuer created by the course for an account made without a
+    name takes its username), or the certificate has no issuer (the centre registered it).
+    A login name is no name to show: "vard-sundsvalls-sjukhus-2" said who issued nothing."""
+    issuer = certificate.issuer
+    if issuer is None:
+        return None
+    name = " ".join(issuer.name.split())
+    logins = {issuer.username, certificate.issued_by}
+    return None if not name or name in logins else name
 
 
 def _audit(

@@ -24,6 +24,7 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.attachment import content_disposition
 from samfard.care import certificates, follow_up
+from samfard.care.certificate_words import expiring_sv, issued_sv, issuer_sv
 from samfard.care.schemas import CareCertificateCreate, CareCertificatePublic, CertificateMode
 from samfard.course import service as course_service
 from samfard.course.words import MODES_SV
@@ -93,6 +94,7 @@ def _page(
         if actor.care_unit
         else []
     )
+    just_issued = next((c for c in listed if c.id == issued), None) if issued else None
     return render(
         request,
         "care/certificates.html",
@@ -108,6 +110,9 @@ def _page(
             "form": {"giltig-fran": today.isoformat(), "tur-och-retur": "1"} | form,
             "refusal": refusal,
             "issued": issued,
+            "issued_sv": issued_sv(just_issued, today),
+            "issuers_sv": {c.id: issuer_sv(c) for c in listed}
+            | ({revoking["c"].id: issuer_sv(revoking["c"])} if revoking else {}),
             "revoked": revoked,
             "revoking": revoking,
         },
@@ -309,7 +314,7 @@ def issue_certificate(
 
 
 def _identical_sv(twin: Certificate) -> str:
-    by = twin.issued_by or "beställningscentralen"
+    by = issuer_sv(twin)
     return (
         f"Patienten har redan ett likadant giltigt intyg, utfärdat "
         f"{twin.issued_at.astimezone(STOCKHOLM):%Y-%m-%d} av {by} (samma färdsätt, datum och "
@@ -405,7 +410,7 @@ def units_page(
             "rows": _rows(rows, names),
             "principal_names": names,
             "totals": follow_up.totals(rows),
-            "expiring": course_service.expiring(session=session, actor=actor, now=now),
+            "expiring": expiring_sv(course_service.expiring(session=session, actor=actor, now=now)),
             "modes": follow_up.MODES,
             "modes_sv": dict(_modes()),
         },

@@ -55,7 +55,10 @@ class CareCertificatePublic(BaseModel):
     visit_place: str | None
     visit_on: date | None
     unit: str
-    issued_by: str | None
+    issued_by: str | None  # the account that issued it (its login name), for the audit
+    # The issuer as the register names them (the issuer row); None where it holds no name
+    # but the account's login, or the centre registered the certificate.
+    issuer_name: str | None = None
     issued_at: datetime
     revoked_at: datetime | None
     revoke_reason: str | None

@@ -31,6 +31,8 @@ from samfard.rules.loader import RulebookSet, shipped_rulebooks
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Issuer
 
+# The HSA catalogue is not connected: an issuer the course creates gets this and the login.
+PLACEHOLDER_HSA = "SAMFARD-"
 EXPIRY_WARNING_DAYS = 90
 
 
@@ -195,7 +197,7 @@ def _certify(session: Session, actor: Actor, attempt: CourseAttempt, now: dateti
         user = session.get(User, actor.user_id) if actor.user_id is not None else None
         issuer = Issuer(
             # The HSA catalogue is not connected: a placeholder id an administrator replaces.
-            hsa_id=f"SAMFARD-{actor.username}",
+            hsa_id=f"{PLACEHOLDER_HSA}{actor.username}",
             name=actor.username if user is None else user.display_name,
             unit=actor.care_unit,
             principal_code=attempt.principal_code,

@@ -1,0 +1,64 @@
+"""How /intyg and /enheter speak of certificates and issuers: when a certificate holds,
+said as days, and who issued it, by name as the register stores it, never by the
+account's login name."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from samfard.care import certificates
+from samfard.care.schemas import CareCertificatePublic
+from samfard.course.service import PLACEHOLDER_HSA, Expiring
+from samfard.dates_sv import date_sv
+from samfard.travellers.models import Certificate
+
+
+def issued_sv(certificate: CareCertificatePublic | None, today: date) -> str:
+    """What the nurse is told once a certificate is issued: from and to which day it holds,
+    said as days ("tisdag 8 december 2026"), not "from now" of one that begins tomorrow.
+    Only of a certificate the unit's list shows (the page's address names it)."""
+    if certificate is None:
+        return "Sjukreseintyget är utfärdat."
+    first = date_sv(certificate.valid_from, "day")
+    if certificate.valid_from <= today:
+        first = f"i dag, {first}"
+    return (
+        f"Sjukreseintyget är utfärdat för {certificate.traveller_name} och gäller från och "
+        f"med {first} till och med {date_sv(certificate.valid_until, 'day')}, för nya bokningar."
+    )
+
+
+def issuer_sv(certificate: CareCertificatePublic | Certificate) -> str:
+    """Who issued a certificate, in the page's words: the issuer's name as the register
+    stores it, else their role and unit, else the centre. Never the account's login name."""
+    name = (
+        certificate.issuer_name
+        if isinstance(certificate, CareCertificatePublic)
+        else certificates.issuer_name(certificate)
+    )
+    if name:
+        return name
+    if certificate.issued_by:
+        return f"intygsutfärdare vid {certificate.unit}"
+    return "beställningscentralen"
+
+
+def expiring_sv(rows: list[Expiring]) -> list[dict[str, object]]:
+    """The certifications about to lapse as /enheter shows them. An issuer the course
+    created for an account made without a name holds the login as name and the placeholder
+    HSA-id `SAMFARD-<login>`: said as the role ("intygsutfärdare") and as no HSA-id, not as
+    "vard-sundsvalls-sjukhus-2" twice."""
+    shown = []
+    for row in rows:
+        placeholder = row.hsa_id.startswith(PLACEHOLDER_HSA)
+        login = row.hsa_id.removeprefix(PLACEHOLDER_HSA) if placeholder else None
+        shown.append(
+            {
+                "unit": row.unit,
+                "name": "intygsutfärdare (namn saknas)" if row.name == login else row.name,
+                "hsa_id": "inte i HSA-katalogen" if placeholder else row.hsa_id,
+                "certified_until": row.certified_until,
+                "days_left": row.days_left,
+            }
+        )
+    return shown
