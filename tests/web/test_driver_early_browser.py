@@ -1,7 +1,7 @@
 """The driver's page at phone width (Chromium), hours ahead of a pickup: a first report
 asks before it is queued (offline too: the queue still holds it until the connection is
-back), and Uteblev is disabled with its time until the
-promised window opens, then works without a reload. The server runs on a fixed clock and
+back), and Uteblev is disabled with its time until the promised window opens, then works
+without a reload (asking first, as it always does). The server runs on a fixed clock and
 the page on one set to the same moment, both moved on together."""
 
 from __future__ import annotations
@@ -141,6 +141,10 @@ def test_an_early_report_is_asked_about_and_uteblev_opens_with_the_window(
     expect(uteblev).to_be_enabled()
     expect(stop.locator(".hint")).to_be_hidden()
     uteblev.focus()
+    page.keyboard.press("Enter")
+    # Asked on the page (tests/web/test_driver_no_show_browser.py); Ja is before Avbryt.
+    expect(page.locator("#fraga-uteblev")).to_be_visible()
+    page.keyboard.press("Shift+Tab")
     page.keyboard.press("Enter")
     # Sent and stored; the no-show takes the booking's stops off the run.
     expect(page.locator("#ko li")).to_have_count(0)

@@ -31,9 +31,11 @@ from samfard.db import transaction
 from samfard.dispatch import alerts, handoff
 from samfard.dispatch.jobs import REPLAN
 from samfard.dispatch.live_models import RunOffer
+from samfard.dispatch.models import Vehicle
 from samfard.dispatch.offer_states import ACCEPTED, DECLINED, OFFERED
 from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.jobs import Job
+from samfard.timeutil import STOCKHOLM
 
 
 def _main(html: str) -> str:
@@ -248,3 +250,46 @@ def test_counts_of_one_are_in_the_singular(
     job = session.scalars(select(Job)).one()
     done = " ".join(app_client.get(f"/trafik/jobb/{job.id}").text.split())
     assert "0 av 1 resa planerade på 1 fordon, 1 oplanerad." in done
+
+
+def test_who_answered_is_named_by_carrier_or_role_never_by_login_name(
+    app_client: TestClient, session: Session, planned: None
+) -> None:
+    """/utforare said "Accepterad (utf4)": the account's login name. Now the carrier's
+    name, the centre's traffic control answering for it, or the region's own fleet, and
+    when."""
+    carrier, mine = _carrier_with_offers(session)
+    assert len(mine) >= 2, "the carrier needs two runs to answer"
+    csrf = page_login(app_client, session, "utf4", Role.CARRIER_DISPATCHER, carrier_id=carrier)
+    app_client.post(
+        f"/utforare/{mine[0].id}/svar",
+        data={"datum": DAY.isoformat(), "svar": "acceptera", "csrf_token": csrf},
+    )
+    csrf = page_login(app_client, session, "tl7", Role.OPERATOR, principal_codes=["*"])
+    app_client.post(
+        f"/utforare/{mine[1].id}/svar",
+        data={"datum": DAY.isoformat(), "svar": "acceptera", "csrf_token": csrf},
+    )
+    main = _main(app_client.get(f"/utforare?datum={DAY}").text)
+    offer_row = session.get(RunOffer, mine[0].id)
+    assert offer_row is not None
+    vehicle = session.get(Vehicle, offer_row.vehicle_id)
+    assert vehicle is not None
+    at = NOW.astimezone(STOCKHOLM)
+    when = f"{at:%Y-%m-%d} kl. {at:%H:%M}"  # answered the Friday before the day
+
+    def state(offer_id: int) -> str:
+        row = re.search(rf'<tr id="korning-{offer_id}">(.*?)</tr>', main, re.S)
+        assert row is not None
+        return " ".join(re.findall(r"<td>(.*?)</td>", row.group(1), re.S)[4].split())
+
+    assert state(mine[0].id) == f"Accepterad av {vehicle.carrier_name}, {when}"
+    assert state(mine[1].id) == f"Accepterad av trafikledningen, {when}"
+    # The region's own vehicles (none in this small fleet): accepted when offered.
+    own_fleet = RunOffer(
+        service_date=DAY, state=ACCEPTED, answered_by=handoff.OWN_FLEET, answered_at=EVENING
+    )
+    said = handoff._answer_sv(own_fleet, None, {})
+    assert said == f"Accepterad direkt i egen regi, {EVENING:%Y-%m-%d} kl. 18:00"
+    table = main.split("<table", 1)[1]
+    assert "utf4" not in table and "tl7" not in table, "never the login name"

@@ -27,6 +27,7 @@ from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
 from samfard.dispatch.models import PlanRun, Run, Stop, Vehicle
+from samfard.dispatch.store import once_per_request
 from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.errors import NotFound
 from samfard.goods.models import Consignment
@@ -120,7 +121,7 @@ def day_overview(*, session: Session, day: date, actor: Actor, now: datetime) ->
             )
             if row.id in stops
         )
-        unserved = _own_unserved(session, list(plan.unserved or ()), actor)
+        unserved = _own_unserved(session, once_per_request(plan.unserved or ()), actor)
         audit.record_reads(
             session,
             actor,

@@ -20,9 +20,11 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
-from samfard.dispatch import service
+from samfard.dispatch import service, stop_reports
 from samfard.dispatch.day_overview import DayOverview, OverviewRun, day_overview
 from samfard.dispatch.models import PlanRun, Vehicle
+from samfard.dispatch.move_checks import LegUnderWay, require_not_begun
+from samfard.dispatch.stop_reports import StopReport
 from samfard.dispatch.unplanned_reasons import reason_sv as reason_sv  # the desk reads it here
 from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV, vehicle_name_sv
 from samfard.errors import Forbidden, NotFound
@@ -233,6 +235,12 @@ class StopRow:
     promised: tuple[datetime, datetime] | None
     address: str
     goods: str | None = None  # what is loaded or unloaded at a goods stop
+    reported: tuple[StopReport, ...] = ()  # what the driver reported here, oldest first
+
+    @property
+    def movable(self) -> bool:
+        """A leg may move until something is reported at its pickup (`moves.move_leg`)."""
+        return self.kind == "pickup" and self.booking_id is not None and not self.reported
 
 
 @dataclass(frozen=True)
@@ -254,6 +262,7 @@ class RunView:
     end_at: datetime
     distance_km: float
     stops: tuple[StopRow, ...]
+    no_shows: tuple[stop_reports.NoShowRow, ...] = ()
 
 
 def _run_choices(plan: PlanRun) -> tuple[RunChoice, ...]:
@@ -279,6 +288,9 @@ def run_view(*, session: Session, day: date, run_id: int, actor: Actor, now: dat
     run = next((r for r in plan.runs if r.id == run_id), None)
     if run is None:
         raise NotFound(f"run {run_id} is not in the newest plan of {day}", field="run_id")
+    with transaction(session):
+        said = stop_reports.reports_at(session, day, run.stops)
+        missed = stop_reports.no_show_rows(session, day, run.vehicle.id, actor)
     stops = tuple(
         StopRow(
             booking_id=s.booking_id,
@@ -291,6 +303,7 @@ def run_view(*, session: Session, day: date, run_id: int, actor: Actor, now: dat
             else None,
             address=s.address,
             goods=s.goods,
+            reported=said.get((stop_reports.request_id(s), s.kind), ()),
         )
         for s in run.stops
     )
@@ -304,6 +317,7 @@ def run_view(*, session: Session, day: date, run_id: int, actor: Actor, now: dat
         end_at=run.end_at,
         distance_km=run.distance_km,
         stops=stops,
+        no_shows=missed,
     )
 
 
@@ -324,6 +338,7 @@ class MoveForm:
     # traveller's places are hidden from the controller.
     pickup: tuple[float, float] | None = None
     current_label: str | None = None  # the run it rides on now, as a choice names it
+    under_way: str | None = None  # why it cannot move: its pickup is reported
 
 
 def move_form(
@@ -368,6 +383,18 @@ def move_form(
         choices=choices,
         pickup=(leg.origin_lat, leg.origin_lon) if visible else None,
         current_label=next((c.label for c in choices if c.id == current), None),
+        under_way=_under_way(session, booking, leg_seq),
     )
     del fleet
     return form
+
+
+def _under_way(session: Session, booking: Booking, leg_seq: int) -> str | None:
+    """Why the leg cannot move, when a driver has reported its pickup (the form says so
+    instead of offering runs the move would be refused on)."""
+    try:
+        with transaction(session):
+            require_not_begun(session, booking, leg_seq)
+    except LegUnderWay as refused:
+        return refused.detail_sv
+    return None

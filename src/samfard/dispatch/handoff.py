@@ -27,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
+from samfard.access.models import User
 from samfard.access.permissions import Permission as P
 from samfard.access.permissions import Role
 from samfard.booking.lifecycle import BookingStatus
@@ -48,6 +49,8 @@ from samfard.timeutil import STOCKHOLM
 DEFAULT_ANSWER_WITHIN_MIN = 120
 REASON_MAX = 300
 """The most characters of a decline's reason (the column `run_offer.reason`)."""
+OWN_FLEET = "egen regi"
+"""`answered_by` of a run of the region's own fleet, accepted at once by nobody."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +69,10 @@ class OfferPublic:
     state: str
     state_sv: str
     answer_by: datetime
-    answered_by: str | None
+    answered_by: str | None  # the account's user name (the API's record), never shown
     reason: str | None
+    answered_at: datetime | None = None
+    answer_sv: str | None = None  # "Accepterad av Taxi Sundsvall AB, kl. 09:12"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +143,7 @@ def offer_day(
                 offered_at=now,
                 answer_by=deadline,
                 answered_at=now if own else None,
-                answered_by="egen regi" if own else None,
+                answered_by=OWN_FLEET if own else None,
                 overdue_alerted=False,
             )
             session.add(offer)
@@ -184,20 +189,52 @@ def _list(session: Session, day: date, actor: Actor) -> list[OfferPublic]:
         )
     }
     vehicles = {
-        v.id: v.code
+        v.id: v
         for v in session.scalars(
             select(Vehicle).where(Vehicle.id.in_([o.vehicle_id for o in offers]))
         )
     }
-    return [_public(o, runs.get(o.run_id or -1), vehicles[o.vehicle_id]) for o in offers]
+    answerers = _answerers(session, offers)
+    return [_public(o, runs.get(o.run_id or -1), vehicles[o.vehicle_id], answerers) for o in offers]
 
 
-def _public(offer: RunOffer, run: Run | None, code: str) -> OfferPublic:
+def _answerers(session: Session, offers: list[RunOffer]) -> dict[str, User]:
+    """The accounts that answered these offers, by user name."""
+    names = {o.answered_by for o in offers if o.answered_by and o.answered_by != OWN_FLEET}
+    if not names:
+        return {}
+    return {u.username: u for u in session.scalars(select(User).where(User.username.in_(names)))}
+
+
+def _answer_sv(offer: RunOffer, vehicle: Vehicle | None, answerers: dict[str, User]) -> str:
+    """The state and who answered when, as the pages say it: by the carrier's name, "egen
+    regi" or "trafikledningen", never the account's user name ("Accepterad (utf4)" was
+    shown): "Accepterad av Taxi Sundsvall AB, kl. 09:12"."""
+    said = STATES_SV[offer.state]
+    if offer.answered_at is None:
+        return said
+    at = offer.answered_at.astimezone(STOCKHOLM)
+    when = f"kl. {at:%H:%M}" if at.date() == offer.service_date else f"{at:%Y-%m-%d} kl. {at:%H:%M}"
+    if offer.answered_by == OWN_FLEET:
+        return f"{said} direkt i egen regi, {when}"
+    user = answerers.get(offer.answered_by or "")
+    if user is None:
+        return f"{said} {when}"
+    if user.role == Role.CARRIER_DISPATCHER.value:
+        who = vehicle.carrier_name if vehicle is not None else "utföraren"
+    else:
+        who = "trafikledningen"  # the centre answered for the carrier (after a call)
+    return f"{said} av {who}, {when}"
+
+
+def _public(
+    offer: RunOffer, run: Run | None, vehicle: Vehicle | None, answerers: dict[str, User]
+) -> OfferPublic:
     stops = [] if run is None else run.stops
     return OfferPublic(
         id=offer.id,
         service_date=offer.service_date,
-        vehicle_code=code,
+        vehicle_code=vehicle.code if vehicle is not None else "?",
         carrier_id=offer.carrier_id,
         contract_code=offer.contract_code,
         run_id=offer.run_id,
@@ -209,6 +246,8 @@ def _public(offer: RunOffer, run: Run | None, code: str) -> OfferPublic:
         answer_by=offer.answer_by,
         answered_by=offer.answered_by,
         reason=offer.reason,
+        answered_at=offer.answered_at,
+        answer_sv=_answer_sv(offer, vehicle, answerers),
     )
 
 
@@ -268,10 +307,10 @@ def answer_offer(
                 )
         session.flush()
         run_now = session.get(Run, offer.run_id) if offer.run_id else None
-        vehicle_code = session.get(Vehicle, offer.vehicle_id)
-        return AnswerOutcome(
-            _public(offer, run_now, vehicle_code.code if vehicle_code else "?"), outcome
+        answered = _public(
+            offer, run_now, session.get(Vehicle, offer.vehicle_id), _answerers(session, [offer])
         )
+        return AnswerOutcome(answered, outcome)
 
 
 def _require_may_answer(actor: Actor, offer: RunOffer) -> None:

@@ -34,7 +34,7 @@ from samfard.dispatch.replan_save import booking_ids_taken, lifecycle_steps
 from samfard.dispatch.unplanned_reasons import NO_RUN_FOR_EVERY_LEG
 from samfard.errors import DomainError
 from samfard.planning.insertion import Insertion, InsertionSettings, insert, with_request
-from samfard.planning.model import Solution
+from samfard.planning.model import Solution, StopKind
 
 log = logging.getLogger(__name__)
 
@@ -133,8 +133,9 @@ def insert_booking(
         if not placed_live.saved:
             _note_unserved(plan_run, booking, NO_RUN_FOR_EVERY_LEG)
         return placed_live.saved
+    defaults = defaults or PlanningDefaults()
     try:
-        placed = _place(session, plan_run, booking, defaults or PlanningDefaults())
+        placed = _place(session, plan_run, booking, defaults)
     except DomainError as error:
         log.warning("live insertion of booking %s failed: %s", booking.id, error)
         _note_unserved(plan_run, booking, str(error))
@@ -142,7 +143,7 @@ def insert_booking(
     if isinstance(placed, str):
         _note_unserved(plan_run, booking, placed)
         return False
-    _write(session, plan_run, booking, placed)
+    _write(session, plan_run, booking, placed, defaults)
     reason = f"inserted live into plan version {plan_run.version}"
     taken = booking.id in booking_ids_taken(session, plan_run)
     for target in lifecycle_steps(BookingStatus(booking.status), placed=True, taken=taken):
@@ -183,18 +184,20 @@ def _place(
 
 
 def _note_unserved(plan_run: PlanRun, booking: Booking, reason: str) -> None:
+    """The booking's legs on the plan's unserved list with `reason`, once each."""
     store.drop_unserved(plan_run, "booking_id", booking.id)
-    rows = list(plan_run.unserved)
-    rows += [
-        {
-            "request_id": f"b{booking.id}.{leg.seq}",
-            "booking_id": booking.id,
-            "leg_seq": leg.seq,
-            "reason": reason,
-        }
-        for leg in booking.legs
-    ]
-    plan_run.unserved = rows
+    store.note_unserved(
+        plan_run,
+        (
+            {
+                "request_id": f"b{booking.id}.{leg.seq}",
+                "booking_id": booking.id,
+                "leg_seq": leg.seq,
+                "reason": reason,
+            }
+            for leg in booking.legs
+        ),
+    )
 
 
 def _write(
@@ -202,14 +205,27 @@ def _write(
     plan_run: PlanRun,
     booking: Booking,
     placed: tuple[DayProblem, Solution, list[Insertion]],
+    defaults: PlanningDefaults,
 ) -> None:
-    """Promise windows on the legs, and new stops on each run the insertions changed."""
+    """Promise windows on the legs (`store.promise_at`), and new stops on each run the
+    insertions changed."""
     day, solution, done = placed
     legs = {leg.id: leg for leg in booking.legs}
+    pickups = {
+        stop.request_id: stop.time
+        for route in solution.routes
+        for stop in route.stops
+        if stop.kind is StopKind.PICKUP
+    }
     for answer in done:
-        leg = legs[day.legs[answer.request.id].leg_id]
-        leg.promised_pickup_from = day.at(answer.promised_pickup.earliest)
-        leg.promised_pickup_until = day.at(answer.promised_pickup.latest)
+        rid = answer.request.id
+        leg = legs[day.legs[rid].leg_id]
+        if leg.promised_pickup_from is not None and leg.promised_pickup_until is not None:
+            continue  # placed again within the promise it has (a changed booking): it stands
+        tolerance = store.pickup_tolerance_s(day.legs[rid], defaults.pickup_before_min)
+        planned = pickups.get(rid, answer.pickup_time)
+        promised = store.promise_at(day, answer.request, planned, tolerance)
+        leg.promised_pickup_from, leg.promised_pickup_until = promised
     changed = {answer.vehicle_id for answer in done}
     routes = {route.vehicle_id: route for route in solution.routes}
     all_legs = store.legs_by_id(session, day)

@@ -29,6 +29,8 @@ from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun, Run
+from samfard.dispatch.move_checks import LegUnderWay, names_for, require_movable, require_not_begun
+from samfard.dispatch.move_words import refusal_sv
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
 from samfard.dispatch.replan_save import booking_ids_taken, lifecycle_steps
 from samfard.dispatch.unplanned_reasons import NOT_IN_STORED_PLAN
@@ -36,6 +38,8 @@ from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.planning.insertion import Insertion, InsertionSettings, insert
 from samfard.planning.model import Problem, Route, Solution, StopKind, Unserved
 from samfard.planning.verifier import Report, route_cost, verify
+
+__all__ = ["LegUnderWay", "MoveOutcome", "MoveRefused", "move_leg"]
 
 
 class MoveRefused(Conflict):
@@ -96,6 +100,7 @@ def move_leg(
         booking = session.get(Booking, booking_id)
         if booking is None or booking.service_date != day:
             raise NotFound(f"no booking {booking_id} on {day}", field="booking_id")
+        require_not_begun(session, booking, leg_seq)
         rid = f"b{booking_id}.{leg_seq}"
         source = _run_of(plan_run, booking_id, leg_seq)
         if source is not None and source.id == target.id:
@@ -105,11 +110,7 @@ def move_leg(
                 field="to_run_id",
             )
         runs = [run for run in (source, target) if run is not None]
-        if booking not in store.read_bookings(session, day, {booking_id}):
-            raise Conflict(
-                f"booking {booking.reference} is {booking.status} and cannot be planned",
-                field="booking_id",
-            )
+        require_movable(booking)
         # Both runs are rewritten from the problem: it holds every stop on them.
         day_p = runs_problem(
             session, plan_run, runs, store.read_fleet(session), defaults, booking_ids=[booking_id]
@@ -123,8 +124,8 @@ def move_leg(
                 kind="no_vehicle",
                 field="leg_seq",
             )
-        moved = _moved_solution(day_p, plan_run, source, target, rid, defaults)
-        _write(session, plan_run, day_p, moved, source, target, rid)
+        moved = _moved_solution(session, day_p, plan_run, source, target, rid, defaults)
+        _write(session, plan_run, day_p, moved, source, target, rid, defaults)
         _status_after_move(session, booking, plan_run, actor=actor, now=now)
         vehicle = target.vehicle.code
         pickup = next(
@@ -150,6 +151,7 @@ class _Moved:
 
 
 def _moved_solution(
+    session: Session,
     day: DayProblem,
     plan_run: PlanRun,
     source: Run | None,
@@ -162,7 +164,8 @@ def _moved_solution(
     vehicles = {v.id: v for v in problem.vehicles}
     target_vid = str(target.vehicle_id)
     changed = {target_vid} | ({str(source.vehicle_id)} if source is not None else set())
-    before = {r.vehicle_id: r for r in store.solution_of(plan_run, day).routes}
+    stored = store.solution_of(plan_run, day)
+    before = {r.vehicle_id: r for r in stored.routes}
     routes = [_without(route, rid) for route in before.values()]
     target_route = next((r for r in routes if r.vehicle_id == target_vid), None)
     only_target = copy.copy(problem)  # a frozen dataclass copy skips __post_init__
@@ -194,9 +197,14 @@ def _moved_solution(
         return sum(route_cost(problem, vehicles[r.vehicle_id], r) for r in mine)
 
     solution = Solution(tuple(after), unserved, cost(after))
-    report = verify(_with_promise(problem, answer), solution)
+    judged = _with_promise(problem, answer)
+    report = verify(judged, solution)
     if not report.ok:
-        raise MoveRefused(_refusal(report), kind="verifier", field="to_run_id")
+        refused = MoveRefused(_refusal(report), kind="verifier", field="to_run_id")
+        already = {(v.kind.value, v.subject) for v in verify(problem, stored).violations}
+        names = names_for(session, day, solution)
+        refused.detail_sv = refusal_sv(report.violations, already, judged, solution, names)
+        raise refused
     return _Moved(solution, answer, cost(after, changed) - cost(before.values(), changed))
 
 
@@ -233,15 +241,21 @@ def _write(
     source: Run | None,
     target: Run,
     rid: str,
+    defaults: PlanningDefaults,
 ) -> None:
     """Rewrite the two changed runs; promise a window if the leg had none yet."""
     legs = store.legs_by_id(session, day)
     leg: Leg = legs[day.legs[rid].leg_id]
-    if leg.promised_pickup_from is None or leg.promised_pickup_until is None:
-        promised = moved.insertion.promised_pickup
-        leg.promised_pickup_from = day.at(promised.earliest)
-        leg.promised_pickup_until = day.at(promised.latest)
     routes = {r.vehicle_id: r for r in moved.solution.routes}
+    if leg.promised_pickup_from is None or leg.promised_pickup_until is None:
+        planned = next(
+            s.time
+            for s in routes[str(target.vehicle_id)].stops
+            if s.request_id == rid and s.kind is StopKind.PICKUP
+        )
+        tolerance = store.pickup_tolerance_s(day.legs[rid], defaults.pickup_before_min)
+        promised = store.promise_at(day, moved.insertion.request, planned, tolerance)
+        leg.promised_pickup_from, leg.promised_pickup_until = promised
     store.run_rows(day, routes[str(target.vehicle_id)], legs, target)
     if source is not None:
         remaining = routes.get(str(source.vehicle_id))

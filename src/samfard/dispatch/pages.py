@@ -295,6 +295,10 @@ MOVE_REFUSALS_SV = {
 
 
 def _sv_move_refusal(error: DomainError) -> str:
+    """The refusal as the form says it: the service's own Swedish where it has it (a leg
+    under way, the verifier's findings by trip and run), else by kind."""
+    if error.detail_sv:
+        return error.detail_sv
     if isinstance(error, MoveRefused):
         return MOVE_REFUSALS_SV[error.kind]
     if error.status == 404:

@@ -26,7 +26,7 @@ from samfard.dispatch import alerts, notices, store
 from samfard.dispatch.live_state import LiveDay, booking_ids_on
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.offer_states import ACCEPTED, vehicles_answered
-from samfard.dispatch.planning_inputs import DayProblem
+from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
 from samfard.dispatch.unplanned_reasons import NO_VEHICLE_REST_OF_DAY
 from samfard.planning.model import Problem, Route, StopKind
 
@@ -66,13 +66,19 @@ def save(
         and rid in day.legs  # goods are promised nothing
         and day.legs[rid].promised_from is None
     ] + [rid for rid in outcome.broken if rid in day.legs]
+    pickups = {
+        stop.request_id: stop.time
+        for route in stitched
+        for stop in route.stops
+        if stop.kind is StopKind.PICKUP
+    }
     for rid in newly_promised:
-        promise = requests[rid].promised_pickup
-        if promise is None:
+        if requests[rid].promised_pickup is None or rid not in pickups:
             continue
         leg = legs[day.legs[rid].leg_id]
-        leg.promised_pickup_from = day.at(promise.earliest)
-        leg.promised_pickup_until = day.at(promise.latest)
+        tolerance = store.pickup_tolerance_s(day.legs[rid], PlanningDefaults().pickup_before_min)
+        promised = store.promise_at(day, requests[rid], pickups[rid], tolerance)
+        leg.promised_pickup_from, leg.promised_pickup_until = promised
     runs = {str(run.vehicle_id): run for run in plan_run.runs}
     new_routes = {r.vehicle_id: r for r in stitched}
     in_problem = set(live.routes) | {v.id for v in day.problem.vehicles}
@@ -92,9 +98,10 @@ def save(
             _times(day, runs[vid], route)
     served = {rid for r in stitched for rid in r.request_ids()}
     _statuses(session, live, served, plan_run, now=now, actor=actor)
-    plan_run.unserved = [
-        row for row in plan_run.unserved if row.get("request_id") not in served
-    ] + [store.unserved_row(day, rid, NO_VEHICLE_REST_OF_DAY) for rid in outcome.unserved]
+    plan_run.unserved = [row for row in plan_run.unserved if row.get("request_id") not in served]
+    store.note_unserved(
+        plan_run, (store.unserved_row(day, rid, NO_VEHICLE_REST_OF_DAY) for rid in outcome.unserved)
+    )
     store.goods_follow_runs(session, day, served, now=now)
     for rid in outcome.unserved:
         if rid in day.consignments:

@@ -8,6 +8,7 @@ re-verified from the database alone.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -38,7 +39,7 @@ from samfard.geo.traveltime import GeodesicProvider, Point, TravelTimeProvider
 from samfard.goods.capacity import goods_units
 from samfard.goods.models import Consignment
 from samfard.goods.schemas import ConsignmentStatus
-from samfard.planning.model import Route, Solution, StopKind, Unserved, Window
+from samfard.planning.model import Request, Route, Solution, StopKind, Unserved, Window
 from samfard.planning.model import Stop as PlanStop
 from samfard.planning.verifier import route_cost
 from samfard.rules.facts import VEHICLE_MODES
@@ -335,10 +336,38 @@ def promise(
 ) -> tuple[datetime, datetime]:
     """Planned pickup +- tolerance, inside the request's pickup window (and any promise)."""
     window = day.problem.request(request_id).effective_pickup_window
-    low = max(window.earliest, planned - tolerance_s)
-    high = min(window.latest, planned + tolerance_s)
-    kept = Window(min(low, planned), max(high, planned))
+    kept = promise_window(window, planned, tolerance_s)
     return day.at(kept.earliest), day.at(kept.latest)
+
+
+def promise_at(
+    day: DayProblem, request: Request, planned: float, tolerance_s: float
+) -> tuple[datetime, datetime]:
+    """The promise of a leg just placed at `planned` (live insertion, a move, a re-plan):
+    `promise_window` in the leg's own pickup window. Not the window the insertion offers
+    (`Insertion.promised_pickup`), which it cuts to what the route could do around the
+    planned time: with no slack there, a desk booking was told "Bilen kommer mellan 15:42
+    och 15:42", a promise 24 seconds long."""
+    kept = promise_window(request.pickup_window, planned, tolerance_s)
+    return day.at(kept.earliest), day.at(kept.latest)
+
+
+def promise_window(window: Window, planned: float, tolerance_s: float) -> Window:
+    """The pickup window a traveller is promised: the planned time +- tolerance (15
+    minutes unless the rulebook's decision says otherwise, docs/dispatch.md), inside the
+    leg's pickup window, always holding the planned time. So it is never narrower than
+    the tolerance or the window, whichever is less. Its ends are whole minutes, the start
+    rounded down and the end up, and it spans at least a minute: a window narrower than a
+    minute (a return squeezed by its outward trip, dispatch.leg_order) is promised as the
+    minute around it, "mellan 15:42 och 15:43", never "mellan 15:42 och 15:42"."""
+    low = min(max(window.earliest, planned - tolerance_s), planned)
+    high = max(min(window.latest, planned + tolerance_s), planned)
+    start = math.floor((low + _ROUNDING_EPS) / 60.0) * 60.0
+    end = math.ceil((high - _ROUNDING_EPS) / 60.0) * 60.0
+    return Window(start, max(end, start + 60.0))
+
+
+_ROUNDING_EPS = 1e-6  # seconds of float noise that do not make another minute
 
 
 def pickup_tolerance_s(leg: LegInput, default_min: int) -> float:
@@ -350,7 +379,27 @@ def pickup_tolerance_s(leg: LegInput, default_min: int) -> float:
 
 def unserved_rows(day: DayProblem, solution: Solution) -> list[dict[str, Any]]:
     reasons = [*day.rejected, *((u.request_id, u.reason) for u in solution.unserved)]
-    return [unserved_row(day, rid, reason) for rid, reason in reasons]
+    return once_per_request([unserved_row(day, rid, reason) for rid, reason in reasons])
+
+
+def once_per_request(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """An unserved list with one row per request (a leg, or goods): a later row for a
+    request already listed replaces it where it stood, so the newest reason is kept. Each
+    re-plan appended its own row for a leg still without a vehicle, and /trafik listed one
+    leg six times ("6 resor oplanerade" for two legs); lists stored so are read through
+    this too."""
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        found[str(row["request_id"])] = dict(row)
+    return list(found.values())
+
+
+def note_unserved(plan: PlanRun, rows: Iterable[Mapping[str, Any]]) -> None:
+    """Add `rows` to the plan's unserved list, replacing the row of a request already on
+    it (`once_per_request`); the list is written only when it changes."""
+    merged = once_per_request([*plan.unserved, *rows])
+    if merged != list(plan.unserved):
+        plan.unserved = merged
 
 
 def goods_follow_runs(

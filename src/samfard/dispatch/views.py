@@ -24,6 +24,7 @@ from samfard.dispatch.schemas import (
     UnservedPublic,
     VehiclePublic,
 )
+from samfard.dispatch.store import once_per_request
 from samfard.goods.models import Consignment
 from samfard.travellers.models import Traveller
 
@@ -133,7 +134,9 @@ def plan_public(session: Session, plan: PlanRun, actor: Actor) -> PlanView:
                 stops=out,
             )
         )
-    unserved = [row for row in plan.unserved if _own_unserved(session, row, actor)]
+    unserved = [
+        row for row in once_per_request(plan.unserved) if _own_unserved(session, row, actor)
+    ]
     public = PlanPublic(
         id=plan.id,
         service_date=plan.service_date,

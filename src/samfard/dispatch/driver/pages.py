@@ -10,7 +10,9 @@ pickup promised 10:20 was stored as Framme, Hämtad and Lämnad) is asked about 
 sent: by forare.js with the phone's clock before it queues (so offline too), and here, on a
 page of its own, when the form is posted without script. Uteblev is shown disabled with
 the time it opens until the promised window starts; so are Framme and Lämnad at a drop-off
-until its pickup is reported Hämtad (`_waiting`), which the server would refuse.
+until its pickup is reported Hämtad (`_waiting`), which the server would refuse. Uteblev
+ends the trip and may cost the traveller a fee, so it is always asked about ("Rapportera
+att Nils uteblev?"): by forare.js in a dialog on the page, here on a page of its own.
 """
 
 from __future__ import annotations
@@ -148,12 +150,14 @@ def report(
     target = request.url_for("driver_page")
     try:
         if bekraftat != "ja" and kind != "position":
+            form = {"client_event_id": client_event_id, "run_id": run_id, "stop_id": stop_id}
             ahead = early_report(
                 session=session, actor=actor, run_id=run_id, stop_id=stop_id, now=now
             )
             if ahead is not None:
-                form = {"client_event_id": client_event_id, "run_id": run_id, "stop_id": stop_id}
                 return _confirm(request, ahead, kind, form, now)
+            if kind == "no_show":
+                return _ask_no_show(request, session, actor, now, form)
         data = StopEventCreate(
             client_event_id=client_event_id, run_id=run_id, stop_id=stop_id, kind=kind, at=now
         )
@@ -176,6 +180,23 @@ def _confirm(
     report (the same id: a second press counts once) or go back without it."""
     context = {"ahead": ahead, "kind": kind, "sv": SV, "form": form, "left": _left(ahead, now)}
     return render(request, "driver/confirm.html", context)
+
+
+def _ask_no_show(
+    request: Request, session: Session, actor: Actor, now: datetime, form: dict[str, Any]
+) -> Response:
+    """Uteblev ends the trip and may cost the traveller the no-show fee, so it is asked
+    about first, always (forare.js asks on the page; this is the page without script):
+    one Enter on it recorded the no-show and charged the fee with no question."""
+    run = None if actor.vehicle_id is None else driver_run(session=session, actor=actor, now=now)
+    stop = next((s for s in (run.stops if run else ()) if s.stop_id == form["stop_id"]), None)
+    context = {"name": no_show_name(stop), "form": form, "stop_id": form["stop_id"]}
+    return render(request, "driver/no_show.html", context)
+
+
+def no_show_name(stop: DriverStop | None) -> str:
+    """Who the question names: the traveller's first name as the stop shows it."""
+    return (stop.first_name if stop is not None else None) or "resenären"
 
 
 def _left(ahead: EarlyReport, now: datetime) -> str:

@@ -5,7 +5,10 @@
 // data-early-until, from dispatch/driver/rules.py) is asked about before it is queued, by
 // the phone's clock, so offline too; Uteblev (data-opens) is enabled when the promised
 // window opens, by the same clock the report is dated with; a drop-off (data-pickup) when
-// its pickup's Hämtad is queued.
+// its pickup's Hämtad is queued. Uteblev ends the trip and may cost the traveller a fee, so
+// it is always asked about first, in the page's dialog ("Rapportera att Nils uteblev?",
+// Ja or Avbryt; Avbryt and Esc leave focus on Uteblev). A report that takes its stop off
+// the list (a no-show) leaves focus on the next stop's heading, not on the page's <body>.
 (function () {
   "use strict";
   const root = document.getElementById("forare");
@@ -152,6 +155,40 @@
     flush();
   }
 
+  // Uteblev's question. The form asked about is kept by its stop and kind: the list may be
+  // fetched again while the dialog is open, which replaces the form itself.
+  const question = document.getElementById("fraga-uteblev");
+  let asked = null;
+  function liveForm(which) {
+    const stop = document.getElementById(which.stopId);
+    return stop ? stop.querySelector('form.report input[name="kind"][value="' + which.kind + '"]') : null;
+  }
+  function ask(form) {
+    const button = form.querySelector("button");
+    asked = { stopId: form.closest(".stop").id, kind: "no_show", form: form };
+    document.getElementById("fraga-uteblev-rubrik").textContent =
+      "Rapportera att " + (button.dataset.name || "resenären") + " uteblev?";
+    question.returnValue = "";
+    question.showModal();
+  }
+  if (question) {
+    document.getElementById("fraga-uteblev-ja").addEventListener("click", function () { question.close("ja"); });
+    document.getElementById("fraga-uteblev-avbryt").addEventListener("click", function () { question.close("nej"); });
+    question.addEventListener("close", function () {
+      const which = asked;
+      asked = null;
+      if (!which) return;
+      const input = liveForm(which);
+      const form = input ? input.form : which.form;
+      if (question.returnValue === "ja") {
+        send(form);
+        return;
+      }
+      const button = input && form.querySelector("button");
+      if (button) button.focus();
+    });
+  }
+
   // The stop list fetched again (after a report is sent, or on a change from elsewhere).
   // Fetches overlap (a report sent and the server's change event each ask for one), and an
   // answer read before the last report was stored must not replace a newer list: only the
@@ -169,11 +206,17 @@
     const focused = list.contains(document.activeElement) ? document.activeElement : null;
     const stop = focused ? focused.closest(".stop") : null;
     const button = focused && focused.matches("form.report button") ? focused.className : null;
+    // The stops after the focused one: where focus goes if that stop leaves the list.
+    const after = [];
+    for (let next = stop && stop.nextElementSibling; next; next = next.nextElementSibling) after.push(next.id);
     list.innerHTML = html;
     const again = stop ? document.getElementById(stop.id) : null;
     if (again) {
       const same = button ? again.querySelector("form.report button." + button) : null;
       (same || again.querySelector("h3")).focus();
+    } else if (stop) {
+      const next = after.map(function (id) { return document.getElementById(id); }).find(Boolean);
+      (next ? next.querySelector("h3") : document.getElementById("stopp-rubrik")).focus();
     }
     show();
   }
@@ -223,11 +266,23 @@
     const form = submitted.target.closest("form.report");
     if (!form) return;
     submitted.preventDefault();
+    const button = form.querySelector("button");
+    if (!confirmed(form.closest(".stop"), String(button.firstChild.textContent).trim())) return;
+    if (form.elements.kind.value === "no_show") {
+      if (question && question.showModal) {
+        ask(form);  // queued by send() when the driver says Ja
+        return;
+      }
+      if (!window.confirm("Rapportera att " + (button.dataset.name || "resenären") + " uteblev?")) return;
+    }
+    send(form);
+  });
+
+  // Queue the form's report: pressed once, the button would only repeat it.
+  function send(form) {
     const data = new FormData(form);
     const kind = String(data.get("kind"));
     const button = form.querySelector("button");
-    if (!confirmed(form.closest(".stop"), String(button.firstChild.textContent).trim())) return;
-    // Pressed once: the report is queued and the button would only repeat it.
     button.focus();
     withoutButtonsFor(form.closest(".stop"), kind);
     enqueue({
@@ -238,7 +293,7 @@
       at: new Date().toISOString(),
       label: button.dataset.label,
     });
-  });
+  }
 
   if (navigator.geolocation) {
     let last = 0;
