@@ -26,6 +26,7 @@ from helpers import NOW, STRONG_PASSWORD, login_form
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.dispatch import store
+from samfard.dispatch.vehicle_names import vehicle_name_sv
 
 FIELD_ERROR = re.compile(r'<span class="field-error" id="datum-error">.*?</span>(.*?)</span>', re.S)
 
@@ -119,11 +120,23 @@ def test_skip_links_lead_past_the_timeline_to_the_unplanned_trips_and_the_alerts
     assert '<h2 id="alerts-title" tabindex="-1">' in main
 
 
-def test_the_moves_confirmation_takes_focus(app_client: TestClient, controller: None) -> None:
-    page = app_client.get(f"/trafik?datum={DAY}&flyttad=SF-ABC resa 1 går nu med Bil 1")
+def test_the_moves_confirmation_takes_focus_and_says_only_the_plans_words(
+    app_client: TestClient, session: Session, controller: None
+) -> None:
+    """The move's redirect names the leg (booking-leg) and the page says where it rides
+    now; words in the address are never shown (a link could put any there)."""
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    run = plan.runs[0]
+    stop = next(s for s in run.stops if s.booking_id and s.kind == "pickup")
+    page = app_client.get(f"/trafik?datum={DAY}&flyttad={stop.booking_id}-{stop.leg_seq}")
     done = re.search(r'<p class="success"[^>]*>', page.text)
     assert done is not None and 'tabindex="-1"' in done.group(0)
     assert "autofocus" in done.group(0)
+    assert f"resa {stop.leg_seq + 1} går nu med {vehicle_name_sv(run.vehicle.code)}" in page.text
+    forged = app_client.get(f"/trafik?datum={DAY}&flyttad=SF-ABC resa 1 går nu med Bil 1")
+    assert forged.status_code == 200 and "SF-ABC" not in forged.text
+    assert 'id="flyttad"' not in forged.text
 
 
 def test_the_move_form_lists_every_other_run(

@@ -88,9 +88,6 @@ SEARCHES = {
     ("/bokning/resenarer", "q"),
     ("/bokning/platser", "q"),
 }
-# The moved leg's sentence of /trafik?flyttad= is made by dispatch/pages.py, which its
-# owners change (reported with the fix: a code and the booking's id, as here).
-ECHOED_ELSEWHERE = {("/trafik", "flyttad")}
 
 
 pytestmark = pytest.mark.world_per_module
@@ -123,17 +120,7 @@ def callers(module_client: TestClient, module_session: Session) -> dict[str, str
 
 @pytest.mark.parametrize(
     ("path", "name"),
-    [
-        pytest.param(
-            path,
-            name,
-            id=f"{path}?{name}",
-            marks=[pytest.mark.xfail(reason="dispatch/pages.py, reported", strict=False)]
-            if (path, name) in ECHOED_ELSEWHERE
-            else [],
-        )
-        for path, name in _parameters()
-    ],
+    [pytest.param(path, name, id=f"{path}?{name}") for path, name in _parameters()],
 )
 def test_no_page_shows_the_words_of_its_query_string(
     app_client: TestClient, callers: dict[str, str], path: str, name: str

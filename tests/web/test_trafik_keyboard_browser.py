@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access.permissions import Role
 from samfard.db import transaction
-from samfard.dispatch import alerts
+from samfard.dispatch import alerts, store
 from samfard.jobs import Job
 from samfard.timeutil import STOCKHOLM
 
@@ -215,8 +215,15 @@ def test_skip_links_lead_to_the_unplanned_trips_and_a_move_is_read_out(
         " || document.getElementById('oplanerade').contains(document.activeElement)"
     )
     day = server.day.isoformat()
-    page.goto(server.url(f"/trafik?datum={day}&flyttad=SF-TEST resa 1 går nu med Bil 1"))
+    engine = reader_engine(server.database_url)
+    with Session(engine) as session:
+        plan = store.latest_plan(session, server.day)
+        assert plan is not None
+        stop = next(s for run in plan.runs for s in run.stops if s.booking_id)
+        leg = f"{stop.booking_id}-{stop.leg_seq}"
+    engine.dispose()
+    page.goto(server.url(f"/trafik?datum={day}&flyttad={leg}"))  # the move's redirect
     expect(page.locator("#flyttad")).to_be_focused()
-    expect(page.locator("#flyttad")).to_contain_text("Flyttad: SF-TEST resa 1")
+    expect(page.locator("#flyttad")).to_contain_text(f"resa {stop.leg_seq + 1} går nu med")
     errors.assert_none()
     page.context.close()

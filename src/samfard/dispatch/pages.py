@@ -118,7 +118,7 @@ def traffic_page(
     now: NowDep,
     actor: Annotated[Actor, require(P.PLANS_READ)],
     datum: Annotated[str | None, Query(max_length=40)] = None,
-    flyttad: Annotated[str | None, Query(max_length=120)] = None,
+    flyttad: Annotated[str | None, Query(max_length=40)] = None,
     jobb: Annotated[str | None, Query(max_length=64)] = None,
     erbjudet: Annotated[str | None, Query(max_length=6)] = None,
 ) -> Response:
@@ -143,7 +143,7 @@ def traffic_page(
         actor,
         day,
         now,
-        moved=flyttad,
+        moved=_moved_sv(session, day, flyttad, actor) if flyttad else None,
         job=job,
         errors=errors,
         typed=shown,
@@ -253,18 +253,41 @@ def move(
                 raise
             errors.add("till-korning", _sv_move_refusal(error))
         else:
-            pickup = outcome.pickup_at.astimezone(STOCKHOLM)
-            done = (
-                f"{outcome.booking_reference} resa {outcome.leg_seq + 1} går nu med "
-                f"{vehicle_name_sv(outcome.to_vehicle)}, hämtas {pickup:%H:%M}"
-            )
             target = request.url_for("traffic_page").include_query_params(
-                datum=datum.isoformat(), flyttad=done
+                datum=datum.isoformat(), flyttad=f"{booking_id}-{outcome.leg_seq}"
             )
             return RedirectResponse(str(target), status_code=303)
     form = _move_form(session, datum, booking_id, leg_seq, actor)
     context = {"form": form, "errors": errors, "chosen": to_run_id}
     return render(request, "dispatch/move.html", context)
+
+
+def _moved_sv(session: Session, day: date, moved: str, actor: Actor) -> str | None:
+    """What a move's redirect confirms, said from the plan as it stands: "SF-… resa 1 går
+    nu med Östersund taxi 3, hämtas 10:42". The address names the leg (booking-leg), never
+    the words, so a link cannot put words of its own on the page; a leg not on the day's
+    plan, or one the reader may not move, confirms nothing."""
+    booking_id, _, leg_seq = moved.partition("-")
+    booking, seq = whole_number(booking_id), whole_number(leg_seq)
+    if booking is None or seq is None or not actor.owns_everything:
+        return None
+    run = _current_run(session, day, booking, seq)
+    if run is None:
+        return None
+    pickup = next(
+        (
+            s
+            for s in run.stops
+            if s.booking_id == booking and s.leg_seq == seq and s.kind == "pickup"
+        ),
+        None,
+    )
+    reference = session.scalar(select(Booking.reference).where(Booking.id == booking))
+    if pickup is None or reference is None:
+        return None
+    at = pickup.planned_at.astimezone(STOCKHOLM)
+    vehicle = vehicle_name_sv(run.vehicle.code)
+    return f"{reference} resa {seq + 1} går nu med {vehicle}, hämtas {at:%H:%M}"
 
 
 def _current_run(session: Session, day: date, booking_id: int, leg_seq: int) -> Run | None:
