@@ -155,11 +155,12 @@ def test_what_staff_write_about_a_protected_recipient_reaches_only_those_entitle
 def test_a_guess_of_a_protected_home_is_not_confirmed_by_the_same_place_check(
     app_client: TestClient, desk: str
 ) -> None:
-    """An aid to a protected home, picked up at an address typed at the home's exact
-    coordinates, was refused as "the same place", confirming the guess; as for a trip,
-    no answer measures a protected home against a place the caller chose. An ordinary
-    recipient's is still refused."""
-    guess = {"address": "Gissad gata 1, Östersund", "lat": ANNA["address"]["lat"],  # type: ignore[index]
+    """An aid to a protected home, picked up at an address typed 22 m from the home (a
+    point of its own), was refused as "the same place", confirming the guess; as for a
+    trip, no answer measures a protected home against a place the caller chose. An
+    ordinary recipient's is still refused (the home lies at Östersund's town point, so
+    only a typed point near it is the same place: two ends placed at the town are not)."""
+    guess = {"address": "Gissad gata 1, Östersund", "lat": ANNA["address"]["lat"] + 0.0002,  # type: ignore[index,operator]
              "lon": ANNA["address"]["lon"]}  # type: ignore[index]  # fmt: skip
     answers = {}
     for who, body in (("hidden", PROTECTED), ("open", ANNA)):
@@ -170,6 +171,33 @@ def test_a_guess_of_a_protected_home_is_not_confirmed_by_the_same_place_check(
     assert answers["hidden"].status_code == 201, answers["hidden"].text
     assert answers["open"].status_code == 422
     assert "same place" in answers["open"].json()["detail"]
+
+
+# Östersund's point in the gazetteer (places.csv): where a home without coordinates lies.
+OSTERSUND = {"lat": 63.1767, "lon": 14.6361}
+
+
+def test_two_streets_placed_at_one_town_point_are_two_places_for_goods(
+    app_client: TestClient, desk: str
+) -> None:
+    """An aid from "Kyrkgatan 20, Östersund" to a recipient whose home, like the street, is
+    placed at Östersund's point was refused as "the same place", as a trip once was
+    (tests/core/test_booking_town_addresses.py): goods now use the trips' same-place check.
+    The same address written twice is still refused."""
+    home = ANNA | {"address": ANNA["address"] | {"street": "Storgatan 12"} | OSTERSUND}  # type: ignore[operator]
+    recipient = register(app_client, desk, home)
+    street = {"address": "Kyrkgatan 20, Östersund"} | OSTERSUND
+    aid = parcel(app_client, desk, kind="aid", units=1, recipient_traveller_id=recipient,
+                 pickup=street, dropoff={"home": True})  # fmt: skip
+    booked = app_client.post("/api/v1/goods", json=aid, headers=auth(desk))
+    assert booked.status_code == 201, booked.text
+    assert booked.json()["pickup"]["address"] == "Kyrkgatan 20, Östersund"
+    twice = parcel(app_client, desk, pickup=street,
+                   dropoff={**street, "address": "kyrkgatan 20 östersund"})  # fmt: skip
+    refused = app_client.post("/api/v1/goods", json=twice, headers=auth(desk))
+    assert refused.status_code == 422
+    assert refused.json()["field"] == "dropoff"
+    assert "same place" in refused.json()["detail"]
 
 
 def test_cancelling_keeps_the_row_and_cannot_happen_twice(

@@ -733,6 +733,32 @@ def test_the_card_names_the_permits_principal(desk: TestClient, session: Session
     assert "(2380)" not in card
 
 
+def test_a_revoked_certificate_is_not_listed_as_valid_on_the_card(
+    desk: TestClient, session: Session
+) -> None:
+    """The card's Intyg lists the certificates a trip may rest on: a revoked one, though
+    its period has not ended, is gone from it ("Inga giltiga sjukreseintyg")."""
+    admin = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="revoke-admin")
+    anna = register(desk, admin)
+    issuer = desk.post("/api/v1/issuers", headers=auth(admin), json={
+        "hsa_id": "SE2321000180-REV1", "name": "Doktor Åter", "unit": "Medicin Östersund",
+        "principal": "23", "course_passed_on": "2025-01-10", "certified_until": "2027-01-10",
+    }).json()["id"]  # fmt: skip
+    issued = desk.post(f"/api/v1/travellers/{anna}/certificates", headers=auth(admin), json={
+        "principal": "23", "kind": "period", "modes": ["taxi"], "valid_from": "2026-11-20",
+        "valid_until": "2027-02-28", "issuer_id": issuer,
+    })  # fmt: skip
+    assert issued.status_code == 201, issued.text
+    card = desk.get("/bokning", params={"resenar": anna}).text
+    assert "Medicin Östersund" in card and "Inga giltiga sjukreseintyg" not in card
+    revoked = desk.post(f"/api/v1/care/certificates/{issued.json()['id']}/revocation",
+                        json={"reason": "Besöket är inställt"}, headers=auth(admin))  # fmt: skip
+    assert revoked.status_code == 200, revoked.text
+    card = desk.get("/bokning", params={"resenar": anna}).text
+    assert "Inga giltiga sjukreseintyg" in card
+    assert "Medicin Östersund" not in card
+
+
 def test_the_preview_says_a_visits_time_is_the_arrival_and_a_pickup_time_the_pickup(
     desk: TestClient, anna: int
 ) -> None:

@@ -94,7 +94,9 @@ def traveller_card(
         shown=traveller_public(traveller, actor),
         visible=can_see_identity(traveller, actor),
         permits=[p for p in traveller.permits if p.valid_until is None or p.valid_until >= today],
-        certificates=[c for c in traveller.certificates if c.valid_until >= today],
+        certificates=[
+            c for c in traveller.certificates if c.valid_until >= today and c.revoked_at is None
+        ],
         series=[s for s in series if s.cancelled_from is None or s.cancelled_from > today],
         ledger=ledger,
         coming=coming,

@@ -117,7 +117,11 @@ def place_note(
     assert data is not None
     first = data.legs[0]
     origin, destination = booking_legs.resolve_ends(
-        session, first.origin, first.destination, traveller, field="legs[0]"
+        session,
+        first.origin,
+        first.destination,
+        traveller,
+        fields=("legs[0].origin", "legs[0].destination"),
     )
     hidden = traveller.protected_identity and not visible
     if hidden and booking_legs.measures_home(origin, destination):

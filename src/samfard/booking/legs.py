@@ -53,7 +53,11 @@ class Spot:
         return self.place_id is not None or self.placed_at is not None
 
 
-def resolve(session: Session, location: Location, traveller: Traveller, *, field: str) -> Spot:
+def resolve(
+    session: Session, location: Location, traveller: Traveller | None, *, field: str
+) -> Spot:
+    """One end as a spot. `traveller` is whose home `home` means: a trip's traveller, or the
+    recipient of goods (None only where the schema allows no home)."""
     if location.place_id is not None:
         place = get_place(session=session, place_id=location.place_id, field=f"{field}.place_id")
         return Spot(
@@ -65,6 +69,7 @@ def resolve(session: Session, location: Location, traveller: Traveller, *, field
             place.name,
         )
     if location.home:
+        assert traveller is not None  # the schemas ask for a traveller with home
         return Spot(
             None, f"{traveller.street}, {traveller.city}", traveller.lat, traveller.lon, "home"
         )
@@ -92,16 +97,17 @@ def resolve_ends(
     session: Session,
     origin: Location,
     destination: Location,
-    traveller: Traveller,
+    traveller: Traveller | None,
     *,
-    field: str,
+    fields: tuple[str, str],
 ) -> tuple[Spot, Spot]:
-    """A leg's two ends resolved (`resolve`); where they lie on one point, each with the
-    gazetteer place whose point it has, so the same-place check can tell two streets of a
-    town, both placed at the town, from one place (`same_place`)."""
+    """A leg's two ends resolved (`resolve`; `fields` names each end in an error); where
+    they lie on one point, each with the gazetteer place whose point it has, so the
+    same-place check can tell two streets of a town, both placed at the town, from one
+    place (`same_place`). Goods use it too, their ends being a consignment's."""
     ends = (
-        resolve(session, origin, traveller, field=f"{field}.origin"),
-        resolve(session, destination, traveller, field=f"{field}.destination"),
+        resolve(session, origin, traveller, field=fields[0]),
+        resolve(session, destination, traveller, field=fields[1]),
     )
     if metres_between(*ends) >= SAME_SPOT_METRES:
         return ends
@@ -192,7 +198,11 @@ def plan_legs(
     planned: list[PlannedLeg] = []
     for index, leg in enumerate(legs):
         origin, destination = resolve_ends(
-            session, leg.origin, leg.destination, traveller, field=f"legs[{index}]"
+            session,
+            leg.origin,
+            leg.destination,
+            traveller,
+            fields=(f"legs[{index}].origin", f"legs[{index}].destination"),
         )
         candidate = PlannedLeg(
             origin, destination, leg.pickup_at, leg.appointment_at, leg.return_of

@@ -49,7 +49,13 @@ def create_series(
             actor=actor,
         )
         spots = [
-            resolve_ends(session, leg.origin, leg.destination, traveller, field=f"legs[{i}]")
+            resolve_ends(
+                session,
+                leg.origin,
+                leg.destination,
+                traveller,
+                fields=(f"legs[{i}].origin", f"legs[{i}].destination"),
+            )
             for i, leg in enumerate(data.legs)
         ]
         series = Series(

@@ -21,11 +21,9 @@ from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
 from samfard.access.register import require_in_register
-from samfard.booking.legs import Spot, measures_home
-from samfard.booking.schemas import Location
+from samfard.booking.legs import measures_home, resolve_ends, same_place
 from samfard.db import transaction
 from samfard.errors import Conflict, InputError, InvalidTransition, NotFound
-from samfard.geo.places import get_place
 from samfard.goods.models import Consignment, GoodsIdempotencyKey
 from samfard.goods.price_store import load_price_lists
 from samfard.goods.prices import GoodsKind, find_price_list
@@ -34,7 +32,6 @@ from samfard.principals.models import PrincipalKind
 from samfard.principals.service import get_principal
 from samfard.schemas_common import request_hash
 from samfard.timeutil import STOCKHOLM
-from samfard.travellers.models import Traveller
 from samfard.travellers.service import load_traveller
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud on the phone
@@ -45,23 +42,6 @@ RECORD_TYPE = "consignment"
 
 def new_reference() -> str:
     return "GD-" + "".join(secrets.choice(ALPHABET) for _ in range(8))
-
-
-def _resolve(
-    session: Session, location: Location, recipient: Traveller | None, *, field: str
-) -> Spot:
-    if location.place_id is not None:
-        place = get_place(session=session, place_id=location.place_id, field=f"{field}.place_id")
-        return Spot(
-            place.id, f"{place.name}, {place.municipality}", place.lat, place.lon, place.kind
-        )
-    if location.home:
-        assert recipient is not None  # the schema asks for a recipient with home
-        return Spot(
-            None, f"{recipient.street}, {recipient.city}", recipient.lat, recipient.lon, "home"
-        )
-    assert location.address is not None and location.lat is not None and location.lon is not None
-    return Spot(None, location.address, location.lat, location.lon, "address")
 
 
 def _audit(
@@ -223,13 +203,14 @@ def _store(
     price_list = find_price_list(
         load_price_lists(session), principal=principal.code, day=service_date
     )
-    pickup = _resolve(session, data.pickup, recipient, field="pickup")
-    dropoff = _resolve(session, data.dropoff, recipient, field="dropoff")
+    pickup, dropoff = resolve_ends(
+        session, data.pickup, data.dropoff, recipient, fields=("pickup", "dropoff")
+    )
     protected_home = recipient is not None and recipient.protected_identity
     # As for a trip (booking.legs.check_leg): a refusal measuring a protected home against
     # a place the caller typed would confirm a guess of where it is.
     silent = protected_home and measures_home(pickup, dropoff)
-    if not silent and (pickup.lat, pickup.lon) == (dropoff.lat, dropoff.lon):
+    if not silent and same_place(pickup, dropoff):
         raise InputError("pickup and drop-off are the same place", field="dropoff")
     row = Consignment(
         reference=new_reference(),
