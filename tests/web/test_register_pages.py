@@ -65,6 +65,26 @@ def test_registering_from_the_form_places_the_home_at_its_locality(
     assert (round(stored.lat, 1), round(stored.lon, 1)) == (63.2, 14.6), "Östersund"
 
 
+@pytest.mark.parametrize(
+    ("typed", "code"),
+    [("svenska", "sv"), ("Finska", "fi"), ("  meankieli ", "fit"),
+     ("svenskt teckenspråk", "swl"), ("AR", "ar"), ("", "sv")],
+)  # fmt: skip
+def test_a_language_is_typed_by_its_swedish_name_or_its_code(
+    desk: TestClient, session: Session, typed: str, code: str
+) -> None:
+    """The desk typed "svenska" and was refused ("a code of two or three small letters"):
+    a language's Swedish name, in any case and with or without its accents, is stored as
+    its code; a code in capitals as the code; nothing typed as Swedish. The postcode typed
+    "831 31" reads the same on the card, not as the stored "83131"."""
+    answer = post(desk, "/resenarer", NEW | {"sprak": typed})
+    assert answer.status_code == 303, summary(answer)  # type: ignore[attr-defined]
+    stored = session.scalars(select(Traveller).where(Traveller.last_name == "Formulärsson")).one()
+    assert stored.language == code
+    card = desk.get(answer.headers["location"]).text  # type: ignore[attr-defined]
+    assert "Kyrkogatan 4, 831 31 Östersund" in card and "83131" not in card
+
+
 def test_bad_input_is_summarised_with_links_and_nothing_is_stored(
     desk: TestClient, session: Session
 ) -> None:
@@ -145,6 +165,15 @@ def test_certificates_are_issued_by_roles_that_may(
     assert stored.modes == ["taxi"] and stored.unit == "Medicin Östersund"
     none = post(assessor, f"/resenarer/{traveller}/intyg", fields | {"fardsatt_taxi": ""})
     assert 'href="#fardsatt_taxi"' in none.text  # type: ignore[attr-defined]
+    # "Antal resor" is typed as text, so "1,5" reaches the page as typed and is refused at
+    # the field with the form kept (a browser's number field had sent "15" or nothing).
+    half = post(assessor, f"/resenarer/{traveller}/intyg",
+                fields | {"typ": "single_trip", "antal_resor": "1,5"})  # fmt: skip
+    assert half.status_code == 200, "the form again, not a redirect to a saved card"  # type: ignore[attr-defined]
+    assert 'href="#antal_resor"' in half.text and 'value="1,5"' in half.text  # type: ignore[attr-defined]
+    assert 'type="number"' not in card.text
+    issued = select(Certificate).where(Certificate.traveller_id == traveller)
+    assert session.scalars(issued).all() == [stored], "the refused form stored nothing"
 
 
 def test_an_operator_cannot_issue_certificates(desk: TestClient, session: Session) -> None:
@@ -185,8 +214,9 @@ WRONG: list[tuple[dict[str, str], dict[str, str]]] = [
     ({"ort": "Ö" * 81}, {"ort": "Orten får vara högst 80 tecken"}),
     ({"postnummer": "8"}, {"postnummer": "Skriv postnumret med fem siffror, t.ex. 831 30"}),
     ({"telefon": "0" * 33}, {"telefon": "Telefonnumret får vara högst 32 tecken"}),
-    ({"sprak": "svenska"},
-     {"sprak": "Skriv språket som en kod med två eller tre små bokstäver, t.ex. sv"}),
+    ({"sprak": "klingonska"},
+     {"sprak": "Skriv språkets namn, t.ex. finska, eller en kod med två eller tre bokstäver, "
+               "t.ex. fi"}),
     ({"forare": "R" * 501}, {"forare": "Informationen åt föraren får vara högst 500 tecken"}),
 ]  # fmt: skip
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from samfard.errors import InputError
 from samfard.geo.places import search_places
 from samfard.principals.service import list_principals
+from samfard.travellers.languages import language_code
 from samfard.travellers.models import MobilityAid, Traveller
 from samfard.travellers.personnummer import parse_personal_number
 from samfard.travellers.schemas import (
@@ -93,7 +94,8 @@ FIELDS: dict[str, FormField] = {
                        "Skriv telefonnumret med minst fem siffror, t.ex. 070-123 45 67; "
                        "mellan siffrorna bara mellanslag, bindestreck, + ( ) eller /"),
     "language": FormField("sprak", "Språkkoden",
-                          "Skriv språket som en kod med två eller tre små bokstäver, t.ex. sv"),
+                          "Skriv språkets namn, t.ex. finska, eller en kod med två eller "
+                          "tre bokstäver, t.ex. fi"),
     "driver_notes": FormField("forare", "Informationen åt föraren",
                               "Skriv informationen åt föraren"),
     "student_until": FormField("studerande_till", "Datumet för studierna",
@@ -300,7 +302,7 @@ def _person(form: Mapping[str, str]) -> dict[str, Any]:
     its fee need, none of which says who the person is or where they live."""
     return {
         "phone": form.get("telefon", "").strip() or None,
-        "language": form.get("sprak", "sv").strip() or "sv",
+        "language": language_code(form.get("sprak", "")) or "sv",
         "mobility_aids": [aid for aid, name in AIDS_FIELDS.items() if form.get(name)],
         "driver_notes": form.get("forare", "").strip() or None,
         "specified_disability": bool(form.get("funktionsnedsattning")),

@@ -55,7 +55,7 @@ def traveller_public(traveller: Traveller, actor: Actor) -> TravellerPublic:
         address=(
             AddressPublic(
                 street=traveller.street,
-                postal_code=traveller.postal_code,
+                postal_code=written_postal_code(traveller.postal_code),
                 city=traveller.city,
                 municipality_code=traveller.municipality_code,
                 lat=traveller.lat,
@@ -91,3 +91,10 @@ def sees_traveller(session: Session, traveller_id: int, actor: Actor) -> bool:
     """Whether `actor` may see who the stored traveller `traveller_id` is."""
     traveller = session.get(Traveller, traveller_id)
     return traveller is not None and can_see_identity(traveller, actor)
+
+
+def written_postal_code(stored: str) -> str:
+    """A postcode as Swedish addresses write it, "831 31": stored without the space (so
+    "83131" and "831 31" typed are one code), shown with it in every answer, page and
+    letter alike."""
+    return f"{stored[:3]} {stored[3:]}" if len(stored) == 5 and stored.isdigit() else stored
