@@ -26,6 +26,7 @@ from samfard.clock import FixedClock
 from samfard.notify.models import OutboxMessage
 from samfard.notify.senders import Outgoing
 from samfard.quality.models import Deviation
+from samfard.timeutil import STOCKHOLM
 
 REFERENCE = re.compile(r"SF-[A-Z2-9]{8}")
 BO = {**ANNA, "personal_number": "19450505-4504", "first_name": "Bo", "last_name": "Annansson",
@@ -164,6 +165,12 @@ def test_the_traveller_books_sees_the_trip_and_cancels_it(
         "self_service",
     )
     assert len(booking.legs) == 2 and booking.created_by == "anna-resenar"
+    # The receipt says the way home too, not only the first leg: its time as stored.
+    home_leg = next(leg for leg in booking.legs if leg.direction == "return")
+    assert home_leg.requested_pickup_at is not None
+    back = receipt.split("</div>")[0].split("data-return>")[1]
+    assert back.startswith("Hemresan:"), back
+    assert f"{home_leg.requested_pickup_at.astimezone(STOCKHOLM):%H:%M}" in back, back
     listed = app_client.get("/mina-resor").text.split('id="kommande"')[1]
     assert booking.reference in listed.split('id="boka"')[0]
     confirm = app_client.get(f"/mina-resor/resor/{booking.id}/avboka")
@@ -225,6 +232,11 @@ def test_what_the_form_or_the_rules_refuse_is_said_in_plain_swedish(
     assert 'href="#till"' in nowhere.text
     empty = app_client.post("/mina-resor/boka", data=_trip(app_client, till="", tid=""))
     assert 'href="#till"' in empty.text and 'href="#tid"' in empty.text, "every missing field"
+    # The desk's words send the operator to its list of suggestions; this form has none.
+    for answer in (nowhere, empty, no_service):
+        said = answer.text.split('class="error-summary"')[1].split("</div>")[0]
+        assert "listan" not in said, said
+    assert "Skriv platsens namn, eller gatuadress och ort" in nowhere.text
     assert session.scalars(select(Booking)).all() == []
 
 

@@ -141,3 +141,30 @@ def test_a_trip_on_another_day_is_not_followed(
                    traveller_id=_traveller_of(session, mine))  # fmt: skip
     answer = app_client.get(f"/mina-resor/resor/{mine.booking_id}/fordon", headers=auth(me))
     assert answer.status_code == 200 and "Resan följs inte just nu" in answer.text
+
+
+def test_a_planned_time_that_has_passed_is_not_given_as_the_expected_one(
+    app_client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    """Read after the plan's time with no pickup reported, "Bilen väntas 10:00" at 10:20
+    was a time already wrong: the page says when the plan expected the vehicle and that it
+    has not come, and once the promised window has closed, that the vehicle is late."""
+    run = _planned_day(session)
+    mine = next(
+        s
+        for s in run.stops
+        if s.kind == "pickup" and s.leg_seq == 0 and s.promised_until is not None
+        and s.planned_at + timedelta(minutes=1) < s.promised_until
+    )  # fmt: skip
+    planned = f"{mine.planned_at.astimezone(local(DAY, time(0)).tzinfo):%H:%M}"
+    clock.current = mine.planned_at + timedelta(minutes=1)
+    me = token_for(session, Role.TRAVELLER, now=clock.now(), username="folj-sen",
+                   traveller_id=_traveller_of(session, mine))  # fmt: skip
+    url = f"/mina-resor/resor/{mine.booking_id}/fordon"
+    behind = app_client.get(url, headers=auth(me)).text
+    assert "Bilen väntas" not in behind
+    assert f"skulle enligt planen ha kommit {planned} och är inte framme ännu" in behind
+    assert "försenad" not in behind, "still within the promised window"
+    clock.current = mine.promised_until + timedelta(minutes=1)  # type: ignore[operator]
+    late = app_client.get(url, headers=auth(me)).text
+    assert "Bilen är försenad." in late and "Bilen väntas" not in late

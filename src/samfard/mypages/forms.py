@@ -24,6 +24,13 @@ OWN_WORDS = (
     ("Resenären saknar", "Du saknar"),
     ("Resenärens tillstånd", "Ditt tillstånd"),
     ("Ditt konto får inte boka åt den huvudmannen", "Du kan inte boka den resan här"),
+    # The desk picks places from a list of suggestions; this form has none.
+    ("skriv och välj i listan", "skriv Hemma, en plats eller en adress med ort"),
+    (
+        "Välj i listan, eller skriv gatuadress och ort",
+        "Skriv platsens namn, eller gatuadress och ort",
+    ),
+    ("Välj en tjänst i listan", "Välj vilken resa du vill boka"),
 )
 
 

@@ -56,24 +56,42 @@ class FollowedTrip:
     booking_id: int
     leg_seq: int
     state: str  # a key of STATE_SV
-    expected_pickup: datetime | None
+    planned_pickup: datetime | None  # the plan's time, moved by the delay handler's forecasts
     promised_from: datetime | None
     promised_until: datetime | None
     position: Whereabouts | None
+    as_of: datetime  # when the page was asked
 
     @property
     def state_sv(self) -> str:
         return STATE_SV[self.state]
 
     @property
-    def late(self) -> bool:
-        """Expected after the promised window closes (only while still on the way)."""
+    def expected_pickup(self) -> datetime | None:
+        """When the vehicle is expected, while that is still to come. A planned time that
+        has passed with no pickup reported is no expectation: "Bilen väntas 10:00" read at
+        10:20 told the traveller a time that was already wrong."""
+        if self.planned_pickup is None or self.planned_pickup < self.as_of:
+            return None
+        return self.planned_pickup
+
+    @property
+    def overdue(self) -> bool:
+        """Still on the way after the time the plan expected it."""
         return (
             self.state == "on_way"
-            and self.expected_pickup is not None
-            and self.promised_until is not None
-            and self.expected_pickup > self.promised_until
+            and self.planned_pickup is not None
+            and self.planned_pickup < self.as_of
         )
+
+    @property
+    def late(self) -> bool:
+        """Expected after the promised window closes, or the window has closed with the
+        vehicle still on the way."""
+        if self.state != "on_way" or self.promised_until is None:
+            return False
+        latest = self.expected_pickup or (self.as_of if self.overdue else None)
+        return latest is not None and latest > self.promised_until
 
 
 def followable(booking: Booking, now: datetime) -> bool:
@@ -102,10 +120,11 @@ def follow_trip(
         booking_id=booking.id,
         leg_seq=leg.seq,
         state=state,
-        expected_pickup=stop.planned_at,
+        planned_pickup=stop.planned_at,
         promised_from=stop.promised_from or leg.promised_pickup_from,
         promised_until=stop.promised_until or leg.promised_pickup_until,
         position=_whereabouts(session, run, booking) if run is not None else None,
+        as_of=now,
     )
 
 
