@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from rule_fixtures import DAY, Case, check, leg, person, trip
 
+from samfard.errors import InputError
 from samfard.rules import (
     AssessmentRequest,
     Companion,
@@ -250,12 +251,32 @@ CASES = [
         "principal.not_home_authority",
         V0,
     ),
+    Case(
+        "närtrafik of the other county's authority is refused without a distance to a stop",
+        KROKOM,
+        trip(N, "RKM-22", (leg(12, at=time(10), origin="2309", bus_fare_ore=3200),)),
+        "refused",
+        (),
+        "principal.not_home_authority",
+        V0,
+    ),
 ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_transit_rule_table(case: Case, rulebooks: RulebookSet) -> None:
     check(case, rulebooks)
+
+
+def test_a_nartrafik_trip_that_could_be_granted_needs_its_distance_to_a_stop(
+    rulebooks: RulebookSet,
+) -> None:
+    """Without the distance to the nearest stop the rules cannot grant närtrafik: the trip
+    is sent back naming the fact to give, not guessed at."""
+    bare = trip(N, "RKM-23", (leg(12, at=time(10), origin="2309", bus_fare_ore=3200),))
+    with pytest.raises(InputError, match="distance_to_stop_km is needed") as raised:
+        assess(AssessmentRequest(KROKOM, bare), rulebooks)
+    assert raised.value.field == "trip.distance_to_stop_km"
 
 
 def test_interpolated_riks_bands_say_so(rulebooks: RulebookSet) -> None:

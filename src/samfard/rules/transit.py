@@ -178,10 +178,14 @@ def assess_nartrafik(request: AssessmentRequest, book: Rulebook) -> Decision:
         )
     rule = version.eligibility
     if trip.distance_to_stop_km is None:
-        raise InputError(
-            "distance_to_stop_km is needed to assess närtrafik", field="trip.distance_to_stop_km"
-        )
-    if trip.distance_to_stop_km <= rule.min_distance_to_stop_km:
+        # Needed only to grant: a trip refused already (another county's authority) is
+        # answered with its refusal, not sent back for a distance that could not help it.
+        if not d.refused:
+            raise InputError(
+                "distance_to_stop_km is needed to assess närtrafik",
+                field="trip.distance_to_stop_km",
+            )
+    elif trip.distance_to_stop_km <= rule.min_distance_to_stop_km:
         d.refuse(
             "eligibility.near_stop",
             f"the nearest stop is {trip.distance_to_stop_km} km away; närtrafik serves those "
