@@ -74,7 +74,7 @@ def test_the_demo_homes_and_places_resolve_to_their_own_municipality(session: Se
     """Every demo home, as an address (without the rule that the home is the home), and
     every place a demo trip goes to, lies in the municipality the demo gave it."""
     day = generate_day(date(2026, 11, 23), seed=3, trips=300)
-    gazetteer = Gazetteer(session)
+    gazetteer = Gazetteer.of(session)
     nobody = Traveller(lat=0.0, lon=0.0, municipality_code="0000")
     wrong = [
         (t.city, t.municipality_code, found)

@@ -37,7 +37,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from samfard.assessment import quota
@@ -114,16 +114,35 @@ def split_purpose(purpose: str | None) -> tuple[str | None, bool]:
     return purpose, False
 
 
+_GAZETTEER = "samfard.assessment.gazetteer"
+
+
 def road_km(a: tuple[float, float], b: tuple[float, float]) -> Decimal:
     metres = ROAD_MODEL.road_m(Point(*a), Point(*b))
     return Decimal(round(metres / 1000, 1)).quantize(Decimal("0.1"))
 
 
 class Gazetteer:
-    """The places of one session, read once per assessment."""
+    """The places of one session, read once per session (`of`)."""
 
-    def __init__(self, session: Session) -> None:
-        self.places = {p.id: p for p in session.scalars(select(Place))}
+    def __init__(self, places: dict[int, Place]) -> None:
+        self.places = places
+
+    @classmethod
+    def of(cls, session: Session) -> Gazetteer:
+        """The session's gazetteer. Places are reference data, written only by `samfard db
+        upgrade`, so one reading serves every assessment of the session: a day's bookings
+        loaded in one session, or a series booked in one request, had each read all places
+        again (a third of the time to assess a trip). Read again once a rollback has
+        expired the places."""
+        cached = session.info.get(_GAZETTEER)
+        if isinstance(cached, Gazetteer) and cached.places:
+            some = next(iter(cached.places.values()))
+            if not inspect(some).expired_attributes:
+                return cached
+        gazetteer = cls({p.id: p for p in session.scalars(select(Place))})
+        session.info[_GAZETTEER] = gazetteer
+        return gazetteer
 
     def nearest(self, lat: float, lon: float, kind: str | None = None) -> Place:
         candidates = [p for p in self.places.values() if kind is None or p.kind == kind]
@@ -298,7 +317,7 @@ def build_request(
             f"service {trip.service} has no assessment rules; an assessor decides",
             field="service",
         ) from None
-    gazetteer = Gazetteer(session)
+    gazetteer = Gazetteer.of(session)
     day = min(leg.reference_time for leg in trip.legs).astimezone(STOCKHOLM).date()
     care = _care_place(trip.legs, gazetteer)
     is_nearest, nearest_km = True, None

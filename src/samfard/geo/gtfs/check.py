@@ -22,6 +22,10 @@ from samfard.geo.gtfs.journey import Journey, arrive_by, clock, depart_after
 from samfard.geo.traveltime import Point
 
 LAYOUTS_KEPT = 16
+# Answers kept per planner: the same leg is asked about again and again (the desk's
+# preview as a time is typed, a booking assessed again after a change, a series' weeks),
+# and an answer changes only with the feed, which lives as long as the planner.
+ANSWERS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,8 @@ class LegAnswer:
 
 
 class Planner:
-    """Answers LegQueries on one feed; keeps the layouts last asked for (thread-safe)."""
+    """Answers LegQueries on one feed; keeps the layouts and the answers last asked for
+    (thread-safe)."""
 
     def __init__(self, feed: Feed, *, name: str) -> None:
         self.feed = feed
@@ -71,6 +76,7 @@ class Planner:
         self._layouts: OrderedDict[
             frozenset[str], tuple[timetable.Timetable, timetable.Timetable]
         ] = OrderedDict()
+        self._answers: OrderedDict[tuple[LegQuery, Limits], LegAnswer] = OrderedDict()
         self._lock = threading.Lock()
 
     def day(self, day: date) -> tuple[timetable.Timetable, timetable.Timetable]:
@@ -91,6 +97,20 @@ class Planner:
         return built
 
     def answer(self, query: LegQuery, limits: Limits) -> LegAnswer:
+        """The check of one leg, from the answers kept when it was asked before."""
+        key = (query, limits)
+        with self._lock:
+            if key in self._answers:
+                self._answers.move_to_end(key)
+                return self._answers[key]
+        found = self._search(query, limits)
+        with self._lock:
+            self._answers[key] = found
+            while len(self._answers) > ANSWERS_KEPT:
+                self._answers.popitem(last=False)
+        return found
+
+    def _search(self, query: LegQuery, limits: Limits) -> LegAnswer:
         forward, backward = self.day(query.day)
         if not forward.stops_near(query.origin.lat, query.origin.lon, limits.max_walk_m):
             return _no(query, f"ingen hållplats inom {limits.max_walk_m} m gång från start")
