@@ -1,4 +1,8 @@
-"""Plan and manifest routes: shape, permissions, carrier scoping, no personal numbers."""
+"""Plan and manifest routes: shape, permissions, carrier scoping, no personal numbers.
+
+The demo day is loaded once per database (`loaded_day`, not planned: the plan route's test
+plans it itself); each test runs in a savepoint of it, and a test that reads a plan plans
+the day there as dispatch_fixtures.plan_demo_day does."""
 
 from __future__ import annotations
 
@@ -6,12 +10,13 @@ import re
 from datetime import time
 from typing import Any
 
-from dispatch_fixtures import DAY, load_demo, plan_demo_day
+import pytest
+from dispatch_fixtures import DAY, PLAN_NOW, load_demo
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import auth, token_for
+from helpers import auth, plan_fixed, token_for
 from samfard.access.permissions import Role
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
@@ -19,6 +24,22 @@ from samfard.clock import FixedClock
 from samfard.dispatch.models import Vehicle
 from samfard.timeutil import local
 from samfard.travellers.models import Traveller
+
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def loaded_day(module_session: Session) -> frozenset[int]:
+    """The demo day and its fleet loaded, not planned, built once per database; each test
+    runs in a savepoint of it. The ids of the approved bookings."""
+    approved = load_demo(module_session)
+    module_session.commit()
+    return approved
+
+
+def plan_loaded_day(session: Session) -> None:
+    """Plan the loaded day as dispatch_fixtures.plan_demo_day does after loading it."""
+    plan_fixed(session, DAY, now=PLAN_NOW, seed=1)
 
 
 def driver_of(
@@ -40,9 +61,8 @@ def driver_of(
 
 
 def test_plan_route_plans_the_day_and_get_returns_ordered_runs(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, loaded_day: frozenset[int]
 ) -> None:
-    load_demo(session)
     token = token_for(session, Role.OPERATOR, now=clock.now())
     missing = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(token))
     assert missing.status_code == 404 and "samfard plan" in missing.json()["detail"]
@@ -78,9 +98,9 @@ def test_plans_need_the_plans_permissions(
 
 
 def test_manifest_shows_first_names_and_hides_personal_numbers_and_last_names(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, loaded_day: frozenset[int]
 ) -> None:
-    plan_demo_day(session)
+    plan_loaded_day(session)
     operator = token_for(session, Role.OPERATOR, now=clock.now(), username="op")
     run = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(operator)).json()["runs"][0]
     driver = driver_of(session, clock, run)
@@ -98,9 +118,9 @@ def test_manifest_shows_first_names_and_hides_personal_numbers_and_last_names(
 
 
 def test_a_driver_of_another_carrier_cannot_read_the_manifest(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, loaded_day: frozenset[int]
 ) -> None:
-    plan_demo_day(session)
+    plan_loaded_day(session)
     operator = token_for(session, Role.OPERATOR, now=clock.now(), username="op")
     runs = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(operator)).json()["runs"]
     run = runs[0]
@@ -117,9 +137,9 @@ def test_a_driver_of_another_carrier_cannot_read_the_manifest(
 
 
 def test_approving_a_booking_on_a_planned_day_answers_with_its_promised_pickup(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, loaded_day: frozenset[int]
 ) -> None:
-    plan_demo_day(session)
+    plan_loaded_day(session)
     waiting = session.scalars(
         select(Booking).where(
             Booking.service_date == DAY,
@@ -145,9 +165,9 @@ def test_approving_a_booking_on_a_planned_day_answers_with_its_promised_pickup(
 
 
 def test_protected_identity_is_masked_in_the_plan_and_named_only_generically_on_manifests(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, loaded_day: frozenset[int]
 ) -> None:
-    plan_demo_day(session)
+    plan_loaded_day(session)
     operator = token_for(session, Role.OPERATOR, now=clock.now(), username="op")
     run = app_client.get(f"/api/v1/plans/{DAY}", headers=auth(operator)).json()["runs"][0]
     booking = session.get(Booking, run["stops"][0]["booking_id"])

@@ -1,5 +1,8 @@
 """Moving a leg to another run: saved only when the verifier accepts the changed plan,
-refused with the plan unchanged otherwise; an unplanned leg can be moved into a run."""
+refused with the plan unchanged otherwise; an unplanned leg can be moved into a run.
+
+The planned demo day is built once per database (`planned`); each test runs in a savepoint
+of it, so a move one test makes is gone before the next."""
 
 from __future__ import annotations
 
@@ -21,6 +24,16 @@ from samfard.dispatch.moves import MoveOutcome, MoveRefused, move_leg
 from samfard.errors import Forbidden
 
 NOW = PLAN_NOW + timedelta(hours=1)
+
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> None:
+    """The small demo day of dispatch_fixtures, planned: built once per database, and each
+    test runs in a savepoint of it."""
+    plan_demo_day(module_session)
+    module_session.commit()
 
 
 def _layout(plan: PlanRun) -> dict[int, list[tuple[int, int, str]]]:
@@ -56,9 +69,8 @@ def _try_moves(
 
 
 def test_a_move_is_saved_verified_and_keeps_the_promise_and_refusals_change_nothing(
-    session: Session,
+    session: Session, planned: None
 ) -> None:
-    plan_demo_day(session)
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     before = _layout(plan)
@@ -90,8 +102,7 @@ def test_a_move_is_saved_verified_and_keeps_the_promise_and_refusals_change_noth
     assert outcome.to_vehicle == plan.runs[[r.id for r in plan.runs].index(target_id)].vehicle.code
 
 
-def test_a_refused_move_leaves_the_plan_as_it_was(session: Session) -> None:
-    plan_demo_day(session)
+def test_a_refused_move_leaves_the_plan_as_it_was(session: Session, planned: None) -> None:
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     pickup = next(s for s in plan.runs[0].stops if s.kind == "pickup")
@@ -123,9 +134,8 @@ def test_a_refused_move_leaves_the_plan_as_it_was(session: Session) -> None:
 
 
 def test_an_unplanned_leg_moved_into_a_run_is_scheduled_and_leaves_the_unplanned_list(
-    session: Session,
+    session: Session, planned: None
 ) -> None:
-    plan_demo_day(session)
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     # Take one booking out of its run as live insertion does when a leg does not fit.
@@ -181,8 +191,9 @@ def test_an_unplanned_leg_moved_into_a_run_is_scheduled_and_leaves_the_unplanned
     assert report.ok, report.violations
 
 
-def test_only_an_account_scoped_to_every_principal_moves_legs(session: Session) -> None:
-    plan_demo_day(session)
+def test_only_an_account_scoped_to_every_principal_moves_legs(
+    session: Session, planned: None
+) -> None:
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     pickup = next(s for s in plan.runs[0].stops if s.kind == "pickup")
@@ -202,12 +213,11 @@ def test_only_an_account_scoped_to_every_principal_moves_legs(session: Session) 
 
 
 def test_a_move_keeps_every_other_stop_of_both_runs_whatever_its_bookings_state(
-    session: Session,
+    session: Session, planned: None
 ) -> None:
     """Both runs of a move are rewritten from the problem; stops of bookings the planner
     would not plan again (here every other booking on the plan set back to requested, as
     an assessor's reversal leaves them) must stay on them (they used to leave silently)."""
-    plan_demo_day(session)
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     on_plan = sorted({s.booking_id for run in plan.runs for s in run.stops if s.booking_id})

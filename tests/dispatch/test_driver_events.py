@@ -1,6 +1,9 @@
 """Reports from the vehicle: stored once per client id (a replayed queue counts once),
 checked against what was reported before, moving the booking's lifecycle, published on
-the bus, and only on the driver's own vehicle's run today."""
+the bus, and only on the driver's own vehicle's run today.
+
+The planned demo day is built once per database (`planned_day`); each test reports in a
+savepoint of it, so its reports are gone before the next test."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 import pytest
-from dispatch_fixtures import DAY, plan_demo_day
+from dispatch_fixtures import DAY, PlannedDay, plan_demo_day
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,6 +30,17 @@ from samfard.dispatch.driver.models import StopEvent
 from samfard.dispatch.models import Run, Stop
 from samfard.timeutil import local
 from samfard.travellers.models import Traveller
+
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned_day(module_session: Session) -> PlannedDay:
+    """The demo day loaded and planned, built once per database; each test runs in a
+    savepoint of it."""
+    planned = plan_demo_day(module_session)
+    module_session.commit()
+    return planned
 
 
 @pytest.fixture
@@ -82,9 +96,12 @@ def _pair(run: Run) -> tuple[Stop, Stop]:
 
 
 def test_a_trip_reported_through_moves_the_booking_and_a_replay_counts_once(
-    app_client: TestClient, session: Session, clock: FixedClock, published: list[Any]
+    app_client: TestClient,
+    session: Session,
+    clock: FixedClock,
+    planned_day: PlannedDay,
+    published: list[Any],
 ) -> None:
-    plan_demo_day(session)
     run = _first_run(session)
     token = _driver(session, clock, run)
     pickup, dropoff = _pair(run)
@@ -120,9 +137,8 @@ def test_a_trip_reported_through_moves_the_booking_and_a_replay_counts_once(
 
 
 def test_impossible_and_out_of_order_reports_are_refused_with_what_to_do(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned_day: PlannedDay
 ) -> None:
-    plan_demo_day(session)
     run = _first_run(session)
     token = _driver(session, clock, run)
     pickup, dropoff = _pair(run)
@@ -155,9 +171,12 @@ def test_impossible_and_out_of_order_reports_are_refused_with_what_to_do(
 
 
 def test_a_no_show_is_recorded_on_the_booking_and_a_position_is_published(
-    app_client: TestClient, session: Session, clock: FixedClock, published: list[Any]
+    app_client: TestClient,
+    session: Session,
+    clock: FixedClock,
+    planned_day: PlannedDay,
+    published: list[Any],
 ) -> None:
-    plan_demo_day(session)
     run = _first_run(session)
     token = _driver(session, clock, run)
     pickup, _ = _pair(run)
@@ -188,9 +207,8 @@ def test_a_no_show_is_recorded_on_the_booking_and_a_position_is_published(
 
 
 def test_a_driver_reports_only_on_their_own_vehicles_run_today(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned_day: PlannedDay
 ) -> None:
-    plan_demo_day(session)
     plan = store.latest_plan(session, DAY)
     assert plan is not None and len(plan.runs) >= 2
     mine, other = plan.runs[0], plan.runs[1]
@@ -222,9 +240,8 @@ def test_a_driver_reports_only_on_their_own_vehicles_run_today(
 
 
 def test_the_drivers_run_lists_stops_with_their_reports(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned_day: PlannedDay
 ) -> None:
-    plan_demo_day(session)
     run = _first_run(session)
     token = _driver(session, clock, run)
     pickup, _ = _pair(run)
@@ -249,9 +266,8 @@ def test_the_drivers_run_lists_stops_with_their_reports(
 
 
 def test_a_protected_travellers_name_never_reaches_the_driver_but_the_address_does(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned_day: PlannedDay
 ) -> None:
-    plan_demo_day(session)
     run = _first_run(session)
     token = _driver(session, clock, run)
     pickup, _ = _pair(run)

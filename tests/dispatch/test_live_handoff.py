@@ -1,7 +1,10 @@
 """Hand-off to carriers: each run offered under its contract, own-fleet runs accepted at
 once, a carrier answers only its own offers, an accepted run's bookings are assigned, a
 declined run's trips go to other runs (or are alerted unserved), and an offer unanswered
-past its deadline alerts the controller once."""
+past its deadline alerts the controller once.
+
+The contracts and the planned demo day are built once per database (`planned_day`); each
+test offers the day and answers in a savepoint of it."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from collections import Counter
 from datetime import date
 
 import pytest
-from dispatch_fixtures import PLAN_NOW, plan_demo_day
+from dispatch_fixtures import PLAN_NOW, PlannedDay, plan_demo_day
 from live_fixtures import CONTROLLER, minutes, plan
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,6 +36,18 @@ from samfard.dispatch.service import verify_stored
 from samfard.errors import Conflict, InputError, NotFound
 from samfard.rules.facts import CompanionKind
 
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned_day(module_session: Session) -> PlannedDay:
+    """The demo carriers' contracts (the own fleet's included) and the demo day planned,
+    built once per database; each test runs in a savepoint of it."""
+    load_contract_files(module_session)
+    planned = plan_demo_day(module_session)
+    module_session.commit()
+    return planned
+
 
 def _dispatcher(carrier_id: int | None) -> Actor:
     return Actor(
@@ -44,8 +59,7 @@ def _dispatcher(carrier_id: int | None) -> Actor:
 
 
 def _offer(session: Session) -> list[handoff.OfferPublic]:
-    load_contract_files(session)  # the demo carriers' contracts, the own fleet's included
-    plan_demo_day(session)
+    """Offer the planned day (`planned_day`) to the carriers."""
     return handoff.offer_day(
         session=session, day=plan(session).service_date, actor=CONTROLLER, now=PLAN_NOW,
         answer_within_min=60,
@@ -53,7 +67,7 @@ def _offer(session: Session) -> list[handoff.OfferPublic]:
 
 
 def test_each_run_is_offered_to_its_carrier_and_own_fleet_runs_need_no_answer(
-    session: Session,
+    session: Session, planned_day: PlannedDay
 ) -> None:
     offers = _offer(session)
     runs = plan(session).runs
@@ -73,7 +87,9 @@ def test_each_run_is_offered_to_its_carrier_and_own_fleet_runs_need_no_answer(
     assert [(o.id, o.state) for o in again] == [(o.id, o.state) for o in offers]
 
 
-def test_a_carrier_sees_and_answers_only_its_own_runs(session: Session) -> None:
+def test_a_carrier_sees_and_answers_only_its_own_runs(
+    session: Session, planned_day: PlannedDay
+) -> None:
     offers = _offer(session)
     offer = next(o for o in offers if o.state == "offered")
     mine = handoff.list_offers(
@@ -89,7 +105,7 @@ def test_a_carrier_sees_and_answers_only_its_own_runs(session: Session) -> None:
         )  # fmt: skip
 
 
-def test_accepting_assigns_the_runs_bookings(session: Session) -> None:
+def test_accepting_assigns_the_runs_bookings(session: Session, planned_day: PlannedDay) -> None:
     offers = _offer(session)
     offer = next(o for o in offers if o.state == "offered")
     run = next(r for r in plan(session).runs if r.id == offer.run_id)
@@ -109,7 +125,7 @@ def test_accepting_assigns_the_runs_bookings(session: Session) -> None:
 
 
 def test_a_declined_run_goes_back_to_planning_and_alerts_the_controller(
-    session: Session,
+    session: Session, planned_day: PlannedDay
 ) -> None:
     offers = _offer(session)
     offer = max((o for o in offers if o.state == "offered"), key=lambda o: (o.stops, -o.id))
@@ -143,7 +159,7 @@ def test_a_declined_run_goes_back_to_planning_and_alerts_the_controller(
 
 
 def test_an_offer_unanswered_by_its_deadline_alerts_the_controller_once(
-    session: Session,
+    session: Session, planned_day: PlannedDay
 ) -> None:
     offers = _offer(session)
     waiting = [o for o in offers if o.state == "offered"]
@@ -197,7 +213,9 @@ def _status_follows_runs(session: Session, booking_ids: set[int]) -> Counter[str
     return seen
 
 
-def test_a_trip_placed_on_a_run_its_carrier_has_taken_is_assigned(session: Session) -> None:
+def test_a_trip_placed_on_a_run_its_carrier_has_taken_is_assigned(
+    session: Session, planned_day: PlannedDay
+) -> None:
     """Accepting a run assigns the trips on it then; a trip placed on it later (approved
     after the hand-off, or changed and placed again) is the carrier's as well, and a trip
     moved to a run nobody has taken yet is only scheduled."""
@@ -274,7 +292,7 @@ def _move_one_assigned_off_taken_runs(session: Session) -> int:
 
 
 def test_nothing_is_planned_again_on_a_vehicle_whose_carrier_declined_the_day(
-    session: Session,
+    session: Session, planned_day: PlannedDay
 ) -> None:
     """A carrier's no stands for the vehicle's whole day: neither a new plan of the day nor
     a trip approved afterwards puts a run on that vehicle."""

@@ -10,7 +10,8 @@ run or a leg: a keyboard walk-through (Chromium, 2026-12) found
   that could take the trip (now nearest the trip first, tests/web/test_trafik_move_browser.py).
 
 The clock of these tests is Friday 2026-11-20 (helpers.NOW); the planned day is Monday
-2026-11-23 (dispatch_fixtures.DAY).
+2026-11-23 (dispatch_fixtures.DAY). The planned day and the controller's account are built
+once per database (`planned_day`); each test logs in and runs in a savepoint of it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from dispatch_fixtures import DAY, plan_demo_day
+from dispatch_fixtures import DAY, PlannedDay, plan_demo_day
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -31,13 +32,25 @@ from samfard.dispatch.vehicle_names import vehicle_name_sv
 FIELD_ERROR = re.compile(r'<span class="field-error" id="datum-error">.*?</span>(.*?)</span>', re.S)
 
 
-@pytest.fixture
-def controller(app_client: TestClient, session: Session) -> None:
-    plan_demo_day(session)
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned_day(module_session: Session) -> PlannedDay:
+    """The demo day planned and a controller's account, built once per database; each
+    test runs in a savepoint of it."""
+    planned = plan_demo_day(module_session)
     create_user(
-        session=session, username="trafikledare", password=STRONG_PASSWORD,
+        session=module_session, username="trafikledare", password=STRONG_PASSWORD,
         role=Role.OPERATOR, now=NOW, principal_codes=["*"],
     )  # fmt: skip
+    module_session.commit()
+    return planned
+
+
+@pytest.fixture
+def controller(app_client: TestClient, planned_day: PlannedDay) -> None:
+    """The controller logged in on the test's own client."""
     app_client.cookies.clear()
     app_client.post("/login", data=login_form("trafikledare", app_client))
 

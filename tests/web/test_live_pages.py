@@ -3,8 +3,9 @@ acknowledge, re-plan the rest of the day) and the carrier's run offers on /utfor
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
-from live_day_pages import DAY, EVENING, page_login
+from live_day_pages import DAY, EVENING, page_login, plan_live_day
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,16 @@ from samfard.db import transaction
 from samfard.dispatch import alerts, handoff
 from samfard.dispatch.live_models import ControllerAlert, RunOffer
 from samfard.dispatch.vehicle_names import vehicle_name_sv
+
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> None:
+    """The small planned day of live_day_pages (tests/web/conftest.py gives it per test):
+    built once per database, and each test runs in a savepoint of it."""
+    plan_live_day(module_session)
+    module_session.commit()
 
 
 def test_the_controller_sees_acknowledges_alerts_and_replans(

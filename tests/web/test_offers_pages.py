@@ -19,8 +19,9 @@ import re
 import uuid
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
-from live_day_pages import DAY, EVENING, page_login
+from live_day_pages import DAY, EVENING, page_login, plan_live_day
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -36,6 +37,16 @@ from samfard.dispatch.offer_states import ACCEPTED, DECLINED, OFFERED
 from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.jobs import Job
 from samfard.timeutil import STOCKHOLM
+
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> None:
+    """The small planned day of live_day_pages (tests/web/conftest.py gives it per test):
+    built once per database, and each test runs in a savepoint of it."""
+    plan_live_day(module_session)
+    module_session.commit()
 
 
 def _main(html: str) -> str:

@@ -42,16 +42,28 @@ NEAR_KM = 30.0  # a run passing this near the pickup at the trip's time …
 FAR_KM = 100.0  # … is listed before one that is never nearer than this all day
 
 
-@pytest.fixture
-def controller(app_client: TestClient, session: Session) -> str:
-    load_day(session=session, demo=generate_day(DAY, seed=3, trips=60))
-    with transaction(session):
-        load_demo_fleet(session, scale=0.2)
-    plan_fixed(session, DAY, now=EVENING, seed=1)
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned_day(module_session: Session) -> None:
+    """The demo generator's 60 trips of DAY on a fifth of the demo fleet, planned the
+    evening before, and the controller's account: built once per database, and each test
+    runs in a savepoint of it."""
+    load_day(session=module_session, demo=generate_day(DAY, seed=3, trips=60))
+    with transaction(module_session):
+        load_demo_fleet(module_session, scale=0.2)
+    plan_fixed(module_session, DAY, now=EVENING, seed=1)
     create_user(
-        session=session, username="trafikledare", password=STRONG_PASSWORD,
+        session=module_session, username="trafikledare", password=STRONG_PASSWORD,
         role=Role.OPERATOR, now=NOW, principal_codes=["*"],
     )  # fmt: skip
+    module_session.commit()
+
+
+@pytest.fixture
+def controller(app_client: TestClient, planned_day: None) -> str:
+    """The controller logged in to the test's client; returns the CSRF token."""
     app_client.cookies.clear()
     app_client.post("/login", data=login_form("trafikledare", app_client))
     return str(app_client.cookies[CSRF_COOKIE])

@@ -1,6 +1,9 @@
 """The workspace pages /bedomning, /trafik, /uppfoljning and /admin over HTTP (no
 browser): each answers every role with a heading, and each change goes through the
-services (decision with fees and letter, a verified move, user administration)."""
+services (decision with fees and letter, a verified move, user administration).
+
+The demo day is loaded once per database (`demo_day`) and each test runs in a savepoint of
+it; the tests of the planned day plan it in their own savepoint (`planned_day`)."""
 
 from __future__ import annotations
 
@@ -61,15 +64,21 @@ def users(session: Session, *names: str) -> None:
         )
 
 
-@pytest.fixture
-def demo_day(session: Session) -> None:
-    """A demo day with its bookings assessed (some wait for an assessor)."""
-    load_day(session=session, demo=generate_day(DAY, seed=3, trips=40))
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def demo_day(module_session: Session) -> None:
+    """A demo day with its bookings assessed (some wait for an assessor): built once per
+    database, and each test runs in a savepoint of it."""
+    load_day(session=module_session, demo=generate_day(DAY, seed=3, trips=40))
+    module_session.commit()
 
 
 @pytest.fixture
 def planned_day(session: Session, demo_day: None) -> None:
-    """The demo day planned on a small fleet."""
+    """The demo day planned on a small fleet (per test: the tests of the unplanned day
+    must not find the plan)."""
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
     plan_fixed(session, DAY, now=local(date(2026, 11, 22), time(18, 0)), seed=1)
