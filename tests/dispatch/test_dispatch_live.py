@@ -1,11 +1,16 @@
-"""Live insertion: a booking approved after planning gets a promise; earlier ones stand."""
+"""Live insertion: a booking approved after planning gets a promise; earlier ones stand.
+
+The demo day and its fleet are loaded once per database, not planned; each test runs in a
+savepoint of that world, and a test of a planned day plans it in its savepoint."""
 
 from __future__ import annotations
 
-from dispatch_fixtures import DAY, PLAN_NOW, plan_demo_day
+import pytest
+from dispatch_fixtures import DAY, PLAN_NOW, load_demo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from helpers import plan_fixed
 from samfard.access.actor import SYSTEM
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
@@ -16,16 +21,32 @@ from samfard.demo.loader import load_day
 from samfard.dispatch import service
 from samfard.dispatch.models import PlanRun, Stop
 
+pytestmark = [pytest.mark.world_per_module, pytest.mark.usefixtures("demo_day")]
+
+
+@pytest.fixture(scope="module")
+def demo_day(module_session: Session) -> None:
+    """The demo day and its fleet loaded, not planned (loading is the slow part): built
+    once per database; each test runs in a savepoint of it."""
+    load_demo(module_session)
+    module_session.commit()
+
+
+@pytest.fixture
+def planned(demo_day: None, session: Session) -> None:
+    """The demo day planned in the test's savepoint, as `plan_demo_day` plans it."""
+    plan_fixed(session, DAY, now=PLAN_NOW, seed=1)
+
 
 def _promises(session: Session) -> dict[int, tuple[object, object]]:
     rows = session.scalars(select(Leg).where(Leg.promised_pickup_from.is_not(None)))
     return {leg.id: (leg.promised_pickup_from, leg.promised_pickup_until) for leg in rows}
 
 
+@pytest.mark.usefixtures("planned")
 def test_bookings_approved_after_planning_are_inserted_and_keep_earlier_promises(
     session: Session,
 ) -> None:
-    plan_demo_day(session)
     before = _promises(session)
     known = set(session.scalars(select(Booking.id)))
     # More bookings on the planned day: the assessment and the demo's assessor approve
@@ -59,6 +80,7 @@ def test_bookings_approved_after_planning_are_inserted_and_keep_earlier_promises
     assert report.ok, report.violations[:3]
 
 
+@pytest.mark.usefixtures("planned")
 def test_the_run_that_takes_a_booking_keeps_every_stop_whatever_its_bookings_state(
     session: Session,
 ) -> None:
@@ -66,7 +88,6 @@ def test_the_run_that_takes_a_booking_keeps_every_stop_whatever_its_bookings_sta
     problem; the stops of bookings the planner would not plan again (here every booking on
     the plan set back to requested, as an assessor's reversal or a hand-made plan leaves
     them) must stay on it all the same, as they do for goods."""
-    plan_demo_day(session)
     plan_run = session.scalars(select(PlanRun)).one()
     on_plan = {s.booking_id for run in plan_run.runs for s in run.stops if s.booking_id}
     with transaction(session):
@@ -99,14 +120,15 @@ def test_the_run_that_takes_a_booking_keeps_every_stop_whatever_its_bookings_sta
 
 
 def test_without_a_plan_an_approved_booking_stays_approved(session: Session) -> None:
+    # More bookings on the module's demo day, which is loaded with its fleet, not planned.
     load_day(session=session, demo=generate_day(DAY, seed=9, trips=12))
     statuses = set(session.scalars(select(Booking.status)))
     assert BookingStatus.SCHEDULED.value not in statuses
     assert session.scalars(select(PlanRun)).first() is None
 
 
+@pytest.mark.usefixtures("planned")
 def test_a_cancelled_booking_leaves_the_plan(session: Session) -> None:
-    plan_demo_day(session)
     booking = session.scalars(
         select(Booking).where(Booking.status == BookingStatus.SCHEDULED.value)
     ).first()
@@ -127,11 +149,11 @@ def test_a_cancelled_booking_leaves_the_plan(session: Session) -> None:
     assert report.ok, report.violations[:3]
 
 
+@pytest.mark.usefixtures("planned")
 def test_a_cancelled_booking_leaves_the_plans_unserved_list(session: Session) -> None:
     """A booking the plan does not carry is listed unserved with its reason (here one a
     dispatcher took off its run and set back to approved); cancelled, it leaves the list,
     so the traffic page does not ask anyone to place it."""
-    plan_demo_day(session)
     plan_run = session.scalars(select(PlanRun)).one()
     booking = session.scalars(
         select(Booking).where(Booking.status == BookingStatus.SCHEDULED.value)

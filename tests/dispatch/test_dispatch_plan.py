@@ -1,10 +1,13 @@
 """Planning a demo day: every approved leg by vehicle accounted for, stored plans verify,
-promises hold."""
+promises hold.
+
+The planned demo day is built once per database; each test runs in a savepoint of it, and
+the tests of a day without bookings plan the day after it, which has none."""
 
 from __future__ import annotations
 
 import pytest
-from dispatch_fixtures import DAY, PLAN_NOW, TIME_LIMIT_S, plan_demo_day
+from dispatch_fixtures import DAY, PLAN_NOW, TIME_LIMIT_S, PlannedDay, plan_demo_day
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,11 +21,23 @@ from samfard.dispatch.models import PlanRun, Stop
 from samfard.dispatch.store import by_vehicle
 from samfard.errors import Conflict
 
+pytestmark = [pytest.mark.world_per_module, pytest.mark.usefixtures("planned")]
 
-def test_every_approved_leg_is_planned_or_unserved_with_a_reason(session: Session) -> None:
+
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> PlannedDay:
+    """The demo day loaded and planned, built once per database; each test runs in a
+    savepoint of it."""
+    day = plan_demo_day(module_session)
+    module_session.commit()
+    return day
+
+
+def test_every_approved_leg_is_planned_or_unserved_with_a_reason(
+    session: Session, planned: PlannedDay
+) -> None:
     """Every leg of an approved booking that goes by vehicle; a booking sent by bus or
     train (public transport first) is neither planned nor unserved."""
-    planned = plan_demo_day(session)
     assert planned.approved_before, "the demo day should have approved bookings to plan"
     approved = session.scalars(select(Booking).where(Booking.id.in_(planned.approved_before)))
     not_driven = {b.id for b in approved if not by_vehicle(b)}
@@ -41,7 +56,6 @@ def test_every_approved_leg_is_planned_or_unserved_with_a_reason(session: Sessio
 
 
 def test_stored_plan_verifies_again_from_the_database(session: Session) -> None:
-    plan_demo_day(session)
     session.expire_all()  # read back what was written, not the objects in memory
     plan_run, report = service.verify_stored(session=session, day=DAY)
     assert plan_run.verified and plan_run.version == 1
@@ -49,9 +63,8 @@ def test_stored_plan_verifies_again_from_the_database(session: Session) -> None:
 
 
 def test_fully_planned_bookings_are_scheduled_with_a_promise_around_the_planned_pickup(
-    session: Session,
+    session: Session, planned: PlannedDay
 ) -> None:
-    planned = plan_demo_day(session)
     pickups = {
         (s.booking_id, s.leg_seq): s for s in session.scalars(select(Stop)) if s.kind == "pickup"
     }
@@ -74,7 +87,6 @@ def test_fully_planned_bookings_are_scheduled_with_a_promise_around_the_planned_
 
 
 def test_replanning_stores_a_new_version_and_keeps_every_promise(session: Session) -> None:
-    plan_demo_day(session)
     promised = {
         leg.id: (leg.promised_pickup_from, leg.promised_pickup_until)
         for leg in session.scalars(select(Leg).where(Leg.promised_pickup_from.is_not(None)))
@@ -110,13 +122,15 @@ def test_two_plannings_racing_for_one_version_give_a_conflict_not_a_crash(
 ) -> None:
     with transaction(session):
         load_demo_fleet(session, scale=0.2)
+    # A day with a fleet and no bookings: the module's demo day is planned already.
+    empty = DAY.replace(day=DAY.day + 1)
     first = service.plan_day(
-        session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=TIME_LIMIT_S
+        session=session, day=empty, actor=SYSTEM, now=PLAN_NOW, time_limit_s=TIME_LIMIT_S
     )
     assert first.version == 1
     # The second planning read the day before the first stored its version.
     monkeypatch.setattr(service.store, "latest_plan", lambda _session, _day: None)
     with pytest.raises(Conflict, match="plan again"):
         service.plan_day(
-            session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW, time_limit_s=TIME_LIMIT_S
+            session=session, day=empty, actor=SYSTEM, now=PLAN_NOW, time_limit_s=TIME_LIMIT_S
         )

@@ -1,6 +1,8 @@
 """Each kind of event changes the plan: a delay moves down its run and marks every promise
 it breaks; a no-show is charged where the rulebook says so; a cancellation frees room;
-a new booking is inserted into a day under way without moving what happened."""
+a new booking is inserted into a day under way without moving what happened.
+
+The planned demo day is built once per database; each test runs in a savepoint of it."""
 
 from __future__ import annotations
 
@@ -24,6 +26,16 @@ from samfard.dispatch import delays
 from samfard.dispatch.live_models import ControllerAlert, NoShowCharge, StopDone
 from samfard.dispatch.models import Stop
 
+pytestmark = [pytest.mark.world_per_module, pytest.mark.usefixtures("planned_demo_day")]
+
+
+@pytest.fixture(scope="module")
+def planned_demo_day(module_session: Session) -> None:
+    """The demo day loaded and planned, built once per database; each test runs in a
+    savepoint of it."""
+    plan_demo_day(module_session)
+    module_session.commit()
+
 
 def _notices(monkeypatch: pytest.MonkeyPatch) -> list[events.TravellerNotice]:
     """Collect the notices published during the test (a copy of the bus's handlers, so
@@ -39,7 +51,6 @@ def _notices(monkeypatch: pytest.MonkeyPatch) -> list[events.TravellerNotice]:
 def test_a_delay_moves_down_the_run_and_marks_each_promise_it_breaks(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plan_demo_day(session)
     seen = _notices(monkeypatch)
     run = busiest_run(session)
     first, *rest = list(run.stops)
@@ -82,7 +93,6 @@ def test_a_delay_moves_down_the_run_and_marks_each_promise_it_breaks(
 def test_leaving_a_stop_tells_the_next_traveller_the_vehicle_is_on_its_way(
     session: Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plan_demo_day(session)
     seen = _notices(monkeypatch)
     run = busiest_run(session)
     stops = list(run.stops)
@@ -98,7 +108,6 @@ def test_leaving_a_stop_tells_the_next_traveller_the_vehicle_is_on_its_way(
 
 
 def test_a_no_show_is_charged_once_where_the_rulebook_has_a_fee(session: Session) -> None:
-    plan_demo_day(session)
     run = busiest_run(session)
     pickup = next(s for s in run.stops if s.kind == "pickup")
     booking = session.get(Booking, pickup.booking_id)
@@ -125,7 +134,6 @@ def test_a_no_show_is_charged_once_where_the_rulebook_has_a_fee(session: Session
 
 
 def test_a_no_show_where_the_rulebook_has_no_fee_is_not_charged(session: Session) -> None:
-    plan_demo_day(session)
     run = busiest_run(session)
     pickup = next(s for s in run.stops if s.kind == "pickup")
     booking = session.get(Booking, pickup.booking_id)
@@ -143,7 +151,6 @@ def test_a_no_show_where_the_rulebook_has_no_fee_is_not_charged(session: Session
 
 
 def test_a_cancellation_under_way_frees_room_and_the_run_stays_valid(session: Session) -> None:
-    plan_demo_day(session)
     run = busiest_run(session)
     drive_on_time(session, run, 1)
     later = [s for s in run.stops if s.kind == "pickup"][-1]
@@ -170,7 +177,6 @@ def test_a_cancellation_under_way_frees_room_and_the_run_stays_valid(session: Se
 def test_a_booking_made_during_the_day_is_inserted_without_moving_what_happened(
     session: Session,
 ) -> None:
-    plan_demo_day(session)
     runs = sorted(plan(session).runs, key=lambda r: r.id)
     done = {run.id: drive_on_time(session, run, 2) for run in runs if len(run.stops) >= 4}
     fixed = {

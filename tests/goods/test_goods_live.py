@@ -1,7 +1,9 @@
 """Goods on the day's runs while the day runs: the driver loads and unloads them (the
 consignment follows), moving a passenger's leg and re-planning the rest of the day keep
 the goods on their runs, and a stop is a leg or a consignment, never both (SQLite and
-PostgreSQL)."""
+PostgreSQL).
+
+The day with its goods is built once per database; each test runs in a savepoint of it."""
 
 from __future__ import annotations
 
@@ -29,6 +31,23 @@ from samfard.timeutil import local
 
 MORNING = local(DAY, time(6, 0))
 
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def booked_ids(module_session: Session) -> tuple[int, ...]:
+    """The small demo day planned with goods along three passengers' legs and planned
+    again: built once per database; each test runs in a savepoint of it."""
+    ids = tuple(row.id for row in planned_day_with_goods(module_session))
+    module_session.commit()
+    return ids
+
+
+@pytest.fixture
+def booked(booked_ids: tuple[int, ...], session: Session) -> list[Consignment]:
+    """The day's consignments, in the order they were booked, read in the test's session."""
+    return [session.get_one(Consignment, i) for i in booked_ids]
+
 
 def _goods_run(session: Session, consignment: Consignment) -> Run:
     stop = goods_stops(session, consignment.id)[0]
@@ -38,9 +57,9 @@ def _goods_run(session: Session, consignment: Consignment) -> Run:
 
 
 def test_the_driver_loads_and_unloads_goods_and_the_consignment_follows(
-    session: Session,
+    session: Session, booked: list[Consignment]
 ) -> None:
-    parcel = planned_day_with_goods(session)[0]
+    parcel = booked[0]
     run = _goods_run(session, parcel)
     driver = Actor(user_id=None, username="forare", role=Role.DRIVER, vehicle_id=run.vehicle_id)
     shown = driver_run(session=session, actor=driver, now=MORNING)
@@ -110,8 +129,9 @@ def _moved_elsewhere(session: Session, runs: list[Run], run: Run, passenger: Sto
     return False
 
 
-def test_moving_a_passenger_keeps_the_goods_on_their_runs(session: Session) -> None:
-    booked = planned_day_with_goods(session)
+def test_moving_a_passenger_keeps_the_goods_on_their_runs(
+    session: Session, booked: list[Consignment]
+) -> None:
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     before = _goods_vehicles(plan.runs)
@@ -132,8 +152,9 @@ def test_moving_a_passenger_keeps_the_goods_on_their_runs(session: Session) -> N
     assert report.ok, report.violations
 
 
-def test_re_planning_the_rest_of_the_day_keeps_every_goods_stop(session: Session) -> None:
-    booked = planned_day_with_goods(session)
+def test_re_planning_the_rest_of_the_day_keeps_every_goods_stop(
+    session: Session, booked: list[Consignment]
+) -> None:
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     outcome = replan_rest(session, plan, now=MORNING, actor=SYSTEM, full=True)
@@ -150,8 +171,9 @@ def test_re_planning_the_rest_of_the_day_keeps_every_goods_stop(session: Session
     assert {v.subject for v in report.violations} <= set(outcome.broken), report.violations
 
 
-def test_a_stop_carries_a_leg_or_a_consignment_never_both_nor_neither(session: Session) -> None:
-    booked = planned_day_with_goods(session)
+def test_a_stop_carries_a_leg_or_a_consignment_never_both_nor_neither(
+    session: Session, booked: list[Consignment]
+) -> None:
     stop = session.scalar(select(Stop).where(Stop.booking_id.is_not(None)))
     assert stop is not None
     for change in (

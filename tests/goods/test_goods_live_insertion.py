@@ -2,7 +2,9 @@
 goods service's event and dispatch's live insertion, on SQLite and PostgreSQL: placed
 without moving a passenger's promise (the stored plan verifies), left on the unserved list
 with the reason when no run can take them, their stops gone when cancelled, nothing
-changed on a day without a plan, and placed among the cut runs on a day under way."""
+changed on a day without a plan, and placed among the cut runs on a day under way.
+
+The planned day is built once per database; each test runs in a savepoint of it."""
 
 from __future__ import annotations
 
@@ -38,6 +40,8 @@ from samfard.goods.models import Consignment
 from samfard.goods.prices import GoodsKind
 from samfard.goods.schemas import ConsignmentCreate
 from samfard.timeutil import local
+
+pytestmark = pytest.mark.world_per_module
 
 Passengers = dict[int, list[tuple[int | None, int | None, str, datetime]]]
 
@@ -87,10 +91,23 @@ def announced(session: Session, day: date, kind: str) -> list[int | None]:
     )
 
 
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> None:
+    """Demo contracts and goods prices, a small demo day and fleet, planned: built once
+    per database; each test runs in a savepoint of it."""
+    planned_day(module_session)
+    module_session.commit()
+
+
+@pytest.fixture
+def plan(planned: None, session: Session) -> PlanRun:
+    """The planned day's plan, read in the test's own session."""
+    return newest(session)
+
+
 def test_goods_booked_after_planning_go_into_the_newest_plan_and_keep_every_promise(
-    session: Session,
+    session: Session, plan: PlanRun
 ) -> None:
-    plan = planned_day(session)
     version, before, promised = plan.version, passengers(plan), promises(session, plan)
     pickups = planned_pickups(plan)
     row = book(session, goods_along(session, pickups[len(pickups) // 2]))
@@ -123,12 +140,11 @@ def test_goods_booked_after_planning_go_into_the_newest_plan_and_keep_every_prom
 
 
 def test_the_run_that_takes_the_goods_keeps_every_stop_whatever_its_bookings_state(
-    session: Session,
+    session: Session, plan: PlanRun
 ) -> None:
     """A run is rewritten from the day's problem when goods join it; a stop of a booking
     the planner would not plan again (here every booking set back to requested, as in a
     hand-made plan) must stay on it all the same."""
-    plan = planned_day(session)
     pickups = planned_pickups(plan)
     with transaction(session):
         for booking_id in {s.booking_id for run in plan.runs for s in run.stops}:
@@ -164,9 +180,8 @@ def _at_night(session: Session, plan: PlanRun) -> ConsignmentCreate:
     ids=["too-big-for-any-vehicle", "no-vehicle-at-night"],
 )
 def test_goods_that_fit_no_run_stay_booked_with_the_reason_on_the_unserved_list(
-    session: Session, build: Any, reason: str
+    session: Session, plan: PlanRun, build: Any, reason: str
 ) -> None:
-    plan = planned_day(session)
     before, objective = passengers(plan), plan.objective
     row = book(session, build(session, plan))
     assert row.status == "booked"
@@ -180,8 +195,9 @@ def test_goods_that_fit_no_run_stay_booked_with_the_reason_on_the_unserved_list(
     assert announced(session, DAY, "goods_planned") == []
 
 
-def test_cancelled_goods_leave_the_plan_and_its_unserved_list(session: Session) -> None:
-    plan = planned_day(session)
+def test_cancelled_goods_leave_the_plan_and_its_unserved_list(
+    session: Session, plan: PlanRun
+) -> None:
     before = passengers(plan)
     pickups = planned_pickups(plan)
     placed = book(session, goods_along(session, pickups[len(pickups) // 2]))
@@ -203,8 +219,7 @@ def test_cancelled_goods_leave_the_plan_and_its_unserved_list(session: Session) 
     assert goods_stops(session, placed.id) == []
 
 
-def test_goods_for_a_day_without_a_plan_change_no_plan(session: Session) -> None:
-    plan = planned_day(session)
+def test_goods_for_a_day_without_a_plan_change_no_plan(session: Session, plan: PlanRun) -> None:
     before = passengers(plan)
     tuesday = DAY + timedelta(days=1)
     data = ConsignmentCreate(
@@ -245,8 +260,7 @@ def _start_the_day(session: Session, plan: PlanRun) -> tuple[int | None, int | N
     return first.booking_id, first.leg_seq, first.planned_at
 
 
-def test_goods_booked_on_a_day_under_way_join_the_cut_runs(session: Session) -> None:
-    plan = planned_day(session)
+def test_goods_booked_on_a_day_under_way_join_the_cut_runs(session: Session, plan: PlanRun) -> None:
     booking_id, leg_seq, done_at = _start_the_day(session, plan)
     assert running(session, DAY)
     later = [s for s in planned_pickups(plan) if s.planned_at >= done_at + timedelta(hours=1)]
@@ -274,9 +288,8 @@ def test_goods_booked_on_a_day_under_way_join_the_cut_runs(session: Session) -> 
 
 
 def test_goods_that_fit_nowhere_on_a_day_under_way_are_listed_unserved(
-    session: Session,
+    session: Session, plan: PlanRun
 ) -> None:
-    plan = planned_day(session)
     _, _, done_at = _start_the_day(session, plan)
     assert running(session, DAY)
     before = passengers(plan)

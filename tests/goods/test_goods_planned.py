@@ -1,11 +1,14 @@
 """Goods planned with the day's passengers, stored on runs, reloaded, verified again from
 the database, shown in the plan and the manifests, and settled: every run's cost split
-between its trips and its goods to the öre (SQLite and PostgreSQL)."""
+between its trips and its goods to the öre (SQLite and PostgreSQL).
+
+The day with its goods is built once per database; each test runs in a savepoint of it."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+import pytest
 from goods_fixtures import DAY, PLAN_NOW, SETTLE_NOW, goods_stops, planned_day_with_goods
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,11 +25,27 @@ from samfard.goods.models import Consignment
 from samfard.planning.verifier import verify
 from samfard.reports.service import monthly_report
 
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def booked_ids(module_session: Session) -> tuple[int, ...]:
+    """The small demo day planned with goods along three passengers' legs and planned
+    again: built once per database; each test runs in a savepoint of it."""
+    ids = tuple(row.id for row in planned_day_with_goods(module_session))
+    module_session.commit()
+    return ids
+
+
+@pytest.fixture
+def booked(booked_ids: tuple[int, ...], session: Session) -> list[Consignment]:
+    """The day's consignments, in the order they were booked, read in the test's session."""
+    return [session.get_one(Consignment, i) for i in booked_ids]
+
 
 def test_goods_are_planned_on_runs_with_passengers_and_the_stored_plan_verifies(
-    session: Session,
+    session: Session, booked: list[Consignment]
 ) -> None:
-    booked = planned_day_with_goods(session)
     plan = store.latest_plan(session, DAY)
     assert plan is not None and plan.version == 2
     goods_stops = [s for run in plan.runs for s in run.stops if s.consignment_id is not None]
@@ -55,9 +74,8 @@ def test_goods_are_planned_on_runs_with_passengers_and_the_stored_plan_verifies(
 
 
 def test_a_cancelled_consignment_leaves_the_plan_when_the_day_is_planned_again(
-    session: Session,
+    session: Session, booked: list[Consignment]
 ) -> None:
-    booked = planned_day_with_goods(session)
     goods_service.cancel_consignment(
         session=session, consignment_id=booked[0].id, reason="inställt", actor=SYSTEM, now=PLAN_NOW
     )
@@ -69,8 +87,9 @@ def test_a_cancelled_consignment_leaves_the_plan_when_the_day_is_planned_again(
     assert session.get(Consignment, booked[0].id).status == "cancelled"  # type: ignore[union-attr]
 
 
-def test_the_plan_and_a_manifest_show_goods_to_those_in_scope(session: Session) -> None:
-    booked = planned_day_with_goods(session)
+def test_the_plan_and_a_manifest_show_goods_to_those_in_scope(
+    session: Session, booked: list[Consignment]
+) -> None:
     plan = dispatch.read_plan(session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW)
     shown = [s for run in plan.runs for s in run.stops if s.consignment_id is not None]
     assert {s.consignment_id for s in shown} == {c.id for c in booked}
@@ -89,9 +108,8 @@ def test_the_plan_and_a_manifest_show_goods_to_those_in_scope(session: Session) 
 
 
 def test_settlement_splits_shared_runs_between_trips_and_goods_to_the_ore(
-    session: Session,
+    session: Session, booked: list[Consignment]
 ) -> None:
-    booked = planned_day_with_goods(session)
     outcome = settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     runs = {r.run_ref: r for r in session.scalars(select(SettledRun))}
     goods = list(session.scalars(select(SettledGoods)))
@@ -120,8 +138,9 @@ def test_settlement_splits_shared_runs_between_trips_and_goods_to_the_ore(
     assert mixed, "a shared run is split between passengers and goods"
 
 
-def test_the_monthly_report_shows_the_goods_on_their_own_cost_object(session: Session) -> None:
-    planned_day_with_goods(session)
+def test_the_monthly_report_shows_the_goods_on_their_own_cost_object(
+    session: Session, booked: list[Consignment]
+) -> None:
     settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     rows = [r for r in session.scalars(select(SettledGoods)) if r.principal_code == "23"]
     assert rows
