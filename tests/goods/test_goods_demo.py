@@ -1,5 +1,8 @@
 """Demo goods: booked through the goods service, the same for the same seed, once per day,
-and planned with the demo day's passengers; the price list command stores and lists."""
+and planned with the demo day's passengers; the price list command stores and lists.
+
+The demo day (no goods, no fleet, no plan) is loaded once per database (`demo_day`); each
+test runs in a savepoint of it."""
 
 from __future__ import annotations
 
@@ -22,6 +25,16 @@ from samfard.goods.models import Consignment, GoodsPriceListRow
 
 TRIPS = 150
 
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def demo_day(module_session: Session) -> None:
+    """The demo day of seed 2 loaded through the booking services, without its goods:
+    built once per database, and each test runs in a savepoint of it."""
+    load_day(session=module_session, demo=generate_day(DAY, seed=2, trips=TRIPS))
+    module_session.commit()
+
 
 def _facts(session: Session) -> list[tuple[object, ...]]:
     rows = session.scalars(select(Consignment).order_by(Consignment.id))
@@ -33,9 +46,8 @@ def _facts(session: Session) -> list[tuple[object, ...]]:
 
 
 def test_demo_goods_are_booked_once_priced_and_planned_with_the_passengers(
-    session: Session,
+    session: Session, demo_day: None
 ) -> None:
-    load_day(session=session, demo=generate_day(DAY, seed=2, trips=TRIPS))
     booked = load_demo_goods(session=session, day=DAY, seed=2, trips=TRIPS)
     assert booked == goods_count(TRIPS) == 5
     assert load_demo_goods(session=session, day=DAY, seed=2, trips=TRIPS) == 0  # once
@@ -55,8 +67,7 @@ def test_demo_goods_are_booked_once_priced_and_planned_with_the_passengers(
 
 
 @pytest.fixture
-def first_load(session: Session) -> list[tuple[object, ...]]:
-    load_day(session=session, demo=generate_day(DAY, seed=2, trips=TRIPS))
+def first_load(session: Session, demo_day: None) -> list[tuple[object, ...]]:
     load_demo_goods(session=session, day=DAY, seed=2, trips=TRIPS)
     return _facts(session)
 

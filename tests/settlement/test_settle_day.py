@@ -1,14 +1,20 @@
-"""Settling a planned day: allocations add up per run, re-settling replaces the rows."""
+"""Settling a planned day: allocations add up per run, re-settling replaces the rows.
+
+The small day of settlement_fixtures (demo contracts, demo day, a fifth of the demo fleet)
+is loaded once per database (`loaded`); each test runs in a savepoint of it and plans the
+day there as `plan_small_day` does, but the one settling a day not planned (its bookings
+loaded, no plan)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
 import pytest
-from settlement_fixtures import DAY, PLAN_NOW, SETTLE_NOW, plan_small_day
+from settlement_fixtures import DAY, PLAN_NOW, SETTLE_NOW
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from helpers import plan_fixed
 from samfard.access.actor import SYSTEM
 from samfard.assessment.service import decide
 from samfard.booking.models import Booking
@@ -16,14 +22,36 @@ from samfard.booking.schemas import BookingUpdate, Companion, CompanionKind
 from samfard.booking.service import update_booking
 from samfard.costs.fee_ledger import FeeLedgerEntry
 from samfard.costs.models import SettledRun, SettledTrip
-from samfard.costs.service import settle_day
+from samfard.costs.service import load_contract_files, settle_day
+from samfard.db import transaction
+from samfard.demo.generator import generate_day
+from samfard.demo.loader import load_day
+from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.models import Stop
 from samfard.errors import NotFound
 from samfard.rules.decision import companion_fees
 
+pytestmark = pytest.mark.world_per_module
 
-def test_allocations_add_up_to_each_run_cost_to_the_ore(session: Session) -> None:
-    plan_small_day(session)
+
+@pytest.fixture(scope="module")
+def loaded(module_session: Session) -> None:
+    """`plan_small_day` up to its plan: demo contracts, the small demo day and a fifth of
+    the demo fleet, built once per database; each test runs in a savepoint of it."""
+    load_contract_files(module_session)
+    load_day(session=module_session, demo=generate_day(DAY, seed=3, trips=30))
+    with transaction(module_session):
+        load_demo_fleet(module_session, scale=0.2)
+    module_session.commit()
+
+
+def _plan(session: Session) -> None:
+    """The plan of settlement_fixtures.plan_small_day, made on the day `loaded` holds."""
+    plan_fixed(session, DAY, now=PLAN_NOW, seed=1)
+
+
+def test_allocations_add_up_to_each_run_cost_to_the_ore(session: Session, loaded: None) -> None:
+    _plan(session)
     outcome = settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     runs = {r.run_ref: r for r in session.scalars(select(SettledRun))}
     trips = list(session.scalars(select(SettledTrip)))
@@ -42,8 +70,10 @@ def test_allocations_add_up_to_each_run_cost_to_the_ore(session: Session) -> Non
     assert outcome.standalone == sum(t.standalone_ore for t in trips)
 
 
-def test_every_planned_pickup_is_settled_once_with_its_carrier_contract(session: Session) -> None:
-    plan_small_day(session)
+def test_every_planned_pickup_is_settled_once_with_its_carrier_contract(
+    session: Session, loaded: None
+) -> None:
+    _plan(session)
     settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     pickups = {
         (s.booking_id, s.leg_seq) for s in session.scalars(select(Stop)) if s.kind == "pickup"
@@ -55,8 +85,8 @@ def test_every_planned_pickup_is_settled_once_with_its_carrier_contract(session:
     assert all(t.day == DAY for t in trips)
 
 
-def test_settling_a_day_twice_replaces_its_rows(session: Session) -> None:
-    plan_small_day(session)
+def test_settling_a_day_twice_replaces_its_rows(session: Session, loaded: None) -> None:
+    _plan(session)
     first = settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     second = settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     assert second == first
@@ -64,14 +94,16 @@ def test_settling_a_day_twice_replaces_its_rows(session: Session) -> None:
     assert session.scalar(select(func.count(SettledRun.id))) == first.runs
 
 
-def test_settling_an_unplanned_day_names_the_command_to_run(session: Session) -> None:
+def test_settling_an_unplanned_day_names_the_command_to_run(session: Session, loaded: None) -> None:
     with pytest.raises(NotFound, match="samfard plan --date 2026-11-23"):
         settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
 
 
-def test_a_priced_run_starts_at_its_first_pickup_not_at_the_depot(session: Session) -> None:
+def test_a_priced_run_starts_at_its_first_pickup_not_at_the_depot(
+    session: Session, loaded: None
+) -> None:
     """Carriers bill stretches with passengers on board, so idle shift hours cost nothing."""
-    plan_small_day(session)
+    _plan(session)
     settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     first_pickup: dict[str, object] = {}
     for trip in session.scalars(select(SettledTrip).order_by(SettledTrip.pickup_at)):
@@ -82,10 +114,10 @@ def test_a_priced_run_starts_at_its_first_pickup_not_at_the_depot(session: Sessi
     assert len(runs) >= len(shifts)
 
 
-def test_every_run_carrying_one_trip_saves_exactly_nothing(session: Session) -> None:
+def test_every_run_carrying_one_trip_saves_exactly_nothing(session: Session, loaded: None) -> None:
     """A stretch with one traveller is that trip driven alone: its boarding and alighting
     time is in both the run and the standalone cost, in the same vehicle type."""
-    plan_small_day(session)
+    _plan(session)
     settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     trips_of: dict[str, list[SettledTrip]] = defaultdict(list)
     for trip in session.scalars(select(SettledTrip)):
@@ -100,11 +132,11 @@ def test_every_run_carrying_one_trip_saves_exactly_nothing(session: Session) -> 
 
 
 def test_a_settled_leg_carries_the_fees_of_the_traveller_and_the_companions(
-    session: Session,
+    session: Session, loaded: None
 ) -> None:
     """The traveller's fee from the ledger, the companions' (medresenärer) from the
     decision: both are what the principal takes in for the leg."""
-    plan_small_day(session)
+    _plan(session)
     _bring_a_fellow_passenger(session)
     settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     ledger = {

@@ -1,6 +1,9 @@
 """Following the vehicle on the day from Mina resor, on SQLite and PostgreSQL: the
 traveller sees their own vehicle's state, expected time and nearest place once the
-driver reports, and another traveller's trip is refused as at the booking API."""
+driver reports, and another traveller's trip is refused as at the booking API.
+
+The planned day is built once per database (`planned_run`); each test runs in a savepoint
+of it, so its reports and accounts are gone before the next test."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import uuid
 from datetime import date, time, timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +32,24 @@ from samfard.geo.models import Place
 from samfard.timeutil import local
 
 DAY = date(2026, 11, 23)
+
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned_run(module_session: Session) -> int:
+    """The id of the busiest run of the planned day (`_planned_day`): built once per
+    database, and each test runs in a savepoint of it."""
+    run = _planned_day(module_session)
+    module_session.commit()
+    return run.id
+
+
+def _run(session: Session, run_id: int) -> Run:
+    """The run, read in the test's own session."""
+    run = session.get(Run, run_id)
+    assert run is not None
+    return run
 
 
 def _planned_day(session: Session) -> Run:
@@ -68,9 +90,9 @@ def _report(run: Run, kind: str, at: Any, stop: Stop | None = None, **extra: Any
 
 
 def test_the_traveller_follows_their_own_vehicle_and_no_one_elses(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned_run: int
 ) -> None:
-    run = _planned_day(session)
+    run = _run(session, planned_run)
     pickups = [s for s in run.stops if s.kind == "pickup"]
     # The page follows a booking's first leg not yet done: take a first leg.
     mine = next(s for s in pickups if s.leg_seq == 0)
@@ -132,9 +154,9 @@ def test_the_traveller_follows_their_own_vehicle_and_no_one_elses(
 
 
 def test_a_trip_on_another_day_is_not_followed(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned_run: int
 ) -> None:
-    run = _planned_day(session)
+    run = _run(session, planned_run)
     mine = next(s for s in run.stops if s.kind == "pickup")
     clock.current = local(DAY - timedelta(days=1), time(12))
     me = token_for(session, Role.TRAVELLER, now=clock.now(), username="folj-igar",
@@ -144,12 +166,12 @@ def test_a_trip_on_another_day_is_not_followed(
 
 
 def test_a_planned_time_that_has_passed_is_not_given_as_the_expected_one(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned_run: int
 ) -> None:
     """Read after the plan's time with no pickup reported, "Bilen väntas 10:00" at 10:20
     was a time already wrong: the page says when the plan expected the vehicle and that it
     has not come, and once the promised window has closed, that the vehicle is late."""
-    run = _planned_day(session)
+    run = _run(session, planned_run)
     mine = next(
         s
         for s in run.stops

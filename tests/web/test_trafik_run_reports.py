@@ -10,7 +10,8 @@ Flytta and the move service refuses it (422) saying why, and a refusal of the ve
 names the trip, what broke with the times, and the run.
 
 The clock of these tests is Friday 2026-11-20 (helpers.NOW); the planned day is Monday
-2026-11-23 (the reports are dated on it).
+2026-11-23 (the reports are dated on it). The planned day is built once per database; each
+test reports in a savepoint of it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from live_day_pages import DAY, page_login
+from live_day_pages import DAY, page_login, plan_live_day
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
@@ -48,6 +49,16 @@ from samfard.planning.model import (
 from samfard.planning.model import Stop as PlanStop
 from samfard.planning.verifier import verify
 from samfard.timeutil import STOCKHOLM, local
+
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> None:
+    """The small planned day of live_day_pages (tests/web/conftest.py gives it per test):
+    built once per database, and each test runs in a savepoint of it."""
+    plan_live_day(module_session)
+    module_session.commit()
 
 
 def _plan(session: Session) -> PlanRun:
