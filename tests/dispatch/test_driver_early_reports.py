@@ -6,6 +6,9 @@ A driver's taps at 03:15 were stored as Framme, Hämtad and Lämnad for a pickup
 reported only from 10:20. The rule (`rules.asks_first`) and the page without script are
 tested here; forare.js asks the same with the phone's clock
 (tests/web/test_driver_early_browser.py).
+
+The page tests share the planned demo day, built once per database (`planned`); each
+logs its driver in and reports in a savepoint of it.
 """
 
 from __future__ import annotations
@@ -32,6 +35,16 @@ from samfard.timeutil import STOCKHOLM
 
 TEN = datetime(2026, 11, 23, 10, 20, tzinfo=STOCKHOLM)
 MINUTE = timedelta(minutes=1)
+
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> None:
+    """The demo day loaded and planned, built once per database; each test runs in a
+    savepoint of it."""
+    plan_demo_day(module_session)
+    module_session.commit()
 
 
 @pytest.mark.parametrize(
@@ -64,7 +77,6 @@ def test_the_stops_time_is_the_earlier_of_plan_and_promise() -> None:
 def _driver(client: TestClient, session: Session, clock: FixedClock) -> tuple[Stop, str]:
     """A driver logged in, at 2 hours before the first promised pickup of the busiest run;
     that pickup and the CSRF token."""
-    plan_demo_day(session)
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     run = max(plan.runs, key=lambda r: len(r.stops))
@@ -83,7 +95,7 @@ def _driver(client: TestClient, session: Session, clock: FixedClock) -> tuple[St
 
 
 def test_without_script_an_early_report_gets_a_question_and_is_stored_once_confirmed(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned: None
 ) -> None:
     pickup, csrf = _driver(app_client, session, clock)
     stored = select(func.count()).select_from(StopEvent)
@@ -106,7 +118,7 @@ def test_without_script_an_early_report_gets_a_question_and_is_stored_once_confi
 
 
 def test_the_page_gives_each_unreported_pickup_its_time_and_uteblev_waits_for_the_window(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned: None
 ) -> None:
     pickup, csrf = _driver(app_client, session, clock)
     assert pickup.promised_from is not None

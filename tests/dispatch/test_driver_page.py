@@ -1,12 +1,16 @@
 """The driver's page without script: today's run with its buttons, a press posted as a form
 is stored once (a double submit too), a refusal is shown on the page in Swedish, and a
-drop-off's buttons wait for its pickup."""
+drop-off's buttons wait for its pickup.
+
+The planned demo day is built once per database (`planned`); each test logs its driver in
+and reports in a savepoint of it."""
 
 from __future__ import annotations
 
 import re
 from datetime import time
 
+import pytest
 from dispatch_fixtures import DAY, plan_demo_day
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -21,11 +25,20 @@ from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
 from samfard.timeutil import STOCKHOLM, local
 
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> None:
+    """The demo day loaded and planned, built once per database; each test runs in a
+    savepoint of it."""
+    plan_demo_day(module_session)
+    module_session.commit()
+
 
 def test_a_press_without_script_is_stored_once_and_a_refusal_is_shown(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned: None
 ) -> None:
-    plan_demo_day(session)
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     run = plan.runs[0]
@@ -79,12 +92,11 @@ def _stop(html: str, stop_id: int) -> str:
 
 
 def test_a_drop_off_waits_for_its_pickup_with_the_reason_shown(
-    app_client: TestClient, session: Session, clock: FixedClock
+    app_client: TestClient, session: Session, clock: FixedClock, planned: None
 ) -> None:
     """Framme and Lämnad were offered at a drop-off before its pickup was reported, and the
     server refused Lämnad ("Resenären är inte rapporterad hämtad än"): they are disabled,
     with the reason beside them, until the pickup is reported Hämtad."""
-    plan_demo_day(session)
     plan = store.latest_plan(session, DAY)
     assert plan is not None
     run = plan.runs[0]

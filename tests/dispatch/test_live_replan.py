@@ -1,9 +1,13 @@
 """Re-planning the rest of a running day: stops done and each vehicle's next stop stay as
 they were, riders on board stay on their vehicle, every promise still keepable is kept,
-and the whole new plan passes the verifier."""
+and the whole new plan passes the verifier.
+
+The planned demo day is built once per database (`planned`); each test re-plans in a
+savepoint of it, so its reports and re-plan are gone before the next test."""
 
 from __future__ import annotations
 
+import pytest
 from dispatch_fixtures import plan_demo_day
 from live_fixtures import CONTROLLER, drive_on_time, minutes, plan, report
 from sqlalchemy import select
@@ -16,13 +20,24 @@ from samfard.dispatch.live_models import ControllerAlert
 from samfard.dispatch.replan_live import _riding, replan_rest
 from samfard.planning.model import Problem, Request, Vehicle, Window, matrix
 
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> None:
+    """The demo day loaded and planned, built once per database; each test runs in a
+    savepoint of it."""
+    plan_demo_day(module_session)
+    module_session.commit()
+
 
 def _keys(run) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]
     return [(s.booking_id, s.leg_seq, s.kind) for s in run.stops]
 
 
-def test_replanning_never_moves_what_happened_and_keeps_promises(session: Session) -> None:
-    plan_demo_day(session)
+def test_replanning_never_moves_what_happened_and_keeps_promises(
+    session: Session, planned: None
+) -> None:
     runs = sorted(plan(session).runs, key=lambda r: r.id)
     busy = [r for r in runs if len(r.stops) >= 6][:3]
     assert busy
@@ -96,8 +111,7 @@ def test_replanning_never_moves_what_happened_and_keeps_promises(session: Sessio
                 assert s.planned_at <= s.promised_until + minutes(0.02), rid
 
 
-def test_the_controller_replans_through_the_use_case(session: Session) -> None:
-    plan_demo_day(session)
+def test_the_controller_replans_through_the_use_case(session: Session, planned: None) -> None:
     run = max(plan(session).runs, key=lambda r: len(r.stops))
     drive_on_time(session, run, 2)
     now = list(run.stops)[1].planned_at + minutes(1)

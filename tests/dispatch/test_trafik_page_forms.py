@@ -6,6 +6,9 @@ av dagen" asked first; every form that posts on the page now either asks (hx-con
 Swedish) or is one of the small answers listed here. The alerts section's controls had no
 ids, so after a reload htmx could not give focus back and it fell to <body>
 (tests/web/test_trafik_keyboard_browser.py follows focus in the browser).
+
+The planned demo day and the controller's account are built once per database (`planned`);
+each test raises its alerts and logs in in a savepoint of it.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import pytest
 from dispatch_fixtures import DAY, plan_demo_day
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -26,6 +30,20 @@ from samfard.dispatch import alerts
 # Posts that answer one alert, not change the day: no question before them.
 NO_QUESTION = re.compile(r"^/trafik/larm/\d+/kvittera$")
 SWEDISH = re.compile(r"[åäöÅÄÖ]|Planera om")
+
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> None:
+    """The demo day planned and a controller's account, built once per database; each
+    test runs in a savepoint of it."""
+    plan_demo_day(module_session)
+    create_user(
+        session=module_session, username="trafikledare", password=STRONG_PASSWORD,
+        role=Role.OPERATOR, now=NOW, principal_codes=["*"],
+    )  # fmt: skip
+    module_session.commit()
 
 
 class Forms(HTMLParser):
@@ -50,25 +68,21 @@ def _read(html: str) -> Forms:
     return forms
 
 
-def _controller(client: TestClient, session: Session) -> None:
-    create_user(
-        session=session, username="trafikledare", password=STRONG_PASSWORD,
-        role=Role.OPERATOR, now=NOW, principal_codes=["*"],
-    )  # fmt: skip
+def _controller(client: TestClient) -> None:
+    """The controller (`planned`) logged in on the test's own client."""
     client.cookies.clear()
     client.post("/login", data=login_form("trafikledare", client))
 
 
 def test_every_form_that_changes_the_day_asks_first_in_swedish(
-    app_client: TestClient, session: Session
+    app_client: TestClient, session: Session, planned: None
 ) -> None:
-    plan_demo_day(session)
     with transaction(session):
         alerts.raise_alert(
             session, kind="run_declined", day=DAY, subject="vehicle 1",
             message="Testbil: utföraren avböjde körningen.", at=NOW,
         )  # fmt: skip
-    _controller(app_client, session)
+    _controller(app_client)
     day = DAY.isoformat()
     page = app_client.get(f"/trafik?datum={day}").text.split("<main", 1)[1]  # not the shell
     section = app_client.get(f"/trafik/larm?datum={day}", headers={"HX-Request": "true"}).text
@@ -87,16 +101,15 @@ def test_every_form_that_changes_the_day_asks_first_in_swedish(
 
 
 def test_the_alerts_controls_keep_their_ids_across_a_reload(
-    app_client: TestClient, session: Session
+    app_client: TestClient, session: Session, planned: None
 ) -> None:
-    plan_demo_day(session)
     with transaction(session):
         for n in (1, 2):
             alerts.raise_alert(
                 session, kind="run_declined", day=DAY, subject=f"vehicle {n}", run_id=None,
                 message=f"Testbil {n}: utföraren avböjde körningen.", at=NOW,
             )  # fmt: skip
-    _controller(app_client, session)
+    _controller(app_client)
     url = f"/trafik/larm?datum={DAY.isoformat()}"
     first = _read(app_client.get(url, headers={"HX-Request": "true"}).text).controls
     again = _read(app_client.get(url, headers={"HX-Request": "true"}).text).controls

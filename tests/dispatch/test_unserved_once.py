@@ -7,12 +7,16 @@ resor oplanerade" while the re-plan had said "2 resor saknar fordon". Each re-pl
 appended its own row for a leg still without a vehicle to the rows already there. Now a
 row for a leg already listed replaces it (`store.note_unserved`), and a list stored so
 before is read once per leg by every view (the API's plan, /trafik's overview).
+
+The planned demo day is built once per database (`planned`); each test takes its trip off
+its run and re-plans in a savepoint of it.
 """
 
 from __future__ import annotations
 
 from datetime import time
 
+import pytest
 from dispatch_fixtures import DAY, plan_demo_day
 from live_fixtures import CONTROLLER, plan
 from sqlalchemy.orm import Session
@@ -26,6 +30,16 @@ from samfard.dispatch.replan_live import replan_rest
 from samfard.dispatch.unplanned_reasons import NO_VEHICLE_REST_OF_DAY
 from samfard.dispatch.views import plan_public
 from samfard.timeutil import local
+
+pytestmark = pytest.mark.world_per_module
+
+
+@pytest.fixture(scope="module")
+def planned(module_session: Session) -> None:
+    """The demo day loaded and planned, built once per database; each test runs in a
+    savepoint of it."""
+    plan_demo_day(module_session)
+    module_session.commit()
 
 
 def _a_trip_no_vehicle_can_take(session: Session) -> Booking:
@@ -46,9 +60,8 @@ def _a_trip_no_vehicle_can_take(session: Session) -> Booking:
 
 
 def test_each_replan_lists_a_leg_still_without_a_vehicle_once_with_the_newest_reason(
-    session: Session,
+    session: Session, planned: None
 ) -> None:
-    plan_demo_day(session)
     booking = _a_trip_no_vehicle_can_take(session)
     legs = {f"b{booking.id}.{leg.seq}" for leg in booking.legs}
     now = local(DAY, time(6, 0))
@@ -63,10 +76,11 @@ def test_each_replan_lists_a_leg_still_without_a_vehicle_once_with_the_newest_re
     assert len(ids) == len(set(ids)), "one row per leg on the stored list"
 
 
-def test_a_list_stored_with_repeats_is_read_once_per_leg_everywhere(session: Session) -> None:
+def test_a_list_stored_with_repeats_is_read_once_per_leg_everywhere(
+    session: Session, planned: None
+) -> None:
     """Plans stored before the fix hold repeated rows: the API's plan and /trafik's
     overview (whose count the page's header says) list each leg once, newest reason."""
-    plan_demo_day(session)
     booking = _a_trip_no_vehicle_can_take(session)
     leg = booking.legs[0]
     row = {"request_id": f"b{booking.id}.{leg.seq}", "booking_id": booking.id,
