@@ -83,6 +83,17 @@ SECURITY_HEADERS = {
 }
 
 
+def install_state(
+    app: FastAPI, settings: Settings, engine: Engine, clock: Clock | None = None
+) -> None:
+    """What the routes read from `app.state`: the settings, the database and the clock
+    (the system's, unless a test or a simulation brings its own)."""
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.clock = clock or SystemClock()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -110,10 +121,7 @@ def create_app(
         swagger_ui_oauth2_redirect_url=None,
         dependencies=[Depends(refuse_nul_characters)],
     )
-    app.state.settings = settings
-    app.state.engine = engine
-    app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.clock = clock or SystemClock()
+    install_state(app, settings, engine, clock)
     problems.install(app, page_error=page_error, page_invalid=page_invalid)
 
     @app.middleware("http")
