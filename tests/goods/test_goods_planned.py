@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from goods_fixtures import DAY, PLAN_NOW, SETTLE_NOW, goods_stops, planned_day_with_goods
+from goods_fixtures import DAY, PLAN_NOW, SETTLE_NOW, goods_stops
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -26,21 +26,6 @@ from samfard.planning.verifier import verify
 from samfard.reports.service import monthly_report
 
 pytestmark = pytest.mark.world_per_module
-
-
-@pytest.fixture(scope="module")
-def booked_ids(module_session: Session) -> tuple[int, ...]:
-    """The small demo day planned with goods along three passengers' legs and planned
-    again: built once per database; each test runs in a savepoint of it."""
-    ids = tuple(row.id for row in planned_day_with_goods(module_session))
-    module_session.commit()
-    return ids
-
-
-@pytest.fixture
-def booked(booked_ids: tuple[int, ...], session: Session) -> list[Consignment]:
-    """The day's consignments, in the order they were booked, read in the test's session."""
-    return [session.get_one(Consignment, i) for i in booked_ids]
 
 
 def test_goods_are_planned_on_runs_with_passengers_and_the_stored_plan_verifies(
