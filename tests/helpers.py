@@ -12,6 +12,8 @@ from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user, issue_token
 from samfard.cli.core import DEMO_PLAN_ENGINE
+from samfard.dispatch import store
+from samfard.dispatch.models import Run
 from samfard.dispatch.service import PlanOutcome, plan_day
 from samfard.planning.engine import Solver
 from samfard.planning.solve import make_solver
@@ -42,6 +44,14 @@ def plan_fixed(session: Session, day: date, *, now: datetime, seed: int = 0) -> 
     return plan_day(
         session=session, day=day, actor=SYSTEM, now=now, seed=seed, solver=fixed_solver()
     )
+
+
+def busiest_run(session: Session, day: date) -> Run:
+    """The run with the most stops in the day's newest plan: the one whose vehicle carries
+    several travellers, for a test of what one sees of another."""
+    plan = store.latest_plan(session, day)
+    assert plan is not None and plan.runs, f"no plan with runs for {day}"
+    return max(plan.runs, key=lambda r: len(r.stops))
 
 
 def token_for(
@@ -107,6 +117,21 @@ def register(client: TestClient, token: str, body: dict[str, object] | None = No
     response = client.post("/api/v1/travellers", json=body or ANNA, headers=auth(token))
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
+
+
+def register_in_ostersund_fardtjanst(
+    client: TestClient, token: str, body: dict[str, object]
+) -> int:
+    """A traveller registered with Östersund's färdtjänst permit for 2026-2027."""
+    traveller = register(client, token, body)
+    permit = client.post(
+        f"/api/v1/travellers/{traveller}/permits",
+        json={"kind": "fardtjanst", "principal": "2380",
+              "valid_from": "2026-01-01", "valid_until": "2027-12-31"},
+        headers=auth(token),
+    )  # fmt: skip
+    assert permit.status_code == 201, permit.text
+    return traveller
 
 
 def place_id(client: TestClient, token: str, name: str) -> int:

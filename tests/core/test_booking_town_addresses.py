@@ -18,7 +18,16 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import ANNA, NOW, auth, iso, place_id, plan_fixed, register, token_for
+from helpers import (
+    ANNA,
+    NOW,
+    auth,
+    iso,
+    place_id,
+    plan_fixed,
+    register_in_ostersund_fardtjanst,
+    token_for,
+)
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking
 from samfard.costs.service import load_contract_files
@@ -42,25 +51,9 @@ def operator(session: Session) -> str:
     return token_for(session, Role.OPERATOR, now=NOW, username="town-desk")
 
 
-def _with_permit(client: TestClient, token: str, body: dict[str, Any]) -> int:
-    traveller = register(client, token, body)
-    permit = client.post(
-        f"/api/v1/travellers/{traveller}/permits",
-        json={
-            "kind": "fardtjanst",
-            "principal": "2380",
-            "valid_from": "2026-01-01",
-            "valid_until": "2027-12-31",
-        },  # fmt: skip
-        headers=auth(token),
-    )
-    assert permit.status_code == 201, permit.text
-    return traveller
-
-
 @pytest.fixture
 def gunnel(app_client: TestClient, operator: str) -> int:
-    return _with_permit(app_client, operator, GUNNEL)
+    return register_in_ostersund_fardtjanst(app_client, operator, GUNNEL)
 
 
 def _trip(traveller: int, destination: dict[str, Any], *, back: bool = True) -> dict[str, Any]:
@@ -186,7 +179,7 @@ def test_a_protected_home_is_not_measured_by_the_same_place_check(
     """The guess of a protected home at its own coordinates, under another address, is
     booked as before (test_access_derived_facts); the home twice is refused for any
     traveller, since it says nothing of where the home is."""
-    hidden = _with_permit(
+    hidden = register_in_ostersund_fardtjanst(
         app_client,
         operator,
         GUNNEL | {"personal_number": "19800101-0001", "protected_identity": True,

@@ -13,7 +13,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_desk_pages import MONDAY, form
 
-from helpers import ANNA, NOW, STRONG_PASSWORD, auth, login_form, register, token_for
+from helpers import (
+    ANNA,
+    NOW,
+    STRONG_PASSWORD,
+    login_form,
+    register_in_ostersund_fardtjanst,
+    token_for,
+)
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
@@ -36,19 +43,7 @@ def _login(client: TestClient, session: Session, username: str) -> TestClient:
 
 def _traveller(client: TestClient, session: Session, body: dict[str, object]) -> int:
     token = token_for(session, Role.OPERATOR, now=NOW, username="town-api", may_see_protected=True)
-    traveller = register(client, token, body)
-    permit = client.post(
-        f"/api/v1/travellers/{traveller}/permits",
-        json={
-            "kind": "fardtjanst",
-            "principal": "2380",
-            "valid_from": "2026-01-01",
-            "valid_until": "2027-12-31",
-        },  # fmt: skip
-        headers=auth(token),
-    )
-    assert permit.status_code == 201, permit.text
-    return traveller
+    return register_in_ostersund_fardtjanst(client, token, body)
 
 
 def _fardtjanst(traveller: int, client: TestClient, **fields: str) -> dict[str, str]:
