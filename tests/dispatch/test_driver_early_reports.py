@@ -22,12 +22,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import STRONG_PASSWORD, login_form
+from helpers import STRONG_PASSWORD, busiest_run, login_form
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.clock import FixedClock
-from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
 from samfard.dispatch.driver.rules import EARLY_REPORT, asks_first, stop_time
 from samfard.dispatch.models import Stop
@@ -77,9 +76,7 @@ def test_the_stops_time_is_the_earlier_of_plan_and_promise() -> None:
 def _driver(client: TestClient, session: Session, clock: FixedClock) -> tuple[Stop, str]:
     """A driver logged in, at 2 hours before the first promised pickup of the busiest run;
     that pickup and the CSRF token."""
-    plan = store.latest_plan(session, DAY)
-    assert plan is not None
-    run = max(plan.runs, key=lambda r: len(r.stops))
+    run = busiest_run(session, DAY)
     pickup = next(s for s in run.stops if s.kind == "pickup" and s.promised_from is not None)
     assert pickup.promised_from is not None
     clock.current = pickup.promised_from - timedelta(hours=2)

@@ -19,13 +19,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import STRONG_PASSWORD, login_form
+from helpers import STRONG_PASSWORD, busiest_run, login_form
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
 from samfard.clock import FixedClock
-from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
 from samfard.dispatch.live_models import NoShowCharge
 from samfard.timeutil import STOCKHOLM
@@ -35,9 +34,7 @@ def test_without_script_uteblev_is_asked_about_and_stored_only_on_yes(
     app_client: TestClient, session: Session, clock: FixedClock
 ) -> None:
     plan_demo_day(session)
-    plan = store.latest_plan(session, DAY)
-    assert plan is not None
-    run = max(plan.runs, key=lambda r: len(r.stops))
+    run = busiest_run(session, DAY)
     pickup = next(s for s in run.stops if s.kind == "pickup" and s.promised_from is not None)
     assert pickup.promised_from is not None and pickup.booking_id is not None
     clock.current = pickup.promised_from + timedelta(minutes=6)  # the window has begun

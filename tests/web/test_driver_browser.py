@@ -23,9 +23,9 @@ from playwright.sync_api import APIResponse, Browser, Page, Route, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from helpers import busiest_run
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking
-from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
 from samfard.timeutil import STOCKHOLM
 
@@ -42,9 +42,7 @@ def today_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     day = now.date()
     folder = tmp_path_factory.mktemp("driver")
     with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
-        plan = store.latest_plan(session, day)
-        assert plan is not None and plan.runs
-        run = max(plan.runs, key=lambda r: len(r.stops))
+        run = busiest_run(session, day)
         staff(session, "driver", Role.DRIVER, now, carrier_id=run.vehicle.carrier_id,
               vehicle_id=run.vehicle_id)  # fmt: skip
         staff(session, "controller", Role.OPERATOR, now)

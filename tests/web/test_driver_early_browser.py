@@ -27,9 +27,9 @@ from playwright.sync_api import Browser, Dialog, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from helpers import busiest_run
 from samfard.access.permissions import Role
 from samfard.clock import FixedClock
-from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
 from samfard.timeutil import STOCKHOLM
 
@@ -53,9 +53,7 @@ def early(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Early]:
     day = demo_day()
     folder, now = tmp_path_factory.mktemp("early"), datetime.now(STOCKHOLM)
     with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
-        plan = store.latest_plan(session, day)
-        assert plan is not None
-        run = max(plan.runs, key=lambda r: len(r.stops))
+        run = busiest_run(session, day)
         pickup = next(s for s in run.stops if s.kind == "pickup" and s.promised_from)
         assert pickup.promised_from is not None
         clock = FixedClock(pickup.promised_from - AHEAD)

@@ -34,9 +34,9 @@ from playwright.sync_api import Browser, Dialog, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from helpers import busiest_run
 from samfard.access.permissions import Role
 from samfard.clock import FixedClock
-from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
 from samfard.timeutil import STOCKHOLM
 
@@ -59,9 +59,7 @@ def at_the_door(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AtTheDoor]
     day = demo_day()
     folder, now = tmp_path_factory.mktemp("uteblev"), datetime.now(STOCKHOLM)
     with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
-        plan = store.latest_plan(session, day)
-        assert plan is not None
-        run = max(plan.runs, key=lambda r: len(r.stops))
+        run = busiest_run(session, day)
         stops = sorted(run.stops, key=lambda s: s.seq)
         index, pickup = next(
             (i, s) for i, s in enumerate(stops)

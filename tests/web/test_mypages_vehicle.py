@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import auth, plan_fixed, token_for
+from helpers import auth, busiest_run, plan_fixed, token_for
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking
@@ -25,7 +25,7 @@ from samfard.costs.service import load_contract_files
 from samfard.db import transaction
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
-from samfard.dispatch import handoff, store
+from samfard.dispatch import handoff
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.models import Run, Stop
 from samfard.geo.models import Place
@@ -61,9 +61,7 @@ def _planned_day(session: Session) -> Run:
         load_demo_fleet(session, scale=0.2)
     load_contract_files(session)
     plan_fixed(session, DAY, now=evening, seed=1)
-    plan = store.latest_plan(session, DAY)
-    assert plan is not None and plan.runs
-    run = max(plan.runs, key=lambda r: len(r.stops))
+    run = busiest_run(session, DAY)
     offers = handoff.offer_day(session=session, day=DAY, actor=SYSTEM, now=evening)
     offer = next(o for o in offers if o.run_id == run.id)
     if offer.state == "offered":

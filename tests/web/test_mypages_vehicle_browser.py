@@ -24,10 +24,11 @@ from browser_harness import (
 )
 from playwright.sync_api import Browser, expect
 
+from helpers import busiest_run
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking
-from samfard.dispatch import handoff, store
+from samfard.dispatch import handoff
 from samfard.timeutil import STOCKHOLM
 
 pytestmark = pytest.mark.browser
@@ -52,9 +53,7 @@ def followed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Followed]:
     day = now.date()
     folder = tmp_path_factory.mktemp("follow")
     with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
-        plan = store.latest_plan(session, day)
-        assert plan is not None and plan.runs
-        run = max(plan.runs, key=lambda r: len(r.stops))
+        run = busiest_run(session, day)
         offers = handoff.offer_day(session=session, day=day, actor=SYSTEM, now=now)
         offer = next(o for o in offers if o.run_id == run.id)
         if offer.state == "offered":
