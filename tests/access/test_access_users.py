@@ -65,8 +65,72 @@ def test_password_policy_is_enforced_with_a_message_naming_the_rule(
 
 
 def test_duplicate_username_is_a_conflict(app_client: TestClient, admin: str) -> None:
+    """Also a name that differs only in capitals: the audit trail names accounts by it."""
     assert app_client.post("/api/v1/users", json=new_user(), headers=auth(admin)).status_code == 201
     assert app_client.post("/api/v1/users", json=new_user(), headers=auth(admin)).status_code == 409
+    shouted = app_client.post("/api/v1/users", json=new_user(username="KALLE"), headers=auth(admin))
+    assert shouted.status_code == 409, shouted.text
+
+
+@pytest.mark.parametrize(
+    ("changes", "said"),
+    [
+        ({"role": "system_admin", "principal_codes": ["22"]}, "administers every principal"),
+        ({"role": "system_admin", "principal_codes": ["22", "23"]}, "administers every"),
+        ({"principal_codes": ["2380", "2380"]}, "once"),
+        ({"principal_codes": ["*", "2380"]}, "alone"),
+    ],
+)
+def test_a_scope_is_each_principal_once_and_a_system_administrator_is_everyones(
+    app_client: TestClient, admin: str, changes: dict[str, Any], said: str
+) -> None:
+    """A system administrator of principal 22 could still make a `*` system administrator
+    and hand out carriers' accounts (the probe of the seventh session of 2026-12-06)."""
+    response = app_client.post("/api/v1/users", json=new_user(**changes), headers=auth(admin))
+    assert response.status_code == 422, response.text
+    assert response.json()["field"] == "principal_codes"
+    assert said in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"role": "system_admin", "principal_codes": ["*"]},
+        {"role": "driver", "principal_codes": [], "carrier_id": 1, "vehicle_id": 1},
+        {"principal_codes": ["23"]},
+    ],
+)
+def test_a_system_administrator_of_one_principal_grants_only_within_it(
+    app_client: TestClient, session: Session, changes: dict[str, Any]
+) -> None:
+    """Such an account, made before its scope was refused, grants as a principal
+    administrator of its principals does."""
+    narrow = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="root22", principals=["22"])
+    response = app_client.post("/api/v1/users", json=new_user(**changes), headers=auth(narrow))
+    assert response.status_code == 403, response.text
+    within = app_client.post(
+        "/api/v1/users", json=new_user(principal_codes=["22"]), headers=auth(narrow)
+    )
+    assert within.status_code == 201, within.text
+
+
+def test_a_principal_administrator_never_sees_a_system_administrator(
+    app_client: TestClient, session: Session, admin: str
+) -> None:
+    """Not even one scoped inside their principals: the probe deactivated one."""
+    padmin = token_for(
+        session, Role.PRINCIPAL_ADMIN, now=NOW, username="admin22", principals=["22"]
+    )
+    token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="root22", principals=["22"])
+    listed = app_client.get("/api/v1/users", headers=auth(padmin)).json()["items"]
+    assert "root22" not in [u["username"] for u in listed]
+    root22 = next(
+        u["id"]
+        for u in app_client.get("/api/v1/users", headers=auth(admin)).json()["items"]
+        if u["username"] == "root22"
+    )
+    off = app_client.post(f"/api/v1/users/{root22}/deactivate", headers=auth(padmin))
+    assert off.status_code == 404, off.text
 
 
 @pytest.mark.parametrize(

@@ -148,25 +148,31 @@ def test_a_principal_administrator_reactivates_only_what_they_could_create(
     app_client: TestClient, session: Session
 ) -> None:
     """Giving an account back grants what it holds: a principal administrator may not
-    bring back a system administrator inside their principals, and another principal's
-    account answers 404 as on deactivation."""
+    bring back an account of their principal that may see protected identities; another
+    principal's account, and a system administrator's of any scope (one of principal 23
+    only could be made before that scope was refused), answer 404 as on deactivation."""
     account(session, "walk-padmin", Role.PRINCIPAL_ADMIN, ["23"])
+    seer = account(session, "walk-seer23", Role.OPERATOR, ["23"])
+    seer.may_see_protected = True
     root = account(session, "walk-root23", Role.SYSTEM_ADMIN, ["23"])
     theirs = account(session, "walk-sundsvall", Role.OPERATOR, ["2281"])
-    root.active = theirs.active = False
+    seer.active = root.active = theirs.active = False
     session.flush()
     csrf = log_in(app_client, "walk-padmin")
-    refused = app_client.post(f"/admin/anvandare/{root.id}/aktivera", data={"csrf_token": csrf})
+    refused = app_client.post(f"/admin/anvandare/{seer.id}/aktivera", data={"csrf_token": csrf})
     assert refused.status_code == 200
-    assert "Kontot kunde inte aktiveras. Den rollen delar bara en systemadministratör ut." in (
+    assert "Kontot kunde inte aktiveras. Rätten att se skyddade personuppgifter delar bara" in (
         refused.text
     )
-    assert f'href="#u{root.id}-aktivera"' in refused.text
-    outside = app_client.post(f"/admin/anvandare/{theirs.id}/aktivera", data={"csrf_token": csrf})
-    assert outside.status_code == 404
-    session.refresh(root)
-    session.refresh(theirs)
-    assert not root.active and not theirs.active
+    assert f'href="#u{seer.id}-aktivera"' in refused.text
+    for hidden in (theirs, root):
+        outside = app_client.post(
+            f"/admin/anvandare/{hidden.id}/aktivera", data={"csrf_token": csrf}
+        )
+        assert outside.status_code == 404
+    for user in (seer, root, theirs):
+        session.refresh(user)
+        assert not user.active
 
 
 def autofocused(html: str) -> list[str]:
@@ -199,3 +205,24 @@ def test_the_focus_lands_on_what_the_page_says(
     [focus] = autofocused(wrong.text)
     assert 'role="alert"' in focus and 'tabindex="-1"' in focus
     assert "Fel användarnamn eller lösenord." in wrong.text.split(focus)[1].split("</p>")[0]
+
+
+@pytest.mark.parametrize(
+    ("role", "codes", "said"),
+    [
+        ("system_admin", "23", "En systemadministratör arbetar för alla huvudmän: ange *."),
+        ("operator", "23, 23", "Ange varje huvudman en gång, och * (alla huvudmän) ensam."),
+        ("operator", "*, 23", "Ange varje huvudman en gång, och * (alla huvudmän) ensam."),
+    ],
+)
+def test_a_scope_the_service_refuses_is_said_at_the_principal_field(
+    app_client: TestClient, session: Session, admin: str, role: str, codes: str, said: str
+) -> None:
+    answer = app_client.post(
+        "/admin/anvandare",
+        data={"csrf_token": admin, "anvandarnamn": "walk-scope", "losenord": STRONG_PASSWORD,
+              "roll": role, "huvudman": codes},
+    )  # fmt: skip
+    assert answer.status_code == 200
+    assert said in answer.text
+    assert session.scalar(select(User).where(User.username == "walk-scope")) is None

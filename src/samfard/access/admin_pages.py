@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access import users
-from samfard.access.actor import Actor
+from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.deps import require
 from samfard.access.models import User
 from samfard.access.permissions import SCOPE_ROLES, Role
@@ -273,6 +273,15 @@ def _add_errors(
 def _refusal_sv(name: str, data: UserCreate | UserChange | None) -> str:
     """The service's refusal naming `name`: a scope the role needs and lacks, a scope
     another role's, or else what the service checks of that field."""
+    if data is not None and name == "principal_codes" and data.principal_codes:
+        codes = data.principal_codes
+        if len(set(codes)) < len(codes) or (ALL_PRINCIPALS in codes and len(codes) > 1):
+            return "Ange varje huvudman en gång, och * (alla huvudmän) ensam."
+        if data.role is Role.SYSTEM_ADMIN and codes != [ALL_PRINCIPALS]:
+            return (
+                "En systemadministratör arbetar för alla huvudmän: ange *. Den som "
+                "administrerar några huvudmän har rollen huvudmannens administratör."
+            )
     if data is not None and name in SCOPE_ROLES:
         role = ROLE_SV[data.role]
         if getattr(data, name) in (None, "") and data.role in SCOPE_ROLES[name]:

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access import audit
@@ -48,7 +48,9 @@ def create_user(
     if not username.strip():
         raise InputError("username must not be empty", field="username")
     with transaction(session):
-        if session.scalar(select(User).where(User.username == username)) is not None:
+        # Names that differ only in capitals would read as one person in the audit trail.
+        taken = select(User).where(func.lower(User.username) == username.lower())
+        if session.scalar(taken) is not None:
             raise Conflict(f"a user named {username!r} already exists", field="username")
         user = User(
             username=username,

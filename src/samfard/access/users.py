@@ -44,8 +44,11 @@ def covers_all(actor: Actor, codes: list[str]) -> bool:
 def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
     """What the actor may hand out. The right to see protected identities goes only from an
     administrator who holds it: a system administrator without it gave it to an account of
-    their own making and read protected travellers through it (probe of 2026-12-06)."""
-    if actor.role is Role.SYSTEM_ADMIN:
+    their own making and read protected travellers through it (probe of 2026-12-06). A
+    system administrator of some principals only, made before that scope was refused,
+    grants as a principal administrator does: it made a `*` system administrator (the
+    probe of the seventh session of 2026-12-06)."""
+    if actor.role is Role.SYSTEM_ADMIN and actor.owns_everything:
         _check_protected_grant(actor, data)
         return
     if data.role in ROLES_ONLY_SYSTEM_ADMIN_GRANTS:
@@ -105,10 +108,22 @@ def _check_scope_fields(data: UserCreate | UserChange) -> None:
                 f"{name} belongs to a {owners} account, not a {data.role.value}; leave it out",
                 field=name,
             )
-    if data.role in PRINCIPAL_ROLES and not data.principal_codes:
+    codes = data.principal_codes
+    if data.role in PRINCIPAL_ROLES and not codes:
         raise InputError(
             f"a {data.role.value} works for principals: give principal_codes (or * for "
             "every principal); an account with none sees nothing",
+            field="principal_codes",
+        )
+    if len(set(codes)) < len(codes) or (ALL_PRINCIPALS in codes and len(codes) > 1):
+        raise InputError(
+            "give each principal code once, and * (every principal) alone",
+            field="principal_codes",
+        )
+    if data.role is Role.SYSTEM_ADMIN and codes != [ALL_PRINCIPALS]:
+        raise InputError(
+            "a system_admin administers every principal: give principal_codes [\"*\"]; "
+            "an administrator of some principals is a principal_admin",
             field="principal_codes",
         )
     if data.role in SCOPE_ROLES["carrier_id"] and data.carrier_id is None:
@@ -181,7 +196,11 @@ def create(*, session: Session, actor: Actor, data: UserCreate, now: datetime) -
 
 
 def visible_to(actor: Actor, user: User) -> bool:
-    return covers_all(actor, list(user.principal_codes))
+    """An account outside every principal's scope (`*`) administers only accounts within
+    its principals, and never a system administrator's, whatever that one's scope."""
+    if actor.owns_everything:
+        return True
+    return user.role != Role.SYSTEM_ADMIN.value and covers_all(actor, list(user.principal_codes))
 
 
 def list_users(
