@@ -121,6 +121,30 @@ def test_the_preview_stores_nothing_but_the_audit_of_its_read(
     assert "booking preview" in purposes
 
 
+@pytest.mark.parametrize(
+    "service", [{"tjanst": "sjukresa"}, {"tjanst": "fardtjanst", "syfte": "shopping"}]
+)
+def test_a_traveller_outside_the_register_is_previewed_as_one_that_does_not_exist(
+    app_client: TestClient, anna: int, session: Session, service: dict[str, str]
+) -> None:
+    """Östersund's desk previewing a person in no register of its own: the rules' refusals
+    told it the person exists and which principal pays (probe, seventh session of
+    2026-12-06). Now the answer is the 404 of an id that does not exist, and no read."""
+    create_user(session=session, username="desk-2380", password=STRONG_PASSWORD,
+                role=Role.OPERATOR, now=NOW, principal_codes=["2380"])  # fmt: skip
+    app_client.cookies.clear()
+    assert app_client.post("/login", data=login_form("desk-2380", app_client),
+                           follow_redirects=False).status_code == 303  # fmt: skip
+    answers = [
+        app_client.post("/bokning/forhandsgranska", data=form(who, app_client, **service))
+        for who in (anna, 99999)
+    ]
+    assert [a.status_code for a in answers] == [404, 404]
+    assert answers[0].text == answers[1].text
+    read = session.scalars(select(AuditEntry.purpose).where(AuditEntry.traveller_id == anna))
+    assert "booking preview" not in read.all()
+
+
 def test_errors_are_summarised_with_links_to_their_fields(
     desk: TestClient, anna: int, session: Session
 ) -> None:

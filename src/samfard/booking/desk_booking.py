@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.access.register import require_in_register
 from samfard.booking import legs as booking_legs
 from samfard.booking.clashes import Clash, audit_shown, clashes
 from samfard.booking.desk_form import DeskRequest, build_request, errors_from
@@ -223,6 +224,10 @@ def _run(
     now: datetime,
     channel: Channel = Channel.PHONE,
 ) -> tuple[DeskOutcome | None, FormErrors]:
+    # The register first: the preview answered a traveller outside it with the rules'
+    # refusals, telling an operator the person exists and which principal pays (the probe
+    # of the seventh session of 2026-12-06).
+    require_in_register(session, actor, traveller_id, field="resenar")
     traveller = load_traveller(session=session, traveller_id=traveller_id, field="resenar")
     visible = can_see_identity(traveller, actor)
     request, errors = build_request(
