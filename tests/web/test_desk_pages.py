@@ -528,6 +528,35 @@ def test_a_need_added_at_the_desk_says_how_the_trip_stands_after_it(
     ) in notice
 
 
+def test_another_principals_trip_is_changed_as_one_that_does_not_exist(
+    desk: TestClient, app_client: TestClient, session: Session
+) -> None:
+    """A time that cannot be read was checked before the scope: region 22's desk got no
+    message for region 23's trip and "Resan finns inte" for a missing one, which told the
+    two apart (the probe of the seventh session of 2026-12-06)."""
+    anna = register(desk, token_for(session, Role.OPERATOR, now=NOW, username="far-op"))
+    found = REFERENCE.search(desk.post("/bokning", data=form(anna, desk, retur="")).text)
+    assert found
+    theirs = session.scalars(select(Booking).where(Booking.reference == found.group())).one()
+    assert theirs.principal_code == "23"
+    version = theirs.version
+    create_user(session=session, username="desk-22", password=STRONG_PASSWORD,
+                role=Role.OPERATOR, now=NOW, principal_codes=["22"])  # fmt: skip
+    bo = dict(ANNA, personal_number="19550303-1238", first_name="Bo")
+    ours = register(app_client, token_for(session, Role.OPERATOR, now=NOW, username="api-22",
+                                          principals=["22"]), bo)  # fmt: skip
+    app_client.cookies.clear()
+    assert app_client.post("/login", data=login_form("desk-22", app_client),
+                           follow_redirects=False).status_code == 303  # fmt: skip
+    for booking_id in (theirs.id, 99999):
+        change = {"csrf_token": app_client.cookies[CSRF_COOKIE], "resenar_id": str(ours),
+                  "version": str(version), f"tid_{booking_id}_0": "25:99"}  # fmt: skip
+        answer = app_client.post(f"/bokning/resor/{booking_id}/andra", data=change)
+        assert "Resan finns inte" in html.unescape(answer.text), booking_id
+    session.refresh(theirs)
+    assert theirs.version == version
+
+
 def test_companions_are_changed_at_the_desk_and_a_finished_trip_is_not(
     desk: TestClient, session: Session
 ) -> None:
