@@ -21,12 +21,17 @@ import re
 import pytest
 from dispatch_fixtures import DAY, PlannedDay, plan_demo_day
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpers import NOW, STRONG_PASSWORD, login_form
+from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
+from samfard.booking.models import Booking
+from samfard.db import transaction
 from samfard.dispatch import store
+from samfard.planning.engine import NOT_INSERTED
 from samfard.dispatch.vehicle_names import vehicle_name_sv
 
 FIELD_ERROR = re.compile(r'<span class="field-error" id="datum-error">.*?</span>(.*?)</span>', re.S)
@@ -167,3 +172,31 @@ def test_the_move_form_lists_every_other_run(
     offered = [int(i) for i in re.findall(r'<option value="(\d+)"', page.text)]
     assert sorted(offered) == sorted(i for i in runs if i != run.id)
     assert "passerar närmast resans hämtning kring resans tid står först" in page.text
+
+
+def test_the_unplanned_trips_shown_are_audited_as_read(
+    app_client: TestClient, controller: None, session: Session
+) -> None:
+    """The overview audited the travellers on runs; an unplanned trip's addresses were
+    shown with no entry (the probe of the seventh session of 2026-12-06)."""
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    stop = next(s for r in plan.runs for s in r.stops if s.booking_id is not None)
+    booking = session.get(Booking, stop.booking_id)
+    assert booking is not None
+    with transaction(session):
+        store.drop_stops(plan, "booking_id", booking.id)
+        store.note_unserved(plan, [{"request_id": f"b{booking.id}.{stop.leg_seq}",
+                                    "booking_id": booking.id, "leg_seq": stop.leg_seq,
+                                    "reason": NOT_INSERTED}])  # fmt: skip
+    page = app_client.get(f"/trafik?datum={DAY}")
+    assert page.status_code == 200 and booking.reference in page.text
+    read = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.traveller_id == booking.traveller_id,
+            AuditEntry.purpose == "day plan: unplanned trips (/trafik)",
+        )
+    ).all()
+    assert [(e.record_type, e.record_id, e.username) for e in read] == [
+        ("booking", str(booking.id), "trafikledare")
+    ]

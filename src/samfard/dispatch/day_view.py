@@ -151,7 +151,7 @@ def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> Day
         span=span,
         hours=tuple(hours),
         timeline=timeline,
-        unplanned=_unplanned(session, plan, actor),
+        unplanned=_unplanned(session, plan, actor, now),
         polylines=polylines,
     )
 
@@ -172,9 +172,13 @@ def _span(day: date, plan: DayOverview) -> tuple[datetime, datetime]:
     return first, last + timedelta(hours=1)
 
 
-def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[UnplannedLeg, ...]:
+def _unplanned(
+    session: Session, plan: DayOverview, actor: Actor, now: datetime
+) -> tuple[UnplannedLeg, ...]:
     """The plan's unserved legs with their booking reference, time and addresses; the
-    addresses of travellers with a protected identity are masked as in the plan."""
+    addresses of travellers with a protected identity are masked as in the plan. Each
+    booking shown is audited as read: the overview audits the travellers on runs, and
+    these addresses went unrecorded (the probe of the seventh session of 2026-12-06)."""
     ids = {row["booking_id"] for row in plan.unserved if row.get("booking_id") is not None}
     if not ids:
         return ()
@@ -206,6 +210,17 @@ def _unplanned(session: Session, plan: DayOverview, actor: Actor) -> tuple[Unpla
                 reason_sv=reason_sv(str(row["reason"]), names),
                 reason=str(row["reason"]),
             )
+        )
+    shown = {row.booking_id for row in rows}
+    with transaction(session):
+        audit.record_reads(
+            session,
+            actor,
+            ((bookings[b].traveller_id, b) for b in sorted(shown)),
+            record_type="booking",
+            action="read",
+            purpose="day plan: unplanned trips (/trafik)",
+            at=now,
         )
     return tuple(sorted(rows, key=lambda r: r.at or datetime.max.replace(tzinfo=STOCKHOLM)))
 
