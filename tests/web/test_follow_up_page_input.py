@@ -22,8 +22,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from test_workspace_pages import login, users
 
+from helpers import NOW, STRONG_PASSWORD
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
 from samfard.errors import InputError
 from samfard.jobs import Job
+from samfard.reports.jobs import REPORT
 from samfard.reports.scenarios.spec import load_spec, with_overrides
 from samfard.web.typed import FieldError
 
@@ -123,3 +127,25 @@ def test_the_seeds_bound_is_a_32_bit_integer_in_the_spec_too() -> None:
     assert with_overrides(spec, seed=MAX_SEED).demand.seed == MAX_SEED
     with pytest.raises(InputError, match="0 to 2147483647"):
         with_overrides(spec, seed=MAX_SEED + 1)
+
+
+def test_another_principals_report_being_built_is_not_shown(
+    app_client: TestClient, session: Session
+) -> None:
+    """An analyst of 22 asking for 23's month saw the progress of 23's report job, before
+    the page said to choose a principal in the list (the probe of the seventh session of
+    2026-12-06); their own principal's job is still shown."""
+    create_user(session=session, username="analys-22", password=STRONG_PASSWORD,
+                role=Role.ANALYST, now=NOW, principal_codes=["22"])  # fmt: skip
+    for principal in ("22", "23"):
+        session.add(Job(id=f"rapport{principal}", kind=REPORT, subject=f"{principal}:2025-04",
+                        args={"principal": principal, "month": "2025-04"}, state="running",
+                        done=0.72, message=f"Ritar PDF åt {principal}", started_by="padmin",
+                        created_at=NOW))  # fmt: skip
+    session.flush()
+    login(app_client, "analys-22")
+    theirs = app_client.get("/uppfoljning", params={"huvudman": "23", "manad": "2025-04"}).text
+    assert "Välj en huvudman i listan" in theirs
+    assert "Ritar PDF" not in theirs and "rapport23" not in theirs
+    ours = app_client.get("/uppfoljning", params={"huvudman": "22", "manad": "2025-04"}).text
+    assert "Ritar PDF åt 22" in ours

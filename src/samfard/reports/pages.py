@@ -131,6 +131,7 @@ def follow_up_page(
         except FieldError as error:
             errors.add("manad", str(error))
     chosen = huvudman or (principals[0][0] if principals else "")
+    readable = chosen in {code for code, _ in principals}
     context: dict[str, object] = {
         "may_read": True,
         "principals": principals,
@@ -142,11 +143,13 @@ def follow_up_page(
         "formats": FORMATS,
         "problem": None,
         "report": None,
-        "job": None if errors else _job_for(session, actor, chosen, month, jobb),
+        # Another principal's report being built is not shown either: the page showed its
+        # progress (the probe of the seventh session of 2026-12-06).
+        "job": _job_for(session, actor, chosen, month, jobb) if readable and not errors else None,
     }
     if not principals:
         context["problem"] = "Ditt konto är inte knutet till någon huvudman."
-    elif chosen not in {code for code, _ in principals}:
+    elif not readable:
         # Never the address's code in the message: a link would put its words on the page.
         context["problem"] = "Välj en huvudman i listan: där står de som ditt konto får läsa."
     elif not errors:  # a month the page could not read is said at the field, no report
