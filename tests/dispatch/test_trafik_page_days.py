@@ -31,8 +31,8 @@ from samfard.access.service import create_user
 from samfard.booking.models import Booking
 from samfard.db import transaction
 from samfard.dispatch import store
-from samfard.planning.engine import NOT_INSERTED
 from samfard.dispatch.vehicle_names import vehicle_name_sv
+from samfard.planning.engine import NOT_INSERTED
 
 FIELD_ERROR = re.compile(r'<span class="field-error" id="datum-error">.*?</span>(.*?)</span>', re.S)
 

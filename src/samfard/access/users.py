@@ -122,7 +122,7 @@ def _check_scope_fields(data: UserCreate | UserChange) -> None:
         )
     if data.role is Role.SYSTEM_ADMIN and codes != [ALL_PRINCIPALS]:
         raise InputError(
-            "a system_admin administers every principal: give principal_codes [\"*\"]; "
+            'a system_admin administers every principal: give principal_codes ["*"]; '
             "an administrator of some principals is a principal_admin",
             field="principal_codes",
         )
