@@ -66,8 +66,8 @@ async def _body_strings(request: Request) -> Iterator[tuple[str, str]]:
         return iter(())  # the common case: no NUL can be in this document
     try:
         return _strings(json.loads(body), "")
-    except ValueError:
-        return iter(())  # not JSON: the route's own validation says so
+    except (ValueError, RecursionError):
+        return iter(())  # not JSON, or nested too deep: the route's own parsing says so
 
 
 async def refuse_nul_characters(request: Request) -> None:

@@ -177,3 +177,19 @@ def test_bearer_tokens_live_twelve_hours_or_as_configured(
     assert {timedelta(hours=2), timedelta(hours=12)} <= lifetimes
     with pytest.raises(InputError):
         dataclasses.replace(settings, bearer_token_hours=24 * 31)
+
+
+DEEP = "[" * 5000 + "]" * 5000
+
+
+@pytest.mark.parametrize("path", ["/api/v1/auth/token", "/api/v1/auth/session"])
+@pytest.mark.parametrize("body", [DEEP, DEEP.replace("][", '["\\u0000"][', 1)])
+def test_json_nested_thousands_deep_is_refused_as_bad_input(
+    app_client: TestClient, path: str, body: str
+) -> None:
+    """Parsing it ran out of stack: a 500 in plain text (the probe of the seventh session of
+    2026-12-06); also with a NUL inside, which the application-wide check reads first."""
+    answer = app_client.post(path, content=body, headers={"Content-Type": "application/json"})
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"] == "application/problem+json"
+    assert "send username and password as JSON" in answer.json()["detail"]

@@ -113,6 +113,20 @@ def test_json_that_python_reads_but_is_not_one_value_each_is_refused(
     assert expected in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", ["solve", "verify"])
+def test_json_nested_thousands_deep_exits_2_saying_so(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Reading it ran out of stack and ended in a RecursionError's traceback."""
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 5000 + "]" * 5000)
+    files = [str(path)] if command == "verify" else ["-o", str(tmp_path / "plan.json")]
+    assert main([command, str(path), *files]) == 2
+    err = capsys.readouterr().err
+    assert "nests arrays or objects too deep" in err
+    assert len(err.strip().splitlines()) == 1
+
+
 def test_a_byte_order_mark_is_read_in_every_file(tmp_path: Path) -> None:
     """JSON problems, solutions and Cordeau instances alike."""
     bom = b"\xef\xbb\xbf"

@@ -97,7 +97,9 @@ async def credentials(request: Request) -> TokenRequest:
             request.state.login_csrf_sent = fields.pop(LOGIN_CSRF_FIELD, None)
             return TokenRequest.model_validate(fields)
         return TokenRequest.model_validate(json.loads(raw or b"null"))
-    except (ValueError, ValidationError, UnicodeDecodeError):
+    except (ValueError, ValidationError, UnicodeDecodeError, RecursionError):
+        # RecursionError: JSON nested thousands deep, which was a 500 (the probe of the
+        # seventh session of 2026-12-06); FastAPI answers it 400 on the other routes.
         raise InputError(
             "send username and password as JSON or as a form", field="username"
         ) from None

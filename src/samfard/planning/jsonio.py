@@ -321,6 +321,12 @@ def loads(text: str | bytes, path: Path) -> Any:
         raise InputError(f"{path} is not valid JSON: {error}", field=str(path)) from error
     except _RefusedJson as error:
         raise InputError(f"{path}: {error}", field=str(error.key)) from error
+    except RecursionError:
+        raise InputError(
+            f"{path} nests arrays or objects too deep to read; a problem or solution file "
+            "needs a few levels only",
+            field=str(path),
+        ) from None
 
 
 class _RefusedJson(ValueError):
