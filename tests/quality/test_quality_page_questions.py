@@ -19,6 +19,7 @@ from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.principals.models import Principal
 from samfard.quality.models import Deviation
+from samfard.quality.service import DuplicateReport
 
 pytestmark = pytest.mark.world_per_module
 
@@ -83,6 +84,26 @@ def test_the_api_refuses_an_exact_repeat_and_names_the_first(
     assert problem["existing_reference"] == made.json()["reference"]
     assert problem["existing_deviation_id"] == str(made.json()["id"])
     assert problem["field"] == "kind" and problem["detail_sv"]
+
+
+def test_the_repeat_is_answered_after_its_session_is_gone(
+    app_client: TestClient, session: Session, world: QualityWorld
+) -> None:
+    """The answer's fields are written after the transaction rolled back and the request's
+    session closed; reading them from the record then raised, and a served API answered the
+    repeat 500 (walk-through of the seventh session of 2026-12-06). The tests' shared
+    session kept the record readable, so the API test above could not see it."""
+    token = token_for(session, Role.OPERATOR, now=world.booking.created_at, username="q-gone",
+                      principals=[world.booking.principal_code])  # fmt: skip
+    body = {"booking_id": world.booking.id, "kind": "late", "description": "40 min sent"}
+    made = app_client.post("/api/v1/deviations", json=body, headers=auth(token)).json()
+    earlier = session.get(Deviation, made["id"])
+    assert earlier is not None
+    refusal = DuplicateReport(earlier)
+    session.rollback()
+    session.expunge(earlier)
+    assert refusal.extra()["existing_reference"] == made["reference"]
+    assert refusal.extra()["existing_deviation_id"] == str(made["id"])
 
 
 def test_an_upheld_decision_asks_first_with_the_penalty_and_the_card_says_what_was_done(

@@ -136,12 +136,16 @@ class DuplicateReport(Conflict):
             field="kind",
         )
         self.existing = existing
+        # Read now: the API's answer is written after the transaction rolled back and the
+        # session closed, where reading the record raised (a 500; walk-through of the
+        # seventh session of 2026-12-06).
+        self.existing_id, self.existing_reference = existing.id, existing.reference
         self.detail_sv = f"Du har redan rapporterat avvikelsen om resan: {existing.reference}."
 
     def extra(self) -> dict[str, str]:
         return super().extra() | {
-            "existing_deviation_id": str(self.existing.id),
-            "existing_reference": self.existing.reference,
+            "existing_deviation_id": str(self.existing_id),
+            "existing_reference": self.existing_reference,
         }
 
 
