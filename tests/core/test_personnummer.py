@@ -22,6 +22,11 @@ TODAY = date(2026, 11, 20)
         ("1212121212", "201212121212", date(2012, 12, 12)),
         ("811218-9876", "198112189876", date(1981, 12, 18)),
         ("701063-2391", "197010632391", date(1970, 10, 3)),  # samordningsnummer: day + 60
+        # Digits of other scripts are the digits they are: stored as typed they made a
+        # second record of the same person (walk-through, seventh session of 2026-12-06).
+        ("١٩١٢١٢١٢-١٢١٢", "191212121212", date(1912, 12, 12)),  # Arabic-Indic
+        ("１９１２１２１２１２１２", "191212121212", date(1912, 12, 12)),  # full width
+        ("۸۱۱۲۱۸-۹۸۷۶", "198112189876", date(1981, 12, 18)),  # Persian
     ],
 )
 def test_valid_numbers_are_normalised_to_twelve_digits(

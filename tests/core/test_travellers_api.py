@@ -92,6 +92,20 @@ def test_duplicate_personal_number_is_a_conflict(app_client: TestClient, session
     again = app_client.post("/api/v1/travellers", json=ANNA, headers=auth(token))
     assert again.status_code == 409
     assert again.json()["field"] == "personal_number"
+    arabic = {**ANNA, "personal_number": "١٩١٢١٢١٢-١٢١٢"}  # the same number
+    assert (
+        app_client.post("/api/v1/travellers", json=arabic, headers=auth(token)).status_code == 409
+    )
+
+
+def test_a_postcode_is_written_in_the_digits_0_to_9(
+    app_client: TestClient, session: Session
+) -> None:
+    """Schema patterns' \\d took any script's digits: "٨٣١ ٣١" was stored as a postcode."""
+    token = token_for(session, Role.OPERATOR, now=NOW)
+    body = {**ANNA, "address": {**ANNA["address"], "postal_code": "٨٣١ ٣١"}}  # type: ignore[dict-item]
+    answer = app_client.post("/api/v1/travellers", json=body, headers=auth(token))
+    assert answer.status_code == 422, answer.text
 
 
 def test_protected_identity_is_masked_without_the_right(

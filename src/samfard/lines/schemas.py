@@ -18,7 +18,7 @@ class DeparturePublic(BaseModel):
     direction: int
     # Swedish wall-clock time (a timetable time has no offset: it holds all year).
     departs: str = Field(
-        pattern=r"^[0-2]\d:[0-5]\d$", description="local time at the first stop, HH:MM"
+        pattern=r"^[0-2][0-9]:[0-5][0-9]$", description="local time at the first stop, HH:MM"
     )
     weekdays: list[int]
 

@@ -19,8 +19,8 @@ from samfard.errors import InputError
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100
-PATTERN = r"^\d{4}-\d{2}$"  # the form every route documents; the range is checked here
-_FORM = re.compile(r"(\d{4})-(\d{2})")
+PATTERN = r"^[0-9]{4}-[0-9]{2}$"  # the form every route documents; the range is checked here
+_FORM = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def _refusal(message: str, given: str, field: str) -> InputError:

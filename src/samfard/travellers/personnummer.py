@@ -10,12 +10,13 @@ The check digit C is the Luhn digit over the 9 digits YYMMDDNNN. Stored as 12 di
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 from samfard.errors import InputError
 
-_PATTERN = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$")
+_PATTERN = re.compile(r"^(\d{2})?(\d{6})([-+]?)(\d{4})$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,12 @@ def parse_personal_number(
     text: str, *, today: date, field: str = "personal_number"
 ) -> PersonalNumber:
     """Validate and normalise; `today` decides the century of a 10-digit number."""
-    raw = text.strip().replace(" ", "")
+    # Digits of other scripts (Arabic-Indic "١٩٤٥…") are read as the digits they are: kept
+    # as typed they were stored beside the same number in 0-9, a second record of one
+    # person (walk-through of the seventh session of 2026-12-06).
+    raw = "".join(
+        str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text.strip()
+    ).replace(" ", "")
     match = _PATTERN.match(raw)
     if match is None:
         raise InputError(

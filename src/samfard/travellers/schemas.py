@@ -56,9 +56,11 @@ Phone = Annotated[
 
 class Address(BaseModel):
     street: Street
-    postal_code: str = Field(pattern=r"^\d{3} ?\d{2}$", description="Swedish postcode, 831 30")
+    postal_code: str = Field(
+        pattern=r"^[0-9]{3} ?[0-9]{2}$", description="Swedish postcode, 831 30"
+    )
     city: City
-    municipality_code: str = Field(pattern=r"^\d{4}$", description="SCB code, e.g. 2380")
+    municipality_code: str = Field(pattern=r"^[0-9]{4}$", description="SCB code, e.g. 2380")
     lat: float = LAT
     lon: float = LON
 
