@@ -94,6 +94,10 @@ def test_the_date_is_typed_as_on_the_other_day_pickers(
         ("2026-11-8", "Skriv datumet som ÅÅÅÅ-MM-DD, eller dag och månad som 3/12"),
         ("i morgon", "Skriv datumet som ÅÅÅÅ-MM-DD, eller dag och månad som 3/12"),
         ("31/2", "Datumet finns inte; kontrollera dag och månad"),
+        # Written as asked, but no such day: the format message was given (walk-throughs
+        # of the seventh session of 2026-12-06).
+        ("2026-02-31", "Datumet finns inte; kontrollera dag och månad"),
+        ("2026-13-01", "Datumet finns inte; kontrollera dag och månad"),
     ],
 )
 def test_a_date_the_page_cannot_read_is_said_at_the_field_with_the_form_kept(

@@ -237,6 +237,11 @@ def test_what_the_form_or_the_rules_refuse_is_said_in_plain_swedish(
         said = answer.text.split('class="error-summary"')[1].split("</div>")[0]
         assert "listan" not in said, said
     assert "Skriv platsens namn, eller gatuadress och ort" in nowhere.text
+    # A day that does not exist is said once, at Datum: Tid, 10:00, is not wrong.
+    no_day = app_client.post("/mina-resor/boka", data=_trip(app_client, datum="2026-02-31"))
+    said = no_day.text.split('class="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#datum">Datumet finns inte; kontrollera dag och månad</a>' in said
+    assert 'href="#tid"' not in said
     assert session.scalars(select(Booking)).all() == []
 
 

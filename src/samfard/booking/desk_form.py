@@ -121,6 +121,22 @@ def _field(errors: FormErrors, field_id: str, read_one: Callable[[], T]) -> T | 
         return None
 
 
+def _when(
+    errors: FormErrors, field_id: str, text: str, day: date | None, today: date
+) -> datetime | None:
+    """A time field read on `day`: where Datum could not be read, a time of day alone is
+    not a second error (Mina resor said "Ange datum i fältet Datum" at Tid as well as the
+    date's own message at Datum; walk-through of the seventh session of 2026-12-06)."""
+    try:
+        return read.parse_when(text, day=day, today=today)
+    except read.NoDay as error:
+        if errors.get("datum") is None:
+            errors.add(field_id, str(error))
+    except FieldError as error:
+        errors.add(field_id, str(error))
+    return None
+
+
 def _place(
     session: Session,
     form: Mapping[str, str],
@@ -167,13 +183,9 @@ def build_request(
     pickup_text = form.get("hamtning", "").strip()
     appointment = pickup = None
     if appointment_text:
-        appointment = _field(
-            errors, "besok", lambda: read.parse_when(appointment_text, day=day, today=today)
-        )
+        appointment = _when(errors, "besok", appointment_text, day, today)
     if pickup_text:
-        pickup = _field(
-            errors, "hamtning", lambda: read.parse_when(pickup_text, day=day, today=today)
-        )
+        pickup = _when(errors, "hamtning", pickup_text, day, today)
     if not appointment_text and not pickup_text:
         errors.add("besok", "Ange tid för besök eller hämtningstid")
     elif appointment_text and pickup_text:
@@ -189,9 +201,7 @@ def build_request(
         anchor = appointment or pickup
         if back_text:
             back_day = anchor.astimezone(STOCKHOLM).date() if anchor else day
-            back = _field(
-                errors, "retur_tid", lambda: read.parse_when(back_text, day=back_day, today=today)
-            )
+            back = _when(errors, "retur_tid", back_text, back_day, today)
         elif anchor is not None:
             back = anchor + RETURN_STAY
             if appointment is None and origin is not None and destination is not None:

@@ -31,6 +31,11 @@ HOME_WORDS = frozenset({"hem", "hemma", "hemmet", "hemadress", "bostad"})
 _DATE_COMMA = re.compile(r",(?=\s)|(?<=[-/]\d),|(?<=[-/]\d\d),")
 
 
+class NoDay(FieldError):
+    """A time of day given with no day to put it on: said at the time's field unless the
+    day's own field already says what is wrong with the day."""
+
+
 def parse_when(text: str, *, day: date | None, today: date) -> datetime:
     """A time of day on `day`, or a full date and time, as an aware Swedish datetime."""
     # A comma after a date or before a space parts date and time ("7/12, 10:30"); one
@@ -52,7 +57,7 @@ def parse_when(text: str, *, day: date | None, today: date) -> datetime:
         return _on_the_clock(local(parse_date(parts[0], today=today), parse_clock(parts[1])))
     clock = parse_clock(value)
     if day is None:
-        raise FieldError("Ange datum i fältet Datum, eller datum och tid här")
+        raise NoDay("Ange datum i fältet Datum, eller datum och tid här")
     return _on_the_clock(local(day, clock))
 
 

@@ -15,6 +15,8 @@ from samfard.timeutil import FIRST_YEAR, LAST_YEAR, in_trip_years
 
 _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.,]?(\d{2}))?$")
 _DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{4}))?$")
+_ISO_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+NO_SUCH_DATE = "Datumet finns inte; kontrollera dag och månad"
 
 
 class FieldError(ValueError):
@@ -58,6 +60,10 @@ def parse_date(text: str, *, today: date) -> date:
         iso = None
     if iso is not None:
         return within_years(iso)
+    if _ISO_SHAPE.match(value):
+        # Written as asked, "2026-02-31": the date does not exist, which the format
+        # message did not say (walk-throughs of the seventh session of 2026-12-06).
+        raise FieldError(NO_SUCH_DATE)
     match = _DAY_MONTH.match(value)
     if match is None:
         raise FieldError("Skriv datumet som ÅÅÅÅ-MM-DD, eller dag och månad som 3/12")
@@ -68,7 +74,7 @@ def parse_date(text: str, *, today: date) -> date:
     except FieldError:
         raise
     except ValueError:
-        raise FieldError("Datumet finns inte; kontrollera dag och månad") from None
+        raise FieldError(NO_SUCH_DATE) from None
     if match.group(3) is None and found < today:
         found = found.replace(year=year + 1)
     return found
