@@ -697,6 +697,35 @@ def test_a_cancellation_whose_version_cannot_be_read_is_stale_not_unchecked(
     assert booking.status != "cancelled"
 
 
+def test_a_change_to_a_trip_cancelled_meanwhile_says_it_was_cancelled(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """Two operators on one card: one cancels, the other saves a change and was told to
+    redo it, on a trip gone from the card (walk-through, seventh session of 2026-12-06)."""
+    reference = REFERENCE.search(desk.post("/bokning", data=form(anna, desk, retur="")).text)
+    assert reference
+    booking = session.scalars(select(Booking).where(Booking.reference == reference[0])).one()
+    shown = str(booking.version)
+    cancelled = desk.post(
+        f"/bokning/resor/{booking.id}/avbestall",
+        data={"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna), "orsak": "x",
+              "version": shown},
+    )  # fmt: skip
+    assert "är avbeställd" in cancelled.text
+    for path, fields in (
+        ("andra", {f"meddelande_{booking.id}": "Ring på"}),
+        ("avbestall", {"orsak": "x"}),
+    ):
+        late = desk.post(
+            f"/bokning/resor/{booking.id}/{path}",
+            data={"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna),
+                  "version": shown, **fields},
+        )  # fmt: skip
+        said = html.unescape(late.text)
+        assert "Resan har avbeställts av någon annan sedan sidan visades" in said, path
+        assert "gör om ändringen" not in said
+
+
 def test_a_message_to_the_driver_over_the_limit_is_refused_not_cut(
     desk: TestClient, anna: int, session: Session
 ) -> None:

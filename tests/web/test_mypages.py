@@ -183,6 +183,36 @@ def test_the_traveller_books_sees_the_trip_and_cancels_it(
     assert f"Resan {booking.reference} är avbokad" in cancelled.text
     session.refresh(booking)
     assert booking.status == "cancelled"
+    # Asked again: the page says it is done, and a second cancellation is an alert, in
+    # the traveller's words (it was the green of success, with the desk's "kortet").
+    again = app_client.get(f"/mina-resor/resor/{booking.id}/avboka").text
+    assert "Resan kan inte avbokas" in again and "Resan är redan avbokad." in again
+    assert "Ja, avboka resan" not in again
+    twice = app_client.post(
+        f"/mina-resor/resor/{booking.id}/avboka",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "version": str(booking.version)},
+    ).text
+    alert = twice.split('id="besked"')[0].rsplit("<p", 1)[1]
+    assert 'class="error" role="alert"' in alert
+    assert "Resan kan inte avbokas" in twice.split('id="besked"')[1]
+
+
+def test_a_cancellation_whose_version_cannot_be_read_is_stale(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    """"abc" skipped the version check and cancelled (walk-through of the seventh session
+    of 2026-12-06); a trip cancelled meanwhile says so, not "changed, do it again"."""
+    _code_login(app_client, session, ANNA["personal_number"])
+    booking = _booked(app_client, session)
+    for version in ("abc", ""):
+        answer = app_client.post(
+            f"/mina-resor/resor/{booking.id}/avboka",
+            data={"csrf_token": app_client.cookies[CSRF_COOKIE], "version": version},
+        )
+        assert "ladda om sidan och försök igen" in answer.text
+        assert "kortet" not in answer.text
+    session.refresh(booking)
+    assert booking.status != "cancelled"
 
 
 def test_booking_the_same_trip_twice_names_the_first_on_the_receipt(

@@ -360,6 +360,8 @@ _MESSAGES_SV = (
     ("to cancelled;", "Resan kan inte avbeställas: den är avslagen, avbeställd eller genomförd"),
     ("was changed by someone else", "Resan har ändrats av någon annan sedan sidan visades: "
      "läs kortet igen och gör om ändringen"),
+    ("was cancelled by someone else", "Resan har avbeställts av någon annan sedan sidan "
+     "visades och kan inte längre ändras"),
     ("already used for a different booking request", "Formuläret har redan skickats för en "
      "annan resa: ladda om sidan och fyll i den nya resan"),
 )  # fmt: skip

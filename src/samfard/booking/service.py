@@ -464,7 +464,17 @@ def _assessed(booking: Booking) -> dict[str, object]:
 
 
 def check_version(booking: Booking, version: int | None) -> None:
+    """The version the caller read is the booking's; where it is not and the booking
+    was cancelled meanwhile, that is said: "changed, redo it" sent the desk to redo a
+    change on a trip gone from the card (walk-through of the seventh session of
+    2026-12-06)."""
     if version is not None and version != booking.version:
+        if booking.status == BookingStatus.CANCELLED.value:
+            raise Conflict(
+                f"booking {booking.reference} was cancelled by someone else (version "
+                f"{booking.version}, you sent {version}); it can no longer be changed",
+                field="version",
+            )
         raise Conflict(
             f"booking {booking.reference} was changed by someone else (version "
             f"{booking.version}, you sent {version}); reload it and try again",

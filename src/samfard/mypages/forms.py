@@ -31,6 +31,9 @@ OWN_WORDS = (
         "Skriv platsens namn, eller gatuadress och ort",
     ),
     ("Välj en tjänst i listan", "Välj vilken resa du vill boka"),
+    # The desk's card is the operator's; the traveller has this page.
+    ("läs kortet igen och gör om ändringen", "ladda om sidan och försök igen"),
+    ("Resan kan inte avbeställas", "Resan kan inte avbokas"),
 )
 
 

@@ -25,7 +25,7 @@ from samfard.booking import transitions
 from samfard.booking.desk import default_day
 from samfard.booking.desk_booking import DeskOutcome, book, preview_booking
 from samfard.booking.desk_form import message_sv
-from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.lifecycle import CANCELLABLE, BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.schemas import Channel
 from samfard.booking.service import get_booking
@@ -112,8 +112,11 @@ def _home(
     errors: FormErrors | None = None,
     outcome: DeskOutcome | None = None,
     notice: str | None = None,
+    failed: str | None = None,
     refused: bool = False,
 ) -> Response:
+    """The page; `notice` says what was just done, `failed` what could not be done (an
+    alert, not the green of success it was shown in before)."""
     traveller = load_traveller(session=session, traveller_id=_traveller(actor))
     services = bookable_services(traveller, now.astimezone(STOCKHOLM).date())
     page = own_page(session=session, actor=actor, now=now)
@@ -128,6 +131,7 @@ def _home(
             "errors": errors or FormErrors(),
             "outcome": outcome,
             "notice": notice,
+            "failed": failed,
             "refused": refused,
             "status_sv": STATUS_SV,
             "service_sv": SERVICE_SV,
@@ -246,7 +250,13 @@ def confirm_cancel(
     return render(
         request,
         "mypages/cancel.html",
-        {"booking": booking, "legs": sorted(booking.legs, key=lambda leg: leg.seq)},
+        {
+            "booking": booking,
+            "legs": sorted(booking.legs, key=lambda leg: leg.seq),
+            # A trip already cancelled (or done) was asked "Vill du avboka resan?" again.
+            "cancellable": BookingStatus(booking.status) in CANCELLABLE,
+            "status_sv": STATUS_SV,
+        },
     )
 
 
@@ -271,11 +281,13 @@ def cancel(
             now=now,
             reason="avbokad av resenären på Mina resor",  # the page's words, not typed
             reason_by_person=False,
-            version=whole_number(form.get("version", "")),
+            # One that cannot be read (0) is stale, as at the desk: "abc" skipped the check
+            # and cancelled (walk-through of the seventh session of 2026-12-06).
+            version=whole_number(form.get("version", "")) or 0,
             late_notice=timedelta(minutes=settings.late_cancellation_minutes),
         )
     except DomainError as error:
-        return _home(request, session, actor, now, notice=own_words(message_sv(error.message)))
+        return _home(request, session, actor, now, failed=own_words(message_sv(error.message)))
     return RedirectResponse(f"/mina-resor?avbokad={booking.id}", status_code=303)
 
 
