@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from rule_fixtures import DAY, Case, check, leg, person, trip
 
+from samfard.assessment.service import decision_json
+from samfard.assessment.words_sv import reason_sv
 from samfard.rules import (
     AssessmentRequest,
     Companion,
@@ -555,3 +557,28 @@ def test_an_end_outside_the_regions_leaves_the_service_area(rulebooks: RulebookS
     )
     assert quota.reason("area.quota").effect.value == "info"
     assert [leg.list_fee_ore for leg in quota.legs] == [248500]
+
+
+@pytest.mark.parametrize(
+    ("traveller", "trip_", "said"),
+    [
+        (
+            HARNOSAND,
+            ride("2280", 12, booked_at=local(DAY, time(8, 30))),
+            "mindre än 1 timmar före avresan kl. 09:00.",
+        ),
+        (
+            holder("2313"),
+            ride("2313", bus_fare_ore=3000, booked_at=local(DAY, time(6))),
+            "sista vardagen före resdagen.",
+        ),
+    ],
+)
+def test_a_late_booking_says_which_rule_it_broke(
+    traveller: Any, trip_: Trip, said: str, rulebooks: RulebookSet
+) -> None:
+    """One sentence for every late booking hid the rule (walk-through of the seventh
+    session of 2026-12-06): now the hours ahead, or the weekday before, are named."""
+    stored = decision_json(assess(AssessmentRequest(traveller, trip_), rulebooks))
+    [late] = [r for r in stored["reasons"] if r["code"] == "booking.late"]
+    assert reason_sv(late).startswith("Resan beställdes ") and reason_sv(late).endswith(said)

@@ -3,7 +3,7 @@ reimbursement in öre, and the rulebook key the deciding reason cites."""
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time
 
 import pytest
 from rule_fixtures import Case, check, leg, person, round_trip
@@ -19,6 +19,8 @@ from sjukresa_fixtures import (
     vn,
 )
 
+from samfard.assessment.service import decision_json
+from samfard.assessment.words_sv import reason_sv
 from samfard.rules import (
     AssessmentRequest,
     Mode,
@@ -238,3 +240,28 @@ def test_a_region_that_refunds_no_ticket_gets_no_fare(rulebooks: RulebookSet) ->
     decision = assess(AssessmentRequest(JH, jh()), rulebooks)
     assert decision.reimbursement_ore == 0
     assert "fee.fare_band.refund" not in [r.code for r in decision.reasons]
+
+
+@pytest.mark.parametrize(
+    ("booked_at", "said"),
+    [
+        (
+            local(date(2026, 3, 3), time(9)),
+            "Resan beställdes 3 mars 2026, 1 vardagar före resdagen; reglerna kräver minst 2 "
+            "(helgdagar räknas inte).",
+        ),
+        (
+            local(date(2026, 3, 2), time(18, 30)),
+            "Resan beställdes kl. 18:30, utanför beställningstiden 07:00–17:00.",
+        ),
+    ],
+)
+def test_a_late_booking_says_which_rule_it_broke(
+    booked_at: datetime, said: str, rulebooks: RulebookSet
+) -> None:
+    """Every late booking read "Resan beställdes senare än reglerna kräver", so nobody at
+    the desk could tell the caller why (walk-through, seventh session of 2026-12-06)."""
+    request = AssessmentRequest(VN_CERT, vn(requested_mode=Mode.TAXI, booked_at=booked_at))
+    stored = decision_json(assess(request, rulebooks))  # as the booking stores it
+    [late] = [r for r in stored["reasons"] if r["code"] == "booking.late"]
+    assert reason_sv(late) == said

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -66,31 +67,58 @@ def _previous_working_day(day: date) -> date:
     return day
 
 
-def late_booking(rule: Booking, trip: Trip, *, special_vehicle: bool) -> str | None:
+@dataclass(frozen=True)
+class LateBooking:
+    """Why a booking came too late: the sentence, and the facts the Swedish one is said
+    from (`late_rule` names the rule broken: hours_ahead, weekdays, previous_weekday or
+    desk_hours), so the desk can tell the caller which rule it was."""
+
+    text: str
+    facts: dict[str, str]
+
+
+def late_booking(rule: Booking, trip: Trip, *, special_vehicle: bool) -> LateBooking | None:
     """Why the booking came too late or at the wrong hour, or None if it is in time.
     Without a booking time there is nothing to check."""
     if trip.booked_at is None:
         return None
     booked = trip.booked_at.astimezone(STOCKHOLM)
     start: datetime = trip.legs[0].depart_at.astimezone(STOCKHOLM)
+    when = {"booked_on": f"{booked:%Y-%m-%d}", "booked_time": f"{booked:%H:%M}"}
     hours = rule.special_vehicle_min_hours_ahead if special_vehicle else 0
     hours = max(hours, rule.min_hours_ahead)
     if hours and elapsed(booked, timedelta(hours=hours)) > start:
-        return f"booked {booked:%Y-%m-%d %H:%M}, less than {hours} h before {start:%H:%M}"
+        return LateBooking(
+            f"booked {booked:%Y-%m-%d %H:%M}, less than {hours} h before {start:%H:%M}",
+            when | {"late_rule": "hours_ahead", "hours": str(hours), "start": f"{start:%H:%M}"},
+        )
     if rule.min_weekdays_ahead:
         ahead = _working_days_between(booked.date(), trip.day)
         if ahead < rule.min_weekdays_ahead:
-            return (
+            return LateBooking(
                 f"booked {booked:%Y-%m-%d}, {ahead} weekday(s) before the trip on {trip.day} "
-                f"(holidays not counted); at least {rule.min_weekdays_ahead} needed"
+                f"(holidays not counted); at least {rule.min_weekdays_ahead} needed",
+                when
+                | {
+                    "late_rule": "weekdays",
+                    "ahead": str(ahead),
+                    "needed": str(rule.min_weekdays_ahead),
+                },
             )
     if rule.by_previous_weekday:
         last = _previous_working_day(trip.day)
         if booked.date() > last:
-            return f"booked {booked:%Y-%m-%d}, after {last}, the weekday before the trip"
+            return LateBooking(
+                f"booked {booked:%Y-%m-%d}, after {last}, the weekday before the trip",
+                when | {"late_rule": "previous_weekday", "last_day": last.isoformat()},
+            )
     opens, closes = rule.desk_opens, rule.desk_closes
     if opens is not None and closes is not None and not within(booked.time(), opens, closes):
-        return f"booked at {booked:%H:%M}, outside booking hours {opens:%H:%M}-{closes:%H:%M}"
+        return LateBooking(
+            f"booked at {booked:%H:%M}, outside booking hours {opens:%H:%M}-{closes:%H:%M}",
+            when
+            | {"late_rule": "desk_hours", "opens": f"{opens:%H:%M}", "closes": f"{closes:%H:%M}"},
+        )
     return None
 
 

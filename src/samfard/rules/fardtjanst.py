@@ -58,10 +58,11 @@ def assess(
         if late:
             d.escalate(
                 "booking.late",
-                late,
+                late.text,
                 key="booking",
                 source=version.booking.source,
                 booked_at=trip.booked_at,
+                **late.facts,
             )
     legs: tuple[LegFee, ...] = ()
     if chosen is not None and not d.refused:

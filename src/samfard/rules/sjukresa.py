@@ -77,10 +77,11 @@ def assess(request: AssessmentRequest, book: Rulebook) -> Decision:
         if late:
             d.escalate(
                 "booking.late",
-                late,
+                late.text,
                 key="booking",
                 source=version.booking.source,
                 booked_at=trip.booked_at,
+                **late.facts,
             )
     ceiling = CeilingRule(version.ceiling.amount_ore, version.ceiling.period)
     legs: tuple[LegFee, ...] = ()
