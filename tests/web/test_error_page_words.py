@@ -48,5 +48,18 @@ def test_a_value_a_page_cannot_read_is_still_said_in_swedish(
     csrf = login(app_client, "operator")
     page = app_client.post("/trafik/planera-om-nu", data={"csrf_token": csrf, "datum": "3/12"})
     assert page.status_code == 422 and "Uppgifterna behöver rättas" in page.text
-    assert "datum: skriv datumet som ÅÅÅÅ-MM-DD" in page.text
+    assert "har ett värde som inte går att läsa: skriv datumet som ÅÅÅÅ-MM-DD." in page.text
     assert "Teknisk uppgift" not in page.text
+
+
+def test_a_page_value_that_cannot_be_read_is_not_named_by_the_apis_word(
+    app_client: TestClient, session: Session
+) -> None:
+    """"booking_id: skriv ett heltal" named the parameter as the API does (walk-through of
+    the seventh session of 2026-12-06)."""
+    users(session, "operator")
+    login(app_client, "operator")
+    page = app_client.get("/trafik/flytta", params={"booking_id": "abc", "leg_seq": "0"})
+    assert page.status_code == 422
+    assert "har ett värde som inte går att läsa: skriv ett heltal." in page.text
+    assert "booking_id" not in page.text

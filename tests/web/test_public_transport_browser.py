@@ -112,8 +112,8 @@ def test_the_desk_shows_the_bus_before_booking_and_books_public_transport(
     transit = facts.locator("dt:text-is('Kollektivtrafik') + dd")
     expect(transit).to_have_text(
         "Kan resa kollektivt: utresa: buss 1 09:46–09:50, direkt (dörr till dörr 09:46–09:50, "
-        "4 min mot bilens 4, 0 m gång); retur: buss 1 13:00–13:05, direkt (dörr till dörr "
-        "13:00–13:05, 5 min mot bilens 4, 0 m gång)"
+        "4 min mot bilens 4 min, 0 m gång); retur: buss 1 13:00–13:05, direkt (dörr till dörr "
+        "13:00–13:05, 5 min mot bilens 4 min, 0 m gång)"
     )
     assert "Beviljas enligt reglerna" in preview.inner_text()
     assert facts.locator("dt:text-is('Färdsätt') + dd").inner_text() == "buss eller tåg"

@@ -83,7 +83,7 @@ def test_a_date_typed_the_wrong_way_gets_a_swedish_page_and_the_api_problem_json
     )
     assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
     assert "Uppgifterna behöver rättas" in page.text
-    assert "datum: skriv datumet som ÅÅÅÅ-MM-DD" in page.text
+    assert "har ett värde som inte går att läsa: skriv datumet som ÅÅÅÅ-MM-DD." in page.text
     assert "Input should be" not in page.text
     token = token_for(session, Role.OPERATOR, now=NOW, username="api-picker")
     api = app_client.get("/api/v1/bookings?date=3/12", headers=auth(token))

@@ -150,14 +150,20 @@ INVALID_SV = (
 
 def page_invalid(request: Request, fields: list[tuple[str, str]]) -> HTMLResponse:
     """A page's query or form value that cannot be read, said in Swedish on a page (the
-    API answers problem+json): the date fields are typed text, so "3/12" can arrive."""
-    said = [
-        f"{field}: " + next((sv for kind, sv in INVALID_SV if error.startswith(kind)),
-                            "värdet kan inte läsas")
-        for field, error in fields
-    ]  # fmt: skip
-    error = InputError("; ".join(said), field=fields[0][0] if fields else None)
-    error.detail_sv = error.message
+    API answers problem+json): the date fields are typed text, so "3/12" can arrive. The
+    parameter's own name ("booking_id: skriv ett heltal") is the API's word, not the page's
+    (walk-through of the seventh session of 2026-12-06), so the page says what is wrong."""
+    said = dict.fromkeys(
+        next((sv for kind, sv in INVALID_SV if error.startswith(kind)), "värdet kan inte läsas")
+        for _, error in fields
+    )
+    error = InputError(
+        "; ".join(f"{field}: {kind}" for field, kind in fields),
+        field=fields[0][0] if fields else None,
+    )
+    error.detail_sv = "Sidans adress eller formulär har ett värde som inte går att läsa: " + (
+        "; ".join(said) + "."
+    )
     return page_error(request, error)
 
 

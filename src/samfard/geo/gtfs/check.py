@@ -175,5 +175,5 @@ def _judge(query: LegQuery, journey: Journey, wait: int, limits: Limits) -> LegA
         query.direction,
         journey,
         f"{said} (dörr till dörr {clock(journey.leave_s)}–{clock(journey.arrive_s)}, "
-        f"{journey.minutes} min mot bilens {car_min}, {journey.walk_m} m gång)",
+        f"{journey.minutes} min mot bilens {car_min} min, {journey.walk_m} m gång)",
     )
