@@ -91,6 +91,30 @@ def test_a_departure_is_offered_with_its_booking_deadline(
     assert [o["boards_at"][11:16] for o in back.json()] == ["15:30"]
 
 
+@pytest.mark.parametrize(
+    ("origin", "destination", "field"),
+    [
+        ("Hede", "sveg", "origin"),
+        ("hede", "x" * 3000, "destination"),
+        ("hede", "umea", "destination"),
+    ],
+)
+def test_a_stop_the_lines_do_not_call_at_is_refused_naming_the_stops(
+    app_client: TestClient, operator: str, origin: str, destination: str, field: str
+) -> None:
+    """The stop's name for its key, or no stop at all, answered 200 with no departures
+    (walk-through of the seventh session of 2026-12-06)."""
+    answer = app_client.get(
+        "/api/v1/lines/departures",
+        params={"principal": "RKM-23", "origin": origin, "destination": destination,
+                "date": MONDAY.isoformat()},
+        headers=auth(operator),
+    )  # fmt: skip
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["field"] == field
+    assert "funasdalen, gaddede, hammerdal, hede, " in answer.json()["detail"]
+
+
 def test_a_booked_departure_is_approved_and_paid_by_the_authority(
     app_client: TestClient, session: Session, operator: str
 ) -> None:

@@ -149,6 +149,16 @@ def offer(
     _, version = book.version_on(day)
     least = getattr(getattr(version, "booking", None), "min_minutes_before_departure", 0)
     lines = timetables(session=session, principal=principal)
+    # A stop the lines do not call at answered "no departures" (the stop's name, "Hede",
+    # for its key "hede"; walk-through of the seventh session of 2026-12-06).
+    keys = sorted({stop.place_key for line in lines for stop in line.stops})
+    for field, key in (("origin", origin), ("destination", destination)):
+        if key not in keys:
+            raise InputError(
+                f"{field} {key[:80]!r} is no stop of {principal}'s booked lines; give a stop's "
+                f"place_key from GET /api/v1/lines?principal={principal}: {', '.join(keys)}",
+                field=field,
+            )
     return [
         (m, m.first_stop_departs_at - timedelta(minutes=max(least, m.line.deadline_min)))
         for m in departures_between(lines, origin, destination, day)
