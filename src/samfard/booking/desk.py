@@ -21,6 +21,7 @@ from samfard.booking.desk_input import home_label, place_label, suggested_addres
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg, Series
 from samfard.booking.service import scoped
+from samfard.course.words import MODES_SV
 from samfard.db import transaction
 from samfard.errors import NotFound
 from samfard.geo.models import Place
@@ -33,8 +34,23 @@ from samfard.travellers.service import read_traveller
 from samfard.travellers.views import can_see_identity, traveller_public
 
 COMING_TRIPS = 20
+# A certificate's modes as /intyg says them ("Taxi, dit och hem"), never the code "taxi".
+MODE_WORDS_SV = {mode.value: words for mode, words in MODES_SV.items()}
+# A trip that was not made, nor will be, uses none of a certificate's trips.
+NOT_USING = (BookingStatus.CANCELLED.value, BookingStatus.DENIED.value)
 SUGGESTIONS = 8
 TRAVELLER_MATCHES = 8
+
+
+@dataclass(frozen=True)
+class CertificateLine:
+    """A certificate as the card says it: "Taxi, enkel resa, 2026-12-08–2026-12-20,
+    Sundsvalls sjukhus, 3 av 10 resor kvar" (two certificates of one period and unit, one
+    one-way and one there and back, read alike as "taxi, …" twice)."""
+
+    certificate: Certificate
+    words: str  # the modes and whether the return is covered
+    trips_left: int | None  # None: no count on the certificate
 
 
 @dataclass(frozen=True)
@@ -45,7 +61,7 @@ class TravellerCard:
     shown: TravellerPublic
     visible: bool
     permits: list[Permit]
-    certificates: list[Certificate]
+    certificates: list[CertificateLine]
     series: list[Series]
     ledger: LedgerView | None
     coming: list[Booking]  # in the order they are made, cancelled ones left out
@@ -94,9 +110,11 @@ def traveller_card(
         shown=traveller_public(traveller, actor),
         visible=can_see_identity(traveller, actor),
         permits=[p for p in traveller.permits if p.valid_until is None or p.valid_until >= today],
-        certificates=[
-            c for c in traveller.certificates if c.valid_until >= today and c.revoked_at is None
-        ],
+        certificates=certificate_lines(
+            session,
+            traveller,
+            [c for c in traveller.certificates if c.valid_until >= today and c.revoked_at is None],
+        ),
         series=[s for s in series if s.cancelled_from is None or s.cancelled_from > today],
         ledger=ledger,
         coming=coming,
@@ -106,6 +124,42 @@ def traveller_card(
             {p.principal_code for p in traveller.permits} | {s.principal_code for s in series},
         ),
     )
+
+
+def certificate_words(certificate: Certificate) -> str:
+    """The modes in words, capitalised, and whether the return is covered, as /intyg."""
+    modes = " eller ".join(MODE_WORDS_SV.get(m, m) for m in certificate.modes)
+    ways = "dit och hem" if certificate.covers_return else "enkel resa"
+    return f"{modes[:1].upper()}{modes[1:]}, {ways}"
+
+
+def certificate_lines(
+    session: Session, traveller: Traveller, certificates: list[Certificate]
+) -> list[CertificateLine]:
+    """Each certificate in words, with the trips left where it has a count: its count less
+    the traveller's sjukresor of the certificate's region within its days, by one of its
+    modes, each way a trip (a trip there and back uses two), cancelled and denied ones not
+    counted. Bookings do not name the certificate they rest on, so two certificates of
+    the same days and mode count the same trips."""
+    lines = []
+    for certificate in certificates:
+        left = None
+        if certificate.trips_allowed:
+            used = session.scalar(
+                select(func.count(Leg.id))
+                .join(Booking, Booking.id == Leg.booking_id)
+                .where(
+                    Booking.traveller_id == traveller.id,
+                    Booking.service == "sjukresa",
+                    Booking.principal_code == certificate.principal_code,
+                    Booking.service_date.between(certificate.valid_from, certificate.valid_until),
+                    Booking.status.not_in(NOT_USING),
+                    Booking.mode.in_(certificate.modes),
+                )
+            )
+            left = max(certificate.trips_allowed - (used or 0), 0)
+        lines.append(CertificateLine(certificate, certificate_words(certificate), left))
+    return lines
 
 
 def coming_trips(

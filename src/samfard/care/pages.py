@@ -25,7 +25,12 @@ from samfard.access.permissions import Permission as P
 from samfard.attachment import content_disposition
 from samfard.care import certificates, follow_up
 from samfard.care.certificate_words import expiring_sv, issued_sv, issuer_sv
-from samfard.care.schemas import CareCertificateCreate, CareCertificatePublic, CertificateMode
+from samfard.care.schemas import (
+    CareCertificateCreate,
+    CareCertificatePublic,
+    CertificateMode,
+    Revocation,
+)
 from samfard.course import service as course_service
 from samfard.course.words import MODES_SV
 from samfard.deps import NowDep, SessionDep
@@ -36,6 +41,7 @@ from samfard.rules.facts import Mode
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Certificate, Traveller
+from samfard.travellers.page_forms import DATE_MOST, NUMBER_MOST, schema_max_length
 from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
 from samfard.web.typed import FieldError, parse_date
@@ -115,6 +121,7 @@ def _page(
             | ({revoking["c"].id: issuer_sv(revoking["c"])} if revoking else {}),
             "revoked": revoked,
             "revoking": revoking,
+            "maxlength": FIELD_MAXLENGTH | {"aterkalla": REVOKE_MOST},
         },
     )
 
@@ -243,7 +250,17 @@ def _request(
         return None
 
 
-REASON_MOST = 500  # the schema's longest medical ground
+REASON_MOST = schema_max_length(CareCertificateCreate, "reason")  # the longest medical ground
+REVOKE_MOST = schema_max_length(Revocation, "reason")
+# Each text field's maxlength: the schema's limit, or the most the page reads of a
+# personnummer or a date (as the register's pages).
+FIELD_MAXLENGTH = {
+    "personnummer": NUMBER_MOST,
+    "giltig-fran": DATE_MOST,
+    "giltig-till": DATE_MOST,
+    "besoksdag": DATE_MOST,
+    "skal": REASON_MOST,
+}
 MESSAGES_SV = {
     "personnummer": "Skriv patientens personnummer, t.ex. 19121212-1212.",
     "fardsatt": "Välj färdsätt.",
@@ -347,7 +364,7 @@ def revoke_certificate(
     elif form.get("bekraftat") == "ja" and len(reason) >= 2:
         try:
             certificates.revoke(
-                session=session, certificate_id=certificate_id, reason=reason[:500],
+                session=session, certificate_id=certificate_id, reason=reason[:REVOKE_MOST],
                 actor=actor, now=now,
             )  # fmt: skip
         except DomainError as error:

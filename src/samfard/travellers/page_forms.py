@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, TypeVar, get_args
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from samfard.errors import InputError
 from samfard.geo.places import search_places
 from samfard.principals.service import list_principals
-from samfard.travellers.languages import language_code
+from samfard.travellers.languages import LANGUAGE_CODES, language_code
 from samfard.travellers.models import MobilityAid, Traveller
 from samfard.travellers.personnummer import parse_personal_number
 from samfard.travellers.schemas import (
@@ -33,7 +33,7 @@ from samfard.travellers.schemas import (
     TravellerUpdate,
 )
 from samfard.web.shell import FormErrors
-from samfard.web.typed import whole_number
+from samfard.web.typed import FieldError, parse_date, parse_picked_day, whole_number
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -61,6 +61,19 @@ def _bounds(model: type[BaseModel], name: str) -> tuple[Any, Any]:
     low = next(m.ge for m in metadata if hasattr(m, "ge"))
     high = next(m.le for m in metadata if hasattr(m, "le"))
     return low, high
+
+
+def schema_max_length(model: type[BaseModel], name: str) -> int:
+    """The schema's max_length of a text field (in the field's own constraints, or in
+    an optional field's Annotated type), so a page's maxlength is the service's limit."""
+    field = model.model_fields[name]
+    metadata = list(field.metadata)
+    for arg in get_args(field.annotation):
+        metadata += getattr(arg, "__metadata__", ())
+    limits = [int(m.max_length) for m in metadata if getattr(m, "max_length", None)]
+    if not limits:
+        raise LookupError(f"{model.__name__}.{name} has no max_length")
+    return limits[0]
 
 
 def _swapped(noun: str, model: type[BaseModel], name: str) -> str:
@@ -99,12 +112,14 @@ FIELDS: dict[str, FormField] = {
     "driver_notes": FormField("forare", "Informationen åt föraren",
                               "Skriv informationen åt föraren"),
     "student_until": FormField("studerande_till", "Datumet för studierna",
-                               "Skriv sista dagen som studerande som 2027-06-15, eller lämna "
-                               "fältet tomt"),
+                               "Skriv sista dagen som studerande som ÅÅÅÅ-MM-DD, eller dag "
+                               "och månad som 3/12, eller lämna fältet tomt"),
     "kind": FormField("typ", "Typen", "Välj typ i listan"),
     "principal": FormField("huvudman", "Huvudmannen", "Välj huvudman i listan"),
-    "valid_from": FormField("fran_datum", "Startdatumet", "Skriv startdatumet som 2026-12-02"),
-    "valid_until": FormField("till_datum", "Slutdatumet", "Skriv slutdatumet som 2026-12-02"),
+    "valid_from": FormField("fran_datum", "Startdatumet", "Skriv startdatumet som ÅÅÅÅ-MM-DD, "
+                            "eller dag och månad som 3/12"),
+    "valid_until": FormField("till_datum", "Slutdatumet", "Skriv slutdatumet som ÅÅÅÅ-MM-DD, "
+                             "eller dag och månad som 3/12"),
     "notes": FormField("anteckning", "Anteckningen", "Skriv anteckningen"),
     "modes": FormField("fardsatt_taxi", "Färdsätten", "Välj minst ett färdsätt"),
     "issuer_id": FormField("utfardare", "Intygsutfärdaren", "Välj intygsutfärdare i listan"),
@@ -113,6 +128,33 @@ FIELDS: dict[str, FormField] = {
                                _trips_range()),
     "reason": FormField("skal", "Det medicinska skälet", "Skriv det medicinska skälet"),
 }  # fmt: skip
+# Each text field's maxlength on the register's pages: the schema's limit where the schema
+# has one; else the most the page reads (a personnummer written with spaces, "19121212 -
+# 1212"; a postcode "831 30"; a language's longest Swedish name; a date in the desk's forms).
+NUMBER_MOST = 20  # a personnummer, or a latitude or longitude in degrees
+DATE_MOST = 20  # "2026-12-02", "3/12", "3/12/2026", with room for spaces
+FIELD_MAXLENGTH: dict[str, int] = {
+    "personnummer": NUMBER_MOST,
+    "fornamn": schema_max_length(TravellerCreate, "first_name"),
+    "efternamn": schema_max_length(TravellerCreate, "last_name"),
+    "gata": schema_max_length(Address, "street"),
+    "postnummer": len("831 30"),  # the schema's pattern: five digits, a space between
+    "ort": schema_max_length(Address, "city"),
+    "lat": NUMBER_MOST,
+    "lon": NUMBER_MOST,
+    "telefon": schema_max_length(TravellerCreate, "phone"),
+    "sprak": max(len(name) for name in LANGUAGE_CODES),
+    "forare": schema_max_length(TravellerCreate, "driver_notes"),
+    "studerande_till": DATE_MOST,
+    "fran_datum": DATE_MOST,
+    "till_datum": DATE_MOST,
+    "anteckning": schema_max_length(PermitCreate, "notes"),
+    "intyg_fran": DATE_MOST,
+    "intyg_till": DATE_MOST,
+    "antal_resor": len(str(_bounds(CertificateCreate, "trips_allowed")[1])),
+    "skal": schema_max_length(CertificateCreate, "reason"),
+}
+
 # A field the form does not show (the page sets it): said of the whole form.
 UNKNOWN = FormField(
     "personnummer", "Uppgiften", "Formuläret kunde inte läsas: läs in sidan igen och fyll i det"
@@ -297,7 +339,36 @@ def _personal_number(form: Mapping[str, str], today: date, errors: FormErrors) -
     return text
 
 
-def _person(form: Mapping[str, str]) -> dict[str, Any]:
+# `web.typed`'s words for a date it cannot read: said at the field in the field's own words.
+# (A date that does not exist, "2026-02-31" as "31/2", keeps its own: "Datumet finns inte".)
+FORMAT_SAID = "Skriv datumet som ÅÅÅÅ-MM-DD, eller dag och månad som 3/12"
+DateReader = Callable[..., date]
+
+
+def _typed_date(
+    form: Mapping[str, str],
+    name: str,
+    errors: FormErrors,
+    *,
+    today: date,
+    api_field: str,
+    reader: DateReader = parse_date,
+) -> str | None:
+    """The field's date as ISO for the schema, read as the booking desk reads it
+    (`web.typed`: "2026-12-02", "3/12", "3/12/2026"), or None when empty or unreadable,
+    then with what to fix at the field: that the date does not exist, or the format."""
+    text = form.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return reader(text, today=today).isoformat()
+    except FieldError as unreadable:
+        said = str(unreadable)
+        errors.add(name, said if said != FORMAT_SAID else FIELDS[api_field].write)
+        return None
+
+
+def _person(form: Mapping[str, str], errors: FormErrors, today: date) -> dict[str, Any]:
     """The fields every reader may change, a protected identity's too: what the trip and
     its fee need, none of which says who the person is or where they live."""
     return {
@@ -306,7 +377,9 @@ def _person(form: Mapping[str, str]) -> dict[str, Any]:
         "mobility_aids": [aid for aid, name in AIDS_FIELDS.items() if form.get(name)],
         "driver_notes": form.get("forare", "").strip() or None,
         "specified_disability": bool(form.get("funktionsnedsattning")),
-        "student_until": _date(form, "studerande_till"),
+        "student_until": _typed_date(
+            form, "studerande_till", errors, today=today, api_field="student_until"
+        ),
     }
 
 
@@ -322,13 +395,13 @@ def traveller_create(
         "protected_identity": bool(form.get("skyddad")),
         "asylum_housing": bool(form.get("asylboende")),
         "address": _address(session, form, errors),
-        **_person(form),
+        **_person(form, errors, today),
     }
     return _validated(TravellerCreate, data, errors), errors
 
 
 def traveller_update(
-    session: Session, form: Mapping[str, str], *, visible: bool
+    session: Session, form: Mapping[str, str], *, visible: bool, today: date
 ) -> tuple[TravellerUpdate | None, FormErrors]:
     """The changes; for a protected identity the user may not see, only the fields that do
     not reveal it (aids, language), and notes to the driver written anew (the stored ones
@@ -336,7 +409,7 @@ def traveller_update(
     errors = FormErrors()
     version = form.get("version", "")
     data: dict[str, Any] = {"version": whole_number(version) or 0}
-    data |= _person(form)
+    data |= _person(form, errors, today)
     if visible:
         data |= {
             "first_name": form.get("fornamn", "").strip(),
@@ -352,17 +425,29 @@ def traveller_update(
     return _validated(TravellerUpdate, data, errors), errors
 
 
-def _date(form: Mapping[str, str], name: str) -> str | None:
-    return form.get(name, "").strip() or None
+def _period(
+    form: Mapping[str, str], errors: FormErrors, today: date
+) -> tuple[str | None, str | None]:
+    """A permit's or certificate's first and last day. The first is the nearest such day
+    ("1/12" on 5 December is 1 December: a decision may date back), the last the next
+    such day from the first ("30/6" after 1 December is next June)."""
+    first = _typed_date(form, "fran_datum", errors, today=today, api_field="valid_from",
+                        reader=parse_picked_day)  # fmt: skip
+    last = _typed_date(form, "till_datum", errors, api_field="valid_until",
+                       today=date.fromisoformat(first) if first else today)  # fmt: skip
+    return first, last
 
 
-def permit_create(form: Mapping[str, str]) -> tuple[PermitCreate | None, FormErrors]:
+def permit_create(
+    form: Mapping[str, str], *, today: date
+) -> tuple[PermitCreate | None, FormErrors]:
     errors = FormErrors()
+    first, last = _period(form, errors, today)
     data = {
         "kind": form.get("typ", ""),
         "principal": form.get("huvudman", ""),
-        "valid_from": _date(form, "fran_datum"),
-        "valid_until": _date(form, "till_datum"),
+        "valid_from": first,
+        "valid_until": last,
         "notes": form.get("anteckning", "").strip() or None,
         **{flag: bool(form.get(flag)) for flag in PERMIT_FLAGS},
     }
@@ -370,17 +455,18 @@ def permit_create(form: Mapping[str, str]) -> tuple[PermitCreate | None, FormErr
 
 
 def certificate_create(
-    form: Mapping[str, str], traveller: Traveller
+    form: Mapping[str, str], traveller: Traveller, *, today: date
 ) -> tuple[CertificateCreate | None, FormErrors]:
     errors = FormErrors()
     issuer = form.get("utfardare", "")
     trips = form.get("antal_resor", "").strip()
+    first, last = _period(form, errors, today)
     data = {
         "principal": traveller.municipality_code[:2],
         "kind": form.get("typ", ""),
         "modes": [m for m in CERTIFICATE_MODES if form.get(f"fardsatt_{m}")],
-        "valid_from": _date(form, "fran_datum"),
-        "valid_until": _date(form, "till_datum"),
+        "valid_from": first,
+        "valid_until": last,
         # Text that is no count goes on as text, for the validation to name the field.
         "trips_allowed": whole_number(trips, most=99_999) or trips or None,
         "issuer_id": whole_number(issuer),

@@ -7,8 +7,9 @@ page shows "Skyddad identitet" and lets them change only what does not reveal it
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -19,16 +20,17 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.course.words import MODES_SV as MODE_WORDS_SV
 from samfard.deps import NowDep, SessionDep
-from samfard.errors import DomainError, Forbidden, NotFound
+from samfard.errors import DomainError, Forbidden, InputError, NotFound
 from samfard.principals.service import list_principals
 from samfard.rules.facts import Mode
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers import credentials, service
 from samfard.travellers import page_forms as forms
+from samfard.travellers.personnummer import parse_personal_number
 from samfard.travellers.views import can_see_identity, display_name, traveller_public
 from samfard.web.shell import FormDep, FormErrors, page_router
-from samfard.web.templating import render
+from samfard.web.templating import render, templates
 
 router = page_router()
 Reader = Annotated[Actor, require(P.TRAVELLERS_READ)]
@@ -80,7 +82,54 @@ def _labels() -> dict[str, Any]:
         "certificate_kinds": CERTIFICATE_KINDS_SV,
         "modes_sv": MODES_SV,
         "all_modes_sv": ALL_MODES_SV,
+        "maxlength": forms.FIELD_MAXLENGTH,
     }
+
+
+SEARCH_MOST = 100  # the register's search text (the query parameter's limit)
+# What the desk carries to a new traveller's form when its search found no one: the text
+# typed, into the field it belongs in (the first field the form then focuses is the first
+# one left empty).
+CARRIED = {"personnummer": forms.NUMBER_MOST, "telefon": forms.FIELD_MAXLENGTH["telefon"],
+           "fornamn": forms.FIELD_MAXLENGTH["fornamn"],
+           "efternamn": forms.FIELD_MAXLENGTH["efternamn"]}  # fmt: skip
+PHONE_SIGNS = set("0123456789 -+()/")
+
+
+def typed_as_fields(typed: str, today: date) -> dict[str, str]:
+    """A search text as a new traveller's fields: a personnummer, a phone number (digits
+    that are no personnummer, starting with 0 or +), else a name, its last word the
+    surname and the words before it the given names (one word: the surname, as the desk
+    asks for it first)."""
+    text = " ".join(typed.split())
+    if not text:
+        return {}
+    if set(text) <= PHONE_SIGNS and any(c.isdigit() for c in text):
+        try:
+            parse_personal_number(text, today=today)
+        except InputError:
+            if text.startswith(("0", "+")):
+                return {"telefon": text}
+        return {"personnummer": text}
+    *given, surname = text.split(" ")
+    return {"fornamn": " ".join(given), "efternamn": surname} if given else {"efternamn": surname}
+
+
+def new_traveller_link(request: Request, typed: str) -> str:
+    """The register's new-traveller form carrying what was typed in a search that found
+    no one, or "" for an account that may not register travellers (care staff and
+    assessors book, but do not register)."""
+    actor: Actor | None = getattr(request.state, "actor", None)
+    if actor is None or not actor.has(P.TRAVELLERS_WRITE) or not typed.strip():
+        return ""
+    now: datetime = request.app.state.clock.now()
+    fields = typed_as_fields(typed, now.astimezone(STOCKHOLM).date())
+    carried = {name: value[: CARRIED[name]] for name, value in fields.items()}
+    return "/resenarer/ny" + (f"?{urlencode(carried)}" if carried else "")
+
+
+# The desk's search (booking/desk.html) offers the form when it finds no one.
+templates.env.globals["new_traveller_link"] = new_traveller_link
 
 
 @router.get("/resenarer")
@@ -89,7 +138,7 @@ def register_page(
     session: SessionDep,
     now: NowDep,
     actor: Reader,
-    q: Annotated[str, Query(max_length=100)] = "",
+    q: Annotated[str, Query(max_length=SEARCH_MOST)] = "",
 ) -> Response:
     """Find a traveller by name, personnummer or phone."""
     rows: list[dict[str, Any]] = []
@@ -103,19 +152,41 @@ def register_page(
             for t in found
         ]
     context = {"query": q, "rows": rows, "total": total, "min_query": service.MIN_QUERY,
-               "may_register": actor.has(P.TRAVELLERS_WRITE)}  # fmt: skip
+               "may_register": actor.has(P.TRAVELLERS_WRITE),
+               "new_link": new_traveller_link(request, q),
+               "query_most": SEARCH_MOST}  # fmt: skip
     return render(request, "travellers/search.html", context)
 
 
 @router.get("/resenarer/ny")
-def new_traveller_page(request: Request, session: SessionDep, actor: Writer) -> Response:
-    return _new_form(request, session, {"sprak": "sv"}, FormErrors())
+def new_traveller_page(
+    request: Request,
+    session: SessionDep,
+    actor: Writer,
+    personnummer: Annotated[str, Query(max_length=CARRIED["personnummer"])] = "",
+    fornamn: Annotated[str, Query(max_length=CARRIED["fornamn"])] = "",
+    efternamn: Annotated[str, Query(max_length=CARRIED["efternamn"])] = "",
+    telefon: Annotated[str, Query(max_length=CARRIED["telefon"])] = "",
+) -> Response:
+    """The form, empty or holding what the desk's search typed (`new_traveller_link`)."""
+    carried = {"personnummer": personnummer, "fornamn": fornamn, "efternamn": efternamn,
+               "telefon": telefon}  # fmt: skip
+    form = {"sprak": "sv"} | {name: value.strip() for name, value in carried.items() if value}
+    return _new_form(request, session, form, FormErrors())
+
+
+# The new form's fields in order, for the focus: the first one left empty.
+FIRST_FIELDS = ("personnummer", "fornamn", "efternamn")
 
 
 def _new_form(
     request: Request, session: Session, form: dict[str, str], errors: FormErrors
 ) -> Response:
-    context = {"form": form, "errors": errors, "municipalities": _municipalities(session)}
+    # Focus starts in the form (it started on <body>, 11 Tabs from Personnummer); after
+    # an error on the error summary, which the layout focuses itself.
+    focus = "" if errors else next((f for f in FIRST_FIELDS if not form.get(f)), "personnummer")
+    context = {"form": form, "errors": errors, "municipalities": _municipalities(session),
+               "focus": focus}  # fmt: skip
     return render(request, "travellers/new.html", context | _labels())
 
 
@@ -269,7 +340,12 @@ def update_traveller(
     form: FormDep,
 ) -> Response:
     traveller = service.load_traveller(session=session, traveller_id=traveller_id)
-    data, errors = forms.traveller_update(session, form, visible=can_see_identity(traveller, actor))
+    data, errors = forms.traveller_update(
+        session,
+        form,
+        visible=can_see_identity(traveller, actor),
+        today=now.astimezone(STOCKHOLM).date(),
+    )
     if data is not None:
         try:
             service.update_traveller(
@@ -296,7 +372,7 @@ def add_permit(
     actor: Annotated[Actor, require(P.PERMITS_WRITE)],
     form: FormDep,
 ) -> Response:
-    data, errors = forms.permit_create(form)
+    data, errors = forms.permit_create(form, today=now.astimezone(STOCKHOLM).date())
     if data is not None:
         try:
             credentials.add_permit(
@@ -347,7 +423,7 @@ def issue_certificate(
     form: FormDep,
 ) -> Response:
     traveller = service.load_traveller(session=session, traveller_id=traveller_id)
-    data, found = forms.certificate_create(form, traveller)
+    data, found = forms.certificate_create(form, traveller, today=now.astimezone(STOCKHOLM).date())
     if data is not None:
         try:
             credentials.issue_certificate(
