@@ -104,6 +104,11 @@ def test_a_controller_starts_a_simulation_and_reads_its_figures(
     controller = _token(sessions, "trafikledare")
     bad = client.post("/api/v1/simulations", json=dict(body, trips=0), headers=controller)
     assert bad.status_code == 422 and "trips" in bad.text
+    # The eve is planned: a first or last day of the years trips fall in was taken, and
+    # the job failed later naming the day before (walk-through, 2026-12-06).
+    for edge in ("1900-01-01", "2199-12-31"):
+        early = client.post("/api/v1/simulations", json=dict(body, day=edge), headers=controller)
+        assert early.status_code == 422 and early.json()["field"] == "day", early.text
     assert _simulations(sessions) == before, "nothing is stored for a refused start"
 
     started = client.post("/api/v1/simulations", json=body, headers=controller)

@@ -6,7 +6,7 @@ import heapq
 import math
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from samfard.dispatch.sim_figures import Pickup
 from samfard.errors import InputError
 from samfard.geo.traveltime import GeodesicProvider, Point
+from samfard.timeutil import FIRST_YEAR, LAST_YEAR, in_trip_years
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,18 @@ class SimSettings:
     replan_gap_min: int = 90
 
     def __post_init__(self) -> None:
+        # The day is planned the evening before and may run past midnight: both ends must
+        # be days trips can fall on, or the job failed later naming the eve (1899-12-31;
+        # walk-through of the seventh session of 2026-12-06).
+        if not (
+            in_trip_years(self.day - timedelta(days=1))
+            and in_trip_years(self.day + timedelta(days=1))
+        ):
+            raise InputError(
+                f"a simulated day is planned the evening before and may run past midnight: "
+                f"give a day from {FIRST_YEAR}-01-02 to {LAST_YEAR}-12-30, got {self.day}",
+                field="day",
+            )
         if not 1 <= self.trips <= 5000:
             raise InputError(f"trips must be between 1 and 5000, got {self.trips}", field="trips")
         if not (math.isfinite(self.speed) and self.speed >= 0):
