@@ -280,6 +280,19 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
         },
         "pickup_from",
     ),
+    # A blank description, and a year ahead and more, were stored (walk-through of the
+    # seventh session of 2026-12-06).
+    ("blank description", {"description": "  "}, "description"),
+    (
+        "beyond the year ahead",
+        {
+            "pickup_from": iso(MONDAY.replace(year=2027, month=12), "08:00"),
+            "pickup_until": iso(MONDAY.replace(year=2027, month=12), "09:00"),
+            "dropoff_from": iso(MONDAY.replace(year=2027, month=12), "09:00"),
+            "dropoff_until": iso(MONDAY.replace(year=2027, month=12), "10:00"),
+        },
+        "pickup_from",
+    ),
     (
         "in the past",
         {

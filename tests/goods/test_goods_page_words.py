@@ -61,3 +61,17 @@ def test_an_over_long_value_is_said_at_its_field_with_the_limit(
     day = app_client.get("/gods", params={"datum": "2" * 300})
     assert day.status_code == 200, "the day's page, not a 422"
     assert 'href="#datum"' in day.text and "högst 40 tecken" in day.text
+
+
+def test_goods_without_a_description_or_beyond_a_year_are_said_at_their_fields(
+    app_client: TestClient, session: Session, desk: str
+) -> None:
+    """The driver loads what the description says; an empty one was stored, and goods
+    were taken for 2030 (walk-through of the seventh session of 2026-12-06)."""
+    empty = app_client.post("/gods", data=form(session, desk, beskrivning=" "))
+    assert '<a href="#beskrivning">Skriv vad föraren ska lasta' in empty.text
+    far = app_client.post("/gods", data=form(session, desk, dag="2030-12-02"))
+    assert '<a href="#dag">Gods bokas högst 365 dagar i förväg; välj en närmare dag</a>' in (
+        far.text
+    )
+    assert session.scalar(select(Consignment)) is None

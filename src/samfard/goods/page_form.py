@@ -13,6 +13,7 @@ from datetime import date, datetime, time
 
 from pydantic import ValidationError
 
+from samfard.booking.horizon import DEFAULT_HORIZON_DAYS
 from samfard.booking.schemas import Location
 from samfard.errors import DomainError
 from samfard.goods.prices import GoodsKind
@@ -129,7 +130,11 @@ def parse_form(form: GoodsForm, errors: FormErrors, *, today: date) -> Consignme
     units = whole_number(form.kolli) or 0
     if not 1 <= units <= MAX_UNITS:
         errors.add("kolli", f"Ange antal kolli som ett heltal, 1 till {MAX_UNITS}")
-    if len(form.beskrivning) > MAX_DESCRIPTION:
+    if not form.beskrivning.strip():
+        # The driver loads what it says; an empty one was stored (walk-through of the
+        # seventh session of 2026-12-06).
+        errors.add("beskrivning", "Skriv vad föraren ska lasta, till exempel Provrör")
+    elif len(form.beskrivning) > MAX_DESCRIPTION:
         errors.add("beskrivning", f"Beskrivningen får vara högst {MAX_DESCRIPTION} tecken")
     recipient = None
     if form.mottagare:
@@ -187,6 +192,11 @@ ACROSS_FIELDS = (
     ("the drop-off window ends", "lamnas-till", "Lämningen måste sluta efter hämtningens början"),
     ("only an aid has", "mottagare", "Bara hjälpmedel har en mottagare; lämna fältet tomt"),
     ("home means the recipient", "mottagare", "Mottagarens hem kräver en mottagare"),
+    (
+        "goods are booked at most",
+        "dag",
+        f"Gods bokas högst {DEFAULT_HORIZON_DAYS} dagar i förväg; välj en närmare dag",
+    ),
 )
 
 

@@ -35,7 +35,12 @@ class ConsignmentCreate(BaseModel):
     principal: str = Field(description="code of the ordering principal, e.g. 23 or 2380")
     kind: GoodsKind = Field(description="parcel (bussgods) or aid (hjälpmedel)")
     units: int = Field(ge=1, le=MAX_UNITS, description="goods units (kollin) it takes up")
-    description: str | None = Field(default=None, max_length=120)
+    description: str | None = Field(
+        default=None,
+        max_length=120,
+        pattern=r"\S",
+        description="what the driver loads; left out, or words (not blank)",
+    )
     recipient_traveller_id: BodyId | None = Field(
         default=None, description="the traveller an aid is for; only for aids"
     )

@@ -10,7 +10,7 @@ write of such a consignment is audited with the recipient as the person read abo
 from __future__ import annotations
 
 import secrets
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +21,7 @@ from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
 from samfard.access.register import require_in_register
+from samfard.booking.horizon import DEFAULT_HORIZON_DAYS
 from samfard.booking.legs import measures_home, resolve_ends, same_place
 from samfard.db import transaction
 from samfard.errors import Conflict, InputError, InvalidTransition, NotFound
@@ -59,6 +60,18 @@ def _audit(
         purpose=purpose,
         at=at,
     )
+
+
+def _check_horizon(day: date, now: datetime) -> None:
+    """Goods are booked as far ahead as a trip whose rulebook names no horizon: they were
+    taken for 2030 (walk-through of the seventh session of 2026-12-06)."""
+    last = now.astimezone(STOCKHOLM).date() + timedelta(days=DEFAULT_HORIZON_DAYS)
+    if day > last:
+        raise InputError(
+            f"goods are booked at most {DEFAULT_HORIZON_DAYS} days ahead, up to {last}: "
+            f"{day} is too far ahead; book it later",
+            field="pickup_from",
+        )
 
 
 def check_consistent(data: ConsignmentCreate) -> None:
@@ -114,6 +127,7 @@ def create_consignment(
         if replay is not None:
             return replay, True
     check_consistent(data)
+    _check_horizon(data.pickup_from.astimezone(STOCKHOLM).date(), now)
     try:
         with transaction(session):
             row = _store(session, data, actor=actor, now=now)
