@@ -448,6 +448,8 @@ def _ask_for_code(client: TestClient, number: str) -> str:
         ("19121212-1213", "Personnumret har fel kontrollsiffra"),
         ("19121312-1212", "Personnumret har inget giltigt födelsedatum"),
         ("", "Skriv ditt personnummer"),
+        # 500 digits lost the form on a bare 422 page (walk-through, 2026-12-06).
+        ("1" * 500, "Personnumret är för långt: skriv 12 siffror"),
     ],
 )
 def test_a_personnummer_that_cannot_be_anyones_is_said_at_the_field(
@@ -461,7 +463,7 @@ def test_a_personnummer_that_cannot_be_anyones_is_said_at_the_field(
     assert re.search(r'class="error-summary"[^>]*autofocus', page), "the summary takes focus"
     assert f'<a href="#personnummer">{said}' in page
     assert 'id="personnummer-error"' in page and 'aria-invalid="true"' in page
-    assert f'value="{typed}"' in page
+    assert f'value="{typed[:20]}"' in page
     assert session.scalars(select(OutboxMessage)).all() == []
 
 
