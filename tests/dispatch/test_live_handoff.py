@@ -87,6 +87,23 @@ def test_each_run_is_offered_to_its_carrier_and_own_fleet_runs_need_no_answer(
     assert [(o.id, o.state) for o in again] == [(o.id, o.state) for o in offers]
 
 
+def test_an_answer_is_due_no_later_than_the_run_starts(
+    session: Session, planned_day: PlannedDay
+) -> None:
+    """Offered on its own day, a run's answer was due after its last stop (walk-through of
+    the seventh session of 2026-12-06); a run already under way is due at once."""
+    runs = sorted(plan(session).runs, key=lambda r: r.start_at)
+    now = runs[len(runs) // 2].start_at - minutes(30)
+    offers = handoff.offer_day(
+        session=session, day=plan(session).service_date, actor=CONTROLLER, now=now,
+        answer_within_min=24 * 60,
+    )  # fmt: skip
+    starts = {r.id: r.start_at for r in runs}
+    for offer in offers:
+        assert offer.answer_by == max(now, starts[offer.run_id]), offer
+    assert {o.answer_by for o in offers} >= {now, starts[runs[-1].id]}
+
+
 def test_a_carrier_sees_and_answers_only_its_own_runs(
     session: Session, planned_day: PlannedDay
 ) -> None:

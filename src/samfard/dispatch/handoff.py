@@ -141,7 +141,9 @@ def offer_day(
                 run_id=run.id,
                 state=ACCEPTED if own else OFFERED,
                 offered_at=now,
-                answer_by=deadline,
+                # No later than the run starts: a same-day run's answer was due after its
+                # last stop (walk-through of the seventh session of 2026-12-06).
+                answer_by=max(now, min(deadline, run.start_at)),
                 answered_at=now if own else None,
                 answered_by=OWN_FLEET if own else None,
                 overdue_alerted=False,
