@@ -241,10 +241,14 @@ def find_travellers(
             field="q",
         )
     digits = "".join(c for c in text if c.isdigit())
-    pattern = f"%{escape_like(text.lower())}%"
+    # A name in either order, "Per Axelsson" or "Axelsson Per" or "Axelsson, Per": callers
+    # give the surname first as often as not (walk-through of the seventh session of
+    # 2026-12-06, where the surname first found no one).
+    words = " ".join(text.replace(",", " ").split())
+    pattern = f"%{escape_like(words.lower())}%"
     conditions = [
         func.lower(Traveller.first_name + " " + Traveller.last_name).like(pattern, escape="\\"),
-        func.lower(Traveller.last_name).like(pattern, escape="\\"),
+        func.lower(Traveller.last_name + " " + Traveller.first_name).like(pattern, escape="\\"),
     ]
     if len(digits) >= 6:
         conditions.append(Traveller.personal_number.like(f"%{digits}%"))
