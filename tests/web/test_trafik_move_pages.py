@@ -105,6 +105,11 @@ def _options(html: str) -> list[int]:
     return [int(i) for i in re.findall(r'<option value="(\d+)"', html)]
 
 
+def _groups(html: str) -> list[list[int]]:
+    """The runs of each group of the select (Ryms, Ryms inte), in order."""
+    return [_options(group) for group in re.findall(r"<optgroup.*?</optgroup>", html, re.S)]
+
+
 def test_the_runs_passing_nearest_the_trip_in_place_and_time_come_first(
     app_client: TestClient, session: Session, controller: str
 ) -> None:
@@ -128,19 +133,21 @@ def test_the_runs_passing_nearest_the_trip_in_place_and_time_come_first(
             offered = _options(page.text)
             assert run.id not in offered and sorted(offered) == sorted(set(runs) - {run.id})
             lat, lon = leg.origin_lat, leg.origin_lon
-            # Among the runs out on the road at the trip's time, nearer ones first.
-            out = [i for i in offered if runs[i].start_at <= at <= runs[i].end_at]
-            km = [_around_km(places[i], at, lat, lon) for i in out]
-            assert km == sorted(km), (booking.reference, list(zip(out, km, strict=True)))
-            # A run near the pickup then comes before one that is far from it all day.
-            near = [i for i, d in zip(out, km, strict=True) if d <= NEAR_KM]
-            far = [
-                i
-                for i in offered
-                if min(km_between(p[1], p[2], lat, lon) for p in places[i]) > FAR_KM
-            ]
-            if near and far:
-                assert offered.index(near[-1]) < offered.index(far[0]), booking.reference
+            # The runs that can take the trip come first, those that cannot after; within
+            # each group, among the runs out on the road at the trip's time, nearer first.
+            for group in _groups(page.text):
+                out = [i for i in group if runs[i].start_at <= at <= runs[i].end_at]
+                km = [_around_km(places[i], at, lat, lon) for i in out]
+                assert km == sorted(km), (booking.reference, list(zip(out, km, strict=True)))
+                # A run near the pickup then comes before one that is far from it all day.
+                near = [i for i, d in zip(out, km, strict=True) if d <= NEAR_KM]
+                far = [
+                    i
+                    for i in group
+                    if min(km_between(p[1], p[2], lat, lon) for p in places[i]) > FAR_KM
+                ]
+                if near and far:
+                    assert group.index(near[-1]) < group.index(far[0]), booking.reference
             checked += 1
     assert checked == 8
 

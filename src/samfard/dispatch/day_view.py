@@ -9,7 +9,7 @@ for a page (times as fractions of the day's span, one polyline per run).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -23,11 +23,12 @@ from samfard.db import transaction
 from samfard.dispatch import service, stop_reports
 from samfard.dispatch.day_overview import DayOverview, OverviewRun, day_overview
 from samfard.dispatch.models import PlanRun, Vehicle
-from samfard.dispatch.move_checks import LegUnderWay, require_not_begun
+from samfard.dispatch.move_checks import LegUnderWay, require_movable, require_not_begun
+from samfard.dispatch.move_fit import run_fits
 from samfard.dispatch.stop_reports import StopReport
 from samfard.dispatch.unplanned_reasons import reason_sv as reason_sv  # the desk reads it here
 from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV, vehicle_name_sv
-from samfard.errors import Forbidden, NotFound
+from samfard.errors import Conflict, Forbidden, NotFound
 from samfard.planning.fleet_bound import read_reason
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
@@ -262,6 +263,16 @@ class StopRow:
 class RunChoice:
     id: int
     label: str
+    # Whether the leg fits into the run, checked as the move checks it (`move_fit`): None
+    # when not checked (the leg is under way); `note` says so in Swedish ("ryms, hämtas
+    # 10:42" or "ryms inte: fordonet är fullt när resan ska åka").
+    fits: bool | None = None
+    note: str = ""
+
+    @property
+    def text(self) -> str:
+        """The option's words: the run, and whether the leg fits."""
+        return f"{self.label} – {self.note}" if self.note else self.label
 
 
 @dataclass(frozen=True)
@@ -355,6 +366,16 @@ class MoveForm:
     current_label: str | None = None  # the run it rides on now, as a choice names it
     under_way: str | None = None  # why it cannot move: its pickup is reported
 
+    @property
+    def fitting(self) -> tuple[RunChoice, ...]:
+        """The runs that can take the leg, in the form's order."""
+        return tuple(c for c in self.choices if c.fits and c.id != self.current_run_id)
+
+    @property
+    def not_fitting(self) -> tuple[RunChoice, ...]:
+        """The runs that cannot (or were not checked), in the form's order."""
+        return tuple(c for c in self.choices if not c.fits and c.id != self.current_run_id)
+
 
 def move_form(
     *, session: Session, day: date, booking_id: int, leg_seq: int, actor: Actor
@@ -385,7 +406,10 @@ def move_form(
         ),
         None,
     )
+    under_way = _under_way(session, booking, leg_seq)
     choices = _run_choices(plan)
+    if under_way is None:
+        choices = _with_fits(session, plan, booking, leg_seq, choices)
     form = MoveForm(
         day=day,
         booking_id=booking_id,
@@ -398,10 +422,36 @@ def move_form(
         choices=choices,
         pickup=(leg.origin_lat, leg.origin_lon) if visible else None,
         current_label=next((c.label for c in choices if c.id == current), None),
-        under_way=_under_way(session, booking, leg_seq),
+        under_way=under_way,
     )
     del fleet
     return form
+
+
+def _with_fits(
+    session: Session, plan: PlanRun, booking: Booking, leg_seq: int, choices: tuple[RunChoice, ...]
+) -> tuple[RunChoice, ...]:
+    """Each run marked as the move would judge it now (`move_fit.run_fits`: the move's own
+    check, nothing stored): "ryms, hämtas 10:42", or "ryms inte" and why. The controller
+    tried fifteen runs, each refused with the same sentence, before one took the trip."""
+    try:
+        require_movable(booking)
+    except Conflict as refused:
+        why = refused.detail_sv or "resan kan inte flyttas"
+        return tuple(replace(c, fits=False, note=f"ryms inte: {why}") for c in choices)
+    with transaction(session):
+        fits = run_fits(session, plan, booking.id, leg_seq, plan.runs)
+    marked = []
+    for choice in choices:
+        fit = fits.get(choice.id)
+        if fit is None:
+            marked.append(choice)
+        elif fit.fits and fit.pickup_at is not None:
+            at = fit.pickup_at.astimezone(STOCKHOLM)
+            marked.append(replace(choice, fits=True, note=f"ryms, hämtas {at:%H:%M}"))
+        else:
+            marked.append(replace(choice, fits=False, note=f"ryms inte: {fit.why_sv}"))
+    return tuple(marked)
 
 
 def _under_way(session: Session, booking: Booking, leg_seq: int) -> str | None:

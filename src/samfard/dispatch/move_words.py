@@ -80,15 +80,16 @@ def finding_sv(violation: Violation, problem: Problem, solution: Solution, names
     return f"{trip}: {VIOLATIONS_SV.get(kind, kind)}{where}"
 
 
-def refusal_sv(
+def findings_sv(
     violations: Iterable[Violation],
     before: set[tuple[str, str]],
     problem: Problem,
     solution: Solution,
     names: Names,
-) -> str:
-    """The whole refusal: what the move breaks, or, when every finding was there before it
-    (`before`: kind and subject of the plan's own findings), that the runs are already late."""
+) -> tuple[str, bool]:
+    """The findings said in one line, and whether any came with the move: those that did
+    when there are any, else those there before it (`before`: kind and subject of the
+    plan's own findings). The move form says them beside the run they were found for."""
     new: list[str] = []
     old: list[str] = []
     found = list(violations)
@@ -106,6 +107,19 @@ def refusal_sv(
     text = "; ".join(listed[:SHOWN])
     if len(listed) > SHOWN:
         text += f" och {len(listed) - SHOWN} fel till"
+    return text, bool(new)
+
+
+def refusal_sv(
+    violations: Iterable[Violation],
+    before: set[tuple[str, str]],
+    problem: Problem,
+    solution: Solution,
+    names: Names,
+) -> str:
+    """The whole refusal: what the move breaks, or, when every finding was there before it
+    (`before`: kind and subject of the plan's own findings), that the runs are already late."""
+    text, new = findings_sv(violations, before, problem, solution, names)
     if new:
         return (
             "Flytten sparades inte. Kontrollen av planen med resan i den körningen fann: "

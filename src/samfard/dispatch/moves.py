@@ -12,8 +12,6 @@ controller is told why in Swedish with the verifier's findings.
 
 from __future__ import annotations
 
-import copy
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,17 +25,16 @@ from samfard.booking.models import Booking, Leg
 from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
 from samfard.dispatch import store
-from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.move_checks import LegUnderWay, names_for, require_movable, require_not_begun
+from samfard.dispatch.move_fit import NO_VEHICLE_SV, Fit, MoveInputs, judge_move, misfit_sv
 from samfard.dispatch.move_words import refusal_sv
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
 from samfard.dispatch.replan_save import booking_ids_taken, lifecycle_steps
-from samfard.dispatch.unplanned_reasons import NOT_IN_STORED_PLAN
+from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
-from samfard.planning.insertion import Insertion, InsertionSettings, insert
-from samfard.planning.model import Problem, Route, Solution, StopKind, Unserved
-from samfard.planning.verifier import Report, route_cost, verify
+from samfard.planning.model import StopKind
+from samfard.planning.verifier import Report, verify
 
 __all__ = ["LegUnderWay", "MoveOutcome", "MoveRefused", "move_leg"]
 
@@ -109,22 +106,10 @@ def move_leg(
                 "choose another run",
                 field="to_run_id",
             )
-        runs = [run for run in (source, target) if run is not None]
         require_movable(booking)
         # Both runs are rewritten from the problem: it holds every stop on them.
-        day_p = runs_problem(
-            session, plan_run, runs, store.read_fleet(session), defaults, booking_ids=[booking_id]
-        )
-        if rid not in day_p.legs:
-            raise NotFound(f"booking {booking.reference} has no leg {leg_seq}", field="leg_seq")
-        rejected = dict(day_p.rejected)
-        if rid in rejected:
-            raise MoveRefused(
-                f"no vehicle can carry this leg: {rejected[rid]}",
-                kind="no_vehicle",
-                field="leg_seq",
-            )
-        moved = _moved_solution(session, day_p, plan_run, source, target, rid, defaults)
+        inputs = MoveInputs.read(session, plan_run, booking_id, source, [target], defaults)
+        day_p, moved = _moved_solution(session, inputs, target, rid, defaults)
         _write(session, plan_run, day_p, moved, source, target, rid, defaults)
         _status_after_move(session, booking, plan_run, actor=actor, now=now)
         vehicle = target.vehicle.code
@@ -143,69 +128,54 @@ def move_leg(
         )
 
 
-@dataclass(frozen=True, slots=True)
-class _Moved:
-    solution: Solution
-    insertion: Insertion
-    cost_change: float  # the changed runs' cost after the move minus before
-
-
 def _moved_solution(
     session: Session,
-    day: DayProblem,
-    plan_run: PlanRun,
-    source: Run | None,
+    inputs: MoveInputs,
     target: Run,
     rid: str,
     defaults: PlanningDefaults,
-) -> _Moved:
-    """The plan with `rid` taken out of its run and put into `target`, verified."""
-    problem = day.problem
-    vehicles = {v.id: v for v in problem.vehicles}
-    target_vid = str(target.vehicle_id)
-    changed = {target_vid} | ({str(source.vehicle_id)} if source is not None else set())
-    stored = store.solution_of(plan_run, day)
-    before = {r.vehicle_id: r for r in stored.routes}
-    routes = [_without(route, rid) for route in before.values()]
-    target_route = next((r for r in routes if r.vehicle_id == target_vid), None)
-    only_target = copy.copy(problem)  # a frozen dataclass copy skips __post_init__
-    object.__setattr__(only_target, "vehicles", (vehicles[target_vid],))
-    tolerance = store.pickup_tolerance_s(day.legs[rid], defaults.pickup_before_min)
-    answer = insert(
-        only_target,
-        Solution(() if target_route is None else (target_route,)),
-        problem.request(rid),
-        InsertionSettings(promise_tolerance=tolerance),
-    )
-    if not isinstance(answer, Insertion):
-        raise MoveRefused(
+) -> tuple[DayProblem, Fit]:
+    """The plan with `rid` taken out of its run and put into `target`, verified; the same
+    check the move form makes for each run it lists (`move_fit`)."""
+    day = inputs.problem(target)
+    if rid not in day.legs:
+        leg = rid.rpartition(".")[2]
+        raise NotFound(f"booking {inputs.booking_id} has no leg {leg}", field="leg_seq")
+    rejected = dict(day.rejected)
+    if rid in rejected:
+        refused = MoveRefused(
+            f"no vehicle can carry this leg: {rejected[rid]}", kind="no_vehicle", field="leg_seq"
+        )
+        refused.detail_sv = NO_VEHICLE_SV
+        raise refused
+    stored = inputs.stored(day)
+    source = inputs.source
+    judged = judge_move(
+        day, stored, None if source is None else str(source.vehicle_id), str(target.vehicle_id),
+        rid, defaults,
+    )  # fmt: skip
+    if isinstance(judged, Fit):
+        return day, judged
+    if judged.kind == "no_position":
+        reasons = "; ".join(judged.refusal.reasons) if judged.refusal else ""
+        refused = MoveRefused(
             "the leg does not fit in that run without breaking a promised time, a time "
-            f"window, the ride time or the vehicle's load ({'; '.join(answer.reasons)})",
+            f"window, the ride time or the vehicle's load ({reasons})",
             kind="no_position",
             field="to_run_id",
         )
-    moved_target = next(r for r in answer.solution.routes if r.vehicle_id == target_vid)
-    after = [moved_target if r.vehicle_id == target_vid else r for r in routes]
-    after = [r for r in after if r.request_ids()]
-    routed = {x for r in after for x in r.request_ids()}
-    unserved = tuple(
-        Unserved(r.id, NOT_IN_STORED_PLAN) for r in problem.requests if r.id not in routed
-    )
-
-    def cost(rs: Iterable[Route], only: set[str] | None = None) -> float:
-        mine = [r for r in rs if only is None or r.vehicle_id in only]
-        return sum(route_cost(problem, vehicles[r.vehicle_id], r) for r in mine)
-
-    solution = Solution(tuple(after), unserved, cost(after))
-    judged = _with_promise(problem, answer)
-    report = verify(judged, solution)
-    if not report.ok:
-        refused = MoveRefused(_refusal(report), kind="verifier", field="to_run_id")
-        already = {(v.kind.value, v.subject) for v in verify(problem, stored).violations}
-        names = names_for(session, day, solution)
-        refused.detail_sv = refusal_sv(report.violations, already, judged, solution, names)
+        why = misfit_sv(day, stored, str(target.vehicle_id), rid, defaults)
+        vehicle = vehicle_name_sv(target.vehicle.code)
+        refused.detail_sv = f"Resan ryms inte i {vehicle}: {why}. Välj en annan körning."
         raise refused
-    return _Moved(solution, answer, cost(after, changed) - cost(before.values(), changed))
+    assert judged.report is not None and judged.judged is not None and judged.solution
+    refused = MoveRefused(_refusal(judged.report), kind="verifier", field="to_run_id")
+    already = {(v.kind.value, v.subject) for v in verify(day.problem, stored).violations}
+    names = names_for(session, day, judged.solution)
+    refused.detail_sv = refusal_sv(
+        judged.report.violations, already, judged.judged, judged.solution, names
+    )
+    raise refused
 
 
 def _run_of(plan_run: PlanRun, booking_id: int, leg_seq: int) -> Run | None:
@@ -214,18 +184,6 @@ def _run_of(plan_run: PlanRun, booking_id: int, leg_seq: int) -> Run | None:
         if any(s.booking_id == booking_id and s.leg_seq == leg_seq for s in run.stops):
             return run
     return None
-
-
-def _without(route: Route, rid: str) -> Route:
-    return Route(route.vehicle_id, tuple(s for s in route.stops if s.request_id != rid))
-
-
-def _with_promise(problem: Problem, answer: Insertion) -> Problem:
-    """The problem as it stands after the move: the moved leg with its promised window."""
-    extended = copy.copy(problem)
-    others = tuple(r for r in problem.requests if r.id != answer.request.id)
-    object.__setattr__(extended, "requests", (*others, answer.request))
-    return extended
 
 
 def _refusal(report: Report) -> str:
@@ -237,7 +195,7 @@ def _write(
     session: Session,
     plan_run: PlanRun,
     day: DayProblem,
-    moved: _Moved,
+    moved: Fit,
     source: Run | None,
     target: Run,
     rid: str,

@@ -1,0 +1,229 @@
+"""The move form (/trafik/flytta) says, before the controller chooses, which runs can take
+the leg. A walk-through (2026-12) found every run of the day listed: the first fifteen
+tried were each refused with "Resan ryms inte i den körningen … Välj en annan körning.",
+the sixteenth took the trip. Now each run is checked as the move checks it
+(dispatch.move_fit): the runs that fit come first ("ryms, hämtas 10:42"), the others after
+("ryms inte" and why), and a refusal at submit says the same why.
+
+The planned day is dispatch_fixtures' (built once per database); each test runs in a
+savepoint of it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+from dispatch_fixtures import DAY, PLAN_NOW, PlannedDay, plan_demo_day
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpers import NOW, STRONG_PASSWORD, login_form
+from samfard.access.actor import SYSTEM
+from samfard.access.deps import CSRF_COOKIE
+from samfard.access.models import AuditEntry
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
+from samfard.booking.models import Booking, Leg
+from samfard.db import dry_run
+from samfard.dispatch import store
+from samfard.dispatch.models import Run, Vehicle
+from samfard.dispatch.moves import MoveRefused, move_leg
+from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Traveller
+
+pytestmark = pytest.mark.world_per_module
+
+OPTION = re.compile(r'<option value="(\d+)"( selected)?>(.*?)</option>', re.S)
+
+
+@pytest.fixture(scope="module")
+def planned_day(module_session: Session) -> PlannedDay:
+    planned = plan_demo_day(module_session)
+    create_user(
+        session=module_session, username="trafikledare", password=STRONG_PASSWORD,
+        role=Role.OPERATOR, now=NOW, principal_codes=["*"],
+    )  # fmt: skip
+    module_session.commit()
+    return planned
+
+
+@pytest.fixture
+def csrf(app_client: TestClient, planned_day: PlannedDay) -> str:
+    """The controller logged in on the test's client; returns the CSRF token."""
+    app_client.cookies.clear()
+    app_client.post("/login", data=login_form("trafikledare", app_client))
+    return str(app_client.cookies[CSRF_COOKIE])
+
+
+def _marked(page: str) -> dict[int, tuple[bool, str, bool]]:
+    """Run id -> (listed as fitting, the option's words, preselected), in page order."""
+    found: dict[int, tuple[bool, str, bool]] = {}
+    for group in re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', page, re.S):
+        fits = group[0].startswith("Ryms (")
+        for run_id, selected, text in OPTION.findall(group[1]):
+            found[int(run_id)] = (fits, html.unescape(text).strip(), bool(selected))
+    return found
+
+
+def _form(
+    app_client: TestClient, booking_id: int, leg_seq: int
+) -> dict[int, tuple[bool, str, bool]]:
+    page = app_client.get(f"/trafik/flytta?booking_id={booking_id}&leg_seq={leg_seq}")
+    assert page.status_code == 200, page.text[:300]
+    return _marked(page.text)
+
+
+def _move(app_client: TestClient, csrf: str, booking_id: int, leg_seq: int, run_id: int) -> str:
+    answer = app_client.post(
+        "/trafik/flytta",
+        data={
+            "csrf_token": csrf, "datum": DAY.isoformat(), "booking_id": str(booking_id),
+            "leg_seq": str(leg_seq), "to_run_id": str(run_id),
+        },
+        follow_redirects=False,
+    )  # fmt: skip
+    if answer.status_code == 303:
+        return "saved: " + app_client.get(answer.headers["location"]).text
+    assert answer.status_code == 200, answer.text[:300]
+    return html.unescape(answer.text)
+
+
+def _mixed_leg(
+    app_client: TestClient, session: Session
+) -> tuple[int, int, dict[int, tuple[bool, str, bool]]]:
+    """A planned leg that some runs can take and some cannot, with its form's marks."""
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    for run in plan.runs:
+        for stop in run.stops:
+            if stop.kind != "pickup" or stop.booking_id is None or stop.leg_seq is None:
+                continue
+            marks = _form(app_client, stop.booking_id, stop.leg_seq)
+            if any(m[0] for m in marks.values()) and not all(m[0] for m in marks.values()):
+                return stop.booking_id, stop.leg_seq, marks
+    raise AssertionError("no leg of the demo day fits some runs and not others")
+
+
+def test_the_runs_that_fit_come_first_marked_and_the_move_agrees_with_each_mark(
+    app_client: TestClient, session: Session, csrf: str
+) -> None:
+    """Every run is marked as the move would judge it: the move into each run, tried in a
+    throw-away transaction, is saved exactly where the form says "ryms", at the pickup
+    time it says, and refused elsewhere with the reason the form gave."""
+    booking_id, leg_seq, marks = _mixed_leg(app_client, session)
+    order = [fits for fits, _, _ in marks.values()]
+    assert order == sorted(order, reverse=True), "the runs that fit come first"
+    first = next(run_id for run_id, (fits, _, _) in marks.items() if fits)
+    assert marks[first][2], "the first run that fits is preselected"
+    for run_id, (fits, text, _) in marks.items():
+        with dry_run(session) as trial:
+            try:
+                outcome = move_leg(
+                    session=trial, day=DAY, booking_id=booking_id, leg_seq=leg_seq,
+                    to_run_id=run_id, actor=SYSTEM, now=PLAN_NOW + timedelta(hours=1),
+                )  # fmt: skip
+            except MoveRefused as refused:
+                assert not fits, (text, refused.detail_sv)
+                why = text.split(" – ryms inte: ", 1)[1]
+                assert refused.detail_sv is not None and why in refused.detail_sv, (why, refused)
+                continue
+        assert fits, text
+        assert text.endswith(f" – ryms, hämtas {outcome.pickup_at.astimezone(STOCKHOLM):%H:%M}")
+    # Over the page: a run marked "ryms inte" is refused with the same why, the plan as it
+    # was; the preselected run takes the trip.
+    refused_id = next(run_id for run_id, (fits, _, _) in marks.items() if not fits)
+    why = marks[refused_id][1].split(" – ryms inte: ", 1)[1]
+    refused_page = _move(app_client, csrf, booking_id, leg_seq, refused_id)
+    assert (
+        "Resan ryms inte i " in refused_page and f": {why}. Välj en annan körning." in refused_page
+    )
+    saved = _move(app_client, csrf, booking_id, leg_seq, first)
+    at = marks[first][1].rsplit("hämtas ", 1)[1]
+    assert saved.startswith("saved: ") and f"hämtas {at}" in saved
+
+
+def _fitting_run(
+    app_client: TestClient, session: Session
+) -> tuple[int, int, int, dict[int, tuple[bool, str, bool]]]:
+    """A planned leg and a run it fits into."""
+    booking_id, leg_seq, marks = _mixed_leg(app_client, session)
+    run_id = next(run_id for run_id, (fits, _, _) in marks.items() if fits)
+    return booking_id, leg_seq, run_id, marks
+
+
+def test_a_run_whose_shift_ends_before_the_trip_is_marked_and_refused_saying_so(
+    app_client: TestClient, session: Session, csrf: str
+) -> None:
+    booking_id, leg_seq, run_id, _ = _fitting_run(app_client, session)
+    leg = session.scalar(select(Leg).where(Leg.booking_id == booking_id, Leg.seq == leg_seq))
+    run = session.get(Run, run_id)
+    assert leg is not None and run is not None
+    at = (leg.requested_pickup_at or leg.appointment_at or run.start_at).astimezone(STOCKHOLM)
+    vehicle = session.get(Vehicle, run.vehicle_id)
+    assert vehicle is not None
+    vehicle.shift_start = (at - timedelta(hours=4)).time().replace(second=0, microsecond=0)
+    vehicle.shift_end = (at - timedelta(hours=2)).time().replace(second=0, microsecond=0)
+    session.commit()
+    fits, text, _ = _form(app_client, booking_id, leg_seq)[run_id]
+    ends = f"{vehicle.shift_end:%H:%M}"
+    assert not fits and text.endswith(
+        f"ryms inte: fordonets pass slutar {ends}, före resan hinner köras"
+    )
+    refused = _move(app_client, csrf, booking_id, leg_seq, run_id)
+    assert (
+        f"fordonets pass slutar {ends}, före resan hinner köras. Välj en annan körning." in refused
+    )
+
+
+def test_a_vehicle_without_a_wheelchair_place_is_marked_and_refused_saying_so(
+    app_client: TestClient, session: Session, csrf: str
+) -> None:
+    booking_id, leg_seq, _, marks = _fitting_run(app_client, session)
+    booking = session.get(Booking, booking_id)
+    assert booking is not None
+    booking.needs = ["wheelchair"]
+    session.commit()
+    now = _form(app_client, booking_id, leg_seq)
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    runs = {run.id: run for run in plan.runs}
+    without = [i for i in now if runs[i].vehicle.wheelchair_places == 0]
+    assert without, "the demo fleet has vehicles without a wheelchair place"
+    for run_id in without:
+        fits, text, _ = now[run_id]
+        assert not fits and "ryms inte: resan behöver 1 rullstolsplats, och fordonet har 0" in text
+    refused = _move(app_client, csrf, booking_id, leg_seq, without[0])
+    assert "resan behöver 1 rullstolsplats, och fordonet har 0. Välj en annan körning." in refused
+    assert marks, "the form listed runs before the change"
+
+
+def test_a_protected_travellers_places_stay_masked_and_the_read_is_audited(
+    app_client: TestClient, session: Session, csrf: str
+) -> None:
+    booking_id, leg_seq, _, _ = _fitting_run(app_client, session)
+    booking = session.get(Booking, booking_id)
+    assert booking is not None
+    traveller = session.get(Traveller, booking.traveller_id)
+    leg = session.scalar(select(Leg).where(Leg.booking_id == booking_id, Leg.seq == leg_seq))
+    assert traveller is not None and leg is not None
+    traveller.protected_identity = True
+    session.commit()
+    page = app_client.get(f"/trafik/flytta?booking_id={booking_id}&leg_seq={leg_seq}").text
+    assert "Skyddad adress" in page
+    for secret in (leg.origin_address, leg.destination_address):
+        assert secret and secret not in page
+    marks = _marked(page)
+    assert any(fits for fits, _, _ in marks.values()), "the runs are still checked"
+    entries = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.record_type == "booking",
+            AuditEntry.record_id == str(booking_id),
+            AuditEntry.username == "trafikledare",
+        )
+    ).all()
+    assert entries and all("flytt" in e.purpose for e in entries)
+    assert {e.traveller_id for e in entries} == {booking.traveller_id}
