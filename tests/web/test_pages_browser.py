@@ -205,8 +205,10 @@ def test_a_date_or_status_the_page_cannot_read_gets_a_swedish_error(
     _log_in(page, day_url)
     response = page.goto(day_url.split("?")[0] + "?date=2026-13-45")
     assert response is not None and response.status == 200
-    assert "ÅÅÅÅ-MM-DD" in page.inner_text("[role=alert]")
+    assert "Datumet finns inte" in page.inner_text("[role=alert]"), "written as asked"
     assert page.input_value("#date") == "2026-13-45"
+    page.goto(day_url.split("?")[0] + "?date=i morgon")
+    assert "ÅÅÅÅ-MM-DD" in page.inner_text("[role=alert]")
     response = page.goto(day_url + "&status=lost")
     assert response is not None and response.status == 422
     assert "Den statusen finns inte" in page.inner_text("[role=alert]")

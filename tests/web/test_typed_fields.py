@@ -55,7 +55,8 @@ def test_the_macros_render_text_fields_with_the_format_visible() -> None:
 )
 def test_goods_times_are_read_as_people_type_them(typed: str, expected: time) -> None:
     errors = FormErrors()
-    form = GoodsForm(huvudman="23", fran="1", till="2", dag="2026-12-02", hamtas_fran=typed)
+    form = GoodsForm(huvudman="23", beskrivning="Provrör", fran="1", till="2", dag="2026-12-02",
+                     hamtas_fran=typed)  # fmt: skip
     data = parse_form(form, errors, today=date(2026, 12, 1))
     assert errors.get("hamtas-fran") is None, errors.items()
     assert data is not None and data.pickup_from.timetz().replace(tzinfo=None) == expected
