@@ -55,7 +55,7 @@ def test_a_value_a_page_cannot_read_is_still_said_in_swedish(
 def test_a_page_value_that_cannot_be_read_is_not_named_by_the_apis_word(
     app_client: TestClient, session: Session
 ) -> None:
-    """"booking_id: skriv ett heltal" named the parameter as the API does (walk-through of
+    """ "booking_id: skriv ett heltal" named the parameter as the API does (walk-through of
     the seventh session of 2026-12-06)."""
     users(session, "operator")
     login(app_client, "operator")

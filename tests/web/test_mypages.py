@@ -200,7 +200,7 @@ def test_the_traveller_books_sees_the_trip_and_cancels_it(
 def test_a_cancellation_whose_version_cannot_be_read_is_stale(
     app_client: TestClient, session: Session, anna: int
 ) -> None:
-    """"abc" skipped the version check and cancelled (walk-through of the seventh session
+    """ "abc" skipped the version check and cancelled (walk-through of the seventh session
     of 2026-12-06); a trip cancelled meanwhile says so, not "changed, do it again"."""
     _code_login(app_client, session, ANNA["personal_number"])
     booking = _booked(app_client, session)
