@@ -565,7 +565,7 @@ def test_an_end_outside_the_regions_leaves_the_service_area(rulebooks: RulebookS
         (
             HARNOSAND,
             ride("2280", 12, booked_at=local(DAY, time(8, 30))),
-            "mindre än 1 timmar före avresan kl. 09:00.",
+            "mindre än 1 timme före avresan kl. 09:00.",
         ),
         (
             holder("2313"),

@@ -247,7 +247,7 @@ def test_a_region_that_refunds_no_ticket_gets_no_fare(rulebooks: RulebookSet) ->
     [
         (
             local(date(2026, 3, 3), time(9)),
-            "Resan beställdes 3 mars 2026, 1 vardagar före resdagen; reglerna kräver minst 2 "
+            "Resan beställdes 3 mars 2026, 1 vardag före resdagen; reglerna kräver minst 2 "
             "(helgdagar räknas inte).",
         ),
         (

@@ -257,10 +257,10 @@ def _reason_in(reason: Mapping[str, Any], templates: Mapping[str, str]) -> str:
 # (all four read "Resan beställdes senare än reglerna kräver" until the walk-through of
 # the seventh session of 2026-12-06); reasons stored before have no `late_rule`.
 LATE_SV = {
-    "hours_ahead": "Resan beställdes {booked_on} kl. {booked_time}, mindre än {hours} timmar "
-    "före avresan kl. {start}.",
-    "weekdays": "Resan beställdes {booked_on}, {ahead} vardagar före resdagen; reglerna kräver "
-    "minst {needed} (helgdagar räknas inte).",
+    "hours_ahead": "Resan beställdes {booked_on} kl. {booked_time}, mindre än {hours} före "
+    "avresan kl. {start}.",
+    "weekdays": "Resan beställdes {booked_on}, {ahead} före resdagen; reglerna kräver minst "
+    "{needed} (helgdagar räknas inte).",
     "previous_weekday": "Resan beställdes {booked_on}, efter {last_day}, sista vardagen före "
     "resdagen.",
     "desk_hours": "Resan beställdes kl. {booked_time}, utanför beställningstiden {opens}–{closes}.",
@@ -275,6 +275,9 @@ def _late_sv(facts: dict[str, str]) -> str | None:
     for name in ("booked_on", "last_day"):
         if name in facts:
             values[name] = date_sv(date.fromisoformat(facts[name]), "long")
+    for name, one, many in (("hours", "timme", "timmar"), ("ahead", "vardag", "vardagar")):
+        if name in facts:
+            values[name] = f"{facts[name]} {one if facts[name] == '1' else many}"
     return template.format_map(values)
 
 
