@@ -24,12 +24,13 @@ from scope_world import (
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import ANNA, NOW, STRONG_PASSWORD, auth, token_for
+from helpers import ANNA, NOW, STRONG_PASSWORD, auth, login_form, token_for
 from samfard.access import users
 from samfard.access.actor import SYSTEM
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.schemas import UserChange
+from samfard.access.service import create_user
 from samfard.clock import FixedClock
 from samfard.costs.models import Carrier, SettledRun, SettledTrip
 from samfard.dispatch.models import Vehicle
@@ -188,6 +189,43 @@ def test_a_known_traveller_joins_a_register_only_when_named_exactly(
     assert (
         app_client.get(f"/api/v1/bookings/{world.anna_booking}", headers=auth(sundsvall))
     ).status_code == 404
+
+
+def _desk_page(client: TestClient, session: Session, name: str, principals: list[str]) -> None:
+    """`client` logged in to the pages as an operator of `principals`."""
+    create_user(session=session, username=name, password=STRONG_PASSWORD, role=Role.OPERATOR,
+                now=NOW, principal_codes=principals)  # fmt: skip
+    client.cookies.clear()
+    answer = client.post("/login", data=login_form(name, client), follow_redirects=False)
+    assert answer.status_code == 303
+
+
+def test_the_desk_card_shows_only_the_callers_principals_parts_of_a_shared_traveller(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """Anna is in 23's register and, once linked, in 22's. The desk card gave 22 region 23's
+    certificate and series, and the place suggestions her region 23 clinic, which the API
+    gives 22 none of (the probe of the seventh session of 2026-12-06)."""
+    sundsvall = staff(session, Role.OPERATOR, "op-22-link", SIDE_22)
+    assert (
+        app_client.post("/api/v1/travellers", json=ANNA, headers=auth(sundsvall)).status_code == 200
+    )
+    certificate_days, series_days = "2026-11-20–2026-12-20", "2026-11-30–2026-12-09"
+    seen = {}
+    for name, principals in (("desk-22", SIDE_22), ("desk-23", ["23"])):
+        _desk_page(app_client, session, name, principals)
+        card = app_client.get("/bokning", params={"resenar": world.anna})
+        assert card.status_code == 200
+        places = app_client.get(
+            "/bokning/platser", params={"resenar": world.anna, "falt": "till", "till": ""}
+        )
+        seen[name] = (card.text, places.text)
+    card_22, places_22 = seen["desk-22"]
+    assert certificate_days not in card_22 and series_days not in card_22
+    assert "Tidigare resmål" not in places_22
+    card_23, places_23 = seen["desk-23"]
+    assert certificate_days in card_23 and series_days in card_23, "the control: 23 sees them"
+    assert "Tidigare resmål" in places_23
 
 
 # --- Authorization: day plans, invoice basis, drivers, care units -------------------------

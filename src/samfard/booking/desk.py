@@ -16,8 +16,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from samfard.access import audit
 from samfard.access.actor import Actor
+from samfard.access.permissions import Role
+from samfard.access.register import visible_principal
 from samfard.assessment.reads import LedgerView, fee_ledger_view
 from samfard.booking.desk_input import home_label, place_label, suggested_address
+from samfard.booking.entitlement import check_record_scope
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg, Series
 from samfard.booking.service import scoped
@@ -98,30 +101,41 @@ def traveller_card(
             )
         except NotFound:
             ledger = None  # the region has no fee ceiling
-    series = list(
-        session.scalars(
+    # Only what the account may read, as the API lists it: the card showed one principal's
+    # certificates, series and trips to another principal's desk (the probe of the seventh
+    # session of 2026-12-06).
+    series = [
+        s
+        for s in session.scalars(
             select(Series)
             .where(Series.traveller_id == traveller.id, Series.end_date >= today)
             .order_by(Series.start_date)
         )
-    )
+        if _readable(actor, s)
+    ]
+    permits = [
+        p
+        for p in traveller.permits
+        if (p.valid_until is None or p.valid_until >= today)
+        and visible_principal(actor, p.principal_code)
+    ]
+    certificates = [
+        c
+        for c in traveller.certificates
+        if c.valid_until >= today and c.revoked_at is None and _certificate_readable(actor, c)
+    ]
     return TravellerCard(
         traveller=traveller,
         shown=traveller_public(traveller, actor),
         visible=can_see_identity(traveller, actor),
-        permits=[p for p in traveller.permits if p.valid_until is None or p.valid_until >= today],
-        certificates=certificate_lines(
-            session,
-            traveller,
-            [c for c in traveller.certificates if c.valid_until >= today and c.revoked_at is None],
-        ),
+        permits=permits,
+        certificates=certificate_lines(session, actor, traveller, certificates),
         series=[s for s in series if s.cancelled_from is None or s.cancelled_from > today],
         ledger=ledger,
         coming=coming,
         coming_total=total,
         principal_names=_principal_names(
-            session,
-            {p.principal_code for p in traveller.permits} | {s.principal_code for s in series},
+            session, {p.principal_code for p in permits} | {s.principal_code for s in series}
         ),
     )
 
@@ -133,28 +147,51 @@ def certificate_words(certificate: Certificate) -> str:
     return f"{modes[:1].upper()}{modes[1:]}, {ways}"
 
 
+def _readable(actor: Actor, series: Series) -> bool:
+    try:
+        check_record_scope(actor, series, kind="series")
+    except NotFound:
+        return False
+    return True
+
+
+def _certificate_readable(actor: Actor, certificate: Certificate) -> bool:
+    """A certificate of the account's principals; for care staff, of their own unit, as
+    /intyg lists them."""
+    if not visible_principal(actor, certificate.principal_code):
+        return False
+    return actor.role is not Role.CARE_ISSUER or certificate.unit == actor.care_unit
+
+
 def certificate_lines(
-    session: Session, traveller: Traveller, certificates: list[Certificate]
+    session: Session, actor: Actor, traveller: Traveller, certificates: list[Certificate]
 ) -> list[CertificateLine]:
     """Each certificate in words, with the trips left where it has a count: its count less
     the traveller's sjukresor of the certificate's region within its days, by one of its
     modes, each way a trip (a trip there and back uses two), cancelled and denied ones not
     counted. Bookings do not name the certificate they rest on, so two certificates of
-    the same days and mode count the same trips."""
+    the same days and mode count the same trips. Only trips the account may read are
+    counted (care staff: their unit's), so the count tells no one of trips they cannot see;
+    for care staff it is then the trips their unit booked."""
     lines = []
     for certificate in certificates:
         left = None
         if certificate.trips_allowed:
             used = session.scalar(
-                select(func.count(Leg.id))
-                .join(Booking, Booking.id == Leg.booking_id)
-                .where(
-                    Booking.traveller_id == traveller.id,
-                    Booking.service == "sjukresa",
-                    Booking.principal_code == certificate.principal_code,
-                    Booking.service_date.between(certificate.valid_from, certificate.valid_until),
-                    Booking.status.not_in(NOT_USING),
-                    Booking.mode.in_(certificate.modes),
+                scoped(
+                    select(func.count(Leg.id))
+                    .join(Booking, Booking.id == Leg.booking_id)
+                    .where(
+                        Booking.traveller_id == traveller.id,
+                        Booking.service == "sjukresa",
+                        Booking.principal_code == certificate.principal_code,
+                        Booking.service_date.between(
+                            certificate.valid_from, certificate.valid_until
+                        ),
+                        Booking.status.not_in(NOT_USING),
+                        Booking.mode.in_(certificate.modes),
+                    ),
+                    actor,
                 )
             )
             left = max(certificate.trips_allowed - (used or 0), 0)
@@ -233,7 +270,7 @@ def place_suggestions(
     own = [Suggestion("home", home_label(traveller, visible=visible), "Sparad plats")]
     own += [
         Suggestion(f"place:{place.id}", place_label(place), "Tidigare resmål")
-        for place in _frequent_places(session, traveller.id)
+        for place in _frequent_places(session, actor, traveller.id)
     ]
     found = [s for s in own if not key or key in s.label.lower()]
     taken = {s.value for s in found}
@@ -246,11 +283,19 @@ def place_suggestions(
     return found[:SUGGESTIONS]
 
 
-def _frequent_places(session: Session, traveller_id: int, most: int = 3) -> list[Place]:
+def _frequent_places(
+    session: Session, actor: Actor, traveller_id: int, most: int = 3
+) -> list[Place]:
+    """The places the traveller goes to most, among the trips the account may read: from
+    every trip, Östersund's färdtjänst desk was offered a region's dialysis clinic (the
+    probe of the seventh session of 2026-12-06)."""
     rows = session.scalars(
-        select(Leg.destination_place_id)
-        .join(Booking, Booking.id == Leg.booking_id)
-        .where(Booking.traveller_id == traveller_id, Leg.destination_place_id.is_not(None))
+        scoped(
+            select(Leg.destination_place_id)
+            .join(Booking, Booking.id == Leg.booking_id)
+            .where(Booking.traveller_id == traveller_id, Leg.destination_place_id.is_not(None)),
+            actor,
+        )
     )
     counted = Counter(place_id for place_id in rows if place_id is not None)
     places = [session.get(Place, place_id) for place_id, _ in counted.most_common(most)]
