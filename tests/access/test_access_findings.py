@@ -228,6 +228,21 @@ def test_the_desk_card_shows_only_the_callers_principals_parts_of_a_shared_trave
     assert "Tidigare resmål" in places_23
 
 
+def test_a_run_sheet_without_the_callers_trips_answers_as_a_missing_run(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """Region 23's operator got 403 for 22's run sheet and 404 for one that does not
+    exist, which told the run exists (the probe of the seventh session of 2026-12-06). A
+    run shared with 22, which /trafik shows them, is still refused; their own is printed."""
+    _desk_page(app_client, session, "sheet-23", ["23"])
+    theirs = app_client.get(f"/trafik/korning/{world.runs['bo']}/korlista")
+    missing = app_client.get("/trafik/korning/987654/korlista")
+    assert theirs.status_code == missing.status_code == 404
+    shared = app_client.get(f"/trafik/korning/{world.runs['shared']}/korlista")
+    assert shared.status_code == 403
+    assert app_client.get(f"/trafik/korning/{world.runs['hidden']}/korlista").status_code == 200
+
+
 # --- Authorization: day plans, invoice basis, drivers, care units -------------------------
 
 

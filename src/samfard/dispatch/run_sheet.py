@@ -43,6 +43,11 @@ def run_sheet(*, session: Session, run_id: int, actor: Actor, now: datetime) -> 
             codes |= set(
                 session.scalars(select(Consignment.principal_code).where(Consignment.id.in_(goods)))
             )
+            if not any(actor.covers_principal(code) for code in codes):
+                # A run with none of the caller's trips answers as a missing one: a 403
+                # told it exists (the probe of the seventh session of 2026-12-06). A run
+                # shared with other principals, which /trafik shows the caller, is refused.
+                raise NotFound(f"no run with id {run_id}", field="run_id")
             if not all(actor.covers_principal(code) for code in codes):
                 raise Forbidden(
                     f"run {run_id} carries trips of principals outside your account's scope",
