@@ -179,6 +179,19 @@ def start(
     return job
 
 
+def running(
+    session: Session, sessions: sessionmaker[Session], kind: str, *, since: datetime
+) -> list[Job]:
+    """The jobs of `kind` queued or running that were started since `since` and are still
+    someone's: on the queue (a worker has them or will), or in a thread of this process
+    (a row whose thread is gone, after a restart, is nobody's)."""
+    found = session.scalars(
+        select(Job).where(Job.kind == kind, Job.state.in_(ACTIVE), Job.created_at >= since)
+    )
+    queued = uses_queue(sessions)
+    return [job for job in found if queued or _runs_here(job.id)]
+
+
 def _runs_here(job_id: str) -> bool:
     """Whether a thread of this process is about to run, or runs, the job."""
     with _threads_lock:

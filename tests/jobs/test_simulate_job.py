@@ -164,3 +164,36 @@ def test_samfard_job_simulate_prints_progress_and_the_figures(sim_database: str)
     assert any(line.startswith("done: 100%") for line in lines)
     result = json.loads(lines[-1])
     assert result["day"] == DAY and result["seed"] == 4 and result["figures"]["pickups"] > 0
+
+
+def test_at_most_two_simulations_run_at_once(client: TestClient, sim_database: str) -> None:
+    """Sixteen at once, each a worker's (on SQLite a server thread's) for most of a minute,
+    slowed the desk for everyone (the probe of the seventh session of 2026-12-06). A third
+    is refused until one is done; asking again for one running is still answered with it.
+    A row still "running" whose thread is gone (the server restarted) holds no place."""
+    sessions = sessions_of(sim_database)
+    controller = _token(sessions, "trafikledare")
+    if sim_database.startswith("sqlite"):
+        with sessions() as session:
+            for seed in (21, 22, 23):
+                session.add(jobs.Job(id=f"orphan{seed}", kind=SIMULATE, subject=f"{DAY}:{seed}:1",
+                                     args={}, state="running", message="", started_by="x",
+                                     created_at=NOW))  # fmt: skip
+            session.commit()
+            assert jobs.running(session, sessions, SIMULATE, since=NOW) == []
+        return
+    # PostgreSQL: the jobs wait on the queue (no worker runs in this test), so they count.
+    body = {"day": DAY, "trips": TRIPS}
+    first, second = (
+        client.post("/api/v1/simulations", json=dict(body, seed=seed), headers=controller)
+        for seed in (11, 12)
+    )
+    assert first.status_code == second.status_code == 202
+    third = client.post("/api/v1/simulations", json=dict(body, seed=13), headers=controller)
+    assert third.status_code == 409 and "the most at once" in third.json()["detail"]
+    again = client.post("/api/v1/simulations", json=dict(body, seed=11), headers=controller)
+    assert again.status_code == 202 and again.json()["id"] == first.json()["id"]
+    with sessions() as session:  # no later test's worker runs them
+        for job_id in (first.json()["id"], second.json()["id"]):
+            jobs.get(session, job_id).state = "failed"
+        session.commit()

@@ -11,7 +11,7 @@ system administrator): it costs a worker most of a minute.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,10 +21,12 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission
 from samfard.db import transaction
 from samfard.dispatch.sim_state import SimSettings
-from samfard.errors import NotFound
+from samfard.errors import Conflict, NotFound
 from samfard.jobs import Job, Progress
 
 SIMULATE = "simulate"
+MOST_AT_ONCE = 2  # simulations running at a time, the centre's whole
+STALE_AFTER = timedelta(hours=1)  # a simulation still "running" after this has stopped
 SETUP_SHARE = 0.3  # booking, planning and handing over the day, before the replay
 SETUP_S_PER_TRIP = 0.03  # seconds of setup per trip on the reference machine
 HOUR_S_PER_TRIP = 0.004  # seconds of replay per trip and simulated hour
@@ -71,11 +73,24 @@ def start_simulation(
     settings are checked at once, so bad input is refused before a job is stored."""
     actor.require(Permission.PLANS_WRITE)
     SimSettings(day=day, seed=seed, trips=trips)
+    subject = f"{day.isoformat()}:{seed}:{trips}"
+    with transaction(session):
+        same = jobs.active(session, SIMULATE, subject)
+        running = len(jobs.running(session, sessions, SIMULATE, since=now - STALE_AFTER))
+    if same is None and running >= MOST_AT_ONCE:
+        # Each one holds a worker (on SQLite a thread of the server) for most of a minute:
+        # sixteen at once slowed the desk for everyone (the probe of the seventh session
+        # of 2026-12-06).
+        raise Conflict(
+            f"{running} simulations are running, the most at once; start this one when one "
+            "of them is done (GET /api/v1/simulations/{id})",
+            field="day",
+        )
     return jobs.start(
         session=session,
         sessions=sessions,
         kind=SIMULATE,
-        subject=f"{day.isoformat()}:{seed}:{trips}",
+        subject=subject,
         args={"day": day.isoformat(), "seed": seed, "trips": trips},
         started_by=actor.username,
         now=now,
