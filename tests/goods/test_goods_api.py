@@ -284,6 +284,11 @@ BAD_INPUT: list[tuple[str, dict[str, Any], str]] = [
     # seventh session of 2026-12-06).
     ("blank description", {"description": "  "}, "description"),
     (
+        "pickup window past the drop-off's",
+        {"pickup_until": "2199-12-31T23:59:59-12:00"},
+        "pickup_until",
+    ),
+    (
         "beyond the year ahead",
         {
             "pickup_from": iso(MONDAY.replace(year=2027, month=12), "08:00"),

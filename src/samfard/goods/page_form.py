@@ -189,6 +189,7 @@ def parse_form(form: GoodsForm, errors: FormErrors, *, today: date) -> Consignme
 ACROSS_FIELDS = (
     ("pickup_until is before", "hamtas-till", "Hämtningens sista tid ligger före dess första"),
     ("dropoff_until is before", "lamnas-till", "Lämningens sista tid ligger före dess första"),
+    ("pickup_until is after", "hamtas-till", "Hämtningen måste sluta senast när lämningen slutar"),
     ("the drop-off window ends", "lamnas-till", "Lämningen måste sluta efter hämtningens början"),
     ("only an aid has", "mottagare", "Bara hjälpmedel har en mottagare; lämna fältet tomt"),
     ("home means the recipient", "mottagare", "Mottagarens hem kräver en mottagare"),

@@ -91,6 +91,14 @@ def check_consistent(data: ConsignmentCreate) -> None:
             "must be after pickup_from",
             field="dropoff_until",
         )
+    if data.pickup_until > data.dropoff_until:
+        # A pickup window open past the drop-off's (to 2199) was booked and planned (the
+        # probe of the seventh session of 2026-12-06).
+        raise InputError(
+            "pickup_until is after dropoff_until: the goods are picked up before they can be "
+            "left, so the pickup window must end by the end of the drop-off window",
+            field="pickup_until",
+        )
     if data.recipient_traveller_id is not None and data.kind is not GoodsKind.AID:
         raise InputError(
             "only an aid has a recipient; leave recipient_traveller_id out",
