@@ -13,9 +13,11 @@ from live_fixtures import CONTROLLER, drive_on_time, minutes, plan, report
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.access.actor import Actor
+from samfard.access.permissions import Role
 from samfard.booking.models import Leg
 from samfard.db import transaction
-from samfard.dispatch import live_service
+from samfard.dispatch import handoff, live_service
 from samfard.dispatch.live_models import ControllerAlert
 from samfard.dispatch.replan_live import _riding, replan_rest
 from samfard.planning.model import Problem, Request, Vehicle, Window, matrix
@@ -145,3 +147,44 @@ def test_a_rider_picked_up_in_the_fixed_part_keeps_what_is_left_of_the_ride_limi
     assert late.max_ride == 600.0
     unlimited = _riding(_rider(max_ride=None)[1], 1, 900.0, 600.0, problem)
     assert unlimited.max_ride is None
+
+
+def test_nothing_is_planned_again_before_the_time_of_the_re_plan(
+    session: Session, planned: None
+) -> None:
+    """A carrier declined a morning run in the evening; the controller's re-plan then put
+    its morning trips on a vehicle whose run had not begun, hours before the re-plan was
+    made: that vehicle kept its whole shift from the morning (walk-through of the seventh
+    session of 2026-12-06). A stop the re-plan places, on another vehicle or at another
+    time, is never before the re-plan; what it leaves as it was keeps its times."""
+    runs = sorted(plan(session).runs, key=lambda r: r.start_at)
+    now = max(r.start_at for r in runs[: len(runs) // 2]) + minutes(30)
+    offers = handoff.offer_day(
+        session=session, day=plan(session).service_date, actor=CONTROLLER, now=now
+    )
+    morning = {r.id for r in runs if r.start_at < now - minutes(60)}
+    offer = next(o for o in offers if o.state == "offered" and o.run_id in morning)
+    carrier = Actor(user_id=None, username="utforare", role=Role.CARRIER_DISPATCHER,
+                    principal_codes=frozenset(), carrier_id=offer.carrier_id)  # fmt: skip
+    handoff.answer_offer(session=session, offer_id=offer.id, accept=False,
+                         reason="Bilen är trasig", actor=carrier, now=now)  # fmt: skip
+    session.expire_all()
+    before = {
+        (s.booking_id, s.leg_seq, s.kind): (r.vehicle_id, s.planned_at)
+        for r in plan(session).runs
+        for s in r.stops
+    }
+    later = now + minutes(1)
+    with transaction(session):
+        outcome = replan_rest(session, plan(session), now=later, actor=CONTROLLER)
+    assert outcome.saved
+    session.expire_all()
+    placed_early = [
+        (r.vehicle_id, s.booking_id, s.leg_seq, s.kind, s.planned_at)
+        for r in plan(session).runs
+        for s in r.stops
+        if s.booking_id is not None
+        and before.get((s.booking_id, s.leg_seq, s.kind)) != (r.vehicle_id, s.planned_at)
+        and s.planned_at < later - minutes(0.5)
+    ]
+    assert placed_early == []

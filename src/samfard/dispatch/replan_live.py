@@ -288,7 +288,13 @@ def _cut_problem(
                 # Not yet on the road but keeping its run: the run as it stands.
                 for stop in cut.rest:
                     requests[stop.request_id or ""] = originals[stop.request_id or ""]
-                vehicles.append(vehicle)
+                # From now on, as for a vehicle with no run: with its whole shift from the
+                # morning, the re-plan put morning trips on it, hours before the re-plan
+                # was made (walk-through of the seventh session of 2026-12-06).
+                earliest = max(vehicle.shift.earliest, min(t0, cut.start.time))
+                vehicles.append(
+                    dataclasses.replace(vehicle, shift=Window(earliest, vehicle.shift.latest))
+                )
                 # Leaving stops out never makes the others later (travel times obey the
                 # triangle inequality), so the forecast times still hold.
                 routes.append(Route(vehicle.id, (cut.start, *cut.rest, cut.route.stops[-1])))
