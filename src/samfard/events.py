@@ -92,6 +92,11 @@ class StopReported(DomainEvent):
     stop_id: int
     booking_id: int | None
     status: str
+    # The stop as it was reported, for a handler that runs after the stop is gone (a
+    # no-show takes its booking out of the plan in the same transaction).
+    leg_seq: int | None = None
+    stop_kind: str | None = None
+    stop_seq: int | None = None
 
 
 @dataclass(frozen=True)

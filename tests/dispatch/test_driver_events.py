@@ -25,8 +25,10 @@ from samfard.access.permissions import Role
 from samfard.booking.models import Booking
 from samfard.changes import Change
 from samfard.clock import FixedClock
+from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.driver.models import StopEvent
+from samfard.dispatch.live_models import StopDone
 from samfard.dispatch.models import Run, Stop
 from samfard.timeutil import local
 from samfard.travellers.models import Traveller
@@ -181,6 +183,10 @@ def test_a_no_show_is_recorded_on_the_booking_and_a_position_is_published(
     token = _driver(session, clock, run)
     pickup, _ = _pair(run)
     booking_id = pickup.booking_id
+    charged = session.get(Booking, booking_id)
+    assert charged is not None
+    with transaction(session):  # a Sundsvall färdtjänst trip: a no-show fee is charged
+        charged.principal_code, charged.service = "2281", "fardtjanst"
     body = _report(pickup, run, "no_show", pickup.planned_at)
     at_once = app_client.post("/api/v1/driver/events", json=body, headers=auth(token))
     assert at_once.status_code == 409 and "Framme" in at_once.json()["detail"], at_once.text
@@ -199,6 +205,13 @@ def test_a_no_show_is_recorded_on_the_booking_and_a_position_is_published(
     assert booking is not None
     session.refresh(booking)
     assert booking.status == "no_show"
+    # Recorded for the run though its stops left the plan with the booking: the report was
+    # dropped ("not in the plan any more") and /trafik never showed the no-show
+    # (walk-through of the seventh session of 2026-12-06).
+    done = session.scalars(
+        select(StopDone).where(StopDone.booking_id == booking_id, StopDone.kind == "pickup")
+    ).one()
+    assert (done.status, done.vehicle_id) == ("no_show", run.vehicle_id)
     position = _report(None, run, "position", clock.now(), lat=63.18, lon=14.64)
     moved = app_client.post("/api/v1/driver/events", json=position, headers=auth(token))
     assert moved.status_code == 201 and moved.json()["lat"] == 63.18

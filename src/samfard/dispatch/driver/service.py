@@ -290,6 +290,9 @@ def _record_stop(
             stop_id=stop.id,
             booking_id=stop.booking_id,
             status=data.kind,
+            leg_seq=stop.leg_seq,
+            stop_kind=stop.kind,
+            stop_seq=stop.seq,
         ),
     )
 
