@@ -13,6 +13,10 @@ from sqlalchemy.orm import Session
 
 from samfard.access.models import AuditEntry
 from samfard.costs.models import CarrierPenalty
+from samfard.db import transaction
+from samfard.dispatch import store
+from samfard.dispatch.live_models import StopDone
+from samfard.dispatch.store import latest_plan
 from samfard.errors import Forbidden, InvalidTransition, NotFound
 from samfard.notify.models import OutboxMessage
 from samfard.quality.schemas import Action, DeviationCreate, DeviationStep, Outcome
@@ -57,6 +61,30 @@ def test_a_traveller_reports_about_their_own_trip_and_the_carrier_is_found(
     assert deviation.events[0].actor == "q-traveller"
     audited = session.scalars(select(AuditEntry).where(AuditEntry.record_type == "deviation")).all()
     assert [(a.action, a.traveller_id) for a in audited] == [("create", world.booking.traveller_id)]
+
+
+def test_a_no_show_out_of_the_plan_keeps_the_carrier_that_reported_it(
+    session: Session, world: QualityWorld
+) -> None:
+    """A no-show takes the trip out of the plan; its report then named no carrier ("Ingen
+    utförare i planen") though a vehicle reported it (walk-through of the seventh session
+    of 2026-12-06). The vehicle that reported a stop of the trip names the carrier."""
+    plan = latest_plan(session, world.booking.service_date)
+    assert plan is not None
+    stop = next(s for r in plan.runs for s in r.stops if s.booking_id == world.booking.id)
+    vehicle = stop.run.vehicle_id
+    with transaction(session):
+        session.add(StopDone(service_date=world.booking.service_date,
+                             booking_id=world.booking.id, leg_seq=stop.leg_seq, kind="pickup",
+                             vehicle_id=vehicle, status="no_show", at=AFTER))  # fmt: skip
+        store.drop_stops(plan, "booking_id", world.booking.id, keep_empty=True)
+    deviation = report_deviation(
+        session=session, data=_late(world), actor=world.operator, now=AFTER
+    )
+    assert (deviation.carrier_id, deviation.carrier_name) == (
+        world.carrier_id,
+        world.carrier_name,
+    )
 
 
 def test_nobody_reports_about_a_trip_outside_their_scope(

@@ -14,7 +14,8 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking
 from samfard.costs.models import Carrier, SettledRun, SettledTrip
-from samfard.dispatch.models import Run, Stop
+from samfard.dispatch.live_models import StopDone
+from samfard.dispatch.models import Run, Stop, Vehicle
 from samfard.dispatch.store import latest_plan
 from samfard.errors import NotFound
 from samfard.quality.scope import require_reportable
@@ -30,19 +31,31 @@ class TripCarrier:
 
 
 def carrier_of(session: Session, booking: Booking) -> TripCarrier | None:
+    """The carrier of the vehicle the newest plan has the trip on, or else of the vehicle
+    that reported a stop of it: a no-show takes the trip out of the plan, and its report
+    then found no carrier ("Ingen utförare i planen"; walk-through of the seventh session
+    of 2026-12-06)."""
     plan = latest_plan(session, booking.service_date)
-    if plan is None:
+    run = None
+    if plan is not None:
+        run = session.scalar(
+            select(Run)
+            .join(Stop, Stop.run_id == Run.id)
+            .where(Run.plan_run_id == plan.id, Stop.booking_id == booking.id)
+            .options(selectinload(Run.vehicle))
+            .limit(1)
+        )
+    vehicle = run.vehicle if run is not None else None
+    if vehicle is None:
+        reported = session.scalar(
+            select(StopDone.vehicle_id)
+            .where(StopDone.booking_id == booking.id)
+            .order_by(StopDone.at.desc())
+            .limit(1)
+        )
+        vehicle = None if reported is None else session.get(Vehicle, reported)
+    if vehicle is None:
         return None
-    run = session.scalar(
-        select(Run)
-        .join(Stop, Stop.run_id == Run.id)
-        .where(Run.plan_run_id == plan.id, Stop.booking_id == booking.id)
-        .options(selectinload(Run.vehicle))
-        .limit(1)
-    )
-    if run is None:
-        return None
-    vehicle = run.vehicle
     return TripCarrier(vehicle.carrier_id, vehicle.carrier_name, vehicle.vehicle_type)
 
 
