@@ -188,3 +188,28 @@ def test_a_planned_time_that_has_passed_is_not_given_as_the_expected_one(
     clock.current = mine.promised_until + timedelta(minutes=1)  # type: ignore[operator]
     late = app_client.get(url, headers=auth(me)).text
     assert "Bilen är försenad." in late and "Bilen väntas" not in late
+
+
+def test_the_leg_the_driver_reports_on_is_followed_though_an_earlier_one_was_not(
+    app_client: TestClient, session: Session, clock: FixedClock, planned_run: int
+) -> None:
+    """The driver reported the way home, never the way there: the page followed the way
+    there, "Bilen är försenad" (walk-through of the seventh session of 2026-12-06)."""
+    plan = _run(session, planned_run).plan_run
+    home_leg = next(s for r in plan.runs for s in r.stops if s.kind == "pickup" and s.leg_seq == 1)
+    run = home_leg.run
+    offers = handoff.list_offers(session=session, day=DAY, actor=SYSTEM)
+    offer = next(o for o in offers if o.run_id == run.id)
+    if offer.state == "offered":  # its carrier takes the run: the trip is on a vehicle
+        handoff.answer_offer(session=session, offer_id=offer.id, accept=True, reason=None,
+                             actor=SYSTEM, now=home_leg.planned_at)  # fmt: skip
+    clock.current = home_leg.planned_at
+    me = token_for(session, Role.TRAVELLER, now=clock.now(), username="folj-hem",
+                   traveller_id=_traveller_of(session, home_leg))  # fmt: skip
+    driver = token_for(session, Role.DRIVER, now=clock.now(), username="folj-hem-forare",
+                       carrier_id=run.vehicle.carrier_id, vehicle_id=run.vehicle_id)  # fmt: skip
+    arrived = _report(run, "arrived", clock.now(), home_leg)
+    assert app_client.post("/api/v1/driver/events", json=arrived, headers=auth(driver)).is_success
+    page = app_client.get(f"/mina-resor/resor/{home_leg.booking_id}/fordon", headers=auth(me))
+    assert page.status_code == 200
+    assert "Framme" in page.text and "försenad" not in page.text

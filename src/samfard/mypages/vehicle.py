@@ -139,8 +139,12 @@ def _own_reports(session: Session, booking_id: int) -> dict[tuple[int, str], str
 
 
 def _current_leg(legs: list[Leg], reports: dict[tuple[int, str], str]) -> Leg:
-    """The first leg not yet dropped off; the last leg once all are."""
-    for leg in legs:
+    """The first leg not yet dropped off from the last leg a driver reported on (a leg
+    before it is behind the traveller, reported or not: the page followed a way there
+    nobody reported while the driver reported the way home; walk-through of the seventh
+    session of 2026-12-06); the last leg once all are done."""
+    reported = [i for i, leg in enumerate(legs) if any(k[0] == leg.id for k in reports)]
+    for leg in legs[reported[-1] if reported else 0 :]:
         if reports.get((leg.id, "dropoff")) != "dropped_off":
             return leg
     return legs[-1]
