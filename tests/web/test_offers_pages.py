@@ -33,6 +33,7 @@ from samfard.dispatch import alerts, handoff
 from samfard.dispatch.jobs import REPLAN
 from samfard.dispatch.live_models import RunOffer
 from samfard.dispatch.models import Vehicle
+from samfard.dispatch.offer_notes import sent_note
 from samfard.dispatch.offer_states import ACCEPTED, DECLINED, OFFERED
 from samfard.dispatch.vehicle_names import vehicle_name_sv
 from samfard.jobs import Job
@@ -209,6 +210,8 @@ def test_the_controller_offers_the_days_runs_from_trafik(
     assert f"Hos utförarna: {waiting} väntar på svar" in text
     assert f'href="/utforare?datum={DAY}"' in text
     assert all(o.answer_by == NOW + timedelta(minutes=60) for o in offers if o.state == OFFERED)
+    due = f"{(NOW + timedelta(minutes=60)).astimezone(STOCKHOLM):%H:%M}"
+    assert f"utförarna svarar senast {due}." in text, "the offers' own deadline"
 
     again = app_client.post(
         "/trafik/erbjud",
@@ -304,3 +307,22 @@ def test_who_answered_is_named_by_carrier_or_role_never_by_login_name(
     assert said == f"Accepterad direkt i egen regi, {EVENING:%Y-%m-%d} kl. 18:00"
     table = main.split("<table", 1)[1]
     assert "utf4" not in table and "tl7" not in table, "never the login name"
+
+
+def test_the_note_gives_the_offers_own_deadlines() -> None:
+    """A run's answer is due no later than it starts; the note said the chosen time from
+    now for every run (walk-through of the seventh session of 2026-12-06)."""
+    early, late = NOW + timedelta(minutes=10), NOW + timedelta(minutes=60)
+    sent = [
+        handoff.OfferPublic(id=n, service_date=DAY, vehicle_code="x", carrier_id=1,
+                            contract_code=None, run_id=n, stops=2, first_stop_at=None,
+                            last_stop_at=None, state=OFFERED, state_sv="Erbjuden",
+                            answer_by=when, answered_by=None, reason=None)
+        for n, when in enumerate((late, early))
+    ]  # fmt: skip
+    said = sent_note(sent)
+    first, last = (f"{t.astimezone(STOCKHOLM):%H:%M}" for t in (early, late))
+    assert said == (
+        f"2 körningar erbjöds nu, utförarna svarar senast {last}, och före körningens start "
+        f"för körningar som börjar tidigare (den första {first})."
+    )

@@ -16,7 +16,7 @@ page (as deactivating an account does), keeping the reason typed.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import Form, Query, Request
@@ -156,7 +156,6 @@ def offer_runs(
         context = {"day": datum, "failed": failed, "sent": None, "summary": None}
         return render(request, "dispatch/_offered.html", context)
     sent = [o for o in offers if o.id not in before]
-    deadline = now + timedelta(minutes=minutes)
     if not is_htmx(request):
         target = request.url_for("traffic_page").include_query_params(
             datum=datum.isoformat(), erbjudet=str(len(sent))
@@ -165,7 +164,7 @@ def offer_runs(
     context = {
         "day": datum,
         "failed": None,
-        "sent": sent_note(sent, deadline),
+        "sent": sent_note(sent),
         "summary": offers_summary(offers),
     }
     return render(request, "dispatch/_offered.html", context)

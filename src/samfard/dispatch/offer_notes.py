@@ -4,8 +4,6 @@ with its noun in the right number ("1 körning", "2 körningar")."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from samfard.dispatch.handoff import OfferPublic
 from samfard.dispatch.offer_states import ACCEPTED, DECLINED, OFFERED
 from samfard.timeutil import STOCKHOLM
@@ -16,15 +14,23 @@ STATES = (OFFERED, ACCEPTED, DECLINED)
 ANSWER_WITHIN_MIN = (30, 60, 120, 240, 480)
 
 
-def sent_note(sent: list[OfferPublic], deadline: datetime) -> str:
-    """What one press of "Erbjud körningarna till utförarna" sent."""
+def sent_note(sent: list[OfferPublic]) -> str:
+    """What one press of "Erbjud körningarna till utförarna" sent, with the answers' own
+    deadlines: a run's answer is due no later than it starts, and the note said the
+    chosen time from now for every run (walk-through of the seventh session of
+    2026-12-06)."""
     if not sent:
         return sent_count_note(0)
-    waiting = sum(1 for o in sent if o.state == OFFERED)
-    own = len(sent) - waiting
+    due = sorted(o.answer_by.astimezone(STOCKHOLM) for o in sent if o.state == OFFERED)
+    own = len(sent) - len(due)
     parts = [f"{sv_count(len(sent), 'körning', 'körningar')} erbjöds nu"]
-    if waiting:
-        parts.append(f"utförarna svarar senast {deadline.astimezone(STOCKHOLM):%H:%M}")
+    if due and due[0] == due[-1]:
+        parts.append(f"utförarna svarar senast {due[-1]:%H:%M}")
+    elif due:
+        parts.append(
+            f"utförarna svarar senast {due[-1]:%H:%M}, och före körningens start för "
+            f"körningar som börjar tidigare (den första {due[0]:%H:%M})"
+        )
     if own:
         done = sv_count(
             own, "körning i egen regi är accepterad", "körningar i egen regi är accepterade"
