@@ -15,6 +15,7 @@ from samfard.access.permissions import Role
 from samfard.db import transaction
 from samfard.dispatch import alerts, handoff
 from samfard.dispatch.live_models import ControllerAlert, RunOffer
+from samfard.dispatch.models import Run
 from samfard.dispatch.vehicle_names import vehicle_name_sv
 
 pytestmark = pytest.mark.world_per_module
@@ -93,3 +94,20 @@ def test_a_carrier_accepts_and_must_say_why_it_declines(
     assert accepted.status_code == 303
     session.expire_all()
     assert session.get(RunOffer, offer.id).state == "accepted"  # type: ignore[union-attr]
+
+
+def test_an_alert_links_only_to_a_run_still_in_the_plan(
+    app_client: TestClient, session: Session, planned: None
+) -> None:
+    """A declined run leaves the plan; its alert's "Körningen" led to a 404 (walk-through of
+    the seventh session of 2026-12-06)."""
+    run = session.scalars(select(Run)).first()
+    assert run is not None
+    with transaction(session):
+        for subject, run_id in (("kvar", run.id), ("borta", 987654)):
+            alerts.raise_alert(session, kind="run_declined", day=DAY, subject=subject,
+                               message=f"Bil {subject}.", run_id=run_id, at=NOW)  # fmt: skip
+    page_login(app_client, session, "controller-links", Role.OPERATOR, principal_codes=["*"])
+    page = app_client.get(f"/trafik/larm?datum={DAY}").text
+    assert f'href="/trafik/korning/{run.id}">Körningen' in page
+    assert "/trafik/korning/987654" not in page

@@ -21,6 +21,7 @@ from typing import Annotated
 
 from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from samfard.access.actor import Actor
 from samfard.access.deps import require
@@ -28,6 +29,7 @@ from samfard.access.permissions import Permission as P
 from samfard.deps import NowDep, SessionDep
 from samfard.dispatch import alerts, handoff, live_service
 from samfard.dispatch.handoff import REASON_MAX, OfferPublic
+from samfard.dispatch.models import Run
 from samfard.dispatch.offer_notes import ANSWER_WITHIN_MIN, offers_summary, sent_note
 from samfard.dispatch.offer_states import OFFERED
 from samfard.dispatch.pages import read_day
@@ -52,8 +54,11 @@ def _alerts(
     typed: str | None = None,
 ) -> Response:
     rows = alerts.list_alerts(session=session, day=day, actor=actor)
+    named = {a.run_id for a in rows if a.run_id is not None}
     context = {
         "alerts": rows,
+        # A run an alert names may have left the plan (a declined run): no link to a 404.
+        "runs": set(session.scalars(select(Run.id).where(Run.id.in_(named)))) if named else set(),
         "day": day,
         "note": note,
         "may_change": actor.has(P.PLANS_WRITE),
