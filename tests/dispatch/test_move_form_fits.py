@@ -11,8 +11,10 @@ savepoint of it.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -30,8 +32,23 @@ from samfard.access.service import create_user
 from samfard.booking.models import Booking, Leg
 from samfard.db import dry_run
 from samfard.dispatch import store
-from samfard.dispatch.models import Run, Vehicle
+from samfard.dispatch.leg_request import tolerance_minutes, waiting_included
+from samfard.dispatch.live_state import booking_ids_on, bookings_on_runs, leg_inputs_on
+from samfard.dispatch.models import PlanRun, Run, Vehicle
+from samfard.dispatch.move_fit import (
+    Misfit,
+    MoveInputs,
+    could_fit,
+    judge_move,
+    misfit_sv,
+    run_fits,
+)
 from samfard.dispatch.moves import MoveRefused, move_leg
+from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
+from samfard.dispatch.problem_builder import build_problem
+from samfard.planning.insertion import Insertion, InsertionSettings, insert
+from samfard.planning.model import Route, Solution
+from samfard.planning.model import Vehicle as PlanVehicle
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
 
@@ -227,3 +244,189 @@ def test_a_protected_travellers_places_stay_masked_and_the_read_is_audited(
     ).all()
     assert entries and all("flytt" in e.purpose for e in entries)
     assert {e.traveller_id for e in entries} == {booking.traveller_id}
+
+
+# The form's check, faster (2026-12): the requests of each leg are made once for all the
+# runs a form checks (`ProblemBuilder`), the bookings are read as rows (`leg_inputs_on`),
+# and a run is screened first by an insertion with room for all and no ride limits
+# (`could_fit`). The tests below hold that nothing a controller sees changed: every mark
+# of every leg equals a trial move into that run, the problems are the ones
+# `build_problem` builds, and the screen refuses only runs the move's own check refuses,
+# with the words the three questions of before gave.
+
+
+def _planned_legs(session: Session, count: int) -> list[tuple[int, int]]:
+    """`count` planned legs spread over the day (every leg when fewer), and the unplanned."""
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    legs = sorted(
+        {
+            (stop.booking_id, stop.leg_seq)
+            for run in plan.runs
+            for stop in run.stops
+            if stop.kind == "pickup" and stop.booking_id is not None and stop.leg_seq is not None
+        }
+    )
+    step = max(1, len(legs) // count)
+    unplanned = [
+        (int(b), int(s))
+        for b, s in (
+            str(row["request_id"])[1:].split(".")
+            for row in plan.unserved
+            if str(row["request_id"]).startswith("b")
+        )
+    ]
+    return legs[::step][:count] + unplanned[:2]
+
+
+def _source(plan: PlanRun, booking_id: int, leg_seq: int) -> Run | None:
+    rid = f"b{booking_id}.{leg_seq}"
+    return next((r for r in plan.runs if any(store.request_id_of(s) == rid for s in r.stops)), None)
+
+
+def test_every_runs_mark_for_many_legs_equals_a_trial_move_into_that_run(
+    session: Session, planned_day: PlannedDay
+) -> None:
+    """For legs spread over the day (and unplanned ones), each run's mark from the form's
+    check is what moving the leg there does, in a throw-away transaction: saved where it
+    says "ryms", with the pickup time it says, refused elsewhere with its why."""
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    checked = fitting = 0
+    for booking_id, leg_seq in _planned_legs(session, 8):
+        marks = run_fits(session, plan, booking_id, leg_seq, plan.runs)
+        for run_id, fit in marks.items():
+            checked += 1
+            with dry_run(session) as trial:
+                try:
+                    outcome = move_leg(
+                        session=trial, day=DAY, booking_id=booking_id, leg_seq=leg_seq,
+                        to_run_id=run_id, actor=SYSTEM, now=PLAN_NOW + timedelta(hours=1),
+                    )  # fmt: skip
+                except MoveRefused as refused:
+                    assert not fit.fits, (booking_id, leg_seq, run_id, refused.detail_sv)
+                    assert refused.detail_sv is not None and fit.why_sv in refused.detail_sv
+                    continue
+            fitting += 1
+            assert fit.fits, (booking_id, leg_seq, run_id, fit.why_sv)
+            assert fit.pickup_at is not None
+            assert abs((fit.pickup_at - outcome.pickup_at).total_seconds()) < 1
+    assert checked > 50 and 0 < fitting < checked, (checked, fitting)
+
+
+def test_the_forms_problems_are_those_build_problem_builds(
+    session: Session, planned_day: PlannedDay
+) -> None:
+    """Each run's problem, made from requests kept for all the runs of a form, equals the
+    one `build_problem` builds from scratch from the bookings read whole; the stored plan
+    over it equals `store.solution_of`'s; the legs read as rows are those
+    `store.leg_inputs` reads, their decision's tolerance alone."""
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    defaults = PlanningDefaults()
+    ids = booking_ids_on(plan.runs)
+    whole = store.leg_inputs(session, bookings_on_runs(session, ids))
+    rows = leg_inputs_on(session, ids)
+    assert [replace(leg, decision=None) for leg in rows] == [
+        replace(leg, decision=None) for leg in whole
+    ]
+    for rows_leg, whole_leg in zip(rows, whole, strict=True):
+        assert tolerance_minutes(rows_leg.decision) == tolerance_minutes(whole_leg.decision)
+        assert waiting_included(rows_leg.decision) == waiting_included(whole_leg.decision)
+    compared = 0
+    for booking_id, leg_seq in _planned_legs(session, 4):
+        source = _source(plan, booking_id, leg_seq)
+        others = [r for r in plan.runs if source is None or r.id != source.id]
+        inputs = MoveInputs.read(session, plan, booking_id, source, others, defaults)
+        for target in others:
+            day = inputs.problem(target)
+            runs = [r for r in (source, target) if r is not None]
+            legs = store.leg_inputs(
+                session, bookings_on_runs(session, booking_ids_on(runs) | {booking_id})
+            )
+            goods = {s.consignment_id for r in runs for s in r.stops if s.consignment_id}
+            consignments = [g for g in inputs.goods if g.consignment_id in goods]
+            rids = [leg.request_id for leg in legs] + [g.request_id for g in consignments]
+            fresh = build_problem(
+                plan.service_date, legs, inputs.fleet_for(runs, rids), inputs.provider,
+                defaults, consignments=consignments,
+            )  # fmt: skip
+            assert day.problem == fresh.problem
+            assert (day.rejected, day.vehicles) == (fresh.rejected, fresh.vehicles)
+            assert list(day.legs) == list(fresh.legs)
+            assert inputs.stored(day) == store.solution_of(plan, fresh)
+            compared += 1
+    assert compared > 20
+
+
+def _words_as_before(
+    day: DayProblem, stored: Solution, vid: str, rid: str, defaults: PlanningDefaults
+) -> str:
+    """`misfit_sv` as it was before the screen: the insertion asked again over the whole
+    problem with the places lifted, then with the ride limits lifted, each alone."""
+    said = misfit_sv(day, stored, vid, rid, defaults, relaxed=False)
+    if not said.startswith("körningen hinner inte"):
+        return said  # the vehicle, its places or its shift: no insertion was asked
+    problem, request = day.problem, day.problem.request(rid)
+    vehicle = next(v for v in problem.vehicles if v.id == vid)
+    route = next((r for r in stored.routes if r.vehicle_id == vid), None)
+    kept = (
+        () if route is None else (Route(vid, tuple(s for s in route.stops if s.request_id != rid)),)
+    )
+
+    def fits(vehicle: PlanVehicle, *, no_ride_limits: bool = False) -> bool:
+        changed = copy.copy(problem)
+        object.__setattr__(changed, "vehicles", (vehicle,))
+        asked = request
+        if no_ride_limits:
+            freed = tuple(replace(r, max_ride=None) for r in problem.requests)
+            object.__setattr__(changed, "requests", freed)
+            asked = replace(request, max_ride=None)
+        settings = InsertionSettings(
+            promise_tolerance=store.pickup_tolerance_s(day.legs[rid], defaults.pickup_before_min)
+        )
+        return isinstance(insert(changed, Solution(kept), asked, settings), Insertion)
+
+    roomy = replace(vehicle, capacity=tuple(999 for _ in vehicle.capacity))
+    if fits(roomy):
+        return "fordonet är fullt när resan ska åka"
+    if fits(vehicle, no_ride_limits=True):
+        return (
+            "omvägen blir för lång: resan eller någon annan i bilen skulle åka längre än "
+            "sin längsta restid"
+        )
+    return said
+
+
+def test_the_screen_refuses_only_runs_the_moves_own_check_refuses_in_the_same_words(
+    session: Session, planned_day: PlannedDay
+) -> None:
+    """A run the screen refuses (`could_fit`: no place even with room for all and no ride
+    limits) is one `judge_move` finds no place in, and the words given for it, as for
+    every run without a place, are those of the three questions asked before over the
+    whole problem."""
+    plan = store.latest_plan(session, DAY)
+    assert plan is not None
+    defaults = PlanningDefaults()
+    screened = refused = 0
+    for booking_id, leg_seq in _planned_legs(session, 8):
+        rid = f"b{booking_id}.{leg_seq}"
+        source = _source(plan, booking_id, leg_seq)
+        others = [r for r in plan.runs if source is None or r.id != source.id]
+        inputs = MoveInputs.read(session, plan, booking_id, source, others, defaults)
+        source_vid = None if source is None else str(source.vehicle_id)
+        for target in others:
+            day = inputs.problem(target)
+            if rid in dict(day.rejected):
+                continue
+            stored = inputs.stored(day)
+            vid = str(target.vehicle_id)
+            judged = judge_move(day, stored, source_vid, vid, rid, defaults)
+            if not could_fit(day, stored, vid, rid, defaults):
+                screened += 1
+                assert isinstance(judged, Misfit) and judged.kind == "no_position"
+            if isinstance(judged, Misfit) and judged.kind == "no_position":
+                refused += 1
+                words = misfit_sv(day, stored, vid, rid, defaults)
+                assert words == _words_as_before(day, stored, vid, rid, defaults)
+    assert screened > 10 and refused >= screened, (screened, refused)

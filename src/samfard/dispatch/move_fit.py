@@ -12,28 +12,40 @@ builds (the bookings of the leg's run, of the target run and the leg's own booki
 booking order, over the active fleet); `judge_move` then puts the leg into that one run
 at its cheapest feasible position (`planning.insertion`, restricted to the target
 vehicle) and has the independent verifier judge the changed plan. Nothing is stored. A
-check costs one insertion into one route and the travel times of two runs' places, so a
-form over a few hundred runs stays within a second or so; the move does the same once.
+check costs one insertion into one route and the travel times of two runs' places; the
+move does the same once.
+
+A form checks every run of the day (250 on a 3 000-trip day), so what all its problems
+share is made once: the legs are read as rows (`live_state.leg_inputs_on`), each leg's
+request and each vehicle is made once and only given each problem's location indices
+(`problem_builder.ProblemBuilder`: a problem equal to `build_problem`'s), and each run's
+stops are read from its rows once (`_RunPart`). Each run is then screened by the
+insertion with room for all and no ride limits, into that run alone (`could_fit`): lifting
+limits only adds places, so a run it refuses is one the move's check refuses too, and
+`misfit_sv` names the times as why, as it would; only the runs it lets through (about
+one in ten) get the stored plan over their problem and the move's own check. The marks
+and pickup times are the same as when each run was checked from scratch
+(tests/dispatch/test_move_form_fits.py, benchmarks/move_form.py).
 
 When the leg does not fit, `misfit_sv` says why in Swedish: the vehicle's type or places,
 its shift, a full vehicle, a ride time or the times promised. The insertion only counts
-its refusals, so the last three are told apart by asking it again with one limit lifted
-(the places, then the ride times): only for a run that refused, and only to name why.
+its refusals, so the last three are told apart by asking it again with limits lifted:
+both at once first (`could_fit`: no place even so, and the times are why), then the
+places, then the ride times, each alone: only for a run that refused, only to name why.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import cast
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
 from samfard.dispatch import store
-from samfard.dispatch.live_state import booking_ids_on, bookings_on_runs
+from samfard.dispatch.live_state import booking_ids_on, leg_inputs_on
 from samfard.dispatch.models import PlanRun, Run
 from samfard.dispatch.move_checks import names_for
 from samfard.dispatch.move_words import findings_sv
@@ -43,8 +55,9 @@ from samfard.dispatch.planning_inputs import (
     FleetVehicle,
     LegInput,
     PlanningDefaults,
+    seconds_of,
 )
-from samfard.dispatch.problem_builder import build_problem
+from samfard.dispatch.problem_builder import ProblemBuilder, moved_request
 from samfard.dispatch.unplanned_reasons import NOT_IN_STORED_PLAN
 from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV
 from samfard.geo.traveltime import TravelTimeProvider
@@ -54,11 +67,13 @@ from samfard.planning.model import (
     Request,
     Route,
     Solution,
+    StopKind,
     Unserved,
     Vehicle,
     VehicleType,
     Window,
 )
+from samfard.planning.model import Stop as PlanStop
 from samfard.planning.verifier import Report, route_cost, verify
 from samfard.timeutil import STOCKHOLM
 
@@ -106,6 +121,13 @@ class MoveInputs:
     defaults: PlanningDefaults
     runs_of: dict[str, tuple[int, ...]]  # request id -> the plan's runs that carry it
     kinds: frozenset[int]  # the first vehicle of each kind of places (`fleet_for`)
+    # Read once for every target: the problems' requests and vehicles (`ProblemBuilder`),
+    # the legs by booking, and each run's bookings, goods and stops in seconds (`_RunPart`).
+    builder: ProblemBuilder
+    legs_of: dict[int, tuple[tuple[int, LegInput], ...]]  # booking -> (place in legs, leg)
+    fleet_at: dict[int, int]  # vehicle id -> its place in `fleet`
+    parts: dict[int, _RunPart] = dataclasses.field(default_factory=dict)  # by run id
+    reasons: dict[str, str] = dataclasses.field(default_factory=dict)  # unserved, by request
 
     @classmethod
     def read(
@@ -118,7 +140,6 @@ class MoveInputs:
         defaults: PlanningDefaults,
     ) -> MoveInputs:
         runs = [*([source] if source is not None else []), *targets]
-        bookings = bookings_on_runs(session, booking_ids_on(runs) | {booking_id})
         runs_of: dict[str, list[int]] = {}
         for index, run in enumerate(plan_run.runs):
             for stop in run.stops:
@@ -130,37 +151,48 @@ class MoveInputs:
         for v in fleet:
             places = (v.seats, v.wheelchair_places, v.stretcher_places, v.goods_units)
             first.setdefault(places, v.vehicle_id)
+        legs = tuple(leg_inputs_on(session, booking_ids_on(runs) | {booking_id}))
+        legs_of: dict[int, list[tuple[int, LegInput]]] = {}
+        for place, leg in enumerate(legs):
+            legs_of.setdefault(leg.booking_id, []).append((place, leg))
+        provider = store.provider_for(plan_run.settings.get("osrm_url"))
         return cls(
             plan_run=plan_run,
             booking_id=booking_id,
             source=source,
-            legs=tuple(store.leg_inputs(session, bookings)),
+            legs=legs,
             goods=tuple(store.consignments_on(session, runs)),
             fleet=fleet,
-            provider=store.provider_for(plan_run.settings.get("osrm_url")),
+            provider=provider,
             defaults=defaults,
             runs_of={rid: tuple(found) for rid, found in runs_of.items()},
             kinds=frozenset(first.values()),
+            builder=ProblemBuilder(plan_run.service_date, provider, defaults),
+            legs_of={booking: tuple(found) for booking, found in legs_of.items()},
+            fleet_at={v.vehicle_id: k for k, v in enumerate(fleet)},
+            reasons={row["request_id"]: str(row["reason"]) for row in plan_run.unserved},
         )
 
     def problem(self, target: Run) -> DayProblem:
         """The move's problem for `target`: every booking and goods on the leg's run and on
         `target` and the leg's own booking (as `live_state.runs_problem` builds it), over
-        the vehicles that carry them (`fleet_for`)."""
+        the vehicles that carry them (`fleet_for`). The requests and vehicles are made once
+        for all targets (`ProblemBuilder`: the same problem as `build_problem`'s)."""
         runs = [run for run in (self.source, target) if run is not None]
-        bookings = booking_ids_on(runs) | {self.booking_id}
-        goods = {s.consignment_id for run in runs for s in run.stops if s.consignment_id}
-        legs = [leg for leg in self.legs if leg.booking_id in bookings]
+        parts = [self.part(run) for run in runs]
+        bookings = {self.booking_id}.union(*(part.bookings for part in parts))
+        goods = set().union(*(part.goods for part in parts))
+        legs = [leg for _, leg in sorted(x for b in bookings for x in self.legs_of.get(b, ()))]
         consignments = [g for g in self.goods if g.consignment_id in goods]
         rids = [leg.request_id for leg in legs] + [g.request_id for g in consignments]
-        return build_problem(
-            self.plan_run.service_date,
-            legs,
-            self.fleet_for(runs, rids),
-            self.provider,
-            self.defaults,
-            consignments=consignments,
-        )
+        return self.builder.build(legs, self.fleet_for(runs, rids), consignments)
+
+    def part(self, run: Run) -> _RunPart:
+        """What the move's problems read of `run`, read from its rows once."""
+        found = self.parts.get(run.id)
+        if found is None:
+            found = self.parts[run.id] = _RunPart.of(run, self.plan_run.service_date)
+        return found
 
     def fleet_for(self, runs: Sequence[Run], rids: Iterable[str]) -> list[FleetVehicle]:
         """The vehicles a move's problem needs, in fleet order: those of `runs` and of
@@ -171,26 +203,88 @@ class MoveInputs:
         left out as over the whole fleet; no other vehicle is looked at. Building a
         problem over every vehicle of a large fleet took most of the form's time (344
         vehicles: 10 ms a run)."""
-        wanted = {run.vehicle_id for run in runs}
+        wanted = {run.vehicle_id for run in runs} | self.kinds
         wanted |= {
             self.plan_run.runs[i].vehicle_id for rid in rids for i in self.runs_of.get(rid, ())
         }
-        return [v for v in self.fleet if v.vehicle_id in wanted or v.vehicle_id in self.kinds]
+        at = self.fleet_at
+        return [self.fleet[k] for k in sorted(at[vid] for vid in wanted if vid in at)]
 
     def stored(self, day: DayProblem) -> Solution:
-        """The stored plan over `day` (`store.solution_of`), read from the runs that carry
-        one of `day`'s requests: every other run has no stop in it and adds no route."""
-        wanted = sorted({i for r in day.problem.requests for i in self.runs_of.get(r.id, ())})
-        part = _PlanPart([self.plan_run.runs[i] for i in wanted], self.plan_run.unserved)
-        return store.solution_of(cast(PlanRun, part), day)
+        """The stored plan over `day`, exactly as `store.solution_of` reads it, from the
+        runs that carry one of `day`'s requests (every other run has no stop in it and
+        adds no route), each run's stops read from its rows once (`part`)."""
+        problem = day.problem
+        requests = {r.id: r for r in problem.requests}
+        vehicles = {v.id: v for v in problem.vehicles}
+        wanted = sorted({i for rid in requests for i in self.runs_of.get(rid, ())})
+        routes = [
+            route
+            for i in wanted
+            if (route := self.route(day, self.plan_run.runs[i], requests, vehicles)) is not None
+        ]
+        routed = {rid for route in routes for rid in route.request_ids()}
+        unserved = tuple(
+            Unserved(rid, self.reasons.get(rid, NOT_IN_STORED_PLAN))
+            for rid in requests
+            if rid not in routed
+        )
+        cost = sum(route_cost(problem, vehicles[r.vehicle_id], r) for r in routes)
+        return Solution(tuple(routes), unserved, cost)
+
+    def route(
+        self,
+        day: DayProblem,
+        run: Run,
+        requests: Mapping[str, Request] | None = None,
+        vehicles: Mapping[str, Vehicle] | None = None,
+    ) -> Route | None:
+        """`run` as a route of the stored plan over `day` (`stored`), None when it has no
+        stop in it or its vehicle is not in it."""
+        problem = day.problem
+        requests = requests if requests is not None else {r.id: r for r in problem.requests}
+        vehicles = vehicles if vehicles is not None else {v.id: v for v in problem.vehicles}
+        part = self.part(run)
+        vehicle = vehicles.get(part.vehicle_id)
+        if vehicle is None:
+            return None
+        stops = [PlanStop(StopKind.START, vehicle.start_depot, part.start)]
+        for rid, kind, at in part.stops:
+            request = requests.get(rid)
+            if request is None:
+                continue
+            where = request.pickup if kind is StopKind.PICKUP else request.dropoff
+            stops.append(PlanStop(kind, where, at, rid))
+        stops.append(PlanStop(StopKind.END, vehicle.end_depot, part.end))
+        return Route(vehicle.id, tuple(stops)) if len(stops) > 2 else None
 
 
 @dataclass(frozen=True, slots=True)
-class _PlanPart:
-    """The two attributes of a PlanRun that `store.solution_of` reads."""
+class _RunPart:
+    """One stored run as the move's problems read it: its vehicle (the planner's id), its
+    bookings and goods, its start and end and its stops (request id, kind, time), times in
+    seconds of the day."""
 
-    runs: list[Run]
-    unserved: list[dict[str, object]]
+    vehicle_id: str
+    bookings: frozenset[int]
+    goods: frozenset[int]
+    start: float
+    end: float
+    stops: tuple[tuple[str, StopKind, float], ...]
+
+    @classmethod
+    def of(cls, run: Run, day: date) -> _RunPart:
+        return cls(
+            vehicle_id=str(run.vehicle_id),
+            bookings=frozenset(booking_ids_on([run])),
+            goods=frozenset(s.consignment_id for s in run.stops if s.consignment_id),
+            start=seconds_of(day, run.start_at),
+            end=seconds_of(day, run.end_at),
+            stops=tuple(
+                (store.request_id_of(s), StopKind(s.kind), seconds_of(day, s.planned_at))
+                for s in run.stops
+            ),
+        )
 
 
 def judge_move(
@@ -263,10 +357,21 @@ def _with_promise(problem: Problem, request: Request) -> Problem:
 
 
 def misfit_sv(
-    day: DayProblem, stored: Solution, target_vid: str, rid: str, defaults: PlanningDefaults
+    day: DayProblem,
+    stored: Solution,
+    target_vid: str,
+    rid: str,
+    defaults: PlanningDefaults,
+    *,
+    relaxed: bool | None = None,
 ) -> str:
     """Why the leg has no place in the run, in Swedish, without a name or an address:
-    "bilen är full när resan ska åka". Call it for a "no_position" misfit."""
+    "bilen är full när resan ska åka". Call it for a "no_position" misfit.
+
+    The insertion is asked again with both limits lifted at once (`could_fit`; pass its
+    answer as `relaxed` when it is known): where even that finds no place, neither lifted
+    alone would, and the times are why (one insertion, not two). Otherwise the places are
+    lifted, then the ride times, each alone, as before."""
     problem = day.problem
     request = problem.request(rid)
     vehicle = next((v for v in problem.vehicles if v.id == target_vid), None)
@@ -278,13 +383,13 @@ def misfit_sv(
     shift = _shift_sv(day, request, vehicle.id)
     if shift:
         return shift
-    route = next((r for r in stored.routes if r.vehicle_id == target_vid), None)
-    kept = () if route is None else (_without(route, rid),)
+    kept = _kept(stored, target_vid, rid)
     tolerance = _tolerance(day, rid, defaults)
-    roomy = dataclasses.replace(vehicle, capacity=tuple(ROOMY for _ in vehicle.capacity))
-    if _fits_with(problem, request, roomy, kept, tolerance):
+    if relaxed is None:
+        relaxed = could_fit(day, stored, target_vid, rid, defaults)
+    if relaxed and _fits_with(problem, request, _roomy(vehicle), kept, tolerance):
         return "fordonet är fullt när resan ska åka"
-    if _fits_with(problem, request, vehicle, kept, tolerance, no_ride_limits=True):
+    if relaxed and _fits_with(problem, request, vehicle, kept, tolerance, no_ride_limits=True):
         return (
             "omvägen blir för lång: resan eller någon annan i bilen skulle åka längre än "
             "sin längsta restid"
@@ -293,6 +398,40 @@ def misfit_sv(
         "körningen hinner inte hämta resan inom dess tid (utlovad tid eller tidsfönster) "
         "utan att andra resor i bilen blir sena"
     )
+
+
+def could_fit(
+    day: DayProblem, stored: Solution, target_vid: str, rid: str, defaults: PlanningDefaults
+) -> bool:
+    """Whether the insertion finds a place for the leg in the run with room for all and no
+    ride limits: a screen before the move's own check. Lifting limits only adds places,
+    so where this finds none `judge_move` finds none either (the form marks the run "ryms
+    inte" with `misfit_sv(..., relaxed=False)`, the words the move would give); where it
+    finds one the move's own check decides. True when the vehicle is not in the problem
+    (the move's check says so)."""
+    problem = day.problem
+    vehicle = next((v for v in problem.vehicles if v.id == target_vid), None)
+    if vehicle is None:
+        return True
+    return _fits_with(
+        problem,
+        problem.request(rid),
+        _roomy(vehicle),
+        _kept(stored, target_vid, rid),
+        _tolerance(day, rid, defaults),
+        no_ride_limits=True,
+    )
+
+
+def _kept(stored: Solution, target_vid: str, rid: str) -> tuple[Route, ...]:
+    """The target's route as the move finds it, without the leg."""
+    route = next((r for r in stored.routes if r.vehicle_id == target_vid), None)
+    return () if route is None else (_without(route, rid),)
+
+
+def _roomy(vehicle: Vehicle) -> Vehicle:
+    """The vehicle with room for all of every kind."""
+    return dataclasses.replace(vehicle, capacity=tuple(ROOMY for _ in vehicle.capacity))
 
 
 def _type_or_places_sv(request: Request, vehicle: Vehicle) -> str | None:
@@ -360,15 +499,25 @@ def _fits_with(
     no_ride_limits: bool = False,
 ) -> bool:
     """Whether the insertion finds a place in `vehicle`'s run with a limit lifted (a
-    vehicle with room for all, or no ride limits): only to say why it found none."""
+    vehicle with room for all, or no ride limits): to screen a run and to say why it
+    found none. The problem holds that one vehicle and the requests its run carries: an
+    insertion into one route reads nothing else (the others' travel times stay in the
+    matrices, unread)."""
+    riding = {rid for route in kept for rid in route.request_ids()}
+    requests = tuple(r for r in problem.requests if r.id in riding)
+    if no_ride_limits:
+        requests = tuple(_no_ride_limit(r) for r in requests)
+        request = _no_ride_limit(request)
     changed = copy.copy(problem)  # a frozen dataclass copy, which skips __post_init__
     object.__setattr__(changed, "vehicles", (vehicle,))
-    if no_ride_limits:
-        freed = tuple(dataclasses.replace(r, max_ride=None) for r in problem.requests)
-        object.__setattr__(changed, "requests", freed)
-        request = dataclasses.replace(request, max_ride=None)
+    object.__setattr__(changed, "requests", requests)
     settings = InsertionSettings(promise_tolerance=tolerance)
     return isinstance(insert(changed, Solution(kept), request, settings), Insertion)
+
+
+def _no_ride_limit(request: Request) -> Request:
+    """`request` without its ride limit (no limit passes every check it passed)."""
+    return request if request.max_ride is None else moved_request(request, max_ride=None)
 
 
 def _clock(day: DayProblem, seconds: float) -> str:
@@ -425,8 +574,18 @@ def run_fits(
         if rid in dict(day.rejected):
             found[target.id] = RunFit(False, why_sv=NO_VEHICLE_SV)
             continue
-        stored = inputs.stored(day)
         vid = str(target.vehicle_id)
+        # The screen reads the target's route alone: the rest of the stored plan over the
+        # problem is read only for the runs it lets through.
+        route = inputs.route(day, target)
+        alone = Solution(() if route is None else (route,))
+        if not could_fit(day, alone, vid, rid, defaults):
+            # Not even with room for all and no ride limits: the move's check finds no
+            # place either, and says why in these words.
+            why = misfit_sv(day, alone, vid, rid, defaults, relaxed=False)
+            found[target.id] = RunFit(False, why_sv=why)
+            continue
+        stored = inputs.stored(day)
         judged = judge_move(day, stored, source_vid, vid, rid, defaults)
         if isinstance(judged, Fit):
             pickup = day.at(judged.insertion.pickup_time)
