@@ -235,6 +235,11 @@ def test_a_protected_travellers_places_stay_masked_and_the_read_is_audited(
         assert secret and secret not in page
     marks = _marked(page)
     assert any(fits for fits, _, _ in marks.values()), "the runs are still checked"
+    # Only whether each run takes the trip: a pickup time or a shift's reach from each
+    # run's known places would tell where the hidden home is (the second probe of the
+    # seventh session of 2026-12-06).
+    for fits, words, _ in marks.values():
+        assert words.endswith("ryms" if fits else "ryms inte"), words
     entries = session.scalars(
         select(AuditEntry).where(
             AuditEntry.record_type == "booking",

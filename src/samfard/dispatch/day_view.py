@@ -409,7 +409,7 @@ def move_form(
     under_way = _under_way(session, booking, leg_seq)
     choices = _run_choices(plan)
     if under_way is None:
-        choices = _with_fits(session, plan, booking, leg_seq, choices)
+        choices = _with_fits(session, plan, booking, leg_seq, choices, hidden=not visible)
     form = MoveForm(
         day=day,
         booking_id=booking_id,
@@ -429,11 +429,21 @@ def move_form(
 
 
 def _with_fits(
-    session: Session, plan: PlanRun, booking: Booking, leg_seq: int, choices: tuple[RunChoice, ...]
+    session: Session,
+    plan: PlanRun,
+    booking: Booking,
+    leg_seq: int,
+    choices: tuple[RunChoice, ...],
+    *,
+    hidden: bool,
 ) -> tuple[RunChoice, ...]:
     """Each run marked as the move would judge it now (`move_fit.run_fits`: the move's own
     check, nothing stored): "ryms, hämtas 10:42", or "ryms inte" and why. The controller
-    tried fifteen runs, each refused with the same sentence, before one took the trip."""
+    tried fifteen runs, each refused with the same sentence, before one took the trip.
+    For a traveller whose places the reader may not see (`hidden`) only "ryms" or "ryms
+    inte": a pickup time or a shift's reach for each of some 250 runs, from places whose
+    positions are known, would tell where the hidden home is (the second probe of the
+    seventh session of 2026-12-06)."""
     try:
         require_movable(booking)
     except Conflict as refused:
@@ -448,9 +458,11 @@ def _with_fits(
             marked.append(choice)
         elif fit.fits and fit.pickup_at is not None:
             at = fit.pickup_at.astimezone(STOCKHOLM)
-            marked.append(replace(choice, fits=True, note=f"ryms, hämtas {at:%H:%M}"))
+            note = "ryms" if hidden else f"ryms, hämtas {at:%H:%M}"
+            marked.append(replace(choice, fits=True, note=note))
         else:
-            marked.append(replace(choice, fits=False, note=f"ryms inte: {fit.why_sv}"))
+            note = "ryms inte" if hidden else f"ryms inte: {fit.why_sv}"
+            marked.append(replace(choice, fits=False, note=note))
     return tuple(marked)
 
 
