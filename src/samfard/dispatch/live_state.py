@@ -35,7 +35,6 @@ from samfard.dispatch.planning_inputs import (
 )
 from samfard.dispatch.problem_builder import build_problem
 from samfard.geo.models import Place
-from samfard.geo.traveltime import Point
 from samfard.goods.models import Consignment
 from samfard.planning.model import Route, StopKind
 from samfard.planning.model import Stop as PlanStop
@@ -165,32 +164,17 @@ def leg_inputs_on(session: Session, booking_ids: Iterable[int]) -> list[LegInput
     }
     places = select(Place.id, Place.municipality_code).where(Place.id.in_(place_ids))
     municipality: dict[int, str] = {pid: code for pid, code in session.execute(places)}  # noqa: C416
-    result: list[LegInput] = []
-    for b in bookings:
-        home = homes.get(b.traveller_id, "")
-        for leg in legs.get(b.id, ()):
-            start = municipality.get(leg.origin_place_id or -1, home)
-            end = municipality.get(leg.destination_place_id or -1, home)
-            result.append(
-                LegInput(
-                    booking_id=b.id,
-                    leg_id=leg.id,
-                    leg_seq=leg.seq,
-                    origin=Point(leg.origin_lat, leg.origin_lon),
-                    destination=Point(leg.destination_lat, leg.destination_lon),
-                    requested_pickup_at=leg.requested_pickup_at,
-                    appointment_at=leg.appointment_at,
-                    promised_from=leg.promised_pickup_from,
-                    promised_until=leg.promised_pickup_until,
-                    needs=tuple(b.needs or ()),
-                    companions=len(b.companions or ()),
-                    purpose=b.purpose,
-                    same_municipality=start == end,
-                    decision=None if b.tolerance is None else {"tolerance": b.tolerance},
-                    traveller_id=b.traveller_id,
-                )
-            )
-    return result
+    return [
+        store.leg_input(
+            b,
+            leg,
+            homes.get(b.traveller_id, ""),
+            municipality,
+            None if b.tolerance is None else {"tolerance": b.tolerance},
+        )
+        for b in bookings
+        for leg in legs.get(b.id, ())
+    ]
 
 
 def booking_ids_on(runs: Iterable[Run]) -> set[int]:

@@ -154,32 +154,43 @@ def leg_inputs(session: Session, bookings: Sequence[Booking]) -> list[LegInput]:
         p.id: p.municipality_code
         for p in session.scalars(select(Place).where(Place.id.in_(place_ids)))
     }
-    result: list[LegInput] = []
-    for b in bookings:
-        home = homes.get(b.traveller_id, "")
-        for leg in b.legs:
-            start = municipality.get(leg.origin_place_id or -1, home)
-            end = municipality.get(leg.destination_place_id or -1, home)
-            result.append(
-                LegInput(
-                    booking_id=b.id,
-                    leg_id=leg.id,
-                    leg_seq=leg.seq,
-                    origin=Point(leg.origin_lat, leg.origin_lon),
-                    destination=Point(leg.destination_lat, leg.destination_lon),
-                    requested_pickup_at=leg.requested_pickup_at,
-                    appointment_at=leg.appointment_at,
-                    promised_from=leg.promised_pickup_from,
-                    promised_until=leg.promised_pickup_until,
-                    needs=tuple(b.needs or ()),
-                    companions=len(b.companions or ()),
-                    purpose=b.purpose,
-                    same_municipality=start == end,
-                    decision=b.decision,
-                    traveller_id=b.traveller_id,
-                )
-            )
-    return result
+    return [
+        leg_input(b, leg, homes.get(b.traveller_id, ""), municipality, b.decision)
+        for b in bookings
+        for leg in b.legs
+    ]
+
+
+def leg_input(
+    booking: Any,
+    leg: Any,
+    home: str,
+    municipality: Mapping[int, str],
+    decision: dict[str, Any] | None,
+) -> LegInput:
+    """The planner input of one leg from its booking and leg, whole records or rows of
+    their columns (`live_state.leg_inputs_on` reads rows): `home` is the traveller's
+    municipality, which an address without a place counts as, and `municipality` each
+    place's."""
+    start = municipality.get(leg.origin_place_id or -1, home)
+    end = municipality.get(leg.destination_place_id or -1, home)
+    return LegInput(
+        booking_id=booking.id,
+        leg_id=leg.id,
+        leg_seq=leg.seq,
+        origin=Point(leg.origin_lat, leg.origin_lon),
+        destination=Point(leg.destination_lat, leg.destination_lon),
+        requested_pickup_at=leg.requested_pickup_at,
+        appointment_at=leg.appointment_at,
+        promised_from=leg.promised_pickup_from,
+        promised_until=leg.promised_pickup_until,
+        needs=tuple(booking.needs or ()),
+        companions=len(booking.companions or ()),
+        purpose=booking.purpose,
+        same_municipality=start == end,
+        decision=decision,
+        traveller_id=booking.traveller_id,
+    )
 
 
 # Goods still to carry: booked, or planned and so already on a run of an earlier plan.
