@@ -12,7 +12,9 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import plan_fixed
+from helpers import NOW, STRONG_PASSWORD, plan_fixed
+from samfard.access.permissions import Role
+from samfard.access.service import create_user
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.db import transaction
@@ -25,6 +27,7 @@ from samfard.timeutil import local
 DAY = date(2026, 11, 23)
 PLAN_NOW = local(date(2026, 11, 22), time(18, 0))
 TIME_LIMIT_S = 1.0
+CONTROLLER_LOGIN = "trafikledare"  # the traffic controller's account of the page tests
 
 
 @dataclass(frozen=True)
@@ -50,3 +53,10 @@ def plan_demo_day(session: Session) -> PlannedDay:
     approved = load_demo(session)
     outcome = plan_fixed(session, DAY, now=PLAN_NOW, seed=1)
     return PlannedDay(approved, outcome)
+
+
+def add_controller(session: Session) -> None:
+    """The traffic controller's account (every principal), which the page tests log in as
+    (`CONTROLLER_LOGIN`)."""
+    create_user(session=session, username=CONTROLLER_LOGIN, password=STRONG_PASSWORD,
+                role=Role.OPERATOR, now=NOW, principal_codes=["*"])  # fmt: skip

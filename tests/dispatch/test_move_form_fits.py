@@ -18,17 +18,22 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from dispatch_fixtures import DAY, PLAN_NOW, PlannedDay, plan_demo_day
+from dispatch_fixtures import (
+    CONTROLLER_LOGIN,
+    DAY,
+    PLAN_NOW,
+    PlannedDay,
+    add_controller,
+    plan_demo_day,
+)
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD, login_form
+from helpers import login_form
 from samfard.access.actor import SYSTEM
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.models import AuditEntry
-from samfard.access.permissions import Role
-from samfard.access.service import create_user
 from samfard.booking.models import Booking, Leg
 from samfard.db import dry_run
 from samfard.dispatch import store
@@ -43,7 +48,7 @@ from samfard.dispatch.move_fit import (
     misfit_sv,
     run_fits,
 )
-from samfard.dispatch.moves import MoveRefused, move_leg
+from samfard.dispatch.moves import MoveOutcome, MoveRefused, move_leg
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
 from samfard.dispatch.problem_builder import build_problem
 from samfard.planning.insertion import Insertion, InsertionSettings, insert
@@ -60,10 +65,7 @@ OPTION = re.compile(r'<option value="(\d+)"( selected)?>(.*?)</option>', re.S)
 @pytest.fixture(scope="module")
 def planned_day(module_session: Session) -> PlannedDay:
     planned = plan_demo_day(module_session)
-    create_user(
-        session=module_session, username="trafikledare", password=STRONG_PASSWORD,
-        role=Role.OPERATOR, now=NOW, principal_codes=["*"],
-    )  # fmt: skip
+    add_controller(module_session)
     module_session.commit()
     return planned
 
@@ -72,7 +74,7 @@ def planned_day(module_session: Session) -> PlannedDay:
 def csrf(app_client: TestClient, planned_day: PlannedDay) -> str:
     """The controller logged in on the test's client; returns the CSRF token."""
     app_client.cookies.clear()
-    app_client.post("/login", data=login_form("trafikledare", app_client))
+    app_client.post("/login", data=login_form(CONTROLLER_LOGIN, app_client))
     return str(app_client.cookies[CSRF_COOKIE])
 
 
@@ -84,6 +86,21 @@ def _marked(page: str) -> dict[int, tuple[bool, str, bool]]:
         for run_id, selected, text in OPTION.findall(group[1]):
             found[int(run_id)] = (fits, html.unescape(text).strip(), bool(selected))
     return found
+
+
+def _trial_move(
+    session: Session, booking_id: int, leg_seq: int, run_id: int
+) -> MoveOutcome | MoveRefused:
+    """Moving the leg into the run an hour after the plan was made, in a throw-away
+    transaction: what the move does, or its refusal."""
+    with dry_run(session) as trial:
+        try:
+            return move_leg(
+                session=trial, day=DAY, booking_id=booking_id, leg_seq=leg_seq,
+                to_run_id=run_id, actor=SYSTEM, now=PLAN_NOW + timedelta(hours=1),
+            )  # fmt: skip
+        except MoveRefused as refused:
+            return refused
 
 
 def _form(
@@ -137,17 +154,13 @@ def test_the_runs_that_fit_come_first_marked_and_the_move_agrees_with_each_mark(
     first = next(run_id for run_id, (fits, _, _) in marks.items() if fits)
     assert marks[first][2], "the first run that fits is preselected"
     for run_id, (fits, text, _) in marks.items():
-        with dry_run(session) as trial:
-            try:
-                outcome = move_leg(
-                    session=trial, day=DAY, booking_id=booking_id, leg_seq=leg_seq,
-                    to_run_id=run_id, actor=SYSTEM, now=PLAN_NOW + timedelta(hours=1),
-                )  # fmt: skip
-            except MoveRefused as refused:
-                assert not fits, (text, refused.detail_sv)
-                why = text.split(" – ryms inte: ", 1)[1]
-                assert refused.detail_sv is not None and why in refused.detail_sv, (why, refused)
-                continue
+        outcome = _trial_move(session, booking_id, leg_seq, run_id)
+        if isinstance(outcome, MoveRefused):
+            refused = outcome
+            assert not fits, (text, refused.detail_sv)
+            why = text.split(" – ryms inte: ", 1)[1]
+            assert refused.detail_sv is not None and why in refused.detail_sv, (why, refused)
+            continue
         assert fits, text
         assert text.endswith(f" – ryms, hämtas {outcome.pickup_at.astimezone(STOCKHOLM):%H:%M}")
     # Over the page: a run marked "ryms inte" is refused with the same why, the plan as it
@@ -302,16 +315,12 @@ def test_every_runs_mark_for_many_legs_equals_a_trial_move_into_that_run(
         marks = run_fits(session, plan, booking_id, leg_seq, plan.runs)
         for run_id, fit in marks.items():
             checked += 1
-            with dry_run(session) as trial:
-                try:
-                    outcome = move_leg(
-                        session=trial, day=DAY, booking_id=booking_id, leg_seq=leg_seq,
-                        to_run_id=run_id, actor=SYSTEM, now=PLAN_NOW + timedelta(hours=1),
-                    )  # fmt: skip
-                except MoveRefused as refused:
-                    assert not fit.fits, (booking_id, leg_seq, run_id, refused.detail_sv)
-                    assert refused.detail_sv is not None and fit.why_sv in refused.detail_sv
-                    continue
+            outcome = _trial_move(session, booking_id, leg_seq, run_id)
+            if isinstance(outcome, MoveRefused):
+                refused = outcome
+                assert not fit.fits, (booking_id, leg_seq, run_id, refused.detail_sv)
+                assert refused.detail_sv is not None and fit.why_sv in refused.detail_sv
+                continue
             fitting += 1
             assert fit.fits, (booking_id, leg_seq, run_id, fit.why_sv)
             assert fit.pickup_at is not None

@@ -19,15 +19,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from dispatch_fixtures import DAY, PlannedDay, plan_demo_day
+from dispatch_fixtures import CONTROLLER_LOGIN, DAY, PlannedDay, add_controller, plan_demo_day
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD, login_form
+from helpers import NOW, login_form
 from samfard.access.models import AuditEntry
-from samfard.access.permissions import Role
-from samfard.access.service import create_user
 from samfard.booking.models import Booking
 from samfard.db import transaction
 from samfard.dispatch import store
@@ -45,10 +43,7 @@ def planned_day(module_session: Session) -> PlannedDay:
     """The demo day planned and a controller's account, built once per database; each
     test runs in a savepoint of it."""
     planned = plan_demo_day(module_session)
-    create_user(
-        session=module_session, username="trafikledare", password=STRONG_PASSWORD,
-        role=Role.OPERATOR, now=NOW, principal_codes=["*"],
-    )  # fmt: skip
+    add_controller(module_session)
     module_session.commit()
     return planned
 
@@ -57,7 +52,7 @@ def planned_day(module_session: Session) -> PlannedDay:
 def controller(app_client: TestClient, planned_day: PlannedDay) -> None:
     """The controller logged in on the test's own client."""
     app_client.cookies.clear()
-    app_client.post("/login", data=login_form("trafikledare", app_client))
+    app_client.post("/login", data=login_form(CONTROLLER_LOGIN, app_client))
 
 
 def _main(html: str) -> str:

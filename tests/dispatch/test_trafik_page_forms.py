@@ -17,13 +17,11 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from dispatch_fixtures import DAY, plan_demo_day
+from dispatch_fixtures import CONTROLLER_LOGIN, DAY, add_controller, plan_demo_day
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD, login_form
-from samfard.access.permissions import Role
-from samfard.access.service import create_user
+from helpers import NOW, login_form
 from samfard.db import transaction
 from samfard.dispatch import alerts
 
@@ -39,10 +37,7 @@ def planned(module_session: Session) -> None:
     """The demo day planned and a controller's account, built once per database; each
     test runs in a savepoint of it."""
     plan_demo_day(module_session)
-    create_user(
-        session=module_session, username="trafikledare", password=STRONG_PASSWORD,
-        role=Role.OPERATOR, now=NOW, principal_codes=["*"],
-    )  # fmt: skip
+    add_controller(module_session)
     module_session.commit()
 
 
@@ -71,7 +66,7 @@ def _read(html: str) -> Forms:
 def _controller(client: TestClient) -> None:
     """The controller (`planned`) logged in on the test's own client."""
     client.cookies.clear()
-    client.post("/login", data=login_form("trafikledare", client))
+    client.post("/login", data=login_form(CONTROLLER_LOGIN, client))
 
 
 def test_every_form_that_changes_the_day_asks_first_in_swedish(

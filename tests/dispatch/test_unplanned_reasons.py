@@ -17,15 +17,13 @@ from datetime import time
 from html import unescape
 from pathlib import Path
 
-from dispatch_fixtures import DAY, plan_demo_day
+from dispatch_fixtures import CONTROLLER_LOGIN, DAY, add_controller, plan_demo_day
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 from test_problem_builder import BRUNFLO, OSTERSUND, SUNDSVALL, leg, vehicle
 
 import samfard
-from helpers import NOW, STRONG_PASSWORD, login_form
-from samfard.access.permissions import Role
-from samfard.access.service import create_user
+from helpers import login_form
 from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.planning_inputs import ConsignmentInput
@@ -222,12 +220,9 @@ def test_the_day_page_says_each_reason_in_swedish_only(
              "leg_seq": s.leg_seq, "reason": reason}
             for s, reason in zip(pickups, reasons, strict=False)
         ]  # fmt: skip
-    create_user(
-        session=session, username="trafikledare", password=STRONG_PASSWORD,
-        role=Role.OPERATOR, now=NOW, principal_codes=["*"],
-    )  # fmt: skip
+    add_controller(session)
     app_client.cookies.clear()
-    app_client.post("/login", data=login_form("trafikledare", app_client))
+    app_client.post("/login", data=login_form(CONTROLLER_LOGIN, app_client))
     page = app_client.get(f"/trafik?datum={DAY.isoformat()}")
     assert page.status_code == 200
     table = unescape(page.text.split('id="oplanerade"')[1].split("</section>")[0])
