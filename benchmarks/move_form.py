@@ -29,8 +29,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import results_table
-from pages import PASSWORD, build
-from samfard.access.login_csrf import LOGIN_CSRF_COOKIE
+from pages import build, log_in
 from samfard.app import create_app
 from samfard.booking.models import Booking
 from samfard.config import Settings
@@ -93,11 +92,7 @@ def forms(url: str, legs: list[tuple[int, int]]) -> list[tuple[float, int, int]]
     app = create_app(Settings(database_url=url, secure_cookies=False))
     found = []
     with TestClient(app) as client:
-        client.get("/login")  # the login form's CSRF token comes with its page
-        login = client.post("/login", data={"username": "bench-operator", "password": PASSWORD,
-                                            "csrf_token": client.cookies[LOGIN_CSRF_COOKIE]},
-                            follow_redirects=False)  # fmt: skip
-        assert login.status_code == 303, login.text
+        log_in(client)
         paths = [f"/trafik/flytta?booking_id={b}&leg_seq={s}" for b, s in legs]
         client.get(paths[0])  # warm: templates compiled, the fleet's contracts read
         for path in paths:

@@ -92,6 +92,16 @@ def build(url: str, *, trips: int, seed: int, plan_seconds: float) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=STOCKHOLM)
 
 
+def log_in(client: TestClient) -> None:
+    """Log the benchmark's operator in through the login page (its CSRF token comes with
+    the page)."""
+    client.get("/login")
+    login = client.post("/login", data={"username": "bench-operator", "password": PASSWORD,
+                                        "csrf_token": client.cookies[LOGIN_CSRF_COOKIE]},
+                        follow_redirects=False)  # fmt: skip
+    assert login.status_code == 303, login.text
+
+
 def a_traveller(url: str, day: datetime) -> Traveller:
     """A traveller (unprotected) with a trip on the day, as a caller would be."""
     engine = make_engine(url)
@@ -140,11 +150,7 @@ def main() -> None:
     app = create_app(Settings(database_url=url, secure_cookies=False))
     rows = []
     with TestClient(app) as client:
-        client.get("/login")  # the login form's CSRF token comes with its page
-        login = client.post("/login", data={"username": "bench-operator", "password": PASSWORD,
-                                            "csrf_token": client.cookies[LOGIN_CSRF_COOKIE]},
-                            follow_redirects=False)  # fmt: skip
-        assert login.status_code == 303, login.text
+        log_in(client)
         base_form = {
             "csrf_token": client.cookies[CSRF_COOKIE], "resenar_id": str(traveller.id),
             "tjanst": "sjukresa", "syfte": "doctor_visit", "fran": "", "fran_val": "home",
