@@ -17,7 +17,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from dispatch_fixtures import DAY, plan_demo_day
+from dispatch_fixtures import DAY
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -36,14 +36,6 @@ TEN = datetime(2026, 11, 23, 10, 20, tzinfo=STOCKHOLM)
 MINUTE = timedelta(minutes=1)
 
 pytestmark = pytest.mark.world_per_module
-
-
-@pytest.fixture(scope="module")
-def planned(module_session: Session) -> None:
-    """The demo day loaded and planned, built once per database; each test runs in a
-    savepoint of it."""
-    plan_demo_day(module_session)
-    module_session.commit()
 
 
 @pytest.mark.parametrize(

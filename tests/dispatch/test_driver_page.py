@@ -11,7 +11,7 @@ import re
 from datetime import time
 
 import pytest
-from dispatch_fixtures import DAY, plan_demo_day
+from dispatch_fixtures import DAY
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,14 +26,6 @@ from samfard.dispatch.driver.models import StopEvent
 from samfard.timeutil import STOCKHOLM, local
 
 pytestmark = pytest.mark.world_per_module
-
-
-@pytest.fixture(scope="module")
-def planned(module_session: Session) -> None:
-    """The demo day loaded and planned, built once per database; each test runs in a
-    savepoint of it."""
-    plan_demo_day(module_session)
-    module_session.commit()
 
 
 def test_a_press_without_script_is_stored_once_and_a_refusal_is_shown(

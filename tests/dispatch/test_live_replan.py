@@ -8,7 +8,6 @@ savepoint of it, so its reports and re-plan are gone before the next test."""
 from __future__ import annotations
 
 import pytest
-from dispatch_fixtures import plan_demo_day
 from live_fixtures import CONTROLLER, drive_on_time, minutes, plan, report
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -23,14 +22,6 @@ from samfard.dispatch.replan_live import _riding, replan_rest
 from samfard.planning.model import Problem, Request, Vehicle, Window, matrix
 
 pytestmark = pytest.mark.world_per_module
-
-
-@pytest.fixture(scope="module")
-def planned(module_session: Session) -> None:
-    """The demo day loaded and planned, built once per database; each test runs in a
-    savepoint of it."""
-    plan_demo_day(module_session)
-    module_session.commit()
 
 
 def _keys(run) -> list[tuple[int, int, str]]:  # type: ignore[no-untyped-def]

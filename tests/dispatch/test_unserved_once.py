@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import time
 
 import pytest
-from dispatch_fixtures import DAY, plan_demo_day
+from dispatch_fixtures import DAY
 from live_fixtures import CONTROLLER, plan
 from sqlalchemy.orm import Session
 
@@ -32,14 +32,6 @@ from samfard.dispatch.views import plan_public
 from samfard.timeutil import local
 
 pytestmark = pytest.mark.world_per_module
-
-
-@pytest.fixture(scope="module")
-def planned(module_session: Session) -> None:
-    """The demo day loaded and planned, built once per database; each test runs in a
-    savepoint of it."""
-    plan_demo_day(module_session)
-    module_session.commit()
 
 
 def _a_trip_no_vehicle_can_take(session: Session) -> Booking:
