@@ -33,6 +33,7 @@ from samfard.costs.service import load_contract_files, settle_day
 from samfard.db import make_engine, make_sessionmaker, transaction, upgrade
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
+from samfard.demo.model import booked_at
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.dispatch.planning_inputs import PlanningDefaults
 from samfard.dispatch.service import plan_day
@@ -96,7 +97,7 @@ def settled_day(trips: int, seed: int, folder: Path) -> dict[str, object]:
             session=session,
             day=DAY,
             actor=SYSTEM,
-            now=now,
+            now=booked_at(DAY),  # planned as booked, the day before
             seed=seed,
             solver=make_solver("native-fixed"),
         )

@@ -1,12 +1,15 @@
-"""`samfard fleet-demo` and `samfard plan` on a fresh SQLite file."""
+"""`samfard fleet-demo` and `samfard plan` on a fresh SQLite file.
+
+The command plans as of the machine's clock, so its day is tomorrow's (a day already over
+is refused: a plan is made before its day)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from dispatch_fixtures import DAY
 from sqlalchemy.orm import Session
 
 from samfard.cli import main
@@ -15,6 +18,9 @@ from samfard.db import make_engine, upgrade
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
 from samfard.reference import load_reference_data
+from samfard.timeutil import STOCKHOLM
+
+DAY = datetime.now(STOCKHOLM).date() + timedelta(days=1)
 
 
 @pytest.fixture
@@ -47,6 +53,15 @@ def test_plan_command_prints_vehicles_km_coordination_and_unserved(
         assert label in out
     assert main(["plan", "--date", str(DAY), "--time-limit", "1"]) == 0
     assert "plan version 2" in capsys.readouterr().out
+
+
+def test_plan_command_refuses_a_day_that_is_over(
+    database: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["fleet-demo", "--scale", "0.2"]) == 0
+    yesterday = DAY - timedelta(days=2)
+    assert main(["plan", "--date", str(yesterday), "--time-limit", "1"]) == 2
+    assert "a day is planned before it is over" in capsys.readouterr().err
 
 
 def test_plan_command_refuses_a_bad_time_limit(

@@ -26,6 +26,7 @@ import samfard
 from helpers import login_form
 from samfard.db import transaction
 from samfard.dispatch import store
+from samfard.dispatch.day_from_now import from_now
 from samfard.dispatch.planning_inputs import ConsignmentInput
 from samfard.dispatch.problem_builder import build_problem
 from samfard.dispatch.unplanned_reasons import (
@@ -140,6 +141,13 @@ def _builder_reasons() -> list[str]:
     return [reason for _, reason in day.rejected]
 
 
+def _from_now_reasons() -> list[str]:
+    """A plan made after a trip's pickup window closed leaves it out."""
+    early = leg(requested_pickup_at=local(DAY, time(8)))
+    day = build_problem(DAY, [early], [vehicle()], GeodesicProvider())
+    return [reason for _, reason in from_now(day, local(DAY, time(12))).rejected]
+
+
 def every_reason() -> list[str]:
     """Each reason a plan of the day can store for an unserved leg or consignment."""
     short = Shortfall(("b1.0", "b2.0", "b3.0"), ("7", "8"), 2).reason()
@@ -149,6 +157,7 @@ def every_reason() -> list[str]:
         *_ortools_reasons(),
         *_insertion_reasons(),
         *_builder_reasons(),
+        *_from_now_reasons(),
         short,
         *live,
         NOT_IN_STORED_PLAN,
@@ -157,7 +166,7 @@ def every_reason() -> list[str]:
 
 def test_every_reason_of_every_producer_has_its_own_swedish_text() -> None:
     reasons = every_reason()
-    assert len(reasons) == 19, reasons  # a producer that stops giving a reason fails here
+    assert len(reasons) == 20, reasons  # a producer that stops giving a reason fails here
     for reason in reasons:
         said = reason_sv(reason, {"7": "Sundsvall bårbil 1"})
         assert said != UNKNOWN_SV, f"no Swedish text for {reason!r}"

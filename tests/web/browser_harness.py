@@ -40,6 +40,7 @@ from samfard.costs.service import load_contract_files
 from samfard.db import make_engine, upgrade
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
+from samfard.demo.model import booked_at
 from samfard.dispatch.fleet import load_demo_fleet
 from samfard.geo.models import Place
 from samfard.reference import load_reference_data
@@ -84,21 +85,22 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def load_planned_day(session: Session, day: date, now: datetime, *, seed: int, trips: int) -> None:
+def load_planned_day(session: Session, day: date, *, seed: int, trips: int) -> None:
     """What `samfard demo` loads, through the same functions: reference data, a generated
     day, a fifth of the demo fleet, the contracts, and the day's plan (by the demo's
-    engine)."""
+    engine, as of when the demo books the day: a plan of today made now would leave out
+    the hours gone by, and the tests run at any hour)."""
     load_reference_data(session=session)
     load_day(session=session, demo=generate_day(day, seed=seed, trips=trips))
     load_demo_fleet(session, scale=0.2)
     session.commit()
     load_contract_files(session)
-    plan_fixed(session, day, now=now, seed=seed)
+    plan_fixed(session, day, now=booked_at(day), seed=seed)
 
 
 @contextmanager
 def planned_database(
-    folder: Path, day: date, now: datetime, *, seed: int, trips: int
+    folder: Path, day: date, *, seed: int, trips: int
 ) -> Iterator[tuple[str, Session]]:
     """A migrated SQLite database of a test module's own in `folder` with a small planned
     day (`load_planned_day`), and a session on it to add what the module needs (accounts,
@@ -108,7 +110,7 @@ def planned_database(
     engine = make_engine(url)
     try:
         with Session(engine) as session:
-            load_planned_day(session, day, now, seed=seed, trips=trips)
+            load_planned_day(session, day, seed=seed, trips=trips)
             yield url, session
     finally:
         engine.dispose()
@@ -128,7 +130,7 @@ def build_world(database_url: str, day: date) -> None:
     engine = make_engine(database_url)
     now = datetime.now(STOCKHOLM)
     with Session(engine) as session:
-        load_planned_day(session, day, now, seed=DEMO_SEED, trips=DEMO_TRIPS)
+        load_planned_day(session, day, seed=DEMO_SEED, trips=DEMO_TRIPS)
         for username, role in USERS.items():
             create_user(
                 session=session,

@@ -41,7 +41,7 @@ def today_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     now = datetime.now(STOCKHOLM)
     day = now.date()
     folder = tmp_path_factory.mktemp("driver")
-    with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
+    with planned_database(folder, day, seed=3, trips=30) as (url, session):
         run = busiest_run(session, day)
         staff(session, "driver", Role.DRIVER, now, carrier_id=run.vehicle.carrier_id,
               vehicle_id=run.vehicle_id)  # fmt: skip

@@ -51,8 +51,8 @@ class Early:
 def early(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Early]:
     """A planned day and its driver, on a clock two hours before a promised pickup."""
     day = demo_day()
-    folder, now = tmp_path_factory.mktemp("early"), datetime.now(STOCKHOLM)
-    with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
+    folder = tmp_path_factory.mktemp("early")
+    with planned_database(folder, day, seed=3, trips=30) as (url, session):
         run = busiest_run(session, day)
         pickup = next(s for s in run.stops if s.kind == "pickup" and s.promised_from)
         assert pickup.promised_from is not None

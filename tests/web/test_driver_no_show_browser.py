@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from browser_harness import (
@@ -57,8 +57,8 @@ class AtTheDoor:
 def at_the_door(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AtTheDoor]:
     """A planned day and its driver, a minute into a pickup's promised window."""
     day = demo_day()
-    folder, now = tmp_path_factory.mktemp("uteblev"), datetime.now(STOCKHOLM)
-    with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
+    folder = tmp_path_factory.mktemp("uteblev")
+    with planned_database(folder, day, seed=3, trips=30) as (url, session):
         run = busiest_run(session, day)
         stops = sorted(run.stops, key=lambda s: s.seq)
         index, pickup = next(

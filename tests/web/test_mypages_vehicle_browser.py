@@ -52,7 +52,7 @@ def followed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Followed]:
     now = datetime.now(STOCKHOLM)
     day = now.date()
     folder = tmp_path_factory.mktemp("follow")
-    with planned_database(folder, day, now, seed=3, trips=30) as (url, session):
+    with planned_database(folder, day, seed=3, trips=30) as (url, session):
         run = busiest_run(session, day)
         offers = handoff.offer_day(session=session, day=day, actor=SYSTEM, now=now)
         offer = next(o for o in offers if o.run_id == run.id)

@@ -59,7 +59,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     now = datetime.now(STOCKHOLM)
     day = demo_day()
     folder = tmp_path_factory.mktemp("utforare")
-    with planned_database(folder, day, now, seed=4, trips=30) as (url, session):
+    with planned_database(folder, day, seed=4, trips=30) as (url, session):
         staff(session, "trafikledare", Role.OPERATOR, now)
     yield from serve(url, day)
 

@@ -44,7 +44,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     now = datetime.now(STOCKHOLM)
     day = demo_day()
     folder = tmp_path_factory.mktemp("trafik")
-    with planned_database(folder, day, now, seed=4, trips=20) as (url, session):
+    with planned_database(folder, day, seed=4, trips=20) as (url, session):
         staff(session, "trafikledare", Role.OPERATOR, now)
     yield from serve(url, day)
 

@@ -237,8 +237,14 @@ def _demo(args: argparse.Namespace) -> int:
         from samfard.cli import dispatch
 
         dispatch.run_fleet(scale=min(10.0, max(0.2, args.trips / 600)))
+        from samfard.demo.model import booked_at
+
         dispatch.run_plan(
-            day=day, time_limit=args.plan_seconds, seed=args.seed, engine=args.plan_engine
+            day=day,
+            time_limit=args.plan_seconds,
+            seed=args.seed,
+            engine=args.plan_engine,
+            now=booked_at(day),  # planned as it is booked, the day before: on any date
         )
     password = secrets.token_urlsafe(12) + "-1"
     now = datetime.now(STOCKHOLM)

@@ -68,8 +68,11 @@ def _plan(args: argparse.Namespace) -> int:
     return run_plan(day=args.date, time_limit=args.time_limit, seed=args.seed, engine=args.engine)
 
 
-def run_plan(*, day: date, time_limit: float, seed: int, engine: str = "native") -> int:
-    """Plan a day with the named engine and print its figures (also used by `samfard demo`)."""
+def run_plan(
+    *, day: date, time_limit: float, seed: int, engine: str = "native", now: datetime | None = None
+) -> int:
+    """Plan a day with the named engine as of `now` (the clock's when None) and print its
+    figures (also used by `samfard demo`, which plans its day when it books it)."""
     from samfard.access.actor import SYSTEM
     from samfard.dispatch.service import plan_day
     from samfard.planning.solve import solver_named
@@ -86,7 +89,7 @@ def run_plan(*, day: date, time_limit: float, seed: int, engine: str = "native")
             session=session,
             day=day,
             actor=SYSTEM,
-            now=datetime.now().astimezone(),
+            now=now or datetime.now().astimezone(),
             time_limit_s=time_limit,
             seed=seed,
             osrm_url=settings.osrm_url,

@@ -28,6 +28,7 @@ from samfard.booking.models import Booking, Leg
 from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
 from samfard.dispatch import store
+from samfard.dispatch.day_from_now import from_now, under_way, under_way_refusal
 from samfard.dispatch.day_reading import (
     DayReading,
     carry_over,
@@ -122,8 +123,10 @@ def plan_day(
         if not session.in_transaction():
             session.connection(execution_options={"sqlite_begin": "DEFERRED"})
         current = store.latest_plan(session, day)
+        if under_way(session, day, current, now):
+            raise under_way_refusal(day)
         reading = read_day(session, day, current)
-        day_p = reading.problem(provider, defaults)
+        day_p = from_now(reading.problem(provider, defaults), now)
         start = None if current is None else store.solution_of(current, day_p)
     # Solved with no transaction open (day_reading says why), then stored as the day stands.
     if start is None:
@@ -139,7 +142,7 @@ def plan_day(
         now_reading = read_day(session, day, current)
         if now_reading != reading:
             day_p, verified = _as_the_day_stands(
-                reading, now_reading, current, verified, provider, defaults, solver, seed
+                reading, now_reading, current, verified, provider, defaults, solver, seed, now
             )
         solution = verified.solution
         plan_run = PlanRun(
@@ -161,7 +164,7 @@ def plan_day(
             unserved=store.unserved_rows(day_p, solution),
         )
         legs = store.legs_by_id(session, day_p)
-        _promise(day_p, solution, legs, defaults)
+        _promise(day_p, solution, legs, defaults, now)
         for route in solution.routes:
             plan_run.runs.append(store.run_rows(day_p, route, legs))
         session.add(plan_run)
@@ -190,6 +193,7 @@ def _as_the_day_stands(
     defaults: PlanningDefaults,
     solver: Solver,
     seed: int,
+    now: datetime,
 ) -> tuple[DayProblem, VerifiedSolution]:
     """The plan solved from `before`, carried to the day as read again (`after`) just
     before it is stored: what changed meanwhile is inserted again, and every promise the
@@ -209,7 +213,7 @@ def _as_the_day_stands(
             "plan would undo the moves; the plan is unchanged, plan again to start from them",
             "resor flyttades för hand under tiden, och den nya planen skulle ha ångrat flyttarna",
         )
-    fresh = after.problem(provider, defaults)
+    fresh = from_now(after.problem(provider, defaults), now)
     carried = carry_over(verified.solution, fresh, kept, same_vehicles(before, after))
     report = verify(fresh.problem, carried)
     if not report.ok:
@@ -267,9 +271,14 @@ def _fill_in(
 
 
 def _promise(
-    day: DayProblem, solution: Solution, legs: dict[int, Leg], defaults: PlanningDefaults
+    day: DayProblem,
+    solution: Solution,
+    legs: dict[int, Leg],
+    defaults: PlanningDefaults,
+    now: datetime,
 ) -> None:
-    """Give each newly planned leg a pickup window; legs already promised keep theirs."""
+    """Give each newly planned leg a pickup window, none of it before `now` (a plan made
+    after its day began promises no time gone by); legs already promised keep theirs."""
     for route in solution.routes:
         for stop in route.stops:
             rid = stop.request_id
@@ -281,7 +290,7 @@ def _promise(
                 continue
             tolerance = store.pickup_tolerance_s(leg_input, defaults.pickup_before_min)
             start, end = store.promise(day, rid, stop.time, tolerance)
-            leg.promised_pickup_from, leg.promised_pickup_until = start, end
+            leg.promised_pickup_from, leg.promised_pickup_until = max(start, now), end
 
 
 def _update_statuses(

@@ -23,13 +23,15 @@ from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV
 from samfard.planning.engine import NO_VEHICLE, NOT_INSERTED
 from samfard.planning.fleet_bound import read_reason
 
-# Reasons dispatch writes (problem_builder, live, live_goods, replan_save, store, moves).
+# Reasons dispatch writes (problem_builder, day_from_now, live, live_goods, replan_save, store,
+# moves).
 NO_ROOM_IN_FLEET = "no vehicle in the fleet can carry load"
 NO_ROOM_FOR_GOODS = "no vehicle in the fleet has room for"
 NO_RUN_FOR_EVERY_LEG = "no run can take every leg in the rest of the day"
 NO_RUN_FOR_GOODS = "no run can take the goods in the rest of the day"
 NO_VEHICLE_REST_OF_DAY = "no vehicle can take the trip in the rest of the day"
 NOT_IN_STORED_PLAN = "not in the stored plan"
+PICKUP_WINDOW_PASSED = "pickup window closed before the day was planned"
 
 # What the page says when a reason is none of those below (a refusal's own message).
 UNKNOWN_SV = "Resan kunde inte planeras; flytta den till en körning eller planera om dagen."
@@ -79,6 +81,11 @@ REASONS_SV: tuple[tuple[str, str], ...] = (
         "boka ett fordon till.",
     ),
     (NOT_IN_STORED_PLAN, "Resan finns inte i den sparade planen; planera om dagen."),
+    (
+        PICKUP_WINDOW_PASSED,
+        "Resans hämttid hade redan passerat när dagen planerades; boka om resan till en "
+        "senare tid.",
+    ),
 )
 
 
