@@ -73,6 +73,8 @@ def test_bookings_approved_after_planning_are_inserted_and_keep_earlier_promises
         elif booking.status == BookingStatus.APPROVED.value:
             assert booking.id in unserved, "an approved booking left out says why"
     assert inserted > 0
+    # The page says the version was changed since it was stored, and by what.
+    assert plan_run.change == "booking" and plan_run.changed_by
     after = _promises(session)
     assert {k: after[k] for k in before} == before, "earlier promises are never changed"
     session.expire_all()

@@ -57,6 +57,7 @@ def test_replanning_never_moves_what_happened_and_keeps_promises(
         outcome = replan_rest(session, plan(session), now=now, actor=CONTROLLER)
     assert outcome.saved
     session.expire_all()
+    assert (plan(session).change, plan(session).changed_at) == ("rest_of_day", now)
     after = {r.vehicle_id: _keys(r) for r in plan(session).runs}
     heading = set()  # each vehicle on the road keeps the stop it drives to
     for vehicle_id, keys in done.items():

@@ -229,6 +229,9 @@ def test_moving_a_leg_from_the_page_is_verified_and_a_refusal_is_explained(
             else:
                 shown = app_client.get(answer.headers["location"]).text
                 assert "Flyttad:" in shown and "kontrollerad och sparad" in shown
+                # The plan's line no longer passes the version off as stored unchanged.
+                info = " ".join(unescape(shown.split('id="planinfo">')[1]).split("</p>")[0].split())
+                assert "Senast ändrad" in info and "(en resa flyttad för hand)" in info, info
                 break
         if outcomes[303] and outcomes[200]:
             break

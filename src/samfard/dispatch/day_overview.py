@@ -66,6 +66,9 @@ class DayOverview:
     kind: str
     created_at: datetime
     created_by: str
+    changed_at: datetime | None  # the last change made in place (PlanRun.note_change)
+    changed_by: str | None
+    change: str | None
     runs: tuple[OverviewRun, ...]
     unserved: tuple[dict[str, Any], ...]
 
@@ -81,6 +84,9 @@ def day_overview(*, session: Session, day: date, actor: Actor, now: datetime) ->
                 PlanRun.kind,
                 PlanRun.created_at,
                 PlanRun.created_by,
+                PlanRun.changed_at,
+                PlanRun.changed_by,
+                PlanRun.change,
                 PlanRun.unserved,
             )
             .where(PlanRun.service_date == day)
@@ -137,6 +143,9 @@ def day_overview(*, session: Session, day: date, actor: Actor, now: datetime) ->
         kind=plan.kind,
         created_at=plan.created_at,
         created_by=plan.created_by,
+        changed_at=plan.changed_at,
+        changed_by=plan.changed_by,
+        change=plan.change,
         runs=runs,
         unserved=tuple(unserved),
     )

@@ -144,6 +144,7 @@ def insert_booking(
         _note_unserved(plan_run, booking, placed)
         return False
     _write(session, plan_run, booking, placed, defaults)
+    plan_run.note_change("booking", by=actor.username, at=now)
     reason = f"inserted live into plan version {plan_run.version}"
     taken = booking.id in booking_ids_taken(session, plan_run)
     for target in lifecycle_steps(BookingStatus(booking.status), placed=True, taken=taken):

@@ -75,6 +75,7 @@ def insert_consignment(
         _note_unserved(plan_run, consignment, found)
         return False
     _write(session, plan_run, consignment, *found)
+    plan_run.note_change("goods", by=actor.username, at=now)
     consignment.status = ConsignmentStatus.PLANNED.value
     consignment.updated_at = now
     session.flush()

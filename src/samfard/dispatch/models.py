@@ -9,7 +9,7 @@ reader of the table need not know that rule).
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import (
     JSON,
@@ -57,6 +57,11 @@ class Vehicle(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
+# What changed a plan version in place: a trip moved by hand, a booking or goods placed
+# live, the rest of the day re-planned (a declined run, a controller's re-plan).
+PlanChange = Literal["move", "booking", "goods", "rest_of_day"]
+
+
 class PlanRun(Base):
     """PlanRun: one verified plan of one service day (körplan), versioned per day."""
 
@@ -73,10 +78,20 @@ class PlanRun(Base):
     objective: Mapped[float] = mapped_column(Float)
     verified: Mapped[bool] = mapped_column(Boolean)
     unserved: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # The last change made to this version in place (a move, a booking or goods placed
+    # live, the rest of the day re-planned), so the day page does not pass it off as the
+    # plan stored at `created_at`: `store.note_change`.
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    changed_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    change: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     runs: Mapped[list[Run]] = relationship(
         back_populates="plan_run", order_by="Run.id", cascade="all, delete-orphan"
     )
+
+    def note_change(self, change: PlanChange, *, by: str, at: datetime) -> None:
+        """Record a change made to this version in place (the newest is kept)."""
+        self.changed_at, self.changed_by, self.change = at, by, change
 
 
 class Run(Base):

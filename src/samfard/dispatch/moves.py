@@ -111,6 +111,7 @@ def move_leg(
         inputs = MoveInputs.read(session, plan_run, booking_id, source, [target], defaults)
         day_p, moved = _moved_solution(session, inputs, target, rid, defaults)
         _write(session, plan_run, day_p, moved, source, target, rid, defaults)
+        plan_run.note_change("move", by=actor.username, at=now)
         _status_after_move(session, booking, plan_run, actor=actor, now=now)
         vehicle = target.vehicle.code
         pickup = next(

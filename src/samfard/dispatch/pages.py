@@ -41,7 +41,7 @@ from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.offer_notes import ANSWER_WITHIN_MIN, offers_summary, sent_count_note
 from samfard.dispatch.run_sheet import run_sheet
 from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV, vehicle_name_sv
-from samfard.dispatch.words_sv import AIDS_SV
+from samfard.dispatch.words_sv import AIDS_SV, PLAN_CHANGES_SV
 from samfard.errors import DomainError, InputError, NotFound
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM, check_year
@@ -106,6 +106,7 @@ def _day_page(
             # Alerts concern every principal's trips (dispatch.alerts.list_alerts).
             "sees_alerts": actor.owns_everything,
             "vehicle_types": VEHICLE_TYPES_SV,
+            "plan_changes": PLAN_CHANGES_SV,
             "tile_url": request.app.state.settings.tile_url,
         },
     )

@@ -43,7 +43,7 @@ from samfard.dispatch.forecast import (
 )
 from samfard.dispatch.live_models import StopDone
 from samfard.dispatch.live_state import LiveDay, booking_ids_on, live_day
-from samfard.dispatch.models import PlanRun, Run, Vehicle
+from samfard.dispatch.models import PlanChange, PlanRun, Run, Vehicle
 from samfard.dispatch.offer_states import DECLINED, vehicles_answered
 from samfard.dispatch.planning_inputs import DayProblem
 from samfard.dispatch.replan_save import ReplanOutcome, save
@@ -235,6 +235,8 @@ def _run(
         return outcome
     declined = {str(v) for v in excluded}
     save(session, plan_run, live, stitched, final, outcome, declined, now=now, actor=actor)
+    change: PlanChange = "goods" if extra_goods else "booking" if mode == "keep" else "rest_of_day"
+    plan_run.note_change(change, by=actor.username, at=now)
     return outcome
 
 

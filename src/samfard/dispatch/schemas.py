@@ -61,6 +61,11 @@ class PlanPublic(BaseModel):
     kind: str = Field(description="day_ahead | reoptimised")
     created_at: datetime
     created_by: str
+    changed_at: datetime | None = Field(
+        None, description="when this version was last changed in place (none: as stored)"
+    )
+    changed_by: str | None = None
+    change: str | None = Field(None, description="move | booking | goods | rest_of_day")
     verified: bool
     objective: float = Field(description="planning score in öre (distance, time, vehicles)")
     settings: dict[str, Any]

@@ -23,6 +23,14 @@ AIDS_SV = {
     "oxygen": "syrgas",
 }
 
+# What last changed a plan version in place (dispatch.models.PlanChange), as /trafik says it.
+PLAN_CHANGES_SV = {
+    "move": "en resa flyttad för hand",
+    "booking": "en ny resa inlagd",
+    "goods": "gods inlagt",
+    "rest_of_day": "resten av dagen omplanerad",
+}
+
 VIOLATIONS_SV = {
     ViolationKind.UNKNOWN_VEHICLE: "okänt fordon",
     ViolationKind.VEHICLE_REUSED: "fordon med två körningar",
