@@ -72,6 +72,11 @@ def test_a_press_without_script_is_stored_once_and_a_refusal_is_shown(
     assert refused.status_code == 200
     assert "Framme sparades inte: Det är redan rapporterat för stoppet." in refused.text
     assert session.scalar(count) == 1
+    # A report id the page would never make (tampered with) is refused in Swedish.
+    tampered = {**form, "client_event_id": "kort id!", "kind": "picked_up"}
+    refused = app_client.post("/forare/rapport", data=tampered, follow_redirects=True)
+    assert "Hämtad sparades inte: Rapporten var felaktig" in refused.text
+    assert "String should" not in refused.text and session.scalar(count) == 1
     fragment = app_client.get("/forare?del=stopp")
     assert "Rapporterat: Framme" in fragment.text and "<html" not in fragment.text
 

@@ -17,6 +17,7 @@ att Nils uteblev?"): by forare.js in a dialog on the page, here on a page of its
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,7 @@ from samfard.web.shell import page_router
 from samfard.web.templating import render
 
 router = page_router()
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,10 @@ def driver_page(
     return _page(request, session, actor, now, fragment=del_ == "stopp")
 
 
+# What the page says of a report form it did not send itself (pydantic's words are English).
+MALFORMED = "Rapporten var felaktig och kom inte från sidan. Ladda om sidan och rapportera igen."
+
+
 @router.post("/forare/rapport")
 def report(
     request: Request,
@@ -163,8 +169,8 @@ def report(
         )
         record_report(session=session, data=data, actor=actor, now=now)
     except ValidationError as error:  # a form not sent by the page (an id too short, a kind)
-        why = error.errors()[0]["msg"]
-        target = target.include_query_params(fel=f"{SV.get(kind, kind)} sparades inte: {why}")
+        log.info("driver report form refused: %s", error.errors()[0]["msg"])
+        target = target.include_query_params(fel=f"{SV.get(kind, kind)} sparades inte: {MALFORMED}")
     except DomainError as error:
         if error.status in (401, 403):
             raise
