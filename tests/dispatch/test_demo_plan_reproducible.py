@@ -33,7 +33,18 @@ def _demo_plan(folder: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> list
         ["db", "upgrade"],
         ["demo-data", "--date", DAY, "--seed", str(seed), "--trips", "60"],
         ["fleet-demo", "--scale", "0.2"],
-        ["plan", "--date", DAY, "--seed", str(seed), "--engine", DEMO_PLAN_ENGINE],
+        # Planned as the demo plans it, when it books: the day before.
+        [
+            "plan",
+            "--date",
+            DAY,
+            "--seed",
+            str(seed),
+            "--engine",
+            DEMO_PLAN_ENGINE,
+            "--as-of",
+            "2026-11-22T12:00",
+        ],  # fmt: skip
     ):
         assert main(command) == 0, command
     get_settings.cache_clear()

@@ -62,6 +62,10 @@ def test_plan_command_refuses_a_day_that_is_over(
     yesterday = DAY - timedelta(days=2)
     assert main(["plan", "--date", str(yesterday), "--time-limit", "1"]) == 2
     assert "a day is planned before it is over" in capsys.readouterr().err
+    # Planned as at a moment before it, as a past day is planned again to compare.
+    before = f"{yesterday - timedelta(days=1)}T18:00"
+    assert main(["plan", "--date", str(yesterday), "--time-limit", "1", "--as-of", before]) == 0
+    assert f"plan version 1 of {yesterday} stored" in capsys.readouterr().out
 
 
 def test_plan_command_refuses_a_bad_time_limit(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,8 @@ def test_contracts_load_then_plan_and_settle_a_day(
     assert main(["settle", "--date", str(DAY)]) == 2
     assert "samfard plan" in capsys.readouterr().err
     assert main(["fleet-demo", "--scale", "0.2"]) == 0
-    assert main(["plan", "--date", str(DAY), "--time-limit", "1"]) == 0
+    evening = f"{DAY - timedelta(days=1)}T18:00"  # the day is planned the evening before
+    assert main(["plan", "--date", str(DAY), "--time-limit", "1", "--as-of", evening]) == 0
     capsys.readouterr()
     assert main(["settle", "--date", str(DAY)]) == 0
     out = capsys.readouterr().out

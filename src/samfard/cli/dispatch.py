@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from samfard.errors import InputError
+from samfard.timeutil import STOCKHOLM
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -20,6 +21,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     plan.add_argument("--date", type=date.fromisoformat, required=True, help="YYYY-MM-DD")
     plan.add_argument("--time-limit", type=float, default=10.0, help="seconds (default 10)")
     plan.add_argument("--seed", type=int, default=0)
+    plan.add_argument(
+        "--as-of",
+        type=_moment,
+        default=None,
+        help="plan as at this moment, YYYY-MM-DDTHH:MM (Swedish time unless an offset is "
+        "given; default now): a day is planned before it begins, so planning a past day "
+        "again, to compare, needs a moment before it",
+    )
     plan.add_argument(
         "--engine",
         default="native",
@@ -64,8 +73,20 @@ def run_fleet(*, scale: float) -> int:
     return 0
 
 
+def _moment(value: str) -> datetime:
+    """A command-line moment: ISO 8601, Swedish time when it names no offset."""
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=STOCKHOLM)
+
+
 def _plan(args: argparse.Namespace) -> int:
-    return run_plan(day=args.date, time_limit=args.time_limit, seed=args.seed, engine=args.engine)
+    return run_plan(
+        day=args.date,
+        time_limit=args.time_limit,
+        seed=args.seed,
+        engine=args.engine,
+        now=args.as_of,
+    )
 
 
 def run_plan(
