@@ -216,3 +216,54 @@ def test_a_booking_made_during_the_day_is_inserted_without_moving_what_happened(
         for s in run.stops
     }
     assert {k: after[k] for k in fixed} == fixed, "what happened keeps its time"
+
+
+def test_a_leg_left_out_before_does_not_keep_a_new_booking_off_the_runs(
+    session: Session,
+) -> None:
+    """A walk-through (2026-12-06) booked trips and goods after the first stop report:
+    none was placed, because a leg left out since the evening (its window passed) rode
+    in a booking whose other leg was on a nearby run, and its failing again refused the
+    whole insertion."""
+    runs = sorted(plan(session).runs, key=lambda r: r.id)
+    done = [key for run in runs if len(run.stops) >= 4 for key in drive_on_time(session, run, 2)]
+    now = max(stop.planned_at for run in runs for stop in run.stops[:2]) + minutes(10)
+    extra = generate_day(DAY, seed=9, trips=40)
+    later = [
+        b
+        for b in extra.bookings
+        if not b.dialysis_weekdays
+        and all((leg.pickup_at or leg.appointment_at or now) > now + minutes(90) for leg in b.legs)
+    ]
+    assert later and done
+    # A booking whose return rides on a run near the new trips' times; its outward leg is
+    # taken off its run and moved to a time already past, so it cannot be placed again.
+    first = min(leg.pickup_at or leg.appointment_at or now for b in later for leg in b.legs)
+    near = [r for r in runs if any(abs(s.planned_at - first) <= minutes(90) for s in r.stops)]
+    returns = [s for r in near for s in r.stops if s.leg_seq == 1 and s.booking_id is not None]
+    assert returns, "the demo day has a return on a run near the new trips' times"
+    booking = session.get(Booking, returns[0].booking_id)
+    assert booking is not None
+    stuck_leg = next(leg for leg in booking.legs if leg.seq == 0)
+    with transaction(session):
+        for run in plan(session).runs:
+            for stop in [s for s in run.stops if s.leg_id == stuck_leg.id]:
+                run.stops.remove(stop)
+                session.delete(stop)
+        stuck_leg.promised_pickup_from = stuck_leg.promised_pickup_until = None
+        if stuck_leg.requested_pickup_at is not None:
+            stuck_leg.requested_pickup_at = now - minutes(180)
+        else:
+            stuck_leg.appointment_at = now - minutes(150)
+    known = set(session.scalars(select(Booking.id)))
+    keys = {b.traveller_key for b in later}
+    travellers = tuple(t for t in extra.travellers if t.key in keys)
+    load_day(
+        session=session, demo=replace(extra, travellers=travellers, bookings=tuple(later)), now=now
+    )
+    new = [
+        b for b in session.scalars(select(Booking)) if b.id not in known and b.service_date == DAY
+    ]
+    placed = [b for b in new if b.status == BookingStatus.SCHEDULED.value]
+    assert placed, "bookings made during the day are placed beside a leg left out"
+    assert not session.scalars(select(Stop).where(Stop.leg_id == stuck_leg.id)).first()

@@ -22,6 +22,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
@@ -202,6 +203,13 @@ def _run(
         for s in r.stops
     }
     free = [r for r in problem.requests if r.id not in kept and r.id not in elsewhere]
+    if mode == "keep":
+        # An insertion places the new trip or goods only: a leg of a booking read with
+        # the runs that was left out before (its window passed, no room) stays out, and
+        # its failing again must not refuse the new one (every booking of the day after
+        # the first stop report went unplanned while one such leg rode nearby).
+        new = _new_ids(live.day, extra, extra_goods or ())
+        free = [r for r in free if r.id in new]
     outcome = ReplanOutcome(fixed_stops=sum(len(c.prefix) for c in cuts.values()))
     cut_problem, solution = _cut_problem(problem, cuts, free, now_s)
     placed, final_requests = _place(cut_problem, solution, free, outcome, live.day)
@@ -238,6 +246,16 @@ def _run(
     change: PlanChange = "goods" if extra_goods else "booking" if mode == "keep" else "rest_of_day"
     plan_run.note_change(change, by=actor.username, at=now)
     return outcome
+
+
+def _new_ids(
+    day: DayProblem, booking_ids: Iterable[int], consignment_ids: Iterable[int]
+) -> set[str]:
+    """The planner ids of the legs of `booking_ids` and of the goods `consignment_ids`."""
+    bookings, goods = set(booking_ids), set(consignment_ids)
+    return {rid for rid, leg in day.legs.items() if leg.booking_id in bookings} | {
+        rid for rid, g in day.consignments.items() if g.consignment_id in goods
+    }
 
 
 def _cut(
