@@ -15,8 +15,8 @@ the database:
 
 Either way `execute` runs it: it claims the row (queued to running) in one statement, so a
 job is done at most once even if the queue handed it out twice, calls the task function
-registered for its kind with a `report(done, message, expected_s)` callback that writes
-progress in its own short transactions, and stores the result or the error. Task modules
+registered for its kind with a `report(done, message, expected_s, until)` callback that
+writes progress in its own short transactions, and stores the result or the error. Task modules
 are named in `TASK_MODULES` and imported on first use, like the bus's handler modules.
 """
 
@@ -30,7 +30,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import JSON, Float, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
@@ -41,8 +41,19 @@ from samfard.errors import DomainError, NotFound
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[float, str, float], None]
-"""report(done fraction 0..1, Swedish message, seconds the next step is expected to take)"""
+STEP_UNTIL = 0.95  # where a step's bar may run to when its task does not say
+
+
+class Progress(Protocol):
+    """report(done fraction 0..1, Swedish message, seconds the step now starting is
+    expected to take, the fraction it ends at): the bar runs from `done` towards `until`
+    as the step's time passes, so the next report never sets it back."""
+
+    def __call__(
+        self, done: float, message: str, expected_s: float, until: float = STEP_UNTIL
+    ) -> None: ...
+
+
 Task = Callable[..., dict[str, Any]]
 """task(*, sessions, report, **args) -> a JSON-ready result"""
 
@@ -80,6 +91,7 @@ class Job(Base):
     message: Mapped[str] = mapped_column(String(200))
     step_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     step_expected_s: Mapped[float] = mapped_column(Float, default=0.0)
+    step_until: Mapped[float] = mapped_column(Float, default=STEP_UNTIL)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     error: Mapped[str | None] = mapped_column(Text)
     started_by: Mapped[str] = mapped_column(String(80))
@@ -91,14 +103,17 @@ class Job(Base):
     @property
     def progress(self) -> float:
         """Done fraction: what the task reported, advanced by the time of the current step
-        against its expected length (never past 95 % before the task says it is done)."""
+        against its expected length towards where the step ends (never past 95 % before
+        the task says it is done). Run towards 95 % whatever the step, a slow step's bar
+        passed the next report's fraction and stepped back when it came."""
         if self.state in ("done", "failed"):
             return 1.0
         if self.step_expected_s <= 0 or self.step_started_at is None:
             return self.done
         spent = (datetime.now(UTC) - self.step_started_at).total_seconds()
         share = min(1.0, max(0.0, spent / self.step_expected_s))
-        return min(0.95, self.done + (0.95 - self.done) * share)
+        until = min(STEP_UNTIL, max(self.done, self.step_until))
+        return self.done + (until - self.done) * share
 
 
 def register(kind: str, task: Task) -> None:
@@ -153,6 +168,7 @@ def start(
             state="queued",
             done=0.0,
             step_expected_s=0.0,
+            step_until=STEP_UNTIL,
             attempts=0,
             message="I kö",
             started_by=started_by,
@@ -293,7 +309,7 @@ def execute(sessions: sessionmaker[Session], job_id: str) -> str:
         job = get(session, job_id)
         kind, args = job.kind, dict(job.args)
 
-    def report(done: float, message: str, expected_s: float) -> None:
+    def report(done: float, message: str, expected_s: float, until: float = STEP_UNTIL) -> None:
         with sessions() as s, transaction(s):
             s.execute(
                 update(Job)
@@ -303,6 +319,7 @@ def execute(sessions: sessionmaker[Session], job_id: str) -> str:
                     message=message[:200],
                     step_started_at=datetime.now(UTC),
                     step_expected_s=expected_s,
+                    step_until=until,
                 )
             )
             changes.announce(s, topic=f"job:{job_id}", kind="progress", at=datetime.now(UTC))

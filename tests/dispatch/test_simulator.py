@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from samfard.cli import main
+from samfard.dispatch.sim_jobs import simulate_task
 from samfard.dispatch.simulator import SimSettings, simulate
 from samfard.errors import InputError
 
@@ -56,3 +57,20 @@ def test_settings_are_checked_where_they_are_made() -> None:
         SimSettings(day=DAY, speed=-1)
     with pytest.raises(InputError, match="no_show"):
         SimSettings(day=DAY, no_show=0.9)
+
+
+def test_a_simulations_bar_runs_forward_step_by_step() -> None:
+    """Each report's step ends where the next report starts (the setup at the replay's
+    first hour, each hour at the next), so the page's bar never steps back."""
+    seen: list[tuple[float, float]] = []
+    simulate_task(
+        sessions=None,  # type: ignore[arg-type]  # the simulator has a database of its own
+        day=DAY.isoformat(),
+        seed=3,
+        trips=30,
+        report=lambda done, message, expected, until=0.95: seen.append((done, until)),
+    )
+    assert len(seen) > 5 and seen == sorted(seen)
+    assert all(
+        until <= after + 1e-9 for (_, until), (after, _) in zip(seen, seen[1:], strict=False)
+    )

@@ -9,6 +9,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import nap_tasks  # noqa: F401  (registers the "nap" kind)
@@ -53,6 +54,21 @@ def _job(sessions: sessionmaker[Session], subject: str, **args: object) -> str:
         )
         session.add(job)
     return job.id
+
+
+def test_a_steps_bar_runs_to_where_the_step_ends_and_no_further() -> None:
+    """A simulation's setup ran its bar to 80 % and fell to 30 % at its first hour: a step
+    runs towards the fraction its report names, not towards 95 %."""
+    started = datetime.now(UTC) - timedelta(seconds=100)
+
+    def job(until: float, expected_s: float = 10.0) -> jobs.Job:
+        return jobs.Job(state="running", done=0.02, step_until=until,
+                        step_expected_s=expected_s, step_started_at=started)  # fmt: skip
+
+    assert job(0.3).progress == pytest.approx(0.3)  # a slow step waits at its end
+    assert job(0.3, expected_s=200.0).progress == pytest.approx(0.16, abs=0.01)  # half-way
+    assert job(jobs.STEP_UNTIL).progress == pytest.approx(0.95)  # a step that does not say
+    assert job(0.01).progress == pytest.approx(0.02)  # never back from what was reported
 
 
 def _state(sessions: sessionmaker[Session], job_id: str) -> jobs.Job:

@@ -352,15 +352,19 @@ def test_a_scenario_job_reports_progress_and_returns_the_report(tmp_path: Path) 
     file the command writes, the same bytes for the same seed (the PDF in base64)."""
     spec = tmp_path / "small.toml"
     spec.write_text(SMALL, encoding="utf-8")
-    seen: list[float] = []
+    seen: list[tuple[float, float]] = []
     result = run_scenario_task(
         spec_path=str(spec),
         days=None,
         seed=None,
         trips=8,
-        report=lambda done, message, expected: seen.append(done),
+        report=lambda done, message, expected, until=0.95: seen.append((done, until)),
     )
     assert seen == sorted(seen) and len(seen) >= 3
+    # Each step's bar runs to where the next report starts, never past it.
+    assert all(
+        until <= after + 1e-9 for (_, until), (after, _) in zip(seen, seen[1:], strict=False)
+    )
     assert result["title"] == "liten"
     (tmp_path / "work").mkdir()
     run = run_spec(with_overrides(load_spec(spec), trips=8), tmp_path / "work")

@@ -30,6 +30,9 @@ STALE_AFTER = timedelta(hours=1)  # a simulation still "running" after this has 
 SETUP_SHARE = 0.3  # booking, planning and handing over the day, before the replay
 SETUP_S_PER_TRIP = 0.03  # seconds of setup per trip on the reference machine
 HOUR_S_PER_TRIP = 0.004  # seconds of replay per trip and simulated hour
+# An hour of the simulator's 20-hour day (simulator.DAY_LENGTH): the clock reports at the
+# first event of each hour, so a step runs to the next full hour.
+HOUR_SHARE = 1 / 20
 
 
 def simulate_task(
@@ -46,14 +49,23 @@ def simulate_task(
 
     settings = SimSettings(day=date.fromisoformat(day), seed=seed, trips=trips)
 
+    def bar(share: float) -> float:
+        return SETUP_SHARE + (0.98 - SETUP_SHARE) * min(1.0, share)
+
     def hour(share: float, at: datetime) -> None:
         report(
-            SETUP_SHARE + (0.98 - SETUP_SHARE) * share,
+            bar(share),
             f"Simulerar dagen, klockan {at:%H:%M}",
             HOUR_S_PER_TRIP * trips,
+            until=bar(share + HOUR_SHARE * (1 - (at.minute * 60 + at.second) / 3600)),
         )
 
-    report(0.02, "Bokar, planerar och erbjuder dagens körningar", SETUP_S_PER_TRIP * trips)
+    report(
+        0.02,
+        "Bokar, planerar och erbjuder dagens körningar",
+        SETUP_S_PER_TRIP * trips,
+        until=SETUP_SHARE,
+    )
     figures = simulate(settings, clock=hour)
     report(1.0, "Klar", 0.0)
     return {"day": day, "seed": seed, "trips": trips, "figures": figures.as_json()}

@@ -46,12 +46,18 @@ def run_scenario_task(
         0.01,
         f"Planerar dag 1 av {spec.demand.days}",
         5.0 + spec.demand.trips_per_day * SECONDS_PER_TRIP,
+        until=0.95 / steps,
     )
 
     def step(line: str) -> None:
         nonlocal done
         done += 1
-        report(0.95 * done / steps, f"Klart: {line}", (time.monotonic() - started) / done)
+        report(
+            0.95 * done / steps,
+            f"Klart: {line}",
+            (time.monotonic() - started) / done,
+            until=0.95 * min(done + 1, steps) / steps,
+        )
 
     with tempfile.TemporaryDirectory(prefix="samfard-scenario-") as work:
         run = run_spec(spec, Path(work), step)
