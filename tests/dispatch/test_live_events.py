@@ -22,7 +22,7 @@ from samfard.booking.transitions import apply_transition
 from samfard.db import transaction
 from samfard.demo.generator import generate_day
 from samfard.demo.loader import load_day
-from samfard.dispatch import delays
+from samfard.dispatch import delays, live
 from samfard.dispatch.live_models import ControllerAlert, NoShowCharge, StopDone
 from samfard.dispatch.models import Stop
 
@@ -267,3 +267,30 @@ def test_a_leg_left_out_before_does_not_keep_a_new_booking_off_the_runs(
     placed = [b for b in new if b.status == BookingStatus.SCHEDULED.value]
     assert placed, "bookings made during the day are placed beside a leg left out"
     assert not session.scalars(select(Stop).where(Stop.leg_id == stuck_leg.id)).first()
+
+
+def test_a_trip_that_gets_no_vehicle_when_booked_is_alerted(session: Session) -> None:
+    """The desk tells the caller that the traffic controller places a trip that did not
+    fit; the controller must hear of it, not only find it on the day page's list."""
+    runs = sorted(plan(session).runs, key=lambda r: r.id)
+    drive_on_time(session, runs[0], 1)  # the day is under way
+    booking = session.get(Booking, next(s.booking_id for s in runs[-1].stops if s.booking_id))
+    assert booking is not None
+    now = max(s.planned_at for r in runs for s in r.stops)
+    with transaction(session):
+        for run in plan(session).runs:
+            for stop in [s for s in run.stops if s.booking_id == booking.id]:
+                run.stops.remove(stop)
+                session.delete(stop)
+        for leg in booking.legs:  # its times passed: no run can take it any more
+            leg.promised_pickup_from = leg.promised_pickup_until = None
+        apply_transition(
+            session, booking, BookingStatus.APPROVED, actor=CONTROLLER, now=now, reason="av körning"
+        )
+    with transaction(session):
+        assert not live.insert_booking(session, booking, actor=CONTROLLER, now=now)
+    [alert] = session.scalars(
+        select(ControllerAlert).where(ControllerAlert.booking_id == booking.id)
+    ).all()
+    assert alert.kind == "unserved" and booking.reference in alert.message
+    assert "fick inget fordon" in alert.message

@@ -33,8 +33,9 @@ from samfard.db import transaction
 from samfard.dispatch import service as dispatch
 from samfard.dispatch import store
 from samfard.dispatch.live_goods import NOT_ON_A_RUN
+from samfard.dispatch.live_models import ControllerAlert
 from samfard.dispatch.models import PlanRun
-from samfard.dispatch.replan_live import running
+from samfard.dispatch.replan_live import replan_rest, running
 from samfard.goods import service as goods
 from samfard.goods.models import Consignment
 from samfard.goods.prices import GoodsKind
@@ -77,6 +78,16 @@ def book(session: Session, data: ConsignmentCreate, now: datetime = PLAN_NOW) ->
 def cancel(session: Session, row: Consignment) -> None:
     goods.cancel_consignment(
         session=session, consignment_id=row.id, reason="inställt", actor=SYSTEM, now=PLAN_NOW
+    )
+
+
+def open_alerts(session: Session, subject: str) -> list[ControllerAlert]:
+    return list(
+        session.scalars(
+            select(ControllerAlert).where(
+                ControllerAlert.subject == subject, ControllerAlert.acknowledged_at.is_(None)
+            )
+        )
     )
 
 
@@ -193,6 +204,9 @@ def test_goods_that_fit_no_run_stay_booked_with_the_reason_on_the_unserved_list(
     assert reason in listed["reason"] and listed["reason"].strip()
     assert dispatch.verify_stored(session=session, day=DAY)[1].ok
     assert announced(session, DAY, "goods_planned") == []
+    # The desk's receipt says the controller places them: the controller is told.
+    [alert] = open_alerts(session, f"g{row.id}")
+    assert alert.kind == "unserved" and row.reference in alert.message
 
 
 def test_cancelled_goods_leave_the_plan_and_its_unserved_list(
@@ -299,3 +313,22 @@ def test_goods_that_fit_nowhere_on_a_day_under_way_are_listed_unserved(
     assert goods_stops(session, row.id) == []
     assert [r["reason"] for r in unserved_of(plan, row)] == [NOT_ON_A_RUN]
     assert passengers(plan) == before
+    assert [a.kind for a in open_alerts(session, f"g{row.id}")] == ["unserved"]
+
+
+def test_goods_left_without_a_run_are_placed_by_re_planning_the_rest_of_the_day(
+    session: Session, plan: PlanRun
+) -> None:
+    """A walk-through found goods left out on a day under way could never get a vehicle
+    from the controller's pages: "Planera om resten av dagen" placed only trips."""
+    pickups = planned_pickups(plan)
+    row = book(session, goods_along(session, pickups[len(pickups) // 2]))
+    with transaction(session):  # left out, as goods booked when no run could take them
+        store.drop_stops(newest(session), "consignment_id", row.id)
+        row.status = "booked"
+    _, _, done_at = _start_the_day(session, plan)
+    with transaction(session):
+        outcome = replan_rest(session, newest(session), now=done_at, actor=SYSTEM)
+    assert outcome.saved
+    assert sorted(s.kind for s in goods_stops(session, row.id)) == ["dropoff", "pickup"]
+    assert row.status == "planned" and newest(session).change == "rest_of_day"

@@ -25,7 +25,7 @@ from samfard.access.actor import Actor
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.transitions import apply_transition
-from samfard.dispatch import store
+from samfard.dispatch import alerts, store
 from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults
@@ -131,17 +131,17 @@ def insert_booking(
         # Under way: stops done and vehicles on the road stay where they are.
         placed_live = place_running(session, plan_run, booking, actor=actor, now=now)
         if not placed_live.saved:
-            _note_unserved(plan_run, booking, NO_RUN_FOR_EVERY_LEG)
+            _note_unserved(plan_run, booking, NO_RUN_FOR_EVERY_LEG, session=session, now=now)
         return placed_live.saved
     defaults = defaults or PlanningDefaults()
     try:
         placed = _place(session, plan_run, booking, defaults)
     except DomainError as error:
         log.warning("live insertion of booking %s failed: %s", booking.id, error)
-        _note_unserved(plan_run, booking, str(error))
+        _note_unserved(plan_run, booking, str(error), session=session, now=now)
         return False
     if isinstance(placed, str):
-        _note_unserved(plan_run, booking, placed)
+        _note_unserved(plan_run, booking, placed, session=session, now=now)
         return False
     _write(session, plan_run, booking, placed, defaults)
     plan_run.note_change("booking", by=actor.username, at=now)
@@ -184,8 +184,22 @@ def _place(
     return replace(day, problem=problem), solution, done
 
 
-def _note_unserved(plan_run: PlanRun, booking: Booking, reason: str) -> None:
-    """The booking's legs on the plan's unserved list with `reason`, once each."""
+def _note_unserved(
+    plan_run: PlanRun, booking: Booking, reason: str, *, session: Session, now: datetime
+) -> None:
+    """The booking's legs on the plan's unserved list with `reason`, once each, and an
+    alert: the desk told the caller the traffic controller places the trip, so the
+    controller must hear of it (the day page's list alone went unnoticed all day)."""
+    alerts.raise_alert(
+        session,
+        kind="unserved",
+        day=booking.service_date,
+        subject=f"b{booking.id}.{min(leg.seq for leg in booking.legs)}",
+        booking_id=booking.id,
+        message=f"Bokning {booking.reference} fick inget fordon när den bokades. Flytta "
+        "resan till en körning eller planera om resten av dagen.",
+        at=now,
+    )
     store.drop_unserved(plan_run, "booking_id", booking.id)
     store.note_unserved(
         plan_run,

@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
-from samfard.dispatch import store
+from samfard.dispatch import alerts, store
 from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.planning_inputs import DayProblem, PlanningDefaults, goods_request_id
@@ -64,15 +64,15 @@ def insert_consignment(
             outcome = place_running_goods(session, plan_run, consignment, actor=actor, now=now)
             placed = outcome.saved and _on_a_run(plan_run, consignment.id)
             if not placed:
-                _note_unserved(plan_run, consignment, NOT_ON_A_RUN)
+                _note_unserved(plan_run, consignment, NOT_ON_A_RUN, session=session, now=now)
             return placed
         found = _place(session, plan_run, consignment, defaults or PlanningDefaults())
     except DomainError as error:
         log.warning("live insertion of consignment %s failed: %s", consignment.id, error)
-        _note_unserved(plan_run, consignment, str(error))
+        _note_unserved(plan_run, consignment, str(error), session=session, now=now)
         return False
     if isinstance(found, str):
-        _note_unserved(plan_run, consignment, found)
+        _note_unserved(plan_run, consignment, found, session=session, now=now)
         return False
     _write(session, plan_run, consignment, *found)
     plan_run.note_change("goods", by=actor.username, at=now)
@@ -143,7 +143,25 @@ def _on_a_run(plan_run: PlanRun, consignment_id: int) -> bool:
     return any(s.consignment_id == consignment_id for run in plan_run.runs for s in run.stops)
 
 
-def _note_unserved(plan_run: PlanRun, consignment: Consignment, reason: str) -> None:
+def _note_unserved(
+    plan_run: PlanRun,
+    consignment: Consignment,
+    reason: str,
+    *,
+    session: Session,
+    now: datetime,
+) -> None:
+    """The goods on the plan's unserved list with `reason`, and an alert for the
+    controller, who places them (as `live._note_unserved` for a trip)."""
+    alerts.raise_alert(
+        session,
+        kind="unserved",
+        day=consignment.service_date,
+        subject=goods_request_id(consignment.id),
+        message=f"Gods {consignment.reference} fick inget fordon när det bokades. "
+        "Planera om resten av dagen eller kontakta beställaren.",
+        at=now,
+    )
     store.drop_unserved(plan_run, "consignment_id", consignment.id)
     plan_run.unserved = [
         *plan_run.unserved,

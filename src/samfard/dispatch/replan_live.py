@@ -80,13 +80,13 @@ def replan_rest(
     """Re-plan the rest of the day in the caller's transaction (see the module).
 
     By default only what needs it moves: each trip whose promise the forecast breaks, the
-    trips of runs whose carrier declined, and approved trips without a run are placed
-    again; every other stop keeps its run and order (a carrier who accepted a run keeps
-    it). `full` takes out every trip not yet started and places them all again: a bigger
-    change that may find a cheaper rest of the day, and slower."""
+    trips of runs whose carrier declined, and approved trips and booked goods without a
+    run are placed again; every other stop keeps its run and order (a carrier who accepted
+    a run keeps it). `full` takes out every trip not yet started and places them all
+    again: a bigger change that may find a cheaper rest of the day, and slower."""
     return _run(
         session, plan_run, _waiting(session, plan_run), mode="full" if full else "at_risk",
-        require_all=False, now=now, actor=actor,
+        require_all=False, now=now, actor=actor, extra_goods=_waiting_goods(session, plan_run),
     )  # fmt: skip
 
 
@@ -136,6 +136,15 @@ def _waiting(session: Session, plan_run: PlanRun) -> list[int]:
         b.id
         for b in store.read_bookings(session, plan_run.service_date)
         if b.status == BookingStatus.APPROVED.value and b.id not in on_runs
+    ]
+
+
+def _waiting_goods(session: Session, plan_run: PlanRun) -> list[int]:
+    """The day's goods still to carry that no run takes (booked during the day and left
+    out, or left out by the evening's plan): the rest of the day is their chance too."""
+    on_runs = {s.consignment_id for run in plan_run.runs for s in run.stops}
+    return [
+        g.id for g in store.read_consignments(session, plan_run.service_date) if g.id not in on_runs
     ]
 
 
@@ -243,7 +252,9 @@ def _run(
         return outcome
     declined = {str(v) for v in excluded}
     save(session, plan_run, live, stitched, final, outcome, declined, now=now, actor=actor)
-    change: PlanChange = "goods" if extra_goods else "booking" if mode == "keep" else "rest_of_day"
+    change: PlanChange = "rest_of_day"
+    if mode == "keep":
+        change = "goods" if extra_goods else "booking"
     plan_run.note_change(change, by=actor.username, at=now)
     return outcome
 
