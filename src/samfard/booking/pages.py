@@ -44,8 +44,9 @@ from samfard.errors import DomainError, InputError, NotFound
 from samfard.rules.in_force import rulebook_sv
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
+from samfard.travellers.models import Traveller
 from samfard.travellers.service import MIN_QUERY, find_travellers
-from samfard.travellers.views import display_name, traveller_public
+from samfard.travellers.views import can_see_identity, display_name, traveller_public
 from samfard.web.pages import SERVICE_SV, STATUS_PLURAL_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, is_htmx, page_router
 from samfard.web.templating import render, sv_kr, sv_time, templates
@@ -413,7 +414,10 @@ def _change(
         return None, errors
     needs = [need for name, need in NEEDS_FIELDS.items() if form.get(f"{name}_{booking_id}")]
     message = form.get(f"meddelande_{booking_id}", "").strip() or None
-    unseen = bool(form.get(f"meddelande_dolt_{booking_id}"))
+    # Whether the note was shown is the server's to say, not the form's: a form sent
+    # without its hidden field erased a protected traveller's door code unseen (probe).
+    traveller = None if stored is None else session.get(Traveller, stored.traveller_id)
+    unseen = traveller is not None and not can_see_identity(traveller, actor)
     if message is not None and len(message) > MESSAGE_MOST:
         return f"Meddelandet åt föraren får vara högst {MESSAGE_MOST} tecken.", errors
     data = BookingUpdate(
