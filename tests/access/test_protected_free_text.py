@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from helpers import NOW, auth, token_for
+from samfard.access.account_names import SHOWN_AS
 from samfard.access.permissions import Role
 from samfard.travellers.free_text import HIDDEN_FREE_TEXT
 
@@ -113,3 +114,35 @@ def test_a_permits_notes_and_a_certificates_reason_are_hidden_likewise(
     )
     assert app_client.get(permits, headers=auth(entitled)).json()[0]["notes"] == SECRET
     assert app_client.get(certificates, headers=auth(entitled)).json()[0]["reason"] == SECRET
+
+
+def test_a_protected_travellers_own_account_is_not_named_to_those_not_entitled(
+    app_client: TestClient, session: Session
+) -> None:
+    """An administrator names the person's own account after them: a probe (2026-12-06)
+    read "Gömdsson" beside the traveller id in the account list, /admin, the booking's
+    history, the deviation it reported, the audit trail and the registerutdrag."""
+    world = build_world(app_client, session)
+    own = token_for(session, Role.TRAVELLER, now=NOW, username="hemlig.gomdsson.800101",
+                    principals=[], traveller_id=world.hidden,
+                    display_name="Hemlig Gömdsson")  # fmt: skip
+    url = f"/api/v1/bookings/{world.hidden_booking}"
+    version = app_client.get(url, headers=auth(own)).json()["version"]
+    cancelled = app_client.post(
+        f"{url}/cancel", json={"reason": "sjuk", "version": version}, headers=auth(own)
+    )
+    assert cancelled.status_code == 200, cancelled.text
+    entitled = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="konto-behorig",
+                         may_see_protected=True)  # fmt: skip
+    reads = (
+        "/api/v1/users?limit=500",
+        f"{url}/events",
+        f"/api/v1/audit?traveller_id={world.hidden}",
+        f"/api/v1/travellers/{world.hidden}/extract",
+    )
+    for path in reads:
+        answer = app_client.get(path, headers=auth(world.admin))
+        assert answer.status_code == 200, (path, answer.text)
+        assert "gomdsson" not in answer.text.lower() and "Gömdsson" not in answer.text, path
+        assert SHOWN_AS in answer.text, path
+        assert "hemlig.gomdsson" in app_client.get(path, headers=auth(entitled)).text, path

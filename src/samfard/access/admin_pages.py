@@ -25,6 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access import users
+from samfard.access.account_names import hidden_usernames, shown, user_shown
 from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.deps import require
 from samfard.access.models import User
@@ -162,6 +163,7 @@ def _page(
     """The page; `done` is the confirmation of a change made, `ask_deactivate` the account
     whose deactivation waits for a yes."""
     rows, _ = users.list_users(session=session, actor=actor, limit=1000, offset=0)
+    hidden = hidden_usernames(session, actor)
     today = now.astimezone(STOCKHOLM).date()
     contracts = sorted(load_contracts(session), key=lambda c: (c.carrier, c.code))
     carriers, principals = _names(session)
@@ -173,7 +175,7 @@ def _page(
         request,
         "access/admin.html",
         {
-            "users": rows,
+            "users": [user_shown(u, hidden) for u in rows],
             "roles": roles,
             "rulebooks": rulebooks_in_force(today),
             "services_sv": SERVICES_SV,
@@ -185,7 +187,7 @@ def _page(
             "principal_names": principals,
             "area_sv": area_sv,
             "maxlength": FIELD_MAXLENGTH,
-            "ask_deactivate": ask_deactivate,
+            "ask_deactivate": ask_deactivate and user_shown(ask_deactivate, hidden),
             "today": today,
             "errors": errors or FormErrors(),
             "form": form or {},
@@ -205,14 +207,15 @@ DONE_SV = {
 }
 
 
-def done_sv(code: str | None, user: User | None) -> str | None:
+def done_sv(code: str | None, user: User | None, hidden: frozenset[str]) -> str | None:
     """The confirmation `code` of `user`, or nothing for an unknown code, no account, or
     an account that is not as the code says (a deactivation undone since)."""
     if code not in DONE_SV or user is None:
         return None
     if (code == "avaktiverat" and user.active) or (code == "aktiverat" and not user.active):
         return None
-    return DONE_SV[code].format(username=user.username, role=ROLE_SV[Role(user.role)])
+    name = shown(user.username, hidden)
+    return DONE_SV[code].format(username=name, role=ROLE_SV[Role(user.role)])
 
 
 @router.get("/admin")
@@ -231,7 +234,8 @@ def admin_page(
     if klart in DONE_SV and user_id is not None:
         with suppress(NotFound):
             user = users.get_user(session=session, actor=actor, user_id=user_id)
-    return _page(request, session, actor, now, done=done_sv(klart, user))
+    hidden = hidden_usernames(session, actor)
+    return _page(request, session, actor, now, done=done_sv(klart, user, hidden))
 
 
 # The service's refusals by the field they name, said as what to do.

@@ -14,6 +14,7 @@ from pydantic import ValidationError
 
 from samfard.access import extract as extract_service
 from samfard.access import service, trail, users
+from samfard.access.account_names import hidden_usernames, shown, user_shown
 from samfard.access.actor import Actor
 from samfard.access.deps import (
     CSRF_COOKIE,
@@ -226,8 +227,9 @@ def list_users(
     offset: Offset = 0,
 ) -> Page[UserPublic]:
     rows, total = users.list_users(session=session, actor=actor, limit=limit, offset=offset)
+    hidden = hidden_usernames(session, actor)
     return Page(
-        items=[UserPublic.model_validate(u) for u in rows], total=total, limit=limit, offset=offset
+        items=[user_shown(u, hidden) for u in rows], total=total, limit=limit, offset=offset
     )
 
 
@@ -238,7 +240,7 @@ def deactivate_user(
     actor: Annotated[Actor, require(P.USERS_ADMIN)],
 ) -> UserPublic:
     user = users.deactivate(session=session, actor=actor, user_id=user_id)
-    return UserPublic.model_validate(user)
+    return user_shown(user, hidden_usernames(session, actor))
 
 
 @admin_router.post("/users/{user_id}/reactivate")
@@ -249,7 +251,7 @@ def reactivate_user(
 ) -> UserPublic:
     """Let a deactivated account log in again; its revoked tokens stay revoked."""
     user = users.reactivate(session=session, actor=actor, user_id=user_id)
-    return UserPublic.model_validate(user)
+    return user_shown(user, hidden_usernames(session, actor))
 
 
 @admin_router.get("/audit")
@@ -271,8 +273,14 @@ def list_audit_entries(
         limit=limit,
         offset=offset,
     )
+    hidden = hidden_usernames(session, actor)
     return Page(
-        items=[AuditEntryPublic.model_validate(e) for e in rows],
+        items=[
+            AuditEntryPublic.model_validate(e).model_copy(
+                update={"username": shown(e.username, hidden)}
+            )
+            for e in rows
+        ],
         total=total,
         limit=limit,
         offset=offset,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from samfard.access import audit
 from samfard.access import extract_related as related
+from samfard.access.account_names import own_usernames, shown
 from samfard.access.actor import Actor
 from samfard.access.models import AuditEntry
 from samfard.access.permissions import Permission
@@ -95,7 +96,7 @@ class TravellerExtract(BaseModel):
     audit_entries: list[AuditEntryPublic]
 
 
-def _booking(booking: Booking, *, visible: bool) -> BookingExtract:
+def _booking(booking: Booking, *, visible: bool, hidden: frozenset[str]) -> BookingExtract:
     return BookingExtract(
         id=booking.id,
         reference=booking.reference,
@@ -113,10 +114,10 @@ def _booking(booking: Booking, *, visible: bool) -> BookingExtract:
         series_id=booking.series_id,
         late_cancellation=booking.late_cancellation,
         decision=booking_decision(booking, visible=visible),
-        created_by=booking.created_by,
+        created_by=shown(booking.created_by, hidden),
         created_at=booking.created_at,
         legs=[leg_public(leg, visible=visible) for leg in booking.legs],
-        events=events_public(booking.events, visible=visible),
+        events=events_public(booking.events, visible=visible, hidden=hidden),
     )
 
 
@@ -146,6 +147,8 @@ def extract(
         traveller = load_traveller(session=session, traveller_id=traveller_id)
         require_traveller_scope(session, actor, traveller)
         visible = can_see_identity(traveller, actor)
+        # Its own accounts are named after the person: not named where the person is hidden.
+        hidden = frozenset() if visible else own_usernames(session, traveller_id)
         bookings = list(
             session.scalars(
                 select(Booking).where(Booking.traveller_id == traveller_id).order_by(Booking.id)
@@ -171,7 +174,7 @@ def extract(
             produced_by=actor.username,
             traveller=traveller_public(traveller, actor),
             registrations=related.registrations(session, traveller_id),
-            accounts=related.accounts(session, traveller_id),
+            accounts=related.accounts(session, traveller_id, hidden),
             permits=[permit_public(p, visible=visible) for p in traveller.permits],
             certificates=[
                 CertificateExtract.model_validate(c).model_copy(
@@ -180,17 +183,24 @@ def extract(
                 for c in traveller.certificates
             ],
             series=[_series(s, visible=visible) for s in series],
-            bookings=[_booking(b, visible=visible) for b in bookings],
+            bookings=[_booking(b, visible=visible, hidden=hidden) for b in bookings],
             fees=related.fees(session, traveller_id),
             planned_stops=related.planned_stops(session, booking_ids, goods_ids),
             stop_reports=related.stop_reports(session, bookings, goods_ids, visible=visible),
             no_show_charges=related.no_show_charges(session, traveller_id),
             settled_trips=related.settled_trips(session, booking_ids, visible=visible),
             alerts=related.alerts(session, booking_ids),
-            deviations=related.deviations(session, traveller_id, booking_ids, visible=visible),
+            deviations=related.deviations(
+                session, traveller_id, booking_ids, visible=visible, names=hidden
+            ),
             consignments=related.consignments_extract(goods, traveller, actor),
             messages=related.messages(session, traveller_id, visible=visible),
-            audit_entries=[AuditEntryPublic.model_validate(e) for e in entries],
+            audit_entries=[
+                AuditEntryPublic.model_validate(e).model_copy(
+                    update={"username": shown(e.username, hidden)}
+                )
+                for e in entries
+            ],
         )
         audit.record(
             session,

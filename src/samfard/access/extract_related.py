@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from samfard.access.account_names import shown
 from samfard.access.actor import Actor
 from samfard.access.models import User
 from samfard.booking.models import Booking
@@ -215,10 +216,16 @@ class AccountExtract(BaseModel):
 
 
 def deviations(
-    session: Session, traveller_id: int, booking_ids: Sequence[int], *, visible: bool
+    session: Session,
+    traveller_id: int,
+    booking_ids: Sequence[int],
+    *,
+    visible: bool,
+    names: frozenset[str],
 ) -> list[DeviationExtract]:
     """The free text (description, the carrier's answer, the notes) of a protected
-    person's deviation is hidden as the quality pages hide it (`quality.views`)."""
+    person's deviation is hidden as the quality pages hide it (`quality.views`), and so
+    are the person's own account `names` (access.account_names)."""
     hidden = not visible
     rows = session.scalars(
         select(Deviation)
@@ -241,7 +248,7 @@ def deviations(
             kind=row.kind,
             severity=row.severity,
             description=shown_text(row.description, hidden=hidden) or "",
-            reported_by=row.reported_by,
+            reported_by=shown(row.reported_by, names),
             reporter_role=row.reporter_role,
             reported_at=row.reported_at,
             status=row.status,
@@ -255,7 +262,7 @@ def deviations(
             events=[
                 DeviationEventPublic(
                     at=e.at,
-                    actor=e.actor,
+                    actor=shown(e.actor, names),
                     actor_role=e.actor_role,
                     action=e.action,
                     from_status=e.from_status,
@@ -508,11 +515,14 @@ def registrations(session: Session, traveller_id: int) -> list[RegistrationExtra
     ]
 
 
-def accounts(session: Session, traveller_id: int) -> list[AccountExtract]:
+def accounts(session: Session, traveller_id: int, hidden: frozenset[str]) -> list[AccountExtract]:
     rows = session.scalars(select(User).where(User.traveller_id == traveller_id).order_by(User.id))
     return [
         AccountExtract(
-            username=row.username, role=row.role, active=row.active, created_at=row.created_at
+            username=shown(row.username, hidden),
+            role=row.role,
+            active=row.active,
+            created_at=row.created_at,
         )
         for row in rows
     ]

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Response
 
+from samfard.access.account_names import own_usernames
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
@@ -175,7 +176,10 @@ def booking_history(
     booking = session.get(Booking, booking_id)  # read by `history`, in scope
     traveller = session.get(Traveller, booking.traveller_id) if booking else None
     visible = traveller is not None and can_see_identity(traveller, actor)
-    return events_public(events, visible=visible)
+    hidden = (
+        frozenset() if visible or booking is None else own_usernames(session, booking.traveller_id)
+    )
+    return events_public(events, visible=visible, hidden=hidden)
 
 
 @router.post("/series", status_code=201)

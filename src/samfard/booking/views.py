@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.access.account_names import shown
 from samfard.access.actor import Actor
 from samfard.booking.models import Booking, BookingEvent, Leg, Series
 from samfard.booking.schemas import (
@@ -68,13 +69,19 @@ def _public(booking: Booking, traveller: Traveller, actor: Actor) -> BookingPubl
     )
 
 
-def events_public(events: Sequence[BookingEvent], *, visible: bool) -> list[EventPublic]:
+def events_public(
+    events: Sequence[BookingEvent], *, visible: bool, hidden: frozenset[str] = frozenset()
+) -> list[EventPublic]:
     """A booking's history as a reader may see it: a reason a person typed (a
     cancellation's, an assessor's) may name the person or their home, and is hidden where
-    they are; the system's own reasons (which rules refused, which plan) stay."""
+    they are; the system's own reasons (which rules refused, which plan) stay. An actor in
+    `hidden` (the traveller's own account, named after them) is not named."""
     return [
         EventPublic.model_validate(e).model_copy(
-            update={"reason": shown_free_text(e.reason, visible=visible or not e.reason_by_person)}
+            update={
+                "reason": shown_free_text(e.reason, visible=visible or not e.reason_by_person),
+                "actor": shown(e.actor, hidden),
+            }
         )
         for e in events
     ]

@@ -36,10 +36,11 @@ def traveller_name(session: Session, deviation: Deviation, actor: Actor) -> str 
 TRAVELLER_SHOWN_AS = "traveller"
 
 
-def _who(username: str, role: str, actor: Actor) -> str:
+def _who(username: str, role: str, actor: Actor, *, protected: bool) -> str:
     """The username of whoever reported or handled, unless it is a traveller's and the
-    reader may not read the register."""
-    if role == "traveller" and not actor.has(Permission.TRAVELLERS_READ):
+    reader may not read the register, or may not see who the deviation's traveller is
+    (`protected`: their own account is named after them, access.account_names)."""
+    if role == "traveller" and (protected or not actor.has(Permission.TRAVELLERS_READ)):
         return TRAVELLER_SHOWN_AS
     return username
 
@@ -91,7 +92,7 @@ def deviation_public(
         kind=DeviationKind(deviation.kind),
         severity=Severity(deviation.severity),
         description=shown_text(deviation.description, hidden=hidden) or "",
-        reported_by=_who(deviation.reported_by, deviation.reporter_role, actor),
+        reported_by=_who(deviation.reported_by, deviation.reporter_role, actor, protected=hidden),
         reporter_role=deviation.reporter_role,
         reported_at=deviation.reported_at,
         status=DeviationStatus(deviation.status),
@@ -106,7 +107,7 @@ def deviation_public(
         events=[
             DeviationEventPublic(
                 at=e.at,
-                actor=_who(e.actor, e.actor_role, actor),
+                actor=_who(e.actor, e.actor_role, actor, protected=hidden),
                 actor_role=e.actor_role,
                 action=e.action,
                 from_status=e.from_status,
