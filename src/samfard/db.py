@@ -107,7 +107,9 @@ def make_engine(
     max_overflow: int = 5,
     pool_timeout: int = 10,
 ) -> Engine:
-    """An engine for a URL; SQLite gets foreign keys and WAL, its folder is created.
+    """An engine for a URL; SQLite gets foreign keys and WAL, its folder and file are
+    created for the owner alone (0700, 0600: the file holds every personal record, a
+    protected identity's too, and was readable by any user of the machine).
 
     Statement parameters are never written into logs or error messages
     (hide_parameters): they are names, personal numbers and addresses.
@@ -116,7 +118,9 @@ def make_engine(
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # a new folder only
+            if not path.exists():
+                path.touch(mode=0o600)  # SQLite gives its -wal and -shm files the same
         engine = create_engine(
             url,
             echo=echo,
