@@ -91,17 +91,27 @@ def test_an_answer_is_due_no_later_than_the_run_starts(
     session: Session, planned_day: PlannedDay
 ) -> None:
     """Offered on its own day, a run's answer was due after its last stop (walk-through of
-    the seventh session of 2026-12-06); a run already under way is due at once."""
+    the seventh session of 2026-12-06); a run that should be leaving already is due by its
+    first stop, and never sooner than five minutes from the offer (it was due the very
+    minute it was offered: walk-through of 2026-12-06)."""
     runs = sorted(plan(session).runs, key=lambda r: r.start_at)
     now = runs[len(runs) // 2].start_at - minutes(30)
     offers = handoff.offer_day(
         session=session, day=plan(session).service_date, actor=CONTROLLER, now=now,
         answer_within_min=24 * 60,
     )  # fmt: skip
-    starts = {r.id: r.start_at for r in runs}
+    by_id = {r.id: r for r in runs}
+    leaving = 0
     for offer in offers:
-        assert offer.answer_by == max(now, starts[offer.run_id]), offer
-    assert {o.answer_by for o in offers} >= {now, starts[runs[-1].id]}
+        run = by_id[offer.run_id]
+        assert offer.answer_by >= now + minutes(5), offer
+        if run.start_at >= now + minutes(5):
+            assert offer.answer_by == run.start_at, offer
+        else:
+            leaving += 1
+            first_stop = min(s.planned_at for s in run.stops)
+            assert offer.answer_by == max(now + minutes(5), first_stop), offer
+    assert leaving > 0 and {o.answer_by for o in offers} >= {by_id[runs[-1].id].start_at}
 
 
 def test_a_carrier_sees_and_answers_only_its_own_runs(

@@ -47,6 +47,7 @@ from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.timeutil import STOCKHOLM
 
 DEFAULT_ANSWER_WITHIN_MIN = 120
+LEAST_TO_ANSWER = timedelta(minutes=5)  # the least time a carrier is given to answer
 REASON_MAX = 300
 """The most characters of a decline's reason (the column `run_offer.reason`)."""
 OWN_FLEET = "egen regi"
@@ -141,9 +142,7 @@ def offer_day(
                 run_id=run.id,
                 state=ACCEPTED if own else OFFERED,
                 offered_at=now,
-                # No later than the run starts: a same-day run's answer was due after its
-                # last stop (walk-through of the seventh session of 2026-12-06).
-                answer_by=max(now, min(deadline, run.start_at)),
+                answer_by=answer_due(run, deadline, now),
                 answered_at=now if own else None,
                 answered_by=OWN_FLEET if own else None,
                 overdue_alerted=False,
@@ -153,6 +152,19 @@ def offer_day(
                 _assign(session, run, actor=actor, now=now)
         session.flush()
         return _list(session, day, actor)
+
+
+def answer_due(run: Run, deadline: datetime, now: datetime) -> datetime:
+    """When the carrier must answer an offer of `run` made at `now`: by `deadline`, but no
+    later than the run starts (a same-day run's answer was due after its last stop), and
+    for a run that should be leaving already no later than its first stop, never sooner
+    than `LEAST_TO_ANSWER` from now (a run offered after its depot departure was due the
+    very minute it was offered: walk-throughs of 2026-12-06)."""
+    soonest = now + LEAST_TO_ANSWER
+    if run.start_at >= soonest:
+        return min(deadline, run.start_at)
+    first_stop = min((s.planned_at for s in run.stops), default=run.start_at)
+    return max(soonest, min(deadline, first_stop))
 
 
 def list_offers(*, session: Session, day: date, actor: Actor) -> list[OfferPublic]:
