@@ -71,6 +71,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def _server_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--host", help="address to listen on (default SAMFARD_HOST or 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default SAMFARD_PORT or 8000)")
+    parser.add_argument(
+        "--no-day-clock",
+        action="store_true",
+        help="do not check offer deadlines and late vehicles every minute (for every server "
+        "process but one, when several share a database)",
+    )
 
 
 def _tomorrow() -> date:
@@ -123,6 +129,10 @@ def _serve(args: argparse.Namespace, *, default_day: date | None = None) -> int:
     if default_day is not None:
         settings = dataclasses.replace(settings, default_day=default_day)
     app = create_app(settings)
+    if not args.no_day_clock:
+        from samfard.dispatch import day_clock
+
+        day_clock.start(app.state.sessionmaker, app.state.clock)
     host, port = args.host or settings.host, args.port or settings.port
     print(f"Samfard listening on http://{host}:{port}/ (API docs at /api/v1/docs)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="info", **uvicorn_proxy_options(settings))
