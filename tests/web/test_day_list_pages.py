@@ -17,6 +17,8 @@ from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.booking.models import Booking
+from samfard.timeutil import STOCKHOLM
+from samfard.web.templating import sv_date
 
 MONDAY = date(2026, 11, 23)
 REFERENCE = re.compile(r"SF-[A-Z2-9]{8}")
@@ -113,3 +115,12 @@ def test_a_date_the_page_cannot_read_is_said_at_the_field_with_the_form_kept(
     assert 'id="date-error"' in page.text and 'aria-invalid="true"' in page.text
     assert f'value="{typed}"' in page.text
     assert 'class="bookings"' in page.text, "the day's table is still there"
+
+
+def test_dagens_resor_opens_on_today(operator: TestClient) -> None:
+    """Under a menu item that says Dagens resor the list opened on tomorrow, and a
+    walk-through at 07:00 read the next day's trips as the day's (2026-12-06)."""
+    page = operator.get("/")
+    assert page.status_code == 200
+    today = NOW.astimezone(STOCKHOLM).date()
+    assert f"<h1>Resor {sv_date(today, 'day')}</h1>" in page.text

@@ -6,7 +6,6 @@ the same; they authenticate with the session cookie set at login.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Form, Query, Request
@@ -195,11 +194,13 @@ def day_overview(
     date_text: Annotated[str | None, Query(alias="date")] = None,
     status: str | None = None,
 ) -> Response:
-    """The day's bookings. The Datum field takes the other day pickers' formats
-    (`web.typed.parse_picked_day`: "7/12", "2026-12-07"); a date it cannot read shows the
-    default day with the message at the field, the typed text kept. A status not in the
-    list gets a Swedish error page (422), not the API's problem+json. A traveller's start
-    page is Mina resor."""
+    """The day's bookings: today's unless the server was given a day (the demo's) or
+    `date` names one (it opened on tomorrow, under a menu item that says Dagens resor,
+    and a walk-through at 07:00 read the next day's list). The Datum field takes the
+    other day pickers' formats (`web.typed.parse_picked_day`: "7/12", "2026-12-07"); a
+    date it cannot read shows the default day with the message at the field, the typed
+    text kept. A status not in the list gets a Swedish error page (422), not the API's
+    problem+json. A traveller's start page is Mina resor."""
     if actor.role is Role.TRAVELLER:
         return RedirectResponse("/mina-resor", status_code=303)
     errors = FormErrors()
@@ -213,7 +214,7 @@ def day_overview(
     if status and status not in STATUS_SV:
         # Never the address's words in the message: a link would make the site say them.
         return _page_error(request, actor, "Den statusen finns inte. Välj en status i listan.")
-    day = day or settings.default_day or today + timedelta(days=1)
+    day = day or settings.default_day or today
     bookings, total = day_rows(
         session=session, actor=actor, now=now, day=day, status=status or None, limit=500
     )
