@@ -96,7 +96,10 @@ def test_the_traveller_follows_their_own_vehicle_and_no_one_elses(
     mine = next(s for s in pickups if s.leg_seq == 0)
     others = [s for s in pickups if _traveller_of(session, s) != _traveller_of(session, mine)]
     assert others, "the run carries more than one traveller"
-    clock.current = mine.planned_at - timedelta(minutes=20)
+    # Before the stop ahead of the traveller's is due, the vehicle has not set out for them.
+    earlier = [s.planned_at for s in run.stops if s.seq < mine.seq]
+    heads_off = max(earlier) if earlier else run.start_at
+    clock.current = heads_off - timedelta(minutes=30)
     me = token_for(session, Role.TRAVELLER, now=clock.now(), username="folj-mig",
                    traveller_id=_traveller_of(session, mine))  # fmt: skip
     other = token_for(session, Role.TRAVELLER, now=clock.now(), username="folj-annan",
@@ -105,6 +108,12 @@ def test_the_traveller_follows_their_own_vehicle_and_no_one_elses(
                        carrier_id=run.vehicle.carrier_id, vehicle_id=run.vehicle_id)  # fmt: skip
     url = f"/mina-resor/resor/{mine.booking_id}/fordon"
 
+    waiting = app_client.get(url, headers=auth(me))
+    assert waiting.status_code == 200, waiting.text
+    assert "Planerad" in waiting.text and "På väg" not in waiting.text
+    assert "har inte gett sig av mot dig" in waiting.text
+
+    clock.current = heads_off
     before = app_client.get(url, headers=auth(me))
     assert before.status_code == 200, before.text
     assert "På väg" in before.text and "inte rapporterat någon position" in before.text

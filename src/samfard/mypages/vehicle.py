@@ -34,6 +34,7 @@ FOLLOWED = frozenset({"assigned", "in_progress"})
 
 # The trip's state in the traveller's words, from the driver's reports on their leg.
 STATE_SV = {
+    "planned": "Planerad",  # the vehicle has other stops to make before it heads for you
     "on_way": "På väg",
     "arrived": "Framme",
     "picked_up": "Hämtad",
@@ -114,8 +115,9 @@ def follow_trip(
         return None
     # Arriving at the destination is still "hämtad" to the traveller; only the drop-off ends it.
     dropped = reports.get((leg.id, "dropoff")) == "dropped_off"
-    state = "dropped_off" if dropped else reports.get((leg.id, "pickup"), "on_way")
     run = session.get(Run, stop.run_id)
+    waiting = "on_way" if run is None or heading_for(run, stop, now) else "planned"
+    state = "dropped_off" if dropped else reports.get((leg.id, "pickup"), waiting)
     return FollowedTrip(
         booking_id=booking.id,
         leg_seq=leg.seq,
@@ -123,9 +125,18 @@ def follow_trip(
         planned_pickup=stop.planned_at,
         promised_from=stop.promised_from or leg.promised_pickup_from,
         promised_until=stop.promised_until or leg.promised_pickup_until,
-        position=_whereabouts(session, run, booking) if run is not None else None,
+        position=_whereabouts(session, run, booking) if run and state != "planned" else None,
         as_of=now,
     )
+
+
+def heading_for(run: Run, stop: Stop, now: datetime) -> bool:
+    """Whether the vehicle is by now expected to be driving to `stop`: the stop before it
+    on the run is due (its time, moved by the forecasts of the day's reports), or it is
+    the run's first and the run has started. "På väg, bilen väntas 19:15" was said at
+    07:15 of a car with a day's trips before it (walk-through of 2026-12-06)."""
+    before = [s.planned_at for s in run.stops if s.seq < stop.seq]
+    return now >= (max(before) if before else run.start_at)
 
 
 def _own_reports(session: Session, booking_id: int) -> dict[tuple[int, str], str]:
