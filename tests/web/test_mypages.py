@@ -520,3 +520,23 @@ def test_a_trip_for_an_assessor_is_still_booked(
     _code_login(app_client, session, ANNA["personal_number"])
     booked = _booked(app_client, session)
     assert booked.status == "requested", booked.status
+
+
+def test_an_ended_trip_is_told_in_the_past_and_a_cancelled_one_has_nothing_to_report(
+    app_client: TestClient, session: Session, anna: int, clock: FixedClock
+) -> None:
+    """Under Tidigare resor a cancelled trip read "Exakt tid kommer när resan planeras"
+    and offered "Rapportera avvikelse" (walk-through of 2026-12-06)."""
+    _code_login(app_client, session, ANNA["personal_number"])
+    trip = _booked(app_client, session, datum="2026-11-20", tid="11:30")
+    cancelled = app_client.post(
+        f"/mina-resor/resor/{trip.id}/avboka",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "version": str(trip.version)},
+    )
+    assert cancelled.status_code == 200
+    clock.current = NOW + timedelta(hours=2)  # its time has come and gone
+    home = app_client.get("/mina-resor").text
+    earlier = home.split(trip.reference)[0].rsplit('<li class="card trip">', 1)[1]
+    assert "Hämtning var bokad runt 11:30." in earlier
+    assert "kommer när resan planeras" not in earlier and "Bilen kommer" not in earlier
+    assert f"/mina-resor/resor/{trip.id}/avvikelse" not in home

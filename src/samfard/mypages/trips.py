@@ -20,6 +20,7 @@ from samfard.travellers.models import Permit, Traveller
 RECENT = timedelta(days=30)
 OPEN = frozenset({"requested", "approved", "scheduled", "assigned", "in_progress"})
 PERMIT_SERVICES = ("fardtjanst", "riksfardtjanst")
+NEVER_DRIVEN = frozenset({"cancelled", "denied"})
 
 
 def begins_at(booking: Booking) -> datetime | None:
@@ -51,6 +52,12 @@ class OwnTrip:
     @property
     def cancellable(self) -> bool:
         return self.coming and self.booking.status in OPEN - {"in_progress"}
+
+    @property
+    def reportable(self) -> bool:
+        """A deviation may be reported about it: its time has come and it was not called
+        off (a cancelled or refused trip had no vehicle to report on)."""
+        return self.begun and self.booking.status not in NEVER_DRIVEN
 
 
 @dataclass(frozen=True)
