@@ -69,6 +69,12 @@ def test_html_escapes_and_embeds_charts(november_23: MonthlyReportData) -> None:
     assert "Kostnad Sjukresor" in html and format_kr(150000) in html
     ctx = report_context(november_23)
     assert ctx["previous_period"] == "november 2025"
+    # The year-to-date table is headed by the years so far, not by the month (walk-through
+    # of 2026-12-06: "november 2026 | november 2025" over the year's sums).
+    ytd = html.split("Kostnader, året hittills")[1].split("</tr>")[0]
+    assert "januari–november 2026" in ytd and "januari–november 2025" in ytd
+    text = " ".join(pdf_strings(render_pdf(november_23)))
+    assert "januari–november 2026" in text
 
 
 def test_stacked_bars_scale_to_the_nice_axis_top() -> None:

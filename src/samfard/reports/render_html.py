@@ -19,6 +19,7 @@ from samfard.reports.charts import bar_chart, line_chart
 from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine
 from samfard.reports.monthly import (
     INCOMPLETE,
+    MONTHS,
     CostLine,
     MonthlyReportData,
     PrincipalLine,
@@ -144,6 +145,10 @@ def report_context(report: MonthlyReportData) -> dict[str, Any]:
         "title": f"Månadsrapport {report.period}: {report.scope}",
         "period": report.period,
         "previous_period": report.period.replace(str(report.year), str(report.year - 1)),
+        # The year-to-date table's columns are the two years so far, not the two months
+        # ("november 2026 | november 2025" stood over the year's sums).
+        "ytd_period": f"januari–{MONTHS[report.month - 1]} {report.year}",
+        "ytd_previous_period": f"januari–{MONTHS[report.month - 1]} {report.year - 1}",
         "scope": report.scope,
         "empty": report.empty,
         "summary": list(report.summary),
@@ -209,7 +214,7 @@ def render_html(report: MonthlyReportData) -> str:
         _table("Kostnader, månaden", money_head, [[r[k] for k in keys] for r in ctx["month_rows"]]),
         _table(
             "Kostnader, året hittills",
-            money_head,
+            ["", ctx["ytd_period"], ctx["ytd_previous_period"], "Förändring kr", "Förändring %"],
             [[r[k] for k in keys] for r in ctx["ytd_rows"]],
         ),
         *(f"<p class='note'>{escape(note)}</p>" for note in ctx["notes"]),

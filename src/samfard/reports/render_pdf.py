@@ -180,15 +180,20 @@ def render_pdf(report: MonthlyReportData) -> bytes:
     keys = ("label", "current", "previous", "change", "change_pct")
     story: list[Flowable] = [_para(ctx["title"], styles["Title"])]
     story += [_para(line, styles["BodyText"]) for line in ctx["summary"]]
-    for heading, name in (("Kostnader, månaden", "month_rows"), ("Året hittills", "ytd_rows")):
+    ytd_head = ["", ctx["ytd_period"], ctx["ytd_previous_period"], *money_head[3:]]
+    tables = (
+        ("Kostnader, månaden", "month_rows", money_head),
+        ("Året hittills", "ytd_rows", ytd_head),
+    )
+    for heading, name, head in tables:
         rows = [[r[k] for k in keys] for r in ctx[name]]
         story += [
             Spacer(1, 4 * mm),
             Paragraph(heading, styles["Heading2"]),
             _table(
-                _head(money_head, head_style),
+                _head(head, head_style),
                 [[_para(row[0], small), *row[1:]] for row in rows],
-                fitted_widths(money_head, rows, full),
+                fitted_widths(head, rows, full),
             ),
         ]
     story += [_para(note, styles["Italic"]) for note in ctx["notes"]]
