@@ -32,6 +32,7 @@ from samfard.changes import Change
 from samfard.db import transaction
 from samfard.dispatch import service as dispatch
 from samfard.dispatch import store
+from samfard.dispatch.day_view import day_view
 from samfard.dispatch.live_goods import NOT_ON_A_RUN
 from samfard.dispatch.live_models import ControllerAlert
 from samfard.dispatch.models import PlanRun
@@ -148,6 +149,13 @@ def test_goods_booked_after_planning_go_into_the_newest_plan_and_keep_every_prom
     assert found.id == plan.id
     assert report.ok, report.violations
     assert announced(session, DAY, "goods_planned") == [row.id]
+    # /trafik counts the run's travellers' trips, and the goods apart (they counted as a trip).
+    view = day_view(session=session, day=DAY, actor=SYSTEM, now=PLAN_NOW)
+    assert view is not None
+    [line] = [t for t in view.timeline if t.run.id == pickup.run_id]
+    run = next(r for r in plan.runs if r.id == pickup.run_id)
+    riders = [s for s in run.stops if s.kind == "pickup" and s.booking_id is not None]
+    assert (line.trips, line.goods) == (len(riders), 1)
 
 
 def test_the_run_that_takes_the_goods_keeps_every_stop_whatever_its_bookings_state(

@@ -40,6 +40,7 @@ class OverviewStop:
     planned_at: datetime
     lat: float | None  # None: hidden (protected identity, or another principal's trip)
     lon: float | None
+    goods: bool = False  # a consignment's stop, not a traveller's
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +186,10 @@ def _stops(
         .where(Run.plan_run_id == plan_id)
         .order_by(Stop.run_id, Stop.seq)
     )
-    rows = sorted([*passengers, *_goods_stops(session, plan_id)], key=lambda r: (r[0], r[1]))
+    rows = sorted(
+        [*((*row, False) for row in passengers), *_goods_stops(session, plan_id)],
+        key=lambda r: (r[0], r[1]),
+    )
     by_run: dict[int, list[OverviewStop]] = {}
     carries_mine: set[int] = set()
     shown: dict[int, set[int]] = {}
@@ -202,6 +206,7 @@ def _stops(
         origin_lon,
         destination_lat,
         destination_lon,
+        goods,
     ) in rows:
         own = covers.get(principal)
         if own is None:
@@ -214,7 +219,7 @@ def _stops(
         stops = by_run.get(run_id)
         if stops is None:
             stops = by_run[run_id] = []
-        stops.append(OverviewStop(kind, planned_at, lat, lon))
+        stops.append(OverviewStop(kind, planned_at, lat, lon, goods))
         if own:
             carries_mine.add(run_id)
             if traveller_id is not None:
@@ -254,7 +259,7 @@ def _goods_stops(session: Session, plan_id: int) -> list[tuple[Any, ...]]:
         run_id, seq, kind, at, principal, recipient, protected, p_place, d_place = row[:9]
         public_place = (p_place if kind == "pickup" else d_place) is not None
         hidden = bool(protected) and not public_place
-        shaped.append((run_id, seq, kind, at, principal, recipient, hidden, *row[9:]))
+        shaped.append((run_id, seq, kind, at, principal, recipient, hidden, *row[9:], True))
     return shaped
 
 

@@ -22,7 +22,7 @@ from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
 from samfard.dispatch import service, stop_reports
 from samfard.dispatch.day_overview import DayOverview, OverviewRun, day_overview
-from samfard.dispatch.models import PlanRun, Vehicle
+from samfard.dispatch.models import PlanRun, Run, Vehicle
 from samfard.dispatch.move_checks import LegUnderWay, require_movable, require_not_begun
 from samfard.dispatch.move_fit import run_fits
 from samfard.dispatch.stop_reports import StopReport
@@ -54,7 +54,8 @@ class TimelineRun:
     run: OverviewRun
     left_pct: float
     width_pct: float
-    stops: int
+    trips: int  # travellers' legs picked up (a consignment is no trip: it counted as one)
+    goods: int  # consignments picked up
     ticks: tuple[float, ...]  # pickups, as % of the span
 
     @property
@@ -125,7 +126,8 @@ def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> Day
             run=run,
             left_pct=pct(run.start_at),
             width_pct=max(0.3, pct(run.end_at) - pct(run.start_at)),
-            stops=len(run.stops),
+            trips=sum(1 for s in run.stops if s.kind == "pickup" and not s.goods),
+            goods=sum(1 for s in run.stops if s.kind == "pickup" and s.goods),
             ticks=tuple(pct(s.planned_at) for s in run.stops if s.kind == "pickup"),
         )
         for run in sorted(plan.runs, key=lambda r: (r.start_at, r.vehicle_code))
@@ -291,6 +293,11 @@ class RunView:
     no_shows: tuple[stop_reports.NoShowRow, ...] = ()
 
 
+def _trips(run: Run) -> int:
+    """The travellers' legs on a run (its goods are no trips)."""
+    return sum(1 for s in run.stops if s.kind == "pickup" and s.booking_id is not None)
+
+
 def _run_choices(plan: PlanRun) -> tuple[RunChoice, ...]:
     """Every run of the plan, by vehicle name, as a move's target options."""
     return tuple(
@@ -299,7 +306,7 @@ def _run_choices(plan: PlanRun) -> tuple[RunChoice, ...]:
             f"{vehicle_name_sv(run.vehicle.code)} "
             f"({VEHICLE_TYPES_SV.get(run.vehicle.vehicle_type, '')}, "
             f"{run.start_at.astimezone(STOCKHOLM):%H:%M}–{run.end_at.astimezone(STOCKHOLM):%H:%M}, "
-            f"{len(run.stops) // 2} {'resa' if len(run.stops) // 2 == 1 else 'resor'})",
+            f"{_trips(run)} {'resa' if _trips(run) == 1 else 'resor'})",
         )
         for run in sorted(plan.runs, key=lambda r: vehicle_name_sv(r.vehicle.code))
     )
