@@ -39,8 +39,16 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+# A part of a field's path longer than this is cut: a dict's key is the caller's text, and
+# a key of 100 000 characters came back whole in the refusal (the probe of 2026-12-06).
+FIELD_PART_MOST = 60
+
+
 def _field_name(location: tuple[Any, ...]) -> str:
-    parts = [str(p) for p in location if p not in ("body", "query", "path", "header")]
+    parts = [
+        part if len(part) <= FIELD_PART_MOST else f"{part[:FIELD_PART_MOST]}…"
+        for part in (str(p) for p in location if p not in ("body", "query", "path", "header"))
+    ]
     name = ""
     for part in parts:
         name += f"[{part}]" if part.isdigit() else (f".{part}" if name else part)

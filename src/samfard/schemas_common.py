@@ -39,8 +39,11 @@ def _not_a_truth_value(value: Any) -> Any:
     return value
 
 
-# An id in a JSON body: `true` is refused, not read as id 1.
-BodyId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_not_a_truth_value)]
+# A number in a JSON body: `true` is refused, not read as 1.
+NOT_A_TRUTH_VALUE = BeforeValidator(_not_a_truth_value)
+
+# An id in a JSON body.
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID), NOT_A_TRUTH_VALUE]
 
 # Samfard serves Sweden and the Norwegian hospitals across the border; a point outside this
 # box is almost always latitude and longitude swapped.

@@ -296,3 +296,24 @@ def test_the_same_certificate_twice_is_refused_naming_the_first(
         headers=auth(nurse),
     )
     assert changed.status_code == 201, changed.text
+
+
+def test_answers_that_are_not_option_numbers_are_refused(
+    app_client: TestClient, session: Session, nurse: str
+) -> None:
+    """`true` was graded as option 1, and a question id of 100 000 characters came back
+    whole in the refusal (the probe of 2026-12-06)."""
+    started = app_client.post("/api/v1/course/attempts", json={}, headers=auth(nurse))
+    attempt = started.json()
+    url = f"/api/v1/course/attempts/{attempt['id']}/answers"
+    truths = {q["id"]: True for q in attempt["questions"]}
+    refused = app_client.post(url, json={"answers": truths}, headers=auth(nurse))
+    assert refused.status_code == 422, refused.text
+    assert "not true or false" in refused.text
+    long_id = app_client.post(url, json={"answers": {"q" * 100_000: 1}}, headers=auth(nurse))
+    assert long_id.status_code == 422 and len(long_id.text) < 5_000
+    graded = app_client.post(
+        url, json={"answers": right_answers(session, attempt)}, headers=auth(nurse)
+    )
+    assert graded.status_code == 200, graded.text
+    assert graded.json()["passed"], "the attempt stays open after refusals"

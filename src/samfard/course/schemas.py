@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from samfard.schemas_common import NOT_A_TRUTH_VALUE
 
 
 class LessonPublic(BaseModel):
@@ -54,7 +57,12 @@ class AttemptPublic(BaseModel):
 class AttemptAnswers(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    answers: dict[str, int] = Field(description="question id -> index of the chosen option")
+    # `true` was read as option 1 (the probe of 2026-12-06), and a question id of 100 000
+    # characters came back whole in the refusal.
+    answers: dict[
+        Annotated[str, Field(min_length=1, max_length=200)],
+        Annotated[int, Field(ge=0, le=20), NOT_A_TRUTH_VALUE],
+    ] = Field(max_length=100, description="question id -> index of the chosen option")
 
 
 class AttemptResult(BaseModel):
