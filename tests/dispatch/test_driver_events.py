@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -167,6 +167,8 @@ def test_impossible_and_out_of_order_reports_are_refused_with_what_to_do(
     assert clash.status_code == 409 and clash.json()["field"] == "client_event_id"
     future = post(_report(None, run, "position", clock.now() + timedelta(hours=1), lat=63, lon=14))
     assert future.status_code == 422 and future.json()["field"] == "at"
+    ancient = post(_report(None, run, "position", datetime(1900, 1, 1, tzinfo=UTC), lat=63, lon=14))
+    assert ancient.status_code == 422 and "before the run's day" in ancient.json()["detail"]
     no_stop = post(_report(None, run, "arrived", at))
     assert no_stop.status_code == 422
     assert session.scalar(select(func.count()).select_from(StopEvent)) == 2

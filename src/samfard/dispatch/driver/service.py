@@ -19,7 +19,7 @@ principal (`*`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
@@ -49,7 +49,7 @@ from samfard.dispatch.models import Run, Stop
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.goods.models import Consignment
 from samfard.goods.schemas import ConsignmentStatus
-from samfard.timeutil import STOCKHOLM
+from samfard.timeutil import STOCKHOLM, local
 
 # A vehicle's clock may run a little ahead of the server's; more than this is a wrong clock.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -207,6 +207,12 @@ def _record(session: Session, data: StopEventCreate, actor: Actor, now: datetime
             f"{now.isoformat()}); check the device's clock",
             field="at",
         )
+    day = run.plan_run.service_date
+    if data.at < local(day, time(0)):  # a position of 1900 was stored (probe of 2026-12-06)
+        raise InputError(
+            f"at {data.at.isoformat()} is before the run's day, {day}; check the device's clock",
+            field="at",
+        )
     row = StopEvent(
         client_event_id=data.client_event_id,
         kind=data.kind,
@@ -237,8 +243,8 @@ def _record(session: Session, data: StopEventCreate, actor: Actor, now: datetime
         _record_stop(session, run, row, data, actor, now)
     changes.announce(session, topic=f"run:{run.id}", kind=data.kind, ref_id=row.id, at=now)
     if data.kind != POSITION:
-        day = run.plan_run.service_date.isoformat()
-        changes.announce(session, topic=f"plan:{day}", kind=data.kind, ref_id=run.id, at=now)
+        topic = f"plan:{day.isoformat()}"
+        changes.announce(session, topic=topic, kind=data.kind, ref_id=run.id, at=now)
     return row
 
 
