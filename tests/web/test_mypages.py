@@ -140,6 +140,24 @@ def test_a_wrong_code_and_an_unknown_person_get_the_same_quiet_answers(
     assert wrong.status_code == 200 and "Koden stämmer inte" in wrong.text
 
 
+def test_a_persons_code_guesses_count_together_however_the_number_is_typed(
+    app_client: TestClient, session: Session, anna: int
+) -> None:
+    """The limiter counted each spelling of one number apart: three spellings had three
+    windows of guesses (the probe of 2026-12-06)."""
+    app_client.get("/mina-resor/logga-in")
+    token = app_client.cookies[LOGIN_CSRF_COOKIE]
+    spellings = ("191212121212", "19121212-1212", "121212+1212")  # "+": aged 100 or more
+    answers = [
+        app_client.post(
+            "/mina-resor/kod",
+            data={"personnummer": spellings[i % 3], "kod": "000000", "csrf_token": token},
+        ).status_code
+        for i in range(11)
+    ]
+    assert answers[:10] == [200] * 10 and answers[10] == 429, answers
+
+
 def test_a_password_login_of_a_traveller_lands_on_mina_resor(
     app_client: TestClient, anna: int
 ) -> None:

@@ -104,7 +104,7 @@ def ask_for_code(
     address = request.client.host if request.client else "unknown"
     try:
         check_login_csrf(request, csrf_token)
-        login_limiter(request).check(address=address, username=number or "-", now=now)
+        login_limiter(request).check(address=address, username=_limit_key(number, now), now=now)
     except (Forbidden, RateLimitExceeded) as error:
         message, status = _refusal(error)
         return _page(
@@ -132,6 +132,15 @@ def ask_for_code(
     return response
 
 
+def _limit_key(typed: str, now: datetime) -> str:
+    """Whose tries the login limiter counts: the person's number as stored, however it was
+    typed ("195801255695", "19580125-5695" and "580125-5695" filled a window each)."""
+    try:
+        return parse_personal_number(typed, today=now.astimezone(STOCKHOLM).date()).value
+    except InputError:
+        return typed.strip() or "-"
+
+
 @router.post("/mina-resor/kod", dependencies=[PUBLIC])
 def enter_code(
     request: Request,
@@ -145,11 +154,12 @@ def enter_code(
     address = request.client.host if request.client else "unknown"
     try:
         check_login_csrf(request, csrf_token)
-        login_limiter(request).check(address=address, username=personnummer or "-", now=now)
+        key = _limit_key(personnummer, now)
+        login_limiter(request).check(address=address, username=key, now=now)
         token = login_codes.login_with_code(
             session, personal_number=personnummer, code=kod, now=now
         )
-        login_limiter(request).succeeded(address=address, username=personnummer or "-", now=now)
+        login_limiter(request).succeeded(address=address, username=key, now=now)
     except (Forbidden, RateLimitExceeded) as error:
         message, status = _refusal(error)
         return _page(
