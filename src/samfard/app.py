@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
@@ -94,6 +95,17 @@ def install_state(
     app.state.clock = clock or SystemClock()
 
 
+def own_location(location: str, host: str | None) -> str:
+    """A redirect to this site as a path: `url_for` names the site by the request's Host
+    header, which the caller writes, and a probe (2026-12-06) was sent on to
+    http://evil.example/trafik by a Host header of its own; behind a proxy or a cache
+    that passes it through, that is an open redirect or a poisoned page."""
+    parts = urlsplit(location)
+    if not parts.netloc or parts.netloc != host:
+        return location
+    return urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -133,6 +145,9 @@ def create_app(
         # than the column broke every audited read on PostgreSQL).
         request.state.request_id = uuid.uuid4().hex
         response = await call_next(request)
+        location = response.headers.get("location")
+        if location is not None:
+            response.headers["location"] = own_location(location, request.headers.get("host"))
         response.headers["X-Request-Id"] = request.state.request_id
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)

@@ -77,6 +77,11 @@ def test_a_press_without_script_is_stored_once_and_a_refusal_is_shown(
     refused = app_client.post("/forare/rapport", data=tampered, follow_redirects=True)
     assert "Hämtad sparades inte: Rapporten var felaktig" in refused.text
     assert "String should" not in refused.text and session.scalar(count) == 1
+    # A redirect names no site the caller wrote into the Host header (the probe of
+    # 2026-12-06 was sent on to http://evil.example/...).
+    forged = app_client.post("/forare/rapport", data=tampered, headers={"host": "evil.example"},
+                             follow_redirects=False)  # fmt: skip
+    assert forged.status_code == 303 and forged.headers["location"].startswith("/forare?")
     fragment = app_client.get("/forare?del=stopp")
     assert "Rapporterat: Framme" in fragment.text and "<html" not in fragment.text
 
