@@ -169,6 +169,15 @@ def test_a_declined_run_goes_back_to_planning_and_alerts_the_controller(
     )  # fmt: skip
     assert answer.offer.state == "declined" and answer.replan is not None
     assert answer.replan.saved
+    # The row keeps the run as it was declined: it is re-planned away (it lost its time
+    # and read "0 stopp", walk-through of 2026-12-06).
+    [row] = [o for o in handoff.list_offers(session=session, day=offer.service_date,
+                                            actor=CONTROLLER) if o.id == offer.id]  # fmt: skip
+    assert (row.stops, row.first_stop_at, row.last_stop_at) == (
+        len(run.stops),
+        run.stops[0].planned_at,
+        run.stops[-1].planned_at,
+    )
     session.expire_all()
     runs = plan(session).runs
     assert all(r.vehicle_id != run.vehicle_id for r in runs), "the declined vehicle has no run"

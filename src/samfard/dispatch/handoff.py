@@ -245,6 +245,11 @@ def _public(
     offer: RunOffer, run: Run | None, vehicle: Vehicle | None, answerers: dict[str, User]
 ) -> OfferPublic:
     stops = [] if run is None else run.stops
+    count, first, last = len(stops), None, None
+    if stops:
+        first, last = stops[0].planned_at, stops[-1].planned_at
+    elif offer.declined_stops:  # the run declined, re-planned away since
+        count, first, last = offer.declined_stops, offer.declined_first_at, offer.declined_last_at
     return OfferPublic(
         id=offer.id,
         service_date=offer.service_date,
@@ -252,9 +257,9 @@ def _public(
         carrier_id=offer.carrier_id,
         contract_code=offer.contract_code,
         run_id=offer.run_id,
-        stops=len(stops),
-        first_stop_at=stops[0].planned_at if stops else None,
-        last_stop_at=stops[-1].planned_at if stops else None,
+        stops=count,
+        first_stop_at=first,
+        last_stop_at=last,
         state=offer.state,
         state_sv=STATES_SV[offer.state],
         answer_by=offer.answer_by,
@@ -300,6 +305,10 @@ def answer_offer(
             if run is not None:
                 _assign(session, run, actor=actor, now=now)
         else:
+            if run is not None and run.stops:
+                offer.declined_stops = len(run.stops)
+                offer.declined_first_at = run.stops[0].planned_at
+                offer.declined_last_at = run.stops[-1].planned_at
             vehicle = session.get(Vehicle, offer.vehicle_id)
             code = vehicle_name_sv(vehicle.code) if vehicle else str(offer.vehicle_id)
             alerts.raise_alert(

@@ -65,6 +65,12 @@ class RunOffer(Base):
     answered_by: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[str | None] = mapped_column(String(300))
     overdue_alerted: Mapped[bool] = mapped_column(default=False)
+    # The run as it was declined (its stops, first and last stop's times): declining
+    # re-plans it away, and the carrier's and the controller's row lost its time and read
+    # "0 stopp" (walk-through of 2026-12-06).
+    declined_stops: Mapped[int | None] = mapped_column(Integer)
+    declined_first_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    declined_last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class StopDone(Base):
