@@ -103,7 +103,8 @@ def plan_day(
 
     `solver` is the engine (the default, native one when None); the stored settings name
     it. A day's plan moves every principal's trips, so only an account scoped to all
-    principals (`*`) plans or re-plans a day."""
+    principals (`*`) plans or re-plans a day. The day is planned as at `now`
+    (`day_from_now`): nothing before it, and a day under way or over is refused."""
     actor.require(P.PLANS_WRITE)
     if not actor.owns_everything:
         raise Forbidden(
