@@ -49,6 +49,15 @@ def test_a_name_starting_with_a_swedish_letter_is_found_in_either_case(
     for typed in ("östlu", "ÖSTLUND", "åsa östlund", "Åsa Ö", "Östlund Åsa", "östlund,  åsa"):
         found = app_client.get("/api/v1/travellers", params={"q": typed}, headers=auth(token))
         assert [t["id"] for t in found.json()["items"]] == [traveller_id], typed
+    # A surname with more to it is found by the words said, in either order: "Sjöberg
+    # Linnea" found no "Sjöberg (syntetisk)" (walk-through of 2026-12-06).
+    linnea = register(
+        app_client, token, {**ANNA, "personal_number": "19450505-4504",
+                            "first_name": "Linnea", "last_name": "Sjöberg (syntetisk)"},
+    )  # fmt: skip
+    for typed in ("Sjöberg Linnea", "linnea sjöberg", "Sjöberg, Linnea", "Linn Sjöb"):
+        found = app_client.get("/api/v1/travellers", params={"q": typed}, headers=auth(token))
+        assert [t["id"] for t in found.json()["items"]] == [linnea], typed
 
 
 def test_stale_version_gets_409_and_overwrites_nothing(

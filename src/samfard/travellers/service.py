@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from samfard.access import audit
@@ -243,12 +243,13 @@ def find_travellers(
     digits = "".join(c for c in text if c.isdigit())
     # A name in either order, "Per Axelsson" or "Axelsson Per" or "Axelsson, Per": callers
     # give the surname first as often as not (walk-through of the seventh session of
-    # 2026-12-06, where the surname first found no one).
-    words = " ".join(text.replace(",", " ").split())
-    pattern = f"%{escape_like(words.lower())}%"
+    # 2026-12-06, where the surname first found no one). Each word is looked for in the
+    # whole name, so a name with more to it ("Sjöberg (syntetisk)", a double surname)
+    # is found by the words a caller says, in any order (walk-through of 2026-12-06).
+    name = func.lower(Traveller.first_name + " " + Traveller.last_name)
+    words = text.replace(",", " ").split()
     conditions = [
-        func.lower(Traveller.first_name + " " + Traveller.last_name).like(pattern, escape="\\"),
-        func.lower(Traveller.last_name + " " + Traveller.first_name).like(pattern, escape="\\"),
+        and_(*(name.like(f"%{escape_like(word.lower())}%", escape="\\") for word in words))
     ]
     if len(digits) >= 6:
         conditions.append(Traveller.personal_number.like(f"%{digits}%"))
