@@ -46,7 +46,7 @@ def test_the_controller_sees_acknowledges_alerts_and_replans(
     page = app_client.get(f"/trafik/larm?datum={DAY}")
     assert "<h1" in page.text and "Kvittera" in page.text
     # The button is named by its alert, not by its place in the list (which changes).
-    assert "Kvittera<span class=\"visually-hidden\"> larmet körning avböjd klockan" in page.text
+    assert 'Kvittera<span class="visually-hidden"> larmet körning avböjd klockan' in page.text
     alert = session.scalars(select(ControllerAlert)).one()
     done = app_client.post(
         f"/trafik/larm/{alert.id}/kvittera",
