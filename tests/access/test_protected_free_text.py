@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from access_world import PROTECTED_SECRETS, book, build_world
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpers import NOW, auth, token_for
 from samfard.access.account_names import SHOWN_AS
+from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.travellers.free_text import HIDDEN_FREE_TEXT
 
@@ -146,3 +148,10 @@ def test_a_protected_travellers_own_account_is_not_named_to_those_not_entitled(
         assert "gomdsson" not in answer.text.lower() and "Gömdsson" not in answer.text, path
         assert SHOWN_AS in answer.text, path
         assert "hemlig.gomdsson" in app_client.get(path, headers=auth(entitled)).text, path
+    # Listing the traveller's own account is a read of the traveller: audited.
+    listed = session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.traveller_id == world.hidden, AuditEntry.purpose == "account list"
+        )
+    ).all()
+    assert {e.username for e in listed} >= {"world-admin", "konto-behorig"}

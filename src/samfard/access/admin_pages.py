@@ -162,7 +162,7 @@ def _page(
 ) -> Response:
     """The page; `done` is the confirmation of a change made, `ask_deactivate` the account
     whose deactivation waits for a yes."""
-    rows, _ = users.list_users(session=session, actor=actor, limit=1000, offset=0)
+    rows, _ = users.list_users(session=session, actor=actor, limit=1000, offset=0, now=now)
     hidden = hidden_usernames(session, actor)
     today = now.astimezone(STOCKHOLM).date()
     contracts = sorted(load_contracts(session), key=lambda c: (c.carrier, c.code))

@@ -222,11 +222,14 @@ def create_user(
 @admin_router.get("/users")
 def list_users(
     session: SessionDep,
+    now: NowDep,
     actor: Annotated[Actor, require(P.USERS_ADMIN)],
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Offset = 0,
 ) -> Page[UserPublic]:
-    rows, total = users.list_users(session=session, actor=actor, limit=limit, offset=offset)
+    rows, total = users.list_users(
+        session=session, actor=actor, limit=limit, offset=offset, now=now
+    )
     hidden = hidden_usernames(session, actor)
     return Page(
         items=[user_shown(u, hidden) for u in rows], total=total, limit=limit, offset=offset

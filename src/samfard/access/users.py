@@ -204,14 +204,27 @@ def visible_to(actor: Actor, user: User) -> bool:
 
 
 def list_users(
-    *, session: Session, actor: Actor, limit: int, offset: int
+    *, session: Session, actor: Actor, limit: int, offset: int, now: datetime
 ) -> tuple[list[User], int]:
     """The accounts the actor administers, by username. Filtered in Python: the scope test
-    is a subset test over a JSON list, which the two databases spell differently."""
+    is a subset test over a JSON list, which the two databases spell differently. A
+    traveller's own account listed is a read of that traveller (it names them and links
+    their register card), audited as such; the list wrote no entry (probe of 2026-12-06)."""
     actor.require(Permission.USERS_ADMIN)
-    everyone = session.scalars(select(User).order_by(User.username))
-    users = [u for u in everyone if visible_to(actor, u)]
-    return users[offset : offset + limit], len(users)
+    with transaction(session):
+        everyone = session.scalars(select(User).order_by(User.username))
+        users = [u for u in everyone if visible_to(actor, u)]
+        page = users[offset : offset + limit]
+        audit.record_reads(
+            session,
+            actor,
+            ((u.traveller_id, u.id) for u in page if u.traveller_id is not None),
+            record_type="user",
+            action="list",
+            purpose="account list",
+            at=now,
+        )
+    return page, len(users)
 
 
 def get_user(*, session: Session, actor: Actor, user_id: int) -> User:
