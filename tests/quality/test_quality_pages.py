@@ -5,15 +5,23 @@ alerts reach the principal's staff; a carrier sees only its own deviations."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 from quality_world import QualityWorld
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpers import login_form
+from samfard.access.actor import Actor
 from samfard.access.deps import CSRF_COOKIE
+from samfard.access.permissions import Role
+from samfard.dispatch.driver.schemas import StopEventCreate
+from samfard.dispatch.driver.service import record_report
+from samfard.dispatch.models import Run, Stop
 from samfard.quality.models import Deviation
+from samfard.timeutil import STOCKHOLM
 
 pytestmark = pytest.mark.world_per_module
 
@@ -124,3 +132,35 @@ def test_the_report_form_is_one_skip_away_from_the_top(
     first_link = re.search(r'<a [^>]*href="([^"]+)"[^>]*>([^<]+)</a>', main)
     assert first_link and first_link.groups() == ("#rapportera", "Till Rapportera avvikelse")
     assert '<h2 id="rapportera" tabindex="-1">' in main
+
+
+def test_the_card_shows_what_the_driver_reported_of_the_trip(
+    app_client: TestClient, session: Session, world: QualityWorld
+) -> None:
+    """A disputed no-show is weighed against the driver's reports: the card showed none
+    (walk-through of 2026-12-06). Times and what was reported, never a position."""
+    stop = session.scalars(
+        select(Stop).where(Stop.booking_id == world.booking.id, Stop.kind == "pickup")
+    ).first()
+    assert stop is not None
+    run = session.get(Run, stop.run_id)
+    assert run is not None
+    driver = Actor(user_id=None, username="q-driver", role=Role.DRIVER,
+                   carrier_id=run.vehicle.carrier_id, vehicle_id=run.vehicle_id)  # fmt: skip
+    at = stop.planned_at
+    for kind, when in (("arrived", at), ("no_show", at + timedelta(minutes=12))):
+        data = StopEventCreate(client_event_id=f"q-{kind}-0001", run_id=run.id,
+                               stop_id=stop.id, kind=kind, at=when)  # fmt: skip
+        record_report(session=session, data=data, actor=driver, now=when)
+    _login(app_client, "q-operator")
+    app_client.post(
+        "/kvalitet",
+        data={"csrf_token": app_client.cookies[CSRF_COOKIE], "bokning": world.booking.reference,
+              "typ": "vehicle_no_show", "allvar": "minor", "beskrivning": "Bilen kom aldrig."},
+    )  # fmt: skip
+    deviation = session.query(Deviation).one()
+    card = app_client.get(f"/kvalitet/{deviation.id}").text
+    reports = card.split("Förarens rapporter")[1].split("</ul>")[0]
+    seq = stop.leg_seq + 1  # type: ignore[operator]
+    assert f"{at.astimezone(STOCKHOLM):%H:%M} Resa {seq}, hämtning: Framme" in reports
+    assert "hämtning: Uteblev" in reports

@@ -28,6 +28,7 @@ from samfard.errors import DomainError, NotFound
 from samfard.notify.service import inbox
 from samfard.principals.models import Principal
 from samfard.quality import service
+from samfard.quality.driver_reports import driver_reports
 from samfard.quality.models import Deviation
 from samfard.quality.schemas import (
     Action,
@@ -224,6 +225,7 @@ def _card(
         "quality/card.html",
         {
             "d": shown,
+            "driver_reports": driver_reports(session, deviation.booking_id),
             "principal_name": _principal_name(session, deviation.principal_code),
             "errors": errors or FormErrors(),
             "form": form or {},
