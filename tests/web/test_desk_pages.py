@@ -456,6 +456,11 @@ def test_a_trip_the_rules_refuse_is_not_read_back_as_booked(
     assert added.status_code == 201, added.text
     fields = form(anna, desk, tjanst="riksfardtjanst", syfte="visit", retur="", rullstol="",
                   ledsagare="", besok="", hamtning="10:00", till="Brunflo")  # fmt: skip
+    # The preview says what booking it does, not a fee and a vehicle it will never have.
+    preview = desk.post("/bokning/forhandsgranska", data=fields).text
+    assert "Avslås enligt reglerna" in preview and "beslutsbrev" in preview
+    assert "Egenavgift" not in preview and "Färdsätt" not in preview
+    assert "hämtningsfönster ges" not in preview
     answer = desk.post("/bokning", data=fields).text
     assert 'id="kvitto"' in answer, re.findall(r"Fel: </span>([^<]*)", answer)
     receipt = answer.split('id="kvitto"')[1].split("</div>")[0]
