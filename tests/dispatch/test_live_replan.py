@@ -58,6 +58,14 @@ def test_replanning_never_moves_what_happened_and_keeps_promises(
     assert outcome.saved
     session.expire_all()
     assert (plan(session).change, plan(session).changed_at) == ("rest_of_day", now)
+    # Each window the re-plan promises (told by SMS) starts no earlier than it is made.
+    made = [
+        leg
+        for leg in session.scalars(select(Leg).where(Leg.promised_pickup_from.is_not(None)))
+        if (leg.promised_pickup_from, leg.promised_pickup_until) != promises.get(leg.id)
+    ]
+    assert made, "the late stop breaks promises, which get new windows"
+    assert all(leg.promised_pickup_from >= now.replace(second=0) for leg in made)  # type: ignore[operator]
     after = {r.vehicle_id: _keys(r) for r in plan(session).runs}
     heading = set()  # each vehicle on the road keeps the stop it drives to
     for vehicle_id, keys in done.items():

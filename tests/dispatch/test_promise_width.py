@@ -13,12 +13,14 @@ whole minutes at its ends and at least one minute between them.
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from dispatch_fixtures import DAY, plan_demo_day
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from test_problem_builder import leg as problem_leg
+from test_problem_builder import vehicle as problem_vehicle
 
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, Leg
@@ -27,8 +29,10 @@ from samfard.demo.loader import load_day
 from samfard.dispatch import store
 from samfard.dispatch.live_state import runs_problem
 from samfard.dispatch.models import PlanRun
+from samfard.dispatch.problem_builder import build_problem
+from samfard.geo.traveltime import GeodesicProvider
 from samfard.planning.model import Window
-from samfard.timeutil import STOCKHOLM
+from samfard.timeutil import STOCKHOLM, local
 
 MIN = 60.0
 TOLERANCE = 15 * MIN
@@ -105,3 +109,19 @@ def test_trips_booked_after_planning_are_promised_whole_minutes_never_too_narrow
             checked += 1
     assert checked > 0
     assert session.scalars(select(Leg).where(Leg.promised_pickup_from.is_not(None))).first()
+
+
+def test_a_promise_made_now_starts_no_earlier_than_now() -> None:
+    """A re-plan's new window, told by SMS, began before the message was sent: the pickup
+    planned five minutes ahead was promised from ten minutes ago."""
+    leg = problem_leg(requested_pickup_at=local(DAY, time(10, 0)))
+    day = build_problem(DAY, [leg], [problem_vehicle()], GeodesicProvider())
+    request = day.problem.requests[0]
+    now = local(DAY, time(10, 0, 40))
+    planned = day.seconds(now) + 5 * 60
+    start, end = store.promise_at(day, request, planned, 15 * 60, now=now)
+    assert start == local(DAY, time(10, 0)) and end >= day.at(planned)
+    # Made the evening before, the same placement is promised its whole tolerance.
+    evening = local(DAY - timedelta(days=1), time(18, 0))
+    early, _ = store.promise_at(day, request, planned, 15 * 60, now=evening)
+    assert early < start

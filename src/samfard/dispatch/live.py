@@ -143,7 +143,7 @@ def insert_booking(
     if isinstance(placed, str):
         _note_unserved(plan_run, booking, placed, session=session, now=now)
         return False
-    _write(session, plan_run, booking, placed, defaults)
+    _write(session, plan_run, booking, placed, defaults, now)
     plan_run.note_change("booking", by=actor.username, at=now)
     reason = f"inserted live into plan version {plan_run.version}"
     taken = booking.id in booking_ids_taken(session, plan_run)
@@ -221,6 +221,7 @@ def _write(
     booking: Booking,
     placed: tuple[DayProblem, Solution, list[Insertion]],
     defaults: PlanningDefaults,
+    now: datetime,
 ) -> None:
     """Promise windows on the legs (`store.promise_at`), and new stops on each run the
     insertions changed."""
@@ -239,7 +240,7 @@ def _write(
             continue  # placed again within the promise it has (a changed booking): it stands
         tolerance = store.pickup_tolerance_s(day.legs[rid], defaults.pickup_before_min)
         planned = pickups.get(rid, answer.pickup_time)
-        promised = store.promise_at(day, answer.request, planned, tolerance)
+        promised = store.promise_at(day, answer.request, planned, tolerance, now=now)
         leg.promised_pickup_from, leg.promised_pickup_until = promised
     changed = {answer.vehicle_id for answer in done}
     routes = {route.vehicle_id: route for route in solution.routes}

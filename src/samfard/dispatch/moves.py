@@ -110,7 +110,7 @@ def move_leg(
         # Both runs are rewritten from the problem: it holds every stop on them.
         inputs = MoveInputs.read(session, plan_run, booking_id, source, [target], defaults)
         day_p, moved = _moved_solution(session, inputs, target, rid, defaults)
-        _write(session, plan_run, day_p, moved, source, target, rid, defaults)
+        _write(session, plan_run, day_p, moved, source, target, rid, defaults, now)
         plan_run.note_change("move", by=actor.username, at=now)
         _status_after_move(session, booking, plan_run, actor=actor, now=now)
         vehicle = target.vehicle.code
@@ -201,6 +201,7 @@ def _write(
     target: Run,
     rid: str,
     defaults: PlanningDefaults,
+    now: datetime,
 ) -> None:
     """Rewrite the two changed runs; promise a window if the leg had none yet."""
     legs = store.legs_by_id(session, day)
@@ -213,7 +214,7 @@ def _write(
             if s.request_id == rid and s.kind is StopKind.PICKUP
         )
         tolerance = store.pickup_tolerance_s(day.legs[rid], defaults.pickup_before_min)
-        promised = store.promise_at(day, moved.insertion.request, planned, tolerance)
+        promised = store.promise_at(day, moved.insertion.request, planned, tolerance, now=now)
         leg.promised_pickup_from, leg.promised_pickup_until = promised
     store.run_rows(day, routes[str(target.vehicle_id)], legs, target)
     if source is not None:

@@ -77,7 +77,7 @@ def save(
             continue
         leg = legs[day.legs[rid].leg_id]
         tolerance = store.pickup_tolerance_s(day.legs[rid], PlanningDefaults().pickup_before_min)
-        promised = store.promise_at(day, requests[rid], pickups[rid], tolerance)
+        promised = store.promise_at(day, requests[rid], pickups[rid], tolerance, now=now)
         leg.promised_pickup_from, leg.promised_pickup_until = promised
     runs = {str(run.vehicle_id): run for run in plan_run.runs}
     new_routes = {r.vehicle_id: r for r in stitched}
