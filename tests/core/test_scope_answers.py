@@ -68,3 +68,9 @@ def test_a_travellers_own_booking_is_recorded_as_self_service_whatever_it_says(
     session.expire_all()
     stored = session.scalar(select(Booking.channel).where(Booking.id == answer.json()["id"]))
     assert stored == "self_service"
+    # Staff may not book as the traveller: the channel counts in the follow-up.
+    as_traveller = app_client.post(
+        "/api/v1/bookings", json=body | {"channel": "self_service"}, headers=auth(operator)
+    )
+    assert as_traveller.status_code == 422, as_traveller.text
+    assert as_traveller.json()["field"] == "channel"

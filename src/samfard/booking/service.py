@@ -23,7 +23,7 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking, BookingEvent, IdempotencyKey
 from samfard.booking.schemas import BookingCreate, BookingUpdate, Channel, Companion, Need
 from samfard.db import transaction
-from samfard.errors import Conflict, NotFound
+from samfard.errors import Conflict, InputError, NotFound
 from samfard.principals.service import get_principal, require_service
 from samfard.schemas_common import request_hash
 from samfard.timeutil import STOCKHOLM
@@ -98,6 +98,14 @@ def channel_of(actor: Actor, asked: str) -> str:
         return Channel.CARE.value
     if actor.role is Role.TRAVELLER:
         return Channel.SELF_SERVICE.value
+    if asked == Channel.SELF_SERVICE.value:
+        # Staff booking "as the traveller" made the follow-up's self-service share theirs
+        # to write (the probe of 2026-12-06).
+        raise InputError(
+            "channel self_service is the traveller's own booking (Mina resor or their own "
+            "login); staff book with phone, operator or api",
+            field="channel",
+        )
     return asked
 
 
