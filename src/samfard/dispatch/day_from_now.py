@@ -18,12 +18,11 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samfard.dispatch.live_models import StopDone
 from samfard.dispatch.models import PlanRun
 from samfard.dispatch.planning_inputs import DayProblem
+from samfard.dispatch.replan_live import running
 from samfard.dispatch.unplanned_reasons import PICKUP_WINDOW_PASSED
 from samfard.errors import Conflict
 from samfard.planning.model import Window
@@ -34,8 +33,7 @@ def under_way(session: Session, day: date, newest: PlanRun | None, now: datetime
     have started by `now` (reported or not: a vehicle without the driver's app drives too)."""
     if newest is not None and any(run.start_at <= now for run in newest.runs):
         return True
-    reported = session.scalar(select(StopDone.id).where(StopDone.service_date == day).limit(1))
-    return reported is not None
+    return running(session, day)
 
 
 def under_way_refusal(day: date) -> Conflict:
