@@ -61,7 +61,7 @@ def test_without_script_uteblev_is_asked_about_and_stored_only_on_yes(
     assert button is not None
     name = re.search(r'data-name="([^"]+)"', button.group(0))
     assert name is not None, "Uteblev carries the name its question says"
-    assert '<dialog id="fraga-uteblev"' in page and "Avbryt</button>" in page
+    assert '<dialog id="fraga-rapport"' in page and "Avbryt</button>" in page
 
     stored = select(func.count()).select_from(StopEvent)
     charged = select(func.count()).select_from(NoShowCharge)

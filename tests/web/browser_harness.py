@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, expect
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 
@@ -192,6 +192,49 @@ class ConsoleErrors:
 
     def assert_none(self) -> None:
         assert not self.messages, "errors in the browser console:\n" + "\n".join(self.messages)
+
+
+@dataclass
+class Questions:
+    """The questions a page asks in its own dialog before an act that cannot be undone
+    (fraga.js, forare.js), answered from the keyboard as a phone operator would: Enter on
+    Avbryt, which has focus first, or Shift+Tab to Ja and Enter. A question from the
+    browser's own confirm() fails the test: its buttons speak the browser's language."""
+
+    page: Page
+    native: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("dialog", self._native)
+
+    def _native(self, dialog: Dialog) -> None:
+        self.native.append(dialog.message)
+        dialog.dismiss()
+
+    def answer(self, *, yes: bool) -> str:
+        """Answer the open question; returns it as asked, heading and text
+        ("Avbeställa resan R-1? Det går inte att ångra.")."""
+        question = self.page.locator("dialog[open]")
+        expect(question).to_have_count(1)
+        expect(question.get_by_role("button", name="Avbryt")).to_be_focused()
+        asked = " ".join(
+            text.strip() for text in question.locator("h2, p:visible").all_inner_texts() if text
+        )
+        if yes:
+            self.page.keyboard.press("Shift+Tab")
+            expect(question.get_by_role("button", name="Ja")).to_be_focused()
+        self.page.keyboard.press("Enter")
+        expect(self.page.locator("dialog[open]")).to_have_count(0)
+        assert not self.native, f"the browser asked, not the page: {self.native}"
+        return asked
+
+    def answer_if_asked(self, *, yes: bool) -> str | None:
+        """Answer a question if the last press asked one (the dialog opens within the
+        press's own event), for a question that depends on the hour the test runs."""
+        if self.page.locator("dialog[open]").count() == 0:
+            assert not self.native, f"the browser asked, not the page: {self.native}"
+            return None
+        return self.answer(yes=yes)
 
 
 # A 1x1 transparent PNG: what every map tile request gets, so tests never leave the machine.

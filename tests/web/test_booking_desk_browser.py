@@ -13,13 +13,14 @@ import pytest
 from browser_harness import (
     ConsoleErrors,
     LiveServer,
+    Questions,
     assert_no_axe_violations,
     login,
     reader_engine,
     screenshot,
     served_session,
 )
-from playwright.sync_api import Browser, Dialog, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -221,18 +222,14 @@ def test_walkthrough_fills_and_clicks_then_cancels_from_the_card(
     row = page.locator(f"tr[data-ref='{reference}']")
     row.get_by_text("Ändra eller avbeställ").click()
     row.get_by_label("Orsak").fill("Besöket är inställt")
-    asked: list[str] = []
-
-    def answer(dialog: Dialog) -> None:  # the operator confirms: it cannot be undone
-        asked.append(dialog.message)
-        dialog.accept()
-
-    page.once("dialog", answer)
+    questions = Questions(page)
     row.get_by_role("button", name="Avbeställ resa").click()
+    # The operator confirms, in the page's dialog: it cannot be undone.
+    asked = questions.answer(yes=True)
     page.get_by_text(f"Resan {reference} är avbeställd").wait_for()
     # The operator hears what was done: focus on the notice, not in the form below it.
     expect(page.locator("#arbetsyta > .notice[role=status]")).to_be_focused()
-    assert asked == [f"Avbeställa resan {reference}? Det går inte att ångra."]
+    assert asked == f"Avbeställa resan {reference}? Det går inte att ångra."
     assert booked(db, reference).status == "cancelled"
     errors.assert_none()
     page.context.close()

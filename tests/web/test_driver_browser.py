@@ -11,6 +11,7 @@ import pytest
 from browser_harness import (
     ConsoleErrors,
     LiveServer,
+    Questions,
     assert_no_axe_violations,
     login,
     planned_database,
@@ -49,13 +50,13 @@ def today_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServe
     yield from serve(url, day)
 
 
-def _driver(browser: Browser, server: LiveServer) -> Page:
-    """The driver logged in at phone width, saying yes when a report is far ahead of its
-    stop: these tests run at any hour of the real day, so whether the page asks depends on
-    when they run (tests/web/test_driver_early_browser.py tests the question itself)."""
+def _driver(browser: Browser, server: LiveServer) -> tuple[Page, Questions]:
+    """The driver logged in at phone width, and the page's questions, answered yes after
+    each report pressed when a report is far ahead of its stop: these tests run at any hour
+    of the real day, so whether the page asks depends on when they run
+    (tests/web/test_driver_early_browser.py tests the question itself)."""
     page = login(browser, server, "driver", **PHONE)
-    page.on("dialog", lambda dialog: dialog.accept())
-    return page
+    return page, Questions(page)
 
 
 def _stored(server: LiveServer) -> list[tuple[str, str, int | None]]:
@@ -73,7 +74,7 @@ def _stored(server: LiveServer) -> list[tuple[str, str, int | None]]:
 def test_driver_reports_offline_and_the_queue_is_sent_once_when_back(
     browser: Browser, today_server: LiveServer
 ) -> None:
-    page = _driver(browser, today_server)
+    page, questions = _driver(browser, today_server)
     errors = ConsoleErrors(page)
     page.goto(today_server.url("/forare"))
     expect(page.get_by_role("heading", name="Min körning", exact=False)).to_be_visible()
@@ -89,6 +90,7 @@ def test_driver_reports_offline_and_the_queue_is_sent_once_when_back(
     expect(drop_off.first).to_be_disabled()
     # Online: Framme is stored at once and the list shows it.
     first.get_by_role("button", name="Framme").click()
+    questions.answer_if_asked(yes=True)
     expect(page.locator(f"#stopp-{stop_id} .reported")).to_contain_text("Framme")
     expect(
         page.locator(f"#stopp-{stop_id}").get_by_role("button", name="Uteblev", exact=False)
@@ -98,6 +100,7 @@ def test_driver_reports_offline_and_the_queue_is_sent_once_when_back(
     # Offline: Hämtad waits in the queue, shown on the page, and survives a reload.
     page.context.set_offline(True)
     page.locator(f"#stopp-{stop_id}").get_by_role("button", name="Hämtad").press("Enter")
+    questions.answer_if_asked(yes=True)
     expect(page.locator("#ko li")).to_have_count(1)
     expect(page.locator(f"#stopp-{stop_id} form.report")).to_have_count(0)  # finished: no Uteblev
     expect(page.locator("#ko-antal")).to_have_text("1")
@@ -151,7 +154,7 @@ def test_a_waiting_report_keeps_its_button_away_in_a_list_from_before_it_was_sto
     """The stop list fetched from the server while a report still waits (here: the page
     loaded again while reports cannot be sent) does not offer the report's button again,
     so the driver does not report twice; the report is sent once it can be."""
-    page = _driver(browser, today_server)
+    page, questions = _driver(browser, today_server)
     errors = ConsoleErrors(page)
     page.goto(today_server.url("/forare"))
     stop = page.locator("li.stop-pickup:not(.stop-done)").last
@@ -159,6 +162,7 @@ def test_a_waiting_report_keeps_its_button_away_in_a_list_from_before_it_was_sto
     stop = page.locator(f"#stopp-{stop_id}")
     page.route("**/api/v1/driver/events", lambda route: route.abort())
     stop.get_by_role("button", name="Framme").click()
+    questions.answer_if_asked(yes=True)
     expect(page.locator("#ko li")).to_have_count(1)
     page.reload()
     expect(page.locator("#ko li")).to_have_count(1)
@@ -184,7 +188,7 @@ def test_an_older_stop_list_arriving_late_does_not_replace_a_newer_one(
     a newer one must not bring back the Hämtad button, which would report the pickup twice.
     Fetches after the newer answer are refused here, so that none of them hides the older
     answer by replacing the list once more."""
-    page = _driver(browser, today_server)
+    page, questions = _driver(browser, today_server)
     errors = ConsoleErrors(page)
     page.goto(today_server.url("/forare"))
     stop = page.locator("li.stop-pickup:not(.stop-done):not(:has(.reported))").first
@@ -203,12 +207,14 @@ def test_an_older_stop_list_arriving_late_does_not_replace_a_newer_one(
 
     page.route("**/forare?del=stopp", hold_the_first)
     stop.get_by_role("button", name="Framme").click()
+    questions.answer_if_asked(yes=True)
     for _ in range(100):
         if held:
             break
         page.wait_for_timeout(100)
     assert held, "the page did not fetch its stop list after Framme was sent"
     stop.get_by_role("button", name="Hämtad").click()
+    questions.answer_if_asked(yes=True)
     expect(stop.locator(".reported")).to_contain_text("Hämtad")
     refusing = True
     route, older = held[0]
@@ -230,9 +236,10 @@ def test_the_traffic_page_hears_a_drivers_report_by_server_sent_events(
     controller = login(browser, today_server, "controller")
     controller.goto(today_server.url(f"/trafik?datum={today_server.day.isoformat()}"))
     expect(controller.locator("#trafik-live")).to_have_text("")
-    driver = _driver(browser, today_server)
+    driver, questions = _driver(browser, today_server)
     driver.goto(today_server.url("/forare"))
     driver.locator("li.stop:not(.stop-done) form.report button:enabled").first.click()
+    questions.answer_if_asked(yes=True)
     expect(controller.locator("#trafik-live")).to_contain_text("Uppdaterad", timeout=15_000)
     assert_no_axe_violations(controller)
 

@@ -112,7 +112,7 @@ def test_uteblev_asks_first_and_focus_stays_on_the_way(
     uteblev = stop.get_by_role("button", name="Uteblev", exact=False)
     expect(uteblev).to_be_enabled()
     name = stop.locator("h3").inner_text().split("Hämta ", 1)[1]  # "10:03 Hämta Hans"
-    question = page.locator("#fraga-uteblev")
+    question = page.locator("#fraga-rapport")
     asked = f"Rapportera att {name} uteblev?"
 
     # Enter asks; Avbryt (focused first: the question guards a fee) sends nothing.

@@ -12,6 +12,7 @@ import pytest
 from browser_harness import (
     ConsoleErrors,
     LiveServer,
+    Questions,
     assert_no_axe_violations,
     login,
     reader_engine,
@@ -66,14 +67,18 @@ def test_an_operator_books_and_cancels_goods_with_the_keyboard(
     expect(row).to_contain_text("Planerad")  # inserted live into the day's plan
     assert_no_axe_violations(page)
     screenshot(page, "gods")
-    # Avboka asks first: no, and nothing happens; yes, and what was done takes focus.
-    asked: list[str] = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
-    row.get_by_role("button", name="Avboka").press("Enter")
+    # Avboka asks first, on the page: no, and nothing happens, focus back on Avboka; yes,
+    # and what was done takes focus.
+    questions = Questions(page)
+    avboka = row.get_by_role("button", name="Avboka")
+    avboka.press("Enter")
+    assert questions.answer(yes=False).startswith("Avboka godset ")
+    expect(avboka).to_be_focused()
     expect(row).to_contain_text("Planerad")
-    assert len(asked) == 1 and asked[0].startswith("Avboka godset ")
-    page.once("dialog", lambda dialog: dialog.accept())
-    row.get_by_role("button", name="Avboka").press("Enter")
+    avboka.press("Enter")
+    assert_no_axe_violations(page)  # the question open
+    screenshot(page, "gods-avboka-fraga")
+    assert questions.answer(yes=True).endswith("Det går inte att ångra.")
     expect(page.get_by_role("status")).to_contain_text("avbokad")
     expect(page.get_by_role("status")).to_be_focused()
     expect(page.get_by_role("row").filter(has_text="Bussgods: Provrör")).to_contain_text("Avbokad")

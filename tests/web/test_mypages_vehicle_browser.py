@@ -15,6 +15,7 @@ import pytest
 from browser_harness import (
     ConsoleErrors,
     LiveServer,
+    Questions,
     assert_no_axe_violations,
     login,
     planned_database,
@@ -96,10 +97,11 @@ def test_a_drivers_report_changes_what_the_travellers_page_shows(
     )
     # The page asks first when a pickup is reported far ahead of its time, which depends
     # on the hour this test runs at (tests/web/test_driver_early_browser.py tests asking).
-    driver.on("dialog", lambda dialog: dialog.accept())
+    questions = Questions(driver)
     driver.goto(server.url("/forare"))
     stop = driver.locator(f"#stopp-{followed.stop_id}")
     stop.get_by_role("button", name="Framme").click()
+    questions.answer_if_asked(yes=True)
     expect(stop.locator(".reported")).to_contain_text("Framme")
 
     update = traveller.get_by_role("button", name="Uppdatera bilens läge").first

@@ -23,6 +23,7 @@ import pytest
 from browser_harness import (
     ConsoleErrors,
     LiveServer,
+    Questions,
     assert_no_axe_violations,
     demo_day,
     login,
@@ -32,7 +33,7 @@ from browser_harness import (
     serve,
     staff,
 )
-from playwright.sync_api import Browser, Dialog, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -180,20 +181,15 @@ def test_the_controller_offers_the_days_runs_from_trafik(
 ) -> None:
     page = login(browser, server, "trafikledare", **WIDE)
     errors = ConsoleErrors(page)
-    asked: list[str] = []
-
-    def answer(dialog: Dialog) -> None:
-        asked.append(dialog.message)
-        dialog.accept()
-
-    page.on("dialog", answer)
+    questions = Questions(page)
     page.goto(server.url(f"/trafik?datum={server.day.isoformat()}"))
     button = page.get_by_role("button", name="Erbjud körningarna till utförarna")
     button.focus()
     page.keyboard.press("Enter")
+    asked = questions.answer(yes=True)
     result = page.locator("#erbjud-svar")
     expect(result).to_contain_text("Hos utförarna:")
-    assert len(asked) == 1 and asked[0].startswith("Erbjuda dagens körningar till utförarna?")
+    assert asked.startswith("Erbjuda dagens körningar till utförarna?"), asked
     expect(button).to_be_focused()
     expect(result.get_by_role("link", name="Se utförarnas svar")).to_be_visible()
     assert_no_axe_violations(page)

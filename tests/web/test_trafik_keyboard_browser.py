@@ -8,13 +8,13 @@ critical violation and the console stays clean."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import pytest
 from browser_harness import (
     ConsoleErrors,
     LiveServer,
+    Questions,
     assert_no_axe_violations,
     demo_day,
     login,
@@ -23,7 +23,7 @@ from browser_harness import (
     serve,
     staff,
 )
-from playwright.sync_api import Browser, Dialog, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -81,26 +81,10 @@ def _tab_to(page: Page, name: str, *, exact: bool = False, limit: int = 80) -> N
     raise AssertionError(f"Tab never reached {name!r}; focus is on {_focused(page)}")
 
 
-@dataclass
-class Questions:
-    """The confirmations the page asked, answered yes unless `accept` is set to False."""
-
-    asked: list[str] = field(default_factory=list)
-    accept: bool = True
-
-    def answer(self, dialog: Dialog) -> None:
-        self.asked.append(dialog.message)
-        if self.accept:
-            dialog.accept()
-        else:
-            dialog.dismiss()
-
-
 def _day_page(browser: Browser, server: LiveServer) -> tuple[Page, ConsoleErrors, Questions]:
     page = login(browser, server, "trafikledare", **WIDE)
     errors = ConsoleErrors(page)
-    questions = Questions()
-    page.on("dialog", questions.answer)
+    questions = Questions(page)
     page.clock.install()  # the alerts' 30-second reload, on a clock the test moves
     page.goto(server.url(f"/trafik?datum={server.day.isoformat()}"))
     expect(page.locator("#larm")).to_be_visible()
@@ -155,30 +139,26 @@ def test_both_replans_ask_first_and_the_rest_of_the_day_keeps_focus(
 
     _tab_to(page, "Planera om resten av dagen")
     page.keyboard.press("Enter")
+    asked = questions.answer(yes=True)
+    assert asked == "Planera om resten av dagen? Resenärer vars tid ändras får besked."
     # Shown once, in the status region outside the section (not also above the table).
     expect(live).to_contain_text("Resten av dagen är omplanerad", timeout=60_000)
-    assert questions.asked == ["Planera om resten av dagen? Resenärer vars tid ändras får besked."]
     expect(page.locator("#planera-om-nu")).to_be_focused()
     expect(page.locator("#larm .larm-svar")).to_be_hidden()
 
     # "Planera om" re-plans the whole day: nothing starts until the question is answered.
     _tab_to(page, "Planera om", exact=True)
-    questions.accept = False
     jobs = _jobs(server)
     page.keyboard.press("Enter")
-    for _ in range(50):  # the question is answered while the key is pressed; to be sure
-        if len(questions.asked) == 2:
-            break
-        page.wait_for_timeout(100)
+    assert questions.answer(yes=False).startswith("Planera om hela dagen?")
     page.wait_for_timeout(300)  # a request the answer let through would be on its way
-    assert questions.asked[1].startswith("Planera om hela dagen?"), questions.asked
     assert _jobs(server) == jobs and page.locator("#jobb").inner_text().strip() == ""
     expect(page.get_by_role("button", name="Planera om", exact=True)).to_be_focused()
-    questions.accept = True
     page.keyboard.press("Enter")
+    assert questions.answer(yes=True).startswith("Planera om hela dagen?")
     # Done before the page closes: a job still running would outlive the server.
     expect(page.get_by_text("Omplaneringen är klar")).to_be_visible(timeout=90_000)
-    assert len(questions.asked) == 3 and _jobs(server) == jobs + 1
+    assert _jobs(server) == jobs + 1
     errors.assert_none()
     page.context.close()
 

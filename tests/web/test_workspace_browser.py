@@ -13,6 +13,7 @@ import pytest
 from browser_harness import (
     ConsoleErrors,
     LiveServer,
+    Questions,
     assert_no_axe_violations,
     book_a_case_for_an_assessor,
     login,
@@ -153,11 +154,11 @@ def test_a_controller_moves_a_leg_and_replans_the_day(
     page.wait_for_function("() => window.htmx !== undefined && document.readyState === 'complete'")
 
     page.get_by_label("Beräkningstid").select_option("5")
-    asked: list[str] = []
-    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    questions = Questions(page)
     page.get_by_role("button", name="Planera om", exact=True).click()
+    asked = questions.answer(yes=True)
     expect(page.locator("#jobb > *").first).to_be_attached()
-    assert asked and asked[0].startswith("Planera om hela dagen?"), "the whole day: asked first"
+    assert asked.startswith("Planera om hela dagen?"), "the whole day: asked first"
     # The progress bar shows while the job runs; a small day may be re-planned before the
     # page is looked at, so either is the page's answer to the click.
     done = page.get_by_text("Omplaneringen är klar")

@@ -6,9 +6,11 @@
 // the phone's clock, so offline too; Uteblev (data-opens) is enabled when the promised
 // window opens, by the same clock the report is dated with; a drop-off (data-pickup) when
 // its pickup's Hämtad is queued. Uteblev ends the trip and may cost the traveller a fee, so
-// it is always asked about first, in the page's dialog ("Rapportera att Nils uteblev?",
-// Ja or Avbryt; Avbryt and Esc leave focus on Uteblev). A report that takes its stop off
-// the list (a no-show) leaves focus on the next stop's heading, not on the page's <body>.
+// it is always asked about first. Both questions are asked in the page's dialog
+// ("Rapportera att Nils uteblev?", Ja or Avbryt; Avbryt and Esc leave focus on the button
+// pressed), never with the browser's confirm(), whose buttons speak the phone's language.
+// A report that takes its stop off the list (a no-show) leaves focus on the next stop's
+// heading, not on the page's <body>.
 (function () {
   "use strict";
   const root = document.getElementById("forare");
@@ -47,15 +49,13 @@
     return hours ? hours + " tim " + (minutes % 60) + " min" : minutes + " min";
   }
 
-  // Whether the report may be queued: yes, unless it is the stop's first (nothing stored,
-  // nothing waiting) and far ahead of the stop's time, and the driver says no.
-  function confirmed(stop, label) {
+  // Whether the report is asked about as early: it is the stop's first (nothing stored,
+  // nothing waiting) and far ahead of the stop's time.
+  function early(stop) {
     const until = stop && Date.parse(stop.dataset.earlyUntil || "");
-    if (!until || Date.now() >= until) return true;
+    if (!until || Date.now() >= until) return false;
     const id = Number(stop.id.replace("stopp-", ""));
-    if (load(KEY).some(function (event) { return event.stop_id === id; })) return true;
-    const ahead = left(Date.parse(stop.dataset.stopAt) - Date.now());
-    return window.confirm(stop.dataset.earlyText + ": det är " + ahead + " dit. Rapportera " + label + " nu ändå?");
+    return !load(KEY).some(function (event) { return event.stop_id === id; });
   }
 
   // Uteblev waits for the promised window: disabled, with its time beside it, until then.
@@ -155,38 +155,58 @@
     flush();
   }
 
-  // Uteblev's question. The form asked about is kept by its stop and kind: the list may be
-  // fetched again while the dialog is open, which replaces the form itself.
-  const question = document.getElementById("fraga-uteblev");
+  // The question before a report. The form asked about is kept by its stop and kind: the
+  // list may be fetched again while the dialog is open, which replaces the form itself.
+  // Ja goes on with `then`, given the form as it is then.
+  const question = document.getElementById("fraga-rapport");
+  const yes = document.getElementById("fraga-rapport-ja");
   let asked = null;
   function liveForm(which) {
     const stop = document.getElementById(which.stopId);
     return stop ? stop.querySelector('form.report input[name="kind"][value="' + which.kind + '"]') : null;
   }
-  function ask(form) {
-    const button = form.querySelector("button");
-    asked = { stopId: form.closest(".stop").id, kind: "no_show", form: form };
-    document.getElementById("fraga-uteblev-rubrik").textContent =
-      "Rapportera att " + (button.dataset.name || "resenären") + " uteblev?";
+  function ask(form, heading, text, then) {
+    const kind = form.elements.kind.value;
+    asked = { stopId: form.closest(".stop").id, kind: kind, form: form, then: then };
+    document.getElementById("fraga-rapport-rubrik").textContent = heading;
+    document.getElementById("fraga-rapport-text").textContent = text;
+    yes.classList.toggle("report-no_show", kind === "no_show");
     question.returnValue = "";
     question.showModal();
   }
-  if (question) {
-    document.getElementById("fraga-uteblev-ja").addEventListener("click", function () { question.close("ja"); });
-    document.getElementById("fraga-uteblev-avbryt").addEventListener("click", function () { question.close("nej"); });
-    question.addEventListener("close", function () {
-      const which = asked;
-      asked = null;
-      if (!which) return;
-      const input = liveForm(which);
-      const form = input ? input.form : which.form;
-      if (question.returnValue === "ja") {
-        send(form);
-        return;
-      }
-      const button = input && form.querySelector("button");
-      if (button) button.focus();
-    });
+  yes.addEventListener("click", function () { question.close("ja"); });
+  document.getElementById("fraga-rapport-avbryt").addEventListener("click", function () { question.close("nej"); });
+  question.addEventListener("close", function () {
+    const which = asked;
+    asked = null;
+    if (!which) return;
+    const input = liveForm(which);
+    const form = input ? input.form : which.form;
+    if (question.returnValue === "ja") {
+      which.then(form);
+      return;
+    }
+    const button = input && form.querySelector("button");
+    if (button) button.focus();
+  });
+
+  // A report far ahead of its stop's time: asked about first, then on as any other.
+  function askEarly(form) {
+    const stop = form.closest(".stop");
+    const label = String(form.querySelector("button").firstChild.textContent).trim();
+    const ahead = left(Date.parse(stop.dataset.stopAt) - Date.now());
+    ask(form, "Rapportera " + label + " nu ändå?", stop.dataset.earlyText + ": det är " + ahead + " dit.", report);
+  }
+
+  // Uteblev ends the trip: always asked about. Every other report is queued at once.
+  function report(form) {
+    if (form.elements.kind.value !== "no_show") {
+      send(form);
+      return;
+    }
+    const name = form.querySelector("button").dataset.name || "resenären";
+    ask(form, "Rapportera att " + name + " uteblev?",
+      "Resan avslutas, och resenären kan få betala avgiften för bomkörning.", send);
   }
 
   // The stop list fetched again (after a report is sent, or on a change from elsewhere).
@@ -266,16 +286,8 @@
     const form = submitted.target.closest("form.report");
     if (!form) return;
     submitted.preventDefault();
-    const button = form.querySelector("button");
-    if (!confirmed(form.closest(".stop"), String(button.firstChild.textContent).trim())) return;
-    if (form.elements.kind.value === "no_show") {
-      if (question && question.showModal) {
-        ask(form);  // queued by send() when the driver says Ja
-        return;
-      }
-      if (!window.confirm("Rapportera att " + (button.dataset.name || "resenären") + " uteblev?")) return;
-    }
-    send(form);
+    if (early(form.closest(".stop"))) askEarly(form);
+    else report(form);
   });
 
   // Queue the form's report: pressed once, the button would only repeat it.
