@@ -74,3 +74,9 @@ def test_a_travellers_own_booking_is_recorded_as_self_service_whatever_it_says(
     )
     assert as_traveller.status_code == 422, as_traveller.text
     assert as_traveller.json()["field"] == "channel"
+    # Nor as a care unit: a care booking names the unit that made it, which staff have not.
+    as_care = app_client.post(
+        "/api/v1/bookings", json=body | {"channel": "care"}, headers=auth(operator)
+    )
+    assert as_care.status_code == 422, as_care.text
+    assert as_care.json()["field"] == "channel" and "phone" in as_care.json()["detail"]

@@ -90,20 +90,27 @@ def prepare(
     return traveller
 
 
+# The channels only one kind of login books through: what the centre's staff may not name.
+OWN_CHANNELS = {
+    Channel.SELF_SERVICE.value: "the traveller's own booking (Mina resor or their own login)",
+    Channel.CARE.value: "a care unit's own booking, made by its staff's login, which stores "
+    "the unit; a call from a care unit is booked as phone",
+}
+
+
 def channel_of(actor: Actor, asked: str) -> str:
     """Care staff book through the care channel (vårdenhetens bokning) and travellers
     through self-service (Mina resor, or the API with their own login) whatever the request
-    says, so the follow-up per unit and per channel counts each where it came in."""
+    says, so the follow-up per unit and per channel counts each where it came in. Staff
+    naming either made that share theirs to write (the probe of 2026-12-06), and a care
+    booking without the unit that made it counted for no unit."""
     if actor.role is Role.CARE_ISSUER:
         return Channel.CARE.value
     if actor.role is Role.TRAVELLER:
         return Channel.SELF_SERVICE.value
-    if asked == Channel.SELF_SERVICE.value:
-        # Staff booking "as the traveller" made the follow-up's self-service share theirs
-        # to write (the probe of 2026-12-06).
+    if asked in OWN_CHANNELS:
         raise InputError(
-            "channel self_service is the traveller's own booking (Mina resor or their own "
-            "login); staff book with phone, operator or api",
+            f"channel {asked} is {OWN_CHANNELS[asked]}; staff book with phone, operator or api",
             field="channel",
         )
     return asked

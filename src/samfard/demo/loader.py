@@ -286,6 +286,6 @@ def _series(b: DemoBooking, traveller_id: int, places: dict[str, int], day: date
         start_date=day,
         end_date=day + timedelta(weeks=SERIES_WEEKS) - timedelta(days=1),
         legs=legs,
-        channel=Channel.CARE,
+        channel=Channel.PHONE,  # the dialysis unit calls the centre with the series
         **_extras(b),
     )
