@@ -74,7 +74,7 @@ from samfard.planning.model import (
     Window,
 )
 from samfard.planning.model import Stop as PlanStop
-from samfard.planning.verifier import Report, route_cost, verify
+from samfard.planning.verifier import Report, Violation, route_cost, verify
 from samfard.timeutil import STOCKHOLM
 
 NO_VEHICLE_SV = "Inget fordon i flottan har platser för resan."
@@ -329,8 +329,25 @@ def judge_move(
     judged = _with_promise(problem, answer.request)
     report = verify(judged, solution)
     if not report.ok:
-        return Misfit("verifier", report=report, judged=judged, solution=solution)
+        added = added_findings(report.violations, verify(problem, stored).violations)
+        if added:
+            worse = Report(added, report.cost)
+            return Misfit("verifier", report=worse, judged=judged, solution=solution)
     return Fit(solution, answer, cost(after, changed) - cost(before.values(), changed))
+
+
+def added_findings(
+    after: Iterable[Violation], before: Iterable[Violation]
+) -> tuple[Violation, ...]:
+    """The verifier's findings on the changed plan that the stored plan did not have as
+    they are: new ones, and old ones the move changed (a late trip made later: its
+    finding names other times). A run the driver reports late has its forecast times
+    stored (`delays`), which break promises; every move that touched it, even one taking
+    a trip off it, was refused for findings that were there before it, and re-planning the
+    rest of the day does not make a late vehicle early. The move answers for what it
+    changes."""
+    had = set(before)
+    return tuple(v for v in after if v not in had)
 
 
 def only_vehicle(problem: Problem, vid: str) -> Problem:
@@ -599,6 +616,7 @@ def run_fits(
             text, new = findings_sv(
                 judged.report.violations, already, judged.judged, judged.solution, names
             )
-            why = text if new else f"körningarna är redan försenade ({text})"
+            worse = "körningarna är redan försenade, och flytten gör det värre"
+            why = text if new else f"{worse} ({text})"
             found[target.id] = RunFit(False, why_sv=why)
     return found

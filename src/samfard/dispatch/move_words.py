@@ -5,9 +5,10 @@ sparades." although docs/workspace.md promised the details: the controller could
 whether another run would do, or whether the runs were already late. Each finding of the
 independent verifier is now said with the trip's booking number, what broke (a promised
 time, a window, a ride time, the vehicle's places or shift) with the times, and the run;
-and whether it was there before the move (a run already running late: re-plan first) or
-came with it (choose another run). Never a traveller's name or address: the same words go
-in the log and may be read back on the phone.
+and whether the move made a finding there before it worse (a run already running late) or
+came with it. A finding there before the move and left as it was refuses nothing. Never a
+traveller's name or address: the same words go in the log and may be read back on the
+phone.
 """
 
 from __future__ import annotations
@@ -117,8 +118,10 @@ def refusal_sv(
     solution: Solution,
     names: Names,
 ) -> str:
-    """The whole refusal: what the move breaks, or, when every finding was there before it
-    (`before`: kind and subject of the plan's own findings), that the runs are already late."""
+    """The whole refusal: what the move breaks, or, when every finding it made was there
+    before it in another form (`before`: kind and subject of the plan's own findings; the
+    move is refused only for what it adds or changes, `move_fit.added_findings`), that it
+    makes runs already late worse."""
     text, new = findings_sv(violations, before, problem, solution, names)
     if new:
         return (
@@ -126,6 +129,6 @@ def refusal_sv(
             f"{text}. Välj en annan körning."
         )
     return (
-        "Flytten sparades inte. Körningarna är redan försenade, och kontrollen fann det "
-        f"även utan flytten: {text}. Planera om resten av dagen och försök sedan igen."
+        "Flytten sparades inte. Körningarna är redan försenade, och flytten gör det värre: "
+        f"{text}. Välj en annan körning."
     )
