@@ -38,9 +38,10 @@ def alert_runs_past_shift(
     done = delays.done_stops(session, plan_run)
     raised = 0
     for run in plan_run.runs:
-        vehicle = run.vehicle
-        shift_end = local(day, vehicle.shift_end)
-        if run.vehicle_id not in reporting or shift_end > now:
+        if run.vehicle_id not in reporting:
+            continue
+        shift_end = local(day, run.vehicle.shift_end)
+        if shift_end > now:
             continue
         left = [s for s in run.stops if (store.request_id_of(s), s.kind) not in done]
         subject = f"vehicle {run.vehicle_id}"
