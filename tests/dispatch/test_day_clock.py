@@ -16,8 +16,10 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from samfard.clock import FixedClock
-from samfard.dispatch import day_clock, handoff
+from samfard.dispatch import alerts, day_clock, handoff
 from samfard.dispatch.live_models import ControllerAlert
+from samfard.dispatch.vehicle_names import vehicle_name_sv
+from samfard.timeutil import STOCKHOLM, local
 
 
 def test_a_tick_alerts_overdue_offers_once_and_forecasts_reporting_late_vehicles(
@@ -37,11 +39,11 @@ def test_a_tick_alerts_overdue_offers_once_and_forecasts_reporting_late_vehicles
     assert first.offers_overdue > 0
     assert first.runs_refreshed >= 1
     session.expire_all()
-    alerts = list(session.scalars(select(ControllerAlert)))
-    overdue = [a for a in alerts if a.kind == "offer_overdue"]
+    raised = list(session.scalars(select(ControllerAlert)))
+    overdue = [a for a in raised if a.kind == "offer_overdue"]
     assert len(overdue) == first.offers_overdue
     # The silent vehicle never reported: its run is not forecast late, nothing alerted.
-    assert not [a for a in alerts if a.run_id == silent.id and a.kind != "offer_overdue"]
+    assert not [a for a in raised if a.run_id == silent.id and a.kind != "offer_overdue"]
     again = day_clock.tick(sessions, now + minutes(1))
     assert again.offers_overdue == 0, "an overdue offer is alerted once"
 
@@ -67,3 +69,48 @@ def test_the_clock_thread_ticks_on_after_a_failing_tick(monkeypatch: pytest.Monk
         time.sleep(0.01)
     stop.set()
     assert len(calls) >= 3 and set(calls) == {PLAN_NOW}
+
+
+def test_a_run_not_done_after_its_vehicles_shift_is_alerted_once(
+    session: Session, connection: Connection
+) -> None:
+    """A reporting vehicle whose shift has ended with stops of its run not reported raises
+    one "Pass slut, körning ej klar" alert, naming the vehicle, the shift's end and the
+    first stop left; later ticks (also after it is acknowledged) do not raise it again,
+    and a vehicle whose run is all reported, or that never reports, raises none."""
+    plan_demo_day(session)
+    runs = sorted(plan(session).runs, key=lambda r: r.start_at)
+    busy = [r for r in runs if len(r.stops) >= 4]
+    unfinished, finished, silent = busy[0], busy[1], busy[2]
+    drive_on_time(session, unfinished, 2)
+    drive_on_time(session, finished, len(finished.stops))
+    shift_ends = [
+        local(plan(session).service_date, r.vehicle.shift_end)
+        for r in (unfinished, finished, silent)
+    ]
+    sessions = sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+    before = day_clock.tick(sessions, min(shift_ends) - minutes(1))
+    assert before.runs_past_shift == 0, "no alert before the shift ends"
+    now = max(shift_ends) + minutes(1)
+    first = day_clock.tick(sessions, now)
+    assert first.runs_past_shift == 1
+    session.expire_all()
+    (alert,) = session.scalars(select(ControllerAlert).where(ControllerAlert.kind == "past_shift"))
+    assert alert.run_id == unfinished.id
+    left = unfinished.stops[2]
+    end = shift_ends[0].astimezone(STOCKHOLM)
+    assert alert.message.startswith(
+        f"{vehicle_name_sv(unfinished.vehicle.code)}: passet slutade {end:%H:%M} och "
+        f"{len(unfinished.stops) - 2} stopp är inte rapporterade, det första "
+        f"{'hämtning' if left.kind == 'pickup' else 'lämning'} "
+        f"{left.planned_at.astimezone(STOCKHOLM):%H:%M}"
+    )
+    (listed,) = [
+        a
+        for a in alerts.list_alerts(session=session, day=alert.service_date, actor=CONTROLLER)
+        if a.kind == "past_shift"
+    ]
+    assert listed.kind_sv == "Pass slut, körning ej klar"
+    assert day_clock.tick(sessions, now + minutes(1)).runs_past_shift == 0
+    alerts.acknowledge(session=session, alert_id=alert.id, actor=CONTROLLER, now=now)
+    assert day_clock.tick(sessions, now + minutes(2)).runs_past_shift == 0, "raised once"

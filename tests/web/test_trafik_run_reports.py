@@ -239,3 +239,37 @@ def test_a_trip_moves_off_a_run_reported_late(
     )  # fmt: skip
     assert moved_to.vehicle.code == saved_on != late_code
     assert not any("Planera om resten av dagen och försök" in text for text in said)
+
+
+def test_a_pickup_reported_before_one_planned_ahead_of_it_is_flagged_on_the_run(
+    app_client: TestClient, session: Session, planned: None
+) -> None:
+    """The driver picks up the run's second trip before its first: the second's row says
+    "Rapporterad i annan ordning än planen" and names the first, the page counts it, and
+    the fragment htmx fetches while the page is open says the same."""
+    page_login(app_client, session, "controller", Role.OPERATOR, principal_codes=["*"])
+    run = max(_plan(session).runs, key=lambda r: (len(r.stops), -r.id))
+    first, second = [s for s in run.stops if s.kind == "pickup" and s.booking_id is not None][:2]
+    references = {}
+    for stop in (first, second):
+        booking = session.get(Booking, stop.booking_id)
+        assert booking is not None
+        references[stop.id] = (booking.reference, stop.leg_seq or 0)
+    run_id, at = run.id, second.planned_at
+    _driver_reports(session, run, second, "picked_up", at=at)
+    page = app_client.get(f"/trafik/korning/{run_id}").text
+    assert "annan ordning" not in page, "the first stop may yet be passed without a report"
+    _driver_reports(session, run, first, "picked_up", at=at + timedelta(minutes=5))
+    page = app_client.get(f"/trafik/korning/{run_id}").text
+    ref, seq = references[first.id]
+    flagged = _row(page, *references[second.id], "pickup")
+    assert "Rapporterad i annan ordning än planen" in flagged
+    assert f"gjord före hämtning {ref} resa {seq + 1}, som ligger före i planen." in flagged
+    rows = re.findall(r"<tr[^>]*>.*?</tr>", page, re.S)
+    (taken_later,) = [r for r in rows if f"<td>{ref} resa {seq + 1}</td>" in r and "Hämtning" in r]
+    assert "annan ordning" not in taken_later, "only the stop taken early is flagged"
+    assert "1 stopp rapporterat i annan ordning än planen." in page
+    fragment = app_client.get(f"/trafik/korning/{run_id}", headers={"HX-Request": "true"}).text
+    assert fragment.lstrip().startswith('<section id="korning-stopp"')
+    assert "<h1>" not in fragment and "Rapporterad i annan ordning än planen" in fragment
+    assert f'data-senaste="hämtning {ref} resa {seq + 1}: Hämtad ' in fragment

@@ -36,6 +36,7 @@ KINDS_SV: dict[str, str] = {
     "promise_broken": "Utlovad tid bruten",
     "late_arrival": "Sen ankomst",
     "overtime": "Passet dras över",
+    "past_shift": "Pass slut, körning ej klar",
     "run_declined": "Körning avböjd",
     "offer_overdue": "Körning ej accepterad",
     "unserved": "Resa utan fordon",

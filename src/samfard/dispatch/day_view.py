@@ -20,12 +20,11 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
 from samfard.booking.models import Booking, Leg
 from samfard.db import transaction
-from samfard.dispatch import service, stop_reports
+from samfard.dispatch import service
 from samfard.dispatch.day_overview import DayOverview, OverviewRun, day_overview
 from samfard.dispatch.models import PlanRun, Run, Vehicle
 from samfard.dispatch.move_checks import LegUnderWay, require_movable, require_not_begun
 from samfard.dispatch.move_fit import run_fits
-from samfard.dispatch.stop_reports import StopReport
 from samfard.dispatch.unplanned_reasons import reason_sv as reason_sv  # the desk reads it here
 from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV, vehicle_name_sv
 from samfard.errors import Conflict, Forbidden, NotFound
@@ -159,7 +158,7 @@ def day_view(*, session: Session, day: date, actor: Actor, now: datetime) -> Day
     )
 
 
-def _load_vehicles(session: Session) -> list[Vehicle]:
+def load_vehicles(session: Session) -> list[Vehicle]:
     """Load the fleet in one query and hold it while the plan is read: each run then finds
     its vehicle in the session instead of asking the database once per run."""
     return list(session.scalars(select(Vehicle)))
@@ -244,24 +243,6 @@ def _vehicle_names(session: Session, reasons: list[str]) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class StopRow:
-    booking_id: int | None  # None: another principal's trip, or goods
-    reference: str | None
-    leg_seq: int | None  # None on a goods stop
-    kind: str
-    planned_at: datetime
-    promised: tuple[datetime, datetime] | None
-    address: str
-    goods: str | None = None  # what is loaded or unloaded at a goods stop
-    reported: tuple[StopReport, ...] = ()  # what the driver reported here, oldest first
-
-    @property
-    def movable(self) -> bool:
-        """A leg may move until something is reported at its pickup (`moves.move_leg`)."""
-        return self.kind == "pickup" and self.booking_id is not None and not self.reported
-
-
-@dataclass(frozen=True)
 class RunChoice:
     id: int
     label: str
@@ -275,22 +256,6 @@ class RunChoice:
     def text(self) -> str:
         """The option's words: the run, and whether the leg fits."""
         return f"{self.label} – {self.note}" if self.note else self.label
-
-
-@dataclass(frozen=True)
-class RunView:
-    """One run with its stops, and the other runs of the plan a leg could move to."""
-
-    run_id: int
-    vehicle: str  # the vehicle's name on the page (`vehicle_name_sv`)
-    vehicle_code: str  # its code, as the API and the carrier's files know it
-    vehicle_type: str
-    carrier: str
-    start_at: datetime
-    end_at: datetime
-    distance_km: float
-    stops: tuple[StopRow, ...]
-    no_shows: tuple[stop_reports.NoShowRow, ...] = ()
 
 
 def _trips(run: Run) -> int:
@@ -309,48 +274,6 @@ def _run_choices(plan: PlanRun) -> tuple[RunChoice, ...]:
             f"{_trips(run)} {'resa' if _trips(run) == 1 else 'resor'})",
         )
         for run in sorted(plan.runs, key=lambda r: vehicle_name_sv(r.vehicle.code))
-    )
-
-
-def run_view(*, session: Session, day: date, run_id: int, actor: Actor, now: datetime) -> RunView:
-    """One run of `day`'s newest plan with its stops, as the plan shows it to the actor
-    (another principal's stop keeps its time but no booking or address)."""
-    fleet = _load_vehicles(session)
-    plan = service.read_plan(session=session, day=day, actor=actor, now=now, run_id=run_id)
-    del fleet
-    run = next((r for r in plan.runs if r.id == run_id), None)
-    if run is None:
-        raise NotFound(f"run {run_id} is not in the newest plan of {day}", field="run_id")
-    with transaction(session):
-        said = stop_reports.reports_at(session, day, run.stops)
-        missed = stop_reports.no_show_rows(session, day, run.vehicle.id, actor)
-    stops = tuple(
-        StopRow(
-            booking_id=s.booking_id,
-            reference=s.booking_reference,
-            leg_seq=s.leg_seq,
-            kind=s.kind,
-            planned_at=s.planned_at,
-            promised=(s.promised_from, s.promised_until)
-            if s.promised_from is not None and s.promised_until is not None
-            else None,
-            address=s.address,
-            goods=s.goods,
-            reported=said.get((stop_reports.request_id(s), s.kind), ()),
-        )
-        for s in run.stops
-    )
-    return RunView(
-        run_id=run.id,
-        vehicle=vehicle_name_sv(run.vehicle.code),
-        vehicle_code=run.vehicle.code,
-        vehicle_type=VEHICLE_TYPES_SV.get(run.vehicle.vehicle_type, run.vehicle.vehicle_type),
-        carrier=run.vehicle.carrier_name,
-        start_at=run.start_at,
-        end_at=run.end_at,
-        distance_km=run.distance_km,
-        stops=stops,
-        no_shows=missed,
     )
 
 
@@ -389,7 +312,7 @@ def move_form(
 ) -> MoveForm:
     """The facts of one leg of `day` for the move form (addresses masked if protected)."""
     require_may_change_plans(actor)
-    fleet = _load_vehicles(session)
+    fleet = load_vehicles(session)
     plan = service.get_plan(session=session, day=day, actor=actor)
     booking = session.get(Booking, booking_id)
     leg = session.scalar(select(Leg).where(Leg.booking_id == booking_id, Leg.seq == leg_seq))

@@ -351,9 +351,8 @@ def _tell_next_on_the_way(
         notices.on_the_way(session, booking, nxt.planned_at, actor=actor, at=at)
 
 
-def overdue_runs(session: Session, plan_run: PlanRun, now: datetime) -> list[Run]:
-    """Runs with a stop planned before `now` that nobody has reported: late without an
-    event saying so."""
+def done_stops(session: Session, plan_run: PlanRun) -> set[tuple[str, str]]:
+    """The stops of the plan's day a driver has reported, as (request id, kind)."""
     done = {
         (rid_of(row.booking_id, row.leg_seq), row.kind)
         for row in session.scalars(
@@ -361,7 +360,13 @@ def overdue_runs(session: Session, plan_run: PlanRun, now: datetime) -> list[Run
         )
     }
     goods = {s.consignment_id for run in plan_run.runs for s in run.stops if s.consignment_id}
-    done |= set(goods_done(session, goods))
+    return done | set(goods_done(session, goods))
+
+
+def overdue_runs(session: Session, plan_run: PlanRun, now: datetime) -> list[Run]:
+    """Runs with a stop planned before `now` that nobody has reported: late without an
+    event saying so."""
+    done = done_stops(session, plan_run)
     return [
         run
         for run in plan_run.runs

@@ -40,6 +40,7 @@ from samfard.dispatch.move_order import Passing, nearness
 from samfard.dispatch.moves import MoveRefused, move_leg
 from samfard.dispatch.offer_notes import ANSWER_WITHIN_MIN, offers_summary, sent_count_note
 from samfard.dispatch.run_sheet import run_sheet
+from samfard.dispatch.run_view import run_view
 from samfard.dispatch.vehicle_names import VEHICLE_TYPES_SV, vehicle_name_sv
 from samfard.dispatch.words_sv import AIDS_SV, PLAN_CHANGES_SV
 from samfard.errors import DomainError, InputError, NotFound
@@ -409,13 +410,13 @@ def run_page(
     now: NowDep,
 ) -> Response:
     """One run's stops in order, with a move link on each pickup for a controller. The run
-    finds its own day (a link without `?datum=` got a bare 422; one with it still works)."""
+    finds its own day (a link without `?datum=` got a bare 422; one with it still works).
+    htmx fetches the stops alone again when the run or the day changes (trafik-live.js)."""
     day = _run_day(session, run_id)
-    run = views.run_view(session=session, day=day, run_id=run_id, actor=actor, now=now)
+    run = run_view(session=session, day=day, run_id=run_id, actor=actor, now=now)
+    template = "dispatch/_run_stops.html" if is_htmx(request) else "dispatch/run.html"
     return render(
-        request,
-        "dispatch/run.html",
-        {"run": run, "day": day, "may_change": views.may_change_plans(actor)},
+        request, template, {"run": run, "day": day, "may_change": views.may_change_plans(actor)}
     )
 
 

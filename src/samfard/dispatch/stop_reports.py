@@ -19,13 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
 from samfard.booking.models import Booking, Leg
 from samfard.dispatch.driver.models import StopEvent
-from samfard.dispatch.driver.rules import STOP_KINDS, SV
+from samfard.dispatch.driver.rules import POSITION, STOP_KINDS, SV
 from samfard.dispatch.live_models import StopDone
 from samfard.dispatch.live_state import rid_of
 from samfard.dispatch.planning_inputs import goods_request_id
@@ -38,10 +38,12 @@ Key = tuple[str, str]
 
 @dataclass(frozen=True, slots=True)
 class StopReport:
-    """One report at a stop: what (arrived, picked_up, no_show, dropped_off) and when."""
+    """One report at a stop: what (arrived, picked_up, no_show, dropped_off), when, and
+    by which vehicle (None where it was not recorded)."""
 
     kind: str
     at: datetime
+    vehicle_id: int | None = None
 
     @property
     def sv(self) -> str:
@@ -58,30 +60,30 @@ def reports(
     if bookings:
         legs = session.execute(
             select(StopEvent.booking_id, Leg.seq, StopEvent.stop_kind, StopEvent.kind,
-                   StopEvent.at_vehicle)
+                   StopEvent.at_vehicle, StopEvent.vehicle_id)
             .join(Leg, Leg.id == StopEvent.leg_id)
             .where(StopEvent.service_date == day, StopEvent.booking_id.in_(bookings),
                    StopEvent.kind.in_(STOP_KINDS), StopEvent.stop_kind.is_not(None))
             .order_by(StopEvent.at_vehicle, StopEvent.id)
         )  # fmt: skip
-        for booking_id, seq, stop_kind, kind, at in legs:
+        for booking_id, seq, stop_kind, kind, at, vehicle_id in legs:
             key = (rid_of(booking_id or 0, seq), str(stop_kind))
-            found.setdefault(key, []).append(StopReport(kind, at))
+            found.setdefault(key, []).append(StopReport(kind, at, vehicle_id))
         for done in session.scalars(select(StopDone).where(StopDone.booking_id.in_(bookings))):
             key = (rid_of(done.booking_id, done.leg_seq), done.kind)
             if key not in found:  # reported to dispatch without the driver's log
-                found[key] = [StopReport(done.status, done.at)]
+                found[key] = [StopReport(done.status, done.at, done.vehicle_id)]
     if goods:
         loads = session.execute(
             select(StopEvent.consignment_id, StopEvent.stop_kind, StopEvent.kind,
-                   StopEvent.at_vehicle)
+                   StopEvent.at_vehicle, StopEvent.vehicle_id)
             .where(StopEvent.consignment_id.in_(goods), StopEvent.kind.in_(STOP_KINDS),
                    StopEvent.stop_kind.is_not(None))
             .order_by(StopEvent.at_vehicle, StopEvent.id)
         )  # fmt: skip
-        for consignment_id, stop_kind, kind, at in loads:
+        for consignment_id, stop_kind, kind, at, vehicle_id in loads:
             key = (goods_request_id(consignment_id or 0), str(stop_kind))
-            found.setdefault(key, []).append(StopReport(kind, at))
+            found.setdefault(key, []).append(StopReport(kind, at, vehicle_id))
     return {key: tuple(said) for key, said in found.items()}
 
 
@@ -104,6 +106,18 @@ def reports_at(
         day,
         (s.booking_id for s in shown if s.booking_id is not None),
         (s.consignment_id for s in shown if s.consignment_id is not None),
+    )
+
+
+def last_position_at(session: Session, day: date, vehicle_id: int) -> datetime | None:
+    """When the vehicle last sent its position on `day` (None: it sent none), so the run's
+    page tells whether the driver's app is still heard from."""
+    return session.scalar(
+        select(func.max(StopEvent.at_vehicle)).where(
+            StopEvent.service_date == day,
+            StopEvent.vehicle_id == vehicle_id,
+            StopEvent.kind == POSITION,
+        )
     )
 
 

@@ -29,9 +29,10 @@ from starlette.concurrency import run_in_threadpool
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.changes import LOOKBACK, Change, Cursor
+from samfard.changes import LOOKBACK, Change, ChangeNote, Cursor
 from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep
+from samfard.dispatch.driver.rules import STOP_KINDS
 from samfard.dispatch.driver.service import todays_run
 from samfard.errors import NotFound
 from samfard.web.shell import page_router
@@ -57,8 +58,10 @@ async def change_stream(
     *,
     poll_s: float = POLL_S,
     lifetime_s: float = LIFETIME_S,
+    keep: Callable[[ChangeNote], bool] = lambda note: True,
 ) -> AsyncIterator[str]:
-    """The text of an event stream of `topics`, from the database's change feed."""
+    """The text of an event stream of `topics` (the changes `keep` keeps), from the
+    database's change feed."""
 
     def begin(session: Session) -> Cursor:
         if last_event_id is None:
@@ -73,7 +76,7 @@ async def change_stream(
     while time.monotonic() - started < lifetime_s and not await request.is_disconnected():
         notes = await run_in_threadpool(_read, sessions, lambda s: cursor.read(s, topics))
         assert isinstance(notes, list)
-        for note in notes:
+        for note in filter(keep, notes):
             data = json.dumps({"topic": note.topic})
             yield f"id: {note.id}\nevent: change\ndata: {data}\n\n"
             quiet = time.monotonic()
@@ -100,14 +103,32 @@ def traffic_stream(
     session: SessionDep,
     actor: Annotated[Actor, require(P.PLANS_READ)],
     datum: Annotated[date, Query()],
+    korning: Annotated[int | None, Query(ge=1, le=2**62)] = None,
     last_event_id: LastEventId = None,
 ) -> StreamingResponse:
     """Changes of the day's plan: reports from vehicles, bookings placed or leaving, a new
-    plan version."""
+    plan version. With `korning` (a run's page), the run's own changes (its positions too)
+    and the plan's, less the reports at other runs' stops: a run's page fetched its stops
+    again at every report of the day."""
     session.close()  # the login check's transaction must not live as long as the stream
     sessions: sessionmaker[Session] = request.app.state.sessionmaker
-    topics = [f"plan:{datum.isoformat()}"]
-    return _response(change_stream(request, sessions, topics, last_event_id))
+    plan = f"plan:{datum.isoformat()}"
+    if korning is None:
+        return _response(change_stream(request, sessions, [plan], last_event_id))
+    topics = [plan, f"run:{korning}"]
+    keep = run_changes(datum, korning)
+    return _response(change_stream(request, sessions, topics, last_event_id, keep=keep))
+
+
+def run_changes(day: date, run_id: int) -> Callable[[ChangeNote], bool]:
+    """What a run's page is told of: every change but a report at another run's stop (the
+    driver's report is announced on the day's plan with its run's id)."""
+    plan = f"plan:{day.isoformat()}"
+
+    def keep(note: ChangeNote) -> bool:
+        return note.topic != plan or note.kind not in STOP_KINDS or note.ref_id == run_id
+
+    return keep
 
 
 @router.get("/forare/strom")
