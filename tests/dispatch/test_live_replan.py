@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.permissions import Role
 from samfard.booking.models import Leg
+from samfard.changes import Change
 from samfard.db import transaction
 from samfard.dispatch import handoff, live_service
 from samfard.dispatch.live_models import ControllerAlert
@@ -117,10 +118,15 @@ def test_the_controller_replans_through_the_use_case(session: Session, planned: 
     run = max(plan(session).runs, key=lambda r: len(r.stops))
     drive_on_time(session, run, 2)
     now = list(run.stops)[1].planned_at + minutes(1)
-    outcome = live_service.replan_now(
-        session=session, day=plan(session).service_date, actor=CONTROLLER, now=now
-    )
+    day = plan(session).service_date
+    outcome = live_service.replan_now(session=session, day=day, actor=CONTROLLER, now=now)
     assert outcome.saved and outcome.fixed_stops >= 2
+    # The day's pages and the driver pages are told: they showed the old stops until
+    # reloaded.
+    announced = session.scalars(
+        select(Change.kind).where(Change.topic == f"plan:{day.isoformat()}", Change.at == now)
+    ).all()
+    assert announced == ["rest_of_day"]
 
 
 def _rider(max_ride: float | None) -> tuple[Problem, Request]:

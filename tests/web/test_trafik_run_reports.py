@@ -23,11 +23,13 @@ from datetime import datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from live_day_pages import DAY, page_login, plan_live_day
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking
+from samfard.changes import Change
 from samfard.dispatch import store
 from samfard.dispatch.driver.schemas import StopEventCreate
 from samfard.dispatch.driver.service import record_report
@@ -238,6 +240,10 @@ def test_a_trip_moves_off_a_run_reported_late(
         if any(s.booking_id == booking_id and s.leg_seq == leg_seq for s in r.stops)
     )  # fmt: skip
     assert moved_to.vehicle.code == saved_on != late_code
+    # The day's pages and the driver pages of both vehicles follow the plan's topic.
+    assert session.scalar(
+        select(Change.kind).where(Change.topic == f"plan:{DAY.isoformat()}", Change.kind == "moved")
+    ), "the move is announced"
     assert not any("Planera om resten av dagen och försök" in text for text in said)
 
 

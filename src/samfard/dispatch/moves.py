@@ -18,6 +18,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard import changes
 from samfard.access.actor import Actor
 from samfard.access.permissions import Permission as P
 from samfard.booking.lifecycle import BookingStatus
@@ -112,6 +113,8 @@ def move_leg(
         day_p, moved = _moved_solution(session, inputs, target, rid, defaults)
         _write(session, plan_run, day_p, moved, source, target, rid, defaults, now)
         plan_run.note_change("move", by=actor.username, at=now)
+        # The day's pages and the two vehicles' driver pages follow the plan's topic.
+        changes.announce(session, topic=f"plan:{day.isoformat()}", kind="moved", at=now)
         _status_after_move(session, booking, plan_run, actor=actor, now=now)
         vehicle = target.vehicle.code
         pickup = next(

@@ -30,6 +30,7 @@ from typing import Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard import changes
 from samfard.access.actor import Actor
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
@@ -256,6 +257,10 @@ def _run(
     if mode == "keep":
         change = "goods" if extra_goods else "booking"
     plan_run.note_change(change, by=actor.username, at=now)
+    # The day's pages and every driver page follow the plan's topic: a re-plan moved
+    # stops on runs whose pages showed the old ones until reloaded.
+    topic = f"plan:{plan_run.service_date.isoformat()}"
+    changes.announce(session, topic=topic, kind=change, at=now)
     return outcome
 
 
