@@ -249,8 +249,10 @@ def test_the_replans_progress_is_read_while_the_replan_writes(
 ) -> None:
     """The re-plan holds SQLite's write lock for its whole solve; its progress is read
     beside it, moved by the time spent, and a job not yet started shows no number."""
-    running, queued = _job(server, "running"), _job(server, "queued")
     page = login(browser, server, "trafikledare", **WIDE)
+    # Made after the login, whose time (seconds on a busy machine) would count as the
+    # step's: the bar moves with the time spent.
+    running, queued = _job(server, "running"), _job(server, "queued")
     writer = sqlite3.connect(server.database_url.removeprefix("sqlite:///"), timeout=1)
     writer.isolation_level = None
     writer.execute("BEGIN IMMEDIATE")  # as plan_day's transaction holds it

@@ -17,6 +17,8 @@
   document.getElementById("fraga-ja").addEventListener("click", function () { dialog.close("ja"); });
   document.getElementById("fraga-avbryt").addEventListener("click", function () { dialog.close("nej"); });
   dialog.addEventListener("close", function () {
+    dialog.removeAttribute("aria-labelledby");
+    dialog.removeAttribute("aria-describedby");
     const go = dialog.returnValue === "ja" ? yes : null;
     yes = null;
     if (asker && asker.isConnected) asker.focus();
@@ -33,8 +35,12 @@
     text.hidden = !text.textContent;
     yes = then;
     asker = document.activeElement;
+    dialog.setAttribute("aria-labelledby", "fraga-rubrik");
+    if (text.textContent) dialog.setAttribute("aria-describedby", "fraga-text");
     dialog.returnValue = "";
     dialog.showModal();
+    // Not `autofocus` on Avbryt: a page's one autofocus is its first field.
+    document.getElementById("fraga-avbryt").focus();
   }
 
   document.body.addEventListener("htmx:confirm", function (event) {
