@@ -930,3 +930,25 @@ def test_a_new_time_that_cannot_be_used_is_said_at_its_field_and_the_summary_tak
     assert "<details open>" in page.split(f'data-ref="{booking.reference}"')[1]
     session.refresh(booking)
     assert booking.legs[0].appointment_at == datetime(2026, 11, 20, 12, 0, tzinfo=STOCKHOLM)
+
+
+def test_the_desk_says_why_about_the_traveller_not_to_the_operator(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """The operator reads the rules' reasons at the desk, in the preview and the receipt:
+    about the traveller ("Resan går utanför resenärens färdtjänstområde"), never to the
+    reader ("… utanför ditt färdtjänstområde", the traveller's words in a letter)."""
+    staff = token_for(session, Role.OPERATOR, now=NOW, username="area-op")
+    permit = {"kind": "fardtjanst", "principal": "2380", "valid_from": "2026-11-01"}
+    added = desk.post(f"/api/v1/travellers/{anna}/permits", json=permit, headers=auth(staff))
+    assert added.status_code == 201, added.text
+    fields = form(anna, desk, tjanst="fardtjanst", syfte="leisure", retur="", rullstol="",
+                  ledsagare="", besok="", hamtning="10:00", till="Sundsvalls sjukhus")  # fmt: skip
+    preview = desk.post("/bokning/forhandsgranska", data=fields).text
+    answer = desk.post("/bokning", data=fields).text
+    assert 'id="kvitto"' in answer, re.findall(r"Fel: </span>([^<]*)", answer)
+    receipt = answer.split('id="kvitto"')[1].split("</div>")[0]
+    for page in (preview, receipt):
+        reasons = html.unescape(page.split('class="reasons"')[1].split("</ul>")[0])
+        assert "utanför resenärens färdtjänstområde" in reasons, reasons
+        assert not re.search(r"\b(du|din|ditt|dina|dig)\b", reasons, re.IGNORECASE), reasons

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.assessment.words_sv import MODES_SV, NEEDS_SV, transit_sv, why_sv
+from samfard.assessment.words_sv import MODES_SV, NEEDS_SV, transit_sv, why_about_sv, why_sv
 from samfard.booking import desk_input as read
 from samfard.booking import transitions
 from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
@@ -75,6 +75,7 @@ templates.env.filters.update(
     aid_sv=lambda aid: NEEDS_SV.get(aid, aid),
     weekday_sv=lambda day: WEEKDAYS_SHORT_SV.get(day, day),
     why_sv=why_sv,
+    why_about_sv=why_about_sv,
     rulebook_sv=lambda ref: rulebook_sv(str(ref.get("file", "")), ref.get("valid_from")),
 )
 
@@ -522,7 +523,7 @@ def changed_notice(booking: Booking, *, now: datetime) -> str:
     decision = booking.decision or {}
     if "changed" not in decision or decision.get("decided_at") != now.isoformat():
         return done
-    why = " ".join(why_sv(decision, booking.status))
+    why = " ".join(why_about_sv(decision, booking.status))
     if booking.status == BookingStatus.REQUESTED:
         return (
             f"{done} Ändringen behöver en handläggares prövning innan resan gäller. {why}".rstrip()
