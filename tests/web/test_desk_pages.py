@@ -952,3 +952,35 @@ def test_the_desk_says_why_about_the_traveller_not_to_the_operator(
         reasons = html.unescape(page.split('class="reasons"')[1].split("</ul>")[0])
         assert "utanför resenärens färdtjänstområde" in reasons, reasons
         assert not re.search(r"\b(du|din|ditt|dina|dig)\b", reasons, re.IGNORECASE), reasons
+
+
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees of a page: no script, no tags and so no attribute values (where
+    a date is ISO on purpose, datetime= and a date field's value=). A field's hint may show
+    the typed format ("datum och tid 2026-11-21 10:30"): a card has none."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]*>", " ", page))
+
+
+def test_the_card_says_its_dates_in_words_not_iso(
+    desk: TestClient, session: Session, anna: int
+) -> None:
+    """The traveller's card says "måndag 23 november 2026 hämtas 10:00" and a permit from
+    "1 november 2026", as the preview and the receipt do; it showed "2026-11-23"."""
+    staff = token_for(session, Role.OPERATOR, now=NOW, username="dates-op")
+    permit = {"kind": "fardtjanst", "principal": "2380", "valid_from": "2026-11-01"}
+    added = desk.post(f"/api/v1/travellers/{anna}/permits", json=permit, headers=auth(staff))
+    assert added.status_code == 201, added.text
+    _desk_booking(desk, session, anna, besok="", hamtning="10:00")
+    _desk_booking(desk, session, anna, besok="08:00")
+    page = desk.get("/bokning", params={"resenar": anna}).text
+    card = page.split('<section aria-labelledby="kort-rubrik">')[1].split("</section>")[0]
+    card = visible_text(card)
+    assert not ISO_DAY.findall(card), ISO_DAY.findall(card)
+    said = " ".join(card.split())
+    assert "måndag 23 november 2026 hämtas 10:00" in said
+    assert "måndag 23 november 2026 framme senast 08:00 (besök)" in said
+    assert "1 november 2026–tills vidare" in said
