@@ -442,6 +442,12 @@ def test_a_hidden_persons_message_to_the_driver_is_written_but_not_read(
     desk.post(f"/bokning/resor/{booking.id}/andra", data=change)
     session.refresh(booking)
     assert booking.message_to_driver == "Ring två gånger"
+    # The rollator ticked, the field blank: the note unseen is kept after its sentence.
+    change |= {"version": str(booking.version), f"meddelande_{booking.id}": "",
+               f"rollator_{booking.id}": "1"}  # fmt: skip
+    desk.post(f"/bokning/resor/{booking.id}/andra", data=change)
+    session.refresh(booking)
+    assert booking.message_to_driver == "Resenären har rollator. Ring två gånger"
 
 
 def test_a_trip_the_rules_refuse_is_not_read_back_as_booked(
@@ -984,3 +990,34 @@ def test_the_card_says_its_dates_in_words_not_iso(
     assert "måndag 23 november 2026 hämtas 10:00" in said
     assert "måndag 23 november 2026 framme senast 08:00 (besök)" in said
     assert "1 november 2026–tills vidare" in said
+
+
+def test_a_rollator_is_added_and_taken_off_a_trip_from_its_change_form(
+    desk: TestClient, session: Session, anna: int
+) -> None:
+    """A new booking says the rollator in the note to the driver ("Resenären har
+    rollator."); a trip's change form has the same box, ticked by that note, and the note's
+    field shows only what was typed. Ticked or cleared, the note follows, the rest kept."""
+    booking = _desk_booking(desk, session, anna, rollator="1", meddelande="Ring på")
+    assert booking.message_to_driver == "Resenären har rollator. Ring på"
+    card = desk.get("/bokning", params={"resenar": anna}).text
+    box = re.search(rf'<input[^>]*id="rollator_{booking.id}"[^>]*>', card)
+    assert box and "checked" in box.group(), "ticked by the stored note"
+    assert f'<label for="rollator_{booking.id}"' in card, "a visible label"
+    field = re.search(rf'<input[^>]*id="meddelande_{booking.id}"[^>]*>', card)
+    assert field and 'value="Ring på"' in field.group()
+
+    def change(**fields: str) -> None:
+        session.refresh(booking)
+        values = {"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna),
+                  "version": str(booking.version), f"meddelande_{booking.id}": "Ring på",
+                  f"rullstol_{booking.id}": "1"}  # fmt: skip
+        answer = desk.post(f"/bokning/resor/{booking.id}/andra", data=values | fields)
+        assert f"Resan {booking.reference} är ändrad." in html.unescape(answer.text)
+        session.refresh(booking)
+
+    change()
+    assert booking.message_to_driver == "Ring på", "cleared: the rollator is gone"
+    change(**{f"rollator_{booking.id}": "1", f"meddelande_{booking.id}": ""})
+    assert booking.message_to_driver == "Resenären har rollator."
+    assert booking.needs == ["wheelchair"], "the other aids as they were"

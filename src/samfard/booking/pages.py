@@ -28,10 +28,14 @@ from samfard.booking.desk import TravellerCard, default_day, place_suggestions, 
 from samfard.booking.desk_booking import DeskOutcome, book, planning_note, preview_booking
 from samfard.booking.desk_form import (
     AUTHORITY_SERVICES,
+    ROLLATOR_NOTE,
     SERVICES_SV,
+    has_rollator,
     message_sv,
     purpose_for,
     purpose_groups,
+    with_rollator,
+    without_rollator,
 )
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label, parse_when
 from samfard.booking.entitlement import check_record_scope
@@ -76,6 +80,8 @@ templates.env.filters.update(
     weekday_sv=lambda day: WEEKDAYS_SHORT_SV.get(day, day),
     why_sv=why_sv,
     why_about_sv=why_about_sv,
+    has_rollator=has_rollator,
+    without_rollator=without_rollator,
     rulebook_sv=lambda ref: rulebook_sv(str(ref.get("file", "")), ref.get("valid_from")),
 )
 
@@ -414,18 +420,25 @@ def _change(
     if errors:
         return None, errors
     needs = [need for name, need in NEEDS_FIELDS.items() if form.get(f"{name}_{booking_id}")]
-    message = form.get(f"meddelande_{booking_id}", "").strip() or None
+    typed = form.get(f"meddelande_{booking_id}", "").strip() or None
     # Whether the note was shown is the server's to say, not the form's: a form sent
     # without its hidden field erased a protected traveller's door code unseen (probe).
     traveller = None if stored is None else session.get(Traveller, stored.traveller_id)
     unseen = traveller is not None and not can_see_identity(traveller, actor)
+    if stored is not None and typed is None and unseen:
+        typed = without_rollator(stored.message_to_driver) or None  # kept, not shown
+    # The rollator is the note's first sentence, as a new booking writes it.
+    rollator = bool(form.get(f"rollator_{booking_id}"))
+    message = with_rollator(typed, rollator)
     if message is not None and len(message) > MESSAGE_MOST:
-        return f"Meddelandet åt föraren får vara högst {MESSAGE_MOST} tecken.", errors
+        room = MESSAGE_MOST - (len(ROLLATOR_NOTE) + 1 if rollator else 0)
+        said = " (rollatorn nämns för föraren)" if rollator else ""
+        return f"Meddelandet åt föraren får vara högst {room} tecken{said}.", errors
     data = BookingUpdate(
         version=_version(form),
         needs=needs,
         **({} if companions is None else {"companions": companions}),
-        **({} if message is None and unseen else {"message_to_driver": message}),
+        message_to_driver=message,
         **({"legs": times} if times else {}),
     )
     try:
