@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -48,9 +48,9 @@ from samfard.errors import DomainError, InputError, NotFound
 from samfard.rules.in_force import rulebook_sv
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
+from samfard.travellers.matches import traveller_matches
 from samfard.travellers.models import Traveller
-from samfard.travellers.service import MIN_QUERY, find_travellers
-from samfard.travellers.views import can_see_identity, display_name, traveller_public
+from samfard.travellers.views import can_see_identity
 from samfard.web.pages import SERVICE_SV, STATUS_PLURAL_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, is_htmx, page_router
 from samfard.web.templating import render, sv_kr, sv_time, templates
@@ -160,27 +160,8 @@ def desk_page(
     matches of a search made without script."""
     if resenar is not None:
         return _workspace(request, session=session, actor=actor, now=now, traveller_id=resenar)
-    matches = _matches(session, actor, now, q) if len(q.strip()) >= MIN_QUERY else []
+    matches = traveller_matches(session=session, actor=actor, now=now, query=q)
     return render(request, "booking/desk.html", {"query": q, "matches": matches, "card": None})
-
-
-def _matches(session: SessionDep, actor: Actor, now: datetime, q: str) -> list[dict[str, Any]]:
-    rows, _ = find_travellers(
-        session=session, actor=actor, now=now, query=q.strip(), limit=8, offset=0
-    )
-    shown = []
-    for traveller in rows:
-        public = traveller_public(traveller, actor)
-        shown.append(
-            {
-                "id": traveller.id,
-                "name": display_name(traveller, actor),
-                "number": public.personal_number,
-                "city": public.address.city if public.address else "",
-                "phone": public.phone or "",
-            }
-        )
-    return shown
 
 
 @router.get("/bokning/resenarer")
@@ -192,7 +173,7 @@ def traveller_options(
     q: SearchText = "",
 ) -> Response:
     """The options of the Resenär list (name, personnummer or phone, as typed)."""
-    matches = _matches(session, actor, now, q) if len(q.strip()) >= MIN_QUERY else []
+    matches = traveller_matches(session=session, actor=actor, now=now, query=q)
     return render(request, "booking/_traveller_options.html", {"matches": matches})
 
 
