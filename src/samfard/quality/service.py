@@ -66,7 +66,7 @@ def report_deviation(
             trip = booked_trip(session, actor, data.booking_id)
         else:
             trip = settled_trip(session, actor, data.trip_key or "")
-        occurred = data.occurred_at or trip.pickup_at or now
+        occurred = data.occurred_at or trip.likely_at or now
         if occurred > now + REPORT_AHEAD:
             raise _not_yet(data, occurred)
         own = _reported_before(session, actor, trip.booking_id, trip.trip_key, data)
