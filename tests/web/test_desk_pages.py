@@ -908,8 +908,8 @@ def test_a_trips_time_is_changed_at_the_desk_and_the_notice_says_how_it_stands(
     ("typed", "said"),
     [
         ("25:99", "Klockslaget finns inte; skriv till exempel 10:30"),
-        ("2026-11-24 10:30", "Den nya tiden är en annan dag (2026-11-24) än resans (2026-11-20): "
-         "avbeställ resan och boka den nya dagen."),
+        ("2026-11-24 10:30", "Den nya tiden är en annan dag (24 november 2026) än resans "
+         "(20 november 2026): avbeställ resan och boka den nya dagen."),
         ("kl 7", "Tiden har redan passerat"),
     ],
 )  # fmt: skip

@@ -21,6 +21,7 @@ from samfard.access.actor import Actor
 from samfard.access.models import User
 from samfard.access.permissions import Permission, Role
 from samfard.costs.penalties import PenaltyCase, charge
+from samfard.dates_sv import date_sv
 from samfard.db import transaction
 from samfard.errors import Conflict, Forbidden, InputError, InvalidTransition
 from samfard.notify.service import enqueue_for_user
@@ -229,8 +230,8 @@ def _not_yet(data: DeviationCreate, occurred: datetime) -> InputError:
         field="booking_id" if data.booking_id is not None else "trip_key",
     )
     error.detail_sv = (
-        f"Resan hämtas {at:%Y-%m-%d %H:%M} och har inte gjorts än: rapportera avvikelsen när "
-        "den har hänt."
+        f"Resan hämtas {date_sv(at, 'long')} kl. {at:%H:%M} och har inte gjorts än: rapportera "
+        "avvikelsen när den har hänt."
     )
     return error
 
