@@ -16,11 +16,13 @@ WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "s
 
 
 def date_sv(value: date | datetime, style: str = "iso") -> str:
-    """'2026-12-02' (iso), '2 december 2026' (long) or 'onsdag 2 december 2026' (day);
-    a datetime is read in Swedish local time."""
+    """'2026-12-02' (iso), '2 december 2026' (long), 'onsdag 2 december 2026' (day) or
+    'december 2026' (month); a datetime is read in Swedish local time."""
     if isinstance(value, datetime):
         value = value.astimezone(STOCKHOLM).date()
     if style == "iso":
         return value.isoformat()
+    if style == "month":
+        return f"{MONTHS_SV[value.month - 1]} {value.year}"
     long = f"{value.day} {MONTHS_SV[value.month - 1]} {value.year}"
     return f"{WEEKDAYS_SV[value.weekday()]} {long}" if style == "day" else long

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 import samfard.rules
-from samfard.assessment.words_sv import reason_sv, reasons_sv, summary_sv
+from samfard.assessment.words_sv import (
+    reason_about_sv,
+    reason_sv,
+    reasons_sv,
+    summary_sv,
+    why_about_sv,
+    why_sv,
+)
 
 RULES = Path(samfard.rules.__file__).parent
 DRAFT_CALLS = ("add", "refuse", "escalate")
@@ -58,6 +65,34 @@ def test_every_reason_code_has_a_swedish_sentence(code: str) -> None:
         said = reason_sv({"code": code, "text": english, "effect": effect, "facts": []})
         assert said != english and not re.search(r"\bleg\b|\böre\b", said), (code, said)
         assert said[:1].isupper(), said
+
+
+# The reader addressed: "du", "din", "ditt", "dina", "dig" (the letter's, not staff's).
+SECOND_PERSON = re.compile(r"\b(du|din|ditt|dina|dig)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_staff_read_every_reason_about_the_traveller_not_to_them(code: str) -> None:
+    """The assessor and the desk's operator are not the traveller: no reason speaks to its
+    reader ("Du saknar giltigt tillstånd" at the desk), however the rules give it."""
+    english = "leg 1: some english text, 12.5 km: 4500 öre"
+    for effect in ("allow", "needs_assessor", "refuse", "info"):
+        reason = {"code": code, "text": english, "effect": effect, "facts": []}
+        said = reason_about_sv(reason)
+        assert not SECOND_PERSON.search(said), (code, said)
+        assert said[:1].isupper(), said
+
+
+def test_the_desks_why_is_about_the_traveller_and_the_letters_speaks_to_them() -> None:
+    """`why_about_sv` (the desk) and `why_sv` (Mina resor, the letter) say the same reason
+    each to its reader."""
+    decision = {"reasons": [{"code": "permit.missing", "text": "no permit", "effect": "refuse"}]}
+    assert why_about_sv(decision, "denied") == [
+        "Resenären saknar giltigt tillstånd för färdtjänst eller riksfärdtjänst."
+    ]
+    assert why_sv(decision, "denied") == [
+        "Du saknar giltigt tillstånd för färdtjänst eller riksfärdtjänst."
+    ]
 
 
 def test_figures_of_a_leg_are_said_in_swedish() -> None:

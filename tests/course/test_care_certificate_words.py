@@ -80,9 +80,9 @@ def test_the_issuer_is_named_as_the_register_stores_them(
         said = _main(page)
         assert "Karin Lund" in said, where
         assert "vard-sundsvall-7" not in said, where
-    assert "Karin Lund, 2026-11-20" in _main(pages["list"])
-    assert "utfärdat av Karin Lund 2026-11-20" in _main(pages["question"])
-    assert "utfärdat 2026-11-20 av Karin Lund" in _main(pages["twice"])
+    assert "Karin Lund, 20 november 2026" in _main(pages["list"])
+    assert "utfärdat av Karin Lund 20 november 2026" in _main(pages["question"])
+    assert "utfärdat 20 november 2026 av Karin Lund" in _main(pages["twice"])
 
 
 def test_an_issuer_with_no_name_but_the_login_is_said_by_role_and_unit(
@@ -94,7 +94,7 @@ def test_an_issuer_with_no_name_but_the_login_is_said_by_role_and_unit(
     issuer = session.scalars(select(Issuer).where(Issuer.username == "vard-sundsvall-8")).one()
     assert issuer.name == "vard-sundsvall-8", "the register holds the login as name"
     said = _main(app_client.get("/intyg").text)
-    assert f"intygsutfärdare vid {UNIT}, 2026-11-20" in said
+    assert f"intygsutfärdare vid {UNIT}, 20 november 2026" in said
     assert "vard-sundsvall-8" not in said
     certificate = session.scalars(select(Certificate)).one()
     assert certificate.issued_by == "vard-sundsvall-8"  # the account, kept for the audit

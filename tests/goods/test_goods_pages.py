@@ -4,6 +4,7 @@ protected recipient masked on the page."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from helpers import ANNA, NOW, STRONG_PASSWORD, login_form, register, token_for
 from samfard.access.deps import CSRF_COOKIE
+from samfard.access.models import AuditEntry
 from samfard.access.permissions import Role
 from samfard.access.service import create_user
 from samfard.geo.models import Place
@@ -141,13 +143,21 @@ def test_a_protected_recipient_is_masked_on_the_page(
     )
     booked = app_client.post(
         "/gods",
-        data=form(session, desk, slag="aid", mottagare=str(hidden), till="hem", kolli="1"),
+        data=form(
+            session, desk, slag="aid", till="hem", kolli="1", **{"mottagare-id": str(hidden)}
+        ),
         follow_redirects=False,
     )
     assert booked.status_code == 303, booked.text
     page = app_client.get(booked.headers["location"])
     assert "Skyddad identitet" in page.text and "Skyddad adress" in page.text
     assert "Hemlig" not in page.text and "Dolda" not in page.text
+    # Nor is the protected name matched by the recipient's search (it would confirm it).
+    options = app_client.get("/gods/mottagare", params={"mottagare": "Hemlig Gömdsson"})
+    assert options.status_code == 200 and 'role="option"' not in options.text
+    typed = app_client.post("/gods", data=form(session, desk, slag="aid", till="hem",
+                                               kolli="1", mottagare="Hemlig Gömdsson"))  # fmt: skip
+    assert "Ingen resenär i registret matchar ”Hemlig Gömdsson”" in html.unescape(typed.text)
 
 
 def test_drivers_have_no_goods_desk(app_client: TestClient, session: Session) -> None:
@@ -209,3 +219,56 @@ def test_avboka_asks_first_and_what_was_done_takes_focus(
     done = re.search(r'<p class="notice" role="status"[^>]*>', page.text)
     assert done is not None and 'tabindex="-1"' in done.group(0)
     assert "autofocus" in done.group(0)
+
+
+def test_the_recipient_is_found_as_the_booking_desk_finds_a_traveller(
+    app_client: TestClient, session: Session, desk: str
+) -> None:
+    """Mottagare is a search of the desk's register (name in any order, personnummer or
+    phone), not a register id to know: the list offers each match by name, with its id
+    for the form; each one listed is an audited read; a traveller of another principal's
+    register is not offered. Without script, a name typed that finds one traveller is
+    that recipient, and none or several is said at the field."""
+    ours = token_for(session, Role.OPERATOR, now=NOW, username="reg23", principals=["23"])
+    anna = register(app_client, ours)
+    theirs = token_for(session, Role.OPERATOR, now=NOW, username="reg22", principals=["22"])
+    other = register(app_client, theirs, {**ANNA, "personal_number": "19400404-4444",
+                                          "first_name": "Annika"})  # fmt: skip
+    page = app_client.get("/gods", params={"datum": MONDAY.isoformat()}).text
+    assert '<label for="mottagare">Mottagare</label>' in page
+    assert 'role="combobox"' in page and 'hx-get="/gods/mottagare"' in page
+    assert 'name="mottagare-id"' in page and "/static/combobox.js" in page
+
+    options = app_client.get("/gods/mottagare", params={"mottagare": "Testsson Ann"}).text
+    assert f'data-value="{anna}"' in options and 'data-label="Anna Testsson"' in options
+    assert f'data-value="{other}"' not in options, "outside the desk's register"
+    assert (
+        f'data-value="{anna}"'
+        in app_client.get("/gods/mottagare", params={"mottagare": "070-123 45 67"}).text
+    )
+    searched = select(AuditEntry.traveller_id).where(
+        AuditEntry.username == "godsdesk", AuditEntry.purpose == "traveller search"
+    )
+    assert set(session.scalars(searched)) == {anna}
+
+    aid = {"slag": "aid", "till": "hem", "kolli": "1", "beskrivning": "Rollator"}
+    picked = app_client.post("/gods", data=form(session, desk, **aid, mottagare="Anna Testsson",
+                                                **{"mottagare-id": str(anna)}),
+                             follow_redirects=False)  # fmt: skip
+    assert picked.status_code == 303, picked.text
+    typed = app_client.post("/gods", data=form(session, desk, **aid, mottagare="anna test"),
+                            follow_redirects=False)  # fmt: skip
+    assert typed.status_code == 303, typed.text
+    rows = session.scalars(select(Consignment).order_by(Consignment.id)).all()
+    assert [r.recipient_traveller_id for r in rows] == [anna, anna]
+
+    register(app_client, ours, {**ANNA, "personal_number": "19500505-5552"})
+
+    def sent(typed: str) -> str:
+        page = app_client.post("/gods", data=form(session, desk, **aid, mottagare=typed))
+        return html.unescape(page.text)
+
+    twice = sent("Anna Testsson")
+    assert '<a href="#mottagare">Flera resenärer matchar ”Anna Testsson”' in twice
+    assert 'value="Anna Testsson"' in twice, "the form as typed"
+    assert "Ingen resenär i registret matchar ”Ingen Alls”" in sent("Ingen Alls")

@@ -140,7 +140,7 @@ def test_the_register_page_shows_and_saves_the_rule_facts_in_swedish(
     assert stored is not None and stored.specified_disability
     assert str(stored.student_until) == "2027-06-15"
     card = desk.get(f"/resenarer/{traveller}").text
-    assert "<dt>Studerande</dt><dd>Till och med 2027-06-15</dd>" in card
+    assert "<dt>Studerande</dt><dd>Till och med 15 juni 2027</dd>" in card
     assert 'name="studerande_till" type="text" value="2027-06-15"' in card
     permit = {"typ": "fardtjanst", "huvudman": "2380", "fran_datum": "2026-11-20",
               "fellow_passenger": "1", "allergy_free": "1"}  # fmt: skip

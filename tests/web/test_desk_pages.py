@@ -442,6 +442,12 @@ def test_a_hidden_persons_message_to_the_driver_is_written_but_not_read(
     desk.post(f"/bokning/resor/{booking.id}/andra", data=change)
     session.refresh(booking)
     assert booking.message_to_driver == "Ring två gånger"
+    # The rollator ticked, the field blank: the note unseen is kept after its sentence.
+    change |= {"version": str(booking.version), f"meddelande_{booking.id}": "",
+               f"rollator_{booking.id}": "1"}  # fmt: skip
+    desk.post(f"/bokning/resor/{booking.id}/andra", data=change)
+    session.refresh(booking)
+    assert booking.message_to_driver == "Resenären har rollator. Ring två gånger"
 
 
 def test_a_trip_the_rules_refuse_is_not_read_back_as_booked(
@@ -902,8 +908,8 @@ def test_a_trips_time_is_changed_at_the_desk_and_the_notice_says_how_it_stands(
     ("typed", "said"),
     [
         ("25:99", "Klockslaget finns inte; skriv till exempel 10:30"),
-        ("2026-11-24 10:30", "Den nya tiden är en annan dag (2026-11-24) än resans (2026-11-20): "
-         "avbeställ resan och boka den nya dagen."),
+        ("2026-11-24 10:30", "Den nya tiden är en annan dag (24 november 2026) än resans "
+         "(20 november 2026): avbeställ resan och boka den nya dagen."),
         ("kl 7", "Tiden har redan passerat"),
     ],
 )  # fmt: skip
@@ -930,3 +936,88 @@ def test_a_new_time_that_cannot_be_used_is_said_at_its_field_and_the_summary_tak
     assert "<details open>" in page.split(f'data-ref="{booking.reference}"')[1]
     session.refresh(booking)
     assert booking.legs[0].appointment_at == datetime(2026, 11, 20, 12, 0, tzinfo=STOCKHOLM)
+
+
+def test_the_desk_says_why_about_the_traveller_not_to_the_operator(
+    desk: TestClient, anna: int, session: Session
+) -> None:
+    """The operator reads the rules' reasons at the desk, in the preview and the receipt:
+    about the traveller ("Resan går utanför resenärens färdtjänstområde"), never to the
+    reader ("… utanför ditt färdtjänstområde", the traveller's words in a letter)."""
+    staff = token_for(session, Role.OPERATOR, now=NOW, username="area-op")
+    permit = {"kind": "fardtjanst", "principal": "2380", "valid_from": "2026-11-01"}
+    added = desk.post(f"/api/v1/travellers/{anna}/permits", json=permit, headers=auth(staff))
+    assert added.status_code == 201, added.text
+    fields = form(anna, desk, tjanst="fardtjanst", syfte="leisure", retur="", rullstol="",
+                  ledsagare="", besok="", hamtning="10:00", till="Sundsvalls sjukhus")  # fmt: skip
+    preview = desk.post("/bokning/forhandsgranska", data=fields).text
+    answer = desk.post("/bokning", data=fields).text
+    assert 'id="kvitto"' in answer, re.findall(r"Fel: </span>([^<]*)", answer)
+    receipt = answer.split('id="kvitto"')[1].split("</div>")[0]
+    for page in (preview, receipt):
+        reasons = html.unescape(page.split('class="reasons"')[1].split("</ul>")[0])
+        assert "utanför resenärens färdtjänstområde" in reasons, reasons
+        assert not re.search(r"\b(du|din|ditt|dina|dig)\b", reasons, re.IGNORECASE), reasons
+
+
+ISO_DAY = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def visible_text(page: str) -> str:
+    """What a reader sees of a page: no script, no tags and so no attribute values (where
+    a date is ISO on purpose, datetime= and a date field's value=). A field's hint may show
+    the typed format ("datum och tid 2026-11-21 10:30"): a card has none."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]*>", " ", page))
+
+
+def test_the_card_says_its_dates_in_words_not_iso(
+    desk: TestClient, session: Session, anna: int
+) -> None:
+    """The traveller's card says "måndag 23 november 2026 hämtas 10:00" and a permit from
+    "1 november 2026", as the preview and the receipt do; it showed "2026-11-23"."""
+    staff = token_for(session, Role.OPERATOR, now=NOW, username="dates-op")
+    permit = {"kind": "fardtjanst", "principal": "2380", "valid_from": "2026-11-01"}
+    added = desk.post(f"/api/v1/travellers/{anna}/permits", json=permit, headers=auth(staff))
+    assert added.status_code == 201, added.text
+    _desk_booking(desk, session, anna, besok="", hamtning="10:00")
+    _desk_booking(desk, session, anna, besok="08:00")
+    page = desk.get("/bokning", params={"resenar": anna}).text
+    card = page.split('<section aria-labelledby="kort-rubrik">')[1].split("</section>")[0]
+    card = visible_text(card)
+    assert not ISO_DAY.findall(card), ISO_DAY.findall(card)
+    said = " ".join(card.split())
+    assert "måndag 23 november 2026 hämtas 10:00" in said
+    assert "måndag 23 november 2026 framme senast 08:00 (besök)" in said
+    assert "1 november 2026–tills vidare" in said
+
+
+def test_a_rollator_is_added_and_taken_off_a_trip_from_its_change_form(
+    desk: TestClient, session: Session, anna: int
+) -> None:
+    """A new booking says the rollator in the note to the driver ("Resenären har
+    rollator."); a trip's change form has the same box, ticked by that note, and the note's
+    field shows only what was typed. Ticked or cleared, the note follows, the rest kept."""
+    booking = _desk_booking(desk, session, anna, rollator="1", meddelande="Ring på")
+    assert booking.message_to_driver == "Resenären har rollator. Ring på"
+    card = desk.get("/bokning", params={"resenar": anna}).text
+    box = re.search(rf'<input[^>]*id="rollator_{booking.id}"[^>]*>', card)
+    assert box and "checked" in box.group(), "ticked by the stored note"
+    assert f'<label for="rollator_{booking.id}"' in card, "a visible label"
+    field = re.search(rf'<input[^>]*id="meddelande_{booking.id}"[^>]*>', card)
+    assert field and 'value="Ring på"' in field.group()
+
+    def change(**fields: str) -> None:
+        session.refresh(booking)
+        values = {"csrf_token": desk.cookies[CSRF_COOKIE], "resenar_id": str(anna),
+                  "version": str(booking.version), f"meddelande_{booking.id}": "Ring på",
+                  f"rullstol_{booking.id}": "1"}  # fmt: skip
+        answer = desk.post(f"/bokning/resor/{booking.id}/andra", data=values | fields)
+        assert f"Resan {booking.reference} är ändrad." in html.unescape(answer.text)
+        session.refresh(booking)
+
+    change()
+    assert booking.message_to_driver == "Ring på", "cleared: the rollator is gone"
+    change(**{f"rollator_{booking.id}": "1", f"meddelande_{booking.id}": ""})
+    assert booking.message_to_driver == "Resenären har rollator."
+    assert booking.needs == ["wheelchair"], "the other aids as they were"

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from helpers import NOW
 from samfard.access.actor import SYSTEM
 from samfard.access.permissions import Role
+from samfard.dates_sv import date_sv
 from samfard.db import transaction
 from samfard.dispatch import alerts, handoff
 from samfard.dispatch.jobs import REPLAN
@@ -290,7 +291,7 @@ def test_who_answered_is_named_by_carrier_or_role_never_by_login_name(
     vehicle = session.get(Vehicle, offer_row.vehicle_id)
     assert vehicle is not None
     at = NOW.astimezone(STOCKHOLM)
-    when = f"{at:%Y-%m-%d} kl. {at:%H:%M}"  # answered the Friday before the day
+    when = f"{date_sv(at, 'long')} kl. {at:%H:%M}"  # answered the Friday before the day
 
     def state(offer_id: int) -> str:
         row = re.search(rf'<tr id="korning-{offer_id}">(.*?)</tr>', main, re.S)
@@ -304,7 +305,7 @@ def test_who_answered_is_named_by_carrier_or_role_never_by_login_name(
         service_date=DAY, state=ACCEPTED, answered_by=handoff.OWN_FLEET, answered_at=EVENING
     )
     said = handoff._answer_sv(own_fleet, None, {})
-    assert said == f"Accepterad direkt i egen regi, {EVENING:%Y-%m-%d} kl. 18:00"
+    assert said == f"Accepterad direkt i egen regi, {date_sv(EVENING, 'long')} kl. 18:00"
     table = main.split("<table", 1)[1]
     assert "utf4" not in table and "tl7" not in table, "never the login name"
 

@@ -32,7 +32,7 @@ from samfard.assessment.service import (
     trip_of,
     waiting_for_error,
 )
-from samfard.assessment.words_sv import why_sv
+from samfard.assessment.words_sv import why_about_sv
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.transitions import apply_transition
@@ -85,7 +85,7 @@ def decide_again(
         )
         refused.detail_sv = " ".join(
             [f"Reglerna godtar inte resan {booking.reference} med ändringen:"]
-            + why_sv(stored, BookingStatus.DENIED)
+            + why_about_sv(stored, BookingStatus.DENIED)
             + ["Resan står kvar som den beviljades."]
         )
         raise refused

@@ -10,7 +10,7 @@ that gives no figure leaves the sentence without it, never wrong.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -230,7 +230,7 @@ def reason_sv(reason: Mapping[str, Any]) -> str:
 
 
 def _reason_in(reason: Mapping[str, Any], templates: Mapping[str, str]) -> str:
-    """A stored reason's sentence from `templates` (the traveller's or the assessor's)."""
+    """A stored reason's sentence from `templates` (the traveller's or staff's)."""
     code = str(reason.get("code", ""))
     transit = transit_reason_sv(reason)
     if transit is not None:
@@ -287,14 +287,29 @@ def reasons_sv(reasons: list[Mapping[str, Any]]) -> list[str]:
 
 
 def why_sv(decision: Mapping[str, Any] | None, status: str) -> list[str]:
-    """Why the rules did not approve, in Swedish, once each: what refused a denied trip,
-    what sent another to an assessor."""
+    """Why the rules did not approve, in Swedish, once each, said to the traveller (Mina
+    resor, the letter): what refused a denied trip, what sent another to an assessor."""
+    return _why(decision, status, reasons_sv)
+
+
+def why_about_sv(decision: Mapping[str, Any] | None, status: str) -> list[str]:
+    """`why_sv` for staff, about the traveller ("Resenären saknar giltigt tillstånd …"):
+    the booking desk's operator reads it, and "Du saknar …" spoke to the operator, not of
+    the traveller (a walk-through of the demo, 2026-12-06)."""
+    return _why(decision, status, reasons_about_sv)
+
+
+def _why(
+    decision: Mapping[str, Any] | None,
+    status: str,
+    sentences: Callable[[list[Mapping[str, Any]]], list[str]],
+) -> list[str]:
     effect = "refuse" if status == "denied" else "needs_assessor"
     held = [r for r in (decision or {}).get("reasons") or [] if r.get("effect") == effect]
     if not held and effect == "needs_assessor" and (decision or {}).get("error_field"):
         # The rules could not assess at all (assessment.service.waiting_for_error).
         return [UNASSESSABLE_SV]
-    return reasons_sv(held)
+    return sentences(held)
 
 
 UNASSESSABLE_SV = (
@@ -327,8 +342,10 @@ def summary_sv(summary: str, names: Mapping[str, str] | None = None) -> str:
     )
 
 
-# The assessor reads about the traveller, not to them: the sentences above that speak to
-# the traveller (the letter's "Du", "ditt") in the third person, for the assessor's page.
+# Staff read about the traveller, not to them: the sentences above that speak to the
+# traveller (the letter's "Du", "ditt") in the third person, for the assessor's page and
+# the booking desk (tests/assessment/test_reasons_about_traveller.py checks that every
+# sentence speaking to the reader has one here).
 ABOUT_TRAVELLER_SV = {
     "area.inside": "Resan går inom resenärens färdtjänstområde.",
     "area.outside": "Resan går utanför resenärens färdtjänstområde; riksfärdtjänst kan gälla.",
@@ -351,17 +368,18 @@ ABOUT_TRAVELLER_SV = {
     "principal.not_home": "Resan betalas av den region eller kommun där resenären är folkbokförd.",
 }
 # Every code keeps its place in REASONS_SV (codes are matched by prefix, in order).
-ASSESSOR_REASONS_SV = {**REASONS_SV, **ABOUT_TRAVELLER_SV}
+STAFF_REASONS_SV = {**REASONS_SV, **ABOUT_TRAVELLER_SV}
 
 
 def reason_about_sv(reason: Mapping[str, Any]) -> str:
-    """A stored reason's sentence for the assessor: about the traveller, in the third
-    person ("Resmålet är närmaste vårdenhet av sitt slag."), where the letter says "Du"."""
-    return _reason_in(reason, ASSESSOR_REASONS_SV)
+    """A stored reason's sentence for staff (the assessor, the desk): about the traveller,
+    in the third person ("Resmålet är närmaste vårdenhet av sitt slag."), where the letter
+    says "Du"."""
+    return _reason_in(reason, STAFF_REASONS_SV)
 
 
 def reasons_about_sv(reasons: list[Mapping[str, Any]]) -> list[str]:
-    """Each reason's sentence for the assessor once, in order (as `reasons_sv`)."""
+    """Each reason's sentence for staff once, in order (as `reasons_sv`)."""
     return list(dict.fromkeys(reason_about_sv(r) for r in reasons))
 
 

@@ -310,12 +310,30 @@ def _drive_to_five(
 ROLLATOR_NOTE = "Resenären har rollator."
 
 
+def with_rollator(typed: str | None, rollator: bool) -> str | None:
+    """The note to the driver: what was typed, after the rollator's sentence when the
+    traveller brings one. A rollator needs no special vehicle, so it is no `Need`: the
+    driver reads it here, and the change form reads it back (`has_rollator`)."""
+    text = " ".join(p for p in (ROLLATOR_NOTE if rollator else "", typed or "") if p)
+    return text or None
+
+
+def has_rollator(message: str | None) -> bool:
+    """Whether a note to the driver says the traveller brings a rollator."""
+    return (message or "").startswith(ROLLATOR_NOTE)
+
+
+def without_rollator(message: str | None) -> str:
+    """A note to the driver as the operator typed it, the rollator's sentence left out
+    (the change form shows that as its checkbox)."""
+    return (message or "").removeprefix(ROLLATOR_NOTE).strip()
+
+
 def _message(form: Mapping[str, str], errors: FormErrors) -> str | None:
     """The note to the driver, with the rollator mentioned (it needs no special vehicle,
     but the driver should know); too long is refused at the field, never cut short."""
     typed = form.get("meddelande", "").strip()
-    parts = [ROLLATOR_NOTE, typed] if form.get("rollator") else [typed]
-    text = " ".join(p for p in parts if p)
+    text = with_rollator(typed, bool(form.get("rollator"))) or ""
     if len(text) > MESSAGE_MOST:
         room = MESSAGE_MOST - (len(ROLLATOR_NOTE) + 1 if form.get("rollator") else 0)
         errors.add(

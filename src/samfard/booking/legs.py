@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from samfard.booking.models import Leg
 from samfard.booking.schemas import LegCreate, LegTime, Location
+from samfard.dates_sv import date_sv
 from samfard.errors import InputError
 from samfard.geo.distance import km_between
 from samfard.geo.models import Place
@@ -412,7 +413,8 @@ def _check_same_day(leg: Leg, moment: datetime, *, field: str) -> None:
             field=field,
         )
         refused.detail_sv = (
-            f"Den nya tiden är en annan dag ({local:%Y-%m-%d}) än resans ({day}): "
+            f"Den nya tiden är en annan dag ({date_sv(local, 'long')}) än resans "
+            f"({date_sv(day, 'long')}): "
             "avbeställ resan och boka den nya dagen."
         )
         raise refused

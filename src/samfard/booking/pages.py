@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
@@ -21,17 +21,21 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.assessment.words_sv import MODES_SV, NEEDS_SV, transit_sv, why_sv
+from samfard.assessment.words_sv import MODES_SV, NEEDS_SV, transit_sv, why_about_sv, why_sv
 from samfard.booking import desk_input as read
 from samfard.booking import transitions
 from samfard.booking.desk import TravellerCard, default_day, place_suggestions, traveller_card
 from samfard.booking.desk_booking import DeskOutcome, book, planning_note, preview_booking
 from samfard.booking.desk_form import (
     AUTHORITY_SERVICES,
+    ROLLATOR_NOTE,
     SERVICES_SV,
+    has_rollator,
     message_sv,
     purpose_for,
     purpose_groups,
+    with_rollator,
+    without_rollator,
 )
 from samfard.booking.desk_input import NEEDS_FIELDS, home_label, parse_when
 from samfard.booking.entitlement import check_record_scope
@@ -44,9 +48,9 @@ from samfard.errors import DomainError, InputError, NotFound
 from samfard.rules.in_force import rulebook_sv
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
+from samfard.travellers.matches import traveller_matches
 from samfard.travellers.models import Traveller
-from samfard.travellers.service import MIN_QUERY, find_travellers
-from samfard.travellers.views import can_see_identity, display_name, traveller_public
+from samfard.travellers.views import can_see_identity
 from samfard.web.pages import SERVICE_SV, STATUS_PLURAL_SV, STATUS_SV
 from samfard.web.shell import FormDep, FormErrors, is_htmx, page_router
 from samfard.web.templating import render, sv_kr, sv_time, templates
@@ -75,6 +79,9 @@ templates.env.filters.update(
     aid_sv=lambda aid: NEEDS_SV.get(aid, aid),
     weekday_sv=lambda day: WEEKDAYS_SHORT_SV.get(day, day),
     why_sv=why_sv,
+    why_about_sv=why_about_sv,
+    has_rollator=has_rollator,
+    without_rollator=without_rollator,
     rulebook_sv=lambda ref: rulebook_sv(str(ref.get("file", "")), ref.get("valid_from")),
 )
 
@@ -153,27 +160,8 @@ def desk_page(
     matches of a search made without script."""
     if resenar is not None:
         return _workspace(request, session=session, actor=actor, now=now, traveller_id=resenar)
-    matches = _matches(session, actor, now, q) if len(q.strip()) >= MIN_QUERY else []
+    matches = traveller_matches(session=session, actor=actor, now=now, query=q)
     return render(request, "booking/desk.html", {"query": q, "matches": matches, "card": None})
-
-
-def _matches(session: SessionDep, actor: Actor, now: datetime, q: str) -> list[dict[str, Any]]:
-    rows, _ = find_travellers(
-        session=session, actor=actor, now=now, query=q.strip(), limit=8, offset=0
-    )
-    shown = []
-    for traveller in rows:
-        public = traveller_public(traveller, actor)
-        shown.append(
-            {
-                "id": traveller.id,
-                "name": display_name(traveller, actor),
-                "number": public.personal_number,
-                "city": public.address.city if public.address else "",
-                "phone": public.phone or "",
-            }
-        )
-    return shown
 
 
 @router.get("/bokning/resenarer")
@@ -185,7 +173,7 @@ def traveller_options(
     q: SearchText = "",
 ) -> Response:
     """The options of the Resenär list (name, personnummer or phone, as typed)."""
-    matches = _matches(session, actor, now, q) if len(q.strip()) >= MIN_QUERY else []
+    matches = traveller_matches(session=session, actor=actor, now=now, query=q)
     return render(request, "booking/_traveller_options.html", {"matches": matches})
 
 
@@ -413,18 +401,25 @@ def _change(
     if errors:
         return None, errors
     needs = [need for name, need in NEEDS_FIELDS.items() if form.get(f"{name}_{booking_id}")]
-    message = form.get(f"meddelande_{booking_id}", "").strip() or None
+    typed = form.get(f"meddelande_{booking_id}", "").strip() or None
     # Whether the note was shown is the server's to say, not the form's: a form sent
     # without its hidden field erased a protected traveller's door code unseen (probe).
     traveller = None if stored is None else session.get(Traveller, stored.traveller_id)
     unseen = traveller is not None and not can_see_identity(traveller, actor)
+    if stored is not None and typed is None and unseen:
+        typed = without_rollator(stored.message_to_driver) or None  # kept, not shown
+    # The rollator is the note's first sentence, as a new booking writes it.
+    rollator = bool(form.get(f"rollator_{booking_id}"))
+    message = with_rollator(typed, rollator)
     if message is not None and len(message) > MESSAGE_MOST:
-        return f"Meddelandet åt föraren får vara högst {MESSAGE_MOST} tecken.", errors
+        room = MESSAGE_MOST - (len(ROLLATOR_NOTE) + 1 if rollator else 0)
+        said = " (rollatorn nämns för föraren)" if rollator else ""
+        return f"Meddelandet åt föraren får vara högst {room} tecken{said}.", errors
     data = BookingUpdate(
         version=_version(form),
         needs=needs,
         **({} if companions is None else {"companions": companions}),
-        **({} if message is None and unseen else {"message_to_driver": message}),
+        message_to_driver=message,
         **({"legs": times} if times else {}),
     )
     try:
@@ -522,7 +517,7 @@ def changed_notice(booking: Booking, *, now: datetime) -> str:
     decision = booking.decision or {}
     if "changed" not in decision or decision.get("decided_at") != now.isoformat():
         return done
-    why = " ".join(why_sv(decision, booking.status))
+    why = " ".join(why_about_sv(decision, booking.status))
     if booking.status == BookingStatus.REQUESTED:
         return (
             f"{done} Ändringen behöver en handläggares prövning innan resan gäller. {why}".rstrip()

@@ -35,6 +35,7 @@ from samfard.booking.models import Booking
 from samfard.booking.transitions import apply_transition
 from samfard.costs.contracts import Contract, VehicleType, find_contract
 from samfard.costs.stored_contracts import load_contracts
+from samfard.dates_sv import date_sv
 from samfard.db import transaction
 from samfard.dispatch import alerts, store
 from samfard.dispatch.live_models import RunOffer
@@ -228,7 +229,8 @@ def _answer_sv(offer: RunOffer, vehicle: Vehicle | None, answerers: dict[str, Us
     if offer.answered_at is None:
         return said
     at = offer.answered_at.astimezone(STOCKHOLM)
-    when = f"kl. {at:%H:%M}" if at.date() == offer.service_date else f"{at:%Y-%m-%d} kl. {at:%H:%M}"
+    day = "" if at.date() == offer.service_date else f"{date_sv(at, 'long')} "
+    when = f"{day}kl. {at:%H:%M}"
     if offer.answered_by == OWN_FLEET:
         return f"{said} direkt i egen regi, {when}"
     user = answerers.get(offer.answered_by or "")

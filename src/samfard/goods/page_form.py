@@ -3,7 +3,9 @@ service's refusals put into Swedish next to the field they concern.
 
 Field ids are Swedish (the page's own), `FIELD_OF` maps a service field to the form
 field showing it; an end is a gazetteer place, or `hem` (the recipient's home, aids
-only). Times are wall-clock times on the chosen day in Sweden.
+only). Times are wall-clock times on the chosen day in Sweden. The recipient is the id
+picked in the Mottagare list (`mottagare-id`); `goods.pages` finds it for a name typed
+without picking.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ MAX_DESCRIPTION = int(
 )  # fmt: skip
 MAX_DATE = 40
 MAX_TIME = 12
+MAX_SEARCH = 100  # a recipient's name, personnummer or phone, as the booking desk's search
 FIELD_OF = {
     "principal": "huvudman",
     "kind": "slag",
@@ -52,7 +55,7 @@ SWEDISH = {
     "principal": "Välj en huvudman som ditt konto bokar för och som har en prislista för "
     "gods den dagen",
     "kind": "Huvudmannens prislista har inget pris för det slaget av gods",
-    "recipient_traveller_id": "Ange en mottagare som finns i ert resenärsregister",
+    "recipient_traveller_id": "Välj en mottagare som finns i ert resenärsregister",
     "pickup_until": "Hämtningen måste sluta efter nu",
     "dropoff_until": "Lämningen måste sluta samma dag som hämtningen",
     "dropoff": "Hämtning och lämning kan inte vara samma plats",
@@ -70,6 +73,7 @@ class GoodsForm:
     kolli: str = "1"
     beskrivning: str = ""
     mottagare: str = ""
+    mottagare_id: str = ""
     fran: str = ""
     till: str = ""
     dag: str = ""
@@ -137,10 +141,10 @@ def parse_form(form: GoodsForm, errors: FormErrors, *, today: date) -> Consignme
     elif len(form.beskrivning) > MAX_DESCRIPTION:
         errors.add("beskrivning", f"Beskrivningen får vara högst {MAX_DESCRIPTION} tecken")
     recipient = None
-    if form.mottagare:
-        recipient = whole_number(form.mottagare) or None
+    if form.mottagare_id:
+        recipient = whole_number(form.mottagare_id) or None
         if recipient is None:
-            errors.add("mottagare", "Ange mottagarens resenärsnummer (siffror)")
+            errors.add("mottagare", "Välj mottagaren i listan")
     pickup = _end(form.fran, "fran", errors)
     dropoff = _end(form.till, "till", errors)
     try:

@@ -7,7 +7,9 @@ which turns the fields into a `ConsignmentCreate` and a refusal into Swedish mes
 tied to the fields. Keyboard first: the form's fields follow the order of a phone call
 (who pays, what, from where, to where, when), every field has a visible label. A day is
 typed as at the booking desk ("8/12" too, `web.typed.parse_date`); one that cannot be
-read is said at its field, on the page.
+read is said at its field, on the page. An aid's recipient is found as the booking desk
+finds a traveller (`travellers.matches`: the account's register, protected identities
+as the desk shows them, each one listed audited), not typed as a register id.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from samfard.goods import service
 from samfard.goods.page_form import (
     MAX_DATE,
     MAX_DESCRIPTION,
+    MAX_SEARCH,
     MAX_TIME,
     GoodsForm,
     parse_form,
@@ -48,8 +51,10 @@ from samfard.goods.schemas import (
 from samfard.goods.views import consignments_public
 from samfard.money import format_kr
 from samfard.principals.models import Principal
-from samfard.schemas_common import MAX_ID, RecordId
+from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
+from samfard.travellers.matches import traveller_matches
+from samfard.travellers.service import MIN_QUERY
 from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
 from samfard.web.typed import FieldError, parse_date, parse_picked_day
@@ -114,7 +119,7 @@ def _page(
             "kind_sv": KIND_SV,
             "max_units": MAX_UNITS,
             "max_description": MAX_DESCRIPTION,
-            "max_id_digits": len(str(MAX_ID)),
+            "max_search": MAX_SEARCH,
             "max_date": MAX_DATE,
             "max_time": MAX_TIME,
         },
@@ -175,7 +180,8 @@ def book_goods(
 ) -> Response:
     """Book a consignment; a refusal comes back on the form in Swedish, field by field."""
     errors = FormErrors()
-    form, data = _read_form(GoodsForm.of(fields), errors, now)
+    form = _recipient(session, actor, now, GoodsForm.of(fields), errors)
+    form, data = _read_form(form, errors, now)
     if data is not None:
         try:
             row, _ = service.create_consignment(session=session, data=data, actor=actor, now=now)
@@ -187,6 +193,46 @@ def book_goods(
                 status_code=303,
             )
     return _page(request, session, actor, now, form.day_or(now), form=form, errors=errors)
+
+
+def _recipient(
+    session: Session, actor: Actor, now: datetime, form: GoodsForm, errors: FormErrors
+) -> GoodsForm:
+    """The form with its recipient's id: the one picked in the list, or else the one
+    traveller the register's search finds for what was typed (a page without script);
+    none or several found is said at the field, to type more or pick in the list."""
+    typed = form.mottagare
+    if form.mottagare_id or not typed:
+        return form
+    if not actor.has(P.TRAVELLERS_READ):
+        errors.add("mottagare", "Ditt konto får inte söka i resenärsregistret")
+        return form
+    found = traveller_matches(session=session, actor=actor, now=now, query=typed, limit=2)
+    if len(typed) < MIN_QUERY:
+        errors.add("mottagare", f"Skriv minst {MIN_QUERY} tecken av mottagarens namn")
+    elif not found:
+        errors.add("mottagare", f"Ingen resenär i registret matchar ”{typed}”")
+    elif len(found) > 1:
+        errors.add(
+            "mottagare",
+            f"Flera resenärer matchar ”{typed}”: skriv personnumret, eller välj i listan",
+        )
+    else:
+        return replace(form, mottagare=found[0].name, mottagare_id=str(found[0].id))
+    return form
+
+
+@router.get("/gods/mottagare")
+def recipient_options(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.TRAVELLERS_READ)],
+    mottagare: Annotated[str, Query(max_length=MAX_SEARCH)] = "",
+) -> Response:
+    """The options of the Mottagare list, as the booking desk's Resenär lists them."""
+    matches = traveller_matches(session=session, actor=actor, now=now, query=mottagare)
+    return render(request, "goods/_recipient_options.html", {"matches": matches})
 
 
 def _read_form(

@@ -42,6 +42,7 @@ from samfard.quality.service import (
     list_deviations,
     report_deviation,
 )
+from samfard.quality.trips import likely_moment
 from samfard.quality.words import STATUS_SV as STATUS_SV_DEVIATION
 from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
@@ -370,7 +371,7 @@ def report(
             kind=form["vad"],
             severity=form.get("allvar") or "minor",
             description=form["beskrivning"].strip()[:4000],
-            occurred_at=min(now, _pickup(booking) or now),
+            occurred_at=min(now, likely_moment(session, booking) or now),
         )
     except ValidationError:
         errors.add("allvar-minor", "Välj ett av svaren")
@@ -383,8 +384,3 @@ def report(
         f"/mina-resor/resor/{booking.id}/avvikelse?skickad={deviation.reference}",
         status_code=303,
     )
-
-
-def _pickup(booking: Booking) -> datetime | None:
-    times = [leg.reference_time for leg in booking.legs]
-    return min(times) if times else None

@@ -338,7 +338,7 @@ def _penalty_question(
     return {
         "penalty_ore": penalty,
         "carrier": deviation.carrier_name,
-        "month": f"{deviation.day.year}-{deviation.day.month:02d}",
+        "day": deviation.day,
         "answered": deviation.carrier_answered_at is not None,
         "due": deviation.carrier_due_at,
         "overdue": service.answer_overdue(deviation, now),

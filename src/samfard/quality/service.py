@@ -21,6 +21,7 @@ from samfard.access.actor import Actor
 from samfard.access.models import User
 from samfard.access.permissions import Permission, Role
 from samfard.costs.penalties import PenaltyCase, charge
+from samfard.dates_sv import date_sv
 from samfard.db import transaction
 from samfard.errors import Conflict, Forbidden, InputError, InvalidTransition
 from samfard.notify.service import enqueue_for_user
@@ -66,7 +67,7 @@ def report_deviation(
             trip = booked_trip(session, actor, data.booking_id)
         else:
             trip = settled_trip(session, actor, data.trip_key or "")
-        occurred = data.occurred_at or trip.pickup_at or now
+        occurred = data.occurred_at or trip.likely_at or now
         if occurred > now + REPORT_AHEAD:
             raise _not_yet(data, occurred)
         own = _reported_before(session, actor, trip.booking_id, trip.trip_key, data)
@@ -229,8 +230,8 @@ def _not_yet(data: DeviationCreate, occurred: datetime) -> InputError:
         field="booking_id" if data.booking_id is not None else "trip_key",
     )
     error.detail_sv = (
-        f"Resan hämtas {at:%Y-%m-%d %H:%M} och har inte gjorts än: rapportera avvikelsen när "
-        "den har hänt."
+        f"Resan hämtas {date_sv(at, 'long')} kl. {at:%H:%M} och har inte gjorts än: rapportera "
+        "avvikelsen när den har hänt."
     )
     return error
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from samfard.access.actor import Actor
@@ -59,9 +59,51 @@ def carrier_of(session: Session, booking: Booking) -> TripCarrier | None:
     return TripCarrier(vehicle.carrier_id, vehicle.carrier_name, vehicle.vehicle_type)
 
 
-def _first_pickup(booking: Booking) -> datetime | None:
-    times = [leg.reference_time for leg in booking.legs]
-    return min(times) if times else None
+def likely_moment(session: Session, booking: Booking) -> datetime | None:
+    """When a deviation about the trip most likely happened, for its "Inträffade" when the
+    reporter gives no time: where the vehicle met, or was to meet, the traveller at the
+    trip's first pickup. Most deviations happen there (late, early, no vehicle, the wrong
+    vehicle) or start there (conduct, injury on the way), and a quality officer reads the
+    driver's reports against it. In order of what is known:
+
+    1. the driver's report at that pickup (Framme, Hämtad or Uteblev): when the vehicle
+       was there;
+    2. the pickup stop's time in the newest plan of the day;
+    3. the start of the pickup window promised to the traveller;
+    4. the pickup time asked for, or for a trip timed by its visit the visit's time.
+
+    It was the booking's first time alone: for a trip to a 10:30 visit, 10:30, the time
+    the traveller was to arrive, not the 09:45 the car came, and before 10:30 such a report
+    was refused as about a trip still to come.
+    """
+    if not booking.legs:
+        return None
+    first = min(booking.legs, key=lambda leg: leg.seq)
+    reported = session.scalar(
+        select(func.min(StopDone.at)).where(
+            StopDone.booking_id == booking.id,
+            StopDone.leg_seq == first.seq,
+            StopDone.kind == "pickup",
+        )
+    )
+    if reported is not None:
+        return reported
+    plan = latest_plan(session, booking.service_date)
+    planned = None
+    if plan is not None:
+        planned = session.scalar(
+            select(func.min(Stop.planned_at))
+            .join(Run, Run.id == Stop.run_id)
+            .where(
+                Run.plan_run_id == plan.id,
+                Stop.booking_id == booking.id,
+                Stop.leg_seq == first.seq,
+                Stop.kind == "pickup",
+            )
+        )
+    if planned is not None:
+        return planned
+    return first.promised_pickup_from or first.reference_time
 
 
 @dataclass(frozen=True)
@@ -75,7 +117,7 @@ class TripFacts:
     service: str
     carrier: TripCarrier | None
     day: date
-    pickup_at: datetime | None
+    likely_at: datetime | None  # when it most likely happened (`likely_moment`)
 
 
 def booked_trip(session: Session, actor: Actor, booking_id: int) -> TripFacts:
@@ -86,7 +128,7 @@ def booked_trip(session: Session, actor: Actor, booking_id: int) -> TripFacts:
     )
     return TripFacts(
         booking.id, None, booking.traveller_id, booking.principal_code, booking.service,
-        found, booking.service_date, _first_pickup(booking),
+        found, booking.service_date, likely_moment(session, booking),
     )  # fmt: skip
 
 

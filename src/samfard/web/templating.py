@@ -26,8 +26,10 @@ from samfard.timeutil import STOCKHOLM
 from samfard.web.shell import ONCE_FIELD, ROLE_SV, nav_for
 
 
-def sv_date(value: date | datetime | None, style: str = "iso") -> str:
-    """A date as Swedes write it (`dates_sv.date_sv`); nothing for no date."""
+def sv_date(value: date | datetime | None, style: str = "long") -> str:
+    """A date as Swedes write it in text, '2 december 2026' (`dates_sv.date_sv` for the
+    other styles); nothing for no date. A page says a date in words: ISO ('2026-12-02')
+    is for attributes and the value of a date field, written with `isoformat()`."""
     return "" if value is None else date_sv(value, style)
 
 
@@ -37,8 +39,8 @@ def sv_time(value: datetime | None) -> str:
 
 
 def sv_datetime(value: datetime | None) -> str:
-    """'2026-12-02 08:30' in Swedish local time."""
-    return "" if value is None else value.astimezone(STOCKHOLM).strftime("%Y-%m-%d %H:%M")
+    """'2 december 2026 kl. 08:30' in Swedish local time."""
+    return "" if value is None else f"{date_sv(value, 'long')} kl. {sv_time(value)}"
 
 
 def sv_moment(value: datetime | None) -> str:
