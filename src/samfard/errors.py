@@ -13,6 +13,9 @@ class DomainError(Exception):
 
     status: int = 400
     title: str = "Bad request"
+    # A page's heading and advice for this error, where the status's own would mislead.
+    title_sv: str | None = None
+    help_sv: str | None = None
 
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
@@ -61,6 +64,20 @@ class InvalidTransition(Conflict):
 class Forbidden(DomainError):
     status = 403
     title = "Forbidden"
+
+
+class StaleForm(Forbidden):
+    """A change sent from a page with another session's CSRF token: the user logged out, or
+    in again, in another tab since the page was shown. Not a missing permission, which is
+    what the page said ("Du saknar behörighet … Be din administratör"), sending the user
+    to ask for a right they had."""
+
+    title = "Stale form"
+    title_sv = "Sidan har gått ut"
+    help_sv = (
+        "Du har loggat ut eller loggat in på nytt sedan sidan visades, så ändringen "
+        "skickades inte och det du skrev sparades inte. Ladda om sidan och gör om ändringen."
+    )
 
 
 class Unauthenticated(DomainError):

@@ -210,7 +210,8 @@ def test_the_desk_card_shows_only_the_callers_principals_parts_of_a_shared_trave
     assert (
         app_client.post("/api/v1/travellers", json=ANNA, headers=auth(sundsvall)).status_code == 200
     )
-    certificate_days, series_days = "2026-11-20–2026-12-20", "2026-11-30–2026-12-09"
+    certificate_days = "20 november 2026–20 december 2026"
+    series_days = "30 november 2026–9 december 2026"
     seen = {}
     for name, principals in (("desk-22", SIDE_22), ("desk-23", ["23"])):
         _desk_page(app_client, session, name, principals)

@@ -63,3 +63,26 @@ def test_a_page_value_that_cannot_be_read_is_not_named_by_the_apis_word(
     assert page.status_code == 422
     assert "har ett värde som inte går att läsa: skriv ett heltal." in page.text
     assert "booking_id" not in page.text
+
+
+def test_a_form_from_before_a_new_login_says_the_page_has_gone_stale(
+    app_client: TestClient, session: Session
+) -> None:
+    """A form shown before the user logged in again (in another tab) carries the old
+    session's CSRF token. The page said "Du saknar behörighet … Be din administratör om
+    behörighet", sending an assessor to ask for a right she had (walk-through of
+    2026-12-06): it says the page has gone stale and what to do. An htmx request gets the
+    same page, marked for sidfel.js to show in place."""
+    users(session, "operator")
+    stale = login(app_client, "operator")
+    login(app_client, "operator")  # again: a new session, a new token
+    form = {"csrf_token": stale, "datum": "2026-11-23"}
+    for headers in ({}, {"HX-Request": "true"}):
+        page = app_client.post("/trafik/planera-om-nu", data=form, headers=headers)
+        assert page.status_code == 403
+        assert heading(page.text) == "Sidan har gått ut"
+        assert "Ladda om sidan och gör om ändringen." in page.text
+        assert "Be din administratör" not in page.text
+        assert page.headers["Samfard-Page-Error"] == "1"
+    answer = app_client.post("/api/v1/bookings", json={}, headers={"X-CSRF-Token": stale})
+    assert answer.status_code == 403 and "X-CSRF-Token" in answer.json()["detail"]

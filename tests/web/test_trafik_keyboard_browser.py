@@ -12,6 +12,7 @@ from datetime import datetime
 
 import pytest
 from browser_harness import (
+    PASSWORD,
     ConsoleErrors,
     LiveServer,
     Questions,
@@ -205,5 +206,33 @@ def test_skip_links_lead_to_the_unplanned_trips_and_a_move_is_read_out(
     page.goto(server.url(f"/trafik?datum={day}&flyttad={leg}"))  # the move's redirect
     expect(page.locator("#flyttad")).to_be_focused()
     expect(page.locator("#flyttad")).to_contain_text(f"resa {stop.leg_seq + 1} går nu med")
+    errors.assert_none()
+    page.context.close()
+
+
+def test_a_change_refused_in_place_shows_why_and_takes_the_focus(
+    browser: Browser, server: LiveServer
+) -> None:
+    """htmx swaps no 4xx answer: a button that works in place and was refused showed
+    nothing. Here the controller logged in again in another tab, so the day page's form is
+    stale; "Planera om resten av dagen", answered Ja, shows the error page in <main>
+    (sidfel.js) with its heading focused."""
+    page, errors, questions = _day_page(browser, server)
+    other = page.context.new_page()  # the same browser: its new session replaces the old
+    other.goto(server.url("/login"))
+    other.get_by_label("Användarnamn").fill("trafikledare")
+    other.get_by_label("Lösenord").fill(PASSWORD)
+    other.get_by_role("button", name="Logga in").click()
+    other.wait_for_url(lambda url: not url.endswith("/login"))
+    other.close()
+    _tab_to(page, "Planera om resten av dagen")
+    page.keyboard.press("Enter")
+    questions.answer(yes=True)
+    stale = page.get_by_role("heading", name="Sidan har gått ut", level=1)
+    expect(stale).to_be_focused()
+    expect(page.locator("#innehall")).to_contain_text("Ladda om sidan och gör om ändringen.")
+    assert page.locator("#innehall").count() == 1, "the error is in <main>, not a page in it"
+    assert_no_axe_violations(page)
+    errors.messages = [m for m in errors.messages if "403" not in m]
     errors.assert_none()
     page.context.close()

@@ -25,7 +25,7 @@ from samfard.access.actor import Actor
 from samfard.access.permissions import Permission, Role
 from samfard.access.service import actor_for_token
 from samfard.deps import NowDep, SessionDep
-from samfard.errors import Forbidden, Unauthenticated
+from samfard.errors import Forbidden, StaleForm, Unauthenticated
 
 SESSION_COOKIE = "samfard_session"
 CSRF_COOKIE = "samfard_csrf"
@@ -94,7 +94,7 @@ def check_csrf(request: Request) -> None:
     # As bytes: compare_digest refuses str with non-ASCII characters (a forged token may hold them).
     expected = csrf_token_for(session_token).encode()
     if not sent or not hmac.compare_digest(sent.encode(), expected):
-        raise Forbidden(
+        raise StaleForm(
             f"missing or wrong {CSRF_HEADER} header: send the value of the {CSRF_COOKIE} "
             "cookie with every change made with a page session",
             field=CSRF_HEADER,

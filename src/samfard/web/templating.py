@@ -114,6 +114,9 @@ def render(
     return response
 
 
+# Marks a response that is the shell's error page (`page_error`), for sidfel.js.
+PAGE_ERROR_HEADER = "Samfard-Page-Error"
+
 PAGE_ERROR_TITLES = {
     403: "Du saknar behörighet",
     404: "Hittades inte",
@@ -174,7 +177,11 @@ def page_error(request: Request, error: DomainError) -> HTMLResponse:
     happened and what to do, in Swedish, and the service's own words only where they are
     Swedish (`detail_sv`). The English message ("no traveller with id 999999") is the
     API's; a user of the pages never reads it."""
-    title = PAGE_ERROR_TITLES.get(error.status, "Något gick fel")
-    help_sv = PAGE_ERROR_HELP.get(error.status, "Försök igen om en stund.")
+    title = error.title_sv or PAGE_ERROR_TITLES.get(error.status, "Något gick fel")
+    help_sv = error.help_sv or PAGE_ERROR_HELP.get(error.status, "Försök igen om en stund.")
     context = {"title": title, "help": help_sv, "detail": error.detail_sv}
-    return render(request, "error.html", context, status_code=error.status)
+    response = render(request, "error.html", context, status_code=error.status)
+    # htmx swaps no 4xx: a button pressed in place showed nothing at all. sidfel.js shows
+    # the page's own error page in <main> for a change refused this way.
+    response.headers[PAGE_ERROR_HEADER] = "1"
+    return response
