@@ -157,3 +157,29 @@ def test_a_form_with_problems_keeps_focus_on_its_summary(
     page.get_by_role("button", name="Spara beslut").press("Enter")
     expect(page.locator("[data-error-summary]")).to_be_focused()
     page.context.close()
+
+
+def test_a_decided_case_shows_its_decision_and_offers_only_reconsideration(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """Denied with the keyboard, the case opened again shows who denied it and the
+    reconsideration form, not the decision form (which answered "ladda om" before)."""
+    _book_cases(live_server, 1)
+    page = login(browser, live_server, "assessor")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url("/bedomning"))
+    chosen = page.locator(".queue-list a[aria-current='true']").get_attribute("href")
+    assert chosen is not None
+    page.locator("#beslut-avsla").check()
+    page.locator("#motivering").fill("Bussen går hela vägen")
+    page.get_by_role("button", name="Spara beslut").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("avslagen")
+
+    page.goto(live_server.url(chosen))
+    expect(page.locator("#case-title")).to_be_focused()
+    expect(page.locator("#beslut-status")).to_contain_text("Resan är avslagen av handläggaren")
+    assert page.locator("#beslut-bevilja").count() == 0, "no decision form"
+    expect(page.get_by_label("Motivering till omprövningen")).to_be_visible()
+    assert_no_axe_violations(page)
+    errors.assert_none()
+    page.context.close()

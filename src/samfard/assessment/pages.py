@@ -24,6 +24,7 @@ from samfard.assessment import reads as assessment_reads
 from samfard.assessment import service as assessment
 from samfard.assessment.letter_pdf import letter_pdf
 from samfard.assessment.queue_view import queue_rows
+from samfard.assessment.standing import Standing, standing
 from samfard.assessment.words_sv import (
     MODES_SV,
     NEEDS_SV,
@@ -166,6 +167,7 @@ def _case(
         "facts": summary_sv(str(stored.get("input_summary") or ""), names),
         "rulebooks": stored.get("rulebooks") or [],
         "assessor": stored.get("assessor"),
+        "standing": standing(booking),
     }
 
 
@@ -206,13 +208,19 @@ def _queue_page(
     decided: int | None,
     errors: FormErrors,
     form: dict[str, str] | None = None,
+    stale: bool = False,
 ) -> Response:
+    """The page with the queue and the `chosen` case; `stale` when the service refused a
+    decision because the case changed or was decided since the form was shown: said with
+    the case as it stands now, so nothing asks the assessor to reload."""
     case = None
     if chosen is not None:
         booking = booking_service.get_booking(
             session=session, booking_id=chosen, actor=actor, now=now
         )
         case = _case(session, booking, actor, _names(session))
+        if stale:
+            _say_stale(errors, case["standing"])
     done = None
     if decided is not None:
         done = booking_service.get_booking(
@@ -244,13 +252,21 @@ def decide(
     action: Annotated[str, Form()] = "",
     reason: Annotated[str, Form(max_length=500)] = "",
     version: Annotated[int | None, Form()] = None,
+    omprovning: Annotated[bool, Form()] = False,
 ) -> Response:
-    """Approve or deny a case with the assessor's reason; errors come back on the form."""
+    """Approve or deny a case with the assessor's reason (or, from its own form, approve a
+    denied one on reconsideration); errors come back on the page."""
     errors = FormErrors()
+    stale = False
+    reason_field, action_field = (
+        ("omprovning-motivering", "omprovning-spara")
+        if omprovning
+        else ("motivering", "beslut-bevilja")
+    )
     if action not in ACTIONS_SV:
-        errors.add("beslut-bevilja", "Välj Bevilja eller Avslå.")
+        errors.add(action_field, "Välj Bevilja eller Avslå.")
     if len(reason.strip()) < 2:
-        errors.add("motivering", "Skriv en motivering till beslutet (minst två tecken).")
+        errors.add(reason_field, "Skriv en motivering till beslutet (minst två tecken).")
     if not errors:
         try:
             assessment.decide(
@@ -266,8 +282,10 @@ def decide(
         except DomainError as error:
             if error.status in (401, 403, 404):
                 raise
-            field = "motivering" if error.field == "reason" else "beslut-bevilja"
-            errors.add(field, _sv_refusal(error))
+            if error.status == 409:
+                stale = True
+            else:
+                errors.add(reason_field if error.field == "reason" else action_field, REFUSED_SV)
         else:
             return RedirectResponse(f"/bedomning?beslut={booking_id}", status_code=303)
     waiting = assessment.queue(
@@ -283,17 +301,27 @@ def decide(
         decided=None,
         errors=errors,
         form={"action": action, "reason": reason},
+        stale=stale,
     )
 
 
-def _sv_refusal(error: DomainError) -> str:
-    """A service refusal in Swedish."""
-    if error.status == 409:
-        return (
-            "Ärendet har ändrats sedan sidan visades, eller är redan avgjort. Ladda om "
-            "sidan och läs ärendet igen innan du beslutar."
+REFUSED_SV = "Beslutet kunde inte sparas; kontrollera färdsätt och motivering och försök igen."
+
+
+def _say_stale(errors: FormErrors, decided: Standing | None) -> None:
+    """Why a decision was not saved: the case was decided meanwhile (by whom and when, at
+    the decision shown instead of a form), or it changed and is shown again as it is now."""
+    if decided is not None:
+        errors.add(
+            "beslut-status",
+            f"Ärendet är redan avgjort och ditt beslut sparades inte. {decided.sentence_sv()}",
         )
-    return "Beslutet kunde inte sparas; kontrollera färdsätt och motivering och försök igen."
+    else:
+        errors.add(
+            "beslut-bevilja",
+            "Ärendet har ändrats sedan du öppnade det, och ditt beslut sparades inte. "
+            "Läs ärendet som det är nu och besluta igen.",
+        )
 
 
 _BODY = re.compile(r"<body>(.*)</body>", re.DOTALL)
