@@ -90,7 +90,7 @@ def test_a_stale_form_for_a_case_decided_meanwhile_says_who_decided_it(
     )
     assert stale.status_code == 200
     said = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", stale.text)))
-    assert "Ärendet är redan avgjort och ditt beslut sparades inte." in said
+    assert "Ärendet är redan avgjort och kan inte beslutas igen här." in said
     assert "Resan är beviljad av handläggaren assessor-user" in said
     assert 'href="#beslut-status"' in stale.text and 'id="beslut-status"' in stale.text
     assert "Ladda om" not in said and "Spara beslut" not in stale.text

@@ -183,3 +183,34 @@ def test_a_decided_case_shows_its_decision_and_offers_only_reconsideration(
     assert_no_axe_violations(page)
     errors.assert_none()
     page.context.close()
+
+
+def test_the_letter_of_the_chosen_decision_is_previewed_with_the_keyboard(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """Avslå and a motivering, then Förhandsvisa: the denial letter under the form, focus
+    on its heading, the form keeping the choice; nothing saved."""
+    _book_cases(live_server, 1)
+    page = login(browser, live_server, "assessor")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url("/bedomning"))
+    waiting = _queue_length(page)
+    assert _tabs_to(page, "#beslut-bevilja") == 1
+    page.keyboard.press("ArrowDown")  # to Avslå
+    assert _tabs_to(page, "#motivering") == 1
+    page.keyboard.type("Bussen går hela vägen")
+    assert _tabs_to(page, "button[formaction$='/forhandsvisa']") == 2, "after Spara beslut"
+    page.keyboard.press("Enter")
+    expect(page.locator("#preview-title")).to_be_focused()
+    expect(page.locator("#preview-title")).to_have_text(
+        "Förhandsvisning av beslutsbrevet vid avslag"
+    )
+    letter = page.locator(".letter-preview .letter")
+    expect(letter).to_contain_text("Din ansökan om resa har avslagits.")
+    expect(letter).to_contain_text("Handläggarens motivering: Bussen går hela vägen")
+    expect(page.locator("#beslut-avsla")).to_be_checked()
+    expect(page.locator("#motivering")).to_have_value("Bussen går hela vägen")
+    assert _queue_length(page) == waiting, "nothing decided"
+    assert_no_axe_violations(page)
+    errors.assert_none()
+    page.context.close()

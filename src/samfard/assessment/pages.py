@@ -9,7 +9,6 @@ heading; only an assessor (ASSESSMENTS_DECIDE) sees the queue.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -22,7 +21,7 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.assessment import reads as assessment_reads
 from samfard.assessment import service as assessment
-from samfard.assessment.letter_pdf import letter_pdf
+from samfard.assessment.letter_pages import letter_body
 from samfard.assessment.queue_view import queue_rows
 from samfard.assessment.standing import Standing, standing
 from samfard.assessment.words_sv import (
@@ -37,7 +36,6 @@ from samfard.assessment.words_sv import (
     source_sv,
     summary_sv,
 )
-from samfard.attachment import content_disposition
 from samfard.booking import service as booking_service
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
@@ -209,6 +207,7 @@ def _queue_page(
     errors: FormErrors,
     form: dict[str, str] | None = None,
     stale: bool = False,
+    preview: str | None = None,
 ) -> Response:
     """The page with the queue and the `chosen` case; `stale` when the service refused a
     decision because the case changed or was decided since the form was shown: said with
@@ -236,6 +235,7 @@ def _queue_page(
             "decided": done,
             "errors": errors,
             "form": form or {},
+            "preview": preview,
             "actions": ACTIONS_SV,
             "service_sv": SERVICES_SV,
         },
@@ -256,17 +256,13 @@ def decide(
 ) -> Response:
     """Approve or deny a case with the assessor's reason (or, from its own form, approve a
     denied one on reconsideration); errors come back on the page."""
-    errors = FormErrors()
     stale = False
     reason_field, action_field = (
         ("omprovning-motivering", "omprovning-spara")
         if omprovning
         else ("motivering", "beslut-bevilja")
     )
-    if action not in ACTIONS_SV:
-        errors.add(action_field, "Välj Bevilja eller Avslå.")
-    if len(reason.strip()) < 2:
-        errors.add(reason_field, "Skriv en motivering till beslutet (minst två tecken).")
+    errors = _form_errors(action, reason, action_field=action_field, reason_field=reason_field)
     if not errors:
         try:
             assessment.decide(
@@ -305,6 +301,74 @@ def decide(
     )
 
 
+def _form_errors(action: str, reason: str, *, action_field: str, reason_field: str) -> FormErrors:
+    """What the decision form lacks, at its fields: a decision and a reason."""
+    errors = FormErrors()
+    if action not in ACTIONS_SV:
+        errors.add(action_field, "Välj Bevilja eller Avslå.")
+    if len(reason.strip()) < 2:
+        errors.add(reason_field, "Skriv en motivering till beslutet (minst två tecken).")
+    return errors
+
+
+@router.post("/bedomning/{booking_id}/forhandsvisa")
+def preview_decision(
+    request: Request,
+    booking_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.ASSESSMENTS_DECIDE)],
+    action: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form(max_length=500)] = "",
+    version: Annotated[int | None, Form()] = None,
+) -> Response:
+    """The letter the decision chosen on the form would give, shown under the form, which
+    keeps what was chosen and written; nothing is saved. (The case's preview link showed
+    the letter of the case as it stands, "väntar på bedömning", not of the decision.)"""
+    errors = _form_errors(action, reason, action_field="beslut-bevilja", reason_field="motivering")
+    letter, stale = None, False
+    if not errors:
+        try:
+            html = assessment_reads.previewed_letter(
+                session=session,
+                booking_id=booking_id,
+                action=action,
+                reason=reason.strip(),
+                version=version,
+                actor=actor,
+                now=now,
+            )
+        except DomainError as error:
+            if error.status in (401, 403, 404):
+                raise
+            if error.status == 409:
+                stale = True
+            else:
+                errors.add("beslut-bevilja", RULES_REFUSE_SV)
+        else:
+            letter = letter_body(html, below=3)
+    waiting = assessment.queue(
+        session=session, actor=actor, now=now, principal=None, limit=QUEUE_LIMIT
+    )
+    return _queue_page(
+        request,
+        session,
+        actor,
+        now,
+        waiting,
+        booking_id,
+        decided=None,
+        errors=errors,
+        form={"action": action, "reason": reason},
+        stale=stale,
+        preview=letter,
+    )
+
+
+RULES_REFUSE_SV = (
+    "Reglerna avslår resan med det föreslagna färdsättet, så den kan inte beviljas så. "
+    "Avslå den, eller ändra färdsätt via beställningen."
+)
 REFUSED_SV = "Beslutet kunde inte sparas; kontrollera färdsätt och motivering och försök igen."
 
 
@@ -314,56 +378,10 @@ def _say_stale(errors: FormErrors, decided: Standing | None) -> None:
     if decided is not None:
         errors.add(
             "beslut-status",
-            f"Ärendet är redan avgjort och ditt beslut sparades inte. {decided.sentence_sv()}",
+            f"Ärendet är redan avgjort och kan inte beslutas igen här. {decided.sentence_sv()}",
         )
     else:
         errors.add(
             "beslut-bevilja",
-            "Ärendet har ändrats sedan du öppnade det, och ditt beslut sparades inte. "
-            "Läs ärendet som det är nu och besluta igen.",
+            "Ärendet har ändrats sedan du öppnade det. Läs ärendet som det är nu och besluta igen.",
         )
-
-
-_BODY = re.compile(r"<body>(.*)</body>", re.DOTALL)
-
-
-@router.get("/bedomning/{booking_id}/brev")
-def letter_preview(
-    request: Request,
-    booking_id: RecordId,
-    session: SessionDep,
-    now: NowDep,
-    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
-) -> Response:
-    """The decision letter inside the page, as the traveller will read it."""
-    html = assessment_reads.decision_letter(
-        session=session, booking_id=booking_id, actor=actor, now=now
-    )
-    found = _BODY.search(html)
-    body = found.group(1) if found else html
-    body = body.replace("<h1>", "<h2 class='letter-title'>").replace("</h1>", "</h2>", 1)
-    return render(
-        request,
-        "assessment/letter.html",
-        {"booking_id": booking_id, "letter": body},
-    )
-
-
-@router.get("/bedomning/{booking_id}/brev.pdf")
-def letter_pdf_file(
-    booking_id: RecordId,
-    session: SessionDep,
-    now: NowDep,
-    actor: Annotated[Actor, require(P.BOOKINGS_READ)],
-) -> Response:
-    """The decision letter as a PDF to send or archive."""
-    html = assessment_reads.decision_letter(
-        session=session, booking_id=booking_id, actor=actor, now=now
-    )
-    return Response(
-        content=letter_pdf(html),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": content_disposition(f"beslut-{booking_id}.pdf", inline=True)
-        },
-    )
