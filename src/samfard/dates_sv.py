@@ -26,3 +26,16 @@ def date_sv(value: date | datetime, style: str = "iso") -> str:
         return f"{MONTHS_SV[value.month - 1]} {value.year}"
     long = f"{value.day} {MONTHS_SV[value.month - 1]} {value.year}"
     return f"{WEEKDAYS_SV[value.weekday()]} {long}" if style == "day" else long
+
+
+def span_sv(first: date, last: date) -> str:
+    """Days from `first` to `last` as one says them: '7–18 december', '28 november–9
+    december', '28 december 2026–8 januari 2027'; one day alone is '7 december'."""
+    end = f"{last.day} {MONTHS_SV[last.month - 1]}"
+    if first == last:
+        return end
+    if first.year != last.year:
+        return f"{date_sv(first, 'long')}–{end} {last.year}"
+    if first.month != last.month:
+        return f"{first.day} {MONTHS_SV[first.month - 1]}–{end}"
+    return f"{first.day}–{end}"

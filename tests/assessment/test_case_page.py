@@ -25,7 +25,7 @@ from test_words_sv import CODES
 
 import samfard.rules
 from helpers import auth, iso, login_form, place_id
-from samfard.assessment.pages import _approval_before
+from samfard.assessment.case_view import approval_before
 from samfard.assessment.words_sv import (
     REASONS_SV,
     RULE_FIELDS_SV,
@@ -318,4 +318,4 @@ def test_a_changed_time_is_not_taken_for_the_last_approval() -> None:
             ),
         ]  # fmt: skip
     )
-    assert _approval_before(booking) == {"at": approved_at, "by_sv": "handläggaren assessor-1"}
+    assert approval_before(booking) == {"at": approved_at, "by_sv": "handläggaren assessor-1"}

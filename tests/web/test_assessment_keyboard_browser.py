@@ -5,7 +5,7 @@ from loading a case to Bevilja with 22 cases waiting, and more with every case."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from datetime import time as clock_time
 
 import pytest
@@ -22,7 +22,16 @@ from sqlalchemy import select
 from helpers import ANNA_FAR_FROM_A_LINE
 from samfard.access.actor import SYSTEM
 from samfard.booking import service as booking_service
-from samfard.booking.schemas import BookingCreate, Channel, LegCreate, Location
+from samfard.booking.schemas import (
+    BookingCreate,
+    Channel,
+    LegCreate,
+    Location,
+    SeriesCreate,
+    SeriesLeg,
+    Weekday,
+)
+from samfard.booking.series import create_series
 from samfard.geo.models import Place
 from samfard.timeutil import local
 from samfard.travellers import service as traveller_service
@@ -156,4 +165,119 @@ def test_a_form_with_problems_keeps_focus_on_its_summary(
     page.goto(live_server.url("/bedomning"))
     page.get_by_role("button", name="Spara beslut").press("Enter")
     expect(page.locator("[data-error-summary]")).to_be_focused()
+    page.context.close()
+
+
+def test_a_decided_case_shows_its_decision_and_offers_only_reconsideration(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """Denied with the keyboard, the case opened again shows who denied it and the
+    reconsideration form, not the decision form (which answered "ladda om" before)."""
+    _book_cases(live_server, 1)
+    page = login(browser, live_server, "assessor")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url("/bedomning"))
+    chosen = page.locator(".queue-list a[aria-current='true']").get_attribute("href")
+    assert chosen is not None
+    page.locator("#beslut-avsla").check()
+    page.locator("#motivering").fill("Bussen går hela vägen")
+    page.get_by_role("button", name="Spara beslut").press("Enter")
+    expect(page.get_by_role("status")).to_contain_text("avslagen")
+
+    page.goto(live_server.url(chosen))
+    expect(page.locator("#case-title")).to_be_focused()
+    expect(page.locator("#beslut-status")).to_contain_text("Resan är avslagen av handläggaren")
+    assert page.locator("#beslut-bevilja").count() == 0, "no decision form"
+    expect(page.get_by_label("Motivering till omprövningen")).to_be_visible()
+    assert_no_axe_violations(page)
+    errors.assert_none()
+    page.context.close()
+
+
+def test_the_letter_of_the_chosen_decision_is_previewed_with_the_keyboard(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    """Avslå and a motivering, then Förhandsvisa: the denial letter under the form, focus
+    on its heading, the form keeping the choice; nothing saved."""
+    _book_cases(live_server, 1)
+    page = login(browser, live_server, "assessor")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url("/bedomning"))
+    waiting = _queue_length(page)
+    assert _tabs_to(page, "#beslut-bevilja") == 1
+    page.keyboard.press("ArrowDown")  # to Avslå
+    assert _tabs_to(page, "#motivering") == 1
+    page.keyboard.type("Bussen går hela vägen")
+    assert _tabs_to(page, "button[formaction$='/forhandsvisa']") == 2, "after Spara beslut"
+    page.keyboard.press("Enter")
+    expect(page.locator("#preview-title")).to_be_focused()
+    expect(page.locator("#preview-title")).to_have_text(
+        "Förhandsvisning av beslutsbrevet vid avslag"
+    )
+    letter = page.locator(".letter-preview .letter")
+    expect(letter).to_contain_text("Din ansökan om resa har avslagits.")
+    expect(letter).to_contain_text("Handläggarens motivering: Bussen går hela vägen")
+    expect(page.locator("#beslut-avsla")).to_be_checked()
+    expect(page.locator("#motivering")).to_have_value("Bussen går hela vägen")
+    assert _queue_length(page) == waiting, "nothing decided"
+    assert_no_axe_violations(page)
+    errors.assert_none()
+    page.context.close()
+
+
+def _book_series(server: LiveServer) -> list[int]:
+    """A dialysis series of Brita's, Monday, Wednesday and Friday for two weeks from the
+    served day: each trip waits for an assessor."""
+    traveller = _brita(server)
+    with served_session(server) as session:
+        hospital = session.scalars(select(Place).where(Place.name == "Östersunds sjukhus")).one()
+        _, bookings = create_series(
+            session=session,
+            actor=SYSTEM,
+            now=datetime.now(UTC),
+            data=SeriesCreate(
+                traveller_id=traveller,
+                service="sjukresa",
+                principal="23",
+                purpose="dialysis",
+                weekdays=[Weekday("mon"), Weekday("wed"), Weekday("fri")],
+                start_date=server.day,
+                end_date=server.day + timedelta(days=13),
+                legs=[
+                    SeriesLeg(
+                        origin=Location(home=True),
+                        destination=Location(place_id=hospital.id),
+                        appointment_time=clock_time(7, 30),
+                    )
+                ],
+            ),
+        )
+        return [b.id for b in bookings]
+
+
+def test_a_series_is_marked_and_decided_alike_with_the_keyboard(
+    live_server: LiveServer, browser: Browser
+) -> None:
+    ids = _book_series(live_server)
+    page = login(browser, live_server, "assessor")
+    errors = ConsoleErrors(page)
+    page.goto(live_server.url(f"/bedomning?arende={ids[0]}"))
+    expect(page.locator(".series-note")).to_contain_text(f"Del av serie: {len(ids)} resor")
+    expect(page.locator(f".queue-list a[href$='arende={ids[1]}'] .series")).to_contain_text(
+        "Del av serie"
+    )
+    assert_no_axe_violations(page)
+    expect(page.locator("#case-title")).to_be_focused()
+    assert _tabs_to(page, "#beslut-bevilja") == 1
+    page.keyboard.press("Space")
+    assert _tabs_to(page, "#motivering") == 1
+    page.keyboard.type("Dialys, orkar inte buss")
+    assert _tabs_to(page, "#hela-serien") == 1, "the series' choice after the motivering"
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("status")).to_contain_text(f"och {len(ids) - 1} andra resor i serien")
+    for booking_id in ids:
+        assert page.locator(f".queue-list a[href$='arende={booking_id}']").count() == 0
+    errors.assert_none()
     page.context.close()

@@ -181,8 +181,9 @@ def test_an_assessor_approves_a_case_with_fees_and_reads_the_letter(
         data={"csrf_token": csrf, "action": "deny", "reason": "Andra fliken",
               "version": version.group(1)},
     )  # fmt: skip
-    assert "Ärendet har ändrats sedan sidan visades, eller är redan avgjort" in stale.text
-    assert "version" not in stale.text.split("Ärendet har ändrats")[1].split("</")[0]
+    assert "Ärendet är redan avgjort och kan inte beslutas igen här." in stale.text
+    assert "Resan är beviljad av handläggaren" in stale.text and "Ladda om" not in stale.text
+    assert "version" not in stale.text.split("redan avgjort")[1].split("</")[0]
     # The case facts are in Swedish: purpose, needs, payer and the facts line.
     case = app_client.get(f"/bedomning?arende={booking_id}").text
     assert "betalas av Region" in case and "paid by" not in case

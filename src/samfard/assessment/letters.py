@@ -23,6 +23,9 @@ from samfard.rules.decision import companion_fees
 from samfard.rules.in_force import SERVICES_SV
 from samfard.timeutil import STOCKHOLM
 
+# Reasons that say only that a person must decide: the traveller's answer once one has.
+PERSON_MUST_DECIDE = frozenset({"authorisation.needs_decision", "companion.needs_decision"})
+
 # What a traveller is told besides what refused the trip or sent it to an assessor.
 LETTER_CODES = (
     "purpose.",
@@ -64,6 +67,39 @@ def _from_sv(valid_from: object) -> str:
         return date_sv(date.fromisoformat(str(valid_from)), "long")
     except ValueError:
         return str(valid_from or "")
+
+
+def _reason_lines(decision: Mapping[str, Any], status: str) -> list[str]:
+    """The decision's reasons for the traveller, each once. A denial gives what refused the
+    trip (and, when a person denied it, what sent it to them), not what spoke for it; an
+    approval also what a traveller meets (LETTER_CODES). Once decided, a reason that only
+    said a person had to decide is left out: `_decided_by` says who did. A person's own
+    reason (motivering) closes the list."""
+    by_person = decision.get("decided_by") == "assessor"
+    held = []
+    for r in decision.get("reasons") or []:
+        effect, code = r.get("effect"), str(r.get("code", ""))
+        if status == "denied":
+            wanted = effect == "refuse" or (by_person and effect == "needs_assessor")
+        else:
+            wanted = effect in ("refuse", "needs_assessor") or code.startswith(LETTER_CODES)
+        if wanted and not (status != "requested" and code in PERSON_MUST_DECIDE):
+            held.append(r)
+    lines = reasons_sv(held) if held or status != "requested" else why_sv(decision, status)
+    person = decision.get("assessor") or {}
+    if by_person and person.get("reason"):
+        lines.append(f"Handläggarens motivering: {person['reason']}")
+    return lines
+
+
+def _decided_by(decision: Mapping[str, Any], status: str) -> str:
+    """Who took the decision, in place of reasons saying a person must take it."""
+    if decision.get("outcome") in (None, "needs_assessor"):  # waiting, or cancelled so
+        waiting = status == "requested"
+        return "En handläggare vid beställningscentralen fattar beslutet." if waiting else ""
+    if decision.get("decided_by") == "assessor":
+        return "Beslutet är fattat av en handläggare vid beställningscentralen."
+    return "Beslutet är fattat enligt reglerna, utan handläggare."
 
 
 def _verdict(status: str) -> str:
@@ -114,17 +150,7 @@ def render_letter(
 ) -> str:
     """The decision letter as a complete HTML document."""
     service_sv = SERVICES_SV.get(service, service)
-    if status == "denied":  # a refusal gives what refused it, not what spoke for the trip
-        lines = why_sv(decision, status)
-    else:
-        lines = reasons_sv(
-            [
-                r
-                for r in decision.get("reasons") or []
-                if r.get("effect") in ("refuse", "needs_assessor")
-                or str(r.get("code", "")).startswith(LETTER_CODES)
-            ]
-        )
+    lines = _reason_lines(decision, status)
     reasons = "".join(f"<li>{escape(line)}</li>" for line in lines)
     books = decision.get("rulebooks") or []
     grounds = (
@@ -133,8 +159,6 @@ def render_letter(
         if books
         else ""
     )
-    person = decision.get("assessor") or {}
-    assessor = f"<p>Handläggarens motivering: {escape(str(person['reason']))}</p>" if person else ""
     trips = "".join(
         f"<li>{date_sv(leg.at, 'day')}, "
         f"{'framme senast' if leg.appointment else 'hämtas'} {leg.at.astimezone(STOCKHOLM):%H:%M}: "
@@ -142,7 +166,7 @@ def render_letter(
         for leg in legs
     )
     to = escape(traveller_name) + (f"<br>{escape(traveller_address)}" if traveller_address else "")
-    mode = decision.get("chosen_mode")
+    mode = None if status == "denied" else decision.get("chosen_mode")  # nothing granted
     mode_line = f"<p>Färdsätt: {escape(MODES_SV.get(mode, mode))}</p>" if mode else ""
     return f"""<!doctype html>
 <html lang="sv"><head><meta charset="utf-8">
@@ -159,9 +183,9 @@ def render_letter(
 <ul>{trips}</ul>
 {"" if status == "denied" else "<h2>Egenavgift</h2>" + _fees(decision)}
 <h2>Skäl för beslutet</h2>
-<ul>{reasons}</ul>
+{f"<ul>{reasons}</ul>" if reasons else ""}
+{f"<p>{by}</p>" if (by := _decided_by(decision, status)) else ""}
 {grounds}
-{assessor}
 <h2>Hur du överklagar</h2>
 <p>Du kan överklaga beslutet till förvaltningsrätten. Skriv vilket beslut du överklagar
 och hur du vill att det ändras, och skicka överklagandet till {escape(principal_name)}.

@@ -18,15 +18,24 @@ from samfard.access.actor import Actor
 from samfard.access.register import require_in_register
 from samfard.assessment.facts import TripInput
 from samfard.assessment.letters import LetterLeg, render_letter
-from samfard.assessment.service import assess_trip, decision_json
+from samfard.assessment.service import (
+    assess_trip,
+    by_person,
+    decision_json,
+    suggested_mode,
+    trip_of,
+)
 from samfard.booking.legs import plan_legs
+from samfard.booking.lifecycle import BookingStatus
+from samfard.booking.models import Booking
 from samfard.booking.schemas import BookingCreate
-from samfard.booking.service import get_booking, prepare
+from samfard.booking.service import check_version, get_booking, prepare
 from samfard.booking.views import decision_shown, leg_public
 from samfard.costs.fee_ledger import FeeLedgerEntry, ceiling_rule, ceiling_status
 from samfard.db import transaction
-from samfard.errors import NotFound
+from samfard.errors import Conflict, DomainError, InputError, NotFound
 from samfard.principals.service import get_principal
+from samfard.rules.decision import Outcome
 from samfard.rules.facts import Mode
 from samfard.rules.ledger import CeilingRule, CeilingStatus
 from samfard.rules.loader import shipped_rulebooks
@@ -83,6 +92,66 @@ def decision_letter(*, session: Session, booking_id: int, actor: Actor, now: dat
             f"booking {booking.reference} has no decision yet: it was stored before assessment ran",
             field="booking_id",
         )
+    return _letter(session, booking, booking.decision, booking.status, actor=actor, now=now)
+
+
+def previewed_letter(
+    *,
+    session: Session,
+    booking_id: int,
+    action: str,
+    reason: str,
+    version: int | None,
+    actor: Actor,
+    now: datetime,
+) -> str:
+    """The letter an assessor's decision (approve or deny, with `reason`) would give the
+    waiting booking, stored nowhere: an approval priced as `decide` prices it (the rules
+    run again with today's ledger, reads only). The read is audited by get_booking.
+
+    Raises Conflict when the booking changed since `version` was read or is no longer
+    waiting (its own letter stands), and
+    InputError when the rules refuse the suggested mode, as approving would."""
+    booking = get_booking(session=session, booking_id=booking_id, actor=actor, now=now)
+    check_version(booking, version)
+    if booking.status != BookingStatus.REQUESTED.value:
+        raise Conflict(
+            f"booking {booking.reference} is {booking.status}: decided already", field="action"
+        )
+    stored = dict(booking.decision or {})
+    status = BookingStatus.DENIED if action == "deny" else BookingStatus.APPROVED
+    if status is BookingStatus.APPROVED:
+        traveller = load_traveller(session=session, traveller_id=booking.traveller_id)
+        chosen = suggested_mode(booking)
+        try:
+            decision = assess_trip(session, trip_of(booking, mode=chosen), traveller)
+        except DomainError:  # the person would decide alone, no fee by rule (as `decide`)
+            stored |= {"chosen_mode": chosen.value, "fee_ore": 0, "legs": []}
+        else:
+            if decision.outcome is Outcome.REFUSED:
+                raise InputError(
+                    f"the rules refuse {chosen.value} for booking {booking.reference}",
+                    field="action",
+                )
+            stored = decision_json(decision, at=now)
+    outcome = "denied" if status is BookingStatus.DENIED else "approved"
+    decided = by_person(
+        stored, outcome, action=action, reason=reason, mode=None, actor=actor, now=now
+    )
+    return _letter(session, booking, decided, status.value, actor=actor, now=now)
+
+
+def _letter(
+    session: Session,
+    booking: Booking,
+    stored: dict[str, Any],
+    status: str,
+    *,
+    actor: Actor,
+    now: datetime,
+) -> str:
+    """The letter of `booking` with the decision `stored` in `status`, as `actor` may read
+    it: a protected traveller's name and addresses masked."""
     traveller = load_traveller(session=session, traveller_id=booking.traveller_id)
     principal = get_principal(session=session, code=booking.principal_code)
     visible = can_see_identity(traveller, actor)
@@ -106,8 +175,8 @@ def decision_letter(*, session: Session, booking_id: int, actor: Actor, now: dat
         principal_name=principal.name,
         traveller_name=display_name(traveller, actor),
         traveller_address=address if visible else None,
-        status=booking.status,
-        decision=decision_shown(booking.decision, visible=visible),
+        status=status,
+        decision=decision_shown(stored, visible=visible),
         legs=legs,
         written_on=now.astimezone(STOCKHOLM).date(),
     )

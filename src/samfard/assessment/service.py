@@ -259,45 +259,80 @@ def decide(
         booking = load_booking(session=session, booking_id=booking_id)
         check_record_scope(actor, booking)  # before the version: a 409 would tell it exists
         check_version(booking, version)
-        person: dict[str, str | None] = {
-            "username": actor.username,
-            "at": now.isoformat(),
-            "action": action,
-            "reason": reason,
-            "mode": None if mode is None else mode.value,
-        }
-        if action != "deny" and booking.status not in AWAITING_APPROVAL:
-            # Checked here, not left to the fee ledger's unique key: scheduled -> approved is
-            # a legal move (taken out of the plan) and would charge the fees a second time.
-            approved = any(e.to_status == BookingStatus.APPROVED.value for e in booking.events)
-            done = "it was approved already" if approved else "it was never approved and is closed"
-            raise Conflict(
-                f"booking {booking.reference} is {booking.status}, {done}; "
-                "an assessor approves a requested booking, or a denied one on reconsideration",
-                field="action",
-            )
-        if action == "deny":
-            apply_transition(
-                session,
-                booking,
-                BookingStatus.DENIED,
-                actor=actor,
-                now=now,
-                reason=f"assessor: {reason}",
-                reason_by_person=True,
-            )
-            stored = dict(booking.decision or {"rules_outcome": WAITING})
-            outcome = "denied"
-        else:
-            stored = _approved_by_person(session, booking, mode, reason, actor=actor, now=now)
-            outcome = "approved"
-        booking.decision = stored | {
-            "outcome": outcome,
-            "decided_by": "assessor",
-            "decided_at": now.isoformat(),
-            "assessor": person,
-        }
+        decide_loaded(
+            session, booking, action=action, reason=reason, mode=mode, actor=actor, now=now
+        )
     return booking
+
+
+def decide_loaded(
+    session: Session,
+    booking: Booking,
+    *,
+    action: str,
+    reason: str,
+    mode: Mode | None,
+    actor: Actor,
+    now: datetime,
+) -> None:
+    """An assessor's decision on a booking already loaded, in scope and of the version
+    read, inside the caller's transaction: `decide` for one, `series_decision` for the
+    waiting trips of a series together."""
+    if action != "deny" and booking.status not in AWAITING_APPROVAL:
+        # Checked here, not left to the fee ledger's unique key: scheduled -> approved is
+        # a legal move (taken out of the plan) and would charge the fees a second time.
+        approved = any(e.to_status == BookingStatus.APPROVED.value for e in booking.events)
+        done = "it was approved already" if approved else "it was never approved and is closed"
+        raise Conflict(
+            f"booking {booking.reference} is {booking.status}, {done}; "
+            "an assessor approves a requested booking, or a denied one on reconsideration",
+            field="action",
+        )
+    if action == "deny":
+        apply_transition(
+            session,
+            booking,
+            BookingStatus.DENIED,
+            actor=actor,
+            now=now,
+            reason=f"assessor: {reason}",
+            reason_by_person=True,
+        )
+        stored = dict(booking.decision or {"rules_outcome": WAITING})
+        outcome = "denied"
+    else:
+        stored = _approved_by_person(session, booking, mode, reason, actor=actor, now=now)
+        outcome = "approved"
+    booking.decision = by_person(
+        stored, outcome, action=action, reason=reason, mode=mode, actor=actor, now=now
+    )
+
+
+def by_person(
+    stored: dict[str, Any],
+    outcome: str,
+    *,
+    action: str,
+    reason: str,
+    mode: Mode | None,
+    actor: Actor,
+    now: datetime,
+) -> dict[str, Any]:
+    """A stored decision as an assessor's `outcome` ("approved" or "denied"): by whom, when
+    and why. Shared with the letter's preview, so it says what the decision will."""
+    person = {
+        "username": actor.username,
+        "at": now.isoformat(),
+        "action": action,
+        "reason": reason,
+        "mode": None if mode is None else mode.value,
+    }
+    return stored | {
+        "outcome": outcome,
+        "decided_by": "assessor",
+        "decided_at": now.isoformat(),
+        "assessor": person,
+    }
 
 
 def _approved_by_person(
@@ -311,7 +346,7 @@ def _approved_by_person(
 ) -> dict[str, Any]:
     traveller = session.get(Traveller, booking.traveller_id)
     assert traveller is not None, "bookings reference a stored traveller"
-    chosen = mode or _suggested_mode(booking)
+    chosen = mode or suggested_mode(booking)
     try:
         trip = trip_of(booking, mode=chosen, by_assessor=mode is not None)
         decision = assess_trip(session, trip, traveller)
@@ -354,7 +389,9 @@ def _approved_by_person(
     return decision_json(decision, at=now)
 
 
-def _suggested_mode(booking: Booking) -> Mode:
+def suggested_mode(booking: Booking) -> Mode:
+    """The mode an approval without a change of mode decides: the rules' choice, else the
+    booking's own."""
     chosen = (booking.decision or {}).get("chosen_mode")
     if chosen:
         return Mode(chosen)

@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from samfard.access.admin_pages import router as admin_pages
 from samfard.access.pages import router as access_pages
+from samfard.assessment.letter_pages import router as letter_pages
 from samfard.assessment.pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
 from samfard.care.pages import router as care_pages
@@ -35,6 +36,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     traveller_pages,
     admin_pages,
     assessment_pages,
+    letter_pages,
     course_pages,
     care_pages,
     dispatch_pages,
