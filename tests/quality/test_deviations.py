@@ -11,8 +11,10 @@ from quality_world import AFTER, QualityWorld
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from samfard.access.actor import SYSTEM
 from samfard.access.models import AuditEntry
 from samfard.costs.models import CarrierPenalty
+from samfard.costs.service import settle_day
 from samfard.db import transaction
 from samfard.dispatch import store
 from samfard.dispatch.live_models import StopDone
@@ -77,6 +79,27 @@ def test_a_no_show_out_of_the_plan_keeps_the_carrier_that_reported_it(
         session.add(StopDone(service_date=world.booking.service_date,
                              booking_id=world.booking.id, leg_seq=stop.leg_seq, kind="pickup",
                              vehicle_id=vehicle, status="no_show", at=AFTER))  # fmt: skip
+        store.drop_stops(plan, "booking_id", world.booking.id, keep_empty=True)
+    deviation = report_deviation(
+        session=session, data=_late(world), actor=world.operator, now=AFTER
+    )
+    assert (deviation.carrier_id, deviation.carrier_name) == (
+        world.carrier_id,
+        world.carrier_name,
+    )
+
+
+def test_a_trip_settled_with_no_plan_left_names_the_carrier_it_was_settled_to(
+    session: Session, world: QualityWorld
+) -> None:
+    """A trip driven and settled whose day keeps no plan of it (a past day's, the care
+    units' year in the demo) named no carrier, so an upheld deviation charged no penalty
+    and no carrier was asked to answer (walk-through of the eighth session of
+    2026-12-06). The settled trip names it."""
+    settle_day(session=session, day=world.booking.service_date, actor=SYSTEM, now=AFTER)
+    plan = latest_plan(session, world.booking.service_date)
+    assert plan is not None
+    with transaction(session):
         store.drop_stops(plan, "booking_id", world.booking.id, keep_empty=True)
     deviation = report_deviation(
         session=session, data=_late(world), actor=world.operator, now=AFTER

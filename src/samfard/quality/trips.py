@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from samfard.access.actor import Actor
@@ -34,7 +34,10 @@ def carrier_of(session: Session, booking: Booking) -> TripCarrier | None:
     """The carrier of the vehicle the newest plan has the trip on, or else of the vehicle
     that reported a stop of it: a no-show takes the trip out of the plan, and its report
     then found no carrier ("Ingen utförare i planen"; walk-through of the seventh session
-    of 2026-12-06)."""
+    of 2026-12-06); or else the carrier it was settled to. A trip driven and settled with
+    no plan kept (a past day's, the care units' year in the demo) had none either, so an
+    upheld deviation charged no penalty and no carrier was asked to answer (walk-through
+    of the eighth session of 2026-12-06)."""
     plan = latest_plan(session, booking.service_date)
     run = None
     if plan is not None:
@@ -55,8 +58,27 @@ def carrier_of(session: Session, booking: Booking) -> TripCarrier | None:
         )
         vehicle = None if reported is None else session.get(Vehicle, reported)
     if vehicle is None:
-        return None
+        settled = _settled(session, SettledTrip.booking_id == booking.id)
+        return None if settled is None else settled[1]
     return TripCarrier(vehicle.carrier_id, vehicle.carrier_name, vehicle.vehicle_type)
+
+
+def _settled(
+    session: Session, which: ColumnElement[bool]
+) -> tuple[SettledTrip, TripCarrier] | None:
+    """The first settled trip `which` picks, with the carrier it was settled to."""
+    row = session.execute(
+        select(SettledTrip, SettledRun.vehicle_type, Carrier.id)
+        .join(SettledRun, SettledRun.run_ref == SettledTrip.run_ref)
+        .outerjoin(Carrier, Carrier.name == SettledTrip.carrier)
+        .where(which)
+        .order_by(SettledTrip.leg_seq, SettledTrip.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    trip, vehicle_type, carrier_id = row
+    return trip, TripCarrier(carrier_id, trip.carrier, vehicle_type)
 
 
 def likely_moment(session: Session, booking: Booking) -> datetime | None:
@@ -136,16 +158,11 @@ def settled_trip(session: Session, actor: Actor, trip_key: str) -> TripFacts:
     """A settled trip (as the invoice basis lists it), in the same scope as a booking:
     its booking's when it has one, else its principal (staff) or its carrier."""
     unknown = NotFound(f"no settled trip {trip_key}", field="trip_key")
-    row = session.execute(
-        select(SettledTrip, SettledRun.vehicle_type, Carrier.id)
-        .join(SettledRun, SettledRun.run_ref == SettledTrip.run_ref)
-        .outerjoin(Carrier, Carrier.name == SettledTrip.carrier)
-        .where(SettledTrip.trip_key == trip_key)
-    ).first()
-    if row is None:
+    found = _settled(session, SettledTrip.trip_key == trip_key)
+    if found is None:
         raise unknown
-    trip, vehicle_type, carrier_id = row
-    carrier = TripCarrier(carrier_id, trip.carrier, vehicle_type)
+    trip, carrier = found
+    carrier_id = carrier.carrier_id
     if trip.booking_id is not None:
         facts = booked_trip(session, actor, trip.booking_id)
         return TripFacts(
