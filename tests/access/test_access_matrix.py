@@ -51,6 +51,9 @@ PUBLIC = {("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/session"), ("GE
 # Logout is public and revokes the token it is sent with: calling it would end the caller.
 NOT_CALLED = {
     ("POST", "/api/v1/auth/logout"): "public; revokes only the presented token",
+    # Changes the caller's own password and revokes their other tokens: no one else's
+    # record (tests/access/test_account_passwords.py).
+    ("POST", "/api/v1/auth/password"): "the caller's own password; test_account_passwords.py",
     # A report job runs in a thread (SQLite) or a worker (PostgreSQL) outside the test's
     # rolled-back session; its scope (403 to another principal's analyst on start, status
     # and file) is probed with committed databases in tests/reports/test_report_job.py.
@@ -112,6 +115,16 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
         Probe("deny", path=ids(user_id=lambda w: w.user_23))
     ],
     ("POST", "/api/v1/users/{user_id}/reactivate"): [
+        Probe("deny", path=ids(user_id=lambda w: w.user_23))
+    ],
+    ("POST", "/api/v1/users/{user_id}/password"): [
+        Probe(
+            "deny",
+            path=ids(user_id=lambda w: w.user_23),
+            body=lambda c, w: {"password": STRONG_PASSWORD},
+        )
+    ],
+    ("POST", "/api/v1/users/{user_id}/unlock"): [
         Probe("deny", path=ids(user_id=lambda w: w.user_23))
     ],
     ("GET", "/api/v1/audit"): [

@@ -189,6 +189,7 @@ def _page(
             "maxlength": FIELD_MAXLENGTH,
             "ask_deactivate": ask_deactivate and user_shown(ask_deactivate, hidden),
             "today": today,
+            "now": now,
             "errors": errors or FormErrors(),
             "form": form or {},
             "done": done,
@@ -204,6 +205,9 @@ DONE_SV = {
     "roll": "Kontot {username} har nu rollen {role}.",
     "avaktiverat": "Kontot {username} är avaktiverat.",
     "aktiverat": "Kontot {username} är aktiverat och kan logga in igen.",
+    "losenord": "Kontot {username} har ett nytt startlösenord och är utloggat överallt. Ge "
+    "användaren lösenordet muntligen eller på annat säkert sätt, inte med e-post.",
+    "upplast": "Kontot {username} är upplåst och kan logga in igen.",
 }
 
 
@@ -255,6 +259,9 @@ REFUSALS_SV = {
     "user_id": "Du kan inte ändra roll på eller avaktivera ditt eget konto; be en annan "
     "administratör.",
 }
+# A new start password for one's own account is refused for this: it is changed, knowing
+# the old one, under "Byt lösenord".
+OWN_PASSWORD_SV = "Ditt eget lösenord byter du under Byt lösenord, överst på sidan."
 
 
 def _add_errors(
@@ -472,3 +479,51 @@ def reactivate(
         errors.add(f"u{user_id}-aktivera", f"Kontot kunde inte aktiveras. {said}")
         return _page(request, session, actor, now, errors=errors)
     return _done("aktiverat", user)
+
+
+@router.post("/admin/anvandare/{user_id}/losenord")
+def reset_password(
+    request: Request,
+    user_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.USERS_ADMIN)],
+    nytt_losenord: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """A new start password for an account whose user forgot theirs (`users.reset_password`:
+    unlocked, every session revoked). There was no way to give one: the account had to be
+    made again under a new name."""
+    try:
+        user = users.reset_password(
+            session=session, actor=actor, user_id=user_id, password=nytt_losenord
+        )
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        errors = FormErrors()
+        said = OWN_PASSWORD_SV if error.field == "user_id" else _refusal_sv(error.field or "", None)
+        errors.add(f"u{user_id}-losenord", f"Lösenordet byttes inte. {said}")
+        return _page(request, session, actor, now, errors=errors)
+    return _done("losenord", user)
+
+
+@router.post("/admin/anvandare/{user_id}/las-upp")
+def unlock(
+    request: Request,
+    user_id: RecordId,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.USERS_ADMIN)],
+) -> Response:
+    """Unlock an account locked by wrong passwords (`users.unlock`); the list showed it as
+    "aktiv", and deactivating and activating it was the only way."""
+    try:
+        user = users.unlock(session=session, actor=actor, user_id=user_id)
+    except DomainError as error:
+        if error.status == 404:
+            raise
+        errors = FormErrors()
+        said = _refusal_sv(error.field or "", None)
+        errors.add(f"u{user_id}-las-upp", f"Kontot kunde inte låsas upp. {said}")
+        return _page(request, session, actor, now, errors=errors)
+    return _done("upplast", user)

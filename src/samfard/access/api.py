@@ -24,12 +24,15 @@ from samfard.access.deps import (
     check_csrf,
     require,
     set_session_cookies,
+    signed_in,
 )
 from samfard.access.login_csrf import LOGIN_CSRF_FIELD, check_login_csrf
 from samfard.access.permissions import Permission as P
 from samfard.access.ratelimit import LoginLimiter, RateLimitExceeded
 from samfard.access.schemas import (
     AuditEntryPublic,
+    PasswordChange,
+    PasswordReset,
     SessionPublic,
     TokenPublic,
     TokenRequest,
@@ -255,6 +258,49 @@ def reactivate_user(
     """Let a deactivated account log in again; its revoked tokens stay revoked."""
     user = users.reactivate(session=session, actor=actor, user_id=user_id)
     return user_shown(user, hidden_usernames(session, actor))
+
+
+@admin_router.post("/users/{user_id}/password")
+def reset_user_password(
+    user_id: RecordId,
+    data: PasswordReset,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.USERS_ADMIN)],
+) -> UserPublic:
+    """A new start password: the account is unlocked and its sessions and tokens revoked."""
+    user = users.reset_password(
+        session=session, actor=actor, user_id=user_id, password=data.password
+    )
+    return user_shown(user, hidden_usernames(session, actor))
+
+
+@admin_router.post("/users/{user_id}/unlock")
+def unlock_user(
+    user_id: RecordId,
+    session: SessionDep,
+    actor: Annotated[Actor, require(P.USERS_ADMIN)],
+) -> UserPublic:
+    """Let an account locked by wrong passwords log in again now."""
+    user = users.unlock(session=session, actor=actor, user_id=user_id)
+    return user_shown(user, hidden_usernames(session, actor))
+
+
+@router.post("/auth/password", status_code=204)
+def change_password(
+    request: Request,
+    data: PasswordChange,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, signed_in()],
+) -> Response:
+    """Change the signed-in account's own password; its other sessions and tokens are
+    revoked, the one making the request kept. A wrong current password counts as a failed
+    login."""
+    token = bearer_token(request) or request.cookies.get(SESSION_COOKIE) or ""
+    service.change_own_password(session=session, actor=actor, token=token,
+                                current=data.current_password, new=data.new_password,
+                                now=now)  # fmt: skip
+    return Response(status_code=204)
 
 
 @admin_router.get("/audit")

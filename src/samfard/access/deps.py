@@ -102,9 +102,10 @@ def check_csrf(request: Request) -> None:
 
 
 class Require:
-    """Dependency that yields the authenticated Actor holding `permission`."""
+    """Dependency that yields the authenticated Actor holding `permission` (any signed-in
+    staff account when None: what every account may do with itself)."""
 
-    def __init__(self, permission: Permission) -> None:
+    def __init__(self, permission: Permission | None) -> None:
         self.permission = permission
 
     def __call__(self, request: Request, session: SessionDep, now: NowDep) -> Actor:
@@ -118,7 +119,8 @@ class Require:
         request.state.actor = actor  # the page shell shows who is signed in, even on a 403
         if actor.role is Role.TRAVELLER and not _open_to_travellers(request):
             raise Forbidden("a traveller's own pages are Mina resor, at /mina-resor")
-        actor.require(self.permission)
+        if self.permission is not None:
+            actor.require(self.permission)
         return actor
 
 
@@ -138,6 +140,11 @@ def _open_to_travellers(request: Request) -> bool:
 
 def require(permission: Permission) -> Any:
     return Depends(Require(permission))
+
+
+def signed_in() -> Any:
+    """Any signed-in staff account, whatever it may do (its own password)."""
+    return Depends(Require(None))
 
 
 class Public:

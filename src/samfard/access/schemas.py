@@ -66,6 +66,23 @@ class UserChange(BaseModel):
     may_see_protected: bool = False
 
 
+class PasswordReset(BaseModel):
+    """A new start password an administrator gives an account."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(min_length=1, max_length=200)
+
+
+class PasswordChange(BaseModel):
+    """A user's new password, given the one they have."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=200)
+    new_password: str = Field(min_length=1, max_length=200)
+
+
 class UserPublic(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -7,7 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from samfard.access import audit
@@ -16,7 +16,7 @@ from samfard.access.models import ApiToken, User
 from samfard.access.passwords import check_policy, hash_password, verify_password
 from samfard.access.permissions import SCOPE_ROLES, Role
 from samfard.db import transaction
-from samfard.errors import Conflict, InputError, Unauthenticated
+from samfard.errors import Conflict, Forbidden, InputError, Unauthenticated
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -215,3 +215,43 @@ def logout(*, session: Session, token: str) -> None:
         )
         if api_token is not None:
             session.delete(api_token)
+
+
+def change_own_password(
+    *, session: Session, actor: Actor, token: str, current: str, new: str, now: datetime
+) -> None:
+    """A user's new password, given the one they have: a user could not change theirs at
+    all, only an administrator could give a new one. A wrong current password counts as a
+    failed login (five in a row lock the account for 15 minutes), so this form is no way
+    round the login's limit; every other session and token of the account is revoked, the
+    one in use (`token`) kept."""
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None:
+        raise Forbidden("only an account with a password can change it", field="password")
+    if user.locked_until is not None and user.locked_until > now:
+        raise Forbidden(
+            "too many wrong passwords: the account is locked for 15 minutes",
+            field="current_password",
+        )
+    if not verify_password(user.password_hash, current):
+        with transaction(session):
+            user.failed_logins += 1
+            if user.failed_logins >= MAX_FAILED_LOGINS:
+                user.locked_until = now + LOCKOUT
+                user.failed_logins = 0
+        raise InputError("the current password is wrong", field="current_password")
+    if new == current:
+        raise InputError("the new password must differ from the current one", field="password")
+    check_policy(new)
+    with transaction(session):
+        user.password_hash = hash_password(new)
+        user.failed_logins = 0
+        session.execute(
+            delete(ApiToken).where(
+                ApiToken.user_id == user.id, ApiToken.token_hash != _hash_token(token)
+            )
+        )
+        audit.record(
+            session, actor, traveller_id=user.traveller_id, record_type="user",
+            record_id=user.id, action="password_change", purpose="own password changed",
+        )  # fmt: skip

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from samfard.access import audit, service
 from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.models import ApiToken, User
+from samfard.access.passwords import check_policy, hash_password
 from samfard.access.permissions import SCOPE_ROLES, Permission, Role
 from samfard.access.register import require_in_register
 from samfard.access.schemas import UserChange, UserCreate
@@ -264,6 +265,43 @@ def reactivate(*, session: Session, actor: Actor, user_id: int) -> User:
         user.failed_logins = 0
         user.locked_until = None
         _audit(session, actor, user, "reactivate")
+    return user
+
+
+def reset_password(*, session: Session, actor: Actor, user_id: int, password: str) -> User:
+    """Give an account a new start password, for a user who forgot theirs or was locked
+    out: the account is unlocked and every session and token it had is revoked, so whoever
+    held the old password is out. The scope is reactivation's: a principal administrator
+    resets only an account they could have created (a new password is its keys)."""
+    actor.require(Permission.USERS_ADMIN)
+    with transaction(session):
+        user = get_user(session=session, actor=actor, user_id=user_id)
+        if user.id == actor.user_id:
+            raise InputError(
+                "change your own password on your account's page, with the one you have",
+                field="user_id",
+            )
+        _check_grant(actor, _as_granted(user))
+        check_policy(password)
+        user.password_hash = hash_password(password)
+        user.failed_logins = 0
+        user.locked_until = None
+        session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+        _audit(session, actor, user, "password_reset")
+    return user
+
+
+def unlock(*, session: Session, actor: Actor, user_id: int) -> User:
+    """Let an account locked by wrong passwords (15 minutes after 5 in a row) log in again
+    now, when the administrator has made sure it was its user mistyping. The only way was
+    to deactivate and reactivate it."""
+    actor.require(Permission.USERS_ADMIN)
+    with transaction(session):
+        user = get_user(session=session, actor=actor, user_id=user_id)
+        _check_grant(actor, _as_granted(user))
+        user.failed_logins = 0
+        user.locked_until = None
+        _audit(session, actor, user, "unlock")
     return user
 
 

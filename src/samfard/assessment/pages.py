@@ -5,8 +5,8 @@ as page and PDF, is `letter_pages`.
 
 Every read and the decision go through the assessment services (`assessment.queue`,
 `assessment.decide`, `series_decision.decide_series`, `reads.previewed_letter`), so scope,
-audit and the fee ledger are the same as in the API. The page answers any signed-in booking reader with its
-heading; only an assessor (ASSESSMENTS_DECIDE) sees the queue.
+audit and the fee ledger are the same as in the API. The page answers any signed-in
+booking reader with its heading; only an assessor (ASSESSMENTS_DECIDE) sees the queue.
 """
 
 from __future__ import annotations

@@ -9,6 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from samfard.access.admin_pages import router as admin_pages
+from samfard.access.own_password_pages import router as own_password_pages
 from samfard.access.pages import router as access_pages
 from samfard.assessment.letter_pages import router as letter_pages
 from samfard.assessment.pages import router as assessment_pages
@@ -35,6 +36,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     goods_pages,
     traveller_pages,
     admin_pages,
+    own_password_pages,
     assessment_pages,
     letter_pages,
     course_pages,

@@ -1,0 +1,88 @@
+"""Byt lösenord (/konto/losenord): every staff account changes its own password, knowing
+the one it has. There was no way: a user who wanted another password, or whose start
+password an administrator had said aloud, kept it (walk-through of the eighth session of
+2026-12-06). The service (`service.change_own_password`) counts a wrong current password
+as a failed login and logs the account out everywhere else."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Form, Request
+from fastapi.responses import Response
+
+from samfard.access import service
+from samfard.access.actor import Actor
+from samfard.access.deps import SESSION_COOKIE, signed_in
+from samfard.access.passwords import MIN_LENGTH
+from samfard.deps import NowDep, SessionDep
+from samfard.errors import DomainError, Unauthenticated
+from samfard.web.shell import FormErrors, page_router
+from samfard.web.templating import render
+
+router = page_router()
+
+PASSWORD_MAX = 200  # as UserCreate.password
+POLICY_SV = (
+    f"Minst {MIN_LENGTH} tecken, bokstäver blandade med siffror eller tecken, och inte "
+    "samma som det nuvarande."
+)
+# The service's refusals by the field they name.
+REFUSALS_SV = {
+    "current_password": "Det nuvarande lösenordet stämmer inte. Efter fem fel i rad låses "
+    "kontot i 15 minuter.",
+    "password": f"Det nya lösenordet ska ha minst {MIN_LENGTH} tecken, blanda bokstäver med "
+    "siffror eller tecken och skilja sig från det nuvarande.",
+}
+FIELD_IDS = {"current_password": "nuvarande", "password": "nytt"}
+
+
+def _page(request: Request, *, errors: FormErrors | None = None, done: bool = False) -> Response:
+    context = {"errors": errors or FormErrors(), "done": done, "policy": POLICY_SV,
+               "maxlength": PASSWORD_MAX}  # fmt: skip
+    return render(request, "access/own_password.html", context)
+
+
+@router.get("/konto/losenord")
+def own_password_page(request: Request, actor: Annotated[Actor, signed_in()]) -> Response:
+    return _page(request)
+
+
+@router.post("/konto/losenord")
+def change_own_password(
+    request: Request,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, signed_in()],
+    nuvarande: Annotated[str, Form(max_length=PASSWORD_MAX)] = "",
+    nytt: Annotated[str, Form(max_length=PASSWORD_MAX)] = "",
+    nytt_igen: Annotated[str, Form(max_length=PASSWORD_MAX)] = "",
+) -> Response:
+    """Every problem of the form at once (an empty field, the two new ones differing),
+    then the service's own check."""
+    errors = FormErrors()
+    if not nuvarande:
+        errors.add("nuvarande", "Skriv ditt nuvarande lösenord.")
+    if not nytt:
+        errors.add("nytt", "Skriv det nya lösenordet.")
+    if nytt != nytt_igen:
+        errors.add("nytt-igen", "Skriv samma nya lösenord två gånger.")
+    if errors:
+        return _page(request, errors=errors)
+    token = request.cookies.get(SESSION_COOKIE)
+    if token is None:
+        raise Unauthenticated("log in first")
+    try:
+        service.change_own_password(
+            session=session, actor=actor, token=token, current=nuvarande, new=nytt, now=now
+        )
+    except DomainError as error:
+        if error.status not in (403, 422):
+            raise
+        field = error.field or "password"
+        errors.add(FIELD_IDS.get(field, "nytt"), REFUSALS_SV.get(field, REFUSALS_SV["password"]))
+        if error.status == 403:
+            errors.messages = {"nuvarande": "Kontot är låst i 15 minuter efter fem fel "
+                               "lösenord i rad. Vänta och försök igen."}  # fmt: skip
+        return _page(request, errors=errors)
+    return _page(request, done=True)
