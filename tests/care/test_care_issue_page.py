@@ -86,7 +86,7 @@ def test_wrong_fields_and_dates_that_do_not_fit_are_said_together(
     })  # fmt: skip
     assert _summary(answer.text) == ["personnummer", "fardsatt", "giltig-till", "besoksdag",
                                      "skal"]  # fmt: skip
-    for said in ("Patienten finns inte i vårdenhetens register", "Välj färdsätt.",
+    for said in ("Personnumret finns inte i registret", "Välj färdsätt.",
                  "Sista giltighetsdag kan inte vara före den första.", "Datumet finns inte",
                  "Skriv det medicinska skälet kort"):  # fmt: skip
         assert said in answer.text, said

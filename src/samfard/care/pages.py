@@ -278,10 +278,17 @@ TOO_LONG_SV = (
 VISIT_OUTSIDE_SV = "Besöksdagen ska ligga inom intygets giltighet."
 
 
+# An unknown number and a protected patient the nurse may not see get these same words
+# (the page must tell nothing of who is protected), so they are true of both: they do not
+# send her to register a patient who may already be in the register (a duplicate).
+NOT_FOUND_SV = (
+    "Personnumret finns inte i registret, eller så kan patienten inte visas för dig. "
+    "Kontrollera numret. Stämmer det, ring beställningscentralen: de kan se efter i "
+    "registret och utfärda eller registrera intyget."
+)
 # The certificate service's refusals, by what their message says, as what to do.
 REFUSALS_SV = (
-    ("no patient with that personal number", "Patienten finns inte i vårdenhetens register; "
-     "kontrollera numret, eller låt beställningscentralen registrera patienten."),
+    ("no patient with that personal number", NOT_FOUND_SV),
     ("check digit", "Personnumret har fel kontrollsiffra; kontrollera numret."),
     ("is before valid_from", LAST_BEFORE_FIRST_SV),
     ("written in advance", WRITTEN_IN_ADVANCE_SV),
