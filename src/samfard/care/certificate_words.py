@@ -30,17 +30,21 @@ def issued_sv(certificate: CareCertificatePublic | None, today: date) -> str:
 
 def issuer_sv(certificate: CareCertificatePublic | Certificate) -> str:
     """Who issued a certificate, in the page's words: the issuer's name as the register
-    stores it, else their role and unit, else the centre. Never the account's login name."""
+    stores it, else their role and unit. One with no account behind it (`issued_by` None)
+    the booking centre registered from a paper certificate: said so beside the issuer it
+    names, since /intyg said "registrerat av Sjuksköterska vid …" of the centre's work.
+    Never the account's login name."""
     name = (
         certificate.issuer_name
         if isinstance(certificate, CareCertificatePublic)
         else certificates.issuer_name(certificate)
     )
-    if name:
-        return name
     if certificate.issued_by:
-        return f"intygsutfärdare vid {certificate.unit}"
-    return "beställningscentralen"
+        return name or f"intygsutfärdare vid {certificate.unit}"
+    return f"{name}, registrerat av {CENTRE_SV}" if name else CENTRE_SV
+
+
+CENTRE_SV = "beställningscentralen"
 
 
 def expiring_sv(rows: list[Expiring]) -> list[dict[str, object]]:

@@ -33,6 +33,7 @@ from samfard.care.schemas import (
 )
 from samfard.course import service as course_service
 from samfard.course.words import MODES_SV
+from samfard.dates_sv import date_sv
 from samfard.deps import NowDep, SessionDep
 from samfard.errors import DomainError, NotFound
 from samfard.geo.models import Place
@@ -341,7 +342,7 @@ def _identical_sv(twin: Certificate) -> str:
     by = issuer_sv(twin)
     return (
         f"Patienten har redan ett likadant giltigt intyg, utfärdat "
-        f"{twin.issued_at.astimezone(STOCKHOLM):%Y-%m-%d} av {by} (samma färdsätt, datum och "
+        f"{date_sv(twin.issued_at, 'long')} av {by} (samma färdsätt, datum och "
         "besök): det gäller redan. Ska något ändras, återkalla det intyget först i listan "
         "nedan och utfärda sedan ett nytt."
     )
