@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import uvicorn
@@ -38,7 +38,7 @@ from samfard.app import create_app
 from samfard.clock import FixedClock
 from samfard.config import Settings
 from samfard.course.models import CourseAttempt
-from samfard.course.service import attempt_course
+from samfard.course.service import RETRY_WAIT, attempt_course
 from samfard.db import make_engine, upgrade
 from samfard.geo.models import Place
 from samfard.reference import load_reference_data
@@ -92,12 +92,15 @@ def _world(url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def care_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str]]:
+def care_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[LiveServer, str, FixedClock]]:
     url = f"sqlite:///{tmp_path_factory.mktemp('care') / 'care.sqlite3'}"
     token = _world(url)
     engine = make_engine(url)
+    clock = FixedClock(NOW)
     app = create_app(Settings(database_url=url, secure_cookies=False), engine=engine,
-                     clock=FixedClock(NOW))  # fmt: skip
+                     clock=clock)  # fmt: skip
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -109,7 +112,7 @@ def care_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live
             break
         time.sleep(0.05)
     assert server.started
-    yield LiveServer(f"http://127.0.0.1:{port}", VISIT, url), token
+    yield LiveServer(f"http://127.0.0.1:{port}", VISIT, url), token, clock
     server.should_exit = True
     thread.join(timeout=10)
     engine.dispose()
@@ -158,9 +161,11 @@ def _answer(page: Page, server: LiveServer, *, wrong: int) -> None:
 
 
 def test_a_nurse_is_refused_takes_the_course_fails_passes_issues_and_the_taxi_is_approved(
-    care_server: tuple[LiveServer, str], browser: Browser
+    care_server: tuple[LiveServer, str, FixedClock], browser: Browser
 ) -> None:
-    server, token = care_server
+    server, token, clock = care_server
+    # The first quiz fails the day before: the next waits RETRY_WAIT.
+    clock.current = NOW - RETRY_WAIT - timedelta(hours=1)
     page = _login(browser, server, "syster-sigrid")
     errors = ConsoleErrors(page)
     page.goto(server.url("/intyg"))
@@ -180,7 +185,23 @@ def test_a_nurse_is_refused_takes_the_course_fails_passes_issues_and_the_taxi_is
     assert_no_axe_violations(page)
     _answer(page, server, wrong=5)
     page.get_by_role("heading", name="Inte godkänt: 15 av 20 rätt").wait_for()
-    page.get_by_role("button", name="Gör ett nytt prov").click()
+    assert "Rätt svar" not in page.inner_text("main"), "no right answers after a failure"
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Till kursen och ett nytt prov").click()
+    page.get_by_text(
+        "Du kan göra provet igen tidigast fredag 20 november 2026 kl. 09:00"
+    ).first.wait_for()
+    assert page.get_by_role("button", name="Starta provet").count() == 0
+    assert_no_axe_violations(page)
+    errors.assert_none()
+    page.context.close()
+
+    clock.current = NOW  # the next day: the session of yesterday has ended, log in again
+    page = _login(browser, server, "syster-sigrid")
+    errors = ConsoleErrors(page)
+    assert page.url.endswith("/intyg"), "care staff land on their own work"
+    page.goto(server.url("/kurs"))
+    page.get_by_role("button", name="Starta provet").click()
     page.get_by_role("button", name="Lämna in provet").wait_for()
     _answer(page, server, wrong=2)
     page.get_by_role("heading", name="Godkänt: 18 av 20 rätt").wait_for()
