@@ -66,3 +66,27 @@ def expiring_sv(rows: list[Expiring]) -> list[dict[str, object]]:
             }
         )
     return shown
+
+
+def status_sv(certificate: CareCertificatePublic, today: date) -> str | None:
+    """Why a certificate of the list can no longer be revoked ("Återkallat 2026-11-20",
+    "Utgånget 2026-11-30": its last day has passed, it approves nothing), or None for one
+    that holds, which the list offers to revoke. Expired ones offered "Återkalla"."""
+    if certificate.revoked_at is not None:
+        return f"Återkallat {date_sv(certificate.revoked_at)}"
+    if certificate.valid_until < today:
+        return f"Utgånget {date_sv(certificate.valid_until)}"
+    return None
+
+
+def listed_sv(shown: int, total: int, search: str) -> str:
+    """How much of the unit's list the page shows: it stopped at 200 without a word."""
+    if search and not total:
+        return f"Inga av enhetens intyg gäller en patient som matchar ”{search}”."
+    found = f" som matchar ”{search}”" if search else ""
+    if shown < total:
+        return (
+            f"{shown} av {total} intyg{found} visas, senaste först. Sök på personnummer eller "
+            "namn för att hitta ett äldre."
+        )
+    return f"{total} intyg{found}, senaste först."

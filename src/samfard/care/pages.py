@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import Request
+from fastapi import Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
@@ -24,7 +24,13 @@ from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
 from samfard.attachment import content_disposition
 from samfard.care import certificates, follow_up
-from samfard.care.certificate_words import expiring_sv, issued_sv, issuer_sv
+from samfard.care.certificate_words import (
+    expiring_sv,
+    issued_sv,
+    issuer_sv,
+    listed_sv,
+    status_sv,
+)
 from samfard.care.schemas import (
     CareCertificateCreate,
     CareCertificatePublic,
@@ -50,6 +56,8 @@ from samfard.web.typed import FieldError, parse_date
 router = page_router()
 
 CARE_KINDS = ("hospital", "health_centre", "dialysis", "tertiary")
+LIST_MOST = 200  # certificates the page lists; the rest are found by the search
+SEARCH_MOST = 80  # characters of a search: a name or a personnummer
 FIELDS = {
     "traveller_id": "personnummer",
     "mode": "fardsatt",
@@ -92,14 +100,18 @@ def _page(
     issued: int | None = None,
     revoked: int | None = None,
     revoking: dict[str, Any] | None = None,
+    search: str = "",
+    status_code: int = 200,
 ) -> Response:
     today = now.astimezone(STOCKHOLM).date()
     issuer = course_service.issuer_of(session, actor)
     not_certified = _not_certified_sv(session, actor, today)
-    listed = (
-        certificates.unit_certificates(session=session, actor=actor, now=now)
+    listed, total = (
+        certificates.unit_certificates(
+            session=session, actor=actor, now=now, search=search, limit=LIST_MOST
+        )
         if actor.care_unit
-        else []
+        else ([], 0)
     )
     just_issued = next((c for c in listed if c.id == issued), None) if issued else None
     return render(
@@ -122,8 +134,12 @@ def _page(
             | ({revoking["c"].id: issuer_sv(revoking["c"])} if revoking else {}),
             "revoked": revoked,
             "revoking": revoking,
-            "maxlength": FIELD_MAXLENGTH | {"aterkalla": REVOKE_MOST},
+            "statuses": {c.id: status_sv(c, today) for c in listed},
+            "search": search,
+            "listed_sv": listed_sv(len(listed), total, search),
+            "maxlength": FIELD_MAXLENGTH | {"aterkalla": REVOKE_MOST, "sok": SEARCH_MOST},
         },
+        status_code=status_code,
     )
 
 
@@ -148,9 +164,10 @@ def certificates_page(
     actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
     utfardat: RecordId | None = None,
     aterkallat: RecordId | None = None,
+    sok: Annotated[str, Query(max_length=SEARCH_MOST)] = "",
 ) -> Response:
-    """The form to issue a certificate and the unit's certificates, newest first; after an
-    issue or a revocation, the page says it was done."""
+    """The form to issue a certificate and the unit's certificates, newest first (or those
+    of patients matching `sok`); after an issue or a revocation, the page says it was done."""
     return _page(
         request,
         session,
@@ -160,6 +177,7 @@ def certificates_page(
         form={},
         issued=utfardat,
         revoked=aterkallat,
+        search=sok.strip(),
     )
 
 
@@ -367,6 +385,7 @@ def revoke_certificate(
     field = f"aterkalla-{certificate_id}"
     reason = form.get(field, "").strip()
     errors = FormErrors()
+    status = 200
     if field in form and len(reason) < 2:
         errors.add(field, REVOKE_REASON_SV)
     elif form.get("bekraftat") == "ja" and len(reason) >= 2:
@@ -378,11 +397,15 @@ def revoke_certificate(
         except DomainError as error:
             if error.status != 409:
                 raise
-            errors.add(field, "Intyget är redan återkallat: det gäller inte för nya bokningar.")
+            # Revoked meanwhile, or expired since the page was shown: said as the service says.
+            errors.add(field, error.detail_sv or REVOKE_REASON_SV)
+            status = 409
         else:
             return RedirectResponse(f"/intyg?aterkallat={certificate_id}", status_code=303)
-    revoking = {"c": shown, "field": field, "reason": reason, "errors": errors}
-    return _page(request, session, actor, now, errors=FormErrors(), form={}, revoking=revoking)
+    revoking = {"c": shown, "field": field, "reason": reason, "errors": errors,
+                "status": status_sv(shown, now.astimezone(STOCKHOLM).date())}  # fmt: skip
+    return _page(request, session, actor, now, errors=FormErrors(), form={}, revoking=revoking,
+                 status_code=status)  # fmt: skip
 
 
 def _revocable(session: Session, actor: Actor, certificate_id: int) -> CareCertificatePublic:
