@@ -46,9 +46,9 @@ def _nurse(client: TestClient, session: Session, username: str, *, certified: bo
 
 
 def _issue(client: TestClient, fields: dict[str, str]):  # type: ignore[no-untyped-def]
-    return client.post(
-        "/intyg", data=fields | {"csrf_token": client.cookies[CSRF_COOKIE]}, follow_redirects=False
-    )
+    """The form as confirmed ("Utfärda intyget" on the confirmation sends bekraftat=ja)."""
+    data = fields | {"bekraftat": "ja", "csrf_token": client.cookies[CSRF_COOKIE]}
+    return client.post("/intyg", data=data, follow_redirects=False)
 
 
 def _summary(page: str) -> list[str]:

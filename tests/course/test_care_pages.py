@@ -45,6 +45,7 @@ def certificate_form(**changes: str) -> dict[str, str]:
         "besoksplats": "sundsvalls-sjukhus",
         "besoksdag": "2026-11-25",
         "skal": "kan inte åka buss efter operationen",
+        "bekraftat": "ja",  # as "Utfärda intyget" on the confirmation sends it
     } | changes
 
 

@@ -1,7 +1,8 @@
 """Care staff in a real browser: an uncertified nurse is shown the way to the course instead
-of the form, fails the quiz once, passes, sends an empty form and is told every missing
-field at once, issues a sjukreseintyg, and the patient's taxi is approved by the rules
-without an assessor; /kurs, /intyg and /enheter pass axe-core.
+of the form, fails the quiz once, passes the next day, sends an empty form and is told
+every missing field at once, checks the patient's name on the confirmation, goes back to
+change, and issues a sjukreseintyg from the keyboard, and the patient's taxi is approved
+by the rules without an assessor; /kurs, /intyg and /enheter pass axe-core.
 
 The server runs on its own small world (no demo day) with a fixed clock on a Friday
 morning, so Västernorrland's booking rules (two weekdays ahead, booked 07-17) hold
@@ -136,7 +137,7 @@ def _fill_certificate(page: Page) -> None:
     page.get_by_label("Vårdenhet som besöks").select_option("sundsvalls-sjukhus")
     page.get_by_label("Besöksdag").fill(VISIT.isoformat())
     page.get_by_label("Medicinskt skäl").fill("kan inte sitta i buss efter höftoperation")
-    page.get_by_role("button", name="Utfärda intyget").click()
+    page.get_by_role("button", name="Fortsätt").click()
 
 
 def _answer(page: Page, server: LiveServer, *, wrong: int) -> None:
@@ -209,11 +210,31 @@ def test_a_nurse_is_refused_takes_the_course_fails_passes_issues_and_the_taxi_is
     page.get_by_role("link", name="Utfärda sjukreseintyg").click()
 
     # Enter on an empty form: every missing field at once, the summary focused.
-    page.get_by_role("button", name="Utfärda intyget").press("Enter")
+    page.get_by_role("button", name="Fortsätt").press("Enter")
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_count(4)  # patient, mode, last day, ground
     _fill_certificate(page)
+
+    # Whose number was typed, before anything is written; from the keyboard only.
+    asked = page.get_by_role("heading", name="Kontrollera intyget innan du utfärdar det")
+    expect(asked).to_be_focused()
+    assert "Stina Patientsson, 19500505-1239" in page.inner_text("[data-confirm]")
+    assert_no_axe_violations(page)
+    screenshot(page, "intyg-kontroll")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Ändra")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Patientens personnummer")).to_be_focused()
+    expect(page.get_by_label("Medicinskt skäl")).to_have_value(
+        "kan inte sitta i buss efter höftoperation"
+    )
+    page.get_by_label("Medicinskt skäl").press("Enter")  # Enter in a field sends the form
+    expect(asked).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Utfärda intyget")).to_be_focused()
+    page.keyboard.press("Enter")
     page.get_by_text("Sjukreseintyget är utfärdat").wait_for()
     assert "Stina Patientsson" in page.inner_text("main")
     assert_no_axe_violations(page)

@@ -49,6 +49,7 @@ from samfard.schemas_common import RecordId
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Certificate, Traveller
 from samfard.travellers.page_forms import DATE_MOST, NUMBER_MOST, schema_max_length
+from samfard.travellers.views import display_name, traveller_public
 from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
 from samfard.web.typed import FieldError, parse_date
@@ -58,6 +59,11 @@ router = page_router()
 CARE_KINDS = ("hospital", "health_centre", "dialysis", "tertiary")
 LIST_MOST = 200  # certificates the page lists; the rest are found by the search
 SEARCH_MOST = 80  # characters of a search: a name or a personnummer
+# The issue form's fields, sent again from the confirmation.
+FORM_FIELDS = (
+    "personnummer", "fardsatt", "tur-och-retur", "giltig-fran", "giltig-till",
+    "besoksplats", "besoksdag", "skal",
+)  # fmt: skip
 FIELDS = {
     "traveller_id": "personnummer",
     "mode": "fardsatt",
@@ -102,15 +108,17 @@ def _page(
     revoking: dict[str, Any] | None = None,
     search: str = "",
     status_code: int = 200,
+    confirming: dict[str, Any] | None = None,
 ) -> Response:
     today = now.astimezone(STOCKHOLM).date()
     issuer = course_service.issuer_of(session, actor)
     not_certified = _not_certified_sv(session, actor, today)
+    # The confirmation is one question; the list (each row an audited read) waits.
     listed, total = (
         certificates.unit_certificates(
             session=session, actor=actor, now=now, search=search, limit=LIST_MOST
         )
-        if actor.care_unit
+        if actor.care_unit and confirming is None
         else ([], 0)
     )
     just_issued = next((c for c in listed if c.id == issued), None) if issued else None
@@ -134,6 +142,7 @@ def _page(
             | ({revoking["c"].id: issuer_sv(revoking["c"])} if revoking else {}),
             "revoked": revoked,
             "revoking": revoking,
+            "confirming": confirming,
             "statuses": {c.id: status_sv(c, today) for c in listed},
             "search": search,
             "listed_sv": listed_sv(len(listed), total, search),
@@ -222,12 +231,12 @@ def _validity(
 
 def _patient(
     session: Session, actor: Actor, now: datetime, form: dict[str, str], errors: FormErrors
-) -> int | None:
-    """The patient's id in the unit's register, or None with what to fix at the field."""
+) -> Traveller | None:
+    """The patient in the unit's register, or None with what to fix at the field."""
     try:
         return certificates.find_patient(
             session=session, actor=actor, now=now, personal_number=form.get("personnummer", "")
-        ).id
+        )
     except DomainError as error:
         if error.status in (401,):
             raise
@@ -237,9 +246,10 @@ def _patient(
 
 def _request(
     session: Session, actor: Actor, now: datetime, form: dict[str, str], errors: FormErrors
-) -> CareCertificateCreate | None:
-    """The certificate the form asks for, or None with every field's problem in `errors`
-    (all fields are read, in the order the page shows them, before any is refused)."""
+) -> tuple[CareCertificateCreate, Traveller] | None:
+    """The certificate the form asks for and its patient, or None with every field's
+    problem in `errors` (all fields are read, in the order the page shows them, before any
+    is refused)."""
     today = now.astimezone(STOCKHOLM).date()
     patient = _patient(session, actor, now, form, errors)
     mode = form.get("fardsatt", "")
@@ -252,8 +262,8 @@ def _request(
     if errors or patient is None or first is None or last is None:
         return None
     try:
-        return CareCertificateCreate(
-            traveller_id=patient,
+        data = CareCertificateCreate(
+            traveller_id=patient.id,
             mode=CertificateMode(mode),
             covers_return=form.get("tur-och-retur") == "1",
             valid_from=first,
@@ -267,6 +277,27 @@ def _request(
             name = FIELDS.get(str(problem["loc"][0]), "skal")
             errors.add(name, MESSAGES_SV[name])
         return None
+    return data, patient
+
+
+def _confirming(
+    session: Session,
+    actor: Actor,
+    data: CareCertificateCreate,
+    patient: Traveller,
+    form: dict[str, str],
+) -> dict[str, Any]:
+    """What the nurse checks before the certificate is written: above all whose number
+    she typed (a mistyped but valid personnummer issued it to someone else), by name as
+    she may see it, and the form's fields to send again on "Utfärda intyget" or "Ändra"."""
+    shown = traveller_public(patient, actor)  # masked as everywhere, should it be protected
+    return {
+        "name": display_name(patient, actor),
+        "number": shown.personal_number,
+        "data": data,
+        "place": dict(_places(session)).get(data.visit_place or ""),
+        "fields": {name: form.get(name, "") for name in FORM_FIELDS},
+    }
 
 
 REASON_MOST = schema_max_length(CareCertificateCreate, "reason")  # the longest medical ground
@@ -329,16 +360,33 @@ def issue_certificate(
     now: NowDep,
     actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
 ) -> Response:
-    """Issue from the form. One who may not issue is told why; otherwise every field is
-    checked at once and all that is wrong comes back on the page together."""
+    """Check the form, then issue on the confirming post. One who may not issue is told
+    why; otherwise every field is checked at once and all that is wrong comes back on the
+    page together. A form without faults comes back as the certificate to confirm, with
+    the patient's name: only the post of "Utfärda intyget" there (`bekraftat=ja`) issues,
+    after checking it all again."""
     refusal = _not_certified_sv(session, actor, now.astimezone(STOCKHOLM).date())
     if refusal is not None:
         # Care staff read the Swedish refusal; the developers' English stays in the API.
         return _page(request, session, actor, now, errors=FormErrors(), form=form,
                      refusal=refusal)  # fmt: skip
+    # An unticked box is sent as nothing: said as "0", so "Ändra" and a form with errors
+    # keep it unticked instead of the page's default (both ways).
+    form = form | {"tur-och-retur": form.get("tur-och-retur", "0")}
     errors = FormErrors()
-    data = _request(session, actor, now, form, errors)
-    if data is not None:
+    if "andra" in form:  # "Ändra" on the confirmation: the form again, as filled in
+        return _page(request, session, actor, now, errors=errors, form=form)
+    asked = _request(session, actor, now, form, errors)
+    if asked is not None and form.get("bekraftat") != "ja":
+        data, patient = asked
+        twin = certificates.identical_valid(session, data, unit=actor.care_unit or "")
+        if twin is None:
+            confirming = _confirming(session, actor, data, patient, form)
+            return _page(request, session, actor, now, errors=errors, form=form,
+                         confirming=confirming)  # fmt: skip
+        errors.add("personnummer", _identical_sv(twin))
+    elif asked is not None:
+        data, _ = asked
         try:
             certificate = certificates.issue(session=session, data=data, actor=actor, now=now)
         except certificates.IdenticalCertificate as twin:
