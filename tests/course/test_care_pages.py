@@ -237,15 +237,15 @@ def test_the_certificate_form_reads_dates_as_the_desk_does() -> None:
     where one is needed, is the field's error."""
     from datetime import date
 
-    from samfard.care.pages import _form_date
+    from samfard.care.certificate_form import form_date
     from samfard.web.shell import FormErrors
 
     today = date(2026, 12, 5)
     errors = FormErrors()
     form = {"giltig-fran": "7/12", "giltig-till": "2027-01-31", "besoksdag": "31/2"}
-    assert _form_date(form, "giltig-fran", today, errors) == date(2026, 12, 7)
-    assert _form_date(form, "giltig-till", today, errors) == date(2027, 1, 31)
+    assert form_date(form, "giltig-fran", today, errors) == date(2026, 12, 7)
+    assert form_date(form, "giltig-till", today, errors) == date(2027, 1, 31)
     assert not errors
-    assert _form_date(form, "besoksdag", today, errors, required=False) is None
-    assert _form_date({}, "giltig-fran", today, errors) is None
+    assert form_date(form, "besoksdag", today, errors, required=False) is None
+    assert form_date({}, "giltig-fran", today, errors) is None
     assert set(errors.messages) == {"besoksdag", "giltig-fran"}

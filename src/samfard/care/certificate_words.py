@@ -9,8 +9,23 @@ from datetime import date
 from samfard.care import certificates
 from samfard.care.schemas import CareCertificatePublic
 from samfard.course.service import PLACEHOLDER_HSA, Expiring
+from samfard.course.words import MODES_SV
 from samfard.dates_sv import date_sv
+from samfard.rules.facts import Mode
 from samfard.travellers.models import Certificate
+
+
+def mode_choices() -> list[tuple[str, str]]:
+    """The modes a care certificate allows, as (value, Swedish name) in the form's order."""
+    return [
+        (m.value, MODES_SV[m].capitalize())
+        for m in (
+            Mode.PUBLIC_TRANSPORT,
+            Mode.TAXI,
+            Mode.WHEELCHAIR_VEHICLE,
+            Mode.STRETCHER_VEHICLE,
+        )
+    ]
 
 
 def issued_sv(certificate: CareCertificatePublic | None, today: date) -> str:

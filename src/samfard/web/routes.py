@@ -13,6 +13,7 @@ from samfard.access.pages import router as access_pages
 from samfard.assessment.pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
 from samfard.care.pages import router as care_pages
+from samfard.care.unit_pages import router as care_unit_pages
 from samfard.course.pages import router as course_pages
 from samfard.dispatch.driver.pages import router as driver_pages
 from samfard.dispatch.live_pages import router as live_pages
@@ -37,6 +38,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     assessment_pages,
     course_pages,
     care_pages,
+    care_unit_pages,
     dispatch_pages,
     driver_pages,
     stream_pages,
