@@ -46,9 +46,9 @@ def _nurse(client: TestClient, session: Session, username: str, *, certified: bo
 
 
 def _issue(client: TestClient, fields: dict[str, str]):  # type: ignore[no-untyped-def]
-    return client.post(
-        "/intyg", data=fields | {"csrf_token": client.cookies[CSRF_COOKIE]}, follow_redirects=False
-    )
+    """The form as confirmed ("Utfärda intyget" on the confirmation sends bekraftat=ja)."""
+    data = fields | {"bekraftat": "ja", "csrf_token": client.cookies[CSRF_COOKIE]}
+    return client.post("/intyg", data=data, follow_redirects=False)
 
 
 def _summary(page: str) -> list[str]:
@@ -86,7 +86,7 @@ def test_wrong_fields_and_dates_that_do_not_fit_are_said_together(
     })  # fmt: skip
     assert _summary(answer.text) == ["personnummer", "fardsatt", "giltig-till", "besoksdag",
                                      "skal"]  # fmt: skip
-    for said in ("Patienten finns inte i vårdenhetens register", "Välj färdsätt.",
+    for said in ("Personnumret finns inte i registret", "Välj färdsätt.",
                  "Sista giltighetsdag kan inte vara före den första.", "Datumet finns inte",
                  "Skriv det medicinska skälet kort"):  # fmt: skip
         assert said in answer.text, said
@@ -115,7 +115,7 @@ def test_a_nurse_who_has_not_passed_the_course_gets_the_way_there_and_no_form(
     assert "Du är inte certifierad att utfärda sjukreseintyg" in page.text
     assert "Du har inte klarat kursen i sjukreseregler." in page.text
     assert '<a href="/kurs">Gå kursen och gör provet</a>' in page.text
-    assert 'action="/intyg"' not in page.text and "Utfärda intyget" not in page.text
+    assert 'method="post" action="/intyg"' not in page.text and "Utfärda intyget" not in page.text
     refused = _issue(app_client, {})  # a form sent from an old tab: refused, not checked
     assert "Du får inte utfärda sjukreseintyg" in refused.text
     assert "data-error-summary" in refused.text and 'href="#personnummer"' not in refused.text

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_care_pages import UNIT, certificate_form, certified_nurse, log_in, post
 
+from helpers import NOW, auth, token_for
 from samfard.access.permissions import Role
 from samfard.care import certificates
 from samfard.travellers.models import Certificate, Issuer
@@ -116,3 +117,28 @@ def test_the_follow_up_names_no_login_as_a_name_or_an_hsa_id(
     said = _main(app_client.get("/enheter").text)
     assert "intygsutfärdare (namn saknas) inte i HSA-katalogen" in said
     assert "vard-sundsvall-9" not in said
+
+
+def test_a_certificate_the_centre_registered_says_the_centre_registered_it(
+    app_client: TestClient, session: Session, stina: int
+) -> None:
+    """A paper certificate the booking centre registered names the issuer who wrote it;
+    /intyg said "registrerat av Sjuksköterska vid …" as if the nurse had registered it."""
+    admin = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="admin-intyg")
+    issuer = app_client.post("/api/v1/issuers", headers=auth(admin), json={
+        "hsa_id": "SE2321000016-T001", "name": "Sjuksköterska vid mottagningen",
+        "unit": UNIT, "principal": "22", "course_passed_on": "2026-01-01",
+        "certified_until": "2027-12-31",
+    })  # fmt: skip
+    assert issuer.status_code == 201, issuer.text
+    registered = app_client.post(f"/api/v1/travellers/{stina}/certificates", headers=auth(admin),
+                                 json={"principal": "22", "kind": "period", "modes": ["taxi"],
+                                       "valid_from": "2026-11-20", "valid_until": "2026-12-31",
+                                       "issuer_id": issuer.json()["id"]})  # fmt: skip
+    assert registered.status_code == 201, registered.text
+    certified_nurse(app_client, session, "syster-listan", display_name="Lisa Listan")
+    said = _main(app_client.get("/intyg").text)
+    assert (
+        "Sjuksköterska vid mottagningen, registrerat av beställningscentralen, 2026-11-20" in said
+    )
+    assert "registrerat av Sjuksköterska" not in said

@@ -10,12 +10,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import auth, iso, place_id
+from helpers import NOW, auth, iso, place_id
 from samfard.access.models import AuditEntry
+from samfard.clock import FixedClock
 from samfard.costs.models import SettledRun, SettledTrip
 from samfard.course.bank import build_course
 from samfard.course.models import CourseAttempt
-from samfard.course.service import place_names
+from samfard.course.service import RETRY_WAIT, place_names
 from samfard.rules.facts import Service
 from samfard.rules.loader import shipped_rulebooks
 from samfard.timeutil import STOCKHOLM
@@ -92,7 +93,7 @@ def trip(client: TestClient, token: str, traveller: int) -> dict[str, Any]:
 
 
 def test_uncertified_nurse_is_refused_then_certified_issues_and_the_booking_is_approved(
-    app_client: TestClient, session: Session, nurse: str, stina: int
+    app_client: TestClient, session: Session, nurse: str, stina: int, clock: FixedClock
 ) -> None:
     refused = app_client.post(
         "/api/v1/care/certificates", json=certificate_body(stina), headers=auth(nurse)
@@ -102,9 +103,12 @@ def test_uncertified_nurse_is_refused_then_certified_issues_and_the_booking_is_a
     assert refused.json()["course"] == "/kurs"
     assert "/kurs" in refused.json()["detail"]
 
+    # The failed quiz is handed in the day before: the next waits RETRY_WAIT.
+    clock.current = NOW - RETRY_WAIT - timedelta(minutes=1)
     failed = take_quiz(app_client, nurse, session, wrong=5)
     assert failed["passed"] is False and failed["percent"] == 75
     assert failed["certified_until"] is None
+    clock.current = NOW
     still = app_client.post(
         "/api/v1/care/certificates", json=certificate_body(stina), headers=auth(nurse)
     )

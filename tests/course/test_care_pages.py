@@ -45,6 +45,7 @@ def certificate_form(**changes: str) -> dict[str, str]:
         "besoksplats": "sundsvalls-sjukhus",
         "besoksdag": "2026-11-25",
         "skal": "kan inte åka buss efter operationen",
+        "bekraftat": "ja",  # as "Utfärda intyget" on the confirmation sends it
     } | changes
 
 
@@ -127,7 +128,7 @@ def test_bad_form_input_is_summarised_in_swedish(
     assert 'href="#fardsatt"' in page.text and 'href="#giltig-till"' in page.text
     unknown = post(app_client, "/intyg", certificate_form(personnummer="19121212-1212"))
     assert 'href="#personnummer"' in unknown.text
-    assert "Patienten finns inte i vårdenhetens register" in unknown.text
+    assert "Personnumret finns inte i registret" in unknown.text
     assert "no patient" not in unknown.text, "said in Swedish, no English in brackets"
     long = post(app_client, "/intyg", certificate_form(**{"giltig-till": "2036-12-01"}))
     assert "Ett intyg gäller högst 366 dagar" in long.text and "valid at most" not in long.text
@@ -180,7 +181,8 @@ HIDDEN_THERE = {  # a protected patient in Jämtland Härjedalen's register only
     "last_name": "Doldsdotter",
     "protected_identity": True,
 }
-UNKNOWN = "Patienten finns inte i vårdenhetens register"
+# True both of an unknown number and of a protected patient the nurse may not see.
+UNKNOWN = "Personnumret finns inte i registret, eller så kan patienten inte visas för dig."
 
 
 def certified_nurse(client: TestClient, session: Session, username: str, **extra: object) -> None:
@@ -206,6 +208,11 @@ def test_a_protected_patient_is_found_on_the_page_only_by_an_entitled_nurse_of_t
     unknown = post(app_client, "/intyg", certificate_form(personnummer="19121212-1212"))
     assert hidden.status_code == unknown.status_code == 200
     assert UNKNOWN in hidden.text and UNKNOWN in unknown.text
+    typed = ('value="19440707-2380"', 'value="19121212-1212"')
+    assert hidden.text.replace(typed[0], "N") == unknown.text.replace(typed[1], "N")
+    # The words send her to the centre, not to register the patient again (a duplicate).
+    assert "ring beställningscentralen" in hidden.text
+    assert "registrera patienten" not in hidden.text
     assert "Hemligsson" not in hidden.text and "Hedda" not in hidden.text
     app_client.post("/logout", data={"csrf_token": app_client.cookies[CSRF_COOKIE]})
     app_client.cookies.clear()
@@ -230,15 +237,15 @@ def test_the_certificate_form_reads_dates_as_the_desk_does() -> None:
     where one is needed, is the field's error."""
     from datetime import date
 
-    from samfard.care.pages import _form_date
+    from samfard.care.certificate_form import form_date
     from samfard.web.shell import FormErrors
 
     today = date(2026, 12, 5)
     errors = FormErrors()
     form = {"giltig-fran": "7/12", "giltig-till": "2027-01-31", "besoksdag": "31/2"}
-    assert _form_date(form, "giltig-fran", today, errors) == date(2026, 12, 7)
-    assert _form_date(form, "giltig-till", today, errors) == date(2027, 1, 31)
+    assert form_date(form, "giltig-fran", today, errors) == date(2026, 12, 7)
+    assert form_date(form, "giltig-till", today, errors) == date(2027, 1, 31)
     assert not errors
-    assert _form_date(form, "besoksdag", today, errors, required=False) is None
-    assert _form_date({}, "giltig-fran", today, errors) is None
+    assert form_date(form, "besoksdag", today, errors, required=False) is None
+    assert form_date({}, "giltig-fran", today, errors) is None
     assert set(errors.messages) == {"besoksdag", "giltig-fran"}

@@ -1,7 +1,8 @@
 """Care staff in a real browser: an uncertified nurse is shown the way to the course instead
-of the form, fails the quiz once, passes, sends an empty form and is told every missing
-field at once, issues a sjukreseintyg, and the patient's taxi is approved by the rules
-without an assessor; /kurs, /intyg and /enheter pass axe-core.
+of the form, fails the quiz once, passes the next day, sends an empty form and is told
+every missing field at once, checks the patient's name on the confirmation, goes back to
+change, and issues a sjukreseintyg from the keyboard, and the patient's taxi is approved
+by the rules without an assessor; /kurs, /intyg and /enheter pass axe-core.
 
 The server runs on its own small world (no demo day) with a fixed clock on a Friday
 morning, so Västernorrland's booking rules (two weekdays ahead, booked 07-17) hold
@@ -14,7 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 import uvicorn
@@ -38,7 +39,7 @@ from samfard.app import create_app
 from samfard.clock import FixedClock
 from samfard.config import Settings
 from samfard.course.models import CourseAttempt
-from samfard.course.service import attempt_course
+from samfard.course.service import RETRY_WAIT, attempt_course
 from samfard.db import make_engine, upgrade
 from samfard.geo.models import Place
 from samfard.reference import load_reference_data
@@ -92,12 +93,15 @@ def _world(url: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def care_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, str]]:
+def care_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[LiveServer, str, FixedClock]]:
     url = f"sqlite:///{tmp_path_factory.mktemp('care') / 'care.sqlite3'}"
     token = _world(url)
     engine = make_engine(url)
+    clock = FixedClock(NOW)
     app = create_app(Settings(database_url=url, secure_cookies=False), engine=engine,
-                     clock=FixedClock(NOW))  # fmt: skip
+                     clock=clock)  # fmt: skip
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -109,7 +113,7 @@ def care_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Live
             break
         time.sleep(0.05)
     assert server.started
-    yield LiveServer(f"http://127.0.0.1:{port}", VISIT, url), token
+    yield LiveServer(f"http://127.0.0.1:{port}", VISIT, url), token, clock
     server.should_exit = True
     thread.join(timeout=10)
     engine.dispose()
@@ -133,7 +137,7 @@ def _fill_certificate(page: Page) -> None:
     page.get_by_label("Vårdenhet som besöks").select_option("sundsvalls-sjukhus")
     page.get_by_label("Besöksdag").fill(VISIT.isoformat())
     page.get_by_label("Medicinskt skäl").fill("kan inte sitta i buss efter höftoperation")
-    page.get_by_role("button", name="Utfärda intyget").click()
+    page.get_by_role("button", name="Fortsätt").click()
 
 
 def _answer(page: Page, server: LiveServer, *, wrong: int) -> None:
@@ -158,9 +162,11 @@ def _answer(page: Page, server: LiveServer, *, wrong: int) -> None:
 
 
 def test_a_nurse_is_refused_takes_the_course_fails_passes_issues_and_the_taxi_is_approved(
-    care_server: tuple[LiveServer, str], browser: Browser
+    care_server: tuple[LiveServer, str, FixedClock], browser: Browser
 ) -> None:
-    server, token = care_server
+    server, token, clock = care_server
+    # The first quiz fails the day before: the next waits RETRY_WAIT.
+    clock.current = NOW - RETRY_WAIT - timedelta(hours=1)
     page = _login(browser, server, "syster-sigrid")
     errors = ConsoleErrors(page)
     page.goto(server.url("/intyg"))
@@ -180,7 +186,23 @@ def test_a_nurse_is_refused_takes_the_course_fails_passes_issues_and_the_taxi_is
     assert_no_axe_violations(page)
     _answer(page, server, wrong=5)
     page.get_by_role("heading", name="Inte godkänt: 15 av 20 rätt").wait_for()
-    page.get_by_role("button", name="Gör ett nytt prov").click()
+    assert "Rätt svar" not in page.inner_text("main"), "no right answers after a failure"
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Till kursen och ett nytt prov").click()
+    page.get_by_text(
+        "Du kan göra provet igen tidigast fredag 20 november 2026 kl. 09:00"
+    ).first.wait_for()
+    assert page.get_by_role("button", name="Starta provet").count() == 0
+    assert_no_axe_violations(page)
+    errors.assert_none()
+    page.context.close()
+
+    clock.current = NOW  # the next day: the session of yesterday has ended, log in again
+    page = _login(browser, server, "syster-sigrid")
+    errors = ConsoleErrors(page)
+    assert page.url.endswith("/intyg"), "care staff land on their own work"
+    page.goto(server.url("/kurs"))
+    page.get_by_role("button", name="Starta provet").click()
     page.get_by_role("button", name="Lämna in provet").wait_for()
     _answer(page, server, wrong=2)
     page.get_by_role("heading", name="Godkänt: 18 av 20 rätt").wait_for()
@@ -188,11 +210,31 @@ def test_a_nurse_is_refused_takes_the_course_fails_passes_issues_and_the_taxi_is
     page.get_by_role("link", name="Utfärda sjukreseintyg").click()
 
     # Enter on an empty form: every missing field at once, the summary focused.
-    page.get_by_role("button", name="Utfärda intyget").press("Enter")
+    page.get_by_role("button", name="Fortsätt").press("Enter")
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link")).to_have_count(4)  # patient, mode, last day, ground
     _fill_certificate(page)
+
+    # Whose number was typed, before anything is written; from the keyboard only.
+    asked = page.get_by_role("heading", name="Kontrollera intyget innan du utfärdar det")
+    expect(asked).to_be_focused()
+    assert "Stina Patientsson, 19500505-1239" in page.inner_text("[data-confirm]")
+    assert_no_axe_violations(page)
+    screenshot(page, "intyg-kontroll")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Ändra")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Patientens personnummer")).to_be_focused()
+    expect(page.get_by_label("Medicinskt skäl")).to_have_value(
+        "kan inte sitta i buss efter höftoperation"
+    )
+    page.get_by_label("Medicinskt skäl").press("Enter")  # Enter in a field sends the form
+    expect(asked).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="Utfärda intyget")).to_be_focused()
+    page.keyboard.press("Enter")
     page.get_by_text("Sjukreseintyget är utfärdat").wait_for()
     assert "Stina Patientsson" in page.inner_text("main")
     assert_no_axe_violations(page)

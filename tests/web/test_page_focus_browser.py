@@ -57,13 +57,16 @@ def _nurse_and_patient(server: LiveServer) -> str:
     return str(number)
 
 
-def _issue(page: Page, number: str, visit: str) -> None:
+def _issue(page: Page, number: str, visit: str, *, confirm: bool = True) -> None:
     page.get_by_label("Patientens personnummer").fill(number)
     page.get_by_label("Tillåtet färdsätt").select_option("taxi")
     page.get_by_label("Giltigt till och med").fill(visit)
     page.get_by_label("Besöksdag").fill(visit)
     page.get_by_label("Medicinskt skäl").fill("kan inte åka buss efter operationen")
-    page.get_by_role("button", name="Utfärda intyget").click()
+    page.get_by_role("button", name="Fortsätt").click()
+    if confirm:
+        expect(page.get_by_role("heading", name="Kontrollera intyget")).to_be_focused()
+        page.get_by_role("button", name="Utfärda intyget").click()
 
 
 def test_intyg_focus_after_issue_duplicate_and_revocation(
@@ -77,7 +80,7 @@ def test_intyg_focus_after_issue_duplicate_and_revocation(
     _issue(page, number, visit)
     expect(page.get_by_role("status")).to_be_focused()
 
-    _issue(page, number, visit)  # the same certificate again
+    _issue(page, number, visit, confirm=False)  # the same certificate again: refused at once
     summary = page.locator("[data-error-summary]")
     expect(summary).to_be_focused()
     expect(summary).to_contain_text("Patienten har redan ett likadant giltigt intyg")

@@ -68,7 +68,8 @@ def _nurse(client: TestClient, session: Session, username: str) -> None:
 
 
 def _issue(client: TestClient, fields: dict[str, str]) -> Any:
-    return _post(client, "/intyg", fields)
+    """The form as confirmed ("Utfärda intyget" on the confirmation sends bekraftat=ja)."""
+    return _post(client, "/intyg", fields | {"bekraftat": "ja"})
 
 
 def _post(client: TestClient, url: str, fields: dict[str, str]) -> Any:
@@ -169,7 +170,7 @@ CARD_LIMITS = REGISTER_LIMITS | {
 }  # fmt: skip
 del CARD_LIMITS["personnummer"]  # the card shows it; it is not changed there
 INTYG_LIMITS = {"personnummer": 20, "giltig-fran": 20, "giltig-till": 20, "besoksdag": 20,
-                "skal": 500}  # fmt: skip
+                "skal": 500, "sok": 80}  # fmt: skip
 TEXT_FIELD = re.compile(
     r'<input\b(?=[^>]*\btype="(?:text|tel|search)")[^>]*>|<textarea\b[^>]*>', re.S
 )

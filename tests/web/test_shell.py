@@ -38,19 +38,21 @@ def test_navigation_lists_only_pages_the_role_may_open() -> None:
     ]
     assert [i.path for i in nav_for(_actor(Role.ANALYST))] == ["/uppfoljning", "/enheter"]
     assert [i.path for i in nav_for(_actor(Role.CARE_ISSUER))] == [
+        "/intyg",
+        "/kurs",
         "/",
         "/bokning",
         "/resenarer",
-        "/kurs",
-        "/intyg",
         "/kvalitet",
-    ]
+    ], "care staff's own work first"
     assert [i.path for i in nav_for(_actor(Role.DRIVER))] == ["/forare", "/kvalitet"]
     assert [i.path for i in nav_for(_actor(Role.TRAVELLER))] == ["/mina-resor"]
     assert "/admin" in [i.path for i in nav_for(_actor(Role.SYSTEM_ADMIN))]
     assert home_for(_actor(Role.ANALYST)) == "/uppfoljning"
     assert home_for(_actor(Role.DRIVER)) == "/forare", "a driver lands on their run"
     assert home_for(_actor(Role.TRAVELLER)) == "/mina-resor"
+    assert home_for(_actor(Role.CARE_ISSUER)) == "/intyg", "not an empty Dagens resor"
+    assert home_for(_actor(Role.OPERATOR)) == "/"
 
 
 def test_a_page_of_every_principals_work_is_not_offered_to_one_principals_staff() -> None:

@@ -42,11 +42,15 @@ def list_certificates(
         str | None, Query(max_length=120, description="the unit (care staff: their own)")
     ] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    q: Annotated[
+        str | None, Query(max_length=80, description="words of the patient's name or digits")
+    ] = None,
 ) -> list[CareCertificatePublic]:
     """A care unit's certificates, newest first (each patient shown is audited)."""
-    return certificates.unit_certificates(
-        session=session, actor=actor, now=now, unit=unit, limit=limit
+    rows, _ = certificates.unit_certificates(
+        session=session, actor=actor, now=now, unit=unit, search=q, limit=limit
     )
+    return rows
 
 
 @router.post("/care/certificates/{certificate_id}/revocation")

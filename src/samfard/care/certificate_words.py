@@ -9,8 +9,23 @@ from datetime import date
 from samfard.care import certificates
 from samfard.care.schemas import CareCertificatePublic
 from samfard.course.service import PLACEHOLDER_HSA, Expiring
+from samfard.course.words import MODES_SV
 from samfard.dates_sv import date_sv
+from samfard.rules.facts import Mode
 from samfard.travellers.models import Certificate
+
+
+def mode_choices() -> list[tuple[str, str]]:
+    """The modes a care certificate allows, as (value, Swedish name) in the form's order."""
+    return [
+        (m.value, MODES_SV[m].capitalize())
+        for m in (
+            Mode.PUBLIC_TRANSPORT,
+            Mode.TAXI,
+            Mode.WHEELCHAIR_VEHICLE,
+            Mode.STRETCHER_VEHICLE,
+        )
+    ]
 
 
 def issued_sv(certificate: CareCertificatePublic | None, today: date) -> str:
@@ -30,17 +45,21 @@ def issued_sv(certificate: CareCertificatePublic | None, today: date) -> str:
 
 def issuer_sv(certificate: CareCertificatePublic | Certificate) -> str:
     """Who issued a certificate, in the page's words: the issuer's name as the register
-    stores it, else their role and unit, else the centre. Never the account's login name."""
+    stores it, else their role and unit. One with no account behind it (`issued_by` None)
+    the booking centre registered from a paper certificate: said so beside the issuer it
+    names, since /intyg said "registrerat av Sjuksköterska vid …" of the centre's work.
+    Never the account's login name."""
     name = (
         certificate.issuer_name
         if isinstance(certificate, CareCertificatePublic)
         else certificates.issuer_name(certificate)
     )
-    if name:
-        return name
     if certificate.issued_by:
-        return f"intygsutfärdare vid {certificate.unit}"
-    return "beställningscentralen"
+        return name or f"intygsutfärdare vid {certificate.unit}"
+    return f"{name}, registrerat av {CENTRE_SV}" if name else CENTRE_SV
+
+
+CENTRE_SV = "beställningscentralen"
 
 
 def expiring_sv(rows: list[Expiring]) -> list[dict[str, object]]:
@@ -62,3 +81,27 @@ def expiring_sv(rows: list[Expiring]) -> list[dict[str, object]]:
             }
         )
     return shown
+
+
+def status_sv(certificate: CareCertificatePublic, today: date) -> str | None:
+    """Why a certificate of the list can no longer be revoked ("Återkallat 2026-11-20",
+    "Utgånget 2026-11-30": its last day has passed, it approves nothing), or None for one
+    that holds, which the list offers to revoke. Expired ones offered "Återkalla"."""
+    if certificate.revoked_at is not None:
+        return f"Återkallat {date_sv(certificate.revoked_at)}"
+    if certificate.valid_until < today:
+        return f"Utgånget {date_sv(certificate.valid_until)}"
+    return None
+
+
+def listed_sv(shown: int, total: int, search: str) -> str:
+    """How much of the unit's list the page shows: it stopped at 200 without a word."""
+    if search and not total:
+        return f"Inga av enhetens intyg gäller en patient som matchar ”{search}”."
+    found = f" som matchar ”{search}”" if search else ""
+    if shown < total:
+        return (
+            f"{shown} av {total} intyg{found} visas, senaste först. Sök på personnummer eller "
+            "namn för att hitta ett äldre."
+        )
+    return f"{total} intyg{found}, senaste först."

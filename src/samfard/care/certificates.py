@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from samfard.access import audit
@@ -21,12 +21,14 @@ from samfard.access.permissions import Permission, Role
 from samfard.access.register import in_register_condition, require_in_register
 from samfard.care.schemas import CareCertificateCreate, CareCertificatePublic
 from samfard.course.service import issuer_of
+from samfard.dates_sv import date_sv
 from samfard.db import transaction
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.geo.models import Place
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Certificate, CertificateKind, Issuer, Traveller
 from samfard.travellers.personnummer import parse_personal_number
+from samfard.travellers.service import escape_like
 from samfard.travellers.views import display_name
 
 COURSE_PAGE = "/kurs"
@@ -191,11 +193,25 @@ def revoke(
         if certificate is None or not may_manage(actor, certificate):
             raise NotFound(f"no certificate {certificate_id} of your unit", field="certificate_id")
         if certificate.revoked_at is not None:
-            raise Conflict(
+            twice = Conflict(
                 f"certificate {certificate_id} was revoked already on "
                 f"{certificate.revoked_at.astimezone(STOCKHOLM):%Y-%m-%d}",
                 field="certificate_id",
             )
+            twice.detail_sv = "Intyget är redan återkallat: det gäller inte för nya bokningar."
+            raise twice
+        last = certificate.valid_until
+        if last is not None and last < now.astimezone(STOCKHOLM).date():
+            ended = Conflict(
+                f"certificate {certificate_id} expired on {last}: it approves nothing any "
+                "more, so there is nothing to revoke",
+                field="certificate_id",
+            )
+            ended.detail_sv = (
+                f"Intyget gick ut {date_sv(last, 'long')}. Ett utgånget intyg gäller inte "
+                "för nya bokningar och kan inte återkallas."
+            )
+            raise ended
         certificate.revoked_at = now
         certificate.revoked_by = actor.username
         certificate.revoke_reason = reason
@@ -252,12 +268,21 @@ def identical_valid(
 
 
 def unit_certificates(
-    *, session: Session, actor: Actor, now: datetime, unit: str | None = None, limit: int = 200
-) -> list[CareCertificatePublic]:
-    """A care unit's certificates, newest first: care staff see their own unit's, an
+    *,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    unit: str | None = None,
+    search: str | None = None,
+    limit: int = 200,
+) -> tuple[list[CareCertificatePublic], int]:
+    """A care unit's certificates, newest first, at most `limit`, and how many there are
+    (the page said nothing of the 77 past its 200): care staff see their own unit's, an
     assessor or administrator names the unit (`unit`) and sees it within their principals.
-    Each patient shown is audited; protected identities are masked for those without the
-    right."""
+    `search` keeps those whose patient's name has every word of it, or whose personnummer
+    has its digits (six or more). Each patient shown is audited; protected identities are
+    masked for those without the right, and never matched by a search for them (the
+    masked row would confirm whose name or number was guessed)."""
     if actor.care_unit:
         if unit not in (None, actor.care_unit):
             raise Forbidden(f"you see only the certificates of {actor.care_unit}", field="unit")
@@ -268,17 +293,40 @@ def unit_certificates(
         select(Certificate, Traveller)
         .join(Traveller, Traveller.id == Certificate.traveller_id)
         .where(Certificate.unit == unit)
-        .options(joinedload(Certificate.issuer))  # each row names its issuer
-        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        .limit(limit)
     )
     if not actor.owns_everything:
         statement = statement.where(Certificate.principal_code.in_(sorted(actor.principal_codes)))
-    rows = [(row[0], row[1]) for row in session.execute(statement)]
+    text = (search or "").strip()
+    if text:
+        statement = statement.where(_matches(text))
+        if not actor.has(Permission.PROTECTED_IDENTITY_READ):
+            statement = statement.where(Traveller.protected_identity.is_(False))
+    total = session.scalar(select(func.count()).select_from(statement.subquery())) or 0
+    shown = (
+        statement.options(joinedload(Certificate.issuer))  # each row names its issuer
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        .limit(limit)
+    )
+    rows = [(row[0], row[1]) for row in session.execute(shown)]
     with transaction(session):
         for certificate, _ in rows:
             _audit(session, actor, certificate, action="list", purpose="unit certificates", at=now)
-    return [public(c, t, actor) for c, t in rows]
+    return [public(c, t, actor) for c, t in rows], total
+
+
+def _matches(text: str) -> ColumnElement[bool]:
+    """A patient whose name holds every word of `text` (either order), or whose
+    personnummer holds its digits when there are six or more, as the register's search."""
+    name = func.lower(Traveller.first_name + " " + Traveller.last_name)
+    words = text.replace(",", " ").split()
+    conditions = [and_(*(name.like(f"%{escape_like(w.lower())}%", escape="\\") for w in words))]
+    digits = "".join(c for c in text if c.isdigit())
+    if len(digits) >= SEARCH_DIGITS:
+        conditions.append(Traveller.personal_number.like(f"%{digits}%"))
+    return or_(*conditions)
+
+
+SEARCH_DIGITS = 6  # fewer digits than a birth date would match half the unit's patients
 
 
 def public(certificate: Certificate, traveller: Traveller, actor: Actor) -> CareCertificatePublic:

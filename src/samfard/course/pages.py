@@ -2,9 +2,11 @@
 person's own certification.
 
 Every step goes through the course services (`current_course`, `start_attempt`,
-`submit_attempt`), so the page stores and audits attempts exactly as the API does. The
-result shows each wrong answer with the right one and the rule it rests on: the quiz is
-also the last lesson.
+`submit_attempt`), so the page stores and audits attempts exactly as the API does. A
+passed quiz shows each answer with the rule it rests on: the quiz is also the last
+lesson. A failed one says which questions were wrong and which part of the course to
+read, not the right answers: with them and a new quiz at once, the exam was passed by
+trial and error in a minute. The next quiz waits `service.RETRY_WAIT`.
 """
 
 from __future__ import annotations
@@ -61,9 +63,23 @@ def course_page(
 ) -> Response:
     """The lessons, the person's certification and attempts, and the button to the quiz.
     An account of several regions (an assessor) chooses the region; the first by default."""
+    return _course(request, session, actor, now, principal=huvudman)
+
+
+def _course(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    *,
+    principal: str | None,
+    refused: service.RetryTooSoon | None = None,
+) -> Response:
+    """The course page; with `refused`, the answer (429) to a quiz started too soon."""
     regions = service.course_regions(actor)
-    chosen = huvudman or (regions[0][0] if regions else None)
+    chosen = principal or (regions[0][0] if regions else None)
     course = service.current_course(session=session, actor=actor, now=now, principal=chosen)
+    wait = service.retry_at(session, actor, now)
     return render(
         request,
         "course/course.html",
@@ -74,20 +90,28 @@ def course_page(
             "pass_percent": PASS_PERCENT,
             "years": CERTIFICATION_YEARS,
             "regions": regions,
+            "wait_sv": None if wait is None else service.RetryTooSoon(wait).detail_sv,
+            "refused": refused is not None,
         },
+        status_code=429 if refused is not None else 200,
     )
 
 
 @router.post("/kurs/prov")
 def start_quiz(
+    request: Request,
     form: FormDep,
     session: SessionDep,
     now: NowDep,
     actor: Annotated[Actor, require(P.CERTIFICATES_ISSUE)],
 ) -> Response:
-    attempt, _ = service.start_attempt(
-        session=session, actor=actor, now=now, principal=form.get("huvudman") or None
-    )
+    principal = form.get("huvudman") or None
+    try:
+        attempt, _ = service.start_attempt(
+            session=session, actor=actor, now=now, principal=principal
+        )
+    except service.RetryTooSoon as refused:
+        return _course(request, session, actor, now, principal=principal, refused=refused)
     return RedirectResponse(f"/kurs/prov/{attempt.id}", status_code=303)
 
 
@@ -104,6 +128,7 @@ def rule_sv(question: Question) -> str:
 
 def _questions(attempt: CourseAttempt, course: Course) -> list[dict[str, Any]]:
     rows = []
+    lessons = {lesson.key: (number, lesson) for number, lesson in enumerate(course.lessons, 1)}
     for index, question_id in enumerate(attempt.question_ids):
         q = course.question(question_id)
         if q is None:
@@ -117,6 +142,7 @@ def _questions(attempt: CourseAttempt, course: Course) -> list[dict[str, Any]]:
                 "given": given,
                 "right": given == q.answer,
                 "rule": rule_sv(q),
+                "lesson": lessons.get(q.module),
             }
         )
     return rows
@@ -130,6 +156,7 @@ def _quiz(
     *,
     errors: FormErrors,
     chosen: dict[str, int] | None = None,
+    refused: service.RetryTooSoon | None = None,
 ) -> Response:
     attempt = service.load_attempt(session=session, actor=actor, attempt_id=attempt_id)
     course = service.attempt_course(session=session, attempt=attempt)
@@ -144,7 +171,10 @@ def _quiz(
             "chosen": chosen or {},
             "pass_percent": PASS_PERCENT,
             "status": None,
+            "refused_sv": None if refused is None else refused.detail_sv,
+            "wait_hours": round(service.RETRY_WAIT.total_seconds() / 3600),
         },
+        status_code=429 if refused is not None else 200,
     )
 
 
@@ -183,7 +213,11 @@ def hand_in(
         chosen[field] = value
     if errors:
         return _quiz(request, session, actor, attempt_id, errors=errors, chosen=chosen)
-    service.submit_attempt(
-        session=session, actor=actor, now=now, attempt_id=attempt_id, answers=answers
-    )
+    try:
+        service.submit_attempt(
+            session=session, actor=actor, now=now, attempt_id=attempt_id, answers=answers
+        )
+    except service.RetryTooSoon as refused:
+        return _quiz(request, session, actor, attempt_id, errors=errors, chosen=chosen,
+                     refused=refused)  # fmt: skip
     return RedirectResponse(f"/kurs/prov/{attempt_id}", status_code=303)

@@ -23,8 +23,9 @@ from samfard.course.bank import Course, build_course
 from samfard.course.models import CourseAttempt
 from samfard.course.quiz import Graded, certified_until, draw, grade
 from samfard.course.words import QUIZ_SIZE
+from samfard.dates_sv import date_sv
 from samfard.db import transaction
-from samfard.errors import Conflict, Forbidden, InputError, NotFound
+from samfard.errors import Conflict, Forbidden, InputError, NotFound, TooManyRequests
 from samfard.geo.models import Place
 from samfard.rules.facts import Service
 from samfard.rules.loader import RulebookSet, shipped_rulebooks
@@ -34,6 +35,49 @@ from samfard.travellers.models import Issuer
 # The HSA catalogue is not connected: an issuer the course creates gets this and the login.
 PLACEHOLDER_HSA = "SAMFARD-"
 EXPIRY_WARNING_DAYS = 90
+# After a failed quiz the next result waits this long (docs/course.md says why 24 hours):
+# with a new quiz at once and the answers on the result page, the exam was passed by trial
+# and error in a minute.
+RETRY_WAIT = timedelta(hours=24)
+
+
+class RetryTooSoon(TooManyRequests):
+    """A quiz started or handed in within RETRY_WAIT of a failed one; says when it may be."""
+
+    title = "Too soon after a failed quiz"
+
+    def __init__(self, retry_at: datetime) -> None:
+        local = retry_at.astimezone(STOCKHOLM)
+        super().__init__(
+            f"you failed a course quiz less than {RETRY_WAIT.total_seconds() / 3600:.0f} "
+            f"hours ago; the next quiz can be taken from {retry_at.isoformat()}",
+            field="attempt",
+        )
+        self.retry_at = retry_at
+        self.detail_sv = (
+            f"Du kan göra provet igen tidigast {date_sv(local, 'day')} kl. {local:%H:%M}, "
+            f"{RETRY_WAIT.total_seconds() / 3600:.0f} timmar efter det senaste provet som inte "
+            "blev godkänt. Läs under tiden kursens delar om frågorna du svarade fel på."
+        )
+
+    def extra(self) -> dict[str, str]:
+        return super().extra() | {"retry_at": self.retry_at.isoformat()}
+
+
+def retry_at(
+    session: Session, actor: Actor, now: datetime, *, besides: int | None = None
+) -> datetime | None:
+    """When the actor may next start or hand in a quiz, if a failed one (other than
+    `besides`) was handed in less than RETRY_WAIT ago; else None."""
+    statement = select(CourseAttempt.finished_at).where(
+        CourseAttempt.username == actor.username,
+        CourseAttempt.passed.is_(False),
+        CourseAttempt.finished_at > now - RETRY_WAIT,
+    )
+    if besides is not None:
+        statement = statement.where(CourseAttempt.id != besides)
+    last = session.scalar(statement.order_by(CourseAttempt.finished_at.desc()).limit(1))
+    return None if last is None else last + RETRY_WAIT
 
 
 def course_principal(actor: Actor, principal: str | None, books: RulebookSet) -> str:
@@ -104,8 +148,12 @@ def start_attempt(
     seed: int | None = None,
     rulebooks: RulebookSet | None = None,
 ) -> tuple[CourseAttempt, Course]:
-    """Draw a quiz (QUIZ_SIZE questions, seeded) and store it as an open attempt."""
+    """Draw a quiz (QUIZ_SIZE questions, seeded) and store it as an open attempt; not
+    within RETRY_WAIT of a failed one (RetryTooSoon)."""
     books = rulebooks or shipped_rulebooks()
+    wait = retry_at(session, actor, now)
+    if wait is not None:
+        raise RetryTooSoon(wait)
     course = current_course(
         session=session, actor=actor, now=now, principal=principal, rulebooks=books
     )
@@ -159,7 +207,9 @@ def submit_attempt(
     answers: dict[str, int],
     rulebooks: RulebookSet | None = None,
 ) -> Result:
-    """Grade the answers; a pass certifies the actor at their care unit for two years."""
+    """Grade the answers; a pass certifies the actor at their care unit for two years.
+    Not within RETRY_WAIT of another failed attempt: quizzes opened side by side would
+    otherwise be handed in one after another, each failure showing what was wrong."""
     books = rulebooks or shipped_rulebooks()
     with transaction(session):
         attempt = load_attempt(session=session, actor=actor, attempt_id=attempt_id)
@@ -168,6 +218,9 @@ def submit_attempt(
                 f"course attempt {attempt_id} was handed in already; start a new one",
                 field="attempt_id",
             )
+        wait = retry_at(session, actor, now, besides=attempt.id)
+        if wait is not None:
+            raise RetryTooSoon(wait)
         unknown = sorted(set(answers) - set(attempt.question_ids))
         if unknown:
             raise InputError(

@@ -304,7 +304,8 @@ def _issue_year(
                 continue  # drawn twice: the patient has it already, as a nurse would see
             certificate = certificates.issue(session=session, actor=nurse, now=at, data=data)
             issued += 1
-            later = when + timedelta(days=rng.randint(1, 10))
+            # A need ends while the certificate holds: an expired one cannot be revoked.
+            later = min(when + timedelta(days=rng.randint(1, 10)), data.valid_until)
             if rng.random() >= REVOKED_SHARE or later >= day:
                 done = book_and_settle(
                     session=session,

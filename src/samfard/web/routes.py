@@ -15,6 +15,7 @@ from samfard.assessment.letter_pages import router as letter_pages
 from samfard.assessment.pages import router as assessment_pages
 from samfard.booking.pages import router as booking_pages
 from samfard.care.pages import router as care_pages
+from samfard.care.unit_pages import router as care_unit_pages
 from samfard.course.pages import router as course_pages
 from samfard.dispatch.driver.pages import router as driver_pages
 from samfard.dispatch.live_pages import router as live_pages
@@ -41,6 +42,7 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     letter_pages,
     course_pages,
     care_pages,
+    care_unit_pages,
     dispatch_pages,
     driver_pages,
     stream_pages,

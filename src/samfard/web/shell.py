@@ -68,11 +68,23 @@ ROLE_SV: dict[Role, str] = {
 TRAVELLER_NAV: tuple[NavItem, ...] = (NavItem("/mina-resor", "Mina resor", P.BOOKINGS_READ),)
 
 
+# Pages a role's work begins with, put first in its navigation (and so where it lands
+# after login). Care staff write certificates and take the course; they book now and then
+# and landed on an empty "Dagens resor", the centre's page.
+FIRST_FOR: dict[Role, tuple[str, ...]] = {Role.CARE_ISSUER: ("/intyg", "/kurs")}
+
+
 def nav_for(actor: Actor) -> list[NavItem]:
     """The workspace pages this actor's role may open, in the order of the day's work."""
     if actor.role is Role.TRAVELLER:
         return list(TRAVELLER_NAV)
-    return [item for item in NAV if item.opens_for(actor)]
+    items = [item for item in NAV if item.opens_for(actor)]
+    first = FIRST_FOR.get(actor.role, ())
+
+    def place(item: NavItem) -> int:
+        return first.index(item.path) if item.path in first else len(first)
+
+    return sorted(items, key=place)  # stable: the rest keep NAV's order
 
 
 def home_for(actor: Actor) -> str:
