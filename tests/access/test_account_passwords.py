@@ -11,11 +11,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from access_world import PROTECTED
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, STRONG_PASSWORD, login_form
+from helpers import NOW, STRONG_PASSWORD, auth, login_form, token_for
 from samfard.access import users
 from samfard.access.actor import Actor
 from samfard.access.deps import CSRF_COOKIE
@@ -182,3 +183,40 @@ def test_the_own_password_page_says_every_problem_at_once(
     done = app_client.post("/konto/losenord", data=form | {"nuvarande": STRONG_PASSWORD})
     assert "Lösenordet är bytt." in done.text
     assert app_client.get("/").status_code == 200, "still logged in here"
+
+
+def test_a_protected_travellers_account_gets_no_new_password_from_who_may_not_see_them(
+    app_client: TestClient, session: Session
+) -> None:
+    """A principal administrator without the right to see protected identities reset a
+    protected traveller's account's password and logged in as the traveller, reading the
+    home address (probe of 2026-12-06); only who may create such an account may give it
+    new keys or bring it back."""
+    trusted = token_for(session, Role.OPERATOR, now=NOW, username="pw-reg",
+                        may_see_protected=True)  # fmt: skip
+    hidden = app_client.post("/api/v1/travellers", json=PROTECTED, headers=auth(trusted))
+    assert hidden.status_code == 201, hidden.text
+    account = create_user(session=session, username="pw-hidden", password=STRONG_PASSWORD,
+                          role=Role.TRAVELLER, now=NOW,
+                          traveller_id=hidden.json()["id"])  # fmt: skip
+    root = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="pw-root")
+    for path, body in ((f"/api/v1/users/{account.id}/password", {"password": NEW}),
+                       (f"/api/v1/users/{account.id}/deactivate", None),
+                       (f"/api/v1/users/{account.id}/reactivate", None)):  # fmt: skip
+        answer = app_client.post(path, json=body, headers=auth(root))
+        if path.endswith("deactivate"):
+            assert answer.status_code == 200, answer.text  # taking keys away is no grant
+            continue
+        assert answer.status_code == 403, (path, answer.text)
+        assert answer.json()["field"] == "traveller_id"
+    with pytest.raises(Unauthenticated):
+        login(session=session, username="pw-hidden", password=NEW, kind="session", now=NOW)
+
+
+def test_an_administrator_cannot_unlock_their_own_account(session: Session) -> None:
+    """Unlocking oneself after every fourth wrong password made the lock no limit for a
+    stolen session guessing the password (probe of 2026-12-06)."""
+    admin = actor_for_user(_user(session, "pw-self-admin", Role.SYSTEM_ADMIN, ["*"]))
+    with pytest.raises(InputError) as own:
+        users.unlock(session=session, actor=admin, user_id=admin.user_id or 0)
+    assert own.value.field == "user_id"

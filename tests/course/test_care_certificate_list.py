@@ -73,12 +73,12 @@ def test_the_search_finds_a_patients_certificates_by_number_or_name_and_no_prote
     assert "Skyddad identitet" in whole, "the list shows the protected patient's, masked"
     for typed in ("19500505-1239", "195005051239", "testsson stina"):
         said = _main(app_client.get("/intyg", params={"sok": typed}).text)
-        assert f"2 intyg som matchar ”{typed}”, senaste först." in said, typed
+        assert "2 intyg som matchar sökningen, senaste först." in said, typed
         assert "Skyddad identitet" not in said
     before = _listed(session)
     for hidden in ("19440707-2380", "Hemligsson", "Hedda"):
         said = _main(app_client.get("/intyg", params={"sok": hidden}).text)
-        assert f"Inga av enhetens intyg gäller en patient som matchar ”{hidden}”." in said
+        assert "Inga av enhetens intyg gäller en patient som matchar sökningen." in said
         assert "Skyddad identitet" not in said, "a guessed name or number is not confirmed"
     assert _listed(session) == before, "nothing shown, nothing read"
     app_client.get("/intyg", params={"sok": "Stina"})

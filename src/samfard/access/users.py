@@ -261,6 +261,7 @@ def reactivate(*, session: Session, actor: Actor, user_id: int) -> User:
         if user.id == actor.user_id:
             raise InputError("you cannot reactivate your own account", field="user_id")
         _check_grant(actor, _as_granted(user))
+        _check_keys(session, actor, user)
         user.active = True
         user.failed_logins = 0
         user.locked_until = None
@@ -282,6 +283,7 @@ def reset_password(*, session: Session, actor: Actor, user_id: int, password: st
                 field="user_id",
             )
         _check_grant(actor, _as_granted(user))
+        _check_keys(session, actor, user)
         check_policy(password)
         user.password_hash = hash_password(password)
         user.failed_logins = 0
@@ -298,11 +300,29 @@ def unlock(*, session: Session, actor: Actor, user_id: int) -> User:
     actor.require(Permission.USERS_ADMIN)
     with transaction(session):
         user = get_user(session=session, actor=actor, user_id=user_id)
+        if user.id == actor.user_id:
+            # Unlocking oneself would make the lock no limit: a stolen session could guess
+            # the password on, unlocking after every fourth wrong one (probe of 2026-12-06).
+            raise InputError("you cannot unlock your own account; ask another administrator",
+                             field="user_id")  # fmt: skip
         _check_grant(actor, _as_granted(user))
         user.failed_logins = 0
         user.locked_until = None
         _audit(session, actor, user, "unlock")
     return user
+
+
+def _check_keys(session: Session, actor: Actor, user: User) -> None:
+    """A protected traveller's account gets a new password or comes back only from an
+    administrator who may see protected identities, as only such a one may create it: a
+    new password is its keys, and the account shows its holder the protected record (a
+    principal administrator reset one and logged in as the traveller, reading the home
+    address: probe of 2026-12-06)."""
+    if user.traveller_id is None or actor.has(Permission.PROTECTED_IDENTITY_READ):
+        return
+    traveller = session.get(Traveller, user.traveller_id)
+    if traveller is not None and traveller.protected_identity:
+        raise Forbidden(f"{ONLY_WHO_MAY_SEE} do this to this account", field="traveller_id")
 
 
 def _as_granted(user: User) -> UserChange:

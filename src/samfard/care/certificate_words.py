@@ -95,10 +95,12 @@ def status_sv(certificate: CareCertificatePublic, today: date) -> str | None:
 
 
 def listed_sv(shown: int, total: int, search: str) -> str:
-    """How much of the unit's list the page shows: it stopped at 200 without a word."""
+    """How much of the unit's list the page shows: it stopped at 200 without a word. The
+    search is not repeated in the sentence (it stands in its field): words from the
+    address would let a link make the page say anything (tests/web/test_query_messages.py)."""
     if search and not total:
-        return f"Inga av enhetens intyg gäller en patient som matchar ”{search}”."
-    found = f" som matchar ”{search}”" if search else ""
+        return "Inga av enhetens intyg gäller en patient som matchar sökningen."
+    found = " som matchar sökningen" if search else ""
     if shown < total:
         return (
             f"{shown} av {total} intyg{found} visas, senaste först. Sök på personnummer eller "
