@@ -24,7 +24,7 @@ from pydantic_core import ErrorDetails
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samfard.access import users
+from samfard.access import care_units, users
 from samfard.access.account_names import hidden_usernames, shown, user_shown
 from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.deps import require
@@ -110,7 +110,6 @@ FIELD_MAXLENGTH = {
     "anvandarnamn": _max_length(UserCreate, "username"),
     "namn": _max_length(UserCreate, "display_name"),
     "losenord": _max_length(UserCreate, "password"),
-    "vardenhet": _max_length(UserCreate, "care_unit"),
     "huvudman": _CODES * (_CODE + 2),
     "utforare": len(str(MAX_ID)),
     "fordon": len(str(MAX_ID)),
@@ -168,6 +167,7 @@ def _page(
     contracts = sorted(load_contracts(session), key=lambda c: (c.carrier, c.code))
     carriers, principals = _names(session)
     roles = [(r.value, ROLE_SV[r]) for r in Role]
+    units = care_units.choices(session, actor.principal_codes)
     if actor.role is not Role.SYSTEM_ADMIN:
         granted = {role.value for role in users.ROLES_ONLY_SYSTEM_ADMIN_GRANTS}
         roles = [(value, label) for value, label in roles if value not in granted]
@@ -187,6 +187,8 @@ def _page(
             "principal_names": principals,
             "area_sv": area_sv,
             "maxlength": FIELD_MAXLENGTH,
+            "care_units": units,
+            "care_unit_names": {name for _, names in units for name in names},
             "ask_deactivate": ask_deactivate and user_shown(ask_deactivate, hidden),
             "today": today,
             "now": now,
@@ -255,7 +257,7 @@ REFUSALS_SV = {
     "role": "Den rollen delar bara en systemadministratör ut.",
     "may_see_protected": "Rätten att se skyddade personuppgifter delar bara en "
     "systemadministratör ut som själv får se dem.",
-    "care_unit": "Ange vårdenheten.",
+    "care_unit": "Välj vårdenheten i listan: en vårdenhet i länet hos kontots huvudmän.",
     "user_id": "Du kan inte ändra roll på eller avaktivera ditt eget konto; be en annan "
     "administratör.",
 }
