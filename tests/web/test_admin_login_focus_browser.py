@@ -63,7 +63,7 @@ def test_an_administrator_makes_deactivates_and_reactivates_an_account_by_keyboa
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("Ange ett användarnamn.")
     page.get_by_label("Användarnamn", exact=True).fill("focus-made")
-    page.get_by_label("Startlösenord").fill(PASSWORD)
+    page.get_by_label("Startlösenord", exact=True).fill(PASSWORD)  # not "Nytt startlösenord"
     page.get_by_label("Roll", exact=True).last.select_option("analyst")
     page.get_by_label("Huvudmän").last.fill("23")
     page.get_by_role("button", name="Skapa konto").press("Enter")

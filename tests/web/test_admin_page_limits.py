@@ -45,7 +45,7 @@ def test_an_over_long_value_comes_back_at_its_field_with_the_limit(
     assert summary(text) == messages
     assert "värdet kan inte läsas" not in text
     for field, value in wrong.items():
-        if field not in ("losenord", "roll"):
+        if field not in ("losenord", "roll", "vardenhet"):  # a password, and two lists
             assert f'value="{value}"' in text, f"{field} comes back as typed"
     assert session.scalar(select(User).where(User.username.like("%" + "a" * 80))) is None
 
@@ -55,7 +55,7 @@ def test_every_text_field_of_the_new_account_has_the_schemas_maxlength(
 ) -> None:
     page = admin.get("/admin").text
     form = page.split('class="new-user"')[1].split("</form>")[0]
-    limits = {"anvandarnamn": "80", "namn": "120", "losenord": "200", "vardenhet": "120",
+    limits = {"anvandarnamn": "80", "namn": "120", "losenord": "200",
               "utforare": "10", "fordon": "10", "resenar": "10", "huvudman": "720"}  # fmt: skip
     for field, limit in limits.items():
         tag = re.search(rf'<input id="{field}"[^>]*>', form)

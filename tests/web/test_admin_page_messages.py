@@ -65,7 +65,8 @@ WRONG: list[tuple[dict[str, str], dict[str, str]]] = [
      {"utforare": "Ange utförarens id som ett heltal."}),
     ({"roll": "carrier_dispatcher", "utforare": "0"}, {"utforare": "Utförarens id " + ID_RANGE}),
     ({"roll": "driver", "utforare": "1", "fordon": "x"},
-     {"fordon": "Ange fordonets id som ett heltal."}),
+     {"utforare": "Det finns ingen utförare med det id:t.",
+      "fordon": "Ange fordonets id som ett heltal."}),
     ({"roll": "traveller", "resenar": "-1"}, {"resenar": "Resenärens id " + ID_RANGE}),
     ({"roll": "carrier_dispatcher"},
      {"utforare": "Ange utförarens id: rollen trafikledare hos utförare behöver det."}),
@@ -86,7 +87,8 @@ def test_a_new_account_with_a_wrong_field_is_told_in_swedish_what_is_wrong(
 
 
 def test_a_username_of_other_characters_is_explained(admin: TestClient) -> None:
-    fields = {"anvandarnamn": "åsa", "losenord": STRONG_PASSWORD, "roll": "analyst"}
+    fields = {"anvandarnamn": "åsa", "losenord": STRONG_PASSWORD, "roll": "analyst",
+              "huvudman": "23"}  # fmt: skip
     assert summary(post(admin, "/admin/anvandare", fields)) == {
         "anvandarnamn": "Användarnamnet får bara innehålla bokstäver a–z, siffror och . _ @ -."
     }

@@ -15,22 +15,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 from contextlib import suppress
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from samfard.access import users
+from samfard.access import admin_form, care_units, users
 from samfard.access.account_names import hidden_usernames, shown, user_shown
-from samfard.access.actor import ALL_PRINCIPALS, Actor
+from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.models import User
-from samfard.access.permissions import SCOPE_ROLES, Role
 from samfard.access.permissions import Permission as P
+from samfard.access.permissions import Role
 from samfard.access.schemas import UserChange, UserCreate
 from samfard.assessment.words_sv import source_sv
 from samfard.costs.models import Carrier
@@ -49,44 +48,6 @@ from samfard.web.typed import whole_number
 
 router = page_router()
 
-# Form field ids (Swedish, as the page shows them) by the service's field names.
-FIELDS = {
-    "username": "anvandarnamn",
-    "display_name": "namn",
-    "password": "losenord",
-    "role": "roll",
-    "principal_codes": "huvudman",
-    "carrier_id": "utforare",
-    "care_unit": "vardenhet",
-    "vehicle_id": "fordon",
-    "traveller_id": "resenar",
-    "may_see_protected": "roll",
-    "user_id": "roll",
-}
-
-# Each field as the subject of a sentence, and what to write there.
-FIELDS_SV: dict[str, tuple[str, str]] = {
-    "username": ("Användarnamnet", "Ange ett användarnamn."),
-    "display_name": ("Namnet", "Ange namnet."),
-    "password": ("Lösenordet", "Ange ett startlösenord."),
-    "role": ("Rollen", "Välj en roll i listan."),
-    "principal_codes": (
-        "Huvudmannens kod",
-        "Ange huvudmännen med kommun- eller länskod, till exempel 23, 2380.",
-    ),
-    "carrier_id": ("Utförarens id", "Ange utförarens id som ett heltal."),
-    "care_unit": ("Vårdenhetens namn", "Ange vårdenheten."),
-    "vehicle_id": ("Fordonets id", "Ange fordonets id som ett heltal."),
-    "traveller_id": ("Resenärens id", "Ange resenärens id som ett heltal."),
-}
-# What a scoped role needs (permissions.SCOPE_ROLES), as the object of "Ange".
-SCOPES_SV = {
-    "carrier_id": "utförarens id",
-    "vehicle_id": "fordonets id",
-    "care_unit": "vårdenheten",
-    "traveller_id": "resenärens id",
-}
-USERNAME_CHARACTERS = "Användarnamnet får bara innehålla bokstäver a–z, siffror och . _ @ -."
 # What a form field may hold before the page stops reading it: far above every limit of
 # the schema, so an over-long value (a 200-character user name) is said at its field with
 # the schema's limit and the form comes back, not answered by a bare 422 page. Only a
@@ -110,22 +71,11 @@ FIELD_MAXLENGTH = {
     "anvandarnamn": _max_length(UserCreate, "username"),
     "namn": _max_length(UserCreate, "display_name"),
     "losenord": _max_length(UserCreate, "password"),
-    "vardenhet": _max_length(UserCreate, "care_unit"),
     "huvudman": _CODES * (_CODE + 2),
     "utforare": len(str(MAX_ID)),
     "fordon": len(str(MAX_ID)),
     "resenar": len(str(MAX_ID)),
 }
-RANGE_ERRORS = {"greater_than", "greater_than_equal", "less_than", "less_than_equal"}
-
-
-def _codes(text: str) -> list[str]:
-    return [code.strip() for code in text.replace(";", ",").split(",") if code.strip()]
-
-
-def _number(text: str) -> int | str | None:
-    text = text.strip()
-    return None if not text else whole_number(text) or text
 
 
 def vehicle_types_sv(types: Iterable[str]) -> str:
@@ -168,6 +118,7 @@ def _page(
     contracts = sorted(load_contracts(session), key=lambda c: (c.carrier, c.code))
     carriers, principals = _names(session)
     roles = [(r.value, ROLE_SV[r]) for r in Role]
+    units = care_units.choices(session, actor.principal_codes)
     if actor.role is not Role.SYSTEM_ADMIN:
         granted = {role.value for role in users.ROLES_ONLY_SYSTEM_ADMIN_GRANTS}
         roles = [(value, label) for value, label in roles if value not in granted]
@@ -187,6 +138,8 @@ def _page(
             "principal_names": principals,
             "area_sv": area_sv,
             "maxlength": FIELD_MAXLENGTH,
+            "care_units": units,
+            "care_unit_names": {name for _, names in units for name in names},
             "ask_deactivate": ask_deactivate and user_shown(ask_deactivate, hidden),
             "today": today,
             "now": now,
@@ -242,90 +195,9 @@ def admin_page(
     return _page(request, session, actor, now, done=done_sv(klart, user, hidden))
 
 
-# The service's refusals by the field they name, said as what to do.
-REFUSALS_SV = {
-    "password": "Lösenordet ska ha minst 12 tecken och blanda bokstäver med siffror eller tecken.",
-    "username": "Det finns redan ett konto med det användarnamnet; välj ett annat.",
-    "principal_codes": "Ange huvudmän som finns och som ditt konto administrerar, med "
-    "kommun- eller länskod (till exempel 2380).",
-    "carrier_id": "Det finns ingen utförare med det id:t.",
-    "vehicle_id": "Fordonet finns inte, eller körs inte av den utföraren.",
-    "traveller_id": "Resenären finns inte i ditt register, eller har skyddad identitet som "
-    "bara den som får se sådana kan knyta ett konto till.",
-    "role": "Den rollen delar bara en systemadministratör ut.",
-    "may_see_protected": "Rätten att se skyddade personuppgifter delar bara en "
-    "systemadministratör ut som själv får se dem.",
-    "care_unit": "Ange vårdenheten.",
-    "user_id": "Du kan inte ändra roll på eller avaktivera ditt eget konto; be en annan "
-    "administratör.",
-}
 # A new start password for one's own account is refused for this: it is changed, knowing
 # the old one, under "Byt lösenord".
 OWN_PASSWORD_SV = "Ditt eget lösenord byter du under Byt lösenord, överst på sidan."
-
-
-def _add_errors(
-    errors: FormErrors,
-    error: ValidationError | DomainError,
-    prefix: str,
-    data: UserCreate | UserChange | None = None,
-) -> None:
-    """Service and schema errors as Swedish messages on the form's fields (`data`: what the
-    service was given, to tell a missing scope from a wrong one)."""
-    if isinstance(error, DomainError):
-        name = error.field or ""
-        errors.add(prefix + FIELDS.get(name, "roll"), _refusal_sv(name, data))
-        return
-    for problem in error.errors():
-        name = str(problem["loc"][0]) if problem["loc"] else "role"
-        errors.add(prefix + FIELDS.get(name, "roll"), _schema_sv(name, problem))
-
-
-def _refusal_sv(name: str, data: UserCreate | UserChange | None) -> str:
-    """The service's refusal naming `name`: a scope the role needs and lacks, a scope
-    another role's, or else what the service checks of that field."""
-    if data is not None and name == "principal_codes" and data.principal_codes:
-        codes = data.principal_codes
-        if len(set(codes)) < len(codes) or (ALL_PRINCIPALS in codes and len(codes) > 1):
-            return "Ange varje huvudman en gång, och * (alla huvudmän) ensam."
-        if data.role is Role.SYSTEM_ADMIN and codes != [ALL_PRINCIPALS]:
-            return (
-                "En systemadministratör arbetar för alla huvudmän: ange *. Den som "
-                "administrerar några huvudmän har rollen huvudmannens administratör."
-            )
-    if data is not None and name in SCOPE_ROLES:
-        role = ROLE_SV[data.role]
-        if getattr(data, name) in (None, "") and data.role in SCOPE_ROLES[name]:
-            return f"Ange {SCOPES_SV[name]}: rollen {role} behöver det."
-        if data.role not in SCOPE_ROLES[name]:
-            return f"{FIELDS_SV[name][0]} hör inte till rollen {role}: lämna fältet tomt."
-    return REFUSALS_SV.get(name, "Ändringen gick inte; kontrollera fälten.")
-
-
-def _schema_sv(name: str, problem: ErrorDetails) -> str:
-    """What is wrong with a field the schema refuses, in Swedish, with the schema's own
-    limits (never pydantic's English)."""
-    noun, write = FIELDS_SV.get(name, ("Fältet", "Kontrollera fälten."))
-    kind = problem["type"]
-    limit = problem.get("ctx", {}).get("max_length")
-    if kind == "string_pattern_mismatch" and name == "username":
-        return USERNAME_CHARACTERS
-    if kind == "too_long" and name == "principal_codes":
-        return f"Ange högst {limit} huvudmän."
-    if kind == "string_too_long":
-        return f"{noun} får vara högst {limit} tecken."
-    if kind in RANGE_ERRORS and name in UserCreate.model_fields:
-        low, high = _bounds(name)
-        return f"{noun} ska vara ett heltal från {low} till {high}."
-    return write
-
-
-def _bounds(name: str) -> tuple[Any, Any]:
-    """The schema's bounds of a number field."""
-    metadata = UserCreate.model_fields[name].metadata
-    low = next((m.ge for m in metadata if hasattr(m, "ge")), None)
-    high = next((m.le for m in metadata if hasattr(m, "le")), None)
-    return low, high
 
 
 def _done(code: str, user: User) -> Response:
@@ -349,7 +221,7 @@ def create_user(
     fordon: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
     resenar: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
 ) -> Response:
-    """Create an account; problems come back on the form, field by field."""
+    """Create an account; every problem comes back on the form at once (`admin_form`)."""
     form = {
         "anvandarnamn": anvandarnamn,
         "namn": namn,
@@ -367,29 +239,30 @@ def create_user(
         errors.add("losenord", "Ange ett startlösenord.")
     if not roll:
         errors.add("roll", "Välj en roll.")
-    if not errors:
-        data: UserCreate | None = None
+    raw = {
+        "username": anvandarnamn.strip(),
+        "password": losenord,
+        "role": roll,
+        "display_name": namn.strip() or None,
+        "principal_codes": admin_form.codes(huvudman),
+        "carrier_id": admin_form.number(utforare),
+        "care_unit": vardenhet.strip() or None,
+        "vehicle_id": admin_form.number(fordon),
+        "traveller_id": admin_form.number(resenar),
+    }
+    data, found = admin_form.read(session, actor, UserCreate, raw)
+    for field_id, message in found.items():
+        errors.add(field_id, message)
+    if data is not None and not errors:
         try:
-            data = UserCreate.model_validate(
-                {
-                    "username": anvandarnamn.strip(),
-                    "password": losenord,
-                    "role": roll,
-                    "display_name": namn.strip() or None,
-                    "principal_codes": _codes(huvudman),
-                    "carrier_id": _number(utforare),
-                    "care_unit": vardenhet.strip() or None,
-                    "vehicle_id": _number(fordon),
-                    "traveller_id": _number(resenar),
-                }
-            )
             made = users.create(session=session, actor=actor, data=data, now=now)
-        except (ValidationError, DomainError) as error:
-            if isinstance(error, DomainError) and error.status in (401, 403) and not error.field:
+        except DomainError as error:
+            if error.status in (401, 403) and not error.field:
                 raise
-            _add_errors(errors, error, "", data)
+            admin_form.add_errors(errors, error, "", data)
         else:
             return _done("skapat", made)
+    errors = admin_form.in_form_order(errors)
     return _page(request, session, actor, now, errors=errors, form=form)
 
 
@@ -407,28 +280,29 @@ def change_role(
     fordon: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
     resenar: Annotated[str, Form(max_length=READ_AT_MOST)] = "",
 ) -> Response:
-    """Give an account another role and scope."""
-    errors = FormErrors()
+    """Give an account another role and scope; every problem comes back at once."""
     prefix = f"u{user_id}-"
-    data: UserChange | None = None
-    try:
-        data = UserChange.model_validate(
-            {
-                "role": roll,
-                "principal_codes": _codes(huvudman),
-                "carrier_id": _number(utforare),
-                "care_unit": vardenhet.strip() or None,
-                "vehicle_id": _number(fordon),
-                "traveller_id": _number(resenar),
-            }
-        )
-        user = users.change(session=session, actor=actor, user_id=user_id, data=data)
-    except (ValidationError, DomainError) as error:
-        if isinstance(error, DomainError) and error.status == 404:
-            raise
-        _add_errors(errors, error, prefix, data)
-        return _page(request, session, actor, now, errors=errors)
-    return _done("roll", user)
+    users.get_user(session=session, actor=actor, user_id=user_id)  # 404 outside the scope
+    raw = {
+        "role": roll,
+        "principal_codes": admin_form.codes(huvudman),
+        "carrier_id": admin_form.number(utforare),
+        "care_unit": vardenhet.strip() or None,
+        "vehicle_id": admin_form.number(fordon),
+        "traveller_id": admin_form.number(resenar),
+    }
+    data, errors = admin_form.read(session, actor, UserChange, raw, prefix)
+    if data is not None:
+        try:
+            user = users.change(session=session, actor=actor, user_id=user_id, data=data)
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            admin_form.add_errors(errors, error, prefix, data)
+        else:
+            return _done("roll", user)
+    errors = admin_form.in_form_order(errors, prefix)
+    return _page(request, session, actor, now, errors=errors)
 
 
 @router.post("/admin/anvandare/{user_id}/avaktivera")
@@ -453,7 +327,7 @@ def deactivate(
         if error.status == 404:
             raise
         errors = FormErrors()
-        said = _refusal_sv(error.field or "", None)
+        said = admin_form.refusal_sv(error.field or "", None)
         errors.add(f"u{user_id}-roll", f"Kontot kunde inte avaktiveras. {said}")
         return _page(request, session, actor, now, errors=errors)
     return _done("avaktiverat", user)
@@ -475,7 +349,7 @@ def reactivate(
         if error.status == 404:
             raise
         errors = FormErrors()
-        said = _refusal_sv(error.field or "", None)
+        said = admin_form.refusal_sv(error.field or "", None)
         errors.add(f"u{user_id}-aktivera", f"Kontot kunde inte aktiveras. {said}")
         return _page(request, session, actor, now, errors=errors)
     return _done("aktiverat", user)
@@ -501,7 +375,11 @@ def reset_password(
         if error.status == 404:
             raise
         errors = FormErrors()
-        said = OWN_PASSWORD_SV if error.field == "user_id" else _refusal_sv(error.field or "", None)
+        said = (
+            OWN_PASSWORD_SV
+            if error.field == "user_id"
+            else admin_form.refusal_sv(error.field or "", None)
+        )
         errors.add(f"u{user_id}-losenord", f"Lösenordet byttes inte. {said}")
         return _page(request, session, actor, now, errors=errors)
     return _done("losenord", user)
@@ -523,7 +401,7 @@ def unlock(
         if error.status == 404:
             raise
         errors = FormErrors()
-        said = _refusal_sv(error.field or "", None)
+        said = admin_form.refusal_sv(error.field or "", None)
         errors.add(f"u{user_id}-las-upp", f"Kontot kunde inte låsas upp. {said}")
         return _page(request, session, actor, now, errors=errors)
     return _done("upplast", user)

@@ -5,12 +5,13 @@ identities)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from samfard.access import audit, service
+from samfard.access import audit, care_units, service
 from samfard.access.actor import ALL_PRINCIPALS, Actor
 from samfard.access.models import ApiToken, User
 from samfard.access.passwords import check_policy, hash_password
@@ -20,7 +21,7 @@ from samfard.access.schemas import UserChange, UserCreate
 from samfard.costs.models import Carrier
 from samfard.db import transaction
 from samfard.dispatch.models import Vehicle
-from samfard.errors import Forbidden, InputError, NotFound
+from samfard.errors import DomainError, Forbidden, InputError, NotFound
 from samfard.principals.models import Principal
 from samfard.travellers.models import Traveller
 
@@ -42,7 +43,7 @@ def covers_all(actor: Actor, codes: list[str]) -> bool:
     return bool(codes) and ALL_PRINCIPALS not in codes and set(codes) <= actor.principal_codes
 
 
-def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
+def _grant_problems(actor: Actor, data: UserCreate | UserChange) -> Iterator[DomainError]:
     """What the actor may hand out. The right to see protected identities goes only from an
     administrator who holds it: a system administrator without it gave it to an account of
     their own making and read protected travellers through it (probe of 2026-12-06). A
@@ -50,10 +51,10 @@ def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
     grants as a principal administrator does: it made a `*` system administrator (the
     probe of the seventh session of 2026-12-06)."""
     if actor.role is Role.SYSTEM_ADMIN and actor.owns_everything:
-        _check_protected_grant(actor, data)
+        yield from _protected_grant_problems(actor, data)
         return
     if data.role in ROLES_ONLY_SYSTEM_ADMIN_GRANTS:
-        raise Forbidden(
+        yield Forbidden(
             f"only a system administrator may grant the role {data.role.value}"
             + (
                 ": a carrier's runs carry every principal's travellers"
@@ -63,24 +64,24 @@ def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
             field="role",
         )
     if data.may_see_protected:
-        raise Forbidden(
+        yield Forbidden(
             "only a system administrator may grant the right to see protected identities",
             field="may_see_protected",
         )
     if not covers_all(actor, data.principal_codes):
         mine = ", ".join(sorted(actor.principal_codes)) or "none"
-        raise Forbidden(
+        yield Forbidden(
             f"you may only create accounts within your principals ({mine}); give "
             "principal_codes from that list",
             field="principal_codes",
         )
 
 
-def _check_protected_grant(actor: Actor, data: UserCreate | UserChange) -> None:
+def _protected_grant_problems(actor: Actor, data: UserCreate | UserChange) -> Iterator[DomainError]:
     """Only an administrator who may see protected identities grants that right (on
     creating, changing and reactivating an account alike; the command line acts as one)."""
     if data.may_see_protected and not actor.has(Permission.PROTECTED_IDENTITY_READ):
-        raise Forbidden(
+        yield Forbidden(
             f"{ONLY_WHO_MAY_SEE} grant the right to see them", field="may_see_protected"
         )
 
@@ -99,86 +100,121 @@ PRINCIPAL_ROLES = frozenset(
 )
 
 
-def _check_scope_fields(data: UserCreate | UserChange) -> None:
+def _scope_problems(data: UserCreate | UserChange) -> Iterator[DomainError]:
     """Scoped roles must say what they are scoped to, or they could see nothing at all;
     other roles may not carry a scope that is not theirs."""
     for name, roles in SCOPE_ROLES.items():
         if getattr(data, name) is not None and data.role not in roles:
             owners = " or ".join(sorted(r.value for r in roles))
-            raise InputError(
+            yield InputError(
                 f"{name} belongs to a {owners} account, not a {data.role.value}; leave it out",
                 field=name,
             )
     codes = data.principal_codes
     if data.role in PRINCIPAL_ROLES and not codes:
-        raise InputError(
+        yield InputError(
             f"a {data.role.value} works for principals: give principal_codes (or * for "
             "every principal); an account with none sees nothing",
             field="principal_codes",
         )
     if len(set(codes)) < len(codes) or (ALL_PRINCIPALS in codes and len(codes) > 1):
-        raise InputError(
+        yield InputError(
             "give each principal code once, and * (every principal) alone",
             field="principal_codes",
         )
     if data.role is Role.SYSTEM_ADMIN and codes != [ALL_PRINCIPALS]:
-        raise InputError(
+        yield InputError(
             'a system_admin administers every principal: give principal_codes ["*"]; '
             "an administrator of some principals is a principal_admin",
             field="principal_codes",
         )
     if data.role in SCOPE_ROLES["carrier_id"] and data.carrier_id is None:
-        raise InputError(f"a {data.role.value} needs carrier_id", field="carrier_id")
+        yield InputError(f"a {data.role.value} needs carrier_id", field="carrier_id")
     if data.role is Role.DRIVER and data.vehicle_id is None:
-        raise InputError("a driver needs vehicle_id: the vehicle they drive", field="vehicle_id")
+        yield InputError("a driver needs vehicle_id: the vehicle they drive", field="vehicle_id")
     if data.role is Role.CARE_ISSUER and not data.care_unit:
-        raise InputError("a care_issuer needs care_unit", field="care_unit")
+        yield InputError("a care_issuer needs care_unit", field="care_unit")
     if data.role is Role.TRAVELLER and data.traveller_id is None:
-        raise InputError("a traveller account needs traveller_id", field="traveller_id")
+        yield InputError("a traveller account needs traveller_id", field="traveller_id")
 
 
-def _check_references(session: Session, actor: Actor, data: UserCreate | UserChange) -> None:
-    """An account is scoped to things that exist: its principals, its carrier, the vehicle
-    that carrier runs, and a traveller in the administrator's own register. Without this a
-    principal administrator could link a traveller account to anyone's record and log in as
-    it, and a typo would leave an account that sees nothing."""
+def _reference_problems(
+    session: Session, actor: Actor, data: UserCreate | UserChange
+) -> Iterator[DomainError]:
+    """An account is scoped to things that exist: its principals, a care unit of theirs,
+    its carrier, the vehicle that carrier runs, and a traveller in the administrator's own
+    register. Without this a principal administrator could link a traveller account to
+    anyone's record and log in as it, and a typo would leave an account that sees nothing
+    (a nurse of "Sundsvall sjukhus" matched no unit's certificates)."""
     known = set(session.scalars(select(Principal.code)))
     unknown = sorted(set(data.principal_codes) - known - {ALL_PRINCIPALS})
     if unknown:
-        raise InputError(
+        yield InputError(
             f"no principal with the code {', '.join(unknown)}; give codes from "
             "GET /api/v1/principals",
             field="principal_codes",
         )
+    if data.care_unit is not None and not unknown:
+        yield from care_units.problems(session, data.care_unit, list(data.principal_codes))
     if data.carrier_id is not None and session.get(Carrier, data.carrier_id) is None:
-        raise InputError(f"no carrier with id {data.carrier_id}", field="carrier_id")
+        yield InputError(f"no carrier with id {data.carrier_id}", field="carrier_id")
     if data.vehicle_id is not None:
         vehicle = session.get(Vehicle, data.vehicle_id)
         if vehicle is None:
-            raise InputError(f"no vehicle with id {data.vehicle_id}", field="vehicle_id")
-        if data.carrier_id is not None and vehicle.carrier_id != data.carrier_id:
-            raise InputError(
+            yield InputError(f"no vehicle with id {data.vehicle_id}", field="vehicle_id")
+        elif data.carrier_id is not None and vehicle.carrier_id != data.carrier_id:
+            yield InputError(
                 f"vehicle {data.vehicle_id} is not run by carrier {data.carrier_id}; give the "
                 "carrier that runs it",
                 field="vehicle_id",
             )
     if data.traveller_id is not None:
-        require_in_register(session, actor, data.traveller_id)
+        try:
+            require_in_register(session, actor, data.traveller_id)
+        except DomainError as refused:
+            yield refused
+            return
         traveller = session.get(Traveller, data.traveller_id)
         protected = traveller is not None and traveller.protected_identity
         if protected and not actor.has(Permission.PROTECTED_IDENTITY_READ):
             # The account would show its holder the protected record, and whoever set its
             # first password could log in as it.
-            raise Forbidden(
+            yield Forbidden(
                 f"{ONLY_WHO_MAY_SEE} create an account for this traveller", field="traveller_id"
             )
 
 
+def problems(
+    *, session: Session, actor: Actor, data: UserCreate | UserChange
+) -> Iterator[DomainError]:
+    """Every refusal the rules give `data`, in the order the service meets them, lazily: the
+    service raises the first (`_check`), the page /admin lists them all at once. A new
+    account's password is checked here too, so the page says it with the rest."""
+    yield from _grant_problems(actor, data)
+    yield from _scope_problems(data)
+    yield from _reference_problems(session, actor, data)
+    if isinstance(data, UserCreate):
+        try:
+            check_policy(data.password)
+        except InputError as refused:
+            yield refused
+
+
+def _check_grant(actor: Actor, data: UserCreate | UserChange) -> None:
+    """Refuse what the actor may not hand out (reactivating, resetting and unlocking an
+    account is handing out what it holds)."""
+    for refused in _grant_problems(actor, data):
+        raise refused
+
+
+def _check(session: Session, actor: Actor, data: UserCreate | UserChange) -> None:
+    for refused in problems(session=session, actor=actor, data=data):
+        raise refused
+
+
 def create(*, session: Session, actor: Actor, data: UserCreate, now: datetime) -> User:
     actor.require(Permission.USERS_ADMIN)
-    _check_grant(actor, data)
-    _check_scope_fields(data)
-    _check_references(session, actor, data)
+    _check(session, actor, data)
     return service.create_user(
         session=session,
         username=data.username,
@@ -372,9 +408,7 @@ def change(*, session: Session, actor: Actor, user_id: int, data: UserChange) ->
             raise InputError(
                 "you cannot change your own role; ask another administrator", field="user_id"
             )
-        _check_grant(actor, data)
-        _check_scope_fields(data)
-        _check_references(session, actor, data)
+        _check(session, actor, data)
         before = service.granted(user)
         unlinked = user.traveller_id if user.traveller_id != data.traveller_id else None
         user.role = data.role.value

@@ -66,7 +66,7 @@ def _places(session: Session) -> list[tuple[str, str]]:
     rows = session.execute(
         select(Place.key, Place.name).where(Place.kind.in_(CARE_KINDS)).order_by(Place.name)
     )
-    return [("", "Välj vårdenhet"), *((r.key, r.name) for r in rows)]
+    return [("", "Ingen vald"), *((r.key, r.name) for r in rows)]
 
 
 def _page(
