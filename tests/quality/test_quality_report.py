@@ -5,7 +5,7 @@ by kind and severity, and the time to close."""
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -80,7 +80,14 @@ def test_the_report_counts_registered_deviations_against_the_target(session: Ses
         select(func.count(SettledTrip.id)).where(SettledTrip.principal_code == principal)
     )
     assert trips
-    report = monthly_report(session=session, actor=SYSTEM, principal=principal, year=2026, month=11)
+    report = monthly_report(
+        session=session,
+        actor=SYSTEM,
+        principal=principal,
+        year=2026,
+        month=11,
+        today=date(2027, 1, 1),
+    )
     expected = (Decimal(2000) / trips).quantize(Decimal("0.01"))
     quality = report.quality
     assert quality is not None

@@ -19,7 +19,6 @@ from samfard.reports.charts import bar_chart, line_chart
 from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine
 from samfard.reports.monthly import (
     INCOMPLETE,
-    MONTHS,
     CostLine,
     MonthlyReportData,
     PrincipalLine,
@@ -81,13 +80,20 @@ def principal_row(line: PrincipalLine) -> list[str]:
     ]
 
 
-def kpi_row(line: KpiLine) -> dict[str, str]:
+def met_text(line: KpiLine) -> str:
+    """'uppfyllt', 'ej uppfyllt', with '(preliminärt)' on a month not over; '' unjudged."""
     met = {None: "", True: "uppfyllt", False: "ej uppfyllt"}[line.met]
+    return f"{met} (preliminärt)" if met and line.preliminary else met
+
+
+def kpi_row(line: KpiLine) -> dict[str, Any]:
+    met = met_text(line)
     return {
         "label": line.label,
         "outcome": format_kpi_value(line.outcome, line.unit),
         "target": format_kpi_value(line.target, line.unit) if line.target is not None else "",
         "met": met,
+        "missed": line.met is False,
         "comment": line.comment,
     }
 
@@ -144,11 +150,11 @@ def report_context(report: MonthlyReportData) -> dict[str, Any]:
     return {
         "title": f"Månadsrapport {report.period}: {report.scope}",
         "period": report.period,
-        "previous_period": report.period.replace(str(report.year), str(report.year - 1)),
+        "previous_period": report.previous_period,
         # The year-to-date table's columns are the two years so far, not the two months
         # ("november 2026 | november 2025" stood over the year's sums).
-        "ytd_period": f"januari–{MONTHS[report.month - 1]} {report.year}",
-        "ytd_previous_period": f"januari–{MONTHS[report.month - 1]} {report.year - 1}",
+        "ytd_period": report.ytd_period,
+        "ytd_previous_period": report.ytd_previous_period,
         "scope": report.scope,
         "empty": report.empty,
         "summary": list(report.summary),
