@@ -86,12 +86,12 @@ def test_a_day_settled_again_is_a_new_report_although_ids_and_count_are_the_same
 
     def page_total() -> str:
         text = app_client.get("/uppfoljning/manadsrapport.csv", params=query, headers=reader).text
-        return next(line for line in text.splitlines() if ",month,Total kostnad," in line)
+        return next(line for line in text.splitlines() if ";Månaden;Total kostnad;" in line)
 
     kept = report_cache.monthly_report(
         session=session, actor=ANALYST, principal="23", year=2026, month=10, today=date(2027, 1, 1)
     )
-    assert _total(kept) == 50000 and "500.00" in page_total()
+    assert _total(kept) == 50000 and "500,00" in page_total()
     ids = sorted(session.scalars(select(SettledTrip.id)))
     settle_again(session, day, [Trip("a", "23", day, 35000), Trip("b", "23", day, 20000)])
     if session.get_bind().dialect.name == "sqlite":
@@ -100,7 +100,7 @@ def test_a_day_settled_again_is_a_new_report_although_ids_and_count_are_the_same
         session=session, actor=ANALYST, principal="23", year=2026, month=10, today=date(2027, 1, 1)
     )
     assert _total(again) == 55000
-    assert "550.00" in page_total()
+    assert "550,00" in page_total()
     # The same sums settled again later (another service day's rows moved) are new too.
     settle_again(
         session,

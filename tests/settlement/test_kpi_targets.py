@@ -78,11 +78,11 @@ def test_admin_sets_a_target_and_a_comment_and_every_format_shows_them(
     text = app_client.get("/api/v1/reports/monthly", params={**MONTH, "format": "csv"},
                           headers=headers).text  # fmt: skip
     row = next(
-        r for r in csv.DictReader(io.StringIO(text))
-        if r["table"] == "kpi" and r["label"] == "Kostnad per resa"
+        r for r in csv.DictReader(io.StringIO(text), delimiter=";")
+        if r["tabell"] == "Nyckeltal" and r["rad"] == "Kostnad per resa"
     )  # fmt: skip
-    assert (row["current"], row["target"], row["met"]) == ("333.33", "300.00", "no")
-    assert row["comment"] == "Två långa färdtjänstresor i oktober."
+    assert (row["utfall"], row["mål"], row["måluppfyllelse"]) == ("333,33", "300,00", "ej uppfyllt")
+    assert row["kommentar"] == "Två långa färdtjänstresor i oktober."
 
 
 def test_targets_are_scoped_to_the_admins_principal(

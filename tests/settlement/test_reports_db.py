@@ -95,7 +95,7 @@ def test_api_monthly_csv_and_html(app_client: TestClient, session: Session) -> N
         "/api/v1/reports/monthly", params={**params, "format": "csv"}, headers=headers
     )
     assert rows.status_code == 200
-    assert "1000.00" in rows.text and "400.00" in rows.text
+    assert ";1000,00;400,00;" in rows.text
 
 
 def test_analyst_of_principal_23_is_refused_principal_22(

@@ -17,8 +17,6 @@ Reads only, holds no person (counts per unit), so no audit entry per traveller.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -29,7 +27,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.booking.models import Booking
 from samfard.costs.models import SettledTrip
-from samfard.spreadsheet import spreadsheet_row
+from samfard.spreadsheet import kronor_sv, swedish_csv
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Certificate, Issuer
 
@@ -225,35 +223,26 @@ def totals(rows: list[UnitMonth]) -> list[UnitTotal]:
     ]
 
 
-def _kronor(ore: int) -> str:
-    sign = "-" if ore < 0 else ""
-    whole, frac = divmod(abs(ore), 100)
-    return f"{sign}{whole},{frac:02d}"
-
-
 def to_csv(rows: list[UnitMonth]) -> str:
     """Semicolon-separated with decimal commas, as Swedish spreadsheet programs read it; a
     unit's name a spreadsheet would read as a formula gets a leading quote (spreadsheet.py)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in rows:
-        writer.writerow(
-            spreadsheet_row(
-                (
-                    r.unit,
-                    r.principal_code,
-                    f"{r.month:%Y-%m}",
-                    r.certified_staff,
-                    r.certificates,
-                    r.revoked,
-                    *(r.by_mode.get(m, 0) for m in MODES),
-                    f"{r.taxi_share:.3f}".replace(".", ","),
-                    f"{r.stretcher_share:.3f}".replace(".", ","),
-                    _kronor(r.expected_ore),
-                    _kronor(r.settled_ore),
-                    r.electronic,
-                )
+    return swedish_csv(
+        CSV_COLUMNS,
+        (
+            (
+                r.unit,
+                r.principal_code,
+                f"{r.month:%Y-%m}",
+                r.certified_staff,
+                r.certificates,
+                r.revoked,
+                *(r.by_mode.get(m, 0) for m in MODES),
+                f"{r.taxi_share:.3f}".replace(".", ","),
+                f"{r.stretcher_share:.3f}".replace(".", ","),
+                kronor_sv(r.expected_ore),
+                kronor_sv(r.settled_ore),
+                r.electronic,
             )
-        )
-    return out.getvalue()
+            for r in rows
+        ),
+    )

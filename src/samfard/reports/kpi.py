@@ -365,6 +365,13 @@ class KpiLine:
     preliminary: bool = False
 
 
+def met_text(line: KpiLine) -> str:
+    """'uppfyllt', 'ej uppfyllt', with '(preliminärt)' on a month not over; '' unjudged.
+    One wording for the page, PDF and CSV."""
+    met = {None: "", True: "uppfyllt", False: "ej uppfyllt"}[line.met]
+    return f"{met} (preliminärt)" if met and line.preliminary else met
+
+
 def kpi_lines(
     rows: Sequence[CostAggregate],
     targets: Iterable[KpiTarget] = (),

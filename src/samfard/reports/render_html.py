@@ -16,7 +16,7 @@ from typing import Any
 
 from samfard.money import format_kr
 from samfard.reports.charts import bar_chart, line_chart
-from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine
+from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine, met_text
 from samfard.reports.monthly import (
     INCOMPLETE,
     CostLine,
@@ -78,12 +78,6 @@ def principal_row(line: PrincipalLine) -> list[str]:
         format_kr(line.fees),
         format_kr(line.net),
     ]
-
-
-def met_text(line: KpiLine) -> str:
-    """'uppfyllt', 'ej uppfyllt', with '(preliminärt)' on a month not over; '' unjudged."""
-    met = {None: "", True: "uppfyllt", False: "ej uppfyllt"}[line.met]
-    return f"{met} (preliminärt)" if met and line.preliminary else met
 
 
 def kpi_row(line: KpiLine) -> dict[str, Any]:
