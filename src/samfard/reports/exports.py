@@ -19,9 +19,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from samfard.costs.pricing import RunCost, RunFacts
 from samfard.money import Ore
 from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine, TripRecord, met_text
-from samfard.reports.monthly import INCOMPLETE, MonthlyReportData, service_label
+from samfard.reports.monthly import INCOMPLETE, MonthlyReportData
 from samfard.reports.quality_export import quality_csv_rows
 from samfard.reports.sheet import Cell, Sheet
+from samfard.reports.wording import service_label
 from samfard.spreadsheet import kronor_sv, swedish_csv
 from samfard.timeutil import STOCKHOLM
 

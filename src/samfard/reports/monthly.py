@@ -4,9 +4,8 @@
 and returns `MonthlyReportData`, plain data that the HTML, PDF and CSV renderers share, so
 the three always show the same figures. The report speaks Swedish: it goes to the board.
 
-The summary names the largest movers and splits each change into a volume effect (change
-in trips at last year's cost per trip) and a price effect (the rest: cost per trip and
-mix), the two reasons a board asks about first.
+The comments are written by `summary` and the Swedish words of figures by `wording`
+(split off when the module passed 500 lines).
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from samfard.money import Ore, format_kr
+from samfard.money import Ore
 from samfard.reports.kpi import (
     DISTANCE_BANDS,
     CostAggregate,
@@ -29,55 +28,10 @@ from samfard.reports.kpi import total as sum_rows
 from samfard.reports.month import Month
 from samfard.reports.partial import month_label, partial_note, year_to_date_label
 from samfard.reports.quality import QualityFigures
+from samfard.reports.summary import incomplete_note, summary
+from samfard.reports.wording import MONTHS, cost_of, percent, round_ore, service_label
 
-SERVICE_LABELS = {
-    "sjukresa": "Sjukresor",
-    "fardtjanst": "Färdtjänst",
-    "riksfardtjanst": "Riksfärdtjänst",
-    "anropsstyrd_linjetrafik": "Anropsstyrd linjetrafik",
-    "nartrafik": "Närtrafik",
-}
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-MOVERS = 3
 INCOMPLETE = "ofullständigt underlag"  # shown instead of a change against a partial base
-
-
-def service_label(service: str) -> str:
-    return SERVICE_LABELS.get(service, service)
-
-
-def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    """part / whole in percent, one decimal, half up; None when whole is zero."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def signed_pct(value: Decimal | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:+}".replace(".", ",") + " %"
-
-
-def plain_pct(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value}".replace(".", ",") + " %"
-
-
-def signed_kr(ore: Ore) -> str:
-    return ("+" if ore > 0 else "") + format_kr(ore)
 
 
 @dataclass(frozen=True)
@@ -299,7 +253,7 @@ def _cost_lines(
 ) -> list[CostLine]:
     services = sorted({r.service for r in (*now, *before)})
     lines = [
-        CostLine(f"Kostnad {service_label(s)}", _cost_of(s, now), _cost_of(s, before), complete)
+        CostLine(f"Kostnad {service_label(s)}", cost_of(s, now), cost_of(s, before), complete)
         for s in services
     ]
     lines += _object_lines(objects_now, objects_before, complete)
@@ -314,82 +268,10 @@ def _cost_lines(
     return lines
 
 
-def incomplete_note(period: str, data_from: date) -> str:
-    """The sentence the report prints instead of a change against a partial base."""
-    return (
-        f"Ingen förändring mot {period} redovisas: underlaget börjar {data_from.isoformat()}, "
-        "så jämförelseperioden är ofullständig."
-    )
-
-
-def _cost_of(service: str, rows: Iterable[CostAggregate]) -> Ore:
-    return sum(r.cost for r in rows if r.service == service)
-
-
-def _mover_sentence(
-    service: str, now: Sequence[CostAggregate], before: Sequence[CostAggregate], against: str
-) -> str:
-    a = sum_rows(r for r in now if r.service == service)
-    b = sum_rows(r for r in before if r.service == service)
-    change = a.cost - b.cost
-    head = f"{service_label(service)}: {signed_kr(change)} ({signed_pct(percent(change, b.cost))})"
-    if b.trips == 0:
-        return f"{head}; inga resor {against}, så hela beloppet är ny volym."
-    if a.trips == 0:
-        return f"{head}; inga resor denna månad."
-    per_trip_before = Decimal(b.cost) / b.trips
-    volume = _ore(Decimal(a.trips - b.trips) * per_trip_before)
-    return (
-        f"{head}. Antal resor {a.trips} mot {b.trips} ({a.trips - b.trips:+d}) förklarar "
-        f"{signed_kr(volume)}; kostnad per resa {format_kr(_ore(Decimal(a.cost) / a.trips))} "
-        f"mot {format_kr(_ore(per_trip_before))} förklarar {signed_kr(change - volume)}."
-    )
-
-
-def _ore(value: Decimal) -> Ore:
-    return int(value.quantize(Decimal(1), ROUND_HALF_UP))
-
-
-def _summary(
-    scope: str,
-    period: str,
-    now: Sequence[CostAggregate],
-    before: Sequence[CostAggregate],
-    data_from: date | None = None,
-    against: str = "samma månad i fjol",
-) -> tuple[str, ...]:
-    a, b = sum_rows(now), sum_rows(before)
-    if a.trips == 0:
-        first = f"Inga resor registrerade för {scope} i {period}; alla belopp är noll."
-        if b.trips:
-            first += f" {against[0].upper()}{against[1:]}: {b.trips} resor för {format_kr(b.cost)}."
-        return (first,)
-    if data_from is not None:
-        lines = [
-            f"Total kostnad {period}: {format_kr(a.cost)}. " + incomplete_note(against, data_from)
-        ]
-    else:
-        change = a.cost - b.cost
-        lines = [
-            f"Total kostnad {period}: {format_kr(a.cost)}, {signed_kr(change)} "
-            f"({signed_pct(percent(change, b.cost))}) mot {against}."
-        ]
-        services = {r.service for r in (*now, *before)}
-        changes = {s: _cost_of(s, now) - _cost_of(s, before) for s in services}
-        movers = sorted((s for s in services if changes[s]), key=lambda s: (-abs(changes[s]), s))
-        lines += [_mover_sentence(s, now, before, against) for s in movers[:MOVERS]]
-    saving = a.standalone - a.cost
-    lines.append(
-        f"Samordningen sparade {format_kr(saving)} ({plain_pct(percent(saving, a.standalone))}"
-        " av kostnaden om varje resa körts ensam)."
-    )
-    return tuple(lines)
-
-
 def _band_lines(now: Sequence[CostAggregate], before: Sequence[CostAggregate]) -> list[BandLine]:
     def per_trip(rows: Iterable[CostAggregate]) -> Ore | None:
         row = sum_rows(rows)
-        return _ore(Decimal(row.cost) / row.trips) if row.trips else None
+        return round_ore(Decimal(row.cost) / row.trips) if row.trips else None
 
     return [
         BandLine(
@@ -528,7 +410,7 @@ def build_monthly_report(
         cost_by_month=cost_by_month,
         coordination_by_month=(coordination(year), coordination(year - 1)),
         bands=tuple(_band_lines(this_month, last_month)),
-        summary=_summary(
+        summary=summary(
             scope, name, this_month, last_month, None if month_complete else data_from, against
         ),
         empty=not this_month,

@@ -17,17 +17,9 @@ from typing import Any
 from samfard.money import format_kr
 from samfard.reports.charts import bar_chart, line_chart
 from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine, met_text
-from samfard.reports.monthly import (
-    INCOMPLETE,
-    CostLine,
-    MonthlyReportData,
-    PrincipalLine,
-    plain_pct,
-    service_label,
-    signed_kr,
-    signed_pct,
-)
+from samfard.reports.monthly import INCOMPLETE, CostLine, MonthlyReportData, PrincipalLine
 from samfard.reports.render_quality import quality_context
+from samfard.reports.wording import plain_pct, service_label, signed_kr, signed_pct
 
 
 def format_kpi_value(value: Decimal | None, unit: str) -> str:
