@@ -16,6 +16,7 @@ import argparse
 import tempfile
 import time
 from datetime import time as clock_time
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -85,7 +86,12 @@ def main() -> None:
             for code in principals:
                 started = time.perf_counter()
                 report = monthly_report(
-                    session=session, actor=SYSTEM, principal=code, year=year, month=month
+                    session=session,
+                    actor=SYSTEM,
+                    principal=code,
+                    year=year,
+                    month=month,
+                    today=last + timedelta(days=1),  # the month is over
                 )
                 report_s = time.perf_counter() - started
                 started = time.perf_counter()

@@ -27,8 +27,12 @@ data for journey planners, which would show the quote to travellers: it is not e
 
 from __future__ import annotations
 
+import csv
+import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\n")  # a carriage return is a "\n" by then
 PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
@@ -48,3 +52,36 @@ def spreadsheet_text(text: str) -> str:
 def spreadsheet_row(cells: Iterable[object]) -> list[object]:
     """A CSV row with every text cell through `spreadsheet_text`; other cells as they are."""
     return [spreadsheet_text(c) if isinstance(c, str) else c for c in cells]
+
+
+def kronor_sv(ore: int) -> str:
+    """Öre as kronor the way a Swedish spreadsheet reads a number: 123450 -> '1234,50'
+    (no thousands separator, which Excel would read as text; exact, no float)."""
+    sign = "-" if ore < 0 else ""
+    whole, frac = divmod(abs(ore), 100)
+    return f"{sign}{whole},{frac:02d}"
+
+
+def swedish_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV a Swedish analyst opens in Excel or LibreOffice as it is: semicolons between
+    fields (the comma is the decimal sign), decimal commas, dates as ÅÅÅÅ-MM-DD, no cell a
+    formula (`spreadsheet_text`). The files for people (the monthly report, the follow-up
+    per unit) share it, so they read alike; amounts are passed as text (`kronor_sv`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\n")
+    writer.writerow(spreadsheet_row(header))
+    for row in rows:
+        writer.writerow([_swedish_cell(cell) for cell in row])
+    return out.getvalue()
+
+
+def _swedish_cell(cell: object) -> object:
+    if cell is None:
+        return ""
+    if isinstance(cell, Decimal):
+        return f"{cell:f}".replace(".", ",")
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, str):
+        return spreadsheet_text(cell)
+    return cell

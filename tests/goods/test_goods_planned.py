@@ -7,6 +7,7 @@ The day with its goods is built once per database; each test runs in a savepoint
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 import pytest
 from goods_fixtures import DAY, PLAN_NOW, SETTLE_NOW, goods_stops
@@ -129,7 +130,9 @@ def test_the_monthly_report_shows_the_goods_on_their_own_cost_object(
     settle_day(session=session, day=DAY, actor=SYSTEM, now=SETTLE_NOW)
     rows = [r for r in session.scalars(select(SettledGoods)) if r.principal_code == "23"]
     assert rows
-    report = monthly_report(session=session, actor=SYSTEM, principal="23", year=2026, month=11)
+    report = monthly_report(
+        session=session, actor=SYSTEM, principal="23", year=2026, month=11, today=date(2027, 1, 1)
+    )
     lines = {line.label: line.current for line in report.month_lines}
     label = "Kostnad gods, bussgods (kostnadsställe GODS, objekt bussgods)"
     assert lines[label] == sum(r.allocated_ore for r in rows)

@@ -5,7 +5,7 @@ by kind and severity, and the time to close."""
 from __future__ import annotations
 
 import csv
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -18,6 +18,7 @@ from samfard.costs.models import SettledTrip
 from samfard.costs.service import settle_day
 from samfard.quality.schemas import Action, DeviationCreate, DeviationStep, Outcome
 from samfard.quality.service import report_deviation, take_step
+from samfard.quality.words import KIND_SV, SEVERITY_SV
 from samfard.reports.exports import report_csv
 from samfard.reports.kpi import Kpi
 from samfard.reports.quality_export import quality_sheets
@@ -80,7 +81,14 @@ def test_the_report_counts_registered_deviations_against_the_target(session: Ses
         select(func.count(SettledTrip.id)).where(SettledTrip.principal_code == principal)
     )
     assert trips
-    report = monthly_report(session=session, actor=SYSTEM, principal=principal, year=2026, month=11)
+    report = monthly_report(
+        session=session,
+        actor=SYSTEM,
+        principal=principal,
+        year=2026,
+        month=11,
+        today=date(2027, 1, 1),
+    )
     expected = (Decimal(2000) / trips).quantize(Decimal("0.01"))
     quality = report.quality
     assert quality is not None
@@ -101,15 +109,17 @@ def test_the_report_counts_registered_deviations_against_the_target(session: Ses
     (sheet,) = quality_sheets(report)
     total = sheet.rows[0]
     assert total[:4] == ("total", "", trips, 2) and total[-1] == 50000
-    lines = list(csv.DictReader(StringIO(report_csv(report))))
-    figure = {(r["table"], r["label"]): (r["unit"], r["current"]) for r in lines}
-    assert figure[("quality", "Avvikelser per 1 000 resor")] == ("per_1000", str(expected))
-    assert figure[("quality", "Mediantid till avslut")] == ("dagar", "3.0")
-    assert figure[("quality", "Viten")] == ("kr", "500.00")
-    by_carrier = f"quality_carrier:{world.carrier_name}"
-    assert figure[(by_carrier, "Viten")] == ("kr", "500.00")
+    lines = list(csv.DictReader(StringIO(report_csv(report)), delimiter=";"))
+    figure = {(r["tabell"], r["rad"]): (r["enhet"], r["utfall"]) for r in lines}
+    per_1000 = str(expected).replace(".", ",")
+    assert figure[("Kvalitet", "Avvikelser per 1 000 resor")] == ("per 1 000 resor", per_1000)
+    assert figure[("Kvalitet", "Mediantid till avslut")] == ("dagar", "3,0")
+    assert figure[("Kvalitet", "Viten")] == ("kr", "500,00")
+    by_carrier = f"Kvalitet per utförare: {world.carrier_name}"
+    assert figure[(by_carrier, "Viten")] == ("kr", "500,00")
     assert figure[(by_carrier, "Avvikelser")] == ("st", str(carrier.deviations))
-    assert figure[("quality_kind:injury", "Avvikelser")] == ("st", "1")
-    assert figure[("quality_kind:conduct", "Avvikelser")] == ("st", "0")
-    assert figure[("quality_severity:serious", "Avvikelser")] == ("st", "1")
-    assert all(r["scope"] == report.scope for r in lines if r["table"].startswith("quality"))
+    kind, severity = "Kvalitet per typ: ", "Kvalitet per allvarlighetsgrad: "
+    assert figure[(kind + KIND_SV["injury"], "Avvikelser")] == ("st", "1")
+    assert figure[(kind + KIND_SV["conduct"], "Avvikelser")] == ("st", "0")
+    assert figure[(severity + SEVERITY_SV["serious"], "Avvikelser")] == ("st", "1")
+    assert all(r["huvudman"] == report.scope for r in lines if r["tabell"].startswith("Kval"))

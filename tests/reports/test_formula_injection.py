@@ -45,7 +45,7 @@ PAYLOADS = (
     "\r=1+1",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+NUMBER = re.compile(r"-?[0-9]+([.,][0-9]+)?")
 # A carriage return inside a field: csv writes it unquoted with "\n" line endings, and a
 # spreadsheet would start a new row there, with the formula first in a cell of its own.
 SPLIT = "Bra månad\r=1+1"
@@ -165,17 +165,21 @@ def probed() -> MonthlyReportData:
 def test_the_monthly_report_csv_quotes_a_formula_comment_and_a_fall_in_cost_stays_a_number(
     probed: MonthlyReportData,
 ) -> None:
-    rows = list(csv.DictReader(StringIO(report_csv(probed))))
+    rows = list(csv.DictReader(StringIO(report_csv(probed)), delimiter=";"))
     for row in rows:
         for value in row.values():
             _inert(value)
     assert all(None not in (*row, *row.values()) for row in rows), "a row split in two"
-    kpis = {r["label"].split(" (")[0]: r["comment"] for r in rows if r["table"] == "kpi"}
+    kpis = {r["rad"].split(" (")[0]: r["kommentar"] for r in rows if r["tabell"] == "Nyckeltal"}
     assert kpis["Kostnad per resa"] == "'" + HYPERLINK
     assert kpis["Kostnad per km"] == "Bra månad\n=1+1"
-    assert {r["scope"] for r in rows} == {"'-Region"}
-    total = next(r for r in rows if r["table"] == "month" and r["label"] == "Total kostnad")
-    assert (total["current"], total["previous"], total["change"]) == ("500.00", "800.00", "-300.00")
+    assert {r["huvudman"] for r in rows} == {"'-Region"}
+    total = next(r for r in rows if r["tabell"] == "Månaden" and r["rad"] == "Total kostnad")
+    assert (total["utfall"], total["i_fjol"], total["förändring"]) == (
+        "500,00",
+        "800,00",
+        "-300,00",
+    )
 
 
 def test_the_monthly_report_xlsx_has_no_formula_and_a_fall_in_cost_stays_a_number(
@@ -247,9 +251,11 @@ def test_a_stored_formula_comment_comes_back_as_text_from_the_api_and_the_page(
     ):
         answer = app_client.get(url, params=params, headers=admin)
         assert answer.status_code == 200, answer.text
-        rows = list(csv.DictReader(StringIO(answer.text)))
+        rows = list(csv.DictReader(StringIO(answer.text), delimiter=";"))
         for row in rows:
             for value in row.values():
                 _inert(value)
-        line = next(r for r in rows if r["table"] == "kpi" and r["label"] == "Kostnad per resa")
-        assert (line["comment"], line["current"]) == ("'" + HYPERLINK, "500.00"), url
+        line = next(
+            r for r in rows if r["tabell"] == "Nyckeltal" and r["rad"] == "Kostnad per resa"
+        )
+        assert (line["kommentar"], line["utfall"]) == ("'" + HYPERLINK, "500,00"), url

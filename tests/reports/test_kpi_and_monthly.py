@@ -180,8 +180,9 @@ def test_a_partial_base_gives_no_change_but_says_why() -> None:
     assert "+60,0 %" not in page and "ofullständigt underlag" in page
     assert report.notes[0] in page
     assert b"ofullst" in render_pdf(report)
-    ytd_rows = [r for r in report_csv(report).splitlines() if "year_to_date,Total kostnad" in r]
-    assert ytd_rows and ytd_rows[0].endswith(",,,,,ofullständigt underlag")
+    ytd_rows = [r for r in report_csv(report).splitlines() if ";Året hittills;Total kostnad" in r]
+    assert ytd_rows and ytd_rows[0].endswith(";;;;;ofullständigt underlag")
+    assert ";Anmärkning" + ";" * 9 + report.notes[0] in report_csv(report)
 
 
 def test_a_base_starting_mid_month_last_year_gives_no_monthly_change() -> None:

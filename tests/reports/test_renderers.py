@@ -60,7 +60,7 @@ def test_empty_month_renders_and_says_so() -> None:
     text = " ".join(pdf_strings(render_pdf(report)))
     assert "Inga resor registrerade" in text
     assert "Inga resor registrerade" in render_html(report)
-    assert report_csv(report).count("0.00") >= 5
+    assert report_csv(report).count(";0,00;") >= 5
 
 
 def test_html_escapes_and_embeds_charts(november_23: MonthlyReportData) -> None:
@@ -102,15 +102,15 @@ def test_chart_refuses_series_of_wrong_length() -> None:
 
 
 def test_report_csv_has_one_header_and_kronor(november_23: MonthlyReportData) -> None:
-    rows = list(csv.DictReader(StringIO(report_csv(november_23))))
-    total = next(r for r in rows if r["table"] == "month" and r["label"] == "Total kostnad")
-    assert (total["current"], total["previous"], total["change_pct"]) == (
-        "1500.00",
-        "1000.00",
-        "50.0",
+    rows = list(csv.DictReader(StringIO(report_csv(november_23)), delimiter=";"))
+    total = next(r for r in rows if r["tabell"] == "Månaden" and r["rad"] == "Total kostnad")
+    assert (total["utfall"], total["i_fjol"], total["förändring_procent"]) == (
+        "1500,00",
+        "1000,00",
+        "50,0",
     )
-    cost_per_trip = next(r for r in rows if r["label"] == "Kostnad per resa")
-    assert Decimal(cost_per_trip["current"]) == 500
+    cost_per_trip = next(r for r in rows if r["rad"] == "Kostnad per resa")
+    assert cost_per_trip["utfall"] == "500,00"
 
 
 def test_cost_statement_total_line_adds_up() -> None:
@@ -145,11 +145,11 @@ def test_markup_characters_in_names_are_drawn_literally() -> None:
 
 def test_principal_table_is_in_pdf_csv_and_xlsx(november_23: MonthlyReportData) -> None:
     assert "Per huvudman, månaden" in pdf_strings(render_pdf(november_23))
-    rows = list(csv.DictReader(StringIO(report_csv(november_23))))
+    rows = list(csv.DictReader(StringIO(report_csv(november_23)), delimiter=";"))
     saving = next(
-        r for r in rows if r["table"] == "principal:23" and r["label"] == "Samordningsvinst"
+        r for r in rows if r["tabell"] == "Huvudman 23" and r["rad"] == "Samordningsvinst"
     )
-    assert saving["current"] == "300.00"
+    assert saving["utfall"] == "300,00"
     book = load_workbook(BytesIO(to_xlsx(report_sheets(november_23))))
     assert list(book["Huvudmän"].iter_rows(min_row=2, values_only=True))[0][:4] == (
         "23",

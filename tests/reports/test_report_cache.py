@@ -31,22 +31,27 @@ def test_a_kept_report_is_reused_until_the_settled_trips_change(session: Session
     load_contract_files(session)
     load_history(session, end_day=date(2026, 11, 1), seed=4, now=NOW, settings=HistorySettings(2))
     first = report_cache.monthly_report(
-        session=session, actor=ANALYST, principal="23", year=2026, month=10
+        session=session, actor=ANALYST, principal="23", year=2026, month=10, today=date(2027, 1, 1)
     )
     again = report_cache.monthly_report(
-        session=session, actor=ANALYST, principal="23", year=2026, month=10
+        session=session, actor=ANALYST, principal="23", year=2026, month=10, today=date(2027, 1, 1)
     )
     assert again is first
     with pytest.raises(Forbidden):
         report_cache.monthly_report(
-            session=session, actor=OTHER, principal="23", year=2026, month=10
+            session=session,
+            actor=OTHER,
+            principal="23",
+            year=2026,
+            month=10,
+            today=date(2027, 1, 1),
         )
     trip = session.scalars(select(SettledTrip).where(SettledTrip.principal_code == "23")).first()
     assert trip is not None
     session.delete(trip)
     session.flush()
     changed = report_cache.monthly_report(
-        session=session, actor=ANALYST, principal="23", year=2026, month=10
+        session=session, actor=ANALYST, principal="23", year=2026, month=10, today=date(2027, 1, 1)
     )
     assert changed is not first
     set_target(
@@ -59,7 +64,7 @@ def test_a_kept_report_is_reused_until_the_settled_trips_change(session: Session
         now=NOW,
     )
     targeted = report_cache.monthly_report(
-        session=session, actor=ANALYST, principal="23", year=2026, month=10
+        session=session, actor=ANALYST, principal="23", year=2026, month=10, today=date(2027, 1, 1)
     )
     assert targeted is not changed
     assert any(line.target is not None for line in targeted.kpis)
@@ -81,21 +86,21 @@ def test_a_day_settled_again_is_a_new_report_although_ids_and_count_are_the_same
 
     def page_total() -> str:
         text = app_client.get("/uppfoljning/manadsrapport.csv", params=query, headers=reader).text
-        return next(line for line in text.splitlines() if ",month,Total kostnad," in line)
+        return next(line for line in text.splitlines() if ";Månaden;Total kostnad;" in line)
 
     kept = report_cache.monthly_report(
-        session=session, actor=ANALYST, principal="23", year=2026, month=10
+        session=session, actor=ANALYST, principal="23", year=2026, month=10, today=date(2027, 1, 1)
     )
-    assert _total(kept) == 50000 and "500.00" in page_total()
+    assert _total(kept) == 50000 and "500,00" in page_total()
     ids = sorted(session.scalars(select(SettledTrip.id)))
     settle_again(session, day, [Trip("a", "23", day, 35000), Trip("b", "23", day, 20000)])
     if session.get_bind().dialect.name == "sqlite":
         assert sorted(session.scalars(select(SettledTrip.id))) == ids  # the ids came back
     again = report_cache.monthly_report(
-        session=session, actor=ANALYST, principal="23", year=2026, month=10
+        session=session, actor=ANALYST, principal="23", year=2026, month=10, today=date(2027, 1, 1)
     )
     assert _total(again) == 55000
-    assert "550.00" in page_total()
+    assert "550,00" in page_total()
     # The same sums settled again later (another service day's rows moved) are new too.
     settle_again(
         session,
@@ -104,6 +109,6 @@ def test_a_day_settled_again_is_a_new_report_although_ids_and_count_are_the_same
         settled_at=SETTLED_AT + timedelta(days=1),
     )
     later = report_cache.monthly_report(
-        session=session, actor=ANALYST, principal="23", year=2026, month=10
+        session=session, actor=ANALYST, principal="23", year=2026, month=10, today=date(2027, 1, 1)
     )
     assert later is not again

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import re
-from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -58,21 +57,25 @@ def test_every_format_defines_trips_and_travellers(report: MonthlyReportData) ->
     assert "<dt>Resenärer</dt>" in page and "medresenärer" in page
     drawn = " ".join(pdf_strings(render_pdf(report)))
     assert "Resenärer:" in drawn and "fler än resorna" in drawn
-    rows = list(csv.DictReader(StringIO(report_csv(report))))
-    defined = {r["label"]: r["comment"] for r in rows if r["table"] == "definition"}
+    rows = list(csv.DictReader(StringIO(report_csv(report)), delimiter=";"))
+    defined = {r["rad"]: r["kommentar"] for r in rows if r["tabell"] == "Definition"}
     assert "medresenärer" in defined["Resenärer"] and "Resor" in defined
 
 
 def test_csv_kpi_figures_are_rounded_as_printed(report: MonthlyReportData) -> None:
-    rows = [r for r in csv.DictReader(StringIO(report_csv(report))) if r["table"] == "kpi"]
+    rows = [
+        r
+        for r in csv.DictReader(StringIO(report_csv(report)), delimiter=";")
+        if r["tabell"] == "Nyckeltal"
+    ]
     assert rows
     for row in rows:
-        for key in ("current", "target"):
+        for key in ("utfall", "mål"):
             value = row[key]
             if value:
-                assert re.fullmatch(r"-?\d+(\.\d{1,2})?", value), (row["label"], value)
-    per_trip = next(r for r in rows if r["label"] == "Kostnad per resa")
-    assert Decimal(per_trip["current"]) == Decimal("450.00")  # 1 800 kr / 4 trips
+                assert re.fullmatch(r"-?\d+(,\d{1,2})?", value), (row["rad"], value)
+    per_trip = next(r for r in rows if r["rad"] == "Kostnad per resa")
+    assert per_trip["utfall"] == "450,00"  # 1 800 kr / 4 trips
 
 
 def test_html_is_a_whole_document_with_head_title_and_styles(report: MonthlyReportData) -> None:

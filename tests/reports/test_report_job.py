@@ -159,7 +159,7 @@ def _queued(sessions: sessionmaker[Session], job_id: str, **args: object) -> str
                 id=job_id,
                 kind=REPORT,
                 subject=f"fail:{job_id}",
-                args=args,
+                args={"today": NOW.date().isoformat(), **args},
                 state="queued",
                 message="I kö",
                 started_by="test",

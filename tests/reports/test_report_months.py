@@ -71,7 +71,14 @@ def test_the_services_refuse_an_edge_month_as_input(session: Session) -> None:
     gets the input error, not a ValueError from `date`."""
     for year, month in ((9999, 12), (1, 5), (2026, 13)):
         with pytest.raises(InputError) as refused:
-            monthly_report(session=session, actor=SYSTEM, principal="23", year=year, month=month)
+            monthly_report(
+                session=session,
+                actor=SYSTEM,
+                principal="23",
+                year=year,
+                month=month,
+                today=date(2027, 1, 1),
+            )
         assert refused.value.field == "month"
         with pytest.raises(InputError):
             cost_statement_sheet(

@@ -74,9 +74,9 @@ def test_every_format_prints_five_kronor() -> None:
     rows = {r["label"]: r for r in report_context(report)["kpi_rows"]}
     assert rows["Kostnad per resa"]["outcome"] == "5,00 kr"
     assert rows["Kostnad per km"]["outcome"] == "5,00 kr"
-    printed = {r["label"]: r for r in csv.DictReader(StringIO(report_csv(report)))}
-    assert printed["Kostnad per resa"]["current"] == "5.00"
-    assert printed["Kostnad per km"]["current"] == "5.00"
+    printed = {r["rad"]: r for r in csv.DictReader(StringIO(report_csv(report)), delimiter=";")}
+    assert printed["Kostnad per resa"]["utfall"] == "5,00"
+    assert printed["Kostnad per km"]["utfall"] == "5,00"
     sheet = next(s for s in report_sheets(report) if s.title == "Nyckeltal")
     by_kpi = {row[0]: row for row in sheet.rows}
     assert by_kpi["cost_per_trip"][3] == Decimal("5.00")
@@ -116,8 +116,8 @@ def test_the_api_and_the_page_download_agree_on_the_ore(
         ("/uppfoljning/manadsrapport.csv", {"manad": "2026-10", "huvudman": "23"}),
     ):
         answer = app_client.get(url, params=query, headers=reader)
-        rows = {r["label"]: r for r in csv.DictReader(StringIO(answer.text))}
-        assert rows["Kostnad per resa"]["current"] == "5.00", url
+        rows = {r["rad"]: r for r in csv.DictReader(StringIO(answer.text), delimiter=";")}
+        assert rows["Kostnad per resa"]["utfall"] == "5,00", url
     book = app_client.get(
         "/uppfoljning/manadsrapport.xlsx", params={"manad": "2026-10", "huvudman": "23"},
         headers=reader,

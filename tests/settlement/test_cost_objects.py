@@ -5,6 +5,7 @@ referrals (cost centre 1600) and sjukresor of residents of asylum housing (1650)
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 from settlement_fixtures import DAY, SETTLE_NOW, plan_small_day
 from sqlalchemy import select
@@ -51,7 +52,12 @@ def test_trips_on_accounts_of_their_own_are_settled_and_reported_on_them(
             assert (trip.cost_centre, trip.cost_object) == (None, None)
     for principal in sorted({p for p, _, _ in per_account}):
         report = monthly_report(
-            session=session, actor=SYSTEM, principal=principal, year=DAY.year, month=DAY.month
+            session=session,
+            actor=SYSTEM,
+            principal=principal,
+            year=DAY.year,
+            month=DAY.month,
+            today=date(2027, 1, 1),
         )
         lines = {line.label: line.current for line in report.month_lines}
         own = {(c, o): cost for (p, c, o), cost in per_account.items() if p == principal}

@@ -59,7 +59,9 @@ def test_admin_sets_a_target_and_a_comment_and_every_format_shows_them(
         ("cost_per_trip", Decimal(300))
     ]
 
-    report = monthly_report(session=session, actor=SYSTEM, principal="23", year=2026, month=10)
+    report = monthly_report(
+        session=session, actor=SYSTEM, principal="23", year=2026, month=10, today=date(2027, 1, 1)
+    )
     line = next(x for x in report.kpis if x.kpi is Kpi.COST_PER_TRIP)
     assert (line.target, line.met, line.comment) == (
         Decimal(30000),
@@ -76,11 +78,11 @@ def test_admin_sets_a_target_and_a_comment_and_every_format_shows_them(
     text = app_client.get("/api/v1/reports/monthly", params={**MONTH, "format": "csv"},
                           headers=headers).text  # fmt: skip
     row = next(
-        r for r in csv.DictReader(io.StringIO(text))
-        if r["table"] == "kpi" and r["label"] == "Kostnad per resa"
+        r for r in csv.DictReader(io.StringIO(text), delimiter=";")
+        if r["tabell"] == "Nyckeltal" and r["rad"] == "Kostnad per resa"
     )  # fmt: skip
-    assert (row["current"], row["target"], row["met"]) == ("333.33", "300.00", "no")
-    assert row["comment"] == "Två långa färdtjänstresor i oktober."
+    assert (row["utfall"], row["mål"], row["måluppfyllelse"]) == ("333,33", "300,00", "ej uppfyllt")
+    assert row["kommentar"] == "Två långa färdtjänstresor i oktober."
 
 
 def test_targets_are_scoped_to_the_admins_principal(
@@ -107,7 +109,9 @@ def test_setting_again_replaces_and_an_empty_comment_removes(session: Session) -
                 kpi="punctuality", comment="Halka.", now=NOW)  # fmt: skip
     set_comment(session=session, actor=SYSTEM, principal="23", year=2026, month=10,
                 kpi="punctuality", comment="", now=NOW)  # fmt: skip
-    report = monthly_report(session=session, actor=SYSTEM, principal="23", year=2026, month=10)
+    report = monthly_report(
+        session=session, actor=SYSTEM, principal="23", year=2026, month=10, today=date(2027, 1, 1)
+    )
     line = next(x for x in report.kpis if x.kpi is Kpi.PUNCTUALITY)
     assert line.target == Decimal(94) and "Halka" not in line.comment
     with pytest.raises(InputError, match="month must be 1 to 12"):
@@ -133,7 +137,9 @@ def test_principal_admin_of_another_principal_is_refused_in_the_service(
 def test_demo_sets_targets_for_every_principal_with_history(session: Session) -> None:
     load_month(session)
     assert set_demo_targets(session, day=date(2026, 10, 20), now=NOW) > 0
-    report = monthly_report(session=session, actor=SYSTEM, principal="23", year=2026, month=10)
+    report = monthly_report(
+        session=session, actor=SYSTEM, principal="23", year=2026, month=10, today=date(2027, 1, 1)
+    )
     with_target = {line.kpi for line in report.kpis if line.target is not None}
     assert {Kpi.COST_PER_TRIP, Kpi.PUNCTUALITY, Kpi.SAVINGS_PCT} <= with_target
     assert any(line.comment.startswith("Sena hämtningar") for line in report.kpis)

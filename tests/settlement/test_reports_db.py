@@ -7,6 +7,7 @@ import io
 import re
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
@@ -40,7 +41,9 @@ def test_monthly_report_from_the_database_matches_hand_computed_figures(
     session: Session,
 ) -> None:
     load_month(session)
-    report = monthly_report(session=session, actor=SYSTEM, principal="23", year=2026, month=10)
+    report = monthly_report(
+        session=session, actor=SYSTEM, principal="23", year=2026, month=10, today=date(2027, 1, 1)
+    )
     assert _line(report.month_lines, "Total kostnad") == (100000, 40000)
     assert _line(report.month_lines, "Kostnad Sjukresor") == (50000, 40000)
     assert _line(report.month_lines, "Kostnad Färdtjänst") == (50000, 0)
@@ -54,7 +57,9 @@ def test_monthly_report_from_the_database_matches_hand_computed_figures(
 
 def test_a_month_without_trips_reports_zeros_and_says_so(session: Session) -> None:
     load_month(session)
-    report = monthly_report(session=session, actor=SYSTEM, principal="23", year=2026, month=3)
+    report = monthly_report(
+        session=session, actor=SYSTEM, principal="23", year=2026, month=3, today=date(2027, 1, 1)
+    )
     assert report.empty
     assert _line(report.month_lines, "Total kostnad") == (0, 0)
     assert "alla belopp är noll" in report.summary[0]
@@ -90,7 +95,7 @@ def test_api_monthly_csv_and_html(app_client: TestClient, session: Session) -> N
         "/api/v1/reports/monthly", params={**params, "format": "csv"}, headers=headers
     )
     assert rows.status_code == 200
-    assert "1000.00" in rows.text and "400.00" in rows.text
+    assert ";1000,00;400,00;" in rows.text
 
 
 def test_analyst_of_principal_23_is_refused_principal_22(

@@ -37,6 +37,7 @@ def _rows(rows: list[follow_up.UnitMonth], names: dict[str, str]) -> list[dict[s
             "month": r.month,
             "staff": r.certified_staff,
             "certificates": r.certificates,
+            "electronic": r.electronic,
             "revoked": r.revoked,
             "by_mode": r.by_mode,
             "taxi_share": round(r.taxi_share * 100),

@@ -126,11 +126,13 @@ def _settle(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from samfard.access.actor import SYSTEM
+    from samfard.clock import SystemClock
     from samfard.reports.exports import report_csv
     from samfard.reports.month import Month
     from samfard.reports.render_html import render_page
     from samfard.reports.render_pdf import render_pdf
     from samfard.reports.service import monthly_report
+    from samfard.timeutil import STOCKHOLM
 
     period = Month.parse(args.month)
     _, session = _session()
@@ -141,6 +143,7 @@ def _report(args: argparse.Namespace) -> int:
             principal=args.principal,
             year=period.year,
             month=period.number,
+            today=SystemClock().now().astimezone(STOCKHOLM).date(),
         )
     args.output.mkdir(parents=True, exist_ok=True)
     stem = args.output / f"manadsrapport-{args.principal}-{period}"

@@ -34,6 +34,7 @@ from samfard.reports.schemas import (
 )
 from samfard.reports.sheet import Sheet, to_csv, to_xlsx
 from samfard.schemas_common import file_responses
+from samfard.timeutil import STOCKHOLM
 
 router = APIRouter(prefix="/reports", tags=["reports"])
 
@@ -70,19 +71,26 @@ def _file(body: bytes | str, media_type: str, name: str) -> Response:
 @router.get("/monthly", response_class=Response, responses=REPORT_FILE)
 def monthly_report(
     session: SessionDep,
+    now: NowDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
     month: Annotated[str, MONTH],
     principal: Annotated[str, Query(min_length=1, max_length=16)],
     format: ReportFormat = ReportFormat.HTML,
 ) -> Response:
-    """The monthly report (månadsrapport) of a principal against the same month last year."""
+    """The monthly report (månadsrapport) of a principal against the same month last year;
+    a month not yet over is counted to yesterday against the same days last year."""
     from samfard.reports.exports import report_csv
     from samfard.reports.render_html import render_page
     from samfard.reports.render_pdf import render_pdf
 
     period = Month.parse(month)
     report = service.monthly_report(
-        session=session, actor=actor, principal=principal, year=period.year, month=period.number
+        session=session,
+        actor=actor,
+        principal=principal,
+        year=period.year,
+        month=period.number,
+        today=now.astimezone(STOCKHOLM).date(),
     )
     name = f"manadsrapport-{principal}-{month}.{format.value}"
     if format is ReportFormat.PDF:

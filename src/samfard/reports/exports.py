@@ -1,10 +1,12 @@
 """Exports for the finance offices: the invoice basis per carrier and month, the cost
 statement per principal, and the monthly report's tables, as CSV and XLSX.
 
-CSV is for machines (comma separated, UTF-8, amounts in kronor with a decimal point and
-two decimals, e.g. 1234.50) so that any system can import it without a Swedish locale;
-XLSX is for people (real numbers with a kronor format, so sums work in Excel). Both come
-from the same rows, so they always agree.
+The finance exports' CSV is for machines (comma separated, UTF-8, amounts in kronor with
+a decimal point and two decimals, e.g. 1234.50) so that any system can import it without
+a Swedish locale; the monthly report's CSV is for the analyst who opens it in Excel
+(semicolons, decimal commas, Swedish headers: `report_csv`); XLSX is for people (real
+numbers with a kronor format, so sums work in Excel). All come from the same figures, so
+they always agree.
 """
 
 from __future__ import annotations
@@ -16,10 +18,12 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from samfard.costs.pricing import RunCost, RunFacts
 from samfard.money import Ore
-from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine, TripRecord
+from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine, TripRecord, met_text
 from samfard.reports.monthly import INCOMPLETE, MonthlyReportData
 from samfard.reports.quality_export import quality_csv_rows
-from samfard.reports.sheet import Cell, Sheet, kr_text, to_csv
+from samfard.reports.sheet import Cell, Sheet
+from samfard.reports.wording import service_label
+from samfard.spreadsheet import kronor_sv, swedish_csv
 from samfard.timeutil import STOCKHOLM
 
 _INVOICE_HEADER = (
@@ -263,38 +267,47 @@ def _kpi_row(line: KpiLine) -> tuple[Cell, ...]:
     return (line.kpi.value, line.label, line.unit, outcome, target, met, line.comment)
 
 
+REPORT_CSV_HEADER = (
+    "huvudman",
+    "period",
+    "tabell",
+    "rad",
+    "enhet",
+    "utfall",
+    "i_fjol",
+    "förändring",
+    "förändring_procent",
+    "mål",
+    "måluppfyllelse",
+    "kommentar",
+)
+
+
 def report_csv(report: MonthlyReportData) -> str:
-    """The report's tables as one CSV with one header: cost lines of the month and of the
-    year to date (money in kronor), the key figures with target and comment (rounded as
-    printed: kronor to the öre, ratios to two decimals), the quality figures (tables
-    "quality…", `quality_export.quality_csv_rows`), then the definitions of the figures
-    (table "definition", the text in the comment column)."""
-    header = (
-        "scope",
-        "period",
-        "table",
-        "label",
-        "unit",
-        "current",
-        "previous",
-        "change",
-        "change_pct",
-        "target",
-        "met",
-        "comment",
-    )
+    """The report's tables as one CSV for a Swedish analyst's spreadsheet
+    (`spreadsheet.swedish_csv`: semicolons, decimal commas, Swedish headers and table
+    names, the same file from /uppfoljning and the API): cost lines of the month
+    ("Månaden") and of the year to date ("Året hittills") in kronor, the principals, the
+    key figures with target, whether met and comment (rounded as printed: kronor to the
+    öre, ratios to two decimals), the quality figures (`quality_export.quality_csv_rows`),
+    the report's notes (table "Anmärkning": a month not yet over, an incomplete base) and
+    the definitions of the figures (table "Definition", the text in the comment column)."""
+    scope, period = report.scope, report.period
     rows: list[tuple[Cell, ...]] = []
-    for table, lines in (("month", report.month_lines), ("year_to_date", report.ytd_lines)):
+    for table, when, lines in (
+        ("Månaden", period, report.month_lines),
+        ("Året hittills", report.ytd_period, report.ytd_lines),
+    ):
         rows += [
             (
-                report.scope,
-                report.period,
+                scope,
+                when,
                 table,
                 ln.label,
                 "kr",
-                kr_text(ln.current),
-                kr_text(ln.previous),
-                None if ln.change is None else kr_text(ln.change),
+                kronor_sv(ln.current),
+                kronor_sv(ln.previous),
+                None if ln.change is None else kronor_sv(ln.change),
                 ln.change_pct,
                 None,
                 None,
@@ -304,55 +317,35 @@ def report_csv(report: MonthlyReportData) -> str:
         ]
     for p in report.principals:
         rows += [
-            (
-                report.scope,
-                report.period,
-                f"principal:{p.principal}",
-                label,
-                unit,
-                value,
-                None,
-                None,
-                None,
-                None,
-                None,
-                p.name,
-            )
+            (scope, period, f"Huvudman {p.principal}", label, unit, value,
+             None, None, None, None, None, p.name)
             for label, unit, value in (
-                ("Resor", "st", str(p.trips)),
-                ("Kostnad", "kr", kr_text(p.cost)),
-                ("Kostnad ensamåkning", "kr", kr_text(p.standalone)),
-                ("Samordningsvinst", "kr", kr_text(p.saving)),
-                ("Egenavgifter", "kr", kr_text(p.fees)),
-                ("Nettokostnad", "kr", kr_text(p.net)),
+                ("Resor", "st", p.trips),
+                ("Kostnad", "kr", kronor_sv(p.cost)),
+                ("Kostnad ensamåkning", "kr", kronor_sv(p.standalone)),
+                ("Samordningsvinst", "kr", kronor_sv(p.saving)),
+                ("Egenavgifter", "kr", kronor_sv(p.fees)),
+                ("Nettokostnad", "kr", kronor_sv(p.net)),
             )
-        ]
-    tables = [("kpi", report.kpis)]
+        ]  # fmt: skip
+    tables = [("Nyckeltal", report.kpis)]
     tables += [
-        (f"kpi_{s}", lines) for s, lines in zip(report.services, report.service_kpis, strict=True)
+        (f"Nyckeltal {service_label(s)}", lines)
+        for s, lines in zip(report.services, report.service_kpis, strict=True)
     ]
     for table, line in ((t, ln) for t, lines in tables for ln in lines):
-        _, label, unit, outcome, target, met, comment = _kpi_row(line)
         rows.append(
-            (
-                report.scope,
-                report.period,
-                table,
-                label,
-                unit,
-                outcome,
-                None,
-                None,
-                None,
-                target,
-                met,
-                comment,
-            )
-        )
+            (scope, period, table, line.label, line.unit, kpi_number(line.outcome, line.unit),
+             None, None, None, kpi_number(line.target, line.unit), met_text(line) or None,
+             line.comment)
+        )  # fmt: skip
     rows += quality_csv_rows(report)
     rows += [
-        (report.scope, report.period, "definition", term, None, None, None, None, None, None,
-         None, text)
+        (scope, period, "Anmärkning", None, None, None, None, None, None, None, None, note)
+        for note in report.notes
+    ]
+    rows += [
+        (scope, period, "Definition", term, None, None, None, None, None, None, None, text)
         for term, text in KPI_DEFINITIONS
-    ]  # fmt: skip
-    return to_csv(Sheet("report", header, tuple(rows)))
+    ]
+    return swedish_csv(REPORT_CSV_HEADER, rows)

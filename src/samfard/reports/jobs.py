@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -32,6 +32,7 @@ from samfard.reports.exports import report_csv
 from samfard.reports.month import Month
 from samfard.reports.render_html import render_page
 from samfard.reports.render_pdf import render_pdf
+from samfard.timeutil import STOCKHOLM
 
 REPORT = "report"
 FORMATS = ("html", "pdf", "csv")
@@ -56,10 +57,12 @@ def monthly_report_task(
     user_id: int,
     principal: str,
     month: str,
+    today: str,
     report: Progress,
 ) -> dict[str, Any]:
     """Build `principal`'s report of `month` as user `user_id` may read it, and keep its
-    HTML, PDF (base64) and CSV in the result."""
+    HTML, PDF (base64) and CSV in the result. `today` is the Swedish date the job was
+    started on (ISO): a month not over then is counted to the day before."""
     report(0.05, "Läser avräknade resor", READ_EXPECTED_S)
     with sessions() as session, transaction(session):
         user = session.get(User, user_id)
@@ -75,6 +78,7 @@ def monthly_report_task(
                 principal=principal,
                 year=period.year,
                 month=period.number,
+                today=date.fromisoformat(today),
             )
         except Forbidden as error:
             raise ReportJobFailed(
@@ -123,7 +127,12 @@ def start_report_job(
         sessions=sessions,
         kind=REPORT,
         subject=f"{principal}:{month}",
-        args={"user_id": actor.user_id, "principal": principal, "month": month},
+        args={
+            "user_id": actor.user_id,
+            "principal": principal,
+            "month": month,
+            "today": now.astimezone(STOCKHOLM).date().isoformat(),
+        },
         started_by=actor.username,
         now=now,
     )

@@ -234,6 +234,15 @@ class Kpi(enum.StrEnum):
     DEVIATIONS_PER_1000 = "deviations_per_1000"
 
 
+# The figures that are sums over the month: a month not over (reports/partial.py) is not
+# judged against their targets, since five days' cost is always under a month's ceiling
+# and five days' trips always short of a month's goal. The ratios are judged, marked as
+# preliminary: a cost per trip or a punctuality is comparable on part of a month.
+MONTH_TOTALS = frozenset(
+    {Kpi.TRIPS, Kpi.PASSENGERS, Kpi.COST, Kpi.DIALYSIS_TRIPS, Kpi.FEES, Kpi.NET_COST}
+)
+NOT_JUDGED_YET = "Bedöms mot målet när månaden är slut."
+
 # Swedish label and unit shown in the report; "kr" values are computed in öre.
 KPI_LABELS: Mapping[Kpi, tuple[str, str]] = {
     Kpi.TRIPS: ("Resor", "st"),
@@ -343,7 +352,8 @@ class KpiTarget:
 
 @dataclass(frozen=True)
 class KpiLine:
-    """One row of the board's table: figure, outcome, target, met or not, comment."""
+    """One row of the board's table: figure, outcome, target, met or not, comment;
+    `preliminary` when met is judged on a month not yet over."""
 
     kpi: Kpi
     label: str
@@ -352,6 +362,14 @@ class KpiLine:
     target: Decimal | None
     met: bool | None
     comment: str
+    preliminary: bool = False
+
+
+def met_text(line: KpiLine) -> str:
+    """'uppfyllt', 'ej uppfyllt', with '(preliminärt)' on a month not over; '' unjudged.
+    One wording for the page, PDF and CSV."""
+    met = {None: "", True: "uppfyllt", False: "ej uppfyllt"}[line.met]
+    return f"{met} (preliminärt)" if met and line.preliminary else met
 
 
 def kpi_lines(
@@ -360,11 +378,14 @@ def kpi_lines(
     *,
     service: str | None = None,
     comments: Mapping[str, str] | None = None,
+    partial: bool = False,
 ) -> tuple[KpiLine, ...]:
     """The figures of a selection of rows, each judged against its target if one is set.
 
     `service` names the service the rows are of, to pick that service's targets.
     `comments` holds the month's comment per KPI name; it wins over the target's own.
+    `partial`: the rows are of a month not yet over, so the month's sums (MONTH_TOTALS)
+    are not judged and the rest are judged as preliminary.
     """
     usable = [t for t in targets if t.service is None or t.service == service]
     by_kpi = {t.kpi: t for t in sorted(usable, key=lambda t: t.service is not None)}
@@ -375,11 +396,23 @@ def kpi_lines(
         target = by_kpi.get(kpi)
         met: bool | None = None
         comment = (comments or {}).get(kpi.value) or (target.comment if target else "")
-        if target is not None and outcome is not None:
+        waits = partial and kpi in MONTH_TOTALS
+        if target is not None and outcome is not None and not waits:
             met = outcome >= target.value if target.higher_is_better else outcome <= target.value
         if outcome is None:
             comment = (comment + " " if comment else "") + "Underlag saknas."
+        elif target is not None and waits:
+            comment = (comment + " " if comment else "") + NOT_JUDGED_YET
         lines.append(
-            KpiLine(kpi, label, unit, outcome, target.value if target else None, met, comment)
+            KpiLine(
+                kpi,
+                label,
+                unit,
+                outcome,
+                target.value if target else None,
+                met,
+                comment,
+                preliminary=partial and met is not None,
+            )
         )
     return tuple(lines)

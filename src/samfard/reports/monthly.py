@@ -4,9 +4,8 @@
 and returns `MonthlyReportData`, plain data that the HTML, PDF and CSV renderers share, so
 the three always show the same figures. The report speaks Swedish: it goes to the board.
 
-The summary names the largest movers and splits each change into a volume effect (change
-in trips at last year's cost per trip) and a price effect (the rest: cost per trip and
-mix), the two reasons a board asks about first.
+The comments are written by `summary` and the Swedish words of figures by `wording`
+(split off when the module passed 500 lines).
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from samfard.money import Ore, format_kr
+from samfard.money import Ore
 from samfard.reports.kpi import (
     DISTANCE_BANDS,
     CostAggregate,
@@ -27,56 +26,12 @@ from samfard.reports.kpi import (
 )
 from samfard.reports.kpi import total as sum_rows
 from samfard.reports.month import Month
+from samfard.reports.partial import month_label, partial_note, year_to_date_label
 from samfard.reports.quality import QualityFigures
+from samfard.reports.summary import incomplete_note, summary
+from samfard.reports.wording import MONTHS, cost_of, percent, round_ore, service_label
 
-SERVICE_LABELS = {
-    "sjukresa": "Sjukresor",
-    "fardtjanst": "Färdtjänst",
-    "riksfardtjanst": "Riksfärdtjänst",
-    "anropsstyrd_linjetrafik": "Anropsstyrd linjetrafik",
-    "nartrafik": "Närtrafik",
-}
-MONTHS = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-MOVERS = 3
 INCOMPLETE = "ofullständigt underlag"  # shown instead of a change against a partial base
-
-
-def service_label(service: str) -> str:
-    return SERVICE_LABELS.get(service, service)
-
-
-def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    """part / whole in percent, one decimal, half up; None when whole is zero."""
-    if not whole:
-        return None
-    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
-
-
-def signed_pct(value: Decimal | None) -> str:
-    if value is None:
-        return "–"
-    return f"{value:+}".replace(".", ",") + " %"
-
-
-def plain_pct(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value}".replace(".", ",") + " %"
-
-
-def signed_kr(ore: Ore) -> str:
-    return ("+" if ore > 0 else "") + format_kr(ore)
 
 
 @dataclass(frozen=True)
@@ -171,10 +126,24 @@ class MonthlyReportData:
     empty: bool
     notes: tuple[str, ...] = ()  # why a comparison is missing (an incomplete base)
     quality: QualityFigures | None = None  # deviations and penalties of the month
+    through: date | None = None  # the last day counted of a month not over (partial.py)
 
     @property
     def period(self) -> str:
-        return f"{MONTHS[self.month - 1]} {self.year}"
+        """'december 2026', or 'december 2026 till och med 5 december' if not over."""
+        return month_label(self.year, self.month, self.through, report_year=self.year)
+
+    @property
+    def previous_period(self) -> str:
+        return month_label(self.year - 1, self.month, self.through, report_year=self.year)
+
+    @property
+    def ytd_period(self) -> str:
+        return year_to_date_label(self.year, self.month, self.through, report_year=self.year)
+
+    @property
+    def ytd_previous_period(self) -> str:
+        return year_to_date_label(self.year - 1, self.month, self.through, report_year=self.year)
 
     @property
     def month_labels(self) -> tuple[str, ...]:
@@ -284,7 +253,7 @@ def _cost_lines(
 ) -> list[CostLine]:
     services = sorted({r.service for r in (*now, *before)})
     lines = [
-        CostLine(f"Kostnad {service_label(s)}", _cost_of(s, now), _cost_of(s, before), complete)
+        CostLine(f"Kostnad {service_label(s)}", cost_of(s, now), cost_of(s, before), complete)
         for s in services
     ]
     lines += _object_lines(objects_now, objects_before, complete)
@@ -299,82 +268,10 @@ def _cost_lines(
     return lines
 
 
-def incomplete_note(period: str, data_from: date) -> str:
-    """The sentence the report prints instead of a change against a partial base."""
-    return (
-        f"Ingen förändring mot {period} redovisas: underlaget börjar {data_from.isoformat()}, "
-        "så jämförelseperioden är ofullständig."
-    )
-
-
-def _cost_of(service: str, rows: Iterable[CostAggregate]) -> Ore:
-    return sum(r.cost for r in rows if r.service == service)
-
-
-def _mover_sentence(
-    service: str, now: Sequence[CostAggregate], before: Sequence[CostAggregate]
-) -> str:
-    a = sum_rows(r for r in now if r.service == service)
-    b = sum_rows(r for r in before if r.service == service)
-    change = a.cost - b.cost
-    head = f"{service_label(service)}: {signed_kr(change)} ({signed_pct(percent(change, b.cost))})"
-    if b.trips == 0:
-        return f"{head}; inga resor samma månad i fjol, så hela beloppet är ny volym."
-    if a.trips == 0:
-        return f"{head}; inga resor denna månad."
-    per_trip_before = Decimal(b.cost) / b.trips
-    volume = _ore(Decimal(a.trips - b.trips) * per_trip_before)
-    return (
-        f"{head}. Antal resor {a.trips} mot {b.trips} ({a.trips - b.trips:+d}) förklarar "
-        f"{signed_kr(volume)}; kostnad per resa {format_kr(_ore(Decimal(a.cost) / a.trips))} "
-        f"mot {format_kr(_ore(per_trip_before))} förklarar {signed_kr(change - volume)}."
-    )
-
-
-def _ore(value: Decimal) -> Ore:
-    return int(value.quantize(Decimal(1), ROUND_HALF_UP))
-
-
-def _summary(
-    scope: str,
-    period: str,
-    now: Sequence[CostAggregate],
-    before: Sequence[CostAggregate],
-    data_from: date | None = None,
-) -> tuple[str, ...]:
-    a, b = sum_rows(now), sum_rows(before)
-    if a.trips == 0:
-        first = f"Inga resor registrerade för {scope} i {period}; alla belopp är noll."
-        if b.trips:
-            first += f" Samma månad i fjol: {b.trips} resor för {format_kr(b.cost)}."
-        return (first,)
-    if data_from is not None:
-        lines = [
-            f"Total kostnad {period}: {format_kr(a.cost)}. "
-            + incomplete_note("samma månad i fjol", data_from)
-        ]
-    else:
-        change = a.cost - b.cost
-        lines = [
-            f"Total kostnad {period}: {format_kr(a.cost)}, {signed_kr(change)} "
-            f"({signed_pct(percent(change, b.cost))}) mot samma månad i fjol."
-        ]
-        services = {r.service for r in (*now, *before)}
-        changes = {s: _cost_of(s, now) - _cost_of(s, before) for s in services}
-        movers = sorted((s for s in services if changes[s]), key=lambda s: (-abs(changes[s]), s))
-        lines += [_mover_sentence(s, now, before) for s in movers[:MOVERS]]
-    saving = a.standalone - a.cost
-    lines.append(
-        f"Samordningen sparade {format_kr(saving)} ({plain_pct(percent(saving, a.standalone))}"
-        " av kostnaden om varje resa körts ensam)."
-    )
-    return tuple(lines)
-
-
 def _band_lines(now: Sequence[CostAggregate], before: Sequence[CostAggregate]) -> list[BandLine]:
     def per_trip(rows: Iterable[CostAggregate]) -> Ore | None:
         row = sum_rows(rows)
-        return _ore(Decimal(row.cost) / row.trips) if row.trips else None
+        return round_ore(Decimal(row.cost) / row.trips) if row.trips else None
 
     return [
         BandLine(
@@ -399,6 +296,7 @@ def build_monthly_report(
     comments: Mapping[str, str] | None = None,
     object_costs: Iterable[ObjectCost] = (),
     goods_costs: Iterable[GoodsCost] = (),
+    through: date | None = None,
 ) -> MonthlyReportData:
     """The report for one month of one principal (or of all, with principal=None).
 
@@ -408,7 +306,10 @@ def build_monthly_report(
     before it is not made, and the report says why. `comments` are the month's comments
     per KPI name (kpi.Kpi values), shown beside the targets' own. `object_costs` adds a
     line per cost centre and object under the service lines; `goods_costs` the goods'
-    lines after the passengers' (docs/goods.md).
+    lines after the passengers' (docs/goods.md). `through` is the last day counted of a
+    month not over (`partial.counted_through`): the rows must already be cut to it and to
+    the same date last year (`partial.counted`); the report names the days, says so in a
+    note and judges the month's targets as `kpi_lines(partial=True)` does.
     """
     Month(year, month)  # refuses a month whose year before or last day does not exist
     mine = [r for r in rows if principal is None or r.principal == principal]
@@ -449,10 +350,13 @@ def build_monthly_report(
             )
         return tuple(out)
 
-    name = f"{MONTHS[month - 1]} {year}"
+    name = month_label(year, month, through, report_year=year)
+    against = "samma månad i fjol"
+    if through is not None:
+        against = f"samma dagar i fjol ({month_label(year - 1, month, through, report_year=year)})"
     month_complete = data_from is None or data_from <= date(year - 1, month, 1)
     ytd_complete = data_from is None or data_from <= date(year - 1, 1, 1)
-    notes = []
+    notes = [] if through is None else [partial_note(year, month, through)]
     if data_from is not None and not month_complete:
         notes.append(incomplete_note(f"{MONTHS[month - 1]} {year - 1}", data_from))
     if data_from is not None and not ytd_complete:
@@ -492,17 +396,24 @@ def build_monthly_report(
             )
         ),
         principals=principal_lines(this_month, principal_names),
-        kpis=kpi_lines(this_month, goals, comments=comments),
+        kpis=kpi_lines(this_month, goals, comments=comments, partial=through is not None),
         service_kpis=tuple(
-            kpi_lines([r for r in this_month if r.service == s], goals, service=s) for s in services
+            kpi_lines(
+                [r for r in this_month if r.service == s],
+                goals,
+                service=s,
+                partial=through is not None,
+            )
+            for s in services
         ),
         services=services,
         cost_by_month=cost_by_month,
         coordination_by_month=(coordination(year), coordination(year - 1)),
         bands=tuple(_band_lines(this_month, last_month)),
-        summary=_summary(
-            scope, name, this_month, last_month, None if month_complete else data_from
+        summary=summary(
+            scope, name, this_month, last_month, None if month_complete else data_from, against
         ),
         empty=not this_month,
         notes=tuple(notes),
+        through=through,
     )

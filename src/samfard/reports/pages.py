@@ -100,10 +100,17 @@ def _principals(session: Session, actor: Actor) -> list[tuple[str, str]]:
     ]
 
 
-def _report(session: Session, actor: Actor, principal: str, month: str) -> MonthlyReportData:
+def _report(
+    session: Session, actor: Actor, principal: str, month: str, now: datetime
+) -> MonthlyReportData:
     period = Month.parse(month, field="manad")
     return report_cache.monthly_report(
-        session=session, actor=actor, principal=principal, year=period.year, month=period.number
+        session=session,
+        actor=actor,
+        principal=principal,
+        year=period.year,
+        month=period.number,
+        today=now.astimezone(STOCKHOLM).date(),
     )
 
 
@@ -154,7 +161,7 @@ def follow_up_page(
         context["problem"] = "Välj en huvudman i listan: där står de som ditt konto får läsa."
     elif not errors:  # a month the page could not read is said at the field, no report
         try:
-            report = _report(session, actor, chosen, month)
+            report = _report(session, actor, chosen, month, now)
         except InputError as error:
             context["problem"] = f"Rapporten kan inte visas: {error.detail_sv or error.message}"
         else:
@@ -227,6 +234,7 @@ def report_job_file(
 def follow_up_file(
     format: str,
     session: SessionDep,
+    now: NowDep,
     actor: Annotated[Actor, require(P.REPORTS_READ)],
     manad: Annotated[str, MONTH],
     huvudman: Annotated[str, Query(min_length=1, max_length=16)],
@@ -235,7 +243,7 @@ def follow_up_file(
     if format not in FORMATS:
         wanted = ", ".join(FORMATS)
         raise InputError(f"format must be one of {wanted}, got {format!r}", field="format")
-    report = _report(session, actor, huvudman, manad)
+    report = _report(session, actor, huvudman, manad, now)
     name = f"manadsrapport-{huvudman}-{manad}.{format}"
     body: bytes | str
     if format == "pdf":

@@ -16,19 +16,10 @@ from typing import Any
 
 from samfard.money import format_kr
 from samfard.reports.charts import bar_chart, line_chart
-from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine
-from samfard.reports.monthly import (
-    INCOMPLETE,
-    MONTHS,
-    CostLine,
-    MonthlyReportData,
-    PrincipalLine,
-    plain_pct,
-    service_label,
-    signed_kr,
-    signed_pct,
-)
+from samfard.reports.kpi import KPI_DEFINITIONS, KpiLine, met_text
+from samfard.reports.monthly import INCOMPLETE, CostLine, MonthlyReportData, PrincipalLine
 from samfard.reports.render_quality import quality_context
+from samfard.reports.wording import plain_pct, service_label, signed_kr, signed_pct
 
 
 def format_kpi_value(value: Decimal | None, unit: str) -> str:
@@ -81,13 +72,14 @@ def principal_row(line: PrincipalLine) -> list[str]:
     ]
 
 
-def kpi_row(line: KpiLine) -> dict[str, str]:
-    met = {None: "", True: "uppfyllt", False: "ej uppfyllt"}[line.met]
+def kpi_row(line: KpiLine) -> dict[str, Any]:
+    met = met_text(line)
     return {
         "label": line.label,
         "outcome": format_kpi_value(line.outcome, line.unit),
         "target": format_kpi_value(line.target, line.unit) if line.target is not None else "",
         "met": met,
+        "missed": line.met is False,
         "comment": line.comment,
     }
 
@@ -144,11 +136,11 @@ def report_context(report: MonthlyReportData) -> dict[str, Any]:
     return {
         "title": f"Månadsrapport {report.period}: {report.scope}",
         "period": report.period,
-        "previous_period": report.period.replace(str(report.year), str(report.year - 1)),
+        "previous_period": report.previous_period,
         # The year-to-date table's columns are the two years so far, not the two months
         # ("november 2026 | november 2025" stood over the year's sums).
-        "ytd_period": f"januari–{MONTHS[report.month - 1]} {report.year}",
-        "ytd_previous_period": f"januari–{MONTHS[report.month - 1]} {report.year - 1}",
+        "ytd_period": report.ytd_period,
+        "ytd_previous_period": report.ytd_previous_period,
         "scope": report.scope,
         "empty": report.empty,
         "summary": list(report.summary),

@@ -29,8 +29,9 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from reportlab.platypus.flowables import Flowable
 
 from samfard.reports.charts import PALETTE
-from samfard.reports.monthly import MonthlyReportData, service_label
+from samfard.reports.monthly import MonthlyReportData
 from samfard.reports.render_html import report_context
+from samfard.reports.wording import service_label
 
 _PAD = 3.0
 _FONT, _BOLD, _SIZE = "Helvetica", "Helvetica-Bold", 8

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -34,6 +35,7 @@ from samfard.reports import service
 from samfard.reports.models import KpiCommentRow, KpiTargetRow
 from samfard.reports.month import Month
 from samfard.reports.monthly import MonthlyReportData
+from samfard.reports.partial import counted_through
 
 KEPT = 64  # reports kept (principal x month); older ones are dropped first
 
@@ -42,9 +44,10 @@ _kept: OrderedDict[tuple[object, ...], MonthlyReportData] = OrderedDict()
 
 
 def monthly_report(
-    *, session: Session, actor: Actor, principal: str, year: int, month: int
+    *, session: Session, actor: Actor, principal: str, year: int, month: int, today: date
 ) -> MonthlyReportData:
-    """`service.monthly_report`, answered from memory while its data is unchanged."""
+    """`service.monthly_report`, answered from memory while its data is unchanged (and,
+    for a month not over, while the last day it counts is the same)."""
     actor.require(Permission.REPORTS_READ)
     actor.require_principal(principal)
     period = Month(year, month)
@@ -52,6 +55,7 @@ def monthly_report(
         str(session.get_bind().engine.url),
         principal,
         period,
+        counted_through(period, today),
         *_settled_fingerprint(session, principal, period),
         *_register_fingerprint(session),
         *_targets_fingerprint(session, principal),
@@ -62,7 +66,7 @@ def monthly_report(
             _kept.move_to_end(key)
             return found
     report = service.monthly_report(
-        session=session, actor=actor, principal=principal, year=year, month=month
+        session=session, actor=actor, principal=principal, year=year, month=month, today=today
     )
     with _lock:
         _kept[key] = report

@@ -41,6 +41,7 @@ from samfard.reports.monthly import (
     build_monthly_report,
     object_costs,
 )
+from samfard.reports.partial import counted, counted_through
 from samfard.reports.quality_reads import deviations_per_trip, month_quality
 from samfard.reports.sheet import Sheet
 from samfard.reports.targets import comments_for, targets_for
@@ -109,8 +110,12 @@ def trip_records(
     return records
 
 
-def goods_costs(session: Session, *, principal: str, first: date, last: date) -> list[GoodsCost]:
-    """The principal's settled goods per cost object and month (docs/goods.md)."""
+def goods_costs(
+    session: Session, *, principal: str, first: date, last: date, through: date | None = None
+) -> list[GoodsCost]:
+    """The principal's settled goods per cost object and month (docs/goods.md); with
+    `through`, only the days a report of `last`'s month not yet over counts
+    (`partial.counted`)."""
     sums: dict[tuple[str, int, int], tuple[int, int, int]] = {}
     rows = session.execute(
         select(
@@ -125,6 +130,8 @@ def goods_costs(session: Session, *, principal: str, first: date, last: date) ->
         )
     )
     for cost_object, day, standalone, allocated in rows:
+        if not counted(day, last.year, through):
+            continue
         key = (cost_object, day.year, day.month)
         n, alone, borne = sums.get(key, (0, 0, 0))
         sums[key] = (n + 1, alone + standalone, borne + allocated)
@@ -152,10 +159,14 @@ def unknown_principal(principal: str) -> InputError:
 
 
 def monthly_report(
-    *, session: Session, actor: Actor, principal: str, year: int, month: int
+    *, session: Session, actor: Actor, principal: str, year: int, month: int, today: date
 ) -> MonthlyReportData:
     """The monthly report of a principal: the month, the same month last year, both years
-    to date and the months for the charts, all from settled trips."""
+    to date and the months for the charts, all from settled trips.
+
+    `today` (Swedish time) decides whether the month is over: one that is not is counted
+    to yesterday and compared with the same days last year (reports/partial.py).
+    """
     actor.require(Permission.REPORTS_READ)
     actor.require_principal(principal)
     period = Month(year, month)
@@ -163,11 +174,18 @@ def monthly_report(
     if principal not in names:
         raise unknown_principal(principal)
     first, last = period.start_of_year_before, period.last_day
-    records = trip_records(session, principal=principal, first=first, last=last)
+    through = counted_through(period, today)
+    records = [
+        r
+        for r in trip_records(session, principal=principal, first=first, last=last)
+        if counted(r.day, year, through)
+    ]
     report = build_monthly_report(
         aggregate(records),
         object_costs=object_costs(records),
-        goods_costs=goods_costs(session, principal=principal, first=first, last=last),
+        goods_costs=goods_costs(
+            session, principal=principal, first=first, last=last, through=through
+        ),
         year=year,
         month=month,
         scope=f"{names[principal]} ({principal})",
@@ -176,9 +194,13 @@ def monthly_report(
         data_from=records_start(session),
         targets=targets_for(session, principal=principal, year=year),
         comments=comments_for(session, principal=principal, year=year, month=month),
+        through=through,
     )
     quality = month_quality(
-        session, principal=principal, first=period.first_day, last=period.last_day
+        session,
+        principal=principal,
+        first=period.first_day,
+        last=period.last_day if through is None else through,
     )
     return replace(report, quality=quality)
 

@@ -25,7 +25,7 @@ from samfard.principals.models import Principal
 from samfard.reports.kpi import KPI_LABELS, Kpi, KpiTarget
 from samfard.reports.models import KpiCommentRow, KpiTargetRow
 from samfard.reports.month import FIRST_YEAR, LAST_YEAR, Month
-from samfard.reports.monthly import SERVICE_LABELS
+from samfard.reports.wording import SERVICE_LABELS
 
 # The direction a target is met in when the caller does not say (a cost is a ceiling,
 # a rate or a share of punctual trips a floor; a count is a budget, so a ceiling).
