@@ -244,6 +244,20 @@ def test_a_run_sheet_without_the_callers_trips_answers_as_a_missing_run(
     assert app_client.get(f"/trafik/korning/{world.runs['hidden']}/korlista").status_code == 200
 
 
+def test_a_run_pages_stream_opens_only_on_a_run_the_caller_sees(
+    app_client: TestClient, session: Session, world: ScopeWorld
+) -> None:
+    """/trafik/strom?korning= took any run id: region 23's operator heard 22's run's
+    reports and positions live, and a run that does not exist streamed too (probe of
+    2026-12-06). A run the run page answers 404 for gets 404 here. (The run one may see
+    streams: tests/web/test_run_page_live_browser.py.)"""
+    _desk_page(app_client, session, "stream-23", ["23"])
+    for run in (world.runs["bo"], 987654):
+        answer = app_client.get("/trafik/strom", params={"datum": MONDAY.isoformat(),
+                                                         "korning": run})  # fmt: skip
+        assert answer.status_code == 404, run
+
+
 # --- Authorization: day plans, invoice basis, drivers, care units -------------------------
 
 

@@ -113,9 +113,13 @@ def test_all_waiting_trips_of_a_series_are_decided_alike_in_one_go(
               "hela_serien": "1", **_series_form(html)},
         follow_redirects=False,
     )  # fmt: skip
-    assert done.status_code == 303 and done.headers["location"].endswith(f"={ids[2]}&serie=6")
+    assert done.status_code == 303 and done.headers["location"].endswith(f"?beslut={ids[2]}")
     note = re.sub(r"\s+", " ", app_client.get(done.headers["location"]).text)
     assert "och 5 andra resor i serien" in note
+    # The count is the stored decision's, not the address's: a link said "5 andra resor i
+    # serien" of a trip decided alone (probe of 2026-12-06).
+    forged = re.sub(r"\s+", " ", app_client.get(f"{done.headers['location']}&serie=3").text)
+    assert "och 5 andra resor i serien" in forged
     session.expire_all()
     for booking_id in ids:
         booking = session.get(Booking, booking_id)

@@ -108,11 +108,11 @@ def test_an_expired_certificate_says_so_and_cannot_be_revoked(
     log_in(app_client, session, "syster-utgangen", Role.CARE_ISSUER, principal_codes=["22"],
            care_unit=UNIT)  # fmt: skip
     listing = app_client.get("/intyg").text
-    assert "Utgånget 2026-11-30" in _main(listing)
+    assert "Utgånget 30 november 2026" in _main(listing)
     assert f'action="/intyg/{ended}/aterkalla"' not in listing, "no Återkalla on an expired one"
     assert f'action="/intyg/{holds}/aterkalla"' in listing
     asked = post(app_client, f"/intyg/{ended}/aterkalla", {})
-    assert "Utgånget 2026-11-30: intyget gäller inte för nya bokningar" in _main(asked.text)
+    assert "Utgånget 30 november 2026: intyget gäller inte för nya bokningar" in _main(asked.text)
     assert 'name="bekraftat"' not in asked.text
     sent = post(app_client, f"/intyg/{ended}/aterkalla",
                 {f"aterkalla-{ended}": "behovet upphörde", "bekraftat": "ja"})  # fmt: skip

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Form, Query, Request
+from fastapi import Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
@@ -26,7 +26,7 @@ from samfard.assessment import service as assessment
 from samfard.assessment.case_view import case_view, principal_names
 from samfard.assessment.letter_pages import letter_body
 from samfard.assessment.queue_view import queue_rows
-from samfard.assessment.series_decision import decide_series
+from samfard.assessment.series_decision import decide_series, decided_with
 from samfard.assessment.standing import Standing
 from samfard.booking import service as booking_service
 from samfard.booking.models import Booking
@@ -51,7 +51,6 @@ def assessment_page(
     actor: Annotated[Actor, require(P.BOOKINGS_READ)],
     arende: RecordId | None = None,
     beslut: RecordId | None = None,
-    serie: Annotated[int | None, Query(ge=2, le=QUEUE_LIMIT)] = None,
 ) -> Response:
     """The queue and one open case (the first waiting one unless `arende` names one)."""
     if not actor.has(P.ASSESSMENTS_DECIDE):
@@ -69,7 +68,6 @@ def assessment_page(
         chosen,
         decided=beslut,
         errors=FormErrors(),
-        series_count=serie,
     )
 
 
@@ -86,7 +84,6 @@ def _queue_page(
     form: dict[str, str] | None = None,
     stale: bool = False,
     preview: str | None = None,
-    series_count: int | None = None,
 ) -> Response:
     """The page with the queue and the `chosen` case; `stale` when the service refused a
     decision because the case changed or was decided since the form was shown: said with
@@ -100,10 +97,12 @@ def _queue_page(
         if stale:
             _say_stale(errors, case["standing"])
     done = None
+    series_count = 1
     if decided is not None:
         done = booking_service.get_booking(
             session=session, booking_id=decided, actor=actor, now=now
         )
+        series_count = decided_with(session, done)
     return render(
         request,
         "assessment/queue.html",
@@ -152,7 +151,7 @@ def decide(
     if not errors:
         try:
             if hela_serien:
-                decided = decide_series(
+                decide_series(
                     session=session,
                     booking_id=booking_id,
                     action=action,
@@ -161,7 +160,6 @@ def decide(
                     actor=actor,
                     now=now,
                 )
-                target = f"/bedomning?beslut={booking_id}&serie={len(decided)}"
             else:
                 assessment.decide(
                     session=session,
@@ -173,7 +171,6 @@ def decide(
                     actor=actor,
                     now=now,
                 )
-                target = f"/bedomning?beslut={booking_id}"
         except DomainError as error:
             if error.status in (401, 403, 404):
                 raise
@@ -184,7 +181,7 @@ def decide(
             else:
                 errors.add(reason_field if error.field == "reason" else action_field, REFUSED_SV)
         else:
-            return RedirectResponse(target, status_code=303)
+            return RedirectResponse(f"/bedomning?beslut={booking_id}", status_code=303)
     waiting = assessment.queue(
         session=session, actor=actor, now=now, principal=None, limit=QUEUE_LIMIT
     )

@@ -13,14 +13,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from samfard.access.actor import Actor
 from samfard.assessment.service import WAITING, decide_loaded
 from samfard.booking.entitlement import check_record_scope
 from samfard.booking.lifecycle import BookingStatus
-from samfard.booking.models import Booking
+from samfard.booking.models import Booking, BookingEvent
 from samfard.booking.service import check_version, load_booking
 from samfard.db import transaction
 from samfard.errors import Conflict, InputError
@@ -80,3 +80,31 @@ def decide_series(
                 session, trip, action=action, reason=reason, mode=None, actor=actor, now=now
             )
     return waiting
+
+
+def decided_with(session: Session, booking: Booking) -> int:
+    """How many trips of `booking`'s series were decided in the same act as it (the same
+    assessor, moment and outcome: `decide_series` decides them in one transaction), itself
+    included; 1 for a trip decided alone or outside a series. The page's confirmation
+    took this count from its address, so a link could make it claim a series decision
+    that never was (probe of 2026-12-06)."""
+    decisions = (BookingStatus.APPROVED.value, BookingStatus.DENIED.value)
+    last = session.scalar(  # the decision, not a later step (scheduled once placed)
+        select(BookingEvent)
+        .where(BookingEvent.booking_id == booking.id, BookingEvent.to_status.in_(decisions))
+        .order_by(BookingEvent.seq.desc())
+        .limit(1)
+    )
+    if booking.series_id is None or last is None:
+        return 1
+    together = session.scalar(
+        select(func.count(func.distinct(BookingEvent.booking_id)))
+        .join(Booking, Booking.id == BookingEvent.booking_id)
+        .where(
+            Booking.series_id == booking.series_id,
+            BookingEvent.at == last.at,
+            BookingEvent.actor == last.actor,
+            BookingEvent.to_status == last.to_status,
+        )
+    )
+    return int(together or 1)

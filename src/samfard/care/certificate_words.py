@@ -84,13 +84,13 @@ def expiring_sv(rows: list[Expiring]) -> list[dict[str, object]]:
 
 
 def status_sv(certificate: CareCertificatePublic, today: date) -> str | None:
-    """Why a certificate of the list can no longer be revoked ("Återkallat 2026-11-20",
-    "Utgånget 2026-11-30": its last day has passed, it approves nothing), or None for one
+    """Why a certificate of the list can no longer be revoked ("Återkallat 20 november 2026",
+    "Utgånget 30 november 2026": its last day has passed, it approves nothing), or None for one
     that holds, which the list offers to revoke. Expired ones offered "Återkalla"."""
     if certificate.revoked_at is not None:
-        return f"Återkallat {date_sv(certificate.revoked_at)}"
+        return f"Återkallat {date_sv(certificate.revoked_at, 'long')}"
     if certificate.valid_until < today:
-        return f"Utgånget {date_sv(certificate.valid_until)}"
+        return f"Utgånget {date_sv(certificate.valid_until, 'long')}"
     return None
 
 

@@ -373,6 +373,18 @@ def get_plan(*, session: Session, day: date, actor: Actor) -> PlanRun:
     return found
 
 
+def require_run_shown(*, session: Session, day: date, actor: Actor, run_id: int) -> None:
+    """NotFound unless run `run_id` is in `day`'s newest plan as the actor sees it (the run's
+    page answers so): reads no one, audits nothing. The run page's live stream took any run
+    id, so a principal's staff heard another principal's run report, live (probe of
+    2026-12-06)."""
+    plan_run = get_plan(session=session, day=day, actor=actor)
+    with transaction(session):
+        runs = plan_public(session, plan_run, actor).plan.runs
+    if not any(run.id == run_id for run in runs):
+        raise NotFound(f"run {run_id} is not in the newest plan of {day}", field="korning")
+
+
 def read_plan(
     *, session: Session, day: date, actor: Actor, now: datetime, run_id: int | None = None
 ) -> PlanPublic:

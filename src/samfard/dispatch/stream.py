@@ -34,6 +34,7 @@ from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep
 from samfard.dispatch.driver.rules import STOP_KINDS
 from samfard.dispatch.driver.service import todays_run
+from samfard.dispatch.service import require_run_shown
 from samfard.errors import NotFound
 from samfard.web.shell import page_router
 
@@ -110,6 +111,8 @@ def traffic_stream(
     plan version. With `korning` (a run's page), the run's own changes (its positions too)
     and the plan's, less the reports at other runs' stops: a run's page fetched its stops
     again at every report of the day."""
+    if korning is not None:
+        require_run_shown(session=session, day=datum, actor=actor, run_id=korning)
     session.close()  # the login check's transaction must not live as long as the stream
     sessions: sessionmaker[Session] = request.app.state.sessionmaker
     plan = f"plan:{datum.isoformat()}"
