@@ -78,7 +78,7 @@ def monthly_report(
     format: ReportFormat = ReportFormat.HTML,
 ) -> Response:
     """The monthly report (månadsrapport) of a principal against the same month last year;
-    a month not yet over is counted to yesterday against the same days last year."""
+    a month not yet over is counted to today against the same days last year."""
     from samfard.reports.exports import report_csv
     from samfard.reports.render_html import render_page
     from samfard.reports.render_pdf import render_pdf

@@ -1,19 +1,21 @@
-"""A month not yet over (pågående månad): counted to its last complete day, compared with
-the same days a year before.
+"""A month not yet over (pågående månad): counted to today, compared with the same days a
+year before.
 
 On 6 December the report of December compared five days of settled trips with the whole
 of December last year ("-80,0 % mot samma månad i fjol") and judged the month's targets on
 them, and nothing on the page said that only part of the month was counted. A month that
-is not over is now counted **to the last complete day** (yesterday in Swedish time):
-today's trips are still being driven and settled, so a part of today would be compared
-with a whole day of last year. Last year's month and last year's January-to-month are cut
-at the same date a year back (29 February at 28 February), so both sides cover the same
-days. A month that is over is counted whole, as before. Pure: the day is an argument.
+is not over is now counted **to today** (Swedish time): what has been settled so far,
+today's penalties and trips settled today included, since a report that left them out
+hid a penalty decided this morning until tomorrow (the traveller's walk-through test:
+the quality officer decides, the analyst looks). Today is seldom settled whole, so the
+note says the figures are so far. Last year's month and last year's January-to-month are
+cut at the same date a year back (29 February at 28 February), so both sides cover the
+same days. A month that is over is counted whole, as before. Pure: the day is an argument.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from samfard.dates_sv import MONTHS_SV, span_sv
 from samfard.reports.month import Month
@@ -21,11 +23,11 @@ from samfard.reports.month import Month
 
 def counted_through(period: Month, today: date) -> date | None:
     """The last day the report of `period` counts, if the month is not over on `today`
-    (the day before `today`, which may fall before the month's first day); None when the
-    month is over and counted whole."""
+    (`today`, which falls before the month's first day for a month still to come); None
+    when the month is over and counted whole."""
     if today > period.last_day:
         return None
-    return today - timedelta(days=1)
+    return today
 
 
 def year_before(day: date) -> date:
@@ -60,7 +62,7 @@ def month_label(year: int, month: int, through: date | None, *, report_year: int
         return name
     cut = _cut(year, through, report_year)
     if cut < date(year, month, 1):
-        return f"{name}, inga avslutade dagar ännu"
+        return f"{name}, inga dagar ännu"
     return f"{name} till och med {cut.day} {MONTHS_SV[cut.month - 1]}"
 
 
@@ -70,7 +72,7 @@ def year_to_date_label(year: int, month: int, through: date | None, *, report_ye
         return f"januari–{MONTHS_SV[month - 1]} {year}"
     cut = _cut(year, through, report_year)
     if cut.year < year:
-        return f"januari–{MONTHS_SV[month - 1]} {year}, inga avslutade dagar ännu"
+        return f"januari–{MONTHS_SV[month - 1]} {year}, inga dagar ännu"
     return f"{span_sv(date(year, 1, 1), cut)} {year}"
 
 
@@ -79,7 +81,7 @@ def partial_note(year: int, month: int, through: date) -> str:
     now = month_label(year, month, through, report_year=year)
     before = month_label(year - 1, month, through, report_year=year)
     return (
-        f"Månaden är inte slut: rapporten avser {now} (till och med den senaste hela dagen) "
+        f"Månaden är inte slut: rapporten avser {now} (det som är avräknat hittills i dag) "
         f"och jämförs med {before}; året hittills med samma dagar i fjol "
         f"({year_to_date_label(year - 1, month, through, report_year=year)}). Nyckeltal som "
         "är summor för månaden (resor, resenärer, kostnad, dialysresor, egenavgifter, "

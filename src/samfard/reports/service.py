@@ -165,7 +165,7 @@ def monthly_report(
     to date and the months for the charts, all from settled trips.
 
     `today` (Swedish time) decides whether the month is over: one that is not is counted
-    to yesterday and compared with the same days last year (reports/partial.py).
+    to today and compared with the same days last year (reports/partial.py).
     """
     actor.require(Permission.REPORTS_READ)
     actor.require_principal(principal)
