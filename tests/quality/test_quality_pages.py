@@ -5,11 +5,11 @@ alerts reach the principal's staff; a carrier sees only its own deviations."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from quality_world import QualityWorld
+from quality_world import AFTER, QualityWorld
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,11 +17,12 @@ from helpers import login_form
 from samfard.access.actor import Actor
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.permissions import Role
+from samfard.clock import FixedClock
 from samfard.dispatch.driver.schemas import StopEventCreate
 from samfard.dispatch.driver.service import record_report
 from samfard.dispatch.models import Run, Stop
 from samfard.quality.models import Deviation
-from samfard.timeutil import STOCKHOLM
+from samfard.timeutil import STOCKHOLM, local
 
 pytestmark = pytest.mark.world_per_module
 
@@ -164,3 +165,24 @@ def test_the_card_shows_what_the_driver_reported_of_the_trip(
     seq = stop.leg_seq + 1  # type: ignore[operator]
     assert f"{at.astimezone(STOCKHOLM):%H:%M} Resa {seq}, hämtning: Framme" in reports
     assert "hämtning: Uteblev" in reports
+
+
+def test_the_reporter_may_say_when_it_happened_on_the_trips_day(
+    app_client: TestClient, session: Session, world: QualityWorld, clock: FixedClock
+) -> None:
+    """A complaint taken by phone names the time ("bilen kom 09:40"), and the form had no
+    field for it: every report was dated at the trip's first pickup. The time is typed as
+    the desk types times, on the trip's day; left empty, the pickup stands."""
+    clock.current = AFTER
+    _login(app_client, "q-operator")
+    form = {"csrf_token": app_client.cookies[CSRF_COOKIE], "bokning": world.booking.reference,
+            "typ": "conduct", "allvar": "minor", "beskrivning": "Otrevligt bemötande."}  # fmt: skip
+    wrong = app_client.post("/kvalitet", data=form | {"klockan": "25.10"})
+    assert 'href="#klockan"' in wrong.text and "Klockslaget finns inte" in wrong.text
+    late = app_client.post("/kvalitet", data=form | {"klockan": "23:50"})
+    assert 'href="#klockan"' in late.text and "har inte kommit än" in late.text
+    assert session.query(Deviation).count() == 0
+    done = app_client.post("/kvalitet", data=form | {"klockan": "0940"})
+    assert done.status_code == 200 and "Avvikelse AV-" in done.text
+    stored = session.query(Deviation).one()
+    assert stored.occurred_at == local(world.booking.service_date, time(9, 40))

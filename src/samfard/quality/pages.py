@@ -48,9 +48,10 @@ from samfard.quality.words import (
     STATUS_SV,
 )
 from samfard.schemas_common import RecordId
+from samfard.timeutil import local
 from samfard.web.shell import FormDep, FormErrors, page_router
 from samfard.web.templating import render
-from samfard.web.typed import whole_number
+from samfard.web.typed import FieldError, parse_clock, whole_number
 
 router = page_router()
 Reporter = Annotated[Actor, require(P.DEVIATIONS_REPORT)]
@@ -126,10 +127,23 @@ def deviations_page(
 def report(
     request: Request, session: SessionDep, now: NowDep, actor: Reporter, form: FormDep
 ) -> Response:
-    """Report a deviation about a trip named by its booking number."""
+    """Report a deviation about a trip named by its booking number, and when it happened if
+    the reporter knows (a time of the trip's day: a complaint taken by phone names it; left
+    empty, the service dates it at the trip's first pickup)."""
     errors = FormErrors()
     reference = form.get("bokning", "").strip().upper()
-    booking_id = session.scalar(select(Booking.id).where(Booking.reference == reference))
+    found = session.execute(
+        select(Booking.id, Booking.service_date).where(Booking.reference == reference)
+    ).first()
+    booking_id = found.id if found else None
+    occurred = None
+    if form.get("klockan", "").strip():
+        try:
+            clock = parse_clock(form["klockan"])
+        except FieldError as error:
+            errors.add("klockan", str(error))
+        else:
+            occurred = local(found.service_date, clock) if found else None
     if not reference:
         errors.add("bokning", "Skriv bokningsnumret, till exempel SF-ABCD2345")
     elif booking_id is None:
@@ -146,6 +160,7 @@ def report(
                     "kind": form["typ"],
                     "severity": form.get("allvar") or "minor",
                     "description": form["beskrivning"].strip()[:4000],
+                    "occurred_at": occurred,
                 }
             )
         except ValidationError:
@@ -167,7 +182,8 @@ def report(
         except NotFound:
             errors.add("bokning", f"Hittar ingen resa med bokningsnummer {reference[:20]}")
         except DomainError as error:
-            errors.add("bokning", error.detail_sv or "Avvikelsen kunde inte tas emot.")
+            field = "klockan" if error.field == "occurred_at" else "bokning"
+            errors.add(field, error.detail_sv or "Avvikelsen kunde inte tas emot.")
         else:
             return RedirectResponse(f"/kvalitet/{deviation.id}?klart=report", status_code=303)
     return _list(request, session, actor, now, status=None, form=form, errors=errors)
