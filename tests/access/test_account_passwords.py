@@ -177,6 +177,12 @@ def test_the_own_password_page_says_every_problem_at_once(
         "nuvarande": "Skriv ditt nuvarande lösenord.",
         "nytt-igen": "Skriv samma nya lösenord två gånger.",
     }
+    long = "a1" * 150
+    too_long = app_client.post("/konto/losenord", data={"nuvarande": STRONG_PASSWORD,
+                                                        "nytt": long, "nytt_igen": long,
+                                                        "csrf_token": csrf})  # fmt: skip
+    assert too_long.status_code == 200
+    assert _summary(too_long.text) == {"nytt": "Det nya lösenordet får vara högst 200 tecken."}
     form = {"nytt": NEW, "nytt_igen": NEW, "csrf_token": csrf}
     wrong = app_client.post("/konto/losenord", data=form | {"nuvarande": "fel-fel-fel-1"})
     assert list(_summary(wrong.text)) == ["nuvarande"]
