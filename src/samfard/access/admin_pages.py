@@ -12,8 +12,9 @@ more than they hold). Rulebooks and contracts are read-only here; they change by
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
@@ -305,6 +306,40 @@ def change_role(
     return _page(request, session, actor, now, errors=errors)
 
 
+@dataclass(frozen=True)
+class AccountStep:
+    """One step on one account from its row (deactivate, activate, a new password, unlock):
+    done, back to the page that confirms it; refused, the page again with why at the row's
+    field. A 404 (no such account among the administrator's) stays the shell's page."""
+
+    request: Request
+    session: Session
+    actor: Actor
+    now: datetime
+    user_id: int
+
+    def run(
+        self,
+        step: Callable[[], User],
+        *,
+        field: str,
+        failed_sv: str,
+        done: str,
+        own_sv: str | None = None,
+    ) -> Response:
+        try:
+            user = step()
+        except DomainError as error:
+            if error.status == 404:
+                raise
+            own = own_sv is not None and error.field == "user_id"
+            said = own_sv if own else admin_form.refusal_sv(error.field or "", None)
+            errors = FormErrors()
+            errors.add(f"u{self.user_id}-{field}", f"{failed_sv} {said}")
+            return _page(self.request, self.session, self.actor, self.now, errors=errors)
+        return _done(done, user)
+
+
 @router.post("/admin/anvandare/{user_id}/avaktivera")
 def deactivate(
     request: Request,
@@ -321,16 +356,11 @@ def deactivate(
         user = users.get_user(session=session, actor=actor, user_id=user_id)
         if user.active and user.id != actor.user_id:
             return _page(request, session, actor, now, ask_deactivate=user)
-    try:
-        user = users.deactivate(session=session, actor=actor, user_id=user_id)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        errors = FormErrors()
-        said = admin_form.refusal_sv(error.field or "", None)
-        errors.add(f"u{user_id}-roll", f"Kontot kunde inte avaktiveras. {said}")
-        return _page(request, session, actor, now, errors=errors)
-    return _done("avaktiverat", user)
+    step = AccountStep(request, session, actor, now, user_id)
+    return step.run(
+        lambda: users.deactivate(session=session, actor=actor, user_id=user_id),
+        field="roll", failed_sv="Kontot kunde inte avaktiveras.", done="avaktiverat",
+    )  # fmt: skip
 
 
 @router.post("/admin/anvandare/{user_id}/aktivera")
@@ -343,16 +373,11 @@ def reactivate(
 ) -> Response:
     """Let a deactivated account log in again (`users.reactivate`: the same scope as
     deactivating, and only an account the administrator could have created)."""
-    try:
-        user = users.reactivate(session=session, actor=actor, user_id=user_id)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        errors = FormErrors()
-        said = admin_form.refusal_sv(error.field or "", None)
-        errors.add(f"u{user_id}-aktivera", f"Kontot kunde inte aktiveras. {said}")
-        return _page(request, session, actor, now, errors=errors)
-    return _done("aktiverat", user)
+    step = AccountStep(request, session, actor, now, user_id)
+    return step.run(
+        lambda: users.reactivate(session=session, actor=actor, user_id=user_id),
+        field="aktivera", failed_sv="Kontot kunde inte aktiveras.", done="aktiverat",
+    )  # fmt: skip
 
 
 @router.post("/admin/anvandare/{user_id}/losenord")
@@ -367,22 +392,14 @@ def reset_password(
     """A new start password for an account whose user forgot theirs (`users.reset_password`:
     unlocked, every session revoked). There was no way to give one: the account had to be
     made again under a new name."""
-    try:
-        user = users.reset_password(
+    step = AccountStep(request, session, actor, now, user_id)
+    return step.run(
+        lambda: users.reset_password(
             session=session, actor=actor, user_id=user_id, password=nytt_losenord
-        )
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        errors = FormErrors()
-        said = (
-            OWN_PASSWORD_SV
-            if error.field == "user_id"
-            else admin_form.refusal_sv(error.field or "", None)
-        )
-        errors.add(f"u{user_id}-losenord", f"Lösenordet byttes inte. {said}")
-        return _page(request, session, actor, now, errors=errors)
-    return _done("losenord", user)
+        ),
+        field="losenord", failed_sv="Lösenordet byttes inte.", done="losenord",
+        own_sv=OWN_PASSWORD_SV,
+    )  # fmt: skip
 
 
 @router.post("/admin/anvandare/{user_id}/las-upp")
@@ -395,13 +412,8 @@ def unlock(
 ) -> Response:
     """Unlock an account locked by wrong passwords (`users.unlock`); the list showed it as
     "aktiv", and deactivating and activating it was the only way."""
-    try:
-        user = users.unlock(session=session, actor=actor, user_id=user_id)
-    except DomainError as error:
-        if error.status == 404:
-            raise
-        errors = FormErrors()
-        said = admin_form.refusal_sv(error.field or "", None)
-        errors.add(f"u{user_id}-las-upp", f"Kontot kunde inte låsas upp. {said}")
-        return _page(request, session, actor, now, errors=errors)
-    return _done("upplast", user)
+    step = AccountStep(request, session, actor, now, user_id)
+    return step.run(
+        lambda: users.unlock(session=session, actor=actor, user_id=user_id),
+        field="las-upp", failed_sv="Kontot kunde inte låsas upp.", done="upplast",
+    )  # fmt: skip
