@@ -182,21 +182,8 @@ def decide(
                 errors.add(reason_field if error.field == "reason" else action_field, REFUSED_SV)
         else:
             return RedirectResponse(f"/bedomning?beslut={booking_id}", status_code=303)
-    waiting = assessment.queue(
-        session=session, actor=actor, now=now, principal=None, limit=QUEUE_LIMIT
-    )
-    return _queue_page(
-        request,
-        session,
-        actor,
-        now,
-        waiting,
-        booking_id,
-        decided=None,
-        errors=errors,
-        form={"action": action, "reason": reason, "hela_serien": "1" if hela_serien else ""},
-        stale=stale,
-    )
+    form = {"action": action, "reason": reason, "hela_serien": "1" if hela_serien else ""}
+    return _form_again(request, session, actor, now, booking_id, errors, form, stale=stale)
 
 
 SERIES_UNREAD_SV = "Seriens resor kunde inte läsas från sidan. Öppna ärendet igen och besluta."
@@ -263,22 +250,31 @@ def preview_decision(
                 errors.add("beslut-bevilja", RULES_REFUSE_SV)
         else:
             letter = letter_body(html, below=3)
+    form = {"action": action, "reason": reason, "hela_serien": "1" if hela_serien else ""}
+    return _form_again(
+        request, session, actor, now, booking_id, errors, form, stale=stale, preview=letter
+    )
+
+
+def _form_again(
+    request: Request,
+    session: Session,
+    actor: Actor,
+    now: datetime,
+    booking_id: int,
+    errors: FormErrors,
+    form: dict[str, str],
+    *,
+    stale: bool,
+    preview: str | None = None,
+) -> Response:
+    """The queue with the case whose decision form was posted, the form as it was sent:
+    after a refusal, and under a preview of its letter."""
     waiting = assessment.queue(
         session=session, actor=actor, now=now, principal=None, limit=QUEUE_LIMIT
     )
-    return _queue_page(
-        request,
-        session,
-        actor,
-        now,
-        waiting,
-        booking_id,
-        decided=None,
-        errors=errors,
-        form={"action": action, "reason": reason, "hela_serien": "1" if hela_serien else ""},
-        stale=stale,
-        preview=letter,
-    )
+    return _queue_page(request, session, actor, now, waiting, booking_id, decided=None,
+                       errors=errors, form=form, stale=stale, preview=preview)  # fmt: skip
 
 
 RULES_REFUSE_SV = (
