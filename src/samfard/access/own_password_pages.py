@@ -37,6 +37,7 @@ REFUSALS_SV = {
     "siffror eller tecken och skilja sig från det nuvarande.",
 }
 FIELD_IDS = {"current_password": "nuvarande", "password": "nytt"}
+LOCKED_SV = "Kontot är låst i 15 minuter efter fem fel lösenord i rad. Vänta och försök igen."
 
 
 def _page(request: Request, *, errors: FormErrors | None = None, done: bool = False) -> Response:
@@ -85,10 +86,11 @@ def change_own_password(
     except DomainError as error:
         if error.status not in (403, 422):
             raise
-        field = error.field or "password"
-        errors.add(FIELD_IDS.get(field, "nytt"), REFUSALS_SV.get(field, REFUSALS_SV["password"]))
         if error.status == 403:
-            errors.messages = {"nuvarande": "Kontot är låst i 15 minuter efter fem fel "
-                               "lösenord i rad. Vänta och försök igen."}  # fmt: skip
+            errors.add("nuvarande", LOCKED_SV)
+        else:
+            field = error.field or "password"
+            said = REFUSALS_SV.get(field, REFUSALS_SV["password"])
+            errors.add(FIELD_IDS.get(field, "nytt"), said)
         return _page(request, errors=errors)
     return _page(request, done=True)
