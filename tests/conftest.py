@@ -222,3 +222,19 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Close the pages a browser test opened, as soon as it ends. The browser and the demo
+    server live for the whole test process, and a page left open kept polling that server
+    (the live day's event streams, the alarms) from the test's own process until the run
+    ended, taking time from the later tests' requests (one likely cause of a late test that
+    waited past its expect timeout in CI on 2026-12-07: "avbokad" never shown after Avboka)."""
+    try:
+        return (yield)
+    finally:
+        browser = getattr(item, "funcargs", {}).get("browser")
+        if isinstance(browser, Browser):
+            for context in browser.contexts:
+                context.close()

@@ -50,8 +50,11 @@ from samfard.travellers.schemas import TravellerCreate
 
 # What an assertion on the page waits for, as long as an action waits (`new_page`):
 # Playwright's own 5 s was too short on a loaded 2-core machine for a report that queues
-# behind another, is sent, and has the stop list fetched again (driver, 2026-12-04).
-expect.set_options(timeout=10_000)
+# behind another, is sent, and has the stop list fetched again (driver, 2026-12-04), and
+# 10 s for a cancellation late in a CI run (2026-12-07). Tests check what a page shows,
+# never how fast: a correct page passes at once, only a failing one waits the whole time.
+PAGE_WAIT_MS = 20_000
+expect.set_options(timeout=PAGE_WAIT_MS)
 
 PASSWORD = "browser-test-42"
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
@@ -253,7 +256,7 @@ def new_page(browser: Browser, **context: object) -> Page:
         lambda url: not url.startswith("http://127.0.0.1"),
         lambda route: route.fulfill(status=200, content_type="image/png", body=BLANK_TILE),
     )
-    browser_context.set_default_timeout(10_000)  # a page here answers in well under a second
+    browser_context.set_default_timeout(PAGE_WAIT_MS)
     return browser_context.new_page()
 
 

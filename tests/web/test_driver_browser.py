@@ -240,7 +240,7 @@ def test_the_traffic_page_hears_a_drivers_report_by_server_sent_events(
     driver.goto(today_server.url("/forare"))
     driver.locator("li.stop:not(.stop-done) form.report button:enabled").first.click()
     questions.answer_if_asked(yes=True)
-    expect(controller.locator("#trafik-live")).to_contain_text("Uppdaterad", timeout=15_000)
+    expect(controller.locator("#trafik-live")).to_contain_text("Uppdaterad")
     assert_no_axe_violations(controller)
 
 
@@ -274,7 +274,7 @@ def test_the_traffic_page_shows_only_the_answer_to_its_latest_fetch(
             route.continue_()
 
     controller.route("**/trafik?datum=*", hold_the_first)
-    expect(controller.locator("#trafik-live")).to_contain_text("Uppdaterad", timeout=15_000)
+    expect(controller.locator("#trafik-live")).to_contain_text("Uppdaterad")
     assert len(held) == 1  # the first change's fetch, still unanswered
     refusing = True
     older = '<html><body><p class="plan-meta" id="planinfo">En äldre plan</p></body></html>'
