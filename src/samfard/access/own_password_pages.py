@@ -3,18 +3,16 @@
 may open only Mina resor). There was no way: a user who wanted another password, or whose
 start password an administrator had said aloud, kept it (walk-through of the eighth
 session of 2026-12-06), and a traveller who logs in with a password still had none. Both
-pages are one form read by `_change`, and the service (`service.change_own_password`)
+pages are one form and one pair of routes, and the service (`service.change_own_password`)
 counts a wrong current password as a failed login and logs the account out everywhere
 else, so neither the rules nor the lockout exist twice."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from samfard.access import service
 from samfard.access.actor import Actor
@@ -51,6 +49,9 @@ LOCKED_SV = "Kontot är låst i 15 minuter efter fem fel lösenord i rad. Vänta
 STAFF_PAGE = "/konto/losenord"
 TRAVELLER_PAGE = "/mina-resor/losenord"
 Field = Annotated[str, Form(max_length=FIELD_MOST)]
+# One dependency object, so the account is read once even where a route's own check
+# (`travellers_only`) asks for it too.
+SignedIn = Annotated[Actor, signed_in()]
 
 
 def _page(
@@ -67,7 +68,7 @@ def _page(
     return render(request, "access/own_password.html", context)
 
 
-def _traveller_only(actor: Actor) -> None:
+def travellers_only(actor: SignedIn) -> None:
     """Mina resor is the travellers' own, as its other pages: a staff account is sent to
     its own page."""
     if actor.role is not Role.TRAVELLER:
@@ -79,14 +80,26 @@ def _traveller_only(actor: Actor) -> None:
         raise refused
 
 
-def _change(
+# One page, two addresses: the staff's, and Mina resor's (open to a traveller's login).
+IN_MINA_RESOR = [Depends(travellers_only)]
+
+
+@router.get(STAFF_PAGE)
+@traveller_router.get(TRAVELLER_PAGE, dependencies=IN_MINA_RESOR)
+def own_password_page(request: Request, actor: SignedIn) -> Response:
+    return _page(request, actor)
+
+
+@router.post(STAFF_PAGE)
+@traveller_router.post(TRAVELLER_PAGE, dependencies=IN_MINA_RESOR)
+def change_own_password(
     request: Request,
-    session: Session,
-    now: datetime,
-    actor: Actor,
-    nuvarande: str,
-    nytt: str,
-    nytt_igen: str,
+    session: SessionDep,
+    now: NowDep,
+    actor: SignedIn,
+    nuvarande: Field = "",
+    nytt: Field = "",
+    nytt_igen: Field = "",
 ) -> Response:
     """Every problem of the form at once (an empty field, the two new ones differing),
     then the service's own check."""
@@ -121,42 +134,3 @@ def _change(
             errors.add(FIELD_IDS.get(field, "nytt"), said)
         return _page(request, actor, errors=errors)
     return _page(request, actor, done=True)
-
-
-@router.get(STAFF_PAGE)
-def own_password_page(request: Request, actor: Annotated[Actor, signed_in()]) -> Response:
-    return _page(request, actor)
-
-
-@router.post(STAFF_PAGE)
-def change_own_password(
-    request: Request,
-    session: SessionDep,
-    now: NowDep,
-    actor: Annotated[Actor, signed_in()],
-    nuvarande: Field = "",
-    nytt: Field = "",
-    nytt_igen: Field = "",
-) -> Response:
-    return _change(request, session, now, actor, nuvarande, nytt, nytt_igen)
-
-
-@traveller_router.get(TRAVELLER_PAGE)
-def traveller_password_page(request: Request, actor: Annotated[Actor, signed_in()]) -> Response:
-    _traveller_only(actor)
-    return _page(request, actor)
-
-
-@traveller_router.post(TRAVELLER_PAGE)
-def change_traveller_password(
-    request: Request,
-    session: SessionDep,
-    now: NowDep,
-    actor: Annotated[Actor, signed_in()],
-    nuvarande: Field = "",
-    nytt: Field = "",
-    nytt_igen: Field = "",
-) -> Response:
-    """A traveller who logs in with a password changes it in Mina resor, as staff do."""
-    _traveller_only(actor)
-    return _change(request, session, now, actor, nuvarande, nytt, nytt_igen)
