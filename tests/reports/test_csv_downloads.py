@@ -12,12 +12,12 @@ from io import StringIO
 from urllib.parse import quote
 
 import pytest
+from done_jobs import done_job
 from fastapi.testclient import TestClient
 from settled_rows import CARRIER, Trip, settle
 from sqlalchemy.orm import Session
 
 from helpers import NOW, auth, token_for
-from samfard import jobs
 from samfard.access.permissions import Role
 from samfard.reports.jobs import REPORT
 from samfard.reports.scenarios.job import SCENARIO
@@ -38,19 +38,6 @@ ROUTES = (
 )
 
 
-def _done_job(session: Session, job_id: str, kind: str, files: dict[str, str]) -> str:
-    """A finished job as its runner leaves it, its files in its result."""
-    session.add(
-        jobs.Job(id=job_id, kind=kind, subject="23:2026-10", state="done",
-                 args={"user_id": 1, "principal": "23", "month": "2026-10"},
-                 result={"principal": "23", "month": "2026-10", "title": "t",
-                         "names": list(files), "files": files},
-                 message="Klar", done=1.0, started_by="analys", created_at=NOW)
-    )  # fmt: skip
-    session.flush()
-    return job_id
-
-
 @pytest.fixture
 def world(session: Session) -> dict[str, str]:
     """A settled month of principal 23, a finished report job and a finished scenario
@@ -60,9 +47,13 @@ def world(session: Session) -> dict[str, str]:
                     "pdf": base64.b64encode(b"%PDF").decode()}  # fmt: skip
     return {
         "token": token_for(session, Role.ANALYST, now=NOW, principals=["*"]),
-        "report_job": _done_job(session, "a" * 32, REPORT, report_files),
-        "scenario_job": _done_job(
-            session, "b" * 32, SCENARIO, {"principals.csv": "scenario,principal\nÖstersund,23\n"}
+        "report_job": done_job(session, "a" * 32, REPORT, "23", report_files),
+        "scenario_job": done_job(
+            session,
+            "b" * 32,
+            SCENARIO,
+            "23",
+            {"principals.csv": "scenario,principal\nÖstersund,23\n"},
         ),
         "carrier": quote(CARRIER),
     }
