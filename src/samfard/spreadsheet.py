@@ -62,6 +62,20 @@ def kronor_sv(ore: int) -> str:
     return f"{sign}{whole},{frac:02d}"
 
 
+# Excel on Windows reads a UTF-8 file without this mark in the local code page
+# (Windows-1252), so "Östersund" shows as "Ã–stersund"; with it, Excel reads UTF-8, and
+# LibreOffice, pandas and Python's "utf-8-sig" read past it.
+UTF8_BOM = "\ufeff"
+
+
+def excel_csv_bytes(text: str | bytes) -> bytes:
+    """A CSV's text (or its UTF-8 bytes) as the bytes of a file Excel opens right: the
+    UTF-8 byte order mark first. Every CSV a user downloads gets it here
+    (`attachment.attachment`), whichever writer made the text."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return UTF8_BOM.encode("utf-8") + data
+
+
 def swedish_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """A CSV a Swedish analyst opens in Excel or LibreOffice as it is: semicolons between
     fields (the comma is the decimal sign), decimal commas, dates as ÅÅÅÅ-MM-DD, no cell a

@@ -226,7 +226,7 @@ def test_the_follow_up_counts_staff_certificates_and_taxi_share_per_unit(
         assert response.status_code == 201
     csv = app_client.get("/api/v1/reports/care-units?months=2", headers=auth(analyst))
     assert csv.status_code == 200
-    lines = csv.text.splitlines()
+    lines = csv.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("enhet;huvudman;månad;certifierad_personal;intyg")
     row = next(line.split(";") for line in lines if line.endswith("") and "2026-11" in line)
     assert row[:5] == ["Medicinmottagningen Sundsvall", "22", "2026-11", "1", "4"]

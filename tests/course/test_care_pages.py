@@ -142,7 +142,7 @@ def test_the_unit_follow_up_page_and_csv_answer_an_analyst(
     assert page.status_code == 200
     assert "Uppföljning per enhet" in page.text
     csv = app_client.get("/enheter/uppfoljning.csv")
-    assert csv.text.startswith("enhet;huvudman;månad")
+    assert csv.content.decode("utf-8-sig").startswith("enhet;huvudman;månad")
 
 
 def test_an_assessor_of_both_regions_chooses_the_course_and_has_no_unit_to_issue_for(

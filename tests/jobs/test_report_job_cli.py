@@ -61,3 +61,5 @@ def test_samfard_job_report_writes_the_files_and_refuses_another_principal(
         path = tmp_path / "ut" / f"manadsrapport-23-2026-10.{format}"
         assert path.stat().st_size == written["files"][format]["bytes"] > 0
     assert (tmp_path / "ut" / "manadsrapport-23-2026-10.pdf").read_bytes().startswith(b"%PDF")
+    csv = (tmp_path / "ut" / "manadsrapport-23-2026-10.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf"), "the same bytes as the download, mark first"

@@ -251,7 +251,7 @@ def test_a_stored_formula_comment_comes_back_as_text_from_the_api_and_the_page(
     ):
         answer = app_client.get(url, params=params, headers=admin)
         assert answer.status_code == 200, answer.text
-        rows = list(csv.DictReader(StringIO(answer.text), delimiter=";"))
+        rows = list(csv.DictReader(StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
         for row in rows:
             for value in row.values():
                 _inert(value)

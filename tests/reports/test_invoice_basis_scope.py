@@ -34,4 +34,7 @@ def test_a_carrier_without_runs_that_month_is_not_found_for_any_scope(
             assert answer.json()["field"] == "carrier"
     found = app_client.get(URL, params={"carrier": CARRIER, "month": "2026-10"}, headers=reader)
     assert found.status_code == 200, found.text
-    assert [row[0] for row in csv.reader(StringIO(found.text))][1:] == ["run-i1", "TOTAL"]
+    assert [row[0] for row in csv.reader(StringIO(found.content.decode("utf-8-sig")))][1:] == [
+        "run-i1",
+        "TOTAL",
+    ]

@@ -54,7 +54,8 @@ def test_the_monthly_csv_has_swedish_headers_tables_and_decimal_commas() -> None
 
 
 def test_the_monthly_csv_and_the_units_csv_are_written_alike() -> None:
-    """Same separator, same decimal comma, neither with a byte-order mark."""
+    """Same separator, same decimal comma, neither with a byte-order mark: the mark is the
+    download's (`attachment`), so a reader of the text never meets it."""
     report = build_monthly_report(
         aggregate(november_records()), year=2026, month=11, scope="Region 23", principal="23"
     )

@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 
 import pytest
+from done_jobs import done_job
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from helpers import NOW, auth, token_for
-from samfard import jobs
 from samfard.access.permissions import Role
 from samfard.reports.jobs import REPORT
 from samfard.reports.scenarios.job import SCENARIO
@@ -34,17 +34,8 @@ SCENARIO_ROUTES = ("/uppfoljning/scenario/jobb/{id}", "/uppfoljning/scenario?job
 
 
 def _done_job(session: Session, job_id: str, kind: str, principal: str) -> str:
-    """A finished job as the runner leaves it (the report's files in its result)."""
     files = {"html": "<p>rapport</p>", "csv": "a;b\n", "pdf": base64.b64encode(b"%PDF").decode()}
-    session.add(
-        jobs.Job(id=job_id, kind=kind, subject=f"{principal}:2026-10", state="done",
-                 args={"user_id": 1, "principal": principal, "month": "2026-10"},
-                 result={"principal": principal, "month": "2026-10", "title": "t",
-                         "files": files},
-                 message="Klar", done=1.0, started_by="analys-23", created_at=NOW)
-    )  # fmt: skip
-    session.flush()
-    return job_id
+    return done_job(session, job_id, kind, principal, files)
 
 
 @pytest.fixture

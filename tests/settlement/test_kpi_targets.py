@@ -76,7 +76,7 @@ def test_admin_sets_a_target_and_a_comment_and_every_format_shows_them(
     assert "300,00 kr" in drawn and "ej uppfyllt" in drawn
     assert any("Två långa färdtjänstresor" in s for s in drawn)
     text = app_client.get("/api/v1/reports/monthly", params={**MONTH, "format": "csv"},
-                          headers=headers).text  # fmt: skip
+                          headers=headers).content.decode("utf-8-sig")  # fmt: skip
     row = next(
         r for r in csv.DictReader(io.StringIO(text), delimiter=";")
         if r["tabell"] == "Nyckeltal" and r["rad"] == "Kostnad per resa"

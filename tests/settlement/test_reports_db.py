@@ -135,7 +135,7 @@ def test_api_cost_statement_csv_and_xlsx(app_client: TestClient, session: Sessio
     params = {"month": "2026-10", "principal": "23"}
     response = app_client.get("/api/v1/reports/cost-statement", params=params, headers=headers)
     assert response.status_code == 200, response.text
-    rows = list(csv.reader(io.StringIO(response.text)))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == ["t1", "t2", "t3", "TOTAL"]
     assert rows[-1][6] == "1000.00"  # allocated
     book = app_client.get(
@@ -156,7 +156,7 @@ def test_api_invoice_basis_lists_the_carriers_runs_of_the_month(
     everyone = _analyst(session, ["*"])
     response = app_client.get("/api/v1/reports/invoice-basis", params=params, headers=everyone)
     assert response.status_code == 200, response.text
-    rows = list(csv.reader(io.StringIO(response.text)))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == ["r1", "r4", "r2", "TOTAL"]
     assert rows[-1][-1] == "1999.00"
     book = app_client.get(
@@ -175,7 +175,7 @@ def test_invoice_basis_lists_to_an_analyst_only_the_runs_of_their_principals(
         "/api/v1/reports/invoice-basis", params=params, headers=_analyst(session, ["23"])
     )
     assert response.status_code == 200, response.text
-    rows = list(csv.reader(io.StringIO(response.text)))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r[0] for r in rows[1:]] == ["r1", "r2", "TOTAL"]
     assert rows[-1][-1] == "1000.00"
     other = app_client.get(

@@ -43,7 +43,9 @@ def test_report_command_writes_html_pdf_and_csv(
     names = sorted(p.name for p in out.iterdir())
     assert names == [f"manadsrapport-23-2026-10.{ext}" for ext in ("csv", "html", "pdf")]
     assert (out / "manadsrapport-23-2026-10.pdf").read_bytes().startswith(b"%PDF")
-    assert "1000,00" in (out / "manadsrapport-23-2026-10.csv").read_text(encoding="utf-8")
+    csv = (out / "manadsrapport-23-2026-10.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf"), "the same bytes as the download, mark first"
+    assert "1000,00" in csv.decode("utf-8-sig")
     assert "Total kostnad" in (out / "manadsrapport-23-2026-10.html").read_text(encoding="utf-8")
 
 

@@ -1,26 +1,31 @@
-"""Byt lösenord (/konto/losenord): every staff account changes its own password, knowing
-the one it has. There was no way: a user who wanted another password, or whose start
-password an administrator had said aloud, kept it (walk-through of the eighth session of
-2026-12-06). The service (`service.change_own_password`) counts a wrong current password
-as a failed login and logs the account out everywhere else."""
+"""Byt lösenord: every account changes its own password, knowing the one it has; staff at
+/konto/losenord, a traveller in Mina resor at /mina-resor/losenord (a traveller's login
+may open only Mina resor). There was no way: a user who wanted another password, or whose
+start password an administrator had said aloud, kept it (walk-through of the eighth
+session of 2026-12-06), and a traveller who logs in with a password still had none. Both
+pages are one form and one pair of routes, and the service (`service.change_own_password`)
+counts a wrong current password as a failed login and logs the account out everywhere
+else, so neither the rules nor the lockout exist twice."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import Response
 
 from samfard.access import service
 from samfard.access.actor import Actor
 from samfard.access.deps import SESSION_COOKIE, signed_in
 from samfard.access.passwords import MIN_LENGTH
+from samfard.access.permissions import Role
 from samfard.deps import NowDep, SessionDep
-from samfard.errors import DomainError, Unauthenticated
+from samfard.errors import DomainError, Forbidden, Unauthenticated
 from samfard.web.shell import FormErrors, page_router
 from samfard.web.templating import render
 
 router = page_router()
+traveller_router = page_router(for_travellers=True)
 
 PASSWORD_MAX = 200  # as UserCreate.password
 # What the form takes at all: a longer field is said at the field, not refused as a page.
@@ -40,26 +45,61 @@ FIELD_IDS = {"current_password": "nuvarande", "password": "nytt"}
 LOCKED_SV = "Kontot är låst i 15 minuter efter fem fel lösenord i rad. Vänta och försök igen."
 
 
-def _page(request: Request, *, errors: FormErrors | None = None, done: bool = False) -> Response:
+# Where each kind of account changes its password.
+STAFF_PAGE = "/konto/losenord"
+TRAVELLER_PAGE = "/mina-resor/losenord"
+Field = Annotated[str, Form(max_length=FIELD_MOST)]
+# One dependency object, so the account is read once even where a route's own check
+# (`travellers_only`) asks for it too.
+SignedIn = Annotated[Actor, signed_in()]
+
+
+def _page(
+    request: Request,
+    actor: Actor,
+    *,
+    errors: FormErrors | None = None,
+    done: bool = False,
+) -> Response:
+    traveller = actor.role is Role.TRAVELLER
     context = {"errors": errors or FormErrors(), "done": done, "policy": POLICY_SV,
-               "maxlength": PASSWORD_MAX}  # fmt: skip
+               "maxlength": PASSWORD_MAX, "traveller": traveller,
+               "action": TRAVELLER_PAGE if traveller else STAFF_PAGE}  # fmt: skip
     return render(request, "access/own_password.html", context)
 
 
-@router.get("/konto/losenord")
-def own_password_page(request: Request, actor: Annotated[Actor, signed_in()]) -> Response:
-    return _page(request)
+def travellers_only(actor: SignedIn) -> None:
+    """Mina resor is the travellers' own, as its other pages: a staff account is sent to
+    its own page."""
+    if actor.role is not Role.TRAVELLER:
+        refused = Forbidden(
+            f"Mina resor är resenärernas egna sidor. Byt ditt lösenord på {STAFF_PAGE}.",
+            field="roll",
+        )
+        refused.detail_sv = refused.message  # already Swedish: the page shows it as it is
+        raise refused
 
 
-@router.post("/konto/losenord")
+# One page, two addresses: the staff's, and Mina resor's (open to a traveller's login).
+IN_MINA_RESOR = [Depends(travellers_only)]
+
+
+@router.get(STAFF_PAGE)
+@traveller_router.get(TRAVELLER_PAGE, dependencies=IN_MINA_RESOR)
+def own_password_page(request: Request, actor: SignedIn) -> Response:
+    return _page(request, actor)
+
+
+@router.post(STAFF_PAGE)
+@traveller_router.post(TRAVELLER_PAGE, dependencies=IN_MINA_RESOR)
 def change_own_password(
     request: Request,
     session: SessionDep,
     now: NowDep,
-    actor: Annotated[Actor, signed_in()],
-    nuvarande: Annotated[str, Form(max_length=FIELD_MOST)] = "",
-    nytt: Annotated[str, Form(max_length=FIELD_MOST)] = "",
-    nytt_igen: Annotated[str, Form(max_length=FIELD_MOST)] = "",
+    actor: SignedIn,
+    nuvarande: Field = "",
+    nytt: Field = "",
+    nytt_igen: Field = "",
 ) -> Response:
     """Every problem of the form at once (an empty field, the two new ones differing),
     then the service's own check."""
@@ -75,7 +115,7 @@ def change_own_password(
     if nytt != nytt_igen:
         errors.add("nytt-igen", "Skriv samma nya lösenord två gånger.")
     if errors:
-        return _page(request, errors=errors)
+        return _page(request, actor, errors=errors)
     token = request.cookies.get(SESSION_COOKIE)
     if token is None:
         raise Unauthenticated("log in first")
@@ -92,5 +132,5 @@ def change_own_password(
             field = error.field or "password"
             said = REFUSALS_SV.get(field, REFUSALS_SV["password"])
             errors.add(FIELD_IDS.get(field, "nytt"), said)
-        return _page(request, errors=errors)
-    return _page(request, done=True)
+        return _page(request, actor, errors=errors)
+    return _page(request, actor, done=True)

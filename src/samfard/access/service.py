@@ -162,8 +162,7 @@ def login(
         _count_failure(session, user, now)
         raise Unauthenticated(REFUSED)
     with transaction(session):
-        user.failed_logins = 0
-        user.locked_until = None
+        clear_lockout(user)
     return issue_token(session=session, user=user, kind=kind, now=now, lifetime=lifetime)
 
 
@@ -175,6 +174,17 @@ def _count_failure(session: Session, user: User, now: datetime) -> None:
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
+
+
+def clear_lockout(user: User) -> None:
+    """Forget the account's wrong passwords in a row and lift its lock: the one way every
+    step that proves or vouches for the user (a right password at login or at a change of
+    one's own, an administrator's unlock, new start password or reactivation) starts the
+    count of `_count_failure` again. Kept in one place so that none of them forgets half
+    of it (a counter cleared under a lock still standing, or the other way round). The
+    caller owns the transaction."""
+    user.failed_logins = 0
+    user.locked_until = None
 
 
 def actor_for_token(
@@ -247,7 +257,7 @@ def change_own_password(
     check_policy(new)
     with transaction(session):
         user.password_hash = hash_password(new)
-        user.failed_logins = 0
+        clear_lockout(user)
         session.execute(
             delete(ApiToken).where(
                 ApiToken.user_id == user.id, ApiToken.token_hash != _hash_token(token)

@@ -299,8 +299,7 @@ def reactivate(*, session: Session, actor: Actor, user_id: int) -> User:
         _check_grant(actor, _as_granted(user))
         _check_keys(session, actor, user)
         user.active = True
-        user.failed_logins = 0
-        user.locked_until = None
+        service.clear_lockout(user)
         _audit(session, actor, user, "reactivate")
     return user
 
@@ -322,8 +321,7 @@ def reset_password(*, session: Session, actor: Actor, user_id: int, password: st
         _check_keys(session, actor, user)
         check_policy(password)
         user.password_hash = hash_password(password)
-        user.failed_logins = 0
-        user.locked_until = None
+        service.clear_lockout(user)
         session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
         _audit(session, actor, user, "password_reset")
     return user
@@ -342,8 +340,7 @@ def unlock(*, session: Session, actor: Actor, user_id: int) -> User:
             raise InputError("you cannot unlock your own account; ask another administrator",
                              field="user_id")  # fmt: skip
         _check_grant(actor, _as_granted(user))
-        user.failed_logins = 0
-        user.locked_until = None
+        service.clear_lockout(user)
         _audit(session, actor, user, "unlock")
     return user
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Response
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.attachment import content_disposition
+from samfard.attachment import CSV, attachment
 from samfard.care import certificates, follow_up
 from samfard.care.schemas import CareCertificateCreate, CareCertificatePublic, Revocation
 from samfard.deps import NowDep, SessionDep
@@ -72,7 +72,7 @@ def revoke_certificate(
 @router.get(
     "/reports/care-units",
     response_class=Response,
-    responses=file_responses("text/csv; charset=utf-8"),
+    responses=file_responses(CSV),
 )
 def unit_follow_up(
     session: SessionDep,
@@ -82,8 +82,4 @@ def unit_follow_up(
 ) -> Response:
     """Follow-up per care unit and month, as CSV (semicolons, decimal commas)."""
     rows = follow_up.follow_up(session=session, actor=actor, now=now, months=months)
-    return Response(
-        follow_up.to_csv(rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": content_disposition("uppfoljning-per-enhet.csv")},
-    )
+    return attachment(follow_up.to_csv(rows), media_type=CSV, name="uppfoljning-per-enhet.csv")

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.attachment import content_disposition
+from samfard.attachment import CSV, attachment
 from samfard.care import follow_up
 from samfard.care.certificate_words import expiring_sv, mode_choices
 from samfard.course import service as course_service
@@ -80,8 +80,4 @@ def units_csv(
     actor: Annotated[Actor, require(P.REPORTS_READ)],
 ) -> Response:
     rows = follow_up.follow_up(session=session, actor=actor, now=now)
-    return Response(
-        follow_up.to_csv(rows),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": content_disposition("uppfoljning-per-enhet.csv")},
-    )
+    return attachment(follow_up.to_csv(rows), media_type=CSV, name="uppfoljning-per-enhet.csv")

@@ -202,6 +202,7 @@ def _write_report(job: Any, sessions: Any, out: Path | None) -> dict[str, Any]:
     (the files' names and sizes rather than their contents)."""
     from samfard import jobs
     from samfard.reports.jobs import FORMATS, report_file
+    from samfard.spreadsheet import excel_csv_bytes
 
     with sessions() as session:
         done = jobs.get(session, job.id)
@@ -209,7 +210,9 @@ def _write_report(job: Any, sessions: Any, out: Path | None) -> dict[str, Any]:
         title = done.result["title"] if done.result else ""
     written: dict[str, Any] = {}
     for format, (body, _, name) in files.items():
-        data = body.encode("utf-8") if isinstance(body, str) else body
+        # The CSV as the download has it (attachment): with the byte order mark Excel needs.
+        data = excel_csv_bytes(body) if format == "csv" else body
+        data = data.encode("utf-8") if isinstance(data, str) else data
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)
             (out / name).write_bytes(data)

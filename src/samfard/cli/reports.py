@@ -132,6 +132,7 @@ def _report(args: argparse.Namespace) -> int:
     from samfard.reports.render_html import render_page
     from samfard.reports.render_pdf import render_pdf
     from samfard.reports.service import monthly_report
+    from samfard.spreadsheet import excel_csv_bytes
     from samfard.timeutil import STOCKHOLM
 
     period = Month.parse(args.month)
@@ -151,7 +152,7 @@ def _report(args: argparse.Namespace) -> int:
     paths = (stem.with_suffix(".html"), stem.with_suffix(".pdf"), stem.with_suffix(".csv"))
     paths[0].write_text(page, encoding="utf-8")
     paths[1].write_bytes(render_pdf(report))
-    paths[2].write_text(report_csv(report), encoding="utf-8")
+    paths[2].write_bytes(excel_csv_bytes(report_csv(report)))  # as the download
     for path in paths:
         print(path)
     if report.empty:

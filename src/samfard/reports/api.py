@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.attachment import content_disposition
+from samfard.attachment import CSV, attachment
 from samfard.deps import NowDep, SessionDep
 from samfard.jobs import Job
 from samfard.reports import jobs as report_jobs
@@ -44,7 +44,6 @@ MONTH = Query(
     examples=["2026-10"],
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV = "text/csv; charset=utf-8"
 REPORT_FILE = file_responses("text/html; charset=utf-8", "application/pdf", CSV)
 SHEET_FILE = file_responses(CSV, XLSX)
 
@@ -58,14 +57,6 @@ class ReportFormat(enum.StrEnum):
 class SheetFormat(enum.StrEnum):
     CSV = "csv"
     XLSX = "xlsx"
-
-
-def _file(body: bytes | str, media_type: str, name: str) -> Response:
-    return Response(
-        content=body,
-        media_type=media_type,
-        headers={"Content-Disposition": content_disposition(name)},
-    )
 
 
 @router.get("/monthly", response_class=Response, responses=REPORT_FILE)
@@ -94,9 +85,9 @@ def monthly_report(
     )
     name = f"manadsrapport-{principal}-{month}.{format.value}"
     if format is ReportFormat.PDF:
-        return _file(render_pdf(report), "application/pdf", name)
+        return attachment(render_pdf(report), media_type="application/pdf", name=name)
     if format is ReportFormat.CSV:
-        return _file(report_csv(report), CSV, name)
+        return attachment(report_csv(report), media_type=CSV, name=name)
     page = render_page(report)
     return Response(content=page, media_type="text/html; charset=utf-8")
 
@@ -160,7 +151,7 @@ def monthly_job_file(
     """A finished report job's file (html, pdf, csv), as built by the job."""
     job = report_jobs.report_job(session=session, actor=actor, job_id=job_id)
     body, media_type, name = report_jobs.report_file(job, format.value)
-    return _file(body, media_type, name)
+    return attachment(body, media_type=media_type, name=name)
 
 
 @router.get("/invoice-basis", response_class=Response, responses=SHEET_FILE)
@@ -258,5 +249,5 @@ def set_comment(
 
 def _sheet_file(sheet: Sheet, format: SheetFormat, name: str) -> Response:
     if format is SheetFormat.XLSX:
-        return _file(to_xlsx([sheet]), XLSX, name)
-    return _file(to_csv(sheet), CSV, name)
+        return attachment(to_xlsx([sheet]), media_type=XLSX, name=name)
+    return attachment(to_csv(sheet), media_type=CSV, name=name)

@@ -24,6 +24,7 @@ from samfard.access.actor import Actor
 from samfard.access.models import User
 from samfard.access.permissions import Permission
 from samfard.access.service import actor_for_user
+from samfard.attachment import CSV
 from samfard.db import transaction
 from samfard.errors import Conflict, DomainError, Forbidden, InputError, NotFound
 from samfard.jobs import Job, Progress
@@ -39,7 +40,7 @@ FORMATS = ("html", "pdf", "csv")
 MEDIA_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",
-    "csv": "text/csv; charset=utf-8",
+    "csv": CSV,
 }
 READ_EXPECTED_S = 3.0  # reading two years of settled trips of a regional principal
 PDF_EXPECTED_S = 2.0

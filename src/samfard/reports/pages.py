@@ -24,7 +24,7 @@ from samfard import jobs
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.attachment import content_disposition
+from samfard.attachment import CSV, attachment
 from samfard.dates_sv import MONTHS_SV
 from samfard.db import transaction
 from samfard.deps import NowDep, SessionDep
@@ -223,11 +223,7 @@ def report_job_file(
     """A finished report job's file (html, pdf, csv), as the job built it."""
     job = report_jobs.report_job(session=session, actor=actor, job_id=job_id)
     body, media_type, name = report_jobs.report_file(job, format)
-    return Response(
-        content=body,
-        media_type=media_type,
-        headers={"Content-Disposition": content_disposition(name)},
-    )
+    return attachment(body, media_type=media_type, name=name)
 
 
 @router.get("/uppfoljning/manadsrapport.{format}")
@@ -251,9 +247,5 @@ def follow_up_file(
     elif format == "xlsx":
         body, media_type = to_xlsx((*report_sheets(report), *quality_sheets(report))), XLSX
     else:
-        body, media_type = report_csv(report), "text/csv; charset=utf-8"
-    return Response(
-        content=body,
-        media_type=media_type,
-        headers={"Content-Disposition": content_disposition(name)},
-    )
+        body, media_type = report_csv(report), CSV
+    return attachment(body, media_type=media_type, name=name)

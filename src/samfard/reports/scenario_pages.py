@@ -24,7 +24,7 @@ from samfard import jobs
 from samfard.access.actor import Actor
 from samfard.access.deps import require
 from samfard.access.permissions import Permission as P
-from samfard.attachment import content_disposition
+from samfard.attachment import CSV, attachment
 from samfard.deps import NowDep, SessionDep, SettingsDep
 from samfard.errors import DomainError, NotFound
 from samfard.reports.jobs import job_of_kind
@@ -44,7 +44,7 @@ ONE_AT_A_TIME = "centralen"  # the jobs' subject: one scenario run at a time
 MEDIA = {
     ".html": "text/html; charset=utf-8",
     ".pdf": "application/pdf",
-    ".csv": "text/csv; charset=utf-8",
+    ".csv": CSV,
 }
 
 
@@ -186,12 +186,8 @@ def scenario_file(
     if content is None:
         raise NotFound(f"job {job_id} has no file {name!r}", field="name")
     suffix = Path(name).suffix
-    headers = (
+    media_type = MEDIA.get(suffix, "application/octet-stream")
+    if suffix == ".html":
         # The HTML report is shown in the page's frame: this site may frame it, no other.
-        {"X-Frame-Options": "SAMEORIGIN"}
-        if suffix == ".html"
-        else {"Content-Disposition": content_disposition(name)}
-    )
-    return Response(
-        content, media_type=MEDIA.get(suffix, "application/octet-stream"), headers=headers
-    )
+        return Response(content, media_type=media_type, headers={"X-Frame-Options": "SAMEORIGIN"})
+    return attachment(content, media_type=media_type, name=name)

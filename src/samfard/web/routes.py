@@ -10,6 +10,7 @@ from fastapi import APIRouter
 
 from samfard.access.admin_pages import router as admin_pages
 from samfard.access.own_password_pages import router as own_password_pages
+from samfard.access.own_password_pages import traveller_router as traveller_password_pages
 from samfard.access.pages import router as access_pages
 from samfard.assessment.letter_pages import router as letter_pages
 from samfard.assessment.pages import router as assessment_pages
@@ -52,4 +53,5 @@ PAGE_ROUTERS: tuple[APIRouter, ...] = (
     quality_pages,
     mypages_login,
     mypages,
+    traveller_password_pages,
 )
