@@ -93,6 +93,21 @@ def _fresh(path: str, body: dict[str, Any]) -> Call:
     return lambda c, w: [(path.format(booking_id=_fresh_booking(c, w)), None, body)]
 
 
+def _series_decision(client: TestClient, world: ScopeWorld) -> list[Request]:
+    """A series of its own, two weeks on, whose waiting trips are approved together."""
+    body = series_body(client, world.desk, world.anna, "23")
+    made = client.post(
+        "/api/v1/series",
+        json=body | {"start_date": "2026-12-14", "end_date": "2026-12-23"},
+        headers=auth(world.desk),
+    )
+    assert made.status_code == 201, made.text
+    ids = made.json()["booking_ids"]
+    trips = [{"id": i, "version": _version(client, world, f"/api/v1/bookings/{i}")} for i in ids]
+    decision = {"action": "approve", "reason": "test", "trips": trips}
+    return [(f"/api/v1/bookings/{ids[0]}/series-assessment", None, decision)]
+
+
 # Every operation of the OpenAPI document, classified. Operations that return or change a
 # traveller's personal data map to the requests that exercise them (as the system
 # administrator, on tests/access/scope_world.py); the others say why they hold none. An
@@ -151,6 +166,7 @@ PERSONAL: dict[tuple[str, str], Call] = {
     ("POST", "/api/v1/bookings/{booking_id}/assessment"): _fresh(
         "/api/v1/bookings/{booking_id}/assessment", {"action": "approve", "reason": "test"}
     ),
+    ("POST", "/api/v1/bookings/{booking_id}/series-assessment"): _series_decision,
     ("GET", "/api/v1/bookings/{booking_id}/decision-letter"): _one(
         "/api/v1/bookings/{anna_booking}/decision-letter"
     ),

@@ -288,6 +288,15 @@ PROBES: dict[tuple[str, str], list[Probe]] = {
     ("POST", "/api/v1/bookings/{booking_id}/assessment"): every(
         BOOKINGS_23, "deny", body=lambda c, w: {"action": "approve", "reason": "probe"}
     ),
+    ("POST", "/api/v1/bookings/{booking_id}/series-assessment"): every(
+        BOOKINGS_23,
+        "deny",
+        body=lambda c, w: {
+            "action": "approve",
+            "reason": "probe",
+            "trips": [{"id": w.anna_booking, "version": 0}],
+        },
+    ),
     ("GET", "/api/v1/bookings/{booking_id}/decision-letter"): every(BOOKINGS_23, "deny"),
     ("GET", "/api/v1/fee-ledger/{traveller_id}"): [
         Probe("deny", path=p, params=lambda w, r=r: {"principal": r})  # type: ignore[misc]

@@ -116,3 +116,23 @@ def ledger_rows(session: Session, booking_id: int) -> list[tuple[int, int]]:
         .order_by(FeeLedgerEntry.leg_index)
     )
     return [(row.list_fee_ore, row.paid_ore) for row in rows]
+
+
+def dialysis_series(client: TestClient, operator: str, traveller: int) -> list[int]:
+    """Dialysis at Östersunds sjukhus Monday, Wednesday and Friday 7-18 December 2026: six
+    JH taxi trips, each waiting for an assessor."""
+    unit = place_id(client, operator, "Östersunds sjukhus")
+    body: dict[str, Any] = {
+        "traveller_id": traveller, "service": "sjukresa", "principal": "23",
+        "purpose": "dialysis", "weekdays": ["mon", "wed", "fri"],
+        "start_date": "2026-12-07", "end_date": "2026-12-18",
+        "legs": [
+            {"origin": {"home": True}, "destination": {"place_id": unit},
+             "appointment_time": "08:00"},
+            {"origin": {"place_id": unit}, "destination": {"home": True},
+             "pickup_time": "12:00", "return_of": 0},
+        ],
+    }  # fmt: skip
+    created = client.post("/api/v1/series", json=body, headers=auth(operator))
+    assert created.status_code == 201, created.text
+    return list(created.json()["booking_ids"])

@@ -9,40 +9,19 @@ from __future__ import annotations
 import re
 from datetime import date
 from html import unescape
-from typing import Any
 
-from assessment_fixtures import book, ledger_rows, round_trip
+from assessment_fixtures import book, dialysis_series, ledger_rows, round_trip
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import auth, login_form, place_id
+from helpers import auth, login_form
 from samfard.access.deps import CSRF_COOKIE
 from samfard.access.models import AuditEntry
 from samfard.booking.models import Booking
 from samfard.dates_sv import span_sv
 
 MARK = "Del av serie: 6 resor 7–18 december"
-
-
-def dialysis_series(client: TestClient, operator: str, traveller: int) -> list[int]:
-    """Dialysis at Östersunds sjukhus Monday, Wednesday and Friday 7-18 December 2026: six
-    JH taxi trips, each waiting for an assessor."""
-    unit = place_id(client, operator, "Östersunds sjukhus")
-    body: dict[str, Any] = {
-        "traveller_id": traveller, "service": "sjukresa", "principal": "23",
-        "purpose": "dialysis", "weekdays": ["mon", "wed", "fri"],
-        "start_date": "2026-12-07", "end_date": "2026-12-18",
-        "legs": [
-            {"origin": {"home": True}, "destination": {"place_id": unit},
-             "appointment_time": "08:00"},
-            {"origin": {"place_id": unit}, "destination": {"home": True},
-             "pickup_time": "12:00", "return_of": 0},
-        ],
-    }  # fmt: skip
-    created = client.post("/api/v1/series", json=body, headers=auth(operator))
-    assert created.status_code == 201, created.text
-    return list(created.json()["booking_ids"])
 
 
 def queue_items(client: TestClient) -> list[str]:

@@ -44,7 +44,8 @@ def test_navigation_lists_only_pages_the_role_may_open() -> None:
         "/bokning",
         "/resenarer",
         "/kvalitet",
-    ], "care staff's own work first"
+        "/enheter",
+    ], "care staff's own work first, their unit's follow-up last"
     assert [i.path for i in nav_for(_actor(Role.DRIVER))] == ["/forare", "/kvalitet"]
     assert [i.path for i in nav_for(_actor(Role.TRAVELLER))] == ["/mina-resor"]
     assert "/admin" in [i.path for i in nav_for(_actor(Role.SYSTEM_ADMIN))]

@@ -50,6 +50,9 @@ class Permission(enum.StrEnum):
     MANIFEST_READ = "manifest:read"
     STOPS_REPORT = "stops:report"  # a driver's reports from the vehicle (arrived, picked up ...)
     REPORTS_READ = "reports:read"
+    # The follow-up per care unit (/enheter): every unit of the principals for those who
+    # read reports, one's own unit for care staff (the scope is care.follow_up's).
+    UNITS_FOLLOW_UP = "units:follow_up"
     TARGETS_WRITE = "targets:write"  # KPI targets and the month's comments on the figures
     AUDIT_READ = "audit:read"
     DEVIATIONS_REPORT = "deviations:report"  # report a deviation, read those in scope
@@ -69,6 +72,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.USERS_ADMIN,
             P.ISSUERS_ADMIN,
             P.REPORTS_READ,
+            P.UNITS_FOLLOW_UP,
             P.TARGETS_WRITE,
             P.AUDIT_READ,
             P.DEVIATIONS_REPORT,
@@ -115,13 +119,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             P.BOOKINGS_READ,
             P.BOOKINGS_WRITE,
             P.DEVIATIONS_REPORT,
+            P.UNITS_FOLLOW_UP,
         }
     ),
     Role.CARRIER_DISPATCHER: frozenset(
         {P.PLACES_READ, P.RUNS_READ, P.MANIFEST_READ, P.DEVIATIONS_REPORT}
     ),
     Role.DRIVER: frozenset({P.MANIFEST_READ, P.STOPS_REPORT, P.DEVIATIONS_REPORT}),
-    Role.ANALYST: frozenset({P.PRINCIPALS_READ, P.REPORTS_READ}),
+    Role.ANALYST: frozenset({P.PRINCIPALS_READ, P.REPORTS_READ, P.UNITS_FOLLOW_UP}),
     Role.TRAVELLER: frozenset(
         {P.PLACES_READ, P.BOOKINGS_READ, P.BOOKINGS_WRITE, P.DEVIATIONS_REPORT}
     ),

@@ -1,5 +1,5 @@
-"""Routes of assessment under /api/v1: trial, queue, assessor decisions, letter, ledger,
-certificate report."""
+"""Routes of assessment under /api/v1: trial, queue, assessor decisions (one trip, or the
+waiting trips of a series alike), letter, ledger, certificate report."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from samfard.access.permissions import Permission as P
 from samfard.assessment import reads as assessment_reads
 from samfard.assessment import service as assessment
 from samfard.assessment.reads import IssuerCount
+from samfard.assessment.series_decision import decide_series
 from samfard.booking.schemas import BookingCreate, BookingPublic
 from samfard.booking.views import booking_public
 from samfard.deps import NowDep, SessionDep
@@ -65,6 +66,32 @@ class AssessorDecision(BaseModel):
     def _mode_only_when_changing(self) -> AssessorDecision:
         if (self.mode is not None) != (self.action == "change_mode"):
             raise ValueError("give a mode with change_mode, and only then")
+        return self
+
+
+class SeriesTrip(BaseModel):
+    """A waiting trip of the series as the assessor read it (the queue lists them)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: BodyId
+    version: int = Field(ge=0, le=MAX_ID)
+
+
+class SeriesDecision(BaseModel):
+    """One decision for every waiting trip of a series: `trips` are those trips and their
+    versions as read, all of them, so the decision covers exactly what the assessor saw."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    action: Literal["approve", "deny"]
+    reason: str = Field(min_length=2, max_length=500)
+    trips: list[SeriesTrip] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _each_trip_once(self) -> SeriesDecision:
+        if len({t.id for t in self.trips}) != len(self.trips):
+            raise ValueError("name each trip of the series once")
         return self
 
 
@@ -160,6 +187,30 @@ def decide(
         now=now,
     )
     return booking_public(session, booking, actor)
+
+
+@router.post("/bookings/{booking_id}/series-assessment")
+def decide_series_alike(
+    booking_id: RecordId,
+    data: SeriesDecision,
+    session: SessionDep,
+    now: NowDep,
+    actor: Annotated[Actor, require(P.ASSESSMENTS_DECIDE)],
+) -> list[BookingPublic]:
+    """Approve or deny every waiting trip of the series `booking_id` belongs to, alike, as
+    /bedomning's "Besluta alla resor i serien likadant": each as the single decision decides
+    one, in date order, in one transaction; 409 and nothing decided when the waiting trips
+    are not those sent. Answers the trips decided."""
+    decided = decide_series(
+        session=session,
+        booking_id=booking_id,
+        action=data.action,
+        reason=data.reason,
+        versions={t.id: t.version for t in data.trips},
+        actor=actor,
+        now=now,
+    )
+    return [booking_public(session, booking, actor) for booking in decided]
 
 
 @router.get("/bookings/{booking_id}/decision-letter", response_class=HTMLResponse)

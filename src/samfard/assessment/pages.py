@@ -179,7 +179,8 @@ def decide(
             elif error.status == 409:
                 stale = True
             else:
-                errors.add(reason_field if error.field == "reason" else action_field, REFUSED_SV)
+                said = error.detail_sv or REFUSED_SV  # the rules' refusal of an omprövning
+                errors.add(reason_field if error.field == "reason" else action_field, said)
         else:
             return RedirectResponse(f"/bedomning?beslut={booking_id}", status_code=303)
     form = {"action": action, "reason": reason, "hela_serien": "1" if hela_serien else ""}

@@ -31,6 +31,7 @@ from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.assessment.ceiling import lower_later_fees
 from samfard.assessment.facts import TripInput, build_request, requested_mode
+from samfard.assessment.words_sv import why_about_sv
 from samfard.booking.entitlement import check_record_scope
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
@@ -370,12 +371,7 @@ def _approved_by_person(
             "rules_error": error.message,
         }
     if decision.outcome is Outcome.REFUSED:
-        because = "; ".join(cite(r) for r in decision.why(Effect.REFUSE))
-        raise InputError(
-            f"the rules refuse {chosen.value} for booking {booking.reference} ({because}); "
-            "deny it, or change the mode to one the rules price",
-            field="mode",
-        )
+        raise rules_refuse(booking, chosen, decision)
     booking.mode = chosen.value
     _approve(
         session,
@@ -387,6 +383,45 @@ def _approved_by_person(
         reason_by_person=True,
     )
     return decision_json(decision, at=now)
+
+
+def rules_refuse(booking: Booking, chosen: Mode, decision: Decision) -> InputError:
+    """The rules refuse the trip in the mode an assessor would approve: the refusal to
+    answer (422; for a trip denied already, with the rules' reasons in Swedish as
+    `detail_sv`, which the page shows).
+
+    An assessor does not approve what the principal's rulebook refuses (no fee can be
+    computed from it, docs/assessment.md), so a reconsideration (omprövning) does not
+    override the rules; but they run again on today's register, so one of a trip the rules
+    denied succeeds once what they refused on has changed there (a new certificate, a
+    renewed permit). For such a trip the answer said "deny it", and the page only that the
+    decision could not be saved (a walk-through, 2026-12-07): now it says that the denial
+    stands, why, and what to do."""
+    because = "; ".join(cite(r) for r in decision.why(Effect.REFUSE))
+    if booking.status != BookingStatus.DENIED.value:
+        return InputError(
+            f"the rules refuse {chosen.value} for booking {booking.reference} ({because}); "
+            "deny it, or change the mode to one the rules price",
+            field="mode",
+        )
+    refused = InputError(
+        f"booking {booking.reference} stays denied: the rules still refuse {chosen.value} "
+        f"({because}); record what has changed (a certificate, a permit) and reconsider "
+        "again, or use change_mode with a mode the rules price",
+        field="mode",
+    )
+    refused.detail_sv = " ".join(
+        ["Resan kan inte beviljas vid omprövning, eftersom reglerna fortfarande avslår den:"]
+        + why_about_sv(decision_json(decision), BookingStatus.DENIED.value)
+        + [RECONSIDER_LATER_SV]
+    )
+    return refused
+
+
+RECONSIDER_LATER_SV = (
+    "Avslaget står kvar. Har underlaget ändrats, till exempel ett nytt sjukreseintyg eller "
+    "tillstånd, registrera det först och ompröva sedan."
+)
 
 
 def suggested_mode(booking: Booking) -> Mode:

@@ -77,7 +77,7 @@ def revoke_certificate(
 def unit_follow_up(
     session: SessionDep,
     now: NowDep,
-    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    actor: Annotated[Actor, require(P.UNITS_FOLLOW_UP)],
     months: Annotated[int, Query(ge=1, le=36)] = 12,
 ) -> Response:
     """Follow-up per care unit and month, as CSV (semicolons, decimal commas)."""

@@ -12,7 +12,8 @@ and the cost that followed, read from the settlement tables in two ways:
   month's mean allocated cost of a settled sjukresa trip of the same vehicle kind and
   region; the estimate that exists as soon as the certificate does, before any trip.
 
-Reads only, holds no person (counts per unit), so no audit entry per traveller.
+Reads only, holds no person (counts per unit), so no audit entry per traveller. Care
+staff read their own unit's rows only (`_scope`), readers of reports their principals'.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from samfard.access.actor import Actor
+from samfard.access.permissions import Permission
 from samfard.booking.models import Booking
 from samfard.costs.models import SettledTrip
+from samfard.errors import Forbidden
 from samfard.spreadsheet import kronor_sv, swedish_csv
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Certificate, Issuer
@@ -89,7 +92,16 @@ def _mean_costs(session: Session, start: date, end: date) -> dict[tuple[str, dat
 
 
 def _scope(actor: Actor) -> tuple[list[str] | None, str | None]:
+    """The principals and the unit whose follow-up `actor` reads: a reader of reports
+    every unit of their principals; care staff their own unit only. An account that reads
+    no reports and names no unit is refused rather than shown every unit of its principals
+    (care staff open /enheter with `units:follow_up`, and a unit is what scopes them)."""
     codes = None if actor.owns_everything else sorted(actor.principal_codes)
+    if actor.care_unit is None and not actor.has(Permission.REPORTS_READ):
+        raise Forbidden(
+            "the follow-up per care unit is of your own unit, and your account names none",
+            field="care_unit",
+        )
     return codes, actor.care_unit
 
 

@@ -1,6 +1,7 @@
 """The follow-up per care unit: /enheter (per unit and month, with the certifications
 about to lapse) and its CSV, through `follow_up.follow_up` and `course.service.expiring`,
-so scope is the API's; the figures hold no person. Split from `care.pages` (/intyg)."""
+so scope is the API's (care staff see their own unit only); the figures hold no person.
+Split from `care.pages` (/intyg)."""
 
 from __future__ import annotations
 
@@ -54,9 +55,10 @@ def units_page(
     request: Request,
     session: SessionDep,
     now: NowDep,
-    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    actor: Annotated[Actor, require(P.UNITS_FOLLOW_UP)],
 ) -> Response:
-    """Follow-up per care unit and month, and the certifications about to lapse."""
+    """Follow-up per care unit and month, and the certifications about to lapse: of the
+    principals' units, or of one's own unit for care staff (`follow_up`'s scope)."""
     rows = follow_up.follow_up(session=session, actor=actor, now=now)
     names = _principal_names(session)
     return render(
@@ -69,6 +71,7 @@ def units_page(
             "expiring": expiring_sv(course_service.expiring(session=session, actor=actor, now=now)),
             "modes": follow_up.MODES,
             "modes_sv": dict(mode_choices()),
+            "own_unit": actor.care_unit,
         },
     )
 
@@ -77,7 +80,7 @@ def units_page(
 def units_csv(
     session: SessionDep,
     now: NowDep,
-    actor: Annotated[Actor, require(P.REPORTS_READ)],
+    actor: Annotated[Actor, require(P.UNITS_FOLLOW_UP)],
 ) -> Response:
     rows = follow_up.follow_up(session=session, actor=actor, now=now)
     return attachment(follow_up.to_csv(rows), media_type=CSV, name="uppfoljning-per-enhet.csv")

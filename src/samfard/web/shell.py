@@ -47,7 +47,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("/forare", "Min körning", P.STOPS_REPORT),
     NavItem("/kvalitet", "Kvalitet", P.DEVIATIONS_REPORT),
     NavItem("/uppfoljning", "Uppföljning", P.REPORTS_READ),
-    NavItem("/enheter", "Enheter", P.REPORTS_READ),
+    NavItem("/enheter", "Enheter", P.UNITS_FOLLOW_UP),
     NavItem("/admin", "Administration", P.USERS_ADMIN),
 )
 
