@@ -30,11 +30,16 @@ class RouteInfo:
 
 
 def _declarations(dependant: Any) -> tuple[Require | Public, ...]:
+    """The permission declarations a route's dependencies reach, each once: one object
+    reached twice (a route's `actor` and a check of its own that reads the same actor)
+    is one declaration, which FastAPI runs once per request (its dependency cache)."""
     found: list[Require | Public] = []
     stack = list(dependant.dependencies)
     while stack:
         dependency = stack.pop()
-        if isinstance(dependency.call, Require | Public):
+        if isinstance(dependency.call, Require | Public) and not any(
+            dependency.call is seen for seen in found
+        ):
             found.append(dependency.call)
         stack.extend(dependency.dependencies)
     return tuple(found)
