@@ -76,3 +76,21 @@ def test_a_day_that_is_over_is_not_planned(session: Session) -> None:
     with pytest.raises(Conflict, match="before it is over"):
         plan_fixed(session, DAY, now=local(DAY + timedelta(days=1), time(6, 0)), seed=1)
     assert store.latest_plan(session, DAY) is None
+
+
+def test_a_plan_made_between_two_minutes_promises_whole_minutes(session: Session) -> None:
+    """A plan's promises are told in minutes and stored so, as a live insertion's are: a
+    first plan made at 12:00:30 promised "from 12:00:30" to every leg whose window had
+    begun, and none of them starts before 12:00 or ends before it starts."""
+    load_demo(session)
+    half_past = NOON + timedelta(seconds=30)
+    plan_fixed(session, DAY, now=half_past, seed=1)
+    promised = list(session.scalars(select(Leg).where(Leg.promised_pickup_from.is_not(None))))
+    assert promised, "the afternoon's trips should be promised"
+    starts = [leg.promised_pickup_from for leg in promised]
+    assert NOON in starts, "a leg whose window had begun is promised from the plan's minute"
+    for leg in promised:
+        start, end = leg.promised_pickup_from, leg.promised_pickup_until
+        assert start is not None and end is not None
+        assert start >= NOON and end > start
+        assert start.second == end.second == 0 and start.microsecond == end.microsecond == 0

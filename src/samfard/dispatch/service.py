@@ -278,8 +278,11 @@ def _promise(
     defaults: PlanningDefaults,
     now: datetime,
 ) -> None:
-    """Give each newly planned leg a pickup window, none of it before `now` (a plan made
-    after its day began promises no time gone by); legs already promised keep theirs."""
+    """Give each newly planned leg a pickup window, none of it before `now`'s minute (a
+    plan made after its day began promises no time gone by); legs already promised keep
+    theirs. The promise is `store.promise_at`'s, as a live insertion's, a move's and a
+    re-plan's: this one clipped to the exact moment instead, and a plan made after a
+    leg's window had closed could store a promise that ended before it began."""
     for route in solution.routes:
         for stop in route.stops:
             rid = stop.request_id
@@ -290,8 +293,9 @@ def _promise(
             if leg.promised_pickup_from is not None and leg.promised_pickup_until is not None:
                 continue
             tolerance = store.pickup_tolerance_s(leg_input, defaults.pickup_before_min)
-            start, end = store.promise(day, rid, stop.time, tolerance)
-            leg.promised_pickup_from, leg.promised_pickup_until = max(start, now), end
+            request = day.problem.request(rid)
+            promised = store.promise_at(day, request, stop.time, tolerance, now=now)
+            leg.promised_pickup_from, leg.promised_pickup_until = promised
 
 
 def _update_statuses(

@@ -342,24 +342,16 @@ def run_rows(day: DayProblem, route: Route, legs: Mapping[int, Leg], run: Run | 
     return run
 
 
-def promise(
-    day: DayProblem, request_id: str, planned: float, tolerance_s: float
-) -> tuple[datetime, datetime]:
-    """Planned pickup +- tolerance, inside the request's pickup window (and any promise)."""
-    window = day.problem.request(request_id).effective_pickup_window
-    kept = promise_window(window, planned, tolerance_s)
-    return day.at(kept.earliest), day.at(kept.latest)
-
-
 def promise_at(
     day: DayProblem, request: Request, planned: float, tolerance_s: float, *, now: datetime
 ) -> tuple[datetime, datetime]:
-    """The promise of a leg just placed at `planned` (live insertion, a move, a re-plan)
-    at `now`: `promise_window` in the leg's own pickup window, from `now`'s minute at the
-    earliest (a re-plan's new window, told by SMS, could start before the message was
-    sent). Not the window the insertion offers (`Insertion.promised_pickup`), which it
-    cuts to what the route could do around the planned time: with no slack there, a desk
-    booking was told "Bilen kommer mellan 15:42 och 15:42", a promise 24 seconds long."""
+    """The promise of a leg just placed at `planned` (a plan, a live insertion, a move, a
+    re-plan) at `now`: `promise_window` in the leg's own pickup window, from `now`'s
+    minute at the earliest (a re-plan's new window, told by SMS, could start before the
+    message was sent), in whole minutes as the traveller is told it. Not the window the
+    insertion offers (`Insertion.promised_pickup`), which it cuts to what the route could
+    do around the planned time: with no slack there, a desk booking was told "Bilen kommer
+    mellan 15:42 och 15:42", a promise 24 seconds long."""
     kept = promise_window(request.pickup_window, planned, tolerance_s)
     start, end = day.at(kept.earliest), day.at(kept.latest)
     start = max(start, now.replace(second=0, microsecond=0))
