@@ -156,7 +156,7 @@ def login(
     )
     if user is None or not known:
         raise Unauthenticated(REFUSED)
-    if user.locked_until is not None and user.locked_until > now:
+    if is_locked(user, now):
         raise Unauthenticated(REFUSED)  # as any refusal: see REFUSED
     if not password_ok:
         _count_failure(session, user, now)
@@ -174,6 +174,12 @@ def _count_failure(session: Session, user: User, now: datetime) -> None:
         if user.failed_logins >= MAX_FAILED_LOGINS:
             user.locked_until = now + LOCKOUT
             user.failed_logins = 0
+
+
+def is_locked(user: User, now: datetime) -> bool:
+    """Whether the account's lock (`_count_failure`) still stands at `now`: a lock time
+    gone by locks nothing, whether or not a later right password has cleared it."""
+    return user.locked_until is not None and user.locked_until > now
 
 
 def clear_lockout(user: User) -> None:
@@ -244,7 +250,7 @@ def change_own_password(
     user = session.get(User, actor.user_id) if actor.user_id is not None else None
     if user is None:
         raise Forbidden("only an account with a password can change it", field="password")
-    if user.locked_until is not None and user.locked_until > now:
+    if is_locked(user, now):
         raise Forbidden(
             "too many wrong passwords: the account is locked for 15 minutes",
             field="current_password",
