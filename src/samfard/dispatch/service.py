@@ -281,8 +281,8 @@ def _promise(
     """Give each newly planned leg a pickup window, none of it before `now`'s minute (a
     plan made after its day began promises no time gone by); legs already promised keep
     theirs. The promise is `store.promise_at`'s, as a live insertion's, a move's and a
-    re-plan's: this one clipped to the exact moment instead, and a plan made after a
-    leg's window had closed could store a promise that ended before it began."""
+    re-plan's, in whole minutes: this one clipped to the exact moment instead, so a plan
+    made at 12:00:30 stored "from 12:00:30" where a live insertion stored "from 12:00"."""
     for route in solution.routes:
         for stop in route.stops:
             rid = stop.request_id
