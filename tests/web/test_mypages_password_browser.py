@@ -14,6 +14,7 @@ from browser_harness import (
     LiveServer,
     assert_no_axe_violations,
     login,
+    screenshot,
     served_session,
 )
 from playwright.sync_api import Browser, expect
@@ -54,6 +55,7 @@ def test_a_traveller_changes_their_password_by_keyboard(
     summary = page.locator(".error-summary")
     expect(summary).to_contain_text("Skriv samma nya lösenord två gånger.")
     assert_no_axe_violations(page)
+    screenshot(page, "mina-resor-losenord")
     page.get_by_label("Nuvarande lösenord").focus()
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Tab")
