@@ -179,7 +179,7 @@ def decide(
             elif error.status == 409:
                 stale = True
             else:
-                said = error.detail_sv or REFUSED_SV  # the rules' refusal of an omprövning
+                said = error.detail_sv or REFUSED_SV  # the rules' refusal says why
                 errors.add(reason_field if error.field == "reason" else action_field, said)
         else:
             return RedirectResponse(f"/bedomning?beslut={booking_id}", status_code=303)
