@@ -161,12 +161,12 @@ def test_a_certificate_a_care_unit_registered_through_the_api_is_not_the_centres
     unit_token = token_for(session, Role.CARE_ISSUER, now=NOW, username="vard-api",
                            principals=["22"], care_unit=UNIT)  # fmt: skip
     by_unit = _registered(app_client, session, stina, unit_token)
-    stored = session.get(Certificate, by_unit)
-    assert stored is not None and stored.registered_via == "care_unit"
     certified_nurse(app_client, session, "syster-api", display_name="Anna Api")
     said = _main(app_client.get("/intyg").text)
     assert "Sjuksköterska vid mottagningen, 20 november 2026" in said
     assert "beställningscentralen" not in said
+    stored = session.get(Certificate, by_unit)
+    assert stored is not None and stored.registered_via == "care_unit"
 
     stored.registered_via = None  # registered before migration 0026: not known by whom
     session.flush()
