@@ -43,28 +43,36 @@ def _waiting_then_not_reimbursed(
     return waiting | {"version": booking.version}  # the row's version counts the change
 
 
+def _approve_on_page(client: TestClient, waiting: dict[str, object], step: str) -> str:
+    """The assessor logs in and sends Bevilja for `waiting` to /bedomning/{id}/`step`
+    ("beslut" saves, "forhandsvisa" previews the letter); the page answered."""
+    client.cookies.clear()
+    done = client.post("/login", data=login_form("assessor-user", client), follow_redirects=False)
+    assert done.status_code == 303, done.text
+    answer = client.post(
+        f"/bedomning/{waiting['id']}/{step}",
+        data={"csrf_token": str(client.cookies[CSRF_COOKIE]), "action": "approve",
+              "reason": "kan inte åka buss", "version": str(waiting["version"])},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    return answer.text
+
+
+def _summary(html: str) -> str:
+    """The error summary at the top of the page, as read."""
+    return _said(html.split('class="error-summary', 1)[1].split("</div>", 1)[0])
+
+
 def test_the_page_says_why_the_rules_refuse_a_waiting_trip_and_decides_nothing(
     app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
 ) -> None:
     """The error summary names the mode, the rules' reason and what the assessor can do;
     the trip still waits, unchanged, with no fee."""
     waiting = _waiting_then_not_reimbursed(app_client, session, operator, far_anna)
-    app_client.cookies.clear()
-    done = app_client.post(
-        "/login", data=login_form("assessor-user", app_client), follow_redirects=False
-    )
-    assert done.status_code == 303, done.text
-    answer = app_client.post(
-        f"/bedomning/{waiting['id']}/beslut",
-        data={"csrf_token": str(app_client.cookies[CSRF_COOKIE]), "action": "approve",
-              "reason": "kan inte åka buss", "version": str(waiting["version"])},
-        follow_redirects=False,
-    )  # fmt: skip
-    assert answer.status_code == 200, answer.text
-    summary = answer.text.split('class="error-summary', 1)[1].split("</div>", 1)[0]
-    said = _said(summary)
-    assert f"{REFUSED_TAXI} {WHAT_TO_DO}" in said
-    assert "kunde inte sparas" not in _said(answer.text)
+    html = _approve_on_page(app_client, waiting, "beslut")
+    assert f"{REFUSED_TAXI} {WHAT_TO_DO}" in _summary(html)
+    assert "kunde inte sparas" not in _said(html)
     stored = app_client.get(f"/api/v1/bookings/{waiting['id']}", headers=auth(assessor)).json()
     assert (stored["status"], stored["version"]) == ("requested", waiting["version"])
     assert ledger_rows(session, waiting["id"]) == []
@@ -90,3 +98,14 @@ def test_the_api_refuses_with_422_problem_json_and_the_reasons_in_swedish(
     assert problem["field"] == "mode"
     stored = app_client.get(f"/api/v1/bookings/{waiting['id']}", headers=auth(assessor)).json()
     assert stored["status"] == "requested"
+
+
+def test_the_letter_preview_of_the_approval_says_the_same(
+    app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
+) -> None:
+    """ "Förhandsvisa beslutsbrevet" of the approval says what saving it would, not the
+    general "med det föreslagna färdsättet", and shows no letter."""
+    waiting = _waiting_then_not_reimbursed(app_client, session, operator, far_anna)
+    html = _approve_on_page(app_client, waiting, "forhandsvisa")
+    assert f"{REFUSED_TAXI} {WHAT_TO_DO}" in _summary(html)
+    assert "det föreslagna färdsättet" not in _said(html)
