@@ -119,25 +119,57 @@ def test_the_follow_up_names_no_login_as_a_name_or_an_hsa_id(
     assert "vard-sundsvall-9" not in said
 
 
-def test_a_certificate_the_centre_registered_says_the_centre_registered_it(
-    app_client: TestClient, session: Session, stina: int
-) -> None:
-    """A paper certificate the booking centre registered names the issuer who wrote it;
-    /intyg said "registrerat av Sjuksköterska vid …" as if the nurse had registered it."""
+def _registered(client: TestClient, session: Session, stina: int, token: str | None = None) -> int:
+    """A period certificate for Stina from "Sjuksköterska vid mottagningen", registered
+    through the register API with `token` (else a system administrator's); its id."""
     admin = token_for(session, Role.SYSTEM_ADMIN, now=NOW, username="admin-intyg")
-    issuer = app_client.post("/api/v1/issuers", headers=auth(admin), json={
+    issuer = client.post("/api/v1/issuers", headers=auth(admin), json={
         "hsa_id": "SE2321000016-T001", "name": "Sjuksköterska vid mottagningen",
         "unit": UNIT, "principal": "22", "course_passed_on": "2026-01-01",
         "certified_until": "2027-12-31",
     })  # fmt: skip
     assert issuer.status_code == 201, issuer.text
-    registered = app_client.post(f"/api/v1/travellers/{stina}/certificates", headers=auth(admin),
-                                 json={"principal": "22", "kind": "period", "modes": ["taxi"],
-                                       "valid_from": "2026-11-20", "valid_until": "2026-12-31",
-                                       "issuer_id": issuer.json()["id"]})  # fmt: skip
+    registered = client.post(f"/api/v1/travellers/{stina}/certificates",
+                             headers=auth(token or admin),
+                             json={"principal": "22", "kind": "period", "modes": ["taxi"],
+                                   "valid_from": "2026-11-20", "valid_until": "2026-12-31",
+                                   "issuer_id": issuer.json()["id"]})  # fmt: skip
     assert registered.status_code == 201, registered.text
+    return int(registered.json()["id"])
+
+
+def test_a_certificate_the_centre_registered_says_the_centre_registered_it(
+    app_client: TestClient, session: Session, stina: int
+) -> None:
+    """A paper certificate the booking centre registered names the issuer who wrote it;
+    /intyg said "registrerat av Sjuksköterska vid …" as if the nurse had registered it."""
+    _registered(app_client, session, stina)
     certified_nurse(app_client, session, "syster-listan", display_name="Lisa Listan")
     said = _main(app_client.get("/intyg").text)
     registered = "registrerat av beställningscentralen, 20 november 2026"
     assert f"Sjuksköterska vid mottagningen, {registered}" in said
     assert "registrerat av Sjuksköterska" not in said
+
+
+def test_a_certificate_a_care_unit_registered_through_the_api_is_not_the_centres(
+    app_client: TestClient, session: Session, stina: int
+) -> None:
+    """Only what the centre registered says so: a certificate the care unit's own account
+    registered through the register API was said to be "registrerat av
+    beställningscentralen", as was every certificate with no account stored on it. One
+    registered before who registered it was recorded names its issuer alone."""
+    unit_token = token_for(session, Role.CARE_ISSUER, now=NOW, username="vard-api",
+                           principals=["22"], care_unit=UNIT)  # fmt: skip
+    by_unit = _registered(app_client, session, stina, unit_token)
+    certified_nurse(app_client, session, "syster-api", display_name="Anna Api")
+    said = _main(app_client.get("/intyg").text)
+    assert "Sjuksköterska vid mottagningen, 20 november 2026" in said
+    assert "beställningscentralen" not in said
+    stored = session.get(Certificate, by_unit)
+    assert stored is not None and stored.registered_via == "care_unit"
+
+    stored.registered_via = None  # registered before migration 0026: not known by whom
+    session.flush()
+    said = _main(app_client.get("/intyg").text)
+    assert "Sjuksköterska vid mottagningen, 20 november 2026" in said
+    assert "beställningscentralen" not in said

@@ -179,7 +179,7 @@ def decide(
             elif error.status == 409:
                 stale = True
             else:
-                said = error.detail_sv or REFUSED_SV  # the rules' refusal of an omprövning
+                said = error.detail_sv or REFUSED_SV  # the rules' refusal says why
                 errors.add(reason_field if error.field == "reason" else action_field, said)
         else:
             return RedirectResponse(f"/bedomning?beslut={booking_id}", status_code=303)
@@ -248,7 +248,7 @@ def preview_decision(
             if error.status == 409:
                 stale = True
             else:
-                errors.add("beslut-bevilja", RULES_REFUSE_SV)
+                errors.add("beslut-bevilja", error.detail_sv or RULES_REFUSE_SV)
         else:
             letter = letter_body(html, below=3)
     form = {"action": action, "reason": reason, "hela_serien": "1" if hela_serien else ""}

@@ -22,6 +22,7 @@ from samfard.assessment.service import (
     assess_trip,
     by_person,
     decision_json,
+    rules_refuse,
     suggested_mode,
     trip_of,
 )
@@ -33,7 +34,7 @@ from samfard.booking.service import check_version, get_booking, prepare
 from samfard.booking.views import decision_shown, leg_public
 from samfard.costs.fee_ledger import FeeLedgerEntry, ceiling_rule, ceiling_status
 from samfard.db import transaction
-from samfard.errors import Conflict, DomainError, InputError, NotFound
+from samfard.errors import Conflict, DomainError, NotFound
 from samfard.principals.service import get_principal
 from samfard.rules.decision import Outcome
 from samfard.rules.facts import Mode
@@ -129,10 +130,7 @@ def previewed_letter(
             stored |= {"chosen_mode": chosen.value, "fee_ore": 0, "legs": []}
         else:
             if decision.outcome is Outcome.REFUSED:
-                raise InputError(
-                    f"the rules refuse {chosen.value} for booking {booking.reference}",
-                    field="action",
-                )
+                raise rules_refuse(booking, chosen, decision)  # said as the approval says it
             stored = decision_json(decision, at=now)
     outcome = "denied" if status is BookingStatus.DENIED else "approved"
     decided = by_person(

@@ -31,7 +31,7 @@ from samfard.access import audit
 from samfard.access.actor import Actor
 from samfard.assessment.ceiling import lower_later_fees
 from samfard.assessment.facts import TripInput, build_request, requested_mode
-from samfard.assessment.words_sv import why_about_sv
+from samfard.assessment.words_sv import MODES_SV, why_about_sv
 from samfard.booking.entitlement import check_record_scope
 from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
@@ -387,8 +387,7 @@ def _approved_by_person(
 
 def rules_refuse(booking: Booking, chosen: Mode, decision: Decision) -> InputError:
     """The rules refuse the trip in the mode an assessor would approve: the refusal to
-    answer (422; for a trip denied already, with the rules' reasons in Swedish as
-    `detail_sv`, which the page shows).
+    answer (422, with the rules' reasons in Swedish as `detail_sv`, which the page shows).
 
     An assessor does not approve what the principal's rulebook refuses (no fee can be
     computed from it, docs/assessment.md), so a reconsideration (omprövning) does not
@@ -396,14 +395,25 @@ def rules_refuse(booking: Booking, chosen: Mode, decision: Decision) -> InputErr
     denied succeeds once what they refused on has changed there (a new certificate, a
     renewed permit). For such a trip the answer said "deny it", and the page only that the
     decision could not be saved (a walk-through, 2026-12-07): now it says that the denial
-    stands, why, and what to do."""
+    stands, why, and what to do. A waiting trip's approval the rules refuse (the register
+    changed since it waited, or the assessor chose a mode) said on the page too only that
+    the decision could not be saved: now it names the mode, the reasons, and that the
+    assessor may deny it or choose a mode the rules price."""
     because = "; ".join(cite(r) for r in decision.why(Effect.REFUSE))
+    reasons_sv = why_about_sv(decision_json(decision), BookingStatus.DENIED.value)
     if booking.status != BookingStatus.DENIED.value:
-        return InputError(
+        waiting = InputError(
             f"the rules refuse {chosen.value} for booking {booking.reference} ({because}); "
             "deny it, or change the mode to one the rules price",
             field="mode",
         )
+        mode_sv = MODES_SV.get(chosen.value, chosen.value)
+        waiting.detail_sv = " ".join(
+            [f"Resan kan inte beviljas med {mode_sv}, eftersom reglerna avslår det färdsättet:"]
+            + reasons_sv
+            + [DENY_OR_OTHER_MODE_SV]
+        )
+        return waiting
     refused = InputError(
         f"booking {booking.reference} stays denied: the rules still refuse {chosen.value} "
         f"({because}); record what has changed (a certificate, a permit) and reconsider "
@@ -412,10 +422,15 @@ def rules_refuse(booking: Booking, chosen: Mode, decision: Decision) -> InputErr
     )
     refused.detail_sv = " ".join(
         ["Resan kan inte beviljas vid omprövning, eftersom reglerna fortfarande avslår den:"]
-        + why_about_sv(decision_json(decision), BookingStatus.DENIED.value)
+        + reasons_sv
         + [RECONSIDER_LATER_SV]
     )
     return refused
+
+
+DENY_OR_OTHER_MODE_SV = (
+    "Avslå resan, eller ändra färdsätt i beställningen till ett som reglerna ersätter."
+)
 
 
 RECONSIDER_LATER_SV = (

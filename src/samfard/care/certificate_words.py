@@ -12,7 +12,7 @@ from samfard.course.service import PLACEHOLDER_HSA, Expiring
 from samfard.course.words import MODES_SV
 from samfard.dates_sv import date_sv
 from samfard.rules.facts import Mode
-from samfard.travellers.models import Certificate
+from samfard.travellers.models import Certificate, RegisteredVia
 
 
 def mode_choices() -> list[tuple[str, str]]:
@@ -45,18 +45,20 @@ def issued_sv(certificate: CareCertificatePublic | None, today: date) -> str:
 
 def issuer_sv(certificate: CareCertificatePublic | Certificate) -> str:
     """Who issued a certificate, in the page's words: the issuer's name as the register
-    stores it, else their role and unit. One with no account behind it (`issued_by` None)
-    the booking centre registered from a paper certificate: said so beside the issuer it
-    names, since /intyg said "registrerat av Sjuksköterska vid …" of the centre's work.
-    Never the account's login name."""
+    stores it, else their role and unit. One the booking centre registered (a paper
+    certificate, `registered_via` "centre") says so beside the issuer it names, since
+    /intyg said "registrerat av Sjuksköterska vid …" of the centre's work. Only that one:
+    every certificate with no account stored on it was said to be the centre's, a care
+    unit's through the register API too; where who registered it is not recorded (before
+    migration 0026) the issuer alone is named. Never the account's login name."""
     name = (
         certificate.issuer_name
         if isinstance(certificate, CareCertificatePublic)
         else certificates.issuer_name(certificate)
     )
-    if certificate.issued_by:
-        return name or f"intygsutfärdare vid {certificate.unit}"
-    return f"{name}, registrerat av {CENTRE_SV}" if name else CENTRE_SV
+    if certificate.registered_via == RegisteredVia.CENTRE:
+        return f"{name}, registrerat av {CENTRE_SV}" if name else CENTRE_SV
+    return name or f"intygsutfärdare vid {certificate.unit}"
 
 
 CENTRE_SV = "beställningscentralen"

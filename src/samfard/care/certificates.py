@@ -26,7 +26,13 @@ from samfard.db import transaction
 from samfard.errors import Conflict, Forbidden, InputError, NotFound
 from samfard.geo.models import Place
 from samfard.timeutil import STOCKHOLM
-from samfard.travellers.models import Certificate, CertificateKind, Issuer, Traveller
+from samfard.travellers.models import (
+    Certificate,
+    CertificateKind,
+    Issuer,
+    RegisteredVia,
+    Traveller,
+)
 from samfard.travellers.personnummer import parse_personal_number
 from samfard.travellers.service import escape_like
 from samfard.travellers.views import display_name
@@ -176,6 +182,7 @@ def issue(
             visit_place=data.visit_place,
             visit_on=data.visit_on,
             issued_by=actor.username,
+            registered_via=RegisteredVia.CARE_UNIT.value,
         )
         session.add(certificate)
         session.flush()
@@ -236,7 +243,7 @@ class IdenticalCertificate(Conflict):
         super().__init__(
             f"certificate {existing.id} of this unit, issued "
             f"{existing.issued_at.astimezone(STOCKHOLM):%Y-%m-%d} by "
-            f"{existing.issued_by or 'the centre'}, already says this (the same patient, "
+            f"{existing.issued_by or 'the register API'}, already says this (the same patient, "
             "mode, journeys, dates and visit); revoke it first to issue a changed one",
             field="traveller_id",
         )
@@ -343,6 +350,7 @@ def public(certificate: Certificate, traveller: Traveller, actor: Actor) -> Care
         visit_on=certificate.visit_on,
         unit=certificate.unit,
         issued_by=certificate.issued_by,
+        registered_via=certificate.registered_via,
         issuer_name=issuer_name(certificate),
         issued_at=certificate.issued_at,
         revoked_at=certificate.revoked_at,

@@ -56,6 +56,7 @@ class CareCertificatePublic(BaseModel):
     visit_on: date | None
     unit: str
     issued_by: str | None  # the account that issued it (its login name), for the audit
+    registered_via: str | None = None  # travellers.models.RegisteredVia; None: not recorded
     # The issuer as the register names them (the issuer row); None where it holds no name
     # but the account's login, or the centre registered the certificate.
     issuer_name: str | None = None

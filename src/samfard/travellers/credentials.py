@@ -17,7 +17,7 @@ from samfard.geo.models import Place
 from samfard.principals.models import Service
 from samfard.principals.service import get_principal, require_service
 from samfard.timeutil import STOCKHOLM
-from samfard.travellers.models import Certificate, Issuer, Permit
+from samfard.travellers.models import Certificate, Issuer, Permit, RegisteredVia
 from samfard.travellers.schemas import CertificateCreate, IssuerCreate, PermitCreate
 from samfard.travellers.service import load_traveller, read_traveller
 
@@ -150,6 +150,9 @@ def issue_certificate(
             kind=data.kind.value,
             unit=issuer.unit,
             issued_at=now,
+            registered_via=(
+                RegisteredVia.CENTRE if actor.care_unit is None else RegisteredVia.CARE_UNIT
+            ).value,
             **data.model_dump(exclude={"kind", "principal"}),
         )
         session.add(certificate)

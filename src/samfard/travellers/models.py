@@ -41,6 +41,16 @@ class CertificateKind(enum.StrEnum):
     TREATMENT_SERIES = "treatment_series"
 
 
+class RegisteredVia(enum.StrEnum):
+    """Who put a certificate in the register: a care unit (on /intyg, or through the
+    register API with a care account) or the booking centre (through the register API,
+    typically from a paper certificate). Pages said "registrerat av beställningscentralen"
+    of every certificate without an account stored on it, a care unit's API ones too."""
+
+    CARE_UNIT = "care_unit"
+    CENTRE = "centre"
+
+
 class Traveller(Base):
     """Traveller: resenär. Identified by personnummer or samordningsnummer (12 digits)."""
 
@@ -170,6 +180,8 @@ class Certificate(Base):
     visit_place: Mapped[str | None] = mapped_column(String(60))  # gazetteer key of the visit
     visit_on: Mapped[date | None] = mapped_column(Date)
     issued_by: Mapped[str | None] = mapped_column(String(80))
+    # RegisteredVia; None for a certificate registered before it was recorded (0026).
+    registered_via: Mapped[str | None] = mapped_column(String(12))
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_by: Mapped[str | None] = mapped_column(String(80))
     revoke_reason: Mapped[str | None] = mapped_column(Text)

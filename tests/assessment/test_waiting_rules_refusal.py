@@ -1,0 +1,111 @@
+"""An assessor's approval of a waiting trip that the rules refuse in the mode chosen says
+why, on the page and in the API, and decides nothing. SQLite and PostgreSQL.
+
+The page said only "Beslutet kunde inte sparas; kontrollera färdsätt och motivering och
+försök igen." (its REFUSED_SV), though the rules had said why; a reconsideration the rules
+refuse said why already (tests/assessment/test_reconsider_rules_denial.py)."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+from assessment_fixtures import book, jh_trip, ledger_rows
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from helpers import auth, login_form
+from samfard.access.deps import CSRF_COOKIE
+from samfard.booking.models import Booking
+
+REFUSED_TAXI = (
+    "Resan kan inte beviljas med taxi, eftersom reglerna avslår det färdsättet: "
+    "Besöket är inte en sådan vård som regionen ersätter resor till."
+)
+WHAT_TO_DO = "Avslå resan, eller ändra färdsätt i beställningen till ett som reglerna ersätter."
+
+
+def _said(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def _waiting_then_not_reimbursed(
+    client: TestClient, session: Session, operator: str, traveller: int
+) -> dict[str, object]:
+    """A JH taxi trip waiting for an assessor, whose visit the register then records as
+    one the region does not pay for (vaccination): approved as it is, the rules refuse it."""
+    waiting = book(client, operator, jh_trip(client, operator, traveller))
+    assert waiting["status"] == "requested"
+    booking = session.get(Booking, waiting["id"])
+    assert booking is not None
+    booking.purpose = "vaccination"
+    session.flush()
+    return waiting | {"version": booking.version}  # the row's version counts the change
+
+
+def _approve_on_page(client: TestClient, waiting: dict[str, object], step: str) -> str:
+    """The assessor logs in and sends Bevilja for `waiting` to /bedomning/{id}/`step`
+    ("beslut" saves, "forhandsvisa" previews the letter); the page answered."""
+    client.cookies.clear()
+    done = client.post("/login", data=login_form("assessor-user", client), follow_redirects=False)
+    assert done.status_code == 303, done.text
+    answer = client.post(
+        f"/bedomning/{waiting['id']}/{step}",
+        data={"csrf_token": str(client.cookies[CSRF_COOKIE]), "action": "approve",
+              "reason": "kan inte åka buss", "version": str(waiting["version"])},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert answer.status_code == 200, answer.text
+    return answer.text
+
+
+def _summary(html: str) -> str:
+    """The error summary at the top of the page, as read."""
+    return _said(html.split('class="error-summary', 1)[1].split("</div>", 1)[0])
+
+
+def test_the_page_says_why_the_rules_refuse_a_waiting_trip_and_decides_nothing(
+    app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
+) -> None:
+    """The error summary names the mode, the rules' reason and what the assessor can do;
+    the trip still waits, unchanged, with no fee."""
+    waiting = _waiting_then_not_reimbursed(app_client, session, operator, far_anna)
+    html = _approve_on_page(app_client, waiting, "beslut")
+    assert f"{REFUSED_TAXI} {WHAT_TO_DO}" in _summary(html)
+    assert "kunde inte sparas" not in _said(html)
+    stored = app_client.get(f"/api/v1/bookings/{waiting['id']}", headers=auth(assessor)).json()
+    assert (stored["status"], stored["version"]) == ("requested", waiting["version"])
+    assert ledger_rows(session, waiting["id"]) == []
+
+
+def test_the_api_refuses_with_422_problem_json_and_the_reasons_in_swedish(
+    app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
+) -> None:
+    """The English detail keeps "deny it, or change the mode"; detail_sv says the same in
+    Swedish with the rules' reasons."""
+    waiting = _waiting_then_not_reimbursed(app_client, session, operator, far_anna)
+    refused = app_client.post(
+        f"/api/v1/bookings/{waiting['id']}/assessment",
+        json={"action": "approve", "reason": "ok", "version": waiting["version"]},
+        headers=auth(assessor),
+    )
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    problem = refused.json()
+    assert problem["detail"].startswith(f"the rules refuse taxi for booking {waiting['reference']}")
+    assert "deny it, or change the mode to one the rules price" in problem["detail"]
+    assert problem["detail_sv"] == f"{REFUSED_TAXI} {WHAT_TO_DO}"
+    assert problem["field"] == "mode"
+    stored = app_client.get(f"/api/v1/bookings/{waiting['id']}", headers=auth(assessor)).json()
+    assert stored["status"] == "requested"
+
+
+def test_the_letter_preview_of_the_approval_says_the_same(
+    app_client: TestClient, session: Session, operator: str, assessor: str, far_anna: int
+) -> None:
+    """ "Förhandsvisa beslutsbrevet" of the approval says what saving it would, not the
+    general "med det föreslagna färdsättet", and shows no letter."""
+    waiting = _waiting_then_not_reimbursed(app_client, session, operator, far_anna)
+    html = _approve_on_page(app_client, waiting, "forhandsvisa")
+    assert f"{REFUSED_TAXI} {WHAT_TO_DO}" in _summary(html)
+    assert "det föreslagna färdsättet" not in _said(html)
