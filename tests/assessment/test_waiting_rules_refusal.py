@@ -14,8 +14,9 @@ from assessment_fixtures import book, jh_trip, ledger_rows
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import auth, login_form
+from helpers import ANNA_FAR_FROM_A_LINE, NOW, auth, login_form, register, token_for
 from samfard.access.deps import CSRF_COOKIE
+from samfard.access.permissions import Role
 from samfard.booking.models import Booking
 
 REFUSED_TAXI = (
@@ -109,3 +110,34 @@ def test_the_letter_preview_of_the_approval_says_the_same(
     html = _approve_on_page(app_client, waiting, "forhandsvisa")
     assert f"{REFUSED_TAXI} {WHAT_TO_DO}" in _summary(html)
     assert "det föreslagna färdsättet" not in _said(html)
+
+
+def test_a_protected_travellers_refusal_cites_the_rules_by_code_to_a_reader_without_the_right(
+    app_client: TestClient, session: Session, operator: str
+) -> None:
+    """What the rules worked out from a protected person (a reason's text and facts: km
+    from the home, the walk to its stop) reaches only a reader who may see them
+    (docs/security.md, "The rules' facts"): the refusal of an approval cites each rule by
+    its code to an assessor without the right, in English and in Swedish, and by its text
+    to one with it. The refusal quoted the rules' own texts to every reader (probe of
+    2026-12-07)."""
+    hidden = register(app_client, operator, ANNA_FAR_FROM_A_LINE | {"protected_identity": True})
+    waiting = _waiting_then_not_reimbursed(app_client, session, operator, hidden)
+    blind = token_for(session, Role.ASSESSOR, now=NOW, username="assessor-blind")
+    trusted = token_for(
+        session, Role.ASSESSOR, now=NOW, username="assessor-trusted", may_see_protected=True
+    )
+    said = {}
+    for token in (blind, trusted):
+        refused = app_client.post(
+            f"/api/v1/bookings/{waiting['id']}/assessment",
+            json={"action": "approve", "reason": "ok", "version": waiting["version"]},
+            headers=auth(token),
+        )
+        assert refused.status_code == 422, refused.text
+        said[token] = refused.json()
+    rule_text = "vaccination is not a reimbursed purpose"
+    assert rule_text not in said[blind]["detail"]
+    assert "purpose.not_reimbursed" in said[blind]["detail"]
+    assert rule_text in said[trusted]["detail"]
+    assert "vaccination" not in said[blind]["detail_sv"]

@@ -130,7 +130,9 @@ def previewed_letter(
             stored |= {"chosen_mode": chosen.value, "fee_ore": 0, "legs": []}
         else:
             if decision.outcome is Outcome.REFUSED:
-                raise rules_refuse(booking, chosen, decision)  # said as the approval says it
+                # said as the approval says it, and hidden as it hides
+                visible = can_see_identity(traveller, actor)
+                raise rules_refuse(booking, chosen, decision, visible=visible)
             stored = decision_json(decision, at=now)
     outcome = "denied" if status is BookingStatus.DENIED else "approved"
     decided = by_person(

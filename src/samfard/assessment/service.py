@@ -37,6 +37,7 @@ from samfard.booking.lifecycle import BookingStatus
 from samfard.booking.models import Booking
 from samfard.booking.service import check_version, load_booking
 from samfard.booking.transitions import apply_transition
+from samfard.booking.views import decision_shown
 from samfard.costs import fee_ledger
 from samfard.db import transaction
 from samfard.errors import Conflict, DomainError, InputError
@@ -47,6 +48,7 @@ from samfard.rules.loader import RulebookSet, shipped_rulebooks
 from samfard.rules.public_transport import configured_check
 from samfard.timeutil import STOCKHOLM
 from samfard.travellers.models import Traveller
+from samfard.travellers.views import can_see_identity
 
 WAITING = "needs_assessor"
 # What an assessor may approve: a booking waiting for a decision, or one denied and taken up
@@ -371,7 +373,7 @@ def _approved_by_person(
             "rules_error": error.message,
         }
     if decision.outcome is Outcome.REFUSED:
-        raise rules_refuse(booking, chosen, decision)
+        raise rules_refuse(booking, chosen, decision, visible=can_see_identity(traveller, actor))
     booking.mode = chosen.value
     _approve(
         session,
@@ -385,7 +387,9 @@ def _approved_by_person(
     return decision_json(decision, at=now)
 
 
-def rules_refuse(booking: Booking, chosen: Mode, decision: Decision) -> InputError:
+def rules_refuse(
+    booking: Booking, chosen: Mode, decision: Decision, *, visible: bool
+) -> InputError:
     """The rules refuse the trip in the mode an assessor would approve: the refusal to
     answer (422, with the rules' reasons in Swedish as `detail_sv`, which the page shows).
 
@@ -398,9 +402,14 @@ def rules_refuse(booking: Booking, chosen: Mode, decision: Decision) -> InputErr
     stands, why, and what to do. A waiting trip's approval the rules refuse (the register
     changed since it waited, or the assessor chose a mode) said on the page too only that
     the decision could not be saved: now it names the mode, the reasons, and that the
-    assessor may deny it or choose a mode the rules price."""
-    because = "; ".join(cite(r) for r in decision.why(Effect.REFUSE))
-    reasons_sv = why_about_sv(decision_json(decision), BookingStatus.DENIED.value)
+    assessor may deny it or choose a mode the rules price.
+
+    The reasons are given as the reader may see the decision (`decision_shown`, `visible`):
+    for a protected identity the reader may not see, by their rules' codes, without the
+    texts and facts worked out from the home (km from it, the walk to its stop)."""
+    shown = decision_shown(decision_json(decision), visible=visible)
+    because = "; ".join(shown["refused_because"])
+    reasons_sv = why_about_sv(shown, BookingStatus.DENIED.value)
     if booking.status != BookingStatus.DENIED.value:
         waiting = InputError(
             f"the rules refuse {chosen.value} for booking {booking.reference} ({because}); "
