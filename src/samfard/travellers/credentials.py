@@ -134,9 +134,11 @@ def issue_certificate(
                 if issuer.course_passed_on is None
                 else f"certification lapsed on {issuer.certified_until}"
             )
+            # By the id the caller sent, not the issuer's name and HSA id: the register of
+            # issuers is read only with issuers:admin, and walking the ids named another
+            # region's staff to an assessor (probe of 2026-12-07).
             raise Forbidden(
-                f"issuer {issuer.name} ({issuer.hsa_id}) {why}; certificates from uncertified "
-                "issuers are refused",
+                f"issuer {issuer.id} {why}; certificates from uncertified issuers are refused",
                 field="issuer_id",
             )
         if actor.care_unit is not None and actor.care_unit != issuer.unit:
