@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from datetime import date, timedelta
+from html import unescape
 from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpers import ANNA, auth, iso, place_id
+from helpers import ANNA, NOW, auth, iso, login_form, place_id
+from samfard.access.deps import CSRF_COOKIE
 from samfard.costs.fee_ledger import FeeLedgerEntry
+from samfard.travellers.models import Certificate
 
 WEDNESDAY = date(2026, 11, 25)  # NOW is Friday 20 Nov: three weekdays ahead
 STINA = {
@@ -136,3 +140,45 @@ def dialysis_series(client: TestClient, operator: str, traveller: int) -> list[i
     created = client.post("/api/v1/series", json=body, headers=auth(operator))
     assert created.status_code == 201, created.text
     return list(created.json()["booking_ids"])
+
+
+def said(html: str) -> str:
+    """A page's text as read: tags out, entities read, runs of white space as one."""
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def approve_on_page(
+    client: TestClient, booking: dict[str, Any], *, step: str, reason: str, **fields: str
+) -> tuple[int, str]:
+    """The assessor logs in and sends Bevilja for `booking` to /bedomning/{id}/`step`
+    ("beslut" saves, "forhandsvisa" previews the letter), with the form's other `fields`
+    ("omprovning"); the page's status and text."""
+    client.cookies.clear()
+    done = client.post("/login", data=login_form("assessor-user", client), follow_redirects=False)
+    assert done.status_code == 303, done.text
+    answer = client.post(
+        f"/bedomning/{booking['id']}/{step}",
+        data={"csrf_token": str(client.cookies[CSRF_COOKIE]), "action": "approve",
+              "reason": reason, "version": str(booking["version"]), **fields},
+        follow_redirects=False,
+    )  # fmt: skip
+    return answer.status_code, answer.text
+
+
+def lapsed_certificate(session: Session, traveller: int, issuer_id: int) -> None:
+    """A taxi certificate of region 22 from `issuer_id` stored straight in the register, as
+    one migrated from paper would reach it past the API's check of the issuer."""
+    session.add(
+        Certificate(
+            traveller_id=traveller,
+            principal_code="22",
+            kind="period",
+            modes=["taxi"],
+            valid_from=date(2026, 11, 1),
+            valid_until=date(2027, 2, 28),
+            issuer_id=issuer_id,
+            unit="Medicinmottagningen Sundsvall",
+            issued_at=NOW - timedelta(days=10),
+        )
+    )
+    session.flush()

@@ -4,13 +4,12 @@ the trial assessment that stores nothing."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from assessment_fixtures import (
     book,
     certificate,
     issuer,
     jh_trip,
+    lapsed_certificate,
     ledger_rows,
     vn_trip,
 )
@@ -18,10 +17,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helpers import NOW, auth
+from helpers import auth
 from samfard.booking.models import Booking, BookingEvent
 from samfard.costs.fee_ledger import FeeLedgerEntry
-from samfard.travellers.models import Certificate
 
 
 def test_vn_taxi_with_a_valid_certificate_is_approved_automatically_with_fees_in_ore(
@@ -167,20 +165,7 @@ def test_uncertified_issuer_cannot_issue_and_its_stored_certificate_is_refused(
     assert refused.status_code == 403
     # A certificate that reached the register anyway (e.g. migrated from paper) is refused
     # by the assessment, naming the lapsed certification.
-    session.add(
-        Certificate(
-            traveller_id=stina,
-            principal_code="22",
-            kind="period",
-            modes=["taxi"],
-            valid_from=date(2026, 11, 1),
-            valid_until=date(2027, 2, 28),
-            issuer_id=lapsed["id"],
-            unit="Medicinmottagningen Sundsvall",
-            issued_at=NOW - timedelta(days=10),
-        )
-    )
-    session.flush()
+    lapsed_certificate(session, stina, lapsed["id"])
     booking = book(app_client, operator, vn_trip(app_client, operator, stina))
     assert booking["status"] == "denied"
     why = " ".join(booking["decision"]["refused_because"])

@@ -8,38 +8,28 @@ A walk-through found "Bevilja vid omprövning" of a trip the rules denied answer
 
 from __future__ import annotations
 
-import re
-from datetime import date, timedelta
-from html import unescape
-
-from assessment_fixtures import book, certificate, issuer, jh_trip, vn_trip
+from assessment_fixtures import (
+    approve_on_page,
+    book,
+    certificate,
+    issuer,
+    jh_trip,
+    lapsed_certificate,
+    said,
+    vn_trip,
+)
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import NOW, auth, login_form
-from samfard.access.deps import CSRF_COOKIE
-from samfard.travellers.models import Certificate
+from helpers import auth, login_form
 
 STILL_REFUSED = "Resan kan inte beviljas vid omprövning, eftersom reglerna fortfarande avslår den:"
 NOT_REIMBURSED = "Besöket är inte en sådan vård som regionen ersätter resor till."
 
 
-def _said(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
-
-
 def _reconsider(client: TestClient, booking: dict[str, object]) -> tuple[int, str]:
-    """The assessor logs in and sends "Bevilja vid omprövning" for `booking`."""
-    client.cookies.clear()
-    done = client.post("/login", data=login_form("assessor-user", client), follow_redirects=False)
-    assert done.status_code == 303, done.text
-    answer = client.post(
-        f"/bedomning/{booking['id']}/beslut",
-        data={"csrf_token": str(client.cookies[CSRF_COOKIE]), "action": "approve",
-              "reason": "nytt underlag", "omprovning": "1", "version": str(booking["version"])},
-        follow_redirects=False,
-    )  # fmt: skip
-    return answer.status_code, answer.text
+    """The assessor sends "Bevilja vid omprövning" for `booking`."""
+    return approve_on_page(client, booking, step="beslut", reason="nytt underlag", omprovning="1")
 
 
 def test_a_rules_denial_the_rules_still_refuse_says_why_on_the_page(
@@ -50,14 +40,14 @@ def test_a_rules_denial_the_rules_still_refuse_says_why_on_the_page(
     assert denied["status"] == "denied" and denied["decided"]["decided_by"] == "rules"
     app_client.cookies.clear()
     app_client.post("/login", data=login_form("assessor-user", app_client))
-    shown = _said(app_client.get(f"/bedomning?arende={denied['id']}").text)
+    shown = said(app_client.get(f"/bedomning?arende={denied['id']}").text)
     assert "Avslaget kommer från reglerna." in shown, "said before the assessor tries"
 
     status, html = _reconsider(app_client, denied)
     assert status == 200
-    said = _said(html)
-    assert f"{STILL_REFUSED} {NOT_REIMBURSED} Avslaget står kvar." in said
-    assert "ompröva sedan" in said and "kunde inte sparas" not in said
+    text = said(html)
+    assert f"{STILL_REFUSED} {NOT_REIMBURSED} Avslaget står kvar." in text
+    assert "ompröva sedan" in text and "kunde inte sparas" not in text
     assert 'href="#omprovning-spara"' in html, "the error summary leads to the button"
     stored = app_client.get(f"/api/v1/bookings/{denied['id']}", headers=auth(assessor)).json()
     assert stored["status"] == "denied" and stored["version"] == denied["version"]
@@ -76,20 +66,7 @@ def test_the_api_says_the_denial_stands_until_the_register_has_what_was_missing(
               "course_passed_on": "2020-01-10", "certified_until": "2022-01-10"},
         headers=auth(admin),
     ).json()  # fmt: skip
-    session.add(
-        Certificate(
-            traveller_id=stina,
-            principal_code="22",
-            kind="period",
-            modes=["taxi"],
-            valid_from=date(2026, 11, 1),
-            valid_until=date(2027, 2, 28),
-            issuer_id=lapsed["id"],
-            unit="Medicinmottagningen Sundsvall",
-            issued_at=NOW - timedelta(days=10),
-        )
-    )
-    session.flush()
+    lapsed_certificate(session, stina, lapsed["id"])
     denied = book(app_client, operator, vn_trip(app_client, operator, stina))
     assert denied["status"] == "denied" and denied["decided"]["decided_by"] == "rules"
     body = {"action": "approve", "reason": "nytt intyg", "version": denied["version"]}

@@ -7,15 +7,11 @@ refuse said why already (tests/assessment/test_reconsider_rules_denial.py)."""
 
 from __future__ import annotations
 
-import re
-from html import unescape
-
-from assessment_fixtures import book, jh_trip, ledger_rows
+from assessment_fixtures import approve_on_page, book, jh_trip, ledger_rows, said
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from helpers import ANNA_FAR_FROM_A_LINE, NOW, auth, login_form, register, token_for
-from samfard.access.deps import CSRF_COOKIE
+from helpers import ANNA_FAR_FROM_A_LINE, NOW, auth, register, token_for
 from samfard.access.permissions import Role
 from samfard.booking.models import Booking
 
@@ -24,10 +20,6 @@ REFUSED_TAXI = (
     "Besöket är inte en sådan vård som regionen ersätter resor till."
 )
 WHAT_TO_DO = "Avslå resan, eller ändra färdsätt i beställningen till ett som reglerna ersätter."
-
-
-def _said(html: str) -> str:
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
 
 
 def _waiting_then_not_reimbursed(
@@ -45,24 +37,15 @@ def _waiting_then_not_reimbursed(
 
 
 def _approve_on_page(client: TestClient, waiting: dict[str, object], step: str) -> str:
-    """The assessor logs in and sends Bevilja for `waiting` to /bedomning/{id}/`step`
-    ("beslut" saves, "forhandsvisa" previews the letter); the page answered."""
-    client.cookies.clear()
-    done = client.post("/login", data=login_form("assessor-user", client), follow_redirects=False)
-    assert done.status_code == 303, done.text
-    answer = client.post(
-        f"/bedomning/{waiting['id']}/{step}",
-        data={"csrf_token": str(client.cookies[CSRF_COOKIE]), "action": "approve",
-              "reason": "kan inte åka buss", "version": str(waiting["version"])},
-        follow_redirects=False,
-    )  # fmt: skip
-    assert answer.status_code == 200, answer.text
-    return answer.text
+    """The assessor sends Bevilja for `waiting` to /bedomning/{id}/`step`; the page."""
+    status, html = approve_on_page(client, waiting, step=step, reason="kan inte åka buss")
+    assert status == 200, html
+    return html
 
 
 def _summary(html: str) -> str:
     """The error summary at the top of the page, as read."""
-    return _said(html.split('class="error-summary', 1)[1].split("</div>", 1)[0])
+    return said(html.split('class="error-summary', 1)[1].split("</div>", 1)[0])
 
 
 def test_the_page_says_why_the_rules_refuse_a_waiting_trip_and_decides_nothing(
@@ -73,7 +56,7 @@ def test_the_page_says_why_the_rules_refuse_a_waiting_trip_and_decides_nothing(
     waiting = _waiting_then_not_reimbursed(app_client, session, operator, far_anna)
     html = _approve_on_page(app_client, waiting, "beslut")
     assert f"{REFUSED_TAXI} {WHAT_TO_DO}" in _summary(html)
-    assert "kunde inte sparas" not in _said(html)
+    assert "kunde inte sparas" not in said(html)
     stored = app_client.get(f"/api/v1/bookings/{waiting['id']}", headers=auth(assessor)).json()
     assert (stored["status"], stored["version"]) == ("requested", waiting["version"])
     assert ledger_rows(session, waiting["id"]) == []
@@ -109,7 +92,7 @@ def test_the_letter_preview_of_the_approval_says_the_same(
     waiting = _waiting_then_not_reimbursed(app_client, session, operator, far_anna)
     html = _approve_on_page(app_client, waiting, "forhandsvisa")
     assert f"{REFUSED_TAXI} {WHAT_TO_DO}" in _summary(html)
-    assert "det föreslagna färdsättet" not in _said(html)
+    assert "det föreslagna färdsättet" not in said(html)
 
 
 def test_a_protected_travellers_refusal_cites_the_rules_by_code_to_a_reader_without_the_right(
@@ -127,7 +110,7 @@ def test_a_protected_travellers_refusal_cites_the_rules_by_code_to_a_reader_with
     trusted = token_for(
         session, Role.ASSESSOR, now=NOW, username="assessor-trusted", may_see_protected=True
     )
-    said = {}
+    answers = {}
     for token in (blind, trusted):
         refused = app_client.post(
             f"/api/v1/bookings/{waiting['id']}/assessment",
@@ -135,9 +118,9 @@ def test_a_protected_travellers_refusal_cites_the_rules_by_code_to_a_reader_with
             headers=auth(token),
         )
         assert refused.status_code == 422, refused.text
-        said[token] = refused.json()
+        answers[token] = refused.json()
     rule_text = "vaccination is not a reimbursed purpose"
-    assert rule_text not in said[blind]["detail"]
-    assert "purpose.not_reimbursed" in said[blind]["detail"]
-    assert rule_text in said[trusted]["detail"]
-    assert "vaccination" not in said[blind]["detail_sv"]
+    assert rule_text not in answers[blind]["detail"]
+    assert "purpose.not_reimbursed" in answers[blind]["detail"]
+    assert rule_text in answers[trusted]["detail"]
+    assert "vaccination" not in answers[blind]["detail_sv"]
